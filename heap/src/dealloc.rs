@@ -1,0 +1,49 @@
+//! Running a type's `dealloc` when a count reaches zero, without unbounded recursion.
+//!
+//! Deallocating the head of a long chain (a linked list of a million nodes) drops the
+//! next node's last reference from inside the first node's `dealloc`, and so on: naive
+//! recursion overflows the stack. Like CPython's "trashcan" (Include/cpython/object.h,
+//! `Py_TRASHCAN_BEGIN`), objects whose count reaches zero beyond a nesting depth are
+//! put on a per-thread list and deallocated by the outermost call, iteratively.
+
+use std::cell::{Cell, RefCell};
+
+use crate::header::ObjPtr;
+
+/// Nesting depth beyond which deallocations are deferred to the outermost one.
+pub const TRASHCAN_DEPTH: u32 = 50;
+
+thread_local! {
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    static PENDING: RefCell<Vec<ObjPtr>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Deallocates `obj`, whose count has reached zero: hides it from the collector, then
+/// calls its vtable's `dealloc` now or, when deeply nested, from the outermost call.
+///
+/// # Safety
+/// `obj` is alive, its reference count is zero, and no other thread can reach it
+/// (except lock-free readers, whose `try_incref` now fails).
+#[cold]
+pub unsafe fn dealloc(obj: ObjPtr) {
+    // SAFETY: exclusive access to a dying object (the caller's contract).
+    unsafe { obj.untrack() };
+    let depth = DEPTH.with(Cell::get);
+    if depth >= TRASHCAN_DEPTH {
+        PENDING.with(|p| p.borrow_mut().push(obj));
+        return;
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    // SAFETY: the object is alive with count zero; its dealloc takes ownership.
+    unsafe { (obj.vtable().dealloc)(obj) };
+    DEPTH.with(|d| d.set(depth));
+    if depth == 0 {
+        // Outermost: finish what deeper levels deferred, one at a time.
+        while let Some(next) = PENDING.with(|p| p.borrow_mut().pop()) {
+            DEPTH.with(|d| d.set(1));
+            // SAFETY: `next` was deferred above with the same contract.
+            unsafe { (next.vtable().dealloc)(next) };
+            DEPTH.with(|d| d.set(0));
+        }
+    }
+}

@@ -1,0 +1,464 @@
+//! Biased reference counting.
+//!
+//! Algorithm: Choi, Shull and Torrellas, "Biased Reference Counting: Minimizing Atomic
+//! Operations in Garbage Collection" (PACT 2018), in the form CPython's free-threaded
+//! build uses (PEP 703; Include/internal/pycore_object.h, Objects/object.c,
+//! Python/brc.c).
+//!
+//! Every object is *biased* towards the thread that allocated it (`ob_tid`). That
+//! thread, the owner, counts its references in `ob_ref_local` with plain loads and
+//! stores; every other thread counts in `ob_ref_shared` with atomic read-modify-writes.
+//! The true count is `ob_ref_local + (ob_ref_shared >> 2)`, minus one while a merge is
+//! queued (below). The two low bits of `ob_ref_shared` are a state:
+//!
+//! | bits | state            | meaning                                                   |
+//! |------|------------------|-----------------------------------------------------------|
+//! | 0    | `REF_SHARED_INIT`| no other thread's decrement has been seen yet             |
+//! | 1    | `REF_MAYBE_WEAKREF` | published for lock-free readers ([`mark_shared`])      |
+//! | 2    | `REF_QUEUED`     | queued to the owner for a merge; one decrement is pending |
+//! | 3    | `REF_MERGED`     | counts merged into the shared field; `ob_tid` is 0        |
+//!
+//! * When the owner's local count reaches zero, the counts are merged (the object
+//!   becomes unowned and is counted in the shared field from then on), or the object is
+//!   freed if nobody else ever referenced it.
+//! * When another thread's decrement finds the shared count at zero in state INIT or
+//!   MAYBE_WEAKREF, the decrement cannot be applied without knowing the owner's local
+//!   count, so the object is put in the owner's merge queue instead ([`crate::brc`]) and
+//!   the queue holds the reference. The owner merges it at its next safe point; if the
+//!   owner has exited, whoever next drains the orphan queue does.
+//!
+//! Immortal objects have `ob_ref_local == u32::MAX`; all counting on them is a no-op.
+//! Deferred objects carry [`DEFERRED_BIAS`] in their shared count.
+//!
+//! The functions named `*_core` implement the state machine against an explicit
+//! thread id and return what the caller must do next; they are what the loom models
+//! in `tests/loom.rs` exercise. The public functions apply them for the current thread.
+
+use std::sync::atomic::fence;
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+
+use crate::header::ObjectHeader;
+#[cfg(not(loom))]
+use crate::header::{ObFlags, ObjPtr};
+
+/// `ob_ref_local` of an immortal object.
+pub const IMMORTAL_LOCAL: u32 = u32::MAX;
+/// The shared count is stored shifted left by this many bits.
+pub const SHARED_SHIFT: u32 = 2;
+/// Mask of the state bits in `ob_ref_shared`.
+pub const SHARED_FLAG_MASK: isize = 0b11;
+/// State: no decrement by another thread has been seen.
+pub const REF_SHARED_INIT: isize = 0;
+/// State: the object may be read lock-free, so `try_incref` may act on it.
+pub const REF_MAYBE_WEAKREF: isize = 1;
+/// State: queued to the owner for merging; one decrement is pending.
+pub const REF_QUEUED: isize = 2;
+/// State: merged; the shared field holds the whole count.
+pub const REF_MERGED: isize = 3;
+/// Added to the shared count of deferred objects so that counting alone never frees
+/// them (CPython's `_Py_REF_DEFERRED`).
+pub const DEFERRED_BIAS: isize = isize::MAX / 8 >> SHARED_SHIFT;
+/// `ob_tid` value of an object whose counts have been merged.
+pub const TID_MERGED: usize = 0;
+
+/// One unit of the shared count in the encoded `ob_ref_shared` field.
+const ONE_SHARED: isize = 1 << SHARED_SHIFT;
+
+/// What the caller of a decrement must do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use]
+pub enum DecrefOutcome {
+    /// Nothing: the object is still referenced.
+    Alive,
+    /// The count reached zero: deallocate the object.
+    Dealloc,
+    /// Queue the object to its owner's merge queue; the queue now holds the reference.
+    Queue,
+}
+
+/// Increments the count as thread `tid`.
+#[inline]
+pub fn incref_core(h: &ObjectHeader, tid: usize) {
+    let local = h.ob_ref_local.load(Relaxed);
+    if local == IMMORTAL_LOCAL {
+        return;
+    }
+    if h.ob_tid.load(Relaxed) == tid {
+        if local == IMMORTAL_LOCAL - 1 {
+            // One more local increment would read as immortal: count it as shared.
+            h.ob_ref_shared.fetch_add(ONE_SHARED, Relaxed);
+            return;
+        }
+        h.ob_ref_local.store(local + 1, Relaxed);
+    } else {
+        h.ob_ref_shared.fetch_add(ONE_SHARED, Relaxed);
+    }
+}
+
+/// Decrements the count as thread `tid`.
+#[inline]
+pub fn decref_core(h: &ObjectHeader, tid: usize) -> DecrefOutcome {
+    let local = h.ob_ref_local.load(Relaxed);
+    if local == IMMORTAL_LOCAL {
+        return DecrefOutcome::Alive;
+    }
+    if h.ob_tid.load(Relaxed) == tid && local != 0 {
+        let local = local - 1;
+        h.ob_ref_local.store(local, Relaxed);
+        if local == 0 {
+            return merge_zero_local_core(h);
+        }
+        DecrefOutcome::Alive
+    } else {
+        decref_shared_core(h)
+    }
+}
+
+/// The owner's local count just reached zero: free the object if no other thread ever
+/// counted it, else merge the counts into the shared field (CPython's
+/// `_Py_MergeZeroLocalRefcount`).
+#[cold]
+pub fn merge_zero_local_core(h: &ObjectHeader) -> DecrefOutcome {
+    let mut shared = h.ob_ref_shared.load(Acquire);
+    if shared == REF_SHARED_INIT {
+        // No other thread has a reference and none can get one: try_incref refuses
+        // INIT with count zero, and every other path needs a reference to start from.
+        return DecrefOutcome::Dealloc;
+    }
+    // From here on the object is unowned: every thread counts in the shared field.
+    h.ob_tid.store(TID_MERGED, Relaxed);
+    loop {
+        let new = (shared & !SHARED_FLAG_MASK) | REF_MERGED;
+        match h
+            .ob_ref_shared
+            .compare_exchange_weak(shared, new, AcqRel, Acquire)
+        {
+            Ok(_) if new == REF_MERGED => return DecrefOutcome::Dealloc,
+            Ok(_) => return DecrefOutcome::Alive,
+            Err(actual) => shared = actual,
+        }
+    }
+}
+
+/// A decrement by a thread that does not own the object (CPython's `_Py_DecRefShared`).
+#[inline]
+pub fn decref_shared_core(h: &ObjectHeader) -> DecrefOutcome {
+    let mut shared = h.ob_ref_shared.load(Relaxed);
+    loop {
+        let queue = shared == REF_SHARED_INIT || shared == REF_MAYBE_WEAKREF;
+        // Queueing does not subtract: the queue entry holds the reference until the
+        // owner merges. Otherwise subtract; the count may go negative while the owner
+        // still holds local references.
+        let new = if queue {
+            REF_QUEUED
+        } else {
+            shared - ONE_SHARED
+        };
+        match h
+            .ob_ref_shared
+            .compare_exchange_weak(shared, new, Release, Relaxed)
+        {
+            Ok(_) if queue => return DecrefOutcome::Queue,
+            Ok(_) if new == REF_MERGED => {
+                // Pair with every other thread's Release decrement before freeing.
+                fence(Acquire);
+                return DecrefOutcome::Dealloc;
+            }
+            Ok(_) => return DecrefOutcome::Alive,
+            Err(actual) => shared = actual,
+        }
+    }
+}
+
+/// Merges the local count into the shared field, adds `extra` (−1 to apply the
+/// decrement a queue entry held), and makes the object unowned. Returns the merged
+/// total (CPython's `_Py_ExplicitMergeRefcount`).
+///
+/// Must run where no thread can concurrently write `ob_ref_local`: on the owner, with
+/// the owner stopped, or after the owner exited.
+pub fn explicit_merge_core(h: &ObjectHeader, extra: isize) -> isize {
+    let mut shared = h.ob_ref_shared.load(Acquire);
+    loop {
+        let local = h.ob_ref_local.load(Relaxed) as isize;
+        let total = (shared >> SHARED_SHIFT) + local + extra;
+        let new = (total << SHARED_SHIFT) | REF_MERGED;
+        match h
+            .ob_ref_shared
+            .compare_exchange_weak(shared, new, AcqRel, Acquire)
+        {
+            Ok(_) => {
+                h.ob_ref_local.store(0, Relaxed);
+                h.ob_tid.store(TID_MERGED, Relaxed);
+                return total;
+            }
+            Err(actual) => shared = actual,
+        }
+    }
+}
+
+/// Tries to take a new reference as thread `tid` without holding one; fails if the
+/// object is, or may be, being freed (CPython's `_Py_TryIncrefFast` and
+/// `_Py_TryIncRefShared`).
+#[inline]
+pub fn try_incref_core(h: &ObjectHeader, tid: usize) -> bool {
+    let local = h.ob_ref_local.load(Relaxed);
+    if local == IMMORTAL_LOCAL {
+        return true;
+    }
+    if h.ob_tid.load(Relaxed) == tid && local != 0 {
+        incref_core(h, tid);
+        return true;
+    }
+    let mut shared = h.ob_ref_shared.load(Relaxed);
+    loop {
+        // INIT with count zero: the owner may free it without a CAS. MERGED with count
+        // zero: it is being freed. Either way the memory may be about to go.
+        if shared == REF_SHARED_INIT || shared == REF_MERGED {
+            return false;
+        }
+        match h
+            .ob_ref_shared
+            .compare_exchange_weak(shared, shared + ONE_SHARED, Relaxed, Relaxed)
+        {
+            Ok(_) => return true,
+            Err(actual) => shared = actual,
+        }
+    }
+}
+
+/// Sets state MAYBE_WEAKREF on an object in state INIT with shared count zero, so that
+/// lock-free readers can `try_incref` it and its owner's final decrement goes through a
+/// CAS that races safely with them (CPython's `_PyObject_SetMaybeWeakref`).
+pub fn set_maybe_weakref_core(h: &ObjectHeader) {
+    let mut shared = h.ob_ref_shared.load(Relaxed);
+    while shared & SHARED_FLAG_MASK == REF_SHARED_INIT {
+        match h.ob_ref_shared.compare_exchange_weak(
+            shared,
+            shared | REF_MAYBE_WEAKREF,
+            Relaxed,
+            Relaxed,
+        ) {
+            Ok(_) => return,
+            Err(actual) => shared = actual,
+        }
+    }
+}
+
+/// The true reference count: local plus shared, less the decrement a queued merge
+/// holds. Exact only when no thread is changing the count concurrently.
+pub fn refcount_core(h: &ObjectHeader) -> isize {
+    let local = h.ob_ref_local.load(Relaxed);
+    if local == IMMORTAL_LOCAL {
+        return IMMORTAL_LOCAL as isize;
+    }
+    let shared = h.ob_ref_shared.load(Acquire);
+    let pending = isize::from(shared & SHARED_FLAG_MASK == REF_QUEUED);
+    local as isize + (shared >> SHARED_SHIFT) - pending
+}
+
+/// The state bits of `ob_ref_shared`.
+pub fn shared_state_core(h: &ObjectHeader) -> isize {
+    h.ob_ref_shared.load(Relaxed) & SHARED_FLAG_MASK
+}
+
+// ---------------------------------------------------------------------------------
+// The public API for the current thread.
+// ---------------------------------------------------------------------------------
+
+/// Takes a new reference to `obj`.
+///
+/// # Safety
+/// `obj` must be alive and the caller must hold a reference to it (or otherwise know it
+/// stays alive, e.g. the world is stopped). The calling OS thread must have an
+/// attached [`crate::ThreadState`] unless `obj` is immortal.
+#[cfg(not(loom))]
+#[inline]
+pub unsafe fn incref(obj: ObjPtr) {
+    // SAFETY: obj is alive by the caller's contract.
+    incref_core(unsafe { obj.header() }, crate::thread::current_tid());
+}
+
+/// Drops a reference to `obj`, deallocating it (through its vtable's `dealloc`) when
+/// this was the last one, or queueing it to its owner when that cannot be known yet.
+///
+/// # Safety
+/// The caller must own the reference it gives up, and the calling OS thread must have
+/// an attached [`crate::ThreadState`]. `obj` must not be used afterwards unless the
+/// caller holds another reference.
+#[cfg(not(loom))]
+#[inline]
+pub unsafe fn decref(obj: ObjPtr) {
+    // SAFETY: the caller owns a reference, so the header is alive.
+    match decref_core(unsafe { obj.header() }, crate::thread::current_tid()) {
+        DecrefOutcome::Alive => {}
+        // SAFETY: the count reached zero: this thread now owns the object exclusively.
+        DecrefOutcome::Dealloc => unsafe { crate::dealloc::dealloc(obj) },
+        // SAFETY: the reference we gave up now belongs to the queue entry.
+        DecrefOutcome::Queue => unsafe { crate::brc::queue_object(obj) },
+    }
+}
+
+/// Tries to take a reference to an object the caller reached without holding one
+/// (a lock-free read of a container slot). Returns `false` if the object is being or
+/// may be about to be freed; the caller then falls back to a locked read.
+///
+/// Objects that lock-free readers may reach must have been published with
+/// [`mark_shared`]; for those, `try_incref` succeeds exactly while the merged count is
+/// above zero. Success can still race with the last reference being dropped, so
+/// readers confirm that the slot still holds `obj` afterwards (see
+/// [`try_incref_compare`]).
+///
+/// # Safety
+/// `obj`'s memory must not be freed while this runs: it was read from a slot whose
+/// objects are freed only after a QSBR grace period ([`crate::free_object`] does this
+/// for shared objects) and the calling thread is attached.
+#[cfg(not(loom))]
+#[inline]
+pub unsafe fn try_incref(obj: ObjPtr) -> bool {
+    // SAFETY: the memory stays allocated by the caller's contract.
+    try_incref_core(unsafe { obj.header() }, crate::thread::current_tid())
+}
+
+/// The lock-free read protocol of CPython's `_Py_TryIncrefCompare`: take a reference to
+/// the object `slot` points to and confirm the slot still points to it. Returns `None`
+/// if the slot is empty, or the object is being freed, or the slot changed meanwhile.
+///
+/// # Safety
+/// Objects stored in `slot` must be published with [`mark_shared`], and the slot's
+/// writers must drop their references only after clearing or replacing the slot. The
+/// calling thread must be attached.
+#[cfg(not(loom))]
+#[inline]
+pub unsafe fn try_incref_compare(
+    slot: &std::sync::atomic::AtomicPtr<ObjectHeader>,
+) -> Option<ObjPtr> {
+    let obj = ObjPtr::from_raw(slot.load(Acquire))?;
+    // SAFETY: a shared object's memory outlives the grace period this attached thread
+    // is inside of, by the caller's contract.
+    if !unsafe { try_incref(obj) } {
+        return None;
+    }
+    if slot.load(Acquire) != obj.as_ptr() {
+        // SAFETY: we took a reference above and give it back.
+        unsafe { decref(obj) };
+        return None;
+    }
+    Some(obj)
+}
+
+/// The true reference count of `obj` (merged total, pending queued decrements applied,
+/// deferred bias removed; `u32::MAX` for immortals). For tests and `sys.getrefcount`;
+/// exact only while no other thread changes the count.
+///
+/// # Safety
+/// `obj`'s memory must be allocated.
+#[cfg(not(loom))]
+pub unsafe fn refcount(obj: ObjPtr) -> isize {
+    // SAFETY: forwarded to the caller.
+    let h = unsafe { obj.header() };
+    let rc = refcount_core(h);
+    // SAFETY: as above.
+    if unsafe { obj.flags() }.contains(ObFlags::DEFERRED) && rc != IMMORTAL_LOCAL as isize {
+        rc - DEFERRED_BIAS
+    } else {
+        rc
+    }
+}
+
+/// `true` if `obj` is immortal.
+///
+/// # Safety
+/// `obj`'s memory must be allocated.
+#[cfg(not(loom))]
+#[inline]
+pub unsafe fn is_immortal(obj: ObjPtr) -> bool {
+    // SAFETY: forwarded to the caller.
+    unsafe { obj.header() }.ob_ref_local.load(Relaxed) == IMMORTAL_LOCAL
+}
+
+/// Makes `obj` immortal: from now on reference counting on it is a no-op and it is
+/// never freed by counting (None, True, small ints, interned strings, static types).
+///
+/// # Safety
+/// `obj` must be alive and not yet visible to other threads (call it while
+/// initialising), because the local count is written without synchronisation.
+#[cfg(not(loom))]
+pub unsafe fn set_immortal(obj: ObjPtr) {
+    // SAFETY: the caller has exclusive access to a live object.
+    let h = unsafe { obj.header() };
+    h.ob_ref_local.store(IMMORTAL_LOCAL, Relaxed);
+    h.ob_ref_shared.store(0, Relaxed);
+    // SAFETY: as above.
+    unsafe { obj.set_flags(ObFlags::IMMORTAL) };
+}
+
+/// Enables deferred reference counting on `obj` (CPython's
+/// `_PyObject_SetDeferredRefcount`): adds [`DEFERRED_BIAS`] to its shared count so that
+/// uncounted references from interpreter stacks cannot let it be freed by counting.
+/// Such objects are freed only by the cycle collector, which subtracts the bias and
+/// counts the references reported by [`crate::RootSource`]s.
+///
+/// # Safety
+/// `obj` must be alive and the caller must hold a reference.
+#[cfg(not(loom))]
+pub unsafe fn set_deferred(obj: ObjPtr) {
+    // SAFETY: alive by the caller's contract.
+    unsafe {
+        if is_immortal(obj) || obj.flags().contains(ObFlags::DEFERRED) {
+            return;
+        }
+        obj.set_flags(ObFlags::DEFERRED);
+        obj.header()
+            .ob_ref_shared
+            .fetch_add(DEFERRED_BIAS << SHARED_SHIFT, Relaxed);
+    }
+}
+
+/// Removes the deferred bias (the collector does this before freeing a deferred
+/// object it found unreachable). Returns the count without the bias.
+///
+/// # Safety
+/// `obj` must be alive and deferred, and the world must be stopped or the caller must
+/// otherwise be the only thread that can reach it.
+#[cfg(not(loom))]
+pub unsafe fn clear_deferred(obj: ObjPtr) -> isize {
+    // SAFETY: alive and exclusive by the caller's contract.
+    unsafe {
+        debug_assert!(obj.flags().contains(ObFlags::DEFERRED));
+        obj.header()
+            .ob_flags
+            .fetch_and(!ObFlags::DEFERRED.bits(), Relaxed);
+        obj.header()
+            .ob_ref_shared
+            .fetch_sub(DEFERRED_BIAS << SHARED_SHIFT, Relaxed);
+        refcount_core(obj.header())
+    }
+}
+
+/// Publishes `obj` for lock-free readers: lets [`try_incref`] succeed on it from any
+/// thread while it is alive, and makes [`crate::free_object`] release its memory only
+/// after a QSBR grace period. Containers call this on objects they store.
+///
+/// # Safety
+/// `obj` must be alive and the caller must hold a reference.
+#[cfg(not(loom))]
+pub unsafe fn mark_shared(obj: ObjPtr) {
+    // SAFETY: alive by the caller's contract.
+    unsafe {
+        if obj.flags().contains(ObFlags::SHARED) || is_immortal(obj) {
+            return;
+        }
+        obj.set_flags(ObFlags::SHARED);
+        set_maybe_weakref_core(obj.header());
+    }
+}
+
+/// The state bits of `obj`'s shared count (one of the `REF_*` constants).
+///
+/// # Safety
+/// `obj`'s memory must be allocated.
+#[cfg(not(loom))]
+pub unsafe fn shared_state(obj: ObjPtr) -> isize {
+    // SAFETY: forwarded to the caller.
+    shared_state_core(unsafe { obj.header() })
+}
