@@ -79,3 +79,23 @@ pub fn live_now() -> i64 {
 }
 
 pub type Shared<T> = Arc<T>;
+
+/// Runs `f` on a new thread and fails the test if it does not finish within `secs`
+/// (so that a deadlock is reported as a failure instead of hanging CI).
+pub fn within<F: FnOnce() + Send + 'static>(secs: u64, f: F) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let _ = tx.send(());
+        if let Err(e) = result {
+            std::panic::resume_unwind(e);
+        }
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(()) => handle.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => handle.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("did not finish within {secs} s (deadlock?)")
+        }
+    }
+}
