@@ -20,7 +20,8 @@
 //!
 //! * When the owner's local count reaches zero, the counts are merged (the object
 //!   becomes unowned and is counted in the shared field from then on), or the object is
-//!   freed if nobody else ever referenced it.
+//!   freed if nobody else ever referenced it, or, if a merge is already queued to the
+//!   owner, nothing happens until that merge runs.
 //! * When another thread's decrement finds the shared count at zero in state INIT or
 //!   MAYBE_WEAKREF, the decrement cannot be applied without knowing the owner's local
 //!   count, so the object is put in the owner's merge queue instead ([`crate::brc`]) and
@@ -124,6 +125,13 @@ pub fn merge_zero_local_core(h: &ObjectHeader) -> DecrefOutcome {
         // No other thread has a reference and none can get one: try_incref refuses
         // INIT with count zero, and every other path needs a reference to start from.
         return DecrefOutcome::Dealloc;
+    }
+    if shared & SHARED_FLAG_MASK == REF_QUEUED {
+        // Another thread's decrement is queued to us and will be merged at our next safe
+        // point; that merge reads our (now zero) local count and applies the pending
+        // decrement. Merging here instead would lose the `QUEUED` mark that makes
+        // `refcount_core` exact. The true count is `shared count - 1`, at least 0.
+        return DecrefOutcome::Alive;
     }
     // From here on the object is unowned: every thread counts in the shared field.
     h.ob_tid.store(TID_MERGED, Relaxed);
