@@ -7,7 +7,7 @@
 //! |-------:|----------------|---------------|---------------------------------------------|
 //! | 0      | `ob_tid`       | `usize`       | allocating thread; cleared to 0 on merge    |
 //! | 8      | `ob_flags`     | `u16`         | [`ObFlags`], any thread (atomic or)         |
-//! | 10     | `ob_mutex`     | `u8`          | the per-object mutex ([`crate::ObMutex`])   |
+//! | 10     | `ob_mutex`     | `u8`          | the per-object mutex ([`crate::mutex`])     |
 //! | 11     | `ob_gc_bits`   | `u8`          | [`GcBits`], owner or the collector          |
 //! | 12     | `ob_ref_local` | `u32`         | owner thread only (plain loads and stores)  |
 //! | 16     | `ob_ref_shared`| `isize`       | any thread, atomic; low 2 bits are a state  |
@@ -382,7 +382,8 @@ impl ObjPtr {
         (self.0.as_ptr() as *mut u8).wrapping_add(std::mem::size_of::<ObjectHeader>())
     }
 
-    /// A pointer to the object's mutex byte, for [`crate::ObMutex`].
+    /// A pointer to the object's mutex byte, for [`crate::mutex`].
+    #[cfg(not(loom))]
     #[inline]
     pub(crate) fn mutex_byte(self) -> *const AtomicU8 {
         // SAFETY (of the projection): addr_of! computes a field address without

@@ -35,8 +35,9 @@
 //! thread id and return what the caller must do next; they are what the loom models
 //! in `tests/loom.rs` exercise. The public functions apply them for the current thread.
 
-use std::sync::atomic::fence;
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+
+use crate::sync::fence;
 
 use crate::header::ObjectHeader;
 #[cfg(not(loom))]

@@ -6,7 +6,11 @@
 //! the crate uses std directly and is not compiled under loom.
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicIsize, AtomicU16, AtomicU32, AtomicU8, AtomicUsize};
+pub(crate) use loom::sync::atomic::{
+    fence, AtomicIsize, AtomicU16, AtomicU32, AtomicU8, AtomicUsize,
+};
 
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicIsize, AtomicU16, AtomicU32, AtomicU8, AtomicUsize};
+pub(crate) use std::sync::atomic::{
+    fence, AtomicIsize, AtomicU16, AtomicU32, AtomicU8, AtomicUsize,
+};
