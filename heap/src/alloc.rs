@@ -9,11 +9,18 @@
 //! (`mi_heap_visit_blocks`) find every block, including those of threads that have
 //! exited (their pages are abandoned to the heap, not freed).
 //!
-//! A walk is only sound with the world stopped: mimalloc collects each page's
-//! thread-free list while visiting, which races with the page owner's allocations.
-//! Detached threads never allocate or free heap memory (that is part of being
-//! detached), and a thread releases its mimalloc state (`mi_thread_done`) while still
-//! attached, so no OS thread touches a page a walk is visiting.
+//! A walk is only sound when no thread mutates the pages it visits: mimalloc collects
+//! each page's thread-free list while visiting, which races with the page owner's own
+//! allocations and frees. Three rules make that hold:
+//!
+//! * walks run with the world stopped, so attached threads are parked;
+//! * detached threads never allocate or free heap memory (that is part of being
+//!   detached);
+//! * an OS thread's mimalloc state is torn down (its pages abandoned to the heaps) when
+//!   the OS thread ends, which no stop-the-world can stop because the thread no longer
+//!   has a thread state. strand does that teardown itself, from a thread-local
+//!   destructor that runs before mimalloc's own, under [`WALK_LOCK`], which walks hold
+//!   exclusively.
 
 use std::ffi::c_void;
 use std::ptr::NonNull;
@@ -41,6 +48,43 @@ extern "C" {
     fn mi_theap_malloc(theap: *mut mi_theap_t, size: usize) -> *mut c_void;
     fn mi_theap_realloc(theap: *mut mi_theap_t, p: *mut c_void, newsize: usize) -> *mut c_void;
     fn mi_thread_done();
+    /// mimalloc-internal (src/prim/unix/prim.c in the pinned mimalloc 3.3.2): sets the
+    /// pthread-specific value whose destructor runs `_mi_thread_done` at thread exit.
+    fn _mi_prim_thread_associate_default_theap(theap: *mut mi_theap_t);
+}
+
+/// Held shared while an ending OS thread tears down its mimalloc state, exclusively
+/// while a heap walk visits pages.
+static WALK_LOCK: parking_lot::RwLock<()> = parking_lot::RwLock::new(());
+
+/// Tears down the OS thread's mimalloc state when the OS thread ends; see the module
+/// docs. Rust's thread-local destructors run before pthread key destructors, so this
+/// runs before mimalloc's own thread-exit hook, which it then disarms.
+struct OsThreadTeardown;
+
+impl Drop for OsThreadTeardown {
+    fn drop(&mut self) {
+        // A ThreadState still alive here (kept in another thread-local) may yet use
+        // mimalloc; leave the teardown to mimalloc's own hook in that case. The main
+        // thread ends with the process, when walks no longer matter.
+        if crate::thread::os_thread_state_count() != 0
+            || std::thread::current().name() == Some("main")
+        {
+            return;
+        }
+        let _no_walk = WALK_LOCK.read();
+        // SAFETY: the OS thread is ending and has no thread state left, so nothing on it
+        // uses its theaps again. Clearing the pthread-specific value afterwards keeps
+        // mimalloc's own hook from running on the theap mi_thread_done just freed.
+        unsafe {
+            mi_thread_done();
+            _mi_prim_thread_associate_default_theap(std::ptr::null_mut());
+        }
+    }
+}
+
+thread_local! {
+    static TEARDOWN: OsThreadTeardown = const { OsThreadTeardown };
 }
 
 struct Heaps([*mut mi::mi_heap_t; 4]);
@@ -73,12 +117,10 @@ impl Theaps {
     }
 }
 
-/// Releases mimalloc's state for the calling OS thread (its theaps abandon their pages
-/// to the heaps). Called when the last thread state of an OS thread exits.
-pub(crate) fn release_os_thread_heaps() {
-    // SAFETY: no thread state remains on this OS thread, so no cached theap pointer of
-    // this thread will be used again; later use re-initializes mimalloc's state.
-    unsafe { mi_thread_done() };
+/// Arranges for the calling OS thread's mimalloc state to be torn down safely when the
+/// OS thread ends (see the module docs). Called when a thread state is created.
+pub(crate) fn register_os_thread() {
+    TEARDOWN.with(|_| {});
 }
 
 #[inline]
@@ -356,6 +398,7 @@ pub fn visit_objects(_world: &StwGuard, kind: HeapKind, f: &mut dyn FnMut(ObjPtr
         pre: preheader_of(kind),
         panic: None,
     };
+    let _exclusive = WALK_LOCK.write();
     // SAFETY: the heap is valid; the world is stopped so no thread mutates its pages;
     // the visitor only reads headers and calls `f`, which must not (de)allocate.
     unsafe {

@@ -124,9 +124,14 @@ impl ThreadInner {
 thread_local! {
     static CURRENT: Cell<*const ThreadInner> = const { Cell::new(std::ptr::null()) };
     static CURRENT_TID: Cell<usize> = const { Cell::new(NO_THREAD) };
-    /// Thread states that exist on this OS thread (mimalloc's per-OS-thread state is
-    /// released when the last one exits).
+    /// Thread states that exist on this OS thread (mimalloc's per-OS-thread state may
+    /// be torn down only when none is left).
     static OS_THREAD_STATES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Thread states that exist on the calling OS thread.
+pub(crate) fn os_thread_state_count() -> usize {
+    OS_THREAD_STATES.with(Cell::get)
 }
 
 /// The id `ob_tid` comparisons use on this OS thread: the attached thread state's id,
@@ -245,6 +250,7 @@ impl ThreadState {
             reg.threads.insert(tid, shared);
         }
         OS_THREAD_STATES.with(|n| n.set(n.get() + 1));
+        crate::alloc::register_os_thread();
         ThreadState {
             inner,
             _not_send: PhantomData,
@@ -380,17 +386,9 @@ fn exit_inner(inner: &ThreadInner) {
         drop(q);
     }
 
-    // 5. Release mimalloc's per-OS-thread state when this was the last thread state on
-    //    this OS thread. Done while still attached, so no heap walk can be running.
-    let remaining = OS_THREAD_STATES.with(|n| {
-        n.set(n.get() - 1);
-        n.get()
-    });
-    if remaining == 0 {
-        crate::alloc::release_os_thread_heaps();
-    }
+    OS_THREAD_STATES.with(|n| n.set(n.get() - 1));
 
-    // 6. Leave the registry, cooperating with any stop-the-world that wants us parked
+    // 5. Leave the registry, cooperating with any stop-the-world that wants us parked
     //    while we wait for the write lock.
     loop {
         if let Some(mut reg) = REGISTRY.try_write() {

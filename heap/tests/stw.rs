@@ -267,3 +267,55 @@ fn an_object_mutex_blocks_detached_and_does_not_hold_up_the_world() {
         drop(ts);
     });
 }
+
+#[test]
+fn heap_walks_run_safely_while_os_threads_end() {
+    let _s = serial();
+    within(120, || {
+        let ts = ThreadState::attach_new();
+        let stop = Arc::new(AtomicBool::new(false));
+        let kept = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let spawner = {
+            let stop = stop.clone();
+            let kept = kept.clone();
+            std::thread::spawn(move || {
+                let mut n = 0;
+                while !stop.load(SeqCst) {
+                    let kept = kept.clone();
+                    // Short-lived OS threads: allocate, keep a few objects, end. Their
+                    // mimalloc teardown races with the walks below.
+                    std::thread::spawn(move || {
+                        let _t = ThreadState::attach_new();
+                        let mut mine: Vec<Owned<Probe>> = (0..200).map(|_| Probe::new()).collect();
+                        mine.truncate(20);
+                        kept.lock().unwrap().extend(mine);
+                    })
+                    .join()
+                    .unwrap();
+                    n += 1;
+                }
+                n
+            })
+        };
+        for _ in 0..200 {
+            let world = strand_heap::stop_the_world();
+            let walked = walk_gc(&world).len() as i64;
+            let stats = strand_heap::stats();
+            assert_eq!(walked, stats.live(HeapKind::Gc) + stats.live(HeapKind::GcPreheader));
+            drop(world);
+            strand_heap::with_detached(|| std::thread::sleep(Duration::from_micros(200)));
+        }
+        stop.store(true, SeqCst);
+        let threads = strand_heap::with_detached(|| spawner.join().unwrap());
+        assert!(threads > 0);
+        let kept = std::mem::take(&mut *kept.lock().unwrap());
+        let world = strand_heap::stop_the_world();
+        let found: HashSet<ObjPtr> = walk_gc(&world).into_iter().collect();
+        for p in &kept {
+            assert!(found.contains(&Owned::as_obj(p)));
+        }
+        drop(world);
+        drop(kept);
+        drop(ts);
+    });
+}
