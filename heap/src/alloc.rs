@@ -19,7 +19,7 @@
 //! * an OS thread's mimalloc state is torn down (its pages abandoned to the heaps) when
 //!   the OS thread ends, which no stop-the-world can stop because the thread no longer
 //!   has a thread state. strand does that teardown itself, from a thread-local
-//!   destructor that runs before mimalloc's own, under [`WALK_LOCK`], which walks hold
+//!   destructor that runs before mimalloc's own, under a lock that walks hold
 //!   exclusively.
 
 use std::ffi::c_void;
@@ -159,8 +159,32 @@ fn preheader_of(kind: HeapKind) -> usize {
 #[inline]
 pub fn try_alloc_object(vtable: &'static TypeVTable, size: usize) -> Option<ObjPtr> {
     let inner = expect_current("alloc_object");
-    let kind = vtable.kind;
-    assert!(kind != HeapKind::Raw, "objects cannot live in the raw heap");
+    assert!(
+        vtable.kind != HeapKind::Raw,
+        "objects cannot live in the raw heap"
+    );
+    alloc_object_in(inner, vtable, vtable.kind, size)
+}
+
+/// [`try_alloc_object`], aborting through `handle_alloc_error` when memory is exhausted.
+#[inline]
+pub fn alloc_object(vtable: &'static TypeVTable, size: usize) -> ObjPtr {
+    match try_alloc_object(vtable, size) {
+        Some(obj) => obj,
+        None => alloc_failed(size),
+    }
+}
+
+/// The allocation path; `kind` is `vtable.kind`, passed separately so that callers that
+/// know it statically get the size-class arithmetic folded away.
+#[inline(always)]
+fn alloc_object_in(
+    inner: &ThreadInner,
+    vtable: &'static TypeVTable,
+    kind: HeapKind,
+    size: usize,
+) -> Option<ObjPtr> {
+    debug_assert_eq!(kind, vtable.kind);
     let pre = preheader_of(kind);
     let size = size.max(HEADER_SIZE) + pre;
     let counters = &inner.shared.counters;
@@ -195,10 +219,15 @@ pub fn try_alloc_object(vtable: &'static TypeVTable, size: usize) -> Option<ObjP
     }
 }
 
-/// [`try_alloc_object`], aborting through `handle_alloc_error` when memory is exhausted.
-#[inline]
-pub fn alloc_object(vtable: &'static TypeVTable, size: usize) -> ObjPtr {
-    match try_alloc_object(vtable, size) {
+/// Allocates a `T`-sized object for the safe API, where the vtable's kind is a constant.
+#[inline(always)]
+pub(crate) fn alloc_object_static(
+    vtable: &'static TypeVTable,
+    kind: HeapKind,
+    size: usize,
+) -> ObjPtr {
+    let inner = expect_current("alloc_object");
+    match alloc_object_in(inner, vtable, kind, size) {
         Some(obj) => obj,
         None => alloc_failed(size),
     }
@@ -216,8 +245,11 @@ pub fn alloc_object(vtable: &'static TypeVTable, size: usize) -> ObjPtr {
 /// released, and nothing references it. The calling thread must be attached.
 #[inline]
 pub unsafe fn free_object(obj: ObjPtr) {
+    let inner = expect_current("free_object");
+    // SAFETY: obj is allocated and exclusively ours (the caller's contract).
+    let (kind, size) = unsafe { (obj.kind(), (obj.vtable().size)(obj)) };
     // SAFETY: forwarded to the caller.
-    unsafe { free_object_impl(obj, false) }
+    unsafe { free_object_in(inner, obj, kind, size, false) }
 }
 
 /// Like [`free_object`], but always waits out a QSBR grace period before the memory is
@@ -226,15 +258,35 @@ pub unsafe fn free_object(obj: ObjPtr) {
 /// # Safety
 /// As [`free_object`].
 pub unsafe fn free_object_delayed(obj: ObjPtr) {
+    let inner = expect_current("free_object_delayed");
+    // SAFETY: obj is allocated and exclusively ours (the caller's contract).
+    let (kind, size) = unsafe { (obj.kind(), (obj.vtable().size)(obj)) };
     // SAFETY: forwarded to the caller.
-    unsafe { free_object_impl(obj, true) }
+    unsafe { free_object_in(inner, obj, kind, size, true) }
 }
 
-#[inline]
-unsafe fn free_object_impl(obj: ObjPtr, delayed: bool) {
+/// [`free_object`] for callers that know the object's heap kind and size (the
+/// `(vtable.size)(obj)` value) statically, as the safe API's vtables do.
+///
+/// # Safety
+/// As [`free_object`]; `kind` and `size` must be the object's.
+#[inline(always)]
+pub unsafe fn free_object_sized(obj: ObjPtr, kind: HeapKind, size: usize) {
     let inner = expect_current("free_object");
+    // SAFETY: forwarded to the caller.
+    unsafe { free_object_in(inner, obj, kind, size, false) }
+}
+
+#[inline(always)]
+unsafe fn free_object_in(
+    inner: &ThreadInner,
+    obj: ObjPtr,
+    kind: HeapKind,
+    size: usize,
+    delayed: bool,
+) {
     // SAFETY: obj is allocated and exclusively ours (the caller's contract).
-    let (kind, flags, size) = unsafe { (obj.kind(), obj.flags(), (obj.vtable().size)(obj)) };
+    let flags = unsafe { obj.flags() };
     // SAFETY: as above.
     unsafe {
         obj.header()

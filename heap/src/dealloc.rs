@@ -24,7 +24,7 @@ thread_local! {
 /// # Safety
 /// `obj` is alive, its reference count is zero, and no other thread can reach it
 /// (except lock-free readers, whose `try_incref` now fails).
-#[cold]
+#[inline(never)]
 pub unsafe fn dealloc(obj: ObjPtr) {
     // SAFETY: exclusive access to a dying object (the caller's contract).
     unsafe { obj.untrack() };

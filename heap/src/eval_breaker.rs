@@ -7,8 +7,8 @@
 //! [`EvalBreaker::GC_SCHEDULED`]) or read the bits `safepoint` returns and clear them
 //! with [`clear_pending`].
 
-use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::sync::atomic::AtomicPtr;
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
 use bitflags::bitflags;
 

@@ -104,7 +104,10 @@ impl FreeLists {
 
     /// Blocks currently held, per kind.
     pub(crate) fn held(&self, kind: HeapKind) -> usize {
-        self.lists[kind as usize].iter().map(|l| l.len as usize).sum()
+        self.lists[kind as usize]
+            .iter()
+            .map(|l| l.len as usize)
+            .sum()
     }
 
     /// Returns every block to mimalloc (thread exit).

@@ -377,8 +377,8 @@ impl ObjPtr {
     /// A pointer to the object's first byte after the header.
     #[inline]
     pub fn body(self) -> *mut u8 {
-        // SAFETY (of the arithmetic): the header is followed by the body in the same
-        // allocation; wrapping_add never dereferences.
+        // The header is followed by the body in the same allocation; wrapping_add never
+        // dereferences.
         (self.0.as_ptr() as *mut u8).wrapping_add(std::mem::size_of::<ObjectHeader>())
     }
 
@@ -386,8 +386,8 @@ impl ObjPtr {
     #[cfg(not(loom))]
     #[inline]
     pub(crate) fn mutex_byte(self) -> *const AtomicU8 {
-        // SAFETY (of the projection): addr_of! computes a field address without
-        // creating a reference.
+        // SAFETY: addr_of! computes the field's address without creating a reference or
+        // reading memory; the pointer is non-null and in bounds of the header.
         unsafe { std::ptr::addr_of!((*self.0.as_ptr()).ob_mutex) }
     }
 }
@@ -443,7 +443,10 @@ mod tests {
     #[test]
     fn heap_kind_round_trips_through_flag_bits() {
         for kind in HeapKind::ALL {
-            assert_eq!(HeapKind::from_bits(kind as u16 | ObFlags::SHARED.bits()), kind);
+            assert_eq!(
+                HeapKind::from_bits(kind as u16 | ObFlags::SHARED.bits()),
+                kind
+            );
         }
     }
 }

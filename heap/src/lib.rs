@@ -77,16 +77,16 @@ pub use header::{GcBits, HeapKind, ObFlags, ObjPtr, ObjectHeader, TraverseFn, Ty
 
 #[cfg(not(loom))]
 pub use alloc::{
-    alloc_object, alloc_raw, free_delayed, free_object, free_object_delayed, free_raw,
-    freelist_len, preheader, qsbr_flush, realloc_raw, try_alloc_object, visit_gc_objects,
+    alloc_object, alloc_raw, free_delayed, free_object, free_object_delayed, free_object_sized,
+    free_raw, freelist_len, preheader, qsbr_flush, realloc_raw, try_alloc_object, visit_gc_objects,
     visit_objects, PREHEADER_SIZE,
 };
 #[cfg(not(loom))]
 pub use brc::merge_all_queues;
 #[cfg(not(loom))]
 pub use eval_breaker::{
-    clear_pending, pending, request_pending, request_pending_all, safepoint,
-    set_pending_handler, EvalBreaker,
+    clear_pending, pending, request_pending, request_pending_all, safepoint, set_pending_handler,
+    EvalBreaker,
 };
 #[cfg(not(loom))]
 pub use object::{vtable_of, Borrowed, HeapCell, HeapObject, Owned};

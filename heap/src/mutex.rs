@@ -26,7 +26,9 @@ const PARKED: u8 = 2;
 pub unsafe fn lock(obj: ObjPtr) {
     // SAFETY: the byte lives in the object's header, allocated per the contract.
     let m = unsafe { &*obj.mutex_byte() };
-    if m.compare_exchange_weak(0, LOCKED, Acquire, Relaxed).is_err() {
+    if m.compare_exchange_weak(0, LOCKED, Acquire, Relaxed)
+        .is_err()
+    {
         lock_slow(m);
     }
 }

@@ -117,7 +117,7 @@ unsafe fn dealloc_cell<T: HeapObject>(obj: ObjPtr) {
     // then give the memory back.
     unsafe {
         std::ptr::drop_in_place(&mut (*(obj.as_ptr() as *mut HeapCell<T>)).value);
-        crate::alloc::free_object(obj);
+        crate::alloc::free_object_sized(obj, T::KIND, std::mem::size_of::<HeapCell<T>>());
     }
 }
 
@@ -144,8 +144,17 @@ impl<T: HeapObject> Owned<T> {
     /// # Panics
     /// If no thread state is attached.
     pub fn new(value: T) -> Owned<T> {
-        const { assert!(std::mem::align_of::<T>() <= 16, "heap objects are 16-byte aligned at most") };
-        let obj = crate::alloc::alloc_object(vtable_of::<T>(), std::mem::size_of::<HeapCell<T>>());
+        const {
+            assert!(
+                std::mem::align_of::<T>() <= 16,
+                "heap objects are 16-byte aligned at most"
+            )
+        };
+        let obj = crate::alloc::alloc_object_static(
+            vtable_of::<T>(),
+            T::KIND,
+            std::mem::size_of::<HeapCell<T>>(),
+        );
         let cell = obj.as_ptr() as *mut HeapCell<T>;
         // SAFETY: the allocation is large enough and aligned for HeapCell<T>; the header
         // is initialised, the value field is not, and we write it before anything can

@@ -25,11 +25,6 @@ use std::sync::atomic::Ordering::Relaxed;
 #[cfg(loom)]
 use loom::sync::atomic::AtomicUsize;
 
-#[cfg(loom)]
-use loom::sync::Arc;
-#[cfg(not(loom))]
-use std::sync::Arc;
-
 /// Retirements per thread after which the thread pushes its local batch to the global
 /// queue and tries to reclaim ([`QsbrThread::wants_flush`]).
 pub const FLUSH_THRESHOLD: usize = 64;
@@ -38,7 +33,9 @@ pub const FLUSH_THRESHOLD: usize = 64;
 /// The heap uses one process-wide domain; loom models create their own.
 pub struct Qsbr {
     collector: Collector,
-    pending: Arc<AtomicUsize>,
+    /// Leaked so that deferred closures can count themselves without reference-counting
+    /// the counter (crossbeam may run them after the domain is gone); one word per domain.
+    pending: &'static AtomicUsize,
 }
 
 impl Default for Qsbr {
@@ -52,7 +49,7 @@ impl Qsbr {
     pub fn new() -> Qsbr {
         Qsbr {
             collector: Collector::new(),
-            pending: Arc::new(AtomicUsize::new(0)),
+            pending: Box::leak(Box::new(AtomicUsize::new(0))),
         }
     }
 
@@ -61,7 +58,7 @@ impl Qsbr {
         QsbrThread {
             handle: self.collector.register(),
             guard: None,
-            pending: self.pending.clone(),
+            pending: self.pending,
             since_flush: 0,
         }
     }
@@ -78,7 +75,7 @@ pub struct QsbrThread {
     // Field order matters: the guard must be dropped before the handle.
     guard: Option<Guard>,
     handle: LocalHandle,
-    pending: Arc<AtomicUsize>,
+    pending: &'static AtomicUsize,
     since_flush: usize,
 }
 
@@ -129,7 +126,7 @@ impl QsbrThread {
             .as_ref()
             .expect("QsbrThread::defer called while offline");
         self.pending.fetch_add(1, Relaxed);
-        let pending = self.pending.clone();
+        let pending = self.pending;
         // SAFETY: crossbeam requires that the closure may run on another thread after
         // all current pins end; `free` is Send + 'static and the caller guarantees it is
         // safe to run then.

@@ -59,7 +59,7 @@ pub const REF_QUEUED: isize = 2;
 pub const REF_MERGED: isize = 3;
 /// Added to the shared count of deferred objects so that counting alone never frees
 /// them (CPython's `_Py_REF_DEFERRED`).
-pub const DEFERRED_BIAS: isize = isize::MAX / 8 >> SHARED_SHIFT;
+pub const DEFERRED_BIAS: isize = (isize::MAX / 8) >> SHARED_SHIFT;
 /// `ob_tid` value of an object whose counts have been merged.
 pub const TID_MERGED: usize = 0;
 
@@ -79,35 +79,43 @@ pub enum DecrefOutcome {
 }
 
 /// Increments the count as thread `tid`.
-#[inline]
+///
+/// Like CPython, an owner's local count that would reach `u32::MAX` saturates into
+/// the immortal value instead of overflowing: the object is then never freed (a leak,
+/// never a premature free). Four billion references from one thread to one object
+/// need more memory than the references' storage can occupy on today's machines.
+#[inline(always)]
 pub fn incref_core(h: &ObjectHeader, tid: usize) {
-    let local = h.ob_ref_local.load(Relaxed);
-    if local == IMMORTAL_LOCAL {
-        return;
+    let new = h.ob_ref_local.load(Relaxed).wrapping_add(1);
+    if new == 0 {
+        return; // immortal
     }
     if h.ob_tid.load(Relaxed) == tid {
-        if local == IMMORTAL_LOCAL - 1 {
-            // One more local increment would read as immortal: count it as shared.
-            h.ob_ref_shared.fetch_add(ONE_SHARED, Relaxed);
-            return;
-        }
-        h.ob_ref_local.store(local + 1, Relaxed);
+        h.ob_ref_local.store(new, Relaxed);
     } else {
         h.ob_ref_shared.fetch_add(ONE_SHARED, Relaxed);
     }
 }
 
 /// Decrements the count as thread `tid`.
-#[inline]
+///
+/// An owned object's local count is at least 1: when it reaches 0 the object stops
+/// being owned (it is merged, freed, or left unowned for a queued merge).
+#[inline(always)]
 pub fn decref_core(h: &ObjectHeader, tid: usize) -> DecrefOutcome {
     let local = h.ob_ref_local.load(Relaxed);
     if local == IMMORTAL_LOCAL {
         return DecrefOutcome::Alive;
     }
-    if h.ob_tid.load(Relaxed) == tid && local != 0 {
-        let local = local - 1;
-        h.ob_ref_local.store(local, Relaxed);
-        if local == 0 {
+    if h.ob_tid.load(Relaxed) == tid {
+        let new = local - 1;
+        h.ob_ref_local.store(new, Relaxed);
+        if new == 0 {
+            // The common end of a thread-private object's life: no other thread ever
+            // counted it, so free it without further ado.
+            if h.ob_ref_shared.load(Acquire) == REF_SHARED_INIT {
+                return DecrefOutcome::Dealloc;
+            }
             return merge_zero_local_core(h);
         }
         DecrefOutcome::Alive
@@ -119,7 +127,7 @@ pub fn decref_core(h: &ObjectHeader, tid: usize) -> DecrefOutcome {
 /// The owner's local count just reached zero: free the object if no other thread ever
 /// counted it, else merge the counts into the shared field (CPython's
 /// `_Py_MergeZeroLocalRefcount`).
-#[cold]
+#[inline(never)]
 pub fn merge_zero_local_core(h: &ObjectHeader) -> DecrefOutcome {
     let mut shared = h.ob_ref_shared.load(Acquire);
     if shared == REF_SHARED_INIT {
@@ -130,8 +138,11 @@ pub fn merge_zero_local_core(h: &ObjectHeader) -> DecrefOutcome {
     if shared & SHARED_FLAG_MASK == REF_QUEUED {
         // Another thread's decrement is queued to us and will be merged at our next safe
         // point; that merge reads our (now zero) local count and applies the pending
-        // decrement. Merging here instead would lose the `QUEUED` mark that makes
-        // `refcount_core` exact. The true count is `shared count - 1`, at least 0.
+        // decrement. Until then the object is unowned (everyone counts in the shared
+        // field, which cannot free it while it is QUEUED) but not yet merged: merging
+        // here would lose the `QUEUED` mark that makes `refcount_core` exact. The true
+        // count is `shared count - 1`, at least 0.
+        h.ob_tid.store(TID_MERGED, Relaxed);
         return DecrefOutcome::Alive;
     }
     // From here on the object is unowned: every thread counts in the shared field.
@@ -214,7 +225,8 @@ pub fn try_incref_core(h: &ObjectHeader, tid: usize) -> bool {
     if local == IMMORTAL_LOCAL {
         return true;
     }
-    if h.ob_tid.load(Relaxed) == tid && local != 0 {
+    if h.ob_tid.load(Relaxed) == tid {
+        // Owned, so the local count is at least 1: the object is alive.
         incref_core(h, tid);
         return true;
     }
@@ -281,7 +293,7 @@ pub fn shared_state_core(h: &ObjectHeader) -> isize {
 /// stays alive, e.g. the world is stopped). The calling OS thread must have an
 /// attached [`crate::ThreadState`] unless `obj` is immortal.
 #[cfg(not(loom))]
-#[inline]
+#[inline(always)]
 pub unsafe fn incref(obj: ObjPtr) {
     // SAFETY: obj is alive by the caller's contract.
     incref_core(unsafe { obj.header() }, crate::thread::current_tid());
@@ -295,7 +307,7 @@ pub unsafe fn incref(obj: ObjPtr) {
 /// an attached [`crate::ThreadState`]. `obj` must not be used afterwards unless the
 /// caller holds another reference.
 #[cfg(not(loom))]
-#[inline]
+#[inline(always)]
 pub unsafe fn decref(obj: ObjPtr) {
     // SAFETY: the caller owns a reference, so the header is alive.
     match decref_core(unsafe { obj.header() }, crate::thread::current_tid()) {

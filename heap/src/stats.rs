@@ -130,7 +130,8 @@ impl HeapStats {
 
 /// Counters for work done while no thread state was attached (QSBR reclamation running
 /// during a thread's exit, for instance) and the folded totals of exited threads.
-pub(crate) static GLOBAL: std::sync::LazyLock<Counters> = std::sync::LazyLock::new(Counters::default);
+pub(crate) static GLOBAL: std::sync::LazyLock<Counters> =
+    std::sync::LazyLock::new(Counters::default);
 
 /// Takes a snapshot of the heap counters.
 pub fn stats() -> HeapStats {
@@ -154,7 +155,7 @@ pub struct LeakError {
     /// Live objects counted.
     pub actual: i64,
     /// The snapshot the count came from.
-    pub stats: HeapStats,
+    pub stats: Box<HeapStats>,
 }
 
 impl std::fmt::Display for LeakError {
@@ -186,7 +187,7 @@ pub fn check_live_objects(expected: i64) -> Result<(), LeakError> {
         Err(LeakError {
             expected,
             actual,
-            stats,
+            stats: Box::new(stats),
         })
     }
 }

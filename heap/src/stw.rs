@@ -31,9 +31,7 @@ use parking_lot::lock_api::RawMutex as _;
 use parking_lot::{Condvar, Mutex, RawMutex};
 
 use crate::eval_breaker::EvalBreaker;
-use crate::thread::{
-    self, ThreadShared, ATTACHED, DETACHED, REGISTRY, SUSPENDED,
-};
+use crate::thread::{self, ThreadShared, ATTACHED, DETACHED, REGISTRY, SUSPENDED};
 
 struct Stw {
     /// Held by the thread that has the world stopped; serializes requests.
@@ -128,8 +126,7 @@ pub fn stop_the_world() -> StwGuard {
             loop {
                 match t.state.load(SeqCst) {
                     DETACHED => {
-                        if t
-                            .state
+                        if t.state
                             .compare_exchange(DETACHED, SUSPENDED, SeqCst, SeqCst)
                             .is_ok()
                         {

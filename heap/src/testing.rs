@@ -169,7 +169,10 @@ impl Model {
     /// A model with every thread slot filled and none attached. The calling OS thread
     /// must have no attached thread state of its own.
     pub fn new() -> Model {
-        assert!(!crate::is_attached(), "run the model on a thread with no attached state");
+        assert!(
+            !crate::is_attached(),
+            "run the model on a thread with no attached state"
+        );
         FREED_LOG.with(|l| l.borrow_mut().clear());
         Model {
             threads: (0..THREADS).map(|_| Some(ThreadState::new())).collect(),
@@ -293,7 +296,11 @@ impl Model {
                 // SAFETY: the object is alive (count > 0), so its memory is allocated.
                 let ok = unsafe { refcount::try_incref(self.objects[o].obj) };
                 if self.objects[o].shared {
-                    assert!(ok, "step {}: try_incref failed on a live shared object", self.steps);
+                    assert!(
+                        ok,
+                        "step {}: try_incref failed on a live shared object",
+                        self.steps
+                    );
                 }
                 if ok {
                     self.objects[o].count += 1;
@@ -373,7 +380,11 @@ impl Model {
         for id in freed_now {
             let m = &mut self.objects[id as usize];
             assert!(!m.freed, "step {step}: object {id} freed twice");
-            assert_eq!(m.count, 0, "step {step}: object {id} freed with {} references", m.count);
+            assert_eq!(
+                m.count, 0,
+                "step {step}: object {id} freed with {} references",
+                m.count
+            );
             assert!(
                 !queued.contains(&m.obj),
                 "step {step}: object {id} freed while a merge queue still holds it"
@@ -404,9 +415,15 @@ impl Model {
             // SAFETY: the object is not freed, so its memory is allocated.
             let (state, rc) = unsafe { (refcount::shared_state(m.obj), refcount::refcount(m.obj)) };
             if state == REF_QUEUED {
-                assert_eq!(in_queues, 1, "step {step}: queued object {o} is in {in_queues} queues");
+                assert_eq!(
+                    in_queues, 1,
+                    "step {step}: queued object {o} is in {in_queues} queues"
+                );
             } else {
-                assert_eq!(in_queues, 0, "step {step}: object {o} in a queue in state {state}");
+                assert_eq!(
+                    in_queues, 0,
+                    "step {step}: object {o} in a queue in state {state}"
+                );
             }
             if m.count > 0 {
                 assert_eq!(rc, m.count as isize, "step {step}: object {o} refcount");
@@ -416,7 +433,11 @@ impl Model {
             }
         }
         let live = crate::stats().live_objects();
-        assert_eq!(live - self.live_base, unfreed, "step {step}: live-object counter");
+        assert_eq!(
+            live - self.live_base,
+            unfreed,
+            "step {step}: live-object counter"
+        );
     }
 
     /// Drops every reference, drains every queue, and checks that every object was

@@ -136,7 +136,7 @@ pub(crate) fn os_thread_state_count() -> usize {
 
 /// The id `ob_tid` comparisons use on this OS thread: the attached thread state's id,
 /// or [`NO_THREAD`].
-#[inline]
+#[inline(always)]
 pub(crate) fn current_tid() -> usize {
     CURRENT_TID.with(Cell::get)
 }
@@ -182,7 +182,9 @@ pub(crate) static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(|| {
 static NEXT_TID: AtomicUsize = AtomicUsize::new(1);
 
 /// Runs `f` over every registered thread state, under the registry's read lock.
-pub(crate) fn with_registry<R>(f: impl FnOnce(&mut dyn Iterator<Item = &Arc<ThreadShared>>) -> R) -> R {
+pub(crate) fn with_registry<R>(
+    f: impl FnOnce(&mut dyn Iterator<Item = &Arc<ThreadShared>>) -> R,
+) -> R {
     let reg = REGISTRY.read();
     f(&mut reg.threads.values())
 }
@@ -310,6 +312,20 @@ impl ThreadState {
     /// Unregisters a root source.
     pub fn remove_root_source(&self, id: crate::RootSourceId) -> bool {
         self.inner.shared.roots.remove(id)
+    }
+
+    /// Bounds each of this thread state's freelists (one per heap kind and size class)
+    /// to `limit` blocks, returning any excess to mimalloc; 0 disables them.
+    ///
+    /// # Panics
+    /// If this thread state is not attached.
+    pub fn set_freelist_limit(&self, limit: u32) {
+        assert!(
+            self.is_attached(),
+            "set_freelist_limit needs the thread state attached"
+        );
+        // SAFETY: owning OS thread; the borrow ends in this statement.
+        unsafe { self.inner.local() }.freelists.set_limit(limit);
     }
 
     /// Sets `bits` in this thread's eval breaker; the thread sees them at its next

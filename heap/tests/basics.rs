@@ -38,7 +38,11 @@ fn freelist_reuses_blocks_and_counts_hits() {
     drop(a);
     assert!(strand_heap::freelist_len(HeapKind::NonGc) >= 1);
     let b = Owned::new(Leaf(2));
-    assert_eq!(Owned::as_obj(&b).addr(), addr, "the freed block is reused first");
+    assert_eq!(
+        Owned::as_obj(&b).addr(),
+        addr,
+        "the freed block is reused first"
+    );
     assert_eq!(b.0, 2);
     let after = strand_heap::stats();
     assert!(after.total_freelist_hits() > before.total_freelist_hits());

@@ -97,7 +97,11 @@ fn queued_decrement_and_owner_decrement_free_exactly_once() {
         obj.drain(); // a safe point; the entry may not be queued yet
         t.join().unwrap();
         obj.drain(); // the owner's next safe point
-        assert_eq!(obj.deallocs(), 1, "freed exactly once after both references died");
+        assert_eq!(
+            obj.deallocs(),
+            1,
+            "freed exactly once after both references died"
+        );
     });
 }
 
@@ -180,7 +184,10 @@ fn qsbr_frees_only_after_every_pinned_reader_is_quiescent() {
             q.online();
             let p = s2.load(SeqCst);
             // SAFETY: loaded while online; blocks are leaked, never really freed.
-            assert!(!unsafe { &*p }.freed.load(SeqCst), "freed before the reader's quiescent state");
+            assert!(
+                !unsafe { &*p }.freed.load(SeqCst),
+                "freed before the reader's quiescent state"
+            );
             q.quiescent();
             q.offline();
         });

@@ -44,8 +44,12 @@ fn delayed_free_waits_for_a_pinned_reader_to_pass_a_quiescent_state() {
         let release = Arc::new(AtomicBool::new(false));
         let checked = Arc::new(AtomicUsize::new(0));
         let reader = {
-            let (slot, loaded, release, checked) =
-                (slot.clone(), loaded.clone(), release.clone(), checked.clone());
+            let (slot, loaded, release, checked) = (
+                slot.clone(),
+                loaded.clone(),
+                release.clone(),
+                checked.clone(),
+            );
             std::thread::spawn(move || {
                 let _t = ThreadState::attach_new();
                 let p = slot.load(SeqCst) as *const u64;
@@ -54,7 +58,8 @@ fn delayed_free_waits_for_a_pinned_reader_to_pass_a_quiescent_state() {
                 while !release.load(SeqCst) {
                     // SAFETY: `p` was loaded while pinned; QSBR keeps it allocated until
                     // this thread passes a quiescent state.
-                    assert_eq!(unsafe { p.read_volatile() }, MAGIC, "block freed under a reader");
+                    let word = unsafe { p.read_volatile() };
+                    assert_eq!(word, MAGIC, "block freed under a reader");
                     checked.fetch_add(1, SeqCst);
                     std::hint::spin_loop();
                 }
@@ -68,7 +73,10 @@ fn delayed_free_waits_for_a_pinned_reader_to_pass_a_quiescent_state() {
         let pending_before = strand_heap::stats().delayed_frees_pending;
         // SAFETY: `old` is unlinked; only readers that loaded it earlier may use it.
         unsafe { strand_heap::free_delayed(NonNull::new(old).unwrap()) };
-        assert_eq!(strand_heap::stats().delayed_frees_pending, pending_before + 1);
+        assert_eq!(
+            strand_heap::stats().delayed_frees_pending,
+            pending_before + 1
+        );
         // Try hard to reclaim while the reader is still pinned: nothing may be freed.
         for _ in 0..200 {
             strand_heap::qsbr_flush();
@@ -78,7 +86,10 @@ fn delayed_free_waits_for_a_pinned_reader_to_pass_a_quiescent_state() {
             // SAFETY: just allocated.
             unsafe { strand_heap::free_raw(b) };
         }
-        assert_eq!(strand_heap::stats().delayed_frees_pending, pending_before + 1);
+        assert_eq!(
+            strand_heap::stats().delayed_frees_pending,
+            pending_before + 1
+        );
         assert!(checked.load(SeqCst) > 0);
         release.store(true, SeqCst);
         strand_heap::with_detached(|| reader.join().unwrap());
@@ -149,7 +160,8 @@ fn try_incref_fails_on_a_shared_object_whose_count_reached_zero() {
                     std::hint::spin_loop();
                 }
                 // SAFETY: QSBR keeps the memory allocated; the count is zero.
-                assert!(!unsafe { strand_heap::try_incref(raw) }, "try_incref revived a dead object");
+                let revived = unsafe { strand_heap::try_incref(raw) };
+                assert!(!revived, "try_incref revived a dead object");
             })
         };
         strand_heap::with_detached(|| loaded_rx.recv().unwrap());
@@ -173,7 +185,9 @@ fn free_object_delayed_keeps_the_header_readable_for_a_grace_period() {
         drop(p);
         assert_eq!(live_now(), base, "the object counts as freed at once");
         assert_eq!(strand_heap::stats().delayed_frees_pending, pending + 1);
-        assert!(reclaim_until(|| strand_heap::stats().delayed_frees_pending == pending));
+        assert!(reclaim_until(
+            || strand_heap::stats().delayed_frees_pending == pending
+        ));
         drop(ts);
     });
 }

@@ -43,15 +43,34 @@ fn owner_reaching_zero_while_a_merge_is_queued_merges_instead_of_freeing() {
     use Op::*;
     let (o, a) = (0, 1);
     let ops = [
-        Alloc { thread: o, kind: HeapKind::Gc },
+        Alloc {
+            thread: o,
+            kind: HeapKind::Gc,
+        },
         Incref { thread: o, r: 0 },
-        Handoff { from: o, to: a, r: 0 },
+        Handoff {
+            from: o,
+            to: a,
+            r: 0,
+        },
         Decref { thread: a, r: 0 }, // shared count 0: queued to the owner
-        Handoff { from: o, to: a, r: 0 },
+        Handoff {
+            from: o,
+            to: a,
+            r: 0,
+        },
         Incref { thread: a, r: 0 }, // shared count 1
-        Handoff { from: a, to: o, r: 0 },
+        Handoff {
+            from: a,
+            to: o,
+            r: 0,
+        },
         Decref { thread: o, r: 0 }, // local 2 -> 1
-        Handoff { from: a, to: o, r: 0 },
+        Handoff {
+            from: a,
+            to: o,
+            r: 0,
+        },
         Decref { thread: o, r: 0 }, // local 1 -> 0 while queued: merge, don't free
         Safepoint { thread: o },    // the queued decrement frees it now
     ];

@@ -46,7 +46,11 @@ fn heap_walk_finds_objects_allocated_by_threads_that_have_exited() {
         let world = strand_heap::stop_the_world();
         let found: HashSet<ObjPtr> = walk_gc(&world).into_iter().collect();
         for p in &kept {
-            assert!(found.contains(&Owned::as_obj(p)), "walk missed probe {}", p.id);
+            assert!(
+                found.contains(&Owned::as_obj(p)),
+                "walk missed probe {}",
+                p.id
+            );
         }
         // Every object the walk reports is live: the walk and the counters agree.
         let stats = strand_heap::stats();
@@ -119,7 +123,11 @@ fn stop_the_world_parks_attached_threads_at_safepoints() {
             let world = strand_heap::stop_the_world();
             let before = progress.load(SeqCst);
             std::thread::sleep(Duration::from_millis(2));
-            assert_eq!(progress.load(SeqCst), before, "a thread ran while the world was stopped");
+            assert_eq!(
+                progress.load(SeqCst),
+                before,
+                "a thread ran while the world was stopped"
+            );
             drop(world);
             let before = progress.load(SeqCst);
             while progress.load(SeqCst) == before {
@@ -154,7 +162,10 @@ fn detached_threads_do_not_hold_up_the_world_and_cannot_attach_while_it_is_stopp
         let world = strand_heap::stop_the_world(); // must not wait for the detached thread
         go_tx.send(()).unwrap();
         std::thread::sleep(Duration::from_millis(50));
-        assert!(!attached.load(SeqCst), "a thread attached while the world was stopped");
+        assert!(
+            !attached.load(SeqCst),
+            "a thread attached while the world was stopped"
+        );
         // A thread state created while the world is stopped starts suspended too.
         let (created_tx, created_rx) = channel::<()>();
         let attached_new = Arc::new(AtomicBool::new(false));
@@ -209,7 +220,11 @@ fn concurrent_stop_the_world_requests_serialize_without_deadlock() {
                     for j in 0..200 {
                         if (i + j) % 2 == 0 {
                             let world = strand_heap::stop_the_world();
-                            assert_eq!(inside.fetch_add(1, SeqCst), 0, "two threads had the world stopped");
+                            assert_eq!(
+                                inside.fetch_add(1, SeqCst),
+                                0,
+                                "two threads had the world stopped"
+                            );
                             total.fetch_add(1, SeqCst);
                             let p = Probe::new(); // the stopper may use the heap
                             drop(p);
@@ -301,7 +316,10 @@ fn heap_walks_run_safely_while_os_threads_end() {
             let world = strand_heap::stop_the_world();
             let walked = walk_gc(&world).len() as i64;
             let stats = strand_heap::stats();
-            assert_eq!(walked, stats.live(HeapKind::Gc) + stats.live(HeapKind::GcPreheader));
+            assert_eq!(
+                walked,
+                stats.live(HeapKind::Gc) + stats.live(HeapKind::GcPreheader)
+            );
             drop(world);
             strand_heap::with_detached(|| std::thread::sleep(Duration::from_micros(200)));
         }

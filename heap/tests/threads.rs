@@ -98,7 +98,15 @@ fn eight_threads_share_objects_and_owners_exit_mid_run() {
             let start = start.clone();
             handles.push(std::thread::spawn(move || {
                 start.wait();
-                worker(me, iterations, 0x5eed + me as u64, inboxes, outboxes, allocated, leftovers);
+                worker(
+                    me,
+                    iterations,
+                    0x5eed + me as u64,
+                    inboxes,
+                    outboxes,
+                    allocated,
+                    leftovers,
+                );
             }));
         }
         drop(left_tx);
@@ -123,15 +131,27 @@ fn eight_threads_share_objects_and_owners_exit_mid_run() {
         drop(strand_heap::stop_the_world());
 
         let ids = allocated.lock().unwrap().clone();
-        assert!(ids.len() > 1000, "the workload allocated {} objects", ids.len());
+        assert!(
+            ids.len() > 1000,
+            "the workload allocated {} objects",
+            ids.len()
+        );
         let freed = FREED.lock().unwrap();
         for id in &ids {
-            assert_eq!(freed.get(id).copied(), Some(1), "probe {id} freed {:?} times", freed.get(id));
+            assert_eq!(
+                freed.get(id).copied(),
+                Some(1),
+                "probe {id} freed {:?} times",
+                freed.get(id)
+            );
         }
         drop(freed);
         assert_eq!(live_now(), base, "live objects back to baseline");
         let stats = strand_heap::stats();
-        assert!(stats.queued_merges > 0, "the workload exercised merge queues: {stats:?}");
+        assert!(
+            stats.queued_merges > 0,
+            "the workload exercised merge queues: {stats:?}"
+        );
         assert!(stats.merges > 0);
         drop(main_ts);
     });
@@ -184,7 +204,10 @@ fn a_queued_object_is_merged_by_its_owner_at_a_safepoint() {
         });
         strand_heap::with_detached(|| rx.recv().unwrap());
         strand_heap::with_detached(|| h.join().unwrap());
-        assert_eq!(strand_heap::brc::queued_objects(owner.id()), vec![Owned::as_obj(&p)]);
+        assert_eq!(
+            strand_heap::brc::queued_objects(owner.id()),
+            vec![Owned::as_obj(&p)]
+        );
         assert_eq!(Owned::refcount(&p), 1);
         strand_heap::safepoint();
         assert!(strand_heap::brc::queued_objects(owner.id()).is_empty());

@@ -43,7 +43,11 @@ impl Probe {
 
 impl Drop for Probe {
     fn drop(&mut self) {
-        assert_eq!(self.canary, CANARY, "probe {} dropped with a bad canary", self.id);
+        assert_eq!(
+            self.canary, CANARY,
+            "probe {} dropped with a bad canary",
+            self.id
+        );
         self.canary = 0;
         *FREED.lock().unwrap().entry(self.id).or_insert(0) += 1;
     }
