@@ -208,6 +208,9 @@ fn alloc_object_in(
         return None;
     }
     counters.allocs[kind as usize].bump();
+    if kind.is_gc() {
+        crate::gc_count::record_alloc(inner);
+    }
     // SAFETY: `block` is a fresh allocation of at least `size` bytes, 16-aligned.
     unsafe {
         if pre != 0 {
@@ -295,6 +298,9 @@ unsafe fn free_object_in(
         obj.set_gc_bits(GcBits::empty());
     }
     inner.shared.counters.frees[kind as usize].bump();
+    if kind.is_gc() {
+        crate::gc_count::record_free(inner);
+    }
     let pre = preheader_of(kind);
     let block = (obj.as_ptr() as *mut u8).wrapping_sub(pre);
     if delayed || flags.contains(ObFlags::SHARED) {

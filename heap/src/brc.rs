@@ -67,8 +67,10 @@ pub(crate) unsafe fn queue_object(obj: ObjPtr) {
 }
 
 /// Merges each object (applying the decrement its queue entry held) and deallocates
-/// those whose count reaches zero.
+/// those whose count reaches zero; with the world stopped by this thread, their
+/// deallocation waits until it restarts.
 pub(crate) fn merge_objects(objects: Vec<ObjPtr>) {
+    let stopped = crate::stw::is_world_stopped_by_me();
     for obj in objects {
         // SAFETY: a queued object is alive: its queue entry holds a reference. The
         // caller is the owner, or the owner has exited, or the world is stopped: no
@@ -79,8 +81,13 @@ pub(crate) fn merge_objects(objects: Vec<ObjPtr>) {
             None => crate::stats::GLOBAL.merges.add_atomic(1),
         }
         if total == 0 {
-            // SAFETY: the merged count is zero and no reference is left.
-            unsafe { crate::dealloc::dealloc(obj) };
+            if stopped {
+                // SAFETY: the world is stopped by us; the count is zero.
+                unsafe { crate::stw::defer_dealloc_until_restart(obj) };
+            } else {
+                // SAFETY: the merged count is zero and no reference is left.
+                unsafe { crate::dealloc::dealloc(obj) };
+            }
         }
     }
 }

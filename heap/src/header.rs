@@ -374,6 +374,20 @@ impl ObjPtr {
         unsafe { self.header() }.ob_tid.load(Relaxed)
     }
 
+    /// The `ob_tid` word itself. The cycle collector repurposes it as scratch space
+    /// (the `gc_refs` of CPython's free-threaded collector) while the world is stopped,
+    /// and restores it before anything else can look at the object.
+    ///
+    /// # Safety
+    /// The object's memory must be allocated for `'a`. Storing into it is only sound
+    /// with the world stopped, and the owner id must be restored before the world
+    /// restarts.
+    #[inline]
+    pub unsafe fn ob_tid_word<'a>(self) -> &'a AtomicUsize {
+        // SAFETY: forwarded to the caller.
+        &unsafe { self.header() }.ob_tid
+    }
+
     /// A pointer to the object's first byte after the header.
     #[inline]
     pub fn body(self) -> *mut u8 {

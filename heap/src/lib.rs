@@ -57,6 +57,8 @@ pub mod dealloc;
 #[cfg(not(loom))]
 mod eval_breaker;
 #[cfg(not(loom))]
+pub mod gc_count;
+#[cfg(not(loom))]
 pub mod freelist;
 #[cfg(not(loom))]
 pub mod mutex;
@@ -100,7 +102,7 @@ pub use roots::{
 #[cfg(not(loom))]
 pub use stats::{check_live_objects, stats, HeapStats, LeakError};
 #[cfg(not(loom))]
-pub use stw::{is_world_stopped_by_me, stop_the_world, StwGuard};
+pub use stw::{defer_dealloc_until_restart, is_world_stopped_by_me, stop_the_world, StwGuard};
 #[cfg(not(loom))]
 pub use thread::{current_thread_id, is_attached, with_detached, ThreadId, ThreadState};
 

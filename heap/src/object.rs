@@ -63,6 +63,21 @@ pub struct HeapCell<T> {
     value: T,
 }
 
+impl<T: HeapObject> HeapCell<T> {
+    /// The object whose value `value` is.
+    ///
+    /// # Safety
+    /// `value` must be the value of a heap object (reached through [`Owned`] or
+    /// [`Borrowed`], or the `&self` of a [`HeapObject`] method the heap calls), not a
+    /// `T` living elsewhere.
+    pub unsafe fn obj_of(value: &T) -> ObjPtr {
+        let offset = std::mem::offset_of!(HeapCell<T>, value);
+        let header = (value as *const T as *const u8).wrapping_sub(offset) as *mut ObjectHeader;
+        // SAFETY: a value inside a HeapCell has its header `offset` bytes before it.
+        ObjPtr::new(unsafe { NonNull::new_unchecked(header) })
+    }
+}
+
 struct VTableOf<T>(PhantomData<T>);
 
 impl<T: HeapObject> VTableOf<T> {

@@ -413,6 +413,49 @@ pub unsafe fn set_immortal(obj: ObjPtr) {
     unsafe { obj.set_flags(ObFlags::IMMORTAL) };
 }
 
+/// Makes `obj` a GC-only object (the JIT's executors): reference counting on it becomes
+/// a no-op, as on an immortal, and it lives exactly as long as the cycle collector finds
+/// it reachable from counted objects or roots; the collector frees it otherwise.
+///
+/// # Safety
+/// `obj` must be alive, tracked by the collector (a GC heap kind), and not yet visible
+/// to other threads.
+#[cfg(not(loom))]
+pub unsafe fn set_gc_only(obj: ObjPtr) {
+    // SAFETY: the caller has exclusive access to a live object.
+    let h = unsafe { obj.header() };
+    debug_assert!(unsafe { obj.kind() }.is_gc());
+    h.ob_ref_local.store(IMMORTAL_LOCAL, Relaxed);
+    h.ob_ref_shared.store(0, Relaxed);
+    // SAFETY: as above.
+    unsafe { obj.set_flags(ObFlags::GC_ONLY) };
+}
+
+/// `true` if `obj` is a GC-only object ([`set_gc_only`]).
+///
+/// # Safety
+/// `obj`'s memory must be allocated.
+#[cfg(not(loom))]
+#[inline]
+pub unsafe fn is_gc_only(obj: ObjPtr) -> bool {
+    // SAFETY: forwarded to the caller.
+    unsafe { obj.flags() }.contains(ObFlags::GC_ONLY)
+}
+
+/// Merges `obj`'s counts and adds `extra`, with the world stopped (the collector
+/// takes and gives back its own references to unreachable objects this way, so that
+/// every later count on them is a shared one). Returns the new total.
+///
+/// # Safety
+/// The world must be stopped by the caller (or `obj` otherwise unreachable by other
+/// threads), `obj` alive, and the result must stay above zero or the caller must
+/// deallocate.
+#[cfg(not(loom))]
+pub unsafe fn merge_stopped(obj: ObjPtr, extra: isize) -> isize {
+    // SAFETY: forwarded to the caller; no other thread writes the counts.
+    explicit_merge_core(unsafe { obj.header() }, extra)
+}
+
 /// Enables deferred reference counting on `obj` (CPython's
 /// `_PyObject_SetDeferredRefcount`): adds [`DEFERRED_BIAS`] to its shared count so that
 /// uncounted references from interpreter stacks cannot let it be freed by counting.

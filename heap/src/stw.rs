@@ -21,7 +21,7 @@
 //!
 //! Requests nest: a thread that already holds the world stopped gets a nested guard.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
@@ -31,6 +31,7 @@ use parking_lot::lock_api::RawMutex as _;
 use parking_lot::{Condvar, Mutex, RawMutex};
 
 use crate::eval_breaker::EvalBreaker;
+use crate::header::ObjPtr;
 use crate::thread::{self, ThreadShared, ATTACHED, DETACHED, REGISTRY, SUSPENDED};
 
 struct Stw {
@@ -61,6 +62,25 @@ static STW: LazyLock<Stw> = LazyLock::new(|| Stw {
 thread_local! {
     /// Nesting depth of stop-the-world guards held by this OS thread.
     static DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// Objects whose count reached zero while this thread had the world stopped; they
+    /// are deallocated after the world restarts (see [`defer_dealloc_until_restart`]).
+    static DEFERRED: RefCell<Vec<ObjPtr>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Deallocates `obj`, whose count reached zero while the calling thread had the world
+/// stopped, once the world restarts, unless a reference to it was taken in the
+/// meantime. Deallocation can run arbitrary code (finalizers, `Drop` impls), which must
+/// not run while other threads are parked (they may hold locks it needs); and the
+/// cycle collector, when it is the one that stopped the world, takes over zero-count
+/// GC objects as garbage of the collection in progress (CPython's
+/// `queue_untracked_obj_decref` does the same split).
+///
+/// # Safety
+/// The calling thread has the world stopped, `obj`'s count is zero and its memory is
+/// still allocated; only the collector may still take a reference to it.
+pub unsafe fn defer_dealloc_until_restart(obj: ObjPtr) {
+    debug_assert!(is_world_stopped_by_me());
+    DEFERRED.with(|d| d.borrow_mut().push(obj));
 }
 
 /// `true` while a stop-the-world is being established or is in effect.
@@ -92,7 +112,8 @@ impl std::fmt::Debug for StwGuard {
 
 /// Stops the world: returns once every other attached thread is parked at a safe point
 /// and no detached thread can attach. The merge queue of exited threads (the orphan
-/// queue) is drained before returning. Dropping the guard restarts the world.
+/// queue) is drained before returning. Dropping the guard restarts the world; objects
+/// whose count reached zero while it was stopped are deallocated then, on this thread.
 ///
 /// The calling thread must be attached. If it already holds the world stopped, the
 /// request nests. If another thread is stopping the world concurrently, this waits
@@ -177,6 +198,23 @@ impl Drop for StwGuard {
         // there and is back to 0 here), and parking_lot's RawMutex may be unlocked by
         // the thread that locked it.
         unsafe { STW.requester.unlock() };
+        // Now that other threads run again, free what died during the pause (unless
+        // the collector adopted it).
+        loop {
+            let objects = DEFERRED.with(|d| std::mem::take(&mut *d.borrow_mut()));
+            if objects.is_empty() {
+                break;
+            }
+            for obj in objects {
+                // SAFETY: entries are allocated objects whose count was zero; nobody but
+                // the collector can have taken a reference since.
+                unsafe {
+                    if crate::refcount::refcount(obj) == 0 {
+                        crate::dealloc::dealloc(obj);
+                    }
+                }
+            }
+        }
     }
 }
 

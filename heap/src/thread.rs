@@ -98,6 +98,8 @@ pub(crate) struct ThreadLocal {
     pub(crate) qsbr: Option<QsbrThread>,
     pub(crate) freelists: FreeLists,
     pub(crate) theaps: Theaps,
+    /// GC-heap allocations minus frees not yet added to the shared young count.
+    pub(crate) gc_alloc_delta: isize,
 }
 
 /// A thread state, boxed so that its address is stable while it is current.
@@ -240,6 +242,7 @@ impl ThreadState {
                 qsbr: Some(crate::qsbr_domain().register()),
                 freelists: FreeLists::default(),
                 theaps: Theaps::for_current_os_thread(),
+                gc_alloc_delta: 0,
             }),
         });
         {
@@ -392,7 +395,9 @@ fn exit_inner(inner: &ThreadInner) {
     };
     crate::brc::merge_objects(rest);
 
-    // 4. Give back cached memory and leave QSBR.
+    // 4. Give back cached memory and leave QSBR; hand the collector our unflushed
+    //    allocation count.
+    crate::gc_count::flush_exiting(inner);
     // SAFETY: owning OS thread; the borrow ends before anything else touches `local`.
     unsafe { inner.local() }.freelists.release_all();
     // SAFETY: as above.

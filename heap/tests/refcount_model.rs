@@ -79,7 +79,7 @@ fn owner_reaching_zero_while_a_merge_is_queued_merges_instead_of_freeing() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn reference_counts_match_the_model(ops in prop::collection::vec(op(), 1..200)) {
@@ -92,4 +92,12 @@ proptest! {
             TestCaseError::fail(msg)
         })?;
     }
+}
+
+/// 256 cases unless `PROPTEST_CASES` says otherwise.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
 }
