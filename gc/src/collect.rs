@@ -353,10 +353,10 @@ fn handle_resurrected(
             // SAFETY: world stopped; restored below.
             let word = unsafe { obj.ob_tid_word() };
             let tid = word.load(Relaxed);
-            // SAFETY: alive (the collector's reference).
             let refs: isize = if gc_only(obj) {
                 0
             } else {
+                // SAFETY: alive (the collector's reference).
                 (unsafe { refcount(obj) }) - 1
             };
             word.store(refs as usize, Relaxed);
@@ -416,6 +416,7 @@ fn delete_garbage(unreachable: Vec<ObjPtr>, stats: &mut CollectionStats) {
             // SAFETY: alive (the collector's reference, or GC-only); clear leaves it
             // valid to traverse and deallocate.
             if let Some(clear) = unsafe { obj.vtable() }.clear {
+                // SAFETY: as above.
                 unsafe { clear(obj) };
             }
         }

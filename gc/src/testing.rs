@@ -99,7 +99,12 @@ impl TestNode {
 
     /// Panics unless the node is intact (not freed, not scribbled on).
     pub fn check(&self) {
-        assert_eq!(self.canary.load(Relaxed), CANARY, "node {} is not intact", self.id);
+        assert_eq!(
+            self.canary.load(Relaxed),
+            CANARY,
+            "node {} is not intact",
+            self.id
+        );
     }
 
     /// Adds a counted reference to `to`.
@@ -204,12 +209,19 @@ unsafe impl HeapObject for TestNode {
             }
             Finalizer::CollectInside => {
                 let nested = crate::collect();
-                assert_eq!(nested, crate::CollectionStats::default(), "a nested collection ran");
+                assert_eq!(
+                    nested,
+                    crate::CollectionStats::default(),
+                    "a nested collection ran"
+                );
             }
             Finalizer::ExpectWeakCleared(weak) => {
                 // SAFETY: tests keep the weak reference alive while its target lives.
                 let weak = unsafe { Borrowed::<TestWeak>::from_obj(weak) };
-                assert!(weak.target().is_none(), "a finalizer reached garbage through a weak reference");
+                assert!(
+                    weak.target().is_none(),
+                    "a finalizer reached garbage through a weak reference"
+                );
             }
             _ => {}
         }
@@ -227,8 +239,9 @@ pub struct TestExecutor {
 static EXECUTORS_FREED: LazyLock<Mutex<HashSet<u64>>> = LazyLock::new(Default::default);
 
 impl TestExecutor {
-    /// A new GC-only executor referencing `refs` (counted).
-    pub fn new(refs: Vec<Owned<TestNode>>) -> ObjPtr {
+    /// A new GC-only executor referencing `refs` (counted); returns its object, which
+    /// no counted reference holds.
+    pub fn create(refs: Vec<Owned<TestNode>>) -> ObjPtr {
         let id = NEXT_ID.fetch_add(1, Relaxed);
         let obj = Owned::into_obj(Owned::new(TestExecutor {
             id,
@@ -256,7 +269,12 @@ impl TestExecutor {
 
     /// Panics unless intact.
     pub fn check(&self) {
-        assert_eq!(self.canary.load(Relaxed), CANARY, "executor {} is not intact", self.id);
+        assert_eq!(
+            self.canary.load(Relaxed),
+            CANARY,
+            "executor {} is not intact",
+            self.id
+        );
     }
 }
 
@@ -264,7 +282,11 @@ impl Drop for TestExecutor {
     fn drop(&mut self) {
         self.check();
         self.canary.store(0, Relaxed);
-        assert!(lock(&EXECUTORS_FREED).insert(self.id), "executor {} freed twice", self.id);
+        assert!(
+            lock(&EXECUTORS_FREED).insert(self.id),
+            "executor {} freed twice",
+            self.id
+        );
     }
 }
 
@@ -515,7 +537,9 @@ impl GraphModel {
     }
 
     fn live(&self) -> Vec<usize> {
-        (0..self.nodes.len()).filter(|&i| !self.nodes[i].freed).collect()
+        (0..self.nodes.len())
+            .filter(|&i| !self.nodes[i].freed)
+            .collect()
     }
 
     fn node(&self, i: usize) -> &TestNode {
@@ -544,9 +568,13 @@ impl GraphModel {
                 if live.is_empty() || self.enter(thread).is_none() {
                     return;
                 }
-                let (f, g) = (live[from as usize % live.len()], live[to as usize % live.len()]);
+                let (f, g) = (
+                    live[from as usize % live.len()],
+                    live[to as usize % live.len()],
+                );
                 // SAFETY: g is live; the clone below takes the edge's reference.
-                let target = unsafe { Borrowed::<TestNode>::from_obj(self.nodes[g].node) }.to_owned();
+                let target =
+                    unsafe { Borrowed::<TestNode>::from_obj(self.nodes[g].node) }.to_owned();
                 self.node(f).link(&target);
                 drop(target);
                 self.nodes[f].edges.push(g);
@@ -633,12 +661,24 @@ impl GraphModel {
                         reachable.contains(&i),
                         "step {}: after a collection node {i} is {} but {}",
                         self.step,
-                        if self.nodes[i].freed { "freed" } else { "alive" },
-                        if reachable.contains(&i) { "reachable" } else { "unreachable" },
+                        if self.nodes[i].freed {
+                            "freed"
+                        } else {
+                            "alive"
+                        },
+                        if reachable.contains(&i) {
+                            "reachable"
+                        } else {
+                            "unreachable"
+                        },
                     );
                 }
                 let again = crate::collect();
-                assert_eq!(again.collected, 0, "step {}: a second collection freed objects", self.step);
+                assert_eq!(
+                    again.collected, 0,
+                    "step {}: a second collection freed objects",
+                    self.step
+                );
             }
         }
     }
@@ -681,13 +721,18 @@ impl GraphModel {
         let mut unfreed = 0;
         for (i, m) in self.nodes.iter().enumerate() {
             if m.freed {
-                assert!(!reachable.contains(&i), "step {}: reachable node {i} was freed", self.step);
+                assert!(
+                    !reachable.contains(&i),
+                    "step {}: reachable node {i} was freed",
+                    self.step
+                );
                 continue;
             }
             unfreed += 1;
             self.node(i).check();
             // SAFETY: unfreed node.
-            let (rc, state) = unsafe { (refcount::refcount(m.node), refcount::shared_state(m.node)) };
+            let (rc, state) =
+                unsafe { (refcount::refcount(m.node), refcount::shared_state(m.node)) };
             assert_eq!(rc, count[i], "step {}: node {i} reference count", self.step);
             if count[i] == 0 {
                 assert_eq!(state, REF_QUEUED, "step {}: node {i} has no references, is not freed and is not waiting for a merge", self.step);
@@ -708,7 +753,9 @@ impl GraphModel {
                 unsafe { refcount::decref(self.nodes[n].node) };
             }
         }
-        let t = (0..GRAPH_THREADS).find(|&t| self.threads[t].is_some()).expect("a live thread");
+        let t = (0..GRAPH_THREADS)
+            .find(|&t| self.threads[t].is_some())
+            .expect("a live thread");
         self.enter(t as u8);
         crate::collect();
         self.check();

@@ -24,7 +24,10 @@ fn env() -> Env {
     strand_gc::disable();
     strand_gc::collect();
     drop(take_resurrected());
-    Env { _lock: lock, _ts: ts }
+    Env {
+        _lock: lock,
+        _ts: ts,
+    }
 }
 
 fn ring(n: usize, finalizer: Finalizer) -> Vec<Owned<TestNode>> {
@@ -49,7 +52,11 @@ fn a_dropped_cycle_is_collected_and_a_held_one_is_not() {
     let kept_counts: Vec<isize> = kept.iter().map(Owned::refcount).collect();
     drop(garbage);
     for id in &garbage_ids {
-        assert_eq!(record(*id).freed, 0, "reference counting alone cannot free a cycle");
+        assert_eq!(
+            record(*id).freed,
+            0,
+            "reference counting alone cannot free a cycle"
+        );
     }
     let stats = strand_gc::collect();
     for id in &garbage_ids {
@@ -62,7 +69,11 @@ fn a_dropped_cycle_is_collected_and_a_held_one_is_not() {
         n.check();
         assert_eq!(Owned::refcount(n), rc, "a reachable object's count changed");
     }
-    assert_eq!(strand_gc::collect().collected, 0, "a second collection frees nothing");
+    assert_eq!(
+        strand_gc::collect().collected,
+        0,
+        "a second collection frees nothing"
+    );
     drop(kept);
     strand_gc::collect();
     assert_eq!(strand_heap::stats().live_objects(), base);
@@ -93,21 +104,40 @@ fn finalizers_run_once_and_resurrection_keeps_what_the_object_reaches() {
     drop((a, b));
     let stats = strand_gc::collect();
     assert_eq!(stats.finalized, 2);
-    assert_eq!(stats.resurrected, 2, "a resurrected, and b with it (a references b)");
+    assert_eq!(
+        stats.resurrected, 2,
+        "a resurrected, and b with it (a references b)"
+    );
     assert_eq!(stats.collected, 0);
     assert_eq!((record(ida).freed, record(idb).freed), (0, 0));
     let back = take_resurrected();
     assert_eq!(back.len(), 1);
     assert_eq!(back[0].id, ida);
     back[0].check();
-    assert_eq!(back[0].edge_ids(), vec![idb], "the resurrected object's edges are intact");
+    assert_eq!(
+        back[0].edge_ids(),
+        vec![idb],
+        "the resurrected object's edges are intact"
+    );
     // Drop it again: collected this time, without running the finalizers again.
     drop(back);
     let stats = strand_gc::collect();
     assert_eq!(stats.finalized, 0);
     assert_eq!(stats.collected, 2);
-    assert_eq!(record(ida), NodeRecord { freed: 1, finalized: 1 });
-    assert_eq!(record(idb), NodeRecord { freed: 1, finalized: 1 });
+    assert_eq!(
+        record(ida),
+        NodeRecord {
+            freed: 1,
+            finalized: 1
+        }
+    );
+    assert_eq!(
+        record(idb),
+        NodeRecord {
+            freed: 1,
+            finalized: 1
+        }
+    );
 }
 
 #[test]
@@ -129,12 +159,19 @@ fn weakrefs_to_garbage_are_cleared_before_finalizers_and_callbacks_run_after() {
     let ida = a.id;
     drop((a, b));
     let stats = strand_gc::collect();
-    assert_eq!(record(ida).finalized, 1, "the finalizer ran (and checked the weakref)");
+    assert_eq!(
+        record(ida).finalized,
+        1,
+        "the finalizer ran (and checked the weakref)"
+    );
     assert_eq!(stats.collected, 3, "a, b and the garbage weak reference");
     assert!(w_cb.target().is_none() && w_plain.target().is_none());
     assert!(w_cb.fired(), "the callback of a live weakref runs");
     assert!(!w_plain.fired());
-    assert_eq!(stats.weakref_callbacks, 1, "no callback for the garbage weakref");
+    assert_eq!(
+        stats.weakref_callbacks, 1,
+        "no callback for the garbage weakref"
+    );
 }
 
 #[test]
@@ -143,13 +180,16 @@ fn gc_only_objects_live_while_linked_and_are_freed_once_unlinked() {
     let code = TestNode::new(Finalizer::None);
     // The executor references its code (counted); the code references the executor
     // (uncounted, GC-only): the cycle executors always form.
-    let exec = TestExecutor::new(vec![code.clone()]);
+    let exec = TestExecutor::create(vec![code.clone()]);
     code.attach_executor(exec);
     // SAFETY: exec is a live executor.
     let exec_id = unsafe { TestExecutor::get(exec) }.id;
     for _ in 0..3 {
         strand_gc::collect();
-        assert!(!TestExecutor::was_freed(exec_id), "a linked executor must stay");
+        assert!(
+            !TestExecutor::was_freed(exec_id),
+            "a linked executor must stay"
+        );
         // SAFETY: still linked, hence alive.
         unsafe { TestExecutor::get(exec) }.check();
     }
@@ -159,9 +199,13 @@ fn gc_only_objects_live_while_linked_and_are_freed_once_unlinked() {
     assert!(TestExecutor::was_freed(exec_id));
     assert_eq!(stats.collected, 1);
     code.check();
-    assert_eq!(Owned::refcount(&code), 1, "the executor's reference to the code was dropped");
+    assert_eq!(
+        Owned::refcount(&code),
+        1,
+        "the executor's reference to the code was dropped"
+    );
     // Executor and code both garbage: both freed.
-    let exec2 = TestExecutor::new(vec![code.clone()]);
+    let exec2 = TestExecutor::create(vec![code.clone()]);
     code.attach_executor(exec2);
     // SAFETY: live executor.
     let exec2_id = unsafe { TestExecutor::get(exec2) }.id;
@@ -192,8 +236,12 @@ unsafe impl HeapObject for Sticky {
 #[test]
 fn cycles_that_clear_cannot_break_are_uncollectable_not_freed() {
     let _e = env();
-    let a = Owned::new(Sticky { next: Mutex::new(None) });
-    let b = Owned::new(Sticky { next: Mutex::new(Some(a.clone())) });
+    let a = Owned::new(Sticky {
+        next: Mutex::new(None),
+    });
+    let b = Owned::new(Sticky {
+        next: Mutex::new(Some(a.clone())),
+    });
     *a.next.lock().unwrap() = Some(b.clone());
     let (oa, ob) = (Owned::as_obj(&a), Owned::as_obj(&b));
     drop((a, b));
@@ -228,10 +276,18 @@ fn deferred_objects_are_kept_by_roots_and_freed_when_unreachable() {
         roots.push(obj);
         refcount::decref(obj);
     }
-    assert_eq!(strand_gc::collect().collected, 0, "a root keeps a deferred object");
+    assert_eq!(
+        strand_gc::collect().collected,
+        0,
+        "a root keeps a deferred object"
+    );
     assert_eq!(record(fid).freed, 0);
     roots.pop();
-    assert_eq!(strand_gc::collect().collected, 1, "an unrooted deferred object is garbage");
+    assert_eq!(
+        strand_gc::collect().collected,
+        1,
+        "an unrooted deferred object is garbage"
+    );
     assert_eq!(record(fid).freed, 1);
     assert!(ts.remove_root_source(id));
 }
@@ -241,7 +297,9 @@ fn statistics_and_callbacks_describe_each_collection() {
     let _e = env();
     let seen = Arc::new(Mutex::new(Vec::<(Phase, CollectionStats)>::new()));
     let s2 = seen.clone();
-    let cb = strand_gc::add_callback(Arc::new(move |p, s| s2.lock().unwrap().push((p, s.clone()))));
+    let cb = strand_gc::add_callback(Arc::new(move |p, s| {
+        s2.lock().unwrap().push((p, s.clone()))
+    }));
     let before = strand_gc::collections();
     drop(ring(10, Finalizer::None));
     let stats = strand_gc::collect();
@@ -273,7 +331,10 @@ fn automatic_collection_runs_at_a_safepoint_once_the_threshold_is_passed() {
             ids
         })
         .collect();
-    assert!(strand_gc::collections() > before, "no automatic collection ran");
+    assert!(
+        strand_gc::collections() > before,
+        "no automatic collection ran"
+    );
     strand_gc::disable();
     strand_gc::set_threshold(old);
     strand_gc::collect();
@@ -307,6 +368,12 @@ fn a_collection_from_inside_a_finalizer_returns_at_once() {
     assert_eq!(stats.finalized, 3);
     assert_eq!(stats.collected, 3);
     for id in ids {
-        assert_eq!(record(id), NodeRecord { freed: 1, finalized: 1 });
+        assert_eq!(
+            record(id),
+            NodeRecord {
+                freed: 1,
+                finalized: 1
+            }
+        );
     }
 }

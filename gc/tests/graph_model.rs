@@ -14,10 +14,10 @@ fn op() -> impl Strategy<Value = GraphOp> {
     let i = any::<u16>();
     prop_oneof![
         4 => t.clone().prop_map(|thread| GraphOp::Alloc { thread }),
-        6 => (t.clone(), i.clone(), i.clone()).prop_map(|(thread, from, to)| GraphOp::Link { thread, from, to }),
-        2 => (t.clone(), i.clone(), i.clone()).prop_map(|(thread, node, edge)| GraphOp::Unlink { thread, node, edge }),
-        2 => (t.clone(), i.clone()).prop_map(|(thread, node)| GraphOp::Hold { thread, node }),
-        5 => (t.clone(), i.clone()).prop_map(|(thread, r)| GraphOp::Release { thread, r }),
+        6 => (t.clone(), i, i).prop_map(|(thread, from, to)| GraphOp::Link { thread, from, to }),
+        2 => (t.clone(), i, i).prop_map(|(thread, node, edge)| GraphOp::Unlink { thread, node, edge }),
+        2 => (t.clone(), i).prop_map(|(thread, node)| GraphOp::Hold { thread, node }),
+        5 => (t.clone(), i).prop_map(|(thread, r)| GraphOp::Release { thread, r }),
         3 => (t.clone(), t.clone(), i).prop_map(|(from, to, r)| GraphOp::Handoff { from, to, r }),
         1 => t.clone().prop_map(|thread| GraphOp::Safepoint { thread }),
         1 => t.clone().prop_map(|thread| GraphOp::Exit { thread }),

@@ -74,7 +74,8 @@ fn flush(inner: &ThreadInner) {
         return;
     }
     // SAFETY: TRIGGER holds null or a `fn(isize) -> bool` stored by set_gc_trigger.
-    let trigger: fn(isize) -> bool = unsafe { std::mem::transmute::<*mut (), fn(isize) -> bool>(trigger) };
+    let trigger: fn(isize) -> bool =
+        unsafe { std::mem::transmute::<*mut (), fn(isize) -> bool>(trigger) };
     if trigger(count) {
         inner.shared.request(crate::EvalBreaker::GC_SCHEDULED);
     }

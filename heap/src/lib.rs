@@ -57,9 +57,9 @@ pub mod dealloc;
 #[cfg(not(loom))]
 mod eval_breaker;
 #[cfg(not(loom))]
-pub mod gc_count;
-#[cfg(not(loom))]
 pub mod freelist;
+#[cfg(not(loom))]
+pub mod gc_count;
 #[cfg(not(loom))]
 pub mod mutex;
 #[cfg(not(loom))]

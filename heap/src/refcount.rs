@@ -423,8 +423,8 @@ pub unsafe fn set_immortal(obj: ObjPtr) {
 #[cfg(not(loom))]
 pub unsafe fn set_gc_only(obj: ObjPtr) {
     // SAFETY: the caller has exclusive access to a live object.
-    let h = unsafe { obj.header() };
-    debug_assert!(unsafe { obj.kind() }.is_gc());
+    let (h, kind) = unsafe { (obj.header(), obj.kind()) };
+    debug_assert!(kind.is_gc());
     h.ob_ref_local.store(IMMORTAL_LOCAL, Relaxed);
     h.ob_ref_shared.store(0, Relaxed);
     // SAFETY: as above.
