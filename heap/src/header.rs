@@ -421,6 +421,22 @@ impl ObjectHeader {
         }
     }
 
+    /// The header of a statically allocated immortal object (a builtin type object,
+    /// `None`, a small int): no owner, immortal count, not tracked, type `vtable`.
+    /// Usable in `static` initialisers.
+    #[cfg(not(loom))]
+    pub const fn new_static(vtable: *const TypeVTable, kind: HeapKind) -> Self {
+        ObjectHeader {
+            ob_tid: AtomicUsize::new(0),
+            ob_flags: AtomicU16::new(kind as u16 | ObFlags::IMMORTAL.bits()),
+            ob_mutex: AtomicU8::new(0),
+            ob_gc_bits: AtomicU8::new(0),
+            ob_ref_local: AtomicU32::new(crate::refcount::IMMORTAL_LOCAL),
+            ob_ref_shared: AtomicIsize::new(0),
+            ob_type: AtomicPtr::new(vtable as *mut TypeVTable),
+        }
+    }
+
     /// A header for loom models: owned by `tid`, one local reference, no type.
     #[cfg(loom)]
     pub fn new_for_model(tid: usize) -> Self {

@@ -53,6 +53,8 @@ pub mod alloc;
 #[cfg(not(loom))]
 pub mod brc;
 #[cfg(not(loom))]
+pub mod critical_section;
+#[cfg(not(loom))]
 pub mod dealloc;
 #[cfg(not(loom))]
 mod eval_breaker;

@@ -100,6 +100,8 @@ pub(crate) struct ThreadLocal {
     pub(crate) theaps: Theaps,
     /// GC-heap allocations minus frees not yet added to the shared young count.
     pub(crate) gc_alloc_delta: isize,
+    /// The critical sections this thread is in.
+    pub(crate) critical_sections: crate::critical_section::Stack,
 }
 
 /// A thread state, boxed so that its address is stable while it is current.
@@ -243,6 +245,7 @@ impl ThreadState {
                 freelists: FreeLists::default(),
                 theaps: Theaps::for_current_os_thread(),
                 gc_alloc_delta: 0,
+                critical_sections: Default::default(),
             }),
         });
         {
@@ -353,10 +356,13 @@ pub(crate) fn attach_inner(inner: &ThreadInner) {
     if let Some(q) = unsafe { inner.local() }.qsbr.as_mut() {
         q.online();
     }
+    crate::critical_section::resume_top(inner);
 }
 
 /// Detaches `inner`, the attached thread state of the calling OS thread.
 pub(crate) fn detach_inner(inner: &ThreadInner) {
+    // A detached thread may block: it must not hold object locks.
+    crate::critical_section::suspend_all(inner);
     // Going offline may run reclamation (QSBR flush), which frees memory and so needs
     // the thread still attached: do it first.
     // SAFETY: owning OS thread, no other borrow of `local` alive.
