@@ -95,6 +95,7 @@ fn unlock_pair(a: ObjPtr, b: Option<ObjPtr>) {
     }
 }
 
+#[allow(clippy::mut_from_ref)] // see ThreadInner::local
 fn stack(inner: &ThreadInner) -> &mut Stack {
     // SAFETY: owning OS thread; callers keep the borrow short and do not hold it across
     // calls that may re-enter (lock/unlock below take copies of entries first).
