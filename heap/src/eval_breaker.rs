@@ -100,7 +100,7 @@ fn handle_pending(inner: &ThreadInner) -> EvalBreaker {
     let shared = &inner.shared;
     let bits = EvalBreaker::from_bits_retain(shared.eval_breaker.load(SeqCst));
     if bits.contains(EvalBreaker::STOP_THE_WORLD) {
-        crate::stw::park_at_safepoint(shared);
+        crate::stw::park_at_safepoint(inner);
     }
     if bits.contains(EvalBreaker::EXPLICIT_MERGE) {
         shared

@@ -92,6 +92,9 @@ bitflags! {
         const SHARED = 1 << 4;
         /// Immortal: set together with the saturated local count.
         const IMMORTAL = 1 << 5;
+        /// Weak references to the object exist (the object model clears them when the
+        /// object dies).
+        const WEAKREFS = 1 << 6;
     }
 }
 
@@ -274,6 +277,20 @@ impl ObjPtr {
         // SAFETY: a live object's ob_type was set at allocation to a 'static vtable
         // (alloc_object takes &'static TypeVTable) and is nulled only when freed.
         unsafe { &*self.header().ob_type.load(Relaxed) }
+    }
+
+    /// Replaces the object's type vtable (Python's `obj.__class__ = C`), returning
+    /// the previous one. Readers see either the old or the new vtable.
+    ///
+    /// # Safety
+    /// The object must be alive, and `vtable` must describe a layout compatible with
+    /// the object's (same size, same traverse/clear/dealloc contract).
+    #[inline]
+    pub unsafe fn swap_vtable(self, vtable: &'static TypeVTable) -> *const TypeVTable {
+        // SAFETY: the object is alive (caller).
+        unsafe { self.header() }
+            .ob_type
+            .swap(vtable as *const TypeVTable as *mut TypeVTable, std::sync::atomic::Ordering::AcqRel)
     }
 
     /// The object's flags.

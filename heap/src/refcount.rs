@@ -226,7 +226,11 @@ pub fn try_incref_core(h: &ObjectHeader, tid: usize) -> bool {
         return true;
     }
     if h.ob_tid.load(Relaxed) == tid {
-        // Owned, so the local count is at least 1: the object is alive.
+        // Owned with a nonzero local count: alive. (Zero only while its owner is
+        // deallocating it, which must not be undone.)
+        if local == 0 {
+            return false;
+        }
         incref_core(h, tid);
         return true;
     }
@@ -454,6 +458,51 @@ pub unsafe fn is_gc_only(obj: ObjPtr) -> bool {
 pub unsafe fn merge_stopped(obj: ObjPtr, extra: isize) -> isize {
     // SAFETY: forwarded to the caller; no other thread writes the counts.
     explicit_merge_core(unsafe { obj.header() }, extra)
+}
+
+/// Gives a dying object (count zero, inside its `dealloc`) one reference again so
+/// that a finalizer (`__del__`) can run on it (CPython's
+/// `PyObject_CallFinalizerFromDealloc`). The counts are merged, so every later count
+/// operation on the object is a shared one. Pair with [`resurrect_end`].
+///
+/// # Safety
+/// `obj`'s count is zero and the caller is its dealloc.
+#[cfg(not(loom))]
+pub unsafe fn resurrect_begin(obj: ObjPtr) {
+    // SAFETY: the dying object is exclusively ours.
+    let h = unsafe { obj.header() };
+    h.ob_tid.store(TID_MERGED, Relaxed);
+    h.ob_ref_local.store(0, Relaxed);
+    h.ob_ref_shared.store(ONE_SHARED | REF_MERGED, Release);
+}
+
+/// Drops the reference [`resurrect_begin`] gave. Returns `true` if it was the last
+/// one (continue deallocating: no decref-triggered dealloc happens), `false` if the
+/// finalizer stored a new reference somewhere (the object lives on).
+///
+/// # Safety
+/// Paired with a preceding [`resurrect_begin`] on the same object by the same thread.
+#[cfg(not(loom))]
+pub unsafe fn resurrect_end(obj: ObjPtr) -> bool {
+    // SAFETY: the caller still holds the reference it was given.
+    let h = unsafe { obj.header() };
+    let mut shared = h.ob_ref_shared.load(Acquire);
+    loop {
+        if shared == ONE_SHARED | REF_MERGED {
+            match h.ob_ref_shared.compare_exchange(shared, REF_MERGED, AcqRel, Acquire) {
+                Ok(_) => return true,
+                Err(s) => {
+                    shared = s;
+                    continue;
+                }
+            }
+        }
+        // Resurrected: give back only our reference.
+        match h.ob_ref_shared.compare_exchange(shared, shared - ONE_SHARED, AcqRel, Acquire) {
+            Ok(_) => return false,
+            Err(s) => shared = s,
+        }
+    }
 }
 
 /// Enables deferred reference counting on `obj` (CPython's

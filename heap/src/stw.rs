@@ -219,8 +219,12 @@ impl Drop for StwGuard {
 }
 
 /// Called at a safe point when the STOP_THE_WORLD bit is set: parks until restart.
+/// A parked thread holds no object locks (its critical sections are suspended), so
+/// the thread that stopped the world can take any of them.
 #[cold]
-pub(crate) fn park_at_safepoint(shared: &ThreadShared) {
+pub(crate) fn park_at_safepoint(inner: &crate::thread::ThreadInner) {
+    let shared = &*inner.shared;
+    crate::critical_section::suspend_all(inner);
     {
         let mut park = STW.park.lock();
         shared
@@ -228,6 +232,8 @@ pub(crate) fn park_at_safepoint(shared: &ThreadShared) {
             .fetch_and(!EvalBreaker::STOP_THE_WORLD.bits(), SeqCst);
         if !shared.stw_pending.load(Relaxed) {
             // A stale request: this thread was accounted for when it detached.
+            drop(park);
+            crate::critical_section::resume_top(inner);
             return;
         }
         shared.stw_pending.store(false, Relaxed);
@@ -241,6 +247,7 @@ pub(crate) fn park_at_safepoint(shared: &ThreadShared) {
         }
     }
     acquire_attached(shared);
+    crate::critical_section::resume_top(inner);
 }
 
 /// Moves `shared` from DETACHED to ATTACHED, waiting while it is SUSPENDED.

@@ -1,0 +1,1018 @@
+//! Descriptors and builtin callables: method descriptors of builtin types, bound
+//! builtin methods and builtin functions (`builtin_function_or_method`), getset and
+//! member (`__slots__`) descriptors, and `staticmethod`, `classmethod`, `property`
+//! (CPython's Objects/descrobject.c, methodobject.c, funcobject.c).
+
+use std::sync::atomic::AtomicPtr;
+use std::sync::atomic::Ordering::{AcqRel, Acquire};
+
+use parking_lot::Mutex;
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::exceptions::{attribute_error, type_error};
+use crate::object::{PyObj, PyPayload};
+use crate::typeobj::{PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+/// A native function or method in vectorcall layout (`args[0]` is `self` for methods).
+pub type NativeFn = fn(&[PyObj], Option<&PyObj>) -> PyResult<PyObj>;
+
+/// How a [`MethodDef`] binds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodKind {
+    /// An instance method: `args[0]` is the instance.
+    Instance,
+    /// A classmethod: `args[0]` is the class.
+    Class,
+    /// A staticmethod: no implicit first argument.
+    Static,
+}
+
+/// A native method of a builtin type.
+#[derive(Clone, Copy)]
+pub struct MethodDef {
+    /// Its name.
+    pub name: &'static str,
+    /// The function.
+    pub func: NativeFn,
+    /// How it binds.
+    pub kind: MethodKind,
+}
+
+impl MethodDef {
+    /// An instance method.
+    pub const fn new(name: &'static str, func: NativeFn) -> MethodDef {
+        MethodDef { name, func, kind: MethodKind::Instance }
+    }
+
+    /// A classmethod.
+    pub const fn class(name: &'static str, func: NativeFn) -> MethodDef {
+        MethodDef { name, func, kind: MethodKind::Class }
+    }
+
+    /// A staticmethod.
+    pub const fn static_(name: &'static str, func: NativeFn) -> MethodDef {
+        MethodDef { name, func, kind: MethodKind::Static }
+    }
+}
+
+/// Reads an attribute.
+pub type Getter = fn(&PyObj) -> PyResult<PyObj>;
+/// Writes (`Some`) or deletes (`None`) an attribute.
+pub type Setter = fn(&PyObj, Option<&PyObj>) -> PyResult<()>;
+
+/// A computed attribute of a builtin type.
+#[derive(Clone, Copy)]
+pub struct GetSetDef {
+    /// Its name.
+    pub name: &'static str,
+    /// The getter.
+    pub get: Getter,
+    /// The setter (`None`: read-only).
+    pub set: Option<Setter>,
+}
+
+impl GetSetDef {
+    /// A getset.
+    pub const fn new(name: &'static str, get: Getter, set: Option<Setter>) -> GetSetDef {
+        GetSetDef { name, get, set }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// method_descriptor / classmethod_descriptor
+// ---------------------------------------------------------------------------------
+
+/// A method descriptor: a [`MethodDef`] of a builtin type.
+#[repr(C)]
+pub struct PyMethodDescr {
+    header: ObjectHeader,
+    /// The method.
+    pub def: MethodDef,
+    owner: *const PyType,
+}
+
+unsafe fn dealloc_plain(obj: ObjPtr) {
+    // SAFETY: count zero; the layouts using this hold no counted references.
+    unsafe { crate::heaptype::dealloc_instance_memory(obj) }
+}
+
+crate::builtin_type! {
+    /// `method_descriptor`.
+    pub static METHOD_DESCR_TYPE = {
+        name: "method_descriptor",
+        layout: PyMethodDescr,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::METHOD_DESCRIPTOR,
+        traverse: None,
+        clear: None,
+        dealloc: dealloc_plain,
+        size: None,
+        slots: Slots {
+            call: Some(method_descr_call),
+            descr_get: Some(method_descr_get),
+            repr: Some(method_descr_repr),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+crate::builtin_type! {
+    /// `classmethod_descriptor`.
+    pub static CLASSMETHOD_DESCR_TYPE = {
+        name: "classmethod_descriptor",
+        layout: PyMethodDescr,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::empty(),
+        traverse: None,
+        clear: None,
+        dealloc: dealloc_plain,
+        size: None,
+        slots: Slots {
+            call: Some(method_descr_call),
+            descr_get: Some(classmethod_descr_get),
+            repr: Some(method_descr_repr),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+impl PyMethodDescr {
+    /// The type that defines the method.
+    pub fn owner(&self) -> &PyType {
+        // SAFETY: builtin types are immortal statics.
+        unsafe { &*self.owner }
+    }
+}
+
+// SAFETY: repr(C), header first.
+unsafe impl PyPayload for PyMethodDescr {
+    fn type_object() -> &'static PyType {
+        &METHOD_DESCR_TYPE
+    }
+}
+
+/// A descriptor object for `def` on `owner`; immortal (it lives in a static type's dict).
+pub fn new_method_descr(owner: &'static PyType, def: &MethodDef) -> PyObj {
+    match def.kind {
+        MethodKind::Static => new_builtin_function(def.name, def.func, None),
+        kind => {
+            let ty = if kind == MethodKind::Class { &CLASSMETHOD_DESCR_TYPE } else { &METHOD_DESCR_TYPE };
+            let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+            // SAFETY: fresh allocation of a method descriptor layout.
+            unsafe {
+                let p = obj.as_ptr().as_ptr() as *mut PyMethodDescr;
+                std::ptr::addr_of_mut!((*p).def).write(*def);
+                std::ptr::addr_of_mut!((*p).owner).write(owner);
+                crate::alloc::finish_instance(ty, &obj);
+                crate::alloc::make_immortal(&obj);
+            }
+            obj
+        }
+    }
+}
+
+fn descr_payload(obj: &PyObj) -> &PyMethodDescr {
+    // SAFETY: installed on method descriptor types only.
+    unsafe { obj.payload_unchecked::<PyMethodDescr>() }
+}
+
+fn method_descr_call(descr: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let d = descr_payload(descr);
+    let nargs = args.len() - kwnames.map_or(0, |k| crate::tuple::items(k).len());
+    if nargs == 0 {
+        return Err(type_error(format!(
+            "unbound method {}.{}() needs an argument",
+            d.owner().name(),
+            d.def.name
+        )));
+    }
+    if d.def.kind == MethodKind::Instance && !args[0].is_instance_of(d.owner()) {
+        return Err(type_error(format!(
+            "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
+            d.def.name,
+            d.owner().name(),
+            args[0].ty().name()
+        )));
+    }
+    (d.def.func)(args, kwnames)
+}
+
+fn method_descr_get(descr: &PyObj, instance: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
+    let d = descr_payload(descr);
+    match instance {
+        None => Ok(descr.clone()),
+        Some(inst) => {
+            if !inst.is_instance_of(d.owner()) {
+                return Err(type_error(format!(
+                    "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
+                    d.def.name,
+                    d.owner().name(),
+                    inst.ty().name()
+                )));
+            }
+            Ok(new_builtin_function(d.def.name, d.def.func, Some(inst.clone())))
+        }
+    }
+}
+
+fn classmethod_descr_get(descr: &PyObj, instance: Option<&PyObj>, owner: &PyObj) -> PyResult<PyObj> {
+    let d = descr_payload(descr);
+    let cls = if crate::singletons::is_none(owner) {
+        instance.map(|i| i.ty().to_obj()).unwrap_or_else(|| owner.clone())
+    } else {
+        owner.clone()
+    };
+    Ok(new_builtin_function(d.def.name, d.def.func, Some(cls)))
+}
+
+fn method_descr_repr(descr: &PyObj) -> PyResult<PyObj> {
+    let d = descr_payload(descr);
+    Ok(crate::str::from_string(format!(
+        "<method '{}' of '{}' objects>",
+        d.def.name,
+        d.owner().name()
+    )))
+}
+
+// ---------------------------------------------------------------------------------
+// builtin_function_or_method
+// ---------------------------------------------------------------------------------
+
+/// A native function, possibly bound to `self` (a builtin method).
+#[repr(C)]
+pub struct PyBuiltinFunction {
+    header: ObjectHeader,
+    /// Its name.
+    pub name: &'static str,
+    /// The function.
+    pub func: NativeFn,
+    /// The bound `self` (or the module for module functions).
+    pub self_: Option<PyObj>,
+    /// `__module__`.
+    module: Mutex<Option<PyObj>>,
+}
+
+unsafe fn builtin_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on builtin functions only.
+    let f = unsafe { &*(obj.as_ptr() as *const PyBuiltinFunction) };
+    if let Some(s) = &f.self_ {
+        visit(s.as_ptr());
+    }
+}
+
+unsafe fn builtin_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyBuiltinFunction;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).self_));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).module));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// `builtin_function_or_method`.
+    pub static BUILTIN_FUNCTION_TYPE = {
+        name: "builtin_function_or_method",
+        layout: PyBuiltinFunction,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(builtin_traverse),
+        clear: None,
+        dealloc: builtin_dealloc,
+        size: None,
+        slots: Slots {
+            call: Some(builtin_call),
+            repr: Some(builtin_repr),
+            hash: Some(crate::baseobject::identity_hash),
+            richcompare: Some(builtin_richcompare),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+// SAFETY: repr(C), header first.
+unsafe impl PyPayload for PyBuiltinFunction {
+    fn type_object() -> &'static PyType {
+        &BUILTIN_FUNCTION_TYPE
+    }
+}
+
+/// A builtin function (`self_` None) or bound builtin method.
+pub fn new_builtin_function(name: &'static str, func: NativeFn, self_: Option<PyObj>) -> PyObj {
+    let ty = &BUILTIN_FUNCTION_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation of the layout.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyBuiltinFunction;
+        std::ptr::addr_of_mut!((*p).name).write(name);
+        std::ptr::addr_of_mut!((*p).func).write(func);
+        std::ptr::addr_of_mut!((*p).self_).write(self_);
+        std::ptr::addr_of_mut!((*p).module).write(Mutex::new(None));
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// Sets a builtin function's `__module__`.
+pub fn set_builtin_module(f: &PyObj, module: PyObj) {
+    if let Some(b) = f.downcast::<PyBuiltinFunction>() {
+        *b.module.lock() = Some(module);
+    }
+}
+
+fn builtin_call(f: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    // SAFETY: installed on builtin functions only.
+    let b = unsafe { f.payload_unchecked::<PyBuiltinFunction>() };
+    match &b.self_ {
+        None => (b.func)(args, kwnames),
+        Some(s) => {
+            let mut all = Vec::with_capacity(args.len() + 1);
+            all.push(s.clone());
+            all.extend_from_slice(args);
+            (b.func)(&all, kwnames)
+        }
+    }
+}
+
+fn builtin_repr(f: &PyObj) -> PyResult<PyObj> {
+    // SAFETY: installed on builtin functions only.
+    let b = unsafe { f.payload_unchecked::<PyBuiltinFunction>() };
+    Ok(crate::str::from_string(match &b.self_ {
+        Some(s) if !s.is_exact(&crate::module::MODULE_TYPE) => {
+            if crate::typeobj::is_type(s) {
+                format!("<built-in method {} of type object at {:#x}>", b.name, s.addr())
+            } else {
+                format!("<built-in method {} of {} object at {:#x}>", b.name, s.ty().name(), s.addr())
+            }
+        }
+        _ => format!("<built-in function {}>", b.name),
+    }))
+}
+
+fn builtin_richcompare(a: &PyObj, b: &PyObj, op: crate::typeobj::CompareOp) -> PyResult<PyObj> {
+    use crate::typeobj::CompareOp;
+    let (Some(x), Some(y)) = (a.downcast::<PyBuiltinFunction>(), b.downcast::<PyBuiltinFunction>()) else {
+        return Ok(crate::singletons::not_implemented());
+    };
+    if !matches!(op, CompareOp::Eq | CompareOp::Ne) {
+        return Ok(crate::singletons::not_implemented());
+    }
+    let same_self = match (&x.self_, &y.self_) {
+        (None, None) => true,
+        (Some(p), Some(q)) => p.is(q),
+        _ => false,
+    };
+    let eq = x.func as usize == y.func as usize && same_self;
+    Ok(crate::singletons::bool_obj(eq == (op == CompareOp::Eq)))
+}
+
+/// `__name__`, `__qualname__`, `__self__`, `__module__` of builtin functions.
+pub(crate) fn builtin_getsets() -> Vec<GetSetDef> {
+    vec![
+        GetSetDef::new("__name__", |f| Ok(crate::str::intern(f.downcast::<PyBuiltinFunction>().expect("builtin").name)), None),
+        GetSetDef::new("__qualname__", |f| {
+            let b = f.downcast::<PyBuiltinFunction>().expect("builtin");
+            Ok(match &b.self_ {
+                Some(s) if !s.is_exact(&crate::module::MODULE_TYPE) => {
+                    let owner = if crate::typeobj::is_type(s) {
+                        // SAFETY: checked.
+                        unsafe { PyType::from_obj(s) }.name().to_string()
+                    } else {
+                        s.ty().name().to_string()
+                    };
+                    crate::str::from_string(format!("{owner}.{}", b.name))
+                }
+                _ => crate::str::intern(b.name),
+            })
+        }, None),
+        GetSetDef::new("__self__", |f| {
+            Ok(f.downcast::<PyBuiltinFunction>().expect("builtin").self_.clone().unwrap_or_else(crate::singletons::none))
+        }, None),
+        GetSetDef::new("__module__", |f| {
+            Ok(f.downcast::<PyBuiltinFunction>().expect("builtin").module.lock().clone().unwrap_or_else(crate::singletons::none))
+        }, None),
+    ]
+}
+
+// ---------------------------------------------------------------------------------
+// getset_descriptor
+// ---------------------------------------------------------------------------------
+
+/// A getset descriptor of a builtin type.
+#[repr(C)]
+pub struct PyGetSetDescr {
+    header: ObjectHeader,
+    def: GetSetDef,
+    owner: *const PyType,
+}
+
+crate::builtin_type! {
+    /// `getset_descriptor`.
+    pub static GETSET_DESCR_TYPE = {
+        name: "getset_descriptor",
+        layout: PyGetSetDescr,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::empty(),
+        traverse: None,
+        clear: None,
+        dealloc: dealloc_plain,
+        size: None,
+        slots: Slots {
+            descr_get: Some(getset_get),
+            descr_set: Some(getset_set),
+            repr: Some(|d| {
+                // SAFETY: installed on getset descriptors only.
+                let g = unsafe { d.payload_unchecked::<PyGetSetDescr>() };
+                // SAFETY: owners are immortal static types or live heap types.
+                Ok(crate::str::from_string(format!("<attribute '{}' of '{}' objects>", g.def.name, unsafe { &*g.owner }.name())))
+            }),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// A getset descriptor for `def` on `owner` (immortal).
+pub fn new_getset_descr(owner: &PyType, def: &GetSetDef) -> PyObj {
+    let ty = &GETSET_DESCR_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation of the layout.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyGetSetDescr;
+        std::ptr::addr_of_mut!((*p).def).write(*def);
+        std::ptr::addr_of_mut!((*p).owner).write(owner);
+        crate::alloc::finish_instance(ty, &obj);
+        crate::alloc::make_immortal(&obj);
+    }
+    obj
+}
+
+fn getset_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
+    // SAFETY: installed on getset descriptors only.
+    let g = unsafe { d.payload_unchecked::<PyGetSetDescr>() };
+    match inst {
+        None => Ok(d.clone()),
+        Some(i) => {
+            // SAFETY: owners outlive their descriptors.
+            let owner = unsafe { &*g.owner };
+            if !i.is_instance_of(owner) {
+                return Err(type_error(format!(
+                    "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
+                    g.def.name,
+                    owner.name(),
+                    i.ty().name()
+                )));
+            }
+            (g.def.get)(i)
+        }
+    }
+}
+
+fn getset_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
+    // SAFETY: installed on getset descriptors only.
+    let g = unsafe { d.payload_unchecked::<PyGetSetDescr>() };
+    match g.def.set {
+        Some(set) => set(inst, value),
+        None => Err(attribute_error(format!(
+            "attribute '{}' of '{}' objects is not writable",
+            g.def.name,
+            // SAFETY: owners outlive their descriptors.
+            unsafe { &*g.owner }.name()
+        ))),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// member_descriptor (__slots__)
+// ---------------------------------------------------------------------------------
+
+/// A `__slots__` member: slot `index` of instances of `owner`.
+#[repr(C)]
+pub struct PyMemberDescr {
+    header: ObjectHeader,
+    name: PyObj,
+    offset: usize,
+    owner: *const PyType,
+}
+
+unsafe fn member_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on member descriptors.
+    visit(unsafe { &*(obj.as_ptr() as *const PyMemberDescr) }.name.as_ptr());
+}
+
+unsafe fn member_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyMemberDescr;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).name));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// `member_descriptor`.
+    pub static MEMBER_DESCR_TYPE = {
+        name: "member_descriptor",
+        layout: PyMemberDescr,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(member_traverse),
+        clear: None,
+        dealloc: member_dealloc,
+        size: None,
+        slots: Slots {
+            descr_get: Some(member_get),
+            descr_set: Some(member_set),
+            repr: Some(|d| {
+                // SAFETY: installed on member descriptors.
+                let m = unsafe { d.payload_unchecked::<PyMemberDescr>() };
+                // SAFETY: the owner outlives its descriptors.
+                Ok(crate::str::from_string(format!("<member '{}' of '{}' objects>", crate::str::as_str(&m.name), unsafe { &*m.owner }.name())))
+            }),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// A member descriptor for the slot at byte `offset` of instances of `owner`.
+pub(crate) fn new_member_descr(owner: &PyType, name: PyObj, offset: usize) -> PyObj {
+    let ty = &MEMBER_DESCR_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation of the layout.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyMemberDescr;
+        std::ptr::addr_of_mut!((*p).name).write(name);
+        std::ptr::addr_of_mut!((*p).offset).write(offset);
+        std::ptr::addr_of_mut!((*p).owner).write(owner);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// The slot word at `offset` in `obj`.
+///
+/// # Safety
+/// `obj`'s layout has a slot word at `offset`.
+pub(crate) unsafe fn slot_at(obj: &PyObj, offset: usize) -> &AtomicPtr<ObjectHeader> {
+    // SAFETY: forwarded.
+    unsafe { &*((obj.as_ptr().as_ptr() as *const u8).add(offset) as *const AtomicPtr<ObjectHeader>) }
+}
+
+fn member_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
+    // SAFETY: installed on member descriptors.
+    let m = unsafe { d.payload_unchecked::<PyMemberDescr>() };
+    let Some(i) = inst else { return Ok(d.clone()) };
+    // SAFETY: the owner outlives its descriptors.
+    let owner = unsafe { &*m.owner };
+    if !i.is_instance_of(owner) {
+        return Err(type_error(format!(
+            "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
+            crate::str::as_str(&m.name),
+            owner.name(),
+            i.ty().name()
+        )));
+    }
+    // SAFETY: instances of `owner` have the slot; the critical section orders us with
+    // writers, whose old values are dropped under it.
+    let _cs = unsafe { strand_heap::critical_section::begin(i.as_ptr()) };
+    let p = unsafe { slot_at(i, m.offset) }.load(Acquire);
+    match ObjPtr::from_raw(p) {
+        // SAFETY: the slot holds a reference while set.
+        Some(p) => Ok(unsafe { PyObj::from_borrowed(p) }),
+        None => Err(crate::exceptions::no_attribute(i, &m.name)),
+    }
+}
+
+fn member_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
+    // SAFETY: installed on member descriptors.
+    let m = unsafe { d.payload_unchecked::<PyMemberDescr>() };
+    // SAFETY: the owner outlives its descriptors.
+    let owner = unsafe { &*m.owner };
+    if !inst.is_instance_of(owner) {
+        return Err(type_error(format!(
+            "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
+            crate::str::as_str(&m.name),
+            owner.name(),
+            inst.ty().name()
+        )));
+    }
+    let new = value.map_or(std::ptr::null_mut(), |v| v.clone().into_ptr().as_ptr());
+    let old = {
+        // SAFETY: as in member_get.
+        let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
+        let slot = unsafe { slot_at(inst, m.offset) };
+        if value.is_none() && slot.load(Acquire).is_null() {
+            return Err(crate::exceptions::no_attribute(inst, &m.name));
+        }
+        slot.swap(new, AcqRel)
+    };
+    if let Some(old) = ObjPtr::from_raw(old) {
+        // SAFETY: the slot owned the old value.
+        drop(unsafe { PyObj::from_owned(old) });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------
+// staticmethod, classmethod, property
+// ---------------------------------------------------------------------------------
+
+/// `staticmethod(f)` / `classmethod(f)`: one wrapped callable plus a `__dict__`.
+#[repr(C)]
+pub struct PyWrapperObj {
+    header: ObjectHeader,
+    callable: Mutex<Option<PyObj>>,
+}
+
+unsafe fn wrapper_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on staticmethod/classmethod.
+    let w = unsafe { &*(obj.as_ptr() as *const PyWrapperObj) };
+    if let Some(g) = w.callable.try_lock() {
+        if let Some(c) = &*g {
+            visit(c.as_ptr());
+        }
+    }
+    // SAFETY: these types have a pre-header.
+    unsafe { crate::managed::traverse(obj, visit) };
+}
+
+unsafe fn wrapper_clear(obj: ObjPtr) {
+    // SAFETY: installed on staticmethod/classmethod; kept alive by the collector.
+    let w = unsafe { &*(obj.as_ptr() as *const PyWrapperObj) };
+    let c = w.callable.lock().take();
+    drop(c);
+    // SAFETY: pre-header object.
+    unsafe { crate::managed::clear(obj) };
+}
+
+unsafe fn wrapper_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyWrapperObj;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).callable));
+        crate::managed::clear(obj);
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+macro_rules! wrapper_type {
+    ($ident:ident, $name:literal, $get:expr) => {
+        crate::builtin_type! {
+            #[doc = concat!("`", $name, "`.")]
+            pub static $ident = {
+                name: $name,
+                layout: PyWrapperObj,
+                itemsize: 0,
+                kind: HeapKind::GcPreheader,
+                flags: TypeFlags::BASETYPE.union(TypeFlags::MANAGED_DICT).union(TypeFlags::PREHEADER),
+                traverse: Some(wrapper_traverse),
+                clear: Some(wrapper_clear),
+                dealloc: wrapper_dealloc,
+                size: None,
+                slots: Slots {
+                    descr_get: Some($get),
+                    new: Some(wrapper_new),
+                    init: Some(wrapper_init),
+                    getattro: Some(crate::baseobject::generic_getattr),
+                    setattro: Some(crate::baseobject::generic_setattr),
+                    ..Slots::EMPTY
+                },
+            }
+        }
+    };
+}
+
+wrapper_type!(STATICMETHOD_TYPE, "staticmethod", staticmethod_get);
+wrapper_type!(CLASSMETHOD_TYPE, "classmethod", classmethod_get);
+
+fn wrapped(obj: &PyObj) -> PyResult<PyObj> {
+    // SAFETY: installed on staticmethod/classmethod (and subclasses).
+    let w = unsafe { obj.payload_unchecked::<PyWrapperObj>() };
+    w.callable
+        .lock()
+        .clone()
+        .ok_or_else(|| crate::exceptions::runtime_error("uninitialized staticmethod object"))
+}
+
+fn wrapper_new(cls: &PyObj, _args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = crate::typeobj::expect_type(cls, "staticmethod.__new__(X)")?;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyWrapperObj;
+        std::ptr::addr_of_mut!((*p).callable).write(Mutex::new(None));
+        crate::heaptype::init_slots_region(ty, &obj);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    Ok(obj)
+}
+
+fn wrapper_init(obj: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
+    let a = crate::args::Args::new(args, kw);
+    a.no_kwargs(obj.ty().name())?;
+    if a.nargs() != 1 {
+        return Err(type_error(format!(
+            "{} expected 1 argument, got {}",
+            obj.ty().name(),
+            a.nargs()
+        )));
+    }
+    // SAFETY: installed on staticmethod/classmethod (and subclasses).
+    let w = unsafe { obj.payload_unchecked::<PyWrapperObj>() };
+    *w.callable.lock() = Some(args[0].clone());
+    // functools.wraps-like attribute copying, as CPython 3.10+ does.
+    for name in ["__module__", "__name__", "__qualname__", "__doc__"] {
+        if let Ok(Some(v)) = ab::getattr_opt(&args[0], &crate::str::intern(name)) {
+            let d = crate::managed::ensure_dict(obj);
+            crate::dict::set_item_str(&d, name, v);
+        }
+    }
+    Ok(())
+}
+
+/// `staticmethod(f)`.
+pub fn new_staticmethod(f: PyObj) -> PyResult<PyObj> {
+    let obj = wrapper_new(&STATICMETHOD_TYPE.to_obj(), &[], None)?;
+    wrapper_init(&obj, &[f], None)?;
+    Ok(obj)
+}
+
+/// `classmethod(f)`.
+pub fn new_classmethod(f: PyObj) -> PyResult<PyObj> {
+    let obj = wrapper_new(&CLASSMETHOD_TYPE.to_obj(), &[], None)?;
+    wrapper_init(&obj, &[f], None)?;
+    Ok(obj)
+}
+
+fn staticmethod_get(d: &PyObj, _inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
+    wrapped(d)
+}
+
+fn classmethod_get(d: &PyObj, inst: Option<&PyObj>, owner: &PyObj) -> PyResult<PyObj> {
+    let f = wrapped(d)?;
+    let cls = if crate::singletons::is_none(owner) {
+        inst.map(|i| i.ty().to_obj()).unwrap_or_else(|| owner.clone())
+    } else {
+        owner.clone()
+    };
+    Ok(crate::function::new_method(f, cls))
+}
+
+/// `__func__` and `__wrapped__` of staticmethod/classmethod.
+pub(crate) fn wrapper_getsets() -> Vec<GetSetDef> {
+    vec![
+        GetSetDef::new("__func__", wrapped, None),
+        GetSetDef::new("__wrapped__", wrapped, None),
+        GetSetDef::new("__isabstractmethod__", |o| {
+            let f = wrapped(o)?;
+            Ok(ab::getattr_opt(&f, &crate::str::intern("__isabstractmethod__"))?.unwrap_or_else(crate::singletons::false_))
+        }, None),
+        GetSetDef::new("__dict__", |o| Ok(crate::managed::ensure_dict(o)), None),
+    ]
+}
+
+/// `property(fget, fset, fdel, doc)`.
+#[repr(C)]
+pub struct PyProperty {
+    header: ObjectHeader,
+    state: Mutex<PropertyState>,
+}
+
+// SAFETY: repr(C), header first; property subclasses extend it.
+unsafe impl PyPayload for PyProperty {
+    fn type_object() -> &'static PyType {
+        &PROPERTY_TYPE
+    }
+}
+
+#[derive(Default, Clone)]
+struct PropertyState {
+    fget: Option<PyObj>,
+    fset: Option<PyObj>,
+    fdel: Option<PyObj>,
+    doc: Option<PyObj>,
+    name: Option<PyObj>,
+}
+
+unsafe fn property_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on properties.
+    let p = unsafe { &*(obj.as_ptr() as *const PyProperty) };
+    if let Some(st) = p.state.try_lock() {
+        for o in [&st.fget, &st.fset, &st.fdel, &st.doc, &st.name].into_iter().flatten() {
+            visit(o.as_ptr());
+        }
+    }
+    // SAFETY: property has a pre-header (subclasses may add attributes).
+    unsafe { crate::managed::traverse(obj, visit) };
+}
+
+unsafe fn property_clear(obj: ObjPtr) {
+    // SAFETY: installed on properties; kept alive by the collector.
+    let p = unsafe { &*(obj.as_ptr() as *const PyProperty) };
+    let st = std::mem::take(&mut *p.state.lock());
+    drop(st);
+    // SAFETY: pre-header object.
+    unsafe { crate::managed::clear(obj) };
+}
+
+unsafe fn property_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyProperty;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).state));
+        crate::managed::clear(obj);
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// `property`.
+    pub static PROPERTY_TYPE = {
+        name: "property",
+        layout: PyProperty,
+        itemsize: 0,
+        kind: HeapKind::GcPreheader,
+        flags: TypeFlags::BASETYPE.union(TypeFlags::MANAGED_DICT).union(TypeFlags::PREHEADER),
+        traverse: Some(property_traverse),
+        clear: Some(property_clear),
+        dealloc: property_dealloc,
+        size: None,
+        slots: Slots {
+            descr_get: Some(property_get),
+            descr_set: Some(property_set),
+            new: Some(property_new),
+            init: Some(property_init),
+            getattro: Some(crate::baseobject::generic_getattr),
+            setattro: Some(crate::baseobject::generic_setattr),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+fn prop(obj: &PyObj) -> &PyProperty {
+    // SAFETY: installed on property (and subclasses).
+    unsafe { obj.payload_unchecked::<PyProperty>() }
+}
+
+fn property_new(cls: &PyObj, _args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = crate::typeobj::expect_type(cls, "property.__new__(X)")?;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyProperty;
+        std::ptr::addr_of_mut!((*p).state).write(Mutex::new(PropertyState::default()));
+        crate::heaptype::init_slots_region(ty, &obj);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    Ok(obj)
+}
+
+fn property_init(obj: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
+    let a = crate::args::Args::new(args, kw);
+    let b = a.bind("property", 0, &["fget", "fset", "fdel", "doc"], 0)?;
+    let some = |o: Option<&PyObj>| o.filter(|v| !crate::singletons::is_none(v)).cloned();
+    let mut st = PropertyState {
+        fget: some(b[0]),
+        fset: some(b[1]),
+        fdel: some(b[2]),
+        doc: some(b[3]),
+        name: None,
+    };
+    if st.doc.is_none() {
+        if let Some(g) = &st.fget {
+            st.doc = ab::getattr_opt(g, &crate::str::intern("__doc__"))?.filter(|d| !crate::singletons::is_none(d));
+        }
+    }
+    *prop(obj).state.lock() = st;
+    Ok(())
+}
+
+fn property_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
+    let Some(i) = inst else { return Ok(d.clone()) };
+    let st = prop(d).state.lock().clone();
+    match st.fget {
+        Some(g) => ab::call(&g, std::slice::from_ref(i), None),
+        None => Err(attribute_error(match &st.name {
+            Some(n) => format!(
+                "property '{}' of '{}' object has no getter",
+                crate::str::as_str(n),
+                i.ty().name()
+            ),
+            None => "unreadable attribute".to_string(),
+        })),
+    }
+}
+
+fn property_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
+    let st = prop(d).state.lock().clone();
+    let describe = |what: &str| -> crate::PyErr {
+        attribute_error(match &st.name {
+            Some(n) => format!(
+                "property '{}' of '{}' object has no {what}",
+                crate::str::as_str(n),
+                inst.ty().name()
+            ),
+            None => format!("can't {} attribute", if what == "setter" { "set" } else { "delete" }),
+        })
+    };
+    match value {
+        Some(v) => match st.fset {
+            Some(f) => ab::call(&f, &[inst.clone(), v.clone()], None).map(drop),
+            None => Err(describe("setter")),
+        },
+        None => match st.fdel {
+            Some(f) => ab::call(&f, std::slice::from_ref(inst), None).map(drop),
+            None => Err(describe("deleter")),
+        },
+    }
+}
+
+fn property_copy(obj: &PyObj, which: usize, f: &PyObj) -> PyResult<PyObj> {
+    let mut st = prop(obj).state.lock().clone();
+    let f = if crate::singletons::is_none(f) { None } else { Some(f.clone()) };
+    match which {
+        0 => st.fget = f,
+        1 => st.fset = f,
+        _ => st.fdel = f,
+    }
+    let n = |o: Option<PyObj>| o.unwrap_or_else(crate::singletons::none);
+    let new = ab::call(
+        &obj.ty().to_obj(),
+        &[n(st.fget), n(st.fset), n(st.fdel), n(st.doc)],
+        None,
+    )?;
+    if let Some(p) = new.downcast::<PyProperty>() {
+        p.state.lock().name = st.name;
+    }
+    Ok(new)
+}
+
+/// Methods of `property`.
+pub(crate) fn property_methods() -> Vec<MethodDef> {
+    vec![
+        MethodDef::new("getter", |args, kw| {
+            crate::args::Args::new(args, kw).exact("getter", 2)?;
+            property_copy(&args[0], 0, &args[1])
+        }),
+        MethodDef::new("setter", |args, kw| {
+            crate::args::Args::new(args, kw).exact("setter", 2)?;
+            property_copy(&args[0], 1, &args[1])
+        }),
+        MethodDef::new("deleter", |args, kw| {
+            crate::args::Args::new(args, kw).exact("deleter", 2)?;
+            property_copy(&args[0], 2, &args[1])
+        }),
+        MethodDef::new("__set_name__", |args, kw| {
+            crate::args::Args::new(args, kw).exact("__set_name__", 3)?;
+            prop(&args[0]).state.lock().name = Some(args[2].clone());
+            Ok(crate::singletons::none())
+        }),
+        MethodDef::new("__get__", |args, kw| {
+            crate::args::Args::new(args, kw).range("__get__", 2, 3)?;
+            let inst = Some(&args[1]).filter(|i| !crate::singletons::is_none(i));
+            property_get(&args[0], inst, args.get(2).unwrap_or(&crate::singletons::none()))
+        }),
+        MethodDef::new("__set__", |args, kw| {
+            crate::args::Args::new(args, kw).exact("__set__", 3)?;
+            property_set(&args[0], &args[1], Some(&args[2]))?;
+            Ok(crate::singletons::none())
+        }),
+    ]
+}
+
+/// `fget`, `fset`, `fdel`, `__doc__`, `__isabstractmethod__` of property.
+pub(crate) fn property_getsets() -> Vec<GetSetDef> {
+    fn field(o: &PyObj, i: usize) -> PyObj {
+        let st = prop(o).state.lock();
+        [&st.fget, &st.fset, &st.fdel, &st.doc][i].clone().unwrap_or_else(crate::singletons::none)
+    }
+    vec![
+        GetSetDef::new("fget", |o| Ok(field(o, 0)), None),
+        GetSetDef::new("fset", |o| Ok(field(o, 1)), None),
+        GetSetDef::new("fdel", |o| Ok(field(o, 2)), None),
+        GetSetDef::new("__doc__", |o| Ok(field(o, 3)), Some(|o, v| {
+            prop(o).state.lock().doc = v.cloned();
+            Ok(())
+        })),
+        GetSetDef::new("__isabstractmethod__", |o| {
+            for f in [field(o, 0), field(o, 1), field(o, 2)] {
+                if crate::singletons::is_none(&f) {
+                    continue;
+                }
+                if let Some(v) = ab::getattr_opt(&f, &crate::str::intern("__isabstractmethod__"))? {
+                    if ab::is_true(&v)? {
+                        return Ok(crate::singletons::true_());
+                    }
+                }
+            }
+            Ok(crate::singletons::false_())
+        }, None),
+    ]
+}

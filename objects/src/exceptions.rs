@@ -1,0 +1,948 @@
+//! The exception hierarchy from `BaseException` down, and [`PyErr`], the Rust error
+//! type that carries a raised exception.
+//!
+//! Every builtin exception type is an immortal static sharing one layout
+//! ([`PyBaseException`]: `args`, `__traceback__`, `__cause__`, `__context__`,
+//! `__suppress_context__`) plus a managed `__dict__` in the pre-header, where the
+//! attributes particular to some types live (`StopIteration.value`,
+//! `OSError.errno`, `SyntaxError.lineno`, ...). `str()` and `repr()` follow CPython
+//! (Objects/exceptions.c), including `KeyError`'s repr of its key and `OSError`'s
+//! `[Errno n] message: 'file'`.
+
+use parking_lot::Mutex;
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::object::{PyObj, PyPayload};
+use crate::typeobj::{PyType, Slots, TypeFlags};
+
+
+/// The mutable state of an exception.
+pub struct ExcState {
+    /// `args` (a tuple).
+    pub args: PyObj,
+    /// `__traceback__`.
+    pub traceback: Option<PyObj>,
+    /// `__cause__`.
+    pub cause: Option<PyObj>,
+    /// `__context__`.
+    pub context: Option<PyObj>,
+    /// `__suppress_context__`.
+    pub suppress_context: bool,
+}
+
+/// The layout of every exception.
+#[repr(C)]
+pub struct PyBaseException {
+    header: ObjectHeader,
+    state: Mutex<ExcState>,
+}
+
+// SAFETY: repr(C), header first; every exception type (and subclass) uses this layout.
+unsafe impl PyPayload for PyBaseException {
+    fn type_object() -> &'static PyType {
+        &BASE_EXCEPTION_TYPE
+    }
+}
+
+impl PyBaseException {
+    /// Locks and returns the state.
+    pub fn state(&self) -> parking_lot::MutexGuard<'_, ExcState> {
+        self.state.lock()
+    }
+}
+
+unsafe fn exc_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on exceptions only; the world is stopped (no lock holder can
+    // be mid-update... but try_lock keeps us honest if one were).
+    let e = unsafe { &*(obj.as_ptr() as *const PyBaseException) };
+    if let Some(st) = e.state.try_lock() {
+        visit(st.args.as_ptr());
+        for o in [&st.traceback, &st.cause, &st.context].into_iter().flatten() {
+            visit(o.as_ptr());
+        }
+    }
+    // SAFETY: exceptions have a pre-header.
+    unsafe { crate::managed::traverse(obj, visit) };
+}
+
+unsafe fn exc_clear(obj: ObjPtr) {
+    // SAFETY: installed on exceptions only; the collector holds a reference.
+    let e = unsafe { &*(obj.as_ptr() as *const PyBaseException) };
+    let (tb, cause, ctx) = {
+        let mut st = e.state.lock();
+        (st.traceback.take(), st.cause.take(), st.context.take())
+    };
+    drop((tb, cause, ctx));
+    // SAFETY: pre-header object kept alive by the collector.
+    unsafe { crate::managed::clear(obj) };
+}
+
+unsafe fn exc_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access.
+    unsafe {
+        let e = obj.as_ptr() as *mut PyBaseException;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*e).state));
+        crate::managed::clear(obj);
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+const EXC_FLAGS: TypeFlags = TypeFlags::BASETYPE
+    .union(TypeFlags::BASE_EXC_SUBCLASS)
+    .union(TypeFlags::MANAGED_DICT)
+    .union(TypeFlags::PREHEADER);
+
+const EXC_SLOTS: Slots = Slots {
+    repr: Some(exc_repr),
+    str: Some(exc_str),
+    new: Some(exc_new),
+    init: Some(exc_init),
+    getattro: Some(crate::baseobject::generic_getattr),
+    setattro: Some(crate::baseobject::generic_setattr),
+    ..Slots::EMPTY
+};
+
+macro_rules! exception_types {
+    ($( $ident:ident = $name:literal $(, str: $str:expr)? $(, init: $init:expr)? ; )*) => {
+        $(
+            crate::builtin_type! {
+                #[doc = concat!("The `", $name, "` exception type.")]
+                pub static $ident = {
+                    name: $name,
+                    layout: PyBaseException,
+                    itemsize: 0,
+                    kind: HeapKind::GcPreheader,
+                    flags: EXC_FLAGS,
+                    traverse: Some(exc_traverse),
+                    clear: Some(exc_clear),
+                    dealloc: exc_dealloc,
+                    size: None,
+                    slots: Slots {
+                        $( str: Some($str), )?
+                        $( init: Some($init), )?
+                        ..EXC_SLOTS
+                    },
+                }
+            }
+        )*
+    };
+}
+
+exception_types! {
+    BASE_EXCEPTION_TYPE = "BaseException";
+    BASE_EXCEPTION_GROUP_TYPE = "BaseExceptionGroup";
+    GENERATOR_EXIT_TYPE = "GeneratorExit";
+    KEYBOARD_INTERRUPT_TYPE = "KeyboardInterrupt";
+    SYSTEM_EXIT_TYPE = "SystemExit", init: system_exit_init;
+    EXCEPTION_TYPE = "Exception";
+    ARITHMETIC_ERROR_TYPE = "ArithmeticError";
+    FLOATING_POINT_ERROR_TYPE = "FloatingPointError";
+    OVERFLOW_ERROR_TYPE = "OverflowError";
+    ZERO_DIVISION_ERROR_TYPE = "ZeroDivisionError";
+    ASSERTION_ERROR_TYPE = "AssertionError";
+    ATTRIBUTE_ERROR_TYPE = "AttributeError", init: name_error_init;
+    BUFFER_ERROR_TYPE = "BufferError";
+    EOF_ERROR_TYPE = "EOFError";
+    IMPORT_ERROR_TYPE = "ImportError", str: import_error_str, init: import_error_init;
+    MODULE_NOT_FOUND_ERROR_TYPE = "ModuleNotFoundError";
+    LOOKUP_ERROR_TYPE = "LookupError";
+    INDEX_ERROR_TYPE = "IndexError";
+    KEY_ERROR_TYPE = "KeyError", str: key_error_str;
+    MEMORY_ERROR_TYPE = "MemoryError";
+    NAME_ERROR_TYPE = "NameError", init: name_error_init;
+    UNBOUND_LOCAL_ERROR_TYPE = "UnboundLocalError";
+    OS_ERROR_TYPE = "OSError", str: os_error_str, init: os_error_init;
+    BLOCKING_IO_ERROR_TYPE = "BlockingIOError";
+    CHILD_PROCESS_ERROR_TYPE = "ChildProcessError";
+    CONNECTION_ERROR_TYPE = "ConnectionError";
+    BROKEN_PIPE_ERROR_TYPE = "BrokenPipeError";
+    CONNECTION_ABORTED_ERROR_TYPE = "ConnectionAbortedError";
+    CONNECTION_REFUSED_ERROR_TYPE = "ConnectionRefusedError";
+    CONNECTION_RESET_ERROR_TYPE = "ConnectionResetError";
+    FILE_EXISTS_ERROR_TYPE = "FileExistsError";
+    FILE_NOT_FOUND_ERROR_TYPE = "FileNotFoundError";
+    INTERRUPTED_ERROR_TYPE = "InterruptedError";
+    IS_A_DIRECTORY_ERROR_TYPE = "IsADirectoryError";
+    NOT_A_DIRECTORY_ERROR_TYPE = "NotADirectoryError";
+    PERMISSION_ERROR_TYPE = "PermissionError";
+    PROCESS_LOOKUP_ERROR_TYPE = "ProcessLookupError";
+    TIMEOUT_ERROR_TYPE = "TimeoutError";
+    REFERENCE_ERROR_TYPE = "ReferenceError";
+    RUNTIME_ERROR_TYPE = "RuntimeError";
+    NOT_IMPLEMENTED_ERROR_TYPE = "NotImplementedError";
+    RECURSION_ERROR_TYPE = "RecursionError";
+    PYTHON_FINALIZATION_ERROR_TYPE = "PythonFinalizationError";
+    STOP_ASYNC_ITERATION_TYPE = "StopAsyncIteration";
+    STOP_ITERATION_TYPE = "StopIteration", init: stop_iteration_init;
+    SYNTAX_ERROR_TYPE = "SyntaxError", str: syntax_error_str, init: syntax_error_init;
+    INDENTATION_ERROR_TYPE = "IndentationError";
+    TAB_ERROR_TYPE = "TabError";
+    SYSTEM_ERROR_TYPE = "SystemError";
+    TYPE_ERROR_TYPE = "TypeError";
+    VALUE_ERROR_TYPE = "ValueError";
+    UNICODE_ERROR_TYPE = "UnicodeError";
+    UNICODE_DECODE_ERROR_TYPE = "UnicodeDecodeError", str: unicode_error_str, init: unicode_error_init;
+    UNICODE_ENCODE_ERROR_TYPE = "UnicodeEncodeError", str: unicode_error_str, init: unicode_error_init;
+    UNICODE_TRANSLATE_ERROR_TYPE = "UnicodeTranslateError";
+    WARNING_TYPE = "Warning";
+    BYTES_WARNING_TYPE = "BytesWarning";
+    DEPRECATION_WARNING_TYPE = "DeprecationWarning";
+    ENCODING_WARNING_TYPE = "EncodingWarning";
+    FUTURE_WARNING_TYPE = "FutureWarning";
+    IMPORT_WARNING_TYPE = "ImportWarning";
+    PENDING_DEPRECATION_WARNING_TYPE = "PendingDeprecationWarning";
+    RESOURCE_WARNING_TYPE = "ResourceWarning";
+    RUNTIME_WARNING_TYPE = "RuntimeWarning";
+    SYNTAX_WARNING_TYPE = "SyntaxWarning";
+    UNICODE_WARNING_TYPE = "UnicodeWarning";
+    USER_WARNING_TYPE = "UserWarning";
+}
+
+/// Every builtin exception type with its base, bases before subclasses.
+pub fn hierarchy() -> Vec<(&'static PyType, &'static PyType)> {
+    use crate::baseobject::OBJECT_TYPE as O;
+    vec![
+        (&BASE_EXCEPTION_TYPE, &O),
+        (&BASE_EXCEPTION_GROUP_TYPE, &BASE_EXCEPTION_TYPE),
+        (&GENERATOR_EXIT_TYPE, &BASE_EXCEPTION_TYPE),
+        (&KEYBOARD_INTERRUPT_TYPE, &BASE_EXCEPTION_TYPE),
+        (&SYSTEM_EXIT_TYPE, &BASE_EXCEPTION_TYPE),
+        (&EXCEPTION_TYPE, &BASE_EXCEPTION_TYPE),
+        (&ARITHMETIC_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&FLOATING_POINT_ERROR_TYPE, &ARITHMETIC_ERROR_TYPE),
+        (&OVERFLOW_ERROR_TYPE, &ARITHMETIC_ERROR_TYPE),
+        (&ZERO_DIVISION_ERROR_TYPE, &ARITHMETIC_ERROR_TYPE),
+        (&ASSERTION_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&ATTRIBUTE_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&BUFFER_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&EOF_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&IMPORT_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&MODULE_NOT_FOUND_ERROR_TYPE, &IMPORT_ERROR_TYPE),
+        (&LOOKUP_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&INDEX_ERROR_TYPE, &LOOKUP_ERROR_TYPE),
+        (&KEY_ERROR_TYPE, &LOOKUP_ERROR_TYPE),
+        (&MEMORY_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&NAME_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&UNBOUND_LOCAL_ERROR_TYPE, &NAME_ERROR_TYPE),
+        (&OS_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&BLOCKING_IO_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&CHILD_PROCESS_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&CONNECTION_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&BROKEN_PIPE_ERROR_TYPE, &CONNECTION_ERROR_TYPE),
+        (&CONNECTION_ABORTED_ERROR_TYPE, &CONNECTION_ERROR_TYPE),
+        (&CONNECTION_REFUSED_ERROR_TYPE, &CONNECTION_ERROR_TYPE),
+        (&CONNECTION_RESET_ERROR_TYPE, &CONNECTION_ERROR_TYPE),
+        (&FILE_EXISTS_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&FILE_NOT_FOUND_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&INTERRUPTED_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&IS_A_DIRECTORY_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&NOT_A_DIRECTORY_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&PERMISSION_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&PROCESS_LOOKUP_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&TIMEOUT_ERROR_TYPE, &OS_ERROR_TYPE),
+        (&REFERENCE_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&RUNTIME_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&NOT_IMPLEMENTED_ERROR_TYPE, &RUNTIME_ERROR_TYPE),
+        (&RECURSION_ERROR_TYPE, &RUNTIME_ERROR_TYPE),
+        (&PYTHON_FINALIZATION_ERROR_TYPE, &RUNTIME_ERROR_TYPE),
+        (&STOP_ASYNC_ITERATION_TYPE, &EXCEPTION_TYPE),
+        (&STOP_ITERATION_TYPE, &EXCEPTION_TYPE),
+        (&SYNTAX_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&INDENTATION_ERROR_TYPE, &SYNTAX_ERROR_TYPE),
+        (&TAB_ERROR_TYPE, &INDENTATION_ERROR_TYPE),
+        (&SYSTEM_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&TYPE_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&VALUE_ERROR_TYPE, &EXCEPTION_TYPE),
+        (&UNICODE_ERROR_TYPE, &VALUE_ERROR_TYPE),
+        (&UNICODE_DECODE_ERROR_TYPE, &UNICODE_ERROR_TYPE),
+        (&UNICODE_ENCODE_ERROR_TYPE, &UNICODE_ERROR_TYPE),
+        (&UNICODE_TRANSLATE_ERROR_TYPE, &UNICODE_ERROR_TYPE),
+        (&WARNING_TYPE, &EXCEPTION_TYPE),
+        (&BYTES_WARNING_TYPE, &WARNING_TYPE),
+        (&DEPRECATION_WARNING_TYPE, &WARNING_TYPE),
+        (&ENCODING_WARNING_TYPE, &WARNING_TYPE),
+        (&FUTURE_WARNING_TYPE, &WARNING_TYPE),
+        (&IMPORT_WARNING_TYPE, &WARNING_TYPE),
+        (&PENDING_DEPRECATION_WARNING_TYPE, &WARNING_TYPE),
+        (&RESOURCE_WARNING_TYPE, &WARNING_TYPE),
+        (&RUNTIME_WARNING_TYPE, &WARNING_TYPE),
+        (&SYNTAX_WARNING_TYPE, &WARNING_TYPE),
+        (&UNICODE_WARNING_TYPE, &WARNING_TYPE),
+        (&USER_WARNING_TYPE, &WARNING_TYPE),
+    ]
+}
+
+/// A raised Python exception, as a Rust error.
+pub struct PyErr {
+    value: PyObj,
+}
+
+/// The result of an operation that may raise.
+pub type PyResult<T> = Result<T, PyErr>;
+
+impl PyErr {
+    /// An exception of builtin type `ty` with `msg` as its only argument.
+    pub fn new(ty: &PyType, msg: impl AsRef<str>) -> PyErr {
+        PyErr::with_args(ty, vec![crate::str::new(msg.as_ref())])
+    }
+
+    /// An exception of builtin type `ty` with the given arguments.
+    pub fn with_args(ty: &PyType, args: Vec<PyObj>) -> PyErr {
+        PyErr {
+            value: new_exception(ty, args),
+        }
+    }
+
+    /// Wraps an exception instance.
+    pub fn from_value(value: PyObj) -> PyErr {
+        debug_assert!(is_exception_instance(&value));
+        PyErr { value }
+    }
+
+    /// The exception instance.
+    pub fn value(&self) -> &PyObj {
+        &self.value
+    }
+
+    /// The exception instance, by value.
+    pub fn into_value(self) -> PyObj {
+        self.value
+    }
+
+    /// `isinstance(exc, ty)`.
+    pub fn is_instance(&self, ty: &PyType) -> bool {
+        self.value.is_instance_of(ty)
+    }
+
+    /// The exception's type name.
+    pub fn type_name(&self) -> String {
+        self.value.ty().name().to_string()
+    }
+
+    /// `"TypeName: message"` as the last line of a traceback prints it.
+    pub fn display_line(&self) -> String {
+        let name = self.type_name();
+        match ab::str_string(&self.value) {
+            Ok(s) if s.is_empty() => name,
+            Ok(s) => format!("{name}: {s}"),
+            Err(_) => format!("{name}: <exception str() failed>"),
+        }
+    }
+}
+
+impl Clone for PyErr {
+    fn clone(&self) -> Self {
+        PyErr {
+            value: self.value.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for PyErr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.display_line())
+    }
+}
+
+impl std::fmt::Display for PyErr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.display_line())
+    }
+}
+
+/// `true` if `obj` is an exception instance.
+pub fn is_exception_instance(obj: &PyObj) -> bool {
+    obj.ty().flags().contains(TypeFlags::BASE_EXC_SUBCLASS)
+}
+
+/// `true` if `obj` is an exception class.
+pub fn is_exception_class(obj: &PyObj) -> bool {
+    crate::typeobj::is_type(obj)
+        // SAFETY: checked it is a type.
+        && unsafe { PyType::from_obj(obj) }.flags().contains(TypeFlags::BASE_EXC_SUBCLASS)
+}
+
+/// The exception layout of `obj` (an exception instance).
+pub fn payload(obj: &PyObj) -> &PyBaseException {
+    debug_assert!(is_exception_instance(obj));
+    // SAFETY: every exception instance has this layout.
+    unsafe { obj.payload_unchecked::<PyBaseException>() }
+}
+
+/// Allocates an exception of type `ty` with `args` and runs the type's attribute set-up
+/// (errno, value, ...), without calling any Python code.
+pub fn new_exception(ty: &PyType, args: Vec<PyObj>) -> PyObj {
+    let obj = alloc_exception(ty, crate::tuple::from_vec(args));
+    if let Some(init) = native_init(ty) {
+        let args = crate::tuple::items(&payload(&obj).state().args).to_vec();
+        // Builtin initialisers only fail on bad keyword arguments, which we never pass.
+        let _ = init(&obj, &args, None);
+    }
+    obj
+}
+
+fn native_init(ty: &PyType) -> Option<crate::typeobj::InitFn> {
+    let mut t = Some(ty);
+    while let Some(cur) = t {
+        if !cur.is_heap_type() {
+            return cur.slots().init;
+        }
+        t = cur.base();
+    }
+    None
+}
+
+fn alloc_exception(ty: &PyType, args: PyObj) -> PyObj {
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation of an exception layout.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyBaseException;
+        std::ptr::addr_of_mut!((*p).state).write(Mutex::new(ExcState {
+            args,
+            traceback: None,
+            cause: None,
+            context: None,
+            suppress_context: false,
+        }));
+        crate::heaptype::init_slots_region(ty, &obj);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+fn exc_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = crate::typeobj::expect_type(cls, "exception type")?;
+    let a = crate::args::Args::new(args, kwnames);
+    Ok(alloc_exception(ty, crate::tuple::from_slice(a.positionals())))
+}
+
+fn exc_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    let a = crate::args::Args::new(args, kwnames);
+    if a.has_kwargs() {
+        return Err(type_error(format!(
+            "{}() takes no keyword arguments",
+            obj.ty().name()
+        )));
+    }
+    payload(obj).state().args = crate::tuple::from_slice(a.positionals());
+    Ok(())
+}
+
+fn set_attr(obj: &PyObj, name: &str, value: PyObj) {
+    let d = crate::managed::ensure_dict(obj);
+    crate::dict::set_item_str(&d, name, value);
+}
+
+fn get_attr(obj: &PyObj, name: &str) -> Option<PyObj> {
+    crate::managed::get_dict(obj).and_then(|d| crate::dict::get_item_str(&d, name))
+}
+
+fn args_of(obj: &PyObj) -> Vec<PyObj> {
+    crate::tuple::items(&payload(obj).state().args).to_vec()
+}
+
+fn system_exit_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    exc_init(obj, args, kwnames)?;
+    let a = args_of(obj);
+    let code = match a.len() {
+        0 => crate::singletons::none(),
+        1 => a[0].clone(),
+        _ => crate::tuple::from_vec(a),
+    };
+    set_attr(obj, "code", code);
+    Ok(())
+}
+
+fn stop_iteration_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    exc_init(obj, args, kwnames)?;
+    let value = args_of(obj).first().cloned().unwrap_or_else(crate::singletons::none);
+    set_attr(obj, "value", value);
+    Ok(())
+}
+
+fn name_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    let a = crate::args::Args::new(args, kwnames);
+    payload(obj).state().args = crate::tuple::from_slice(a.positionals());
+    let is_attr = obj.is_instance_of(&ATTRIBUTE_ERROR_TYPE);
+    for (k, v) in a.kwargs() {
+        match k {
+            "name" => set_attr(obj, "name", v.clone()),
+            "obj" if is_attr => set_attr(obj, "obj", v.clone()),
+            _ => {
+                return Err(type_error(format!(
+                    "'{k}' is an invalid keyword argument for {}()",
+                    obj.ty().name()
+                )))
+            }
+        }
+    }
+    if get_attr(obj, "name").is_none() {
+        set_attr(obj, "name", crate::singletons::none());
+    }
+    if is_attr && get_attr(obj, "obj").is_none() {
+        set_attr(obj, "obj", crate::singletons::none());
+    }
+    Ok(())
+}
+
+fn import_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    let a = crate::args::Args::new(args, kwnames);
+    payload(obj).state().args = crate::tuple::from_slice(a.positionals());
+    set_attr(obj, "name", crate::singletons::none());
+    set_attr(obj, "path", crate::singletons::none());
+    for (k, v) in a.kwargs() {
+        match k {
+            "name" | "path" => set_attr(obj, k, v.clone()),
+            _ => {
+                return Err(type_error(format!(
+                    "'{k}' is an invalid keyword argument for {}()",
+                    obj.ty().name()
+                )))
+            }
+        }
+    }
+    let msg = if a.nargs() == 1 {
+        a.positionals()[0].clone()
+    } else {
+        crate::singletons::none()
+    };
+    set_attr(obj, "msg", msg);
+    Ok(())
+}
+
+fn import_error_str(obj: &PyObj) -> PyResult<PyObj> {
+    match get_attr(obj, "msg") {
+        Some(m) if !crate::singletons::is_none(&m) => ab::str_(&m),
+        _ => exc_str(obj),
+    }
+}
+
+/// The errno values that select an OSError subclass (CPython's `errnomap`).
+fn oserror_subclass(errno: i64) -> Option<&'static PyType> {
+    Some(match errno {
+        11 | 114 | 115 => &BLOCKING_IO_ERROR_TYPE,
+        10 => &CHILD_PROCESS_ERROR_TYPE,
+        32 | 108 => &BROKEN_PIPE_ERROR_TYPE,
+        103 => &CONNECTION_ABORTED_ERROR_TYPE,
+        111 => &CONNECTION_REFUSED_ERROR_TYPE,
+        104 => &CONNECTION_RESET_ERROR_TYPE,
+        17 => &FILE_EXISTS_ERROR_TYPE,
+        2 => &FILE_NOT_FOUND_ERROR_TYPE,
+        21 => &IS_A_DIRECTORY_ERROR_TYPE,
+        20 => &NOT_A_DIRECTORY_ERROR_TYPE,
+        4 => &INTERRUPTED_ERROR_TYPE,
+        1 | 13 => &PERMISSION_ERROR_TYPE,
+        3 => &PROCESS_LOOKUP_ERROR_TYPE,
+        110 => &TIMEOUT_ERROR_TYPE,
+        _ => return None,
+    })
+}
+
+fn os_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    exc_init(obj, args, kwnames)?;
+    let a = args_of(obj);
+    let none = crate::singletons::none;
+    let (errno, strerror, filename, filename2) = if (2..=5).contains(&a.len()) {
+        (
+            a[0].clone(),
+            a[1].clone(),
+            a.get(2).cloned().unwrap_or_else(none),
+            a.get(4).cloned().unwrap_or_else(none),
+        )
+    } else {
+        (none(), none(), none(), none())
+    };
+    set_attr(obj, "errno", errno);
+    set_attr(obj, "strerror", strerror);
+    set_attr(obj, "filename", filename);
+    set_attr(obj, "filename2", filename2);
+    if a.len() >= 3 {
+        // CPython keeps only (errno, strerror) in args when a filename is given.
+        payload(obj).state().args = crate::tuple::from_vec(a[..2].to_vec());
+    }
+    Ok(())
+}
+
+/// `OSError(errno, msg, ...)` picking the subclass for `errno`, as calling `OSError`
+/// does in CPython.
+pub fn os_error_for(errno: i64, msg: &str, filename: Option<PyObj>) -> PyErr {
+    let ty = oserror_subclass(errno).unwrap_or(&OS_ERROR_TYPE);
+    let mut args = vec![crate::int::from_i64(errno), crate::str::new(msg)];
+    if let Some(f) = filename {
+        args.push(f);
+    }
+    PyErr::with_args(ty, args)
+}
+
+/// An `OSError` subclass from a Rust I/O error.
+pub fn from_io_error(e: &std::io::Error, filename: Option<PyObj>) -> PyErr {
+    match e.raw_os_error() {
+        Some(code) => {
+            let msg = e.to_string();
+            // Rust appends " (os error N)"; Python's strerror does not.
+            let msg = msg.split(" (os error").next().unwrap_or(&msg).to_string();
+            os_error_for(code as i64, &msg, filename)
+        }
+        None => PyErr::new(&OS_ERROR_TYPE, e.to_string()),
+    }
+}
+
+fn os_error_str(obj: &PyObj) -> PyResult<PyObj> {
+    let errno = get_attr(obj, "errno");
+    let strerror = get_attr(obj, "strerror");
+    let filename = get_attr(obj, "filename");
+    let filename2 = get_attr(obj, "filename2");
+    let set = |o: &Option<PyObj>| o.as_ref().is_some_and(|v| !crate::singletons::is_none(v));
+    if set(&errno) && set(&strerror) {
+        let mut s = format!(
+            "[Errno {}] {}",
+            ab::str_string(errno.as_ref().expect("set"))?,
+            ab::str_string(strerror.as_ref().expect("set"))?
+        );
+        if set(&filename) {
+            s.push_str(&format!(": {}", ab::repr_string(filename.as_ref().expect("set"))?));
+            if set(&filename2) {
+                s.push_str(&format!(" -> {}", ab::repr_string(filename2.as_ref().expect("set"))?));
+            }
+        }
+        return Ok(crate::str::from_string(s));
+    }
+    exc_str(obj)
+}
+
+fn syntax_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    exc_init(obj, args, kwnames)?;
+    let a = args_of(obj);
+    let none = crate::singletons::none;
+    set_attr(obj, "msg", a.first().cloned().unwrap_or_else(none));
+    let details = a.get(1).filter(|d| crate::tuple::is_tuple(d)).map(|d| crate::tuple::items(d).to_vec());
+    let names = ["filename", "lineno", "offset", "text", "end_lineno", "end_offset"];
+    for (i, name) in names.iter().enumerate() {
+        let v = details.as_ref().and_then(|d| d.get(i).cloned()).unwrap_or_else(none);
+        set_attr(obj, name, v);
+    }
+    set_attr(obj, "print_file_and_line", none());
+    Ok(())
+}
+
+fn syntax_error_str(obj: &PyObj) -> PyResult<PyObj> {
+    let msg = get_attr(obj, "msg").map(|m| ab::str_string(&m)).transpose()?;
+    let msg = msg.unwrap_or_default();
+    let filename = get_attr(obj, "filename").filter(crate::str::is_str);
+    let lineno = get_attr(obj, "lineno").filter(|l| crate::int::is_int(l));
+    let s = match (filename, lineno) {
+        (Some(f), Some(l)) => {
+            let base = std::path::Path::new(crate::str::as_str(&f))
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            format!("{msg} ({base}, line {})", ab::str_string(&l)?)
+        }
+        (Some(f), None) => format!("{msg} ({})", crate::str::as_str(&f)),
+        (None, Some(l)) => format!("{msg} (line {})", ab::str_string(&l)?),
+        (None, None) => msg,
+    };
+    Ok(crate::str::from_string(s))
+}
+
+fn unicode_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    exc_init(obj, args, kwnames)?;
+    let a = args_of(obj);
+    if a.len() == 5 {
+        for (i, name) in ["encoding", "object", "start", "end", "reason"].iter().enumerate() {
+            set_attr(obj, name, a[i].clone());
+        }
+    }
+    Ok(())
+}
+
+fn unicode_error_str(obj: &PyObj) -> PyResult<PyObj> {
+    let (Some(enc), Some(object), Some(start), Some(end), Some(reason)) = (
+        get_attr(obj, "encoding"),
+        get_attr(obj, "object"),
+        get_attr(obj, "start"),
+        get_attr(obj, "end"),
+        get_attr(obj, "reason"),
+    ) else {
+        return exc_str(obj);
+    };
+    let start_i = crate::int::as_i64(&start).unwrap_or(0);
+    let end_i = crate::int::as_i64(&end).unwrap_or(0);
+    let enc = ab::str_string(&enc)?;
+    let reason = ab::str_string(&reason)?;
+    if obj.is_instance_of(&UNICODE_DECODE_ERROR_TYPE) {
+        let bytes = crate::bytes::as_bytes_opt(&object).unwrap_or(&[]);
+        let s = if end_i == start_i + 1 && (start_i as usize) < bytes.len() {
+            format!(
+                "'{enc}' codec can't decode byte {:#04x} in position {start_i}: {reason}",
+                bytes[start_i as usize]
+            )
+        } else {
+            format!(
+                "'{enc}' codec can't decode bytes in position {start_i}-{}: {reason}",
+                end_i - 1
+            )
+        };
+        return Ok(crate::str::from_string(s));
+    }
+    let text = if crate::str::is_str(&object) { crate::str::as_str(&object) } else { "" };
+    let s = if end_i == start_i + 1 {
+        let c = text.chars().nth(start_i as usize).unwrap_or('\0') as u32;
+        let ch = if c <= 0xff {
+            format!("\\x{c:02x}")
+        } else if c <= 0xffff {
+            format!("\\u{c:04x}")
+        } else {
+            format!("\\U{c:08x}")
+        };
+        format!("'{enc}' codec can't encode character '{ch}' in position {start_i}: {reason}")
+    } else {
+        format!(
+            "'{enc}' codec can't encode characters in position {start_i}-{}: {reason}",
+            end_i - 1
+        )
+    };
+    Ok(crate::str::from_string(s))
+}
+
+fn exc_str(obj: &PyObj) -> PyResult<PyObj> {
+    let args = payload(obj).state().args.clone();
+    let items = crate::tuple::items(&args);
+    match items.len() {
+        0 => Ok(crate::str::new("")),
+        1 => ab::str_(&items[0]),
+        _ => ab::str_(&args),
+    }
+}
+
+fn key_error_str(obj: &PyObj) -> PyResult<PyObj> {
+    let args = payload(obj).state().args.clone();
+    let items = crate::tuple::items(&args);
+    if items.len() == 1 {
+        ab::repr(&items[0])
+    } else {
+        exc_str(obj)
+    }
+}
+
+fn exc_repr(obj: &PyObj) -> PyResult<PyObj> {
+    let args = payload(obj).state().args.clone();
+    let items = crate::tuple::items(&args);
+    let name = obj.ty().name().to_string();
+    let s = if items.len() == 1 {
+        format!("{name}({})", ab::repr_string(&items[0])?)
+    } else {
+        format!("{name}{}", ab::repr_string(&args)?)
+    };
+    Ok(crate::str::from_string(s))
+}
+
+/// Attributes of exceptions (`args`, `__traceback__`, `__cause__`, ...).
+pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![
+        GetSetDef::new("args", |o| Ok(payload(o).state().args.clone()), Some(|o, v| {
+            let v = v.ok_or_else(|| type_error("args may not be deleted"))?;
+            payload(o).state().args = crate::tuple::from_vec(ab::collect_iter(v)?);
+            Ok(())
+        })),
+        GetSetDef::new("__traceback__", |o| Ok(opt(payload(o).state().traceback.clone())), Some(|o, v| {
+            let v = v.ok_or_else(|| type_error("__traceback__ may not be deleted"))?;
+            payload(o).state().traceback = if crate::singletons::is_none(v) { None } else { Some(v.clone()) };
+            Ok(())
+        })),
+        GetSetDef::new("__cause__", |o| Ok(opt(payload(o).state().cause.clone())), Some(|o, v| {
+            let v = v.ok_or_else(|| type_error("__cause__ may not be deleted"))?;
+            let mut st = payload(o).state();
+            st.cause = if crate::singletons::is_none(v) { None } else { Some(v.clone()) };
+            st.suppress_context = true;
+            Ok(())
+        })),
+        GetSetDef::new("__context__", |o| Ok(opt(payload(o).state().context.clone())), Some(|o, v| {
+            let v = v.ok_or_else(|| type_error("__context__ may not be deleted"))?;
+            payload(o).state().context = if crate::singletons::is_none(v) { None } else { Some(v.clone()) };
+            Ok(())
+        })),
+        GetSetDef::new("__suppress_context__", |o| Ok(crate::singletons::bool_obj(payload(o).state().suppress_context)), Some(|o, v| {
+            let v = v.ok_or_else(|| type_error("__suppress_context__ may not be deleted"))?;
+            payload(o).state().suppress_context = ab::is_true(v)?;
+            Ok(())
+        })),
+    ]
+}
+
+fn opt(o: Option<PyObj>) -> PyObj {
+    o.unwrap_or_else(crate::singletons::none)
+}
+
+/// Methods of `BaseException`.
+pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
+    use crate::descr::MethodDef;
+    vec![
+        MethodDef::new("with_traceback", |args, kw| {
+            let a = crate::args::Args::new(args, kw);
+            a.exact("with_traceback", 2)?;
+            let tb = &args[1];
+            payload(&args[0]).state().traceback = if crate::singletons::is_none(tb) { None } else { Some(tb.clone()) };
+            Ok(args[0].clone())
+        }),
+        MethodDef::new("add_note", |args, kw| {
+            let a = crate::args::Args::new(args, kw);
+            a.exact("add_note", 2)?;
+            if !crate::str::is_str(&args[1]) {
+                return Err(type_error(format!("note must be a str, not '{}'", args[1].ty().name())));
+            }
+            let notes = match get_attr(&args[0], "__notes__") {
+                Some(n) => n,
+                None => {
+                    let l = crate::list::new(Vec::new());
+                    set_attr(&args[0], "__notes__", l.clone());
+                    l
+                }
+            };
+            crate::list::append(&notes, args[1].clone())?;
+            Ok(crate::singletons::none())
+        }),
+    ]
+}
+
+macro_rules! err_fn {
+    ($($(#[$m:meta])* $fn:ident => $ty:ident;)*) => {
+        $(
+            $(#[$m])*
+            pub fn $fn(msg: impl AsRef<str>) -> PyErr {
+                PyErr::new(&$ty, msg)
+            }
+        )*
+    };
+}
+
+err_fn! {
+    /// `TypeError(msg)`.
+    type_error => TYPE_ERROR_TYPE;
+    /// `ValueError(msg)`.
+    value_error => VALUE_ERROR_TYPE;
+    /// `IndexError(msg)`.
+    index_error => INDEX_ERROR_TYPE;
+    /// `AttributeError(msg)`.
+    attribute_error => ATTRIBUTE_ERROR_TYPE;
+    /// `NameError(msg)`.
+    name_error => NAME_ERROR_TYPE;
+    /// `ZeroDivisionError(msg)`.
+    zero_division_error => ZERO_DIVISION_ERROR_TYPE;
+    /// `OverflowError(msg)`.
+    overflow_error => OVERFLOW_ERROR_TYPE;
+    /// `RuntimeError(msg)`.
+    runtime_error => RUNTIME_ERROR_TYPE;
+    /// `RecursionError(msg)`.
+    recursion_error => RECURSION_ERROR_TYPE;
+    /// `NotImplementedError(msg)`.
+    not_implemented_error => NOT_IMPLEMENTED_ERROR_TYPE;
+    /// `SystemError(msg)`.
+    system_error => SYSTEM_ERROR_TYPE;
+    /// `ImportError(msg)`.
+    import_error => IMPORT_ERROR_TYPE;
+    /// `ModuleNotFoundError(msg)`.
+    module_not_found_error => MODULE_NOT_FOUND_ERROR_TYPE;
+    /// `AssertionError(msg)`.
+    assertion_error => ASSERTION_ERROR_TYPE;
+    /// `EOFError(msg)`.
+    eof_error => EOF_ERROR_TYPE;
+    /// `UnboundLocalError(msg)`.
+    unbound_local_error => UNBOUND_LOCAL_ERROR_TYPE;
+    /// `OSError(msg)`.
+    os_error => OS_ERROR_TYPE;
+    /// `UnicodeError(msg)`.
+    unicode_error => UNICODE_ERROR_TYPE;
+    /// `LookupError(msg)`.
+    lookup_error => LOOKUP_ERROR_TYPE;
+}
+
+/// `KeyError(key)`.
+pub fn key_error(key: PyObj) -> PyErr {
+    PyErr::with_args(&KEY_ERROR_TYPE, vec![key])
+}
+
+/// `StopIteration(value)`.
+pub fn stop_iteration(value: Option<PyObj>) -> PyErr {
+    PyErr::with_args(&STOP_ITERATION_TYPE, value.into_iter().collect())
+}
+
+/// `MemoryError()`.
+pub fn memory_error() -> PyErr {
+    PyErr::with_args(&MEMORY_ERROR_TYPE, Vec::new())
+}
+
+/// `AttributeError: 'T' object has no attribute 'name'`, with `name` and `obj` set.
+pub fn no_attribute(obj: &PyObj, name: &PyObj) -> PyErr {
+    let msg = format!(
+        "'{}' object has no attribute '{}'",
+        obj.ty().name(),
+        crate::str::as_str(name)
+    );
+    let e = new_exception(&ATTRIBUTE_ERROR_TYPE, vec![crate::str::from_string(msg)]);
+    set_attr(&e, "name", name.clone());
+    set_attr(&e, "obj", obj.clone());
+    PyErr::from_value(e)
+}
+
+/// `NameError: name 'x' is not defined`, with `name` set.
+pub fn name_not_defined(name: &PyObj) -> PyErr {
+    let msg = format!("name '{}' is not defined", crate::str::as_str(name));
+    let e = new_exception(&NAME_ERROR_TYPE, vec![crate::str::from_string(msg)]);
+    set_attr(&e, "name", name.clone());
+    PyErr::from_value(e)
+}
+
+/// `UnicodeDecodeError(encoding, object, start, end, reason)`.
+pub fn unicode_decode_error(encoding: &str, object: PyObj, start: usize, end: usize, reason: &str) -> PyErr {
+    PyErr::with_args(
+        &UNICODE_DECODE_ERROR_TYPE,
+        vec![
+            crate::str::new(encoding),
+            object,
+            crate::int::from_usize(start),
+            crate::int::from_usize(end),
+            crate::str::new(reason),
+        ],
+    )
+}
+
+/// `UnicodeEncodeError(encoding, object, start, end, reason)`.
+pub fn unicode_encode_error(encoding: &str, object: PyObj, start: usize, end: usize, reason: &str) -> PyErr {
+    PyErr::with_args(
+        &UNICODE_ENCODE_ERROR_TYPE,
+        vec![
+            crate::str::new(encoding),
+            object,
+            crate::int::from_usize(start),
+            crate::int::from_usize(end),
+            crate::str::new(reason),
+        ],
+    )
+}
+
+/// The attribute `name` stored in an exception's dict (`value`, `errno`, `lineno`...).
+pub fn attr(exc: &PyObj, name: &str) -> Option<PyObj> {
+    get_attr(exc, name)
+}
+
+/// Stores an attribute in an exception's dict.
+pub fn set_exc_attr(exc: &PyObj, name: &str, value: PyObj) {
+    set_attr(exc, name, value)
+}
+
+/// Appends a note to an exception's `__notes__` (PEP 678), as `add_note` does.
+pub fn add_note_to(err: &PyErr, note: &str) {
+    let v = err.value();
+    let notes = match get_attr(v, "__notes__") {
+        Some(n) if crate::list::is_list(&n) => n,
+        _ => {
+            let l = crate::list::new(Vec::new());
+            set_attr(v, "__notes__", l.clone());
+            l
+        }
+    };
+    let _ = crate::list::append(&notes, crate::str::new(note));
+}

@@ -1,0 +1,657 @@
+//! `float`: an IEEE 754 double. `repr()` is the shortest string that round-trips (ryu
+//! for the digits), laid out as CPython does (`1e+16`, `1e-05`, `0.1`, `inf`, `nan`,
+//! `-0.0`); arithmetic, floor division, modulo and comparisons with ints (exact, even
+//! for big ints) follow Objects/floatobject.c. Floats are recycled through the heap's
+//! per-thread freelists (the 40-byte object lands in the 48-byte size class).
+
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::exceptions::{overflow_error, type_error, value_error, zero_division_error};
+use crate::object::{PyObj, PyPayload};
+use crate::singletons::not_implemented;
+use crate::typeobj::{CompareOp, NumberSlots, PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+/// The layout of a `float`.
+#[repr(C)]
+pub struct PyFloat {
+    header: ObjectHeader,
+    value: f64,
+}
+
+/// Byte offset of the value (for generated code).
+pub const VALUE_OFFSET: usize = std::mem::offset_of!(PyFloat, value);
+
+// SAFETY: repr(C), header first; subclasses extend it.
+unsafe impl PyPayload for PyFloat {
+    fn type_object() -> &'static PyType {
+        &FLOAT_TYPE
+    }
+}
+
+unsafe fn float_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive; no references held.
+    unsafe { crate::heaptype::dealloc_instance_memory(obj) }
+}
+
+crate::builtin_type! {
+    /// The `float` type.
+    pub static FLOAT_TYPE = {
+        name: "float",
+        layout: PyFloat,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::BASETYPE,
+        traverse: None,
+        clear: None,
+        dealloc: float_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(float_repr),
+            hash: Some(float_hash),
+            richcompare: Some(float_richcompare),
+            new: Some(float_new),
+            bool: Some(|o| Ok(value(o) != 0.0)),
+            number: NumberSlots {
+                add: Some(float_add),
+                sub: Some(float_sub),
+                mul: Some(float_mul),
+                truediv: Some(float_truediv),
+                floordiv: Some(float_floordiv),
+                rem: Some(float_rem),
+                divmod: Some(float_divmod),
+                pow: Some(float_pow),
+                neg: Some(|o| Ok(from_f64(-value(o)))),
+                pos: Some(float_pos),
+                abs: Some(|o| Ok(from_f64(value(o).abs()))),
+                int: Some(|o| crate::int::from_float(value(o))),
+                float: Some(float_pos),
+                ..NumberSlots::EMPTY
+            },
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// A new float.
+#[inline]
+pub fn from_f64(v: f64) -> PyObj {
+    new_of_type(&FLOAT_TYPE, v)
+}
+
+pub(crate) fn new_of_type(ty: &PyType, v: f64) -> PyObj {
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation of a float layout.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyFloat;
+        std::ptr::addr_of_mut!((*p).value).write(v);
+        crate::heaptype::init_slots_region(ty, &obj);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// `true` if `obj` is a float (or subclass).
+#[inline(always)]
+pub fn is_float(obj: &PyObj) -> bool {
+    obj.is_instance_of(&FLOAT_TYPE)
+}
+
+/// The value of a float (unchecked in release builds).
+#[inline(always)]
+pub fn value(obj: &PyObj) -> f64 {
+    debug_assert!(is_float(obj));
+    // SAFETY: callers pass floats.
+    unsafe { obj.payload_unchecked::<PyFloat>() }.value
+}
+
+/// The value if `obj` is a float (or subclass).
+#[inline]
+pub fn as_f64_exact_float(obj: &PyObj) -> Option<f64> {
+    if is_float(obj) {
+        Some(value(obj))
+    } else {
+        None
+    }
+}
+
+/// A float or int operand as `f64`, or `None` for other types (slot returns
+/// NotImplemented). Ints too large for a float raise `OverflowError`.
+#[inline]
+fn operand(obj: &PyObj) -> PyResult<Option<f64>> {
+    if is_float(obj) {
+        Ok(Some(value(obj)))
+    } else if crate::int::is_int(obj) {
+        crate::int::to_f64(obj).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+macro_rules! float_binop {
+    ($name:ident, |$x:ident, $y:ident| $body:expr) => {
+        fn $name(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+            let (Some($x), Some($y)) = (operand(a)?, operand(b)?) else {
+                return Ok(not_implemented());
+            };
+            $body
+        }
+    };
+}
+
+float_binop!(float_add, |x, y| Ok(from_f64(x + y)));
+float_binop!(float_sub, |x, y| Ok(from_f64(x - y)));
+float_binop!(float_mul, |x, y| Ok(from_f64(x * y)));
+float_binop!(float_truediv, |x, y| {
+    if y == 0.0 {
+        return Err(zero_division_error("float division by zero"));
+    }
+    Ok(from_f64(x / y))
+});
+float_binop!(float_floordiv, |x, y| {
+    if y == 0.0 {
+        return Err(zero_division_error("float floor division by zero"));
+    }
+    Ok(from_f64(divmod(x, y).0))
+});
+float_binop!(float_rem, |x, y| {
+    if y == 0.0 {
+        return Err(zero_division_error("float modulo"));
+    }
+    Ok(from_f64(divmod(x, y).1))
+});
+float_binop!(float_divmod, |x, y| {
+    if y == 0.0 {
+        return Err(zero_division_error("float divmod()"));
+    }
+    let (q, r) = divmod(x, y);
+    Ok(crate::tuple::pair(from_f64(q), from_f64(r)))
+});
+
+/// Python's float floor division and modulo (CPython's `float_divmod`).
+pub fn divmod(vx: f64, wx: f64) -> (f64, f64) {
+    let mut m = vx % wx;
+    let mut div = (vx - m) / wx;
+    if m != 0.0 {
+        if (wx < 0.0) != (m < 0.0) {
+            m += wx;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0f64.copysign(wx);
+    }
+    let floordiv = if div != 0.0 {
+        let mut f = div.floor();
+        if div - f > 0.5 {
+            f += 1.0;
+        }
+        f
+    } else {
+        0.0f64.copysign(vx / wx)
+    };
+    (floordiv, m)
+}
+
+/// Public float floor division for the interpreter's fast path.
+pub fn floordiv_values(x: f64, y: f64) -> PyResult<f64> {
+    if y == 0.0 {
+        return Err(zero_division_error("float floor division by zero"));
+    }
+    Ok(divmod(x, y).0)
+}
+
+/// Public float modulo for the interpreter's fast path.
+pub fn rem_values(x: f64, y: f64) -> PyResult<f64> {
+    if y == 0.0 {
+        return Err(zero_division_error("float modulo"));
+    }
+    Ok(divmod(x, y).1)
+}
+
+fn float_pow(a: &PyObj, b: &PyObj, m: &PyObj) -> PyResult<PyObj> {
+    if !crate::singletons::is_none(m) {
+        return Err(type_error(
+            "pow() 3rd argument not allowed unless all arguments are integers",
+        ));
+    }
+    let (Some(x), Some(y)) = (operand(a)?, operand(b)?) else {
+        return Ok(not_implemented());
+    };
+    float_pow_values(x, y)
+}
+
+/// `x ** y` for floats with CPython's special cases and errors.
+pub fn float_pow_values(x: f64, y: f64) -> PyResult<PyObj> {
+    if y == 0.0 {
+        return Ok(from_f64(1.0));
+    }
+    if x.is_nan() {
+        return Ok(from_f64(if y == 0.0 { 1.0 } else { x }));
+    }
+    if y.is_nan() {
+        return Ok(from_f64(if x == 1.0 { 1.0 } else { y }));
+    }
+    if x == 0.0 && y < 0.0 && y.is_finite() {
+        return Err(zero_division_error("0.0 cannot be raised to a negative power"));
+    }
+    if x < 0.0 && y.is_finite() && y != y.floor() {
+        // CPython returns a complex number here; strand has no complex type.
+        return Err(value_error(
+            "negative number cannot be raised to a fractional power (complex results are not supported)",
+        ));
+    }
+    let r = x.powf(y);
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return Err(overflow_error("(34, 'Numerical result out of range')"));
+    }
+    Ok(from_f64(r))
+}
+
+fn float_pos(a: &PyObj) -> PyResult<PyObj> {
+    if a.is_exact(&FLOAT_TYPE) {
+        Ok(a.clone())
+    } else {
+        Ok(from_f64(value(a)))
+    }
+}
+
+fn float_hash(a: &PyObj) -> PyResult<isize> {
+    Ok(crate::hash::hash_f64(value(a), a.addr()))
+}
+
+/// Compares a float with an int exactly (CPython's `float_richcompare`).
+pub fn compare_with_int(x: f64, i: &PyObj) -> Option<std::cmp::Ordering> {
+    if x.is_nan() {
+        return None;
+    }
+    if let Some(v) = crate::int::as_i64(i) {
+        if v.unsigned_abs() < (1u64 << 53) {
+            return x.partial_cmp(&(v as f64));
+        }
+    }
+    if x.is_infinite() {
+        return Some(if x > 0.0 { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Less });
+    }
+    let iv = crate::int::to_bigint(i);
+    let fl = x.floor();
+    let floor_big = crate::int::bigint_from_f64(fl);
+    Some(if fl == x {
+        floor_big.cmp(&iv)
+    } else if iv <= floor_big {
+        std::cmp::Ordering::Greater
+    } else {
+        std::cmp::Ordering::Less
+    })
+}
+
+fn float_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
+    let x = value(a);
+    let ord = if is_float(b) {
+        x.partial_cmp(&value(b))
+    } else if crate::int::is_int(b) {
+        compare_with_int(x, b)
+    } else {
+        return Ok(not_implemented());
+    };
+    Ok(crate::singletons::bool_obj(match ord {
+        Some(o) => op.test(o),
+        None => op == CompareOp::Ne,
+    }))
+}
+
+/// Python's `repr(float)`.
+pub fn repr_f64(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    let (neg, digits, point) = shortest_digits(x);
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    let exp = point - 1;
+    if (-4..16).contains(&exp) {
+        if point <= 0 {
+            s.push_str("0.");
+            s.extend(std::iter::repeat_n('0', (-point) as usize));
+            s.push_str(&digits);
+        } else if point as usize >= digits.len() {
+            s.push_str(&digits);
+            s.extend(std::iter::repeat_n('0', point as usize - digits.len()));
+            s.push_str(".0");
+        } else {
+            s.push_str(&digits[..point as usize]);
+            s.push('.');
+            s.push_str(&digits[point as usize..]);
+        }
+    } else {
+        s.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            s.push('.');
+            s.push_str(&digits[1..]);
+        }
+        s.push('e');
+        s.push(if exp < 0 { '-' } else { '+' });
+        s.push_str(&format!("{:02}", exp.abs()));
+    }
+    s
+}
+
+/// The shortest round-tripping decimal digits of a finite nonzero `x`:
+/// `(negative, digits, point)` with `|x| = 0.digits × 10^point`.
+pub fn shortest_digits(x: f64) -> (bool, String, i32) {
+    let mut buf = ryu::Buffer::new();
+    let s = buf.format_finite(x);
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (mant, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i32>().expect("ryu exponent")),
+        None => (s, 0),
+    };
+    let (int_part, frac_part) = match mant.find('.') {
+        Some(i) => (&mant[..i], &mant[i + 1..]),
+        None => (mant, ""),
+    };
+    let mut digits: String = format!("{int_part}{frac_part}");
+    let mut point = int_part.len() as i32 + exp;
+    let lead = digits.len() - digits.trim_start_matches('0').len();
+    digits.drain(..lead);
+    point -= lead as i32;
+    let trimmed = digits.trim_end_matches('0').len();
+    digits.truncate(trimmed.max(1));
+    (neg, digits, point)
+}
+
+fn float_repr(a: &PyObj) -> PyResult<PyObj> {
+    Ok(crate::str::from_string(repr_f64(value(a))))
+}
+
+/// Parses `float(str)` text: decimal or exponent notation with underscores between
+/// digits, `inf`/`infinity`/`nan` in any case, surrounding whitespace.
+pub fn parse(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (sign, body) = match t.as_bytes().first() {
+        Some(b'-') => (-1.0, &t[1..]),
+        Some(b'+') => (1.0, &t[1..]),
+        _ => (1.0, t),
+    };
+    let lower = body.to_ascii_lowercase();
+    match lower.as_str() {
+        "inf" | "infinity" => return Some(sign * f64::INFINITY),
+        "nan" => return Some(f64::NAN.copysign(sign)),
+        _ => {}
+    }
+    if body.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
+        return None;
+    }
+    // Underscores only between digits.
+    let b = body.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'_' && !(i > 0 && b[i - 1].is_ascii_digit() && i + 1 < b.len() && b[i + 1].is_ascii_digit()) {
+            return None;
+        }
+        if !(c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-' | b'_')) {
+            return None;
+        }
+    }
+    let clean: String = body.chars().filter(|&c| c != '_').collect();
+    clean.parse::<f64>().ok().map(|v| sign * v)
+}
+
+fn float_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kwnames);
+    a.no_kwargs("float")?;
+    a.max_positional("float", 1)?;
+    let ty = crate::typeobj::expect_type(cls, "float.__new__(X)")?;
+    let v = match a.positional(0) {
+        None => 0.0,
+        Some(x) => to_f64_conversion(x)?,
+    };
+    Ok(new_of_type(ty, v))
+}
+
+/// `float(x)` conversion.
+pub fn to_f64_conversion(x: &PyObj) -> PyResult<f64> {
+    if is_float(x) {
+        return Ok(value(x));
+    }
+    if crate::str::is_str(x) {
+        let s = crate::str::as_str(x);
+        return parse(s).ok_or_else(|| {
+            value_error(format!(
+                "could not convert string to float: {}",
+                crate::abstract_::repr_string(x).unwrap_or_default()
+            ))
+        });
+    }
+    if let Some(bytes) = crate::bytes::as_bytes_opt(x) {
+        let s = String::from_utf8_lossy(bytes);
+        return parse(&s).ok_or_else(|| {
+            value_error(format!(
+                "could not convert string to float: {}",
+                crate::abstract_::repr_string(x).unwrap_or_default()
+            ))
+        });
+    }
+    crate::abstract_::as_f64(x)
+}
+
+/// Methods of `float`.
+pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
+    use crate::descr::MethodDef;
+    vec![
+        MethodDef::new("is_integer", |args, kw| {
+            crate::args::Args::new(args, kw).exact("is_integer", 1)?;
+            let v = value(&args[0]);
+            Ok(crate::singletons::bool_obj(v.is_finite() && v == v.floor()))
+        }),
+        MethodDef::new("conjugate", |args, _| float_pos(&args[0])),
+        MethodDef::new("__trunc__", |args, _| crate::int::from_float(value(&args[0]))),
+        MethodDef::new("__int__", |args, _| crate::int::from_float(value(&args[0]))),
+        MethodDef::new("__floor__", |args, _| crate::int::from_float(value(&args[0]).floor())),
+        MethodDef::new("__ceil__", |args, _| crate::int::from_float(value(&args[0]).ceil())),
+        MethodDef::new("__round__", float_round),
+        MethodDef::new("__format__", crate::format::float_format_method),
+        MethodDef::new("__getnewargs__", |args, _| Ok(crate::tuple::from_vec(vec![from_f64(value(&args[0]))]))),
+        MethodDef::new("as_integer_ratio", |args, kw| {
+            crate::args::Args::new(args, kw).exact("as_integer_ratio", 1)?;
+            let v = value(&args[0]);
+            if v.is_nan() {
+                return Err(value_error("cannot convert NaN to integer ratio"));
+            }
+            if v.is_infinite() {
+                return Err(overflow_error("cannot convert Infinity to integer ratio"));
+            }
+            let (m, e) = crate::hash::frexp(v);
+            let mut mant = m;
+            let mut exp = e;
+            let mut i = 0;
+            while mant != mant.floor() && i < 300 {
+                mant *= 2.0;
+                exp -= 1;
+                i += 1;
+            }
+            let mut num = crate::int::bigint_from_f64(mant);
+            let mut den = BigInt::from(1);
+            if exp > 0 {
+                num <<= exp as usize;
+            } else {
+                den <<= (-exp) as usize;
+            }
+            Ok(crate::tuple::pair(crate::int::from_bigint(num), crate::int::from_bigint(den)))
+        }),
+        MethodDef::new("hex", |args, kw| {
+            crate::args::Args::new(args, kw).exact("hex", 1)?;
+            Ok(crate::str::from_string(float_hex(value(&args[0]))))
+        }),
+        MethodDef::class("fromhex", |args, kw| {
+            crate::args::Args::new(args, kw).exact("fromhex", 2)?;
+            let s = crate::str::as_str(&args[1]);
+            let v = from_hex(s).ok_or_else(|| value_error("invalid hexadecimal floating-point string"))?;
+            Ok(from_f64(v))
+        }),
+    ]
+}
+
+/// `real`, `imag`.
+pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![
+        GetSetDef::new("real", float_pos, None),
+        GetSetDef::new("imag", |_| Ok(from_f64(0.0)), None),
+    ]
+}
+
+fn float_round(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kw);
+    a.range("__round__", 1, 2)?;
+    let x = value(&args[0]);
+    match a.positional(1).filter(|n| !crate::singletons::is_none(n)) {
+        None => {
+            let r = round_half_even(x);
+            crate::int::from_float(r)
+        }
+        Some(nd) => {
+            let nd = crate::int::to_isize(&crate::abstract_::index(nd)?)?;
+            Ok(from_f64(round_ndigits(x, nd)))
+        }
+    }
+}
+
+/// Rounds to the nearest integer, ties to even.
+pub fn round_half_even(x: f64) -> f64 {
+    let r = x.round();
+    if (x - x.trunc()).abs() == 0.5 {
+        2.0 * (x / 2.0).round()
+    } else {
+        r
+    }
+}
+
+/// `round(x, ndigits)` with correct decimal rounding (through the shortest repr
+/// digits, then exact decimal rounding half-to-even, like CPython's dtoa-based one).
+pub fn round_ndigits(x: f64, nd: isize) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    if nd > 308 {
+        return x;
+    }
+    if nd < -308 {
+        return 0.0f64.copysign(x);
+    }
+    // Exact decimal expansion of x, then round at position nd.
+    let s = format!("{:.*e}", 800, x.abs());
+    let (mant, exp) = s.split_once('e').expect("exponent");
+    let exp: i32 = exp.parse().expect("int");
+    let digits: Vec<u8> = mant.bytes().filter(|b| b.is_ascii_digit()).map(|b| b - b'0').collect();
+    // Value = 0.d1d2... * 10^(exp+1); keep digits up to position nd after the point.
+    let point = exp + 1;
+    let keep = point as isize + nd;
+    if keep < 0 {
+        return 0.0f64.copysign(x);
+    }
+    let keep = keep as usize;
+    if keep >= digits.len() {
+        return x;
+    }
+    let mut kept: Vec<u8> = digits[..keep].to_vec();
+    let rest = &digits[keep..];
+    let round_up = match rest.first() {
+        Some(&d) if d > 5 => true,
+        Some(&5) => rest[1..].iter().any(|&d| d != 0) || kept.last().is_some_and(|&d| d % 2 == 1),
+        _ => false,
+    };
+    let mut value_digits = String::new();
+    if round_up {
+        let mut i = kept.len();
+        loop {
+            if i == 0 {
+                kept.insert(0, 1);
+                break;
+            }
+            i -= 1;
+            if kept[i] == 9 {
+                kept[i] = 0;
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    let extra = kept.len() as isize - keep as isize;
+    for d in &kept {
+        value_digits.push((b'0' + d) as char);
+    }
+    if value_digits.is_empty() {
+        return 0.0f64.copysign(x);
+    }
+    let text = format!("0.{value_digits}e{}", point as isize + extra);
+    let v: f64 = text.parse().unwrap_or(x);
+    v.copysign(x)
+}
+
+/// `float.hex()`.
+pub fn float_hex(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x == 0.0 {
+        return format!("{sign}0x0.0p+0");
+    }
+    let bits = x.abs().to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let mant = bits & ((1u64 << 52) - 1);
+    let (lead, e) = if exp == 0 { (0, -1022) } else { (1, exp - 1023) };
+    let mut hex = format!("{mant:013x}");
+    while hex.len() > 1 && hex.ends_with('0') {
+        hex.pop();
+    }
+    format!("{sign}0x{lead}.{hex}p{}{}", if e < 0 { "-" } else { "+" }, e.abs())
+}
+
+fn from_hex(s: &str) -> Option<f64> {
+    let t = s.trim().to_ascii_lowercase();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(r) => (true, r.to_string()),
+        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+    };
+    if t == "inf" || t == "infinity" {
+        return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY });
+    }
+    if t == "nan" {
+        return Some(f64::NAN);
+    }
+    let t = t.strip_prefix("0x").unwrap_or(&t);
+    let (mant, exp) = match t.split_once('p') {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (t, 0),
+    };
+    let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+    if ip.is_empty() && fp.is_empty() {
+        return None;
+    }
+    let mut v = BigInt::zero();
+    for c in ip.chars().chain(fp.chars()) {
+        v = v * 16 + c.to_digit(16)?;
+    }
+    let e = exp - 4 * fp.len() as i32;
+    let f = v.to_f64()?;
+    let r = crate::int::libm_ldexp(f, e);
+    let r = if v.is_negative() { -r } else { r };
+    Some(if neg { -r } else { r })
+}

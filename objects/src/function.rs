@@ -1,0 +1,843 @@
+//! Python functions, code objects, cells and bound methods (CPython's
+//! Objects/funcobject.c, codeobject.c, cellobject.c, classobject.c).
+//!
+//! A code object holds what the compiler produced in a form the object model can
+//! reference-count and traverse (constants, names, file, line numbers) plus an opaque
+//! payload the interpreter owns (its instruction array and tables). Calling a function
+//! goes through an *eval hook* the interpreter installs; the object model itself never
+//! runs bytecode.
+//!
+//! A function's code, defaults and closure change only with the world stopped, which
+//! also bumps its **version**, the guard specialized call sites and the JIT check
+//! (CPython's `func_version`); reading them is lock-free.
+
+use std::any::Any;
+use std::cell::UnsafeCell;
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
+use std::sync::atomic::{AtomicPtr, AtomicU32};
+
+use strand_heap::refcount::{mark_shared, try_incref};
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::exceptions::type_error;
+use crate::object::{PyObj, PyPayload};
+use crate::typeobj::{PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+// ---------------------------------------------------------------------------------
+// Code objects
+// ---------------------------------------------------------------------------------
+
+/// Code flags (CPython's `CO_*`).
+pub mod co_flags {
+    /// Locals are fast (always set for functions).
+    pub const OPTIMIZED: u32 = 0x1;
+    /// A new locals dict is created (module/class bodies).
+    pub const NEWLOCALS: u32 = 0x2;
+    /// Has `*args`.
+    pub const VARARGS: u32 = 0x4;
+    /// Has `**kwargs`.
+    pub const VARKEYWORDS: u32 = 0x8;
+    /// A nested function.
+    pub const NESTED: u32 = 0x10;
+    /// A generator function.
+    pub const GENERATOR: u32 = 0x20;
+    /// A coroutine (`async def`).
+    pub const COROUTINE: u32 = 0x100;
+    /// An async generator.
+    pub const ASYNC_GENERATOR: u32 = 0x200;
+}
+
+/// A compiled code object.
+#[repr(C)]
+pub struct PyCode {
+    header: ObjectHeader,
+    /// Positional parameters (including positional-only).
+    pub argcount: u32,
+    /// Positional-only parameters.
+    pub posonlyargcount: u32,
+    /// Keyword-only parameters.
+    pub kwonlyargcount: u32,
+    /// [`co_flags`].
+    pub flags: u32,
+    /// First source line.
+    pub firstlineno: u32,
+    /// Constants (a tuple).
+    pub consts: PyObj,
+    /// Global and attribute names (a tuple of strs).
+    pub names: PyObj,
+    /// Local variable names (`co_varnames`), then cell and free variable names.
+    pub varnames: PyObj,
+    /// Names of variables captured by inner functions (`co_cellvars`).
+    pub cellvars: PyObj,
+    /// Names of variables captured from outer functions (`co_freevars`).
+    pub freevars: PyObj,
+    /// `co_filename`.
+    pub filename: PyObj,
+    /// `co_name`.
+    pub name: PyObj,
+    /// `co_qualname`.
+    pub qualname: PyObj,
+    /// The interpreter's payload (instructions, tables); opaque here.
+    pub data: Box<dyn Any + Send + Sync>,
+}
+
+unsafe fn code_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on code objects.
+    let c = unsafe { &*(obj.as_ptr() as *const PyCode) };
+    for o in [&c.consts, &c.names, &c.varnames, &c.cellvars, &c.freevars, &c.filename, &c.name, &c.qualname] {
+        visit(o.as_ptr());
+    }
+}
+
+unsafe fn code_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive: drop every field, then the memory.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyCode;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).consts));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).names));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).varnames));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).cellvars));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).freevars));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).filename));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).name));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).qualname));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).data));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// The `code` type.
+    pub static CODE_TYPE = {
+        name: "code",
+        layout: PyCode,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(code_traverse),
+        clear: None,
+        dealloc: code_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(|c| {
+                let c = code(c);
+                Ok(crate::str::from_string(format!(
+                    "<code object {} at {:#x}, file {}, line {}>",
+                    crate::str::as_str(&c.name),
+                    c as *const PyCode as usize,
+                    ab::repr_string(&c.filename)?,
+                    c.firstlineno
+                )))
+            }),
+            hash: Some(crate::baseobject::identity_hash),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+// SAFETY: repr(C), header first.
+unsafe impl PyPayload for PyCode {
+    fn type_object() -> &'static PyType {
+        &CODE_TYPE
+    }
+}
+
+/// The fields of a new code object.
+pub struct CodeInit {
+    /// See [`PyCode`].
+    pub argcount: u32,
+    /// See [`PyCode`].
+    pub posonlyargcount: u32,
+    /// See [`PyCode`].
+    pub kwonlyargcount: u32,
+    /// See [`PyCode`].
+    pub flags: u32,
+    /// See [`PyCode`].
+    pub firstlineno: u32,
+    /// See [`PyCode`].
+    pub consts: PyObj,
+    /// See [`PyCode`].
+    pub names: PyObj,
+    /// See [`PyCode`].
+    pub varnames: PyObj,
+    /// See [`PyCode`].
+    pub cellvars: PyObj,
+    /// See [`PyCode`].
+    pub freevars: PyObj,
+    /// See [`PyCode`].
+    pub filename: PyObj,
+    /// See [`PyCode`].
+    pub name: PyObj,
+    /// See [`PyCode`].
+    pub qualname: PyObj,
+    /// See [`PyCode`].
+    pub data: Box<dyn Any + Send + Sync>,
+}
+
+/// A new code object (deferred reference counting: code is shared and long-lived).
+pub fn new_code(init: CodeInit) -> PyObj {
+    let ty = &CODE_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation; every field written.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyCode;
+        std::ptr::addr_of_mut!((*p).argcount).write(init.argcount);
+        std::ptr::addr_of_mut!((*p).posonlyargcount).write(init.posonlyargcount);
+        std::ptr::addr_of_mut!((*p).kwonlyargcount).write(init.kwonlyargcount);
+        std::ptr::addr_of_mut!((*p).flags).write(init.flags);
+        std::ptr::addr_of_mut!((*p).firstlineno).write(init.firstlineno);
+        std::ptr::addr_of_mut!((*p).consts).write(init.consts);
+        std::ptr::addr_of_mut!((*p).names).write(init.names);
+        std::ptr::addr_of_mut!((*p).varnames).write(init.varnames);
+        std::ptr::addr_of_mut!((*p).cellvars).write(init.cellvars);
+        std::ptr::addr_of_mut!((*p).freevars).write(init.freevars);
+        std::ptr::addr_of_mut!((*p).filename).write(init.filename);
+        std::ptr::addr_of_mut!((*p).name).write(init.name);
+        std::ptr::addr_of_mut!((*p).qualname).write(init.qualname);
+        std::ptr::addr_of_mut!((*p).data).write(init.data);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// The code layout of a code object.
+pub fn code(obj: &PyObj) -> &PyCode {
+    debug_assert!(obj.is_exact(&CODE_TYPE));
+    // SAFETY: callers pass code objects.
+    unsafe { obj.payload_unchecked::<PyCode>() }
+}
+
+/// `co_*` attributes.
+pub(crate) fn code_getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![
+        GetSetDef::new("co_name", |c| Ok(code(c).name.clone()), None),
+        GetSetDef::new("co_qualname", |c| Ok(code(c).qualname.clone()), None),
+        GetSetDef::new("co_filename", |c| Ok(code(c).filename.clone()), None),
+        GetSetDef::new("co_firstlineno", |c| Ok(crate::int::from_i64(code(c).firstlineno as i64)), None),
+        GetSetDef::new("co_argcount", |c| Ok(crate::int::from_i64(code(c).argcount as i64)), None),
+        GetSetDef::new("co_posonlyargcount", |c| Ok(crate::int::from_i64(code(c).posonlyargcount as i64)), None),
+        GetSetDef::new("co_kwonlyargcount", |c| Ok(crate::int::from_i64(code(c).kwonlyargcount as i64)), None),
+        GetSetDef::new("co_flags", |c| Ok(crate::int::from_i64(code(c).flags as i64)), None),
+        GetSetDef::new("co_consts", |c| Ok(code(c).consts.clone()), None),
+        GetSetDef::new("co_names", |c| Ok(code(c).names.clone()), None),
+        GetSetDef::new("co_varnames", |c| Ok(code(c).varnames.clone()), None),
+        GetSetDef::new("co_cellvars", |c| Ok(code(c).cellvars.clone()), None),
+        GetSetDef::new("co_freevars", |c| Ok(code(c).freevars.clone()), None),
+        GetSetDef::new("co_nlocals", |c| Ok(crate::int::from_usize(crate::tuple::items(&code(c).varnames).len())), None),
+    ]
+}
+
+// ---------------------------------------------------------------------------------
+// Functions
+// ---------------------------------------------------------------------------------
+
+/// The parts of a function that change only with the world stopped.
+pub struct FuncFields {
+    /// `__code__`.
+    pub code: PyObj,
+    /// `__defaults__` (a tuple) or None.
+    pub defaults: Option<PyObj>,
+    /// `__kwdefaults__` (a dict) or None.
+    pub kwdefaults: Option<PyObj>,
+    /// `__closure__` (a tuple of cells) or None.
+    pub closure: Option<PyObj>,
+    /// `__name__`.
+    pub name: PyObj,
+    /// `__qualname__`.
+    pub qualname: PyObj,
+    /// `__doc__`.
+    pub doc: PyObj,
+    /// `__module__`.
+    pub module: PyObj,
+    /// `__annotations__` (a dict) or None.
+    pub annotations: Option<PyObj>,
+}
+
+/// A Python function.
+#[repr(C)]
+pub struct PyFunction {
+    header: ObjectHeader,
+    /// `__globals__`.
+    pub globals: PyObj,
+    /// `__builtins__` (the builtins dict).
+    pub builtins: PyObj,
+    fields: UnsafeCell<FuncFields>,
+    version: AtomicU32,
+}
+
+// SAFETY: `fields` is written only with the world stopped (or while private).
+unsafe impl Sync for PyFunction {}
+
+/// Byte offset of the globals dict pointer (for generated code).
+pub const GLOBALS_OFFSET: usize = std::mem::offset_of!(PyFunction, globals);
+
+unsafe fn func_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on functions; world stopped.
+    let f = unsafe { &*(obj.as_ptr() as *const PyFunction) };
+    visit(f.globals.as_ptr());
+    visit(f.builtins.as_ptr());
+    let fl = f.fields();
+    for o in [&fl.code, &fl.name, &fl.qualname, &fl.doc, &fl.module] {
+        visit(o.as_ptr());
+    }
+    for o in [&fl.defaults, &fl.kwdefaults, &fl.closure, &fl.annotations].into_iter().flatten() {
+        visit(o.as_ptr());
+    }
+    // SAFETY: functions have a pre-header.
+    unsafe { crate::managed::traverse(obj, visit) };
+}
+
+unsafe fn func_clear(obj: ObjPtr) {
+    // SAFETY: installed on functions; the collector holds a reference. The world is
+    // running, but a function in an unreachable cycle is seen by no other thread.
+    let f = unsafe { &*(obj.as_ptr() as *const PyFunction) };
+    let fl = unsafe { f.fields_mut() };
+    let taken = (fl.defaults.take(), fl.kwdefaults.take(), fl.closure.take(), fl.annotations.take());
+    drop(taken);
+    // SAFETY: pre-header object.
+    unsafe { crate::managed::clear(obj) };
+}
+
+unsafe fn func_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive.
+    unsafe {
+        crate::weakref::clear_weakrefs_on_dealloc(obj);
+        let p = obj.as_ptr() as *mut PyFunction;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).globals));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).builtins));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).fields));
+        crate::managed::clear(obj);
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// The `function` type.
+    pub static FUNCTION_TYPE = {
+        name: "function",
+        layout: PyFunction,
+        itemsize: 0,
+        kind: HeapKind::GcPreheader,
+        flags: TypeFlags::METHOD_DESCRIPTOR.union(TypeFlags::MANAGED_DICT).union(TypeFlags::PREHEADER).union(TypeFlags::MANAGED_WEAKREF),
+        traverse: Some(func_traverse),
+        clear: Some(func_clear),
+        dealloc: func_dealloc,
+        size: None,
+        slots: Slots {
+            call: Some(function_call),
+            descr_get: Some(function_get),
+            repr: Some(|f| {
+                Ok(crate::str::from_string(format!(
+                    "<function {} at {:#x}>",
+                    crate::str::as_str(&function(f).fields().qualname),
+                    f.addr()
+                )))
+            }),
+            hash: Some(crate::baseobject::identity_hash),
+            getattro: Some(crate::baseobject::generic_getattr),
+            setattro: Some(crate::baseobject::generic_setattr),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+// SAFETY: repr(C), header first.
+unsafe impl PyPayload for PyFunction {
+    fn type_object() -> &'static PyType {
+        &FUNCTION_TYPE
+    }
+}
+
+impl PyFunction {
+    /// The mutable-under-STW fields.
+    #[inline(always)]
+    pub fn fields(&self) -> &FuncFields {
+        // SAFETY: written only with the world stopped.
+        unsafe { &*self.fields.get() }
+    }
+
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn fields_mut(&self) -> &mut FuncFields {
+        // SAFETY: the caller stopped the world or owns the function privately.
+        unsafe { &mut *self.fields.get() }
+    }
+
+    /// The code object.
+    #[inline(always)]
+    pub fn code(&self) -> &PyCode {
+        code(&self.fields().code)
+    }
+
+    /// The function version (0 = not specializable).
+    #[inline(always)]
+    pub fn version(&self) -> u32 {
+        self.version.load(Relaxed)
+    }
+}
+
+/// `true` if `obj` is a Python function.
+#[inline(always)]
+pub fn is_function(obj: &PyObj) -> bool {
+    obj.is_exact(&FUNCTION_TYPE)
+}
+
+/// The function layout (unchecked in release builds).
+#[inline(always)]
+pub fn function(obj: &PyObj) -> &PyFunction {
+    debug_assert!(is_function(obj));
+    // SAFETY: callers pass functions.
+    unsafe { obj.payload_unchecked::<PyFunction>() }
+}
+
+static NEXT_FUNC_VERSION: AtomicU32 = AtomicU32::new(1);
+
+/// A new function from a code object and globals (`MAKE_FUNCTION`). The name and
+/// qualname come from the code; `__module__` from `globals['__name__']`.
+pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
+    let c = code(&code_obj);
+    let (name, qualname) = (c.name.clone(), c.qualname.clone());
+    let doc = crate::tuple::items(&c.consts)
+        .first()
+        .filter(|d| crate::str::is_str(d) && c.flags & 0x4000_0000 != 0)
+        .cloned()
+        .unwrap_or_else(crate::singletons::none);
+    let module = crate::dict::get_item_str(&globals, "__name__").unwrap_or_else(crate::singletons::none);
+    let ty = &FUNCTION_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation; every field written.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyFunction;
+        std::ptr::addr_of_mut!((*p).globals).write(globals);
+        std::ptr::addr_of_mut!((*p).builtins).write(builtins);
+        std::ptr::addr_of_mut!((*p).fields).write(UnsafeCell::new(FuncFields {
+            code: code_obj,
+            defaults: None,
+            kwdefaults: None,
+            closure: None,
+            name,
+            qualname,
+            doc,
+            module,
+            annotations: None,
+        }));
+        std::ptr::addr_of_mut!((*p).version).write(AtomicU32::new(NEXT_FUNC_VERSION.fetch_add(1, Relaxed)));
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// Sets the fields a new function gets from `MAKE_FUNCTION`'s flags (defaults,
+/// keyword defaults, closure, annotations) before it is published.
+///
+/// # Safety
+/// `func` must be private to the caller (just created by [`new_function`]).
+pub unsafe fn init_function_extras(func: &PyObj, defaults: Option<PyObj>, kwdefaults: Option<PyObj>, closure: Option<PyObj>, annotations: Option<PyObj>) {
+    // SAFETY: private function.
+    let fl = unsafe { function(func).fields_mut() };
+    fl.defaults = defaults;
+    fl.kwdefaults = kwdefaults;
+    fl.closure = closure;
+    fl.annotations = annotations;
+}
+
+/// Changes a function field with the world stopped and bumps the version.
+fn modify(func: &PyObj, f: impl FnOnce(&mut FuncFields)) {
+    let _w = strand_heap::stop_the_world();
+    let pf = function(func);
+    // SAFETY: the world is stopped.
+    f(unsafe { pf.fields_mut() });
+    pf.version.store(NEXT_FUNC_VERSION.fetch_add(1, Relaxed), Relaxed);
+}
+
+/// The eval hook: runs a Python function (installed by the interpreter).
+pub type EvalHook = fn(&PyObj, &[PyObj], Option<&PyObj>) -> PyResult<PyObj>;
+
+static EVAL_HOOK: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Installs the interpreter's eval hook.
+pub fn set_eval_hook(hook: EvalHook) {
+    EVAL_HOOK.store(hook as *mut (), Relaxed);
+}
+
+fn function_call(f: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let h = EVAL_HOOK.load(Relaxed);
+    if h.is_null() {
+        return Err(crate::exceptions::system_error("no interpreter installed to run Python functions"));
+    }
+    // SAFETY: EVAL_HOOK holds only EvalHook pointers.
+    let hook: EvalHook = unsafe { std::mem::transmute::<*mut (), EvalHook>(h) };
+    hook(f, args, kwnames)
+}
+
+fn function_get(f: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
+    match inst {
+        None => Ok(f.clone()),
+        Some(i) => Ok(new_method(f.clone(), i.clone())),
+    }
+}
+
+/// The module name of the code currently running (for a class's default `__module__`),
+/// from a hook the interpreter installs.
+pub type GlobalsHook = fn() -> Option<PyObj>;
+
+static GLOBALS_HOOK: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Installs the hook returning the current frame's globals dict.
+pub fn set_current_globals_hook(hook: GlobalsHook) {
+    GLOBALS_HOOK.store(hook as *mut (), Relaxed);
+}
+
+/// The current frame's globals dict, if an interpreter is running.
+pub fn current_globals() -> Option<PyObj> {
+    let h = GLOBALS_HOOK.load(Relaxed);
+    if h.is_null() {
+        return None;
+    }
+    // SAFETY: only GlobalsHook pointers are stored.
+    let hook: GlobalsHook = unsafe { std::mem::transmute::<*mut (), GlobalsHook>(h) };
+    hook()
+}
+
+/// `globals()['__name__']` of the running code.
+pub fn current_globals_module() -> Option<PyObj> {
+    current_globals().and_then(|g| crate::dict::get_item_str(&g, "__name__"))
+}
+
+/// Function attributes.
+pub(crate) fn function_getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    fn opt(o: &Option<PyObj>) -> PyObj {
+        o.clone().unwrap_or_else(crate::singletons::none)
+    }
+    vec![
+        GetSetDef::new("__code__", |f| Ok(function(f).fields().code.clone()), Some(|f, v| {
+            let v = v.ok_or_else(|| type_error("__code__ must be set to a code object"))?;
+            if !v.is_exact(&CODE_TYPE) {
+                return Err(type_error("__code__ must be set to a code object"));
+            }
+            let v = v.clone();
+            modify(f, |fl| fl.code = v);
+            Ok(())
+        })),
+        GetSetDef::new("__globals__", |f| Ok(function(f).globals.clone()), None),
+        GetSetDef::new("__builtins__", |f| Ok(function(f).builtins.clone()), None),
+        GetSetDef::new("__closure__", |f| Ok(opt(&function(f).fields().closure)), None),
+        GetSetDef::new("__defaults__", |f| Ok(opt(&function(f).fields().defaults)), Some(|f, v| {
+            let v = match v {
+                None => None,
+                Some(v) if crate::singletons::is_none(v) => None,
+                Some(v) if crate::tuple::is_tuple(v) => Some(v.clone()),
+                Some(_) => return Err(type_error("__defaults__ must be set to a tuple object")),
+            };
+            modify(f, |fl| fl.defaults = v);
+            Ok(())
+        })),
+        GetSetDef::new("__kwdefaults__", |f| Ok(opt(&function(f).fields().kwdefaults)), Some(|f, v| {
+            let v = match v {
+                None => None,
+                Some(v) if crate::singletons::is_none(v) => None,
+                Some(v) if crate::dict::is_dict(v) => Some(v.clone()),
+                Some(_) => return Err(type_error("__kwdefaults__ must be set to a dict object")),
+            };
+            modify(f, |fl| fl.kwdefaults = v);
+            Ok(())
+        })),
+        GetSetDef::new("__name__", |f| Ok(function(f).fields().name.clone()), Some(|f, v| {
+            match v {
+                Some(v) if crate::str::is_str(v) => {
+                    let v = v.clone();
+                    modify(f, |fl| fl.name = v);
+                    Ok(())
+                }
+                _ => Err(type_error("__name__ must be set to a string object")),
+            }
+        })),
+        GetSetDef::new("__qualname__", |f| Ok(function(f).fields().qualname.clone()), Some(|f, v| {
+            match v {
+                Some(v) if crate::str::is_str(v) => {
+                    let v = v.clone();
+                    modify(f, |fl| fl.qualname = v);
+                    Ok(())
+                }
+                _ => Err(type_error("__qualname__ must be set to a string object")),
+            }
+        })),
+        GetSetDef::new("__doc__", |f| Ok(function(f).fields().doc.clone()), Some(|f, v| {
+            let v = v.cloned().unwrap_or_else(crate::singletons::none);
+            modify(f, |fl| fl.doc = v);
+            Ok(())
+        })),
+        GetSetDef::new("__module__", |f| Ok(function(f).fields().module.clone()), Some(|f, v| {
+            let v = v.cloned().unwrap_or_else(crate::singletons::none);
+            modify(f, |fl| fl.module = v);
+            Ok(())
+        })),
+        GetSetDef::new("__annotations__", |f| {
+            if let Some(a) = &function(f).fields().annotations {
+                return Ok(a.clone());
+            }
+            let d = crate::dict::new();
+            let d2 = d.clone();
+            modify(f, |fl| fl.annotations = Some(d2));
+            Ok(d)
+        }, Some(|f, v| {
+            let v = v.filter(|v| !crate::singletons::is_none(v)).cloned();
+            modify(f, |fl| fl.annotations = v);
+            Ok(())
+        })),
+        GetSetDef::new("__dict__", |f| Ok(crate::managed::ensure_dict(f)), None),
+    ]
+}
+
+// ---------------------------------------------------------------------------------
+// Cells
+// ---------------------------------------------------------------------------------
+
+/// A cell: one variable shared between a function and its closures.
+#[repr(C)]
+pub struct PyCell {
+    header: ObjectHeader,
+    value: AtomicPtr<ObjectHeader>,
+}
+
+unsafe fn cell_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on cells.
+    let c = unsafe { &*(obj.as_ptr() as *const PyCell) };
+    if let Some(p) = ObjPtr::from_raw(c.value.load(Relaxed)) {
+        visit(p);
+    }
+}
+
+unsafe fn cell_clear(obj: ObjPtr) {
+    // SAFETY: the collector holds a reference.
+    let c = unsafe { PyObj::from_borrowed(obj) };
+    let _ = cell_set(&c, None);
+}
+
+unsafe fn cell_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive.
+    unsafe {
+        let c = &*(obj.as_ptr() as *const PyCell);
+        if let Some(p) = ObjPtr::from_raw(c.value.swap(std::ptr::null_mut(), AcqRel)) {
+            drop(PyObj::from_owned(p));
+        }
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// The `cell` type.
+    pub static CELL_TYPE = {
+        name: "cell",
+        layout: PyCell,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(cell_traverse),
+        clear: Some(cell_clear),
+        dealloc: cell_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(|c| {
+                Ok(crate::str::from_string(match cell_get(c) {
+                    None => format!("<cell at {:#x}: empty>", c.addr()),
+                    Some(v) => format!("<cell at {:#x}: {} object at {:#x}>", c.addr(), v.ty().name(), v.addr()),
+                }))
+            }),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// A new cell holding `value`.
+pub fn new_cell(value: Option<PyObj>) -> PyObj {
+    let ty = &CELL_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    let raw = value.map_or(std::ptr::null_mut(), |v| {
+        // SAFETY: we own the reference; cell contents are read lock-free.
+        unsafe { mark_shared(v.as_ptr()) };
+        v.into_ptr().as_ptr()
+    });
+    // SAFETY: fresh allocation.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyCell;
+        std::ptr::addr_of_mut!((*p).value).write(AtomicPtr::new(raw));
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+fn cell_payload(c: &PyObj) -> &PyCell {
+    debug_assert!(c.is_exact(&CELL_TYPE));
+    // SAFETY: callers pass cells.
+    unsafe { c.payload_unchecked::<PyCell>() }
+}
+
+/// The cell's value (`None` if empty). Lock-free: values stored in cells are
+/// published for lock-free readers and freed through QSBR.
+#[inline]
+pub fn cell_get(c: &PyObj) -> Option<PyObj> {
+    let cell = cell_payload(c);
+    loop {
+        let p = ObjPtr::from_raw(cell.value.load(Acquire))?;
+        // SAFETY: published values outlive this attached thread's read.
+        if unsafe { try_incref(p) } {
+            if cell.value.load(Acquire) == p.as_ptr() {
+                // SAFETY: we took the reference.
+                return Some(unsafe { PyObj::from_owned(p) });
+            }
+            // SAFETY: give it back.
+            unsafe { strand_heap::refcount::decref(p) };
+        }
+    }
+}
+
+/// Stores into (or empties) a cell.
+pub fn cell_set(c: &PyObj, value: Option<PyObj>) -> PyResult<()> {
+    if !c.is_exact(&CELL_TYPE) {
+        return Err(type_error("__classcell__ must be a nonlocal cell"));
+    }
+    let cell = cell_payload(c);
+    let raw = value.map_or(std::ptr::null_mut(), |v| {
+        // SAFETY: we own the reference.
+        unsafe { mark_shared(v.as_ptr()) };
+        v.into_ptr().as_ptr()
+    });
+    let old = cell.value.swap(raw, AcqRel);
+    if let Some(p) = ObjPtr::from_raw(old) {
+        // SAFETY: the cell owned the old value.
+        drop(unsafe { PyObj::from_owned(p) });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------
+// Bound methods
+// ---------------------------------------------------------------------------------
+
+/// A function bound to an instance (`obj.method`).
+#[repr(C)]
+pub struct PyMethod {
+    header: ObjectHeader,
+    /// `__func__`.
+    pub func: PyObj,
+    /// `__self__`.
+    pub self_: PyObj,
+}
+
+unsafe fn method_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on bound methods.
+    let m = unsafe { &*(obj.as_ptr() as *const PyMethod) };
+    visit(m.func.as_ptr());
+    visit(m.self_.as_ptr());
+}
+
+unsafe fn method_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyMethod;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).func));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).self_));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// The `method` type.
+    pub static METHOD_TYPE = {
+        name: "method",
+        layout: PyMethod,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(method_traverse),
+        clear: None,
+        dealloc: method_dealloc,
+        size: None,
+        slots: Slots {
+            call: Some(method_call),
+            repr: Some(|m| {
+                let pm = method_payload(m);
+                let name = ab::getattr_opt(&pm.func, &crate::names::NAMES.__qualname__)?
+                    .or(ab::getattr_opt(&pm.func, &crate::names::NAMES.__name__)?)
+                    .map(|n| ab::str_string(&n))
+                    .transpose()?
+                    .unwrap_or_else(|| "?".into());
+                Ok(crate::str::from_string(format!("<bound method {name} of {}>", ab::repr_string(&pm.self_)?)))
+            }),
+            hash: Some(|m| {
+                let pm = method_payload(m);
+                Ok(ab::hash(&pm.self_)? ^ ab::hash(&pm.func)?)
+            }),
+            richcompare: Some(|a, b, op| {
+                use crate::typeobj::CompareOp;
+                let Some(pb) = b.downcast_exact::<PyMethod>() else {
+                    return Ok(crate::singletons::not_implemented());
+                };
+                if !matches!(op, CompareOp::Eq | CompareOp::Ne) {
+                    return Ok(crate::singletons::not_implemented());
+                }
+                let pa = method_payload(a);
+                let eq = pa.self_.is(&pb.self_) && ab::eq(&pa.func, &pb.func)?;
+                Ok(crate::singletons::bool_obj(eq == (op == CompareOp::Eq)))
+            }),
+            getattro: Some(method_getattro),
+            descr_get: Some(|m, _, _| Ok(m.clone())),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+// SAFETY: repr(C), header first.
+unsafe impl PyPayload for PyMethod {
+    fn type_object() -> &'static PyType {
+        &METHOD_TYPE
+    }
+}
+
+fn method_payload(m: &PyObj) -> &PyMethod {
+    // SAFETY: installed on bound methods only.
+    unsafe { m.payload_unchecked::<PyMethod>() }
+}
+
+/// `func` bound to `self_`.
+pub fn new_method(func: PyObj, self_: PyObj) -> PyObj {
+    let ty = &METHOD_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyMethod;
+        std::ptr::addr_of_mut!((*p).func).write(func);
+        std::ptr::addr_of_mut!((*p).self_).write(self_);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+fn method_call(m: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let pm = method_payload(m);
+    let mut all = Vec::with_capacity(args.len() + 1);
+    all.push(pm.self_.clone());
+    all.extend_from_slice(args);
+    ab::call(&pm.func, &all, kwnames)
+}
+
+fn method_getattro(m: &PyObj, name: &PyObj) -> PyResult<PyObj> {
+    // Attributes of the method type first (__func__, __self__), then the function's.
+    if let Some(v) = crate::baseobject::generic_getattr_opt(m, name)? {
+        return Ok(v);
+    }
+    ab::getattr(&method_payload(m).func, name)
+}
+
+/// `__func__` and `__self__`.
+pub(crate) fn method_getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![
+        GetSetDef::new("__func__", |m| Ok(method_payload(m).func.clone()), None),
+        GetSetDef::new("__self__", |m| Ok(method_payload(m).self_.clone()), None),
+    ]
+}

@@ -1,0 +1,774 @@
+//! The builtin iterators and dict views: `list_iterator`, `list_reverseiterator`,
+//! `tuple_iterator`, `str_ascii_iterator`, `iterator` (the `__getitem__` protocol),
+//! `callable_iterator`, the dict key/value/item iterators and views, `enumerate`,
+//! `zip`, `map`, `filter` and `reversed` (Objects/iterobject.c, listobject.c,
+//! dictobject.c, enumobject.c, bltinmodule.c).
+//!
+//! All of them share one layout, [`PyIter`]: up to two immutable references, a
+//! position, a stamp for change detection and one mutable slot. Positions are atomics,
+//! so iterators shared between threads are memory-safe; as in free-threaded CPython,
+//! two threads advancing one iterator may see an item twice or skip one.
+
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
+
+use parking_lot::Mutex;
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::args::Args;
+use crate::exceptions::{runtime_error, type_error, value_error};
+use crate::object::PyObj;
+use crate::singletons::{bool_obj, is_none, not_implemented};
+use crate::typeobj::{CompareOp, PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+/// Position value meaning "exhausted for good".
+const DONE: usize = usize::MAX;
+
+/// The layout shared by the iterators and views of this module.
+#[repr(C)]
+pub struct PyIter {
+    header: ObjectHeader,
+    /// The iterated object (a sequence, a dict, a tuple of iterators, a callable).
+    a: PyObj,
+    /// A second reference (the function of `map`/`filter`, the sentinel).
+    b: Option<PyObj>,
+    /// The position (meaning depends on the type); [`DONE`] once exhausted.
+    pos: AtomicUsize,
+    /// A second word (the dict size at creation, `zip(strict=True)`).
+    extra: AtomicUsize,
+    /// A stamp for change detection (the dict keys version).
+    stamp: AtomicUsize,
+    /// A mutable reference (`enumerate`'s count once it no longer fits a word).
+    slot: Mutex<Option<PyObj>>,
+}
+
+unsafe fn iter_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on PyIter layouts only.
+    let it = unsafe { &*(obj.as_ptr() as *const PyIter) };
+    visit(it.a.as_ptr());
+    if let Some(b) = &it.b {
+        visit(b.as_ptr());
+    }
+    if let Some(g) = it.slot.try_lock() {
+        if let Some(s) = &*g {
+            visit(s.as_ptr());
+        }
+    }
+}
+
+unsafe fn iter_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access; every field is initialised.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyIter;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).a));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).b));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).slot));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+fn self_iter(obj: &PyObj) -> PyResult<PyObj> {
+    Ok(obj.clone())
+}
+
+macro_rules! iter_type {
+    ($(#[$m:meta])* $ident:ident, $name:literal, $flags:expr, { $($slot:ident : $val:expr),* $(,)? }) => {
+        crate::builtin_type! {
+            $(#[$m])*
+            pub static $ident = {
+                name: $name,
+                layout: PyIter,
+                itemsize: 0,
+                kind: HeapKind::Gc,
+                flags: $flags,
+                traverse: Some(iter_traverse),
+                clear: None,
+                dealloc: iter_dealloc,
+                size: None,
+                slots: Slots {
+                    $($slot: $val,)*
+                    ..Slots::EMPTY
+                },
+            }
+        }
+    };
+}
+
+iter_type!(/// `list_iterator`.
+    LIST_ITER_TYPE, "list_iterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(list_iter_next) });
+iter_type!(/// `list_reverseiterator`.
+    LIST_REVERSE_ITER_TYPE, "list_reverseiterator", TypeFlags::empty(),
+    { iter: Some(self_iter), iternext: Some(list_reverse_iter_next) });
+iter_type!(/// `tuple_iterator`.
+    TUPLE_ITER_TYPE, "tuple_iterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(tuple_iter_next) });
+iter_type!(/// `str_ascii_iterator` (positions are byte offsets, so non-ASCII text iterates
+    /// in O(1) per character too).
+    STR_ITER_TYPE, "str_ascii_iterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(str_iter_next) });
+iter_type!(/// `iterator`: the `__getitem__` protocol for sequences without `__iter__`.
+    SEQ_ITER_TYPE, "iterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(seq_iter_next) });
+iter_type!(/// `callable_iterator`: `iter(callable, sentinel)`.
+    CALLABLE_ITER_TYPE, "callable_iterator", TypeFlags::empty(),
+    { iter: Some(self_iter), iternext: Some(callable_iter_next) });
+iter_type!(/// `dict_keyiterator`.
+    DICT_KEY_ITER_TYPE, "dict_keyiterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(dict_iter_next) });
+iter_type!(/// `dict_valueiterator`.
+    DICT_VALUE_ITER_TYPE, "dict_valueiterator", TypeFlags::empty(),
+    { iter: Some(self_iter), iternext: Some(dict_iter_next) });
+iter_type!(/// `dict_itemiterator`.
+    DICT_ITEM_ITER_TYPE, "dict_itemiterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(dict_iter_next) });
+iter_type!(/// `dict_keys`.
+    DICT_KEYS_TYPE, "dict_keys", TypeFlags::empty(), {
+        iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr),
+        richcompare: Some(view_richcompare), hash: Some(crate::baseobject::unhashable),
+        number: crate::typeobj::NumberSlots {
+            and: Some(view_and), or: Some(view_or), sub: Some(view_sub), xor: Some(view_xor),
+            ..crate::typeobj::NumberSlots::EMPTY
+        }
+    });
+iter_type!(/// `dict_values`.
+    DICT_VALUES_TYPE, "dict_values", TypeFlags::empty(), {
+        iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr)
+    });
+iter_type!(/// `dict_items`.
+    DICT_ITEMS_TYPE, "dict_items", TypeFlags::empty(), {
+        iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr),
+        richcompare: Some(view_richcompare), hash: Some(crate::baseobject::unhashable),
+        number: crate::typeobj::NumberSlots {
+            and: Some(view_and), or: Some(view_or), sub: Some(view_sub), xor: Some(view_xor),
+            ..crate::typeobj::NumberSlots::EMPTY
+        }
+    });
+iter_type!(/// `enumerate`.
+    ENUMERATE_TYPE, "enumerate", TypeFlags::BASETYPE,
+    { iter: Some(self_iter), iternext: Some(enumerate_next), new: Some(enumerate_new) });
+iter_type!(/// `zip`.
+    ZIP_TYPE, "zip", TypeFlags::BASETYPE, { iter: Some(self_iter), iternext: Some(zip_next), new: Some(zip_new) });
+iter_type!(/// `map`.
+    MAP_TYPE, "map", TypeFlags::BASETYPE, { iter: Some(self_iter), iternext: Some(map_next), new: Some(map_new) });
+iter_type!(/// `filter`.
+    FILTER_TYPE, "filter", TypeFlags::BASETYPE,
+    { iter: Some(self_iter), iternext: Some(filter_next), new: Some(filter_new) });
+iter_type!(/// `reversed`.
+    REVERSED_TYPE, "reversed", TypeFlags::BASETYPE,
+    { iter: Some(self_iter), iternext: Some(reversed_next), new: Some(reversed_new) });
+
+/// Allocates an iterator of type `ty`.
+fn new_iter(ty: &PyType, a: PyObj, b: Option<PyObj>, pos: usize, extra: usize) -> PyObj {
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation with the PyIter layout; every field written.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyIter;
+        std::ptr::addr_of_mut!((*p).a).write(a);
+        std::ptr::addr_of_mut!((*p).b).write(b);
+        std::ptr::addr_of_mut!((*p).pos).write(AtomicUsize::new(pos));
+        std::ptr::addr_of_mut!((*p).extra).write(AtomicUsize::new(extra));
+        std::ptr::addr_of_mut!((*p).stamp).write(AtomicUsize::new(0));
+        std::ptr::addr_of_mut!((*p).slot).write(Mutex::new(None));
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+#[inline(always)]
+fn it(obj: &PyObj) -> &PyIter {
+    // SAFETY: the slot functions of this module are installed on PyIter layouts only
+    // (and their subclasses, which extend the layout).
+    unsafe { obj.payload_unchecked::<PyIter>() }
+}
+
+// ---------------------------------------------------------------------------------
+// Sequence iterators
+// ---------------------------------------------------------------------------------
+
+/// `iter(list)`.
+pub fn list_iter(list: &PyObj) -> PyResult<PyObj> {
+    Ok(new_iter(&LIST_ITER_TYPE, list.clone(), None, 0, 0))
+}
+
+fn list_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let i = s.pos.load(Relaxed);
+    if i == DONE {
+        return Ok(None);
+    }
+    match crate::list::get(&s.a, i) {
+        Some(v) => {
+            s.pos.store(i + 1, Relaxed);
+            Ok(Some(v))
+        }
+        None => {
+            s.pos.store(DONE, Relaxed);
+            Ok(None)
+        }
+    }
+}
+
+/// `reversed(list)`: positions count the items still to produce.
+pub fn list_reverse_iter(list: &PyObj) -> PyObj {
+    let n = crate::list::len(list);
+    new_iter(&LIST_REVERSE_ITER_TYPE, list.clone(), None, n, 0)
+}
+
+fn list_reverse_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let left = s.pos.load(Relaxed);
+    if left == 0 || left == DONE {
+        return Ok(None);
+    }
+    match crate::list::get(&s.a, left - 1) {
+        Some(v) => {
+            s.pos.store(left - 1, Relaxed);
+            Ok(Some(v))
+        }
+        None => {
+            s.pos.store(DONE, Relaxed);
+            Ok(None)
+        }
+    }
+}
+
+/// `iter(tuple)`.
+pub fn tuple_iter(t: &PyObj) -> PyResult<PyObj> {
+    Ok(new_iter(&TUPLE_ITER_TYPE, t.clone(), None, 0, 0))
+}
+
+fn tuple_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let i = s.pos.load(Relaxed);
+    match crate::tuple::items(&s.a).get(i) {
+        Some(v) => {
+            s.pos.store(i + 1, Relaxed);
+            Ok(Some(v.clone()))
+        }
+        None => Ok(None),
+    }
+}
+
+/// An iterator over a snapshot of items.
+pub fn seq_iter_from_vec(items: Vec<PyObj>) -> PyObj {
+    new_iter(&TUPLE_ITER_TYPE, crate::tuple::from_vec(items), None, 0, 0)
+}
+
+/// `iter(str)`: yields one-character strings.
+pub fn str_iter(s: &PyObj) -> PyResult<PyObj> {
+    Ok(new_iter(&STR_ITER_TYPE, s.clone(), None, 0, 0))
+}
+
+fn str_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let off = s.pos.load(Relaxed);
+    let text = crate::str::as_str(&s.a);
+    match text.get(off..).and_then(|rest| rest.chars().next()) {
+        Some(c) => {
+            s.pos.store(off + c.len_utf8(), Relaxed);
+            let mut buf = [0u8; 4];
+            Ok(Some(crate::str::new(c.encode_utf8(&mut buf))))
+        }
+        None => Ok(None),
+    }
+}
+
+/// `iter(obj)` for objects with `__getitem__` but no `__iter__`.
+pub fn seq_iter(obj: &PyObj) -> PyObj {
+    new_iter(&SEQ_ITER_TYPE, obj.clone(), None, 0, 0)
+}
+
+fn seq_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let i = s.pos.load(Relaxed);
+    if i == DONE {
+        return Ok(None);
+    }
+    match ab::getitem(&s.a, &crate::int::from_usize(i)) {
+        Ok(v) => {
+            s.pos.store(i + 1, Relaxed);
+            Ok(Some(v))
+        }
+        Err(e)
+            if e.is_instance(&crate::exceptions::INDEX_ERROR_TYPE)
+                || e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE) =>
+        {
+            s.pos.store(DONE, Relaxed);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `iter(callable, sentinel)`: calls `callable()` until it returns `sentinel`.
+pub fn callable_iter(callable: PyObj, sentinel: PyObj) -> PyObj {
+    new_iter(&CALLABLE_ITER_TYPE, callable, Some(sentinel), 0, 0)
+}
+
+fn callable_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    if s.pos.load(Relaxed) == DONE {
+        return Ok(None);
+    }
+    let v = match ab::call0(&s.a) {
+        Ok(v) => v,
+        Err(e) if e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE) => {
+            s.pos.store(DONE, Relaxed);
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let sentinel = s.b.as_ref().expect("callable_iterator has a sentinel");
+    if ab::eq(&v, sentinel)? {
+        s.pos.store(DONE, Relaxed);
+        return Ok(None);
+    }
+    Ok(Some(v))
+}
+
+// ---------------------------------------------------------------------------------
+// Dict iterators and views
+// ---------------------------------------------------------------------------------
+
+/// Which part of a dict's items an iterator or view yields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictIterKind {
+    /// Keys.
+    Keys,
+    /// Values.
+    Values,
+    /// `(key, value)` tuples.
+    Items,
+}
+
+fn kind_of(obj: &PyObj) -> DictIterKind {
+    let ty = obj.ty();
+    if std::ptr::eq(ty, &DICT_VALUE_ITER_TYPE) || std::ptr::eq(ty, &DICT_VALUES_TYPE) {
+        DictIterKind::Values
+    } else if std::ptr::eq(ty, &DICT_ITEM_ITER_TYPE) || std::ptr::eq(ty, &DICT_ITEMS_TYPE) {
+        DictIterKind::Items
+    } else {
+        DictIterKind::Keys
+    }
+}
+
+/// An iterator over a dict's keys, values or items.
+pub fn dict_iter(dict: &PyObj, kind: DictIterKind) -> PyResult<PyObj> {
+    let ty = match kind {
+        DictIterKind::Keys => &DICT_KEY_ITER_TYPE,
+        DictIterKind::Values => &DICT_VALUE_ITER_TYPE,
+        DictIterKind::Items => &DICT_ITEM_ITER_TYPE,
+    };
+    let (len, _) = crate::dict::change_stamp(dict);
+    let obj = new_iter(ty, dict.clone(), None, 0, len);
+    it(&obj).stamp.store(crate::dict::keys_version(dict) as usize, Relaxed);
+    Ok(obj)
+}
+
+fn dict_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let pos = s.pos.load(Relaxed);
+    if pos == DONE {
+        return Ok(None);
+    }
+    let (len, _) = crate::dict::change_stamp(&s.a);
+    if len != s.extra.load(Relaxed) {
+        s.pos.store(DONE, Relaxed);
+        return Err(runtime_error("dictionary changed size during iteration"));
+    }
+    if crate::dict::keys_version(&s.a) as usize != s.stamp.load(Relaxed) {
+        s.pos.store(DONE, Relaxed);
+        return Err(runtime_error("dictionary keys changed during iteration"));
+    }
+    match crate::dict::item_at(&s.a, pos) {
+        None => {
+            s.pos.store(DONE, Relaxed);
+            Ok(None)
+        }
+        Some((next, k, v)) => {
+            s.pos.store(next, Relaxed);
+            Ok(Some(match kind_of(obj) {
+                DictIterKind::Keys => k,
+                DictIterKind::Values => v,
+                DictIterKind::Items => crate::tuple::pair(k, v),
+            }))
+        }
+    }
+}
+
+/// `dict.keys()`, `dict.values()`, `dict.items()`: live views of `dict`.
+pub fn dict_view(dict: &PyObj, kind: DictIterKind) -> PyObj {
+    let ty = match kind {
+        DictIterKind::Keys => &DICT_KEYS_TYPE,
+        DictIterKind::Values => &DICT_VALUES_TYPE,
+        DictIterKind::Items => &DICT_ITEMS_TYPE,
+    };
+    new_iter(ty, dict.clone(), None, 0, 0)
+}
+
+fn view_iter(obj: &PyObj) -> PyResult<PyObj> {
+    dict_iter(&it(obj).a, kind_of(obj))
+}
+
+fn view_len(obj: &PyObj) -> PyResult<usize> {
+    Ok(crate::dict::len(&it(obj).a))
+}
+
+fn view_contains(obj: &PyObj, x: &PyObj) -> PyResult<bool> {
+    let d = &it(obj).a;
+    match kind_of(obj) {
+        DictIterKind::Keys => Ok(crate::dict::get_item(d, x)?.is_some()),
+        DictIterKind::Items => {
+            if !crate::tuple::is_tuple(x) || crate::tuple::items(x).len() != 2 {
+                return Ok(false);
+            }
+            let kv = crate::tuple::items(x);
+            match crate::dict::get_item(d, &kv[0])? {
+                Some(v) => ab::eq(&v, &kv[1]),
+                None => Ok(false),
+            }
+        }
+        DictIterKind::Values => {
+            for v in crate::dict::values(d) {
+                if ab::eq(&v, x)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+    }
+}
+
+fn view_repr(obj: &PyObj) -> PyResult<PyObj> {
+    let Some(_guard) = ab::ReprGuard::enter(obj) else {
+        return Ok(crate::str::new("..."));
+    };
+    let items = view_items(obj);
+    let mut s = format!("{}([", obj.ty().name());
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&ab::repr_string(x)?);
+    }
+    s.push_str("])");
+    Ok(crate::str::from_string(s))
+}
+
+fn view_items(obj: &PyObj) -> Vec<PyObj> {
+    let d = &it(obj).a;
+    match kind_of(obj) {
+        DictIterKind::Keys => crate::dict::keys(d),
+        DictIterKind::Values => crate::dict::values(d),
+        DictIterKind::Items => crate::dict::items(d).into_iter().map(|(k, v)| crate::tuple::pair(k, v)).collect(),
+    }
+}
+
+fn is_set_like(obj: &PyObj) -> bool {
+    obj.is_instance_of(&crate::set::SET_TYPE)
+        || obj.is_instance_of(&crate::set::FROZENSET_TYPE)
+        || obj.is_exact(&DICT_KEYS_TYPE)
+        || obj.is_exact(&DICT_ITEMS_TYPE)
+}
+
+fn view_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
+    if !is_set_like(b) {
+        return Ok(not_implemented());
+    }
+    let sa = crate::set::new_set_from(&crate::tuple::from_vec(view_items(a)))?;
+    let sb = if is_set_like(b) && !crate::set::is_anyset(b) {
+        crate::set::new_set_from(&crate::tuple::from_vec(view_items(b)))?
+    } else {
+        b.clone()
+    };
+    ab::richcompare(&sa, &sb, op)
+}
+
+fn view_setop(a: &PyObj, b: &PyObj, method: &str) -> PyResult<PyObj> {
+    // As dictviews_sub & co.: a set built from the left operand (the view, or the
+    // other operand when reflected), updated in place with the right one.
+    let s = crate::set::new_set_from(a)?;
+    ab::call_method(&s, method, std::slice::from_ref(b))?;
+    Ok(s)
+}
+
+fn view_and(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    view_setop(a, b, "intersection_update")
+}
+
+fn view_or(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    view_setop(a, b, "update")
+}
+
+fn view_sub(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    view_setop(a, b, "difference_update")
+}
+
+fn view_xor(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    view_setop(a, b, "symmetric_difference_update")
+}
+
+/// Methods of `dict_keys` and `dict_items`.
+pub(crate) fn view_methods() -> Vec<crate::descr::MethodDef> {
+    vec![crate::descr::MethodDef::new("isdisjoint", |args, kw| {
+        Args::new(args, kw).exact("isdisjoint", 2)?;
+        let it_ = ab::iter(&args[1])?;
+        while let Some(x) = ab::next(&it_)? {
+            if view_contains(&args[0], &x)? {
+                return Ok(bool_obj(false));
+            }
+        }
+        Ok(bool_obj(true))
+    })]
+}
+
+/// Attributes of the views: `mapping` (a read-only proxy of the dict).
+pub(crate) fn view_getsets() -> Vec<crate::descr::GetSetDef> {
+    vec![crate::descr::GetSetDef::new(
+        "mapping",
+        |o| Ok(crate::typetype::new_mappingproxy(it(o).a.clone())),
+        None,
+    )]
+}
+
+// ---------------------------------------------------------------------------------
+// enumerate, zip, map, filter, reversed
+// ---------------------------------------------------------------------------------
+
+fn type_arg(cls: &PyObj) -> PyResult<&PyType> {
+    crate::typeobj::expect_type(cls, "__new__(X)")
+}
+
+fn enumerate_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kwnames);
+    let b = a.bind("enumerate", 0, &["iterable", "start"], 1)?;
+    let iterable = ab::iter(b[0].expect("required"))?;
+    let obj = new_iter(type_arg(cls)?, iterable, None, 0, 0);
+    if let Some(start) = b[1] {
+        let start = ab::index(start)?;
+        match crate::int::as_i64(&start).filter(|v| *v >= 0) {
+            Some(v) if (v as u64) < (DONE as u64) => it(&obj).pos.store(v as usize, Relaxed),
+            _ => *it(&obj).slot.lock() = Some(start),
+        }
+    }
+    Ok(obj)
+}
+
+fn enumerate_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let Some(item) = ab::next(&s.a)? else {
+        return Ok(None);
+    };
+    let big = s.slot.lock().clone();
+    let index = match big {
+        Some(count) => {
+            let next = crate::int::add(&count, &crate::int::from_i64(1))?;
+            *s.slot.lock() = Some(next);
+            count
+        }
+        None => {
+            let i = s.pos.load(Relaxed);
+            if i == DONE - 1 {
+                *s.slot.lock() = Some(crate::int::from_usize(i + 1));
+            }
+            s.pos.store(i + 1, Relaxed);
+            crate::int::from_usize(i)
+        }
+    };
+    Ok(Some(crate::tuple::pair(index, item)))
+}
+
+fn zip_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kwnames);
+    let mut strict = false;
+    for (k, v) in a.kwargs() {
+        if k == "strict" {
+            strict = ab::is_true(v)?;
+        } else {
+            return Err(type_error(format!("zip() got an unexpected keyword argument '{k}'")));
+        }
+    }
+    let mut iters = Vec::with_capacity(a.nargs());
+    for x in a.positionals() {
+        iters.push(ab::iter(x)?);
+    }
+    Ok(new_iter(type_arg(cls)?, crate::tuple::from_vec(iters), None, 0, strict as usize))
+}
+
+fn zip_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    if s.pos.load(Relaxed) == DONE {
+        return Ok(None);
+    }
+    let iters = crate::tuple::items(&s.a);
+    if iters.is_empty() {
+        return Ok(None);
+    }
+    let strict = s.extra.load(Relaxed) != 0;
+    let mut out = Vec::with_capacity(iters.len());
+    for (i, x) in iters.iter().enumerate() {
+        match ab::next(x)? {
+            Some(v) => out.push(v),
+            None => {
+                s.pos.store(DONE, Relaxed);
+                if strict {
+                    if i > 0 {
+                        let plural = if i == 1 { " " } else { "s 1-" };
+                        return Err(value_error(format!(
+                            "zip() argument {} is shorter than argument{plural}{}",
+                            i + 1,
+                            i
+                        )));
+                    }
+                    for (j, y) in iters.iter().enumerate().skip(1) {
+                        if ab::next(y)?.is_some() {
+                            let plural = if j == 1 { " " } else { "s 1-" };
+                            return Err(value_error(format!(
+                                "zip() argument {} is longer than argument{plural}{}",
+                                j + 1,
+                                j
+                            )));
+                        }
+                    }
+                }
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(crate::tuple::from_vec(out)))
+}
+
+fn map_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kwnames);
+    if a.has_kwargs() && cls.is(&MAP_TYPE.to_obj()) {
+        return Err(type_error("map() takes no keyword arguments"));
+    }
+    if a.nargs() < 2 {
+        return Err(type_error("map() must have at least two arguments."));
+    }
+    let mut iters = Vec::with_capacity(a.nargs() - 1);
+    for x in &a.positionals()[1..] {
+        iters.push(ab::iter(x)?);
+    }
+    Ok(new_iter(type_arg(cls)?, crate::tuple::from_vec(iters), Some(args[0].clone()), 0, 0))
+}
+
+fn map_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let iters = crate::tuple::items(&s.a);
+    let mut argv = Vec::with_capacity(iters.len());
+    for x in iters {
+        match ab::next(x)? {
+            Some(v) => argv.push(v),
+            None => return Ok(None),
+        }
+    }
+    let f = s.b.as_ref().expect("map has a function");
+    ab::call(f, &argv, None).map(Some)
+}
+
+fn filter_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kwnames);
+    if cls.is(&FILTER_TYPE.to_obj()) {
+        a.no_kwargs("filter")?;
+    }
+    a.exact("filter", 2)?;
+    let iterable = ab::iter(&args[1])?;
+    Ok(new_iter(type_arg(cls)?, iterable, Some(args[0].clone()), 0, 0))
+}
+
+fn filter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let f = s.b.as_ref().expect("filter has a predicate");
+    let identity = is_none(f) || f.is(&crate::int::BOOL_TYPE.to_obj());
+    while let Some(x) = ab::next(&s.a)? {
+        let ok = if identity { ab::is_true(&x)? } else { ab::is_true(&ab::call1(f, x.clone())?)? };
+        if ok {
+            return Ok(Some(x));
+        }
+    }
+    Ok(None)
+}
+
+fn reversed_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kwnames);
+    if cls.is(&REVERSED_TYPE.to_obj()) {
+        a.no_kwargs("reversed")?;
+    }
+    a.exact("reversed", 1)?;
+    let seq = &args[0];
+    if let Some(m) = seq.ty().lookup(&crate::str::intern("__reversed__")) {
+        if is_none(&m) {
+            return Err(type_error(format!("'{}' object is not reversible", seq.ty().name())));
+        }
+        return ab::call_descr(&m, seq, &[]);
+    }
+    if seq.ty().slots().getitem.is_none() || crate::dict::is_dict(seq) {
+        return Err(type_error(format!("'{}' object is not reversible", seq.ty().name())));
+    }
+    let n = ab::len(seq)?;
+    Ok(new_iter(type_arg(cls)?, seq.clone(), None, n, 0))
+}
+
+fn reversed_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let left = s.pos.load(Relaxed);
+    if left == 0 || left == DONE {
+        return Ok(None);
+    }
+    match ab::getitem(&s.a, &crate::int::from_usize(left - 1)) {
+        Ok(v) => {
+            s.pos.store(left - 1, Relaxed);
+            Ok(Some(v))
+        }
+        Err(e)
+            if e.is_instance(&crate::exceptions::INDEX_ERROR_TYPE)
+                || e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE) =>
+        {
+            s.pos.store(DONE, Relaxed);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `__length_hint__` for the sized iterators.
+pub(crate) fn length_hint_methods() -> Vec<crate::descr::MethodDef> {
+    vec![crate::descr::MethodDef::new("__length_hint__", |args, kw| {
+        Args::new(args, kw).exact("__length_hint__", 1)?;
+        let obj = &args[0];
+        let s = it(obj);
+        let pos = s.pos.load(Relaxed);
+        let ty = obj.ty();
+        let n = if pos == DONE {
+            0
+        } else if std::ptr::eq(ty, &LIST_ITER_TYPE) {
+            crate::list::len(&s.a).saturating_sub(pos)
+        } else if std::ptr::eq(ty, &TUPLE_ITER_TYPE) {
+            crate::tuple::items(&s.a).len().saturating_sub(pos)
+        } else {
+            pos
+        };
+        Ok(crate::int::from_usize(n))
+    })]
+}
+
+/// The iterator and view types with their methods, for [`crate::init`].
+pub(crate) fn types() -> Vec<(&'static PyType, Vec<crate::descr::MethodDef>, Vec<crate::descr::GetSetDef>)> {
+    vec![
+        (&LIST_ITER_TYPE, length_hint_methods(), vec![]),
+        (&LIST_REVERSE_ITER_TYPE, length_hint_methods(), vec![]),
+        (&TUPLE_ITER_TYPE, length_hint_methods(), vec![]),
+        (&STR_ITER_TYPE, vec![], vec![]),
+        (&SEQ_ITER_TYPE, vec![], vec![]),
+        (&CALLABLE_ITER_TYPE, vec![], vec![]),
+        (&DICT_KEY_ITER_TYPE, vec![], vec![]),
+        (&DICT_VALUE_ITER_TYPE, vec![], vec![]),
+        (&DICT_ITEM_ITER_TYPE, vec![], vec![]),
+        (&DICT_KEYS_TYPE, view_methods(), view_getsets()),
+        (&DICT_VALUES_TYPE, vec![], view_getsets()),
+        (&DICT_ITEMS_TYPE, view_methods(), view_getsets()),
+        (&ENUMERATE_TYPE, vec![], vec![]),
+        (&ZIP_TYPE, vec![], vec![]),
+        (&MAP_TYPE, vec![], vec![]),
+        (&FILTER_TYPE, vec![], vec![]),
+        (&REVERSED_TYPE, length_hint_methods(), vec![]),
+    ]
+}

@@ -1,0 +1,944 @@
+//! `list`: a growable array of references (Objects/listobject.c).
+//!
+//! The items live in a separately allocated array (raw heap) whose header records its
+//! capacity. Every modification happens in the list's critical section. Reading an
+//! item is lock-free: load the array, bounds-check against its capacity, load the
+//! item and take it with `try_incref`, then confirm the slot still holds it. That is
+//! safe because once a list has been touched by a second thread it is *shared*: its
+//! replaced arrays are freed after a QSBR grace period and the objects stored in it are
+//! published for lock-free reads (CPython's `_PyObject_GC_SET_SHARED` on lists).
+//! Vacated slots are nulled so that a racing reader falls back to the locked path,
+//! which sees the current length.
+//!
+//! `sort()` is a stable natural merge sort that only uses `<` and tolerates
+//! inconsistent comparisons and exceptions (the list is emptied while sorting, as in
+//! CPython, and "list modified during sort" is detected).
+
+use std::ptr::NonNull;
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+use std::sync::atomic::{AtomicPtr, AtomicUsize};
+
+use strand_heap::critical_section;
+use strand_heap::refcount::{mark_shared, try_incref};
+use strand_heap::{HeapKind, ObFlags, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::exceptions::{index_error, type_error, value_error};
+use crate::object::{PyObj, PyPayload};
+use crate::typeobj::{CompareOp, PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+#[repr(C)]
+struct ItemArray {
+    capacity: usize,
+    items: [AtomicPtr<ObjectHeader>; 0],
+}
+
+impl ItemArray {
+    fn alloc(capacity: usize) -> NonNull<ItemArray> {
+        let bytes = std::mem::size_of::<usize>() + capacity * std::mem::size_of::<usize>();
+        let p = strand_heap::alloc_raw(bytes).unwrap_or_else(|| {
+            std::alloc::handle_alloc_error(std::alloc::Layout::from_size_align(bytes, 16).expect("layout"))
+        });
+        // SAFETY: fresh allocation of `bytes`; we initialise capacity and every slot.
+        unsafe {
+            let a = p.as_ptr() as *mut ItemArray;
+            std::ptr::addr_of_mut!((*a).capacity).write(capacity);
+            let items = std::ptr::addr_of_mut!((*a).items) as *mut AtomicPtr<ObjectHeader>;
+            for i in 0..capacity {
+                items.add(i).write(AtomicPtr::new(std::ptr::null_mut()));
+            }
+            NonNull::new_unchecked(a)
+        }
+    }
+
+    #[inline(always)]
+    fn slots(&self) -> &[AtomicPtr<ObjectHeader>] {
+        // SAFETY: `capacity` slots follow the header.
+        unsafe { std::slice::from_raw_parts(std::ptr::addr_of!(self.items) as *const AtomicPtr<ObjectHeader>, self.capacity) }
+    }
+}
+
+/// The layout of a `list`.
+#[repr(C)]
+pub struct PyList {
+    header: ObjectHeader,
+    size: AtomicUsize,
+    items: AtomicPtr<ItemArray>,
+}
+
+/// Byte offset of the length (for generated code).
+pub const SIZE_OFFSET: usize = std::mem::offset_of!(PyList, size);
+/// Byte offset of the item-array pointer (for generated code).
+pub const ITEMS_OFFSET: usize = std::mem::offset_of!(PyList, items);
+
+// SAFETY: repr(C), header first; list subclasses extend it.
+unsafe impl PyPayload for PyList {
+    fn type_object() -> &'static PyType {
+        &LIST_TYPE
+    }
+}
+
+unsafe fn list_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on lists; world stopped.
+    let l = unsafe { &*(obj.as_ptr() as *const PyList) };
+    if let Some(arr) = l.array() {
+        for s in &arr.slots()[..l.size.load(Relaxed)] {
+            if let Some(p) = ObjPtr::from_raw(s.load(Relaxed)) {
+                visit(p);
+            }
+        }
+    }
+}
+
+unsafe fn list_clear_slot(obj: ObjPtr) {
+    // SAFETY: the collector holds a reference.
+    let l = unsafe { PyObj::from_borrowed(obj) };
+    clear(&l);
+}
+
+unsafe fn list_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access.
+    unsafe {
+        let l = &*(obj.as_ptr() as *const PyList);
+        let n = l.size.load(Relaxed);
+        let arr = l.items.swap(std::ptr::null_mut(), AcqRel);
+        if let Some(arr) = NonNull::new(arr) {
+            for s in &arr.as_ref().slots()[..n] {
+                if let Some(p) = ObjPtr::from_raw(s.load(Relaxed)) {
+                    drop(PyObj::from_owned(p));
+                }
+            }
+            free_array(arr, l.is_shared());
+        }
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+fn free_array(arr: NonNull<ItemArray>, delayed: bool) {
+    // SAFETY: the array came from alloc_raw and is unlinked; readers of a shared list
+    // may still hold it, hence the delay.
+    unsafe {
+        if delayed {
+            strand_heap::free_delayed(arr.cast());
+        } else {
+            strand_heap::free_raw(arr.cast());
+        }
+    }
+}
+
+crate::builtin_type! {
+    /// The `list` type.
+    pub static LIST_TYPE = {
+        name: "list",
+        layout: PyList,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::BASETYPE.union(TypeFlags::LIST_SUBCLASS),
+        traverse: Some(list_traverse),
+        clear: Some(list_clear_slot),
+        dealloc: list_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(list_repr),
+            hash: Some(crate::baseobject::unhashable),
+            richcompare: Some(list_richcompare),
+            iter: Some(crate::iterators::list_iter),
+            new: Some(list_new),
+            init: Some(list_init),
+            len: Some(|l| Ok(len(l))),
+            contains: Some(list_contains),
+            getitem: Some(list_subscript),
+            setitem: Some(list_ass_subscript),
+            number: crate::typeobj::NumberSlots {
+                add: Some(list_concat),
+                mul: Some(list_repeat),
+                inplace_add: Some(list_inplace_concat),
+                inplace_mul: Some(list_inplace_repeat),
+                ..crate::typeobj::NumberSlots::EMPTY
+            },
+            ..Slots::EMPTY
+        },
+    }
+}
+
+#[inline(always)]
+fn payload(obj: &PyObj) -> &PyList {
+    debug_assert!(obj.ty().flags().contains(TypeFlags::LIST_SUBCLASS));
+    // SAFETY: callers pass lists.
+    unsafe { obj.payload_unchecked::<PyList>() }
+}
+
+/// `true` if `obj` is a list or subclass.
+#[inline(always)]
+pub fn is_list(obj: &PyObj) -> bool {
+    obj.ty().flags().contains(TypeFlags::LIST_SUBCLASS)
+}
+
+impl PyList {
+    #[inline(always)]
+    fn array(&self) -> Option<&ItemArray> {
+        // SAFETY: the array outlives this read (lock held, or QSBR for shared lists).
+        unsafe { self.items.load(Acquire).as_ref() }
+    }
+
+    fn is_shared(&self) -> bool {
+        // SAFETY: self is alive.
+        unsafe { ObjPtr::new(NonNull::from(&self.header)).flags() }.contains(ObFlags::SHARED)
+    }
+
+    /// Number of items.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.size.load(Relaxed)
+    }
+
+    /// `true` if empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A new list owning `items`.
+pub fn new(items: Vec<PyObj>) -> PyObj {
+    new_of_type(&LIST_TYPE, items)
+}
+
+pub(crate) fn new_of_type(ty: &PyType, items: Vec<PyObj>) -> PyObj {
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    let n = items.len();
+    let arr = if n == 0 { std::ptr::null_mut() } else { ItemArray::alloc(n).as_ptr() };
+    // SAFETY: fresh list layout; the array has room for `n` items.
+    unsafe {
+        if let Some(a) = arr.as_ref() {
+            for (slot, item) in a.slots().iter().zip(items) {
+                slot.store(item.into_ptr().as_ptr(), Relaxed);
+            }
+        }
+        let p = obj.as_ptr().as_ptr() as *mut PyList;
+        std::ptr::addr_of_mut!((*p).size).write(AtomicUsize::new(n));
+        std::ptr::addr_of_mut!((*p).items).write(AtomicPtr::new(arr));
+        crate::heaptype::init_slots_region(ty, &obj);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// Number of items.
+#[inline(always)]
+pub fn len(list: &PyObj) -> usize {
+    payload(list).len()
+}
+
+/// Marks a list shared the first time a thread other than its owner reads it.
+#[inline]
+fn ensure_shared_on_read(list: &PyObj) {
+    let l = payload(list);
+    if l.is_shared() || crate::alloc::owned_by_current_thread(list) {
+        return;
+    }
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    if l.is_shared() {
+        return;
+    }
+    if let Some(arr) = l.array() {
+        for s in &arr.slots()[..l.len()] {
+            if let Some(p) = ObjPtr::from_raw(s.load(Relaxed)) {
+                // SAFETY: live item under the lock.
+                unsafe { mark_shared(p) };
+            }
+        }
+    }
+    // SAFETY: alive.
+    unsafe { mark_shared(list.as_ptr()) };
+}
+
+/// `list[i]` for `0 <= i`, lock-free when possible; `None` if out of range.
+#[inline]
+pub fn get(list: &PyObj, i: usize) -> Option<PyObj> {
+    ensure_shared_on_read(list);
+    let l = payload(list);
+    if let Some(arr) = l.array() {
+        if i < arr.capacity {
+            let slot = &arr.slots()[i];
+            if let Some(p) = ObjPtr::from_raw(slot.load(Acquire)) {
+                // SAFETY: items of shared lists are published and QSBR-freed; an
+                // unshared list is only touched by this thread.
+                if unsafe { try_incref(p) } {
+                    if slot.load(Acquire) == p.as_ptr() && std::ptr::eq(l.items.load(Acquire), arr) {
+                        // SAFETY: we took the reference.
+                        return Some(unsafe { PyObj::from_owned(p) });
+                    }
+                    // SAFETY: give it back.
+                    unsafe { strand_heap::refcount::decref(p) };
+                }
+            }
+        }
+    }
+    get_locked(list, i)
+}
+
+fn get_locked(list: &PyObj, i: usize) -> Option<PyObj> {
+    let l = payload(list);
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    if i >= l.len() {
+        return None;
+    }
+    let p = l.array()?.slots()[i].load(Acquire);
+    // SAFETY: under the lock the slot's reference keeps the item alive.
+    ObjPtr::from_raw(p).map(|p| unsafe { PyObj::from_borrowed(p) })
+}
+
+/// A snapshot of the items.
+pub fn to_vec(list: &PyObj) -> Vec<PyObj> {
+    let l = payload(list);
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    let n = l.len();
+    match l.array() {
+        None => Vec::new(),
+        Some(arr) => arr.slots()[..n]
+            .iter()
+            .filter_map(|s| ObjPtr::from_raw(s.load(Acquire)))
+            // SAFETY: live items under the lock.
+            .map(|p| unsafe { PyObj::from_borrowed(p) })
+            .collect(),
+    }
+}
+
+/// Runs `f` on the items under the list's lock (no Python code may run in `f`).
+pub fn with_items<R>(list: &PyObj, f: impl FnOnce(&[PyObj]) -> R) -> R {
+    let l = payload(list);
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    let n = l.len();
+    match l.array() {
+        None => f(&[]),
+        Some(arr) => {
+            // SAFETY: under the lock, slots [0, n) hold non-null owned references;
+            // AtomicPtr<ObjectHeader> and PyObj share the pointer layout.
+            let items = unsafe { std::slice::from_raw_parts(arr.slots().as_ptr() as *const PyObj, n) };
+            f(items)
+        }
+    }
+}
+
+fn publish(l: &PyList, item: &PyObj) {
+    if l.is_shared() {
+        // SAFETY: we hold a reference.
+        unsafe { mark_shared(item.as_ptr()) };
+    }
+}
+
+fn grow(l: &PyList, needed: usize) -> &ItemArray {
+    let cap = l.array().map_or(0, |a| a.capacity);
+    if needed <= cap {
+        return l.array().expect("capacity > 0");
+    }
+    // CPython's over-allocation: newsize + newsize/8 + 6, rounded to a multiple of 4.
+    let new_cap = (needed + (needed >> 3) + 6) & !3;
+    let new = ItemArray::alloc(new_cap);
+    // SAFETY: private until published.
+    let na = unsafe { new.as_ref() };
+    if let Some(old) = l.array() {
+        for (d, s) in na.slots().iter().zip(&old.slots()[..l.len()]) {
+            d.store(s.load(Relaxed), Relaxed);
+        }
+    }
+    let old = l.items.swap(new.as_ptr(), AcqRel);
+    if let Some(old) = NonNull::new(old) {
+        free_array(old, l.is_shared());
+    }
+    // SAFETY: just published; we hold the lock.
+    unsafe { &*new.as_ptr() }
+}
+
+/// `list.append(item)`.
+pub fn append(list: &PyObj, item: PyObj) -> PyResult<()> {
+    let l = payload(list);
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    publish(l, &item);
+    let n = l.len();
+    let arr = grow(l, n + 1);
+    arr.slots()[n].store(item.into_ptr().as_ptr(), Release);
+    l.size.store(n + 1, Release);
+    Ok(())
+}
+
+/// Replaces the whole contents with `items` (used by sort and slice assignment).
+fn replace_all(list: &PyObj, items: Vec<PyObj>) -> Vec<PyObj> {
+    let l = payload(list);
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    let old = take_all_locked(l);
+    for it in &items {
+        publish(l, it);
+    }
+    let n = items.len();
+    if n > 0 {
+        let arr = grow(l, n);
+        for (slot, it) in arr.slots().iter().zip(items) {
+            slot.store(it.into_ptr().as_ptr(), Release);
+        }
+    }
+    l.size.store(n, Release);
+    old
+}
+
+/// Empties the list (lock held), returning the old items.
+fn take_all_locked(l: &PyList) -> Vec<PyObj> {
+    let n = l.len();
+    l.size.store(0, Release);
+    let mut out = Vec::with_capacity(n);
+    if let Some(arr) = l.array() {
+        for s in &arr.slots()[..n] {
+            if let Some(p) = ObjPtr::from_raw(s.swap(std::ptr::null_mut(), AcqRel)) {
+                // SAFETY: the slot owned the reference.
+                out.push(unsafe { PyObj::from_owned(p) });
+            }
+        }
+    }
+    out
+}
+
+/// Removes every item.
+pub fn clear(list: &PyObj) {
+    let old = {
+        let l = payload(list);
+        // SAFETY: list is alive.
+        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        take_all_locked(l)
+    };
+    drop(old);
+}
+
+/// `list.extend(iterable)`.
+pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
+    let items = if is_list(iterable) || crate::tuple::is_tuple(iterable) {
+        ab::seq_items(iterable)
+    } else {
+        ab::collect_iter(iterable)?
+    };
+    let l = payload(list);
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    let n = l.len();
+    if items.is_empty() {
+        return Ok(());
+    }
+    let arr = grow(l, n + items.len());
+    let count = items.len();
+    for (i, it) in items.into_iter().enumerate() {
+        publish(l, &it);
+        arr.slots()[n + i].store(it.into_ptr().as_ptr(), Release);
+    }
+    l.size.store(n + count, Release);
+    Ok(())
+}
+
+/// `list.insert(i, item)` with Python's index clamping.
+pub fn insert(list: &PyObj, index: isize, item: PyObj) {
+    let l = payload(list);
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    let n = l.len();
+    let i = if index < 0 {
+        (index + n as isize).max(0) as usize
+    } else {
+        (index as usize).min(n)
+    };
+    publish(l, &item);
+    let arr = grow(l, n + 1);
+    let slots = arr.slots();
+    let mut j = n;
+    while j > i {
+        slots[j].store(slots[j - 1].load(Relaxed), Release);
+        j -= 1;
+    }
+    slots[i].store(item.into_ptr().as_ptr(), Release);
+    l.size.store(n + 1, Release);
+}
+
+/// `list.pop(i)`.
+pub fn pop(list: &PyObj, index: isize) -> PyResult<PyObj> {
+    let l = payload(list);
+    // SAFETY: list is alive.
+    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    let n = l.len();
+    if n == 0 {
+        return Err(index_error("pop from empty list"));
+    }
+    let i = crate::slice::normalize_index(index, n).ok_or_else(|| index_error("pop index out of range"))?;
+    let arr = l.array().expect("non-empty");
+    let slots = arr.slots();
+    let p = slots[i].load(Acquire);
+    for j in i..n - 1 {
+        slots[j].store(slots[j + 1].load(Relaxed), Release);
+    }
+    slots[n - 1].store(std::ptr::null_mut(), Release);
+    l.size.store(n - 1, Release);
+    // SAFETY: the slot owned the reference; the caller gets it.
+    Ok(unsafe { PyObj::from_owned(ObjPtr::from_raw(p).expect("item")) })
+}
+
+/// `list[i] = item` for a normalized index; `false` if out of range.
+pub fn set(list: &PyObj, i: usize, item: PyObj) -> bool {
+    let old = {
+        let l = payload(list);
+        // SAFETY: list is alive.
+        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        if i >= l.len() {
+            return false;
+        }
+        publish(l, &item);
+        let slot = &l.array().expect("non-empty").slots()[i];
+        slot.swap(item.into_ptr().as_ptr(), AcqRel)
+    };
+    if let Some(old) = ObjPtr::from_raw(old) {
+        // SAFETY: the slot owned the old item.
+        drop(unsafe { PyObj::from_owned(old) });
+    }
+    true
+}
+
+fn list_repr(obj: &PyObj) -> PyResult<PyObj> {
+    let items = to_vec(obj);
+    if items.is_empty() {
+        return Ok(crate::str::new("[]"));
+    }
+    let Some(_g) = ab::ReprGuard::enter(obj) else {
+        return Ok(crate::str::new("[...]"));
+    };
+    let mut s = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&ab::repr_string(item)?);
+    }
+    s.push(']');
+    Ok(crate::str::from_string(s))
+}
+
+fn list_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
+    if !is_list(b) {
+        return Ok(crate::singletons::not_implemented());
+    }
+    crate::tuple::sequence_richcompare(&to_vec(a), &to_vec(b), op)
+}
+
+fn list_contains(obj: &PyObj, item: &PyObj) -> PyResult<bool> {
+    let mut i = 0;
+    while let Some(x) = get(obj, i) {
+        if ab::richcompare_bool(&x, item, CompareOp::Eq)? {
+            return Ok(true);
+        }
+        i += 1;
+    }
+    Ok(false)
+}
+
+fn list_subscript(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
+    if let Some(slice) = key.downcast::<crate::slice::PySlice>() {
+        let items = to_vec(obj);
+        let idx = slice.indices(items.len())?;
+        return Ok(new(idx.iter().map(|i| items[i].clone()).collect()));
+    }
+    let i = ab::index_for(key, "list")?;
+    let n = len(obj);
+    match crate::slice::normalize_index(i, n).and_then(|i| get(obj, i)) {
+        Some(v) => Ok(v),
+        None => Err(index_error("list index out of range")),
+    }
+}
+
+fn list_ass_subscript(obj: &PyObj, key: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
+    if let Some(slice) = key.downcast::<crate::slice::PySlice>() {
+        return assign_slice(obj, slice, value);
+    }
+    let i = ab::index_for(key, "list")?;
+    let n = len(obj);
+    let Some(i) = crate::slice::normalize_index(i, n) else {
+        return Err(index_error(if value.is_some() {
+            "list assignment index out of range"
+        } else {
+            "list assignment index out of range"
+        }));
+    };
+    match value {
+        Some(v) => {
+            if !set(obj, i, v.clone()) {
+                return Err(index_error("list assignment index out of range"));
+            }
+        }
+        None => {
+            pop(obj, i as isize)?;
+        }
+    }
+    Ok(())
+}
+
+fn assign_slice(obj: &PyObj, slice: &crate::slice::PySlice, value: Option<&PyObj>) -> PyResult<()> {
+    // Materialise the new items first: the value may be the list itself.
+    let new_items = match value {
+        Some(v) => Some(if v.is(obj) { to_vec(obj) } else { ab::collect_iter(v)? }),
+        None => None,
+    };
+    let mut items = to_vec(obj);
+    let idx = slice.indices(items.len())?;
+    match new_items {
+        None => {
+            let remove: std::collections::HashSet<usize> = idx.iter().collect();
+            let mut i = 0;
+            items.retain(|_| {
+                let keep = !remove.contains(&i);
+                i += 1;
+                keep
+            });
+        }
+        Some(new_items) => {
+            if idx.step == 1 {
+                let start = idx.start;
+                let stop = (idx.start + idx.len).max(start);
+                items.splice(start..stop, new_items);
+            } else {
+                if new_items.len() != idx.len {
+                    return Err(value_error(format!(
+                        "attempt to assign sequence of size {} to extended slice of size {}",
+                        new_items.len(),
+                        idx.len
+                    )));
+                }
+                for (i, v) in idx.iter().zip(new_items) {
+                    items[i] = v;
+                }
+            }
+        }
+    }
+    drop(replace_all(obj, items));
+    Ok(())
+}
+
+fn list_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    if !is_list(a) {
+        return Ok(crate::singletons::not_implemented());
+    }
+    if !is_list(b) {
+        return Err(type_error(format!(
+            "can only concatenate list (not \"{}\") to list",
+            b.ty().name()
+        )));
+    }
+    let mut v = to_vec(a);
+    v.extend(to_vec(b));
+    Ok(new(v))
+}
+
+fn list_inplace_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    extend(a, b)?;
+    Ok(a.clone())
+}
+
+fn list_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
+    let (seq, count) = if is_list(a) { (a, n) } else { (n, a) };
+    let Some(count) = ab::repeat_count(count)? else {
+        return Ok(crate::singletons::not_implemented());
+    };
+    let items = to_vec(seq);
+    let total = items.len().checked_mul(count).ok_or_else(crate::exceptions::memory_error)?;
+    let mut v = Vec::with_capacity(total);
+    for _ in 0..count {
+        v.extend_from_slice(&items);
+    }
+    Ok(new(v))
+}
+
+fn list_inplace_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
+    let Some(count) = ab::repeat_count(n)? else {
+        return Ok(crate::singletons::not_implemented());
+    };
+    let items = to_vec(a);
+    let mut v = Vec::with_capacity(items.len() * count);
+    for _ in 0..count {
+        v.extend_from_slice(&items);
+    }
+    drop(replace_all(a, v));
+    Ok(a.clone())
+}
+
+fn list_new(cls: &PyObj, _args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = crate::typeobj::expect_type(cls, "list.__new__(X)")?;
+    Ok(new_of_type(ty, Vec::new()))
+}
+
+fn list_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    let a = crate::args::Args::new(args, kwnames);
+    a.no_kwargs("list")?;
+    a.max_positional("list", 1)?;
+    let items = match a.positional(0) {
+        Some(it) => ab::collect_iter(it)?,
+        None => Vec::new(),
+    };
+    drop(replace_all(obj, items));
+    Ok(())
+}
+
+/// Stable sort by `lt`, tolerant of inconsistent comparisons: a natural merge sort.
+/// Stops comparing (and returns the error) on the first exception.
+pub fn merge_sort<T: Clone>(v: &mut Vec<T>, lt: &mut dyn FnMut(&T, &T) -> PyResult<bool>) -> PyResult<()> {
+    let n = v.len();
+    if n < 2 {
+        return Ok(());
+    }
+    // Natural runs: maximal non-descending runs; strictly descending runs reversed.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let start = i;
+        i += 1;
+        if i < n && lt(&v[i], &v[i - 1])? {
+            while i < n && lt(&v[i], &v[i - 1])? {
+                i += 1;
+            }
+            v[start..i].reverse();
+        } else {
+            while i < n && !lt(&v[i], &v[i - 1])? {
+                i += 1;
+            }
+        }
+        // Extend short runs to a minimum length with binary insertion.
+        let min_run = 32.min(n - start);
+        while i - start < min_run {
+            let x = v[i].clone();
+            let (mut lo, mut hi) = (start, i);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if lt(&x, &v[mid])? {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            v[lo..=i].rotate_right(1);
+            i += 1;
+        }
+        runs.push((start, i));
+    }
+    let mut buf: Vec<T> = Vec::with_capacity(n);
+    while runs.len() > 1 {
+        let mut merged = Vec::with_capacity(runs.len().div_ceil(2));
+        for pair in runs.chunks(2) {
+            if pair.len() == 1 {
+                merged.push(pair[0]);
+                continue;
+            }
+            let (a0, a1) = pair[0];
+            let (_, b1) = pair[1];
+            buf.clear();
+            let (mut x, mut y) = (a0, a1);
+            while x < a1 && y < b1 {
+                // Take from the right run only when strictly smaller (stability).
+                if lt(&v[y], &v[x])? {
+                    buf.push(v[y].clone());
+                    y += 1;
+                } else {
+                    buf.push(v[x].clone());
+                    x += 1;
+                }
+            }
+            buf.extend_from_slice(&v[x..a1]);
+            buf.extend_from_slice(&v[y..b1]);
+            v[a0..b1].clone_from_slice(&buf);
+            merged.push((a0, b1));
+        }
+        runs = merged;
+    }
+    Ok(())
+}
+
+/// `list.sort(key=None, reverse=False)`.
+pub fn sort(list: &PyObj, key: Option<&PyObj>, reverse: bool) -> PyResult<()> {
+    // Empty the list while sorting, as CPython does, to detect modification.
+    let l = payload(list);
+    let items = {
+        // SAFETY: list is alive.
+        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        take_all_locked(l)
+    };
+    let result = sort_items(items, key, reverse);
+    let (sorted, err) = match result {
+        Ok(v) => (v, None),
+        Err((v, e)) => (v, Some(e)),
+    };
+    let modified = replace_all(list, sorted);
+    if !modified.is_empty() {
+        return Err(value_error("list modified during sort"));
+    }
+    match err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Sorts a vector of objects like `sorted()`; on error returns the items (in some
+/// order) with the exception.
+pub fn sort_items(
+    items: Vec<PyObj>,
+    key: Option<&PyObj>,
+    reverse: bool,
+) -> Result<Vec<PyObj>, (Vec<PyObj>, crate::PyErr)> {
+    let mut keyed: Vec<(PyObj, PyObj)> = Vec::with_capacity(items.len());
+    match key {
+        Some(k) if !crate::singletons::is_none(k) => {
+            for it in &items {
+                match ab::call(k, std::slice::from_ref(it), None) {
+                    Ok(kv) => keyed.push((kv, it.clone())),
+                    Err(e) => return Err((items, e)),
+                }
+            }
+        }
+        _ => keyed.extend(items.iter().map(|it| (it.clone(), it.clone()))),
+    }
+    drop(items);
+    if reverse {
+        keyed.reverse();
+    }
+    let mut lt = make_lt(&keyed);
+    let res = merge_sort(&mut keyed, &mut |a, b| lt(&a.0, &b.0));
+    if reverse {
+        keyed.reverse();
+    }
+    let out: Vec<PyObj> = keyed.into_iter().map(|(_, v)| v).collect();
+    match res {
+        Ok(()) => Ok(out),
+        Err(e) => Err((out, e)),
+    }
+}
+
+/// A `<` for the keys: specialised when all keys are ints, floats or strs.
+fn make_lt(keyed: &[(PyObj, PyObj)]) -> Box<dyn FnMut(&PyObj, &PyObj) -> PyResult<bool>> {
+    let all = |f: fn(&PyObj) -> bool| keyed.iter().all(|(k, _)| f(k));
+    if all(crate::int::is_exact_int) {
+        Box::new(|a, b| Ok(crate::int::cmp(a, b).is_lt()))
+    } else if all(|o| o.is_exact(&crate::float::FLOAT_TYPE)) {
+        Box::new(|a, b| Ok(crate::float::value(a) < crate::float::value(b)))
+    } else if all(crate::str::is_exact_str) {
+        Box::new(|a, b| Ok(crate::str_methods::str_lt(a, b)))
+    } else {
+        Box::new(|a, b| ab::richcompare_bool(a, b, CompareOp::Lt))
+    }
+}
+
+/// Methods of `list`.
+pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
+    use crate::args::Args;
+    use crate::descr::MethodDef;
+    use crate::singletons::none;
+    vec![
+        MethodDef::new("append", |args, kw| {
+            Args::new(args, kw).exact("list.append", 2)?;
+            append(&args[0], args[1].clone())?;
+            Ok(none())
+        }),
+        MethodDef::new("extend", |args, kw| {
+            Args::new(args, kw).exact("list.extend", 2)?;
+            extend(&args[0], &args[1])?;
+            Ok(none())
+        }),
+        MethodDef::new("insert", |args, kw| {
+            Args::new(args, kw).exact("insert", 3)?;
+            let i = crate::int::to_isize(&ab::index(&args[1])?)?;
+            insert(&args[0], i, args[2].clone());
+            Ok(none())
+        }),
+        MethodDef::new("pop", |args, kw| {
+            Args::new(args, kw).range("pop", 1, 2)?;
+            let i = match args.get(1) {
+                Some(i) => crate::int::to_isize(&ab::index(i)?)?,
+                None => -1,
+            };
+            pop(&args[0], i)
+        }),
+        MethodDef::new("remove", |args, kw| {
+            Args::new(args, kw).exact("list.remove", 2)?;
+            let mut i = 0;
+            while let Some(x) = get(&args[0], i) {
+                if ab::richcompare_bool(&x, &args[1], CompareOp::Eq)? {
+                    pop(&args[0], i as isize)?;
+                    return Ok(none());
+                }
+                i += 1;
+            }
+            Err(value_error("list.remove(x): x not in list"))
+        }),
+        MethodDef::new("index", |args, kw| {
+            Args::new(args, kw).range("index", 2, 4)?;
+            let n = len(&args[0]);
+            let (start, stop) = crate::slice::search_bounds(args.get(2), args.get(3), n)?;
+            let mut i = start;
+            while i < stop {
+                let Some(x) = get(&args[0], i) else { break };
+                if ab::richcompare_bool(&x, &args[1], CompareOp::Eq)? {
+                    return Ok(crate::int::from_usize(i));
+                }
+                i += 1;
+            }
+            Err(value_error(format!("{} is not in list", ab::repr_string(&args[1])?)))
+        }),
+        MethodDef::new("count", |args, kw| {
+            Args::new(args, kw).exact("count", 2)?;
+            let mut n = 0;
+            for x in to_vec(&args[0]) {
+                if ab::richcompare_bool(&x, &args[1], CompareOp::Eq)? {
+                    n += 1;
+                }
+            }
+            Ok(crate::int::from_usize(n))
+        }),
+        MethodDef::new("clear", |args, kw| {
+            Args::new(args, kw).exact("clear", 1)?;
+            clear(&args[0]);
+            Ok(none())
+        }),
+        MethodDef::new("copy", |args, kw| {
+            Args::new(args, kw).exact("copy", 1)?;
+            Ok(new(to_vec(&args[0])))
+        }),
+        MethodDef::new("reverse", |args, kw| {
+            Args::new(args, kw).exact("reverse", 1)?;
+            let mut v = to_vec(&args[0]);
+            v.reverse();
+            drop(replace_all(&args[0], v));
+            Ok(none())
+        }),
+        MethodDef::new("sort", |args, kw| {
+            let a = Args::new(args, kw);
+            if a.nargs() > 1 {
+                return Err(type_error("sort() takes no positional arguments"));
+            }
+            let mut key = None;
+            let mut reverse = false;
+            for (k, v) in a.kwargs() {
+                match k {
+                    "key" => key = Some(v),
+                    "reverse" => reverse = ab::is_true(v)?,
+                    _ => return Err(type_error(format!("'{k}' is an invalid keyword argument for sort()"))),
+                }
+            }
+            sort(&args[0], key, reverse)?;
+            Ok(none())
+        }),
+        MethodDef::new("__reversed__", |args, kw| {
+            Args::new(args, kw).exact("__reversed__", 1)?;
+            Ok(crate::iterators::list_reverse_iter(&args[0]))
+        }),
+        MethodDef::new("__getitem__", |args, kw| {
+            Args::new(args, kw).exact("__getitem__", 2)?;
+            list_subscript(&args[0], &args[1])
+        }),
+        MethodDef::new("__sizeof__", |args, _| Ok(crate::int::from_usize(40 + 8 * len(&args[0])))),
+    ]
+}

@@ -1,0 +1,139 @@
+//! The two-word pre-header of objects whose type keeps instance attributes outside the
+//! object (CPython 3.12's "managed dict"): word 0 is the instance `__dict__`, word 1
+//! the head of the object's weak-reference list. Both start null and are filled lazily.
+//!
+//! The dict pointer is published with a compare-and-swap so that two threads that
+//! create it at once agree on one dict; it is replaced only by `obj.__dict__ = d`
+//! (under the object's critical section, old dict freed after a QSBR grace period
+//! through its own reference count).
+
+use std::sync::atomic::AtomicPtr;
+use std::sync::atomic::Ordering::{AcqRel, Acquire};
+
+use strand_heap::{ObjPtr, ObjectHeader};
+
+use crate::object::PyObj;
+use crate::typeobj::TypeFlags;
+
+/// `true` if `obj`'s type keeps a managed dict.
+#[inline(always)]
+pub fn has_managed_dict(obj: &PyObj) -> bool {
+    obj.ty().flags().contains(TypeFlags::MANAGED_DICT)
+}
+
+/// The dict word of `obj`'s pre-header.
+///
+/// # Safety
+/// `obj`'s type must have a pre-header.
+#[inline(always)]
+pub unsafe fn dict_slot(obj: &PyObj) -> &AtomicPtr<ObjectHeader> {
+    // SAFETY: pre-header objects have PREHEADER_SIZE bytes before the header, word 0
+    // of which is the dict pointer.
+    unsafe { &*(strand_heap::preheader(obj.as_ptr()) as *const AtomicPtr<ObjectHeader>) }
+}
+
+/// The weak-reference list word of `obj`'s pre-header.
+///
+/// # Safety
+/// `obj`'s type must have a pre-header.
+#[inline(always)]
+pub unsafe fn weaklist_slot(obj: &PyObj) -> &AtomicPtr<ObjectHeader> {
+    // SAFETY: word 1 of the pre-header.
+    unsafe {
+        &*((strand_heap::preheader(obj.as_ptr()) as *const AtomicPtr<ObjectHeader>).add(1))
+    }
+}
+
+/// The instance dict, if it has been created.
+#[inline]
+pub fn get_dict(obj: &PyObj) -> Option<PyObj> {
+    if !has_managed_dict(obj) {
+        return None;
+    }
+    // SAFETY: checked the flag above.
+    let slot = unsafe { dict_slot(obj) };
+    let p = ObjPtr::from_raw(slot.load(Acquire))?;
+    // Lock-free read: a replaced dict is published with mark_shared before its
+    // reference is dropped (set_dict), so its memory outlives this attached thread's
+    // read, and try_incref refuses it once its count reached zero.
+    // SAFETY: as argued above.
+    if unsafe { strand_heap::refcount::try_incref(p) } {
+        if slot.load(Acquire) == p.as_ptr() {
+            // SAFETY: we took a reference.
+            return Some(unsafe { PyObj::from_owned(p) });
+        }
+        // SAFETY: give back the reference we took.
+        unsafe { strand_heap::refcount::decref(p) };
+    }
+    // Slow path: the object's lock excludes set_dict.
+    // SAFETY: obj is alive.
+    let _cs = unsafe { strand_heap::critical_section::begin(obj.as_ptr()) };
+    let p = ObjPtr::from_raw(slot.load(Acquire))?;
+    // SAFETY: the slot's reference keeps it alive while we hold the lock.
+    Some(unsafe { PyObj::from_borrowed(p) })
+}
+
+/// The instance dict, creating an empty one if needed.
+pub fn ensure_dict(obj: &PyObj) -> PyObj {
+    if let Some(d) = get_dict(obj) {
+        return d;
+    }
+    let d = crate::dict::new_for_instance(obj.ty());
+    // SAFETY: callers only ask objects with managed dicts.
+    let slot = unsafe { dict_slot(obj) };
+    let raw = d.clone().into_ptr();
+    match slot.compare_exchange(std::ptr::null_mut(), raw.as_ptr(), AcqRel, Acquire) {
+        Ok(_) => d,
+        Err(existing) => {
+            // Another thread won; give back our reference and use theirs.
+            // SAFETY: we own `raw`'s reference.
+            drop(unsafe { PyObj::from_owned(raw) });
+            // SAFETY: the winner's dict is alive (held by the slot).
+            unsafe { PyObj::from_borrowed(ObjPtr::from_raw(existing).expect("non-null")) }
+        }
+    }
+}
+
+/// Replaces the instance dict (`obj.__dict__ = d`).
+pub fn set_dict(obj: &PyObj, d: PyObj) {
+    // SAFETY: obj is alive; the critical section orders us with other writers.
+    let _cs = unsafe { strand_heap::critical_section::begin(obj.as_ptr()) };
+    // SAFETY: callers only pass objects with managed dicts.
+    let slot = unsafe { dict_slot(obj) };
+    let old = slot.swap(d.into_ptr().as_ptr(), AcqRel);
+    if let Some(old) = ObjPtr::from_raw(old) {
+        // SAFETY: the slot owned that reference; publishing it first keeps its memory
+        // valid for lock-free readers of the slot (get_dict).
+        unsafe {
+            strand_heap::refcount::mark_shared(old);
+            drop(PyObj::from_owned(old));
+        }
+    }
+}
+
+/// Reports the pre-header references to the collector.
+///
+/// # Safety
+/// `obj` has a pre-header and the world is stopped (called from traverse).
+pub unsafe fn traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: forwarded; word 0 holds an owned dict reference or null.
+    let d = unsafe { *(strand_heap::preheader(obj) as *const *mut ObjectHeader) };
+    if let Some(d) = ObjPtr::from_raw(d) {
+        visit(d);
+    }
+}
+
+/// Drops the instance dict (tp_clear and dealloc).
+///
+/// # Safety
+/// `obj` has a pre-header and the caller has exclusive access (dealloc) or holds
+/// the object alive (clear).
+pub unsafe fn clear(obj: ObjPtr) {
+    // SAFETY: forwarded.
+    let slot = unsafe { &*(strand_heap::preheader(obj) as *const AtomicPtr<ObjectHeader>) };
+    let old = slot.swap(std::ptr::null_mut(), AcqRel);
+    if let Some(old) = ObjPtr::from_raw(old) {
+        // SAFETY: the slot owned that reference.
+        drop(unsafe { PyObj::from_owned(old) });
+    }
+}

@@ -1,0 +1,154 @@
+//! Module objects: a namespace dict (the module's `__dict__`, kept in the managed-dict
+//! pre-header word), with PEP 562 module `__getattr__`.
+
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::object::PyObj;
+use crate::typeobj::{PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+/// The layout of a module (its dict is in the pre-header).
+#[repr(C)]
+pub struct PyModule {
+    header: ObjectHeader,
+}
+
+unsafe fn module_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: modules have a pre-header.
+    unsafe { crate::managed::traverse(obj, visit) };
+}
+
+unsafe fn module_clear(obj: ObjPtr) {
+    // SAFETY: the collector holds a reference; clearing the namespace breaks cycles
+    // through module globals (functions referencing their module's dict).
+    let m = unsafe { PyObj::from_borrowed(obj) };
+    if let Some(d) = crate::managed::get_dict(&m) {
+        crate::dict::clear(&d);
+    }
+}
+
+unsafe fn module_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive.
+    unsafe {
+        crate::weakref::clear_weakrefs_on_dealloc(obj);
+        crate::managed::clear(obj);
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// The `module` type.
+    pub static MODULE_TYPE = {
+        name: "module",
+        layout: PyModule,
+        itemsize: 0,
+        kind: HeapKind::GcPreheader,
+        flags: TypeFlags::BASETYPE.union(TypeFlags::MANAGED_DICT).union(TypeFlags::PREHEADER).union(TypeFlags::MANAGED_WEAKREF),
+        traverse: Some(module_traverse),
+        clear: Some(module_clear),
+        dealloc: module_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(module_repr),
+            getattro: Some(module_getattro),
+            setattro: Some(crate::baseobject::generic_setattr),
+            new: Some(module_new),
+            init: Some(module_init),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// A new module named `name` with the standard attributes.
+pub fn new_module(name: &str) -> PyObj {
+    let m = alloc(&MODULE_TYPE);
+    let d = crate::managed::ensure_dict(&m);
+    init_dict(&d, crate::str::new(name), crate::singletons::none());
+    m
+}
+
+fn alloc(ty: &PyType) -> PyObj {
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation; the header is all there is besides slots.
+    unsafe {
+        crate::heaptype::init_slots_region(ty, &obj);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+fn init_dict(d: &PyObj, name: PyObj, doc: PyObj) {
+    crate::dict::set_item_str(d, "__name__", name);
+    crate::dict::set_item_str(d, "__doc__", doc);
+    for k in ["__package__", "__loader__", "__spec__"] {
+        if crate::dict::get_item_str(d, k).is_none() {
+            crate::dict::set_item_str(d, k, crate::singletons::none());
+        }
+    }
+}
+
+fn module_new(cls: &PyObj, _args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = crate::typeobj::expect_type(cls, "module.__new__(X)")?;
+    Ok(alloc(ty))
+}
+
+fn module_init(m: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
+    let a = crate::args::Args::new(args, kw);
+    let b = a.bind("module", 0, &["name", "doc"], 1)?;
+    let name = b[0].expect("required").clone();
+    if !crate::str::is_str(&name) {
+        return Err(crate::exceptions::type_error(format!(
+            "module.__init__() argument 'name' must be str, not {}",
+            name.ty().name()
+        )));
+    }
+    let d = crate::managed::ensure_dict(m);
+    init_dict(&d, name, b[1].cloned().unwrap_or_else(crate::singletons::none));
+    Ok(())
+}
+
+/// The module's namespace dict.
+pub fn module_dict(m: &PyObj) -> PyObj {
+    crate::managed::ensure_dict(m)
+}
+
+/// The module's `__name__` as a Rust string.
+pub fn module_name(m: &PyObj) -> String {
+    crate::dict::get_item_str(&module_dict(m), "__name__")
+        .filter(crate::str::is_str)
+        .map(|n| crate::str::as_str(&n).to_string())
+        .unwrap_or_else(|| "?".into())
+}
+
+fn module_repr(m: &PyObj) -> PyResult<PyObj> {
+    let d = module_dict(m);
+    let name = crate::dict::get_item_str(&d, "__name__")
+        .map(|n| ab::repr_string(&n))
+        .transpose()?
+        .unwrap_or_else(|| "'?'".into());
+    Ok(crate::str::from_string(match crate::dict::get_item_str(&d, "__file__") {
+        Some(f) if crate::str::is_str(&f) => format!("<module {name} from {}>", ab::repr_string(&f)?),
+        _ => format!("<module {name} (built-in)>"),
+    }))
+}
+
+fn module_getattro(m: &PyObj, name: &PyObj) -> PyResult<PyObj> {
+    if let Some(v) = crate::baseobject::generic_getattr_opt(m, name)? {
+        return Ok(v);
+    }
+    let d = module_dict(m);
+    if let Some(ga) = crate::dict::get_item_str(&d, "__getattr__") {
+        return ab::call(&ga, std::slice::from_ref(name), None);
+    }
+    Err(crate::exceptions::attribute_error(format!(
+        "module '{}' has no attribute '{}'",
+        module_name(m),
+        crate::str::as_str(name)
+    )))
+}
+
+/// `__dict__` of modules.
+pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
+    vec![crate::descr::GetSetDef::new("__dict__", |m| Ok(module_dict(m)), None)]
+}

@@ -1,0 +1,466 @@
+//! `range` and its iterators (Objects/rangeobject.c). A range stores `start`, `stop`,
+//! `step` and its length as ints of any size; ranges whose values fit an `i64` iterate
+//! through `range_iterator` with machine arithmetic, others through
+//! `longrange_iterator` with big integers.
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicI64, AtomicU64};
+
+use num_bigint::BigInt;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use parking_lot::Mutex;
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::args::Args;
+use crate::exceptions::{index_error, overflow_error, type_error, value_error};
+use crate::object::{PyObj, PyPayload};
+use crate::singletons::{bool_obj, none, not_implemented};
+use crate::typeobj::{CompareOp, PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+/// The layout of a `range`.
+#[repr(C)]
+pub struct PyRange {
+    header: ObjectHeader,
+    start: PyObj,
+    stop: PyObj,
+    step: PyObj,
+    length: PyObj,
+}
+
+// SAFETY: repr(C), header first; range is final.
+unsafe impl PyPayload for PyRange {
+    fn type_object() -> &'static PyType {
+        &RANGE_TYPE
+    }
+}
+
+unsafe fn range_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access; fields initialised.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyRange;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).start));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).stop));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).step));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).length));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// The `range` type.
+    pub static RANGE_TYPE = {
+        name: "range",
+        layout: PyRange,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::empty(),
+        traverse: None,
+        clear: None,
+        dealloc: range_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(range_repr),
+            hash: Some(range_hash),
+            richcompare: Some(range_richcompare),
+            iter: Some(range_iter),
+            new: Some(range_new),
+            bool: Some(|r| Ok(!big(&payload(r).length).is_zero())),
+            len: Some(range_len),
+            contains: Some(range_contains),
+            getitem: Some(range_getitem),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+fn payload(obj: &PyObj) -> &PyRange {
+    // SAFETY: the slots of this module are installed on ranges only.
+    unsafe { obj.payload_unchecked::<PyRange>() }
+}
+
+fn big(obj: &PyObj) -> BigInt {
+    crate::int::to_bigint(obj)
+}
+
+fn compute_length(start: &BigInt, stop: &BigInt, step: &BigInt) -> BigInt {
+    let one = BigInt::one();
+    if step.is_positive() {
+        if start < stop {
+            (stop - start - &one) / step + one
+        } else {
+            BigInt::zero()
+        }
+    } else if start > stop {
+        (start - stop - &one) / (-step) + one
+    } else {
+        BigInt::zero()
+    }
+}
+
+/// A new range (`step` must be non-zero).
+pub fn new(start: BigInt, stop: BigInt, step: BigInt) -> PyObj {
+    debug_assert!(!step.is_zero());
+    let length = compute_length(&start, &stop, &step);
+    let ty = &RANGE_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation with the range layout; every field written.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyRange;
+        std::ptr::addr_of_mut!((*p).start).write(crate::int::from_bigint(start));
+        std::ptr::addr_of_mut!((*p).stop).write(crate::int::from_bigint(stop));
+        std::ptr::addr_of_mut!((*p).step).write(crate::int::from_bigint(step));
+        std::ptr::addr_of_mut!((*p).length).write(crate::int::from_bigint(length));
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+fn range_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kwnames);
+    a.no_kwargs("range")?;
+    let p = a.positionals();
+    let int_of = |o: &PyObj| -> PyResult<BigInt> { Ok(big(&ab::index(o)?)) };
+    let (start, stop, step) = match p.len() {
+        0 => return Err(type_error("range expected at least 1 argument, got 0")),
+        1 => (BigInt::zero(), int_of(&p[0])?, BigInt::one()),
+        2 => (int_of(&p[0])?, int_of(&p[1])?, BigInt::one()),
+        3 => (int_of(&p[0])?, int_of(&p[1])?, int_of(&p[2])?),
+        n => return Err(type_error(format!("range expected at most 3 arguments, got {n}"))),
+    };
+    if step.is_zero() {
+        return Err(value_error("range() arg 3 must not be zero"));
+    }
+    Ok(new(start, stop, step))
+}
+
+fn range_repr(obj: &PyObj) -> PyResult<PyObj> {
+    let r = payload(obj);
+    let s = if crate::int::as_i64(&r.step) == Some(1) {
+        format!("range({}, {})", ab::repr_string(&r.start)?, ab::repr_string(&r.stop)?)
+    } else {
+        format!(
+            "range({}, {}, {})",
+            ab::repr_string(&r.start)?,
+            ab::repr_string(&r.stop)?,
+            ab::repr_string(&r.step)?
+        )
+    };
+    Ok(crate::str::from_string(s))
+}
+
+fn range_len(obj: &PyObj) -> PyResult<usize> {
+    let n = big(&payload(obj).length);
+    n.to_usize()
+        .filter(|n| *n <= isize::MAX as usize)
+        .ok_or_else(|| overflow_error("Python int too large to convert to C ssize_t"))
+}
+
+/// The `i`-th element (`0 <= i < len`).
+fn item(r: &PyRange, i: &BigInt) -> BigInt {
+    big(&r.start) + i * big(&r.step)
+}
+
+fn range_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
+    let r = payload(obj);
+    if let Some(slice) = key.downcast::<crate::slice::PySlice>() {
+        let n = range_len(obj)?;
+        let (s0, s1, sstep) = slice.bounds(n)?;
+        let step = big(&r.step);
+        return Ok(new(item(r, &BigInt::from(s0)), item(r, &BigInt::from(s1)), step * BigInt::from(sstep)));
+    }
+    if !crate::int::is_int(key) && key.ty().slots().number.index.is_none() {
+        return Err(type_error(format!(
+            "range indices must be integers or slices, not {}",
+            key.ty().name()
+        )));
+    }
+    let mut i = big(&ab::index(key)?);
+    let len = big(&r.length);
+    if i.is_negative() {
+        i += &len;
+    }
+    if i.is_negative() || i >= len {
+        return Err(index_error("range object index out of range"));
+    }
+    Ok(crate::int::from_bigint(item(r, &i)))
+}
+
+/// `Some(index)` of `v` in the range when `v` is an int in it.
+fn int_position(r: &PyRange, v: &BigInt) -> Option<BigInt> {
+    let (start, stop, step) = (big(&r.start), big(&r.stop), big(&r.step));
+    let inside = if step.is_positive() { &start <= v && v < &stop } else { &stop < v && v <= &start };
+    if !inside {
+        return None;
+    }
+    let off = v - &start;
+    if (&off % &step).is_zero() {
+        Some(off / step)
+    } else {
+        None
+    }
+}
+
+fn is_exact_int_like(v: &PyObj) -> bool {
+    v.is_exact(&crate::int::INT_TYPE) || v.is_exact(&crate::int::BOOL_TYPE)
+}
+
+fn range_contains(obj: &PyObj, v: &PyObj) -> PyResult<bool> {
+    let r = payload(obj);
+    if is_exact_int_like(v) {
+        return Ok(int_position(r, &big(v)).is_some());
+    }
+    let it = range_iter(obj)?;
+    while let Some(x) = ab::next(&it)? {
+        if ab::eq(&x, v)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn range_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
+    if !b.is_exact(&RANGE_TYPE) || !matches!(op, CompareOp::Eq | CompareOp::Ne) {
+        return Ok(not_implemented());
+    }
+    let (ra, rb) = (payload(a), payload(b));
+    let eq = a.is(b) || {
+        let (la, lb) = (big(&ra.length), big(&rb.length));
+        la == lb
+            && (la.is_zero()
+                || (big(&ra.start) == big(&rb.start) && (la.is_one() || big(&ra.step) == big(&rb.step))))
+    };
+    Ok(bool_obj(eq == (op == CompareOp::Eq)))
+}
+
+fn range_hash(obj: &PyObj) -> PyResult<isize> {
+    let r = payload(obj);
+    let len = big(&r.length);
+    let t = if len.is_zero() {
+        crate::tuple::from_vec(vec![r.length.clone(), none(), none()])
+    } else if len.is_one() {
+        crate::tuple::from_vec(vec![r.length.clone(), r.start.clone(), none()])
+    } else {
+        crate::tuple::from_vec(vec![r.length.clone(), r.start.clone(), r.step.clone()])
+    };
+    ab::hash(&t)
+}
+
+// ---------------------------------------------------------------------------------
+// Iterators
+// ---------------------------------------------------------------------------------
+
+/// The layout of `range_iterator`: machine-word state.
+#[repr(C)]
+pub struct PyRangeIter {
+    header: ObjectHeader,
+    next: AtomicI64,
+    step: i64,
+    remaining: AtomicU64,
+}
+
+/// The layout of `longrange_iterator`: big-integer state.
+#[repr(C)]
+pub struct PyLongRangeIter {
+    header: ObjectHeader,
+    /// (next value, step, remaining count).
+    state: Mutex<(BigInt, BigInt, BigInt)>,
+}
+
+unsafe fn rangeiter_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero; no owned fields.
+    unsafe { crate::heaptype::dealloc_instance_memory(obj) }
+}
+
+unsafe fn longrangeiter_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyLongRangeIter;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).state));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// `range_iterator`.
+    pub static RANGE_ITER_TYPE = {
+        name: "range_iterator",
+        layout: PyRangeIter,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::empty(),
+        traverse: None,
+        clear: None,
+        dealloc: rangeiter_dealloc,
+        size: None,
+        slots: Slots {
+            iter: Some(|o| Ok(o.clone())),
+            iternext: Some(rangeiter_next),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+crate::builtin_type! {
+    /// `longrange_iterator`.
+    pub static LONGRANGE_ITER_TYPE = {
+        name: "longrange_iterator",
+        layout: PyLongRangeIter,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::empty(),
+        traverse: None,
+        clear: None,
+        dealloc: longrangeiter_dealloc,
+        size: None,
+        slots: Slots {
+            iter: Some(|o| Ok(o.clone())),
+            iternext: Some(longrangeiter_next),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// An iterator over `start, start + step, ...` (`len` values).
+fn make_iter(start: BigInt, step: BigInt, len: BigInt) -> PyObj {
+    // The machine path needs every produced value, and the value one step past the
+    // end, to fit an i64.
+    let last_ok = (&start + &step * &len).to_i64().is_some();
+    if let (Some(s), Some(st), Some(n), true) = (start.to_i64(), step.to_i64(), len.to_u64(), last_ok) {
+        let ty = &RANGE_ITER_TYPE;
+        let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+        // SAFETY: fresh allocation with the iterator layout.
+        unsafe {
+            let p = obj.as_ptr().as_ptr() as *mut PyRangeIter;
+            std::ptr::addr_of_mut!((*p).next).write(AtomicI64::new(s));
+            std::ptr::addr_of_mut!((*p).step).write(st);
+            std::ptr::addr_of_mut!((*p).remaining).write(AtomicU64::new(n));
+            crate::alloc::finish_instance(ty, &obj);
+        }
+        return obj;
+    }
+    let ty = &LONGRANGE_ITER_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation with the iterator layout.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyLongRangeIter;
+        std::ptr::addr_of_mut!((*p).state).write(Mutex::new((start, step, len)));
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+fn range_iter(obj: &PyObj) -> PyResult<PyObj> {
+    let r = payload(obj);
+    Ok(make_iter(big(&r.start), big(&r.step), big(&r.length)))
+}
+
+fn rangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    // SAFETY: installed on range iterators.
+    let it = unsafe { obj.payload_unchecked::<PyRangeIter>() };
+    let left = it.remaining.load(Relaxed);
+    if left == 0 {
+        return Ok(None);
+    }
+    it.remaining.store(left - 1, Relaxed);
+    let v = it.next.load(Relaxed);
+    it.next.store(v.wrapping_add(it.step), Relaxed);
+    Ok(Some(crate::int::from_i64(v)))
+}
+
+fn longrangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    // SAFETY: installed on long range iterators.
+    let it = unsafe { obj.payload_unchecked::<PyLongRangeIter>() };
+    let mut st = it.state.lock();
+    if st.2.is_zero() {
+        return Ok(None);
+    }
+    st.2 -= 1;
+    let v = st.0.clone();
+    st.0 = &st.0 + &st.1;
+    drop(st);
+    Ok(Some(crate::int::from_bigint(v)))
+}
+
+fn this<'a>(args: &'a [PyObj], name: &str) -> PyResult<&'a PyRange> {
+    match args.first() {
+        Some(r) if r.is_exact(&RANGE_TYPE) => Ok(payload(r)),
+        _ => Err(type_error(format!("descriptor '{name}' requires a 'range' object"))),
+    }
+}
+
+/// Methods of `range`.
+pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
+    use crate::descr::MethodDef;
+    vec![
+        MethodDef::new("__reversed__", |args, kw| {
+            Args::new(args, kw).exact("__reversed__", 1)?;
+            let r = this(args, "__reversed__")?;
+            let len = big(&r.length);
+            let step = big(&r.step);
+            let last = big(&r.start) + (&len - BigInt::one()) * &step;
+            Ok(make_iter(if len.is_zero() { big(&r.start) } else { last }, -step, len))
+        }),
+        MethodDef::new("count", |args, kw| {
+            Args::new(args, kw).exact("count", 2)?;
+            let r = this(args, "count")?;
+            if is_exact_int_like(&args[1]) {
+                return Ok(crate::int::from_i64(int_position(r, &big(&args[1])).is_some() as i64));
+            }
+            let mut n = 0usize;
+            let it = range_iter(&args[0])?;
+            while let Some(x) = ab::next(&it)? {
+                if ab::eq(&x, &args[1])? {
+                    n += 1;
+                }
+            }
+            Ok(crate::int::from_usize(n))
+        }),
+        MethodDef::new("index", |args, kw| {
+            Args::new(args, kw).exact("index", 2)?;
+            let r = this(args, "index")?;
+            if is_exact_int_like(&args[1]) {
+                return match int_position(r, &big(&args[1])) {
+                    Some(i) => Ok(crate::int::from_bigint(i)),
+                    None => Err(value_error(format!("{} is not in range", ab::repr_string(&args[1])?))),
+                };
+            }
+            let it = range_iter(&args[0])?;
+            let mut i = 0usize;
+            while let Some(x) = ab::next(&it)? {
+                if ab::eq(&x, &args[1])? {
+                    return Ok(crate::int::from_usize(i));
+                }
+                i += 1;
+            }
+            Err(value_error("sequence.index(x): x not in sequence"))
+        }),
+    ]
+}
+
+/// Attributes of `range`.
+pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![
+        GetSetDef::new("start", |o| Ok(payload(o).start.clone()), None),
+        GetSetDef::new("stop", |o| Ok(payload(o).stop.clone()), None),
+        GetSetDef::new("step", |o| Ok(payload(o).step.clone()), None),
+    ]
+}
+
+/// Methods of the range iterators.
+pub(crate) fn iter_methods() -> Vec<crate::descr::MethodDef> {
+    vec![crate::descr::MethodDef::new("__length_hint__", |args, kw| {
+        Args::new(args, kw).exact("__length_hint__", 1)?;
+        let o = &args[0];
+        if o.is_exact(&RANGE_ITER_TYPE) {
+            // SAFETY: checked type.
+            let it = unsafe { o.payload_unchecked::<PyRangeIter>() };
+            return Ok(crate::int::from_i128(it.remaining.load(Relaxed) as i128));
+        }
+        // SAFETY: the method is only installed on the two range iterator types.
+        let it = unsafe { o.payload_unchecked::<PyLongRangeIter>() };
+        Ok(crate::int::from_bigint(it.state.lock().2.clone()))
+    })]
+}

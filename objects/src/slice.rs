@@ -1,0 +1,357 @@
+//! `slice` objects and the index arithmetic every sequence shares: normalising a
+//! possibly negative index, resolving a slice against a length
+//! (`PySlice_Unpack` + `PySlice_AdjustIndices` in Objects/sliceobject.c), and the
+//! `start`/`stop` bounds of `index()` methods.
+
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::exceptions::{type_error, value_error};
+use crate::object::{PyObj, PyPayload};
+use crate::singletons::{is_none, none};
+use crate::typeobj::{CompareOp, PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+/// The layout of a `slice`: three arbitrary objects (usually ints or `None`).
+#[repr(C)]
+pub struct PySlice {
+    header: ObjectHeader,
+    start: PyObj,
+    stop: PyObj,
+    step: PyObj,
+}
+
+// SAFETY: repr(C), header first; slice is final.
+unsafe impl PyPayload for PySlice {
+    fn type_object() -> &'static PyType {
+        &SLICE_TYPE
+    }
+}
+
+unsafe fn slice_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on slices only.
+    let s = unsafe { &*(obj.as_ptr() as *const PySlice) };
+    visit(s.start.as_ptr());
+    visit(s.stop.as_ptr());
+    visit(s.step.as_ptr());
+}
+
+unsafe fn slice_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access; the fields are initialised.
+    unsafe {
+        let s = obj.as_ptr() as *mut PySlice;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*s).start));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*s).stop));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*s).step));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// The `slice` type.
+    pub static SLICE_TYPE = {
+        name: "slice",
+        layout: PySlice,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(slice_traverse),
+        clear: None,
+        dealloc: slice_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(slice_repr),
+            hash: Some(crate::baseobject::unhashable),
+            richcompare: Some(slice_richcompare),
+            new: Some(slice_new),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// A slice resolved against a sequence length: the indices it selects are
+/// `start, start + step, ...`, `len` of them, all in `0..length`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SliceIndices {
+    /// First index (for `len == 0` with a positive step, where an insertion would go).
+    pub start: usize,
+    /// The step (never 0).
+    pub step: isize,
+    /// Number of selected indices.
+    pub len: usize,
+}
+
+impl SliceIndices {
+    /// The selected indices in order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        let (start, step) = (self.start as isize, self.step);
+        (0..self.len).map(move |k| (start + k as isize * step) as usize)
+    }
+}
+
+impl PySlice {
+    /// `start`, `stop`, `step` as given.
+    pub fn parts(&self) -> (&PyObj, &PyObj, &PyObj) {
+        (&self.start, &self.stop, &self.step)
+    }
+
+    /// Resolves the slice against a sequence of `length` items
+    /// (`PySlice_Unpack` + `PySlice_AdjustIndices`).
+    ///
+    /// # Errors
+    /// `ValueError: slice step cannot be zero`; `TypeError` for non-integer bounds.
+    pub fn indices(&self, length: usize) -> PyResult<SliceIndices> {
+        let (start, stop, step) = self.unpack()?;
+        Ok(adjust(start, stop, step, length))
+    }
+
+    /// `slice.indices(length)`: `(start, stop, step)` clamped to the length, such that
+    /// `range(start, stop, step)` selects the same indices.
+    ///
+    /// # Errors
+    /// As [`PySlice::indices`].
+    pub fn bounds(&self, length: usize) -> PyResult<(isize, isize, isize)> {
+        let (start, stop, step) = self.unpack()?;
+        let (start, stop) = python_bounds(start, stop, step, length as isize);
+        Ok((start, stop, step))
+    }
+
+    fn unpack(&self) -> PyResult<(Option<isize>, Option<isize>, isize)> {
+        let step = if is_none(&self.step) {
+            1
+        } else {
+            let s = clamped_index(&self.step)?;
+            if s == 0 {
+                return Err(value_error("slice step cannot be zero"));
+            }
+            // -isize::MAX keeps `-step` representable (CPython does the same).
+            s.max(-isize::MAX)
+        };
+        let start = if is_none(&self.start) { None } else { Some(clamped_index(&self.start)?) };
+        let stop = if is_none(&self.stop) { None } else { Some(clamped_index(&self.stop)?) };
+        Ok((start, stop, step))
+    }
+}
+
+/// An index for slicing: the value of an int-like, clamped to the `isize` range.
+fn clamped_index(obj: &PyObj) -> PyResult<isize> {
+    if !crate::int::is_int(obj) && obj.ty().slots().number.index.is_none() {
+        return Err(type_error(
+            "slice indices must be integers or None or have an __index__ method",
+        ));
+    }
+    let i = ab::index(obj)?;
+    Ok(match crate::int::as_i64(&i) {
+        Some(v) => v.clamp(isize::MIN as i64, isize::MAX as i64) as isize,
+        None if crate::int::value(&i).is_negative() => isize::MIN,
+        None => isize::MAX,
+    })
+}
+
+fn adjust(start: Option<isize>, stop: Option<isize>, step: isize, length: usize) -> SliceIndices {
+    let n = length as isize;
+    let clamp = |v: isize, lo: isize, hi: isize| -> isize {
+        if v < 0 {
+            let v = v.saturating_add(n);
+            if v < 0 {
+                lo
+            } else {
+                v
+            }
+        } else if v >= n {
+            hi
+        } else {
+            v
+        }
+    };
+    let (start, stop) = if step > 0 {
+        (start.map_or(0, |s| clamp(s, 0, n)), stop.map_or(n, |s| clamp(s, 0, n)))
+    } else {
+        (start.map_or(n - 1, |s| clamp(s, -1, n - 1)), stop.map_or(-1, |s| clamp(s, -1, n - 1)))
+    };
+    let len = if step > 0 {
+        if stop > start {
+            ((stop - start - 1) / step + 1) as usize
+        } else {
+            0
+        }
+    } else if start > stop {
+        ((start - stop - 1) / (-step) + 1) as usize
+    } else {
+        0
+    };
+    SliceIndices { start: if len == 0 && step < 0 { 0 } else { start.max(0) as usize }, step, len }
+}
+
+/// A new slice object.
+pub fn new(start: PyObj, stop: PyObj, step: PyObj) -> PyObj {
+    let ty = &SLICE_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation with the slice layout; every field written.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PySlice;
+        std::ptr::addr_of_mut!((*p).start).write(start);
+        std::ptr::addr_of_mut!((*p).stop).write(stop);
+        std::ptr::addr_of_mut!((*p).step).write(step);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// `seq[i]` index normalisation: negative indices count from the end; `None` when out
+/// of range.
+#[inline]
+pub fn normalize_index(i: isize, len: usize) -> Option<usize> {
+    let j = if i < 0 { i.checked_add(len as isize)? } else { i };
+    if j >= 0 && (j as usize) < len {
+        Some(j as usize)
+    } else {
+        None
+    }
+}
+
+/// The `start`/`stop` arguments of `list.index`, `tuple.index`, `str.find`...: optional
+/// int-likes (or `None`), adjusted like slice bounds to `0..=len`.
+pub fn search_bounds(start: Option<&PyObj>, stop: Option<&PyObj>, len: usize) -> PyResult<(usize, usize)> {
+    let n = len as isize;
+    let fix = |o: Option<&PyObj>, default: isize| -> PyResult<isize> {
+        match o {
+            None => Ok(default),
+            Some(o) if is_none(o) => Ok(default),
+            Some(o) => {
+                let v = clamped_index(o)?;
+                Ok(if v < 0 { v.saturating_add(n).max(0) } else { v.min(n) })
+            }
+        }
+    };
+    let start = fix(start, 0)?;
+    let stop = fix(stop, n)?;
+    Ok((start as usize, (stop.max(start)) as usize))
+}
+
+fn payload(obj: &PyObj) -> &PySlice {
+    // SAFETY: the slot functions below are installed on slices only.
+    unsafe { obj.payload_unchecked::<PySlice>() }
+}
+
+fn slice_repr(obj: &PyObj) -> PyResult<PyObj> {
+    let s = payload(obj);
+    Ok(crate::str::from_string(format!(
+        "slice({}, {}, {})",
+        ab::repr_string(&s.start)?,
+        ab::repr_string(&s.stop)?,
+        ab::repr_string(&s.step)?
+    )))
+}
+
+fn slice_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
+    let Some(sb) = b.downcast::<PySlice>() else {
+        return Ok(crate::singletons::not_implemented());
+    };
+    let sa = payload(a);
+    let ta = [sa.start.clone(), sa.stop.clone(), sa.step.clone()];
+    let tb = [sb.start.clone(), sb.stop.clone(), sb.step.clone()];
+    crate::tuple::sequence_richcompare(&ta, &tb, op)
+}
+
+fn slice_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kwnames);
+    a.no_kwargs("slice")?;
+    a.range("slice", 1, 3)?;
+    let p = a.positionals();
+    Ok(match p.len() {
+        1 => new(none(), p[0].clone(), none()),
+        2 => new(p[0].clone(), p[1].clone(), none()),
+        _ => new(p[0].clone(), p[1].clone(), p[2].clone()),
+    })
+}
+
+fn slice_indices_method(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kwnames);
+    a.no_kwargs("indices")?;
+    a.exact("indices", 2)?;
+    let this = payload(&args[0]);
+    let n = ab::index(&args[1])?;
+    let length = crate::int::to_isize(&n)?;
+    if length < 0 {
+        return Err(value_error("length should not be negative"));
+    }
+    let (start, stop, step) = this.unpack()?;
+    // Python reports (start, stop, step) such that range(start, stop, step) selects
+    // the same indices.
+    let (start, stop) = python_bounds(start, stop, step, length);
+    Ok(crate::tuple::from_vec(vec![
+        crate::int::from_i64(start as i64),
+        crate::int::from_i64(stop as i64),
+        crate::int::from_i64(step as i64),
+    ]))
+}
+
+/// The clamped `(start, stop)` of `slice.indices()` (unlike [`SliceIndices`], `stop`
+/// is reported, and may be `-1` for negative steps).
+fn python_bounds(start: Option<isize>, stop: Option<isize>, step: isize, n: isize) -> (isize, isize) {
+    let clamp = |v: isize, lo: isize, hi: isize| -> isize {
+        if v < 0 {
+            let v = v.saturating_add(n);
+            if v < 0 {
+                lo
+            } else {
+                v
+            }
+        } else if v >= n {
+            hi
+        } else {
+            v
+        }
+    };
+    if step > 0 {
+        (start.map_or(0, |s| clamp(s, 0, n)), stop.map_or(n, |s| clamp(s, 0, n)))
+    } else {
+        (start.map_or(n - 1, |s| clamp(s, -1, n - 1)), stop.map_or(-1, |s| clamp(s, -1, n - 1)))
+    }
+}
+
+/// Methods of `slice`.
+pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
+    vec![crate::descr::MethodDef::new("indices", slice_indices_method)]
+}
+
+/// Attributes of `slice`.
+pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![
+        GetSetDef::new("start", |o| Ok(payload(o).start.clone()), None),
+        GetSetDef::new("stop", |o| Ok(payload(o).stop.clone()), None),
+        GetSetDef::new("step", |o| Ok(payload(o).step.clone()), None),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjust_matches_python() {
+        // list(range(10))[a:b:c] for a few cases, checked against CPython by hand.
+        let sel = |s: Option<isize>, e: Option<isize>, st: isize, n: usize| -> Vec<usize> {
+            adjust(s, e, st, n).iter().collect()
+        };
+        assert_eq!(sel(None, None, 1, 5), vec![0, 1, 2, 3, 4]);
+        assert_eq!(sel(None, None, -1, 5), vec![4, 3, 2, 1, 0]);
+        assert_eq!(sel(Some(1), Some(-1), 2, 6), vec![1, 3]);
+        assert_eq!(sel(Some(-100), Some(100), 3, 7), vec![0, 3, 6]);
+        assert_eq!(sel(Some(3), Some(3), 1, 7), Vec::<usize>::new());
+        assert_eq!(sel(Some(5), Some(1), -2, 7), vec![5, 3]);
+        assert_eq!(sel(None, None, -3, 0), Vec::<usize>::new());
+        assert_eq!(sel(Some(10), None, -1, 4), vec![3, 2, 1, 0]);
+        assert_eq!(adjust(Some(9), None, 1, 4).start, 4);
+    }
+
+    #[test]
+    fn normalize() {
+        assert_eq!(normalize_index(-1, 3), Some(2));
+        assert_eq!(normalize_index(-4, 3), None);
+        assert_eq!(normalize_index(3, 3), None);
+        assert_eq!(normalize_index(isize::MIN, 3), None);
+    }
+}

@@ -1,0 +1,329 @@
+//! `tuple`: an immutable array of references, stored inline after the length. The
+//! empty tuple is a shared immortal singleton; small tuples recycle through the heap's
+//! per-thread freelists (size classes up to 256 bytes hold tuples of up to 27 items),
+//! which is what CPython's per-length tuple freelists do.
+
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::object::{PyObj, PyPayload};
+use crate::typeobj::{CompareOp, PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+/// The layout of a `tuple`.
+#[repr(C)]
+pub struct PyTuple {
+    header: ObjectHeader,
+    len: usize,
+    items: [PyObj; 0],
+}
+
+const ITEMS_OFFSET: usize = std::mem::offset_of!(PyTuple, items);
+
+// SAFETY: repr(C), starts with the header; subclasses extend it.
+unsafe impl PyPayload for PyTuple {
+    fn type_object() -> &'static PyType {
+        &TUPLE_TYPE
+    }
+}
+
+unsafe fn tuple_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: the vtable is installed on tuples only; items are initialised.
+    let t = unsafe { &*(obj.as_ptr() as *const PyTuple) };
+    for item in t.as_slice() {
+        visit(item.as_ptr());
+    }
+}
+
+unsafe fn tuple_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive: drop the items in place, then the memory.
+    unsafe {
+        let t = obj.as_ptr() as *mut PyTuple;
+        let items = std::ptr::addr_of_mut!((*t).items) as *mut PyObj;
+        for i in 0..(*t).len {
+            std::ptr::drop_in_place(items.add(i));
+        }
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// The `tuple` type.
+    pub static TUPLE_TYPE = {
+        name: "tuple",
+        layout: PyTuple,
+        itemsize: std::mem::size_of::<PyObj>(),
+        kind: HeapKind::Gc,
+        flags: TypeFlags::BASETYPE.union(TypeFlags::TUPLE_SUBCLASS),
+        traverse: Some(tuple_traverse),
+        clear: None,
+        dealloc: tuple_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(tuple_repr),
+            hash: Some(tuple_hash),
+            richcompare: Some(tuple_richcompare),
+            iter: Some(crate::iterators::tuple_iter),
+            new: Some(tuple_new),
+            len: Some(tuple_len),
+            contains: Some(tuple_contains),
+            getitem: Some(tuple_getitem),
+            number: crate::typeobj::NumberSlots {
+                add: Some(tuple_concat),
+                mul: Some(tuple_repeat),
+                ..crate::typeobj::NumberSlots::EMPTY
+            },
+            ..Slots::EMPTY
+        },
+    }
+}
+
+impl PyTuple {
+    /// The items.
+    #[inline(always)]
+    pub fn as_slice(&self) -> &[PyObj] {
+        // SAFETY: `len` items were written at creation and never change.
+        unsafe {
+            let p = (self as *const PyTuple as *const u8).add(ITEMS_OFFSET) as *const PyObj;
+            std::slice::from_raw_parts(p, self.len)
+        }
+    }
+}
+
+/// The items of a tuple object.
+#[inline(always)]
+pub fn items(obj: &PyObj) -> &[PyObj] {
+    debug_assert!(obj.ty().flags().contains(TypeFlags::TUPLE_SUBCLASS));
+    // SAFETY: callers pass tuples (checked in debug builds).
+    unsafe { obj.payload_unchecked::<PyTuple>() }.as_slice()
+}
+
+/// `true` if `obj` is a tuple or subclass.
+#[inline(always)]
+pub fn is_tuple(obj: &PyObj) -> bool {
+    obj.ty().flags().contains(TypeFlags::TUPLE_SUBCLASS)
+}
+
+/// Allocates a tuple of type `ty` from `items`.
+pub(crate) fn from_vec_of_type(ty: &PyType, items: Vec<PyObj>) -> PyObj {
+    let n = items.len();
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize() + n * std::mem::size_of::<PyObj>());
+    // SAFETY: fresh allocation large enough for `n` items.
+    unsafe {
+        let t = obj.as_ptr().as_ptr() as *mut PyTuple;
+        std::ptr::addr_of_mut!((*t).len).write(n);
+        let dst = std::ptr::addr_of_mut!((*t).items) as *mut PyObj;
+        let mut items = std::mem::ManuallyDrop::new(items);
+        std::ptr::copy_nonoverlapping(items.as_ptr(), dst, n);
+        items.set_len(0);
+        std::mem::ManuallyDrop::drop(&mut items);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// A tuple of `items` (the empty one is shared).
+pub fn from_vec(items: Vec<PyObj>) -> PyObj {
+    if items.is_empty() {
+        return empty();
+    }
+    from_vec_of_type(&TUPLE_TYPE, items)
+}
+
+/// A tuple copied from a slice.
+pub fn from_slice(items: &[PyObj]) -> PyObj {
+    from_vec(items.to_vec())
+}
+
+/// The empty tuple.
+pub fn empty() -> PyObj {
+    static EMPTY: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let addr = *EMPTY.get_or_init(|| {
+        let t = from_vec_of_type(&TUPLE_TYPE, Vec::new());
+        // SAFETY: fresh, private.
+        unsafe { crate::alloc::make_immortal(&t) };
+        t.into_ptr().addr()
+    });
+    // SAFETY: immortal.
+    unsafe { PyObj::from_borrowed(ObjPtr::from_raw(addr as *mut ObjectHeader).expect("non-null")) }
+}
+
+/// `(a,)`, `(a, b)`: small tuples.
+pub fn pair(a: PyObj, b: PyObj) -> PyObj {
+    from_vec(vec![a, b])
+}
+
+fn tuple_len(obj: &PyObj) -> PyResult<usize> {
+    Ok(items(obj).len())
+}
+
+fn tuple_repr(obj: &PyObj) -> PyResult<PyObj> {
+    let items = items(obj);
+    if items.is_empty() {
+        return Ok(crate::str::new("()"));
+    }
+    let Some(_guard) = ab::ReprGuard::enter(obj) else {
+        return Ok(crate::str::new("(...)"));
+    };
+    let mut s = String::from("(");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&ab::repr_string(item)?);
+    }
+    if items.len() == 1 {
+        s.push(',');
+    }
+    s.push(')');
+    Ok(crate::str::from_string(s))
+}
+
+fn tuple_hash(obj: &PyObj) -> PyResult<isize> {
+    let items = items(obj);
+    let mut hashes = Vec::with_capacity(items.len());
+    for item in items {
+        hashes.push(ab::hash(item)?);
+    }
+    Ok(crate::hash::hash_tuple(hashes.into_iter()))
+}
+
+/// Lexicographic comparison of two sequences of items (tuples, lists).
+pub(crate) fn sequence_richcompare(a: &[PyObj], b: &[PyObj], op: CompareOp) -> PyResult<PyObj> {
+    if (op == CompareOp::Eq || op == CompareOp::Ne) && a.len() != b.len() {
+        return Ok(crate::singletons::bool_obj(op == CompareOp::Ne));
+    }
+    let n = a.len().min(b.len());
+    for i in 0..n {
+        if !ab::richcompare_bool(&a[i], &b[i], CompareOp::Eq)? {
+            return match op {
+                CompareOp::Eq => Ok(crate::singletons::bool_obj(false)),
+                CompareOp::Ne => Ok(crate::singletons::bool_obj(true)),
+                _ => ab::richcompare(&a[i], &b[i], op),
+            };
+        }
+    }
+    Ok(crate::singletons::bool_obj(op.test(a.len().cmp(&b.len()))))
+}
+
+fn tuple_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
+    if !is_tuple(b) {
+        return Ok(crate::singletons::not_implemented());
+    }
+    sequence_richcompare(items(a), items(b), op)
+}
+
+fn tuple_contains(obj: &PyObj, item: &PyObj) -> PyResult<bool> {
+    for x in items(obj) {
+        if ab::richcompare_bool(x, item, CompareOp::Eq)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn tuple_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
+    let items = items(obj);
+    if let Some(slice) = key.downcast::<crate::slice::PySlice>() {
+        let idx = slice.indices(items.len())?;
+        if idx.step == 1 && idx.start == 0 && idx.len == items.len() && obj.is_exact(&TUPLE_TYPE) {
+            return Ok(obj.clone());
+        }
+        return Ok(from_vec(idx.iter().map(|i| items[i].clone()).collect()));
+    }
+    let i = ab::index_for(key, "tuple")?;
+    match crate::slice::normalize_index(i, items.len()) {
+        Some(i) => Ok(items[i].clone()),
+        None => Err(crate::exceptions::index_error("tuple index out of range")),
+    }
+}
+
+fn tuple_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    if !is_tuple(a) {
+        return Ok(crate::singletons::not_implemented());
+    }
+    if !is_tuple(b) {
+        return Err(crate::exceptions::type_error(format!(
+            "can only concatenate tuple (not \"{}\") to tuple",
+            b.ty().name()
+        )));
+    }
+    let mut v = items(a).to_vec();
+    v.extend_from_slice(items(b));
+    Ok(from_vec(v))
+}
+
+fn tuple_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
+    let (seq, count) = if is_tuple(a) { (a, n) } else { (n, a) };
+    let Some(count) = ab::repeat_count(count)? else {
+        return Ok(crate::singletons::not_implemented());
+    };
+    let items = items(seq);
+    if count == 1 && seq.is_exact(&TUPLE_TYPE) {
+        return Ok(seq.clone());
+    }
+    let total = items.len().checked_mul(count).ok_or_else(crate::exceptions::memory_error)?;
+    let mut v = Vec::with_capacity(total);
+    for _ in 0..count {
+        v.extend_from_slice(items);
+    }
+    Ok(from_vec(v))
+}
+
+fn tuple_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kwnames);
+    a.no_kwargs("tuple")?;
+    a.max_positional("tuple", 1)?;
+    // SAFETY: `cls` is the type being instantiated (checked by type_call).
+    let ty = unsafe { PyType::from_obj(cls) };
+    let items = match a.positional(0) {
+        None => Vec::new(),
+        Some(it) => {
+            if it.is_exact(&TUPLE_TYPE) && std::ptr::eq(ty, &TUPLE_TYPE) {
+                return Ok(it.clone());
+            }
+            ab::collect_iter(it)?
+        }
+    };
+    if std::ptr::eq(ty, &TUPLE_TYPE) {
+        Ok(from_vec(items))
+    } else {
+        Ok(from_vec_of_type(ty, items))
+    }
+}
+
+/// Methods of `tuple`.
+pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
+    use crate::descr::MethodDef;
+    vec![
+        MethodDef::new("index", tuple_index),
+        MethodDef::new("count", tuple_count),
+    ]
+}
+
+fn tuple_index(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kwnames);
+    a.no_kwargs("index")?;
+    let (this, value) = (a.required(0, "index")?, a.required(1, "index")?);
+    let items = items(this);
+    let (start, stop) = crate::slice::search_bounds(a.positional(2), a.positional(3), items.len())?;
+    for (i, x) in items.iter().enumerate().take(stop).skip(start) {
+        if ab::richcompare_bool(x, value, CompareOp::Eq)? {
+            return Ok(crate::int::from_usize(i));
+        }
+    }
+    Err(crate::exceptions::value_error("tuple.index(x): x not in tuple"))
+}
+
+fn tuple_count(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kwnames);
+    a.exact("count", 2)?;
+    let (this, value) = (a.required(0, "count")?, a.required(1, "count")?);
+    let mut n = 0usize;
+    for x in items(this) {
+        if ab::richcompare_bool(x, value, CompareOp::Eq)? {
+            n += 1;
+        }
+    }
+    Ok(crate::int::from_usize(n))
+}

@@ -1,0 +1,420 @@
+//! The `type` type itself: calling a class, attribute lookup on classes (with the
+//! metaclass), setting class attributes (under stop-the-world, invalidating version
+//! tags), `repr(cls)`, and the `mappingproxy` that `cls.__dict__` returns.
+
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+
+use crate::abstract_ as ab;
+use crate::exceptions::{attribute_error, type_error};
+use crate::object::{PyObj, PyPayload};
+use crate::typeobj::{PyType, Slots, TypeFlags};
+use crate::PyResult;
+
+crate::builtin_type! {
+    /// The `type` type.
+    pub static TYPE_TYPE = {
+        name: "type",
+        layout: PyType,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::BASETYPE.union(TypeFlags::TYPE_SUBCLASS),
+        traverse: Some(crate::heaptype::type_traverse),
+        clear: Some(crate::heaptype::type_clear),
+        dealloc: crate::heaptype::type_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(type_repr),
+            call: Some(type_call),
+            getattro: Some(type_getattro),
+            setattro: Some(type_setattro),
+            new: Some(crate::heaptype::type_new_slot),
+            init: Some(type_init),
+            hash: Some(crate::baseobject::identity_hash),
+            number: crate::typeobj::NumberSlots {
+                or: Some(type_or),
+                ..crate::typeobj::NumberSlots::EMPTY
+            },
+            ..Slots::EMPTY
+        },
+    }
+}
+
+// SAFETY: type objects have the PyType layout.
+unsafe impl PyPayload for PyType {
+    fn type_object() -> &'static PyType {
+        &TYPE_TYPE
+    }
+}
+
+/// `cls(*args, **kwargs)`.
+fn type_call(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    // SAFETY: type_call is only installed on type objects.
+    let ty = unsafe { PyType::from_obj(cls) };
+    let nkw = kwnames.map_or(0, |k| crate::tuple::items(k).len());
+    if std::ptr::eq(ty, &TYPE_TYPE) && args.len() == 1 && nkw == 0 {
+        return Ok(args[0].ty().to_obj());
+    }
+    let Some(new) = ty.slots().new else {
+        return Err(type_error(format!("cannot create '{}' instances", ty.name())));
+    };
+    let obj = new(cls, args, kwnames)?;
+    if !obj.is_instance_of(ty) {
+        return Ok(obj);
+    }
+    if let Some(init) = obj.ty().slots().init {
+        init(&obj, args, kwnames)?;
+    }
+    Ok(obj)
+}
+
+fn type_init(_obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
+    let nargs = args.len() - kwnames.map_or(0, |k| crate::tuple::items(k).len());
+    if nargs != 1 && nargs != 3 {
+        return Err(type_error("type.__init__() takes 1 or 3 arguments"));
+    }
+    Ok(())
+}
+
+/// The `__module__` of a type: `"builtins"` for builtin types.
+pub fn type_module_name(ty: &PyType) -> Option<String> {
+    if !ty.is_heap_type() {
+        return Some("builtins".into());
+    }
+    crate::dict::get_item_str(ty.dict(), "__module__")
+        .filter(crate::str::is_str)
+        .map(|m| crate::str::as_str(&m).to_string())
+}
+
+fn type_repr(cls: &PyObj) -> PyResult<PyObj> {
+    // SAFETY: installed on types only.
+    let ty = unsafe { PyType::from_obj(cls) };
+    let qual = crate::str::as_str(&ty.qualname()).to_string();
+    Ok(crate::str::from_string(match type_module_name(ty) {
+        Some(m) if m != "builtins" => format!("<class '{m}.{qual}'>"),
+        _ => format!("<class '{qual}'>"),
+    }))
+}
+
+/// Attribute lookup on a class (CPython's `type_getattro`).
+pub fn type_getattro(cls: &PyObj, name: &PyObj) -> PyResult<PyObj> {
+    match type_getattr_opt(cls, name)? {
+        Some(v) => Ok(v),
+        None => {
+            // SAFETY: installed on types only.
+            let ty = unsafe { PyType::from_obj(cls) };
+            Err(attribute_error(format!(
+                "type object '{}' has no attribute '{}'",
+                ty.name(),
+                crate::str::as_str(name)
+            )))
+        }
+    }
+}
+
+/// [`type_getattro`] with `Ok(None)` for a missing attribute.
+pub fn type_getattr_opt(cls: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>> {
+    if !crate::str::is_str(name) {
+        return Err(type_error(format!(
+            "attribute name must be string, not '{}'",
+            name.ty().name()
+        )));
+    }
+    // SAFETY: installed on types only.
+    let ty = unsafe { PyType::from_obj(cls) };
+    let meta = cls.ty();
+    let meta_attr = meta.lookup(name);
+    let mut meta_get = None;
+    if let Some(ma) = &meta_attr {
+        meta_get = ma.ty().slots().descr_get;
+        if let Some(g) = meta_get {
+            if crate::baseobject::is_data_descr(ma) {
+                return g(ma, Some(cls), &meta.to_obj()).map(Some);
+            }
+        }
+    }
+    if let Some(attr) = ty.lookup(name) {
+        if let Some(g) = attr.ty().slots().descr_get {
+            return g(&attr, None, cls).map(Some);
+        }
+        return Ok(Some(attr));
+    }
+    if let (Some(g), Some(ma)) = (meta_get, &meta_attr) {
+        return g(ma, Some(cls), &meta.to_obj()).map(Some);
+    }
+    Ok(meta_attr)
+}
+
+/// Setting or deleting a class attribute: stops the world, updates the dict and the
+/// slots the name maps to, and invalidates the version tags of the class and its
+/// subclasses.
+fn type_setattro(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
+    // SAFETY: installed on types only.
+    let ty = unsafe { PyType::from_obj(cls) };
+    if !crate::str::is_str(name) {
+        return Err(type_error(format!(
+            "attribute name must be string, not '{}'",
+            name.ty().name()
+        )));
+    }
+    if let Some(d) = cls.ty().lookup(name) {
+        if let Some(set) = d.ty().slots().descr_set {
+            return set(&d, cls, value);
+        }
+    }
+    if !ty.is_heap_type() || ty.flags().contains(TypeFlags::IMMUTABLETYPE) {
+        return Err(type_error(format!(
+            "cannot set '{}' attribute of immutable type '{}'",
+            crate::str::as_str(name),
+            ty.name()
+        )));
+    }
+    let name = crate::str::intern_obj(name);
+    // The old value is dropped after the world restarts (its finalizer may run code).
+    let mut old = None;
+    {
+        let _world = strand_heap::stop_the_world();
+        match value {
+            Some(v) => {
+                old = crate::dict::get_item(ty.dict(), &name)?;
+                crate::dict::set_item(ty.dict(), name.clone(), v.clone())?;
+            }
+            None => {
+                old = crate::dict::pop_item(ty.dict(), &name)?;
+                if old.is_none() {
+                    drop(_world);
+                    return Err(attribute_error(format!(
+                        "type object '{}' has no attribute '{}'",
+                        ty.name(),
+                        crate::str::as_str(&name)
+                    )));
+                }
+            }
+        }
+        ty.modified();
+        let n = crate::str::as_str(&name);
+        if n.starts_with("__") && n.ends_with("__") {
+            crate::slotdefs::update_slot(ty, n);
+        }
+    }
+    drop(old);
+    Ok(())
+}
+
+fn type_or(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    // `int | str` builds a types.UnionType in CPython; strand supports it for
+    // isinstance() by returning a tuple of the types.
+    let is_member = |o: &PyObj| crate::typeobj::is_type(o) || crate::singletons::is_none(o) || crate::tuple::is_tuple(o);
+    if !is_member(a) || !is_member(b) {
+        return Ok(crate::singletons::not_implemented());
+    }
+    let mut items = Vec::new();
+    for o in [a, b] {
+        if crate::tuple::is_tuple(o) {
+            items.extend(crate::tuple::items(o).iter().cloned());
+        } else if crate::singletons::is_none(o) {
+            items.push(crate::singletons::NONE_TYPE.to_obj());
+        } else {
+            items.push(o.clone());
+        }
+    }
+    Ok(crate::tuple::from_vec(items))
+}
+
+fn as_type(o: &PyObj) -> &PyType {
+    // SAFETY: getsets of `type` are only called on types.
+    unsafe { PyType::from_obj(o) }
+}
+
+/// Attributes of `type`.
+pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![
+        GetSetDef::new("__name__", |o| Ok(crate::str::intern(as_type(o).name())), Some(|o, v| {
+            let ty = as_type(o);
+            let v = v.ok_or_else(|| type_error(format!("cannot delete '__name__' attribute of immutable type '{}'", ty.name())))?;
+            if !ty.is_heap_type() {
+                return Err(type_error(format!("cannot set '__name__' attribute of immutable type '{}'", ty.name())));
+            }
+            if !crate::str::is_str(v) {
+                return Err(type_error(format!("can only assign string to {}.__name__, not '{}'", ty.name(), v.ty().name())));
+            }
+            let _w = strand_heap::stop_the_world();
+            // SAFETY: the world is stopped.
+            unsafe { ty.inner_mut() }.name_obj = Some(crate::str::intern_obj(v));
+            Ok(())
+        })),
+        GetSetDef::new("__qualname__", |o| Ok(as_type(o).qualname()), Some(|o, v| {
+            let ty = as_type(o);
+            let v = v.ok_or_else(|| type_error("cannot delete '__qualname__' attribute"))?;
+            if !crate::str::is_str(v) {
+                return Err(type_error(format!("can only assign string to {}.__qualname__, not '{}'", ty.name(), v.ty().name())));
+            }
+            let _w = strand_heap::stop_the_world();
+            // SAFETY: the world is stopped.
+            unsafe { ty.inner_mut() }.qualname = Some(v.clone());
+            Ok(())
+        })),
+        GetSetDef::new("__module__", |o| {
+            let ty = as_type(o);
+            if ty.is_heap_type() {
+                if let Some(m) = crate::dict::get_item_str(ty.dict(), "__module__") {
+                    return Ok(m);
+                }
+            }
+            Ok(crate::str::intern("builtins"))
+        }, Some(|o, v| {
+            let v = v.ok_or_else(|| type_error("cannot delete '__module__' attribute"))?;
+            type_setattro(o, &crate::str::intern("__module__"), Some(v))
+        })),
+        GetSetDef::new("__bases__", |o| Ok(as_type(o).bases()), None),
+        GetSetDef::new("__base__", |o| Ok(as_type(o).base().map(|b| b.to_obj()).unwrap_or_else(crate::singletons::none)), None),
+        GetSetDef::new("__mro__", |o| Ok(as_type(o).mro()), None),
+        GetSetDef::new("__dict__", |o| Ok(new_mappingproxy(as_type(o).dict().clone())), None),
+        GetSetDef::new("__doc__", |o| {
+            let ty = as_type(o);
+            match crate::dict::get_item_str(ty.dict(), "__doc__") {
+                Some(d) => ab::bind(&d, None, o),
+                None => Ok(crate::singletons::none()),
+            }
+        }, None),
+        GetSetDef::new("__basicsize__", |o| Ok(crate::int::from_usize(as_type(o).basicsize())), None),
+        GetSetDef::new("__abstractmethods__", |o| {
+            let ty = as_type(o);
+            crate::dict::get_item_str(ty.dict(), "__abstractmethods__")
+                .filter(|_| !std::ptr::eq(ty, &TYPE_TYPE))
+                .ok_or_else(|| attribute_error("__abstractmethods__"))
+        }, Some(|o, v| {
+            let ty = as_type(o);
+            if !ty.is_heap_type() {
+                return Err(type_error(format!("cannot set '__abstractmethods__' attribute of immutable type '{}'", ty.name())));
+            }
+            let abstract_ = match v {
+                Some(v) => ab::is_true(v)?,
+                None => false,
+            };
+            let _w = strand_heap::stop_the_world();
+            match v {
+                Some(v) => crate::dict::set_item(ty.dict(), crate::str::intern("__abstractmethods__"), v.clone())?,
+                None => {
+                    crate::dict::del_item(ty.dict(), &crate::str::intern("__abstractmethods__"))?;
+                }
+            }
+            if abstract_ {
+                ty.add_flags(TypeFlags::IS_ABSTRACT);
+            } else {
+                crate::heaptype::clear_abstract(ty);
+            }
+            ty.modified();
+            Ok(())
+        })),
+    ]
+}
+
+/// Methods of `type`.
+pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
+    use crate::args::Args;
+    use crate::descr::MethodDef;
+    vec![
+        MethodDef::new("mro", |args, kw| {
+            Args::new(args, kw).exact("mro", 1)?;
+            Ok(crate::list::new(crate::tuple::items(&as_type(&args[0]).mro()).to_vec()))
+        }),
+        MethodDef::new("__subclasses__", |args, kw| {
+            Args::new(args, kw).exact("__subclasses__", 1)?;
+            Ok(crate::list::new(as_type(&args[0]).subclasses()))
+        }),
+        MethodDef::new("__instancecheck__", |args, kw| {
+            Args::new(args, kw).exact("__instancecheck__", 2)?;
+            Ok(crate::singletons::bool_obj(args[1].is_instance_of(as_type(&args[0]))))
+        }),
+        MethodDef::new("__subclasscheck__", |args, kw| {
+            Args::new(args, kw).exact("__subclasscheck__", 2)?;
+            let sub = crate::typeobj::expect_type(&args[1], "issubclass() arg 1")?;
+            Ok(crate::singletons::bool_obj(sub.is_subtype(as_type(&args[0]))))
+        }),
+        MethodDef::class("__prepare__", |_, _| Ok(crate::dict::new())),
+        MethodDef::new("__dir__", |args, kw| {
+            Args::new(args, kw).exact("__dir__", 1)?;
+            Ok(crate::list::new(crate::baseobject::dir_names(&args[0])?))
+        }),
+    ]
+}
+
+// ---------------------------------------------------------------------------------
+// mappingproxy
+// ---------------------------------------------------------------------------------
+
+/// A read-only view of a mapping (`cls.__dict__`).
+#[repr(C)]
+pub struct PyMappingProxy {
+    header: ObjectHeader,
+    mapping: PyObj,
+}
+
+unsafe fn proxy_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on mappingproxy.
+    visit(unsafe { &*(obj.as_ptr() as *const PyMappingProxy) }.mapping.as_ptr());
+}
+
+unsafe fn proxy_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyMappingProxy;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).mapping));
+        crate::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+crate::builtin_type! {
+    /// `mappingproxy`.
+    pub static MAPPINGPROXY_TYPE = {
+        name: "mappingproxy",
+        layout: PyMappingProxy,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(proxy_traverse),
+        clear: None,
+        dealloc: proxy_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(|p| Ok(crate::str::from_string(format!("mappingproxy({})", ab::repr_string(&proxied(p))?)))),
+            getitem: Some(|p, k| ab::getitem(&proxied(p), k)),
+            len: Some(|p| ab::len(&proxied(p))),
+            contains: Some(|p, k| ab::contains(&proxied(p), k)),
+            iter: Some(|p| ab::iter(&proxied(p))),
+            richcompare: Some(|a, b, op| ab::richcompare(&proxied(a), b, op)),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+fn proxied(p: &PyObj) -> PyObj {
+    // SAFETY: installed on mappingproxy.
+    unsafe { p.payload_unchecked::<PyMappingProxy>() }.mapping.clone()
+}
+
+/// A `mappingproxy` over `mapping`.
+pub fn new_mappingproxy(mapping: PyObj) -> PyObj {
+    let ty = &MAPPINGPROXY_TYPE;
+    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyMappingProxy;
+        std::ptr::addr_of_mut!((*p).mapping).write(mapping);
+        crate::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// Methods of `mappingproxy`.
+pub(crate) fn mappingproxy_methods() -> Vec<crate::descr::MethodDef> {
+    use crate::descr::MethodDef;
+    vec![
+        MethodDef::new("keys", |a, _| ab::call_method(&proxied(&a[0]), "keys", &[])),
+        MethodDef::new("values", |a, _| ab::call_method(&proxied(&a[0]), "values", &[])),
+        MethodDef::new("items", |a, _| ab::call_method(&proxied(&a[0]), "items", &[])),
+        MethodDef::new("get", |a, _| ab::call_method(&proxied(&a[0]), "get", &a[1..])),
+        MethodDef::new("copy", |a, _| ab::call_method(&proxied(&a[0]), "copy", &[])),
+    ]
+}
