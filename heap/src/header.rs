@@ -288,9 +288,10 @@ impl ObjPtr {
     #[inline]
     pub unsafe fn swap_vtable(self, vtable: &'static TypeVTable) -> *const TypeVTable {
         // SAFETY: the object is alive (caller).
-        unsafe { self.header() }
-            .ob_type
-            .swap(vtable as *const TypeVTable as *mut TypeVTable, std::sync::atomic::Ordering::AcqRel)
+        unsafe { self.header() }.ob_type.swap(
+            vtable as *const TypeVTable as *mut TypeVTable,
+            std::sync::atomic::Ordering::AcqRel,
+        )
     }
 
     /// The object's flags.

@@ -489,7 +489,10 @@ pub unsafe fn resurrect_end(obj: ObjPtr) -> bool {
     let mut shared = h.ob_ref_shared.load(Acquire);
     loop {
         if shared == ONE_SHARED | REF_MERGED {
-            match h.ob_ref_shared.compare_exchange(shared, REF_MERGED, AcqRel, Acquire) {
+            match h
+                .ob_ref_shared
+                .compare_exchange(shared, REF_MERGED, AcqRel, Acquire)
+            {
                 Ok(_) => return true,
                 Err(s) => {
                     shared = s;
@@ -498,7 +501,10 @@ pub unsafe fn resurrect_end(obj: ObjPtr) -> bool {
             }
         }
         // Resurrected: give back only our reference.
-        match h.ob_ref_shared.compare_exchange(shared, shared - ONE_SHARED, AcqRel, Acquire) {
+        match h
+            .ob_ref_shared
+            .compare_exchange(shared, shared - ONE_SHARED, AcqRel, Acquire)
+        {
             Ok(_) => return false,
             Err(s) => shared = s,
         }

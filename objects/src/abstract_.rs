@@ -177,10 +177,12 @@ pub fn format(obj: &PyObj, spec: &PyObj) -> PyResult<PyObj> {
             return str_(obj);
         }
     }
-    let method = obj
-        .ty()
-        .lookup_str("__format__")
-        .ok_or_else(|| type_error(format!("Type {} doesn't define __format__", obj.ty().name())))?;
+    let method = obj.ty().lookup_str("__format__").ok_or_else(|| {
+        type_error(format!(
+            "Type {} doesn't define __format__",
+            obj.ty().name()
+        ))
+    })?;
     let r = call_descr(&method, obj, std::slice::from_ref(spec))?;
     if !crate::str::is_str(&r) {
         return Err(type_error(format!(
@@ -266,7 +268,8 @@ pub fn getattr_str(obj: &PyObj, name: &str) -> PyResult<PyObj> {
 /// other than `AttributeError`.
 pub fn getattr_opt(obj: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>> {
     let getattro = obj.ty().slots().getattro;
-    let generic = getattro.is_none_or(|f| f as usize == crate::baseobject::generic_getattr as usize);
+    let generic = getattro
+        .is_none_or(|f| f as usize == crate::baseobject::generic_getattr as *const () as usize);
     if generic {
         return crate::baseobject::generic_getattr_opt(obj, name);
     }
@@ -542,7 +545,11 @@ impl BinOp {
 fn binary_op1(v: &PyObj, w: &PyObj, op: BinOp) -> PyResult<PyObj> {
     let (vt, wt) = (v.ty(), w.ty());
     let slotv = op.slot(&vt.slots().number);
-    let mut slotw = if std::ptr::eq(vt, wt) { None } else { op.slot(&wt.slots().number) };
+    let mut slotw = if std::ptr::eq(vt, wt) {
+        None
+    } else {
+        op.slot(&wt.slots().number)
+    };
     if let (Some(a), Some(b)) = (slotv, slotw) {
         if a as usize == b as usize {
             slotw = None;
@@ -629,7 +636,11 @@ pub fn inplace_op(v: &PyObj, w: &PyObj, op: BinOp) -> PyResult<PyObj> {
 pub fn power(v: &PyObj, w: &PyObj, z: &PyObj) -> PyResult<PyObj> {
     let (vt, wt) = (v.ty(), w.ty());
     let slotv: Option<TernaryFn> = vt.slots().number.pow;
-    let mut slotw: Option<TernaryFn> = if std::ptr::eq(vt, wt) { None } else { wt.slots().number.pow };
+    let mut slotw: Option<TernaryFn> = if std::ptr::eq(vt, wt) {
+        None
+    } else {
+        wt.slots().number.pow
+    };
     if let (Some(a), Some(b)) = (slotv, slotw) {
         if a as usize == b as usize {
             slotw = None;
@@ -727,11 +738,11 @@ pub fn index_for(key: &PyObj, what: &str) -> PyResult<isize> {
     }
     if crate::int::is_int(key) || key.ty().slots().number.index.is_some() {
         let i = index(key)?;
-        return crate::int::to_isize(&i).or_else(|_| {
-            Err(crate::exceptions::index_error(format!(
+        return crate::int::to_isize(&i).map_err(|_| {
+            crate::exceptions::index_error(format!(
                 "cannot fit '{}' into an index-sized integer",
                 key.ty().name()
-            )))
+            ))
         });
     }
     Err(type_error(format!(
@@ -829,10 +840,10 @@ pub fn next(it: &PyObj) -> PyResult<Option<PyObj>> {
 
 /// Collects an iterable into a vector (`list(iterable)`).
 pub fn collect_iter(obj: &PyObj) -> PyResult<Vec<PyObj>> {
-    if crate::list::is_list(obj) || crate::tuple::is_tuple(obj) {
-        if obj.is_exact(&crate::list::LIST_TYPE) || obj.is_exact(&crate::tuple::TUPLE_TYPE) {
-            return Ok(seq_items(obj));
-        }
+    if (crate::list::is_list(obj) || crate::tuple::is_tuple(obj))
+        && (obj.is_exact(&crate::list::LIST_TYPE) || obj.is_exact(&crate::tuple::TUPLE_TYPE))
+    {
+        return Ok(seq_items(obj));
     }
     let it = iter(obj)?;
     let mut out = Vec::new();

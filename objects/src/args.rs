@@ -60,7 +60,7 @@ impl<'a> Args<'a> {
         let values = &self.all[self.nargs..];
         self.kwnames
             .iter()
-            .map(|n| crate::str::as_str(n))
+            .map(crate::str::as_str)
             .zip(values.iter())
     }
 

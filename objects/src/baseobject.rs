@@ -68,7 +68,10 @@ pub fn object_repr(obj: &PyObj) -> PyResult<PyObj> {
         Some(m) if m != "builtins" => format!("{m}.{qual}"),
         _ => qual,
     };
-    Ok(crate::str::from_string(format!("<{name} object at {:#x}>", obj.addr())))
+    Ok(crate::str::from_string(format!(
+        "<{name} object at {:#x}>",
+        obj.addr()
+    )))
 }
 
 fn object_str(obj: &PyObj) -> PyResult<PyObj> {
@@ -85,7 +88,9 @@ fn object_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
         CompareOp::Ne => {
             // `__ne__` delegates to `__eq__` and inverts it unless NotImplemented.
             let eq = match a.ty().slots().richcompare {
-                Some(f) if f as usize != object_richcompare as usize => f(a, b, CompareOp::Eq)?,
+                Some(f) if f as usize != object_richcompare as *const () as usize => {
+                    f(a, b, CompareOp::Eq)?
+                }
                 _ => {
                     if a.is(b) {
                         crate::singletons::true_()
@@ -196,12 +201,18 @@ pub fn object_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyRes
     let ty = crate::typeobj::expect_type(cls, "object.__new__(X)")?;
     if excess_args(args, kwnames) {
         let slots = ty.slots();
-        if slots.new.is_some_and(|f| f as usize != object_new as usize) {
+        if slots
+            .new
+            .is_some_and(|f| f as usize != object_new as *const () as usize)
+        {
             return Err(type_error(
                 "object.__new__() takes exactly one argument (the type to instantiate)",
             ));
         }
-        if slots.init.is_none_or(|f| f as usize == object_init as usize) {
+        if slots
+            .init
+            .is_none_or(|f| f as usize == object_init as *const () as usize)
+        {
             return Err(type_error(format!("{}() takes no arguments", ty.name())));
         }
     }
@@ -233,16 +244,19 @@ pub fn object_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyRe
     if excess_args(args, kwnames) {
         let ty = obj.ty();
         let slots = ty.slots();
-        if slots.init.is_some_and(|f| f as usize != object_init as usize) {
+        if slots
+            .init
+            .is_some_and(|f| f as usize != object_init as *const () as usize)
+        {
             return Err(type_error(
                 "object.__init__() takes exactly one argument (the instance to initialize)",
             ));
         }
-        if slots.new.is_none_or(|f| f as usize == object_new as usize) {
-            return Err(type_error(format!(
-                "{}() takes no arguments",
-                ty.name()
-            )));
+        if slots
+            .new
+            .is_none_or(|f| f as usize == object_new as *const () as usize)
+        {
+            return Err(type_error(format!("{}() takes no arguments", ty.name())));
         }
     }
     Ok(())
@@ -273,11 +287,18 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Args::new(args, kw).exact("__dir__", 1)?;
             Ok(crate::list::new(dir_names(&args[0])?))
         }),
-        MethodDef::new("__sizeof__", |args, _| Ok(crate::int::from_usize(args[0].ty().basicsize()))),
+        MethodDef::new("__sizeof__", |args, _| {
+            Ok(crate::int::from_usize(args[0].ty().basicsize()))
+        }),
         MethodDef::class("__init_subclass__", |_, _| Ok(crate::singletons::none())),
-        MethodDef::class("__subclasshook__", |_, _| Ok(crate::singletons::not_implemented())),
+        MethodDef::class("__subclasshook__", |_, _| {
+            Ok(crate::singletons::not_implemented())
+        }),
         MethodDef::new("__reduce_ex__", |args, _| {
-            Err(type_error(format!("cannot pickle '{}' object", args[0].ty().name())))
+            Err(type_error(format!(
+                "cannot pickle '{}' object",
+                args[0].ty().name()
+            )))
         }),
         MethodDef::new("__getstate__", |args, kw| {
             Args::new(args, kw).exact("__getstate__", 1)?;

@@ -83,7 +83,12 @@ impl PyBytes {
     /// The bytes.
     pub fn as_slice(&self) -> &[u8] {
         // SAFETY: `len` bytes written at creation, immutable.
-        unsafe { std::slice::from_raw_parts((self as *const PyBytes as *const u8).add(DATA_OFFSET), self.len) }
+        unsafe {
+            std::slice::from_raw_parts(
+                (self as *const PyBytes as *const u8).add(DATA_OFFSET),
+                self.len,
+            )
+        }
     }
 }
 
@@ -138,7 +143,10 @@ pub fn bytes_from_object(x: &PyObj) -> PyResult<Vec<u8>> {
         return Err(type_error("cannot convert 'str' object to bytes"));
     }
     let it = ab::iter(x).map_err(|_| {
-        type_error(format!("cannot convert '{}' object to bytes", x.ty().name()))
+        type_error(format!(
+            "cannot convert '{}' object to bytes",
+            x.ty().name()
+        ))
     })?;
     let mut out = Vec::new();
     while let Some(v) = ab::next(&it)? {
@@ -163,7 +171,11 @@ fn byte_value(v: &PyObj) -> PyResult<u8> {
 
 /// Python's repr of a byte string: `b'...'`, or `b"..."` when it contains `'` but no `"`.
 pub fn repr_bytes(data: &[u8]) -> String {
-    let quote = if data.contains(&b'\'') && !data.contains(&b'"') { '"' } else { '\'' };
+    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut s = String::with_capacity(data.len() + 3);
     s.push('b');
     s.push(quote);
@@ -215,7 +227,10 @@ fn bytes_contains(obj: &PyObj, x: &PyObj) -> PyResult<bool> {
     }
     let b = byte_value(x).map_err(|e| {
         if e.is_instance(&crate::exceptions::TYPE_ERROR_TYPE) {
-            type_error(format!("a bytes-like object is required, not '{}'", x.ty().name()))
+            type_error(format!(
+                "a bytes-like object is required, not '{}'",
+                x.ty().name()
+            ))
         } else {
             e
         }
@@ -240,7 +255,11 @@ fn bytes_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
 fn bytes_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     let (Some(x), Some(y)) = (as_bytes_opt(a), as_bytes_opt(b)) else {
         if as_bytes_opt(a).is_some() {
-            return Err(type_error(format!("can't concat {} to {}", b.ty().name(), a.ty().name())));
+            return Err(type_error(format!(
+                "can't concat {} to {}",
+                b.ty().name(),
+                a.ty().name()
+            )));
         }
         return Ok(not_implemented());
     };
@@ -256,7 +275,9 @@ fn bytes_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         return Ok(not_implemented());
     };
     let data = as_bytes(seq);
-    data.len().checked_mul(count).ok_or_else(crate::exceptions::memory_error)?;
+    data.len()
+        .checked_mul(count)
+        .ok_or_else(crate::exceptions::memory_error)?;
     Ok(new(&data.repeat(count)))
 }
 
@@ -275,15 +296,23 @@ fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
                     "errors without a string argument"
                 }));
             }
-            let enc = enc.map(|e| str_arg(e, "bytes", "encoding")).transpose()?.unwrap_or("utf-8");
-            let errs = errs.map(|e| str_arg(e, "bytes", "errors")).transpose()?.unwrap_or("strict");
+            let enc = enc
+                .map(|e| str_arg(e, "bytes", "encoding"))
+                .transpose()?
+                .unwrap_or("utf-8");
+            let errs = errs
+                .map(|e| str_arg(e, "bytes", "errors"))
+                .transpose()?
+                .unwrap_or("strict");
             encode(src, enc, errs)?
         }
         (Some(src), _, _) => {
             if crate::str::is_str(src) {
                 return Err(type_error("string argument without an encoding"));
             }
-            if crate::int::is_int(src) || (src.ty().slots().number.index.is_some() && !is_bytes(src)) {
+            if crate::int::is_int(src)
+                || (src.ty().slots().number.index.is_some() && !is_bytes(src))
+            {
                 let n = crate::int::to_isize(&ab::index(src)?)?;
                 if n < 0 {
                     return Err(value_error("negative count"));
@@ -293,7 +322,10 @@ fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
                 if let Some(f) = src.ty().lookup_str("__bytes__") {
                     let r = ab::call_descr(&f, src, &[])?;
                     if !is_bytes(&r) {
-                        return Err(type_error(format!("__bytes__ returned non-bytes (type {})", r.ty().name())));
+                        return Err(type_error(format!(
+                            "__bytes__ returned non-bytes (type {})",
+                            r.ty().name()
+                        )));
                     }
                     if std::ptr::eq(ty, &BYTES_TYPE) {
                         return Ok(r);
@@ -312,7 +344,10 @@ fn str_arg<'a>(o: &'a PyObj, f: &str, what: &str) -> PyResult<&'a str> {
     if crate::str::is_str(o) {
         Ok(crate::str::as_str(o))
     } else {
-        Err(type_error(format!("{f}() argument '{what}' must be str, not {}", o.ty().name())))
+        Err(type_error(format!(
+            "{f}() argument '{what}' must be str, not {}",
+            o.ty().name()
+        )))
     }
 }
 
@@ -329,8 +364,14 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
     let limit = match normalize_encoding(encoding).as_str() {
         "utf_8" | "utf8" => return Ok(text.as_bytes().to_vec()),
         "ascii" | "us_ascii" => (0x80u32, "ascii", "ordinal not in range(128)"),
-        "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" => (0x100u32, "latin-1", "ordinal not in range(256)"),
-        _ => return Err(crate::exceptions::lookup_error(format!("unknown encoding: {encoding}"))),
+        "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" => {
+            (0x100u32, "latin-1", "ordinal not in range(256)")
+        }
+        _ => {
+            return Err(crate::exceptions::lookup_error(format!(
+                "unknown encoding: {encoding}"
+            )))
+        }
     };
     let mut out = Vec::with_capacity(text.len());
     for (i, c) in text.chars().enumerate() {
@@ -342,9 +383,19 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
             "ignore" => {}
             "replace" => out.push(b'?'),
             "strict" => {
-                return Err(crate::exceptions::unicode_encode_error(limit.1, s.clone(), i, i + 1, limit.2));
+                return Err(crate::exceptions::unicode_encode_error(
+                    limit.1,
+                    s.clone(),
+                    i,
+                    i + 1,
+                    limit.2,
+                ));
             }
-            other => return Err(crate::exceptions::lookup_error(format!("unknown error handler name '{other}'"))),
+            other => {
+                return Err(crate::exceptions::lookup_error(format!(
+                    "unknown error handler name '{other}'"
+                )))
+            }
         }
     }
     Ok(out)
@@ -377,7 +428,9 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
                             "strict" => {
                                 let reason = if e.error_len().is_none() {
                                     "unexpected end of data"
-                                } else if rest[good] >= 0x80 && rest[good] < 0xc2 || rest[good] > 0xf4 {
+                                } else if rest[good] >= 0x80 && rest[good] < 0xc2
+                                    || rest[good] > 0xf4
+                                {
                                     "invalid start byte"
                                 } else {
                                     "invalid continuation byte"
@@ -429,8 +482,12 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
             }
             Ok(out)
         }
-        "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" => Ok(data.iter().map(|&b| b as char).collect()),
-        _ => Err(crate::exceptions::lookup_error(format!("unknown encoding: {encoding}"))),
+        "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" => {
+            Ok(data.iter().map(|&b| b as char).collect())
+        }
+        _ => Err(crate::exceptions::lookup_error(format!(
+            "unknown encoding: {encoding}"
+        ))),
     }
 }
 
@@ -443,7 +500,9 @@ pub fn find(hay: &[u8], needle: &[u8], start: usize, end: usize) -> Option<usize
     if needle.is_empty() {
         return Some(start);
     }
-    h.windows(needle.len()).position(|w| w == needle).map(|i| i + start)
+    h.windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + start)
 }
 
 fn rfind(hay: &[u8], needle: &[u8], start: usize, end: usize) -> Option<usize> {
@@ -454,20 +513,27 @@ fn rfind(hay: &[u8], needle: &[u8], start: usize, end: usize) -> Option<usize> {
     if needle.is_empty() {
         return Some(end);
     }
-    h.windows(needle.len()).rposition(|w| w == needle).map(|i| i + start)
+    h.windows(needle.len())
+        .rposition(|w| w == needle)
+        .map(|i| i + start)
 }
 
 fn this(args: &[PyObj], name: &str) -> PyResult<PyObj> {
     match args.first() {
         Some(b) if is_bytes(b) => Ok(b.clone()),
-        _ => Err(type_error(format!("descriptor '{name}' requires a 'bytes' object"))),
+        _ => Err(type_error(format!(
+            "descriptor '{name}' requires a 'bytes' object"
+        ))),
     }
 }
 
 fn bytes_arg(o: &PyObj) -> PyResult<Vec<u8>> {
     match as_bytes_opt(o) {
         Some(b) => Ok(b.to_vec()),
-        None => Err(type_error(format!("a bytes-like object is required, not '{}'", o.ty().name()))),
+        None => Err(type_error(format!(
+            "a bytes-like object is required, not '{}'",
+            o.ty().name()
+        ))),
     }
 }
 
@@ -484,7 +550,11 @@ fn needle_arg(o: &PyObj) -> PyResult<Vec<u8>> {
     }
 }
 
-fn search(args: &[PyObj], kw: Option<&PyObj>, name: &str) -> PyResult<(PyObj, Vec<u8>, usize, usize)> {
+fn search(
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+    name: &str,
+) -> PyResult<(PyObj, Vec<u8>, usize, usize)> {
     Args::new(args, kw).range(name, 2, 4)?;
     let b = this(args, name)?;
     let n = needle_arg(&args[1])?;
@@ -499,7 +569,13 @@ fn strip_set(args: &[PyObj]) -> PyResult<Vec<u8>> {
     }
 }
 
-fn do_strip(args: &[PyObj], kw: Option<&PyObj>, name: &str, left: bool, right: bool) -> PyResult<PyObj> {
+fn do_strip(
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+    name: &str,
+    left: bool,
+    right: bool,
+) -> PyResult<PyObj> {
     Args::new(args, kw).range(name, 1, 2)?;
     let b = this(args, name)?;
     let set = strip_set(args)?;
@@ -525,7 +601,7 @@ fn split_whitespace(data: &[u8], maxsplit: isize) -> Vec<&[u8]> {
     let n = data.len();
     let mut splits = 0;
     while i < n {
-        while i < n && data[i].is_ascii_whitespace() || (i < n && data[i] == 0x0b) {
+        while i < n && (data[i].is_ascii_whitespace() || data[i] == 0x0b) {
             i += 1;
         }
         if i >= n {
@@ -563,9 +639,20 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             let a = Args::new(args, kw);
             let b = a.bind("decode", 1, &["encoding", "errors"], 0)?;
             let this = this(args, "decode")?;
-            let enc = b[0].map(|e| str_arg(e, "decode", "encoding")).transpose()?.unwrap_or("utf-8");
-            let errs = b[1].map(|e| str_arg(e, "decode", "errors")).transpose()?.unwrap_or("strict");
-            Ok(crate::str::from_string(decode(&this, as_bytes(&this), enc, errs)?))
+            let enc = b[0]
+                .map(|e| str_arg(e, "decode", "encoding"))
+                .transpose()?
+                .unwrap_or("utf-8");
+            let errs = b[1]
+                .map(|e| str_arg(e, "decode", "errors"))
+                .transpose()?
+                .unwrap_or("strict");
+            Ok(crate::str::from_string(decode(
+                &this,
+                as_bytes(&this),
+                enc,
+                errs,
+            )?))
         }),
         MethodDef::new("hex", |args, kw| {
             Args::new(args, kw).exact("hex", 1)?;
@@ -576,7 +663,10 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::class("fromhex", |args, kw| {
             Args::new(args, kw).exact("fromhex", 2)?;
             if !crate::str::is_str(&args[1]) {
-                return Err(type_error(format!("fromhex() argument must be str, not {}", args[1].ty().name())));
+                return Err(type_error(format!(
+                    "fromhex() argument must be str, not {}",
+                    args[1].ty().name()
+                )));
             }
             let s = crate::str::as_str(&args[1]);
             let mut out = Vec::new();
@@ -649,7 +739,10 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                 None => -1,
             };
             let parts: Vec<PyObj> = match b[0].filter(|s| !is_none(s)) {
-                None => split_whitespace(data, maxsplit).into_iter().map(new).collect(),
+                None => split_whitespace(data, maxsplit)
+                    .into_iter()
+                    .map(new)
+                    .collect(),
                 Some(sep) => {
                     let sep = bytes_arg(sep)?;
                     if sep.is_empty() {
@@ -681,11 +774,15 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::new("endswith", |args, kw| affix(args, kw, "endswith", false)),
         MethodDef::new("find", |args, kw| {
             let (b, n, s, e) = search(args, kw, "find")?;
-            Ok(crate::int::from_i64(find(as_bytes(&b), &n, s, e).map_or(-1, |i| i as i64)))
+            Ok(crate::int::from_i64(
+                find(as_bytes(&b), &n, s, e).map_or(-1, |i| i as i64),
+            ))
         }),
         MethodDef::new("rfind", |args, kw| {
             let (b, n, s, e) = search(args, kw, "rfind")?;
-            Ok(crate::int::from_i64(rfind(as_bytes(&b), &n, s, e).map_or(-1, |i| i as i64)))
+            Ok(crate::int::from_i64(
+                rfind(as_bytes(&b), &n, s, e).map_or(-1, |i| i as i64),
+            ))
         }),
         MethodDef::new("index", |args, kw| {
             let (b, n, s, e) = search(args, kw, "index")?;
@@ -754,10 +851,18 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             Args::new(args, kw).exact("lower", 1)?;
             Ok(new(&as_bytes(&this(args, "lower")?).to_ascii_lowercase()))
         }),
-        MethodDef::new("isdigit", |a, k| is_all(a, k, "isdigit", u8::is_ascii_digit)),
-        MethodDef::new("isalpha", |a, k| is_all(a, k, "isalpha", u8::is_ascii_alphabetic)),
-        MethodDef::new("isalnum", |a, k| is_all(a, k, "isalnum", u8::is_ascii_alphanumeric)),
-        MethodDef::new("isspace", |a, k| is_all(a, k, "isspace", |c| c.is_ascii_whitespace() || *c == 0x0b)),
+        MethodDef::new("isdigit", |a, k| {
+            is_all(a, k, "isdigit", u8::is_ascii_digit)
+        }),
+        MethodDef::new("isalpha", |a, k| {
+            is_all(a, k, "isalpha", u8::is_ascii_alphabetic)
+        }),
+        MethodDef::new("isalnum", |a, k| {
+            is_all(a, k, "isalnum", u8::is_ascii_alphanumeric)
+        }),
+        MethodDef::new("isspace", |a, k| {
+            is_all(a, k, "isspace", |c| c.is_ascii_whitespace() || *c == 0x0b)
+        }),
         MethodDef::new("__getnewargs__", |args, kw| {
             Args::new(args, kw).exact("__getnewargs__", 1)?;
             let b = this(args, "__getnewargs__")?;
@@ -773,7 +878,10 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
     let (s, e) = crate::slice::search_bounds(args.get(2), args.get(3), data.len())?;
     let window = &data[s..e.max(s)];
     let candidates: Vec<Vec<u8>> = if crate::tuple::is_tuple(&args[1]) {
-        crate::tuple::items(&args[1]).iter().map(bytes_arg).collect::<PyResult<_>>()?
+        crate::tuple::items(&args[1])
+            .iter()
+            .map(bytes_arg)
+            .collect::<PyResult<_>>()?
     } else {
         vec![bytes_arg(&args[1]).map_err(|_| {
             type_error(format!(
@@ -782,9 +890,13 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
             ))
         })?]
     };
-    let hit = candidates
-        .iter()
-        .any(|c| if prefix { window.starts_with(c) } else { window.ends_with(c) });
+    let hit = candidates.iter().any(|c| {
+        if prefix {
+            window.starts_with(c)
+        } else {
+            window.ends_with(c)
+        }
+    });
     Ok(bool_obj(hit))
 }
 

@@ -43,17 +43,29 @@ pub struct MethodDef {
 impl MethodDef {
     /// An instance method.
     pub const fn new(name: &'static str, func: NativeFn) -> MethodDef {
-        MethodDef { name, func, kind: MethodKind::Instance }
+        MethodDef {
+            name,
+            func,
+            kind: MethodKind::Instance,
+        }
     }
 
     /// A classmethod.
     pub const fn class(name: &'static str, func: NativeFn) -> MethodDef {
-        MethodDef { name, func, kind: MethodKind::Class }
+        MethodDef {
+            name,
+            func,
+            kind: MethodKind::Class,
+        }
     }
 
     /// A staticmethod.
     pub const fn static_(name: &'static str, func: NativeFn) -> MethodDef {
-        MethodDef { name, func, kind: MethodKind::Static }
+        MethodDef {
+            name,
+            func,
+            kind: MethodKind::Static,
+        }
     }
 }
 
@@ -160,7 +172,11 @@ pub fn new_method_descr(owner: &'static PyType, def: &MethodDef) -> PyObj {
     match def.kind {
         MethodKind::Static => new_builtin_function(def.name, def.func, None),
         kind => {
-            let ty = if kind == MethodKind::Class { &CLASSMETHOD_DESCR_TYPE } else { &METHOD_DESCR_TYPE };
+            let ty = if kind == MethodKind::Class {
+                &CLASSMETHOD_DESCR_TYPE
+            } else {
+                &METHOD_DESCR_TYPE
+            };
             let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
             // SAFETY: fresh allocation of a method descriptor layout.
             unsafe {
@@ -214,15 +230,25 @@ fn method_descr_get(descr: &PyObj, instance: Option<&PyObj>, _owner: &PyObj) -> 
                     inst.ty().name()
                 )));
             }
-            Ok(new_builtin_function(d.def.name, d.def.func, Some(inst.clone())))
+            Ok(new_builtin_function(
+                d.def.name,
+                d.def.func,
+                Some(inst.clone()),
+            ))
         }
     }
 }
 
-fn classmethod_descr_get(descr: &PyObj, instance: Option<&PyObj>, owner: &PyObj) -> PyResult<PyObj> {
+fn classmethod_descr_get(
+    descr: &PyObj,
+    instance: Option<&PyObj>,
+    owner: &PyObj,
+) -> PyResult<PyObj> {
     let d = descr_payload(descr);
     let cls = if crate::singletons::is_none(owner) {
-        instance.map(|i| i.ty().to_obj()).unwrap_or_else(|| owner.clone())
+        instance
+            .map(|i| i.ty().to_obj())
+            .unwrap_or_else(|| owner.clone())
     } else {
         owner.clone()
     };
@@ -346,9 +372,18 @@ fn builtin_repr(f: &PyObj) -> PyResult<PyObj> {
     Ok(crate::str::from_string(match &b.self_ {
         Some(s) if !s.is_exact(&crate::module::MODULE_TYPE) => {
             if crate::typeobj::is_type(s) {
-                format!("<built-in method {} of type object at {:#x}>", b.name, s.addr())
+                format!(
+                    "<built-in method {} of type object at {:#x}>",
+                    b.name,
+                    s.addr()
+                )
             } else {
-                format!("<built-in method {} of {} object at {:#x}>", b.name, s.ty().name(), s.addr())
+                format!(
+                    "<built-in method {} of {} object at {:#x}>",
+                    b.name,
+                    s.ty().name(),
+                    s.addr()
+                )
             }
         }
         _ => format!("<built-in function {}>", b.name),
@@ -357,7 +392,10 @@ fn builtin_repr(f: &PyObj) -> PyResult<PyObj> {
 
 fn builtin_richcompare(a: &PyObj, b: &PyObj, op: crate::typeobj::CompareOp) -> PyResult<PyObj> {
     use crate::typeobj::CompareOp;
-    let (Some(x), Some(y)) = (a.downcast::<PyBuiltinFunction>(), b.downcast::<PyBuiltinFunction>()) else {
+    let (Some(x), Some(y)) = (
+        a.downcast::<PyBuiltinFunction>(),
+        b.downcast::<PyBuiltinFunction>(),
+    ) else {
         return Ok(crate::singletons::not_implemented());
     };
     if !matches!(op, CompareOp::Eq | CompareOp::Ne) {
@@ -375,28 +413,57 @@ fn builtin_richcompare(a: &PyObj, b: &PyObj, op: crate::typeobj::CompareOp) -> P
 /// `__name__`, `__qualname__`, `__self__`, `__module__` of builtin functions.
 pub(crate) fn builtin_getsets() -> Vec<GetSetDef> {
     vec![
-        GetSetDef::new("__name__", |f| Ok(crate::str::intern(f.downcast::<PyBuiltinFunction>().expect("builtin").name)), None),
-        GetSetDef::new("__qualname__", |f| {
-            let b = f.downcast::<PyBuiltinFunction>().expect("builtin");
-            Ok(match &b.self_ {
-                Some(s) if !s.is_exact(&crate::module::MODULE_TYPE) => {
-                    let owner = if crate::typeobj::is_type(s) {
-                        // SAFETY: checked.
-                        unsafe { PyType::from_obj(s) }.name().to_string()
-                    } else {
-                        s.ty().name().to_string()
-                    };
-                    crate::str::from_string(format!("{owner}.{}", b.name))
-                }
-                _ => crate::str::intern(b.name),
-            })
-        }, None),
-        GetSetDef::new("__self__", |f| {
-            Ok(f.downcast::<PyBuiltinFunction>().expect("builtin").self_.clone().unwrap_or_else(crate::singletons::none))
-        }, None),
-        GetSetDef::new("__module__", |f| {
-            Ok(f.downcast::<PyBuiltinFunction>().expect("builtin").module.lock().clone().unwrap_or_else(crate::singletons::none))
-        }, None),
+        GetSetDef::new(
+            "__name__",
+            |f| {
+                Ok(crate::str::intern(
+                    f.downcast::<PyBuiltinFunction>().expect("builtin").name,
+                ))
+            },
+            None,
+        ),
+        GetSetDef::new(
+            "__qualname__",
+            |f| {
+                let b = f.downcast::<PyBuiltinFunction>().expect("builtin");
+                Ok(match &b.self_ {
+                    Some(s) if !s.is_exact(&crate::module::MODULE_TYPE) => {
+                        let owner = if crate::typeobj::is_type(s) {
+                            // SAFETY: checked.
+                            unsafe { PyType::from_obj(s) }.name().to_string()
+                        } else {
+                            s.ty().name().to_string()
+                        };
+                        crate::str::from_string(format!("{owner}.{}", b.name))
+                    }
+                    _ => crate::str::intern(b.name),
+                })
+            },
+            None,
+        ),
+        GetSetDef::new(
+            "__self__",
+            |f| {
+                Ok(f.downcast::<PyBuiltinFunction>()
+                    .expect("builtin")
+                    .self_
+                    .clone()
+                    .unwrap_or_else(crate::singletons::none))
+            },
+            None,
+        ),
+        GetSetDef::new(
+            "__module__",
+            |f| {
+                Ok(f.downcast::<PyBuiltinFunction>()
+                    .expect("builtin")
+                    .module
+                    .lock()
+                    .clone()
+                    .unwrap_or_else(crate::singletons::none))
+            },
+            None,
+        ),
     ]
 }
 
@@ -503,7 +570,11 @@ pub struct PyMemberDescr {
 
 unsafe fn member_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on member descriptors.
-    visit(unsafe { &*(obj.as_ptr() as *const PyMemberDescr) }.name.as_ptr());
+    visit(
+        unsafe { &*(obj.as_ptr() as *const PyMemberDescr) }
+            .name
+            .as_ptr(),
+    );
 }
 
 unsafe fn member_dealloc(obj: ObjPtr) {
@@ -562,7 +633,9 @@ pub(crate) fn new_member_descr(owner: &PyType, name: PyObj, offset: usize) -> Py
 /// `obj`'s layout has a slot word at `offset`.
 pub(crate) unsafe fn slot_at(obj: &PyObj, offset: usize) -> &AtomicPtr<ObjectHeader> {
     // SAFETY: forwarded.
-    unsafe { &*((obj.as_ptr().as_ptr() as *const u8).add(offset) as *const AtomicPtr<ObjectHeader>) }
+    unsafe {
+        &*((obj.as_ptr().as_ptr() as *const u8).add(offset) as *const AtomicPtr<ObjectHeader>)
+    }
 }
 
 fn member_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
@@ -582,6 +655,7 @@ fn member_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj
     // SAFETY: instances of `owner` have the slot; the critical section orders us with
     // writers, whose old values are dropped under it.
     let _cs = unsafe { strand_heap::critical_section::begin(i.as_ptr()) };
+    // SAFETY: `i` is an instance of the member's owner, so the slot exists.
     let p = unsafe { slot_at(i, m.offset) }.load(Acquire);
     match ObjPtr::from_raw(p) {
         // SAFETY: the slot holds a reference while set.
@@ -607,6 +681,7 @@ fn member_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
     let old = {
         // SAFETY: as in member_get.
         let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
+        // SAFETY: checked above: an instance of the owner has the slot.
         let slot = unsafe { slot_at(inst, m.offset) };
         if value.is_none() && slot.load(Acquire).is_null() {
             return Err(crate::exceptions::no_attribute(inst, &m.name));
@@ -758,7 +833,8 @@ fn staticmethod_get(d: &PyObj, _inst: Option<&PyObj>, _owner: &PyObj) -> PyResul
 fn classmethod_get(d: &PyObj, inst: Option<&PyObj>, owner: &PyObj) -> PyResult<PyObj> {
     let f = wrapped(d)?;
     let cls = if crate::singletons::is_none(owner) {
-        inst.map(|i| i.ty().to_obj()).unwrap_or_else(|| owner.clone())
+        inst.map(|i| i.ty().to_obj())
+            .unwrap_or_else(|| owner.clone())
     } else {
         owner.clone()
     };
@@ -770,10 +846,17 @@ pub(crate) fn wrapper_getsets() -> Vec<GetSetDef> {
     vec![
         GetSetDef::new("__func__", wrapped, None),
         GetSetDef::new("__wrapped__", wrapped, None),
-        GetSetDef::new("__isabstractmethod__", |o| {
-            let f = wrapped(o)?;
-            Ok(ab::getattr_opt(&f, &crate::str::intern("__isabstractmethod__"))?.unwrap_or_else(crate::singletons::false_))
-        }, None),
+        GetSetDef::new(
+            "__isabstractmethod__",
+            |o| {
+                let f = wrapped(o)?;
+                Ok(
+                    ab::getattr_opt(&f, &crate::str::intern("__isabstractmethod__"))?
+                        .unwrap_or_else(crate::singletons::false_),
+                )
+            },
+            None,
+        ),
         GetSetDef::new("__dict__", |o| Ok(crate::managed::ensure_dict(o)), None),
     ]
 }
@@ -805,7 +888,10 @@ unsafe fn property_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on properties.
     let p = unsafe { &*(obj.as_ptr() as *const PyProperty) };
     if let Some(st) = p.state.try_lock() {
-        for o in [&st.fget, &st.fset, &st.fdel, &st.doc, &st.name].into_iter().flatten() {
+        for o in [&st.fget, &st.fset, &st.fdel, &st.doc, &st.name]
+            .into_iter()
+            .flatten()
+        {
             visit(o.as_ptr());
         }
     }
@@ -887,7 +973,8 @@ fn property_init(obj: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()
     };
     if st.doc.is_none() {
         if let Some(g) = &st.fget {
-            st.doc = ab::getattr_opt(g, &crate::str::intern("__doc__"))?.filter(|d| !crate::singletons::is_none(d));
+            st.doc = ab::getattr_opt(g, &crate::str::intern("__doc__"))?
+                .filter(|d| !crate::singletons::is_none(d));
         }
     }
     *prop(obj).state.lock() = st;
@@ -919,7 +1006,10 @@ fn property_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> 
                 crate::str::as_str(n),
                 inst.ty().name()
             ),
-            None => format!("can't {} attribute", if what == "setter" { "set" } else { "delete" }),
+            None => format!(
+                "can't {} attribute",
+                if what == "setter" { "set" } else { "delete" }
+            ),
         })
     };
     match value {
@@ -936,7 +1026,11 @@ fn property_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> 
 
 fn property_copy(obj: &PyObj, which: usize, f: &PyObj) -> PyResult<PyObj> {
     let mut st = prop(obj).state.lock().clone();
-    let f = if crate::singletons::is_none(f) { None } else { Some(f.clone()) };
+    let f = if crate::singletons::is_none(f) {
+        None
+    } else {
+        Some(f.clone())
+    };
     match which {
         0 => st.fget = f,
         1 => st.fset = f,
@@ -977,7 +1071,11 @@ pub(crate) fn property_methods() -> Vec<MethodDef> {
         MethodDef::new("__get__", |args, kw| {
             crate::args::Args::new(args, kw).range("__get__", 2, 3)?;
             let inst = Some(&args[1]).filter(|i| !crate::singletons::is_none(i));
-            property_get(&args[0], inst, args.get(2).unwrap_or(&crate::singletons::none()))
+            property_get(
+                &args[0],
+                inst,
+                args.get(2).unwrap_or(&crate::singletons::none()),
+            )
         }),
         MethodDef::new("__set__", |args, kw| {
             crate::args::Args::new(args, kw).exact("__set__", 3)?;
@@ -991,28 +1089,40 @@ pub(crate) fn property_methods() -> Vec<MethodDef> {
 pub(crate) fn property_getsets() -> Vec<GetSetDef> {
     fn field(o: &PyObj, i: usize) -> PyObj {
         let st = prop(o).state.lock();
-        [&st.fget, &st.fset, &st.fdel, &st.doc][i].clone().unwrap_or_else(crate::singletons::none)
+        [&st.fget, &st.fset, &st.fdel, &st.doc][i]
+            .clone()
+            .unwrap_or_else(crate::singletons::none)
     }
     vec![
         GetSetDef::new("fget", |o| Ok(field(o, 0)), None),
         GetSetDef::new("fset", |o| Ok(field(o, 1)), None),
         GetSetDef::new("fdel", |o| Ok(field(o, 2)), None),
-        GetSetDef::new("__doc__", |o| Ok(field(o, 3)), Some(|o, v| {
-            prop(o).state.lock().doc = v.cloned();
-            Ok(())
-        })),
-        GetSetDef::new("__isabstractmethod__", |o| {
-            for f in [field(o, 0), field(o, 1), field(o, 2)] {
-                if crate::singletons::is_none(&f) {
-                    continue;
-                }
-                if let Some(v) = ab::getattr_opt(&f, &crate::str::intern("__isabstractmethod__"))? {
-                    if ab::is_true(&v)? {
-                        return Ok(crate::singletons::true_());
+        GetSetDef::new(
+            "__doc__",
+            |o| Ok(field(o, 3)),
+            Some(|o, v| {
+                prop(o).state.lock().doc = v.cloned();
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__isabstractmethod__",
+            |o| {
+                for f in [field(o, 0), field(o, 1), field(o, 2)] {
+                    if crate::singletons::is_none(&f) {
+                        continue;
+                    }
+                    if let Some(v) =
+                        ab::getattr_opt(&f, &crate::str::intern("__isabstractmethod__"))?
+                    {
+                        if ab::is_true(&v)? {
+                            return Ok(crate::singletons::true_());
+                        }
                     }
                 }
-            }
-            Ok(crate::singletons::false_())
-        }, None),
+                Ok(crate::singletons::false_())
+            },
+            None,
+        ),
     ]
 }

@@ -22,9 +22,9 @@
 //! the objects stored in it are published for lock-free reads. Other keys (whose
 //! `__eq__` may run Python code) are looked up under the lock.
 
+use std::ptr::NonNull;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use std::sync::atomic::{AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
-use std::ptr::NonNull;
 
 use parking_lot::Mutex;
 use strand_heap::critical_section;
@@ -32,7 +32,7 @@ use strand_heap::refcount::{mark_shared, try_incref};
 use strand_heap::{HeapKind, ObFlags, ObjPtr, ObjectHeader};
 
 use crate::abstract_ as ab;
-use crate::exceptions::{key_error, runtime_error, type_error};
+use crate::exceptions::{key_error, type_error};
 use crate::object::{PyObj, PyPayload};
 use crate::typeobj::{CompareOp, PyType, Slots, TypeFlags};
 use crate::PyResult;
@@ -76,8 +76,11 @@ impl DictKeys {
         debug_assert!(size.is_power_of_two() && size >= MIN_SIZE);
         let cap = Self::capacity(size);
         let bytes = KEYS_HEADER + size * 4 + cap * std::mem::size_of::<Entry>();
-        let p = strand_heap::alloc_raw(bytes)
-            .unwrap_or_else(|| std::alloc::handle_alloc_error(std::alloc::Layout::from_size_align(bytes, 16).expect("layout")));
+        let p = strand_heap::alloc_raw(bytes).unwrap_or_else(|| {
+            std::alloc::handle_alloc_error(
+                std::alloc::Layout::from_size_align(bytes, 16).expect("layout"),
+            )
+        });
         // SAFETY: fresh allocation of `bytes`; we initialise every field and array.
         unsafe {
             let k = p.as_ptr() as *mut DictKeys;
@@ -122,7 +125,8 @@ impl DictKeys {
         // SAFETY: `capacity` entries follow the indices.
         unsafe {
             std::slice::from_raw_parts(
-                (self as *const DictKeys as *const u8).add(KEYS_HEADER + self.size * 4) as *const Entry,
+                (self as *const DictKeys as *const u8).add(KEYS_HEADER + self.size * 4)
+                    as *const Entry,
                 Self::capacity(self.size),
             )
         }
@@ -177,8 +181,11 @@ struct DictValues {
 impl DictValues {
     fn alloc() -> NonNull<DictValues> {
         let bytes = std::mem::size_of::<DictValues>();
-        let p = strand_heap::alloc_raw(bytes)
-            .unwrap_or_else(|| std::alloc::handle_alloc_error(std::alloc::Layout::from_size_align(bytes, 16).expect("layout")));
+        let p = strand_heap::alloc_raw(bytes).unwrap_or_else(|| {
+            std::alloc::handle_alloc_error(
+                std::alloc::Layout::from_size_align(bytes, 16).expect("layout"),
+            )
+        });
         // SAFETY: fresh allocation; every field initialised.
         unsafe {
             let v = p.as_ptr() as *mut DictValues;
@@ -283,10 +290,13 @@ pub fn is_dict(obj: &PyObj) -> bool {
 }
 
 #[inline(always)]
-fn borrowed<'a>(p: *mut ObjectHeader) -> &'a PyObj {
-    // SAFETY (for callers): the pointer was read from a live entry under the lock or
-    // with the world stopped; PyObj is a transparent pointer wrapper.
-    unsafe { &*(&p as *const *mut ObjectHeader as *const PyObj) }
+fn borrowed(p: *mut ObjectHeader) -> std::mem::ManuallyDrop<PyObj> {
+    // SAFETY: callers pass a non-null key read from a live entry of a table that stays
+    // allocated for the duration of the use (QSBR for shared dicts, the lock
+    // otherwise); ManuallyDrop keeps the borrowed reference from being released.
+    std::mem::ManuallyDrop::new(unsafe {
+        PyObj::from_owned(ObjPtr::from_raw(p).expect("non-null key"))
+    })
 }
 
 impl PyDict {
@@ -355,6 +365,7 @@ impl PyDict {
         // SAFETY: we own the tables now.
         let keys = unsafe { &*keys_p };
         let mut drops: Vec<ObjPtr> = Vec::new();
+        // SAFETY: as above (the values table, if any, is ours too).
         match unsafe { vals_p.as_ref() } {
             Some(vals) => {
                 for v in &vals.values {
@@ -426,7 +437,8 @@ pub(crate) fn new_of_type(ty: &PyType) -> PyObj {
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyDict;
         std::ptr::addr_of_mut!((*p).used).write(AtomicUsize::new(0));
-        std::ptr::addr_of_mut!((*p).keys).write(AtomicPtr::new(DictKeys::alloc(MIN_SIZE, false).as_ptr()));
+        std::ptr::addr_of_mut!((*p).keys)
+            .write(AtomicPtr::new(DictKeys::alloc(MIN_SIZE, false).as_ptr()));
         std::ptr::addr_of_mut!((*p).values).write(AtomicPtr::new(std::ptr::null_mut()));
         std::ptr::addr_of_mut!((*p).watchers).write(AtomicU8::new(0));
         std::ptr::addr_of_mut!((*p).mutations).write(AtomicU32::new(0));
@@ -515,16 +527,18 @@ fn probe(d: &PyDict, keys: &DictKeys, key: &PyObj, hash: isize) -> PyResult<Foun
             }
             if !ek.is_null() && e.hash.load(Relaxed) == hash {
                 let ekey = borrowed(ek);
-                if lock_free_key(key) && lock_free_key(ekey) {
-                    if key_eq_fast(ekey, key) {
+                if lock_free_key(key) && lock_free_key(&ekey) {
+                    if key_eq_fast(&ekey, key) {
                         return Ok(Found::At(ix as usize));
                     }
                 } else {
                     // __eq__ may run Python code that changes the dict: hold the key
                     // and check the table afterwards.
-                    let startkey = ekey.clone();
+                    let startkey = PyObj::clone(&ekey);
                     let eq = ab::richcompare_bool(&startkey, key, CompareOp::Eq)?;
-                    if !std::ptr::eq(d.keys.load(Acquire), keys) || e.key.load(Acquire) != startkey.as_ptr().as_ptr() {
+                    if !std::ptr::eq(d.keys.load(Acquire), keys)
+                        || e.key.load(Acquire) != startkey.as_ptr().as_ptr()
+                    {
                         return Ok(Found::Restart);
                     }
                     if eq {
@@ -572,6 +586,7 @@ fn lookup_lock_free(d: &PyDict, key: &PyObj, hash: isize) -> Option<Option<PyObj
         Ok(Found::Missing) => return Some(None),
         _ => return None,
     };
+    // SAFETY: as for the keys table: values tables are freed after a grace period.
     let slot = match unsafe { vals_p.as_ref() } {
         Some(vals) => &vals.values[ix],
         None => &keys.entries()[ix].value,
@@ -582,7 +597,10 @@ fn lookup_lock_free(d: &PyDict, key: &PyObj, hash: isize) -> Option<Option<PyObj
     if !unsafe { try_incref(v) } {
         return None;
     }
-    if slot.load(Acquire) != v.as_ptr() || d.keys.load(Acquire) != keys_p || d.values.load(Acquire) != vals_p {
+    if slot.load(Acquire) != v.as_ptr()
+        || d.keys.load(Acquire) != keys_p
+        || d.values.load(Acquire) != vals_p
+    {
         // SAFETY: give back the reference we took.
         unsafe { strand_heap::refcount::decref(v) };
         return None;
@@ -754,7 +772,9 @@ fn try_append_shared_key(d: &PyDict, key: &PyObj, hash: isize) -> bool {
     // Another instance may have appended it meanwhile.
     for e in &keys.entries()[..n] {
         let k = e.key.load(Acquire);
-        if k == key.as_ptr().as_ptr() || (!k.is_null() && e.hash.load(Relaxed) == hash && key_eq_fast(borrowed(k), key)) {
+        if k == key.as_ptr().as_ptr()
+            || (!k.is_null() && e.hash.load(Relaxed) == hash && key_eq_fast(&borrowed(k), key))
+        {
             return true;
         }
     }
@@ -874,7 +894,9 @@ fn pop_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>>
                             return Ok(None);
                         }
                         let n = vals.len.load(Relaxed);
-                        let pos = (0..n).find(|&i| vals.order[i].load(Relaxed) as usize == ix).expect("in order");
+                        let pos = (0..n)
+                            .find(|&i| vals.order[i].load(Relaxed) as usize == ix)
+                            .expect("in order");
                         for i in pos..n - 1 {
                             vals.order[i].store(vals.order[i + 1].load(Relaxed), Relaxed);
                         }
@@ -897,7 +919,9 @@ fn pop_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>>
                     }
                 };
                 // SAFETY: the slot owned the value; the caller gets it.
-                return Ok(Some(unsafe { PyObj::from_owned(ObjPtr::from_raw(value).expect("value")) }));
+                return Ok(Some(unsafe {
+                    PyObj::from_owned(ObjPtr::from_raw(value).expect("value"))
+                }));
             }
         }
     }
@@ -913,14 +937,19 @@ pub fn clear(dict: &PyObj) {
             return;
         }
         notify_watchers(dict, DictEvent::Cleared, None, None);
-        let ok = d.keys.swap(DictKeys::alloc(MIN_SIZE, false).as_ptr(), AcqRelOrd);
+        let ok = d
+            .keys
+            .swap(DictKeys::alloc(MIN_SIZE, false).as_ptr(), AcqRelOrd);
         let ov = d.values.swap(std::ptr::null_mut(), AcqRelOrd);
         d.used.store(0, Relaxed);
         bump(d, true);
         (ok, ov, d.is_shared())
     };
     // Drop the old contents outside the lock (their finalizers may touch the dict).
-    let tmp = PyDictTables { keys: old_keys, values: old_vals };
+    let tmp = PyDictTables {
+        keys: old_keys,
+        values: old_vals,
+    };
     tmp.release(shared);
 }
 
@@ -934,6 +963,7 @@ impl PyDictTables {
         // SAFETY: we own the unlinked tables and the references in them.
         let keys = unsafe { &*self.keys };
         let mut drops = Vec::new();
+        // SAFETY: as above.
         match unsafe { self.values.as_ref() } {
             Some(vals) => {
                 for v in &vals.values {
@@ -1011,7 +1041,9 @@ pub(crate) fn item_at(dict: &PyObj, pos: usize) -> Option<(usize, PyObj, PyObj)>
                 let k = keys.entries()[ix].key.load(Relaxed);
                 if let (Some(k), Some(v)) = (ObjPtr::from_raw(k), ObjPtr::from_raw(v)) {
                     // SAFETY: live entries under the lock.
-                    return Some((i + 1, unsafe { PyObj::from_borrowed(k) }, unsafe { PyObj::from_borrowed(v) }));
+                    return Some((i + 1, unsafe { PyObj::from_borrowed(k) }, unsafe {
+                        PyObj::from_borrowed(v)
+                    }));
                 }
             }
             None
@@ -1023,7 +1055,9 @@ pub(crate) fn item_at(dict: &PyObj, pos: usize) -> Option<(usize, PyObj, PyObj)>
                 let (k, v) = (e.key.load(Relaxed), e.value.load(Relaxed));
                 if let (Some(k), Some(v)) = (ObjPtr::from_raw(k), ObjPtr::from_raw(v)) {
                     // SAFETY: live entries under the lock.
-                    return Some((i + 1, unsafe { PyObj::from_borrowed(k) }, unsafe { PyObj::from_borrowed(v) }));
+                    return Some((i + 1, unsafe { PyObj::from_borrowed(k) }, unsafe {
+                        PyObj::from_borrowed(v)
+                    }));
                 }
             }
             None
@@ -1130,7 +1164,9 @@ static WATCHERS: [AtomicPtr<()>; 8] = [const { AtomicPtr::new(std::ptr::null_mut
 /// Registers a watcher; returns its id (0..8), or `None` if all are taken.
 pub fn add_watcher(cb: DictWatcher) -> Option<u8> {
     for (i, w) in WATCHERS.iter().enumerate() {
-        if w.compare_exchange(std::ptr::null_mut(), cb as *mut (), SeqCst, SeqCst).is_ok() {
+        if w.compare_exchange(std::ptr::null_mut(), cb as *mut (), SeqCst, SeqCst)
+            .is_ok()
+        {
             return Some(i as u8);
         }
     }
@@ -1153,9 +1189,9 @@ fn notify_watchers(dict: &PyObj, ev: DictEvent, key: Option<&PyObj>, value: Opti
     if bits == 0 {
         return;
     }
-    for i in 0..8 {
+    for (i, w) in WATCHERS.iter().enumerate() {
         if bits & (1 << i) != 0 {
-            let f = WATCHERS[i].load(SeqCst);
+            let f = w.load(SeqCst);
             if !f.is_null() {
                 // SAFETY: WATCHERS holds null or DictWatcher pointers.
                 let f: DictWatcher = unsafe { std::mem::transmute::<*mut (), DictWatcher>(f) };
@@ -1274,15 +1310,24 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     vec![
         MethodDef::new("keys", |args, kw| {
             Args::new(args, kw).exact("keys", 1)?;
-            Ok(crate::iterators::dict_view(&args[0], crate::iterators::DictIterKind::Keys))
+            Ok(crate::iterators::dict_view(
+                &args[0],
+                crate::iterators::DictIterKind::Keys,
+            ))
         }),
         MethodDef::new("values", |args, kw| {
             Args::new(args, kw).exact("values", 1)?;
-            Ok(crate::iterators::dict_view(&args[0], crate::iterators::DictIterKind::Values))
+            Ok(crate::iterators::dict_view(
+                &args[0],
+                crate::iterators::DictIterKind::Values,
+            ))
         }),
         MethodDef::new("items", |args, kw| {
             Args::new(args, kw).exact("items", 1)?;
-            Ok(crate::iterators::dict_view(&args[0], crate::iterators::DictIterKind::Items))
+            Ok(crate::iterators::dict_view(
+                &args[0],
+                crate::iterators::DictIterKind::Items,
+            ))
         }),
         MethodDef::new("get", |args, kw| {
             Args::new(args, kw).range("get", 2, 3)?;
@@ -1305,7 +1350,10 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Args::new(args, kw).range("pop", 2, 3)?;
             match pop_item(&args[0], &args[1])? {
                 Some(v) => Ok(v),
-                None => args.get(2).cloned().ok_or_else(|| key_error(args[1].clone())),
+                None => args
+                    .get(2)
+                    .cloned()
+                    .ok_or_else(|| key_error(args[1].clone())),
             }
         }),
         MethodDef::new("popitem", |args, kw| {
@@ -1323,7 +1371,10 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::new("update", |args, kw| {
             let a = Args::new(args, kw);
             if a.nargs() > 2 {
-                return Err(type_error(format!("update expected at most 1 argument, got {}", a.nargs() - 1)));
+                return Err(type_error(format!(
+                    "update expected at most 1 argument, got {}",
+                    a.nargs() - 1
+                )));
             }
             if let Some(src) = a.positional(1) {
                 update(&args[0], src)?;
@@ -1353,7 +1404,9 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         }),
         MethodDef::new("__contains__", |args, kw| {
             Args::new(args, kw).exact("__contains__", 2)?;
-            Ok(crate::singletons::bool_obj(get_item(&args[0], &args[1])?.is_some()))
+            Ok(crate::singletons::bool_obj(
+                get_item(&args[0], &args[1])?.is_some(),
+            ))
         }),
         MethodDef::new("__getitem__", |args, kw| {
             Args::new(args, kw).exact("__getitem__", 2)?;
@@ -1365,7 +1418,8 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             ks.reverse();
             Ok(crate::iterators::seq_iter_from_vec(ks))
         }),
-        MethodDef::new("__sizeof__", |args, _| Ok(crate::int::from_usize(64 + 24 * len(&args[0])))),
+        MethodDef::new("__sizeof__", |args, _| {
+            Ok(crate::int::from_usize(64 + 24 * len(&args[0])))
+        }),
     ]
 }
-

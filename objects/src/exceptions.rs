@@ -16,7 +16,6 @@ use crate::abstract_ as ab;
 use crate::object::{PyObj, PyPayload};
 use crate::typeobj::{PyType, Slots, TypeFlags};
 
-
 /// The mutable state of an exception.
 pub struct ExcState {
     /// `args` (a tuple).
@@ -58,7 +57,10 @@ unsafe fn exc_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     let e = unsafe { &*(obj.as_ptr() as *const PyBaseException) };
     if let Some(st) = e.state.try_lock() {
         visit(st.args.as_ptr());
-        for o in [&st.traceback, &st.cause, &st.context].into_iter().flatten() {
+        for o in [&st.traceback, &st.cause, &st.context]
+            .into_iter()
+            .flatten()
+        {
             visit(o.as_ptr());
         }
     }
@@ -414,7 +416,10 @@ fn alloc_exception(ty: &PyType, args: PyObj) -> PyObj {
 fn exc_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let ty = crate::typeobj::expect_type(cls, "exception type")?;
     let a = crate::args::Args::new(args, kwnames);
-    Ok(alloc_exception(ty, crate::tuple::from_slice(a.positionals())))
+    Ok(alloc_exception(
+        ty,
+        crate::tuple::from_slice(a.positionals()),
+    ))
 }
 
 fn exc_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
@@ -456,7 +461,10 @@ fn system_exit_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyR
 
 fn stop_iteration_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
     exc_init(obj, args, kwnames)?;
-    let value = args_of(obj).first().cloned().unwrap_or_else(crate::singletons::none);
+    let value = args_of(obj)
+        .first()
+        .cloned()
+        .unwrap_or_else(crate::singletons::none);
     set_attr(obj, "value", value);
     Ok(())
 }
@@ -601,9 +609,15 @@ fn os_error_str(obj: &PyObj) -> PyResult<PyObj> {
             ab::str_string(strerror.as_ref().expect("set"))?
         );
         if set(&filename) {
-            s.push_str(&format!(": {}", ab::repr_string(filename.as_ref().expect("set"))?));
+            s.push_str(&format!(
+                ": {}",
+                ab::repr_string(filename.as_ref().expect("set"))?
+            ));
             if set(&filename2) {
-                s.push_str(&format!(" -> {}", ab::repr_string(filename2.as_ref().expect("set"))?));
+                s.push_str(&format!(
+                    " -> {}",
+                    ab::repr_string(filename2.as_ref().expect("set"))?
+                ));
             }
         }
         return Ok(crate::str::from_string(s));
@@ -616,10 +630,23 @@ fn syntax_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> Py
     let a = args_of(obj);
     let none = crate::singletons::none;
     set_attr(obj, "msg", a.first().cloned().unwrap_or_else(none));
-    let details = a.get(1).filter(|d| crate::tuple::is_tuple(d)).map(|d| crate::tuple::items(d).to_vec());
-    let names = ["filename", "lineno", "offset", "text", "end_lineno", "end_offset"];
+    let details = a
+        .get(1)
+        .filter(|d| crate::tuple::is_tuple(d))
+        .map(|d| crate::tuple::items(d).to_vec());
+    let names = [
+        "filename",
+        "lineno",
+        "offset",
+        "text",
+        "end_lineno",
+        "end_offset",
+    ];
     for (i, name) in names.iter().enumerate() {
-        let v = details.as_ref().and_then(|d| d.get(i).cloned()).unwrap_or_else(none);
+        let v = details
+            .as_ref()
+            .and_then(|d| d.get(i).cloned())
+            .unwrap_or_else(none);
         set_attr(obj, name, v);
     }
     set_attr(obj, "print_file_and_line", none());
@@ -627,10 +654,12 @@ fn syntax_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> Py
 }
 
 fn syntax_error_str(obj: &PyObj) -> PyResult<PyObj> {
-    let msg = get_attr(obj, "msg").map(|m| ab::str_string(&m)).transpose()?;
+    let msg = get_attr(obj, "msg")
+        .map(|m| ab::str_string(&m))
+        .transpose()?;
     let msg = msg.unwrap_or_default();
     let filename = get_attr(obj, "filename").filter(crate::str::is_str);
-    let lineno = get_attr(obj, "lineno").filter(|l| crate::int::is_int(l));
+    let lineno = get_attr(obj, "lineno").filter(crate::int::is_int);
     let s = match (filename, lineno) {
         (Some(f), Some(l)) => {
             let base = std::path::Path::new(crate::str::as_str(&f))
@@ -650,7 +679,10 @@ fn unicode_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> P
     exc_init(obj, args, kwnames)?;
     let a = args_of(obj);
     if a.len() == 5 {
-        for (i, name) in ["encoding", "object", "start", "end", "reason"].iter().enumerate() {
+        for (i, name) in ["encoding", "object", "start", "end", "reason"]
+            .iter()
+            .enumerate()
+        {
             set_attr(obj, name, a[i].clone());
         }
     }
@@ -686,7 +718,11 @@ fn unicode_error_str(obj: &PyObj) -> PyResult<PyObj> {
         };
         return Ok(crate::str::from_string(s));
     }
-    let text = if crate::str::is_str(&object) { crate::str::as_str(&object) } else { "" };
+    let text = if crate::str::is_str(&object) {
+        crate::str::as_str(&object)
+    } else {
+        ""
+    };
     let s = if end_i == start_i + 1 {
         let c = text.chars().nth(start_i as usize).unwrap_or('\0') as u32;
         let ch = if c <= 0xff {
@@ -742,33 +778,69 @@ fn exc_repr(obj: &PyObj) -> PyResult<PyObj> {
 pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
     use crate::descr::GetSetDef;
     vec![
-        GetSetDef::new("args", |o| Ok(payload(o).state().args.clone()), Some(|o, v| {
-            let v = v.ok_or_else(|| type_error("args may not be deleted"))?;
-            payload(o).state().args = crate::tuple::from_vec(ab::collect_iter(v)?);
-            Ok(())
-        })),
-        GetSetDef::new("__traceback__", |o| Ok(opt(payload(o).state().traceback.clone())), Some(|o, v| {
-            let v = v.ok_or_else(|| type_error("__traceback__ may not be deleted"))?;
-            payload(o).state().traceback = if crate::singletons::is_none(v) { None } else { Some(v.clone()) };
-            Ok(())
-        })),
-        GetSetDef::new("__cause__", |o| Ok(opt(payload(o).state().cause.clone())), Some(|o, v| {
-            let v = v.ok_or_else(|| type_error("__cause__ may not be deleted"))?;
-            let mut st = payload(o).state();
-            st.cause = if crate::singletons::is_none(v) { None } else { Some(v.clone()) };
-            st.suppress_context = true;
-            Ok(())
-        })),
-        GetSetDef::new("__context__", |o| Ok(opt(payload(o).state().context.clone())), Some(|o, v| {
-            let v = v.ok_or_else(|| type_error("__context__ may not be deleted"))?;
-            payload(o).state().context = if crate::singletons::is_none(v) { None } else { Some(v.clone()) };
-            Ok(())
-        })),
-        GetSetDef::new("__suppress_context__", |o| Ok(crate::singletons::bool_obj(payload(o).state().suppress_context)), Some(|o, v| {
-            let v = v.ok_or_else(|| type_error("__suppress_context__ may not be deleted"))?;
-            payload(o).state().suppress_context = ab::is_true(v)?;
-            Ok(())
-        })),
+        GetSetDef::new(
+            "args",
+            |o| Ok(payload(o).state().args.clone()),
+            Some(|o, v| {
+                let v = v.ok_or_else(|| type_error("args may not be deleted"))?;
+                payload(o).state().args = crate::tuple::from_vec(ab::collect_iter(v)?);
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__traceback__",
+            |o| Ok(opt(payload(o).state().traceback.clone())),
+            Some(|o, v| {
+                let v = v.ok_or_else(|| type_error("__traceback__ may not be deleted"))?;
+                payload(o).state().traceback = if crate::singletons::is_none(v) {
+                    None
+                } else {
+                    Some(v.clone())
+                };
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__cause__",
+            |o| Ok(opt(payload(o).state().cause.clone())),
+            Some(|o, v| {
+                let v = v.ok_or_else(|| type_error("__cause__ may not be deleted"))?;
+                let mut st = payload(o).state();
+                st.cause = if crate::singletons::is_none(v) {
+                    None
+                } else {
+                    Some(v.clone())
+                };
+                st.suppress_context = true;
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__context__",
+            |o| Ok(opt(payload(o).state().context.clone())),
+            Some(|o, v| {
+                let v = v.ok_or_else(|| type_error("__context__ may not be deleted"))?;
+                payload(o).state().context = if crate::singletons::is_none(v) {
+                    None
+                } else {
+                    Some(v.clone())
+                };
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__suppress_context__",
+            |o| {
+                Ok(crate::singletons::bool_obj(
+                    payload(o).state().suppress_context,
+                ))
+            },
+            Some(|o, v| {
+                let v = v.ok_or_else(|| type_error("__suppress_context__ may not be deleted"))?;
+                payload(o).state().suppress_context = ab::is_true(v)?;
+                Ok(())
+            }),
+        ),
     ]
 }
 
@@ -784,14 +856,21 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             let a = crate::args::Args::new(args, kw);
             a.exact("with_traceback", 2)?;
             let tb = &args[1];
-            payload(&args[0]).state().traceback = if crate::singletons::is_none(tb) { None } else { Some(tb.clone()) };
+            payload(&args[0]).state().traceback = if crate::singletons::is_none(tb) {
+                None
+            } else {
+                Some(tb.clone())
+            };
             Ok(args[0].clone())
         }),
         MethodDef::new("add_note", |args, kw| {
             let a = crate::args::Args::new(args, kw);
             a.exact("add_note", 2)?;
             if !crate::str::is_str(&args[1]) {
-                return Err(type_error(format!("note must be a str, not '{}'", args[1].ty().name())));
+                return Err(type_error(format!(
+                    "note must be a str, not '{}'",
+                    args[1].ty().name()
+                )));
             }
             let notes = match get_attr(&args[0], "__notes__") {
                 Some(n) => n,
@@ -896,7 +975,13 @@ pub fn name_not_defined(name: &PyObj) -> PyErr {
 }
 
 /// `UnicodeDecodeError(encoding, object, start, end, reason)`.
-pub fn unicode_decode_error(encoding: &str, object: PyObj, start: usize, end: usize, reason: &str) -> PyErr {
+pub fn unicode_decode_error(
+    encoding: &str,
+    object: PyObj,
+    start: usize,
+    end: usize,
+    reason: &str,
+) -> PyErr {
     PyErr::with_args(
         &UNICODE_DECODE_ERROR_TYPE,
         vec![
@@ -910,7 +995,13 @@ pub fn unicode_decode_error(encoding: &str, object: PyObj, start: usize, end: us
 }
 
 /// `UnicodeEncodeError(encoding, object, start, end, reason)`.
-pub fn unicode_encode_error(encoding: &str, object: PyObj, start: usize, end: usize, reason: &str) -> PyErr {
+pub fn unicode_encode_error(
+    encoding: &str,
+    object: PyObj,
+    start: usize,
+    end: usize,
+    reason: &str,
+) -> PyErr {
     PyErr::with_args(
         &UNICODE_ENCODE_ERROR_TYPE,
         vec![

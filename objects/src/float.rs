@@ -234,7 +234,9 @@ pub fn float_pow_values(x: f64, y: f64) -> PyResult<PyObj> {
         return Ok(from_f64(if x == 1.0 { 1.0 } else { y }));
     }
     if x == 0.0 && y < 0.0 && y.is_finite() {
-        return Err(zero_division_error("0.0 cannot be raised to a negative power"));
+        return Err(zero_division_error(
+            "0.0 cannot be raised to a negative power",
+        ));
     }
     if x < 0.0 && y.is_finite() && y != y.floor() {
         // CPython returns a complex number here; strand has no complex type.
@@ -272,7 +274,11 @@ pub fn compare_with_int(x: f64, i: &PyObj) -> Option<std::cmp::Ordering> {
         }
     }
     if x.is_infinite() {
-        return Some(if x > 0.0 { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Less });
+        return Some(if x > 0.0 {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Less
+        });
     }
     let iv = crate::int::to_bigint(i);
     let fl = x.floor();
@@ -310,7 +316,11 @@ pub fn repr_f64(x: f64) -> String {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let (neg, digits, point) = shortest_digits(x);
     let mut s = String::new();
@@ -397,7 +407,9 @@ pub fn parse(text: &str) -> Option<f64> {
     // Underscores only between digits.
     let b = body.as_bytes();
     for (i, &c) in b.iter().enumerate() {
-        if c == b'_' && !(i > 0 && b[i - 1].is_ascii_digit() && i + 1 < b.len() && b[i + 1].is_ascii_digit()) {
+        if c == b'_'
+            && !(i > 0 && b[i - 1].is_ascii_digit() && i + 1 < b.len() && b[i + 1].is_ascii_digit())
+        {
             return None;
         }
         if !(c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-' | b'_')) {
@@ -456,13 +468,21 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(crate::singletons::bool_obj(v.is_finite() && v == v.floor()))
         }),
         MethodDef::new("conjugate", |args, _| float_pos(&args[0])),
-        MethodDef::new("__trunc__", |args, _| crate::int::from_float(value(&args[0]))),
+        MethodDef::new("__trunc__", |args, _| {
+            crate::int::from_float(value(&args[0]))
+        }),
         MethodDef::new("__int__", |args, _| crate::int::from_float(value(&args[0]))),
-        MethodDef::new("__floor__", |args, _| crate::int::from_float(value(&args[0]).floor())),
-        MethodDef::new("__ceil__", |args, _| crate::int::from_float(value(&args[0]).ceil())),
+        MethodDef::new("__floor__", |args, _| {
+            crate::int::from_float(value(&args[0]).floor())
+        }),
+        MethodDef::new("__ceil__", |args, _| {
+            crate::int::from_float(value(&args[0]).ceil())
+        }),
         MethodDef::new("__round__", float_round),
         MethodDef::new("__format__", crate::format::float_format_method),
-        MethodDef::new("__getnewargs__", |args, _| Ok(crate::tuple::from_vec(vec![from_f64(value(&args[0]))]))),
+        MethodDef::new("__getnewargs__", |args, _| {
+            Ok(crate::tuple::from_vec(vec![from_f64(value(&args[0]))]))
+        }),
         MethodDef::new("as_integer_ratio", |args, kw| {
             crate::args::Args::new(args, kw).exact("as_integer_ratio", 1)?;
             let v = value(&args[0]);
@@ -488,7 +508,10 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             } else {
                 den <<= (-exp) as usize;
             }
-            Ok(crate::tuple::pair(crate::int::from_bigint(num), crate::int::from_bigint(den)))
+            Ok(crate::tuple::pair(
+                crate::int::from_bigint(num),
+                crate::int::from_bigint(den),
+            ))
         }),
         MethodDef::new("hex", |args, kw| {
             crate::args::Args::new(args, kw).exact("hex", 1)?;
@@ -497,7 +520,8 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::class("fromhex", |args, kw| {
             crate::args::Args::new(args, kw).exact("fromhex", 2)?;
             let s = crate::str::as_str(&args[1]);
-            let v = from_hex(s).ok_or_else(|| value_error("invalid hexadecimal floating-point string"))?;
+            let v = from_hex(s)
+                .ok_or_else(|| value_error("invalid hexadecimal floating-point string"))?;
             Ok(from_f64(v))
         }),
     ]
@@ -554,7 +578,11 @@ pub fn round_ndigits(x: f64, nd: isize) -> f64 {
     let s = format!("{:.*e}", 800, x.abs());
     let (mant, exp) = s.split_once('e').expect("exponent");
     let exp: i32 = exp.parse().expect("int");
-    let digits: Vec<u8> = mant.bytes().filter(|b| b.is_ascii_digit()).map(|b| b - b'0').collect();
+    let digits: Vec<u8> = mant
+        .bytes()
+        .filter(|b| b.is_ascii_digit())
+        .map(|b| b - b'0')
+        .collect();
     // Value = 0.d1d2... * 10^(exp+1); keep digits up to position nd after the point.
     let point = exp + 1;
     let keep = point as isize + nd;
@@ -616,12 +644,20 @@ pub fn float_hex(x: f64) -> String {
     let bits = x.abs().to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i64;
     let mant = bits & ((1u64 << 52) - 1);
-    let (lead, e) = if exp == 0 { (0, -1022) } else { (1, exp - 1023) };
+    let (lead, e) = if exp == 0 {
+        (0, -1022)
+    } else {
+        (1, exp - 1023)
+    };
     let mut hex = format!("{mant:013x}");
     while hex.len() > 1 && hex.ends_with('0') {
         hex.pop();
     }
-    format!("{sign}0x{lead}.{hex}p{}{}", if e < 0 { "-" } else { "+" }, e.abs())
+    format!(
+        "{sign}0x{lead}.{hex}p{}{}",
+        if e < 0 { "-" } else { "+" },
+        e.abs()
+    )
 }
 
 fn from_hex(s: &str) -> Option<f64> {
@@ -631,7 +667,11 @@ fn from_hex(s: &str) -> Option<f64> {
         None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
     };
     if t == "inf" || t == "infinity" {
-        return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY });
+        return Some(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
     }
     if t == "nan" {
         return Some(f64::NAN);

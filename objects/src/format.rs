@@ -89,7 +89,10 @@ pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
     }
     if i > start {
         let w: String = chars[start..i].iter().collect();
-        out.width = Some(w.parse().map_err(|_| value_error("Too many decimal digits in format string"))?);
+        out.width = Some(
+            w.parse()
+                .map_err(|_| value_error("Too many decimal digits in format string"))?,
+        );
     }
     if i < chars.len() && matches!(chars[i], ',' | '_') {
         out.grouping = Some(chars[i]);
@@ -108,7 +111,10 @@ pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
             return Err(value_error("Format specifier missing precision"));
         }
         let p: String = chars[start..i].iter().collect();
-        out.precision = Some(p.parse().map_err(|_| value_error("Too many decimal digits in format string"))?);
+        out.precision = Some(
+            p.parse()
+                .map_err(|_| value_error("Too many decimal digits in format string"))?,
+        );
     }
     if chars.len() - i > 1 {
         return Err(value_error("Invalid format specifier"));
@@ -127,7 +133,9 @@ pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
 }
 
 fn unknown_code(ty: char, type_name: &str) -> PyErr {
-    value_error(format!("Unknown format code '{ty}' for object of type '{type_name}'"))
+    value_error(format!(
+        "Unknown format code '{ty}' for object of type '{type_name}'"
+    ))
 }
 
 /// Pads `body` (a sign/prefix already split off as `prefix`) to the spec's width.
@@ -181,14 +189,23 @@ fn sign_str(negative: bool, sign: char) -> &'static str {
 }
 
 /// Formats `body` digits with the spec's sign, zero padding and grouping.
-fn finish_number(negative: bool, prefix: &str, digits: &str, frac: &str, spec: &FormatSpec, every: usize) -> String {
+fn finish_number(
+    negative: bool,
+    prefix: &str,
+    digits: &str,
+    frac: &str,
+    spec: &FormatSpec,
+    every: usize,
+) -> String {
     let sign = sign_str(negative, spec.sign);
     let head = format!("{sign}{prefix}");
     let zero_pad = spec.fill == '0' && spec.align == Some('=');
     let int_part = match spec.grouping {
         Some(sep) => {
             let min = if zero_pad {
-                spec.width.unwrap_or(0).saturating_sub(head.chars().count() + frac.chars().count())
+                spec.width
+                    .unwrap_or(0)
+                    .saturating_sub(head.chars().count() + frac.chars().count())
             } else {
                 0
             };
@@ -205,18 +222,19 @@ fn finish_number(negative: bool, prefix: &str, digits: &str, frac: &str, spec: &
 /// `ValueError` for invalid specs or codes.
 pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
     let spec = parse_spec(spec_text)?;
-    match spec.ty {
-        Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => {
-            let f = crate::int::big_to_f64(v)?;
-            return format_float(f, &spec);
-        }
-        _ => {}
+    if let Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') = spec.ty {
+        let f = crate::int::big_to_f64(v)?;
+        return format_float(f, &spec);
     }
     if spec.precision.is_some() {
-        return Err(value_error("Precision not allowed in integer format specifier"));
+        return Err(value_error(
+            "Precision not allowed in integer format specifier",
+        ));
     }
     if spec.z {
-        return Err(value_error("Negative zero coercion (z) not allowed in integer format specifier"));
+        return Err(value_error(
+            "Negative zero coercion (z) not allowed in integer format specifier",
+        ));
     }
     let neg = v.is_negative();
     let mag = v.abs();
@@ -228,14 +246,20 @@ pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
         Some('X') => (mag.to_str_radix(16).to_uppercase(), "0X", 4),
         Some('c') => {
             if spec.sign != '-' {
-                return Err(value_error("Sign not allowed with integer format specifier 'c'"));
+                return Err(value_error(
+                    "Sign not allowed with integer format specifier 'c'",
+                ));
             }
             if spec.alternate {
-                return Err(value_error("Alternate form (#) not allowed with integer format specifier 'c'"));
+                return Err(value_error(
+                    "Alternate form (#) not allowed with integer format specifier 'c'",
+                ));
             }
             let code = num_traits::ToPrimitive::to_u32(v)
                 .and_then(char::from_u32)
-                .ok_or_else(|| crate::exceptions::overflow_error("%c arg not in range(0x110000)"))?;
+                .ok_or_else(|| {
+                    crate::exceptions::overflow_error("%c arg not in range(0x110000)")
+                })?;
             return Ok(pad("", &code.to_string(), &spec, '<'));
         }
         Some(t) => return Err(unknown_code(t, "int")),
@@ -266,7 +290,9 @@ fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> S
         0
     } else {
         let e = format!("{:.*e}", p - 1, x);
-        e[e.find('e').expect("exponent") + 1..].parse::<i32>().expect("exponent")
+        e[e.find('e').expect("exponent") + 1..]
+            .parse::<i32>()
+            .expect("exponent")
     };
     let mut s = if -4 <= exp && exp < p as i32 {
         format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, x)
@@ -279,7 +305,11 @@ fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> S
             Some(i) => (s[..i].to_string(), s[i..].to_string()),
             None => (s.clone(), String::new()),
         };
-        let mant = if mant.contains('.') { mant.trim_end_matches('0').trim_end_matches('.').to_string() } else { mant };
+        let mant = if mant.contains('.') {
+            mant.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            mant
+        };
         s = format!("{mant}{rest}");
         if repr_mode && !s.contains(['.', 'e']) {
             s.push_str(".0");
@@ -310,8 +340,16 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
     let upper = matches!(spec.ty, Some('E' | 'F' | 'G'));
     let body: String = if !a.is_finite() {
         let t = if a.is_nan() { "nan" } else { "inf" };
-        let t = if upper { t.to_uppercase() } else { t.to_string() };
-        let t = if spec.ty == Some('%') { format!("{t}%") } else { t };
+        let t = if upper {
+            t.to_uppercase()
+        } else {
+            t.to_string()
+        };
+        let t = if spec.ty == Some('%') {
+            format!("{t}%")
+        } else {
+            t
+        };
         // No zero padding of inf/nan digits, but '=' alignment still applies.
         let sign = sign_str(neg, spec.sign);
         return Ok(pad(sign, &t, spec, '>'));
@@ -326,7 +364,9 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
                     s
                 }
             }
-            Some('g' | 'G' | 'n') => general(a, spec.precision.unwrap_or(6), spec.alternate, upper, false),
+            Some('g' | 'G' | 'n') => {
+                general(a, spec.precision.unwrap_or(6), spec.alternate, upper, false)
+            }
             Some('%') => format!("{:.*}%", spec.precision.unwrap_or(6), a * 100.0),
             None => match spec.precision {
                 None => crate::float::repr_f64(a),
@@ -336,12 +376,15 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
         }
     };
     let mut body = body;
-    if spec.alternate && matches!(spec.ty, Some('f' | 'F' | 'e' | 'E' | '%')) && !body.contains('.') {
+    if spec.alternate && matches!(spec.ty, Some('f' | 'F' | 'e' | 'E' | '%')) && !body.contains('.')
+    {
         let i = body.find(['e', 'E', '%']).unwrap_or(body.len());
         body.insert(i, '.');
     }
     // Split into integer digits and the rest for grouping and zero padding.
-    let split = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    let split = body
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(body.len());
     let (int_digits, frac) = body.split_at(split);
     Ok(finish_number(neg, "", int_digits, frac, spec, 3))
 }
@@ -360,13 +403,20 @@ pub fn format_str(s: &str, spec_text: &str) -> PyResult<String> {
         return Err(value_error("Sign not allowed in string format specifier"));
     }
     if spec.alternate {
-        return Err(value_error("Alternate form (#) not allowed in string format specifier"));
+        return Err(value_error(
+            "Alternate form (#) not allowed in string format specifier",
+        ));
     }
     if spec.align == Some('=') {
-        return Err(value_error("'=' alignment not allowed in string format specifier"));
+        return Err(value_error(
+            "'=' alignment not allowed in string format specifier",
+        ));
     }
     if spec.grouping.is_some() {
-        return Err(value_error(format!("Cannot specify '{}' with 's'.", spec.grouping.unwrap_or(','))));
+        return Err(value_error(format!(
+            "Cannot specify '{}' with 's'.",
+            spec.grouping.unwrap_or(',')
+        )));
     }
     let body: String = match spec.precision {
         Some(p) => s.chars().take(p).collect(),
@@ -392,7 +442,10 @@ pub(crate) fn int_format_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<
     if spec.is_empty() {
         return ab::str_(&args[0]);
     }
-    Ok(crate::str::from_string(format_int(&crate::int::to_bigint(&args[0]), spec)?))
+    Ok(crate::str::from_string(format_int(
+        &crate::int::to_bigint(&args[0]),
+        spec,
+    )?))
 }
 
 /// `float.__format__(spec)`.
@@ -402,7 +455,10 @@ pub(crate) fn float_format_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResul
         return ab::str_(&args[0]);
     }
     let parsed = parse_spec(spec)?;
-    Ok(crate::str::from_string(format_float(crate::float::value(&args[0]), &parsed)?))
+    Ok(crate::str::from_string(format_float(
+        crate::float::value(&args[0]),
+        &parsed,
+    )?))
 }
 
 /// `str.__format__(spec)`.
@@ -475,7 +531,9 @@ impl Formatter<'_> {
                 ));
             }
             self.manual = true;
-            let i: usize = first.parse().map_err(|_| value_error("Too many decimal digits in format string"))?;
+            let i: usize = first
+                .parse()
+                .map_err(|_| value_error("Too many decimal digits in format string"))?;
             self.positional(i)?
         } else {
             let key = crate::str::new(first);
@@ -493,23 +551,32 @@ impl Formatter<'_> {
                 obj = ab::getattr_str(&obj, &r[..end])?;
                 rest = &r[end..];
             } else if let Some(r) = rest.strip_prefix('[') {
-                let close = r.find(']').ok_or_else(|| value_error("Missing ']' in format string"))?;
+                let close = r
+                    .find(']')
+                    .ok_or_else(|| value_error("Missing ']' in format string"))?;
                 let k = &r[..close];
                 if k.is_empty() {
                     return Err(value_error("Empty attribute in format string"));
                 }
                 let key = if k.bytes().all(|b| b.is_ascii_digit()) {
-                    crate::int::from_i128(k.parse::<i128>().map_err(|_| value_error("Too many decimal digits"))?)
+                    crate::int::from_i128(
+                        k.parse::<i128>()
+                            .map_err(|_| value_error("Too many decimal digits"))?,
+                    )
                 } else {
                     crate::str::new(k)
                 };
                 obj = ab::getitem(&obj, &key)?;
                 rest = &r[close + 1..];
                 if !rest.is_empty() && !rest.starts_with(['.', '[']) {
-                    return Err(value_error("Only '.' or '[' may follow ']' in format field specifier"));
+                    return Err(value_error(
+                        "Only '.' or '[' may follow ']' in format field specifier",
+                    ));
                 }
             } else {
-                return Err(value_error("Only '.' or '[' may follow ']' in format field specifier"));
+                return Err(value_error(
+                    "Only '.' or '[' may follow ']' in format field specifier",
+                ));
             }
         }
         Ok(obj)
@@ -592,7 +659,11 @@ impl Formatter<'_> {
         if k < bytes.len() && bytes[k] == '!' {
             let c = bytes.get(k + 1).copied();
             match c {
-                None => return Err(value_error("end of string while looking for conversion specifier")),
+                None => {
+                    return Err(value_error(
+                        "end of string while looking for conversion specifier",
+                    ))
+                }
                 Some(c) => conversion = Some(c),
             }
             k += 2;
@@ -611,7 +682,11 @@ impl Formatter<'_> {
             Some('a') => ab::ascii(&obj)?,
             Some(c) => return Err(value_error(format!("Unknown conversion specifier {c}"))),
         };
-        let spec = if spec.contains('{') { self.render(&spec, depth + 1)? } else { spec };
+        let spec = if spec.contains('{') {
+            self.render(&spec, depth + 1)?
+        } else {
+            spec
+        };
         let r = ab::format(&obj, &crate::str::new(&spec))?;
         Ok(as_str(&r).to_string())
     }
@@ -620,7 +695,12 @@ impl Formatter<'_> {
 /// Formats `fmt` with positional `args` and an optional mapping (`str.format`,
 /// `str.format_map`).
 pub fn format_with(fmt: &str, args: &[PyObj], kwargs: Option<&PyObj>) -> PyResult<PyObj> {
-    let mut f = Formatter { args, kwargs, auto: None, manual: false };
+    let mut f = Formatter {
+        args,
+        kwargs,
+        auto: None,
+        manual: false,
+    };
     Ok(crate::str::from_string(f.render(fmt, 0)?))
 }
 
@@ -642,7 +722,11 @@ pub(crate) fn str_mod(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
 /// `TypeError`/`ValueError` with CPython's messages.
 pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
     let is_tuple = crate::tuple::is_tuple(values);
-    let items: Vec<PyObj> = if is_tuple { crate::tuple::items(values).to_vec() } else { vec![values.clone()] };
+    let items: Vec<PyObj> = if is_tuple {
+        crate::tuple::items(values).to_vec()
+    } else {
+        vec![values.clone()]
+    };
     let is_mapping = !is_tuple
         && !is_str(values)
         && values.ty().slots().getitem.is_some()
@@ -652,8 +736,11 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
     let chars: Vec<char> = fmt.chars().collect();
     let mut out = String::with_capacity(fmt.len() + 16);
     let mut i = 0;
-    let mut take = |next: &mut usize| -> PyResult<PyObj> {
-        let v = items.get(*next).cloned().ok_or_else(|| type_error("not enough arguments for format string"))?;
+    let take = |next: &mut usize| -> PyResult<PyObj> {
+        let v = items
+            .get(*next)
+            .cloned()
+            .ok_or_else(|| type_error("not enough arguments for format string"))?;
         *next += 1;
         Ok(v)
     };
@@ -717,7 +804,13 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
                 i += 1;
             }
             if i > s {
-                width = Some(chars[s..i].iter().collect::<String>().parse().map_err(|_| value_error("width too big"))?);
+                width = Some(
+                    chars[s..i]
+                        .iter()
+                        .collect::<String>()
+                        .parse()
+                        .map_err(|_| value_error("width too big"))?,
+                );
             }
         }
         let mut precision: Option<usize> = None;
@@ -787,7 +880,9 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
                 let n = if matches!(conv, 'd' | 'i' | 'u') {
                     if crate::int::is_int(&v) {
                         crate::int::to_bigint(&v)
-                    } else if v.is_instance_of(&crate::float::FLOAT_TYPE) || v.ty().slots().number.int.is_some() {
+                    } else if v.is_instance_of(&crate::float::FLOAT_TYPE)
+                        || v.ty().slots().number.int.is_some()
+                    {
                         let f = crate::int::to_bigint(&match v.ty().slots().number.int {
                             Some(f) => f(&v)?,
                             None => ab::index(&v)?,
@@ -828,7 +923,13 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
                     (true, 'o') => "0o",
                     _ => "",
                 };
-                (format!("{}{prefix}", sign_str(n.is_negative() && !n.is_zero(), sign_flag)), digits)
+                (
+                    format!(
+                        "{}{prefix}",
+                        sign_str(n.is_negative() && !n.is_zero(), sign_flag)
+                    ),
+                    digits,
+                )
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 let f = if v.is_instance_of(&crate::float::FLOAT_TYPE) {
@@ -866,7 +967,9 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
                     u32::try_from(n)
                         .ok()
                         .and_then(char::from_u32)
-                        .ok_or_else(|| crate::exceptions::overflow_error("%c arg not in range(0x110000)"))?
+                        .ok_or_else(|| {
+                            crate::exceptions::overflow_error("%c arg not in range(0x110000)")
+                        })?
                 } else {
                     return Err(type_error("%c requires int or char"));
                 };
@@ -901,7 +1004,9 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
         }
     }
     if next < items.len() && !used_mapping && !(is_mapping && items.len() == 1) {
-        return Err(type_error("not all arguments converted during string formatting"));
+        return Err(type_error(
+            "not all arguments converted during string formatting",
+        ));
     }
     Ok(out)
 }
@@ -936,7 +1041,8 @@ mod tests {
 
     #[test]
     fn floats_like_python() {
-        assert_eq!(ff(3.14159, ".2f"), "3.14");
+        assert_eq!(ff(2.675, ".2f"), "2.67");
+        assert_eq!(ff(1.125, ".2f"), "1.12");
         assert_eq!(ff(2.5, ".0f"), "2");
         assert_eq!(ff(1234.5678, ",.2f"), "1,234.57");
         assert_eq!(ff(1e-5, "e"), "1.000000e-05");
@@ -957,6 +1063,7 @@ mod tests {
 
     #[test]
     fn strings_like_python() {
+        let _ts = crate::test_env();
         assert_eq!(format_str("ab", ">4").expect("fmt"), "  ab");
         assert_eq!(format_str("abcdef", ".3").expect("fmt"), "abc");
         assert_eq!(format_str("ab", "^5").expect("fmt"), " ab  ");
@@ -965,6 +1072,7 @@ mod tests {
 
     #[test]
     fn spec_errors() {
+        let _ts = crate::test_env();
         assert!(parse_spec(".").is_err());
         assert!(parse_spec(",_").is_err());
         assert!(parse_spec("xx").is_err());

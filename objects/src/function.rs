@@ -86,7 +86,16 @@ pub struct PyCode {
 unsafe fn code_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on code objects.
     let c = unsafe { &*(obj.as_ptr() as *const PyCode) };
-    for o in [&c.consts, &c.names, &c.varnames, &c.cellvars, &c.freevars, &c.filename, &c.name, &c.qualname] {
+    for o in [
+        &c.consts,
+        &c.names,
+        &c.varnames,
+        &c.cellvars,
+        &c.freevars,
+        &c.filename,
+        &c.name,
+        &c.qualname,
+    ] {
         visit(o.as_ptr());
     }
 }
@@ -216,17 +225,45 @@ pub(crate) fn code_getsets() -> Vec<crate::descr::GetSetDef> {
         GetSetDef::new("co_name", |c| Ok(code(c).name.clone()), None),
         GetSetDef::new("co_qualname", |c| Ok(code(c).qualname.clone()), None),
         GetSetDef::new("co_filename", |c| Ok(code(c).filename.clone()), None),
-        GetSetDef::new("co_firstlineno", |c| Ok(crate::int::from_i64(code(c).firstlineno as i64)), None),
-        GetSetDef::new("co_argcount", |c| Ok(crate::int::from_i64(code(c).argcount as i64)), None),
-        GetSetDef::new("co_posonlyargcount", |c| Ok(crate::int::from_i64(code(c).posonlyargcount as i64)), None),
-        GetSetDef::new("co_kwonlyargcount", |c| Ok(crate::int::from_i64(code(c).kwonlyargcount as i64)), None),
-        GetSetDef::new("co_flags", |c| Ok(crate::int::from_i64(code(c).flags as i64)), None),
+        GetSetDef::new(
+            "co_firstlineno",
+            |c| Ok(crate::int::from_i64(code(c).firstlineno as i64)),
+            None,
+        ),
+        GetSetDef::new(
+            "co_argcount",
+            |c| Ok(crate::int::from_i64(code(c).argcount as i64)),
+            None,
+        ),
+        GetSetDef::new(
+            "co_posonlyargcount",
+            |c| Ok(crate::int::from_i64(code(c).posonlyargcount as i64)),
+            None,
+        ),
+        GetSetDef::new(
+            "co_kwonlyargcount",
+            |c| Ok(crate::int::from_i64(code(c).kwonlyargcount as i64)),
+            None,
+        ),
+        GetSetDef::new(
+            "co_flags",
+            |c| Ok(crate::int::from_i64(code(c).flags as i64)),
+            None,
+        ),
         GetSetDef::new("co_consts", |c| Ok(code(c).consts.clone()), None),
         GetSetDef::new("co_names", |c| Ok(code(c).names.clone()), None),
         GetSetDef::new("co_varnames", |c| Ok(code(c).varnames.clone()), None),
         GetSetDef::new("co_cellvars", |c| Ok(code(c).cellvars.clone()), None),
         GetSetDef::new("co_freevars", |c| Ok(code(c).freevars.clone()), None),
-        GetSetDef::new("co_nlocals", |c| Ok(crate::int::from_usize(crate::tuple::items(&code(c).varnames).len())), None),
+        GetSetDef::new(
+            "co_nlocals",
+            |c| {
+                Ok(crate::int::from_usize(
+                    crate::tuple::items(&code(c).varnames).len(),
+                ))
+            },
+            None,
+        ),
     ]
 }
 
@@ -283,7 +320,10 @@ unsafe fn func_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     for o in [&fl.code, &fl.name, &fl.qualname, &fl.doc, &fl.module] {
         visit(o.as_ptr());
     }
-    for o in [&fl.defaults, &fl.kwdefaults, &fl.closure, &fl.annotations].into_iter().flatten() {
+    for o in [&fl.defaults, &fl.kwdefaults, &fl.closure, &fl.annotations]
+        .into_iter()
+        .flatten()
+    {
         visit(o.as_ptr());
     }
     // SAFETY: functions have a pre-header.
@@ -294,8 +334,14 @@ unsafe fn func_clear(obj: ObjPtr) {
     // SAFETY: installed on functions; the collector holds a reference. The world is
     // running, but a function in an unreachable cycle is seen by no other thread.
     let f = unsafe { &*(obj.as_ptr() as *const PyFunction) };
+    // SAFETY: as above: no other thread can reach this function.
     let fl = unsafe { f.fields_mut() };
-    let taken = (fl.defaults.take(), fl.kwdefaults.take(), fl.closure.take(), fl.annotations.take());
+    let taken = (
+        fl.defaults.take(),
+        fl.kwdefaults.take(),
+        fl.closure.take(),
+        fl.annotations.take(),
+    );
     drop(taken);
     // SAFETY: pre-header object.
     unsafe { crate::managed::clear(obj) };
@@ -404,7 +450,8 @@ pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
         .filter(|d| crate::str::is_str(d) && c.flags & 0x4000_0000 != 0)
         .cloned()
         .unwrap_or_else(crate::singletons::none);
-    let module = crate::dict::get_item_str(&globals, "__name__").unwrap_or_else(crate::singletons::none);
+    let module =
+        crate::dict::get_item_str(&globals, "__name__").unwrap_or_else(crate::singletons::none);
     let ty = &FUNCTION_TYPE;
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation; every field written.
@@ -423,7 +470,8 @@ pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
             module,
             annotations: None,
         }));
-        std::ptr::addr_of_mut!((*p).version).write(AtomicU32::new(NEXT_FUNC_VERSION.fetch_add(1, Relaxed)));
+        std::ptr::addr_of_mut!((*p).version)
+            .write(AtomicU32::new(NEXT_FUNC_VERSION.fetch_add(1, Relaxed)));
         crate::alloc::finish_instance(ty, &obj);
     }
     obj
@@ -434,7 +482,13 @@ pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
 ///
 /// # Safety
 /// `func` must be private to the caller (just created by [`new_function`]).
-pub unsafe fn init_function_extras(func: &PyObj, defaults: Option<PyObj>, kwdefaults: Option<PyObj>, closure: Option<PyObj>, annotations: Option<PyObj>) {
+pub unsafe fn init_function_extras(
+    func: &PyObj,
+    defaults: Option<PyObj>,
+    kwdefaults: Option<PyObj>,
+    closure: Option<PyObj>,
+    annotations: Option<PyObj>,
+) {
     // SAFETY: private function.
     let fl = unsafe { function(func).fields_mut() };
     fl.defaults = defaults;
@@ -449,7 +503,8 @@ fn modify(func: &PyObj, f: impl FnOnce(&mut FuncFields)) {
     let pf = function(func);
     // SAFETY: the world is stopped.
     f(unsafe { pf.fields_mut() });
-    pf.version.store(NEXT_FUNC_VERSION.fetch_add(1, Relaxed), Relaxed);
+    pf.version
+        .store(NEXT_FUNC_VERSION.fetch_add(1, Relaxed), Relaxed);
 }
 
 /// The eval hook: runs a Python function (installed by the interpreter).
@@ -465,7 +520,9 @@ pub fn set_eval_hook(hook: EvalHook) {
 fn function_call(f: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let h = EVAL_HOOK.load(Relaxed);
     if h.is_null() {
-        return Err(crate::exceptions::system_error("no interpreter installed to run Python functions"));
+        return Err(crate::exceptions::system_error(
+            "no interpreter installed to run Python functions",
+        ));
     }
     // SAFETY: EVAL_HOOK holds only EvalHook pointers.
     let hook: EvalHook = unsafe { std::mem::transmute::<*mut (), EvalHook>(h) };
@@ -513,81 +570,117 @@ pub(crate) fn function_getsets() -> Vec<crate::descr::GetSetDef> {
         o.clone().unwrap_or_else(crate::singletons::none)
     }
     vec![
-        GetSetDef::new("__code__", |f| Ok(function(f).fields().code.clone()), Some(|f, v| {
-            let v = v.ok_or_else(|| type_error("__code__ must be set to a code object"))?;
-            if !v.is_exact(&CODE_TYPE) {
-                return Err(type_error("__code__ must be set to a code object"));
-            }
-            let v = v.clone();
-            modify(f, |fl| fl.code = v);
-            Ok(())
-        })),
+        GetSetDef::new(
+            "__code__",
+            |f| Ok(function(f).fields().code.clone()),
+            Some(|f, v| {
+                let v = v.ok_or_else(|| type_error("__code__ must be set to a code object"))?;
+                if !v.is_exact(&CODE_TYPE) {
+                    return Err(type_error("__code__ must be set to a code object"));
+                }
+                let v = v.clone();
+                modify(f, |fl| fl.code = v);
+                Ok(())
+            }),
+        ),
         GetSetDef::new("__globals__", |f| Ok(function(f).globals.clone()), None),
         GetSetDef::new("__builtins__", |f| Ok(function(f).builtins.clone()), None),
-        GetSetDef::new("__closure__", |f| Ok(opt(&function(f).fields().closure)), None),
-        GetSetDef::new("__defaults__", |f| Ok(opt(&function(f).fields().defaults)), Some(|f, v| {
-            let v = match v {
-                None => None,
-                Some(v) if crate::singletons::is_none(v) => None,
-                Some(v) if crate::tuple::is_tuple(v) => Some(v.clone()),
-                Some(_) => return Err(type_error("__defaults__ must be set to a tuple object")),
-            };
-            modify(f, |fl| fl.defaults = v);
-            Ok(())
-        })),
-        GetSetDef::new("__kwdefaults__", |f| Ok(opt(&function(f).fields().kwdefaults)), Some(|f, v| {
-            let v = match v {
-                None => None,
-                Some(v) if crate::singletons::is_none(v) => None,
-                Some(v) if crate::dict::is_dict(v) => Some(v.clone()),
-                Some(_) => return Err(type_error("__kwdefaults__ must be set to a dict object")),
-            };
-            modify(f, |fl| fl.kwdefaults = v);
-            Ok(())
-        })),
-        GetSetDef::new("__name__", |f| Ok(function(f).fields().name.clone()), Some(|f, v| {
-            match v {
+        GetSetDef::new(
+            "__closure__",
+            |f| Ok(opt(&function(f).fields().closure)),
+            None,
+        ),
+        GetSetDef::new(
+            "__defaults__",
+            |f| Ok(opt(&function(f).fields().defaults)),
+            Some(|f, v| {
+                let v = match v {
+                    None => None,
+                    Some(v) if crate::singletons::is_none(v) => None,
+                    Some(v) if crate::tuple::is_tuple(v) => Some(v.clone()),
+                    Some(_) => {
+                        return Err(type_error("__defaults__ must be set to a tuple object"))
+                    }
+                };
+                modify(f, |fl| fl.defaults = v);
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__kwdefaults__",
+            |f| Ok(opt(&function(f).fields().kwdefaults)),
+            Some(|f, v| {
+                let v = match v {
+                    None => None,
+                    Some(v) if crate::singletons::is_none(v) => None,
+                    Some(v) if crate::dict::is_dict(v) => Some(v.clone()),
+                    Some(_) => {
+                        return Err(type_error("__kwdefaults__ must be set to a dict object"))
+                    }
+                };
+                modify(f, |fl| fl.kwdefaults = v);
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__name__",
+            |f| Ok(function(f).fields().name.clone()),
+            Some(|f, v| match v {
                 Some(v) if crate::str::is_str(v) => {
                     let v = v.clone();
                     modify(f, |fl| fl.name = v);
                     Ok(())
                 }
                 _ => Err(type_error("__name__ must be set to a string object")),
-            }
-        })),
-        GetSetDef::new("__qualname__", |f| Ok(function(f).fields().qualname.clone()), Some(|f, v| {
-            match v {
+            }),
+        ),
+        GetSetDef::new(
+            "__qualname__",
+            |f| Ok(function(f).fields().qualname.clone()),
+            Some(|f, v| match v {
                 Some(v) if crate::str::is_str(v) => {
                     let v = v.clone();
                     modify(f, |fl| fl.qualname = v);
                     Ok(())
                 }
                 _ => Err(type_error("__qualname__ must be set to a string object")),
-            }
-        })),
-        GetSetDef::new("__doc__", |f| Ok(function(f).fields().doc.clone()), Some(|f, v| {
-            let v = v.cloned().unwrap_or_else(crate::singletons::none);
-            modify(f, |fl| fl.doc = v);
-            Ok(())
-        })),
-        GetSetDef::new("__module__", |f| Ok(function(f).fields().module.clone()), Some(|f, v| {
-            let v = v.cloned().unwrap_or_else(crate::singletons::none);
-            modify(f, |fl| fl.module = v);
-            Ok(())
-        })),
-        GetSetDef::new("__annotations__", |f| {
-            if let Some(a) = &function(f).fields().annotations {
-                return Ok(a.clone());
-            }
-            let d = crate::dict::new();
-            let d2 = d.clone();
-            modify(f, |fl| fl.annotations = Some(d2));
-            Ok(d)
-        }, Some(|f, v| {
-            let v = v.filter(|v| !crate::singletons::is_none(v)).cloned();
-            modify(f, |fl| fl.annotations = v);
-            Ok(())
-        })),
+            }),
+        ),
+        GetSetDef::new(
+            "__doc__",
+            |f| Ok(function(f).fields().doc.clone()),
+            Some(|f, v| {
+                let v = v.cloned().unwrap_or_else(crate::singletons::none);
+                modify(f, |fl| fl.doc = v);
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__module__",
+            |f| Ok(function(f).fields().module.clone()),
+            Some(|f, v| {
+                let v = v.cloned().unwrap_or_else(crate::singletons::none);
+                modify(f, |fl| fl.module = v);
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__annotations__",
+            |f| {
+                if let Some(a) = &function(f).fields().annotations {
+                    return Ok(a.clone());
+                }
+                let d = crate::dict::new();
+                let d2 = d.clone();
+                modify(f, |fl| fl.annotations = Some(d2));
+                Ok(d)
+            },
+            Some(|f, v| {
+                let v = v.filter(|v| !crate::singletons::is_none(v)).cloned();
+                modify(f, |fl| fl.annotations = v);
+                Ok(())
+            }),
+        ),
         GetSetDef::new("__dict__", |f| Ok(crate::managed::ensure_dict(f)), None),
     ]
 }

@@ -35,7 +35,10 @@ struct Secret {
 
 static SECRET: LazyLock<Secret> = LazyLock::new(|| {
     let mut bytes = [0u8; 24];
-    match std::env::var("PYTHONHASHSEED").ok().and_then(|s| s.parse::<u32>().ok()) {
+    match std::env::var("PYTHONHASHSEED")
+        .ok()
+        .and_then(|s| s.parse::<u32>().ok())
+    {
         Some(0) => {}
         Some(seed) => {
             // CPython's lcg_urandom (Python/bootstrap_hash.c).

@@ -51,7 +51,11 @@ pub unsafe fn init_slots_region(ty: &PyType, obj: &PyObj) {
     if start != 0 && end > start {
         // SAFETY: [start, end) is the slots region of the allocation.
         unsafe {
-            std::ptr::write_bytes((obj.as_ptr().as_ptr() as *mut u8).add(start), 0, end - start);
+            std::ptr::write_bytes(
+                (obj.as_ptr().as_ptr() as *mut u8).add(start),
+                0,
+                end - start,
+            );
         }
     }
 }
@@ -66,7 +70,11 @@ pub fn alloc_plain_instance(ty: &PyType) -> PyObj {
     unsafe {
         let hdr = std::mem::size_of::<ObjectHeader>();
         if ty.basicsize() > hdr {
-            std::ptr::write_bytes((obj.as_ptr().as_ptr() as *mut u8).add(hdr), 0, ty.basicsize() - hdr);
+            std::ptr::write_bytes(
+                (obj.as_ptr().as_ptr() as *mut u8).add(hdr),
+                0,
+                ty.basicsize() - hdr,
+            );
         }
         crate::alloc::finish_instance(ty, &obj);
     }
@@ -123,7 +131,10 @@ unsafe fn clear_slots(obj: ObjPtr) {
         for i in 0..inner.slot_names.len() {
             let off = inner.slots_offset + i * 8;
             // SAFETY: slot words of this layout.
-            let slot = unsafe { &*((obj.as_ptr() as *const u8).add(off) as *const std::sync::atomic::AtomicPtr<ObjectHeader>) };
+            let slot = unsafe {
+                &*((obj.as_ptr() as *const u8).add(off)
+                    as *const std::sync::atomic::AtomicPtr<ObjectHeader>)
+            };
             if let Some(p) = ObjPtr::from_raw(slot.swap(std::ptr::null_mut(), AcqRel)) {
                 // SAFETY: the slot owned a reference.
                 drop(unsafe { PyObj::from_owned(p) });
@@ -159,7 +170,9 @@ unsafe fn subtype_dealloc(obj: ObjPtr) {
     // SAFETY: count zero; we are the object's dealloc.
     unsafe {
         let ty = PyType::of_ptr(obj);
-        if ty.flags().contains(TypeFlags::HAS_DEL) && !obj.gc_bits().contains(strand_heap::GcBits::FINALIZED) {
+        if ty.flags().contains(TypeFlags::HAS_DEL)
+            && !obj.gc_bits().contains(strand_heap::GcBits::FINALIZED)
+        {
             obj.set_gc_bits(obj.gc_bits() | strand_heap::GcBits::FINALIZED);
             strand_heap::refcount::resurrect_begin(obj);
             {
@@ -177,7 +190,9 @@ unsafe fn subtype_dealloc(obj: ObjPtr) {
                 return;
             }
         }
-        if ty.flags().contains(TypeFlags::MANAGED_WEAKREF) || ty.flags().contains(TypeFlags::PREHEADER) {
+        if ty.flags().contains(TypeFlags::MANAGED_WEAKREF)
+            || ty.flags().contains(TypeFlags::PREHEADER)
+        {
             crate::weakref::clear_weakrefs_on_dealloc(obj);
         }
         clear_slots(obj);
@@ -200,7 +215,16 @@ pub(crate) unsafe fn type_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
         return;
     }
     let inner = ty.inner();
-    for o in [&inner.name_obj, &inner.qualname, &inner.bases, &inner.mro, &inner.dict].into_iter().flatten() {
+    for o in [
+        &inner.name_obj,
+        &inner.qualname,
+        &inner.bases,
+        &inner.mro,
+        &inner.dict,
+    ]
+    .into_iter()
+    .flatten()
+    {
         visit(o.as_ptr());
     }
     for n in &inner.slot_names {
@@ -258,14 +282,6 @@ pub(crate) unsafe fn type_dealloc(obj: ObjPtr) {
             drop(PyObj::from_owned(m));
         }
     }
-}
-
-unsafe fn type_size(obj: ObjPtr) -> usize {
-    // A heap type object (or an instance of a heap metaclass): the PyType layout plus
-    // the metaclass's extra slots.
-    // SAFETY: obj is a type object.
-    let meta = unsafe { PyType::of_ptr(obj) };
-    meta.basicsize().max(std::mem::size_of::<PyType>())
 }
 
 // ---------------------------------------------------------------------------------
@@ -386,7 +402,11 @@ fn solid_layout_extends(a: &PyType, b: &PyType) -> bool {
 }
 
 /// `type.__new__(meta, name, bases, namespace, **kwds)`.
-pub(crate) fn type_new_slot(meta: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+pub(crate) fn type_new_slot(
+    meta: &PyObj,
+    args: &[PyObj],
+    kwnames: Option<&PyObj>,
+) -> PyResult<PyObj> {
     let a = crate::args::Args::new(args, kwnames);
     if a.nargs() == 1 && !a.has_kwargs() {
         return Ok(args[0].ty().to_obj());
@@ -413,12 +433,21 @@ pub(crate) fn type_new_slot(meta: &PyObj, args: &[PyObj], kwnames: Option<&PyObj
             ns.ty().name()
         )));
     }
-    let kwds: Vec<(PyObj, PyObj)> = a.kwargs().map(|(k, v)| (crate::str::intern(k), v.clone())).collect();
+    let kwds: Vec<(PyObj, PyObj)> = a
+        .kwargs()
+        .map(|(k, v)| (crate::str::intern(k), v.clone()))
+        .collect();
     new_heap_type(meta, name, crate::tuple::items(bases), ns, &kwds)
 }
 
 /// Creates a class. `kwds` are the class keywords passed on to `__init_subclass__`.
-pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kwds: &[(PyObj, PyObj)]) -> PyResult<PyObj> {
+pub fn new_heap_type(
+    meta: &PyObj,
+    name: &PyObj,
+    bases: &[PyObj],
+    ns: &PyObj,
+    kwds: &[(PyObj, PyObj)],
+) -> PyResult<PyObj> {
     let mut bases: Vec<PyObj> = bases.to_vec();
     for b in &bases {
         if !crate::typeobj::is_type(b) {
@@ -445,7 +474,11 @@ pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kw
     if let Some(spec) = &slots_spec {
         want_dict = false;
         want_weakref = false;
-        let items = if crate::str::is_str(spec) { vec![spec.clone()] } else { ab::collect_iter(spec)? };
+        let items = if crate::str::is_str(spec) {
+            vec![spec.clone()]
+        } else {
+            ab::collect_iter(spec)?
+        };
         for n in items {
             if !crate::str::is_str(&n) {
                 return Err(type_error(format!(
@@ -486,7 +519,9 @@ pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kw
     }
     let base_has_dict = base.flags().contains(TypeFlags::MANAGED_DICT);
     let add_dict = want_dict && !base_has_dict;
-    let preheader = base.flags().contains(TypeFlags::PREHEADER) || add_dict || (want_weakref && !base.flags().contains(TypeFlags::PREHEADER));
+    let preheader = base.flags().contains(TypeFlags::PREHEADER)
+        || add_dict
+        || (want_weakref && !base.flags().contains(TypeFlags::PREHEADER));
 
     let slots_offset = base.basicsize();
     let basicsize = slots_offset + slot_names.len() * 8;
@@ -500,7 +535,8 @@ pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kw
 
     // Defaults in the namespace.
     if crate::dict::get_item(&dict, &NAMES.__module__)?.is_none() {
-        let module = crate::function::current_globals_module().unwrap_or_else(|| crate::str::intern("__main__"));
+        let module = crate::function::current_globals_module()
+            .unwrap_or_else(|| crate::str::intern("__main__"));
         crate::dict::set_item(&dict, NAMES.__module__.clone(), module)?;
     }
     let qualname = match crate::dict::pop_item(&dict, &NAMES.__qualname__)? {
@@ -514,13 +550,19 @@ pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kw
         None => name.clone(),
     };
     // __eq__ without __hash__ makes instances unhashable.
-    if crate::dict::get_item(&dict, &NAMES.__eq__)?.is_some() && crate::dict::get_item(&dict, &NAMES.__hash__)?.is_none() {
+    if crate::dict::get_item(&dict, &NAMES.__eq__)?.is_some()
+        && crate::dict::get_item(&dict, &NAMES.__hash__)?.is_none()
+    {
         crate::dict::set_item(&dict, NAMES.__hash__.clone(), crate::singletons::none())?;
     }
     // __new__, __init_subclass__, __class_getitem__ are implicitly static/class methods.
     if let Some(f) = crate::dict::get_item(&dict, &NAMES.__new__)? {
         if crate::function::is_function(&f) {
-            crate::dict::set_item(&dict, NAMES.__new__.clone(), crate::descr::new_staticmethod(f)?)?;
+            crate::dict::set_item(
+                &dict,
+                NAMES.__new__.clone(),
+                crate::descr::new_staticmethod(f)?,
+            )?;
         }
     }
     for n in [&NAMES.__init_subclass__, &NAMES.__class_getitem__] {
@@ -567,18 +609,29 @@ pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kw
     // SAFETY: fresh allocation of at least a PyType; we write every field.
     unsafe {
         let p = tobj.as_ptr().as_ptr() as *mut PyType;
-        crate::typeobj::PyType::init_heap(p, vtable, flags, basicsize, base.itemsize(), crate::typeobj::TypeInner {
-            name: "",
-            name_obj: Some(crate::str::intern_obj(name)),
-            qualname: Some(qualname),
-            base: base as *const PyType,
-            bases: Some(crate::tuple::from_vec(bases.clone())),
-            mro: None,
-            dict: Some(dict.clone()),
-            slot_names: slot_names.clone(),
-            slots_offset,
-            cached_keys: if flags.contains(TypeFlags::MANAGED_DICT) { crate::dict::new_shared_keys() } else { std::ptr::null_mut() },
-        });
+        crate::typeobj::PyType::init_heap(
+            p,
+            vtable,
+            flags,
+            basicsize,
+            base.itemsize(),
+            crate::typeobj::TypeInner {
+                name: "",
+                name_obj: Some(crate::str::intern_obj(name)),
+                qualname: Some(qualname),
+                base: base as *const PyType,
+                bases: Some(crate::tuple::from_vec(bases.clone())),
+                mro: None,
+                dict: Some(dict.clone()),
+                slot_names: slot_names.clone(),
+                slots_offset,
+                cached_keys: if flags.contains(TypeFlags::MANAGED_DICT) {
+                    crate::dict::new_shared_keys()
+                } else {
+                    std::ptr::null_mut()
+                },
+            },
+        );
         // The metaclass is referenced by its instances when it is a heap type.
         if meta_ty.is_heap_type() {
             std::mem::forget(meta.clone());
@@ -599,12 +652,28 @@ pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kw
         crate::dict::set_item(&dict, n.clone(), d)?;
     }
     if add_dict {
-        let g = crate::descr::GetSetDef::new("__dict__", instance_dict_get, Some(instance_dict_set));
-        crate::dict::set_item(&dict, NAMES.__dict__.clone(), crate::descr::new_getset_descr(ty, &g))?;
+        let g =
+            crate::descr::GetSetDef::new("__dict__", instance_dict_get, Some(instance_dict_set));
+        crate::dict::set_item(
+            &dict,
+            NAMES.__dict__.clone(),
+            crate::descr::new_getset_descr(ty, &g),
+        )?;
     }
-    if preheader && crate::dict::get_item(&dict, &NAMES.__weakref__)?.is_none() && !base.flags().contains(TypeFlags::PREHEADER) {
-        let g = crate::descr::GetSetDef::new("__weakref__", |o| Ok(crate::weakref::first_weakref(o)), None);
-        crate::dict::set_item(&dict, NAMES.__weakref__.clone(), crate::descr::new_getset_descr(ty, &g))?;
+    if preheader
+        && crate::dict::get_item(&dict, &NAMES.__weakref__)?.is_none()
+        && !base.flags().contains(TypeFlags::PREHEADER)
+    {
+        let g = crate::descr::GetSetDef::new(
+            "__weakref__",
+            |o| Ok(crate::weakref::first_weakref(o)),
+            None,
+        );
+        crate::dict::set_item(
+            &dict,
+            NAMES.__weakref__.clone(),
+            crate::descr::new_getset_descr(ty, &g),
+        )?;
     }
     if crate::dict::get_item(&dict, &NAMES.__doc__)?.is_none() {
         crate::dict::set_item(&dict, NAMES.__doc__.clone(), crate::singletons::none())?;
@@ -613,7 +682,9 @@ pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kw
     crate::slotdefs::fixup_slots(ty);
     if ty.slots().finalize.is_some() {
         // SAFETY: private type.
-        unsafe { (*(tobj.as_ptr().as_ptr() as *mut PyType)).vtable.finalize = Some(subtype_finalize) };
+        unsafe {
+            (*(tobj.as_ptr().as_ptr() as *mut PyType)).vtable.finalize = Some(subtype_finalize)
+        };
     }
     // Abstract methods.
     update_abstract(ty)?;
@@ -630,14 +701,16 @@ pub fn new_heap_type(meta: &PyObj, name: &PyObj, bases: &[PyObj], ns: &PyObj, kw
     // __set_name__ on descriptors, then __init_subclass__ on the parent.
     for (k, v) in crate::dict::items(&dict) {
         if let Some(set_name) = v.ty().lookup(&NAMES.__set_name__) {
-            ab::call_descr(&set_name, &v, &[tobj.clone(), k.clone()]).map_err(|e| {
-                crate::exceptions::add_note_to(&e, &format!(
-                    "Error calling __set_name__ on '{}' instance '{}' in '{}'",
-                    v.ty().name(),
-                    crate::str::as_str(&k),
-                    crate::str::as_str(name)
-                ));
-                e
+            ab::call_descr(&set_name, &v, &[tobj.clone(), k.clone()]).inspect_err(|e| {
+                crate::exceptions::add_note_to(
+                    e,
+                    &format!(
+                        "Error calling __set_name__ on '{}' instance '{}' in '{}'",
+                        v.ty().name(),
+                        crate::str::as_str(&k),
+                        crate::str::as_str(name)
+                    ),
+                );
             })?;
         }
     }
@@ -698,7 +771,10 @@ fn instance_dict_set(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
 fn update_abstract(ty: &PyType) -> PyResult<()> {
     let mut abstract_names = Vec::new();
     for (k, v) in crate::dict::items(ty.dict()) {
-        if let Some(flag) = ab::getattr_opt(&v, &NAMES.__isabstractmethod__).ok().flatten() {
+        if let Some(flag) = ab::getattr_opt(&v, &NAMES.__isabstractmethod__)
+            .ok()
+            .flatten()
+        {
             if ab::is_true(&flag)? {
                 abstract_names.push(k);
             }
@@ -710,7 +786,10 @@ fn update_abstract(ty: &PyType) -> PyResult<()> {
         if let Some(am) = crate::dict::get_item(bt.dict(), &NAMES.__abstractmethods__)? {
             for n in ab::collect_iter(&am)? {
                 let still = match ty.lookup(&n) {
-                    Some(v) => ab::getattr_opt(&v, &NAMES.__isabstractmethod__)?.map(|f| ab::is_true(&f)).transpose()?.unwrap_or(false),
+                    Some(v) => ab::getattr_opt(&v, &NAMES.__isabstractmethod__)?
+                        .map(|f| ab::is_true(&f))
+                        .transpose()?
+                        .unwrap_or(false),
                     None => false,
                 };
                 if still && !abstract_names.iter().any(|x: &PyObj| crate::str::eq(x, &n)) {
@@ -734,11 +813,17 @@ pub(crate) fn clear_abstract(ty: &PyType) {
 
 /// `obj.__class__ = cls`.
 pub(crate) fn set_class(obj: &PyObj, cls: &PyObj) -> PyResult<()> {
-    let new = crate::typeobj::expect_type(cls, "__class__")
-        .map_err(|_| type_error(format!("__class__ must be set to a class, not '{}' object", cls.ty().name())))?;
+    let new = crate::typeobj::expect_type(cls, "__class__").map_err(|_| {
+        type_error(format!(
+            "__class__ must be set to a class, not '{}' object",
+            cls.ty().name()
+        ))
+    })?;
     let old = obj.ty();
     if !new.is_heap_type() || !old.is_heap_type() {
-        return Err(type_error("__class__ assignment only supported for mutable types or ModuleType subclasses"));
+        return Err(type_error(
+            "__class__ assignment only supported for mutable types or ModuleType subclasses",
+        ));
     }
     if new.basicsize() != old.basicsize()
         || new.vtable.kind != old.vtable.kind

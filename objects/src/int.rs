@@ -336,7 +336,9 @@ pub fn to_isize(obj: &PyObj) -> PyResult<isize> {
     match value(obj) {
         Int::Small(v) => isize::try_from(v)
             .map_err(|_| overflow_error("Python int too large to convert to C ssize_t")),
-        Int::Big(_) => Err(overflow_error("Python int too large to convert to C ssize_t")),
+        Int::Big(_) => Err(overflow_error(
+            "Python int too large to convert to C ssize_t",
+        )),
     }
 }
 
@@ -498,7 +500,9 @@ pub fn true_divide(x: &Int, y: &Int) -> PyResult<f64> {
         libm_ldexp(qf, exp)
     };
     if value.is_infinite() {
-        return Err(overflow_error("integer division result too large for a float"));
+        return Err(overflow_error(
+            "integer division result too large for a float",
+        ));
     }
     Ok(if negative { -value } else { value })
 }
@@ -538,15 +542,12 @@ fn int_pow(a: &PyObj, b: &PyObj, m: &PyObj) -> PyResult<PyObj> {
     if exp.is_negative() {
         return crate::float::float_pow_values(to_f64(a)?, to_f64(b)?);
     }
-    match (&base, &exp) {
-        (Int::Small(x), Int::Small(y)) => {
-            if let Ok(e) = u32::try_from(*y) {
-                if let Some(r) = x.checked_pow(e) {
-                    return Ok(from_i64(r));
-                }
+    if let (Int::Small(x), Int::Small(y)) = (&base, &exp) {
+        if let Ok(e) = u32::try_from(*y) {
+            if let Some(r) = x.checked_pow(e) {
+                return Ok(from_i64(r));
             }
         }
-        _ => {}
     }
     let e = exp
         .to_big()
@@ -555,7 +556,11 @@ fn int_pow(a: &PyObj, b: &PyObj, m: &PyObj) -> PyResult<PyObj> {
     let base = base.to_big();
     if base.is_zero() || base.is_one() || (-base.clone()).is_one() {
         let r = if base.is_zero() {
-            if e == 0 { BigInt::one() } else { BigInt::zero() }
+            if e == 0 {
+                BigInt::one()
+            } else {
+                BigInt::zero()
+            }
         } else if base.is_one() || e % 2 == 0 {
             BigInt::one()
         } else {
@@ -633,7 +638,15 @@ fn int_rshift(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     };
     let n = shift_count(&y)?;
     match (x, n) {
-        (Int::Small(v), Some(n)) => Ok(from_i64(if n >= 64 { if v < 0 { -1 } else { 0 } } else { v >> n })),
+        (Int::Small(v), Some(n)) => Ok(from_i64(if n >= 64 {
+            if v < 0 {
+                -1
+            } else {
+                0
+            }
+        } else {
+            v >> n
+        })),
         (x, None) => Ok(from_i64(if x.is_negative() { -1 } else { 0 })),
         (x, Some(n)) => result(x.to_big() >> n as usize),
     }
@@ -752,7 +765,11 @@ fn int_repr(a: &PyObj) -> PyResult<PyObj> {
 }
 
 fn bool_repr(a: &PyObj) -> PyResult<PyObj> {
-    Ok(crate::str::intern(if value(a).is_zero() { "False" } else { "True" }))
+    Ok(crate::str::intern(if value(a).is_zero() {
+        "False"
+    } else {
+        "True"
+    }))
 }
 
 fn bool_and(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
@@ -806,7 +823,7 @@ pub fn parse(text: &str, base: u32) -> Option<BigInt> {
             (2, &t[2..])
         } else if base == 0 {
             // No prefix: decimal, and leading zeros only for zero itself.
-            if t.len() > 1 && t.starts_with('0') && t.trim_start_matches(['0', '_']).len() != 0 {
+            if t.len() > 1 && t.starts_with('0') && !t.trim_start_matches(['0', '_']).is_empty() {
                 return None;
             }
             (10, t)
@@ -814,8 +831,15 @@ pub fn parse(text: &str, base: u32) -> Option<BigInt> {
             (base, t)
         }
     };
-    let digits = digits.strip_prefix('_').filter(|_| digits.len() != t.len()).unwrap_or(digits);
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    let digits = digits
+        .strip_prefix('_')
+        .filter(|_| digits.len() != t.len())
+        .unwrap_or(digits);
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
@@ -841,7 +865,12 @@ fn unicode_decimal(c: char) -> Option<u32> {
     let mut zero = c as u32;
     while zero > 0 {
         match char::from_u32(zero - 1) {
-            Some(p) if get_general_category(p) == GeneralCategory::DecimalNumber && (c as u32 - (zero - 1)) < 10 => zero -= 1,
+            Some(p)
+                if get_general_category(p) == GeneralCategory::DecimalNumber
+                    && (c as u32 - (zero - 1)) < 10 =>
+            {
+                zero -= 1
+            }
             _ => break,
         }
     }
@@ -868,7 +897,9 @@ fn int_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
             } else if let Some(bytes) = crate::bytes::as_bytes_opt(x) {
                 String::from_utf8_lossy(bytes).into_owned()
             } else {
-                return Err(type_error("int() can't convert non-string with explicit base"));
+                return Err(type_error(
+                    "int() can't convert non-string with explicit base",
+                ));
             };
             parse_checked(&text, base as u32, x)?
         }
@@ -986,7 +1017,9 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::new("__floor__", |args, _| int_pos(&args[0])),
         MethodDef::new("__ceil__", |args, _| int_pos(&args[0])),
         MethodDef::new("__round__", int_round),
-        MethodDef::new("__getnewargs__", |args, _| Ok(crate::tuple::from_vec(vec![int_pos(&args[0])?]))),
+        MethodDef::new("__getnewargs__", |args, _| {
+            Ok(crate::tuple::from_vec(vec![int_pos(&args[0])?]))
+        }),
         MethodDef::new("as_integer_ratio", |args, kw| {
             crate::args::Args::new(args, kw).exact("as_integer_ratio", 1)?;
             Ok(crate::tuple::pair(int_pos(&args[0])?, from_i64(1)))
@@ -1027,7 +1060,10 @@ fn int_round(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         return int_pos(x);
     }
     // Round to 10**(-nd) with ties to even.
-    let p = nd.abs().to_u32().ok_or_else(|| overflow_error("ndigits too large"))?;
+    let p = nd
+        .abs()
+        .to_u32()
+        .ok_or_else(|| overflow_error("ndigits too large"))?;
     let pow10: BigInt = Pow::pow(BigInt::from(10), p);
     let v = to_bigint(x);
     let (q, r) = v.div_mod_floor(&pow10);
@@ -1062,7 +1098,11 @@ fn int_to_bytes(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     if !signed && v.is_negative() {
         return Err(overflow_error("can't convert negative int to unsigned"));
     }
-    let mut bytes = if signed { v.to_signed_bytes_le() } else { v.to_bytes_le().1 };
+    let mut bytes = if signed {
+        v.to_signed_bytes_le()
+    } else {
+        v.to_bytes_le().1
+    };
     if v.is_zero() {
         bytes.clear();
     }

@@ -119,27 +119,27 @@ iter_type!(/// `dict_valueiterator`.
 iter_type!(/// `dict_itemiterator`.
     DICT_ITEM_ITER_TYPE, "dict_itemiterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(dict_iter_next) });
 iter_type!(/// `dict_keys`.
-    DICT_KEYS_TYPE, "dict_keys", TypeFlags::empty(), {
-        iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr),
-        richcompare: Some(view_richcompare), hash: Some(crate::baseobject::unhashable),
-        number: crate::typeobj::NumberSlots {
-            and: Some(view_and), or: Some(view_or), sub: Some(view_sub), xor: Some(view_xor),
-            ..crate::typeobj::NumberSlots::EMPTY
-        }
-    });
+DICT_KEYS_TYPE, "dict_keys", TypeFlags::empty(), {
+    iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr),
+    richcompare: Some(view_richcompare), hash: Some(crate::baseobject::unhashable),
+    number: crate::typeobj::NumberSlots {
+        and: Some(view_and), or: Some(view_or), sub: Some(view_sub), xor: Some(view_xor),
+        ..crate::typeobj::NumberSlots::EMPTY
+    }
+});
 iter_type!(/// `dict_values`.
-    DICT_VALUES_TYPE, "dict_values", TypeFlags::empty(), {
-        iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr)
-    });
+DICT_VALUES_TYPE, "dict_values", TypeFlags::empty(), {
+    iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr)
+});
 iter_type!(/// `dict_items`.
-    DICT_ITEMS_TYPE, "dict_items", TypeFlags::empty(), {
-        iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr),
-        richcompare: Some(view_richcompare), hash: Some(crate::baseobject::unhashable),
-        number: crate::typeobj::NumberSlots {
-            and: Some(view_and), or: Some(view_or), sub: Some(view_sub), xor: Some(view_xor),
-            ..crate::typeobj::NumberSlots::EMPTY
-        }
-    });
+DICT_ITEMS_TYPE, "dict_items", TypeFlags::empty(), {
+    iter: Some(view_iter), len: Some(view_len), contains: Some(view_contains), repr: Some(view_repr),
+    richcompare: Some(view_richcompare), hash: Some(crate::baseobject::unhashable),
+    number: crate::typeobj::NumberSlots {
+        and: Some(view_and), or: Some(view_or), sub: Some(view_sub), xor: Some(view_xor),
+        ..crate::typeobj::NumberSlots::EMPTY
+    }
+});
 iter_type!(/// `enumerate`.
     ENUMERATE_TYPE, "enumerate", TypeFlags::BASETYPE,
     { iter: Some(self_iter), iternext: Some(enumerate_next), new: Some(enumerate_new) });
@@ -358,7 +358,9 @@ pub fn dict_iter(dict: &PyObj, kind: DictIterKind) -> PyResult<PyObj> {
     };
     let (len, _) = crate::dict::change_stamp(dict);
     let obj = new_iter(ty, dict.clone(), None, 0, len);
-    it(&obj).stamp.store(crate::dict::keys_version(dict) as usize, Relaxed);
+    it(&obj)
+        .stamp
+        .store(crate::dict::keys_version(dict) as usize, Relaxed);
     Ok(obj)
 }
 
@@ -457,7 +459,10 @@ fn view_items(obj: &PyObj) -> Vec<PyObj> {
     match kind_of(obj) {
         DictIterKind::Keys => crate::dict::keys(d),
         DictIterKind::Values => crate::dict::values(d),
-        DictIterKind::Items => crate::dict::items(d).into_iter().map(|(k, v)| crate::tuple::pair(k, v)).collect(),
+        DictIterKind::Items => crate::dict::items(d)
+            .into_iter()
+            .map(|(k, v)| crate::tuple::pair(k, v))
+            .collect(),
     }
 }
 
@@ -582,14 +587,22 @@ fn zip_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
         if k == "strict" {
             strict = ab::is_true(v)?;
         } else {
-            return Err(type_error(format!("zip() got an unexpected keyword argument '{k}'")));
+            return Err(type_error(format!(
+                "zip() got an unexpected keyword argument '{k}'"
+            )));
         }
     }
     let mut iters = Vec::with_capacity(a.nargs());
     for x in a.positionals() {
         iters.push(ab::iter(x)?);
     }
-    Ok(new_iter(type_arg(cls)?, crate::tuple::from_vec(iters), None, 0, strict as usize))
+    Ok(new_iter(
+        type_arg(cls)?,
+        crate::tuple::from_vec(iters),
+        None,
+        0,
+        strict as usize,
+    ))
 }
 
 fn zip_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
@@ -647,7 +660,13 @@ fn map_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
     for x in &a.positionals()[1..] {
         iters.push(ab::iter(x)?);
     }
-    Ok(new_iter(type_arg(cls)?, crate::tuple::from_vec(iters), Some(args[0].clone()), 0, 0))
+    Ok(new_iter(
+        type_arg(cls)?,
+        crate::tuple::from_vec(iters),
+        Some(args[0].clone()),
+        0,
+        0,
+    ))
 }
 
 fn map_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
@@ -671,7 +690,13 @@ fn filter_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
     }
     a.exact("filter", 2)?;
     let iterable = ab::iter(&args[1])?;
-    Ok(new_iter(type_arg(cls)?, iterable, Some(args[0].clone()), 0, 0))
+    Ok(new_iter(
+        type_arg(cls)?,
+        iterable,
+        Some(args[0].clone()),
+        0,
+        0,
+    ))
 }
 
 fn filter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
@@ -679,7 +704,11 @@ fn filter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let f = s.b.as_ref().expect("filter has a predicate");
     let identity = is_none(f) || f.is(&crate::int::BOOL_TYPE.to_obj());
     while let Some(x) = ab::next(&s.a)? {
-        let ok = if identity { ab::is_true(&x)? } else { ab::is_true(&ab::call1(f, x.clone())?)? };
+        let ok = if identity {
+            ab::is_true(&x)?
+        } else {
+            ab::is_true(&ab::call1(f, x.clone())?)?
+        };
         if ok {
             return Ok(Some(x));
         }
@@ -696,12 +725,18 @@ fn reversed_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResul
     let seq = &args[0];
     if let Some(m) = seq.ty().lookup(&crate::str::intern("__reversed__")) {
         if is_none(&m) {
-            return Err(type_error(format!("'{}' object is not reversible", seq.ty().name())));
+            return Err(type_error(format!(
+                "'{}' object is not reversible",
+                seq.ty().name()
+            )));
         }
         return ab::call_descr(&m, seq, &[]);
     }
     if seq.ty().slots().getitem.is_none() || crate::dict::is_dict(seq) {
-        return Err(type_error(format!("'{}' object is not reversible", seq.ty().name())));
+        return Err(type_error(format!(
+            "'{}' object is not reversible",
+            seq.ty().name()
+        )));
     }
     let n = ab::len(seq)?;
     Ok(new_iter(type_arg(cls)?, seq.clone(), None, n, 0))
@@ -731,27 +766,34 @@ fn reversed_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
 
 /// `__length_hint__` for the sized iterators.
 pub(crate) fn length_hint_methods() -> Vec<crate::descr::MethodDef> {
-    vec![crate::descr::MethodDef::new("__length_hint__", |args, kw| {
-        Args::new(args, kw).exact("__length_hint__", 1)?;
-        let obj = &args[0];
-        let s = it(obj);
-        let pos = s.pos.load(Relaxed);
-        let ty = obj.ty();
-        let n = if pos == DONE {
-            0
-        } else if std::ptr::eq(ty, &LIST_ITER_TYPE) {
-            crate::list::len(&s.a).saturating_sub(pos)
-        } else if std::ptr::eq(ty, &TUPLE_ITER_TYPE) {
-            crate::tuple::items(&s.a).len().saturating_sub(pos)
-        } else {
-            pos
-        };
-        Ok(crate::int::from_usize(n))
-    })]
+    vec![crate::descr::MethodDef::new(
+        "__length_hint__",
+        |args, kw| {
+            Args::new(args, kw).exact("__length_hint__", 1)?;
+            let obj = &args[0];
+            let s = it(obj);
+            let pos = s.pos.load(Relaxed);
+            let ty = obj.ty();
+            let n = if pos == DONE {
+                0
+            } else if std::ptr::eq(ty, &LIST_ITER_TYPE) {
+                crate::list::len(&s.a).saturating_sub(pos)
+            } else if std::ptr::eq(ty, &TUPLE_ITER_TYPE) {
+                crate::tuple::items(&s.a).len().saturating_sub(pos)
+            } else {
+                pos
+            };
+            Ok(crate::int::from_usize(n))
+        },
+    )]
 }
 
 /// The iterator and view types with their methods, for [`crate::init`].
-pub(crate) fn types() -> Vec<(&'static PyType, Vec<crate::descr::MethodDef>, Vec<crate::descr::GetSetDef>)> {
+pub(crate) fn types() -> Vec<(
+    &'static PyType,
+    Vec<crate::descr::MethodDef>,
+    Vec<crate::descr::GetSetDef>,
+)> {
     vec![
         (&LIST_ITER_TYPE, length_hint_methods(), vec![]),
         (&LIST_REVERSE_ITER_TYPE, length_hint_methods(), vec![]),

@@ -88,7 +88,12 @@ pub fn init() {
         // `object` and `type` first: every other type's dict and MRO refer to them.
         O.ready_static(None, &baseobject::methods(), &baseobject::getsets());
         typetype::TYPE_TYPE.ready_static(Some(&O), &typetype::methods(), &typetype::getsets());
-        let simple: Vec<(&'static PyType, &'static PyType, Vec<MethodDef>, Vec<GetSetDef>)> = vec![
+        let simple: Vec<(
+            &'static PyType,
+            &'static PyType,
+            Vec<MethodDef>,
+            Vec<GetSetDef>,
+        )> = vec![
             (&str::STR_TYPE, &O, str_methods::methods(), vec![]),
             (&int::INT_TYPE, &O, int::methods(), int::getsets()),
             (&int::BOOL_TYPE, &int::INT_TYPE, vec![], vec![]),
@@ -102,26 +107,96 @@ pub fn init() {
             (&bytes::BYTES_TYPE, &O, bytes::methods(), vec![]),
             (&range::RANGE_TYPE, &O, range::methods(), range::getsets()),
             (&range::RANGE_ITER_TYPE, &O, range::iter_methods(), vec![]),
-            (&range::LONGRANGE_ITER_TYPE, &O, range::iter_methods(), vec![]),
+            (
+                &range::LONGRANGE_ITER_TYPE,
+                &O,
+                range::iter_methods(),
+                vec![],
+            ),
             (&slice::SLICE_TYPE, &O, slice::methods(), slice::getsets()),
             (&singletons::NONE_TYPE, &O, vec![], vec![]),
             (&singletons::NOT_IMPLEMENTED_TYPE, &O, vec![], vec![]),
             (&singletons::ELLIPSIS_TYPE, &O, vec![], vec![]),
-            (&typetype::MAPPINGPROXY_TYPE, &O, typetype::mappingproxy_methods(), vec![]),
-            (&descr::METHOD_DESCR_TYPE, &O, vec![], descr::builtin_getsets()),
-            (&descr::CLASSMETHOD_DESCR_TYPE, &O, vec![], descr::builtin_getsets()),
-            (&descr::BUILTIN_FUNCTION_TYPE, &O, vec![], descr::builtin_getsets()),
-            (&descr::GETSET_DESCR_TYPE, &O, vec![], descr::builtin_getsets()),
-            (&descr::MEMBER_DESCR_TYPE, &O, vec![], descr::builtin_getsets()),
-            (&descr::STATICMETHOD_TYPE, &O, vec![], descr::wrapper_getsets()),
-            (&descr::CLASSMETHOD_TYPE, &O, vec![], descr::wrapper_getsets()),
-            (&descr::PROPERTY_TYPE, &O, descr::property_methods(), descr::property_getsets()),
-            (&slotdefs::WRAPPER_DESCR_TYPE, &O, vec![], descr::builtin_getsets()),
-            (&slotdefs::METHOD_WRAPPER_TYPE, &O, vec![], descr::builtin_getsets()),
+            (
+                &typetype::MAPPINGPROXY_TYPE,
+                &O,
+                typetype::mappingproxy_methods(),
+                vec![],
+            ),
+            (
+                &descr::METHOD_DESCR_TYPE,
+                &O,
+                vec![],
+                descr::builtin_getsets(),
+            ),
+            (
+                &descr::CLASSMETHOD_DESCR_TYPE,
+                &O,
+                vec![],
+                descr::builtin_getsets(),
+            ),
+            (
+                &descr::BUILTIN_FUNCTION_TYPE,
+                &O,
+                vec![],
+                descr::builtin_getsets(),
+            ),
+            (
+                &descr::GETSET_DESCR_TYPE,
+                &O,
+                vec![],
+                descr::builtin_getsets(),
+            ),
+            (
+                &descr::MEMBER_DESCR_TYPE,
+                &O,
+                vec![],
+                descr::builtin_getsets(),
+            ),
+            (
+                &descr::STATICMETHOD_TYPE,
+                &O,
+                vec![],
+                descr::wrapper_getsets(),
+            ),
+            (
+                &descr::CLASSMETHOD_TYPE,
+                &O,
+                vec![],
+                descr::wrapper_getsets(),
+            ),
+            (
+                &descr::PROPERTY_TYPE,
+                &O,
+                descr::property_methods(),
+                descr::property_getsets(),
+            ),
+            (
+                &slotdefs::WRAPPER_DESCR_TYPE,
+                &O,
+                vec![],
+                descr::builtin_getsets(),
+            ),
+            (
+                &slotdefs::METHOD_WRAPPER_TYPE,
+                &O,
+                vec![],
+                descr::builtin_getsets(),
+            ),
             (&function::CODE_TYPE, &O, vec![], function::code_getsets()),
-            (&function::FUNCTION_TYPE, &O, vec![], function::function_getsets()),
+            (
+                &function::FUNCTION_TYPE,
+                &O,
+                vec![],
+                function::function_getsets(),
+            ),
             (&function::CELL_TYPE, &O, vec![], vec![]),
-            (&function::METHOD_TYPE, &O, vec![], function::method_getsets()),
+            (
+                &function::METHOD_TYPE,
+                &O,
+                vec![],
+                function::method_getsets(),
+            ),
             (&module::MODULE_TYPE, &O, vec![], module::getsets()),
             (&super_::SUPER_TYPE, &O, vec![], super_::getsets()),
             (&weakref::WEAKREF_TYPE, &O, vec![], weakref::getsets()),
@@ -144,4 +219,12 @@ pub fn init() {
         strand_gc::set_binding(&BINDING);
         strand_gc::install();
     });
+}
+
+/// A thread state with the object model initialised, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_env() -> strand_heap::ThreadState {
+    let ts = strand_heap::ThreadState::attach_new();
+    init();
+    ts
 }

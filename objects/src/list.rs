@@ -38,7 +38,9 @@ impl ItemArray {
     fn alloc(capacity: usize) -> NonNull<ItemArray> {
         let bytes = std::mem::size_of::<usize>() + capacity * std::mem::size_of::<usize>();
         let p = strand_heap::alloc_raw(bytes).unwrap_or_else(|| {
-            std::alloc::handle_alloc_error(std::alloc::Layout::from_size_align(bytes, 16).expect("layout"))
+            std::alloc::handle_alloc_error(
+                std::alloc::Layout::from_size_align(bytes, 16).expect("layout"),
+            )
         });
         // SAFETY: fresh allocation of `bytes`; we initialise capacity and every slot.
         unsafe {
@@ -55,7 +57,12 @@ impl ItemArray {
     #[inline(always)]
     fn slots(&self) -> &[AtomicPtr<ObjectHeader>] {
         // SAFETY: `capacity` slots follow the header.
-        unsafe { std::slice::from_raw_parts(std::ptr::addr_of!(self.items) as *const AtomicPtr<ObjectHeader>, self.capacity) }
+        unsafe {
+            std::slice::from_raw_parts(
+                std::ptr::addr_of!(self.items) as *const AtomicPtr<ObjectHeader>,
+                self.capacity,
+            )
+        }
     }
 }
 
@@ -207,7 +214,11 @@ pub fn new(items: Vec<PyObj>) -> PyObj {
 pub(crate) fn new_of_type(ty: &PyType, items: Vec<PyObj>) -> PyObj {
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     let n = items.len();
-    let arr = if n == 0 { std::ptr::null_mut() } else { ItemArray::alloc(n).as_ptr() };
+    let arr = if n == 0 {
+        std::ptr::null_mut()
+    } else {
+        ItemArray::alloc(n).as_ptr()
+    };
     // SAFETY: fresh list layout; the array has room for `n` items.
     unsafe {
         if let Some(a) = arr.as_ref() {
@@ -266,7 +277,8 @@ pub fn get(list: &PyObj, i: usize) -> Option<PyObj> {
                 // SAFETY: items of shared lists are published and QSBR-freed; an
                 // unshared list is only touched by this thread.
                 if unsafe { try_incref(p) } {
-                    if slot.load(Acquire) == p.as_ptr() && std::ptr::eq(l.items.load(Acquire), arr) {
+                    if slot.load(Acquire) == p.as_ptr() && std::ptr::eq(l.items.load(Acquire), arr)
+                    {
                         // SAFETY: we took the reference.
                         return Some(unsafe { PyObj::from_owned(p) });
                     }
@@ -319,7 +331,8 @@ pub fn with_items<R>(list: &PyObj, f: impl FnOnce(&[PyObj]) -> R) -> R {
         Some(arr) => {
             // SAFETY: under the lock, slots [0, n) hold non-null owned references;
             // AtomicPtr<ObjectHeader> and PyObj share the pointer layout.
-            let items = unsafe { std::slice::from_raw_parts(arr.slots().as_ptr() as *const PyObj, n) };
+            let items =
+                unsafe { std::slice::from_raw_parts(arr.slots().as_ptr() as *const PyObj, n) };
             f(items)
         }
     }
@@ -471,7 +484,8 @@ pub fn pop(list: &PyObj, index: isize) -> PyResult<PyObj> {
     if n == 0 {
         return Err(index_error("pop from empty list"));
     }
-    let i = crate::slice::normalize_index(index, n).ok_or_else(|| index_error("pop index out of range"))?;
+    let i = crate::slice::normalize_index(index, n)
+        .ok_or_else(|| index_error("pop index out of range"))?;
     let arr = l.array().expect("non-empty");
     let slots = arr.slots();
     let p = slots[i].load(Acquire);
@@ -562,11 +576,7 @@ fn list_ass_subscript(obj: &PyObj, key: &PyObj, value: Option<&PyObj>) -> PyResu
     let i = ab::index_for(key, "list")?;
     let n = len(obj);
     let Some(i) = crate::slice::normalize_index(i, n) else {
-        return Err(index_error(if value.is_some() {
-            "list assignment index out of range"
-        } else {
-            "list assignment index out of range"
-        }));
+        return Err(index_error("list assignment index out of range"));
     };
     match value {
         Some(v) => {
@@ -584,7 +594,11 @@ fn list_ass_subscript(obj: &PyObj, key: &PyObj, value: Option<&PyObj>) -> PyResu
 fn assign_slice(obj: &PyObj, slice: &crate::slice::PySlice, value: Option<&PyObj>) -> PyResult<()> {
     // Materialise the new items first: the value may be the list itself.
     let new_items = match value {
-        Some(v) => Some(if v.is(obj) { to_vec(obj) } else { ab::collect_iter(v)? }),
+        Some(v) => Some(if v.is(obj) {
+            to_vec(obj)
+        } else {
+            ab::collect_iter(v)?
+        }),
         None => None,
     };
     let mut items = to_vec(obj);
@@ -648,7 +662,10 @@ fn list_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         return Ok(crate::singletons::not_implemented());
     };
     let items = to_vec(seq);
-    let total = items.len().checked_mul(count).ok_or_else(crate::exceptions::memory_error)?;
+    let total = items
+        .len()
+        .checked_mul(count)
+        .ok_or_else(crate::exceptions::memory_error)?;
     let mut v = Vec::with_capacity(total);
     for _ in 0..count {
         v.extend_from_slice(&items);
@@ -688,7 +705,10 @@ fn list_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<(
 
 /// Stable sort by `lt`, tolerant of inconsistent comparisons: a natural merge sort.
 /// Stops comparing (and returns the error) on the first exception.
-pub fn merge_sort<T: Clone>(v: &mut Vec<T>, lt: &mut dyn FnMut(&T, &T) -> PyResult<bool>) -> PyResult<()> {
+pub fn merge_sort<T: Clone>(
+    v: &mut [T],
+    lt: &mut dyn FnMut(&T, &T) -> PyResult<bool>,
+) -> PyResult<()> {
     let n = v.len();
     if n < 2 {
         return Ok(());
@@ -818,8 +838,11 @@ pub fn sort_items(
     }
 }
 
+/// A `<` on keys.
+type LessThan = dyn FnMut(&PyObj, &PyObj) -> PyResult<bool>;
+
 /// A `<` for the keys: specialised when all keys are ints, floats or strs.
-fn make_lt(keyed: &[(PyObj, PyObj)]) -> Box<dyn FnMut(&PyObj, &PyObj) -> PyResult<bool>> {
+fn make_lt(keyed: &[(PyObj, PyObj)]) -> Box<LessThan> {
     let all = |f: fn(&PyObj) -> bool| keyed.iter().all(|(k, _)| f(k));
     if all(crate::int::is_exact_int) {
         Box::new(|a, b| Ok(crate::int::cmp(a, b).is_lt()))
@@ -886,7 +909,10 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
                 }
                 i += 1;
             }
-            Err(value_error(format!("{} is not in list", ab::repr_string(&args[1])?)))
+            Err(value_error(format!(
+                "{} is not in list",
+                ab::repr_string(&args[1])?
+            )))
         }),
         MethodDef::new("count", |args, kw| {
             Args::new(args, kw).exact("count", 2)?;
@@ -925,7 +951,11 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
                 match k {
                     "key" => key = Some(v),
                     "reverse" => reverse = ab::is_true(v)?,
-                    _ => return Err(type_error(format!("'{k}' is an invalid keyword argument for sort()"))),
+                    _ => {
+                        return Err(type_error(format!(
+                            "'{k}' is an invalid keyword argument for sort()"
+                        )))
+                    }
                 }
             }
             sort(&args[0], key, reverse)?;
@@ -939,6 +969,8 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Args::new(args, kw).exact("__getitem__", 2)?;
             list_subscript(&args[0], &args[1])
         }),
-        MethodDef::new("__sizeof__", |args, _| Ok(crate::int::from_usize(40 + 8 * len(&args[0])))),
+        MethodDef::new("__sizeof__", |args, _| {
+            Ok(crate::int::from_usize(40 + 8 * len(&args[0])))
+        }),
     ]
 }

@@ -39,9 +39,7 @@ pub unsafe fn dict_slot(obj: &PyObj) -> &AtomicPtr<ObjectHeader> {
 #[inline(always)]
 pub unsafe fn weaklist_slot(obj: &PyObj) -> &AtomicPtr<ObjectHeader> {
     // SAFETY: word 1 of the pre-header.
-    unsafe {
-        &*((strand_heap::preheader(obj.as_ptr()) as *const AtomicPtr<ObjectHeader>).add(1))
-    }
+    unsafe { &*((strand_heap::preheader(obj.as_ptr()) as *const AtomicPtr<ObjectHeader>).add(1)) }
 }
 
 /// The instance dict, if it has been created.

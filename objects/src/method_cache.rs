@@ -61,7 +61,9 @@ pub fn lookup(ty: &PyType, name: &PyObj) -> Option<PyObj> {
     let found = ty.lookup_uncached(name);
     // Only cache if the type did not change while we looked.
     if ty.current_version() == version {
-        let value = found.as_ref().map_or(std::ptr::null_mut(), |v| v.as_ptr().as_ptr());
+        let value = found
+            .as_ref()
+            .map_or(std::ptr::null_mut(), |v| v.as_ptr().as_ptr());
         CACHE.with(|c| {
             c.borrow_mut()[i] = Entry {
                 version,

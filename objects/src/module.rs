@@ -104,7 +104,11 @@ fn module_init(m: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
         )));
     }
     let d = crate::managed::ensure_dict(m);
-    init_dict(&d, name, b[1].cloned().unwrap_or_else(crate::singletons::none));
+    init_dict(
+        &d,
+        name,
+        b[1].cloned().unwrap_or_else(crate::singletons::none),
+    );
     Ok(())
 }
 
@@ -127,10 +131,14 @@ fn module_repr(m: &PyObj) -> PyResult<PyObj> {
         .map(|n| ab::repr_string(&n))
         .transpose()?
         .unwrap_or_else(|| "'?'".into());
-    Ok(crate::str::from_string(match crate::dict::get_item_str(&d, "__file__") {
-        Some(f) if crate::str::is_str(&f) => format!("<module {name} from {}>", ab::repr_string(&f)?),
-        _ => format!("<module {name} (built-in)>"),
-    }))
+    Ok(crate::str::from_string(
+        match crate::dict::get_item_str(&d, "__file__") {
+            Some(f) if crate::str::is_str(&f) => {
+                format!("<module {name} from {}>", ab::repr_string(&f)?)
+            }
+            _ => format!("<module {name} (built-in)>"),
+        },
+    ))
 }
 
 fn module_getattro(m: &PyObj, name: &PyObj) -> PyResult<PyObj> {
@@ -150,5 +158,9 @@ fn module_getattro(m: &PyObj, name: &PyObj) -> PyResult<PyObj> {
 
 /// `__dict__` of modules.
 pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
-    vec![crate::descr::GetSetDef::new("__dict__", |m| Ok(module_dict(m)), None)]
+    vec![crate::descr::GetSetDef::new(
+        "__dict__",
+        |m| Ok(module_dict(m)),
+        None,
+    )]
 }

@@ -184,7 +184,7 @@ pub unsafe trait PyPayload: Sized {
 /// # Safety
 /// `ptr` must stay alive for `'a`.
 #[inline(always)]
-pub unsafe fn borrow_ptr<'a>(ptr: &'a ObjPtr) -> &'a PyObj {
+pub unsafe fn borrow_ptr(ptr: &ObjPtr) -> &PyObj {
     // SAFETY: PyObj is a transparent wrapper around the same pointer; the returned
     // reference does not own a count and cannot be dropped through `&`.
     unsafe { &*(ptr as *const ObjPtr as *const PyObj) }

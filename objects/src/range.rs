@@ -127,7 +127,11 @@ fn range_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
         1 => (BigInt::zero(), int_of(&p[0])?, BigInt::one()),
         2 => (int_of(&p[0])?, int_of(&p[1])?, BigInt::one()),
         3 => (int_of(&p[0])?, int_of(&p[1])?, int_of(&p[2])?),
-        n => return Err(type_error(format!("range expected at most 3 arguments, got {n}"))),
+        n => {
+            return Err(type_error(format!(
+                "range expected at most 3 arguments, got {n}"
+            )))
+        }
     };
     if step.is_zero() {
         return Err(value_error("range() arg 3 must not be zero"));
@@ -138,7 +142,11 @@ fn range_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
 fn range_repr(obj: &PyObj) -> PyResult<PyObj> {
     let r = payload(obj);
     let s = if crate::int::as_i64(&r.step) == Some(1) {
-        format!("range({}, {})", ab::repr_string(&r.start)?, ab::repr_string(&r.stop)?)
+        format!(
+            "range({}, {})",
+            ab::repr_string(&r.start)?,
+            ab::repr_string(&r.stop)?
+        )
     } else {
         format!(
             "range({}, {}, {})",
@@ -168,7 +176,11 @@ fn range_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
         let n = range_len(obj)?;
         let (s0, s1, sstep) = slice.bounds(n)?;
         let step = big(&r.step);
-        return Ok(new(item(r, &BigInt::from(s0)), item(r, &BigInt::from(s1)), step * BigInt::from(sstep)));
+        return Ok(new(
+            item(r, &BigInt::from(s0)),
+            item(r, &BigInt::from(s1)),
+            step * BigInt::from(sstep),
+        ));
     }
     if !crate::int::is_int(key) && key.ty().slots().number.index.is_none() {
         return Err(type_error(format!(
@@ -190,7 +202,11 @@ fn range_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
 /// `Some(index)` of `v` in the range when `v` is an int in it.
 fn int_position(r: &PyRange, v: &BigInt) -> Option<BigInt> {
     let (start, stop, step) = (big(&r.start), big(&r.stop), big(&r.step));
-    let inside = if step.is_positive() { &start <= v && v < &stop } else { &stop < v && v <= &start };
+    let inside = if step.is_positive() {
+        &start <= v && v < &stop
+    } else {
+        &stop < v && v <= &start
+    };
     if !inside {
         return None;
     }
@@ -229,7 +245,8 @@ fn range_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
         let (la, lb) = (big(&ra.length), big(&rb.length));
         la == lb
             && (la.is_zero()
-                || (big(&ra.start) == big(&rb.start) && (la.is_one() || big(&ra.step) == big(&rb.step))))
+                || (big(&ra.start) == big(&rb.start)
+                    && (la.is_one() || big(&ra.step) == big(&rb.step))))
     };
     Ok(bool_obj(eq == (op == CompareOp::Eq)))
 }
@@ -327,7 +344,9 @@ fn make_iter(start: BigInt, step: BigInt, len: BigInt) -> PyObj {
     // The machine path needs every produced value, and the value one step past the
     // end, to fit an i64.
     let last_ok = (&start + &step * &len).to_i64().is_some();
-    if let (Some(s), Some(st), Some(n), true) = (start.to_i64(), step.to_i64(), len.to_u64(), last_ok) {
+    if let (Some(s), Some(st), Some(n), true) =
+        (start.to_i64(), step.to_i64(), len.to_u64(), last_ok)
+    {
         let ty = &RANGE_ITER_TYPE;
         let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
         // SAFETY: fresh allocation with the iterator layout.
@@ -386,7 +405,9 @@ fn longrangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
 fn this<'a>(args: &'a [PyObj], name: &str) -> PyResult<&'a PyRange> {
     match args.first() {
         Some(r) if r.is_exact(&RANGE_TYPE) => Ok(payload(r)),
-        _ => Err(type_error(format!("descriptor '{name}' requires a 'range' object"))),
+        _ => Err(type_error(format!(
+            "descriptor '{name}' requires a 'range' object"
+        ))),
     }
 }
 
@@ -400,13 +421,19 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             let len = big(&r.length);
             let step = big(&r.step);
             let last = big(&r.start) + (&len - BigInt::one()) * &step;
-            Ok(make_iter(if len.is_zero() { big(&r.start) } else { last }, -step, len))
+            Ok(make_iter(
+                if len.is_zero() { big(&r.start) } else { last },
+                -step,
+                len,
+            ))
         }),
         MethodDef::new("count", |args, kw| {
             Args::new(args, kw).exact("count", 2)?;
             let r = this(args, "count")?;
             if is_exact_int_like(&args[1]) {
-                return Ok(crate::int::from_i64(int_position(r, &big(&args[1])).is_some() as i64));
+                return Ok(crate::int::from_i64(
+                    int_position(r, &big(&args[1])).is_some() as i64,
+                ));
             }
             let mut n = 0usize;
             let it = range_iter(&args[0])?;
@@ -423,7 +450,10 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             if is_exact_int_like(&args[1]) {
                 return match int_position(r, &big(&args[1])) {
                     Some(i) => Ok(crate::int::from_bigint(i)),
-                    None => Err(value_error(format!("{} is not in range", ab::repr_string(&args[1])?))),
+                    None => Err(value_error(format!(
+                        "{} is not in range",
+                        ab::repr_string(&args[1])?
+                    ))),
                 };
             }
             let it = range_iter(&args[0])?;
@@ -451,16 +481,19 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
 
 /// Methods of the range iterators.
 pub(crate) fn iter_methods() -> Vec<crate::descr::MethodDef> {
-    vec![crate::descr::MethodDef::new("__length_hint__", |args, kw| {
-        Args::new(args, kw).exact("__length_hint__", 1)?;
-        let o = &args[0];
-        if o.is_exact(&RANGE_ITER_TYPE) {
-            // SAFETY: checked type.
-            let it = unsafe { o.payload_unchecked::<PyRangeIter>() };
-            return Ok(crate::int::from_i128(it.remaining.load(Relaxed) as i128));
-        }
-        // SAFETY: the method is only installed on the two range iterator types.
-        let it = unsafe { o.payload_unchecked::<PyLongRangeIter>() };
-        Ok(crate::int::from_bigint(it.state.lock().2.clone()))
-    })]
+    vec![crate::descr::MethodDef::new(
+        "__length_hint__",
+        |args, kw| {
+            Args::new(args, kw).exact("__length_hint__", 1)?;
+            let o = &args[0];
+            if o.is_exact(&RANGE_ITER_TYPE) {
+                // SAFETY: checked type.
+                let it = unsafe { o.payload_unchecked::<PyRangeIter>() };
+                return Ok(crate::int::from_i128(it.remaining.load(Relaxed) as i128));
+            }
+            // SAFETY: the method is only installed on the two range iterator types.
+            let it = unsafe { o.payload_unchecked::<PyLongRangeIter>() };
+            Ok(crate::int::from_bigint(it.state.lock().2.clone()))
+        },
+    )]
 }

@@ -79,13 +79,19 @@ unsafe impl PyPayload for PySet {
 
 fn alloc_table(size: usize) -> *mut Entry {
     let bytes = size * std::mem::size_of::<Entry>();
-    let p = strand_heap::alloc_raw(bytes)
-        .unwrap_or_else(|| std::alloc::handle_alloc_error(std::alloc::Layout::from_size_align(bytes, 16).expect("layout")));
+    let p = strand_heap::alloc_raw(bytes).unwrap_or_else(|| {
+        std::alloc::handle_alloc_error(
+            std::alloc::Layout::from_size_align(bytes, 16).expect("layout"),
+        )
+    });
     let t = p.as_ptr() as *mut Entry;
     // SAFETY: fresh allocation of `size` entries.
     unsafe {
         for i in 0..size {
-            t.add(i).write(Entry { key: null_mut(), hash: 0 });
+            t.add(i).write(Entry {
+                key: null_mut(),
+                hash: 0,
+            });
         }
     }
     t
@@ -131,7 +137,9 @@ unsafe fn set_dealloc(obj: ObjPtr) {
         for i in 0..n {
             let e = *table.add(i);
             if !e.key.is_null() && e.key != dummy() {
-                drop(PyObj::from_owned(ObjPtr::from_raw(e.key).expect("non-null")));
+                drop(PyObj::from_owned(
+                    ObjPtr::from_raw(e.key).expect("non-null"),
+                ));
             }
         }
         free_table(table);
@@ -297,13 +305,19 @@ fn set_hash_of(key: &PyObj) -> PyResult<isize> {
 enum Probe {
     /// An active entry with an equal key.
     Found(usize),
-    /// The first unused entry of the probe sequence.
-    Unused(usize),
+    /// The probe sequence ended at an unused entry: the key is absent.
+    Unused,
 }
 
 /// Compares a stored key with `key`; `Ok(None)` if the table changed under the
 /// comparison (restart).
-fn compare_entry(so: &PyObj, table: *mut Entry, idx: usize, startkey: *mut ObjectHeader, key: &PyObj) -> PyResult<Option<bool>> {
+fn compare_entry(
+    so: &PyObj,
+    table: *mut Entry,
+    idx: usize,
+    startkey: *mut ObjectHeader,
+    key: &PyObj,
+) -> PyResult<Option<bool>> {
     // SAFETY: startkey is an active entry's key, alive while the table holds it; we
     // take our own reference before running Python code.
     let sk = unsafe { PyObj::from_borrowed(ObjPtr::from_raw(startkey).expect("active key")) };
@@ -328,12 +342,16 @@ fn lookkey(so: &PyObj, key: &PyObj, hash: isize) -> PyResult<Probe> {
         let mut i = hash as usize & mask;
         loop {
             let mut idx = i;
-            let mut probes = if i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+            let mut probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
             loop {
                 // SAFETY: idx <= mask (linear runs stay below mask + 1).
                 let e = unsafe { *table.add(idx) };
                 if e.hash == 0 && e.key.is_null() {
-                    return Ok(Probe::Unused(idx));
+                    return Ok(Probe::Unused);
                 }
                 if e.hash == hash {
                     if e.key == key.as_ptr().as_ptr() {
@@ -369,7 +387,11 @@ fn add_entry(so: &PyObj, key: PyObj, hash: isize) -> PyResult<()> {
         let mut freeslot: Option<usize> = None;
         loop {
             let mut idx = i;
-            let mut probes = if i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+            let mut probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
             loop {
                 // SAFETY: idx <= mask.
                 let e = unsafe { *table.add(idx) };
@@ -473,7 +495,7 @@ fn resize(so: &PyObj, minused: usize) {
 /// `set_discard_entry`: `true` if found and removed.
 fn discard_entry(so: &PyObj, key: &PyObj, hash: isize) -> PyResult<bool> {
     match lookkey(so, key, hash)? {
-        Probe::Unused(_) => Ok(false),
+        Probe::Unused => Ok(false),
         Probe::Found(idx) => {
             // SAFETY: in the critical section; idx is an active entry of the table.
             let old = unsafe {
@@ -697,7 +719,11 @@ fn update_internal(so: &PyObj, other: &PyObj) -> PyResult<()> {
 }
 
 fn make_new_set_basetype(ty: &PyType, iterable: Option<&PyObj>) -> PyResult<PyObj> {
-    let base: &PyType = if ty.is_subtype(&SET_TYPE) { &SET_TYPE } else { &FROZENSET_TYPE };
+    let base: &PyType = if ty.is_subtype(&SET_TYPE) {
+        &SET_TYPE
+    } else {
+        &FROZENSET_TYPE
+    };
     let s = new_of_type(base);
     if let Some(it) = iterable {
         update_internal(&s, it)?;
@@ -715,7 +741,11 @@ fn intersection(so: &PyObj, other: &PyObj) -> PyResult<PyObj> {
     }
     let result = make_new_set_basetype(so.ty(), None)?;
     if is_anyset(other) {
-        let (small, big) = if len(other) > len(so) { (so, other) } else { (other, so) };
+        let (small, big) = if len(other) > len(so) {
+            (so, other)
+        } else {
+            (other, so)
+        };
         for (k, h) in entries(small) {
             if contains_hashed(big, &k, h)? {
                 let _cs = lock(&result);
@@ -747,7 +777,11 @@ fn difference_update_internal(so: &PyObj, other: &PyObj) -> PyResult<()> {
         return Ok(());
     }
     if is_anyset(other) {
-        let other = if (len(other) >> 3) > len(so) { intersection(so, other)? } else { other.clone() };
+        let other = if (len(other) >> 3) > len(so) {
+            intersection(so, other)?
+        } else {
+            other.clone()
+        };
         for (k, h) in entries(&other) {
             let _cs = lock(so);
             discard_entry(so, &k, h)?;
@@ -786,7 +820,11 @@ fn difference(so: &PyObj, other: &PyObj) -> PyResult<PyObj> {
     let result = make_new_set_basetype(so.ty(), None)?;
     let is_dict = !is_anyset(other);
     for (k, h) in entries(so) {
-        let present = if is_dict { crate::dict::get_item_hashed(other, &k, h)?.is_some() } else { contains_hashed(other, &k, h)? };
+        let present = if is_dict {
+            crate::dict::get_item_hashed(other, &k, h)?.is_some()
+        } else {
+            contains_hashed(other, &k, h)?
+        };
         if !present {
             let _cs = lock(&result);
             add_entry(&result, k, h)?;
@@ -861,7 +899,11 @@ fn isdisjoint(so: &PyObj, other: &PyObj) -> PyResult<bool> {
         return Ok(len(so) == 0);
     }
     if is_anyset(other) {
-        let (small, big) = if len(other) > len(so) { (so, other) } else { (other, so) };
+        let (small, big) = if len(other) > len(so) {
+            (so, other)
+        } else {
+            (other, so)
+        };
         for (k, h) in entries(small) {
             if contains_hashed(big, &k, h)? {
                 return Ok(false);
@@ -1126,7 +1168,9 @@ fn setiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     if used != it.used.load(Relaxed) {
         it.pos.store(ITER_DONE, Relaxed);
         it.used.store(usize::MAX, Relaxed);
-        return Err(crate::exceptions::runtime_error("Set changed size during iteration"));
+        return Err(crate::exceptions::runtime_error(
+            "Set changed size during iteration",
+        ));
     }
     match next_entry(so, pos) {
         Some((next, k, _)) => {
@@ -1147,7 +1191,9 @@ fn setiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
 fn this(args: &[PyObj], name: &str) -> PyResult<PyObj> {
     match args.first() {
         Some(s) if is_anyset(s) => Ok(s.clone()),
-        _ => Err(type_error(format!("descriptor '{name}' requires a 'set' object"))),
+        _ => Err(type_error(format!(
+            "descriptor '{name}' requires a 'set' object"
+        ))),
     }
 }
 
@@ -1187,7 +1233,10 @@ fn m_pop(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     // SAFETY: locked.
     let b = unsafe { &mut *body(&so) };
     if b.used == 0 {
-        return Err(PyErr::new(&crate::exceptions::KEY_ERROR_TYPE, "pop from an empty set"));
+        return Err(PyErr::new(
+            &crate::exceptions::KEY_ERROR_TYPE,
+            "pop from an empty set",
+        ));
     }
     let mut i = b.finger & b.mask;
     loop {

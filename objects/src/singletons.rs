@@ -4,7 +4,7 @@
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 
 use crate::object::PyObj;
-use crate::typeobj::{PyType, Slots, TypeFlags};
+use crate::typeobj::{Slots, TypeFlags};
 use crate::PyResult;
 
 /// The layout of a singleton (just the header).
@@ -18,7 +18,7 @@ unsafe fn never_dealloc(_obj: ObjPtr) {
 }
 
 macro_rules! singleton_type {
-    ($ty:ident, $name:literal, $repr:expr, $bool:expr) => {
+    ($ty:ident, $name:literal, $repr:expr, $bool:expr, $new:expr) => {
         crate::builtin_type! {
             #[doc = concat!("The type of `", $name, "`.")]
             pub static $ty = {
@@ -35,6 +35,7 @@ macro_rules! singleton_type {
                     repr: Some($repr),
                     bool: $bool,
                     hash: Some(crate::baseobject::identity_hash),
+                    new: $new,
                     ..Slots::EMPTY
                 },
             }
@@ -42,9 +43,27 @@ macro_rules! singleton_type {
     };
 }
 
-singleton_type!(NONE_TYPE, "NoneType", |_| Ok(crate::str::intern("None")), Some(|_| Ok(false)));
-singleton_type!(NOT_IMPLEMENTED_TYPE, "NotImplementedType", |_| Ok(crate::str::intern("NotImplemented")), None);
-singleton_type!(ELLIPSIS_TYPE, "ellipsis", |_| Ok(crate::str::intern("Ellipsis")), None);
+singleton_type!(
+    NONE_TYPE,
+    "NoneType",
+    |_| Ok(crate::str::intern("None")),
+    Some(|_| Ok(false)),
+    Some(none_new)
+);
+singleton_type!(
+    NOT_IMPLEMENTED_TYPE,
+    "NotImplementedType",
+    |_| Ok(crate::str::intern("NotImplemented")),
+    None,
+    Some(|_, a, k| singleton_new(a, k, "NotImplementedType", not_implemented()))
+);
+singleton_type!(
+    ELLIPSIS_TYPE,
+    "ellipsis",
+    |_| Ok(crate::str::intern("Ellipsis")),
+    None,
+    Some(|_, a, k| singleton_new(a, k, "ellipsis", ellipsis()))
+);
 
 /// Wrapper so the singletons can be statics.
 #[repr(transparent)]
@@ -104,7 +123,7 @@ pub fn is_none(o: &PyObj) -> bool {
 /// `obj is NotImplemented`.
 #[inline(always)]
 pub fn is_not_implemented(o: &PyObj) -> bool {
-    o.as_ptr().as_ptr() as *const ObjectHeader == &NOT_IMPLEMENTED.0.header as *const ObjectHeader
+    std::ptr::eq(o.as_ptr().as_ptr(), &NOT_IMPLEMENTED.0.header)
 }
 
 /// `True` or `False`.
@@ -128,20 +147,32 @@ pub fn false_() -> PyObj {
 /// `obj is True`.
 #[inline(always)]
 pub fn is_true_obj(o: &PyObj) -> bool {
-    o.as_ptr().as_ptr() as *const ObjectHeader == &crate::int::TRUE.0 as *const _ as *const ObjectHeader
+    std::ptr::eq(
+        o.as_ptr().as_ptr(),
+        &crate::int::TRUE.0 as *const _ as *const ObjectHeader,
+    )
 }
 
 /// `obj is False`.
 #[inline(always)]
 pub fn is_false_obj(o: &PyObj) -> bool {
-    o.as_ptr().as_ptr() as *const ObjectHeader == &crate::int::FALSE.0 as *const _ as *const ObjectHeader
+    std::ptr::eq(
+        o.as_ptr().as_ptr(),
+        &crate::int::FALSE.0 as *const _ as *const ObjectHeader,
+    )
 }
 
 /// `NoneType()` returns `None` (Python 3.10+).
 pub(crate) fn none_new(_cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    singleton_new(args, kw, "NoneType", none())
+}
+
+fn singleton_new(args: &[PyObj], kw: Option<&PyObj>, name: &str, value: PyObj) -> PyResult<PyObj> {
     let a = crate::args::Args::new(args, kw);
     if a.nargs() > 0 || a.has_kwargs() {
-        return Err(crate::exceptions::type_error("NoneType takes no arguments"));
+        return Err(crate::exceptions::type_error(format!(
+            "{name} takes no arguments"
+        )));
     }
-    Ok(none())
+    Ok(value)
 }

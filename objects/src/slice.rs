@@ -127,8 +127,16 @@ impl PySlice {
             // -isize::MAX keeps `-step` representable (CPython does the same).
             s.max(-isize::MAX)
         };
-        let start = if is_none(&self.start) { None } else { Some(clamped_index(&self.start)?) };
-        let stop = if is_none(&self.stop) { None } else { Some(clamped_index(&self.stop)?) };
+        let start = if is_none(&self.start) {
+            None
+        } else {
+            Some(clamped_index(&self.start)?)
+        };
+        let stop = if is_none(&self.stop) {
+            None
+        } else {
+            Some(clamped_index(&self.stop)?)
+        };
         Ok((start, stop, step))
     }
 }
@@ -165,9 +173,15 @@ fn adjust(start: Option<isize>, stop: Option<isize>, step: isize, length: usize)
         }
     };
     let (start, stop) = if step > 0 {
-        (start.map_or(0, |s| clamp(s, 0, n)), stop.map_or(n, |s| clamp(s, 0, n)))
+        (
+            start.map_or(0, |s| clamp(s, 0, n)),
+            stop.map_or(n, |s| clamp(s, 0, n)),
+        )
     } else {
-        (start.map_or(n - 1, |s| clamp(s, -1, n - 1)), stop.map_or(-1, |s| clamp(s, -1, n - 1)))
+        (
+            start.map_or(n - 1, |s| clamp(s, -1, n - 1)),
+            stop.map_or(-1, |s| clamp(s, -1, n - 1)),
+        )
     };
     let len = if step > 0 {
         if stop > start {
@@ -180,7 +194,15 @@ fn adjust(start: Option<isize>, stop: Option<isize>, step: isize, length: usize)
     } else {
         0
     };
-    SliceIndices { start: if len == 0 && step < 0 { 0 } else { start.max(0) as usize }, step, len }
+    SliceIndices {
+        start: if len == 0 && step < 0 {
+            0
+        } else {
+            start.max(0) as usize
+        },
+        step,
+        len,
+    }
 }
 
 /// A new slice object.
@@ -202,7 +224,11 @@ pub fn new(start: PyObj, stop: PyObj, step: PyObj) -> PyObj {
 /// of range.
 #[inline]
 pub fn normalize_index(i: isize, len: usize) -> Option<usize> {
-    let j = if i < 0 { i.checked_add(len as isize)? } else { i };
+    let j = if i < 0 {
+        i.checked_add(len as isize)?
+    } else {
+        i
+    };
     if j >= 0 && (j as usize) < len {
         Some(j as usize)
     } else {
@@ -212,7 +238,11 @@ pub fn normalize_index(i: isize, len: usize) -> Option<usize> {
 
 /// The `start`/`stop` arguments of `list.index`, `tuple.index`, `str.find`...: optional
 /// int-likes (or `None`), adjusted like slice bounds to `0..=len`.
-pub fn search_bounds(start: Option<&PyObj>, stop: Option<&PyObj>, len: usize) -> PyResult<(usize, usize)> {
+pub fn search_bounds(
+    start: Option<&PyObj>,
+    stop: Option<&PyObj>,
+    len: usize,
+) -> PyResult<(usize, usize)> {
     let n = len as isize;
     let fix = |o: Option<&PyObj>, default: isize| -> PyResult<isize> {
         match o {
@@ -220,7 +250,11 @@ pub fn search_bounds(start: Option<&PyObj>, stop: Option<&PyObj>, len: usize) ->
             Some(o) if is_none(o) => Ok(default),
             Some(o) => {
                 let v = clamped_index(o)?;
-                Ok(if v < 0 { v.saturating_add(n).max(0) } else { v.min(n) })
+                Ok(if v < 0 {
+                    v.saturating_add(n).max(0)
+                } else {
+                    v.min(n)
+                })
             }
         }
     };
@@ -289,7 +323,12 @@ fn slice_indices_method(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
 
 /// The clamped `(start, stop)` of `slice.indices()` (unlike [`SliceIndices`], `stop`
 /// is reported, and may be `-1` for negative steps).
-fn python_bounds(start: Option<isize>, stop: Option<isize>, step: isize, n: isize) -> (isize, isize) {
+fn python_bounds(
+    start: Option<isize>,
+    stop: Option<isize>,
+    step: isize,
+    n: isize,
+) -> (isize, isize) {
     let clamp = |v: isize, lo: isize, hi: isize| -> isize {
         if v < 0 {
             let v = v.saturating_add(n);
@@ -305,15 +344,24 @@ fn python_bounds(start: Option<isize>, stop: Option<isize>, step: isize, n: isiz
         }
     };
     if step > 0 {
-        (start.map_or(0, |s| clamp(s, 0, n)), stop.map_or(n, |s| clamp(s, 0, n)))
+        (
+            start.map_or(0, |s| clamp(s, 0, n)),
+            stop.map_or(n, |s| clamp(s, 0, n)),
+        )
     } else {
-        (start.map_or(n - 1, |s| clamp(s, -1, n - 1)), stop.map_or(-1, |s| clamp(s, -1, n - 1)))
+        (
+            start.map_or(n - 1, |s| clamp(s, -1, n - 1)),
+            stop.map_or(-1, |s| clamp(s, -1, n - 1)),
+        )
     }
 }
 
 /// Methods of `slice`.
 pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
-    vec![crate::descr::MethodDef::new("indices", slice_indices_method)]
+    vec![crate::descr::MethodDef::new(
+        "indices",
+        slice_indices_method,
+    )]
 }
 
 /// Attributes of `slice`.

@@ -384,7 +384,8 @@ fn wrapper_call(d: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj
     }
     let self_ = &args[0];
     if w.id == SlotId::New {
-        let cls = crate::typeobj::expect_type(self_, &format!("{}.__new__(X): X", w.owner().name()))?;
+        let cls =
+            crate::typeobj::expect_type(self_, &format!("{}.__new__(X): X", w.owner().name()))?;
         if !cls.is_subtype(w.owner()) {
             return Err(type_error(format!(
                 "{}.__new__({}): {} is not a subtype of {}",
@@ -394,7 +395,11 @@ fn wrapper_call(d: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj
                 w.owner().name()
             )));
         }
-        let new = w.owner().slots().new.expect("wrapper exists only for set slots");
+        let new = w
+            .owner()
+            .slots()
+            .new
+            .expect("wrapper exists only for set slots");
         return new(self_, &args[1..], kw);
     }
     if !self_.is_instance_of(w.owner()) {
@@ -424,16 +429,37 @@ fn want(name: &str, args: &[PyObj], kw: Option<&PyObj>, n: usize) -> PyResult<()
 
 /// Calls `owner`'s slot `id` for `self_` with the Python-level arguments of the
 /// special method.
-fn call_slot(owner: &PyType, id: SlotId, name: &str, self_: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+fn call_slot(
+    owner: &PyType,
+    id: SlotId,
+    name: &str,
+    self_: &PyObj,
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+) -> PyResult<PyObj> {
     let s = owner.slots();
     let n = &s.number;
     let missing = || type_error(format!("'{}' has no slot for {name}", owner.name()));
     match id {
-        SlotId::Repr => { want(name, args, kw, 0)?; (s.repr.ok_or_else(missing)?)(self_) }
-        SlotId::Str => { want(name, args, kw, 0)?; (s.str.ok_or_else(missing)?)(self_) }
-        SlotId::Hash => { want(name, args, kw, 0)?; Ok(crate::int::from_i64((s.hash.ok_or_else(missing)?)(self_)? as i64)) }
+        SlotId::Repr => {
+            want(name, args, kw, 0)?;
+            (s.repr.ok_or_else(missing)?)(self_)
+        }
+        SlotId::Str => {
+            want(name, args, kw, 0)?;
+            (s.str.ok_or_else(missing)?)(self_)
+        }
+        SlotId::Hash => {
+            want(name, args, kw, 0)?;
+            Ok(crate::int::from_i64(
+                (s.hash.ok_or_else(missing)?)(self_)? as i64
+            ))
+        }
         SlotId::Call => (s.call.ok_or_else(missing)?)(self_, args, kw),
-        SlotId::Iter => { want(name, args, kw, 0)?; (s.iter.ok_or_else(missing)?)(self_) }
+        SlotId::Iter => {
+            want(name, args, kw, 0)?;
+            (s.iter.ok_or_else(missing)?)(self_)
+        }
         SlotId::Next => {
             want(name, args, kw, 0)?;
             match (s.iternext.ok_or_else(missing)?)(self_)? {
@@ -441,47 +467,146 @@ fn call_slot(owner: &PyType, id: SlotId, name: &str, self_: &PyObj, args: &[PyOb
                 None => Err(crate::exceptions::stop_iteration(None)),
             }
         }
-        SlotId::Init => { (s.init.ok_or_else(missing)?)(self_, args, kw)?; Ok(none()) }
+        SlotId::Init => {
+            (s.init.ok_or_else(missing)?)(self_, args, kw)?;
+            Ok(none())
+        }
         SlotId::New => unreachable!("handled by wrapper_call"),
-        SlotId::Len => { want(name, args, kw, 0)?; Ok(crate::int::from_usize((s.len.ok_or_else(missing)?)(self_)?)) }
-        SlotId::Contains => { want(name, args, kw, 1)?; Ok(crate::singletons::bool_obj((s.contains.ok_or_else(missing)?)(self_, &args[0])?)) }
-        SlotId::GetItem => { want(name, args, kw, 1)?; (s.getitem.ok_or_else(missing)?)(self_, &args[0]) }
-        SlotId::SetItem => { want(name, args, kw, 2)?; (s.setitem.ok_or_else(missing)?)(self_, &args[0], Some(&args[1]))?; Ok(none()) }
-        SlotId::DelItem => { want(name, args, kw, 1)?; (s.setitem.ok_or_else(missing)?)(self_, &args[0], None)?; Ok(none()) }
-        SlotId::GetAttribute => { want(name, args, kw, 1)?; (s.getattro.ok_or_else(missing)?)(self_, &args[0]) }
-        SlotId::SetAttr => { want(name, args, kw, 2)?; (s.setattro.ok_or_else(missing)?)(self_, &args[0], Some(&args[1]))?; Ok(none()) }
-        SlotId::DelAttr => { want(name, args, kw, 1)?; (s.setattro.ok_or_else(missing)?)(self_, &args[0], None)?; Ok(none()) }
+        SlotId::Len => {
+            want(name, args, kw, 0)?;
+            Ok(crate::int::from_usize((s.len.ok_or_else(missing)?)(self_)?))
+        }
+        SlotId::Contains => {
+            want(name, args, kw, 1)?;
+            Ok(crate::singletons::bool_obj((s
+                .contains
+                .ok_or_else(missing)?)(
+                self_, &args[0]
+            )?))
+        }
+        SlotId::GetItem => {
+            want(name, args, kw, 1)?;
+            (s.getitem.ok_or_else(missing)?)(self_, &args[0])
+        }
+        SlotId::SetItem => {
+            want(name, args, kw, 2)?;
+            (s.setitem.ok_or_else(missing)?)(self_, &args[0], Some(&args[1]))?;
+            Ok(none())
+        }
+        SlotId::DelItem => {
+            want(name, args, kw, 1)?;
+            (s.setitem.ok_or_else(missing)?)(self_, &args[0], None)?;
+            Ok(none())
+        }
+        SlotId::GetAttribute => {
+            want(name, args, kw, 1)?;
+            (s.getattro.ok_or_else(missing)?)(self_, &args[0])
+        }
+        SlotId::SetAttr => {
+            want(name, args, kw, 2)?;
+            (s.setattro.ok_or_else(missing)?)(self_, &args[0], Some(&args[1]))?;
+            Ok(none())
+        }
+        SlotId::DelAttr => {
+            want(name, args, kw, 1)?;
+            (s.setattro.ok_or_else(missing)?)(self_, &args[0], None)?;
+            Ok(none())
+        }
         SlotId::Get => {
             if args.is_empty() || args.len() > 2 {
                 return Err(type_error("__get__(None, None) is invalid"));
             }
             let inst = Some(&args[0]).filter(|i| !crate::singletons::is_none(i));
-            let owner_arg = args.get(1).cloned().unwrap_or_else(|| inst.map(|i| i.ty().to_obj()).unwrap_or_else(none));
+            let owner_arg = args
+                .get(1)
+                .cloned()
+                .unwrap_or_else(|| inst.map(|i| i.ty().to_obj()).unwrap_or_else(none));
             (s.descr_get.ok_or_else(missing)?)(self_, inst, &owner_arg)
         }
-        SlotId::Set => { want(name, args, kw, 2)?; (s.descr_set.ok_or_else(missing)?)(self_, &args[0], Some(&args[1]))?; Ok(none()) }
-        SlotId::Delete => { want(name, args, kw, 1)?; (s.descr_set.ok_or_else(missing)?)(self_, &args[0], None)?; Ok(none()) }
-        SlotId::Bool => { want(name, args, kw, 0)?; Ok(crate::singletons::bool_obj((s.bool.ok_or_else(missing)?)(self_)?)) }
-        SlotId::Cmp(op) => { want(name, args, kw, 1)?; (s.richcompare.ok_or_else(missing)?)(self_, &args[0], op) }
-        SlotId::Del => { want(name, args, kw, 0)?; (s.finalize.ok_or_else(missing)?)(self_); Ok(none()) }
-        SlotId::Bin(op) => { want(name, args, kw, 1)?; (bin_slot(n, op).ok_or_else(missing)?)(self_, &args[0]) }
-        SlotId::RBin(op) => { want(name, args, kw, 1)?; (bin_slot(n, op).ok_or_else(missing)?)(&args[0], self_) }
+        SlotId::Set => {
+            want(name, args, kw, 2)?;
+            (s.descr_set.ok_or_else(missing)?)(self_, &args[0], Some(&args[1]))?;
+            Ok(none())
+        }
+        SlotId::Delete => {
+            want(name, args, kw, 1)?;
+            (s.descr_set.ok_or_else(missing)?)(self_, &args[0], None)?;
+            Ok(none())
+        }
+        SlotId::Bool => {
+            want(name, args, kw, 0)?;
+            Ok(crate::singletons::bool_obj((s
+                .bool
+                .ok_or_else(missing)?)(
+                self_
+            )?))
+        }
+        SlotId::Cmp(op) => {
+            want(name, args, kw, 1)?;
+            (s.richcompare.ok_or_else(missing)?)(self_, &args[0], op)
+        }
+        SlotId::Del => {
+            want(name, args, kw, 0)?;
+            (s.finalize.ok_or_else(missing)?)(self_);
+            Ok(none())
+        }
+        SlotId::Bin(op) => {
+            want(name, args, kw, 1)?;
+            (bin_slot(n, op).ok_or_else(missing)?)(self_, &args[0])
+        }
+        SlotId::RBin(op) => {
+            want(name, args, kw, 1)?;
+            (bin_slot(n, op).ok_or_else(missing)?)(&args[0], self_)
+        }
         SlotId::Pow => {
             if args.is_empty() || args.len() > 2 {
-                return Err(type_error(format!("expected 1 or 2 arguments, got {}", args.len())));
+                return Err(type_error(format!(
+                    "expected 1 or 2 arguments, got {}",
+                    args.len()
+                )));
             }
             (n.pow.ok_or_else(missing)?)(self_, &args[0], args.get(1).unwrap_or(&none()))
         }
-        SlotId::RPow => { want(name, args, kw, 1)?; (n.pow.ok_or_else(missing)?)(&args[0], self_, &none()) }
-        SlotId::Neg => { want(name, args, kw, 0)?; (n.neg.ok_or_else(missing)?)(self_) }
-        SlotId::Pos => { want(name, args, kw, 0)?; (n.pos.ok_or_else(missing)?)(self_) }
-        SlotId::Abs => { want(name, args, kw, 0)?; (n.abs.ok_or_else(missing)?)(self_) }
-        SlotId::Invert => { want(name, args, kw, 0)?; (n.invert.ok_or_else(missing)?)(self_) }
-        SlotId::Int => { want(name, args, kw, 0)?; (n.int.ok_or_else(missing)?)(self_) }
-        SlotId::Float => { want(name, args, kw, 0)?; (n.float.ok_or_else(missing)?)(self_) }
-        SlotId::Index => { want(name, args, kw, 0)?; (n.index.ok_or_else(missing)?)(self_) }
-        SlotId::IBin(op) => { want(name, args, kw, 1)?; (ibin_slot(n, op).ok_or_else(missing)?)(self_, &args[0]) }
-        SlotId::IPow => { want(name, args, kw, 1)?; (n.inplace_pow.ok_or_else(missing)?)(self_, &args[0], &none()) }
+        SlotId::RPow => {
+            want(name, args, kw, 1)?;
+            (n.pow.ok_or_else(missing)?)(&args[0], self_, &none())
+        }
+        SlotId::Neg => {
+            want(name, args, kw, 0)?;
+            (n.neg.ok_or_else(missing)?)(self_)
+        }
+        SlotId::Pos => {
+            want(name, args, kw, 0)?;
+            (n.pos.ok_or_else(missing)?)(self_)
+        }
+        SlotId::Abs => {
+            want(name, args, kw, 0)?;
+            (n.abs.ok_or_else(missing)?)(self_)
+        }
+        SlotId::Invert => {
+            want(name, args, kw, 0)?;
+            (n.invert.ok_or_else(missing)?)(self_)
+        }
+        SlotId::Int => {
+            want(name, args, kw, 0)?;
+            (n.int.ok_or_else(missing)?)(self_)
+        }
+        SlotId::Float => {
+            want(name, args, kw, 0)?;
+            (n.float.ok_or_else(missing)?)(self_)
+        }
+        SlotId::Index => {
+            want(name, args, kw, 0)?;
+            (n.index.ok_or_else(missing)?)(self_)
+        }
+        SlotId::IBin(op) => {
+            want(name, args, kw, 1)?;
+            (ibin_slot(n, op).ok_or_else(missing)?)(self_, &args[0])
+        }
+        SlotId::IPow => {
+            want(name, args, kw, 1)?;
+            (n.inplace_pow.ok_or_else(missing)?)(self_, &args[0], &none())
+        }
     }
 }
 
@@ -491,7 +616,9 @@ pub(crate) fn add_slot_wrappers(ty: &'static PyType) {
     let dict = ty.dict();
     let base_slots = ty.base().map(|b| *b.slots());
     for &(name, id) in SLOTDEFS {
-        let Some(addr) = slot_addr(ty.slots(), id) else { continue };
+        let Some(addr) = slot_addr(ty.slots(), id) else {
+            continue;
+        };
         if let Some(bs) = &base_slots {
             if slot_addr(bs, id) == Some(addr) {
                 continue;
@@ -500,7 +627,7 @@ pub(crate) fn add_slot_wrappers(ty: &'static PyType) {
         if crate::dict::get_item_str(dict, name).is_some() {
             continue;
         }
-        if id == SlotId::Hash && addr == crate::baseobject::unhashable as usize {
+        if id == SlotId::Hash && addr == crate::baseobject::unhashable as *const () as usize {
             crate::dict::set_item_str(dict, name, none());
             continue;
         }
@@ -546,14 +673,19 @@ fn slot_hash(o: &PyObj) -> PyResult<isize> {
     Ok(match crate::int::value(&r) {
         crate::int::Int::Small(v) => {
             let h = v as isize;
-            if h == -1 { -2 } else { h }
+            if h == -1 {
+                -2
+            } else {
+                h
+            }
         }
         crate::int::Int::Big(b) => crate::hash::hash_bigint(&b),
     })
 }
 
 fn slot_call(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    let d = lookup(o, &NAMES.__call__).ok_or_else(|| type_error(format!("'{}' object is not callable", o.ty().name())))?;
+    let d = lookup(o, &NAMES.__call__)
+        .ok_or_else(|| type_error(format!("'{}' object is not callable", o.ty().name())))?;
     let bound = ab::bind(&d, Some(o), &o.ty().to_obj())?;
     ab::call(&bound, args, kw)
 }
@@ -561,7 +693,10 @@ fn slot_call(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 fn slot_iter(o: &PyObj) -> PyResult<PyObj> {
     match lookup(o, &NAMES.__iter__) {
         Some(d) if !crate::singletons::is_none(&d) => ab::call_descr(&d, o, &[]),
-        _ => Err(type_error(format!("'{}' object is not iterable", o.ty().name()))),
+        _ => Err(type_error(format!(
+            "'{}' object is not iterable",
+            o.ty().name()
+        ))),
     }
 }
 
@@ -595,7 +730,9 @@ fn slot_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
 fn slot_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     // SAFETY: installed on heap types only.
     let ty = unsafe { PyType::from_obj(cls) };
-    let f = ty.lookup(&NAMES.__new__).ok_or_else(|| type_error("no __new__"))?;
+    let f = ty
+        .lookup(&NAMES.__new__)
+        .ok_or_else(|| type_error("no __new__"))?;
     // __new__ is a staticmethod: unwrap it through __get__ and pass cls explicitly.
     let f = ab::bind(&f, None, cls)?;
     let mut all = Vec::with_capacity(args.len() + 1);
@@ -608,7 +745,9 @@ fn slot_len(o: &PyObj) -> PyResult<usize> {
     let r = call_special0(o, &NAMES.__len__)?;
     let i = ab::index(&r)?;
     if crate::int::value(&i).is_negative() {
-        return Err(crate::exceptions::value_error("__len__() should return >= 0"));
+        return Err(crate::exceptions::value_error(
+            "__len__() should return >= 0",
+        ));
     }
     crate::int::to_isize(&i).map(|v| v as usize)
 }
@@ -619,7 +758,10 @@ fn slot_contains(o: &PyObj, item: &PyObj) -> PyResult<bool> {
             let r = ab::call_descr(&d, o, std::slice::from_ref(item))?;
             ab::is_true(&r)
         }
-        Some(_) => Err(type_error(format!("'{}' object is not a container", o.ty().name()))),
+        Some(_) => Err(type_error(format!(
+            "'{}' object is not a container",
+            o.ty().name()
+        ))),
         None => {
             // Fall back to iteration.
             let it = ab::iter(o)?;
@@ -641,11 +783,17 @@ fn slot_setitem(o: &PyObj, k: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
     match v {
         Some(v) => match lookup(o, &NAMES.__setitem__) {
             Some(d) => ab::call_descr(&d, o, &[k.clone(), v.clone()]).map(drop),
-            None => Err(type_error(format!("'{}' object does not support item assignment", o.ty().name()))),
+            None => Err(type_error(format!(
+                "'{}' object does not support item assignment",
+                o.ty().name()
+            ))),
         },
         None => match lookup(o, &NAMES.__delitem__) {
             Some(d) => ab::call_descr(&d, o, std::slice::from_ref(k)).map(drop),
-            None => Err(type_error(format!("'{}' object doesn't support item deletion", o.ty().name()))),
+            None => Err(type_error(format!(
+                "'{}' object doesn't support item deletion",
+                o.ty().name()
+            ))),
         },
     }
 }
@@ -662,7 +810,9 @@ fn slot_getattr_hook(o: &PyObj, name: &PyObj) -> PyResult<PyObj> {
         Some(d) if is_wrapper_of(d, SlotId::GetAttribute) => {
             let w = wd(d);
             match w.owner().slots().getattro {
-                Some(f) if f as usize == crate::baseobject::generic_getattr as usize => {
+                Some(f)
+                    if f as usize == crate::baseobject::generic_getattr as *const () as usize =>
+                {
                     match crate::baseobject::generic_getattr_opt(o, name)? {
                         Some(v) => return Ok(v),
                         None => None,
@@ -748,7 +898,9 @@ fn cmp_name(op: CompareOp) -> &'static PyObj {
 
 fn slot_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
     match lookup(a, cmp_name(op)) {
-        Some(d) if !crate::singletons::is_none(&d) => ab::call_descr(&d, a, std::slice::from_ref(b)),
+        Some(d) if !crate::singletons::is_none(&d) => {
+            ab::call_descr(&d, a, std::slice::from_ref(b))
+        }
         _ => Ok(not_implemented()),
     }
 }
@@ -756,13 +908,26 @@ fn slot_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
 fn slot_finalize(o: &PyObj) {
     if let Some(d) = lookup(o, &NAMES.__del__) {
         if let Err(e) = ab::call_descr(&d, o, &[]) {
-            crate::unraisable::write(&e, Some(&format!("Exception ignored in: {}", ab::repr_string(&d).unwrap_or_default())));
+            crate::unraisable::write(
+                &e,
+                Some(&format!(
+                    "Exception ignored in: {}",
+                    ab::repr_string(&d).unwrap_or_default()
+                )),
+            );
         }
     }
 }
 
 /// The binary-operator dispatch of CPython's `SLOT1BINFULL`.
-fn slot_binary(a: &PyObj, b: &PyObj, name: &PyObj, rname: &PyObj, this: usize, op: BinOp) -> PyResult<PyObj> {
+fn slot_binary(
+    a: &PyObj,
+    b: &PyObj,
+    name: &PyObj,
+    rname: &PyObj,
+    this: usize,
+    op: BinOp,
+) -> PyResult<PyObj> {
     let (at, bt) = (a.ty(), b.ty());
     let same = std::ptr::eq(at, bt);
     let a_uses = bin_slot(&at.slots().number, op).map(|f| f as usize) == Some(this);
@@ -796,7 +961,9 @@ fn overrides(sub: &PyType, base: &PyType, name: &PyObj) -> bool {
 
 fn call_if_defined(o: &PyObj, name: &PyObj, arg: &PyObj) -> PyResult<PyObj> {
     match lookup(o, name) {
-        Some(d) if !crate::singletons::is_none(&d) => ab::call_descr(&d, o, std::slice::from_ref(arg)),
+        Some(d) if !crate::singletons::is_none(&d) => {
+            ab::call_descr(&d, o, std::slice::from_ref(arg))
+        }
         _ => Ok(not_implemented()),
     }
 }
@@ -805,7 +972,7 @@ macro_rules! binary_dispatchers {
     ($($fn:ident, $op:path, $name:ident, $rname:ident;)*) => {
         $(
             fn $fn(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
-                slot_binary(a, b, &NAMES.$name, &NAMES.$rname, $fn as usize, $op)
+                slot_binary(a, b, &NAMES.$name, &NAMES.$rname, $fn as *const () as usize, $op)
             }
         )*
         fn bin_dispatcher(op: BinOp) -> Option<crate::typeobj::BinaryFn> {
@@ -838,7 +1005,7 @@ fn slot_pow(a: &PyObj, b: &PyObj, m: &PyObj) -> PyResult<PyObj> {
         // Two-argument form: full reflected dispatch, as for other operators.
         let (at, bt) = (a.ty(), b.ty());
         let same = std::ptr::eq(at, bt);
-        let this = slot_pow as usize;
+        let this = slot_pow as *const () as usize;
         let a_uses = at.slots().number.pow.map(|f| f as usize) == Some(this);
         let mut do_other = !same && bt.slots().number.pow.map(|f| f as usize) == Some(this);
         if a_uses {
@@ -949,7 +1116,13 @@ fn find(ty: &PyType, name: &str, id: SlotId) -> Found {
 }
 
 /// Combines several names' lookups for one slot (e.g. `__add__` and `__radd__`).
-fn decide<T: Copy>(ty: &PyType, names: &[(&str, SlotId)], builtin: impl Fn(&Slots) -> Option<T>, dispatcher: Option<T>, disabled: Option<T>) -> Option<T> {
+fn decide<T: Copy>(
+    ty: &PyType,
+    names: &[(&str, SlotId)],
+    builtin: impl Fn(&Slots) -> Option<T>,
+    dispatcher: Option<T>,
+    disabled: Option<T>,
+) -> Option<T> {
     let mut result = None;
     let mut any_python = false;
     let mut any_disabled = false;
@@ -977,53 +1150,247 @@ fn decide<T: Copy>(ty: &PyType, names: &[(&str, SlotId)], builtin: impl Fn(&Slot
 /// Computes a heap type's slots from the special methods its MRO defines.
 pub(crate) fn fixup_slots(ty: &PyType) {
     let mut s = Slots::EMPTY;
-    s.repr = decide(ty, &[("__repr__", SlotId::Repr)], |b| b.repr, Some(slot_repr as crate::typeobj::UnaryFn), None);
-    s.str = decide(ty, &[("__str__", SlotId::Str)], |b| b.str, Some(slot_str as crate::typeobj::UnaryFn), None);
-    s.hash = decide(ty, &[("__hash__", SlotId::Hash)], |b| b.hash, Some(slot_hash as crate::typeobj::HashFn), Some(crate::baseobject::unhashable as crate::typeobj::HashFn));
-    s.call = decide(ty, &[("__call__", SlotId::Call)], |b| b.call, Some(slot_call as crate::typeobj::CallFn), None);
-    s.iter = decide(ty, &[("__iter__", SlotId::Iter)], |b| b.iter, Some(slot_iter as crate::typeobj::UnaryFn), None);
-    s.iternext = decide(ty, &[("__next__", SlotId::Next)], |b| b.iternext, Some(slot_iternext as crate::typeobj::IterNextFn), None);
-    s.init = decide(ty, &[("__init__", SlotId::Init)], |b| b.init, Some(slot_init as crate::typeobj::InitFn), None);
-    s.new = decide(ty, &[("__new__", SlotId::New)], |b| b.new, Some(slot_new as crate::typeobj::NewFn), None);
-    s.len = decide(ty, &[("__len__", SlotId::Len)], |b| b.len, Some(slot_len as crate::typeobj::LenFn), None);
-    s.contains = decide(ty, &[("__contains__", SlotId::Contains)], |b| b.contains, Some(slot_contains as crate::typeobj::ContainsFn), None);
-    s.getitem = decide(ty, &[("__getitem__", SlotId::GetItem)], |b| b.getitem, Some(slot_getitem as crate::typeobj::BinaryFn), None);
-    s.setitem = decide(ty, &[("__setitem__", SlotId::SetItem), ("__delitem__", SlotId::DelItem)], |b| b.setitem, Some(slot_setitem as crate::typeobj::SetItemFn), None);
+    s.repr = decide(
+        ty,
+        &[("__repr__", SlotId::Repr)],
+        |b| b.repr,
+        Some(slot_repr as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.str = decide(
+        ty,
+        &[("__str__", SlotId::Str)],
+        |b| b.str,
+        Some(slot_str as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.hash = decide(
+        ty,
+        &[("__hash__", SlotId::Hash)],
+        |b| b.hash,
+        Some(slot_hash as crate::typeobj::HashFn),
+        Some(crate::baseobject::unhashable as crate::typeobj::HashFn),
+    );
+    s.call = decide(
+        ty,
+        &[("__call__", SlotId::Call)],
+        |b| b.call,
+        Some(slot_call as crate::typeobj::CallFn),
+        None,
+    );
+    s.iter = decide(
+        ty,
+        &[("__iter__", SlotId::Iter)],
+        |b| b.iter,
+        Some(slot_iter as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.iternext = decide(
+        ty,
+        &[("__next__", SlotId::Next)],
+        |b| b.iternext,
+        Some(slot_iternext as crate::typeobj::IterNextFn),
+        None,
+    );
+    s.init = decide(
+        ty,
+        &[("__init__", SlotId::Init)],
+        |b| b.init,
+        Some(slot_init as crate::typeobj::InitFn),
+        None,
+    );
+    s.new = decide(
+        ty,
+        &[("__new__", SlotId::New)],
+        |b| b.new,
+        Some(slot_new as crate::typeobj::NewFn),
+        None,
+    );
+    s.len = decide(
+        ty,
+        &[("__len__", SlotId::Len)],
+        |b| b.len,
+        Some(slot_len as crate::typeobj::LenFn),
+        None,
+    );
+    s.contains = decide(
+        ty,
+        &[("__contains__", SlotId::Contains)],
+        |b| b.contains,
+        Some(slot_contains as crate::typeobj::ContainsFn),
+        None,
+    );
+    s.getitem = decide(
+        ty,
+        &[("__getitem__", SlotId::GetItem)],
+        |b| b.getitem,
+        Some(slot_getitem as crate::typeobj::BinaryFn),
+        None,
+    );
+    s.setitem = decide(
+        ty,
+        &[
+            ("__setitem__", SlotId::SetItem),
+            ("__delitem__", SlotId::DelItem),
+        ],
+        |b| b.setitem,
+        Some(slot_setitem as crate::typeobj::SetItemFn),
+        None,
+    );
     s.getattro = if ty.lookup_str("__getattr__").is_some() {
         Some(slot_getattr_hook)
     } else {
-        decide(ty, &[("__getattribute__", SlotId::GetAttribute)], |b| b.getattro, Some(slot_getattro as crate::typeobj::GetattroFn), None)
+        decide(
+            ty,
+            &[("__getattribute__", SlotId::GetAttribute)],
+            |b| b.getattro,
+            Some(slot_getattro as crate::typeobj::GetattroFn),
+            None,
+        )
     };
-    s.setattro = decide(ty, &[("__setattr__", SlotId::SetAttr), ("__delattr__", SlotId::DelAttr)], |b| b.setattro, Some(slot_setattro as crate::typeobj::SetattroFn), None);
-    s.descr_get = decide(ty, &[("__get__", SlotId::Get)], |b| b.descr_get, Some(slot_descr_get as crate::typeobj::DescrGetFn), None);
-    s.descr_set = decide(ty, &[("__set__", SlotId::Set), ("__delete__", SlotId::Delete)], |b| b.descr_set, Some(slot_descr_set as crate::typeobj::DescrSetFn), None);
-    s.bool = decide(ty, &[("__bool__", SlotId::Bool)], |b| b.bool, Some(slot_bool as crate::typeobj::InquiryFn), None);
+    s.setattro = decide(
+        ty,
+        &[
+            ("__setattr__", SlotId::SetAttr),
+            ("__delattr__", SlotId::DelAttr),
+        ],
+        |b| b.setattro,
+        Some(slot_setattro as crate::typeobj::SetattroFn),
+        None,
+    );
+    s.descr_get = decide(
+        ty,
+        &[("__get__", SlotId::Get)],
+        |b| b.descr_get,
+        Some(slot_descr_get as crate::typeobj::DescrGetFn),
+        None,
+    );
+    s.descr_set = decide(
+        ty,
+        &[("__set__", SlotId::Set), ("__delete__", SlotId::Delete)],
+        |b| b.descr_set,
+        Some(slot_descr_set as crate::typeobj::DescrSetFn),
+        None,
+    );
+    s.bool = decide(
+        ty,
+        &[("__bool__", SlotId::Bool)],
+        |b| b.bool,
+        Some(slot_bool as crate::typeobj::InquiryFn),
+        None,
+    );
     if s.bool.is_none() && matches!(find(ty, "__len__", SlotId::Len), Found::Python) {
         s.bool = Some(slot_bool);
     }
-    let cmp_names: Vec<(&str, SlotId)> = SLOTDEFS.iter().filter(|(_, id)| matches!(id, SlotId::Cmp(_))).copied().collect();
-    s.richcompare = decide(ty, &cmp_names, |b| b.richcompare, Some(slot_richcompare as crate::typeobj::RichCmpFn), None);
-    s.finalize = decide(ty, &[("__del__", SlotId::Del)], |b| b.finalize, Some(slot_finalize as crate::typeobj::FinalizeFn), None);
+    let cmp_names: Vec<(&str, SlotId)> = SLOTDEFS
+        .iter()
+        .filter(|(_, id)| matches!(id, SlotId::Cmp(_)))
+        .copied()
+        .collect();
+    s.richcompare = decide(
+        ty,
+        &cmp_names,
+        |b| b.richcompare,
+        Some(slot_richcompare as crate::typeobj::RichCmpFn),
+        None,
+    );
+    s.finalize = decide(
+        ty,
+        &[("__del__", SlotId::Del)],
+        |b| b.finalize,
+        Some(slot_finalize as crate::typeobj::FinalizeFn),
+        None,
+    );
     for &(name, id) in SLOTDEFS {
         if let SlotId::Bin(op) = id {
-            let rname = SLOTDEFS.iter().find(|(_, i)| *i == SlotId::RBin(op)).map(|(n, _)| *n).expect("reflected");
-            let v = decide(ty, &[(name, id), (rname, SlotId::RBin(op))], |b| bin_slot(&b.number, op), bin_dispatcher(op), None);
+            let rname = SLOTDEFS
+                .iter()
+                .find(|(_, i)| *i == SlotId::RBin(op))
+                .map(|(n, _)| *n)
+                .expect("reflected");
+            let v = decide(
+                ty,
+                &[(name, id), (rname, SlotId::RBin(op))],
+                |b| bin_slot(&b.number, op),
+                bin_dispatcher(op),
+                None,
+            );
             set_bin(&mut s.number, op, v);
         }
         if let SlotId::IBin(op) = id {
-            let v = decide(ty, &[(name, id)], |b| ibin_slot(&b.number, op), ibin_dispatcher(op), None);
+            let v = decide(
+                ty,
+                &[(name, id)],
+                |b| ibin_slot(&b.number, op),
+                ibin_dispatcher(op),
+                None,
+            );
             set_ibin(&mut s.number, op, v);
         }
     }
-    s.number.pow = decide(ty, &[("__pow__", SlotId::Pow), ("__rpow__", SlotId::RPow)], |b| b.number.pow, Some(slot_pow as crate::typeobj::TernaryFn), None);
-    s.number.inplace_pow = decide(ty, &[("__ipow__", SlotId::IPow)], |b| b.number.inplace_pow, Some(slot_ipow as crate::typeobj::TernaryFn), None);
-    s.number.neg = decide(ty, &[("__neg__", SlotId::Neg)], |b| b.number.neg, Some(slot_neg as crate::typeobj::UnaryFn), None);
-    s.number.pos = decide(ty, &[("__pos__", SlotId::Pos)], |b| b.number.pos, Some(slot_pos as crate::typeobj::UnaryFn), None);
-    s.number.abs = decide(ty, &[("__abs__", SlotId::Abs)], |b| b.number.abs, Some(slot_abs as crate::typeobj::UnaryFn), None);
-    s.number.invert = decide(ty, &[("__invert__", SlotId::Invert)], |b| b.number.invert, Some(slot_invert as crate::typeobj::UnaryFn), None);
-    s.number.int = decide(ty, &[("__int__", SlotId::Int)], |b| b.number.int, Some(slot_int as crate::typeobj::UnaryFn), None);
-    s.number.float = decide(ty, &[("__float__", SlotId::Float)], |b| b.number.float, Some(slot_float as crate::typeobj::UnaryFn), None);
-    s.number.index = decide(ty, &[("__index__", SlotId::Index)], |b| b.number.index, Some(slot_index as crate::typeobj::UnaryFn), None);
+    s.number.pow = decide(
+        ty,
+        &[("__pow__", SlotId::Pow), ("__rpow__", SlotId::RPow)],
+        |b| b.number.pow,
+        Some(slot_pow as crate::typeobj::TernaryFn),
+        None,
+    );
+    s.number.inplace_pow = decide(
+        ty,
+        &[("__ipow__", SlotId::IPow)],
+        |b| b.number.inplace_pow,
+        Some(slot_ipow as crate::typeobj::TernaryFn),
+        None,
+    );
+    s.number.neg = decide(
+        ty,
+        &[("__neg__", SlotId::Neg)],
+        |b| b.number.neg,
+        Some(slot_neg as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.number.pos = decide(
+        ty,
+        &[("__pos__", SlotId::Pos)],
+        |b| b.number.pos,
+        Some(slot_pos as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.number.abs = decide(
+        ty,
+        &[("__abs__", SlotId::Abs)],
+        |b| b.number.abs,
+        Some(slot_abs as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.number.invert = decide(
+        ty,
+        &[("__invert__", SlotId::Invert)],
+        |b| b.number.invert,
+        Some(slot_invert as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.number.int = decide(
+        ty,
+        &[("__int__", SlotId::Int)],
+        |b| b.number.int,
+        Some(slot_int as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.number.float = decide(
+        ty,
+        &[("__float__", SlotId::Float)],
+        |b| b.number.float,
+        Some(slot_float as crate::typeobj::UnaryFn),
+        None,
+    );
+    s.number.index = decide(
+        ty,
+        &[("__index__", SlotId::Index)],
+        |b| b.number.index,
+        Some(slot_index as crate::typeobj::UnaryFn),
+        None,
+    );
     // Slots with no special method are inherited from the solid base.
     if let Some(base) = ty.base() {
         // SAFETY: only called while the type is private or the world is stopped.

@@ -198,7 +198,11 @@ fn small(s: &str) -> PyObj {
 /// In debug builds, if `obj` is not a str.
 #[inline(always)]
 pub fn as_str(obj: &PyObj) -> &str {
-    debug_assert!(obj.is_instance_of(&STR_TYPE), "as_str on a {}", obj.ty().name());
+    debug_assert!(
+        obj.is_instance_of(&STR_TYPE),
+        "as_str on a {}",
+        obj.ty().name()
+    );
     // SAFETY: callers pass strs (checked in debug builds).
     unsafe { obj.payload_unchecked::<PyStr>() }.as_str()
 }
@@ -253,13 +257,21 @@ fn str_len_slot(obj: &PyObj) -> PyResult<usize> {
 
 const INTERN_SHARDS: usize = 16;
 
-static INTERNED: LazyLock<Vec<Mutex<HashMap<Box<str>, usize>>>> =
-    LazyLock::new(|| (0..INTERN_SHARDS).map(|_| Mutex::new(HashMap::new())).collect());
+/// One shard of the intern table: text to the interned object's address.
+type InternShard = Mutex<HashMap<Box<str>, usize>>;
+
+static INTERNED: LazyLock<Vec<InternShard>> = LazyLock::new(|| {
+    (0..INTERN_SHARDS)
+        .map(|_| Mutex::new(HashMap::new()))
+        .collect()
+});
 
 fn shard(s: &str) -> usize {
     // A cheap, stable shard choice (the table itself hashes properly).
     let b = s.as_bytes();
-    let x = b.len() ^ b.first().copied().unwrap_or(0) as usize ^ (b.last().copied().unwrap_or(0) as usize) << 3;
+    let x = b.len()
+        ^ b.first().copied().unwrap_or(0) as usize
+        ^ (b.last().copied().unwrap_or(0) as usize) << 3;
     x % INTERN_SHARDS
 }
 
@@ -268,7 +280,9 @@ pub fn intern(s: &str) -> PyObj {
     let mut table = INTERNED[shard(s)].lock();
     if let Some(&addr) = table.get(s) {
         // SAFETY: interned strings are immortal.
-        return unsafe { PyObj::from_borrowed(ObjPtr::from_raw(addr as *mut ObjectHeader).expect("non-null")) };
+        return unsafe {
+            PyObj::from_borrowed(ObjPtr::from_raw(addr as *mut ObjectHeader).expect("non-null"))
+        };
     }
     let obj = new_of_type(&STR_TYPE, s);
     mark_interned(&obj);
@@ -290,7 +304,9 @@ pub fn intern_obj(obj: &PyObj) -> PyObj {
     let mut table = INTERNED[shard(s)].lock();
     if let Some(&addr) = table.get(s) {
         // SAFETY: interned strings are immortal.
-        return unsafe { PyObj::from_borrowed(ObjPtr::from_raw(addr as *mut ObjectHeader).expect("non-null")) };
+        return unsafe {
+            PyObj::from_borrowed(ObjPtr::from_raw(addr as *mut ObjectHeader).expect("non-null"))
+        };
     }
     mark_interned(obj);
     table.insert(s.into(), obj.addr());

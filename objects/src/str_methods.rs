@@ -36,7 +36,11 @@ pub fn is_printable(c: char) -> bool {
 
 /// Python's `repr()` of a string.
 pub fn repr_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -49,7 +53,9 @@ pub fn repr_str(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if c.is_ascii() => out.push(c),
             c if is_printable(c) => out.push(c),
             c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02x}", c as u32)),
@@ -190,7 +196,15 @@ pub(crate) fn str_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
                 return Ok(obj.clone());
             }
             let a = byte_offset(s, p.is_ascii(), idx.start);
-            let b = if p.is_ascii() { a + idx.len } else { a + s[a..].chars().take(idx.len).map(char::len_utf8).sum::<usize>() };
+            let b = if p.is_ascii() {
+                a + idx.len
+            } else {
+                a + s[a..]
+                    .chars()
+                    .take(idx.len)
+                    .map(char::len_utf8)
+                    .sum::<usize>()
+            };
             return Ok(crate::str::new(&s[a..b]));
         }
         let out: String = if p.is_ascii() {
@@ -244,7 +258,9 @@ pub(crate) fn str_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
     if count == 1 && seq.is_exact(&STR_TYPE) {
         return Ok(seq.clone());
     }
-    s.len().checked_mul(count).ok_or_else(crate::exceptions::memory_error)?;
+    s.len()
+        .checked_mul(count)
+        .ok_or_else(crate::exceptions::memory_error)?;
     Ok(crate::str::from_string(s.repeat(count)))
 }
 
@@ -259,7 +275,9 @@ fn this<'a>(args: &'a [PyObj], name: &str) -> PyResult<&'a PyObj> {
             "descriptor '{name}' requires a 'str' object but received a '{}'",
             s.ty().name()
         ))),
-        None => Err(type_error(format!("unbound method str.{name}() needs an argument"))),
+        None => Err(type_error(format!(
+            "unbound method str.{name}() needs an argument"
+        ))),
     }
 }
 
@@ -267,7 +285,10 @@ fn str_arg<'a>(o: &'a PyObj, what: &str) -> PyResult<&'a str> {
     if is_str(o) {
         Ok(as_str(o))
     } else {
-        Err(type_error(format!("{what} must be str, not {}", o.ty().name())))
+        Err(type_error(format!(
+            "{what} must be str, not {}",
+            o.ty().name()
+        )))
     }
 }
 
@@ -280,7 +301,11 @@ fn s(o: &str) -> PyObj {
 }
 
 /// `(text, needle, byte_start, byte_end)` for find/count/index/startswith.
-fn search_args<'a>(args: &'a [PyObj], kw: Option<&PyObj>, name: &str) -> PyResult<(&'a str, usize, usize)> {
+fn search_args<'a>(
+    args: &'a [PyObj],
+    kw: Option<&PyObj>,
+    name: &str,
+) -> PyResult<(&'a str, usize, usize)> {
     Args::new(args, kw).no_kwargs(name)?;
     let t = this(args, name)?;
     let p = payload(t);
@@ -291,7 +316,12 @@ fn search_args<'a>(args: &'a [PyObj], kw: Option<&PyObj>, name: &str) -> PyResul
     Ok((text, bs, be.max(bs)))
 }
 
-fn find_impl(args: &[PyObj], kw: Option<&PyObj>, name: &str, reverse: bool) -> PyResult<Option<usize>> {
+fn find_impl(
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+    name: &str,
+    reverse: bool,
+) -> PyResult<Option<usize>> {
     Args::new(args, kw).range(name, 2, 4)?;
     let needle = str_arg(&args[1], "must be str, not")
         .map_err(|_| type_error(format!("must be str, not {}", args[1].ty().name())))?;
@@ -300,12 +330,16 @@ fn find_impl(args: &[PyObj], kw: Option<&PyObj>, name: &str, reverse: bool) -> P
         return Ok(None);
     }
     let window = &text[bs..be];
-    let found = if reverse { window.rfind(needle) } else { window.find(needle) };
+    let found = if reverse {
+        window.rfind(needle)
+    } else {
+        window.find(needle)
+    };
     let ascii = payload(&args[0]).is_ascii();
     Ok(found.map(|b| char_index(text, ascii, bs + b)))
 }
 
-fn split_ws<'a>(text: &'a str, maxsplit: isize) -> Vec<&'a str> {
+fn split_ws(text: &str, maxsplit: isize) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text.trim_start_matches(char::is_whitespace);
     while !rest.is_empty() {
@@ -327,7 +361,7 @@ fn split_ws<'a>(text: &'a str, maxsplit: isize) -> Vec<&'a str> {
     out
 }
 
-fn rsplit_ws<'a>(text: &'a str, maxsplit: isize) -> Vec<&'a str> {
+fn rsplit_ws(text: &str, maxsplit: isize) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text.trim_end_matches(char::is_whitespace);
     while !rest.is_empty() {
@@ -351,14 +385,19 @@ fn rsplit_ws<'a>(text: &'a str, maxsplit: isize) -> Vec<&'a str> {
     out
 }
 
-fn split_args<'a>(args: &'a [PyObj], kw: Option<&'a PyObj>, name: &str) -> PyResult<(&'a str, Option<&'a str>, isize)> {
+fn split_args<'a>(
+    args: &'a [PyObj],
+    kw: Option<&'a PyObj>,
+    name: &str,
+) -> PyResult<(&'a str, Option<&'a str>, isize)> {
     let a = Args::new(args, kw);
     let b = a.bind(name, 1, &["sep", "maxsplit"], 0)?;
     let text = as_str(this(args, name)?);
     let sep = match b[0] {
-        Some(x) if !is_none(x) => Some(str_arg(x, "must be str or None, not").map_err(|_| {
-            type_error(format!("must be str or None, not {}", x.ty().name()))
-        })?),
+        Some(x) if !is_none(x) => Some(
+            str_arg(x, "must be str or None, not")
+                .map_err(|_| type_error(format!("must be str or None, not {}", x.ty().name())))?,
+        ),
         _ => None,
     };
     if sep == Some("") {
@@ -371,7 +410,13 @@ fn split_args<'a>(args: &'a [PyObj], kw: Option<&'a PyObj>, name: &str) -> PyRes
     Ok((text, sep, maxsplit))
 }
 
-fn strip_impl(args: &[PyObj], kw: Option<&PyObj>, name: &str, left: bool, right: bool) -> PyResult<PyObj> {
+fn strip_impl(
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+    name: &str,
+    left: bool,
+    right: bool,
+) -> PyResult<PyObj> {
     Args::new(args, kw).range(name, 1, 2)?;
     let t = this(args, name)?;
     let text = as_str(t);
@@ -419,7 +464,12 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
                 c.ty().name()
             ))
         })?;
-        Ok(!out_of_range && if prefix { window.starts_with(c) } else { window.ends_with(c) })
+        Ok(!out_of_range
+            && if prefix {
+                window.starts_with(c)
+            } else {
+                window.ends_with(c)
+            })
     };
     if crate::tuple::is_tuple(&args[1]) {
         for c in crate::tuple::items(&args[1]) {
@@ -446,19 +496,31 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
     let fill = match args.get(2) {
         None => ' ',
         Some(f) => {
-            let fs = str_arg(f, "The fill character")
-                .map_err(|_| type_error(format!("{name}() argument 2 must be str, not {}", f.ty().name())))?;
+            let fs = str_arg(f, "The fill character").map_err(|_| {
+                type_error(format!(
+                    "{name}() argument 2 must be str, not {}",
+                    f.ty().name()
+                ))
+            })?;
             let mut it = fs.chars();
             match (it.next(), it.next()) {
                 (Some(c), None) => c,
-                _ => return Err(type_error("The fill character must be exactly one character long")),
+                _ => {
+                    return Err(type_error(
+                        "The fill character must be exactly one character long",
+                    ))
+                }
             }
         }
     };
     let text = as_str(t);
     let n = payload(t).char_len() as isize;
     if width <= n {
-        return Ok(if t.is_exact(&STR_TYPE) { t.clone() } else { s(text) });
+        return Ok(if t.is_exact(&STR_TYPE) {
+            t.clone()
+        } else {
+            s(text)
+        });
     }
     let total = (width - n) as usize;
     let (l, r) = match align {
@@ -478,7 +540,12 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
     Ok(crate::str::from_string(out))
 }
 
-fn predicate(args: &[PyObj], kw: Option<&PyObj>, name: &str, f: fn(&str) -> bool) -> PyResult<PyObj> {
+fn predicate(
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+    name: &str,
+    f: fn(&str) -> bool,
+) -> PyResult<PyObj> {
     Args::new(args, kw).exact(name, 1)?;
     Ok(bool_obj(f(as_str(this(args, name)?))))
 }
@@ -496,7 +563,8 @@ fn title_case(text: &str) -> String {
         } else {
             out.extend(title_char(c));
         }
-        prev_cased = c.is_lowercase() || c.is_uppercase() || get_general_category(c) == Gc::TitlecaseLetter;
+        prev_cased =
+            c.is_lowercase() || c.is_uppercase() || get_general_category(c) == Gc::TitlecaseLetter;
     }
     out
 }
@@ -559,13 +627,20 @@ fn is_digit(c: char) -> bool {
 }
 
 fn is_numeric(c: char) -> bool {
-    matches!(get_general_category(c), Gc::DecimalNumber | Gc::LetterNumber | Gc::OtherNumber)
+    matches!(
+        get_general_category(c),
+        Gc::DecimalNumber | Gc::LetterNumber | Gc::OtherNumber
+    )
 }
 
 fn is_alpha(c: char) -> bool {
     matches!(
         get_general_category(c),
-        Gc::UppercaseLetter | Gc::LowercaseLetter | Gc::TitlecaseLetter | Gc::ModifierLetter | Gc::OtherLetter
+        Gc::UppercaseLetter
+            | Gc::LowercaseLetter
+            | Gc::TitlecaseLetter
+            | Gc::ModifierLetter
+            | Gc::OtherLetter
     )
 }
 
@@ -578,7 +653,15 @@ fn splitlines(text: &str, keepends: bool) -> Vec<&str> {
         let (i, c) = bytes[k];
         let is_break = matches!(
             c,
-            '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}'
+            '\n' | '\r'
+                | '\x0b'
+                | '\x0c'
+                | '\x1c'
+                | '\x1d'
+                | '\x1e'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
         );
         if is_break {
             let mut end = i + c.len_utf8();
@@ -586,7 +669,11 @@ fn splitlines(text: &str, keepends: bool) -> Vec<&str> {
                 end += 1;
                 k += 1;
             }
-            out.push(if keepends { &text[start..end] } else { &text[start..i] });
+            out.push(if keepends {
+                &text[start..end]
+            } else {
+                &text[start..i]
+            });
             start = end;
         }
         k += 1;
@@ -695,10 +782,14 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::new("startswith", |a, k| affix(a, k, "startswith", true)),
         MethodDef::new("endswith", |a, k| affix(a, k, "endswith", false)),
         MethodDef::new("find", |a, k| {
-            Ok(crate::int::from_i64(find_impl(a, k, "find", false)?.map_or(-1, |i| i as i64)))
+            Ok(crate::int::from_i64(
+                find_impl(a, k, "find", false)?.map_or(-1, |i| i as i64),
+            ))
         }),
         MethodDef::new("rfind", |a, k| {
-            Ok(crate::int::from_i64(find_impl(a, k, "rfind", true)?.map_or(-1, |i| i as i64)))
+            Ok(crate::int::from_i64(
+                find_impl(a, k, "rfind", true)?.map_or(-1, |i| i as i64),
+            ))
         }),
         MethodDef::new("index", |a, k| match find_impl(a, k, "index", false)? {
             Some(i) => Ok(crate::int::from_usize(i)),
@@ -717,17 +808,29 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                 return Ok(crate::int::from_i64(0));
             }
             let window = &text[bs..be];
-            let n = if needle.is_empty() { window.chars().count() + 1 } else { window.matches(needle).count() };
+            let n = if needle.is_empty() {
+                window.chars().count() + 1
+            } else {
+                window.matches(needle).count()
+            };
             Ok(crate::int::from_usize(n))
         }),
         MethodDef::new("replace", |args, kw| {
             Args::new(args, kw).no_kwargs("replace")?;
             Args::new(args, kw).range("replace", 3, 4)?;
             let text = as_str(this(args, "replace")?);
-            let old = str_arg(&args[1], "")
-                .map_err(|_| type_error(format!("replace() argument 1 must be str, not {}", args[1].ty().name())))?;
-            let new = str_arg(&args[2], "")
-                .map_err(|_| type_error(format!("replace() argument 2 must be str, not {}", args[2].ty().name())))?;
+            let old = str_arg(&args[1], "").map_err(|_| {
+                type_error(format!(
+                    "replace() argument 1 must be str, not {}",
+                    args[1].ty().name()
+                ))
+            })?;
+            let new = str_arg(&args[2], "").map_err(|_| {
+                type_error(format!(
+                    "replace() argument 2 must be str, not {}",
+                    args[2].ty().name()
+                ))
+            })?;
             let count = match args.get(3) {
                 Some(c) => int_arg(c)?,
                 None => -1,
@@ -750,19 +853,29 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                 }
                 return Ok(crate::str::from_string(out));
             }
-            Ok(crate::str::from_string(text.replacen(old, new, count as usize)))
+            Ok(crate::str::from_string(text.replacen(
+                old,
+                new,
+                count as usize,
+            )))
         }),
         MethodDef::new("upper", |args, kw| {
             Args::new(args, kw).exact("upper", 1)?;
-            Ok(crate::str::from_string(as_str(this(args, "upper")?).to_uppercase()))
+            Ok(crate::str::from_string(
+                as_str(this(args, "upper")?).to_uppercase(),
+            ))
         }),
         MethodDef::new("lower", |args, kw| {
             Args::new(args, kw).exact("lower", 1)?;
-            Ok(crate::str::from_string(as_str(this(args, "lower")?).to_lowercase()))
+            Ok(crate::str::from_string(
+                as_str(this(args, "lower")?).to_lowercase(),
+            ))
         }),
         MethodDef::new("casefold", |args, kw| {
             Args::new(args, kw).exact("casefold", 1)?;
-            let t = as_str(this(args, "casefold")?).to_lowercase().replace('ß', "ss");
+            let t = as_str(this(args, "casefold")?)
+                .to_lowercase()
+                .replace('ß', "ss");
             Ok(crate::str::from_string(t))
         }),
         MethodDef::new("capitalize", |args, kw| {
@@ -770,14 +883,18 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             let t = as_str(this(args, "capitalize")?);
             let mut chars = t.chars();
             let out: String = match chars.next() {
-                Some(c) => title_char(c).chain(chars.flat_map(char::to_lowercase)).collect(),
+                Some(c) => title_char(c)
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
                 None => String::new(),
             };
             Ok(crate::str::from_string(out))
         }),
         MethodDef::new("title", |args, kw| {
             Args::new(args, kw).exact("title", 1)?;
-            Ok(crate::str::from_string(title_case(as_str(this(args, "title")?))))
+            Ok(crate::str::from_string(title_case(as_str(this(
+                args, "title",
+            )?))))
         }),
         MethodDef::new("swapcase", |args, kw| {
             Args::new(args, kw).exact("swapcase", 1)?;
@@ -813,22 +930,52 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             };
             Ok(crate::str::from_string(out))
         }),
-        MethodDef::new("isdigit", |a, k| predicate(a, k, "isdigit", |t| !t.is_empty() && t.chars().all(is_digit))),
-        MethodDef::new("isdecimal", |a, k| predicate(a, k, "isdecimal", |t| !t.is_empty() && t.chars().all(is_decimal))),
-        MethodDef::new("isnumeric", |a, k| predicate(a, k, "isnumeric", |t| !t.is_empty() && t.chars().all(is_numeric))),
-        MethodDef::new("isalpha", |a, k| predicate(a, k, "isalpha", |t| !t.is_empty() && t.chars().all(is_alpha))),
-        MethodDef::new("isalnum", |a, k| {
-            predicate(a, k, "isalnum", |t| !t.is_empty() && t.chars().all(|c| is_alpha(c) || is_numeric(c)))
+        MethodDef::new("isdigit", |a, k| {
+            predicate(a, k, "isdigit", |t| {
+                !t.is_empty() && t.chars().all(is_digit)
+            })
         }),
-        MethodDef::new("isspace", |a, k| predicate(a, k, "isspace", |t| !t.is_empty() && t.chars().all(char::is_whitespace))),
+        MethodDef::new("isdecimal", |a, k| {
+            predicate(a, k, "isdecimal", |t| {
+                !t.is_empty() && t.chars().all(is_decimal)
+            })
+        }),
+        MethodDef::new("isnumeric", |a, k| {
+            predicate(a, k, "isnumeric", |t| {
+                !t.is_empty() && t.chars().all(is_numeric)
+            })
+        }),
+        MethodDef::new("isalpha", |a, k| {
+            predicate(a, k, "isalpha", |t| {
+                !t.is_empty() && t.chars().all(is_alpha)
+            })
+        }),
+        MethodDef::new("isalnum", |a, k| {
+            predicate(a, k, "isalnum", |t| {
+                !t.is_empty() && t.chars().all(|c| is_alpha(c) || is_numeric(c))
+            })
+        }),
+        MethodDef::new("isspace", |a, k| {
+            predicate(a, k, "isspace", |t| {
+                !t.is_empty() && t.chars().all(char::is_whitespace)
+            })
+        }),
         MethodDef::new("isascii", |a, k| predicate(a, k, "isascii", str::is_ascii)),
-        MethodDef::new("isprintable", |a, k| predicate(a, k, "isprintable", |t| t.chars().all(is_printable))),
-        MethodDef::new("isidentifier", |a, k| predicate(a, k, "isidentifier", is_identifier)),
+        MethodDef::new("isprintable", |a, k| {
+            predicate(a, k, "isprintable", |t| t.chars().all(is_printable))
+        }),
+        MethodDef::new("isidentifier", |a, k| {
+            predicate(a, k, "isidentifier", is_identifier)
+        }),
         MethodDef::new("isupper", |a, k| {
-            predicate(a, k, "isupper", |t| t.chars().any(char::is_uppercase) && !t.chars().any(char::is_lowercase))
+            predicate(a, k, "isupper", |t| {
+                t.chars().any(char::is_uppercase) && !t.chars().any(char::is_lowercase)
+            })
         }),
         MethodDef::new("islower", |a, k| {
-            predicate(a, k, "islower", |t| t.chars().any(char::is_lowercase) && !t.chars().any(is_cased_upper))
+            predicate(a, k, "islower", |t| {
+                t.chars().any(char::is_lowercase) && !t.chars().any(is_cased_upper)
+            })
         }),
         MethodDef::new("istitle", |a, k| {
             predicate(a, k, "istitle", |t| {
@@ -854,20 +1001,32 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                 cased
             })
         }),
-        MethodDef::new("partition", |args, kw| partition(args, kw, "partition", false)),
-        MethodDef::new("rpartition", |args, kw| partition(args, kw, "rpartition", true)),
+        MethodDef::new("partition", |args, kw| {
+            partition(args, kw, "partition", false)
+        }),
+        MethodDef::new("rpartition", |args, kw| {
+            partition(args, kw, "rpartition", true)
+        }),
         MethodDef::new("removeprefix", |args, kw| {
             Args::new(args, kw).exact("removeprefix", 2)?;
             let t = as_str(this(args, "removeprefix")?);
-            let p = str_arg(&args[1], "removeprefix() argument")
-                .map_err(|_| type_error(format!("removeprefix() argument must be str, not {}", args[1].ty().name())))?;
+            let p = str_arg(&args[1], "removeprefix() argument").map_err(|_| {
+                type_error(format!(
+                    "removeprefix() argument must be str, not {}",
+                    args[1].ty().name()
+                ))
+            })?;
             Ok(s(t.strip_prefix(p).unwrap_or(t)))
         }),
         MethodDef::new("removesuffix", |args, kw| {
             Args::new(args, kw).exact("removesuffix", 2)?;
             let t = as_str(this(args, "removesuffix")?);
-            let p = str_arg(&args[1], "removesuffix() argument")
-                .map_err(|_| type_error(format!("removesuffix() argument must be str, not {}", args[1].ty().name())))?;
+            let p = str_arg(&args[1], "removesuffix() argument").map_err(|_| {
+                type_error(format!(
+                    "removesuffix() argument must be str, not {}",
+                    args[1].ty().name()
+                ))
+            })?;
             Ok(s(t.strip_suffix(p).unwrap_or(t)))
         }),
         MethodDef::new("expandtabs", |args, kw| {
@@ -877,14 +1036,23 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                 Some(t) => int_arg(t)?,
                 None => 8,
             };
-            Ok(crate::str::from_string(expandtabs(as_str(this(args, "expandtabs")?), size)))
+            Ok(crate::str::from_string(expandtabs(
+                as_str(this(args, "expandtabs")?),
+                size,
+            )))
         }),
         MethodDef::new("encode", |args, kw| {
             let a = Args::new(args, kw);
             let b = a.bind("encode", 1, &["encoding", "errors"], 0)?;
             let t = this(args, "encode")?;
-            let enc = b[0].map(|e| str_arg(e, "encode() argument 'encoding'")).transpose()?.unwrap_or("utf-8");
-            let errs = b[1].map(|e| str_arg(e, "encode() argument 'errors'")).transpose()?.unwrap_or("strict");
+            let enc = b[0]
+                .map(|e| str_arg(e, "encode() argument 'encoding'"))
+                .transpose()?
+                .unwrap_or("utf-8");
+            let errs = b[1]
+                .map(|e| str_arg(e, "encode() argument 'errors'"))
+                .transpose()?
+                .unwrap_or("strict");
             Ok(crate::bytes::new(&crate::bytes::encode(t, enc, errs)?))
         }),
         MethodDef::new("format", crate::format::str_format_method),
@@ -907,10 +1075,18 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                         let code = crate::int::to_isize(&v)?;
                         match u32::try_from(code).ok().and_then(char::from_u32) {
                             Some(ch) => out.push(ch),
-                            None => return Err(value_error("character mapping must be in range(0x110000)")),
+                            None => {
+                                return Err(value_error(
+                                    "character mapping must be in range(0x110000)",
+                                ))
+                            }
                         }
                     }
-                    Ok(_) => return Err(type_error("character mapping must return integer, None or str")),
+                    Ok(_) => {
+                        return Err(type_error(
+                            "character mapping must return integer, None or str",
+                        ))
+                    }
                     Err(e) if e.is_instance(&crate::exceptions::LOOKUP_ERROR_TYPE) => out.push(c),
                     Err(e) => return Err(e),
                 }
@@ -919,10 +1095,15 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("__getnewargs__", |args, kw| {
             Args::new(args, kw).exact("__getnewargs__", 1)?;
-            Ok(crate::tuple::from_vec(vec![s(as_str(this(args, "__getnewargs__")?))]))
+            Ok(crate::tuple::from_vec(vec![s(as_str(this(
+                args,
+                "__getnewargs__",
+            )?))]))
         }),
         MethodDef::new("__sizeof__", |args, _| {
-            Ok(crate::int::from_usize(49 + as_str(this(args, "__sizeof__")?).len()))
+            Ok(crate::int::from_usize(
+                49 + as_str(this(args, "__sizeof__")?).len(),
+            ))
         }),
     ]
 }
@@ -930,7 +1111,8 @@ pub(crate) fn methods() -> Vec<MethodDef> {
 fn partition(args: &[PyObj], kw: Option<&PyObj>, name: &str, reverse: bool) -> PyResult<PyObj> {
     Args::new(args, kw).exact(name, 2)?;
     let t = as_str(this(args, name)?);
-    let sep = str_arg(&args[1], "").map_err(|_| type_error(format!("must be str, not {}", args[1].ty().name())))?;
+    let sep = str_arg(&args[1], "")
+        .map_err(|_| type_error(format!("must be str, not {}", args[1].ty().name())))?;
     if sep.is_empty() {
         return Err(value_error("empty separator"));
     }
@@ -948,30 +1130,47 @@ fn maketrans(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let d = crate::dict::new();
     if args.len() == 1 {
         if !crate::dict::is_dict(&args[0]) {
-            return Err(type_error("if you give only one argument to maketrans it must be a dict"));
+            return Err(type_error(
+                "if you give only one argument to maketrans it must be a dict",
+            ));
         }
         for (k, v) in crate::dict::items(&args[0]) {
             let key = if is_str(&k) {
                 let mut cs = as_str(&k).chars();
                 match (cs.next(), cs.next()) {
                     (Some(c), None) => crate::int::from_i64(c as i64),
-                    _ => return Err(value_error("string keys in translate table must be of length 1")),
+                    _ => {
+                        return Err(value_error(
+                            "string keys in translate table must be of length 1",
+                        ))
+                    }
                 }
             } else if crate::int::is_int(&k) {
                 k
             } else {
-                return Err(type_error("keys in translate table must be strings or integers"));
+                return Err(type_error(
+                    "keys in translate table must be strings or integers",
+                ));
             };
             crate::dict::set_item(&d, key, v)?;
         }
         return Ok(d);
     }
-    let (x, y) = (str_arg(&args[0], "maketrans")?, str_arg(&args[1], "maketrans")?);
+    let (x, y) = (
+        str_arg(&args[0], "maketrans")?,
+        str_arg(&args[1], "maketrans")?,
+    );
     if x.chars().count() != y.chars().count() {
-        return Err(value_error("the first two maketrans arguments must have equal length"));
+        return Err(value_error(
+            "the first two maketrans arguments must have equal length",
+        ));
     }
     for (a, b) in x.chars().zip(y.chars()) {
-        crate::dict::set_item(&d, crate::int::from_i64(a as i64), crate::int::from_i64(b as i64))?;
+        crate::dict::set_item(
+            &d,
+            crate::int::from_i64(a as i64),
+            crate::int::from_i64(b as i64),
+        )?;
     }
     if let Some(z) = args.get(2) {
         for c in str_arg(z, "maketrans")?.chars() {

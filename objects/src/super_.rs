@@ -174,13 +174,16 @@ fn super_init(s: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
             let o = Some(args[1].clone()).filter(|o| !crate::singletons::is_none(o));
             set_fields(s, args[0].clone(), o)
         }
-        n => Err(type_error(format!("super() takes at most 2 arguments ({n} given)"))),
+        n => Err(type_error(format!(
+            "super() takes at most 2 arguments ({n} given)"
+        ))),
     }
 }
 
 fn super_getattro(s: &PyObj, name: &PyObj) -> PyResult<PyObj> {
     let su = sp(s);
-    let skip = su.obj_type.is_none() || (crate::str::is_str(name) && crate::str::as_str(name) == "__class__");
+    let skip = su.obj_type.is_none()
+        || (crate::str::is_str(name) && crate::str::as_str(name) == "__class__");
     if !skip {
         let start = su.type_.as_ref().expect("initialised");
         let obj_type = su.obj_type.as_ref().expect("checked");
@@ -226,8 +229,11 @@ fn super_repr(s: &PyObj) -> PyResult<PyObj> {
         .map(|t| unsafe { PyType::from_obj(t) }.name().to_string())
         .unwrap_or_else(|| "NULL".into());
     Ok(crate::str::from_string(match &su.obj_type {
-        // SAFETY: obj_type is a type.
-        Some(ot) => format!("<super: <class '{tname}'>, <{} object>>", unsafe { PyType::from_obj(ot) }.name()),
+        Some(ot) => {
+            // SAFETY: obj_type is a type.
+            let oname = unsafe { PyType::from_obj(ot) }.name();
+            format!("<super: <class '{tname}'>, <{oname} object>>")
+        }
         None => format!("<super: <class '{tname}'>, NULL>"),
     }))
 }

@@ -262,7 +262,10 @@ fn tuple_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
     if count == 1 && seq.is_exact(&TUPLE_TYPE) {
         return Ok(seq.clone());
     }
-    let total = items.len().checked_mul(count).ok_or_else(crate::exceptions::memory_error)?;
+    let total = items
+        .len()
+        .checked_mul(count)
+        .ok_or_else(crate::exceptions::memory_error)?;
     let mut v = Vec::with_capacity(total);
     for _ in 0..count {
         v.extend_from_slice(items);
@@ -312,7 +315,9 @@ fn tuple_index(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
             return Ok(crate::int::from_usize(i));
         }
     }
-    Err(crate::exceptions::value_error("tuple.index(x): x not in tuple"))
+    Err(crate::exceptions::value_error(
+        "tuple.index(x): x not in tuple",
+    ))
 }
 
 fn tuple_count(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {

@@ -318,8 +318,10 @@ impl Slots {
         macro_rules! inherit {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = base.$f; } )* };
         }
-        inherit!(repr, str, getattro, setattro, call, iter, iternext, descr_get, descr_set,
-                 init, new, bool, len, contains, getitem, setitem, finalize);
+        inherit!(
+            repr, str, getattro, setattro, call, iter, iternext, descr_get, descr_set, init, new,
+            bool, len, contains, getitem, setitem, finalize
+        );
         // `__eq__` and `__hash__` are inherited together, as in CPython: a class that
         // defines only `__eq__` gets `__hash__ = None` (handled by heap types).
         if self.richcompare.is_none() && self.hash.is_none() {
@@ -329,11 +331,42 @@ impl Slots {
         macro_rules! inherit_num {
             ($($f:ident),*) => { $( if self.number.$f.is_none() { self.number.$f = base.number.$f; } )* };
         }
-        inherit_num!(add, sub, mul, truediv, floordiv, rem, divmod, pow, lshift, rshift, and,
-                     xor, or, matmul, neg, pos, abs, invert, int, float, index, inplace_add,
-                     inplace_sub, inplace_mul, inplace_truediv, inplace_floordiv, inplace_rem,
-                     inplace_pow, inplace_lshift, inplace_rshift, inplace_and, inplace_xor,
-                     inplace_or, inplace_matmul);
+        inherit_num!(
+            add,
+            sub,
+            mul,
+            truediv,
+            floordiv,
+            rem,
+            divmod,
+            pow,
+            lshift,
+            rshift,
+            and,
+            xor,
+            or,
+            matmul,
+            neg,
+            pos,
+            abs,
+            invert,
+            int,
+            float,
+            index,
+            inplace_add,
+            inplace_sub,
+            inplace_mul,
+            inplace_truediv,
+            inplace_floordiv,
+            inplace_rem,
+            inplace_pow,
+            inplace_lshift,
+            inplace_rshift,
+            inplace_and,
+            inplace_xor,
+            inplace_or,
+            inplace_matmul
+        );
     }
 }
 
@@ -583,14 +616,6 @@ impl PyType {
     pub fn itemsize(&self) -> usize {
         // SAFETY: written only while private.
         unsafe { *self.itemsize.get() }
-    }
-
-    pub(crate) unsafe fn set_sizes(&self, basicsize: usize, itemsize: usize) {
-        // SAFETY: forwarded (private type).
-        unsafe {
-            *self.basicsize.get() = basicsize;
-            *self.itemsize.get() = itemsize;
-        }
     }
 
     /// `__name__`.

@@ -55,7 +55,10 @@ fn type_call(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
         return Ok(args[0].ty().to_obj());
     }
     let Some(new) = ty.slots().new else {
-        return Err(type_error(format!("cannot create '{}' instances", ty.name())));
+        return Err(type_error(format!(
+            "cannot create '{}' instances",
+            ty.name()
+        )));
     };
     let obj = new(cls, args, kwnames)?;
     if !obj.is_instance_of(ty) {
@@ -170,7 +173,7 @@ fn type_setattro(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<(
     }
     let name = crate::str::intern_obj(name);
     // The old value is dropped after the world restarts (its finalizer may run code).
-    let mut old = None;
+    let old;
     {
         let _world = strand_heap::stop_the_world();
         match value {
@@ -203,7 +206,9 @@ fn type_setattro(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<(
 fn type_or(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     // `int | str` builds a types.UnionType in CPython; strand supports it for
     // isinstance() by returning a tuple of the types.
-    let is_member = |o: &PyObj| crate::typeobj::is_type(o) || crate::singletons::is_none(o) || crate::tuple::is_tuple(o);
+    let is_member = |o: &PyObj| {
+        crate::typeobj::is_type(o) || crate::singletons::is_none(o) || crate::tuple::is_tuple(o)
+    };
     if !is_member(a) || !is_member(b) {
         return Ok(crate::singletons::not_implemented());
     }
@@ -229,84 +234,147 @@ fn as_type(o: &PyObj) -> &PyType {
 pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
     use crate::descr::GetSetDef;
     vec![
-        GetSetDef::new("__name__", |o| Ok(crate::str::intern(as_type(o).name())), Some(|o, v| {
-            let ty = as_type(o);
-            let v = v.ok_or_else(|| type_error(format!("cannot delete '__name__' attribute of immutable type '{}'", ty.name())))?;
-            if !ty.is_heap_type() {
-                return Err(type_error(format!("cannot set '__name__' attribute of immutable type '{}'", ty.name())));
-            }
-            if !crate::str::is_str(v) {
-                return Err(type_error(format!("can only assign string to {}.__name__, not '{}'", ty.name(), v.ty().name())));
-            }
-            let _w = strand_heap::stop_the_world();
-            // SAFETY: the world is stopped.
-            unsafe { ty.inner_mut() }.name_obj = Some(crate::str::intern_obj(v));
-            Ok(())
-        })),
-        GetSetDef::new("__qualname__", |o| Ok(as_type(o).qualname()), Some(|o, v| {
-            let ty = as_type(o);
-            let v = v.ok_or_else(|| type_error("cannot delete '__qualname__' attribute"))?;
-            if !crate::str::is_str(v) {
-                return Err(type_error(format!("can only assign string to {}.__qualname__, not '{}'", ty.name(), v.ty().name())));
-            }
-            let _w = strand_heap::stop_the_world();
-            // SAFETY: the world is stopped.
-            unsafe { ty.inner_mut() }.qualname = Some(v.clone());
-            Ok(())
-        })),
-        GetSetDef::new("__module__", |o| {
-            let ty = as_type(o);
-            if ty.is_heap_type() {
-                if let Some(m) = crate::dict::get_item_str(ty.dict(), "__module__") {
-                    return Ok(m);
+        GetSetDef::new(
+            "__name__",
+            |o| Ok(crate::str::intern(as_type(o).name())),
+            Some(|o, v| {
+                let ty = as_type(o);
+                let v = v.ok_or_else(|| {
+                    type_error(format!(
+                        "cannot delete '__name__' attribute of immutable type '{}'",
+                        ty.name()
+                    ))
+                })?;
+                if !ty.is_heap_type() {
+                    return Err(type_error(format!(
+                        "cannot set '__name__' attribute of immutable type '{}'",
+                        ty.name()
+                    )));
                 }
-            }
-            Ok(crate::str::intern("builtins"))
-        }, Some(|o, v| {
-            let v = v.ok_or_else(|| type_error("cannot delete '__module__' attribute"))?;
-            type_setattro(o, &crate::str::intern("__module__"), Some(v))
-        })),
+                if !crate::str::is_str(v) {
+                    return Err(type_error(format!(
+                        "can only assign string to {}.__name__, not '{}'",
+                        ty.name(),
+                        v.ty().name()
+                    )));
+                }
+                let _w = strand_heap::stop_the_world();
+                // SAFETY: the world is stopped.
+                unsafe { ty.inner_mut() }.name_obj = Some(crate::str::intern_obj(v));
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__qualname__",
+            |o| Ok(as_type(o).qualname()),
+            Some(|o, v| {
+                let ty = as_type(o);
+                let v = v.ok_or_else(|| type_error("cannot delete '__qualname__' attribute"))?;
+                if !crate::str::is_str(v) {
+                    return Err(type_error(format!(
+                        "can only assign string to {}.__qualname__, not '{}'",
+                        ty.name(),
+                        v.ty().name()
+                    )));
+                }
+                let _w = strand_heap::stop_the_world();
+                // SAFETY: the world is stopped.
+                unsafe { ty.inner_mut() }.qualname = Some(v.clone());
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__module__",
+            |o| {
+                let ty = as_type(o);
+                if ty.is_heap_type() {
+                    if let Some(m) = crate::dict::get_item_str(ty.dict(), "__module__") {
+                        return Ok(m);
+                    }
+                }
+                Ok(crate::str::intern("builtins"))
+            },
+            Some(|o, v| {
+                let v = v.ok_or_else(|| type_error("cannot delete '__module__' attribute"))?;
+                type_setattro(o, &crate::str::intern("__module__"), Some(v))
+            }),
+        ),
         GetSetDef::new("__bases__", |o| Ok(as_type(o).bases()), None),
-        GetSetDef::new("__base__", |o| Ok(as_type(o).base().map(|b| b.to_obj()).unwrap_or_else(crate::singletons::none)), None),
+        GetSetDef::new(
+            "__base__",
+            |o| {
+                Ok(as_type(o)
+                    .base()
+                    .map(|b| b.to_obj())
+                    .unwrap_or_else(crate::singletons::none))
+            },
+            None,
+        ),
         GetSetDef::new("__mro__", |o| Ok(as_type(o).mro()), None),
-        GetSetDef::new("__dict__", |o| Ok(new_mappingproxy(as_type(o).dict().clone())), None),
-        GetSetDef::new("__doc__", |o| {
-            let ty = as_type(o);
-            match crate::dict::get_item_str(ty.dict(), "__doc__") {
-                Some(d) => ab::bind(&d, None, o),
-                None => Ok(crate::singletons::none()),
-            }
-        }, None),
-        GetSetDef::new("__basicsize__", |o| Ok(crate::int::from_usize(as_type(o).basicsize())), None),
-        GetSetDef::new("__abstractmethods__", |o| {
-            let ty = as_type(o);
-            crate::dict::get_item_str(ty.dict(), "__abstractmethods__")
-                .filter(|_| !std::ptr::eq(ty, &TYPE_TYPE))
-                .ok_or_else(|| attribute_error("__abstractmethods__"))
-        }, Some(|o, v| {
-            let ty = as_type(o);
-            if !ty.is_heap_type() {
-                return Err(type_error(format!("cannot set '__abstractmethods__' attribute of immutable type '{}'", ty.name())));
-            }
-            let abstract_ = match v {
-                Some(v) => ab::is_true(v)?,
-                None => false,
-            };
-            let _w = strand_heap::stop_the_world();
-            match v {
-                Some(v) => crate::dict::set_item(ty.dict(), crate::str::intern("__abstractmethods__"), v.clone())?,
-                None => {
-                    crate::dict::del_item(ty.dict(), &crate::str::intern("__abstractmethods__"))?;
+        GetSetDef::new(
+            "__dict__",
+            |o| Ok(new_mappingproxy(as_type(o).dict().clone())),
+            None,
+        ),
+        GetSetDef::new(
+            "__doc__",
+            |o| {
+                let ty = as_type(o);
+                match crate::dict::get_item_str(ty.dict(), "__doc__") {
+                    Some(d) => ab::bind(&d, None, o),
+                    None => Ok(crate::singletons::none()),
                 }
-            }
-            if abstract_ {
-                ty.add_flags(TypeFlags::IS_ABSTRACT);
-            } else {
-                crate::heaptype::clear_abstract(ty);
-            }
-            ty.modified();
-            Ok(())
-        })),
+            },
+            None,
+        ),
+        GetSetDef::new(
+            "__basicsize__",
+            |o| Ok(crate::int::from_usize(as_type(o).basicsize())),
+            None,
+        ),
+        GetSetDef::new(
+            "__abstractmethods__",
+            |o| {
+                let ty = as_type(o);
+                crate::dict::get_item_str(ty.dict(), "__abstractmethods__")
+                    .filter(|_| !std::ptr::eq(ty, &TYPE_TYPE))
+                    .ok_or_else(|| attribute_error("__abstractmethods__"))
+            },
+            Some(|o, v| {
+                let ty = as_type(o);
+                if !ty.is_heap_type() {
+                    return Err(type_error(format!(
+                        "cannot set '__abstractmethods__' attribute of immutable type '{}'",
+                        ty.name()
+                    )));
+                }
+                let abstract_ = match v {
+                    Some(v) => ab::is_true(v)?,
+                    None => false,
+                };
+                let _w = strand_heap::stop_the_world();
+                match v {
+                    Some(v) => crate::dict::set_item(
+                        ty.dict(),
+                        crate::str::intern("__abstractmethods__"),
+                        v.clone(),
+                    )?,
+                    None => {
+                        crate::dict::del_item(
+                            ty.dict(),
+                            &crate::str::intern("__abstractmethods__"),
+                        )?;
+                    }
+                }
+                if abstract_ {
+                    ty.add_flags(TypeFlags::IS_ABSTRACT);
+                } else {
+                    crate::heaptype::clear_abstract(ty);
+                }
+                ty.modified();
+                Ok(())
+            }),
+        ),
     ]
 }
 
@@ -317,7 +385,9 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     vec![
         MethodDef::new("mro", |args, kw| {
             Args::new(args, kw).exact("mro", 1)?;
-            Ok(crate::list::new(crate::tuple::items(&as_type(&args[0]).mro()).to_vec()))
+            Ok(crate::list::new(
+                crate::tuple::items(&as_type(&args[0]).mro()).to_vec(),
+            ))
         }),
         MethodDef::new("__subclasses__", |args, kw| {
             Args::new(args, kw).exact("__subclasses__", 1)?;
@@ -325,12 +395,16 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         }),
         MethodDef::new("__instancecheck__", |args, kw| {
             Args::new(args, kw).exact("__instancecheck__", 2)?;
-            Ok(crate::singletons::bool_obj(args[1].is_instance_of(as_type(&args[0]))))
+            Ok(crate::singletons::bool_obj(
+                args[1].is_instance_of(as_type(&args[0])),
+            ))
         }),
         MethodDef::new("__subclasscheck__", |args, kw| {
             Args::new(args, kw).exact("__subclasscheck__", 2)?;
             let sub = crate::typeobj::expect_type(&args[1], "issubclass() arg 1")?;
-            Ok(crate::singletons::bool_obj(sub.is_subtype(as_type(&args[0]))))
+            Ok(crate::singletons::bool_obj(
+                sub.is_subtype(as_type(&args[0])),
+            ))
         }),
         MethodDef::class("__prepare__", |_, _| Ok(crate::dict::new())),
         MethodDef::new("__dir__", |args, kw| {
@@ -353,7 +427,11 @@ pub struct PyMappingProxy {
 
 unsafe fn proxy_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on mappingproxy.
-    visit(unsafe { &*(obj.as_ptr() as *const PyMappingProxy) }.mapping.as_ptr());
+    visit(
+        unsafe { &*(obj.as_ptr() as *const PyMappingProxy) }
+            .mapping
+            .as_ptr(),
+    );
 }
 
 unsafe fn proxy_dealloc(obj: ObjPtr) {
@@ -391,7 +469,9 @@ crate::builtin_type! {
 
 fn proxied(p: &PyObj) -> PyObj {
     // SAFETY: installed on mappingproxy.
-    unsafe { p.payload_unchecked::<PyMappingProxy>() }.mapping.clone()
+    unsafe { p.payload_unchecked::<PyMappingProxy>() }
+        .mapping
+        .clone()
 }
 
 /// A `mappingproxy` over `mapping`.
@@ -412,9 +492,15 @@ pub(crate) fn mappingproxy_methods() -> Vec<crate::descr::MethodDef> {
     use crate::descr::MethodDef;
     vec![
         MethodDef::new("keys", |a, _| ab::call_method(&proxied(&a[0]), "keys", &[])),
-        MethodDef::new("values", |a, _| ab::call_method(&proxied(&a[0]), "values", &[])),
-        MethodDef::new("items", |a, _| ab::call_method(&proxied(&a[0]), "items", &[])),
-        MethodDef::new("get", |a, _| ab::call_method(&proxied(&a[0]), "get", &a[1..])),
+        MethodDef::new("values", |a, _| {
+            ab::call_method(&proxied(&a[0]), "values", &[])
+        }),
+        MethodDef::new("items", |a, _| {
+            ab::call_method(&proxied(&a[0]), "items", &[])
+        }),
+        MethodDef::new("get", |a, _| {
+            ab::call_method(&proxied(&a[0]), "get", &a[1..])
+        }),
         MethodDef::new("copy", |a, _| ab::call_method(&proxied(&a[0]), "copy", &[])),
     ]
 }

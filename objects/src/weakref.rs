@@ -34,10 +34,13 @@ pub struct PyWeakRef {
 }
 
 const SHARDS: usize = 16;
-static TABLE: LazyLock<Vec<Mutex<HashMap<usize, Vec<usize>>>>> =
+/// One shard of the side table: target address to its weakrefs' addresses.
+type Shard = Mutex<HashMap<usize, Vec<usize>>>;
+
+static TABLE: LazyLock<Vec<Shard>> =
     LazyLock::new(|| (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect());
 
-fn shard(addr: usize) -> &'static Mutex<HashMap<usize, Vec<usize>>> {
+fn shard(addr: usize) -> &'static Shard {
     &TABLE[(addr >> 4) % SHARDS]
 }
 
@@ -242,10 +245,13 @@ pub unsafe fn clear_weakrefs_on_dealloc(obj: ObjPtr) {
         let cb = payload(&w).callback.lock().clone();
         if let Some(cb) = cb {
             if let Err(e) = ab::call(&cb, std::slice::from_ref(&w), None) {
-                crate::unraisable::write(&e, Some(&format!(
-                    "Exception ignored in: {}",
-                    ab::repr_string(&cb).unwrap_or_default()
-                )));
+                crate::unraisable::write(
+                    &e,
+                    Some(&format!(
+                        "Exception ignored in: {}",
+                        ab::repr_string(&cb).unwrap_or_default()
+                    )),
+                );
             }
         }
     }
@@ -267,7 +273,10 @@ pub fn first_weakref(obj: &PyObj) -> PyObj {
 
 /// Number of weak references to `obj`.
 pub fn weakref_count(obj: &PyObj) -> usize {
-    shard(obj.addr()).lock().get(&obj.addr()).map_or(0, Vec::len)
+    shard(obj.addr())
+        .lock()
+        .get(&obj.addr())
+        .map_or(0, Vec::len)
 }
 
 /// The weak references to `obj`.
@@ -297,14 +306,22 @@ fn wr_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             a.nargs()
         )));
     }
-    let cb = a.positional(1).filter(|c| !crate::singletons::is_none(c)).cloned();
+    let cb = a
+        .positional(1)
+        .filter(|c| !crate::singletons::is_none(c))
+        .cloned();
     new_weakref(ty, &args[0], cb)
 }
 
 fn wr_repr(w: &PyObj) -> PyResult<PyObj> {
     Ok(crate::str::from_string(match get_target(w) {
         None => format!("<weakref at {:#x}; dead>", w.addr()),
-        Some(t) => format!("<weakref at {:#x}; to '{}' at {:#x}>", w.addr(), t.ty().name(), t.addr()),
+        Some(t) => format!(
+            "<weakref at {:#x}; to '{}' at {:#x}>",
+            w.addr(),
+            t.ty().name(),
+            t.addr()
+        ),
     }))
 }
 
@@ -327,7 +344,9 @@ fn wr_richcompare(a: &PyObj, b: &PyObj, op: crate::typeobj::CompareOp) -> PyResu
     }
     match (get_target(a), get_target(b)) {
         (Some(x), Some(y)) => ab::richcompare(&x, &y, op),
-        _ => Ok(crate::singletons::bool_obj(a.is(b) == (op == CompareOp::Eq))),
+        _ => Ok(crate::singletons::bool_obj(
+            a.is(b) == (op == CompareOp::Eq),
+        )),
     }
 }
 
@@ -335,7 +354,13 @@ fn wr_richcompare(a: &PyObj, b: &PyObj, op: crate::typeobj::CompareOp) -> PyResu
 pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
     vec![crate::descr::GetSetDef::new(
         "__callback__",
-        |w| Ok(payload(w).callback.lock().clone().unwrap_or_else(crate::singletons::none)),
+        |w| {
+            Ok(payload(w)
+                .callback
+                .lock()
+                .clone()
+                .unwrap_or_else(crate::singletons::none))
+        },
         None,
     )]
 }
@@ -359,6 +384,7 @@ impl strand_gc::GcBinding for WeakrefBinding {
             let unreachable = unsafe { strand_gc::is_unreachable(wp) };
             // SAFETY: as above; the world is stopped, so the lock is free.
             let has_cb = wr.callback.try_lock().is_some_and(|c| c.is_some());
+            // SAFETY: wp is allocated (see above); a dying ref refuses the increment.
             if has_cb && !unreachable && unsafe { strand_heap::refcount::try_incref(wp) } {
                 callbacks.push(wp);
             }
@@ -371,10 +397,13 @@ impl strand_gc::GcBinding for WeakrefBinding {
         let cb = payload(&w).callback.lock().clone();
         if let Some(cb) = cb {
             if let Err(e) = ab::call(&cb, std::slice::from_ref(&w), None) {
-                crate::unraisable::write(&e, Some(&format!(
-                    "Exception ignored in: {}",
-                    ab::repr_string(&cb).unwrap_or_default()
-                )));
+                crate::unraisable::write(
+                    &e,
+                    Some(&format!(
+                        "Exception ignored in: {}",
+                        ab::repr_string(&cb).unwrap_or_default()
+                    )),
+                );
             }
         }
     }

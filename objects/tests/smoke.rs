@@ -1,3 +1,4 @@
+//! A first end-to-end check of the object model: arithmetic, containers, errors.
 mod common;
 use common::*;
 use strand_objects::abstract_ as ab;
@@ -17,7 +18,10 @@ fn smoke() {
     let st = strand_objects::set::new_set_from(&l).unwrap();
     println!("{}", repr(&st));
     let e = ab::binary_op(&a, &s("x"), ab::BinOp::Add).unwrap_err();
-    assert_eq!(err_line(&e), "TypeError: unsupported operand type(s) for +: 'int' and 'str'");
+    assert_eq!(
+        err_line(&e),
+        "TypeError: unsupported operand type(s) for +: 'int' and 'str'"
+    );
     let m = call(&s("a,b"), "split", &[s(",")]).unwrap();
     assert_eq!(repr(&m), "['a', 'b']");
 }

@@ -21,7 +21,10 @@ static SERIAL: Mutex<()> = Mutex::new(());
 pub fn env() -> Env {
     let ts = ThreadState::attach_new();
     strand_objects::init();
-    Env { _ts: ts, _lock: None }
+    Env {
+        _ts: ts,
+        _lock: None,
+    }
 }
 
 /// Like [`env`], and serialised with other `env_serial` tests (for tests that count
