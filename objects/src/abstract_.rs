@@ -733,8 +733,10 @@ pub fn index(obj: &PyObj) -> PyResult<PyObj> {
 /// A sequence index: an `isize` from an int-like key, or `TypeError: {what} indices
 /// must be integers or slices, not str`.
 pub fn index_for(key: &PyObj, what: &str) -> PyResult<isize> {
-    if let Some(v) = crate::int::as_i64(key).filter(|_| crate::int::is_int(key)) {
-        return Ok(v as isize);
+    if crate::int::is_int(key) {
+        if let Some(v) = crate::int::as_i64(key) {
+            return Ok(v as isize);
+        }
     }
     if crate::int::is_int(key) || key.ty().slots().number.index.is_some() {
         let i = index(key)?;

@@ -457,6 +457,13 @@ pub fn new_heap_type(
             )));
         }
     }
+    for (i, b) in bases.iter().enumerate() {
+        if bases[..i].iter().any(|x| x.is(b)) {
+            // SAFETY: checked to be types above.
+            let name = unsafe { PyType::from_obj(b) }.name().to_string();
+            return Err(type_error(format!("duplicate base class {name}")));
+        }
+    }
     if bases.is_empty() {
         bases.push(crate::baseobject::OBJECT_TYPE.to_obj());
     }

@@ -432,7 +432,7 @@ fn int_rem(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
         return Ok(not_implemented());
     };
     if y.is_zero() {
-        return Err(zero_div());
+        return Err(zero_division_error("integer modulo by zero"));
     }
     match (&x, &y) {
         (Int::Small(x), Int::Small(y)) if divmod_small(*x, *y).is_some() => {
@@ -469,7 +469,7 @@ pub fn true_divide(x: &Int, y: &Int) -> PyResult<f64> {
     }
     if let (Int::Small(a), Int::Small(b)) = (x, y) {
         const EXACT: i64 = 1 << 53;
-        if a.abs() <= EXACT && b.abs() <= EXACT {
+        if a.unsigned_abs() <= EXACT as u64 && b.unsigned_abs() <= EXACT as u64 {
             return Ok(*a as f64 / *b as f64);
         }
     }

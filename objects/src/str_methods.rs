@@ -216,6 +216,12 @@ pub(crate) fn str_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
         };
         return Ok(crate::str::from_string(out));
     }
+    if !crate::int::is_int(key) && key.ty().slots().number.index.is_none() {
+        return Err(type_error(format!(
+            "string indices must be integers, not '{}'",
+            key.ty().name()
+        )));
+    }
     let i = ab::index_for(key, "string")?;
     match crate::slice::normalize_index(i, n).and_then(|i| p.char_at(i)) {
         Some(c) => {
