@@ -622,7 +622,7 @@ fn int_lshift(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     }
     let n = n.ok_or_else(|| overflow_error("too many digits in integer"))?;
     if let Int::Small(v) = x {
-        if n < 63 && (v.abs() >> (63 - n)) == 0 {
+        if n < 63 && (v.unsigned_abs() >> (63 - n)) == 0 {
             return Ok(from_i64(v << n));
         }
     }
