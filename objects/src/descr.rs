@@ -105,6 +105,36 @@ pub struct PyMethodDescr {
     owner: *const PyType,
 }
 
+/// Descriptors of heap types own a reference to their owner (CPython's `d_type`);
+/// static owners are immortal and not counted.
+fn own_owner(owner: &PyType) {
+    if owner.is_heap_type() {
+        std::mem::forget(owner.to_obj());
+    }
+}
+
+/// Releases the reference taken by [`own_owner`].
+///
+/// # Safety
+/// `owner` was passed to [`own_owner`] by the dying descriptor.
+unsafe fn release_owner(owner: *const PyType) {
+    // SAFETY: the descriptor kept its owner alive.
+    let o = unsafe { &*owner };
+    if o.is_heap_type() {
+        // SAFETY: the reference taken in own_owner.
+        drop(unsafe { PyObj::from_owned(o.as_ptr()) });
+    }
+}
+
+/// Visits a heap-type owner (for the collector).
+fn visit_owner(owner: *const PyType, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: the descriptor keeps its owner alive.
+    let o = unsafe { &*owner };
+    if o.is_heap_type() {
+        visit(o.as_ptr());
+    }
+}
+
 unsafe fn dealloc_plain(obj: ObjPtr) {
     // SAFETY: count zero; the layouts using this hold no counted references.
     unsafe { crate::heaptype::dealloc_instance_memory(obj) }
@@ -485,11 +515,11 @@ crate::builtin_type! {
         name: "getset_descriptor",
         layout: PyGetSetDescr,
         itemsize: 0,
-        kind: HeapKind::NonGc,
+        kind: HeapKind::Gc,
         flags: TypeFlags::empty(),
-        traverse: None,
+        traverse: Some(getset_traverse),
         clear: None,
-        dealloc: dealloc_plain,
+        dealloc: getset_dealloc,
         size: None,
         slots: Slots {
             descr_get: Some(getset_get),
@@ -505,7 +535,23 @@ crate::builtin_type! {
     }
 }
 
-/// A getset descriptor for `def` on `owner` (immortal).
+unsafe fn getset_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on getset descriptors.
+    let g = unsafe { &*(obj.as_ptr() as *const PyGetSetDescr) };
+    visit_owner(g.owner, visit);
+}
+
+unsafe fn getset_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive; the owner reference was taken at creation.
+    unsafe {
+        let owner = (*(obj.as_ptr() as *const PyGetSetDescr)).owner;
+        crate::heaptype::dealloc_instance_memory(obj);
+        release_owner(owner);
+    }
+}
+
+/// A getset descriptor for `def` on `owner` (immortal for static owners; one owning a
+/// reference to its owner for heap types).
 pub fn new_getset_descr(owner: &PyType, def: &GetSetDef) -> PyObj {
     let ty = &GETSET_DESCR_TYPE;
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
@@ -514,8 +560,11 @@ pub fn new_getset_descr(owner: &PyType, def: &GetSetDef) -> PyObj {
         let p = obj.as_ptr().as_ptr() as *mut PyGetSetDescr;
         std::ptr::addr_of_mut!((*p).def).write(*def);
         std::ptr::addr_of_mut!((*p).owner).write(owner);
+        own_owner(owner);
         crate::alloc::finish_instance(ty, &obj);
-        crate::alloc::make_immortal(&obj);
+        if !owner.is_heap_type() {
+            crate::alloc::make_immortal(&obj);
+        }
     }
     obj
 }
@@ -570,19 +619,19 @@ pub struct PyMemberDescr {
 
 unsafe fn member_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on member descriptors.
-    visit(
-        unsafe { &*(obj.as_ptr() as *const PyMemberDescr) }
-            .name
-            .as_ptr(),
-    );
+    let m = unsafe { &*(obj.as_ptr() as *const PyMemberDescr) };
+    visit(m.name.as_ptr());
+    visit_owner(m.owner, visit);
 }
 
 unsafe fn member_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive.
     unsafe {
         let p = obj.as_ptr() as *mut PyMemberDescr;
+        let owner = (*p).owner;
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).name));
         crate::heaptype::dealloc_instance_memory(obj);
+        release_owner(owner);
     }
 }
 
@@ -622,6 +671,7 @@ pub(crate) fn new_member_descr(owner: &PyType, name: PyObj, offset: usize) -> Py
         std::ptr::addr_of_mut!((*p).name).write(name);
         std::ptr::addr_of_mut!((*p).offset).write(offset);
         std::ptr::addr_of_mut!((*p).owner).write(owner);
+        own_owner(owner);
         crate::alloc::finish_instance(ty, &obj);
     }
     obj

@@ -251,6 +251,12 @@ pub(crate) unsafe fn type_clear(obj: ObjPtr) {
         crate::dict::clear(&d);
     }
     ty.modified();
+    // The MRO starts with the type itself: drop it to break that self-reference, as
+    // CPython's type_clear does (lookups treat a missing MRO as empty).
+    // SAFETY: the collector only clears unreachable objects, which no other thread can
+    // reach, so nobody reads the MRO concurrently.
+    let mro = unsafe { ty.inner_mut() }.mro.take();
+    drop(mro);
 }
 
 /// Dealloc of a heap type object.

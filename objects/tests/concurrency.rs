@@ -32,13 +32,17 @@ struct Shared {
     dict: PyObj,
 }
 
-// SAFETY (test): PyObj handles are moved to threads that attach their own thread
-// state; the object model is thread-safe.
+// SAFETY: the handles are only used (and released) by threads with an attached thread
+// state, and the containers are free-threading safe.
 unsafe impl Send for Shared {}
+// SAFETY: as above.
 unsafe impl Sync for Shared {}
 
 fn run_workload() -> (HashSet<i64>, usize) {
-    let shared = Arc::new(Shared { list: list::new(vec![]), dict: dict::new() });
+    let shared = Arc::new(Shared {
+        list: list::new(vec![]),
+        dict: dict::new(),
+    });
     let popped = Arc::new(Mutex::new(Vec::<i64>::new()));
     let done = Arc::new(AtomicBool::new(false));
     let start = Arc::new(Barrier::new(WRITERS as usize + READERS + 1));
@@ -65,7 +69,10 @@ fn run_workload() -> (HashSet<i64>, usize) {
                     dict::set_item(&shared.dict, k, int(tagged(w, i))).unwrap();
                     if i % 2 == 0 && i > 0 {
                         let old = s(&format!("w{w}-{}", i - 2));
-                        assert!(dict::del_item(&shared.dict, &old).unwrap(), "own key present");
+                        assert!(
+                            dict::del_item(&shared.dict, &old).unwrap(),
+                            "own key present"
+                        );
                     }
                 }
             }
@@ -123,15 +130,23 @@ fn run_workload() -> (HashSet<i64>, usize) {
     assert!(Instant::now() < deadline, "bounded time");
 
     // Every appended value is either still in the list or was popped, exactly once.
-    let remaining: Vec<i64> = list::to_vec(&shared.list).iter().map(|v| int::as_i64(v).unwrap()).collect();
+    let remaining: Vec<i64> = list::to_vec(&shared.list)
+        .iter()
+        .map(|v| int::as_i64(v).unwrap())
+        .collect();
     let popped = popped.lock().unwrap().clone();
     let mut seen = HashSet::new();
     for v in remaining.iter().chain(&popped) {
         assert!(seen.insert(*v), "value {v} seen twice");
     }
-    let all: HashSet<i64> = (0..WRITERS).flat_map(|w| (0..APPENDS).map(move |i| tagged(w, i))).collect();
+    let all: HashSet<i64> = (0..WRITERS)
+        .flat_map(|w| (0..APPENDS).map(move |i| tagged(w, i)))
+        .collect();
     assert_eq!(seen, all, "every append accounted for");
-    assert_eq!(remaining.len() as i64, WRITERS * APPENDS - popped.len() as i64);
+    assert_eq!(
+        remaining.len() as i64,
+        WRITERS * APPENDS - popped.len() as i64
+    );
 
     // Each writer deleted its even keys except the last one it inserted.
     let keys: HashSet<String> = dict::keys(&shared.dict).iter().map(str_of).collect();

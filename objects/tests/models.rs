@@ -58,7 +58,10 @@ fn slice_range(a: isize, b: isize, n: usize) -> (usize, usize) {
 }
 
 fn values(l: &PyObj) -> Vec<i64> {
-    list::to_vec(l).iter().map(|o| strand_objects::int::as_i64(o).expect("small int")).collect()
+    list::to_vec(l)
+        .iter()
+        .map(|o| strand_objects::int::as_i64(o).expect("small int"))
+        .collect()
 }
 
 proptest! {
@@ -214,7 +217,14 @@ fn big_strategy() -> impl Strategy<Value = BigInt> {
         (-1000i64..1000).prop_map(BigInt::from),
         prop::collection::vec(any::<u32>(), 1..5).prop_flat_map(|digits| {
             any::<bool>().prop_map(move |neg| {
-                let b = BigInt::from_slice(if neg { num_bigint::Sign::Minus } else { num_bigint::Sign::Plus }, &digits);
+                let b = BigInt::from_slice(
+                    if neg {
+                        num_bigint::Sign::Minus
+                    } else {
+                        num_bigint::Sign::Plus
+                    },
+                    &digits,
+                );
                 b
             })
         }),
