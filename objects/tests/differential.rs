@@ -703,11 +703,11 @@ fn str_semantics() {
         ab::call_method(&s("{0}{1}{0}"), "format", &[s("a"), s("b")]),
     );
     d.case(
-        "'{:>8.3f}|{:^7}|{!r}'.format(3.14159, 'mid', 'r')",
+        "'{:>8.3f}|{:^7}|{!r}'.format(1.23456, 'mid', 'r')",
         ab::call_method(
             &s("{:>8.3f}|{:^7}|{!r}"),
             "format",
-            &[float(3.14159), s("mid"), s("r")],
+            &[float(1.23456), s("mid"), s("r")],
         ),
     );
     d.case(
@@ -1012,7 +1012,7 @@ fn containers() {
         d.case(&py, Ok(st.clone()));
         d.case(
             &format!("frozenset({py})"),
-            call(&ty("frozenset"), &[st.clone()]),
+            call(&ty("frozenset"), std::slice::from_ref(&st)),
         );
         d.case(
             &format!("{py} - {{1, 2, 3}}"),

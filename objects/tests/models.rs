@@ -217,15 +217,12 @@ fn big_strategy() -> impl Strategy<Value = BigInt> {
         (-1000i64..1000).prop_map(BigInt::from),
         prop::collection::vec(any::<u32>(), 1..5).prop_flat_map(|digits| {
             any::<bool>().prop_map(move |neg| {
-                let b = BigInt::from_slice(
-                    if neg {
-                        num_bigint::Sign::Minus
-                    } else {
-                        num_bigint::Sign::Plus
-                    },
-                    &digits,
-                );
-                b
+                let sign = if neg {
+                    num_bigint::Sign::Minus
+                } else {
+                    num_bigint::Sign::Plus
+                };
+                BigInt::from_slice(sign, &digits)
             })
         }),
         Just(BigInt::from(i64::MIN)),
