@@ -805,6 +805,11 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             |o| Ok(opt(payload(o).state().cause.clone())),
             Some(|o, v| {
                 let v = v.ok_or_else(|| type_error("__cause__ may not be deleted"))?;
+                if !crate::singletons::is_none(v) && !is_exception_instance(v) {
+                    return Err(type_error(
+                        "exception cause must be None or derive from BaseException",
+                    ));
+                }
                 let mut st = payload(o).state();
                 st.cause = if crate::singletons::is_none(v) {
                     None
@@ -820,6 +825,11 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             |o| Ok(opt(payload(o).state().context.clone())),
             Some(|o, v| {
                 let v = v.ok_or_else(|| type_error("__context__ may not be deleted"))?;
+                if !crate::singletons::is_none(v) && !is_exception_instance(v) {
+                    return Err(type_error(
+                        "exception context must be None or derive from BaseException",
+                    ));
+                }
                 payload(o).state().context = if crate::singletons::is_none(v) {
                     None
                 } else {

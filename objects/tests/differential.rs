@@ -1493,3 +1493,167 @@ fn types_and_attributes() {
     );
     d.check();
 }
+
+#[test]
+fn exceptions_and_descriptors() {
+    use strand_objects::exceptions as ex;
+    let _e = env();
+    let mut d = Diff::new();
+    let key_err = call(&ex::KEY_ERROR_TYPE.to_obj(), &[s("x")]).unwrap();
+    d.case("KeyError('x')", Ok(key_err.clone()));
+    d.case("str(KeyError('x'))", ab::str_(&key_err));
+    d.case(
+        "ValueError(1, 2).args",
+        ab::getattr_str(
+            &call(&ex::VALUE_ERROR_TYPE.to_obj(), &[int(1), int(2)]).unwrap(),
+            "args",
+        ),
+    );
+    d.case(
+        "str(ValueError(1, 2))",
+        ab::str_(&call(&ex::VALUE_ERROR_TYPE.to_obj(), &[int(1), int(2)]).unwrap()),
+    );
+    d.case(
+        "str(ValueError())",
+        ab::str_(&call(&ex::VALUE_ERROR_TYPE.to_obj(), &[]).unwrap()),
+    );
+    d.case(
+        "str(OSError(2, 'No such file or directory'))",
+        ab::str_(
+            &call(
+                &ex::OS_ERROR_TYPE.to_obj(),
+                &[int(2), s("No such file or directory")],
+            )
+            .unwrap(),
+        ),
+    );
+    d.case(
+        "OSError(2, 'x').errno",
+        ab::getattr_str(
+            &call(&ex::OS_ERROR_TYPE.to_obj(), &[int(2), s("x")]).unwrap(),
+            "errno",
+        ),
+    );
+    d.case(
+        "StopIteration(5).value",
+        ab::getattr_str(
+            &call(&ex::STOP_ITERATION_TYPE.to_obj(), &[int(5)]).unwrap(),
+            "value",
+        ),
+    );
+    d.case(
+        "SystemExit(3).code",
+        ab::getattr_str(
+            &call(&ex::SYSTEM_EXIT_TYPE.to_obj(), &[int(3)]).unwrap(),
+            "code",
+        ),
+    );
+    d.case("issubclass(ZeroDivisionError, ArithmeticError), issubclass(KeyError, LookupError), issubclass(KeyboardInterrupt, Exception)", Ok(tuple(vec![
+        strand_objects::int::bool_obj(ab::issubclass(&ex::ZERO_DIVISION_ERROR_TYPE.to_obj(), &ex::ARITHMETIC_ERROR_TYPE.to_obj()).unwrap()),
+        strand_objects::int::bool_obj(ab::issubclass(&ex::KEY_ERROR_TYPE.to_obj(), &ex::LOOKUP_ERROR_TYPE.to_obj()).unwrap()),
+        strand_objects::int::bool_obj(ab::issubclass(&ex::KEYBOARD_INTERRUPT_TYPE.to_obj(), &ex::EXCEPTION_TYPE.to_obj()).unwrap()),
+    ])));
+    d.case("[k.__name__ for k in RecursionError.__mro__]", {
+        let mro = ab::getattr_str(&ex::RECURSION_ERROR_TYPE.to_obj(), "__mro__").unwrap();
+        Ok(list(
+            strand_objects::tuple::items(&mro)
+                .iter()
+                .map(|k| ab::getattr_str(k, "__name__").unwrap())
+                .collect(),
+        ))
+    });
+    {
+        let e = call(&ex::VALUE_ERROR_TYPE.to_obj(), &[]).unwrap();
+        let before = ab::getattr_str(&e, "__suppress_context__").unwrap();
+        ab::setattr(&e, &s("__cause__"), &key_err).unwrap();
+        let after = ab::getattr_str(&e, "__suppress_context__").unwrap();
+        let cause = ab::getattr_str(&e, "__cause__").unwrap();
+        let ctx = ab::getattr_str(&e, "__context__").unwrap();
+        let tb = ab::getattr_str(&e, "__traceback__").unwrap();
+        d.case("(lambda e: (e.__suppress_context__, setattr(e, '__cause__', KeyError('x')), e.__suppress_context__, e.__cause__, e.__context__, e.__traceback__))(ValueError())",
+            Ok(tuple(vec![before, strand_objects::singletons::none(), after, cause, ctx, tb])));
+        d.case(
+            "setattr(ValueError(), '__cause__', 5)",
+            ab::setattr(&e, &s("__cause__"), &int(5)).map(|_| strand_objects::singletons::none()),
+        );
+    }
+    let t = ty("type");
+    let mk = |name: &str, attrs: Vec<(&str, PyObj)>, bases: Vec<PyObj>| {
+        let ns = strand_objects::dict::new();
+        for (k, v) in attrs {
+            strand_objects::dict::set_item(&ns, s(k), v).unwrap();
+        }
+        call(&t, &[s(name), tuple(bases), ns]).unwrap()
+    };
+    let prop = call(
+        &strand_objects::descr::PROPERTY_TYPE.to_obj(),
+        &[ty("type")],
+    )
+    .unwrap();
+    let p = mk("P", vec![("p", prop)], vec![]);
+    d.case(
+        "type('P', (), {'p': property(type)})().p",
+        ab::getattr_str(&call(&p, &[]).unwrap(), "p"),
+    );
+    d.case(
+        "setattr(type('P', (), {'p': property(type)})(), 'p', 1)",
+        ab::setattr(&call(&p, &[]).unwrap(), &s("p"), &int(1))
+            .map(|_| strand_objects::singletons::none()),
+    );
+    let sm = strand_objects::descr::new_staticmethod(ty("int")).unwrap();
+    let st = mk("S", vec![("f", sm)], vec![]);
+    d.case(
+        "type('S', (), {'f': staticmethod(int)}).f('5')",
+        ab::call_method(&st, "f", &[s("5")]),
+    );
+    d.case(
+        "type('S', (), {'f': staticmethod(int)})().f('6')",
+        ab::call_method(&call(&st, &[]).unwrap(), "f", &[s("6")]),
+    );
+    let cm = strand_objects::descr::new_classmethod(ty("type")).unwrap();
+    let ct = mk("K", vec![("m", cm)], vec![]);
+    d.case(
+        "type('K', (), {'m': classmethod(type)})().m()",
+        ab::call_method(&call(&ct, &[]).unwrap(), "m", &[]),
+    );
+    let a = mk("A", vec![("x", int(1))], vec![]);
+    let b = mk("B", vec![("x", int(2))], vec![a.clone()]);
+    let sup = call(
+        &strand_objects::super_::SUPER_TYPE.to_obj(),
+        &[b.clone(), call(&b, &[]).unwrap()],
+    )
+    .unwrap();
+    d.case("(lambda A: (lambda B: (B().x, super(B, B()).x))(type('B', (A,), {'x': 2})))(type('A', (), {'x': 1}))",
+        Ok(tuple(vec![ab::getattr_str(&call(&b, &[]).unwrap(), "x").unwrap(), ab::getattr_str(&sup, "x").unwrap()])));
+    d.case(
+        "(lambda A: (lambda B: super(B, B()).y)(type('B', (A,), {})))(type('A', (), {}))",
+        ab::getattr_str(
+            &call(
+                &strand_objects::super_::SUPER_TYPE.to_obj(),
+                &[b.clone(), call(&b, &[]).unwrap()],
+            )
+            .unwrap(),
+            "y",
+        ),
+    );
+    {
+        // The version tag changes when a class (or its base) changes.
+        // SAFETY: a and b are types.
+        let ta = unsafe { strand_objects::typeobj::PyType::from_obj(&a) };
+        // SAFETY: as above.
+        let tb = unsafe { strand_objects::typeobj::PyType::from_obj(&b) };
+        let (va, vb) = (ta.version_tag(), tb.version_tag());
+        ab::setattr(&a, &s("x"), &int(10)).unwrap();
+        assert_ne!(
+            ta.version_tag(),
+            va,
+            "assignment invalidates the class's tag"
+        );
+        assert_ne!(tb.version_tag(), vb, "and its subclasses' tags");
+        d.case("(lambda A: (lambda B: (setattr(A, 'y', 10), B().y)[1])(type('B', (A,), {})))(type('A', (), {}))", {
+            ab::setattr(&a, &s("y"), &int(10)).unwrap();
+            ab::getattr_str(&call(&b, &[]).unwrap(), "y")
+        });
+    }
+    d.check();
+}
