@@ -5,4 +5,5 @@
 //! bytecode. The compiler, the specializing interpreter, the builtins and the
 //! `strand` command are being built on top (issue 5).
 
+pub mod bytecode;
 pub mod symtable;
