@@ -95,7 +95,7 @@ opcodes! {
     MAKE_CELL = 17, cache 0, true;
     /// Copies the function's `arg` closure cells into the frame.
     COPY_FREE_VARS = 18, cache 0, true;
-    /// Class bodies: the name from the locals dict, else the cell.
+    /// Class bodies: the name from the frame's locals mapping, else from cell `arg`.
     LOAD_FROM_DICT_OR_DEREF = 19, cache 0, true;
     /// Pushes global `co_names[arg >> 1]` (with a null first if `arg & 1`).
     LOAD_GLOBAL = 20, cache 4, true;
@@ -197,8 +197,9 @@ opcodes! {
     /// Makes a function from the code object on top; `arg` flags: 1 defaults, 2
     /// keyword defaults, 4 annotations, 8 closure.
     MAKE_FUNCTION = 68, cache 0, true;
-    /// Calls `callable, self_or_null, args...` with `arg` arguments (the last ones named
-    /// by a preceding KW_NAMES).
+    /// Calls with `arg` arguments (the last ones named by a preceding KW_NAMES). Below
+    /// the arguments: `NULL, callable` for a plain call, or `method, self` for a method
+    /// call (`self` becomes the first argument).
     CALL = 69, cache 3, true;
     /// Names the keyword arguments of the next CALL (`co_consts[arg]`, a tuple).
     KW_NAMES = 70, cache 0, true;

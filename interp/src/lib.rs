@@ -6,4 +6,6 @@
 //! `strand` command are being built on top (issue 5).
 
 pub mod bytecode;
+pub mod code;
+pub mod compile;
 pub mod symtable;

@@ -1,0 +1,1855 @@
+//! The bytecode compiler: AST (ruff's) + symbol tables → [`CodeObject`]s, following
+//! Python/compile.c's code shapes (CPython 3.12): names resolve through the symbol
+//! table to fast locals, cells, globals or the locals mapping; calls push
+//! `callable, self_or_null, args`; comprehensions and lambdas are nested code objects;
+//! jumps are assembled relative with `EXTENDED_ARG` as needed, and the maximum stack
+//! depth is computed by flow analysis.
+//!
+//! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
+//! `try`, `with`, `match`, generators (`yield`, generator expressions), `async`,
+//! complex literals, `type` aliases. They come with the interpreter's exception
+//! handling and generator frames.
+
+use std::collections::HashMap;
+
+use num_bigint::BigInt;
+use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
+use ruff_source_file::LineIndex;
+use ruff_text_size::{Ranged, TextSize};
+
+use crate::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
+use crate::code::{flags, CodeObject, Constant};
+use crate::symtable::{self, BlockKind, Scope, SymbolTable};
+
+/// What kind of error a [`CompileError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Python's `SyntaxError`.
+    Syntax,
+    /// A construct strand does not compile yet (`NotImplementedError`).
+    NotImplemented,
+}
+
+/// A compile error with its location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// Which exception it becomes.
+    pub kind: ErrorKind,
+    /// The message (CPython's for syntax errors).
+    pub message: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (in characters).
+    pub column: u32,
+}
+
+impl CompileError {
+    /// `SyntaxError: message` / `NotImplementedError: message`.
+    pub fn display_line(&self) -> String {
+        match self.kind {
+            ErrorKind::Syntax => format!("SyntaxError: {}", self.message),
+            ErrorKind::NotImplemented => format!("NotImplementedError: {}", self.message),
+        }
+    }
+}
+
+/// Parses and compiles a module.
+///
+/// # Errors
+/// Syntax errors from the parser or the symbol table, compile-time `SyntaxError`s
+/// (`'return' outside function`, ...), and constructs not supported yet.
+pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, CompileError> {
+    let index = LineIndex::from_source_text(source);
+    let locate = |offset: TextSize| -> (u32, u32) {
+        let lc = index.line_column(offset, source);
+        (lc.line.get() as u32, lc.column.get() as u32)
+    };
+    let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
+        let (line, column) = locate(e.location.start());
+        CompileError {
+            kind: ErrorKind::Syntax,
+            message: e.error.to_string(),
+            line,
+            column,
+        }
+    })?;
+    let module = parsed.syntax();
+    let table = symtable::build(module).map_err(|e| {
+        let (line, column) = locate(e.offset);
+        CompileError {
+            kind: ErrorKind::Syntax,
+            message: e.message,
+            line,
+            column,
+        }
+    })?;
+    let mut c = Compiler {
+        units: Vec::new(),
+        source,
+        index: &index,
+        filename: filename.to_string(),
+    };
+    c.enter(&table, "<module>".into(), "<module>".into(), 1);
+    c.body(&module.body)?;
+    let none = c.unit().code.add_const(Constant::None);
+    c.emit(Op::RETURN_CONST, none);
+    Ok(c.leave())
+}
+
+/// A pending instruction: its argument may be a label.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    op: Op,
+    arg: Arg,
+    line: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Arg {
+    Value(u32),
+    Label(usize),
+}
+
+struct Loop {
+    /// Where `continue` jumps.
+    start: usize,
+    /// Where `break` jumps.
+    end: usize,
+    /// The loop keeps its iterator on the stack (`for`), which `break` must pop.
+    has_iter: bool,
+}
+
+struct Unit<'t> {
+    table: &'t SymbolTable,
+    next_child: usize,
+    code: CodeObject,
+    pending: Vec<Pending>,
+    /// Label → index into `pending` where it is bound.
+    labels: Vec<Option<usize>>,
+    loops: Vec<Loop>,
+    line: u32,
+    /// The class name, for private-name mangling.
+    class_name: Option<String>,
+}
+
+struct Compiler<'s, 't> {
+    units: Vec<Unit<'t>>,
+    source: &'s str,
+    index: &'s LineIndex,
+    filename: String,
+}
+
+type CResult<T> = Result<T, CompileError>;
+
+impl<'s, 't> Compiler<'s, 't> {
+    fn unit(&mut self) -> &mut Unit<'t> {
+        self.units.last_mut().expect("a compilation unit")
+    }
+
+    fn line_of(&self, offset: TextSize) -> u32 {
+        self.index.line_index(offset).get() as u32
+    }
+
+    fn error(&self, kind: ErrorKind, message: impl Into<String>, at: TextSize) -> CompileError {
+        let lc = self.index.line_column(at, self.source);
+        CompileError {
+            kind,
+            message: message.into(),
+            line: lc.line.get() as u32,
+            column: lc.column.get() as u32,
+        }
+    }
+
+    fn unsupported(&self, what: &str, at: TextSize) -> CompileError {
+        self.error(
+            ErrorKind::NotImplemented,
+            format!("{what} are not supported by strand yet"),
+            at,
+        )
+    }
+
+    fn enter(&mut self, table: &'t SymbolTable, name: String, qualname: String, firstlineno: u32) {
+        let class_name = if table.kind == BlockKind::Class {
+            Some(table.name.clone())
+        } else {
+            self.units.last().and_then(|u| u.class_name.clone())
+        };
+        let mut code = CodeObject {
+            name,
+            qualname,
+            filename: self.filename.clone(),
+            firstlineno,
+            argcount: 0,
+            posonlyargcount: 0,
+            kwonlyargcount: 0,
+            flags: 0,
+            code: Vec::new(),
+            lines: Default::default(),
+            exceptions: Vec::new(),
+            consts: Vec::new(),
+            names: Vec::new(),
+            varnames: Vec::new(),
+            cellvars: table.names_with_scope(Scope::Cell),
+            freevars: table.names_with_scope(Scope::Free),
+            max_stack: 0,
+        };
+        if table.kind == BlockKind::Class && table.needs_class_closure {
+            code.cellvars.push("__class__".into());
+            code.cellvars.sort();
+        }
+        if table.kind == BlockKind::Function {
+            code.varnames = table.varnames.clone();
+            code.flags |= flags::OPTIMIZED | flags::NEWLOCALS;
+            if table.has_varargs {
+                code.flags |= flags::VARARGS;
+            }
+            if table.has_varkeywords {
+                code.flags |= flags::VARKEYWORDS;
+            }
+            if table.is_nested {
+                code.flags |= flags::NESTED;
+            }
+            // Every other local gets a slot too, in first-seen order.
+            for s in &table.symbols {
+                if matches!(s.scope, Scope::Local | Scope::Cell) && !code.varnames.contains(&s.name)
+                {
+                    code.varnames.push(s.name.clone());
+                }
+            }
+        }
+        self.units.push(Unit {
+            table,
+            next_child: 0,
+            code,
+            pending: Vec::new(),
+            labels: Vec::new(),
+            loops: Vec::new(),
+            line: firstlineno,
+            class_name,
+        });
+        // Prologue: cells, free variables, RESUME.
+        let n_cells: Vec<String> = self.unit().code.cellvars.clone();
+        for c in n_cells {
+            let i = self.unit().code.deref_index(&c).expect("cell slot") as u32;
+            self.emit(Op::MAKE_CELL, i);
+        }
+        let nfree = self.unit().code.freevars.len() as u32;
+        if nfree > 0 {
+            self.emit(Op::COPY_FREE_VARS, nfree);
+        }
+        self.emit(Op::RESUME, 0);
+    }
+
+    fn leave(&mut self) -> CodeObject {
+        let mut u = self.units.pop().expect("a unit");
+        assemble(&mut u);
+        u.code
+    }
+
+    fn next_child_table(&mut self) -> &'t SymbolTable {
+        let u = self.unit();
+        let t = &u.table.children[u.next_child];
+        u.next_child += 1;
+        t
+    }
+
+    fn emit(&mut self, op: Op, arg: u32) {
+        let line = self.unit().line;
+        self.unit().pending.push(Pending {
+            op,
+            arg: Arg::Value(arg),
+            line,
+        });
+    }
+
+    fn new_label(&mut self) -> usize {
+        let u = self.unit();
+        u.labels.push(None);
+        u.labels.len() - 1
+    }
+
+    fn bind(&mut self, label: usize) {
+        let u = self.unit();
+        u.labels[label] = Some(u.pending.len());
+    }
+
+    fn jump(&mut self, op: Op, label: usize) {
+        let line = self.unit().line;
+        self.unit().pending.push(Pending {
+            op,
+            arg: Arg::Label(label),
+            line,
+        });
+    }
+
+    fn set_line(&mut self, offset: TextSize) {
+        let l = self.line_of(offset);
+        self.unit().line = l;
+    }
+
+    fn load_const(&mut self, c: Constant) {
+        let i = self.unit().code.add_const(c);
+        self.emit(Op::LOAD_CONST, i);
+    }
+
+    fn name_index(&mut self, name: &str) -> u32 {
+        let names = &mut self.unit().code.names;
+        match names.iter().position(|n| n == name) {
+            Some(i) => i as u32,
+            None => {
+                names.push(name.to_string());
+                (names.len() - 1) as u32
+            }
+        }
+    }
+
+    fn mangle(&mut self, name: &str) -> String {
+        match &self.unit().class_name {
+            Some(c) if name.starts_with("__") && !name.ends_with("__") && !name.contains('.') => {
+                let c = c.trim_start_matches('_');
+                if c.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("_{c}{name}")
+                }
+            }
+            _ => name.to_string(),
+        }
+    }
+
+    /// Loads, stores or deletes a name according to its scope (compiler_nameop).
+    fn name_op(&mut self, raw: &str, ctx: ExprContext) {
+        let name = self.mangle(raw);
+        let (kind, scope) = {
+            let u = self.unit();
+            (u.table.kind, u.table.scope_of(&name))
+        };
+        let scope = if name == "__class__" && kind == BlockKind::Class {
+            Scope::Cell
+        } else {
+            scope
+        };
+        match scope {
+            Scope::Free | Scope::Cell => {
+                let i = self.unit().code.deref_index(&name).unwrap_or(0) as u32;
+                match ctx {
+                    // Class bodies look in the namespace first, then in the cell.
+                    ExprContext::Load if kind == BlockKind::Class => {
+                        self.emit(Op::LOAD_FROM_DICT_OR_DEREF, i)
+                    }
+                    ExprContext::Load => self.emit(Op::LOAD_DEREF, i),
+                    ExprContext::Store => self.emit(Op::STORE_DEREF, i),
+                    _ => self.emit(Op::DELETE_DEREF, i),
+                }
+            }
+            Scope::Local if kind == BlockKind::Function => {
+                let i = self
+                    .unit()
+                    .code
+                    .varnames
+                    .iter()
+                    .position(|v| *v == name)
+                    .unwrap_or(0) as u32;
+                match ctx {
+                    ExprContext::Load => self.emit(Op::LOAD_FAST, i),
+                    ExprContext::Store => self.emit(Op::STORE_FAST, i),
+                    _ => self.emit(Op::DELETE_FAST, i),
+                }
+            }
+            Scope::GlobalImplicit if kind == BlockKind::Function => {
+                let i = self.name_index(&name);
+                match ctx {
+                    ExprContext::Load => self.emit(Op::LOAD_GLOBAL, i << 1),
+                    ExprContext::Store => self.emit(Op::STORE_GLOBAL, i),
+                    _ => self.emit(Op::DELETE_GLOBAL, i),
+                }
+            }
+            Scope::GlobalExplicit => {
+                let i = self.name_index(&name);
+                match ctx {
+                    ExprContext::Load => self.emit(Op::LOAD_GLOBAL, i << 1),
+                    ExprContext::Store => self.emit(Op::STORE_GLOBAL, i),
+                    _ => self.emit(Op::DELETE_GLOBAL, i),
+                }
+            }
+            _ => {
+                let i = self.name_index(&name);
+                match ctx {
+                    ExprContext::Load => self.emit(Op::LOAD_NAME, i),
+                    ExprContext::Store => self.emit(Op::STORE_NAME, i),
+                    _ => self.emit(Op::DELETE_NAME, i),
+                }
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------
+    // Statements
+    // -----------------------------------------------------------------------------
+
+    fn body(&mut self, stmts: &[Stmt]) -> CResult<()> {
+        for s in stmts {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> CResult<()> {
+        self.set_line(s.start());
+        match s {
+            Stmt::Expr(e) => {
+                self.expr(&e.value)?;
+                self.emit(Op::POP_TOP, 0);
+            }
+            Stmt::Pass(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => self.emit(Op::NOP, 0),
+            Stmt::Assign(a) => {
+                self.expr(&a.value)?;
+                let n = a.targets.len();
+                for (i, t) in a.targets.iter().enumerate() {
+                    if i + 1 < n {
+                        self.emit(Op::COPY, 1);
+                    }
+                    self.store(t)?;
+                }
+            }
+            Stmt::AugAssign(a) => self.aug_assign(a)?,
+            Stmt::AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    self.expr(v)?;
+                    self.store(&a.target)?;
+                } else if !matches!(&*a.target, Expr::Name(_)) {
+                    // `x.a: int` evaluates the target's object.
+                    if let Expr::Attribute(at) = &*a.target {
+                        self.expr(&at.value)?;
+                        self.emit(Op::POP_TOP, 0);
+                    }
+                }
+            }
+            Stmt::If(i) => {
+                let end = self.new_label();
+                let mut next = self.new_label();
+                self.jump_if(&i.test, false, next)?;
+                self.body(&i.body)?;
+                for clause in &i.elif_else_clauses {
+                    self.jump(Op::JUMP_FORWARD, end);
+                    self.bind(next);
+                    next = self.new_label();
+                    if let Some(test) = &clause.test {
+                        self.set_line(test.start());
+                        self.jump_if(test, false, next)?;
+                    }
+                    self.body(&clause.body)?;
+                }
+                self.bind(next);
+                self.bind(end);
+            }
+            Stmt::While(w) => {
+                let (start, else_, end) = (self.new_label(), self.new_label(), self.new_label());
+                self.bind(start);
+                self.jump_if(&w.test, false, else_)?;
+                self.unit().loops.push(Loop {
+                    start,
+                    end,
+                    has_iter: false,
+                });
+                self.body(&w.body)?;
+                self.unit().loops.pop();
+                self.set_line(w.start());
+                self.jump(Op::JUMP_BACKWARD, start);
+                self.bind(else_);
+                self.body(&w.orelse)?;
+                self.bind(end);
+            }
+            Stmt::For(f) => {
+                if f.is_async {
+                    return Err(self.unsupported("'async for' loops", f.start()));
+                }
+                let (start, cleanup, end) = (self.new_label(), self.new_label(), self.new_label());
+                self.expr(&f.iter)?;
+                self.emit(Op::GET_ITER, 0);
+                self.bind(start);
+                self.jump(Op::FOR_ITER, cleanup);
+                self.store(&f.target)?;
+                self.unit().loops.push(Loop {
+                    start,
+                    end,
+                    has_iter: true,
+                });
+                self.body(&f.body)?;
+                self.unit().loops.pop();
+                self.set_line(f.start());
+                self.jump(Op::JUMP_BACKWARD, start);
+                self.bind(cleanup);
+                self.body(&f.orelse)?;
+                self.bind(end);
+            }
+            Stmt::Break(b) => {
+                let Some(l) = self.unit().loops.last() else {
+                    return Err(self.error(ErrorKind::Syntax, "'break' outside loop", b.start()));
+                };
+                let (end, has_iter) = (l.end, l.has_iter);
+                if has_iter {
+                    self.emit(Op::POP_TOP, 0);
+                }
+                self.jump(Op::JUMP_FORWARD, end);
+            }
+            Stmt::Continue(c) => {
+                let Some(l) = self.unit().loops.last() else {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "'continue' not properly in loop",
+                        c.start(),
+                    ));
+                };
+                let start = l.start;
+                self.jump(Op::JUMP_BACKWARD, start);
+            }
+            Stmt::Return(r) => {
+                if self.unit().table.kind != BlockKind::Function {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "'return' outside function",
+                        r.start(),
+                    ));
+                }
+                match &r.value {
+                    Some(v) => {
+                        self.expr(v)?;
+                        self.emit(Op::RETURN_VALUE, 0);
+                    }
+                    None => {
+                        let i = self.unit().code.add_const(Constant::None);
+                        self.emit(Op::RETURN_CONST, i);
+                    }
+                }
+            }
+            Stmt::Delete(d) => {
+                for t in &d.targets {
+                    self.delete(t)?;
+                }
+            }
+            Stmt::Assert(a) => {
+                let end = self.new_label();
+                self.jump_if(&a.test, true, end)?;
+                self.emit(Op::LOAD_ASSERTION_ERROR, 0);
+                if let Some(m) = &a.msg {
+                    self.emit(Op::PUSH_NULL, 0);
+                    self.emit(Op::SWAP, 2);
+                    self.expr(m)?;
+                    self.emit(Op::CALL, 1);
+                }
+                self.emit(Op::RAISE_VARARGS, 1);
+                self.bind(end);
+            }
+            Stmt::Raise(r) => {
+                let mut n = 0;
+                if let Some(e) = &r.exc {
+                    self.expr(e)?;
+                    n = 1;
+                    if let Some(c) = &r.cause {
+                        self.expr(c)?;
+                        n = 2;
+                    }
+                }
+                self.emit(Op::RAISE_VARARGS, n);
+            }
+            Stmt::Import(i) => {
+                for a in &i.names {
+                    self.load_const(Constant::Int(BigInt::from(0)));
+                    self.load_const(Constant::None);
+                    let ni = self.name_index(&a.name.id);
+                    self.emit(Op::IMPORT_NAME, ni);
+                    match &a.asname {
+                        Some(alias) => {
+                            for part in a.name.id.split('.').skip(1) {
+                                let pi = self.name_index(part);
+                                self.emit(Op::IMPORT_FROM, pi);
+                                self.emit(Op::SWAP, 2);
+                                self.emit(Op::POP_TOP, 0);
+                            }
+                            self.name_op(&alias.id, ExprContext::Store);
+                        }
+                        None => {
+                            let top = a.name.id.split('.').next().unwrap_or("").to_string();
+                            self.name_op(&top, ExprContext::Store);
+                        }
+                    }
+                }
+            }
+            Stmt::ImportFrom(i) => {
+                self.load_const(Constant::Int(BigInt::from(i.level)));
+                let names: Vec<Constant> = i
+                    .names
+                    .iter()
+                    .map(|a| Constant::Str(a.name.id.to_string()))
+                    .collect();
+                self.load_const(Constant::Tuple(names));
+                let module = i
+                    .module
+                    .as_ref()
+                    .map(|m| m.id.to_string())
+                    .unwrap_or_default();
+                let ni = self.name_index(&module);
+                self.emit(Op::IMPORT_NAME, ni);
+                if i.names.len() == 1 && i.names[0].name.id.as_str() == "*" {
+                    self.emit(Op::IMPORT_STAR, 0);
+                } else {
+                    for a in &i.names {
+                        let ni = self.name_index(&a.name.id);
+                        self.emit(Op::IMPORT_FROM, ni);
+                        let bound = a.asname.as_ref().unwrap_or(&a.name).id.to_string();
+                        self.name_op(&bound, ExprContext::Store);
+                    }
+                    self.emit(Op::POP_TOP, 0);
+                }
+            }
+            Stmt::FunctionDef(f) => self.function_def(f)?,
+            Stmt::ClassDef(c) => self.class_def(c)?,
+            Stmt::Try(t) => return Err(self.unsupported("'try' statements", t.start())),
+            Stmt::With(w) => return Err(self.unsupported("'with' statements", w.start())),
+            Stmt::Match(m) => return Err(self.unsupported("'match' statements", m.start())),
+            Stmt::TypeAlias(t) => return Err(self.unsupported("'type' aliases", t.start())),
+            Stmt::IpyEscapeCommand(e) => {
+                return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.start()))
+            }
+        }
+        Ok(())
+    }
+
+    fn aug_assign(&mut self, a: &ast::StmtAugAssign) -> CResult<()> {
+        let op = BINARY_OP_INPLACE + binop_arg(a.op) as u8;
+        match &*a.target {
+            Expr::Name(n) => {
+                self.name_op(&n.id, ExprContext::Load);
+                self.expr(&a.value)?;
+                self.emit(Op::BINARY_OP, u32::from(op));
+                self.name_op(&n.id, ExprContext::Store);
+            }
+            Expr::Attribute(at) => {
+                self.expr(&at.value)?;
+                self.emit(Op::COPY, 1);
+                let name = self.mangle(&at.attr.id);
+                let ni = self.name_index(&name);
+                self.emit(Op::LOAD_ATTR, ni << 1);
+                self.expr(&a.value)?;
+                self.emit(Op::BINARY_OP, u32::from(op));
+                self.emit(Op::SWAP, 2);
+                self.emit(Op::STORE_ATTR, ni);
+            }
+            Expr::Subscript(sb) => {
+                self.expr(&sb.value)?;
+                self.expr(&sb.slice)?;
+                self.emit(Op::COPY, 2);
+                self.emit(Op::COPY, 2);
+                self.emit(Op::BINARY_SUBSCR, 0);
+                self.expr(&a.value)?;
+                self.emit(Op::BINARY_OP, u32::from(op));
+                self.emit(Op::SWAP, 3);
+                self.emit(Op::SWAP, 2);
+                self.emit(Op::STORE_SUBSCR, 0);
+            }
+            other => {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    "'expression' is an illegal expression for augmented assignment",
+                    other.start(),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn store(&mut self, t: &Expr) -> CResult<()> {
+        match t {
+            Expr::Name(n) => self.name_op(&n.id, ExprContext::Store),
+            Expr::Attribute(a) => {
+                self.expr(&a.value)?;
+                let name = self.mangle(&a.attr.id);
+                let ni = self.name_index(&name);
+                self.emit(Op::STORE_ATTR, ni);
+            }
+            Expr::Subscript(s) => {
+                self.expr(&s.value)?;
+                self.expr(&s.slice)?;
+                self.emit(Op::STORE_SUBSCR, 0);
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                self.unpack(elts, t.start())?;
+                for e in elts.iter() {
+                    let e = if let Expr::Starred(s) = e {
+                        &*s.value
+                    } else {
+                        e
+                    };
+                    self.store(e)?;
+                }
+            }
+            Expr::Starred(s) => {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    "starred assignment target must be in a list or tuple",
+                    s.start(),
+                ))
+            }
+            other => {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    "cannot assign to expression",
+                    other.start(),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn unpack(&mut self, elts: &[Expr], at: TextSize) -> CResult<()> {
+        let star = elts.iter().position(|e| matches!(e, Expr::Starred(_)));
+        if elts
+            .iter()
+            .filter(|e| matches!(e, Expr::Starred(_)))
+            .count()
+            > 1
+        {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                "multiple starred expressions in assignment",
+                at,
+            ));
+        }
+        match star {
+            Some(i) => {
+                let after = elts.len() - i - 1;
+                if i > 255 || after > 255 {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "too many expressions in star-unpacking assignment",
+                        at,
+                    ));
+                }
+                self.emit(Op::UNPACK_EX, (i | (after << 8)) as u32);
+            }
+            None => self.emit(Op::UNPACK_SEQUENCE, elts.len() as u32),
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, t: &Expr) -> CResult<()> {
+        match t {
+            Expr::Name(n) => self.name_op(&n.id, ExprContext::Del),
+            Expr::Attribute(a) => {
+                self.expr(&a.value)?;
+                let name = self.mangle(&a.attr.id);
+                let ni = self.name_index(&name);
+                self.emit(Op::DELETE_ATTR, ni);
+            }
+            Expr::Subscript(s) => {
+                self.expr(&s.value)?;
+                self.expr(&s.slice)?;
+                self.emit(Op::DELETE_SUBSCR, 0);
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                for e in elts.iter() {
+                    self.delete(e)?;
+                }
+            }
+            other => {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    "cannot delete expression",
+                    other.start(),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// Compiles a function body into a code object and emits MAKE_FUNCTION; leaves the
+    /// function on the stack.
+    #[allow(clippy::too_many_arguments)]
+    fn make_function(
+        &mut self,
+        name: &str,
+        params: Option<&ast::Parameters>,
+        body: FunctionBody<'_>,
+        line: u32,
+        is_async: bool,
+        at: TextSize,
+    ) -> CResult<()> {
+        if is_async {
+            return Err(self.unsupported("'async def' functions", at));
+        }
+        // Defaults and keyword defaults are evaluated in the enclosing scope.
+        let mut fflags = 0u32;
+        if let Some(p) = params {
+            let defaults: Vec<&Expr> = p
+                .posonlyargs
+                .iter()
+                .chain(&p.args)
+                .filter_map(|a| a.default.as_deref())
+                .collect();
+            if !defaults.is_empty() {
+                for d in &defaults {
+                    self.expr(d)?;
+                }
+                self.emit(Op::BUILD_TUPLE, defaults.len() as u32);
+                fflags |= 1;
+            }
+            let kwdefaults: Vec<(&str, &Expr)> = p
+                .kwonlyargs
+                .iter()
+                .filter_map(|a| {
+                    a.default
+                        .as_deref()
+                        .map(|d| (a.parameter.name.id.as_str(), d))
+                })
+                .collect();
+            if !kwdefaults.is_empty() {
+                let mut keys = Vec::new();
+                for (k, v) in &kwdefaults {
+                    self.expr(v)?;
+                    keys.push(Constant::Str((*k).to_string()));
+                }
+                self.load_const(Constant::Tuple(keys));
+                self.emit(Op::BUILD_CONST_KEY_MAP, kwdefaults.len() as u32);
+                fflags |= 2;
+            }
+        }
+        let table = self.next_child_table();
+        if table.is_generator {
+            return Err(self.unsupported("generators", at));
+        }
+        let qualname = self.qualname_for(name);
+        self.enter(table, name.to_string(), qualname, line);
+        if let Some(p) = params {
+            let u = self.unit();
+            u.code.argcount = (p.posonlyargs.len() + p.args.len()) as u32;
+            u.code.posonlyargcount = p.posonlyargs.len() as u32;
+            u.code.kwonlyargcount = p.kwonlyargs.len() as u32;
+        }
+        match body {
+            FunctionBody::Stmts(stmts) => {
+                // A leading string literal is the docstring (co_consts[0]).
+                if let Some(Stmt::Expr(e)) = stmts.first() {
+                    if let Expr::StringLiteral(sl) = &*e.value {
+                        self.unit()
+                            .code
+                            .add_const(Constant::Str(sl.value.to_str().to_string()));
+                    }
+                }
+                if self.unit().code.consts.is_empty() {
+                    self.unit().code.add_const(Constant::None);
+                }
+                self.body(stmts)?;
+                let i = self.unit().code.add_const(Constant::None);
+                self.emit(Op::RETURN_CONST, i);
+            }
+            FunctionBody::Expr(e) => {
+                self.unit().code.add_const(Constant::None);
+                self.expr(e)?;
+                self.emit(Op::RETURN_VALUE, 0);
+            }
+        }
+        let code = self.leave();
+        self.emit_closure(&code, fflags)
+    }
+
+    fn emit_closure(&mut self, code: &CodeObject, mut fflags: u32) -> CResult<()> {
+        if !code.freevars.is_empty() {
+            for f in &code.freevars {
+                // The free variable is a cell or free variable of this unit.
+                let i = self.unit().code.deref_index(f).unwrap_or(0) as u32;
+                self.emit(Op::LOAD_CLOSURE, i);
+            }
+            self.emit(Op::BUILD_TUPLE, code.freevars.len() as u32);
+            fflags |= 8;
+        }
+        self.load_const(Constant::Code(Box::new(code.clone())));
+        self.emit(Op::MAKE_FUNCTION, fflags);
+        Ok(())
+    }
+
+    fn qualname_for(&mut self, name: &str) -> String {
+        let parent = self.units.last().expect("unit");
+        match parent.table.kind {
+            BlockKind::Module => name.to_string(),
+            BlockKind::Class => format!("{}.{name}", parent.code.qualname),
+            BlockKind::Function => format!("{}.<locals>.{name}", parent.code.qualname),
+        }
+    }
+
+    fn function_def(&mut self, f: &ast::StmtFunctionDef) -> CResult<()> {
+        for d in &f.decorator_list {
+            self.expr(&d.expression)?;
+        }
+        let line = self.line_of(f.start());
+        self.make_function(
+            &f.name.id,
+            Some(&f.parameters),
+            FunctionBody::Stmts(&f.body),
+            line,
+            f.is_async,
+            f.start(),
+        )?;
+        for _ in &f.decorator_list {
+            self.emit(Op::CALL, 0);
+        }
+        self.name_op(&f.name.id, ExprContext::Store);
+        Ok(())
+    }
+
+    fn class_def(&mut self, c: &ast::StmtClassDef) -> CResult<()> {
+        for d in &c.decorator_list {
+            self.expr(&d.expression)?;
+        }
+        self.emit(Op::PUSH_NULL, 0);
+        self.emit(Op::LOAD_BUILD_CLASS, 0);
+        // The class body: a function run by __build_class__ with the namespace as
+        // its locals.
+        let table = self.next_child_table();
+        let qualname = self.qualname_for(&c.name.id);
+        let line = self.line_of(c.start());
+        self.enter(table, c.name.id.to_string(), qualname.clone(), line);
+        self.unit().code.add_const(Constant::None);
+        self.name_op("__name__", ExprContext::Load);
+        self.name_op("__module__", ExprContext::Store);
+        self.load_const(Constant::Str(qualname));
+        self.name_op("__qualname__", ExprContext::Store);
+        if let Some(Stmt::Expr(e)) = c.body.first() {
+            if let Expr::StringLiteral(sl) = &*e.value {
+                self.load_const(Constant::Str(sl.value.to_str().to_string()));
+                self.name_op("__doc__", ExprContext::Store);
+            }
+        }
+        self.body(&c.body)?;
+        if table.needs_class_closure {
+            let i = self.unit().code.deref_index("__class__").unwrap_or(0) as u32;
+            self.emit(Op::LOAD_CLOSURE, i);
+            self.emit(Op::COPY, 1);
+            self.name_op("__classcell__", ExprContext::Store);
+            self.emit(Op::RETURN_VALUE, 0);
+        } else {
+            let i = self.unit().code.add_const(Constant::None);
+            self.emit(Op::RETURN_CONST, i);
+        }
+        let code = self.leave();
+        self.emit_closure(&code, 0)?;
+        self.load_const(Constant::Str(c.name.id.to_string()));
+        let (args, keywords): (Vec<&Expr>, Vec<&ast::Keyword>) = match &c.arguments {
+            Some(a) => (a.args.iter().collect(), a.keywords.iter().collect()),
+            None => (Vec::new(), Vec::new()),
+        };
+        self.call_args(&args, &keywords, 2, c.start())?;
+        for _ in &c.decorator_list {
+            self.emit(Op::CALL, 0);
+        }
+        self.name_op(&c.name.id, ExprContext::Store);
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------
+    // Expressions
+    // -----------------------------------------------------------------------------
+
+    /// Evaluates `e` and jumps to `label` if its truth equals `when`.
+    fn jump_if(&mut self, e: &Expr, when: bool, label: usize) -> CResult<()> {
+        match e {
+            Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => {
+                return self.jump_if(&u.operand, !when, label)
+            }
+            Expr::BoolOp(b) => {
+                let is_and = b.op == ast::BoolOp::And;
+                // `a and b` jumps on false if any is false; on true only if all true.
+                if is_and != when {
+                    for v in &b.values {
+                        self.jump_if(v, when, label)?;
+                    }
+                } else {
+                    let skip = self.new_label();
+                    let n = b.values.len();
+                    for (i, v) in b.values.iter().enumerate() {
+                        if i + 1 < n {
+                            self.jump_if(v, !when, skip)?;
+                        } else {
+                            self.jump_if(v, when, label)?;
+                        }
+                    }
+                    self.bind(skip);
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        self.expr(e)?;
+        self.emit(Op::TO_BOOL, 0);
+        self.jump(
+            if when {
+                Op::POP_JUMP_IF_TRUE
+            } else {
+                Op::POP_JUMP_IF_FALSE
+            },
+            label,
+        );
+        Ok(())
+    }
+
+    fn expr(&mut self, e: &Expr) -> CResult<()> {
+        match e {
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => {
+                    let v: BigInt = i.to_string().parse().map_err(|_| {
+                        self.error(ErrorKind::Syntax, "invalid integer literal", n.start())
+                    })?;
+                    self.load_const(Constant::Int(v));
+                }
+                ast::Number::Float(f) => self.load_const(Constant::Float(*f)),
+                ast::Number::Complex { .. } => {
+                    return Err(self.unsupported("complex numbers", n.start()))
+                }
+            },
+            Expr::StringLiteral(s) => self.load_const(Constant::Str(s.value.to_str().to_string())),
+            Expr::BytesLiteral(b) => self.load_const(Constant::Bytes(b.value.bytes().collect())),
+            Expr::BooleanLiteral(b) => self.load_const(Constant::Bool(b.value)),
+            Expr::NoneLiteral(_) => self.load_const(Constant::None),
+            Expr::EllipsisLiteral(_) => self.load_const(Constant::Ellipsis),
+            Expr::Name(n) => self.name_op(&n.id, n.ctx),
+            Expr::BinOp(b) => {
+                self.expr(&b.left)?;
+                self.expr(&b.right)?;
+                self.emit(Op::BINARY_OP, binop_arg(b.op) as u32);
+            }
+            Expr::UnaryOp(u) if folded_unary(u).is_some() => {
+                let c = folded_unary(u).expect("checked");
+                self.load_const(c);
+            }
+            Expr::UnaryOp(u) => {
+                self.expr(&u.operand)?;
+                match u.op {
+                    ast::UnaryOp::Not => {
+                        self.emit(Op::TO_BOOL, 0);
+                        self.emit(Op::UNARY_NOT, 0);
+                    }
+                    ast::UnaryOp::USub => self.emit(Op::UNARY_NEGATIVE, 0),
+                    ast::UnaryOp::UAdd => self.emit(Op::UNARY_POSITIVE, 0),
+                    ast::UnaryOp::Invert => self.emit(Op::UNARY_INVERT, 0),
+                }
+            }
+            Expr::BoolOp(b) => {
+                let end = self.new_label();
+                let n = b.values.len();
+                for (i, v) in b.values.iter().enumerate() {
+                    self.expr(v)?;
+                    if i + 1 < n {
+                        self.emit(Op::COPY, 1);
+                        self.emit(Op::TO_BOOL, 0);
+                        let op = if b.op == ast::BoolOp::And {
+                            Op::POP_JUMP_IF_FALSE
+                        } else {
+                            Op::POP_JUMP_IF_TRUE
+                        };
+                        self.jump(op, end);
+                        self.emit(Op::POP_TOP, 0);
+                    }
+                }
+                self.bind(end);
+            }
+            Expr::Compare(c) => self.compare(c)?,
+            Expr::If(i) => {
+                let (else_, end) = (self.new_label(), self.new_label());
+                self.jump_if(&i.test, false, else_)?;
+                self.expr(&i.body)?;
+                self.jump(Op::JUMP_FORWARD, end);
+                self.bind(else_);
+                self.expr(&i.orelse)?;
+                self.bind(end);
+            }
+            Expr::Named(n) => {
+                self.expr(&n.value)?;
+                self.emit(Op::COPY, 1);
+                self.store(&n.target)?;
+            }
+            Expr::Attribute(a) => {
+                self.expr(&a.value)?;
+                let name = self.mangle(&a.attr.id);
+                let ni = self.name_index(&name);
+                self.emit(Op::LOAD_ATTR, ni << 1);
+            }
+            Expr::Subscript(s) => {
+                self.expr(&s.value)?;
+                self.expr(&s.slice)?;
+                self.emit(Op::BINARY_SUBSCR, 0);
+            }
+            Expr::Slice(s) => {
+                for part in [&s.lower, &s.upper] {
+                    match part {
+                        Some(p) => self.expr(p)?,
+                        None => self.load_const(Constant::None),
+                    }
+                }
+                match &s.step {
+                    Some(st) => {
+                        self.expr(st)?;
+                        self.emit(Op::BUILD_SLICE, 3);
+                    }
+                    None => self.emit(Op::BUILD_SLICE, 2),
+                }
+            }
+            Expr::Tuple(t) => {
+                if let Some(c) = constant_tuple(&t.elts) {
+                    self.load_const(c);
+                } else {
+                    self.sequence(&t.elts, Op::BUILD_TUPLE)?;
+                }
+            }
+            Expr::List(l) => self.sequence(&l.elts, Op::BUILD_LIST)?,
+            Expr::Set(s) => self.sequence(&s.elts, Op::BUILD_SET)?,
+            Expr::Dict(d) => self.dict(d)?,
+            Expr::Call(c) => self.call(c)?,
+            Expr::Lambda(l) => {
+                let line = self.line_of(l.start());
+                self.make_function(
+                    "<lambda>",
+                    l.parameters.as_deref(),
+                    FunctionBody::Expr(&l.body),
+                    line,
+                    false,
+                    l.start(),
+                )?;
+            }
+            Expr::ListComp(c) => {
+                self.comprehension("<listcomp>", &c.generators, Comp::List(&c.elt), c.start())?
+            }
+            Expr::SetComp(c) => {
+                self.comprehension("<setcomp>", &c.generators, Comp::Set(&c.elt), c.start())?
+            }
+            Expr::DictComp(c) => {
+                let Some(k) = &c.key else {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "dict unpacking cannot be used in dict comprehension",
+                        c.start(),
+                    ));
+                };
+                self.comprehension(
+                    "<dictcomp>",
+                    &c.generators,
+                    Comp::Dict(k, &c.value),
+                    c.start(),
+                )?
+            }
+            Expr::FString(f) => self.fstring(f)?,
+            Expr::Starred(s) => {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    "can't use starred expression here",
+                    s.start(),
+                ))
+            }
+            Expr::Generator(g) => return Err(self.unsupported("generator expressions", g.start())),
+            Expr::Yield(y) => return Err(self.unsupported("'yield' expressions", y.start())),
+            Expr::YieldFrom(y) => {
+                return Err(self.unsupported("'yield from' expressions", y.start()))
+            }
+            Expr::Await(a) => return Err(self.unsupported("'await' expressions", a.start())),
+            Expr::TString(t) => return Err(self.unsupported("template strings", t.start())),
+            Expr::IpyEscapeCommand(e) => {
+                return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.start()))
+            }
+        }
+        Ok(())
+    }
+
+    fn compare(&mut self, c: &ast::ExprCompare) -> CResult<()> {
+        self.expr(&c.left)?;
+        let n = c.ops.len();
+        if n == 1 {
+            self.expr(&c.comparators[0])?;
+            self.cmp_op(c.ops[0]);
+            return Ok(());
+        }
+        let (cleanup, end) = (self.new_label(), self.new_label());
+        for i in 0..n {
+            self.expr(&c.comparators[i])?;
+            if i + 1 < n {
+                self.emit(Op::SWAP, 2);
+                self.emit(Op::COPY, 2);
+                self.cmp_op(c.ops[i]);
+                self.emit(Op::COPY, 1);
+                self.emit(Op::TO_BOOL, 0);
+                self.jump(Op::POP_JUMP_IF_FALSE, cleanup);
+                self.emit(Op::POP_TOP, 0);
+            } else {
+                self.cmp_op(c.ops[i]);
+            }
+        }
+        self.jump(Op::JUMP_FORWARD, end);
+        self.bind(cleanup);
+        self.emit(Op::SWAP, 2);
+        self.emit(Op::POP_TOP, 0);
+        self.bind(end);
+        Ok(())
+    }
+
+    fn cmp_op(&mut self, op: ast::CmpOp) {
+        use ast::CmpOp::*;
+        match op {
+            Lt => self.emit(Op::COMPARE_OP, 0 << 4),
+            LtE => self.emit(Op::COMPARE_OP, 1 << 4),
+            Eq => self.emit(Op::COMPARE_OP, 2 << 4),
+            NotEq => self.emit(Op::COMPARE_OP, 3 << 4),
+            Gt => self.emit(Op::COMPARE_OP, 4 << 4),
+            GtE => self.emit(Op::COMPARE_OP, 5 << 4),
+            Is => self.emit(Op::IS_OP, 0),
+            IsNot => self.emit(Op::IS_OP, 1),
+            In => self.emit(Op::CONTAINS_OP, 0),
+            NotIn => self.emit(Op::CONTAINS_OP, 1),
+        }
+    }
+
+    /// A display with possible `*x` items.
+    fn sequence(&mut self, elts: &[Expr], build: Op) -> CResult<()> {
+        if !elts.iter().any(|e| matches!(e, Expr::Starred(_))) {
+            for e in elts {
+                self.expr(e)?;
+            }
+            self.emit(build, elts.len() as u32);
+            return Ok(());
+        }
+        // Build a list (or set) incrementally, then convert.
+        let (start, extend, add) = if build == Op::BUILD_SET {
+            (Op::BUILD_SET, Op::SET_UPDATE, Op::SET_ADD)
+        } else {
+            (Op::BUILD_LIST, Op::LIST_EXTEND, Op::LIST_APPEND)
+        };
+        self.emit(start, 0);
+        for e in elts {
+            match e {
+                Expr::Starred(s) => {
+                    self.expr(&s.value)?;
+                    self.emit(extend, 1);
+                }
+                other => {
+                    self.expr(other)?;
+                    self.emit(add, 1);
+                }
+            }
+        }
+        if build == Op::BUILD_TUPLE {
+            self.emit(Op::LIST_TO_TUPLE, 0);
+        }
+        Ok(())
+    }
+
+    fn dict(&mut self, d: &ast::ExprDict) -> CResult<()> {
+        let mut pending = 0u32;
+        let mut built = false;
+        for item in &d.items {
+            match &item.key {
+                Some(k) => {
+                    self.expr(k)?;
+                    self.expr(&item.value)?;
+                    pending += 1;
+                }
+                None => {
+                    if pending > 0 || !built {
+                        self.emit(Op::BUILD_MAP, pending);
+                        if built {
+                            self.emit(Op::DICT_UPDATE, 1);
+                        }
+                        built = true;
+                        pending = 0;
+                    }
+                    self.expr(&item.value)?;
+                    self.emit(Op::DICT_UPDATE, 1);
+                }
+            }
+        }
+        if !built {
+            self.emit(Op::BUILD_MAP, pending);
+        } else if pending > 0 {
+            self.emit(Op::BUILD_MAP, pending);
+            self.emit(Op::DICT_UPDATE, 1);
+        }
+        Ok(())
+    }
+
+    fn call(&mut self, c: &ast::ExprCall) -> CResult<()> {
+        // Method calls: `obj.m(...)` loads the method and self together.
+        if let Expr::Attribute(a) = &*c.func {
+            self.expr(&a.value)?;
+            let name = self.mangle(&a.attr.id);
+            let ni = self.name_index(&name);
+            self.emit(Op::LOAD_ATTR, (ni << 1) | 1);
+        } else if let Expr::Name(n) = &*c.func {
+            let name = self.mangle(&n.id);
+            let (kind, scope) = (self.unit().table.kind, self.unit().table.scope_of(&name));
+            let global = matches!(scope, Scope::GlobalExplicit)
+                || (scope == Scope::GlobalImplicit && kind == BlockKind::Function);
+            if global {
+                let ni = self.name_index(&name);
+                self.emit(Op::LOAD_GLOBAL, (ni << 1) | 1);
+            } else {
+                self.emit(Op::PUSH_NULL, 0);
+                self.name_op(&n.id, ExprContext::Load);
+            }
+        } else {
+            self.emit(Op::PUSH_NULL, 0);
+            self.expr(&c.func)?;
+        }
+        let args: Vec<&Expr> = c.arguments.args.iter().collect();
+        let kws: Vec<&ast::Keyword> = c.arguments.keywords.iter().collect();
+        self.call_args(&args, &kws, 0, c.start())
+    }
+
+    /// Pushes arguments (after `extra` already pushed positional ones) and emits the
+    /// call.
+    fn call_args(
+        &mut self,
+        args: &[&Expr],
+        kws: &[&ast::Keyword],
+        extra: u32,
+        _at: TextSize,
+    ) -> CResult<()> {
+        let starred = args.iter().any(|a| matches!(a, Expr::Starred(_)))
+            || kws.iter().any(|k| k.arg.is_none());
+        if !starred {
+            for a in args {
+                self.expr(a)?;
+            }
+            let mut names = Vec::new();
+            for k in kws {
+                self.expr(&k.value)?;
+                names.push(Constant::Str(
+                    k.arg.as_ref().map(|a| a.id.to_string()).unwrap_or_default(),
+                ));
+            }
+            if !names.is_empty() {
+                let i = self.unit().code.add_const(Constant::Tuple(names));
+                self.emit(Op::KW_NAMES, i);
+            }
+            self.emit(Op::CALL, extra + (args.len() + kws.len()) as u32);
+            return Ok(());
+        }
+        // CALL_FUNCTION_EX: a tuple of positional arguments and a dict of keywords.
+        // Positional arguments already pushed (class bodies) are folded in first.
+        self.emit(Op::BUILD_LIST, extra);
+        for a in args {
+            match a {
+                Expr::Starred(s) => {
+                    self.expr(&s.value)?;
+                    self.emit(Op::LIST_EXTEND, 1);
+                }
+                other => {
+                    self.expr(other)?;
+                    self.emit(Op::LIST_APPEND, 1);
+                }
+            }
+        }
+        self.emit(Op::LIST_TO_TUPLE, 0);
+        if kws.is_empty() {
+            self.emit(Op::CALL_FUNCTION_EX, 0);
+            return Ok(());
+        }
+        self.emit(Op::BUILD_MAP, 0);
+        for k in kws {
+            match &k.arg {
+                Some(name) => {
+                    self.load_const(Constant::Str(name.id.to_string()));
+                    self.expr(&k.value)?;
+                    self.emit(Op::BUILD_MAP, 1);
+                    self.emit(Op::DICT_MERGE, 1);
+                }
+                None => {
+                    self.expr(&k.value)?;
+                    self.emit(Op::DICT_MERGE, 1);
+                }
+            }
+        }
+        self.emit(Op::CALL_FUNCTION_EX, 1);
+        Ok(())
+    }
+
+    fn comprehension(
+        &mut self,
+        name: &str,
+        gens: &[ast::Comprehension],
+        kind: Comp<'_>,
+        at: TextSize,
+    ) -> CResult<()> {
+        if gens.iter().any(|g| g.is_async) {
+            return Err(self.unsupported("asynchronous comprehensions", at));
+        }
+        let table = self.next_child_table();
+        let qualname = self.qualname_for(name);
+        let line = self.line_of(at);
+        // The outermost iterable is evaluated here and passed as `.0`.
+        self.enter(table, name.to_string(), qualname, line);
+        self.unit().code.argcount = 1;
+        self.unit().code.add_const(Constant::None);
+        let build = match kind {
+            Comp::List(_) => Op::BUILD_LIST,
+            Comp::Set(_) => Op::BUILD_SET,
+            Comp::Dict(..) => Op::BUILD_MAP,
+        };
+        self.emit(build, 0);
+        self.emit(Op::LOAD_FAST, 0);
+        self.comp_level(gens, 0, kind)?;
+        self.emit(Op::RETURN_VALUE, 0);
+        let code = self.leave();
+        self.emit_closure(&code, 0)?;
+        self.emit(Op::PUSH_NULL, 0);
+        self.emit(Op::SWAP, 2);
+        self.expr(&gens[0].iter)?;
+        self.emit(Op::GET_ITER, 0);
+        self.emit(Op::CALL, 1);
+        Ok(())
+    }
+
+    fn comp_level(
+        &mut self,
+        gens: &[ast::Comprehension],
+        depth: usize,
+        kind: Comp<'_>,
+    ) -> CResult<()> {
+        let g = &gens[depth];
+        let (start, end, skip) = (self.new_label(), self.new_label(), self.new_label());
+        if depth > 0 {
+            self.expr(&g.iter)?;
+            self.emit(Op::GET_ITER, 0);
+        }
+        self.bind(start);
+        self.jump(Op::FOR_ITER, end);
+        self.store(&g.target)?;
+        for cond in &g.ifs {
+            self.jump_if(cond, false, skip)?;
+        }
+        // Result collection sits below one iterator per level.
+        let below = (depth + 2) as u32;
+        if depth + 1 < gens.len() {
+            self.comp_level(gens, depth + 1, kind)?;
+        } else {
+            match kind {
+                Comp::List(e) => {
+                    self.expr(e)?;
+                    self.emit(Op::LIST_APPEND, below);
+                }
+                Comp::Set(e) => {
+                    self.expr(e)?;
+                    self.emit(Op::SET_ADD, below);
+                }
+                Comp::Dict(k, v) => {
+                    self.expr(k)?;
+                    self.expr(v)?;
+                    self.emit(Op::MAP_ADD, below);
+                }
+            }
+        }
+        self.bind(skip);
+        self.jump(Op::JUMP_BACKWARD, start);
+        self.bind(end);
+        Ok(())
+    }
+
+    fn fstring(&mut self, f: &ast::ExprFString) -> CResult<()> {
+        let mut count = 0u32;
+        for part in f.value.iter() {
+            match part {
+                ast::FStringPart::Literal(l) => {
+                    if !l.value.is_empty() {
+                        self.load_const(Constant::Str(l.value.to_string()));
+                        count += 1;
+                    }
+                }
+                ast::FStringPart::FString(fs) => count += self.fstring_elements(&fs.elements)?,
+            }
+        }
+        match count {
+            0 => self.load_const(Constant::Str(String::new())),
+            1 => {}
+            n => self.emit(Op::BUILD_STRING, n),
+        }
+        Ok(())
+    }
+
+    fn fstring_elements(&mut self, elements: &ast::InterpolatedStringElements) -> CResult<u32> {
+        let mut count = 0;
+        for el in elements.iter() {
+            match el {
+                ast::InterpolatedStringElement::Literal(l) => {
+                    self.load_const(Constant::Str(l.value.to_string()));
+                    count += 1;
+                }
+                ast::InterpolatedStringElement::Interpolation(i) => {
+                    let mut conv = match i.conversion {
+                        ast::ConversionFlag::None => 0,
+                        ast::ConversionFlag::Str => 1,
+                        ast::ConversionFlag::Repr => 2,
+                        ast::ConversionFlag::Ascii => 3,
+                    };
+                    if let Some(d) = &i.debug_text {
+                        // `f"{x=}"`: the source text, then repr unless a spec or
+                        // conversion says otherwise.
+                        let expr_text = &self.source[i.expression.range()];
+                        self.load_const(Constant::Str(format!(
+                            "{}{expr_text}{}",
+                            d.leading(),
+                            d.trailing()
+                        )));
+                        count += 1;
+                        if conv == 0 && i.format_spec.is_none() {
+                            conv = 2;
+                        }
+                    }
+                    self.expr(&i.expression)?;
+                    if let Some(spec) = &i.format_spec {
+                        let n = self.fstring_elements(&spec.elements)?;
+                        match n {
+                            0 => self.load_const(Constant::Str(String::new())),
+                            1 => {}
+                            n => self.emit(Op::BUILD_STRING, n),
+                        }
+                        conv |= 4;
+                    }
+                    self.emit(Op::FORMAT_VALUE, conv);
+                    count += 1;
+                }
+            }
+        }
+        Ok(count)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Comp<'a> {
+    List(&'a Expr),
+    Set(&'a Expr),
+    Dict(&'a Expr, &'a Expr),
+}
+
+enum FunctionBody<'a> {
+    Stmts(&'a [Stmt]),
+    Expr(&'a Expr),
+}
+
+fn binop_arg(op: ast::Operator) -> BinaryOpArg {
+    use ast::Operator::*;
+    match op {
+        Add => BinaryOpArg::Add,
+        Sub => BinaryOpArg::Subtract,
+        Mult => BinaryOpArg::Multiply,
+        MatMult => BinaryOpArg::MatrixMultiply,
+        Div => BinaryOpArg::TrueDivide,
+        Mod => BinaryOpArg::Remainder,
+        Pow => BinaryOpArg::Power,
+        LShift => BinaryOpArg::Lshift,
+        RShift => BinaryOpArg::Rshift,
+        BitOr => BinaryOpArg::Or,
+        BitXor => BinaryOpArg::Xor,
+        BitAnd => BinaryOpArg::And,
+        FloorDiv => BinaryOpArg::FloorDivide,
+    }
+}
+
+/// `-1`, `+2.5`, `~3`: unary operators on number literals fold to constants, as
+/// CPython's AST optimizer does (so `-0.0` is its own constant).
+fn folded_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
+    let Expr::NumberLiteral(n) = &*u.operand else {
+        return None;
+    };
+    match (&n.value, u.op) {
+        (ast::Number::Int(i), ast::UnaryOp::USub) => {
+            Some(Constant::Int(-i.to_string().parse::<BigInt>().ok()?))
+        }
+        (ast::Number::Int(i), ast::UnaryOp::UAdd) => {
+            Some(Constant::Int(i.to_string().parse::<BigInt>().ok()?))
+        }
+        (ast::Number::Int(i), ast::UnaryOp::Invert) => {
+            Some(Constant::Int(-(i.to_string().parse::<BigInt>().ok()?) - 1))
+        }
+        (ast::Number::Float(f), ast::UnaryOp::USub) => Some(Constant::Float(-f)),
+        (ast::Number::Float(f), ast::UnaryOp::UAdd) => Some(Constant::Float(*f)),
+        _ => None,
+    }
+}
+
+/// A tuple display of constants folds to one constant.
+fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
+    let mut out = Vec::with_capacity(elts.len());
+    for e in elts {
+        out.push(match e {
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => Constant::Int(i.to_string().parse().ok()?),
+                ast::Number::Float(f) => Constant::Float(*f),
+                ast::Number::Complex { .. } => return None,
+            },
+            Expr::StringLiteral(s) => Constant::Str(s.value.to_str().to_string()),
+            Expr::BooleanLiteral(b) => Constant::Bool(b.value),
+            Expr::NoneLiteral(_) => Constant::None,
+            Expr::Tuple(t) => constant_tuple(&t.elts)?,
+            _ => return None,
+        });
+    }
+    if out.is_empty() {
+        return Some(Constant::Tuple(Vec::new()));
+    }
+    Some(Constant::Tuple(out))
+}
+
+/// Stack effect of an instruction: `(fallthrough, jump)`.
+pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
+    let a = arg as i32;
+    let e = match op {
+        Op::CACHE
+        | Op::NOP
+        | Op::EXTENDED_ARG
+        | Op::RESUME
+        | Op::MAKE_CELL
+        | Op::COPY_FREE_VARS
+        | Op::KW_NAMES => 0,
+        Op::POP_TOP | Op::RETURN_VALUE => -1,
+        Op::PUSH_NULL
+        | Op::COPY
+        | Op::LOAD_CONST
+        | Op::LOAD_FAST
+        | Op::LOAD_FAST_CHECK
+        | Op::LOAD_DEREF => 1,
+        Op::LOAD_CLOSURE | Op::LOAD_NAME | Op::LOAD_BUILD_CLASS | Op::LOAD_ASSERTION_ERROR => 1,
+        Op::SWAP
+        | Op::RETURN_CONST
+        | Op::DELETE_FAST
+        | Op::DELETE_DEREF
+        | Op::DELETE_GLOBAL
+        | Op::DELETE_NAME => 0,
+        Op::LOAD_FROM_DICT_OR_DEREF => 1,
+        Op::STORE_FAST | Op::STORE_DEREF | Op::STORE_GLOBAL | Op::STORE_NAME => -1,
+        Op::LOAD_GLOBAL => 1 + (a & 1),
+        Op::LOAD_ATTR => a & 1,
+        Op::STORE_ATTR => -2,
+        Op::DELETE_ATTR => -1,
+        Op::BINARY_OP | Op::COMPARE_OP | Op::IS_OP | Op::CONTAINS_OP | Op::BINARY_SUBSCR => -1,
+        Op::UNARY_NEGATIVE
+        | Op::UNARY_NOT
+        | Op::UNARY_INVERT
+        | Op::UNARY_POSITIVE
+        | Op::TO_BOOL => 0,
+        Op::STORE_SUBSCR => -3,
+        Op::DELETE_SUBSCR => -2,
+        Op::BUILD_SLICE => 1 - a,
+        Op::BUILD_TUPLE | Op::BUILD_LIST | Op::BUILD_SET | Op::BUILD_STRING => 1 - a,
+        Op::BUILD_MAP => 1 - 2 * a,
+        Op::BUILD_CONST_KEY_MAP => -a,
+        Op::LIST_APPEND
+        | Op::SET_ADD
+        | Op::LIST_EXTEND
+        | Op::SET_UPDATE
+        | Op::DICT_UPDATE
+        | Op::DICT_MERGE => -1,
+        Op::MAP_ADD => -2,
+        Op::LIST_TO_TUPLE
+        | Op::GET_ITER
+        | Op::GET_YIELD_FROM_ITER
+        | Op::GET_AWAITABLE
+        | Op::CLEANUP_THROW => 0,
+        Op::FORMAT_VALUE => -((a >> 2) & 1),
+        Op::UNPACK_SEQUENCE => a - 1,
+        Op::UNPACK_EX => (a & 0xff) + (a >> 8),
+        Op::JUMP_FORWARD | Op::JUMP_BACKWARD => 0,
+        Op::POP_JUMP_IF_FALSE
+        | Op::POP_JUMP_IF_TRUE
+        | Op::POP_JUMP_IF_NONE
+        | Op::POP_JUMP_IF_NOT_NONE => -1,
+        Op::FOR_ITER => return (1, -1),
+        Op::END_FOR => -1,
+        Op::MAKE_FUNCTION => -((arg & 0xf).count_ones() as i32),
+        Op::CALL => -(a + 1),
+        Op::CALL_FUNCTION_EX => -(2 + (a & 1)),
+        Op::RAISE_VARARGS => -a,
+        Op::RERAISE => -1,
+        Op::PUSH_EXC_INFO => 1,
+        Op::POP_EXCEPT => -1,
+        Op::CHECK_EXC_MATCH => 0,
+        Op::WITH_EXCEPT_START => 1,
+        Op::BEFORE_WITH => 1,
+        Op::RETURN_GENERATOR => 0,
+        Op::YIELD_VALUE => 0,
+        Op::SEND => return (0, 0),
+        Op::END_SEND => -1,
+        Op::IMPORT_NAME => -1,
+        Op::IMPORT_FROM => 1,
+        Op::IMPORT_STAR => -1,
+        Op::SETUP_ANNOTATIONS => 0,
+        Op::LOAD_SUPER_ATTR => -2 + (a & 1),
+        Op::GET_LEN => 1,
+    };
+    (e, e)
+}
+
+/// Resolves labels into relative jumps (iterating until instruction sizes are
+/// stable), writes code units, the line table, and the maximum stack depth.
+fn assemble(u: &mut Unit<'_>) {
+    let n = u.pending.len();
+    // Offsets of each pending instruction, assuming 1-unit arguments at first.
+    let mut sizes: Vec<usize> = u.pending.iter().map(|p| 1 + p.op.cache_entries()).collect();
+    let label_pos = |labels: &[Option<usize>], l: usize| labels[l].expect("every label is bound");
+    let mut offsets = vec![0usize; n + 1];
+    loop {
+        for i in 0..n {
+            offsets[i + 1] = offsets[i] + sizes[i];
+        }
+        let mut changed = false;
+        for i in 0..n {
+            let p = u.pending[i];
+            let arg = match p.arg {
+                Arg::Value(v) => v,
+                Arg::Label(l) => jump_arg(p.op, offsets[i + 1], offsets[label_pos(&u.labels, l)]),
+            };
+            let size = bytecode::encoded_len(p.op, arg);
+            if size != sizes[i] {
+                sizes[i] = size;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut code = Vec::with_capacity(offsets[n]);
+    let mut lines = bytecode::LineTable::default();
+    let mut args = Vec::with_capacity(n);
+    for i in 0..n {
+        let p = u.pending[i];
+        let arg = match p.arg {
+            Arg::Value(v) => v,
+            Arg::Label(l) => jump_arg(p.op, offsets[i + 1], offsets[label_pos(&u.labels, l)]),
+        };
+        lines.mark(code.len(), p.line);
+        bytecode::emit(&mut code, p.op, arg);
+        args.push(arg);
+    }
+    // Maximum stack depth: a worklist over instruction indices.
+    let index_of: HashMap<usize, usize> = (0..n).map(|i| (offsets[i], i)).collect();
+    let mut depth_at: Vec<Option<i32>> = vec![None; n + 1];
+    let mut work = vec![(0usize, 0i32)];
+    let mut max = 0i32;
+    while let Some((i, d)) = work.pop() {
+        if i >= n || depth_at[i].is_some_and(|x| x >= d) {
+            continue;
+        }
+        depth_at[i] = Some(d);
+        let p = u.pending[i];
+        let (fall, jumped) = stack_effect(p.op, args[i]);
+        max = max.max(d).max(d + fall).max(d + jumped);
+        if let Arg::Label(l) = p.arg {
+            let target = index_of
+                .get(&offsets[label_pos(&u.labels, l)])
+                .copied()
+                .unwrap_or(n);
+            work.push((target, d + jumped));
+        }
+        let terminal = matches!(
+            p.op,
+            Op::RETURN_VALUE
+                | Op::RETURN_CONST
+                | Op::RAISE_VARARGS
+                | Op::RERAISE
+                | Op::JUMP_FORWARD
+                | Op::JUMP_BACKWARD
+        );
+        if !terminal {
+            work.push((i + 1, d + fall));
+        }
+    }
+    u.code.code = code;
+    u.code.lines = lines;
+    u.code.max_stack = max.max(0) as u32;
+}
+
+fn jump_arg(op: Op, next: usize, target: usize) -> u32 {
+    if op == Op::JUMP_BACKWARD {
+        (next - target) as u32
+    } else {
+        (target - next) as u32
+    }
+}
+
+/// Checks a compiled code object (and the code objects in its constants): every
+/// instruction decodes, jump targets are instruction boundaries, the stack depth never
+/// goes negative, is the same on every path into an instruction, and stays within
+/// `max_stack`.
+///
+/// # Errors
+/// A description of the first inconsistency.
+pub fn verify(code: &CodeObject) -> Result<(), String> {
+    let instrs = bytecode::instructions(&code.code)?;
+    let index: HashMap<usize, usize> = instrs
+        .iter()
+        .enumerate()
+        .map(|(i, ins)| (ins.offset, i))
+        .collect();
+    let mut depth: Vec<Option<i32>> = vec![None; instrs.len()];
+    let mut work = vec![(0usize, 0i32)];
+    while let Some((i, d)) = work.pop() {
+        if i >= instrs.len() {
+            return Err(format!("{}: control falls off the end", code.qualname));
+        }
+        match depth[i] {
+            Some(x) if x == d => continue,
+            Some(x) => {
+                return Err(format!(
+                    "{}: depth {x} and {d} meet at offset {}",
+                    code.qualname, instrs[i].offset
+                ))
+            }
+            None => depth[i] = Some(d),
+        }
+        let ins = instrs[i];
+        let (fall, jumped) = stack_effect(ins.op, ins.arg);
+        let pops = match ins.op {
+            Op::CALL => ins.arg as i32 + 2,
+            Op::BUILD_TUPLE | Op::BUILD_LIST | Op::BUILD_SET | Op::BUILD_STRING => ins.arg as i32,
+            Op::BUILD_MAP => 2 * ins.arg as i32,
+            Op::STORE_SUBSCR => 3,
+            _ => 0,
+        };
+        if d - pops < 0 || d + fall < 0 || d + jumped < 0 {
+            return Err(format!(
+                "{}: stack underflow at offset {} ({})",
+                code.qualname,
+                ins.offset,
+                ins.op.name()
+            ));
+        }
+        if d + fall.max(jumped) > code.max_stack as i32 {
+            return Err(format!(
+                "{}: depth exceeds max_stack at offset {}",
+                code.qualname, ins.offset
+            ));
+        }
+        if let Some(t) = ins.jump_target() {
+            let ti = *index.get(&t).ok_or_else(|| {
+                format!(
+                    "{}: jump into the middle of an instruction at {t}",
+                    code.qualname
+                )
+            })?;
+            work.push((ti, d + jumped));
+        }
+        let terminal = matches!(
+            ins.op,
+            Op::RETURN_VALUE
+                | Op::RETURN_CONST
+                | Op::RAISE_VARARGS
+                | Op::RERAISE
+                | Op::JUMP_FORWARD
+                | Op::JUMP_BACKWARD
+        );
+        if !terminal {
+            work.push((i + 1, d + fall));
+        }
+    }
+    for c in &code.consts {
+        if let Constant::Code(inner) = c {
+            verify(inner)?;
+        }
+    }
+    Ok(())
+}
