@@ -1,0 +1,595 @@
+//! The `builtins` module (Python/bltinmodule.c): the builtin types and exceptions,
+//! and the builtin functions the interpreter supports so far, with CPython's argument
+//! handling and error messages.
+//!
+//! Not yet provided (they come with the rest of issue 5): `open`, `input`, `exec`,
+//! `eval`, `compile`, `globals`/`locals`/`vars`, `dir`, and imports of anything but
+//! the modules already created (`import x` raises ModuleNotFoundError).
+
+use std::io::Write as _;
+use std::sync::OnceLock;
+
+use strand_objects::abstract_::{self as ab, BinOp};
+use strand_objects::args::Args;
+use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
+use strand_objects::exceptions::{self as exc, type_error, value_error};
+use strand_objects::typeobj::CompareOp;
+use strand_objects::{dict, int, list, singletons, str as pystr, tuple, PyObj, PyResult};
+
+struct Builtins {
+    module: usize,
+    dict: usize,
+}
+
+static BUILTINS: OnceLock<Builtins> = OnceLock::new();
+
+fn immortal(o: PyObj) -> usize {
+    let addr = o.addr();
+    // The builtins module lives for the whole process (like CPython's).
+    std::mem::forget(o);
+    addr
+}
+
+fn revive(addr: usize) -> PyObj {
+    // SAFETY: the address was leaked by `immortal` and stays allocated.
+    unsafe {
+        PyObj::from_borrowed(
+            strand_heap::ObjPtr::from_raw(addr as *mut strand_heap::ObjectHeader)
+                .expect("non-null"),
+        )
+    }
+}
+
+fn get() -> &'static Builtins {
+    BUILTINS.get_or_init(|| {
+        let m = strand_objects::module::new_module("builtins");
+        let d = strand_objects::module::module_dict(&m);
+        populate(&m, &d);
+        Builtins {
+            module: immortal(m),
+            dict: immortal(d),
+        }
+    })
+}
+
+/// The `builtins` module.
+pub fn builtins_module() -> PyObj {
+    revive(get().module)
+}
+
+/// The `builtins` namespace.
+pub fn builtins_dict() -> PyObj {
+    revive(get().dict)
+}
+
+fn populate(m: &PyObj, d: &PyObj) {
+    use strand_objects::*;
+    let types: Vec<&'static strand_objects::typeobj::PyType> = vec![
+        &baseobject::OBJECT_TYPE,
+        &typeobj::TYPE_TYPE,
+        &int::INT_TYPE,
+        &int::BOOL_TYPE,
+        &float::FLOAT_TYPE,
+        &str::STR_TYPE,
+        &bytes::BYTES_TYPE,
+        &tuple::TUPLE_TYPE,
+        &list::LIST_TYPE,
+        &dict::DICT_TYPE,
+        &set::SET_TYPE,
+        &set::FROZENSET_TYPE,
+        &range::RANGE_TYPE,
+        &slice::SLICE_TYPE,
+        &iterators::ENUMERATE_TYPE,
+        &iterators::ZIP_TYPE,
+        &iterators::MAP_TYPE,
+        &iterators::FILTER_TYPE,
+        &iterators::REVERSED_TYPE,
+        &super_::SUPER_TYPE,
+        &descr::PROPERTY_TYPE,
+        &descr::STATICMETHOD_TYPE,
+        &descr::CLASSMETHOD_TYPE,
+    ];
+    for t in types {
+        dict::set_item_str(d, t.name(), t.to_obj());
+    }
+    for (t, _) in exceptions::hierarchy() {
+        dict::set_item_str(d, t.name(), t.to_obj());
+    }
+    dict::set_item_str(d, "None", singletons::none());
+    dict::set_item_str(d, "Ellipsis", singletons::ellipsis());
+    dict::set_item_str(d, "NotImplemented", singletons::not_implemented());
+    dict::set_item_str(d, "True", int::bool_obj(true));
+    dict::set_item_str(d, "False", int::bool_obj(false));
+    dict::set_item_str(d, "__debug__", int::bool_obj(true));
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("print", b_print),
+        ("len", b_len),
+        ("repr", |a, k| one(a, k, "repr").and_then(|x| ab::repr(&x))),
+        ("ascii", |a, k| {
+            one(a, k, "ascii").and_then(|x| ab::ascii(&x))
+        }),
+        ("abs", |a, k| one(a, k, "abs").and_then(|x| ab::abs(&x))),
+        ("hash", |a, k| {
+            one(a, k, "hash").and_then(|x| Ok(int::from_i64(ab::hash(&x)? as i64)))
+        }),
+        ("id", |a, k| {
+            one(a, k, "id").map(|x| int::from_usize(x.addr()))
+        }),
+        ("callable", |a, k| {
+            one(a, k, "callable").map(|x| int::bool_obj(x.ty().slots().call.is_some()))
+        }),
+        ("iter", b_iter),
+        ("next", b_next),
+        ("isinstance", |a, k| {
+            Args::new(a, k).exact("isinstance", 2)?;
+            Ok(int::bool_obj(ab::isinstance(&a[0], &a[1])?))
+        }),
+        ("issubclass", |a, k| {
+            Args::new(a, k).exact("issubclass", 2)?;
+            Ok(int::bool_obj(ab::issubclass(&a[0], &a[1])?))
+        }),
+        ("getattr", b_getattr),
+        ("setattr", |a, k| {
+            Args::new(a, k).exact("setattr", 3)?;
+            ab::setattr(&a[0], &attr_name(&a[1], "setattr")?, &a[2])?;
+            Ok(singletons::none())
+        }),
+        ("delattr", |a, k| {
+            Args::new(a, k).exact("delattr", 2)?;
+            ab::delattr(&a[0], &attr_name(&a[1], "delattr")?)?;
+            Ok(singletons::none())
+        }),
+        ("hasattr", |a, k| {
+            Args::new(a, k).exact("hasattr", 2)?;
+            Ok(int::bool_obj(
+                ab::getattr_opt(&a[0], &attr_name(&a[1], "hasattr")?)?.is_some(),
+            ))
+        }),
+        ("min", |a, k| min_max(a, k, "min", CompareOp::Lt)),
+        ("max", |a, k| min_max(a, k, "max", CompareOp::Gt)),
+        ("sum", b_sum),
+        ("sorted", b_sorted),
+        ("any", |a, k| {
+            let it = ab::iter(&one(a, k, "any")?)?;
+            while let Some(x) = ab::next(&it)? {
+                if ab::is_true(&x)? {
+                    return Ok(int::bool_obj(true));
+                }
+            }
+            Ok(int::bool_obj(false))
+        }),
+        ("all", |a, k| {
+            let it = ab::iter(&one(a, k, "all")?)?;
+            while let Some(x) = ab::next(&it)? {
+                if !ab::is_true(&x)? {
+                    return Ok(int::bool_obj(false));
+                }
+            }
+            Ok(int::bool_obj(true))
+        }),
+        ("chr", |a, k| {
+            let x = one(a, k, "chr")?;
+            let i = int::to_isize(&ab::index(&x)?)
+                .map_err(|_| exc::overflow_error("Python int too large to convert to C int"))?;
+            match u32::try_from(i)
+                .ok()
+                .filter(|v| *v < 0x110000)
+                .map(char::from_u32)
+            {
+                Some(Some(c)) => Ok(pystr::from_string(c.to_string())),
+                Some(None) => Err(value_error(
+                    "chr() arg is a surrogate, which strand's str cannot hold",
+                )),
+                None => Err(value_error("chr() arg not in range(0x110000)")),
+            }
+        }),
+        ("ord", |a, k| {
+            let x = one(a, k, "ord")?;
+            let s: Vec<u32> = if pystr::is_str(&x) {
+                pystr::as_str(&x).chars().map(|c| c as u32).collect()
+            } else if let Some(b) = strand_objects::bytes::as_bytes_opt(&x) {
+                b.iter().map(|&c| u32::from(c)).collect()
+            } else {
+                return Err(type_error(format!(
+                    "ord() expected string of length 1, but {} found",
+                    x.ty().name()
+                )));
+            };
+            if s.len() != 1 {
+                return Err(type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.len()
+                )));
+            }
+            Ok(int::from_i64(i64::from(s[0])))
+        }),
+        ("hex", |a, k| radix(a, k, "hex", "x", "0x")),
+        ("oct", |a, k| radix(a, k, "oct", "o", "0o")),
+        ("bin", |a, k| radix(a, k, "bin", "b", "0b")),
+        ("divmod", |a, k| {
+            Args::new(a, k).exact("divmod", 2)?;
+            ab::binary_op(&a[0], &a[1], BinOp::DivMod)
+        }),
+        ("pow", |a, k| {
+            let args = Args::new(a, k);
+            let b = args.bind("pow", 0, &["base", "exp", "mod"], 2)?;
+            let m = b[2].cloned().unwrap_or_else(singletons::none);
+            ab::power(b[0].expect("required"), b[1].expect("required"), &m)
+        }),
+        ("round", |a, k| {
+            let args = Args::new(a, k);
+            let b = args.bind("round", 0, &["number", "ndigits"], 1)?;
+            let x = b[0].expect("required");
+            let f = x.ty().lookup_str("__round__").ok_or_else(|| {
+                type_error(format!(
+                    "type {} doesn't define __round__ method",
+                    x.ty().name()
+                ))
+            })?;
+            match b[1] {
+                Some(nd) if !singletons::is_none(nd) => {
+                    ab::call_descr(&f, x, std::slice::from_ref(nd))
+                }
+                _ => ab::call_descr(&f, x, &[]),
+            }
+        }),
+        ("format", |a, k| {
+            Args::new(a, k).range("format", 1, 2)?;
+            let spec = a.get(1).cloned().unwrap_or_else(|| pystr::new(""));
+            ab::format(&a[0], &spec)
+        }),
+        ("__build_class__", build_class),
+        ("__import__", |a, k| {
+            Args::new(a, k).range("__import__", 1, 5)?;
+            let none = singletons::none();
+            let zero = int::from_i64(0);
+            import(
+                &a[0],
+                a.get(1).unwrap_or(&none),
+                a.get(3).unwrap_or(&none),
+                a.get(4).unwrap_or(&zero),
+            )
+        }),
+    ];
+    for (name, f) in funcs {
+        let o = new_builtin_function(name, *f, None);
+        set_builtin_module(&o, pystr::intern("builtins"));
+        dict::set_item_str(d, name, o);
+    }
+    let _ = m;
+}
+
+fn one(args: &[PyObj], kw: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
+    Args::new(args, kw).exact(name, 1)?;
+    Ok(args[0].clone())
+}
+
+fn attr_name(o: &PyObj, f: &str) -> PyResult<PyObj> {
+    if pystr::is_str(o) {
+        Ok(o.clone())
+    } else {
+        Err(type_error(format!(
+            "{f}(): attribute name must be string, not '{}'",
+            o.ty().name()
+        )))
+    }
+}
+
+/// Writes text to `sys.stdout` (the process's standard output).
+pub fn write_stdout(s: &str) -> PyResult<()> {
+    let out = std::io::stdout();
+    let mut lock = out.lock();
+    strand_heap::with_detached(|| lock.write_all(s.as_bytes()))
+        .map_err(|e| exc::from_io_error(&e, None))
+}
+
+fn b_print(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kw);
+    let (mut sep, mut end, mut file, mut flush) = (None, None, None, false);
+    for (k, v) in a.kwargs() {
+        match k {
+            "sep" => sep = Some(v.clone()),
+            "end" => end = Some(v.clone()),
+            "file" => file = Some(v.clone()),
+            "flush" => flush = ab::is_true(v)?,
+            other => {
+                return Err(type_error(format!(
+                    "'{other}' is an invalid keyword argument for print()"
+                )))
+            }
+        }
+    }
+    let text_arg = |o: Option<PyObj>, what: &str, default: &str| -> PyResult<String> {
+        match o {
+            None => Ok(default.to_string()),
+            Some(o) if singletons::is_none(&o) => Ok(default.to_string()),
+            Some(o) if pystr::is_str(&o) => Ok(pystr::as_str(&o).to_string()),
+            Some(o) => Err(type_error(format!(
+                "{what} must be None or a string, not {}",
+                o.ty().name()
+            ))),
+        }
+    };
+    let sep = text_arg(sep, "sep", " ")?;
+    let end = text_arg(end, "end", "\n")?;
+    let mut out = String::new();
+    for (i, x) in a.positionals().iter().enumerate() {
+        if i > 0 {
+            out.push_str(&sep);
+        }
+        out.push_str(&ab::str_string(x)?);
+    }
+    out.push_str(&end);
+    match file.filter(|f| !singletons::is_none(f)) {
+        Some(f) => {
+            ab::call_method(&f, "write", &[pystr::from_string(out)])?;
+            if flush {
+                if let Some(fl) = ab::getattr_opt(&f, &pystr::intern("flush"))? {
+                    ab::call0(&fl)?;
+                }
+            }
+        }
+        None => {
+            write_stdout(&out)?;
+            if flush {
+                let _ = std::io::stdout().flush();
+            }
+        }
+    }
+    Ok(singletons::none())
+}
+
+fn b_len(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let x = one(args, kw, "len")?;
+    Ok(int::from_usize(ab::len(&x)?))
+}
+
+fn b_iter(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).range("iter", 1, 2)?;
+    if args.len() == 2 {
+        if args[0].ty().slots().call.is_none() {
+            return Err(type_error("iter(v, w): v must be callable"));
+        }
+        return Ok(strand_objects::iterators::callable_iter(
+            args[0].clone(),
+            args[1].clone(),
+        ));
+    }
+    ab::iter(&args[0])
+}
+
+fn b_next(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).range("next", 1, 2)?;
+    let it = &args[0];
+    if it.ty().slots().iternext.is_none() {
+        return Err(type_error(format!(
+            "'{}' object is not an iterator",
+            it.ty().name()
+        )));
+    }
+    match ab::next(it)? {
+        Some(v) => Ok(v),
+        None => match args.get(1) {
+            Some(d) => Ok(d.clone()),
+            None => Err(exc::stop_iteration(None)),
+        },
+    }
+}
+
+fn b_getattr(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).range("getattr", 2, 3)?;
+    let name = attr_name(&args[1], "getattr")?;
+    match args.get(2) {
+        None => ab::getattr(&args[0], &name),
+        Some(d) => Ok(ab::getattr_opt(&args[0], &name)?.unwrap_or_else(|| d.clone())),
+    }
+}
+
+fn min_max(args: &[PyObj], kw: Option<&PyObj>, name: &str, op: CompareOp) -> PyResult<PyObj> {
+    let a = Args::new(args, kw);
+    let (mut key, mut default) = (None, None);
+    for (k, v) in a.kwargs() {
+        match k {
+            "key" => key = Some(v.clone()).filter(|k| !singletons::is_none(k)),
+            "default" => default = Some(v.clone()),
+            other => {
+                return Err(type_error(format!(
+                    "{name}() got an unexpected keyword argument '{other}'"
+                )))
+            }
+        }
+    }
+    let pos = a.positionals();
+    let items: Vec<PyObj> = match pos.len() {
+        0 => {
+            return Err(type_error(format!(
+                "{name} expected at least 1 argument, got 0"
+            )))
+        }
+        1 => ab::collect_iter(&pos[0])?,
+        _ => {
+            if default.is_some() {
+                return Err(type_error(format!(
+                    "Cannot specify a default for {name}() with multiple positional arguments"
+                )));
+            }
+            pos.to_vec()
+        }
+    };
+    let mut best: Option<(PyObj, PyObj)> = None;
+    for x in items {
+        let k = match &key {
+            Some(f) => ab::call1(f, x.clone())?,
+            None => x.clone(),
+        };
+        best = match best {
+            None => Some((k, x)),
+            Some((bk, bx)) => {
+                if ab::richcompare_bool(&k, &bk, op)? {
+                    Some((k, x))
+                } else {
+                    Some((bk, bx))
+                }
+            }
+        };
+    }
+    match best {
+        Some((_, x)) => Ok(x),
+        None => default.ok_or_else(|| value_error(format!("{name}() arg is an empty sequence"))),
+    }
+}
+
+fn b_sum(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kw);
+    let b = a.bind("sum", 0, &["iterable", "start"], 1)?;
+    let mut acc = b[1].cloned().unwrap_or_else(|| int::from_i64(0));
+    if pystr::is_str(&acc) {
+        return Err(type_error(
+            "sum() can't sum strings [use ''.join(seq) instead]",
+        ));
+    }
+    let it = ab::iter(b[0].expect("required"))?;
+    while let Some(x) = ab::next(&it)? {
+        acc = ab::binary_op(&acc, &x, BinOp::Add)?;
+    }
+    Ok(acc)
+}
+
+fn b_sorted(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kw);
+    if a.positionals().len() != 1 {
+        return Err(type_error(format!(
+            "sorted expected 1 argument, got {}",
+            a.positionals().len()
+        )));
+    }
+    let (mut key, mut reverse) = (None, false);
+    for (k, v) in a.kwargs() {
+        match k {
+            "key" => key = Some(v.clone()),
+            "reverse" => reverse = ab::is_true(v)?,
+            other => {
+                return Err(type_error(format!(
+                    "sort() got an unexpected keyword argument '{other}'"
+                )))
+            }
+        }
+    }
+    let l = list::new(ab::collect_iter(&args[0])?);
+    list::sort(&l, key.as_ref(), reverse)?;
+    Ok(l)
+}
+
+fn radix(
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+    name: &str,
+    spec: &str,
+    _prefix: &str,
+) -> PyResult<PyObj> {
+    let x = one(args, kw, name)?;
+    let i = ab::index(&x)?;
+    ab::format(&i, &pystr::new(&format!("#{spec}")))
+}
+
+/// `__build_class__(func, name, *bases, metaclass=None, **kwds)`.
+fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kw);
+    let pos = a.positionals();
+    if pos.len() < 2 {
+        return Err(type_error("__build_class__: not enough arguments"));
+    }
+    let (func, name) = (&pos[0], &pos[1]);
+    if !strand_objects::function::is_function(func) {
+        return Err(type_error("__build_class__: func must be a function"));
+    }
+    let bases = tuple::from_slice(&pos[2..]);
+    let mut meta: Option<PyObj> = None;
+    let mut kwnames = Vec::new();
+    let mut kwvalues = Vec::new();
+    for (k, v) in a.kwargs() {
+        if k == "metaclass" {
+            meta = Some(v.clone());
+        } else {
+            kwnames.push(pystr::new(k));
+            kwvalues.push(v.clone());
+        }
+    }
+    let meta = match meta {
+        Some(m) => m,
+        None => match tuple::items(&bases).first() {
+            Some(b) => b.ty().to_obj(),
+            None => strand_objects::typeobj::TYPE_TYPE.to_obj(),
+        },
+    };
+    let meta = if strand_objects::typeobj::is_type(&meta) {
+        strand_objects::heaptype::calculate_metaclass(&meta, tuple::items(&bases))?
+    } else {
+        meta
+    };
+    let ns = match ab::getattr_opt(&meta, &pystr::intern("__prepare__"))? {
+        Some(prep) => {
+            let mut pargs = vec![name.clone(), bases.clone()];
+            pargs.extend(kwvalues.iter().cloned());
+            let kn = if kwnames.is_empty() {
+                None
+            } else {
+                Some(tuple::from_vec(kwnames.clone()))
+            };
+            ab::call(&prep, &pargs, kn.as_ref())?
+        }
+        None => dict::new(),
+    };
+    let cell = crate::eval::run_class_body(func, &ns)?;
+    let mut cargs = vec![name.clone(), bases, ns];
+    cargs.extend(kwvalues);
+    let kn = if kwnames.is_empty() {
+        None
+    } else {
+        Some(tuple::from_vec(kwnames))
+    };
+    let cls = ab::call(&meta, &cargs, kn.as_ref())?;
+    if strand_objects::function::CELL_TYPE
+        .to_obj()
+        .is(&cell.ty().to_obj())
+    {
+        if let Some(v) = strand_objects::function::cell_get(&cell) {
+            if !v.is(&cls) {
+                return Err(type_error(format!(
+                    "__class__ set to {} defining {} as {}",
+                    ab::repr_string(&v)?,
+                    ab::repr_string(name)?,
+                    ab::repr_string(&cls)?
+                )));
+            }
+        }
+    }
+    Ok(cls)
+}
+
+/// `import name` (the module system is not built yet: only already-created modules).
+///
+/// # Errors
+/// `ModuleNotFoundError: No module named 'x'`.
+pub fn import(
+    name: &PyObj,
+    _globals: &PyObj,
+    _fromlist: &PyObj,
+    _level: &PyObj,
+) -> PyResult<PyObj> {
+    let n = ab::str_string(name)?;
+    if n == "builtins" {
+        return Ok(builtins_module());
+    }
+    Err(PyErrExt::module_not_found(&n))
+}
+
+struct PyErrExt;
+
+impl PyErrExt {
+    fn module_not_found(name: &str) -> strand_objects::PyErr {
+        let e = exc::module_not_found_error(format!("No module named '{name}'"));
+        let _ = ab::setattr(e.value(), &pystr::intern("name"), &pystr::new(name));
+        e
+    }
+}

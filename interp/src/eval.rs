@@ -1,0 +1,1219 @@
+//! The interpreter loop: runs code objects in frames (Python/ceval.c,
+//! bytecodes.c). A frame holds the locals-plus array (fast locals, cells, free
+//! variables), the value stack, and the globals/builtins/locals mappings. Calls of
+//! Python functions come back here through the object model's eval hook, which binds
+//! arguments to parameters as CPython's `initialize_locals` does.
+//!
+//! Backward jumps and function entry are safe points (`strand_heap::safepoint`), so
+//! stop-the-world requests and scheduled collections are served from running code.
+//!
+//! Not yet: exception handlers inside a frame (the compiler does not emit `try`
+//! yet, so an exception unwinds the whole frame), generators, specialization (the
+//! inline caches are reserved but not used).
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+use strand_objects::abstract_::{self as ab, BinOp};
+use strand_objects::exceptions::{self as exc, type_error, PyErr};
+use strand_objects::typeobj::CompareOp;
+use strand_objects::{dict, function, int, list, singletons, str as pystr, tuple, PyObj, PyResult};
+
+use crate::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
+use crate::code::{flags, CodeObject, Constant};
+
+/// What the interpreter keeps with each `code` object (its opaque payload).
+pub struct CodeData {
+    /// The compiled code (constants kept for the disassembler; the live constants
+    /// are the code object's `co_consts`).
+    pub code: CodeObject,
+    /// Locals-plus slots.
+    pub nlocalsplus: usize,
+    /// Slots of `co_cellvars` in locals-plus order, then free variables.
+    pub ncells: usize,
+}
+
+/// One traceback entry: where an exception passed through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracebackEntry {
+    /// `co_filename`.
+    pub filename: String,
+    /// Line of the instruction.
+    pub line: u32,
+    /// `co_name`.
+    pub name: String,
+}
+
+thread_local! {
+    /// Frames being executed on this thread (for zero-argument `super()` and the
+    /// current globals).
+    static FRAMES: RefCell<Vec<FrameInfo>> = const { RefCell::new(Vec::new()) };
+    /// The traceback of the exception being propagated, innermost last, keyed by the
+    /// exception's address.
+    static TRACEBACK: RefCell<(usize, Vec<TracebackEntry>)> = const { RefCell::new((0, Vec::new())) };
+}
+
+#[derive(Clone)]
+struct FrameInfo {
+    globals: PyObj,
+    /// `(__class__ cell contents, first argument)` for zero-argument super().
+    super_args: Option<(PyObj, PyObj)>,
+}
+
+/// The traceback recorded for `err` (outermost first), and forgets it.
+pub fn take_traceback(err: &PyErr) -> Vec<TracebackEntry> {
+    TRACEBACK.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.0 == err.value().addr() {
+            let mut v = std::mem::take(&mut t.1);
+            v.reverse();
+            t.0 = 0;
+            v
+        } else {
+            Vec::new()
+        }
+    })
+}
+
+fn record_traceback(err: &PyErr, entry: TracebackEntry) {
+    TRACEBACK.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.0 != err.value().addr() {
+            t.0 = err.value().addr();
+            t.1.clear();
+        }
+        t.1.push(entry);
+    });
+}
+
+/// Turns compiled code into a `code` object (recursively for nested code).
+pub fn load_code(code: &CodeObject) -> PyObj {
+    let consts: Vec<PyObj> = code.consts.iter().map(constant).collect();
+    let strs = |v: &[String]| tuple::from_vec(v.iter().map(|s| pystr::intern(s)).collect());
+    let mut all_vars = code.varnames.clone();
+    for c in &code.cellvars {
+        if !all_vars.contains(c) {
+            all_vars.push(c.clone());
+        }
+    }
+    let ncells = code
+        .cellvars
+        .iter()
+        .filter(|c| !code.varnames.contains(c))
+        .count();
+    let mut data_code = code.clone();
+    // Nested code lives in co_consts as code objects; keep the copy small.
+    for c in &mut data_code.consts {
+        if let Constant::Code(_) = c {
+            *c = Constant::None;
+        }
+    }
+    let data = CodeData {
+        nlocalsplus: code.nlocalsplus(),
+        ncells,
+        code: data_code,
+    };
+    function::new_code(function::CodeInit {
+        argcount: code.argcount,
+        posonlyargcount: code.posonlyargcount,
+        kwonlyargcount: code.kwonlyargcount,
+        flags: code.flags,
+        firstlineno: code.firstlineno,
+        consts: tuple::from_vec(consts),
+        names: strs(&code.names),
+        varnames: strs(&code.varnames),
+        cellvars: strs(&code.cellvars),
+        freevars: strs(&code.freevars),
+        filename: pystr::new(&code.filename),
+        name: pystr::intern(&code.name),
+        qualname: pystr::new(&code.qualname),
+        data: Box::new(Arc::new(data)),
+    })
+}
+
+fn constant(c: &Constant) -> PyObj {
+    match c {
+        Constant::None => singletons::none(),
+        Constant::Bool(b) => int::bool_obj(*b),
+        Constant::Ellipsis => singletons::ellipsis(),
+        Constant::Int(i) => int::from_bigint(i.clone()),
+        Constant::Float(f) => strand_objects::float::from_f64(*f),
+        Constant::Str(s) => {
+            // Identifier-like strings are interned, as CPython does for constants.
+            if s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                pystr::intern(s)
+            } else {
+                pystr::new(s)
+            }
+        }
+        Constant::Bytes(b) => strand_objects::bytes::new(b),
+        Constant::Tuple(t) => tuple::from_vec(t.iter().map(constant).collect()),
+        Constant::Code(inner) => load_code(inner),
+    }
+}
+
+fn code_data(code: &PyObj) -> Arc<CodeData> {
+    function::code(code)
+        .data
+        .downcast_ref::<Arc<CodeData>>()
+        .expect("strand code object")
+        .clone()
+}
+
+/// A frame being executed.
+struct Frame {
+    code: PyObj,
+    data: Arc<CodeData>,
+    globals: PyObj,
+    builtins: PyObj,
+    /// The locals mapping (module and class bodies).
+    locals: Option<PyObj>,
+    localsplus: Vec<Option<PyObj>>,
+    stack: Vec<Option<PyObj>>,
+    /// The function being run (for its closure), if any.
+    func: Option<PyObj>,
+}
+
+/// Runs module-level code with `globals` as its namespace.
+///
+/// # Errors
+/// The exception the code raised.
+pub fn run_code(code: &PyObj, globals: &PyObj) -> PyResult<PyObj> {
+    let builtins = crate::builtins::builtins_dict();
+    if dict::get_item_str(globals, "__builtins__").is_none() {
+        dict::set_item_str(globals, "__builtins__", crate::builtins::builtins_module());
+    }
+    let data = code_data(code);
+    let mut frame = Frame {
+        code: code.clone(),
+        localsplus: vec![None; data.nlocalsplus],
+        stack: Vec::with_capacity(data.code.max_stack as usize),
+        data,
+        globals: globals.clone(),
+        builtins,
+        locals: Some(globals.clone()),
+        func: None,
+    };
+    eval_frame(&mut frame)
+}
+
+/// The object model's eval hook: calls a Python function.
+pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let f = function::function(func);
+    let fields = f.fields();
+    let code = fields.code.clone();
+    let data = code_data(&code);
+    let mut frame = Frame {
+        code,
+        localsplus: vec![None; data.nlocalsplus],
+        stack: Vec::with_capacity(data.code.max_stack as usize),
+        data,
+        globals: f.globals.clone(),
+        builtins: f.builtins.clone(),
+        locals: None,
+        func: Some(func.clone()),
+    };
+    bind_arguments(&mut frame, func, args, kwnames)?;
+    eval_frame(&mut frame)
+}
+
+/// Runs a class body (`__build_class__`): the function's code with `ns` as locals.
+pub fn run_class_body(func: &PyObj, ns: &PyObj) -> PyResult<PyObj> {
+    let f = function::function(func);
+    let fields = f.fields();
+    let code = fields.code.clone();
+    let data = code_data(&code);
+    let mut frame = Frame {
+        code,
+        localsplus: vec![None; data.nlocalsplus],
+        stack: Vec::with_capacity(data.code.max_stack as usize),
+        data,
+        globals: f.globals.clone(),
+        builtins: f.builtins.clone(),
+        locals: Some(ns.clone()),
+        func: Some(func.clone()),
+    };
+    eval_frame(&mut frame)
+}
+
+fn quote_list(names: &[String]) -> String {
+    let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        2 => format!("{} and {}", q[0], q[1]),
+        n => format!("{}, and {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}
+
+/// Binds call arguments to parameters (CPython's `initialize_locals`), with its
+/// error messages.
+fn bind_arguments(
+    frame: &mut Frame,
+    func: &PyObj,
+    args: &[PyObj],
+    kwnames: Option<&PyObj>,
+) -> PyResult<()> {
+    let c = &frame.data.code;
+    let f = function::function(func);
+    let fields = f.fields();
+    let qual = pystr::as_str(&fields.qualname).to_string();
+    let nkw = kwnames.map_or(0, |k| tuple::items(k).len());
+    let npos = args.len() - nkw;
+    let argcount = c.argcount as usize;
+    let posonly = c.posonlyargcount as usize;
+    let kwonly = c.kwonlyargcount as usize;
+    let total = argcount + kwonly;
+    let has_varargs = c.flags & flags::VARARGS != 0;
+    let has_varkw = c.flags & flags::VARKEYWORDS != 0;
+    let kwdict = if has_varkw { Some(dict::new()) } else { None };
+    for (i, a) in args[..npos.min(argcount)].iter().enumerate() {
+        frame.localsplus[i] = Some(a.clone());
+    }
+    if has_varargs {
+        let extra = if npos > argcount {
+            args[argcount..npos].to_vec()
+        } else {
+            Vec::new()
+        };
+        frame.localsplus[total] = Some(tuple::from_vec(extra));
+    } else if npos > argcount {
+        let ndefaults = fields
+            .defaults
+            .as_ref()
+            .map_or(0, |d| tuple::items(d).len());
+        let given_kwonly = kwnames.map_or(0, |k| {
+            tuple::items(k)
+                .iter()
+                .filter(|n| {
+                    c.varnames[argcount..total]
+                        .iter()
+                        .any(|v| v == pystr::as_str(n))
+                })
+                .count()
+        });
+        let takes = if ndefaults > 0 {
+            format!(
+                "from {} to {} positional arguments",
+                argcount - ndefaults,
+                argcount
+            )
+        } else {
+            format!(
+                "{} positional argument{}",
+                argcount,
+                if argcount == 1 { "" } else { "s" }
+            )
+        };
+        let given = if given_kwonly > 0 {
+            format!(
+                "{} positional argument{} (and {} keyword-only argument{})",
+                npos,
+                if npos == 1 { "" } else { "s" },
+                given_kwonly,
+                if given_kwonly == 1 { "" } else { "s" }
+            )
+        } else {
+            format!("{npos} {}", if npos == 1 { "was" } else { "were" })
+        };
+        let given = if given_kwonly > 0 {
+            format!("{given} were given")
+        } else {
+            given
+        };
+        let given = if given_kwonly == 0 {
+            format!("{given} given")
+        } else {
+            given
+        };
+        return Err(type_error(format!("{qual}() takes {takes} but {given}")));
+    }
+    if let Some(k) = kwnames {
+        let mut posonly_as_kw = Vec::new();
+        for (j, name) in tuple::items(k).iter().enumerate() {
+            let value = &args[npos + j];
+            let n = pystr::as_str(name);
+            match c.varnames[..total].iter().position(|v| v == n) {
+                Some(i) if i >= posonly => {
+                    if frame.localsplus[i].is_some() {
+                        return Err(type_error(format!(
+                            "{qual}() got multiple values for argument '{n}'"
+                        )));
+                    }
+                    frame.localsplus[i] = Some(value.clone());
+                }
+                found => {
+                    if found.is_some() && kwdict.is_none() {
+                        posonly_as_kw.push(n.to_string());
+                        continue;
+                    }
+                    match &kwdict {
+                        Some(d) => dict::set_item(d, name.clone(), value.clone())?,
+                        None => {
+                            return Err(type_error(format!(
+                                "{qual}() got an unexpected keyword argument '{n}'"
+                            )))
+                        }
+                    }
+                }
+            }
+        }
+        if !posonly_as_kw.is_empty() {
+            return Err(type_error(format!(
+                "{qual}() got some positional-only arguments passed as keyword arguments: '{}'",
+                posonly_as_kw.join(", ")
+            )));
+        }
+    }
+    if let Some(d) = kwdict {
+        let slot = total + usize::from(has_varargs);
+        frame.localsplus[slot] = Some(d);
+    }
+    // Defaults.
+    let defaults: Vec<PyObj> = fields
+        .defaults
+        .as_ref()
+        .map(|d| tuple::items(d).to_vec())
+        .unwrap_or_default();
+    let first_default = argcount - defaults.len();
+    let mut missing = Vec::new();
+    for i in 0..argcount {
+        if frame.localsplus[i].is_none() {
+            if i >= first_default {
+                frame.localsplus[i] = Some(defaults[i - first_default].clone());
+            } else {
+                missing.push(c.varnames[i].clone());
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(type_error(format!(
+            "{qual}() missing {} required positional argument{}: {}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            quote_list(&missing)
+        )));
+    }
+    let mut missing_kw = Vec::new();
+    for i in argcount..total {
+        if frame.localsplus[i].is_none() {
+            let name = &c.varnames[i];
+            match fields
+                .kwdefaults
+                .as_ref()
+                .and_then(|d| dict::get_item_str(d, name))
+            {
+                Some(v) => frame.localsplus[i] = Some(v),
+                None => missing_kw.push(name.clone()),
+            }
+        }
+    }
+    if !missing_kw.is_empty() {
+        return Err(type_error(format!(
+            "{qual}() missing {} required keyword-only argument{}: {}",
+            missing_kw.len(),
+            if missing_kw.len() == 1 { "" } else { "s" },
+            quote_list(&missing_kw)
+        )));
+    }
+    Ok(())
+}
+
+struct FrameGuard;
+
+impl Drop for FrameGuard {
+    fn drop(&mut self) {
+        FRAMES.with(|f| {
+            f.borrow_mut().pop();
+        });
+    }
+}
+
+fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
+    let _rec = ab::enter_recursive_call(" while calling a Python object")?;
+    let super_args = super_args_of(frame);
+    FRAMES.with(|f| {
+        f.borrow_mut().push(FrameInfo {
+            globals: frame.globals.clone(),
+            super_args,
+        });
+    });
+    let _guard = FrameGuard;
+    strand_heap::safepoint();
+    let mut pc = 0usize;
+    let result = run(frame, &mut pc);
+    if let Err(e) = &result {
+        let line = frame
+            .data
+            .code
+            .lines
+            .line_of(pc)
+            .unwrap_or(frame.data.code.firstlineno);
+        record_traceback(
+            e,
+            TracebackEntry {
+                filename: frame.data.code.filename.clone(),
+                line,
+                name: frame.data.code.name.clone(),
+            },
+        );
+    }
+    result
+}
+
+/// For zero-argument `super()`: the `__class__` cell's class and the first argument,
+/// taken at function entry (CPython reads them from the frame the same way).
+fn super_args_of(frame: &Frame) -> Option<(PyObj, PyObj)> {
+    let i = frame
+        .data
+        .code
+        .freevars
+        .iter()
+        .position(|f| f == "__class__")?;
+    let func = frame.func.as_ref()?;
+    let closure = function::function(func).fields().closure.clone()?;
+    let cell = tuple::items(&closure).get(i)?.clone();
+    let cls = function::cell_get(&cell)?;
+    let first = frame.localsplus.first()?.clone()?;
+    Some((cls, first))
+}
+
+macro_rules! pop {
+    ($f:expr) => {
+        $f.stack
+            .pop()
+            .flatten()
+            .expect("value stack underflow (compiler bug)")
+    };
+}
+
+fn push(frame: &mut Frame, v: PyObj) {
+    frame.stack.push(Some(v));
+}
+
+fn binop_for(arg: u32) -> (BinOp, bool) {
+    let inplace = arg >= u32::from(BINARY_OP_INPLACE);
+    let base = (arg % u32::from(BINARY_OP_INPLACE)) as u8;
+    let op = match BinaryOpArg::from_u8(base).expect("valid BINARY_OP arg") {
+        BinaryOpArg::Add => BinOp::Add,
+        BinaryOpArg::And => BinOp::And,
+        BinaryOpArg::FloorDivide => BinOp::FloorDiv,
+        BinaryOpArg::Lshift => BinOp::LShift,
+        BinaryOpArg::MatrixMultiply => BinOp::MatMul,
+        BinaryOpArg::Multiply => BinOp::Mul,
+        BinaryOpArg::Remainder => BinOp::Mod,
+        BinaryOpArg::Or => BinOp::Or,
+        BinaryOpArg::Power => BinOp::Pow,
+        BinaryOpArg::Rshift => BinOp::RShift,
+        BinaryOpArg::Subtract => BinOp::Sub,
+        BinaryOpArg::TrueDivide => BinOp::TrueDiv,
+        BinaryOpArg::Xor => BinOp::Xor,
+    };
+    (op, inplace)
+}
+
+fn name_at(frame: &Frame, i: usize) -> PyObj {
+    tuple::items(&function::code(&frame.code).names)[i].clone()
+}
+
+fn unbound_local(frame: &Frame, i: usize) -> PyErr {
+    let name = frame.data.code.localsplus_name(i).unwrap_or("?");
+    exc::unbound_local_error(format!(
+        "cannot access local variable '{name}' where it is not associated with a value"
+    ))
+}
+
+fn free_var_error(frame: &Frame, i: usize) -> PyErr {
+    let name = frame.data.code.localsplus_name(i).unwrap_or("?");
+    exc::name_error(format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
+}
+
+fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
+    if let Some(v) = dict::get_item(&frame.globals, name)? {
+        return Ok(v);
+    }
+    if let Some(v) = dict::get_item(&frame.builtins, name)? {
+        return Ok(v);
+    }
+    Err(exc::name_not_defined(name))
+}
+
+/// The body of the interpreter loop; `pc` tracks the current instruction for
+/// tracebacks.
+fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<PyObj> {
+    let data = frame.data.clone();
+    let code = &data.code.code;
+    let consts = function::code(&frame.code).consts.clone();
+    let consts = tuple::items(&consts).to_vec();
+    let mut kw_names: Option<PyObj> = None;
+    let mut next = 0usize;
+    loop {
+        let ins = bytecode::decode_at(code, next).map_err(exc::system_error)?;
+        *pc = ins.op_offset;
+        next = ins.next_offset();
+        let arg = ins.arg as usize;
+        match ins.op {
+            Op::CACHE | Op::NOP | Op::EXTENDED_ARG => {}
+            Op::RESUME => {
+                strand_heap::safepoint();
+            }
+            Op::POP_TOP => {
+                frame.stack.pop();
+            }
+            Op::PUSH_NULL => frame.stack.push(None),
+            Op::COPY => {
+                let v = frame.stack[frame.stack.len() - arg].clone();
+                frame.stack.push(v);
+            }
+            Op::SWAP => {
+                let n = frame.stack.len();
+                frame.stack.swap(n - 1, n - arg);
+            }
+            Op::LOAD_CONST => push(frame, consts[arg].clone()),
+            Op::RETURN_VALUE => return Ok(pop!(frame)),
+            Op::RETURN_CONST => return Ok(consts[arg].clone()),
+            Op::LOAD_FAST | Op::LOAD_FAST_CHECK => match &frame.localsplus[arg] {
+                Some(v) => {
+                    let v = v.clone();
+                    push(frame, v);
+                }
+                None => return Err(unbound_local(frame, arg)),
+            },
+            Op::STORE_FAST => {
+                let v = pop!(frame);
+                frame.localsplus[arg] = Some(v);
+            }
+            Op::DELETE_FAST => {
+                if frame.localsplus[arg].take().is_none() {
+                    return Err(unbound_local(frame, arg));
+                }
+            }
+            Op::MAKE_CELL => {
+                let v = frame.localsplus[arg].take();
+                frame.localsplus[arg] = Some(function::new_cell(v));
+            }
+            Op::COPY_FREE_VARS => {
+                let func = frame.func.clone().expect("closure code runs in a function");
+                let closure = function::function(&func)
+                    .fields()
+                    .closure
+                    .clone()
+                    .expect("function has a closure");
+                let cells = tuple::items(&closure);
+                let start = frame.localsplus.len() - arg;
+                for (i, c) in cells.iter().enumerate() {
+                    frame.localsplus[start + i] = Some(c.clone());
+                }
+            }
+            Op::LOAD_CLOSURE => {
+                let c = frame.localsplus[arg].clone().expect("cell exists");
+                push(frame, c);
+            }
+            Op::LOAD_DEREF => {
+                let cell = frame.localsplus[arg].as_ref().expect("cell exists");
+                match function::cell_get(cell) {
+                    Some(v) => push(frame, v),
+                    None => {
+                        let is_free = arg >= frame.localsplus.len() - data.code.freevars.len();
+                        return Err(if is_free {
+                            free_var_error(frame, arg)
+                        } else {
+                            unbound_local(frame, arg)
+                        });
+                    }
+                }
+            }
+            Op::STORE_DEREF => {
+                let v = pop!(frame);
+                let cell = frame.localsplus[arg].as_ref().expect("cell exists");
+                function::cell_set(cell, Some(v))?;
+            }
+            Op::DELETE_DEREF => {
+                let cell = frame.localsplus[arg].as_ref().expect("cell exists");
+                if function::cell_get(cell).is_none() {
+                    return Err(unbound_local(frame, arg));
+                }
+                function::cell_set(cell, None)?;
+            }
+            Op::LOAD_FROM_DICT_OR_DEREF => {
+                let name = pystr::intern(data.code.localsplus_name(arg).unwrap_or(""));
+                let from_ns = match &frame.locals {
+                    Some(l) => ab::getitem(l, &name).ok(),
+                    None => None,
+                };
+                match from_ns {
+                    Some(v) => push(frame, v),
+                    None => {
+                        let cell = frame.localsplus[arg].as_ref().expect("cell exists");
+                        match function::cell_get(cell) {
+                            Some(v) => push(frame, v),
+                            None => return Err(free_var_error(frame, arg)),
+                        }
+                    }
+                }
+            }
+            Op::LOAD_GLOBAL => {
+                let name = name_at(frame, arg >> 1);
+                let v = load_global(frame, &name)?;
+                if arg & 1 == 1 {
+                    frame.stack.push(None);
+                }
+                push(frame, v);
+            }
+            Op::STORE_GLOBAL => {
+                let v = pop!(frame);
+                dict::set_item(&frame.globals, name_at(frame, arg), v)?;
+            }
+            Op::DELETE_GLOBAL => {
+                let name = name_at(frame, arg);
+                if !dict::del_item(&frame.globals, &name)? {
+                    return Err(exc::name_not_defined(&name));
+                }
+            }
+            Op::LOAD_NAME => {
+                let name = name_at(frame, arg);
+                let local = match &frame.locals {
+                    Some(l) if dict::is_dict(l) => dict::get_item(l, &name)?,
+                    Some(l) => match ab::getitem(l, &name) {
+                        Ok(v) => Some(v),
+                        Err(e) if e.is_instance(&exc::KEY_ERROR_TYPE) => None,
+                        Err(e) => return Err(e),
+                    },
+                    None => None,
+                };
+                let v = match local {
+                    Some(v) => v,
+                    None => load_global(frame, &name)?,
+                };
+                push(frame, v);
+            }
+            Op::STORE_NAME => {
+                let v = pop!(frame);
+                let name = name_at(frame, arg);
+                let locals = frame
+                    .locals
+                    .clone()
+                    .expect("STORE_NAME needs a locals mapping");
+                ab::setitem(&locals, &name, &v)?;
+            }
+            Op::DELETE_NAME => {
+                let name = name_at(frame, arg);
+                let locals = frame
+                    .locals
+                    .clone()
+                    .expect("DELETE_NAME needs a locals mapping");
+                if let Err(e) = ab::delitem(&locals, &name) {
+                    if e.is_instance(&exc::KEY_ERROR_TYPE) {
+                        return Err(exc::name_not_defined(&name));
+                    }
+                    return Err(e);
+                }
+            }
+            Op::LOAD_ATTR => {
+                let owner = pop!(frame);
+                let name = name_at(frame, arg >> 1);
+                if arg & 1 == 1 {
+                    // Method form: unbound Python functions found on the type are
+                    // pushed with self, avoiding a bound-method object.
+                    match owner.ty().lookup(&name) {
+                        Some(m)
+                            if function::is_function(&m)
+                                && strand_objects::managed::get_dict(&owner).is_none_or(|d| {
+                                    dict::get_item(&d, &name).ok().flatten().is_none()
+                                }) =>
+                        {
+                            push(frame, m);
+                            push(frame, owner);
+                        }
+                        _ => {
+                            let v = ab::getattr(&owner, &name)?;
+                            frame.stack.push(None);
+                            push(frame, v);
+                        }
+                    }
+                } else {
+                    let v = ab::getattr(&owner, &name)?;
+                    push(frame, v);
+                }
+            }
+            Op::STORE_ATTR => {
+                let owner = pop!(frame);
+                let v = pop!(frame);
+                ab::setattr(&owner, &name_at(frame, arg), &v)?;
+            }
+            Op::DELETE_ATTR => {
+                let owner = pop!(frame);
+                ab::delattr(&owner, &name_at(frame, arg))?;
+            }
+            Op::BINARY_OP => {
+                let rhs = pop!(frame);
+                let lhs = pop!(frame);
+                let (op, inplace) = binop_for(ins.arg);
+                let v = if op == BinOp::Pow && !inplace {
+                    ab::power(&lhs, &rhs, &singletons::none())?
+                } else if inplace {
+                    ab::inplace_op(&lhs, &rhs, op)?
+                } else {
+                    ab::binary_op(&lhs, &rhs, op)?
+                };
+                push(frame, v);
+            }
+            Op::UNARY_NEGATIVE => {
+                let v = pop!(frame);
+                push(frame, ab::neg(&v)?);
+            }
+            Op::UNARY_POSITIVE => {
+                let v = pop!(frame);
+                push(frame, ab::pos(&v)?);
+            }
+            Op::UNARY_INVERT => {
+                let v = pop!(frame);
+                push(frame, ab::invert(&v)?);
+            }
+            Op::UNARY_NOT => {
+                let v = pop!(frame);
+                push(frame, int::bool_obj(!singletons::is_true_obj(&v)));
+            }
+            Op::TO_BOOL => {
+                let v = pop!(frame);
+                let b = ab::is_true(&v)?;
+                push(frame, int::bool_obj(b));
+            }
+            Op::COMPARE_OP => {
+                let rhs = pop!(frame);
+                let lhs = pop!(frame);
+                let op = match arg >> 4 {
+                    0 => CompareOp::Lt,
+                    1 => CompareOp::Le,
+                    2 => CompareOp::Eq,
+                    3 => CompareOp::Ne,
+                    4 => CompareOp::Gt,
+                    _ => CompareOp::Ge,
+                };
+                push(frame, ab::richcompare(&lhs, &rhs, op)?);
+            }
+            Op::IS_OP => {
+                let rhs = pop!(frame);
+                let lhs = pop!(frame);
+                push(frame, int::bool_obj(lhs.is(&rhs) != (arg == 1)));
+            }
+            Op::CONTAINS_OP => {
+                let container = pop!(frame);
+                let item = pop!(frame);
+                let r = ab::contains(&container, &item)?;
+                push(frame, int::bool_obj(r != (arg == 1)));
+            }
+            Op::BINARY_SUBSCR => {
+                let key = pop!(frame);
+                let container = pop!(frame);
+                push(frame, ab::getitem(&container, &key)?);
+            }
+            Op::STORE_SUBSCR => {
+                let key = pop!(frame);
+                let container = pop!(frame);
+                let v = pop!(frame);
+                ab::setitem(&container, &key, &v)?;
+            }
+            Op::DELETE_SUBSCR => {
+                let key = pop!(frame);
+                let container = pop!(frame);
+                ab::delitem(&container, &key)?;
+            }
+            Op::BUILD_SLICE => {
+                let step = if arg == 3 {
+                    pop!(frame)
+                } else {
+                    singletons::none()
+                };
+                let stop = pop!(frame);
+                let start = pop!(frame);
+                push(frame, strand_objects::slice::new(start, stop, step));
+            }
+            Op::BUILD_TUPLE | Op::BUILD_LIST | Op::BUILD_SET | Op::BUILD_STRING => {
+                let n = frame.stack.len() - arg;
+                let items: Vec<PyObj> = frame.stack.drain(n..).map(|v| v.expect("value")).collect();
+                let v = match ins.op {
+                    Op::BUILD_TUPLE => tuple::from_vec(items),
+                    Op::BUILD_LIST => list::new(items),
+                    Op::BUILD_SET => {
+                        let s = strand_objects::set::new_set();
+                        for x in items {
+                            strand_objects::set::add(&s, x)?;
+                        }
+                        s
+                    }
+                    _ => {
+                        let mut out = String::new();
+                        for x in &items {
+                            out.push_str(pystr::as_str(x));
+                        }
+                        pystr::from_string(out)
+                    }
+                };
+                push(frame, v);
+            }
+            Op::BUILD_MAP => {
+                let n = frame.stack.len() - 2 * arg;
+                let items: Vec<PyObj> = frame.stack.drain(n..).map(|v| v.expect("value")).collect();
+                let d = dict::new();
+                for kv in items.chunks(2) {
+                    dict::set_item(&d, kv[0].clone(), kv[1].clone())?;
+                }
+                push(frame, d);
+            }
+            Op::BUILD_CONST_KEY_MAP => {
+                let keys = pop!(frame);
+                let n = frame.stack.len() - arg;
+                let values: Vec<PyObj> =
+                    frame.stack.drain(n..).map(|v| v.expect("value")).collect();
+                let d = dict::new();
+                for (k, v) in tuple::items(&keys).iter().zip(values) {
+                    dict::set_item(&d, k.clone(), v)?;
+                }
+                push(frame, d);
+            }
+            Op::LIST_APPEND
+            | Op::SET_ADD
+            | Op::LIST_EXTEND
+            | Op::SET_UPDATE
+            | Op::DICT_UPDATE
+            | Op::DICT_MERGE => {
+                let v = pop!(frame);
+                let target = frame.stack[frame.stack.len() - arg]
+                    .clone()
+                    .expect("container");
+                match ins.op {
+                    Op::LIST_APPEND => list::append(&target, v)?,
+                    Op::SET_ADD => strand_objects::set::add(&target, v)?,
+                    Op::LIST_EXTEND => list::extend(&target, &v).map_err(|e| {
+                        if e.is_instance(&exc::TYPE_ERROR_TYPE)
+                            && v.ty().slots().iter.is_none()
+                            && v.ty().slots().getitem.is_none()
+                        {
+                            type_error(format!(
+                                "Value after * must be an iterable, not {}",
+                                v.ty().name()
+                            ))
+                        } else {
+                            e
+                        }
+                    })?,
+                    Op::SET_UPDATE => {
+                        ab::call_method(&target, "update", std::slice::from_ref(&v))?;
+                    }
+                    Op::DICT_UPDATE => dict::update(&target, &v)?,
+                    _ => {
+                        // ** in calls: duplicate keywords are an error.
+                        for k in ab::collect_iter(&ab::call_method(&v, "keys", &[])?)? {
+                            if dict::get_item(&target, &k)?.is_some() {
+                                return Err(type_error(format!(
+                                    "got multiple values for keyword argument '{}'",
+                                    ab::str_string(&k)?
+                                )));
+                            }
+                            let val = ab::getitem(&v, &k)?;
+                            dict::set_item(&target, k, val)?;
+                        }
+                    }
+                }
+            }
+            Op::MAP_ADD => {
+                let v = pop!(frame);
+                let k = pop!(frame);
+                let target = frame.stack[frame.stack.len() - arg].clone().expect("dict");
+                dict::set_item(&target, k, v)?;
+            }
+            Op::LIST_TO_TUPLE => {
+                let l = pop!(frame);
+                push(frame, tuple::from_vec(list::to_vec(&l)));
+            }
+            Op::FORMAT_VALUE => {
+                let spec = if arg & 4 != 0 {
+                    Some(pop!(frame))
+                } else {
+                    None
+                };
+                let v = pop!(frame);
+                let v = match arg & 3 {
+                    1 => ab::str_(&v)?,
+                    2 => ab::repr(&v)?,
+                    3 => ab::ascii(&v)?,
+                    _ => v,
+                };
+                let spec = spec.unwrap_or_else(|| pystr::new(""));
+                push(frame, ab::format(&v, &spec)?);
+            }
+            Op::UNPACK_SEQUENCE => {
+                let seq = pop!(frame);
+                let items = unpack_items(&seq, arg)?;
+                if items.len() != arg {
+                    return Err(unpack_count_error(arg, items.len()));
+                }
+                for v in items.into_iter().rev() {
+                    push(frame, v);
+                }
+            }
+            Op::UNPACK_EX => {
+                let seq = pop!(frame);
+                let (before, after) = (arg & 0xff, arg >> 8);
+                let items = ab::collect_iter(&seq).map_err(|e| not_iterable_unpack(e, &seq))?;
+                if items.len() < before + after {
+                    return Err(exc::value_error(format!(
+                        "not enough values to unpack (expected at least {}, got {})",
+                        before + after,
+                        items.len()
+                    )));
+                }
+                let mid_end = items.len() - after;
+                let mut out: Vec<PyObj> = items[..before].to_vec();
+                out.push(list::new(items[before..mid_end].to_vec()));
+                out.extend_from_slice(&items[mid_end..]);
+                for v in out.into_iter().rev() {
+                    push(frame, v);
+                }
+            }
+            Op::JUMP_FORWARD => next += arg,
+            Op::JUMP_BACKWARD => {
+                next -= arg;
+                strand_heap::safepoint();
+            }
+            Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
+                let v = pop!(frame);
+                let truth = singletons::is_true_obj(&v);
+                if truth == (ins.op == Op::POP_JUMP_IF_TRUE) {
+                    next += arg;
+                }
+            }
+            Op::POP_JUMP_IF_NONE | Op::POP_JUMP_IF_NOT_NONE => {
+                let v = pop!(frame);
+                if singletons::is_none(&v) == (ins.op == Op::POP_JUMP_IF_NONE) {
+                    next += arg;
+                }
+            }
+            Op::GET_ITER => {
+                let v = pop!(frame);
+                push(frame, ab::iter(&v)?);
+            }
+            Op::FOR_ITER => {
+                let it = frame.stack.last().cloned().flatten().expect("iterator");
+                match ab::next(&it)? {
+                    Some(v) => push(frame, v),
+                    None => {
+                        frame.stack.pop();
+                        next += arg;
+                    }
+                }
+            }
+            Op::END_FOR => {
+                frame.stack.pop();
+            }
+            Op::MAKE_FUNCTION => {
+                let code_obj = pop!(frame);
+                let closure = if arg & 8 != 0 {
+                    Some(pop!(frame))
+                } else {
+                    None
+                };
+                let annotations = if arg & 4 != 0 {
+                    Some(pop!(frame))
+                } else {
+                    None
+                };
+                let kwdefaults = if arg & 2 != 0 {
+                    Some(pop!(frame))
+                } else {
+                    None
+                };
+                let defaults = if arg & 1 != 0 {
+                    Some(pop!(frame))
+                } else {
+                    None
+                };
+                let f =
+                    function::new_function(code_obj, frame.globals.clone(), frame.builtins.clone());
+                // SAFETY: the function was just created and is not yet visible.
+                unsafe {
+                    function::init_function_extras(&f, defaults, kwdefaults, closure, annotations)
+                };
+                push(frame, f);
+            }
+            Op::KW_NAMES => kw_names = Some(consts[arg].clone()),
+            Op::CALL => {
+                let n = frame.stack.len() - arg;
+                let mut args: Vec<PyObj> = frame
+                    .stack
+                    .drain(n..)
+                    .map(|v| v.expect("argument"))
+                    .collect();
+                let b = frame.stack.pop().flatten();
+                let a = frame.stack.pop().flatten();
+                let callable = match (a, b) {
+                    (Some(method), Some(self_)) => {
+                        args.insert(0, self_);
+                        method
+                    }
+                    (None, Some(c)) => c,
+                    _ => return Err(exc::system_error("bad call stack (compiler bug)")),
+                };
+                let kw = kw_names.take();
+                let r = ab::call(&callable, &args, kw.as_ref())?;
+                push(frame, r);
+            }
+            Op::CALL_FUNCTION_EX => {
+                let kwargs = if arg & 1 != 0 {
+                    Some(pop!(frame))
+                } else {
+                    None
+                };
+                let args = pop!(frame);
+                let callable = pop!(frame);
+                frame.stack.pop();
+                let r = ab::call_with_dict(&callable, tuple::items(&args), kwargs.as_ref())?;
+                push(frame, r);
+            }
+            Op::LOAD_BUILD_CLASS => {
+                let b = dict::get_item_str(&frame.builtins, "__build_class__")
+                    .ok_or_else(|| exc::name_error("__build_class__ not found"))?;
+                push(frame, b);
+            }
+            Op::LOAD_ASSERTION_ERROR => push(frame, exc::ASSERTION_ERROR_TYPE.to_obj()),
+            Op::RAISE_VARARGS => {
+                return Err(match arg {
+                    0 => exc::runtime_error("No active exception to reraise"),
+                    1 => {
+                        let e = pop!(frame);
+                        make_exception(&e)?
+                    }
+                    _ => {
+                        let cause = pop!(frame);
+                        let e = pop!(frame);
+                        let err = make_exception(&e)?;
+                        let cause = if singletons::is_none(&cause) {
+                            cause
+                        } else if strand_objects::typeobj::is_type(&cause) {
+                            ab::call0(&cause)?
+                        } else {
+                            cause
+                        };
+                        ab::setattr(err.value(), &pystr::intern("__cause__"), &cause)?;
+                        err
+                    }
+                });
+            }
+            Op::IMPORT_NAME => {
+                let fromlist = pop!(frame);
+                let level = pop!(frame);
+                let name = name_at(frame, arg);
+                let m = crate::builtins::import(&name, &frame.globals, &fromlist, &level)?;
+                push(frame, m);
+            }
+            Op::IMPORT_FROM => {
+                let module = frame.stack.last().cloned().flatten().expect("module");
+                let name = name_at(frame, arg);
+                match ab::getattr_opt(&module, &name)? {
+                    Some(v) => push(frame, v),
+                    None => {
+                        let mname = ab::getattr_opt(&module, &pystr::intern("__name__"))?
+                            .map(|n| ab::str_string(&n).unwrap_or_default())
+                            .unwrap_or_else(|| "<unknown module name>".into());
+                        return Err(exc::import_error(format!(
+                            "cannot import name '{}' from '{mname}'",
+                            pystr::as_str(&name)
+                        )));
+                    }
+                }
+            }
+            Op::IMPORT_STAR => {
+                let module = pop!(frame);
+                let locals = frame.locals.clone().expect("import * at module level");
+                let mdict = strand_objects::module::module_dict(&module);
+                for (k, v) in dict::items(&mdict) {
+                    if !pystr::as_str(&k).starts_with('_') {
+                        ab::setitem(&locals, &k, &v)?;
+                    }
+                }
+            }
+            other => {
+                return Err(exc::system_error(format!(
+                    "opcode {} is not implemented by the interpreter yet",
+                    other.name()
+                )))
+            }
+        }
+    }
+}
+
+fn unpack_items(seq: &PyObj, _n: usize) -> PyResult<Vec<PyObj>> {
+    if tuple::is_tuple(seq) {
+        return Ok(tuple::items(seq).to_vec());
+    }
+    if list::is_list(seq) {
+        return Ok(list::to_vec(seq));
+    }
+    ab::collect_iter(seq).map_err(|e| not_iterable_unpack(e, seq))
+}
+
+fn not_iterable_unpack(e: PyErr, seq: &PyObj) -> PyErr {
+    if e.is_instance(&exc::TYPE_ERROR_TYPE)
+        && seq.ty().slots().iter.is_none()
+        && seq.ty().slots().getitem.is_none()
+    {
+        type_error(format!(
+            "cannot unpack non-iterable {} object",
+            seq.ty().name()
+        ))
+    } else {
+        e
+    }
+}
+
+fn unpack_count_error(expected: usize, got: usize) -> PyErr {
+    if got > expected {
+        exc::value_error(format!("too many values to unpack (expected {expected})"))
+    } else {
+        exc::value_error(format!(
+            "not enough values to unpack (expected {expected}, got {got})"
+        ))
+    }
+}
+
+/// `raise X`: an exception instance, or a class to instantiate.
+fn make_exception(e: &PyObj) -> PyResult<PyErr> {
+    if exc::is_exception_instance(e) {
+        return Ok(PyErr::from_value(e.clone()));
+    }
+    if exc::is_exception_class(e) {
+        let v = ab::call0(e)?;
+        if !exc::is_exception_instance(&v) {
+            return Err(type_error(format!(
+                "calling {} should have returned an instance of BaseException, not {}",
+                ab::repr_string(e)?,
+                v.ty().name()
+            )));
+        }
+        return Ok(PyErr::from_value(v));
+    }
+    Err(type_error("exceptions must derive from BaseException"))
+}
+
+/// The hook for zero-argument `super()`: the class from the calling function's
+/// `__class__` cell and its first argument.
+pub fn zero_arg_super() -> PyResult<(PyObj, PyObj)> {
+    FRAMES.with(|f| {
+        f.borrow()
+            .last()
+            .and_then(|fi| fi.super_args.clone())
+            .ok_or_else(|| exc::runtime_error("super(): no arguments"))
+    })
+}
+
+/// The globals of the innermost running frame.
+pub fn current_globals() -> Option<PyObj> {
+    FRAMES.with(|f| f.borrow().last().map(|fi| fi.globals.clone()))
+}
+
+/// `int` constant helper for builtins.
+pub fn big(v: i64) -> PyObj {
+    int::from_bigint(BigInt::from(v))
+}
