@@ -244,6 +244,19 @@ impl CodeObject {
             self.qualname, self.firstlineno
         );
         out.push_str(&bytecode::disassemble(&self.code, &self.lines, &describe));
+        if !self.exceptions.is_empty() {
+            out.push_str("ExceptionTable:\n");
+            for e in &self.exceptions {
+                out.push_str(&format!(
+                    "  {} to {} -> {} [{}]{}\n",
+                    e.start * 2,
+                    e.end * 2,
+                    e.target * 2,
+                    e.depth,
+                    if e.lasti { " lasti" } else { "" }
+                ));
+            }
+        }
         for c in &self.consts {
             if let Constant::Code(inner) = c {
                 out.push('\n');

@@ -5,10 +5,14 @@
 //! jumps are assembled relative with `EXTENDED_ARG` as needed, and the maximum stack
 //! depth is computed by flow analysis.
 //!
+//! `try`/`except`/`else`/`finally` compile to CPython 3.11's zero-cost layout: handler
+//! regions become exception-table entries (with the stack depth to restore), and
+//! `return`/`break`/`continue` unwind the enclosing blocks (running `finally` bodies,
+//! restoring the handled exception, deleting `except ... as name`).
+//!
 //! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
-//! `try`, `with`, `match`, generators (`yield`, generator expressions), `async`,
-//! complex literals, `type` aliases. They come with the interpreter's exception
-//! handling and generator frames.
+//! `with`, `match`, `except*`, generators (`yield`, generator expressions), `async`,
+//! complex literals, `type` aliases.
 
 use std::collections::HashMap;
 
@@ -102,6 +106,18 @@ struct Pending {
     op: Op,
     arg: Arg,
     line: u32,
+    /// The innermost exception handler covering the instruction.
+    handler: Option<Handler>,
+}
+
+/// An exception handler being compiled: on an exception, the stack is cut to `depth`
+/// items, the raising offset is pushed if `lasti`, then the exception; control goes to
+/// `label`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Handler {
+    label: usize,
+    depth: u32,
+    lasti: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -110,13 +126,45 @@ enum Arg {
     Label(usize),
 }
 
-struct Loop {
-    /// Where `continue` jumps.
-    start: usize,
-    /// Where `break` jumps.
-    end: usize,
-    /// The loop keeps its iterator on the stack (`for`), which `break` must pop.
-    has_iter: bool,
+/// A block the compiler is inside of, which an early exit (`return`, `break`,
+/// `continue`) must unwind (CPython's fblock stack). `handlers_len` is the length of
+/// the handler stack outside the block: the block's exit code runs with only those
+/// handlers active.
+enum FBlock {
+    /// A loop.
+    Loop {
+        /// Where `continue` jumps.
+        start: usize,
+        /// Where `break` jumps.
+        end: usize,
+        /// The loop keeps its iterator on the stack (`for`).
+        has_iter: bool,
+        handlers_len: usize,
+    },
+    /// The body of `try ... finally`: leaving runs the `finally` statements.
+    FinallyTry {
+        body: Vec<Stmt>,
+        handlers_len: usize,
+    },
+    /// The exception path of a `finally` block: `prev_exc, exc` are on the stack.
+    FinallyEnd { handlers_len: usize },
+    /// An `except` clause body: the previous exception is on the stack; a named
+    /// handler's name is deleted on the way out.
+    HandlerCleanup {
+        name: Option<String>,
+        handlers_len: usize,
+    },
+}
+
+impl FBlock {
+    fn handlers_len(&self) -> usize {
+        match self {
+            FBlock::Loop { handlers_len, .. }
+            | FBlock::FinallyTry { handlers_len, .. }
+            | FBlock::FinallyEnd { handlers_len }
+            | FBlock::HandlerCleanup { handlers_len, .. } => *handlers_len,
+        }
+    }
 }
 
 struct Unit<'t> {
@@ -126,7 +174,11 @@ struct Unit<'t> {
     pending: Vec<Pending>,
     /// Label → index into `pending` where it is bound.
     labels: Vec<Option<usize>>,
-    loops: Vec<Loop>,
+    fblocks: Vec<FBlock>,
+    handlers: Vec<Handler>,
+    /// Value-stack items held by enclosing blocks at statement level (iterators of
+    /// `for` loops, saved exceptions of handlers): the depth handlers restore.
+    depth: u32,
     line: u32,
     /// The class name, for private-name mangling.
     class_name: Option<String>,
@@ -223,7 +275,9 @@ impl<'s, 't> Compiler<'s, 't> {
             code,
             pending: Vec::new(),
             labels: Vec::new(),
-            loops: Vec::new(),
+            fblocks: Vec::new(),
+            handlers: Vec::new(),
+            depth: 0,
             line: firstlineno,
             class_name,
         });
@@ -254,11 +308,13 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn emit(&mut self, op: Op, arg: u32) {
-        let line = self.unit().line;
-        self.unit().pending.push(Pending {
+        let u = self.unit();
+        let (line, handler) = (u.line, u.handlers.last().copied());
+        u.pending.push(Pending {
             op,
             arg: Arg::Value(arg),
             line,
+            handler,
         });
     }
 
@@ -274,11 +330,13 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn jump(&mut self, op: Op, label: usize) {
-        let line = self.unit().line;
-        self.unit().pending.push(Pending {
+        let u = self.unit();
+        let (line, handler) = (u.line, u.handlers.last().copied());
+        u.pending.push(Pending {
             op,
             arg: Arg::Label(label),
             line,
+            handler,
         });
     }
 
@@ -447,13 +505,15 @@ impl<'s, 't> Compiler<'s, 't> {
                 let (start, else_, end) = (self.new_label(), self.new_label(), self.new_label());
                 self.bind(start);
                 self.jump_if(&w.test, false, else_)?;
-                self.unit().loops.push(Loop {
+                let handlers_len = self.unit().handlers.len();
+                self.unit().fblocks.push(FBlock::Loop {
                     start,
                     end,
                     has_iter: false,
+                    handlers_len,
                 });
                 self.body(&w.body)?;
-                self.unit().loops.pop();
+                self.unit().fblocks.pop();
                 self.set_line(w.start());
                 self.jump(Op::JUMP_BACKWARD, start);
                 self.bind(else_);
@@ -470,13 +530,17 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.bind(start);
                 self.jump(Op::FOR_ITER, cleanup);
                 self.store(&f.target)?;
-                self.unit().loops.push(Loop {
+                let handlers_len = self.unit().handlers.len();
+                self.unit().fblocks.push(FBlock::Loop {
                     start,
                     end,
                     has_iter: true,
+                    handlers_len,
                 });
+                self.unit().depth += 1;
                 self.body(&f.body)?;
-                self.unit().loops.pop();
+                self.unit().depth -= 1;
+                self.unit().fblocks.pop();
                 self.set_line(f.start());
                 self.jump(Op::JUMP_BACKWARD, start);
                 self.bind(cleanup);
@@ -484,25 +548,18 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.bind(end);
             }
             Stmt::Break(b) => {
-                let Some(l) = self.unit().loops.last() else {
+                if !self.unwind_to_loop(true)? {
                     return Err(self.error(ErrorKind::Syntax, "'break' outside loop", b.start()));
-                };
-                let (end, has_iter) = (l.end, l.has_iter);
-                if has_iter {
-                    self.emit(Op::POP_TOP, 0);
                 }
-                self.jump(Op::JUMP_FORWARD, end);
             }
             Stmt::Continue(c) => {
-                let Some(l) = self.unit().loops.last() else {
+                if !self.unwind_to_loop(false)? {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         "'continue' not properly in loop",
                         c.start(),
                     ));
-                };
-                let start = l.start;
-                self.jump(Op::JUMP_BACKWARD, start);
+                }
             }
             Stmt::Return(r) => {
                 if self.unit().table.kind != BlockKind::Function {
@@ -515,9 +572,11 @@ impl<'s, 't> Compiler<'s, 't> {
                 match &r.value {
                     Some(v) => {
                         self.expr(v)?;
+                        self.unwind_all(true)?;
                         self.emit(Op::RETURN_VALUE, 0);
                     }
                     None => {
+                        self.unwind_all(false)?;
                         let i = self.unit().code.add_const(Constant::None);
                         self.emit(Op::RETURN_CONST, i);
                     }
@@ -605,7 +664,16 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Stmt::FunctionDef(f) => self.function_def(f)?,
             Stmt::ClassDef(c) => self.class_def(c)?,
-            Stmt::Try(t) => return Err(self.unsupported("'try' statements", t.start())),
+            Stmt::Try(t) => {
+                if t.is_star {
+                    return Err(self.unsupported("'except*' clauses", t.start()));
+                }
+                if t.finalbody.is_empty() {
+                    self.try_except(t)?;
+                } else {
+                    self.try_finally(t)?;
+                }
+            }
             Stmt::With(w) => return Err(self.unsupported("'with' statements", w.start())),
             Stmt::Match(m) => return Err(self.unsupported("'match' statements", m.start())),
             Stmt::TypeAlias(t) => return Err(self.unsupported("'type' aliases", t.start())),
@@ -613,6 +681,250 @@ impl<'s, 't> Compiler<'s, 't> {
                 return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.start()))
             }
         }
+        Ok(())
+    }
+
+    /// Emits the exit code of one fblock (for `return`, `break`, `continue`); with
+    /// `preserve_tos` the value on top of the stack is kept above what is popped.
+    fn unwind_block(&mut self, block: &FBlock, preserve_tos: bool) -> CResult<()> {
+        match block {
+            FBlock::Loop { has_iter: true, .. } => {
+                if preserve_tos {
+                    self.emit(Op::SWAP, 2);
+                }
+                self.emit(Op::POP_TOP, 0);
+            }
+            FBlock::Loop { .. } => {}
+            FBlock::FinallyTry { body, .. } => {
+                let saved_depth = self.unit().depth;
+                if preserve_tos {
+                    self.unit().depth += 1;
+                }
+                self.body(body)?;
+                self.unit().depth = saved_depth;
+            }
+            FBlock::FinallyEnd { .. } => {
+                if preserve_tos {
+                    self.emit(Op::SWAP, 2);
+                }
+                self.emit(Op::POP_TOP, 0);
+                if preserve_tos {
+                    self.emit(Op::SWAP, 2);
+                }
+                self.emit(Op::POP_EXCEPT, 0);
+            }
+            FBlock::HandlerCleanup { name, .. } => {
+                if preserve_tos {
+                    self.emit(Op::SWAP, 2);
+                }
+                self.emit(Op::POP_EXCEPT, 0);
+                if let Some(n) = name {
+                    self.load_const(Constant::None);
+                    self.name_op(n, ExprContext::Store);
+                    self.name_op(n, ExprContext::Del);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Unwinds fblocks `from..` (innermost first), each with only the handlers active
+    /// outside it; the fblock and handler stacks are restored afterwards.
+    fn unwind_from(&mut self, from: usize, preserve_tos: bool) -> CResult<()> {
+        let blocks = std::mem::take(&mut self.unit().fblocks);
+        let saved = self.unit().handlers.clone();
+        let mut result = Ok(());
+        for b in blocks[from..].iter().rev() {
+            self.unit().handlers = saved[..b.handlers_len().min(saved.len())].to_vec();
+            // Nested early exits in the unwound code see only the outer blocks.
+            if let Err(e) = self.unwind_block(b, preserve_tos) {
+                result = Err(e);
+                break;
+            }
+        }
+        self.unit().handlers = saved;
+        self.unit().fblocks = blocks;
+        result
+    }
+
+    /// Unwinds every fblock (for `return`).
+    fn unwind_all(&mut self, preserve_tos: bool) -> CResult<()> {
+        self.unwind_from(0, preserve_tos)
+    }
+
+    /// `break` (`is_break`) or `continue`: unwinds the blocks inside the innermost
+    /// loop and jumps; `false` outside loops.
+    fn unwind_to_loop(&mut self, is_break: bool) -> CResult<bool> {
+        let Some(li) = self
+            .unit()
+            .fblocks
+            .iter()
+            .rposition(|b| matches!(b, FBlock::Loop { .. }))
+        else {
+            return Ok(false);
+        };
+        self.unwind_from(li + 1, false)?;
+        let FBlock::Loop {
+            start,
+            end,
+            has_iter,
+            handlers_len,
+        } = self.unit().fblocks[li]
+        else {
+            unreachable!("found a loop")
+        };
+        // The jump runs outside the handlers of the blocks it leaves.
+        let saved = self.unit().handlers.clone();
+        self.unit().handlers.truncate(handlers_len);
+        if is_break {
+            if has_iter {
+                self.emit(Op::POP_TOP, 0);
+            }
+            self.jump(Op::JUMP_FORWARD, end);
+        } else {
+            self.jump(Op::JUMP_BACKWARD, start);
+        }
+        self.unit().handlers = saved;
+        Ok(true)
+    }
+
+    fn push_handler(&mut self, depth: u32, lasti: bool) -> Handler {
+        let label = self.new_label();
+        let h = Handler {
+            label,
+            depth,
+            lasti,
+        };
+        self.unit().handlers.push(h);
+        h
+    }
+
+    fn pop_handler(&mut self) {
+        self.unit().handlers.pop();
+    }
+
+    /// `try: ... except ...: ... else: ...` (compiler_try_except).
+    fn try_except(&mut self, t: &ast::StmtTry) -> CResult<()> {
+        let d = self.unit().depth;
+        let outer_len = self.unit().handlers.len();
+        let end = self.new_label();
+        let body_handler = self.push_handler(d, false);
+        self.body(&t.body)?;
+        self.pop_handler();
+        self.body(&t.orelse)?;
+        self.jump(Op::JUMP_FORWARD, end);
+        // Handler entry: [exc] -> [prev_exc, exc].
+        self.bind(body_handler.label);
+        let cleanup = self.push_handler(d + 1, true);
+        self.emit(Op::PUSH_EXC_INFO, 0);
+        for h in &t.handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            self.set_line(h.start());
+            let next = self.new_label();
+            if let Some(ty) = &h.type_ {
+                self.expr(ty)?;
+                self.emit(Op::CHECK_EXC_MATCH, 0);
+                self.jump(Op::POP_JUMP_IF_FALSE, next);
+            }
+            let name = h.name.as_ref().map(|n| n.id.to_string());
+            match &name {
+                Some(n) => self.name_op(n, ExprContext::Store),
+                None => self.emit(Op::POP_TOP, 0),
+            }
+            // The clause body runs with [prev_exc] below; a named handler deletes its
+            // name however the body is left.
+            let name_cleanup = if name.is_some() {
+                Some(self.push_handler(d + 1, true))
+            } else {
+                None
+            };
+            self.unit().depth = d + 1;
+            self.unit().fblocks.push(FBlock::HandlerCleanup {
+                name: name.clone(),
+                handlers_len: outer_len,
+            });
+            self.body(&h.body)?;
+            self.unit().fblocks.pop();
+            self.unit().depth = d;
+            self.unit().handlers.truncate(outer_len);
+            self.emit(Op::POP_EXCEPT, 0);
+            if let Some(n) = &name {
+                self.load_const(Constant::None);
+                self.name_op(n, ExprContext::Store);
+                self.name_op(n, ExprContext::Del);
+            }
+            self.jump(Op::JUMP_FORWARD, end);
+            self.unit().handlers.push(cleanup);
+            if let (Some(nc), Some(n)) = (name_cleanup, &name) {
+                // An exception in a named clause body: delete the name, re-raise
+                // (into the cleanup handler).
+                self.bind(nc.label);
+                self.load_const(Constant::None);
+                self.name_op(n, ExprContext::Store);
+                self.name_op(n, ExprContext::Del);
+                self.emit(Op::RERAISE, 1);
+            }
+            self.bind(next);
+        }
+        // No clause matched.
+        self.emit(Op::RERAISE, 0);
+        self.unit().handlers.truncate(outer_len);
+        // Cleanup: [prev_exc, lasti, exc2] -> restore prev_exc, re-raise.
+        self.bind(cleanup.label);
+        self.emit(Op::COPY, 3);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.emit(Op::RERAISE, 1);
+        self.bind(end);
+        Ok(())
+    }
+
+    /// `try: ... [except ...] finally: ...` (compiler_try_finally).
+    fn try_finally(&mut self, t: &ast::StmtTry) -> CResult<()> {
+        let d = self.unit().depth;
+        let outer_len = self.unit().handlers.len();
+        let end = self.new_label();
+        let fin = self.push_handler(d, false);
+        self.unit().fblocks.push(FBlock::FinallyTry {
+            body: t.finalbody.to_vec(),
+            handlers_len: outer_len,
+        });
+        if t.handlers.is_empty() {
+            self.body(&t.body)?;
+        } else {
+            let inner = ast::StmtTry {
+                node_index: Default::default(),
+                range: t.range,
+                body: t.body.clone(),
+                handlers: t.handlers.clone(),
+                orelse: t.orelse.clone(),
+                finalbody: Default::default(),
+                is_star: false,
+            };
+            self.try_except(&inner)?;
+        }
+        self.unit().fblocks.pop();
+        self.unit().handlers.truncate(outer_len);
+        // Normal exit: run the finally statements.
+        self.body(&t.finalbody)?;
+        self.jump(Op::JUMP_FORWARD, end);
+        // Exception exit: [exc] -> [prev_exc, exc], run them, re-raise.
+        self.bind(fin.label);
+        let cleanup = self.push_handler(d + 1, true);
+        self.emit(Op::PUSH_EXC_INFO, 0);
+        self.unit().depth = d + 2;
+        self.unit().fblocks.push(FBlock::FinallyEnd {
+            handlers_len: outer_len,
+        });
+        self.body(&t.finalbody)?;
+        self.unit().fblocks.pop();
+        self.unit().depth = d;
+        self.emit(Op::RERAISE, 0);
+        self.unit().handlers.truncate(outer_len);
+        self.bind(cleanup.label);
+        self.emit(Op::COPY, 3);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.emit(Op::RERAISE, 1);
+        self.bind(end);
         Ok(())
     }
 
@@ -1725,6 +2037,27 @@ fn assemble(u: &mut Unit<'_>) {
         bytecode::emit(&mut code, p.op, arg);
         args.push(arg);
     }
+    // The exception table: runs of instructions with the same innermost handler.
+    let mut exceptions = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let Some(h) = u.pending[i].handler else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 1;
+        while j < n && u.pending[j].handler == Some(h) {
+            j += 1;
+        }
+        exceptions.push(bytecode::ExceptionEntry {
+            start: offsets[i] as u32,
+            end: offsets[j] as u32,
+            target: offsets[label_pos(&u.labels, h.label)] as u32,
+            depth: h.depth,
+            lasti: h.lasti,
+        });
+        i = j;
+    }
     // Maximum stack depth: a worklist over instruction indices.
     let index_of: HashMap<usize, usize> = (0..n).map(|i| (offsets[i], i)).collect();
     let mut depth_at: Vec<Option<i32>> = vec![None; n + 1];
@@ -1745,6 +2078,15 @@ fn assemble(u: &mut Unit<'_>) {
                 .unwrap_or(n);
             work.push((target, d + jumped));
         }
+        if let Some(h) = p.handler {
+            let target = index_of
+                .get(&offsets[label_pos(&u.labels, h.label)])
+                .copied()
+                .unwrap_or(n);
+            let hd = h.depth as i32 + i32::from(h.lasti) + 1;
+            max = max.max(hd);
+            work.push((target, hd));
+        }
         let terminal = matches!(
             p.op,
             Op::RETURN_VALUE
@@ -1760,6 +2102,7 @@ fn assemble(u: &mut Unit<'_>) {
     }
     u.code.code = code;
     u.code.lines = lines;
+    u.code.exceptions = exceptions;
     u.code.max_stack = max.max(0) as u32;
 }
 
@@ -1823,6 +2166,22 @@ pub fn verify(code: &CodeObject) -> Result<(), String> {
                 "{}: depth exceeds max_stack at offset {}",
                 code.qualname, ins.offset
             ));
+        }
+        if let Some(e) = code
+            .exceptions
+            .iter()
+            .find(|e| (e.start as usize) <= ins.offset && ins.offset < e.end as usize)
+        {
+            if d < e.depth as i32 {
+                return Err(format!(
+                    "{}: depth {d} below its handler's {} at offset {}",
+                    code.qualname, e.depth, ins.offset
+                ));
+            }
+            let ti = *index.get(&(e.target as usize)).ok_or_else(|| {
+                format!("{}: handler target inside an instruction", code.qualname)
+            })?;
+            work.push((ti, e.depth as i32 + i32::from(e.lasti) + 1));
         }
         if let Some(t) = ins.jump_target() {
             let ti = *index.get(&t).ok_or_else(|| {

@@ -7,9 +7,13 @@
 //! Backward jumps and function entry are safe points (`strand_heap::safepoint`), so
 //! stop-the-world requests and scheduled collections are served from running code.
 //!
-//! Not yet: exception handlers inside a frame (the compiler does not emit `try`
-//! yet, so an exception unwinds the whole frame), generators, specialization (the
-//! inline caches are reserved but not used).
+//! Exceptions are zero-cost: an exception looks up the code's exception table, cuts
+//! the value stack to the handler's depth and jumps there; otherwise it leaves the
+//! frame. Each frame an exception passes through adds a traceback entry (kept on the
+//! exception as a list of `(filename, line, name, frame id)` tuples), and an exception
+//! raised while another is handled gets it as `__context__`.
+//!
+//! Not yet: generators, specialization (the inline caches are reserved but unused).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -49,9 +53,10 @@ thread_local! {
     /// Frames being executed on this thread (for zero-argument `super()` and the
     /// current globals).
     static FRAMES: RefCell<Vec<FrameInfo>> = const { RefCell::new(Vec::new()) };
-    /// The traceback of the exception being propagated, innermost last, keyed by the
-    /// exception's address.
-    static TRACEBACK: RefCell<(usize, Vec<TracebackEntry>)> = const { RefCell::new((0, Vec::new())) };
+    /// The exception being handled (`sys.exc_info()`), set by PUSH_EXC_INFO.
+    static CURRENT_EXC: RefCell<Option<PyObj>> = const { RefCell::new(None) };
+    /// Frame identities, for one traceback entry per frame.
+    static NEXT_FRAME_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
 }
 
 #[derive(Clone)]
@@ -61,30 +66,30 @@ struct FrameInfo {
     super_args: Option<(PyObj, PyObj)>,
 }
 
-/// The traceback recorded for `err` (outermost first), and forgets it.
-pub fn take_traceback(err: &PyErr) -> Vec<TracebackEntry> {
-    TRACEBACK.with(|t| {
-        let mut t = t.borrow_mut();
-        if t.0 == err.value().addr() {
-            let mut v = std::mem::take(&mut t.1);
-            v.reverse();
-            t.0 = 0;
-            v
-        } else {
-            Vec::new()
-        }
-    })
+/// The traceback of an exception, outermost frame first.
+pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
+    let tb = exc::payload(exc_value).state().traceback.clone();
+    let Some(tb) = tb.filter(list::is_list) else {
+        return Vec::new();
+    };
+    let mut out: Vec<TracebackEntry> = list::to_vec(&tb)
+        .iter()
+        .map(|t| {
+            let it = tuple::items(t);
+            TracebackEntry {
+                filename: pystr::as_str(&it[0]).to_string(),
+                line: int::as_i64(&it[1]).unwrap_or(0) as u32,
+                name: pystr::as_str(&it[2]).to_string(),
+            }
+        })
+        .collect();
+    out.reverse();
+    out
 }
 
-fn record_traceback(err: &PyErr, entry: TracebackEntry) {
-    TRACEBACK.with(|t| {
-        let mut t = t.borrow_mut();
-        if t.0 != err.value().addr() {
-            t.0 = err.value().addr();
-            t.1.clear();
-        }
-        t.1.push(entry);
-    });
+/// The exception currently being handled on this thread, if any.
+pub fn current_exception() -> Option<PyObj> {
+    CURRENT_EXC.with(|c| c.borrow().clone())
 }
 
 /// Turns compiled code into a `code` object (recursively for nested code).
@@ -441,25 +446,87 @@ fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
     });
     let _guard = FrameGuard;
     strand_heap::safepoint();
-    let mut pc = 0usize;
-    let result = run(frame, &mut pc);
-    if let Err(e) = &result {
-        let line = frame
-            .data
-            .code
-            .lines
-            .line_of(pc)
-            .unwrap_or(frame.data.code.firstlineno);
-        record_traceback(
-            e,
-            TracebackEntry {
-                filename: frame.data.code.filename.clone(),
-                line,
-                name: frame.data.code.name.clone(),
-            },
-        );
+    let frame_id = NEXT_FRAME_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    let mut next = 0usize;
+    let mut kw_names = None;
+    loop {
+        let mut pc = next;
+        match run(frame, &mut next, &mut pc, &mut kw_names) {
+            Ok(v) => return Ok(v),
+            Err(e) => {
+                add_traceback(frame, frame_id, &e, pc);
+                let handler = frame
+                    .data
+                    .code
+                    .exceptions
+                    .iter()
+                    .find(|h| (h.start as usize) <= pc && pc < h.end as usize)
+                    .copied();
+                match handler {
+                    Some(h) => {
+                        frame.stack.truncate(h.depth as usize);
+                        if h.lasti {
+                            push(frame, int::from_usize(pc));
+                        }
+                        push(frame, e.into_value());
+                        next = h.target as usize;
+                        kw_names = None;
+                    }
+                    None => return Err(e),
+                }
+            }
+        }
     }
-    result
+}
+
+/// Appends this frame to the exception's traceback (once per frame the exception
+/// passes through), and chains it to the exception being handled (`__context__`)
+/// when it is freshly raised.
+fn add_traceback(frame: &Frame, frame_id: u64, e: &PyErr, pc: usize) {
+    let v = e.value();
+    let payload = exc::payload(v);
+    let tb = payload.state().traceback.clone();
+    let tb = match tb {
+        Some(t) if list::is_list(&t) => t,
+        _ => {
+            // Freshly raised: chain to the exception being handled.
+            let current = CURRENT_EXC.with(|c| c.borrow().clone());
+            if let Some(cur) = current {
+                let mut st = payload.state();
+                if st.context.is_none() && !cur.is(v) {
+                    st.context = Some(cur);
+                }
+            }
+            let t = list::new(Vec::new());
+            payload.state().traceback = Some(t.clone());
+            t
+        }
+    };
+    if let Some(last) = list::len(&tb)
+        .checked_sub(1)
+        .and_then(|i| list::get(&tb, i))
+    {
+        if int::as_i64(&tuple::items(&last)[3]) == Some(frame_id as i64) {
+            return;
+        }
+    }
+    let line = frame
+        .data
+        .code
+        .lines
+        .line_of(pc)
+        .unwrap_or(frame.data.code.firstlineno);
+    let entry = tuple::from_vec(vec![
+        pystr::new(&frame.data.code.filename),
+        int::from_i64(i64::from(line)),
+        pystr::new(&frame.data.code.name),
+        int::from_i64(frame_id as i64),
+    ]);
+    let _ = list::append(&tb, entry);
 }
 
 /// For zero-argument `super()`: the `__class__` cell's class and the first argument,
@@ -541,17 +608,22 @@ fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
 
 /// The body of the interpreter loop; `pc` tracks the current instruction for
 /// tracebacks.
-fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<PyObj> {
+fn run(
+    frame: &mut Frame,
+    next_ref: &mut usize,
+    pc: &mut usize,
+    kw_names: &mut Option<PyObj>,
+) -> PyResult<PyObj> {
     let data = frame.data.clone();
     let code = &data.code.code;
     let consts = function::code(&frame.code).consts.clone();
     let consts = tuple::items(&consts).to_vec();
-    let mut kw_names: Option<PyObj> = None;
-    let mut next = 0usize;
+    let mut next = *next_ref;
     loop {
         let ins = bytecode::decode_at(code, next).map_err(exc::system_error)?;
         *pc = ins.op_offset;
         next = ins.next_offset();
+        *next_ref = next;
         let arg = ins.arg as usize;
         match ins.op {
             Op::CACHE | Op::NOP | Op::EXTENDED_ARG => {}
@@ -1038,7 +1110,7 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<PyObj> {
                 };
                 push(frame, f);
             }
-            Op::KW_NAMES => kw_names = Some(consts[arg].clone()),
+            Op::KW_NAMES => *kw_names = Some(consts[arg].clone()),
             Op::CALL => {
                 let n = frame.stack.len() - arg;
                 let mut args: Vec<PyObj> = frame
@@ -1080,7 +1152,10 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<PyObj> {
             Op::LOAD_ASSERTION_ERROR => push(frame, exc::ASSERTION_ERROR_TYPE.to_obj()),
             Op::RAISE_VARARGS => {
                 return Err(match arg {
-                    0 => exc::runtime_error("No active exception to reraise"),
+                    0 => match CURRENT_EXC.with(|c| c.borrow().clone()) {
+                        Some(v) => PyErr::from_value(v),
+                        None => exc::runtime_error("No active exception to reraise"),
+                    },
                     1 => {
                         let e = pop!(frame);
                         make_exception(&e)?
@@ -1134,6 +1209,36 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<PyObj> {
                     }
                 }
             }
+            Op::PUSH_EXC_INFO => {
+                let v = pop!(frame);
+                let prev = CURRENT_EXC.with(|c| c.borrow_mut().replace(v.clone()));
+                push(frame, prev.unwrap_or_else(singletons::none));
+                push(frame, v);
+            }
+            Op::POP_EXCEPT => {
+                let prev = pop!(frame);
+                let prev = if singletons::is_none(&prev) {
+                    None
+                } else {
+                    Some(prev)
+                };
+                CURRENT_EXC.with(|c| *c.borrow_mut() = prev);
+            }
+            Op::CHECK_EXC_MATCH => {
+                let ty = pop!(frame);
+                let v = frame.stack.last().cloned().flatten().expect("exception");
+                check_catchable(&ty)?;
+                push(frame, int::bool_obj(ab::isinstance(&v, &ty)?));
+            }
+            Op::RERAISE => {
+                let v = pop!(frame);
+                if arg != 0 {
+                    // The raising offset: this frame's traceback entry, made when
+                    // the exception was first raised here, already points at it.
+                    frame.stack.pop();
+                }
+                return Err(PyErr::from_value(v));
+            }
             other => {
                 return Err(exc::system_error(format!(
                     "opcode {} is not implemented by the interpreter yet",
@@ -1141,6 +1246,24 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<PyObj> {
                 )))
             }
         }
+        *next_ref = next;
+    }
+}
+
+/// `except T:` accepts exception classes and tuples of them.
+fn check_catchable(ty: &PyObj) -> PyResult<()> {
+    let ok = |t: &PyObj| exc::is_exception_class(t);
+    let valid = if tuple::is_tuple(ty) {
+        tuple::items(ty).iter().all(ok)
+    } else {
+        ok(ty)
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(type_error(
+            "catching classes that do not inherit from BaseException is not allowed",
+        ))
     }
 }
 

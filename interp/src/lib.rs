@@ -68,8 +68,39 @@ pub fn report_exception(e: &strand_objects::PyErr, source: &str) -> u8 {
         eprintln!("{}", ab::str_string(&code).unwrap_or_default());
         return 1;
     }
-    let tb = eval::take_traceback(e);
-    let mut out = String::from("Traceback (most recent call last):\n");
+    let mut out = String::new();
+    format_exception_chain(e.value(), source, &mut out, &mut Vec::new());
+    eprint!("{out}");
+    1
+}
+
+/// CPython's `traceback.print_exception` text for `value`, causes and contexts first.
+fn format_exception_chain(
+    value: &strand_objects::PyObj,
+    source: &str,
+    out: &mut String,
+    seen: &mut Vec<usize>,
+) {
+    use strand_objects::exceptions as exc;
+    use strand_objects::singletons::is_none;
+    seen.push(value.addr());
+    let (cause, context, suppress) = {
+        let st = exc::payload(value).state();
+        (st.cause.clone(), st.context.clone(), st.suppress_context)
+    };
+    if let Some(c) = cause.filter(|c| !is_none(c) && !seen.contains(&c.addr())) {
+        format_exception_chain(&c, source, out, seen);
+        out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+    } else if let Some(c) =
+        context.filter(|c| !is_none(c) && !suppress && !seen.contains(&c.addr()))
+    {
+        format_exception_chain(&c, source, out, seen);
+        out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+    }
+    let tb = eval::traceback_of(value);
+    if !tb.is_empty() {
+        out.push_str("Traceback (most recent call last):\n");
+    }
     for entry in &tb {
         out.push_str(&format!(
             "  File \"{}\", line {}, in {}\n",
@@ -81,9 +112,8 @@ pub fn report_exception(e: &strand_objects::PyErr, source: &str) -> u8 {
             }
         }
     }
-    out.push_str(&e.display_line());
-    eprintln!("{out}");
-    1
+    out.push_str(&strand_objects::PyErr::from_value(value.clone()).display_line());
+    out.push('\n');
 }
 
 fn print_compile_error(e: &compile::CompileError, source: &str, filename: &str) {

@@ -23,6 +23,8 @@ const PROGRAMS: &[&str] = &[
     "def deco(f):\n    return f\n@deco\n@deco\ndef h():\n    pass\nx = [1, *range(3), 4]\ny = {'a': 1, **{'b': 2}}\nz = (*x,)\n",
     "class C:\n    __private = 1\n    def m(self):\n        return self.__private\n",
     "if (n := 10) > 5:\n    print(n)\nprint([y := 5, y ** 2])\n",
+    "def f(x):\n    for i in x:\n        try:\n            if i:\n                continue\n            return i\n        except (KeyError, IndexError) as e:\n            break\n        except Exception:\n            raise\n        else:\n            pass\n        finally:\n            print(i)\n",
+    "try:\n    try:\n        raise ValueError\n    finally:\n        x = 1\nexcept ValueError as e:\n    raise RuntimeError('x') from e\n",
 ];
 
 fn walk(code: &CodeObject, f: &mut dyn FnMut(&CodeObject)) {
@@ -122,9 +124,9 @@ fn errors_have_python_messages_and_positions() {
             1,
         ),
         (
-            "try:\n    pass\nfinally:\n    pass\n",
+            "with open('f') as f:\n    pass\n",
             ErrorKind::NotImplemented,
-            "'try' statements are not supported by strand yet",
+            "'with' statements are not supported by strand yet",
             1,
         ),
         (
