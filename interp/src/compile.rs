@@ -11,7 +11,7 @@
 //! restoring the handled exception, deleting `except ... as name`).
 //!
 //! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
-//! `with`, `match`, `except*`, generators (`yield`, generator expressions), `async`,
+//! `match`, `except*`, generators (`yield`, generator expressions), `async`,
 //! complex literals, `type` aliases.
 
 use std::collections::HashMap;
@@ -154,6 +154,9 @@ enum FBlock {
         name: Option<String>,
         handlers_len: usize,
     },
+    /// A `with` body: the bound `__exit__` is on the stack, to be called with
+    /// `None, None, None` on the way out.
+    With { handlers_len: usize },
 }
 
 impl FBlock {
@@ -162,7 +165,8 @@ impl FBlock {
             FBlock::Loop { handlers_len, .. }
             | FBlock::FinallyTry { handlers_len, .. }
             | FBlock::FinallyEnd { handlers_len }
-            | FBlock::HandlerCleanup { handlers_len, .. } => *handlers_len,
+            | FBlock::HandlerCleanup { handlers_len, .. }
+            | FBlock::With { handlers_len } => *handlers_len,
         }
     }
 }
@@ -674,7 +678,12 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.try_finally(t)?;
                 }
             }
-            Stmt::With(w) => return Err(self.unsupported("'with' statements", w.start())),
+            Stmt::With(w) => {
+                if w.is_async {
+                    return Err(self.unsupported("'async with' statements", w.start()));
+                }
+                self.with_items(&w.items, &w.body)?;
+            }
             Stmt::Match(m) => return Err(self.unsupported("'match' statements", m.start())),
             Stmt::TypeAlias(t) => return Err(self.unsupported("'type' aliases", t.start())),
             Stmt::IpyEscapeCommand(e) => {
@@ -712,6 +721,12 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.emit(Op::SWAP, 2);
                 }
                 self.emit(Op::POP_EXCEPT, 0);
+            }
+            FBlock::With { .. } => {
+                if preserve_tos {
+                    self.emit(Op::SWAP, 2);
+                }
+                self.call_exit_with_nones();
             }
             FBlock::HandlerCleanup { name, .. } => {
                 if preserve_tos {
@@ -786,6 +801,67 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         self.unit().handlers = saved;
         Ok(true)
+    }
+
+    /// `__exit__(None, None, None)` with the bound `__exit__` on top; pops it.
+    fn call_exit_with_nones(&mut self) {
+        self.emit(Op::PUSH_NULL, 0);
+        self.emit(Op::SWAP, 2);
+        for _ in 0..3 {
+            self.load_const(Constant::None);
+        }
+        self.emit(Op::CALL, 3);
+        self.emit(Op::POP_TOP, 0);
+    }
+
+    /// `with a as x, b as y: body` (compiler_with): one nested block per item.
+    fn with_items(&mut self, items: &[ast::WithItem], body: &[Stmt]) -> CResult<()> {
+        let Some(item) = items.first() else {
+            return self.body(body);
+        };
+        let d = self.unit().depth;
+        let outer_len = self.unit().handlers.len();
+        let end = self.new_label();
+        self.expr(&item.context_expr)?;
+        self.emit(Op::BEFORE_WITH, 0);
+        // [exit, enter_result]; the body runs with [exit] below.
+        let h = self.push_handler(d + 1, true);
+        self.unit().fblocks.push(FBlock::With {
+            handlers_len: outer_len,
+        });
+        self.unit().depth = d + 1;
+        match &item.optional_vars {
+            Some(target) => self.store(target)?,
+            None => self.emit(Op::POP_TOP, 0),
+        }
+        self.with_items(&items[1..], body)?;
+        self.unit().depth = d;
+        self.unit().fblocks.pop();
+        self.unit().handlers.truncate(outer_len);
+        self.call_exit_with_nones();
+        self.jump(Op::JUMP_FORWARD, end);
+        // An exception: [exit, lasti, exc] -> [exit, lasti, prev_exc, exc].
+        self.bind(h.label);
+        let cleanup = self.push_handler(d + 3, true);
+        self.emit(Op::PUSH_EXC_INFO, 0);
+        self.emit(Op::WITH_EXCEPT_START, 0);
+        self.emit(Op::TO_BOOL, 0);
+        let suppress = self.new_label();
+        self.jump(Op::POP_JUMP_IF_TRUE, suppress);
+        self.emit(Op::RERAISE, 2);
+        self.unit().handlers.truncate(outer_len);
+        self.bind(cleanup.label);
+        self.emit(Op::COPY, 3);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.emit(Op::RERAISE, 1);
+        // __exit__ returned true: drop the exception and carry on.
+        self.bind(suppress);
+        self.emit(Op::POP_TOP, 0);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.emit(Op::POP_TOP, 0);
+        self.emit(Op::POP_TOP, 0);
+        self.bind(end);
+        Ok(())
     }
 
     fn push_handler(&mut self, depth: u32, lasti: bool) -> Handler {

@@ -1231,13 +1231,39 @@ fn run(
                 push(frame, int::bool_obj(ab::isinstance(&v, &ty)?));
             }
             Op::RERAISE => {
+                // The saved raising offset (arg != 0) needs no restoring: this frame's
+                // traceback entry was made when the exception was first raised here,
+                // and the handler that catches the re-raise cuts the stack.
                 let v = pop!(frame);
-                if arg != 0 {
-                    // The raising offset: this frame's traceback entry, made when
-                    // the exception was first raised here, already points at it.
-                    frame.stack.pop();
-                }
                 return Err(PyErr::from_value(v));
+            }
+            Op::BEFORE_WITH => {
+                let mgr = pop!(frame);
+                let ty = mgr.ty();
+                let (Some(enter), Some(exit)) =
+                    (ty.lookup_str("__enter__"), ty.lookup_str("__exit__"))
+                else {
+                    return Err(type_error(format!(
+                        "'{}' object does not support the context manager protocol",
+                        ty.name()
+                    )));
+                };
+                let exit = ab::bind(&exit, Some(&mgr), &ty.to_obj())?;
+                push(frame, exit);
+                let res = ab::call_descr(&enter, &mgr, &[])?;
+                push(frame, res);
+            }
+            Op::WITH_EXCEPT_START => {
+                let n = frame.stack.len();
+                let v = frame.stack[n - 1].clone().expect("exception");
+                let exit = frame.stack[n - 4].clone().expect("__exit__");
+                let tb = exc::payload(&v)
+                    .state()
+                    .traceback
+                    .clone()
+                    .unwrap_or_else(singletons::none);
+                let res = ab::call(&exit, &[v.ty().to_obj(), v.clone(), tb], None)?;
+                push(frame, res);
             }
             other => {
                 return Err(exc::system_error(format!(

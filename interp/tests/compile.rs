@@ -124,9 +124,9 @@ fn errors_have_python_messages_and_positions() {
             1,
         ),
         (
-            "with open('f') as f:\n    pass\n",
+            "match x:\n    case 1:\n        pass\n",
             ErrorKind::NotImplemented,
-            "'with' statements are not supported by strand yet",
+            "'match' statements are not supported by strand yet",
             1,
         ),
         (
