@@ -367,12 +367,13 @@ fn b_next(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             it.ty().name()
         )));
     }
-    match ab::next(it)? {
-        Some(v) => Ok(v),
-        None => match args.get(1) {
-            Some(d) => Ok(d.clone()),
-            None => Err(exc::stop_iteration(None)),
-        },
+    let f = it.ty().slots().iternext.expect("checked above");
+    match (f(it), args.get(1)) {
+        (Ok(Some(v)), _) => Ok(v),
+        (Ok(None), Some(d)) => Ok(d.clone()),
+        (Ok(None), None) => Err(exc::stop_iteration(None)),
+        (Err(e), Some(d)) if e.is_instance(&exc::STOP_ITERATION_TYPE) => Ok(d.clone()),
+        (Err(e), _) => Err(e),
     }
 }
 

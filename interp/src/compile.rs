@@ -11,7 +11,7 @@
 //! restoring the handled exception, deleting `except ... as name`).
 //!
 //! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
-//! `match`, `except*`, generators (`yield`, generator expressions), `async`,
+//! `match`, `except*`, `async` (coroutines, `await`, `async for`/`with`),
 //! complex literals, `type` aliases.
 
 use std::collections::HashMap;
@@ -803,6 +803,24 @@ impl<'s, 't> Compiler<'s, 't> {
         Ok(true)
     }
 
+    /// `yield` is only allowed in functions, and not in list/set/dict comprehensions.
+    fn check_yield_allowed(&self, what: &str, at: TextSize) -> CResult<()> {
+        let u = self.units.last().expect("unit");
+        if u.table.kind != BlockKind::Function {
+            return Err(self.error(ErrorKind::Syntax, format!("'{what}' outside function"), at));
+        }
+        if u.table.is_comprehension {
+            let kind = match u.code.name.as_str() {
+                "<listcomp>" => "list comprehension",
+                "<setcomp>" => "set comprehension",
+                "<dictcomp>" => "dict comprehension",
+                _ => "generator expression",
+            };
+            return Err(self.error(ErrorKind::Syntax, format!("'{what}' inside {kind}"), at));
+        }
+        Ok(())
+    }
+
     /// `__exit__(None, None, None)` with the bound `__exit__` on top; pops it.
     fn call_exit_with_nones(&mut self) {
         self.emit(Op::PUSH_NULL, 0);
@@ -1203,11 +1221,11 @@ impl<'s, 't> Compiler<'s, 't> {
             }
         }
         let table = self.next_child_table();
-        if table.is_generator {
-            return Err(self.unsupported("generators", at));
-        }
         let qualname = self.qualname_for(name);
         self.enter(table, name.to_string(), qualname, line);
+        if table.is_generator {
+            self.unit().code.flags |= flags::GENERATOR;
+        }
         if let Some(p) = params {
             let u = self.unit();
             u.code.argcount = (p.posonlyargs.len() + p.args.len()) as u32;
@@ -1532,10 +1550,30 @@ impl<'s, 't> Compiler<'s, 't> {
                     s.start(),
                 ))
             }
-            Expr::Generator(g) => return Err(self.unsupported("generator expressions", g.start())),
-            Expr::Yield(y) => return Err(self.unsupported("'yield' expressions", y.start())),
+            Expr::Generator(g) => {
+                self.comprehension("<genexpr>", &g.generators, Comp::Gen(&g.elt), g.start())?
+            }
+            Expr::Yield(y) => {
+                self.check_yield_allowed("yield", y.start())?;
+                match &y.value {
+                    Some(v) => self.expr(v)?,
+                    None => self.load_const(Constant::None),
+                }
+                self.emit(Op::YIELD_VALUE, 0);
+                self.emit(Op::RESUME, 1);
+            }
             Expr::YieldFrom(y) => {
-                return Err(self.unsupported("'yield from' expressions", y.start()))
+                self.check_yield_allowed("yield from", y.start())?;
+                self.expr(&y.value)?;
+                self.emit(Op::GET_YIELD_FROM_ITER, 0);
+                self.load_const(Constant::None);
+                let (start, exit) = (self.new_label(), self.new_label());
+                self.bind(start);
+                self.jump(Op::SEND, exit);
+                self.emit(Op::YIELD_VALUE, 0);
+                self.emit(Op::RESUME, 1);
+                self.jump(Op::JUMP_BACKWARD, start);
+                self.bind(exit);
             }
             Expr::Await(a) => return Err(self.unsupported("'await' expressions", a.start())),
             Expr::TString(t) => return Err(self.unsupported("template strings", t.start())),
@@ -1774,14 +1812,24 @@ impl<'s, 't> Compiler<'s, 't> {
         self.unit().code.argcount = 1;
         self.unit().code.add_const(Constant::None);
         let build = match kind {
-            Comp::List(_) => Op::BUILD_LIST,
-            Comp::Set(_) => Op::BUILD_SET,
-            Comp::Dict(..) => Op::BUILD_MAP,
+            Comp::List(_) => Some(Op::BUILD_LIST),
+            Comp::Set(_) => Some(Op::BUILD_SET),
+            Comp::Dict(..) => Some(Op::BUILD_MAP),
+            Comp::Gen(_) => None,
         };
-        self.emit(build, 0);
+        match build {
+            Some(op) => self.emit(op, 0),
+            None => self.unit().code.flags |= flags::GENERATOR,
+        }
         self.emit(Op::LOAD_FAST, 0);
+        // A generator expression has no result collection below its iterators.
         self.comp_level(gens, 0, kind)?;
-        self.emit(Op::RETURN_VALUE, 0);
+        if build.is_some() {
+            self.emit(Op::RETURN_VALUE, 0);
+        } else {
+            let none = self.unit().code.add_const(Constant::None);
+            self.emit(Op::RETURN_CONST, none);
+        }
         let code = self.leave();
         self.emit_closure(&code, 0)?;
         self.emit(Op::PUSH_NULL, 0);
@@ -1828,6 +1876,12 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.expr(k)?;
                     self.expr(v)?;
                     self.emit(Op::MAP_ADD, below);
+                }
+                Comp::Gen(e) => {
+                    self.expr(e)?;
+                    self.emit(Op::YIELD_VALUE, 0);
+                    self.emit(Op::RESUME, 1);
+                    self.emit(Op::POP_TOP, 0);
                 }
             }
         }
@@ -1911,6 +1965,8 @@ enum Comp<'a> {
     List(&'a Expr),
     Set(&'a Expr),
     Dict(&'a Expr, &'a Expr),
+    /// A generator expression: yields each element.
+    Gen(&'a Expr),
 }
 
 enum FunctionBody<'a> {
@@ -2059,7 +2115,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         Op::BEFORE_WITH => 1,
         Op::RETURN_GENERATOR => 0,
         Op::YIELD_VALUE => 0,
-        Op::SEND => return (0, 0),
+        Op::SEND => return (0, -1),
         Op::END_SEND => -1,
         Op::IMPORT_NAME => -1,
         Op::IMPORT_FROM => 1,

@@ -13,7 +13,9 @@
 //! exception as a list of `(filename, line, name, frame id)` tuples), and an exception
 //! raised while another is handled gets it as `__context__`.
 //!
-//! Not yet: generators, specialization (the inline caches are reserved but unused).
+//! Generator frames are resumable: they stop at YIELD_VALUE and keep their state (see
+//! [`crate::generator`]). Not yet: specialization (the inline caches are reserved but
+//! unused).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -85,6 +87,17 @@ pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
         .collect();
     out.reverse();
     out
+}
+
+/// Replaces the exception being handled on this thread, returning the previous one
+/// (generators swap in their own while they run).
+pub(crate) fn swap_current_exception(new: Option<PyObj>) -> Option<PyObj> {
+    CURRENT_EXC.with(|c| std::mem::replace(&mut *c.borrow_mut(), new))
+}
+
+/// Pushes a value onto a frame's stack (the result of a resumed `yield`).
+pub(crate) fn push_value(frame: &mut Frame, v: PyObj) {
+    push(frame, v);
 }
 
 /// The exception currently being handled on this thread, if any.
@@ -167,7 +180,7 @@ fn code_data(code: &PyObj) -> Arc<CodeData> {
 }
 
 /// A frame being executed.
-struct Frame {
+pub(crate) struct Frame {
     code: PyObj,
     data: Arc<CodeData>,
     globals: PyObj,
@@ -178,6 +191,77 @@ struct Frame {
     stack: Vec<Option<PyObj>>,
     /// The function being run (for its closure), if any.
     func: Option<PyObj>,
+    /// Where execution continues (code units).
+    next: usize,
+    /// The instruction executing or, for a suspended generator, the last YIELD_VALUE.
+    last_pc: usize,
+    /// Keyword names for the next CALL.
+    kw_names: Option<PyObj>,
+    /// Identity for traceback entries.
+    id: u64,
+}
+
+/// How a frame's execution stopped.
+pub(crate) enum Outcome {
+    /// `return`.
+    Return(PyObj),
+    /// `yield` (generator frames).
+    Yield(PyObj),
+}
+
+impl Frame {
+    fn new(
+        code: PyObj,
+        globals: PyObj,
+        builtins: PyObj,
+        locals: Option<PyObj>,
+        func: Option<PyObj>,
+    ) -> Frame {
+        let data = code_data(&code);
+        let id = NEXT_FRAME_ID.with(|n| {
+            let id = n.get();
+            n.set(id + 1);
+            id
+        });
+        Frame {
+            code,
+            localsplus: vec![None; data.nlocalsplus],
+            stack: Vec::with_capacity(data.code.max_stack as usize),
+            data,
+            globals,
+            builtins,
+            locals,
+            func,
+            next: 0,
+            last_pc: 0,
+            kw_names: None,
+            id,
+        }
+    }
+
+    /// The code's name and qualified name.
+    pub(crate) fn names(&self) -> (PyObj, PyObj) {
+        let c = function::code(&self.code);
+        (c.name.clone(), c.qualname.clone())
+    }
+
+    /// Every reference the frame holds (for the collector's traversal).
+    pub(crate) fn visit(&self, visit: &mut dyn FnMut(&PyObj)) {
+        visit(&self.code);
+        visit(&self.globals);
+        visit(&self.builtins);
+        for o in self
+            .locals
+            .iter()
+            .chain(self.func.iter())
+            .chain(self.kw_names.iter())
+        {
+            visit(o);
+        }
+        for o in self.localsplus.iter().chain(self.stack.iter()).flatten() {
+            visit(o);
+        }
+    }
 }
 
 /// Runs module-level code with `globals` as its namespace.
@@ -189,17 +273,13 @@ pub fn run_code(code: &PyObj, globals: &PyObj) -> PyResult<PyObj> {
     if dict::get_item_str(globals, "__builtins__").is_none() {
         dict::set_item_str(globals, "__builtins__", crate::builtins::builtins_module());
     }
-    let data = code_data(code);
-    let mut frame = Frame {
-        code: code.clone(),
-        localsplus: vec![None; data.nlocalsplus],
-        stack: Vec::with_capacity(data.code.max_stack as usize),
-        data,
-        globals: globals.clone(),
+    let mut frame = Frame::new(
+        code.clone(),
+        globals.clone(),
         builtins,
-        locals: Some(globals.clone()),
-        func: None,
-    };
+        Some(globals.clone()),
+        None,
+    );
     eval_frame(&mut frame)
 }
 
@@ -208,18 +288,17 @@ pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> P
     let f = function::function(func);
     let fields = f.fields();
     let code = fields.code.clone();
-    let data = code_data(&code);
-    let mut frame = Frame {
+    let mut frame = Frame::new(
         code,
-        localsplus: vec![None; data.nlocalsplus],
-        stack: Vec::with_capacity(data.code.max_stack as usize),
-        data,
-        globals: f.globals.clone(),
-        builtins: f.builtins.clone(),
-        locals: None,
-        func: Some(func.clone()),
-    };
+        f.globals.clone(),
+        f.builtins.clone(),
+        None,
+        Some(func.clone()),
+    );
     bind_arguments(&mut frame, func, args, kwnames)?;
+    if frame.data.code.flags & flags::GENERATOR != 0 {
+        return Ok(crate::generator::new_generator(Box::new(frame)));
+    }
     eval_frame(&mut frame)
 }
 
@@ -228,17 +307,13 @@ pub fn run_class_body(func: &PyObj, ns: &PyObj) -> PyResult<PyObj> {
     let f = function::function(func);
     let fields = f.fields();
     let code = fields.code.clone();
-    let data = code_data(&code);
-    let mut frame = Frame {
+    let mut frame = Frame::new(
         code,
-        localsplus: vec![None; data.nlocalsplus],
-        stack: Vec::with_capacity(data.code.max_stack as usize),
-        data,
-        globals: f.globals.clone(),
-        builtins: f.builtins.clone(),
-        locals: Some(ns.clone()),
-        func: Some(func.clone()),
-    };
+        f.globals.clone(),
+        f.builtins.clone(),
+        Some(ns.clone()),
+        Some(func.clone()),
+    );
     eval_frame(&mut frame)
 }
 
@@ -436,6 +511,15 @@ impl Drop for FrameGuard {
 }
 
 fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
+    match resume(frame, None)? {
+        Outcome::Return(v) => Ok(v),
+        Outcome::Yield(_) => Err(exc::system_error("yield outside a generator frame")),
+    }
+}
+
+/// Runs (or resumes) a frame until it returns or yields. With `throw`, the exception is
+/// raised at the frame's current instruction first (generator `throw()`).
+pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
     let _rec = ab::enter_recursive_call(" while calling a Python object")?;
     let super_args = super_args_of(frame);
     FRAMES.with(|f| {
@@ -446,19 +530,22 @@ fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
     });
     let _guard = FrameGuard;
     strand_heap::safepoint();
-    let frame_id = NEXT_FRAME_ID.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
-    });
-    let mut next = 0usize;
-    let mut kw_names = None;
+    let mut pending = throw;
     loop {
-        let mut pc = next;
-        match run(frame, &mut next, &mut pc, &mut kw_names) {
-            Ok(v) => return Ok(v),
+        let result = match pending.take() {
+            Some(e) => Err(e),
+            None => {
+                let mut pc = frame.next;
+                let r = run(frame, &mut pc);
+                frame.last_pc = pc;
+                r
+            }
+        };
+        match result {
+            Ok(outcome) => return Ok(outcome),
             Err(e) => {
-                add_traceback(frame, frame_id, &e, pc);
+                let pc = frame.last_pc;
+                add_traceback(frame, frame.id, &e, pc);
                 let handler = frame
                     .data
                     .code
@@ -473,8 +560,8 @@ fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
                             push(frame, int::from_usize(pc));
                         }
                         push(frame, e.into_value());
-                        next = h.target as usize;
-                        kw_names = None;
+                        frame.next = h.target as usize;
+                        frame.kw_names = None;
                     }
                     None => return Err(e),
                 }
@@ -608,22 +695,17 @@ fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
 
 /// The body of the interpreter loop; `pc` tracks the current instruction for
 /// tracebacks.
-fn run(
-    frame: &mut Frame,
-    next_ref: &mut usize,
-    pc: &mut usize,
-    kw_names: &mut Option<PyObj>,
-) -> PyResult<PyObj> {
+fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
     let data = frame.data.clone();
     let code = &data.code.code;
     let consts = function::code(&frame.code).consts.clone();
     let consts = tuple::items(&consts).to_vec();
-    let mut next = *next_ref;
+    let mut next = frame.next;
     loop {
         let ins = bytecode::decode_at(code, next).map_err(exc::system_error)?;
         *pc = ins.op_offset;
         next = ins.next_offset();
-        *next_ref = next;
+        frame.next = next;
         let arg = ins.arg as usize;
         match ins.op {
             Op::CACHE | Op::NOP | Op::EXTENDED_ARG => {}
@@ -643,8 +725,33 @@ fn run(
                 frame.stack.swap(n - 1, n - arg);
             }
             Op::LOAD_CONST => push(frame, consts[arg].clone()),
-            Op::RETURN_VALUE => return Ok(pop!(frame)),
-            Op::RETURN_CONST => return Ok(consts[arg].clone()),
+            Op::RETURN_VALUE => return Ok(Outcome::Return(pop!(frame))),
+            Op::RETURN_CONST => return Ok(Outcome::Return(consts[arg].clone())),
+            Op::YIELD_VALUE => {
+                let v = pop!(frame);
+                return Ok(Outcome::Yield(v));
+            }
+            Op::GET_YIELD_FROM_ITER => {
+                let v = pop!(frame);
+                let it = if crate::generator::is_generator(&v) {
+                    v
+                } else {
+                    ab::iter(&v)?
+                };
+                push(frame, it);
+            }
+            Op::SEND => {
+                let v = pop!(frame);
+                let sub = frame.stack.last().cloned().flatten().expect("sub-iterator");
+                match crate::generator::send_to(&sub, v)? {
+                    Outcome::Yield(x) => push(frame, x),
+                    Outcome::Return(r) => {
+                        frame.stack.pop();
+                        push(frame, r);
+                        next += arg;
+                    }
+                }
+            }
             Op::LOAD_FAST | Op::LOAD_FAST_CHECK => match &frame.localsplus[arg] {
                 Some(v) => {
                     let v = v.clone();
@@ -1110,7 +1217,7 @@ fn run(
                 };
                 push(frame, f);
             }
-            Op::KW_NAMES => *kw_names = Some(consts[arg].clone()),
+            Op::KW_NAMES => frame.kw_names = Some(consts[arg].clone()),
             Op::CALL => {
                 let n = frame.stack.len() - arg;
                 let mut args: Vec<PyObj> = frame
@@ -1128,7 +1235,7 @@ fn run(
                     (None, Some(c)) => c,
                     _ => return Err(exc::system_error("bad call stack (compiler bug)")),
                 };
-                let kw = kw_names.take();
+                let kw = frame.kw_names.take();
                 let r = ab::call(&callable, &args, kw.as_ref())?;
                 push(frame, r);
             }
@@ -1272,7 +1379,7 @@ fn run(
                 )))
             }
         }
-        *next_ref = next;
+        frame.next = next;
     }
 }
 

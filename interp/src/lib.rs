@@ -11,6 +11,7 @@ pub mod bytecode;
 pub mod code;
 pub mod compile;
 pub mod eval;
+pub mod generator;
 pub mod symtable;
 
 use strand_objects::abstract_ as ab;
@@ -21,6 +22,7 @@ pub fn install() {
     strand_objects::function::set_eval_hook(eval::call_function);
     strand_objects::function::set_current_globals_hook(eval::current_globals);
     strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
+    generator::init();
 }
 
 /// Compiles and runs `source` as the `__main__` module on the calling thread (which

@@ -23,6 +23,7 @@ const PROGRAMS: &[&str] = &[
     "def deco(f):\n    return f\n@deco\n@deco\ndef h():\n    pass\nx = [1, *range(3), 4]\ny = {'a': 1, **{'b': 2}}\nz = (*x,)\n",
     "class C:\n    __private = 1\n    def m(self):\n        return self.__private\n",
     "if (n := 10) > 5:\n    print(n)\nprint([y := 5, y ** 2])\n",
+    "def g(n):\n    x = yield n\n    y = yield from range(x)\n    return (v for v in y if v)\n",
     "def f(x):\n    for i in x:\n        try:\n            if i:\n                continue\n            return i\n        except (KeyError, IndexError) as e:\n            break\n        except Exception:\n            raise\n        else:\n            pass\n        finally:\n            print(i)\n",
     "try:\n    try:\n        raise ValueError\n    finally:\n        x = 1\nexcept ValueError as e:\n    raise RuntimeError('x') from e\n",
 ];
@@ -130,9 +131,9 @@ fn errors_have_python_messages_and_positions() {
             1,
         ),
         (
-            "def g():\n    yield 1\n",
-            ErrorKind::NotImplemented,
-            "generators are not supported by strand yet",
+            "x = [(yield 1) for y in z]\n",
+            ErrorKind::Syntax,
+            "'yield' inside list comprehension",
             1,
         ),
     ];

@@ -828,11 +828,15 @@ pub fn iter(obj: &PyObj) -> PyResult<PyObj> {
     )))
 }
 
-/// `next(it)`: `Ok(None)` when exhausted.
+/// `next(it)`: `Ok(None)` when exhausted (CPython's `PyIter_Next`: a `StopIteration`
+/// raised by the iterator also means exhausted, and its value is dropped).
 #[inline]
 pub fn next(it: &PyObj) -> PyResult<Option<PyObj>> {
     match it.ty().slots().iternext {
-        Some(f) => f(it),
+        Some(f) => match f(it) {
+            Err(e) if e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE) => Ok(None),
+            r => r,
+        },
         None => Err(type_error(format!(
             "'{}' object is not an iterator",
             it.ty().name()

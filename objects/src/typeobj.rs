@@ -789,8 +789,12 @@ impl PyType {
     }
 
     /// Readies a builtin type: names, base, bases, MRO, dict with its methods, and slot
-    /// inheritance. Called once by [`crate::init`], bases first.
-    pub(crate) fn ready_static(
+    /// inheritance. Called once per type, bases first: by [`crate::init`] for this
+    /// crate's types, and by higher layers for the static types they define (the
+    /// interpreter's generator type).
+    ///
+    /// Must not be called twice for a type, nor concurrently with its use.
+    pub fn ready_static(
         &'static self,
         base: Option<&'static PyType>,
         methods: &[crate::descr::MethodDef],
