@@ -3,8 +3,7 @@
 //! handling and error messages.
 //!
 //! Not yet provided (they come with the rest of issue 5): `open`, `input`, `exec`,
-//! `eval`, `compile`, `globals`/`locals`/`vars`, `dir`, and imports of anything but
-//! the modules already created (`import x` raises ModuleNotFoundError).
+//! `eval`, `compile`, `globals`/`locals`/`vars`, `dir`.
 
 use std::io::Write as _;
 use std::sync::OnceLock;
@@ -568,29 +567,10 @@ fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     Ok(cls)
 }
 
-/// `import name` (the module system is not built yet: only already-created modules).
+/// `__import__` and the IMPORT_NAME instruction: see [`crate::modules::import`].
 ///
 /// # Errors
-/// `ModuleNotFoundError: No module named 'x'`.
-pub fn import(
-    name: &PyObj,
-    _globals: &PyObj,
-    _fromlist: &PyObj,
-    _level: &PyObj,
-) -> PyResult<PyObj> {
-    let n = ab::str_string(name)?;
-    if n == "builtins" {
-        return Ok(builtins_module());
-    }
-    Err(PyErrExt::module_not_found(&n))
-}
-
-struct PyErrExt;
-
-impl PyErrExt {
-    fn module_not_found(name: &str) -> strand_objects::PyErr {
-        let e = exc::module_not_found_error(format!("No module named '{name}'"));
-        let _ = ab::setattr(e.value(), &pystr::intern("name"), &pystr::new(name));
-        e
-    }
+/// As [`crate::modules::import`].
+pub fn import(name: &PyObj, globals: &PyObj, fromlist: &PyObj, level: &PyObj) -> PyResult<PyObj> {
+    crate::modules::import(name, globals, fromlist, level)
 }

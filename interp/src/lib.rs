@@ -12,9 +12,57 @@ pub mod code;
 pub mod compile;
 pub mod eval;
 pub mod generator;
+pub mod modules;
 pub mod symtable;
 
 use strand_objects::abstract_ as ab;
+
+static SOURCES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers a module's source text, for the source lines of tracebacks.
+pub fn register_source(filename: &str, source: String) {
+    let mut s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
+    if !s.iter().any(|(f, _)| f == filename) {
+        s.push((filename.to_string(), source));
+    }
+}
+
+fn source_line(filename: &str, line: u32) -> Option<String> {
+    let s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
+    let (_, text) = s.iter().find(|(f, _)| f == filename)?;
+    text.lines()
+        .nth(line.saturating_sub(1) as usize)
+        .map(str::to_string)
+}
+
+/// A `SyntaxError` (or `NotImplementedError`) exception for a compile error, with
+/// CPython's attributes (`filename`, `lineno`, `offset`, `text`, `msg`).
+pub fn syntax_error(
+    e: &compile::CompileError,
+    source: &str,
+    filename: &str,
+) -> strand_objects::PyErr {
+    use strand_objects::exceptions as exc;
+    use strand_objects::{int, str as pystr, tuple};
+    if e.kind == compile::ErrorKind::NotImplemented {
+        return exc::not_implemented_error(e.message.clone());
+    }
+    let text = source
+        .lines()
+        .nth(e.line.saturating_sub(1) as usize)
+        .map(|t| format!("{t}\n"));
+    let details = tuple::from_vec(vec![
+        pystr::new(filename),
+        int::from_i64(i64::from(e.line)),
+        int::from_i64(i64::from(e.column)),
+        text.map(|t| pystr::new(&t))
+            .unwrap_or_else(strand_objects::singletons::none),
+    ]);
+    strand_objects::PyErr::with_args(
+        &exc::SYNTAX_ERROR_TYPE,
+        vec![pystr::new(&e.message), details],
+    )
+}
 
 /// Installs the interpreter's hooks into the object model (idempotent).
 pub fn install() {
@@ -27,7 +75,7 @@ pub fn install() {
 
 /// Compiles and runs `source` as the `__main__` module on the calling thread (which
 /// must have a large stack), printing errors like CPython. Returns the exit status.
-pub fn run_main(source: &str, filename: &str, dis: bool) -> u8 {
+pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 {
     let _ts = strand_heap::ThreadState::attach_new();
     install();
     let code = match compile::compile_module(source, filename) {
@@ -45,6 +93,17 @@ pub fn run_main(source: &str, filename: &str, dis: bool) -> u8 {
     let main = strand_objects::module::new_module("__main__");
     let globals = strand_objects::module::module_dict(&main);
     strand_objects::dict::set_item_str(&globals, "__file__", strand_objects::str::new(filename));
+    register_source(filename, source.to_string());
+    strand_objects::dict::set_item_str(&modules::sys_modules(), "__main__", main.clone());
+    let script_dir = std::path::Path::new(filename)
+        .parent()
+        .map(|p| p.display().to_string());
+    let dir = if filename.starts_with('<') {
+        Some(String::new())
+    } else {
+        script_dir
+    };
+    modules::set_argv(argv, dir.as_deref());
     let status = match eval::run_code(&code_obj, &globals) {
         Ok(_) => 0,
         Err(e) => report_exception(&e, source),
@@ -108,7 +167,13 @@ fn format_exception_chain(
             "  File \"{}\", line {}, in {}\n",
             entry.filename, entry.line, entry.name
         ));
-        if let Some(text) = source.lines().nth(entry.line.saturating_sub(1) as usize) {
+        let text = source_line(&entry.filename, entry.line).or_else(|| {
+            source
+                .lines()
+                .nth(entry.line.saturating_sub(1) as usize)
+                .map(str::to_string)
+        });
+        if let Some(text) = text {
             if !text.trim().is_empty() {
                 out.push_str(&format!("    {}\n", text.trim()));
             }

@@ -59,7 +59,16 @@ fn main() -> ExitCode {
     let handle = std::thread::Builder::new()
         .name("strand-main".into())
         .stack_size(1 << 30)
-        .spawn(move || strand_interp::run_main(&source, &filename, cli.dis))
+        .spawn(move || {
+            // sys.argv: the script path (or "-c") then its arguments.
+            let argv: Vec<String> = match &cli.command {
+                Some(_) => std::iter::once("-c".to_string())
+                    .chain(cli.args.iter().cloned())
+                    .collect(),
+                None => cli.args.clone(),
+            };
+            strand_interp::run_main(&source, &filename, &argv, cli.dis)
+        })
         .expect("spawn the interpreter thread");
     match handle.join() {
         Ok(code) => ExitCode::from(code),

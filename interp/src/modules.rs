@@ -1,0 +1,659 @@
+//! Imports and the native modules written so far (`sys`, `math`, `time`).
+//!
+//! `import a.b.c` (Python/import.c): each dotted prefix is found in `sys.modules`, or
+//! created by a native module factory, or loaded from `NAME.py` / `NAME/__init__.py`
+//! in the directories of `sys.path` (the script's directory first). A module is
+//! registered in `sys.modules` before its code runs, so circular imports see the
+//! partly initialised module, as in CPython; a failed import removes it again.
+//! Relative imports (`from . import x`) resolve against the importing module's
+//! `__package__`/`__name__`.
+
+use std::sync::OnceLock;
+
+use strand_objects::abstract_ as ab;
+use strand_objects::args::Args;
+use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
+use strand_objects::exceptions::{self as exc, type_error, value_error};
+use strand_objects::{
+    dict, float, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult,
+};
+
+struct Registry {
+    /// `sys.modules` (leaked: lives for the process).
+    modules: usize,
+    sys: usize,
+}
+
+static REGISTRY: OnceLock<Registry> = OnceLock::new();
+
+fn revive(addr: usize) -> PyObj {
+    // SAFETY: the address was leaked below and stays allocated for the process.
+    unsafe {
+        PyObj::from_borrowed(
+            strand_heap::ObjPtr::from_raw(addr as *mut strand_heap::ObjectHeader)
+                .expect("non-null"),
+        )
+    }
+}
+
+fn leak(o: PyObj) -> usize {
+    let a = o.addr();
+    std::mem::forget(o);
+    a
+}
+
+fn registry() -> &'static Registry {
+    REGISTRY.get_or_init(|| {
+        let modules = dict::new();
+        let sys = make_sys(&modules);
+        dict::set_item_str(&modules, "sys", sys.clone());
+        dict::set_item_str(&modules, "builtins", crate::builtins::builtins_module());
+        Registry {
+            modules: leak(modules),
+            sys: leak(sys),
+        }
+    })
+}
+
+/// `sys.modules`.
+pub fn sys_modules() -> PyObj {
+    revive(registry().modules)
+}
+
+/// The `sys` module.
+pub fn sys_module() -> PyObj {
+    revive(registry().sys)
+}
+
+/// Sets `sys.argv` and puts the script's directory first on `sys.path`.
+pub fn set_argv(argv: &[String], script_dir: Option<&str>) {
+    let sys = module::module_dict(&sys_module());
+    dict::set_item_str(
+        &sys,
+        "argv",
+        list::new(argv.iter().map(|a| pystr::new(a)).collect()),
+    );
+    if let Some(dir) = script_dir {
+        if let Some(path) = dict::get_item_str(&sys, "path") {
+            list::insert(&path, 0, pystr::new(dir));
+        }
+    }
+}
+
+fn add_functions(m: &PyObj, module_name: &'static str, funcs: &[(&'static str, NativeFn)]) {
+    let d = module::module_dict(m);
+    for (name, f) in funcs {
+        let o = new_builtin_function(name, *f, None);
+        set_builtin_module(&o, pystr::intern(module_name));
+        dict::set_item_str(&d, name, o);
+    }
+}
+
+fn make_sys(modules: &PyObj) -> PyObj {
+    let m = module::new_module("sys");
+    let d = module::module_dict(&m);
+    dict::set_item_str(&d, "modules", modules.clone());
+    dict::set_item_str(&d, "argv", list::new(Vec::new()));
+    let path: Vec<PyObj> = std::env::var("PYTHONPATH")
+        .ok()
+        .map(|p| {
+            p.split(':')
+                .filter(|s| !s.is_empty())
+                .map(pystr::new)
+                .collect()
+        })
+        .unwrap_or_default();
+    dict::set_item_str(&d, "path", list::new(path));
+    dict::set_item_str(&d, "maxsize", int::from_i64(i64::MAX));
+    dict::set_item_str(&d, "platform", pystr::new(std::env::consts::OS));
+    dict::set_item_str(
+        &d,
+        "byteorder",
+        pystr::new(if cfg!(target_endian = "little") {
+            "little"
+        } else {
+            "big"
+        }),
+    );
+    dict::set_item_str(
+        &d,
+        "version",
+        pystr::new(&format!("3.11.0 (strand {})", env!("CARGO_PKG_VERSION"))),
+    );
+    let vi = tuple::from_vec(vec![
+        int::from_i64(3),
+        int::from_i64(11),
+        int::from_i64(0),
+        pystr::new("final"),
+        int::from_i64(0),
+    ]);
+    dict::set_item_str(&d, "version_info", vi);
+    dict::set_item_str(
+        &d,
+        "executable",
+        pystr::new(
+            &std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        ),
+    );
+    add_functions(
+        &m,
+        "sys",
+        &[
+            ("exit", |a, k| {
+                Args::new(a, k).range("exit", 0, 1)?;
+                let args = a.first().map(|c| vec![c.clone()]).unwrap_or_default();
+                Err(strand_objects::PyErr::with_args(
+                    &exc::SYSTEM_EXIT_TYPE,
+                    args,
+                ))
+            }),
+            ("getrecursionlimit", |a, k| {
+                Args::new(a, k).exact("getrecursionlimit", 0)?;
+                Ok(int::from_i64(i64::from(ab::recursion_limit())))
+            }),
+            ("setrecursionlimit", |a, k| {
+                Args::new(a, k).exact("setrecursionlimit", 1)?;
+                let n = int::to_isize(&ab::index(&a[0])?)?;
+                if n < 1 {
+                    return Err(value_error(
+                        "recursion limit must be greater or equal than 1",
+                    ));
+                }
+                ab::set_recursion_limit(n.min(u32::MAX as isize) as u32);
+                Ok(singletons::none())
+            }),
+            ("getrefcount", |a, k| {
+                Args::new(a, k).exact("getrefcount", 1)?;
+                // SAFETY: the argument is alive.
+                let n = unsafe { strand_heap::refcount::refcount(a[0].as_ptr()) };
+                Ok(int::from_i64(n as i64))
+            }),
+            ("_is_gil_enabled", |a, k| {
+                Args::new(a, k).exact("_is_gil_enabled", 0)?;
+                Ok(int::bool_obj(false))
+            }),
+            ("exc_info", |a, k| {
+                Args::new(a, k).exact("exc_info", 0)?;
+                Ok(match crate::eval::current_exception() {
+                    Some(e) => {
+                        let tb = exc::payload(&e)
+                            .state()
+                            .traceback
+                            .clone()
+                            .unwrap_or_else(singletons::none);
+                        tuple::from_vec(vec![e.ty().to_obj(), e, tb])
+                    }
+                    None => tuple::from_vec(vec![
+                        singletons::none(),
+                        singletons::none(),
+                        singletons::none(),
+                    ]),
+                })
+            }),
+        ],
+    );
+    m
+}
+
+fn make_math() -> PyObj {
+    let m = module::new_module("math");
+    let d = module::module_dict(&m);
+    dict::set_item_str(&d, "pi", float::from_f64(std::f64::consts::PI));
+    dict::set_item_str(&d, "e", float::from_f64(std::f64::consts::E));
+    dict::set_item_str(&d, "tau", float::from_f64(std::f64::consts::TAU));
+    dict::set_item_str(&d, "inf", float::from_f64(f64::INFINITY));
+    dict::set_item_str(&d, "nan", float::from_f64(f64::NAN));
+    macro_rules! f1 {
+        ($name:literal, $f:expr) => {
+            ($name, |a: &[PyObj], k: Option<&PyObj>| {
+                Args::new(a, k).exact($name, 1)?;
+                let x = ab::as_f64(&a[0])?;
+                math_result($f(x), x)
+            })
+        };
+    }
+    add_functions(
+        &m,
+        "math",
+        &[
+            f1!("sqrt", |x: f64| if x < 0.0 { f64::NAN } else { x.sqrt() }),
+            f1!("exp", f64::exp),
+            f1!("sin", f64::sin),
+            f1!("cos", f64::cos),
+            f1!("tan", f64::tan),
+            f1!("asin", f64::asin),
+            f1!("acos", f64::acos),
+            f1!("atan", f64::atan),
+            f1!("sinh", f64::sinh),
+            f1!("cosh", f64::cosh),
+            f1!("tanh", f64::tanh),
+            f1!("fabs", f64::abs),
+            f1!("log2", |x: f64| if x <= 0.0 { f64::NAN } else { x.log2() }),
+            f1!("log10", |x: f64| if x <= 0.0 {
+                f64::NAN
+            } else {
+                x.log10()
+            }),
+            f1!("degrees", f64::to_degrees),
+            f1!("radians", f64::to_radians),
+            ("log", |a, k| {
+                Args::new(a, k).range("log", 1, 2)?;
+                let ln = |o: &PyObj| -> PyResult<f64> {
+                    // Exact for big ints, like CPython's loghelper.
+                    if strand_objects::int::is_int(o) {
+                        let b = strand_objects::int::to_bigint(o);
+                        if b.sign() != num_bigint::Sign::Plus {
+                            return Err(value_error("math domain error"));
+                        }
+                        let bits = b.bits();
+                        if bits > 1000 {
+                            let shift = bits - 60;
+                            let top: num_bigint::BigInt = &b >> shift;
+                            let t = strand_objects::int::big_to_f64(&top)?;
+                            return Ok(t.ln() + shift as f64 * std::f64::consts::LN_2);
+                        }
+                    }
+                    let x = ab::as_f64(o)?;
+                    if x <= 0.0 {
+                        return Err(value_error("math domain error"));
+                    }
+                    Ok(x.ln())
+                };
+                let v = ln(&a[0])?;
+                match a.get(1) {
+                    Some(base) => {
+                        let lb = ln(base)?;
+                        if lb == 0.0 {
+                            return Err(exc::zero_division_error("float division by zero"));
+                        }
+                        Ok(float::from_f64(v / lb))
+                    }
+                    None => Ok(float::from_f64(v)),
+                }
+            }),
+            ("pow", |a, k| {
+                Args::new(a, k).exact("pow", 2)?;
+                let (x, y) = (ab::as_f64(&a[0])?, ab::as_f64(&a[1])?);
+                let r = x.powf(y);
+                if r.is_infinite() && x.is_finite() && y.is_finite() {
+                    return Err(exc::overflow_error("math range error"));
+                }
+                if r.is_nan() && !x.is_nan() && !y.is_nan() {
+                    return Err(value_error("math domain error"));
+                }
+                Ok(float::from_f64(r))
+            }),
+            ("atan2", |a, k| {
+                Args::new(a, k).exact("atan2", 2)?;
+                Ok(float::from_f64(
+                    ab::as_f64(&a[0])?.atan2(ab::as_f64(&a[1])?),
+                ))
+            }),
+            ("hypot", |a, k| {
+                Args::new(a, k).no_kwargs("hypot")?;
+                let mut acc = 0.0f64;
+                for x in a {
+                    acc = acc.hypot(ab::as_f64(x)?);
+                }
+                Ok(float::from_f64(acc))
+            }),
+            ("copysign", |a, k| {
+                Args::new(a, k).exact("copysign", 2)?;
+                Ok(float::from_f64(
+                    ab::as_f64(&a[0])?.copysign(ab::as_f64(&a[1])?),
+                ))
+            }),
+            ("fmod", |a, k| {
+                Args::new(a, k).exact("fmod", 2)?;
+                let (x, y) = (ab::as_f64(&a[0])?, ab::as_f64(&a[1])?);
+                if y == 0.0 && !x.is_nan() {
+                    return Err(value_error("math domain error"));
+                }
+                Ok(float::from_f64(x % y))
+            }),
+            ("isnan", |a, k| {
+                Args::new(a, k).exact("isnan", 1)?;
+                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_nan()))
+            }),
+            ("isinf", |a, k| {
+                Args::new(a, k).exact("isinf", 1)?;
+                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_infinite()))
+            }),
+            ("isfinite", |a, k| {
+                Args::new(a, k).exact("isfinite", 1)?;
+                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_finite()))
+            }),
+            ("floor", |a, k| {
+                int_rounding(a, k, "floor", "__floor__", f64::floor)
+            }),
+            ("ceil", |a, k| {
+                int_rounding(a, k, "ceil", "__ceil__", f64::ceil)
+            }),
+            ("trunc", |a, k| {
+                int_rounding(a, k, "trunc", "__trunc__", f64::trunc)
+            }),
+            ("gcd", |a, k| {
+                Args::new(a, k).no_kwargs("gcd")?;
+                let mut g = num_bigint::BigInt::from(0);
+                for x in a {
+                    let v = strand_objects::int::to_bigint(&ab::index(x)?);
+                    g = num_integer::Integer::gcd(&g, &v);
+                }
+                Ok(int::from_bigint(g))
+            }),
+            ("factorial", |a, k| {
+                Args::new(a, k).exact("factorial", 1)?;
+                if !strand_objects::int::is_int(&a[0]) {
+                    return Err(type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        a[0].ty().name()
+                    )));
+                }
+                let n = int::to_isize(&a[0])?;
+                if n < 0 {
+                    return Err(value_error("factorial() not defined for negative values"));
+                }
+                let mut acc = num_bigint::BigInt::from(1);
+                for i in 2..=n {
+                    acc *= i;
+                }
+                Ok(int::from_bigint(acc))
+            }),
+            ("isqrt", |a, k| {
+                Args::new(a, k).exact("isqrt", 1)?;
+                let v = strand_objects::int::to_bigint(&ab::index(&a[0])?);
+                if v.sign() == num_bigint::Sign::Minus {
+                    return Err(value_error("isqrt() argument must be nonnegative"));
+                }
+                Ok(int::from_bigint(v.sqrt()))
+            }),
+            ("prod", |a, k| {
+                let args = Args::new(a, k);
+                let b = args.bind("prod", 0, &["iterable", "start"], 1)?;
+                let mut acc = b[1].cloned().unwrap_or_else(|| int::from_i64(1));
+                let it = ab::iter(b[0].expect("required"))?;
+                while let Some(x) = ab::next(&it)? {
+                    acc = ab::binary_op(&acc, &x, strand_objects::abstract_::BinOp::Mul)?;
+                }
+                Ok(acc)
+            }),
+        ],
+    );
+    m
+}
+
+fn math_result(r: f64, x: f64) -> PyResult<PyObj> {
+    if r.is_nan() && !x.is_nan() {
+        return Err(value_error("math domain error"));
+    }
+    if r.is_infinite() && x.is_finite() {
+        return Err(exc::overflow_error("math range error"));
+    }
+    Ok(float::from_f64(r))
+}
+
+fn int_rounding(
+    a: &[PyObj],
+    k: Option<&PyObj>,
+    name: &str,
+    dunder: &str,
+    f: fn(f64) -> f64,
+) -> PyResult<PyObj> {
+    Args::new(a, k).exact(name, 1)?;
+    let x = &a[0];
+    if strand_objects::int::is_int(x) {
+        return Ok(int::from_bigint(strand_objects::int::to_bigint(x)));
+    }
+    if !x.is_instance_of(&float::FLOAT_TYPE) {
+        if let Some(m) = x.ty().lookup_str(dunder) {
+            return ab::call_descr(&m, x, &[]);
+        }
+    }
+    strand_objects::int::from_float(f(ab::as_f64(x)?))
+}
+
+fn make_time() -> PyObj {
+    let m = module::new_module("time");
+    add_functions(
+        &m,
+        "time",
+        &[
+            ("time", |a, k| {
+                Args::new(a, k).exact("time", 0)?;
+                let d = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                Ok(float::from_f64(d.as_secs_f64()))
+            }),
+            ("time_ns", |a, k| {
+                Args::new(a, k).exact("time_ns", 0)?;
+                let d = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                Ok(int::from_i128(d.as_nanos() as i128))
+            }),
+            ("perf_counter", |a, k| {
+                Args::new(a, k).exact("perf_counter", 0)?;
+                Ok(float::from_f64(monotonic().as_secs_f64()))
+            }),
+            ("perf_counter_ns", |a, k| {
+                Args::new(a, k).exact("perf_counter_ns", 0)?;
+                Ok(int::from_i128(monotonic().as_nanos() as i128))
+            }),
+            ("monotonic", |a, k| {
+                Args::new(a, k).exact("monotonic", 0)?;
+                Ok(float::from_f64(monotonic().as_secs_f64()))
+            }),
+            ("monotonic_ns", |a, k| {
+                Args::new(a, k).exact("monotonic_ns", 0)?;
+                Ok(int::from_i128(monotonic().as_nanos() as i128))
+            }),
+            ("sleep", |a, k| {
+                Args::new(a, k).exact("sleep", 1)?;
+                let s = ab::as_f64(&a[0])?;
+                if s < 0.0 {
+                    return Err(value_error("sleep length must be non-negative"));
+                }
+                // A sleeping thread is detached: stop-the-world does not wait for it.
+                strand_heap::with_detached(|| {
+                    std::thread::sleep(std::time::Duration::from_secs_f64(s))
+                });
+                Ok(singletons::none())
+            }),
+        ],
+    );
+    m
+}
+
+fn monotonic() -> std::time::Duration {
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed()
+}
+
+fn native(name: &str) -> Option<PyObj> {
+    match name {
+        "math" => Some(make_math()),
+        "time" => Some(make_time()),
+        _ => None,
+    }
+}
+
+/// Resolves a relative import's package (`from ..x import y` at `level` 2).
+fn resolve_name(name: &str, globals: &PyObj, level: usize) -> PyResult<String> {
+    if level == 0 {
+        return Ok(name.to_string());
+    }
+    let package = if dict::is_dict(globals) {
+        match dict::get_item_str(globals, "__package__").filter(pystr::is_str) {
+            Some(p) => pystr::as_str(&p).to_string(),
+            None => {
+                let n = dict::get_item_str(globals, "__name__")
+                    .map(|n| ab::str_string(&n).unwrap_or_default())
+                    .unwrap_or_default();
+                let is_pkg = dict::get_item_str(globals, "__path__").is_some();
+                if is_pkg {
+                    n
+                } else {
+                    n.rsplit_once('.')
+                        .map(|(p, _)| p.to_string())
+                        .unwrap_or_default()
+                }
+            }
+        }
+    } else {
+        String::new()
+    };
+    if package.is_empty() {
+        return Err(exc::import_error(
+            "attempted relative import with no known parent package",
+        ));
+    }
+    let parts: Vec<&str> = package.split('.').collect();
+    if level > parts.len() {
+        return Err(exc::import_error(
+            "attempted relative import beyond top-level package",
+        ));
+    }
+    let base = parts[..parts.len() - (level - 1)].join(".");
+    Ok(if name.is_empty() {
+        base
+    } else {
+        format!("{base}.{name}")
+    })
+}
+
+/// `import name` / `from name import fromlist` at `level`.
+///
+/// # Errors
+/// `ModuleNotFoundError: No module named 'x'`, and whatever the module's code raises.
+pub fn import(name: &PyObj, globals: &PyObj, fromlist: &PyObj, level: &PyObj) -> PyResult<PyObj> {
+    let level = int::as_i64(level).unwrap_or(0).max(0) as usize;
+    let full = resolve_name(&ab::str_string(name)?, globals, level)?;
+    let mut parent: Option<PyObj> = None;
+    let mut module = None;
+    let mut prefix = String::new();
+    for part in full.split('.') {
+        if !prefix.is_empty() {
+            prefix.push('.');
+        }
+        prefix.push_str(part);
+        let m = import_one(&prefix, parent.as_ref())?;
+        if let Some(p) = &parent {
+            // Bind the submodule on its package.
+            let _ = ab::setattr(p, &pystr::intern(part), &m);
+        }
+        parent = Some(m.clone());
+        module = Some(m);
+    }
+    let module = module.ok_or_else(|| value_error("Empty module name"))?;
+    let has_fromlist = !singletons::is_none(fromlist) && ab::is_true(fromlist)?;
+    if has_fromlist {
+        // `from pkg import sub`: submodules are imported on demand.
+        if dict::get_item_str(&module::module_dict(&module), "__path__").is_some() {
+            for item in ab::collect_iter(fromlist)? {
+                let n = ab::str_string(&item)?;
+                if n != "*" && ab::getattr_opt(&module, &item)?.is_none() {
+                    let sub = format!("{full}.{n}");
+                    if let Ok(m) = import_one(&sub, Some(&module)) {
+                        ab::setattr(&module, &item, &m)?;
+                    }
+                }
+            }
+        }
+        return Ok(module);
+    }
+    // `import a.b.c` binds `a`.
+    let top = full.split('.').next().unwrap_or("");
+    match dict::get_item_str(&sys_modules(), top) {
+        Some(m) => Ok(m),
+        None => Ok(module),
+    }
+}
+
+fn import_one(name: &str, parent: Option<&PyObj>) -> PyResult<PyObj> {
+    let modules = sys_modules();
+    if let Some(m) = dict::get_item_str(&modules, name) {
+        return Ok(m);
+    }
+    if let Some(m) = native(name) {
+        dict::set_item_str(&modules, name, m.clone());
+        return Ok(m);
+    }
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let search: Vec<String> = match parent {
+        Some(p) => match dict::get_item_str(&module::module_dict(p), "__path__") {
+            Some(path) => ab::collect_iter(&path)?
+                .iter()
+                .map(|x| ab::str_string(x).unwrap_or_default())
+                .collect(),
+            None => return Err(not_found(name)),
+        },
+        None => {
+            let sys = module::module_dict(&sys_module());
+            match dict::get_item_str(&sys, "path") {
+                Some(p) => ab::collect_iter(&p)?
+                    .iter()
+                    .map(|x| ab::str_string(x).unwrap_or_default())
+                    .collect(),
+                None => Vec::new(),
+            }
+        }
+    };
+    for dir in search {
+        let base = std::path::Path::new(if dir.is_empty() { "." } else { &dir });
+        let pkg_init = base.join(last).join("__init__.py");
+        let file = base.join(format!("{last}.py"));
+        let (path, is_pkg) = if pkg_init.is_file() {
+            (pkg_init, true)
+        } else if file.is_file() {
+            (file, false)
+        } else {
+            continue;
+        };
+        return load_source(name, &path, is_pkg);
+    }
+    Err(not_found(name))
+}
+
+fn not_found(name: &str) -> strand_objects::PyErr {
+    let e = exc::module_not_found_error(format!("No module named '{name}'"));
+    let _ = ab::setattr(e.value(), &pystr::intern("name"), &pystr::new(name));
+    e
+}
+
+fn load_source(name: &str, path: &std::path::Path, is_pkg: bool) -> PyResult<PyObj> {
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| exc::from_io_error(&e, Some(pystr::new(&path.display().to_string()))))?;
+    let filename = std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
+    let code = crate::compile::compile_module(&source, &filename)
+        .map_err(|e| crate::syntax_error(&e, &source, &filename))?;
+    let m = module::new_module(name);
+    let d = module::module_dict(&m);
+    dict::set_item_str(&d, "__file__", pystr::new(&filename));
+    if is_pkg {
+        let dir = path
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        dict::set_item_str(&d, "__path__", list::new(vec![pystr::new(&dir)]));
+        dict::set_item_str(&d, "__package__", pystr::new(name));
+    } else {
+        let pkg = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+        dict::set_item_str(&d, "__package__", pystr::new(pkg));
+    }
+    crate::register_source(&filename, source);
+    let modules = sys_modules();
+    dict::set_item_str(&modules, name, m.clone());
+    let code_obj = crate::eval::load_code(&code);
+    if let Err(e) = crate::eval::run_code(&code_obj, &d) {
+        let _ = dict::del_item(&modules, &pystr::new(name));
+        return Err(e);
+    }
+    // The module may have replaced itself in sys.modules.
+    Ok(dict::get_item_str(&modules, name).unwrap_or(m))
+}

@@ -1,0 +1,2 @@
+from .util import double
+VERSION = (1, 2)
