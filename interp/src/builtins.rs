@@ -274,6 +274,13 @@ fn attr_name(o: &PyObj, f: &str) -> PyResult<PyObj> {
     }
 }
 
+/// Writes text to the process's standard error (detached while writing).
+pub fn write_stderr(s: &str) {
+    let err = std::io::stderr();
+    let mut lock = err.lock();
+    let _ = strand_heap::with_detached(|| lock.write_all(s.as_bytes()));
+}
+
 /// Writes text to `sys.stdout` (the process's standard output).
 pub fn write_stdout(s: &str) -> PyResult<()> {
     let out = std::io::stdout();

@@ -14,6 +14,7 @@ pub mod eval;
 pub mod generator;
 pub mod modules;
 pub mod symtable;
+pub mod thread;
 
 use strand_objects::abstract_ as ab;
 
@@ -104,10 +105,20 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
         script_dir
     };
     modules::set_argv(argv, dir.as_deref());
-    let status = match eval::run_code(&code_obj, &globals) {
+    let mut status = match eval::run_code(&code_obj, &globals) {
         Ok(_) => 0,
         Err(e) => report_exception(&e, source),
     };
+    // Like CPython's Py_Finalize: wait for the non-daemon threads.
+    if let Some(threading) =
+        strand_objects::dict::get_item_str(&modules::sys_modules(), "threading")
+    {
+        if let Ok(f) = ab::getattr_str(&threading, "_shutdown") {
+            if let Err(e) = ab::call0(&f) {
+                status = report_exception(&e, source);
+            }
+        }
+    }
     let _ = std::io::Write::flush(&mut std::io::stdout());
     status
 }
@@ -133,6 +144,14 @@ pub fn report_exception(e: &strand_objects::PyErr, source: &str) -> u8 {
     format_exception_chain(e.value(), source, &mut out, &mut Vec::new());
     eprint!("{out}");
     1
+}
+
+/// The text CPython prints for an uncaught exception (traceback, chained
+/// exceptions, the final line).
+pub fn format_exception(e: &strand_objects::PyErr) -> String {
+    let mut out = String::new();
+    format_exception_chain(e.value(), "", &mut out, &mut Vec::new());
+    out
 }
 
 /// CPython's `traceback.print_exception` text for `value`, causes and contexts first.

@@ -170,6 +170,17 @@ fn make_sys(modules: &PyObj) -> PyObj {
                 let n = unsafe { strand_heap::refcount::refcount(a[0].as_ptr()) };
                 Ok(int::from_i64(n as i64))
             }),
+            ("_print_thread_exception", |a, k| {
+                Args::new(a, k).exact("_print_thread_exception", 2)?;
+                let name = ab::str_string(&a[0])?;
+                let e = strand_objects::PyErr::from_value(a[1].clone());
+                let text = format!(
+                    "Exception in thread {name}:\n{}",
+                    crate::format_exception(&e)
+                );
+                crate::builtins::write_stderr(&text);
+                Ok(singletons::none())
+            }),
             ("_is_gil_enabled", |a, k| {
                 Args::new(a, k).exact("_is_gil_enabled", 0)?;
                 Ok(int::bool_obj(false))
@@ -476,9 +487,17 @@ fn native(name: &str) -> Option<PyObj> {
     match name {
         "math" => Some(make_math()),
         "time" => Some(make_time()),
+        "_thread" => Some(crate::thread::make_module()),
         _ => None,
     }
 }
+
+/// Modules written in Python and compiled into the binary (CPython's frozen
+/// modules): `(name, source, is_package)`.
+const FROZEN: &[(&str, &str, bool)] = &[
+    ("threading", include_str!("../lib/threading.py"), false),
+    ("queue", include_str!("../lib/queue.py"), false),
+];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).
 fn resolve_name(name: &str, globals: &PyObj, level: usize) -> PyResult<String> {
@@ -581,6 +600,9 @@ fn import_one(name: &str, parent: Option<&PyObj>) -> PyResult<PyObj> {
         dict::set_item_str(&modules, name, m.clone());
         return Ok(m);
     }
+    if let Some((_, src, is_pkg)) = FROZEN.iter().find(|(n, _, _)| *n == name) {
+        return load_text(name, src, &format!("<frozen {name}>"), *is_pkg, None);
+    }
     let last = name.rsplit('.').next().unwrap_or(name);
     let search: Vec<String> = match parent {
         Some(p) => match dict::get_item_str(&module::module_dict(p), "__path__") {
@@ -630,23 +652,39 @@ fn load_source(name: &str, path: &std::path::Path, is_pkg: bool) -> PyResult<PyO
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string();
-    let code = crate::compile::compile_module(&source, &filename)
-        .map_err(|e| crate::syntax_error(&e, &source, &filename))?;
+    let dir = path
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    load_text(name, &source, &filename, is_pkg, Some(&dir))
+}
+
+/// Compiles and runs a module's source as `name` (registered in `sys.modules` before
+/// its code runs; removed again if that fails).
+fn load_text(
+    name: &str,
+    source: &str,
+    filename: &str,
+    is_pkg: bool,
+    pkg_dir: Option<&str>,
+) -> PyResult<PyObj> {
+    let code = crate::compile::compile_module(source, filename)
+        .map_err(|e| crate::syntax_error(&e, source, filename))?;
     let m = module::new_module(name);
     let d = module::module_dict(&m);
-    dict::set_item_str(&d, "__file__", pystr::new(&filename));
+    dict::set_item_str(&d, "__file__", pystr::new(filename));
     if is_pkg {
-        let dir = path
-            .parent()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        dict::set_item_str(&d, "__path__", list::new(vec![pystr::new(&dir)]));
+        dict::set_item_str(
+            &d,
+            "__path__",
+            list::new(vec![pystr::new(pkg_dir.unwrap_or_default())]),
+        );
         dict::set_item_str(&d, "__package__", pystr::new(name));
     } else {
         let pkg = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
         dict::set_item_str(&d, "__package__", pystr::new(pkg));
     }
-    crate::register_source(&filename, source);
+    crate::register_source(filename, source.to_string());
     let modules = sys_modules();
     dict::set_item_str(&modules, name, m.clone());
     let code_obj = crate::eval::load_code(&code);
