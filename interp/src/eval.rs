@@ -1246,9 +1246,19 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     None
                 };
                 let args = pop!(frame);
-                let callable = pop!(frame);
-                frame.stack.pop();
-                let r = ab::call_with_dict(&callable, tuple::items(&args), kwargs.as_ref())?;
+                let b = frame.stack.pop().flatten();
+                let a = frame.stack.pop().flatten();
+                let (callable, args) = match (a, b) {
+                    // Method form: `self` becomes the first argument.
+                    (Some(method), Some(self_)) => {
+                        let mut v = vec![self_];
+                        v.extend_from_slice(tuple::items(&args));
+                        (method, v)
+                    }
+                    (None, Some(c)) => (c, tuple::items(&args).to_vec()),
+                    _ => return Err(exc::system_error("bad call stack (compiler bug)")),
+                };
+                let r = ab::call_with_dict(&callable, &args, kwargs.as_ref())?;
                 push(frame, r);
             }
             Op::LOAD_BUILD_CLASS => {

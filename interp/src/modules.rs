@@ -497,6 +497,7 @@ fn native(name: &str) -> Option<PyObj> {
 const FROZEN: &[(&str, &str, bool)] = &[
     ("threading", include_str!("../lib/threading.py"), false),
     ("queue", include_str!("../lib/queue.py"), false),
+    ("collections", include_str!("../lib/collections.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).
