@@ -1240,6 +1240,7 @@ impl<'s, 't> Compiler<'s, 't> {
                         self.unit()
                             .code
                             .add_const(Constant::Str(sl.value.to_str().to_string()));
+                        self.unit().code.flags |= flags::HAS_DOCSTRING;
                     }
                 }
                 if self.unit().code.consts.is_empty() {

@@ -498,6 +498,9 @@ const FROZEN: &[(&str, &str, bool)] = &[
     ("threading", include_str!("../lib/threading.py"), false),
     ("queue", include_str!("../lib/queue.py"), false),
     ("collections", include_str!("../lib/collections.py"), false),
+    ("functools", include_str!("../lib/functools.py"), false),
+    ("itertools", include_str!("../lib/itertools.py"), false),
+    ("operator", include_str!("../lib/operator.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).
