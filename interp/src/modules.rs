@@ -488,6 +488,8 @@ fn native(name: &str) -> Option<PyObj> {
         "math" => Some(make_math()),
         "time" => Some(make_time()),
         "_thread" => Some(crate::thread::make_module()),
+        "_random" => Some(crate::random::make_module()),
+        "gc" => Some(make_gc()),
         _ => None,
     }
 }
@@ -501,6 +503,7 @@ const FROZEN: &[(&str, &str, bool)] = &[
     ("functools", include_str!("../lib/functools.py"), false),
     ("itertools", include_str!("../lib/itertools.py"), false),
     ("operator", include_str!("../lib/operator.py"), false),
+    ("random", include_str!("../lib/random.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).
@@ -698,4 +701,122 @@ fn load_text(
     }
     // The module may have replaced itself in sys.modules.
     Ok(dict::get_item_str(&modules, name).unwrap_or(m))
+}
+
+/// The `gc.callbacks` list (leaked: lives for the process), read by the collector's
+/// callback.
+static GC_CALLBACKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn gc_info(phase: strand_gc::Phase, stats: &strand_gc::CollectionStats) {
+    let addr = GC_CALLBACKS.load(std::sync::atomic::Ordering::Acquire);
+    if addr == 0 {
+        return;
+    }
+    let callbacks = revive(addr);
+    if list::len(&callbacks) == 0 {
+        return;
+    }
+    let phase = pystr::new(match phase {
+        strand_gc::Phase::Start => "start",
+        strand_gc::Phase::Stop => "stop",
+    });
+    let info = dict::new();
+    dict::set_item_str(&info, "generation", int::from_i64(2));
+    dict::set_item_str(&info, "collected", int::from_usize(stats.collected));
+    dict::set_item_str(&info, "uncollectable", int::from_usize(stats.uncollectable));
+    for cb in list::to_vec(&callbacks) {
+        if let Err(e) = ab::call(&cb, &[phase.clone(), info.clone()], None) {
+            strand_objects::unraisable::write(
+                &e,
+                Some("Exception ignored in garbage collector callback"),
+            );
+        }
+    }
+}
+
+fn make_gc() -> PyObj {
+    let m = module::new_module("gc");
+    let d = module::module_dict(&m);
+    static CALLBACKS: OnceLock<usize> = OnceLock::new();
+    let cbs = *CALLBACKS.get_or_init(|| {
+        let l = list::new(Vec::new());
+        let addr = leak(l);
+        GC_CALLBACKS.store(addr, std::sync::atomic::Ordering::Release);
+        strand_gc::add_callback(std::sync::Arc::new(gc_info));
+        addr
+    });
+    dict::set_item_str(&d, "callbacks", revive(cbs));
+    dict::set_item_str(&d, "DEBUG_STATS", int::from_i64(1));
+    add_functions(
+        &m,
+        "gc",
+        &[
+            ("collect", |a, k| {
+                Args::new(a, k).range("collect", 0, 1)?;
+                let s = strand_gc::collect();
+                Ok(int::from_usize(s.unreachable))
+            }),
+            ("enable", |a, k| {
+                Args::new(a, k).exact("enable", 0)?;
+                strand_gc::enable();
+                Ok(singletons::none())
+            }),
+            ("disable", |a, k| {
+                Args::new(a, k).exact("disable", 0)?;
+                strand_gc::disable();
+                Ok(singletons::none())
+            }),
+            ("isenabled", |a, k| {
+                Args::new(a, k).exact("isenabled", 0)?;
+                Ok(int::bool_obj(strand_gc::is_enabled()))
+            }),
+            ("get_threshold", |a, k| {
+                Args::new(a, k).exact("get_threshold", 0)?;
+                Ok(tuple::from_vec(vec![
+                    int::from_usize(strand_gc::threshold()),
+                    int::from_i64(10),
+                    int::from_i64(10),
+                ]))
+            }),
+            ("set_threshold", |a, k| {
+                Args::new(a, k).range("set_threshold", 1, 3)?;
+                let t = int::to_isize(&ab::index(&a[0])?)?;
+                strand_gc::set_threshold(t.max(0) as usize);
+                if t == 0 {
+                    strand_gc::disable();
+                }
+                Ok(singletons::none())
+            }),
+            ("get_count", |a, k| {
+                Args::new(a, k).exact("get_count", 0)?;
+                Ok(tuple::from_vec(vec![
+                    int::from_i64(strand_gc::count().max(0) as i64),
+                    int::from_i64(0),
+                    int::from_i64(0),
+                ]))
+            }),
+            ("get_stats", |a, k| {
+                Args::new(a, k).exact("get_stats", 0)?;
+                let s = strand_gc::stats();
+                let mk = |c: u64, col: u64, unc: u64| {
+                    let d = dict::new();
+                    dict::set_item_str(&d, "collections", int::from_i128(i128::from(c)));
+                    dict::set_item_str(&d, "collected", int::from_i128(i128::from(col)));
+                    dict::set_item_str(&d, "uncollectable", int::from_i128(i128::from(unc)));
+                    d
+                };
+                // strand's collector is not generational: every collection is full.
+                Ok(list::new(vec![
+                    mk(0, 0, 0),
+                    mk(0, 0, 0),
+                    mk(s.collections, s.collected, s.uncollectable),
+                ]))
+            }),
+            ("is_tracked", |a, k| {
+                Args::new(a, k).exact("is_tracked", 1)?;
+                Ok(int::bool_obj(a[0].ty().vtable.kind.is_gc()))
+            }),
+        ],
+    );
+    m
 }
