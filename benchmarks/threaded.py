@@ -1,0 +1,140 @@
+"""Threaded workloads, each run on 1 thread and on N threads with the total work
+split evenly: object creation, method calls, closures, dict creation, generators,
+float arithmetic, reading one shared object's attributes, calling one shared
+function. Prints a checksum per workload (identical for any thread count); with
+--threads N (default 2) and --report, prints the times to stderr."""
+import sys
+import threading
+import time
+
+TOTAL = 200000
+
+
+class Vec:
+    __slots__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def dot(self, other):
+        return self.x * other.x + self.y * other.y
+
+
+class Config:
+    def __init__(self):
+        self.scale = 3
+        self.offset = 7
+        self.name = "shared"
+
+
+SHARED = Config()
+
+
+def shared_function(a, b):
+    return (a * 31 + b) % 1009
+
+
+def w_objects(n):
+    s = 0
+    for i in range(n):
+        v = Vec(i, i + 1)
+        s += v.x - v.y
+    return s
+
+
+def w_methods(n):
+    a = Vec(1, 2)
+    b = Vec(3, 4)
+    s = 0
+    for _ in range(n):
+        s += a.dot(b)
+    return s
+
+
+def w_closures(n):
+    def make(k):
+        def f(x):
+            return x + k
+        return f
+    s = 0
+    for i in range(n):
+        s += make(i % 7)(1)
+    return s
+
+
+def w_dicts(n):
+    s = 0
+    for i in range(n):
+        d = {"a": i, "b": i + 1}
+        s += d["a"] + d["b"]
+    return s
+
+
+def w_generators(n):
+    def gen(m):
+        for i in range(m):
+            yield i
+    s = 0
+    for _ in range(n // 10):
+        s += sum(gen(10))
+    return s
+
+
+def w_floats(n):
+    x = 0.0
+    for i in range(n):
+        x += (i * 0.5) / (1.0 + i)
+    return round(x, 3)
+
+
+def w_shared_attrs(n):
+    s = 0
+    cfg = SHARED
+    for i in range(n):
+        s += cfg.scale * i + cfg.offset
+    return s
+
+
+def w_shared_call(n):
+    s = 0
+    for i in range(n):
+        s += shared_function(i, 3)
+    return s
+
+
+WORKLOADS = [w_objects, w_methods, w_closures, w_dicts, w_generators, w_floats,
+             w_shared_attrs, w_shared_call]
+
+
+def run(workload, nthreads):
+    per = TOTAL // nthreads
+    results = [None] * nthreads
+
+    def body(k):
+        results[k] = workload(per)
+
+    threads = [threading.Thread(target=body, args=(k,)) for k in range(nthreads)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - t0
+
+
+def main():
+    nthreads = 2
+    if "--threads" in sys.argv:
+        nthreads = int(sys.argv[sys.argv.index("--threads") + 1])
+    for w in WORKLOADS:
+        r1, t1 = run(w, 1)
+        rn, tn = run(w, nthreads)
+        print(w.__name__, r1[0])
+        if "--report" in sys.argv:
+            print("%s 1 thread %.4f s, %d threads %.4f s, speedup %.2f"
+                  % (w.__name__, t1, nthreads, tn, nthreads * t1 / tn if tn else 0.0),
+                  file=sys.stderr)
+
+
+main()
