@@ -19,9 +19,9 @@ use std::collections::HashMap;
 use num_bigint::BigInt;
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_source_file::LineIndex;
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
+use crate::bytecode::{self, BinaryOpArg, Location, Op, BINARY_OP_INPLACE};
 use crate::code::{flags, CodeObject, Constant};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
@@ -105,7 +105,7 @@ pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, Compil
 struct Pending {
     op: Op,
     arg: Arg,
-    line: u32,
+    loc: Location,
     /// The innermost exception handler covering the instruction.
     handler: Option<Handler>,
 }
@@ -183,7 +183,9 @@ struct Unit<'t> {
     /// Value-stack items held by enclosing blocks at statement level (iterators of
     /// `for` loops, saved exceptions of handlers): the depth handlers restore.
     depth: u32,
-    line: u32,
+    /// The source span the next instructions are compiled from (CPython's
+    /// `SET_LOC`): a statement's, narrowed to each expression while it compiles.
+    loc: Location,
     /// The class name, for private-name mangling.
     class_name: Option<String>,
 }
@@ -282,7 +284,7 @@ impl<'s, 't> Compiler<'s, 't> {
             fblocks: Vec::new(),
             handlers: Vec::new(),
             depth: 0,
-            line: firstlineno,
+            loc: Location::line_only(firstlineno),
             class_name,
         });
         // Prologue: cells, free variables, RESUME.
@@ -313,11 +315,11 @@ impl<'s, 't> Compiler<'s, 't> {
 
     fn emit(&mut self, op: Op, arg: u32) {
         let u = self.unit();
-        let (line, handler) = (u.line, u.handlers.last().copied());
+        let (loc, handler) = (u.loc, u.handlers.last().copied());
         u.pending.push(Pending {
             op,
             arg: Arg::Value(arg),
-            line,
+            loc,
             handler,
         });
     }
@@ -335,18 +337,48 @@ impl<'s, 't> Compiler<'s, 't> {
 
     fn jump(&mut self, op: Op, label: usize) {
         let u = self.unit();
-        let (line, handler) = (u.line, u.handlers.last().copied());
+        let (loc, handler) = (u.loc, u.handlers.last().copied());
         u.pending.push(Pending {
             op,
             arg: Arg::Label(label),
-            line,
+            loc,
             handler,
         });
     }
 
-    fn set_line(&mut self, offset: TextSize) {
-        let l = self.line_of(offset);
-        self.unit().line = l;
+    /// The position of a source span: lines, and columns in UTF-8 bytes.
+    fn location(&self, range: TextRange) -> Location {
+        let (start, end) = (range.start(), range.end());
+        let line = self.index.line_index(start);
+        let end_line = self.index.line_index(end);
+        let col = start - self.index.line_start(line, self.source);
+        let end_col = end - self.index.line_start(end_line, self.source);
+        Location {
+            line: line.get() as u32,
+            end_line: end_line.get() as u32,
+            col: col.to_u32(),
+            end_col: end_col.to_u32(),
+        }
+    }
+
+    /// Makes the following instructions belong to `node`'s span.
+    fn set_loc(&mut self, node: &impl Ranged) {
+        let loc = self.location(node.range());
+        self.unit().loc = loc;
+    }
+
+    /// Compiles with the instructions attributed to `node`'s span, then restores the
+    /// enclosing span (CPython's `SET_LOC` around `compiler_visit_expr`).
+    fn at<N: Ranged, T>(
+        &mut self,
+        node: &N,
+        f: impl FnOnce(&mut Self) -> CResult<T>,
+    ) -> CResult<T> {
+        let saved = self.unit().loc;
+        self.set_loc(node);
+        let r = f(self);
+        self.unit().loc = saved;
+        r
     }
 
     fn load_const(&mut self, c: Constant) {
@@ -457,7 +489,7 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> CResult<()> {
-        self.set_line(s.start());
+        self.set_loc(s);
         match s {
             Stmt::Expr(e) => {
                 self.expr(&e.value)?;
@@ -497,7 +529,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.bind(next);
                     next = self.new_label();
                     if let Some(test) = &clause.test {
-                        self.set_line(test.start());
+                        self.set_loc(clause);
                         self.jump_if(test, false, next)?;
                     }
                     self.body(&clause.body)?;
@@ -518,7 +550,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 });
                 self.body(&w.body)?;
                 self.unit().fblocks.pop();
-                self.set_line(w.start());
+                self.set_loc(w);
                 self.jump(Op::JUMP_BACKWARD, start);
                 self.bind(else_);
                 self.body(&w.orelse)?;
@@ -545,7 +577,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.body(&f.body)?;
                 self.unit().depth -= 1;
                 self.unit().fblocks.pop();
-                self.set_line(f.start());
+                self.set_loc(f);
                 self.jump(Op::JUMP_BACKWARD, start);
                 self.bind(cleanup);
                 self.body(&f.orelse)?;
@@ -913,7 +945,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.emit(Op::PUSH_EXC_INFO, 0);
         for h in &t.handlers {
             let ast::ExceptHandler::ExceptHandler(h) = h;
-            self.set_line(h.start());
+            self.set_loc(h);
             let next = self.new_label();
             if let Some(ty) = &h.type_ {
                 self.expr(ty)?;
@@ -1066,6 +1098,10 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn store(&mut self, t: &Expr) -> CResult<()> {
+        self.at(t, |c| c.store_inner(t))
+    }
+
+    fn store_inner(&mut self, t: &Expr) -> CResult<()> {
         match t {
             Expr::Name(n) => self.name_op(&n.id, ExprContext::Store),
             Expr::Attribute(a) => {
@@ -1140,6 +1176,10 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn delete(&mut self, t: &Expr) -> CResult<()> {
+        self.at(t, |c| c.delete_inner(t))
+    }
+
+    fn delete_inner(&mut self, t: &Expr) -> CResult<()> {
         match t {
             Expr::Name(n) => self.name_op(&n.id, ExprContext::Del),
             Expr::Attribute(a) => {
@@ -1387,6 +1427,11 @@ impl<'s, 't> Compiler<'s, 't> {
             _ => {}
         }
         self.expr(e)?;
+        if matches!(e, Expr::Compare(_)) {
+            // CPython 3.11 leaves a tested comparison's span in place for what follows
+            // (an `assert`'s raise is reported at its comparison).
+            self.set_loc(e);
+        }
         self.emit(Op::TO_BOOL, 0);
         self.jump(
             if when {
@@ -1400,6 +1445,10 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn expr(&mut self, e: &Expr) -> CResult<()> {
+        self.at(e, |c| c.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> CResult<()> {
         match e {
             Expr::NumberLiteral(n) => match &n.value {
                 ast::Number::Int(i) => {
@@ -1702,22 +1751,28 @@ impl<'s, 't> Compiler<'s, 't> {
     fn call(&mut self, c: &ast::ExprCall) -> CResult<()> {
         // Method calls: `obj.m(...)` loads the method and self together.
         if let Expr::Attribute(a) = &*c.func {
-            self.expr(&a.value)?;
-            let name = self.mangle(&a.attr.id);
-            let ni = self.name_index(&name);
-            self.emit(Op::LOAD_ATTR, (ni << 1) | 1);
+            self.at(a, |c| {
+                c.expr(&a.value)?;
+                let name = c.mangle(&a.attr.id);
+                let ni = c.name_index(&name);
+                c.emit(Op::LOAD_ATTR, (ni << 1) | 1);
+                Ok(())
+            })?;
         } else if let Expr::Name(n) = &*c.func {
-            let name = self.mangle(&n.id);
-            let (kind, scope) = (self.unit().table.kind, self.unit().table.scope_of(&name));
-            let global = matches!(scope, Scope::GlobalExplicit)
-                || (scope == Scope::GlobalImplicit && kind == BlockKind::Function);
-            if global {
-                let ni = self.name_index(&name);
-                self.emit(Op::LOAD_GLOBAL, (ni << 1) | 1);
-            } else {
-                self.emit(Op::PUSH_NULL, 0);
-                self.name_op(&n.id, ExprContext::Load);
-            }
+            self.at(n, |c| {
+                let name = c.mangle(&n.id);
+                let (kind, scope) = (c.unit().table.kind, c.unit().table.scope_of(&name));
+                let global = matches!(scope, Scope::GlobalExplicit)
+                    || (scope == Scope::GlobalImplicit && kind == BlockKind::Function);
+                if global {
+                    let ni = c.name_index(&name);
+                    c.emit(Op::LOAD_GLOBAL, (ni << 1) | 1);
+                } else {
+                    c.emit(Op::PUSH_NULL, 0);
+                    c.name_op(&n.id, ExprContext::Load);
+                }
+                Ok(())
+            })?;
         } else {
             self.emit(Op::PUSH_NULL, 0);
             self.expr(&c.func)?;
@@ -2166,7 +2221,7 @@ fn assemble(u: &mut Unit<'_>) {
             Arg::Value(v) => v,
             Arg::Label(l) => jump_arg(p.op, offsets[i + 1], offsets[label_pos(&u.labels, l)]),
         };
-        lines.mark(code.len(), p.line);
+        lines.mark(code.len(), p.loc);
         bytecode::emit(&mut code, p.op, arg);
         args.push(arg);
     }

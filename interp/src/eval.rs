@@ -49,6 +49,8 @@ pub struct TracebackEntry {
     pub line: u32,
     /// `co_name`.
     pub name: String,
+    /// The failing instruction's source span, where it has one.
+    pub location: Option<bytecode::Location>,
 }
 
 thread_local! {
@@ -78,10 +80,18 @@ pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
         .iter()
         .map(|t| {
             let it = tuple::items(t);
+            let num = |i: usize| it.get(i).and_then(int::as_i64).unwrap_or(0) as u32;
+            let line = num(1);
             TracebackEntry {
                 filename: pystr::as_str(&it[0]).to_string(),
-                line: int::as_i64(&it[1]).unwrap_or(0) as u32,
+                line,
                 name: pystr::as_str(&it[2]).to_string(),
+                location: (it.len() > 4).then(|| bytecode::Location {
+                    line,
+                    end_line: num(4),
+                    col: num(5),
+                    end_col: num(6),
+                }),
             }
         })
         .collect();
@@ -520,7 +530,7 @@ fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
 /// Runs (or resumes) a frame until it returns or yields. With `throw`, the exception is
 /// raised at the frame's current instruction first (generator `throw()`).
 pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
-    let _rec = ab::enter_recursive_call(" while calling a Python object")?;
+    let _rec = ab::enter_recursive_call("")?;
     let super_args = super_args_of(frame);
     FRAMES.with(|f| {
         f.borrow_mut().push(FrameInfo {
@@ -601,18 +611,18 @@ fn add_traceback(frame: &Frame, frame_id: u64, e: &PyErr, pc: usize) {
             return;
         }
     }
-    let line = frame
-        .data
-        .code
-        .lines
-        .line_of(pc)
-        .unwrap_or(frame.data.code.firstlineno);
-    let entry = tuple::from_vec(vec![
-        pystr::new(&frame.data.code.filename),
-        int::from_i64(i64::from(line)),
-        pystr::new(&frame.data.code.name),
+    let code = &frame.data.code;
+    let mut fields = vec![
+        pystr::new(&code.filename),
+        int::from_i64(i64::from(code.firstlineno)),
+        pystr::new(&code.name),
         int::from_i64(frame_id as i64),
-    ]);
+    ];
+    if let Some(loc) = code.lines.location_of(pc) {
+        fields[1] = int::from_i64(i64::from(loc.line));
+        fields.extend([loc.end_line, loc.col, loc.end_col].map(|v| int::from_i64(i64::from(v))));
+    }
+    let entry = tuple::from_vec(fields);
     let _ = list::append(&tb, entry);
 }
 

@@ -691,7 +691,7 @@ fn load_text(
         let pkg = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
         dict::set_item_str(&d, "__package__", pystr::new(pkg));
     }
-    crate::register_source(filename, source.to_string());
+    crate::register_source(filename, source);
     let modules = sys_modules();
     dict::set_item_str(&modules, name, m.clone());
     let code_obj = crate::eval::load_code(&code);
