@@ -21,8 +21,8 @@ pub mod flags {
     pub const NESTED: u32 = 0x10;
     /// A generator function.
     pub const GENERATOR: u32 = 0x20;
-    /// A coroutine function.
-    pub const COROUTINE: u32 = 0x100;
+    /// A coroutine function (`async def`).
+    pub const COROUTINE: u32 = 0x80;
     /// `co_consts[0]` is the docstring (the object model reads `__doc__` from it).
     pub const HAS_DOCSTRING: u32 = 0x4000_0000;
 }

@@ -1221,9 +1221,6 @@ impl<'s, 't> Compiler<'s, 't> {
         is_async: bool,
         at: TextSize,
     ) -> CResult<()> {
-        if is_async {
-            return Err(self.unsupported("'async def' functions", at));
-        }
         // Defaults and keyword defaults are evaluated in the enclosing scope.
         let mut fflags = 0u32;
         if let Some(p) = params {
@@ -1262,8 +1259,13 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         let table = self.next_child_table();
         let qualname = self.qualname_for(name);
+        if is_async && table.is_generator {
+            return Err(self.unsupported("asynchronous generators", at));
+        }
         self.enter(table, name.to_string(), qualname, line);
-        if table.is_generator {
+        if is_async {
+            self.unit().code.flags |= flags::COROUTINE;
+        } else if table.is_generator {
             self.unit().code.flags |= flags::GENERATOR;
         }
         if let Some(p) = params {
@@ -1617,21 +1619,51 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.expr(&y.value)?;
                 self.emit(Op::GET_YIELD_FROM_ITER, 0);
                 self.load_const(Constant::None);
-                let (start, exit) = (self.new_label(), self.new_label());
-                self.bind(start);
-                self.jump(Op::SEND, exit);
-                self.emit(Op::YIELD_VALUE, 0);
-                self.emit(Op::RESUME, 1);
-                self.jump(Op::JUMP_BACKWARD, start);
-                self.bind(exit);
+                self.send_loop();
             }
-            Expr::Await(a) => return Err(self.unsupported("'await' expressions", a.start())),
+            Expr::Await(a) => {
+                let u = self.units.last().expect("unit");
+                if u.table.is_comprehension {
+                    return Err(self.unsupported("asynchronous comprehensions", a.start()));
+                }
+                if u.table.kind != BlockKind::Function {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "'await' outside function",
+                        a.start(),
+                    ));
+                }
+                if u.code.flags & flags::COROUTINE == 0 {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "'await' outside async function",
+                        a.start(),
+                    ));
+                }
+                self.expr(&a.value)?;
+                self.emit(Op::GET_AWAITABLE, 0);
+                self.load_const(Constant::None);
+                self.send_loop();
+            }
             Expr::TString(t) => return Err(self.unsupported("template strings", t.start())),
             Expr::IpyEscapeCommand(e) => {
                 return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.start()))
             }
         }
         Ok(())
+    }
+
+    /// The delegation loop of `yield from` and `await`: with the sub-iterator and the
+    /// value to send on the stack, SEND until it returns, yielding what it yields.
+    fn send_loop(&mut self) {
+        let (start, exit) = (self.new_label(), self.new_label());
+        self.bind(start);
+        self.jump(Op::SEND, exit);
+        // Argument 1 marks a delegating yield (see `eval::delegate_of`).
+        self.emit(Op::YIELD_VALUE, 1);
+        self.emit(Op::RESUME, 1);
+        self.jump(Op::JUMP_BACKWARD, start);
+        self.bind(exit);
     }
 
     fn compare(&mut self, c: &ast::ExprCompare) -> CResult<()> {

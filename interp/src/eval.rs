@@ -105,6 +105,43 @@ pub(crate) fn swap_current_exception(new: Option<PyObj>) -> Option<PyObj> {
     CURRENT_EXC.with(|c| std::mem::replace(&mut *c.borrow_mut(), new))
 }
 
+/// For a frame suspended inside the delegation loop of `yield from` or `await`, the
+/// sub-iterator it delegates to (CPython's `_PyGen_yf`): the compiler marks that
+/// loop's YIELD_VALUE with argument 1, and the sub-iterator is then on top of the
+/// stack.
+pub(crate) fn delegate_of(frame: &Frame) -> Option<PyObj> {
+    let ins = bytecode::decode_at(&frame.data.code.code, frame.last_pc).ok()?;
+    if ins.op == Op::YIELD_VALUE && ins.arg == 1 {
+        frame.stack.last().cloned().flatten()
+    } else {
+        None
+    }
+}
+
+/// Leaves a suspended delegation loop as if its sub-iterator had returned `value`:
+/// pops the sub-iterator, pushes `value` and continues after the loop's SEND (the
+/// loop is `YIELD_VALUE 1; RESUME 1; JUMP_BACKWARD to SEND`, as the compiler emits
+/// it).
+///
+/// # Errors
+/// `SystemError` if the code around the suspension point is not that loop.
+pub(crate) fn finish_delegation(frame: &mut Frame, value: PyObj) -> PyResult<()> {
+    let code = &frame.data.code.code;
+    let resume = bytecode::decode_at(code, frame.next).map_err(exc::system_error)?;
+    let back = bytecode::decode_at(code, resume.next_offset()).map_err(exc::system_error)?;
+    let send = back
+        .jump_target()
+        .and_then(|t| bytecode::decode_at(code, t).ok())
+        .filter(|i| i.op == Op::SEND && back.op == Op::JUMP_BACKWARD);
+    let Some(exit) = send.and_then(|s| s.jump_target()) else {
+        return Err(exc::system_error("suspended outside a yield-from loop"));
+    };
+    frame.stack.pop();
+    push(frame, value);
+    frame.next = exit;
+    Ok(())
+}
+
 /// Pushes a value onto a frame's stack (the result of a resumed `yield`).
 pub(crate) fn push_value(frame: &mut Frame, v: PyObj) {
     push(frame, v);
@@ -306,8 +343,12 @@ pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> P
         Some(func.clone()),
     );
     bind_arguments(&mut frame, func, args, kwnames)?;
-    if frame.data.code.flags & flags::GENERATOR != 0 {
+    let code_flags = frame.data.code.flags;
+    if code_flags & flags::GENERATOR != 0 {
         return Ok(crate::generator::new_generator(Box::new(frame)));
+    }
+    if code_flags & flags::COROUTINE != 0 {
+        return Ok(crate::generator::new_coroutine(Box::new(frame)));
     }
     eval_frame(&mut frame)
 }
@@ -749,6 +790,10 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     ab::iter(&v)?
                 };
                 push(frame, it);
+            }
+            Op::GET_AWAITABLE => {
+                let v = pop!(frame);
+                push(frame, crate::generator::awaitable_iter(&v)?);
             }
             Op::SEND => {
                 let v = pop!(frame);
