@@ -251,6 +251,8 @@ opcodes! {
     GET_LEN = 93, cache 0, false;
     /// `await`: `__await__` iterator of TOS.
     GET_AWAITABLE = 94, cache 0, true;
+    /// Interactive mode: passes TOS to `sys.displayhook` and pops it.
+    PRINT_EXPR = 95, cache 0, false;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }

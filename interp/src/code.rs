@@ -139,6 +139,20 @@ impl CodeObject {
             + self.freevars.len()
     }
 
+    /// The names of the locals-plus slots, in slot order: `co_varnames`, the cell
+    /// variables that are not also parameters or locals, then `co_freevars`.
+    pub fn localsplus_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.varnames.iter().map(String::as_str).collect();
+        names.extend(
+            self.cellvars
+                .iter()
+                .filter(|c| !self.varnames.contains(c))
+                .map(String::as_str),
+        );
+        names.extend(self.freevars.iter().map(String::as_str));
+        names
+    }
+
     /// The locals-plus index of cell or free variable `name`.
     pub fn deref_index(&self, name: &str) -> Option<usize> {
         if let Some(i) = self.varnames.iter().position(|v| v == name) {

@@ -30,6 +30,8 @@ use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 pub enum ErrorKind {
     /// Python's `SyntaxError`.
     Syntax,
+    /// Python's `IndentationError` (a `SyntaxError`).
+    Indentation,
     /// A construct strand does not compile yet (`NotImplementedError`).
     NotImplemented,
 }
@@ -45,16 +47,54 @@ pub struct CompileError {
     pub line: u32,
     /// 1-based column (in characters).
     pub column: u32,
+    /// 1-based line where the offending text ends.
+    pub end_line: u32,
+    /// 1-based column (in characters) just past the offending text.
+    pub end_column: u32,
 }
 
 impl CompileError {
-    /// `SyntaxError: message` / `NotImplementedError: message`.
-    pub fn display_line(&self) -> String {
-        match self.kind {
-            ErrorKind::Syntax => format!("SyntaxError: {}", self.message),
-            ErrorKind::NotImplemented => format!("NotImplementedError: {}", self.message),
+    /// An error of `kind` about the source text in `range`.
+    pub fn new(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        source: &str,
+        index: &LineIndex,
+        range: TextRange,
+    ) -> CompileError {
+        let start = index.line_column(range.start(), source);
+        let end = index.line_column(range.end(), source);
+        CompileError {
+            kind,
+            message: message.into(),
+            line: start.line.get() as u32,
+            column: start.column.get() as u32,
+            end_line: end.line.get() as u32,
+            end_column: end.column.get() as u32,
         }
     }
+
+    /// `SyntaxError: message` / `NotImplementedError: message`.
+    pub fn display_line(&self) -> String {
+        let name = match self.kind {
+            ErrorKind::Syntax => "SyntaxError",
+            ErrorKind::Indentation => "IndentationError",
+            ErrorKind::NotImplemented => "NotImplementedError",
+        };
+        format!("{name}: {}", self.message)
+    }
+}
+
+/// What source text is compiled as (the `mode` of the `compile()` builtin).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A module: statements (`exec`).
+    Exec,
+    /// A single expression whose value the code returns (`eval`).
+    Eval,
+    /// Interactive input: statements whose expression values are passed to
+    /// `sys.displayhook` (`single`).
+    Single,
 }
 
 /// Parses and compiles a module.
@@ -63,36 +103,51 @@ impl CompileError {
 /// Syntax errors from the parser or the symbol table, compile-time `SyntaxError`s
 /// (`'return' outside function`, ...), and constructs not supported yet.
 pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, CompileError> {
+    compile(source, filename, Mode::Exec)
+}
+
+/// Parses and compiles `source` in `mode`.
+///
+/// # Errors
+/// As [`compile_module`]; in [`Mode::Eval`], anything but one expression is a
+/// `SyntaxError`.
+pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, CompileError> {
     let index = LineIndex::from_source_text(source);
-    let locate = |offset: TextSize| -> (u32, u32) {
-        let lc = index.line_column(offset, source);
-        (lc.line.get() as u32, lc.column.get() as u32)
+    let parse_error = |e: ruff_python_parser::ParseError| {
+        crate::syntax_errors::from_parse_error(&e, source, &index)
     };
-    let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
-        let (line, column) = locate(e.location.start());
-        CompileError {
-            kind: ErrorKind::Syntax,
-            message: e.error.to_string(),
-            line,
-            column,
-        }
-    })?;
-    let module = parsed.syntax();
-    let table = symtable::build(module).map_err(|e| {
-        let (line, column) = locate(e.offset);
-        CompileError {
-            kind: ErrorKind::Syntax,
-            message: e.message,
-            line,
-            column,
-        }
-    })?;
+    let symtable_error = |e: symtable::SymtableError| {
+        let at = TextRange::empty(e.offset);
+        CompileError::new(ErrorKind::Syntax, e.message, source, &index, at)
+    };
     let mut c = Compiler {
         units: Vec::new(),
         source,
         index: &index,
         filename: filename.to_string(),
+        interactive: mode == Mode::Single,
     };
+    if mode == Mode::Eval {
+        let parsed = ruff_python_parser::parse_expression(source).map_err(parse_error)?;
+        let body = &*parsed.syntax().body;
+        let table = symtable::build_expression(body).map_err(symtable_error)?;
+        c.enter(&table, "<module>".into(), "<module>".into(), 1);
+        c.expr(body)?;
+        c.emit(Op::RETURN_VALUE, 0);
+        return Ok(c.leave());
+    }
+    let parsed = ruff_python_parser::parse_module(source).map_err(parse_error)?;
+    let module = parsed.syntax();
+    if mode == Mode::Single && module.body.len() > 1 {
+        return Err(CompileError::new(
+            ErrorKind::Syntax,
+            "multiple statements found while compiling a single statement",
+            source,
+            &index,
+            TextRange::empty(module.body[0].end()),
+        ));
+    }
+    let table = symtable::build(module).map_err(symtable_error)?;
     c.enter(&table, "<module>".into(), "<module>".into(), 1);
     c.body(&module.body)?;
     let none = c.unit().code.add_const(Constant::None);
@@ -195,6 +250,8 @@ struct Compiler<'s, 't> {
     source: &'s str,
     index: &'s LineIndex,
     filename: String,
+    /// [`Mode::Single`]: module-level expression statements print their values.
+    interactive: bool,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -208,17 +265,11 @@ impl<'s, 't> Compiler<'s, 't> {
         self.index.line_index(offset).get() as u32
     }
 
-    fn error(&self, kind: ErrorKind, message: impl Into<String>, at: TextSize) -> CompileError {
-        let lc = self.index.line_column(at, self.source);
-        CompileError {
-            kind,
-            message: message.into(),
-            line: lc.line.get() as u32,
-            column: lc.column.get() as u32,
-        }
+    fn error(&self, kind: ErrorKind, message: impl Into<String>, at: TextRange) -> CompileError {
+        CompileError::new(kind, message, self.source, self.index, at)
     }
 
-    fn unsupported(&self, what: &str, at: TextSize) -> CompileError {
+    fn unsupported(&self, what: &str, at: TextRange) -> CompileError {
         self.error(
             ErrorKind::NotImplemented,
             format!("{what} are not supported by strand yet"),
@@ -493,7 +544,11 @@ impl<'s, 't> Compiler<'s, 't> {
         match s {
             Stmt::Expr(e) => {
                 self.expr(&e.value)?;
-                self.emit(Op::POP_TOP, 0);
+                if self.interactive && self.units.len() == 1 {
+                    self.emit(Op::PRINT_EXPR, 0);
+                } else {
+                    self.emit(Op::POP_TOP, 0);
+                }
             }
             Stmt::Pass(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => self.emit(Op::NOP, 0),
             Stmt::Assign(a) => {
@@ -558,7 +613,7 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Stmt::For(f) => {
                 if f.is_async {
-                    return Err(self.unsupported("'async for' loops", f.start()));
+                    return Err(self.unsupported("'async for' loops", f.range()));
                 }
                 let (start, cleanup, end) = (self.new_label(), self.new_label(), self.new_label());
                 self.expr(&f.iter)?;
@@ -585,7 +640,7 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Stmt::Break(b) => {
                 if !self.unwind_to_loop(true)? {
-                    return Err(self.error(ErrorKind::Syntax, "'break' outside loop", b.start()));
+                    return Err(self.error(ErrorKind::Syntax, "'break' outside loop", b.range()));
                 }
             }
             Stmt::Continue(c) => {
@@ -593,7 +648,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         "'continue' not properly in loop",
-                        c.start(),
+                        c.range(),
                     ));
                 }
             }
@@ -602,7 +657,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         "'return' outside function",
-                        r.start(),
+                        r.range(),
                     ));
                 }
                 match &r.value {
@@ -702,7 +757,7 @@ impl<'s, 't> Compiler<'s, 't> {
             Stmt::ClassDef(c) => self.class_def(c)?,
             Stmt::Try(t) => {
                 if t.is_star {
-                    return Err(self.unsupported("'except*' clauses", t.start()));
+                    return Err(self.unsupported("'except*' clauses", t.range()));
                 }
                 if t.finalbody.is_empty() {
                     self.try_except(t)?;
@@ -712,14 +767,14 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Stmt::With(w) => {
                 if w.is_async {
-                    return Err(self.unsupported("'async with' statements", w.start()));
+                    return Err(self.unsupported("'async with' statements", w.range()));
                 }
                 self.with_items(&w.items, &w.body)?;
             }
-            Stmt::Match(m) => return Err(self.unsupported("'match' statements", m.start())),
-            Stmt::TypeAlias(t) => return Err(self.unsupported("'type' aliases", t.start())),
+            Stmt::Match(m) => return Err(self.unsupported("'match' statements", m.range())),
+            Stmt::TypeAlias(t) => return Err(self.unsupported("'type' aliases", t.range())),
             Stmt::IpyEscapeCommand(e) => {
-                return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.start()))
+                return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.range()))
             }
         }
         Ok(())
@@ -836,7 +891,7 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     /// `yield` is only allowed in functions, and not in list/set/dict comprehensions.
-    fn check_yield_allowed(&self, what: &str, at: TextSize) -> CResult<()> {
+    fn check_yield_allowed(&self, what: &str, at: TextRange) -> CResult<()> {
         let u = self.units.last().expect("unit");
         if u.table.kind != BlockKind::Function {
             return Err(self.error(ErrorKind::Syntax, format!("'{what}' outside function"), at));
@@ -1090,7 +1145,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     "'expression' is an illegal expression for augmented assignment",
-                    other.start(),
+                    other.range(),
                 ))
             }
         }
@@ -1130,14 +1185,14 @@ impl<'s, 't> Compiler<'s, 't> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     "starred assignment target must be in a list or tuple",
-                    s.start(),
+                    s.range(),
                 ))
             }
             other => {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     "cannot assign to expression",
-                    other.start(),
+                    other.range(),
                 ))
             }
         }
@@ -1155,7 +1210,7 @@ impl<'s, 't> Compiler<'s, 't> {
             return Err(self.error(
                 ErrorKind::Syntax,
                 "multiple starred expressions in assignment",
-                at,
+                TextRange::empty(at),
             ));
         }
         match star {
@@ -1165,7 +1220,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         "too many expressions in star-unpacking assignment",
-                        at,
+                        TextRange::empty(at),
                     ));
                 }
                 self.emit(Op::UNPACK_EX, (i | (after << 8)) as u32);
@@ -1202,7 +1257,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     "cannot delete expression",
-                    other.start(),
+                    other.range(),
                 ))
             }
         }
@@ -1260,7 +1315,7 @@ impl<'s, 't> Compiler<'s, 't> {
         let table = self.next_child_table();
         let qualname = self.qualname_for(name);
         if is_async && table.is_generator {
-            return Err(self.unsupported("asynchronous generators", at));
+            return Err(self.unsupported("asynchronous generators", TextRange::empty(at)));
         }
         self.enter(table, name.to_string(), qualname, line);
         if is_async {
@@ -1455,13 +1510,13 @@ impl<'s, 't> Compiler<'s, 't> {
             Expr::NumberLiteral(n) => match &n.value {
                 ast::Number::Int(i) => {
                     let v: BigInt = i.to_string().parse().map_err(|_| {
-                        self.error(ErrorKind::Syntax, "invalid integer literal", n.start())
+                        self.error(ErrorKind::Syntax, "invalid integer literal", n.range())
                     })?;
                     self.load_const(Constant::Int(v));
                 }
                 ast::Number::Float(f) => self.load_const(Constant::Float(*f)),
                 ast::Number::Complex { .. } => {
-                    return Err(self.unsupported("complex numbers", n.start()))
+                    return Err(self.unsupported("complex numbers", n.range()))
                 }
             },
             Expr::StringLiteral(s) => self.load_const(Constant::Str(s.value.to_str().to_string())),
@@ -1584,7 +1639,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         "dict unpacking cannot be used in dict comprehension",
-                        c.start(),
+                        c.range(),
                     ));
                 };
                 self.comprehension(
@@ -1599,14 +1654,14 @@ impl<'s, 't> Compiler<'s, 't> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     "can't use starred expression here",
-                    s.start(),
+                    s.range(),
                 ))
             }
             Expr::Generator(g) => {
                 self.comprehension("<genexpr>", &g.generators, Comp::Gen(&g.elt), g.start())?
             }
             Expr::Yield(y) => {
-                self.check_yield_allowed("yield", y.start())?;
+                self.check_yield_allowed("yield", y.range())?;
                 match &y.value {
                     Some(v) => self.expr(v)?,
                     None => self.load_const(Constant::None),
@@ -1615,7 +1670,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.emit(Op::RESUME, 1);
             }
             Expr::YieldFrom(y) => {
-                self.check_yield_allowed("yield from", y.start())?;
+                self.check_yield_allowed("yield from", y.range())?;
                 self.expr(&y.value)?;
                 self.emit(Op::GET_YIELD_FROM_ITER, 0);
                 self.load_const(Constant::None);
@@ -1624,20 +1679,20 @@ impl<'s, 't> Compiler<'s, 't> {
             Expr::Await(a) => {
                 let u = self.units.last().expect("unit");
                 if u.table.is_comprehension {
-                    return Err(self.unsupported("asynchronous comprehensions", a.start()));
+                    return Err(self.unsupported("asynchronous comprehensions", a.range()));
                 }
                 if u.table.kind != BlockKind::Function {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         "'await' outside function",
-                        a.start(),
+                        a.range(),
                     ));
                 }
                 if u.code.flags & flags::COROUTINE == 0 {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         "'await' outside async function",
-                        a.start(),
+                        a.range(),
                     ));
                 }
                 self.expr(&a.value)?;
@@ -1645,9 +1700,9 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.load_const(Constant::None);
                 self.send_loop();
             }
-            Expr::TString(t) => return Err(self.unsupported("template strings", t.start())),
+            Expr::TString(t) => return Err(self.unsupported("template strings", t.range())),
             Expr::IpyEscapeCommand(e) => {
-                return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.start()))
+                return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.range()))
             }
         }
         Ok(())
@@ -1890,7 +1945,7 @@ impl<'s, 't> Compiler<'s, 't> {
         at: TextSize,
     ) -> CResult<()> {
         if gens.iter().any(|g| g.is_async) {
-            return Err(self.unsupported("asynchronous comprehensions", at));
+            return Err(self.unsupported("asynchronous comprehensions", TextRange::empty(at)));
         }
         let table = self.next_child_table();
         let qualname = self.qualname_for(name);
@@ -2137,7 +2192,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::MAKE_CELL
         | Op::COPY_FREE_VARS
         | Op::KW_NAMES => 0,
-        Op::POP_TOP | Op::RETURN_VALUE => -1,
+        Op::POP_TOP | Op::RETURN_VALUE | Op::PRINT_EXPR => -1,
         Op::PUSH_NULL
         | Op::COPY
         | Op::LOAD_CONST

@@ -244,6 +244,8 @@ pub(crate) struct Frame {
     last_pc: usize,
     /// Keyword names for the next CALL.
     kw_names: Option<PyObj>,
+    /// Function frames: the dict `locals()` returns, once asked for.
+    fast_locals_dict: Option<PyObj>,
     /// Identity for traceback entries.
     id: u64,
 }
@@ -282,6 +284,7 @@ impl Frame {
             next: 0,
             last_pc: 0,
             kw_names: None,
+            fast_locals_dict: None,
             id,
         }
     }
@@ -302,6 +305,7 @@ impl Frame {
             .iter()
             .chain(self.func.iter())
             .chain(self.kw_names.iter())
+            .chain(self.fast_locals_dict.iter())
         {
             visit(o);
         }
@@ -328,6 +332,61 @@ pub fn run_code(code: &PyObj, globals: &PyObj) -> PyResult<PyObj> {
         None,
     );
     eval_frame(&mut frame)
+}
+
+/// `true` for code objects.
+pub fn is_code(obj: &PyObj) -> bool {
+    obj.is_exact(&function::CODE_TYPE)
+}
+
+/// Runs a code object with separate globals and locals mappings (`exec`/`eval` with
+/// explicit namespaces); `__builtins__` is added to `globals` if missing.
+pub fn run_code_in(code: &PyObj, globals: &PyObj, locals: &PyObj) -> PyResult<PyObj> {
+    if dict::get_item_str(globals, "__builtins__").is_none() {
+        dict::set_item_str(globals, "__builtins__", crate::builtins::builtins_module());
+    }
+    let mut frame = Frame::new(
+        code.clone(),
+        globals.clone(),
+        crate::builtins::builtins_dict(),
+        Some(locals.clone()),
+        None,
+    );
+    eval_frame(&mut frame)
+}
+
+/// The locals of a frame as `locals()` returns them: its locals mapping (module and
+/// class bodies), or the frame's one locals dict refreshed from its fast locals,
+/// cells and free variables (function frames, as CPython 3.11's
+/// `PyFrame_FastToLocals`: names that are unbound now are removed, other keys, such
+/// as those `exec()` added, stay).
+fn frame_locals(frame: &mut Frame) -> PyResult<PyObj> {
+    if let Some(l) = &frame.locals {
+        return Ok(l.clone());
+    }
+    let d = frame.fast_locals_dict.get_or_insert_with(dict::new).clone();
+    let code = &frame.data.code;
+    let names = code.localsplus_names();
+    let first_cell = code.varnames.len();
+    for (i, (name, slot)) in names.iter().zip(&frame.localsplus).enumerate() {
+        let Some(v) = slot else {
+            let _ = dict::del_item(&d, &pystr::new(name));
+            continue;
+        };
+        let is_cell = code.cellvars.iter().any(|c| c == name) || i >= first_cell;
+        let value = if is_cell {
+            function::cell_get(v)
+        } else {
+            Some(v.clone())
+        };
+        match value {
+            Some(value) => dict::set_item_str(&d, name, value),
+            None => {
+                let _ = dict::del_item(&d, &pystr::new(name));
+            }
+        }
+    }
+    Ok(d)
 }
 
 /// The object model's eval hook: calls a Python function.
@@ -790,6 +849,12 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     ab::iter(&v)?
                 };
                 push(frame, it);
+            }
+            Op::PRINT_EXPR => {
+                let v = pop!(frame);
+                let hook = ab::getattr_str(&crate::modules::sys_module(), "displayhook")
+                    .map_err(|_| exc::runtime_error("lost sys.displayhook"))?;
+                ab::call1(&hook, v)?;
             }
             Op::GET_AWAITABLE => {
                 let v = pop!(frame);
@@ -1291,7 +1356,20 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     _ => return Err(exc::system_error("bad call stack (compiler bug)")),
                 };
                 let kw = frame.kw_names.take();
-                let r = ab::call(&callable, &args, kw.as_ref())?;
+                let r = match crate::frame_builtins::lookup(&callable) {
+                    // locals(), eval(), ... read this frame.
+                    Some(which) => {
+                        let globals = frame.globals.clone();
+                        crate::frame_builtins::call(
+                            which,
+                            &globals,
+                            &mut || frame_locals(frame),
+                            &args,
+                            kw.as_ref(),
+                        )?
+                    }
+                    None => ab::call(&callable, &args, kw.as_ref())?,
+                };
                 push(frame, r);
             }
             Op::CALL_FUNCTION_EX => {

@@ -11,10 +11,12 @@ pub mod bytecode;
 pub mod code;
 pub mod compile;
 pub mod eval;
+pub mod frame_builtins;
 pub mod generator;
 pub mod modules;
 pub mod random;
 pub mod symtable;
+pub mod syntax_errors;
 pub mod thread;
 pub mod traceback;
 
@@ -22,34 +24,7 @@ pub use traceback::register_source;
 
 use strand_objects::abstract_ as ab;
 
-/// A `SyntaxError` (or `NotImplementedError`) exception for a compile error, with
-/// CPython's attributes (`filename`, `lineno`, `offset`, `text`, `msg`).
-pub fn syntax_error(
-    e: &compile::CompileError,
-    source: &str,
-    filename: &str,
-) -> strand_objects::PyErr {
-    use strand_objects::exceptions as exc;
-    use strand_objects::{int, str as pystr, tuple};
-    if e.kind == compile::ErrorKind::NotImplemented {
-        return exc::not_implemented_error(e.message.clone());
-    }
-    let text = source
-        .lines()
-        .nth(e.line.saturating_sub(1) as usize)
-        .map(|t| format!("{t}\n"));
-    let details = tuple::from_vec(vec![
-        pystr::new(filename),
-        int::from_i64(i64::from(e.line)),
-        int::from_i64(i64::from(e.column)),
-        text.map(|t| pystr::new(&t))
-            .unwrap_or_else(strand_objects::singletons::none),
-    ]);
-    strand_objects::PyErr::with_args(
-        &exc::SYNTAX_ERROR_TYPE,
-        vec![pystr::new(&e.message), details],
-    )
-}
+pub use syntax_errors::syntax_error;
 
 /// Installs the interpreter's hooks into the object model (idempotent).
 pub fn install() {
@@ -68,7 +43,7 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
     let code = match compile::compile_module(source, filename) {
         Ok(c) => c,
         Err(e) => {
-            print_compile_error(&e, source, filename);
+            eprint!("{}", format_exception(&syntax_error(&e, source, filename)));
             return 1;
         }
     };
@@ -133,17 +108,4 @@ pub fn report_exception(e: &strand_objects::PyErr) -> u8 {
 /// The text CPython prints for an uncaught exception (see [`traceback`]).
 pub fn format_exception(e: &strand_objects::PyErr) -> String {
     traceback::format_exception(e)
-}
-
-fn print_compile_error(e: &compile::CompileError, source: &str, filename: &str) {
-    let mut out = format!("  File \"{filename}\", line {}\n", e.line);
-    if let Some(text) = source.lines().nth(e.line.saturating_sub(1) as usize) {
-        let trimmed = text.trim_start();
-        let indent = text.len() - trimmed.len();
-        out.push_str(&format!("    {}\n", trimmed.trim_end()));
-        let col = (e.column as usize).saturating_sub(1).saturating_sub(indent);
-        out.push_str(&format!("    {}^\n", " ".repeat(col)));
-    }
-    out.push_str(&e.display_line());
-    eprintln!("{out}");
 }

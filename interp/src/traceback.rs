@@ -78,7 +78,70 @@ fn format_chain(value: &PyObj, out: &mut String, seen: &mut Vec<usize>) {
         out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
     }
     format_entries(&eval::traceback_of(value), out);
-    out.push_str(&PyErr::from_value(value.clone()).display_line());
+    if value.is_instance_of(&exc::SYNTAX_ERROR_TYPE) {
+        format_syntax_error(value, out);
+    } else {
+        out.push_str(&PyErr::from_value(value.clone()).display_line());
+        out.push('\n');
+    }
+}
+
+/// A `SyntaxError`'s own lines: where it is (`File "f.py", line N`), the offending
+/// source line and a caret line under the offending text, then `SyntaxError: msg`
+/// (CPython's `print_exception` with `print_error_text`).
+fn format_syntax_error(value: &PyObj, out: &mut String) {
+    let attr = |n: &str| exc::attr(value, n).filter(|v| !is_none(v));
+    let num = |n: &str| attr(n).and_then(|v| strand_objects::int::as_i64(&v));
+    if let Some(line) = num("lineno") {
+        let filename = attr("filename")
+            .map(|f| strand_objects::abstract_::str_string(&f).unwrap_or_default())
+            .unwrap_or_else(|| "<string>".into());
+        out.push_str(&format!("  File \"{filename}\", line {line}\n"));
+        if let Some(text) = attr("text").filter(strand_objects::str::is_str) {
+            let text = strand_objects::str::as_str(&text);
+            let offset = num("offset").unwrap_or(0);
+            let end_offset = if num("end_lineno").is_some_and(|l| l == line) {
+                num("end_offset").unwrap_or(0)
+            } else {
+                0
+            };
+            error_text(text, offset, end_offset, out);
+        }
+    }
+    let name = value.ty().name().to_string();
+    let msg = attr("msg")
+        .map(|m| strand_objects::abstract_::str_string(&m).unwrap_or_default())
+        .unwrap_or_default();
+    if msg.is_empty() {
+        out.push_str(&name);
+    } else {
+        out.push_str(&format!("{name}: {msg}"));
+    }
+    out.push('\n');
+}
+
+/// The source line of a syntax error with its indentation removed, and the carets
+/// under columns `offset..end_offset` (1-based characters; one caret when the end is
+/// unknown).
+fn error_text(text: &str, offset: i64, end_offset: i64, out: &mut String) {
+    let carets = if end_offset > 0 && end_offset > offset {
+        end_offset - offset
+    } else {
+        1
+    };
+    let stripped = text.trim_start_matches([' ', '\t', '\x0c']);
+    let indent = (text.chars().count() - stripped.chars().count()) as i64;
+    let line = stripped.strip_suffix('\n').unwrap_or(stripped);
+    let offset = (offset - 1 - indent).min(line.chars().count() as i64);
+    out.push_str("    ");
+    out.push_str(line);
+    out.push('\n');
+    if offset < 0 {
+        return;
+    }
+    out.push_str("    ");
+    out.push_str(&" ".repeat(offset as usize));
+    out.push_str(&"^".repeat(carets as usize));
     out.push('\n');
 }
 
