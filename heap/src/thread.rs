@@ -339,6 +339,38 @@ impl ThreadState {
     pub fn request(&self, bits: EvalBreaker) {
         self.inner.shared.request(bits);
     }
+
+    /// A handle that sets bits in this thread's eval breaker from any thread (a signal
+    /// watcher asking the main thread to run signal handlers, as CPython's
+    /// `_PyEval_SignalReceived` does). It stays valid after the thread exits; requests
+    /// then have no effect.
+    pub fn eval_breaker_handle(&self) -> EvalBreakerHandle {
+        EvalBreakerHandle {
+            shared: self.inner.shared.clone(),
+        }
+    }
+}
+
+/// Sets bits in one thread's eval breaker from any thread; see
+/// [`ThreadState::eval_breaker_handle`].
+#[derive(Clone)]
+pub struct EvalBreakerHandle {
+    shared: Arc<ThreadShared>,
+}
+
+impl EvalBreakerHandle {
+    /// Sets `bits`; the thread sees them at its next [`crate::safepoint`].
+    pub fn request(&self, bits: EvalBreaker) {
+        self.shared.request(bits);
+    }
+}
+
+impl std::fmt::Debug for EvalBreakerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvalBreakerHandle")
+            .field("thread", &self.shared.tid)
+            .finish()
+    }
 }
 
 impl Drop for ThreadState {

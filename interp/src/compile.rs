@@ -138,14 +138,22 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
     }
     let parsed = ruff_python_parser::parse_module(source).map_err(parse_error)?;
     let module = parsed.syntax();
-    if mode == Mode::Single && module.body.len() > 1 {
-        return Err(CompileError::new(
-            ErrorKind::Syntax,
-            "multiple statements found while compiling a single statement",
-            source,
-            &index,
-            TextRange::empty(module.body[0].end()),
-        ));
+    if mode == Mode::Single {
+        // One logical line of simple statements (`a = 1; b = 2`) or one compound
+        // statement.
+        let split = module
+            .body
+            .windows(2)
+            .find(|w| index.line_index(w[0].end()) != index.line_index(w[1].start()));
+        if let Some(w) = split {
+            return Err(CompileError::new(
+                ErrorKind::Syntax,
+                "multiple statements found while compiling a single statement",
+                source,
+                &index,
+                TextRange::empty(w[0].end()),
+            ));
+        }
     }
     let table = symtable::build(module).map_err(symtable_error)?;
     c.enter(&table, "<module>".into(), "<module>".into(), 1);

@@ -639,7 +639,10 @@ pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcom
         });
     });
     let _guard = FrameGuard;
-    strand_heap::safepoint();
+    let bits = strand_heap::safepoint();
+    if !bits.is_empty() {
+        crate::signals::handle_breaker(bits)?;
+    }
     let mut pending = throw;
     loop {
         let result = match pending.take() {
@@ -820,7 +823,10 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
         match ins.op {
             Op::CACHE | Op::NOP | Op::EXTENDED_ARG => {}
             Op::RESUME => {
-                strand_heap::safepoint();
+                let bits = strand_heap::safepoint();
+                if !bits.is_empty() {
+                    crate::signals::handle_breaker(bits)?;
+                }
             }
             Op::POP_TOP => {
                 frame.stack.pop();
@@ -1275,7 +1281,10 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
             Op::JUMP_FORWARD => next += arg,
             Op::JUMP_BACKWARD => {
                 next -= arg;
-                strand_heap::safepoint();
+                let bits = strand_heap::safepoint();
+                if !bits.is_empty() {
+                    crate::signals::handle_breaker(bits)?;
+                }
             }
             Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
                 let v = pop!(frame);

@@ -490,10 +490,9 @@ fn make_time() -> PyObj {
                 if s < 0.0 {
                     return Err(value_error("sleep length must be non-negative"));
                 }
-                // A sleeping thread is detached: stop-the-world does not wait for it.
-                strand_heap::with_detached(|| {
-                    std::thread::sleep(std::time::Duration::from_secs_f64(s))
-                });
+                let d = std::time::Duration::try_from_secs_f64(s)
+                    .map_err(|_| exc::overflow_error("sleep length is too large"))?;
+                crate::signals::sleep(d)?;
                 Ok(singletons::none())
             }),
         ],
@@ -633,6 +632,23 @@ fn import_one(name: &str, parent: Option<&PyObj>) -> PyResult<PyObj> {
     if let Some((_, src, is_pkg)) = FROZEN.iter().find(|(n, _, _)| *n == name) {
         return load_text(name, src, &format!("<frozen {name}>"), *is_pkg, None);
     }
+    match find_source(name, parent)? {
+        Some((path, is_pkg)) => load_source(name, &path, is_pkg),
+        None => Err(not_found(name)),
+    }
+}
+
+/// Where the source of module `name` is: `(path, is_package)` for `name.py` or
+/// `name/__init__.py` in the first directory of `sys.path` (or of the parent
+/// package's `__path__`) that has one.
+///
+/// # Errors
+/// `ModuleNotFoundError` when `parent` is not a package; what reading the search path
+/// raises.
+pub fn find_source(
+    name: &str,
+    parent: Option<&PyObj>,
+) -> PyResult<Option<(std::path::PathBuf, bool)>> {
     let last = name.rsplit('.').next().unwrap_or(name);
     let search: Vec<String> = match parent {
         Some(p) => match dict::get_item_str(&module::module_dict(p), "__path__") {
@@ -657,16 +673,14 @@ fn import_one(name: &str, parent: Option<&PyObj>) -> PyResult<PyObj> {
         let base = std::path::Path::new(if dir.is_empty() { "." } else { &dir });
         let pkg_init = base.join(last).join("__init__.py");
         let file = base.join(format!("{last}.py"));
-        let (path, is_pkg) = if pkg_init.is_file() {
-            (pkg_init, true)
-        } else if file.is_file() {
-            (file, false)
-        } else {
-            continue;
-        };
-        return load_source(name, &path, is_pkg);
+        if pkg_init.is_file() {
+            return Ok(Some((pkg_init, true)));
+        }
+        if file.is_file() {
+            return Ok(Some((file, false)));
+        }
     }
-    Err(not_found(name))
+    Ok(None)
 }
 
 fn not_found(name: &str) -> strand_objects::PyErr {

@@ -165,37 +165,49 @@ fn acquire(o: &PyObj, blocking: bool, timeout: Option<f64>) -> PyResult<bool> {
             return Ok(false);
         }
     }
-    // Block detached: stop-the-world does not wait for this thread.
-    let got = strand_heap::with_detached(|| {
-        let mut st = l.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            let free = if rlock { st.count == 0 } else { !st.locked };
-            if free {
-                if rlock {
-                    st.owner = me;
-                    st.count = 1;
-                } else {
-                    st.locked = true;
-                }
-                return true;
-            }
-            match deadline {
-                None => st = l.cond.wait(st).unwrap_or_else(|e| e.into_inner()),
-                Some(d) => {
-                    let now = Instant::now();
-                    if now >= d {
-                        return false;
+    // Block detached: stop-the-world does not wait for this thread. The main thread
+    // wakes now and then to let SIGINT interrupt the wait.
+    let slice = crate::signals::wait_slice();
+    loop {
+        let got = strand_heap::with_detached(|| {
+            let mut st = l.state.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                let free = if rlock { st.count == 0 } else { !st.locked };
+                if free {
+                    if rlock {
+                        st.owner = me;
+                        st.count = 1;
+                    } else {
+                        st.locked = true;
                     }
-                    st = l
-                        .cond
-                        .wait_timeout(st, d - now)
-                        .unwrap_or_else(|e| e.into_inner())
-                        .0;
+                    return Some(true);
                 }
+                if crate::signals::interrupt_pending() {
+                    return None;
+                }
+                let now = Instant::now();
+                let wait = match (deadline, slice) {
+                    (Some(d), _) if now >= d => return Some(false),
+                    (Some(d), Some(s)) => Some((d - now).min(s)),
+                    (Some(d), None) => Some(d - now),
+                    (None, s) => s,
+                };
+                st = match wait {
+                    None => l.cond.wait(st).unwrap_or_else(|e| e.into_inner()),
+                    Some(w) => {
+                        l.cond
+                            .wait_timeout(st, w)
+                            .unwrap_or_else(|e| e.into_inner())
+                            .0
+                    }
+                };
             }
+        });
+        match got {
+            Some(acquired) => return Ok(acquired),
+            None => crate::signals::check_interrupt()?,
         }
-    });
-    Ok(got)
+    }
 }
 
 fn release(o: &PyObj) -> PyResult<()> {

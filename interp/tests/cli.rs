@@ -1,0 +1,191 @@
+//! The `strand` command line against `python3`'s: `-c`, `-m`, programs on standard
+//! input, `-i`, missing files, `-X` options, and SIGINT.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn strand() -> &'static str {
+    env!("CARGO_BIN_EXE_strand")
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("strand-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn run(exe: &str, args: &[&str], dir: &PathBuf, stdin: &str) -> Output {
+    let mut child = Command::new(exe)
+        .args(args)
+        .current_dir(dir)
+        .env("PYTHONHASHSEED", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+/// Runs both and asserts equal stdout and status (and stderr where `stderr_too`).
+fn same(args: &[&str], dir: &PathBuf, stdin: &str, stderr_too: bool) -> Output {
+    let want = run("python3", args, dir, stdin);
+    let got = run(strand(), args, dir, stdin);
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout),
+        String::from_utf8_lossy(&want.stdout),
+        "stdout of {args:?}"
+    );
+    assert_eq!(got.status.code(), want.status.code(), "status of {args:?}");
+    if stderr_too {
+        assert_eq!(
+            String::from_utf8_lossy(&got.stderr),
+            String::from_utf8_lossy(&want.stderr),
+            "stderr of {args:?}"
+        );
+    }
+    got
+}
+
+#[test]
+fn command_and_arguments() {
+    let dir = scratch("c");
+    same(
+        &[
+            "-c",
+            "import sys; print(sys.argv, repr(sys.path[0]))",
+            "a",
+            "-b",
+        ],
+        &dir,
+        "",
+        true,
+    );
+    same(&["-c", "raise SystemExit(7)"], &dir, "", true);
+    same(&["-c", "1/0"], &dir, "", true);
+}
+
+#[test]
+fn module_switch_runs_modules_and_packages() {
+    let dir = scratch("m");
+    std::fs::write(
+        dir.join("tool.py"),
+        "import sys\nprint(__name__, sys.argv[1:])\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(dir.join("pkg")).expect("pkg");
+    std::fs::write(dir.join("pkg/__init__.py"), "").expect("write");
+    std::fs::write(
+        dir.join("pkg/__main__.py"),
+        "print('package main', __name__)\n",
+    )
+    .expect("write");
+    same(&["-m", "tool", "x", "y"], &dir, "", true);
+    same(&["-m", "pkg"], &dir, "", true);
+    let out = same(&["-m", "no_such_module"], &dir, "", false);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No module named no_such_module"));
+}
+
+#[test]
+fn program_on_standard_input() {
+    let dir = scratch("stdin");
+    let program = "import sys\nprint('from stdin', sys.argv)\n";
+    same(&[], &dir, program, true);
+    same(&["-", "arg"], &dir, program, true);
+}
+
+#[test]
+fn inspect_runs_the_prompt_after_the_program() {
+    let dir = scratch("i");
+    let input = "y = x * 2\ny\nif y:\n    print('yes')\n\nz = [1,\n 2]\nz\n";
+    let want = run("python3", &["-i", "-c", "x = 21"], &dir, input);
+    let got = run(strand(), &["-i", "-c", "x = 21"], &dir, input);
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout),
+        String::from_utf8_lossy(&want.stdout)
+    );
+    assert_eq!(got.status.code(), Some(0));
+}
+
+#[test]
+fn missing_file_is_status_two() {
+    let dir = scratch("missing");
+    let out = same(&["no_such_file.py"], &dir, "", false);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("can't open file") && err.contains("[Errno 2] No such file or directory"));
+}
+
+#[test]
+fn x_options() {
+    let dir = scratch("x");
+    let out = run(
+        strand(),
+        &[
+            "-X",
+            "stats",
+            "-X",
+            "gc_threshold=500",
+            "-X",
+            "other=1",
+            "-c",
+            "import gc, sys; print(gc.get_threshold()[0], sys._xoptions)",
+        ],
+        &dir,
+        "",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "500 {'stats': True, 'gc_threshold': '500', 'other': '1'}\n"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("strand statistics") && err.contains("collections"));
+    let bad = run(strand(), &["-X", "gc_threshold=x", "-c", "pass"], &dir, "");
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn sigint_raises_keyboard_interrupt_in_the_main_thread() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = scratch("sigint");
+    let program = "import time\ntry:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('caught', flush=True)\ni = 0\nwhile True:\n    i += 1\n";
+    std::fs::write(dir.join("p.py"), program).expect("write");
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(strand());
+    cmd.arg("p.py")
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: `signal` is async-signal-safe; the child starts with SIGINT at its default
+    // action even when the test runner inherited it ignored (background jobs).
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let child = cmd.spawn().expect("spawn");
+    let pid = child.id() as i32;
+    for _ in 0..2 {
+        std::thread::sleep(Duration::from_millis(700));
+        // SAFETY: sends SIGINT to the child we spawned (still ours to signal: it is
+        // only reaped by `wait_with_output` below).
+        unsafe {
+            libc::kill(pid, libc::SIGINT);
+        }
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "caught\n");
+    assert!(String::from_utf8_lossy(&out.stderr).ends_with("KeyboardInterrupt\n"));
+    // Like CPython: an uncaught KeyboardInterrupt ends the process by SIGINT.
+    assert_eq!(out.status.signal(), Some(libc::SIGINT));
+}
