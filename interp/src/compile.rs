@@ -1758,6 +1758,12 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         // CALL_FUNCTION_EX: a tuple of positional arguments and a dict of keywords.
         // Positional arguments already pushed (class bodies) are folded in first.
+        // A lone `*x` is passed as it is: CALL_FUNCTION_EX makes the tuple (and
+        // names the callee when `x` is not iterable), as CPython 3.11 does.
+        if let ([Expr::Starred(s)], 0) = (args, extra) {
+            self.expr(&s.value)?;
+            return self.call_ex_keywords(kws);
+        }
         self.emit(Op::BUILD_LIST, extra);
         for a in args {
             match a {
@@ -1772,6 +1778,12 @@ impl<'s, 't> Compiler<'s, 't> {
             }
         }
         self.emit(Op::LIST_TO_TUPLE, 0);
+        self.call_ex_keywords(kws)
+    }
+
+    /// The keyword part of a CALL_FUNCTION_EX call (its positional tuple pushed),
+    /// then the call.
+    fn call_ex_keywords(&mut self, kws: &[&ast::Keyword]) -> CResult<()> {
         if kws.is_empty() {
             self.emit(Op::CALL_FUNCTION_EX, 0);
             return Ok(());

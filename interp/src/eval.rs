@@ -1083,11 +1083,30 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     }
                     Op::DICT_UPDATE => dict::update(&target, &v)?,
                     _ => {
-                        // ** in calls: duplicate keywords are an error.
-                        for k in ab::collect_iter(&ab::call_method(&v, "keys", &[])?)? {
+                        // ** in calls: the callee sits below the positional tuple.
+                        let at = frame.stack.len() - arg;
+                        let callee = || {
+                            callee_of(
+                                frame.stack[at - 3].as_ref(),
+                                frame.stack[at - 2].as_ref(),
+                            )
+                        };
+                        let keys = match ab::getattr_str(&v, "keys") {
+                            Ok(keys) => keys,
+                            Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => {
+                                return Err(type_error(format!(
+                                    "{} argument after ** must be a mapping, not {}",
+                                    function_str(&callee()),
+                                    v.ty().name()
+                                )))
+                            }
+                            Err(e) => return Err(e),
+                        };
+                        for k in ab::collect_iter(&ab::call0(&keys)?)? {
                             if dict::get_item(&target, &k)?.is_some() {
                                 return Err(type_error(format!(
-                                    "got multiple values for keyword argument '{}'",
+                                    "{} got multiple values for keyword argument '{}'",
+                                    function_str(&callee()),
                                     ab::str_string(&k)?
                                 )));
                             }
@@ -1248,6 +1267,21 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 let args = pop!(frame);
                 let b = frame.stack.pop().flatten();
                 let a = frame.stack.pop().flatten();
+                // A lone `*x` arrives as it is: make the tuple here.
+                let args = if tuple::is_tuple(&args) {
+                    args
+                } else {
+                    let not_iterable = args.ty().slots().iter.is_none()
+                        && args.ty().slots().getitem.is_none();
+                    if not_iterable {
+                        return Err(type_error(format!(
+                            "{} argument after * must be an iterable, not {}",
+                            function_str(&callee_of(a.as_ref(), b.as_ref())),
+                            args.ty().name()
+                        )));
+                    }
+                    tuple::from_vec(ab::collect_iter(&args)?)
+                };
                 let (callable, args) = match (a, b) {
                     // Method form: `self` becomes the first argument.
                     (Some(method), Some(self_)) => {
@@ -1394,6 +1428,28 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
 }
 
 /// `except T:` accepts exception classes and tuples of them.
+/// The callee of a call whose stack holds `a` (method or NULL) and `b` (self or
+/// callable) below its arguments.
+fn callee_of(a: Option<&PyObj>, b: Option<&PyObj>) -> PyObj {
+    a.or(b).cloned().unwrap_or_else(singletons::none)
+}
+
+/// How argument errors name a callable (CPython's `_PyObject_FunctionStr`):
+/// `module.qualname()`, or `qualname()` for builtins; `str(f)` when it has no
+/// `__qualname__`.
+fn function_str(f: &PyObj) -> String {
+    let Ok(qual) = ab::getattr_str(f, "__qualname__").and_then(|q| ab::str_string(&q)) else {
+        return ab::str_string(f).unwrap_or_default();
+    };
+    match ab::getattr_str(f, "__module__") {
+        Ok(m) if !singletons::is_none(&m) => match ab::str_string(&m) {
+            Ok(m) if m != "builtins" => format!("{m}.{qual}()"),
+            _ => format!("{qual}()"),
+        },
+        _ => format!("{qual}()"),
+    }
+}
+
 fn check_catchable(ty: &PyObj) -> PyResult<()> {
     let ok = |t: &PyObj| exc::is_exception_class(t);
     let valid = if tuple::is_tuple(ty) {

@@ -190,7 +190,7 @@ pub fn init() {
                 vec![],
                 function::function_getsets(),
             ),
-            (&function::CELL_TYPE, &O, vec![], vec![]),
+            (&function::CELL_TYPE, &O, vec![], function::cell_getsets()),
             (
                 &function::METHOD_TYPE,
                 &O,
