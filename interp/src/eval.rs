@@ -65,7 +65,7 @@ thread_local! {
 struct FrameInfo {
     globals: PyObj,
     /// `(__class__ cell contents, first argument)` for zero-argument super().
-    super_args: Option<(PyObj, PyObj)>,
+    super_args: Result<(PyObj, PyObj), &'static str>,
 }
 
 /// The traceback of an exception, outermost frame first.
@@ -617,20 +617,43 @@ fn add_traceback(frame: &Frame, frame_id: u64, e: &PyErr, pc: usize) {
 }
 
 /// For zero-argument `super()`: the `__class__` cell's class and the first argument,
-/// taken at function entry (CPython reads them from the frame the same way).
-fn super_args_of(frame: &Frame) -> Option<(PyObj, PyObj)> {
-    let i = frame
-        .data
-        .code
+/// taken when the frame is entered or resumed (CPython reads them from the frame the
+/// same way), or the message of the `RuntimeError` that `super()` raises.
+fn super_args_of(frame: &Frame) -> Result<(PyObj, PyObj), &'static str> {
+    let code = &frame.data.code;
+    if code.argcount == 0 {
+        return Err("super(): no arguments");
+    }
+    let Some(first) = frame.localsplus.first().and_then(|v| v.as_ref()) else {
+        return Err("super(): arg[0] deleted");
+    };
+    let i = code
         .freevars
         .iter()
-        .position(|f| f == "__class__")?;
-    let func = frame.func.as_ref()?;
-    let closure = function::function(func).fields().closure.clone()?;
-    let cell = tuple::items(&closure).get(i)?.clone();
-    let cls = function::cell_get(&cell)?;
-    let first = frame.localsplus.first()?.clone()?;
-    Some((cls, first))
+        .position(|f| f == "__class__")
+        .ok_or("super(): __class__ cell not found")?;
+    // A first argument captured by a closure lives in a cell once MAKE_CELL ran.
+    let first = if first.is_exact(&function::CELL_TYPE)
+        && code.cellvars.iter().any(|c| Some(c) == code.varnames.first())
+    {
+        function::cell_get(first).ok_or("super(): arg[0] deleted")?
+    } else {
+        first.clone()
+    };
+    let func = frame
+        .func
+        .as_ref()
+        .ok_or("super(): __class__ cell not found")?;
+    let closure = function::function(func)
+        .fields()
+        .closure
+        .clone()
+        .ok_or("super(): __class__ cell not found")?;
+    let cell = tuple::items(&closure)
+        .get(i)
+        .ok_or("super(): __class__ cell not found")?;
+    let cls = function::cell_get(cell).ok_or("super(): empty __class__ cell")?;
+    Ok((cls, first))
 }
 
 macro_rules! pop {
@@ -1525,8 +1548,8 @@ pub fn zero_arg_super() -> PyResult<(PyObj, PyObj)> {
     FRAMES.with(|f| {
         f.borrow()
             .last()
-            .and_then(|fi| fi.super_args.clone())
-            .ok_or_else(|| exc::runtime_error("super(): no arguments"))
+            .map_or(Err("super(): no arguments"), |fi| fi.super_args.clone())
+            .map_err(exc::runtime_error)
     })
 }
 

@@ -328,7 +328,7 @@ pub fn c3_mro(ty: &PyObj, bases: &[PyObj]) -> PyResult<Vec<PyObj>> {
                 }
             }
             return Err(type_error(format!(
-                "Cannot create a consistent method resolution order (MRO) for bases {}",
+                "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                 names.join(", ")
             )));
         };
@@ -380,9 +380,11 @@ fn best_base(bases: &[PyObj]) -> PyResult<&PyType> {
             None => best = Some(t),
             Some(cur) => {
                 let cur_solid = solid_layout(cur);
-                if solid_layout_extends(solid, cur_solid) {
+                if solid_layout_extends(cur_solid, solid) {
+                    // The current winner's layout already covers this base's.
+                } else if solid_layout_extends(solid, cur_solid) {
                     best = Some(t);
-                } else if !solid_layout_extends(cur_solid, solid) {
+                } else {
                     return Err(type_error("multiple bases have instance lay-out conflict"));
                 }
             }
