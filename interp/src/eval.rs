@@ -917,8 +917,13 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 let name = name_at(frame, arg >> 1);
                 if arg & 1 == 1 {
                     // Method form: unbound Python functions found on the type are
-                    // pushed with self, avoiding a bound-method object.
-                    match owner.ty().lookup(&name) {
+                    // pushed with self, avoiding a bound-method object, unless the
+                    // type customises attribute lookup.
+                    let generic = owner.ty().slots().getattro.is_none_or(|f| {
+                        f as usize
+                            == strand_objects::baseobject::generic_getattr as *const () as usize
+                    });
+                    match owner.ty().lookup(&name).filter(|_| generic) {
                         Some(m)
                             if function::is_function(&m)
                                 && strand_objects::managed::get_dict(&owner).is_none_or(|d| {
@@ -1414,11 +1419,16 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
             Op::BEFORE_WITH => {
                 let mgr = pop!(frame);
                 let ty = mgr.ty();
-                let (Some(enter), Some(exit)) =
-                    (ty.lookup_str("__enter__"), ty.lookup_str("__exit__"))
-                else {
+                let Some(enter) = ty.lookup_str("__enter__") else {
                     return Err(type_error(format!(
                         "'{}' object does not support the context manager protocol",
+                        ty.name()
+                    )));
+                };
+                let Some(exit) = ty.lookup_str("__exit__") else {
+                    return Err(type_error(format!(
+                        "'{}' object does not support the context manager protocol \
+                         (missed __exit__ method)",
                         ty.name()
                     )));
                 };

@@ -822,20 +822,16 @@ fn slot_getattr_hook(o: &PyObj, name: &PyObj) -> PyResult<PyObj> {
                 Some(f)
                     if f as usize == crate::baseobject::generic_getattr as *const () as usize =>
                 {
-                    match crate::baseobject::generic_getattr_opt(o, name)? {
-                        Some(v) => return Ok(v),
-                        None => None,
-                    }
+                    // An AttributeError raised inside (by a property, say) also
+                    // falls back to __getattr__.
+                    crate::baseobject::generic_getattr_opt(o, name).transpose()
                 }
                 Some(f) => Some(f(o, name)),
                 None => None,
             }
         }
         Some(d) => Some(ab::call_descr(d, o, std::slice::from_ref(name))),
-        None => match crate::baseobject::generic_getattr_opt(o, name)? {
-            Some(v) => return Ok(v),
-            None => None,
-        },
+        None => crate::baseobject::generic_getattr_opt(o, name).transpose(),
     };
     match first {
         Some(Ok(v)) => return Ok(v),
