@@ -1343,12 +1343,25 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                         let cause = pop!(frame);
                         let e = pop!(frame);
                         let err = make_exception(&e)?;
-                        let cause = if singletons::is_none(&cause) {
+                        let cause = if singletons::is_none(&cause)
+                            || exc::is_exception_instance(&cause)
+                        {
                             cause
-                        } else if strand_objects::typeobj::is_type(&cause) {
-                            ab::call0(&cause)?
+                        } else if exc::is_exception_class(&cause) {
+                            let v = ab::call0(&cause)?;
+                            if !exc::is_exception_instance(&v) {
+                                return Err(type_error(format!(
+                                    "calling {} should have returned an instance of \
+                                     BaseException, not {}",
+                                    ab::repr_string(&cause)?,
+                                    v.ty().name()
+                                )));
+                            }
+                            v
                         } else {
-                            cause
+                            return Err(type_error(
+                                "exception causes must derive from BaseException",
+                            ));
                         };
                         ab::setattr(err.value(), &pystr::intern("__cause__"), &cause)?;
                         err
