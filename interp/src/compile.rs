@@ -1572,7 +1572,8 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.bind(start);
                 self.jump(Op::SEND, exit);
                 self.emit(Op::YIELD_VALUE, 0);
-                self.emit(Op::RESUME, 1);
+                // RESUME 2 marks a `yield from` suspension (see yield_from_target).
+                self.emit(Op::RESUME, 2);
                 self.jump(Op::JUMP_BACKWARD, start);
                 self.bind(exit);
             }

@@ -100,6 +100,39 @@ pub(crate) fn push_value(frame: &mut Frame, v: PyObj) {
     push(frame, v);
 }
 
+/// The sub-iterator a suspended generator frame is delegating to with `yield from`
+/// (CPython's `_PyGen_yf`): the frame resumes at `RESUME 2`, and the sub-iterator
+/// is on top of its stack.
+pub(crate) fn yield_from_target(frame: &Frame) -> Option<PyObj> {
+    let ins = bytecode::decode_at(&frame.data.code.code, frame.next).ok()?;
+    if ins.op != Op::RESUME || ins.arg < 2 {
+        return None;
+    }
+    frame.stack.last().cloned().flatten()
+}
+
+/// Ends the `yield from` loop a suspended frame is in, as if its sub-iterator had
+/// returned `value`: the sub-iterator is popped, `value` pushed, and the frame will
+/// resume after the loop (the target of its SEND).
+pub(crate) fn yield_from_finish(frame: &mut Frame, value: PyObj) -> PyResult<()> {
+    let code = &frame.data.code.code;
+    // RESUME 2, then JUMP_BACKWARD to the SEND whose jump leaves the loop.
+    let resume = bytecode::decode_at(code, frame.next).map_err(exc::system_error)?;
+    let back = bytecode::decode_at(code, resume.next_offset()).map_err(exc::system_error)?;
+    let send_at = back
+        .jump_target()
+        .ok_or_else(|| exc::system_error("yield from without its loop"))?;
+    let send = bytecode::decode_at(code, send_at).map_err(exc::system_error)?;
+    let exit = send
+        .jump_target()
+        .filter(|_| send.op == Op::SEND)
+        .ok_or_else(|| exc::system_error("yield from without SEND"))?;
+    frame.stack.pop();
+    push(frame, value);
+    frame.next = exit;
+    Ok(())
+}
+
 /// The exception currently being handled on this thread, if any.
 pub fn current_exception() -> Option<PyObj> {
     CURRENT_EXC.with(|c| c.borrow().clone())

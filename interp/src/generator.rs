@@ -6,8 +6,8 @@
 //! semantics for `yield` inside `except`). A `StopIteration` escaping the body becomes
 //! `RuntimeError` (PEP 479).
 //!
-//! Not yet: closing a suspended generator when it is garbage (CPython runs its
-//! `finally` blocks then); here an abandoned generator's frame is simply released.
+//! A generator suspended in its body is closed when it becomes garbage (by reference
+//! count or by the collector), so its `finally` blocks run, as in CPython.
 
 use std::sync::Mutex;
 
@@ -66,7 +66,50 @@ unsafe fn gen_clear(obj: ObjPtr) {
     drop(taken);
 }
 
+/// Whether a generator is suspended inside its body (so dropping it must close it
+/// and run its `finally` blocks).
+fn suspended_in_body(g: &PyGenerator) -> bool {
+    g.state
+        .try_lock()
+        .is_ok_and(|st| st.started && !st.running && st.frame.is_some())
+}
+
+/// Closes a suspended generator that is being freed (CPython's `_PyGen_Finalize`);
+/// what `close()` raises is reported as unraisable.
+fn finalize_generator(g: &PyObj) {
+    if !suspended_in_body(payload(g)) {
+        return;
+    }
+    if let Err(e) = close(g) {
+        let what = gen_repr(g)
+            .map(|r| strand_objects::str::as_str(&r).to_string())
+            .unwrap_or_default();
+        strand_objects::unraisable::write(&e, Some(&format!("Exception ignored in: {what}")));
+    }
+}
+
+unsafe fn gen_finalize(obj: ObjPtr) {
+    // SAFETY: the collector keeps the generator alive while finalizing it.
+    let g = unsafe { PyObj::from_borrowed(obj) };
+    finalize_generator(&g);
+}
+
 unsafe fn gen_dealloc(obj: ObjPtr) {
+    // A generator suspended in its body is closed first, once, on a resurrected
+    // reference; if closing stored a new reference, it lives on.
+    // SAFETY: count zero, exclusive access; the state is initialised.
+    unsafe {
+        let g = &*(obj.as_ptr() as *const PyGenerator);
+        if !obj.gc_bits().contains(strand_heap::GcBits::FINALIZED) && suspended_in_body(g) {
+            obj.set_gc_bits(obj.gc_bits() | strand_heap::GcBits::FINALIZED);
+            strand_heap::refcount::resurrect_begin(obj);
+            gen_finalize(obj);
+            if !strand_heap::refcount::resurrect_end(obj) {
+                obj.track();
+                return;
+            }
+        }
+    }
     // SAFETY: count zero, exclusive access; the state is initialised.
     unsafe {
         let p = obj.as_ptr() as *mut PyGenerator;
@@ -87,6 +130,7 @@ strand_objects::builtin_type! {
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
         size: None,
+        finalize: Some(gen_finalize),
         slots: Slots {
             iter: Some(|g| Ok(g.clone())),
             iternext: Some(gen_iternext),
@@ -147,6 +191,11 @@ fn lock(g: &PyObj) -> std::sync::MutexGuard<'_, GenState> {
 
 /// Resumes `g` with `value` (or raises `throw` inside it): CPython's `gen_send_ex`.
 fn send_ex(g: &PyObj, value: PyObj, throw: Option<PyErr>) -> PyResult<Outcome> {
+    resume_with(g, Some(value), throw)
+}
+
+/// Resumes `g`; `value` (when given) becomes the value of the suspended `yield`.
+fn resume_with(g: &PyObj, value: Option<PyObj>, throw: Option<PyErr>) -> PyResult<Outcome> {
     let (frame, saved) = {
         let mut st = lock(g);
         if st.running {
@@ -159,15 +208,18 @@ fn send_ex(g: &PyObj, value: PyObj, throw: Option<PyErr>) -> PyResult<Outcome> {
                 None => Ok(Outcome::Return(singletons::none())),
             };
         };
-        if !st.started && throw.is_none() && !singletons::is_none(&value) {
+        let sending = value.as_ref().filter(|v| !singletons::is_none(v));
+        if !st.started && throw.is_none() && sending.is_some() {
             st.frame = Some(frame);
             return Err(type_error(
                 "can't send non-None value to a just-started generator",
             ));
         }
         if st.started && throw.is_none() {
-            // The value of the `yield` expression being resumed.
-            crate::eval::push_value(&mut frame, value);
+            if let Some(v) = value {
+                // The value of the `yield` expression being resumed.
+                crate::eval::push_value(&mut frame, v);
+            }
         }
         st.running = true;
         st.started = true;
@@ -176,6 +228,79 @@ fn send_ex(g: &PyObj, value: PyObj, throw: Option<PyErr>) -> PyResult<Outcome> {
         (frame, crate::eval::swap_current_exception(own))
     };
     finish(g, frame, saved, throw)
+}
+
+/// The sub-iterator `g` is suspended in a `yield from` on, if any.
+fn delegate_of(g: &PyObj) -> PyResult<Option<PyObj>> {
+    let st = lock(g);
+    if st.running {
+        return Err(exc::value_error("generator already executing"));
+    }
+    Ok(st.frame.as_deref().and_then(crate::eval::yield_from_target))
+}
+
+/// Runs `f` with `g` marked as running (while it acts on `g`'s sub-iterator).
+fn while_running<T>(g: &PyObj, f: impl FnOnce() -> T) -> T {
+    lock(g).running = true;
+    let r = f();
+    lock(g).running = false;
+    r
+}
+
+/// Closes a `yield from` sub-iterator: `close()` for generators, else its `close`
+/// method if it has one (CPython's `gen_close_iter`).
+fn close_iter(sub: &PyObj) -> PyResult<()> {
+    if is_generator(sub) {
+        return close(sub);
+    }
+    match ab::getattr_str(sub, "close") {
+        Ok(m) => ab::call0(&m).map(drop),
+        Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// `throw()`: CPython's `_gen_throw`. A generator delegating with `yield from`
+/// passes the exception to its sub-iterator first; when that finishes (returns or
+/// raises StopIteration) the generator resumes after its `yield from` with the
+/// value, and when it raises, the exception is raised in the generator.
+fn throw_ex(g: &PyObj, e: PyErr) -> PyResult<Outcome> {
+    let Some(sub) = delegate_of(g)? else {
+        return send_ex(g, singletons::none(), Some(e));
+    };
+    if e.is_instance(&exc::GENERATOR_EXIT_TYPE) {
+        let closed = while_running(g, || close_iter(&sub));
+        let e = closed.err().unwrap_or(e);
+        return send_ex(g, singletons::none(), Some(e));
+    }
+    let result = if is_generator(&sub) {
+        while_running(g, || throw_ex(&sub, e))
+    } else {
+        let method = match ab::getattr_str(&sub, "throw") {
+            Ok(m) => m,
+            Err(err) if err.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => {
+                return send_ex(g, singletons::none(), Some(e));
+            }
+            Err(err) => return Err(err),
+        };
+        while_running(g, || ab::call1(&method, e.into_value())).map(Outcome::Yield)
+    };
+    let returned = match result {
+        Ok(Outcome::Yield(v)) => return Ok(Outcome::Yield(v)),
+        Ok(Outcome::Return(r)) => r,
+        Err(err) if err.is_instance(&exc::STOP_ITERATION_TYPE) => {
+            exc::attr(err.value(), "value").unwrap_or_else(singletons::none)
+        }
+        Err(err) => return send_ex(g, singletons::none(), Some(err)),
+    };
+    {
+        let mut st = lock(g);
+        match st.frame.as_deref_mut() {
+            Some(frame) => crate::eval::yield_from_finish(frame, returned)?,
+            None => return Ok(Outcome::Return(singletons::none())),
+        }
+    }
+    resume_with(g, None, None)
 }
 
 fn finish(
@@ -311,7 +436,7 @@ fn methods() -> Vec<MethodDef> {
             Args::new(args, kw).range("throw", 2, 4)?;
             let g = this(args, "throw")?;
             let e = exception_from(args)?;
-            match send_ex(&g, singletons::none(), Some(e))? {
+            match throw_ex(&g, e)? {
                 Outcome::Yield(v) => Ok(v),
                 Outcome::Return(r) => Err(stop_iteration(r)),
             }
@@ -342,10 +467,21 @@ pub fn close(g: &PyObj) -> PyResult<()> {
         drop(frame);
         return Ok(());
     }
-    let ge = PyErr::new(&exc::GENERATOR_EXIT_TYPE, "");
-    let ge = PyErr::from_value(
-        ab::call0(&exc::GENERATOR_EXIT_TYPE.to_obj()).unwrap_or_else(|_| ge.into_value()),
-    );
+    // A delegating generator closes its sub-iterator first; an error from that is
+    // raised in the generator instead of GeneratorExit.
+    let closed = match delegate_of(g)? {
+        Some(sub) => while_running(g, || close_iter(&sub)),
+        None => Ok(()),
+    };
+    let ge = match closed {
+        Err(e) => e,
+        Ok(()) => {
+            let ge = PyErr::new(&exc::GENERATOR_EXIT_TYPE, "");
+            PyErr::from_value(
+                ab::call0(&exc::GENERATOR_EXIT_TYPE.to_obj()).unwrap_or_else(|_| ge.into_value()),
+            )
+        }
+    };
     match send_ex(g, singletons::none(), Some(ge)) {
         Ok(Outcome::Yield(_)) => Err(exc::runtime_error("generator ignored GeneratorExit")),
         Ok(Outcome::Return(_)) => Ok(()),

@@ -120,8 +120,25 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
             }
         }
     }
+    finalize_main(main, globals, code_obj);
     let _ = std::io::Write::flush(&mut std::io::stdout());
     status
+}
+
+/// Like CPython's `finalize_modules` for the main program: `__main__` leaves
+/// `sys.modules` and a collection frees it with everything only it reached (its
+/// dict is in cycles with the functions and classes defined in it), so `__del__`
+/// methods and the `finally` blocks of suspended generators held by module globals
+/// run before the process exits.
+fn finalize_main(
+    main: strand_objects::PyObj,
+    globals: strand_objects::PyObj,
+    code: strand_objects::PyObj,
+) {
+    let key = strand_objects::str::new("__main__");
+    let _ = strand_objects::dict::del_item(&modules::sys_modules(), &key);
+    drop((main, globals, code));
+    strand_gc::collect();
 }
 
 /// Prints `Traceback (most recent call last): ...` for an uncaught exception and

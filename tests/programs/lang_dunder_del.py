@@ -61,3 +61,14 @@ del x
 print("still running")
 b = None
 print(log[-1])
+
+# objects still bound to module globals are finalized when the program ends
+class Loud:
+    def __init__(self, name):
+        self.name = name
+    def __del__(self):
+        print("exit-time __del__", self.name)
+
+keep1 = Loud("first")
+keep2 = Loud("second")
+print("last line of the program")
