@@ -68,11 +68,11 @@ pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, Compil
         let lc = index.line_column(offset, source);
         (lc.line.get() as u32, lc.column.get() as u32)
     };
-    let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
-        let (line, column) = locate(e.location.start());
+    let parsed = parse_module_311(source).map_err(|(message, at)| {
+        let (line, column) = locate(at);
         CompileError {
             kind: ErrorKind::Syntax,
-            message: e.error.to_string(),
+            message,
             line,
             column,
         }
@@ -98,6 +98,43 @@ pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, Compil
     let none = c.unit().code.add_const(Constant::None);
     c.emit(Op::RETURN_CONST, none);
     Ok(c.leave())
+}
+
+/// Parses `source` as Python 3.11 (the language `python3` is here): syntax added
+/// after 3.11 (PEP 701 f-strings, type parameters, ...) is a `SyntaxError` with
+/// CPython 3.11's message. Errors carry their message and offset.
+fn parse_module_311(
+    source: &str,
+) -> Result<ruff_python_parser::Parsed<ast::ModModule>, (String, TextSize)> {
+    use ruff_python_parser::{Mode, ParseOptions, UnsupportedSyntaxErrorKind as Kind};
+    let options =
+        ParseOptions::from(Mode::Module).with_target_version(ast::PythonVersion::PY311);
+    let parsed = ruff_python_parser::parse(source, options)
+        .map_err(|e| (e.error.to_string(), e.location.start()))?;
+    if let Some(e) = parsed.unsupported_syntax_errors().first() {
+        // The parser's kinds for f-strings and comprehensions are private types; its
+        // description tells them apart.
+        let described = e.to_string();
+        let message = match e.kind {
+            Kind::Pep701FString(_) if described.contains("backslash") => {
+                "f-string expression part cannot include a backslash"
+            }
+            Kind::Pep701FString(_) if described.contains("comments") => {
+                "f-string expression part cannot include '#'"
+            }
+            Kind::Pep701FString(_) => "f-string: expecting '}'",
+            Kind::UnparenthesizedExceptionTypes => "multiple exception types must be parenthesized",
+            Kind::UnpackingInComprehension(_) if described.contains("dictionary") => {
+                "dict unpacking cannot be used in dict comprehension"
+            }
+            Kind::UnpackingInComprehension(_) => "iterable unpacking cannot be used in comprehension",
+            _ => "invalid syntax",
+        };
+        return Err((message.to_string(), e.range.start()));
+    }
+    Ok(parsed
+        .try_into_module()
+        .expect("a module parse gives a module"))
 }
 
 /// A pending instruction: its argument may be a label.
