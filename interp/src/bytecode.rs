@@ -251,6 +251,20 @@ opcodes! {
     GET_LEN = 93, cache 0, false;
     /// `await`: `__await__` iterator of TOS.
     GET_AWAITABLE = 94, cache 0, true;
+    /// Pushes whether TOS is a mapping for pattern matching (keeps TOS).
+    MATCH_MAPPING = 120, cache 0, false;
+    /// Pushes whether TOS is a sequence for pattern matching (not str, bytes,
+    /// bytearray; keeps TOS).
+    MATCH_SEQUENCE = 121, cache 0, false;
+    /// TOS a tuple of keys, TOS1 a mapping: pushes the tuple of their values, or
+    /// None if a key is missing (keeps both).
+    MATCH_KEYS = 122, cache 0, false;
+    /// TOS a tuple of attribute names, TOS1 a class, TOS2 the subject: replaces the
+    /// three with the tuple of `arg` positional then the named attributes, or None.
+    MATCH_CLASS = 123, cache 0, true;
+    /// TOS a tuple of keys, TOS1 a mapping: replaces TOS with a dict of the mapping
+    /// without those keys (`**rest`).
+    COPY_DICT_WITHOUT_KEYS = 124, cache 0, false;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }

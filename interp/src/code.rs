@@ -64,16 +64,16 @@ impl Constant {
         }
     }
 
-    /// Python's repr of the constant (for the disassembler).
+    /// Python's repr of the constant (for the disassembler and compile errors).
     pub fn repr(&self) -> String {
         match self {
             Constant::None => "None".into(),
             Constant::Bool(b) => if *b { "True" } else { "False" }.into(),
             Constant::Ellipsis => "Ellipsis".into(),
             Constant::Int(i) => i.to_string(),
-            Constant::Float(f) => format!("{f:?}"),
-            Constant::Str(s) => format!("{s:?}"),
-            Constant::Bytes(b) => format!("b{:?}", String::from_utf8_lossy(b)),
+            Constant::Float(f) => strand_objects::float::repr_f64(*f),
+            Constant::Str(s) => strand_objects::str_methods::repr_str(s),
+            Constant::Bytes(b) => strand_objects::bytes::repr_bytes(b),
             Constant::Tuple(t) => {
                 let items: Vec<String> = t.iter().map(Constant::repr).collect();
                 if items.len() == 1 {

@@ -25,6 +25,8 @@ use crate::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
 use crate::code::{flags, CodeObject, Constant};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
+mod patterns;
+
 /// What kind of error a [`CompileError`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -610,18 +612,23 @@ impl<'s, 't> Compiler<'s, 't> {
                         r.start(),
                     ));
                 }
-                match &r.value {
-                    Some(v) => {
-                        self.expr(v)?;
-                        self.unwind_all(true)?;
-                        self.emit(Op::RETURN_VALUE, 0);
-                    }
-                    None => {
-                        self.unwind_all(false)?;
-                        let i = self.unit().code.add_const(Constant::None);
-                        self.emit(Op::RETURN_CONST, i);
-                    }
+                if let Some(v) = &r.value {
+                    self.expr(v)?;
                 }
+                self.unwind_all(r.value.is_some())?;
+                // The return itself runs outside every handler it left.
+                let outside = self.unit().fblocks.first().map(FBlock::handlers_len);
+                let saved = self.unit().handlers.clone();
+                if let Some(n) = outside {
+                    self.unit().handlers.truncate(n);
+                }
+                if r.value.is_some() {
+                    self.emit(Op::RETURN_VALUE, 0);
+                } else {
+                    let i = self.unit().code.add_const(Constant::None);
+                    self.emit(Op::RETURN_CONST, i);
+                }
+                self.unit().handlers = saved;
             }
             Stmt::Delete(d) => {
                 for t in &d.targets {
@@ -721,7 +728,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 self.with_items(&w.items, &w.body)?;
             }
-            Stmt::Match(m) => return Err(self.unsupported("'match' statements", m.start())),
+            Stmt::Match(m) => self.match_stmt(m)?,
             Stmt::TypeAlias(t) => return Err(self.unsupported("'type' aliases", t.start())),
             Stmt::IpyEscapeCommand(e) => {
                 return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.start()))
@@ -2173,7 +2180,9 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         Op::IMPORT_STAR => -1,
         Op::SETUP_ANNOTATIONS => 0,
         Op::LOAD_SUPER_ATTR => -2 + (a & 1),
-        Op::GET_LEN => 1,
+        Op::GET_LEN | Op::MATCH_MAPPING | Op::MATCH_SEQUENCE | Op::MATCH_KEYS => 1,
+        Op::MATCH_CLASS => -2,
+        Op::COPY_DICT_WITHOUT_KEYS => 0,
     };
     (e, e)
 }

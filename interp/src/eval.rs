@@ -787,6 +787,39 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 let v = pop!(frame);
                 return Ok(Outcome::Yield(v));
             }
+            Op::GET_LEN => {
+                let v = frame.stack.last().cloned().flatten().expect("subject");
+                push(frame, int::from_usize(ab::len(&v)?));
+            }
+            Op::MATCH_MAPPING | Op::MATCH_SEQUENCE => {
+                let v = frame.stack.last().cloned().flatten().expect("subject");
+                let yes = if ins.op == Op::MATCH_MAPPING {
+                    crate::matching::is_mapping(&v)
+                } else {
+                    crate::matching::is_sequence(&v)
+                };
+                push(frame, int::bool_obj(yes));
+            }
+            Op::MATCH_KEYS => {
+                let n = frame.stack.len();
+                let keys = frame.stack[n - 1].clone().expect("keys");
+                let subject = frame.stack[n - 2].clone().expect("subject");
+                push(frame, crate::matching::match_keys(&subject, &keys)?);
+            }
+            Op::MATCH_CLASS => {
+                let names = pop!(frame);
+                let cls = pop!(frame);
+                let subject = pop!(frame);
+                push(
+                    frame,
+                    crate::matching::match_class(&subject, &cls, arg, &names)?,
+                );
+            }
+            Op::COPY_DICT_WITHOUT_KEYS => {
+                let keys = pop!(frame);
+                let subject = frame.stack.last().cloned().flatten().expect("subject");
+                push(frame, crate::matching::copy_without_keys(&subject, &keys)?);
+            }
             Op::GET_YIELD_FROM_ITER => {
                 let v = pop!(frame);
                 let it = if crate::generator::is_generator(&v) {

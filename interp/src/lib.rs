@@ -12,6 +12,7 @@ pub mod code;
 pub mod compile;
 pub mod eval;
 pub mod generator;
+pub mod matching;
 pub mod modules;
 pub mod random;
 pub mod symtable;
