@@ -151,9 +151,9 @@ pub fn report_exception(e: &strand_objects::PyErr, source: &str) -> u8 {
         if strand_objects::singletons::is_none(&code) {
             return 0;
         }
-        if let Some(i) =
-            strand_objects::int::as_i64(&code).filter(|_| strand_objects::int::is_int(&code))
-        {
+        if strand_objects::int::is_int(&code) {
+            // A status too large for a C long is -1, as in CPython.
+            let i = strand_objects::int::as_i64(&code).unwrap_or(-1);
             return (i & 0xff) as u8;
         }
         eprintln!("{}", ab::str_string(&code).unwrap_or_default());
