@@ -1223,6 +1223,7 @@ impl<'s, 't> Compiler<'s, 't> {
         body: FunctionBody<'_>,
         line: u32,
         is_async: bool,
+        returns: Option<&Expr>,
         at: TextSize,
     ) -> CResult<()> {
         if is_async {
@@ -1263,6 +1264,44 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.emit(Op::BUILD_CONST_KEY_MAP, kwdefaults.len() as u32);
                 fflags |= 2;
             }
+        }
+        // Annotations, evaluated here too, in CPython's order: parameters, *args,
+        // keyword-only parameters, **kwargs, the return.
+        let mut annotated: Vec<(String, &Expr)> = Vec::new();
+        if let Some(p) = params {
+            for a in p.posonlyargs.iter().chain(&p.args) {
+                if let Some(ann) = &a.parameter.annotation {
+                    annotated.push((a.parameter.name.id.to_string(), ann));
+                }
+            }
+            if let Some(v) = &p.vararg {
+                if let Some(ann) = &v.annotation {
+                    annotated.push((v.name.id.to_string(), ann));
+                }
+            }
+            for a in &p.kwonlyargs {
+                if let Some(ann) = &a.parameter.annotation {
+                    annotated.push((a.parameter.name.id.to_string(), ann));
+                }
+            }
+            if let Some(v) = &p.kwarg {
+                if let Some(ann) = &v.annotation {
+                    annotated.push((v.name.id.to_string(), ann));
+                }
+            }
+        }
+        if let Some(r) = returns {
+            annotated.push(("return".to_string(), r));
+        }
+        if !annotated.is_empty() {
+            let mut keys = Vec::new();
+            for (k, v) in &annotated {
+                self.expr(v)?;
+                keys.push(Constant::Str(self.mangle(k)));
+            }
+            self.load_const(Constant::Tuple(keys));
+            self.emit(Op::BUILD_CONST_KEY_MAP, annotated.len() as u32);
+            fflags |= 4;
         }
         let table = self.next_child_table();
         let qualname = self.qualname_for(name);
@@ -1339,6 +1378,7 @@ impl<'s, 't> Compiler<'s, 't> {
             FunctionBody::Stmts(&f.body),
             line,
             f.is_async,
+            f.returns.as_deref(),
             f.start(),
         )?;
         for _ in &f.decorator_list {
@@ -1563,6 +1603,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     FunctionBody::Expr(&l.body),
                     line,
                     false,
+                    None,
                     l.start(),
                 )?;
             }
