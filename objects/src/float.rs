@@ -649,10 +649,8 @@ pub fn float_hex(x: f64) -> String {
     } else {
         (1, exp - 1023)
     };
-    let mut hex = format!("{mant:013x}");
-    while hex.len() > 1 && hex.ends_with('0') {
-        hex.pop();
-    }
+    // CPython always prints all 13 hex digits of the mantissa.
+    let hex = format!("{mant:013x}");
     format!(
         "{sign}0x{lead}.{hex}p{}{}",
         if e < 0 { "-" } else { "+" },
