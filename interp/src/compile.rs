@@ -96,6 +96,9 @@ pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, Compil
         filename: filename.to_string(),
     };
     c.enter(&table, "<module>".into(), "<module>".into(), 1);
+    if has_annotations(&module.body) {
+        c.emit(Op::SETUP_ANNOTATIONS, 0);
+    }
     c.body(&module.body)?;
     let none = c.unit().code.add_const(Constant::None);
     c.emit(Op::RETURN_CONST, none);
@@ -518,11 +521,37 @@ impl<'s, 't> Compiler<'s, 't> {
                 if let Some(v) = &a.value {
                     self.expr(v)?;
                     self.store(&a.target)?;
-                } else if !matches!(&*a.target, Expr::Name(_)) {
-                    // `x.a: int` evaluates the target's object.
-                    if let Expr::Attribute(at) = &*a.target {
-                        self.expr(&at.value)?;
-                        self.emit(Op::POP_TOP, 0);
+                } else {
+                    // `x.a: int` and `x[k]: int` evaluate the target's parts.
+                    match &*a.target {
+                        Expr::Attribute(at) => {
+                            self.expr(&at.value)?;
+                            self.emit(Op::POP_TOP, 0);
+                        }
+                        Expr::Subscript(sub) => {
+                            self.expr(&sub.value)?;
+                            self.emit(Op::POP_TOP, 0);
+                            self.expr(&sub.slice)?;
+                            self.emit(Op::POP_TOP, 0);
+                        }
+                        _ => {}
+                    }
+                }
+                // Module and class bodies keep annotations; functions ignore them.
+                let kind = self.unit().table.kind;
+                if kind != BlockKind::Function {
+                    match &*a.target {
+                        Expr::Name(n) if a.simple => {
+                            self.expr(&a.annotation)?;
+                            self.name_op("__annotations__", ExprContext::Load);
+                            let key = self.mangle(&n.id);
+                            self.load_const(Constant::Str(key));
+                            self.emit(Op::STORE_SUBSCR, 0);
+                        }
+                        _ => {
+                            self.expr(&a.annotation)?;
+                            self.emit(Op::POP_TOP, 0);
+                        }
                     }
                 }
             }
@@ -1405,6 +1434,9 @@ impl<'s, 't> Compiler<'s, 't> {
         self.name_op("__module__", ExprContext::Store);
         self.load_const(Constant::Str(qualname));
         self.name_op("__qualname__", ExprContext::Store);
+        if has_annotations(&c.body) {
+            self.emit(Op::SETUP_ANNOTATIONS, 0);
+        }
         if let Some(Stmt::Expr(e)) = c.body.first() {
             if let Expr::StringLiteral(sl) = &*e.value {
                 self.load_const(Constant::Str(sl.value.to_str().to_string()));
@@ -2112,6 +2144,32 @@ fn folded_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
         (ast::Number::Float(f), ast::UnaryOp::UAdd) => Some(Constant::Float(*f)),
         _ => None,
     }
+}
+
+/// Whether a module or class body has variable annotations (outside nested
+/// functions and classes), so that it needs `__annotations__` (CPython's `find_ann`).
+fn has_annotations(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::AnnAssign(_) => true,
+        Stmt::For(f) => has_annotations(&f.body) || has_annotations(&f.orelse),
+        Stmt::While(w) => has_annotations(&w.body) || has_annotations(&w.orelse),
+        Stmt::If(i) => {
+            has_annotations(&i.body)
+                || i.elif_else_clauses.iter().any(|c| has_annotations(&c.body))
+        }
+        Stmt::With(w) => has_annotations(&w.body),
+        Stmt::Try(t) => {
+            has_annotations(&t.body)
+                || t.handlers.iter().any(|h| {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    has_annotations(&h.body)
+                })
+                || has_annotations(&t.orelse)
+                || has_annotations(&t.finalbody)
+        }
+        Stmt::Match(m) => m.cases.iter().any(|c| has_annotations(&c.body)),
+        _ => false,
+    })
 }
 
 /// A tuple display of constants folds to one constant.

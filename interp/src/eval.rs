@@ -956,6 +956,25 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 };
                 push(frame, v);
             }
+            Op::SETUP_ANNOTATIONS => {
+                let locals = frame
+                    .locals
+                    .clone()
+                    .ok_or_else(|| exc::system_error("no locals found when setting up annotations"))?;
+                let key = pystr::intern("__annotations__");
+                let present = if dict::is_dict(&locals) {
+                    dict::get_item(&locals, &key)?.is_some()
+                } else {
+                    match ab::getitem(&locals, &key) {
+                        Ok(_) => true,
+                        Err(e) if e.is_instance(&exc::KEY_ERROR_TYPE) => false,
+                        Err(e) => return Err(e),
+                    }
+                };
+                if !present {
+                    ab::setitem(&locals, &key, &dict::new())?;
+                }
+            }
             Op::STORE_NAME => {
                 let v = pop!(frame);
                 let name = name_at(frame, arg);
