@@ -53,12 +53,6 @@ print(log[-1], len(Resurrect.saved))
 Resurrect.saved.clear()
 print(log.count("resurrect-del"))
 
-class Raises:
-    def __del__(self):
-        raise ValueError("ignored in __del__")
-x = Raises()
-del x
-print("still running")
 b = None
 print(log[-1])
 

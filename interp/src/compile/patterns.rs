@@ -48,7 +48,7 @@ impl Compiler<'_, '_> {
         let has_default = n > 1 && m.cases.last().is_some_and(|c| is_wildcard(&c.pattern));
         let tried = n - usize::from(has_default);
         for (i, case) in m.cases.iter().take(tried).enumerate() {
-            self.set_line(case.pattern.start());
+            self.set_loc(&case.pattern);
             // Every case but the last tried one matches a copy of the subject.
             let copies = i + 1 != tried;
             if copies {
@@ -75,12 +75,12 @@ impl Compiler<'_, '_> {
             self.body(&case.body)?;
             self.jump(Op::JUMP_FORWARD, end);
             // A failed pattern's clean-up belongs to the pattern's line.
-            self.set_line(case.pattern.start());
+            self.set_loc(&case.pattern);
             self.emit_fail_pop(&mut pc);
         }
         if has_default {
             let case = m.cases.last().expect("a default case");
-            self.set_line(case.pattern.start());
+            self.set_loc(&case.pattern);
             self.emit(Op::NOP, 0);
             if let Some(guard) = &case.guard {
                 self.jump_if(guard, false, end)?;
@@ -139,14 +139,14 @@ impl Compiler<'_, '_> {
             return Err(self.error(
                 ErrorKind::Syntax,
                 "cannot assign to __debug__",
-                name.start(),
+                name.range(),
             ));
         }
         if pc.stores.iter().any(|s| s == id) {
             return Err(self.error(
                 ErrorKind::Syntax,
                 format!("multiple assignments to name '{id}' in pattern"),
-                name.start(),
+                name.range(),
             ));
         }
         self.rotate(pc.on_top + pc.stores.len() + 1);
@@ -165,7 +165,7 @@ impl Compiler<'_, '_> {
 
     /// Compiles `p` against the value on top of the stack (which it consumes).
     fn pattern(&mut self, p: &Pattern, pc: &mut PatternState) -> CResult<()> {
-        self.set_line(p.start());
+        self.set_loc(p);
         match p {
             Pattern::MatchValue(v) => {
                 self.expr(&v.value)?;
@@ -187,7 +187,7 @@ impl Compiler<'_, '_> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     "can't use starred name here",
-                    s.start(),
+                    s.range(),
                 ))
             }
             Pattern::MatchSequence(s) => self.pattern_sequence(&s.patterns, pc)?,
@@ -206,12 +206,12 @@ impl Compiler<'_, '_> {
                     Some(n) => self.error(
                         ErrorKind::Syntax,
                         format!("name capture '{}' makes remaining patterns unreachable", n.id),
-                        a.start(),
+                        a.range(),
                     ),
                     None => self.error(
                         ErrorKind::Syntax,
                         "wildcard makes remaining patterns unreachable",
-                        a.start(),
+                        a.range(),
                     ),
                 });
             }
@@ -246,7 +246,7 @@ impl Compiler<'_, '_> {
             return Err(self.error(
                 ErrorKind::Syntax,
                 "multiple starred names in sequence pattern",
-                second.start(),
+                second.range(),
             ));
         }
         let n = pats.len();
@@ -326,7 +326,7 @@ impl Compiler<'_, '_> {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         format!("mapping pattern checks duplicate key ({repr})"),
-                        k.start(),
+                        k.range(),
                     ));
                 }
                 seen.push(id);
@@ -334,7 +334,7 @@ impl Compiler<'_, '_> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     "mapping pattern keys may only match literals and attribute lookups",
-                    k.start(),
+                    k.range(),
                 ));
             }
             self.expr(k)?;
@@ -379,7 +379,7 @@ impl Compiler<'_, '_> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     format!("attribute name repeated in class pattern: {}", k.attr.id),
-                    k.attr.start(),
+                    k.attr.range(),
                 ));
             }
         }
@@ -419,7 +419,7 @@ impl Compiler<'_, '_> {
         let saved_on_top = pc.on_top;
         for (i, alt) in alts.iter().enumerate() {
             let last = i + 1 == alts.len();
-            self.set_line(alt.start());
+            self.set_loc(alt);
             let mut sub = PatternState {
                 allow_irrefutable: last && pc.allow_irrefutable,
                 ..PatternState::default()
@@ -435,7 +435,7 @@ impl Compiler<'_, '_> {
                         return Err(self.error(
                             ErrorKind::Syntax,
                             "alternative patterns bind different names",
-                            alt.start(),
+                            alt.range(),
                         ));
                     }
                     // Reorder (`current` lists the captures from the bottom up; the
@@ -475,7 +475,7 @@ impl Compiler<'_, '_> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     format!("multiple assignments to name '{name}' in pattern"),
-                    alts[0].start(),
+                    alts[0].range(),
                 ));
             }
             pc.stores.push(name);
