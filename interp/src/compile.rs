@@ -199,7 +199,9 @@ fn parse_module_311(
             Kind::UnpackingInComprehension(_) if described.contains("dictionary") => {
                 "dict unpacking cannot be used in dict comprehension"
             }
-            Kind::UnpackingInComprehension(_) => "iterable unpacking cannot be used in comprehension",
+            Kind::UnpackingInComprehension(_) => {
+                "iterable unpacking cannot be used in comprehension"
+            }
             _ => "invalid syntax",
         };
         return Err(ParseFailure::Newer(message, e.range));
@@ -2307,8 +2309,7 @@ fn has_annotations(stmts: &[Stmt]) -> bool {
         Stmt::For(f) => has_annotations(&f.body) || has_annotations(&f.orelse),
         Stmt::While(w) => has_annotations(&w.body) || has_annotations(&w.orelse),
         Stmt::If(i) => {
-            has_annotations(&i.body)
-                || i.elif_else_clauses.iter().any(|c| has_annotations(&c.body))
+            has_annotations(&i.body) || i.elif_else_clauses.iter().any(|c| has_annotations(&c.body))
         }
         Stmt::With(w) => has_annotations(&w.body),
         Stmt::Try(t) => {

@@ -744,7 +744,10 @@ fn super_args_of(frame: &Frame) -> Result<(PyObj, PyObj), &'static str> {
         .ok_or("super(): __class__ cell not found")?;
     // A first argument captured by a closure lives in a cell once MAKE_CELL ran.
     let first = if first.is_exact(&function::CELL_TYPE)
-        && code.cellvars.iter().any(|c| Some(c) == code.varnames.first())
+        && code
+            .cellvars
+            .iter()
+            .any(|c| Some(c) == code.varnames.first())
     {
         function::cell_get(first).ok_or("super(): arg[0] deleted")?
     } else {
@@ -1044,10 +1047,9 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 push(frame, v);
             }
             Op::SETUP_ANNOTATIONS => {
-                let locals = frame
-                    .locals
-                    .clone()
-                    .ok_or_else(|| exc::system_error("no locals found when setting up annotations"))?;
+                let locals = frame.locals.clone().ok_or_else(|| {
+                    exc::system_error("no locals found when setting up annotations")
+                })?;
                 let key = pystr::intern("__annotations__");
                 let present = if dict::is_dict(&locals) {
                     dict::get_item(&locals, &key)?.is_some()
@@ -1286,10 +1288,7 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                         // ** in calls: the callee sits below the positional tuple.
                         let at = frame.stack.len() - arg;
                         let callee = || {
-                            callee_of(
-                                frame.stack[at - 3].as_ref(),
-                                frame.stack[at - 2].as_ref(),
-                            )
+                            callee_of(frame.stack[at - 3].as_ref(), frame.stack[at - 2].as_ref())
                         };
                         let keys = match ab::getattr_str(&v, "keys") {
                             Ok(keys) => keys,
@@ -1484,8 +1483,8 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 let args = if tuple::is_tuple(&args) {
                     args
                 } else {
-                    let not_iterable = args.ty().slots().iter.is_none()
-                        && args.ty().slots().getitem.is_none();
+                    let not_iterable =
+                        args.ty().slots().iter.is_none() && args.ty().slots().getitem.is_none();
                     if not_iterable {
                         return Err(type_error(format!(
                             "{} argument after * must be an iterable, not {}",
@@ -1528,26 +1527,25 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                         let cause = pop!(frame);
                         let e = pop!(frame);
                         let err = make_exception(&e)?;
-                        let cause = if singletons::is_none(&cause)
-                            || exc::is_exception_instance(&cause)
-                        {
-                            cause
-                        } else if exc::is_exception_class(&cause) {
-                            let v = ab::call0(&cause)?;
-                            if !exc::is_exception_instance(&v) {
-                                return Err(type_error(format!(
-                                    "calling {} should have returned an instance of \
+                        let cause =
+                            if singletons::is_none(&cause) || exc::is_exception_instance(&cause) {
+                                cause
+                            } else if exc::is_exception_class(&cause) {
+                                let v = ab::call0(&cause)?;
+                                if !exc::is_exception_instance(&v) {
+                                    return Err(type_error(format!(
+                                        "calling {} should have returned an instance of \
                                      BaseException, not {}",
-                                    ab::repr_string(&cause)?,
-                                    v.ty().name()
-                                )));
-                            }
-                            v
-                        } else {
-                            return Err(type_error(
-                                "exception causes must derive from BaseException",
-                            ));
-                        };
+                                        ab::repr_string(&cause)?,
+                                        v.ty().name()
+                                    )));
+                                }
+                                v
+                            } else {
+                                return Err(type_error(
+                                    "exception causes must derive from BaseException",
+                                ));
+                            };
                         ab::setattr(err.value(), &pystr::intern("__cause__"), &cause)?;
                         err
                     }

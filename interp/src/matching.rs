@@ -17,7 +17,7 @@ fn mro_has(ty: &PyType, modules: &[&str], names: &[&str]) -> bool {
         if !names.contains(&c.name()) {
             return false;
         }
-        let module = dict::get_item_str(c.dict(), "__module__").filter(|m| pystr::is_str(m));
+        let module = dict::get_item_str(c.dict(), "__module__").filter(pystr::is_str);
         module.is_some_and(|m| modules.contains(&pystr::as_str(&m)))
     })
 }

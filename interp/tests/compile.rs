@@ -198,12 +198,7 @@ fn errors_have_python_messages_and_positions() {
             "f-string expression part cannot include a backslash",
             2,
         ),
-        (
-            "type X = int\n",
-            ErrorKind::Syntax,
-            "invalid syntax",
-            1,
-        ),
+        ("type X = int\n", ErrorKind::Syntax, "invalid syntax", 1),
         (
             "x = [(yield 1) for y in z]\n",
             ErrorKind::Syntax,

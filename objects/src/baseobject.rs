@@ -296,10 +296,16 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             let fname = || {
                 // SAFETY: class methods are bound to a type.
                 let cls = unsafe { crate::typeobj::PyType::from_obj(&args[0]) };
-                format!("{}.__init_subclass__()", crate::str::as_str(&cls.qualname()))
+                format!(
+                    "{}.__init_subclass__()",
+                    crate::str::as_str(&cls.qualname())
+                )
             };
             if a.has_kwargs() {
-                return Err(type_error(format!("{} takes no keyword arguments", fname())));
+                return Err(type_error(format!(
+                    "{} takes no keyword arguments",
+                    fname()
+                )));
             }
             if a.nargs() > 1 {
                 return Err(type_error(format!(

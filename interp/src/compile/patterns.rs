@@ -184,11 +184,7 @@ impl Compiler<'_, '_> {
             }
             Pattern::MatchAs(a) => self.pattern_as(a, pc)?,
             Pattern::MatchStar(s) => {
-                return Err(self.error(
-                    ErrorKind::Syntax,
-                    "can't use starred name here",
-                    s.range(),
-                ))
+                return Err(self.error(ErrorKind::Syntax, "can't use starred name here", s.range()))
             }
             Pattern::MatchSequence(s) => self.pattern_sequence(&s.patterns, pc)?,
             Pattern::MatchMapping(m) => self.pattern_mapping(m, pc)?,
@@ -205,7 +201,10 @@ impl Compiler<'_, '_> {
                 return Err(match &a.name {
                     Some(n) => self.error(
                         ErrorKind::Syntax,
-                        format!("name capture '{}' makes remaining patterns unreachable", n.id),
+                        format!(
+                            "name capture '{}' makes remaining patterns unreachable",
+                            n.id
+                        ),
                         a.range(),
                     ),
                     None => self.error(
@@ -237,7 +236,12 @@ impl Compiler<'_, '_> {
 
     fn pattern_sequence(&mut self, pats: &[Pattern], pc: &mut PatternState) -> CResult<()> {
         let star = pats.iter().position(|p| matches!(p, Pattern::MatchStar(_)));
-        if pats.iter().filter(|p| matches!(p, Pattern::MatchStar(_))).count() > 1 {
+        if pats
+            .iter()
+            .filter(|p| matches!(p, Pattern::MatchStar(_)))
+            .count()
+            > 1
+        {
             let second = pats
                 .iter()
                 .filter(|p| matches!(p, Pattern::MatchStar(_)))
@@ -430,7 +434,8 @@ impl Compiler<'_, '_> {
             match &order {
                 None => order = Some(caught.clone()),
                 Some(want) => {
-                    let same = want.len() == caught.len() && want.iter().all(|w| caught.contains(w));
+                    let same =
+                        want.len() == caught.len() && want.iter().all(|w| caught.contains(w));
                     if !same {
                         return Err(self.error(
                             ErrorKind::Syntax,
