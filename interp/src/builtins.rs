@@ -536,7 +536,32 @@ fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     if !strand_objects::function::is_function(func) {
         return Err(type_error("__build_class__: func must be a function"));
     }
-    let bases = tuple::from_slice(&pos[2..]);
+    // PEP 560: a base that is not a class may stand for others (`list[int]`).
+    let orig_bases = tuple::from_slice(&pos[2..]);
+    let mut resolved = Vec::with_capacity(pos.len() - 2);
+    let mut replaced = false;
+    for b in &pos[2..] {
+        if strand_objects::typeobj::is_type(b) {
+            resolved.push(b.clone());
+            continue;
+        }
+        match ab::getattr_opt(b, &pystr::intern("__mro_entries__"))? {
+            Some(entries) => {
+                let r = ab::call1(&entries, orig_bases.clone())?;
+                if !tuple::is_tuple(&r) {
+                    return Err(type_error("__mro_entries__ must return a tuple"));
+                }
+                resolved.extend(tuple::items(&r).iter().cloned());
+                replaced = true;
+            }
+            None => resolved.push(b.clone()),
+        }
+    }
+    let bases = if replaced {
+        tuple::from_vec(resolved)
+    } else {
+        orig_bases.clone()
+    };
     let mut meta: Option<PyObj> = None;
     let mut kwnames = Vec::new();
     let mut kwvalues = Vec::new();
@@ -574,6 +599,9 @@ fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         None => dict::new(),
     };
     let cell = crate::eval::run_class_body(func, &ns)?;
+    if replaced {
+        ab::setitem(&ns, &pystr::intern("__orig_bases__"), &orig_bases)?;
+    }
     let mut cargs = vec![name.clone(), bases, ns];
     cargs.extend(kwvalues);
     let kn = if kwnames.is_empty() {

@@ -1006,6 +1006,9 @@ pub fn isinstance(obj: &PyObj, cls: &PyObj) -> PyResult<bool> {
         // obj.__class__ may differ from type(obj) (proxies).
         return Ok(false);
     }
+    if let Some(members) = crate::genericalias::union_args(cls) {
+        return isinstance(obj, &members);
+    }
     if crate::tuple::is_tuple(cls) {
         let _g = enter_recursive_call(" in __instancecheck__")?;
         for c in crate::tuple::items(cls) {
@@ -1026,6 +1029,9 @@ pub fn isinstance(obj: &PyObj, cls: &PyObj) -> PyResult<bool> {
 
 /// `issubclass(cls, classinfo)`.
 pub fn issubclass(cls: &PyObj, classinfo: &PyObj) -> PyResult<bool> {
+    if let Some(members) = crate::genericalias::union_args(classinfo) {
+        return issubclass(cls, &members);
+    }
     if crate::tuple::is_tuple(classinfo) {
         for c in crate::tuple::items(classinfo) {
             if issubclass(cls, c)? {

@@ -40,6 +40,7 @@ pub mod exceptions;
 pub mod float;
 pub mod format;
 pub mod function;
+pub mod genericalias;
 pub mod hash;
 pub mod heaptype;
 pub mod int;
@@ -215,6 +216,7 @@ pub fn init() {
                 ty.ready_static(Some(base), &none, &no_gs);
             }
         }
+        genericalias::init();
         static BINDING: weakref::WeakrefBinding = weakref::WeakrefBinding;
         strand_gc::set_binding(&BINDING);
         strand_gc::install();
