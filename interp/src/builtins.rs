@@ -69,6 +69,7 @@ fn populate(m: &PyObj, d: &PyObj) {
         &int::INT_TYPE,
         &int::BOOL_TYPE,
         &float::FLOAT_TYPE,
+        &complex::COMPLEX_TYPE,
         &str::STR_TYPE,
         &bytes::BYTES_TYPE,
         &tuple::TUPLE_TYPE,

@@ -11,8 +11,7 @@
 //! restoring the handled exception, deleting `except ... as name`).
 //!
 //! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
-//! `match`, `except*`, `async` (coroutines, `await`, `async for`/`with`),
-//! complex literals, `type` aliases.
+//! `except*`, asynchronous generators and comprehensions, `type` aliases.
 
 use std::collections::HashMap;
 
@@ -1645,8 +1644,8 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.load_const(Constant::Int(v));
                 }
                 ast::Number::Float(f) => self.load_const(Constant::Float(*f)),
-                ast::Number::Complex { .. } => {
-                    return Err(self.unsupported("complex numbers", n.range()))
+                ast::Number::Complex { real, imag } => {
+                    self.load_const(Constant::Complex(*real, *imag))
                 }
             },
             Expr::StringLiteral(s) => self.load_const(Constant::Str(s.value.to_str().to_string())),

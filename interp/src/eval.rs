@@ -204,6 +204,7 @@ fn constant(c: &Constant) -> PyObj {
         Constant::Ellipsis => singletons::ellipsis(),
         Constant::Int(i) => int::from_bigint(i.clone()),
         Constant::Float(f) => strand_objects::float::from_f64(*f),
+        Constant::Complex(re, im) => strand_objects::complex::from_parts(*re, *im),
         Constant::Str(s) => {
             // Identifier-like strings are interned, as CPython does for constants.
             if s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

@@ -34,6 +34,7 @@ pub mod alloc;
 pub mod args;
 pub mod baseobject;
 pub mod bytes;
+pub mod complex;
 pub mod descr;
 pub mod dict;
 pub mod exceptions;
@@ -99,6 +100,12 @@ pub fn init() {
             (&int::INT_TYPE, &O, int::methods(), int::getsets()),
             (&int::BOOL_TYPE, &int::INT_TYPE, vec![], vec![]),
             (&float::FLOAT_TYPE, &O, float::methods(), float::getsets()),
+            (
+                &complex::COMPLEX_TYPE,
+                &O,
+                complex::methods(),
+                complex::getsets(),
+            ),
             (&tuple::TUPLE_TYPE, &O, tuple::methods(), vec![]),
             (&list::LIST_TYPE, &O, list::methods(), vec![]),
             (&dict::DICT_TYPE, &O, dict::methods(), vec![]),
