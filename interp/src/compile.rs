@@ -203,11 +203,53 @@ fn parse_module_311(
             }
             _ => "invalid syntax",
         };
-        return Err(ParseFailure::Newer(message, e.range));
+        let at = if matches!(e.kind, Kind::Pep701FString(_)) {
+            fstring_error_range(&parsed, e.range)
+        } else {
+            e.range
+        };
+        return Err(ParseFailure::Newer(message, at));
     }
     Ok(parsed
         .try_into_module()
         .expect("a module parse gives a module"))
+}
+
+/// Where CPython 3.11 reports an error inside an f-string: at the token after the
+/// whole string literal (its parser sees the string only once it is complete), the
+/// f-string's implicit concatenations included.
+fn fstring_error_range(parsed: &ruff_python_parser::Parsed<ast::Mod>, at: TextRange) -> TextRange {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct Outermost {
+        at: TextSize,
+        found: Option<TextRange>,
+    }
+    impl<'a> Visitor<'a> for Outermost {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if let Expr::FString(f) = e {
+                if f.range.contains(self.at) && self.found.is_none_or(|r| f.range.len() > r.len()) {
+                    self.found = Some(f.range);
+                }
+            }
+            visitor::walk_expr(self, e);
+        }
+    }
+    let ast::Mod::Module(module) = parsed.syntax() else {
+        return at;
+    };
+    let mut v = Outermost {
+        at: at.start(),
+        found: None,
+    };
+    v.visit_body(&module.body);
+    let Some(string) = v.found else {
+        return at;
+    };
+    parsed
+        .tokens()
+        .iter()
+        .find(|t| t.start() >= string.end() && !t.kind().is_trivia())
+        .map_or(at, |t| t.range())
 }
 
 /// A pending instruction: its argument may be a label.
