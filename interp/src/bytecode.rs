@@ -267,6 +267,13 @@ opcodes! {
     /// TOS a tuple of keys, TOS1 a mapping: replaces TOS with a dict of the mapping
     /// without those keys (`**rest`).
     COPY_DICT_WITHOUT_KEYS = 124, cache 0, false;
+    /// `except* T`: TOS the type, TOS1 the exception left to match: replaces them with
+    /// the unmatched rest and the matching part (or None), which becomes the handled
+    /// exception.
+    CHECK_EG_MATCH = 125, cache 0, false;
+    /// TOS the list of exceptions raised in or left over by `except*` clauses, TOS1
+    /// the original exception: replaces them with the exception to re-raise, or None.
+    PREP_RERAISE_STAR = 126, cache 0, false;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }

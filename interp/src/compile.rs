@@ -11,7 +11,7 @@
 //! restoring the handled exception, deleting `except ... as name`).
 //!
 //! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
-//! `except*`, asynchronous generators and comprehensions, `type` aliases.
+//! asynchronous generators and comprehensions, `type` aliases.
 
 use std::collections::HashMap;
 
@@ -309,6 +309,8 @@ enum FBlock {
     /// A `with` body: the bound `__exit__` is on the stack, to be called with
     /// `None, None, None` on the way out.
     With { handlers_len: usize },
+    /// An `except*` clause body: `return`, `break` and `continue` may not leave it.
+    ExceptStar { handlers_len: usize },
 }
 
 impl FBlock {
@@ -318,7 +320,8 @@ impl FBlock {
             | FBlock::FinallyTry { handlers_len, .. }
             | FBlock::FinallyEnd { handlers_len }
             | FBlock::HandlerCleanup { handlers_len, .. }
-            | FBlock::With { handlers_len } => *handlers_len,
+            | FBlock::With { handlers_len }
+            | FBlock::ExceptStar { handlers_len } => *handlers_len,
         }
     }
 }
@@ -762,11 +765,13 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.bind(end);
             }
             Stmt::Break(b) => {
+                self.leaves_except_star(true, b.range())?;
                 if !self.unwind_to_loop(true)? {
                     return Err(self.error(ErrorKind::Syntax, "'break' outside loop", b.range()));
                 }
             }
             Stmt::Continue(c) => {
+                self.leaves_except_star(true, c.range())?;
                 if !self.unwind_to_loop(false)? {
                     return Err(self.error(
                         ErrorKind::Syntax,
@@ -783,6 +788,9 @@ impl<'s, 't> Compiler<'s, 't> {
                         r.range(),
                     ));
                 }
+                // CPython reports it after compiling the value, at the value.
+                let at = r.value.as_ref().map_or(r.range(), |v| v.range());
+                self.leaves_except_star(false, at)?;
                 if let Some(v) = &r.value {
                     self.expr(v)?;
                 }
@@ -884,13 +892,12 @@ impl<'s, 't> Compiler<'s, 't> {
             Stmt::FunctionDef(f) => self.function_def(f)?,
             Stmt::ClassDef(c) => self.class_def(c)?,
             Stmt::Try(t) => {
-                if t.is_star {
-                    return Err(self.unsupported("'except*' clauses", t.range()));
-                }
-                if t.finalbody.is_empty() {
-                    self.try_except(t)?;
-                } else {
+                if !t.finalbody.is_empty() {
                     self.try_finally(t)?;
+                } else if t.is_star {
+                    self.try_star_except(t)?;
+                } else {
+                    self.try_except(t)?;
                 }
             }
             Stmt::With(w) => {
@@ -943,6 +950,8 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 self.call_exit_with_nones();
             }
+            // Rejected before unwinding starts (see `leaves_except_star`).
+            FBlock::ExceptStar { .. } => {}
             FBlock::HandlerCleanup { name, .. } => {
                 if preserve_tos {
                     self.emit(Op::SWAP, 2);
@@ -984,6 +993,31 @@ impl<'s, 't> Compiler<'s, 't> {
 
     /// `break` (`is_break`) or `continue`: unwinds the blocks inside the innermost
     /// loop and jumps; `false` outside loops.
+    /// `return` (or, with `to_loop`, `break`/`continue` to the innermost loop) may
+    /// not leave an `except*` clause body.
+    fn leaves_except_star(&mut self, to_loop: bool, at: TextRange) -> CResult<()> {
+        let blocks = &self.unit().fblocks;
+        let from = if to_loop {
+            blocks
+                .iter()
+                .rposition(|b| matches!(b, FBlock::Loop { .. }))
+                .map_or(blocks.len(), |i| i + 1)
+        } else {
+            0
+        };
+        if blocks[from..]
+            .iter()
+            .any(|b| matches!(b, FBlock::ExceptStar { .. }))
+        {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                "'break', 'continue' and 'return' cannot appear in an except* block",
+                at,
+            ));
+        }
+        Ok(())
+    }
+
     fn unwind_to_loop(&mut self, is_break: bool) -> CResult<bool> {
         let Some(li) = self
             .unit()
@@ -1187,6 +1221,108 @@ impl<'s, 't> Compiler<'s, 't> {
         Ok(())
     }
 
+    /// `try: ... except* ...: ... else: ...` (PEP 654, compiler_try_star_except).
+    ///
+    /// The handler keeps `[prev_exc, orig, raised, rest]` on the stack: the original
+    /// exception, a list of what the clause bodies raised (and, at the end, the part
+    /// no clause matched), and the part still to match. Each clause splits `rest`
+    /// with CHECK_EG_MATCH; PREP_RERAISE_STAR combines the list into what to raise
+    /// when all clauses are done.
+    fn try_star_except(&mut self, t: &ast::StmtTry) -> CResult<()> {
+        let d = self.unit().depth;
+        let outer_len = self.unit().handlers.len();
+        let end = self.new_label();
+        let body_handler = self.push_handler(d, false);
+        self.body(&t.body)?;
+        self.pop_handler();
+        self.body(&t.orelse)?;
+        self.jump(Op::JUMP_FORWARD, end);
+        // Handler entry: [exc] -> [prev_exc, exc] -> [prev_exc, orig, [], exc].
+        self.bind(body_handler.label);
+        let cleanup = self.push_handler(d + 1, true);
+        self.emit(Op::PUSH_EXC_INFO, 0);
+        self.emit(Op::COPY, 1);
+        self.emit(Op::BUILD_LIST, 0);
+        self.emit(Op::SWAP, 2);
+        for h in &t.handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            self.set_loc(h);
+            let next = self.new_label();
+            let no_match = self.new_label();
+            let Some(ty) = &h.type_ else {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    "expected one or more exception types",
+                    h.range(),
+                ));
+            };
+            self.expr(ty)?;
+            // [.., rest, type] -> [.., rest, match]
+            self.emit(Op::CHECK_EG_MATCH, 0);
+            self.emit(Op::COPY, 1);
+            self.jump(Op::POP_JUMP_IF_NONE, no_match);
+            let name = h.name.as_ref().map(|n| n.id.to_string());
+            match &name {
+                Some(n) => self.name_op(n, ExprContext::Store),
+                None => self.emit(Op::POP_TOP, 0),
+            }
+            // The body runs with [prev_exc, orig, raised, rest] below; what it raises
+            // joins `raised`.
+            let raised_in_body = self.push_handler(d + 4, true);
+            self.unit().depth = d + 4;
+            self.unit().fblocks.push(FBlock::ExceptStar {
+                handlers_len: outer_len,
+            });
+            self.body(&h.body)?;
+            self.unit().fblocks.pop();
+            self.unit().depth = d;
+            self.unit().handlers.truncate(outer_len);
+            self.unit().handlers.push(cleanup);
+            if let Some(n) = &name {
+                self.load_const(Constant::None);
+                self.name_op(n, ExprContext::Store);
+                self.name_op(n, ExprContext::Del);
+            }
+            self.jump(Op::JUMP_FORWARD, next);
+            // [.., rest, lasti, exc]: delete the name, keep the exception.
+            self.bind(raised_in_body.label);
+            if let Some(n) = &name {
+                self.load_const(Constant::None);
+                self.name_op(n, ExprContext::Store);
+                self.name_op(n, ExprContext::Del);
+            }
+            self.emit(Op::LIST_APPEND, 3);
+            self.emit(Op::POP_TOP, 0);
+            self.jump(Op::JUMP_FORWARD, next);
+            // No match: drop the None.
+            self.bind(no_match);
+            self.emit(Op::POP_TOP, 0);
+            self.bind(next);
+        }
+        // [prev_exc, orig, raised, rest] -> [prev_exc, orig, raised + [rest]]
+        self.emit(Op::LIST_APPEND, 1);
+        self.emit(Op::PREP_RERAISE_STAR, 0);
+        let reraise = self.new_label();
+        self.emit(Op::COPY, 1);
+        self.jump(Op::POP_JUMP_IF_NOT_NONE, reraise);
+        // Everything was handled.
+        self.emit(Op::POP_TOP, 0);
+        self.unit().handlers.truncate(outer_len);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.jump(Op::JUMP_FORWARD, end);
+        self.bind(reraise);
+        self.emit(Op::SWAP, 2);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.emit(Op::RERAISE, 0);
+        // Cleanup: [prev_exc, lasti, exc2] -> restore prev_exc, re-raise.
+        self.bind(cleanup.label);
+        self.emit(Op::COPY, 3);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.emit(Op::RERAISE, 1);
+        self.bind(end);
+        Ok(())
+    }
+
     /// `try: ... [except ...] finally: ...` (compiler_try_finally).
     fn try_finally(&mut self, t: &ast::StmtTry) -> CResult<()> {
         let d = self.unit().depth;
@@ -1207,9 +1343,13 @@ impl<'s, 't> Compiler<'s, 't> {
                 handlers: t.handlers.clone(),
                 orelse: t.orelse.clone(),
                 finalbody: Default::default(),
-                is_star: false,
+                is_star: t.is_star,
             };
-            self.try_except(&inner)?;
+            if t.is_star {
+                self.try_star_except(&inner)?;
+            } else {
+                self.try_except(&inner)?;
+            }
         }
         self.unit().fblocks.pop();
         self.unit().handlers.truncate(outer_len);
@@ -2462,7 +2602,8 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         Op::RERAISE => -1,
         Op::PUSH_EXC_INFO => 1,
         Op::POP_EXCEPT => -1,
-        Op::CHECK_EXC_MATCH => 0,
+        Op::CHECK_EXC_MATCH | Op::CHECK_EG_MATCH => 0,
+        Op::PREP_RERAISE_STAR => -1,
         Op::WITH_EXCEPT_START => 1,
         Op::BEFORE_WITH => 1,
         Op::RETURN_GENERATOR => 0,

@@ -656,7 +656,13 @@ pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcom
             Ok(outcome) => return Ok(outcome),
             Err(e) => {
                 let pc = frame.last_pc;
-                add_traceback(frame, frame.id, &e, pc);
+                // A re-raise adds nothing: the exception either already has this
+                // frame's entry or is a group built by `except*` (CPython's RERAISE).
+                let reraise = bytecode::decode_at(&frame.data.code.code, pc)
+                    .is_ok_and(|i| i.op == Op::RERAISE);
+                if !reraise {
+                    add_traceback(frame, frame.id, &e, pc);
+                }
                 let handler = frame
                     .data
                     .code
@@ -1599,6 +1605,22 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     Some(prev)
                 };
                 CURRENT_EXC.with(|c| *c.borrow_mut() = prev);
+            }
+            Op::CHECK_EG_MATCH => {
+                let match_type = pop!(frame);
+                let exc = pop!(frame);
+                let (matched, rest) = exc::except_star_match(&exc, &match_type)?;
+                if !singletons::is_none(&matched) {
+                    // The clause body handles the matching part.
+                    CURRENT_EXC.with(|c| *c.borrow_mut() = Some(matched.clone()));
+                }
+                push(frame, rest);
+                push(frame, matched);
+            }
+            Op::PREP_RERAISE_STAR => {
+                let excs = pop!(frame);
+                let orig = pop!(frame);
+                push(frame, exc::prep_reraise_star(&orig, &excs)?);
             }
             Op::CHECK_EXC_MATCH => {
                 let ty = pop!(frame);

@@ -216,13 +216,18 @@ pub fn init() {
             ty.ready_static(Some(&O), &methods, &getsets);
         }
         let (exc_methods, exc_getsets) = (exceptions::methods(), exceptions::getsets());
+        let (group_methods, group_getsets) =
+            (exceptions::group_methods(), exceptions::group_getsets());
         for (ty, base) in exceptions::hierarchy() {
             if std::ptr::eq(ty, &exceptions::BASE_EXCEPTION_TYPE) {
                 ty.ready_static(Some(base), &exc_methods, &exc_getsets);
+            } else if std::ptr::eq(ty, &exceptions::BASE_EXCEPTION_GROUP_TYPE) {
+                ty.ready_static(Some(base), &group_methods, &group_getsets);
             } else {
                 ty.ready_static(Some(base), &none, &no_gs);
             }
         }
+        exceptions::finish_group_types();
         genericalias::init();
         static BINDING: weakref::WeakrefBinding = weakref::WeakrefBinding;
         strand_gc::set_binding(&BINDING);
