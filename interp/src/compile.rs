@@ -25,6 +25,7 @@ use crate::code::{flags, CodeObject, Constant};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
 mod patterns;
+mod warnings;
 
 /// What kind of error a [`CompileError`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +128,7 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         index: &index,
         filename: filename.to_string(),
         interactive: mode == Mode::Single,
+        warned: Vec::new(),
     };
     if mode == Mode::Eval {
         let parsed = ruff_python_parser::parse_expression(source).map_err(parse_error)?;
@@ -352,6 +354,8 @@ struct Compiler<'s, 't> {
     filename: String,
     /// [`Mode::Single`]: module-level expression statements print their values.
     interactive: bool,
+    /// The `SyntaxWarning`s printed so far, by line and message (each once).
+    warned: Vec<(u32, String)>,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -815,6 +819,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
             }
             Stmt::Assert(a) => {
+                self.check_assert(a);
                 let end = self.new_label();
                 self.jump_if(&a.test, true, end)?;
                 self.emit(Op::LOAD_ASSERTION_ERROR, 0);
@@ -1898,6 +1903,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.emit(Op::LOAD_ATTR, ni << 1);
             }
             Expr::Subscript(s) => {
+                self.check_subscript(s);
                 self.expr(&s.value)?;
                 self.expr(&s.slice)?;
                 self.emit(Op::BINARY_SUBSCR, 0);
@@ -2034,6 +2040,7 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn compare(&mut self, c: &ast::ExprCompare) -> CResult<()> {
+        self.check_compare(c);
         self.expr(&c.left)?;
         let n = c.ops.len();
         if n == 1 {
@@ -2148,6 +2155,7 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn call(&mut self, c: &ast::ExprCall) -> CResult<()> {
+        self.check_caller(c);
         // Method calls: `obj.m(...)` loads the method and self together.
         if let Expr::Attribute(a) = &*c.func {
             self.at(a, |c| {
