@@ -1294,9 +1294,12 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     _ => {
                         // ** in calls: the callee sits below the positional tuple.
                         let at = frame.stack.len() - arg;
-                        let callee = || {
-                            callee_of(frame.stack[at - 3].as_ref(), frame.stack[at - 2].as_ref())
+                        let slot = |back: usize| {
+                            at.checked_sub(back)
+                                .and_then(|i| frame.stack.get(i))
+                                .and_then(Option::as_ref)
                         };
+                        let callee = || callee_of(slot(3), slot(2));
                         let keys = match ab::getattr_str(&v, "keys") {
                             Ok(keys) => keys,
                             Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => {
