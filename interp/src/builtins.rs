@@ -69,6 +69,7 @@ fn populate(m: &PyObj, d: &PyObj) {
         &int::INT_TYPE,
         &int::BOOL_TYPE,
         &float::FLOAT_TYPE,
+        &complex::COMPLEX_TYPE,
         &str::STR_TYPE,
         &bytes::BYTES_TYPE,
         &tuple::TUPLE_TYPE,
@@ -120,26 +121,26 @@ fn populate(m: &PyObj, d: &PyObj) {
         ("iter", b_iter),
         ("next", b_next),
         ("isinstance", |a, k| {
-            Args::new(a, k).exact("isinstance", 2)?;
+            Args::new(a, k).check_positional("isinstance", 2, 2)?;
             Ok(int::bool_obj(ab::isinstance(&a[0], &a[1])?))
         }),
         ("issubclass", |a, k| {
-            Args::new(a, k).exact("issubclass", 2)?;
+            Args::new(a, k).check_positional("issubclass", 2, 2)?;
             Ok(int::bool_obj(ab::issubclass(&a[0], &a[1])?))
         }),
         ("getattr", b_getattr),
         ("setattr", |a, k| {
-            Args::new(a, k).exact("setattr", 3)?;
+            Args::new(a, k).check_positional("setattr", 3, 3)?;
             ab::setattr(&a[0], &attr_name(&a[1], "setattr")?, &a[2])?;
             Ok(singletons::none())
         }),
         ("delattr", |a, k| {
-            Args::new(a, k).exact("delattr", 2)?;
+            Args::new(a, k).check_positional("delattr", 2, 2)?;
             ab::delattr(&a[0], &attr_name(&a[1], "delattr")?)?;
             Ok(singletons::none())
         }),
         ("hasattr", |a, k| {
-            Args::new(a, k).exact("hasattr", 2)?;
+            Args::new(a, k).check_positional("hasattr", 2, 2)?;
             Ok(int::bool_obj(
                 ab::getattr_opt(&a[0], &attr_name(&a[1], "hasattr")?)?.is_some(),
             ))
@@ -206,7 +207,7 @@ fn populate(m: &PyObj, d: &PyObj) {
         ("oct", |a, k| radix(a, k, "oct", "o", "0o")),
         ("bin", |a, k| radix(a, k, "bin", "b", "0b")),
         ("divmod", |a, k| {
-            Args::new(a, k).exact("divmod", 2)?;
+            Args::new(a, k).check_positional("divmod", 2, 2)?;
             ab::binary_op(&a[0], &a[1], BinOp::DivMod)
         }),
         ("pow", |a, k| {
@@ -233,7 +234,7 @@ fn populate(m: &PyObj, d: &PyObj) {
             }
         }),
         ("format", |a, k| {
-            Args::new(a, k).range("format", 1, 2)?;
+            Args::new(a, k).check_positional("format", 1, 2)?;
             let spec = a.get(1).cloned().unwrap_or_else(|| pystr::new(""));
             ab::format(&a[0], &spec)
         }),
@@ -276,8 +277,16 @@ fn populate(m: &PyObj, d: &PyObj) {
     let _ = m;
 }
 
+/// The one argument of a `METH_O` builtin function (no `self` to count).
 fn one(args: &[PyObj], kw: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
-    Args::new(args, kw).exact(name, 1)?;
+    let a = Args::new(args, kw);
+    a.no_kwargs(name)?;
+    if a.nargs() != 1 {
+        return Err(type_error(format!(
+            "{name}() takes exactly one argument ({} given)",
+            a.nargs()
+        )));
+    }
     Ok(args[0].clone())
 }
 
@@ -369,7 +378,7 @@ fn b_len(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn b_iter(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(args, kw).range("iter", 1, 2)?;
+    Args::new(args, kw).check_positional("iter", 1, 2)?;
     if args.len() == 2 {
         if args[0].ty().slots().call.is_none() {
             return Err(type_error("iter(v, w): v must be callable"));
@@ -383,7 +392,7 @@ fn b_iter(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn b_next(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(args, kw).range("next", 1, 2)?;
+    Args::new(args, kw).check_positional("next", 1, 2)?;
     let it = &args[0];
     if it.ty().slots().iternext.is_none() {
         return Err(type_error(format!(
@@ -402,7 +411,7 @@ fn b_next(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn b_getattr(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(args, kw).range("getattr", 2, 3)?;
+    Args::new(args, kw).check_positional("getattr", 2, 3)?;
     let name = attr_name(&args[1], "getattr")?;
     match args.get(2) {
         None => ab::getattr(&args[0], &name),
@@ -528,7 +537,32 @@ fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     if !strand_objects::function::is_function(func) {
         return Err(type_error("__build_class__: func must be a function"));
     }
-    let bases = tuple::from_slice(&pos[2..]);
+    // PEP 560: a base that is not a class may stand for others (`list[int]`).
+    let orig_bases = tuple::from_slice(&pos[2..]);
+    let mut resolved = Vec::with_capacity(pos.len() - 2);
+    let mut replaced = false;
+    for b in &pos[2..] {
+        if strand_objects::typeobj::is_type(b) {
+            resolved.push(b.clone());
+            continue;
+        }
+        match ab::getattr_opt(b, &pystr::intern("__mro_entries__"))? {
+            Some(entries) => {
+                let r = ab::call1(&entries, orig_bases.clone())?;
+                if !tuple::is_tuple(&r) {
+                    return Err(type_error("__mro_entries__ must return a tuple"));
+                }
+                resolved.extend(tuple::items(&r).iter().cloned());
+                replaced = true;
+            }
+            None => resolved.push(b.clone()),
+        }
+    }
+    let bases = if replaced {
+        tuple::from_vec(resolved)
+    } else {
+        orig_bases.clone()
+    };
     let mut meta: Option<PyObj> = None;
     let mut kwnames = Vec::new();
     let mut kwvalues = Vec::new();
@@ -566,6 +600,9 @@ fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         None => dict::new(),
     };
     let cell = crate::eval::run_class_body(func, &ns)?;
+    if replaced {
+        ab::setitem(&ns, &pystr::intern("__orig_bases__"), &orig_bases)?;
+    }
     let mut cargs = vec![name.clone(), bases, ns];
     cargs.extend(kwvalues);
     let kn = if kwnames.is_empty() {

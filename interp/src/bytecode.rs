@@ -253,6 +253,27 @@ opcodes! {
     GET_AWAITABLE = 94, cache 0, true;
     /// Interactive mode: passes TOS to `sys.displayhook` and pops it.
     PRINT_EXPR = 95, cache 0, false;
+    /// Pushes whether TOS is a mapping for pattern matching (keeps TOS).
+    MATCH_MAPPING = 120, cache 0, false;
+    /// Pushes whether TOS is a sequence for pattern matching (not str, bytes,
+    /// bytearray; keeps TOS).
+    MATCH_SEQUENCE = 121, cache 0, false;
+    /// TOS a tuple of keys, TOS1 a mapping: pushes the tuple of their values, or
+    /// None if a key is missing (keeps both).
+    MATCH_KEYS = 122, cache 0, false;
+    /// TOS a tuple of attribute names, TOS1 a class, TOS2 the subject: replaces the
+    /// three with the tuple of `arg` positional then the named attributes, or None.
+    MATCH_CLASS = 123, cache 0, true;
+    /// TOS a tuple of keys, TOS1 a mapping: replaces TOS with a dict of the mapping
+    /// without those keys (`**rest`).
+    COPY_DICT_WITHOUT_KEYS = 124, cache 0, false;
+    /// `except* T`: TOS the type, TOS1 the exception left to match: replaces them with
+    /// the unmatched rest and the matching part (or None), which becomes the handled
+    /// exception.
+    CHECK_EG_MATCH = 125, cache 0, false;
+    /// TOS the list of exceptions raised in or left over by `except*` clauses, TOS1
+    /// the original exception: replaces them with the exception to re-raise, or None.
+    PREP_RERAISE_STAR = 126, cache 0, false;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }

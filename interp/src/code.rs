@@ -40,6 +40,8 @@ pub enum Constant {
     Int(BigInt),
     /// A float literal.
     Float(f64),
+    /// A complex literal (`2j`): real and imaginary parts.
+    Complex(f64, f64),
     /// A str literal.
     Str(String),
     /// A bytes literal.
@@ -56,6 +58,9 @@ impl Constant {
     fn same(&self, other: &Constant) -> bool {
         match (self, other) {
             (Constant::Float(a), Constant::Float(b)) => a.to_bits() == b.to_bits(),
+            (Constant::Complex(a, b), Constant::Complex(c, d)) => {
+                a.to_bits() == c.to_bits() && b.to_bits() == d.to_bits()
+            }
             (Constant::Code(_), _) | (_, Constant::Code(_)) => false,
             (Constant::Tuple(a), Constant::Tuple(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
@@ -64,16 +69,17 @@ impl Constant {
         }
     }
 
-    /// Python's repr of the constant (for the disassembler).
+    /// Python's repr of the constant (for the disassembler and compile errors).
     pub fn repr(&self) -> String {
         match self {
             Constant::None => "None".into(),
             Constant::Bool(b) => if *b { "True" } else { "False" }.into(),
             Constant::Ellipsis => "Ellipsis".into(),
             Constant::Int(i) => i.to_string(),
-            Constant::Float(f) => format!("{f:?}"),
-            Constant::Str(s) => format!("{s:?}"),
-            Constant::Bytes(b) => format!("b{:?}", String::from_utf8_lossy(b)),
+            Constant::Float(f) => strand_objects::float::repr_f64(*f),
+            Constant::Complex(re, im) => strand_objects::complex::repr_parts(*re, *im),
+            Constant::Str(s) => strand_objects::str_methods::repr_str(s),
+            Constant::Bytes(b) => strand_objects::bytes::repr_bytes(b),
             Constant::Tuple(t) => {
                 let items: Vec<String> = t.iter().map(Constant::repr).collect();
                 if items.len() == 1 {

@@ -11,8 +11,7 @@
 //! restoring the handled exception, deleting `except ... as name`).
 //!
 //! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
-//! `match`, `except*`, `async` (coroutines, `await`, `async for`/`with`),
-//! complex literals, `type` aliases.
+//! asynchronous generators and comprehensions, `type` aliases.
 
 use std::collections::HashMap;
 
@@ -24,6 +23,9 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::bytecode::{self, BinaryOpArg, Location, Op, BINARY_OP_INPLACE};
 use crate::code::{flags, CodeObject, Constant};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
+
+mod patterns;
+mod warnings;
 
 /// What kind of error a [`CompileError`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,6 +128,7 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         index: &index,
         filename: filename.to_string(),
         interactive: mode == Mode::Single,
+        warned: Vec::new(),
     };
     if mode == Mode::Eval {
         let parsed = ruff_python_parser::parse_expression(source).map_err(parse_error)?;
@@ -136,7 +139,12 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         c.emit(Op::RETURN_VALUE, 0);
         return Ok(c.leave());
     }
-    let parsed = ruff_python_parser::parse_module(source).map_err(parse_error)?;
+    let parsed = parse_module_311(source).map_err(|e| match e {
+        ParseFailure::Parse(e) => parse_error(e),
+        ParseFailure::Newer(message, at) => {
+            CompileError::new(ErrorKind::Syntax, message, source, &index, at)
+        }
+    })?;
     let module = parsed.syntax();
     if mode == Mode::Single {
         // One logical line of simple statements (`a = 1; b = 2`) or one compound
@@ -157,10 +165,101 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
     }
     let table = symtable::build(module).map_err(symtable_error)?;
     c.enter(&table, "<module>".into(), "<module>".into(), 1);
+    if has_annotations(&module.body) {
+        c.emit(Op::SETUP_ANNOTATIONS, 0);
+    }
     c.body(&module.body)?;
     let none = c.unit().code.add_const(Constant::None);
     c.emit(Op::RETURN_CONST, none);
     Ok(c.leave())
+}
+
+/// Why [`parse_module_311`] failed.
+enum ParseFailure {
+    /// A syntax error of every Python version.
+    Parse(ruff_python_parser::ParseError),
+    /// Syntax that Python versions after 3.11 accept: CPython 3.11's message.
+    Newer(&'static str, TextRange),
+}
+
+/// Parses `source` as Python 3.11 (the language `python3` is here): syntax added
+/// after 3.11 (PEP 701 f-strings, type parameters, ...) is a `SyntaxError` with
+/// CPython 3.11's message.
+fn parse_module_311(
+    source: &str,
+) -> Result<ruff_python_parser::Parsed<ast::ModModule>, ParseFailure> {
+    use ruff_python_parser::{Mode as ParseMode, ParseOptions, UnsupportedSyntaxErrorKind as Kind};
+    let options =
+        ParseOptions::from(ParseMode::Module).with_target_version(ast::PythonVersion::PY311);
+    let parsed = ruff_python_parser::parse(source, options).map_err(ParseFailure::Parse)?;
+    if let Some(e) = parsed.unsupported_syntax_errors().first() {
+        // The parser's kinds for f-strings and comprehensions are private types; its
+        // description tells them apart.
+        let described = e.to_string();
+        let message = match e.kind {
+            Kind::Pep701FString(_) if described.contains("backslash") => {
+                "f-string expression part cannot include a backslash"
+            }
+            Kind::Pep701FString(_) if described.contains("comments") => {
+                "f-string expression part cannot include '#'"
+            }
+            Kind::Pep701FString(_) => "f-string: expecting '}'",
+            Kind::UnparenthesizedExceptionTypes => "multiple exception types must be parenthesized",
+            Kind::UnpackingInComprehension(_) if described.contains("dictionary") => {
+                "dict unpacking cannot be used in dict comprehension"
+            }
+            Kind::UnpackingInComprehension(_) => {
+                "iterable unpacking cannot be used in comprehension"
+            }
+            _ => "invalid syntax",
+        };
+        let at = if matches!(e.kind, Kind::Pep701FString(_)) {
+            fstring_error_range(&parsed, e.range)
+        } else {
+            e.range
+        };
+        return Err(ParseFailure::Newer(message, at));
+    }
+    Ok(parsed
+        .try_into_module()
+        .expect("a module parse gives a module"))
+}
+
+/// Where CPython 3.11 reports an error inside an f-string: at the token after the
+/// whole string literal (its parser sees the string only once it is complete), the
+/// f-string's implicit concatenations included.
+fn fstring_error_range(parsed: &ruff_python_parser::Parsed<ast::Mod>, at: TextRange) -> TextRange {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct Outermost {
+        at: TextSize,
+        found: Option<TextRange>,
+    }
+    impl<'a> Visitor<'a> for Outermost {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if let Expr::FString(f) = e {
+                if f.range.contains(self.at) && self.found.is_none_or(|r| f.range.len() > r.len()) {
+                    self.found = Some(f.range);
+                }
+            }
+            visitor::walk_expr(self, e);
+        }
+    }
+    let ast::Mod::Module(module) = parsed.syntax() else {
+        return at;
+    };
+    let mut v = Outermost {
+        at: at.start(),
+        found: None,
+    };
+    v.visit_body(&module.body);
+    let Some(string) = v.found else {
+        return at;
+    };
+    parsed
+        .tokens()
+        .iter()
+        .find(|t| t.start() >= string.end() && !t.kind().is_trivia())
+        .map_or(at, |t| t.range())
 }
 
 /// A pending instruction: its argument may be a label.
@@ -220,6 +319,8 @@ enum FBlock {
     /// A `with` body: the bound `__exit__` is on the stack, to be called with
     /// `None, None, None` on the way out.
     With { handlers_len: usize },
+    /// An `except*` clause body: `return`, `break` and `continue` may not leave it.
+    ExceptStar { handlers_len: usize },
 }
 
 impl FBlock {
@@ -229,7 +330,8 @@ impl FBlock {
             | FBlock::FinallyTry { handlers_len, .. }
             | FBlock::FinallyEnd { handlers_len }
             | FBlock::HandlerCleanup { handlers_len, .. }
-            | FBlock::With { handlers_len } => *handlers_len,
+            | FBlock::With { handlers_len }
+            | FBlock::ExceptStar { handlers_len } => *handlers_len,
         }
     }
 }
@@ -260,6 +362,8 @@ struct Compiler<'s, 't> {
     filename: String,
     /// [`Mode::Single`]: module-level expression statements print their values.
     interactive: bool,
+    /// The `SyntaxWarning`s printed so far, by line and message (each once).
+    warned: Vec<(u32, String)>,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -574,11 +678,37 @@ impl<'s, 't> Compiler<'s, 't> {
                 if let Some(v) = &a.value {
                     self.expr(v)?;
                     self.store(&a.target)?;
-                } else if !matches!(&*a.target, Expr::Name(_)) {
-                    // `x.a: int` evaluates the target's object.
-                    if let Expr::Attribute(at) = &*a.target {
-                        self.expr(&at.value)?;
-                        self.emit(Op::POP_TOP, 0);
+                } else {
+                    // `x.a: int` and `x[k]: int` evaluate the target's parts.
+                    match &*a.target {
+                        Expr::Attribute(at) => {
+                            self.expr(&at.value)?;
+                            self.emit(Op::POP_TOP, 0);
+                        }
+                        Expr::Subscript(sub) => {
+                            self.expr(&sub.value)?;
+                            self.emit(Op::POP_TOP, 0);
+                            self.expr(&sub.slice)?;
+                            self.emit(Op::POP_TOP, 0);
+                        }
+                        _ => {}
+                    }
+                }
+                // Module and class bodies keep annotations; functions ignore them.
+                let kind = self.unit().table.kind;
+                if kind != BlockKind::Function {
+                    match &*a.target {
+                        Expr::Name(n) if a.simple => {
+                            self.expr(&a.annotation)?;
+                            self.name_op("__annotations__", ExprContext::Load);
+                            let key = self.mangle(&n.id);
+                            self.load_const(Constant::Str(key));
+                            self.emit(Op::STORE_SUBSCR, 0);
+                        }
+                        _ => {
+                            self.expr(&a.annotation)?;
+                            self.emit(Op::POP_TOP, 0);
+                        }
                     }
                 }
             }
@@ -647,11 +777,13 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.bind(end);
             }
             Stmt::Break(b) => {
+                self.leaves_except_star(true, b.range())?;
                 if !self.unwind_to_loop(true)? {
                     return Err(self.error(ErrorKind::Syntax, "'break' outside loop", b.range()));
                 }
             }
             Stmt::Continue(c) => {
+                self.leaves_except_star(true, c.range())?;
                 if !self.unwind_to_loop(false)? {
                     return Err(self.error(
                         ErrorKind::Syntax,
@@ -668,18 +800,26 @@ impl<'s, 't> Compiler<'s, 't> {
                         r.range(),
                     ));
                 }
-                match &r.value {
-                    Some(v) => {
-                        self.expr(v)?;
-                        self.unwind_all(true)?;
-                        self.emit(Op::RETURN_VALUE, 0);
-                    }
-                    None => {
-                        self.unwind_all(false)?;
-                        let i = self.unit().code.add_const(Constant::None);
-                        self.emit(Op::RETURN_CONST, i);
-                    }
+                // CPython reports it after compiling the value, at the value.
+                let at = r.value.as_ref().map_or(r.range(), |v| v.range());
+                self.leaves_except_star(false, at)?;
+                if let Some(v) = &r.value {
+                    self.expr(v)?;
                 }
+                self.unwind_all(r.value.is_some())?;
+                // The return itself runs outside every handler it left.
+                let outside = self.unit().fblocks.first().map(FBlock::handlers_len);
+                let saved = self.unit().handlers.clone();
+                if let Some(n) = outside {
+                    self.unit().handlers.truncate(n);
+                }
+                if r.value.is_some() {
+                    self.emit(Op::RETURN_VALUE, 0);
+                } else {
+                    let i = self.unit().code.add_const(Constant::None);
+                    self.emit(Op::RETURN_CONST, i);
+                }
+                self.unit().handlers = saved;
             }
             Stmt::Delete(d) => {
                 for t in &d.targets {
@@ -687,6 +827,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
             }
             Stmt::Assert(a) => {
+                self.check_assert(a);
                 let end = self.new_label();
                 self.jump_if(&a.test, true, end)?;
                 self.emit(Op::LOAD_ASSERTION_ERROR, 0);
@@ -764,13 +905,12 @@ impl<'s, 't> Compiler<'s, 't> {
             Stmt::FunctionDef(f) => self.function_def(f)?,
             Stmt::ClassDef(c) => self.class_def(c)?,
             Stmt::Try(t) => {
-                if t.is_star {
-                    return Err(self.unsupported("'except*' clauses", t.range()));
-                }
-                if t.finalbody.is_empty() {
-                    self.try_except(t)?;
-                } else {
+                if !t.finalbody.is_empty() {
                     self.try_finally(t)?;
+                } else if t.is_star {
+                    self.try_star_except(t)?;
+                } else {
+                    self.try_except(t)?;
                 }
             }
             Stmt::With(w) => {
@@ -779,7 +919,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 self.with_items(&w.items, &w.body)?;
             }
-            Stmt::Match(m) => return Err(self.unsupported("'match' statements", m.range())),
+            Stmt::Match(m) => self.match_stmt(m)?,
             Stmt::TypeAlias(t) => return Err(self.unsupported("'type' aliases", t.range())),
             Stmt::IpyEscapeCommand(e) => {
                 return Err(self.error(ErrorKind::Syntax, "invalid syntax", e.range()))
@@ -823,6 +963,8 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 self.call_exit_with_nones();
             }
+            // Rejected before unwinding starts (see `leaves_except_star`).
+            FBlock::ExceptStar { .. } => {}
             FBlock::HandlerCleanup { name, .. } => {
                 if preserve_tos {
                     self.emit(Op::SWAP, 2);
@@ -864,6 +1006,31 @@ impl<'s, 't> Compiler<'s, 't> {
 
     /// `break` (`is_break`) or `continue`: unwinds the blocks inside the innermost
     /// loop and jumps; `false` outside loops.
+    /// `return` (or, with `to_loop`, `break`/`continue` to the innermost loop) may
+    /// not leave an `except*` clause body.
+    fn leaves_except_star(&mut self, to_loop: bool, at: TextRange) -> CResult<()> {
+        let blocks = &self.unit().fblocks;
+        let from = if to_loop {
+            blocks
+                .iter()
+                .rposition(|b| matches!(b, FBlock::Loop { .. }))
+                .map_or(blocks.len(), |i| i + 1)
+        } else {
+            0
+        };
+        if blocks[from..]
+            .iter()
+            .any(|b| matches!(b, FBlock::ExceptStar { .. }))
+        {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                "'break', 'continue' and 'return' cannot appear in an except* block",
+                at,
+            ));
+        }
+        Ok(())
+    }
+
     fn unwind_to_loop(&mut self, is_break: bool) -> CResult<bool> {
         let Some(li) = self
             .unit()
@@ -1067,6 +1234,108 @@ impl<'s, 't> Compiler<'s, 't> {
         Ok(())
     }
 
+    /// `try: ... except* ...: ... else: ...` (PEP 654, compiler_try_star_except).
+    ///
+    /// The handler keeps `[prev_exc, orig, raised, rest]` on the stack: the original
+    /// exception, a list of what the clause bodies raised (and, at the end, the part
+    /// no clause matched), and the part still to match. Each clause splits `rest`
+    /// with CHECK_EG_MATCH; PREP_RERAISE_STAR combines the list into what to raise
+    /// when all clauses are done.
+    fn try_star_except(&mut self, t: &ast::StmtTry) -> CResult<()> {
+        let d = self.unit().depth;
+        let outer_len = self.unit().handlers.len();
+        let end = self.new_label();
+        let body_handler = self.push_handler(d, false);
+        self.body(&t.body)?;
+        self.pop_handler();
+        self.body(&t.orelse)?;
+        self.jump(Op::JUMP_FORWARD, end);
+        // Handler entry: [exc] -> [prev_exc, exc] -> [prev_exc, orig, [], exc].
+        self.bind(body_handler.label);
+        let cleanup = self.push_handler(d + 1, true);
+        self.emit(Op::PUSH_EXC_INFO, 0);
+        self.emit(Op::COPY, 1);
+        self.emit(Op::BUILD_LIST, 0);
+        self.emit(Op::SWAP, 2);
+        for h in &t.handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            self.set_loc(h);
+            let next = self.new_label();
+            let no_match = self.new_label();
+            let Some(ty) = &h.type_ else {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    "expected one or more exception types",
+                    h.range(),
+                ));
+            };
+            self.expr(ty)?;
+            // [.., rest, type] -> [.., rest, match]
+            self.emit(Op::CHECK_EG_MATCH, 0);
+            self.emit(Op::COPY, 1);
+            self.jump(Op::POP_JUMP_IF_NONE, no_match);
+            let name = h.name.as_ref().map(|n| n.id.to_string());
+            match &name {
+                Some(n) => self.name_op(n, ExprContext::Store),
+                None => self.emit(Op::POP_TOP, 0),
+            }
+            // The body runs with [prev_exc, orig, raised, rest] below; what it raises
+            // joins `raised`.
+            let raised_in_body = self.push_handler(d + 4, true);
+            self.unit().depth = d + 4;
+            self.unit().fblocks.push(FBlock::ExceptStar {
+                handlers_len: outer_len,
+            });
+            self.body(&h.body)?;
+            self.unit().fblocks.pop();
+            self.unit().depth = d;
+            self.unit().handlers.truncate(outer_len);
+            self.unit().handlers.push(cleanup);
+            if let Some(n) = &name {
+                self.load_const(Constant::None);
+                self.name_op(n, ExprContext::Store);
+                self.name_op(n, ExprContext::Del);
+            }
+            self.jump(Op::JUMP_FORWARD, next);
+            // [.., rest, lasti, exc]: delete the name, keep the exception.
+            self.bind(raised_in_body.label);
+            if let Some(n) = &name {
+                self.load_const(Constant::None);
+                self.name_op(n, ExprContext::Store);
+                self.name_op(n, ExprContext::Del);
+            }
+            self.emit(Op::LIST_APPEND, 3);
+            self.emit(Op::POP_TOP, 0);
+            self.jump(Op::JUMP_FORWARD, next);
+            // No match: drop the None.
+            self.bind(no_match);
+            self.emit(Op::POP_TOP, 0);
+            self.bind(next);
+        }
+        // [prev_exc, orig, raised, rest] -> [prev_exc, orig, raised + [rest]]
+        self.emit(Op::LIST_APPEND, 1);
+        self.emit(Op::PREP_RERAISE_STAR, 0);
+        let reraise = self.new_label();
+        self.emit(Op::COPY, 1);
+        self.jump(Op::POP_JUMP_IF_NOT_NONE, reraise);
+        // Everything was handled.
+        self.emit(Op::POP_TOP, 0);
+        self.unit().handlers.truncate(outer_len);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.jump(Op::JUMP_FORWARD, end);
+        self.bind(reraise);
+        self.emit(Op::SWAP, 2);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.emit(Op::RERAISE, 0);
+        // Cleanup: [prev_exc, lasti, exc2] -> restore prev_exc, re-raise.
+        self.bind(cleanup.label);
+        self.emit(Op::COPY, 3);
+        self.emit(Op::POP_EXCEPT, 0);
+        self.emit(Op::RERAISE, 1);
+        self.bind(end);
+        Ok(())
+    }
+
     /// `try: ... [except ...] finally: ...` (compiler_try_finally).
     fn try_finally(&mut self, t: &ast::StmtTry) -> CResult<()> {
         let d = self.unit().depth;
@@ -1087,9 +1356,13 @@ impl<'s, 't> Compiler<'s, 't> {
                 handlers: t.handlers.clone(),
                 orelse: t.orelse.clone(),
                 finalbody: Default::default(),
-                is_star: false,
+                is_star: t.is_star,
             };
-            self.try_except(&inner)?;
+            if t.is_star {
+                self.try_star_except(&inner)?;
+            } else {
+                self.try_except(&inner)?;
+            }
         }
         self.unit().fblocks.pop();
         self.unit().handlers.truncate(outer_len);
@@ -1282,6 +1555,7 @@ impl<'s, 't> Compiler<'s, 't> {
         body: FunctionBody<'_>,
         line: u32,
         is_async: bool,
+        returns: Option<&Expr>,
         at: TextSize,
     ) -> CResult<()> {
         // Defaults and keyword defaults are evaluated in the enclosing scope.
@@ -1319,6 +1593,44 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.emit(Op::BUILD_CONST_KEY_MAP, kwdefaults.len() as u32);
                 fflags |= 2;
             }
+        }
+        // Annotations, evaluated here too, in CPython's order: parameters, *args,
+        // keyword-only parameters, **kwargs, the return.
+        let mut annotated: Vec<(String, &Expr)> = Vec::new();
+        if let Some(p) = params {
+            for a in p.posonlyargs.iter().chain(&p.args) {
+                if let Some(ann) = &a.parameter.annotation {
+                    annotated.push((a.parameter.name.id.to_string(), ann));
+                }
+            }
+            if let Some(v) = &p.vararg {
+                if let Some(ann) = &v.annotation {
+                    annotated.push((v.name.id.to_string(), ann));
+                }
+            }
+            for a in &p.kwonlyargs {
+                if let Some(ann) = &a.parameter.annotation {
+                    annotated.push((a.parameter.name.id.to_string(), ann));
+                }
+            }
+            if let Some(v) = &p.kwarg {
+                if let Some(ann) = &v.annotation {
+                    annotated.push((v.name.id.to_string(), ann));
+                }
+            }
+        }
+        if let Some(r) = returns {
+            annotated.push(("return".to_string(), r));
+        }
+        if !annotated.is_empty() {
+            let mut keys = Vec::new();
+            for (k, v) in &annotated {
+                self.expr(v)?;
+                keys.push(Constant::Str(self.mangle(k)));
+            }
+            self.load_const(Constant::Tuple(keys));
+            self.emit(Op::BUILD_CONST_KEY_MAP, annotated.len() as u32);
+            fflags |= 4;
         }
         let table = self.next_child_table();
         let qualname = self.qualname_for(name);
@@ -1400,6 +1712,7 @@ impl<'s, 't> Compiler<'s, 't> {
             FunctionBody::Stmts(&f.body),
             line,
             f.is_async,
+            f.returns.as_deref(),
             f.start(),
         )?;
         for _ in &f.decorator_list {
@@ -1426,6 +1739,9 @@ impl<'s, 't> Compiler<'s, 't> {
         self.name_op("__module__", ExprContext::Store);
         self.load_const(Constant::Str(qualname));
         self.name_op("__qualname__", ExprContext::Store);
+        if has_annotations(&c.body) {
+            self.emit(Op::SETUP_ANNOTATIONS, 0);
+        }
         if let Some(Stmt::Expr(e)) = c.body.first() {
             if let Expr::StringLiteral(sl) = &*e.value {
                 self.load_const(Constant::Str(sl.value.to_str().to_string()));
@@ -1523,8 +1839,8 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.load_const(Constant::Int(v));
                 }
                 ast::Number::Float(f) => self.load_const(Constant::Float(*f)),
-                ast::Number::Complex { .. } => {
-                    return Err(self.unsupported("complex numbers", n.range()))
+                ast::Number::Complex { real, imag } => {
+                    self.load_const(Constant::Complex(*real, *imag))
                 }
             },
             Expr::StringLiteral(s) => self.load_const(Constant::Str(s.value.to_str().to_string())),
@@ -1595,6 +1911,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.emit(Op::LOAD_ATTR, ni << 1);
             }
             Expr::Subscript(s) => {
+                self.check_subscript(s);
                 self.expr(&s.value)?;
                 self.expr(&s.slice)?;
                 self.emit(Op::BINARY_SUBSCR, 0);
@@ -1633,6 +1950,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     FunctionBody::Expr(&l.body),
                     line,
                     false,
+                    None,
                     l.start(),
                 )?;
             }
@@ -1730,6 +2048,7 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn compare(&mut self, c: &ast::ExprCompare) -> CResult<()> {
+        self.check_compare(c);
         self.expr(&c.left)?;
         let n = c.ops.len();
         if n == 1 {
@@ -1844,6 +2163,7 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn call(&mut self, c: &ast::ExprCall) -> CResult<()> {
+        self.check_caller(c);
         // Method calls: `obj.m(...)` loads the method and self together.
         if let Expr::Attribute(a) = &*c.func {
             self.at(a, |c| {
@@ -1908,6 +2228,12 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         // CALL_FUNCTION_EX: a tuple of positional arguments and a dict of keywords.
         // Positional arguments already pushed (class bodies) are folded in first.
+        // A lone `*x` is passed as it is: CALL_FUNCTION_EX makes the tuple (and
+        // names the callee when `x` is not iterable), as CPython 3.11 does.
+        if let ([Expr::Starred(s)], 0) = (args, extra) {
+            self.expr(&s.value)?;
+            return self.call_ex_keywords(kws);
+        }
         self.emit(Op::BUILD_LIST, extra);
         for a in args {
             match a {
@@ -1922,6 +2248,12 @@ impl<'s, 't> Compiler<'s, 't> {
             }
         }
         self.emit(Op::LIST_TO_TUPLE, 0);
+        self.call_ex_keywords(kws)
+    }
+
+    /// The keyword part of a CALL_FUNCTION_EX call (its positional tuple pushed),
+    /// then the call.
+    fn call_ex_keywords(&mut self, kws: &[&ast::Keyword]) -> CResult<()> {
         if kws.is_empty() {
             self.emit(Op::CALL_FUNCTION_EX, 0);
             return Ok(());
@@ -2166,6 +2498,31 @@ fn folded_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
     }
 }
 
+/// Whether a module or class body has variable annotations (outside nested
+/// functions and classes), so that it needs `__annotations__` (CPython's `find_ann`).
+fn has_annotations(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::AnnAssign(_) => true,
+        Stmt::For(f) => has_annotations(&f.body) || has_annotations(&f.orelse),
+        Stmt::While(w) => has_annotations(&w.body) || has_annotations(&w.orelse),
+        Stmt::If(i) => {
+            has_annotations(&i.body) || i.elif_else_clauses.iter().any(|c| has_annotations(&c.body))
+        }
+        Stmt::With(w) => has_annotations(&w.body),
+        Stmt::Try(t) => {
+            has_annotations(&t.body)
+                || t.handlers.iter().any(|h| {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    has_annotations(&h.body)
+                })
+                || has_annotations(&t.orelse)
+                || has_annotations(&t.finalbody)
+        }
+        Stmt::Match(m) => m.cases.iter().any(|c| has_annotations(&c.body)),
+        _ => false,
+    })
+}
+
 /// A tuple display of constants folds to one constant.
 fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
     let mut out = Vec::with_capacity(elts.len());
@@ -2261,7 +2618,8 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         Op::RERAISE => -1,
         Op::PUSH_EXC_INFO => 1,
         Op::POP_EXCEPT => -1,
-        Op::CHECK_EXC_MATCH => 0,
+        Op::CHECK_EXC_MATCH | Op::CHECK_EG_MATCH => 0,
+        Op::PREP_RERAISE_STAR => -1,
         Op::WITH_EXCEPT_START => 1,
         Op::BEFORE_WITH => 1,
         Op::RETURN_GENERATOR => 0,
@@ -2273,7 +2631,9 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         Op::IMPORT_STAR => -1,
         Op::SETUP_ANNOTATIONS => 0,
         Op::LOAD_SUPER_ATTR => -2 + (a & 1),
-        Op::GET_LEN => 1,
+        Op::GET_LEN | Op::MATCH_MAPPING | Op::MATCH_SEQUENCE | Op::MATCH_KEYS => 1,
+        Op::MATCH_CLASS => -2,
+        Op::COPY_DICT_WITHOUT_KEYS => 0,
     };
     (e, e)
 }

@@ -67,7 +67,7 @@ thread_local! {
 struct FrameInfo {
     globals: PyObj,
     /// `(__class__ cell contents, first argument)` for zero-argument super().
-    super_args: Option<(PyObj, PyObj)>,
+    super_args: Result<(PyObj, PyObj), &'static str>,
 }
 
 /// The traceback of an exception, outermost frame first.
@@ -204,6 +204,7 @@ fn constant(c: &Constant) -> PyObj {
         Constant::Ellipsis => singletons::ellipsis(),
         Constant::Int(i) => int::from_bigint(i.clone()),
         Constant::Float(f) => strand_objects::float::from_f64(*f),
+        Constant::Complex(re, im) => strand_objects::complex::from_parts(*re, *im),
         Constant::Str(s) => {
             // Identifier-like strings are interned, as CPython does for constants.
             if s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -658,7 +659,13 @@ pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcom
             Ok(outcome) => return Ok(outcome),
             Err(e) => {
                 let pc = frame.last_pc;
-                add_traceback(frame, frame.id, &e, pc);
+                // A re-raise adds nothing: the exception either already has this
+                // frame's entry or is a group built by `except*` (CPython's RERAISE).
+                let reraise = bytecode::decode_at(&frame.data.code.code, pc)
+                    .is_ok_and(|i| i.op == Op::RERAISE);
+                if !reraise {
+                    add_traceback(frame, frame.id, &e, pc);
+                }
                 let handler = frame
                     .data
                     .code
@@ -730,20 +737,46 @@ fn add_traceback(frame: &Frame, frame_id: u64, e: &PyErr, pc: usize) {
 }
 
 /// For zero-argument `super()`: the `__class__` cell's class and the first argument,
-/// taken at function entry (CPython reads them from the frame the same way).
-fn super_args_of(frame: &Frame) -> Option<(PyObj, PyObj)> {
-    let i = frame
-        .data
-        .code
+/// taken when the frame is entered or resumed (CPython reads them from the frame the
+/// same way), or the message of the `RuntimeError` that `super()` raises.
+fn super_args_of(frame: &Frame) -> Result<(PyObj, PyObj), &'static str> {
+    let code = &frame.data.code;
+    if code.argcount == 0 {
+        return Err("super(): no arguments");
+    }
+    let Some(first) = frame.localsplus.first().and_then(|v| v.as_ref()) else {
+        return Err("super(): arg[0] deleted");
+    };
+    let i = code
         .freevars
         .iter()
-        .position(|f| f == "__class__")?;
-    let func = frame.func.as_ref()?;
-    let closure = function::function(func).fields().closure.clone()?;
-    let cell = tuple::items(&closure).get(i)?.clone();
-    let cls = function::cell_get(&cell)?;
-    let first = frame.localsplus.first()?.clone()?;
-    Some((cls, first))
+        .position(|f| f == "__class__")
+        .ok_or("super(): __class__ cell not found")?;
+    // A first argument captured by a closure lives in a cell once MAKE_CELL ran.
+    let first = if first.is_exact(&function::CELL_TYPE)
+        && code
+            .cellvars
+            .iter()
+            .any(|c| Some(c) == code.varnames.first())
+    {
+        function::cell_get(first).ok_or("super(): arg[0] deleted")?
+    } else {
+        first.clone()
+    };
+    let func = frame
+        .func
+        .as_ref()
+        .ok_or("super(): __class__ cell not found")?;
+    let closure = function::function(func)
+        .fields()
+        .closure
+        .clone()
+        .ok_or("super(): __class__ cell not found")?;
+    let cell = tuple::items(&closure)
+        .get(i)
+        .ok_or("super(): __class__ cell not found")?;
+    let cls = function::cell_get(cell).ok_or("super(): empty __class__ cell")?;
+    Ok((cls, first))
 }
 
 macro_rules! pop {
@@ -846,6 +879,39 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
             Op::YIELD_VALUE => {
                 let v = pop!(frame);
                 return Ok(Outcome::Yield(v));
+            }
+            Op::GET_LEN => {
+                let v = frame.stack.last().cloned().flatten().expect("subject");
+                push(frame, int::from_usize(ab::len(&v)?));
+            }
+            Op::MATCH_MAPPING | Op::MATCH_SEQUENCE => {
+                let v = frame.stack.last().cloned().flatten().expect("subject");
+                let yes = if ins.op == Op::MATCH_MAPPING {
+                    crate::matching::is_mapping(&v)
+                } else {
+                    crate::matching::is_sequence(&v)
+                };
+                push(frame, int::bool_obj(yes));
+            }
+            Op::MATCH_KEYS => {
+                let n = frame.stack.len();
+                let keys = frame.stack[n - 1].clone().expect("keys");
+                let subject = frame.stack[n - 2].clone().expect("subject");
+                push(frame, crate::matching::match_keys(&subject, &keys)?);
+            }
+            Op::MATCH_CLASS => {
+                let names = pop!(frame);
+                let cls = pop!(frame);
+                let subject = pop!(frame);
+                push(
+                    frame,
+                    crate::matching::match_class(&subject, &cls, arg, &names)?,
+                );
+            }
+            Op::COPY_DICT_WITHOUT_KEYS => {
+                let keys = pop!(frame);
+                let subject = frame.stack.last().cloned().flatten().expect("subject");
+                push(frame, crate::matching::copy_without_keys(&subject, &keys)?);
             }
             Op::GET_YIELD_FROM_ITER => {
                 let v = pop!(frame);
@@ -993,6 +1059,24 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 };
                 push(frame, v);
             }
+            Op::SETUP_ANNOTATIONS => {
+                let locals = frame.locals.clone().ok_or_else(|| {
+                    exc::system_error("no locals found when setting up annotations")
+                })?;
+                let key = pystr::intern("__annotations__");
+                let present = if dict::is_dict(&locals) {
+                    dict::get_item(&locals, &key)?.is_some()
+                } else {
+                    match ab::getitem(&locals, &key) {
+                        Ok(_) => true,
+                        Err(e) if e.is_instance(&exc::KEY_ERROR_TYPE) => false,
+                        Err(e) => return Err(e),
+                    }
+                };
+                if !present {
+                    ab::setitem(&locals, &key, &dict::new())?;
+                }
+            }
             Op::STORE_NAME => {
                 let v = pop!(frame);
                 let name = name_at(frame, arg);
@@ -1020,8 +1104,13 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 let name = name_at(frame, arg >> 1);
                 if arg & 1 == 1 {
                     // Method form: unbound Python functions found on the type are
-                    // pushed with self, avoiding a bound-method object.
-                    match owner.ty().lookup(&name) {
+                    // pushed with self, avoiding a bound-method object, unless the
+                    // type customises attribute lookup.
+                    let generic = owner.ty().slots().getattro.is_none_or(|f| {
+                        f as usize
+                            == strand_objects::baseobject::generic_getattr as *const () as usize
+                    });
+                    match owner.ty().lookup(&name).filter(|_| generic) {
                         Some(m)
                             if function::is_function(&m)
                                 && strand_objects::managed::get_dict(&owner).is_none_or(|d| {
@@ -1209,11 +1298,30 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     }
                     Op::DICT_UPDATE => dict::update(&target, &v)?,
                     _ => {
-                        // ** in calls: duplicate keywords are an error.
-                        for k in ab::collect_iter(&ab::call_method(&v, "keys", &[])?)? {
+                        // ** in calls: the callee sits below the positional tuple.
+                        let at = frame.stack.len() - arg;
+                        let slot = |back: usize| {
+                            at.checked_sub(back)
+                                .and_then(|i| frame.stack.get(i))
+                                .and_then(Option::as_ref)
+                        };
+                        let callee = || callee_of(slot(3), slot(2));
+                        let keys = match ab::getattr_str(&v, "keys") {
+                            Ok(keys) => keys,
+                            Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => {
+                                return Err(type_error(format!(
+                                    "{} argument after ** must be a mapping, not {}",
+                                    function_str(&callee()),
+                                    v.ty().name()
+                                )))
+                            }
+                            Err(e) => return Err(e),
+                        };
+                        for k in ab::collect_iter(&ab::call0(&keys)?)? {
                             if dict::get_item(&target, &k)?.is_some() {
                                 return Err(type_error(format!(
-                                    "got multiple values for keyword argument '{}'",
+                                    "{} got multiple values for keyword argument '{}'",
+                                    function_str(&callee()),
                                     ab::str_string(&k)?
                                 )));
                             }
@@ -1390,6 +1498,21 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 let args = pop!(frame);
                 let b = frame.stack.pop().flatten();
                 let a = frame.stack.pop().flatten();
+                // A lone `*x` arrives as it is: make the tuple here.
+                let args = if tuple::is_tuple(&args) {
+                    args
+                } else {
+                    let not_iterable =
+                        args.ty().slots().iter.is_none() && args.ty().slots().getitem.is_none();
+                    if not_iterable {
+                        return Err(type_error(format!(
+                            "{} argument after * must be an iterable, not {}",
+                            function_str(&callee_of(a.as_ref(), b.as_ref())),
+                            args.ty().name()
+                        )));
+                    }
+                    tuple::from_vec(ab::collect_iter(&args)?)
+                };
                 let (callable, args) = match (a, b) {
                     // Method form: `self` becomes the first argument.
                     (Some(method), Some(self_)) => {
@@ -1423,13 +1546,25 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                         let cause = pop!(frame);
                         let e = pop!(frame);
                         let err = make_exception(&e)?;
-                        let cause = if singletons::is_none(&cause) {
-                            cause
-                        } else if strand_objects::typeobj::is_type(&cause) {
-                            ab::call0(&cause)?
-                        } else {
-                            cause
-                        };
+                        let cause =
+                            if singletons::is_none(&cause) || exc::is_exception_instance(&cause) {
+                                cause
+                            } else if exc::is_exception_class(&cause) {
+                                let v = ab::call0(&cause)?;
+                                if !exc::is_exception_instance(&v) {
+                                    return Err(type_error(format!(
+                                        "calling {} should have returned an instance of \
+                                     BaseException, not {}",
+                                        ab::repr_string(&cause)?,
+                                        v.ty().name()
+                                    )));
+                                }
+                                v
+                            } else {
+                                return Err(type_error(
+                                    "exception causes must derive from BaseException",
+                                ));
+                            };
                         ab::setattr(err.value(), &pystr::intern("__cause__"), &cause)?;
                         err
                     }
@@ -1483,6 +1618,22 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 };
                 CURRENT_EXC.with(|c| *c.borrow_mut() = prev);
             }
+            Op::CHECK_EG_MATCH => {
+                let match_type = pop!(frame);
+                let exc = pop!(frame);
+                let (matched, rest) = exc::except_star_match(&exc, &match_type)?;
+                if !singletons::is_none(&matched) {
+                    // The clause body handles the matching part.
+                    CURRENT_EXC.with(|c| *c.borrow_mut() = Some(matched.clone()));
+                }
+                push(frame, rest);
+                push(frame, matched);
+            }
+            Op::PREP_RERAISE_STAR => {
+                let excs = pop!(frame);
+                let orig = pop!(frame);
+                push(frame, exc::prep_reraise_star(&orig, &excs)?);
+            }
             Op::CHECK_EXC_MATCH => {
                 let ty = pop!(frame);
                 let v = frame.stack.last().cloned().flatten().expect("exception");
@@ -1499,11 +1650,16 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
             Op::BEFORE_WITH => {
                 let mgr = pop!(frame);
                 let ty = mgr.ty();
-                let (Some(enter), Some(exit)) =
-                    (ty.lookup_str("__enter__"), ty.lookup_str("__exit__"))
-                else {
+                let Some(enter) = ty.lookup_str("__enter__") else {
                     return Err(type_error(format!(
                         "'{}' object does not support the context manager protocol",
+                        ty.name()
+                    )));
+                };
+                let Some(exit) = ty.lookup_str("__exit__") else {
+                    return Err(type_error(format!(
+                        "'{}' object does not support the context manager protocol \
+                         (missed __exit__ method)",
                         ty.name()
                     )));
                 };
@@ -1536,6 +1692,28 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
 }
 
 /// `except T:` accepts exception classes and tuples of them.
+/// The callee of a call whose stack holds `a` (method or NULL) and `b` (self or
+/// callable) below its arguments.
+fn callee_of(a: Option<&PyObj>, b: Option<&PyObj>) -> PyObj {
+    a.or(b).cloned().unwrap_or_else(singletons::none)
+}
+
+/// How argument errors name a callable (CPython's `_PyObject_FunctionStr`):
+/// `module.qualname()`, or `qualname()` for builtins; `str(f)` when it has no
+/// `__qualname__`.
+fn function_str(f: &PyObj) -> String {
+    let Ok(qual) = ab::getattr_str(f, "__qualname__").and_then(|q| ab::str_string(&q)) else {
+        return ab::str_string(f).unwrap_or_default();
+    };
+    match ab::getattr_str(f, "__module__") {
+        Ok(m) if !singletons::is_none(&m) => match ab::str_string(&m) {
+            Ok(m) if m != "builtins" => format!("{m}.{qual}()"),
+            _ => format!("{qual}()"),
+        },
+        _ => format!("{qual}()"),
+    }
+}
+
 fn check_catchable(ty: &PyObj) -> PyResult<()> {
     let ok = |t: &PyObj| exc::is_exception_class(t);
     let valid = if tuple::is_tuple(ty) {
@@ -1611,8 +1789,8 @@ pub fn zero_arg_super() -> PyResult<(PyObj, PyObj)> {
     FRAMES.with(|f| {
         f.borrow()
             .last()
-            .and_then(|fi| fi.super_args.clone())
-            .ok_or_else(|| exc::runtime_error("super(): no arguments"))
+            .map_or(Err("super(): no arguments"), |fi| fi.super_args.clone())
+            .map_err(exc::runtime_error)
     })
 }
 

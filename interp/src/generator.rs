@@ -11,8 +11,9 @@
 //! from`), `__await__()` returns a `coroutine_wrapper` iterator over them, and an
 //! exhausted coroutine cannot be resumed again.
 //!
-//! Not yet: closing a suspended generator when it is garbage (CPython runs its
-//! `finally` blocks then); here an abandoned generator's frame is simply released.
+//! A generator (or coroutine) suspended in its body is closed when it becomes
+//! garbage, by reference count or by the collector, so its `finally` blocks run, as
+//! in CPython.
 
 use std::sync::Mutex;
 
@@ -71,7 +72,50 @@ unsafe fn gen_clear(obj: ObjPtr) {
     drop(taken);
 }
 
+/// Whether a generator is suspended inside its body (so dropping it must close it
+/// and run its `finally` blocks).
+fn suspended_in_body(g: &PyGenerator) -> bool {
+    g.state
+        .try_lock()
+        .is_ok_and(|st| st.started && !st.running && st.frame.is_some())
+}
+
+/// Closes a suspended generator that is being freed (CPython's `_PyGen_Finalize`);
+/// what `close()` raises is reported as unraisable.
+fn finalize_generator(g: &PyObj) {
+    if !suspended_in_body(payload(g)) {
+        return;
+    }
+    if let Err(e) = close(g) {
+        let what = gen_repr(g)
+            .map(|r| strand_objects::str::as_str(&r).to_string())
+            .unwrap_or_default();
+        strand_objects::unraisable::write(&e, Some(&format!("Exception ignored in: {what}")));
+    }
+}
+
+unsafe fn gen_finalize(obj: ObjPtr) {
+    // SAFETY: the collector keeps the generator alive while finalizing it.
+    let g = unsafe { PyObj::from_borrowed(obj) };
+    finalize_generator(&g);
+}
+
 unsafe fn gen_dealloc(obj: ObjPtr) {
+    // A generator suspended in its body is closed first, once, on a resurrected
+    // reference; if closing stored a new reference, it lives on.
+    // SAFETY: count zero, exclusive access; the state is initialised.
+    unsafe {
+        let g = &*(obj.as_ptr() as *const PyGenerator);
+        if !obj.gc_bits().contains(strand_heap::GcBits::FINALIZED) && suspended_in_body(g) {
+            obj.set_gc_bits(obj.gc_bits() | strand_heap::GcBits::FINALIZED);
+            strand_heap::refcount::resurrect_begin(obj);
+            gen_finalize(obj);
+            if !strand_heap::refcount::resurrect_end(obj) {
+                obj.track();
+                return;
+            }
+        }
+    }
     // SAFETY: count zero, exclusive access; the state is initialised.
     unsafe {
         let p = obj.as_ptr() as *mut PyGenerator;
@@ -92,6 +136,7 @@ strand_objects::builtin_type! {
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
         size: None,
+        finalize: Some(gen_finalize),
         slots: Slots {
             iter: Some(|g| Ok(g.clone())),
             iternext: Some(gen_iternext),
@@ -113,6 +158,7 @@ strand_objects::builtin_type! {
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
         size: None,
+        finalize: Some(gen_finalize),
         slots: Slots {
             repr: Some(gen_repr),
             ..Slots::EMPTY

@@ -13,6 +13,7 @@ pub mod compile;
 pub mod eval;
 pub mod frame_builtins;
 pub mod generator;
+pub mod matching;
 pub mod modules;
 pub mod random;
 pub mod repl;

@@ -71,6 +71,7 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
             exit = report_exception(&e);
         }
     }
+    finalize_main();
     let _ = std::io::Write::flush(&mut std::io::stdout());
     if options.stats {
         eprint!("{}", stats_report());
@@ -250,6 +251,16 @@ fn set_xoptions(xoptions: &[String]) {
     dict::set_item_str(&module::module_dict(&modules::sys_module()), "_xoptions", d);
 }
 
+/// Like CPython's `finalize_modules` for the main program: `__main__` leaves
+/// `sys.modules` and a collection frees it with everything only it reached (its dict
+/// is in cycles with the functions and classes defined in it), so `__del__` methods
+/// and the `finally` blocks of suspended generators held by module globals run before
+/// the process exits.
+fn finalize_main() {
+    let _ = dict::del_item(&modules::sys_modules(), &pystr::new("__main__"));
+    strand_gc::collect();
+}
+
 /// Like CPython's `Py_FinalizeEx`: waits for the non-daemon threads
 /// (`threading._shutdown`), if `threading` was imported.
 fn shutdown_threads() -> Option<PyErr> {
@@ -268,7 +279,9 @@ pub fn report_exception(e: &PyErr) -> Exit {
             return Exit::Status(0);
         }
         if int::is_int(&code) {
-            return Exit::Status(int::as_i64(&code).map_or(1, |i| (i & 0xff) as u8));
+            // A status too large for a C long is -1, as in CPython.
+            let i = int::as_i64(&code).unwrap_or(-1);
+            return Exit::Status((i & 0xff) as u8);
         }
         crate::builtins::write_stderr(&format!("{}\n", ab::str_string(&code).unwrap_or_default()));
         return Exit::Status(1);

@@ -615,6 +615,24 @@ impl<'a> Visitor<'a> for Builder {
         }
     }
 
+    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+        if self.error.is_some() {
+            return;
+        }
+        // Capture patterns bind names like assignments (after their sub-patterns,
+        // in CPython's order).
+        visitor::walk_pattern(self, pattern);
+        let bound = match pattern {
+            ast::Pattern::MatchAs(p) => p.name.as_ref(),
+            ast::Pattern::MatchStar(p) => p.name.as_ref(),
+            ast::Pattern::MatchMapping(p) => p.rest.as_ref(),
+            _ => None,
+        };
+        if let Some(name) = bound {
+            self.def(&name.id, DEF_LOCAL, name.range.start());
+        }
+    }
+
     fn visit_expr(&mut self, expr: &'a Expr) {
         if self.error.is_some() {
             return;

@@ -56,28 +56,185 @@ fn source_line(filename: &str, line: u32) -> Option<String> {
 
 /// The text CPython prints for an uncaught exception: the causes and contexts first
 /// (with the sentences that join them), then each traceback and its final line.
+/// Exception groups (PEP 654) print as boxes: `Exception Group Traceback`, then each
+/// sub-exception under a numbered rule, indented one level deeper.
 pub fn format_exception(e: &PyErr) -> String {
+    let mut ctx = PrintContext::default();
     let mut out = String::new();
-    format_chain(e.value(), &mut out, &mut Vec::new());
+    format_chain(e.value(), &mut ctx, &mut out);
     out
 }
 
-fn format_chain(value: &PyObj, out: &mut String, seen: &mut Vec<usize>) {
-    seen.push(value.addr());
-    let (cause, context, suppress) = {
-        let st = exc::payload(value).state();
-        (st.cause.clone(), st.context.clone(), st.suppress_context)
-    };
-    if let Some(c) = cause.filter(|c| !is_none(c) && !seen.contains(&c.addr())) {
-        format_chain(&c, out, seen);
-        out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-    } else if let Some(c) =
-        context.filter(|c| !is_none(c) && !suppress && !seen.contains(&c.addr()))
-    {
-        format_chain(&c, out, seen);
-        out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+/// More sub-exceptions of a group than this are summarised (`and N more
+/// exceptions`).
+const MAX_GROUP_WIDTH: usize = 15;
+/// Groups nested deeper than this are cut short.
+const MAX_GROUP_DEPTH: usize = 10;
+
+/// Where the printer is inside nested exception groups (traceback.py's
+/// `_ExceptionPrintContext`).
+#[derive(Default)]
+struct PrintContext {
+    seen: Vec<usize>,
+    depth: usize,
+    need_close: bool,
+}
+
+impl PrintContext {
+    fn indent(&self) -> String {
+        " ".repeat(2 * self.depth)
     }
-    format_entries(&eval::traceback_of(value), out);
+
+    /// Appends `text`, each line prefixed by the indentation and, inside a group, a
+    /// margin character (`|`, or `+` on a group's first line).
+    fn emit(&self, text: &str, margin: char, out: &mut String) {
+        let mut prefix = self.indent();
+        if self.depth > 0 {
+            prefix.push(margin);
+            prefix.push(' ');
+        }
+        for line in text.split_inclusive('\n') {
+            out.push_str(&prefix);
+            out.push_str(line);
+        }
+    }
+}
+
+fn format_chain(value: &PyObj, ctx: &mut PrintContext, out: &mut String) {
+    // The chain, innermost first: each exception with the sentence that follows it.
+    let mut chain: Vec<(Option<&str>, PyObj)> = Vec::new();
+    let mut cur = Some(value.clone());
+    let mut msg = None;
+    while let Some(v) = cur.take() {
+        ctx.seen.push(v.addr());
+        let (cause, context, suppress) = {
+            let st = exc::payload(&v).state();
+            (st.cause.clone(), st.context.clone(), st.suppress_context)
+        };
+        chain.push((msg, v));
+        if let Some(c) = cause.filter(|c| !is_none(c) && !ctx.seen.contains(&c.addr())) {
+            msg =
+                Some("\nThe above exception was the direct cause of the following exception:\n\n");
+            cur = Some(c);
+        } else if let Some(c) =
+            context.filter(|c| !is_none(c) && !suppress && !ctx.seen.contains(&c.addr()))
+        {
+            msg = Some("\nDuring handling of the above exception, another exception occurred:\n\n");
+            cur = Some(c);
+        }
+    }
+    // Printed outermost cause first; each sentence after the exception it explains.
+    let mut pending: Option<&str> = None;
+    for (msg, v) in chain.iter().rev() {
+        if let Some(m) = pending.take() {
+            ctx.emit(m, '|', out);
+        }
+        format_one(v, ctx, out);
+        pending = *msg;
+    }
+}
+
+/// One exception of a chain: its traceback and final line, or, for a group, the
+/// group's box with its sub-exceptions.
+fn format_one(value: &PyObj, ctx: &mut PrintContext, out: &mut String) {
+    let entries = eval::traceback_of(value);
+    if !exc::is_exception_group(value) {
+        let mut text = String::new();
+        format_entries(&entries, &mut text);
+        format_exception_only(value, &mut text);
+        ctx.emit(&text, '|', out);
+        return;
+    }
+    if ctx.depth > MAX_GROUP_DEPTH {
+        ctx.emit(
+            &format!("... (max_group_depth is {MAX_GROUP_DEPTH})\n"),
+            '|',
+            out,
+        );
+        return;
+    }
+    let toplevel = ctx.depth == 0;
+    if toplevel {
+        ctx.depth += 1;
+    }
+    if !entries.is_empty() {
+        let margin = if toplevel { '+' } else { '|' };
+        ctx.emit(
+            "Exception Group Traceback (most recent call last):\n",
+            margin,
+            out,
+        );
+        let mut text = String::new();
+        format_entries(&entries, &mut text);
+        let body = text
+            .strip_prefix("Traceback (most recent call last):\n")
+            .unwrap_or(&text);
+        ctx.emit(body, '|', out);
+    }
+    let mut text = String::new();
+    format_exception_only(value, &mut text);
+    ctx.emit(&text, '|', out);
+    let subs = strand_objects::abstract_::getattr_str(value, "exceptions")
+        .and_then(|t| strand_objects::abstract_::collect_iter(&t))
+        .unwrap_or_default();
+    let n = if subs.len() <= MAX_GROUP_WIDTH {
+        subs.len()
+    } else {
+        MAX_GROUP_WIDTH + 1
+    };
+    ctx.need_close = false;
+    for i in 0..n {
+        let last = i + 1 == n;
+        if last {
+            // The closing rule may come from a nested group's own last entry.
+            ctx.need_close = true;
+        }
+        let truncated = i >= MAX_GROUP_WIDTH;
+        let title = if truncated {
+            " ... ".to_string()
+        } else {
+            format!(" {} ", i + 1)
+        };
+        out.push_str(&ctx.indent());
+        out.push_str(if i == 0 { "+-" } else { "  " });
+        out.push('+');
+        out.push_str(&center(&title, 35, '-'));
+        out.push('\n');
+        ctx.depth += 1;
+        if truncated {
+            let remaining = subs.len() - MAX_GROUP_WIDTH;
+            let s = if remaining > 1 { "s" } else { "" };
+            ctx.emit(&format!("and {remaining} more exception{s}\n"), '|', out);
+        } else {
+            format_chain(&subs[i], ctx, out);
+        }
+        if last && ctx.need_close {
+            out.push_str(&ctx.indent());
+            out.push_str("+------------------------------------\n");
+            ctx.need_close = false;
+        }
+        ctx.depth -= 1;
+    }
+    if toplevel {
+        ctx.depth = 0;
+    }
+}
+
+/// `str.center(width, fill)`, with Python's placement of an odd fill character.
+fn center(text: &str, width: usize, fill: char) -> String {
+    let len = text.chars().count();
+    if len >= width {
+        return text.to_string();
+    }
+    let marg = width - len;
+    let left = marg / 2 + (marg & width & 1);
+    let f = fill.to_string();
+    format!("{}{text}{}", f.repeat(left), f.repeat(marg - left))
+}
+
+/// The final line(s) of an exception: `Type: message`, or a syntax error's
+/// location block.
+fn format_exception_only(value: &PyObj, out: &mut String) {
     if value.is_instance_of(&exc::SYNTAX_ERROR_TYPE) {
         format_syntax_error(value, out);
     } else {

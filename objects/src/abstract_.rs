@@ -579,7 +579,43 @@ fn binary_op1(v: &PyObj, w: &PyObj, op: BinOp) -> PyResult<PyObj> {
     Ok(not_implemented())
 }
 
+/// Whether `o` is a builtin sequence that repeats with `*` (CPython's `sq_repeat`).
+fn repeats(o: &PyObj) -> bool {
+    crate::str::is_str(o)
+        || crate::list::is_list(o)
+        || crate::tuple::is_tuple(o)
+        || o.is_instance_of(&crate::bytes::BYTES_TYPE)
+        || o.ty().name() == "bytearray"
+}
+
+/// The error for `v * w` when neither operand handled it: a sequence times a
+/// non-integer has its own message.
+fn unsupported_mul(v: &PyObj, w: &PyObj, inplace: bool) -> PyErr {
+    let other = if repeats(v) {
+        Some(w)
+    } else if repeats(w) {
+        Some(v)
+    } else {
+        None
+    };
+    match other {
+        Some(n) => type_error(format!(
+            "can't multiply sequence by non-int of type '{}'",
+            n.ty().name()
+        )),
+        None => type_error(format!(
+            "unsupported operand type(s) for *{}: '{}' and '{}'",
+            if inplace { "=" } else { "" },
+            v.ty().name(),
+            w.ty().name()
+        )),
+    }
+}
+
 fn unsupported(v: &PyObj, w: &PyObj, op: BinOp) -> PyErr {
+    if op == BinOp::Mul {
+        return unsupported_mul(v, w, false);
+    }
     type_error(format!(
         "unsupported operand type(s) for {}: '{}' and '{}'",
         op.symbol(),
@@ -622,6 +658,9 @@ pub fn inplace_op(v: &PyObj, w: &PyObj, op: BinOp) -> PyResult<PyObj> {
     }
     let r = binary_op1(v, w, op)?;
     if is_not_implemented(&r) {
+        if op == BinOp::Mul {
+            return Err(unsupported_mul(v, w, true));
+        }
         return Err(type_error(format!(
             "unsupported operand type(s) for {}=: '{}' and '{}'",
             op.symbol().trim_end_matches(" or pow()"),
@@ -967,6 +1006,9 @@ pub fn isinstance(obj: &PyObj, cls: &PyObj) -> PyResult<bool> {
         // obj.__class__ may differ from type(obj) (proxies).
         return Ok(false);
     }
+    if let Some(members) = crate::genericalias::union_args(cls) {
+        return isinstance(obj, &members);
+    }
     if crate::tuple::is_tuple(cls) {
         let _g = enter_recursive_call(" in __instancecheck__")?;
         for c in crate::tuple::items(cls) {
@@ -987,6 +1029,9 @@ pub fn isinstance(obj: &PyObj, cls: &PyObj) -> PyResult<bool> {
 
 /// `issubclass(cls, classinfo)`.
 pub fn issubclass(cls: &PyObj, classinfo: &PyObj) -> PyResult<bool> {
+    if let Some(members) = crate::genericalias::union_args(classinfo) {
+        return issubclass(cls, &members);
+    }
     if crate::tuple::is_tuple(classinfo) {
         for c in crate::tuple::items(classinfo) {
             if issubclass(cls, c)? {

@@ -123,6 +123,27 @@ impl<'a> Args<'a> {
         Ok(())
     }
 
+    /// Between `min` and `max` positional arguments of a function (no `self`), no
+    /// keywords: CPython's `_PyArg_CheckPositional` messages
+    /// (`isinstance expected 2 arguments, got 1`).
+    pub fn check_positional(&self, fname: &str, min: usize, max: usize) -> PyResult<()> {
+        self.no_kwargs(fname)?;
+        let given = self.nargs;
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        if given < min || given > max {
+            let (bound, n) = match (min == max, given < min) {
+                (true, _) => ("", min),
+                (false, true) => ("at least ", min),
+                (false, false) => ("at most ", max),
+            };
+            return Err(type_error(format!(
+                "{fname} expected {bound}{n} argument{}, got {given}",
+                plural(n)
+            )));
+        }
+        Ok(())
+    }
+
     /// Between `min` and `max` positional arguments counting `self`, no keywords.
     pub fn range(&self, fname: &str, min: usize, max: usize) -> PyResult<()> {
         self.no_kwargs(fname)?;

@@ -290,7 +290,32 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::new("__sizeof__", |args, _| {
             Ok(crate::int::from_usize(args[0].ty().basicsize()))
         }),
-        MethodDef::class("__init_subclass__", |_, _| Ok(crate::singletons::none())),
+        MethodDef::class("__init_subclass__", |args, kw| {
+            // args[0] is the class; CPython names the method by the class bound.
+            let a = Args::new(args, kw);
+            let fname = || {
+                // SAFETY: class methods are bound to a type.
+                let cls = unsafe { crate::typeobj::PyType::from_obj(&args[0]) };
+                format!(
+                    "{}.__init_subclass__()",
+                    crate::str::as_str(&cls.qualname())
+                )
+            };
+            if a.has_kwargs() {
+                return Err(type_error(format!(
+                    "{} takes no keyword arguments",
+                    fname()
+                )));
+            }
+            if a.nargs() > 1 {
+                return Err(type_error(format!(
+                    "{} takes no arguments ({} given)",
+                    fname(),
+                    a.nargs() - 1
+                )));
+            }
+            Ok(crate::singletons::none())
+        }),
         MethodDef::class("__subclasshook__", |_, _| {
             Ok(crate::singletons::not_implemented())
         }),

@@ -788,7 +788,7 @@ unsafe fn wrapper_dealloc(obj: ObjPtr) {
 }
 
 macro_rules! wrapper_type {
-    ($ident:ident, $name:literal, $get:expr) => {
+    ($ident:ident, $name:literal, $get:expr, $call:expr) => {
         crate::builtin_type! {
             #[doc = concat!("`", $name, "`.")]
             pub static $ident = {
@@ -803,6 +803,7 @@ macro_rules! wrapper_type {
                 size: None,
                 slots: Slots {
                     descr_get: Some($get),
+                    call: $call,
                     new: Some(wrapper_new),
                     init: Some(wrapper_init),
                     getattro: Some(crate::baseobject::generic_getattr),
@@ -814,8 +815,18 @@ macro_rules! wrapper_type {
     };
 }
 
-wrapper_type!(STATICMETHOD_TYPE, "staticmethod", staticmethod_get);
-wrapper_type!(CLASSMETHOD_TYPE, "classmethod", classmethod_get);
+wrapper_type!(
+    STATICMETHOD_TYPE,
+    "staticmethod",
+    staticmethod_get,
+    Some(staticmethod_call)
+);
+wrapper_type!(CLASSMETHOD_TYPE, "classmethod", classmethod_get, None);
+
+/// Static methods are callable as they are (Python 3.10+).
+fn staticmethod_call(sm: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    ab::call(&wrapped(sm)?, args, kwnames)
+}
 
 fn wrapped(obj: &PyObj) -> PyResult<PyObj> {
     // SAFETY: installed on staticmethod/classmethod (and subclasses).

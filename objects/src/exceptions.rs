@@ -106,7 +106,7 @@ const EXC_SLOTS: Slots = Slots {
 };
 
 macro_rules! exception_types {
-    ($( $ident:ident = $name:literal $(, str: $str:expr)? $(, init: $init:expr)? ; )*) => {
+    ($( $ident:ident = $name:literal $(, str: $str:expr)? $(, init: $init:expr)? $(, new: $new:expr)? ; )*) => {
         $(
             crate::builtin_type! {
                 #[doc = concat!("The `", $name, "` exception type.")]
@@ -123,6 +123,7 @@ macro_rules! exception_types {
                     slots: Slots {
                         $( str: Some($str), )?
                         $( init: Some($init), )?
+                        $( new: Some($new), )?
                         ..EXC_SLOTS
                     },
                 }
@@ -133,7 +134,8 @@ macro_rules! exception_types {
 
 exception_types! {
     BASE_EXCEPTION_TYPE = "BaseException";
-    BASE_EXCEPTION_GROUP_TYPE = "BaseExceptionGroup";
+    BASE_EXCEPTION_GROUP_TYPE = "BaseExceptionGroup", str: group_str, new: group_new;
+    EXCEPTION_GROUP_TYPE = "ExceptionGroup", str: group_str, new: group_new;
     GENERATOR_EXIT_TYPE = "GeneratorExit";
     KEYBOARD_INTERRUPT_TYPE = "KeyboardInterrupt";
     SYSTEM_EXIT_TYPE = "SystemExit", init: system_exit_init;
@@ -211,6 +213,7 @@ pub fn hierarchy() -> Vec<(&'static PyType, &'static PyType)> {
         (&KEYBOARD_INTERRUPT_TYPE, &BASE_EXCEPTION_TYPE),
         (&SYSTEM_EXIT_TYPE, &BASE_EXCEPTION_TYPE),
         (&EXCEPTION_TYPE, &BASE_EXCEPTION_TYPE),
+        (&EXCEPTION_GROUP_TYPE, &BASE_EXCEPTION_GROUP_TYPE),
         (&ARITHMETIC_ERROR_TYPE, &EXCEPTION_TYPE),
         (&FLOATING_POINT_ERROR_TYPE, &ARITHMETIC_ERROR_TYPE),
         (&OVERFLOW_ERROR_TYPE, &ARITHMETIC_ERROR_TYPE),
@@ -1046,4 +1049,408 @@ pub fn add_note_to(err: &PyErr, note: &str) {
         }
     };
     let _ = crate::list::append(&notes, crate::str::new(note));
+}
+
+// ---------------------------------------------------------------------------------
+// Exception groups (PEP 654)
+// ---------------------------------------------------------------------------------
+
+/// `true` for `BaseExceptionGroup` instances (and subclasses).
+pub fn is_exception_group(o: &PyObj) -> bool {
+    o.is_instance_of(&BASE_EXCEPTION_GROUP_TYPE)
+}
+
+/// Gives `ExceptionGroup` its second base, `Exception` (CPython declares
+/// `class ExceptionGroup(BaseExceptionGroup, Exception)`), once the hierarchy is
+/// ready.
+pub(crate) fn finish_group_types() {
+    let eg = &EXCEPTION_GROUP_TYPE;
+    let mro: Vec<PyObj> = [
+        eg as &PyType,
+        &BASE_EXCEPTION_GROUP_TYPE,
+        &EXCEPTION_TYPE,
+        &BASE_EXCEPTION_TYPE,
+        &crate::baseobject::OBJECT_TYPE,
+    ]
+    .iter()
+    .map(|t| t.to_obj())
+    .collect();
+    // SAFETY: runs once during initialisation, before the type is used.
+    let inner = unsafe { eg.inner_mut() };
+    inner.bases = Some(crate::tuple::from_vec(vec![
+        BASE_EXCEPTION_GROUP_TYPE.to_obj(),
+        EXCEPTION_TYPE.to_obj(),
+    ]));
+    inner.mro = Some(crate::tuple::from_vec(mro));
+    EXCEPTION_TYPE.add_subclass(eg);
+}
+
+/// `BaseExceptionGroup(message, exceptions)`: checks the arguments and picks the
+/// class (a group of `Exception`s made through `BaseExceptionGroup` is an
+/// `ExceptionGroup`; an `ExceptionGroup` may not hold other `BaseException`s).
+fn group_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let mut ty = crate::typeobj::expect_type(cls, "exception type")?;
+    let a = crate::args::Args::new(args, kwnames);
+    if a.has_kwargs() {
+        return Err(type_error(format!(
+            "{}() takes no keyword arguments",
+            ty.name()
+        )));
+    }
+    let pos = a.positionals();
+    if pos.len() != 2 {
+        return Err(type_error(format!(
+            "BaseExceptionGroup.__new__() takes exactly 2 arguments ({} given)",
+            pos.len()
+        )));
+    }
+    if !crate::str::is_str(&pos[0]) {
+        return Err(type_error(format!(
+            "BaseExceptionGroup.__new__() argument 1 must be str, not {}",
+            pos[0].ty().name()
+        )));
+    }
+    let excs = &pos[1];
+    let is_sequence = excs.ty().slots().getitem.is_some() && !crate::dict::is_dict(excs);
+    if !is_sequence {
+        return Err(type_error(
+            "second argument (exceptions) must be a sequence",
+        ));
+    }
+    let items = ab::collect_iter(excs)?;
+    if items.is_empty() {
+        return Err(value_error(
+            "second argument (exceptions) must be a non-empty sequence",
+        ));
+    }
+    let mut nested_base = false;
+    for (i, e) in items.iter().enumerate() {
+        if !is_exception_instance(e) {
+            return Err(value_error(format!(
+                "Item {i} of second argument (exceptions) is not an exception"
+            )));
+        }
+        nested_base |= !e.is_instance_of(&EXCEPTION_TYPE);
+    }
+    if std::ptr::eq(ty, &BASE_EXCEPTION_GROUP_TYPE) {
+        if !nested_base {
+            ty = &EXCEPTION_GROUP_TYPE;
+        }
+    } else if std::ptr::eq(ty, &EXCEPTION_GROUP_TYPE) {
+        if nested_base {
+            return Err(type_error(
+                "Cannot nest BaseExceptions in an ExceptionGroup",
+            ));
+        }
+    } else if nested_base && ty.is_subtype(&EXCEPTION_TYPE) {
+        return Err(type_error(format!(
+            "Cannot nest BaseExceptions in '{}'",
+            ty.name()
+        )));
+    }
+    Ok(alloc_exception(ty, crate::tuple::from_slice(pos)))
+}
+
+/// `message (N sub-exceptions)`.
+fn group_str(obj: &PyObj) -> PyResult<PyObj> {
+    let n = group_exceptions(obj)?.len();
+    Ok(crate::str::from_string(format!(
+        "{} ({n} sub-exception{})",
+        ab::str_string(&group_message(obj))?,
+        if n == 1 { "" } else { "s" }
+    )))
+}
+
+fn group_message(obj: &PyObj) -> PyObj {
+    args_of(obj)
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::str::new(""))
+}
+
+fn group_exceptions(obj: &PyObj) -> PyResult<Vec<PyObj>> {
+    match args_of(obj).get(1) {
+        Some(e) => ab::collect_iter(e),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// How `split()`/`subgroup()` decide that an exception matches.
+enum Matcher {
+    /// An exception type or a tuple of them.
+    Types(PyObj),
+    /// A predicate called with each exception.
+    Predicate(PyObj),
+    /// The leaves with these identities (for re-raising from `except*`).
+    Ids(Vec<usize>),
+}
+
+impl Matcher {
+    fn of(cond: &PyObj) -> PyResult<Matcher> {
+        if cond.ty().slots().call.is_some() && !crate::typeobj::is_type(cond) {
+            return Ok(Matcher::Predicate(cond.clone()));
+        }
+        if is_exception_class(cond) {
+            return Ok(Matcher::Types(cond.clone()));
+        }
+        if crate::tuple::is_tuple(cond) && crate::tuple::items(cond).iter().all(is_exception_class)
+        {
+            return Ok(Matcher::Types(cond.clone()));
+        }
+        Err(type_error(
+            "expected a function, exception type or tuple of exception types",
+        ))
+    }
+
+    fn matches(&self, e: &PyObj) -> PyResult<bool> {
+        match self {
+            Matcher::Types(t) => ab::isinstance(e, t),
+            Matcher::Predicate(f) => ab::is_true(&ab::call1(f, e.clone())?),
+            Matcher::Ids(ids) => Ok(ids.contains(&e.addr())),
+        }
+    }
+}
+
+/// `eg.derive(excs)` with the original's cause, context, traceback and notes.
+fn derive_and_copy(eg: &PyObj, excs: Vec<PyObj>) -> PyResult<PyObj> {
+    let derived = ab::call_method(eg, "derive", &[crate::list::new(excs)])?;
+    if !is_exception_group(&derived) {
+        return Err(type_error(
+            "derive must return an instance of BaseExceptionGroup",
+        ));
+    }
+    let (cause, context, tb, suppress) = {
+        let st = payload(eg).state();
+        (
+            st.cause.clone(),
+            st.context.clone(),
+            st.traceback.clone(),
+            st.suppress_context,
+        )
+    };
+    {
+        let mut st = payload(&derived).state();
+        st.cause = cause;
+        st.context = context;
+        st.traceback = tb;
+        st.suppress_context = suppress;
+    }
+    if let Some(notes) = get_attr(eg, "__notes__") {
+        set_attr(&derived, "__notes__", notes);
+    }
+    Ok(derived)
+}
+
+/// Splits `exc` into the part that matches and (with `with_rest`) the rest,
+/// keeping the nesting (CPython's `exception_group_split`).
+fn split(exc: &PyObj, m: &Matcher, with_rest: bool) -> PyResult<(Option<PyObj>, Option<PyObj>)> {
+    if m.matches(exc)? {
+        return Ok((Some(exc.clone()), None));
+    }
+    if !is_exception_group(exc) {
+        return Ok((None, with_rest.then(|| exc.clone())));
+    }
+    let (mut matched, mut rest) = (Vec::new(), Vec::new());
+    for e in group_exceptions(exc)? {
+        let (a, b) = split(&e, m, with_rest)?;
+        matched.extend(a);
+        rest.extend(b);
+    }
+    let matched = if matched.is_empty() {
+        None
+    } else {
+        Some(derive_and_copy(exc, matched)?)
+    };
+    let rest = if with_rest && !rest.is_empty() {
+        Some(derive_and_copy(exc, rest)?)
+    } else {
+        None
+    };
+    Ok((matched, rest))
+}
+
+fn none_or(o: Option<PyObj>) -> PyObj {
+    o.unwrap_or_else(crate::singletons::none)
+}
+
+/// Methods of `BaseExceptionGroup`.
+pub(crate) fn group_methods() -> Vec<crate::descr::MethodDef> {
+    use crate::descr::MethodDef;
+    vec![
+        MethodDef::new("derive", |args, kw| {
+            crate::args::Args::new(args, kw).exact("derive", 2)?;
+            ab::call(
+                &BASE_EXCEPTION_GROUP_TYPE.to_obj(),
+                &[group_message(&args[0]), args[1].clone()],
+                None,
+            )
+        }),
+        MethodDef::new("split", |args, kw| {
+            crate::args::Args::new(args, kw).exact("split", 2)?;
+            let (m, r) = split(&args[0], &Matcher::of(&args[1])?, true)?;
+            Ok(crate::tuple::pair(none_or(m), none_or(r)))
+        }),
+        MethodDef::new("subgroup", |args, kw| {
+            crate::args::Args::new(args, kw).exact("subgroup", 2)?;
+            let (m, _) = split(&args[0], &Matcher::of(&args[1])?, false)?;
+            Ok(none_or(m))
+        }),
+        MethodDef::class("__class_getitem__", |args, kw| {
+            crate::args::Args::new(args, kw).exact("__class_getitem__", 2)?;
+            Ok(crate::genericalias::new_generic_alias(
+                args[0].clone(),
+                args[1].clone(),
+            ))
+        }),
+    ]
+}
+
+/// Attributes of `BaseExceptionGroup`.
+pub(crate) fn group_getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![
+        GetSetDef::new("message", |o| Ok(group_message(o)), None),
+        GetSetDef::new(
+            "exceptions",
+            |o| Ok(crate::tuple::from_vec(group_exceptions(o)?)),
+            None,
+        ),
+    ]
+}
+
+/// `except* T`: checks `T` (exception classes, not exception groups), then splits
+/// `exc` into `(match, rest)`: the part `T` matches (a lone exception is wrapped in
+/// a group) and the rest; either may be None (CPython's `exception_group_match`).
+///
+/// # Errors
+/// `TypeError` for an invalid `T`, or what `split()` raises.
+pub fn except_star_match(exc: &PyObj, match_type: &PyObj) -> PyResult<(PyObj, PyObj)> {
+    let types: Vec<PyObj> = if crate::tuple::is_tuple(match_type) {
+        crate::tuple::items(match_type).to_vec()
+    } else {
+        vec![match_type.clone()]
+    };
+    for t in &types {
+        if !is_exception_class(t) {
+            return Err(type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            ));
+        }
+        // SAFETY: checked to be a class.
+        if unsafe { PyType::from_obj(t) }.is_subtype(&BASE_EXCEPTION_GROUP_TYPE) {
+            return Err(type_error(
+                "catching ExceptionGroup with except* is not allowed. Use except instead.",
+            ));
+        }
+    }
+    let none = crate::singletons::none();
+    if crate::singletons::is_none(exc) {
+        return Ok((none.clone(), none));
+    }
+    if ab::isinstance(exc, match_type)? {
+        if is_exception_group(exc) {
+            return Ok((exc.clone(), none));
+        }
+        let wrapped = ab::call(
+            &BASE_EXCEPTION_GROUP_TYPE.to_obj(),
+            &[
+                crate::str::new(""),
+                crate::tuple::from_vec(vec![exc.clone()]),
+            ],
+            None,
+        )?;
+        let tb = payload(exc).state().traceback.clone();
+        payload(&wrapped).state().traceback = tb;
+        return Ok((wrapped, none));
+    }
+    if is_exception_group(exc) {
+        let pair = ab::call_method(exc, "split", std::slice::from_ref(match_type))?;
+        let ok = crate::tuple::is_tuple(&pair) && crate::tuple::items(&pair).len() == 2;
+        if !ok {
+            return Err(type_error(format!(
+                "{}.split must return a 2-tuple, got {}",
+                exc.ty().name(),
+                pair.ty().name()
+            )));
+        }
+        let items = crate::tuple::items(&pair);
+        return Ok((items[0].clone(), items[1].clone()));
+    }
+    Ok((none, exc.clone()))
+}
+
+/// The identities of the leaf exceptions of `e`.
+fn leaf_ids(e: &PyObj, out: &mut Vec<usize>) -> PyResult<()> {
+    if crate::singletons::is_none(e) {
+        return Ok(());
+    }
+    if !is_exception_group(e) {
+        out.push(e.addr());
+        return Ok(());
+    }
+    for x in group_exceptions(e)? {
+        leaf_ids(&x, out)?;
+    }
+    Ok(())
+}
+
+/// Whether `a` came from `b` by splitting (same traceback, cause, context and
+/// notes objects).
+fn same_metadata(a: &PyObj, b: &PyObj) -> bool {
+    let same = |x: &Option<PyObj>, y: &Option<PyObj>| match (x, y) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x.is(y),
+        _ => false,
+    };
+    let (sa, sb) = (payload(a).state(), payload(b).state());
+    same(&sa.traceback, &sb.traceback)
+        && same(&sa.cause, &sb.cause)
+        && same(&sa.context, &sb.context)
+        && same(&get_attr(a, "__notes__"), &get_attr(b, "__notes__"))
+}
+
+/// After the `except*` clauses: what to raise, given the original exception and the
+/// list of what the clauses raised (new exceptions, re-raised parts) and the unmatched
+/// rest. Re-raised parts go back into the original's structure; new exceptions join
+/// them in a new group (CPython's `_PyExc_PrepReraiseStar`). None if nothing is left.
+///
+/// # Errors
+/// What splitting the original raises.
+pub fn prep_reraise_star(orig: &PyObj, excs: &PyObj) -> PyResult<PyObj> {
+    let excs: Vec<PyObj> = crate::list::to_vec(excs)
+        .into_iter()
+        .filter(|e| !crate::singletons::is_none(e))
+        .collect();
+    if excs.is_empty() {
+        return Ok(crate::singletons::none());
+    }
+    if !is_exception_group(orig) {
+        // A lone exception was caught (wrapped); only one clause could run.
+        return Ok(excs[0].clone());
+    }
+    let (mut raised, mut reraised) = (Vec::new(), Vec::new());
+    for e in excs {
+        if is_exception_instance(&e) && same_metadata(&e, orig) {
+            reraised.push(e);
+        } else {
+            raised.push(e);
+        }
+    }
+    let mut ids = Vec::new();
+    for e in &reraised {
+        leaf_ids(e, &mut ids)?;
+    }
+    let (kept, _) = split(orig, &Matcher::Ids(ids), false)?;
+    if raised.is_empty() {
+        return Ok(none_or(kept));
+    }
+    raised.extend(kept);
+    if raised.len() == 1 {
+        return Ok(raised.pop().expect("one exception"));
+    }
+    ab::call(
+        &BASE_EXCEPTION_GROUP_TYPE.to_obj(),
+        &[crate::str::new(""), crate::list::new(raised)],
+        None,
+    )
 }

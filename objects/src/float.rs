@@ -239,10 +239,8 @@ pub fn float_pow_values(x: f64, y: f64) -> PyResult<PyObj> {
         ));
     }
     if x < 0.0 && y.is_finite() && y != y.floor() {
-        // CPython returns a complex number here; strand has no complex type.
-        return Err(value_error(
-            "negative number cannot be raised to a fractional power (complex results are not supported)",
-        ));
+        // A negative number to a fractional power is complex.
+        return crate::complex::pow_values((x, 0.0), (y, 0.0));
     }
     let r = x.powf(y);
     if r.is_infinite() && x.is_finite() && y.is_finite() {
@@ -455,6 +453,15 @@ pub fn to_f64_conversion(x: &PyObj) -> PyResult<f64> {
             ))
         });
     }
+    let real = crate::int::is_int(x)
+        || x.ty().slots().number.float.is_some()
+        || x.ty().slots().number.index.is_some();
+    if !real {
+        return Err(type_error(format!(
+            "float() argument must be a string or a real number, not '{}'",
+            x.ty().name()
+        )));
+    }
     crate::abstract_::as_f64(x)
 }
 
@@ -649,10 +656,8 @@ pub fn float_hex(x: f64) -> String {
     } else {
         (1, exp - 1023)
     };
-    let mut hex = format!("{mant:013x}");
-    while hex.len() > 1 && hex.ends_with('0') {
-        hex.pop();
-    }
+    // CPython always prints all 13 hex digits of the mantissa.
+    let hex = format!("{mant:013x}");
     format!(
         "{sign}0x{lead}.{hex}p{}{}",
         if e < 0 { "-" } else { "+" },

@@ -464,6 +464,10 @@ pub(crate) fn float_format_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResul
 /// `str.__format__(spec)`.
 pub(crate) fn str_format_spec_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let spec = spec_arg(args, kw, "__format__")?;
+    if spec.is_empty() {
+        // An empty spec formats a subclass through its __str__, as CPython does.
+        return ab::str_(&args[0]);
+    }
     Ok(crate::str::from_string(format_str(as_str(&args[0]), spec)?))
 }
 

@@ -807,6 +807,16 @@ pub fn cell_set(c: &PyObj, value: Option<PyObj>) -> PyResult<()> {
     Ok(())
 }
 
+/// Cell attributes: `cell_contents` (reading an empty cell is a `ValueError`).
+pub(crate) fn cell_getsets() -> Vec<crate::descr::GetSetDef> {
+    use crate::descr::GetSetDef;
+    vec![GetSetDef::new(
+        "cell_contents",
+        |c| cell_get(c).ok_or_else(|| crate::exceptions::value_error("Cell is empty")),
+        Some(|c, v| cell_set(c, v.cloned())),
+    )]
+}
+
 // ---------------------------------------------------------------------------------
 // Bound methods
 // ---------------------------------------------------------------------------------

@@ -328,7 +328,7 @@ pub fn c3_mro(ty: &PyObj, bases: &[PyObj]) -> PyResult<Vec<PyObj>> {
                 }
             }
             return Err(type_error(format!(
-                "Cannot create a consistent method resolution order (MRO) for bases {}",
+                "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                 names.join(", ")
             )));
         };
@@ -380,9 +380,11 @@ fn best_base(bases: &[PyObj]) -> PyResult<&PyType> {
             None => best = Some(t),
             Some(cur) => {
                 let cur_solid = solid_layout(cur);
-                if solid_layout_extends(solid, cur_solid) {
+                if solid_layout_extends(cur_solid, solid) {
+                    // The current winner's layout already covers this base's.
+                } else if solid_layout_extends(solid, cur_solid) {
                     best = Some(t);
-                } else if !solid_layout_extends(cur_solid, solid) {
+                } else {
                     return Err(type_error("multiple bases have instance lay-out conflict"));
                 }
             }
@@ -439,11 +441,23 @@ pub(crate) fn type_new_slot(
             ns.ty().name()
         )));
     }
+    // The most derived metaclass among meta and the bases' types creates the class;
+    // one with its own __new__ is delegated to (CPython's type_new).
+    let winner = calculate_metaclass(meta, crate::tuple::items(bases))?;
+    if !winner.is(meta) {
+        // SAFETY: metaclasses are types.
+        let wt = unsafe { PyType::from_obj(&winner) };
+        if let Some(new) = wt.slots().new {
+            if new as usize != type_new_slot as *const () as usize {
+                return new(&winner, args, kwnames);
+            }
+        }
+    }
     let kwds: Vec<(PyObj, PyObj)> = a
         .kwargs()
         .map(|(k, v)| (crate::str::intern(k), v.clone()))
         .collect();
-    new_heap_type(meta, name, crate::tuple::items(bases), ns, &kwds)
+    new_heap_type(&winner, name, crate::tuple::items(bases), ns, &kwds)
 }
 
 /// Creates a class. `kwds` are the class keywords passed on to `__init_subclass__`.
@@ -796,7 +810,10 @@ fn update_abstract(ty: &PyType) -> PyResult<()> {
     for b in crate::tuple::items(&ty.bases()) {
         // SAFETY: bases are types.
         let bt = unsafe { PyType::from_obj(b) };
-        if let Some(am) = crate::dict::get_item(bt.dict(), &NAMES.__abstractmethods__)? {
+        // `type` itself holds the `__abstractmethods__` descriptor, not a set.
+        let names = crate::dict::get_item(bt.dict(), &NAMES.__abstractmethods__)?
+            .filter(|am| !am.is_exact(&crate::descr::GETSET_DESCR_TYPE));
+        if let Some(am) = names {
             for n in ab::collect_iter(&am)? {
                 let still = match ty.lookup(&n) {
                     Some(v) => ab::getattr_opt(&v, &NAMES.__isabstractmethod__)?

@@ -34,12 +34,14 @@ pub mod alloc;
 pub mod args;
 pub mod baseobject;
 pub mod bytes;
+pub mod complex;
 pub mod descr;
 pub mod dict;
 pub mod exceptions;
 pub mod float;
 pub mod format;
 pub mod function;
+pub mod genericalias;
 pub mod hash;
 pub mod heaptype;
 pub mod int;
@@ -98,6 +100,12 @@ pub fn init() {
             (&int::INT_TYPE, &O, int::methods(), int::getsets()),
             (&int::BOOL_TYPE, &int::INT_TYPE, vec![], vec![]),
             (&float::FLOAT_TYPE, &O, float::methods(), float::getsets()),
+            (
+                &complex::COMPLEX_TYPE,
+                &O,
+                complex::methods(),
+                complex::getsets(),
+            ),
             (&tuple::TUPLE_TYPE, &O, tuple::methods(), vec![]),
             (&list::LIST_TYPE, &O, list::methods(), vec![]),
             (&dict::DICT_TYPE, &O, dict::methods(), vec![]),
@@ -190,7 +198,7 @@ pub fn init() {
                 vec![],
                 function::function_getsets(),
             ),
-            (&function::CELL_TYPE, &O, vec![], vec![]),
+            (&function::CELL_TYPE, &O, vec![], function::cell_getsets()),
             (
                 &function::METHOD_TYPE,
                 &O,
@@ -208,13 +216,19 @@ pub fn init() {
             ty.ready_static(Some(&O), &methods, &getsets);
         }
         let (exc_methods, exc_getsets) = (exceptions::methods(), exceptions::getsets());
+        let (group_methods, group_getsets) =
+            (exceptions::group_methods(), exceptions::group_getsets());
         for (ty, base) in exceptions::hierarchy() {
             if std::ptr::eq(ty, &exceptions::BASE_EXCEPTION_TYPE) {
                 ty.ready_static(Some(base), &exc_methods, &exc_getsets);
+            } else if std::ptr::eq(ty, &exceptions::BASE_EXCEPTION_GROUP_TYPE) {
+                ty.ready_static(Some(base), &group_methods, &group_getsets);
             } else {
                 ty.ready_static(Some(base), &none, &no_gs);
             }
         }
+        exceptions::finish_group_types();
+        genericalias::init();
         static BINDING: weakref::WeakrefBinding = weakref::WeakrefBinding;
         strand_gc::set_binding(&BINDING);
         strand_gc::install();

@@ -714,23 +714,29 @@ pub fn merge_sort<T: Clone>(
         return Ok(());
     }
     // Natural runs: maximal non-descending runs; strictly descending runs reversed.
+    // Each adjacent pair is compared once, as in CPython's count_run.
     let mut runs: Vec<(usize, usize)> = Vec::new();
+    let min_run = compute_min_run(n);
     let mut i = 0;
     while i < n {
         let start = i;
         i += 1;
-        if i < n && lt(&v[i], &v[i - 1])? {
-            while i < n && lt(&v[i], &v[i - 1])? {
+        if i < n {
+            if lt(&v[i], &v[i - 1])? {
                 i += 1;
-            }
-            v[start..i].reverse();
-        } else {
-            while i < n && !lt(&v[i], &v[i - 1])? {
+                while i < n && lt(&v[i], &v[i - 1])? {
+                    i += 1;
+                }
+                v[start..i].reverse();
+            } else {
                 i += 1;
+                while i < n && !lt(&v[i], &v[i - 1])? {
+                    i += 1;
+                }
             }
         }
         // Extend short runs to a minimum length with binary insertion.
-        let min_run = 32.min(n - start);
+        let min_run = min_run.min(n - start);
         while i - start < min_run {
             let x = v[i].clone();
             let (mut lo, mut hi) = (start, i);
@@ -777,6 +783,18 @@ pub fn merge_sort<T: Clone>(
         runs = merged;
     }
     Ok(())
+}
+
+/// The minimum run length for `n` items (CPython's `merge_compute_minrun`): `n`
+/// itself below 64, else between 32 and 64 so that `n / min_run` is close to, and
+/// at most, a power of two.
+fn compute_min_run(mut n: usize) -> usize {
+    let mut r = 0;
+    while n >= 64 {
+        r |= n & 1;
+        n >>= 1;
+    }
+    n + r
 }
 
 /// `list.sort(key=None, reverse=False)`.

@@ -384,8 +384,15 @@ fn wrapper_call(d: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj
     }
     let self_ = &args[0];
     if w.id == SlotId::New {
-        let cls =
-            crate::typeobj::expect_type(self_, &format!("{}.__new__(X): X", w.owner().name()))?;
+        if !crate::typeobj::is_type(self_) {
+            return Err(type_error(format!(
+                "{}.__new__(X): X is not a type object ({})",
+                w.owner().name(),
+                self_.ty().name()
+            )));
+        }
+        // SAFETY: checked to be a type just above.
+        let cls = unsafe { crate::typeobj::PyType::from_obj(self_) };
         if !cls.is_subtype(w.owner()) {
             return Err(type_error(format!(
                 "{}.__new__({}): {} is not a subtype of {}",
@@ -749,7 +756,9 @@ fn slot_len(o: &PyObj) -> PyResult<usize> {
             "__len__() should return >= 0",
         ));
     }
-    crate::int::to_isize(&i).map(|v| v as usize)
+    crate::int::to_isize(&i).map(|v| v as usize).map_err(|_| {
+        crate::exceptions::overflow_error("cannot fit 'int' into an index-sized integer")
+    })
 }
 
 fn slot_contains(o: &PyObj, item: &PyObj) -> PyResult<bool> {
@@ -813,20 +822,16 @@ fn slot_getattr_hook(o: &PyObj, name: &PyObj) -> PyResult<PyObj> {
                 Some(f)
                     if f as usize == crate::baseobject::generic_getattr as *const () as usize =>
                 {
-                    match crate::baseobject::generic_getattr_opt(o, name)? {
-                        Some(v) => return Ok(v),
-                        None => None,
-                    }
+                    // An AttributeError raised inside (by a property, say) also
+                    // falls back to __getattr__.
+                    crate::baseobject::generic_getattr_opt(o, name).transpose()
                 }
                 Some(f) => Some(f(o, name)),
                 None => None,
             }
         }
         Some(d) => Some(ab::call_descr(d, o, std::slice::from_ref(name))),
-        None => match crate::baseobject::generic_getattr_opt(o, name)? {
-            Some(v) => return Ok(v),
-            None => None,
-        },
+        None => crate::baseobject::generic_getattr_opt(o, name).transpose(),
     };
     match first {
         Some(Ok(v)) => return Ok(v),

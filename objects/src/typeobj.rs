@@ -422,6 +422,9 @@ pub struct StaticVTable {
     pub dealloc: unsafe fn(ObjPtr),
     /// Instance size, when it is not `basicsize + itemsize * ob_size`.
     pub size: Option<unsafe fn(ObjPtr) -> usize>,
+    /// Runs once before an unreachable instance is freed (`tp_finalize`); its dealloc
+    /// runs it for instances freed by reference counting.
+    pub finalize: Option<unsafe fn(ObjPtr)>,
 }
 
 /// Allocation size of an instance: `basicsize + itemsize * ob_size`, where var-sized
@@ -471,7 +474,7 @@ impl PyType {
                 },
                 traverse: vt.traverse,
                 clear: vt.clear,
-                finalize: None,
+                finalize: vt.finalize,
                 dealloc: vt.dealloc,
             },
             slots: UnsafeCell::new(slots),
@@ -863,7 +866,7 @@ pub fn expect_type<'a>(obj: &'a PyObj, what: &str) -> PyResult<&'a PyType> {
 
 /// Declares a builtin type as an immortal `static` (its type is `type`). Fields:
 /// `name`, `layout` (the instance struct), `itemsize`, `kind`, `flags`, `traverse`,
-/// `clear`, `dealloc`, `size`, `slots`.
+/// `clear`, `dealloc`, `size`, optionally `finalize`, then `slots`.
 #[macro_export]
 macro_rules! builtin_type {
     ($(#[$m:meta])* $vis:vis static $ident:ident = {
@@ -878,6 +881,35 @@ macro_rules! builtin_type {
         size: $size:expr,
         slots: $slots:expr $(,)?
     }) => {
+        $crate::builtin_type! {
+            $(#[$m])* $vis static $ident = {
+                name: $name,
+                layout: $layout,
+                itemsize: $item,
+                kind: $kind,
+                flags: $flags,
+                traverse: $tr,
+                clear: $cl,
+                dealloc: $de,
+                size: $size,
+                finalize: None,
+                slots: $slots,
+            }
+        }
+    };
+    ($(#[$m:meta])* $vis:vis static $ident:ident = {
+        name: $name:expr,
+        layout: $layout:ty,
+        itemsize: $item:expr,
+        kind: $kind:expr,
+        flags: $flags:expr,
+        traverse: $tr:expr,
+        clear: $cl:expr,
+        dealloc: $de:expr,
+        size: $size:expr,
+        finalize: $fin:expr,
+        slots: $slots:expr $(,)?
+    }) => {
         $(#[$m])*
         $vis static $ident: $crate::typeobj::PyType = $crate::typeobj::PyType::new_static(
             $crate::typeobj::static_header(&$crate::typeobj::TYPE_TYPE.vtable, strand_heap::HeapKind::Gc),
@@ -886,7 +918,13 @@ macro_rules! builtin_type {
             $item,
             $kind,
             $flags,
-            $crate::typeobj::StaticVTable { traverse: $tr, clear: $cl, dealloc: $de, size: $size },
+            $crate::typeobj::StaticVTable {
+                traverse: $tr,
+                clear: $cl,
+                dealloc: $de,
+                size: $size,
+                finalize: $fin,
+            },
             $slots,
         );
     };

@@ -81,7 +81,9 @@ fn type_init(_obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
 /// The `__module__` of a type: `"builtins"` for builtin types.
 pub fn type_module_name(ty: &PyType) -> Option<String> {
     if !ty.is_heap_type() {
-        return Some("builtins".into());
+        // A few static types live in other modules (`types.GenericAlias`).
+        let own = crate::dict::get_item_str(ty.dict(), "__module__").filter(crate::str::is_str);
+        return Some(own.map_or("builtins".into(), |m| crate::str::as_str(&m).to_string()));
     }
     crate::dict::get_item_str(ty.dict(), "__module__")
         .filter(crate::str::is_str)
@@ -203,26 +205,9 @@ fn type_setattro(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<(
     Ok(())
 }
 
+/// `int | str`: a `types.UnionType` (PEP 604).
 fn type_or(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
-    // `int | str` builds a types.UnionType in CPython; strand supports it for
-    // isinstance() by returning a tuple of the types.
-    let is_member = |o: &PyObj| {
-        crate::typeobj::is_type(o) || crate::singletons::is_none(o) || crate::tuple::is_tuple(o)
-    };
-    if !is_member(a) || !is_member(b) {
-        return Ok(crate::singletons::not_implemented());
-    }
-    let mut items = Vec::new();
-    for o in [a, b] {
-        if crate::tuple::is_tuple(o) {
-            items.extend(crate::tuple::items(o).iter().cloned());
-        } else if crate::singletons::is_none(o) {
-            items.push(crate::singletons::NONE_TYPE.to_obj());
-        } else {
-            items.push(o.clone());
-        }
-    }
-    Ok(crate::tuple::from_vec(items))
+    crate::genericalias::union_or(a, b)
 }
 
 fn as_type(o: &PyObj) -> &PyType {
@@ -287,8 +272,8 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             "__module__",
             |o| {
                 let ty = as_type(o);
-                if ty.is_heap_type() {
-                    if let Some(m) = crate::dict::get_item_str(ty.dict(), "__module__") {
+                if let Some(m) = crate::dict::get_item_str(ty.dict(), "__module__") {
+                    if ty.is_heap_type() || crate::str::is_str(&m) {
                         return Ok(m);
                     }
                 }

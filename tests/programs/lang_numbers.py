@@ -1,0 +1,21 @@
+# int/float semantics: true and floor division signs, modulo signs, float repr and
+# rounding, mixed comparisons, special values, integer/float conversions.
+for a, b in ((7, 2), (-7, 2), (7, -2), (-7, -2), (7.5, 2), (-7.5, 2), (1, 3)):
+    print(a, b, a / b, a // b, a % b, divmod(a, b))
+print(0.1 + 0.2, 0.1 + 0.2 == 0.3, 1 / 3, 2 / 3, 1e16, 1e15, 123456789.123456789, 1e-7, 0.0001)
+print(1.0, -0.0, 2.5e-300 * 1e-300, 1e308 * 10, -1e308 * 10, 3.0 * 1.1, 100.0 / 3)
+print(repr(1.1), str(2.675), round(2.675, 2), round(0.5), round(1.5), round(-2.5), round(3.14159, 3))
+inf, nan = float("inf"), float("nan")
+print(inf, -inf, nan, inf > 1e308, -inf < -1e308, nan == nan, nan != nan, inf == inf, inf - inf)
+print(1 == 1.0, 2**53 == 2.0**53, 2**53 + 1 == 2.0**53 + 1, 10**20 == 1e20)
+print(int(2.9), int(-2.9), int(1e20), float(2**60), 7 // 0.5, -7 // 0.5, 7 % -0.5, 2 ** 0.5, (-8) ** 2, -8 ** 2)
+print(True + True, True * 5, False - 1, True / 2, 3 * 1.0, type(3 * 1.0).__name__, type(6 // 2.0).__name__)
+print(abs(-0.0), -(0.0), 0.0 == -0.0, max(0.0, -0.0), min(1, 1.0), type(min(1, 1.0)).__name__)
+print(5 .bit_length(), (255).to_bytes(2, "big"), (3.5).is_integer(), (4.0).is_integer(), 1.5.as_integer_ratio())
+print(0o17, 0x1F, 0b101, 1_000_000, 0x_ff, 1e3, 1E-3, 10 ** -2, 2 ** -1)
+print(hash(1.0) == hash(1), hash(-1), hash(0.5), float("1e500"), float("-0"), int("-0"))
+print(pow(2, 10), pow(2.0, 3), pow(10, -2), pow(-2, 0.5) if False else "skip", pow(7, -1, 5) if False else pow(3, 2, 5))
+print(sum([0.1] * 10), sum([1, 2.5]), 1 + 2 * 3 - 4 / 2, (1 + 2) * 3, 2 ** 3 ** 2, -2 ** 2, (-2) ** 2)
+print(7 & 3, 7 | 8, 7 ^ 2, ~7, -7 >> 1, 1 << 65, 5 // -2, -5 // 2, -(5 // 2))
+print(float.fromhex("0x1.8p1"), (1.5).hex(), int(" 42\n"), float("  .5  "), int("+7"), float("1_0.5"))
+print(3 < 3.5 < 4, 3 == 3.0 == True is False, 0.1 * 3, 1 - 0.9, 1e-320 > 0, 5e-324 / 2)
