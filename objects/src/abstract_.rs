@@ -595,12 +595,38 @@ pub fn binary_op(v: &PyObj, w: &PyObj, op: BinOp) -> PyResult<PyObj> {
     }
     let r = binary_op1(v, w, op)?;
     if is_not_implemented(&r) {
-        if op == BinOp::Mod && crate::str::is_str(v) {
-            // str % anything is always handled by str; reaching here means w refused.
+        if let Some(e) = sequence_repeat_error(v, w, op) {
+            return Err(e);
         }
         return Err(unsupported(v, w, op));
     }
     Ok(r)
+}
+
+/// Whether `o`'s type repeats with `*` as a sequence (CPython's `sq_repeat`).
+fn is_repeatable_sequence(o: &PyObj) -> bool {
+    crate::str::is_str(o)
+        || crate::list::is_list(o)
+        || crate::tuple::is_tuple(o)
+        || crate::bytes::is_bytes(o)
+}
+
+/// CPython's message when `seq * x` finds no number slot and `x` is no integer.
+fn sequence_repeat_error(v: &PyObj, w: &PyObj, op: BinOp) -> Option<PyErr> {
+    if op != BinOp::Mul {
+        return None;
+    }
+    let other = if is_repeatable_sequence(v) {
+        w
+    } else if is_repeatable_sequence(w) {
+        v
+    } else {
+        return None;
+    };
+    Some(type_error(format!(
+        "can't multiply sequence by non-int of type '{}'",
+        other.ty().name()
+    )))
 }
 
 /// `v <op>= w`.
@@ -622,6 +648,9 @@ pub fn inplace_op(v: &PyObj, w: &PyObj, op: BinOp) -> PyResult<PyObj> {
     }
     let r = binary_op1(v, w, op)?;
     if is_not_implemented(&r) {
+        if let Some(e) = sequence_repeat_error(v, w, op) {
+            return Err(e);
+        }
         return Err(type_error(format!(
             "unsupported operand type(s) for {}=: '{}' and '{}'",
             op.symbol().trim_end_matches(" or pow()"),

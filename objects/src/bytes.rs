@@ -382,6 +382,8 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
         match errors {
             "ignore" => {}
             "replace" => out.push(b'?'),
+            "backslashreplace" => out.extend_from_slice(char_escape(c).as_bytes()),
+            "xmlcharrefreplace" => out.extend_from_slice(format!("&#{};", c as u32).as_bytes()),
             "strict" => {
                 return Err(crate::exceptions::unicode_encode_error(
                     limit.1,
@@ -399,6 +401,15 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
         }
     }
     Ok(out)
+}
+
+/// The `backslashreplace` escape of a character that cannot be encoded.
+fn char_escape(c: char) -> String {
+    match c as u32 {
+        v @ 0..=0xff => format!("\\x{v:02x}"),
+        v @ 0x100..=0xffff => format!("\\u{v:04x}"),
+        v => format!("\\U{v:08x}"),
+    }
 }
 
 /// `bytes.decode(encoding, errors)`.
@@ -425,6 +436,11 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
                         match errors {
                             "ignore" => {}
                             "replace" => out.push('\u{fffd}'),
+                            "backslashreplace" => {
+                                for b in &rest[good..good + bad] {
+                                    out.push_str(&format!("\\x{b:02x}"));
+                                }
+                            }
                             "strict" => {
                                 let reason = if e.error_len().is_none() {
                                     "unexpected end of data"
@@ -463,6 +479,7 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
                     match errors {
                         "ignore" => {}
                         "replace" => out.push('\u{fffd}'),
+                        "backslashreplace" => out.push_str(&format!("\\x{b:02x}")),
                         "strict" => {
                             return Err(crate::exceptions::unicode_decode_error(
                                 "ascii",

@@ -806,7 +806,7 @@ fn bool_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
 /// Parses Python integer literal text in `base` (0 = auto-detect from a prefix), with
 /// underscores between digits and surrounding whitespace, like `int(str, base)`.
 pub fn parse(text: &str, base: u32) -> Option<BigInt> {
-    let t = text.trim_matches(|c: char| c.is_whitespace());
+    let t = text.trim_matches(crate::str_methods::is_py_space);
     let (neg, t) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),

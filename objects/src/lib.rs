@@ -61,6 +61,7 @@ pub mod super_;
 pub mod tuple;
 pub mod typeobj;
 pub mod typetype;
+mod unicode_case;
 pub mod unraisable;
 pub mod weakref;
 

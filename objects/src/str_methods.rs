@@ -34,6 +34,13 @@ pub fn is_printable(c: char) -> bool {
     )
 }
 
+/// `str.isspace()` for one character (Python's `Py_UNICODE_ISSPACE`): Unicode
+/// White_Space plus the ASCII information separators U+001C..U+001F, which Python
+/// counts as whitespace (bidirectional class B or S) and Rust does not.
+pub fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
 /// Python's `repr()` of a string.
 pub fn repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
@@ -306,7 +313,8 @@ fn s(o: &str) -> PyObj {
     crate::str::new(o)
 }
 
-/// `(text, needle, byte_start, byte_end)` for find/count/index/startswith.
+/// `(text, byte_start, byte_end)` for find/count/index/startswith; `byte_start` is
+/// past the end of the text when the range cannot match even an empty needle.
 fn search_args<'a>(
     args: &'a [PyObj],
     kw: Option<&PyObj>,
@@ -315,11 +323,15 @@ fn search_args<'a>(
     Args::new(args, kw).no_kwargs(name)?;
     let t = this(args, name)?;
     let p = payload(t);
-    let (cs, ce) = crate::slice::search_bounds(args.get(2), args.get(3), p.char_len())?;
     let text = p.as_str();
-    let bs = byte_offset(text, p.is_ascii(), cs);
-    let be = byte_offset(text, p.is_ascii(), ce);
-    Ok((text, bs, be.max(bs)))
+    match crate::slice::search_range(args.get(2), args.get(3), p.char_len())? {
+        Some((cs, ce)) => {
+            let bs = byte_offset(text, p.is_ascii(), cs);
+            let be = byte_offset(text, p.is_ascii(), ce);
+            Ok((text, bs, be))
+        }
+        None => Ok((text, text.len() + 1, text.len() + 1)),
+    }
 }
 
 fn find_impl(
@@ -332,7 +344,7 @@ fn find_impl(
     let needle = str_arg(&args[1], "must be str, not")
         .map_err(|_| type_error(format!("must be str, not {}", args[1].ty().name())))?;
     let (text, bs, be) = search_args(args, kw, name)?;
-    if bs > text.len() || (needle.is_empty() && bs > be) {
+    if bs > text.len() {
         return Ok(None);
     }
     let window = &text[bs..be];
@@ -347,16 +359,17 @@ fn find_impl(
 
 fn split_ws(text: &str, maxsplit: isize) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut rest = text.trim_start_matches(char::is_whitespace);
+    let mut rest = text.trim_start_matches(is_py_space);
     while !rest.is_empty() {
         if maxsplit >= 0 && out.len() as isize >= maxsplit {
-            out.push(rest.trim_end_matches(char::is_whitespace));
+            // The unsplit remainder keeps its trailing whitespace, as in CPython.
+            out.push(rest);
             return out;
         }
-        match rest.find(char::is_whitespace) {
+        match rest.find(is_py_space) {
             Some(i) => {
                 out.push(&rest[..i]);
-                rest = rest[i..].trim_start_matches(char::is_whitespace);
+                rest = rest[i..].trim_start_matches(is_py_space);
             }
             None => {
                 out.push(rest);
@@ -369,17 +382,17 @@ fn split_ws(text: &str, maxsplit: isize) -> Vec<&str> {
 
 fn rsplit_ws(text: &str, maxsplit: isize) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut rest = text.trim_end_matches(char::is_whitespace);
+    let mut rest = text.trim_end_matches(is_py_space);
     while !rest.is_empty() {
         if maxsplit >= 0 && out.len() as isize >= maxsplit {
-            out.push(rest.trim_start_matches(char::is_whitespace));
+            out.push(rest);
             break;
         }
-        match rest.rfind(char::is_whitespace) {
+        match rest.rfind(is_py_space) {
             Some(i) => {
                 let c = rest[i..].chars().next().map_or(1, char::len_utf8);
                 out.push(&rest[i + c..]);
-                rest = rest[..i].trim_end_matches(char::is_whitespace);
+                rest = rest[..i].trim_end_matches(is_py_space);
             }
             None => {
                 out.push(rest);
@@ -430,10 +443,10 @@ fn strip_impl(
         None => {
             let mut r = text;
             if left {
-                r = r.trim_start_matches(char::is_whitespace);
+                r = r.trim_start_matches(is_py_space);
             }
             if right {
-                r = r.trim_end_matches(char::is_whitespace);
+                r = r.trim_end_matches(is_py_space);
             }
             r
         }
@@ -504,7 +517,7 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
         Some(f) => {
             let fs = str_arg(f, "The fill character").map_err(|_| {
                 type_error(format!(
-                    "{name}() argument 2 must be str, not {}",
+                    "The fill character must be a unicode character, not {}",
                     f.ty().name()
                 ))
             })?;
@@ -576,19 +589,22 @@ fn title_case(text: &str) -> String {
 }
 
 fn title_char(c: char) -> impl Iterator<Item = char> {
-    // Titlecase of the common digraphs; otherwise uppercase.
-    let t = match c {
-        'ǆ' | 'ǅ' | 'Ǆ' => Some('ǅ'),
-        'ǉ' | 'ǈ' | 'Ǉ' => Some('ǈ'),
-        'ǌ' | 'ǋ' | 'Ǌ' => Some('ǋ'),
-        'ǳ' | 'ǲ' | 'Ǳ' => Some('ǲ'),
-        _ => None,
-    };
-    let v: Vec<char> = match t {
-        Some(t) => vec![t],
+    let v: Vec<char> = match crate::unicode_case::title_special(c) {
+        Some(t) => t.chars().collect(),
         None => c.to_uppercase().collect(),
     };
     v.into_iter()
+}
+
+fn casefold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match crate::unicode_case::fold_special(c) {
+            Some(f) => out.push_str(f),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 fn is_identifier(text: &str) -> bool {
@@ -725,6 +741,9 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::new("join", |args, kw| {
             Args::new(args, kw).exact("join", 2)?;
             let sep = as_str(this(args, "join")?);
+            if args[1].ty().slots().iter.is_none() && args[1].ty().slots().getitem.is_none() {
+                return Err(type_error("can only join an iterable"));
+            }
             let items = ab::collect_iter(&args[1])?;
             if items.len() == 1 && items[0].is_exact(&STR_TYPE) {
                 return Ok(items[0].clone());
@@ -879,10 +898,9 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("casefold", |args, kw| {
             Args::new(args, kw).exact("casefold", 1)?;
-            let t = as_str(this(args, "casefold")?)
-                .to_lowercase()
-                .replace('ß', "ss");
-            Ok(crate::str::from_string(t))
+            Ok(crate::str::from_string(casefold(as_str(this(
+                args, "casefold",
+            )?))))
         }),
         MethodDef::new("capitalize", |args, kw| {
             Args::new(args, kw).exact("capitalize", 1)?;
@@ -963,7 +981,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("isspace", |a, k| {
             predicate(a, k, "isspace", |t| {
-                !t.is_empty() && t.chars().all(char::is_whitespace)
+                !t.is_empty() && t.chars().all(is_py_space)
             })
         }),
         MethodDef::new("isascii", |a, k| predicate(a, k, "isascii", str::is_ascii)),
