@@ -1309,33 +1309,33 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     use crate::descr::MethodDef;
     vec![
         MethodDef::new("keys", |args, kw| {
-            Args::new(args, kw).exact("keys", 1)?;
+            Args::new(args, kw).exact("dict.keys", 1)?;
             Ok(crate::iterators::dict_view(
                 &args[0],
                 crate::iterators::DictIterKind::Keys,
             ))
         }),
         MethodDef::new("values", |args, kw| {
-            Args::new(args, kw).exact("values", 1)?;
+            Args::new(args, kw).exact("dict.values", 1)?;
             Ok(crate::iterators::dict_view(
                 &args[0],
                 crate::iterators::DictIterKind::Values,
             ))
         }),
         MethodDef::new("items", |args, kw| {
-            Args::new(args, kw).exact("items", 1)?;
+            Args::new(args, kw).exact("dict.items", 1)?;
             Ok(crate::iterators::dict_view(
                 &args[0],
                 crate::iterators::DictIterKind::Items,
             ))
         }),
         MethodDef::new("get", |args, kw| {
-            Args::new(args, kw).range("get", 2, 3)?;
+            Args::new(args, kw).expect("dict.get", 2, 3)?;
             Ok(get_item(&args[0], &args[1])?
                 .unwrap_or_else(|| args.get(2).cloned().unwrap_or_else(crate::singletons::none)))
         }),
         MethodDef::new("setdefault", |args, kw| {
-            Args::new(args, kw).range("setdefault", 2, 3)?;
+            Args::new(args, kw).expect("dict.setdefault", 2, 3)?;
             let d = &args[0];
             let default = args.get(2).cloned().unwrap_or_else(crate::singletons::none);
             // SAFETY: d is alive.
@@ -1347,7 +1347,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(default)
         }),
         MethodDef::new("pop", |args, kw| {
-            Args::new(args, kw).range("pop", 2, 3)?;
+            Args::new(args, kw).expect("dict.pop", 2, 3)?;
             match pop_item(&args[0], &args[1])? {
                 Some(v) => Ok(v),
                 None => args
@@ -1357,7 +1357,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             }
         }),
         MethodDef::new("popitem", |args, kw| {
-            Args::new(args, kw).exact("popitem", 1)?;
+            Args::new(args, kw).exact("dict.popitem", 1)?;
             let d = &args[0];
             let last = items(d).pop();
             match last {
@@ -1385,16 +1385,16 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(crate::singletons::none())
         }),
         MethodDef::new("clear", |args, kw| {
-            Args::new(args, kw).exact("clear", 1)?;
+            Args::new(args, kw).exact("dict.clear", 1)?;
             clear(&args[0]);
             Ok(crate::singletons::none())
         }),
         MethodDef::new("copy", |args, kw| {
-            Args::new(args, kw).exact("copy", 1)?;
+            Args::new(args, kw).exact("dict.copy", 1)?;
             Ok(copy(&args[0]))
         }),
         MethodDef::class("fromkeys", |args, kw| {
-            Args::new(args, kw).range("fromkeys", 2, 3)?;
+            Args::new(args, kw).expect("dict.fromkeys", 2, 3)?;
             let value = args.get(2).cloned().unwrap_or_else(crate::singletons::none);
             let d = ab::call(&args[0], &[], None)?;
             for k in ab::collect_iter(&args[1])? {
@@ -1403,17 +1403,17 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(d)
         }),
         MethodDef::new("__contains__", |args, kw| {
-            Args::new(args, kw).exact("__contains__", 2)?;
+            Args::new(args, kw).exact("dict.__contains__", 2)?;
             Ok(crate::singletons::bool_obj(
                 get_item(&args[0], &args[1])?.is_some(),
             ))
         }),
         MethodDef::new("__getitem__", |args, kw| {
-            Args::new(args, kw).exact("__getitem__", 2)?;
+            Args::new(args, kw).exact("dict.__getitem__", 2)?;
             dict_subscript(&args[0], &args[1])
         }),
         MethodDef::new("__reversed__", |args, kw| {
-            Args::new(args, kw).exact("__reversed__", 1)?;
+            Args::new(args, kw).exact("dict.__reversed__", 1)?;
             let mut ks = keys(&args[0]);
             ks.reverse();
             Ok(crate::iterators::seq_iter_from_vec(ks))

@@ -436,7 +436,7 @@ fn strip_impl(
     left: bool,
     right: bool,
 ) -> PyResult<PyObj> {
-    Args::new(args, kw).range(name, 1, 2)?;
+    Args::new(args, kw).expect(&format!("str.{name}"), 1, 2)?;
     let t = this(args, name)?;
     let text = as_str(t);
     let r = match args.get(1).filter(|c| !is_none(c)) {
@@ -508,8 +508,7 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
 }
 
 fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<PyObj> {
-    Args::new(args, kw).no_kwargs(name)?;
-    Args::new(args, kw).range(name, 2, 3)?;
+    Args::new(args, kw).expect(&format!("str.{name}"), 2, 3)?;
     let t = this(args, name)?;
     let width = int_arg(&args[1])?;
     let fill = match args.get(2) {
@@ -739,7 +738,7 @@ fn list_of(parts: Vec<&str>) -> PyObj {
 pub(crate) fn methods() -> Vec<MethodDef> {
     vec![
         MethodDef::new("join", |args, kw| {
-            Args::new(args, kw).exact("join", 2)?;
+            Args::new(args, kw).exact("str.join", 2)?;
             let sep = as_str(this(args, "join")?);
             if args[1].ty().slots().iter.is_none() && args[1].ty().slots().getitem.is_none() {
                 return Err(type_error("can only join an iterable"));
@@ -842,7 +841,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("replace", |args, kw| {
             Args::new(args, kw).no_kwargs("replace")?;
-            Args::new(args, kw).range("replace", 3, 4)?;
+            Args::new(args, kw).expect("str.replace", 3, 4)?;
             let text = as_str(this(args, "replace")?);
             let old = str_arg(&args[1], "").map_err(|_| {
                 type_error(format!(
@@ -885,25 +884,25 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             )))
         }),
         MethodDef::new("upper", |args, kw| {
-            Args::new(args, kw).exact("upper", 1)?;
+            Args::new(args, kw).exact("str.upper", 1)?;
             Ok(crate::str::from_string(
                 as_str(this(args, "upper")?).to_uppercase(),
             ))
         }),
         MethodDef::new("lower", |args, kw| {
-            Args::new(args, kw).exact("lower", 1)?;
+            Args::new(args, kw).exact("str.lower", 1)?;
             Ok(crate::str::from_string(
                 as_str(this(args, "lower")?).to_lowercase(),
             ))
         }),
         MethodDef::new("casefold", |args, kw| {
-            Args::new(args, kw).exact("casefold", 1)?;
+            Args::new(args, kw).exact("str.casefold", 1)?;
             Ok(crate::str::from_string(casefold(as_str(this(
                 args, "casefold",
             )?))))
         }),
         MethodDef::new("capitalize", |args, kw| {
-            Args::new(args, kw).exact("capitalize", 1)?;
+            Args::new(args, kw).exact("str.capitalize", 1)?;
             let t = as_str(this(args, "capitalize")?);
             let mut chars = t.chars();
             let out: String = match chars.next() {
@@ -915,13 +914,13 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             Ok(crate::str::from_string(out))
         }),
         MethodDef::new("title", |args, kw| {
-            Args::new(args, kw).exact("title", 1)?;
+            Args::new(args, kw).exact("str.title", 1)?;
             Ok(crate::str::from_string(title_case(as_str(this(
                 args, "title",
             )?))))
         }),
         MethodDef::new("swapcase", |args, kw| {
-            Args::new(args, kw).exact("swapcase", 1)?;
+            Args::new(args, kw).exact("str.swapcase", 1)?;
             let out: String = as_str(this(args, "swapcase")?)
                 .chars()
                 .flat_map(|c| -> Vec<char> {
@@ -940,7 +939,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::new("ljust", |a, k| pad(a, k, "ljust", '<')),
         MethodDef::new("rjust", |a, k| pad(a, k, "rjust", '>')),
         MethodDef::new("zfill", |args, kw| {
-            Args::new(args, kw).exact("zfill", 2)?;
+            Args::new(args, kw).exact("str.zfill", 2)?;
             let t = as_str(this(args, "zfill")?);
             let width = int_arg(&args[1])?;
             let n = t.chars().count() as isize;
@@ -1032,7 +1031,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             partition(args, kw, "rpartition", true)
         }),
         MethodDef::new("removeprefix", |args, kw| {
-            Args::new(args, kw).exact("removeprefix", 2)?;
+            Args::new(args, kw).exact("str.removeprefix", 2)?;
             let t = as_str(this(args, "removeprefix")?);
             let p = str_arg(&args[1], "removeprefix() argument").map_err(|_| {
                 type_error(format!(
@@ -1043,7 +1042,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             Ok(s(t.strip_prefix(p).unwrap_or(t)))
         }),
         MethodDef::new("removesuffix", |args, kw| {
-            Args::new(args, kw).exact("removesuffix", 2)?;
+            Args::new(args, kw).exact("str.removesuffix", 2)?;
             let t = as_str(this(args, "removesuffix")?);
             let p = str_arg(&args[1], "removesuffix() argument").map_err(|_| {
                 type_error(format!(
@@ -1081,13 +1080,13 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("format", crate::format::str_format_method),
         MethodDef::new("format_map", |args, kw| {
-            Args::new(args, kw).exact("format_map", 2)?;
+            Args::new(args, kw).exact("str.format_map", 2)?;
             crate::format::format_with(as_str(this(args, "format_map")?), &[], Some(&args[1]))
         }),
         MethodDef::new("__format__", crate::format::str_format_spec_method),
         MethodDef::static_("maketrans", maketrans),
         MethodDef::new("translate", |args, kw| {
-            Args::new(args, kw).exact("translate", 2)?;
+            Args::new(args, kw).exact("str.translate", 2)?;
             let t = as_str(this(args, "translate")?);
             let table = &args[1];
             let mut out = String::with_capacity(t.len());
@@ -1118,7 +1117,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             Ok(crate::str::from_string(out))
         }),
         MethodDef::new("__getnewargs__", |args, kw| {
-            Args::new(args, kw).exact("__getnewargs__", 1)?;
+            Args::new(args, kw).exact("str.__getnewargs__", 1)?;
             Ok(crate::tuple::from_vec(vec![s(as_str(this(
                 args,
                 "__getnewargs__",
@@ -1133,7 +1132,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
 }
 
 fn partition(args: &[PyObj], kw: Option<&PyObj>, name: &str, reverse: bool) -> PyResult<PyObj> {
-    Args::new(args, kw).exact(name, 2)?;
+    Args::new(args, kw).exact(&format!("str.{name}"), 2)?;
     let t = as_str(this(args, name)?);
     let sep = str_arg(&args[1], "")
         .map_err(|_| type_error(format!("must be str, not {}", args[1].ty().name())))?;
