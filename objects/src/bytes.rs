@@ -72,6 +72,7 @@ crate::builtin_type! {
             number: crate::typeobj::NumberSlots {
                 add: Some(bytes_concat),
                 mul: Some(bytes_repeat),
+                rem: Some(crate::bytes_methods::bytes_mod),
                 ..crate::typeobj::NumberSlots::EMPTY
             },
             ..Slots::EMPTY
@@ -575,7 +576,10 @@ fn search(
     Args::new(args, kw).range(name, 2, 4)?;
     let b = this(args, name)?;
     let n = needle_arg(&args[1])?;
-    let (s, e) = crate::slice::search_bounds(args.get(2), args.get(3), as_bytes(&b).len())?;
+    let len = as_bytes(&b).len();
+    // An impossible range (start past the end or past `end`) finds nothing, not
+    // even an empty needle: `find` and `rfind` reject `start > end`.
+    let (s, e) = crate::slice::search_range(args.get(2), args.get(3), len)?.unwrap_or((len + 1, len));
     Ok((b, n, s, e))
 }
 
@@ -625,11 +629,8 @@ fn split_whitespace(data: &[u8], maxsplit: isize) -> Vec<&[u8]> {
             break;
         }
         if maxsplit >= 0 && splits >= maxsplit {
-            let mut e = n;
-            while e > i && (data[e - 1].is_ascii_whitespace() || data[e - 1] == 0x0b) {
-                e -= 1;
-            }
-            out.push(&data[i..e]);
+            // The unsplit remainder keeps its trailing whitespace.
+            out.push(&data[i..]);
             return out;
         }
         let start = i;
@@ -651,6 +652,12 @@ fn is_all(args: &[PyObj], kw: Option<&PyObj>, name: &str, f: fn(&u8) -> bool) ->
 
 /// Methods of `bytes`.
 pub(crate) fn methods() -> Vec<MethodDef> {
+    let mut v = base_methods();
+    v.extend(crate::bytes_methods::methods());
+    v
+}
+
+fn base_methods() -> Vec<MethodDef> {
     vec![
         MethodDef::new("decode", |args, kw| {
             let a = Args::new(args, kw);
@@ -670,12 +677,6 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                 enc,
                 errs,
             )?))
-        }),
-        MethodDef::new("hex", |args, kw| {
-            Args::new(args, kw).exact("hex", 1)?;
-            let b = this(args, "hex")?;
-            let s: String = as_bytes(&b).iter().map(|x| format!("{x:02x}")).collect();
-            Ok(crate::str::from_string(s))
         }),
         MethodDef::class("fromhex", |args, kw| {
             Args::new(args, kw).exact("fromhex", 2)?;
@@ -811,6 +812,9 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::new("count", |args, kw| {
             let (b, n, s, e) = search(args, kw, "count")?;
             let data = as_bytes(&b);
+            if s > e {
+                return Ok(crate::int::from_usize(0));
+            }
             if n.is_empty() {
                 return Ok(crate::int::from_usize(e.saturating_sub(s) + 1));
             }
@@ -892,8 +896,8 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
     Args::new(args, kw).range(name, 2, 4)?;
     let b = this(args, name)?;
     let data = as_bytes(&b);
-    let (s, e) = crate::slice::search_bounds(args.get(2), args.get(3), data.len())?;
-    let window = &data[s..e.max(s)];
+    let range = crate::slice::search_range(args.get(2), args.get(3), data.len())?;
+    let window = range.map(|(s, e)| &data[s..e]);
     let candidates: Vec<Vec<u8>> = if crate::tuple::is_tuple(&args[1]) {
         crate::tuple::items(&args[1])
             .iter()
@@ -907,12 +911,14 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
             ))
         })?]
     };
-    let hit = candidates.iter().any(|c| {
-        if prefix {
-            window.starts_with(c)
-        } else {
-            window.ends_with(c)
-        }
+    let hit = window.is_some_and(|w| {
+        candidates.iter().any(|c| {
+            if prefix {
+                w.starts_with(c)
+            } else {
+                w.ends_with(c)
+            }
+        })
     });
     Ok(bool_obj(hit))
 }

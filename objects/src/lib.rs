@@ -34,6 +34,7 @@ pub mod alloc;
 pub mod args;
 pub mod baseobject;
 pub mod bytes;
+mod bytes_methods;
 pub mod descr;
 pub mod dict;
 pub mod exceptions;
