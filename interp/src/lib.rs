@@ -12,6 +12,7 @@ pub mod code;
 pub mod compile;
 pub mod eval;
 pub mod generator;
+mod math;
 pub mod modules;
 pub mod random;
 pub mod symtable;

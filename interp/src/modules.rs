@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
-use strand_objects::exceptions::{self as exc, type_error, value_error};
+use strand_objects::exceptions::{self as exc, value_error};
 use strand_objects::{
     dict, float, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult,
 };
@@ -80,7 +80,8 @@ pub fn set_argv(argv: &[String], script_dir: Option<&str>) {
     }
 }
 
-fn add_functions(m: &PyObj, module_name: &'static str, funcs: &[(&'static str, NativeFn)]) {
+/// Adds native functions to module `m` (their `__module__` is `module_name`).
+pub(crate) fn add_functions(m: &PyObj, module_name: &'static str, funcs: &[(&'static str, NativeFn)]) {
     let d = module::module_dict(m);
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);
@@ -208,223 +209,6 @@ fn make_sys(modules: &PyObj) -> PyObj {
     m
 }
 
-fn make_math() -> PyObj {
-    let m = module::new_module("math");
-    let d = module::module_dict(&m);
-    dict::set_item_str(&d, "pi", float::from_f64(std::f64::consts::PI));
-    dict::set_item_str(&d, "e", float::from_f64(std::f64::consts::E));
-    dict::set_item_str(&d, "tau", float::from_f64(std::f64::consts::TAU));
-    dict::set_item_str(&d, "inf", float::from_f64(f64::INFINITY));
-    dict::set_item_str(&d, "nan", float::from_f64(f64::NAN));
-    macro_rules! f1 {
-        ($name:literal, $f:expr) => {
-            ($name, |a: &[PyObj], k: Option<&PyObj>| {
-                Args::new(a, k).exact($name, 1)?;
-                let x = ab::as_f64(&a[0])?;
-                math_result($f(x), x)
-            })
-        };
-    }
-    add_functions(
-        &m,
-        "math",
-        &[
-            f1!("sqrt", |x: f64| if x < 0.0 { f64::NAN } else { x.sqrt() }),
-            f1!("exp", f64::exp),
-            f1!("sin", f64::sin),
-            f1!("cos", f64::cos),
-            f1!("tan", f64::tan),
-            f1!("asin", f64::asin),
-            f1!("acos", f64::acos),
-            f1!("atan", f64::atan),
-            f1!("sinh", f64::sinh),
-            f1!("cosh", f64::cosh),
-            f1!("tanh", f64::tanh),
-            f1!("fabs", f64::abs),
-            f1!("log2", |x: f64| if x <= 0.0 { f64::NAN } else { x.log2() }),
-            f1!("log10", |x: f64| if x <= 0.0 {
-                f64::NAN
-            } else {
-                x.log10()
-            }),
-            f1!("degrees", f64::to_degrees),
-            f1!("radians", f64::to_radians),
-            ("log", |a, k| {
-                Args::new(a, k).range("log", 1, 2)?;
-                let ln = |o: &PyObj| -> PyResult<f64> {
-                    // Exact for big ints, like CPython's loghelper.
-                    if strand_objects::int::is_int(o) {
-                        let b = strand_objects::int::to_bigint(o);
-                        if b.sign() != num_bigint::Sign::Plus {
-                            return Err(value_error("math domain error"));
-                        }
-                        let bits = b.bits();
-                        if bits > 1000 {
-                            let shift = bits - 60;
-                            let top: num_bigint::BigInt = &b >> shift;
-                            let t = strand_objects::int::big_to_f64(&top)?;
-                            return Ok(t.ln() + shift as f64 * std::f64::consts::LN_2);
-                        }
-                    }
-                    let x = ab::as_f64(o)?;
-                    if x <= 0.0 {
-                        return Err(value_error("math domain error"));
-                    }
-                    Ok(x.ln())
-                };
-                let v = ln(&a[0])?;
-                match a.get(1) {
-                    Some(base) => {
-                        let lb = ln(base)?;
-                        if lb == 0.0 {
-                            return Err(exc::zero_division_error("float division by zero"));
-                        }
-                        Ok(float::from_f64(v / lb))
-                    }
-                    None => Ok(float::from_f64(v)),
-                }
-            }),
-            ("pow", |a, k| {
-                Args::new(a, k).exact("pow", 2)?;
-                let (x, y) = (ab::as_f64(&a[0])?, ab::as_f64(&a[1])?);
-                let r = x.powf(y);
-                if r.is_infinite() && x.is_finite() && y.is_finite() {
-                    return Err(exc::overflow_error("math range error"));
-                }
-                if r.is_nan() && !x.is_nan() && !y.is_nan() {
-                    return Err(value_error("math domain error"));
-                }
-                Ok(float::from_f64(r))
-            }),
-            ("atan2", |a, k| {
-                Args::new(a, k).exact("atan2", 2)?;
-                Ok(float::from_f64(
-                    ab::as_f64(&a[0])?.atan2(ab::as_f64(&a[1])?),
-                ))
-            }),
-            ("hypot", |a, k| {
-                Args::new(a, k).no_kwargs("hypot")?;
-                let mut acc = 0.0f64;
-                for x in a {
-                    acc = acc.hypot(ab::as_f64(x)?);
-                }
-                Ok(float::from_f64(acc))
-            }),
-            ("copysign", |a, k| {
-                Args::new(a, k).exact("copysign", 2)?;
-                Ok(float::from_f64(
-                    ab::as_f64(&a[0])?.copysign(ab::as_f64(&a[1])?),
-                ))
-            }),
-            ("fmod", |a, k| {
-                Args::new(a, k).exact("fmod", 2)?;
-                let (x, y) = (ab::as_f64(&a[0])?, ab::as_f64(&a[1])?);
-                if y == 0.0 && !x.is_nan() {
-                    return Err(value_error("math domain error"));
-                }
-                Ok(float::from_f64(x % y))
-            }),
-            ("isnan", |a, k| {
-                Args::new(a, k).exact("isnan", 1)?;
-                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_nan()))
-            }),
-            ("isinf", |a, k| {
-                Args::new(a, k).exact("isinf", 1)?;
-                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_infinite()))
-            }),
-            ("isfinite", |a, k| {
-                Args::new(a, k).exact("isfinite", 1)?;
-                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_finite()))
-            }),
-            ("floor", |a, k| {
-                int_rounding(a, k, "floor", "__floor__", f64::floor)
-            }),
-            ("ceil", |a, k| {
-                int_rounding(a, k, "ceil", "__ceil__", f64::ceil)
-            }),
-            ("trunc", |a, k| {
-                int_rounding(a, k, "trunc", "__trunc__", f64::trunc)
-            }),
-            ("gcd", |a, k| {
-                Args::new(a, k).no_kwargs("gcd")?;
-                let mut g = num_bigint::BigInt::from(0);
-                for x in a {
-                    let v = strand_objects::int::to_bigint(&ab::index(x)?);
-                    g = num_integer::Integer::gcd(&g, &v);
-                }
-                Ok(int::from_bigint(g))
-            }),
-            ("factorial", |a, k| {
-                Args::new(a, k).exact("factorial", 1)?;
-                if !strand_objects::int::is_int(&a[0]) {
-                    return Err(type_error(format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        a[0].ty().name()
-                    )));
-                }
-                let n = int::to_isize(&a[0])?;
-                if n < 0 {
-                    return Err(value_error("factorial() not defined for negative values"));
-                }
-                let mut acc = num_bigint::BigInt::from(1);
-                for i in 2..=n {
-                    acc *= i;
-                }
-                Ok(int::from_bigint(acc))
-            }),
-            ("isqrt", |a, k| {
-                Args::new(a, k).exact("isqrt", 1)?;
-                let v = strand_objects::int::to_bigint(&ab::index(&a[0])?);
-                if v.sign() == num_bigint::Sign::Minus {
-                    return Err(value_error("isqrt() argument must be nonnegative"));
-                }
-                Ok(int::from_bigint(v.sqrt()))
-            }),
-            ("prod", |a, k| {
-                let args = Args::new(a, k);
-                let b = args.bind("prod", 0, &["iterable", "start"], 1)?;
-                let mut acc = b[1].cloned().unwrap_or_else(|| int::from_i64(1));
-                let it = ab::iter(b[0].expect("required"))?;
-                while let Some(x) = ab::next(&it)? {
-                    acc = ab::binary_op(&acc, &x, strand_objects::abstract_::BinOp::Mul)?;
-                }
-                Ok(acc)
-            }),
-        ],
-    );
-    m
-}
-
-fn math_result(r: f64, x: f64) -> PyResult<PyObj> {
-    if r.is_nan() && !x.is_nan() {
-        return Err(value_error("math domain error"));
-    }
-    if r.is_infinite() && x.is_finite() {
-        return Err(exc::overflow_error("math range error"));
-    }
-    Ok(float::from_f64(r))
-}
-
-fn int_rounding(
-    a: &[PyObj],
-    k: Option<&PyObj>,
-    name: &str,
-    dunder: &str,
-    f: fn(f64) -> f64,
-) -> PyResult<PyObj> {
-    Args::new(a, k).exact(name, 1)?;
-    let x = &a[0];
-    if strand_objects::int::is_int(x) {
-        return Ok(int::from_bigint(strand_objects::int::to_bigint(x)));
-    }
-    if !x.is_instance_of(&float::FLOAT_TYPE) {
-        if let Some(m) = x.ty().lookup_str(dunder) {
-            return ab::call_descr(&m, x, &[]);
-        }
-    }
-    strand_objects::int::from_float(f(ab::as_f64(x)?))
-}
-
 fn make_time() -> PyObj {
     let m = module::new_module("time");
     add_functions(
@@ -485,7 +269,7 @@ fn monotonic() -> std::time::Duration {
 
 fn native(name: &str) -> Option<PyObj> {
     match name {
-        "math" => Some(make_math()),
+        "math" => Some(crate::math::make_module()),
         "time" => Some(make_time()),
         "_thread" => Some(crate::thread::make_module()),
         "_random" => Some(crate::random::make_module()),
