@@ -506,7 +506,11 @@ fn gc_info(phase: strand_gc::Phase, stats: &strand_gc::CollectionStats) {
     });
     let info = dict::new();
     dict::set_item_str(&info, "generation", int::from_i64(2));
-    dict::set_item_str(&info, "collected", int::from_usize(stats.collected));
+    dict::set_item_str(
+        &info,
+        "collected",
+        int::from_usize(stats.collected.saturating_sub(stats.hidden)),
+    );
     dict::set_item_str(&info, "uncollectable", int::from_usize(stats.uncollectable));
     for cb in list::to_vec(&callbacks) {
         if let Err(e) = ab::call(&cb, &[phase.clone(), info.clone()], None) {
@@ -516,6 +520,25 @@ fn gc_info(phase: strand_gc::Phase, stats: &strand_gc::CollectionStats) {
             );
         }
     }
+}
+
+/// `gc.is_tracked(o)` as CPython answers it: GC objects are tracked, except dicts
+/// holding only atomic keys and values (CPython untracks those until a container goes
+/// in). `top` is false for a dict's contents, where tuples of atomic values count as
+/// atomic too.
+fn may_be_tracked(o: &PyObj, top: bool) -> bool {
+    if !o.ty().vtable.kind.is_gc() {
+        return false;
+    }
+    if o.is_exact(&dict::DICT_TYPE) {
+        return dict::items(o)
+            .iter()
+            .any(|(k, v)| may_be_tracked(k, false) || may_be_tracked(v, false));
+    }
+    if !top && o.is_exact(&tuple::TUPLE_TYPE) {
+        return tuple::items(o).iter().any(|x| may_be_tracked(x, false));
+    }
+    true
 }
 
 fn make_gc() -> PyObj {
@@ -536,9 +559,16 @@ fn make_gc() -> PyObj {
         "gc",
         &[
             ("collect", |a, k| {
-                Args::new(a, k).range("collect", 0, 1)?;
+                let b = Args::new(a, k).bind("collect", 0, &["generation"], 0)?;
+                if let Some(g) = b[0] {
+                    let g = int::to_isize(&ab::index(g)?)?;
+                    if !(0..=2).contains(&g) {
+                        return Err(value_error("invalid generation"));
+                    }
+                }
+                // Not generational: every collection is a full one.
                 let s = strand_gc::collect();
-                Ok(int::from_usize(s.unreachable))
+                Ok(int::from_usize(s.unreachable - s.hidden))
             }),
             ("enable", |a, k| {
                 Args::new(a, k).exact("enable", 0)?;
@@ -593,12 +623,16 @@ fn make_gc() -> PyObj {
                 Ok(list::new(vec![
                     mk(0, 0, 0),
                     mk(0, 0, 0),
-                    mk(s.collections, s.collected, s.uncollectable),
+                    mk(
+                        s.collections,
+                        s.collected.saturating_sub(s.hidden),
+                        s.uncollectable,
+                    ),
                 ]))
             }),
             ("is_tracked", |a, k| {
                 Args::new(a, k).exact("is_tracked", 1)?;
-                Ok(int::bool_obj(a[0].ty().vtable.kind.is_gc()))
+                Ok(int::bool_obj(may_be_tracked(&a[0], true)))
             }),
         ],
     );

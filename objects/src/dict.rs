@@ -24,7 +24,7 @@
 
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
-use std::sync::atomic::{AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
 
 use parking_lot::Mutex;
 use strand_heap::critical_section;
@@ -208,6 +208,11 @@ pub struct PyDict {
     values: AtomicPtr<DictValues>,
     /// Bit `i` set: watcher `i` watches this dict.
     watchers: AtomicU8,
+    /// `true` while this is an instance's attribute table that no program has seen as
+    /// `__dict__`: CPython 3.11 keeps such attributes inline in the instance, with no
+    /// dict object, so the collector's reports do not count it
+    /// ([`is_hidden_attribute_table`]).
+    hidden: AtomicBool,
     /// Bumped on every modification (for iterators' "changed size" checks too).
     mutations: AtomicU32,
 }
@@ -441,6 +446,7 @@ pub(crate) fn new_of_type(ty: &PyType) -> PyObj {
             .write(AtomicPtr::new(DictKeys::alloc(MIN_SIZE, false).as_ptr()));
         std::ptr::addr_of_mut!((*p).values).write(AtomicPtr::new(std::ptr::null_mut()));
         std::ptr::addr_of_mut!((*p).watchers).write(AtomicU8::new(0));
+        std::ptr::addr_of_mut!((*p).hidden).write(AtomicBool::new(false));
         std::ptr::addr_of_mut!((*p).mutations).write(AtomicU32::new(0));
         crate::heaptype::init_slots_region(ty, &obj);
         crate::alloc::finish_instance(ty, &obj);
@@ -465,10 +471,29 @@ pub fn new_for_instance(ty: &PyType) -> PyObj {
         std::ptr::addr_of_mut!((*p).keys).write(AtomicPtr::new(keys));
         std::ptr::addr_of_mut!((*p).values).write(AtomicPtr::new(DictValues::alloc().as_ptr()));
         std::ptr::addr_of_mut!((*p).watchers).write(AtomicU8::new(0));
+        std::ptr::addr_of_mut!((*p).hidden).write(AtomicBool::new(true));
         std::ptr::addr_of_mut!((*p).mutations).write(AtomicU32::new(0));
         crate::alloc::finish_instance(&DICT_TYPE, &obj);
     }
     obj
+}
+
+/// `true` if `obj` is an instance attribute table never shown as `__dict__` (see
+/// `PyDict::hidden`).
+///
+/// # Safety
+/// `obj` is alive.
+pub unsafe fn is_hidden_attribute_table(obj: ObjPtr) -> bool {
+    // SAFETY: alive per the contract; the header's type pointer is immutable.
+    let o = unsafe { PyObj::from_borrowed(obj) };
+    o.is_exact(&DICT_TYPE) && payload(&o).hidden.load(Relaxed)
+}
+
+/// Marks an instance's attribute table as seen by the program (`obj.__dict__`).
+pub fn mark_exposed(d: &PyObj) {
+    if is_dict(d) {
+        payload(d).hidden.store(false, Relaxed);
+    }
 }
 
 /// Creates the shared keys table a heap type's instances will split over.
