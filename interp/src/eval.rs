@@ -520,7 +520,7 @@ fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
 /// Runs (or resumes) a frame until it returns or yields. With `throw`, the exception is
 /// raised at the frame's current instruction first (generator `throw()`).
 pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
-    let _rec = ab::enter_recursive_call(" while calling a Python object")?;
+    let _rec = ab::enter_recursive_call("")?;
     let super_args = super_args_of(frame);
     FRAMES.with(|f| {
         f.borrow_mut().push(FrameInfo {

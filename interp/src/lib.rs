@@ -134,9 +134,12 @@ pub fn report_exception(e: &strand_objects::PyErr, source: &str) -> u8 {
         if strand_objects::singletons::is_none(&code) {
             return 0;
         }
-        if let Some(i) =
-            strand_objects::int::as_i64(&code).filter(|_| strand_objects::int::is_int(&code))
-        {
+        let int_code = if strand_objects::int::is_int(&code) {
+            strand_objects::int::as_i64(&code)
+        } else {
+            None
+        };
+        if let Some(i) = int_code {
             return (i & 0xff) as u8;
         }
         eprintln!("{}", ab::str_string(&code).unwrap_or_default());

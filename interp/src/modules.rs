@@ -121,14 +121,66 @@ fn make_sys(modules: &PyObj) -> PyObj {
         "version",
         pystr::new(&format!("3.11.0 (strand {})", env!("CARGO_PKG_VERSION"))),
     );
-    let vi = tuple::from_vec(vec![
-        int::from_i64(3),
-        int::from_i64(11),
-        int::from_i64(0),
-        pystr::new("final"),
-        int::from_i64(0),
-    ]);
-    dict::set_item_str(&d, "version_info", vi);
+    let structseq = |name: &str, fields: &[&'static str], values: Vec<PyObj>| {
+        let ty = strand_objects::structseq::new_type("sys", name, fields)
+            .expect("struct sequence types have valid names");
+        let v = strand_objects::structseq::new_instance(&ty, values)
+            .expect("struct sequence of the right length");
+        dict::set_item_str(&d, name, v);
+    };
+    structseq(
+        "version_info",
+        &["major", "minor", "micro", "releaselevel", "serial"],
+        vec![
+            int::from_i64(3),
+            int::from_i64(11),
+            int::from_i64(0),
+            pystr::new("final"),
+            int::from_i64(0),
+        ],
+    );
+    structseq(
+        "float_info",
+        &[
+            "max", "max_exp", "max_10_exp", "min", "min_exp", "min_10_exp", "dig", "mant_dig",
+            "epsilon", "radix", "rounds",
+        ],
+        vec![
+            float::from_f64(f64::MAX),
+            int::from_i64(i64::from(f64::MAX_EXP)),
+            int::from_i64(i64::from(f64::MAX_10_EXP)),
+            float::from_f64(f64::MIN_POSITIVE),
+            int::from_i64(i64::from(f64::MIN_EXP)),
+            int::from_i64(i64::from(f64::MIN_10_EXP)),
+            int::from_i64(i64::from(f64::DIGITS)),
+            int::from_i64(i64::from(f64::MANTISSA_DIGITS)),
+            float::from_f64(f64::EPSILON),
+            int::from_i64(i64::from(f64::RADIX)),
+            int::from_i64(1),
+        ],
+    );
+    // The int layout CPython reports (30-bit digits); strand's ints are machine words
+    // and bigints, but programs read these as CPython's constants.
+    structseq(
+        "int_info",
+        &["bits_per_digit", "sizeof_digit", "default_max_str_digits", "str_digits_check_threshold"],
+        vec![int::from_i64(30), int::from_i64(4), int::from_i64(4300), int::from_i64(640)],
+    );
+    structseq(
+        "hash_info",
+        &["width", "modulus", "inf", "nan", "imag", "algorithm", "hash_bits", "seed_bits", "cutoff"],
+        vec![
+            int::from_i64(64),
+            int::from_i64((1 << 61) - 1),
+            int::from_i64(314_159),
+            int::from_i64(0),
+            int::from_i64(1_000_003),
+            pystr::new("siphash13"),
+            int::from_i64(64),
+            int::from_i64(128),
+            int::from_i64(0),
+        ],
+    );
     dict::set_item_str(
         &d,
         "executable",
@@ -144,7 +196,12 @@ fn make_sys(modules: &PyObj) -> PyObj {
         &[
             ("exit", |a, k| {
                 Args::new(a, k).range("exit", 0, 1)?;
-                let args = a.first().map(|c| vec![c.clone()]).unwrap_or_default();
+                // As PyErr_SetObject: a tuple argument becomes the exception's args.
+                let args = match a.first() {
+                    Some(t) if tuple::is_tuple(t) => tuple::items(t).to_vec(),
+                    Some(c) => vec![c.clone()],
+                    None => Vec::new(),
+                };
                 Err(strand_objects::PyErr::with_args(
                     &exc::SYSTEM_EXIT_TYPE,
                     args,
@@ -181,6 +238,35 @@ fn make_sys(modules: &PyObj) -> PyObj {
                 );
                 crate::builtins::write_stderr(&text);
                 Ok(singletons::none())
+            }),
+            ("intern", |a, k| {
+                Args::new(a, k).exact("intern", 1)?;
+                if !a[0].is_exact(&pystr::STR_TYPE) {
+                    return Err(exc::type_error(format!(
+                        "intern() argument must be str, not {}",
+                        a[0].ty().name()
+                    )));
+                }
+                Ok(pystr::intern(pystr::as_str(&a[0])))
+            }),
+            ("getsizeof", |a, k| {
+                let b = Args::new(a, k).bind("getsizeof", 0, &["object", "default"], 1)?;
+                let o = b[0].expect("required");
+                match ab::call_method(o, "__sizeof__", &[]) {
+                    Ok(n) => {
+                        let n = int::to_isize(&ab::index(&n)?)?;
+                        if n < 0 {
+                            return Err(value_error("__sizeof__() should return >= 0"));
+                        }
+                        // CPython adds the GC header of tracked objects.
+                        let gc = if o.ty().vtable.kind.is_gc() { 16 } else { 0 };
+                        Ok(int::from_i64(n as i64 + gc))
+                    }
+                    Err(e) => match b[1] {
+                        Some(d) => Ok(d.clone()),
+                        None => Err(e),
+                    },
+                }
             }),
             ("_is_gil_enabled", |a, k| {
                 Args::new(a, k).exact("_is_gil_enabled", 0)?;

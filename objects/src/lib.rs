@@ -58,6 +58,7 @@ pub mod slice;
 pub mod slotdefs;
 pub mod str;
 pub mod str_methods;
+pub mod structseq;
 pub mod super_;
 pub mod tuple;
 pub mod typeobj;
