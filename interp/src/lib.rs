@@ -13,6 +13,7 @@ pub mod compile;
 pub mod eval;
 pub mod generator;
 mod math;
+mod time;
 pub mod modules;
 pub mod random;
 pub mod symtable;

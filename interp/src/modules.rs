@@ -295,68 +295,10 @@ fn make_sys(modules: &PyObj) -> PyObj {
     m
 }
 
-fn make_time() -> PyObj {
-    let m = module::new_module("time");
-    add_functions(
-        &m,
-        "time",
-        &[
-            ("time", |a, k| {
-                Args::new(a, k).exact("time", 0)?;
-                let d = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default();
-                Ok(float::from_f64(d.as_secs_f64()))
-            }),
-            ("time_ns", |a, k| {
-                Args::new(a, k).exact("time_ns", 0)?;
-                let d = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default();
-                Ok(int::from_i128(d.as_nanos() as i128))
-            }),
-            ("perf_counter", |a, k| {
-                Args::new(a, k).exact("perf_counter", 0)?;
-                Ok(float::from_f64(monotonic().as_secs_f64()))
-            }),
-            ("perf_counter_ns", |a, k| {
-                Args::new(a, k).exact("perf_counter_ns", 0)?;
-                Ok(int::from_i128(monotonic().as_nanos() as i128))
-            }),
-            ("monotonic", |a, k| {
-                Args::new(a, k).exact("monotonic", 0)?;
-                Ok(float::from_f64(monotonic().as_secs_f64()))
-            }),
-            ("monotonic_ns", |a, k| {
-                Args::new(a, k).exact("monotonic_ns", 0)?;
-                Ok(int::from_i128(monotonic().as_nanos() as i128))
-            }),
-            ("sleep", |a, k| {
-                Args::new(a, k).exact("sleep", 1)?;
-                let s = ab::as_f64(&a[0])?;
-                if s < 0.0 {
-                    return Err(value_error("sleep length must be non-negative"));
-                }
-                // A sleeping thread is detached: stop-the-world does not wait for it.
-                strand_heap::with_detached(|| {
-                    std::thread::sleep(std::time::Duration::from_secs_f64(s))
-                });
-                Ok(singletons::none())
-            }),
-        ],
-    );
-    m
-}
-
-fn monotonic() -> std::time::Duration {
-    static START: OnceLock<std::time::Instant> = OnceLock::new();
-    START.get_or_init(std::time::Instant::now).elapsed()
-}
-
 fn native(name: &str) -> Option<PyObj> {
     match name {
         "math" => Some(crate::math::make_module()),
-        "time" => Some(make_time()),
+        "time" => Some(crate::time::make_module()),
         "_thread" => Some(crate::thread::make_module()),
         "_random" => Some(crate::random::make_module()),
         "gc" => Some(make_gc()),

@@ -3,6 +3,8 @@
 //! class deriving from `tuple` whose fields read tuple items by name (read-only
 //! properties), with `n_fields`, `n_sequence_fields`, `n_unnamed_fields` and
 //! `__match_args__`, and CPython's repr: `sys.version_info(major=3, minor=11, ...)`.
+//! Fields beyond the sequence (`struct_time.tm_zone`) are attributes only: they live
+//! in the instance's attribute table, read through read-only properties too.
 
 use crate::abstract_ as ab;
 use crate::descr::{new_builtin_function, new_method_descr, MethodDef};
@@ -27,6 +29,16 @@ fn field_get(args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyObj> {
         .get(i)
         .cloned()
         .ok_or_else(|| type_error("struct sequence is too short"))
+}
+
+/// Reads the extra (non-sequence) field named `args[0]` of `args[1]`.
+fn extra_get(args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let (Some(name), Some(obj)) = (args.first(), args.get(1)) else {
+        return Err(type_error("struct sequence field getter needs an instance"));
+    };
+    crate::managed::get_dict(obj)
+        .and_then(|d| crate::dict::get_item_str(&d, crate::str::as_str(name)))
+        .ok_or_else(|| crate::exceptions::no_attribute(obj, name))
 }
 
 fn structseq_repr(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
@@ -62,12 +74,27 @@ fn structseq_repr(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 /// # Errors
 /// Whatever creating the class raises (nothing for valid names).
 pub fn new_type(module: &str, name: &str, fields: &[&'static str]) -> PyResult<PyObj> {
+    new_type_with_extras(module, name, fields, &[])
+}
+
+/// Creates a struct sequence class whose `extras` fields are attributes outside the
+/// sequence (set by [`new_instance_with_extras`]).
+///
+/// # Errors
+/// Whatever creating the class raises (nothing for valid names).
+pub fn new_type_with_extras(
+    module: &str,
+    name: &str,
+    fields: &[&'static str],
+    extras: &[&'static str],
+) -> PyResult<PyObj> {
     let ns = crate::dict::new();
     crate::dict::set_item_str(&ns, "__module__", crate::str::new(module));
-    crate::dict::set_item_str(&ns, "__slots__", crate::tuple::from_vec(Vec::new()));
-    let n = crate::int::from_usize(fields.len());
-    crate::dict::set_item_str(&ns, "n_fields", n.clone());
-    crate::dict::set_item_str(&ns, "n_sequence_fields", n);
+    if extras.is_empty() {
+        crate::dict::set_item_str(&ns, "__slots__", crate::tuple::from_vec(Vec::new()));
+    }
+    crate::dict::set_item_str(&ns, "n_fields", crate::int::from_usize(fields.len() + extras.len()));
+    crate::dict::set_item_str(&ns, "n_sequence_fields", crate::int::from_usize(fields.len()));
     crate::dict::set_item_str(&ns, "n_unnamed_fields", crate::int::from_i64(0));
     crate::dict::set_item_str(
         &ns,
@@ -76,6 +103,11 @@ pub fn new_type(module: &str, name: &str, fields: &[&'static str]) -> PyResult<P
     );
     for (i, f) in fields.iter().enumerate() {
         let getter = new_builtin_function(f, field_get, Some(crate::int::from_usize(i)));
+        let prop = ab::call1(&crate::descr::PROPERTY_TYPE.to_obj(), getter)?;
+        crate::dict::set_item_str(&ns, f, prop);
+    }
+    for f in extras {
+        let getter = new_builtin_function(f, extra_get, Some(crate::str::intern(f)));
         let prop = ab::call1(&crate::descr::PROPERTY_TYPE.to_obj(), getter)?;
         crate::dict::set_item_str(&ns, f, prop);
     }
@@ -99,4 +131,24 @@ pub fn new_type(module: &str, name: &str, fields: &[&'static str]) -> PyResult<P
 /// Whatever the class's constructor raises.
 pub fn new_instance(ty: &PyObj, values: Vec<PyObj>) -> PyResult<PyObj> {
     ab::call1(ty, crate::tuple::from_vec(values))
+}
+
+/// An instance of struct sequence class `ty` holding `values`, with its extra
+/// (non-sequence) fields set from `extras` (name, value).
+///
+/// # Errors
+/// Whatever the class's constructor raises.
+pub fn new_instance_with_extras(
+    ty: &PyObj,
+    values: Vec<PyObj>,
+    extras: Vec<(&str, PyObj)>,
+) -> PyResult<PyObj> {
+    let obj = new_instance(ty, values)?;
+    if !extras.is_empty() {
+        let d = crate::managed::ensure_dict(&obj);
+        for (k, v) in extras {
+            crate::dict::set_item_str(&d, k, v);
+        }
+    }
+    Ok(obj)
 }
