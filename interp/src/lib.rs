@@ -16,6 +16,7 @@ mod math;
 mod time;
 pub mod modules;
 pub mod random;
+mod sha512;
 pub mod symtable;
 pub mod thread;
 
