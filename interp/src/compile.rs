@@ -1805,7 +1805,14 @@ impl<'s, 't> Compiler<'s, 't> {
         if gens.iter().any(|g| g.is_async) {
             return Err(self.unsupported("asynchronous comprehensions", at));
         }
-        let table = self.next_child_table();
+        // The symbol table visits the outermost iterable (in this block) before the
+        // comprehension's own block, so the scopes inside that iterable come first
+        // among the children; the code below compiles the iterable after the body.
+        let skip = outer_scopes(&gens[0].iter);
+        let table = {
+            let u = self.unit();
+            &u.table.children[u.next_child + skip]
+        };
         let qualname = self.qualname_for(name);
         let line = self.line_of(at);
         // The outermost iterable is evaluated here and passed as `.0`.
@@ -1836,6 +1843,8 @@ impl<'s, 't> Compiler<'s, 't> {
         self.emit(Op::PUSH_NULL, 0);
         self.emit(Op::SWAP, 2);
         self.expr(&gens[0].iter)?;
+        // Past the comprehension's own table, now that the iterable's are consumed.
+        self.unit().next_child += 1;
         self.emit(Op::GET_ITER, 0);
         self.emit(Op::CALL, 1);
         Ok(())
@@ -2344,4 +2353,42 @@ pub fn verify(code: &CodeObject) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The number of child scopes the symbol table creates directly in the enclosing block
+/// while visiting `e`: a lambda (after the scopes in its defaults) or a comprehension
+/// (after those in its outermost iterable), but nothing inside their bodies.
+fn outer_scopes(e: &Expr) -> usize {
+    use ruff_python_ast::visitor::{walk_expr, Visitor};
+    struct Count(usize);
+    impl<'a> Visitor<'a> for Count {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Lambda(l) => {
+                    if let Some(p) = &l.parameters {
+                        for d in p.iter_non_variadic_params().filter_map(|p| p.default.as_deref()) {
+                            self.visit_expr(d);
+                        }
+                    }
+                    self.0 += 1;
+                }
+                Expr::ListComp(c) => self.comp(&c.generators),
+                Expr::SetComp(c) => self.comp(&c.generators),
+                Expr::DictComp(c) => self.comp(&c.generators),
+                Expr::Generator(c) => self.comp(&c.generators),
+                other => walk_expr(self, other),
+            }
+        }
+    }
+    impl Count {
+        fn comp(&mut self, gens: &[ast::Comprehension]) {
+            if let Some(g) = gens.first() {
+                self.visit_expr(&g.iter);
+            }
+            self.0 += 1;
+        }
+    }
+    let mut c = Count(0);
+    c.visit_expr(e);
+    c.0
 }
