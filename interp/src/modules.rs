@@ -316,6 +316,7 @@ const FROZEN: &[(&str, &str, bool)] = &[
     ("itertools", include_str!("../lib/itertools.py"), false),
     ("operator", include_str!("../lib/operator.py"), false),
     ("random", include_str!("../lib/random.py"), false),
+    ("keyword", include_str!("../lib/keyword.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).

@@ -151,8 +151,6 @@ pub fn type_getattr_opt(cls: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>> {
 /// slots the name maps to, and invalidates the version tags of the class and its
 /// subclasses.
 fn type_setattro(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
-    // SAFETY: installed on types only.
-    let ty = unsafe { PyType::from_obj(cls) };
     if !crate::str::is_str(name) {
         return Err(type_error(format!(
             "attribute name must be string, not '{}'",
@@ -164,6 +162,15 @@ fn type_setattro(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<(
             return set(&d, cls, value);
         }
     }
+    set_in_type_dict(cls, name, value)
+}
+
+/// Stores (or deletes) `name` in a heap type's own dict, bypassing the metatype's
+/// descriptors (what `type.__setattr__` does once no data descriptor claimed the
+/// name, and what the `__module__` setter does).
+fn set_in_type_dict(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
+    // SAFETY: installed on types only.
+    let ty = unsafe { PyType::from_obj(cls) };
     if !ty.is_heap_type() || ty.flags().contains(TypeFlags::IMMUTABLETYPE) {
         return Err(type_error(format!(
             "cannot set '{}' attribute of immutable type '{}'",
@@ -296,7 +303,7 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             },
             Some(|o, v| {
                 let v = v.ok_or_else(|| type_error("cannot delete '__module__' attribute"))?;
-                type_setattro(o, &crate::str::intern("__module__"), Some(v))
+                set_in_type_dict(o, &crate::str::intern("__module__"), Some(v))
             }),
         ),
         GetSetDef::new("__bases__", |o| Ok(as_type(o).bases()), None),
@@ -325,7 +332,10 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
                     None => Ok(crate::singletons::none()),
                 }
             },
-            None,
+            Some(|o, v| {
+                let v = v.ok_or_else(|| type_error("cannot delete '__doc__' attribute"))?;
+                set_in_type_dict(o, &crate::str::intern("__doc__"), Some(v))
+            }),
         ),
         GetSetDef::new(
             "__basicsize__",
