@@ -317,6 +317,7 @@ const FROZEN: &[(&str, &str, bool)] = &[
     ("operator", include_str!("../lib/operator.py"), false),
     ("random", include_str!("../lib/random.py"), false),
     ("keyword", include_str!("../lib/keyword.py"), false),
+    ("heapq", include_str!("../lib/heapq.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).
