@@ -12,6 +12,7 @@ pub mod code;
 pub mod compile;
 pub mod eval;
 pub mod generator;
+mod local;
 mod math;
 mod time;
 pub mod modules;
