@@ -86,7 +86,7 @@ unsafe fn local_dealloc(obj: ObjPtr) {
 strand_objects::builtin_type! {
     /// `_thread._local`.
     pub static LOCAL_TYPE = {
-        name: "_local",
+        name: "_thread._local",
         layout: PyLocal,
         itemsize: 0,
         kind: HeapKind::Gc,

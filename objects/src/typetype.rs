@@ -81,7 +81,11 @@ fn type_init(_obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
 /// The `__module__` of a type: `"builtins"` for builtin types.
 pub fn type_module_name(ty: &PyType) -> Option<String> {
     if !ty.is_heap_type() {
-        return Some("builtins".into());
+        // A dotted builtin name (`_thread._local`) carries its module.
+        return Some(match ty.name().rsplit_once('.') {
+            Some((m, _)) => m.to_string(),
+            None => "builtins".into(),
+        });
     }
     crate::dict::get_item_str(ty.dict(), "__module__")
         .filter(crate::str::is_str)
@@ -243,7 +247,7 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
     vec![
         GetSetDef::new(
             "__name__",
-            |o| Ok(crate::str::intern(as_type(o).name())),
+            |o| Ok(crate::str::intern(as_type(o).short_name())),
             Some(|o, v| {
                 let ty = as_type(o);
                 let v = v.ok_or_else(|| {
@@ -299,7 +303,9 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
                         return Ok(m);
                     }
                 }
-                Ok(crate::str::intern("builtins"))
+                Ok(crate::str::intern(
+                    &type_module_name(ty).unwrap_or_else(|| "builtins".into()),
+                ))
             },
             Some(|o, v| {
                 let v = v.ok_or_else(|| type_error("cannot delete '__module__' attribute"))?;
