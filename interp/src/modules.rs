@@ -239,6 +239,22 @@ fn make_sys(modules: &PyObj) -> PyObj {
                 crate::builtins::write_stderr(&text);
                 Ok(singletons::none())
             }),
+            ("get_int_max_str_digits", |a, k| {
+                Args::new(a, k).exact("get_int_max_str_digits", 0)?;
+                Ok(int::from_usize(
+                    strand_objects::int::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed),
+                ))
+            }),
+            ("set_int_max_str_digits", |a, k| {
+                let b = Args::new(a, k).bind("set_int_max_str_digits", 0, &["maxdigits"], 1)?;
+                let n = int::to_isize(&ab::index(b[0].expect("required"))?)?;
+                if n != 0 && n < 640 {
+                    return Err(value_error("maxdigits must be 0 or larger than 640"));
+                }
+                strand_objects::int::MAX_STR_DIGITS
+                    .store(n as usize, std::sync::atomic::Ordering::Relaxed);
+                Ok(singletons::none())
+            }),
             ("intern", |a, k| {
                 Args::new(a, k).exact("intern", 1)?;
                 if !a[0].is_exact(&pystr::STR_TYPE) {

@@ -239,7 +239,7 @@ pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
     let neg = v.is_negative();
     let mag = v.abs();
     let (digits, prefix, every) = match spec.ty {
-        None | Some('d') | Some('n') => (mag.to_str_radix(10), "", 3),
+        None | Some('d') | Some('n') => (crate::int::decimal_digits(&mag)?, "", 3),
         Some('b') => (mag.to_str_radix(2), "0b", 4),
         Some('o') => (mag.to_str_radix(8), "0o", 4),
         Some('x') => (mag.to_str_radix(16), "0x", 4),
@@ -930,7 +930,7 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                     'x' => mag.to_str_radix(16),
                     'X' => mag.to_str_radix(16).to_uppercase(),
                     'o' => mag.to_str_radix(8),
-                    _ => mag.to_str_radix(10),
+                    _ => crate::int::decimal_digits(&mag)?,
                 };
                 if let Some(p) = precision {
                     if digits.len() < p {
