@@ -64,4 +64,4 @@ res = {}
 rs = [threading.Thread(target=reader, args=(res, k)) for k in range(3)]
 for r in rs: r.start()
 for r in rs: r.join()
-print(res, len(shared["nodes"]))
+print(sorted(res.items()), len(shared["nodes"]))
