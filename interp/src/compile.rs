@@ -2366,7 +2366,10 @@ fn outer_scopes(e: &Expr) -> usize {
             match e {
                 Expr::Lambda(l) => {
                     if let Some(p) = &l.parameters {
-                        for d in p.iter_non_variadic_params().filter_map(|p| p.default.as_deref()) {
+                        for d in p
+                            .iter_non_variadic_params()
+                            .filter_map(|p| p.default.as_deref())
+                        {
                             self.visit_expr(d);
                         }
                     }

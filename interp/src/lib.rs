@@ -14,12 +14,12 @@ pub mod eval;
 pub mod generator;
 mod local;
 mod math;
-mod time;
 pub mod modules;
 pub mod random;
 mod sha512;
 pub mod symtable;
 pub mod thread;
+mod time;
 
 use strand_objects::abstract_ as ab;
 

@@ -65,11 +65,7 @@ unsafe fn local_clear(obj: ObjPtr) {
     let o = unsafe { PyObj::from_borrowed(obj) };
     let taken = {
         let mut t = table(&o);
-        (
-            std::mem::take(&mut t.dicts),
-            t.args.take(),
-            t.kwargs.take(),
-        )
+        (std::mem::take(&mut t.dicts), t.args.take(), t.kwargs.take())
     };
     drop(taken);
 }
@@ -155,7 +151,12 @@ fn local_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
 /// subclass's `__init__`) on first use.
 fn thread_dict(o: &PyObj) -> PyResult<PyObj> {
     let me = get_ident();
-    if let Some(d) = table(o).dicts.iter().find(|(t, _)| *t == me).map(|(_, d)| d.clone()) {
+    if let Some(d) = table(o)
+        .dicts
+        .iter()
+        .find(|(t, _)| *t == me)
+        .map(|(_, d)| d.clone())
+    {
         return Ok(d);
     }
     let d = dict::new();
@@ -196,10 +197,7 @@ fn local_getattro(o: &PyObj, name: &PyObj) -> PyResult<PyObj> {
     let ty = o.ty();
     let descr = ty.lookup(name);
     if let Some(desc) = &descr {
-        if let (Some(get), true) = (
-            desc.ty().slots().descr_get,
-            baseobject::is_data_descr(desc),
-        ) {
+        if let (Some(get), true) = (desc.ty().slots().descr_get, baseobject::is_data_descr(desc)) {
             return get(desc, Some(o), &ty.to_obj());
         }
     }

@@ -57,11 +57,7 @@ fn one_arg<'a>(a: &'a [PyObj], k: Option<&PyObj>, name: &str) -> PyResult<&'a Py
     Ok(&a[0])
 }
 
-fn two_args<'a>(
-    a: &'a [PyObj],
-    k: Option<&PyObj>,
-    name: &str,
-) -> PyResult<(&'a PyObj, &'a PyObj)> {
+fn two_args<'a>(a: &'a [PyObj], k: Option<&PyObj>, name: &str) -> PyResult<(&'a PyObj, &'a PyObj)> {
     Args::new(a, k).expect_fn(name, 2, 2)?;
     Ok((&a[0], &a[1]))
 }
@@ -86,13 +82,17 @@ fn libm1(f: unsafe extern "C" fn(f64) -> f64, x: f64) -> f64 {
     unsafe { f(x) }
 }
 
-
 // ---------------------------------------------------------------------------------
 // Gamma
 // ---------------------------------------------------------------------------------
 
+// The constants are kept with all the digits Boost publishes; the compiler rounds
+// each to the nearest double, which is what the algorithm expects.
+#[allow(clippy::excessive_precision)]
 const LANCZOS_G: f64 = 6.024_680_040_776_729_583_740_234_375;
+#[allow(clippy::excessive_precision)]
 const LANCZOS_G_MINUS_HALF: f64 = 5.524_680_040_776_729_583_740_234_375;
+#[allow(clippy::excessive_precision)]
 const LANCZOS_NUM: [f64; 13] = [
     23_531_376_880.410_759_688_572_007_674_451_636_754_734_846_804_940,
     42_919_803_642.649_098_768_957_899_047_001_988_850_926_355_848_959,
@@ -485,9 +485,8 @@ fn factorial_big(n: u64) -> BigInt {
 }
 
 fn small_nonneg(v: &BigInt, what: &str) -> PyResult<u64> {
-    v.to_u64().ok_or_else(|| {
-        exc::overflow_error(format!("{what} must not exceed {}", i64::MAX))
-    })
+    v.to_u64()
+        .ok_or_else(|| exc::overflow_error(format!("{what} must not exceed {}", i64::MAX)))
 }
 
 /// `n! / (n-k)!`.
@@ -644,7 +643,11 @@ pub fn make_module() -> PyObj {
                     }
                     if r.is_infinite() {
                         // 0 ** negative is a pole: a domain error, as in C99 Annex F.
-                        return Err(if x == 0.0 { domain_error() } else { range_error() });
+                        return Err(if x == 0.0 {
+                            domain_error()
+                        } else {
+                            range_error()
+                        });
                     }
                 }
                 Ok(float::from_f64(r))
@@ -718,12 +721,18 @@ pub fn make_module() -> PyObj {
                     let ip = x.trunc();
                     ((x - ip).copysign(x), ip)
                 };
-                Ok(tuple::from_vec(vec![float::from_f64(fr), float::from_f64(ip)]))
+                Ok(tuple::from_vec(vec![
+                    float::from_f64(fr),
+                    float::from_f64(ip),
+                ]))
             }),
             ("frexp", |a, k| {
                 let x = real(one_arg(a, k, "frexp")?)?;
                 let (m, e) = frexp(x);
-                Ok(tuple::from_vec(vec![float::from_f64(m), int::from_i64(i64::from(e))]))
+                Ok(tuple::from_vec(vec![
+                    float::from_f64(m),
+                    int::from_i64(i64::from(e)),
+                ]))
             }),
             ("ldexp", |a, k| {
                 let (x, i) = two_args(a, k, "ldexp")?;
@@ -770,7 +779,10 @@ pub fn make_module() -> PyObj {
             }),
             ("isclose", |a, k| {
                 let b = Args::new(a, k).bind("isclose", 0, &["a", "b", "rel_tol", "abs_tol"], 2)?;
-                let (x, y) = (real(b[0].expect("required"))?, real(b[1].expect("required"))?);
+                let (x, y) = (
+                    real(b[0].expect("required"))?,
+                    real(b[1].expect("required"))?,
+                );
                 let rel = b[2].map(real).transpose()?.unwrap_or(1e-9);
                 let abs = b[3].map(real).transpose()?.unwrap_or(0.0);
                 if rel < 0.0 || abs < 0.0 {
@@ -828,9 +840,15 @@ pub fn make_module() -> PyObj {
                 if n.is_negative() {
                     return Err(value_error("factorial() not defined for negative values"));
                 }
-                let n = n.to_u64().filter(|&n| n <= i64::MAX as u64).ok_or_else(|| {
-                    exc::overflow_error(format!("factorial() argument should not exceed {}", i64::MAX))
-                })?;
+                let n = n
+                    .to_u64()
+                    .filter(|&n| n <= i64::MAX as u64)
+                    .ok_or_else(|| {
+                        exc::overflow_error(format!(
+                            "factorial() argument should not exceed {}",
+                            i64::MAX
+                        ))
+                    })?;
                 Ok(int::from_bigint(factorial_big(n)))
             }),
             ("comb", |a, k| {

@@ -81,7 +81,11 @@ pub fn set_argv(argv: &[String], script_dir: Option<&str>) {
 }
 
 /// Adds native functions to module `m` (their `__module__` is `module_name`).
-pub(crate) fn add_functions(m: &PyObj, module_name: &'static str, funcs: &[(&'static str, NativeFn)]) {
+pub(crate) fn add_functions(
+    m: &PyObj,
+    module_name: &'static str,
+    funcs: &[(&'static str, NativeFn)],
+) {
     let d = module::module_dict(m);
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);
@@ -142,8 +146,17 @@ fn make_sys(modules: &PyObj) -> PyObj {
     structseq(
         "float_info",
         &[
-            "max", "max_exp", "max_10_exp", "min", "min_exp", "min_10_exp", "dig", "mant_dig",
-            "epsilon", "radix", "rounds",
+            "max",
+            "max_exp",
+            "max_10_exp",
+            "min",
+            "min_exp",
+            "min_10_exp",
+            "dig",
+            "mant_dig",
+            "epsilon",
+            "radix",
+            "rounds",
         ],
         vec![
             float::from_f64(f64::MAX),
@@ -163,12 +176,32 @@ fn make_sys(modules: &PyObj) -> PyObj {
     // and bigints, but programs read these as CPython's constants.
     structseq(
         "int_info",
-        &["bits_per_digit", "sizeof_digit", "default_max_str_digits", "str_digits_check_threshold"],
-        vec![int::from_i64(30), int::from_i64(4), int::from_i64(4300), int::from_i64(640)],
+        &[
+            "bits_per_digit",
+            "sizeof_digit",
+            "default_max_str_digits",
+            "str_digits_check_threshold",
+        ],
+        vec![
+            int::from_i64(30),
+            int::from_i64(4),
+            int::from_i64(4300),
+            int::from_i64(640),
+        ],
     );
     structseq(
         "hash_info",
-        &["width", "modulus", "inf", "nan", "imag", "algorithm", "hash_bits", "seed_bits", "cutoff"],
+        &[
+            "width",
+            "modulus",
+            "inf",
+            "nan",
+            "imag",
+            "algorithm",
+            "hash_bits",
+            "seed_bits",
+            "cutoff",
+        ],
         vec![
             int::from_i64(64),
             int::from_i64((1 << 61) - 1),

@@ -18,7 +18,11 @@ fn primes(n: usize) -> Vec<u64> {
     let mut out = Vec::with_capacity(n);
     let mut c = 2u64;
     while out.len() < n {
-        if out.iter().take_while(|&&p| p * p <= c).all(|&p| c % p != 0) {
+        if out
+            .iter()
+            .take_while(|&&p| p * p <= c)
+            .all(|&p| !c.is_multiple_of(p))
+        {
             out.push(c);
         }
         c += 1;
@@ -79,14 +83,14 @@ pub fn digest(data: &[u8]) -> [u8; 64] {
                 .wrapping_add(s1);
         }
         let [mut a, mut b, mut cc, mut d, mut e, mut f, mut g, mut hh] = h;
-        for i in 0..80 {
+        for (&wi, &ki) in w.iter().zip(&c.k) {
             let s1 = e.rotate_right(14) ^ e.rotate_right(18) ^ e.rotate_right(41);
             let ch = (e & f) ^ (!e & g);
             let t1 = hh
                 .wrapping_add(s1)
                 .wrapping_add(ch)
-                .wrapping_add(c.k[i])
-                .wrapping_add(w[i]);
+                .wrapping_add(ki)
+                .wrapping_add(wi);
             let s0 = a.rotate_right(28) ^ a.rotate_right(34) ^ a.rotate_right(39);
             let maj = (a & b) ^ (a & cc) ^ (b & cc);
             let t2 = s0.wrapping_add(maj);
@@ -127,9 +131,6 @@ mod tests {
             "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a\
              2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
         );
-        assert_eq!(
-            hex(&digest(b""))[..32],
-            *"cf83e1357eefb8bdf1542850d66d8007"
-        );
+        assert_eq!(hex(&digest(b""))[..32], *"cf83e1357eefb8bdf1542850d66d8007");
     }
 }

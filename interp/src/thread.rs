@@ -143,7 +143,9 @@ pub fn get_ident() -> u64 {
 
 /// `true` while the thread with this ident is running.
 pub fn is_live(ident: u64) -> bool {
-    LIVE.lock().unwrap_or_else(|e| e.into_inner()).contains(&ident)
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains(&ident)
 }
 
 fn lock_repr(o: &PyObj) -> PyResult<PyObj> {

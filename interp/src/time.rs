@@ -105,12 +105,15 @@ fn seconds_arg(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<libc::tim
         None => Ok(wall().as_secs() as libc::time_t),
         Some(x) => {
             let f = if int::is_int(x) {
-                return int::to_isize(x)
-                    .map(|v| v as libc::time_t)
-                    .map_err(|_| exc::overflow_error("timestamp out of range for platform time_t"));
+                return int::to_isize(x).map(|v| v as libc::time_t).map_err(|_| {
+                    exc::overflow_error("timestamp out of range for platform time_t")
+                });
             } else {
                 ab::as_f64(x).map_err(|_| {
-                    type_error(format!("'{}' object cannot be interpreted as an integer", x.ty().name()))
+                    type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        x.ty().name()
+                    ))
                 })?
             };
             if f.is_nan() {
@@ -118,7 +121,9 @@ fn seconds_arg(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<libc::tim
             }
             let t = f.trunc();
             if !(-9.2e18..9.2e18).contains(&t) {
-                return Err(exc::overflow_error("timestamp out of range for platform time_t"));
+                return Err(exc::overflow_error(
+                    "timestamp out of range for platform time_t",
+                ));
             }
             Ok(t as libc::time_t)
         }
@@ -136,7 +141,9 @@ fn convert(t: libc::time_t, local: bool) -> PyResult<libc::tm> {
         }
     };
     if r.is_null() {
-        return Err(exc::overflow_error("timestamp out of range for platform time_t"));
+        return Err(exc::overflow_error(
+            "timestamp out of range for platform time_t",
+        ));
     }
     Ok(tm)
 }
@@ -148,9 +155,7 @@ fn tm_arg(x: &PyObj, name: &str) -> PyResult<libc::tm> {
     }
     let items = tuple::items(x);
     if items.len() != 9 {
-        return Err(type_error(format!(
-            "{name}(): illegal time tuple argument"
-        )));
+        return Err(type_error(format!("{name}(): illegal time tuple argument")));
     }
     let mut v = [0i64; 9];
     for (slot, item) in v.iter_mut().zip(items) {
@@ -306,7 +311,9 @@ pub fn make_module() -> PyObj {
                     return Err(value_error("sleep length must be non-negative"));
                 }
                 if !s.is_finite() || s > 1e15 {
-                    return Err(exc::overflow_error("timestamp too large to convert to C _PyTime_t"));
+                    return Err(exc::overflow_error(
+                        "timestamp too large to convert to C _PyTime_t",
+                    ));
                 }
                 // A sleeping thread is detached: stop-the-world does not wait for it.
                 strand_heap::with_detached(|| {

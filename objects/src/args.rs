@@ -152,7 +152,12 @@ impl<'a> Args<'a> {
     pub fn expect(&self, qualname: &str, min: usize, max: usize) -> PyResult<()> {
         self.no_kwargs(qualname)?;
         let fname = qualname.rsplit('.').next().unwrap_or(qualname);
-        check_positional(fname, self.nargs.saturating_sub(1), min.saturating_sub(1), max.saturating_sub(1))
+        check_positional(
+            fname,
+            self.nargs.saturating_sub(1),
+            min.saturating_sub(1),
+            max.saturating_sub(1),
+        )
     }
 
     /// [`Args::expect`] for functions (no `self`): between `min` and `max` positional

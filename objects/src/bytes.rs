@@ -579,7 +579,8 @@ fn search(
     let len = as_bytes(&b).len();
     // An impossible range (start past the end or past `end`) finds nothing, not
     // even an empty needle: `find` and `rfind` reject `start > end`.
-    let (s, e) = crate::slice::search_range(args.get(2), args.get(3), len)?.unwrap_or((len + 1, len));
+    let (s, e) =
+        crate::slice::search_range(args.get(2), args.get(3), len)?.unwrap_or((len + 1, len));
     Ok((b, n, s, e))
 }
 

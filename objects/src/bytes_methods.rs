@@ -30,7 +30,7 @@ fn this<'a>(args: &'a [PyObj], name: &str) -> PyResult<&'a PyObj> {
     }
 }
 
-fn buffer_arg<'a>(o: &'a PyObj) -> PyResult<&'a [u8]> {
+fn buffer_arg(o: &PyObj) -> PyResult<&[u8]> {
     as_bytes_opt(o).ok_or_else(|| {
         type_error(format!(
             "a bytes-like object is required, not '{}'",
@@ -110,7 +110,11 @@ fn splitlines(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             if data[i] == b'\r' && data.get(i + 1) == Some(&b'\n') {
                 end += 1;
             }
-            out.push(if keep { &data[start..end] } else { &data[start..i] });
+            out.push(if keep {
+                &data[start..end]
+            } else {
+                &data[start..i]
+            });
             start = end;
             i = end;
         } else {
@@ -193,7 +197,12 @@ fn swapcase(data: &[u8]) -> Vec<u8> {
         .collect()
 }
 
-fn predicate(args: &[PyObj], kw: Option<&PyObj>, name: &str, f: fn(&[u8]) -> bool) -> PyResult<PyObj> {
+fn predicate(
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+    name: &str,
+    f: fn(&[u8]) -> bool,
+) -> PyResult<PyObj> {
     Args::new(args, kw).exact(&format!("bytes.{name}"), 1)?;
     Ok(bool_obj(f(as_bytes(this(args, name)?))))
 }
@@ -231,7 +240,11 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
             _ => {
                 return Err(type_error(format!(
                     "{name}() argument 2 must be a byte string of length 1, not {}",
-                    if is_bytes(f) { "bytes".to_string() } else { f.ty().name().to_string() }
+                    if is_bytes(f) {
+                        "bytes".to_string()
+                    } else {
+                        f.ty().name().to_string()
+                    }
                 )))
             }
         },
@@ -239,7 +252,11 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
     let data = as_bytes(t);
     let n = data.len() as isize;
     if width <= n {
-        return Ok(if t.is_exact(&BYTES_TYPE) { t.clone() } else { new(data) });
+        return Ok(if t.is_exact(&BYTES_TYPE) {
+            t.clone()
+        } else {
+            new(data)
+        });
     }
     let total = (width - n) as usize;
     let (l, r) = match align {
@@ -332,9 +349,7 @@ fn translate(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         Some(t) if !is_none(t) => {
             let t = buffer_arg(t)?;
             if t.len() != 256 {
-                return Err(value_error(
-                    "translation table must be 256 characters long",
-                ));
+                return Err(value_error("translation table must be 256 characters long"));
             }
             Some(t)
         }
@@ -428,7 +443,10 @@ pub(crate) fn bytes_mod(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     // and every char of the result (each below U+0100) is one byte again.
     let fmt: String = as_bytes(a).iter().map(|&c| c as char).collect();
     let out = crate::format::percent_format_mode(&fmt, b, true)?;
-    Ok(new(&out.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>()))
+    Ok(new(&out
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect::<Vec<u8>>()))
 }
 
 /// The byte string `%s`/`%b` formats `v` as, as a Latin-1 string.
@@ -461,7 +479,9 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::new("rpartition", |a, k| partition(a, k, "rpartition", true)),
         MethodDef::new("rindex", rindex),
         MethodDef::new("title", |a, k| map_bytes(a, k, "title", title)),
-        MethodDef::new("capitalize", |a, k| map_bytes(a, k, "capitalize", capitalize)),
+        MethodDef::new("capitalize", |a, k| {
+            map_bytes(a, k, "capitalize", capitalize)
+        }),
         MethodDef::new("swapcase", |a, k| map_bytes(a, k, "swapcase", swapcase)),
         MethodDef::new("istitle", |a, k| predicate(a, k, "istitle", istitle)),
         MethodDef::new("isupper", |a, k| {
@@ -474,14 +494,20 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                 d.iter().any(u8::is_ascii_lowercase) && !d.iter().any(u8::is_ascii_uppercase)
             })
         }),
-        MethodDef::new("isascii", |a, k| predicate(a, k, "isascii", |d| d.is_ascii())),
+        MethodDef::new("isascii", |a, k| {
+            predicate(a, k, "isascii", |d| d.is_ascii())
+        }),
         MethodDef::new("center", |a, k| pad(a, k, "center", '^')),
         MethodDef::new("ljust", |a, k| pad(a, k, "ljust", '<')),
         MethodDef::new("rjust", |a, k| pad(a, k, "rjust", '>')),
         MethodDef::new("zfill", zfill),
         MethodDef::new("expandtabs", expandtabs),
-        MethodDef::new("removeprefix", |a, k| affix_remove(a, k, "removeprefix", true)),
-        MethodDef::new("removesuffix", |a, k| affix_remove(a, k, "removesuffix", false)),
+        MethodDef::new("removeprefix", |a, k| {
+            affix_remove(a, k, "removeprefix", true)
+        }),
+        MethodDef::new("removesuffix", |a, k| {
+            affix_remove(a, k, "removesuffix", false)
+        }),
         MethodDef::new("translate", translate),
         MethodDef::static_("maketrans", maketrans),
         MethodDef::new("hex", hex),

@@ -690,7 +690,9 @@ enum FromHexError {
 /// `float.fromhex(s)`: hex digits with an optional point and binary exponent,
 /// rounded once to the nearest double (ties to even), subnormals included.
 fn from_hex(s: &str) -> Result<f64, FromHexError> {
-    let t = s.trim_matches(crate::str_methods::is_py_space).to_ascii_lowercase();
+    let t = s
+        .trim_matches(crate::str_methods::is_py_space)
+        .to_ascii_lowercase();
     let (neg, t) = match t.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, t.strip_prefix('+').unwrap_or(&t)),
@@ -710,7 +712,10 @@ fn from_hex(s: &str) -> Result<f64, FromHexError> {
                 return Err(FromHexError::Invalid);
             }
             // Saturate: anything this large overflows or underflows anyway.
-            let v = digits.parse::<i64>().unwrap_or(i64::MAX / 4).min(i64::MAX / 4);
+            let v = digits
+                .parse::<i64>()
+                .unwrap_or(i64::MAX / 4)
+                .min(i64::MAX / 4);
             (m, if e.starts_with('-') { -v } else { v })
         }
         None => (t, 0),

@@ -735,7 +735,11 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
         vec![values.clone()]
     };
     let is_mapping = !is_tuple
-        && !(if bytes_mode { crate::bytes::is_bytes(values) } else { is_str(values) })
+        && !(if bytes_mode {
+            crate::bytes::is_bytes(values)
+        } else {
+            is_str(values)
+        })
         && values.ty().slots().getitem.is_some()
         && !crate::list::is_list(values);
     let mut next = 0usize;

@@ -762,7 +762,11 @@ pub fn to_decimal_string(obj: &PyObj) -> PyResult<String> {
         Int::Small(v) => Ok(v.to_string()),
         Int::Big(b) => {
             let digits = decimal_digits(&b)?;
-            Ok(if b.is_negative() { format!("-{digits}") } else { digits })
+            Ok(if b.is_negative() {
+                format!("-{digits}")
+            } else {
+                digits
+            })
         }
     }
 }

@@ -523,16 +523,19 @@ fn view_reversed_method() -> crate::descr::MethodDef {
 
 /// Methods of `dict_keys` and `dict_items`.
 pub(crate) fn view_methods() -> Vec<crate::descr::MethodDef> {
-    vec![view_reversed_method(), crate::descr::MethodDef::new("isdisjoint", |args, kw| {
-        Args::new(args, kw).exact("isdisjoint", 2)?;
-        let it_ = ab::iter(&args[1])?;
-        while let Some(x) = ab::next(&it_)? {
-            if view_contains(&args[0], &x)? {
-                return Ok(bool_obj(false));
+    vec![
+        view_reversed_method(),
+        crate::descr::MethodDef::new("isdisjoint", |args, kw| {
+            Args::new(args, kw).exact("isdisjoint", 2)?;
+            let it_ = ab::iter(&args[1])?;
+            while let Some(x) = ab::next(&it_)? {
+                if view_contains(&args[0], &x)? {
+                    return Ok(bool_obj(false));
+                }
             }
-        }
-        Ok(bool_obj(true))
-    })]
+            Ok(bool_obj(true))
+        }),
+    ]
 }
 
 /// Attributes of the views: `mapping` (a read-only proxy of the dict).
@@ -816,7 +819,11 @@ pub(crate) fn types() -> Vec<(
         (&DICT_VALUE_ITER_TYPE, vec![], vec![]),
         (&DICT_ITEM_ITER_TYPE, vec![], vec![]),
         (&DICT_KEYS_TYPE, view_methods(), view_getsets()),
-        (&DICT_VALUES_TYPE, vec![view_reversed_method()], view_getsets()),
+        (
+            &DICT_VALUES_TYPE,
+            vec![view_reversed_method()],
+            view_getsets(),
+        ),
         (&DICT_ITEMS_TYPE, view_methods(), view_getsets()),
         (&ENUMERATE_TYPE, vec![], vec![]),
         (&ZIP_TYPE, vec![], vec![]),

@@ -93,8 +93,16 @@ pub fn new_type_with_extras(
     if extras.is_empty() {
         crate::dict::set_item_str(&ns, "__slots__", crate::tuple::from_vec(Vec::new()));
     }
-    crate::dict::set_item_str(&ns, "n_fields", crate::int::from_usize(fields.len() + extras.len()));
-    crate::dict::set_item_str(&ns, "n_sequence_fields", crate::int::from_usize(fields.len()));
+    crate::dict::set_item_str(
+        &ns,
+        "n_fields",
+        crate::int::from_usize(fields.len() + extras.len()),
+    );
+    crate::dict::set_item_str(
+        &ns,
+        "n_sequence_fields",
+        crate::int::from_usize(fields.len()),
+    );
     crate::dict::set_item_str(&ns, "n_unnamed_fields", crate::int::from_i64(0));
     crate::dict::set_item_str(
         &ns,
@@ -114,7 +122,10 @@ pub fn new_type_with_extras(
     crate::dict::set_item_str(
         &ns,
         "__repr__",
-        new_method_descr(&crate::tuple::TUPLE_TYPE, &MethodDef::new("__repr__", structseq_repr)),
+        new_method_descr(
+            &crate::tuple::TUPLE_TYPE,
+            &MethodDef::new("__repr__", structseq_repr),
+        ),
     );
     crate::heaptype::new_heap_type(
         &crate::typetype::TYPE_TYPE.to_obj(),
