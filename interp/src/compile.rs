@@ -126,6 +126,7 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         index: &index,
         filename: filename.to_string(),
         interactive: mode == Mode::Single,
+        set_literals: Vec::new(),
     };
     if mode == Mode::Eval {
         let parsed = ruff_python_parser::parse_expression(source).map_err(parse_error)?;
@@ -252,6 +253,10 @@ struct Compiler<'s, 't> {
     filename: String,
     /// [`Mode::Single`]: module-level expression statements print their values.
     interactive: bool,
+    /// The folded set displays met so far (items in source order). CPython merges
+    /// equal frozenset constants across a compilation into the first one, whose
+    /// construction order decides the iteration order of all of them.
+    set_literals: Vec<Vec<Constant>>,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -1770,6 +1775,28 @@ impl<'s, 't> Compiler<'s, 't> {
 
     /// A display with possible `*x` items.
     fn sequence(&mut self, elts: &[Expr], build: Op) -> CResult<()> {
+        // CPython folds a set display of more than two constants into a frozenset
+        // constant added to an empty set; the resulting iteration order (visible when
+        // the set is printed) depends on that construction, so strand does the same.
+        if build == Op::BUILD_SET && elts.len() > 2 {
+            if let Some(Constant::Tuple(items)) = constant_tuple(elts) {
+                let items = match self
+                    .set_literals
+                    .iter()
+                    .find(|earlier| same_frozenset(earlier, &items))
+                {
+                    Some(earlier) => earlier.clone(),
+                    None => {
+                        self.set_literals.push(items.clone());
+                        items
+                    }
+                };
+                self.emit(Op::BUILD_SET, 0);
+                self.load_const(Constant::FrozenSet(items));
+                self.emit(Op::SET_UPDATE, 1);
+                return Ok(());
+            }
+        }
         if !elts.iter().any(|e| matches!(e, Expr::Starred(_))) {
             for e in elts {
                 self.expr(e)?;
@@ -2167,6 +2194,47 @@ fn folded_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
     }
 }
 
+/// Python's `==` between two constants (numbers compare across int/float/bool).
+fn py_eq(a: &Constant, b: &Constant) -> bool {
+    use num_traits::ToPrimitive;
+    let num = |c: &Constant| -> Option<f64> {
+        match c {
+            Constant::Int(i) => i.to_f64(),
+            Constant::Bool(b) => Some(f64::from(u8::from(*b))),
+            Constant::Float(f) => Some(*f),
+            _ => None,
+        }
+    };
+    match (a, b) {
+        (Constant::Int(x), Constant::Int(y)) => x == y,
+        (Constant::Tuple(x), Constant::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q))
+        }
+        _ => match (num(a), num(b)) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => a == b,
+            _ => false,
+        },
+    }
+}
+
+/// Whether two folded set displays make equal frozenset constants, as CPython's
+/// constant cache decides: the same distinct items (after `==` removes repeats, the
+/// first kept), compared with their types (`1`, `1.0` and `True` differ).
+fn same_frozenset(a: &[Constant], b: &[Constant]) -> bool {
+    fn distinct(items: &[Constant]) -> Vec<&Constant> {
+        let mut out: Vec<&Constant> = Vec::new();
+        for c in items {
+            if !out.iter().any(|k| py_eq(k, c)) {
+                out.push(c);
+            }
+        }
+        out
+    }
+    let (da, db) = (distinct(a), distinct(b));
+    da.len() == db.len() && da.iter().all(|x| db.iter().any(|y| x.same(y)))
+}
+
 /// A tuple display of constants folds to one constant.
 fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
     let mut out = Vec::with_capacity(elts.len());
@@ -2178,8 +2246,11 @@ fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
                 ast::Number::Complex { .. } => return None,
             },
             Expr::StringLiteral(s) => Constant::Str(s.value.to_str().to_string()),
+            Expr::BytesLiteral(b) => Constant::Bytes(b.value.bytes().collect()),
             Expr::BooleanLiteral(b) => Constant::Bool(b.value),
             Expr::NoneLiteral(_) => Constant::None,
+            Expr::EllipsisLiteral(_) => Constant::Ellipsis,
+            Expr::UnaryOp(u) => folded_unary(u)?,
             Expr::Tuple(t) => constant_tuple(&t.elts)?,
             _ => return None,
         });

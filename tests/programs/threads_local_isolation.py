@@ -24,7 +24,8 @@ print(ctx.name, hasattr(ctx, "items"))
 class Session(threading.local):
     created = 0
     def __init__(self, user):
-        Session.created += 1
+        with lock:
+            Session.created += 1
         self.user = user
         self.requests = 0
     def hit(self):
