@@ -36,6 +36,19 @@ pub trait GcBinding: Send + Sync {
     unsafe fn call_weakref_callback(&self, weakref: ObjPtr) {
         let _ = weakref;
     }
+
+    /// Whether the language shows `obj` to programs as an object of its own, for the
+    /// counts collections report ([`crate::CollectionStats::hidden`]). A binding
+    /// returns `false` for storage that its reference implementation keeps inside
+    /// another object (an instance's attribute table, say). Called with the world
+    /// stopped, on each unreachable object: it must not allocate or block.
+    ///
+    /// # Safety
+    /// `obj` is alive and the world is stopped.
+    unsafe fn counts_as_object(&self, obj: ObjPtr) -> bool {
+        let _ = obj;
+        true
+    }
 }
 
 static BINDING: RwLock<Option<&'static dyn GcBinding>> = RwLock::new(None);

@@ -123,7 +123,12 @@ fn run() -> CollectionStats {
         for &obj in &unreachable {
             // SAFETY: the collector holds a reference to every unreachable object (or
             // it is GC-only, which only the collector frees); the world is stopped.
-            unsafe { b.clear_weakrefs(obj, &mut callbacks) };
+            unsafe {
+                if !b.counts_as_object(obj) {
+                    stats.hidden += 1;
+                }
+                b.clear_weakrefs(obj, &mut callbacks);
+            }
         }
     }
     drop(world);

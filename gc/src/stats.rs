@@ -12,6 +12,10 @@ pub struct CollectionStats {
     pub visited: usize,
     /// Objects found unreachable (before finalizers; resurrected ones included).
     pub unreachable: usize,
+    /// Of the unreachable objects, those the binding does not count as objects of
+    /// their own ([`crate::GcBinding::counts_as_object`]); reports to programs
+    /// subtract them.
+    pub hidden: usize,
     /// Objects kept because a finalizer resurrected them (or something they reach).
     pub resurrected: usize,
     /// Unreachable objects freed.
@@ -38,6 +42,8 @@ pub struct GcStats {
     pub collected: u64,
     /// Objects found uncollectable.
     pub uncollectable: u64,
+    /// Unreachable objects the binding does not count as objects of their own.
+    pub hidden: u64,
     /// Total time the world was stopped by the collector.
     pub pause: Duration,
     /// Longest single collection pause.
@@ -52,6 +58,7 @@ pub(crate) static TOTALS: Mutex<GcStats> = Mutex::new(GcStats {
     collections: 0,
     collected: 0,
     uncollectable: 0,
+    hidden: 0,
     pause: Duration::ZERO,
     max_pause: Duration::ZERO,
     total: Duration::ZERO,
@@ -63,6 +70,7 @@ pub(crate) fn record(stats: &CollectionStats) {
     t.collections += 1;
     t.collected += stats.collected as u64;
     t.uncollectable += stats.uncollectable as u64;
+    t.hidden += stats.hidden as u64;
     t.pause += stats.pause;
     t.max_pause = t.max_pause.max(stats.pause);
     t.total += stats.total;

@@ -1,9 +1,11 @@
 """Higher-order functions (after CPython's Lib/functools.py, in Python for now)."""
 
-__all__ = ["reduce", "partial", "wraps", "update_wrapper", "lru_cache", "cache",
-           "cmp_to_key", "total_ordering"]
+__all__ = ["reduce", "partial", "partialmethod", "wraps", "update_wrapper", "lru_cache",
+           "cache", "cmp_to_key", "total_ordering", "cached_property", "singledispatch",
+           "WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES"]
 
-WRAPPER_ASSIGNMENTS = ("__module__", "__name__", "__qualname__", "__doc__")
+WRAPPER_ASSIGNMENTS = ("__module__", "__name__", "__qualname__", "__doc__",
+                       "__annotations__")
 WRAPPER_UPDATES = ("__dict__",)
 
 _initial_missing = object()
@@ -137,18 +139,33 @@ def total_ordering(cls):
 
 
 class _CacheInfo(tuple):
+    """CacheInfo(hits, misses, maxsize, currsize), a named tuple."""
+    __slots__ = ()
+    _fields = ("hits", "misses", "maxsize", "currsize")
+
     def __new__(cls, hits, misses, maxsize, currsize):
         return tuple.__new__(cls, (hits, misses, maxsize, currsize))
 
     def __repr__(self):
         return "CacheInfo(hits=%r, misses=%r, maxsize=%r, currsize=%r)" % tuple(self)
 
+    hits = property(lambda self: self[0])
+    misses = property(lambda self: self[1])
+    maxsize = property(lambda self: self[2])
+    currsize = property(lambda self: self[3])
+
+    def _asdict(self):
+        return dict(zip(self._fields, self))
+
 
 def lru_cache(maxsize=128, typed=False):
-    if callable(maxsize) and not isinstance(maxsize, int):
+    if isinstance(maxsize, int):
+        if maxsize < 0:
+            maxsize = 0
+    elif callable(maxsize) and isinstance(typed, bool):
         return _lru_wrapper(maxsize, 128, typed)
-    if maxsize is not None and maxsize < 0:
-        maxsize = 0
+    elif maxsize is not None:
+        raise TypeError("Expected first argument to be an integer, a callable, or None")
 
     def decorating_function(user_function):
         return _lru_wrapper(user_function, maxsize, typed)
@@ -204,7 +221,115 @@ def _lru_wrapper(user_function, maxsize, typed):
             store.clear()
             stats[0] = stats[1] = 0
 
+    def cache_parameters():
+        return {"maxsize": maxsize, "typed": typed}
+
     wrapper.cache_info = cache_info
     wrapper.cache_clear = cache_clear
+    wrapper.cache_parameters = cache_parameters
     update_wrapper(wrapper, user_function)
+    return wrapper
+
+
+_NOT_FOUND = object()
+
+
+class cached_property:
+    """A property computed once per instance, then kept in the instance __dict__."""
+
+    def __init__(self, func):
+        self.func = func
+        self.attrname = None
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name):
+        if self.attrname is None:
+            self.attrname = name
+        elif name != self.attrname:
+            raise TypeError(
+                "Cannot assign the same cached_property to two different names "
+                f"({self.attrname!r} and {name!r})."
+            )
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        if self.attrname is None:
+            raise TypeError(
+                "Cannot use cached_property instance without calling __set_name__ on it.")
+        try:
+            cache = instance.__dict__
+        except AttributeError:
+            msg = (
+                f"No '__dict__' attribute on {type(instance).__name__!r} "
+                f"instance to cache {self.attrname!r} property."
+            )
+            raise TypeError(msg) from None
+        val = cache.get(self.attrname, _NOT_FOUND)
+        if val is _NOT_FOUND:
+            val = self.func(instance)
+            cache[self.attrname] = val
+        return val
+
+
+class partialmethod:
+    """partial() for methods: binds the instance first when looked up."""
+
+    def __init__(self, func, /, *args, **keywords):
+        if not callable(func) and not hasattr(func, "__get__"):
+            raise TypeError("{!r} is not callable or a descriptor".format(func))
+        if isinstance(func, partialmethod):
+            self.func = func.func
+            self.args = func.args + args
+            self.keywords = {**func.keywords, **keywords}
+        else:
+            self.func = func
+            self.args = args
+            self.keywords = keywords
+
+    def __get__(self, obj, cls=None):
+        get = getattr(self.func, "__get__", None)
+        if get is None or obj is None and cls is None:
+            return partial(self.func, *self.args, **self.keywords)
+        bound = get(obj, cls)
+        return partial(bound, *self.args, **self.keywords)
+
+
+def singledispatch(func):
+    """Single-dispatch generic function: picks the implementation registered for
+    the most specific class in the first argument's MRO."""
+    registry = {object: func}
+
+    def dispatch(cls):
+        for klass in cls.__mro__:
+            if klass in registry:
+                return registry[klass]
+        return func
+
+    def register(cls, method=None):
+        if method is None:
+            if isinstance(cls, type):
+                return lambda f: register(cls, f)
+            annotations = getattr(cls, "__annotations__", {})
+            if not annotations:
+                raise TypeError(
+                    f"Invalid first argument to `register()`: {cls!r}. "
+                    f"Use either `@register(some_class)` or plain `@register` "
+                    f"on an annotated function."
+                )
+            method = cls
+            cls = next(iter(annotations.values()))
+        registry[cls] = method
+        return method
+
+    def wrapper(*args, **kw):
+        if not args:
+            raise TypeError(f"{funcname} requires at least 1 positional argument")
+        return dispatch(args[0].__class__)(*args, **kw)
+
+    funcname = getattr(func, "__name__", "singledispatch function")
+    wrapper.register = register
+    wrapper.dispatch = dispatch
+    wrapper.registry = registry
+    update_wrapper(wrapper, func)
     return wrapper

@@ -3,7 +3,9 @@
 import threading
 from collections import deque
 
-__all__ = ["Empty", "Full", "Queue", "LifoQueue", "SimpleQueue"]
+from heapq import heappush as _heappush, heappop as _heappop
+
+__all__ = ["Empty", "Full", "Queue", "PriorityQueue", "LifoQueue", "SimpleQueue"]
 
 
 class Empty(Exception):
@@ -126,6 +128,22 @@ class LifoQueue(Queue):
         return self.queue.pop()
 
 
+class PriorityQueue(Queue):
+    """Retrieves the lowest entry first (entries are usually (priority, data))."""
+
+    def _init(self, maxsize):
+        self.queue = []
+
+    def _qsize(self):
+        return len(self.queue)
+
+    def _put(self, item):
+        _heappush(self.queue, item)
+
+    def _get(self):
+        return _heappop(self.queue)
+
+
 class SimpleQueue:
     def __init__(self):
         self._queue = deque()
@@ -147,6 +165,12 @@ class SimpleQueue:
 
     def get_nowait(self):
         return self.get(False)
+
+    def empty(self):
+        return len(self._queue) == 0
+
+    def qsize(self):
+        return len(self._queue)
 
     def empty(self):
         return len(self._queue) == 0

@@ -4,13 +4,32 @@ _random, with CPython's algorithms so that seeded sequences match."""
 import _random
 from math import log as _log, exp as _exp, pi as _pi, e as _e, ceil as _ceil
 from math import sqrt as _sqrt, cos as _cos, sin as _sin, floor as _floor
+from math import acos as _acos
 
 __all__ = ["Random", "seed", "random", "uniform", "randint", "choice", "sample",
            "randrange", "shuffle", "gauss", "normalvariate", "expovariate",
-           "choices", "getrandbits", "triangular", "betavariate", "getstate", "setstate"]
+           "choices", "getrandbits", "triangular", "betavariate", "getstate", "setstate",
+           "gammavariate", "lognormvariate", "vonmisesvariate", "paretovariate",
+           "weibullvariate", "randbytes"]
 
 TWOPI = 2.0 * _pi
 NV_MAGICCONST = 4 * _exp(-0.5) / _sqrt(2.0)
+
+
+def _index_arg(value, position):
+    # Python 3.11 still accepts integral floats (CPython warns that this will become a
+    # TypeError); anything else that is not an integer is a ValueError.
+    if isinstance(value, int):
+        return value
+    try:
+        return value.__index__()
+    except AttributeError:
+        pass
+    ivalue = int(value)
+    if ivalue != value:
+        raise ValueError("non-integer %s for randrange()"
+                         % ("arg 1", "stop", "step")[position - 1])
+    return ivalue
 
 
 class Random(_random.Random):
@@ -40,16 +59,16 @@ class Random(_random.Random):
         return r
 
     def randrange(self, start, stop=None, step=1):
-        istart = start.__index__() if not isinstance(start, int) else start
+        istart = _index_arg(start, 1)
         if stop is None:
             if step != 1:
                 raise TypeError("Missing a non-None stop argument")
             if istart > 0:
                 return self._randbelow(istart)
             raise ValueError("empty range for randrange()")
-        istop = stop.__index__() if not isinstance(stop, int) else stop
+        istop = _index_arg(stop, 2)
         width = istop - istart
-        istep = step.__index__() if not isinstance(step, int) else step
+        istep = _index_arg(step, 3)
         if istep == 1:
             if width > 0:
                 return istart + self._randbelow(width)
@@ -187,6 +206,43 @@ class Random(_random.Random):
             self.gauss_next = _sin(x2pi) * g2rad
         return mu + z * sigma
 
+    def lognormvariate(self, mu, sigma):
+        return _exp(self.normalvariate(mu, sigma))
+
+    def vonmisesvariate(self, mu, kappa):
+        # Best & Fisher (1979), the algorithm CPython uses.
+        random = self.random
+        if kappa <= 1e-6:
+            return TWOPI * random()
+        s = 0.5 / kappa
+        r = s + _sqrt(1.0 + s * s)
+        while True:
+            u1 = random()
+            z = _cos(_pi * u1)
+            d = z / (r + z)
+            u2 = random()
+            if u2 < 1.0 - d * d or u2 <= (1.0 - d) * _exp(d):
+                break
+        q = 1.0 / r
+        f = (q + z) / (1.0 + q * z)
+        u3 = random()
+        if u3 > 0.5:
+            theta = (mu + _acos(f)) % TWOPI
+        else:
+            theta = (mu - _acos(f)) % TWOPI
+        return theta
+
+    def paretovariate(self, alpha):
+        u = 1.0 - self.random()
+        return u ** (-1.0 / alpha)
+
+    def weibullvariate(self, alpha, beta):
+        u = 1.0 - self.random()
+        return alpha * (-_log(u)) ** (1.0 / beta)
+
+    def randbytes(self, n):
+        return self.getrandbits(n * 8).to_bytes(n, 'little')
+
     def expovariate(self, lambd):
         return -_log(1.0 - self.random()) / lambd
 
@@ -254,3 +310,8 @@ gammavariate = _inst.gammavariate
 getstate = _inst.getstate
 setstate = _inst.setstate
 getrandbits = _inst.getrandbits
+lognormvariate = _inst.lognormvariate
+vonmisesvariate = _inst.vonmisesvariate
+paretovariate = _inst.paretovariate
+weibullvariate = _inst.weibullvariate
+randbytes = _inst.randbytes

@@ -10,11 +10,53 @@ Lock = _thread.allocate_lock
 RLock = _thread.RLock
 TIMEOUT_MAX = _thread.TIMEOUT_MAX
 ThreadError = _thread.error
+local = _thread._local
+get_native_id = _thread.get_ident
 
 __all__ = ["Thread", "Lock", "RLock", "Condition", "Event", "Semaphore",
            "BoundedSemaphore", "Barrier", "BrokenBarrierError", "current_thread",
            "main_thread", "get_ident", "active_count", "enumerate", "Timer",
-           "excepthook", "ExceptHookArgs", "TIMEOUT_MAX", "ThreadError"]
+           "excepthook", "ExceptHookArgs", "TIMEOUT_MAX", "ThreadError", "local",
+           "get_native_id", "settrace", "setprofile", "gettrace", "getprofile",
+           "stack_size"]
+
+_trace_hook = None
+_profile_hook = None
+
+
+def settrace(func):
+    """Records a trace function for threads started afterwards (strand runs no
+    tracing: the hook is kept for gettrace() only)."""
+    global _trace_hook
+    _trace_hook = func
+
+
+def gettrace():
+    return _trace_hook
+
+
+def setprofile(func):
+    """Records a profile function (kept for getprofile() only)."""
+    global _profile_hook
+    _profile_hook = func
+
+
+def getprofile():
+    return _profile_hook
+
+
+_stack_size = 0
+
+
+def stack_size(size=0):
+    """Returns the previous stack size setting; strand's threads use a fixed large
+    stack, so the setting is only remembered."""
+    global _stack_size
+    if size != 0 and size < 32768:
+        raise ValueError("size not valid: %d bytes" % size)
+    old = _stack_size
+    _stack_size = size
+    return old
 
 
 class Condition:
@@ -195,7 +237,15 @@ class BrokenBarrierError(RuntimeError):
 
 
 class Barrier:
+    """A barrier for a fixed number of threads: each wait() blocks until `parties`
+    threads are waiting, then all pass together (one of them first runs `action`).
+
+    States: 0 filling, 1 draining (passing threads leave), -1 resetting, -2 broken.
+    """
+
     def __init__(self, parties, action=None, timeout=None):
+        if parties < 1:
+            raise ValueError("parties must be > 0")
         self._cond = Condition(Lock())
         self._action = action
         self._timeout = timeout
@@ -207,29 +257,63 @@ class Barrier:
         if timeout is None:
             timeout = self._timeout
         with self._cond:
-            while self._state > 0:
-                self._cond.wait()
-            if self._state < 0:
-                raise BrokenBarrierError
+            self._enter()
             index = self._count
             self._count += 1
-            if index + 1 == self._parties:
-                if self._action:
-                    self._action()
-                self._state = 1
-                self._cond.notify_all()
+            try:
+                if index + 1 == self._parties:
+                    self._release()
+                else:
+                    self._wait(timeout)
+                return index
+            finally:
+                self._count -= 1
+                self._exit()
+
+    def _enter(self):
+        while self._state in (-1, 1):
+            self._cond.wait()
+        if self._state < 0:
+            raise BrokenBarrierError
+
+    def _release(self):
+        try:
+            if self._action:
+                self._action()
+            self._state = 1
+            self._cond.notify_all()
+        except BaseException:
+            self._break()
+            raise
+
+    def _wait(self, timeout):
+        if not self._cond.wait_for(lambda: self._state != 0, timeout):
+            self._break()
+            raise BrokenBarrierError
+        if self._state < 0:
+            raise BrokenBarrierError
+
+    def _exit(self):
+        if self._count == 0 and self._state in (-1, 1):
+            self._state = 0
+            self._cond.notify_all()
+
+    def reset(self):
+        with self._cond:
+            if self._count > 0:
+                if self._state in (0, -2):
+                    self._state = -1
             else:
-                if not self._cond.wait_for(lambda: self._state != 0, timeout):
-                    self._state = -2
-                    self._cond.notify_all()
-                    raise BrokenBarrierError
-                if self._state < 0:
-                    raise BrokenBarrierError
-            self._count -= 1
-            if self._count == 0 and self._state > 0:
                 self._state = 0
-                self._cond.notify_all()
-            return index
+            self._cond.notify_all()
+
+    def abort(self):
+        with self._cond:
+            self._break()
+
+    def _break(self):
+        self._state = -2
+        self._cond.notify_all()
 
     @property
     def parties(self):
@@ -238,6 +322,10 @@ class Barrier:
     @property
     def n_waiting(self):
         return self._count if self._state == 0 else 0
+
+    @property
+    def broken(self):
+        return self._state == -2
 
 
 _active_limbo_lock = RLock()
@@ -332,7 +420,7 @@ class Thread:
         try:
             self.run()
         except BaseException as e:
-            excepthook(ExceptHookArgs(type(e), e, None, self))
+            excepthook(ExceptHookArgs(type(e), e, e.__traceback__, self))
         finally:
             self._is_stopped = True
             with _active_limbo_lock:

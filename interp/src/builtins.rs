@@ -428,7 +428,7 @@ fn min_max(args: &[PyObj], kw: Option<&PyObj>, name: &str, op: CompareOp) -> PyR
             "default" => default = Some(v.clone()),
             other => {
                 return Err(type_error(format!(
-                    "{name}() got an unexpected keyword argument '{other}'"
+                    "'{other}' is an invalid keyword argument for {name}()"
                 )))
             }
         }
@@ -504,7 +504,7 @@ fn b_sorted(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             "reverse" => reverse = ab::is_true(v)?,
             other => {
                 return Err(type_error(format!(
-                    "sort() got an unexpected keyword argument '{other}'"
+                    "'{other}' is an invalid keyword argument for sort()"
                 )))
             }
         }

@@ -48,6 +48,8 @@ pub enum Constant {
     Bytes(Vec<u8>),
     /// A tuple of constants (keyword names, folded tuples).
     Tuple(Vec<Constant>),
+    /// A folded set display: the items in source order (loaded as a frozenset).
+    FrozenSet(Vec<Constant>),
     /// A nested code object.
     Code(Box<CodeObject>),
 }
@@ -55,14 +57,15 @@ pub enum Constant {
 impl Constant {
     /// Identity for de-duplication: equal values of equal types (so `1` and `1.0`
     /// and `True` stay distinct, and `0.0`/`-0.0` too).
-    fn same(&self, other: &Constant) -> bool {
+    pub(crate) fn same(&self, other: &Constant) -> bool {
         match (self, other) {
             (Constant::Float(a), Constant::Float(b)) => a.to_bits() == b.to_bits(),
             (Constant::Complex(a, b), Constant::Complex(c, d)) => {
                 a.to_bits() == c.to_bits() && b.to_bits() == d.to_bits()
             }
             (Constant::Code(_), _) | (_, Constant::Code(_)) => false,
-            (Constant::Tuple(a), Constant::Tuple(b)) => {
+            (Constant::Tuple(a), Constant::Tuple(b))
+            | (Constant::FrozenSet(a), Constant::FrozenSet(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
             }
             _ => self == other,
@@ -87,6 +90,10 @@ impl Constant {
                 } else {
                     format!("({})", items.join(", "))
                 }
+            }
+            Constant::FrozenSet(t) => {
+                let items: Vec<String> = t.iter().map(Constant::repr).collect();
+                format!("frozenset({{{}}})", items.join(", "))
             }
             Constant::Code(c) => format!("<code object {}, line {}>", c.name, c.firstlineno),
         }

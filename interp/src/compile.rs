@@ -129,6 +129,7 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         filename: filename.to_string(),
         interactive: mode == Mode::Single,
         warned: Vec::new(),
+        set_literals: Vec::new(),
     };
     if mode == Mode::Eval {
         let parsed = ruff_python_parser::parse_expression(source).map_err(parse_error)?;
@@ -364,6 +365,10 @@ struct Compiler<'s, 't> {
     interactive: bool,
     /// The `SyntaxWarning`s printed so far, by line and message (each once).
     warned: Vec<(u32, String)>,
+    /// The folded set displays met so far (items in source order). CPython merges
+    /// equal frozenset constants across a compilation into the first one, whose
+    /// construction order decides the iteration order of all of them.
+    set_literals: Vec<Vec<Constant>>,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -2097,6 +2102,28 @@ impl<'s, 't> Compiler<'s, 't> {
 
     /// A display with possible `*x` items.
     fn sequence(&mut self, elts: &[Expr], build: Op) -> CResult<()> {
+        // CPython folds a set display of more than two constants into a frozenset
+        // constant added to an empty set; the resulting iteration order (visible when
+        // the set is printed) depends on that construction, so strand does the same.
+        if build == Op::BUILD_SET && elts.len() > 2 {
+            if let Some(Constant::Tuple(items)) = constant_tuple(elts) {
+                let items = match self
+                    .set_literals
+                    .iter()
+                    .find(|earlier| same_frozenset(earlier, &items))
+                {
+                    Some(earlier) => earlier.clone(),
+                    None => {
+                        self.set_literals.push(items.clone());
+                        items
+                    }
+                };
+                self.emit(Op::BUILD_SET, 0);
+                self.load_const(Constant::FrozenSet(items));
+                self.emit(Op::SET_UPDATE, 1);
+                return Ok(());
+            }
+        }
         if !elts.iter().any(|e| matches!(e, Expr::Starred(_))) {
             for e in elts {
                 self.expr(e)?;
@@ -2287,7 +2314,14 @@ impl<'s, 't> Compiler<'s, 't> {
         if gens.iter().any(|g| g.is_async) {
             return Err(self.unsupported("asynchronous comprehensions", TextRange::empty(at)));
         }
-        let table = self.next_child_table();
+        // The symbol table visits the outermost iterable (in this block) before the
+        // comprehension's own block, so the scopes inside that iterable come first
+        // among the children; the code below compiles the iterable after the body.
+        let skip = outer_scopes(&gens[0].iter);
+        let table = {
+            let u = self.unit();
+            &u.table.children[u.next_child + skip]
+        };
         let qualname = self.qualname_for(name);
         let line = self.line_of(at);
         // The outermost iterable is evaluated here and passed as `.0`.
@@ -2318,6 +2352,8 @@ impl<'s, 't> Compiler<'s, 't> {
         self.emit(Op::PUSH_NULL, 0);
         self.emit(Op::SWAP, 2);
         self.expr(&gens[0].iter)?;
+        // Past the comprehension's own table, now that the iterable's are consumed.
+        self.unit().next_child += 1;
         self.emit(Op::GET_ITER, 0);
         self.emit(Op::CALL, 1);
         Ok(())
@@ -2523,6 +2559,47 @@ fn has_annotations(stmts: &[Stmt]) -> bool {
     })
 }
 
+/// Python's `==` between two constants (numbers compare across int/float/bool).
+fn py_eq(a: &Constant, b: &Constant) -> bool {
+    use num_traits::ToPrimitive;
+    let num = |c: &Constant| -> Option<f64> {
+        match c {
+            Constant::Int(i) => i.to_f64(),
+            Constant::Bool(b) => Some(f64::from(u8::from(*b))),
+            Constant::Float(f) => Some(*f),
+            _ => None,
+        }
+    };
+    match (a, b) {
+        (Constant::Int(x), Constant::Int(y)) => x == y,
+        (Constant::Tuple(x), Constant::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q))
+        }
+        _ => match (num(a), num(b)) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => a == b,
+            _ => false,
+        },
+    }
+}
+
+/// Whether two folded set displays make equal frozenset constants, as CPython's
+/// constant cache decides: the same distinct items (after `==` removes repeats, the
+/// first kept), compared with their types (`1`, `1.0` and `True` differ).
+fn same_frozenset(a: &[Constant], b: &[Constant]) -> bool {
+    fn distinct(items: &[Constant]) -> Vec<&Constant> {
+        let mut out: Vec<&Constant> = Vec::new();
+        for c in items {
+            if !out.iter().any(|k| py_eq(k, c)) {
+                out.push(c);
+            }
+        }
+        out
+    }
+    let (da, db) = (distinct(a), distinct(b));
+    da.len() == db.len() && da.iter().all(|x| db.iter().any(|y| x.same(y)))
+}
+
 /// A tuple display of constants folds to one constant.
 fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
     let mut out = Vec::with_capacity(elts.len());
@@ -2534,8 +2611,11 @@ fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
                 ast::Number::Complex { .. } => return None,
             },
             Expr::StringLiteral(s) => Constant::Str(s.value.to_str().to_string()),
+            Expr::BytesLiteral(b) => Constant::Bytes(b.value.bytes().collect()),
             Expr::BooleanLiteral(b) => Constant::Bool(b.value),
             Expr::NoneLiteral(_) => Constant::None,
+            Expr::EllipsisLiteral(_) => Constant::Ellipsis,
+            Expr::UnaryOp(u) => folded_unary(u)?,
             Expr::Tuple(t) => constant_tuple(&t.elts)?,
             _ => return None,
         });
@@ -2854,4 +2934,45 @@ pub fn verify(code: &CodeObject) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The number of child scopes the symbol table creates directly in the enclosing block
+/// while visiting `e`: a lambda (after the scopes in its defaults) or a comprehension
+/// (after those in its outermost iterable), but nothing inside their bodies.
+fn outer_scopes(e: &Expr) -> usize {
+    use ruff_python_ast::visitor::{walk_expr, Visitor};
+    struct Count(usize);
+    impl<'a> Visitor<'a> for Count {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Lambda(l) => {
+                    if let Some(p) = &l.parameters {
+                        for d in p
+                            .iter_non_variadic_params()
+                            .filter_map(|p| p.default.as_deref())
+                        {
+                            self.visit_expr(d);
+                        }
+                    }
+                    self.0 += 1;
+                }
+                Expr::ListComp(c) => self.comp(&c.generators),
+                Expr::SetComp(c) => self.comp(&c.generators),
+                Expr::DictComp(c) => self.comp(&c.generators),
+                Expr::Generator(c) => self.comp(&c.generators),
+                other => walk_expr(self, other),
+            }
+        }
+    }
+    impl Count {
+        fn comp(&mut self, gens: &[ast::Comprehension]) {
+            if let Some(g) = gens.first() {
+                self.visit_expr(&g.iter);
+            }
+            self.0 += 1;
+        }
+    }
+    let mut c = Count(0);
+    c.visit_expr(e);
+    c.0
 }

@@ -154,8 +154,46 @@ pub fn current_exception() -> Option<PyObj> {
 
 /// Turns compiled code into a `code` object (recursively for nested code).
 pub fn load_code(code: &CodeObject) -> PyObj {
-    let consts: Vec<PyObj> = code.consts.iter().map(constant).collect();
+    // CPython creates nested code objects first, and interns a code object's names
+    // before its constants; folded set displays depend on what was interned before
+    // (see `frozenset_constant`), so strand keeps that order.
+    let nested: Vec<Option<PyObj>> = code
+        .consts
+        .iter()
+        .map(|c| match c {
+            Constant::Code(inner) => Some(load_code(inner)),
+            _ => None,
+        })
+        .collect();
     let strs = |v: &[String]| tuple::from_vec(v.iter().map(|s| pystr::intern(s)).collect());
+    let names = strs(&code.names);
+    let varnames = strs(&code.varnames);
+    let cellvars = strs(&code.cellvars);
+    let freevars = strs(&code.freevars);
+    let replaced: Vec<bool> = code
+        .consts
+        .iter()
+        .map(|c| match c {
+            Constant::FrozenSet(items) => items.iter().any(|c| match c {
+                Constant::Str(s) => {
+                    is_name_like(s) && (startup_interned(s) || pystr::is_interned_text(s))
+                }
+                _ => false,
+            }),
+            _ => false,
+        })
+        .collect();
+    let consts: Vec<PyObj> = code
+        .consts
+        .iter()
+        .zip(nested)
+        .zip(replaced)
+        .map(|((c, nested), replaced)| match (c, nested) {
+            (_, Some(code_obj)) => code_obj,
+            (Constant::FrozenSet(items), None) => frozenset_constant(items, replaced),
+            (c, None) => constant(c),
+        })
+        .collect();
     let mut all_vars = code.varnames.clone();
     for c in &code.cellvars {
         if !all_vars.contains(c) {
@@ -186,10 +224,10 @@ pub fn load_code(code: &CodeObject) -> PyObj {
         flags: code.flags,
         firstlineno: code.firstlineno,
         consts: tuple::from_vec(consts),
-        names: strs(&code.names),
-        varnames: strs(&code.varnames),
-        cellvars: strs(&code.cellvars),
-        freevars: strs(&code.freevars),
+        names,
+        varnames,
+        cellvars,
+        freevars,
         filename: pystr::new(&code.filename),
         name: pystr::intern(&code.name),
         qualname: pystr::new(&code.qualname),
@@ -215,8 +253,39 @@ fn constant(c: &Constant) -> PyObj {
         }
         Constant::Bytes(b) => strand_objects::bytes::new(b),
         Constant::Tuple(t) => tuple::from_vec(t.iter().map(constant).collect()),
+        Constant::FrozenSet(t) => frozenset_constant(t, false),
         Constant::Code(inner) => load_code(inner),
     }
+}
+
+/// A folded set display as CPython 3.11's compiler makes it: a frozenset of the
+/// items in source order, rebuilt from its own iteration order when the constant is
+/// merged, and once more when interning the code object's constants replaces one of
+/// its strings (`replaced`: an identifier-like str equal to one interned before this
+/// code object's constants). The iteration order, visible when the set is printed,
+/// depends on these rebuilds.
+fn frozenset_constant(t: &[Constant], replaced: bool) -> PyObj {
+    use strand_objects::set;
+    let items: Vec<PyObj> = t.iter().map(constant).collect();
+    let rebuilds = if replaced { 2 } else { 1 };
+    // Constants are hashable, so building these sets cannot fail.
+    let mut f = set::new_frozenset(items);
+    for _ in 0..rebuilds {
+        f = f.and_then(|f| set::new_frozenset(set::items(&f)));
+    }
+    f.unwrap_or_else(|_| set::new_set())
+}
+
+/// One-letter lowercase names and `_`: CPython's startup modules use nearly all of
+/// them as identifiers, so an equal string is already interned when a program's
+/// code objects are made (strand loads no such modules at startup).
+fn startup_interned(s: &str) -> bool {
+    matches!(s.as_bytes(), [b'a'..=b'z' | b'_'])
+}
+
+/// CPython's `all_name_chars`: the str constants that code objects intern.
+fn is_name_like(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 fn code_data(code: &PyObj) -> Arc<CodeData> {

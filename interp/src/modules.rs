@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
-use strand_objects::exceptions::{self as exc, type_error, value_error};
+use strand_objects::exceptions::{self as exc, value_error};
 use strand_objects::{
     dict, float, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult,
 };
@@ -80,7 +80,12 @@ pub fn set_argv(argv: &[String], script_dir: Option<&str>) {
     }
 }
 
-fn add_functions(m: &PyObj, module_name: &'static str, funcs: &[(&'static str, NativeFn)]) {
+/// Adds native functions to module `m` (their `__module__` is `module_name`).
+pub(crate) fn add_functions(
+    m: &PyObj,
+    module_name: &'static str,
+    funcs: &[(&'static str, NativeFn)],
+) {
     let d = module::module_dict(m);
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);
@@ -120,14 +125,95 @@ fn make_sys(modules: &PyObj) -> PyObj {
         "version",
         pystr::new(&format!("3.11.0 (strand {})", env!("CARGO_PKG_VERSION"))),
     );
-    let vi = tuple::from_vec(vec![
-        int::from_i64(3),
-        int::from_i64(11),
-        int::from_i64(0),
-        pystr::new("final"),
-        int::from_i64(0),
-    ]);
-    dict::set_item_str(&d, "version_info", vi);
+    let structseq = |name: &str, fields: &[&'static str], values: Vec<PyObj>| {
+        let ty = strand_objects::structseq::new_type("sys", name, fields)
+            .expect("struct sequence types have valid names");
+        let v = strand_objects::structseq::new_instance(&ty, values)
+            .expect("struct sequence of the right length");
+        dict::set_item_str(&d, name, v);
+    };
+    structseq(
+        "version_info",
+        &["major", "minor", "micro", "releaselevel", "serial"],
+        vec![
+            int::from_i64(3),
+            int::from_i64(11),
+            int::from_i64(0),
+            pystr::new("final"),
+            int::from_i64(0),
+        ],
+    );
+    structseq(
+        "float_info",
+        &[
+            "max",
+            "max_exp",
+            "max_10_exp",
+            "min",
+            "min_exp",
+            "min_10_exp",
+            "dig",
+            "mant_dig",
+            "epsilon",
+            "radix",
+            "rounds",
+        ],
+        vec![
+            float::from_f64(f64::MAX),
+            int::from_i64(i64::from(f64::MAX_EXP)),
+            int::from_i64(i64::from(f64::MAX_10_EXP)),
+            float::from_f64(f64::MIN_POSITIVE),
+            int::from_i64(i64::from(f64::MIN_EXP)),
+            int::from_i64(i64::from(f64::MIN_10_EXP)),
+            int::from_i64(i64::from(f64::DIGITS)),
+            int::from_i64(i64::from(f64::MANTISSA_DIGITS)),
+            float::from_f64(f64::EPSILON),
+            int::from_i64(i64::from(f64::RADIX)),
+            int::from_i64(1),
+        ],
+    );
+    // The int layout CPython reports (30-bit digits); strand's ints are machine words
+    // and bigints, but programs read these as CPython's constants.
+    structseq(
+        "int_info",
+        &[
+            "bits_per_digit",
+            "sizeof_digit",
+            "default_max_str_digits",
+            "str_digits_check_threshold",
+        ],
+        vec![
+            int::from_i64(30),
+            int::from_i64(4),
+            int::from_i64(4300),
+            int::from_i64(640),
+        ],
+    );
+    structseq(
+        "hash_info",
+        &[
+            "width",
+            "modulus",
+            "inf",
+            "nan",
+            "imag",
+            "algorithm",
+            "hash_bits",
+            "seed_bits",
+            "cutoff",
+        ],
+        vec![
+            int::from_i64(64),
+            int::from_i64((1 << 61) - 1),
+            int::from_i64(314_159),
+            int::from_i64(0),
+            int::from_i64(1_000_003),
+            pystr::new("siphash13"),
+            int::from_i64(64),
+            int::from_i64(128),
+            int::from_i64(0),
+        ],
+    );
     dict::set_item_str(
         &d,
         "executable",
@@ -143,7 +229,12 @@ fn make_sys(modules: &PyObj) -> PyObj {
         &[
             ("exit", |a, k| {
                 Args::new(a, k).range("exit", 0, 1)?;
-                let args = a.first().map(|c| vec![c.clone()]).unwrap_or_default();
+                // As PyErr_SetObject: a tuple argument becomes the exception's args.
+                let args = match a.first() {
+                    Some(t) if tuple::is_tuple(t) => tuple::items(t).to_vec(),
+                    Some(c) => vec![c.clone()],
+                    None => Vec::new(),
+                };
                 Err(strand_objects::PyErr::with_args(
                     &exc::SYSTEM_EXIT_TYPE,
                     args,
@@ -180,6 +271,51 @@ fn make_sys(modules: &PyObj) -> PyObj {
                 );
                 crate::builtins::write_stderr(&text);
                 Ok(singletons::none())
+            }),
+            ("get_int_max_str_digits", |a, k| {
+                Args::new(a, k).exact("get_int_max_str_digits", 0)?;
+                Ok(int::from_usize(
+                    strand_objects::int::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed),
+                ))
+            }),
+            ("set_int_max_str_digits", |a, k| {
+                let b = Args::new(a, k).bind("set_int_max_str_digits", 0, &["maxdigits"], 1)?;
+                let n = int::to_isize(&ab::index(b[0].expect("required"))?)?;
+                if n != 0 && n < 640 {
+                    return Err(value_error("maxdigits must be 0 or larger than 640"));
+                }
+                strand_objects::int::MAX_STR_DIGITS
+                    .store(n as usize, std::sync::atomic::Ordering::Relaxed);
+                Ok(singletons::none())
+            }),
+            ("intern", |a, k| {
+                Args::new(a, k).exact("intern", 1)?;
+                if !a[0].is_exact(&pystr::STR_TYPE) {
+                    return Err(exc::type_error(format!(
+                        "intern() argument must be str, not {}",
+                        a[0].ty().name()
+                    )));
+                }
+                Ok(pystr::intern(pystr::as_str(&a[0])))
+            }),
+            ("getsizeof", |a, k| {
+                let b = Args::new(a, k).bind("getsizeof", 0, &["object", "default"], 1)?;
+                let o = b[0].expect("required");
+                match ab::call_method(o, "__sizeof__", &[]) {
+                    Ok(n) => {
+                        let n = int::to_isize(&ab::index(&n)?)?;
+                        if n < 0 {
+                            return Err(value_error("__sizeof__() should return >= 0"));
+                        }
+                        // CPython adds the GC header of tracked objects.
+                        let gc = if o.ty().vtable.kind.is_gc() { 16 } else { 0 };
+                        Ok(int::from_i64(n as i64 + gc))
+                    }
+                    Err(e) => match b[1] {
+                        Some(d) => Ok(d.clone()),
+                        None => Err(e),
+                    },
+                }
             }),
             ("displayhook", |a, k| {
                 Args::new(a, k).exact("displayhook", 1)?;
@@ -231,284 +367,10 @@ fn display_value(value: &PyObj) -> PyResult<PyObj> {
     Ok(singletons::none())
 }
 
-fn make_math() -> PyObj {
-    let m = module::new_module("math");
-    let d = module::module_dict(&m);
-    dict::set_item_str(&d, "pi", float::from_f64(std::f64::consts::PI));
-    dict::set_item_str(&d, "e", float::from_f64(std::f64::consts::E));
-    dict::set_item_str(&d, "tau", float::from_f64(std::f64::consts::TAU));
-    dict::set_item_str(&d, "inf", float::from_f64(f64::INFINITY));
-    dict::set_item_str(&d, "nan", float::from_f64(f64::NAN));
-    macro_rules! f1 {
-        ($name:literal, $f:expr) => {
-            ($name, |a: &[PyObj], k: Option<&PyObj>| {
-                Args::new(a, k).exact($name, 1)?;
-                let x = ab::as_f64(&a[0])?;
-                math_result($f(x), x)
-            })
-        };
-    }
-    add_functions(
-        &m,
-        "math",
-        &[
-            f1!("sqrt", |x: f64| if x < 0.0 { f64::NAN } else { x.sqrt() }),
-            f1!("exp", f64::exp),
-            f1!("sin", f64::sin),
-            f1!("cos", f64::cos),
-            f1!("tan", f64::tan),
-            f1!("asin", f64::asin),
-            f1!("acos", f64::acos),
-            f1!("atan", f64::atan),
-            f1!("sinh", f64::sinh),
-            f1!("cosh", f64::cosh),
-            f1!("tanh", f64::tanh),
-            f1!("fabs", f64::abs),
-            f1!("log2", |x: f64| if x <= 0.0 { f64::NAN } else { x.log2() }),
-            f1!("log10", |x: f64| if x <= 0.0 {
-                f64::NAN
-            } else {
-                x.log10()
-            }),
-            f1!("degrees", f64::to_degrees),
-            f1!("radians", f64::to_radians),
-            ("log", |a, k| {
-                Args::new(a, k).range("log", 1, 2)?;
-                let ln = |o: &PyObj| -> PyResult<f64> {
-                    // Exact for big ints, like CPython's loghelper.
-                    if strand_objects::int::is_int(o) {
-                        let b = strand_objects::int::to_bigint(o);
-                        if b.sign() != num_bigint::Sign::Plus {
-                            return Err(value_error("math domain error"));
-                        }
-                        let bits = b.bits();
-                        if bits > 1000 {
-                            let shift = bits - 60;
-                            let top: num_bigint::BigInt = &b >> shift;
-                            let t = strand_objects::int::big_to_f64(&top)?;
-                            return Ok(t.ln() + shift as f64 * std::f64::consts::LN_2);
-                        }
-                    }
-                    let x = ab::as_f64(o)?;
-                    if x <= 0.0 {
-                        return Err(value_error("math domain error"));
-                    }
-                    Ok(x.ln())
-                };
-                let v = ln(&a[0])?;
-                match a.get(1) {
-                    Some(base) => {
-                        let lb = ln(base)?;
-                        if lb == 0.0 {
-                            return Err(exc::zero_division_error("float division by zero"));
-                        }
-                        Ok(float::from_f64(v / lb))
-                    }
-                    None => Ok(float::from_f64(v)),
-                }
-            }),
-            ("pow", |a, k| {
-                Args::new(a, k).exact("pow", 2)?;
-                let (x, y) = (ab::as_f64(&a[0])?, ab::as_f64(&a[1])?);
-                let r = x.powf(y);
-                if r.is_infinite() && x.is_finite() && y.is_finite() {
-                    return Err(exc::overflow_error("math range error"));
-                }
-                if r.is_nan() && !x.is_nan() && !y.is_nan() {
-                    return Err(value_error("math domain error"));
-                }
-                Ok(float::from_f64(r))
-            }),
-            ("atan2", |a, k| {
-                Args::new(a, k).exact("atan2", 2)?;
-                Ok(float::from_f64(
-                    ab::as_f64(&a[0])?.atan2(ab::as_f64(&a[1])?),
-                ))
-            }),
-            ("hypot", |a, k| {
-                Args::new(a, k).no_kwargs("hypot")?;
-                let mut acc = 0.0f64;
-                for x in a {
-                    acc = acc.hypot(ab::as_f64(x)?);
-                }
-                Ok(float::from_f64(acc))
-            }),
-            ("copysign", |a, k| {
-                Args::new(a, k).exact("copysign", 2)?;
-                Ok(float::from_f64(
-                    ab::as_f64(&a[0])?.copysign(ab::as_f64(&a[1])?),
-                ))
-            }),
-            ("fmod", |a, k| {
-                Args::new(a, k).exact("fmod", 2)?;
-                let (x, y) = (ab::as_f64(&a[0])?, ab::as_f64(&a[1])?);
-                if y == 0.0 && !x.is_nan() {
-                    return Err(value_error("math domain error"));
-                }
-                Ok(float::from_f64(x % y))
-            }),
-            ("isnan", |a, k| {
-                Args::new(a, k).exact("isnan", 1)?;
-                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_nan()))
-            }),
-            ("isinf", |a, k| {
-                Args::new(a, k).exact("isinf", 1)?;
-                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_infinite()))
-            }),
-            ("isfinite", |a, k| {
-                Args::new(a, k).exact("isfinite", 1)?;
-                Ok(int::bool_obj(ab::as_f64(&a[0])?.is_finite()))
-            }),
-            ("floor", |a, k| {
-                int_rounding(a, k, "floor", "__floor__", f64::floor)
-            }),
-            ("ceil", |a, k| {
-                int_rounding(a, k, "ceil", "__ceil__", f64::ceil)
-            }),
-            ("trunc", |a, k| {
-                int_rounding(a, k, "trunc", "__trunc__", f64::trunc)
-            }),
-            ("gcd", |a, k| {
-                Args::new(a, k).no_kwargs("gcd")?;
-                let mut g = num_bigint::BigInt::from(0);
-                for x in a {
-                    let v = strand_objects::int::to_bigint(&ab::index(x)?);
-                    g = num_integer::Integer::gcd(&g, &v);
-                }
-                Ok(int::from_bigint(g))
-            }),
-            ("factorial", |a, k| {
-                Args::new(a, k).exact("factorial", 1)?;
-                if !strand_objects::int::is_int(&a[0]) {
-                    return Err(type_error(format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        a[0].ty().name()
-                    )));
-                }
-                let n = int::to_isize(&a[0])?;
-                if n < 0 {
-                    return Err(value_error("factorial() not defined for negative values"));
-                }
-                let mut acc = num_bigint::BigInt::from(1);
-                for i in 2..=n {
-                    acc *= i;
-                }
-                Ok(int::from_bigint(acc))
-            }),
-            ("isqrt", |a, k| {
-                Args::new(a, k).exact("isqrt", 1)?;
-                let v = strand_objects::int::to_bigint(&ab::index(&a[0])?);
-                if v.sign() == num_bigint::Sign::Minus {
-                    return Err(value_error("isqrt() argument must be nonnegative"));
-                }
-                Ok(int::from_bigint(v.sqrt()))
-            }),
-            ("prod", |a, k| {
-                let args = Args::new(a, k);
-                let b = args.bind("prod", 0, &["iterable", "start"], 1)?;
-                let mut acc = b[1].cloned().unwrap_or_else(|| int::from_i64(1));
-                let it = ab::iter(b[0].expect("required"))?;
-                while let Some(x) = ab::next(&it)? {
-                    acc = ab::binary_op(&acc, &x, strand_objects::abstract_::BinOp::Mul)?;
-                }
-                Ok(acc)
-            }),
-        ],
-    );
-    m
-}
-
-fn math_result(r: f64, x: f64) -> PyResult<PyObj> {
-    if r.is_nan() && !x.is_nan() {
-        return Err(value_error("math domain error"));
-    }
-    if r.is_infinite() && x.is_finite() {
-        return Err(exc::overflow_error("math range error"));
-    }
-    Ok(float::from_f64(r))
-}
-
-fn int_rounding(
-    a: &[PyObj],
-    k: Option<&PyObj>,
-    name: &str,
-    dunder: &str,
-    f: fn(f64) -> f64,
-) -> PyResult<PyObj> {
-    Args::new(a, k).exact(name, 1)?;
-    let x = &a[0];
-    if strand_objects::int::is_int(x) {
-        return Ok(int::from_bigint(strand_objects::int::to_bigint(x)));
-    }
-    if !x.is_instance_of(&float::FLOAT_TYPE) {
-        if let Some(m) = x.ty().lookup_str(dunder) {
-            return ab::call_descr(&m, x, &[]);
-        }
-    }
-    strand_objects::int::from_float(f(ab::as_f64(x)?))
-}
-
-fn make_time() -> PyObj {
-    let m = module::new_module("time");
-    add_functions(
-        &m,
-        "time",
-        &[
-            ("time", |a, k| {
-                Args::new(a, k).exact("time", 0)?;
-                let d = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default();
-                Ok(float::from_f64(d.as_secs_f64()))
-            }),
-            ("time_ns", |a, k| {
-                Args::new(a, k).exact("time_ns", 0)?;
-                let d = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default();
-                Ok(int::from_i128(d.as_nanos() as i128))
-            }),
-            ("perf_counter", |a, k| {
-                Args::new(a, k).exact("perf_counter", 0)?;
-                Ok(float::from_f64(monotonic().as_secs_f64()))
-            }),
-            ("perf_counter_ns", |a, k| {
-                Args::new(a, k).exact("perf_counter_ns", 0)?;
-                Ok(int::from_i128(monotonic().as_nanos() as i128))
-            }),
-            ("monotonic", |a, k| {
-                Args::new(a, k).exact("monotonic", 0)?;
-                Ok(float::from_f64(monotonic().as_secs_f64()))
-            }),
-            ("monotonic_ns", |a, k| {
-                Args::new(a, k).exact("monotonic_ns", 0)?;
-                Ok(int::from_i128(monotonic().as_nanos() as i128))
-            }),
-            ("sleep", |a, k| {
-                Args::new(a, k).exact("sleep", 1)?;
-                let s = ab::as_f64(&a[0])?;
-                if s < 0.0 {
-                    return Err(value_error("sleep length must be non-negative"));
-                }
-                let d = std::time::Duration::try_from_secs_f64(s)
-                    .map_err(|_| exc::overflow_error("sleep length is too large"))?;
-                crate::signals::sleep(d)?;
-                Ok(singletons::none())
-            }),
-        ],
-    );
-    m
-}
-
-fn monotonic() -> std::time::Duration {
-    static START: OnceLock<std::time::Instant> = OnceLock::new();
-    START.get_or_init(std::time::Instant::now).elapsed()
-}
-
 fn native(name: &str) -> Option<PyObj> {
     match name {
-        "math" => Some(make_math()),
-        "time" => Some(make_time()),
+        "math" => Some(crate::math::make_module()),
+        "time" => Some(crate::time::make_module()),
         "_thread" => Some(crate::thread::make_module()),
         "_random" => Some(crate::random::make_module()),
         "gc" => Some(make_gc()),
@@ -526,6 +388,8 @@ const FROZEN: &[(&str, &str, bool)] = &[
     ("itertools", include_str!("../lib/itertools.py"), false),
     ("operator", include_str!("../lib/operator.py"), false),
     ("random", include_str!("../lib/random.py"), false),
+    ("keyword", include_str!("../lib/keyword.py"), false),
+    ("heapq", include_str!("../lib/heapq.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).
@@ -759,7 +623,11 @@ fn gc_info(phase: strand_gc::Phase, stats: &strand_gc::CollectionStats) {
     });
     let info = dict::new();
     dict::set_item_str(&info, "generation", int::from_i64(2));
-    dict::set_item_str(&info, "collected", int::from_usize(stats.collected));
+    dict::set_item_str(
+        &info,
+        "collected",
+        int::from_usize(stats.collected.saturating_sub(stats.hidden)),
+    );
     dict::set_item_str(&info, "uncollectable", int::from_usize(stats.uncollectable));
     for cb in list::to_vec(&callbacks) {
         if let Err(e) = ab::call(&cb, &[phase.clone(), info.clone()], None) {
@@ -769,6 +637,25 @@ fn gc_info(phase: strand_gc::Phase, stats: &strand_gc::CollectionStats) {
             );
         }
     }
+}
+
+/// `gc.is_tracked(o)` as CPython answers it: GC objects are tracked, except dicts
+/// holding only atomic keys and values (CPython untracks those until a container goes
+/// in). `top` is false for a dict's contents, where tuples of atomic values count as
+/// atomic too.
+fn may_be_tracked(o: &PyObj, top: bool) -> bool {
+    if !o.ty().vtable.kind.is_gc() {
+        return false;
+    }
+    if o.is_exact(&dict::DICT_TYPE) {
+        return dict::items(o)
+            .iter()
+            .any(|(k, v)| may_be_tracked(k, false) || may_be_tracked(v, false));
+    }
+    if !top && o.is_exact(&tuple::TUPLE_TYPE) {
+        return tuple::items(o).iter().any(|x| may_be_tracked(x, false));
+    }
+    true
 }
 
 fn make_gc() -> PyObj {
@@ -789,9 +676,16 @@ fn make_gc() -> PyObj {
         "gc",
         &[
             ("collect", |a, k| {
-                Args::new(a, k).range("collect", 0, 1)?;
+                let b = Args::new(a, k).bind("collect", 0, &["generation"], 0)?;
+                if let Some(g) = b[0] {
+                    let g = int::to_isize(&ab::index(g)?)?;
+                    if !(0..=2).contains(&g) {
+                        return Err(value_error("invalid generation"));
+                    }
+                }
+                // Not generational: every collection is a full one.
                 let s = strand_gc::collect();
-                Ok(int::from_usize(s.unreachable))
+                Ok(int::from_usize(s.unreachable - s.hidden))
             }),
             ("enable", |a, k| {
                 Args::new(a, k).exact("enable", 0)?;
@@ -846,12 +740,16 @@ fn make_gc() -> PyObj {
                 Ok(list::new(vec![
                     mk(0, 0, 0),
                     mk(0, 0, 0),
-                    mk(s.collections, s.collected, s.uncollectable),
+                    mk(
+                        s.collections,
+                        s.collected.saturating_sub(s.hidden),
+                        s.uncollectable,
+                    ),
                 ]))
             }),
             ("is_tracked", |a, k| {
                 Args::new(a, k).exact("is_tracked", 1)?;
-                Ok(int::bool_obj(a[0].ty().vtable.kind.is_gc()))
+                Ok(int::bool_obj(may_be_tracked(&a[0], true)))
             }),
         ],
     );

@@ -217,16 +217,26 @@ fn methods() -> Vec<MethodDef> {
                 Some(s) if strand_objects::int::is_int(s) => {
                     key_for(&strand_objects::int::to_bigint(s))
                 }
-                Some(s) => {
-                    // CPython hashes other objects; strings would need SHA-512 (version 2
-                    // seeding), which strand does not provide yet.
-                    if strand_objects::str::is_str(s) || strand_objects::bytes::is_bytes(s) {
-                        return Err(type_error(
-                            "strand: seeding from str/bytes is not supported yet; use an int",
-                        ));
-                    }
+                Some(s) if strand_objects::str::is_str(s) || strand_objects::bytes::is_bytes(s) => {
+                    // Version 2 seeding: the bytes followed by their SHA-512 digest, read
+                    // as one big-endian integer.
+                    let mut data: Vec<u8> = if strand_objects::str::is_str(s) {
+                        strand_objects::str::as_str(s).as_bytes().to_vec()
+                    } else {
+                        strand_objects::bytes::as_bytes(s).to_vec()
+                    };
+                    let d = crate::sha512::digest(&data);
+                    data.extend_from_slice(&d);
+                    key_for(&BigInt::from_bytes_be(num_bigint::Sign::Plus, &data))
+                }
+                Some(s) if s.is_instance_of(&float::FLOAT_TYPE) => {
                     let h = ab::hash(s)?;
                     key_for(&BigInt::from(h).magnitude().clone().into())
+                }
+                Some(_) => {
+                    return Err(type_error(
+                        "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.",
+                    ));
                 }
             };
             *state(&a[0])? = Mt::from_key(&key);

@@ -110,16 +110,42 @@ fn is_rlock(o: &PyObj) -> bool {
     o.is_exact(&RLOCK_TYPE)
 }
 
-/// The calling thread's ident (`threading.get_ident()`): stable and unique while it
-/// runs.
+/// Idents of the threads alive now (registered on a thread's first `get_ident`,
+/// removed when the thread exits).
+static LIVE: Mutex<Vec<u64>> = Mutex::new(Vec::new());
+
+/// Unregisters a thread's ident when its thread-local storage is torn down.
+struct IdentGuard(u64);
+
+impl Drop for IdentGuard {
+    fn drop(&mut self) {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = live.iter().position(|&t| t == self.0) {
+            live.swap_remove(i);
+        }
+    }
+}
+
+/// The calling thread's ident (`threading.get_ident()`): unique for the life of the
+/// process (never reused after the thread exits).
 pub fn get_ident() -> u64 {
     thread_local! {
-        static IDENT: u64 = {
+        static IDENT: IdentGuard = {
             static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 139_800_000_000_000
+            let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 139_800_000_000_000;
+            LIVE.lock().unwrap_or_else(|e| e.into_inner()).push(id);
+            IdentGuard(id)
         };
     }
-    IDENT.with(|i| *i)
+    // During thread teardown the slot may already be gone; 0 is no live thread's.
+    IDENT.try_with(|g| g.0).unwrap_or(0)
+}
+
+/// `true` while the thread with this ident is running.
+pub fn is_live(ident: u64) -> bool {
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains(&ident)
 }
 
 fn lock_repr(o: &PyObj) -> PyResult<PyObj> {
@@ -249,7 +275,7 @@ fn acquire_args(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<(bool, Option<f6
         ));
     }
     if timeout < 0.0 && timeout != -1.0 {
-        return Err(value_error("timeout value must be a non-negative number"));
+        return Err(value_error("timeout value must be positive"));
     }
     if timeout > TIMEOUT_MAX {
         return Err(exc::overflow_error("timeout value is too large"));
@@ -378,6 +404,7 @@ pub fn make_module() -> PyObj {
     dict::set_item_str(&d, "RLock", RLOCK_TYPE.to_obj());
     dict::set_item_str(&d, "TIMEOUT_MAX", float::from_f64(TIMEOUT_MAX));
     dict::set_item_str(&d, "error", exc::RUNTIME_ERROR_TYPE.to_obj());
+    dict::set_item_str(&d, "_local", crate::local::local_type());
     let funcs: &[(&'static str, NativeFn)] = &[
         ("allocate_lock", |a, k| {
             Args::new(a, k).exact("allocate_lock", 0)?;

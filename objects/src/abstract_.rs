@@ -631,9 +631,6 @@ pub fn binary_op(v: &PyObj, w: &PyObj, op: BinOp) -> PyResult<PyObj> {
     }
     let r = binary_op1(v, w, op)?;
     if is_not_implemented(&r) {
-        if op == BinOp::Mod && crate::str::is_str(v) {
-            // str % anything is always handled by str; reaching here means w refused.
-        }
         return Err(unsupported(v, w, op));
     }
     Ok(r)

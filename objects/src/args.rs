@@ -165,6 +165,29 @@ impl<'a> Args<'a> {
         Ok(())
     }
 
+    /// Between `min` and `max` positional arguments counting `self`, no keywords, with
+    /// Argument Clinic's wording (`get expected at least 1 argument, got 0`), which is
+    /// what CPython reports for the methods it declares with `_PyArg_CheckPositional`.
+    /// `qualname` is `type.method` (keywords are refused with it; the count message
+    /// names the bare method).
+    pub fn expect(&self, qualname: &str, min: usize, max: usize) -> PyResult<()> {
+        self.no_kwargs(qualname)?;
+        let fname = qualname.rsplit('.').next().unwrap_or(qualname);
+        check_positional(
+            fname,
+            self.nargs.saturating_sub(1),
+            min.saturating_sub(1),
+            max.saturating_sub(1),
+        )
+    }
+
+    /// [`Args::expect`] for functions (no `self`): between `min` and `max` positional
+    /// arguments, no keywords.
+    pub fn expect_fn(&self, fname: &str, min: usize, max: usize) -> PyResult<()> {
+        self.no_kwargs(fname)?;
+        check_positional(fname, self.nargs, min, max)
+    }
+
     /// Binds arguments to named parameters: `names[i]` may be passed positionally (at
     /// position `i + skip`, where `skip` is 1 for methods' `self`) or by keyword; the
     /// first `required` names are mandatory. Returns one slot per name.
@@ -216,4 +239,25 @@ impl<'a> Args<'a> {
         }
         Ok(out)
     }
+}
+
+/// CPython's `_PyArg_CheckPositional` message for `given` positional arguments where
+/// `lo..=hi` are accepted.
+fn check_positional(fname: &str, given: usize, lo: usize, hi: usize) -> PyResult<()> {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if given < lo {
+        let at_least = if lo == hi { "" } else { "at least " };
+        return Err(type_error(format!(
+            "{fname} expected {at_least}{lo} argument{}, got {given}",
+            plural(lo)
+        )));
+    }
+    if given > hi {
+        let at_most = if lo == hi { "" } else { "at most " };
+        return Err(type_error(format!(
+            "{fname} expected {at_most}{hi} argument{}, got {given}",
+            plural(hi)
+        )));
+    }
+    Ok(())
 }

@@ -327,7 +327,11 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         }),
         MethodDef::new("__getstate__", |args, kw| {
             Args::new(args, kw).exact("__getstate__", 1)?;
-            Ok(crate::managed::get_dict(&args[0]).unwrap_or_else(crate::singletons::none))
+            let d = crate::managed::get_dict(&args[0]);
+            if let Some(d) = &d {
+                crate::dict::mark_exposed(d);
+            }
+            Ok(d.unwrap_or_else(crate::singletons::none))
         }),
     ]
 }

@@ -72,6 +72,7 @@ crate::builtin_type! {
             number: crate::typeobj::NumberSlots {
                 add: Some(bytes_concat),
                 mul: Some(bytes_repeat),
+                rem: Some(crate::bytes_methods::bytes_mod),
                 ..crate::typeobj::NumberSlots::EMPTY
             },
             ..Slots::EMPTY
@@ -382,6 +383,8 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
         match errors {
             "ignore" => {}
             "replace" => out.push(b'?'),
+            "backslashreplace" => out.extend_from_slice(char_escape(c).as_bytes()),
+            "xmlcharrefreplace" => out.extend_from_slice(format!("&#{};", c as u32).as_bytes()),
             "strict" => {
                 return Err(crate::exceptions::unicode_encode_error(
                     limit.1,
@@ -399,6 +402,15 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
         }
     }
     Ok(out)
+}
+
+/// The `backslashreplace` escape of a character that cannot be encoded.
+fn char_escape(c: char) -> String {
+    match c as u32 {
+        v @ 0..=0xff => format!("\\x{v:02x}"),
+        v @ 0x100..=0xffff => format!("\\u{v:04x}"),
+        v => format!("\\U{v:08x}"),
+    }
 }
 
 /// `bytes.decode(encoding, errors)`.
@@ -425,6 +437,11 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
                         match errors {
                             "ignore" => {}
                             "replace" => out.push('\u{fffd}'),
+                            "backslashreplace" => {
+                                for b in &rest[good..good + bad] {
+                                    out.push_str(&format!("\\x{b:02x}"));
+                                }
+                            }
                             "strict" => {
                                 let reason = if e.error_len().is_none() {
                                     "unexpected end of data"
@@ -463,6 +480,7 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
                     match errors {
                         "ignore" => {}
                         "replace" => out.push('\u{fffd}'),
+                        "backslashreplace" => out.push_str(&format!("\\x{b:02x}")),
                         "strict" => {
                             return Err(crate::exceptions::unicode_decode_error(
                                 "ascii",
@@ -558,7 +576,11 @@ fn search(
     Args::new(args, kw).range(name, 2, 4)?;
     let b = this(args, name)?;
     let n = needle_arg(&args[1])?;
-    let (s, e) = crate::slice::search_bounds(args.get(2), args.get(3), as_bytes(&b).len())?;
+    let len = as_bytes(&b).len();
+    // An impossible range (start past the end or past `end`) finds nothing, not
+    // even an empty needle: `find` and `rfind` reject `start > end`.
+    let (s, e) =
+        crate::slice::search_range(args.get(2), args.get(3), len)?.unwrap_or((len + 1, len));
     Ok((b, n, s, e))
 }
 
@@ -608,11 +630,8 @@ fn split_whitespace(data: &[u8], maxsplit: isize) -> Vec<&[u8]> {
             break;
         }
         if maxsplit >= 0 && splits >= maxsplit {
-            let mut e = n;
-            while e > i && (data[e - 1].is_ascii_whitespace() || data[e - 1] == 0x0b) {
-                e -= 1;
-            }
-            out.push(&data[i..e]);
+            // The unsplit remainder keeps its trailing whitespace.
+            out.push(&data[i..]);
             return out;
         }
         let start = i;
@@ -634,6 +653,12 @@ fn is_all(args: &[PyObj], kw: Option<&PyObj>, name: &str, f: fn(&u8) -> bool) ->
 
 /// Methods of `bytes`.
 pub(crate) fn methods() -> Vec<MethodDef> {
+    let mut v = base_methods();
+    v.extend(crate::bytes_methods::methods());
+    v
+}
+
+fn base_methods() -> Vec<MethodDef> {
     vec![
         MethodDef::new("decode", |args, kw| {
             let a = Args::new(args, kw);
@@ -653,12 +678,6 @@ pub(crate) fn methods() -> Vec<MethodDef> {
                 enc,
                 errs,
             )?))
-        }),
-        MethodDef::new("hex", |args, kw| {
-            Args::new(args, kw).exact("hex", 1)?;
-            let b = this(args, "hex")?;
-            let s: String = as_bytes(&b).iter().map(|x| format!("{x:02x}")).collect();
-            Ok(crate::str::from_string(s))
         }),
         MethodDef::class("fromhex", |args, kw| {
             Args::new(args, kw).exact("fromhex", 2)?;
@@ -794,6 +813,9 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::new("count", |args, kw| {
             let (b, n, s, e) = search(args, kw, "count")?;
             let data = as_bytes(&b);
+            if s > e {
+                return Ok(crate::int::from_usize(0));
+            }
             if n.is_empty() {
                 return Ok(crate::int::from_usize(e.saturating_sub(s) + 1));
             }
@@ -875,8 +897,8 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
     Args::new(args, kw).range(name, 2, 4)?;
     let b = this(args, name)?;
     let data = as_bytes(&b);
-    let (s, e) = crate::slice::search_bounds(args.get(2), args.get(3), data.len())?;
-    let window = &data[s..e.max(s)];
+    let range = crate::slice::search_range(args.get(2), args.get(3), data.len())?;
+    let window = range.map(|(s, e)| &data[s..e]);
     let candidates: Vec<Vec<u8>> = if crate::tuple::is_tuple(&args[1]) {
         crate::tuple::items(&args[1])
             .iter()
@@ -890,12 +912,14 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
             ))
         })?]
     };
-    let hit = candidates.iter().any(|c| {
-        if prefix {
-            window.starts_with(c)
-        } else {
-            window.ends_with(c)
-        }
+    let hit = window.is_some_and(|w| {
+        candidates.iter().any(|c| {
+            if prefix {
+                w.starts_with(c)
+            } else {
+                w.ends_with(c)
+            }
+        })
     });
     Ok(bool_obj(hit))
 }

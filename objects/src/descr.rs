@@ -918,7 +918,7 @@ pub(crate) fn wrapper_getsets() -> Vec<GetSetDef> {
             },
             None,
         ),
-        GetSetDef::new("__dict__", |o| Ok(crate::managed::ensure_dict(o)), None),
+        GetSetDef::new("__dict__", |o| Ok(crate::managed::expose_dict(o)), None),
     ]
 }
 

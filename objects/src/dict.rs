@@ -24,7 +24,7 @@
 
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
-use std::sync::atomic::{AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
 
 use parking_lot::Mutex;
 use strand_heap::critical_section;
@@ -208,6 +208,11 @@ pub struct PyDict {
     values: AtomicPtr<DictValues>,
     /// Bit `i` set: watcher `i` watches this dict.
     watchers: AtomicU8,
+    /// `true` while this is an instance's attribute table that no program has seen as
+    /// `__dict__`: CPython 3.11 keeps such attributes inline in the instance, with no
+    /// dict object, so the collector's reports do not count it
+    /// ([`is_hidden_attribute_table`]).
+    hidden: AtomicBool,
     /// Bumped on every modification (for iterators' "changed size" checks too).
     mutations: AtomicU32,
 }
@@ -441,6 +446,7 @@ pub(crate) fn new_of_type(ty: &PyType) -> PyObj {
             .write(AtomicPtr::new(DictKeys::alloc(MIN_SIZE, false).as_ptr()));
         std::ptr::addr_of_mut!((*p).values).write(AtomicPtr::new(std::ptr::null_mut()));
         std::ptr::addr_of_mut!((*p).watchers).write(AtomicU8::new(0));
+        std::ptr::addr_of_mut!((*p).hidden).write(AtomicBool::new(false));
         std::ptr::addr_of_mut!((*p).mutations).write(AtomicU32::new(0));
         crate::heaptype::init_slots_region(ty, &obj);
         crate::alloc::finish_instance(ty, &obj);
@@ -465,10 +471,29 @@ pub fn new_for_instance(ty: &PyType) -> PyObj {
         std::ptr::addr_of_mut!((*p).keys).write(AtomicPtr::new(keys));
         std::ptr::addr_of_mut!((*p).values).write(AtomicPtr::new(DictValues::alloc().as_ptr()));
         std::ptr::addr_of_mut!((*p).watchers).write(AtomicU8::new(0));
+        std::ptr::addr_of_mut!((*p).hidden).write(AtomicBool::new(true));
         std::ptr::addr_of_mut!((*p).mutations).write(AtomicU32::new(0));
         crate::alloc::finish_instance(&DICT_TYPE, &obj);
     }
     obj
+}
+
+/// `true` if `obj` is an instance attribute table never shown as `__dict__` (see
+/// `PyDict::hidden`).
+///
+/// # Safety
+/// `obj` is alive.
+pub unsafe fn is_hidden_attribute_table(obj: ObjPtr) -> bool {
+    // SAFETY: alive per the contract; the header's type pointer is immutable.
+    let o = unsafe { PyObj::from_borrowed(obj) };
+    o.is_exact(&DICT_TYPE) && payload(&o).hidden.load(Relaxed)
+}
+
+/// Marks an instance's attribute table as seen by the program (`obj.__dict__`).
+pub fn mark_exposed(d: &PyObj) {
+    if is_dict(d) {
+        payload(d).hidden.store(false, Relaxed);
+    }
 }
 
 /// Creates the shared keys table a heap type's instances will split over.
@@ -1309,33 +1334,33 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     use crate::descr::MethodDef;
     vec![
         MethodDef::new("keys", |args, kw| {
-            Args::new(args, kw).exact("keys", 1)?;
+            Args::new(args, kw).exact("dict.keys", 1)?;
             Ok(crate::iterators::dict_view(
                 &args[0],
                 crate::iterators::DictIterKind::Keys,
             ))
         }),
         MethodDef::new("values", |args, kw| {
-            Args::new(args, kw).exact("values", 1)?;
+            Args::new(args, kw).exact("dict.values", 1)?;
             Ok(crate::iterators::dict_view(
                 &args[0],
                 crate::iterators::DictIterKind::Values,
             ))
         }),
         MethodDef::new("items", |args, kw| {
-            Args::new(args, kw).exact("items", 1)?;
+            Args::new(args, kw).exact("dict.items", 1)?;
             Ok(crate::iterators::dict_view(
                 &args[0],
                 crate::iterators::DictIterKind::Items,
             ))
         }),
         MethodDef::new("get", |args, kw| {
-            Args::new(args, kw).range("get", 2, 3)?;
+            Args::new(args, kw).expect("dict.get", 2, 3)?;
             Ok(get_item(&args[0], &args[1])?
                 .unwrap_or_else(|| args.get(2).cloned().unwrap_or_else(crate::singletons::none)))
         }),
         MethodDef::new("setdefault", |args, kw| {
-            Args::new(args, kw).range("setdefault", 2, 3)?;
+            Args::new(args, kw).expect("dict.setdefault", 2, 3)?;
             let d = &args[0];
             let default = args.get(2).cloned().unwrap_or_else(crate::singletons::none);
             // SAFETY: d is alive.
@@ -1347,7 +1372,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(default)
         }),
         MethodDef::new("pop", |args, kw| {
-            Args::new(args, kw).range("pop", 2, 3)?;
+            Args::new(args, kw).expect("dict.pop", 2, 3)?;
             match pop_item(&args[0], &args[1])? {
                 Some(v) => Ok(v),
                 None => args
@@ -1357,7 +1382,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             }
         }),
         MethodDef::new("popitem", |args, kw| {
-            Args::new(args, kw).exact("popitem", 1)?;
+            Args::new(args, kw).exact("dict.popitem", 1)?;
             let d = &args[0];
             let last = items(d).pop();
             match last {
@@ -1385,16 +1410,16 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(crate::singletons::none())
         }),
         MethodDef::new("clear", |args, kw| {
-            Args::new(args, kw).exact("clear", 1)?;
+            Args::new(args, kw).exact("dict.clear", 1)?;
             clear(&args[0]);
             Ok(crate::singletons::none())
         }),
         MethodDef::new("copy", |args, kw| {
-            Args::new(args, kw).exact("copy", 1)?;
+            Args::new(args, kw).exact("dict.copy", 1)?;
             Ok(copy(&args[0]))
         }),
         MethodDef::class("fromkeys", |args, kw| {
-            Args::new(args, kw).range("fromkeys", 2, 3)?;
+            Args::new(args, kw).expect("dict.fromkeys", 2, 3)?;
             let value = args.get(2).cloned().unwrap_or_else(crate::singletons::none);
             let d = ab::call(&args[0], &[], None)?;
             for k in ab::collect_iter(&args[1])? {
@@ -1403,17 +1428,17 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(d)
         }),
         MethodDef::new("__contains__", |args, kw| {
-            Args::new(args, kw).exact("__contains__", 2)?;
+            Args::new(args, kw).exact("dict.__contains__", 2)?;
             Ok(crate::singletons::bool_obj(
                 get_item(&args[0], &args[1])?.is_some(),
             ))
         }),
         MethodDef::new("__getitem__", |args, kw| {
-            Args::new(args, kw).exact("__getitem__", 2)?;
+            Args::new(args, kw).exact("dict.__getitem__", 2)?;
             dict_subscript(&args[0], &args[1])
         }),
         MethodDef::new("__reversed__", |args, kw| {
-            Args::new(args, kw).exact("__reversed__", 1)?;
+            Args::new(args, kw).exact("dict.__reversed__", 1)?;
             let mut ks = keys(&args[0]);
             ks.reverse();
             Ok(crate::iterators::seq_iter_from_vec(ks))

@@ -5,7 +5,7 @@
 //! per-thread freelists (the 40-byte object lands in the 48-byte size class).
 
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{ToPrimitive, Zero};
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 
 use crate::exceptions::{overflow_error, type_error, value_error, zero_division_error};
@@ -453,11 +453,11 @@ pub fn to_f64_conversion(x: &PyObj) -> PyResult<f64> {
             ))
         });
     }
-    let real = crate::int::is_int(x)
-        || x.ty().slots().number.float.is_some()
-        || x.ty().slots().number.index.is_some();
-    if !real {
-        return Err(type_error(format!(
+    if !crate::int::is_int(x)
+        && x.ty().slots().number.float.is_none()
+        && x.ty().slots().number.index.is_none()
+    {
+        return Err(crate::exceptions::type_error(format!(
             "float() argument must be a string or a real number, not '{}'",
             x.ty().name()
         )));
@@ -526,10 +526,24 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         }),
         MethodDef::class("fromhex", |args, kw| {
             crate::args::Args::new(args, kw).exact("fromhex", 2)?;
-            let s = crate::str::as_str(&args[1]);
-            let v = from_hex(s)
-                .ok_or_else(|| value_error("invalid hexadecimal floating-point string"))?;
-            Ok(from_f64(v))
+            if !crate::str::is_str(&args[1]) {
+                return Err(crate::exceptions::type_error(format!(
+                    "fromhex() argument must be str, not {}",
+                    args[1].ty().name()
+                )));
+            }
+            let v = from_hex(crate::str::as_str(&args[1])).map_err(|e| match e {
+                FromHexError::Invalid => value_error("invalid hexadecimal floating-point string"),
+                FromHexError::Overflow => crate::exceptions::overflow_error(
+                    "hexadecimal value too large to represent as a float",
+                ),
+            })?;
+            let v = from_f64(v);
+            if args[0].is(&FLOAT_TYPE.to_obj()) {
+                Ok(v)
+            } else {
+                crate::abstract_::call1(&args[0], v)
+            }
         }),
     ]
 }
@@ -656,7 +670,7 @@ pub fn float_hex(x: f64) -> String {
     } else {
         (1, exp - 1023)
     };
-    // CPython always prints all 13 hex digits of the mantissa.
+    // CPython always prints all 13 hex digits of the fraction.
     let hex = format!("{mant:013x}");
     format!(
         "{sign}0x{lead}.{hex}p{}{}",
@@ -665,38 +679,83 @@ pub fn float_hex(x: f64) -> String {
     )
 }
 
-fn from_hex(s: &str) -> Option<f64> {
-    let t = s.trim().to_ascii_lowercase();
+/// Why `float.fromhex` refused its text.
+enum FromHexError {
+    Invalid,
+    Overflow,
+}
+
+/// `float.fromhex(s)`: hex digits with an optional point and binary exponent,
+/// rounded once to the nearest double (ties to even), subnormals included.
+fn from_hex(s: &str) -> Result<f64, FromHexError> {
+    let t = s
+        .trim_matches(crate::str_methods::is_py_space)
+        .to_ascii_lowercase();
     let (neg, t) = match t.strip_prefix('-') {
-        Some(r) => (true, r.to_string()),
-        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(&t)),
     };
+    let signed = |v: f64| if neg { -v } else { v };
     if t == "inf" || t == "infinity" {
-        return Some(if neg {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        });
+        return Ok(signed(f64::INFINITY));
     }
     if t == "nan" {
-        return Some(f64::NAN);
+        return Ok(signed(f64::NAN));
     }
-    let t = t.strip_prefix("0x").unwrap_or(&t);
+    let t = t.strip_prefix("0x").unwrap_or(t);
     let (mant, exp) = match t.split_once('p') {
-        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        Some((m, e)) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(FromHexError::Invalid);
+            }
+            // Saturate: anything this large overflows or underflows anyway.
+            let v = digits
+                .parse::<i64>()
+                .unwrap_or(i64::MAX / 4)
+                .min(i64::MAX / 4);
+            (m, if e.starts_with('-') { -v } else { v })
+        }
         None => (t, 0),
     };
     let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
     if ip.is_empty() && fp.is_empty() {
-        return None;
+        return Err(FromHexError::Invalid);
     }
     let mut v = BigInt::zero();
     for c in ip.chars().chain(fp.chars()) {
-        v = v * 16 + c.to_digit(16)?;
+        v = v * 16 + c.to_digit(16).ok_or(FromHexError::Invalid)?;
     }
-    let e = exp - 4 * fp.len() as i32;
-    let f = v.to_f64()?;
-    let r = crate::int::libm_ldexp(f, e);
-    let r = if v.is_negative() { -r } else { r };
-    Some(if neg { -r } else { r })
+    if v.is_zero() {
+        return Ok(signed(0.0));
+    }
+    let e = exp - 4 * fp.len() as i64;
+    // x = v * 2^e; its leading bit has weight 2^top.
+    let len = v.bits() as i64;
+    let top = len - 1 + e;
+    if top > 1023 {
+        return Err(FromHexError::Overflow);
+    }
+    // Bits the double can hold below and including the leading one: 53 for normal
+    // numbers, fewer for subnormals (the last bit has weight 2^-1074).
+    let prec = (top + 1075).min(53);
+    let shift = len - prec;
+    let (q, scale) = if shift > 0 {
+        let shift_u = shift as u64;
+        let mut q: BigInt = &v >> shift_u;
+        let rem: BigInt = &v - (&q << shift_u);
+        let half = BigInt::from(1) << (shift_u - 1);
+        if rem > half || (rem == half && (&q & BigInt::from(1)) == BigInt::from(1)) {
+            q += 1;
+        }
+        (q, e + shift)
+    } else {
+        (v, e)
+    };
+    let qf = q.to_f64().ok_or(FromHexError::Overflow)?;
+    let r = crate::int::libm_ldexp(qf, scale.clamp(-2200, 2200) as i32);
+    if r.is_infinite() {
+        return Err(FromHexError::Overflow);
+    }
+    Ok(signed(r))
 }

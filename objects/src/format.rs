@@ -239,7 +239,7 @@ pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
     let neg = v.is_negative();
     let mag = v.abs();
     let (digits, prefix, every) = match spec.ty {
-        None | Some('d') | Some('n') => (mag.to_str_radix(10), "", 3),
+        None | Some('d') | Some('n') => (crate::int::decimal_digits(&mag)?, "", 3),
         Some('b') => (mag.to_str_radix(2), "0b", 4),
         Some('o') => (mag.to_str_radix(8), "0o", 4),
         Some('x') => (mag.to_str_radix(16), "0x", 4),
@@ -725,6 +725,13 @@ pub(crate) fn str_mod(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
 /// # Errors
 /// `TypeError`/`ValueError` with CPython's messages.
 pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
+    percent_format_mode(fmt, values, false)
+}
+
+/// printf-style formatting for `str % values`, or for `bytes % values` when
+/// `bytes_mode` (then `fmt` and the result are Latin-1 views of bytes: `%s`/`%b`
+/// insert bytes, `%r`/`%a` insert `ascii()`, `%c` one byte, mapping keys are bytes).
+pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -> PyResult<String> {
     let is_tuple = crate::tuple::is_tuple(values);
     let items: Vec<PyObj> = if is_tuple {
         crate::tuple::items(values).to_vec()
@@ -732,7 +739,11 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
         vec![values.clone()]
     };
     let is_mapping = !is_tuple
-        && !is_str(values)
+        && !(if bytes_mode {
+            crate::bytes::is_bytes(values)
+        } else {
+            is_str(values)
+        })
         && values.ty().slots().getitem.is_some()
         && !crate::list::is_list(values);
     let mut next = 0usize;
@@ -781,7 +792,12 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
                 return Err(value_error("incomplete format key"));
             }
             let key: String = chars[kstart..i - 1].iter().collect();
-            arg = Some(ab::getitem(values, &crate::str::new(&key))?);
+            let key = if bytes_mode {
+                crate::bytes::new(&key.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>())
+            } else {
+                crate::str::new(&key)
+            };
+            arg = Some(ab::getitem(values, &key)?);
             used_mapping = true;
         }
         let mut flags = String::new();
@@ -867,10 +883,18 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
         let zero = flags.contains('0') && !left;
         let alt = flags.contains('#');
         let (sign_part, body): (String, String) = match conv {
+            's' | 'b' if bytes_mode => {
+                let s = crate::bytes_methods::percent_bytes_arg(&v)?;
+                let s: String = match precision {
+                    Some(p) => s.chars().take(p).collect(),
+                    None => s,
+                };
+                (String::new(), s)
+            }
             's' | 'r' | 'a' => {
                 let s = match conv {
                     's' => ab::str_(&v)?,
-                    'r' => ab::repr(&v)?,
+                    'r' if !bytes_mode => ab::repr(&v)?,
                     _ => ab::ascii(&v)?,
                 };
                 let s = as_str(&s);
@@ -914,7 +938,7 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
                     'x' => mag.to_str_radix(16),
                     'X' => mag.to_str_radix(16).to_uppercase(),
                     'o' => mag.to_str_radix(8),
-                    _ => mag.to_str_radix(10),
+                    _ => crate::int::decimal_digits(&mag)?,
                 };
                 if let Some(p) = precision {
                     if digits.len() < p {
@@ -940,7 +964,11 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
                     crate::float::value(&v)
                 } else {
                     ab::as_f64(&v).map_err(|_| {
-                        type_error(format!("must be real number, not {}", v.ty().name()))
+                        type_error(if bytes_mode {
+                            format!("float argument required, not {}", v.ty().name())
+                        } else {
+                            format!("must be real number, not {}", v.ty().name())
+                        })
                     })?
                 };
                 let spec = FormatSpec {
@@ -957,6 +985,23 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
                 let s = format_float(f.abs(), &spec)?;
                 let neg = f.is_sign_negative() && !f.is_nan();
                 (sign_str(neg, sign_flag).to_string(), s)
+            }
+            'c' if bytes_mode => {
+                let byte = match crate::bytes::as_bytes_opt(&v) {
+                    Some([b]) => Some(*b),
+                    Some(_) => None,
+                    None if crate::int::is_int(&v) => {
+                        let n = crate::int::to_isize(&v)?;
+                        Some(u8::try_from(n).map_err(|_| {
+                            crate::exceptions::overflow_error("%c arg not in range(256)")
+                        })?)
+                    }
+                    None => None,
+                };
+                let b = byte.ok_or_else(|| {
+                    type_error("%c requires an integer in range(256) or a single byte")
+                })?;
+                (String::new(), (b as char).to_string())
             }
             'c' => {
                 let ch = if is_str(&v) {
@@ -997,7 +1042,7 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
             out.push_str(&sign_part);
             out.push_str(&body);
             out.extend(std::iter::repeat_n(' ', w - len));
-        } else if zero && !matches!(conv, 's' | 'r' | 'a' | 'c') {
+        } else if zero && !matches!(conv, 's' | 'r' | 'a' | 'c' | 'b') {
             out.push_str(&sign_part);
             out.extend(std::iter::repeat_n('0', w - len));
             out.push_str(&body);
@@ -1008,9 +1053,11 @@ pub fn percent_format(fmt: &str, values: &PyObj) -> PyResult<String> {
         }
     }
     if next < items.len() && !used_mapping && !(is_mapping && items.len() == 1) {
-        return Err(type_error(
-            "not all arguments converted during string formatting",
-        ));
+        return Err(type_error(if bytes_mode {
+            "not all arguments converted during bytes formatting"
+        } else {
+            "not all arguments converted during string formatting"
+        }));
     }
     Ok(out)
 }

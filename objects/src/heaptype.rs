@@ -774,7 +774,7 @@ pub fn mangle(class_name: &str, name: &str) -> String {
 }
 
 fn instance_dict_get(o: &PyObj) -> PyResult<PyObj> {
-    Ok(crate::managed::ensure_dict(o))
+    Ok(crate::managed::expose_dict(o))
 }
 
 fn instance_dict_set(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {

@@ -736,26 +736,37 @@ fn int_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
 /// Maximum digits for str/int conversion (`sys.set_int_max_str_digits`; 0 = no limit).
 pub static MAX_STR_DIGITS: AtomicUsize = AtomicUsize::new(4300);
 
+fn digits_error(limit: usize) -> crate::PyErr {
+    value_error(format!(
+        "Exceeds the limit ({limit} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
+    ))
+}
+
+/// The decimal digits of `b` (no sign), or `ValueError` beyond the digit limit.
+pub fn decimal_digits(b: &BigInt) -> PyResult<String> {
+    let limit = MAX_STR_DIGITS.load(Relaxed);
+    // A cheap bound first: bits * log10(2) digits.
+    if limit > 0 && (b.bits() as f64 * std::f64::consts::LOG10_2) as usize > limit + 1 {
+        return Err(digits_error(limit));
+    }
+    let s = b.magnitude().to_string();
+    if limit > 0 && s.len() > limit {
+        return Err(digits_error(limit));
+    }
+    Ok(s)
+}
+
 /// The decimal text of an int (`ValueError` beyond the digit limit).
 pub fn to_decimal_string(obj: &PyObj) -> PyResult<String> {
     match value(obj) {
         Int::Small(v) => Ok(v.to_string()),
         Int::Big(b) => {
-            let limit = MAX_STR_DIGITS.load(Relaxed);
-            // A cheap bound first: bits * log10(2) digits.
-            if limit > 0 && (b.bits() as f64 * std::f64::consts::LOG10_2) as usize > limit + 1 {
-                return Err(value_error(format!(
-                    "Exceeds the limit ({limit} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
-                )));
-            }
-            let s = b.to_string();
-            let digits = s.trim_start_matches('-').len();
-            if limit > 0 && digits > limit {
-                return Err(value_error(format!(
-                    "Exceeds the limit ({limit} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
-                )));
-            }
-            Ok(s)
+            let digits = decimal_digits(&b)?;
+            Ok(if b.is_negative() {
+                format!("-{digits}")
+            } else {
+                digits
+            })
         }
     }
 }
@@ -806,7 +817,7 @@ fn bool_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
 /// Parses Python integer literal text in `base` (0 = auto-detect from a prefix), with
 /// underscores between digits and surrounding whitespace, like `int(str, base)`.
 pub fn parse(text: &str, base: u32) -> Option<BigInt> {
-    let t = text.trim_matches(|c: char| c.is_whitespace());
+    let t = text.trim_matches(crate::str_methods::is_py_space);
     let (neg, t) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
@@ -909,11 +920,20 @@ fn int_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
 
 fn parse_checked(text: &str, base: u32, orig: &PyObj) -> PyResult<BigInt> {
     let limit = MAX_STR_DIGITS.load(Relaxed);
-    if limit > 0 && base == 10 && text.trim().trim_start_matches(['-', '+']).len() > limit {
-        return Err(value_error(format!(
-            "Exceeds the limit ({limit} digits) for integer string conversion: value has {} digits; use sys.set_int_max_str_digits() to increase the limit",
-            text.trim().trim_start_matches(['-', '+']).len()
-        )));
+    // The limit applies to bases that are not powers of two (base 0: decimal text).
+    let body = text
+        .trim_matches(crate::str_methods::is_py_space)
+        .trim_start_matches(['-', '+']);
+    let lower = body.get(..2).map(str::to_ascii_lowercase);
+    let prefixed = matches!(lower.as_deref(), Some("0x" | "0o" | "0b"));
+    let binary_base = base.is_power_of_two() || (base == 0 && prefixed);
+    if limit > 0 && !binary_base {
+        let digits = body.chars().filter(|c| c.is_alphanumeric()).count();
+        if digits > limit {
+            return Err(value_error(format!(
+                "Exceeds the limit ({limit} digits) for integer string conversion: value has {digits} digits; use sys.set_int_max_str_digits() to increase the limit"
+            )));
+        }
     }
     parse(text, base).ok_or_else(|| {
         value_error(format!(

@@ -510,18 +510,32 @@ fn view_xor(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     view_setop(a, b, "symmetric_difference_update")
 }
 
+/// `reversed(view)`: the view's items, newest first (a snapshot, like the
+/// iterator CPython returns, which also refuses to continue after a resize).
+fn view_reversed_method() -> crate::descr::MethodDef {
+    crate::descr::MethodDef::new("__reversed__", |args, kw| {
+        Args::new(args, kw).exact("__reversed__", 1)?;
+        let mut items = view_items(&args[0]);
+        items.reverse();
+        Ok(seq_iter_from_vec(items))
+    })
+}
+
 /// Methods of `dict_keys` and `dict_items`.
 pub(crate) fn view_methods() -> Vec<crate::descr::MethodDef> {
-    vec![crate::descr::MethodDef::new("isdisjoint", |args, kw| {
-        Args::new(args, kw).exact("isdisjoint", 2)?;
-        let it_ = ab::iter(&args[1])?;
-        while let Some(x) = ab::next(&it_)? {
-            if view_contains(&args[0], &x)? {
-                return Ok(bool_obj(false));
+    vec![
+        view_reversed_method(),
+        crate::descr::MethodDef::new("isdisjoint", |args, kw| {
+            Args::new(args, kw).exact("isdisjoint", 2)?;
+            let it_ = ab::iter(&args[1])?;
+            while let Some(x) = ab::next(&it_)? {
+                if view_contains(&args[0], &x)? {
+                    return Ok(bool_obj(false));
+                }
             }
-        }
-        Ok(bool_obj(true))
-    })]
+            Ok(bool_obj(true))
+        }),
+    ]
 }
 
 /// Attributes of the views: `mapping` (a read-only proxy of the dict).
@@ -588,7 +602,7 @@ fn zip_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
             strict = ab::is_true(v)?;
         } else {
             return Err(type_error(format!(
-                "zip() got an unexpected keyword argument '{k}'"
+                "'{k}' is an invalid keyword argument for zip()"
             )));
         }
     }
@@ -805,7 +819,11 @@ pub(crate) fn types() -> Vec<(
         (&DICT_VALUE_ITER_TYPE, vec![], vec![]),
         (&DICT_ITEM_ITER_TYPE, vec![], vec![]),
         (&DICT_KEYS_TYPE, view_methods(), view_getsets()),
-        (&DICT_VALUES_TYPE, vec![], view_getsets()),
+        (
+            &DICT_VALUES_TYPE,
+            vec![view_reversed_method()],
+            view_getsets(),
+        ),
         (&DICT_ITEMS_TYPE, view_methods(), view_getsets()),
         (&ENUMERATE_TYPE, vec![], vec![]),
         (&ZIP_TYPE, vec![], vec![]),

@@ -890,13 +890,13 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(none())
         }),
         MethodDef::new("insert", |args, kw| {
-            Args::new(args, kw).exact("insert", 3)?;
+            Args::new(args, kw).expect("list.insert", 3, 3)?;
             let i = crate::int::to_isize(&ab::index(&args[1])?)?;
             insert(&args[0], i, args[2].clone());
             Ok(none())
         }),
         MethodDef::new("pop", |args, kw| {
-            Args::new(args, kw).range("pop", 1, 2)?;
+            Args::new(args, kw).expect("list.pop", 1, 2)?;
             let i = match args.get(1) {
                 Some(i) => crate::int::to_isize(&ab::index(i)?)?,
                 None => -1,
@@ -916,7 +916,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Err(value_error("list.remove(x): x not in list"))
         }),
         MethodDef::new("index", |args, kw| {
-            Args::new(args, kw).range("index", 2, 4)?;
+            Args::new(args, kw).expect("list.index", 2, 4)?;
             let n = len(&args[0]);
             let (start, stop) = crate::slice::search_bounds(args.get(2), args.get(3), n)?;
             let mut i = start;
@@ -933,7 +933,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             )))
         }),
         MethodDef::new("count", |args, kw| {
-            Args::new(args, kw).exact("count", 2)?;
+            Args::new(args, kw).exact("list.count", 2)?;
             let mut n = 0;
             for x in to_vec(&args[0]) {
                 if ab::richcompare_bool(&x, &args[1], CompareOp::Eq)? {
@@ -943,16 +943,16 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(crate::int::from_usize(n))
         }),
         MethodDef::new("clear", |args, kw| {
-            Args::new(args, kw).exact("clear", 1)?;
+            Args::new(args, kw).exact("list.clear", 1)?;
             clear(&args[0]);
             Ok(none())
         }),
         MethodDef::new("copy", |args, kw| {
-            Args::new(args, kw).exact("copy", 1)?;
+            Args::new(args, kw).exact("list.copy", 1)?;
             Ok(new(to_vec(&args[0])))
         }),
         MethodDef::new("reverse", |args, kw| {
-            Args::new(args, kw).exact("reverse", 1)?;
+            Args::new(args, kw).exact("list.reverse", 1)?;
             let mut v = to_vec(&args[0]);
             v.reverse();
             drop(replace_all(&args[0], v));
@@ -980,11 +980,11 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Ok(none())
         }),
         MethodDef::new("__reversed__", |args, kw| {
-            Args::new(args, kw).exact("__reversed__", 1)?;
+            Args::new(args, kw).exact("list.__reversed__", 1)?;
             Ok(crate::iterators::list_reverse_iter(&args[0]))
         }),
         MethodDef::new("__getitem__", |args, kw| {
-            Args::new(args, kw).exact("__getitem__", 2)?;
+            Args::new(args, kw).exact("list.__getitem__", 2)?;
             list_subscript(&args[0], &args[1])
         }),
         MethodDef::new("__sizeof__", |args, _| {

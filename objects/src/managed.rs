@@ -92,6 +92,14 @@ pub fn ensure_dict(obj: &PyObj) -> PyObj {
     }
 }
 
+/// The instance dict as the program sees it (`obj.__dict__`, `vars(obj)`): created if
+/// needed and from then on counted as an object of its own by the collector's reports.
+pub fn expose_dict(obj: &PyObj) -> PyObj {
+    let d = ensure_dict(obj);
+    crate::dict::mark_exposed(&d);
+    d
+}
+
 /// Replaces the instance dict (`obj.__dict__ = d`).
 pub fn set_dict(obj: &PyObj, d: PyObj) {
     // SAFETY: obj is alive; the critical section orders us with other writers.

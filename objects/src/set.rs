@@ -1227,7 +1227,7 @@ fn m_discard(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn m_pop(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(args, kw).exact("pop", 1)?;
+    Args::new(args, kw).exact("set.pop", 1)?;
     let so = this(args, "pop")?;
     let _cs = lock(&so);
     // SAFETY: locked.
@@ -1256,13 +1256,13 @@ fn m_pop(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn m_clear(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(args, kw).exact("clear", 1)?;
+    Args::new(args, kw).exact("set.clear", 1)?;
     clear(&this(args, "clear")?);
     Ok(none())
 }
 
 fn m_copy(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(args, kw).exact("copy", 1)?;
+    Args::new(args, kw).exact("set.copy", 1)?;
     let so = this(args, "copy")?;
     if so.is_exact(&FROZENSET_TYPE) {
         return Ok(so);

@@ -263,6 +263,34 @@ pub fn search_bounds(
     Ok((start as usize, (stop.max(start)) as usize))
 }
 
+/// The `start`/`end` arguments of `str.find`-like searches, normalised like a slice
+/// but without clamping start to end: `None` when the range is empty in a way that
+/// even an empty needle cannot match (start past the end of the text, or past
+/// `end`), as CPython's search functions decide before searching.
+pub fn search_range(
+    start: Option<&PyObj>,
+    stop: Option<&PyObj>,
+    len: usize,
+) -> PyResult<Option<(usize, usize)>> {
+    let n = len as isize;
+    let fix = |o: Option<&PyObj>, default: isize| -> PyResult<isize> {
+        match o {
+            None => Ok(default),
+            Some(o) if is_none(o) => Ok(default),
+            Some(o) => {
+                let v = clamped_index(o)?;
+                Ok(if v < 0 { v.saturating_add(n).max(0) } else { v })
+            }
+        }
+    };
+    let start = fix(start, 0)?;
+    let stop = fix(stop, n)?.min(n);
+    if start > n || start > stop {
+        return Ok(None);
+    }
+    Ok(Some((start as usize, stop as usize)))
+}
+
 fn payload(obj: &PyObj) -> &PySlice {
     // SAFETY: the slot functions below are installed on slices only.
     unsafe { obj.payload_unchecked::<PySlice>() }

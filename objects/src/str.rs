@@ -290,6 +290,11 @@ pub fn intern(s: &str) -> PyObj {
     obj
 }
 
+/// `true` if a str with text `s` has been interned already.
+pub fn is_interned_text(s: &str) -> bool {
+    INTERNED[shard(s)].lock().contains_key(s)
+}
+
 /// Interns `obj` (a str): returns the canonical interned str with the same text.
 pub fn intern_obj(obj: &PyObj) -> PyObj {
     if payload(obj).is_interned() {

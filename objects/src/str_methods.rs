@@ -34,6 +34,13 @@ pub fn is_printable(c: char) -> bool {
     )
 }
 
+/// `str.isspace()` for one character (Python's `Py_UNICODE_ISSPACE`): Unicode
+/// White_Space plus the ASCII information separators U+001C..U+001F, which Python
+/// counts as whitespace (bidirectional class B or S) and Rust does not.
+pub fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
 /// Python's `repr()` of a string.
 pub fn repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
@@ -306,7 +313,8 @@ fn s(o: &str) -> PyObj {
     crate::str::new(o)
 }
 
-/// `(text, needle, byte_start, byte_end)` for find/count/index/startswith.
+/// `(text, byte_start, byte_end)` for find/count/index/startswith; `byte_start` is
+/// past the end of the text when the range cannot match even an empty needle.
 fn search_args<'a>(
     args: &'a [PyObj],
     kw: Option<&PyObj>,
@@ -315,11 +323,15 @@ fn search_args<'a>(
     Args::new(args, kw).no_kwargs(name)?;
     let t = this(args, name)?;
     let p = payload(t);
-    let (cs, ce) = crate::slice::search_bounds(args.get(2), args.get(3), p.char_len())?;
     let text = p.as_str();
-    let bs = byte_offset(text, p.is_ascii(), cs);
-    let be = byte_offset(text, p.is_ascii(), ce);
-    Ok((text, bs, be.max(bs)))
+    match crate::slice::search_range(args.get(2), args.get(3), p.char_len())? {
+        Some((cs, ce)) => {
+            let bs = byte_offset(text, p.is_ascii(), cs);
+            let be = byte_offset(text, p.is_ascii(), ce);
+            Ok((text, bs, be))
+        }
+        None => Ok((text, text.len() + 1, text.len() + 1)),
+    }
 }
 
 fn find_impl(
@@ -332,7 +344,7 @@ fn find_impl(
     let needle = str_arg(&args[1], "must be str, not")
         .map_err(|_| type_error(format!("must be str, not {}", args[1].ty().name())))?;
     let (text, bs, be) = search_args(args, kw, name)?;
-    if bs > text.len() || (needle.is_empty() && bs > be) {
+    if bs > text.len() {
         return Ok(None);
     }
     let window = &text[bs..be];
@@ -347,16 +359,17 @@ fn find_impl(
 
 fn split_ws(text: &str, maxsplit: isize) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut rest = text.trim_start_matches(char::is_whitespace);
+    let mut rest = text.trim_start_matches(is_py_space);
     while !rest.is_empty() {
         if maxsplit >= 0 && out.len() as isize >= maxsplit {
-            out.push(rest.trim_end_matches(char::is_whitespace));
+            // The unsplit remainder keeps its trailing whitespace, as in CPython.
+            out.push(rest);
             return out;
         }
-        match rest.find(char::is_whitespace) {
+        match rest.find(is_py_space) {
             Some(i) => {
                 out.push(&rest[..i]);
-                rest = rest[i..].trim_start_matches(char::is_whitespace);
+                rest = rest[i..].trim_start_matches(is_py_space);
             }
             None => {
                 out.push(rest);
@@ -369,17 +382,17 @@ fn split_ws(text: &str, maxsplit: isize) -> Vec<&str> {
 
 fn rsplit_ws(text: &str, maxsplit: isize) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut rest = text.trim_end_matches(char::is_whitespace);
+    let mut rest = text.trim_end_matches(is_py_space);
     while !rest.is_empty() {
         if maxsplit >= 0 && out.len() as isize >= maxsplit {
-            out.push(rest.trim_start_matches(char::is_whitespace));
+            out.push(rest);
             break;
         }
-        match rest.rfind(char::is_whitespace) {
+        match rest.rfind(is_py_space) {
             Some(i) => {
                 let c = rest[i..].chars().next().map_or(1, char::len_utf8);
                 out.push(&rest[i + c..]);
-                rest = rest[..i].trim_end_matches(char::is_whitespace);
+                rest = rest[..i].trim_end_matches(is_py_space);
             }
             None => {
                 out.push(rest);
@@ -423,17 +436,17 @@ fn strip_impl(
     left: bool,
     right: bool,
 ) -> PyResult<PyObj> {
-    Args::new(args, kw).range(name, 1, 2)?;
+    Args::new(args, kw).expect(&format!("str.{name}"), 1, 2)?;
     let t = this(args, name)?;
     let text = as_str(t);
     let r = match args.get(1).filter(|c| !is_none(c)) {
         None => {
             let mut r = text;
             if left {
-                r = r.trim_start_matches(char::is_whitespace);
+                r = r.trim_start_matches(is_py_space);
             }
             if right {
-                r = r.trim_end_matches(char::is_whitespace);
+                r = r.trim_end_matches(is_py_space);
             }
             r
         }
@@ -495,8 +508,7 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
 }
 
 fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<PyObj> {
-    Args::new(args, kw).no_kwargs(name)?;
-    Args::new(args, kw).range(name, 2, 3)?;
+    Args::new(args, kw).expect(&format!("str.{name}"), 2, 3)?;
     let t = this(args, name)?;
     let width = int_arg(&args[1])?;
     let fill = match args.get(2) {
@@ -504,7 +516,7 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
         Some(f) => {
             let fs = str_arg(f, "The fill character").map_err(|_| {
                 type_error(format!(
-                    "{name}() argument 2 must be str, not {}",
+                    "The fill character must be a unicode character, not {}",
                     f.ty().name()
                 ))
             })?;
@@ -576,19 +588,22 @@ fn title_case(text: &str) -> String {
 }
 
 fn title_char(c: char) -> impl Iterator<Item = char> {
-    // Titlecase of the common digraphs; otherwise uppercase.
-    let t = match c {
-        'ǆ' | 'ǅ' | 'Ǆ' => Some('ǅ'),
-        'ǉ' | 'ǈ' | 'Ǉ' => Some('ǈ'),
-        'ǌ' | 'ǋ' | 'Ǌ' => Some('ǋ'),
-        'ǳ' | 'ǲ' | 'Ǳ' => Some('ǲ'),
-        _ => None,
-    };
-    let v: Vec<char> = match t {
-        Some(t) => vec![t],
+    let v: Vec<char> = match crate::unicode_case::title_special(c) {
+        Some(t) => t.chars().collect(),
         None => c.to_uppercase().collect(),
     };
     v.into_iter()
+}
+
+fn casefold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match crate::unicode_case::fold_special(c) {
+            Some(f) => out.push_str(f),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 fn is_identifier(text: &str) -> bool {
@@ -723,8 +738,11 @@ fn list_of(parts: Vec<&str>) -> PyObj {
 pub(crate) fn methods() -> Vec<MethodDef> {
     vec![
         MethodDef::new("join", |args, kw| {
-            Args::new(args, kw).exact("join", 2)?;
+            Args::new(args, kw).exact("str.join", 2)?;
             let sep = as_str(this(args, "join")?);
+            if args[1].ty().slots().iter.is_none() && args[1].ty().slots().getitem.is_none() {
+                return Err(type_error("can only join an iterable"));
+            }
             let items = ab::collect_iter(&args[1])?;
             if items.len() == 1 && items[0].is_exact(&STR_TYPE) {
                 return Ok(items[0].clone());
@@ -823,7 +841,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("replace", |args, kw| {
             Args::new(args, kw).no_kwargs("replace")?;
-            Args::new(args, kw).range("replace", 3, 4)?;
+            Args::new(args, kw).expect("str.replace", 3, 4)?;
             let text = as_str(this(args, "replace")?);
             let old = str_arg(&args[1], "").map_err(|_| {
                 type_error(format!(
@@ -866,26 +884,25 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             )))
         }),
         MethodDef::new("upper", |args, kw| {
-            Args::new(args, kw).exact("upper", 1)?;
+            Args::new(args, kw).exact("str.upper", 1)?;
             Ok(crate::str::from_string(
                 as_str(this(args, "upper")?).to_uppercase(),
             ))
         }),
         MethodDef::new("lower", |args, kw| {
-            Args::new(args, kw).exact("lower", 1)?;
+            Args::new(args, kw).exact("str.lower", 1)?;
             Ok(crate::str::from_string(
                 as_str(this(args, "lower")?).to_lowercase(),
             ))
         }),
         MethodDef::new("casefold", |args, kw| {
-            Args::new(args, kw).exact("casefold", 1)?;
-            let t = as_str(this(args, "casefold")?)
-                .to_lowercase()
-                .replace('ß', "ss");
-            Ok(crate::str::from_string(t))
+            Args::new(args, kw).exact("str.casefold", 1)?;
+            Ok(crate::str::from_string(casefold(as_str(this(
+                args, "casefold",
+            )?))))
         }),
         MethodDef::new("capitalize", |args, kw| {
-            Args::new(args, kw).exact("capitalize", 1)?;
+            Args::new(args, kw).exact("str.capitalize", 1)?;
             let t = as_str(this(args, "capitalize")?);
             let mut chars = t.chars();
             let out: String = match chars.next() {
@@ -897,13 +914,13 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             Ok(crate::str::from_string(out))
         }),
         MethodDef::new("title", |args, kw| {
-            Args::new(args, kw).exact("title", 1)?;
+            Args::new(args, kw).exact("str.title", 1)?;
             Ok(crate::str::from_string(title_case(as_str(this(
                 args, "title",
             )?))))
         }),
         MethodDef::new("swapcase", |args, kw| {
-            Args::new(args, kw).exact("swapcase", 1)?;
+            Args::new(args, kw).exact("str.swapcase", 1)?;
             let out: String = as_str(this(args, "swapcase")?)
                 .chars()
                 .flat_map(|c| -> Vec<char> {
@@ -922,7 +939,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         MethodDef::new("ljust", |a, k| pad(a, k, "ljust", '<')),
         MethodDef::new("rjust", |a, k| pad(a, k, "rjust", '>')),
         MethodDef::new("zfill", |args, kw| {
-            Args::new(args, kw).exact("zfill", 2)?;
+            Args::new(args, kw).exact("str.zfill", 2)?;
             let t = as_str(this(args, "zfill")?);
             let width = int_arg(&args[1])?;
             let n = t.chars().count() as isize;
@@ -963,7 +980,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("isspace", |a, k| {
             predicate(a, k, "isspace", |t| {
-                !t.is_empty() && t.chars().all(char::is_whitespace)
+                !t.is_empty() && t.chars().all(is_py_space)
             })
         }),
         MethodDef::new("isascii", |a, k| predicate(a, k, "isascii", str::is_ascii)),
@@ -1014,7 +1031,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             partition(args, kw, "rpartition", true)
         }),
         MethodDef::new("removeprefix", |args, kw| {
-            Args::new(args, kw).exact("removeprefix", 2)?;
+            Args::new(args, kw).exact("str.removeprefix", 2)?;
             let t = as_str(this(args, "removeprefix")?);
             let p = str_arg(&args[1], "removeprefix() argument").map_err(|_| {
                 type_error(format!(
@@ -1025,7 +1042,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             Ok(s(t.strip_prefix(p).unwrap_or(t)))
         }),
         MethodDef::new("removesuffix", |args, kw| {
-            Args::new(args, kw).exact("removesuffix", 2)?;
+            Args::new(args, kw).exact("str.removesuffix", 2)?;
             let t = as_str(this(args, "removesuffix")?);
             let p = str_arg(&args[1], "removesuffix() argument").map_err(|_| {
                 type_error(format!(
@@ -1063,13 +1080,13 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("format", crate::format::str_format_method),
         MethodDef::new("format_map", |args, kw| {
-            Args::new(args, kw).exact("format_map", 2)?;
+            Args::new(args, kw).exact("str.format_map", 2)?;
             crate::format::format_with(as_str(this(args, "format_map")?), &[], Some(&args[1]))
         }),
         MethodDef::new("__format__", crate::format::str_format_spec_method),
         MethodDef::static_("maketrans", maketrans),
         MethodDef::new("translate", |args, kw| {
-            Args::new(args, kw).exact("translate", 2)?;
+            Args::new(args, kw).exact("str.translate", 2)?;
             let t = as_str(this(args, "translate")?);
             let table = &args[1];
             let mut out = String::with_capacity(t.len());
@@ -1100,7 +1117,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             Ok(crate::str::from_string(out))
         }),
         MethodDef::new("__getnewargs__", |args, kw| {
-            Args::new(args, kw).exact("__getnewargs__", 1)?;
+            Args::new(args, kw).exact("str.__getnewargs__", 1)?;
             Ok(crate::tuple::from_vec(vec![s(as_str(this(
                 args,
                 "__getnewargs__",
@@ -1115,7 +1132,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
 }
 
 fn partition(args: &[PyObj], kw: Option<&PyObj>, name: &str, reverse: bool) -> PyResult<PyObj> {
-    Args::new(args, kw).exact(name, 2)?;
+    Args::new(args, kw).exact(&format!("str.{name}"), 2)?;
     let t = as_str(this(args, name)?);
     let sep = str_arg(&args[1], "")
         .map_err(|_| type_error(format!("must be str, not {}", args[1].ty().name())))?;

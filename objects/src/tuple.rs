@@ -306,7 +306,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
 
 fn tuple_index(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let a = crate::args::Args::new(args, kwnames);
-    a.no_kwargs("index")?;
+    a.expect("tuple.index", 2, 4)?;
     let (this, value) = (a.required(0, "index")?, a.required(1, "index")?);
     let items = items(this);
     let (start, stop) = crate::slice::search_bounds(a.positional(2), a.positional(3), items.len())?;
@@ -322,7 +322,7 @@ fn tuple_index(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn tuple_count(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let a = crate::args::Args::new(args, kwnames);
-    a.exact("count", 2)?;
+    a.exact("tuple.count", 2)?;
     let (this, value) = (a.required(0, "count")?, a.required(1, "count")?);
     let mut n = 0usize;
     for x in items(this) {

@@ -632,11 +632,23 @@ impl PyType {
     /// `__qualname__` (falls back to `__name__`).
     pub fn qualname(&self) -> PyObj {
         let inner = self.inner();
-        inner
-            .qualname
-            .clone()
-            .or_else(|| inner.name_obj.clone())
-            .unwrap_or_else(|| crate::str::new(inner.name))
+        if let Some(q) = &inner.qualname {
+            return q.clone();
+        }
+        match &inner.name_obj {
+            Some(n) if self.is_heap_type() || !inner.name.contains('.') => n.clone(),
+            _ => crate::str::new(short_name(inner.name)),
+        }
+    }
+
+    /// `__name__`: for builtin types named `module.name` (CPython's dotted
+    /// `tp_name`, e.g. `_thread._local`), the part after the last dot.
+    pub fn short_name(&self) -> &str {
+        if self.is_heap_type() {
+            self.name()
+        } else {
+            short_name(self.name())
+        }
     }
 
     /// `tp_base`: the base whose layout instances extend (None for `object`).
@@ -928,4 +940,9 @@ macro_rules! builtin_type {
             $slots,
         );
     };
+}
+
+/// The part of a dotted builtin type name after its module.
+fn short_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
 }

@@ -81,9 +81,16 @@ fn type_init(_obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
 /// The `__module__` of a type: `"builtins"` for builtin types.
 pub fn type_module_name(ty: &PyType) -> Option<String> {
     if !ty.is_heap_type() {
-        // A few static types live in other modules (`types.GenericAlias`).
+        // A few static types live in other modules: their dict says so
+        // (`types.GenericAlias`), or their dotted name does (`_thread._local`).
         let own = crate::dict::get_item_str(ty.dict(), "__module__").filter(crate::str::is_str);
-        return Some(own.map_or("builtins".into(), |m| crate::str::as_str(&m).to_string()));
+        if let Some(m) = own {
+            return Some(crate::str::as_str(&m).to_string());
+        }
+        return Some(match ty.name().rsplit_once('.') {
+            Some((m, _)) => m.to_string(),
+            None => "builtins".into(),
+        });
     }
     crate::dict::get_item_str(ty.dict(), "__module__")
         .filter(crate::str::is_str)
@@ -153,8 +160,6 @@ pub fn type_getattr_opt(cls: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>> {
 /// slots the name maps to, and invalidates the version tags of the class and its
 /// subclasses.
 fn type_setattro(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
-    // SAFETY: installed on types only.
-    let ty = unsafe { PyType::from_obj(cls) };
     if !crate::str::is_str(name) {
         return Err(type_error(format!(
             "attribute name must be string, not '{}'",
@@ -166,6 +171,15 @@ fn type_setattro(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<(
             return set(&d, cls, value);
         }
     }
+    set_in_type_dict(cls, name, value)
+}
+
+/// Stores (or deletes) `name` in a heap type's own dict, bypassing the metatype's
+/// descriptors (what `type.__setattr__` does once no data descriptor claimed the
+/// name, and what the `__module__` setter does).
+fn set_in_type_dict(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
+    // SAFETY: installed on types only.
+    let ty = unsafe { PyType::from_obj(cls) };
     if !ty.is_heap_type() || ty.flags().contains(TypeFlags::IMMUTABLETYPE) {
         return Err(type_error(format!(
             "cannot set '{}' attribute of immutable type '{}'",
@@ -221,7 +235,7 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
     vec![
         GetSetDef::new(
             "__name__",
-            |o| Ok(crate::str::intern(as_type(o).name())),
+            |o| Ok(crate::str::intern(as_type(o).short_name())),
             Some(|o, v| {
                 let ty = as_type(o);
                 let v = v.ok_or_else(|| {
@@ -277,11 +291,13 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
                         return Ok(m);
                     }
                 }
-                Ok(crate::str::intern("builtins"))
+                Ok(crate::str::intern(
+                    &type_module_name(ty).unwrap_or_else(|| "builtins".into()),
+                ))
             },
             Some(|o, v| {
                 let v = v.ok_or_else(|| type_error("cannot delete '__module__' attribute"))?;
-                type_setattro(o, &crate::str::intern("__module__"), Some(v))
+                set_in_type_dict(o, &crate::str::intern("__module__"), Some(v))
             }),
         ),
         GetSetDef::new("__bases__", |o| Ok(as_type(o).bases()), None),
@@ -310,7 +326,10 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
                     None => Ok(crate::singletons::none()),
                 }
             },
-            None,
+            Some(|o, v| {
+                let v = v.ok_or_else(|| type_error("cannot delete '__doc__' attribute"))?;
+                set_in_type_dict(o, &crate::str::intern("__doc__"), Some(v))
+            }),
         ),
         GetSetDef::new(
             "__basicsize__",

@@ -391,6 +391,11 @@ impl strand_gc::GcBinding for WeakrefBinding {
         }
     }
 
+    unsafe fn counts_as_object(&self, obj: ObjPtr) -> bool {
+        // SAFETY: forwarded: alive, world stopped.
+        !unsafe { crate::dict::is_hidden_attribute_table(obj) }
+    }
+
     unsafe fn call_weakref_callback(&self, weakref: ObjPtr) {
         // SAFETY: the collector holds a reference.
         let w = unsafe { PyObj::from_borrowed(weakref) };

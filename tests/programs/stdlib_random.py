@@ -1,0 +1,41 @@
+# random: seeded sequences must equal CPython's (Mersenne Twister and its derived algorithms).
+import random
+random.seed(12345)
+print([random.random() for _ in range(3)])
+print([random.randint(1, 100) for _ in range(10)])
+print([random.randrange(10) for _ in range(5)], [random.randrange(5, 50, 5) for _ in range(5)], random.randrange(-10, -2))
+print(random.choice("abcdefg"), random.choice([10, 20, 30]), random.choice(range(1000)))
+print(random.choices("abc", k=6), random.choices(range(5), weights=[1, 0, 0, 0, 9], k=5), random.choices("xy", cum_weights=[1, 10], k=4))
+print(random.sample(range(100), 5), random.sample("abcdef", 3), random.sample([1, 2, 3], 3))
+l = list(range(10))
+random.shuffle(l)
+print(l)
+print(random.uniform(1, 2), random.uniform(-5, 5), random.gauss(0, 1), random.gauss(10, 2), random.normalvariate(0, 1))
+print(random.getrandbits(1), random.getrandbits(32), random.getrandbits(100), random.triangular(0, 1), random.triangular(0, 10, 8))
+print(random.expovariate(2.0), random.betavariate(2, 3), random.gammavariate(2.0, 1.5), random.lognormvariate(0, 1), random.vonmisesvariate(1, 2))
+print(random.paretovariate(3), random.weibullvariate(1, 1.5), random.randbytes(6))
+random.seed("a string seed")
+print(random.random(), random.randint(0, 10**20))
+random.seed(b"bytes seed")
+print(random.random())
+random.seed(2**100 + 7)
+print(random.random())
+random.seed(-5)
+a = random.random()
+random.seed(5)
+print(a == random.random())
+r1, r2 = random.Random(42), random.Random(42)
+print([r1.random() for _ in range(3)] == [r2.random() for _ in range(3)], r1.randint(0, 9), r2.randint(0, 9))
+state = r1.getstate()
+x = [r1.random() for _ in range(3)]
+r1.setstate(state)
+print(x == [r1.random() for _ in range(3)])
+random.seed(7)
+big = random.randrange(10**30)
+print(big, random.randint(-(10**25), 10**25))
+for bad in (lambda: random.randrange(0), lambda: random.randint(5, 1), lambda: random.choice([]), lambda: random.sample(range(3), 5),
+            lambda: random.randrange(1, 10, 0), lambda: random.choices("ab", weights=[1], k=2)):
+    try:
+        print(bad())
+    except (ValueError, IndexError, TypeError) as e:
+        print(type(e).__name__, e)
