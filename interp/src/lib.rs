@@ -6,13 +6,16 @@
 //! `strand-objects`, with the [`builtins`] module; [`run_main`] is what the `strand`
 //! command runs.
 
+pub mod array;
 pub mod builtins;
 pub mod bytecode;
 pub mod code;
 pub mod compile;
 pub mod eval;
 pub mod generator;
+pub mod io;
 pub mod modules;
+pub mod os;
 pub mod random;
 pub mod symtable;
 pub mod thread;

@@ -105,6 +105,17 @@ fn make_sys(modules: &PyObj) -> PyObj {
         .unwrap_or_default();
     dict::set_item_str(&d, "path", list::new(path));
     dict::set_item_str(&d, "maxsize", int::from_i64(i64::MAX));
+    let (stdin, stdout, stderr) = crate::io::std_files();
+    for (name, f) in [
+        ("stdin", &stdin),
+        ("stdout", &stdout),
+        ("stderr", &stderr),
+        ("__stdin__", &stdin),
+        ("__stdout__", &stdout),
+        ("__stderr__", &stderr),
+    ] {
+        dict::set_item_str(&d, name, f.clone());
+    }
     dict::set_item_str(&d, "platform", pystr::new(std::env::consts::OS));
     dict::set_item_str(
         &d,
@@ -490,6 +501,8 @@ fn native(name: &str) -> Option<PyObj> {
         "_thread" => Some(crate::thread::make_module()),
         "_random" => Some(crate::random::make_module()),
         "gc" => Some(make_gc()),
+        "_io" => Some(crate::io::make_module()),
+        "posix" => Some(crate::os::make_module()),
         _ => None,
     }
 }
@@ -504,6 +517,9 @@ const FROZEN: &[(&str, &str, bool)] = &[
     ("itertools", include_str!("../lib/itertools.py"), false),
     ("operator", include_str!("../lib/operator.py"), false),
     ("random", include_str!("../lib/random.py"), false),
+    ("io", include_str!("../lib/io.py"), false),
+    ("os", include_str!("../lib/os.py"), false),
+    ("posixpath", include_str!("../lib/posixpath.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).

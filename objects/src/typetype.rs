@@ -78,14 +78,20 @@ fn type_init(_obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
     Ok(())
 }
 
-/// The `__module__` of a type: `"builtins"` for builtin types.
+/// The `__module__` of a type: `"builtins"` for builtin types, or what precedes the
+/// last dot of a dotted builtin name (`_io` for `_io.TextIOWrapper`).
 pub fn type_module_name(ty: &PyType) -> Option<String> {
     if !ty.is_heap_type() {
-        return Some("builtins".into());
+        return Some(static_module_name(ty).to_string());
     }
     crate::dict::get_item_str(ty.dict(), "__module__")
         .filter(crate::str::is_str)
         .map(|m| crate::str::as_str(&m).to_string())
+}
+
+/// The module part of a static type's dotted name (`builtins` when undotted).
+fn static_module_name(ty: &PyType) -> &str {
+    ty.name().rsplit_once('.').map_or("builtins", |(m, _)| m)
 }
 
 fn type_repr(cls: &PyObj) -> PyResult<PyObj> {
@@ -236,7 +242,14 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
     vec![
         GetSetDef::new(
             "__name__",
-            |o| Ok(crate::str::intern(as_type(o).name())),
+            |o| {
+                let ty = as_type(o);
+                if ty.is_heap_type() {
+                    Ok(crate::str::intern(ty.name()))
+                } else {
+                    Ok(ty.qualname())
+                }
+            },
             Some(|o, v| {
                 let ty = as_type(o);
                 let v = v.ok_or_else(|| {
@@ -291,8 +304,9 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
                     if let Some(m) = crate::dict::get_item_str(ty.dict(), "__module__") {
                         return Ok(m);
                     }
+                    return Ok(crate::str::intern("builtins"));
                 }
-                Ok(crate::str::intern("builtins"))
+                Ok(crate::str::intern(static_module_name(ty)))
             },
             Some(|o, v| {
                 let v = v.ok_or_else(|| type_error("cannot delete '__module__' attribute"))?;
