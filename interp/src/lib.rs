@@ -7,6 +7,7 @@
 //! command runs.
 
 pub mod array;
+pub mod atexit;
 pub mod builtins;
 pub mod bytecode;
 pub mod code;
@@ -123,7 +124,9 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
             }
         }
     }
-    let _ = std::io::Write::flush(&mut std::io::stdout());
+    // Then the atexit callbacks, and the final flush of every open file.
+    atexit::run_exitfuncs();
+    io::flush_all();
     status
 }
 
@@ -141,12 +144,13 @@ pub fn report_exception(e: &strand_objects::PyErr, source: &str) -> u8 {
         {
             return (i & 0xff) as u8;
         }
-        eprintln!("{}", ab::str_string(&code).unwrap_or_default());
+        let text = ab::str_string(&code).unwrap_or_default();
+        builtins::write_stderr(&format!("{text}\n"));
         return 1;
     }
     let mut out = String::new();
     format_exception_chain(e.value(), source, &mut out, &mut Vec::new());
-    eprint!("{out}");
+    builtins::write_stderr(&out);
     1
 }
 

@@ -192,6 +192,15 @@ fn make_sys(modules: &PyObj) -> PyObj {
                 crate::builtins::write_stderr(&text);
                 Ok(singletons::none())
             }),
+            ("excepthook", |a, k| {
+                Args::new(a, k).exact("excepthook", 3)?;
+                if !exc::is_exception_instance(&a[1]) {
+                    return Err(type_error("excepthook: exception expected"));
+                }
+                let e = strand_objects::PyErr::from_value(a[1].clone());
+                crate::builtins::write_stderr(&crate::format_exception(&e));
+                Ok(singletons::none())
+            }),
             ("_is_gil_enabled", |a, k| {
                 Args::new(a, k).exact("_is_gil_enabled", 0)?;
                 Ok(int::bool_obj(false))
@@ -216,6 +225,9 @@ fn make_sys(modules: &PyObj) -> PyObj {
             }),
         ],
     );
+    if let Some(h) = dict::get_item_str(&d, "excepthook") {
+        dict::set_item_str(&d, "__excepthook__", h);
+    }
     m
 }
 
@@ -503,8 +515,36 @@ fn native(name: &str) -> Option<PyObj> {
         "gc" => Some(make_gc()),
         "_io" => Some(crate::io::make_module()),
         "posix" => Some(crate::os::make_module()),
+        "array" => Some(crate::array::make_module()),
+        "atexit" => Some(crate::atexit::make_module()),
+        "_weakref" => Some(make_weakref()),
         _ => None,
     }
+}
+
+/// The `_weakref` module: `ref` and the weak-reference counts of an object
+/// (`weakref.py` builds the containers, `proxy` and `finalize` on it).
+fn make_weakref() -> PyObj {
+    use strand_objects::weakref as wr;
+    let m = module::new_module("_weakref");
+    let d = module::module_dict(&m);
+    dict::set_item_str(&d, "ref", wr::WEAKREF_TYPE.to_obj());
+    dict::set_item_str(&d, "ReferenceType", wr::WEAKREF_TYPE.to_obj());
+    add_functions(
+        &m,
+        "_weakref",
+        &[
+            ("getweakrefcount", |a, k| {
+                Args::new(a, k).exact("getweakrefcount", 1)?;
+                Ok(int::from_usize(wr::weakref_count(&a[0])))
+            }),
+            ("getweakrefs", |a, k| {
+                Args::new(a, k).exact("getweakrefs", 1)?;
+                Ok(list::new(wr::weakrefs_of(&a[0])))
+            }),
+        ],
+    );
+    m
 }
 
 /// Modules written in Python and compiled into the binary (CPython's frozen
@@ -520,6 +560,7 @@ const FROZEN: &[(&str, &str, bool)] = &[
     ("io", include_str!("../lib/io.py"), false),
     ("os", include_str!("../lib/os.py"), false),
     ("posixpath", include_str!("../lib/posixpath.py"), false),
+    ("weakref", include_str!("../lib/weakref.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).
