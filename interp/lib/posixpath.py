@@ -52,7 +52,11 @@ def isabs(s):
 
 def join(a, *p):
     a = posix.fspath(a)
-    parts = [posix.fspath(x) for x in p]
+    try:
+        parts = [posix.fspath(x) for x in p]
+    except TypeError:
+        _check("join", a, *p)
+        raise
     _check("join", a, *parts)
     slash = _seps(a)[0]
     out = a

@@ -278,15 +278,8 @@ fn convert(tc: char, o: &PyObj) -> PyResult<Item> {
                 if let (Some(c), None) = (it.next(), it.next()) {
                     return Ok(Item::Char(c));
                 }
-                return Err(type_error(format!(
-                    "array item must be unicode character, not a string of length {}",
-                    s.chars().count()
-                )));
             }
-            Err(type_error(format!(
-                "array item must be unicode character, not {}",
-                o.ty().name()
-            )))
+            Err(type_error("array item must be unicode character"))
         }
         _ => {
             let i = ab::index(o)?;
@@ -703,6 +696,12 @@ fn array_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
 }
 
 fn array_inplace_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    if !is_array(b) {
+        return Err(type_error(format!(
+            "can only extend array with array (not \"{}\")",
+            b.ty().name()
+        )));
+    }
     let other = concat_check(a, b)?;
     lock(a).extend(&other);
     Ok(a.clone())

@@ -102,7 +102,6 @@ fn populate(m: &PyObj, d: &PyObj) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("print", b_print),
         ("input", b_input),
-        ("open", crate::io::open),
         ("len", b_len),
         ("repr", |a, k| one(a, k, "repr").and_then(|x| ab::repr(&x))),
         ("ascii", |a, k| {
@@ -256,6 +255,7 @@ fn populate(m: &PyObj, d: &PyObj) {
         set_builtin_module(&o, pystr::intern("builtins"));
         dict::set_item_str(d, name, o);
     }
+    dict::set_item_str(d, "open", crate::io::open_function());
     let _ = m;
 }
 
@@ -383,7 +383,9 @@ fn b_print(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 /// # Errors
 /// `EOFError: EOF when reading a line` at end of input.
 fn b_input(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(args, kw).range("input", 0, 1)?;
+    let a = Args::new(args, kw);
+    a.no_kwargs("input")?;
+    a.max_positional("input", 1)?;
     static IN: OnceLock<usize> = OnceLock::new();
     static ERR: OnceLock<usize> = OnceLock::new();
     let stdin = match sys_stream("stdin", &IN) {

@@ -76,7 +76,20 @@ pub fn install() {
     strand_objects::function::set_eval_hook(eval::call_function);
     strand_objects::function::set_current_globals_hook(eval::current_globals);
     strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
+    strand_objects::unraisable::set_hook(write_unraisable);
     generator::init();
+}
+
+/// `sys.unraisablehook`'s default output: the context line, then the exception with
+/// its traceback, to standard error.
+fn write_unraisable(err: &strand_objects::PyErr, context: Option<&str>) {
+    let mut out = String::new();
+    if let Some(c) = context {
+        out.push_str(c);
+        out.push('\n');
+    }
+    out.push_str(&format_exception(err));
+    builtins::write_stderr(&out);
 }
 
 /// Compiles and runs `source` as the `__main__` module on the calling thread (which

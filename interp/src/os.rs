@@ -47,11 +47,11 @@ fn os_err(e: &std::io::Error, path: &PyObj, path2: Option<&PyObj>) -> PyErr {
 }
 
 /// A path argument: the fspath'd object (for messages) and the OS path.
-fn path_arg(o: &PyObj) -> PyResult<(PyObj, std::path::PathBuf)> {
+fn path_arg(o: &PyObj, func: &str) -> PyResult<(PyObj, std::path::PathBuf)> {
     let p = fspath(o).map_err(|e| {
         if e.is_instance(&exc::TYPE_ERROR_TYPE) {
             type_error(format!(
-                "path should be string, bytes or os.PathLike, not {}",
+                "{func}: path should be string, bytes or os.PathLike, not {}",
                 o.ty().name()
             ))
         } else {
@@ -64,7 +64,7 @@ fn path_arg(o: &PyObj) -> PyResult<(PyObj, std::path::PathBuf)> {
 
 fn one_path(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<(PyObj, std::path::PathBuf)> {
     let b = Args::new(a, k).bind(name, 0, &["path"], 1)?;
-    path_arg(b[0].expect("required"))
+    path_arg(b[0].expect("required"), name)
 }
 
 fn none() -> PyObj {
@@ -74,7 +74,7 @@ fn none() -> PyObj {
 fn os_listdir(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind("listdir", 0, &["path"], 0)?;
     let (p, path) = match b[0] {
-        Some(o) if !singletons::is_none(o) => path_arg(o)?,
+        Some(o) if !singletons::is_none(o) => path_arg(o, "listdir")?,
         _ => (pystr::new("."), std::path::PathBuf::from(".")),
     };
     let as_bytes = bytes::is_bytes(&p);
@@ -106,7 +106,7 @@ fn os_remove(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
 
 fn os_mkdir(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind("mkdir", 0, &["path", "mode"], 1)?;
-    let (p, path) = path_arg(b[0].expect("required"))?;
+    let (p, path) = path_arg(b[0].expect("required"), "mkdir")?;
     let mode = match b[1] {
         Some(m) => int::to_isize(&ab::index(m)?)? as u32,
         None => 0o777,
@@ -124,8 +124,8 @@ fn os_rmdir(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn os_rename(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind(name, 0, &["src", "dst"], 2)?;
-    let (p1, src) = path_arg(b[0].expect("required"))?;
-    let (p2, dst) = path_arg(b[1].expect("required"))?;
+    let (p1, src) = path_arg(b[0].expect("required"), name)?;
+    let (p2, dst) = path_arg(b[1].expect("required"), name)?;
     blocking(|| std::fs::rename(&src, &dst)).map_err(|e| os_err(&e, &p1, Some(&p2)))?;
     Ok(none())
 }
@@ -143,7 +143,7 @@ fn os_stat(a: &[PyObj], k: Option<&PyObj>, name: &str, follow: bool) -> PyResult
             .metadata()
             .map_err(|e| exc::from_io_error(&e, None))?
     } else {
-        let (p, path) = path_arg(arg)?;
+        let (p, path) = path_arg(arg, name)?;
         blocking(|| {
             if follow {
                 std::fs::metadata(&path)

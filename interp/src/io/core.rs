@@ -74,6 +74,9 @@ pub enum IoFail {
     Value(String),
     /// `OSError` with this message (no errno).
     OsMsg(&'static str),
+    /// Text layer: a chunk just read is not valid UTF-8; the bytes from the start of
+    /// the chunk (the `UnicodeDecodeError` positions count from there).
+    Decode(Vec<u8>),
 }
 
 impl From<std::io::Error> for IoFail {
@@ -126,6 +129,12 @@ pub struct FileState {
     /// Text layer: `tell()` allowed (iteration with `next()` disables it, as in
     /// CPython, until the end of the file or a seek).
     pub telling: bool,
+    /// Text layer, strict UTF-8: check each chunk as it is read (CPython decodes
+    /// whole chunks, so a bad byte fails the read that brought it in). Set only
+    /// around text reads: the binary layers share this state.
+    pub check_utf8: bool,
+    /// How far into `rbuf` the bytes were checked by `check_utf8`.
+    checked: usize,
 }
 
 /// An open file's shared state. See the module docs.
@@ -158,6 +167,8 @@ impl FileCore {
                 line_buffering: false,
                 write_through: false,
                 telling: true,
+                check_utf8: false,
+                checked: 0,
             }),
         });
         if writable {
@@ -250,8 +261,7 @@ impl FileState {
 
     fn release_file(&mut self) {
         self.wbuf.clear();
-        self.rbuf.clear();
-        self.rpos = 0;
+        self.clear_read_ahead();
         if let Some(f) = self.file.take() {
             if self.closefd {
                 drop(ManuallyDrop::into_inner(f));
@@ -290,12 +300,32 @@ impl FileState {
         self.rpos = self.rpos.saturating_sub(n);
     }
 
+    fn clear_read_ahead(&mut self) {
+        self.rbuf.clear();
+        self.rpos = 0;
+        self.checked = 0;
+    }
+
     /// Reads more bytes after the unconsumed ones; `Ok(false)` at end of file.
     pub fn fill(&mut self) -> Result<bool, IoFail> {
         if self.rpos > 0 {
             self.rbuf.drain(..self.rpos);
+            self.checked = self.checked.saturating_sub(self.rpos);
             self.rpos = 0;
         }
+        let more = self.fill_raw()?;
+        if more && self.check_utf8 {
+            let start = self.checked.max(self.rpos);
+            match std::str::from_utf8(&self.rbuf[start..]) {
+                Ok(_) => self.checked = self.rbuf.len(),
+                Err(e) if e.error_len().is_none() => self.checked = start + e.valid_up_to(),
+                Err(_) => return Err(IoFail::Decode(self.rbuf[start..].to_vec())),
+            }
+        }
+        Ok(more)
+    }
+
+    fn fill_raw(&mut self) -> Result<bool, IoFail> {
         let old = self.rbuf.len();
         let want = self.buf_size.max(1);
         self.rbuf.resize(old + want, 0);
@@ -342,8 +372,7 @@ impl FileState {
 
     fn drop_read_ahead(&mut self) -> Result<(), IoFail> {
         let back = self.avail();
-        self.rbuf.clear();
-        self.rpos = 0;
+        self.clear_read_ahead();
         if back > 0 && self.seekable()? {
             let f = self.file()?;
             (&*f).seek(SeekFrom::Current(-(back as i64)))?;
@@ -354,8 +383,7 @@ impl FileState {
     /// Reads everything up to the end of the file.
     pub fn read_all(&mut self) -> Result<Vec<u8>, IoFail> {
         let mut out = self.window().to_vec();
-        self.rbuf.clear();
-        self.rpos = 0;
+        self.clear_read_ahead();
         let f = self.file()?;
         let r = blocking(|| retry(|| (&*f).read_to_end(&mut out)));
         r?;
@@ -475,8 +503,7 @@ impl FileState {
         };
         let f = self.file()?;
         let r = (&*f).seek(target)?;
-        self.rbuf.clear();
-        self.rpos = 0;
+        self.clear_read_ahead();
         Ok(r)
     }
 

@@ -254,6 +254,13 @@ fn fail(e: IoFail, l: Layer, op: Op) -> PyErr {
         IoFail::Unsupported(m) => super::unsupported(m),
         IoFail::Value(m) => value_error(m),
         IoFail::OsMsg(m) => PyErr::new(&exc::OS_ERROR_TYPE, m),
+        IoFail::Decode(chunk) => {
+            let obj = bytes::new(&chunk);
+            match bytes::decode(&obj, &chunk, "utf-8", "strict") {
+                Err(e) => e,
+                Ok(_) => value_error("undecodable text"),
+            }
+        }
     }
 }
 
@@ -532,9 +539,13 @@ pub fn flush_file(o: &PyObj) -> PyResult<()> {
 pub fn text_readline(o: &PyObj, limit: Option<usize>) -> PyResult<PyObj> {
     let cfg = text_cfg(o);
     let term = cfg.newline.term();
+    let strict = cfg.enc == Enc::Utf8 && pystr::as_str(&cfg.errors) == "strict";
     let line = with_state(o, Op::Readline, |st| {
         st.prepare_read("not readable")?;
-        st.read_line(None, term)
+        st.check_utf8 = strict;
+        let r = st.read_line(None, term);
+        st.check_utf8 = false;
+        r
     })?;
     let mut s = decode_all(cfg, &line)?;
     if cfg.newline == Newline::Universal {
@@ -597,9 +608,13 @@ fn m_read(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                     Ok(pystr::from_string(s))
                 }
                 Some(n) => {
+                    let strict = cfg.enc == Enc::Utf8 && pystr::as_str(&cfg.errors) == "strict";
                     let r = with_state(o, Op::Read, |st| {
                         st.prepare_read("not readable")?;
-                        read_chars(st, cfg, n)
+                        st.check_utf8 = strict;
+                        let r = read_chars(st, cfg, n);
+                        st.check_utf8 = false;
+                        r
                     })?;
                     Ok(pystr::from_string(r?))
                 }

@@ -397,13 +397,10 @@ fn s_seek(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
             buf.set_pos(pos as usize);
             Ok(int::from_usize(buf.pos))
         }
+        // CPython says "cur-relative" for both whences.
         1 | 2 if pos != 0 => Err(PyErr::new(
             &strand_objects::exceptions::OS_ERROR_TYPE,
-            if whence == 1 {
-                "Can't do nonzero cur-relative seeks"
-            } else {
-                "Can't do nonzero end-relative seeks"
-            },
+            "Can't do nonzero cur-relative seeks",
         )),
         1 => Ok(int::from_usize(buf.pos)),
         2 => {

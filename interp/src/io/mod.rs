@@ -746,8 +746,16 @@ pub fn make_module() -> PyObj {
         "DEFAULT_BUFFER_SIZE",
         int::from_usize(core::DEFAULT_BUFFER_SIZE),
     );
-    let o = new_builtin_function("open", open, None);
-    set_builtin_module(&o, pystr::intern("_io"));
-    dict::set_item_str(&d, "open", o);
+    dict::set_item_str(&d, "open", open_function());
     m
+}
+
+/// The one `open` function object (`builtins.open is io.open`).
+pub fn open_function() -> PyObj {
+    static OPEN: OnceLock<usize> = OnceLock::new();
+    revive(*OPEN.get_or_init(|| {
+        let o = new_builtin_function("open", open, None);
+        set_builtin_module(&o, pystr::intern("io"));
+        leak(o)
+    }))
 }
