@@ -5,7 +5,7 @@ import sys
 import posix
 from posix import (getpid, getppid, cpu_count, getcwd, chdir, listdir, remove,
                    unlink, mkdir, rmdir, rename, replace, putenv, unsetenv,
-                   urandom, write, read, strerror, fspath, _exit)
+                   urandom, write, read, strerror, fspath, readlink, _exit)
 import posixpath as path
 
 sys.modules["os.path"] = path

@@ -202,8 +202,7 @@ def realpath(filename, *, strict=False):
             continue
         candidate = join(out, comp)
         if islink(candidate):
-            target = posix.readlink(candidate) if hasattr(posix, "readlink") else candidate
-            candidate = normpath(join(out, target))
+            candidate = normpath(join(out, posix.readlink(candidate)))
         out = candidate
     return out
 

@@ -18,8 +18,7 @@ use strand_objects::descr::{GetSetDef, MethodDef};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::{CompareOp, NumberSlots, Slots, TypeFlags};
 use strand_objects::{
-    bytes, dict, float, int, list, module, singletons, slice, str as pystr, tuple, PyObj,
-    PyResult,
+    bytes, dict, float, int, list, module, singletons, slice, str as pystr, tuple, PyObj, PyResult,
 };
 
 /// The typecodes, in CPython's order (`array.typecodes`).
@@ -439,11 +438,13 @@ fn convert_all(tc: char, it: &PyObj) -> PyResult<Data> {
 }
 
 fn frombytes_into(d: &mut Data, b: &[u8]) -> PyResult<()> {
-    if b.len() % d.itemsize() != 0 {
+    if !b.len().is_multiple_of(d.itemsize()) {
         return Err(value_error("bytes length not a multiple of item size"));
     }
     if !d.extend_bytes(b) {
-        return Err(value_error("character U+... is not in range [U+0000; U+10ffff]"));
+        return Err(value_error(
+            "character U+... is not in range [U+0000; U+10ffff]",
+        ));
     }
     Ok(())
 }
@@ -629,7 +630,9 @@ fn array_setitem(o: &PyObj, key: &PyObj, value: Option<&PyObj>) -> PyResult<()> 
             None => {
                 if idx.step == 1 {
                     let end = idx.start + idx.len;
-                    let keep: Vec<usize> = (0..d.len()).filter(|&i| i < idx.start || i >= end).collect();
+                    let keep: Vec<usize> = (0..d.len())
+                        .filter(|&i| i < idx.start || i >= end)
+                        .collect();
                     *d = d.select(keep.into_iter());
                 } else {
                     let gone: std::collections::HashSet<usize> = idx.iter().collect();
@@ -792,7 +795,8 @@ fn arrayiter_next(it: &PyObj) -> PyResult<Option<PyObj>> {
     let i = p.pos.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let d = lock(&p.array);
     if i >= d.len() {
-        p.pos.store(usize::MAX / 2, std::sync::atomic::Ordering::Relaxed);
+        p.pos
+            .store(usize::MAX / 2, std::sync::atomic::Ordering::Relaxed);
         return Ok(None);
     }
     let x = d.get(i);
@@ -900,7 +904,9 @@ fn m_index(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn m_count(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("count", 2)?;
-    Ok(int::from_usize(find(&a[0], &a[1], 0, usize::MAX, false)?.len()))
+    Ok(int::from_usize(
+        find(&a[0], &a[1], 0, usize::MAX, false)?.len(),
+    ))
 }
 
 fn m_remove(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -957,7 +963,9 @@ fn m_tounicode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("tounicode", 1)?;
     match &*lock(&a[0]) {
         Data::Char(v) => Ok(pystr::from_string(v.iter().collect())),
-        _ => Err(value_error("tounicode() may only be called on unicode type arrays")),
+        _ => Err(value_error(
+            "tounicode() may only be called on unicode type arrays",
+        )),
     }
 }
 
@@ -974,7 +982,9 @@ fn m_fromunicode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
             v.extend(pystr::as_str(&a[1]).chars());
             Ok(none())
         }
-        _ => Err(value_error("fromunicode() may only be called on unicode type arrays")),
+        _ => Err(value_error(
+            "fromunicode() may only be called on unicode type arrays",
+        )),
     }
 }
 
@@ -999,7 +1009,10 @@ fn m_buffer_info(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let addr = each!(&*d, v => v.as_ptr() as usize);
     let n = d.len();
     drop(d);
-    Ok(tuple::from_vec(vec![int::from_usize(addr), int::from_usize(n)]))
+    Ok(tuple::from_vec(vec![
+        int::from_usize(addr),
+        int::from_usize(n),
+    ]))
 }
 
 fn m_copy(a: &[PyObj], _k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -1032,8 +1045,16 @@ fn array_methods() -> Vec<MethodDef> {
 
 fn array_getsets() -> Vec<GetSetDef> {
     vec![
-        GetSetDef::new("typecode", |o| Ok(pystr::from_string(tc_of(o).to_string())), None),
-        GetSetDef::new("itemsize", |o| Ok(int::from_usize(lock(o).itemsize())), None),
+        GetSetDef::new(
+            "typecode",
+            |o| Ok(pystr::from_string(tc_of(o).to_string())),
+            None,
+        ),
+        GetSetDef::new(
+            "itemsize",
+            |o| Ok(int::from_usize(lock(o).itemsize())),
+            None,
+        ),
     ]
 }
 

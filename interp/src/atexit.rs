@@ -66,8 +66,9 @@ fn unregister(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
     let removed: Vec<Callback> = {
         let mut cbs = callbacks();
-        let (gone, keep): (Vec<Callback>, Vec<Callback>) =
-            std::mem::take(&mut *cbs).into_iter().partition(|c| doomed.contains(&c.func.addr()));
+        let (gone, keep): (Vec<Callback>, Vec<Callback>) = std::mem::take(&mut *cbs)
+            .into_iter()
+            .partition(|c| doomed.contains(&c.func.addr()));
         *cbs = keep;
         gone
     };

@@ -14,8 +14,7 @@ use strand_objects::args::Args;
 use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::{
-    bytes, dict, float, int, list, module, singletons, str as pystr, tuple, PyErr, PyObj,
-    PyResult,
+    bytes, dict, float, int, list, module, singletons, str as pystr, tuple, PyErr, PyObj, PyResult,
 };
 
 use crate::io::{fspath, path_of};
@@ -135,10 +134,13 @@ fn os_stat(a: &[PyObj], k: Option<&PyObj>, name: &str, follow: bool) -> PyResult
     let arg = b[0].expect("required");
     let md = if int::is_int(arg) {
         let fd = int::to_isize(arg)?;
-        let fd = i32::try_from(fd).map_err(|_| exc::overflow_error("fd is greater than maximum"))?;
+        let fd =
+            i32::try_from(fd).map_err(|_| exc::overflow_error("fd is greater than maximum"))?;
         // SAFETY: the descriptor is only borrowed for the fstat.
         let bfd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-        let owned = bfd.try_clone_to_owned().map_err(|e| exc::from_io_error(&e, None))?;
+        let owned = bfd
+            .try_clone_to_owned()
+            .map_err(|e| exc::from_io_error(&e, None))?;
         std::fs::File::from(owned)
             .metadata()
             .map_err(|e| exc::from_io_error(&e, None))?
@@ -242,8 +244,13 @@ fn os_urandom(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         return Err(value_error("negative argument not allowed"));
     }
     let mut buf = vec![0u8; n as usize];
-    blocking(|| getrandom::fill(&mut buf))
-        .map_err(|e| exc::os_error_for(i64::from(e.raw_os_error().unwrap_or(5)), &e.to_string(), None))?;
+    blocking(|| getrandom::fill(&mut buf)).map_err(|e| {
+        exc::os_error_for(
+            i64::from(e.raw_os_error().unwrap_or(5)),
+            &e.to_string(),
+            None,
+        )
+    })?;
     Ok(bytes::new(&buf))
 }
 
@@ -316,7 +323,9 @@ pub fn make_module() -> PyObj {
         }),
         ("getppid", |a, k| {
             Args::new(a, k).exact("getppid", 0)?;
-            Ok(int::from_i64(i64::from(std::os::unix::process::parent_id())))
+            Ok(int::from_i64(
+                i64::from(std::os::unix::process::parent_id()),
+            ))
         }),
         ("cpu_count", |a, k| {
             Args::new(a, k).exact("cpu_count", 0)?;
@@ -341,6 +350,17 @@ pub fn make_module() -> PyObj {
         ("replace", |a, k| os_rename(a, k, "replace")),
         ("stat", |a, k| os_stat(a, k, "stat", true)),
         ("lstat", |a, k| os_stat(a, k, "lstat", false)),
+        ("readlink", |a, k| {
+            let (p, path) = one_path(a, k, "readlink")?;
+            let target =
+                blocking(|| std::fs::read_link(&path)).map_err(|e| os_err(&e, &p, None))?;
+            use std::os::unix::ffi::OsStrExt;
+            Ok(if bytes::is_bytes(&p) {
+                bytes::new(target.as_os_str().as_bytes())
+            } else {
+                pystr::from_string(target.to_string_lossy().into_owned())
+            })
+        }),
         ("putenv", os_putenv),
         ("unsetenv", os_unsetenv),
         ("urandom", os_urandom),

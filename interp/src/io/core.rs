@@ -148,7 +148,13 @@ static WRITABLE: Mutex<Vec<Weak<FileCore>>> = Mutex::new(Vec::new());
 impl FileCore {
     /// Wraps an open OS file. `closefd == false` leaves the descriptor open when the
     /// file is closed (the standard streams, `open(fd, closefd=False)`).
-    pub fn new(file: File, readable: bool, writable: bool, appending: bool, closefd: bool) -> Arc<FileCore> {
+    pub fn new(
+        file: File,
+        readable: bool,
+        writable: bool,
+        appending: bool,
+        closefd: bool,
+    ) -> Arc<FileCore> {
         use std::os::fd::AsRawFd;
         let fd = file.as_raw_fd();
         let core = Arc::new(FileCore {
@@ -274,7 +280,7 @@ impl FileState {
         if let Some(s) = self.seekable {
             return Ok(s);
         }
-        let s = (&*self.file()?).stream_position().is_ok();
+        let s = self.file()?.stream_position().is_ok();
         self.seekable = Some(s);
         Ok(s)
     }
@@ -530,7 +536,12 @@ impl FileState {
 /// (`eof`) a trailing `\r` ends the line.
 pub fn find_line_end(win: &[u8], from: usize, term: Term, eof: bool) -> Result<usize, usize> {
     let n = win.len();
-    let find = |c: u8| win[from.min(n)..].iter().position(|&b| b == c).map(|i| i + from);
+    let find = |c: u8| {
+        win[from.min(n)..]
+            .iter()
+            .position(|&b| b == c)
+            .map(|i| i + from)
+    };
     match term {
         Term::Lf => find(b'\n').map(|i| i + 1).ok_or(n),
         Term::Cr => find(b'\r').map(|i| i + 1).ok_or(n),

@@ -335,12 +335,7 @@ fn decode_all(cfg: &TextCfg, data: &[u8]) -> PyResult<String> {
         (Enc::Ascii, Ok(s)) if s.is_ascii() => Ok(s.to_string()),
         _ => {
             let obj = bytes::new(data);
-            bytes::decode(
-                &obj,
-                data,
-                cfg.enc.codec_name(),
-                pystr::as_str(&cfg.errors),
-            )
+            bytes::decode(&obj, data, cfg.enc.codec_name(), pystr::as_str(&cfg.errors))
         }
     }
 }
@@ -354,7 +349,11 @@ fn translate_newlines(s: String) -> String {
 }
 
 /// Reads up to `n` characters of text.
-fn read_chars(st: &mut FileState, cfg: &TextCfg, n: usize) -> Result<Result<String, PyErr>, IoFail> {
+fn read_chars(
+    st: &mut FileState,
+    cfg: &TextCfg,
+    n: usize,
+) -> Result<Result<String, PyErr>, IoFail> {
     let translate = cfg.newline == Newline::Universal;
     let mut out = String::new();
     let mut count = 0;
@@ -409,10 +408,12 @@ fn read_chars(st: &mut FileState, cfg: &TextCfg, n: usize) -> Result<Result<Stri
         {
             let text: std::borrow::Cow<'_, str> = match cfg.enc {
                 // SAFETY: from_utf8 validated win[..valid] above (ASCII is UTF-8).
-                Enc::Utf8 | Enc::Ascii => {
-                    std::borrow::Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(&win[..valid]) })
+                Enc::Utf8 | Enc::Ascii => std::borrow::Cow::Borrowed(unsafe {
+                    std::str::from_utf8_unchecked(&win[..valid])
+                }),
+                Enc::Latin1 => {
+                    std::borrow::Cow::Owned(win[..valid].iter().map(|&b| b as char).collect())
                 }
-                Enc::Latin1 => std::borrow::Cow::Owned(win[..valid].iter().map(|&b| b as char).collect()),
             };
             for c in text.chars() {
                 if count == n {
@@ -440,7 +441,11 @@ fn read_chars(st: &mut FileState, cfg: &TextCfg, n: usize) -> Result<Result<Stri
                     }
                 }
                 out.push(c);
-                used += if cfg.enc == Enc::Latin1 { 1 } else { c.len_utf8() };
+                used += if cfg.enc == Enc::Latin1 {
+                    1
+                } else {
+                    c.len_utf8()
+                };
                 count += 1;
             }
         }
@@ -484,7 +489,10 @@ fn encode_text(cfg: &TextCfg, s: &PyObj) -> PyResult<Vec<u8>> {
 }
 
 fn text_cfg(o: &PyObj) -> &TextCfg {
-    payload(o).text.as_ref().expect("text files have a text configuration")
+    payload(o)
+        .text
+        .as_ref()
+        .expect("text files have a text configuration")
 }
 
 /// Writes `s` (a str) to a text file; returns the number of characters.
@@ -903,8 +911,12 @@ fn m_seek(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         st.check_open()?;
         if l == Layer::Text {
             match whence {
-                1 if pos != 0 => return Err(IoFail::Unsupported("can't do nonzero cur-relative seeks")),
-                2 if pos != 0 => return Err(IoFail::Unsupported("can't do nonzero end-relative seeks")),
+                1 if pos != 0 => {
+                    return Err(IoFail::Unsupported("can't do nonzero cur-relative seeks"))
+                }
+                2 if pos != 0 => {
+                    return Err(IoFail::Unsupported("can't do nonzero end-relative seeks"))
+                }
                 0 if pos < 0 => return Err(IoFail::Value(format!("negative seek position {pos}"))),
                 _ => {}
             }
@@ -912,7 +924,11 @@ fn m_seek(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                 return Err(IoFail::Unsupported("underlying stream is not seekable"));
             }
             st.flush()?;
-            let r = if whence == 1 { st.tell()? } else { st.seek(pos, whence as i32)? };
+            let r = if whence == 1 {
+                st.tell()?
+            } else {
+                st.seek(pos, whence as i32)?
+            };
             if whence == 1 {
                 st.seek(r as i64, 0)?;
             }
@@ -1127,7 +1143,11 @@ pub fn ready_types() {
     buffered.push(MethodDef::new("read1", m_read1));
     let mut buffered_gs = common_getsets();
     buffered_gs.push(GetSetDef::new("raw", g_inner, None));
-    for t in [&BUFFERED_READER_TYPE, &BUFFERED_WRITER_TYPE, &BUFFERED_RANDOM_TYPE] {
+    for t in [
+        &BUFFERED_READER_TYPE,
+        &BUFFERED_WRITER_TYPE,
+        &BUFFERED_RANDOM_TYPE,
+    ] {
         t.ready_static(Some(&super::BUFFEREDIOBASE_TYPE), &buffered, &buffered_gs);
     }
     let mut text = common_methods();

@@ -426,7 +426,14 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         "open",
         0,
         &[
-            "file", "mode", "buffering", "encoding", "errors", "newline", "closefd", "opener",
+            "file",
+            "mode",
+            "buffering",
+            "encoding",
+            "errors",
+            "newline",
+            "closefd",
+            "opener",
         ],
         1,
     )?;
@@ -482,7 +489,8 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         if fd < 0 {
             return Err(value_error("negative file descriptor"));
         }
-        let fd = i32::try_from(fd).map_err(|_| exc::overflow_error("fd is greater than maximum"))?;
+        let fd =
+            i32::try_from(fd).map_err(|_| exc::overflow_error("fd is greater than maximum"))?;
         // The descriptor must be open: fstat it through a borrowed handle.
         // SAFETY: the descriptor is only borrowed for the check.
         let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
@@ -510,7 +518,8 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         if m.creating {
             oo.create_new(true);
         }
-        let f = core::blocking(|| oo.open(&path)).map_err(|e| exc::from_io_error(&e, Some(p.clone())))?;
+        let f = core::blocking(|| oo.open(&path))
+            .map_err(|e| exc::from_io_error(&e, Some(p.clone())))?;
         if f.metadata().is_ok_and(|md| md.is_dir()) {
             return Err(exc::os_error_for(21, "Is a directory", Some(p)));
         }
@@ -525,9 +534,17 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let writable = m.writing || m.appending || m.creating || m.updating;
     let core = FileCore::new(os_file, readable, writable, m.appending, closefd);
     let raw_mode = if m.creating {
-        if m.updating { "xb+" } else { "xb" }
+        if m.updating {
+            "xb+"
+        } else {
+            "xb"
+        }
     } else if m.appending {
-        if m.updating { "ab+" } else { "ab" }
+        if m.updating {
+            "ab+"
+        } else {
+            "ab"
+        }
     } else if readable && writable {
         "rb+"
     } else if readable {
@@ -535,7 +552,14 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     } else {
         "wb"
     };
-    let raw = file::new_file(&file::FILEIO_TYPE, core.clone(), name.clone(), raw_mode, None, None);
+    let raw = file::new_file(
+        &file::FILEIO_TYPE,
+        core.clone(),
+        name.clone(),
+        raw_mode,
+        None,
+        None,
+    );
     if buffering == 0 {
         return Ok(raw);
     }
@@ -627,7 +651,14 @@ fn std_stream(fd: i32, name: &str, writable: bool, errors: &str) -> PyObj {
     }
     let n = pystr::new(name);
     let raw_mode = if writable { "wb" } else { "rb" };
-    let raw = file::new_file(&file::FILEIO_TYPE, core.clone(), n.clone(), raw_mode, None, None);
+    let raw = file::new_file(
+        &file::FILEIO_TYPE,
+        core.clone(),
+        n.clone(),
+        raw_mode,
+        None,
+        None,
+    );
     let bty = if writable {
         &file::BUFFERED_WRITER_TYPE
     } else {
