@@ -1,9 +1,7 @@
 //! The `builtins` module (Python/bltinmodule.c): the builtin types and exceptions,
-//! and the builtin functions the interpreter supports so far, with CPython's argument
-//! handling and error messages.
-//!
-//! Not yet provided (they come with the rest of issue 5): `exec`, `eval`, `compile`,
-//! `globals`/`locals`/`vars`, `dir`.
+//! and the builtin functions, with CPython's argument handling and error messages.
+//! Those that read the caller's frame (`globals`, `locals`, `vars`, `dir`, `eval`,
+//! `exec`) live in [`crate::frame_builtins`].
 
 use std::sync::OnceLock;
 
@@ -13,6 +11,8 @@ use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::CompareOp;
 use strand_objects::{dict, int, list, singletons, str as pystr, tuple, PyErr, PyObj, PyResult};
+
+use crate::frame_builtins::{call_native, FrameBuiltin};
 
 struct Builtins {
     module: usize,
@@ -238,6 +238,7 @@ fn populate(m: &PyObj, d: &PyObj) {
             ab::format(&a[0], &spec)
         }),
         ("__build_class__", build_class),
+        ("compile", crate::frame_builtins::builtin_compile),
         ("__import__", |a, k| {
             Args::new(a, k).range("__import__", 1, 5)?;
             let none = singletons::none();
@@ -256,6 +257,23 @@ fn populate(m: &PyObj, d: &PyObj) {
         dict::set_item_str(d, name, o);
     }
     dict::set_item_str(d, "open", crate::io::open_function());
+    // The builtins that read their caller's frame (see `frame_builtins`).
+    let frame_funcs: [NativeFn; 6] = [
+        |a, k| call_native(FrameBuiltin::Globals, a, k),
+        |a, k| call_native(FrameBuiltin::Locals, a, k),
+        |a, k| call_native(FrameBuiltin::Vars, a, k),
+        |a, k| call_native(FrameBuiltin::Dir, a, k),
+        |a, k| call_native(FrameBuiltin::Eval, a, k),
+        |a, k| call_native(FrameBuiltin::Exec, a, k),
+    ];
+    let mut registered = Vec::new();
+    for ((which, name), f) in FrameBuiltin::ALL.into_iter().zip(frame_funcs) {
+        let o = new_builtin_function(name, f, None);
+        set_builtin_module(&o, pystr::intern("builtins"));
+        dict::set_item_str(d, name, o.clone());
+        registered.push((immortal(o), which));
+    }
+    crate::frame_builtins::register(registered);
     let _ = m;
 }
 

@@ -251,6 +251,8 @@ opcodes! {
     GET_LEN = 93, cache 0, false;
     /// `await`: `__await__` iterator of TOS.
     GET_AWAITABLE = 94, cache 0, true;
+    /// Interactive mode: passes TOS to `sys.displayhook` and pops it.
+    PRINT_EXPR = 95, cache 0, false;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }
@@ -459,33 +461,67 @@ pub fn instructions(code: &[u16]) -> Result<Vec<Instruction>, String> {
     Ok(out)
 }
 
-/// The source line of each code unit, stored as runs: `(first unit, line)` with
-/// increasing units. Line 0 means "no line" (artificial instructions).
+/// The source position of an instruction, as CPython 3.11's `co_positions()` gives it:
+/// the span of the AST node the instruction was compiled from. Lines are 1-based;
+/// columns are 0-based offsets in UTF-8 bytes from the start of their line (CPython's
+/// convention, which traceback printing turns into character offsets). Line 0 means
+/// "no position" (artificial instructions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Location {
+    /// First line of the span.
+    pub line: u32,
+    /// Last line of the span.
+    pub end_line: u32,
+    /// Start column on `line` (UTF-8 bytes).
+    pub col: u32,
+    /// End column on `end_line` (UTF-8 bytes, exclusive).
+    pub end_col: u32,
+}
+
+impl Location {
+    /// A position that only knows its line (columns span nothing).
+    pub fn line_only(line: u32) -> Self {
+        Location {
+            line,
+            end_line: line,
+            col: 0,
+            end_col: 0,
+        }
+    }
+}
+
+/// The source position of each code unit, stored as runs: `(first unit, position)`
+/// with increasing units.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineTable {
-    runs: Vec<(u32, u32)>,
+    runs: Vec<(u32, Location)>,
 }
 
 impl LineTable {
-    /// Records that code from `unit` on belongs to `line`.
-    pub fn mark(&mut self, unit: usize, line: u32) {
+    /// Records that code from `unit` on was compiled from `loc`.
+    pub fn mark(&mut self, unit: usize, loc: Location) {
         let unit = unit as u32;
         match self.runs.last_mut() {
-            Some(&mut (_, l)) if l == line => {}
-            Some(last) if last.0 == unit => last.1 = line,
-            _ => self.runs.push((unit, line)),
+            Some(&mut (_, l)) if l == loc => {}
+            Some(last) if last.0 == unit => last.1 = loc,
+            _ => self.runs.push((unit, loc)),
         }
     }
 
-    /// The line of the instruction at `unit`.
-    pub fn line_of(&self, unit: usize) -> Option<u32> {
+    /// The position of the instruction at `unit`, if it has one.
+    pub fn location_of(&self, unit: usize) -> Option<Location> {
         let unit = unit as u32;
         let i = self.runs.partition_point(|&(u, _)| u <= unit);
         if i == 0 {
             return None;
         }
-        let line = self.runs[i - 1].1;
-        (line != 0).then_some(line)
+        let loc = self.runs[i - 1].1;
+        (loc.line != 0).then_some(loc)
+    }
+
+    /// The line of the instruction at `unit`.
+    pub fn line_of(&self, unit: usize) -> Option<u32> {
+        self.location_of(unit).map(|l| l.line)
     }
 }
 
@@ -579,16 +615,24 @@ mod tests {
     #[test]
     fn line_table_runs() {
         let mut t = LineTable::default();
-        t.mark(0, 1);
-        t.mark(2, 1);
-        t.mark(4, 3);
-        t.mark(4, 4);
-        t.mark(9, 0);
+        t.mark(0, Location::line_only(1));
+        t.mark(2, Location::line_only(1));
+        t.mark(4, Location::line_only(3));
+        t.mark(4, Location::line_only(4));
+        t.mark(9, Location::line_only(0));
         assert_eq!(t.line_of(0), Some(1));
         assert_eq!(t.line_of(3), Some(1));
         assert_eq!(t.line_of(4), Some(4));
         assert_eq!(t.line_of(8), Some(4));
         assert_eq!(t.line_of(9), None);
+        let span = Location {
+            line: 5,
+            end_line: 6,
+            col: 4,
+            end_col: 2,
+        };
+        t.mark(10, span);
+        assert_eq!(t.location_of(12), Some(span));
     }
 
     #[test]

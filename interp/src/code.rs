@@ -21,8 +21,8 @@ pub mod flags {
     pub const NESTED: u32 = 0x10;
     /// A generator function.
     pub const GENERATOR: u32 = 0x20;
-    /// A coroutine function.
-    pub const COROUTINE: u32 = 0x100;
+    /// A coroutine function (`async def`).
+    pub const COROUTINE: u32 = 0x80;
     /// `co_consts[0]` is the docstring (the object model reads `__doc__` from it).
     pub const HAS_DOCSTRING: u32 = 0x4000_0000;
 }
@@ -137,6 +137,20 @@ impl CodeObject {
                 .filter(|c| !self.varnames.contains(c))
                 .count()
             + self.freevars.len()
+    }
+
+    /// The names of the locals-plus slots, in slot order: `co_varnames`, the cell
+    /// variables that are not also parameters or locals, then `co_freevars`.
+    pub fn localsplus_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.varnames.iter().map(String::as_str).collect();
+        names.extend(
+            self.cellvars
+                .iter()
+                .filter(|c| !self.varnames.contains(c))
+                .map(String::as_str),
+        );
+        names.extend(self.freevars.iter().map(String::as_str));
+        names
     }
 
     /// The locals-plus index of cell or free variable `name`.

@@ -49,6 +49,8 @@ pub struct TracebackEntry {
     pub line: u32,
     /// `co_name`.
     pub name: String,
+    /// The failing instruction's source span, where it has one.
+    pub location: Option<bytecode::Location>,
 }
 
 thread_local! {
@@ -78,10 +80,18 @@ pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
         .iter()
         .map(|t| {
             let it = tuple::items(t);
+            let num = |i: usize| it.get(i).and_then(int::as_i64).unwrap_or(0) as u32;
+            let line = num(1);
             TracebackEntry {
                 filename: pystr::as_str(&it[0]).to_string(),
-                line: int::as_i64(&it[1]).unwrap_or(0) as u32,
+                line,
                 name: pystr::as_str(&it[2]).to_string(),
+                location: (it.len() > 4).then(|| bytecode::Location {
+                    line,
+                    end_line: num(4),
+                    col: num(5),
+                    end_col: num(6),
+                }),
             }
         })
         .collect();
@@ -93,6 +103,43 @@ pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
 /// (generators swap in their own while they run).
 pub(crate) fn swap_current_exception(new: Option<PyObj>) -> Option<PyObj> {
     CURRENT_EXC.with(|c| std::mem::replace(&mut *c.borrow_mut(), new))
+}
+
+/// For a frame suspended inside the delegation loop of `yield from` or `await`, the
+/// sub-iterator it delegates to (CPython's `_PyGen_yf`): the compiler marks that
+/// loop's YIELD_VALUE with argument 1, and the sub-iterator is then on top of the
+/// stack.
+pub(crate) fn delegate_of(frame: &Frame) -> Option<PyObj> {
+    let ins = bytecode::decode_at(&frame.data.code.code, frame.last_pc).ok()?;
+    if ins.op == Op::YIELD_VALUE && ins.arg == 1 {
+        frame.stack.last().cloned().flatten()
+    } else {
+        None
+    }
+}
+
+/// Leaves a suspended delegation loop as if its sub-iterator had returned `value`:
+/// pops the sub-iterator, pushes `value` and continues after the loop's SEND (the
+/// loop is `YIELD_VALUE 1; RESUME 1; JUMP_BACKWARD to SEND`, as the compiler emits
+/// it).
+///
+/// # Errors
+/// `SystemError` if the code around the suspension point is not that loop.
+pub(crate) fn finish_delegation(frame: &mut Frame, value: PyObj) -> PyResult<()> {
+    let code = &frame.data.code.code;
+    let resume = bytecode::decode_at(code, frame.next).map_err(exc::system_error)?;
+    let back = bytecode::decode_at(code, resume.next_offset()).map_err(exc::system_error)?;
+    let send = back
+        .jump_target()
+        .and_then(|t| bytecode::decode_at(code, t).ok())
+        .filter(|i| i.op == Op::SEND && back.op == Op::JUMP_BACKWARD);
+    let Some(exit) = send.and_then(|s| s.jump_target()) else {
+        return Err(exc::system_error("suspended outside a yield-from loop"));
+    };
+    frame.stack.pop();
+    push(frame, value);
+    frame.next = exit;
+    Ok(())
 }
 
 /// Pushes a value onto a frame's stack (the result of a resumed `yield`).
@@ -197,6 +244,8 @@ pub(crate) struct Frame {
     last_pc: usize,
     /// Keyword names for the next CALL.
     kw_names: Option<PyObj>,
+    /// Function frames: the dict `locals()` returns, once asked for.
+    fast_locals_dict: Option<PyObj>,
     /// Identity for traceback entries.
     id: u64,
 }
@@ -235,6 +284,7 @@ impl Frame {
             next: 0,
             last_pc: 0,
             kw_names: None,
+            fast_locals_dict: None,
             id,
         }
     }
@@ -255,6 +305,7 @@ impl Frame {
             .iter()
             .chain(self.func.iter())
             .chain(self.kw_names.iter())
+            .chain(self.fast_locals_dict.iter())
         {
             visit(o);
         }
@@ -283,6 +334,61 @@ pub fn run_code(code: &PyObj, globals: &PyObj) -> PyResult<PyObj> {
     eval_frame(&mut frame)
 }
 
+/// `true` for code objects.
+pub fn is_code(obj: &PyObj) -> bool {
+    obj.is_exact(&function::CODE_TYPE)
+}
+
+/// Runs a code object with separate globals and locals mappings (`exec`/`eval` with
+/// explicit namespaces); `__builtins__` is added to `globals` if missing.
+pub fn run_code_in(code: &PyObj, globals: &PyObj, locals: &PyObj) -> PyResult<PyObj> {
+    if dict::get_item_str(globals, "__builtins__").is_none() {
+        dict::set_item_str(globals, "__builtins__", crate::builtins::builtins_module());
+    }
+    let mut frame = Frame::new(
+        code.clone(),
+        globals.clone(),
+        crate::builtins::builtins_dict(),
+        Some(locals.clone()),
+        None,
+    );
+    eval_frame(&mut frame)
+}
+
+/// The locals of a frame as `locals()` returns them: its locals mapping (module and
+/// class bodies), or the frame's one locals dict refreshed from its fast locals,
+/// cells and free variables (function frames, as CPython 3.11's
+/// `PyFrame_FastToLocals`: names that are unbound now are removed, other keys, such
+/// as those `exec()` added, stay).
+fn frame_locals(frame: &mut Frame) -> PyResult<PyObj> {
+    if let Some(l) = &frame.locals {
+        return Ok(l.clone());
+    }
+    let d = frame.fast_locals_dict.get_or_insert_with(dict::new).clone();
+    let code = &frame.data.code;
+    let names = code.localsplus_names();
+    let first_cell = code.varnames.len();
+    for (i, (name, slot)) in names.iter().zip(&frame.localsplus).enumerate() {
+        let Some(v) = slot else {
+            let _ = dict::del_item(&d, &pystr::new(name));
+            continue;
+        };
+        let is_cell = code.cellvars.iter().any(|c| c == name) || i >= first_cell;
+        let value = if is_cell {
+            function::cell_get(v)
+        } else {
+            Some(v.clone())
+        };
+        match value {
+            Some(value) => dict::set_item_str(&d, name, value),
+            None => {
+                let _ = dict::del_item(&d, &pystr::new(name));
+            }
+        }
+    }
+    Ok(d)
+}
+
 /// The object model's eval hook: calls a Python function.
 pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let f = function::function(func);
@@ -296,8 +402,12 @@ pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> P
         Some(func.clone()),
     );
     bind_arguments(&mut frame, func, args, kwnames)?;
-    if frame.data.code.flags & flags::GENERATOR != 0 {
+    let code_flags = frame.data.code.flags;
+    if code_flags & flags::GENERATOR != 0 {
         return Ok(crate::generator::new_generator(Box::new(frame)));
+    }
+    if code_flags & flags::COROUTINE != 0 {
+        return Ok(crate::generator::new_coroutine(Box::new(frame)));
     }
     eval_frame(&mut frame)
 }
@@ -520,7 +630,7 @@ fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
 /// Runs (or resumes) a frame until it returns or yields. With `throw`, the exception is
 /// raised at the frame's current instruction first (generator `throw()`).
 pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
-    let _rec = ab::enter_recursive_call(" while calling a Python object")?;
+    let _rec = ab::enter_recursive_call("")?;
     let super_args = super_args_of(frame);
     FRAMES.with(|f| {
         f.borrow_mut().push(FrameInfo {
@@ -601,18 +711,18 @@ fn add_traceback(frame: &Frame, frame_id: u64, e: &PyErr, pc: usize) {
             return;
         }
     }
-    let line = frame
-        .data
-        .code
-        .lines
-        .line_of(pc)
-        .unwrap_or(frame.data.code.firstlineno);
-    let entry = tuple::from_vec(vec![
-        pystr::new(&frame.data.code.filename),
-        int::from_i64(i64::from(line)),
-        pystr::new(&frame.data.code.name),
+    let code = &frame.data.code;
+    let mut fields = vec![
+        pystr::new(&code.filename),
+        int::from_i64(i64::from(code.firstlineno)),
+        pystr::new(&code.name),
         int::from_i64(frame_id as i64),
-    ]);
+    ];
+    if let Some(loc) = code.lines.location_of(pc) {
+        fields[1] = int::from_i64(i64::from(loc.line));
+        fields.extend([loc.end_line, loc.col, loc.end_col].map(|v| int::from_i64(i64::from(v))));
+    }
+    let entry = tuple::from_vec(fields);
     let _ = list::append(&tb, entry);
 }
 
@@ -739,6 +849,16 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     ab::iter(&v)?
                 };
                 push(frame, it);
+            }
+            Op::PRINT_EXPR => {
+                let v = pop!(frame);
+                let hook = ab::getattr_str(&crate::modules::sys_module(), "displayhook")
+                    .map_err(|_| exc::runtime_error("lost sys.displayhook"))?;
+                ab::call1(&hook, v)?;
+            }
+            Op::GET_AWAITABLE => {
+                let v = pop!(frame);
+                push(frame, crate::generator::awaitable_iter(&v)?);
             }
             Op::SEND => {
                 let v = pop!(frame);
@@ -1236,7 +1356,20 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     _ => return Err(exc::system_error("bad call stack (compiler bug)")),
                 };
                 let kw = frame.kw_names.take();
-                let r = ab::call(&callable, &args, kw.as_ref())?;
+                let r = match crate::frame_builtins::lookup(&callable) {
+                    // locals(), eval(), ... read this frame.
+                    Some(which) => {
+                        let globals = frame.globals.clone();
+                        crate::frame_builtins::call(
+                            which,
+                            &globals,
+                            &mut || frame_locals(frame),
+                            &args,
+                            kw.as_ref(),
+                        )?
+                    }
+                    None => ab::call(&callable, &args, kw.as_ref())?,
+                };
                 push(frame, r);
             }
             Op::CALL_FUNCTION_EX => {

@@ -1,10 +1,15 @@
-//! Generators (Objects/genobject.c): a generator object owns a suspended frame.
+//! Generators and coroutines (Objects/genobject.c): each owns a suspended frame.
 //! `next()`/`send()` resume it until its next `yield` (the frame is moved out of the
 //! object while it runs, so a concurrent resume sees "already executing"), `throw()`
 //! raises inside it at the `yield`, `close()` throws GeneratorExit. Each generator
 //! keeps its own "exception being handled", swapped in while it runs (PEP 3134
 //! semantics for `yield` inside `except`). A `StopIteration` escaping the body becomes
 //! `RuntimeError` (PEP 479).
+//!
+//! Coroutines (`async def`, PEP 492) are the same machine under another type: they
+//! are not iterable, `await` drives them (GET_AWAITABLE then the SEND loop of `yield
+//! from`), `__await__()` returns a `coroutine_wrapper` iterator over them, and an
+//! exhausted coroutine cannot be resumed again.
 //!
 //! Not yet: closing a suspended generator when it is garbage (CPython runs its
 //! `finally` blocks then); here an abandoned generator's frame is simply released.
@@ -96,23 +101,119 @@ strand_objects::builtin_type! {
     }
 }
 
-/// Readies the generator type (once, after `strand_objects::init`).
+strand_objects::builtin_type! {
+    /// The `coroutine` type: what calling an `async def` function returns.
+    pub static COROUTINE_TYPE = {
+        name: "coroutine",
+        layout: PyGenerator,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(gen_traverse),
+        clear: Some(gen_clear),
+        dealloc: gen_dealloc,
+        size: None,
+        slots: Slots {
+            repr: Some(gen_repr),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// What `coroutine.__await__()` returns: an iterator that drives its coroutine.
+#[repr(C)]
+pub struct PyCoroutineWrapper {
+    header: ObjectHeader,
+    coroutine: PyObj,
+}
+
+unsafe fn wrapper_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on coroutine wrappers only, whose field is initialised.
+    let w = unsafe { &*(obj.as_ptr() as *const PyCoroutineWrapper) };
+    visit(w.coroutine.as_ptr());
+}
+
+unsafe fn wrapper_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access; the field is initialised and dropped once.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyCoroutineWrapper;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).coroutine));
+        strand_objects::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+strand_objects::builtin_type! {
+    /// The `coroutine_wrapper` type.
+    pub static COROUTINE_WRAPPER_TYPE = {
+        name: "coroutine_wrapper",
+        layout: PyCoroutineWrapper,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(wrapper_traverse),
+        clear: None,
+        dealloc: wrapper_dealloc,
+        size: None,
+        slots: Slots {
+            iter: Some(|w| Ok(w.clone())),
+            iternext: Some(|w| gen_iternext(&wrapped(w))),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// Readies the generator and coroutine types (once, after `strand_objects::init`).
 pub fn init() {
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| {
-        GENERATOR_TYPE.ready_static(
-            Some(&strand_objects::baseobject::OBJECT_TYPE),
-            &methods(),
-            &getsets(),
-        );
+        let object = Some(&strand_objects::baseobject::OBJECT_TYPE);
+        GENERATOR_TYPE.ready_static(object, &methods(), &getsets("gi_running"));
+        let mut coro_methods = methods();
+        coro_methods.push(MethodDef::new("__await__", |args, kw| {
+            Args::new(args, kw).exact("__await__", 1)?;
+            let c = this(args, "__await__")?;
+            Ok(new_wrapper(c))
+        }));
+        COROUTINE_TYPE.ready_static(object, &coro_methods, &getsets("cr_running"));
+        // send/throw/close accept a wrapper and act on its coroutine (see `this`).
+        COROUTINE_WRAPPER_TYPE.ready_static(object, &methods(), &[]);
     });
+}
+
+/// The coroutine a `coroutine_wrapper` drives.
+fn wrapped(w: &PyObj) -> PyObj {
+    // SAFETY: only installed on coroutine wrappers.
+    unsafe { w.payload_unchecked::<PyCoroutineWrapper>() }
+        .coroutine
+        .clone()
+}
+
+fn new_wrapper(coroutine: PyObj) -> PyObj {
+    let ty = &COROUTINE_WRAPPER_TYPE;
+    let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation with the wrapper layout; the field is written before the
+    // object is tracked.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyCoroutineWrapper;
+        std::ptr::addr_of_mut!((*p).coroutine).write(coroutine);
+        strand_objects::alloc::finish_instance(ty, &obj);
+    }
+    obj
 }
 
 /// A generator owning `frame` (arguments already bound, not started).
 pub(crate) fn new_generator(frame: Box<Frame>) -> PyObj {
+    new_gen_like(frame, &GENERATOR_TYPE)
+}
+
+/// A coroutine owning `frame` (an `async def` function's call).
+pub(crate) fn new_coroutine(frame: Box<Frame>) -> PyObj {
+    new_gen_like(frame, &COROUTINE_TYPE)
+}
+
+fn new_gen_like(frame: Box<Frame>, ty: &'static PyType) -> PyObj {
     init();
     let (name, qualname) = frame.names();
-    let ty = &GENERATOR_TYPE;
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation with the generator layout; the state is written before
     // the object is tracked.
@@ -136,6 +237,20 @@ pub fn is_generator(obj: &PyObj) -> bool {
     obj.is_exact(&GENERATOR_TYPE)
 }
 
+/// `true` for coroutine objects.
+pub fn is_coroutine(obj: &PyObj) -> bool {
+    obj.is_exact(&COROUTINE_TYPE)
+}
+
+/// "generator" or "coroutine", for messages.
+fn kind_name(g: &PyObj) -> &'static str {
+    if is_coroutine(g) {
+        "coroutine"
+    } else {
+        "generator"
+    }
+}
+
 fn payload(g: &PyObj) -> &PyGenerator {
     // SAFETY: callers check the type (slots and methods are installed on generators).
     unsafe { g.payload_unchecked::<PyGenerator>() }
@@ -145,37 +260,121 @@ fn lock(g: &PyObj) -> std::sync::MutexGuard<'_, GenState> {
     payload(g).state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Resumes `g` with `value` (or raises `throw` inside it): CPython's `gen_send_ex`.
-fn send_ex(g: &PyObj, value: PyObj, throw: Option<PyErr>) -> PyResult<Outcome> {
-    let (frame, saved) = {
+/// How a suspended generator is resumed.
+enum Resume {
+    /// `send(value)` / `next()`: `value` becomes the result of the `yield`.
+    Send(PyObj),
+    /// `throw()`: the exception is raised at the `yield`.
+    Throw(PyErr),
+    /// The sub-iterator of the `yield from` it is suspended in returned this value.
+    SubReturned(PyObj),
+}
+
+/// Resumes `g`: CPython's `gen_send_ex`.
+fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
+    let (frame, saved, throw) = {
         let mut st = lock(g);
         if st.running {
-            return Err(exc::value_error("generator already executing"));
+            return Err(exc::value_error(format!(
+                "{} already executing",
+                kind_name(g)
+            )));
         }
         let Some(mut frame) = st.frame.take() else {
             // Exhausted or closed.
-            return match throw {
-                Some(e) => Err(e),
-                None => Ok(Outcome::Return(singletons::none())),
+            return match how {
+                Resume::Throw(e) => Err(e),
+                Resume::Send(_) if is_coroutine(g) => {
+                    Err(exc::runtime_error("cannot reuse already awaited coroutine"))
+                }
+                _ => Ok(Outcome::Return(singletons::none())),
             };
         };
-        if !st.started && throw.is_none() && !singletons::is_none(&value) {
-            st.frame = Some(frame);
-            return Err(type_error(
-                "can't send non-None value to a just-started generator",
-            ));
-        }
-        if st.started && throw.is_none() {
-            // The value of the `yield` expression being resumed.
-            crate::eval::push_value(&mut frame, value);
-        }
+        let throw = match how {
+            Resume::Send(value) => {
+                if !st.started && !singletons::is_none(&value) {
+                    st.frame = Some(frame);
+                    return Err(type_error(format!(
+                        "can't send non-None value to a just-started {}",
+                        kind_name(g)
+                    )));
+                }
+                if st.started {
+                    // The value of the `yield` expression being resumed.
+                    crate::eval::push_value(&mut frame, value);
+                }
+                None
+            }
+            Resume::Throw(e) => Some(e),
+            Resume::SubReturned(value) => {
+                if let Err(e) = crate::eval::finish_delegation(&mut frame, value) {
+                    st.frame = Some(frame);
+                    return Err(e);
+                }
+                None
+            }
+        };
         st.running = true;
         st.started = true;
         let own = st.exc_state.take();
         drop(st);
-        (frame, crate::eval::swap_current_exception(own))
+        (frame, crate::eval::swap_current_exception(own), throw)
     };
     finish(g, frame, saved, throw)
+}
+
+/// `throw()`: CPython's `_gen_throw`. A generator suspended in `yield from` or
+/// `await` passes the exception to its sub-iterator first (closing it for
+/// `GeneratorExit`); what the sub-iterator then yields, returns or raises decides how
+/// `g` goes on.
+fn throw_ex(g: &PyObj, e: PyErr) -> PyResult<Outcome> {
+    let sub = {
+        let st = lock(g);
+        if st.running {
+            return Err(exc::value_error(format!(
+                "{} already executing",
+                kind_name(g)
+            )));
+        }
+        st.frame.as_deref().and_then(crate::eval::delegate_of)
+    };
+    let Some(sub) = sub else {
+        return send_ex(g, Resume::Throw(e));
+    };
+    if e.is_instance(&exc::GENERATOR_EXIT_TYPE) {
+        // An error while closing the sub-iterator replaces the GeneratorExit.
+        let e = close_iter(&sub).err().unwrap_or(e);
+        return send_ex(g, Resume::Throw(e));
+    }
+    let r = if is_generator(&sub) || is_coroutine(&sub) {
+        throw_ex(&sub, e)
+    } else {
+        match ab::getattr_opt(&sub, &strand_objects::str::intern("throw"))? {
+            Some(m) => ab::call1(&m, e.into_value()).map(Outcome::Yield),
+            None => return send_ex(g, Resume::Throw(e)),
+        }
+    };
+    match r {
+        Ok(Outcome::Yield(v)) => Ok(Outcome::Yield(v)),
+        Ok(Outcome::Return(v)) => send_ex(g, Resume::SubReturned(v)),
+        Err(e) if e.is_instance(&exc::STOP_ITERATION_TYPE) => {
+            let v = exc::attr(e.value(), "value").unwrap_or_else(singletons::none);
+            send_ex(g, Resume::SubReturned(v))
+        }
+        Err(e) => send_ex(g, Resume::Throw(e)),
+    }
+}
+
+/// Closes a `yield from` sub-iterator: `close()` for generators and coroutines, its
+/// `close` method (if any) for other iterators.
+fn close_iter(sub: &PyObj) -> PyResult<()> {
+    if is_generator(sub) || is_coroutine(sub) {
+        return close(sub);
+    }
+    if let Some(m) = ab::getattr_opt(sub, &strand_objects::str::intern("close"))? {
+        ab::call0(&m)?;
+    }
+    Ok(())
 }
 
 fn finish(
@@ -203,7 +402,7 @@ fn finish(
             drop(st);
             drop(frame);
             if e.is_instance(&exc::STOP_ITERATION_TYPE) {
-                let re = exc::runtime_error("generator raised StopIteration");
+                let re = exc::runtime_error(format!("{} raised StopIteration", kind_name(g)));
                 let _ = ab::setattr(
                     re.value(),
                     &strand_objects::str::intern("__cause__"),
@@ -218,8 +417,8 @@ fn finish(
 
 /// `SEND`: resumes a sub-iterator of `yield from` with `value`.
 pub(crate) fn send_to(sub: &PyObj, value: PyObj) -> PyResult<Outcome> {
-    if is_generator(sub) {
-        return send_ex(sub, value, None);
+    if is_generator(sub) || is_coroutine(sub) {
+        return send_ex(sub, Resume::Send(value));
     }
     if singletons::is_none(&value) {
         return Ok(match ab::next(sub)? {
@@ -239,7 +438,7 @@ pub(crate) fn send_to(sub: &PyObj, value: PyObj) -> PyResult<Outcome> {
 /// The iternext slot: a return value other than None travels as
 /// `StopIteration(value)` (which `for` loops and `PyIter_Next` treat as exhaustion).
 fn gen_iternext(g: &PyObj) -> PyResult<Option<PyObj>> {
-    match send_ex(g, singletons::none(), None)? {
+    match send_ex(g, Resume::Send(singletons::none()))? {
         Outcome::Yield(v) => Ok(Some(v)),
         Outcome::Return(r) if singletons::is_none(&r) => Ok(None),
         Outcome::Return(r) => Err(stop_iteration(r)),
@@ -257,7 +456,8 @@ fn stop_iteration(v: PyObj) -> PyErr {
 fn gen_repr(g: &PyObj) -> PyResult<PyObj> {
     let q = lock(g).qualname.clone();
     Ok(strand_objects::str::from_string(format!(
-        "<generator object {} at {:#x}>",
+        "<{} object {} at {:#x}>",
+        kind_name(g),
         strand_objects::str::as_str(&q),
         g.addr()
     )))
@@ -265,7 +465,8 @@ fn gen_repr(g: &PyObj) -> PyResult<PyObj> {
 
 fn this(args: &[PyObj], name: &str) -> PyResult<PyObj> {
     match args.first() {
-        Some(g) if is_generator(g) => Ok(g.clone()),
+        Some(g) if is_generator(g) || is_coroutine(g) => Ok(g.clone()),
+        Some(w) if w.is_exact(&COROUTINE_WRAPPER_TYPE) => Ok(wrapped(w)),
         _ => Err(type_error(format!(
             "descriptor '{name}' requires a 'generator' object"
         ))),
@@ -302,7 +503,7 @@ fn methods() -> Vec<MethodDef> {
         MethodDef::new("send", |args, kw| {
             Args::new(args, kw).exact("send", 2)?;
             let g = this(args, "send")?;
-            match send_ex(&g, args[1].clone(), None)? {
+            match send_ex(&g, Resume::Send(args[1].clone()))? {
                 Outcome::Yield(v) => Ok(v),
                 Outcome::Return(r) => Err(stop_iteration(r)),
             }
@@ -311,7 +512,7 @@ fn methods() -> Vec<MethodDef> {
             Args::new(args, kw).range("throw", 2, 4)?;
             let g = this(args, "throw")?;
             let e = exception_from(args)?;
-            match send_ex(&g, singletons::none(), Some(e))? {
+            match throw_ex(&g, e)? {
                 Outcome::Yield(v) => Ok(v),
                 Outcome::Return(r) => Err(stop_iteration(r)),
             }
@@ -346,8 +547,11 @@ pub fn close(g: &PyObj) -> PyResult<()> {
     let ge = PyErr::from_value(
         ab::call0(&exc::GENERATOR_EXIT_TYPE.to_obj()).unwrap_or_else(|_| ge.into_value()),
     );
-    match send_ex(g, singletons::none(), Some(ge)) {
-        Ok(Outcome::Yield(_)) => Err(exc::runtime_error("generator ignored GeneratorExit")),
+    match throw_ex(g, ge) {
+        Ok(Outcome::Yield(_)) => Err(exc::runtime_error(format!(
+            "{} ignored GeneratorExit",
+            kind_name(g)
+        ))),
         Ok(Outcome::Return(_)) => Ok(()),
         Err(e)
             if e.is_instance(&exc::GENERATOR_EXIT_TYPE)
@@ -359,15 +563,45 @@ pub fn close(g: &PyObj) -> PyResult<()> {
     }
 }
 
-fn getsets() -> Vec<GetSetDef> {
+fn getsets(running: &'static str) -> Vec<GetSetDef> {
     vec![
         GetSetDef::new("__name__", |g| Ok(lock(g).name.clone()), None),
         GetSetDef::new("__qualname__", |g| Ok(lock(g).qualname.clone()), None),
-        GetSetDef::new("gi_running", |g| Ok(int::bool_obj(lock(g).running)), None),
+        GetSetDef::new(running, |g| Ok(int::bool_obj(lock(g).running)), None),
     ]
 }
 
 /// The type object, for `types.GeneratorType`.
 pub fn generator_type() -> &'static PyType {
     &GENERATOR_TYPE
+}
+
+/// `GET_AWAITABLE`: the iterator that `await obj` drives (CPython's
+/// `_PyCoro_GetAwaitableIter`): a coroutine itself, or what `type(obj).__await__`
+/// returns, which must be an iterator and not a coroutine.
+///
+/// # Errors
+/// `TypeError` for objects that are not awaitable and for bad `__await__` results.
+pub(crate) fn awaitable_iter(obj: &PyObj) -> PyResult<PyObj> {
+    if is_coroutine(obj) {
+        return Ok(obj.clone());
+    }
+    let ty = obj.ty();
+    let Some(await_) = ty.lookup_str("__await__") else {
+        return Err(type_error(format!(
+            "object {} can't be used in 'await' expression",
+            ty.name()
+        )));
+    };
+    let it = ab::call_descr(&await_, obj, &[])?;
+    if is_coroutine(&it) {
+        return Err(type_error("__await__() returned a coroutine"));
+    }
+    if it.ty().slots().iternext.is_none() {
+        return Err(type_error(format!(
+            "__await__() returned non-iterator of type '{}'",
+            it.ty().name()
+        )));
+    }
+    Ok(it)
 }

@@ -13,62 +13,22 @@ pub mod bytecode;
 pub mod code;
 pub mod compile;
 pub mod eval;
+pub mod frame_builtins;
 pub mod generator;
 pub mod io;
 pub mod modules;
 pub mod os;
 pub mod random;
 pub mod symtable;
+pub mod syntax_errors;
 pub mod thread;
+pub mod traceback;
+
+pub use traceback::register_source;
 
 use strand_objects::abstract_ as ab;
 
-static SOURCES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
-
-/// Remembers a module's source text, for the source lines of tracebacks.
-pub fn register_source(filename: &str, source: String) {
-    let mut s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
-    if !s.iter().any(|(f, _)| f == filename) {
-        s.push((filename.to_string(), source));
-    }
-}
-
-fn source_line(filename: &str, line: u32) -> Option<String> {
-    let s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
-    let (_, text) = s.iter().find(|(f, _)| f == filename)?;
-    text.lines()
-        .nth(line.saturating_sub(1) as usize)
-        .map(str::to_string)
-}
-
-/// A `SyntaxError` (or `NotImplementedError`) exception for a compile error, with
-/// CPython's attributes (`filename`, `lineno`, `offset`, `text`, `msg`).
-pub fn syntax_error(
-    e: &compile::CompileError,
-    source: &str,
-    filename: &str,
-) -> strand_objects::PyErr {
-    use strand_objects::exceptions as exc;
-    use strand_objects::{int, str as pystr, tuple};
-    if e.kind == compile::ErrorKind::NotImplemented {
-        return exc::not_implemented_error(e.message.clone());
-    }
-    let text = source
-        .lines()
-        .nth(e.line.saturating_sub(1) as usize)
-        .map(|t| format!("{t}\n"));
-    let details = tuple::from_vec(vec![
-        pystr::new(filename),
-        int::from_i64(i64::from(e.line)),
-        int::from_i64(i64::from(e.column)),
-        text.map(|t| pystr::new(&t))
-            .unwrap_or_else(strand_objects::singletons::none),
-    ]);
-    strand_objects::PyErr::with_args(
-        &exc::SYNTAX_ERROR_TYPE,
-        vec![pystr::new(&e.message), details],
-    )
-}
+pub use syntax_errors::syntax_error;
 
 /// Installs the interpreter's hooks into the object model (idempotent).
 pub fn install() {
@@ -100,7 +60,7 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
     let code = match compile::compile_module(source, filename) {
         Ok(c) => c,
         Err(e) => {
-            print_compile_error(&e, source, filename);
+            eprint!("{}", format_exception(&syntax_error(&e, source, filename)));
             return 1;
         }
     };
@@ -112,7 +72,7 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
     let main = strand_objects::module::new_module("__main__");
     let globals = strand_objects::module::module_dict(&main);
     strand_objects::dict::set_item_str(&globals, "__file__", strand_objects::str::new(filename));
-    register_source(filename, source.to_string());
+    register_source(filename, source);
     strand_objects::dict::set_item_str(&modules::sys_modules(), "__main__", main.clone());
     let script_dir = std::path::Path::new(filename)
         .parent()
@@ -125,7 +85,7 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
     modules::set_argv(argv, dir.as_deref());
     let mut status = match eval::run_code(&code_obj, &globals) {
         Ok(_) => 0,
-        Err(e) => report_exception(&e, source),
+        Err(e) => report_exception(&e),
     };
     // Like CPython's Py_Finalize: wait for the non-daemon threads.
     if let Some(threading) =
@@ -133,7 +93,7 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
     {
         if let Ok(f) = ab::getattr_str(&threading, "_shutdown") {
             if let Err(e) = ab::call0(&f) {
-                status = report_exception(&e, source);
+                status = report_exception(&e);
             }
         }
     }
@@ -145,7 +105,7 @@ pub fn run_main(source: &str, filename: &str, argv: &[String], dis: bool) -> u8 
 
 /// Prints `Traceback (most recent call last): ...` for an uncaught exception and
 /// returns the exit status (SystemExit's code, else 1).
-pub fn report_exception(e: &strand_objects::PyErr, source: &str) -> u8 {
+pub fn report_exception(e: &strand_objects::PyErr) -> u8 {
     use strand_objects::exceptions as exc;
     if e.is_instance(&exc::SYSTEM_EXIT_TYPE) {
         let code = exc::attr(e.value(), "code").unwrap_or_else(strand_objects::singletons::none);
@@ -161,77 +121,11 @@ pub fn report_exception(e: &strand_objects::PyErr, source: &str) -> u8 {
         builtins::write_stderr(&format!("{text}\n"));
         return 1;
     }
-    let mut out = String::new();
-    format_exception_chain(e.value(), source, &mut out, &mut Vec::new());
-    builtins::write_stderr(&out);
+    builtins::write_stderr(&traceback::format_exception(e));
     1
 }
 
-/// The text CPython prints for an uncaught exception (traceback, chained
-/// exceptions, the final line).
+/// The text CPython prints for an uncaught exception (see [`traceback`]).
 pub fn format_exception(e: &strand_objects::PyErr) -> String {
-    let mut out = String::new();
-    format_exception_chain(e.value(), "", &mut out, &mut Vec::new());
-    out
-}
-
-/// CPython's `traceback.print_exception` text for `value`, causes and contexts first.
-fn format_exception_chain(
-    value: &strand_objects::PyObj,
-    source: &str,
-    out: &mut String,
-    seen: &mut Vec<usize>,
-) {
-    use strand_objects::exceptions as exc;
-    use strand_objects::singletons::is_none;
-    seen.push(value.addr());
-    let (cause, context, suppress) = {
-        let st = exc::payload(value).state();
-        (st.cause.clone(), st.context.clone(), st.suppress_context)
-    };
-    if let Some(c) = cause.filter(|c| !is_none(c) && !seen.contains(&c.addr())) {
-        format_exception_chain(&c, source, out, seen);
-        out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-    } else if let Some(c) =
-        context.filter(|c| !is_none(c) && !suppress && !seen.contains(&c.addr()))
-    {
-        format_exception_chain(&c, source, out, seen);
-        out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
-    }
-    let tb = eval::traceback_of(value);
-    if !tb.is_empty() {
-        out.push_str("Traceback (most recent call last):\n");
-    }
-    for entry in &tb {
-        out.push_str(&format!(
-            "  File \"{}\", line {}, in {}\n",
-            entry.filename, entry.line, entry.name
-        ));
-        let text = source_line(&entry.filename, entry.line).or_else(|| {
-            source
-                .lines()
-                .nth(entry.line.saturating_sub(1) as usize)
-                .map(str::to_string)
-        });
-        if let Some(text) = text {
-            if !text.trim().is_empty() {
-                out.push_str(&format!("    {}\n", text.trim()));
-            }
-        }
-    }
-    out.push_str(&strand_objects::PyErr::from_value(value.clone()).display_line());
-    out.push('\n');
-}
-
-fn print_compile_error(e: &compile::CompileError, source: &str, filename: &str) {
-    let mut out = format!("  File \"{filename}\", line {}\n", e.line);
-    if let Some(text) = source.lines().nth(e.line.saturating_sub(1) as usize) {
-        let trimmed = text.trim_start();
-        let indent = text.len() - trimmed.len();
-        out.push_str(&format!("    {}\n", trimmed.trim_end()));
-        let col = (e.column as usize).saturating_sub(1).saturating_sub(indent);
-        out.push_str(&format!("    {}^\n", " ".repeat(col)));
-    }
-    out.push_str(&e.display_line());
-    eprintln!("{out}");
+    traceback::format_exception(e)
 }

@@ -201,6 +201,10 @@ fn make_sys(modules: &PyObj) -> PyObj {
                 crate::builtins::write_stderr(&crate::format_exception(&e));
                 Ok(singletons::none())
             }),
+            ("displayhook", |a, k| {
+                Args::new(a, k).exact("displayhook", 1)?;
+                display_value(&a[0])
+            }),
             ("_is_gil_enabled", |a, k| {
                 Args::new(a, k).exact("_is_gil_enabled", 0)?;
                 Ok(int::bool_obj(false))
@@ -228,7 +232,26 @@ fn make_sys(modules: &PyObj) -> PyObj {
     if let Some(h) = dict::get_item_str(&d, "excepthook") {
         dict::set_item_str(&d, "__excepthook__", h);
     }
+    if let Some(hook) = dict::get_item_str(&d, "displayhook") {
+        dict::set_item_str(&d, "__displayhook__", hook);
+    }
     m
+}
+
+/// `sys.displayhook`: prints `repr(value)` to `sys.stdout` and keeps the value in
+/// `builtins._` (None is not printed).
+fn display_value(value: &PyObj) -> PyResult<PyObj> {
+    if singletons::is_none(value) {
+        return Ok(singletons::none());
+    }
+    let builtins = crate::builtins::builtins_dict();
+    dict::set_item_str(&builtins, "_", singletons::none());
+    let text = ab::repr(value)?;
+    let print = dict::get_item_str(&builtins, "print")
+        .ok_or_else(|| exc::runtime_error("lost builtins.print"))?;
+    ab::call1(&print, text)?;
+    dict::set_item_str(&builtins, "_", value.clone());
+    Ok(singletons::none())
 }
 
 fn make_math() -> PyObj {
@@ -748,7 +771,7 @@ fn load_text(
         let pkg = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
         dict::set_item_str(&d, "__package__", pystr::new(pkg));
     }
-    crate::register_source(filename, source.to_string());
+    crate::register_source(filename, source);
     let modules = sys_modules();
     dict::set_item_str(&modules, name, m.clone());
     let code_obj = crate::eval::load_code(&code);

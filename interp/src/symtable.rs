@@ -211,6 +211,26 @@ pub struct SymtableError {
 /// # Errors
 /// The first `SyntaxError` found, as CPython reports it.
 pub fn build(module: &ast::ModModule) -> Result<SymbolTable, SymtableError> {
+    build_top(|b| {
+        for s in &module.body {
+            b.visit_stmt(s);
+            if b.error.is_some() {
+                break;
+            }
+        }
+    })
+}
+
+/// Builds and analyses the symbol tables of an expression compiled on its own (the
+/// `eval` mode of `compile()`), as a module-level block.
+///
+/// # Errors
+/// The first `SyntaxError` found, as CPython reports it.
+pub fn build_expression(expr: &ast::Expr) -> Result<SymbolTable, SymtableError> {
+    build_top(|b| b.visit_expr(expr))
+}
+
+fn build_top(visit: impl FnOnce(&mut Builder)) -> Result<SymbolTable, SymtableError> {
     let mut b = Builder {
         stack: vec![SymbolTable::new(
             BlockKind::Module,
@@ -219,12 +239,7 @@ pub fn build(module: &ast::ModModule) -> Result<SymbolTable, SymtableError> {
         )],
         error: None,
     };
-    for s in &module.body {
-        b.visit_stmt(s);
-        if b.error.is_some() {
-            break;
-        }
-    }
+    visit(&mut b);
     if let Some(e) = b.error {
         return Err(e);
     }

@@ -178,8 +178,8 @@ exception_types! {
     STOP_ASYNC_ITERATION_TYPE = "StopAsyncIteration";
     STOP_ITERATION_TYPE = "StopIteration", init: stop_iteration_init;
     SYNTAX_ERROR_TYPE = "SyntaxError", str: syntax_error_str, init: syntax_error_init;
-    INDENTATION_ERROR_TYPE = "IndentationError";
-    TAB_ERROR_TYPE = "TabError";
+    INDENTATION_ERROR_TYPE = "IndentationError", str: syntax_error_str, init: syntax_error_init;
+    TAB_ERROR_TYPE = "TabError", str: syntax_error_str, init: syntax_error_init;
     SYSTEM_ERROR_TYPE = "SystemError";
     TYPE_ERROR_TYPE = "TypeError";
     VALUE_ERROR_TYPE = "ValueError";

@@ -73,8 +73,15 @@ except TypeError as e:
     print("TypeError", e)
 
 
-def raising_callback(w):
-    raise ValueError("ignored")
+class RaisingCallback:
+    def __call__(self, w):
+        raise ValueError("ignored")
+
+    def __repr__(self):
+        return "<raising callback>"
+
+
+raising_callback = RaisingCallback()
 
 
 x = Node("x")

@@ -1,0 +1,263 @@
+//! The builtins that read their caller's frame: `globals()`, `locals()`, `vars()`,
+//! `dir()`, `eval()` and `exec()` (Python/bltinmodule.c; the frame side is
+//! Objects/frameobject.c's `PyFrame_FastToLocals`).
+//!
+//! CPython's versions find the calling frame through the thread state. strand's
+//! interpreter owns its frame exclusively while it runs, so the CALL instruction
+//! recognises these builtin function objects ([`lookup`]) and passes what they need
+//! ([`call`]): the frame's globals and a way to build its locals. Called from
+//! elsewhere (`map(locals, ...)`, another native function), they see the innermost
+//! Python frame's globals as both globals and locals.
+
+use std::sync::OnceLock;
+
+use strand_objects::abstract_ as ab;
+use strand_objects::args::Args;
+use strand_objects::exceptions::{self as exc, type_error};
+use strand_objects::{dict, list, singletons, str as pystr, PyObj, PyResult};
+
+use crate::compile::Mode;
+
+/// Which frame-reading builtin a function object is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameBuiltin {
+    /// `globals()`
+    Globals,
+    /// `locals()`
+    Locals,
+    /// `vars([object])`
+    Vars,
+    /// `dir([object])`
+    Dir,
+    /// `eval(source, globals=None, locals=None)`
+    Eval,
+    /// `exec(source, globals=None, locals=None)`
+    Exec,
+}
+
+impl FrameBuiltin {
+    /// Every frame-reading builtin with its name in `builtins`.
+    pub const ALL: [(FrameBuiltin, &'static str); 6] = [
+        (FrameBuiltin::Globals, "globals"),
+        (FrameBuiltin::Locals, "locals"),
+        (FrameBuiltin::Vars, "vars"),
+        (FrameBuiltin::Dir, "dir"),
+        (FrameBuiltin::Eval, "eval"),
+        (FrameBuiltin::Exec, "exec"),
+    ];
+}
+
+/// Addresses of the builtin function objects (immortal, so the addresses are stable).
+static OBJECTS: OnceLock<Vec<(usize, FrameBuiltin)>> = OnceLock::new();
+
+/// Records the builtin function objects created for `builtins` (once).
+pub(crate) fn register(objects: Vec<(usize, FrameBuiltin)>) {
+    let _ = OBJECTS.set(objects);
+}
+
+/// Which frame-reading builtin `callable` is, if any.
+#[inline]
+pub(crate) fn lookup(callable: &PyObj) -> Option<FrameBuiltin> {
+    let addr = callable.addr();
+    OBJECTS
+        .get()?
+        .iter()
+        .find(|(a, _)| *a == addr)
+        .map(|&(_, w)| w)
+}
+
+/// The native entry point, for calls that do not come from a CALL instruction.
+pub(crate) fn call_native(
+    which: FrameBuiltin,
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+) -> PyResult<PyObj> {
+    let globals = crate::eval::current_globals().unwrap_or_else(dict::new);
+    let g = globals.clone();
+    call(which, &globals, &mut move || Ok(g.clone()), args, kw)
+}
+
+/// Calls a frame-reading builtin for a caller with `globals` whose locals mapping
+/// `locals()` produces.
+///
+/// # Errors
+/// The builtins' `TypeError`s for bad arguments, `SyntaxError` for source that does
+/// not compile, and whatever evaluated code raises.
+pub(crate) fn call(
+    which: FrameBuiltin,
+    globals: &PyObj,
+    locals: &mut dyn FnMut() -> PyResult<PyObj>,
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+) -> PyResult<PyObj> {
+    let a = Args::new(args, kw);
+    match which {
+        FrameBuiltin::Globals => {
+            a.exact("globals", 0)?;
+            Ok(globals.clone())
+        }
+        FrameBuiltin::Locals => {
+            a.exact("locals", 0)?;
+            locals()
+        }
+        FrameBuiltin::Vars => {
+            a.no_kwargs("vars")?;
+            a.range("vars", 0, 1)?;
+            match a.positional(0) {
+                None => locals(),
+                Some(o) => ab::getattr_opt(o, &pystr::intern("__dict__"))?
+                    .ok_or_else(|| type_error("vars() argument must have __dict__ attribute")),
+            }
+        }
+        FrameBuiltin::Dir => {
+            a.no_kwargs("dir")?;
+            a.range("dir", 0, 1)?;
+            let names = match a.positional(0) {
+                None => {
+                    let l = locals()?;
+                    list::new(ab::collect_iter(&ab::call_method(&l, "keys", &[])?)?)
+                }
+                Some(o) => {
+                    // Looked up on the type, like every special method.
+                    let m = o.ty().lookup_str("__dir__").ok_or_else(|| {
+                        type_error(format!("object of type '{}' has no __dir__", o.ty().name()))
+                    })?;
+                    let d = ab::call_descr(&m, o, &[])?;
+                    list::new(ab::collect_iter(&d)?)
+                }
+            };
+            list::sort(&names, None, false)?;
+            Ok(names)
+        }
+        FrameBuiltin::Eval => eval_or_exec(Mode::Eval, globals, locals, &a),
+        FrameBuiltin::Exec => eval_or_exec(Mode::Exec, globals, locals, &a),
+    }
+}
+
+/// `eval()` and `exec()`: namespaces default to the caller's; source text is compiled
+/// as `<string>`.
+fn eval_or_exec(
+    mode: Mode,
+    caller_globals: &PyObj,
+    caller_locals: &mut dyn FnMut() -> PyResult<PyObj>,
+    a: &Args<'_>,
+) -> PyResult<PyObj> {
+    let name = if mode == Mode::Eval { "eval" } else { "exec" };
+    let b = a.bind(name, 0, &["source", "globals", "locals"], 1)?;
+    let source = b[0].expect("required");
+    let given = |o: Option<&PyObj>| o.filter(|v| !singletons::is_none(v)).cloned();
+    let (globals, locals) = (given(b[1]), given(b[2]));
+    if let Some(g) = &globals {
+        if !dict::is_dict(g) {
+            return Err(type_error(if mode == Mode::Eval {
+                "globals must be a dict".to_string()
+            } else {
+                format!("exec() globals must be a dict, not {}", g.ty().name())
+            }));
+        }
+    }
+    if let Some(l) = &locals {
+        if l.ty().lookup_str("__getitem__").is_none() {
+            return Err(type_error(if mode == Mode::Eval {
+                "locals must be a mapping".to_string()
+            } else {
+                format!("locals must be a mapping or None, not {}", l.ty().name())
+            }));
+        }
+    }
+    let (globals, locals) = match (globals, locals) {
+        (None, Some(l)) => (caller_globals.clone(), l),
+        (None, None) => (caller_globals.clone(), caller_locals()?),
+        (Some(g), None) => (g.clone(), g),
+        (Some(g), Some(l)) => (g, l),
+    };
+    let code = if crate::eval::is_code(source) {
+        source.clone()
+    } else {
+        let text = source_text(source, name)?;
+        let text = if mode == Mode::Eval {
+            // eval() ignores leading spaces and tabs.
+            text.trim_start_matches([' ', '\t']).to_string()
+        } else {
+            text
+        };
+        compile_source(&text, "<string>", mode)?
+    };
+    let r = crate::eval::run_code_in(&code, &globals, &locals)?;
+    Ok(if mode == Mode::Eval {
+        r
+    } else {
+        singletons::none()
+    })
+}
+
+/// The text of a `str` or `bytes` source argument.
+fn source_text(source: &PyObj, fname: &str) -> PyResult<String> {
+    if pystr::is_str(source) {
+        return Ok(pystr::as_str(source).to_string());
+    }
+    if let Some(b) = strand_objects::bytes::as_bytes_opt(source) {
+        return String::from_utf8(b.to_vec()).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            strand_objects::PyErr::new(
+                &exc::SYNTAX_ERROR_TYPE,
+                format!(
+                    "(unicode error) 'utf-8' codec can't decode byte {:#04x} in position {at}",
+                    b[at]
+                ),
+            )
+        });
+    }
+    Err(type_error(format!(
+        "{fname}() arg 1 must be a string, bytes or code object"
+    )))
+}
+
+/// Compiles source text to a code object.
+///
+/// # Errors
+/// `SyntaxError` (with CPython's `filename`, `lineno`, `offset`, `text` attributes).
+pub fn compile_source(text: &str, filename: &str, mode: Mode) -> PyResult<PyObj> {
+    let code = crate::compile::compile(text, filename, mode)
+        .map_err(|e| crate::syntax_error(&e, text, filename))?;
+    Ok(crate::eval::load_code(&code))
+}
+
+/// The `compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1)`
+/// builtin.
+///
+/// # Errors
+/// `ValueError` for an unknown mode, `TypeError` for a bad source, `SyntaxError`.
+pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kw);
+    let b = a.bind(
+        "compile",
+        0,
+        &[
+            "source",
+            "filename",
+            "mode",
+            "flags",
+            "dont_inherit",
+            "optimize",
+        ],
+        3,
+    )?;
+    let source = b[0].expect("required");
+    let filename = ab::str_string(b[1].expect("required"))?;
+    let mode = match ab::str_string(b[2].expect("required"))?.as_str() {
+        "exec" => Mode::Exec,
+        "eval" => Mode::Eval,
+        "single" => Mode::Single,
+        _ => {
+            return Err(exc::value_error(
+                "compile() mode must be 'exec', 'eval' or 'single'",
+            ))
+        }
+    };
+    if crate::eval::is_code(source) {
+        return Ok(source.clone());
+    }
+    let text = source_text(source, "compile")?;
+    compile_source(&text, &filename, mode)
+}

@@ -1,0 +1,382 @@
+//! Printing tracebacks the way CPython 3.11 does (Python/traceback.c,
+//! `tb_printinternal` and `tb_displayline`; PEP 657 for the position markers).
+//!
+//! Each entry prints `  File "f.py", line N, in name`, the source line with its
+//! indentation removed, and, when the failing instruction's span covers only part of
+//! that line, a line of markers under the span. For a binary operation the operator is
+//! marked with `^` and its operands with `~`; for a subscript, the brackets and index
+//! with `^` and the subscripted value with `~` (found by parsing the span's text, as
+//! CPython does). More than three consecutive entries for the same file, line and
+//! function collapse into `[Previous line repeated N more times]`.
+
+use ruff_python_ast::{Expr, Stmt};
+use ruff_text_size::Ranged;
+use strand_objects::exceptions as exc;
+use strand_objects::singletons::is_none;
+use strand_objects::{PyErr, PyObj};
+
+use crate::bytecode::Location;
+use crate::eval::{self, TracebackEntry};
+
+/// Sources of the modules compiled so far, by file name, for the source lines of
+/// tracebacks (CPython reads them back from the files through `linecache`).
+static SOURCES: std::sync::Mutex<Vec<(String, std::sync::Arc<str>)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// More identical entries in a row than this are summarised (CPython's
+/// `TB_RECURSIVE_CUTOFF`).
+const RECURSIVE_CUTOFF: usize = 3;
+
+/// At most this many entries are printed, the innermost ones (CPython's default
+/// `sys.tracebacklimit`).
+const TRACEBACK_LIMIT: usize = 1000;
+
+/// Remembers a module's source text, for the source lines of tracebacks. Pseudo-files
+/// (`<string>`, `<frozen threading>`) are not kept: CPython prints no lines for them.
+pub fn register_source(filename: &str, source: &str) {
+    if filename.starts_with('<') {
+        return;
+    }
+    let mut s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
+    if !s.iter().any(|(f, _)| f == filename) {
+        s.push((filename.to_string(), source.into()));
+    }
+}
+
+/// Line `line` (1-based) of a registered source, without its line break.
+fn source_line(filename: &str, line: u32) -> Option<String> {
+    let text = {
+        let s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
+        s.iter().find(|(f, _)| f == filename)?.1.clone()
+    };
+    text.lines()
+        .nth(line.checked_sub(1)? as usize)
+        .map(str::to_string)
+}
+
+/// The text CPython prints for an uncaught exception: the causes and contexts first
+/// (with the sentences that join them), then each traceback and its final line.
+pub fn format_exception(e: &PyErr) -> String {
+    let mut out = String::new();
+    format_chain(e.value(), &mut out, &mut Vec::new());
+    out
+}
+
+fn format_chain(value: &PyObj, out: &mut String, seen: &mut Vec<usize>) {
+    seen.push(value.addr());
+    let (cause, context, suppress) = {
+        let st = exc::payload(value).state();
+        (st.cause.clone(), st.context.clone(), st.suppress_context)
+    };
+    if let Some(c) = cause.filter(|c| !is_none(c) && !seen.contains(&c.addr())) {
+        format_chain(&c, out, seen);
+        out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+    } else if let Some(c) =
+        context.filter(|c| !is_none(c) && !suppress && !seen.contains(&c.addr()))
+    {
+        format_chain(&c, out, seen);
+        out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+    }
+    format_entries(&eval::traceback_of(value), out);
+    if value.is_instance_of(&exc::SYNTAX_ERROR_TYPE) {
+        format_syntax_error(value, out);
+    } else {
+        out.push_str(&PyErr::from_value(value.clone()).display_line());
+        out.push('\n');
+    }
+}
+
+/// A `SyntaxError`'s own lines: where it is (`File "f.py", line N`), the offending
+/// source line and a caret line under the offending text, then `SyntaxError: msg`
+/// (CPython's `print_exception` with `print_error_text`).
+fn format_syntax_error(value: &PyObj, out: &mut String) {
+    let attr = |n: &str| exc::attr(value, n).filter(|v| !is_none(v));
+    let num = |n: &str| attr(n).and_then(|v| strand_objects::int::as_i64(&v));
+    if let Some(line) = num("lineno") {
+        let filename = attr("filename")
+            .map(|f| strand_objects::abstract_::str_string(&f).unwrap_or_default())
+            .unwrap_or_else(|| "<string>".into());
+        out.push_str(&format!("  File \"{filename}\", line {line}\n"));
+        if let Some(text) = attr("text").filter(strand_objects::str::is_str) {
+            let text = strand_objects::str::as_str(&text);
+            let offset = num("offset").unwrap_or(0);
+            let end_offset = if num("end_lineno").is_some_and(|l| l == line) {
+                num("end_offset").unwrap_or(0)
+            } else {
+                0
+            };
+            error_text(text, offset, end_offset, out);
+        }
+    }
+    let name = value.ty().name().to_string();
+    let msg = attr("msg")
+        .map(|m| strand_objects::abstract_::str_string(&m).unwrap_or_default())
+        .unwrap_or_default();
+    if msg.is_empty() {
+        out.push_str(&name);
+    } else {
+        out.push_str(&format!("{name}: {msg}"));
+    }
+    out.push('\n');
+}
+
+/// The source line of a syntax error with its indentation removed, and the carets
+/// under columns `offset..end_offset` (1-based characters; one caret when the end is
+/// unknown).
+fn error_text(text: &str, offset: i64, end_offset: i64, out: &mut String) {
+    let carets = if end_offset > 0 && end_offset > offset {
+        end_offset - offset
+    } else {
+        1
+    };
+    let stripped = text.trim_start_matches([' ', '\t', '\x0c']);
+    let indent = (text.chars().count() - stripped.chars().count()) as i64;
+    let line = stripped.strip_suffix('\n').unwrap_or(stripped);
+    let offset = (offset - 1 - indent).min(line.chars().count() as i64);
+    out.push_str("    ");
+    out.push_str(line);
+    out.push('\n');
+    if offset < 0 {
+        return;
+    }
+    out.push_str("    ");
+    out.push_str(&" ".repeat(offset as usize));
+    out.push_str(&"^".repeat(carets as usize));
+    out.push('\n');
+}
+
+/// `Traceback (most recent call last):` and the entries, outermost first.
+fn format_entries(entries: &[TracebackEntry], out: &mut String) {
+    if entries.is_empty() {
+        return;
+    }
+    out.push_str("Traceback (most recent call last):\n");
+    let skip = entries.len().saturating_sub(TRACEBACK_LIMIT);
+    let mut last: Option<(&str, u32, &str)> = None;
+    let mut count = 0usize;
+    for e in &entries[skip..] {
+        let key = (e.filename.as_str(), e.line, e.name.as_str());
+        if last != Some(key) {
+            repeated(count, out);
+            last = Some(key);
+            count = 0;
+        }
+        count += 1;
+        if count <= RECURSIVE_CUTOFF {
+            format_entry(e, out);
+        }
+    }
+    repeated(count, out);
+}
+
+fn repeated(count: usize, out: &mut String) {
+    if count > RECURSIVE_CUTOFF {
+        let n = count - RECURSIVE_CUTOFF;
+        let s = if n > 1 { "s" } else { "" };
+        out.push_str(&format!("  [Previous line repeated {n} more time{s}]\n"));
+    }
+}
+
+fn format_entry(e: &TracebackEntry, out: &mut String) {
+    out.push_str(&format!(
+        "  File \"{}\", line {}, in {}\n",
+        e.filename, e.line, e.name
+    ));
+    let Some(text) = source_line(&e.filename, e.line) else {
+        return;
+    };
+    let stripped = text.trim_start_matches([' ', '\t', '\x0c']);
+    if stripped.trim().is_empty() {
+        return;
+    }
+    out.push_str("    ");
+    out.push_str(stripped.trim_end());
+    out.push('\n');
+    if let Some(loc) = e.location {
+        let indent = text.chars().count() - stripped.chars().count();
+        if let Some(markers) = markers(&text, indent, loc) {
+            out.push_str("    ");
+            out.push_str(&markers);
+            out.push('\n');
+        }
+    }
+}
+
+/// Whitespace as CPython's traceback code counts it.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\x0c' | '\n' | '\r')
+}
+
+/// The marker line under `line` (whose first `indent` characters are not printed) for
+/// an instruction at `loc`, or `None` where CPython prints none: unknown columns,
+/// or a span that covers the whole printed line with nothing to single out in it.
+fn markers(line: &str, indent: usize, loc: Location) -> Option<String> {
+    if loc.end_line < loc.line || (loc.line == loc.end_line && loc.end_col <= loc.col) {
+        return None;
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let start = char_offset(line, loc.col as usize)?;
+    let mut end;
+    let mut anchors = None;
+    if loc.line == loc.end_line {
+        end = char_offset(line, loc.end_col as usize)?;
+        let segment: String = chars.get(start..end)?.iter().collect();
+        anchors = anchors_in(&segment).map(|(l, r, primary_tilde)| {
+            let l = char_offset(&segment, l).unwrap_or(0) + start;
+            let r = char_offset(&segment, r).unwrap_or(segment.len()) + start;
+            (l, r, primary_tilde)
+        });
+    } else {
+        // A span over several lines is marked to the end of its first line.
+        end = chars
+            .iter()
+            .rposition(|c| !is_space(*c))
+            .map_or(0, |i| i + 1);
+    }
+    end = end.min(chars.len());
+    let printed_len = chars.len() - indent;
+    if end.saturating_sub(start) == printed_len && anchors.is_none() {
+        return None;
+    }
+    let (primary, secondary) = match anchors {
+        Some((_, _, true)) => ('~', '^'),
+        _ => ('^', '^'),
+    };
+    let mut s = String::new();
+    for k in indent..end {
+        s.push(if k < start {
+            ' '
+        } else if anchors.is_some_and(|(l, r, _)| l <= k && k < r) {
+            secondary
+        } else {
+            primary
+        });
+    }
+    Some(s)
+}
+
+/// The character offset of byte offset `byte` in `s` (`None` past its end or inside a
+/// character).
+fn char_offset(s: &str, byte: usize) -> Option<usize> {
+    if byte > s.len() || !s.is_char_boundary(byte) {
+        return None;
+    }
+    Some(s[..byte].chars().count())
+}
+
+/// The part of an expression's text that CPython singles out: for `a + b`, the
+/// operator; for `a[i]`, the brackets and what they hold. Returns byte offsets
+/// `(left, right)` into `segment` and whether the rest is marked with `~`.
+fn anchors_in(segment: &str) -> Option<(usize, usize, bool)> {
+    let parsed = ruff_python_parser::parse_module(segment).ok()?;
+    let [Stmt::Expr(stmt)] = parsed.syntax().body.as_slice() else {
+        return None;
+    };
+    let bytes = segment.as_bytes();
+    let ws = |i: usize| bytes.get(i).is_some_and(|b| is_space(char::from(*b)));
+    match &*stmt.value {
+        Expr::BinOp(b) => {
+            let (from, to) = (b.left.end().to_usize(), b.right.start().to_usize());
+            let mut found = None;
+            for (i, &b) in bytes.iter().enumerate().take(to).skip(from) {
+                if ws(i) {
+                    continue;
+                }
+                let mut right = i + 1;
+                if i + 1 < to && !ws(i + 1) {
+                    right += 1;
+                }
+                // A closing parenthesis of the left operand is not the operator.
+                if i + 1 < to && b == b')' {
+                    found = Some((i, right, false));
+                    continue;
+                }
+                return Some((i, right, true));
+            }
+            found
+        }
+        Expr::Subscript(s) => {
+            let len = bytes.len();
+            let mut left = s.value.end().to_usize();
+            let mut right = s.slice.end().to_usize() + 1;
+            while left < len && bytes[left] != b'[' {
+                left += 1;
+            }
+            while right < len && bytes[right] != b']' {
+                right += 1;
+            }
+            if right < len {
+                right += 1;
+            }
+            Some((left, right.min(len), true))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u32, col: u32, end_col: u32) -> Location {
+        Location {
+            line,
+            end_line: line,
+            col,
+            end_col,
+        }
+    }
+
+    #[test]
+    fn binary_operator_is_singled_out() {
+        let line = "    return a + b";
+        assert_eq!(
+            markers(line, 4, at(1, 11, 16)).as_deref(),
+            Some("       ~~^~~")
+        );
+        let line = "y = x[0] // 0";
+        assert_eq!(
+            markers(line, 0, at(1, 4, 13)).as_deref(),
+            Some("    ~~~~~^^~~")
+        );
+    }
+
+    #[test]
+    fn subscript_marks_brackets() {
+        let line = "    return (x)  [  1 ]";
+        assert_eq!(
+            markers(line, 4, at(1, 11, 22)).as_deref(),
+            Some("       ~~~~~^^^^^^")
+        );
+    }
+
+    #[test]
+    fn whole_line_spans_print_no_markers() {
+        assert_eq!(markers("    f()", 4, at(1, 4, 7)), None);
+        assert_eq!(
+            markers("x = f(1)", 0, at(1, 4, 8)).as_deref(),
+            Some("    ^^^^")
+        );
+    }
+
+    #[test]
+    fn multi_line_span_marks_to_end_of_first_line() {
+        let loc = Location {
+            line: 1,
+            end_line: 2,
+            col: 5,
+            end_col: 10,
+        };
+        assert_eq!(markers("x = (1 +  ", 0, loc).as_deref(), Some("     ^^^"));
+    }
+
+    #[test]
+    fn columns_are_utf8_bytes() {
+        // "é" is two bytes: the span of `x[9]` starts at byte 10, character 9.
+        let line = "s = 'é'; x[9]";
+        assert_eq!(
+            markers(line, 0, at(1, 10, 14)).as_deref(),
+            Some("         ~^^^")
+        );
+    }
+}
