@@ -771,6 +771,7 @@ strand_objects::builtin_type! {
         slots: Slots {
             iter: Some(|o| Ok(o.clone())),
             iternext: Some(arrayiter_next),
+            new: Some(|_, _, _| Err(type_error("cannot create 'array.arrayiterator' instances"))),
             ..Slots::EMPTY
         },
     }

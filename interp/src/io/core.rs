@@ -199,10 +199,18 @@ impl FileCore {
         }
     }
 
-    /// Closes the file when its last Python object dies (no detaching: deallocs may
-    /// run where the thread must stay attached). Errors are dropped, as CPython's
-    /// finalizer does with everything but the report.
-    pub fn close_on_dealloc(&self) {
+    /// Called when one of the file's Python objects dies: the last of them closes
+    /// the file (no detaching: deallocs may run where the thread must stay
+    /// attached). Errors are dropped, as CPython's finalizer does with everything
+    /// but the report.
+    ///
+    /// Unlike CPython, where the death of any layer closes the file, the file stays
+    /// open while another layer (a `.buffer` or `.raw` kept by the program, or a
+    /// `TextIOWrapper` built over it) is alive.
+    pub fn close_on_dealloc(self: &Arc<Self>) {
+        if Arc::strong_count(self) > 1 {
+            return;
+        }
         let mut st = match self.state.try_lock() {
             Ok(g) => g,
             Err(TryLockError::Poisoned(p)) => p.into_inner(),

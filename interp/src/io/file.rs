@@ -107,7 +107,7 @@ unsafe fn file_dealloc(obj: ObjPtr) {
 }
 
 macro_rules! file_type {
-    ($(#[$m:meta])* $ident:ident, $name:literal) => {
+    ($(#[$m:meta])* $ident:ident, $name:literal, $new:expr) => {
         strand_objects::builtin_type! {
             $(#[$m])*
             pub static $ident = {
@@ -124,6 +124,7 @@ macro_rules! file_type {
                     repr: Some(file_repr),
                     iter: Some(file_iter),
                     iternext: Some(file_iternext),
+                    new: Some($new),
                     ..Slots::EMPTY
                 },
             }
@@ -134,27 +135,32 @@ macro_rules! file_type {
 file_type!(
     /// `_io.FileIO`.
     FILEIO_TYPE,
-    "_io.FileIO"
+    "_io.FileIO",
+    fileio_new
 );
 file_type!(
     /// `_io.BufferedReader`.
     BUFFERED_READER_TYPE,
-    "_io.BufferedReader"
+    "_io.BufferedReader",
+    buffered_new
 );
 file_type!(
     /// `_io.BufferedWriter`.
     BUFFERED_WRITER_TYPE,
-    "_io.BufferedWriter"
+    "_io.BufferedWriter",
+    buffered_new
 );
 file_type!(
     /// `_io.BufferedRandom`.
     BUFFERED_RANDOM_TYPE,
-    "_io.BufferedRandom"
+    "_io.BufferedRandom",
+    buffered_new
 );
 file_type!(
     /// `_io.TextIOWrapper`.
     TEXTIO_TYPE,
-    "_io.TextIOWrapper"
+    "_io.TextIOWrapper",
+    textio_new
 );
 
 /// `true` for instances of the file types (and their subclasses).
@@ -187,9 +193,9 @@ fn layer(o: &PyObj) -> Layer {
     }
 }
 
-/// Creates a file object of type `ty` over `core`.
+/// Creates a file object of type `ty` (a file type or a subclass) over `core`.
 pub fn new_file(
-    ty: &'static strand_objects::PyType,
+    ty: &strand_objects::PyType,
     core: Arc<FileCore>,
     name: PyObj,
     mode: &str,
@@ -206,9 +212,161 @@ pub fn new_file(
         std::ptr::addr_of_mut!((*p).mode).write(pystr::new(mode));
         std::ptr::addr_of_mut!((*p).inner).write(inner);
         std::ptr::addr_of_mut!((*p).text).write(text);
+        strand_objects::heaptype::init_slots_region(ty, &obj);
         strand_objects::alloc::finish_instance(ty, &obj);
     }
     obj
+}
+
+/// `FileIO(file, mode='r', closefd=True, opener=None)`: `open(file, mode + 'b',
+/// buffering=0, ...)` as an instance of `cls`.
+fn fileio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = strand_objects::typeobj::expect_type(cls, "FileIO.__new__(X)")?;
+    let a = Args::new(args, kw);
+    let b = a.bind("FileIO", 0, &["file", "mode", "closefd", "opener"], 1)?;
+    let mode = match b[1] {
+        None => "r".to_string(),
+        Some(m) if pystr::is_str(m) => pystr::as_str(m).to_string(),
+        Some(m) => {
+            return Err(type_error(format!(
+                "FileIO() argument 'mode' must be str, not {}",
+                m.ty().name()
+            )))
+        }
+    };
+    if mode.contains('t') || mode.chars().filter(|&c| c == 'b').count() > 1 {
+        return Err(value_error(format!("invalid mode: {mode}")));
+    }
+    let bmode = format!("{}b", mode.replace('b', ""));
+    let mut oargs = vec![
+        b[0].expect("required").clone(),
+        pystr::new(&bmode),
+        int::from_i64(0),
+    ];
+    let mut names = Vec::new();
+    if let Some(c) = b[2] {
+        oargs.push(c.clone());
+        names.push(pystr::intern("closefd"));
+    }
+    if let Some(o) = b[3] {
+        oargs.push(o.clone());
+        names.push(pystr::intern("opener"));
+    }
+    let kn = (!names.is_empty()).then(|| strand_objects::tuple::from_vec(names));
+    let raw = super::open(&oargs, kn.as_ref())?;
+    if std::ptr::eq(ty, &FILEIO_TYPE) {
+        return Ok(raw);
+    }
+    let p = payload(&raw);
+    Ok(new_file(
+        ty,
+        p.core.clone(),
+        p.name.clone(),
+        pystr::as_str(&p.mode),
+        None,
+        None,
+    ))
+}
+
+/// `BufferedReader(raw, buffer_size=DEFAULT_BUFFER_SIZE)` (and Writer, Random): a
+/// buffered layer over one of strand's `FileIO` objects.
+fn buffered_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = strand_objects::typeobj::expect_type(cls, "Buffered.__new__(X)")?;
+    let short = ty
+        .name()
+        .rsplit('.')
+        .next()
+        .unwrap_or("BufferedReader")
+        .to_string();
+    let a = Args::new(args, kw);
+    let b = a.bind(&short, 0, &["raw", "buffer_size"], 1)?;
+    let raw = b[0].expect("required");
+    if !raw.is_instance_of(&FILEIO_TYPE) {
+        return Err(type_error(format!(
+            "strand's {short} wraps the FileIO objects of open(), not '{}'",
+            raw.ty().name()
+        )));
+    }
+    let size = match b[1] {
+        Some(v) => int::to_isize(&ab::index(v)?)?,
+        None => super::core::DEFAULT_BUFFER_SIZE as isize,
+    };
+    if size <= 0 {
+        return Err(value_error("buffer size must be strictly positive"));
+    }
+    let p = payload(raw);
+    p.core.lock().buf_size = size as usize;
+    Ok(new_file(
+        ty,
+        p.core.clone(),
+        p.name.clone(),
+        pystr::as_str(&p.mode),
+        Some(raw.clone()),
+        None,
+    ))
+}
+
+/// `TextIOWrapper(buffer, encoding=None, errors=None, newline=None,
+/// line_buffering=False, write_through=False)`: a text layer over one of strand's
+/// buffered binary files.
+fn textio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = strand_objects::typeobj::expect_type(cls, "TextIOWrapper.__new__(X)")?;
+    let a = Args::new(args, kw);
+    let b = a.bind(
+        "TextIOWrapper",
+        0,
+        &[
+            "buffer",
+            "encoding",
+            "errors",
+            "newline",
+            "line_buffering",
+            "write_through",
+        ],
+        1,
+    )?;
+    let buffer = b[0].expect("required");
+    if !is_file(buffer) || layer(buffer) != Layer::Buffered {
+        return Err(type_error(format!(
+            "strand's TextIOWrapper wraps the buffered files of open(), not '{}'",
+            buffer.ty().name()
+        )));
+    }
+    let opt = |v: Option<&PyObj>, what: &str| -> PyResult<Option<PyObj>> {
+        match v {
+            None => Ok(None),
+            Some(v) if singletons::is_none(v) => Ok(None),
+            Some(v) if pystr::is_str(v) => Ok(Some(v.clone())),
+            Some(v) => Err(type_error(format!(
+                "TextIOWrapper() argument '{what}' must be str or None, not {}",
+                v.ty().name()
+            ))),
+        }
+    };
+    let cfg = super::text_config(
+        opt(b[1], "encoding")?,
+        opt(b[2], "errors")?,
+        opt(b[3], "newline")?,
+        "UTF-8",
+        "strict",
+    )?;
+    let flag = |v: Option<&PyObj>| v.map_or(Ok(false), ab::is_true);
+    let (lb, wt) = (flag(b[4])?, flag(b[5])?);
+    let p = payload(buffer);
+    {
+        let mut st = p.core.lock();
+        st.line_buffering = lb;
+        st.write_through = wt;
+    }
+    let mode = pystr::as_str(&p.mode).to_string();
+    Ok(new_file(
+        ty,
+        p.core.clone(),
+        p.name.clone(),
+        &mode,
+        Some(buffer.clone()),
+        Some(cfg),
+    ))
 }
 
 /// The core of a file object (for the fast paths of `print` and `input`).

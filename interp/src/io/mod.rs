@@ -594,7 +594,7 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     ))
 }
 
-fn text_config(
+pub(crate) fn text_config(
     encoding: Option<PyObj>,
     errors: Option<PyObj>,
     newline: Option<PyObj>,
