@@ -436,35 +436,32 @@ impl FileState {
     /// The bytes of the next line, terminator included (`term`), at most `limit`
     /// bytes; empty at end of file.
     pub fn read_line(&mut self, limit: Option<usize>, term: Term) -> Result<Vec<u8>, IoFail> {
+        let end = self.line_end(limit, term)?;
+        let out = self.window()[..end].to_vec();
+        self.consume(end);
+        Ok(out)
+    }
+
+    /// Reads ahead until the window holds the next whole line (or `limit` bytes, or
+    /// the rest of the file) and returns the line's length in the window, terminator
+    /// included; nothing is consumed.
+    pub fn line_end(&mut self, limit: Option<usize>, term: Term) -> Result<usize, IoFail> {
         let mut from = 0;
-        loop {
+        let end = loop {
             let win = self.window();
-            let cut = match find_line_end(win, from, term, false) {
-                Ok(end) => Some(end),
-                Err(_) if limit.is_some_and(|l| win.len() >= l) => Some(win.len()),
-                Err(resume) => {
-                    from = resume;
-                    None
-                }
-            };
-            if let Some(end) = cut {
-                return Ok(self.take_line(end, limit));
+            match find_line_end(win, from, term, false) {
+                Ok(end) => break end,
+                Err(_) if limit.is_some_and(|l| win.len() >= l) => break win.len(),
+                Err(resume) => from = resume,
             }
             if !self.fill()? {
                 let win = self.window();
-                let end = find_line_end(win, 0, term, true).unwrap_or(win.len());
-                return Ok(self.take_line(end, limit));
+                break find_line_end(win, 0, term, true).unwrap_or(win.len());
             }
             // `fill` moved the unconsumed bytes to the front: `from` still indexes
             // the window.
-        }
-    }
-
-    fn take_line(&mut self, end: usize, limit: Option<usize>) -> Vec<u8> {
-        let end = limit.map_or(end, |l| end.min(l));
-        let out = self.window()[..end].to_vec();
-        self.consume(end);
-        out
+        };
+        Ok(limit.map_or(end, |l| end.min(l)))
     }
 
     /// Appends to the write buffer, flushing as the buffer size and the flags ask.

@@ -629,21 +629,22 @@ fn decode_piece(cfg: &TextCfg, bad: &[u8], out: &mut String) -> PyResult<()> {
     Ok(())
 }
 
-fn encode_text(cfg: &TextCfg, s: &PyObj) -> PyResult<Vec<u8>> {
+fn encode_text<'a>(cfg: &TextCfg, s: &'a PyObj) -> PyResult<std::borrow::Cow<'a, [u8]>> {
+    use std::borrow::Cow;
     let text = pystr::as_str(s);
-    let text: std::borrow::Cow<'_, str> = match cfg.newline {
+    let text: Cow<'a, str> = match cfg.newline {
         Newline::Cr if text.contains('\n') => text.replace('\n', "\r").into(),
         Newline::CrLf if text.contains('\n') => text.replace('\n', "\r\n").into(),
         _ => text.into(),
     };
-    match cfg.enc {
-        Enc::Utf8 => Ok(text.as_bytes().to_vec()),
-        _ if text.is_ascii() => Ok(text.as_bytes().to_vec()),
-        _ => {
-            let obj = pystr::new(&text);
-            bytes::encode(&obj, cfg.enc.codec_name(), pystr::as_str(&cfg.errors))
-        }
+    if cfg.enc == Enc::Utf8 || text.is_ascii() {
+        return Ok(match text {
+            Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
+            Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+        });
     }
+    let obj = pystr::new(&text);
+    bytes::encode(&obj, cfg.enc.codec_name(), pystr::as_str(&cfg.errors)).map(Cow::Owned)
 }
 
 fn text_cfg(o: &PyObj) -> &TextCfg {
@@ -704,6 +705,39 @@ pub fn flush_file(o: &PyObj) -> PyResult<()> {
 /// Reads one line from a text file (the line, `''` at end of file).
 pub fn text_readline(o: &PyObj, limit: Option<usize>) -> PyResult<PyObj> {
     let cfg = text_cfg(o);
+    if limit.is_none() && cfg.enc == Enc::Utf8 {
+        // The common case: decode straight from the read buffer into the str.
+        let strict = pystr::as_str(&cfg.errors) == "strict";
+        let translate = cfg.newline == Newline::Universal;
+        let r = with_state(o, Op::Readline, |st| {
+            st.prepare_read("not readable")?;
+            st.check_utf8 = strict;
+            let end = st.line_end(None, cfg.newline.term());
+            st.check_utf8 = false;
+            let end = end?;
+            let line = &st.window()[..end];
+            let Ok(text) = std::str::from_utf8(line) else {
+                return Ok(None);
+            };
+            let obj = match text.strip_suffix('\r') {
+                Some(t) if translate => pystr::from_string(format!("{t}\n")),
+                _ => match text.strip_suffix("\r\n") {
+                    Some(t) if translate => pystr::from_string(format!("{t}\n")),
+                    _ => pystr::new(text),
+                },
+            };
+            st.consume(end);
+            Ok(Some(obj))
+        })?;
+        if let Some(obj) = r {
+            return Ok(obj);
+        }
+    }
+    text_readline_slow(o, cfg, limit)
+}
+
+/// `readline` with a limit, another codec, or undecodable bytes.
+fn text_readline_slow(o: &PyObj, cfg: &TextCfg, limit: Option<usize>) -> PyResult<PyObj> {
     let term = cfg.newline.term();
     let strict = cfg.enc == Enc::Utf8 && pystr::as_str(&cfg.errors) == "strict";
     let line = with_state(o, Op::Readline, |st| {
