@@ -557,7 +557,8 @@ fn read_chars(
                     count += 1;
                     continue;
                 }
-                None => unreachable!("a non-empty window with no valid prefix has an error"),
+                // A non-empty window always has a valid prefix or an error.
+                None => break,
             }
         }
         // Take characters from the valid prefix.
@@ -756,10 +757,11 @@ fn text_readline_slow(o: &PyObj, cfg: &TextCfg, limit: Option<usize>) -> PyResul
         if chars > l {
             // Give back what is past the limit (it is still in the read buffer).
             let cut = s.char_indices().nth(l).map_or(s.len(), |(i, _)| i);
-            let rest = &s[cut..];
+            // Translation only touches the line's end, so the first `l` characters
+            // are untranslated source text.
             let rest_bytes = match cfg.enc {
-                Enc::Utf8 => line.len() - line_prefix_len(cfg, &line, l),
-                _ => rest.chars().count(),
+                Enc::Utf8 => line.len() - line_prefix_len(&line, l),
+                _ => line.len() - l,
             };
             let p = payload(o);
             p.core.lock().unconsume(rest_bytes);
@@ -770,7 +772,7 @@ fn text_readline_slow(o: &PyObj, cfg: &TextCfg, limit: Option<usize>) -> PyResul
 }
 
 /// The byte length of the first `chars` characters of `line` (decoded as UTF-8).
-fn line_prefix_len(_cfg: &TextCfg, line: &[u8], chars: usize) -> usize {
+fn line_prefix_len(line: &[u8], chars: usize) -> usize {
     match std::str::from_utf8(line) {
         Ok(s) => s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i),
         Err(_) => line.len(),
