@@ -3,7 +3,6 @@
 //! Those that read the caller's frame (`globals`, `locals`, `vars`, `dir`, `eval`,
 //! `exec`) live in [`crate::frame_builtins`].
 
-use std::io::Write as _;
 use std::sync::OnceLock;
 
 use strand_objects::abstract_::{self as ab, BinOp};
@@ -11,7 +10,7 @@ use strand_objects::args::Args;
 use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::CompareOp;
-use strand_objects::{dict, int, list, singletons, str as pystr, tuple, PyObj, PyResult};
+use strand_objects::{dict, int, list, singletons, str as pystr, tuple, PyErr, PyObj, PyResult};
 
 use crate::frame_builtins::{call_native, FrameBuiltin};
 
@@ -103,6 +102,7 @@ fn populate(m: &PyObj, d: &PyObj) {
     dict::set_item_str(d, "__debug__", int::bool_obj(true));
     let funcs: &[(&'static str, NativeFn)] = &[
         ("print", b_print),
+        ("input", b_input),
         ("len", b_len),
         ("repr", |a, k| one(a, k, "repr").and_then(|x| ab::repr(&x))),
         ("ascii", |a, k| {
@@ -257,6 +257,7 @@ fn populate(m: &PyObj, d: &PyObj) {
         set_builtin_module(&o, pystr::intern("builtins"));
         dict::set_item_str(d, name, o);
     }
+    dict::set_item_str(d, "open", crate::io::open_function());
     // The builtins that read their caller's frame (see `frame_builtins`).
     let frame_funcs: [NativeFn; 6] = [
         |a, k| call_native(FrameBuiltin::Globals, a, k),
@@ -301,19 +302,36 @@ fn attr_name(o: &PyObj, f: &str) -> PyResult<PyObj> {
     }
 }
 
-/// Writes text to the process's standard error (detached while writing).
+/// Writes text to the process's standard error, in order with what Python code
+/// wrote to `sys.stderr`.
 pub fn write_stderr(s: &str) {
-    let err = std::io::stderr();
-    let mut lock = err.lock();
-    let _ = strand_heap::with_detached(|| lock.write_all(s.as_bytes()));
+    crate::io::write_stderr_text(s);
 }
 
-/// Writes text to `sys.stdout` (the process's standard output).
+/// Writes text to the original `sys.stdout` (the process's standard output).
+///
+/// # Errors
+/// `OSError` from the write, `ValueError` if it was closed.
 pub fn write_stdout(s: &str) -> PyResult<()> {
-    let out = std::io::stdout();
-    let mut lock = out.lock();
-    strand_heap::with_detached(|| lock.write_all(s.as_bytes()))
-        .map_err(|e| exc::from_io_error(&e, None))
+    let (_, out, _) = crate::io::std_files();
+    crate::io::write_text(&out, s)
+}
+
+/// `sys.<name>`, interned key looked up once.
+fn sys_stream(name: &'static str, key: &OnceLock<usize>) -> Option<PyObj> {
+    let k = *key.get_or_init(|| immortal(pystr::intern(name)));
+    let sys = strand_objects::module::module_dict(&crate::modules::sys_module());
+    dict::get_item(&sys, &revive(k)).ok().flatten()
+}
+
+/// The current `sys.stdout`: `Ok(None)` when it is `None`.
+fn current_stdout(what: &str) -> PyResult<Option<PyObj>> {
+    static KEY: OnceLock<usize> = OnceLock::new();
+    match sys_stream("stdout", &KEY) {
+        None => Err(exc::runtime_error(format!("{what}lost sys.stdout"))),
+        Some(f) if singletons::is_none(&f) => Ok(None),
+        Some(f) => Ok(Some(f)),
+    }
 }
 
 fn b_print(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
@@ -332,44 +350,99 @@ fn b_print(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             }
         }
     }
-    let text_arg = |o: Option<PyObj>, what: &str, default: &str| -> PyResult<String> {
+    let text_arg = |o: Option<PyObj>, what: &str| -> PyResult<Option<PyObj>> {
         match o {
-            None => Ok(default.to_string()),
-            Some(o) if singletons::is_none(&o) => Ok(default.to_string()),
-            Some(o) if pystr::is_str(&o) => Ok(pystr::as_str(&o).to_string()),
+            None => Ok(None),
+            Some(o) if singletons::is_none(&o) => Ok(None),
+            Some(o) if pystr::is_str(&o) => Ok(Some(o)),
             Some(o) => Err(type_error(format!(
                 "{what} must be None or a string, not {}",
                 o.ty().name()
             ))),
         }
     };
-    let sep = text_arg(sep, "sep", " ")?;
-    let end = text_arg(end, "end", "\n")?;
-    let mut out = String::new();
-    for (i, x) in a.positionals().iter().enumerate() {
-        if i > 0 {
-            out.push_str(&sep);
+    let sep = text_arg(sep, "sep")?;
+    let end = text_arg(end, "end")?;
+    let file = match file.filter(|f| !singletons::is_none(f)) {
+        Some(f) => f,
+        None => match current_stdout("")? {
+            Some(f) => f,
+            None => return Ok(singletons::none()),
+        },
+    };
+    let sep_s = sep.as_ref().map_or(" ", |s| pystr::as_str(s));
+    let end_s = end.as_ref().map_or("\n", |s| pystr::as_str(s));
+    if crate::io::is_native_text(&file) {
+        // One native write of the whole line.
+        let mut out = String::new();
+        for (i, x) in a.positionals().iter().enumerate() {
+            if i > 0 {
+                out.push_str(sep_s);
+            }
+            if pystr::is_exact_str(x) {
+                out.push_str(pystr::as_str(x));
+            } else {
+                out.push_str(&ab::str_string(x)?);
+            }
         }
-        out.push_str(&ab::str_string(x)?);
+        out.push_str(end_s);
+        crate::io::write_text(&file, &out)?;
+    } else {
+        // Any object with a `write` method, called once per piece as CPython does.
+        let write = ab::getattr_str(&file, "write")?;
+        for (i, x) in a.positionals().iter().enumerate() {
+            if i > 0 {
+                ab::call1(&write, sep.clone().unwrap_or_else(|| pystr::intern(" ")))?;
+            }
+            ab::call1(&write, ab::str_(x)?)?;
+        }
+        ab::call1(&write, end.clone().unwrap_or_else(|| pystr::intern("\n")))?;
     }
-    out.push_str(&end);
-    match file.filter(|f| !singletons::is_none(f)) {
-        Some(f) => {
-            ab::call_method(&f, "write", &[pystr::from_string(out)])?;
-            if flush {
-                if let Some(fl) = ab::getattr_opt(&f, &pystr::intern("flush"))? {
-                    ab::call0(&fl)?;
-                }
-            }
-        }
-        None => {
-            write_stdout(&out)?;
-            if flush {
-                let _ = std::io::stdout().flush();
-            }
-        }
+    if flush {
+        crate::io::flush_obj(&file)?;
     }
     Ok(singletons::none())
+}
+
+/// `input(prompt='')`: writes the prompt to `sys.stdout`, reads a line from
+/// `sys.stdin` without its newline.
+///
+/// # Errors
+/// `EOFError: EOF when reading a line` at end of input.
+fn b_input(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = Args::new(args, kw);
+    a.no_kwargs("input")?;
+    a.max_positional("input", 1)?;
+    static IN: OnceLock<usize> = OnceLock::new();
+    static ERR: OnceLock<usize> = OnceLock::new();
+    let stdin = match sys_stream("stdin", &IN) {
+        Some(f) if !singletons::is_none(&f) => f,
+        _ => return Err(exc::runtime_error("input(): lost sys.stdin")),
+    };
+    let stdout = match current_stdout("input(): ")? {
+        Some(f) => f,
+        None => return Err(exc::runtime_error("input(): lost sys.stdout")),
+    };
+    if let Some(err) = sys_stream("stderr", &ERR).filter(|e| !singletons::is_none(e)) {
+        let _ = crate::io::flush_obj(&err);
+    }
+    if let Some(p) = args.first() {
+        let text = ab::str_string(p)?;
+        crate::io::write_text(&stdout, &text)?;
+    }
+    let _ = crate::io::flush_obj(&stdout);
+    let line = crate::io::readline_obj(&stdin)?;
+    if !pystr::is_str(&line) {
+        return Err(type_error("object.readline() returned non-string"));
+    }
+    let s = pystr::as_str(&line);
+    if s.is_empty() {
+        return Err(PyErr::new(&exc::EOF_ERROR_TYPE, "EOF when reading a line"));
+    }
+    Ok(match s.strip_suffix('\n') {
+        Some(t) => pystr::new(t),
+        None => line.clone(),
+    })
 }
 
 fn b_len(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {

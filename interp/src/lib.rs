@@ -6,6 +6,8 @@
 //! `strand-objects`, with the [`builtins`] module; [`run::run`] is what the `strand`
 //! command runs.
 
+pub mod array;
+pub mod atexit;
 pub mod builtins;
 pub mod bytecode;
 pub mod code;
@@ -13,10 +15,12 @@ pub mod compile;
 pub mod eval;
 pub mod frame_builtins;
 pub mod generator;
+pub mod io;
 mod local;
 pub mod matching;
 mod math;
 pub mod modules;
+pub mod os;
 pub mod random;
 pub mod repl;
 pub mod run;
@@ -38,7 +42,20 @@ pub fn install() {
     strand_objects::function::set_eval_hook(eval::call_function);
     strand_objects::function::set_current_globals_hook(eval::current_globals);
     strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
+    strand_objects::unraisable::set_hook(write_unraisable);
     generator::init();
+}
+
+/// `sys.unraisablehook`'s default output: the context line, then the exception with
+/// its traceback, to standard error.
+fn write_unraisable(err: &strand_objects::PyErr, context: Option<&str>) {
+    let mut out = String::new();
+    if let Some(c) = context {
+        out.push_str(c);
+        out.push('\n');
+    }
+    out.push_str(&format_exception(err));
+    builtins::write_stderr(&out);
 }
 
 /// The text CPython prints for an uncaught exception (see [`traceback`]).

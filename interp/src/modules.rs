@@ -110,6 +110,17 @@ fn make_sys(modules: &PyObj) -> PyObj {
         .unwrap_or_default();
     dict::set_item_str(&d, "path", list::new(path));
     dict::set_item_str(&d, "maxsize", int::from_i64(i64::MAX));
+    let (stdin, stdout, stderr) = crate::io::std_files();
+    for (name, f) in [
+        ("stdin", &stdin),
+        ("stdout", &stdout),
+        ("stderr", &stderr),
+        ("__stdin__", &stdin),
+        ("__stdout__", &stdout),
+        ("__stderr__", &stderr),
+    ] {
+        dict::set_item_str(&d, name, f.clone());
+    }
     dict::set_item_str(&d, "platform", pystr::new(std::env::consts::OS));
     dict::set_item_str(
         &d,
@@ -317,6 +328,15 @@ fn make_sys(modules: &PyObj) -> PyObj {
                     },
                 }
             }),
+            ("excepthook", |a, k| {
+                Args::new(a, k).exact("excepthook", 3)?;
+                if !exc::is_exception_instance(&a[1]) {
+                    return Err(exc::type_error("excepthook: exception expected"));
+                }
+                let e = strand_objects::PyErr::from_value(a[1].clone());
+                crate::builtins::write_stderr(&crate::format_exception(&e));
+                Ok(singletons::none())
+            }),
             ("displayhook", |a, k| {
                 Args::new(a, k).exact("displayhook", 1)?;
                 display_value(&a[0])
@@ -345,6 +365,9 @@ fn make_sys(modules: &PyObj) -> PyObj {
             }),
         ],
     );
+    if let Some(h) = dict::get_item_str(&d, "excepthook") {
+        dict::set_item_str(&d, "__excepthook__", h);
+    }
     if let Some(hook) = dict::get_item_str(&d, "displayhook") {
         dict::set_item_str(&d, "__displayhook__", hook);
     }
@@ -374,8 +397,38 @@ fn native(name: &str) -> Option<PyObj> {
         "_thread" => Some(crate::thread::make_module()),
         "_random" => Some(crate::random::make_module()),
         "gc" => Some(make_gc()),
+        "_io" => Some(crate::io::make_module()),
+        "posix" => Some(crate::os::make_module()),
+        "array" => Some(crate::array::make_module()),
+        "atexit" => Some(crate::atexit::make_module()),
+        "_weakref" => Some(make_weakref()),
         _ => None,
     }
+}
+
+/// The `_weakref` module: `ref` and the weak-reference counts of an object
+/// (`weakref.py` builds the containers, `proxy` and `finalize` on it).
+fn make_weakref() -> PyObj {
+    use strand_objects::weakref as wr;
+    let m = module::new_module("_weakref");
+    let d = module::module_dict(&m);
+    dict::set_item_str(&d, "ref", wr::WEAKREF_TYPE.to_obj());
+    dict::set_item_str(&d, "ReferenceType", wr::WEAKREF_TYPE.to_obj());
+    add_functions(
+        &m,
+        "_weakref",
+        &[
+            ("getweakrefcount", |a, k| {
+                Args::new(a, k).exact("getweakrefcount", 1)?;
+                Ok(int::from_usize(wr::weakref_count(&a[0])))
+            }),
+            ("getweakrefs", |a, k| {
+                Args::new(a, k).exact("getweakrefs", 1)?;
+                Ok(list::new(wr::weakrefs_of(&a[0])))
+            }),
+        ],
+    );
+    m
 }
 
 /// Modules written in Python and compiled into the binary (CPython's frozen
@@ -390,6 +443,10 @@ const FROZEN: &[(&str, &str, bool)] = &[
     ("random", include_str!("../lib/random.py"), false),
     ("keyword", include_str!("../lib/keyword.py"), false),
     ("heapq", include_str!("../lib/heapq.py"), false),
+    ("io", include_str!("../lib/io.py"), false),
+    ("os", include_str!("../lib/os.py"), false),
+    ("posixpath", include_str!("../lib/posixpath.py"), false),
+    ("weakref", include_str!("../lib/weakref.py"), false),
 ];
 
 /// Resolves a relative import's package (`from ..x import y` at `level` 2).

@@ -71,7 +71,11 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
             exit = report_exception(&e);
         }
     }
+    // Then, as Py_FinalizeEx: the atexit callbacks, the main module's teardown, and
+    // the final flush of every open file.
+    crate::atexit::run_exitfuncs();
     finalize_main();
+    crate::io::flush_all();
     let _ = std::io::Write::flush(&mut std::io::stdout());
     if options.stats {
         eprint!("{}", stats_report());

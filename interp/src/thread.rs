@@ -371,7 +371,7 @@ fn start_new_thread(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
                     let repr = ab::repr_string(&func).unwrap_or_default();
                     let mut out = format!("Exception ignored in thread started by: {repr}\n");
                     out.push_str(&crate::format_exception(&e));
-                    eprint!("{out}");
+                    crate::builtins::write_stderr(&out);
                 }
             }
             drop((func, targs, kwargs));

@@ -986,6 +986,35 @@ pub fn bind(descr: &PyObj, instance: Option<&PyObj>, owner: &PyObj) -> PyResult<
     }
 }
 
+/// The `__class__` fallback of `isinstance` for instances of classes that override
+/// `__getattribute__` or `__class__` (weak proxies, mocks).
+fn class_attr_isinstance(obj: &PyObj, ty: &PyType) -> PyResult<bool> {
+    let oty = obj.ty();
+    if !oty.is_heap_type() {
+        return Ok(false);
+    }
+    let base = &crate::baseobject::OBJECT_TYPE;
+    let overridden = |name: &str| match (oty.lookup_str(name), base.lookup_str(name)) {
+        (Some(a), Some(b)) => !a.is(&b),
+        (a, b) => a.is_some() != b.is_some(),
+    };
+    if !overridden("__getattribute__") && !overridden("__class__") {
+        return Ok(false);
+    }
+    let icls = match getattr_opt(obj, &crate::str::intern("__class__")) {
+        Ok(Some(c)) => c,
+        Ok(None) => return Ok(false),
+        Err(e) if e.is_instance(&crate::exceptions::ATTRIBUTE_ERROR_TYPE) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if !crate::typeobj::is_type(&icls) || icls.is(&oty.to_obj()) {
+        return Ok(false);
+    }
+    // SAFETY: checked to be a type.
+    let ity = unsafe { PyType::from_obj(&icls) };
+    Ok(std::ptr::eq(ity, ty) || ity.is_subtype(ty))
+}
+
 /// `isinstance(obj, cls)` including tuples of classes and `__instancecheck__`.
 pub fn isinstance(obj: &PyObj, cls: &PyObj) -> PyResult<bool> {
     if crate::typeobj::is_type(cls) {
@@ -1000,8 +1029,9 @@ pub fn isinstance(obj: &PyObj, cls: &PyObj) -> PyResult<bool> {
                 return is_true(&r);
             }
         }
-        // obj.__class__ may differ from type(obj) (proxies).
-        return Ok(false);
+        // obj.__class__ may differ from type(obj) (proxies): CPython asks for it when
+        // a class overrides attribute access or `__class__`.
+        return class_attr_isinstance(obj, ty);
     }
     if let Some(members) = crate::genericalias::union_args(cls) {
         return isinstance(obj, &members);

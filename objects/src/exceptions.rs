@@ -157,21 +157,21 @@ exception_types! {
     NAME_ERROR_TYPE = "NameError", init: name_error_init;
     UNBOUND_LOCAL_ERROR_TYPE = "UnboundLocalError";
     OS_ERROR_TYPE = "OSError", str: os_error_str, init: os_error_init;
-    BLOCKING_IO_ERROR_TYPE = "BlockingIOError";
-    CHILD_PROCESS_ERROR_TYPE = "ChildProcessError";
-    CONNECTION_ERROR_TYPE = "ConnectionError";
-    BROKEN_PIPE_ERROR_TYPE = "BrokenPipeError";
-    CONNECTION_ABORTED_ERROR_TYPE = "ConnectionAbortedError";
-    CONNECTION_REFUSED_ERROR_TYPE = "ConnectionRefusedError";
-    CONNECTION_RESET_ERROR_TYPE = "ConnectionResetError";
-    FILE_EXISTS_ERROR_TYPE = "FileExistsError";
-    FILE_NOT_FOUND_ERROR_TYPE = "FileNotFoundError";
-    INTERRUPTED_ERROR_TYPE = "InterruptedError";
-    IS_A_DIRECTORY_ERROR_TYPE = "IsADirectoryError";
-    NOT_A_DIRECTORY_ERROR_TYPE = "NotADirectoryError";
-    PERMISSION_ERROR_TYPE = "PermissionError";
-    PROCESS_LOOKUP_ERROR_TYPE = "ProcessLookupError";
-    TIMEOUT_ERROR_TYPE = "TimeoutError";
+    BLOCKING_IO_ERROR_TYPE = "BlockingIOError", str: os_error_str, init: os_error_init;
+    CHILD_PROCESS_ERROR_TYPE = "ChildProcessError", str: os_error_str, init: os_error_init;
+    CONNECTION_ERROR_TYPE = "ConnectionError", str: os_error_str, init: os_error_init;
+    BROKEN_PIPE_ERROR_TYPE = "BrokenPipeError", str: os_error_str, init: os_error_init;
+    CONNECTION_ABORTED_ERROR_TYPE = "ConnectionAbortedError", str: os_error_str, init: os_error_init;
+    CONNECTION_REFUSED_ERROR_TYPE = "ConnectionRefusedError", str: os_error_str, init: os_error_init;
+    CONNECTION_RESET_ERROR_TYPE = "ConnectionResetError", str: os_error_str, init: os_error_init;
+    FILE_EXISTS_ERROR_TYPE = "FileExistsError", str: os_error_str, init: os_error_init;
+    FILE_NOT_FOUND_ERROR_TYPE = "FileNotFoundError", str: os_error_str, init: os_error_init;
+    INTERRUPTED_ERROR_TYPE = "InterruptedError", str: os_error_str, init: os_error_init;
+    IS_A_DIRECTORY_ERROR_TYPE = "IsADirectoryError", str: os_error_str, init: os_error_init;
+    NOT_A_DIRECTORY_ERROR_TYPE = "NotADirectoryError", str: os_error_str, init: os_error_init;
+    PERMISSION_ERROR_TYPE = "PermissionError", str: os_error_str, init: os_error_init;
+    PROCESS_LOOKUP_ERROR_TYPE = "ProcessLookupError", str: os_error_str, init: os_error_init;
+    TIMEOUT_ERROR_TYPE = "TimeoutError", str: os_error_str, init: os_error_init;
     REFERENCE_ERROR_TYPE = "ReferenceError";
     RUNTIME_ERROR_TYPE = "RuntimeError";
     NOT_IMPLEMENTED_ERROR_TYPE = "NotImplementedError";
@@ -417,8 +417,17 @@ fn alloc_exception(ty: &PyType, args: PyObj) -> PyObj {
 }
 
 fn exc_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
-    let ty = crate::typeobj::expect_type(cls, "exception type")?;
+    let mut ty = crate::typeobj::expect_type(cls, "exception type")?;
     let a = crate::args::Args::new(args, kwnames);
+    // `OSError(errno, strerror, ...)` makes the subclass for errno, as in CPython.
+    if std::ptr::eq(ty, &OS_ERROR_TYPE) && (2..=5).contains(&a.nargs()) {
+        if let Some(sub) = crate::int::as_i64(&args[0])
+            .filter(|_| crate::int::is_int(&args[0]))
+            .and_then(oserror_subclass)
+        {
+            ty = sub;
+        }
+    }
     Ok(alloc_exception(
         ty,
         crate::tuple::from_slice(a.positionals()),

@@ -818,6 +818,11 @@ impl PyType {
         // SAFETY: init runs once, before the type is used by anyone else.
         let inner = unsafe { self.inner_mut() };
         inner.name_obj = Some(crate::str::intern(inner.name));
+        // A dotted static name (`_io.TextIOWrapper`, CPython's tp_name) names the module
+        // before the last dot; `__name__`/`__qualname__` are what follows it.
+        if let Some((_, short)) = inner.name.rsplit_once('.') {
+            inner.qualname = Some(crate::str::intern(short));
+        }
         inner.base = base.map_or(std::ptr::null(), |b| b as *const PyType);
         let bases: Vec<PyObj> = base.iter().map(|b| b.to_obj()).collect();
         inner.bases = Some(crate::tuple::from_vec(bases));

@@ -78,7 +78,8 @@ fn type_init(_obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
     Ok(())
 }
 
-/// The `__module__` of a type: `"builtins"` for builtin types.
+/// The `__module__` of a type: `"builtins"` for builtin types, or what precedes the
+/// last dot of a dotted builtin name (`_io` for `_io.TextIOWrapper`).
 pub fn type_module_name(ty: &PyType) -> Option<String> {
     if !ty.is_heap_type() {
         // A few static types live in other modules: their dict says so
@@ -290,6 +291,7 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
                     if ty.is_heap_type() || crate::str::is_str(&m) {
                         return Ok(m);
                     }
+                    return Ok(crate::str::intern("builtins"));
                 }
                 Ok(crate::str::intern(
                     &type_module_name(ty).unwrap_or_else(|| "builtins".into()),

@@ -1,0 +1,72 @@
+# array methods and operators.
+from array import array
+
+
+def attempt(label, f):
+    try:
+        r = f()
+        print(label, "ok", r)
+    except Exception as e:
+        print(label, type(e).__name__, e)
+
+
+a = array("l")
+for i in range(5):
+    a.append(i * 10)
+a.extend([1, 2, 3])
+a.extend(array("l", [7]))
+a.extend(x for x in range(2))
+print(a, len(a))
+print(a.pop(), a.pop(0), a.pop(-2), a)
+a.insert(0, -1)
+a.insert(100, 100)
+a.insert(-100, -100)
+a.insert(2, 5)
+print(a)
+print(a.index(100), a.index(1), a.count(1), a.count(42))
+attempt("index missing", lambda: a.index(42))
+a.remove(1)
+print(a)
+attempt("remove missing", lambda: a.remove(42))
+a.reverse()
+print(a)
+print(a.tolist()[:3], type(a.tolist()).__name__)
+attempt("pop empty", lambda: array("i").pop())
+attempt("pop range", lambda: array("i", [1]).pop(5))
+attempt("extend other kind", lambda: a.extend(array("i", [1])))
+attempt("append bad", lambda: a.append("x"))
+attempt("append float", lambda: a.append(2.0))
+attempt("fromlist not list", lambda: a.fromlist((1, 2)))
+before = len(a)
+attempt("fromlist bad item", lambda: a.fromlist([1, "x"]))
+print(len(a) == before)
+a.fromlist([8, 9])
+print(a[-2:])
+
+b = array("h", [1, 2, 3])
+raw = b.tobytes()
+print(raw, len(raw))
+c = array("h")
+c.frombytes(raw)
+c.frombytes(b"\x04\x00")
+print(c)
+attempt("frombytes odd", lambda: c.frombytes(b"\x01"))
+print(array("i", [1, 2]) + array("i", [3]), array("b", [1, 2]) * 2, 3 * array("d", [0.5]),
+      array("B", [9]) * 0)
+x = array("i", [1])
+x += array("i", [2, 3])
+x *= 2
+print(x)
+attempt("add list", lambda: array("i", [1]) + [2])
+attempt("add other kind", lambda: array("i", [1]) + array("d", [2.0]))
+attempt("iadd list", lambda: x.__iadd__([1]))
+attempt("hash", lambda: hash(x))
+print(sum(array("d", [0.5, 0.25, 0.125])), sum(array("i", range(100))))
+s = array("H", [1, 256])
+s.byteswap()
+print(s)
+print(array("i", [3, 1, 2]).buffer_info()[1], sorted(array("i", [3, 1, 2])))
+u = array("u", "abc")
+u.fromunicode("de")
+print(u, u.tounicode())
+attempt("tounicode on i", lambda: array("i").tounicode())
