@@ -390,18 +390,24 @@ impl Frame {
 /// # Errors
 /// The exception the code raised.
 pub fn run_code(code: &PyObj, globals: &PyObj) -> PyResult<PyObj> {
-    let builtins = crate::builtins::builtins_dict();
-    if dict::get_item_str(globals, "__builtins__").is_none() {
-        dict::set_item_str(globals, "__builtins__", crate::builtins::builtins_module());
+    run_code_in(code, globals, globals)
+}
+
+/// The builtins namespace for code run in `globals` (CPython's
+/// `_PyEval_BuiltinsFromGlobals`): `globals['__builtins__']` (a module's dict, or the
+/// mapping itself), which is first set to the `builtins` module when missing.
+fn builtins_from_globals(globals: &PyObj) -> PyObj {
+    match dict::get_item_str(globals, "__builtins__") {
+        Some(b) if b.is_instance_of(&strand_objects::module::MODULE_TYPE) => {
+            strand_objects::module::module_dict(&b)
+        }
+        Some(b) if dict::is_dict(&b) => b,
+        Some(_) => crate::builtins::builtins_dict(),
+        None => {
+            dict::set_item_str(globals, "__builtins__", crate::builtins::builtins_module());
+            crate::builtins::builtins_dict()
+        }
     }
-    let mut frame = Frame::new(
-        code.clone(),
-        globals.clone(),
-        builtins,
-        Some(globals.clone()),
-        None,
-    );
-    eval_frame(&mut frame)
 }
 
 /// `true` for code objects.
@@ -412,13 +418,11 @@ pub fn is_code(obj: &PyObj) -> bool {
 /// Runs a code object with separate globals and locals mappings (`exec`/`eval` with
 /// explicit namespaces); `__builtins__` is added to `globals` if missing.
 pub fn run_code_in(code: &PyObj, globals: &PyObj, locals: &PyObj) -> PyResult<PyObj> {
-    if dict::get_item_str(globals, "__builtins__").is_none() {
-        dict::set_item_str(globals, "__builtins__", crate::builtins::builtins_module());
-    }
+    let builtins = builtins_from_globals(globals);
     let mut frame = Frame::new(
         code.clone(),
         globals.clone(),
-        crate::builtins::builtins_dict(),
+        builtins,
         Some(locals.clone()),
         None,
     );

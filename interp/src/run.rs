@@ -87,6 +87,8 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
 fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
     let main = module::new_module("__main__");
     let globals = module::module_dict(&main);
+    // As CPython's __main__: an empty `__annotations__` from the start.
+    dict::set_item_str(&globals, "__annotations__", dict::new());
     dict::set_item_str(&modules::sys_modules(), "__main__", main.clone());
     let (source, filename, argv0, path0) = match program {
         Program::Interactive => {
@@ -170,6 +172,7 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
     }
     if !filename.starts_with('<') {
         dict::set_item_str(&globals, "__file__", pystr::new(&filename));
+        dict::set_item_str(&globals, "__cached__", singletons::none());
     }
     crate::register_source(&filename, &source);
     let result = eval::run_code(&eval::load_code(&code), &globals);

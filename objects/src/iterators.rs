@@ -557,6 +557,12 @@ fn type_arg(cls: &PyObj) -> PyResult<&PyType> {
 
 fn enumerate_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let a = Args::new(args, kwnames);
+    if args.is_empty() {
+        // CPython's vectorcall path for enumerate words it without the position.
+        return Err(crate::exceptions::type_error(
+            "enumerate() missing required argument 'iterable'",
+        ));
+    }
     let b = a.bind("enumerate", 0, &["iterable", "start"], 1)?;
     let iterable = ab::iter(b[0].expect("required"))?;
     let obj = new_iter(type_arg(cls)?, iterable, None, 0, 0);
@@ -702,7 +708,7 @@ fn filter_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
     if cls.is(&FILTER_TYPE.to_obj()) {
         a.no_kwargs("filter")?;
     }
-    a.exact("filter", 2)?;
+    a.expect_fn("filter", 2, 2)?;
     let iterable = ab::iter(&args[1])?;
     Ok(new_iter(
         type_arg(cls)?,

@@ -829,8 +829,17 @@ impl PyType {
         let mut mro = vec![self.to_obj()];
         if let Some(b) = base {
             mro.extend(crate::tuple::items(&b.mro()).iter().cloned());
+            // A static type directly under `object` without a `__new__` of its own is
+            // not instantiable from Python (CPython's DISALLOW_INSTANTIATION rule):
+            // object's allocator knows nothing of its layout.
+            let own_new = self.slots().new.is_some();
+            let under_object = std::ptr::eq(b, &crate::baseobject::OBJECT_TYPE);
             // SAFETY: as above.
             unsafe { self.slots_mut() }.inherit_from(b.slots());
+            if under_object && !own_new {
+                // SAFETY: as above.
+                unsafe { self.slots_mut() }.new = None;
+            }
             self.add_flags(
                 b.flags()
                     & (TypeFlags::LONG_SUBCLASS
