@@ -351,6 +351,14 @@ impl ThreadState {
     }
 }
 
+/// Registers a root source with the thread state attached on the calling OS thread
+/// (for layers that do not hold the [`ThreadState`] itself, such as an interpreter
+/// registering its frame chain the first time a thread runs code). `None` if no thread
+/// state is attached.
+pub fn add_current_root_source(source: Arc<dyn crate::RootSource>) -> Option<crate::RootSourceId> {
+    current_inner().map(|inner| inner.shared.roots.add(source))
+}
+
 /// Sets bits in one thread's eval breaker from any thread; see
 /// [`ThreadState::eval_breaker_handle`].
 #[derive(Clone)]

@@ -46,6 +46,20 @@ macro_rules! opcodes {
                 }
             }
 
+            /// The opcode of each byte value (`None` for unassigned values).
+            pub const TABLE: [Option<Op>; 256] = {
+                let mut t = [None; 256];
+                $( t[$val] = Some(Op::$name); )*
+                t
+            };
+
+            /// The number of cache units after each opcode, by byte value.
+            pub const CACHES: [u8; 256] = {
+                let mut t = [0u8; 256];
+                $( t[$val] = $cache; )*
+                t
+            };
+
             /// CPython's name of the instruction.
             pub fn name(self) -> &'static str {
                 match self {
@@ -438,6 +452,25 @@ pub fn encoded_len(op: Op, arg: u32) -> usize {
     let prefixes =
         usize::from(arg > 0xff) + usize::from(arg > 0xffff) + usize::from(arg > 0xff_ffff);
     prefixes + 1 + op.cache_entries()
+}
+
+/// The interpreter's instruction fetch: the instruction starting at `offset` as
+/// `(opcode, argument, offset of the opcode unit, offset after its caches)`, or `None`
+/// past the end or on a unit that is no opcode (code is verified when compiled, so
+/// that is a bug, reported as `SystemError`).
+#[inline(always)]
+pub fn fetch(code: &[u16], offset: usize) -> Option<(Op, u32, usize, usize)> {
+    let mut i = offset;
+    let mut u = *code.get(i)?;
+    let mut arg = u32::from(u >> 8);
+    while (u & 0xff) as u8 == Op::EXTENDED_ARG as u8 {
+        i += 1;
+        u = *code.get(i)?;
+        arg = (arg << 8) | u32::from(u >> 8);
+    }
+    let b = (u & 0xff) as usize;
+    let op = Op::TABLE[b]?;
+    Some((op, arg, i, i + 1 + Op::CACHES[b] as usize))
 }
 
 /// Decodes the instruction starting at `offset`.

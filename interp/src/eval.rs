@@ -18,6 +18,7 @@
 //! unused).
 
 use std::cell::RefCell;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
@@ -28,6 +29,8 @@ use strand_objects::{dict, function, int, list, singletons, str as pystr, tuple,
 
 use crate::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
 use crate::code::{flags, CodeObject, Constant};
+pub(crate) use crate::frame::Frame;
+use crate::stackref::StackRef;
 
 /// What the interpreter keeps with each `code` object (its opaque payload).
 pub struct CodeData {
@@ -54,20 +57,8 @@ pub struct TracebackEntry {
 }
 
 thread_local! {
-    /// Frames being executed on this thread (for zero-argument `super()` and the
-    /// current globals).
-    static FRAMES: RefCell<Vec<FrameInfo>> = const { RefCell::new(Vec::new()) };
     /// The exception being handled (`sys.exc_info()`), set by PUSH_EXC_INFO.
     static CURRENT_EXC: RefCell<Option<PyObj>> = const { RefCell::new(None) };
-    /// Frame identities, for one traceback entry per frame.
-    static NEXT_FRAME_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
-}
-
-#[derive(Clone)]
-struct FrameInfo {
-    globals: PyObj,
-    /// `(__class__ cell contents, first argument)` for zero-argument super().
-    super_args: Result<(PyObj, PyObj), &'static str>,
 }
 
 /// The traceback of an exception, outermost frame first.
@@ -110,9 +101,9 @@ pub(crate) fn swap_current_exception(new: Option<PyObj>) -> Option<PyObj> {
 /// loop's YIELD_VALUE with argument 1, and the sub-iterator is then on top of the
 /// stack.
 pub(crate) fn delegate_of(frame: &Frame) -> Option<PyObj> {
-    let ins = bytecode::decode_at(&frame.data.code.code, frame.last_pc).ok()?;
+    let ins = bytecode::decode_at(&frame.data().code.code, frame.last_pc.get()).ok()?;
     if ins.op == Op::YIELD_VALUE && ins.arg == 1 {
-        frame.stack.last().cloned().flatten()
+        frame.peek_opt(1).map(|v| (*v).clone())
     } else {
         None
     }
@@ -125,9 +116,9 @@ pub(crate) fn delegate_of(frame: &Frame) -> Option<PyObj> {
 ///
 /// # Errors
 /// `SystemError` if the code around the suspension point is not that loop.
-pub(crate) fn finish_delegation(frame: &mut Frame, value: PyObj) -> PyResult<()> {
-    let code = &frame.data.code.code;
-    let resume = bytecode::decode_at(code, frame.next).map_err(exc::system_error)?;
+pub(crate) fn finish_delegation(frame: &Frame, value: PyObj) -> PyResult<()> {
+    let code = &frame.data().code.code;
+    let resume = bytecode::decode_at(code, frame.next.get()).map_err(exc::system_error)?;
     let back = bytecode::decode_at(code, resume.next_offset()).map_err(exc::system_error)?;
     let send = back
         .jump_target()
@@ -136,15 +127,15 @@ pub(crate) fn finish_delegation(frame: &mut Frame, value: PyObj) -> PyResult<()>
     let Some(exit) = send.and_then(|s| s.jump_target()) else {
         return Err(exc::system_error("suspended outside a yield-from loop"));
     };
-    frame.stack.pop();
-    push(frame, value);
-    frame.next = exit;
+    drop(frame.pop());
+    frame.push_obj(value);
+    frame.next.set(exit);
     Ok(())
 }
 
 /// Pushes a value onto a frame's stack (the result of a resumed `yield`).
-pub(crate) fn push_value(frame: &mut Frame, v: PyObj) {
-    push(frame, v);
+pub(crate) fn push_value(frame: &Frame, v: PyObj) {
+    frame.push_obj(v);
 }
 
 /// The exception currently being handled on this thread, if any.
@@ -288,36 +279,18 @@ fn is_name_like(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-fn code_data(code: &PyObj) -> Arc<CodeData> {
-    function::code(code)
+/// The interpreter data of a code object made by [`load_code`]; it lives as long as
+/// the code object.
+///
+/// # Panics
+/// If `code` is not a strand code object (an object-model invariant: code objects
+/// are only made by `load_code`).
+pub(crate) fn code_data_ptr(code: &PyObj) -> NonNull<CodeData> {
+    let arc = function::code(code)
         .data
         .downcast_ref::<Arc<CodeData>>()
-        .expect("strand code object")
-        .clone()
-}
-
-/// A frame being executed.
-pub(crate) struct Frame {
-    code: PyObj,
-    data: Arc<CodeData>,
-    globals: PyObj,
-    builtins: PyObj,
-    /// The locals mapping (module and class bodies).
-    locals: Option<PyObj>,
-    localsplus: Vec<Option<PyObj>>,
-    stack: Vec<Option<PyObj>>,
-    /// The function being run (for its closure), if any.
-    func: Option<PyObj>,
-    /// Where execution continues (code units).
-    next: usize,
-    /// The instruction executing or, for a suspended generator, the last YIELD_VALUE.
-    last_pc: usize,
-    /// Keyword names for the next CALL.
-    kw_names: Option<PyObj>,
-    /// Function frames: the dict `locals()` returns, once asked for.
-    fast_locals_dict: Option<PyObj>,
-    /// Identity for traceback entries.
-    id: u64,
+        .expect("strand code object");
+    NonNull::from(&**arc)
 }
 
 /// How a frame's execution stopped.
@@ -328,61 +301,11 @@ pub(crate) enum Outcome {
     Yield(PyObj),
 }
 
-impl Frame {
-    fn new(
-        code: PyObj,
-        globals: PyObj,
-        builtins: PyObj,
-        locals: Option<PyObj>,
-        func: Option<PyObj>,
-    ) -> Frame {
-        let data = code_data(&code);
-        let id = NEXT_FRAME_ID.with(|n| {
-            let id = n.get();
-            n.set(id + 1);
-            id
-        });
-        Frame {
-            code,
-            localsplus: vec![None; data.nlocalsplus],
-            stack: Vec::with_capacity(data.code.max_stack as usize),
-            data,
-            globals,
-            builtins,
-            locals,
-            func,
-            next: 0,
-            last_pc: 0,
-            kw_names: None,
-            fast_locals_dict: None,
-            id,
-        }
-    }
-
-    /// The code's name and qualified name.
-    pub(crate) fn names(&self) -> (PyObj, PyObj) {
-        let c = function::code(&self.code);
-        (c.name.clone(), c.qualname.clone())
-    }
-
-    /// Every reference the frame holds (for the collector's traversal).
-    pub(crate) fn visit(&self, visit: &mut dyn FnMut(&PyObj)) {
-        visit(&self.code);
-        visit(&self.globals);
-        visit(&self.builtins);
-        for o in self
-            .locals
-            .iter()
-            .chain(self.func.iter())
-            .chain(self.kw_names.iter())
-            .chain(self.fast_locals_dict.iter())
-        {
-            visit(o);
-        }
-        for o in self.localsplus.iter().chain(self.stack.iter()).flatten() {
-            visit(o);
-        }
-    }
+/// The code's name and qualified name.
+pub(crate) fn frame_names(frame: &Frame) -> (PyObj, PyObj) {
+    let code = frame.code();
+    let c = function::code(&code);
+    (c.name.clone(), c.qualname.clone())
 }
 
 /// Runs module-level code with `globals` as its namespace.
@@ -419,14 +342,8 @@ pub fn is_code(obj: &PyObj) -> bool {
 /// explicit namespaces); `__builtins__` is added to `globals` if missing.
 pub fn run_code_in(code: &PyObj, globals: &PyObj, locals: &PyObj) -> PyResult<PyObj> {
     let builtins = builtins_from_globals(globals);
-    let mut frame = Frame::new(
-        code.clone(),
-        globals.clone(),
-        builtins,
-        Some(locals.clone()),
-        None,
-    );
-    eval_frame(&mut frame)
+    let frame = Frame::new(code, globals, &builtins, Some(locals.clone()), None);
+    eval_frame(&frame)
 }
 
 /// The locals of a frame as `locals()` returns them: its locals mapping (module and
@@ -434,24 +351,24 @@ pub fn run_code_in(code: &PyObj, globals: &PyObj, locals: &PyObj) -> PyResult<Py
 /// cells and free variables (function frames, as CPython 3.11's
 /// `PyFrame_FastToLocals`: names that are unbound now are removed, other keys, such
 /// as those `exec()` added, stay).
-fn frame_locals(frame: &mut Frame) -> PyResult<PyObj> {
+fn frame_locals(frame: &Frame) -> PyResult<PyObj> {
     if let Some(l) = &frame.locals {
         return Ok(l.clone());
     }
-    let d = frame.fast_locals_dict.get_or_insert_with(dict::new).clone();
-    let code = &frame.data.code;
+    let d = frame.fast_locals_dict();
+    let code = &frame.data().code;
     let names = code.localsplus_names();
     let first_cell = code.varnames.len();
-    for (i, (name, slot)) in names.iter().zip(&frame.localsplus).enumerate() {
-        let Some(v) = slot else {
+    for (i, name) in names.iter().enumerate() {
+        let Some(v) = frame.local(i) else {
             let _ = dict::del_item(&d, &pystr::new(name));
             continue;
         };
         let is_cell = code.cellvars.iter().any(|c| c == name) || i >= first_cell;
         let value = if is_cell {
-            function::cell_get(v)
+            function::cell_get(&v)
         } else {
-            Some(v.clone())
+            Some((*v).clone())
         };
         match value {
             Some(value) => dict::set_item_str(&d, name, value),
@@ -463,42 +380,79 @@ fn frame_locals(frame: &mut Frame) -> PyResult<PyObj> {
     Ok(d)
 }
 
+/// A new frame for calling `func` (arguments not bound yet).
+fn function_frame(func: &PyObj, locals: Option<PyObj>) -> Frame {
+    let f = function::function(func);
+    Frame::new(
+        &f.fields().code,
+        &f.globals,
+        &f.builtins,
+        locals,
+        Some(func),
+    )
+}
+
+/// Runs a bound function frame, or wraps it in a generator or coroutine object.
+fn start_frame(mut frame: Frame) -> PyResult<PyObj> {
+    let code_flags = frame.data().code.flags;
+    if code_flags & (flags::GENERATOR | flags::COROUTINE) != 0 {
+        // A suspended frame holds only counted references (see `stackref`).
+        frame.make_counted();
+        let frame = Box::new(frame);
+        return Ok(if code_flags & flags::GENERATOR != 0 {
+            crate::generator::new_generator(frame)
+        } else {
+            crate::generator::new_coroutine(frame)
+        });
+    }
+    eval_frame(&frame)
+}
+
 /// The object model's eval hook: calls a Python function.
 pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
-    let f = function::function(func);
-    let fields = f.fields();
-    let code = fields.code.clone();
-    let mut frame = Frame::new(
-        code,
-        f.globals.clone(),
-        f.builtins.clone(),
-        None,
-        Some(func.clone()),
-    );
-    bind_arguments(&mut frame, func, args, kwnames)?;
-    let code_flags = frame.data.code.flags;
-    if code_flags & flags::GENERATOR != 0 {
-        return Ok(crate::generator::new_generator(Box::new(frame)));
+    let frame = function_frame(func, None);
+    if kwnames.is_none() && exact_positional(&frame, args.len()) {
+        for (i, a) in args.iter().enumerate() {
+            frame.set_local(i, StackRef::new_ref(a));
+        }
+    } else {
+        bind_arguments(&frame, func, args, kwnames)?;
     }
-    if code_flags & flags::COROUTINE != 0 {
-        return Ok(crate::generator::new_coroutine(Box::new(frame)));
+    start_frame(frame)
+}
+
+/// CALL of a Python function with its arguments moved off the caller's stack.
+fn call_python(
+    func: &PyObj,
+    args: smallvec::SmallVec<[StackRef; 8]>,
+    kwnames: Option<&PyObj>,
+) -> PyResult<PyObj> {
+    let frame = function_frame(func, None);
+    if kwnames.is_none() && exact_positional(&frame, args.len()) {
+        for (i, a) in args.into_iter().enumerate() {
+            frame.set_local(i, a);
+        }
+    } else {
+        let views = crate::stackref::views(&args);
+        bind_arguments(&frame, func, crate::stackref::as_objs(&views), kwnames)?;
     }
-    eval_frame(&mut frame)
+    start_frame(frame)
+}
+
+/// Whether `n` positional arguments bind one-to-one to the code's parameters (no
+/// defaults needed, no `*args`, `**kwargs` or keyword-only parameters).
+#[inline]
+fn exact_positional(frame: &Frame, n: usize) -> bool {
+    let c = &frame.data().code;
+    c.argcount as usize == n
+        && c.kwonlyargcount == 0
+        && c.flags & (flags::VARARGS | flags::VARKEYWORDS) == 0
 }
 
 /// Runs a class body (`__build_class__`): the function's code with `ns` as locals.
 pub fn run_class_body(func: &PyObj, ns: &PyObj) -> PyResult<PyObj> {
-    let f = function::function(func);
-    let fields = f.fields();
-    let code = fields.code.clone();
-    let mut frame = Frame::new(
-        code,
-        f.globals.clone(),
-        f.builtins.clone(),
-        Some(ns.clone()),
-        Some(func.clone()),
-    );
-    eval_frame(&mut frame)
+    let frame = function_frame(func, Some(ns.clone()));
+    eval_frame(&frame)
 }
 
 fn quote_list(names: &[String]) -> String {
@@ -514,12 +468,12 @@ fn quote_list(names: &[String]) -> String {
 /// Binds call arguments to parameters (CPython's `initialize_locals`), with its
 /// error messages.
 fn bind_arguments(
-    frame: &mut Frame,
+    frame: &Frame,
     func: &PyObj,
     args: &[PyObj],
     kwnames: Option<&PyObj>,
 ) -> PyResult<()> {
-    let c = &frame.data.code;
+    let c = &frame.data().code;
     let f = function::function(func);
     let fields = f.fields();
     let qual = pystr::as_str(&fields.qualname).to_string();
@@ -533,7 +487,7 @@ fn bind_arguments(
     let has_varkw = c.flags & flags::VARKEYWORDS != 0;
     let kwdict = if has_varkw { Some(dict::new()) } else { None };
     for (i, a) in args[..npos.min(argcount)].iter().enumerate() {
-        frame.localsplus[i] = Some(a.clone());
+        frame.set_local(i, StackRef::new_ref(a));
     }
     if has_varargs {
         let extra = if npos > argcount {
@@ -541,7 +495,7 @@ fn bind_arguments(
         } else {
             Vec::new()
         };
-        frame.localsplus[total] = Some(tuple::from_vec(extra));
+        frame.set_local(total, StackRef::from_owned(tuple::from_vec(extra)));
     } else if npos > argcount {
         let ndefaults = fields
             .defaults
@@ -600,12 +554,12 @@ fn bind_arguments(
             let n = pystr::as_str(name);
             match c.varnames[..total].iter().position(|v| v == n) {
                 Some(i) if i >= posonly => {
-                    if frame.localsplus[i].is_some() {
+                    if frame.local_is_set(i) {
                         return Err(type_error(format!(
                             "{qual}() got multiple values for argument '{n}'"
                         )));
                     }
-                    frame.localsplus[i] = Some(value.clone());
+                    frame.set_local(i, StackRef::new_ref(value));
                 }
                 found => {
                     if found.is_some() && kwdict.is_none() {
@@ -632,7 +586,7 @@ fn bind_arguments(
     }
     if let Some(d) = kwdict {
         let slot = total + usize::from(has_varargs);
-        frame.localsplus[slot] = Some(d);
+        frame.set_local(slot, StackRef::from_owned(d));
     }
     // Defaults.
     let defaults: Vec<PyObj> = fields
@@ -643,9 +597,9 @@ fn bind_arguments(
     let first_default = argcount - defaults.len();
     let mut missing = Vec::new();
     for i in 0..argcount {
-        if frame.localsplus[i].is_none() {
+        if !frame.local_is_set(i) {
             if i >= first_default {
-                frame.localsplus[i] = Some(defaults[i - first_default].clone());
+                frame.set_local(i, StackRef::new_ref(&defaults[i - first_default]));
             } else {
                 missing.push(c.varnames[i].clone());
             }
@@ -661,14 +615,14 @@ fn bind_arguments(
     }
     let mut missing_kw = Vec::new();
     for i in argcount..total {
-        if frame.localsplus[i].is_none() {
+        if !frame.local_is_set(i) {
             let name = &c.varnames[i];
             match fields
                 .kwdefaults
                 .as_ref()
                 .and_then(|d| dict::get_item_str(d, name))
             {
-                Some(v) => frame.localsplus[i] = Some(v),
+                Some(v) => frame.set_local(i, StackRef::from_owned(v)),
                 None => missing_kw.push(name.clone()),
             }
         }
@@ -684,17 +638,7 @@ fn bind_arguments(
     Ok(())
 }
 
-struct FrameGuard;
-
-impl Drop for FrameGuard {
-    fn drop(&mut self) {
-        FRAMES.with(|f| {
-            f.borrow_mut().pop();
-        });
-    }
-}
-
-fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
+fn eval_frame(frame: &Frame) -> PyResult<PyObj> {
     match resume(frame, None)? {
         Outcome::Return(v) => Ok(v),
         Outcome::Yield(_) => Err(exc::system_error("yield outside a generator frame")),
@@ -702,17 +646,11 @@ fn eval_frame(frame: &mut Frame) -> PyResult<PyObj> {
 }
 
 /// Runs (or resumes) a frame until it returns or yields. With `throw`, the exception is
-/// raised at the frame's current instruction first (generator `throw()`).
-pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
+/// raised at the frame's current instruction first (generator `throw()`). The frame
+/// is linked into the thread's frame chain meanwhile and must not move.
+pub(crate) fn resume(frame: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
     let _rec = ab::enter_recursive_call("")?;
-    let super_args = super_args_of(frame);
-    FRAMES.with(|f| {
-        f.borrow_mut().push(FrameInfo {
-            globals: frame.globals.clone(),
-            super_args,
-        });
-    });
-    let _guard = FrameGuard;
+    let _link = crate::frame::link(frame);
     let bits = strand_heap::safepoint();
     if !bits.is_empty() {
         crate::signals::handle_breaker(bits)?;
@@ -721,26 +659,21 @@ pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcom
     loop {
         let result = match pending.take() {
             Some(e) => Err(e),
-            None => {
-                let mut pc = frame.next;
-                let r = run(frame, &mut pc);
-                frame.last_pc = pc;
-                r
-            }
+            None => run(frame),
         };
         match result {
             Ok(outcome) => return Ok(outcome),
             Err(e) => {
-                let pc = frame.last_pc;
+                let pc = frame.last_pc.get();
                 // A re-raise adds nothing: the exception either already has this
                 // frame's entry or is a group built by `except*` (CPython's RERAISE).
-                let reraise = bytecode::decode_at(&frame.data.code.code, pc)
+                let reraise = bytecode::decode_at(&frame.data().code.code, pc)
                     .is_ok_and(|i| i.op == Op::RERAISE);
                 if !reraise {
                     add_traceback(frame, frame.id, &e, pc);
                 }
                 let handler = frame
-                    .data
+                    .data()
                     .code
                     .exceptions
                     .iter()
@@ -748,13 +681,13 @@ pub(crate) fn resume(frame: &mut Frame, throw: Option<PyErr>) -> PyResult<Outcom
                     .copied();
                 match handler {
                     Some(h) => {
-                        frame.stack.truncate(h.depth as usize);
+                        frame.truncate(h.depth as usize);
                         if h.lasti {
-                            push(frame, int::from_usize(pc));
+                            frame.push_obj(int::from_usize(pc));
                         }
-                        push(frame, e.into_value());
-                        frame.next = h.target as usize;
-                        frame.kw_names = None;
+                        frame.push_obj(e.into_value());
+                        frame.next.set(h.target as usize);
+                        frame.set_kw_names(None);
                     }
                     None => return Err(e),
                 }
@@ -794,7 +727,7 @@ fn add_traceback(frame: &Frame, frame_id: u64, e: &PyErr, pc: usize) {
             return;
         }
     }
-    let code = &frame.data.code;
+    let code = &frame.data().code;
     let mut fields = vec![
         pystr::new(&code.filename),
         int::from_i64(i64::from(code.firstlineno)),
@@ -807,62 +740,6 @@ fn add_traceback(frame: &Frame, frame_id: u64, e: &PyErr, pc: usize) {
     }
     let entry = tuple::from_vec(fields);
     let _ = list::append(&tb, entry);
-}
-
-/// For zero-argument `super()`: the `__class__` cell's class and the first argument,
-/// taken when the frame is entered or resumed (CPython reads them from the frame the
-/// same way), or the message of the `RuntimeError` that `super()` raises.
-fn super_args_of(frame: &Frame) -> Result<(PyObj, PyObj), &'static str> {
-    let code = &frame.data.code;
-    if code.argcount == 0 {
-        return Err("super(): no arguments");
-    }
-    let Some(first) = frame.localsplus.first().and_then(|v| v.as_ref()) else {
-        return Err("super(): arg[0] deleted");
-    };
-    let i = code
-        .freevars
-        .iter()
-        .position(|f| f == "__class__")
-        .ok_or("super(): __class__ cell not found")?;
-    // A first argument captured by a closure lives in a cell once MAKE_CELL ran.
-    let first = if first.is_exact(&function::CELL_TYPE)
-        && code
-            .cellvars
-            .iter()
-            .any(|c| Some(c) == code.varnames.first())
-    {
-        function::cell_get(first).ok_or("super(): arg[0] deleted")?
-    } else {
-        first.clone()
-    };
-    let func = frame
-        .func
-        .as_ref()
-        .ok_or("super(): __class__ cell not found")?;
-    let closure = function::function(func)
-        .fields()
-        .closure
-        .clone()
-        .ok_or("super(): __class__ cell not found")?;
-    let cell = tuple::items(&closure)
-        .get(i)
-        .ok_or("super(): __class__ cell not found")?;
-    let cls = function::cell_get(cell).ok_or("super(): empty __class__ cell")?;
-    Ok((cls, first))
-}
-
-macro_rules! pop {
-    ($f:expr) => {
-        $f.stack
-            .pop()
-            .flatten()
-            .expect("value stack underflow (compiler bug)")
-    };
-}
-
-fn push(frame: &mut Frame, v: PyObj) {
-    frame.stack.push(Some(v));
 }
 
 fn binop_for(arg: u32) -> (BinOp, bool) {
@@ -887,26 +764,26 @@ fn binop_for(arg: u32) -> (BinOp, bool) {
 }
 
 fn name_at(frame: &Frame, i: usize) -> PyObj {
-    tuple::items(&function::code(&frame.code).names)[i].clone()
+    tuple::items(&function::code(&frame.code()).names)[i].clone()
 }
 
 fn unbound_local(frame: &Frame, i: usize) -> PyErr {
-    let name = frame.data.code.localsplus_name(i).unwrap_or("?");
+    let name = frame.data().code.localsplus_name(i).unwrap_or("?");
     exc::unbound_local_error(format!(
         "cannot access local variable '{name}' where it is not associated with a value"
     ))
 }
 
 fn free_var_error(frame: &Frame, i: usize) -> PyErr {
-    let name = frame.data.code.localsplus_name(i).unwrap_or("?");
+    let name = frame.data().code.localsplus_name(i).unwrap_or("?");
     exc::name_error(format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
 }
 
 fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
-    if let Some(v) = dict::get_item(&frame.globals, name)? {
+    if let Some(v) = dict::get_item(&frame.globals(), name)? {
         return Ok(v);
     }
-    if let Some(v) = dict::get_item(&frame.builtins, name)? {
+    if let Some(v) = dict::get_item(&frame.builtins(), name)? {
         return Ok(v);
     }
     Err(exc::name_not_defined(name))
@@ -914,19 +791,22 @@ fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
 
 /// The body of the interpreter loop; `pc` tracks the current instruction for
 /// tracebacks.
-fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
-    let data = frame.data.clone();
-    let code = &data.code.code;
-    let consts = function::code(&frame.code).consts.clone();
-    let consts = tuple::items(&consts).to_vec();
-    let mut next = frame.next;
+fn run(frame: &Frame) -> PyResult<Outcome> {
+    let data = frame.data();
+    let code: &[u16] = &data.code.code;
+    let code_obj = frame.code();
+    let consts = tuple::items(&function::code(&code_obj).consts);
+    let mut next = frame.next.get();
     loop {
-        let ins = bytecode::decode_at(code, next).map_err(exc::system_error)?;
-        *pc = ins.op_offset;
-        next = ins.next_offset();
-        frame.next = next;
-        let arg = ins.arg as usize;
-        match ins.op {
+        let Some((op, oparg, at, after)) = bytecode::fetch(code, next) else {
+            return Err(exc::system_error(format!(
+                "bad instruction at offset {next}"
+            )));
+        };
+        frame.last_pc.set(at);
+        next = after;
+        let arg = oparg as usize;
+        match op {
             Op::CACHE | Op::NOP | Op::EXTENDED_ARG => {}
             Op::RESUME => {
                 let bits = strand_heap::safepoint();
@@ -935,131 +815,119 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 }
             }
             Op::POP_TOP => {
-                frame.stack.pop();
+                drop(frame.pop());
             }
-            Op::PUSH_NULL => frame.stack.push(None),
-            Op::COPY => {
-                let v = frame.stack[frame.stack.len() - arg].clone();
-                frame.stack.push(v);
-            }
-            Op::SWAP => {
-                let n = frame.stack.len();
-                frame.stack.swap(n - 1, n - arg);
-            }
-            Op::LOAD_CONST => push(frame, consts[arg].clone()),
-            Op::RETURN_VALUE => return Ok(Outcome::Return(pop!(frame))),
+            Op::PUSH_NULL => frame.push(StackRef::NULL),
+            Op::COPY => frame.push(frame.peek_ref(arg)),
+            Op::SWAP => frame.swap(arg),
+            Op::LOAD_CONST => frame.push(StackRef::new_ref(&consts[arg])),
+            Op::RETURN_VALUE => return Ok(Outcome::Return(frame.pop_obj())),
             Op::RETURN_CONST => return Ok(Outcome::Return(consts[arg].clone())),
             Op::YIELD_VALUE => {
-                let v = pop!(frame);
+                let v = frame.pop_obj();
+                frame.next.set(next);
                 return Ok(Outcome::Yield(v));
             }
             Op::GET_LEN => {
-                let v = frame.stack.last().cloned().flatten().expect("subject");
-                push(frame, int::from_usize(ab::len(&v)?));
+                let v = (*frame.peek(1)).clone();
+                frame.push_obj(int::from_usize(ab::len(&v)?));
             }
             Op::MATCH_MAPPING | Op::MATCH_SEQUENCE => {
-                let v = frame.stack.last().cloned().flatten().expect("subject");
-                let yes = if ins.op == Op::MATCH_MAPPING {
+                let v = (*frame.peek(1)).clone();
+                let yes = if op == Op::MATCH_MAPPING {
                     crate::matching::is_mapping(&v)
                 } else {
                     crate::matching::is_sequence(&v)
                 };
-                push(frame, int::bool_obj(yes));
+                frame.push_obj(int::bool_obj(yes));
             }
             Op::MATCH_KEYS => {
-                let n = frame.stack.len();
-                let keys = frame.stack[n - 1].clone().expect("keys");
-                let subject = frame.stack[n - 2].clone().expect("subject");
-                push(frame, crate::matching::match_keys(&subject, &keys)?);
+                let keys = (*frame.peek(1)).clone();
+                let subject = (*frame.peek(2)).clone();
+                frame.push_obj(crate::matching::match_keys(&subject, &keys)?);
             }
             Op::MATCH_CLASS => {
-                let names = pop!(frame);
-                let cls = pop!(frame);
-                let subject = pop!(frame);
-                push(
-                    frame,
-                    crate::matching::match_class(&subject, &cls, arg, &names)?,
-                );
+                let names = frame.pop_obj();
+                let cls = frame.pop_obj();
+                let subject = frame.pop_obj();
+                frame.push_obj(crate::matching::match_class(&subject, &cls, arg, &names)?);
             }
             Op::COPY_DICT_WITHOUT_KEYS => {
-                let keys = pop!(frame);
-                let subject = frame.stack.last().cloned().flatten().expect("subject");
-                push(frame, crate::matching::copy_without_keys(&subject, &keys)?);
+                let keys = frame.pop_obj();
+                let subject = (*frame.peek(1)).clone();
+                frame.push_obj(crate::matching::copy_without_keys(&subject, &keys)?);
             }
             Op::GET_YIELD_FROM_ITER => {
-                let v = pop!(frame);
+                let v = frame.pop_obj();
                 let it = if crate::generator::is_generator(&v) {
                     v
                 } else {
                     ab::iter(&v)?
                 };
-                push(frame, it);
+                frame.push_obj(it);
             }
             Op::PRINT_EXPR => {
-                let v = pop!(frame);
+                let v = frame.pop_obj();
                 let hook = ab::getattr_str(&crate::modules::sys_module(), "displayhook")
                     .map_err(|_| exc::runtime_error("lost sys.displayhook"))?;
                 ab::call1(&hook, v)?;
             }
             Op::GET_AWAITABLE => {
-                let v = pop!(frame);
-                push(frame, crate::generator::awaitable_iter(&v)?);
+                let v = frame.pop_obj();
+                frame.push_obj(crate::generator::awaitable_iter(&v)?);
             }
             Op::SEND => {
-                let v = pop!(frame);
-                let sub = frame.stack.last().cloned().flatten().expect("sub-iterator");
+                let v = frame.pop_obj();
+                let sub = (*frame.peek(1)).clone();
                 match crate::generator::send_to(&sub, v)? {
-                    Outcome::Yield(x) => push(frame, x),
+                    Outcome::Yield(x) => frame.push_obj(x),
                     Outcome::Return(r) => {
-                        frame.stack.pop();
-                        push(frame, r);
+                        drop(frame.pop());
+                        frame.push_obj(r);
                         next += arg;
                     }
                 }
             }
-            Op::LOAD_FAST | Op::LOAD_FAST_CHECK => match &frame.localsplus[arg] {
-                Some(v) => {
-                    let v = v.clone();
-                    push(frame, v);
+            Op::LOAD_FAST | Op::LOAD_FAST_CHECK => {
+                let v = frame.local_ref(arg);
+                if v.is_null() {
+                    return Err(unbound_local(frame, arg));
                 }
-                None => return Err(unbound_local(frame, arg)),
-            },
+                frame.push(v);
+            }
             Op::STORE_FAST => {
-                let v = pop!(frame);
-                frame.localsplus[arg] = Some(v);
+                let v = frame.pop();
+                frame.set_local(arg, v);
             }
             Op::DELETE_FAST => {
-                if frame.localsplus[arg].take().is_none() {
+                if frame.take_local(arg).is_null() {
                     return Err(unbound_local(frame, arg));
                 }
             }
             Op::MAKE_CELL => {
-                let v = frame.localsplus[arg].take();
-                frame.localsplus[arg] = Some(function::new_cell(v));
+                let v = frame.take_local(arg).into_owned();
+                frame.set_local(arg, StackRef::from_owned(function::new_cell(v)));
             }
             Op::COPY_FREE_VARS => {
-                let func = frame.func.clone().expect("closure code runs in a function");
+                let func = frame.func().expect("closure code runs in a function");
                 let closure = function::function(&func)
                     .fields()
                     .closure
                     .clone()
                     .expect("function has a closure");
                 let cells = tuple::items(&closure);
-                let start = frame.localsplus.len() - arg;
+                let start = frame.nlocalsplus() - arg;
                 for (i, c) in cells.iter().enumerate() {
-                    frame.localsplus[start + i] = Some(c.clone());
+                    frame.set_local(start + i, StackRef::new_ref(c));
                 }
             }
-            Op::LOAD_CLOSURE => {
-                let c = frame.localsplus[arg].clone().expect("cell exists");
-                push(frame, c);
-            }
+            Op::LOAD_CLOSURE => frame.push(frame.local_ref(arg)),
             Op::LOAD_DEREF => {
-                let cell = frame.localsplus[arg].as_ref().expect("cell exists");
-                match function::cell_get(cell) {
-                    Some(v) => push(frame, v),
+                let cell = frame.local(arg).expect("cell exists");
+                match function::cell_get(&cell) {
+                    Some(v) => frame.push_obj(v),
                     None => {
-                        let is_free = arg >= frame.localsplus.len() - data.code.freevars.len();
+                        let is_free = arg >= frame.nlocalsplus() - data.code.freevars.len();
                         return Err(if is_free {
                             free_var_error(frame, arg)
                         } else {
@@ -1069,16 +937,16 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 }
             }
             Op::STORE_DEREF => {
-                let v = pop!(frame);
-                let cell = frame.localsplus[arg].as_ref().expect("cell exists");
-                function::cell_set(cell, Some(v))?;
+                let v = frame.pop_obj();
+                let cell = frame.local(arg).expect("cell exists");
+                function::cell_set(&cell, Some(v))?;
             }
             Op::DELETE_DEREF => {
-                let cell = frame.localsplus[arg].as_ref().expect("cell exists");
-                if function::cell_get(cell).is_none() {
+                let cell = frame.local(arg).expect("cell exists");
+                if function::cell_get(&cell).is_none() {
                     return Err(unbound_local(frame, arg));
                 }
-                function::cell_set(cell, None)?;
+                function::cell_set(&cell, None)?;
             }
             Op::LOAD_FROM_DICT_OR_DEREF => {
                 let name = pystr::intern(data.code.localsplus_name(arg).unwrap_or(""));
@@ -1087,11 +955,11 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     None => None,
                 };
                 match from_ns {
-                    Some(v) => push(frame, v),
+                    Some(v) => frame.push_obj(v),
                     None => {
-                        let cell = frame.localsplus[arg].as_ref().expect("cell exists");
-                        match function::cell_get(cell) {
-                            Some(v) => push(frame, v),
+                        let cell = frame.local(arg).expect("cell exists");
+                        match function::cell_get(&cell) {
+                            Some(v) => frame.push_obj(v),
                             None => return Err(free_var_error(frame, arg)),
                         }
                     }
@@ -1101,17 +969,17 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 let name = name_at(frame, arg >> 1);
                 let v = load_global(frame, &name)?;
                 if arg & 1 == 1 {
-                    frame.stack.push(None);
+                    frame.push(StackRef::NULL);
                 }
-                push(frame, v);
+                frame.push(StackRef::new_ref(&v));
             }
             Op::STORE_GLOBAL => {
-                let v = pop!(frame);
-                dict::set_item(&frame.globals, name_at(frame, arg), v)?;
+                let v = frame.pop_obj();
+                dict::set_item(&frame.globals(), name_at(frame, arg), v)?;
             }
             Op::DELETE_GLOBAL => {
                 let name = name_at(frame, arg);
-                if !dict::del_item(&frame.globals, &name)? {
+                if !dict::del_item(&frame.globals(), &name)? {
                     return Err(exc::name_not_defined(&name));
                 }
             }
@@ -1130,7 +998,7 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     Some(v) => v,
                     None => load_global(frame, &name)?,
                 };
-                push(frame, v);
+                frame.push_obj(v);
             }
             Op::SETUP_ANNOTATIONS => {
                 let locals = frame.locals.clone().ok_or_else(|| {
@@ -1151,7 +1019,7 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 }
             }
             Op::STORE_NAME => {
-                let v = pop!(frame);
+                let v = frame.pop_obj();
                 let name = name_at(frame, arg);
                 let locals = frame
                     .locals
@@ -1173,7 +1041,7 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 }
             }
             Op::LOAD_ATTR => {
-                let owner = pop!(frame);
+                let owner = frame.pop_obj();
                 let name = name_at(frame, arg >> 1);
                 if arg & 1 == 1 {
                     // Method form: unbound Python functions found on the type are
@@ -1190,33 +1058,33 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                                     dict::get_item(&d, &name).ok().flatten().is_none()
                                 }) =>
                         {
-                            push(frame, m);
-                            push(frame, owner);
+                            frame.push_obj(m);
+                            frame.push_obj(owner);
                         }
                         _ => {
                             let v = ab::getattr(&owner, &name)?;
-                            frame.stack.push(None);
-                            push(frame, v);
+                            frame.push(StackRef::NULL);
+                            frame.push_obj(v);
                         }
                     }
                 } else {
                     let v = ab::getattr(&owner, &name)?;
-                    push(frame, v);
+                    frame.push_obj(v);
                 }
             }
             Op::STORE_ATTR => {
-                let owner = pop!(frame);
-                let v = pop!(frame);
+                let owner = frame.pop_obj();
+                let v = frame.pop_obj();
                 ab::setattr(&owner, &name_at(frame, arg), &v)?;
             }
             Op::DELETE_ATTR => {
-                let owner = pop!(frame);
+                let owner = frame.pop_obj();
                 ab::delattr(&owner, &name_at(frame, arg))?;
             }
             Op::BINARY_OP => {
-                let rhs = pop!(frame);
-                let lhs = pop!(frame);
-                let (op, inplace) = binop_for(ins.arg);
+                let rhs = frame.pop_obj();
+                let lhs = frame.pop_obj();
+                let (op, inplace) = binop_for(oparg);
                 let v = if op == BinOp::Pow && !inplace {
                     ab::power(&lhs, &rhs, &singletons::none())?
                 } else if inplace {
@@ -1224,32 +1092,32 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 } else {
                     ab::binary_op(&lhs, &rhs, op)?
                 };
-                push(frame, v);
+                frame.push_obj(v);
             }
             Op::UNARY_NEGATIVE => {
-                let v = pop!(frame);
-                push(frame, ab::neg(&v)?);
+                let v = frame.pop_obj();
+                frame.push_obj(ab::neg(&v)?);
             }
             Op::UNARY_POSITIVE => {
-                let v = pop!(frame);
-                push(frame, ab::pos(&v)?);
+                let v = frame.pop_obj();
+                frame.push_obj(ab::pos(&v)?);
             }
             Op::UNARY_INVERT => {
-                let v = pop!(frame);
-                push(frame, ab::invert(&v)?);
+                let v = frame.pop_obj();
+                frame.push_obj(ab::invert(&v)?);
             }
             Op::UNARY_NOT => {
-                let v = pop!(frame);
-                push(frame, int::bool_obj(!singletons::is_true_obj(&v)));
+                let v = frame.pop_obj();
+                frame.push_obj(int::bool_obj(!singletons::is_true_obj(&v)));
             }
             Op::TO_BOOL => {
-                let v = pop!(frame);
+                let v = frame.pop_obj();
                 let b = ab::is_true(&v)?;
-                push(frame, int::bool_obj(b));
+                frame.push_obj(int::bool_obj(b));
             }
             Op::COMPARE_OP => {
-                let rhs = pop!(frame);
-                let lhs = pop!(frame);
+                let rhs = frame.pop_obj();
+                let lhs = frame.pop_obj();
                 let op = match arg >> 4 {
                     0 => CompareOp::Lt,
                     1 => CompareOp::Le,
@@ -1258,49 +1126,48 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     4 => CompareOp::Gt,
                     _ => CompareOp::Ge,
                 };
-                push(frame, ab::richcompare(&lhs, &rhs, op)?);
+                frame.push_obj(ab::richcompare(&lhs, &rhs, op)?);
             }
             Op::IS_OP => {
-                let rhs = pop!(frame);
-                let lhs = pop!(frame);
-                push(frame, int::bool_obj(lhs.is(&rhs) != (arg == 1)));
+                let rhs = frame.pop_obj();
+                let lhs = frame.pop_obj();
+                frame.push_obj(int::bool_obj(lhs.is(&rhs) != (arg == 1)));
             }
             Op::CONTAINS_OP => {
-                let container = pop!(frame);
-                let item = pop!(frame);
+                let container = frame.pop_obj();
+                let item = frame.pop_obj();
                 let r = ab::contains(&container, &item)?;
-                push(frame, int::bool_obj(r != (arg == 1)));
+                frame.push_obj(int::bool_obj(r != (arg == 1)));
             }
             Op::BINARY_SUBSCR => {
-                let key = pop!(frame);
-                let container = pop!(frame);
-                push(frame, ab::getitem(&container, &key)?);
+                let key = frame.pop_obj();
+                let container = frame.pop_obj();
+                frame.push_obj(ab::getitem(&container, &key)?);
             }
             Op::STORE_SUBSCR => {
-                let key = pop!(frame);
-                let container = pop!(frame);
-                let v = pop!(frame);
+                let key = frame.pop_obj();
+                let container = frame.pop_obj();
+                let v = frame.pop_obj();
                 ab::setitem(&container, &key, &v)?;
             }
             Op::DELETE_SUBSCR => {
-                let key = pop!(frame);
-                let container = pop!(frame);
+                let key = frame.pop_obj();
+                let container = frame.pop_obj();
                 ab::delitem(&container, &key)?;
             }
             Op::BUILD_SLICE => {
                 let step = if arg == 3 {
-                    pop!(frame)
+                    frame.pop_obj()
                 } else {
                     singletons::none()
                 };
-                let stop = pop!(frame);
-                let start = pop!(frame);
-                push(frame, strand_objects::slice::new(start, stop, step));
+                let stop = frame.pop_obj();
+                let start = frame.pop_obj();
+                frame.push_obj(strand_objects::slice::new(start, stop, step));
             }
             Op::BUILD_TUPLE | Op::BUILD_LIST | Op::BUILD_SET | Op::BUILD_STRING => {
-                let n = frame.stack.len() - arg;
-                let items: Vec<PyObj> = frame.stack.drain(n..).map(|v| v.expect("value")).collect();
-                let v = match ins.op {
+                let items = frame.pop_n(arg);
+                let v = match op {
                     Op::BUILD_TUPLE => tuple::from_vec(items),
                     Op::BUILD_LIST => list::new(items),
                     Op::BUILD_SET => {
@@ -1318,27 +1185,24 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                         pystr::from_string(out)
                     }
                 };
-                push(frame, v);
+                frame.push_obj(v);
             }
             Op::BUILD_MAP => {
-                let n = frame.stack.len() - 2 * arg;
-                let items: Vec<PyObj> = frame.stack.drain(n..).map(|v| v.expect("value")).collect();
+                let items = frame.pop_n(2 * arg);
                 let d = dict::new();
                 for kv in items.chunks(2) {
                     dict::set_item(&d, kv[0].clone(), kv[1].clone())?;
                 }
-                push(frame, d);
+                frame.push_obj(d);
             }
             Op::BUILD_CONST_KEY_MAP => {
-                let keys = pop!(frame);
-                let n = frame.stack.len() - arg;
-                let values: Vec<PyObj> =
-                    frame.stack.drain(n..).map(|v| v.expect("value")).collect();
+                let keys = frame.pop_obj();
+                let values = frame.pop_n(arg);
                 let d = dict::new();
                 for (k, v) in tuple::items(&keys).iter().zip(values) {
                     dict::set_item(&d, k.clone(), v)?;
                 }
-                push(frame, d);
+                frame.push_obj(d);
             }
             Op::LIST_APPEND
             | Op::SET_ADD
@@ -1346,11 +1210,9 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
             | Op::SET_UPDATE
             | Op::DICT_UPDATE
             | Op::DICT_MERGE => {
-                let v = pop!(frame);
-                let target = frame.stack[frame.stack.len() - arg]
-                    .clone()
-                    .expect("container");
-                match ins.op {
+                let v = frame.pop_obj();
+                let target = (*frame.peek(arg)).clone();
+                match op {
                     Op::LIST_APPEND => list::append(&target, v)?,
                     Op::SET_ADD => strand_objects::set::add(&target, v)?,
                     Op::LIST_EXTEND => list::extend(&target, &v).map_err(|e| {
@@ -1372,13 +1234,10 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     Op::DICT_UPDATE => dict::update(&target, &v)?,
                     _ => {
                         // ** in calls: the callee sits below the positional tuple.
-                        let at = frame.stack.len() - arg;
-                        let slot = |back: usize| {
-                            at.checked_sub(back)
-                                .and_then(|i| frame.stack.get(i))
-                                .and_then(Option::as_ref)
+                        let callee = || {
+                            let (a, b) = (frame.peek_opt(arg + 3), frame.peek_opt(arg + 2));
+                            callee_of(a.as_deref(), b.as_deref())
                         };
-                        let callee = || callee_of(slot(3), slot(2));
                         let keys = match ab::getattr_str(&v, "keys") {
                             Ok(keys) => keys,
                             Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => {
@@ -1405,22 +1264,22 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 }
             }
             Op::MAP_ADD => {
-                let v = pop!(frame);
-                let k = pop!(frame);
-                let target = frame.stack[frame.stack.len() - arg].clone().expect("dict");
+                let v = frame.pop_obj();
+                let k = frame.pop_obj();
+                let target = (*frame.peek(arg)).clone();
                 dict::set_item(&target, k, v)?;
             }
             Op::LIST_TO_TUPLE => {
-                let l = pop!(frame);
-                push(frame, tuple::from_vec(list::to_vec(&l)));
+                let l = frame.pop_obj();
+                frame.push_obj(tuple::from_vec(list::to_vec(&l)));
             }
             Op::FORMAT_VALUE => {
                 let spec = if arg & 4 != 0 {
-                    Some(pop!(frame))
+                    Some(frame.pop_obj())
                 } else {
                     None
                 };
-                let v = pop!(frame);
+                let v = frame.pop_obj();
                 let v = match arg & 3 {
                     1 => ab::str_(&v)?,
                     2 => ab::repr(&v)?,
@@ -1428,20 +1287,20 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     _ => v,
                 };
                 let spec = spec.unwrap_or_else(|| pystr::new(""));
-                push(frame, ab::format(&v, &spec)?);
+                frame.push_obj(ab::format(&v, &spec)?);
             }
             Op::UNPACK_SEQUENCE => {
-                let seq = pop!(frame);
+                let seq = frame.pop_obj();
                 let items = unpack_items(&seq, arg)?;
                 if items.len() != arg {
                     return Err(unpack_count_error(arg, items.len()));
                 }
                 for v in items.into_iter().rev() {
-                    push(frame, v);
+                    frame.push_obj(v);
                 }
             }
             Op::UNPACK_EX => {
-                let seq = pop!(frame);
+                let seq = frame.pop_obj();
                 let (before, after) = (arg & 0xff, arg >> 8);
                 let items = ab::collect_iter(&seq).map_err(|e| not_iterable_unpack(e, &seq))?;
                 if items.len() < before + after {
@@ -1456,7 +1315,7 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 out.push(list::new(items[before..mid_end].to_vec()));
                 out.extend_from_slice(&items[mid_end..]);
                 for v in out.into_iter().rev() {
-                    push(frame, v);
+                    frame.push_obj(v);
                 }
             }
             Op::JUMP_FORWARD => next += arg,
@@ -1468,109 +1327,110 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 }
             }
             Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
-                let v = pop!(frame);
+                let v = frame.pop_obj();
                 let truth = singletons::is_true_obj(&v);
-                if truth == (ins.op == Op::POP_JUMP_IF_TRUE) {
+                if truth == (op == Op::POP_JUMP_IF_TRUE) {
                     next += arg;
                 }
             }
             Op::POP_JUMP_IF_NONE | Op::POP_JUMP_IF_NOT_NONE => {
-                let v = pop!(frame);
-                if singletons::is_none(&v) == (ins.op == Op::POP_JUMP_IF_NONE) {
+                let v = frame.pop_obj();
+                if singletons::is_none(&v) == (op == Op::POP_JUMP_IF_NONE) {
                     next += arg;
                 }
             }
             Op::GET_ITER => {
-                let v = pop!(frame);
-                push(frame, ab::iter(&v)?);
+                let v = frame.pop_obj();
+                frame.push_obj(ab::iter(&v)?);
             }
             Op::FOR_ITER => {
-                let it = frame.stack.last().cloned().flatten().expect("iterator");
+                let it = (*frame.peek(1)).clone();
                 match ab::next(&it)? {
-                    Some(v) => push(frame, v),
+                    Some(v) => frame.push_obj(v),
                     None => {
-                        frame.stack.pop();
+                        drop(frame.pop());
                         next += arg;
                     }
                 }
             }
             Op::END_FOR => {
-                frame.stack.pop();
+                drop(frame.pop());
             }
             Op::MAKE_FUNCTION => {
-                let code_obj = pop!(frame);
+                let code_obj = frame.pop_obj();
                 let closure = if arg & 8 != 0 {
-                    Some(pop!(frame))
+                    Some(frame.pop_obj())
                 } else {
                     None
                 };
                 let annotations = if arg & 4 != 0 {
-                    Some(pop!(frame))
+                    Some(frame.pop_obj())
                 } else {
                     None
                 };
                 let kwdefaults = if arg & 2 != 0 {
-                    Some(pop!(frame))
+                    Some(frame.pop_obj())
                 } else {
                     None
                 };
                 let defaults = if arg & 1 != 0 {
-                    Some(pop!(frame))
+                    Some(frame.pop_obj())
                 } else {
                     None
                 };
-                let f =
-                    function::new_function(code_obj, frame.globals.clone(), frame.builtins.clone());
+                let f = function::new_function(
+                    code_obj,
+                    (*frame.globals()).clone(),
+                    (*frame.builtins()).clone(),
+                );
                 // SAFETY: the function was just created and is not yet visible.
                 unsafe {
                     function::init_function_extras(&f, defaults, kwdefaults, closure, annotations)
                 };
-                push(frame, f);
+                frame.push_obj(f);
             }
-            Op::KW_NAMES => frame.kw_names = Some(consts[arg].clone()),
+            Op::KW_NAMES => frame.set_kw_names(Some(consts[arg].clone())),
             Op::CALL => {
-                let n = frame.stack.len() - arg;
-                let mut args: Vec<PyObj> = frame
-                    .stack
-                    .drain(n..)
-                    .map(|v| v.expect("argument"))
-                    .collect();
-                let b = frame.stack.pop().flatten();
-                let a = frame.stack.pop().flatten();
-                let callable = match (a, b) {
-                    (Some(method), Some(self_)) => {
-                        args.insert(0, self_);
-                        method
-                    }
-                    (None, Some(c)) => c,
-                    _ => return Err(exc::system_error("bad call stack (compiler bug)")),
-                };
-                let kw = frame.kw_names.take();
-                let r = match crate::frame_builtins::lookup(&callable) {
+                let kw = frame.take_kw_names();
+                // Below the arguments: (method, self) or (NULL, callable). With a
+                // method, `self` is the first argument, so the arguments are always
+                // the top `nargs` slots.
+                let base = frame.depth() - (arg + 2);
+                let has_self = frame.peek_opt(arg + 2).is_some();
+                let nargs = arg + usize::from(has_self);
+                let callable = frame.peek(nargs + 1);
+                let r = if let Some(which) = crate::frame_builtins::lookup(&callable) {
                     // locals(), eval(), ... read this frame.
-                    Some(which) => {
-                        let globals = frame.globals.clone();
-                        crate::frame_builtins::call(
-                            which,
-                            &globals,
-                            &mut || frame_locals(frame),
-                            &args,
-                            kw.as_ref(),
-                        )?
-                    }
-                    None => ab::call(&callable, &args, kw.as_ref())?,
+                    let globals = (*frame.globals()).clone();
+                    let views = frame.top_views(nargs);
+                    crate::frame_builtins::call(
+                        which,
+                        &globals,
+                        &mut || frame_locals(frame),
+                        crate::stackref::as_objs(&views),
+                        kw.as_ref(),
+                    )
+                } else if function::is_function(&callable) {
+                    // The arguments move into the callee's frame; the callable stays
+                    // on this stack (so alive) until the call returns.
+                    let args = frame.pop_n_refs(nargs);
+                    call_python(&callable, args, kw.as_ref())
+                } else {
+                    let views = frame.top_views(nargs);
+                    ab::call(&callable, crate::stackref::as_objs(&views), kw.as_ref())
                 };
-                push(frame, r);
+                frame.truncate(base);
+                frame.push_obj(r?);
             }
             Op::CALL_FUNCTION_EX => {
                 let kwargs = if arg & 1 != 0 {
-                    Some(pop!(frame))
+                    Some(frame.pop_obj())
                 } else {
                     None
                 };
-                let args = pop!(frame);
-                let b = frame.stack.pop().flatten();
-                let a = frame.stack.pop().flatten();
+                let args = frame.pop_obj();
+                let b = frame.pop().into_owned();
+                let a = frame.pop().into_owned();
                 // A lone `*x` arrives as it is: make the tuple here.
                 let args = if tuple::is_tuple(&args) {
                     args
@@ -1597,14 +1457,14 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     _ => return Err(exc::system_error("bad call stack (compiler bug)")),
                 };
                 let r = ab::call_with_dict(&callable, &args, kwargs.as_ref())?;
-                push(frame, r);
+                frame.push_obj(r);
             }
             Op::LOAD_BUILD_CLASS => {
-                let b = dict::get_item_str(&frame.builtins, "__build_class__")
+                let b = dict::get_item_str(&frame.builtins(), "__build_class__")
                     .ok_or_else(|| exc::name_error("__build_class__ not found"))?;
-                push(frame, b);
+                frame.push_obj(b);
             }
-            Op::LOAD_ASSERTION_ERROR => push(frame, exc::ASSERTION_ERROR_TYPE.to_obj()),
+            Op::LOAD_ASSERTION_ERROR => frame.push_obj(exc::ASSERTION_ERROR_TYPE.to_obj()),
             Op::RAISE_VARARGS => {
                 return Err(match arg {
                     0 => match CURRENT_EXC.with(|c| c.borrow().clone()) {
@@ -1612,12 +1472,12 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                         None => exc::runtime_error("No active exception to reraise"),
                     },
                     1 => {
-                        let e = pop!(frame);
+                        let e = frame.pop_obj();
                         make_exception(&e)?
                     }
                     _ => {
-                        let cause = pop!(frame);
-                        let e = pop!(frame);
+                        let cause = frame.pop_obj();
+                        let e = frame.pop_obj();
                         let err = make_exception(&e)?;
                         let cause =
                             if singletons::is_none(&cause) || exc::is_exception_instance(&cause) {
@@ -1644,17 +1504,17 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 });
             }
             Op::IMPORT_NAME => {
-                let fromlist = pop!(frame);
-                let level = pop!(frame);
+                let fromlist = frame.pop_obj();
+                let level = frame.pop_obj();
                 let name = name_at(frame, arg);
-                let m = crate::builtins::import(&name, &frame.globals, &fromlist, &level)?;
-                push(frame, m);
+                let m = crate::builtins::import(&name, &frame.globals(), &fromlist, &level)?;
+                frame.push_obj(m);
             }
             Op::IMPORT_FROM => {
-                let module = frame.stack.last().cloned().flatten().expect("module");
+                let module = (*frame.peek(1)).clone();
                 let name = name_at(frame, arg);
                 match ab::getattr_opt(&module, &name)? {
-                    Some(v) => push(frame, v),
+                    Some(v) => frame.push_obj(v),
                     None => {
                         let mname = ab::getattr_opt(&module, &pystr::intern("__name__"))?
                             .map(|n| ab::str_string(&n).unwrap_or_default())
@@ -1667,7 +1527,7 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 }
             }
             Op::IMPORT_STAR => {
-                let module = pop!(frame);
+                let module = frame.pop_obj();
                 let locals = frame.locals.clone().expect("import * at module level");
                 let mdict = strand_objects::module::module_dict(&module);
                 for (k, v) in dict::items(&mdict) {
@@ -1677,13 +1537,13 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 }
             }
             Op::PUSH_EXC_INFO => {
-                let v = pop!(frame);
+                let v = frame.pop_obj();
                 let prev = CURRENT_EXC.with(|c| c.borrow_mut().replace(v.clone()));
-                push(frame, prev.unwrap_or_else(singletons::none));
-                push(frame, v);
+                frame.push_obj(prev.unwrap_or_else(singletons::none));
+                frame.push_obj(v);
             }
             Op::POP_EXCEPT => {
-                let prev = pop!(frame);
+                let prev = frame.pop_obj();
                 let prev = if singletons::is_none(&prev) {
                     None
                 } else {
@@ -1692,36 +1552,36 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 CURRENT_EXC.with(|c| *c.borrow_mut() = prev);
             }
             Op::CHECK_EG_MATCH => {
-                let match_type = pop!(frame);
-                let exc = pop!(frame);
+                let match_type = frame.pop_obj();
+                let exc = frame.pop_obj();
                 let (matched, rest) = exc::except_star_match(&exc, &match_type)?;
                 if !singletons::is_none(&matched) {
                     // The clause body handles the matching part.
                     CURRENT_EXC.with(|c| *c.borrow_mut() = Some(matched.clone()));
                 }
-                push(frame, rest);
-                push(frame, matched);
+                frame.push_obj(rest);
+                frame.push_obj(matched);
             }
             Op::PREP_RERAISE_STAR => {
-                let excs = pop!(frame);
-                let orig = pop!(frame);
-                push(frame, exc::prep_reraise_star(&orig, &excs)?);
+                let excs = frame.pop_obj();
+                let orig = frame.pop_obj();
+                frame.push_obj(exc::prep_reraise_star(&orig, &excs)?);
             }
             Op::CHECK_EXC_MATCH => {
-                let ty = pop!(frame);
-                let v = frame.stack.last().cloned().flatten().expect("exception");
+                let ty = frame.pop_obj();
+                let v = (*frame.peek(1)).clone();
                 check_catchable(&ty)?;
-                push(frame, int::bool_obj(ab::isinstance(&v, &ty)?));
+                frame.push_obj(int::bool_obj(ab::isinstance(&v, &ty)?));
             }
             Op::RERAISE => {
                 // The saved raising offset (arg != 0) needs no restoring: this frame's
                 // traceback entry was made when the exception was first raised here,
                 // and the handler that catches the re-raise cuts the stack.
-                let v = pop!(frame);
+                let v = frame.pop_obj();
                 return Err(PyErr::from_value(v));
             }
             Op::BEFORE_WITH => {
-                let mgr = pop!(frame);
+                let mgr = frame.pop_obj();
                 let ty = mgr.ty();
                 let Some(enter) = ty.lookup_str("__enter__") else {
                     return Err(type_error(format!(
@@ -1737,21 +1597,20 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                     )));
                 };
                 let exit = ab::bind(&exit, Some(&mgr), &ty.to_obj())?;
-                push(frame, exit);
+                frame.push_obj(exit);
                 let res = ab::call_descr(&enter, &mgr, &[])?;
-                push(frame, res);
+                frame.push_obj(res);
             }
             Op::WITH_EXCEPT_START => {
-                let n = frame.stack.len();
-                let v = frame.stack[n - 1].clone().expect("exception");
-                let exit = frame.stack[n - 4].clone().expect("__exit__");
+                let v = (*frame.peek(1)).clone();
+                let exit = (*frame.peek(4)).clone();
                 let tb = exc::payload(&v)
                     .state()
                     .traceback
                     .clone()
                     .unwrap_or_else(singletons::none);
                 let res = ab::call(&exit, &[v.ty().to_obj(), v.clone(), tb], None)?;
-                push(frame, res);
+                frame.push_obj(res);
             }
             other => {
                 return Err(exc::system_error(format!(
@@ -1760,7 +1619,6 @@ fn run(frame: &mut Frame, pc: &mut usize) -> PyResult<Outcome> {
                 )))
             }
         }
-        frame.next = next;
     }
 }
 
@@ -1859,17 +1717,14 @@ fn make_exception(e: &PyObj) -> PyResult<PyErr> {
 /// The hook for zero-argument `super()`: the class from the calling function's
 /// `__class__` cell and its first argument.
 pub fn zero_arg_super() -> PyResult<(PyObj, PyObj)> {
-    FRAMES.with(|f| {
-        f.borrow()
-            .last()
-            .map_or(Err("super(): no arguments"), |fi| fi.super_args.clone())
-            .map_err(exc::runtime_error)
-    })
+    crate::frame::with_top(crate::frame::super_args)
+        .unwrap_or(Err("super(): no arguments"))
+        .map_err(exc::runtime_error)
 }
 
 /// The globals of the innermost running frame.
 pub fn current_globals() -> Option<PyObj> {
-    FRAMES.with(|f| f.borrow().last().map(|fi| fi.globals.clone()))
+    crate::frame::with_top(|f| (*f.globals()).clone())
 }
 
 /// `int` constant helper for builtins.

@@ -56,7 +56,7 @@ unsafe fn gen_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
             visit(e.as_ptr());
         }
         if let Some(f) = &st.frame {
-            f.visit(&mut |o| visit(o.as_ptr()));
+            f.visit(visit);
         }
     }
 }
@@ -259,7 +259,7 @@ pub(crate) fn new_coroutine(frame: Box<Frame>) -> PyObj {
 
 fn new_gen_like(frame: Box<Frame>, ty: &'static PyType) -> PyObj {
     init();
-    let (name, qualname) = frame.names();
+    let (name, qualname) = crate::eval::frame_names(&frame);
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation with the generator layout; the state is written before
     // the object is tracked.
@@ -347,13 +347,13 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
                 }
                 if st.started {
                     // The value of the `yield` expression being resumed.
-                    crate::eval::push_value(&mut frame, value);
+                    crate::eval::push_value(&frame, value);
                 }
                 None
             }
             Resume::Throw(e) => Some(e),
             Resume::SubReturned(value) => {
-                if let Err(e) = crate::eval::finish_delegation(&mut frame, value) {
+                if let Err(e) = crate::eval::finish_delegation(&frame, value) {
                     st.frame = Some(frame);
                     return Err(e);
                 }
@@ -429,13 +429,15 @@ fn finish(
     saved: Option<PyObj>,
     throw: Option<PyErr>,
 ) -> PyResult<Outcome> {
-    let result = resume(&mut frame, throw);
+    let result = resume(&frame, throw);
     let own_exc = crate::eval::swap_current_exception(saved);
     let mut st = lock(g);
     st.running = false;
     st.exc_state = own_exc;
     match result {
         Ok(Outcome::Yield(v)) => {
+            // Off the frame chain while suspended: hold only counted references.
+            frame.make_counted();
             st.frame = Some(frame);
             Ok(Outcome::Yield(v))
         }
