@@ -326,7 +326,7 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
                 kind_name(g)
             )));
         }
-        let Some(mut frame) = st.frame.take() else {
+        let Some(frame) = st.frame.take() else {
             // Exhausted or closed.
             return match how {
                 Resume::Throw(e) => Err(e),
