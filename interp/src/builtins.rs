@@ -255,6 +255,9 @@ fn populate(m: &PyObj, d: &PyObj) {
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);
         set_builtin_module(&o, pystr::intern("builtins"));
+        // SAFETY: fresh and not yet visible to other threads; builtins live as long as
+        // the process, and immortal they cost threads no reference counting.
+        unsafe { strand_objects::alloc::make_immortal(&o) };
         dict::set_item_str(d, name, o);
     }
     dict::set_item_str(d, "open", crate::io::open_function());
@@ -271,6 +274,8 @@ fn populate(m: &PyObj, d: &PyObj) {
     for ((which, name), f) in FrameBuiltin::ALL.into_iter().zip(frame_funcs) {
         let o = new_builtin_function(name, f, None);
         set_builtin_module(&o, pystr::intern("builtins"));
+        // SAFETY: as above.
+        unsafe { strand_objects::alloc::make_immortal(&o) };
         dict::set_item_str(d, name, o.clone());
         registered.push((immortal(o), which));
     }

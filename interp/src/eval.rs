@@ -998,7 +998,7 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                     Some(v) => v,
                     None => load_global(frame, &name)?,
                 };
-                frame.push_obj(v);
+                frame.push(StackRef::new_ref(&v));
             }
             Op::SETUP_ANNOTATIONS => {
                 let locals = frame.locals.clone().ok_or_else(|| {

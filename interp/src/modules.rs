@@ -90,6 +90,10 @@ pub(crate) fn add_functions(
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);
         set_builtin_module(&o, pystr::intern(module_name));
+        // SAFETY: fresh and not yet visible to other threads. A native module's
+        // functions live as long as the process (like CPython's static method
+        // tables); immortal, they cost threads no reference counting.
+        unsafe { strand_objects::alloc::make_immortal(&o) };
         dict::set_item_str(&d, name, o);
     }
 }

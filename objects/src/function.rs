@@ -208,6 +208,7 @@ pub fn new_code(init: CodeInit) -> PyObj {
         std::ptr::addr_of_mut!((*p).data).write(init.data);
         crate::alloc::finish_instance(ty, &obj);
     }
+    obj.set_deferred();
     obj
 }
 
@@ -444,6 +445,12 @@ static NEXT_FUNC_VERSION: AtomicU32 = AtomicU32::new(1);
 /// qualname come from the code; `__module__` from `globals['__name__']`.
 pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
     let c = code(&code_obj);
+    // Functions defined by `def` at the top of a module or class are shared and
+    // long-lived; nested ones (closures), lambdas, comprehensions (`<listcomp>`) and
+    // class bodies (not CO_OPTIMIZED), called once and dropped, are left to
+    // reference counting.
+    let defer = c.flags & (CO_NESTED | CO_OPTIMIZED) == CO_OPTIMIZED
+        && !crate::str::as_str(&c.name).starts_with('<');
     let (name, qualname) = (c.name.clone(), c.qualname.clone());
     let doc = crate::tuple::items(&c.consts)
         .first()
@@ -474,8 +481,16 @@ pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
             .write(AtomicU32::new(NEXT_FUNC_VERSION.fetch_add(1, Relaxed)));
         crate::alloc::finish_instance(ty, &obj);
     }
+    if defer {
+        obj.set_deferred();
+    }
     obj
 }
+
+/// `CO_NESTED`: the code of a function defined inside another function.
+const CO_NESTED: u32 = 0x10;
+/// `CO_OPTIMIZED`: fast locals (functions; not module or class bodies).
+const CO_OPTIMIZED: u32 = 0x1;
 
 /// Sets the fields a new function gets from `MAKE_FUNCTION`'s flags (defaults,
 /// keyword defaults, closure, annotations) before it is published.

@@ -750,6 +750,7 @@ pub fn new_heap_type(
     } else {
         ab::call(&init_sub, &kw_vals, Some(&crate::tuple::from_vec(kw_names)))?;
     }
+    tobj.set_deferred();
     Ok(tobj)
 }
 

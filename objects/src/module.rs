@@ -20,12 +20,10 @@ unsafe fn module_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
 }
 
 unsafe fn module_clear(obj: ObjPtr) {
-    // SAFETY: the collector holds a reference; clearing the namespace breaks cycles
-    // through module globals (functions referencing their module's dict).
-    let m = unsafe { PyObj::from_borrowed(obj) };
-    if let Some(d) = crate::managed::get_dict(&m) {
-        crate::dict::clear(&d);
-    }
+    // SAFETY: the collector holds a reference. Like CPython's module_clear, the module
+    // only lets go of its dict: the dict may still be reachable (a function's
+    // globals), and if it is garbage too, its own clear breaks the cycles through it.
+    unsafe { crate::managed::clear(obj) };
 }
 
 unsafe fn module_dealloc(obj: ObjPtr) {
@@ -65,6 +63,10 @@ pub fn new_module(name: &str) -> PyObj {
     let m = alloc(&MODULE_TYPE);
     let d = crate::managed::ensure_dict(&m);
     init_dict(&d, crate::str::new(name), crate::singletons::none());
+    // Every function of the module reads its globals: deferred, so that threads do
+    // not contend on their counts.
+    m.set_deferred();
+    d.set_deferred();
     m
 }
 

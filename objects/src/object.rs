@@ -59,6 +59,18 @@ impl PyObj {
         p
     }
 
+    /// Enables deferred reference counting on this object (PEP 703; CPython's
+    /// `_PyObject_SetDeferredRefcount`): interpreter frames may then refer to it
+    /// without counting, and only the cycle collector frees it. For objects that many
+    /// threads reference briefly and that live long: modules and their dicts, code
+    /// objects, top-level functions, classes. Only GC objects may be deferred (nothing
+    /// else would ever free them).
+    pub fn set_deferred(&self) {
+        debug_assert!(self.ty().vtable.kind.is_gc(), "deferring a non-GC object");
+        // SAFETY: `self` is a live object and we hold a reference.
+        unsafe { refcount::set_deferred(self.as_ptr()) }
+    }
+
     /// The address, for `id()` and identity hashing.
     #[inline(always)]
     pub fn addr(&self) -> usize {
