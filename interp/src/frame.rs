@@ -284,6 +284,29 @@ impl Frame {
         b[b.len() - k].clone()
     }
 
+    /// Pops the top `n` values and pushes `v` (the popped references are dropped after
+    /// the stack is consistent again).
+    #[inline(always)]
+    pub(crate) fn replace_top(&self, n: usize, v: StackRef) {
+        debug_assert!(n >= 1);
+        let b = self.buf();
+        let at = b.len() - n;
+        let old = std::mem::replace(&mut b[at], v);
+        match n {
+            1 => drop(old),
+            2 => {
+                let top = b.pop();
+                drop(old);
+                drop(top);
+            }
+            _ => {
+                let rest = self.pop_n_refs(n - 1);
+                drop(old);
+                drop(rest);
+            }
+        }
+    }
+
     /// Swaps the top with the `k`-th value from the top.
     #[inline(always)]
     pub(crate) fn swap(&self, k: usize) {
