@@ -392,6 +392,7 @@ fn frame_locals(frame: &Frame) -> PyResult<PyObj> {
 }
 
 /// A new frame for calling `func` (arguments not bound yet).
+#[inline(always)]
 fn function_frame(func: &PyObj, locals: Option<PyObj>) -> Frame {
     let f = function::function(func);
     Frame::new(
@@ -404,6 +405,7 @@ fn function_frame(func: &PyObj, locals: Option<PyObj>) -> Frame {
 }
 
 /// Runs a bound function frame, or wraps it in a generator or coroutine object.
+#[inline(always)]
 fn start_frame(mut frame: Frame) -> PyResult<PyObj> {
     let code_flags = frame.data().code.flags;
     if code_flags & (flags::GENERATOR | flags::COROUTINE) != 0 {
@@ -432,18 +434,19 @@ pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> P
     start_frame(frame)
 }
 
-/// CALL of a Python function with its arguments moved off the caller's stack.
+/// CALL of a Python function: its `nargs` arguments move off the caller's stack
+/// into the new frame.
 fn call_python(
+    caller: &Frame,
     func: &PyObj,
-    args: smallvec::SmallVec<[StackRef; 8]>,
+    nargs: usize,
     kwnames: Option<&PyObj>,
 ) -> PyResult<PyObj> {
     let frame = function_frame(func, None);
-    if kwnames.is_none() && exact_positional(&frame, args.len()) {
-        for (i, a) in args.into_iter().enumerate() {
-            frame.set_local(i, a);
-        }
+    if kwnames.is_none() && exact_positional(&frame, nargs) {
+        caller.move_top_to_locals(nargs, &frame);
     } else {
+        let args = caller.pop_n_refs(nargs);
         let views = crate::stackref::views(&args);
         bind_arguments(&frame, func, crate::stackref::as_objs(&views), kwnames)?;
     }
@@ -1618,7 +1621,11 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 let has_self = frame.peek_opt(arg + 2).is_some();
                 let nargs = arg + usize::from(has_self);
                 let callable = frame.peek(nargs + 1);
-                let r = if let Some(which) = crate::frame_builtins::lookup(&callable) {
+                let r = if function::is_function(&callable) {
+                    // The arguments move into the callee's frame; the callable stays
+                    // on this stack (so alive) until the call returns.
+                    call_python(frame, &callable, nargs, kw.as_ref())
+                } else if let Some(which) = crate::frame_builtins::lookup(&callable) {
                     // locals(), eval(), ... read this frame.
                     let globals = (*frame.globals()).clone();
                     let views = frame.top_views(nargs);
@@ -1629,11 +1636,6 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                         crate::stackref::as_objs(&views),
                         kw.as_ref(),
                     )
-                } else if function::is_function(&callable) {
-                    // The arguments move into the callee's frame; the callable stays
-                    // on this stack (so alive) until the call returns.
-                    let args = frame.pop_n_refs(nargs);
-                    call_python(&callable, args, kw.as_ref())
                 } else {
                     let views = frame.top_views(nargs);
                     ab::call(&callable, crate::stackref::as_objs(&views), kw.as_ref())

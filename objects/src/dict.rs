@@ -1182,7 +1182,10 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
     let uncounted =
         unsafe { v.flags().contains(ObFlags::DEFERRED) || strand_heap::refcount::is_immortal(v) };
     if uncounted {
-        return unchanged().then_some((v, false));
+        // Nothing frees a deferred or immortal object before the caller's next safe
+        // point, so even a value that another thread is replacing right now is safe
+        // to use: the read is as if it happened just before the replacement.
+        return Some((v, false));
     }
     // SAFETY: as above; try_incref refuses an object whose count reached zero.
     if !unsafe { try_incref(v) } {
