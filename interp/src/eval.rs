@@ -1512,6 +1512,16 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                     drop(seq_ref);
                     continue;
                 }
+                if seq.is_exact(&list::LIST_TYPE) && list::len(&seq) == arg {
+                    let items = list::to_vec(&seq);
+                    if items.len() == arg {
+                        drop(frame.pop());
+                        for v in items.into_iter().rev() {
+                            frame.push_obj(v);
+                        }
+                        continue;
+                    }
+                }
                 let seq = frame.pop_obj();
                 let items = unpack_items(&seq, arg)?;
                 if items.len() != arg {

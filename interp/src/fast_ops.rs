@@ -66,6 +66,15 @@ pub(crate) fn binary_op(lhs: &PyObj, rhs: &PyObj, op: BinOp) -> Option<PyObj> {
         BinOp::Sub => a - b,
         BinOp::Mul => a * b,
         BinOp::TrueDiv if b != 0.0 => a / b,
+        // A positive finite base to a finite power is C's pow(); everything else
+        // (negative bases, zeros, infinities, overflow) has special cases.
+        BinOp::Pow if a > 0.0 && a.is_finite() && b.is_finite() => {
+            let r = a.powf(b);
+            if !r.is_finite() {
+                return None;
+            }
+            r
+        }
         _ => return None,
     };
     Some(float::from_f64(v))
