@@ -46,10 +46,12 @@ macro_rules! opcodes {
                 }
             }
 
-            /// The opcode of each byte value (`None` for unassigned values).
-            pub const TABLE: [Option<Op>; 256] = {
-                let mut t = [None; 256];
-                $( t[$val] = Some(Op::$name); )*
+            /// The opcode of each byte value, for the interpreter's fetch. Unassigned
+            /// values map to `CACHE`, which is never executed in valid code (the
+            /// interpreter raises `SystemError` for it).
+            pub const TABLE: [Op; 256] = {
+                let mut t = [Op::CACHE; 256];
+                $( t[$val] = Op::$name; )*
                 t
             };
 
@@ -509,7 +511,7 @@ pub fn fetch(code: &[std::cell::Cell<u16>], offset: usize) -> Option<(Op, u32, u
         arg = (arg << 8) | u32::from(u >> 8);
     }
     let b = (u & 0xff) as usize;
-    let op = Op::TABLE[b]?;
+    let op = Op::TABLE[b];
     Some((op, arg, i, i + 1 + Op::CACHES[b] as usize))
 }
 

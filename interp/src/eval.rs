@@ -989,7 +989,14 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
         let arg = oparg as usize;
         let op = fetched;
         match op {
-            Op::CACHE | Op::NOP | Op::EXTENDED_ARG => {}
+            Op::NOP | Op::EXTENDED_ARG => {}
+            Op::CACHE => {
+                // Cache units are skipped by the fetch: reaching one (or an unassigned
+                // byte, which the fetch maps here) means corrupt bytecode.
+                return Err(exc::system_error(format!(
+                    "invalid instruction at offset {at}"
+                )));
+            }
             Op::RESUME => {
                 let bits = strand_heap::safepoint();
                 if !bits.is_empty() {
