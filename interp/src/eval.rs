@@ -298,8 +298,7 @@ fn is_name_like(s: &str) -> bool {
 /// are only made by `load_code`).
 pub(crate) fn code_data_ptr(code: &PyObj) -> NonNull<CodeData> {
     let arc = function::code(code)
-        .data
-        .downcast_ref::<Arc<CodeData>>()
+        .data_as::<Arc<CodeData>>()
         .expect("strand code object");
     NonNull::from(&**arc)
 }

@@ -101,34 +101,72 @@ fn copy_of(canonical: &[u16]) -> Box<[Cell<u16>]> {
 static POOL: Mutex<(Vec<usize>, usize)> = Mutex::new((Vec::new(), 0));
 
 /// A thread's index, returned to the pool when the thread exits.
-struct IndexGuard(Option<usize>);
+struct IndexGuard(Cell<Option<usize>>);
+
+impl IndexGuard {
+    fn set(&self, i: Option<usize>) {
+        self.0.set(i);
+    }
+}
 
 impl Drop for IndexGuard {
     fn drop(&mut self) {
-        if let Some(i) = self.0 {
+        if let Some(i) = self.0.take() {
             let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
             pool.0.push(i);
         }
     }
 }
 
+/// "No index yet" in [`INDEX`].
+const UNASSIGNED: usize = usize::MAX;
+/// "No index to be had" (all [`MAX_THREADS`] taken) in [`INDEX`].
+const NONE_FREE: usize = usize::MAX - 1;
+
 thread_local! {
-    static INDEX: IndexGuard = {
+    /// The thread's index: read on every call, so a plain constant-initialised cell.
+    static INDEX: Cell<usize> = const { Cell::new(UNASSIGNED) };
+    /// Gives the index back when the thread exits.
+    static GUARD: IndexGuard = const { IndexGuard(Cell::new(None)) };
+}
+
+/// The calling thread's index, if it has one.
+#[inline]
+fn thread_index() -> Option<usize> {
+    let i = INDEX.with(Cell::get);
+    if i < MAX_THREADS {
+        return Some(i);
+    }
+    if i == NONE_FREE {
+        return None;
+    }
+    assign_index()
+}
+
+#[cold]
+fn assign_index() -> Option<usize> {
+    let i = {
         let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
-        let i = match pool.0.iter().enumerate().min_by_key(|(_, &i)| i) {
+        match pool.0.iter().enumerate().min_by_key(|(_, &i)| i) {
             Some((at, _)) => Some(pool.0.swap_remove(at)),
             None if pool.1 < MAX_THREADS => {
                 pool.1 += 1;
                 Some(pool.1 - 1)
             }
             None => None,
-        };
-        IndexGuard(i)
+        }
     };
-}
-
-/// The calling thread's index, if it has one.
-#[inline]
-fn thread_index() -> Option<usize> {
-    INDEX.try_with(|g| g.0).ok().flatten()
+    // Register the index for return at thread exit; if the thread is already being
+    // torn down, run without one (a private copy per frame).
+    let registered = GUARD.try_with(|g| g.set(i)).is_ok();
+    let i = if registered {
+        i
+    } else {
+        if let Some(i) = i {
+            POOL.lock().unwrap_or_else(|e| e.into_inner()).0.push(i);
+        }
+        None
+    };
+    INDEX.with(|c| c.set(i.unwrap_or(NONE_FREE)));
+    i
 }
