@@ -71,8 +71,9 @@ macro_rules! opcodes {
                     | Op::LOAD_ATTR_MODULE
                     | Op::LOAD_ATTR_CLASS
                     | Op::LOAD_ATTR_METHOD_WITH_VALUES
-                    | Op::LOAD_ATTR_METHOD_NO_DICT => Op::LOAD_ATTR,
-                    Op::STORE_ATTR_INSTANCE_VALUE => Op::STORE_ATTR,
+                    | Op::LOAD_ATTR_METHOD_NO_DICT
+                    | Op::LOAD_ATTR_SLOT => Op::LOAD_ATTR,
+                    Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => Op::STORE_ATTR,
                     other => other,
                 }
             }
@@ -330,6 +331,10 @@ opcodes! {
     /// STORE_ATTR replacing an instance attribute in a split instance dict: cached type
     /// version, shared keys version and index.
     STORE_ATTR_INSTANCE_VALUE = 167, cache 6, true;
+    /// LOAD_ATTR of a `__slots__` member: cached type version and slot offset.
+    LOAD_ATTR_SLOT = 168, cache 10, true;
+    /// STORE_ATTR of a `__slots__` member: cached type version and slot offset.
+    STORE_ATTR_SLOT = 169, cache 6, true;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }

@@ -2659,8 +2659,9 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::LOAD_ATTR_MODULE
         | Op::LOAD_ATTR_CLASS
         | Op::LOAD_ATTR_METHOD_WITH_VALUES
-        | Op::LOAD_ATTR_METHOD_NO_DICT => a & 1,
-        Op::STORE_ATTR | Op::STORE_ATTR_INSTANCE_VALUE => -2,
+        | Op::LOAD_ATTR_METHOD_NO_DICT
+        | Op::LOAD_ATTR_SLOT => a & 1,
+        Op::STORE_ATTR | Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => -2,
         Op::DELETE_ATTR => -1,
         Op::BINARY_OP | Op::COMPARE_OP | Op::IS_OP | Op::CONTAINS_OP | Op::BINARY_SUBSCR => -1,
         Op::UNARY_NEGATIVE

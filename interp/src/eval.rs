@@ -860,6 +860,16 @@ fn load_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>, arg: usize) -> Opt
             let (v, counted) = dict::get_cached(&d, cache.u32_at(3), cache.u16_at(5).into())?;
             push_attribute(frame, arg, StackRef::from_raw(v, counted));
         }
+        Op::LOAD_ATTR_SLOT => {
+            if owner.ty().current_version() != cache.u32_at(1) {
+                return None;
+            }
+            // SAFETY: the owner's type version matched: the member descriptor, and so
+            // the slot at this offset, is the one the specializer saw. An empty slot
+            // falls back to the generic path, which raises AttributeError.
+            let v = unsafe { strand_objects::descr::read_slot(&owner, cache.u16_at(5).into()) }?;
+            push_attribute(frame, arg, StackRef::from_owned(v));
+        }
         Op::LOAD_ATTR_CLASS => {
             if !owner.is_exact(&strand_objects::typetype::TYPE_TYPE) {
                 return None;
@@ -907,14 +917,31 @@ fn store_attr_generic(frame: &Frame, arg: usize) -> PyResult<()> {
 
 /// STORE_ATTR_INSTANCE_VALUE; `None` if a guard fails.
 #[inline(always)]
-fn store_attr_cached(frame: &Frame, cache: &Cache<'_>) -> Option<()> {
+fn store_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>) -> Option<()> {
     let owner = frame.peek(1);
     if owner.ty().current_version() != cache.u32_at(1) {
         return None;
     }
-    let d = strand_objects::managed::dict_borrowed(&owner)?;
+    if op == Op::STORE_ATTR_SLOT {
+        let v = (*frame.peek(2)).clone();
+        // SAFETY: the owner's type version matched: its member descriptor, and so the
+        // slot at this offset, is the one the specializer saw.
+        unsafe { strand_objects::descr::write_slot(&owner, cache.u16_at(5).into(), v) };
+        frame.truncate(frame.depth() - 2);
+        return Some(());
+    }
+    let borrowed = strand_objects::managed::dict_borrowed(&owner);
+    let created;
+    let d: &PyObj = match &borrowed {
+        Some(d) => d,
+        None => {
+            // A fresh instance: its dict starts out over the class's shared keys.
+            created = strand_objects::managed::ensure_dict(&owner);
+            &created
+        }
+    };
     let v = (*frame.peek(2)).clone();
-    dict::replace_cached(&d, cache.u32_at(3), cache.u16_at(5).into(), v).ok()?;
+    dict::replace_cached(d, cache.u32_at(3), cache.u16_at(5).into(), v).ok()?;
     frame.truncate(frame.depth() - 2);
     Some(())
 }
@@ -1259,7 +1286,8 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
             | Op::LOAD_ATTR_MODULE
             | Op::LOAD_ATTR_CLASS
             | Op::LOAD_ATTR_METHOD_WITH_VALUES
-            | Op::LOAD_ATTR_METHOD_NO_DICT => {
+            | Op::LOAD_ATTR_METHOD_NO_DICT
+            | Op::LOAD_ATTR_SLOT => {
                 let cache = Cache::at(code, at, Op::LOAD_ATTR.cache_entries());
                 if load_attr_cached(frame, op, &cache, arg).is_none() {
                     specialize::miss(code, at, &cache, Op::LOAD_ATTR);
@@ -1274,9 +1302,9 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 }
                 store_attr_generic(frame, arg)?;
             }
-            Op::STORE_ATTR_INSTANCE_VALUE => {
+            Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => {
                 let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
-                if store_attr_cached(frame, &cache).is_none() {
+                if store_attr_cached(frame, op, &cache).is_none() {
                     specialize::miss(code, at, &cache, Op::STORE_ATTR);
                     store_attr_generic(frame, arg)?;
                 }

@@ -23,7 +23,7 @@
 use std::cell::Cell;
 
 use strand_objects::typeobj::TypeFlags;
-use strand_objects::{dict, function, managed, module, PyObj};
+use strand_objects::{descr, dict, function, managed, module, PyObj};
 
 use crate::bytecode::Op;
 
@@ -200,11 +200,20 @@ fn attribute_form(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> 
     if strand_objects::typeobj::is_type(owner) {
         return class_attribute(cache, owner, name);
     }
-    if !generic_getattr(owner) || !managed::has_managed_dict(owner) {
+    if !generic_getattr(owner) {
         return None;
     }
     let ty = owner.ty();
     let tv = type_version(ty)?;
+    // A `__slots__` member: read the slot directly.
+    if let Some(offset) = ty.lookup(name).and_then(|a| descr::member_offset(&a)) {
+        cache.set_u32(1, tv);
+        cache.set_u16(5, u16::try_from(offset).ok()?);
+        return Some(Op::LOAD_ATTR_SLOT);
+    }
+    if !managed::has_managed_dict(owner) {
+        return None;
+    }
     // Nothing on the type may take precedence over the instance dict.
     if ty.lookup(name).is_some_and(|a| is_data_descriptor(&a)) {
         return None;
@@ -281,33 +290,46 @@ fn method_form(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> {
 pub(crate) fn store_attr(code: &[Cell<u16>], at: usize, owner: &PyObj, name: &PyObj) {
     let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
     match instance_store(&cache, owner, name) {
-        Some(()) => specialized(code, at, &cache, Op::STORE_ATTR_INSTANCE_VALUE),
+        Some(op) => specialized(code, at, &cache, op),
         None => back_off(code, at, &cache, Op::STORE_ATTR),
     }
 }
 
-fn instance_store(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<()> {
+fn instance_store(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> {
     let ty = owner.ty();
-    // `__setattr__` must be the generic one, and no data descriptor may intercept.
+    // `__setattr__` must be the generic one.
     let generic = ty.slots().setattro.is_none_or(|f| {
         f as usize == strand_objects::baseobject::generic_setattr as *const () as usize
     });
-    if !generic || !managed::has_managed_dict(owner) || strand_objects::typeobj::is_type(owner) {
+    if !generic || strand_objects::typeobj::is_type(owner) {
         return None;
     }
     let tv = type_version(ty)?;
+    // A `__slots__` member: write the slot directly.
+    if let Some(offset) = ty.lookup(name).and_then(|a| descr::member_offset(&a)) {
+        cache.set_u32(1, tv);
+        cache.set_u16(5, u16::try_from(offset).ok()?);
+        return Some(Op::STORE_ATTR_SLOT);
+    }
+    // No other data descriptor may intercept, and the value goes to the dict.
+    if !managed::has_managed_dict(owner) {
+        return None;
+    }
     if ty.lookup(name).is_some_and(|a| is_data_descriptor(&a)) {
         return None;
     }
-    let d = managed::get_dict(owner)?;
+    // A fresh instance gets its dict now (the store below would make it anyway).
+    let d = managed::ensure_dict(owner);
     if !d.is_exact(&dict::DICT_TYPE) {
         return None;
     }
-    let (kv, index) = dict::cache_entry(&d, name)?;
+    // The key may be new for this instance but known to the class's shared keys
+    // (`__init__` storing attributes into fresh instances).
+    let (kv, index) = dict::cache_key_entry(&d, name)?;
     cache.set_u32(1, tv);
     cache.set_u32(3, kv);
     cache.set_u16(5, index as u16);
-    Some(())
+    Some(Op::STORE_ATTR_INSTANCE_VALUE)
 }
 
 /// The object a cache holds at unit `k` (see the module docs on why it is alive).

@@ -688,6 +688,49 @@ pub(crate) unsafe fn slot_at(obj: &PyObj, offset: usize) -> &AtomicPtr<ObjectHea
     }
 }
 
+/// The byte offset of the slot a `__slots__` member descriptor reads, if `d` is one
+/// (for specialized attribute access, which then skips the descriptor: the owning
+/// type's version proves the descriptor, and so the offset, unchanged).
+pub fn member_offset(d: &PyObj) -> Option<usize> {
+    if !d.is_exact(&MEMBER_DESCR_TYPE) {
+        return None;
+    }
+    // SAFETY: a member descriptor (checked above).
+    Some(unsafe { d.payload_unchecked::<PyMemberDescr>() }.offset)
+}
+
+/// Reads `inst`'s slot at `offset` as `member_get` does (`None` if it is empty).
+///
+/// # Safety
+/// `inst`'s layout has a slot word at `offset` (it is an instance of the type whose
+/// member descriptor gave the offset).
+pub unsafe fn read_slot(inst: &PyObj, offset: usize) -> Option<PyObj> {
+    // SAFETY: the critical section orders us with writers, whose old values are
+    // dropped under it; the slot exists by the caller's contract.
+    let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
+    // SAFETY: as above.
+    let p = unsafe { slot_at(inst, offset) }.load(Acquire);
+    // SAFETY: the slot holds a reference while set.
+    ObjPtr::from_raw(p).map(|p| unsafe { PyObj::from_borrowed(p) })
+}
+
+/// Stores `value` into `inst`'s slot at `offset` as `member_set` does.
+///
+/// # Safety
+/// As [`read_slot`].
+pub unsafe fn write_slot(inst: &PyObj, offset: usize, value: PyObj) {
+    let old = {
+        // SAFETY: as in `read_slot`.
+        let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
+        // SAFETY: as above.
+        unsafe { slot_at(inst, offset) }.swap(value.into_ptr().as_ptr(), AcqRel)
+    };
+    if let Some(old) = ObjPtr::from_raw(old) {
+        // SAFETY: the slot owned the old value; dropped outside the lock.
+        drop(unsafe { PyObj::from_owned(old) });
+    }
+}
+
 fn member_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
     // SAFETY: installed on member descriptors.
     let m = unsafe { d.payload_unchecked::<PyMemberDescr>() };

@@ -1199,6 +1199,35 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
     Some((v, true))
 }
 
+/// Where `key` is in `dict`'s keys table, present in this dict or not (a split
+/// instance dict whose shared keys hold it): the keys version and entry index, for a
+/// specialized attribute store that adds the key to fresh instances.
+pub fn cache_key_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
+    if !crate::str::is_str(key) {
+        return None;
+    }
+    let hash = hash_key(key).ok()?;
+    let d = payload(dict);
+    // SAFETY: dict is alive.
+    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    let keys = d.keys();
+    let Ok(Found::At(ix)) = probe(d, keys, key, hash) else {
+        return None;
+    };
+    if ix > u16::MAX as usize {
+        return None;
+    }
+    let present = match d.values() {
+        Some(_) => true,
+        None => !keys.entries()[ix].value.load(Relaxed).is_null(),
+    };
+    if !present {
+        return None;
+    }
+    let version = keys_version(dict);
+    (version != 0).then_some((version, ix))
+}
+
 /// Whether `key` is in `dict`'s keys table at all, with or without a value in this
 /// dict (for a split dict: whether any instance sharing the keys may have it). The
 /// specializer uses it to prove that no instance dict shadows a method.
@@ -1226,9 +1255,10 @@ pub fn keys_version_is(dict: &PyObj, version: u32) -> bool {
     keys.version.load(Acquire) == version
 }
 
-/// Replaces the value at entry `index` of `dict` if its keys table is still at
-/// `version` and the entry has a value (an attribute store by a specialized
-/// instruction); gives `value` back otherwise.
+/// Stores `value` at entry `index` of `dict` if its keys table is still at `version`
+/// (an attribute store by a specialized instruction): replaces the entry's value, or,
+/// in a split instance dict, gives this instance its first value for a key the shared
+/// keys already hold. Gives `value` back when the cache does not apply.
 pub fn replace_cached(dict: &PyObj, version: u32, index: usize, value: PyObj) -> Result<(), PyObj> {
     let d = payload(dict);
     let old = {
@@ -1239,20 +1269,34 @@ pub fn replace_cached(dict: &PyObj, version: u32, index: usize, value: PyObj) ->
             return Err(value);
         }
         let slot = match d.values() {
-            Some(vals) => match vals.values.get(index) {
-                Some(s) => s,
-                None => return Err(value),
-            },
+            Some(vals) => {
+                let Some(slot) = vals.values.get(index) else {
+                    return Err(value);
+                };
+                if slot.load(Relaxed).is_null() {
+                    // Known shared key, new for this instance (as `insert` does).
+                    if index >= keys.nentries.load(Relaxed) {
+                        return Err(value);
+                    }
+                    let n = vals.len.load(Relaxed);
+                    vals.order[n].store(index as u8, Relaxed);
+                    vals.len.store(n + 1, Release);
+                    d.used.fetch_add(1, Relaxed);
+                    bump(d, false);
+                }
+                slot
+            }
             None => {
                 if index >= keys.nentries.load(Relaxed) {
                     return Err(value);
                 }
-                &keys.entries()[index].value
+                let slot = &keys.entries()[index].value;
+                if slot.load(Relaxed).is_null() {
+                    return Err(value);
+                }
+                slot
             }
         };
-        if slot.load(Relaxed).is_null() {
-            return Err(value);
-        }
         if d.is_shared() {
             // SAFETY: we hold a reference to the value.
             unsafe { mark_shared(value.as_ptr()) };

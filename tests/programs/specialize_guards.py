@@ -134,3 +134,36 @@ for t in threads:
 for t in threads:
     t.join()
 print(sorted(counts))
+
+# __slots__ members: read and write through the slot, then an empty slot, then a
+# property that replaces the member on the class.
+class Slotted:
+    __slots__ = ("a", "b")
+
+    def __init__(self, a):
+        self.a = a
+        self.b = a * 2
+
+
+def read_a(objs):
+    return [o.a for o in objs]
+
+
+def write_b(objs, v):
+    for o in objs:
+        o.b = v
+    return [o.b for o in objs]
+
+
+ss = [Slotted(i) for i in range(4)]
+for _ in range(3):
+    print(read_a(ss), write_b(ss, 7))
+del ss[1].a
+try:
+    read_a(ss)
+except AttributeError as e:
+    print("AttributeError:", e)
+ss[1].a = "back"
+print(read_a(ss))
+Slotted.a = property(lambda self: "from property")
+print(read_a(ss))
