@@ -107,8 +107,8 @@ pub use stats::{check_live_objects, stats, HeapStats, LeakError};
 pub use stw::{defer_dealloc_until_restart, is_world_stopped_by_me, stop_the_world, StwGuard};
 #[cfg(not(loom))]
 pub use thread::{
-    add_current_root_source, current_thread_id, is_attached, with_detached, EvalBreakerHandle,
-    ThreadId, ThreadState,
+    add_current_root_source, current_thread_id, is_attached, is_owned_by_current_thread,
+    with_detached, EvalBreakerHandle, ThreadId, ThreadState,
 };
 
 /// The process-wide QSBR domain all thread states register with.

@@ -481,6 +481,18 @@ pub fn current_thread_id() -> Option<ThreadId> {
     current_inner().map(|i| ThreadId(i.shared.tid))
 }
 
+/// Whether the attached thread state of this OS thread owns `obj`'s local count (the
+/// biased-refcounting owner, CPython's `_Py_IsOwnedByCurrentThread`): one load and one
+/// comparison with a constant-initialised thread-local.
+///
+/// # Safety
+/// `obj`'s memory must be allocated.
+#[inline(always)]
+pub unsafe fn is_owned_by_current_thread(obj: crate::ObjPtr) -> bool {
+    // SAFETY: forwarded to the caller.
+    unsafe { obj.owner_tid() == current_tid() }
+}
+
 /// Runs `f` with the calling thread detached, then re-attaches it (CPython's
 /// `Py_BEGIN_ALLOW_THREADS` / `Py_END_ALLOW_THREADS`). Use it around anything that may
 /// block: sleeping, I/O, waiting for a lock or another thread. `f` must not touch the

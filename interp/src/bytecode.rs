@@ -142,9 +142,9 @@ opcodes! {
     /// Deletes a name from the locals mapping.
     DELETE_NAME = 25, cache 0, true;
     /// `TOS.co_names[arg >> 1]`; if `arg & 1`, pushes `method, self` or `null, attr`.
-    LOAD_ATTR = 26, cache 10, true;
+    LOAD_ATTR = 26, cache 38, true;
     /// `TOS.name = TOS1`.
-    STORE_ATTR = 27, cache 6, true;
+    STORE_ATTR = 27, cache 22, true;
     /// `del TOS.name`.
     DELETE_ATTR = 28, cache 0, true;
     /// Binary operator `arg` (see [`BinaryOpArg`]) on TOS1, TOS.
@@ -316,25 +316,25 @@ opcodes! {
     LOAD_GLOBAL_BUILTIN = 161, cache 6, true;
     /// LOAD_ATTR of an instance attribute kept in a split instance dict: cached type
     /// version, shared keys version and index.
-    LOAD_ATTR_INSTANCE_VALUE = 162, cache 10, true;
+    LOAD_ATTR_INSTANCE_VALUE = 162, cache 38, true;
     /// LOAD_ATTR of a module attribute: cached module dict keys version and index.
-    LOAD_ATTR_MODULE = 163, cache 10, true;
+    LOAD_ATTR_MODULE = 163, cache 38, true;
     /// LOAD_ATTR of a class attribute read through the class: cached class version and
     /// the attribute.
-    LOAD_ATTR_CLASS = 164, cache 10, true;
+    LOAD_ATTR_CLASS = 164, cache 38, true;
     /// LOAD_ATTR method form, a function on the type not shadowed by the instance dict:
     /// cached type version, the instance's shared keys version and the function.
-    LOAD_ATTR_METHOD_WITH_VALUES = 165, cache 10, true;
+    LOAD_ATTR_METHOD_WITH_VALUES = 165, cache 38, true;
     /// LOAD_ATTR method form on an instance without a dict: cached type version and the
     /// function or method descriptor.
-    LOAD_ATTR_METHOD_NO_DICT = 166, cache 10, true;
+    LOAD_ATTR_METHOD_NO_DICT = 166, cache 38, true;
     /// STORE_ATTR replacing an instance attribute in a split instance dict: cached type
     /// version, shared keys version and index.
-    STORE_ATTR_INSTANCE_VALUE = 167, cache 6, true;
+    STORE_ATTR_INSTANCE_VALUE = 167, cache 22, true;
     /// LOAD_ATTR of a `__slots__` member: cached type version and slot offset.
-    LOAD_ATTR_SLOT = 168, cache 10, true;
+    LOAD_ATTR_SLOT = 168, cache 38, true;
     /// STORE_ATTR of a `__slots__` member: cached type version and slot offset.
-    STORE_ATTR_SLOT = 169, cache 6, true;
+    STORE_ATTR_SLOT = 169, cache 22, true;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }

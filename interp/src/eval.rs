@@ -846,28 +846,30 @@ fn load_attr_generic(frame: &Frame, arg: usize) -> PyResult<()> {
 /// The specialized LOAD_ATTR forms; `None` if a guard fails.
 #[inline(always)]
 fn load_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>, arg: usize) -> Option<()> {
+    use specialize::LOAD_ENTRY;
     let owner = frame.peek(1);
     match op {
-        Op::LOAD_ATTR_INSTANCE_VALUE | Op::LOAD_ATTR_MODULE => {
-            if op == Op::LOAD_ATTR_MODULE {
-                if !owner.is_exact(&strand_objects::module::MODULE_TYPE) {
-                    return None;
-                }
-            } else if owner.ty().current_version() != cache.u32_at(1) {
+        Op::LOAD_ATTR_INSTANCE_VALUE => {
+            let e = cache.find(owner.ty().current_version(), LOAD_ENTRY)?;
+            let d = strand_objects::managed::dict_borrowed(&owner)?;
+            let (v, counted) = dict::get_cached(&d, e.keys_version(), e.index())?;
+            push_attribute(frame, arg, StackRef::from_raw(v, counted));
+        }
+        Op::LOAD_ATTR_MODULE => {
+            if !owner.is_exact(&strand_objects::module::MODULE_TYPE) {
                 return None;
             }
+            let e = cache.entry(0, LOAD_ENTRY);
             let d = strand_objects::managed::dict_borrowed(&owner)?;
-            let (v, counted) = dict::get_cached(&d, cache.u32_at(3), cache.u16_at(5).into())?;
+            let (v, counted) = dict::get_cached(&d, e.keys_version(), e.index())?;
             push_attribute(frame, arg, StackRef::from_raw(v, counted));
         }
         Op::LOAD_ATTR_SLOT => {
-            if owner.ty().current_version() != cache.u32_at(1) {
-                return None;
-            }
+            let e = cache.find(owner.ty().current_version(), LOAD_ENTRY)?;
             // SAFETY: the owner's type version matched: the member descriptor, and so
             // the slot at this offset, is the one the specializer saw. An empty slot
             // falls back to the generic path, which raises AttributeError.
-            let v = unsafe { strand_objects::descr::read_slot(&owner, cache.u16_at(5).into()) }?;
+            let v = unsafe { strand_objects::descr::read_slot(&owner, e.index()) }?;
             push_attribute(frame, arg, StackRef::from_owned(v));
         }
         Op::LOAD_ATTR_CLASS => {
@@ -876,27 +878,26 @@ fn load_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>, arg: usize) -> Opt
             }
             // SAFETY: a type object (checked above).
             let cls = unsafe { strand_objects::typeobj::PyType::from_obj(&owner) };
-            if cls.current_version() != cache.u32_at(1) {
+            let e = cache.entry(0, LOAD_ENTRY);
+            if cls.current_version() != e.type_version() {
                 return None;
             }
             // SAFETY: the class's version matched in this instruction.
-            let attr = unsafe { specialize::cached_object(cache, 6) };
+            let attr = unsafe { e.object() };
             push_attribute(frame, arg, StackRef::new_ref(&attr));
         }
         _ => {
             // LOAD_ATTR_METHOD_WITH_VALUES / LOAD_ATTR_METHOD_NO_DICT.
-            if owner.ty().current_version() != cache.u32_at(1) {
-                return None;
-            }
+            let e = cache.find(owner.ty().current_version(), LOAD_ENTRY)?;
             if op == Op::LOAD_ATTR_METHOD_WITH_VALUES {
                 if let Some(d) = strand_objects::managed::dict_borrowed(&owner) {
-                    if !dict::keys_version_is(&d, cache.u32_at(3)) {
+                    if !dict::keys_version_is(&d, e.keys_version()) {
                         return None;
                     }
                 }
             }
             // SAFETY: the owner's type version matched in this instruction.
-            let method = unsafe { specialize::cached_object(cache, 6) };
+            let method = unsafe { e.object() };
             // [method, self]: self is already in place.
             let me = frame.pop();
             frame.push(StackRef::new_ref(&method));
@@ -919,14 +920,12 @@ fn store_attr_generic(frame: &Frame, arg: usize) -> PyResult<()> {
 #[inline(always)]
 fn store_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>) -> Option<()> {
     let owner = frame.peek(1);
-    if owner.ty().current_version() != cache.u32_at(1) {
-        return None;
-    }
+    let e = cache.find(owner.ty().current_version(), specialize::STORE_ENTRY)?;
     if op == Op::STORE_ATTR_SLOT {
         let v = (*frame.peek(2)).clone();
         // SAFETY: the owner's type version matched: its member descriptor, and so the
         // slot at this offset, is the one the specializer saw.
-        unsafe { strand_objects::descr::write_slot(&owner, cache.u16_at(5).into(), v) };
+        unsafe { strand_objects::descr::write_slot(&owner, e.index(), v) };
         frame.truncate(frame.depth() - 2);
         return Some(());
     }
@@ -941,7 +940,7 @@ fn store_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>) -> Option<()> {
         }
     };
     let v = (*frame.peek(2)).clone();
-    dict::replace_cached(d, cache.u32_at(3), cache.u16_at(5).into(), v).ok()?;
+    dict::replace_cached(d, e.keys_version(), e.index(), v).ok()?;
     frame.truncate(frame.depth() - 2);
     Some(())
 }
@@ -1290,7 +1289,10 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
             | Op::LOAD_ATTR_SLOT => {
                 let cache = Cache::at(code, at, Op::LOAD_ATTR.cache_entries());
                 if load_attr_cached(frame, op, &cache, arg).is_none() {
-                    specialize::miss(code, at, &cache, Op::LOAD_ATTR);
+                    let (owner, name) = (frame.peek(1), name_ref(frame, arg >> 1));
+                    if !specialize::extend_load_attr(code, at, op, &owner, name, arg & 1 == 1) {
+                        specialize::miss(code, at, &cache, Op::LOAD_ATTR);
+                    }
                     load_attr_generic(frame, arg)?;
                 }
             }
@@ -1305,7 +1307,10 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
             Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => {
                 let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
                 if store_attr_cached(frame, op, &cache).is_none() {
-                    specialize::miss(code, at, &cache, Op::STORE_ATTR);
+                    let (owner, name) = (frame.peek(1), name_ref(frame, arg));
+                    if !specialize::extend_store_attr(code, at, op, &owner, name) {
+                        specialize::miss(code, at, &cache, Op::STORE_ATTR);
+                    }
                     store_attr_generic(frame, arg)?;
                 }
             }

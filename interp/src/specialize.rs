@@ -17,8 +17,11 @@
 //!
 //! Cache layout, in 16-bit units after the instruction:
 //! - LOAD_GLOBAL: `[counter, globals version (2), builtins version (2), index]`
-//! - LOAD_ATTR: `[counter, type version (2), keys version (2), index, object (4)]`
-//! - STORE_ATTR: `[counter, type version (2), keys version (2), index]`
+//! - LOAD_ATTR: `[counter, entries in use, 4 x [type version (2), keys version (2),
+//!   index, object (4)]]` (several entries for the forms that guard on the
+//!   receiver's type, one otherwise)
+//! - STORE_ATTR: `[counter, entries in use, 4 x [type version (2), keys version (2),
+//!   index]]`
 
 use std::cell::Cell;
 
@@ -67,13 +70,6 @@ impl<'a> Cache<'a> {
         u32::from(self.units[k].get()) | (u32::from(self.units[k + 1].get()) << 16)
     }
 
-    #[inline(always)]
-    pub(crate) fn usize_at(&self, k: usize) -> usize {
-        (0..4).fold(0usize, |acc, i| {
-            acc | ((self.units[k + i].get() as usize) << (16 * i))
-        })
-    }
-
     fn set_u16(&self, k: usize, v: u16) {
         self.units[k].set(v);
     }
@@ -81,12 +77,6 @@ impl<'a> Cache<'a> {
     fn set_u32(&self, k: usize, v: u32) {
         self.units[k].set(v as u16);
         self.units[k + 1].set((v >> 16) as u16);
-    }
-
-    fn set_usize(&self, k: usize, v: usize) {
-        for i in 0..4 {
-            self.units[k + i].set((v >> (16 * i)) as u16);
-        }
     }
 }
 
@@ -174,31 +164,196 @@ pub(crate) fn load_global(
     }
 }
 
+/// Entries of a polymorphic attribute cache: one per receiver type seen (CPython's
+/// interpreter caches one; strand keeps a few, so that a method called on instances
+/// of several subclasses stays specialized).
+pub(crate) const POLY: usize = 4;
+/// Units per LOAD_ATTR entry: type version (2), keys version (2), index, object (4).
+pub(crate) const LOAD_ENTRY: usize = 9;
+/// Units per STORE_ATTR entry: type version (2), keys version (2), index.
+pub(crate) const STORE_ENTRY: usize = 5;
+
+/// What one cache entry records.
+#[derive(Clone, Copy, Default)]
+struct EntryData {
+    type_version: u32,
+    keys_version: u32,
+    index: u16,
+    object: usize,
+}
+
+/// One entry of a LOAD_ATTR/STORE_ATTR cache (after the counter and the entry count).
+pub(crate) struct Entry<'a> {
+    units: &'a [Cell<u16>],
+}
+
+impl Entry<'_> {
+    #[inline(always)]
+    fn u32_at(&self, k: usize) -> u32 {
+        u32::from(self.units[k].get()) | (u32::from(self.units[k + 1].get()) << 16)
+    }
+
+    /// The receiver's type version.
+    #[inline(always)]
+    pub(crate) fn type_version(&self) -> u32 {
+        self.u32_at(0)
+    }
+
+    /// The dict keys version.
+    #[inline(always)]
+    pub(crate) fn keys_version(&self) -> u32 {
+        self.u32_at(2)
+    }
+
+    /// The dict entry index or slot offset.
+    #[inline(always)]
+    pub(crate) fn index(&self) -> usize {
+        self.units[4].get().into()
+    }
+
+    /// The cached object (LOAD_ATTR entries only).
+    ///
+    /// # Safety
+    /// The guard that proves the object alive (the owning type's version) was checked
+    /// in the current instruction, with no safe point since.
+    #[inline(always)]
+    pub(crate) unsafe fn object(&self) -> std::mem::ManuallyDrop<PyObj> {
+        let p = (0..4).fold(0usize, |acc, i| {
+            acc | ((self.units[5 + i].get() as usize) << (16 * i))
+        });
+        // SAFETY: the specializer stored the address of a live object, which the
+        // caller's guard proves still alive; ManuallyDrop: no count is owned.
+        std::mem::ManuallyDrop::new(unsafe {
+            PyObj::from_owned(strand_heap::ObjPtr::new(std::ptr::NonNull::new_unchecked(
+                p as *mut strand_heap::ObjectHeader,
+            )))
+        })
+    }
+
+    fn write(&self, e: EntryData) {
+        self.units[0].set(e.type_version as u16);
+        self.units[1].set((e.type_version >> 16) as u16);
+        self.units[2].set(e.keys_version as u16);
+        self.units[3].set((e.keys_version >> 16) as u16);
+        self.units[4].set(e.index);
+        if self.units.len() > 5 {
+            for i in 0..4 {
+                self.units[5 + i].set((e.object >> (16 * i)) as u16);
+            }
+        }
+    }
+}
+
+impl<'a> Cache<'a> {
+    /// Entries in use.
+    #[inline(always)]
+    pub(crate) fn entry_count(&self) -> usize {
+        self.units[1].get().into()
+    }
+
+    /// Entry `k` of `width` units.
+    #[inline(always)]
+    pub(crate) fn entry(&self, k: usize, width: usize) -> Entry<'a> {
+        let start = 2 + k * width;
+        Entry {
+            units: &self.units[start..start + width],
+        }
+    }
+
+    /// The entry for receivers of type version `tv`, if any.
+    #[inline(always)]
+    pub(crate) fn find(&self, tv: u32, width: usize) -> Option<Entry<'a>> {
+        (0..self.entry_count())
+            .map(|k| self.entry(k, width))
+            .find(|e| e.type_version() == tv)
+    }
+
+    /// Records `e`: over the entry for the same type version (its dict keys moved
+    /// on), else in a free entry. `false` when all entries are taken.
+    fn push_entry(&self, e: EntryData, width: usize) -> bool {
+        if let Some(old) = self.find(e.type_version, width) {
+            old.write(e);
+            return true;
+        }
+        let n = self.entry_count();
+        if n >= POLY {
+            return false;
+        }
+        self.entry(n, width).write(e);
+        self.units[1].set(n as u16 + 1);
+        true
+    }
+}
+
+/// The forms that guard on the receiver's type version, and so take several entries.
+fn polymorphic(op: Op) -> bool {
+    matches!(
+        op,
+        Op::LOAD_ATTR_INSTANCE_VALUE
+            | Op::LOAD_ATTR_METHOD_WITH_VALUES
+            | Op::LOAD_ATTR_METHOD_NO_DICT
+            | Op::LOAD_ATTR_SLOT
+            | Op::STORE_ATTR_INSTANCE_VALUE
+            | Op::STORE_ATTR_SLOT
+    )
+}
+
 /// Specializes `LOAD_ATTR` (`method`: the method form, which pushes a callable and
 /// `self` for CALL).
 pub(crate) fn load_attr(code: &[Cell<u16>], at: usize, owner: &PyObj, name: &PyObj, method: bool) {
     let cache = Cache::at(code, at, Op::LOAD_ATTR.cache_entries());
-    let op = if method {
-        method_form(&cache, owner, name)
-    } else {
-        attribute_form(&cache, owner, name)
-    };
-    match op {
-        Some(op) => specialized(code, at, &cache, op),
+    cache.units[1].set(0);
+    match load_attr_form(owner, name, method) {
+        Some((op, e)) => {
+            cache.push_entry(e, LOAD_ENTRY);
+            specialized(code, at, &cache, op);
+        }
         None => back_off(code, at, &cache, Op::LOAD_ATTR),
     }
 }
 
-fn attribute_form(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> {
+/// A specialized LOAD_ATTR missed on `owner`: adds an entry for its type if the form
+/// fits and there is room. `true` if it did (the caller still runs the generic code
+/// this time).
+pub(crate) fn extend_load_attr(
+    code: &[Cell<u16>],
+    at: usize,
+    op: Op,
+    owner: &PyObj,
+    name: &PyObj,
+    method: bool,
+) -> bool {
+    if !polymorphic(op) {
+        return false;
+    }
+    let cache = Cache::at(code, at, Op::LOAD_ATTR.cache_entries());
+    match load_attr_form(owner, name, method) {
+        Some((form, e)) if form == op => cache.push_entry(e, LOAD_ENTRY),
+        _ => false,
+    }
+}
+
+fn load_attr_form(owner: &PyObj, name: &PyObj, method: bool) -> Option<(Op, EntryData)> {
+    if method {
+        method_form(owner, name)
+    } else {
+        attribute_form(owner, name)
+    }
+}
+
+fn attribute_form(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     if owner.is_exact(&module::MODULE_TYPE) {
         let d = module::module_dict(owner);
         let (version, index) = dict::cache_entry(&d, name)?;
-        cache.set_u32(3, version);
-        cache.set_u16(5, index as u16);
-        return Some(Op::LOAD_ATTR_MODULE);
+        let e = EntryData {
+            keys_version: version,
+            index: index as u16,
+            ..EntryData::default()
+        };
+        return Some((Op::LOAD_ATTR_MODULE, e));
     }
     if strand_objects::typeobj::is_type(owner) {
-        return class_attribute(cache, owner, name);
+        return class_attribute(owner, name);
     }
     if !generic_getattr(owner) {
         return None;
@@ -207,9 +362,12 @@ fn attribute_form(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> 
     let tv = type_version(ty)?;
     // A `__slots__` member: read the slot directly.
     if let Some(offset) = ty.lookup(name).and_then(|a| descr::member_offset(&a)) {
-        cache.set_u32(1, tv);
-        cache.set_u16(5, u16::try_from(offset).ok()?);
-        return Some(Op::LOAD_ATTR_SLOT);
+        let e = EntryData {
+            type_version: tv,
+            index: u16::try_from(offset).ok()?,
+            ..EntryData::default()
+        };
+        return Some((Op::LOAD_ATTR_SLOT, e));
     }
     if !managed::has_managed_dict(owner) {
         return None;
@@ -223,15 +381,18 @@ fn attribute_form(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> 
         return None;
     }
     let (kv, index) = dict::cache_entry(&d, name)?;
-    cache.set_u32(1, tv);
-    cache.set_u32(3, kv);
-    cache.set_u16(5, index as u16);
-    Some(Op::LOAD_ATTR_INSTANCE_VALUE)
+    let e = EntryData {
+        type_version: tv,
+        keys_version: kv,
+        index: index as u16,
+        object: 0,
+    };
+    Some((Op::LOAD_ATTR_INSTANCE_VALUE, e))
 }
 
 /// `Class.attr` for a plain class attribute (no `__get__` to call, or a function,
 /// which a class returns as it is), on a class whose metaclass is `type`.
-fn class_attribute(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> {
+fn class_attribute(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     if !owner.is_exact(&strand_objects::typetype::TYPE_TYPE) {
         return None;
     }
@@ -246,15 +407,18 @@ fn class_attribute(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op>
     if attr.ty().slots().descr_get.is_some() && !function::is_function(&attr) {
         return None;
     }
-    cache.set_u32(1, tv);
-    cache.set_usize(6, attr.addr());
-    Some(Op::LOAD_ATTR_CLASS)
+    let e = EntryData {
+        type_version: tv,
+        object: attr.addr(),
+        ..EntryData::default()
+    };
+    Some((Op::LOAD_ATTR_CLASS, e))
 }
 
-fn method_form(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> {
+fn method_form(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     // `module.function(...)`, `Class.method(...)`: the attribute, pushed after a NULL.
     if owner.is_exact(&module::MODULE_TYPE) || strand_objects::typeobj::is_type(owner) {
-        return attribute_form(cache, owner, name);
+        return attribute_form(owner, name);
     }
     if !generic_getattr(owner) {
         return None;
@@ -267,10 +431,13 @@ fn method_form(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> {
     if !is_method {
         return None;
     }
-    cache.set_u32(1, tv);
-    cache.set_usize(6, attr.addr());
+    let mut e = EntryData {
+        type_version: tv,
+        object: attr.addr(),
+        ..EntryData::default()
+    };
     if !managed::has_managed_dict(owner) {
-        return Some(Op::LOAD_ATTR_METHOD_NO_DICT);
+        return Some((Op::LOAD_ATTR_METHOD_NO_DICT, e));
     }
     // The instance dict must not shadow the method: prove it absent by the version of
     // the (shared) keys table instances of the class use.
@@ -278,24 +445,42 @@ fn method_form(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> {
     if !d.is_exact(&dict::DICT_TYPE) || dict::keys_contain(&d, name).ok()? {
         return None;
     }
-    let kv = dict::keys_version(&d);
-    if kv == 0 {
+    e.keys_version = dict::keys_version(&d);
+    if e.keys_version == 0 {
         return None;
     }
-    cache.set_u32(3, kv);
-    Some(Op::LOAD_ATTR_METHOD_WITH_VALUES)
+    Some((Op::LOAD_ATTR_METHOD_WITH_VALUES, e))
 }
 
-/// Specializes `STORE_ATTR` of an existing instance attribute.
+/// Specializes `STORE_ATTR` of an instance attribute.
 pub(crate) fn store_attr(code: &[Cell<u16>], at: usize, owner: &PyObj, name: &PyObj) {
     let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
-    match instance_store(&cache, owner, name) {
-        Some(op) => specialized(code, at, &cache, op),
+    cache.units[1].set(0);
+    match instance_store(owner, name) {
+        Some((op, e)) => {
+            cache.push_entry(e, STORE_ENTRY);
+            specialized(code, at, &cache, op);
+        }
         None => back_off(code, at, &cache, Op::STORE_ATTR),
     }
 }
 
-fn instance_store(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> {
+/// A specialized STORE_ATTR missed on `owner`: as [`extend_load_attr`].
+pub(crate) fn extend_store_attr(
+    code: &[Cell<u16>],
+    at: usize,
+    op: Op,
+    owner: &PyObj,
+    name: &PyObj,
+) -> bool {
+    let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
+    match instance_store(owner, name) {
+        Some((form, e)) if form == op => cache.push_entry(e, STORE_ENTRY),
+        _ => false,
+    }
+}
+
+fn instance_store(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     let ty = owner.ty();
     // `__setattr__` must be the generic one.
     let generic = ty.slots().setattro.is_none_or(|f| {
@@ -307,9 +492,12 @@ fn instance_store(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> 
     let tv = type_version(ty)?;
     // A `__slots__` member: write the slot directly.
     if let Some(offset) = ty.lookup(name).and_then(|a| descr::member_offset(&a)) {
-        cache.set_u32(1, tv);
-        cache.set_u16(5, u16::try_from(offset).ok()?);
-        return Some(Op::STORE_ATTR_SLOT);
+        let e = EntryData {
+            type_version: tv,
+            index: u16::try_from(offset).ok()?,
+            ..EntryData::default()
+        };
+        return Some((Op::STORE_ATTR_SLOT, e));
     }
     // No other data descriptor may intercept, and the value goes to the dict.
     if !managed::has_managed_dict(owner) {
@@ -326,25 +514,11 @@ fn instance_store(cache: &Cache<'_>, owner: &PyObj, name: &PyObj) -> Option<Op> 
     // The key may be new for this instance but known to the class's shared keys
     // (`__init__` storing attributes into fresh instances).
     let (kv, index) = dict::cache_key_entry(&d, name)?;
-    cache.set_u32(1, tv);
-    cache.set_u32(3, kv);
-    cache.set_u16(5, index as u16);
-    Some(Op::STORE_ATTR_INSTANCE_VALUE)
-}
-
-/// The object a cache holds at unit `k` (see the module docs on why it is alive).
-///
-/// # Safety
-/// The guard that proves the object alive (the owning type's version) was checked in
-/// the current instruction, with no safe point since.
-#[inline(always)]
-pub(crate) unsafe fn cached_object(cache: &Cache<'_>, k: usize) -> std::mem::ManuallyDrop<PyObj> {
-    let p = cache.usize_at(k) as *mut strand_heap::ObjectHeader;
-    // SAFETY: the specializer stored the address of a live object, which the caller's
-    // guard proves still alive; ManuallyDrop: no count is owned.
-    std::mem::ManuallyDrop::new(unsafe {
-        PyObj::from_owned(strand_heap::ObjPtr::new(std::ptr::NonNull::new_unchecked(
-            p,
-        )))
-    })
+    let e = EntryData {
+        type_version: tv,
+        keys_version: kv,
+        index: index as u16,
+        object: 0,
+    };
+    Some((Op::STORE_ATTR_INSTANCE_VALUE, e))
 }

@@ -40,10 +40,10 @@ pub unsafe fn finish_instance(ty: &PyType, obj: &PyObj) {
 }
 
 /// `true` if the current thread owns `obj`'s local count.
+#[inline(always)]
 pub fn owned_by_current_thread(obj: &PyObj) -> bool {
     // SAFETY: obj is alive.
-    let tid = unsafe { obj.as_ptr().owner_tid() };
-    strand_heap::current_thread_id().is_some_and(|t| t.as_usize() == tid)
+    unsafe { strand_heap::is_owned_by_current_thread(obj.as_ptr()) }
 }
 
 /// Makes a fresh object immortal (singletons, interned strings, constants).
