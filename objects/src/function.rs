@@ -957,9 +957,9 @@ pub fn new_method(func: PyObj, self_: PyObj) -> PyObj {
 
 fn method_call(m: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let pm = method_payload(m);
-    let mut all = Vec::with_capacity(args.len() + 1);
+    let mut all: smallvec::SmallVec<[PyObj; 8]> = smallvec::SmallVec::with_capacity(args.len() + 1);
     all.push(pm.self_.clone());
-    all.extend_from_slice(args);
+    all.extend(args.iter().cloned());
     ab::call(&pm.func, &all, kwnames)
 }
 

@@ -717,10 +717,15 @@ fn slot_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
 
 fn slot_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
     let d = lookup(o, &NAMES.__init__).ok_or_else(|| type_error("no __init__"))?;
-    let r = if d.ty().flags().contains(TypeFlags::METHOD_DESCRIPTOR) {
-        let mut all = Vec::with_capacity(args.len() + 1);
+    // A Python function or a method descriptor takes `self` first: call it so, with no
+    // bound-method object in between.
+    let r = if d.ty().flags().contains(TypeFlags::METHOD_DESCRIPTOR)
+        || crate::function::is_function(&d)
+    {
+        let mut all: smallvec::SmallVec<[PyObj; 8]> =
+            smallvec::SmallVec::with_capacity(args.len() + 1);
         all.push(o.clone());
-        all.extend_from_slice(args);
+        all.extend(args.iter().cloned());
         ab::call(&d, &all, kw)?
     } else {
         ab::call(&ab::bind(&d, Some(o), &o.ty().to_obj())?, args, kw)?
