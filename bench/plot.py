@@ -24,13 +24,16 @@ def main(spec_path, out_path):
     colors = ["#c0392b", "#2c7fb8", "#7f7f7f"]
     fig, ax = plt.subplots(figsize=(max(8, 0.9 * len(names) + 2), 5.2))
     values = []
+    missing = []
     for k, (label, ratios) in enumerate(series.items()):
         xs = [i + (k - (n - 1) / 2) * width for i in range(len(names))]
         ys = [r if r else 0 for r in ratios]
         values += [r for r in ratios if r]
         bars = ax.bar(xs, ys, width, label=label, color=colors[k % len(colors)])
         for bar, r in zip(bars, ratios):
-            if r:
+            if not r:
+                missing.append(bar.get_x() + bar.get_width() / 2)
+            else:
                 ax.annotate("%.2f" % r if r < 10 else "%.0f" % r,
                             (bar.get_x() + bar.get_width() / 2, r),
                             ha="center", va="bottom", fontsize=7, rotation=90,
@@ -39,10 +42,15 @@ def main(spec_path, out_path):
     lo = min(values + [0.5]) / 1.5
     hi = max(values + [spec["goal"]]) * 2.0
     ax.set_ylim(lo, hi)
+    for x in missing:
+        ax.annotate("n/a", (x, lo), ha="center", va="bottom", fontsize=7, rotation=90,
+                    xytext=(0, 3), textcoords="offset points", color="#555555")
     ax.axhline(1.0, color="black", linewidth=1.0, label="1.0 (parity)")
     ax.axhline(spec["goal"], color="green", linestyle="--", linewidth=1.0,
                label="%.1f (goal vs python3)" % spec["goal"])
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "%g" % v))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: "%g" % v))
+    ax.tick_params(axis="y", which="minor", labelsize=7)
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels(names, rotation=30, ha="right")
     if names and names[-1] == "geomean":

@@ -22,7 +22,8 @@ but it does not fail the run.
 Time per iteration: programs with an iteration loop take --report and then print
 "# time-per-iteration: <seconds>" on stderr (the median of the iterations after the
 first); the runner passes --report to every program and shows that steady-state
-time next to the whole-process wall time.
+time next to the whole-process wall time (--report goes only to programs whose source
+mentions it; the others take a size as their only argument).
 
 Thread scaling: benchmarks/threaded.py runs each workload on 1 thread and on N
 threads with the same total work split evenly and prints both times with --report;
@@ -327,6 +328,9 @@ def discover_programs(only):
             "name": name,
             "path": path,
             "threaded": bool(re.search(r"^import threading|^from threading ", src, re.M)),
+            # Programs that print their time per iteration (or other timings) take
+            # --report; the others treat their first argument as a size.
+            "report": '"--report"' in src,
         })
     return programs
 
@@ -341,7 +345,7 @@ def program_args(prog, args):
             say("  note: no quick size for %s; running its default size" % prog["name"])
     if prog["name"] == THREADED_PROGRAM:
         out += ["--threads", str(args.threads)]
-    return out + ["--report"]
+    return out + (["--report"] if prog["report"] else [])
 
 
 def run_programs(programs, impls, args, failures, warnings):
@@ -647,9 +651,10 @@ def program_rows(results, impls, markdown=False):
                 fmt_time(res["impls"]["python3"]["iteration"]),
                 fmt_ratio(res["iter_ratio_python3"])]
         row += [" / ".join(fmt_mib(res["impls"][impl]["maxrss_kb"]) for impl in impls)]
-        bad = ["%s: %s" % (impl, "; ".join(res["impls"][impl]["problems"]))
+        bad = ["%s %s: %s" % ("FAILED" if impl != "pypy3" else "warning", impl,
+                              "; ".join(res["impls"][impl]["problems"]))
                for impl in impls if not res["impls"][impl]["checksum_ok"]]
-        row += ["ok" if not bad else "FAILED " + " / ".join(bad)]
+        row += ["ok" if not bad else " / ".join(bad)]
         rows.append(row)
     return headers, rows
 
@@ -927,7 +932,8 @@ def main():
     ap.add_argument("--no-report", action="store_true", help="do not write a report")
     ap.add_argument("--no-plot", action="store_true", help="do not draw bench/ratios.png")
     ap.add_argument("--json", metavar="PATH",
-                    help="raw results as JSON (default: bench/results.json with the report)")
+                    help="raw results as JSON (default: bench/results.json beside "
+                         "BENCHMARKS.md, REPORT.json beside another report)")
     ap.add_argument("--timeout", type=float, default=600.0,
                     help="seconds before a child is killed (default 600)")
     args = ap.parse_args()
@@ -1051,7 +1057,11 @@ def main():
         write_report(report, ctx)
         say("\nwrote %s%s" % (report,
                               " and bench/ratios.png" if plot else ""))
-    json_path = args.json or (os.path.join(BENCH_DIR, "results.json") if report else None)
+    json_path = args.json
+    if not json_path and report:
+        json_path = (os.path.join(BENCH_DIR, "results.json")
+                     if os.path.abspath(report) == os.path.join(ROOT, "BENCHMARKS.md")
+                     else os.path.splitext(report)[0] + ".json")
     if json_path:
         with open(json_path, "w") as f:
             json.dump({k: v for k, v in ctx.items()}, f, indent=1, default=str)
