@@ -41,6 +41,7 @@ import json
 import math
 import os
 import platform
+import resource
 import re
 import shlex
 import shutil
@@ -218,11 +219,17 @@ def fmt_time(s):
         return "%.1f ms" % (s * 1e3)
     if s >= 1e-6:
         return "%.1f µs" % (s * 1e6)
-    return "%.0f ns" % (s * 1e9)
+    if s >= 1e-7:
+        return "%.0f ns" % (s * 1e9)
+    return "%.3g ns" % (s * 1e9)
 
 
 def fmt_ns(ns):
     return fmt_time(ns / 1e9) if ns is not None else "–"
+
+
+def fmt_cores(c):
+    return "%.2f" % c if c is not None else "?"
 
 
 def fmt_ratio(r):
@@ -267,6 +274,22 @@ def git(*args):
         return None
 
 
+def stale_sources(binary):
+    """Tracked Rust sources and manifests newer than the binary (a stale build)."""
+    files = git("ls-files", "*.rs", "*Cargo.toml", "Cargo.lock")
+    if not files:
+        return []
+    built = os.path.getmtime(binary)
+    out = []
+    for rel in files.splitlines():
+        path = os.path.join(ROOT, rel)
+        if rel.startswith("fuzz/") or not os.path.exists(path):
+            continue
+        if os.path.getmtime(path) > built:
+            out.append(rel)
+    return out
+
+
 def machine_info():
     cpu = platform.processor() or "?"
     try:
@@ -298,6 +321,55 @@ def machine_info():
         "os": platform.platform(),
         "loadavg": os.getloadavg() if hasattr(os, "getloadavg") else None,
     }
+
+
+def cpu_jiffies():
+    """(busy, total) jiffies of all CPUs from /proc/stat, or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def own_cpu():
+    """CPU seconds used by this runner and every child it has reaped."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + ch.ru_utime + ch.ru_stime
+
+
+class LoadMeter:
+    """How many cores other processes kept busy while a section ran: all CPUs' busy
+    time from /proc/stat minus the CPU time of this runner and its children."""
+
+    def __init__(self):
+        self.j0, self.c0, self.t0 = cpu_jiffies(), own_cpu(), time.perf_counter()
+
+    def others(self):
+        j1, c1, t1 = cpu_jiffies(), own_cpu(), time.perf_counter()
+        if not self.j0 or not j1 or t1 <= self.t0:
+            return None
+        hz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        busy = (j1[0] - self.j0[0]) / float(hz)
+        return max(0.0, (busy - (c1 - self.c0)) / (t1 - self.t0))
+
+
+def wait_quiet(limit):
+    """Waits up to `limit` seconds for a 3-second window in which other processes use
+    less than a fifth of one core. Returns the seconds waited, or None if never quiet."""
+    t0 = time.perf_counter()
+    while True:
+        m = LoadMeter()
+        time.sleep(3)
+        others = m.others()
+        if others is None or others < 0.2:
+            return time.perf_counter() - t0
+        if time.perf_counter() - t0 >= limit:
+            return None
+        say("  waiting for a quiet machine (other processes use %.1f cores)" % others)
 
 
 def say(msg=""):
@@ -436,9 +508,11 @@ def run_scaling(impls, args, failures):
     if not os.path.exists(path):
         return None
     pargs = (QUICK_ARGS.get(THREADED_PROGRAM, []) if args.quick else []) + [
-        "--threads", str(args.threads), "--report"]
+        "--threads", str(args.threads), "--repeat", str(args.thread_repeat), "--report"]
     say("thread scaling: %s %s" % (os.path.relpath(path, ROOT), " ".join(pargs)))
     times = {impl: {} for impl in impls}
+    cpu_per_wall = {impl: [] for impl in impls}
+    meter = LoadMeter()
     reference = None
     for rnd in range(args.warmup + args.runs):
         for impl, exe in impls.items():
@@ -460,6 +534,7 @@ def run_scaling(impls, args, failures):
             say("  %-8s %s" % (impl, "  ".join(shown)))
             if rnd < args.warmup:
                 continue
+            cpu_per_wall[impl].append(r.cpu / r.wall if r.wall else 0.0)
             for w, t1, _, tn in found:
                 times[impl].setdefault(w, ([], []))
                 times[impl][w][0].append(float(t1))
@@ -478,7 +553,8 @@ def run_scaling(impls, args, failures):
                 tn = median(times[impl][w][1])
                 row[impl] = {"t1": t1, "tn": tn, "speedup": ratio(t1, tn)}
         rows.append(row)
-    return {"threads": args.threads, "args": pargs, "rows": rows}
+    return {"threads": args.threads, "args": pargs, "rows": rows, "others": meter.others(),
+            "cpu_per_wall": {impl: median(v) for impl, v in cpu_per_wall.items()}}
 
 
 # ---------------------------------------------------------------------------
@@ -784,14 +860,24 @@ def write_report(path, ctx):
     L.append("- Machine: %s, %s cores (%s usable), %s GiB memory; %s" % (
         m["cpu"], m["cores"], m["usable_cores"], m["memory_gib"], m["os"]))
     if m.get("loadavg"):
-        L.append("- Load average at start: %s; at end: %s (the machine is shared: other "
-                 "jobs' load shows in the spreads)" % (
+        oc = ctx["others_cores"]
+        L.append("- Load: average %s at the start, %s at the end; other processes kept "
+                 "%s of the %s cores busy on average during the run (%s during the whole "
+                 "programs, %s during thread scaling): all CPU time in /proc/stat minus "
+                 "this runner's and its children's. The machine is shared; that load "
+                 "shows in the spreads%s." % (
                      " ".join("%.2f" % x for x in m["loadavg"]),
-                     " ".join("%.2f" % x for x in ctx["loadavg_end"])))
-    L.append("- strand: `%s` at commit `%s`%s (%s)" % (
+                     " ".join("%.2f" % x for x in ctx["loadavg_end"]),
+                     fmt_cores(oc.get("whole run")), m["cores"],
+                     fmt_cores(oc.get("whole programs")),
+                     fmt_cores(ctx["scaling"]["others"]) if ctx.get("scaling") else "–",
+                     "" if ctx.get("waited_quiet") is None else
+                     " (the run started after waiting %.0f s for a quiet machine)"
+                     % ctx["waited_quiet"]))
+    L.append("- strand: `%s` (%s), built %s from the worktree at commit `%s`%s" % (
         os.path.relpath(ctx["strand"], ROOT) if ctx["strand"].startswith(ROOT) else ctx["strand"],
-        ctx["commit"] or "?", " (+ uncommitted changes)" if ctx["dirty"] else "",
-        ctx["versions"]["strand"]))
+        ctx["versions"]["strand"], ctx["binary_built"], ctx["commit"] or "?",
+        " (+ uncommitted changes)" if ctx["dirty"] else ""))
     L.append("- python3: %s" % ctx["versions"]["python3"])
     if "pypy3" in impls:
         L.append("- pypy3: %s" % ctx["versions"]["pypy3"])
@@ -844,8 +930,15 @@ def write_report(path, ctx):
                  "medians over the counted runs. speedup = t(1 thread) / t(%d threads), "
                  "which is DESIGN.md's N · t(1) / t(N) with t(1) the time of one thread "
                  "doing one thread's share: %d is perfect scaling, 1 is none (python3 has "
-                 "a GIL)." % (" ".join(sc["args"]), sc["threads"], sc["threads"],
-                              sc["threads"]))
+                 "a GIL). With `--repeat R` each workload runs once untimed, then R "
+                 "alternating 1-thread / %d-thread pairs, and the fastest of each counts. "
+                 "CPU time / wall time of the whole threaded.py process (how many cores it "
+                 "kept busy): %s. Other processes kept %s cores busy meanwhile." % (
+                     " ".join(sc["args"]), sc["threads"], sc["threads"], sc["threads"],
+                     sc["threads"],
+                     ", ".join("%s %.2f" % (k, v) for k, v in sc["cpu_per_wall"].items()
+                               if v is not None),
+                     fmt_cores(sc["others"])))
         L.append("")
         h, rows = scaling_rows(sc, impls)
         L.append(md_table(h, rows))
@@ -919,6 +1012,11 @@ def main():
                          "report unless --report is given; still checks every checksum")
     ap.add_argument("--only", nargs="+", metavar="NAME", help="only these benchmarks")
     ap.add_argument("--no-scaling", action="store_true", help="skip thread scaling")
+    ap.add_argument("--thread-repeat", type=int, default=3, metavar="R",
+                    help="threaded.py --repeat R: timed 1/N-thread pairs per workload after "
+                         "a warm-up, fastest reported (default 3; 1 with --quick)")
+    ap.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                    help="first wait up to SECONDS for other processes to go quiet")
     ap.add_argument("--no-gc", action="store_true", help="skip the GC measurements")
     crit = ap.add_mutually_exclusive_group()
     crit.add_argument("--criterion", action="store_true",
@@ -941,7 +1039,7 @@ def main():
     command = "python3 bench/run.py" + ("" if len(sys.argv) == 1 else
                                         " " + shlex.join(sys.argv[1:]))
     if args.quick:
-        args.runs, args.warmup = 1, 0
+        args.runs, args.warmup, args.thread_repeat = 1, 0, 1
     if args.runs < 1 or args.warmup < 0 or args.threads < 1:
         ap.error("--runs must be >= 1, --warmup >= 0, --threads >= 1")
     report = None if args.no_report else (args.report or (None if args.quick else
@@ -980,11 +1078,26 @@ def main():
     say("%s, %s cores, %s GiB; %d warm-up + %d runs%s" % (
         machine["cpu"], machine["cores"], machine["memory_gib"], args.warmup, args.runs,
         ", quick" if args.quick else ""))
-    started = time.perf_counter()
-
     failures, warnings, notes = [], [], []
+    stale = stale_sources(strand)
+    if stale:
+        warnings.append("the strand binary is older than %d source file(s) (e.g. %s): "
+                        "rebuild with `cargo build --release --bin strand`"
+                        % (len(stale), ", ".join(stale[:3])))
+        say("warning: " + warnings[-1])
+    waited = None
+    if args.wait_quiet > 0:
+        waited = wait_quiet(args.wait_quiet)
+        if waited is None:
+            notes.append("the machine did not go quiet within --wait-quiet %g s" %
+                         args.wait_quiet)
+    started = time.perf_counter()
+    whole = LoadMeter()
+
     programs = discover_programs(args.only)
+    section = LoadMeter()
     results = run_programs(programs, impls, args, failures, warnings)
+    programs_others = section.others()
     agg = aggregate(results, impls)
 
     scaling = None
@@ -1050,6 +1163,10 @@ def main():
         "criterion": crit, "criterion_how": criterion_how, "failures": failures,
         "warnings": warnings, "notes": notes, "plot": plot,
         "rss_floor_kb": rss_floor_kb,
+        "binary_built": datetime.datetime.fromtimestamp(
+            os.path.getmtime(strand), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "others_cores": {"whole run": whole.others(), "whole programs": programs_others},
+        "waited_quiet": waited,
         "loadavg_end": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "elapsed_s": round(time.perf_counter() - started, 1),
     }

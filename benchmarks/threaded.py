@@ -6,7 +6,10 @@ function. Prints a checksum per workload (identical for any thread count); with
 
 Arguments: an optional total amount of work first (default 200000 iterations per
 workload, split evenly over the threads), --threads N, --workload NAME (one workload
-only, e.g. w_dicts or dicts) and --report. The work is split, so the speedup printed
+only, e.g. w_dicts or dicts), --report, and --repeat R: each workload first runs once
+untimed (warm-up: the heap grows, caches fill), then R alternating timed pairs of
+1-thread and N-thread runs, and the fastest of each is reported (without --repeat, one
+pair and no warm-up, so the 1-thread run pays the warm-up). The work is split, so the speedup printed
 is t(1 thread) / t(N threads): N on a perfect N-core run, about 1 under a GIL (this
 is N * t1 / t(N) with t1 the time of one thread doing one thread's share)."""
 import sys
@@ -141,9 +144,18 @@ def main():
         if not workloads:
             raise SystemExit("unknown workload %r; one of %s"
                              % (name, ", ".join(w.__name__ for w in WORKLOADS)))
+    repeat = 1
+    if "--repeat" in sys.argv:
+        repeat = int(sys.argv[sys.argv.index("--repeat") + 1])
     for w in workloads:
-        r1, t1 = run(w, 1, total)
-        rn, tn = run(w, nthreads, total)
+        if "--repeat" in sys.argv:
+            run(w, nthreads, total)
+        t1 = tn = None
+        for _ in range(repeat):
+            r1, t = run(w, 1, total)
+            t1 = t if t1 is None else min(t1, t)
+            rn, t = run(w, nthreads, total)
+            tn = t if tn is None else min(tn, t)
         print(w.__name__, r1[0])
         if "--report" in sys.argv:
             print("%s 1 thread %.4f s, %d threads %.4f s, speedup %.2f"
