@@ -222,6 +222,14 @@ fn alloc_object_in(
     }
 }
 
+/// [`alloc_object`] for callers that know the object's heap kind and size statically
+/// (a runtime's hottest types, such as floats): the size-class arithmetic folds away.
+/// `kind` must be `vtable.kind`.
+#[inline(always)]
+pub fn alloc_object_sized(vtable: &'static TypeVTable, kind: HeapKind, size: usize) -> ObjPtr {
+    alloc_object_static(vtable, kind, size)
+}
+
 /// Allocates a `T`-sized object for the safe API, where the vtable's kind is a constant.
 #[inline(always)]
 pub(crate) fn alloc_object_static(

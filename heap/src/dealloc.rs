@@ -16,6 +16,8 @@ pub const TRASHCAN_DEPTH: u32 = 50;
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
     static PENDING: RefCell<Vec<ObjPtr>> = const { RefCell::new(Vec::new()) };
+    /// Whether PENDING may be non-empty (so the common case never touches it).
+    static ANY_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Deallocates `obj`, whose count has reached zero: hides it from the collector, then
@@ -31,13 +33,14 @@ pub unsafe fn dealloc(obj: ObjPtr) {
     let depth = DEPTH.with(Cell::get);
     if depth >= TRASHCAN_DEPTH {
         PENDING.with(|p| p.borrow_mut().push(obj));
+        ANY_PENDING.with(|a| a.set(true));
         return;
     }
     DEPTH.with(|d| d.set(depth + 1));
     // SAFETY: the object is alive with count zero; its dealloc takes ownership.
     unsafe { (obj.vtable().dealloc)(obj) };
     DEPTH.with(|d| d.set(depth));
-    if depth == 0 {
+    if depth == 0 && ANY_PENDING.with(Cell::get) {
         // Outermost: finish what deeper levels deferred, one at a time.
         while let Some(next) = PENDING.with(|p| p.borrow_mut().pop()) {
             DEPTH.with(|d| d.set(1));
@@ -45,5 +48,6 @@ pub unsafe fn dealloc(obj: ObjPtr) {
             unsafe { (next.vtable().dealloc)(next) };
             DEPTH.with(|d| d.set(0));
         }
+        ANY_PENDING.with(|a| a.set(false));
     }
 }

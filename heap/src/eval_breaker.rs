@@ -68,12 +68,14 @@ pub fn set_pending_handler(bit: EvalBreaker, handler: Option<fn()>) {
 }
 
 /// A safe point: where the current thread honours stop-the-world requests, merges
-/// objects queued to it, runs registered handlers and announces a QSBR quiescent state
-/// (it holds no pointer obtained by a lock-free read before this call).
+/// objects queued to it, runs registered handlers and may announce a QSBR quiescent
+/// state (the caller holds no pointer obtained by a lock-free read before this call;
+/// the announcement itself happens at one safe point in 32, which only delays
+/// reclamation a little; a pending QSBR flush announces at once).
 ///
 /// Interpreters call it on backward jumps and calls; long-running Rust code that keeps
 /// a thread attached should call it too. Cheap when no request is pending: one relaxed
-/// load and a QSBR re-pin. A no-op on a thread with no attached thread state.
+/// load and a counter increment. A no-op on a thread with no attached thread state.
 ///
 /// Returns the request bits that are still set and have no handler, for the caller to
 /// act on and clear with [`clear_pending`].
@@ -90,7 +92,7 @@ pub fn safepoint() -> EvalBreaker {
     };
     // SAFETY: owning OS thread; no other borrow of `local` is alive here.
     if let Some(q) = unsafe { inner.local() }.qsbr.as_mut() {
-        q.quiescent();
+        q.quiescent_sometimes();
     }
     rest
 }
@@ -116,6 +118,7 @@ fn handle_pending(inner: &ThreadInner) -> EvalBreaker {
         // SAFETY: owning OS thread; the borrow ends with this statement.
         if let Some(q) = unsafe { inner.local() }.qsbr.as_mut() {
             q.flush();
+            q.quiescent();
         }
     }
     let mut rest = EvalBreaker::empty();

@@ -60,6 +60,7 @@ impl Qsbr {
             guard: None,
             pending: self.pending,
             since_flush: 0,
+            ticks: 0,
         }
     }
 
@@ -77,7 +78,14 @@ pub struct QsbrThread {
     handle: LocalHandle,
     pending: &'static AtomicUsize,
     since_flush: usize,
+    /// Quiescent states announced since the last re-pin.
+    ticks: u32,
 }
+
+/// A thread re-pins at one quiescent state in this many: announcing less often is
+/// always safe (it only delays reclamation), and interpreters announce one at every
+/// call and backward jump.
+const REPIN_INTERVAL: u32 = 32;
 
 impl QsbrThread {
     /// Goes online (pins). Pointers loaded from now on stay valid until the next
@@ -111,6 +119,16 @@ impl QsbrThread {
     pub fn quiescent(&mut self) {
         if let Some(guard) = &mut self.guard {
             guard.repin();
+        }
+    }
+
+    /// [`quiescent`](Self::quiescent) once in every [`REPIN_INTERVAL`] calls: for safe
+    /// points an interpreter reaches at every call and backward jump.
+    #[inline]
+    pub fn quiescent_sometimes(&mut self) {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks % REPIN_INTERVAL == 0 {
+            self.quiescent();
         }
     }
 

@@ -46,10 +46,12 @@ macro_rules! opcodes {
                 }
             }
 
-            /// The opcode of each byte value (`None` for unassigned values).
-            pub const TABLE: [Option<Op>; 256] = {
-                let mut t = [None; 256];
-                $( t[$val] = Some(Op::$name); )*
+            /// The opcode of each byte value, for the interpreter's fetch. Unassigned
+            /// values map to `CACHE`, which is never executed in valid code (the
+            /// interpreter raises `SystemError` for it).
+            pub const TABLE: [Op; 256] = {
+                let mut t = [Op::CACHE; 256];
+                $( t[$val] = Op::$name; )*
                 t
             };
 
@@ -59,6 +61,21 @@ macro_rules! opcodes {
                 $( t[$val] = $cache; )*
                 t
             };
+
+            /// The generic instruction of a specialized one's family (itself for the
+            /// others).
+            pub const fn generic(self) -> Op {
+                match self {
+                    Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => Op::LOAD_GLOBAL,
+                    Op::LOAD_ATTR_INSTANCE_VALUE
+                    | Op::LOAD_ATTR_MODULE
+                    | Op::LOAD_ATTR_CLASS
+                    | Op::LOAD_ATTR_METHOD_WITH_VALUES
+                    | Op::LOAD_ATTR_METHOD_NO_DICT => Op::LOAD_ATTR,
+                    Op::STORE_ATTR_INSTANCE_VALUE => Op::STORE_ATTR,
+                    other => other,
+                }
+            }
 
             /// CPython's name of the instruction.
             pub fn name(self) -> &'static str {
@@ -112,7 +129,7 @@ opcodes! {
     /// Class bodies: the name from the frame's locals mapping, else from cell `arg`.
     LOAD_FROM_DICT_OR_DEREF = 19, cache 0, true;
     /// Pushes global `co_names[arg >> 1]` (with a null first if `arg & 1`).
-    LOAD_GLOBAL = 20, cache 4, true;
+    LOAD_GLOBAL = 20, cache 6, true;
     /// Stores TOS into global `co_names[arg]`.
     STORE_GLOBAL = 21, cache 0, true;
     /// Deletes global `co_names[arg]`.
@@ -124,9 +141,9 @@ opcodes! {
     /// Deletes a name from the locals mapping.
     DELETE_NAME = 25, cache 0, true;
     /// `TOS.co_names[arg >> 1]`; if `arg & 1`, pushes `method, self` or `null, attr`.
-    LOAD_ATTR = 26, cache 9, true;
+    LOAD_ATTR = 26, cache 10, true;
     /// `TOS.name = TOS1`.
-    STORE_ATTR = 27, cache 4, true;
+    STORE_ATTR = 27, cache 6, true;
     /// `del TOS.name`.
     DELETE_ATTR = 28, cache 0, true;
     /// Binary operator `arg` (see [`BinaryOpArg`]) on TOS1, TOS.
@@ -288,6 +305,31 @@ opcodes! {
     /// TOS the list of exceptions raised in or left over by `except*` clauses, TOS1
     /// the original exception: replaces them with the exception to re-raise, or None.
     PREP_RERAISE_STAR = 126, cache 0, false;
+    // Specialized forms (CPython's instruction families, Python/specialize.c). They
+    // appear only in threads' copies of the bytecode, written by the specializer over
+    // their family's generic instruction, with the same argument and cache size.
+    /// LOAD_GLOBAL of a name in the globals dict: cached keys version and index.
+    LOAD_GLOBAL_MODULE = 160, cache 6, true;
+    /// LOAD_GLOBAL of a builtin: globals keys version (name absent), builtins keys
+    /// version and index.
+    LOAD_GLOBAL_BUILTIN = 161, cache 6, true;
+    /// LOAD_ATTR of an instance attribute kept in a split instance dict: cached type
+    /// version, shared keys version and index.
+    LOAD_ATTR_INSTANCE_VALUE = 162, cache 10, true;
+    /// LOAD_ATTR of a module attribute: cached module dict keys version and index.
+    LOAD_ATTR_MODULE = 163, cache 10, true;
+    /// LOAD_ATTR of a class attribute read through the class: cached class version and
+    /// the attribute.
+    LOAD_ATTR_CLASS = 164, cache 10, true;
+    /// LOAD_ATTR method form, a function on the type not shadowed by the instance dict:
+    /// cached type version, the instance's shared keys version and the function.
+    LOAD_ATTR_METHOD_WITH_VALUES = 165, cache 10, true;
+    /// LOAD_ATTR method form on an instance without a dict: cached type version and the
+    /// function or method descriptor.
+    LOAD_ATTR_METHOD_NO_DICT = 166, cache 10, true;
+    /// STORE_ATTR replacing an instance attribute in a split instance dict: cached type
+    /// version, shared keys version and index.
+    STORE_ATTR_INSTANCE_VALUE = 167, cache 6, true;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }
@@ -459,17 +501,17 @@ pub fn encoded_len(op: Op, arg: u32) -> usize {
 /// past the end or on a unit that is no opcode (code is verified when compiled, so
 /// that is a bug, reported as `SystemError`).
 #[inline(always)]
-pub fn fetch(code: &[u16], offset: usize) -> Option<(Op, u32, usize, usize)> {
+pub fn fetch(code: &[std::cell::Cell<u16>], offset: usize) -> Option<(Op, u32, usize, usize)> {
     let mut i = offset;
-    let mut u = *code.get(i)?;
+    let mut u = code.get(i)?.get();
     let mut arg = u32::from(u >> 8);
     while (u & 0xff) as u8 == Op::EXTENDED_ARG as u8 {
         i += 1;
-        u = *code.get(i)?;
+        u = code.get(i)?.get();
         arg = (arg << 8) | u32::from(u >> 8);
     }
     let b = (u & 0xff) as usize;
-    let op = Op::TABLE[b]?;
+    let op = Op::TABLE[b];
     Some((op, arg, i, i + 1 + Op::CACHES[b] as usize))
 }
 
@@ -650,8 +692,12 @@ mod tests {
         assert_eq!(ins[1].offset, 1);
         assert_eq!(ins[1].op_offset, 3, "two EXTENDED_ARG prefixes");
         assert_eq!(ins[2].offset, 3 + 1 + Op::LOAD_GLOBAL.cache_entries());
-        assert_eq!(encoded_len(Op::LOAD_GLOBAL, 0x1_2345), 3 + 4);
-        assert_eq!(code.len(), 1 + 7 + 2 + 1);
+        let load_global_len = 3 + Op::LOAD_GLOBAL.cache_entries();
+        assert_eq!(encoded_len(Op::LOAD_GLOBAL, 0x1_2345), load_global_len);
+        assert_eq!(
+            code.len(),
+            1 + load_global_len + 1 + Op::BINARY_OP.cache_entries() + 1
+        );
     }
 
     #[test]

@@ -2653,9 +2653,14 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::DELETE_NAME => 0,
         Op::LOAD_FROM_DICT_OR_DEREF => 1,
         Op::STORE_FAST | Op::STORE_DEREF | Op::STORE_GLOBAL | Op::STORE_NAME => -1,
-        Op::LOAD_GLOBAL => 1 + (a & 1),
-        Op::LOAD_ATTR => a & 1,
-        Op::STORE_ATTR => -2,
+        Op::LOAD_GLOBAL | Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => 1 + (a & 1),
+        Op::LOAD_ATTR
+        | Op::LOAD_ATTR_INSTANCE_VALUE
+        | Op::LOAD_ATTR_MODULE
+        | Op::LOAD_ATTR_CLASS
+        | Op::LOAD_ATTR_METHOD_WITH_VALUES
+        | Op::LOAD_ATTR_METHOD_NO_DICT => a & 1,
+        Op::STORE_ATTR | Op::STORE_ATTR_INSTANCE_VALUE => -2,
         Op::DELETE_ATTR => -1,
         Op::BINARY_OP | Op::COMPARE_OP | Op::IS_OP | Op::CONTAINS_OP | Op::BINARY_SUBSCR => -1,
         Op::UNARY_NEGATIVE

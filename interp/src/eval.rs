@@ -30,6 +30,7 @@ use strand_objects::{dict, function, int, list, singletons, str as pystr, tuple,
 use crate::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
 use crate::code::{flags, CodeObject, Constant};
 pub(crate) use crate::frame::Frame;
+use crate::specialize::{self, Cache};
 use crate::stackref::StackRef;
 
 /// What the interpreter keeps with each `code` object (its opaque payload).
@@ -41,6 +42,15 @@ pub struct CodeData {
     pub nlocalsplus: usize,
     /// Slots of `co_cellvars` in locals-plus order, then free variables.
     pub ncells: usize,
+    /// Each thread's specializable copy of the bytecode.
+    pub(crate) copies: crate::tlbc::ThreadCopies,
+}
+
+impl Drop for CodeData {
+    fn drop(&mut self) {
+        let len = self.code.code.len();
+        self.copies.free(len);
+    }
 }
 
 /// One traceback entry: where an exception passed through.
@@ -207,6 +217,7 @@ pub fn load_code(code: &CodeObject) -> PyObj {
         nlocalsplus: code.nlocalsplus(),
         ncells,
         code: data_code,
+        copies: crate::tlbc::ThreadCopies::new(),
     };
     function::new_code(function::CodeInit {
         argcount: code.argcount,
@@ -287,8 +298,7 @@ fn is_name_like(s: &str) -> bool {
 /// are only made by `load_code`).
 pub(crate) fn code_data_ptr(code: &PyObj) -> NonNull<CodeData> {
     let arc = function::code(code)
-        .data
-        .downcast_ref::<Arc<CodeData>>()
+        .data_as::<Arc<CodeData>>()
         .expect("strand code object");
     NonNull::from(&**arc)
 }
@@ -381,6 +391,7 @@ fn frame_locals(frame: &Frame) -> PyResult<PyObj> {
 }
 
 /// A new frame for calling `func` (arguments not bound yet).
+#[inline(always)]
 fn function_frame(func: &PyObj, locals: Option<PyObj>) -> Frame {
     let f = function::function(func);
     Frame::new(
@@ -393,6 +404,7 @@ fn function_frame(func: &PyObj, locals: Option<PyObj>) -> Frame {
 }
 
 /// Runs a bound function frame, or wraps it in a generator or coroutine object.
+#[inline(always)]
 fn start_frame(mut frame: Frame) -> PyResult<PyObj> {
     let code_flags = frame.data().code.flags;
     if code_flags & (flags::GENERATOR | flags::COROUTINE) != 0 {
@@ -421,18 +433,19 @@ pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> P
     start_frame(frame)
 }
 
-/// CALL of a Python function with its arguments moved off the caller's stack.
+/// CALL of a Python function: its `nargs` arguments move off the caller's stack
+/// into the new frame.
 fn call_python(
+    caller: &Frame,
     func: &PyObj,
-    args: smallvec::SmallVec<[StackRef; 8]>,
+    nargs: usize,
     kwnames: Option<&PyObj>,
 ) -> PyResult<PyObj> {
     let frame = function_frame(func, None);
-    if kwnames.is_none() && exact_positional(&frame, args.len()) {
-        for (i, a) in args.into_iter().enumerate() {
-            frame.set_local(i, a);
-        }
+    if kwnames.is_none() && exact_positional(&frame, nargs) {
+        caller.move_top_to_locals(nargs, &frame);
     } else {
+        let args = caller.pop_n_refs(nargs);
         let views = crate::stackref::views(&args);
         bind_arguments(&frame, func, crate::stackref::as_objs(&views), kwnames)?;
     }
@@ -763,6 +776,172 @@ fn binop_for(arg: u32) -> (BinOp, bool) {
     (op, inplace)
 }
 
+/// LOAD_GLOBAL, generic: globals, then builtins.
+#[inline(never)]
+fn load_global_generic(frame: &Frame, arg: usize) -> PyResult<()> {
+    let v = load_global(frame, name_ref(frame, arg >> 1))?;
+    if arg & 1 == 1 {
+        frame.push(StackRef::NULL);
+    }
+    frame.push(StackRef::new_ref(&v));
+    Ok(())
+}
+
+/// LOAD_GLOBAL_MODULE / LOAD_GLOBAL_BUILTIN; `None` if a guard fails.
+#[inline(always)]
+fn load_global_cached(frame: &Frame, op: Op, cache: &Cache<'_>, arg: usize) -> Option<()> {
+    let (v, counted) = if op == Op::LOAD_GLOBAL_MODULE {
+        dict::get_cached(&frame.globals(), cache.u32_at(1), cache.u16_at(5).into())?
+    } else {
+        if !dict::keys_version_is(&frame.globals(), cache.u32_at(1)) {
+            return None;
+        }
+        dict::get_cached(&frame.builtins(), cache.u32_at(3), cache.u16_at(5).into())?
+    };
+    if arg & 1 == 1 {
+        frame.push(StackRef::NULL);
+    }
+    frame.push(StackRef::from_raw(v, counted));
+    Some(())
+}
+
+/// LOAD_ATTR, generic. The method form pushes `[function, self]` for a function or
+/// method descriptor found on the type (no bound-method object), else
+/// `[NULL, attribute]`.
+#[inline(never)]
+fn load_attr_generic(frame: &Frame, arg: usize) -> PyResult<()> {
+    let owner = frame.peek(1);
+    let name = name_ref(frame, arg >> 1);
+    if arg & 1 == 1 {
+        let generic = owner.ty().slots().getattro.is_none_or(|f| {
+            f as usize == strand_objects::baseobject::generic_getattr as *const () as usize
+        });
+        match owner.ty().lookup(name).filter(|_| generic) {
+            Some(m)
+                if (function::is_function(&m)
+                    || m.ty()
+                        .flags()
+                        .contains(strand_objects::typeobj::TypeFlags::METHOD_DESCRIPTOR))
+                    && strand_objects::managed::get_dict(&owner)
+                        .is_none_or(|d| dict::get_item(&d, name).ok().flatten().is_none()) =>
+            {
+                // [method, self]: self is already in place.
+                let me = frame.pop();
+                frame.push(StackRef::new_ref(&m));
+                frame.push(me);
+            }
+            _ => {
+                let v = ab::getattr(&owner, name)?;
+                frame.replace_top(1, StackRef::NULL);
+                frame.push_obj(v);
+            }
+        }
+    } else {
+        let v = ab::getattr(&owner, name)?;
+        frame.replace_top(1, StackRef::from_owned(v));
+    }
+    Ok(())
+}
+
+/// The specialized LOAD_ATTR forms; `None` if a guard fails.
+#[inline(always)]
+fn load_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>, arg: usize) -> Option<()> {
+    let owner = frame.peek(1);
+    match op {
+        Op::LOAD_ATTR_INSTANCE_VALUE | Op::LOAD_ATTR_MODULE => {
+            if op == Op::LOAD_ATTR_MODULE {
+                if !owner.is_exact(&strand_objects::module::MODULE_TYPE) {
+                    return None;
+                }
+            } else if owner.ty().current_version() != cache.u32_at(1) {
+                return None;
+            }
+            let d = strand_objects::managed::dict_borrowed(&owner)?;
+            let (v, counted) = dict::get_cached(&d, cache.u32_at(3), cache.u16_at(5).into())?;
+            push_attribute(frame, arg, StackRef::from_raw(v, counted));
+        }
+        Op::LOAD_ATTR_CLASS => {
+            if !owner.is_exact(&strand_objects::typetype::TYPE_TYPE) {
+                return None;
+            }
+            // SAFETY: a type object (checked above).
+            let cls = unsafe { strand_objects::typeobj::PyType::from_obj(&owner) };
+            if cls.current_version() != cache.u32_at(1) {
+                return None;
+            }
+            // SAFETY: the class's version matched in this instruction.
+            let attr = unsafe { specialize::cached_object(cache, 6) };
+            push_attribute(frame, arg, StackRef::new_ref(&attr));
+        }
+        _ => {
+            // LOAD_ATTR_METHOD_WITH_VALUES / LOAD_ATTR_METHOD_NO_DICT.
+            if owner.ty().current_version() != cache.u32_at(1) {
+                return None;
+            }
+            if op == Op::LOAD_ATTR_METHOD_WITH_VALUES {
+                if let Some(d) = strand_objects::managed::dict_borrowed(&owner) {
+                    if !dict::keys_version_is(&d, cache.u32_at(3)) {
+                        return None;
+                    }
+                }
+            }
+            // SAFETY: the owner's type version matched in this instruction.
+            let method = unsafe { specialize::cached_object(cache, 6) };
+            // [method, self]: self is already in place.
+            let me = frame.pop();
+            frame.push(StackRef::new_ref(&method));
+            frame.push(me);
+        }
+    }
+    Some(())
+}
+
+/// STORE_ATTR, generic.
+#[inline(never)]
+fn store_attr_generic(frame: &Frame, arg: usize) -> PyResult<()> {
+    let (v, owner) = (frame.peek(2), frame.peek(1));
+    ab::setattr(&owner, name_ref(frame, arg), &v)?;
+    frame.truncate(frame.depth() - 2);
+    Ok(())
+}
+
+/// STORE_ATTR_INSTANCE_VALUE; `None` if a guard fails.
+#[inline(always)]
+fn store_attr_cached(frame: &Frame, cache: &Cache<'_>) -> Option<()> {
+    let owner = frame.peek(1);
+    if owner.ty().current_version() != cache.u32_at(1) {
+        return None;
+    }
+    let d = strand_objects::managed::dict_borrowed(&owner)?;
+    let v = (*frame.peek(2)).clone();
+    dict::replace_cached(&d, cache.u32_at(3), cache.u16_at(5).into(), v).ok()?;
+    frame.truncate(frame.depth() - 2);
+    Some(())
+}
+
+/// Replaces LOAD_ATTR's owner with the attribute; the method form (`arg & 1`) pushes
+/// it after a NULL, as a plain callable for CALL.
+#[inline(always)]
+fn push_attribute(frame: &Frame, arg: usize, v: StackRef) {
+    if arg & 1 == 1 {
+        frame.replace_top(1, StackRef::NULL);
+        frame.push(v);
+    } else {
+        frame.replace_top(1, v);
+    }
+}
+
+/// `co_names[i]`, borrowed from the code object the frame keeps alive.
+#[inline(always)]
+fn name_ref(frame: &Frame, i: usize) -> &PyObj {
+    let code_obj = frame.code();
+    let code = function::code(&code_obj);
+    let names: *const PyObj = &tuple::items(&code.names)[i];
+    // SAFETY: the names tuple belongs to the frame's code object, which lives at
+    // least as long as the frame.
+    unsafe { &*names }
+}
+
 fn name_at(frame: &Frame, i: usize) -> PyObj {
     tuple::items(&function::code(&frame.code()).names)[i].clone()
 }
@@ -793,12 +972,13 @@ fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
 /// tracebacks.
 fn run(frame: &Frame) -> PyResult<Outcome> {
     let data = frame.data();
-    let code: &[u16] = &data.code.code;
+    let bytecode = data.copies.for_current_thread(&data.code.code);
+    let code = bytecode.units();
     let code_obj = frame.code();
     let consts = tuple::items(&function::code(&code_obj).consts);
     let mut next = frame.next.get();
     loop {
-        let Some((op, oparg, at, after)) = bytecode::fetch(code, next) else {
+        let Some((fetched, oparg, at, after)) = bytecode::fetch(code, next) else {
             return Err(exc::system_error(format!(
                 "bad instruction at offset {next}"
             )));
@@ -806,8 +986,16 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
         frame.last_pc.set(at);
         next = after;
         let arg = oparg as usize;
+        let op = fetched;
         match op {
-            Op::CACHE | Op::NOP | Op::EXTENDED_ARG => {}
+            Op::NOP | Op::EXTENDED_ARG => {}
+            Op::CACHE => {
+                // Cache units are skipped by the fetch: reaching one (or an unassigned
+                // byte, which the fetch maps here) means corrupt bytecode.
+                return Err(exc::system_error(format!(
+                    "invalid instruction at offset {at}"
+                )));
+            }
             Op::RESUME => {
                 let bits = strand_heap::safepoint();
                 if !bits.is_empty() {
@@ -966,12 +1154,25 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 }
             }
             Op::LOAD_GLOBAL => {
-                let name = name_at(frame, arg >> 1);
-                let v = load_global(frame, &name)?;
-                if arg & 1 == 1 {
-                    frame.push(StackRef::NULL);
+                let cache = Cache::at(code, at, Op::LOAD_GLOBAL.cache_entries());
+                match cache.counter() {
+                    0 => specialize::load_global(
+                        code,
+                        at,
+                        &frame.globals(),
+                        &frame.builtins(),
+                        name_ref(frame, arg >> 1),
+                    ),
+                    c => cache.set_counter(c - 1),
                 }
-                frame.push(StackRef::new_ref(&v));
+                load_global_generic(frame, arg)?;
+            }
+            Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => {
+                let cache = Cache::at(code, at, Op::LOAD_GLOBAL.cache_entries());
+                if load_global_cached(frame, op, &cache, arg).is_none() {
+                    specialize::miss(code, at, &cache, Op::LOAD_GLOBAL);
+                    load_global_generic(frame, arg)?;
+                }
             }
             Op::STORE_GLOBAL => {
                 let v = frame.pop_obj();
@@ -1041,58 +1242,62 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 }
             }
             Op::LOAD_ATTR => {
-                let owner = frame.pop_obj();
-                let name = name_at(frame, arg >> 1);
-                if arg & 1 == 1 {
-                    // Method form: unbound Python functions found on the type are
-                    // pushed with self, avoiding a bound-method object, unless the
-                    // type customises attribute lookup.
-                    let generic = owner.ty().slots().getattro.is_none_or(|f| {
-                        f as usize
-                            == strand_objects::baseobject::generic_getattr as *const () as usize
-                    });
-                    match owner.ty().lookup(&name).filter(|_| generic) {
-                        Some(m)
-                            if function::is_function(&m)
-                                && strand_objects::managed::get_dict(&owner).is_none_or(|d| {
-                                    dict::get_item(&d, &name).ok().flatten().is_none()
-                                }) =>
-                        {
-                            frame.push_obj(m);
-                            frame.push_obj(owner);
-                        }
-                        _ => {
-                            let v = ab::getattr(&owner, &name)?;
-                            frame.push(StackRef::NULL);
-                            frame.push_obj(v);
-                        }
-                    }
-                } else {
-                    let v = ab::getattr(&owner, &name)?;
-                    frame.push_obj(v);
+                let cache = Cache::at(code, at, Op::LOAD_ATTR.cache_entries());
+                match cache.counter() {
+                    0 => specialize::load_attr(
+                        code,
+                        at,
+                        &frame.peek(1),
+                        name_ref(frame, arg >> 1),
+                        arg & 1 == 1,
+                    ),
+                    c => cache.set_counter(c - 1),
+                }
+                load_attr_generic(frame, arg)?;
+            }
+            Op::LOAD_ATTR_INSTANCE_VALUE
+            | Op::LOAD_ATTR_MODULE
+            | Op::LOAD_ATTR_CLASS
+            | Op::LOAD_ATTR_METHOD_WITH_VALUES
+            | Op::LOAD_ATTR_METHOD_NO_DICT => {
+                let cache = Cache::at(code, at, Op::LOAD_ATTR.cache_entries());
+                if load_attr_cached(frame, op, &cache, arg).is_none() {
+                    specialize::miss(code, at, &cache, Op::LOAD_ATTR);
+                    load_attr_generic(frame, arg)?;
                 }
             }
             Op::STORE_ATTR => {
-                let owner = frame.pop_obj();
-                let v = frame.pop_obj();
-                ab::setattr(&owner, &name_at(frame, arg), &v)?;
+                let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
+                match cache.counter() {
+                    0 => specialize::store_attr(code, at, &frame.peek(1), name_ref(frame, arg)),
+                    c => cache.set_counter(c - 1),
+                }
+                store_attr_generic(frame, arg)?;
+            }
+            Op::STORE_ATTR_INSTANCE_VALUE => {
+                let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
+                if store_attr_cached(frame, &cache).is_none() {
+                    specialize::miss(code, at, &cache, Op::STORE_ATTR);
+                    store_attr_generic(frame, arg)?;
+                }
             }
             Op::DELETE_ATTR => {
                 let owner = frame.pop_obj();
                 ab::delattr(&owner, &name_at(frame, arg))?;
             }
             Op::BINARY_OP => {
-                let rhs = frame.pop_obj();
-                let lhs = frame.pop_obj();
+                // Operands stay on the stack (visible to the collector) until done.
+                let (lhs, rhs) = (frame.peek(2), frame.peek(1));
                 let (op, inplace) = binop_for(oparg);
-                let v = if op == BinOp::Pow && !inplace {
-                    ab::power(&lhs, &rhs, &singletons::none())?
-                } else if inplace {
-                    ab::inplace_op(&lhs, &rhs, op)?
-                } else {
-                    ab::binary_op(&lhs, &rhs, op)?
+                let v = match crate::fast_ops::binary_op(&lhs, &rhs, op) {
+                    Some(v) => v,
+                    None if op == BinOp::Pow && !inplace => {
+                        ab::power(&lhs, &rhs, &singletons::none())?
+                    }
+                    None if inplace => ab::inplace_op(&lhs, &rhs, op)?,
+                    None => ab::binary_op(&lhs, &rhs, op)?,
                 };
-                frame.push_obj(v);
+                frame.replace_top(2, StackRef::from_owned(v));
             }
             Op::UNARY_NEGATIVE => {
                 let v = frame.pop_obj();
@@ -1111,13 +1316,15 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 frame.push_obj(int::bool_obj(!singletons::is_true_obj(&v)));
             }
             Op::TO_BOOL => {
-                let v = frame.pop_obj();
-                let b = ab::is_true(&v)?;
-                frame.push_obj(int::bool_obj(b));
+                let v = frame.peek(1);
+                // A bool is its own truth value.
+                if !v.is_exact(&int::BOOL_TYPE) {
+                    let b = ab::is_true(&v)?;
+                    frame.replace_top(1, StackRef::from_owned(int::bool_obj(b)));
+                }
             }
             Op::COMPARE_OP => {
-                let rhs = frame.pop_obj();
-                let lhs = frame.pop_obj();
+                let (lhs, rhs) = (frame.peek(2), frame.peek(1));
                 let op = match arg >> 4 {
                     0 => CompareOp::Lt,
                     1 => CompareOp::Le,
@@ -1126,7 +1333,11 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                     4 => CompareOp::Gt,
                     _ => CompareOp::Ge,
                 };
-                frame.push_obj(ab::richcompare(&lhs, &rhs, op)?);
+                let v = match crate::fast_ops::compare(&lhs, &rhs, op) {
+                    Some(b) => int::bool_obj(b),
+                    None => ab::richcompare(&lhs, &rhs, op)?,
+                };
+                frame.replace_top(2, StackRef::from_owned(v));
             }
             Op::IS_OP => {
                 let rhs = frame.pop_obj();
@@ -1140,15 +1351,20 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 frame.push_obj(int::bool_obj(r != (arg == 1)));
             }
             Op::BINARY_SUBSCR => {
-                let key = frame.pop_obj();
-                let container = frame.pop_obj();
-                frame.push_obj(ab::getitem(&container, &key)?);
+                let (container, key) = (frame.peek(2), frame.peek(1));
+                let v = match crate::fast_ops::subscript(&container, &key) {
+                    Some(v) => v,
+                    None => ab::getitem(&container, &key)?,
+                };
+                frame.replace_top(2, StackRef::from_owned(v));
             }
             Op::STORE_SUBSCR => {
-                let key = frame.pop_obj();
-                let container = frame.pop_obj();
-                let v = frame.pop_obj();
-                ab::setitem(&container, &key, &v)?;
+                let (v, container, key) = (frame.peek(3), frame.peek(2), frame.peek(1));
+                match crate::fast_ops::list_store_index(&container, &key) {
+                    Some(i) if list::set(&container, i, (*v).clone()) => {}
+                    _ => ab::setitem(&container, &key, &v)?,
+                }
+                frame.truncate(frame.depth() - 3);
             }
             Op::DELETE_SUBSCR => {
                 let key = frame.pop_obj();
@@ -1290,6 +1506,28 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 frame.push_obj(ab::format(&v, &spec)?);
             }
             Op::UNPACK_SEQUENCE => {
+                // Exact tuples and lists of the right length push their items as
+                // they are.
+                let seq = frame.peek(1);
+                if seq.is_exact(&tuple::TUPLE_TYPE) && tuple::items(&seq).len() == arg {
+                    let items = tuple::items(&seq);
+                    let seq_ref = frame.pop();
+                    for v in items.iter().rev() {
+                        frame.push(StackRef::new_ref(v));
+                    }
+                    drop(seq_ref);
+                    continue;
+                }
+                if seq.is_exact(&list::LIST_TYPE) && list::len(&seq) == arg {
+                    let items = list::to_vec(&seq);
+                    if items.len() == arg {
+                        drop(frame.pop());
+                        for v in items.into_iter().rev() {
+                            frame.push_obj(v);
+                        }
+                        continue;
+                    }
+                }
                 let seq = frame.pop_obj();
                 let items = unpack_items(&seq, arg)?;
                 if items.len() != arg {
@@ -1327,24 +1565,24 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 }
             }
             Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
-                let v = frame.pop_obj();
-                let truth = singletons::is_true_obj(&v);
+                let v = frame.pop();
+                let truth = singletons::is_true_obj(&v.view());
                 if truth == (op == Op::POP_JUMP_IF_TRUE) {
                     next += arg;
                 }
             }
             Op::POP_JUMP_IF_NONE | Op::POP_JUMP_IF_NOT_NONE => {
-                let v = frame.pop_obj();
-                if singletons::is_none(&v) == (op == Op::POP_JUMP_IF_NONE) {
+                let v = frame.pop();
+                if singletons::is_none(&v.view()) == (op == Op::POP_JUMP_IF_NONE) {
                     next += arg;
                 }
             }
             Op::GET_ITER => {
-                let v = frame.pop_obj();
-                frame.push_obj(ab::iter(&v)?);
+                let it = ab::iter(&frame.peek(1))?;
+                frame.replace_top(1, StackRef::from_owned(it));
             }
             Op::FOR_ITER => {
-                let it = (*frame.peek(1)).clone();
+                let it = frame.peek(1);
                 match ab::next(&it)? {
                     Some(v) => frame.push_obj(v),
                     None => {
@@ -1399,7 +1637,11 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 let has_self = frame.peek_opt(arg + 2).is_some();
                 let nargs = arg + usize::from(has_self);
                 let callable = frame.peek(nargs + 1);
-                let r = if let Some(which) = crate::frame_builtins::lookup(&callable) {
+                let r = if function::is_function(&callable) {
+                    // The arguments move into the callee's frame; the callable stays
+                    // on this stack (so alive) until the call returns.
+                    call_python(frame, &callable, nargs, kw.as_ref())
+                } else if let Some(which) = crate::frame_builtins::lookup(&callable) {
                     // locals(), eval(), ... read this frame.
                     let globals = (*frame.globals()).clone();
                     let views = frame.top_views(nargs);
@@ -1410,11 +1652,6 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                         crate::stackref::as_objs(&views),
                         kw.as_ref(),
                     )
-                } else if function::is_function(&callable) {
-                    // The arguments move into the callee's frame; the callable stays
-                    // on this stack (so alive) until the call returns.
-                    let args = frame.pop_n_refs(nargs);
-                    call_python(&callable, args, kw.as_ref())
                 } else {
                     let views = frame.top_views(nargs);
                     ab::call(&callable, crate::stackref::as_objs(&views), kw.as_ref())

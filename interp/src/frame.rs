@@ -114,7 +114,13 @@ impl Frame {
         let d = unsafe { data.as_ref() };
         let nlocalsplus = d.nlocalsplus;
         let mut slots = take_buffer(nlocalsplus + d.code.max_stack as usize);
-        slots.resize_with(nlocalsplus, StackRef::default);
+        debug_assert!(slots.is_empty() && slots.capacity() >= nlocalsplus);
+        // SAFETY: the buffer is empty with room for `nlocalsplus` slots, and the null
+        // slot is all zero bits (StackRef::NULL is 0).
+        unsafe {
+            std::ptr::write_bytes(slots.as_mut_ptr(), 0, nlocalsplus);
+            slots.set_len(nlocalsplus);
+        }
         let id = NEXT_FRAME_ID.with(|n| {
             let id = n.get();
             n.set(id + 1);
@@ -284,6 +290,29 @@ impl Frame {
         b[b.len() - k].clone()
     }
 
+    /// Pops the top `n` values and pushes `v` (the popped references are dropped after
+    /// the stack is consistent again).
+    #[inline(always)]
+    pub(crate) fn replace_top(&self, n: usize, v: StackRef) {
+        debug_assert!(n >= 1);
+        let b = self.buf();
+        let at = b.len() - n;
+        let old = std::mem::replace(&mut b[at], v);
+        match n {
+            1 => drop(old),
+            2 => {
+                let top = b.pop();
+                drop(old);
+                drop(top);
+            }
+            _ => {
+                let rest = self.pop_n_refs(n - 1);
+                drop(old);
+                drop(rest);
+            }
+        }
+    }
+
     /// Swaps the top with the `k`-th value from the top.
     #[inline(always)]
     pub(crate) fn swap(&self, k: usize) {
@@ -311,6 +340,24 @@ impl Frame {
                     .expect("null on the value stack (compiler bug)")
             })
             .collect()
+    }
+
+    /// Moves the top `n` values into `dest`'s first `n` locals (a call binding its
+    /// arguments one-to-one), leaving them off this stack.
+    pub(crate) fn move_top_to_locals(&self, n: usize, dest: &Frame) {
+        let src = self.buf();
+        let d = dest.buf();
+        assert!(n <= d.len() && n <= src.len() - self.nlocalsplus);
+        let at = src.len() - n;
+        debug_assert!(d[..n].iter().all(StackRef::is_null));
+        // SAFETY: the two buffers belong to different frames; `n` slots exist in both
+        // (checked above). The destination slots are null (fresh frame), so
+        // overwriting them leaks nothing, and the source slots are given up by
+        // shortening the length without dropping them: each reference moves once.
+        unsafe {
+            std::ptr::copy_nonoverlapping(src.as_ptr().add(at), d.as_mut_ptr(), n);
+            src.set_len(at);
+        }
     }
 
     /// Pops the top `n` values as slots (bottom first).
@@ -400,11 +447,10 @@ impl Frame {
 
 impl Drop for Frame {
     fn drop(&mut self) {
+        // Out of the frame first: dropping references can run arbitrary code (the
+        // frame is unlinked by now and no longer reachable).
         let mut slots = std::mem::take(self.slots.get_mut());
-        // Dropping references can run arbitrary code; the frame is unlinked by now.
-        while let Some(s) = slots.pop() {
-            drop(s);
-        }
+        slots.clear();
         give_buffer(slots);
     }
 }

@@ -12,6 +12,12 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+/// Everything Rust allocates (item vectors, strings, frames' buffers) comes from
+/// mimalloc too, like the objects themselves: the interpreter allocates and frees
+/// small blocks all the time, from many threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use strand_interp::run::{Exit, Options, Program};
 
 /// Command-line options (CPython's spelling where they overlap).

@@ -76,6 +76,14 @@ impl StackRef {
         }
     }
 
+    /// A slot from a raw reference: `counted` if the caller hands over a count, else an
+    /// uncounted reference to a deferred or immortal object.
+    #[inline(always)]
+    pub(crate) fn from_raw(obj: ObjPtr, counted: bool) -> StackRef {
+        let p = obj.as_ptr() as usize;
+        StackRef(if counted { p } else { p | UNCOUNTED })
+    }
+
     /// `Some(view)` unless null.
     #[inline(always)]
     pub(crate) fn get(&self) -> Option<Borrowed> {

@@ -1113,6 +1113,161 @@ pub fn keys_version(dict: &PyObj) -> u32 {
     }
 }
 
+/// Where `key` is in `dict`, for specialized instructions (CPython's
+/// `_PyDictKeys_StringLookup` with `_PyDictKeys_GetVersionForCurrentState`): the keys
+/// table's version and the entry index, valid for [`get_cached`] and
+/// [`replace_cached`] while that version stays current. `None` if the key is absent,
+/// has no value in this dict, is not a str, or the table has no version to give.
+pub fn cache_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
+    if !crate::str::is_str(key) {
+        return None;
+    }
+    let hash = hash_key(key).ok()?;
+    let d = payload(dict);
+    // SAFETY: dict is alive.
+    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    let keys = d.keys();
+    let Ok(Found::At(ix)) = probe(d, keys, key, hash) else {
+        return None;
+    };
+    let present = match d.values() {
+        Some(vals) => !vals.values[ix].load(Relaxed).is_null(),
+        None => !keys.entries()[ix].value.load(Relaxed).is_null(),
+    };
+    if !present || ix > u16::MAX as usize {
+        return None;
+    }
+    let version = keys_version(dict);
+    (version != 0).then_some((version, ix))
+}
+
+/// The value at entry `index` of `dict`, if its keys table's version is still
+/// `version` (see [`cache_entry`]): a lock-free read, as in [`get_item`]. `None`
+/// means the cache no longer applies.
+///
+/// The reference comes back uncounted (`counted == false`) when the value is deferred
+/// or immortal: nothing can free it before the caller's next safe point, and an
+/// interpreter frame may keep it that way (no count, so no write to a count word that
+/// other threads share). Otherwise it carries a new count.
+#[inline]
+pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, bool)> {
+    ensure_shared_on_read(dict);
+    let d = payload(dict);
+    let keys_p = d.keys.load(Acquire);
+    // SAFETY: keys tables outlive this attached thread's read (QSBR for shared dicts;
+    // an unshared dict is only touched by its owner, which is us).
+    let keys = unsafe { &*keys_p };
+    if keys.version.load(Acquire) != version {
+        return None;
+    }
+    let vals_p = d.values.load(Acquire);
+    // SAFETY: as for the keys table.
+    let slot = match unsafe { vals_p.as_ref() } {
+        Some(vals) => vals.values.get(index)?,
+        None => {
+            if index >= keys.nentries.load(Acquire) {
+                return None;
+            }
+            &keys.entries()[index].value
+        }
+    };
+    let v = ObjPtr::from_raw(slot.load(Acquire))?;
+    let unchanged = || {
+        slot.load(Acquire) == v.as_ptr()
+            && d.keys.load(Acquire) == keys_p
+            && d.values.load(Acquire) == vals_p
+    };
+    // SAFETY: values of shared dicts are published and QSBR-freed, so the header is
+    // readable; the deferred flag is set before an object is shared.
+    let uncounted =
+        unsafe { v.flags().contains(ObFlags::DEFERRED) || strand_heap::refcount::is_immortal(v) };
+    if uncounted {
+        // Nothing frees a deferred or immortal object before the caller's next safe
+        // point, so even a value that another thread is replacing right now is safe
+        // to use: the read is as if it happened just before the replacement.
+        return Some((v, false));
+    }
+    // SAFETY: as above; try_incref refuses an object whose count reached zero.
+    if !unsafe { try_incref(v) } {
+        return None;
+    }
+    if !unchanged() {
+        // SAFETY: give back the reference we took.
+        unsafe { strand_heap::refcount::decref(v) };
+        return None;
+    }
+    Some((v, true))
+}
+
+/// Whether `key` is in `dict`'s keys table at all, with or without a value in this
+/// dict (for a split dict: whether any instance sharing the keys may have it). The
+/// specializer uses it to prove that no instance dict shadows a method.
+pub fn keys_contain(dict: &PyObj, key: &PyObj) -> PyResult<bool> {
+    let hash = hash_key(key)?;
+    let d = payload(dict);
+    // SAFETY: dict is alive.
+    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    loop {
+        match probe(d, d.keys(), key, hash)? {
+            Found::At(_) => return Ok(true),
+            Found::Missing => return Ok(false),
+            Found::Restart => continue,
+        }
+    }
+}
+
+/// Whether `dict`'s keys table is still at `version` (a specialized instruction's
+/// proof that a key is absent, or where it is).
+#[inline]
+pub fn keys_version_is(dict: &PyObj, version: u32) -> bool {
+    let d = payload(dict);
+    // SAFETY: as in `get_cached`.
+    let keys = unsafe { &*d.keys.load(Acquire) };
+    keys.version.load(Acquire) == version
+}
+
+/// Replaces the value at entry `index` of `dict` if its keys table is still at
+/// `version` and the entry has a value (an attribute store by a specialized
+/// instruction); gives `value` back otherwise.
+pub fn replace_cached(dict: &PyObj, version: u32, index: usize, value: PyObj) -> Result<(), PyObj> {
+    let d = payload(dict);
+    let old = {
+        // SAFETY: dict is alive.
+        let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+        let keys = d.keys();
+        if keys.version.load(Acquire) != version || d.watchers.load(Relaxed) != 0 {
+            return Err(value);
+        }
+        let slot = match d.values() {
+            Some(vals) => match vals.values.get(index) {
+                Some(s) => s,
+                None => return Err(value),
+            },
+            None => {
+                if index >= keys.nentries.load(Relaxed) {
+                    return Err(value);
+                }
+                &keys.entries()[index].value
+            }
+        };
+        if slot.load(Relaxed).is_null() {
+            return Err(value);
+        }
+        if d.is_shared() {
+            // SAFETY: we hold a reference to the value.
+            unsafe { mark_shared(value.as_ptr()) };
+        }
+        let old = slot.swap(value.into_ptr().as_ptr(), AcqRelOrd);
+        d.mutations.fetch_add(1, Relaxed);
+        old
+    };
+    if let Some(old) = ObjPtr::from_raw(old) {
+        // SAFETY: the slot owned the old value; dropped outside the lock.
+        drop(unsafe { PyObj::from_owned(old) });
+    }
+    Ok(())
+}
+
 /// A copy (`dict.copy()`); the result is a plain dict.
 pub fn copy(dict: &PyObj) -> PyObj {
     let out = new();

@@ -32,6 +32,16 @@ unsafe impl PyPayload for PyFloat {
 }
 
 unsafe fn float_dealloc(obj: ObjPtr) {
+    // SAFETY: obj is alive until freed below.
+    let exact = std::ptr::eq(unsafe { PyType::of_ptr(obj) }, &FLOAT_TYPE);
+    if exact {
+        // The hot path: a static type (no type reference to drop), a fixed size.
+        // SAFETY: count zero, exclusive; an exact float is a NonGc PyFloat.
+        unsafe {
+            strand_heap::free_object_sized(obj, HeapKind::NonGc, std::mem::size_of::<PyFloat>())
+        };
+        return;
+    }
     // SAFETY: count zero, exclusive; no references held.
     unsafe { crate::heaptype::dealloc_instance_memory(obj) }
 }
@@ -78,7 +88,18 @@ crate::builtin_type! {
 /// A new float.
 #[inline]
 pub fn from_f64(v: f64) -> PyObj {
-    new_of_type(&FLOAT_TYPE, v)
+    let ty = &FLOAT_TYPE;
+    // SAFETY: the vtable of a static type lives for the whole program.
+    let vtable = unsafe { &*(&ty.vtable as *const strand_heap::TypeVTable) };
+    let obj =
+        strand_heap::alloc_object_sized(vtable, HeapKind::NonGc, std::mem::size_of::<PyFloat>());
+    // SAFETY: a fresh allocation of a float layout: the value is its only field, and
+    // an exact float needs no slots region, no type reference and no GC tracking.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyFloat;
+        std::ptr::addr_of_mut!((*p).value).write(v);
+        PyObj::from_owned(obj)
+    }
 }
 
 pub(crate) fn new_of_type(ty: &PyType, v: f64) -> PyObj {

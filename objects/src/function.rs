@@ -81,6 +81,24 @@ pub struct PyCode {
     pub qualname: PyObj,
     /// The interpreter's payload (instructions, tables); opaque here.
     pub data: Box<dyn Any + Send + Sync>,
+    /// `data`'s type, kept so that [`PyCode::data_as`] needs no virtual call.
+    data_type: std::any::TypeId,
+}
+
+impl PyCode {
+    /// The interpreter's payload as a `T`, if it is one: [`PyCode::data`]'s
+    /// `downcast_ref` without the virtual call (calls read it on every call).
+    #[inline(always)]
+    pub fn data_as<T: Any>(&self) -> Option<&T> {
+        if self.data_type == std::any::TypeId::of::<T>() {
+            let p = &*self.data as *const (dyn Any + Send + Sync) as *const T;
+            // SAFETY: the box holds a `T` (its type id was recorded when the code
+            // object was made, and `data` never changes).
+            Some(unsafe { &*p })
+        } else {
+            None
+        }
+    }
 }
 
 unsafe fn code_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
@@ -205,7 +223,9 @@ pub fn new_code(init: CodeInit) -> PyObj {
         std::ptr::addr_of_mut!((*p).filename).write(init.filename);
         std::ptr::addr_of_mut!((*p).name).write(init.name);
         std::ptr::addr_of_mut!((*p).qualname).write(init.qualname);
+        let data_type = (*init.data).type_id();
         std::ptr::addr_of_mut!((*p).data).write(init.data);
+        std::ptr::addr_of_mut!((*p).data_type).write(data_type);
         crate::alloc::finish_instance(ty, &obj);
     }
     obj.set_deferred();

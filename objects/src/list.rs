@@ -592,7 +592,8 @@ fn list_ass_subscript(obj: &PyObj, key: &PyObj, value: Option<&PyObj>) -> PyResu
 }
 
 fn assign_slice(obj: &PyObj, slice: &crate::slice::PySlice, value: Option<&PyObj>) -> PyResult<()> {
-    // Materialise the new items first: the value may be the list itself.
+    // Materialise the new items first (this may run Python code, and the value may be
+    // the list itself); the slice's bounds are evaluated before locking too.
     let new_items = match value {
         Some(v) => Some(if v.is(obj) {
             to_vec(obj)
@@ -601,6 +602,14 @@ fn assign_slice(obj: &PyObj, slice: &crate::slice::PySlice, value: Option<&PyObj
         }),
         None => None,
     };
+    let n0 = len(obj);
+    let idx0 = slice.indices(n0)?;
+    if idx0.step == 1 {
+        let new_items = new_items.unwrap_or_default();
+        let old = replace_range(obj, slice, n0, idx0.start, idx0.len, new_items)?;
+        drop(old);
+        return Ok(());
+    }
     let mut items = to_vec(obj);
     let idx = slice.indices(items.len())?;
     match new_items {
@@ -614,26 +623,85 @@ fn assign_slice(obj: &PyObj, slice: &crate::slice::PySlice, value: Option<&PyObj
             });
         }
         Some(new_items) => {
-            if idx.step == 1 {
-                let start = idx.start;
-                let stop = (idx.start + idx.len).max(start);
-                items.splice(start..stop, new_items);
-            } else {
-                if new_items.len() != idx.len {
-                    return Err(value_error(format!(
-                        "attempt to assign sequence of size {} to extended slice of size {}",
-                        new_items.len(),
-                        idx.len
-                    )));
-                }
-                for (i, v) in idx.iter().zip(new_items) {
-                    items[i] = v;
-                }
+            if new_items.len() != idx.len {
+                return Err(value_error(format!(
+                    "attempt to assign sequence of size {} to extended slice of size {}",
+                    new_items.len(),
+                    idx.len
+                )));
+            }
+            for (i, v) in idx.iter().zip(new_items) {
+                items[i] = v;
             }
         }
     }
     drop(replace_all(obj, items));
     Ok(())
+}
+
+/// `list[start:start + count] = items` in place, under the list's lock (CPython's
+/// `list_ass_slice`). The bounds were computed for length `n0`; if another thread
+/// changed the length meanwhile they are computed again. Returns the removed items,
+/// to be released after the lock.
+fn replace_range(
+    obj: &PyObj,
+    slice: &crate::slice::PySlice,
+    n0: usize,
+    start0: usize,
+    count0: usize,
+    items: Vec<PyObj>,
+) -> PyResult<Vec<PyObj>> {
+    let (mut n_expected, mut start, mut count) = (n0, start0, count0);
+    loop {
+        let l = payload(obj);
+        {
+            // SAFETY: list is alive.
+            let _cs = unsafe { critical_section::begin(obj.as_ptr()) };
+            let n = l.len();
+            if n == n_expected {
+                let m = items.len();
+                let new_len = n - count + m;
+                for it in &items {
+                    publish(l, it);
+                }
+                let mut old = Vec::with_capacity(count);
+                if let Some(arr) = l.array() {
+                    for s in &arr.slots()[start..start + count] {
+                        if let Some(p) = ObjPtr::from_raw(s.swap(std::ptr::null_mut(), AcqRel)) {
+                            // SAFETY: the slot owned the reference.
+                            old.push(unsafe { PyObj::from_owned(p) });
+                        }
+                    }
+                }
+                if new_len > 0 {
+                    let arr = grow(l, new_len.max(n));
+                    let slots = arr.slots();
+                    // Move the tail [start + count, n) to start at start + m.
+                    if m < count {
+                        for i in start + count..n {
+                            let v = slots[i].swap(std::ptr::null_mut(), AcqRel);
+                            slots[i - count + m].store(v, Release);
+                        }
+                    } else if m > count {
+                        for i in (start + count..n).rev() {
+                            let v = slots[i].swap(std::ptr::null_mut(), AcqRel);
+                            slots[i - count + m].store(v, Release);
+                        }
+                    }
+                    for (k, it) in items.into_iter().enumerate() {
+                        slots[start + k].store(it.into_ptr().as_ptr(), Release);
+                    }
+                }
+                l.size.store(new_len, Release);
+                return Ok(old);
+            }
+        }
+        // The list changed size before we locked it: bounds again.
+        n_expected = len(obj);
+        let idx = slice.indices(n_expected)?;
+        start = idx.start;
+        count = idx.len;
+    }
 }
 
 fn list_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {

@@ -42,6 +42,24 @@ pub unsafe fn weaklist_slot(obj: &PyObj) -> &AtomicPtr<ObjectHeader> {
     unsafe { &*((strand_heap::preheader(obj.as_ptr()) as *const AtomicPtr<ObjectHeader>).add(1)) }
 }
 
+/// The instance dict without taking a reference, for a specialized attribute access
+/// that uses it before the thread's next safe point.
+///
+/// A dict replaced meanwhile (`obj.__dict__ = ...`, another thread) stays allocated
+/// until this thread passes a quiescent state, because `set_dict` publishes it before
+/// letting it go; reading its tables is then safe, and values are taken with
+/// `try_incref` (see `dict::get_cached`).
+#[inline(always)]
+pub fn dict_borrowed(obj: &PyObj) -> Option<std::mem::ManuallyDrop<PyObj>> {
+    if !has_managed_dict(obj) {
+        return None;
+    }
+    // SAFETY: the type has a managed dict, so a pre-header.
+    let p = ObjPtr::from_raw(unsafe { dict_slot(obj) }.load(Acquire))?;
+    // SAFETY: as argued above; ManuallyDrop: no count is owned.
+    Some(std::mem::ManuallyDrop::new(unsafe { PyObj::from_owned(p) }))
+}
+
 /// The instance dict, if it has been created.
 #[inline]
 pub fn get_dict(obj: &PyObj) -> Option<PyObj> {

@@ -67,6 +67,12 @@ pub fn new_module(name: &str) -> PyObj {
     // not contend on their counts.
     m.set_deferred();
     d.set_deferred();
+    // Read by every thread that runs the module's code: shared from the start.
+    // SAFETY: both are alive and we hold references.
+    unsafe {
+        strand_heap::refcount::mark_shared(m.as_ptr());
+        strand_heap::refcount::mark_shared(d.as_ptr());
+    }
     m
 }
 

@@ -1,0 +1,18 @@
+l = list(range(10))
+l[2:5] = ["a", "b"]; print(l)
+l[2:4] = [1, 2, 3, 4, 5]; print(l)
+l[:0] = [-1]; print(l)
+l[len(l):] = [99, 100]; print(l)
+l[3:3] = []; print(l)
+del l[1:4]; print(l)
+l[5:2] = ["x"]; print(l)
+l[-3:] = "yz"; print(l)
+l[:] = l; print(l)
+l[1:3] = l; print(l, len(l))
+del l[::3]; print(l)
+l[::2] = range(len(l[::2])); print(l)
+try:
+    l[::2] = [1]
+except ValueError as e: print(e)
+m = []; m[0:0] = [1,2,3]; print(m)
+m[0:100] = []; print(m)
