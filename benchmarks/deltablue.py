@@ -4,6 +4,18 @@ constraints are added and removed, then extracts and runs plans. Exercises class
 hierarchies, polymorphic calls and list-based queues. Runs the chain and projection
 tests; prints a checksum of the solved values and plan sizes."""
 import sys
+import time
+
+
+def report_time_per_iteration(times):
+    """With --report, print the steady-state time of one iteration to stderr as
+    '# time-per-iteration: <seconds>': the median over the iterations after the first
+    (the first is warm-up). stdout, the checksum, is unchanged."""
+    if "--report" in sys.argv and times:
+        steady = sorted(times[1:] or times)
+        mid = len(steady) // 2
+        median = steady[mid] if len(steady) % 2 else (steady[mid - 1] + steady[mid]) / 2
+        print("# time-per-iteration: %.9f" % median, file=sys.stderr)
 
 
 class Strength:
@@ -407,9 +419,13 @@ def projection_test(n):
 
 def main(iterations, n):
     checksum = 0
+    times = []
     for _ in range(iterations):
+        t0 = time.perf_counter()
         checksum += chain_test(n) + projection_test(n)
+        times.append(time.perf_counter() - t0)
     print(checksum)
+    report_time_per_iteration(times)
 
 
-main(int(sys.argv[1]) if len(sys.argv) > 1 else 200, 100)
+main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 200, 100)

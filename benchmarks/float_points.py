@@ -1,7 +1,19 @@
 """Float and object churn (after pyperformance's bm_float): create points, normalize,
 maximize. Prints the final point."""
 import sys
+import time
 from math import sin, cos, sqrt
+
+
+def report_time_per_iteration(times):
+    """With --report, print the steady-state time of one iteration to stderr as
+    '# time-per-iteration: <seconds>': the median over the iterations after the first
+    (the first is warm-up). stdout, the checksum, is unchanged."""
+    if "--report" in sys.argv and times:
+        steady = sorted(times[1:] or times)
+        mid = len(steady) // 2
+        median = steady[mid] if len(steady) % 2 else (steady[mid - 1] + steady[mid]) / 2
+        print("# time-per-iteration: %.9f" % median, file=sys.stderr)
 
 
 class Point(object):
@@ -47,7 +59,11 @@ def benchmark(n):
     return maximize(points)
 
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
+n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100000
+times = []
 for _ in range(3):
+    t0 = time.perf_counter()
     result = benchmark(n)
+    times.append(time.perf_counter() - t0)
 print(result)
+report_time_per_iteration(times)

@@ -2,7 +2,16 @@
 split evenly: object creation, method calls, closures, dict creation, generators,
 float arithmetic, reading one shared object's attributes, calling one shared
 function. Prints a checksum per workload (identical for any thread count); with
---threads N (default 2) and --report, prints the times to stderr."""
+--threads N (default 2) and --report, prints the times to stderr.
+
+Arguments: an optional total amount of work first (default 200000 iterations per
+workload, split evenly over the threads), --threads N, --workload NAME (one workload
+only, e.g. w_dicts or dicts), --report, and --repeat R: each workload first runs once
+untimed (warm-up: the heap grows, caches fill), then R alternating timed pairs of
+1-thread and N-thread runs, and the fastest of each is reported (without --repeat, one
+pair and no warm-up, so the 1-thread run pays the warm-up). The work is split, so the speedup printed
+is t(1 thread) / t(N threads): N on a perfect N-core run, about 1 under a GIL (this
+is N * t1 / t(N) with t1 the time of one thread doing one thread's share)."""
 import sys
 import threading
 import time
@@ -107,8 +116,8 @@ WORKLOADS = [w_objects, w_methods, w_closures, w_dicts, w_generators, w_floats,
              w_shared_attrs, w_shared_call]
 
 
-def run(workload, nthreads):
-    per = TOTAL // nthreads
+def run(workload, nthreads, total=TOTAL):
+    per = total // nthreads
     results = [None] * nthreads
 
     def body(k):
@@ -124,16 +133,33 @@ def run(workload, nthreads):
 
 
 def main():
+    total = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else TOTAL
     nthreads = 2
     if "--threads" in sys.argv:
         nthreads = int(sys.argv[sys.argv.index("--threads") + 1])
-    for w in WORKLOADS:
-        r1, t1 = run(w, 1)
-        rn, tn = run(w, nthreads)
+    workloads = WORKLOADS
+    if "--workload" in sys.argv:
+        name = sys.argv[sys.argv.index("--workload") + 1]
+        workloads = [w for w in WORKLOADS if w.__name__ in (name, "w_" + name)]
+        if not workloads:
+            raise SystemExit("unknown workload %r; one of %s"
+                             % (name, ", ".join(w.__name__ for w in WORKLOADS)))
+    repeat = 1
+    if "--repeat" in sys.argv:
+        repeat = int(sys.argv[sys.argv.index("--repeat") + 1])
+    for w in workloads:
+        if "--repeat" in sys.argv:
+            run(w, nthreads, total)
+        t1 = tn = None
+        for _ in range(repeat):
+            r1, t = run(w, 1, total)
+            t1 = t if t1 is None else min(t1, t)
+            rn, t = run(w, nthreads, total)
+            tn = t if tn is None else min(tn, t)
         print(w.__name__, r1[0])
         if "--report" in sys.argv:
             print("%s 1 thread %.4f s, %d threads %.4f s, speedup %.2f"
-                  % (w.__name__, t1, nthreads, tn, nthreads * t1 / tn if tn else 0.0),
+                  % (w.__name__, t1, nthreads, tn, t1 / tn if tn else 0.0),
                   file=sys.stderr)
 
 
