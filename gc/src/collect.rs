@@ -116,6 +116,7 @@ fn run() -> CollectionStats {
     // Phase 1, world stopped: find the unreachable set, clear weak references to it.
     let pause = Instant::now();
     let world = strand_heap::stop_the_world();
+    strand_heap::local_refs::merge_all(&world);
     strand_heap::gc_count::reset_gc_young_count();
     let mut unreachable = find_unreachable(&world, &mut stats);
     let mut callbacks = Vec::new();

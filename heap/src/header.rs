@@ -5,7 +5,7 @@
 //!
 //! | offset | field          | type          | written by                                  |
 //! |-------:|----------------|---------------|---------------------------------------------|
-//! | 0      | `ob_tid`       | `usize`       | allocating thread; cleared to 0 on merge    |
+//! | 0      | `ob_tid`       | `usize`       | allocating thread; 0 on merge; or a per-thread count id ([`crate::local_refs`]) |
 //! | 8      | `ob_flags`     | `u16`         | [`ObFlags`], any thread (atomic or)         |
 //! | 10     | `ob_mutex`     | `u8`          | the per-object mutex ([`crate::mutex`])     |
 //! | 11     | `ob_gc_bits`   | `u8`          | [`GcBits`], owner or the collector          |

@@ -63,6 +63,8 @@ pub mod freelist;
 #[cfg(not(loom))]
 pub mod gc_count;
 #[cfg(not(loom))]
+pub mod local_refs;
+#[cfg(not(loom))]
 pub mod mutex;
 #[cfg(not(loom))]
 mod object;

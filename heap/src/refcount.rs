@@ -29,7 +29,9 @@
 //!   owner has exited, whoever next drains the orphan queue does.
 //!
 //! Immortal objects have `ob_ref_local == u32::MAX`; all counting on them is a no-op.
-//! Deferred objects carry [`DEFERRED_BIAS`] in their shared count.
+//! Deferred objects carry [`DEFERRED_BIAS`] in their shared count; those that every
+//! thread counts all the time may be counted per thread instead ([`enable_local_refs`],
+//! `crate::local_refs`): their `ob_tid` then holds [`TID_LOCAL_REFS`] and an id.
 //!
 //! The functions named `*_core` implement the state machine against an explicit
 //! thread id and return what the caller must do next; they are what the loom models
@@ -62,6 +64,9 @@ pub const REF_MERGED: isize = 3;
 pub const DEFERRED_BIAS: isize = (isize::MAX / 8) >> SHARED_SHIFT;
 /// `ob_tid` value of an object whose counts have been merged.
 pub const TID_MERGED: usize = 0;
+/// Tag bit of an `ob_tid` that holds a per-thread reference-count id instead of an
+/// owner (`crate::local_refs`); no thread id has it.
+pub const TID_LOCAL_REFS: usize = 1 << (usize::BITS - 1);
 
 /// One unit of the shared count in the encoded `ob_ref_shared` field.
 const ONE_SHARED: isize = 1 << SHARED_SHIFT;
@@ -90,9 +95,15 @@ pub fn incref_core(h: &ObjectHeader, tid: usize) {
     if new == 0 {
         return; // immortal
     }
-    if h.ob_tid.load(Relaxed) == tid {
+    let owner = h.ob_tid.load(Relaxed);
+    if owner == tid {
         h.ob_ref_local.store(new, Relaxed);
     } else {
+        #[cfg(not(loom))]
+        if owner & TID_LOCAL_REFS != 0 {
+            crate::local_refs::incref(h, owner);
+            return;
+        }
         h.ob_ref_shared.fetch_add(ONE_SHARED, Relaxed);
     }
 }
@@ -107,7 +118,8 @@ pub fn decref_core(h: &ObjectHeader, tid: usize) -> DecrefOutcome {
     if local == IMMORTAL_LOCAL {
         return DecrefOutcome::Alive;
     }
-    if h.ob_tid.load(Relaxed) == tid {
+    let owner = h.ob_tid.load(Relaxed);
+    if owner == tid {
         let new = local - 1;
         h.ob_ref_local.store(new, Relaxed);
         if new == 0 {
@@ -120,6 +132,12 @@ pub fn decref_core(h: &ObjectHeader, tid: usize) -> DecrefOutcome {
         }
         DecrefOutcome::Alive
     } else {
+        #[cfg(not(loom))]
+        if owner & TID_LOCAL_REFS != 0 {
+            // Deferred: counting alone never frees it.
+            crate::local_refs::decref(h, owner);
+            return DecrefOutcome::Alive;
+        }
         decref_shared_core(h)
     }
 }
@@ -457,7 +475,33 @@ pub unsafe fn is_gc_only(obj: ObjPtr) -> bool {
 #[cfg(not(loom))]
 pub unsafe fn merge_stopped(obj: ObjPtr, extra: isize) -> isize {
     // SAFETY: forwarded to the caller; no other thread writes the counts.
-    explicit_merge_core(unsafe { obj.header() }, extra)
+    let h = unsafe { obj.header() };
+    let owner = h.ob_tid.load(Relaxed);
+    if owner & TID_LOCAL_REFS != 0 {
+        // SAFETY: the world is stopped and the collector folded the threads' counts
+        // in when it stopped it (`local_refs::merge_all`).
+        unsafe { crate::local_refs::release(owner) };
+    }
+    explicit_merge_core(h, extra)
+}
+
+/// Makes every thread count `obj` in a per-thread array instead of its shared field
+/// ([`crate::local_refs`], CPython 3.14's unique ids): for deferred objects that all
+/// threads reference all the time (classes, code objects, module dicts, functions).
+/// `obj`'s true count is then known only after the collector's fold
+/// ([`crate::local_refs::merge_all`]); [`refcount`] omits the per-thread parts.
+/// Does nothing for an object owned by another thread.
+///
+/// # Safety
+/// `obj` must be alive and deferred ([`set_deferred`]), and the caller must hold a
+/// reference.
+#[cfg(not(loom))]
+pub unsafe fn enable_local_refs(obj: ObjPtr) {
+    // SAFETY: forwarded.
+    unsafe {
+        debug_assert!(obj.flags().contains(ObFlags::DEFERRED));
+        crate::local_refs::enable(obj);
+    }
 }
 
 /// Gives a dying object (count zero, inside its `dealloc`) one reference again so

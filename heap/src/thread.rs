@@ -82,6 +82,8 @@ pub(crate) struct ThreadShared {
     pub(crate) merge_queue: Mutex<MergeQueue>,
     pub(crate) counters: Counters,
     pub(crate) roots: RootList,
+    /// Per-thread reference counts of objects with ids ([`crate::local_refs`]).
+    pub(crate) local_refs: crate::local_refs::LocalRefs,
 }
 
 impl ThreadShared {
@@ -237,6 +239,7 @@ impl ThreadState {
             }),
             counters: Counters::default(),
             roots: RootList::default(),
+            local_refs: Default::default(),
         });
         let inner = Box::new(ThreadInner {
             shared: shared.clone(),
@@ -392,6 +395,7 @@ pub(crate) fn attach_inner(inner: &ThreadInner) {
     crate::stw::acquire_attached(&inner.shared);
     CURRENT.with(|c| c.set(inner));
     CURRENT_TID.with(|c| c.set(inner.shared.tid));
+    crate::local_refs::set_current(Some(&inner.shared.local_refs));
     // SAFETY: we are on the owning OS thread and hold no other borrow of `local`.
     if let Some(q) = unsafe { inner.local() }.qsbr.as_mut() {
         q.online();
@@ -411,6 +415,7 @@ pub(crate) fn detach_inner(inner: &ThreadInner) {
     }
     CURRENT.with(|c| c.set(std::ptr::null()));
     CURRENT_TID.with(|c| c.set(NO_THREAD));
+    crate::local_refs::set_current(None);
     crate::stw::release_attached(&inner.shared, DETACHED);
 }
 
@@ -432,6 +437,9 @@ fn exit_inner(inner: &ThreadInner) {
     // 2. Stop counting locally: from now on our own objects are counted in their shared
     //    fields, so orphan drains on other threads can merge them without racing with us.
     CURRENT_TID.with(|c| c.set(NO_THREAD));
+    //    Likewise our per-thread counts: fold them into the shared fields.
+    crate::local_refs::set_current(None);
+    crate::local_refs::merge_exiting(shared);
 
     // 3. Close the queue (later entries become orphans) and merge what is left.
     let rest = {

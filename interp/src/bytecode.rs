@@ -285,6 +285,10 @@ opcodes! {
     GET_AWAITABLE = 94, cache 0, true;
     /// Interactive mode: passes TOS to `sys.displayhook` and pops it.
     PRINT_EXPR = 95, cache 0, false;
+    /// Pushes fast local `arg` without counting the reference (CPython 3.14): the
+    /// compiler proved that the local keeps its value until the pushed reference is
+    /// consumed (see `compile::borrow`).
+    LOAD_FAST_BORROW = 96, cache 0, true;
     /// Pushes whether TOS is a mapping for pattern matching (keeps TOS).
     MATCH_MAPPING = 120, cache 0, false;
     /// Pushes whether TOS is a sequence for pattern matching (not str, bytes,

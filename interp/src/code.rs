@@ -242,9 +242,11 @@ impl CodeObject {
                 | Op::DELETE_NAME
                 | Op::IMPORT_NAME
                 | Op::IMPORT_FROM => self.names.get(a).cloned().unwrap_or_default(),
-                Op::LOAD_FAST | Op::LOAD_FAST_CHECK | Op::STORE_FAST | Op::DELETE_FAST => {
-                    self.varnames.get(a).cloned().unwrap_or_default()
-                }
+                Op::LOAD_FAST
+                | Op::LOAD_FAST_CHECK
+                | Op::LOAD_FAST_BORROW
+                | Op::STORE_FAST
+                | Op::DELETE_FAST => self.varnames.get(a).cloned().unwrap_or_default(),
                 Op::LOAD_DEREF
                 | Op::STORE_DEREF
                 | Op::DELETE_DEREF

@@ -24,6 +24,7 @@ use crate::bytecode::{self, BinaryOpArg, Location, Op, BINARY_OP_INPLACE};
 use crate::code::{flags, CodeObject, Constant};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
+mod borrow;
 mod patterns;
 mod warnings;
 
@@ -470,6 +471,7 @@ impl<'s, 't> Compiler<'s, 't> {
 
     fn leave(&mut self) -> CodeObject {
         let mut u = self.units.pop().expect("a unit");
+        borrow::borrow_fast_loads(&mut u.pending, &u.labels);
         assemble(&mut u);
         u.code
     }
@@ -2643,6 +2645,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::LOAD_CONST
         | Op::LOAD_FAST
         | Op::LOAD_FAST_CHECK
+        | Op::LOAD_FAST_BORROW
         | Op::LOAD_DEREF => 1,
         Op::LOAD_CLOSURE | Op::LOAD_NAME | Op::LOAD_BUILD_CLASS | Op::LOAD_ASSERTION_ERROR => 1,
         Op::SWAP

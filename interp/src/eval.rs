@@ -195,6 +195,11 @@ pub fn load_code(code: &CodeObject) -> PyObj {
             (c, None) => constant(c),
         })
         .collect();
+    for (c, obj) in code.consts.iter().zip(&consts) {
+        if !matches!(c, Constant::Code(_)) {
+            immortalize_constant(obj);
+        }
+    }
     let mut all_vars = code.varnames.clone();
     for c in &code.cellvars {
         if !all_vars.contains(c) {
@@ -232,9 +237,32 @@ pub fn load_code(code: &CodeObject) -> PyObj {
         freevars,
         filename: pystr::new(&code.filename),
         name: pystr::intern(&code.name),
-        qualname: pystr::new(&code.qualname),
+        qualname: pystr::intern(&code.qualname),
         data: Box::new(Arc::new(data)),
     })
+}
+
+/// Makes a freshly built constant (and, for tuples and frozensets, its items)
+/// immortal, as CPython's free-threaded build does for code constants
+/// (`intern_constants` in Objects/codeobject.c, 3.13): every thread running the code
+/// pushes the same constant objects, and counting those references would make all of
+/// them write one reference-count word. The cost is that constants of code objects
+/// made at run time (`exec`, `compile`) are never freed.
+fn immortalize_constant(obj: &PyObj) {
+    // SAFETY: `obj` is alive.
+    if unsafe { strand_heap::refcount::is_immortal(obj.as_ptr()) } {
+        return;
+    }
+    if tuple::is_tuple(obj) {
+        tuple::items(obj).iter().for_each(immortalize_constant);
+    } else if strand_objects::set::is_anyset(obj) {
+        strand_objects::set::items(obj)
+            .iter()
+            .for_each(immortalize_constant);
+    }
+    // SAFETY: the constant was built by `load_code`, which has not yet handed its code
+    // object to anyone, so no other thread can see it.
+    unsafe { strand_objects::alloc::make_immortal(obj) };
 }
 
 fn constant(c: &Constant) -> PyObj {
@@ -1104,6 +1132,13 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
             }
             Op::LOAD_FAST | Op::LOAD_FAST_CHECK => {
                 let v = frame.local_ref(arg);
+                if v.is_null() {
+                    return Err(unbound_local(frame, arg));
+                }
+                frame.push(v);
+            }
+            Op::LOAD_FAST_BORROW => {
+                let v = frame.local_borrowed(arg);
                 if v.is_null() {
                     return Err(unbound_local(frame, arg));
                 }

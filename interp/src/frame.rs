@@ -211,6 +211,13 @@ impl Frame {
         self.buf()[i].clone()
     }
 
+    /// An uncounted reference to what locals-plus slot `i` holds (null if unbound), for
+    /// `LOAD_FAST_BORROW`: valid while the slot keeps its value.
+    #[inline(always)]
+    pub(crate) fn local_borrowed(&self, i: usize) -> StackRef {
+        self.buf()[i].borrow()
+    }
+
     /// Stores into locals-plus slot `i`; the previous value is dropped after the store.
     #[inline(always)]
     pub(crate) fn set_local(&self, i: usize, v: StackRef) {

@@ -12,8 +12,17 @@
 //! linked into its thread's frame chain ([`crate::frame`]), which the collector scans
 //! for those references as roots.
 //!
+//! The same tag marks *borrowed* references (`LOAD_FAST_BORROW`, CPython 3.14): an
+//! uncounted reference to whatever object a local variable of a running frame holds,
+//! pushed only where the compiler proved that the local keeps its value until the
+//! reference is consumed (`compile::borrow`). The local's count keeps the object
+//! alive; everything that keeps a slot's object beyond the instruction that consumes
+//! it goes through [`StackRef::into_owned`], which adds the missing count.
+//!
 //! Invariants:
-//! - a tagged slot points to a deferred or immortal object and owns no count;
+//! - a tagged slot points to a deferred or immortal object, or to an object a local
+//!   variable of a running frame owns a count of for as long as the slot exists, and
+//!   owns no count;
 //! - an untagged, non-null slot owns one count;
 //! - a frame with tagged slots is reachable from its thread's frame chain whenever the
 //!   collector can run (suspended generator frames hold only counted references: see
@@ -82,6 +91,14 @@ impl StackRef {
     pub(crate) fn from_raw(obj: ObjPtr, counted: bool) -> StackRef {
         let p = obj.as_ptr() as usize;
         StackRef(if counted { p } else { p | UNCOUNTED })
+    }
+
+    /// An uncounted reference to this slot's object (null stays null), valid while
+    /// this slot keeps its value: `LOAD_FAST_BORROW`, whose safety the compiler
+    /// proves (`compile::borrow`).
+    #[inline(always)]
+    pub(crate) fn borrow(&self) -> StackRef {
+        StackRef(self.0 | usize::from(self.0 != 0))
     }
 
     /// `Some(view)` unless null.

@@ -96,7 +96,8 @@ fn names_resolve_by_scope() {
     let h = &seen.iter().find(|(q, _)| q == "f.<locals>.h").expect("h").1;
     assert!(f.contains(&(Op::MAKE_CELL, 1)), "b is a cell of f: {f:?}");
     assert!(
-        f.iter().any(|(op, _)| *op == Op::LOAD_FAST),
+        f.iter()
+            .any(|(op, _)| matches!(op, Op::LOAD_FAST | Op::LOAD_FAST_BORROW)),
         "a is a fast local"
     );
     assert!(

@@ -477,8 +477,10 @@ pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
         .filter(|d| crate::str::is_str(d) && c.flags & 0x4000_0000 != 0)
         .cloned()
         .unwrap_or_else(crate::singletons::none);
-    let module =
-        crate::dict::get_item_str(&globals, "__name__").unwrap_or_else(crate::singletons::none);
+    let module = crate::dict::get_item(&globals, &crate::names::NAMES.__name__)
+        .ok()
+        .flatten()
+        .unwrap_or_else(crate::singletons::none);
     let ty = &FUNCTION_TYPE;
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation; every field written.

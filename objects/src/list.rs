@@ -111,7 +111,8 @@ unsafe fn list_dealloc(obj: ObjPtr) {
         let n = l.size.load(Relaxed);
         let arr = l.items.swap(std::ptr::null_mut(), AcqRel);
         if let Some(arr) = NonNull::new(arr) {
-            for s in &arr.as_ref().slots()[..n] {
+            // Last item first, as CPython's list_dealloc (visible in `__del__` order).
+            for s in arr.as_ref().slots()[..n].iter().rev() {
                 if let Some(p) = ObjPtr::from_raw(s.load(Relaxed)) {
                     drop(PyObj::from_owned(p));
                 }

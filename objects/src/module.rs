@@ -87,6 +87,13 @@ fn alloc(ty: &PyType) -> PyObj {
 }
 
 fn init_dict(d: &PyObj, name: PyObj, doc: PyObj) {
+    // Interned (so immortal): every function defined in the module refers to its
+    // name as `__module__`, and threads making functions would otherwise all count it.
+    let name = if crate::str::is_exact_str(&name) {
+        crate::str::intern(crate::str::as_str(&name))
+    } else {
+        name
+    };
     crate::dict::set_item_str(d, "__name__", name);
     crate::dict::set_item_str(d, "__doc__", doc);
     for k in ["__package__", "__loader__", "__spec__"] {

@@ -65,10 +65,19 @@ impl PyObj {
     /// threads reference briefly and that live long: modules and their dicts, code
     /// objects, top-level functions, classes. Only GC objects may be deferred (nothing
     /// else would ever free them).
+    ///
+    /// Such objects are also counted per thread (`strand_heap::local_refs`, CPython
+    /// 3.14's unique ids): a thread's references to them are plain adds to its own
+    /// array, so that threads creating instances of one class or functions over one
+    /// code object do not all write the same count.
     pub fn set_deferred(&self) {
         debug_assert!(self.ty().vtable.kind.is_gc(), "deferring a non-GC object");
-        // SAFETY: `self` is a live object and we hold a reference.
-        unsafe { refcount::set_deferred(self.as_ptr()) }
+        // SAFETY: `self` is a live object and we hold a reference; it is deferred
+        // before it is counted per thread.
+        unsafe {
+            refcount::set_deferred(self.as_ptr());
+            refcount::enable_local_refs(self.as_ptr());
+        }
     }
 
     /// The address, for `id()` and identity hashing.

@@ -40,7 +40,8 @@ unsafe fn tuple_dealloc(obj: ObjPtr) {
     unsafe {
         let t = obj.as_ptr() as *mut PyTuple;
         let items = std::ptr::addr_of_mut!((*t).items) as *mut PyObj;
-        for i in 0..(*t).len {
+        // Last item first, as CPython's tupledealloc.
+        for i in (0..(*t).len).rev() {
             std::ptr::drop_in_place(items.add(i));
         }
         crate::heaptype::dealloc_instance_memory(obj);
