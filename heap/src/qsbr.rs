@@ -122,7 +122,7 @@ impl QsbrThread {
         }
     }
 
-    /// [`quiescent`](Self::quiescent) once in every [`REPIN_INTERVAL`] calls: for safe
+    /// [`quiescent`](Self::quiescent) once in every `REPIN_INTERVAL` (32) calls: for safe
     /// points an interpreter reaches at every call and backward jump.
     #[inline]
     pub fn quiescent_sometimes(&mut self) {

@@ -227,6 +227,7 @@ impl ThreadState {
     /// If the world is stopped it starts suspended, and attaching it waits for the
     /// world to restart.
     pub fn new() -> ThreadState {
+        crate::alloc::configure_os_memory();
         let tid = NEXT_TID.fetch_add(1, Relaxed);
         let shared = Arc::new(ThreadShared {
             tid,
