@@ -461,6 +461,34 @@ pub fn function(obj: &PyObj) -> &PyFunction {
 
 static NEXT_FUNC_VERSION: AtomicU32 = AtomicU32::new(1);
 
+/// Versions a thread takes from [`NEXT_FUNC_VERSION`] at a time: threads that make
+/// functions (closures, lambdas) in a loop would otherwise all increment one counter.
+const VERSION_BLOCK: u32 = 1024;
+
+thread_local! {
+    /// This thread's unused versions: `next..end`.
+    static VERSIONS: std::cell::Cell<(u32, u32)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// A function version no other function has had, or 0 (never specialized on) once the
+/// 32-bit space is used up.
+fn next_version() -> u32 {
+    VERSIONS.with(|v| {
+        let (next, end) = v.get();
+        if next < end {
+            v.set((next + 1, end));
+            return next;
+        }
+        match NEXT_FUNC_VERSION.fetch_update(Relaxed, Relaxed, |n| n.checked_add(VERSION_BLOCK)) {
+            Ok(start) => {
+                v.set((start + 1, start + VERSION_BLOCK));
+                start
+            }
+            Err(_) => 0,
+        }
+    })
+}
+
 /// A new function from a code object and globals (`MAKE_FUNCTION`). The name and
 /// qualname come from the code; `__module__` from `globals['__name__']`.
 pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
@@ -499,8 +527,7 @@ pub fn new_function(code_obj: PyObj, globals: PyObj, builtins: PyObj) -> PyObj {
             module,
             annotations: None,
         }));
-        std::ptr::addr_of_mut!((*p).version)
-            .write(AtomicU32::new(NEXT_FUNC_VERSION.fetch_add(1, Relaxed)));
+        std::ptr::addr_of_mut!((*p).version).write(AtomicU32::new(next_version()));
         crate::alloc::finish_instance(ty, &obj);
     }
     if defer {
@@ -540,8 +567,7 @@ fn modify(func: &PyObj, f: impl FnOnce(&mut FuncFields)) {
     let pf = function(func);
     // SAFETY: the world is stopped.
     f(unsafe { pf.fields_mut() });
-    pf.version
-        .store(NEXT_FUNC_VERSION.fetch_add(1, Relaxed), Relaxed);
+    pf.version.store(next_version(), Relaxed);
 }
 
 /// The eval hook: runs a Python function (installed by the interpreter).
