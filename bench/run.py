@@ -385,7 +385,8 @@ def loud(msg):
 # Whole programs
 
 def discover_programs(only):
-    names = sorted(f[:-3] for f in os.listdir(PROGRAMS_DIR) if f.endswith(".py"))
+    names = sorted(f[:-3] for f in os.listdir(PROGRAMS_DIR)
+                   if f.endswith(".py") and not f.startswith("_"))
     if only:
         unknown = [n for n in only if n not in names]
         if unknown:
@@ -400,9 +401,10 @@ def discover_programs(only):
             "name": name,
             "path": path,
             "threaded": bool(re.search(r"^import threading|^from threading ", src, re.M)),
-            # Programs that print their time per iteration (or other timings) take
-            # --report; the others treat their first argument as a size.
-            "report": '"--report"' in src,
+            # Programs that print their time per iteration (through
+            # benchmarks/_report.py) or other timings take --report; the others treat
+            # their first argument as a size.
+            "report": '"--report"' in src or "report_time_per_iteration" in src,
         })
     return programs
 
