@@ -124,16 +124,16 @@ pub(crate) fn register_os_thread() {
 }
 
 /// Turns transparent huge pages off for the process (`prctl(PR_SET_THP_DISABLE)`),
-/// once: when the first thread state is made, or earlier if a program calls it first
-/// thing in `main` (the pages touched before that may stay huge);
-/// `MIMALLOC_ALLOW_THP=1` in the environment keeps them.
+/// once, when the first thread state is made (the few pages touched before that may
+/// stay huge: 4 MiB for the `strand` command, as much as when called first thing in
+/// `main`); `MIMALLOC_ALLOW_THP=1` in the environment keeps them.
 ///
 /// mimalloc advises its arenas `MADV_HUGEPAGE`, and on a kernel in THP "madvise" mode
 /// every 2 MiB of an arena that an allocation touches then becomes resident at once:
 /// an empty program's resident set grows from 7.5 MiB to 20 MiB, deltablue's from 22
 /// to 46 MiB, with no measurable gain in speed on strand's benchmarks. The setting is
 /// inherited by child processes.
-pub fn configure_os_memory() {
+pub(crate) fn configure_os_memory() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         if std::env::var_os("MIMALLOC_ALLOW_THP").is_some_and(|v| v == "1") {

@@ -83,9 +83,9 @@ pub use header::{GcBits, HeapKind, ObFlags, ObjPtr, ObjectHeader, TraverseFn, Ty
 
 #[cfg(not(loom))]
 pub use alloc::{
-    alloc_object, alloc_object_sized, alloc_raw, configure_os_memory, free_delayed, free_object,
-    free_object_delayed, free_object_sized, free_raw, freelist_len, preheader, qsbr_flush,
-    realloc_raw, try_alloc_object, visit_gc_objects, visit_objects, PREHEADER_SIZE,
+    alloc_object, alloc_object_sized, alloc_raw, free_delayed, free_object, free_object_delayed,
+    free_object_sized, free_raw, freelist_len, preheader, qsbr_flush, realloc_raw,
+    try_alloc_object, visit_gc_objects, visit_objects, PREHEADER_SIZE,
 };
 #[cfg(not(loom))]
 pub use brc::merge_all_queues;

@@ -54,7 +54,6 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    strand_heap::configure_os_memory();
     let cli = Cli::parse();
     let mut options = Options {
         dis: cli.dis,
