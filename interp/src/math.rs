@@ -160,6 +160,16 @@ fn gamma_integral(n: usize) -> f64 {
     (1..n).fold(1.0f64, |acc, k| acc * k as f64)
 }
 
+/// The Python result of [`gamma`] or [`lgamma`]: a float, ValueError ("math domain
+/// error") or OverflowError ("math range error").
+fn gamma_result(r: Result<f64, bool>) -> PyResult<PyObj> {
+    match r {
+        Ok(r) => Ok(float::from_f64(r)),
+        Err(true) => Err(domain_error()),
+        Err(false) => Err(range_error()),
+    }
+}
+
 /// `math.gamma(x)`: `Err(true)` for a domain error, `Err(false)` for overflow.
 fn gamma(x: f64) -> Result<f64, bool> {
     if !x.is_finite() {
@@ -596,20 +606,10 @@ pub fn make_module() -> PyObj {
             flog!("log2", f64::log2),
             flog!("log10", f64::log10),
             ("gamma", |a, k| {
-                let x = real(one_arg(a, k, "gamma")?)?;
-                match gamma(x) {
-                    Ok(r) => Ok(float::from_f64(r)),
-                    Err(true) => Err(domain_error()),
-                    Err(false) => Err(range_error()),
-                }
+                gamma_result(gamma(real(one_arg(a, k, "gamma")?)?))
             }),
             ("lgamma", |a, k| {
-                let x = real(one_arg(a, k, "lgamma")?)?;
-                match lgamma(x) {
-                    Ok(r) => Ok(float::from_f64(r)),
-                    Err(true) => Err(domain_error()),
-                    Err(false) => Err(range_error()),
-                }
+                gamma_result(lgamma(real(one_arg(a, k, "lgamma")?)?))
             }),
             ("log", |a, k| {
                 Args::new(a, k).expect_fn("log", 1, 2)?;

@@ -259,15 +259,7 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
         });
     }
     let total = (width - n) as usize;
-    let (l, r) = match align {
-        '<' => (0, total),
-        '>' => (total, 0),
-        // As str.center: the odd extra fill goes left when the width is odd too.
-        _ => {
-            let left = total / 2 + (total & width as usize & 1);
-            (left, total - left)
-        }
-    };
+    let (l, r) = crate::str_methods::padding_split(total, width as usize, align);
     let mut out = Vec::with_capacity(data.len() + total);
     out.extend(std::iter::repeat_n(fill, l));
     out.extend_from_slice(data);

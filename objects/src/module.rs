@@ -90,7 +90,7 @@ fn init_dict(d: &PyObj, name: PyObj, doc: PyObj) {
     // Interned (so immortal): every function defined in the module refers to its
     // name as `__module__`, and threads making functions would otherwise all count it.
     let name = if crate::str::is_exact_str(&name) {
-        crate::str::intern(crate::str::as_str(&name))
+        crate::str::intern_obj(&name)
     } else {
         name
     };

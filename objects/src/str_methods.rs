@@ -507,6 +507,20 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
     Ok(bool_obj(check(&args[1])?))
 }
 
+/// How `total` fill characters split left and right of the text for `ljust` (`'<'`),
+/// `rjust` (`'>'`) and `center` (anything else) to reach `width`: CPython's centering
+/// puts the odd extra character left when the width is odd too (str and bytes alike).
+pub(crate) fn padding_split(total: usize, width: usize, align: char) -> (usize, usize) {
+    match align {
+        '<' => (0, total),
+        '>' => (total, 0),
+        _ => {
+            let left = total / 2 + (total & width & 1);
+            (left, total - left)
+        }
+    }
+}
+
 fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<PyObj> {
     Args::new(args, kw).expect(&format!("str.{name}"), 2, 3)?;
     let t = this(args, name)?;
@@ -541,16 +555,7 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
         });
     }
     let total = (width - n) as usize;
-    let (l, r) = match align {
-        '<' => (0, total),
-        '>' => (total, 0),
-        // CPython's centering: the extra character goes left when both the padding and
-        // the width are odd.
-        _ => {
-            let left = total / 2 + (total & width as usize & 1);
-            (left, total - left)
-        }
-    };
+    let (l, r) = padding_split(total, width as usize, align);
     let mut out = String::with_capacity(text.len() + total);
     out.extend(std::iter::repeat_n(fill, l));
     out.push_str(text);
