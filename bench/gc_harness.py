@@ -4,7 +4,7 @@
     strand  bench/gc_harness.py benchmarks/gc_cycles.py [ARGS...]
 
 Works under python3 and strand alike (it uses only gc.callbacks, time.perf_counter,
-compile and exec). Two measurements, printed on stderr as one line after the program
+compile, exec and os.path). Two measurements, printed on stderr as one line after the program
 ends:
 
     # gc-harness: collections=N total=S longest=S explicit_calls=N explicit_total=S
@@ -19,6 +19,7 @@ ends:
 The program's stdout is untouched, so its checksum can still be compared.
 """
 import gc
+import os
 import sys
 import time
 
@@ -64,6 +65,9 @@ def main():
         raise SystemExit("usage: gc_harness.py PROGRAM [ARGS...]")
     path = sys.argv[1]
     sys.argv = sys.argv[1:]
+    # As `python3 PROGRAM` does: the program's directory first on the module path (the
+    # benchmarks import benchmarks/_report.py).
+    sys.path[0] = os.path.dirname(os.path.abspath(path))
     with open(path) as f:
         code = compile(f.read(), path, "exec")
     namespace = {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__}
