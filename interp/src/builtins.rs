@@ -3,61 +3,25 @@
 //! Those that read the caller's frame (`globals`, `locals`, `vars`, `dir`, `eval`,
 //! `exec`) live in [`crate::frame_builtins`].
 
-use std::sync::OnceLock;
-
 use strand_objects::abstract_::{self as ab, BinOp};
 use strand_objects::args::Args;
 use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::CompareOp;
-use strand_objects::{dict, int, list, singletons, str as pystr, tuple, PyErr, PyObj, PyResult};
+use strand_objects::{
+    dict, int, list, singletons, str as pystr, tuple, OnceObj, PyErr, PyObj, PyResult,
+};
 
 use crate::frame_builtins::{call_native, FrameBuiltin};
 
-struct Builtins {
-    module: usize,
-    dict: usize,
-}
-
-static BUILTINS: OnceLock<Builtins> = OnceLock::new();
-
-fn immortal(o: PyObj) -> usize {
-    let addr = o.addr();
-    // The builtins module lives for the whole process (like CPython's).
-    std::mem::forget(o);
-    addr
-}
-
-fn revive(addr: usize) -> PyObj {
-    // SAFETY: the address was leaked by `immortal` and stays allocated.
-    unsafe {
-        PyObj::from_borrowed(
-            strand_heap::ObjPtr::from_raw(addr as *mut strand_heap::ObjectHeader)
-                .expect("non-null"),
-        )
-    }
-}
-
-fn get() -> &'static Builtins {
-    BUILTINS.get_or_init(|| {
-        let m = strand_objects::module::new_module("builtins");
-        let d = strand_objects::module::module_dict(&m);
-        populate(&m, &d);
-        Builtins {
-            module: immortal(m),
-            dict: immortal(d),
-        }
-    })
-}
-
-/// The `builtins` module.
-pub fn builtins_module() -> PyObj {
-    revive(get().module)
-}
-
-/// The `builtins` namespace.
-pub fn builtins_dict() -> PyObj {
-    revive(get().dict)
+/// Makes the `builtins` module (once per process: [`crate::install`] keeps it in
+/// [`crate::state`]). `open` is added by the io implementation, as CPython's start-up
+/// does (`builtins.open is io.open`).
+pub(crate) fn make_module() -> PyObj {
+    let m = strand_objects::module::new_module("builtins");
+    let d = strand_objects::module::module_dict(&m);
+    populate(&m, &d);
+    m
 }
 
 fn populate(m: &PyObj, d: &PyObj) {
@@ -241,14 +205,19 @@ fn populate(m: &PyObj, d: &PyObj) {
         ("__build_class__", build_class),
         ("compile", crate::frame_builtins::builtin_compile),
         ("__import__", |a, k| {
-            Args::new(a, k).range("__import__", 1, 5)?;
+            let b = Args::new(a, k).bind(
+                "__import__",
+                0,
+                &["name", "globals", "locals", "fromlist", "level"],
+                1,
+            )?;
             let none = singletons::none();
             let zero = int::from_i64(0);
-            import(
-                &a[0],
-                a.get(1).unwrap_or(&none),
-                a.get(3).unwrap_or(&none),
-                a.get(4).unwrap_or(&zero),
+            crate::import::import(
+                b[0].expect("required"),
+                b[1].unwrap_or(&none),
+                b[3].unwrap_or(&none),
+                b[4].unwrap_or(&zero),
             )
         }),
     ];
@@ -260,7 +229,6 @@ fn populate(m: &PyObj, d: &PyObj) {
         unsafe { strand_objects::alloc::make_immortal(&o) };
         dict::set_item_str(d, name, o);
     }
-    dict::set_item_str(d, "open", crate::io::open_function());
     // The builtins that read their caller's frame (see `frame_builtins`).
     let frame_funcs: [NativeFn; 6] = [
         |a, k| call_native(FrameBuiltin::Globals, a, k),
@@ -270,16 +238,13 @@ fn populate(m: &PyObj, d: &PyObj) {
         |a, k| call_native(FrameBuiltin::Eval, a, k),
         |a, k| call_native(FrameBuiltin::Exec, a, k),
     ];
-    let mut registered = Vec::new();
-    for ((which, name), f) in FrameBuiltin::ALL.into_iter().zip(frame_funcs) {
+    for ((_, name), f) in FrameBuiltin::ALL.into_iter().zip(frame_funcs) {
         let o = new_builtin_function(name, f, None);
         set_builtin_module(&o, pystr::intern("builtins"));
         // SAFETY: as above.
         unsafe { strand_objects::alloc::make_immortal(&o) };
-        dict::set_item_str(d, name, o.clone());
-        registered.push((immortal(o), which));
+        dict::set_item_str(d, name, o);
     }
-    crate::frame_builtins::register(registered);
     let _ = m;
 }
 
@@ -307,31 +272,16 @@ fn attr_name(o: &PyObj, f: &str) -> PyResult<PyObj> {
     }
 }
 
-/// Writes text to the process's standard error, in order with what Python code
-/// wrote to `sys.stderr`.
-pub fn write_stderr(s: &str) {
-    crate::io::write_stderr_text(s);
-}
-
-/// Writes text to the original `sys.stdout` (the process's standard output).
-///
-/// # Errors
-/// `OSError` from the write, `ValueError` if it was closed.
-pub fn write_stdout(s: &str) -> PyResult<()> {
-    let (_, out, _) = crate::io::std_files();
-    crate::io::write_text(&out, s)
-}
-
 /// `sys.<name>`, interned key looked up once.
-fn sys_stream(name: &'static str, key: &OnceLock<usize>) -> Option<PyObj> {
-    let k = *key.get_or_init(|| immortal(pystr::intern(name)));
-    let sys = strand_objects::module::module_dict(&crate::modules::sys_module());
-    dict::get_item(&sys, &revive(k)).ok().flatten()
+fn sys_stream(name: &'static str, key: &OnceObj) -> Option<PyObj> {
+    let k = key.get_or_init(|| pystr::intern(name));
+    let sys = strand_objects::module::module_dict(&crate::state::sys_module());
+    dict::get_item(&sys, &k).ok().flatten()
 }
 
 /// The current `sys.stdout`: `Ok(None)` when it is `None`.
 fn current_stdout(what: &str) -> PyResult<Option<PyObj>> {
-    static KEY: OnceLock<usize> = OnceLock::new();
+    static KEY: OnceObj = OnceObj::new();
     match sys_stream("stdout", &KEY) {
         None => Err(exc::runtime_error(format!("{what}lost sys.stdout"))),
         Some(f) if singletons::is_none(&f) => Ok(None),
@@ -377,7 +327,7 @@ fn b_print(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     };
     let sep_s = sep.as_ref().map_or(" ", |s| pystr::as_str(s));
     let end_s = end.as_ref().map_or("\n", |s| pystr::as_str(s));
-    if crate::io::is_native_text(&file) {
+    if crate::stdio::is_native_text(&file) {
         // One native write of the whole line.
         let mut out = String::new();
         for (i, x) in a.positionals().iter().enumerate() {
@@ -391,7 +341,7 @@ fn b_print(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             }
         }
         out.push_str(end_s);
-        crate::io::write_text(&file, &out)?;
+        crate::stdio::write_text(&file, &out)?;
     } else {
         // Any object with a `write` method, called once per piece as CPython does.
         let write = ab::getattr_str(&file, "write")?;
@@ -404,7 +354,7 @@ fn b_print(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         ab::call1(&write, end.clone().unwrap_or_else(|| pystr::intern("\n")))?;
     }
     if flush {
-        crate::io::flush_obj(&file)?;
+        crate::stdio::flush(&file)?;
     }
     Ok(singletons::none())
 }
@@ -418,8 +368,8 @@ fn b_input(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let a = Args::new(args, kw);
     a.no_kwargs("input")?;
     a.max_positional("input", 1)?;
-    static IN: OnceLock<usize> = OnceLock::new();
-    static ERR: OnceLock<usize> = OnceLock::new();
+    static IN: OnceObj = OnceObj::new();
+    static ERR: OnceObj = OnceObj::new();
     let stdin = match sys_stream("stdin", &IN) {
         Some(f) if !singletons::is_none(&f) => f,
         _ => return Err(exc::runtime_error("input(): lost sys.stdin")),
@@ -429,14 +379,14 @@ fn b_input(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         None => return Err(exc::runtime_error("input(): lost sys.stdout")),
     };
     if let Some(err) = sys_stream("stderr", &ERR).filter(|e| !singletons::is_none(e)) {
-        let _ = crate::io::flush_obj(&err);
+        let _ = crate::stdio::flush(&err);
     }
     if let Some(p) = args.first() {
         let text = ab::str_string(p)?;
-        crate::io::write_text(&stdout, &text)?;
+        crate::stdio::write_text(&stdout, &text)?;
     }
-    let _ = crate::io::flush_obj(&stdout);
-    let line = crate::io::readline_obj(&stdin)?;
+    let _ = crate::stdio::flush(&stdout);
+    let line = crate::stdio::readline(&stdin)?;
     if !pystr::is_str(&line) {
         return Err(type_error("object.readline() returned non-string"));
     }
@@ -705,12 +655,4 @@ fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         }
     }
     Ok(cls)
-}
-
-/// `__import__` and the IMPORT_NAME instruction: see [`crate::modules::import`].
-///
-/// # Errors
-/// As [`crate::modules::import`].
-pub fn import(name: &PyObj, globals: &PyObj, fromlist: &PyObj, level: &PyObj) -> PyResult<PyObj> {
-    crate::modules::import(name, globals, fromlist, level)
 }

@@ -1,299 +1,213 @@
-//! Compiled code as the compiler produces it: instructions with their inline caches,
-//! the line and exception tables, and the constants and names the instructions refer
-//! to. Independent of the object heap, so compiling needs no thread state; the
-//! interpreter turns it into a `code` object when it loads it.
+//! Code objects at run time: the compiler's [`CodeObject`] (plain data) loaded into
+//! a `code` object whose constants are live, immortal objects and whose names are
+//! interned, with the interpreter's per-code data ([`CodeData`]: the slot counts and
+//! each thread's specializable copy of the bytecode) as its opaque payload.
 
-use num_bigint::BigInt;
+use std::ptr::NonNull;
+use std::sync::Arc;
 
-use crate::bytecode::{self, ExceptionEntry, LineTable, Op};
+use strand_compiler::{CodeObject, Constant};
+use strand_objects::{function, int, singletons, str as pystr, tuple, PyObj};
 
-/// `co_flags` bits (CPython's values).
-pub mod flags {
-    /// Uses fast locals.
-    pub const OPTIMIZED: u32 = 0x1;
-    /// Gets a fresh locals dict.
-    pub const NEWLOCALS: u32 = 0x2;
-    /// Has `*args`.
-    pub const VARARGS: u32 = 0x4;
-    /// Has `**kwargs`.
-    pub const VARKEYWORDS: u32 = 0x8;
-    /// A nested function.
-    pub const NESTED: u32 = 0x10;
-    /// A generator function.
-    pub const GENERATOR: u32 = 0x20;
-    /// A coroutine function (`async def`).
-    pub const COROUTINE: u32 = 0x80;
-    /// `co_consts[0]` is the docstring (the object model reads `__doc__` from it).
-    pub const HAS_DOCSTRING: u32 = 0x4000_0000;
+/// What the interpreter keeps with each `code` object (its opaque payload).
+pub struct CodeData {
+    /// The compiled code (constants kept for the disassembler; the live constants
+    /// are the code object's `co_consts`).
+    pub code: CodeObject,
+    /// Locals-plus slots.
+    pub nlocalsplus: usize,
+    /// Slots of `co_cellvars` in locals-plus order, then free variables.
+    pub ncells: usize,
+    /// Each thread's specializable copy of the bytecode.
+    pub(crate) copies: crate::tlbc::ThreadCopies,
 }
 
-/// A compile-time constant.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Constant {
-    /// `None`.
-    None,
-    /// `True` / `False`.
-    Bool(bool),
-    /// `...`.
-    Ellipsis,
-    /// An int literal.
-    Int(BigInt),
-    /// A float literal.
-    Float(f64),
-    /// A complex literal (`2j`): real and imaginary parts.
-    Complex(f64, f64),
-    /// A str literal.
-    Str(String),
-    /// A bytes literal.
-    Bytes(Vec<u8>),
-    /// A tuple of constants (keyword names, folded tuples).
-    Tuple(Vec<Constant>),
-    /// A folded set display: the items in source order (loaded as a frozenset).
-    FrozenSet(Vec<Constant>),
-    /// A nested code object.
-    Code(Box<CodeObject>),
-}
-
-impl Constant {
-    /// Identity for de-duplication: equal values of equal types (so `1` and `1.0`
-    /// and `True` stay distinct, and `0.0`/`-0.0` too).
-    pub(crate) fn same(&self, other: &Constant) -> bool {
-        match (self, other) {
-            (Constant::Float(a), Constant::Float(b)) => a.to_bits() == b.to_bits(),
-            (Constant::Complex(a, b), Constant::Complex(c, d)) => {
-                a.to_bits() == c.to_bits() && b.to_bits() == d.to_bits()
-            }
-            (Constant::Code(_), _) | (_, Constant::Code(_)) => false,
-            (Constant::Tuple(a), Constant::Tuple(b))
-            | (Constant::FrozenSet(a), Constant::FrozenSet(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
-            }
-            _ => self == other,
-        }
+impl Drop for CodeData {
+    fn drop(&mut self) {
+        let len = self.code.code.len();
+        self.copies.free(len);
     }
+}
 
-    /// Python's repr of the constant (for the disassembler and compile errors).
-    pub fn repr(&self) -> String {
-        match self {
-            Constant::None => "None".into(),
-            Constant::Bool(b) => if *b { "True" } else { "False" }.into(),
-            Constant::Ellipsis => "Ellipsis".into(),
-            Constant::Int(i) => i.to_string(),
-            Constant::Float(f) => strand_objects::float::repr_f64(*f),
-            Constant::Complex(re, im) => strand_objects::complex::repr_parts(*re, *im),
-            Constant::Str(s) => strand_objects::str_methods::repr_str(s),
-            Constant::Bytes(b) => strand_objects::bytes::repr_bytes(b),
-            Constant::Tuple(t) => {
-                let items: Vec<String> = t.iter().map(Constant::repr).collect();
-                if items.len() == 1 {
-                    format!("({},)", items[0])
-                } else {
-                    format!("({})", items.join(", "))
+/// Turns compiled code into a `code` object (recursively for nested code).
+pub fn load_code(code: &CodeObject) -> PyObj {
+    // CPython creates nested code objects first, and interns a code object's names
+    // before its constants; folded set displays depend on what was interned before
+    // (see `frozenset_constant`), so strand keeps that order.
+    let nested: Vec<Option<PyObj>> = code
+        .consts
+        .iter()
+        .map(|c| match c {
+            Constant::Code(inner) => Some(load_code(inner)),
+            _ => None,
+        })
+        .collect();
+    let strs = |v: &[String]| tuple::from_vec(v.iter().map(|s| pystr::intern(s)).collect());
+    let names = strs(&code.names);
+    let varnames = strs(&code.varnames);
+    let cellvars = strs(&code.cellvars);
+    let freevars = strs(&code.freevars);
+    let replaced: Vec<bool> = code
+        .consts
+        .iter()
+        .map(|c| match c {
+            Constant::FrozenSet(items) => items.iter().any(|c| match c {
+                Constant::Str(s) => {
+                    is_name_like(s) && (startup_interned(s) || pystr::is_interned_text(s))
                 }
-            }
-            Constant::FrozenSet(t) => {
-                let items: Vec<String> = t.iter().map(Constant::repr).collect();
-                format!("frozenset({{{}}})", items.join(", "))
-            }
-            Constant::Code(c) => format!("<code object {}, line {}>", c.name, c.firstlineno),
+                _ => false,
+            }),
+            _ => false,
+        })
+        .collect();
+    let consts: Vec<PyObj> = code
+        .consts
+        .iter()
+        .zip(nested)
+        .zip(replaced)
+        .map(|((c, nested), replaced)| match (c, nested) {
+            (_, Some(code_obj)) => code_obj,
+            (Constant::FrozenSet(items), None) => frozenset_constant(items, replaced),
+            (c, None) => constant(c),
+        })
+        .collect();
+    for (c, obj) in code.consts.iter().zip(&consts) {
+        if !matches!(c, Constant::Code(_)) {
+            immortalize_constant(obj);
         }
     }
+    let mut all_vars = code.varnames.clone();
+    for c in &code.cellvars {
+        if !all_vars.contains(c) {
+            all_vars.push(c.clone());
+        }
+    }
+    let ncells = code
+        .cellvars
+        .iter()
+        .filter(|c| !code.varnames.contains(c))
+        .count();
+    let mut data_code = code.clone();
+    // Nested code lives in co_consts as code objects; keep the copy small.
+    for c in &mut data_code.consts {
+        if let Constant::Code(_) = c {
+            *c = Constant::None;
+        }
+    }
+    let data = CodeData {
+        nlocalsplus: code.nlocalsplus(),
+        ncells,
+        code: data_code,
+        copies: crate::tlbc::ThreadCopies::new(),
+    };
+    function::new_code(function::CodeInit {
+        argcount: code.argcount,
+        posonlyargcount: code.posonlyargcount,
+        kwonlyargcount: code.kwonlyargcount,
+        flags: code.flags,
+        firstlineno: code.firstlineno,
+        consts: tuple::from_vec(consts),
+        names,
+        varnames,
+        cellvars,
+        freevars,
+        filename: pystr::new(&code.filename),
+        name: pystr::intern(&code.name),
+        qualname: pystr::intern(&code.qualname),
+        data: Box::new(Arc::new(data)),
+    })
 }
 
-/// A compiled code block (module, function, class body, lambda, comprehension).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CodeObject {
-    /// `co_name`.
-    pub name: String,
-    /// `co_qualname`.
-    pub qualname: String,
-    /// `co_filename`.
-    pub filename: String,
-    /// First line of the block.
-    pub firstlineno: u32,
-    /// Positional parameters (including positional-only).
-    pub argcount: u32,
-    /// Positional-only parameters.
-    pub posonlyargcount: u32,
-    /// Keyword-only parameters.
-    pub kwonlyargcount: u32,
-    /// [`flags`] bits.
-    pub flags: u32,
-    /// Code units.
-    pub code: Vec<u16>,
-    /// Code unit to line.
-    pub lines: LineTable,
-    /// Exception handlers.
-    pub exceptions: Vec<ExceptionEntry>,
-    /// `co_consts`.
-    pub consts: Vec<Constant>,
-    /// `co_names`: globals, attributes, imported names.
-    pub names: Vec<String>,
-    /// `co_varnames`: fast locals (parameters first).
-    pub varnames: Vec<String>,
-    /// `co_cellvars` (sorted).
-    pub cellvars: Vec<String>,
-    /// `co_freevars` (sorted).
-    pub freevars: Vec<String>,
-    /// Maximum value-stack depth.
-    pub max_stack: u32,
-}
-
-impl CodeObject {
-    /// Number of locals-plus slots: fast locals, then cells that are not parameters,
-    /// then free variables.
-    pub fn nlocalsplus(&self) -> usize {
-        self.varnames.len()
-            + self
-                .cellvars
-                .iter()
-                .filter(|c| !self.varnames.contains(c))
-                .count()
-            + self.freevars.len()
+/// Makes a freshly built constant (and, for tuples and frozensets, its items)
+/// immortal, as CPython's free-threaded build does for code constants
+/// (`intern_constants` in Objects/codeobject.c, 3.13): every thread running the code
+/// pushes the same constant objects, and counting those references would make all of
+/// them write one reference-count word. The cost is that constants of code objects
+/// made at run time (`exec`, `compile`) are never freed.
+fn immortalize_constant(obj: &PyObj) {
+    // SAFETY: `obj` is alive.
+    if unsafe { strand_heap::refcount::is_immortal(obj.as_ptr()) } {
+        return;
     }
-
-    /// The names of the locals-plus slots, in slot order: `co_varnames`, the cell
-    /// variables that are not also parameters or locals, then `co_freevars`.
-    pub fn localsplus_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.varnames.iter().map(String::as_str).collect();
-        names.extend(
-            self.cellvars
-                .iter()
-                .filter(|c| !self.varnames.contains(c))
-                .map(String::as_str),
-        );
-        names.extend(self.freevars.iter().map(String::as_str));
-        names
-    }
-
-    /// The locals-plus index of cell or free variable `name`.
-    pub fn deref_index(&self, name: &str) -> Option<usize> {
-        if let Some(i) = self.varnames.iter().position(|v| v == name) {
-            if self.cellvars.iter().any(|c| c == name) {
-                return Some(i);
-            }
-        }
-        let mut i = self.varnames.len();
-        for c in &self.cellvars {
-            if self.varnames.contains(c) {
-                continue;
-            }
-            if c == name {
-                return Some(i);
-            }
-            i += 1;
-        }
-        self.freevars.iter().position(|f| f == name).map(|j| i + j)
-    }
-
-    /// The name of locals-plus slot `i`.
-    pub fn localsplus_name(&self, i: usize) -> Option<&str> {
-        if i < self.varnames.len() {
-            return Some(&self.varnames[i]);
-        }
-        let extra: Vec<&String> = self
-            .cellvars
+    if tuple::is_tuple(obj) {
+        tuple::items(obj).iter().for_each(immortalize_constant);
+    } else if strand_objects::set::is_anyset(obj) {
+        strand_objects::set::items(obj)
             .iter()
-            .filter(|c| !self.varnames.contains(c))
-            .chain(&self.freevars)
-            .collect();
-        extra.get(i - self.varnames.len()).map(|s| s.as_str())
+            .for_each(immortalize_constant);
     }
+    // SAFETY: the constant was built by `load_code`, which has not yet handed its code
+    // object to anyone, so no other thread can see it.
+    unsafe { strand_objects::alloc::make_immortal(obj) };
+}
 
-    /// Adds a constant (de-duplicated) and returns its index.
-    pub fn add_const(&mut self, c: Constant) -> u32 {
-        if let Some(i) = self.consts.iter().position(|x| x.same(&c)) {
-            return i as u32;
+fn constant(c: &Constant) -> PyObj {
+    match c {
+        Constant::None => singletons::none(),
+        Constant::Bool(b) => int::bool_obj(*b),
+        Constant::Ellipsis => singletons::ellipsis(),
+        Constant::Int(i) => int::from_bigint(i.clone()),
+        Constant::Float(f) => strand_objects::float::from_f64(*f),
+        Constant::Complex(re, im) => strand_objects::complex::from_parts(*re, *im),
+        Constant::Str(s) => {
+            // Identifier-like strings are interned, as CPython does for constants.
+            if s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                pystr::intern(s)
+            } else {
+                pystr::new(s)
+            }
         }
-        self.consts.push(c);
-        (self.consts.len() - 1) as u32
+        Constant::Bytes(b) => strand_objects::bytes::new(b),
+        Constant::Tuple(t) => tuple::from_vec(t.iter().map(constant).collect()),
+        Constant::FrozenSet(t) => frozenset_constant(t, false),
+        Constant::Code(inner) => load_code(inner),
     }
+}
 
-    /// The disassembly of this code and of nested code objects (`strand --dis`).
-    pub fn disassemble(&self) -> String {
-        let describe = |op: Op, arg: u32| -> String {
-            let a = arg as usize;
-            match op {
-                Op::LOAD_CONST | Op::RETURN_CONST | Op::KW_NAMES => {
-                    self.consts.get(a).map(Constant::repr).unwrap_or_default()
-                }
-                Op::LOAD_GLOBAL => {
-                    let n = self.names.get(a >> 1).cloned().unwrap_or_default();
-                    if a & 1 == 1 {
-                        format!("NULL + {n}")
-                    } else {
-                        n
-                    }
-                }
-                Op::LOAD_ATTR => {
-                    let n = self.names.get(a >> 1).cloned().unwrap_or_default();
-                    if a & 1 == 1 {
-                        format!("NULL|self + {n}")
-                    } else {
-                        n
-                    }
-                }
-                Op::STORE_ATTR
-                | Op::DELETE_ATTR
-                | Op::STORE_GLOBAL
-                | Op::DELETE_GLOBAL
-                | Op::LOAD_NAME
-                | Op::STORE_NAME
-                | Op::DELETE_NAME
-                | Op::IMPORT_NAME
-                | Op::IMPORT_FROM => self.names.get(a).cloned().unwrap_or_default(),
-                Op::LOAD_FAST
-                | Op::LOAD_FAST_CHECK
-                | Op::LOAD_FAST_BORROW
-                | Op::STORE_FAST
-                | Op::DELETE_FAST => self.varnames.get(a).cloned().unwrap_or_default(),
-                Op::LOAD_DEREF
-                | Op::STORE_DEREF
-                | Op::DELETE_DEREF
-                | Op::LOAD_CLOSURE
-                | Op::MAKE_CELL
-                | Op::LOAD_FROM_DICT_OR_DEREF => self.localsplus_name(a).unwrap_or("").to_string(),
-                Op::BINARY_OP => {
-                    let base = (arg % u32::from(bytecode::BINARY_OP_INPLACE)) as u8;
-                    let sym = bytecode::BinaryOpArg::from_u8(base).map_or("?", |b| b.symbol());
-                    if arg >= u32::from(bytecode::BINARY_OP_INPLACE) {
-                        format!("{sym}=")
-                    } else {
-                        sym.to_string()
-                    }
-                }
-                Op::COMPARE_OP => ["<", "<=", "==", "!=", ">", ">="]
-                    .get(a >> 4)
-                    .copied()
-                    .unwrap_or("?")
-                    .to_string(),
-                _ => String::new(),
-            }
-        };
-        let mut out = format!(
-            "Disassembly of <code object {} at line {}>:\n",
-            self.qualname, self.firstlineno
-        );
-        out.push_str(&bytecode::disassemble(&self.code, &self.lines, &describe));
-        if !self.exceptions.is_empty() {
-            out.push_str("ExceptionTable:\n");
-            for e in &self.exceptions {
-                out.push_str(&format!(
-                    "  {} to {} -> {} [{}]{}\n",
-                    e.start * 2,
-                    e.end * 2,
-                    e.target * 2,
-                    e.depth,
-                    if e.lasti { " lasti" } else { "" }
-                ));
-            }
-        }
-        for c in &self.consts {
-            if let Constant::Code(inner) = c {
-                out.push('\n');
-                out.push_str(&inner.disassemble());
-            }
-        }
-        out
+/// A folded set display as CPython 3.11's compiler makes it: a frozenset of the
+/// items in source order, rebuilt from its own iteration order when the constant is
+/// merged, and once more when interning the code object's constants replaces one of
+/// its strings (`replaced`: an identifier-like str equal to one interned before this
+/// code object's constants). The iteration order, visible when the set is printed,
+/// depends on these rebuilds.
+fn frozenset_constant(t: &[Constant], replaced: bool) -> PyObj {
+    use strand_objects::set;
+    let items: Vec<PyObj> = t.iter().map(constant).collect();
+    let rebuilds = if replaced { 2 } else { 1 };
+    // Constants are hashable, so building these sets cannot fail.
+    let mut f = set::new_frozenset(items);
+    for _ in 0..rebuilds {
+        f = f.and_then(|f| set::new_frozenset(set::items(&f)));
     }
+    f.unwrap_or_else(|_| set::new_set())
+}
+
+/// One-letter lowercase names and `_`: CPython's startup modules use nearly all of
+/// them as identifiers, so an equal string is already interned when a program's
+/// code objects are made (strand loads no such modules at startup).
+fn startup_interned(s: &str) -> bool {
+    matches!(s.as_bytes(), [b'a'..=b'z' | b'_'])
+}
+
+/// CPython's `all_name_chars`: the str constants that code objects intern.
+fn is_name_like(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The interpreter data of a code object made by [`load_code`]; it lives as long as
+/// the code object.
+///
+/// # Panics
+/// If `code` is not a strand code object (an object-model invariant: code objects
+/// are only made by `load_code`).
+pub(crate) fn code_data_ptr(code: &PyObj) -> NonNull<CodeData> {
+    let arc = function::code(code)
+        .data_as::<Arc<CodeData>>()
+        .expect("strand code object");
+    NonNull::from(&**arc)
+}
+
+/// `true` for code objects.
+pub fn is_code(obj: &PyObj) -> bool {
+    obj.is_exact(&function::CODE_TYPE)
 }

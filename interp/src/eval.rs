@@ -14,12 +14,12 @@
 //! raised while another is handled gets it as `__context__`.
 //!
 //! Generator frames are resumable: they stop at YIELD_VALUE and keep their state (see
-//! [`crate::generator`]). Not yet: specialization (the inline caches are reserved but
-//! unused).
-
-use std::cell::RefCell;
-use std::ptr::NonNull;
-use std::sync::Arc;
+//! [`crate::generator`]). Hot instructions specialize in place, in each thread's own
+//! copy of the bytecode (`specialize`, `tlbc`).
+//!
+//! The loop knows neither the builtins nor the import system by name: it finds
+//! `__build_class__` and `__import__` in the frame's builtins, as CPython does, so a
+//! program may replace them.
 
 use num_bigint::BigInt;
 use strand_objects::abstract_::{self as ab, BinOp};
@@ -27,324 +27,13 @@ use strand_objects::exceptions::{self as exc, type_error, PyErr};
 use strand_objects::typeobj::CompareOp;
 use strand_objects::{dict, function, int, list, singletons, str as pystr, tuple, PyObj, PyResult};
 
-use crate::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
-use crate::code::{flags, CodeObject, Constant};
-pub(crate) use crate::frame::Frame;
+use strand_compiler::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
+use strand_compiler::code::flags;
+
+use crate::exc_info::CURRENT_EXC;
+pub(crate) use crate::frame::{Frame, Outcome};
 use crate::specialize::{self, Cache};
 use crate::stackref::StackRef;
-
-/// What the interpreter keeps with each `code` object (its opaque payload).
-pub struct CodeData {
-    /// The compiled code (constants kept for the disassembler; the live constants
-    /// are the code object's `co_consts`).
-    pub code: CodeObject,
-    /// Locals-plus slots.
-    pub nlocalsplus: usize,
-    /// Slots of `co_cellvars` in locals-plus order, then free variables.
-    pub ncells: usize,
-    /// Each thread's specializable copy of the bytecode.
-    pub(crate) copies: crate::tlbc::ThreadCopies,
-}
-
-impl Drop for CodeData {
-    fn drop(&mut self) {
-        let len = self.code.code.len();
-        self.copies.free(len);
-    }
-}
-
-/// One traceback entry: where an exception passed through.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TracebackEntry {
-    /// `co_filename`.
-    pub filename: String,
-    /// Line of the instruction.
-    pub line: u32,
-    /// `co_name`.
-    pub name: String,
-    /// The failing instruction's source span, where it has one.
-    pub location: Option<bytecode::Location>,
-}
-
-thread_local! {
-    /// The exception being handled (`sys.exc_info()`), set by PUSH_EXC_INFO.
-    static CURRENT_EXC: RefCell<Option<PyObj>> = const { RefCell::new(None) };
-}
-
-/// The traceback of an exception, outermost frame first.
-pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
-    let tb = exc::payload(exc_value).state().traceback.clone();
-    let Some(tb) = tb.filter(list::is_list) else {
-        return Vec::new();
-    };
-    let mut out: Vec<TracebackEntry> = list::to_vec(&tb)
-        .iter()
-        .map(|t| {
-            let it = tuple::items(t);
-            let num = |i: usize| it.get(i).and_then(int::as_i64).unwrap_or(0) as u32;
-            let line = num(1);
-            TracebackEntry {
-                filename: pystr::as_str(&it[0]).to_string(),
-                line,
-                name: pystr::as_str(&it[2]).to_string(),
-                location: (it.len() > 4).then(|| bytecode::Location {
-                    line,
-                    end_line: num(4),
-                    col: num(5),
-                    end_col: num(6),
-                }),
-            }
-        })
-        .collect();
-    out.reverse();
-    out
-}
-
-/// Replaces the exception being handled on this thread, returning the previous one
-/// (generators swap in their own while they run).
-pub(crate) fn swap_current_exception(new: Option<PyObj>) -> Option<PyObj> {
-    CURRENT_EXC.with(|c| std::mem::replace(&mut *c.borrow_mut(), new))
-}
-
-/// For a frame suspended inside the delegation loop of `yield from` or `await`, the
-/// sub-iterator it delegates to (CPython's `_PyGen_yf`): the compiler marks that
-/// loop's YIELD_VALUE with argument 1, and the sub-iterator is then on top of the
-/// stack.
-pub(crate) fn delegate_of(frame: &Frame) -> Option<PyObj> {
-    let ins = bytecode::decode_at(&frame.data().code.code, frame.last_pc.get()).ok()?;
-    if ins.op == Op::YIELD_VALUE && ins.arg == 1 {
-        frame.peek_opt(1).map(|v| (*v).clone())
-    } else {
-        None
-    }
-}
-
-/// Leaves a suspended delegation loop as if its sub-iterator had returned `value`:
-/// pops the sub-iterator, pushes `value` and continues after the loop's SEND (the
-/// loop is `YIELD_VALUE 1; RESUME 1; JUMP_BACKWARD to SEND`, as the compiler emits
-/// it).
-///
-/// # Errors
-/// `SystemError` if the code around the suspension point is not that loop.
-pub(crate) fn finish_delegation(frame: &Frame, value: PyObj) -> PyResult<()> {
-    let code = &frame.data().code.code;
-    let resume = bytecode::decode_at(code, frame.next.get()).map_err(exc::system_error)?;
-    let back = bytecode::decode_at(code, resume.next_offset()).map_err(exc::system_error)?;
-    let send = back
-        .jump_target()
-        .and_then(|t| bytecode::decode_at(code, t).ok())
-        .filter(|i| i.op == Op::SEND && back.op == Op::JUMP_BACKWARD);
-    let Some(exit) = send.and_then(|s| s.jump_target()) else {
-        return Err(exc::system_error("suspended outside a yield-from loop"));
-    };
-    drop(frame.pop());
-    frame.push_obj(value);
-    frame.next.set(exit);
-    Ok(())
-}
-
-/// Pushes a value onto a frame's stack (the result of a resumed `yield`).
-pub(crate) fn push_value(frame: &Frame, v: PyObj) {
-    frame.push_obj(v);
-}
-
-/// The exception currently being handled on this thread, if any.
-pub fn current_exception() -> Option<PyObj> {
-    CURRENT_EXC.with(|c| c.borrow().clone())
-}
-
-/// Turns compiled code into a `code` object (recursively for nested code).
-pub fn load_code(code: &CodeObject) -> PyObj {
-    // CPython creates nested code objects first, and interns a code object's names
-    // before its constants; folded set displays depend on what was interned before
-    // (see `frozenset_constant`), so strand keeps that order.
-    let nested: Vec<Option<PyObj>> = code
-        .consts
-        .iter()
-        .map(|c| match c {
-            Constant::Code(inner) => Some(load_code(inner)),
-            _ => None,
-        })
-        .collect();
-    let strs = |v: &[String]| tuple::from_vec(v.iter().map(|s| pystr::intern(s)).collect());
-    let names = strs(&code.names);
-    let varnames = strs(&code.varnames);
-    let cellvars = strs(&code.cellvars);
-    let freevars = strs(&code.freevars);
-    let replaced: Vec<bool> = code
-        .consts
-        .iter()
-        .map(|c| match c {
-            Constant::FrozenSet(items) => items.iter().any(|c| match c {
-                Constant::Str(s) => {
-                    is_name_like(s) && (startup_interned(s) || pystr::is_interned_text(s))
-                }
-                _ => false,
-            }),
-            _ => false,
-        })
-        .collect();
-    let consts: Vec<PyObj> = code
-        .consts
-        .iter()
-        .zip(nested)
-        .zip(replaced)
-        .map(|((c, nested), replaced)| match (c, nested) {
-            (_, Some(code_obj)) => code_obj,
-            (Constant::FrozenSet(items), None) => frozenset_constant(items, replaced),
-            (c, None) => constant(c),
-        })
-        .collect();
-    for (c, obj) in code.consts.iter().zip(&consts) {
-        if !matches!(c, Constant::Code(_)) {
-            immortalize_constant(obj);
-        }
-    }
-    let mut all_vars = code.varnames.clone();
-    for c in &code.cellvars {
-        if !all_vars.contains(c) {
-            all_vars.push(c.clone());
-        }
-    }
-    let ncells = code
-        .cellvars
-        .iter()
-        .filter(|c| !code.varnames.contains(c))
-        .count();
-    let mut data_code = code.clone();
-    // Nested code lives in co_consts as code objects; keep the copy small.
-    for c in &mut data_code.consts {
-        if let Constant::Code(_) = c {
-            *c = Constant::None;
-        }
-    }
-    let data = CodeData {
-        nlocalsplus: code.nlocalsplus(),
-        ncells,
-        code: data_code,
-        copies: crate::tlbc::ThreadCopies::new(),
-    };
-    function::new_code(function::CodeInit {
-        argcount: code.argcount,
-        posonlyargcount: code.posonlyargcount,
-        kwonlyargcount: code.kwonlyargcount,
-        flags: code.flags,
-        firstlineno: code.firstlineno,
-        consts: tuple::from_vec(consts),
-        names,
-        varnames,
-        cellvars,
-        freevars,
-        filename: pystr::new(&code.filename),
-        name: pystr::intern(&code.name),
-        qualname: pystr::intern(&code.qualname),
-        data: Box::new(Arc::new(data)),
-    })
-}
-
-/// Makes a freshly built constant (and, for tuples and frozensets, its items)
-/// immortal, as CPython's free-threaded build does for code constants
-/// (`intern_constants` in Objects/codeobject.c, 3.13): every thread running the code
-/// pushes the same constant objects, and counting those references would make all of
-/// them write one reference-count word. The cost is that constants of code objects
-/// made at run time (`exec`, `compile`) are never freed.
-fn immortalize_constant(obj: &PyObj) {
-    // SAFETY: `obj` is alive.
-    if unsafe { strand_heap::refcount::is_immortal(obj.as_ptr()) } {
-        return;
-    }
-    if tuple::is_tuple(obj) {
-        tuple::items(obj).iter().for_each(immortalize_constant);
-    } else if strand_objects::set::is_anyset(obj) {
-        strand_objects::set::items(obj)
-            .iter()
-            .for_each(immortalize_constant);
-    }
-    // SAFETY: the constant was built by `load_code`, which has not yet handed its code
-    // object to anyone, so no other thread can see it.
-    unsafe { strand_objects::alloc::make_immortal(obj) };
-}
-
-fn constant(c: &Constant) -> PyObj {
-    match c {
-        Constant::None => singletons::none(),
-        Constant::Bool(b) => int::bool_obj(*b),
-        Constant::Ellipsis => singletons::ellipsis(),
-        Constant::Int(i) => int::from_bigint(i.clone()),
-        Constant::Float(f) => strand_objects::float::from_f64(*f),
-        Constant::Complex(re, im) => strand_objects::complex::from_parts(*re, *im),
-        Constant::Str(s) => {
-            // Identifier-like strings are interned, as CPython does for constants.
-            if s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                pystr::intern(s)
-            } else {
-                pystr::new(s)
-            }
-        }
-        Constant::Bytes(b) => strand_objects::bytes::new(b),
-        Constant::Tuple(t) => tuple::from_vec(t.iter().map(constant).collect()),
-        Constant::FrozenSet(t) => frozenset_constant(t, false),
-        Constant::Code(inner) => load_code(inner),
-    }
-}
-
-/// A folded set display as CPython 3.11's compiler makes it: a frozenset of the
-/// items in source order, rebuilt from its own iteration order when the constant is
-/// merged, and once more when interning the code object's constants replaces one of
-/// its strings (`replaced`: an identifier-like str equal to one interned before this
-/// code object's constants). The iteration order, visible when the set is printed,
-/// depends on these rebuilds.
-fn frozenset_constant(t: &[Constant], replaced: bool) -> PyObj {
-    use strand_objects::set;
-    let items: Vec<PyObj> = t.iter().map(constant).collect();
-    let rebuilds = if replaced { 2 } else { 1 };
-    // Constants are hashable, so building these sets cannot fail.
-    let mut f = set::new_frozenset(items);
-    for _ in 0..rebuilds {
-        f = f.and_then(|f| set::new_frozenset(set::items(&f)));
-    }
-    f.unwrap_or_else(|_| set::new_set())
-}
-
-/// One-letter lowercase names and `_`: CPython's startup modules use nearly all of
-/// them as identifiers, so an equal string is already interned when a program's
-/// code objects are made (strand loads no such modules at startup).
-fn startup_interned(s: &str) -> bool {
-    matches!(s.as_bytes(), [b'a'..=b'z' | b'_'])
-}
-
-/// CPython's `all_name_chars`: the str constants that code objects intern.
-fn is_name_like(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-/// The interpreter data of a code object made by [`load_code`]; it lives as long as
-/// the code object.
-///
-/// # Panics
-/// If `code` is not a strand code object (an object-model invariant: code objects
-/// are only made by `load_code`).
-pub(crate) fn code_data_ptr(code: &PyObj) -> NonNull<CodeData> {
-    let arc = function::code(code)
-        .data_as::<Arc<CodeData>>()
-        .expect("strand code object");
-    NonNull::from(&**arc)
-}
-
-/// How a frame's execution stopped.
-pub(crate) enum Outcome {
-    /// `return`.
-    Return(PyObj),
-    /// `yield` (generator frames).
-    Yield(PyObj),
-}
-
-/// The code's name and qualified name.
-pub(crate) fn frame_names(frame: &Frame) -> (PyObj, PyObj) {
-    let code = frame.code();
-    let c = function::code(&code);
-    (c.name.clone(), c.qualname.clone())
-}
 
 /// Runs module-level code with `globals` as its namespace.
 ///
@@ -363,17 +52,12 @@ fn builtins_from_globals(globals: &PyObj) -> PyObj {
             strand_objects::module::module_dict(&b)
         }
         Some(b) if dict::is_dict(&b) => b,
-        Some(_) => crate::builtins::builtins_dict(),
+        Some(_) => crate::state::builtins_dict(),
         None => {
-            dict::set_item_str(globals, "__builtins__", crate::builtins::builtins_module());
-            crate::builtins::builtins_dict()
+            dict::set_item_str(globals, "__builtins__", crate::state::builtins_module());
+            crate::state::builtins_dict()
         }
     }
-}
-
-/// `true` for code objects.
-pub fn is_code(obj: &PyObj) -> bool {
-    obj.is_exact(&function::CODE_TYPE)
 }
 
 /// Runs a code object with separate globals and locals mappings (`exec`/`eval` with
@@ -382,40 +66,6 @@ pub fn run_code_in(code: &PyObj, globals: &PyObj, locals: &PyObj) -> PyResult<Py
     let builtins = builtins_from_globals(globals);
     let frame = Frame::new(code, globals, &builtins, Some(locals.clone()), None);
     eval_frame(&frame)
-}
-
-/// The locals of a frame as `locals()` returns them: its locals mapping (module and
-/// class bodies), or the frame's one locals dict refreshed from its fast locals,
-/// cells and free variables (function frames, as CPython 3.11's
-/// `PyFrame_FastToLocals`: names that are unbound now are removed, other keys, such
-/// as those `exec()` added, stay).
-fn frame_locals(frame: &Frame) -> PyResult<PyObj> {
-    if let Some(l) = &frame.locals {
-        return Ok(l.clone());
-    }
-    let d = frame.fast_locals_dict();
-    let code = &frame.data().code;
-    let names = code.localsplus_names();
-    let first_cell = code.varnames.len();
-    for (i, name) in names.iter().enumerate() {
-        let Some(v) = frame.local(i) else {
-            let _ = dict::del_item(&d, &pystr::new(name));
-            continue;
-        };
-        let is_cell = code.cellvars.iter().any(|c| c == name) || i >= first_cell;
-        let value = if is_cell {
-            function::cell_get(&v)
-        } else {
-            Some((*v).clone())
-        };
-        match value {
-            Some(value) => dict::set_item_str(&d, name, value),
-            None => {
-                let _ = dict::del_item(&d, &pystr::new(name));
-            }
-        }
-    }
-    Ok(d)
 }
 
 /// A new frame for calling `func` (arguments not bound yet).
@@ -1110,7 +760,7 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
             }
             Op::PRINT_EXPR => {
                 let v = frame.pop_obj();
-                let hook = ab::getattr_str(&crate::modules::sys_module(), "displayhook")
+                let hook = ab::getattr_str(&crate::state::sys_module(), "displayhook")
                     .map_err(|_| exc::runtime_error("lost sys.displayhook"))?;
                 ab::call1(&hook, v)?;
             }
@@ -1709,17 +1359,6 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                     // The arguments move into the callee's frame; the callable stays
                     // on this stack (so alive) until the call returns.
                     call_python(frame, &callable, nargs, kw.as_ref())
-                } else if let Some(which) = crate::frame_builtins::lookup(&callable) {
-                    // locals(), eval(), ... read this frame.
-                    let globals = (*frame.globals()).clone();
-                    let views = frame.top_views(nargs);
-                    crate::frame_builtins::call(
-                        which,
-                        &globals,
-                        &mut || frame_locals(frame),
-                        crate::stackref::as_objs(&views),
-                        kw.as_ref(),
-                    )
                 } else {
                     let views = frame.top_views(nargs);
                     ab::call(&callable, crate::stackref::as_objs(&views), kw.as_ref())
@@ -1812,7 +1451,7 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
                 let fromlist = frame.pop_obj();
                 let level = frame.pop_obj();
                 let name = name_at(frame, arg);
-                let m = crate::builtins::import(&name, &frame.globals(), &fromlist, &level)?;
+                let m = import_name(frame, name, fromlist, level)?;
                 frame.push_obj(m);
             }
             Op::IMPORT_FROM => {
@@ -1925,6 +1564,20 @@ fn run(frame: &Frame) -> PyResult<Outcome> {
             }
         }
     }
+}
+
+/// IMPORT_NAME (CPython 3.11's `import_name`): calls `__import__` from the frame's
+/// builtins with `(name, globals, locals or None, fromlist, level)`.
+#[cold]
+fn import_name(frame: &Frame, name: PyObj, fromlist: PyObj, level: PyObj) -> PyResult<PyObj> {
+    let import = dict::get_item(&frame.builtins(), &pystr::intern("__import__"))?
+        .ok_or_else(|| exc::import_error("__import__ not found"))?;
+    let locals = frame.locals.clone().unwrap_or_else(singletons::none);
+    ab::call(
+        &import,
+        &[name, (*frame.globals()).clone(), locals, fromlist, level],
+        None,
+    )
 }
 
 /// `except T:` accepts exception classes and tuples of them.

@@ -19,10 +19,12 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::Arc;
 
+use strand_compiler::bytecode::{self, Op};
 use strand_heap::ObjPtr;
-use strand_objects::{function, PyObj};
+use strand_objects::exceptions as exc;
+use strand_objects::{dict, function, str as pystr, PyObj, PyResult};
 
-use crate::eval::CodeData;
+use crate::code::CodeData;
 use crate::stackref::{Borrowed, StackRef};
 
 /// A frame being executed or suspended.
@@ -52,6 +54,19 @@ pub(crate) struct Frame {
     /// The frame below this one in the thread's chain while linked.
     prev: Cell<*const Frame>,
 }
+
+/// How a frame's execution stopped.
+pub(crate) enum Outcome {
+    /// `return`.
+    Return(PyObj),
+    /// `yield` (generator frames).
+    Yield(PyObj),
+}
+
+/// The frame evaluator (CPython's `_PyInterpreterState.eval_frame`, PEP 523): runs or
+/// resumes `frame` (raising `throw` at its suspension point, if given) until it
+/// returns or yields. Generators resume their frames through it.
+pub(crate) type Evaluator = fn(&Frame, Option<strand_objects::PyErr>) -> PyResult<Outcome>;
 
 thread_local! {
     /// Spare slot buffers (CPython keeps frames in a per-thread data stack; reusing
@@ -109,7 +124,7 @@ impl Frame {
         locals: Option<PyObj>,
         func: Option<&PyObj>,
     ) -> Frame {
-        let data = crate::eval::code_data_ptr(code);
+        let data = crate::code::code_data_ptr(code);
         // SAFETY: `code` is alive (the frame holds it from here on).
         let d = unsafe { data.as_ref() };
         let nlocalsplus = d.nlocalsplus;
@@ -573,4 +588,86 @@ pub(crate) fn super_args(frame: &Frame) -> Result<(PyObj, PyObj), &'static str> 
         .ok_or("super(): __class__ cell not found")?;
     let cls = function::cell_get(&cell).ok_or("super(): empty __class__ cell")?;
     Ok((cls, first))
+}
+
+/// What the rest of the interpreter asks of a frame: its delegation state (for
+/// generators), its names, and its locals as a mapping.
+impl Frame {
+    /// For a frame suspended inside the delegation loop of `yield from` or `await`, the
+    /// sub-iterator it delegates to (CPython's `_PyGen_yf`): the compiler marks that
+    /// loop's YIELD_VALUE with argument 1, and the sub-iterator is then on top of the
+    /// stack.
+    pub(crate) fn delegate(&self) -> Option<PyObj> {
+        let ins = bytecode::decode_at(&self.data().code.code, self.last_pc.get()).ok()?;
+        if ins.op == Op::YIELD_VALUE && ins.arg == 1 {
+            self.peek_opt(1).map(|v| (*v).clone())
+        } else {
+            None
+        }
+    }
+
+    /// Leaves a suspended delegation loop as if its sub-iterator had returned `value`:
+    /// pops the sub-iterator, pushes `value` and continues after the loop's SEND (the
+    /// loop is `YIELD_VALUE 1; RESUME 1; JUMP_BACKWARD to SEND`, as the compiler emits
+    /// it).
+    ///
+    /// # Errors
+    /// `SystemError` if the code around the suspension point is not that loop.
+    pub(crate) fn finish_delegation(&self, value: PyObj) -> PyResult<()> {
+        let code = &self.data().code.code;
+        let resume = bytecode::decode_at(code, self.next.get()).map_err(exc::system_error)?;
+        let back = bytecode::decode_at(code, resume.next_offset()).map_err(exc::system_error)?;
+        let send = back
+            .jump_target()
+            .and_then(|t| bytecode::decode_at(code, t).ok())
+            .filter(|i| i.op == Op::SEND && back.op == Op::JUMP_BACKWARD);
+        let Some(exit) = send.and_then(|s| s.jump_target()) else {
+            return Err(exc::system_error("suspended outside a yield-from loop"));
+        };
+        drop(self.pop());
+        self.push_obj(value);
+        self.next.set(exit);
+        Ok(())
+    }
+
+    /// The code's name and qualified name.
+    pub(crate) fn names(&self) -> (PyObj, PyObj) {
+        let code = self.code();
+        let c = function::code(&code);
+        (c.name.clone(), c.qualname.clone())
+    }
+
+    /// The locals of a frame as `locals()` returns them: its locals mapping (module and
+    /// class bodies), or the frame's one locals dict refreshed from its fast locals,
+    /// cells and free variables (function frames, as CPython 3.11's
+    /// `PyFrame_FastToLocals`: names that are unbound now are removed, other keys, such
+    /// as those `exec()` added, stay).
+    pub(crate) fn locals_mapping(&self) -> PyResult<PyObj> {
+        if let Some(l) = &self.locals {
+            return Ok(l.clone());
+        }
+        let d = self.fast_locals_dict();
+        let code = &self.data().code;
+        let names = code.localsplus_names();
+        let first_cell = code.varnames.len();
+        for (i, name) in names.iter().enumerate() {
+            let Some(v) = self.local(i) else {
+                let _ = dict::del_item(&d, &pystr::new(name));
+                continue;
+            };
+            let is_cell = code.cellvars.iter().any(|c| c == name) || i >= first_cell;
+            let value = if is_cell {
+                function::cell_get(&v)
+            } else {
+                Some((*v).clone())
+            };
+            match value {
+                Some(value) => dict::set_item_str(&d, name, value),
+                None => {
+                    let _ = dict::del_item(&d, &pystr::new(name));
+                }
+            }
+        }
+        Ok(d)
+    }
 }

@@ -2,21 +2,18 @@
 //! `dir()`, `eval()` and `exec()` (Python/bltinmodule.c; the frame side is
 //! Objects/frameobject.c's `PyFrame_FastToLocals`).
 //!
-//! CPython's versions find the calling frame through the thread state. strand's
-//! interpreter owns its frame exclusively while it runs, so the CALL instruction
-//! recognises these builtin function objects ([`lookup`]) and passes what they need
-//! ([`call`]): the frame's globals and a way to build its locals. Called from
-//! elsewhere (`map(locals, ...)`, another native function), they see the innermost
-//! Python frame's globals as both globals and locals.
-
-use std::sync::OnceLock;
+//! Like CPython's, they find the calling frame through the thread: a native function
+//! pushes no frame of its own, so the innermost running frame of the thread's frame
+//! chain (`frame::with_top`) is its caller's. With no Python frame running
+//! (a builtin called from Rust), the globals are a fresh dict and stand in for the
+//! locals too.
 
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::exceptions::{self as exc, type_error};
 use strand_objects::{dict, list, singletons, str as pystr, PyObj, PyResult};
 
-use crate::compile::Mode;
+use strand_compiler::Mode;
 
 /// Which frame-reading builtin a function object is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,34 +44,21 @@ impl FrameBuiltin {
     ];
 }
 
-/// Addresses of the builtin function objects (immortal, so the addresses are stable).
-static OBJECTS: OnceLock<Vec<(usize, FrameBuiltin)>> = OnceLock::new();
-
-/// Records the builtin function objects created for `builtins` (once).
-pub(crate) fn register(objects: Vec<(usize, FrameBuiltin)>) {
-    let _ = OBJECTS.set(objects);
-}
-
-/// Which frame-reading builtin `callable` is, if any.
-#[inline]
-pub(crate) fn lookup(callable: &PyObj) -> Option<FrameBuiltin> {
-    let addr = callable.addr();
-    OBJECTS
-        .get()?
-        .iter()
-        .find(|(a, _)| *a == addr)
-        .map(|&(_, w)| w)
-}
-
-/// The native entry point, for calls that do not come from a CALL instruction.
+/// A frame-reading builtin called with `args`: reads the caller's frame.
 pub(crate) fn call_native(
     which: FrameBuiltin,
     args: &[PyObj],
     kw: Option<&PyObj>,
 ) -> PyResult<PyObj> {
-    let globals = crate::eval::current_globals().unwrap_or_else(dict::new);
-    let g = globals.clone();
-    call(which, &globals, &mut move || Ok(g.clone()), args, kw)
+    let globals = caller_globals();
+    let mut locals =
+        || crate::frame::with_top(|f| f.locals_mapping()).unwrap_or_else(|| Ok(caller_globals()));
+    call(which, &globals, &mut locals, args, kw)
+}
+
+/// The caller's globals.
+fn caller_globals() -> PyObj {
+    crate::frame::with_top(|f| (*f.globals()).clone()).unwrap_or_else(dict::new)
 }
 
 /// Calls a frame-reading builtin for a caller with `globals` whose locals mapping
@@ -83,7 +67,7 @@ pub(crate) fn call_native(
 /// # Errors
 /// The builtins' `TypeError`s for bad arguments, `SyntaxError` for source that does
 /// not compile, and whatever evaluated code raises.
-pub(crate) fn call(
+fn call(
     which: FrameBuiltin,
     globals: &PyObj,
     locals: &mut dyn FnMut() -> PyResult<PyObj>,
@@ -171,7 +155,7 @@ fn eval_or_exec(
         (Some(g), None) => (g.clone(), g),
         (Some(g), Some(l)) => (g, l),
     };
-    let code = if crate::eval::is_code(source) {
+    let code = if crate::code::is_code(source) {
         source.clone()
     } else {
         let text = source_text(source, name)?;
@@ -218,9 +202,9 @@ fn source_text(source: &PyObj, fname: &str) -> PyResult<String> {
 /// # Errors
 /// `SyntaxError` (with CPython's `filename`, `lineno`, `offset`, `text` attributes).
 pub fn compile_source(text: &str, filename: &str, mode: Mode) -> PyResult<PyObj> {
-    let code = crate::compile::compile(text, filename, mode)
-        .map_err(|e| crate::syntax_error(&e, text, filename))?;
-    Ok(crate::eval::load_code(&code))
+    let code = strand_compiler::compile(text, filename, mode)
+        .map_err(|e| crate::syntax_error::syntax_error(&e, text, filename))?;
+    Ok(crate::code::load_code(&code))
 }
 
 /// The `compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1)`
@@ -255,7 +239,7 @@ pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<Py
             ))
         }
     };
-    if crate::eval::is_code(source) {
+    if crate::code::is_code(source) {
         return Ok(source.clone());
     }
     let text = source_text(source, "compile")?;

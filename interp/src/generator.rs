@@ -25,7 +25,7 @@ use strand_objects::exceptions::{self as exc, type_error, PyErr};
 use strand_objects::typeobj::{PyType, Slots, TypeFlags};
 use strand_objects::{int, singletons, PyObj, PyResult};
 
-use crate::eval::{resume, Frame, Outcome};
+use crate::frame::{Evaluator, Frame, Outcome};
 
 struct GenState {
     frame: Option<Box<Frame>>,
@@ -208,8 +208,14 @@ strand_objects::builtin_type! {
     }
 }
 
-/// Readies the generator and coroutine types (once, after `strand_objects::init`).
-pub fn init() {
+/// The frame evaluator generators resume their frames with (the interpreter loop,
+/// given to [`init`]).
+static EVALUATOR: std::sync::OnceLock<Evaluator> = std::sync::OnceLock::new();
+
+/// Readies the generator and coroutine types (once, after `strand_objects::init`);
+/// `resume` is the frame evaluator suspended frames continue in.
+pub(crate) fn init(resume: Evaluator) {
+    let _ = EVALUATOR.set(resume);
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| {
         let object = Some(&strand_objects::baseobject::OBJECT_TYPE);
@@ -258,8 +264,7 @@ pub(crate) fn new_coroutine(frame: Box<Frame>) -> PyObj {
 }
 
 fn new_gen_like(frame: Box<Frame>, ty: &'static PyType) -> PyObj {
-    init();
-    let (name, qualname) = crate::eval::frame_names(&frame);
+    let (name, qualname) = frame.names();
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation with the generator layout; the state is written before
     // the object is tracked.
@@ -347,13 +352,13 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
                 }
                 if st.started {
                     // The value of the `yield` expression being resumed.
-                    crate::eval::push_value(&frame, value);
+                    frame.push_obj(value);
                 }
                 None
             }
             Resume::Throw(e) => Some(e),
             Resume::SubReturned(value) => {
-                if let Err(e) = crate::eval::finish_delegation(&frame, value) {
+                if let Err(e) = frame.finish_delegation(value) {
                     st.frame = Some(frame);
                     return Err(e);
                 }
@@ -364,7 +369,7 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
         st.started = true;
         let own = st.exc_state.take();
         drop(st);
-        (frame, crate::eval::swap_current_exception(own), throw)
+        (frame, crate::exc_info::swap_current_exception(own), throw)
     };
     finish(g, frame, saved, throw)
 }
@@ -382,7 +387,7 @@ fn throw_ex(g: &PyObj, e: PyErr) -> PyResult<Outcome> {
                 kind_name(g)
             )));
         }
-        st.frame.as_deref().and_then(crate::eval::delegate_of)
+        st.frame.as_deref().and_then(Frame::delegate)
     };
     let Some(sub) = sub else {
         return send_ex(g, Resume::Throw(e));
@@ -429,8 +434,9 @@ fn finish(
     saved: Option<PyObj>,
     throw: Option<PyErr>,
 ) -> PyResult<Outcome> {
+    let resume = EVALUATOR.get().expect("generator::init ran at install");
     let result = resume(&frame, throw);
-    let own_exc = crate::eval::swap_current_exception(saved);
+    let own_exc = crate::exc_info::swap_current_exception(saved);
     let mut st = lock(g);
     st.running = false;
     st.exc_state = own_exc;

@@ -1,54 +1,65 @@
-//! `strand-interp`: the front end and the interpreter of strand.
+//! `strand-interp`: strand's virtual machine.
 //!
-//! The front end parses with ruff's Python parser (`ruff_python_parser`), resolves
-//! names with [`symtable`] (CPython 3.11's rules), and compiles ([`compile`]) to the
-//! CPython-like bytecode of [`bytecode`]. [`eval`] runs it on the object model of
-//! `strand-objects`, with the [`builtins`] module; [`run::run`] is what the `strand`
-//! command runs.
+//! It runs the bytecode of `strand-compiler` on the object model of
+//! `strand-objects`, with the heap and collector below that:
+//! - [`code`]: a compiled [`strand_compiler::CodeObject`] loaded into a `code` object
+//!   (live, immortal constants; interned names; per-thread bytecode copies).
+//! - [`eval`]: the interpreter loop (Python/ceval.c); `frame` the frames it runs
+//!   and each thread's frame chain (the collector's roots); `stackref` tagged stack
+//!   references; `specialize` and `tlbc` PEP 659 specialization in thread-local
+//!   bytecode; `fast_ops` the int/float/list fast paths.
+//! - [`generator`]: generators and coroutines (suspended frames).
+//! - [`exc_info`]: the exception being handled, per thread; [`traceback`]: tracebacks
+//!   as CPython prints them; [`syntax_error`]: compile errors as `SyntaxError`s.
+//! - [`import`]: the import system; [`native_module`]: what a native or frozen module
+//!   is to it (the standard library crate registers its tables).
+//! - [`builtins`] and [`frame_builtins`] (the `builtins` module), [`sys`] (the `sys`
+//!   module), [`state`] (the interpreter state that holds them and `sys.modules`).
+//! - [`stdio`]: writing to file objects and standard error, with fast paths the io
+//!   implementation registers; [`signals`]: SIGINT as `KeyboardInterrupt`.
+//!
+//! What it does not own: the native modules (`_io`, `posix`, `_thread`, `time`,
+//! `math`, ... are in `strand-stdlib`), the command line (the `strand` binary), the
+//! compiler (`strand-compiler`).
 
-pub mod array;
-pub mod atexit;
 pub mod builtins;
-pub mod bytecode;
 pub mod code;
-pub mod compile;
 pub mod eval;
+pub mod exc_info;
 mod fast_ops;
 mod frame;
 pub mod frame_builtins;
 pub mod generator;
-pub mod io;
-mod local;
-pub mod matching;
-mod math;
-pub mod modules;
-pub mod os;
-pub mod random;
-pub mod repl;
-pub mod run;
-mod sha512;
+pub mod import;
+mod matching;
+pub mod native_module;
 pub mod signals;
 mod specialize;
 mod stackref;
-pub mod symtable;
-pub mod syntax_errors;
-pub mod thread;
-mod time;
+pub mod state;
+pub mod stdio;
+pub mod syntax_error;
+pub mod sys;
 mod tlbc;
 pub mod traceback;
 
-pub use traceback::register_source;
+use std::sync::Once;
 
-pub use syntax_errors::syntax_error;
-
-/// Installs the interpreter's hooks into the object model (idempotent).
+/// Sets up the interpreter (once per process; later calls do nothing): installs its
+/// hooks into the object model and makes `sys.modules`, `sys` and `builtins`.
 pub fn install() {
-    strand_objects::init();
-    strand_objects::function::set_eval_hook(eval::call_function);
-    strand_objects::function::set_current_globals_hook(eval::current_globals);
-    strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
-    strand_objects::unraisable::set_hook(write_unraisable);
-    generator::init();
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        strand_objects::init();
+        strand_objects::function::set_eval_hook(eval::call_function);
+        strand_objects::function::set_current_globals_hook(eval::current_globals);
+        strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
+        strand_objects::unraisable::set_hook(write_unraisable);
+        generator::init(eval::resume);
+        let modules = strand_objects::dict::new();
+        let sys = sys::make_module(&modules);
+        state::set(modules, sys, builtins::make_module());
+    });
 }
 
 /// `sys.unraisablehook`'s default output: the context line, then the exception with
@@ -60,7 +71,7 @@ fn write_unraisable(err: &strand_objects::PyErr, context: Option<&str>) {
         out.push('\n');
     }
     out.push_str(&format_exception(err));
-    builtins::write_stderr(&out);
+    stdio::write_stderr(&out);
 }
 
 /// The text CPython prints for an uncaught exception (see [`traceback`]).

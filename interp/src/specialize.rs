@@ -28,7 +28,7 @@ use std::cell::Cell;
 use strand_objects::typeobj::TypeFlags;
 use strand_objects::{descr, dict, function, managed, module, PyObj};
 
-use crate::bytecode::Op;
+use strand_compiler::bytecode::Op;
 
 /// Executions before a failed specialization is tried again.
 const BACKOFF: u16 = 63;

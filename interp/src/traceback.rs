@@ -15,8 +15,8 @@ use strand_objects::exceptions as exc;
 use strand_objects::singletons::is_none;
 use strand_objects::{PyErr, PyObj};
 
-use crate::bytecode::Location;
-use crate::eval::{self, TracebackEntry};
+use strand_compiler::bytecode::Location;
+use strand_objects::{int, list, str as pystr, tuple};
 
 /// Sources of the modules compiled so far, by file name, for the source lines of
 /// tracebacks (CPython reads them back from the files through `linecache`).
@@ -137,7 +137,7 @@ fn format_chain(value: &PyObj, ctx: &mut PrintContext, out: &mut String) {
 /// One exception of a chain: its traceback and final line, or, for a group, the
 /// group's box with its sub-exceptions.
 fn format_one(value: &PyObj, ctx: &mut PrintContext, out: &mut String) {
-    let entries = eval::traceback_of(value);
+    let entries = traceback_of(value);
     if !exc::is_exception_group(value) {
         let mut text = String::new();
         format_entries(&entries, &mut text);
@@ -469,6 +469,48 @@ fn anchors_in(segment: &str) -> Option<(usize, usize, bool)> {
         }
         _ => None,
     }
+}
+
+/// One traceback entry: where an exception passed through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracebackEntry {
+    /// `co_filename`.
+    pub filename: String,
+    /// Line of the instruction.
+    pub line: u32,
+    /// `co_name`.
+    pub name: String,
+    /// The failing instruction's source span, where it has one.
+    pub location: Option<Location>,
+}
+
+/// The traceback of an exception, outermost frame first.
+pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
+    let tb = exc::payload(exc_value).state().traceback.clone();
+    let Some(tb) = tb.filter(list::is_list) else {
+        return Vec::new();
+    };
+    let mut out: Vec<TracebackEntry> = list::to_vec(&tb)
+        .iter()
+        .map(|t| {
+            let it = tuple::items(t);
+            let num = |i: usize| it.get(i).and_then(int::as_i64).unwrap_or(0) as u32;
+            let line = num(1);
+            TracebackEntry {
+                filename: pystr::as_str(&it[0]).to_string(),
+                line,
+                name: pystr::as_str(&it[2]).to_string(),
+                location: (it.len() > 4).then(|| Location {
+                    line,
+                    end_line: num(4),
+                    col: num(5),
+                    end_col: num(6),
+                }),
+            }
+        })
+        .collect();
+    out.reverse();
+    out
 }
 
 #[cfg(test)]

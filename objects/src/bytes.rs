@@ -18,6 +18,9 @@ use crate::singletons::{bool_obj, is_none, not_implemented};
 use crate::typeobj::{CompareOp, PyType, Slots, TypeFlags};
 use crate::PyResult;
 
+/// `repr(bytes)` lives in strand-literal (the compiler prints bytes constants too).
+pub use strand_literal::bytes::repr_bytes;
+
 /// The layout of `bytes`.
 #[repr(C)]
 pub struct PyBytes {
@@ -168,34 +171,6 @@ fn byte_value(v: &PyObj) -> PyResult<u8> {
         Some(b @ 0..=255) => Ok(b as u8),
         _ => Err(value_error("bytes must be in range(0, 256)")),
     }
-}
-
-/// Python's repr of a byte string: `b'...'`, or `b"..."` when it contains `'` but no `"`.
-pub fn repr_bytes(data: &[u8]) -> String {
-    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut s = String::with_capacity(data.len() + 3);
-    s.push('b');
-    s.push(quote);
-    for &c in data {
-        match c {
-            b'\\' => s.push_str("\\\\"),
-            b'\t' => s.push_str("\\t"),
-            b'\n' => s.push_str("\\n"),
-            b'\r' => s.push_str("\\r"),
-            c if c as char == quote => {
-                s.push('\\');
-                s.push(quote);
-            }
-            0x20..=0x7e => s.push(c as char),
-            c => s.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    s.push(quote);
-    s
 }
 
 fn bytes_repr(obj: &PyObj) -> PyResult<PyObj> {
@@ -927,14 +902,6 @@ fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn repr_rules() {
-        assert_eq!(repr_bytes(b"abc"), "b'abc'");
-        assert_eq!(repr_bytes(b"it's"), "b\"it's\"");
-        assert_eq!(repr_bytes(b"'\""), "b'\\'\"'");
-        assert_eq!(repr_bytes(b"\x00\n\xff\\"), "b'\\x00\\n\\xff\\\\'");
-    }
 
     #[test]
     fn whitespace_split() {

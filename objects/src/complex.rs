@@ -14,6 +14,9 @@ use crate::singletons::{bool_obj, not_implemented};
 use crate::typeobj::{CompareOp, NumberSlots, PyType, Slots, TypeFlags};
 use crate::PyResult;
 
+/// `repr(complex)` lives in strand-literal (the compiler prints complex constants too).
+pub use strand_literal::complex::repr_parts;
+
 /// The layout of a `complex`.
 #[repr(C)]
 pub struct PyComplex {
@@ -265,26 +268,6 @@ fn complex_abs(a: &PyObj) -> PyResult<PyObj> {
         return Err(overflow_error("absolute value too large"));
     }
     Ok(crate::float::from_f64(r))
-}
-
-/// A part as `repr(complex)` writes it: the shortest round-tripping digits, with no
-/// `.0` for integral values.
-fn part_repr(x: f64) -> String {
-    let r = crate::float::repr_f64(x);
-    match r.strip_suffix(".0") {
-        Some(short) => short.to_string(),
-        None => r,
-    }
-}
-
-/// `repr(complex)`: `1j` when the real part is +0.0, otherwise `(re±imj)`.
-pub fn repr_parts(re: f64, im: f64) -> String {
-    let imag = part_repr(im);
-    if re == 0.0 && re.is_sign_positive() {
-        return format!("{imag}j");
-    }
-    let sign = if imag.starts_with('-') { "" } else { "+" };
-    format!("({}{sign}{imag}j)", part_repr(re))
 }
 
 fn complex_repr(a: &PyObj) -> PyResult<PyObj> {

@@ -12,9 +12,9 @@
 //!   instance layout), [`slotdefs`] (dunder methods ⇄ slots), [`method_cache`],
 //!   [`descr`] (method, getset, member descriptors, `staticmethod`, `classmethod`,
 //!   `property`), [`baseobject`] (`object`), [`super_`];
-//! - the core types: [`singletons`], [`int`], [`float`], [`str`] with [`str_methods`]
-//!   and [`format`], [`bytes`], [`tuple`], [`list`], [`dict`], [`set`], [`range`],
-//!   [`slice`], [`iterators`], [`function`] (code, function, cell, bound method),
+//! - the core types: [`singletons`], [`int`], [`float`], [`str`](mod@str) with [`str_methods`]
+//!   and [`format`](mod@format), [`bytes`], [`tuple`](mod@tuple), [`list`], [`dict`], [`set`], [`range`],
+//!   [`slice`](mod@slice), [`iterators`], [`function`] (code, function, cell, bound method),
 //!   [`module`], [`weakref`], [`exceptions`];
 //! - protocols: [`abstract_`] (`PyObject_*` / `PyNumber_*` equivalents), [`args`],
 //!   [`hash`], [`alloc`], [`managed`] (instance dicts in the pre-header),
@@ -53,6 +53,7 @@ pub mod method_cache;
 pub mod module;
 pub mod names;
 pub mod object;
+pub mod once_obj;
 pub mod range;
 pub mod set;
 pub mod singletons;
@@ -71,6 +72,7 @@ pub mod weakref;
 
 pub use exceptions::{PyErr, PyResult};
 pub use object::PyObj;
+pub use once_obj::OnceObj;
 pub use typeobj::PyType;
 
 use std::sync::Once;

@@ -1,0 +1,31 @@
+//! `strand-compiler`: Python 3.11 source to strand's bytecode.
+//!
+//! The pipeline, one module per stage:
+//! 1. [`parse`]: ruff's parser (`ruff_python_parser`), held to the Python 3.11
+//!    grammar; its errors become CPython 3.11's messages in [`syntax_errors`].
+//! 2. [`symtable`]: scopes and the binding of every name (local, cell, free, global
+//!    implicit or explicit), by CPython 3.11's rules (Python/symtable.c).
+//! 3. [`codegen`]: the AST to instructions (Python/compile.c's code shapes), with
+//!    compile-time `SyntaxWarning`s, pattern matching, borrowed fast loads, and the
+//!    assembler (relative jumps, line table, exception table, maximum stack depth).
+//! 4. The output is a [`CodeObject`] ([`code`]): instructions in the format of
+//!    [`bytecode`] (16-bit code units, inline caches, exception and line tables) and
+//!    plain constants ([`Constant`]). [`dis`] prints it.
+//!
+//! What this crate does not do: it allocates no Python objects and needs no thread
+//! state or heap. The interpreter (`strand-interp`) turns a [`CodeObject`] into a
+//! `code` object and a [`CompileError`] into a `SyntaxError`; the reprs it prints for
+//! constants come from `strand-literal`, shared with the object model.
+
+pub mod bytecode;
+pub mod code;
+pub mod codegen;
+pub mod dis;
+pub mod error;
+pub mod parse;
+pub mod symtable;
+pub mod syntax_errors;
+
+pub use code::{CodeObject, Constant};
+pub use codegen::{compile, compile_module, verify, Mode};
+pub use error::{CompileError, ErrorKind};

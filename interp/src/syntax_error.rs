@@ -1,0 +1,32 @@
+//! Compile errors as Python exceptions: the compiler's [`CompileError`] (it needs no
+//! heap) becomes the `SyntaxError` / `IndentationError` object CPython raises.
+
+use strand_compiler::{CompileError, ErrorKind};
+use strand_objects::exceptions as exc;
+use strand_objects::{int, singletons, str as pystr, tuple, PyErr};
+
+/// The exception for a compile error: `SyntaxError` or `IndentationError` with
+/// CPython's attributes (`filename`, `lineno`, `offset`, `text`, `end_lineno`,
+/// `end_offset`), or `NotImplementedError` for constructs strand does not compile.
+pub fn syntax_error(e: &CompileError, source: &str, filename: &str) -> PyErr {
+    let ty = match e.kind {
+        ErrorKind::NotImplemented => return exc::not_implemented_error(e.message.clone()),
+        ErrorKind::Syntax => &exc::SYNTAX_ERROR_TYPE,
+        ErrorKind::Indentation => &exc::INDENTATION_ERROR_TYPE,
+    };
+    let text = source
+        .lines()
+        .nth(e.line.saturating_sub(1) as usize)
+        .map(|t| format!("{t}\n"));
+    let num = |v: u32| int::from_i64(i64::from(v));
+    let details = tuple::from_vec(vec![
+        pystr::new(filename),
+        num(e.line),
+        num(e.column),
+        text.map(|t| pystr::new(&t))
+            .unwrap_or_else(singletons::none),
+        num(e.end_line),
+        num(e.end_column),
+    ]);
+    PyErr::with_args(ty, vec![pystr::new(&e.message), details])
+}

@@ -1,0 +1,1345 @@
+//! The file objects `open()` returns: `FileIO` (raw, unbuffered), `BufferedReader`,
+//! `BufferedWriter`, `BufferedRandom` (binary, buffered) and `TextIOWrapper` (text).
+//!
+//! All five share one layout, [`PyFile`]: a counted pointer to the [`FileCore`] of the
+//! open file, plus the immutable attributes of the layer (name, mode, the wrapped
+//! layer, the text encoding and newline mode). A text file's `.buffer` and a buffered
+//! file's `.raw` are separate objects over the same core, so mixing layers sees one
+//! position and one set of pending bytes.
+//!
+//! Text is encoded and decoded directly against the core's byte buffers (UTF-8,
+//! ASCII or Latin-1), which keeps `tell()` an exact byte offset with no decoder
+//! snapshot.
+
+use std::sync::Arc;
+
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+use strand_objects::abstract_ as ab;
+use strand_objects::args::Args;
+use strand_objects::descr::{GetSetDef, MethodDef};
+use strand_objects::exceptions::{self as exc, type_error, value_error};
+use strand_objects::typeobj::{Slots, TypeFlags};
+use strand_objects::{bytes, int, list, singletons, str as pystr, PyErr, PyObj, PyResult};
+
+use super::core::{FileCore, FileState, IoFail, Newline};
+
+/// A text encoding the file layer implements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enc {
+    /// UTF-8.
+    Utf8,
+    /// ASCII (7-bit).
+    Ascii,
+    /// Latin-1 (each byte one code point).
+    Latin1,
+}
+
+impl Enc {
+    /// The encoding for a Python encoding name, or `None` if strand does not
+    /// implement it.
+    pub fn lookup(name: &str) -> Option<Enc> {
+        match name.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "utf_8" | "utf8" | "u8" | "utf" | "cp65001" => Some(Enc::Utf8),
+            "ascii" | "us_ascii" | "646" => Some(Enc::Ascii),
+            "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" | "8859" | "cp819" => {
+                Some(Enc::Latin1)
+            }
+            _ => None,
+        }
+    }
+
+    fn codec_name(self) -> &'static str {
+        match self {
+            Enc::Utf8 => "utf-8",
+            Enc::Ascii => "ascii",
+            Enc::Latin1 => "latin-1",
+        }
+    }
+}
+
+/// The text layer's configuration (immutable after creation).
+pub struct TextCfg {
+    /// The codec.
+    pub enc: Enc,
+    /// `encoding` as given (or the default's spelling).
+    pub encoding: PyObj,
+    /// `errors` (a str).
+    pub errors: PyObj,
+    /// `newline`.
+    pub newline: Newline,
+}
+
+/// Which layer a file object is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    /// `FileIO`.
+    Raw,
+    /// `BufferedReader`/`Writer`/`Random`.
+    Buffered,
+    /// `TextIOWrapper`.
+    Text,
+}
+
+/// The layout of the file objects (see the module docs).
+#[repr(C)]
+pub struct PyFile {
+    header: ObjectHeader,
+    core: Arc<FileCore>,
+    name: PyObj,
+    mode: PyObj,
+    /// Text: the buffered layer; buffered: the raw layer; raw: `None`.
+    inner: Option<PyObj>,
+    text: Option<TextCfg>,
+}
+
+unsafe fn file_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access; every field was initialised.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyFile;
+        (*p).core.close_on_dealloc();
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).core));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).name));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).mode));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).inner));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).text));
+        strand_objects::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+macro_rules! file_type {
+    ($(#[$m:meta])* $ident:ident, $name:literal, $new:expr) => {
+        strand_objects::builtin_type! {
+            $(#[$m])*
+            pub static $ident = {
+                name: $name,
+                layout: PyFile,
+                itemsize: 0,
+                kind: HeapKind::NonGc,
+                flags: TypeFlags::BASETYPE,
+                traverse: None,
+                clear: None,
+                dealloc: file_dealloc,
+                size: None,
+                slots: Slots {
+                    repr: Some(file_repr),
+                    iter: Some(file_iter),
+                    iternext: Some(file_iternext),
+                    new: Some($new),
+                    ..Slots::EMPTY
+                },
+            }
+        }
+    };
+}
+
+file_type!(
+    /// `_io.FileIO`.
+    FILEIO_TYPE,
+    "_io.FileIO",
+    fileio_new
+);
+file_type!(
+    /// `_io.BufferedReader`.
+    BUFFERED_READER_TYPE,
+    "_io.BufferedReader",
+    buffered_new
+);
+file_type!(
+    /// `_io.BufferedWriter`.
+    BUFFERED_WRITER_TYPE,
+    "_io.BufferedWriter",
+    buffered_new
+);
+file_type!(
+    /// `_io.BufferedRandom`.
+    BUFFERED_RANDOM_TYPE,
+    "_io.BufferedRandom",
+    buffered_new
+);
+file_type!(
+    /// `_io.TextIOWrapper`.
+    TEXTIO_TYPE,
+    "_io.TextIOWrapper",
+    textio_new
+);
+
+/// `true` for instances of the file types (and their subclasses).
+pub fn is_file(o: &PyObj) -> bool {
+    [
+        &FILEIO_TYPE,
+        &BUFFERED_READER_TYPE,
+        &BUFFERED_WRITER_TYPE,
+        &BUFFERED_RANDOM_TYPE,
+        &TEXTIO_TYPE,
+    ]
+    .iter()
+    .any(|t| o.is_instance_of(t))
+}
+
+fn payload(o: &PyObj) -> &PyFile {
+    debug_assert!(is_file(o));
+    // SAFETY: the methods and slots of this module are installed on the file types
+    // only, whose instances (and subclasses' instances) start with PyFile.
+    unsafe { o.payload_unchecked::<PyFile>() }
+}
+
+fn layer(o: &PyObj) -> Layer {
+    if o.is_instance_of(&TEXTIO_TYPE) {
+        Layer::Text
+    } else if o.is_instance_of(&FILEIO_TYPE) {
+        Layer::Raw
+    } else {
+        Layer::Buffered
+    }
+}
+
+/// Creates a file object of type `ty` (a file type or a subclass) over `core`.
+pub fn new_file(
+    ty: &strand_objects::PyType,
+    core: Arc<FileCore>,
+    name: PyObj,
+    mode: &str,
+    inner: Option<PyObj>,
+    text: Option<TextCfg>,
+) -> PyObj {
+    let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: a fresh allocation with the PyFile layout; every field is written
+    // before the object is finished.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyFile;
+        std::ptr::addr_of_mut!((*p).core).write(core);
+        std::ptr::addr_of_mut!((*p).name).write(name);
+        std::ptr::addr_of_mut!((*p).mode).write(pystr::new(mode));
+        std::ptr::addr_of_mut!((*p).inner).write(inner);
+        std::ptr::addr_of_mut!((*p).text).write(text);
+        strand_objects::heaptype::init_slots_region(ty, &obj);
+        strand_objects::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+/// `FileIO(file, mode='r', closefd=True, opener=None)`: `open(file, mode + 'b',
+/// buffering=0, ...)` as an instance of `cls`.
+fn fileio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = strand_objects::typeobj::expect_type(cls, "FileIO.__new__(X)")?;
+    let a = Args::new(args, kw);
+    let b = a.bind("FileIO", 0, &["file", "mode", "closefd", "opener"], 1)?;
+    let mode = match b[1] {
+        None => "r".to_string(),
+        Some(m) if pystr::is_str(m) => pystr::as_str(m).to_string(),
+        Some(m) => {
+            return Err(type_error(format!(
+                "FileIO() argument 'mode' must be str, not {}",
+                m.ty().name()
+            )))
+        }
+    };
+    if mode.contains('t') || mode.chars().filter(|&c| c == 'b').count() > 1 {
+        return Err(value_error(format!("invalid mode: {mode}")));
+    }
+    let bmode = format!("{}b", mode.replace('b', ""));
+    let mut oargs = vec![
+        b[0].expect("required").clone(),
+        pystr::new(&bmode),
+        int::from_i64(0),
+    ];
+    let mut names = Vec::new();
+    if let Some(c) = b[2] {
+        oargs.push(c.clone());
+        names.push(pystr::intern("closefd"));
+    }
+    if let Some(o) = b[3] {
+        oargs.push(o.clone());
+        names.push(pystr::intern("opener"));
+    }
+    let kn = (!names.is_empty()).then(|| strand_objects::tuple::from_vec(names));
+    let raw = super::open(&oargs, kn.as_ref())?;
+    if std::ptr::eq(ty, &FILEIO_TYPE) {
+        return Ok(raw);
+    }
+    let p = payload(&raw);
+    Ok(new_file(
+        ty,
+        p.core.clone(),
+        p.name.clone(),
+        pystr::as_str(&p.mode),
+        None,
+        None,
+    ))
+}
+
+/// `BufferedReader(raw, buffer_size=DEFAULT_BUFFER_SIZE)` (and Writer, Random): a
+/// buffered layer over one of strand's `FileIO` objects.
+fn buffered_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = strand_objects::typeobj::expect_type(cls, "Buffered.__new__(X)")?;
+    let short = ty
+        .name()
+        .rsplit('.')
+        .next()
+        .unwrap_or("BufferedReader")
+        .to_string();
+    let a = Args::new(args, kw);
+    let b = a.bind(&short, 0, &["raw", "buffer_size"], 1)?;
+    let raw = b[0].expect("required");
+    if !raw.is_instance_of(&FILEIO_TYPE) {
+        return Err(type_error(format!(
+            "strand's {short} wraps the FileIO objects of open(), not '{}'",
+            raw.ty().name()
+        )));
+    }
+    let size = match b[1] {
+        Some(v) => int::to_isize(&ab::index(v)?)?,
+        None => super::core::DEFAULT_BUFFER_SIZE as isize,
+    };
+    if size <= 0 {
+        return Err(value_error("buffer size must be strictly positive"));
+    }
+    let p = payload(raw);
+    p.core.lock().buf_size = size as usize;
+    Ok(new_file(
+        ty,
+        p.core.clone(),
+        p.name.clone(),
+        pystr::as_str(&p.mode),
+        Some(raw.clone()),
+        None,
+    ))
+}
+
+/// `TextIOWrapper(buffer, encoding=None, errors=None, newline=None,
+/// line_buffering=False, write_through=False)`: a text layer over one of strand's
+/// buffered binary files.
+fn textio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let ty = strand_objects::typeobj::expect_type(cls, "TextIOWrapper.__new__(X)")?;
+    let a = Args::new(args, kw);
+    let b = a.bind(
+        "TextIOWrapper",
+        0,
+        &[
+            "buffer",
+            "encoding",
+            "errors",
+            "newline",
+            "line_buffering",
+            "write_through",
+        ],
+        1,
+    )?;
+    let buffer = b[0].expect("required");
+    if !is_file(buffer) || layer(buffer) != Layer::Buffered {
+        return Err(type_error(format!(
+            "strand's TextIOWrapper wraps the buffered files of open(), not '{}'",
+            buffer.ty().name()
+        )));
+    }
+    let opt = |v: Option<&PyObj>, what: &str| -> PyResult<Option<PyObj>> {
+        match v {
+            None => Ok(None),
+            Some(v) if singletons::is_none(v) => Ok(None),
+            Some(v) if pystr::is_str(v) => Ok(Some(v.clone())),
+            Some(v) => Err(type_error(format!(
+                "TextIOWrapper() argument '{what}' must be str or None, not {}",
+                v.ty().name()
+            ))),
+        }
+    };
+    let cfg = super::text_config(
+        opt(b[1], "encoding")?,
+        opt(b[2], "errors")?,
+        opt(b[3], "newline")?,
+        "UTF-8",
+        "strict",
+    )?;
+    let flag = |v: Option<&PyObj>| v.map_or(Ok(false), ab::is_true);
+    let (lb, wt) = (flag(b[4])?, flag(b[5])?);
+    let p = payload(buffer);
+    {
+        let mut st = p.core.lock();
+        st.line_buffering = lb;
+        st.write_through = wt;
+    }
+    let mode = pystr::as_str(&p.mode).to_string();
+    Ok(new_file(
+        ty,
+        p.core.clone(),
+        p.name.clone(),
+        &mode,
+        Some(buffer.clone()),
+        Some(cfg),
+    ))
+}
+
+/// The core of a file object (for the fast paths of `print` and `input`).
+pub fn core_of(o: &PyObj) -> Option<&Arc<FileCore>> {
+    is_file(o).then(|| &payload(o).core)
+}
+
+// ---------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------
+
+/// The operation a failure came from, for CPython's message on a closed file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Read,
+    Readline,
+    Seek,
+    Flush,
+    /// The generic `IOBase` checks (`readlines`, `__enter__`, iteration).
+    Generic,
+    /// What a text file hands to its buffer (`fileno`, `seekable`...).
+    Delegated,
+    Other,
+}
+
+fn closed_message(l: Layer, op: Op) -> &'static str {
+    match (l, op) {
+        (_, Op::Generic) => "I/O operation on closed file.",
+        (_, Op::Delegated) => "I/O operation on closed file",
+        (Layer::Text, _) => "I/O operation on closed file.",
+        (Layer::Buffered, Op::Read) => "read of closed file",
+        (Layer::Buffered, Op::Readline) => "readline of closed file",
+        (Layer::Buffered, Op::Seek) => "seek of closed file",
+        (Layer::Buffered, Op::Flush) => "I/O operation on closed file.",
+        _ => "I/O operation on closed file",
+    }
+}
+
+fn fail(e: IoFail, l: Layer, op: Op) -> PyErr {
+    match e {
+        IoFail::Os(e) => exc::from_io_error(&e, None),
+        IoFail::Closed => value_error(closed_message(l, op)),
+        IoFail::Unsupported(m) => super::unsupported(m),
+        IoFail::Value(m) => value_error(m),
+        IoFail::OsMsg(m) => PyErr::new(&exc::OS_ERROR_TYPE, m),
+        IoFail::Decode(chunk) => {
+            let obj = bytes::new(&chunk);
+            match bytes::decode(&obj, &chunk, "utf-8", "strict") {
+                Err(e) => e,
+                Ok(_) => value_error("undecodable text"),
+            }
+        }
+    }
+}
+
+/// Runs `f` on the locked state of `o`'s core, turning failures into exceptions.
+fn with_state<R>(
+    o: &PyObj,
+    op: Op,
+    f: impl FnOnce(&mut FileState) -> Result<R, IoFail>,
+) -> PyResult<R> {
+    let p = payload(o);
+    let r = {
+        let mut st = p.core.lock();
+        f(&mut st)
+    };
+    r.map_err(|e| fail(e, layer(o), op))
+}
+
+// ---------------------------------------------------------------------------------
+// Argument helpers
+// ---------------------------------------------------------------------------------
+
+/// A size argument: `None`/absent/negative mean "all" (`None` returned).
+fn size_arg(a: Option<&PyObj>, allow_none: bool) -> PyResult<Option<usize>> {
+    match a {
+        None => Ok(None),
+        Some(v) if singletons::is_none(v) && allow_none => Ok(None),
+        Some(v) => {
+            if !int::is_int(v) && v.ty().slots().number.index.is_none() {
+                return Err(type_error(format!(
+                    "argument should be integer or None, not '{}'",
+                    v.ty().name()
+                )));
+            }
+            let n = int::to_isize(&ab::index(v)?)?;
+            Ok(if n < 0 { None } else { Some(n as usize) })
+        }
+    }
+}
+
+/// A `readline` limit for text files (an integer; `None` is a TypeError).
+fn text_limit(a: Option<&PyObj>) -> PyResult<Option<usize>> {
+    match a {
+        None => Ok(None),
+        Some(v) => {
+            let n = int::to_isize(&ab::index(v)?)?;
+            Ok(if n < 0 { None } else { Some(n as usize) })
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Text decoding and encoding
+// ---------------------------------------------------------------------------------
+
+fn decode_all(cfg: &TextCfg, data: &[u8]) -> PyResult<String> {
+    match (cfg.enc, std::str::from_utf8(data)) {
+        (Enc::Utf8, Ok(s)) => Ok(s.to_string()),
+        (Enc::Ascii, Ok(s)) if s.is_ascii() => Ok(s.to_string()),
+        _ => {
+            let obj = bytes::new(data);
+            bytes::decode(&obj, data, cfg.enc.codec_name(), pystr::as_str(&cfg.errors))
+        }
+    }
+}
+
+/// Universal-newline translation of decoded text (`\r\n` and `\r` to `\n`).
+fn translate_newlines(s: String) -> String {
+    if !s.contains('\r') {
+        return s;
+    }
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Reads up to `n` characters of text.
+fn read_chars(
+    st: &mut FileState,
+    cfg: &TextCfg,
+    n: usize,
+) -> Result<Result<String, PyErr>, IoFail> {
+    let translate = cfg.newline == Newline::Universal;
+    let mut out = String::new();
+    let mut count = 0;
+    while count < n {
+        if st.avail() == 0 && !st.fill()? {
+            break;
+        }
+        let win = st.window();
+        let (valid, bad) = match cfg.enc {
+            Enc::Utf8 => match std::str::from_utf8(win) {
+                Ok(_) => (win.len(), None),
+                Err(e) => (e.valid_up_to(), Some(e.error_len())),
+            },
+            Enc::Latin1 => (win.len(), None),
+            Enc::Ascii => match win.iter().position(|&b| b >= 0x80) {
+                None => (win.len(), None),
+                Some(i) => (i, Some(Some(1))),
+            },
+        };
+        if valid == 0 {
+            match bad {
+                Some(None) => {
+                    // A character cut by the buffer's end: read more.
+                    let before = st.avail();
+                    if st.fill()? && st.avail() > before {
+                        continue;
+                    }
+                    // The file ends inside a character.
+                    let w = st.window().to_vec();
+                    if let Err(e) = decode_piece(cfg, &w, &mut out) {
+                        return Ok(Err(e));
+                    }
+                    st.consume(w.len());
+                    count += 1;
+                    continue;
+                }
+                Some(Some(k)) => {
+                    let w = st.window()[..k].to_vec();
+                    if let Err(e) = decode_piece(cfg, &w, &mut out) {
+                        return Ok(Err(e));
+                    }
+                    st.consume(k);
+                    count += 1;
+                    continue;
+                }
+                // A non-empty window always has a valid prefix or an error.
+                None => break,
+            }
+        }
+        // Take characters from the valid prefix.
+        let mut used = 0;
+        let mut need_more = false;
+        {
+            let text: std::borrow::Cow<'_, str> = match cfg.enc {
+                // SAFETY: from_utf8 validated win[..valid] above (ASCII is UTF-8).
+                Enc::Utf8 | Enc::Ascii => std::borrow::Cow::Borrowed(unsafe {
+                    std::str::from_utf8_unchecked(&win[..valid])
+                }),
+                Enc::Latin1 => {
+                    std::borrow::Cow::Owned(win[..valid].iter().map(|&b| b as char).collect())
+                }
+            };
+            for c in text.chars() {
+                if count == n {
+                    break;
+                }
+                if c == '\r' && translate {
+                    let next = win.get(used + 1).copied();
+                    match next {
+                        Some(b'\n') => {
+                            out.push('\n');
+                            used += 2;
+                            count += 1;
+                            continue;
+                        }
+                        Some(_) => {
+                            out.push('\n');
+                            used += 1;
+                            count += 1;
+                            continue;
+                        }
+                        None => {
+                            need_more = true;
+                            break;
+                        }
+                    }
+                }
+                out.push(c);
+                used += if cfg.enc == Enc::Latin1 {
+                    1
+                } else {
+                    c.len_utf8()
+                };
+                count += 1;
+            }
+        }
+        st.consume(used);
+        if need_more {
+            // A `\r` at the end of what was read: is it the start of `\r\n`?
+            if !st.fill()? || st.avail() < 2 {
+                out.push('\n');
+                st.consume(1);
+                count += 1;
+            }
+        }
+    }
+    Ok(Ok(out))
+}
+
+/// Decodes an undecodable piece under the error handler: the replacement text, or
+/// the `UnicodeDecodeError`.
+fn decode_piece(cfg: &TextCfg, bad: &[u8], out: &mut String) -> PyResult<()> {
+    let obj = bytes::new(bad);
+    let s = bytes::decode(&obj, bad, cfg.enc.codec_name(), pystr::as_str(&cfg.errors))?;
+    out.push_str(&s);
+    Ok(())
+}
+
+fn encode_text<'a>(cfg: &TextCfg, s: &'a PyObj) -> PyResult<std::borrow::Cow<'a, [u8]>> {
+    use std::borrow::Cow;
+    let text = pystr::as_str(s);
+    let text: Cow<'a, str> = match cfg.newline {
+        Newline::Cr if text.contains('\n') => text.replace('\n', "\r").into(),
+        Newline::CrLf if text.contains('\n') => text.replace('\n', "\r\n").into(),
+        _ => text.into(),
+    };
+    if cfg.enc == Enc::Utf8 || text.is_ascii() {
+        return Ok(match text {
+            Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
+            Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+        });
+    }
+    let obj = pystr::new(&text);
+    bytes::encode(&obj, cfg.enc.codec_name(), pystr::as_str(&cfg.errors)).map(Cow::Owned)
+}
+
+fn text_cfg(o: &PyObj) -> &TextCfg {
+    payload(o)
+        .text
+        .as_ref()
+        .expect("text files have a text configuration")
+}
+
+/// Writes `s` (a str) to a text file; returns the number of characters.
+pub fn text_write_str(o: &PyObj, s: &PyObj) -> PyResult<usize> {
+    let cfg = text_cfg(o);
+    let data = encode_text(cfg, s)?;
+    let nl = data.iter().any(|&b| b == b'\n' || b == b'\r');
+    with_state(o, Op::Other, |st| {
+        if st.is_closed() {
+            return Err(IoFail::Closed);
+        }
+        if !st.writable {
+            return Err(IoFail::Unsupported("not writable"));
+        }
+        st.prepare_write("not writable")?;
+        st.write(&data, nl)
+    })?;
+    Ok(pystr::payload(s).char_len())
+}
+
+/// Writes UTF-8 text to a text file whose encoding is UTF-8 with no newline
+/// translation on output, without making a str object (`print`'s fast path); other
+/// files go through [`text_write_str`].
+pub fn text_write_utf8(o: &PyObj, s: &str) -> PyResult<()> {
+    let cfg = text_cfg(o);
+    if cfg.enc != Enc::Utf8 || matches!(cfg.newline, Newline::Cr | Newline::CrLf) {
+        text_write_str(o, &pystr::new(s))?;
+        return Ok(());
+    }
+    let nl = s.bytes().any(|b| b == b'\n' || b == b'\r');
+    with_state(o, Op::Other, |st| {
+        if st.is_closed() {
+            return Err(IoFail::Closed);
+        }
+        if !st.writable {
+            return Err(IoFail::Unsupported("not writable"));
+        }
+        st.prepare_write("not writable")?;
+        st.write(s.as_bytes(), nl)
+    })
+}
+
+/// Flushes a file object's core.
+pub fn flush_file(o: &PyObj) -> PyResult<()> {
+    with_state(o, Op::Flush, |st| {
+        st.check_open()?;
+        st.flush()
+    })
+}
+
+/// Reads one line from a text file (the line, `''` at end of file).
+pub fn text_readline(o: &PyObj, limit: Option<usize>) -> PyResult<PyObj> {
+    let cfg = text_cfg(o);
+    if limit.is_none() && cfg.enc == Enc::Utf8 {
+        // The common case: decode straight from the read buffer into the str.
+        let strict = pystr::as_str(&cfg.errors) == "strict";
+        let translate = cfg.newline == Newline::Universal;
+        let r = with_state(o, Op::Readline, |st| {
+            st.prepare_read("not readable")?;
+            st.check_utf8 = strict;
+            let end = st.line_end(None, cfg.newline.term());
+            st.check_utf8 = false;
+            let end = end?;
+            let line = &st.window()[..end];
+            let Ok(text) = std::str::from_utf8(line) else {
+                return Ok(None);
+            };
+            let obj = match text.strip_suffix('\r') {
+                Some(t) if translate => pystr::from_string(format!("{t}\n")),
+                _ => match text.strip_suffix("\r\n") {
+                    Some(t) if translate => pystr::from_string(format!("{t}\n")),
+                    _ => pystr::new(text),
+                },
+            };
+            st.consume(end);
+            Ok(Some(obj))
+        })?;
+        if let Some(obj) = r {
+            return Ok(obj);
+        }
+    }
+    text_readline_slow(o, cfg, limit)
+}
+
+/// `readline` with a limit, another codec, or undecodable bytes.
+fn text_readline_slow(o: &PyObj, cfg: &TextCfg, limit: Option<usize>) -> PyResult<PyObj> {
+    let term = cfg.newline.term();
+    let strict = cfg.enc == Enc::Utf8 && pystr::as_str(&cfg.errors) == "strict";
+    let line = with_state(o, Op::Readline, |st| {
+        st.prepare_read("not readable")?;
+        st.check_utf8 = strict;
+        let r = st.read_line(None, term);
+        st.check_utf8 = false;
+        r
+    })?;
+    let mut s = decode_all(cfg, &line)?;
+    if cfg.newline == Newline::Universal {
+        s = translate_newlines(s);
+    }
+    if let Some(l) = limit {
+        let chars = s.chars().count();
+        if chars > l {
+            // Give back what is past the limit (it is still in the read buffer).
+            let cut = s.char_indices().nth(l).map_or(s.len(), |(i, _)| i);
+            // Translation only touches the line's end, so the first `l` characters
+            // are untranslated source text.
+            let rest_bytes = match cfg.enc {
+                Enc::Utf8 => line.len() - line_prefix_len(&line, l),
+                _ => line.len() - l,
+            };
+            let p = payload(o);
+            p.core.lock().unconsume(rest_bytes);
+            s.truncate(cut);
+        }
+    }
+    Ok(pystr::from_string(s))
+}
+
+/// The byte length of the first `chars` characters of `line` (decoded as UTF-8).
+fn line_prefix_len(line: &[u8], chars: usize) -> usize {
+    match std::str::from_utf8(line) {
+        Ok(s) => s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i),
+        Err(_) => line.len(),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Methods
+// ---------------------------------------------------------------------------------
+
+fn none() -> PyObj {
+    singletons::none()
+}
+
+fn m_read(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let args = Args::new(a, k);
+    let b = args.bind("read", 1, &["size"], 0)?;
+    let o = &a[0];
+    match layer(o) {
+        Layer::Text => {
+            let n = size_arg(b[0], true)?;
+            let cfg = text_cfg(o);
+            match n {
+                None => {
+                    let data = with_state(o, Op::Read, |st| {
+                        st.prepare_read("not readable")?;
+                        let d = st.read_all()?;
+                        st.telling = true;
+                        Ok(d)
+                    })?;
+                    let mut s = decode_all(cfg, &data)?;
+                    if cfg.newline == Newline::Universal {
+                        s = translate_newlines(s);
+                    }
+                    Ok(pystr::from_string(s))
+                }
+                Some(n) => {
+                    let strict = cfg.enc == Enc::Utf8 && pystr::as_str(&cfg.errors) == "strict";
+                    let r = with_state(o, Op::Read, |st| {
+                        st.prepare_read("not readable")?;
+                        st.check_utf8 = strict;
+                        let r = read_chars(st, cfg, n);
+                        st.check_utf8 = false;
+                        r
+                    })?;
+                    Ok(pystr::from_string(r?))
+                }
+            }
+        }
+        l => {
+            let n = match b[0] {
+                Some(v) if !singletons::is_none(v) => {
+                    let n = int::to_isize(&ab::index(v).map_err(|_| {
+                        type_error(format!(
+                            "argument should be integer or None, not '{}'",
+                            v.ty().name()
+                        ))
+                    })?)?;
+                    if n < -1 {
+                        return Err(value_error("read length must be non-negative or -1"));
+                    }
+                    if n < 0 {
+                        None
+                    } else {
+                        Some(n as usize)
+                    }
+                }
+                _ => None,
+            };
+            let data = with_state(o, Op::Read, |st| {
+                st.prepare_read("read")?;
+                match (n, l) {
+                    (None, _) => st.read_all(),
+                    (Some(n), Layer::Raw) => st.read_once(n),
+                    (Some(n), _) => st.read_n(n),
+                }
+            })?;
+            Ok(bytes::new(&data))
+        }
+    }
+}
+
+fn m_read1(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let args = Args::new(a, k);
+    let b = args.bind("read1", 1, &["size"], 0)?;
+    let n = size_arg(b[0], true)?.unwrap_or(super::core::DEFAULT_BUFFER_SIZE);
+    let data = with_state(&a[0], Op::Read, |st| {
+        st.prepare_read("read")?;
+        st.read_once(n)
+    })?;
+    Ok(bytes::new(&data))
+}
+
+fn m_readall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("readall", 1)?;
+    let data = with_state(&a[0], Op::Read, |st| {
+        st.prepare_read("read")?;
+        st.read_all()
+    })?;
+    Ok(bytes::new(&data))
+}
+
+fn m_readline(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let args = Args::new(a, k);
+    let b = args.bind("readline", 1, &["size"], 0)?;
+    let o = &a[0];
+    match layer(o) {
+        Layer::Text => text_readline(o, text_limit(b[0])?),
+        _ => {
+            let limit = size_arg(b[0], true)?;
+            let line = with_state(o, Op::Readline, |st| {
+                st.prepare_read("read")?;
+                st.read_line(limit, super::core::Term::Lf)
+            })?;
+            Ok(bytes::new(&line))
+        }
+    }
+}
+
+fn readline_any(o: &PyObj) -> PyResult<PyObj> {
+    match layer(o) {
+        Layer::Text => text_readline(o, None),
+        _ => {
+            let line = with_state(o, Op::Readline, |st| {
+                st.prepare_read("read")?;
+                st.read_line(None, super::core::Term::Lf)
+            })?;
+            Ok(bytes::new(&line))
+        }
+    }
+}
+
+fn line_len(l: &PyObj) -> usize {
+    if pystr::is_str(l) {
+        pystr::payload(l).char_len()
+    } else {
+        bytes::as_bytes_opt(l).map_or(0, <[u8]>::len)
+    }
+}
+
+fn m_readlines(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let args = Args::new(a, k);
+    let b = args.bind("readlines", 1, &["hint"], 0)?;
+    let o = &a[0];
+    let hint = size_arg(b[0], true)?.filter(|&h| h > 0);
+    with_state(o, Op::Generic, |st| st.check_open())?;
+    let mut out = Vec::new();
+    let mut total = 0;
+    set_telling(o, false);
+    loop {
+        let line = readline_any(o)?;
+        if line_len(&line) == 0 {
+            set_telling(o, true);
+            break;
+        }
+        total += line_len(&line);
+        out.push(line);
+        if hint.is_some_and(|h| total >= h) {
+            break;
+        }
+    }
+    Ok(list::new(out))
+}
+
+fn set_telling(o: &PyObj, on: bool) {
+    if layer(o) == Layer::Text {
+        let mut st = payload(o).core.lock();
+        st.telling = on && st.seekable().unwrap_or(false);
+    }
+}
+
+fn m_write(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("write", 2)?;
+    let o = &a[0];
+    match layer(o) {
+        Layer::Text => {
+            if !pystr::is_str(&a[1]) {
+                return Err(type_error(format!(
+                    "write() argument must be str, not {}",
+                    a[1].ty().name()
+                )));
+            }
+            Ok(int::from_usize(text_write_str(o, &a[1])?))
+        }
+        l => {
+            let writable = with_state(o, Op::Other, |st| {
+                if l == Layer::Raw {
+                    st.check_open()?;
+                }
+                Ok(st.writable)
+            })?;
+            if !writable {
+                return Err(super::unsupported("write"));
+            }
+            let data = crate::buffer::bytes_like(&a[1])?;
+            let n = with_state(o, Op::Other, |st| {
+                st.prepare_write("write")?;
+                if l == Layer::Raw {
+                    st.write_once(&data)
+                } else {
+                    st.write(&data, false).map(|_| data.len())
+                }
+            })?;
+            Ok(int::from_usize(n))
+        }
+    }
+}
+
+fn m_writelines(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("writelines", 2)?;
+    let o = &a[0];
+    with_state(o, Op::Other, |st| st.check_open())?;
+    let it = ab::iter(&a[1])?;
+    while let Some(line) = ab::next(&it)? {
+        m_write(&[o.clone(), line], None)?;
+    }
+    Ok(none())
+}
+
+fn m_flush(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("flush", 1)?;
+    flush_file(&a[0])?;
+    Ok(none())
+}
+
+fn m_close(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("close", 1)?;
+    let p = payload(&a[0]);
+    let r = blocking_close(&p.core);
+    r.map_err(|e| fail(e, layer(&a[0]), Op::Other))?;
+    Ok(none())
+}
+
+fn blocking_close(core: &FileCore) -> Result<(), IoFail> {
+    core.lock().close()
+}
+
+fn m_fileno(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("fileno", 1)?;
+    let fd = with_state(&a[0], Op::Delegated, |st| {
+        st.check_open()?;
+        Ok(st.fd)
+    })?;
+    Ok(int::from_i64(i64::from(fd)))
+}
+
+fn m_isatty(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("isatty", 1)?;
+    let t = with_state(&a[0], Op::Delegated, |st| st.isatty())?;
+    Ok(int::bool_obj(t))
+}
+
+fn m_readable(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("readable", 1)?;
+    if a[0].is_instance_of(&BUFFERED_WRITER_TYPE) {
+        return Ok(int::bool_obj(false));
+    }
+    let r = with_state(&a[0], Op::Delegated, |st| {
+        st.check_open()?;
+        Ok(st.readable)
+    })?;
+    Ok(int::bool_obj(r))
+}
+
+fn m_writable(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("writable", 1)?;
+    if a[0].is_instance_of(&BUFFERED_READER_TYPE) {
+        return Ok(int::bool_obj(false));
+    }
+    let r = with_state(&a[0], Op::Delegated, |st| {
+        st.check_open()?;
+        Ok(st.writable)
+    })?;
+    Ok(int::bool_obj(r))
+}
+
+fn m_seekable(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("seekable", 1)?;
+    let r = with_state(&a[0], Op::Delegated, |st| {
+        st.check_open()?;
+        st.seekable()
+    })?;
+    Ok(int::bool_obj(r))
+}
+
+fn m_tell(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("tell", 1)?;
+    let o = &a[0];
+    let text = layer(o) == Layer::Text;
+    let pos = with_state(o, Op::Other, |st| {
+        st.check_open()?;
+        if text && !st.telling {
+            return Err(IoFail::OsMsg("telling position disabled by next() call"));
+        }
+        if text {
+            st.flush()?;
+        }
+        st.tell()
+    })?;
+    Ok(int::from_i128(i128::from(pos)))
+}
+
+fn m_seek(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let args = Args::new(a, k);
+    args.no_kwargs("seek")?;
+    args.range("seek", 2, 3)?;
+    let o = &a[0];
+    let l = layer(o);
+    let pos_obj = &a[1];
+    if !int::is_int(pos_obj) && pos_obj.ty().slots().number.index.is_none() {
+        return Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            pos_obj.ty().name()
+        )));
+    }
+    let pos = int::as_i64(&ab::index(pos_obj)?)
+        .ok_or_else(|| exc::overflow_error("Python int too large to convert to C long"))?;
+    let whence = match a.get(2) {
+        Some(w) => int::to_isize(&ab::index(w)?)?,
+        None => 0,
+    };
+    if !(0..=2).contains(&whence) {
+        return Err(value_error(match l {
+            Layer::Text => format!("invalid whence ({whence}, should be 0, 1 or 2)"),
+            Layer::Buffered => format!("whence value {whence} unsupported"),
+            Layer::Raw => "invalid whence value".to_string(),
+        }));
+    }
+    let r = with_state(o, Op::Seek, |st| {
+        st.check_open()?;
+        if l == Layer::Text {
+            match whence {
+                1 if pos != 0 => {
+                    return Err(IoFail::Unsupported("can't do nonzero cur-relative seeks"))
+                }
+                2 if pos != 0 => {
+                    return Err(IoFail::Unsupported("can't do nonzero end-relative seeks"))
+                }
+                0 if pos < 0 => return Err(IoFail::Value(format!("negative seek position {pos}"))),
+                _ => {}
+            }
+            if !st.seekable()? {
+                return Err(IoFail::Unsupported("underlying stream is not seekable"));
+            }
+            st.flush()?;
+            let r = if whence == 1 {
+                st.tell()?
+            } else {
+                st.seek(pos, whence as i32)?
+            };
+            if whence == 1 {
+                st.seek(r as i64, 0)?;
+            }
+            st.telling = true;
+            Ok(r)
+        } else {
+            st.seek(pos, whence as i32)
+        }
+    })?;
+    Ok(int::from_i128(i128::from(r)))
+}
+
+fn m_truncate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let args = Args::new(a, k);
+    let b = args.bind("truncate", 1, &["size"], 0)?;
+    let o = &a[0];
+    let size = match b[0] {
+        Some(v) if !singletons::is_none(v) => {
+            let n = int::to_isize(&ab::index(v)?)?;
+            if n < 0 {
+                return Err(exc::os_error_for(22, "Invalid argument", None));
+            }
+            Some(n as u64)
+        }
+        _ => None,
+    };
+    let r = with_state(o, Op::Other, |st| {
+        st.check_open()?;
+        if !st.writable {
+            return Err(IoFail::Unsupported("truncate"));
+        }
+        st.prepare_write("truncate")?;
+        st.truncate(size)
+    })?;
+    Ok(int::from_i128(i128::from(r)))
+}
+
+fn m_enter(a: &[PyObj], _k: Option<&PyObj>) -> PyResult<PyObj> {
+    let o = &a[0];
+    with_state(o, Op::Generic, |st| st.check_open())?;
+    Ok(o.clone())
+}
+
+fn m_exit(a: &[PyObj], _k: Option<&PyObj>) -> PyResult<PyObj> {
+    ab::call_method(&a[0], "close", &[])?;
+    Ok(none())
+}
+
+fn m_reconfigure(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let args = Args::new(a, k);
+    if args.nargs() > 1 {
+        return Err(type_error("reconfigure() takes no positional arguments"));
+    }
+    let o = &a[0];
+    let mut line_buffering = None;
+    let mut write_through = None;
+    for (name, v) in args.kwargs() {
+        match name {
+            "line_buffering" if !singletons::is_none(v) => line_buffering = Some(ab::is_true(v)?),
+            "write_through" if !singletons::is_none(v) => write_through = Some(ab::is_true(v)?),
+            "line_buffering" | "write_through" => {}
+            "encoding" | "errors" | "newline" => {
+                return Err(super::unsupported(
+                    "strand cannot change the encoding or newline mode of an open file",
+                ))
+            }
+            other => {
+                return Err(type_error(format!(
+                    "'{other}' is an invalid keyword argument for reconfigure()"
+                )))
+            }
+        }
+    }
+    with_state(o, Op::Other, |st| {
+        st.check_open()?;
+        st.flush()?;
+        if let Some(lb) = line_buffering {
+            st.line_buffering = lb;
+        }
+        if let Some(wt) = write_through {
+            st.write_through = wt;
+        }
+        Ok(())
+    })?;
+    Ok(none())
+}
+
+fn file_iter(o: &PyObj) -> PyResult<PyObj> {
+    with_state(o, Op::Generic, |st| st.check_open())?;
+    Ok(o.clone())
+}
+
+fn file_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
+    let text = layer(o) == Layer::Text;
+    if text {
+        payload(o).core.lock().telling = false;
+    }
+    let line = readline_any(o)?;
+    if line_len(&line) == 0 {
+        if text {
+            set_telling(o, true);
+        }
+        return Ok(None);
+    }
+    Ok(Some(line))
+}
+
+fn file_repr(o: &PyObj) -> PyResult<PyObj> {
+    let p = payload(o);
+    let tyname = o.ty().name().to_string();
+    let name = ab::repr_string(&p.name)?;
+    let s = match layer(o) {
+        Layer::Text => format!(
+            "<{tyname} name={name} mode={} encoding={}>",
+            ab::repr_string(&p.mode)?,
+            ab::repr_string(&text_cfg(o).encoding)?
+        ),
+        Layer::Buffered => format!("<{tyname} name={name}>"),
+        Layer::Raw => {
+            let (closed, closefd) = {
+                let st = p.core.lock();
+                (st.is_closed(), st.closefd)
+            };
+            if closed {
+                format!("<{tyname} [closed]>")
+            } else {
+                format!(
+                    "<{tyname} name={name} mode={} closefd={}>",
+                    ab::repr_string(&p.mode)?,
+                    if closefd { "True" } else { "False" }
+                )
+            }
+        }
+    };
+    Ok(pystr::from_string(s))
+}
+
+fn g_closed(o: &PyObj) -> PyResult<PyObj> {
+    Ok(int::bool_obj(payload(o).core.lock().is_closed()))
+}
+
+fn g_name(o: &PyObj) -> PyResult<PyObj> {
+    Ok(payload(o).name.clone())
+}
+
+fn g_mode(o: &PyObj) -> PyResult<PyObj> {
+    Ok(payload(o).mode.clone())
+}
+
+fn g_inner(o: &PyObj) -> PyResult<PyObj> {
+    Ok(payload(o).inner.clone().unwrap_or_else(none))
+}
+
+fn g_encoding(o: &PyObj) -> PyResult<PyObj> {
+    Ok(text_cfg(o).encoding.clone())
+}
+
+fn g_errors(o: &PyObj) -> PyResult<PyObj> {
+    Ok(text_cfg(o).errors.clone())
+}
+
+fn g_line_buffering(o: &PyObj) -> PyResult<PyObj> {
+    Ok(int::bool_obj(payload(o).core.lock().line_buffering))
+}
+
+fn g_write_through(o: &PyObj) -> PyResult<PyObj> {
+    Ok(int::bool_obj(payload(o).core.lock().write_through))
+}
+
+fn g_closefd(o: &PyObj) -> PyResult<PyObj> {
+    Ok(int::bool_obj(payload(o).core.lock().closefd))
+}
+
+fn common_methods() -> Vec<MethodDef> {
+    vec![
+        MethodDef::new("read", m_read),
+        MethodDef::new("readline", m_readline),
+        MethodDef::new("readlines", m_readlines),
+        MethodDef::new("write", m_write),
+        MethodDef::new("writelines", m_writelines),
+        MethodDef::new("flush", m_flush),
+        MethodDef::new("close", m_close),
+        MethodDef::new("fileno", m_fileno),
+        MethodDef::new("isatty", m_isatty),
+        MethodDef::new("readable", m_readable),
+        MethodDef::new("writable", m_writable),
+        MethodDef::new("seekable", m_seekable),
+        MethodDef::new("tell", m_tell),
+        MethodDef::new("seek", m_seek),
+        MethodDef::new("truncate", m_truncate),
+        MethodDef::new("__enter__", m_enter),
+        MethodDef::new("__exit__", m_exit),
+    ]
+}
+
+fn common_getsets() -> Vec<GetSetDef> {
+    vec![
+        GetSetDef::new("closed", g_closed, None),
+        GetSetDef::new("name", g_name, None),
+        GetSetDef::new("mode", g_mode, None),
+    ]
+}
+
+/// Readies the file types (bases first).
+pub fn ready_types() {
+    let mut raw = common_methods();
+    raw.push(MethodDef::new("readall", m_readall));
+    let mut raw_gs = common_getsets();
+    raw_gs.push(GetSetDef::new("closefd", g_closefd, None));
+    FILEIO_TYPE.ready_static(Some(&super::RAWIOBASE_TYPE), &raw, &raw_gs);
+    let mut buffered = common_methods();
+    buffered.push(MethodDef::new("read1", m_read1));
+    let mut buffered_gs = common_getsets();
+    buffered_gs.push(GetSetDef::new("raw", g_inner, None));
+    for t in [
+        &BUFFERED_READER_TYPE,
+        &BUFFERED_WRITER_TYPE,
+        &BUFFERED_RANDOM_TYPE,
+    ] {
+        t.ready_static(Some(&super::BUFFEREDIOBASE_TYPE), &buffered, &buffered_gs);
+    }
+    let mut text = common_methods();
+    text.push(MethodDef::new("reconfigure", m_reconfigure));
+    let mut text_gs = common_getsets();
+    text_gs.extend([
+        GetSetDef::new("buffer", g_inner, None),
+        GetSetDef::new("encoding", g_encoding, None),
+        GetSetDef::new("errors", g_errors, None),
+        GetSetDef::new("newlines", |_| Ok(singletons::none()), None),
+        GetSetDef::new("line_buffering", g_line_buffering, None),
+        GetSetDef::new("write_through", g_write_through, None),
+    ]);
+    TEXTIO_TYPE.ready_static(Some(&super::TEXTIOBASE_TYPE), &text, &text_gs);
+}

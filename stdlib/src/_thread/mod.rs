@@ -1,0 +1,433 @@
+//! The `_thread` module (Modules/_threadmodule.c): OS threads running Python
+//! functions with no global lock, and the lock primitives `threading` is built on.
+//!
+//! Each new thread attaches its own `ThreadState` (its own mimalloc heaps, biased
+//! reference counts, QSBR slot). Every blocking wait — acquiring a lock, sleeping,
+//! joining — detaches the thread first, so a stop-the-world pause (a collection) never
+//! waits for a blocked thread.
+//!
+//! `LockType` is a binary semaphore (any thread may release it, as in CPython);
+//! `RLock` is owned by a thread and re-entrant.
+
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+use strand_objects::abstract_ as ab;
+use strand_objects::args::Args;
+use strand_objects::descr::{new_builtin_function, set_builtin_module, MethodDef, NativeFn};
+use strand_objects::exceptions::{self as exc, type_error, value_error};
+use strand_objects::typeobj::{Slots, TypeFlags};
+use strand_objects::{dict, float, int, module, singletons, str as pystr, PyObj, PyResult};
+
+pub mod local;
+
+/// The largest timeout `acquire` accepts, in seconds (CPython's `TIMEOUT_MAX`).
+pub const TIMEOUT_MAX: f64 = 9_223_372_036.0;
+
+struct LockState {
+    /// For plain locks: held or not. For RLocks: the owner's ident (0 = free).
+    owner: u64,
+    /// RLock recursion count.
+    count: u64,
+    locked: bool,
+}
+
+/// The layout of `_thread.lock` and `_thread.RLock`.
+#[repr(C)]
+pub struct PyLock {
+    header: ObjectHeader,
+    state: Mutex<LockState>,
+    cond: Condvar,
+}
+
+unsafe fn lock_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive access; fields initialised.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyLock;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).state));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).cond));
+        strand_objects::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+strand_objects::builtin_type! {
+    /// `_thread.lock`.
+    pub static LOCK_TYPE = {
+        name: "lock",
+        layout: PyLock,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::empty(),
+        traverse: None,
+        clear: None,
+        dealloc: lock_dealloc,
+        size: None,
+        slots: Slots { repr: Some(lock_repr), ..Slots::EMPTY },
+    }
+}
+
+strand_objects::builtin_type! {
+    /// `_thread.RLock`.
+    pub static RLOCK_TYPE = {
+        name: "RLock",
+        layout: PyLock,
+        itemsize: 0,
+        kind: HeapKind::NonGc,
+        flags: TypeFlags::empty(),
+        traverse: None,
+        clear: None,
+        dealloc: lock_dealloc,
+        size: None,
+        slots: Slots { repr: Some(lock_repr), new: Some(|_, a, k| {
+            Args::new(a, k).exact("RLock", 0)?;
+            Ok(new_lock(true))
+        }), ..Slots::EMPTY },
+    }
+}
+
+fn new_lock(reentrant: bool) -> PyObj {
+    let ty = if reentrant { &RLOCK_TYPE } else { &LOCK_TYPE };
+    let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: fresh allocation with the lock layout.
+    unsafe {
+        let p = obj.as_ptr().as_ptr() as *mut PyLock;
+        std::ptr::addr_of_mut!((*p).state).write(Mutex::new(LockState {
+            owner: 0,
+            count: 0,
+            locked: false,
+        }));
+        std::ptr::addr_of_mut!((*p).cond).write(Condvar::new());
+        strand_objects::alloc::finish_instance(ty, &obj);
+    }
+    obj
+}
+
+fn payload(o: &PyObj) -> &PyLock {
+    // SAFETY: the methods are installed on the two lock types only.
+    unsafe { o.payload_unchecked::<PyLock>() }
+}
+
+fn is_rlock(o: &PyObj) -> bool {
+    o.is_exact(&RLOCK_TYPE)
+}
+
+/// Idents of the threads alive now (registered on a thread's first `get_ident`,
+/// removed when the thread exits).
+static LIVE: Mutex<Vec<u64>> = Mutex::new(Vec::new());
+
+/// Unregisters a thread's ident when its thread-local storage is torn down.
+struct IdentGuard(u64);
+
+impl Drop for IdentGuard {
+    fn drop(&mut self) {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = live.iter().position(|&t| t == self.0) {
+            live.swap_remove(i);
+        }
+    }
+}
+
+/// The calling thread's ident (`threading.get_ident()`): unique for the life of the
+/// process (never reused after the thread exits).
+pub fn get_ident() -> u64 {
+    thread_local! {
+        static IDENT: IdentGuard = {
+            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+            let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 139_800_000_000_000;
+            LIVE.lock().unwrap_or_else(|e| e.into_inner()).push(id);
+            IdentGuard(id)
+        };
+    }
+    // During thread teardown the slot may already be gone; 0 is no live thread's.
+    IDENT.try_with(|g| g.0).unwrap_or(0)
+}
+
+/// `true` while the thread with this ident is running.
+pub fn is_live(ident: u64) -> bool {
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains(&ident)
+}
+
+fn lock_repr(o: &PyObj) -> PyResult<PyObj> {
+    let st = payload(o).state.lock().unwrap_or_else(|e| e.into_inner());
+    let s = if is_rlock(o) {
+        format!(
+            "<{} _thread.RLock object owner={} count={} at {:#x}>",
+            if st.count > 0 { "locked" } else { "unlocked" },
+            st.owner,
+            st.count,
+            o.addr()
+        )
+    } else {
+        format!(
+            "<{} _thread.lock object at {:#x}>",
+            if st.locked { "locked" } else { "unlocked" },
+            o.addr()
+        )
+    };
+    Ok(pystr::from_string(s))
+}
+
+/// `acquire(blocking=True, timeout=-1)`: `true` if acquired.
+fn acquire(o: &PyObj, blocking: bool, timeout: Option<f64>) -> PyResult<bool> {
+    let l = payload(o);
+    let me = get_ident();
+    let rlock = is_rlock(o);
+    let deadline = timeout.map(|t| Instant::now() + Duration::from_secs_f64(t));
+    // Fast path without detaching.
+    {
+        let mut st = l.state.lock().unwrap_or_else(|e| e.into_inner());
+        if rlock {
+            if st.count == 0 || st.owner == me {
+                st.owner = me;
+                st.count += 1;
+                return Ok(true);
+            }
+        } else if !st.locked {
+            st.locked = true;
+            return Ok(true);
+        }
+        if !blocking {
+            return Ok(false);
+        }
+    }
+    // Block detached: stop-the-world does not wait for this thread. The main thread
+    // wakes now and then to let SIGINT interrupt the wait.
+    let slice = strand_interp::signals::wait_slice();
+    loop {
+        let got = strand_heap::with_detached(|| {
+            let mut st = l.state.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                let free = if rlock { st.count == 0 } else { !st.locked };
+                if free {
+                    if rlock {
+                        st.owner = me;
+                        st.count = 1;
+                    } else {
+                        st.locked = true;
+                    }
+                    return Some(true);
+                }
+                if strand_interp::signals::interrupt_pending() {
+                    return None;
+                }
+                let now = Instant::now();
+                let wait = match (deadline, slice) {
+                    (Some(d), _) if now >= d => return Some(false),
+                    (Some(d), Some(s)) => Some((d - now).min(s)),
+                    (Some(d), None) => Some(d - now),
+                    (None, s) => s,
+                };
+                st = match wait {
+                    None => l.cond.wait(st).unwrap_or_else(|e| e.into_inner()),
+                    Some(w) => {
+                        l.cond
+                            .wait_timeout(st, w)
+                            .unwrap_or_else(|e| e.into_inner())
+                            .0
+                    }
+                };
+            }
+        });
+        match got {
+            Some(acquired) => return Ok(acquired),
+            None => strand_interp::signals::check_interrupt()?,
+        }
+    }
+}
+
+fn release(o: &PyObj) -> PyResult<()> {
+    let l = payload(o);
+    let mut st = l.state.lock().unwrap_or_else(|e| e.into_inner());
+    if is_rlock(o) {
+        if st.count == 0 || st.owner != get_ident() {
+            return Err(exc::runtime_error("cannot release un-acquired lock"));
+        }
+        st.count -= 1;
+        if st.count == 0 {
+            st.owner = 0;
+            l.cond.notify_one();
+        }
+    } else {
+        if !st.locked {
+            return Err(exc::runtime_error("release unlocked lock"));
+        }
+        st.locked = false;
+        l.cond.notify_one();
+    }
+    Ok(())
+}
+
+fn acquire_args(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<(bool, Option<f64>)> {
+    let a = Args::new(args, kw);
+    let b = a.bind("acquire", 1, &["blocking", "timeout"], 0)?;
+    let blocking = match b[0] {
+        Some(v) => ab::is_true(v)?,
+        None => true,
+    };
+    let timeout = match b[1] {
+        Some(t) => ab::as_f64(t)?,
+        None => -1.0,
+    };
+    if !blocking && timeout != -1.0 {
+        return Err(value_error(
+            "can't specify a timeout for a non-blocking call",
+        ));
+    }
+    if timeout < 0.0 && timeout != -1.0 {
+        return Err(value_error("timeout value must be positive"));
+    }
+    if timeout > TIMEOUT_MAX {
+        return Err(exc::overflow_error("timeout value is too large"));
+    }
+    Ok((blocking, if timeout < 0.0 { None } else { Some(timeout) }))
+}
+
+fn lock_methods() -> Vec<MethodDef> {
+    vec![
+        MethodDef::new("acquire", |a, k| {
+            let (blocking, timeout) = acquire_args(a, k)?;
+            Ok(int::bool_obj(acquire(&a[0], blocking, timeout)?))
+        }),
+        MethodDef::new("__enter__", |a, k| {
+            let (blocking, timeout) = acquire_args(a, k)?;
+            Ok(int::bool_obj(acquire(&a[0], blocking, timeout)?))
+        }),
+        MethodDef::new("release", |a, k| {
+            Args::new(a, k).exact("release", 1)?;
+            release(&a[0])?;
+            Ok(singletons::none())
+        }),
+        MethodDef::new("__exit__", |a, _k| {
+            release(&a[0])?;
+            Ok(singletons::none())
+        }),
+        MethodDef::new("locked", |a, k| {
+            Args::new(a, k).exact("locked", 1)?;
+            let st = payload(&a[0])
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            Ok(int::bool_obj(if is_rlock(&a[0]) {
+                st.count > 0
+            } else {
+                st.locked
+            }))
+        }),
+        MethodDef::new("_is_owned", |a, k| {
+            Args::new(a, k).exact("_is_owned", 1)?;
+            let st = payload(&a[0])
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            Ok(int::bool_obj(if is_rlock(&a[0]) {
+                st.count > 0 && st.owner == get_ident()
+            } else {
+                st.locked
+            }))
+        }),
+    ]
+}
+
+/// A Python object handed to a new OS thread.
+struct SendObj(PyObj);
+
+// SAFETY: the object model is free-threaded; the receiving thread attaches its own
+// thread state before using (or dropping) the reference it takes over.
+unsafe impl Send for SendObj {}
+
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// `start_new_thread(function, args, kwargs=None)`: runs `function(*args, **kwargs)`
+/// on a new OS thread; returns its ident.
+fn start_new_thread(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).range("start_new_thread", 2, 3)?;
+    let func = args[0].clone();
+    if func.ty().slots().call.is_none() {
+        return Err(type_error("first arg must be callable"));
+    }
+    if !strand_objects::tuple::is_tuple(&args[1]) {
+        return Err(type_error("2nd arg must be a tuple"));
+    }
+    let kwargs = args.get(2).filter(|k| !singletons::is_none(k)).cloned();
+    if let Some(k) = &kwargs {
+        if !dict::is_dict(k) {
+            return Err(type_error("optional 3rd arg must be a dictionary"));
+        }
+    }
+    let payload = (SendObj(func), SendObj(args[1].clone()), kwargs.map(SendObj));
+    let (tx, rx) = std::sync::mpsc::channel::<u64>();
+    RUNNING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let ts = strand_heap::ThreadState::attach_new();
+            let _ = tx.send(get_ident());
+            let (SendObj(func), SendObj(targs), kwargs) = payload;
+            let items = strand_objects::tuple::items(&targs).to_vec();
+            let r = ab::call_with_dict(&func, &items, kwargs.as_ref().map(|k| &k.0));
+            if let Err(e) = r {
+                if !e.is_instance(&exc::SYSTEM_EXIT_TYPE) {
+                    let repr = ab::repr_string(&func).unwrap_or_default();
+                    let mut out = format!("Exception ignored in thread started by: {repr}\n");
+                    out.push_str(&strand_interp::format_exception(&e));
+                    strand_interp::stdio::write_stderr(&out);
+                }
+            }
+            drop((func, targs, kwargs));
+            RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            drop(ts);
+        })
+        .map_err(|e| exc::runtime_error(format!("can't start new thread: {e}")))?;
+    let ident = strand_heap::with_detached(|| rx.recv()).unwrap_or(0);
+    Ok(int::from_i128(i128::from(ident)))
+}
+
+/// The `_thread` module.
+pub fn make_module() -> PyObj {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        LOCK_TYPE.ready_static(
+            Some(&strand_objects::baseobject::OBJECT_TYPE),
+            &lock_methods(),
+            &[],
+        );
+        RLOCK_TYPE.ready_static(
+            Some(&strand_objects::baseobject::OBJECT_TYPE),
+            &lock_methods(),
+            &[],
+        );
+    });
+    let m = module::new_module("_thread");
+    let d = module::module_dict(&m);
+    dict::set_item_str(&d, "LockType", LOCK_TYPE.to_obj());
+    dict::set_item_str(&d, "RLock", RLOCK_TYPE.to_obj());
+    dict::set_item_str(&d, "TIMEOUT_MAX", float::from_f64(TIMEOUT_MAX));
+    dict::set_item_str(&d, "error", exc::RUNTIME_ERROR_TYPE.to_obj());
+    dict::set_item_str(&d, "_local", local::local_type());
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("allocate_lock", |a, k| {
+            Args::new(a, k).exact("allocate_lock", 0)?;
+            Ok(new_lock(false))
+        }),
+        ("get_ident", |a, k| {
+            Args::new(a, k).exact("get_ident", 0)?;
+            Ok(int::from_i128(i128::from(get_ident())))
+        }),
+        ("_count", |a, k| {
+            Args::new(a, k).exact("_count", 0)?;
+            Ok(int::from_usize(
+                RUNNING.load(std::sync::atomic::Ordering::SeqCst),
+            ))
+        }),
+        ("start_new_thread", start_new_thread),
+    ];
+    for (name, f) in funcs {
+        let o = new_builtin_function(name, *f, None);
+        set_builtin_module(&o, pystr::intern("_thread"));
+        dict::set_item_str(&d, name, o);
+    }
+    m
+}

@@ -1,0 +1,114 @@
+//! `strand-stdlib`: the native modules of strand's standard library (what CPython
+//! writes in C under Modules/), and the Python modules compiled into the binary.
+//!
+//! One file (or folder) per module, named as CPython names it:
+//! [`_io`], [`posix`], [`_thread`], [`time`], [`math`], [`_random`], [`array`](mod@array),
+//! [`atexit`], [`gc`], [`_weakref`]; [`buffer`] is the bytes-like-object helper they
+//! share. [`MODULES`] and [`FROZEN`] are the only places that list them all;
+//! [`install`] hands both tables to the interpreter's import system and connects
+//! `_io` to `sys` and `builtins`.
+//!
+//! The frozen modules (`lib/*.py`: `threading`, `collections`, `os`, `io`, ...) are
+//! strand's own Python code; CPython's pure-Python standard library is to take their
+//! place.
+//!
+//! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
+//! (the interpreter's own modules), the command line (`strand`).
+
+pub mod _io;
+pub mod _random;
+pub mod _thread;
+pub mod _weakref;
+pub mod array;
+pub mod atexit;
+pub mod buffer;
+pub mod gc;
+pub mod math;
+pub mod posix;
+pub mod time;
+
+use strand_interp::native_module::{FrozenModule, NativeModule};
+
+/// Every native module, by the name `import` finds it under.
+pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_io",
+        init: _io::make_module,
+    },
+    NativeModule {
+        name: "_random",
+        init: _random::make_module,
+    },
+    NativeModule {
+        name: "_thread",
+        init: _thread::make_module,
+    },
+    NativeModule {
+        name: "_weakref",
+        init: _weakref::make_module,
+    },
+    NativeModule {
+        name: "array",
+        init: array::make_module,
+    },
+    NativeModule {
+        name: "atexit",
+        init: atexit::make_module,
+    },
+    NativeModule {
+        name: "gc",
+        init: gc::make_module,
+    },
+    NativeModule {
+        name: "math",
+        init: math::make_module,
+    },
+    NativeModule {
+        name: "posix",
+        init: posix::make_module,
+    },
+    NativeModule {
+        name: "time",
+        init: time::make_module,
+    },
+];
+
+macro_rules! frozen {
+    ($($name:literal),* $(,)?) => {
+        &[$(FrozenModule {
+            name: $name,
+            source: include_str!(concat!("../lib/", $name, ".py")),
+            is_package: false,
+        }),*]
+    };
+}
+
+/// The Python modules compiled into the binary (CPython's frozen modules).
+pub static FROZEN: &[FrozenModule] = frozen!(
+    "threading",
+    "queue",
+    "collections",
+    "functools",
+    "itertools",
+    "operator",
+    "random",
+    "keyword",
+    "heapq",
+    "io",
+    "os",
+    "posixpath",
+    "weakref",
+);
+
+/// Sets up the interpreter with this standard library (once per process; later
+/// calls do nothing): [`strand_interp::install`], the module tables, and `_io`'s
+/// standard streams, `builtins.open` and fast paths.
+pub fn install() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        strand_interp::install();
+        strand_interp::import::register_native_modules(MODULES);
+        strand_interp::import::register_frozen_modules(FROZEN);
+        _io::install();
+    });
+}

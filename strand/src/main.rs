@@ -1,0 +1,105 @@
+//! The `strand` command: runs a Python program on strand, like `python3`.
+//!
+//! `strand FILE [ARGS...]`, `strand -c CODE [ARGS...]`, `strand -m MODULE [ARGS...]`,
+//! `strand -` (program on standard input), `strand` alone (the interactive prompt
+//! when standard input is a terminal, else the program on standard input). Options:
+//! `-i` (prompt after the program), `-q` (no banner), `-X stats` (heap and collector
+//! statistics at exit), `-X gc_threshold=N`, `--dis` (print the bytecode),
+//! `--version`. Uncaught exceptions print CPython's traceback to stderr and exit with
+//! status 1.
+
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Everything Rust allocates (item vectors, strings, frames' buffers) comes from
+/// mimalloc too, like the objects themselves: the interpreter allocates and frees
+/// small blocks all the time, from many threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod exit;
+mod repl;
+mod run;
+
+use exit::Exit;
+use run::{Options, Program};
+
+/// Command-line options (CPython's spelling where they overlap).
+#[derive(Parser, Debug)]
+#[command(
+    name = "strand",
+    version,
+    about = "Run a Python program on the strand runtime"
+)]
+struct Cli {
+    /// Program passed in as a string (terminates the option list).
+    #[arg(short = 'c', value_name = "CODE", conflicts_with = "module")]
+    command: Option<String>,
+    /// Run a library module as a script (terminates the option list).
+    #[arg(short = 'm', value_name = "MODULE")]
+    module: Option<String>,
+    /// Inspect interactively after running the program.
+    #[arg(short = 'i')]
+    inspect: bool,
+    /// Don't print the version banner at the interactive prompt.
+    #[arg(short = 'q')]
+    quiet: bool,
+    /// Implementation options: `stats` (print heap and GC statistics at exit),
+    /// `gc_threshold=N` (the collector's allocation threshold); others are kept in
+    /// `sys._xoptions`.
+    #[arg(short = 'X', value_name = "OPT")]
+    xoptions: Vec<String>,
+    /// Print the bytecode of the program instead of running it.
+    #[arg(long = "dis")]
+    dis: bool,
+    /// The program file (`-` for standard input), then its arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut options = Options {
+        dis: cli.dis,
+        inspect: cli.inspect,
+        quiet: cli.quiet,
+        xoptions: cli.xoptions.clone(),
+        ..Options::default()
+    };
+    for x in &cli.xoptions {
+        if x == "stats" {
+            options.stats = true;
+        } else if let Some(v) = x.strip_prefix("gc_threshold=") {
+            match v.parse::<usize>() {
+                Ok(n) if n > 0 => options.gc_threshold = Some(n),
+                _ => {
+                    eprintln!("strand: -X gc_threshold needs a positive integer, got '{v}'");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    let (program, args) = match (&cli.command, &cli.module, cli.args.split_first()) {
+        (Some(code), _, _) => (Program::Command(code.clone()), cli.args.clone()),
+        (None, Some(m), _) => (Program::Module(m.clone()), cli.args.clone()),
+        (None, None, Some((first, rest))) if first == "-" => (Program::Stdin, rest.to_vec()),
+        (None, None, Some((first, rest))) => (Program::File(first.clone()), rest.to_vec()),
+        (None, None, None) if std::io::stdin().is_terminal() => (Program::Interactive, Vec::new()),
+        (None, None, None) => (Program::Stdin, Vec::new()),
+    };
+    // Deep Python recursion must reach RecursionError, not overflow the native stack.
+    let handle = std::thread::Builder::new()
+        .name("strand-main".into())
+        .stack_size(1 << 30)
+        .spawn(move || run::run(&program, &args, &options))
+        .expect("spawn the interpreter thread");
+    match handle.join() {
+        Ok(Exit::Status(code)) => ExitCode::from(code),
+        Ok(Exit::Interrupted) => strand_interp::signals::exit_by_sigint(),
+        Err(_) => {
+            eprintln!("strand: internal error (a Rust panic); please report it");
+            ExitCode::from(70)
+        }
+    }
+}

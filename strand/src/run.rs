@@ -1,0 +1,314 @@
+//! Running a program as `__main__` the way the `python3` command does
+//! (Modules/main.c, Lib/runpy.py): a script file, `-c` code, `-m` module, a program
+//! read from standard input, or the interactive prompt; then waiting for non-daemon
+//! threads, and the exit status (`SystemExit`'s code, 1 after an uncaught exception,
+//! death by SIGINT after an uncaught `KeyboardInterrupt`).
+
+use std::io::Read as _;
+
+use strand_objects::abstract_ as ab;
+use strand_objects::{dict, int, module, singletons, str as pystr, PyErr};
+
+use strand_interp::code::load_code;
+use strand_interp::state::{sys_module, sys_modules};
+use strand_interp::syntax_error::syntax_error;
+use strand_interp::sys::set_argv;
+use strand_interp::{eval, format_exception, import, signals};
+
+use crate::exit::{report_exception, Exit};
+
+/// What the command runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Program {
+    /// A script file, as given on the command line.
+    File(String),
+    /// `-c CODE`.
+    Command(String),
+    /// `-m MODULE`: a module found on `sys.path`, run as `__main__`.
+    Module(String),
+    /// The program text on standard input (`-`, or no program with a non-terminal
+    /// standard input).
+    Stdin,
+    /// The interactive prompt.
+    Interactive,
+}
+
+/// Command-line options that change how the program runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--dis`: print the bytecode instead of running (files and `-c` only).
+    pub dis: bool,
+    /// `-i`: enter the interactive prompt after the program.
+    pub inspect: bool,
+    /// `-q`: no banner at the interactive prompt.
+    pub quiet: bool,
+    /// `-X stats`: print heap and collector statistics to stderr at exit.
+    pub stats: bool,
+    /// `-X gc_threshold=N`: the collector's allocation threshold.
+    pub gc_threshold: Option<usize>,
+    /// Every `-X` option as given (`sys._xoptions`).
+    pub xoptions: Vec<String>,
+}
+
+/// Runs `program` with `args` (the rest of the command line, `sys.argv[1:]`) on the
+/// calling thread, which must have a large stack (deep Python recursion must reach
+/// `RecursionError` first).
+pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
+    let ts = strand_heap::ThreadState::attach_new();
+    strand_stdlib::install();
+    signals::install(&ts);
+    if let Some(t) = options.gc_threshold {
+        strand_gc::set_threshold(t);
+    }
+    set_xoptions(&options.xoptions);
+    let mut exit = run_program(program, args, options);
+    if exit != Exit::Interrupted {
+        if let Some(e) = shutdown_threads() {
+            exit = report_exception(&e);
+        }
+    }
+    // Then, as Py_FinalizeEx: the atexit callbacks, the main module's teardown, and
+    // the final flush of every open file.
+    strand_stdlib::atexit::run_exitfuncs();
+    finalize_main();
+    strand_stdlib::_io::flush_all();
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    if options.stats {
+        eprint!("{}", stats_report());
+    }
+    drop(ts);
+    exit
+}
+
+fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
+    let main = module::new_module("__main__");
+    let globals = module::module_dict(&main);
+    // As CPython's __main__: an empty `__annotations__` from the start.
+    dict::set_item_str(&globals, "__annotations__", dict::new());
+    dict::set_item_str(&sys_modules(), "__main__", main.clone());
+    let (source, filename, argv0, path0) = match program {
+        Program::Interactive => {
+            set_argv(&argv_with(String::new(), args), Some(""));
+            return crate::repl::interact(&globals, options.quiet);
+        }
+        Program::Command(code) => (
+            code.clone(),
+            "<string>".to_string(),
+            "-c".into(),
+            String::new(),
+        ),
+        Program::Stdin => {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                eprintln!("strand: can't read standard input: {e}");
+                return Exit::Status(2);
+            }
+            let argv0 = if args.is_empty() {
+                String::new()
+            } else {
+                "-".into()
+            };
+            (text, "<stdin>".into(), argv0, String::new())
+        }
+        Program::File(path) => {
+            let source = match std::fs::read_to_string(path) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!(
+                        "strand: can't open file '{}': [Errno {}] {}",
+                        absolute(path),
+                        e.raw_os_error().unwrap_or(0),
+                        io_message(&e)
+                    );
+                    return Exit::Status(2);
+                }
+            };
+            // Like CPython (3.9+), the main script's file name is made absolute and
+            // its directory leads sys.path.
+            let filename = absolute(path);
+            let dir = std::path::Path::new(&filename)
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            (source, filename, path.clone(), dir)
+        }
+        Program::Module(name) => {
+            let cwd = std::env::current_dir()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            set_argv(&argv_with("-m".into(), args), Some(&cwd));
+            match module_source(name) {
+                Ok((source, filename)) => {
+                    set_argv(&argv_with(filename.clone(), args), None);
+                    (source, filename.clone(), filename, String::new())
+                }
+                Err(message) => {
+                    eprintln!("strand: {message}");
+                    return Exit::Status(1);
+                }
+            }
+        }
+    };
+    if !matches!(program, Program::Module(_)) {
+        set_argv(&argv_with(argv0, args), Some(&path0));
+    }
+    let code = match strand_compiler::compile_module(&source, &filename) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!(
+                "{}",
+                format_exception(&syntax_error(&e, &source, &filename))
+            );
+            return Exit::Status(1);
+        }
+    };
+    if options.dis {
+        print!("{}", code.disassemble());
+        return Exit::Status(0);
+    }
+    if !filename.starts_with('<') {
+        dict::set_item_str(&globals, "__file__", pystr::new(&filename));
+        dict::set_item_str(&globals, "__cached__", singletons::none());
+    }
+    strand_interp::traceback::register_source(&filename, &source);
+    let result = eval::run_code(&load_code(&code), &globals);
+    let exit = match result {
+        Ok(_) => Exit::Status(0),
+        Err(e) => report_exception(&e),
+    };
+    if options.inspect && exit != Exit::Interrupted {
+        return crate::repl::interact(&globals, true);
+    }
+    exit
+}
+
+fn argv_with(first: String, rest: &[String]) -> Vec<String> {
+    std::iter::once(first).chain(rest.iter().cloned()).collect()
+}
+
+fn absolute(path: &str) -> String {
+    std::path::absolute(path).map_or_else(|_| path.to_string(), |p| p.display().to_string())
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "Is a directory".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// `-m name`: the source and file name of the module, importing its parent packages
+/// first (as runpy does); a package runs its `__main__` submodule.
+fn module_source(name: &str) -> Result<(String, String), String> {
+    let describe = |e: PyErr| PyErr::display_line(&e);
+    let (parent, last) = match name.rsplit_once('.') {
+        Some((pkg, _)) => {
+            let pkg_mod = import::import(
+                &pystr::new(pkg),
+                &singletons::none(),
+                &strand_objects::tuple::from_vec(vec![pystr::new("*")]),
+                &int::from_i64(0),
+            )
+            .map_err(|e| {
+                format!(
+                    "Error while finding module specification for '{name}' ({})",
+                    describe(e)
+                )
+            })?;
+            (Some(pkg_mod), name)
+        }
+        None => (None, name),
+    };
+    let found = import::find_source(last, parent.as_ref()).map_err(describe)?;
+    let path = match found {
+        Some((path, false)) => path,
+        Some((init, true)) => {
+            let main = init.with_file_name("__main__.py");
+            if !main.is_file() {
+                return Err(format!(
+                    "No module named {name}.__main__; '{name}' is a package and cannot be directly executed"
+                ));
+            }
+            main
+        }
+        None => return Err(format!("No module named {name}")),
+    };
+    let filename = absolute(&path.display().to_string());
+    std::fs::read_to_string(&path)
+        .map(|s| (s, filename))
+        .map_err(|e| format!("can't read {}: {e}", path.display()))
+}
+
+/// `sys._xoptions`: `-X name=value` as `{'name': 'value'}`, a bare `-X name` as
+/// `{'name': True}`.
+fn set_xoptions(xoptions: &[String]) {
+    let d = dict::new();
+    for x in xoptions {
+        match x.split_once('=') {
+            Some((k, v)) => dict::set_item_str(&d, k, pystr::new(v)),
+            None => dict::set_item_str(&d, x, int::bool_obj(true)),
+        }
+    }
+    dict::set_item_str(&module::module_dict(&sys_module()), "_xoptions", d);
+}
+
+/// Like CPython's `finalize_modules` for the main program: `__main__` leaves
+/// `sys.modules` and a collection frees it with everything only it reached (its dict
+/// is in cycles with the functions and classes defined in it), so `__del__` methods
+/// and the `finally` blocks of suspended generators held by module globals run before
+/// the process exits.
+fn finalize_main() {
+    let _ = dict::del_item(&sys_modules(), &pystr::new("__main__"));
+    strand_gc::collect();
+}
+
+/// Like CPython's `Py_FinalizeEx`: waits for the non-daemon threads
+/// (`threading._shutdown`), if `threading` was imported.
+fn shutdown_threads() -> Option<PyErr> {
+    let threading = dict::get_item_str(&sys_modules(), "threading")?;
+    let f = ab::getattr_str(&threading, "_shutdown").ok()?;
+    ab::call0(&f).err()
+}
+
+/// The `-X stats` report: heap counters and collector totals.
+pub fn stats_report() -> String {
+    let h = strand_heap::stats();
+    let g = strand_gc::stats();
+    let kinds = ["gc", "gc+preheader", "non-gc", "raw"];
+    let mut out = String::from("strand statistics\n");
+    out.push_str("  heap (allocations / frees / live, by kind):\n");
+    for (i, k) in kinds.iter().enumerate() {
+        out.push_str(&format!(
+            "    {k:<13} {:>12} {:>12} {:>10}\n",
+            h.allocations[i],
+            h.frees[i],
+            h.allocations[i] as i64 - h.frees[i] as i64
+        ));
+    }
+    out.push_str(&format!(
+        "  freelists: {} hits, {} misses\n",
+        h.total_freelist_hits(),
+        h.total_freelist_misses()
+    ));
+    out.push_str(&format!(
+        "  biased refcounting: {} merges, {} objects queued to their owners\n",
+        h.merges, h.queued_merges
+    ));
+    out.push_str(&format!(
+        "  QSBR: {} delayed frees pending; threads registered: {}\n",
+        h.delayed_frees_pending, h.threads
+    ));
+    out.push_str(&format!(
+        "  gc: {} collections, {} objects collected, {} uncollectable\n",
+        g.collections, g.collected, g.uncollectable
+    ));
+    out.push_str(&format!(
+        "  gc pauses: total {:.3} ms, longest {:.3} ms; collection time {:.3} ms\n",
+        g.pause.as_secs_f64() * 1e3,
+        g.max_pause.as_secs_f64() * 1e3,
+        g.total.as_secs_f64() * 1e3
+    ));
+    out
+}
