@@ -285,7 +285,7 @@ opcodes! {
     PRINT_EXPR = 95, cache 0, false;
     /// Pushes fast local `arg` without counting the reference (CPython 3.14): the
     /// compiler proved that the local keeps its value until the pushed reference is
-    /// consumed (see `compile::borrow`).
+    /// consumed (see `codegen/borrow.rs`).
     LOAD_FAST_BORROW = 96, cache 0, true;
     /// Pushes whether TOS is a mapping for pattern matching (keeps TOS).
     MATCH_MAPPING = 120, cache 0, false;
@@ -505,8 +505,9 @@ pub fn encoded_len(op: Op, arg: u32) -> usize {
 
 /// The interpreter's instruction fetch: the instruction starting at `offset` as
 /// `(opcode, argument, offset of the opcode unit, offset after its caches)`, or `None`
-/// past the end or on a unit that is no opcode (code is verified when compiled, so
-/// that is a bug, reported as `SystemError`).
+/// past the end or on a unit that is no opcode (the compiler emits neither, and debug
+/// builds [`verify`](crate::verify) every code object they compile; corrupt code is
+/// reported as `SystemError`).
 #[inline(always)]
 pub fn fetch(code: &[std::cell::Cell<u16>], offset: usize) -> Option<(Op, u32, usize, usize)> {
     let mut i = offset;

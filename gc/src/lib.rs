@@ -12,7 +12,7 @@
 //!    walk the GC heaps to visit every tracked object; compute
 //!    `gc_refs = refcount − references from other GC objects` (in the `ob_tid` word,
 //!    restored afterwards) plus the roots higher layers report (deferred references on
-//!    interpreter stacks, pinned objects, running executors); mark everything reachable
+//!    interpreter stacks, through registered root sources); mark everything reachable
 //!    from an object with `gc_refs > 0`. The rest is unreachable: the collector takes a
 //!    reference to each, and clears weak references to them.
 //! 2. **Finalize** (world running, since it runs user code): weak-reference callbacks,

@@ -10,7 +10,8 @@
 //! Exceptions are zero-cost: an exception looks up the code's exception table, cuts
 //! the value stack to the handler's depth and jumps there; otherwise it leaves the
 //! frame. Each frame an exception passes through adds a traceback entry (kept on the
-//! exception as a list of `(filename, line, name, frame id)` tuples), and an exception
+//! exception as a list of `(filename, line, name, frame id, end line, column, end
+//! column)` tuples), and an exception
 //! raised while another is handled gets it as `__context__`.
 //!
 //! Generator frames are resumable: they stop at YIELD_VALUE and keep their state (see

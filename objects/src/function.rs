@@ -8,8 +8,8 @@
 //! runs bytecode.
 //!
 //! A function's code, defaults and closure change only with the world stopped, which
-//! also bumps its **version**, the guard specialized call sites and the JIT check
-//! (CPython's `func_version`); reading them is lock-free.
+//! also bumps its **version**, the guard for code that caches a function (CPython's
+//! `func_version`); reading them is lock-free.
 
 use std::any::Any;
 use std::cell::UnsafeCell;

@@ -23,8 +23,9 @@
 //! Free-threading follows PEP 703: mutable containers lock their per-object mutex
 //! through critical sections; `list[i]` and `dict[key]` read without locking, safe
 //! because replaced item arrays and key tables are freed after a QSBR grace period and
-//! items are taken with `try_incref`; type, dict-keys and function versions change
-//! under stop-the-world where a reader could act on a stale guard.
+//! items are taken with `try_incref`. Type and function versions change under
+//! stop-the-world, where a reader could act on a stale guard; a dict's keys version
+//! changes inside the dict's critical section.
 //!
 //! Call [`init`] once, on a thread with an attached [`strand_heap::ThreadState`],
 //! before creating objects.
