@@ -23,6 +23,7 @@
 //! compiler (`strand-compiler`).
 
 pub mod builtins;
+pub mod call;
 pub mod code;
 pub mod eval;
 pub mod exc_info;

@@ -49,6 +49,19 @@ impl<'a> Cache<'a> {
         }
     }
 
+    /// The cache of the instruction whose opcode unit `at` points at.
+    ///
+    /// # Safety
+    /// `at` points into a bytecode copy that outlives `'a`, at an instruction with
+    /// `len` cache units.
+    #[inline(always)]
+    pub(crate) unsafe fn at_ptr(at: *const Cell<u16>, len: usize) -> Cache<'a> {
+        Cache {
+            // SAFETY: the `len` units after the opcode unit are its cache (contract).
+            units: unsafe { std::slice::from_raw_parts(at.add(1), len) },
+        }
+    }
+
     /// The adaptive counter.
     #[inline(always)]
     pub(crate) fn counter(&self) -> u16 {

@@ -33,17 +33,6 @@ pub(crate) enum Bytecode<'a> {
     Private(Box<[Cell<u16>]>),
 }
 
-impl Bytecode<'_> {
-    /// The code units.
-    #[inline(always)]
-    pub(crate) fn units(&self) -> &[Cell<u16>] {
-        match self {
-            Bytecode::Shared(s) => s,
-            Bytecode::Private(b) => b,
-        }
-    }
-}
-
 impl ThreadCopies {
     pub(crate) const fn new() -> ThreadCopies {
         ThreadCopies {

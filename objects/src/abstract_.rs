@@ -60,6 +60,13 @@ pub fn enter_recursive_call(where_: &str) -> PyResult<RecursionGuard> {
     Ok(RecursionGuard(()))
 }
 
+/// Leaves a recursion level entered with [`enter_recursive_call`] whose guard was
+/// forgotten: the interpreter keeps one level per running Python frame without a
+/// guard, and leaves it when the frame returns.
+pub fn leave_recursive_call() {
+    DEPTH.with(|d| d.set(d.get() - 1));
+}
+
 /// The current recursion depth of this thread.
 pub fn recursion_depth() -> u32 {
     DEPTH.with(Cell::get)
