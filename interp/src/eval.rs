@@ -1,9 +1,9 @@
 //! The interpreter loop (Python/ceval.c, Python/bytecodes.c).
 //!
-//! **Registers.** The loop keeps the frame it runs in local variables: the frame,
-//! its thread's bytecode copy (`base`), the instruction pointer (`ip`), the value
-//! stack pointer (`sp`), the first locals-plus slot (`locals`) and the constants.
-//! They are written back to the frame (`next`, `depth`) only when the frame stops
+//! **Registers.** The loop keeps three values in local variables: the frame it runs,
+//! the instruction pointer (`ip`) and the value stack pointer (`sp`); the slots, the
+//! bytecode copy and the constants are reached from the frame (so that the three can
+//! stay in machine registers). `ip` and `sp` are written back to the frame (`next`, `depth`) only when the frame stops
 //! being the one the loop runs: a call that pushes a callee, a yield. The opcode unit
 //! of every instruction goes to `frame.instr` as it starts, for tracebacks and for
 //! anyone who asks where a frame is (`f_lineno` of a caller); the collector needs
@@ -110,20 +110,11 @@ pub(crate) fn resume(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
     r
 }
 
-/// The constants of the frame's code, as a pointer to the first.
-#[inline(always)]
-fn consts_of(f: &Frame) -> *const PyObj {
-    tuple::items(&function::code(&f.code()).consts).as_ptr()
-}
-
 /// The loop. See the module documentation.
 fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
     let mut f: *const Frame = entry;
-    let mut base: *const Cell<u16>;
     let mut ip: *const Cell<u16>;
     let mut sp: *mut StackRef;
-    let mut locals: *mut StackRef;
-    let mut consts: *const PyObj;
     let mut kw_names: Option<PyObj> = None;
     let mut pending = throw;
 
@@ -135,33 +126,47 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
             unsafe { &*f }
         };
     }
+    // The first locals-plus slot, the bytecode copy and the constants of the frame
+    // being run: derived from the frame rather than kept in registers of their own.
+    macro_rules! locals {
+        () => {
+            fr!().slots_ptr()
+        };
+    }
+    macro_rules! base {
+        () => {
+            fr!().bytecode.get()
+        };
+    }
+    macro_rules! consts {
+        () => {
+            fr!().consts()
+        };
+    }
     // Loads the registers from the frame (it starts, resumes, or is returned to);
     // `ip` only with `load_regs!(ip)`, an unwinding needs no instruction pointer.
     macro_rules! load_regs {
         () => {{
             let fm = fr!();
-            base = fm.bytecode.get();
-            locals = fm.slots_ptr();
-            consts = consts_of(fm);
             // SAFETY: `depth` is a stack depth within the frame's slots.
-            sp = unsafe { locals.add(fm.nlocalsplus() + fm.stack_depth()) };
+            sp = unsafe { fm.slots_ptr().add(fm.nlocalsplus() + fm.stack_depth()) };
         }};
         (ip) => {{
             load_regs!();
-            let next = fr!().next.get() as usize;
+            let fm = fr!();
             // SAFETY: `next` is an instruction offset within the bytecode copy.
-            ip = unsafe { base.add(next) };
+            ip = unsafe { fm.bytecode.get().add(fm.next.get() as usize) };
         }};
     }
     // Saves the registers into the frame (another frame runs above it, or it yields).
     macro_rules! save_regs {
         () => {{
             let fm = fr!();
+            let (base, bottom) = (base!(), fm.slots_ptr().wrapping_add(fm.nlocalsplus()));
             // SAFETY: `ip` and `sp` point into the frame's bytecode copy and slots.
             unsafe {
                 fm.next.set(ip.offset_from(base) as u32);
-                fm.depth
-                    .set(sp.offset_from(locals.add(fm.nlocalsplus())) as u32);
+                fm.depth.set(sp.offset_from(bottom) as u32);
             }
         }};
     }
@@ -174,8 +179,8 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
             debug_assert!(
                 {
                     let fm = fr!();
-                    let limit =
-                        locals.wrapping_add(fm.nlocalsplus() + fm.data().code.max_stack as usize);
+                    let limit = locals!()
+                        .wrapping_add(fm.nlocalsplus() + fm.data().code.max_stack as usize);
                     sp < limit
                 },
                 "value stack overflow"
@@ -241,7 +246,7 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
     macro_rules! code_and_at {
         () => {{
             let fm = fr!();
-            let len = fm.data().code.code.len();
+            let (len, base) = (fm.data().code.code.len(), base!());
             // SAFETY: `base` is the frame's copy, `len` units long; `instr` is in it.
             unsafe {
                 (
@@ -249,6 +254,29 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                     fm.instr.get().offset_from(base) as usize,
                 )
             }
+        }};
+    }
+    // Counts down the adaptive counter of a generic instruction of `family`; true
+    // when it reached zero (time to specialize).
+    macro_rules! tick {
+        ($family:expr) => {{
+            let cache = cache!($family);
+            match cache.counter() {
+                0 => true,
+                c => {
+                    cache.set_counter(c - 1);
+                    false
+                }
+            }
+        }};
+    }
+    // A specialized instruction of `family` missed its guard (its generic code runs
+    // next).
+    macro_rules! miss {
+        ($family:expr) => {{
+            let cache = cache!($family);
+            let (code, at) = code_and_at!();
+            specialize::miss(code, at, &cache, $family);
         }};
     }
     macro_rules! skip_caches {
@@ -291,7 +319,7 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                 fr!().instr.set(ip);
                 // SAFETY: as above; the instruction's caches or the next one follow.
                 ip = unsafe { ip.add(1) };
-                let mut op = Op::TABLE[usize::from(word & 0xff)];
+                let mut op = opcode_of(word);
                 let mut arg = usize::from(word >> 8);
                 'exec: loop {
                     match op {
@@ -301,7 +329,7 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                             fr!().instr.set(ip);
                             // SAFETY: as above.
                             ip = unsafe { ip.add(1) };
-                            op = Op::TABLE[usize::from(w & 0xff)];
+                            op = opcode_of(w);
                             arg = (arg << 8) | usize::from(w >> 8);
                             continue 'exec;
                         }
@@ -324,7 +352,9 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                         }
                         Op::LOAD_CONST => {
                             // SAFETY: the compiler's constant indices are in range.
-                            let c = unsafe { &*consts.add(arg) };
+                            let c = consts!().wrapping_add(arg);
+                            // SAFETY: as above.
+                            let c = unsafe { &*c };
                             push!(StackRef::new_ref(c));
                         }
                         Op::RETURN_VALUE | Op::RETURN_CONST => {
@@ -332,14 +362,25 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                                 pop_obj!()
                             } else {
                                 // SAFETY: as for LOAD_CONST.
-                                unsafe { (*consts.add(arg)).clone() }
+                                let c = consts!().wrapping_add(arg);
+                                // SAFETY: as for LOAD_CONST.
+                                unsafe { (*c).clone() }
                             };
                             if fr!().is_entry.get() {
+                                fr!().depth.set(0);
                                 return Ok(Outcome::Return(v));
                             }
                             // Back to the caller, in this invocation.
+                            let init_self = fr!().take_init_self();
                             f = leave_frame(fr!());
                             load_regs!(ip);
+                            let v = match init_self {
+                                None => v,
+                                // `__init__` of CALL_ALLOC_AND_ENTER_INIT: the instance
+                                // is the call's value.
+                                Some(obj) if singletons::is_none(&v) => obj,
+                                Some(_) => break 'dispatch init_returned(&v),
+                            };
                             push!(StackRef::from_owned(v));
                         }
                         Op::YIELD_VALUE => {
@@ -406,7 +447,9 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                         }
                         Op::LOAD_FAST | Op::LOAD_FAST_CHECK => {
                             // SAFETY: the compiler's local indices are in range.
-                            let v = unsafe { (*locals.add(arg)).clone() };
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: as above.
+                            let v = unsafe { (*l).clone() };
                             if v.is_null() {
                                 break 'dispatch unbound_local(fr!(), arg);
                             }
@@ -414,7 +457,9 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                         }
                         Op::LOAD_FAST_BORROW => {
                             // SAFETY: as above.
-                            let v = unsafe { (*locals.add(arg)).borrow() };
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: as above.
+                            let v = unsafe { (*l).borrow() };
                             if v.is_null() {
                                 break 'dispatch unbound_local(fr!(), arg);
                             }
@@ -424,12 +469,16 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                             let v = pop!();
                             // SAFETY: as above; the old value is dropped after the
                             // store, with the frame consistent.
-                            let old = unsafe { std::ptr::replace(locals.add(arg), v) };
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: see above.
+                            let old = unsafe { std::ptr::replace(l, v) };
                             drop(old);
                         }
                         Op::DELETE_FAST => {
                             // SAFETY: as above.
-                            let old = unsafe { std::ptr::replace(locals.add(arg), StackRef::NULL) };
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: see above.
+                            let old = unsafe { std::ptr::replace(l, StackRef::NULL) };
                             if old.is_null() {
                                 break 'dispatch unbound_local(fr!(), arg);
                             }
@@ -443,7 +492,9 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                         Op::COPY_FREE_VARS => copy_free_vars(fr!(), arg),
                         Op::LOAD_CLOSURE => {
                             // SAFETY: as for LOAD_FAST.
-                            let v = unsafe { (*locals.add(arg)).clone() };
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: see above.
+                            let v = unsafe { (*l).clone() };
                             push!(v);
                         }
                         Op::LOAD_DEREF => {
@@ -645,10 +696,38 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                             drop(pop!());
                         }
                         Op::BINARY_OP => {
+                            if tick!(Op::BINARY_OP) {
+                                let (code, at) = code_and_at!();
+                                specialize::binary_op(code, at, &peek!(2), &peek!(1), arg);
+                            }
                             skip_caches!(Op::BINARY_OP);
                             // Operands stay on the stack (visible to the collector)
                             // until done.
                             let v = tri!(binary_op(&peek!(2), &peek!(1), arg));
+                            replace_top!(2, StackRef::from_owned(v));
+                        }
+                        Op::BINARY_OP_ADD_INT
+                        | Op::BINARY_OP_SUBTRACT_INT
+                        | Op::BINARY_OP_MULTIPLY_INT
+                        | Op::BINARY_OP_ADD_FLOAT
+                        | Op::BINARY_OP_SUBTRACT_FLOAT
+                        | Op::BINARY_OP_MULTIPLY_FLOAT
+                        | Op::BINARY_OP_TRUE_DIVIDE_FLOAT
+                        | Op::BINARY_OP_ADD_UNICODE
+                        | Op::BINARY_OP_MIXED_FLOAT => {
+                            let v = match crate::fast_ops::specialized_binary_op(
+                                op,
+                                &peek!(2),
+                                &peek!(1),
+                                arg,
+                            ) {
+                                Some(v) => v,
+                                None => {
+                                    miss!(Op::BINARY_OP);
+                                    tri!(binary_op(&peek!(2), &peek!(1), arg))
+                                }
+                            };
+                            skip_caches!(Op::BINARY_OP);
                             replace_top!(2, StackRef::from_owned(v));
                         }
                         Op::UNARY_NEGATIVE | Op::UNARY_POSITIVE | Op::UNARY_INVERT => {
@@ -665,6 +744,10 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                             replace_top!(1, StackRef::from_owned(int::bool_obj(b)));
                         }
                         Op::TO_BOOL => {
+                            if tick!(Op::TO_BOOL) {
+                                let (code, at) = code_and_at!();
+                                specialize::to_bool(code, at, &peek!(1));
+                            }
                             skip_caches!(Op::TO_BOOL);
                             let v = peek!(1);
                             // A bool is its own truth value.
@@ -673,10 +756,52 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                                 replace_top!(1, StackRef::from_owned(int::bool_obj(b)));
                             }
                         }
+                        Op::TO_BOOL_BOOL
+                        | Op::TO_BOOL_INT
+                        | Op::TO_BOOL_LIST
+                        | Op::TO_BOOL_NONE
+                        | Op::TO_BOOL_STR
+                        | Op::TO_BOOL_ALWAYS_TRUE => {
+                            let cache = cache!(Op::TO_BOOL);
+                            let truth = crate::fast_ops::specialized_truth(op, &peek!(1), &cache);
+                            skip_caches!(Op::TO_BOOL);
+                            match truth {
+                                // TO_BOOL_BOOL leaves the bool where it is.
+                                Some(_) if op == Op::TO_BOOL_BOOL => {}
+                                Some(b) => {
+                                    replace_top!(1, StackRef::from_owned(int::bool_obj(b)));
+                                }
+                                None => {
+                                    miss!(Op::TO_BOOL);
+                                    let b = tri!(ab::is_true(&peek!(1)));
+                                    replace_top!(1, StackRef::from_owned(int::bool_obj(b)));
+                                }
+                            }
+                        }
                         Op::COMPARE_OP => {
+                            if tick!(Op::COMPARE_OP) {
+                                let (code, at) = code_and_at!();
+                                specialize::compare_op(code, at, &peek!(2), &peek!(1), arg);
+                            }
                             skip_caches!(Op::COMPARE_OP);
                             let v = tri!(compare_op(&peek!(2), &peek!(1), arg));
                             replace_top!(2, StackRef::from_owned(v));
+                        }
+                        Op::COMPARE_OP_INT | Op::COMPARE_OP_FLOAT | Op::COMPARE_OP_STR => {
+                            let b = match crate::fast_ops::specialized_compare(
+                                op,
+                                &peek!(2),
+                                &peek!(1),
+                                arg,
+                            ) {
+                                Some(b) => int::bool_obj(b),
+                                None => {
+                                    miss!(Op::COMPARE_OP);
+                                    tri!(compare_op(&peek!(2), &peek!(1), arg))
+                                }
+                            };
+                            skip_caches!(Op::COMPARE_OP);
+                            replace_top!(2, StackRef::from_owned(b));
                         }
                         Op::IS_OP => {
                             let same = peek!(2).is(&peek!(1));
@@ -686,26 +811,79 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                             );
                         }
                         Op::CONTAINS_OP => {
+                            if tick!(Op::CONTAINS_OP) {
+                                let (code, at) = code_and_at!();
+                                specialize::contains_op(code, at, &peek!(1));
+                            }
                             skip_caches!(Op::CONTAINS_OP);
                             let r = tri!(ab::contains(&peek!(1), &peek!(2)));
                             replace_top!(2, StackRef::from_owned(int::bool_obj(r != (arg == 1))));
                         }
-                        Op::BINARY_SUBSCR => {
-                            skip_caches!(Op::BINARY_SUBSCR);
-                            let (container, key) = (peek!(2), peek!(1));
-                            let v = match crate::fast_ops::subscript(&container, &key) {
-                                Some(v) => v,
-                                None => tri!(ab::getitem(&container, &key)),
+                        Op::CONTAINS_OP_DICT | Op::CONTAINS_OP_SET => {
+                            let r = match tri!(crate::fast_ops::specialized_contains(
+                                op,
+                                &peek!(1),
+                                &peek!(2)
+                            )) {
+                                Some(r) => r,
+                                None => {
+                                    miss!(Op::CONTAINS_OP);
+                                    tri!(ab::contains(&peek!(1), &peek!(2)))
+                                }
                             };
+                            skip_caches!(Op::CONTAINS_OP);
+                            replace_top!(2, StackRef::from_owned(int::bool_obj(r != (arg == 1))));
+                        }
+                        Op::BINARY_SUBSCR => {
+                            if tick!(Op::BINARY_SUBSCR) {
+                                let (code, at) = code_and_at!();
+                                specialize::binary_subscr(code, at, &peek!(2), &peek!(1));
+                            }
+                            skip_caches!(Op::BINARY_SUBSCR);
+                            let v = tri!(ab::getitem(&peek!(2), &peek!(1)));
+                            replace_top!(2, StackRef::from_owned(v));
+                        }
+                        Op::BINARY_SUBSCR_LIST_INT
+                        | Op::BINARY_SUBSCR_TUPLE_INT
+                        | Op::BINARY_SUBSCR_DICT
+                        | Op::BINARY_SUBSCR_STR_INT => {
+                            let v = match tri!(crate::fast_ops::specialized_subscript(
+                                op,
+                                &peek!(2),
+                                &peek!(1)
+                            )) {
+                                Some(v) => v,
+                                None => {
+                                    miss!(Op::BINARY_SUBSCR);
+                                    tri!(ab::getitem(&peek!(2), &peek!(1)))
+                                }
+                            };
+                            skip_caches!(Op::BINARY_SUBSCR);
                             replace_top!(2, StackRef::from_owned(v));
                         }
                         Op::STORE_SUBSCR => {
-                            skip_caches!(Op::STORE_SUBSCR);
-                            let (v, container, key) = (peek!(3), peek!(2), peek!(1));
-                            match crate::fast_ops::list_store_index(&container, &key) {
-                                Some(i) if list::set(&container, i, (*v).clone()) => {}
-                                _ => tri!(ab::setitem(&container, &key, &v)),
+                            if tick!(Op::STORE_SUBSCR) {
+                                let (code, at) = code_and_at!();
+                                specialize::store_subscr(code, at, &peek!(2), &peek!(1));
                             }
+                            skip_caches!(Op::STORE_SUBSCR);
+                            tri!(ab::setitem(&peek!(2), &peek!(1), &peek!(3)));
+                            drop(pop!());
+                            drop(pop!());
+                            drop(pop!());
+                        }
+                        Op::STORE_SUBSCR_LIST_INT | Op::STORE_SUBSCR_DICT => {
+                            let done = tri!(crate::fast_ops::specialized_store_subscr(
+                                op,
+                                &peek!(2),
+                                &peek!(1),
+                                &peek!(3)
+                            ));
+                            if !done {
+                                miss!(Op::STORE_SUBSCR);
+                                tri!(ab::setitem(&peek!(2), &peek!(1), &peek!(3)));
+                            }
+                            skip_caches!(Op::STORE_SUBSCR);
                             drop(pop!());
                             drop(pop!());
                             drop(pop!());
@@ -780,7 +958,35 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                             let v = tri!(format_value(&peek!(1), arg, spec));
                             replace_top!(1, StackRef::from_owned(v));
                         }
+                        Op::UNPACK_SEQUENCE_TWO_TUPLE
+                        | Op::UNPACK_SEQUENCE_TUPLE
+                        | Op::UNPACK_SEQUENCE_LIST => {
+                            let seq = peek!(1);
+                            let items = crate::fast_ops::specialized_unpack(op, &seq, arg);
+                            skip_caches!(Op::UNPACK_SEQUENCE);
+                            match items {
+                                Some(items) => {
+                                    let seq_ref = pop!();
+                                    for v in items.into_iter().rev() {
+                                        push!(v);
+                                    }
+                                    drop(seq_ref);
+                                }
+                                None => {
+                                    miss!(Op::UNPACK_SEQUENCE);
+                                    let items = tri!(unpack_items(&seq, arg));
+                                    drop(pop!());
+                                    for v in items.into_iter().rev() {
+                                        push!(StackRef::from_owned(v));
+                                    }
+                                }
+                            }
+                        }
                         Op::UNPACK_SEQUENCE => {
+                            if tick!(Op::UNPACK_SEQUENCE) {
+                                let (code, at) = code_and_at!();
+                                specialize::unpack_sequence(code, at, &peek!(1), arg);
+                            }
                             skip_caches!(Op::UNPACK_SEQUENCE);
                             let seq = peek!(1);
                             if seq.is_exact(&tuple::TUPLE_TYPE) && tuple::items(&seq).len() == arg {
@@ -871,86 +1077,213 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                         }
                         Op::KW_NAMES => {
                             // SAFETY: as for LOAD_CONST.
-                            kw_names = Some(unsafe { (*consts.add(arg)).clone() });
+                            let c = consts!().wrapping_add(arg);
+                            // SAFETY: as for LOAD_CONST.
+                            kw_names = Some(unsafe { (*c).clone() });
                         }
-                        Op::CALL => {
-                            skip_caches!(Op::CALL);
+                        Op::CALL
+                        | Op::CALL_PY_EXACT_ARGS
+                        | Op::CALL_PY_GENERAL
+                        | Op::CALL_BOUND_METHOD_EXACT_ARGS
+                        | Op::CALL_BUILTIN_FAST
+                        | Op::CALL_METHOD_DESCRIPTOR_FAST
+                        | Op::CALL_LEN
+                        | Op::CALL_ISINSTANCE
+                        | Op::CALL_TYPE_1
+                        | Op::CALL_STR_1
+                        | Op::CALL_TUPLE_1
+                        | Op::CALL_LIST_APPEND
+                        | Op::CALL_BUILTIN_CLASS
+                        | Op::CALL_ALLOC_AND_ENTER_INIT => {
                             let kw = kw_names.take();
                             // Below the arguments: (method, self) or (NULL, callable).
                             // With a method, `self` is the first argument, so the
                             // arguments are always the top `nargs` slots.
-                            let has_self = !slot!(arg + 2).is_null();
-                            let nargs = arg + usize::from(has_self);
-                            let callable = peek!(nargs + 1);
-                            if function::is_function(&callable) {
-                                // A Python function: a frame on the data stack, run
-                                // in this loop.
-                                let fp = crate::call::push_function_frame(&callable, None);
-                                // SAFETY: just pushed; alive until popped.
-                                let callee = unsafe { fp.as_ref() };
-                                // SAFETY: the arguments are the top `nargs` slots.
-                                let args = unsafe { sp.sub(nargs) };
-                                let bound = if kw.is_none() && exact_positional(callee, nargs) {
-                                    // SAFETY: `nargs` slots exist on both sides; the
-                                    // callee's are null; each reference moves once
-                                    // and the caller's slots are left null.
-                                    unsafe {
-                                        std::ptr::copy_nonoverlapping(
-                                            args,
-                                            callee.slots_ptr(),
-                                            nargs,
-                                        );
-                                        std::ptr::write_bytes(args, 0, nargs);
+                            let mut has_self = !slot!(arg + 2).is_null();
+                            if op == Op::CALL && tick!(Op::CALL) {
+                                let nargs = arg + usize::from(has_self);
+                                let (code, at) = code_and_at!();
+                                specialize::call(
+                                    code,
+                                    at,
+                                    &peek!(nargs + 1),
+                                    has_self,
+                                    nargs,
+                                    kw.is_some(),
+                                );
+                            }
+                            let cache = cache!(Op::CALL);
+                            skip_caches!(Op::CALL);
+                            // A new instance whose `__init__` this call runs.
+                            let mut init_self = None;
+                            let route = match op {
+                                Op::CALL => CallRoute::Generic,
+                                Op::CALL_PY_EXACT_ARGS | Op::CALL_PY_GENERAL => {
+                                    let c = peek!(arg + usize::from(has_self) + 1);
+                                    if function::is_function(&c)
+                                        && function::function(&c).version() == cache.u32_at(1)
+                                    {
+                                        CallRoute::Python {
+                                            exact: op == Op::CALL_PY_EXACT_ARGS,
+                                        }
+                                    } else {
+                                        CallRoute::Miss
                                     }
-                                    Ok(())
-                                } else {
-                                    // SAFETY: the arguments stay on this stack,
-                                    // alive, while they are bound.
-                                    let views = unsafe { arg_views(args, nargs) };
-                                    bind_arguments(
-                                        callee,
-                                        &callable,
+                                }
+                                Op::CALL_BOUND_METHOD_EXACT_ARGS => {
+                                    let m = peek!(arg + 1);
+                                    if m.is_exact(&function::METHOD_TYPE) && !has_self {
+                                        let (func, me) = specialize::method_parts(&m);
+                                        if function::function(func).version() == cache.u32_at(1) {
+                                            // [NULL, method] becomes [function, self].
+                                            let (func, me) = (func.clone(), me.clone());
+                                            *slot!(arg + 2) = StackRef::from_owned(func);
+                                            let old = std::mem::replace(
+                                                slot!(arg + 1),
+                                                StackRef::from_owned(me),
+                                            );
+
+                                            drop(old);
+                                            has_self = true;
+                                            CallRoute::Python { exact: true }
+                                        } else {
+                                            CallRoute::Miss
+                                        }
+                                    } else {
+                                        CallRoute::Miss
+                                    }
+                                }
+                                Op::CALL_ALLOC_AND_ENTER_INIT => {
+                                    let cls = peek!(arg + 1);
+                                    match (!has_self)
+                                        .then(|| alloc_for_init(&cls, cache.u32_at(1)))
+                                        .flatten()
+                                    {
+                                        Some((obj, init)) => {
+                                            // [NULL, class] becomes [__init__, instance].
+                                            *slot!(arg + 2) = StackRef::from_owned(init);
+                                            let old = std::mem::replace(
+                                                slot!(arg + 1),
+                                                StackRef::new_ref(&obj),
+                                            );
+
+                                            drop(old);
+                                            has_self = true;
+                                            init_self = Some(obj);
+                                            CallRoute::Python { exact: true }
+                                        }
+                                        None => CallRoute::Miss,
+                                    }
+                                }
+                                _ => {
+                                    let nargs = arg + usize::from(has_self);
+                                    // SAFETY: the arguments stay on this stack while
+                                    // the call uses them.
+                                    let views = unsafe { arg_views(sp.sub(nargs), nargs) };
+                                    specialized_call(
+                                        op,
+                                        &peek!(nargs + 1),
                                         crate::stackref::as_objs(&views),
                                         kw.as_ref(),
                                     )
-                                };
-                                // Arguments, callable and NULL/method leave the stack.
-                                for _ in 0..arg + 2 {
-                                    drop(pop!());
                                 }
-                                if let Err(e) = bound {
-                                    // SAFETY: pushed above, unlinked, not used again.
-                                    unsafe { pop_frame(fp) };
-                                    break 'dispatch e;
+                            };
+                            let route = match route {
+                                CallRoute::Miss => {
+                                    miss!(Op::CALL);
+                                    CallRoute::Generic
                                 }
-                                if is_generator_code(callee) {
-                                    // SAFETY: pushed above, the data stack's top.
-                                    let g = unsafe { make_generator(fp) };
-                                    push!(StackRef::from_owned(g));
-                                } else {
-                                    save_regs!();
-                                    if let Err(e) = enter_frame(fp) {
-                                        // SAFETY: pushed above, not linked.
+                                r => r,
+                            };
+                            let nargs = arg + usize::from(has_self);
+                            let callable = peek!(nargs + 1);
+                            let route = match route {
+                                CallRoute::Generic if function::is_function(&callable) => {
+                                    CallRoute::Python { exact: false }
+                                }
+                                CallRoute::Generic => {
+                                    // SAFETY: the arguments stay on this stack while
+                                    // the call uses them.
+                                    let views = unsafe { arg_views(sp.sub(nargs), nargs) };
+                                    CallRoute::Done(ab::call(
+                                        &callable,
+                                        crate::stackref::as_objs(&views),
+                                        kw.as_ref(),
+                                    ))
+                                }
+                                r => r,
+                            };
+                            match route {
+                                CallRoute::Python { exact } => {
+                                    // A Python function: a frame on the data stack, run
+                                    // in this loop.
+                                    let fp = crate::call::push_function_frame(&callable, None);
+                                    // SAFETY: just pushed; alive until popped.
+                                    let callee = unsafe { fp.as_ref() };
+                                    // SAFETY: the arguments are the top `nargs` slots.
+                                    let args = unsafe { sp.sub(nargs) };
+                                    let bound = if exact
+                                        || (kw.is_none() && exact_positional(callee, nargs))
+                                    {
+                                        // SAFETY: `nargs` slots exist on both sides; the
+                                        // callee's are null; each reference moves once
+                                        // and the caller's slots are left null.
+                                        unsafe {
+                                            std::ptr::copy_nonoverlapping(
+                                                args,
+                                                callee.slots_ptr(),
+                                                nargs,
+                                            );
+                                            std::ptr::write_bytes(args, 0, nargs);
+                                        }
+                                        Ok(())
+                                    } else {
+                                        // SAFETY: the arguments stay on this stack,
+                                        // alive, while they are bound.
+                                        let views = unsafe { arg_views(args, nargs) };
+                                        bind_arguments(
+                                            callee,
+                                            &callable,
+                                            crate::stackref::as_objs(&views),
+                                            kw.as_ref(),
+                                        )
+                                    };
+
+                                    // Arguments, callable and NULL/method leave the
+                                    // stack.
+                                    for _ in 0..arg + 2 {
+                                        drop(pop!());
+                                    }
+                                    if let Err(e) = bound {
+                                        // SAFETY: pushed above, unlinked, not used again.
                                         unsafe { pop_frame(fp) };
                                         break 'dispatch e;
                                     }
-                                    f = fp.as_ptr();
-                                    load_regs!(ip);
+                                    if is_generator_code(callee) {
+                                        // SAFETY: pushed above, the data stack's top.
+                                        let g = unsafe { make_generator(fp) };
+                                        push!(StackRef::from_owned(g));
+                                    } else {
+                                        callee.set_init_self(init_self);
+                                        save_regs!();
+                                        if let Err(e) = enter_frame(fp) {
+                                            // SAFETY: pushed above, not linked.
+                                            unsafe { pop_frame(fp) };
+                                            break 'dispatch e;
+                                        }
+                                        f = fp.as_ptr();
+                                        load_regs!(ip);
+                                    }
                                 }
-                            } else {
-                                // SAFETY: the arguments stay on this stack while the
-                                // call uses them.
-                                let views = unsafe { arg_views(sp.sub(nargs), nargs) };
-                                let r = ab::call(
-                                    &callable,
-                                    crate::stackref::as_objs(&views),
-                                    kw.as_ref(),
-                                );
-                                drop(views);
-                                for _ in 0..arg + 2 {
-                                    drop(pop!());
+                                CallRoute::Done(r) => {
+                                    for _ in 0..arg + 2 {
+                                        drop(pop!());
+                                    }
+                                    push!(StackRef::from_owned(tri!(r)));
                                 }
-                                push!(StackRef::from_owned(tri!(r)));
+                                CallRoute::Generic | CallRoute::Miss => {
+                                    unreachable!("routes settled above")
+                                }
                             }
                         }
                         Op::CALL_FUNCTION_EX => {
@@ -1070,29 +1403,190 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                 .iter()
                 .find(|h| (h.start as usize) <= pc && pc < h.end as usize)
                 .copied();
-            if let Some(h) = handler {
-                // SAFETY: the handler's depth is within the frame's stack.
-                let target_sp = unsafe { locals.add(fm.nlocalsplus() + h.depth as usize) };
-                while sp > target_sp {
+            let Some(h) = handler else {
+                // Out of this frame: its stack empties.
+                // SAFETY: the stack's bottom is within the frame's slots.
+                let bottom = fm.slots_ptr().wrapping_add(fm.nlocalsplus());
+                while sp > bottom {
                     drop(pop!());
                 }
-                if h.lasti {
-                    push!(StackRef::from_owned(int::from_usize(pc)));
+                fm.depth.set(0);
+                if fm.is_entry.get() {
+                    return Err(err);
                 }
-                push!(StackRef::from_owned(err.into_value()));
-                // SAFETY: the handler is an instruction of this code.
-                ip = unsafe { base.add(h.target as usize) };
-                break;
+                // Into its caller's handlers: the exception propagates from the
+                // caller's CALL.
+                f = leave_frame(fm);
+                load_regs!();
+                continue;
+            };
+            // SAFETY: the handler's depth is within the frame's stack.
+            let target_sp = fm
+                .slots_ptr()
+                .wrapping_add(fm.nlocalsplus() + h.depth as usize);
+            while sp > target_sp {
+                drop(pop!());
             }
-            if fm.is_entry.get() {
-                return Err(err);
+            if h.lasti {
+                push!(StackRef::from_owned(int::from_usize(pc)));
             }
-            // Out of this frame, into its caller's handlers: the exception propagates
-            // from the caller's CALL.
-            f = leave_frame(fm);
-            load_regs!();
+            push!(StackRef::from_owned(err.into_value()));
+            // SAFETY: the handler is an instruction of this code.
+            ip = base!().wrapping_add(h.target as usize);
+            break;
         }
     }
+}
+
+/// How CALL goes on once its specialized form has looked at the callable.
+enum CallRoute {
+    /// A Python function: a frame in this loop (`exact`: the arguments fill the
+    /// parameters one to one).
+    Python { exact: bool },
+    /// The call is done (a builtin computed inline).
+    Done(PyResult<PyObj>),
+    /// The generic path.
+    Generic,
+    /// A guard failed: count the miss, then the generic path.
+    Miss,
+}
+
+/// The specialized CALL forms that do not push a frame: the value, or
+/// [`CallRoute::Miss`] when their guard fails.
+#[inline(always)]
+fn specialized_call(op: Op, callable: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> CallRoute {
+    let done = CallRoute::Done;
+    match op {
+        Op::CALL_BUILTIN_FAST
+            if callable.is_exact(&strand_objects::descr::BUILTIN_FUNCTION_TYPE) =>
+        {
+            // SAFETY: the type was checked.
+            let b =
+                unsafe { callable.payload_unchecked::<strand_objects::descr::PyBuiltinFunction>() };
+            match &b.self_ {
+                None => done((b.func)(args, kw)),
+                Some(_) => done(ab::call(callable, args, kw)),
+            }
+        }
+        Op::CALL_METHOD_DESCRIPTOR_FAST
+            if callable.is_exact(&strand_objects::descr::METHOD_DESCR_TYPE) =>
+        {
+            done(ab::call(callable, args, kw))
+        }
+        Op::CALL_LEN if kw.is_none() && args.len() == 1 && is_builtin_len(callable) => {
+            done(ab::len(&args[0]).map(int::from_usize))
+        }
+        Op::CALL_ISINSTANCE
+            if kw.is_none() && args.len() == 2 && is_builtin_isinstance(callable) =>
+        {
+            done(ab::isinstance(&args[0], &args[1]).map(int::bool_obj))
+        }
+        Op::CALL_TYPE_1
+            if kw.is_none()
+                && args.len() == 1
+                && callable.is(&strand_objects::typeobj::TYPE_TYPE.to_obj()) =>
+        {
+            done(Ok(args[0].ty().to_obj()))
+        }
+        Op::CALL_STR_1
+            if kw.is_none() && args.len() == 1 && callable.is(&pystr::STR_TYPE.to_obj()) =>
+        {
+            done(ab::str_(&args[0]))
+        }
+        Op::CALL_TUPLE_1
+            if kw.is_none() && args.len() == 1 && callable.is(&tuple::TUPLE_TYPE.to_obj()) =>
+        {
+            done(if args[0].is_exact(&tuple::TUPLE_TYPE) {
+                Ok(args[0].clone())
+            } else {
+                ab::collect_iter(&args[0]).map(tuple::from_vec)
+            })
+        }
+        Op::CALL_LIST_APPEND
+            if kw.is_none()
+                && args.len() == 2
+                && args[0].is_exact(&list::LIST_TYPE)
+                && is_list_append(callable) =>
+        {
+            done(list::append(&args[0], args[1].clone()).map(|()| singletons::none()))
+        }
+        Op::CALL_BUILTIN_CLASS
+            if strand_objects::typeobj::is_type(callable)
+                // SAFETY: a type object (checked first).
+                && !unsafe { strand_objects::typeobj::PyType::from_obj(callable) }.is_heap_type() =>
+        {
+            done(ab::call(callable, args, kw))
+        }
+        _ => CallRoute::Miss,
+    }
+}
+
+/// Whether `f` is the builtin `len` (builtins are immortal: identity is stable).
+fn is_builtin_len(f: &PyObj) -> bool {
+    static LEN: strand_objects::OnceObj = strand_objects::OnceObj::new();
+    f.is(&LEN.get_or_init(|| builtin("len")))
+}
+
+/// Whether `f` is the builtin `isinstance`.
+fn is_builtin_isinstance(f: &PyObj) -> bool {
+    static ISINSTANCE: strand_objects::OnceObj = strand_objects::OnceObj::new();
+    f.is(&ISINSTANCE.get_or_init(|| builtin("isinstance")))
+}
+
+/// Whether `f` is `list.append`.
+fn is_list_append(f: &PyObj) -> bool {
+    static APPEND: strand_objects::OnceObj = strand_objects::OnceObj::new();
+    f.is(&APPEND.get_or_init(|| {
+        list::LIST_TYPE
+            .lookup_str("append")
+            .unwrap_or_else(singletons::none)
+    }))
+}
+
+/// The interpreter's builtin `name` (None if it is gone).
+fn builtin(name: &str) -> PyObj {
+    dict::get_item_str(&crate::state::builtins_dict(), name).unwrap_or_else(singletons::none)
+}
+
+/// CALL_ALLOC_AND_ENTER_INIT: a new instance of `cls` and its `__init__`, if `cls` is
+/// a class with version `version` (its `__new__` is `object.__new__` and its
+/// `__init__` a Python function taking the arguments one to one, as the specializer
+/// checked for that version).
+#[inline(always)]
+fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, PyObj)> {
+    if !strand_objects::typeobj::is_type(cls) {
+        return None;
+    }
+    // SAFETY: a type object (checked above).
+    let ty = unsafe { strand_objects::typeobj::PyType::from_obj(cls) };
+    if ty.current_version() != version {
+        return None;
+    }
+    let init = ty.lookup_str("__init__")?;
+    if !function::is_function(&init) {
+        return None;
+    }
+    Some((strand_objects::heaptype::alloc_plain_instance(ty), init))
+}
+
+/// `__init__` returned something other than None.
+#[cold]
+fn init_returned(v: &PyObj) -> PyErr {
+    type_error(format!(
+        "__init__() should return None, not '{}'",
+        v.ty().name()
+    ))
+}
+
+/// The opcode of an instruction's opcode unit in a bytecode copy.
+#[inline(always)]
+fn opcode_of(unit: u16) -> Op {
+    let byte = (unit & 0xff) as u8;
+    debug_assert!(Op::from_u8(byte).is_some(), "invalid opcode {byte}");
+    // SAFETY: `Op` is `repr(u8)`, and every opcode unit of a bytecode copy holds one
+    // of its values: `tlbc::copy_of` maps any other byte to CACHE, and the
+    // specializer writes only `Op`s.
+    unsafe { std::mem::transmute::<u8, Op>(byte) }
 }
 
 /// Makes a frame pushed for a call the running one: the recursion limit, the chain.
@@ -1110,6 +1604,7 @@ fn enter_frame(fp: NonNull<Frame>) -> PyResult<()> {
 /// leaves its recursion level, clears it. Returns its caller.
 #[inline(always)]
 fn leave_frame(fm: &Frame) -> *const Frame {
+    fm.depth.set(0);
     let caller = fm.previous();
     crate::frame::set_chain_top(caller);
     ab::leave_recursive_call();

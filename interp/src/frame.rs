@@ -66,6 +66,8 @@ pub(crate) struct Frame {
     builtins: StackRef,
     /// The function being run (for its closure), or null.
     func: StackRef,
+    /// The code's constants (the items of its `co_consts`, which `code` keeps alive).
+    consts: *const PyObj,
     /// The locals mapping (module and class bodies, `exec`).
     pub(crate) locals: Option<PyObj>,
     /// The frame below this one in its thread's chain, while linked.
@@ -90,6 +92,9 @@ pub(crate) struct Frame {
     home: Home,
     /// Function frames: the dict `locals()` returns, once asked for.
     fast_locals_dict: UnsafeCell<Option<PyObj>>,
+    /// The instance a CALL_ALLOC_AND_ENTER_INIT made, for the frame of its `__init__`:
+    /// returning from the frame gives it to the caller.
+    init_self: UnsafeCell<Option<PyObj>>,
     /// The frame's own copy of the bytecode, on a thread that has no thread-local
     /// copies (see `tlbc`).
     private_bytecode: UnsafeCell<Option<Box<[Cell<u16>]>>>,
@@ -157,6 +162,7 @@ impl Frame {
             globals: StackRef::new_ref(globals),
             builtins: StackRef::new_ref(builtins),
             func: func.map_or(StackRef::NULL, StackRef::new_ref),
+            consts: strand_objects::tuple::items(&function::code(code).consts).as_ptr(),
             locals,
             previous: Cell::new(std::ptr::null()),
             bytecode: Cell::new(std::ptr::null()),
@@ -169,15 +175,22 @@ impl Frame {
             home: Home::DataStack,
             fast_locals_dict: UnsafeCell::new(None),
             private_bytecode: UnsafeCell::new(None),
+            init_self: UnsafeCell::new(None),
             id,
             slots: [],
         };
-        // SAFETY: the caller provides room for the header and `nslots` slots; the null
-        // slot is all zero bits (StackRef::NULL is 0).
+        // SAFETY: the caller provides room for the header and `nslots` slots.
         unsafe {
             at.as_ptr().write(header);
-            let slots = at.as_ptr().cast::<u8>().add(SLOTS_OFFSET);
-            std::ptr::write_bytes(slots, 0, nslots * std::mem::size_of::<StackRef>());
+            let slots = at
+                .as_ptr()
+                .cast::<u8>()
+                .add(SLOTS_OFFSET)
+                .cast::<StackRef>();
+            // Frames are small: a plain loop beats a call to memset.
+            for i in 0..nslots {
+                slots.add(i).write(StackRef::NULL);
+            }
         }
     }
 
@@ -192,6 +205,12 @@ impl Frame {
     #[inline(always)]
     pub(crate) fn code(&self) -> Borrowed {
         self.code.view()
+    }
+
+    /// The code's constants, as a pointer to the first.
+    #[inline(always)]
+    pub(crate) fn consts(&self) -> *const PyObj {
+        self.consts
     }
 
     /// The globals dict.
@@ -331,6 +350,20 @@ impl Frame {
         self.bytecode.set(copy);
     }
 
+    /// Makes the frame one of `__init__` for the instance `obj` (see `init_self`).
+    pub(crate) fn set_init_self(&self, obj: Option<PyObj>) {
+        // SAFETY: only the thread running the frame touches this field, and no call-out
+        // happens while the reference lives.
+        let old = unsafe { std::mem::replace(&mut *self.init_self.get(), obj) };
+        drop(old);
+    }
+
+    /// Takes the instance of an `__init__` frame (see `init_self`).
+    pub(crate) fn take_init_self(&self) -> Option<PyObj> {
+        // SAFETY: as in `set_init_self`.
+        unsafe { (*self.init_self.get()).take() }
+    }
+
     /// The dict that `locals()` returns for a function frame, created on first use.
     pub(crate) fn fast_locals_dict(&self) -> PyObj {
         // SAFETY: single-threaded access by the running frame; no call-out while held
@@ -388,18 +421,24 @@ impl Frame {
         }
     }
 
-    /// Drops everything the frame holds. The frame's memory stays reserved meanwhile
-    /// (dropping references may run Python code, which pushes frames above this one).
+    /// Drops everything the frame holds: the header's references, the locals-plus
+    /// slots and the `depth` values on its stack (slots above are null). The frame's
+    /// memory stays reserved meanwhile (dropping references may run Python code, which
+    /// pushes frames above this one).
     ///
     /// # Safety
-    /// The frame is unlinked and nobody uses it afterwards but to release its memory.
+    /// The frame is unlinked, its `depth` is its stack's depth, and nobody uses it
+    /// afterwards but to release its memory.
     unsafe fn clear(this: NonNull<Frame>) {
         let f = this.as_ptr();
         // SAFETY: the caller owns the frame exclusively; each field is dropped once,
         // the slots first (they may refer to objects the header keeps alive).
         unsafe {
-            for i in 0..(*f).nslots as usize {
-                let v = std::mem::take((*f).slot(i));
+            let used = (*f).nlocalsplus() + (*f).stack_depth();
+            debug_assert!(used <= (*f).nslots as usize);
+            let slots = (*f).slots_ptr();
+            for i in 0..used {
+                let v = std::ptr::replace(slots.add(i), StackRef::NULL);
                 drop(v);
             }
             std::ptr::drop_in_place(f);
