@@ -321,6 +321,8 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                 ip = unsafe { ip.add(1) };
                 let mut op = opcode_of(word);
                 let mut arg = usize::from(word >> 8);
+                #[cfg(feature = "pystats")]
+                crate::stats::execution(op);
                 'exec: loop {
                     match op {
                         Op::EXTENDED_ARG => {

@@ -15,6 +15,7 @@
 //!   is to it (the standard library crate registers its tables).
 //! - [`builtins`] and [`frame_builtins`] (the `builtins` module), [`sys`] (the `sys`
 //!   module), [`state`] (the interpreter state that holds them and `sys.modules`).
+//! - [`stats`]: specialization statistics (`-X stats`).
 //! - [`stdio`]: writing to file objects and standard error, with fast paths the io
 //!   implementation registers; [`signals`]: SIGINT as `KeyboardInterrupt`.
 //!
@@ -38,6 +39,7 @@ pub mod signals;
 mod specialize;
 mod stackref;
 pub mod state;
+pub mod stats;
 pub mod stdio;
 pub mod syntax_error;
 pub mod sys;

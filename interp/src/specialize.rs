@@ -104,8 +104,11 @@ fn rewrite(code: &[Cell<u16>], at: usize, op: Op) {
 /// again at its next execution, for whatever the program does now.
 #[inline]
 pub(crate) fn miss(code: &[Cell<u16>], at: usize, cache: &Cache<'_>, generic: Op) {
+    let form = Op::from_u8((code[at].get() & 0xff) as u8).unwrap_or(generic);
+    crate::stats::miss(form);
     match cache.counter() {
         0 => {
+            crate::stats::deopt(form);
             rewrite(code, at, generic);
             cache.set_counter(0);
         }
@@ -115,11 +118,13 @@ pub(crate) fn miss(code: &[Cell<u16>], at: usize, cache: &Cache<'_>, generic: Op
 
 /// Specialization failed: back to the generic form, counting down again.
 fn back_off(code: &[Cell<u16>], at: usize, cache: &Cache<'_>, generic: Op) {
+    crate::stats::failure(generic);
     rewrite(code, at, generic);
     cache.set_counter(BACKOFF);
 }
 
 fn specialized(code: &[Cell<u16>], at: usize, cache: &Cache<'_>, op: Op) {
+    crate::stats::success(op);
     rewrite(code, at, op);
     cache.set_counter(MISS_TOLERANCE);
 }

@@ -310,5 +310,6 @@ pub fn stats_report() -> String {
         g.max_pause.as_secs_f64() * 1e3,
         g.total.as_secs_f64() * 1e3
     ));
+    out.push_str(&strand_interp::stats::report());
     out
 }
