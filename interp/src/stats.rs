@@ -158,7 +158,7 @@ pub fn report() -> String {
             .map(|op| (c.execution[op as usize], op))
             .filter(|(n, _)| *n > 0)
             .collect();
-        by.sort_by(|a, b| b.0.cmp(&a.0));
+        by.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (n, op) in by {
             out.push_str(&format!("    {:<34} {:>12}\n", op.name(), n));
         }
