@@ -352,6 +352,8 @@ pub enum Dep {
 pub struct Trace {
     /// The loop header's offset in its code (opaque to the JIT).
     pub anchor: u32,
+    /// The frame's locals-plus slots (the value stack starts after them).
+    pub locals: u32,
     /// The interpreter's value-stack depth at the loop header.
     pub stack_depth: u32,
     /// The instructions.
@@ -363,13 +365,20 @@ pub struct Trace {
 }
 
 impl Trace {
-    /// An empty trace for the loop at `anchor`.
-    pub fn new(anchor: u32, stack_depth: u32) -> Trace {
+    /// An empty trace for the loop at `anchor` in a frame of `locals` locals-plus
+    /// slots whose value stack holds `stack_depth` values at the loop header.
+    pub fn new(anchor: u32, locals: u32, stack_depth: u32) -> Trace {
         Trace {
             anchor,
+            locals,
             stack_depth,
             ..Trace::default()
         }
+    }
+
+    /// The slot index where an exit's stack values go.
+    pub fn stack_base(&self) -> u32 {
+        self.locals + self.stack_depth
     }
 
     /// Appends an instruction; returns its value.
@@ -562,6 +571,7 @@ pub fn parse(text: &str) -> Result<Trace, String> {
         let v: u32 = v.parse().map_err(|_| err(n, "bad number"))?;
         match k {
             "anchor" => t.anchor = v,
+            "locals" => t.locals = v,
             "depth" => t.stack_depth = v,
             _ => return Err(err(n, "unknown field")),
         }
@@ -694,7 +704,7 @@ pub fn parse(text: &str) -> Result<Trace, String> {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "trace anchor=12 depth=1
+    const TEXT: &str = "trace anchor=12 locals=3 depth=1
   dep type 0x1000 7
   v0:obj = slot_get [2]
   guard_float v0 -> exit0
@@ -726,11 +736,11 @@ exit1: pc=40 stack=[v6] error
     #[test]
     fn rejects_malformed_traces() {
         let bad = [
-            ("trace anchor=0 depth=0\n  v0:f64 = fadd v1, v2\n  exit -> exit0\nexit0: pc=0 stack=[]\n", "not defined"),
-            ("trace anchor=0 depth=0\n  v0:i64 = slot_get [1]\n  exit -> exit0\nexit0: pc=0 stack=[]\n", "gives obj"),
-            ("trace anchor=0 depth=0\n  v0:obj = slot_get [1]\n  guard_float v0\n  exit -> exit0\nexit0: pc=0 stack=[]\n", "needs an exit"),
-            ("trace anchor=0 depth=0\n  v0:obj = slot_get [1]\n", "ends with"),
-            ("trace anchor=0 depth=0\n  v0:obj = frobnicate\n", "unknown uop"),
+            ("trace anchor=0 locals=1 depth=0\n  v0:f64 = fadd v1, v2\n  exit -> exit0\nexit0: pc=0 stack=[]\n", "not defined"),
+            ("trace anchor=0 locals=1 depth=0\n  v0:i64 = slot_get [1]\n  exit -> exit0\nexit0: pc=0 stack=[]\n", "gives obj"),
+            ("trace anchor=0 locals=1 depth=0\n  v0:obj = slot_get [1]\n  guard_float v0\n  exit -> exit0\nexit0: pc=0 stack=[]\n", "needs an exit"),
+            ("trace anchor=0 locals=1 depth=0\n  v0:obj = slot_get [1]\n", "ends with"),
+            ("trace anchor=0 locals=1 depth=0\n  v0:obj = frobnicate\n", "unknown uop"),
         ];
         for (text, why) in bad {
             let e = parse(text).expect_err(text);

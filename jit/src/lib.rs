@@ -1,13 +1,17 @@
-//! `strand-jit`: strand's tracing JIT compiler (work in progress: the IR and the
-//! optimizer are built; code generation and executors follow).
+//! `strand-jit`: strand's tracing JIT compiler.
 //!
 //! - [`ir`]: the uop IR of recorded traces, with a textual form that prints and
 //!   parses.
 //! - [`opt`]: the trace optimizer, one pass per module.
+//! - [`codegen`]: uops to Cranelift IR to machine code, in executable memory of
+//!   strand's own, freed per trace.
+//! - [`helpers`]: the runtime functions generated code calls.
 //!
 //! The JIT never names the interpreter's frames or opcodes: the interpreter records a
 //! trace by lowering each instruction it executes to uops, and program counters are
 //! opaque numbers to the JIT.
 
+pub mod codegen;
+pub mod helpers;
 pub mod ir;
 pub mod opt;

@@ -28,7 +28,7 @@ mod tests {
     #[test]
     fn unused_pure_values_go() {
         let mut t = parse(
-            "trace anchor=0 depth=0
+            "trace anchor=0 locals=4 depth=0
   v0:i64 = const_i64 [1]
   v1:i64 = const_i64 [2]
   v2:i64 = iand v0, v1
@@ -43,7 +43,7 @@ exit0: pc=0 stack=[]
         super::run(&mut t);
         assert_eq!(
             t.to_string(),
-            "trace anchor=0 depth=0
+            "trace anchor=0 locals=4 depth=0
   v0:obj = slot_get [0]
   guard_not_null v0 -> exit0
   exit -> exit0

@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn a_guard_repeated_on_one_value_goes() {
         let mut t = parse(
-            "trace anchor=0 depth=0
+            "trace anchor=0 locals=4 depth=0
   v0:obj = slot_get [0]
   guard_float v0 -> exit0
   loop
@@ -124,7 +124,7 @@ exit0: pc=0 stack=[]
         super::run(&mut t);
         assert_eq!(
             t.to_string(),
-            "trace anchor=0 depth=0
+            "trace anchor=0 locals=4 depth=0
   v0:obj = slot_get [0]
   guard_float v0 -> exit0
   loop

@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn invariant_reads_and_their_guards_move_into_the_preamble() {
         let mut t = parse(
-            "trace anchor=4 depth=0
+            "trace anchor=4 locals=4 depth=0
   v0:obj = slot_get [1]
   guard_small_int v0 -> exit0
   v2:i64 = unbox_int v0
@@ -144,7 +144,7 @@ exit0: pc=4 stack=[]
         super::run(&mut t);
         assert_eq!(
             t.to_string(),
-            "trace anchor=4 depth=0
+            "trace anchor=4 locals=4 depth=0
   v0:obj = slot_get [1]
   guard_small_int v0 -> exit1
   v2:i64 = unbox_int v0

@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn cancelling_pairs_go_and_others_stay() {
         let mut t = parse(
-            "trace anchor=0 depth=0
+            "trace anchor=0 locals=4 depth=0
   v0:obj = slot_get [0]
   v1:obj = incref v0
   v2:i64 = list_len v0
@@ -85,7 +85,7 @@ exit0: pc=0 stack=[]
         super::run(&mut t);
         assert_eq!(
             t.to_string(),
-            "trace anchor=0 depth=0
+            "trace anchor=0 locals=4 depth=0
   v0:obj = slot_get [0]
   v1:i64 = list_len v0
   v2:obj = incref v0

@@ -228,7 +228,7 @@ mod tests {
     fn a_float_accumulator_lives_in_a_register() {
         // total = total + x, with x invariant.
         let mut t = parse(
-            "trace anchor=8 depth=0
+            "trace anchor=8 locals=4 depth=0
   v0:obj = slot_get [0]
   guard_float v0 -> exit0
   v2:f64 = unbox_float v0
@@ -247,7 +247,7 @@ exit0: pc=8 stack=[]
         super::run(&mut t);
         assert_eq!(
             t.to_string(),
-            "trace anchor=8 depth=0
+            "trace anchor=8 locals=4 depth=0
   v0:obj = slot_get [0]
   guard_float v0 -> exit0
   v2:f64 = unbox_float v0
@@ -268,7 +268,7 @@ exit0: pc=8 stack=[]
     #[test]
     fn boxes_that_are_unboxed_again_disappear() {
         let mut t = parse(
-            "trace anchor=0 depth=0
+            "trace anchor=0 locals=4 depth=0
   v0:f64 = const_f64 [4607182418800017408]
   v1:obj = box_float v0
   guard_float v1 -> exit0
@@ -288,7 +288,7 @@ exit1: pc=6 stack=[v1]
         super::super::dce::run(&mut t);
         assert_eq!(
             t.to_string(),
-            "trace anchor=0 depth=0
+            "trace anchor=0 locals=4 depth=0
   v0:f64 = const_f64 [4607182418800017408]
   v1:f64 = fadd v0, v0
   v2:bool = fcmp v1, v0 [0]
