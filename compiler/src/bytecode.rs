@@ -249,8 +249,9 @@ opcodes! {
     UNPACK_EX = 58, cache 0, true;
     /// Jumps forward by `arg`.
     JUMP_FORWARD = 59, cache 0, true;
-    /// Jumps backward by `arg` (a safe point: checks the eval breaker).
-    JUMP_BACKWARD = 60, cache 0, true;
+    /// Jumps backward by `arg` (a safe point: checks the eval breaker). Its cache
+    /// counts down to the loop becoming hot (the JIT records it then).
+    JUMP_BACKWARD = 60, cache 1, true;
     /// Pops TOS (a bool) and jumps forward by `arg` if false.
     POP_JUMP_IF_FALSE = 61, cache 0, true;
     /// Pops TOS (a bool) and jumps forward by `arg` if true.
@@ -478,6 +479,10 @@ opcodes! {
     /// `__new__` is `object.__new__`: the instance is made here and `__init__` runs in
     /// a frame of this loop (cached type version).
     CALL_ALLOC_AND_ENTER_INIT = 224, cache 3, true;
+    /// A JUMP_BACKWARD whose loop has a compiled trace: enters executor `arg` of the
+    /// code object (only in threads' bytecode copies, written over the
+    /// JUMP_BACKWARD, whose jump distance the executor keeps).
+    ENTER_EXECUTOR = 230, cache 1, true;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }
@@ -799,12 +804,12 @@ mod tests {
     #[test]
     fn jumps_are_relative_to_the_end_of_caches() {
         let mut code = Vec::new();
-        emit(&mut code, Op::FOR_ITER, 2);
+        emit(&mut code, Op::FOR_ITER, 3);
         emit(&mut code, Op::POP_TOP, 0);
-        emit(&mut code, Op::JUMP_BACKWARD, 4);
+        emit(&mut code, Op::JUMP_BACKWARD, 5);
         emit(&mut code, Op::END_FOR, 0);
         let ins = instructions(&code).expect("valid");
-        assert_eq!(ins[0].jump_target(), Some(2 + 2));
+        assert_eq!(ins[0].jump_target(), Some(2 + 3));
         assert_eq!(ins[2].jump_target(), Some(0));
     }
 
@@ -839,6 +844,6 @@ mod tests {
                 assert!(!op.name().is_empty());
             }
         }
-        assert_eq!(Op::from_u8(200), None);
+        assert_eq!(Op::from_u8(250), None);
     }
 }

@@ -271,9 +271,15 @@ opcodes! {
     RangeNext = "range_next", args 1, I64, owns false, guard true;
     /// The next item of list iterator `a`, owned; exits when it is exhausted.
     ListIterNext = "list_iter_next", args 1, Obj, owns true, guard true;
-    /// The entry at index `imm` of dict `a` (after `guard_dict_keys`), borrowed
-    /// until the next call; exits when the entry is empty.
-    DictEntry = "dict_entry", args 1, Obj, owns false, guard true;
+    /// The value at entry `imm & 0xffff` of dict `a` whose keys have version
+    /// `imm >> 16`, owned; exits when the keys changed or the entry is empty.
+    DictEntry = "dict_entry", args 1, Obj, owns true, guard true;
+    /// The instance dict of `a` (its managed `__dict__`), borrowed; exits when it
+    /// has none.
+    InstanceDict = "instance_dict", args 1, Obj, owns false, guard true;
+    /// Replaces entry `imm & 0xffff` of dict `a` (keys version `imm >> 16`) by owned
+    /// `b`; exits (keeping `b`) when the keys changed.
+    DictStore = "dict_store", args 2, Void, owns false, guard true;
     /// A new reference to `a`: the same object, as an owned value.
     Incref = "incref", args 1, Obj, owns true, guard false;
     /// Drops a reference to `a`.
@@ -299,6 +305,7 @@ impl Opcode {
     pub fn consumes(self) -> Option<usize> {
         match self {
             Opcode::SlotSet | Opcode::Decref => Some(0),
+            Opcode::DictStore => Some(1),
             Opcode::ListSet => Some(2),
             _ => None,
         }
@@ -474,8 +481,8 @@ impl fmt::Display for Trace {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             out,
-            "trace anchor={} depth={}",
-            self.anchor, self.stack_depth
+            "trace anchor={} locals={} depth={}",
+            self.anchor, self.locals, self.stack_depth
         )?;
         for d in &self.deps {
             match d {
@@ -541,6 +548,7 @@ fn has_imm(op: Opcode) -> bool {
             | FCmp
             | IsObj
             | DictEntry
+            | DictStore
             | Call1
             | Call2
             | Call3

@@ -105,7 +105,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::UNPACK_SEQUENCE_TUPLE
         | Op::UNPACK_SEQUENCE_LIST => a - 1,
         Op::UNPACK_EX => (a & 0xff) + (a >> 8),
-        Op::JUMP_FORWARD | Op::JUMP_BACKWARD => 0,
+        Op::JUMP_FORWARD | Op::JUMP_BACKWARD | Op::ENTER_EXECUTOR => 0,
         Op::POP_JUMP_IF_FALSE
         | Op::POP_JUMP_IF_TRUE
         | Op::POP_JUMP_IF_NONE

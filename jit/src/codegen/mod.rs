@@ -632,6 +632,31 @@ impl Gen<'_, '_> {
                 self.guard(i, pass)?;
                 Some(r)
             }
+            InstanceDict => {
+                let a = self.arg(i, 0);
+                let r = self
+                    .call(helpers::instance_dict as *const () as usize, &[ptr], Some(ptr), &[a])
+                    .expect("a result");
+                let pass = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+                self.guard(i, pass)?;
+                Some(r)
+            }
+            DictStore => {
+                let (a, c) = (self.arg(i, 0), self.arg(i, 1));
+                let version = self.b.ins().iconst(types::I32, (imm >> 16) & 0xffff_ffff);
+                let index = self.b.ins().iconst(types::I32, imm & 0xffff);
+                let r = self
+                    .call(
+                        helpers::dict_store as *const () as usize,
+                        &[ptr, types::I32, types::I32, ptr],
+                        Some(types::I8),
+                        &[a, version, index, c],
+                    )
+                    .expect("a result");
+                let pass = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+                self.guard(i, pass)?;
+                None
+            }
             Incref => {
                 let a = self.arg(i, 0);
                 self.incref(a);

@@ -15,7 +15,7 @@ fn may_drop_references(op: Opcode) -> bool {
     use Opcode::*;
     matches!(
         op,
-        SlotSet | ListSet | Decref | Call1 | Call2 | Call3 | Jump | Exit | Loop
+        SlotSet | ListSet | DictStore | Decref | Call1 | Call2 | Call3 | Jump | Exit | Loop
     )
 }
 
