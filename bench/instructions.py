@@ -10,6 +10,7 @@ the counts with an empty program's (start-up) subtracted.
     python3 bench/instructions.py                 # every benchmark, small inputs
     python3 bench/instructions.py nbody richards  # some of them
     python3 bench/instructions.py --strand target/release/strand
+    python3 bench/instructions.py -X jit=off      # strand with -X options
 
 Needs valgrind (`apt-get install valgrind`) and a release build of strand.
 """
@@ -58,14 +59,17 @@ def main():
     ap.add_argument("names", nargs="*", help="benchmarks (default: all)")
     ap.add_argument("--strand", default=os.path.join(ROOT, "target", "release", "strand"))
     ap.add_argument("--python", default="python3")
+    ap.add_argument("-X", dest="xoptions", action="append", default=[],
+                    help="an -X option for strand (repeatable)")
     args = ap.parse_args()
+    strand = [args.strand] + [a for x in args.xoptions for a in ("-X", x)]
     names = args.names or sorted(SIZES)
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
     empty = os.path.join(tempfile.gettempdir(), "strand-empty.py")
     with open(empty, "w") as f:
         f.write("pass\n")
-    base = {impl: count([exe, empty], env)
-            for impl, exe in (("strand", args.strand), ("python3", args.python))}
+    base = {impl: count(exe + [empty], env)
+            for impl, exe in (("strand", strand), ("python3", [args.python]))}
     print("start-up (empty program): strand %.1f M, python3 %.1f M instructions"
           % (base["strand"] / 1e6, base["python3"] / 1e6))
     print("%-20s %14s %14s %8s %14s %14s %8s" % (
@@ -74,7 +78,7 @@ def main():
     ratios = []
     for name in names:
         prog = [os.path.join(BENCH, name + ".py")] + SIZES.get(name, [])
-        s = count([args.strand] + prog, env)
+        s = count(strand + prog, env)
         p = count([args.python] + prog, env)
         net_s, net_p = s - base["strand"], p - base["python3"]
         r = net_s / net_p if net_p > 0 else float("nan")

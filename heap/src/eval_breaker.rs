@@ -97,6 +97,14 @@ pub fn safepoint() -> EvalBreaker {
     rest
 }
 
+/// The eval-breaker word of the thread state attached on the calling OS thread, for
+/// generated code that polls it instead of calling [`safepoint`] (a nonzero word means
+/// the code must reach a safe point). The reference is valid while that thread state
+/// stays attached to this thread; `None` if none is.
+pub fn eval_breaker_word() -> Option<&'static std::sync::atomic::AtomicUsize> {
+    current_inner().map(|inner| &inner.shared.eval_breaker)
+}
+
 #[cold]
 fn handle_pending(inner: &ThreadInner) -> EvalBreaker {
     let shared = &inner.shared;

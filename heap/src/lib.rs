@@ -91,8 +91,8 @@ pub use alloc::{
 pub use brc::merge_all_queues;
 #[cfg(not(loom))]
 pub use eval_breaker::{
-    clear_pending, pending, request_pending, request_pending_all, safepoint, set_pending_handler,
-    EvalBreaker,
+    clear_pending, eval_breaker_word, pending, request_pending, request_pending_all, safepoint,
+    set_pending_handler, EvalBreaker,
 };
 #[cfg(not(loom))]
 pub use object::{vtable_of, Borrowed, HeapCell, HeapObject, Owned};

@@ -7,7 +7,7 @@
 //! being the one the loop runs: a call that pushes a callee, a yield. The opcode unit
 //! of every instruction goes to `frame.instr` as it starts, for tracebacks and for
 //! anyone who asks where a frame is (`f_lineno` of a caller); the collector needs
-//! no depth, since slots above the stack are null (see [`crate::frame`]).
+//! no depth, since slots above the stack are null (see `frame.rs`).
 //!
 //! **Stack bounds.** Pushes and pops are unchecked pointer moves. That is sound
 //! because the compiler computes each code object's maximum stack depth by flow
@@ -54,6 +54,7 @@ use crate::call::{bind_arguments, exact_positional, is_generator_code, make_gene
 use crate::exc_info::CURRENT_EXC;
 use crate::frame::{pop_frame, push_frame};
 pub(crate) use crate::frame::{Frame, Outcome};
+use crate::record::{Recorder, Step};
 use crate::specialize::{self, Cache};
 use crate::stackref::{Borrowed, StackRef};
 
@@ -112,6 +113,33 @@ pub(crate) fn resume(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
 
 /// The loop. See the module documentation.
 fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
+    match run_loop::<false>(entry, throw, None)? {
+        LoopExit::Done(o) => Ok(o),
+        // Only a recording loop hands over, and only to the loop that started it.
+        LoopExit::Handoff(_) => Err(exc::system_error(
+            "a trace recording ended outside its loop",
+        )),
+    }
+}
+
+/// How a loop invocation ended.
+enum LoopExit {
+    /// Its entry frame returned or yielded.
+    Done(Outcome),
+    /// The recording loop stopped recording; the normal loop goes on in this frame,
+    /// at its saved instruction.
+    Handoff(*const Frame),
+}
+
+/// The loop, in its normal mode or (`TRACING`) recording the instructions of a hot
+/// loop's iteration with `rec` before running each (see [`crate::record`]). The
+/// normal loop starts the recording loop at a hot JUMP_BACKWARD, on the same frames,
+/// and goes on from where it stopped.
+fn run_loop<const TRACING: bool>(
+    entry: &Frame,
+    throw: Option<PyErr>,
+    mut rec: Option<&mut Recorder>,
+) -> PyResult<LoopExit> {
     let mut f: *const Frame = entry;
     let mut ip: *const Cell<u16>;
     let mut sp: *mut StackRef;
@@ -314,6 +342,8 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                         }
                     }};
                 }
+                // Where the instruction (with its EXTENDED_ARG prefixes) starts.
+                let start = ip;
                 // SAFETY: `ip` is at an instruction of the frame's bytecode copy.
                 let word = unsafe { (*ip).get() };
                 fr!().instr.set(ip);
@@ -324,6 +354,19 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                 #[cfg(feature = "pystats")]
                 crate::stats::execution(op);
                 'exec: loop {
+                    if TRACING && op != Op::EXTENDED_ARG && kw_names.is_none() {
+                        if let Some(r) = rec.as_deref_mut() {
+                            let b = base!();
+                            // SAFETY: `start` is in the frame's bytecode copy.
+                            let pc = unsafe { start.offset_from(b) } as u32;
+                            if let Step::Stop = r.record(fr!(), pc, op, arg, sp) {
+                                // The instruction runs in the normal loop.
+                                ip = start;
+                                save_regs!();
+                                return Ok(LoopExit::Handoff(f));
+                            }
+                        }
+                    }
                     match op {
                         Op::EXTENDED_ARG => {
                             // SAFETY: EXTENDED_ARG always prefixes an instruction.
@@ -370,7 +413,7 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                             };
                             if fr!().is_entry.get() {
                                 fr!().depth.set(0);
-                                return Ok(Outcome::Return(v));
+                                return Ok(LoopExit::Done(Outcome::Return(v)));
                             }
                             // Back to the caller, in this invocation.
                             let init_self = fr!().take_init_self();
@@ -389,7 +432,7 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                             let v = pop_obj!();
                             debug_assert!(fr!().is_entry.get(), "yield in an inlined frame");
                             save_regs!();
-                            return Ok(Outcome::Yield(v));
+                            return Ok(LoopExit::Done(Outcome::Yield(v)));
                         }
                         Op::GET_LEN => {
                             let n = tri!(ab::len(&peek!(1)));
@@ -1016,9 +1059,69 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                         }
                         Op::JUMP_FORWARD => jump_forward!(arg),
                         Op::JUMP_BACKWARD => {
+                            let cache = cache!(Op::JUMP_BACKWARD);
+                            skip_caches!(Op::JUMP_BACKWARD);
                             // SAFETY: the target is an instruction of this code.
                             unsafe { ip = ip.sub(arg) };
                             safepoint!();
+                            if !TRACING
+                                && crate::jit::enabled()
+                                && crate::jit::count_backedge(&cache)
+                            {
+                                let b = base!();
+                                // SAFETY: `ip` is at the loop header, in the copy.
+                                let anchor = unsafe { ip.offset_from(b) } as u32;
+                                save_regs!();
+                                if let Some(mut r) = crate::jit::hot_loop(fr!(), anchor) {
+                                    match run_loop::<true>(fr!(), None, Some(&mut r))? {
+                                        LoopExit::Handoff(nf) => {
+                                            f = nf;
+                                            load_regs!(ip);
+                                        }
+                                        done => return Ok(done),
+                                    }
+                                }
+                            }
+                        }
+                        Op::ENTER_EXECUTOR => {
+                            skip_caches!(Op::ENTER_EXECUTOR);
+                            let b = base!();
+                            // SAFETY: `ip` is in the frame's bytecode copy.
+                            let next = unsafe { ip.offset_from(b) } as usize;
+                            match tri!(crate::jit::enter(fr!(), arg & 0xff, next)) {
+                                crate::jit::Enter::Jump { anchor } => {
+                                    ip = base!().wrapping_add(anchor as usize);
+                                    safepoint!();
+                                }
+                                crate::jit::Enter::Run(e) => {
+                                    ip = base!().wrapping_add(e.anchor as usize);
+                                    safepoint!();
+                                    if let Some(word) = strand_heap::eval_breaker_word() {
+                                        save_regs!();
+                                        let mut ctx = strand_jit::codegen::JitContext {
+                                            slots: locals!() as *mut usize,
+                                            eval_breaker: word,
+                                        };
+                                        // SAFETY: the frame stands at the trace's
+                                        // loop header with its stack depth (the
+                                        // JUMP_BACKWARD this replaced jumps there),
+                                        // and `word` is this thread's breaker.
+                                        let (_, exit) = unsafe { e.run(&mut ctx) };
+                                        ip = base!().wrapping_add(exit.pc as usize);
+                                        sp = locals!().wrapping_add(
+                                            fr!().nlocalsplus()
+                                                + (e.stack_depth + exit.pushed) as usize,
+                                        );
+                                        crate::jit::after_run(e);
+                                        if let Some(err) = strand_jit::helpers::take_pending_error()
+                                        {
+                                            // Raised by the instruction at the exit.
+                                            fr!().instr.set(ip);
+                                            break 'dispatch err;
+                                        }
+                                    }
+                                }
+                            }
                         }
                         Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
                             let v = pop!();
@@ -1398,6 +1501,11 @@ fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
                 crate::traceback::add_entry(fm, &err, pc);
             }
             kw_names = None;
+            if TRACING {
+                if let Some(r) = rec.as_deref_mut() {
+                    r.abort("exception");
+                }
+            }
             let handler = fm
                 .data()
                 .code
@@ -1524,7 +1632,7 @@ fn specialized_call(op: Op, callable: &PyObj, args: &[PyObj], kw: Option<&PyObj>
 }
 
 /// Whether `f` is the builtin `len` (builtins are immortal: identity is stable).
-fn is_builtin_len(f: &PyObj) -> bool {
+pub(crate) fn is_builtin_len(f: &PyObj) -> bool {
     static LEN: strand_objects::OnceObj = strand_objects::OnceObj::new();
     f.is(&LEN.get_or_init(|| builtin("len")))
 }
@@ -1681,7 +1789,7 @@ fn binop_for(arg: usize) -> (BinOp, bool) {
 
 /// BINARY_OP: the fast paths for exact ints and floats, else the object model.
 #[inline(always)]
-fn binary_op(lhs: &PyObj, rhs: &PyObj, arg: usize) -> PyResult<PyObj> {
+pub(crate) fn binary_op(lhs: &PyObj, rhs: &PyObj, arg: usize) -> PyResult<PyObj> {
     let (op, inplace) = binop_for(arg);
     match crate::fast_ops::binary_op(lhs, rhs, op) {
         Some(v) => Ok(v),
@@ -1702,7 +1810,7 @@ fn binary_op_generic(lhs: &PyObj, rhs: &PyObj, op: BinOp, inplace: bool) -> PyRe
 
 /// COMPARE_OP: the fast paths for exact ints, floats and strs, else the object model.
 #[inline(always)]
-fn compare_op(lhs: &PyObj, rhs: &PyObj, arg: usize) -> PyResult<PyObj> {
+pub(crate) fn compare_op(lhs: &PyObj, rhs: &PyObj, arg: usize) -> PyResult<PyObj> {
     let op = match arg >> 4 {
         0 => CompareOp::Lt,
         1 => CompareOp::Le,
@@ -1717,7 +1825,7 @@ fn compare_op(lhs: &PyObj, rhs: &PyObj, arg: usize) -> PyResult<PyObj> {
     }
 }
 
-fn name_ref(frame: &Frame, i: usize) -> &PyObj {
+pub(crate) fn name_ref(frame: &Frame, i: usize) -> &PyObj {
     let code_obj = frame.code();
     let code = function::code(&code_obj);
     let names: *const PyObj = &tuple::items(&code.names)[i];
@@ -1791,10 +1899,15 @@ fn load_from_dict_or_deref(frame: &Frame, i: usize) -> PyResult<PyObj> {
 /// The value of global `name`: globals, then builtins.
 #[inline(never)]
 fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
-    if let Some(v) = dict::get_item(&frame.globals(), name)? {
+    load_global_in(&frame.globals(), &frame.builtins(), name)
+}
+
+/// The value of global `name` in these namespaces: `globals`, then `builtins`.
+pub(crate) fn load_global_in(globals: &PyObj, builtins: &PyObj, name: &PyObj) -> PyResult<PyObj> {
+    if let Some(v) = dict::get_item(globals, name)? {
         return Ok(v);
     }
-    if let Some(v) = dict::get_item(&frame.builtins(), name)? {
+    if let Some(v) = dict::get_item(builtins, name)? {
         return Ok(v);
     }
     Err(exc::name_not_defined(name))

@@ -30,6 +30,9 @@ pub struct ExitInfo {
     pub pushed: u32,
     /// Whether a helper's exception is pending.
     pub error: bool,
+    /// Whether only guards of the preamble take it (the loop did not even start: the
+    /// trace no longer fits what the frame holds).
+    pub preamble: bool,
 }
 
 /// A compiled trace.
@@ -44,7 +47,9 @@ pub struct Executor {
     pub exits: Vec<ExitInfo>,
     /// What the trace assumed.
     pub deps: Vec<Dep>,
-    /// Objects the machine code refers to by address (counted references).
+    /// Objects the machine code refers to by address (counted references): the
+    /// constants and the objects identity guards compare with, so that none of those
+    /// addresses can be reused by another object while the code runs.
     keep: std::sync::Mutex<Vec<PyObj>>,
     valid: AtomicBool,
     /// Runs started.
@@ -97,13 +102,21 @@ impl Executor {
     /// # Errors
     /// What the code generator could not compile.
     pub fn compile(t: &Trace, tag: u32) -> Result<ObjPtr, String> {
+        let started = std::time::Instant::now();
         let code = codegen::compile(t)?;
+        crate::stats::COMPILE_NANOS.fetch_add(started.elapsed().as_nanos() as u64, Relaxed);
+        crate::stats::CODE_BYTES.fetch_add(code.len() as u64, Relaxed);
         // SAFETY: the block holds a compiled trace of this signature.
         let entry: EntryFn = unsafe { std::mem::transmute(code.entry()) };
         let keep = t
             .insts
             .iter()
-            .filter(|i| i.op == Opcode::ConstObj && i.imm != 0)
+            .filter(|i| {
+                matches!(
+                    i.op,
+                    Opcode::ConstObj | Opcode::GuardIs | Opcode::GuardIsNot | Opcode::IsObj
+                ) && i.imm != 0
+            })
             .filter_map(|i| {
                 // SAFETY: the recorder's constants are live objects (it saw them).
                 unsafe {
@@ -112,13 +125,21 @@ impl Executor {
                 }
             })
             .collect();
+        let lp = t.loop_index().unwrap_or(0);
         let exits = t
             .exits
             .iter()
-            .map(|e| ExitInfo {
+            .enumerate()
+            .map(|(k, e)| ExitInfo {
                 pc: e.pc,
                 pushed: e.stack.len() as u32,
                 error: e.error,
+                preamble: t.insts[..lp]
+                    .iter()
+                    .any(|i| i.exit.is_some_and(|x| x.0 as usize == k))
+                    && !t.insts[lp..]
+                        .iter()
+                        .any(|i| i.exit.is_some_and(|x| x.0 as usize == k)),
             })
             .collect::<Vec<_>>();
         let exits_taken = exits.iter().map(|_| AtomicU64::new(0)).collect();
@@ -164,6 +185,7 @@ impl Executor {
             pc: self.anchor,
             pushed: 0,
             error: false,
+            preamble: false,
         });
         if let Some(c) = self.exits_taken.get(k) {
             c.fetch_add(1, Relaxed);

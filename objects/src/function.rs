@@ -101,9 +101,24 @@ impl PyCode {
     }
 }
 
+/// How the collector reaches the objects a code object's payload refers to (the
+/// interpreter's compiled traces): set by the interpreter at start-up.
+pub type PayloadTraverse = fn(&(dyn Any + Send + Sync), &mut dyn FnMut(ObjPtr));
+
+static PAYLOAD_TRAVERSE: std::sync::OnceLock<PayloadTraverse> = std::sync::OnceLock::new();
+
+/// Sets how code objects' payloads are traversed (once per process; later calls do
+/// nothing).
+pub fn set_payload_traverse(f: PayloadTraverse) {
+    let _ = PAYLOAD_TRAVERSE.set(f);
+}
+
 unsafe fn code_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on code objects.
     let c = unsafe { &*(obj.as_ptr() as *const PyCode) };
+    if let Some(f) = PAYLOAD_TRAVERSE.get() {
+        f(&*c.data, visit);
+    }
     for o in [
         &c.consts,
         &c.names,

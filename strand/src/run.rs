@@ -311,5 +311,6 @@ pub fn stats_report() -> String {
         g.total.as_secs_f64() * 1e3
     ));
     out.push_str(&strand_interp::stats::report());
+    out.push_str(&strand_interp::jit::report());
     out
 }

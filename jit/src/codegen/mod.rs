@@ -291,8 +291,12 @@ impl Gen<'_, '_> {
         for (k, &v) in e.stack.clone().iter().enumerate() {
             let x = self.val(v);
             let ty = self.t.ty(v);
+            let def = self.t.def(v);
+            let null = def.op == Opcode::ConstObj && def.imm == 0;
             let obj = if ty == Ty::Obj {
-                if live.contains(&v) && moved.insert(v) {
+                if null {
+                    // A NULL entry (below a callable): nothing to count.
+                } else if live.contains(&v) && moved.insert(v) {
                     // An owned value moves to the stack.
                 } else {
                     self.incref(x);
@@ -635,7 +639,12 @@ impl Gen<'_, '_> {
             InstanceDict => {
                 let a = self.arg(i, 0);
                 let r = self
-                    .call(helpers::instance_dict as *const () as usize, &[ptr], Some(ptr), &[a])
+                    .call(
+                        helpers::instance_dict as *const () as usize,
+                        &[ptr],
+                        Some(ptr),
+                        &[a],
+                    )
                     .expect("a result");
                 let pass = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
                 self.guard(i, pass)?;

@@ -1,5 +1,5 @@
 //! Dead-code elimination: instructions with no effect (see
-//! [`super::has_effect`]) whose values nothing uses go, repeatedly, so that chains
+//! `has_effect`) whose values nothing uses go, repeatedly, so that chains
 //! of dead computations go too.
 
 use super::{has_effect, Editor};

@@ -63,8 +63,10 @@ fn unbox_slots(t: &mut Trace) {
                 match inst.op {
                     Opcode::SlotSet if inst.imm == slot => t.def(inst.args[0]).op == boxop,
                     Opcode::SlotGet if inst.imm == slot => uses.get(&v).is_none_or(|u| {
-                        u.iter()
-                            .all(|&j| matches!(t.insts[j].op, op if op == unboxop || op == guardop))
+                        u.iter().all(|&j| {
+                            matches!(t.insts[j].op, op if op == unboxop || op == guardop
+                                || op == Opcode::GuardNotNull)
+                        })
                     }),
                     _ => true,
                 }
@@ -86,10 +88,20 @@ fn unbox_slot(
     getop: Opcode,
     setop: Opcode,
 ) {
+    // The preamble's own exit (peeling made one): at the loop header, pushing
+    // nothing, and taken by no guard of the body, so that its count says how often
+    // the loop did not start.
+    let body_exits: std::collections::HashSet<u32> = t.insts[lp..]
+        .iter()
+        .filter_map(|i| i.exit.map(|e| e.0))
+        .collect();
     let entry = t
         .exits
         .iter()
-        .position(|e| e.pc == t.anchor && e.stack.is_empty() && !e.error)
+        .enumerate()
+        .position(|(k, e)| {
+            e.pc == t.anchor && e.stack.is_empty() && !e.error && !body_exits.contains(&(k as u32))
+        })
         .map(|k| crate::ir::ExitId(k as u32))
         .unwrap_or_else(|| {
             t.add_exit(crate::ir::Exit {
@@ -117,6 +129,7 @@ fn unbox_slot(
         if i == lp {
             // The preamble ends: the slot's entry value, checked and unboxed.
             let v = new(&mut out, Opcode::SlotGet, &[], slot, None);
+            new(&mut out, Opcode::GuardNotNull, &[v], 0, Some(entry));
             new(&mut out, guardop, &[v], 0, Some(entry));
             let u = new(&mut out, unboxop, &[v], 0, None);
             new(&mut out, setop, &[u], slot, None);
@@ -127,7 +140,10 @@ fn unbox_slot(
                 slot_value.insert(i as u32, r);
                 r
             }
-            op if op == guardop && i > lp && slot_value.contains_key(&inst.args[0].0) => {
+            op if (op == guardop || op == Opcode::GuardNotNull)
+                && i > lp
+                && slot_value.contains_key(&inst.args[0].0) =>
+            {
                 // Known: the register holds this kind.
                 Value(u32::MAX)
             }
@@ -252,15 +268,17 @@ exit0: pc=8 stack=[]
   guard_float v0 -> exit0
   v2:f64 = unbox_float v0
   v3:obj = slot_get [1]
-  guard_float v3 -> exit0
-  v5:f64 = unbox_float v3
-  slot_set_f64 v5 [1]
+  guard_not_null v3 -> exit1
+  guard_float v3 -> exit1
+  v6:f64 = unbox_float v3
+  slot_set_f64 v6 [1]
   loop
-  v8:f64 = slot_get_f64 [1]
-  v9:f64 = fadd v8, v2
-  slot_set_f64 v9 [1]
+  v9:f64 = slot_get_f64 [1]
+  v10:f64 = fadd v9, v2
+  slot_set_f64 v10 [1]
   jump -> exit0
 exit0: pc=8 stack=[]
+exit1: pc=8 stack=[]
 "
         );
     }
