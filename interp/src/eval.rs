@@ -1101,6 +1101,7 @@ fn run_loop<const TRACING: bool>(
                                         let mut ctx = strand_jit::codegen::JitContext {
                                             slots: locals!() as *mut usize,
                                             eval_breaker: word,
+                                            tid: crate::jit::thread_tid(),
                                         };
                                         // SAFETY: the frame stands at the trace's
                                         // loop header with its stack depth (the

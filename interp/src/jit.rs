@@ -260,6 +260,12 @@ pub(crate) fn enter(frame: &Frame, k: usize, next: usize) -> PyResult<Enter<'_>>
     Ok(Enter::Jump { anchor: e.anchor })
 }
 
+/// This thread's id as objects' `ob_tid` holds it (generated code counts references
+/// to the objects it owns inline).
+pub(crate) fn thread_tid() -> usize {
+    strand_heap::current_thread_id().map_or(0, |t| t.as_usize())
+}
+
 /// Entries between checks of an executor's usefulness.
 const CHECK_EVERY: u64 = 1024;
 

@@ -1142,13 +1142,22 @@ impl Recorder {
             let x = self.t.push(U::ListLen, &[args[0]], 0, None);
             self.box_int(x)
         } else {
-            if args.len() > 2 {
-                return Err("call with more than two arguments");
-            }
             let ids = crate::trace_helpers::ids();
-            let mut ops = vec![callable];
-            ops.extend(&args);
-            self.call(ids.call[args.len()], &ops)
+            match args.len() {
+                0..=2 => {
+                    let mut ops = vec![callable];
+                    ops.extend(&args);
+                    self.call(ids.call[args.len()], &ops)
+                }
+                3 => {
+                    // Three arguments go as one tuple.
+                    let t = self.call(ids.build_tuple, &args);
+                    let r = self.call(ids.call_tuple, &[callable, t]);
+                    self.t.push(U::Decref, &[t], 0, None);
+                    r
+                }
+                _ => return Err("call with more than three arguments"),
+            }
         };
         self.pop_n_drop(n + 2)?;
         self.push(v, true);

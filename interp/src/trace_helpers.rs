@@ -25,6 +25,8 @@ pub(crate) struct Ids {
     pub(crate) compare_op: i64,
     /// `call(f)`, `call(f, a)`, `call(f, a, b)`.
     pub(crate) call: [i64; 3],
+    /// `call_tuple(f, args)`: `f(*args)` for an exact tuple `args`.
+    pub(crate) call_tuple: i64,
     /// `getattr(owner, name)`.
     pub(crate) getattr: i64,
     /// `setattr(owner, name, value)`: None.
@@ -61,6 +63,7 @@ pub(crate) fn ids() -> &'static Ids {
         binary_op: register(binary_op),
         compare_op: register(compare_op),
         call: [register(call0), register(call1), register(call2)],
+        call_tuple: register(call_tuple),
         getattr: register(getattr),
         setattr: register(setattr),
         getitem: register(getitem),
@@ -134,6 +137,12 @@ extern "C" fn call2(f: P, a: P, b: P) -> P {
     // SAFETY: as above.
     let (f, a, b) = unsafe { (arg(f), arg(a), arg(b)) };
     finish(ab::call(&f, &[(*a).clone(), (*b).clone()], None))
+}
+
+extern "C" fn call_tuple(f: P, args: P, _: P) -> P {
+    // SAFETY: as above.
+    let (f, args) = unsafe { (arg(f), arg(args)) };
+    finish(ab::call(&f, tuple::items(&args), None))
 }
 
 extern "C" fn getattr(o: P, name: P, _: P) -> P {

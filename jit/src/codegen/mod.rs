@@ -35,6 +35,12 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 
 use crate::helpers;
 use crate::ir::{Cond, ExitId, Opcode, Trace, Ty, Value};
+use strand_heap::header::offsets;
+use strand_heap::refcount::IMMORTAL_LOCAL;
+
+/// Header offsets the inline reference counting uses.
+const OB_REF_LOCAL: i32 = offsets::OB_REF_LOCAL as i32;
+const OB_TID: i32 = offsets::OB_TID as i32;
 
 /// What generated code needs from the thread that runs it.
 #[repr(C)]
@@ -46,6 +52,10 @@ pub struct JitContext {
     /// The thread's eval-breaker word: nonzero makes the loop leave at its next
     /// back-edge.
     pub eval_breaker: *const AtomicUsize,
+    /// The running thread's id as `ob_tid` holds it (strand-heap's
+    /// `ThreadId::as_usize`): reference counts of objects this thread owns are
+    /// changed inline, others through the helpers (biased reference counting).
+    pub tid: usize,
 }
 
 /// The machine code's signature.
@@ -58,6 +68,15 @@ fn isa() -> Result<&'static OwnedTargetIsa, String> {
         let mut flags = settings::builder();
         flags.set("opt_level", "speed").map_err(|e| e.to_string())?;
         flags.set("is_pic", "false").map_err(|e| e.to_string())?;
+        // The IR verifier costs a fifth of compile time; debug builds keep it.
+        let verify = if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        };
+        flags
+            .set("enable_verifier", verify)
+            .map_err(|e| e.to_string())?;
         let builder = cranelift_native::builder().map_err(|e| e.to_string())?;
         builder
             .finish(settings::Flags::new(flags))
@@ -94,18 +113,22 @@ pub fn compile(t: &Trace) -> Result<memory::CodeBlock, String> {
         call_conv: isa.default_call_conv(),
         slots: cranelift_codegen::ir::Value::from_u32(0),
         breaker: cranelift_codegen::ir::Value::from_u32(0),
+        tid: cranelift_codegen::ir::Value::from_u32(0),
         vals: vec![None; t.insts.len()],
         slot_vars: HashMap::new(),
         defined_slots: HashSet::new(),
         header: None,
         owned: owned_lifetimes(t),
+        writebacks: Vec::new(),
     };
     let flags = MemFlagsData::trusted();
     g.slots = g.b.ins().load(ptr, flags, ctx, 0);
     g.breaker = g.b.ins().load(ptr, flags, ctx, 8);
+    g.tid = g.b.ins().load(ptr, flags, ctx, 16);
     for i in 0..t.insts.len() {
         g.lower(i)?;
     }
+    g.emit_writebacks();
     g.b.seal_all_blocks();
     g.b.finalize(isa.frontend_config());
     let mut cctx = cranelift_codegen::Context::for_function(func);
@@ -142,6 +165,7 @@ struct Gen<'a, 'f> {
     call_conv: CallConv,
     slots: cranelift_codegen::ir::Value,
     breaker: cranelift_codegen::ir::Value,
+    tid: cranelift_codegen::ir::Value,
     vals: Vec<Option<cranelift_codegen::ir::Value>>,
     /// Unboxed slots: their variable and representation.
     slot_vars: HashMap<i64, (Variable, Ty)>,
@@ -149,6 +173,8 @@ struct Gen<'a, 'f> {
     defined_slots: HashSet<i64>,
     header: Option<Block>,
     owned: Vec<(usize, usize, Value)>,
+    /// Exit write-back blocks, by the unboxed slots they write back.
+    writebacks: Vec<(Vec<i64>, Block)>,
 }
 
 fn clif_ty(ty: Ty) -> cranelift_codegen::ir::Type {
@@ -208,22 +234,75 @@ impl Gen<'_, '_> {
         self.b.inst_results(inst).first().copied()
     }
 
+    /// Drops a reference to object `v`: inline when this thread owns the object and
+    /// the count stays above zero (strand-heap's `decref_core` fast path), else
+    /// through the helper (shared counts, the last reference).
     fn decref(&mut self, v: cranelift_codegen::ir::Value) {
+        let flags = MemFlagsData::trusted();
+        let local = self.b.ins().load(types::I32, flags, v, OB_REF_LOCAL);
+        let immortal =
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::Equal, local, i64::from(IMMORTAL_LOCAL as i32));
+        let check = self.b.create_block();
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(immortal, join, &[], check, &[]);
+        self.b.switch_to_block(check);
+        let owner = self.b.ins().load(self.ptr, flags, v, OB_TID);
+        let mine = self.b.ins().icmp(IntCC::Equal, owner, self.tid);
+        let above_one = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedGreaterThan, local, 1);
+        let both = self.b.ins().band(mine, above_one);
+        self.b.ins().brif(both, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        let new = self.b.ins().iadd_imm_s(local, -1);
+        self.b.ins().store(flags, new, v, OB_REF_LOCAL);
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(slow);
         self.call(
             helpers::decref as *const () as usize,
             &[self.ptr],
             None,
             &[v],
         );
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(join);
     }
 
+    /// Adds a reference to object `v`: inline when this thread owns it (or it is
+    /// immortal), else through the helper.
     fn incref(&mut self, v: cranelift_codegen::ir::Value) {
+        let flags = MemFlagsData::trusted();
+        let local = self.b.ins().load(types::I32, flags, v, OB_REF_LOCAL);
+        let new = self.b.ins().iadd_imm_s(local, 1);
+        let immortal = self.b.ins().icmp_imm_s(IntCC::Equal, new, 0);
+        let check = self.b.create_block();
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(immortal, join, &[], check, &[]);
+        self.b.switch_to_block(check);
+        let owner = self.b.ins().load(self.ptr, flags, v, OB_TID);
+        let mine = self.b.ins().icmp(IntCC::Equal, owner, self.tid);
+        self.b.ins().brif(mine, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        self.b.ins().store(flags, new, v, OB_REF_LOCAL);
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(slow);
         self.call(
             helpers::incref as *const () as usize,
             &[self.ptr],
             None,
             &[v],
         );
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(join);
     }
 
     /// Drops a tagged stack reference (counted, non-null ones only).
@@ -262,22 +341,6 @@ impl Gen<'_, '_> {
     /// The code of an exit taken at instruction `i` (see the module docs).
     fn emit_exit(&mut self, i: usize, exit: ExitId) {
         let flags = MemFlagsData::trusted();
-        // Unboxed slots back into the frame.
-        let mut unboxed: Vec<(i64, Variable, Ty)> = self
-            .slot_vars
-            .iter()
-            .filter(|(s, _)| self.defined_slots.contains(*s))
-            .map(|(s, (v, t))| (*s, *v, *t))
-            .collect();
-        unboxed.sort_by_key(|u| u.0);
-        for (slot, var, ty) in unboxed {
-            let x = self.b.use_var(var);
-            let boxed = self.box_value(x, ty);
-            let off = self.slot_addr_offset(slot);
-            let old = self.b.ins().load(types::I64, flags, self.slots, off);
-            self.b.ins().store(flags, boxed, self.slots, off);
-            self.drop_stackref(old);
-        }
         // The stack the interpreter resumes with.
         let e = &self.t.exits[exit.0 as usize];
         let base = i64::from(self.t.stack_base());
@@ -315,7 +378,50 @@ impl Gen<'_, '_> {
             }
         }
         let r = self.b.ins().iconst(types::I32, i64::from(exit.0));
-        self.b.ins().return_(&[r]);
+        // Then the unboxed slots back into the frame: code shared by every exit that
+        // has the same unboxed slots defined (all of the body's exits).
+        let mut unboxed: Vec<i64> = self
+            .slot_vars
+            .keys()
+            .filter(|s| self.defined_slots.contains(*s))
+            .copied()
+            .collect();
+        if unboxed.is_empty() {
+            self.b.ins().return_(&[r]);
+            return;
+        }
+        unboxed.sort_unstable();
+        let block = match self.writebacks.iter().find(|(set, _)| *set == unboxed) {
+            Some((_, b)) => *b,
+            None => {
+                let b = self.b.create_block();
+                self.b.append_block_param(b, types::I32);
+                self.b.set_cold_block(b);
+                self.writebacks.push((unboxed, b));
+                b
+            }
+        };
+        self.b.ins().jump(block, &[r.into()]);
+    }
+
+    /// The shared write-back blocks' code: box each unboxed slot's register into the
+    /// frame (dropping what the frame held), then return the exit index the block got.
+    fn emit_writebacks(&mut self) {
+        let flags = MemFlagsData::trusted();
+        for (slots, block) in std::mem::take(&mut self.writebacks) {
+            self.b.switch_to_block(block);
+            let r = self.b.block_params(block)[0];
+            for slot in slots {
+                let (var, ty) = self.slot_vars[&slot];
+                let x = self.b.use_var(var);
+                let boxed = self.box_value(x, ty);
+                let off = self.slot_addr_offset(slot);
+                let old = self.b.ins().load(types::I64, flags, self.slots, off);
+                self.b.ins().store(flags, boxed, self.slots, off);
+                self.drop_stackref(old);
+            }
+            self.b.ins().return_(&[r]);
+        }
     }
 
     /// A new reference to a boxed `x` of representation `ty`.
