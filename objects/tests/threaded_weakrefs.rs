@@ -10,6 +10,7 @@ mod common;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
@@ -87,12 +88,9 @@ fn bounded(secs: u64, f: impl FnOnce() + Send + 'static) {
     // Detached while waiting: the caller's thread state must not hold up the workload's
     // stop-the-world requests.
     match strand_heap::with_detached(|| rx.recv_timeout(Duration::from_secs(secs))) {
-        Ok(()) => h.join().unwrap(),
-        Err(_) => {
-            if h.is_finished() {
-                // The test panicked: report its message.
-                h.join().unwrap();
-            }
+        // Finished, or panicked (the sender dropped): join reports the panic.
+        Ok(()) | Err(RecvTimeoutError::Disconnected) => h.join().unwrap(),
+        Err(RecvTimeoutError::Timeout) => {
             panic!("the workload did not finish in {secs} s (deadlock?)")
         }
     }
