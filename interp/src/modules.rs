@@ -406,6 +406,13 @@ fn native(name: &str) -> Option<PyObj> {
         "array" => Some(crate::array::make_module()),
         "atexit" => Some(crate::atexit::make_module()),
         "_weakref" => Some(make_weakref()),
+        "_itertools" => {
+            // The native part of itertools (the rest is lib/itertools.py).
+            let m = module::new_module("_itertools");
+            let count = strand_objects::count::COUNT_TYPE.to_obj();
+            dict::set_item_str(&module::module_dict(&m), "count", count);
+            Some(m)
+        }
         _ => None,
     }
 }
