@@ -515,6 +515,18 @@ fn view_repr(obj: &PyObj) -> PyResult<PyObj> {
     Ok(crate::str::from_string(s))
 }
 
+/// A snapshot of what iterating `obj` would produce, taken under the dict's critical
+/// section, if `obj` is a dict view (`keys()`, `values()`, `items()`); `None`
+/// otherwise. For `list(d.items())` and the like: another thread's insertions cannot
+/// make it raise (see `abstract_::collect_iter`).
+pub(crate) fn view_snapshot(obj: &PyObj) -> Option<Vec<PyObj>> {
+    let ty = obj.ty();
+    let is_view = std::ptr::eq(ty, &DICT_KEYS_TYPE)
+        || std::ptr::eq(ty, &DICT_VALUES_TYPE)
+        || std::ptr::eq(ty, &DICT_ITEMS_TYPE);
+    is_view.then(|| view_items(obj))
+}
+
 fn view_items(obj: &PyObj) -> Vec<PyObj> {
     let d = &it(obj).a;
     match kind_of(obj) {
