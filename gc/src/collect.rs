@@ -8,10 +8,11 @@
 //! and a store, with no hashing.
 
 use std::cell::Cell;
-use std::sync::atomic::Ordering::Relaxed;
-use std::time::Instant;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use strand_heap::refcount::{
     clear_deferred, decref, is_gc_only, is_immortal, merge_stopped, refcount,
 };
@@ -56,14 +57,57 @@ pub fn collect() -> CollectionStats {
 }
 
 /// The automatic collection run at a safe point when one is due; skipped if another
-/// thread is already collecting.
-pub(crate) fn collect_automatic() {
+/// thread is already collecting. Returns whether it ran one (or this thread is the
+/// one collecting).
+pub(crate) fn collect_automatic() -> bool {
+    if IN_COLLECTION.with(Cell::get) {
+        return true;
+    }
+    match COLLECT_LOCK.try_lock() {
+        Some(_lock) => {
+            run();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Collections finished so far; bumped at the end of each, before [`DONE`] is
+/// notified under [`DONE_LOCK`].
+static FINISHED: AtomicU64 = AtomicU64::new(0);
+static DONE_LOCK: Mutex<()> = Mutex::new(());
+static DONE: Condvar = Condvar::new();
+
+/// Waits, detached, until the collection running on another thread ends or `limit`
+/// passes (see the scheduling docs: allocating threads are held back this way). Does
+/// nothing on the collecting thread itself or when no collection is running.
+pub(crate) fn wait_for_running_collection(limit: Duration) {
     if IN_COLLECTION.with(Cell::get) {
         return;
     }
-    if let Some(_lock) = COLLECT_LOCK.try_lock() {
-        run();
+    let seen = FINISHED.load(SeqCst);
+    if !COLLECTING.load(SeqCst) {
+        return;
     }
+    let start = Instant::now();
+    strand_heap::with_detached(|| {
+        let deadline = start + limit;
+        let mut done = DONE_LOCK.lock();
+        while FINISHED.load(SeqCst) == seen && COLLECTING.load(SeqCst) {
+            if DONE.wait_until(&mut done, deadline).timed_out() {
+                break;
+            }
+        }
+    });
+    crate::stats::record_wait(start.elapsed());
+}
+
+/// Wakes the threads waiting in [`wait_for_running_collection`].
+fn announce_finished() {
+    FINISHED.fetch_add(1, SeqCst);
+    // Taking the lock orders the increment before any waiter's next check.
+    drop(DONE_LOCK.lock());
+    DONE.notify_all();
 }
 
 /// `true` while `obj` is in the unreachable set of the collection in progress (for
@@ -94,7 +138,7 @@ struct Collecting;
 
 impl Collecting {
     fn enter() -> Collecting {
-        COLLECTING.store(true, Relaxed);
+        COLLECTING.store(true, SeqCst);
         IN_COLLECTION.with(|c| c.set(true));
         Collecting
     }
@@ -103,7 +147,8 @@ impl Collecting {
 impl Drop for Collecting {
     fn drop(&mut self) {
         IN_COLLECTION.with(|c| c.set(false));
-        COLLECTING.store(false, Relaxed);
+        COLLECTING.store(false, SeqCst);
+        announce_finished();
     }
 }
 
@@ -159,8 +204,9 @@ fn run() -> CollectionStats {
         unsafe { decref(obj) };
     }
 
-    // Phase 4, world running: break the cycles and free.
-    delete_garbage(unreachable, &mut stats);
+    // Phase 4, world running: break the cycles and free. These objects predate the
+    // collection, so their frees do not count against the next one (gc_count docs).
+    strand_heap::gc_count::with_uncounted_frees(|| delete_garbage(unreachable, &mut stats));
 
     drop(collecting);
     stats.total = start.elapsed();
