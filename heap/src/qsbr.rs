@@ -27,8 +27,8 @@
 //!   threads advance the epoch and reclaim whoever retired the memory;
 //! * when the retirements pending in the domain pass [`PENDING_LIMIT`], the heap asks
 //!   every thread to announce a quiescent state and flush at its next safe point (a
-//!   forced quiescence point, [`crate::EvalBreaker::QSBR_FLUSH`]), instead of one in
-//!   [`REPIN_INTERVAL`].
+//!   forced quiescence point, [`crate::EvalBreaker::QSBR_FLUSH`]), instead of at one
+//!   safe point in 32.
 //!
 //! The counts (pending, peak, forced points) are in [`crate::stats()`].
 //!
