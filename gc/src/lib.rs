@@ -47,7 +47,7 @@ pub use binding::{set_binding, GcBinding};
 pub use collect::{collect, garbage, is_unreachable, take_garbage};
 pub use schedule::{
     count, disable, enable, install, is_enabled, set_threshold, should_collect, should_wait,
-    threshold, ASSIST_FACTOR, ASSIST_WAIT, DEFAULT_THRESHOLD,
+    threshold, ASSIST_FACTOR, ASSIST_MIN, ASSIST_WAIT, DEFAULT_THRESHOLD,
 };
 pub use stats::{
     add_callback, collections, remove_callback, stats, Callback, CallbackId, CollectionStats,

@@ -16,12 +16,12 @@
 //! can free it, every collection finds more than the last and memory grows without
 //! bound (issue 18: three threads making cycles grew to 6 GB). So when a collection is
 //! in progress and the young count has grown past [`ASSIST_FACTOR`] times the due
-//! threshold since it started, an allocating thread waits at its next safe point,
-//! detached, until that collection ends (at most [`ASSIST_WAIT`] per safe point, so
-//! that a finalizer of the collection waiting for something the thread holds delays
-//! it but cannot deadlock). Garbage made during one collection is then bounded, and
-//! so are the heap and the pauses. Go's collector paces allocation the same way
-//! (mutator assists), with work instead of waiting.
+//! threshold since it started (and past [`ASSIST_MIN`]), an allocating thread waits
+//! at its next safe point, detached, until that collection ends (at most
+//! [`ASSIST_WAIT`] per safe point, so that a finalizer of the collection waiting for
+//! something the thread holds delays it but cannot deadlock). Garbage made during one
+//! collection is then bounded, and so are the heap and the pauses. Go's collector
+//! paces allocation the same way (mutator assists), with work instead of waiting.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize};
@@ -34,8 +34,14 @@ use strand_heap::EvalBreaker;
 pub const DEFAULT_THRESHOLD: usize = 2000;
 
 /// While a collection runs, a thread that allocates waits for it once the young count
-/// exceeds this many times the count at which collections are due.
+/// exceeds this many times the count at which collections are due (and at least
+/// [`ASSIST_MIN`]).
 pub const ASSIST_FACTOR: isize = 4;
+
+/// The least young count at which allocating threads wait for a running collection,
+/// whatever the threshold: with `gc.set_threshold(1)` collections run back to back,
+/// and threads must not wait at every flush of their allocation count.
+pub const ASSIST_MIN: isize = 8 * strand_heap::gc_count::LOCAL_ALLOC_COUNT_THRESHOLD;
 
 /// The longest an allocating thread waits for a running collection at one safe point.
 pub const ASSIST_WAIT: Duration = Duration::from_millis(20);
@@ -80,7 +86,9 @@ pub fn should_collect(count: isize) -> bool {
 /// `count` (see the module docs).
 pub fn should_wait(count: isize) -> bool {
     let due = due_at();
-    due != 0 && count > due.saturating_mul(ASSIST_FACTOR) && COLLECTING.load(Relaxed)
+    due != 0
+        && count > due.saturating_mul(ASSIST_FACTOR).max(ASSIST_MIN)
+        && COLLECTING.load(Relaxed)
 }
 
 /// The heap's trigger, asked at each flush of a thread's allocation count.
