@@ -49,10 +49,11 @@ pub fn collect() -> CollectionStats {
     if IN_COLLECTION.with(Cell::get) {
         return CollectionStats::default();
     }
-    let _lock = match COLLECT_LOCK.try_lock() {
+    let lock = match COLLECT_LOCK.try_lock() {
         Some(lock) => lock,
         None => strand_heap::with_detached(|| COLLECT_LOCK.lock()),
     };
+    let _collecting = Collecting::enter(lock);
     run()
 }
 
@@ -64,7 +65,8 @@ pub(crate) fn collect_automatic() -> bool {
         return true;
     }
     match COLLECT_LOCK.try_lock() {
-        Some(_lock) => {
+        Some(lock) => {
+            let _collecting = Collecting::enter(lock);
             run();
             true
         }
@@ -78,10 +80,28 @@ static FINISHED: AtomicU64 = AtomicU64::new(0);
 static DONE_LOCK: Mutex<()> = Mutex::new(());
 static DONE: Condvar = Condvar::new();
 
-/// Waits, detached, until the collection running on another thread ends or `limit`
-/// passes (see the scheduling docs: allocating threads are held back this way). Does
-/// nothing on the collecting thread itself or when no collection is running.
-pub(crate) fn wait_for_running_collection(limit: Duration) {
+/// Work units the running collection has completed (objects freed, finalizers and
+/// callbacks run, phases ended): waiters watch it to tell a collection that is busy
+/// from one that is stuck in user code.
+static PROGRESS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts `n` units of collection work done.
+#[inline]
+fn progress(n: u64) {
+    PROGRESS.fetch_add(n, Relaxed);
+}
+
+/// The longest an allocating thread waits for one collection in all, however busy
+/// it stays.
+const WAIT_CAP: Duration = Duration::from_millis(500);
+
+/// Waits, detached, until the collection running on another thread ends (see the
+/// scheduling docs: allocating threads are held back this way). The wait gives up
+/// when the collection completes no work for `stall` (it may be running a finalizer
+/// that waits for something this thread holds: the wait must not deadlock) or after
+/// [`WAIT_CAP`]. Does nothing on the collecting thread itself or when no collection
+/// is running.
+pub(crate) fn wait_for_running_collection(stall: Duration) {
     if IN_COLLECTION.with(Cell::get) {
         return;
     }
@@ -91,11 +111,18 @@ pub(crate) fn wait_for_running_collection(limit: Duration) {
     }
     let start = Instant::now();
     strand_heap::with_detached(|| {
-        let deadline = start + limit;
+        let cap = start + WAIT_CAP;
         let mut done = DONE_LOCK.lock();
+        let mut last = PROGRESS.load(Relaxed);
+        let mut deadline = start + stall;
         while FINISHED.load(SeqCst) == seen && COLLECTING.load(SeqCst) {
-            if DONE.wait_until(&mut done, deadline).timed_out() {
-                break;
+            if DONE.wait_until(&mut done, deadline.min(cap)).timed_out() {
+                let now = PROGRESS.load(Relaxed);
+                if now == last || Instant::now() >= cap {
+                    break;
+                }
+                last = now;
+                deadline = Instant::now() + stall;
             }
         }
     });
@@ -133,14 +160,20 @@ pub fn take_garbage() -> Vec<ObjPtr> {
     std::mem::take(&mut *GARBAGE.lock())
 }
 
-/// Resets the in-collection flags even if user code panics mid-collection.
-struct Collecting;
+/// A collection in progress on this thread: holds the collection lock, with the
+/// in-collection flags set for exactly as long as it is held (callbacks included), so
+/// that allocating threads never see the lock taken and no collection running; at the
+/// end clears the flags, releases the lock, then wakes waiting threads, even if user
+/// code panics mid-collection.
+struct Collecting {
+    lock: Option<parking_lot::MutexGuard<'static, ()>>,
+}
 
 impl Collecting {
-    fn enter() -> Collecting {
+    fn enter(lock: parking_lot::MutexGuard<'static, ()>) -> Collecting {
         COLLECTING.store(true, SeqCst);
         IN_COLLECTION.with(|c| c.set(true));
-        Collecting
+        Collecting { lock: Some(lock) }
     }
 }
 
@@ -148,6 +181,10 @@ impl Drop for Collecting {
     fn drop(&mut self) {
         IN_COLLECTION.with(|c| c.set(false));
         COLLECTING.store(false, SeqCst);
+        drop(self.lock.take());
+        // Wake the waiters only now: one of them may start the next collection at once
+        // instead of finding the lock still held (by this thread, perhaps descheduled)
+        // and allocating on unchecked.
         announce_finished();
     }
 }
@@ -156,7 +193,6 @@ fn run() -> CollectionStats {
     let start = Instant::now();
     let mut stats = CollectionStats::default();
     run_callbacks(Phase::Start, &stats);
-    let collecting = Collecting::enter();
 
     // Phase 1, world stopped: find the unreachable set, clear weak references to it.
     let pause = Instant::now();
@@ -179,6 +215,7 @@ fn run() -> CollectionStats {
     }
     drop(world);
     stats.pause += pause.elapsed();
+    progress(1);
 
     // Phase 2, world running: user code (weak-reference callbacks, finalizers).
     if let Some(b) = binding() {
@@ -189,6 +226,7 @@ fn run() -> CollectionStats {
                 decref(wr);
             }
             stats.weakref_callbacks += 1;
+            progress(1);
         }
     }
     finalize(&unreachable, &mut stats);
@@ -199,6 +237,7 @@ fn run() -> CollectionStats {
     let untracked = handle_resurrected(&world, &mut unreachable, &mut stats);
     drop(world);
     stats.pause += pause.elapsed();
+    progress(1);
     for obj in untracked {
         // SAFETY: the collector's own reference, from phase 1.
         unsafe { decref(obj) };
@@ -208,7 +247,6 @@ fn run() -> CollectionStats {
     // collection, so their frees do not count against the next one (gc_count docs).
     strand_heap::gc_count::with_uncounted_frees(|| delete_garbage(unreachable, &mut stats));
 
-    drop(collecting);
     stats.total = start.elapsed();
     record(&stats);
     run_callbacks(Phase::Stop, &stats);
@@ -371,6 +409,7 @@ fn finalize(unreachable: &[ObjPtr], stats: &mut CollectionStats) {
             // SAFETY: as above; finalizers run with the world running.
             unsafe { finalize(obj) };
             stats.finalized += 1;
+            progress(1);
         }
     }
 }
@@ -470,6 +509,7 @@ fn delete_garbage(unreachable: Vec<ObjPtr>, stats: &mut CollectionStats) {
             if let Some(clear) = unsafe { obj.vtable() }.clear {
                 // SAFETY: as above.
                 unsafe { clear(obj) };
+                progress(1);
             }
         }
     }
@@ -485,6 +525,7 @@ fn delete_garbage(unreachable: Vec<ObjPtr>, stats: &mut CollectionStats) {
                 if refcount(obj) == 1 {
                     decref(obj);
                     stats.collected += 1;
+                    progress(1);
                     false
                 } else {
                     true

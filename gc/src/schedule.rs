@@ -17,11 +17,13 @@
 //! bound (issue 18: three threads making cycles grew to 6 GB). So when a collection is
 //! in progress and the young count has grown past [`ASSIST_FACTOR`] times the due
 //! threshold since it started (and past [`ASSIST_MIN`]), an allocating thread waits
-//! at its next safe point, detached, until that collection ends (at most
-//! [`ASSIST_WAIT`] per safe point, so that a finalizer of the collection waiting for
-//! something the thread holds delays it but cannot deadlock). Garbage made during one
-//! collection is then bounded, and so are the heap and the pauses. Go's collector
-//! paces allocation the same way (mutator assists), with work instead of waiting.
+//! at its next safe point, detached, until that collection ends. It gives up early if
+//! the collection completes no work (frees nothing, runs no finalizer to its end) for
+//! [`ASSIST_WAIT`], so that a finalizer waiting for something the thread holds delays
+//! it but cannot deadlock it, and after half a second in any case. Garbage made
+//! during one collection is then bounded, and so are the heap and the pauses. Go's
+//! collector paces allocation the same way (mutator assists), with work instead of
+//! waiting.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize};
@@ -43,7 +45,9 @@ pub const ASSIST_FACTOR: isize = 4;
 /// and threads must not wait at every flush of their allocation count.
 pub const ASSIST_MIN: isize = 8 * strand_heap::gc_count::LOCAL_ALLOC_COUNT_THRESHOLD;
 
-/// The longest an allocating thread waits for a running collection at one safe point.
+/// An allocating thread waiting for a running collection gives up once the collection
+/// has completed no work for this long (it may be stuck in a finalizer that waits for
+/// the thread).
 pub const ASSIST_WAIT: Duration = Duration::from_millis(20);
 
 static ENABLED: AtomicBool = AtomicBool::new(true);
