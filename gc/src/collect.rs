@@ -35,6 +35,9 @@ static GARBAGE: Mutex<Vec<ObjPtr>> = Mutex::new(Vec::new());
 
 thread_local! {
     static IN_COLLECTION: Cell<bool> = const { Cell::new(false) };
+    /// The collection (by its [`FINISHED`] number) this thread last gave up waiting
+    /// for because it made no progress: it does not wait for that one again.
+    static STALLED_ON: Cell<u64> = const { Cell::new(u64::MAX) };
 }
 
 /// Runs a full collection now and returns what it did. If another thread is
@@ -99,14 +102,15 @@ const WAIT_CAP: Duration = Duration::from_millis(500);
 /// scheduling docs: allocating threads are held back this way). The wait gives up
 /// when the collection completes no work for `stall` (it may be running a finalizer
 /// that waits for something this thread holds: the wait must not deadlock) or after
-/// [`WAIT_CAP`]. Does nothing on the collecting thread itself or when no collection
-/// is running.
+/// [`WAIT_CAP`]; after giving up on a stalled collection the thread does not wait for
+/// it again (the stall may be this thread's doing). Does nothing on the collecting
+/// thread itself or when no collection is running.
 pub(crate) fn wait_for_running_collection(stall: Duration) {
     if IN_COLLECTION.with(Cell::get) {
         return;
     }
     let seen = FINISHED.load(SeqCst);
-    if !COLLECTING.load(SeqCst) {
+    if !COLLECTING.load(SeqCst) || STALLED_ON.with(Cell::get) == seen {
         return;
     }
     let start = Instant::now();
@@ -118,7 +122,11 @@ pub(crate) fn wait_for_running_collection(stall: Duration) {
         while FINISHED.load(SeqCst) == seen && COLLECTING.load(SeqCst) {
             if DONE.wait_until(&mut done, deadline.min(cap)).timed_out() {
                 let now = PROGRESS.load(Relaxed);
-                if now == last || Instant::now() >= cap {
+                if now == last {
+                    STALLED_ON.with(|s| s.set(seen));
+                    break;
+                }
+                if Instant::now() >= cap {
                     break;
                 }
                 last = now;
