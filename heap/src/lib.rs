@@ -28,7 +28,9 @@
 //!   [`refcount::set_deferred`], [`RootSource`]).
 //! * **QSBR delayed frees** ([`qsbr`], [`free_delayed`], [`free_object_delayed`]) on
 //!   crossbeam-epoch: memory that lock-free readers may hold is freed after every
-//!   thread has passed a quiescent state.
+//!   thread has passed a quiescent state. Busy threads reclaim at their safe points,
+//!   and a forced quiescence point caps the pending frees ([`qsbr::PENDING_LIMIT`]).
+//! * **Allocation counting** for the collector's scheduler ([`gc_count`]).
 //! * **Freelists** ([`freelist`]) and **statistics** ([`stats()`],
 //!   [`check_live_objects`]).
 //!

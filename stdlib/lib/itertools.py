@@ -27,25 +27,8 @@ class _Lazy:
         return next(self._gen)
 
 
-class count:
-    def __init__(self, start=0, step=1):
-        if not _is_number(start) or not _is_number(step):
-            raise TypeError("a number is required")
-        self._n = start
-        self._step = step
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        n = self._n
-        self._n = n + self._step
-        return n
-
-    def __repr__(self):
-        if type(self._step) is int and self._step == 1:
-            return "count(%r)" % (self._n,)
-        return "count(%r, %r)" % (self._n, self._step)
+# Native: each value is handed out once even when threads share one count.
+from _itertools import count
 
 
 class repeat:

@@ -2,7 +2,7 @@
 //! writes in C under Modules/), and the Python modules compiled into the binary.
 //!
 //! One file (or folder) per module, named as CPython names it:
-//! [`_io`], [`posix`], [`_thread`], [`time`], [`math`], [`_random`], [`array`](mod@array),
+//! [`_io`], [`_itertools`], [`posix`], [`_thread`], [`time`], [`math`], [`_random`], [`array`](mod@array),
 //! [`atexit`], [`gc`], [`_weakref`]; [`buffer`] is the bytes-like-object helper they
 //! share. [`MODULES`] and [`FROZEN`] are the only places that list them all;
 //! [`install`] hands both tables to the interpreter's import system and connects
@@ -16,6 +16,7 @@
 //! (the interpreter's own modules), the command line (`strand`).
 
 pub mod _io;
+pub mod _itertools;
 pub mod _random;
 pub mod _thread;
 pub mod _weakref;
@@ -34,6 +35,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_io",
         init: _io::make_module,
+    },
+    NativeModule {
+        name: "_itertools",
+        init: _itertools::make_module,
     },
     NativeModule {
         name: "_random",
