@@ -461,6 +461,39 @@ impl Recorder {
                     slot: Some(arg as u32),
                 });
             }
+            Op::LOAD_CLOSURE => {
+                // The cell itself, as LOAD_FAST would push it.
+                let v = self.load_slot(arg as u32);
+                self.stack.push(Entry {
+                    v,
+                    owned: false,
+                    slot: Some(arg as u32),
+                });
+            }
+            Op::LOAD_DEREF => {
+                let cell = self.load_slot(arg as u32);
+                let v = self.call(crate::trace_helpers::ids().cell_get, &[cell]);
+                self.push(v, true);
+            }
+            Op::STORE_DEREF => {
+                let e = self.peek(1);
+                let cell = self.load_slot(arg as u32);
+                let v = self.as_obj(e);
+                let r = self.call(crate::trace_helpers::ids().cell_set, &[cell, v]);
+                self.t.push(U::Decref, &[r], 0, None);
+                let e = self.pop()?;
+                self.drop_entry(e);
+            }
+            Op::BUILD_SLICE => {
+                let mut args = Vec::with_capacity(3);
+                for k in (1..=arg).rev() {
+                    let e = self.peek(k);
+                    args.push(self.as_obj(e));
+                }
+                let v = self.call(crate::trace_helpers::ids().slice, &args);
+                self.pop_n_drop(arg)?;
+                self.push(v, true);
+            }
             Op::STORE_FAST => {
                 let e = self.pop()?;
                 self.store_slot(arg as u32, e);
@@ -1156,7 +1189,16 @@ impl Recorder {
                     self.t.push(U::Decref, &[t], 0, None);
                     r
                 }
-                _ => return Err("call with more than three arguments"),
+                4..=6 => {
+                    // Up to six as two.
+                    let a = self.call(ids.build_tuple, &args[..3]);
+                    let b = self.call(ids.build_tuple, &args[3..]);
+                    let r = self.call(ids.call_tuple2, &[callable, a, b]);
+                    self.t.push(U::Decref, &[a], 0, None);
+                    self.t.push(U::Decref, &[b], 0, None);
+                    r
+                }
+                _ => return Err("call with more than six arguments"),
             }
         };
         self.pop_n_drop(n + 2)?;
