@@ -291,8 +291,7 @@ pub(crate) fn rebuild_frames(exit: &ExitInfo) -> PyResult<std::ptr::NonNull<Fram
     let buf = exit_buffer();
     let mut at = 0usize;
     let mut top = None;
-    let mut k_frame = 0;
-    for fx in &exit.frames {
+    for (k_frame, fx) in exit.frames.iter().enumerate() {
         // SAFETY: the executor keeps the function alive (it is in its `keep`).
         let func = unsafe {
             std::mem::ManuallyDrop::new(PyObj::from_owned(ObjPtr::new(
@@ -324,7 +323,6 @@ pub(crate) fn rebuild_frames(exit: &ExitInfo) -> PyResult<std::ptr::NonNull<Fram
         callee.next.set(fx.pc);
         callee.depth.set(fx.stack);
         let inner = k_frame + 1 < exit.frames.len();
-        k_frame += 1;
         if let Err(e) = crate::eval::enter_frame(fp) {
             // Not linked: its references are dropped with it; the values of frames
             // not rebuilt yet are dropped too.
