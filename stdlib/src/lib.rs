@@ -17,6 +17,7 @@
 
 pub mod _io;
 pub mod _random;
+pub mod _struct;
 pub mod _thread;
 pub mod _weakref;
 pub mod array;
@@ -24,6 +25,7 @@ pub mod atexit;
 pub mod buffer;
 pub mod gc;
 pub mod math;
+pub mod modsupport;
 pub mod posix;
 pub mod time;
 
@@ -38,6 +40,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_random",
         init: _random::make_module,
+    },
+    NativeModule {
+        name: "_struct",
+        init: _struct::make_module,
     },
     NativeModule {
         name: "_thread",
