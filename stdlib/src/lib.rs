@@ -22,6 +22,7 @@ pub mod _thread;
 pub mod _weakref;
 pub mod array;
 pub mod atexit;
+pub mod binascii;
 pub mod buffer;
 pub mod gc;
 pub mod math;
@@ -60,6 +61,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "atexit",
         init: atexit::make_module,
+    },
+    NativeModule {
+        name: "binascii",
+        init: binascii::make_module,
     },
     NativeModule {
         name: "gc",
