@@ -15,8 +15,14 @@
 //! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
 //! (the interpreter's own modules), the command line (`strand`).
 
+pub mod _blake2;
 pub mod _io;
+pub mod _md5;
 pub mod _random;
+pub mod _sha1;
+pub mod _sha256;
+pub mod _sha3;
+pub mod _sha512;
 pub mod _struct;
 pub mod _thread;
 pub mod _weakref;
@@ -25,6 +31,7 @@ pub mod atexit;
 pub mod binascii;
 pub mod buffer;
 pub mod gc;
+pub mod hashobj;
 pub mod math;
 pub mod modsupport;
 pub mod posix;
@@ -34,6 +41,30 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_md5",
+        init: _md5::make_module,
+    },
+    NativeModule {
+        name: "_sha1",
+        init: _sha1::make_module,
+    },
+    NativeModule {
+        name: "_sha256",
+        init: _sha256::make_module,
+    },
+    NativeModule {
+        name: "_sha512",
+        init: _sha512::make_module,
+    },
+    NativeModule {
+        name: "_sha3",
+        init: _sha3::make_module,
+    },
+    NativeModule {
+        name: "_blake2",
+        init: _blake2::make_module,
+    },
     NativeModule {
         name: "_io",
         init: _io::make_module,
