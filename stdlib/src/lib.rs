@@ -36,6 +36,7 @@ pub mod math;
 pub mod modsupport;
 pub mod posix;
 pub mod time;
+pub mod zlib;
 
 use strand_interp::native_module::{FrozenModule, NativeModule};
 
@@ -112,6 +113,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "time",
         init: time::make_module,
+    },
+    NativeModule {
+        name: "zlib",
+        init: zlib::make_module,
     },
 ];
 
