@@ -23,6 +23,7 @@ pub mod _sha1;
 pub mod _sha256;
 pub mod _sha3;
 pub mod _sha512;
+pub mod _stat;
 pub mod _struct;
 pub mod _thread;
 pub mod _weakref;
@@ -30,6 +31,7 @@ pub mod array;
 pub mod atexit;
 pub mod binascii;
 pub mod buffer;
+pub mod errno;
 pub mod gc;
 pub mod hashobj;
 pub mod math;
@@ -75,6 +77,10 @@ pub static MODULES: &[NativeModule] = &[
         init: _random::make_module,
     },
     NativeModule {
+        name: "_stat",
+        init: _stat::make_module,
+    },
+    NativeModule {
         name: "_struct",
         init: _struct::make_module,
     },
@@ -97,6 +103,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "binascii",
         init: binascii::make_module,
+    },
+    NativeModule {
+        name: "errno",
+        init: errno::make_module,
     },
     NativeModule {
         name: "gc",
