@@ -526,13 +526,11 @@ fn b2a_qp(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// An `unsigned int` argument converted with wrap-around (`bitwise=True`).
 fn u32_mask(o: &PyObj) -> PyResult<u32> {
-    if !int::is_int(o) {
-        if o.ty().slots().number.index.is_none() {
-            return Err(type_error(format!(
-                "'{}' object cannot be interpreted as an integer",
-                o.ty().name()
-            )));
-        }
+    if !int::is_int(o) && o.ty().slots().number.index.is_none() {
+        return Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            o.ty().name()
+        )));
     }
     let v = ab::index(o)?;
     Ok(match int::value(&v) {

@@ -15,7 +15,9 @@
 //! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
 //! (the interpreter's own modules), the command line (`strand`).
 
+pub mod _bisect;
 pub mod _blake2;
+pub mod _heapq;
 pub mod _io;
 pub mod _md5;
 pub mod _random;
@@ -24,6 +26,7 @@ pub mod _sha256;
 pub mod _sha3;
 pub mod _sha512;
 pub mod _stat;
+pub mod _string;
 pub mod _struct;
 pub mod _thread;
 pub mod _weakref;
@@ -44,6 +47,18 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_string",
+        init: _string::make_module,
+    },
+    NativeModule {
+        name: "_heapq",
+        init: _heapq::make_module,
+    },
+    NativeModule {
+        name: "_bisect",
+        init: _bisect::make_module,
+    },
     NativeModule {
         name: "_md5",
         init: _md5::make_module,
