@@ -17,9 +17,11 @@
 
 pub mod _bisect;
 pub mod _blake2;
+pub mod _functools;
 pub mod _heapq;
 pub mod _io;
 pub mod _md5;
+pub mod _operator;
 pub mod _random;
 pub mod _sha1;
 pub mod _sha256;
@@ -47,6 +49,14 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_operator",
+        init: _operator::make_module,
+    },
+    NativeModule {
+        name: "_functools",
+        init: _functools::make_module,
+    },
     NativeModule {
         name: "_string",
         init: _string::make_module,

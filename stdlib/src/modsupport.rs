@@ -82,3 +82,37 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
         }
     }
 }
+
+/// The references a native object takes when it is made and keeps unchanged until
+/// the collector's `clear` takes them apart (CPython's objects simply NULL their
+/// fields there). Reads need no lock: only [`Fields::take`] writes, and the
+/// collector calls it only on objects no thread can reach any more.
+pub struct Fields<T>(std::cell::UnsafeCell<Option<T>>);
+
+// SAFETY: shared access only reads; the one write (`take`) has exclusive access by
+// its contract.
+unsafe impl<T: Send + Sync> Sync for Fields<T> {}
+
+impl<T> Fields<T> {
+    /// Fields holding `v`.
+    pub fn new(v: T) -> Fields<T> {
+        Fields(std::cell::UnsafeCell::new(Some(v)))
+    }
+
+    /// The fields (`None` once cleared, which only a finalizer running during a
+    /// collection can observe).
+    pub fn get(&self) -> Option<&T> {
+        // SAFETY: see the type's doc: no write races with this read.
+        unsafe { (*self.0.get()).as_ref() }
+    }
+
+    /// Takes the fields out (the collector's `clear`).
+    ///
+    /// # Safety
+    /// No other thread may be able to reach the owning object, and no reference
+    /// from [`Fields::get`] may be alive.
+    pub unsafe fn take(&self) -> Option<T> {
+        // SAFETY: exclusive by the caller's contract.
+        unsafe { (*self.0.get()).take() }
+    }
+}
