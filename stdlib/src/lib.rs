@@ -17,6 +17,7 @@
 
 pub mod _bisect;
 pub mod _blake2;
+pub mod _collections;
 pub mod _functools;
 pub mod _heapq;
 pub mod _io;
@@ -49,6 +50,10 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_collections",
+        init: _collections::make_module,
+    },
     NativeModule {
         name: "_operator",
         init: _operator::make_module,
