@@ -40,6 +40,7 @@ pub mod buffer;
 pub mod errno;
 pub mod gc;
 pub mod hashobj;
+pub mod itertools;
 pub mod math;
 pub mod modsupport;
 pub mod posix;
@@ -50,6 +51,10 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "itertools",
+        init: itertools::make_module,
+    },
     NativeModule {
         name: "_collections",
         init: _collections::make_module,
@@ -176,7 +181,6 @@ pub static FROZEN: &[FrozenModule] = frozen!(
     "queue",
     "collections",
     "functools",
-    "itertools",
     "operator",
     "random",
     "keyword",
