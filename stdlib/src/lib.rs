@@ -28,6 +28,7 @@ pub mod _sha1;
 pub mod _sha256;
 pub mod _sha3;
 pub mod _sha512;
+pub mod _sre;
 pub mod _stat;
 pub mod _string;
 pub mod _struct;
@@ -51,6 +52,10 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_sre",
+        init: _sre::make_module,
+    },
     NativeModule {
         name: "itertools",
         init: itertools::make_module,
