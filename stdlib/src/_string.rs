@@ -434,9 +434,9 @@ mod tests {
     fn markup_splits_literals_and_fields() {
         let (items, err) = parse_markup("a{0!r:>5}b{{");
         assert_eq!(err, None);
-        assert_eq!(items.len(), 3);
+        assert_eq!(items.len(), 2);
         assert_eq!(items[0].field, Some(("0".into(), ">5".into(), Some('r'))));
-        assert_eq!(items[2].literal, "{");
+        assert_eq!(items[1].literal, "b{");
         assert_eq!(
             parse_markup("{0").1,
             Some("expected '}' before end of string")

@@ -1007,7 +1007,14 @@ mod tests {
 
     #[test]
     fn half_precision_round_trips_and_rounds_half_even() {
-        for x in [0.0, 1.0, -2.5, 65504.0, 6.1035156e-05, 5.9604645e-08] {
+        for x in [
+            0.0,
+            1.0,
+            -2.5,
+            65504.0,
+            6.103515625e-05,
+            5.960464477539063e-08,
+        ] {
             assert_eq!(unpack_half(pack_half(x).unwrap()), x);
         }
         assert_eq!(pack_half(65520.0), None);
