@@ -46,12 +46,17 @@ pub mod math;
 pub mod modsupport;
 pub mod posix;
 pub mod time;
+pub mod unicodedata;
 pub mod zlib;
 
 use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "unicodedata",
+        init: unicodedata::make_module,
+    },
     NativeModule {
         name: "_sre",
         init: _sre::make_module,
