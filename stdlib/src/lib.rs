@@ -17,6 +17,7 @@
 
 pub mod _bisect;
 pub mod _blake2;
+pub mod _codecs;
 pub mod _collections;
 pub mod _functools;
 pub mod _heapq;
@@ -53,6 +54,10 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_codecs",
+        init: _codecs::make_module,
+    },
     NativeModule {
         name: "unicodedata",
         init: unicodedata::make_module,
