@@ -6,7 +6,7 @@
 //! `combinations` and `combinations_with_replacement`, each a type named
 //! `itertools.NAME` as in CPython.
 //!
-//! Every iterator keeps its state in one [`Tool`] value. As in the free-threaded
+//! Every iterator keeps its state in one `Tool` value. As in the free-threaded
 //! build, `next()` runs inside the iterator's critical section, so threads sharing
 //! an iterator (a `count()` handing out ids, say) each get distinct items; Python
 //! code (the inner iterator, predicates, `+`) runs inside the section but never

@@ -3,10 +3,15 @@
 //!
 //! One file (or folder) per module, named as CPython names it:
 //! [`_io`], [`posix`], [`_thread`], [`time`], [`math`], [`_random`], [`array`](mod@array),
-//! [`atexit`], [`gc`], [`_weakref`]; [`buffer`] is the bytes-like-object helper they
-//! share. [`MODULES`] and [`FROZEN`] are the only places that list them all;
-//! [`install`] hands both tables to the interpreter's import system and connects
-//! `_io` to `sys` and `builtins`.
+//! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
+//! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
+//! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
+//! [`_collections`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`].
+//! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
+//! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
+//! (the hash object of the six hash modules). [`MODULES`] and [`FROZEN`] are the only
+//! places that list them all; [`install`] hands both tables to the interpreter's
+//! import system and connects `_io` to `sys` and `builtins`.
 //!
 //! The frozen modules (`lib/*.py`: `threading`, `collections`, `os`, `io`, ...) are
 //! strand's own Python code; CPython's pure-Python standard library is to take their

@@ -3,7 +3,7 @@
 //! `east_asian_width`, `mirrored`, `decomposition`, `decimal`, `digit`, `numeric`,
 //! `name`, `lookup`, `normalize`, `is_normalized` and `unidata_version`.
 //!
-//! The properties come from [`tables`], generated from Unicode 14.0.0 data by
+//! The properties come from the `tables` module, generated from Unicode 14.0.0 data by
 //! `generate.py` (run with CPython 3.11, whose unicodedata is that version).
 //! Normalization (NFC, NFD, NFKC, NFKD) is UAX #15 over those tables: full
 //! decomposition (Hangul syllables algorithmically), canonical ordering by
