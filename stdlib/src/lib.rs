@@ -46,11 +46,14 @@ pub mod binascii;
 pub mod buffer;
 pub mod errno;
 pub mod gc;
+pub mod grp;
 pub mod hashobj;
 pub mod itertools;
 pub mod math;
 pub mod modsupport;
 pub mod posix;
+pub mod pwd;
+pub mod resource;
 pub mod time;
 pub mod unicodedata;
 pub mod zlib;
@@ -59,6 +62,18 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "resource",
+        init: resource::make_module,
+    },
+    NativeModule {
+        name: "grp",
+        init: grp::make_module,
+    },
+    NativeModule {
+        name: "pwd",
+        init: pwd::make_module,
+    },
     NativeModule {
         name: "_codecs",
         init: _codecs::make_module,
