@@ -28,6 +28,7 @@ pub mod _functools;
 pub mod _heapq;
 pub mod _io;
 pub mod _json;
+pub mod _locale;
 pub mod _md5;
 pub mod _operator;
 pub mod _random;
@@ -63,6 +64,10 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_locale",
+        init: _locale::make_module,
+    },
     NativeModule {
         name: "_json",
         init: _json::make_module,
