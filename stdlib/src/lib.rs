@@ -47,6 +47,7 @@ pub mod atexit;
 pub mod binascii;
 pub mod buffer;
 pub mod errno;
+pub mod fcntl;
 pub mod gc;
 pub mod grp;
 pub mod hashobj;
@@ -56,6 +57,7 @@ pub mod modsupport;
 pub mod posix;
 pub mod pwd;
 pub mod resource;
+pub mod select;
 pub mod time;
 pub mod unicodedata;
 pub mod zlib;
@@ -64,6 +66,14 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "select",
+        init: select::make_module,
+    },
+    NativeModule {
+        name: "fcntl",
+        init: fcntl::make_module,
+    },
     NativeModule {
         name: "_locale",
         init: _locale::make_module,
