@@ -137,7 +137,9 @@ pub fn check_interrupt() -> PyResult<()> {
                 if let Some(d) = dispatcher {
                     if let Err(e) = d(signum as i32) {
                         // Signals after this one stay pending for the next check.
-                        ANY_TRIPPED.store(true, Ordering::SeqCst);
+                        if TRIPPED.iter().any(|t| t.load(Ordering::SeqCst)) {
+                            ANY_TRIPPED.store(true, Ordering::SeqCst);
+                        }
                         return Err(e);
                     }
                 }
