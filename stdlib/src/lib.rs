@@ -36,6 +36,7 @@ pub mod _sha1;
 pub mod _sha256;
 pub mod _sha3;
 pub mod _sha512;
+pub mod _signal;
 pub mod _sre;
 pub mod _stat;
 pub mod _string;
@@ -66,6 +67,10 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_signal",
+        init: _signal::make_module,
+    },
     NativeModule {
         name: "select",
         init: select::make_module,
