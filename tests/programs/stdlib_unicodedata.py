@@ -76,3 +76,29 @@ print("normalize", h.hexdigest()[:16])
 show(u.normalize, "NFX", "a")
 show(u.normalize, "NFC", 5)
 show(u.is_normalized, "bad", "a")
+
+# ucd_3_2_0: the Unicode 3.2.0 database (for IDNA's stringprep).
+o = u.ucd_3_2_0
+print(type(o).__name__, o.unidata_version, isinstance(o, u.UCD))
+for fn in ("category", "bidirectional", "east_asian_width", "mirrored", "combining",
+           "decomposition"):
+    h = sha256()
+    for cp in POINTS:
+        h.update(repr(getattr(o, fn)(chr(cp))).encode())
+    print("3.2.0", fn, h.hexdigest()[:16])
+h = sha256()
+for cp in POINTS:
+    c = chr(cp)
+    h.update(repr((o.numeric(c, None), o.decimal(c, None), o.digit(c, None), o.name(c, None))).encode())
+print("3.2.0 numbers and names", h.hexdigest()[:16])
+h = sha256()
+for cp in POINTS[0x80::3]:
+    c = chr(cp)
+    h.update("|".join(o.normalize(f, c) for f in ("NFC", "NFD", "NFKC", "NFKD")).encode())
+print("3.2.0 normalize", h.hexdigest()[:16])
+print(o.category("\U0001f600"), u.category("\U0001f600"), o.name("\u20ac"),
+      o.normalize("NFC", "e\u0301"), o.is_normalized("NFD", "\xe9"))
+show(o.lookup, "GRINNING FACE")
+show(o.name, "\U0001f600")
+show(o.category, "ab")
+show(u.UCD)

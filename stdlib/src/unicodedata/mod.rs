@@ -10,10 +10,12 @@
 //! combining class, then canonical composition. Character names come from the
 //! `unicode_names2` crate, limited to the characters Unicode 14.0.0 assigns.
 //!
-//! Not provided: `ucd_3_2_0` (the Unicode 3.2 database for IDNA) and named
-//! sequences in `lookup`.
+//! `ucd_3_2_0` is a `unicodedata.UCD` object with the same methods over Unicode
+//! 3.2.0 (generated the same way into `tables_3_2`), which IDNA's `stringprep`
+//! uses. Not provided: named sequences in `lookup`.
 
 mod tables;
+mod tables_3_2;
 
 use strand_objects::args::Args;
 use strand_objects::exceptions::{self as exc, type_error, value_error};
@@ -24,37 +26,73 @@ use strand_interp::native_module::add_functions;
 /// `unicodedata.unidata_version`.
 pub const UNIDATA_VERSION: &str = "14.0.0";
 
-/// The property record of a code point.
-fn record(cp: u32) -> &'static (&'static str, &'static str, &'static str, bool, u8) {
-    let i = tables::RUNS.partition_point(|&(start, _)| start <= cp) - 1;
-    &tables::RECORDS[usize::from(tables::RUNS[i].1)]
+/// One version of the Unicode database: its generated tables.
+pub struct Db {
+    version: &'static str,
+    records: &'static [(&'static str, &'static str, &'static str, bool, u8)],
+    runs: &'static [(u32, u16)],
+    decompositions: &'static [(u32, &'static str)],
+    numeric: &'static [(u32, i8, i8, f64)],
+    compositions: &'static [(u32, u32, u32)],
 }
 
-/// The general category (`"Lu"`, `"Cn"` for unassigned).
+/// Unicode 14.0.0, the module's own version.
+pub static DB: Db = Db {
+    version: UNIDATA_VERSION,
+    records: tables::RECORDS,
+    runs: tables::RUNS,
+    decompositions: tables::DECOMPOSITIONS,
+    numeric: tables::NUMERIC,
+    compositions: tables::COMPOSITIONS,
+};
+
+/// Unicode 3.2.0, `unicodedata.ucd_3_2_0`.
+pub static DB_3_2: Db = Db {
+    version: "3.2.0",
+    records: tables_3_2::RECORDS,
+    runs: tables_3_2::RUNS,
+    decompositions: tables_3_2::DECOMPOSITIONS,
+    numeric: tables_3_2::NUMERIC,
+    compositions: tables_3_2::COMPOSITIONS,
+};
+
+impl Db {
+    /// The property record of a code point.
+    fn record(&self, cp: u32) -> &'static (&'static str, &'static str, &'static str, bool, u8) {
+        let i = self.runs.partition_point(|&(start, _)| start <= cp) - 1;
+        &self.records[usize::from(self.runs[i].1)]
+    }
+
+    fn decomposition_of(&self, cp: u32) -> Option<&'static str> {
+        self.decompositions
+            .binary_search_by_key(&cp, |&(c, _)| c)
+            .ok()
+            .map(|i| self.decompositions[i].1)
+    }
+
+    fn numeric_of(&self, cp: u32) -> Option<(i8, i8, f64)> {
+        self.numeric
+            .binary_search_by_key(&cp, |&(c, ..)| c)
+            .ok()
+            .map(|i| {
+                let (_, d, g, n) = self.numeric[i];
+                (d, g, n)
+            })
+    }
+
+    fn combining(&self, c: char) -> u8 {
+        self.record(u32::from(c)).4
+    }
+}
+
+/// The general category (`"Lu"`, `"Cn"` for unassigned), Unicode 14.0.0.
 pub fn category(c: char) -> &'static str {
-    record(u32::from(c)).0
+    DB.record(u32::from(c)).0
 }
 
-/// The canonical combining class.
+/// The canonical combining class, Unicode 14.0.0.
 pub fn combining(c: char) -> u8 {
-    record(u32::from(c)).4
-}
-
-fn decomposition_of(cp: u32) -> Option<&'static str> {
-    tables::DECOMPOSITIONS
-        .binary_search_by_key(&cp, |&(c, _)| c)
-        .ok()
-        .map(|i| tables::DECOMPOSITIONS[i].1)
-}
-
-fn numeric_of(cp: u32) -> Option<(i8, i8, f64)> {
-    tables::NUMERIC
-        .binary_search_by_key(&cp, |&(c, ..)| c)
-        .ok()
-        .map(|i| {
-            let (_, d, g, n) = tables::NUMERIC[i];
-            (d, g, n)
-        })
+    DB.combining(c)
 }
 
 // ---------------------------------------------------------------------------------
@@ -71,7 +109,7 @@ const T_COUNT: u32 = 28;
 const N_COUNT: u32 = V_COUNT * T_COUNT;
 const S_COUNT: u32 = L_COUNT * N_COUNT;
 
-fn push_decomposed(c: char, compat: bool, out: &mut Vec<char>) {
+fn push_decomposed(db: &Db, c: char, compat: bool, out: &mut Vec<char>) {
     let cp = u32::from(c);
     if (S_BASE..S_BASE + S_COUNT).contains(&cp) {
         let s = cp - S_BASE;
@@ -84,7 +122,7 @@ fn push_decomposed(c: char, compat: bool, out: &mut Vec<char>) {
         }
         return;
     }
-    match decomposition_of(cp) {
+    match db.decomposition_of(cp) {
         Some(d) if !d.starts_with('<') || compat => {
             let body = if d.starts_with('<') {
                 d.split_once('>').map_or("", |(_, rest)| rest)
@@ -93,7 +131,7 @@ fn push_decomposed(c: char, compat: bool, out: &mut Vec<char>) {
             };
             for part in body.split_whitespace() {
                 if let Some(ch) = u32::from_str_radix(part, 16).ok().and_then(char::from_u32) {
-                    push_decomposed(ch, compat, out);
+                    push_decomposed(db, ch, compat, out);
                 }
             }
         }
@@ -102,28 +140,28 @@ fn push_decomposed(c: char, compat: bool, out: &mut Vec<char>) {
 }
 
 /// Full decomposition followed by canonical ordering.
-fn decompose(s: &str, compat: bool) -> Vec<char> {
+fn decompose(db: &Db, s: &str, compat: bool) -> Vec<char> {
     let mut out = Vec::with_capacity(s.len());
     for c in s.chars() {
-        push_decomposed(c, compat, &mut out);
+        push_decomposed(db, c, compat, &mut out);
     }
     // Canonical ordering: a stable sort of each run of non-starters by class.
     let mut i = 0;
     while i < out.len() {
-        if combining(out[i]) == 0 {
+        if db.combining(out[i]) == 0 {
             i += 1;
             continue;
         }
         let start = i;
-        while i < out.len() && combining(out[i]) != 0 {
+        while i < out.len() && db.combining(out[i]) != 0 {
             i += 1;
         }
-        out[start..i].sort_by_key(|&c| combining(c));
+        out[start..i].sort_by_key(|&c| db.combining(c));
     }
     out
 }
 
-fn compose_pair(a: char, b: char) -> Option<char> {
+fn compose_pair(db: &Db, a: char, b: char) -> Option<char> {
     let (a, b) = (u32::from(a), u32::from(b));
     if (L_BASE..L_BASE + L_COUNT).contains(&a) && (V_BASE..V_BASE + V_COUNT).contains(&b) {
         return char::from_u32(S_BASE + ((a - L_BASE) * V_COUNT + (b - V_BASE)) * T_COUNT);
@@ -134,24 +172,24 @@ fn compose_pair(a: char, b: char) -> Option<char> {
     {
         return char::from_u32(a + (b - T_BASE));
     }
-    tables::COMPOSITIONS
+    db.compositions
         .binary_search_by(|&(x, y, _)| (x, y).cmp(&(a, b)))
         .ok()
-        .and_then(|i| char::from_u32(tables::COMPOSITIONS[i].2))
+        .and_then(|i| char::from_u32(db.compositions[i].2))
 }
 
 /// Canonical composition of a decomposed, canonically ordered sequence.
-fn compose(chars: Vec<char>) -> Vec<char> {
+fn compose(db: &Db, chars: Vec<char>) -> Vec<char> {
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
     let mut starter: Option<usize> = None;
     // The class of the last character kept since the starter (None: none kept).
     let mut last: Option<u8> = None;
     for c in chars {
-        let cc = combining(c);
+        let cc = db.combining(c);
         if let Some(si) = starter {
             let blocked = last.is_some_and(|l| l == 0 || l >= cc);
             if !blocked {
-                if let Some(comp) = compose_pair(out[si], c) {
+                if let Some(comp) = compose_pair(db, out[si], c) {
                     out[si] = comp;
                     continue;
                 }
@@ -168,8 +206,12 @@ fn compose(chars: Vec<char>) -> Vec<char> {
     out
 }
 
-/// `unicodedata.normalize(form, s)` for a valid form.
+/// `unicodedata.normalize(form, s)` for a valid form, Unicode 14.0.0.
 pub fn normalize(form: &str, s: &str) -> Option<String> {
+    normalize_in(&DB, form, s)
+}
+
+fn normalize_in(db: &Db, form: &str, s: &str) -> Option<String> {
     let (compat, composed) = match form {
         "NFC" => (false, true),
         "NFKC" => (true, true),
@@ -180,8 +222,8 @@ pub fn normalize(form: &str, s: &str) -> Option<String> {
     if s.is_ascii() {
         return Some(s.to_string());
     }
-    let d = decompose(s, compat);
-    let chars = if composed { compose(d) } else { d };
+    let d = decompose(db, s, compat);
+    let chars = if composed { compose(db, d) } else { d };
     Some(chars.into_iter().collect())
 }
 
@@ -219,42 +261,38 @@ fn char_arg(a: &[PyObj], k: Option<&PyObj>, fname: &str, max: usize) -> PyResult
     )))
 }
 
-fn u_category(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Ok(pystr::new(category(char_arg(a, k, "category", 1)?)))
+fn u_category(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let c = char_arg(a, k, "category", 1)?;
+    Ok(pystr::new(db.record(u32::from(c)).0))
 }
 
-fn u_bidirectional(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Ok(pystr::new(
-        record(u32::from(char_arg(a, k, "bidirectional", 1)?)).1,
-    ))
+fn u_bidirectional(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let c = char_arg(a, k, "bidirectional", 1)?;
+    Ok(pystr::new(db.record(u32::from(c)).1))
 }
 
-fn u_east_asian_width(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Ok(pystr::new(
-        record(u32::from(char_arg(a, k, "east_asian_width", 1)?)).2,
-    ))
+fn u_east_asian_width(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let c = char_arg(a, k, "east_asian_width", 1)?;
+    Ok(pystr::new(db.record(u32::from(c)).2))
 }
 
-fn u_mirrored(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    let m = record(u32::from(char_arg(a, k, "mirrored", 1)?)).3;
-    Ok(int::from_i64(i64::from(m)))
+fn u_mirrored(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let c = char_arg(a, k, "mirrored", 1)?;
+    Ok(int::from_i64(i64::from(db.record(u32::from(c)).3)))
 }
 
-fn u_combining(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Ok(int::from_i64(i64::from(combining(char_arg(
-        a,
-        k,
-        "combining",
-        1,
-    )?))))
+fn u_combining(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let c = char_arg(a, k, "combining", 1)?;
+    Ok(int::from_i64(i64::from(db.combining(c))))
 }
 
-fn u_decomposition(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+fn u_decomposition(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let c = char_arg(a, k, "decomposition", 1)?;
-    Ok(pystr::new(decomposition_of(u32::from(c)).unwrap_or("")))
+    Ok(pystr::new(db.decomposition_of(u32::from(c)).unwrap_or("")))
 }
 
 fn numeric_fn(
+    db: &Db,
     a: &[PyObj],
     k: Option<&PyObj>,
     fname: &str,
@@ -262,11 +300,13 @@ fn numeric_fn(
     msg: &str,
 ) -> PyResult<PyObj> {
     let c = char_arg(a, k, fname, 2)?;
-    let v = numeric_of(u32::from(c)).and_then(|(d, g, n)| match which {
-        0 => (d >= 0).then(|| int::from_i64(i64::from(d))),
-        1 => (g >= 0).then(|| int::from_i64(i64::from(g))),
-        _ => Some(float::from_f64(n)),
-    });
+    let v = db
+        .numeric_of(u32::from(c))
+        .and_then(|(d, g, n)| match which {
+            0 => (d >= 0).then(|| int::from_i64(i64::from(d))),
+            1 => (g >= 0).then(|| int::from_i64(i64::from(g))),
+            _ => (!n.is_nan()).then(|| float::from_f64(n)),
+        });
     match (v, a.get(1)) {
         (Some(v), _) => Ok(v),
         (None, Some(default)) => Ok(default.clone()),
@@ -276,22 +316,26 @@ fn numeric_fn(
 
 /// The character's name in Unicode 14.0.0, if it has one.
 pub fn name_of(c: char) -> Option<String> {
-    if category(c) == "Cn" {
+    name_in(&DB, c)
+}
+
+fn name_in(db: &Db, c: char) -> Option<String> {
+    if db.record(u32::from(c)).0 == "Cn" {
         return None;
     }
     unicode_names2::name(c).map(|n| n.to_string())
 }
 
-fn u_name(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+fn u_name(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let c = char_arg(a, k, "name", 2)?;
-    match (name_of(c), a.get(1)) {
+    match (name_in(db, c), a.get(1)) {
         (Some(n), _) => Ok(pystr::from_string(n)),
         (None, Some(default)) => Ok(default.clone()),
         (None, None) => Err(value_error("no such name")),
     }
 }
 
-fn u_lookup(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+fn u_lookup(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).no_kwargs("unicodedata.lookup")?;
     if a.len() != 1 {
         return Err(type_error(format!(
@@ -319,7 +363,7 @@ fn u_lookup(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     if name.len() > 256 {
         return Err(exc::key_error(pystr::new("name too long")));
     }
-    match unicode_names2::character(&name).filter(|&c| category(c) != "Cn") {
+    match unicode_names2::character(&name).filter(|&c| db.record(u32::from(c)).0 != "Cn") {
         Some(c) => Ok(pystr::from_string(c.to_string())),
         None => Err(exc::key_error(pystr::from_string(format!(
             "undefined character name '{name}'"
@@ -345,50 +389,157 @@ fn form_and_str<'a>(
     Ok((pystr::as_str(&a[0]), pystr::as_str(&a[1])))
 }
 
-fn u_normalize(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+fn u_normalize(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let (form, s) = form_and_str(a, k, "normalize")?;
-    match normalize(form, s) {
+    match normalize_in(db, form, s) {
         Some(n) if n == s => Ok(a[1].clone()),
         Some(n) => Ok(pystr::from_string(n)),
         None => Err(value_error("invalid normalization form")),
     }
 }
 
-fn u_is_normalized(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+fn u_is_normalized(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let (form, s) = form_and_str(a, k, "is_normalized")?;
-    match normalize(form, s) {
+    match normalize_in(db, form, s) {
         Some(n) => Ok(int::bool_obj(n == s)),
         None => Err(value_error("invalid normalization form")),
     }
 }
 
+type DbFn = fn(&Db, &[PyObj], Option<&PyObj>) -> PyResult<PyObj>;
+
+/// Every function of the module, by name, over a database.
+const FUNCTIONS: &[(&str, DbFn)] = &[
+    ("category", u_category),
+    ("bidirectional", u_bidirectional),
+    ("east_asian_width", u_east_asian_width),
+    ("mirrored", u_mirrored),
+    ("combining", u_combining),
+    ("decomposition", u_decomposition),
+    ("decimal", |db, a, k| {
+        numeric_fn(db, a, k, "decimal", 0, "not a decimal")
+    }),
+    ("digit", |db, a, k| {
+        numeric_fn(db, a, k, "digit", 1, "not a digit")
+    }),
+    ("numeric", |db, a, k| {
+        numeric_fn(db, a, k, "numeric", 2, "not a numeric character")
+    }),
+    ("name", u_name),
+    ("lookup", u_lookup),
+    ("normalize", u_normalize),
+    ("is_normalized", u_is_normalized),
+];
+
+/// The layout of `unicodedata.UCD`: which database it reads.
+#[repr(C)]
+pub struct PyUcd {
+    header: strand_heap::ObjectHeader,
+    db: &'static Db,
+}
+
+unsafe fn ucd_dealloc(obj: strand_heap::ObjPtr) {
+    // SAFETY: count zero, exclusive; nothing to drop besides the memory.
+    unsafe { strand_objects::heaptype::dealloc_instance_memory(obj) };
+}
+
+strand_objects::builtin_type! {
+    /// `unicodedata.UCD`.
+    pub static UCD_TYPE = {
+        name: "unicodedata.UCD",
+        layout: PyUcd,
+        itemsize: 0,
+        kind: strand_heap::HeapKind::NonGc,
+        flags: strand_objects::typeobj::TypeFlags::empty(),
+        traverse: None,
+        clear: None,
+        dealloc: ucd_dealloc,
+        size: None,
+        slots: strand_objects::typeobj::Slots {
+            new: Some(|_, _, _| Err(type_error("cannot create 'unicodedata.UCD' instances"))),
+            ..strand_objects::typeobj::Slots::EMPTY
+        },
+    }
+}
+
+fn ucd_db(o: &PyObj) -> PyResult<&'static Db> {
+    if !o.is_exact(&UCD_TYPE) {
+        return Err(type_error("descriptor requires a 'unicodedata.UCD' object"));
+    }
+    // SAFETY: checked to be a UCD object.
+    Ok(unsafe { o.payload_unchecked::<PyUcd>() }.db)
+}
+
+/// Calls the function named `name` of [`FUNCTIONS`] for a UCD method.
+fn ucd_call(name: &str, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let db = ucd_db(&a[0])?;
+    let f = FUNCTIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| *f)
+        .ok_or_else(|| type_error("no such method"))?;
+    f(db, &a[1..], k)
+}
+
+macro_rules! db_fns {
+    ($($name:literal),*) => {
+        (
+            [$(($name, (|a: &[PyObj], k: Option<&PyObj>| ucd_call($name, a, k)) as strand_objects::descr::NativeFn)),*],
+            [$(($name, (|a: &[PyObj], k: Option<&PyObj>| {
+                let f = FUNCTIONS.iter().find(|(n, _)| *n == $name).map(|(_, f)| *f).expect("listed");
+                f(&DB, a, k)
+            }) as strand_objects::descr::NativeFn)),*],
+        )
+    };
+}
+
 /// The `unicodedata` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("unicodedata");
-    add_functions(
-        &m,
-        "unicodedata",
-        &[
-            ("category", u_category),
-            ("bidirectional", u_bidirectional),
-            ("east_asian_width", u_east_asian_width),
-            ("mirrored", u_mirrored),
-            ("combining", u_combining),
-            ("decomposition", u_decomposition),
-            ("decimal", |a, k| {
-                numeric_fn(a, k, "decimal", 0, "not a decimal")
-            }),
-            ("digit", |a, k| numeric_fn(a, k, "digit", 1, "not a digit")),
-            ("numeric", |a, k| {
-                numeric_fn(a, k, "numeric", 2, "not a numeric character")
-            }),
-            ("name", u_name),
-            ("lookup", u_lookup),
-            ("normalize", u_normalize),
-            ("is_normalized", u_is_normalized),
-        ],
+    let (methods, functions) = db_fns!(
+        "category",
+        "bidirectional",
+        "east_asian_width",
+        "mirrored",
+        "combining",
+        "decomposition",
+        "decimal",
+        "digit",
+        "numeric",
+        "name",
+        "lookup",
+        "normalize",
+        "is_normalized"
     );
-    crate::modsupport::add_str(&module::module_dict(&m), "unidata_version", UNIDATA_VERSION);
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        let defs: Vec<strand_objects::descr::MethodDef> = methods
+            .iter()
+            .map(|&(n, f)| strand_objects::descr::MethodDef::new(n, f))
+            .collect();
+        UCD_TYPE.ready_static(
+            Some(&strand_objects::baseobject::OBJECT_TYPE),
+            &defs,
+            &[strand_objects::descr::GetSetDef::new(
+                "unidata_version",
+                |o| Ok(pystr::new(ucd_db(o)?.version)),
+                None,
+            )],
+        );
+    });
+    let m = module::new_module("unicodedata");
+    add_functions(&m, "unicodedata", &functions);
+    let d = module::module_dict(&m);
+    crate::modsupport::add_str(&d, "unidata_version", UNIDATA_VERSION);
+    let ucd = strand_objects::alloc::alloc_instance(&UCD_TYPE, UCD_TYPE.basicsize());
+    // SAFETY: a fresh allocation with the PyUcd layout, written before it is
+    // finished.
+    unsafe {
+        let p = ucd.as_ptr().as_ptr() as *mut PyUcd;
+        std::ptr::addr_of_mut!((*p).db).write(&DB_3_2);
+        strand_objects::alloc::finish_instance(&UCD_TYPE, &ucd);
+    }
+    strand_objects::dict::set_item_str(&d, "ucd_3_2_0", ucd);
+    strand_objects::dict::set_item_str(&d, "UCD", UCD_TYPE.to_obj());
     m
 }
 
@@ -416,6 +567,7 @@ mod tests {
     fn properties() {
         assert_eq!(category('A'), "Lu");
         assert_eq!(combining('\u{301}'), 230);
-        assert_eq!(numeric_of(u32::from('½')).map(|n| n.2), Some(0.5));
+        assert_eq!(DB.numeric_of(u32::from('½')).map(|n| n.2), Some(0.5));
+        assert_eq!(DB_3_2.record(0x1f600).0, "Cn");
     }
 }

@@ -10802,7 +10802,8 @@ pub static DECOMPOSITIONS: &[(u32, &str)] = &[
     (0x2fa1d, "2A600"),
 ];
 
-/// `(code point, decimal, digit, numeric)` for every numeric character (-1: none).
+/// `(code point, decimal, digit, numeric)` for every character with a value
+/// (-1 and NaN: none).
 pub static NUMERIC: &[(u32, i8, i8, f64)] = &[
     (0x30, 0, 0, 0.0),
     (0x31, 1, 1, 1.0),
