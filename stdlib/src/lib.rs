@@ -6,7 +6,8 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`].
+//! [`_collections`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
+//! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`].
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
 //! (the hash object of the six hash modules). [`MODULES`] and [`FROZEN`] are the only
