@@ -7,7 +7,7 @@
 //! being the one the loop runs: a call that pushes a callee, a yield. The opcode unit
 //! of every instruction goes to `frame.instr` as it starts, for tracebacks and for
 //! anyone who asks where a frame is (`f_lineno` of a caller); the collector needs
-//! no depth, since slots above the stack are null (see [`crate::frame`]).
+//! no depth, since slots above the stack are null (see `crate::frame`).
 //!
 //! **Stack bounds.** Pushes and pops are unchecked pointer moves. That is sound
 //! because the compiler computes each code object's maximum stack depth by flow
