@@ -227,6 +227,29 @@ fn run_all<S: StrDrive>(
     }
 }
 
+thread_local! {
+    /// Set while this thread runs the engine, so the panic hook stays quiet.
+    static IN_ENGINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs the engine, turning a panic (which only malformed code can cause: code that
+/// `sre_compile` did not produce) into CPython's `RuntimeError: invalid SRE code`.
+fn guarded<R>(f: impl FnOnce() -> R) -> PyResult<R> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_ENGINE.with(|f| f.get()) {
+                previous(info);
+            }
+        }));
+    });
+    IN_ENGINE.with(|f| f.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_ENGINE.with(|f| f.set(false));
+    r.map_err(|_| exc::runtime_error("invalid SRE code"))
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Match,
@@ -346,6 +369,16 @@ fn compile(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         )));
     }
     let is_bytes = !singletons::is_none(&pattern) && !pystr::is_str(&pattern);
+    // CPython validates the code here; a trial run catches code the engine cannot
+    // run (a structural validator would reject the same programs earlier).
+    if code.is_empty() {
+        return Err(exc::runtime_error("invalid SRE code"));
+    }
+    for sample in [&b""[..], b"a", b"ab\n0 _"] {
+        guarded(|| {
+            run(sample, &code, 0, sample.len(), Mode::Search, false, groups);
+        })?;
+    }
     let data = PatternData {
         pattern,
         flags,
@@ -409,9 +442,11 @@ fn p_match_mode(a: &[PyObj], k: Option<&PyObj>, mode: Mode, fname: &str) -> PyRe
     let owned = subject_of(string, p.is_bytes)?;
     let subj = owned.view();
     let (start, end) = bounds(pos, endpos, subj.len())?;
-    let found = with_drive!(&subj, |s| run(
-        s, &p.code, start, end, mode, false, p.groups
-    ));
+    let found = guarded(|| {
+        with_drive!(&subj, |s| run(
+            s, &p.code, start, end, mode, false, p.groups
+        ))
+    })?;
     Ok(match found {
         Some(f) => new_match(&a[0], string, start, end, f),
         None => singletons::none(),
@@ -424,12 +459,14 @@ fn all_matches(
     start: usize,
     end: usize,
     limit: usize,
-) -> Vec<Found> {
+) -> PyResult<Vec<Found>> {
     let mut out = Vec::new();
-    with_drive!(subj, |s| run_all(
-        s, &p.code, start, end, p.groups, limit, &mut out
-    ));
-    out
+    guarded(|| {
+        with_drive!(subj, |s| run_all(
+            s, &p.code, start, end, p.groups, limit, &mut out
+        ))
+    })?;
+    Ok(out)
 }
 
 fn p_findall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -442,7 +479,7 @@ fn p_findall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         Some((b, e)) => subj.slice(b, e),
         None => subj.empty(),
     };
-    let items = all_matches(p, &subj, start, end, 0)
+    let items = all_matches(p, &subj, start, end, 0)?
         .iter()
         .map(|f| match p.groups {
             0 => group(f, 0),
@@ -466,7 +503,7 @@ fn p_split(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let mut out = Vec::new();
     let mut last = 0;
     if maxsplit >= 0 {
-        for f in all_matches(p, &subj, 0, subj.len(), maxsplit as usize) {
+        for f in all_matches(p, &subj, 0, subj.len(), maxsplit as usize)? {
             let (s, e) = f.regs[0].expect("group 0 matched");
             out.push(subj.slice(last, s));
             for g in 1..=p.groups {
@@ -523,7 +560,7 @@ fn subx(a: &[PyObj], k: Option<&PyObj>, fname: &str, with_count: bool) -> PyResu
     };
     let owned = subject_of(string, p.is_bytes)?;
     let subj = owned.view();
-    let matches = all_matches(p, &subj, 0, subj.len(), count);
+    let matches = all_matches(p, &subj, 0, subj.len(), count)?;
     let n = matches.len();
     let mut parts = Vec::with_capacity(2 * n + 1);
     let mut i = 0;
@@ -1044,15 +1081,18 @@ fn scanner_step(a: &[PyObj], k: Option<&PyObj>, mode: Mode, fname: &str) -> PyRe
         st.done = true;
         return Ok(singletons::none());
     }
-    let found = with_drive!(&subj, |s| run(
-        s,
-        &p.code,
-        st.start,
-        sc.end,
-        mode,
-        st.must_advance,
-        p.groups
-    ));
+    let (from, must_advance) = (st.start, st.must_advance);
+    let found = guarded(|| {
+        with_drive!(&subj, |s| run(
+            s,
+            &p.code,
+            from,
+            sc.end,
+            mode,
+            must_advance,
+            p.groups
+        ))
+    })?;
     match found {
         Some(f) => {
             let (b, e) = f.regs[0].expect("group 0 matched");

@@ -116,3 +116,5 @@ print(q == P["a+b"], hash(q) == hash(P["a+b"]), q != P["\\d+"], q.__copy__() is 
       P["a+b"].match("aab").__copy__() is not None)
 show(_sre.compile, "a", 0, "notalist", 0, {}, (None,))
 print(type(P["a+b"]).__name__, type(P["a+b"].match("ab")).__name__)
+show(_sre.compile, "x", 0, [99], 0, {}, (None,))
+show(_sre.compile, "x", 0, [], 0, {}, (None,))
