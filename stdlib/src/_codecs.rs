@@ -358,8 +358,12 @@ fn builtin_handler(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj
     let (object, start, end) = error_parts(e)?;
     let result = |s: String| Ok(tuple::pair(pystr::from_string(s), int::from_usize(end)));
     if encode || translate {
+        if !pystr::is_str(&object) {
+            return Err(type_error("object attribute must be unicode"));
+        }
         let chars: Vec<char> = pystr::as_str(&object).chars().collect();
-        let slice = &chars[start.min(chars.len())..end.min(chars.len())];
+        let hi = end.min(chars.len());
+        let slice = &chars[start.min(hi)..hi];
         if translate && name == "replace" {
             return result("\u{fffd}".repeat(slice.len()));
         }
@@ -372,7 +376,8 @@ fn builtin_handler(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj
         };
     }
     let data = crate::buffer::bytes_like(&object)?;
-    let slice = &data[start.min(data.len())..end.min(data.len())];
+    let hi = end.min(data.len());
+    let slice = &data[start.min(hi)..hi];
     match decode_replacement(name, slice) {
         Some(s) => result(s),
         None if matches!(name, "xmlcharrefreplace" | "namereplace") => Err(wrong()),
