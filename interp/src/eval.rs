@@ -1093,7 +1093,7 @@ fn run_loop<const TRACING: bool>(
                                     ip = base!().wrapping_add(anchor as usize);
                                     safepoint!();
                                 }
-                                crate::jit::Enter::Run(e) => {
+                                crate::jit::Enter::Run(e, root) => {
                                     ip = base!().wrapping_add(e.anchor as usize);
                                     safepoint!();
                                     if let Some(word) = strand_heap::eval_breaker_word() {
@@ -1103,13 +1103,44 @@ fn run_loop<const TRACING: bool>(
                                             eval_breaker: word,
                                             tid: crate::jit::thread_tid(),
                                             exit_buf: crate::jit::exit_buffer(),
+                                            iterations: 0,
                                         };
-                                        // SAFETY: the frame stands at the trace's
-                                        // loop header with its stack depth (the
-                                        // JUMP_BACKWARD this replaced jumps there),
-                                        // `word` is this thread's breaker, the buffer
-                                        // this thread's.
-                                        let exit = unsafe { e.run(&mut ctx) };
+                                        // The loop's executor, then the side traces
+                                        // and the loop's executor again for as long
+                                        // as one follows the other's exit.
+                                        let mut cur = (root, e);
+                                        let (k, exit, next) = loop {
+                                            // SAFETY: the frame stands at the trace's
+                                            // entry: the loop header with its stack
+                                            // depth (the JUMP_BACKWARD this replaced
+                                            // jumps there), or for a side trace the
+                                            // exit it continues, as that exit left
+                                            // it; `word` is this thread's breaker,
+                                            // the buffer this thread's.
+                                            ctx.iterations = 0;
+                                            let (k, exit, taken) = unsafe { cur.1.run(&mut ctx) };
+                                            crate::jit::after_run(
+                                                cur.1,
+                                                cur.0 == root,
+                                                ctx.iterations,
+                                                exit,
+                                            );
+                                            match crate::jit::after_exit(
+                                                fr!(),
+                                                (root, cur.0),
+                                                (k, exit, taken),
+                                                word,
+                                                !TRACING,
+                                            ) {
+                                                crate::jit::Next::Run(n) => {
+                                                    // SAFETY: linked to a live executor.
+                                                    cur = (n, unsafe {
+                                                        strand_jit::executor::Executor::get(n)
+                                                    });
+                                                }
+                                                next => break (k, exit, next),
+                                            }
+                                        };
                                         if exit.frames.is_empty() {
                                             ip = base!().wrapping_add(exit.pc as usize);
                                             sp = locals!().wrapping_add(
@@ -1128,12 +1159,31 @@ fn run_loop<const TRACING: bool>(
                                             f = top.as_ptr();
                                             load_regs!(ip);
                                         }
-                                        crate::jit::after_run(e);
                                         if let Some(err) = strand_jit::helpers::take_pending_error()
                                         {
                                             // Raised by the instruction at the exit.
                                             fr!().instr.set(ip);
                                             break 'dispatch err;
+                                        }
+                                        if let crate::jit::Next::Record = next {
+                                            // A hot exit: record what the loop does
+                                            // from there back to its header.
+                                            save_regs!();
+                                            let mut r = crate::record::Recorder::new_side(
+                                                fr!(),
+                                                exit.pc,
+                                                e.anchor,
+                                                e.stack_depth as usize,
+                                                cur.0,
+                                                k,
+                                            );
+                                            match run_loop::<true>(fr!(), None, Some(&mut r))? {
+                                                LoopExit::Handoff(nf) => {
+                                                    f = nf;
+                                                    load_regs!(ip);
+                                                }
+                                                done => return Ok(done),
+                                            }
                                         }
                                     }
                                 }

@@ -232,8 +232,8 @@ fn rewrite(frame: &Frame, word: u16) {
 
 /// What ENTER_EXECUTOR found.
 pub(crate) enum Enter<'a> {
-    /// Run this executor (its loop header is `anchor`).
-    Run(&'a Executor),
+    /// Run this executor (its loop header is `anchor`), whose object is the second.
+    Run(&'a Executor, ObjPtr),
     /// The executor cannot be entered (invalid, the JIT is off, other namespaces):
     /// the instruction went back to JUMP_BACKWARD, which jumps to `anchor`.
     Jump { anchor: u32 },
@@ -253,11 +253,88 @@ pub(crate) fn enter(frame: &Frame, k: usize, next: usize) -> PyResult<Enter<'_>>
     let e: &Executor = unsafe { Executor::get(linked.executor) };
     let fits = linked.fits(frame.globals().addr(), frame.builtins().addr());
     if e.is_valid() && enabled() && fits {
-        return Ok(Enter::Run(e));
+        return Ok(Enter::Run(e, linked.executor));
     }
     let distance = next.saturating_sub(e.anchor as usize);
     rewrite(frame, unit(Op::JUMP_BACKWARD, (distance & 0xff) as u8));
+    if !e.is_valid() {
+        // Recorded again later, after a longer wait each time (a loop whose
+        // recordings keep going stale is not recorded over and over).
+        // SAFETY: the cache unit follows the instruction's opcode unit.
+        back_off(unsafe { &*frame.instr.get().add(1) });
+    }
     Ok(Enter::Jump { anchor: e.anchor })
+}
+
+/// What the interpreter does after an executor left through an exit.
+pub(crate) enum Next {
+    /// Resume interpreting at the exit.
+    Interpret,
+    /// Run this executor next, on the state the exit left: the side trace linked to
+    /// the exit, or (after a side trace reached the loop header) the loop's executor.
+    Run(ObjPtr),
+    /// Resume interpreting at the exit, recording a side trace for it.
+    Record,
+}
+
+/// Side traces are recorded for an exit taken this many times (a quarter of the
+/// loop threshold, so that `-X jit_threshold=1` compiles them at once), then, while
+/// recording fails, at twice, four times, ... as many.
+fn side_threshold() -> u64 {
+    u64::from(threshold() / 4).max(1)
+}
+
+/// Whether a frame running with these namespaces may run `e` (see
+/// [`Executor::namespaces`]).
+fn namespaces_fit(e: &Executor, frame: &Frame) -> bool {
+    let [g, b] = e.namespaces;
+    (g == 0 || g == frame.globals().addr()) && (b == 0 || b == frame.builtins().addr())
+}
+
+/// Decides what follows exit `k` (taken `taken` times so far) of executor `cur`,
+/// run on `frame` for the loop whose executor is `root` (the one ENTER_EXECUTOR
+/// entered; `cur` is it or one of its side traces). `may_record` is false while a
+/// recording is in progress (they do not nest).
+///
+/// Side traces and the loop's executor follow an exit directly (no interpreter in
+/// between), but only while the eval breaker is clear: the loop's own back-edge polls
+/// it, and a chain of executors must not starve a stop-the-world request.
+pub(crate) fn after_exit(
+    frame: &Frame,
+    (root, cur): (ObjPtr, ObjPtr),
+    (k, exit, taken): (usize, &ExitInfo, u64),
+    breaker: &std::sync::atomic::AtomicUsize,
+    may_record: bool,
+) -> Next {
+    if exit.error || !exit.frames.is_empty() || !enabled() || breaker.load(Relaxed) != 0 {
+        return Next::Interpret;
+    }
+    // SAFETY: both are alive: the frame's code object reaches the root, which reaches
+    // its side traces, and no collection ran since ENTER_EXECUTOR.
+    let (r, e) = unsafe { (Executor::get(root), Executor::get(cur)) };
+    if exit.pc == r.anchor && exit.pushed == 0 {
+        // Back at the loop header: a side trace's end (the loop's own header exits
+        // mean its preamble failed or the breaker was set).
+        return if cur != root && r.is_valid() {
+            Next::Run(root)
+        } else {
+            Next::Interpret
+        };
+    }
+    if let Some(side) = e.side(k) {
+        // SAFETY: linked to a live executor.
+        let s = unsafe { Executor::get(side) };
+        return if s.is_valid() && namespaces_fit(s, frame) {
+            Next::Run(side)
+        } else {
+            Next::Interpret
+        };
+    }
+    let st = side_threshold();
+    if may_record && !exit.preamble && taken % st == 0 && (taken / st).is_power_of_two() {
+        return Next::Record;
+    }
+    Next::Interpret
 }
 
 /// This thread's id as objects' `ob_tid` holds it (generated code counts references
@@ -365,12 +442,31 @@ fn drop_buffer_words(buf: *mut usize, from: usize, exit: &ExitInfo) {
 /// Entries between checks of an executor's usefulness.
 const CHECK_EVERY: u64 = 1024;
 
-/// After a run of `e`: an executor entered often whose runs mostly leave at once
-/// through a guard of its preamble (the loop now sees other types than it was
-/// recorded with) is invalidated, so that the loop is recorded again.
-pub(crate) fn after_run(e: &Executor) {
+/// After a run of `e` (a loop's executor when `root`, else a side trace) that
+/// completed `iterations` iterations and left through `exit`: a loop's executor
+/// entered often is invalidated, so that the loop is recorded again for what the
+/// program does now, when its runs mostly leave at once through a guard of its
+/// preamble (the loop now sees other types than it was recorded with), or when nine
+/// runs in ten leave inside the first iteration (the path it was recorded from no
+/// longer happens: a global it reads was joined by new ones, changing the module
+/// dict's keys version, say), where a side trace would run after a wasted partial
+/// iteration every time or, inside an inlined call, cannot be recorded at all. Runs
+/// that end at the loop header (the loop ending) are not stalled: a short loop ends
+/// every run.
+pub(crate) fn after_run(e: &Executor, root: bool, iterations: usize, exit: &ExitInfo) {
+    if root && iterations == 0 && exit.pc != e.anchor {
+        e.stalled.fetch_add(1, Relaxed);
+    }
     let n = e.entries.load(Relaxed);
     if n.is_multiple_of(CHECK_EVERY) {
+        if dump() && n.is_power_of_two() {
+            let taken: Vec<u64> = e.exits_taken.iter().map(|c| c.load(Relaxed)).collect();
+            eprintln!(
+                "-- executor at {} (from pc {}): {n} entries, exits taken {taken:?}",
+                e.anchor,
+                e.exits.first().map_or(0, |x| x.pc)
+            );
+        }
         let at_header: u64 = e
             .exits
             .iter()
@@ -378,7 +474,8 @@ pub(crate) fn after_run(e: &Executor) {
             .filter(|(x, _)| x.preamble)
             .map(|(_, c)| c.load(Relaxed))
             .sum();
-        if at_header * 2 > n {
+        let stuck = root && e.stalled.load(Relaxed) * 10 > n * 9;
+        if at_header * 2 > n || stuck {
             if dump() {
                 let taken: Vec<u64> = e.exits_taken.iter().map(|c| c.load(Relaxed)).collect();
                 eprintln!(

@@ -23,7 +23,14 @@
 //!
 //! **The end.** The iteration closes when the loop's JUMP_BACKWARD is reached in the
 //! loop's frame with the header's stack depth: the trace ends with `jump`, is optimized
-//! and compiled, and the JUMP_BACKWARD becomes ENTER_EXECUTOR. Anything the recorder
+//! and compiled, and the JUMP_BACKWARD becomes ENTER_EXECUTOR.
+//!
+//! **Side traces.** A recording may also start at a hot exit of an executor
+//! ([`Recorder::new_side`]), in the frame state the exit left: the entries the exit
+//! pushed are taken over from the frame (`stack_take`), and the recording closes at
+//! the same back-edge (a JUMP_BACKWARD or the ENTER_EXECUTOR that replaced it) with an
+//! `exit` to the loop header, where the interpreter enters the loop's executor again.
+//! The compiled side trace is linked to the exit it continues. Anything the recorder
 //! does not lower (a nested loop, a return, a call with keywords, ...) aborts the
 //! recording; the reason is counted for `-X stats`.
 
@@ -117,8 +124,10 @@ pub(crate) struct Recorder {
     /// The exit of the instruction being lowered, once made.
     exit: Option<ExitId>,
     /// The JUMP_BACKWARD whose counter started the recording (it backs off when the
-    /// recording fails).
+    /// recording fails); null for a side trace.
     jump: *const std::cell::Cell<u16>,
+    /// For a side trace: the executor and the exit it continues.
+    side: Option<(strand_heap::ObjPtr, usize)>,
     pc: u32,
     aborted: Option<Abort>,
 }
@@ -143,6 +152,7 @@ impl Recorder {
             globals: (0, 0),
             exit: None,
             jump: frame.instr.get(),
+            side: None,
             pc: anchor,
             aborted: None,
         };
@@ -154,6 +164,49 @@ impl Recorder {
                 owned: false,
                 slot: None,
             });
+        }
+        r
+    }
+
+    /// A side trace for exit `exit` of executor `parent` (whose loop header is
+    /// `anchor`, at stack depth `header_depth`), recorded from the exit's instruction
+    /// at code-unit offset `pc`: `frame` stands there (its registers saved) in the state the exit left, the
+    /// exit's entries (counted references or null) above `header_depth`.
+    pub(crate) fn new_side(
+        frame: &Frame,
+        pc: u32,
+        anchor: u32,
+        header_depth: usize,
+        parent: strand_heap::ObjPtr,
+        exit: usize,
+    ) -> Recorder {
+        let mut r = Recorder::new(frame, anchor);
+        let depth = r.stack.len();
+        r.t = Trace::new(anchor, frame.nlocalsplus() as u32, header_depth as u32);
+        r.header_depth = header_depth;
+        r.stack.clear();
+        r.jump = std::ptr::null();
+        r.side = Some((parent, exit));
+        r.pc = pc;
+        let bottom = frame.slots_ptr().wrapping_add(frame.nlocalsplus()) as *const StackRef;
+        for i in 0..depth {
+            let at = (r.t.locals as usize + i) as i64;
+            let e = if i < header_depth {
+                let v = r.t.push(U::StackGet, &[], at, None);
+                Entry { v, owned: false, slot: None }
+            } else {
+                // SAFETY: `i` is below the frame's saved stack depth.
+                let null = unsafe { (*bottom.add(i)).get().is_none() };
+                if null {
+                    // The exit pushes null here every time (below a callable).
+                    let v = r.null();
+                    Entry { v, owned: false, slot: None }
+                } else {
+                    let v = r.t.push(U::StackTake, &[], at, None);
+                    Entry { v, owned: true, slot: None }
+                }
+            };
+            r.stack.push(e);
         }
         r
     }
@@ -233,9 +286,32 @@ impl Recorder {
     fn fail(&mut self, why: Abort) {
         crate::jit::count_abort(why);
         if crate::jit::dump() {
-            eprintln!("-- recording aborted at {}: {why}", self.pc);
+            let kind = if self.side.is_some() { "side trace" } else { "recording" };
+            eprintln!("-- {kind} aborted at {}: {why}", self.pc);
         }
-        crate::jit::recording_failed(self.jump);
+        if !self.jump.is_null() {
+            crate::jit::recording_failed(self.jump);
+        }
+    }
+
+    /// The loop's back-edge reached in the loop's frame: a loop trace closes with
+    /// `jump`, a side trace with an exit to the loop header.
+    fn close(&mut self) -> Result<Flow, Abort> {
+        if !self.inlined.is_empty() {
+            return Err("inner loop");
+        }
+        if self.stack.len() != self.header_depth {
+            return Err("stack out of step");
+        }
+        self.exit = None;
+        self.pc = self.anchor;
+        if self.side.is_some() {
+            let e = self.here();
+            self.t.push(U::Exit, &[], 0, Some(e));
+        } else {
+            self.emit(U::Jump, &[], 0);
+        }
+        Ok(Flow::Closed)
     }
 
     // ---- building blocks ----
@@ -662,18 +738,24 @@ impl Recorder {
             Op::JUMP_BACKWARD => {
                 let next =
                     self.pc as usize + arg_units(arg) + 1 + Op::JUMP_BACKWARD.cache_entries();
-                if !self.inlined.is_empty() || next.checked_sub(arg) != Some(self.anchor as usize) {
+                if next.checked_sub(arg) != Some(self.anchor as usize) {
                     return Err("inner loop");
                 }
-                if self.stack.len() != self.header_depth {
-                    return Err("stack out of step");
-                }
-                self.exit = None;
-                self.pc = self.anchor;
-                self.emit(U::Jump, &[], 0);
-                return Ok(Flow::Closed);
+                return self.close();
             }
-            Op::ENTER_EXECUTOR => return Err("inner loop"),
+            Op::ENTER_EXECUTOR => {
+                // In a side trace, the loop's own back-edge (its JUMP_BACKWARD became
+                // ENTER_EXECUTOR when the loop was compiled) closes it.
+                let to_anchor = frame.data().executors.get(arg & 0xff).is_some_and(|l| {
+                    // SAFETY: linked executors are alive (the code object reaches them).
+                    unsafe { strand_jit::executor::Executor::get(l.executor) }.anchor
+                        == self.anchor
+                });
+                if self.side.is_none() || !to_anchor {
+                    return Err("inner loop");
+                }
+                return self.close();
+            }
             Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
                 let c = need(1)?;
                 let e = self.peek(1);
@@ -1492,7 +1574,7 @@ impl Recorder {
         if crate::jit::dump() {
             eprintln!("-- optimized:\n{t}");
         }
-        let obj = match strand_jit::executor::Executor::compile(&t, 0) {
+        let obj = match strand_jit::executor::Executor::compile(&t, [self.globals.0, self.globals.1]) {
             Ok(obj) => obj,
             Err(e) => {
                 if crate::jit::dump() {
@@ -1502,7 +1584,15 @@ impl Recorder {
                 return;
             }
         };
-        crate::jit::install(frame, obj, self.globals);
+        match self.side {
+            Some((parent, k)) => {
+                // SAFETY: the parent is alive: the frame's code object reaches it (or
+                // its own parent), and the collector has not run since the exit.
+                let p = unsafe { strand_jit::executor::Executor::get(parent) };
+                p.link_side(k, obj);
+            }
+            None => crate::jit::install(frame, obj, self.globals),
+        }
     }
 }
 

@@ -8,12 +8,18 @@
 //! reports it as a root, so an executor is freed only once unlinked and idle. Freeing
 //! it unmaps its machine code.
 //!
-//! Once published an executor is immutable, but for its counters and its validity
-//! flag, which are atomics: any thread may run it on its own frame (everything
-//! thread-specific comes through the [`JitContext`]).
+//! Once published an executor is immutable, but for its counters, its validity flag
+//! and its side-trace links, which are atomics: any thread may run it on its own
+//! frame (everything thread-specific comes through the [`JitContext`]).
+//!
+//! **Side traces.** An exit taken often gets a trace of its own, recorded from the
+//! exit's instruction back to the loop header (a *side trace*, LuaJIT's and PyPy's
+//! bridges): a side executor linked to that exit ([`Executor::link_side`]), which
+//! the interpreter runs right after the exit instead of interpreting. The parent
+//! reports its side executors to the collector, so they live exactly as long as it.
 
-use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64};
 
 use strand_heap::{HeapKind, HeapObject, ObjPtr, Owned};
 use strand_objects::PyObj;
@@ -74,8 +80,14 @@ pub struct Executor {
     pub entries: AtomicU64,
     /// Exits taken, per exit.
     pub exits_taken: Vec<AtomicU64>,
-    /// The interpreter's data (the instruction the executor replaced, say).
-    pub tag: u32,
+    /// Runs that left before completing an iteration, through an exit other than
+    /// the loop header's (counted by the interpreter).
+    pub stalled: AtomicU64,
+    /// Per exit: the side executor that continues it (null while none).
+    side: Vec<AtomicPtr<strand_heap::ObjectHeader>>,
+    /// The addresses of the namespaces (globals, builtins) the trace read names from,
+    /// 0 where it read none: a frame with other namespaces must not run it.
+    pub namespaces: [usize; 2],
 }
 
 // SAFETY: the machine code is immutable and reentrant; the rest is atomics, plain
@@ -84,7 +96,8 @@ unsafe impl Send for Executor {}
 // SAFETY: as above.
 unsafe impl Sync for Executor {}
 
-// SAFETY: traverse reports each counted reference (`keep`) exactly once.
+// SAFETY: traverse reports each counted reference (`keep`) exactly once, and each
+// linked side executor (GC-only, reached only through this link) once.
 unsafe impl HeapObject for Executor {
     const NAME: &'static str = "executor";
     const KIND: HeapKind = HeapKind::Gc;
@@ -93,6 +106,11 @@ unsafe impl HeapObject for Executor {
         if let Ok(keep) = self.keep.try_lock() {
             for o in keep.iter() {
                 visit(o.as_ptr());
+            }
+        }
+        for s in &self.side {
+            if let Some(p) = ObjPtr::from_raw(s.load(Acquire)) {
+                visit(p);
             }
         }
     }
@@ -113,13 +131,13 @@ impl Drop for Executor {
 }
 
 impl Executor {
-    /// Compiles an optimized trace into a new GC-only executor; `tag` is kept for the
-    /// interpreter. Returns the executor's object, which no counted reference holds
+    /// Compiles an optimized trace into a new GC-only executor, which frames whose
+    /// namespaces are `namespaces` may run (see [`Executor::namespaces`]). Returns the executor's object, which no counted reference holds
     /// (the caller links it where the collector finds it before the next safe point).
     ///
     /// # Errors
     /// What the code generator could not compile.
-    pub fn compile(t: &Trace, tag: u32) -> Result<ObjPtr, String> {
+    pub fn compile(t: &Trace, namespaces: [usize; 2]) -> Result<ObjPtr, String> {
         let started = std::time::Instant::now();
         let code = codegen::compile(t)?;
         crate::stats::COMPILE_NANOS.fetch_add(started.elapsed().as_nanos() as u64, Relaxed);
@@ -171,6 +189,10 @@ impl Executor {
             })
             .collect::<Vec<_>>();
         let exits_taken = exits.iter().map(|_| AtomicU64::new(0)).collect();
+        let side = exits
+            .iter()
+            .map(|_| AtomicPtr::new(std::ptr::null_mut()))
+            .collect();
         let exit_buffer_len = exits
             .iter()
             .map(|e| e.frames.iter().map(|f| (f.locals + f.stack) as usize).sum())
@@ -200,7 +222,9 @@ impl Executor {
             valid: AtomicBool::new(true),
             entries: AtomicU64::new(0),
             exits_taken,
-            tag,
+            stalled: AtomicU64::new(0),
+            side,
+            namespaces,
         }));
         // SAFETY: fresh, tracked (a GC heap kind), not yet visible to other threads.
         unsafe { strand_heap::refcount::set_gc_only(obj) };
@@ -217,23 +241,47 @@ impl Executor {
         unsafe { strand_heap::Borrowed::<Executor>::from_obj(obj) }.get()
     }
 
-    /// Runs the trace on the frame in `ctx`; returns the exit taken.
+    /// Runs the trace on the frame in `ctx`; returns the exit taken (its index and
+    /// what it tells the interpreter) and how often that exit was taken, this time
+    /// included.
     ///
     /// # Safety
-    /// `ctx` points at the slots of a frame stopped at the trace's loop header with
-    /// the trace's stack depth, at this thread's eval breaker and id, and at an exit
-    /// buffer of `exit_buffer_len` words; the frame's slots hold what the trace's
-    /// guards check before relying on it. Returns the exit taken.
-    pub unsafe fn run(&self, ctx: &mut JitContext) -> &ExitInfo {
+    /// `ctx` points at the slots of a frame stopped at the trace's entry (the loop
+    /// header with the trace's stack depth; for a side trace, the instruction of the
+    /// exit it continues, with that exit's stack, whose references the trace takes
+    /// over), at this thread's eval breaker and id, and at an exit buffer of
+    /// `exit_buffer_len` words; the frame's slots hold what the trace's guards check
+    /// before relying on it.
+    pub unsafe fn run(&self, ctx: &mut JitContext) -> (usize, &ExitInfo, u64) {
         self.entries.fetch_add(1, Relaxed);
         // SAFETY: per the contract.
         let k = unsafe { (self.entry)(ctx) } as usize;
-        if let Some(c) = self.exits_taken.get(k) {
-            c.fetch_add(1, Relaxed);
-        }
-        crate::stats::EXITS_TAKEN.fetch_add(1, Relaxed);
         // Every compiled exit returns its own index.
-        &self.exits[k.min(self.exits.len() - 1)]
+        let k = k.min(self.exits.len() - 1);
+        let taken = self.exits_taken[k].fetch_add(1, Relaxed) + 1;
+        crate::stats::EXITS_TAKEN.fetch_add(1, Relaxed);
+        (k, &self.exits[k], taken)
+    }
+
+    /// The side executor linked to exit `k`, if any.
+    pub fn side(&self, k: usize) -> Option<ObjPtr> {
+        ObjPtr::from_raw(self.side.get(k)?.load(Acquire))
+    }
+
+    /// Links `side`, a freshly compiled executor, to exit `k`. Returns false when the
+    /// exit already has one (another thread linked its own first): `side` then stays
+    /// unreachable and the collector frees it.
+    pub fn link_side(&self, k: usize, side: ObjPtr) -> bool {
+        let Some(slot) = self.side.get(k) else {
+            return false;
+        };
+        let linked = slot
+            .compare_exchange(std::ptr::null_mut(), side.as_ptr(), AcqRel, Acquire)
+            .is_ok();
+        if linked {
+            crate::stats::SIDE_TRACES.fetch_add(1, Relaxed);
+        }
+        linked
     }
 
     /// Whether the executor may still be entered.

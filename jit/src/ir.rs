@@ -190,6 +190,10 @@ opcodes! {
     /// Value-stack entry `imm` (0 = bottom) of the interpreter at the loop header,
     /// borrowed (the frame's stack keeps it).
     StackGet = "stack_get", args 0, Obj, owns false, guard false;
+    /// Value-stack entry `imm` of the interpreter at a side trace's entry, above the
+    /// loop header's depth: the trace takes over the frame's reference (that part of
+    /// the frame's stack counts as empty while the trace runs; exits write it anew).
+    StackTake = "stack_take", args 0, Obj, owns true, guard false;
     /// The object at address `imm` (immortal, or kept alive by the executor).
     ConstObj = "const_obj", args 0, Obj, owns false, guard false;
     /// The integer `imm`.
@@ -599,6 +603,7 @@ fn has_imm(op: Opcode) -> bool {
             | SlotGetI64
             | SlotSetI64
             | StackGet
+            | StackTake
             | ConstObj
             | ConstI64
             | ConstF64

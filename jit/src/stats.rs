@@ -11,6 +11,8 @@ pub static EXECUTORS_COMPILED: AtomicU64 = AtomicU64::new(0);
 pub static EXECUTORS_INVALIDATED: AtomicU64 = AtomicU64::new(0);
 /// Executors freed by the collector.
 pub static EXECUTORS_FREED: AtomicU64 = AtomicU64::new(0);
+/// Side traces compiled and linked to the exit they continue.
+pub static SIDE_TRACES: AtomicU64 = AtomicU64::new(0);
 /// Exits taken (all executors).
 pub static EXITS_TAKEN: AtomicU64 = AtomicU64::new(0);
 /// Bytes of machine code compiled.
@@ -24,6 +26,7 @@ pub fn snapshot() -> Vec<(&'static str, u64)> {
         ("executors compiled", EXECUTORS_COMPILED.load(Relaxed)),
         ("executors invalidated", EXECUTORS_INVALIDATED.load(Relaxed)),
         ("executors freed", EXECUTORS_FREED.load(Relaxed)),
+        ("side traces", SIDE_TRACES.load(Relaxed)),
         ("exits taken", EXITS_TAKEN.load(Relaxed)),
         ("machine code bytes", CODE_BYTES.load(Relaxed)),
         ("compile time (us)", COMPILE_NANOS.load(Relaxed) / 1000),

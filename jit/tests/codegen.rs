@@ -51,6 +51,7 @@ fn run(text: &str, frame: &mut Frame, breaker: &AtomicUsize) -> u32 {
         eval_breaker: breaker,
         tid: strand_heap::current_thread_id().map_or(0, |t| t.as_usize()),
         exit_buf: std::ptr::null_mut(),
+        iterations: 0,
     };
     // SAFETY: the code is a compiled trace; the context points at a frame of the
     // slots it uses.

@@ -132,7 +132,12 @@ fn count_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
 /// A new `count` of type `ty` (`itertools.count` or a subclass) from `start` by
 /// `step`, both numbers.
 pub fn new_count(ty: &PyType, start: PyObj, step: PyObj) -> PyObj {
-    let fast = if crate::int::is_int(&start) && crate::int::is_int(&step) {
+    // Values are handed out as exact ints in fast mode, so a bool or int-subclass
+    // start or step takes it only where CPython's fast mode would print the same:
+    // a unit step (`count(True)` counts 1, 2, ...) or exact ints throughout.
+    let exact = |o: &PyObj| o.is_exact(&crate::int::INT_TYPE);
+    let unit = crate::int::is_int(&step) && crate::int::as_i64(&step) == Some(1);
+    let fast = if crate::int::is_int(&start) && (unit || (exact(&start) && exact(&step))) {
         crate::int::as_i64(&start).zip(crate::int::as_i64(&step))
     } else {
         None
@@ -188,6 +193,26 @@ fn state(c: &PyCount) -> (PyObj, PyObj) {
         );
     }
     c.objs.lock().clone().expect("slow mode has objects")
+}
+
+/// `count.__reduce__()`: `(type(self), (next,))` where CPython 3.11 counts in its
+/// fast mode (an int fitting a machine word, by a step of 1), else
+/// `(type(self), (next, step))`, as its `count_reduce`.
+fn count_reduce(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kwnames).exact("__reduce__", 1)?;
+    let (v, step) = state(payload(&args[0]));
+    let word = |o: &PyObj| crate::int::is_int(o).then(|| crate::int::as_i64(o)).flatten();
+    let state = if word(&step) == Some(1) && word(&v).is_some() {
+        crate::tuple::from_vec(vec![v])
+    } else {
+        crate::tuple::pair(v, step)
+    };
+    Ok(crate::tuple::pair(args[0].ty().to_obj(), state))
+}
+
+/// The methods of `itertools.count`.
+pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
+    vec![crate::descr::MethodDef::new("__reduce__", count_reduce)]
 }
 
 fn count_repr(obj: &PyObj) -> PyResult<PyObj> {

@@ -129,7 +129,7 @@ pub fn init() {
                 vec![],
             ),
             (&slice::SLICE_TYPE, &O, slice::methods(), slice::getsets()),
-            (&count::COUNT_TYPE, &O, vec![], vec![]),
+            (&count::COUNT_TYPE, &O, count::methods(), vec![]),
             (&singletons::NONE_TYPE, &O, vec![], vec![]),
             (&singletons::NOT_IMPLEMENTED_TYPE, &O, vec![], vec![]),
             (&singletons::ELLIPSIS_TYPE, &O, vec![], vec![]),

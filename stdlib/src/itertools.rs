@@ -1,5 +1,6 @@
-//! The `itertools` module (CPython's Modules/itertoolsmodule.c), all native: `count`,
-//! `cycle`, `repeat`, `accumulate`, `chain` (and `chain.from_iterable`),
+//! The `itertools` module (CPython's Modules/itertoolsmodule.c), all native: `count`
+//! (the object model's [`strand_objects::count`], which hands out each value once
+//! to any number of threads without a lock), `cycle`, `repeat`, `accumulate`, `chain` (and `chain.from_iterable`),
 //! `compress`, `dropwhile`, `filterfalse`, `groupby` (with its `_grouper`),
 //! `islice`, `pairwise`, `starmap`, `takewhile`, `tee` (`_tee` over linked
 //! `_tee_dataobject` blocks), `zip_longest`, `product`, `permutations`,
@@ -8,7 +9,7 @@
 //!
 //! Every iterator keeps its state in one `Tool` value. As in the free-threaded
 //! build, `next()` runs inside the iterator's critical section, so threads sharing
-//! an iterator (a `count()` handing out ids, say) each get distinct items; Python
+//! an iterator (a shared `cycle` or `islice`, say) each get distinct items; Python
 //! code (the inner iterator, predicates, `+`) runs inside the section but never
 //! while the state is borrowed: each step copies what it needs out, calls Python,
 //! and writes back, and what it replaces is dropped after the borrow ends.
@@ -26,19 +27,13 @@ use strand_objects::descr::MethodDef;
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::{CompareOp, PyType, Slots, TypeFlags};
 use strand_objects::{
-    complex, dict, float, int, module, singletons, str as pystr, tuple, PyObj, PyResult,
+    dict, int, module, singletons, str as pystr, tuple, PyObj, PyResult,
 };
 
 use strand_interp::native_module::add_functions;
 
 /// The state of one itertools iterator.
 enum Tool {
-    Count {
-        cur: PyObj,
-        step: PyObj,
-        /// `step` is the int 1 (it is left out of the repr).
-        unit: bool,
-    },
     Cycle {
         it: Option<PyObj>,
         saved: Vec<PyObj>,
@@ -152,10 +147,6 @@ impl Tool {
             }
         };
         match self {
-            Tool::Count { cur, step, .. } => {
-                visit(cur);
-                visit(step);
-            }
             Tool::Cycle { it, saved, .. } => {
                 opt(it, visit);
                 saved.iter().for_each(&mut *visit);
@@ -291,8 +282,6 @@ const BASE: TypeFlags = TypeFlags::BASETYPE;
 const NONE: TypeFlags = TypeFlags::empty();
 
 tool_type! {
-    /// `itertools.count`.
-    COUNT_TYPE = "itertools.count", BASE, { new: Some(count_new), repr: Some(count_repr) };
     /// `itertools.cycle`.
     CYCLE_TYPE = "itertools.cycle", BASE, { new: Some(cycle_new) };
     /// `itertools.repeat`.
@@ -376,7 +365,6 @@ fn next_of(it: &PyObj) -> PyResult<Option<PyObj>> {
 
 fn next_locked(o: &PyObj) -> PyResult<Option<PyObj>> {
     enum Kind {
-        Count,
         Cycle,
         Repeat,
         Accumulate,
@@ -396,7 +384,6 @@ fn next_locked(o: &PyObj) -> PyResult<Option<PyObj>> {
         Done,
     }
     let kind = st(o, |t| match t {
-        Tool::Count { .. } => Kind::Count,
         Tool::Cycle { .. } => Kind::Cycle,
         Tool::Repeat { .. } => Kind::Repeat,
         Tool::Accumulate { .. } => Kind::Accumulate,
@@ -416,7 +403,6 @@ fn next_locked(o: &PyObj) -> PyResult<Option<PyObj>> {
         Tool::TeeData { .. } | Tool::Cleared => Kind::Done,
     });
     match kind {
-        Kind::Count => count_next(o),
         Kind::Cycle => cycle_next(o),
         Kind::Repeat => repeat_next(o),
         Kind::Accumulate => accumulate_next(o),
@@ -476,92 +462,8 @@ fn none() -> PyObj {
 }
 
 // ---------------------------------------------------------------------------------
-// count, cycle, repeat
+// cycle, repeat
 // ---------------------------------------------------------------------------------
-
-/// CPython's `PyNumber_Check`.
-fn is_number(o: &PyObj) -> bool {
-    let n = &o.ty().slots().number;
-    n.index.is_some()
-        || n.int.is_some()
-        || n.float.is_some()
-        || int::is_int(o)
-        || float::is_float(o)
-        || o.is_instance_of(&complex::COMPLEX_TYPE)
-}
-
-fn count_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    let b = Args::new(a, k).bind("count", 0, &["start", "step"], 0)?;
-    let start = b[0].cloned().unwrap_or_else(|| int::from_i64(0));
-    let step = b[1].cloned().unwrap_or_else(|| int::from_i64(1));
-    if !is_number(&start) || !is_number(&step) {
-        return Err(type_error("a number is required"));
-    }
-    let unit = int::is_int(&step) && int::as_i64(&step) == Some(1);
-    // With a unit step an int start counts as a plain int (count(True) counts 1, 2, ...).
-    let start = if unit && int::is_int(&start) && !start.is_exact(&int::INT_TYPE) {
-        int::from_bigint(int::to_bigint(&start))
-    } else {
-        start
-    };
-    Ok(new_tool(
-        type_of(cls, "count")?,
-        Tool::Count {
-            cur: start,
-            step,
-            unit,
-        },
-    ))
-}
-
-fn count_next(o: &PyObj) -> PyResult<Option<PyObj>> {
-    let (cur, step) = st(o, |t| match t {
-        Tool::Count { cur, step, .. } => (cur.clone(), step.clone()),
-        _ => unreachable!("count state"),
-    });
-    let next = ab::binary_op(&cur, &step, BinOp::Add)?;
-    let old = st(o, |t| match t {
-        Tool::Count { cur, .. } => std::mem::replace(cur, next),
-        _ => unreachable!("count state"),
-    });
-    drop(old);
-    Ok(Some(cur))
-}
-
-fn count_parts(o: &PyObj) -> PyResult<(PyObj, PyObj, bool)> {
-    locked(o, || {
-        st(o, |t| match t {
-            Tool::Count { cur, step, unit } => Some((cur.clone(), step.clone(), *unit)),
-            _ => None,
-        })
-    })
-    .ok_or_else(|| type_error("count object was cleared"))
-}
-
-fn count_repr(o: &PyObj) -> PyResult<PyObj> {
-    let (cur, step, unit) = count_parts(o)?;
-    let name = o.ty().short_name().to_string();
-    Ok(pystr::from_string(if unit {
-        format!("{name}({})", ab::repr_string(&cur)?)
-    } else {
-        format!(
-            "{name}({}, {})",
-            ab::repr_string(&cur)?,
-            ab::repr_string(&step)?
-        )
-    }))
-}
-
-fn count_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
-    let (cur, step, unit) = count_parts(&a[0])?;
-    let args = if unit {
-        tuple::from_vec(vec![cur])
-    } else {
-        tuple::pair(cur, step)
-    };
-    Ok(tuple::pair(a[0].ty().to_obj(), args))
-}
 
 fn cycle_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let pos = positional(cls, &CYCLE_TYPE, a, k, "cycle", 1, 1)?;
@@ -1745,11 +1647,6 @@ pub fn make_module() -> PyObj {
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| {
         let object = &strand_objects::baseobject::OBJECT_TYPE;
-        COUNT_TYPE.ready_static(
-            Some(object),
-            &[MethodDef::new("__reduce__", count_reduce)],
-            &[],
-        );
         REPEAT_TYPE.ready_static(
             Some(object),
             &[
@@ -1793,7 +1690,7 @@ pub fn make_module() -> PyObj {
     add_functions(&m, "itertools", &[("tee", tee)]);
     let d = module::module_dict(&m);
     for (name, ty) in [
-        ("count", &COUNT_TYPE),
+        ("count", &strand_objects::count::COUNT_TYPE),
         ("cycle", &CYCLE_TYPE),
         ("repeat", &REPEAT_TYPE),
         ("accumulate", &ACCUMULATE_TYPE),

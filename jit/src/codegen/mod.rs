@@ -60,7 +60,13 @@ pub struct JitContext {
     /// an empty local): [`EXIT_BUFFER_WORDS`] words, of which an exit uses at most
     /// its executor's `exit_buffer_len`.
     pub exit_buf: *mut usize,
+    /// Back-edges taken (iterations completed), counted by the generated code; the
+    /// caller zeroes it before a run to learn whether the run got anywhere.
+    pub iterations: usize,
 }
+
+/// `JitContext::iterations`' offset.
+const ITERATIONS: i32 = std::mem::offset_of!(JitContext, iterations) as i32;
 
 /// The most words of exit buffer a trace may need (values of inlined frames at one
 /// exit); code generation refuses traces that need more.
@@ -133,6 +139,7 @@ pub fn compile(t: &Trace) -> Result<memory::CodeBlock, String> {
         breaker: cranelift_codegen::ir::Value::from_u32(0),
         tid: cranelift_codegen::ir::Value::from_u32(0),
         exit_buf: cranelift_codegen::ir::Value::from_u32(0),
+        ctx,
         vals: vec![None; t.insts.len()],
         slot_vars: HashMap::new(),
         defined_slots: HashSet::new(),
@@ -187,6 +194,8 @@ struct Gen<'a, 'f> {
     breaker: cranelift_codegen::ir::Value,
     tid: cranelift_codegen::ir::Value,
     exit_buf: cranelift_codegen::ir::Value,
+    /// The context pointer (the entry's parameter).
+    ctx: cranelift_codegen::ir::Value,
     vals: Vec<Option<cranelift_codegen::ir::Value>>,
     /// Unboxed slots: their variable and representation.
     slot_vars: HashMap<i64, (Variable, Ty)>,
@@ -515,6 +524,23 @@ impl Gen<'_, '_> {
                 let off = self.slot_addr_offset(imm);
                 let v = self.b.ins().load(types::I64, flags, self.slots, off);
                 Some(self.b.ins().band_imm_s(v, !1i64))
+            }
+            StackTake => {
+                // The slot's reference becomes the trace's; an uncounted one (a
+                // deferred or borrowed object) gets the count it lacks.
+                let off = self.slot_addr_offset(imm);
+                let w = self.b.ins().load(types::I64, flags, self.slots, off);
+                let x = self.b.ins().band_imm_s(w, !1i64);
+                let low = self.b.ins().band_imm_s(w, 1);
+                let inc = self.b.create_block();
+                let join = self.b.create_block();
+                self.b.set_cold_block(inc);
+                self.b.ins().brif(low, inc, &[], join, &[]);
+                self.b.switch_to_block(inc);
+                self.incref(x);
+                self.b.ins().jump(join, &[]);
+                self.b.switch_to_block(join);
+                Some(x)
             }
             SlotSet => {
                 let v = self.arg(i, 0);
@@ -856,6 +882,9 @@ impl Gen<'_, '_> {
                 let bits = self.b.ins().load(types::I64, flags, self.breaker, 0);
                 let pass = self.b.ins().icmp_imm_s(IntCC::Equal, bits, 0);
                 self.guard(i, pass)?;
+                let n = self.b.ins().load(types::I64, flags, self.ctx, ITERATIONS);
+                let n = self.b.ins().iadd_imm_s(n, 1);
+                self.b.ins().store(flags, n, self.ctx, ITERATIONS);
                 self.b.ins().jump(header, &[]);
                 // Anything after (nothing in a valid trace) would be unreachable.
                 let dead = self.b.create_block();

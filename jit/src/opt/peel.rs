@@ -15,9 +15,10 @@ use std::collections::{HashMap, HashSet};
 use super::Editor;
 use crate::ir::{Exit, Opcode, Trace, Value};
 
-/// Runs the pass (a no-op on a trace that already has a `loop`).
+/// Runs the pass (a no-op on a trace that already has a `loop`, and on a side trace,
+/// which ends in `exit`: it runs once per entry and has no loop to peel).
 pub fn run(t: &mut Trace) {
-    if t.loop_index().is_some() {
+    if t.loop_index().is_some() || t.insts.last().is_none_or(|i| i.op != Opcode::Jump) {
         return;
     }
     let written: HashSet<i64> = t
