@@ -55,10 +55,15 @@ pub const MAX_THRESHOLD: u16 = COUNT_MASK;
 
 /// JUMP_BACKWARD's cache unit: `backoff << 12 | count`. A loop is hot when `count`
 /// reaches the threshold shifted left by `backoff` (at most [`COUNT_MASK`]); every
-/// recording that fails raises `backoff` (up to 15), so a loop the recorder cannot
-/// handle is tried again ever more rarely, as CPython's backoff counters do
-/// (Include/internal/pycore_backoff.h).
+/// recording that fails, and every executor of the loop found invalid, raises
+/// `backoff`, so a loop the recorder cannot handle is tried again ever more rarely,
+/// as CPython's backoff counters do (Include/internal/pycore_backoff.h), and after
+/// [`GIVE_UP`] tries not at all (compiling costs milliseconds: a loop whose
+/// recordings keep failing or going stale stays interpreted).
 const COUNT_MASK: u16 = 0x0fff;
+
+/// The backoff at which a loop is no longer recorded.
+const GIVE_UP: u16 = 8;
 
 /// Turns the JIT on or off and sets its threshold (from the command line; clamped to
 /// `1..=MAX_THRESHOLD`).
@@ -169,6 +174,9 @@ pub(crate) fn count_backedge(cache: &Cache<'_>) -> bool {
     let c = cache.counter();
     let count = (c & COUNT_MASK) + 1;
     let backoff = c >> 12;
+    if backoff >= GIVE_UP {
+        return false;
+    }
     let limit = (u32::from(threshold()) << backoff).min(u32::from(COUNT_MASK)) as u16;
     if count >= limit {
         cache.set_counter(c & !COUNT_MASK);
@@ -181,7 +189,7 @@ pub(crate) fn count_backedge(cache: &Cache<'_>) -> bool {
 
 /// Raises the backoff of a JUMP_BACKWARD whose recording failed.
 fn back_off(unit: &Cell<u16>) {
-    let backoff = ((unit.get() >> 12) + 1).min(15);
+    let backoff = ((unit.get() >> 12) + 1).min(GIVE_UP);
     unit.set(backoff << 12);
 }
 
@@ -207,8 +215,14 @@ pub(crate) fn recording_failed(jump: *const Cell<u16>) {
 }
 
 /// Links a freshly compiled executor to the code of `frame` and makes the
-/// JUMP_BACKWARD that `frame.instr` points at enter it.
-pub(crate) fn install(frame: &Frame, executor: ObjPtr, globals: (usize, usize)) {
+/// JUMP_BACKWARD at `jump` (the one whose counter started the recording, in the
+/// frame's bytecode copy) enter it.
+pub(crate) fn install(
+    frame: &Frame,
+    executor: ObjPtr,
+    globals: (usize, usize),
+    jump: *const Cell<u16>,
+) {
     let linked = Linked {
         executor,
         globals: globals.0,
@@ -218,7 +232,9 @@ pub(crate) fn install(frame: &Frame, executor: ObjPtr, globals: (usize, usize)) 
         // SAFETY: a live executor (just made).
         let e = unsafe { Executor::get(executor) };
         perf_map_add(e.code_address(), e.code_size(), &frame.data().code.qualname);
-        rewrite(frame, unit(Op::ENTER_EXECUTOR, k as u8));
+        // SAFETY: `jump` is a JUMP_BACKWARD's opcode unit in this thread's bytecode
+        // copy of the frame's code (only this thread reads and writes it).
+        unsafe { &*jump }.set(unit(Op::ENTER_EXECUTOR, k as u8));
     }
 }
 
@@ -320,6 +336,10 @@ pub(crate) fn after_exit(
         } else {
             Next::Interpret
         };
+    }
+    if exit.end {
+        // A trace's own end (a generator's loop at its yield): nothing to record.
+        return Next::Interpret;
     }
     if let Some(side) = e.side(k) {
         // SAFETY: linked to a live executor.
@@ -447,15 +467,23 @@ const CHECK_EVERY: u64 = 1024;
 /// entered often is invalidated, so that the loop is recorded again for what the
 /// program does now, when its runs mostly leave at once through a guard of its
 /// preamble (the loop now sees other types than it was recorded with), or when nine
-/// runs in ten leave inside the first iteration (the path it was recorded from no
-/// longer happens: a global it reads was joined by new ones, changing the module
-/// dict's keys version, say), where a side trace would run after a wasted partial
-/// iteration every time or, inside an inlined call, cannot be recorded at all. Runs
-/// that end at the loop header (the loop ending) are not stalled: a short loop ends
-/// every run.
+/// runs in ten leave inside the first iteration and hardly any iteration completes
+/// (the path it was recorded from no longer happens: a global it reads was joined by
+/// new ones, changing the module dict's keys version, say), where a side trace would
+/// run after a wasted partial iteration every time or, inside an inlined call, cannot
+/// be recorded at all. Runs that end at the loop header (the loop ending) are not
+/// stalled: a short loop ends every run; and a loop whose items take turns at paths
+/// (a loop over objects of several classes) completes iterations on some runs, so
+/// recording it again would not help.
 pub(crate) fn after_run(e: &Executor, root: bool, iterations: usize, exit: &ExitInfo) {
-    if root && iterations == 0 && exit.pc != e.anchor {
-        e.stalled.fetch_add(1, Relaxed);
+    if root && e.loops {
+        if iterations == 0 {
+            if exit.pc != e.anchor {
+                e.stalled.fetch_add(1, Relaxed);
+            }
+        } else {
+            e.iterations.fetch_add(iterations as u64, Relaxed);
+        }
     }
     let n = e.entries.load(Relaxed);
     if n.is_multiple_of(CHECK_EVERY) {
@@ -474,7 +502,9 @@ pub(crate) fn after_run(e: &Executor, root: bool, iterations: usize, exit: &Exit
             .filter(|(x, _)| x.preamble)
             .map(|(_, c)| c.load(Relaxed))
             .sum();
-        let stuck = root && e.stalled.load(Relaxed) * 10 > n * 9;
+        // Over the runs since the last check (CHECK_EVERY of them).
+        let (stalled, iterations) = (e.stalled.swap(0, Relaxed), e.iterations.swap(0, Relaxed));
+        let stuck = root && stalled * 10 > CHECK_EVERY * 9 && iterations * 100 < CHECK_EVERY;
         if at_header * 2 > n || stuck {
             if dump() {
                 let taken: Vec<u64> = e.exits_taken.iter().map(|c| c.load(Relaxed)).collect();

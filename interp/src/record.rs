@@ -30,7 +30,11 @@
 //! pushed are taken over from the frame (`stack_take`), and the recording closes at
 //! the same back-edge (a JUMP_BACKWARD or the ENTER_EXECUTOR that replaced it) with an
 //! `exit` to the loop header, where the interpreter enters the loop's executor again.
-//! The compiled side trace is linked to the exit it continues. Anything the recorder
+//! The compiled side trace is linked to the exit it continues.
+//!
+//! **Generators.** A loop that yields cannot close (the frame suspends): its
+//! recording ends at the YIELD_VALUE with an `exit` there, so the trace covers the
+//! iteration from the header to the yield. Anything the recorder
 //! does not lower (a nested loop, a return, a call with keywords, ...) aborts the
 //! recording; the reason is counted for `-X stats`.
 
@@ -1153,7 +1157,18 @@ impl Recorder {
                 self.inline_return(result)?;
             }
             Op::RESUME | Op::NOP => {}
-            Op::YIELD_VALUE => return Err("yield"),
+            Op::YIELD_VALUE => {
+                // A generator's loop: the trace runs from the header to the yield
+                // and ends with an exit there (the interpreter yields; the rest of
+                // the iteration, after the generator resumes, is interpreted up to
+                // the back-edge, which enters the trace again).
+                if !self.inlined.is_empty() {
+                    return Err("yield");
+                }
+                let e = self.here();
+                self.t.push(U::Exit, &[], 0, Some(e));
+                return Ok(Flow::Closed);
+            }
             Op::KW_NAMES => return Err("call with keywords"),
             Op::GET_ITER => return Err("inner loop"),
             other => return Err(other.name()),
@@ -1591,7 +1606,7 @@ impl Recorder {
                 let p = unsafe { strand_jit::executor::Executor::get(parent) };
                 p.link_side(k, obj);
             }
-            None => crate::jit::install(frame, obj, self.globals),
+            None => crate::jit::install(frame, obj, self.globals, self.jump),
         }
     }
 }

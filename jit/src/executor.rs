@@ -55,6 +55,9 @@ pub struct ExitInfo {
     pub preamble: bool,
     /// Inlined frames to rebuild above the trace's frame, outermost first.
     pub frames: Vec<FrameExit>,
+    /// Whether this is where the trace ends (its final `exit`: a side trace back at
+    /// the loop header, a generator's loop at its yield), not a guard's way out.
+    pub end: bool,
 }
 
 /// A compiled trace.
@@ -65,6 +68,9 @@ pub struct Executor {
     pub anchor: u32,
     /// The value-stack depth at the loop header.
     pub stack_depth: u32,
+    /// Whether the trace loops (ends in `jump`); otherwise it runs once per entry and
+    /// ends in an `exit` (side traces, generators' loops up to their yield).
+    pub loops: bool,
     /// Per exit: where the interpreter resumes.
     pub exits: Vec<ExitInfo>,
     /// Words of exit buffer the context must provide (inlined frames' values).
@@ -81,8 +87,11 @@ pub struct Executor {
     /// Exits taken, per exit.
     pub exits_taken: Vec<AtomicU64>,
     /// Runs that left before completing an iteration, through an exit other than
-    /// the loop header's (counted by the interpreter).
+    /// the loop header's (counted by the interpreter, since it last looked).
     pub stalled: AtomicU64,
+    /// Iterations completed (counted by the interpreter from the context's count,
+    /// since it last looked).
+    pub iterations: AtomicU64,
     /// Per exit: the side executor that continues it (null while none).
     side: Vec<AtomicPtr<strand_heap::ObjectHeader>>,
     /// The addresses of the namespaces (globals, builtins) the trace read names from,
@@ -180,6 +189,10 @@ impl Executor {
                         stack: f.stack.len() as u32,
                     })
                     .collect(),
+                end: t
+                    .insts
+                    .last()
+                    .is_some_and(|i| i.op == Opcode::Exit && i.exit.is_some_and(|x| x.0 as usize == k)),
                 preamble: t.insts[..lp]
                     .iter()
                     .any(|i| i.exit.is_some_and(|x| x.0 as usize == k))
@@ -215,6 +228,7 @@ impl Executor {
             entry,
             anchor: t.anchor,
             stack_depth: t.stack_depth,
+            loops: t.insts.last().is_some_and(|i| i.op == Opcode::Jump),
             exits,
             exit_buffer_len,
             deps: t.deps.clone(),
@@ -223,6 +237,7 @@ impl Executor {
             entries: AtomicU64::new(0),
             exits_taken,
             stalled: AtomicU64::new(0),
+            iterations: AtomicU64::new(0),
             side,
             namespaces,
         }));

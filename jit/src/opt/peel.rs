@@ -164,4 +164,24 @@ exit1: pc=4 stack=[]
 "
         );
     }
+
+    #[test]
+    fn a_side_trace_is_not_peeled() {
+        let text = "trace anchor=4 locals=4 depth=1
+  v0:obj = stack_take [5]
+  v1:obj = slot_get [1]
+  guard_small_int v1 -> exit0
+  decref v0
+  exit -> exit1
+exit0: pc=9 stack=[v0]
+exit1: pc=4 stack=[]
+";
+        let mut t = parse(text).unwrap();
+        t.verify().unwrap();
+        super::run(&mut t);
+        assert_eq!(t.to_string(), text);
+        crate::opt::optimize(&mut t);
+        assert!(t.loop_index().is_none());
+        assert_eq!(t.insts[0].op, crate::ir::Opcode::StackTake);
+    }
 }
