@@ -12,9 +12,11 @@
 //! standard input (otherwise an empty one). Programs run in parallel, each with a
 //! time limit.
 //!
-//! Every program runs twice under strand: as is, and with `-X jit_threshold=1`, where
-//! the JIT records every loop at its first back-edge, so that each loop of the suite
-//! also runs as compiled traces (the outputs must still be CPython's).
+//! Every program runs three times under strand: as is; with `-X jit_threshold=1`,
+//! where the JIT records every loop at its first back-edge and every exit at its
+//! first use (side traces), so that each loop of the suite also runs as compiled
+//! traces; and with `-X jit=off`, the interpreter alone. The outputs must be
+//! CPython's each time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -112,7 +114,7 @@ fn normalize_stderr(text: &str) -> String {
 }
 
 /// The strand command lines every program runs under.
-const STRAND_FLAGS: [&[&str]; 2] = [&[], &["-X", "jit_threshold=1"]];
+const STRAND_FLAGS: [&[&str]; 3] = [&[], &["-X", "jit_threshold=1"], &["-X", "jit=off"]];
 
 fn compare(file: &Path, strand: &str) -> Vec<String> {
     let want = run("python3", &[], file);
