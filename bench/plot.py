@@ -1,8 +1,11 @@
 """Draws the ratio bar chart for bench/run.py: bench/.venv/bin/python bench/plot.py SPEC OUT.
 
 SPEC is a JSON file written by run.py: {"benchmarks": [...], "series": {label: [ratio or
-null, ...]}, "goal": 1.5, "title": "..."}. Grouped bars per benchmark, log scale, a line
-at 1.0 (parity) and one at the goal.
+null, ...]}, "goal": 1.5, "title": "...", "colors": [one per series, optional]}. Grouped
+bars per benchmark, log scale, a line at 1.0 (parity), one at the goal and, if the spec
+has "jit_goal", one at the JIT's goal for loop-heavy programs. The series are
+strand / python3, strand JIT off / python3 (strand with -X jit=off) and strand / pypy3,
+whichever the run has.
 """
 import json
 import sys
@@ -21,7 +24,7 @@ def main(spec_path, out_path):
     series = spec["series"]
     n = len(series)
     width = 0.8 / max(n, 1)
-    colors = ["#c0392b", "#2c7fb8", "#7f7f7f"]
+    colors = spec.get("colors") or ["#c0392b", "#f0a08a", "#2c7fb8", "#7f7f7f"]
     fig, ax = plt.subplots(figsize=(max(8, 0.9 * len(names) + 2), 5.2))
     values = []
     missing = []
@@ -39,7 +42,7 @@ def main(spec_path, out_path):
                             ha="center", va="bottom", fontsize=7, rotation=90,
                             xytext=(0, 2), textcoords="offset points")
     ax.set_yscale("log")
-    lo = min(values + [0.5]) / 1.5
+    lo = min(values + [0.5, spec.get("jit_goal") or 0.5]) / 1.5
     hi = max(values + [spec["goal"]]) * 2.0
     ax.set_ylim(lo, hi)
     for x in missing:
@@ -48,6 +51,9 @@ def main(spec_path, out_path):
     ax.axhline(1.0, color="black", linewidth=1.0, label="1.0 (parity)")
     ax.axhline(spec["goal"], color="green", linestyle="--", linewidth=1.0,
                label="%.1f (goal vs python3)" % spec["goal"])
+    if spec.get("jit_goal"):
+        ax.axhline(spec["jit_goal"], color="green", linestyle=":", linewidth=1.0,
+                   label="%.1f (JIT goal vs python3, loop-heavy programs)" % spec["jit_goal"])
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "%g" % v))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: "%g" % v))
     ax.tick_params(axis="y", which="minor", labelsize=7)

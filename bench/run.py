@@ -1,21 +1,25 @@
 #!/usr/bin/env python3
-"""strand's benchmark runner: strand against python3 (and pypy3) on benchmarks/*.py.
+"""strand's benchmark runner: strand, JIT on and off, against python3 (and pypy3).
 
     python3 bench/run.py                 # full run; writes BENCHMARKS.md and bench/ratios.png
     python3 bench/run.py --quick         # CI: small inputs, one run each, checksums only
+    python3 bench/run.py --no-jit-off    # without the strand -X jit=off runs
     python3 bench/run.py --criterion     # also run the criterion suites of heap, gc, objects
     python3 bench/run.py --criterion-existing   # ... or read their last results
 
 Standard library only; run it with python3 (CPython 3.11) from anywhere.
 
 For every program in benchmarks/ it runs each implementation interleaved (strand,
-python3, pypy3, strand, python3, pypy3, ...): --warmup rounds that are not counted,
-then --runs counted rounds. Each child runs through bench/measure.py, a small wrapper
+strand JIT off, python3, pypy3, strand, strand JIT off, ...): --warmup rounds that are
+not counted, then --runs counted rounds. "strand" is strand as it runs by default, with
+its JIT on; "strand JIT off" is the same binary with -X jit=off (left out with
+--no-jit-off), so the report shows the JIT's speed-up, strand / strand JIT off, measured
+side by side in the same rounds. Each child runs through bench/measure.py, a small wrapper
 that forks it, reaps it with os.wait4 and reports that child's own wall time and peak
 RSS (ru_maxrss), so the RSS is per child: not RUSAGE_CHILDREN's running maximum, and
 not inflated by the runner's own size, which Linux would carry across a fork and exec
 straight from the runner. Every run's stdout (the program's checksum) must equal python3's; a strand
-mismatch, crash or timeout is reported loudly and makes the runner exit 1. pypy3 is
+mismatch, crash or timeout (JIT on or off) is reported loudly and makes the runner exit 1. pypy3 is
 PyPy 3.9 with its own GC semantics: a pypy3 mismatch is flagged and its ratio left out,
 but it does not fail the run.
 
@@ -29,6 +33,8 @@ Thread scaling: benchmarks/threaded.py runs each workload on 1 thread and on N
 threads with the same total work split evenly and prints both times with --report;
 speedup = t(1 thread) / t(N threads) = N * t1 / t(N) where t1 is one thread doing one
 thread's share (DESIGN.md's formula). N is --threads (default: the number of cores).
+Scaling is measured for strand with its JIT on (the default) and python3, and, except
+with --quick or --no-jit-off, for strand JIT off too (one more threaded.py run a round).
 
 GC: gc programs run under bench/gc_harness.py (gc.callbacks and a timed gc.collect,
 in python3 and in strand alike) and, for strand, with -X stats, whose "gc:" and
@@ -82,6 +88,16 @@ GC_PROGRAMS = ["gc_cycles", "deep_containers"]
 THREADED_PROGRAM = "threaded"
 # The goal line in the plot: strand within 1.5x of CPython.
 GOAL_RATIO = 1.5
+# The implementation key (results, JSON) of strand run with -X jit=off, and how tables
+# and prose name each implementation.
+JIT_OFF = "strand-jit-off"
+LABELS = {"strand": "strand", JIT_OFF: "strand JIT off", "python3": "python3",
+          "pypy3": "pypy3"}
+# Issue 14's loop-heavy set (whichever of them exist in benchmarks/): its goal is a
+# geometric mean strand-with-JIT / python3 <= 0.5 over these.
+LOOP_HEAVY = ["nbody", "spectral_norm", "float_points", "fannkuch", "nqueens", "richards",
+              "chaos", "raytrace"]
+JIT_GOAL = 0.5
 
 # Criterion pairs: (crate, group, strand function, peer function, description, goal).
 CRITERION_PAIRS = [
@@ -246,6 +262,11 @@ def ratio(a, b):
     if a is None or b is None or b <= 0:
         return None
     return a / b
+
+
+def label(impl):
+    """How tables and prose name an implementation."""
+    return LABELS.get(impl, impl)
 
 
 def first_line(cmd):
@@ -431,13 +452,13 @@ def run_programs(programs, impls, args, failures, warnings):
         reference = None
         for rnd in range(args.warmup + args.runs):
             counted = rnd >= args.warmup
-            for impl, exe in impls.items():
-                r = run_child([exe, prog["path"]] + pargs, args.timeout)
+            for impl, argv in impls.items():
+                r = run_child(argv + [prog["path"]] + pargs, args.timeout)
                 if impl == "python3" and reference is None and r.ok:
                     reference = r.stdout
                 tag = "" if counted else " (warm-up)"
-                say("  %-8s %8.3f s  %7.1f MiB%s%s" % (
-                    impl, r.wall, r.maxrss_kb / 1024.0, tag,
+                say("  %-14s %8.3f s  %7.1f MiB%s%s" % (
+                    label(impl), r.wall, r.maxrss_kb / 1024.0, tag,
                     "" if r.ok else "  FAILED: " + r.describe_failure()))
                 runs[impl].append((counted, r))
         results.append(summarize_program(prog, pargs, runs, reference, failures, warnings))
@@ -481,7 +502,7 @@ def summarize_program(prog, pargs, runs, reference, failures, warnings):
                 detail = ("\n  command: %s\n  stdout (first 400 chars): %r\n  python3: %r"
                           "\n  stderr tail: %r" % (shlex.join(b.cmd), b.stdout[:400],
                                                    (reference or "")[:400], b.stderr[-600:]))
-            msg = "%s under %s: %s" % (prog["name"], impl, "; ".join(problems))
+            msg = "%s under %s: %s" % (prog["name"], label(impl), "; ".join(problems))
             if impl == "pypy3" and all(p == "output differs from python3's" for p in problems):
                 warnings.append(msg + " (PyPy 3.9 semantics; its ratio is left out)")
                 say("  warning: " + msg)
@@ -494,11 +515,22 @@ def summarize_program(prog, pargs, runs, reference, failures, warnings):
     s = res["impls"].get("strand", {})
     p = res["impls"].get("python3", {})
     y = res["impls"].get("pypy3")
+    j = res["impls"].get(JIT_OFF)
     res["ratio_python3"] = ratio(s.get("median"), p.get("median")) if s.get("checksum_ok") else None
     res["iter_ratio_python3"] = (ratio(s.get("iteration"), p.get("iteration"))
                                  if s.get("checksum_ok") else None)
     res["ratio_pypy3"] = (ratio(s.get("median"), y.get("median"))
                           if y and y["checksum_ok"] and s.get("checksum_ok") else None)
+    if j is not None:
+        # The JIT's speed-up (strand / strand JIT off: below 1.0 the JIT helps), and
+        # strand JIT off against python3; None where either run failed.
+        both = bool(s.get("checksum_ok") and j["checksum_ok"])
+        res["ratio_jit_off"] = ratio(s.get("median"), j["median"]) if both else None
+        res["iter_ratio_jit_off"] = ratio(s.get("iteration"), j["iteration"]) if both else None
+        res["jit_off_ratio_python3"] = (ratio(j["median"], p.get("median"))
+                                        if j["checksum_ok"] else None)
+        res["jit_off_iter_ratio_python3"] = (ratio(j["iteration"], p.get("iteration"))
+                                             if j["checksum_ok"] else None)
     return res
 
 
@@ -516,24 +548,35 @@ def run_scaling(impls, args, failures):
     cpu_per_wall = {impl: [] for impl in impls}
     meter = LoadMeter()
     reference = None
+    unchecked = []  # (impl, stdout) of runs made before python3's reference
     for rnd in range(args.warmup + args.runs):
-        for impl, exe in impls.items():
-            r = run_child([exe, path] + pargs, args.timeout)
+        for impl, argv in impls.items():
+            r = run_child(argv + [path] + pargs, args.timeout)
             if not r.ok:
-                msg = "thread scaling under %s: %s" % (impl, r.describe_failure())
+                msg = "thread scaling under %s: %s" % (label(impl), r.describe_failure())
                 failures.append(msg)
                 loud(msg + "\n  stderr tail: %r" % r.stderr[-600:])
                 continue
             if impl == "python3" and reference is None:
                 reference = r.stdout
-            if reference is not None and r.stdout != reference:
-                msg = "thread scaling under %s: output differs from python3's" % impl
+                # Runs earlier in the first round than python3's are checked now.
+                for other, out in unchecked:
+                    if out != reference:
+                        msg = ("thread scaling under %s: output differs from python3's"
+                               % label(other))
+                        failures.append(msg)
+                        loud(msg)
+                unchecked = []
+            if reference is None:
+                unchecked.append((impl, r.stdout))
+            elif r.stdout != reference:
+                msg = "thread scaling under %s: output differs from python3's" % label(impl)
                 failures.append(msg)
                 loud(msg)
                 continue
             found = THREAD_RE.findall(r.stderr)
             shown = ["%s %.3f/%.3f" % (w, float(a), float(b)) for w, a, _, b in found]
-            say("  %-8s %s" % (impl, "  ".join(shown)))
+            say("  %-14s %s" % (label(impl), "  ".join(shown)))
             if rnd < args.warmup:
                 continue
             cpu_per_wall[impl].append(r.cpu / r.wall if r.wall else 0.0)
@@ -556,6 +599,7 @@ def run_scaling(impls, args, failures):
                 row[impl] = {"t1": t1, "tn": tn, "speedup": ratio(t1, tn)}
         rows.append(row)
     return {"threads": args.threads, "args": pargs, "rows": rows, "others": meter.others(),
+            "impls": list(impls),
             "cpu_per_wall": {impl: median(v) for impl, v in cpu_per_wall.items()}}
 
 
@@ -699,14 +743,20 @@ def md_table(headers, rows, align=None):
 
 
 def program_rows(results, impls, markdown=False):
+    jit = JIT_OFF in impls
+    off = label(JIT_OFF)
     headers = ["benchmark", "args"]
-    headers += ["%s median (min–max)" % impl for impl in impls]
+    headers += ["%s median (min–max)" % label(impl) for impl in impls]
     headers += ["strand / python3"]
+    if jit:
+        headers += ["strand / %s" % off, "%s / python3" % off]
     if "pypy3" in impls:
         headers += ["strand / pypy3"]
     headers += ["per iteration: strand", "per iteration: python3",
                 "per iteration: strand / python3"]
-    headers += ["RSS MiB: " + " / ".join(impls)]
+    if jit:
+        headers += ["per iteration: strand / %s" % off]
+    headers += ["RSS MiB: " + " / ".join(label(impl) for impl in impls)]
     headers += ["checksum"]
     bold = (lambda x: "**%s**" % x) if markdown else (lambda x: x)
     rows = []
@@ -723,13 +773,18 @@ def program_rows(results, impls, markdown=False):
                 row += ["%s (%s–%s)" % (fmt_time(e["median"]), fmt_time(e["min"]),
                                         fmt_time(e["max"]))]
         row += [bold(fmt_ratio(res["ratio_python3"]))]
+        if jit:
+            row += [bold(fmt_ratio(res.get("ratio_jit_off"))),
+                    fmt_ratio(res.get("jit_off_ratio_python3"))]
         if "pypy3" in impls:
             row += [fmt_ratio(res["ratio_pypy3"])]
         row += [fmt_time(res["impls"]["strand"]["iteration"]),
                 fmt_time(res["impls"]["python3"]["iteration"]),
                 fmt_ratio(res["iter_ratio_python3"])]
+        if jit:
+            row += [fmt_ratio(res.get("iter_ratio_jit_off"))]
         row += [" / ".join(fmt_mib(res["impls"][impl]["maxrss_kb"]) for impl in impls)]
-        bad = ["%s %s: %s" % ("FAILED" if impl != "pypy3" else "warning", impl,
+        bad = ["%s %s: %s" % ("FAILED" if impl != "pypy3" else "warning", label(impl),
                               "; ".join(res["impls"][impl]["problems"]))
                for impl in impls if not res["impls"][impl]["checksum_ok"]]
         row += ["ok" if not bad else " / ".join(bad)]
@@ -749,15 +804,78 @@ def aggregate(results, impls):
     if "pypy3" in impls:
         agg["geomean_pypy3"] = geomean([r["ratio_pypy3"] for r in single])
         agg["n_pypy3"] = len([r for r in single if r["ratio_pypy3"]])
+    if JIT_OFF in impls:
+        for key in ("ratio_jit_off", "jit_off_ratio_python3", "iter_ratio_jit_off"):
+            agg["geomean_" + key] = geomean([r.get(key) for r in single])
+            agg["n_" + key] = len([r for r in single if r.get(key)])
+        # The JIT's own figures compare programs on which strand ran cleanly both ways;
+        # "with JIT / python3" over the same set, so the three means line up.
+        both = [r for r in single if r.get("ratio_jit_off")]
+        agg["n_jit_both"] = len(both)
+        agg["geomean_jit_both_python3"] = geomean([r["ratio_python3"] for r in both])
+        agg["geomean_jit_off_both_python3"] = geomean(
+            [r["jit_off_ratio_python3"] for r in both])
+        # Issue 14's loop-heavy set.
+        loop = [r for r in single if r["name"] in LOOP_HEAVY]
+        agg["loop_heavy"] = [r["name"] for r in loop]
+        agg["n_loop_heavy_python3"] = len([r for r in loop if r["ratio_python3"]])
+        agg["geomean_loop_heavy_python3"] = geomean([r["ratio_python3"] for r in loop])
+        agg["geomean_loop_heavy_jit_off"] = geomean([r.get("ratio_jit_off") for r in loop])
+        agg["loop_heavy_slower_with_jit"] = [
+            r["name"] for r in loop if r.get("ratio_jit_off") and r["ratio_jit_off"] >= 1.0]
+        agg["loop_heavy_not_compared"] = [r["name"] for r in loop if not r.get("ratio_jit_off")]
     return agg
 
 
+def summary_lines(agg, impls, markdown=False):
+    """The geometric-mean summary: a few sentences (the report) or lines (terminal)."""
+    b = (lambda x: "**%s**" % x) if markdown else (lambda x: x)
+    out = []
+    if agg["n_python3"] == agg["n_single"]:
+        over = "the %d" % agg["n_single"]
+    else:
+        over = "%d of the %d (the others failed)" % (agg["n_python3"], agg["n_single"])
+    out.append("geometric mean over %s single-threaded programs: strand / python3 = %s" % (
+        over, b(fmt_ratio(agg["geomean_python3"]))))
+    if JIT_OFF in impls:
+        out.append("JIT on and off, over the %d single-threaded programs on which strand ran "
+                   "cleanly both ways: strand with JIT / python3 = %s, strand without JIT / "
+                   "python3 = %s, strand with JIT / strand without JIT = %s (the JIT's "
+                   "speed-up; below 1.0 the JIT helps)" % (
+                       agg["n_jit_both"], b(fmt_ratio(agg["geomean_jit_both_python3"])),
+                       fmt_ratio(agg["geomean_jit_off_both_python3"]),
+                       b(fmt_ratio(agg["geomean_ratio_jit_off"]))))
+        if agg["loop_heavy"]:
+            slower = agg["loop_heavy_slower_with_jit"]
+            missing = agg["loop_heavy_not_compared"]
+            verdict = "; ".join(
+                (["not faster with the JIT: " + ", ".join(slower)] if slower else []) +
+                (["no JIT on/off comparison (a run failed): " + ", ".join(missing)]
+                 if missing else [])) or "each faster with the JIT than without"
+            out.append("loop-heavy programs (%s): strand with JIT / python3 = %s (goal: "
+                       "<= %.1f), strand with JIT / strand without JIT = %s; %s" % (
+                           ", ".join(agg["loop_heavy"]),
+                           b(fmt_ratio(agg["geomean_loop_heavy_python3"])), JIT_GOAL,
+                           fmt_ratio(agg["geomean_loop_heavy_jit_off"]), verdict))
+    if "pypy3" in impls:
+        out.append("strand / pypy3 = %s (over the %d whose pypy3 output matches)" % (
+            fmt_ratio(agg.get("geomean_pypy3")), agg.get("n_pypy3", 0)))
+    out.append("steady-state time per iteration, strand / python3 = %s (over the %d "
+               "programs that report it)" % (fmt_ratio(agg["geomean_iter_python3"]),
+                                             agg["n_iter"]) +
+               (", strand / %s = %s (over %d)" % (
+                   label(JIT_OFF), fmt_ratio(agg["geomean_iter_ratio_jit_off"]),
+                   agg["n_iter_ratio_jit_off"]) if JIT_OFF in impls else ""))
+    return out
+
+
 def scaling_rows(scaling, impls):
-    names = [i for i in ("strand", "python3") if i in impls]
+    names = [i for i in scaling.get("impls", ("strand", "python3")) if i in impls]
     headers = ["workload"]
     for impl in names:
-        headers += ["%s 1 thread" % impl, "%s %d threads" % (impl, scaling["threads"]),
-                    "%s speedup" % impl]
+        headers += ["%s 1 thread" % label(impl),
+                    "%s %d threads" % (label(impl), scaling["threads"]),
+                    "%s speedup" % label(impl)]
     rows = []
     for row in scaling["rows"]:
         cells = [row["workload"]]
@@ -824,13 +942,22 @@ def draw_plot(results, impls, agg, args, notes):
         "series": {},
         "goal": GOAL_RATIO,
         "title": "strand / other, whole-process wall time (lower is better)",
+        "colors": [],
     }
     single = [r for r in results if not r["threaded"]]
     data["series"]["strand / python3"] = [r["ratio_python3"] for r in single] + [
         agg["geomean_python3"]]
+    data["colors"].append("#c0392b")
+    if JIT_OFF in impls:
+        data["series"]["%s / python3" % label(JIT_OFF)] = [
+            r.get("jit_off_ratio_python3") for r in single] + [
+            agg.get("geomean_jit_off_ratio_python3")]
+        data["colors"].append("#f0a08a")
+        data["jit_goal"] = JIT_GOAL
     if "pypy3" in impls:
         data["series"]["strand / pypy3"] = [r["ratio_pypy3"] for r in single] + [
             agg.get("geomean_pypy3")]
+        data["colors"].append("#7f7f7f")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(data, f)
         spec = f.name
@@ -885,27 +1012,28 @@ def write_report(path, ctx):
         L.append("- pypy3: %s" % ctx["versions"]["pypy3"])
     else:
         L.append("- pypy3: not run (%s)" % ctx["pypy_reason"])
+    if JIT_OFF in impls:
+        L.append("- JIT: *strand* is strand as it runs by default, with its JIT on; *%s* is "
+                 "the same binary run with `-X jit=off`, in the same rounds" % label(JIT_OFF))
+    else:
+        L.append("- JIT: *strand* runs with its JIT on (the default); strand with "
+                 "`-X jit=off` was not run (%s)" % (ctx.get("jit_off_reason") or "?"))
     L.append("- Rounds: %d warm-up + %d counted per implementation, interleaved (%s); "
              "times are wall-clock of the whole process, median of the counted runs, "
-             "with the min–max spread" % (ctx["warmup"], ctx["runs"], ", ".join(impls)))
+             "with the min–max spread" % (ctx["warmup"], ctx["runs"],
+                                          ", ".join(label(i) for i in impls)))
     L.append("")
     L.append("## Whole programs")
     L.append("")
     agg = ctx["aggregate"]
-    L.append("Geometric mean over %s single-threaded programs: **strand / python3 = %s**"
-             % ("the %d" % agg["n_single"] if agg["n_python3"] == agg["n_single"] else
-                "%d of the %d (the others failed)" % (agg["n_python3"], agg["n_single"]),
-                fmt_ratio(agg["geomean_python3"])) +
-             ("; strand / pypy3 = %s (over the %d whose pypy3 output matches)" % (
-                 fmt_ratio(agg.get("geomean_pypy3")), agg.get("n_pypy3", 0))
-              if "pypy3" in impls else "") +
-             "; steady-state time per iteration, strand / python3 = %s (over the %d "
-             "programs that report it)." % (fmt_ratio(agg["geomean_iter_python3"]),
-                                            agg["n_iter"]))
+    for line in summary_lines(agg, impls, markdown=True):
+        L.append("- " + line[0].upper() + line[1:] + ".")
     L.append("")
     if ctx.get("plot"):
-        L.append("![strand / python3 and strand / pypy3 per benchmark, log scale]"
-                 "(bench/ratios.png)")
+        L.append("![%s per benchmark, log scale](bench/ratios.png)" % " and ".join(
+            ["strand / python3"] + (["%s / python3" % label(JIT_OFF)] if JIT_OFF in impls
+                                    else []) +
+            (["strand / pypy3"] if "pypy3" in impls else [])))
         L.append("")
     h, rows = program_rows(ctx["results"], impls, markdown=True)
     L.append(md_table(h, rows, ["<", "<"] + [">"] * (len(h) - 3) + ["<"]))
@@ -919,9 +1047,20 @@ def write_report(path, ctx):
              "from `os.wait4` in `bench/measure.py`), the largest over the counted runs; "
              "the wrapper leaves a floor of %s MiB (what `true` reports through it)."
              % fmt_mib(ctx["rss_floor_kb"]))
+    if JIT_OFF in impls:
+        L.append("- *strand* runs with its JIT on (the default); *%s* is the same binary with "
+                 "`-X jit=off`, run in the same interleaved rounds. *strand / %s* is the "
+                 "JIT's effect on the whole process, compilation included (below 1.0 the JIT "
+                 "makes the program faster; above 1.0 slower); *per iteration: strand / %s* "
+                 "is its effect on the steady state, after the first iteration, where most "
+                 "traces have been compiled. *%s / python3* is the interpreter alone against "
+                 "CPython." % ((label(JIT_OFF),) * 4))
+    else:
+        L.append("- *strand* runs with its JIT on (the default); strand with `-X jit=off` was "
+                 "not run (%s)." % (ctx.get("jit_off_reason") or "?"))
     L.append("- *checksum*: every run's stdout is compared with python3's; a strand mismatch "
-             "fails the run. (threads) marks a multi-threaded program, left out of the "
-             "geometric means.")
+             "(JIT on or off) fails the run. (threads) marks a multi-threaded program, left "
+             "out of the geometric means.")
     L.append("")
     if ctx.get("scaling"):
         sc = ctx["scaling"]
@@ -934,12 +1073,17 @@ def write_report(path, ctx):
                  "doing one thread's share: %d is perfect scaling, 1 is none (python3 has "
                  "a GIL). With `--repeat R` each workload runs once untimed, then R "
                  "alternating 1-thread / %d-thread pairs, and the fastest of each counts. "
+                 "*strand* scales with its JIT on (the default)%s. "
                  "CPU time / wall time of the whole threaded.py process (how many cores it "
                  "kept busy): %s. Other processes kept %s cores busy meanwhile." % (
                      " ".join(sc["args"]), sc["threads"], sc["threads"], sc["threads"],
                      sc["threads"],
-                     ", ".join("%s %.2f" % (k, v) for k, v in sc["cpu_per_wall"].items()
-                               if v is not None),
+                     "; *%s* is the same binary with `-X jit=off`" % label(JIT_OFF)
+                     if JIT_OFF in sc.get("impls", ()) else
+                     "; strand with `-X jit=off` was not measured here (%s)" % (
+                         ctx.get("scaling_jit_off_reason") or "?"),
+                     ", ".join("%s %.2f" % (label(k), v)
+                               for k, v in sc["cpu_per_wall"].items() if v is not None),
                      fmt_cores(sc["others"])))
         L.append("")
         h, rows = scaling_rows(sc, impls)
@@ -952,7 +1096,7 @@ def write_report(path, ctx):
                  "*time in collections* and *longest* are timed between gc.callbacks' "
                  "`start` and `stop` for every collection, automatic or explicit; "
                  "*gc.collect() total* times the program's own `gc.collect()` calls. "
-                 "strand also runs with `-X stats`: *stop-the-world* is the time its "
+                 "strand (JIT on, the default) also runs with `-X stats`: *stop-the-world* is the time its "
                  "collector stopped the world (phases 1 and 3: finding the unreachable set, "
                  "handling resurrection), *collection time* the whole collections including "
                  "finalizers and freeing, done with the world running; its collection count "
@@ -1005,13 +1149,17 @@ def main():
     ap.add_argument("--python", default="python3", help="CPython (default: python3)")
     ap.add_argument("--pypy", default="pypy3", help="PyPy (default: pypy3, if installed)")
     ap.add_argument("--no-pypy", action="store_true", help="do not run pypy3")
+    ap.add_argument("--no-jit-off", action="store_true",
+                    help="do not also run strand with -X jit=off (by default each round "
+                         "runs strand with its JIT on and off, side by side)")
     ap.add_argument("--runs", type=int, default=5, help="counted runs (default 5)")
     ap.add_argument("--warmup", type=int, default=1, help="warm-up runs (default 1)")
     ap.add_argument("--threads", type=int, default=default_threads,
                     help="N for thread scaling (default: cores, %d)" % default_threads)
     ap.add_argument("--quick", action="store_true",
                     help="one run each, no warm-up, small inputs, no pypy3, no plot, no "
-                         "report unless --report is given; still checks every checksum")
+                         "report unless --report is given, thread scaling with the JIT on "
+                         "only; still checks every checksum (strand's JIT on and off)")
     ap.add_argument("--only", nargs="+", metavar="NAME", help="only these benchmarks")
     ap.add_argument("--no-scaling", action="store_true", help="skip thread scaling")
     ap.add_argument("--thread-repeat", type=int, default=3, metavar="R",
@@ -1054,14 +1202,21 @@ def main():
     python = shutil.which(args.python)
     if not python:
         raise SystemExit("%s not found" % args.python)
-    impls = {"strand": strand, "python3": python}
+    # Each implementation's command prefix, in the order of a round.
+    impls = {"strand": [strand]}
+    jit_off_reason = ""
+    if args.no_jit_off:
+        jit_off_reason = "--no-jit-off"
+    else:
+        impls[JIT_OFF] = [strand, "-X", "jit=off"]
+    impls["python3"] = [python]
     pypy_reason = ""
     if args.quick or args.no_pypy:
         pypy_reason = "--quick" if args.quick else "--no-pypy"
     else:
         pypy = shutil.which(args.pypy)
         if pypy:
-            impls["pypy3"] = pypy
+            impls["pypy3"] = [pypy]
         else:
             pypy_reason = "%s is not installed" % args.pypy
             say("note: %s not found; running without it (apt-get install pypy3)" % args.pypy)
@@ -1071,7 +1226,7 @@ def main():
     versions = {"strand": first_line([strand, "--version"]),
                 "python3": all_lines([python, "--version"])}
     if "pypy3" in impls:
-        versions["pypy3"] = all_lines([impls["pypy3"], "--version"])
+        versions["pypy3"] = all_lines(impls["pypy3"] + ["--version"])
     commit = git("rev-parse", "--short=12", "HEAD")
     dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -1103,8 +1258,13 @@ def main():
     agg = aggregate(results, impls)
 
     scaling = None
+    scaling_jit_off_reason = jit_off_reason or ("--quick" if args.quick else "")
     if not args.no_scaling and (not args.only or THREADED_PROGRAM in args.only):
-        scaling = run_scaling({k: impls[k] for k in ("strand", "python3")}, args, failures)
+        # strand's scaling is measured with its JIT on (the default); with the JIT off
+        # too in a full run (one more threaded.py run a round), not with --quick, whose
+        # programs section has already checked threaded.py's output with the JIT off.
+        names = ["strand"] + ([] if scaling_jit_off_reason else [JIT_OFF]) + ["python3"]
+        scaling = run_scaling({k: impls[k] for k in names}, args, failures)
     gc_results = None if args.no_gc else run_gc(strand, python, args, failures, programs)
 
     crit = None
@@ -1125,16 +1285,13 @@ def main():
     h, rows = program_rows(results, impls)
     say(table(h, rows))
     say()
-    say("geomean strand/python3 over %d of %d single-threaded programs: %s" % (
-        agg["n_python3"], agg["n_single"], fmt_ratio(agg["geomean_python3"])))
-    if "pypy3" in impls:
-        say("geomean strand/pypy3 over %d: %s" % (agg["n_pypy3"], fmt_ratio(agg["geomean_pypy3"])))
-    say("geomean per-iteration strand/python3 over %d: %s" % (
-        agg["n_iter"], fmt_ratio(agg["geomean_iter_python3"])))
+    for line in summary_lines(agg, impls):
+        say(line)
     if scaling:
         say()
-        say("thread scaling, speedup = t(1 thread) / t(%d threads), same total work:" %
-            scaling["threads"])
+        say("thread scaling (strand with its JIT on%s), speedup = t(1 thread) / "
+            "t(%d threads), same total work:" % (
+                ", and off" if JIT_OFF in scaling["impls"] else "", scaling["threads"]))
         h, rows = scaling_rows(scaling, impls)
         say(table(h, rows))
     if gc_results:
@@ -1159,7 +1316,10 @@ def main():
     ctx = {
         "date": date, "command": command, "machine": machine, "versions": versions,
         "commit": commit, "dirty": dirty, "strand": strand, "impls": list(impls),
-        "pypy_reason": pypy_reason, "warmup": args.warmup, "runs": args.runs,
+        "impl_commands": {k: [os.path.basename(v[0])] + v[1:] for k, v in impls.items()},
+        "impl_labels": {k: label(k) for k in impls},
+        "pypy_reason": pypy_reason, "jit_off_reason": jit_off_reason,
+        "scaling_jit_off_reason": scaling_jit_off_reason if scaling else None, "warmup": args.warmup, "runs": args.runs,
         "mode": "quick: small inputs, one run each" if args.quick else "full",
         "results": results, "aggregate": agg, "scaling": scaling, "gc": gc_results,
         "criterion": crit, "criterion_how": criterion_how, "failures": failures,
