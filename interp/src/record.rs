@@ -32,9 +32,11 @@
 //! `exit` to the loop header, where the interpreter enters the loop's executor again.
 //! The compiled side trace is linked to the exit it continues.
 //!
-//! **Generators.** A loop that yields cannot close (the frame suspends): its
+//! **Open ends.** A loop that yields cannot close (the frame suspends): its
 //! recording ends at the YIELD_VALUE with an `exit` there, so the trace covers the
-//! iteration from the header to the yield. Anything the recorder
+//! iteration from the header to the yield. Likewise a recording that reaches another
+//! loop's ENTER_EXECUTOR (a nested loop compiled before the outer one) ends there,
+//! and the interpreter enters that executor; and a side trace may end at a return. Anything the recorder
 //! does not lower (a nested loop, a return, a call with keywords, ...) aborts the
 //! recording; the reason is counted for `-X stats`.
 
@@ -296,6 +298,16 @@ impl Recorder {
         if !self.jump.is_null() {
             crate::jit::recording_failed(self.jump);
         }
+    }
+
+    /// The trace ends with an exit at the current instruction of the loop's frame
+    /// (which the interpreter then runs): a yield, a return from a side trace, the
+    /// entry to another loop's executor.
+    fn end_here(&mut self) -> Result<Flow, Abort> {
+        debug_assert!(self.inlined.is_empty());
+        let e = self.here();
+        self.t.push(U::Exit, &[], 0, Some(e));
+        Ok(Flow::Closed)
     }
 
     /// The loop's back-edge reached in the loop's frame: a loop trace closes with
@@ -755,10 +767,15 @@ impl Recorder {
                     unsafe { strand_jit::executor::Executor::get(l.executor) }.anchor
                         == self.anchor
                 });
-                if self.side.is_none() || !to_anchor {
+                if to_anchor && self.side.is_some() {
+                    return self.close();
+                }
+                if to_anchor || !self.inlined.is_empty() {
                     return Err("inner loop");
                 }
-                return self.close();
+                // Another loop, compiled already (a nested loop): the trace ends
+                // here, and the interpreter enters that loop's executor.
+                return self.end_here();
             }
             Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
                 let c = need(1)?;
@@ -1140,6 +1157,12 @@ impl Recorder {
             }
             Op::RETURN_VALUE | Op::RETURN_CONST => {
                 if self.inlined.is_empty() {
+                    // A side trace may leave the function (the path a search loop
+                    // takes when it finds what it looks for); a loop's own trace
+                    // must come back to its header.
+                    if self.side.is_some() {
+                        return self.end_here();
+                    }
                     return Err("return");
                 }
                 let result = if op == Op::RETURN_VALUE {
@@ -1165,12 +1188,19 @@ impl Recorder {
                 if !self.inlined.is_empty() {
                     return Err("yield");
                 }
-                let e = self.here();
-                self.t.push(U::Exit, &[], 0, Some(e));
-                return Ok(Flow::Closed);
+                return self.end_here();
             }
             Op::KW_NAMES => return Err("call with keywords"),
-            Op::GET_ITER => return Err("inner loop"),
+            Op::GET_ITER => {
+                // A nested loop starts: its first iteration is recorded, and the
+                // trace ends at its back-edge if that loop is compiled (else the
+                // recording aborts there).
+                let e = self.peek(1);
+                let it = self.call(crate::trace_helpers::ids().iter, &[e.v]);
+                let e = self.pop()?;
+                self.drop_entry(e);
+                self.push(it, true);
+            }
             other => return Err(other.name()),
         }
         Ok(Flow::Next)

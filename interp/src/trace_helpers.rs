@@ -46,6 +46,8 @@ pub(crate) struct Ids {
     pub(crate) setitem: i64,
     /// `next(iterator)`; null with nothing pending when it is exhausted.
     pub(crate) next: i64,
+    /// `iter(iterable)` (GET_ITER).
+    pub(crate) iter: i64,
     /// `truth(v)`: True or False.
     pub(crate) truth: i64,
     /// `contains(container, item)`: True or False.
@@ -82,6 +84,7 @@ pub(crate) fn ids() -> &'static Ids {
         getitem: register(getitem),
         setitem: register(setitem),
         next: register(next),
+        iter: register(iter),
         truth: register(truth),
         contains: register(contains),
         load_global: register(load_global),
@@ -230,6 +233,12 @@ extern "C" fn next(it: P, _: P, _: P) -> P {
         Ok(None) => std::ptr::null_mut(),
         Err(e) => finish(Err(e)),
     }
+}
+
+extern "C" fn iter(o: P, _: P, _: P) -> P {
+    // SAFETY: as above.
+    let o = unsafe { arg(o) };
+    finish(ab::iter(&o))
 }
 
 extern "C" fn truth(v: P, _: P, _: P) -> P {
