@@ -80,7 +80,10 @@ fn isa() -> Result<&'static OwnedTargetIsa, String> {
     static ISA: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
     ISA.get_or_init(|| {
         let mut flags = settings::builder();
-        flags.set("opt_level", "speed").map_err(|e| e.to_string())?;
+        // Cranelift's optimization level (`STRAND_JIT_OPT_LEVEL`: none, speed,
+        // speed_and_size; default speed).
+        let level = std::env::var("STRAND_JIT_OPT_LEVEL").unwrap_or_else(|_| "speed".into());
+        flags.set("opt_level", &level).map_err(|e| e.to_string())?;
         flags.set("is_pic", "false").map_err(|e| e.to_string())?;
         // The IR verifier costs a fifth of compile time; debug builds keep it.
         let verify = if cfg!(debug_assertions) {
