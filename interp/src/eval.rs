@@ -1110,6 +1110,7 @@ fn run_loop<const TRACING: bool>(
                                         // as one follows the other's exit.
                                         let mut cur = (root, e);
                                         let (k, exit, next) = loop {
+                                            ctx.iterations = 0;
                                             // SAFETY: the frame stands at the trace's
                                             // entry: the loop header with its stack
                                             // depth (the JUMP_BACKWARD this replaced
@@ -1117,7 +1118,6 @@ fn run_loop<const TRACING: bool>(
                                             // exit it continues, as that exit left
                                             // it; `word` is this thread's breaker,
                                             // the buffer this thread's.
-                                            ctx.iterations = 0;
                                             let (k, exit, taken) = unsafe { cur.1.run(&mut ctx) };
                                             crate::jit::after_run(
                                                 cur.1,

@@ -187,9 +187,12 @@ pub(crate) fn count_backedge(cache: &Cache<'_>) -> bool {
     }
 }
 
-/// Raises the backoff of a JUMP_BACKWARD whose recording failed.
-fn back_off(unit: &Cell<u16>) {
-    let backoff = ((unit.get() >> 12) + 1).min(GIVE_UP);
+/// Raises the backoff of a JUMP_BACKWARD whose recording failed; up to [`GIVE_UP`]
+/// when `may_give_up`, else short of it.
+fn back_off(unit: &Cell<u16>, may_give_up: bool) {
+    let max = if may_give_up { GIVE_UP } else { GIVE_UP - 1 };
+    let now = unit.get() >> 12;
+    let backoff = if now >= max { now } else { now + 1 };
     unit.set(backoff << 12);
 }
 
@@ -208,10 +211,10 @@ pub(crate) fn hot_loop(frame: &Frame, anchor: u32) -> Option<Recorder> {
 
 /// A recording that stopped without installing an executor: the JUMP_BACKWARD at
 /// `jump` backs off.
-pub(crate) fn recording_failed(jump: *const Cell<u16>) {
+pub(crate) fn recording_failed(jump: *const Cell<u16>, may_give_up: bool) {
     // SAFETY: `jump` is a JUMP_BACKWARD's opcode unit in a live bytecode copy; its
     // cache unit follows.
-    back_off(unsafe { &*jump.add(1) });
+    back_off(unsafe { &*jump.add(1) }, may_give_up);
 }
 
 /// Links a freshly compiled executor to the code of `frame` and makes the
@@ -277,7 +280,7 @@ pub(crate) fn enter(frame: &Frame, k: usize, next: usize) -> PyResult<Enter<'_>>
         // Recorded again later, after a longer wait each time (a loop whose
         // recordings keep going stale is not recorded over and over).
         // SAFETY: the cache unit follows the instruction's opcode unit.
-        back_off(unsafe { &*frame.instr.get().add(1) });
+        back_off(unsafe { &*frame.instr.get().add(1) }, true);
     }
     Ok(Enter::Jump { anchor: e.anchor })
 }

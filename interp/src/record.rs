@@ -51,6 +51,10 @@ use crate::frame::Frame;
 use crate::specialize::{self, Cache};
 use crate::stackref::StackRef;
 
+/// The abort reason of a recording whose loop ended (its FOR_ITER found the iterator
+/// exhausted) before the iteration closed.
+const LOOP_ENDED: Abort = "loop ended";
+
 /// Most uops one recording may emit (past this the loop is too long to be worth it).
 const MAX_UOPS: usize = 2000;
 
@@ -134,6 +138,10 @@ pub(crate) struct Recorder {
     jump: *const std::cell::Cell<u16>,
     /// For a side trace: the executor and the exit it continues.
     side: Option<(strand_heap::ObjPtr, usize)>,
+    /// Where the loop's frame goes on after a FOR_ITER that produced an item (the
+    /// trace assumes it did): another instruction next means the iterator was
+    /// exhausted and the loop ended.
+    expect_pc: Option<u32>,
     pc: u32,
     aborted: Option<Abort>,
 }
@@ -159,6 +167,7 @@ impl Recorder {
             exit: None,
             jump: frame.instr.get(),
             side: None,
+            expect_pc: None,
             pc: anchor,
             aborted: None,
         };
@@ -199,17 +208,29 @@ impl Recorder {
             let at = (r.t.locals as usize + i) as i64;
             let e = if i < header_depth {
                 let v = r.t.push(U::StackGet, &[], at, None);
-                Entry { v, owned: false, slot: None }
+                Entry {
+                    v,
+                    owned: false,
+                    slot: None,
+                }
             } else {
                 // SAFETY: `i` is below the frame's saved stack depth.
                 let null = unsafe { (*bottom.add(i)).get().is_none() };
                 if null {
                     // The exit pushes null here every time (below a callable).
                     let v = r.null();
-                    Entry { v, owned: false, slot: None }
+                    Entry {
+                        v,
+                        owned: false,
+                        slot: None,
+                    }
                 } else {
                     let v = r.t.push(U::StackTake, &[], at, None);
-                    Entry { v, owned: true, slot: None }
+                    Entry {
+                        v,
+                        owned: true,
+                        slot: None,
+                    }
                 }
             };
             r.stack.push(e);
@@ -265,7 +286,19 @@ impl Recorder {
         let bottom = frame.slots_ptr().wrapping_add(frame.nlocalsplus()) as *const StackRef;
         // SAFETY: `sp` and `bottom` point into the frame's slots.
         let depth = unsafe { sp.offset_from(bottom) };
-        let outcome = if depth != self.cur_stack().len() as isize {
+        let ended = self
+            .expect_pc
+            .take()
+            .is_some_and(|want| self.inlined.is_empty() && want != pc);
+        let outcome = if ended {
+            Err(LOOP_ENDED)
+        } else if depth != self.cur_stack().len() as isize {
+            if crate::jit::dump() {
+                eprintln!(
+                    "-- at {pc} ({op:?}): the frame's stack has {depth} entries, the trace's {}",
+                    self.cur_stack().len()
+                );
+            }
             Err("stack out of step")
         } else if self.t.insts.len() > MAX_UOPS {
             Err("trace too long")
@@ -292,11 +325,17 @@ impl Recorder {
     fn fail(&mut self, why: Abort) {
         crate::jit::count_abort(why);
         if crate::jit::dump() {
-            let kind = if self.side.is_some() { "side trace" } else { "recording" };
+            let kind = if self.side.is_some() {
+                "side trace"
+            } else {
+                "recording"
+            };
             eprintln!("-- {kind} aborted at {}: {why}", self.pc);
         }
+        // A loop that ended while it was recorded is not the recorder's failure: it
+        // backs off, but is never given up for it.
         if !self.jump.is_null() {
-            crate::jit::recording_failed(self.jump);
+            crate::jit::recording_failed(self.jump, why != LOOP_ENDED);
         }
     }
 
@@ -764,8 +803,7 @@ impl Recorder {
                 // ENTER_EXECUTOR when the loop was compiled) closes it.
                 let to_anchor = frame.data().executors.get(arg & 0xff).is_some_and(|l| {
                     // SAFETY: linked executors are alive (the code object reaches them).
-                    unsafe { strand_jit::executor::Executor::get(l.executor) }.anchor
-                        == self.anchor
+                    unsafe { strand_jit::executor::Executor::get(l.executor) }.anchor == self.anchor
                 });
                 if to_anchor && self.side.is_some() {
                     return self.close();
@@ -1076,6 +1114,10 @@ impl Recorder {
             Op::FOR_ITER => {
                 let it = need(1)?;
                 let e = self.peek(1);
+                if self.inlined.is_empty() {
+                    self.expect_pc =
+                        Some(self.pc + (arg_units(arg) + 1 + Op::FOR_ITER.cache_entries()) as u32);
+                }
                 let v = if it.is_exact(&strand_objects::range::RANGE_ITER_TYPE) {
                     self.guard_exact(e.v, vtable(&strand_objects::range::RANGE_ITER_TYPE));
                     let x = self.emit(U::RangeNext, &[e.v], 0);
@@ -1619,16 +1661,17 @@ impl Recorder {
         if crate::jit::dump() {
             eprintln!("-- optimized:\n{t}");
         }
-        let obj = match strand_jit::executor::Executor::compile(&t, [self.globals.0, self.globals.1]) {
-            Ok(obj) => obj,
-            Err(e) => {
-                if crate::jit::dump() {
-                    eprintln!("-- not compiled: {e}");
+        let obj =
+            match strand_jit::executor::Executor::compile(&t, [self.globals.0, self.globals.1]) {
+                Ok(obj) => obj,
+                Err(e) => {
+                    if crate::jit::dump() {
+                        eprintln!("-- not compiled: {e}");
+                    }
+                    self.fail("code generation failed");
+                    return;
                 }
-                self.fail("code generation failed");
-                return;
-            }
-        };
+            };
         match self.side {
             Some((parent, k)) => {
                 // SAFETY: the parent is alive: the frame's code object reaches it (or

@@ -189,10 +189,9 @@ impl Executor {
                         stack: f.stack.len() as u32,
                     })
                     .collect(),
-                end: t
-                    .insts
-                    .last()
-                    .is_some_and(|i| i.op == Opcode::Exit && i.exit.is_some_and(|x| x.0 as usize == k)),
+                end: t.insts.last().is_some_and(|i| {
+                    i.op == Opcode::Exit && i.exit.is_some_and(|x| x.0 as usize == k)
+                }),
                 preamble: t.insts[..lp]
                     .iter()
                     .any(|i| i.exit.is_some_and(|x| x.0 as usize == k))

@@ -201,7 +201,11 @@ fn state(c: &PyCount) -> (PyObj, PyObj) {
 fn count_reduce(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(args, kwnames).exact("__reduce__", 1)?;
     let (v, step) = state(payload(&args[0]));
-    let word = |o: &PyObj| crate::int::is_int(o).then(|| crate::int::as_i64(o)).flatten();
+    let word = |o: &PyObj| {
+        crate::int::is_int(o)
+            .then(|| crate::int::as_i64(o))
+            .flatten()
+    };
     let state = if word(&step) == Some(1) && word(&v).is_some() {
         crate::tuple::from_vec(vec![v])
     } else {

@@ -26,9 +26,7 @@ use strand_objects::args::Args;
 use strand_objects::descr::MethodDef;
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::{CompareOp, PyType, Slots, TypeFlags};
-use strand_objects::{
-    dict, int, module, singletons, str as pystr, tuple, PyObj, PyResult,
-};
+use strand_objects::{dict, int, module, singletons, str as pystr, tuple, PyObj, PyResult};
 
 use strand_interp::native_module::add_functions;
 
