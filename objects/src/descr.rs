@@ -705,10 +705,10 @@ pub fn member_offset(d: &PyObj) -> Option<usize> {
 /// `inst`'s layout has a slot word at `offset` (it is an instance of the type whose
 /// member descriptor gave the offset).
 pub unsafe fn read_slot(inst: &PyObj, offset: usize) -> Option<PyObj> {
-    // SAFETY: the critical section orders us with writers, whose old values are
-    // dropped under it; the slot exists by the caller's contract.
-    let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
-    // SAFETY: as above.
+    // The critical section orders us with writers, whose old values are dropped
+    // under it.
+    strand_heap::critical_section!(inst);
+    // SAFETY: the slot exists by the caller's contract.
     let p = unsafe { slot_at(inst, offset) }.load(Acquire);
     // SAFETY: the slot holds a reference while set.
     ObjPtr::from_raw(p).map(|p| unsafe { PyObj::from_borrowed(p) })
@@ -720,9 +720,8 @@ pub unsafe fn read_slot(inst: &PyObj, offset: usize) -> Option<PyObj> {
 /// As [`read_slot`].
 pub unsafe fn write_slot(inst: &PyObj, offset: usize, value: PyObj) {
     let old = {
-        // SAFETY: as in `read_slot`.
-        let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
-        // SAFETY: as above.
+        strand_heap::critical_section!(inst);
+        // SAFETY: the slot exists by the caller's contract.
         unsafe { slot_at(inst, offset) }.swap(value.into_ptr().as_ptr(), AcqRel)
     };
     if let Some(old) = ObjPtr::from_raw(old) {
@@ -745,9 +744,9 @@ fn member_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj
             i.ty().name()
         )));
     }
-    // SAFETY: instances of `owner` have the slot; the critical section orders us with
-    // writers, whose old values are dropped under it.
-    let _cs = unsafe { strand_heap::critical_section::begin(i.as_ptr()) };
+    // The critical section orders us with writers, whose old values are dropped
+    // under it.
+    strand_heap::critical_section!(i);
     // SAFETY: `i` is an instance of the member's owner, so the slot exists.
     let p = unsafe { slot_at(i, m.offset) }.load(Acquire);
     match ObjPtr::from_raw(p) {
@@ -772,8 +771,7 @@ fn member_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
     }
     let new = value.map_or(std::ptr::null_mut(), |v| v.clone().into_ptr().as_ptr());
     let old = {
-        // SAFETY: as in member_get.
-        let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
+        strand_heap::critical_section!(inst);
         // SAFETY: checked above: an instance of the owner has the slot.
         let slot = unsafe { slot_at(inst, m.offset) };
         if value.is_none() && slot.load(Acquire).is_null() {

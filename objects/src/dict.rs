@@ -27,7 +27,6 @@ use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
 
 use parking_lot::Mutex;
-use strand_heap::critical_section;
 use strand_heap::refcount::{mark_shared, try_incref};
 use strand_heap::{HeapKind, ObFlags, ObjPtr, ObjectHeader};
 
@@ -594,8 +593,7 @@ pub fn get_item_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Optio
             }
         }
     }
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     lookup_locked(d, key, hash)
 }
 
@@ -661,8 +659,7 @@ fn ensure_shared_on_read(dict: &PyObj) {
     if d.is_shared() || crate::alloc::owned_by_current_thread(dict) {
         return;
     }
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     if d.is_shared() {
         return;
     }
@@ -710,8 +707,7 @@ pub fn set_item_str(dict: &PyObj, key: &str, value: PyObj) {
 /// [`set_item`] with a precomputed hash.
 pub fn set_item_hashed(dict: &PyObj, key: PyObj, hash: isize, value: PyObj) -> PyResult<()> {
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     if d.is_shared() {
         // SAFETY: we hold references to both.
         unsafe {
@@ -903,8 +899,7 @@ pub fn pop_item(dict: &PyObj, key: &PyObj) -> PyResult<Option<PyObj>> {
 
 fn pop_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>> {
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     loop {
         let keys = d.keys();
         match probe(d, keys, key, hash)? {
@@ -956,8 +951,7 @@ fn pop_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>>
 pub fn clear(dict: &PyObj) {
     let d = payload(dict);
     let (old_keys, old_vals, shared) = {
-        // SAFETY: dict is alive.
-        let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+        strand_heap::critical_section!(dict);
         if d.is_empty() && d.values().is_none() {
             return;
         }
@@ -1029,8 +1023,7 @@ pub fn len(dict: &PyObj) -> usize {
 /// A snapshot of the items, in insertion order.
 pub fn items(dict: &PyObj) -> Vec<(PyObj, PyObj)> {
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     let mut out = Vec::with_capacity(d.len());
     d.for_each_raw(|k, v| {
         // SAFETY: under the lock, entries hold live references.
@@ -1054,8 +1047,7 @@ pub fn values(dict: &PyObj) -> Vec<PyObj> {
 /// or order slots (split).
 pub(crate) fn item_at(dict: &PyObj, pos: usize) -> Option<(usize, PyObj, PyObj)> {
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     let keys = d.keys();
     match d.values() {
         Some(vals) => {
@@ -1124,8 +1116,7 @@ pub fn cache_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
     }
     let hash = hash_key(key).ok()?;
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     let keys = d.keys();
     let Ok(Found::At(ix)) = probe(d, keys, key, hash) else {
         return None;
@@ -1208,8 +1199,7 @@ pub fn cache_key_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
     }
     let hash = hash_key(key).ok()?;
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     let keys = d.keys();
     let Ok(Found::At(ix)) = probe(d, keys, key, hash) else {
         return None;
@@ -1234,8 +1224,7 @@ pub fn cache_key_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
 pub fn keys_contain(dict: &PyObj, key: &PyObj) -> PyResult<bool> {
     let hash = hash_key(key)?;
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     loop {
         match probe(d, d.keys(), key, hash)? {
             Found::At(_) => return Ok(true),
@@ -1262,8 +1251,7 @@ pub fn keys_version_is(dict: &PyObj, version: u32) -> bool {
 pub fn replace_cached(dict: &PyObj, version: u32, index: usize, value: PyObj) -> Result<(), PyObj> {
     let d = payload(dict);
     let old = {
-        // SAFETY: dict is alive.
-        let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+        strand_heap::critical_section!(dict);
         let keys = d.keys();
         if keys.version.load(Acquire) != version || d.watchers.load(Relaxed) != 0 {
             return Err(value);
@@ -1562,8 +1550,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Args::new(args, kw).expect("dict.setdefault", 2, 3)?;
             let d = &args[0];
             let default = args.get(2).cloned().unwrap_or_else(crate::singletons::none);
-            // SAFETY: d is alive.
-            let _cs = unsafe { critical_section::begin(d.as_ptr()) };
+            strand_heap::critical_section!(d);
             if let Some(v) = get_item(d, &args[1])? {
                 return Ok(v);
             }

@@ -18,7 +18,6 @@ use std::ptr::NonNull;
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicPtr, AtomicUsize};
 
-use strand_heap::critical_section;
 use strand_heap::refcount::{mark_shared, try_incref};
 use strand_heap::{HeapKind, ObFlags, ObjPtr, ObjectHeader};
 
@@ -249,8 +248,7 @@ fn ensure_shared_on_read(list: &PyObj) {
     if l.is_shared() || crate::alloc::owned_by_current_thread(list) {
         return;
     }
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     if l.is_shared() {
         return;
     }
@@ -294,8 +292,7 @@ pub fn get(list: &PyObj, i: usize) -> Option<PyObj> {
 
 fn get_locked(list: &PyObj, i: usize) -> Option<PyObj> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     if i >= l.len() {
         return None;
     }
@@ -307,8 +304,7 @@ fn get_locked(list: &PyObj, i: usize) -> Option<PyObj> {
 /// A snapshot of the items.
 pub fn to_vec(list: &PyObj) -> Vec<PyObj> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     let n = l.len();
     match l.array() {
         None => Vec::new(),
@@ -324,8 +320,7 @@ pub fn to_vec(list: &PyObj) -> Vec<PyObj> {
 /// Runs `f` on the items under the list's lock (no Python code may run in `f`).
 pub fn with_items<R>(list: &PyObj, f: impl FnOnce(&[PyObj]) -> R) -> R {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     let n = l.len();
     match l.array() {
         None => f(&[]),
@@ -372,8 +367,7 @@ fn grow(l: &PyList, needed: usize) -> &ItemArray {
 /// `list.append(item)`.
 pub fn append(list: &PyObj, item: PyObj) -> PyResult<()> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     publish(l, &item);
     let n = l.len();
     let arr = grow(l, n + 1);
@@ -385,8 +379,7 @@ pub fn append(list: &PyObj, item: PyObj) -> PyResult<()> {
 /// Replaces the whole contents with `items` (used by sort and slice assignment).
 fn replace_all(list: &PyObj, items: Vec<PyObj>) -> Vec<PyObj> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     let old = take_all_locked(l);
     for it in &items {
         publish(l, it);
@@ -422,8 +415,7 @@ fn take_all_locked(l: &PyList) -> Vec<PyObj> {
 pub fn clear(list: &PyObj) {
     let old = {
         let l = payload(list);
-        // SAFETY: list is alive.
-        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        strand_heap::critical_section!(list);
         take_all_locked(l)
     };
     drop(old);
@@ -437,8 +429,7 @@ pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
         ab::collect_iter(iterable)?
     };
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     let n = l.len();
     if items.is_empty() {
         return Ok(());
@@ -456,8 +447,7 @@ pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
 /// `list.insert(i, item)` with Python's index clamping.
 pub fn insert(list: &PyObj, index: isize, item: PyObj) {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     let n = l.len();
     let i = if index < 0 {
         (index + n as isize).max(0) as usize
@@ -479,8 +469,7 @@ pub fn insert(list: &PyObj, index: isize, item: PyObj) {
 /// `list.pop(i)`.
 pub fn pop(list: &PyObj, index: isize) -> PyResult<PyObj> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     let n = l.len();
     if n == 0 {
         return Err(index_error("pop from empty list"));
@@ -503,8 +492,7 @@ pub fn pop(list: &PyObj, index: isize) -> PyResult<PyObj> {
 pub fn set(list: &PyObj, i: usize, item: PyObj) -> bool {
     let old = {
         let l = payload(list);
-        // SAFETY: list is alive.
-        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        strand_heap::critical_section!(list);
         if i >= l.len() {
             return false;
         }
@@ -656,8 +644,7 @@ fn replace_range(
     loop {
         let l = payload(obj);
         {
-            // SAFETY: list is alive.
-            let _cs = unsafe { critical_section::begin(obj.as_ptr()) };
+            strand_heap::critical_section!(obj);
             let n = l.len();
             if n == n_expected {
                 let m = items.len();
@@ -871,8 +858,7 @@ pub fn sort(list: &PyObj, key: Option<&PyObj>, reverse: bool) -> PyResult<()> {
     // Empty the list while sorting, as CPython does, to detect modification.
     let l = payload(list);
     let items = {
-        // SAFETY: list is alive.
-        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        strand_heap::critical_section!(list);
         take_all_locked(l)
     };
     let result = sort_items(items, key, reverse);
