@@ -1102,17 +1102,32 @@ fn run_loop<const TRACING: bool>(
                                             slots: locals!() as *mut usize,
                                             eval_breaker: word,
                                             tid: crate::jit::thread_tid(),
+                                            exit_buf: crate::jit::exit_buffer(),
                                         };
                                         // SAFETY: the frame stands at the trace's
                                         // loop header with its stack depth (the
                                         // JUMP_BACKWARD this replaced jumps there),
-                                        // and `word` is this thread's breaker.
-                                        let (_, exit) = unsafe { e.run(&mut ctx) };
-                                        ip = base!().wrapping_add(exit.pc as usize);
-                                        sp = locals!().wrapping_add(
-                                            fr!().nlocalsplus()
-                                                + (e.stack_depth + exit.pushed) as usize,
-                                        );
+                                        // `word` is this thread's breaker, the buffer
+                                        // this thread's.
+                                        let exit = unsafe { e.run(&mut ctx) };
+                                        if exit.frames.is_empty() {
+                                            ip = base!().wrapping_add(exit.pc as usize);
+                                            sp = locals!().wrapping_add(
+                                                fr!().nlocalsplus()
+                                                    + (e.stack_depth + exit.pushed) as usize,
+                                            );
+                                        } else {
+                                            // Inlined calls were running: their frames
+                                            // are rebuilt above this one, which waits in
+                                            // the outermost call.
+                                            let fm = fr!();
+                                            fm.next.set(exit.pc);
+                                            fm.depth.set(e.stack_depth + exit.pushed);
+                                            fm.instr.set(crate::jit::call_instr(fm, exit.pc));
+                                            let top = tri!(crate::jit::rebuild_frames(exit));
+                                            f = top.as_ptr();
+                                            load_regs!(ip);
+                                        }
                                         crate::jit::after_run(e);
                                         if let Some(err) = strand_jit::helpers::take_pending_error()
                                         {
@@ -1702,7 +1717,7 @@ fn opcode_of(unit: u16) -> Op {
 
 /// Makes a frame pushed for a call the running one: the recursion limit, the chain.
 #[inline(always)]
-fn enter_frame(fp: NonNull<Frame>) -> PyResult<()> {
+pub(crate) fn enter_frame(fp: NonNull<Frame>) -> PyResult<()> {
     std::mem::forget(ab::enter_recursive_call("")?);
     // SAFETY: pushed by the caller, alive until popped.
     let callee = unsafe { fp.as_ref() };

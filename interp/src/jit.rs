@@ -31,8 +31,8 @@ use std::cell::Cell;
 
 use strand_compiler::bytecode::{unit, Op};
 use strand_heap::ObjPtr;
-use strand_jit::executor::Executor;
-use strand_objects::PyResult;
+use strand_jit::executor::{Executor, ExitInfo};
+use strand_objects::{PyObj, PyResult};
 
 use crate::frame::Frame;
 use crate::record::Recorder;
@@ -264,6 +264,102 @@ pub(crate) fn enter(frame: &Frame, k: usize, next: usize) -> PyResult<Enter<'_>>
 /// to the objects it owns inline).
 pub(crate) fn thread_tid() -> usize {
     strand_heap::current_thread_id().map_or(0, |t| t.as_usize())
+}
+
+thread_local! {
+    /// This thread's exit buffer: where executors leave inlined frames' values. One
+    /// fixed block per thread, never moved (a running executor holds its address, and
+    /// executors nest through the calls they make).
+    static EXIT_BUFFER: Box<[Cell<usize>]> =
+        (0..strand_jit::codegen::EXIT_BUFFER_WORDS).map(|_| Cell::new(0)).collect();
+}
+
+/// This thread's exit buffer, for the executor context.
+pub(crate) fn exit_buffer() -> *mut usize {
+    EXIT_BUFFER.with(|b| b.as_ptr() as *mut usize)
+}
+
+/// Rebuilds the frames of the calls an exit left inlined, above the running frame
+/// (which the caller already set up to wait in the outermost call), each linked and
+/// counted as CALL does, with the values the exit left in this thread's exit buffer.
+/// Returns the innermost, where the interpreter resumes.
+///
+/// # Errors
+/// `RecursionError` if a frame would pass the recursion limit; the frames already
+/// rebuilt stay (the error unwinds through them).
+pub(crate) fn rebuild_frames(exit: &ExitInfo) -> PyResult<std::ptr::NonNull<Frame>> {
+    let buf = exit_buffer();
+    let mut at = 0usize;
+    let mut top = None;
+    for (k_frame, fx) in exit.frames.iter().enumerate() {
+        // SAFETY: the executor keeps the function alive (it is in its `keep`).
+        let func = unsafe {
+            std::mem::ManuallyDrop::new(PyObj::from_owned(ObjPtr::new(
+                std::ptr::NonNull::new(fx.func as *mut strand_heap::ObjectHeader).ok_or_else(
+                    || strand_objects::exceptions::system_error("an exit without its function"),
+                )?,
+            )))
+        };
+        let fp = crate::call::push_function_frame(&func, None);
+        // SAFETY: just pushed, alive until popped.
+        let callee = unsafe { fp.as_ref() };
+        let slots = callee.slots_ptr();
+        let (nl, ns) = (fx.locals as usize, fx.stack as usize);
+        for k in 0..nl + ns {
+            let dest = if k < nl {
+                k
+            } else {
+                callee.nlocalsplus() + (k - nl)
+            };
+            // SAFETY: the exit left `nl + ns` words here for this frame, each a counted
+            // reference or null, which moves into the frame's (null) slot; `dest` is
+            // within the frame's slots (locals, then at most its max stack depth).
+            unsafe {
+                let word = *buf.add(at + k);
+                *slots.add(dest) = crate::stackref::StackRef::from_word(word);
+            }
+        }
+        at += nl + ns;
+        callee.next.set(fx.pc);
+        callee.depth.set(fx.stack);
+        let inner = k_frame + 1 < exit.frames.len();
+        if let Err(e) = crate::eval::enter_frame(fp) {
+            // Not linked: its references are dropped with it; the values of frames
+            // not rebuilt yet are dropped too.
+            // SAFETY: pushed above, not linked, not used again.
+            unsafe { crate::frame::pop_frame(fp) };
+            drop_buffer_words(buf, at, exit);
+            return Err(e);
+        }
+        if inner {
+            // Waiting in the call of the next frame, as the interpreter leaves a
+            // caller (its traceback line is the call's).
+            callee.instr.set(call_instr(callee, fx.pc));
+        }
+        top = Some(fp);
+    }
+    top.ok_or_else(|| strand_objects::exceptions::system_error("an exit without frames"))
+}
+
+/// The opcode unit of the CALL after which a frame resumes at `next` (a CALL's
+/// opcode unit is followed by its cache; EXTENDED_ARG prefixes come before it).
+pub(crate) fn call_instr(frame: &Frame, next: u32) -> *const Cell<u16> {
+    let at = (next as usize).saturating_sub(1 + Op::CALL.cache_entries());
+    frame.bytecode.get().wrapping_add(at)
+}
+
+/// Drops the references an exit left in the buffer from word `from` on.
+fn drop_buffer_words(buf: *mut usize, from: usize, exit: &ExitInfo) {
+    let total: usize = exit
+        .frames
+        .iter()
+        .map(|f| (f.locals + f.stack) as usize)
+        .sum();
+    for k in from..total {
+        // SAFETY: each word is a counted reference or null (see `rebuild_frames`).
+        let word = unsafe { *buf.add(k) };
+        drop(crate::stackref::StackRef::from_word(word));
+    }
 }
 
 /// Entries between checks of an executor's usefulness.

@@ -30,8 +30,9 @@
 use std::collections::HashMap;
 
 use strand_compiler::bytecode::{self, Op, BINARY_OP_INPLACE};
-use strand_jit::ir::{Cond, Exit, ExitId, Opcode as U, Trace, Ty, Value};
-use strand_objects::{dict, float, int, list, managed, module, singletons, tuple, PyObj};
+use strand_compiler::code::flags;
+use strand_jit::ir::{Cond, Exit, ExitId, InlinedFrame, Opcode as U, Trace, Ty, Value};
+use strand_objects::{dict, float, function, int, list, managed, module, singletons, tuple, PyObj};
 
 use crate::frame::Frame;
 use crate::specialize::{self, Cache};
@@ -56,6 +57,25 @@ struct Entry {
     /// The frame slot the value was borrowed from.
     slot: Option<u32>,
 }
+
+/// A frame of a call the trace inlines: it exists while recording (the interpreter
+/// runs the call inline), but in the trace its locals and stack are values only.
+struct VFrame {
+    /// The interpreter's frame for the call while recording (null until its first
+    /// instruction is seen).
+    frame: *const Frame,
+    /// The function called.
+    func: PyObj,
+    locals: Vec<Option<Entry>>,
+    stack: Vec<Entry>,
+    /// Where the caller resumes when the call returns (the code unit after its CALL).
+    caller_next: u32,
+}
+
+/// Most calls inlined into each other.
+const MAX_INLINE_DEPTH: usize = 4;
+/// Callees with more code units than this are called, not inlined.
+const MAX_INLINE_CODE: usize = 400;
 
 /// What a value is known to be (after a guard, or by construction).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -83,6 +103,8 @@ pub(crate) struct Recorder {
     anchor: u32,
     header_depth: usize,
     stack: Vec<Entry>,
+    /// Inlined calls in progress, outermost first.
+    inlined: Vec<VFrame>,
     /// What the trace knows each slot holds now (borrowed from the slot).
     slots: HashMap<u32, Value>,
     known: HashMap<Value, Known>,
@@ -112,6 +134,7 @@ impl Recorder {
             anchor,
             header_depth: depth,
             stack: Vec::with_capacity(depth + 8),
+            inlined: Vec::new(),
             slots: HashMap::new(),
             known: HashMap::new(),
             unboxed: HashMap::new(),
@@ -157,14 +180,33 @@ impl Recorder {
             self.fail(why);
             return Step::Stop;
         }
-        if !std::ptr::eq(frame, self.frame) {
-            // A frame the loop called: it runs opaque.
-            return Step::Continue;
+        match self.inlined.last() {
+            Some(v) if v.frame.is_null() => {
+                // The first instruction of an inlined call: its frame, which must be
+                // the callee the loop just pushed.
+                let caller = match self.inlined.len().checked_sub(2) {
+                    Some(k) => self.inlined[k].frame,
+                    None => self.frame,
+                };
+                if !std::ptr::eq(frame.previous(), caller) {
+                    self.fail("inlined call ran elsewhere");
+                    return Step::Stop;
+                }
+                if let Some(v) = self.inlined.last_mut() {
+                    v.frame = frame;
+                }
+            }
+            Some(v) if !std::ptr::eq(frame, v.frame) => return Step::Continue,
+            None if !std::ptr::eq(frame, self.frame) => {
+                // A frame the loop called: it runs opaque.
+                return Step::Continue;
+            }
+            _ => {}
         }
         let bottom = frame.slots_ptr().wrapping_add(frame.nlocalsplus()) as *const StackRef;
         // SAFETY: `sp` and `bottom` point into the frame's slots.
         let depth = unsafe { sp.offset_from(bottom) };
-        let outcome = if depth != self.stack.len() as isize {
+        let outcome = if depth != self.cur_stack().len() as isize {
             Err("stack out of step")
         } else if self.t.insts.len() > MAX_UOPS {
             Err("trace too long")
@@ -212,10 +254,26 @@ impl Recorder {
             .iter()
             .map(|e| e.v)
             .collect();
+        let frames: Vec<InlinedFrame> = self
+            .inlined
+            .iter()
+            .enumerate()
+            .map(|(k, v)| InlinedFrame {
+                func: v.func.addr(),
+                pc: self
+                    .inlined
+                    .get(k + 1)
+                    .map_or(self.pc, |inner| inner.caller_next),
+                locals: v.locals.iter().map(|l| l.map(|e| e.v)).collect(),
+                stack: v.stack.iter().map(|e| e.v).collect(),
+            })
+            .collect();
+        let pc = self.inlined.first().map_or(self.pc, |v| v.caller_next);
         let e = self.t.add_exit(Exit {
-            pc: self.pc,
+            pc,
             stack,
             error: false,
+            frames,
         });
         self.exit = Some(e);
         e
@@ -239,8 +297,34 @@ impl Recorder {
         d.op == U::ConstObj && d.imm == 0
     }
 
+    /// The value stack of the frame being recorded (the innermost inlined call's, or
+    /// the loop's frame's).
+    fn cur_stack(&self) -> &Vec<Entry> {
+        self.inlined.last().map_or(&self.stack, |v| &v.stack)
+    }
+
+    fn cur_stack_mut(&mut self) -> &mut Vec<Entry> {
+        match self.inlined.last_mut() {
+            Some(v) => &mut v.stack,
+            None => &mut self.stack,
+        }
+    }
+
+    /// The depth below which the current stack is not the trace's to pop.
+    fn floor(&self) -> usize {
+        if self.inlined.is_empty() {
+            self.header_depth
+        } else {
+            0
+        }
+    }
+
+    fn push_entry(&mut self, e: Entry) {
+        self.cur_stack_mut().push(e);
+    }
+
     fn push(&mut self, v: Value, owned: bool) {
-        self.stack.push(Entry {
+        self.push_entry(Entry {
             v,
             owned,
             slot: None,
@@ -248,15 +332,18 @@ impl Recorder {
     }
 
     fn pop(&mut self) -> Result<Entry, Abort> {
-        if self.stack.len() <= self.header_depth {
+        if self.cur_stack().len() <= self.floor() {
             return Err("pops below the loop's stack");
         }
-        self.stack.pop().ok_or("pops below the loop's stack")
+        self.cur_stack_mut()
+            .pop()
+            .ok_or("pops below the loop's stack")
     }
 
     /// The entry `k` from the top (1 = top).
     fn peek(&self, k: usize) -> Entry {
-        self.stack[self.stack.len() - k]
+        let st = self.cur_stack();
+        st[st.len() - k]
     }
 
     /// Drops an entry the instruction consumed.
@@ -366,8 +453,23 @@ impl Recorder {
         self.const_obj(o.addr())
     }
 
-    /// The value of slot `k` (borrowed), reading it from the frame on first use.
-    fn load_slot(&mut self, k: u32) -> Value {
+    /// The value of local `k` of the frame being recorded, borrowed: from the loop's
+    /// frame (read on first use), or an inlined call's virtual local.
+    fn load_slot(&mut self, k: u32) -> Result<Value, Abort> {
+        if let Some(v) = self.inlined.last() {
+            return v
+                .locals
+                .get(k as usize)
+                .copied()
+                .flatten()
+                .map(|e| e.v)
+                .ok_or("unbound local");
+        }
+        Ok(self.load_root_slot(k))
+    }
+
+    /// The value of slot `k` of the loop's frame (borrowed), read on first use.
+    fn load_root_slot(&mut self, k: u32) -> Value {
         if let Some(&v) = self.slots.get(&k) {
             return v;
         }
@@ -377,23 +479,39 @@ impl Recorder {
         v
     }
 
-    /// Stores entry `e` into slot `k`.
-    fn store_slot(&mut self, k: u32, e: Entry) {
+    /// Stores entry `e` into local `k` of the frame being recorded.
+    fn store_slot(&mut self, k: u32, e: Entry) -> Result<(), Abort> {
         // Entries borrowed from the slot need their own reference first.
-        for i in 0..self.stack.len() {
-            if self.stack[i].slot == Some(k) {
-                let v = self.stack[i].v;
-                let o = self.t.push(U::Incref, &[v], 0, None);
-                self.stack[i] = Entry {
+        for i in 0..self.cur_stack().len() {
+            let entry = self.cur_stack()[i];
+            if entry.slot == Some(k) {
+                let o = self.t.push(U::Incref, &[entry.v], 0, None);
+                self.cur_stack_mut()[i] = Entry {
                     v: o,
                     owned: true,
                     slot: None,
                 };
             }
         }
+        if !self.inlined.is_empty() {
+            // A virtual local owns what it holds, or borrows what cannot change while
+            // the call runs; the old value goes.
+            let e = Entry { slot: None, ..e };
+            let old = self
+                .inlined
+                .last_mut()
+                .and_then(|v| v.locals.get_mut(k as usize))
+                .ok_or("local out of range")?
+                .replace(e);
+            if let Some(old) = old {
+                self.drop_entry(old);
+            }
+            return Ok(());
+        }
         let v = self.take_owned(e);
         self.t.push(U::SlotSet, &[v], i64::from(k), None);
         self.slots.insert(k, v);
+        Ok(())
     }
 
     /// The truth value of entry `e` (whose object is `c`), as a `bool` value, if the
@@ -452,18 +570,51 @@ impl Recorder {
             unsafe { Cache::at_ptr(at, family.cache_entries()) }
         };
         match op {
-            Op::NOP | Op::JUMP_FORWARD => {}
+            Op::JUMP_FORWARD => {}
             Op::LOAD_FAST | Op::LOAD_FAST_CHECK | Op::LOAD_FAST_BORROW => {
-                let v = self.load_slot(arg as u32);
-                self.stack.push(Entry {
+                let v = self.load_slot(arg as u32)?;
+                self.push_entry(Entry {
                     v,
                     owned: false,
                     slot: Some(arg as u32),
                 });
             }
+            Op::LOAD_CLOSURE => {
+                // The cell itself, as LOAD_FAST would push it.
+                let v = self.load_slot(arg as u32)?;
+                self.push_entry(Entry {
+                    v,
+                    owned: false,
+                    slot: Some(arg as u32),
+                });
+            }
+            Op::LOAD_DEREF => {
+                let cell = self.load_slot(arg as u32)?;
+                let v = self.call(crate::trace_helpers::ids().cell_get, &[cell]);
+                self.push(v, true);
+            }
+            Op::STORE_DEREF => {
+                let e = self.peek(1);
+                let cell = self.load_slot(arg as u32)?;
+                let v = self.as_obj(e);
+                let r = self.call(crate::trace_helpers::ids().cell_set, &[cell, v]);
+                self.t.push(U::Decref, &[r], 0, None);
+                let e = self.pop()?;
+                self.drop_entry(e);
+            }
+            Op::BUILD_SLICE => {
+                let mut args = Vec::with_capacity(3);
+                for k in (1..=arg).rev() {
+                    let e = self.peek(k);
+                    args.push(self.as_obj(e));
+                }
+                let v = self.call(crate::trace_helpers::ids().slice, &args);
+                self.pop_n_drop(arg)?;
+                self.push(v, true);
+            }
             Op::STORE_FAST => {
                 let e = self.pop()?;
-                self.store_slot(arg as u32, e);
+                self.store_slot(arg as u32, e)?;
             }
             Op::LOAD_CONST => {
                 // SAFETY: the compiler's constant indices are in range.
@@ -502,16 +653,16 @@ impl Recorder {
                 self.push(v, owned);
             }
             Op::SWAP => {
-                let n = self.stack.len();
-                if n - arg < self.header_depth {
+                let n = self.cur_stack().len();
+                if n - arg < self.floor() {
                     return Err("SWAP below the loop's stack");
                 }
-                self.stack.swap(n - 1, n - arg);
+                self.cur_stack_mut().swap(n - 1, n - arg);
             }
             Op::JUMP_BACKWARD => {
                 let next =
                     self.pc as usize + arg_units(arg) + 1 + Op::JUMP_BACKWARD.cache_entries();
-                if next.checked_sub(arg) != Some(self.anchor as usize) {
+                if !self.inlined.is_empty() || next.checked_sub(arg) != Some(self.anchor as usize) {
                     return Err("inner loop");
                 }
                 if self.stack.len() != self.header_depth {
@@ -759,7 +910,10 @@ impl Recorder {
             }
             Op::LOAD_GLOBAL | Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => {
                 let (g, b) = (frame.globals(), frame.builtins());
-                self.globals = (g.addr(), b.addr());
+                if self.inlined.is_empty() {
+                    // An inlined function's namespaces follow from its identity.
+                    self.globals = (g.addr(), b.addr());
+                }
                 let c = cache(Op::LOAD_GLOBAL);
                 let gv = self.const_obj(g.addr());
                 let v = match op {
@@ -815,7 +969,7 @@ impl Recorder {
             | Op::CALL_TUPLE_1
             | Op::CALL_LIST_APPEND
             | Op::CALL_BUILTIN_CLASS
-            | Op::CALL_ALLOC_AND_ENTER_INIT => self.call_op(arg, &concrete)?,
+            | Op::CALL_ALLOC_AND_ENTER_INIT => self.call_op(op, arg, &concrete)?,
             Op::FOR_ITER => {
                 let it = need(1)?;
                 let e = self.peek(1);
@@ -898,7 +1052,25 @@ impl Recorder {
                 let e = self.pop()?;
                 self.drop_entry(e);
             }
-            Op::RETURN_VALUE | Op::RETURN_CONST => return Err("return"),
+            Op::RETURN_VALUE | Op::RETURN_CONST => {
+                if self.inlined.is_empty() {
+                    return Err("return");
+                }
+                let result = if op == Op::RETURN_VALUE {
+                    self.pop()?
+                } else {
+                    // SAFETY: the compiler's constant indices are in range.
+                    let c = unsafe { &*frame.consts().wrapping_add(arg) };
+                    let v = self.const_obj(c.addr());
+                    Entry {
+                        v,
+                        owned: false,
+                        slot: None,
+                    }
+                };
+                self.inline_return(result)?;
+            }
+            Op::RESUME | Op::NOP => {}
             Op::YIELD_VALUE => return Err("yield"),
             Op::KW_NAMES => return Err("call with keywords"),
             Op::GET_ITER => return Err("inner loop"),
@@ -1046,7 +1218,7 @@ impl Recorder {
             Some((Some(m), _)) => {
                 let e = self.pop()?;
                 self.push(m, false);
-                self.stack.push(e);
+                self.push_entry(e);
                 return Ok(());
             }
             Some((None, v)) => v,
@@ -1114,10 +1286,14 @@ impl Recorder {
     /// CALL with `n` arguments: through the generic call helper of its arity.
     fn call_op(
         &mut self,
+        op: Op,
         n: usize,
         concrete: &dyn Fn(usize) -> Option<PyObj>,
     ) -> Result<(), Abort> {
         let below = self.peek(n + 2);
+        if let Some(func) = self.inlinable(op, n, below, concrete) {
+            return self.inline_call(func, n, below);
+        }
         let (callable, mut args) = if self.is_null(below.v) {
             let f = self.peek(n + 1);
             (self.as_obj(f), Vec::new())
@@ -1156,11 +1332,144 @@ impl Recorder {
                     self.t.push(U::Decref, &[t], 0, None);
                     r
                 }
-                _ => return Err("call with more than three arguments"),
+                4..=6 => {
+                    // Up to six as two.
+                    let a = self.call(ids.build_tuple, &args[..3]);
+                    let b = self.call(ids.build_tuple, &args[3..]);
+                    let r = self.call(ids.call_tuple2, &[callable, a, b]);
+                    self.t.push(U::Decref, &[a], 0, None);
+                    self.t.push(U::Decref, &[b], 0, None);
+                    r
+                }
+                _ => return Err("call with more than six arguments"),
             }
         };
         self.pop_n_drop(n + 2)?;
         self.push(v, true);
+        Ok(())
+    }
+
+    /// The Python function a CALL with `n` arguments calls, if the trace can inline
+    /// it: a plain function (no generator, no cells, no loop, not too long) whose
+    /// parameters the arguments fill one to one, within the inlining depth.
+    fn inlinable(
+        &self,
+        op: Op,
+        n: usize,
+        below: Entry,
+        concrete: &dyn Fn(usize) -> Option<PyObj>,
+    ) -> Option<PyObj> {
+        if self.inlined.len() >= MAX_INLINE_DEPTH || op == Op::CALL_ALLOC_AND_ENTER_INIT {
+            return None;
+        }
+        let (f, nargs) = if self.is_null(below.v) {
+            // The frame's stack has NULL below the callable too.
+            concrete(n + 2).is_none().then_some(())?;
+            (concrete(n + 1)?, n)
+        } else {
+            (concrete(n + 2)?, n + 1)
+        };
+        if !function::is_function(&f) {
+            return None;
+        }
+        let code_obj = function::function(&f).fields().code.clone();
+        // SAFETY: `code_obj` is alive (held here).
+        let data = unsafe { crate::code::code_data_ptr(&code_obj).as_ref() };
+        let c = &data.code;
+        let plain = c.flags
+            & (flags::GENERATOR | flags::COROUTINE | flags::VARARGS | flags::VARKEYWORDS)
+            == 0
+            && c.kwonlyargcount == 0
+            && c.argcount as usize == nargs
+            && data.ncells == 0
+            && c.cellvars.is_empty()
+            && c.freevars.is_empty()
+            && c.code.len() <= MAX_INLINE_CODE;
+        if !plain || has_loop(&c.code) {
+            return None;
+        }
+        Some(f)
+    }
+
+    /// Inlines the call of `func` with `n` arguments: guards that the callable is
+    /// this function with this version, then moves the arguments into the locals of a
+    /// virtual frame; the callee's instructions are recorded into it.
+    fn inline_call(&mut self, func: PyObj, n: usize, below: Entry) -> Result<(), Abort> {
+        let callable = if self.is_null(below.v) {
+            self.peek(n + 1)
+        } else {
+            below
+        };
+        let cv = self.as_obj(callable);
+        if self.const_addr(cv) != Some(func.addr()) {
+            self.emit(U::GuardIs, &[cv], func.addr() as i64);
+        }
+        let version = function::function(&func).version();
+        self.emit(U::GuardFuncVersion, &[cv], i64::from(version));
+        let nargs = if self.is_null(below.v) { n } else { n + 1 };
+        let code_obj = function::function(&func).fields().code.clone();
+        // SAFETY: `code_obj` is alive (held here).
+        let nlocals = unsafe { crate::code::code_data_ptr(&code_obj).as_ref() }.nlocalsplus;
+        let mut locals: Vec<Option<Entry>> = vec![None; nlocals];
+        // The arguments move into the callee's locals (the interpreter moves their
+        // references the same way).
+        for (i, local) in locals.iter_mut().enumerate().take(nargs) {
+            let e = self.peek(nargs - i);
+            *local = Some(Entry { slot: None, ..e });
+        }
+        for _ in 0..nargs {
+            self.pop()?;
+        }
+        // The callable (and NULL) are dropped.
+        let rest = 2 - (nargs - n);
+        self.pop_n_drop(rest)?;
+        let caller_next = self.pc + (arg_units(n) + 1 + Op::CALL.cache_entries()) as u32;
+        self.inlined.push(VFrame {
+            frame: std::ptr::null(),
+            func,
+            locals,
+            stack: Vec::new(),
+            caller_next,
+        });
+        Ok(())
+    }
+
+    /// RETURN of an inlined call with `result`: the virtual frame's locals go, and the
+    /// result is pushed for the caller (owned, unless it needs no reference).
+    fn inline_return(&mut self, result: Entry) -> Result<(), Abort> {
+        let mut v = self.inlined.pop().ok_or("return")?;
+        let mut res = result;
+        if !res.owned {
+            if let Some(k) = res.slot {
+                match v.locals.get_mut(k as usize) {
+                    // The local's reference becomes the result's.
+                    Some(local) if local.is_some_and(|l| l.owned && l.v == res.v) => {
+                        *local = None;
+                        res.owned = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Borrowed from a local that is going away: a reference of its own. (A
+        // constant or a truth value needs none.)
+        let res = if !res.owned && res.slot.is_some() {
+            let o = self.take_owned(res);
+            Entry {
+                v: o,
+                owned: true,
+                slot: None,
+            }
+        } else {
+            Entry { slot: None, ..res }
+        };
+        for l in v.locals.drain(..).flatten() {
+            self.drop_entry(l);
+        }
+        for e in std::mem::take(&mut v.stack) {
+            self.drop_entry(e);
+        }
+        self.push_entry(res);
         Ok(())
     }
 
@@ -1195,6 +1504,19 @@ impl Recorder {
         };
         crate::jit::install(frame, obj, self.globals);
     }
+}
+
+/// Whether compiled code has a backward jump (a loop).
+fn has_loop(code: &[u16]) -> bool {
+    let mut i = 0;
+    while i < code.len() {
+        let op = Op::from_u8((code[i] & 0xff) as u8);
+        if op == Some(Op::JUMP_BACKWARD) {
+            return true;
+        }
+        i += 1 + op.map_or(0, |o| o.cache_entries());
+    }
+    false
 }
 
 /// How many EXTENDED_ARG prefixes an argument needs.

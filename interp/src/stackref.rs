@@ -85,6 +85,14 @@ impl StackRef {
         }
     }
 
+    /// A slot from a machine word that is null or a counted reference (the form in
+    /// which compiled traces hand values back); the count moves into the slot.
+    #[inline(always)]
+    pub(crate) fn from_word(word: usize) -> StackRef {
+        debug_assert_eq!(word & UNCOUNTED, 0, "traces hand back counted references");
+        StackRef(word)
+    }
+
     /// A slot from a raw reference: `counted` if the caller hands over a count, else an
     /// uncounted reference to a deferred or immortal object.
     #[inline(always)]

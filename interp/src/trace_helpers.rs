@@ -27,6 +27,15 @@ pub(crate) struct Ids {
     pub(crate) call: [i64; 3],
     /// `call_tuple(f, args)`: `f(*args)` for an exact tuple `args`.
     pub(crate) call_tuple: i64,
+    /// `call_tuple2(f, a, b)`: `f(*a, *b)` for exact tuples `a` and `b`.
+    pub(crate) call_tuple2: i64,
+    /// `cell_get(cell)`: the cell's value; null with nothing pending when it is
+    /// empty (LOAD_DEREF then raises in the interpreter).
+    pub(crate) cell_get: i64,
+    /// `cell_set(cell, v)`: None.
+    pub(crate) cell_set: i64,
+    /// `slice(start, stop, step)` (`step` null: None).
+    pub(crate) slice: i64,
     /// `getattr(owner, name)`.
     pub(crate) getattr: i64,
     /// `setattr(owner, name, value)`: None.
@@ -64,6 +73,10 @@ pub(crate) fn ids() -> &'static Ids {
         compare_op: register(compare_op),
         call: [register(call0), register(call1), register(call2)],
         call_tuple: register(call_tuple),
+        call_tuple2: register(call_tuple2),
+        cell_get: register(cell_get),
+        cell_set: register(cell_set),
+        slice: register(slice),
         getattr: register(getattr),
         setattr: register(setattr),
         getitem: register(getitem),
@@ -143,6 +156,45 @@ extern "C" fn call_tuple(f: P, args: P, _: P) -> P {
     // SAFETY: as above.
     let (f, args) = unsafe { (arg(f), arg(args)) };
     finish(ab::call(&f, tuple::items(&args), None))
+}
+
+extern "C" fn call_tuple2(f: P, a: P, b: P) -> P {
+    // SAFETY: as above.
+    let (f, a, b) = unsafe { (arg(f), arg(a), arg(b)) };
+    let args: Vec<PyObj> = tuple::items(&a)
+        .iter()
+        .chain(tuple::items(&b))
+        .cloned()
+        .collect();
+    finish(ab::call(&f, &args, None))
+}
+
+extern "C" fn cell_get(c: P, _: P, _: P) -> P {
+    // SAFETY: as above.
+    let c = unsafe { arg(c) };
+    match strand_objects::function::cell_get(&c) {
+        Some(v) => finish(Ok(v)),
+        // Empty: the interpreter's LOAD_DEREF raises the right error.
+        None => std::ptr::null_mut(),
+    }
+}
+
+extern "C" fn cell_set(c: P, v: P, _: P) -> P {
+    // SAFETY: as above.
+    let (c, v) = unsafe { (arg(c), arg(v)) };
+    none_result(strand_objects::function::cell_set(&c, Some((*v).clone())))
+}
+
+extern "C" fn slice(start: P, stop: P, step: P) -> P {
+    // SAFETY: as above (`step` may be null).
+    let (start, stop) = unsafe { ((*arg(start)).clone(), (*arg(stop)).clone()) };
+    let step = if step.is_null() {
+        singletons::none()
+    } else {
+        // SAFETY: as above.
+        unsafe { (*arg(step)).clone() }
+    };
+    finish(Ok(strand_objects::slice::new(start, stop, step)))
 }
 
 extern "C" fn getattr(o: P, name: P, _: P) -> P {

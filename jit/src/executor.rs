@@ -21,8 +21,22 @@ use strand_objects::PyObj;
 use crate::codegen::{self, memory::CodeBlock, EntryFn, JitContext};
 use crate::ir::{Dep, Opcode, Trace};
 
-/// What an exit tells the interpreter.
+/// An inlined frame an exit rebuilds: its values are in the context's exit buffer,
+/// `locals` then `stack` words, after those of the frames before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameExit {
+    /// The function the frame runs (alive: the executor keeps it).
+    pub func: usize,
+    /// Where it resumes.
+    pub pc: u32,
+    /// Its locals-plus slots in the buffer.
+    pub locals: u32,
+    /// Its stack entries in the buffer.
+    pub stack: u32,
+}
+
+/// What an exit tells the interpreter.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExitInfo {
     /// Where it resumes.
     pub pc: u32,
@@ -33,6 +47,8 @@ pub struct ExitInfo {
     /// Whether only guards of the preamble take it (the loop did not even start: the
     /// trace no longer fits what the frame holds).
     pub preamble: bool,
+    /// Inlined frames to rebuild above the trace's frame, outermost first.
+    pub frames: Vec<FrameExit>,
 }
 
 /// A compiled trace.
@@ -45,6 +61,8 @@ pub struct Executor {
     pub stack_depth: u32,
     /// Per exit: where the interpreter resumes.
     pub exits: Vec<ExitInfo>,
+    /// Words of exit buffer the context must provide (inlined frames' values).
+    pub exit_buffer_len: usize,
     /// What the trace assumed.
     pub deps: Vec<Dep>,
     /// Objects the machine code refers to by address (counted references): the
@@ -108,7 +126,7 @@ impl Executor {
         crate::stats::CODE_BYTES.fetch_add(code.len() as u64, Relaxed);
         // SAFETY: the block holds a compiled trace of this signature.
         let entry: EntryFn = unsafe { std::mem::transmute(code.entry()) };
-        let keep = t
+        let keep: Vec<PyObj> = t
             .insts
             .iter()
             .filter(|i| {
@@ -134,6 +152,16 @@ impl Executor {
                 pc: e.pc,
                 pushed: e.stack.len() as u32,
                 error: e.error,
+                frames: e
+                    .frames
+                    .iter()
+                    .map(|f| FrameExit {
+                        func: f.func,
+                        pc: f.pc,
+                        locals: f.locals.len() as u32,
+                        stack: f.stack.len() as u32,
+                    })
+                    .collect(),
                 preamble: t.insts[..lp]
                     .iter()
                     .any(|i| i.exit.is_some_and(|x| x.0 as usize == k))
@@ -143,12 +171,30 @@ impl Executor {
             })
             .collect::<Vec<_>>();
         let exits_taken = exits.iter().map(|_| AtomicU64::new(0)).collect();
+        let exit_buffer_len = exits
+            .iter()
+            .map(|e| e.frames.iter().map(|f| (f.locals + f.stack) as usize).sum())
+            .max()
+            .unwrap_or(0);
+        // The functions of inlined frames are named by address too.
+        let mut keep = keep;
+        for e in &t.exits {
+            for f in &e.frames {
+                if let Some(p) =
+                    strand_heap::ObjPtr::from_raw(f.func as *mut strand_heap::ObjectHeader)
+                {
+                    // SAFETY: the recorder's functions are live objects (it called them).
+                    keep.push(unsafe { PyObj::from_borrowed(p) });
+                }
+            }
+        }
         let obj = Owned::into_obj(Owned::new(Executor {
             code,
             entry,
             anchor: t.anchor,
             stack_depth: t.stack_depth,
             exits,
+            exit_buffer_len,
             deps: t.deps.clone(),
             keep: std::sync::Mutex::new(keep),
             valid: AtomicBool::new(true),
@@ -175,23 +221,19 @@ impl Executor {
     ///
     /// # Safety
     /// `ctx` points at the slots of a frame stopped at the trace's loop header with
-    /// the trace's stack depth, and at this thread's eval breaker; the frame's slots
-    /// hold what the trace's guards check before relying on it.
-    pub unsafe fn run(&self, ctx: &mut JitContext) -> (usize, ExitInfo) {
+    /// the trace's stack depth, at this thread's eval breaker and id, and at an exit
+    /// buffer of `exit_buffer_len` words; the frame's slots hold what the trace's
+    /// guards check before relying on it. Returns the exit taken.
+    pub unsafe fn run(&self, ctx: &mut JitContext) -> &ExitInfo {
         self.entries.fetch_add(1, Relaxed);
         // SAFETY: per the contract.
         let k = unsafe { (self.entry)(ctx) } as usize;
-        let info = self.exits.get(k).copied().unwrap_or(ExitInfo {
-            pc: self.anchor,
-            pushed: 0,
-            error: false,
-            preamble: false,
-        });
         if let Some(c) = self.exits_taken.get(k) {
             c.fetch_add(1, Relaxed);
         }
         crate::stats::EXITS_TAKEN.fetch_add(1, Relaxed);
-        (k, info)
+        // Every compiled exit returns its own index.
+        &self.exits[k.min(self.exits.len() - 1)]
     }
 
     /// Whether the executor may still be entered.

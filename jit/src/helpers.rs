@@ -221,6 +221,16 @@ pub unsafe extern "C" fn type_version(o: *mut ObjectHeader) -> u32 {
     unsafe { borrowed(o) }.ty().current_version()
 }
 
+/// The version of function `f` (strand-objects' `PyFunction::version`).
+///
+/// # Safety
+/// `f` is a live function object.
+pub unsafe extern "C" fn function_version(f: *mut ObjectHeader) -> u32 {
+    // SAFETY: per the contract.
+    let f = unsafe { borrowed(f) };
+    strand_objects::function::function(&f).version()
+}
+
 /// The keys version of dict `d` (0 if it has none).
 ///
 /// # Safety

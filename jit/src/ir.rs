@@ -216,6 +216,9 @@ opcodes! {
     GuardTypeVersion = "guard_type_version", args 1, Void, owns false, guard true;
     /// Exits unless dict `a`'s keys have version `imm`.
     GuardDictKeys = "guard_dict_keys", args 1, Void, owns false, guard true;
+    /// Exits unless function `a` has version `imm` (its code, defaults and
+    /// annotations unchanged since the trace was recorded).
+    GuardFuncVersion = "guard_func_version", args 1, Void, owns false, guard true;
     /// The value of a small int (after `guard_small_int`).
     UnboxInt = "unbox_int", args 1, I64, owns false, guard false;
     /// The value of a float (after `guard_float`).
@@ -343,6 +346,50 @@ pub struct Exit {
     pub stack: Vec<Value>,
     /// A helper's exception is pending: the interpreter raises it at `pc`.
     pub error: bool,
+    /// Frames of functions the trace inlined that are active at this exit, outermost
+    /// first: the interpreter rebuilds them above the trace's frame and resumes in the
+    /// innermost. With frames, `pc` and `stack` describe the trace's own frame,
+    /// suspended in the call of the outermost one.
+    pub frames: Vec<InlinedFrame>,
+}
+
+/// A frame of an inlined call, as an exit rebuilds it.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct InlinedFrame {
+    /// The function it runs (an address; the executor keeps the function alive).
+    pub func: usize,
+    /// Where it resumes (opaque to the JIT, as `Exit::pc`).
+    pub pc: u32,
+    /// Its locals-plus slots (`None`: empty).
+    pub locals: Vec<Option<Value>>,
+    /// Its value stack, bottom first.
+    pub stack: Vec<Value>,
+}
+
+impl Exit {
+    /// Every value the exit hands to the interpreter: the stack, then each inlined
+    /// frame's locals and stack.
+    pub fn values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.stack
+            .iter()
+            .copied()
+            .chain(self.frames.iter().flat_map(|f| {
+                f.locals
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .chain(f.stack.iter().copied())
+            }))
+    }
+
+    /// The same values, to rewrite in place.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> + '_ {
+        self.stack.iter_mut().chain(
+            self.frames
+                .iter_mut()
+                .flat_map(|f| f.locals.iter_mut().flatten().chain(f.stack.iter_mut())),
+        )
+    }
 }
 
 /// A dependency: the trace is valid only while it holds.
@@ -464,8 +511,8 @@ impl Trace {
             _ => return Err("a trace ends with jump or exit".into()),
         }
         for (k, e) in self.exits.iter().enumerate() {
-            for v in &e.stack {
-                if v.0 as usize >= self.insts.len() || self.ty(*v) == Ty::Void {
+            for v in e.values() {
+                if v.0 as usize >= self.insts.len() || self.ty(v) == Ty::Void {
                     return Err(format!("exit{k}: stack value v{} is no value", v.0));
                 }
             }
@@ -476,7 +523,8 @@ impl Trace {
 
 /// The textual form: `v3 = fadd v1, v2` for instructions with a value,
 /// `guard_float v0 -> exit1` for guards, an immediate as `[12]`, then the exits:
-/// `exit1: pc=20 stack=[v0, v3] error`.
+/// `exit1: pc=20 stack=[v0, v3] error`, each inlined frame after a `|`:
+/// `| func=0x5000 pc=8 locals=[v1, -, v4] stack=[v7]`.
 impl fmt::Display for Trace {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -518,6 +566,21 @@ impl fmt::Display for Trace {
             if e.error {
                 out.write_str(" error")?;
             }
+            let names = |vs: &mut dyn Iterator<Item = Option<Value>>| {
+                vs.map(|v| v.map_or("-".to_string(), |v| format!("v{}", v.0)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            for f in &e.frames {
+                write!(
+                    out,
+                    " | func={:#x} pc={} locals=[{}] stack=[{}]",
+                    f.func,
+                    f.pc,
+                    names(&mut f.locals.iter().copied()),
+                    names(&mut f.stack.iter().map(|v| Some(*v)))
+                )?;
+            }
             writeln!(out)?;
         }
         Ok(())
@@ -544,6 +607,7 @@ fn has_imm(op: Opcode) -> bool {
             | GuardIsNot
             | GuardTypeVersion
             | GuardDictKeys
+            | GuardFuncVersion
             | ICmp
             | FCmp
             | IsObj
@@ -553,6 +617,51 @@ fn has_imm(op: Opcode) -> bool {
             | Call2
             | Call3
     )
+}
+
+/// Parses one inlined frame of an exit: `func=0x5000 pc=8 locals=[v1, -] stack=[v7]`.
+fn parse_frame(text: &str, _line: usize) -> Result<InlinedFrame, String> {
+    let list = |s: &str| -> Result<Vec<Option<Value>>, String> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| match s {
+                "-" => Ok(None),
+                s => s
+                    .strip_prefix('v')
+                    .and_then(|d| d.parse().ok())
+                    .map(|d| Some(Value(d)))
+                    .ok_or_else(|| format!("bad value `{s}`")),
+            })
+            .collect()
+    };
+    let field = |name: &str| -> Result<&str, String> {
+        let start = text
+            .find(&format!("{name}="))
+            .ok_or_else(|| format!("expected {name}="))?
+            + name.len()
+            + 1;
+        let rest = &text[start..];
+        Ok(match rest.strip_prefix('[') {
+            Some(r) => r.split(']').next().unwrap_or(""),
+            None => rest.split_whitespace().next().unwrap_or(""),
+        })
+    };
+    let func = field("func")?;
+    let func = usize::from_str_radix(func.trim_start_matches("0x"), 16)
+        .map_err(|_| "bad func".to_string())?;
+    let pc = field("pc")?.parse().map_err(|_| "bad pc".to_string())?;
+    let locals = list(field("locals")?)?;
+    let stack = list(field("stack")?)?
+        .into_iter()
+        .map(|v| v.ok_or_else(|| "an empty stack entry".to_string()))
+        .collect::<Result<_, _>>()?;
+    Ok(InlinedFrame {
+        func,
+        pc,
+        locals,
+        stack,
+    })
 }
 
 /// Parses the textual form ([`Trace`]'s `Display`).
@@ -619,7 +728,11 @@ pub fn parse(text: &str) -> Result<Trace, String> {
                     return Err(err(n, "exits are numbered in order"));
                 }
                 let mut e = Exit::default();
-                let rest = rest.trim();
+                let mut parts = rest.split(" | ");
+                let rest = parts.next().unwrap_or("").trim();
+                for part in parts {
+                    e.frames.push(parse_frame(part, n).map_err(|m| err(n, &m))?);
+                }
                 let (pc, rest) = rest
                     .strip_prefix("pc=")
                     .and_then(|r| r.split_once(' '))
@@ -727,7 +840,7 @@ mod tests {
   decref v6
   jump -> exit0
 exit0: pc=12 stack=[]
-exit1: pc=40 stack=[v6] error
+exit1: pc=40 stack=[v6] error | func=0x5000 pc=8 locals=[v0, -, v6] stack=[v0]
 ";
 
     #[test]
@@ -738,6 +851,15 @@ exit1: pc=40 stack=[v6] error
         assert_eq!(t.loop_index(), Some(3));
         assert_eq!(t.exits[1].stack, vec![Value(6)]);
         assert!(t.exits[1].error);
+        assert_eq!(
+            t.exits[1].frames,
+            vec![InlinedFrame {
+                func: 0x5000,
+                pc: 8,
+                locals: vec![Some(Value(0)), None, Some(Value(6))],
+                stack: vec![Value(0)],
+            }]
+        );
         assert_eq!(t.deps, vec![Dep::TypeVersion(0x1000, 7)]);
     }
 

@@ -50,6 +50,7 @@ fn run(text: &str, frame: &mut Frame, breaker: &AtomicUsize) -> u32 {
         slots: frame.0.as_mut_ptr(),
         eval_breaker: breaker,
         tid: strand_heap::current_thread_id().map_or(0, |t| t.as_usize()),
+        exit_buf: std::ptr::null_mut(),
     };
     // SAFETY: the code is a compiled trace; the context points at a frame of the
     // slots it uses.

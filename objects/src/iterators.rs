@@ -12,7 +12,7 @@
 //! and 3.14t:
 //!
 //! * the sequence iterators (list, tuple, str, the `__getitem__` protocol, `reversed`)
-//!   claim a position with a compare-and-swap on `pos` ([`claim`]): the thread whose
+//!   claim a position with a compare-and-swap on `pos` (`claim`): the thread whose
 //!   swap succeeds owns the item at the old position, the others retry at the new one;
 //! * the dict iterators advance under the dict's critical section, which serialises
 //!   them with each other and with writers (CPython's `dictiter_iternextkey`);

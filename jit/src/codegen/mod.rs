@@ -56,7 +56,15 @@ pub struct JitContext {
     /// `ThreadId::as_usize`): reference counts of objects this thread owns are
     /// changed inline, others through the helpers (biased reference counting).
     pub tid: usize,
+    /// Where exits leave the values of inlined frames (counted references, null for
+    /// an empty local): [`EXIT_BUFFER_WORDS`] words, of which an exit uses at most
+    /// its executor's `exit_buffer_len`.
+    pub exit_buf: *mut usize,
 }
+
+/// The most words of exit buffer a trace may need (values of inlined frames at one
+/// exit); code generation refuses traces that need more.
+pub const EXIT_BUFFER_WORDS: usize = 4096;
 
 /// The machine code's signature.
 pub type EntryFn = unsafe extern "C" fn(*mut JitContext) -> u32;
@@ -93,6 +101,16 @@ fn isa() -> Result<&'static OwnedTargetIsa, String> {
 /// handle, a Cranelift error); the interpreter then keeps interpreting the loop.
 pub fn compile(t: &Trace) -> Result<memory::CodeBlock, String> {
     t.verify()?;
+    for e in &t.exits {
+        let words: usize = e
+            .frames
+            .iter()
+            .map(|f| f.locals.len() + f.stack.len())
+            .sum();
+        if words > EXIT_BUFFER_WORDS {
+            return Err(format!("an exit needs {words} words of exit buffer"));
+        }
+    }
     let isa = isa()?;
     let ptr = isa.pointer_type();
     let mut func = cranelift_codegen::ir::Function::new();
@@ -114,6 +132,7 @@ pub fn compile(t: &Trace) -> Result<memory::CodeBlock, String> {
         slots: cranelift_codegen::ir::Value::from_u32(0),
         breaker: cranelift_codegen::ir::Value::from_u32(0),
         tid: cranelift_codegen::ir::Value::from_u32(0),
+        exit_buf: cranelift_codegen::ir::Value::from_u32(0),
         vals: vec![None; t.insts.len()],
         slot_vars: HashMap::new(),
         defined_slots: HashSet::new(),
@@ -125,6 +144,7 @@ pub fn compile(t: &Trace) -> Result<memory::CodeBlock, String> {
     g.slots = g.b.ins().load(ptr, flags, ctx, 0);
     g.breaker = g.b.ins().load(ptr, flags, ctx, 8);
     g.tid = g.b.ins().load(ptr, flags, ctx, 16);
+    g.exit_buf = g.b.ins().load(ptr, flags, ctx, 24);
     for i in 0..t.insts.len() {
         g.lower(i)?;
     }
@@ -166,6 +186,7 @@ struct Gen<'a, 'f> {
     slots: cranelift_codegen::ir::Value,
     breaker: cranelift_codegen::ir::Value,
     tid: cranelift_codegen::ir::Value,
+    exit_buf: cranelift_codegen::ir::Value,
     vals: Vec<Option<cranelift_codegen::ir::Value>>,
     /// Unboxed slots: their variable and representation.
     slot_vars: HashMap<i64, (Variable, Ty)>,
@@ -351,7 +372,35 @@ impl Gen<'_, '_> {
             .map(|x| x.2)
             .collect();
         let mut moved: HashSet<Value> = HashSet::new();
-        for (k, &v) in e.stack.clone().iter().enumerate() {
+        // Where each value goes: the frame's stack, then the exit buffer (inlined
+        // frames' locals and stacks, in `ExitInfo` order; empty locals stay null).
+        let mut dests: Vec<(cranelift_codegen::ir::Value, i32, Option<Value>)> = e
+            .stack
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| (self.slots, self.slot_addr_offset(base + k as i64), Some(v)))
+            .collect();
+        if !e.frames.is_empty() {
+            let buf = self.exit_buf;
+            let mut k = 0i32;
+            for f in &e.frames {
+                for v in f
+                    .locals
+                    .iter()
+                    .copied()
+                    .chain(f.stack.iter().map(|v| Some(*v)))
+                {
+                    dests.push((buf, k * 8, v));
+                    k += 1;
+                }
+            }
+        }
+        for (base, off, v) in dests {
+            let Some(v) = v else {
+                let zero = self.b.ins().iconst(types::I64, 0);
+                self.b.ins().store(flags, zero, base, off);
+                continue;
+            };
             let x = self.val(v);
             let ty = self.t.ty(v);
             let def = self.t.def(v);
@@ -360,7 +409,7 @@ impl Gen<'_, '_> {
                 if null {
                     // A NULL entry (below a callable): nothing to count.
                 } else if live.contains(&v) && moved.insert(v) {
-                    // An owned value moves to the stack.
+                    // An owned value moves to the interpreter.
                 } else {
                     self.incref(x);
                 }
@@ -368,8 +417,7 @@ impl Gen<'_, '_> {
             } else {
                 self.box_value(x, ty)
             };
-            let off = self.slot_addr_offset(base + k as i64);
-            self.b.ins().store(flags, obj, self.slots, off);
+            self.b.ins().store(flags, obj, base, off);
         }
         for v in live {
             if !moved.contains(&v) {
@@ -555,12 +603,12 @@ impl Gen<'_, '_> {
                 self.guard(i, pass)?;
                 None
             }
-            GuardTypeVersion | GuardDictKeys => {
+            GuardTypeVersion | GuardDictKeys | GuardFuncVersion => {
                 let a = self.arg(i, 0);
-                let f = if inst.op == GuardTypeVersion {
-                    helpers::type_version as *const () as usize
-                } else {
-                    helpers::dict_keys_version as *const () as usize
+                let f = match inst.op {
+                    GuardTypeVersion => helpers::type_version as *const () as usize,
+                    GuardDictKeys => helpers::dict_keys_version as *const () as usize,
+                    _ => helpers::function_version as *const () as usize,
                 };
                 let v = self
                     .call(f, &[ptr], Some(types::I32), &[a])

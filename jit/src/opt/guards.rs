@@ -1,7 +1,9 @@
 //! Redundant guards: a guard whose condition an earlier guard (or the instruction
 //! that made the value) already established goes. Facts about values defined in the
 //! preamble hold throughout the body; facts learned in the body hold for the rest of
-//! the iteration (the body's values are new on every iteration).
+//! the iteration (the body's values are new on every iteration). Facts about types'
+//! versions, which are mutable state, hold only until something that may run Python
+//! code.
 
 use std::collections::HashSet;
 
@@ -63,6 +65,12 @@ pub fn run(t: &mut Trace) {
             }
             _ => {}
         }
+        if runs_python(inst.op) {
+            // Code that can run here (a call, a `__del__`) may change any type: what
+            // earlier version guards showed holds no longer.
+            preamble.retain(|(_, f)| !matches!(f, Fact::TypeVersion(_)));
+            body.retain(|(_, f)| !matches!(f, Fact::TypeVersion(_)));
+        }
         let Some(fact) = fact_of(inst.op, inst.imm) else {
             continue;
         };
@@ -84,6 +92,16 @@ pub fn run(t: &mut Trace) {
         }
     }
     ed.finish();
+}
+
+/// Whether an instruction may run Python code: calls, and whatever drops a
+/// reference (a finalizer may run).
+fn runs_python(op: Opcode) -> bool {
+    use Opcode::*;
+    matches!(
+        op,
+        Call1 | Call2 | Call3 | Decref | SlotSet | ListSet | DictStore
+    )
 }
 
 fn insert(

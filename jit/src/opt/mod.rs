@@ -97,8 +97,8 @@ impl<'t> Editor<'t> {
             }
         }
         for e in &self.trace.exits {
-            for v in &e.stack {
-                n[self.resolve(*v).0 as usize] += 1;
+            for v in e.values() {
+                n[self.resolve(v).0 as usize] += 1;
             }
         }
         n
@@ -125,7 +125,7 @@ impl<'t> Editor<'t> {
             .iter()
             .map(|e| {
                 let mut e = e.clone();
-                for v in &mut e.stack {
+                for v in e.values_mut() {
                     let r = self.resolve(*v).0 as usize;
                     debug_assert!(new_index[r] != u32::MAX, "an exit uses deleted v{r}");
                     *v = Value(new_index[r]);

@@ -33,8 +33,7 @@ pub fn run(t: &mut Trace) {
         .collect();
     let entry = t.add_exit(Exit {
         pc: t.anchor,
-        stack: Vec::new(),
-        error: false,
+        ..Exit::default()
     });
     // Values that are the same on every iteration: reads of slots never written.
     let mut invariant: HashSet<Value> = HashSet::new();
@@ -109,9 +108,12 @@ pub fn run(t: &mut Trace) {
     let exits = t
         .exits
         .iter()
-        .map(|e| Exit {
-            stack: e.stack.iter().map(|v| map(*v)).collect(),
-            ..e.clone()
+        .map(|e| {
+            let mut e = e.clone();
+            for v in e.values_mut() {
+                *v = map(*v);
+            }
+            e
         })
         .collect();
     t.insts = insts;

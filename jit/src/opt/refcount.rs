@@ -41,9 +41,8 @@ pub fn run(t: &mut Trace) {
             if inst.op == Opcode::Incref {
                 let pushes_x = other.exit.is_some_and(|e| {
                     ed.trace.exits[e.0 as usize]
-                        .stack
-                        .iter()
-                        .any(|s| ed.resolve(*s) == inst.args[0])
+                        .values()
+                        .any(|s| ed.resolve(s) == inst.args[0])
                 });
                 if may_drop_references(other.op) || pushes_x {
                     break;

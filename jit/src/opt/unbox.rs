@@ -100,7 +100,11 @@ fn unbox_slot(
         .iter()
         .enumerate()
         .position(|(k, e)| {
-            e.pc == t.anchor && e.stack.is_empty() && !e.error && !body_exits.contains(&(k as u32))
+            e.pc == t.anchor
+                && e.stack.is_empty()
+                && e.frames.is_empty()
+                && !e.error
+                && !body_exits.contains(&(k as u32))
         })
         .map(|k| crate::ir::ExitId(k as u32))
         .unwrap_or_else(|| {
@@ -170,7 +174,7 @@ fn unbox_slot(
     }
     t.insts = out;
     for e in &mut t.exits {
-        for v in &mut e.stack {
+        for v in e.values_mut() {
             *v = map[v.0 as usize];
         }
     }
@@ -212,8 +216,8 @@ fn forward_boxes(t: &mut Trace) {
     }
     let mut exit_uses = vec![0usize; ed.live.len()];
     for e in &ed.trace.exits {
-        for v in &e.stack {
-            exit_uses[ed.resolve(*v).0 as usize] += 1;
+        for v in e.values() {
+            exit_uses[ed.resolve(v).0 as usize] += 1;
         }
     }
     let mut swap: HashMap<Value, Value> = HashMap::new();
@@ -227,7 +231,7 @@ fn forward_boxes(t: &mut Trace) {
         }
     }
     for e in &mut ed.trace.exits {
-        for v in &mut e.stack {
+        for v in e.values_mut() {
             if let Some(u) = swap.get(v) {
                 *v = *u;
             }
