@@ -601,7 +601,8 @@ pub fn get_item_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Optio
 fn lookup_lock_free(d: &PyDict, key: &PyObj, hash: isize) -> Option<Option<PyObj>> {
     let keys_p = d.keys.load(Acquire);
     // SAFETY: the keys table outlives this attached thread's read (QSBR for shared
-    // dicts; an unshared dict is only touched by its owner, which is us).
+    // dicts; an unshared dict is read lock-free and changed only by its owner, which
+    // is us: other threads share it first, `ensure_shared_on_write`).
     let keys = unsafe { &*keys_p };
     let vals_p = d.values.load(Acquire);
     let ix = match probe(d, keys, key, hash) {
@@ -660,6 +661,24 @@ fn ensure_shared_on_read(dict: &PyObj) {
         return;
     }
     strand_heap::critical_section!(dict);
+    share_locked(dict, d);
+}
+
+/// Called with the lock held by every operation that changes the dict: a thread other
+/// than the owner shares it first (CPython's `ensure_shared_on_resize`, applied to
+/// every change), because the owner may be reading it lock-free and must not see a
+/// table or a value freed at once.
+#[inline(always)]
+fn ensure_shared_on_write(dict: &PyObj, d: &PyDict) {
+    if !crate::alloc::owned_by_current_thread(dict) && !d.is_shared() {
+        share_locked(dict, d);
+    }
+}
+
+/// Publishes the dict and its contents for other threads (its lock is held).
+#[cold]
+#[inline(never)]
+fn share_locked(dict: &PyObj, d: &PyDict) {
     if d.is_shared() {
         return;
     }
@@ -708,6 +727,7 @@ pub fn set_item_str(dict: &PyObj, key: &str, value: PyObj) {
 pub fn set_item_hashed(dict: &PyObj, key: PyObj, hash: isize, value: PyObj) -> PyResult<()> {
     let d = payload(dict);
     strand_heap::critical_section!(dict);
+    ensure_shared_on_write(dict, d);
     if d.is_shared() {
         // SAFETY: we hold references to both.
         unsafe {
@@ -900,6 +920,7 @@ pub fn pop_item(dict: &PyObj, key: &PyObj) -> PyResult<Option<PyObj>> {
 fn pop_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>> {
     let d = payload(dict);
     strand_heap::critical_section!(dict);
+    ensure_shared_on_write(dict, d);
     loop {
         let keys = d.keys();
         match probe(d, keys, key, hash)? {
@@ -952,6 +973,7 @@ pub fn clear(dict: &PyObj) {
     let d = payload(dict);
     let (old_keys, old_vals, shared) = {
         strand_heap::critical_section!(dict);
+        ensure_shared_on_write(dict, d);
         if d.is_empty() && d.values().is_none() {
             return;
         }
@@ -1146,7 +1168,8 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
     let d = payload(dict);
     let keys_p = d.keys.load(Acquire);
     // SAFETY: keys tables outlive this attached thread's read (QSBR for shared dicts;
-    // an unshared dict is only touched by its owner, which is us).
+    // an unshared dict is read lock-free and changed only by its owner, which is us:
+    // other threads share it first, `ensure_shared_on_write`).
     let keys = unsafe { &*keys_p };
     if keys.version.load(Acquire) != version {
         return None;
@@ -1252,6 +1275,7 @@ pub fn replace_cached(dict: &PyObj, version: u32, index: usize, value: PyObj) ->
     let d = payload(dict);
     let old = {
         strand_heap::critical_section!(dict);
+        ensure_shared_on_write(dict, d);
         let keys = d.keys();
         if keys.version.load(Acquire) != version || d.watchers.load(Relaxed) != 0 {
             return Err(value);
