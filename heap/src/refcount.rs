@@ -457,6 +457,20 @@ fn try_incref_not_owner(h: &ObjectHeader) -> bool {
     try_incref_core(h, crate::thread::current_tid())
 }
 
+/// The rest of [`try_incref`] after [`try_incref_fast`] returned `false`: the
+/// compare-and-swap on the shared field, out of line (CPython's `_Py_TryIncRefShared`).
+/// For lock-free readers that treat the two outcomes differently: a reference taken by
+/// [`try_incref_fast`] needs no recheck of the slot it was read from, this one does.
+///
+/// # Safety
+/// As [`try_incref`].
+#[cfg(not(loom))]
+#[inline(always)]
+pub unsafe fn try_incref_shared(obj: ObjPtr) -> bool {
+    // SAFETY: the memory stays allocated by the caller's contract.
+    try_incref_not_owner(unsafe { obj.header() })
+}
+
 /// The lock-free read protocol of CPython's `_Py_TryXGetRef` / `_Py_TryIncrefCompare`:
 /// take a reference to the object `slot` points to. An immortal object, or one this
 /// thread owns, is taken with [`try_incref_fast`] and returned at once: it was in the

@@ -16,18 +16,21 @@
 //!
 //! **Free-threading** (PEP 703): every modification happens in the dict's critical
 //! section. Lookups of str/int keys are lock-free: they read the keys pointer, probe,
-//! and take the value with `try_incref`, validating afterwards that the table did not
-//! change; this is safe because a dict read by more than one thread is marked
-//! *shared*, after which its keys tables are freed only after a QSBR grace period and
-//! the objects stored in it are published for lock-free reads. Other keys (whose
-//! `__eq__` may run Python code) are looked up under the lock.
+//! and take the value with a try-incref, validating afterwards that the table did not
+//! change unless the value is immortal, deferred or owned by the reading thread (then
+//! it cannot have been freed since it was loaded, and it was the key's value then: a
+//! replaced table is never written again and an entry index never changes keys). This
+//! is safe because a dict read or changed by a thread other than its owner is first
+//! marked *shared*, after which its keys tables are freed only after a QSBR grace
+//! period and the objects stored in it are published for lock-free reads. Other keys
+//! (whose `__eq__` may run Python code) are looked up under the lock.
 
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
 
 use parking_lot::Mutex;
-use strand_heap::refcount::{mark_shared, try_incref};
+use strand_heap::refcount::{mark_shared, try_incref_fast, try_incref_shared};
 use strand_heap::{HeapKind, ObFlags, ObjPtr, ObjectHeader};
 
 use crate::abstract_ as ab;
@@ -617,8 +620,17 @@ fn lookup_lock_free(d: &PyDict, key: &PyObj, hash: isize) -> Option<Option<PyObj
     };
     let v = ObjPtr::from_raw(slot.load(Acquire))?;
     // SAFETY: values of shared dicts are published (mark_shared) and freed through
-    // QSBR; try_incref refuses one whose count reached zero.
-    if !unsafe { try_incref(v) } {
+    // QSBR, so the header is readable.
+    if unsafe { try_incref_fast(v) } {
+        // Immortal, or ours: nothing freed it after it was loaded, and what the slot
+        // held then was the key's value (a replaced table is never written again, and
+        // an entry index never changes keys), so no recheck (CPython's
+        // `_Py_TryXGetRef`).
+        // SAFETY: try_incref_fast took the reference.
+        return Some(Some(unsafe { PyObj::from_owned(v) }));
+    }
+    // SAFETY: as above; try_incref_shared refuses an object whose count reached zero.
+    if !unsafe { try_incref_shared(v) } {
         return None;
     }
     if slot.load(Acquire) != v.as_ptr()
@@ -629,7 +641,7 @@ fn lookup_lock_free(d: &PyDict, key: &PyObj, hash: isize) -> Option<Option<PyObj
         unsafe { strand_heap::refcount::decref(v) };
         return None;
     }
-    // SAFETY: we own the reference try_incref took.
+    // SAFETY: we own the reference try_incref_shared took.
     Some(Some(unsafe { PyObj::from_owned(v) }))
 }
 
@@ -1201,8 +1213,14 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
         // to use: the read is as if it happened just before the replacement.
         return Some((v, false));
     }
-    // SAFETY: as above; try_incref refuses an object whose count reached zero.
-    if !unsafe { try_incref(v) } {
+    // SAFETY: as above.
+    if unsafe { try_incref_fast(v) } {
+        // Owned by this thread: as for deferred values, nothing frees it before the
+        // caller is done, and it was the entry's value when loaded; no recheck.
+        return Some((v, true));
+    }
+    // SAFETY: as above; try_incref_shared refuses an object whose count reached zero.
+    if !unsafe { try_incref_shared(v) } {
         return None;
     }
     if !unchanged() {
