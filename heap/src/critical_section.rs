@@ -157,8 +157,12 @@ pub struct CriticalSection<'a> {
     /// address); null for a one-object section.
     b: Cell<*mut ObjectHeader>,
     _pinned: PhantomPinned,
-    _marker: PhantomData<(fn(&'a ()) -> &'a (), *const ())>,
+    _marker: PhantomData<Marker<'a>>,
 }
+
+/// Makes [`CriticalSection`] invariant in `'a` (the `fn` type) and neither `Send` nor
+/// `Sync` (the raw pointer).
+type Marker<'a> = (fn(&'a ()) -> &'a (), *const ());
 
 impl Default for CriticalSection<'_> {
     fn default() -> Self {

@@ -176,7 +176,7 @@ fn a_section_waiting_for_a_contended_lock_releases_the_enclosing_ones() {
             // releases `a`. Spin attached: detaching would release `b`.
             let deadline = Instant::now() + Duration::from_secs(10);
             // SAFETY: a2 keeps the object allocated.
-            while !(ah.load(SeqCst) && !unsafe { is_locked(Owned::as_obj(&a2)) }) {
+            while !ah.load(SeqCst) || unsafe { is_locked(Owned::as_obj(&a2)) } {
                 assert!(Instant::now() < deadline, "a was never released");
                 std::thread::yield_now();
             }
