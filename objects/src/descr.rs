@@ -705,7 +705,7 @@ pub fn member_offset(d: &PyObj) -> Option<usize> {
 /// (as `list::get`): the slot is loaded and its value taken with `try_incref_compare`,
 /// which for a value the reader owns (or an immortal one) is a plain increment. The
 /// value loaded stays allocated while the reader is here because other threads change
-/// a slot only after sharing the instance under its lock ([`share_slots_locked`]):
+/// a slot only after sharing the instance under its lock (`share_slots_locked`):
 /// from then on the values it stores are published first, so that the old values
 /// they drop wait out a QSBR grace period. A first read by a thread other than the
 /// owner of an instance that is not shared takes the lock and shares it.

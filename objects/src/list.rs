@@ -287,7 +287,7 @@ fn ensure_shared_on_write(list: &PyObj, l: &PyList) {
 ///   (its items are all published, and items stored later are published first);
 /// * a list that is not shared is read lock-free only by its owner, and changed only
 ///   by its owner: any other thread shares it first, under the lock
-///   ([`ensure_shared_on_write`], and the locked read for other threads' reads).
+///   (`ensure_shared_on_write`, and the locked read for other threads' reads).
 ///
 /// The array is not rechecked: an array replaced after it was loaded is never written
 /// again, so what its slot held was the list's item `i` at the moment of replacement.
