@@ -666,12 +666,19 @@ fn lookup_locked(d: &PyDict, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>
 /// Marks a dict shared the first time a thread other than its owner reads it, so that
 /// its tables and contents are freed through QSBR from then on (CPython's
 /// `ensure_shared_on_read`).
-#[inline]
+#[inline(always)]
 fn ensure_shared_on_read(dict: &PyObj) {
     let d = payload(dict);
     if d.is_shared() || crate::alloc::owned_by_current_thread(dict) {
         return;
     }
+    share_on_first_read(dict, d);
+}
+
+/// [`ensure_shared_on_read`]'s first read by another thread: share under the lock.
+#[cold]
+#[inline(never)]
+fn share_on_first_read(dict: &PyObj, d: &PyDict) {
     strand_heap::critical_section!(dict);
     share_locked(dict, d);
 }
@@ -1198,11 +1205,6 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
         }
     };
     let v = ObjPtr::from_raw(slot.load(Acquire))?;
-    let unchanged = || {
-        slot.load(Acquire) == v.as_ptr()
-            && d.keys.load(Acquire) == keys_p
-            && d.values.load(Acquire) == vals_p
-    };
     // SAFETY: values of shared dicts are published and QSBR-freed, so the header is
     // readable; the deferred flag is set before an object is shared.
     let uncounted =
@@ -1219,11 +1221,29 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
         // caller is done, and it was the entry's value when loaded; no recheck.
         return Some((v, true));
     }
-    // SAFETY: as above; try_incref_shared refuses an object whose count reached zero.
+    get_cached_shared(d, slot, keys_p, vals_p, v)
+}
+
+/// The rest of [`get_cached`], out of line so that its common cases stay short: a
+/// value another thread owns, taken with a compare-and-swap and kept only if the slot
+/// and both tables are unchanged.
+#[inline(never)]
+fn get_cached_shared(
+    d: &PyDict,
+    slot: &AtomicPtr<ObjectHeader>,
+    keys_p: *mut DictKeys,
+    vals_p: *mut DictValues,
+    v: ObjPtr,
+) -> Option<(ObjPtr, bool)> {
+    // SAFETY: as in `get_cached`; try_incref_shared refuses an object whose count
+    // reached zero.
     if !unsafe { try_incref_shared(v) } {
         return None;
     }
-    if !unchanged() {
+    if slot.load(Acquire) != v.as_ptr()
+        || d.keys.load(Acquire) != keys_p
+        || d.values.load(Acquire) != vals_p
+    {
         // SAFETY: give back the reference we took.
         unsafe { strand_heap::refcount::decref(v) };
         return None;
