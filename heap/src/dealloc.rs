@@ -28,26 +28,52 @@ thread_local! {
 /// (except lock-free readers, whose `try_incref` now fails).
 #[inline(never)]
 pub unsafe fn dealloc(obj: ObjPtr) {
+    // SAFETY: forwarded.
+    unsafe { dealloc_inline(obj) }
+}
+
+/// [`dealloc`] inlined into the decrement's slow path
+/// ([`crate::refcount::decref_slow`]), where a thread frees its own temporaries: the
+/// common case (not deeply nested, nothing deferred) is a depth counter around the
+/// vtable call; deferring and draining are out of line.
+///
+/// # Safety
+/// As [`dealloc`].
+#[inline(always)]
+pub(crate) unsafe fn dealloc_inline(obj: ObjPtr) {
     // SAFETY: exclusive access to a dying object (the caller's contract).
     unsafe { obj.untrack() };
     let depth = DEPTH.with(Cell::get);
     if depth >= TRASHCAN_DEPTH {
-        PENDING.with(|p| p.borrow_mut().push(obj));
-        ANY_PENDING.with(|a| a.set(true));
-        return;
+        return defer(obj);
     }
     DEPTH.with(|d| d.set(depth + 1));
     // SAFETY: the object is alive with count zero; its dealloc takes ownership.
     unsafe { (obj.vtable().dealloc)(obj) };
     DEPTH.with(|d| d.set(depth));
     if depth == 0 && ANY_PENDING.with(Cell::get) {
-        // Outermost: finish what deeper levels deferred, one at a time.
-        while let Some(next) = PENDING.with(|p| p.borrow_mut().pop()) {
-            DEPTH.with(|d| d.set(1));
-            // SAFETY: `next` was deferred above with the same contract.
-            unsafe { (next.vtable().dealloc)(next) };
-            DEPTH.with(|d| d.set(0));
-        }
-        ANY_PENDING.with(|a| a.set(false));
+        drain_deferred();
     }
+}
+
+/// Too deep: the outermost [`dealloc`] will deallocate `obj`.
+#[cold]
+#[inline(never)]
+fn defer(obj: ObjPtr) {
+    PENDING.with(|p| p.borrow_mut().push(obj));
+    ANY_PENDING.with(|a| a.set(true));
+}
+
+/// The outermost [`dealloc`]: finish what deeper levels deferred, one at a time.
+#[cold]
+#[inline(never)]
+fn drain_deferred() {
+    while let Some(next) = PENDING.with(|p| p.borrow_mut().pop()) {
+        DEPTH.with(|d| d.set(1));
+        // SAFETY: `next` was deferred by `defer` under dealloc's contract: alive, count
+        // zero, exclusively ours.
+        unsafe { (next.vtable().dealloc)(next) };
+        DEPTH.with(|d| d.set(0));
+    }
+    ANY_PENDING.with(|a| a.set(false));
 }

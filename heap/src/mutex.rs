@@ -33,6 +33,19 @@ pub unsafe fn lock(obj: ObjPtr) {
     }
 }
 
+/// Locks `obj`'s mutex if it is free and nobody is parked on it: one strong
+/// compare-and-swap, no spinning (CPython's `PyMutex_LockFast`). `false` means the
+/// caller must take a slow path (the byte may even be free by then).
+///
+/// # Safety
+/// As [`lock`].
+#[inline(always)]
+pub unsafe fn lock_fast(obj: ObjPtr) -> bool {
+    // SAFETY: as in `lock`.
+    let m = unsafe { &*obj.mutex_byte() };
+    m.compare_exchange(0, LOCKED, Acquire, Relaxed).is_ok()
+}
+
 /// Tries to lock `obj`'s mutex without blocking.
 ///
 /// # Safety
@@ -55,7 +68,7 @@ pub unsafe fn try_lock(obj: ObjPtr) -> bool {
 ///
 /// # Safety
 /// The calling thread must hold the lock.
-#[inline]
+#[inline(always)]
 pub unsafe fn unlock(obj: ObjPtr) {
     // SAFETY: as in `lock`.
     let m = unsafe { &*obj.mutex_byte() };

@@ -310,6 +310,11 @@ pub fn shared_state_core(h: &ObjectHeader) -> isize {
 
 /// Takes a new reference to `obj`.
 ///
+/// The owner thread's increment (the common case) is inline: one load of the local
+/// count, one comparison of `ob_tid` with the thread's id, one store (CPython's
+/// `Py_INCREF` in the free-threaded build). Other threads' increments (an atomic add, or
+/// a per-thread count) are out of line.
+///
 /// # Safety
 /// `obj` must be alive and the caller must hold a reference to it (or otherwise know it
 /// stays alive, e.g. the world is stopped). The calling OS thread must have an
@@ -318,11 +323,35 @@ pub fn shared_state_core(h: &ObjectHeader) -> isize {
 #[inline(always)]
 pub unsafe fn incref(obj: ObjPtr) {
     // SAFETY: obj is alive by the caller's contract.
-    incref_core(unsafe { obj.header() }, crate::thread::current_tid());
+    let h = unsafe { obj.header() };
+    let new = h.ob_ref_local.load(Relaxed).wrapping_add(1);
+    if new == 0 {
+        return; // immortal
+    }
+    // A count that reaches u32::MAX saturates into immortality (see `incref_core`).
+    if h.ob_tid.load(Relaxed) == crate::thread::current_tid() {
+        h.ob_ref_local.store(new, Relaxed);
+    } else {
+        incref_not_owner(h);
+    }
+}
+
+/// [`incref`] by a thread that does not own the object: a per-thread count, or an
+/// atomic add to the shared field.
+#[cfg(not(loom))]
+#[inline(never)]
+fn incref_not_owner(h: &ObjectHeader) {
+    incref_core(h, crate::thread::current_tid());
 }
 
 /// Drops a reference to `obj`, deallocating it (through its vtable's `dealloc`) when
 /// this was the last one, or queueing it to its owner when that cannot be known yet.
+///
+/// The owner thread's decrement that leaves the count above zero (the common case) is
+/// inline: a load of the local count, the immortality check, the owner check and a
+/// store (CPython's `Py_DECREF` in the free-threaded build). The owner's last
+/// reference, and every other thread's decrement, are out of line
+/// ([`decref_slow`]).
 ///
 /// # Safety
 /// The caller must own the reference it gives up, and the calling OS thread must have
@@ -332,10 +361,37 @@ pub unsafe fn incref(obj: ObjPtr) {
 #[inline(always)]
 pub unsafe fn decref(obj: ObjPtr) {
     // SAFETY: the caller owns a reference, so the header is alive.
+    let h = unsafe { obj.header() };
+    let local = h.ob_ref_local.load(Relaxed);
+    if local == IMMORTAL_LOCAL {
+        return;
+    }
+    // An owned live object's local count is at least 1; at 1 this is the last local
+    // reference, which the slow path handles.
+    if h.ob_tid.load(Relaxed) == crate::thread::current_tid() && local != 1 {
+        h.ob_ref_local.store(local - 1, Relaxed);
+        return;
+    }
+    // SAFETY: forwarded.
+    unsafe { decref_slow(obj) }
+}
+
+/// The rest of [`decref`]: the owner's last local reference (free the object, or
+/// merge its counts), or a decrement by another thread (shared count, per-thread
+/// count, or queueing to the owner). Out of line so that every call site of
+/// [`decref`] stays small; not `#[cold]`, since the owner freeing a temporary (a
+/// float, a bound method) goes through here.
+///
+/// # Safety
+/// As [`decref`].
+#[cfg(not(loom))]
+#[inline(never)]
+pub unsafe fn decref_slow(obj: ObjPtr) {
+    // SAFETY: the caller owns a reference, so the header is alive.
     match decref_core(unsafe { obj.header() }, crate::thread::current_tid()) {
         DecrefOutcome::Alive => {}
         // SAFETY: the count reached zero: this thread now owns the object exclusively.
-        DecrefOutcome::Dealloc => unsafe { crate::dealloc::dealloc(obj) },
+        DecrefOutcome::Dealloc => unsafe { crate::dealloc::dealloc_inline(obj) },
         // SAFETY: the reference we gave up now belongs to the queue entry.
         DecrefOutcome::Queue => unsafe { crate::brc::queue_object(obj) },
     }
@@ -356,29 +412,105 @@ pub unsafe fn decref(obj: ObjPtr) {
 /// objects are freed only after a QSBR grace period ([`crate::free_object`] does this
 /// for shared objects) and the calling thread is attached.
 #[cfg(not(loom))]
-#[inline]
+#[inline(always)]
 pub unsafe fn try_incref(obj: ObjPtr) -> bool {
+    // SAFETY: forwarded.
+    if unsafe { try_incref_fast(obj) } {
+        return true;
+    }
     // SAFETY: the memory stays allocated by the caller's contract.
-    try_incref_core(unsafe { obj.header() }, crate::thread::current_tid())
+    try_incref_not_owner(unsafe { obj.header() })
 }
 
-/// The lock-free read protocol of CPython's `_Py_TryIncrefCompare`: take a reference to
-/// the object `slot` points to and confirm the slot still points to it. Returns `None`
-/// if the slot is empty, or the object is being freed, or the slot changed meanwhile.
+/// The first half of [`try_incref`] (CPython's `_Py_TryIncrefFast`): takes a reference
+/// with plain loads and a store when `obj` is immortal, or owned by this thread with a
+/// live local count, and returns `true`. Such an object cannot be freed while this
+/// thread is here: only its owner frees an owned object, and it is not freeing it now.
+/// `false` means nothing was done: another thread owns the object (or it is dying).
 ///
 /// # Safety
-/// Objects stored in `slot` must be published with [`mark_shared`], and the slot's
-/// writers must drop their references only after clearing or replacing the slot. The
-/// calling thread must be attached.
+/// As [`try_incref`].
 #[cfg(not(loom))]
-#[inline]
+#[inline(always)]
+pub unsafe fn try_incref_fast(obj: ObjPtr) -> bool {
+    // SAFETY: the memory stays allocated by the caller's contract.
+    let h = unsafe { obj.header() };
+    let local = h.ob_ref_local.load(Relaxed);
+    let new = local.wrapping_add(1);
+    if new == 0 {
+        return true; // immortal
+    }
+    // Zero only while this thread is deallocating it, which must not be undone.
+    if local != 0 && h.ob_tid.load(Relaxed) == crate::thread::current_tid() {
+        h.ob_ref_local.store(new, Relaxed);
+        return true;
+    }
+    false
+}
+
+/// [`try_incref`] by a thread that does not own the object: a compare-and-swap on the
+/// shared field that refuses a count that may be about to be freed (CPython's
+/// `_Py_TryIncRefShared`).
+#[cfg(not(loom))]
+#[inline(never)]
+fn try_incref_not_owner(h: &ObjectHeader) -> bool {
+    try_incref_core(h, crate::thread::current_tid())
+}
+
+/// The rest of [`try_incref`] after [`try_incref_fast`] returned `false`: the
+/// compare-and-swap on the shared field, out of line (CPython's `_Py_TryIncRefShared`).
+/// For lock-free readers that treat the two outcomes differently: a reference taken by
+/// [`try_incref_fast`] needs no recheck of the slot it was read from, this one does.
+///
+/// # Safety
+/// As [`try_incref`].
+#[cfg(not(loom))]
+#[inline(always)]
+pub unsafe fn try_incref_shared(obj: ObjPtr) -> bool {
+    // SAFETY: the memory stays allocated by the caller's contract.
+    try_incref_not_owner(unsafe { obj.header() })
+}
+
+/// The lock-free read protocol of CPython's `_Py_TryXGetRef` / `_Py_TryIncrefCompare`:
+/// take a reference to the object `slot` points to. An immortal object, or one this
+/// thread owns, is taken with [`try_incref_fast`] and returned at once: it was in the
+/// slot when loaded and cannot have been freed since. Any other object is taken with a
+/// compare-and-swap and returned only if the slot still points to it afterwards.
+/// Returns `None` if the slot is empty, or the object is being freed, or the slot
+/// changed meanwhile.
+///
+/// # Safety
+/// The memory of every object the slot can hold must stay allocated while the calling
+/// (attached) thread is between two quiescent states after loading it: objects that
+/// other threads may free are published with [`mark_shared`] (so that their memory
+/// waits out a QSBR grace period). The slot's writers must drop their references only
+/// after clearing or replacing the slot.
+#[cfg(not(loom))]
+#[inline(always)]
 pub unsafe fn try_incref_compare(
     slot: &std::sync::atomic::AtomicPtr<ObjectHeader>,
 ) -> Option<ObjPtr> {
     let obj = ObjPtr::from_raw(slot.load(Acquire))?;
-    // SAFETY: a shared object's memory outlives the grace period this attached thread
-    // is inside of, by the caller's contract.
-    if !unsafe { try_incref(obj) } {
+    // SAFETY: the object's memory is valid by the caller's contract.
+    if unsafe { try_incref_fast(obj) } {
+        return Some(obj);
+    }
+    // SAFETY: as above.
+    unsafe { try_incref_compare_shared(slot, obj) }
+}
+
+/// The compare-and-swap half of [`try_incref_compare`], out of line.
+///
+/// # Safety
+/// As [`try_incref_compare`]; `obj` was loaded from `slot`.
+#[cfg(not(loom))]
+#[inline(never)]
+unsafe fn try_incref_compare_shared(
+    slot: &std::sync::atomic::AtomicPtr<ObjectHeader>,
+    obj: ObjPtr,
+) -> Option<ObjPtr> {
+    // SAFETY: the object's memory is valid by the caller's contract.
+    if !try_incref_not_owner(unsafe { obj.header() }) {
         return None;
     }
     if slot.load(Acquire) != obj.as_ptr() {

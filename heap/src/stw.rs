@@ -224,7 +224,7 @@ impl Drop for StwGuard {
 #[cold]
 pub(crate) fn park_at_safepoint(inner: &crate::thread::ThreadInner) {
     let shared = &*inner.shared;
-    crate::critical_section::suspend_all(inner);
+    crate::critical_section::suspend_all();
     {
         let mut park = STW.park.lock();
         shared

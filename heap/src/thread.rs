@@ -105,8 +105,8 @@ pub(crate) struct ThreadLocal {
     /// Set while the collector deletes garbage on this thread
     /// ([`crate::gc_count::with_uncounted_frees`]).
     pub(crate) gc_frees_uncounted: bool,
-    /// The critical sections this thread is in.
-    pub(crate) critical_sections: crate::critical_section::Stack,
+    /// The critical-section chain while detached, and the resumption guard.
+    pub(crate) critical_sections: crate::critical_section::Sections,
 }
 
 /// A thread state, boxed so that its address is stable while it is current.
@@ -400,6 +400,7 @@ pub(crate) fn attach_inner(inner: &ThreadInner) {
     crate::stw::acquire_attached(&inner.shared);
     CURRENT.with(|c| c.set(inner));
     CURRENT_TID.with(|c| c.set(inner.shared.tid));
+    crate::critical_section::restore_on_attach(inner);
     crate::local_refs::set_current(Some(&inner.shared.local_refs));
     // SAFETY: we are on the owning OS thread and hold no other borrow of `local`.
     if let Some(q) = unsafe { inner.local() }.qsbr.as_mut() {
@@ -411,7 +412,7 @@ pub(crate) fn attach_inner(inner: &ThreadInner) {
 /// Detaches `inner`, the attached thread state of the calling OS thread.
 pub(crate) fn detach_inner(inner: &ThreadInner) {
     // A detached thread may block: it must not hold object locks.
-    crate::critical_section::suspend_all(inner);
+    crate::critical_section::save_on_detach(inner);
     // Going offline may run reclamation (QSBR flush), which frees memory and so needs
     // the thread still attached: do it first.
     // SAFETY: owning OS thread, no other borrow of `local` alive.
@@ -480,6 +481,7 @@ fn exit_inner(inner: &ThreadInner) {
         std::thread::yield_now();
     }
     CURRENT.with(|c| c.set(std::ptr::null()));
+    crate::critical_section::clear_on_exit();
     crate::stw::release_attached(shared, EXITED);
 }
 

@@ -169,8 +169,7 @@ fn count_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
         }
     }
     // Slow mode (or the switch to it): one thread at a time.
-    // SAFETY: `obj` outlives the section (the caller holds it).
-    let _cs = unsafe { strand_heap::critical_section::begin(obj.as_ptr()) };
+    strand_heap::critical_section!(obj);
     if !c.slow.load(Acquire) {
         // The word is stuck at the value whose successor overflows: go on from it
         // with objects.

@@ -4,7 +4,7 @@
 //! (CPython's Objects/descrobject.c, methodobject.c, funcobject.c).
 
 use std::sync::atomic::AtomicPtr;
-use std::sync::atomic::Ordering::{AcqRel, Acquire};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
 use parking_lot::Mutex;
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
@@ -701,16 +701,45 @@ pub fn member_offset(d: &PyObj) -> Option<usize> {
 
 /// Reads `inst`'s slot at `offset` as `member_get` does (`None` if it is empty).
 ///
+/// Lock-free for the thread that owns `inst` and for any thread once `inst` is shared
+/// (as `list::get`): the slot is loaded and its value taken with `try_incref_compare`,
+/// which for a value the reader owns (or an immortal one) is a plain increment. The
+/// value loaded stays allocated while the reader is here because other threads change
+/// a slot only after sharing the instance under its lock (`share_slots_locked`):
+/// from then on the values it stores are published first, so that the old values
+/// they drop wait out a QSBR grace period. A first read by a thread other than the
+/// owner of an instance that is not shared takes the lock and shares it.
+///
 /// # Safety
 /// `inst`'s layout has a slot word at `offset` (it is an instance of the type whose
 /// member descriptor gave the offset).
+#[inline]
 pub unsafe fn read_slot(inst: &PyObj, offset: usize) -> Option<PyObj> {
-    // SAFETY: the critical section orders us with writers, whose old values are
-    // dropped under it; the slot exists by the caller's contract.
-    let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
-    // SAFETY: as above.
+    if crate::alloc::owned_by_current_thread(inst) || is_shared(inst) {
+        // SAFETY: the slot exists by the caller's contract; its values stay allocated
+        // while we read (above), and writers drop a value only after replacing it.
+        if let Some(p) = unsafe { strand_heap::refcount::try_incref_compare(slot_at(inst, offset)) }
+        {
+            // SAFETY: we took the reference.
+            return Some(unsafe { PyObj::from_owned(p) });
+        }
+    }
+    // SAFETY: forwarded.
+    unsafe { read_slot_locked(inst, offset) }
+}
+
+/// [`read_slot`] under the instance's lock: an empty slot, a value being replaced, or
+/// a first read by a thread other than the owner (which shares the instance).
+///
+/// # Safety
+/// As [`read_slot`].
+#[inline(never)]
+unsafe fn read_slot_locked(inst: &PyObj, offset: usize) -> Option<PyObj> {
+    strand_heap::critical_section!(inst);
+    ensure_slots_shared_locked(inst);
+    // SAFETY: the slot exists by the caller's contract.
     let p = unsafe { slot_at(inst, offset) }.load(Acquire);
-    // SAFETY: the slot holds a reference while set.
+    // SAFETY: under the lock the slot's reference keeps the value alive.
     ObjPtr::from_raw(p).map(|p| unsafe { PyObj::from_borrowed(p) })
 }
 
@@ -720,14 +749,70 @@ pub unsafe fn read_slot(inst: &PyObj, offset: usize) -> Option<PyObj> {
 /// As [`read_slot`].
 pub unsafe fn write_slot(inst: &PyObj, offset: usize, value: PyObj) {
     let old = {
-        // SAFETY: as in `read_slot`.
-        let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
-        // SAFETY: as above.
-        unsafe { slot_at(inst, offset) }.swap(value.into_ptr().as_ptr(), AcqRel)
+        strand_heap::critical_section!(inst);
+        ensure_slots_shared_locked(inst);
+        publish_slot_value(inst, value.as_ptr());
+        // SAFETY: the slot exists by the caller's contract.
+        let slot = unsafe { slot_at(inst, offset) };
+        // A plain load and a release store under the lock (lock-free readers load with
+        // acquire), as `list::set`.
+        let old = slot.load(Relaxed);
+        slot.store(value.into_ptr().as_ptr(), Release);
+        old
     };
     if let Some(old) = ObjPtr::from_raw(old) {
         // SAFETY: the slot owned the old value; dropped outside the lock.
         drop(unsafe { PyObj::from_owned(old) });
+    }
+}
+
+/// Whether `inst` is published for lock-free readers on other threads.
+#[inline(always)]
+fn is_shared(inst: &PyObj) -> bool {
+    // SAFETY: `inst` is alive.
+    unsafe { inst.as_ptr().flags() }.contains(strand_heap::ObFlags::SHARED)
+}
+
+/// Called with `inst`'s lock held before a thread other than its owner reads or
+/// changes its slots: shares it (CPython's `ensure_shared_on_read`/`_on_resize` for
+/// dicts and lists, applied to `__slots__`), because the owner reads its slots
+/// lock-free and must not see a value freed at once.
+#[inline(always)]
+fn ensure_slots_shared_locked(inst: &PyObj) {
+    if !crate::alloc::owned_by_current_thread(inst) && !is_shared(inst) {
+        share_slots_locked(inst);
+    }
+}
+
+/// Publishes `inst` and the values in its `__slots__` for lock-free readers on other
+/// threads (its lock is held): from now on dropped values and the instance itself
+/// wait out a QSBR grace period before their memory is reused.
+#[cold]
+#[inline(never)]
+fn share_slots_locked(inst: &PyObj) {
+    let mut t = inst.ty();
+    while t.is_heap_type() {
+        let inner = t.inner();
+        for i in 0..inner.slot_names.len() {
+            // SAFETY: heap types' slot words are in the instance at these offsets.
+            let slot = unsafe { slot_at(inst, inner.slots_offset + i * 8) };
+            if let Some(p) = ObjPtr::from_raw(slot.load(Acquire)) {
+                // SAFETY: the slot holds a reference (we hold the lock).
+                unsafe { strand_heap::refcount::mark_shared(p) };
+            }
+        }
+        t = t.base().expect("heap types have a base");
+    }
+    // SAFETY: alive.
+    unsafe { strand_heap::refcount::mark_shared(inst.as_ptr()) };
+}
+
+/// Publishes a value about to be stored in a slot of a shared instance.
+#[inline(always)]
+fn publish_slot_value(inst: &PyObj, value: ObjPtr) {
+    if is_shared(inst) {
+        // SAFETY: the caller holds a reference to `value`.
+        unsafe { strand_heap::refcount::mark_shared(value) };
     }
 }
 
@@ -745,14 +830,9 @@ fn member_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj
             i.ty().name()
         )));
     }
-    // SAFETY: instances of `owner` have the slot; the critical section orders us with
-    // writers, whose old values are dropped under it.
-    let _cs = unsafe { strand_heap::critical_section::begin(i.as_ptr()) };
     // SAFETY: `i` is an instance of the member's owner, so the slot exists.
-    let p = unsafe { slot_at(i, m.offset) }.load(Acquire);
-    match ObjPtr::from_raw(p) {
-        // SAFETY: the slot holds a reference while set.
-        Some(p) => Ok(unsafe { PyObj::from_borrowed(p) }),
+    match unsafe { read_slot(i, m.offset) } {
+        Some(v) => Ok(v),
         None => Err(crate::exceptions::no_attribute(i, &m.name)),
     }
 }
@@ -772,14 +852,19 @@ fn member_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
     }
     let new = value.map_or(std::ptr::null_mut(), |v| v.clone().into_ptr().as_ptr());
     let old = {
-        // SAFETY: as in member_get.
-        let _cs = unsafe { strand_heap::critical_section::begin(inst.as_ptr()) };
+        strand_heap::critical_section!(inst);
+        ensure_slots_shared_locked(inst);
+        if let Some(v) = value {
+            publish_slot_value(inst, v.as_ptr());
+        }
         // SAFETY: checked above: an instance of the owner has the slot.
         let slot = unsafe { slot_at(inst, m.offset) };
-        if value.is_none() && slot.load(Acquire).is_null() {
+        let old = slot.load(Relaxed);
+        if value.is_none() && old.is_null() {
             return Err(crate::exceptions::no_attribute(inst, &m.name));
         }
-        slot.swap(new, AcqRel)
+        slot.store(new, Release);
+        old
     };
     if let Some(old) = ObjPtr::from_raw(old) {
         // SAFETY: the slot owned the old value.

@@ -16,19 +16,21 @@
 //!
 //! **Free-threading** (PEP 703): every modification happens in the dict's critical
 //! section. Lookups of str/int keys are lock-free: they read the keys pointer, probe,
-//! and take the value with `try_incref`, validating afterwards that the table did not
-//! change; this is safe because a dict read by more than one thread is marked
-//! *shared*, after which its keys tables are freed only after a QSBR grace period and
-//! the objects stored in it are published for lock-free reads. Other keys (whose
-//! `__eq__` may run Python code) are looked up under the lock.
+//! and take the value with a try-incref, validating afterwards that the table did not
+//! change unless the value is immortal, deferred or owned by the reading thread (then
+//! it cannot have been freed since it was loaded, and it was the key's value then: a
+//! replaced table is never written again and an entry index never changes keys). This
+//! is safe because a dict read or changed by a thread other than its owner is first
+//! marked *shared*, after which its keys tables are freed only after a QSBR grace
+//! period and the objects stored in it are published for lock-free reads. Other keys
+//! (whose `__eq__` may run Python code) are looked up under the lock.
 
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
 
 use parking_lot::Mutex;
-use strand_heap::critical_section;
-use strand_heap::refcount::{mark_shared, try_incref};
+use strand_heap::refcount::{mark_shared, try_incref_fast, try_incref_shared};
 use strand_heap::{HeapKind, ObFlags, ObjPtr, ObjectHeader};
 
 use crate::abstract_ as ab;
@@ -594,8 +596,7 @@ pub fn get_item_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Optio
             }
         }
     }
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     lookup_locked(d, key, hash)
 }
 
@@ -603,7 +604,8 @@ pub fn get_item_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Optio
 fn lookup_lock_free(d: &PyDict, key: &PyObj, hash: isize) -> Option<Option<PyObj>> {
     let keys_p = d.keys.load(Acquire);
     // SAFETY: the keys table outlives this attached thread's read (QSBR for shared
-    // dicts; an unshared dict is only touched by its owner, which is us).
+    // dicts; an unshared dict is read lock-free and changed only by its owner, which
+    // is us: other threads share it first, `ensure_shared_on_write`).
     let keys = unsafe { &*keys_p };
     let vals_p = d.values.load(Acquire);
     let ix = match probe(d, keys, key, hash) {
@@ -618,8 +620,17 @@ fn lookup_lock_free(d: &PyDict, key: &PyObj, hash: isize) -> Option<Option<PyObj
     };
     let v = ObjPtr::from_raw(slot.load(Acquire))?;
     // SAFETY: values of shared dicts are published (mark_shared) and freed through
-    // QSBR; try_incref refuses one whose count reached zero.
-    if !unsafe { try_incref(v) } {
+    // QSBR, so the header is readable.
+    if unsafe { try_incref_fast(v) } {
+        // Immortal, or ours: nothing freed it after it was loaded, and what the slot
+        // held then was the key's value (a replaced table is never written again, and
+        // an entry index never changes keys), so no recheck (CPython's
+        // `_Py_TryXGetRef`).
+        // SAFETY: try_incref_fast took the reference.
+        return Some(Some(unsafe { PyObj::from_owned(v) }));
+    }
+    // SAFETY: as above; try_incref_shared refuses an object whose count reached zero.
+    if !unsafe { try_incref_shared(v) } {
         return None;
     }
     if slot.load(Acquire) != v.as_ptr()
@@ -630,7 +641,7 @@ fn lookup_lock_free(d: &PyDict, key: &PyObj, hash: isize) -> Option<Option<PyObj
         unsafe { strand_heap::refcount::decref(v) };
         return None;
     }
-    // SAFETY: we own the reference try_incref took.
+    // SAFETY: we own the reference try_incref_shared took.
     Some(Some(unsafe { PyObj::from_owned(v) }))
 }
 
@@ -655,14 +666,38 @@ fn lookup_locked(d: &PyDict, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>
 /// Marks a dict shared the first time a thread other than its owner reads it, so that
 /// its tables and contents are freed through QSBR from then on (CPython's
 /// `ensure_shared_on_read`).
-#[inline]
+#[inline(always)]
 fn ensure_shared_on_read(dict: &PyObj) {
     let d = payload(dict);
     if d.is_shared() || crate::alloc::owned_by_current_thread(dict) {
         return;
     }
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    share_on_first_read(dict, d);
+}
+
+/// [`ensure_shared_on_read`]'s first read by another thread: share under the lock.
+#[cold]
+#[inline(never)]
+fn share_on_first_read(dict: &PyObj, d: &PyDict) {
+    strand_heap::critical_section!(dict);
+    share_locked(dict, d);
+}
+
+/// Called with the lock held by every operation that changes the dict: a thread other
+/// than the owner shares it first (CPython's `ensure_shared_on_resize`, applied to
+/// every change), because the owner may be reading it lock-free and must not see a
+/// table or a value freed at once.
+#[inline(always)]
+fn ensure_shared_on_write(dict: &PyObj, d: &PyDict) {
+    if !crate::alloc::owned_by_current_thread(dict) && !d.is_shared() {
+        share_locked(dict, d);
+    }
+}
+
+/// Publishes the dict and its contents for other threads (its lock is held).
+#[cold]
+#[inline(never)]
+fn share_locked(dict: &PyObj, d: &PyDict) {
     if d.is_shared() {
         return;
     }
@@ -710,8 +745,8 @@ pub fn set_item_str(dict: &PyObj, key: &str, value: PyObj) {
 /// [`set_item`] with a precomputed hash.
 pub fn set_item_hashed(dict: &PyObj, key: PyObj, hash: isize, value: PyObj) -> PyResult<()> {
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
+    ensure_shared_on_write(dict, d);
     if d.is_shared() {
         // SAFETY: we hold references to both.
         unsafe {
@@ -903,8 +938,8 @@ pub fn pop_item(dict: &PyObj, key: &PyObj) -> PyResult<Option<PyObj>> {
 
 fn pop_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>> {
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
+    ensure_shared_on_write(dict, d);
     loop {
         let keys = d.keys();
         match probe(d, keys, key, hash)? {
@@ -956,8 +991,8 @@ fn pop_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<Option<PyObj>>
 pub fn clear(dict: &PyObj) {
     let d = payload(dict);
     let (old_keys, old_vals, shared) = {
-        // SAFETY: dict is alive.
-        let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+        strand_heap::critical_section!(dict);
+        ensure_shared_on_write(dict, d);
         if d.is_empty() && d.values().is_none() {
             return;
         }
@@ -1029,8 +1064,7 @@ pub fn len(dict: &PyObj) -> usize {
 /// A snapshot of the items, in insertion order.
 pub fn items(dict: &PyObj) -> Vec<(PyObj, PyObj)> {
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     let mut out = Vec::with_capacity(d.len());
     d.for_each_raw(|k, v| {
         // SAFETY: under the lock, entries hold live references.
@@ -1054,8 +1088,7 @@ pub fn values(dict: &PyObj) -> Vec<PyObj> {
 /// or order slots (split).
 pub(crate) fn item_at(dict: &PyObj, pos: usize) -> Option<(usize, PyObj, PyObj)> {
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     let keys = d.keys();
     match d.values() {
         Some(vals) => {
@@ -1124,8 +1157,7 @@ pub fn cache_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
     }
     let hash = hash_key(key).ok()?;
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     let keys = d.keys();
     let Ok(Found::At(ix)) = probe(d, keys, key, hash) else {
         return None;
@@ -1155,7 +1187,8 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
     let d = payload(dict);
     let keys_p = d.keys.load(Acquire);
     // SAFETY: keys tables outlive this attached thread's read (QSBR for shared dicts;
-    // an unshared dict is only touched by its owner, which is us).
+    // an unshared dict is read lock-free and changed only by its owner, which is us:
+    // other threads share it first, `ensure_shared_on_write`).
     let keys = unsafe { &*keys_p };
     if keys.version.load(Acquire) != version {
         return None;
@@ -1172,11 +1205,6 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
         }
     };
     let v = ObjPtr::from_raw(slot.load(Acquire))?;
-    let unchanged = || {
-        slot.load(Acquire) == v.as_ptr()
-            && d.keys.load(Acquire) == keys_p
-            && d.values.load(Acquire) == vals_p
-    };
     // SAFETY: values of shared dicts are published and QSBR-freed, so the header is
     // readable; the deferred flag is set before an object is shared.
     let uncounted =
@@ -1187,11 +1215,35 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
         // to use: the read is as if it happened just before the replacement.
         return Some((v, false));
     }
-    // SAFETY: as above; try_incref refuses an object whose count reached zero.
-    if !unsafe { try_incref(v) } {
+    // SAFETY: as above.
+    if unsafe { try_incref_fast(v) } {
+        // Owned by this thread: as for deferred values, nothing frees it before the
+        // caller is done, and it was the entry's value when loaded; no recheck.
+        return Some((v, true));
+    }
+    get_cached_shared(d, slot, keys_p, vals_p, v)
+}
+
+/// The rest of [`get_cached`], out of line so that its common cases stay short: a
+/// value another thread owns, taken with a compare-and-swap and kept only if the slot
+/// and both tables are unchanged.
+#[inline(never)]
+fn get_cached_shared(
+    d: &PyDict,
+    slot: &AtomicPtr<ObjectHeader>,
+    keys_p: *mut DictKeys,
+    vals_p: *mut DictValues,
+    v: ObjPtr,
+) -> Option<(ObjPtr, bool)> {
+    // SAFETY: as in `get_cached`; try_incref_shared refuses an object whose count
+    // reached zero.
+    if !unsafe { try_incref_shared(v) } {
         return None;
     }
-    if !unchanged() {
+    if slot.load(Acquire) != v.as_ptr()
+        || d.keys.load(Acquire) != keys_p
+        || d.values.load(Acquire) != vals_p
+    {
         // SAFETY: give back the reference we took.
         unsafe { strand_heap::refcount::decref(v) };
         return None;
@@ -1208,8 +1260,7 @@ pub fn cache_key_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
     }
     let hash = hash_key(key).ok()?;
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     let keys = d.keys();
     let Ok(Found::At(ix)) = probe(d, keys, key, hash) else {
         return None;
@@ -1234,8 +1285,7 @@ pub fn cache_key_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
 pub fn keys_contain(dict: &PyObj, key: &PyObj) -> PyResult<bool> {
     let hash = hash_key(key)?;
     let d = payload(dict);
-    // SAFETY: dict is alive.
-    let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+    strand_heap::critical_section!(dict);
     loop {
         match probe(d, d.keys(), key, hash)? {
             Found::At(_) => return Ok(true),
@@ -1262,8 +1312,8 @@ pub fn keys_version_is(dict: &PyObj, version: u32) -> bool {
 pub fn replace_cached(dict: &PyObj, version: u32, index: usize, value: PyObj) -> Result<(), PyObj> {
     let d = payload(dict);
     let old = {
-        // SAFETY: dict is alive.
-        let _cs = unsafe { critical_section::begin(dict.as_ptr()) };
+        strand_heap::critical_section!(dict);
+        ensure_shared_on_write(dict, d);
         let keys = d.keys();
         if keys.version.load(Acquire) != version || d.watchers.load(Relaxed) != 0 {
             return Err(value);
@@ -1562,8 +1612,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Args::new(args, kw).expect("dict.setdefault", 2, 3)?;
             let d = &args[0];
             let default = args.get(2).cloned().unwrap_or_else(crate::singletons::none);
-            // SAFETY: d is alive.
-            let _cs = unsafe { critical_section::begin(d.as_ptr()) };
+            strand_heap::critical_section!(d);
             if let Some(v) = get_item(d, &args[1])? {
                 return Ok(v);
             }

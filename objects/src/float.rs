@@ -34,18 +34,26 @@ unsafe impl PyPayload for PyFloat {
     }
 }
 
+/// A float's dealloc. An exact float (the hot case: every temporary of float
+/// arithmetic) has a static type and a fixed size, so it goes straight to the heap's
+/// free path, which puts the block on the thread's freelist (or, if the float was
+/// published to other threads, retires it to QSBR). Subclass instances hold a
+/// reference to their type and are freed out of line, so that the exact case needs no
+/// stack frame.
 unsafe fn float_dealloc(obj: ObjPtr) {
     // SAFETY: obj is alive until freed below.
     let exact = std::ptr::eq(unsafe { PyType::of_ptr(obj) }, &FLOAT_TYPE);
-    if exact {
-        // The hot path: a static type (no type reference to drop), a fixed size.
-        // SAFETY: count zero, exclusive; an exact float is a NonGc PyFloat.
-        unsafe {
-            strand_heap::free_object_sized(obj, HeapKind::NonGc, std::mem::size_of::<PyFloat>())
-        };
-        return;
+    if !exact {
+        // SAFETY: forwarded.
+        return unsafe { float_subclass_dealloc(obj) };
     }
-    // SAFETY: count zero, exclusive; no references held.
+    // SAFETY: count zero, exclusive; an exact float is a NonGc PyFloat.
+    unsafe { strand_heap::free_object_sized(obj, HeapKind::NonGc, std::mem::size_of::<PyFloat>()) };
+}
+
+#[inline(never)]
+unsafe fn float_subclass_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive; no references held but the type's.
     unsafe { crate::heaptype::dealloc_instance_memory(obj) }
 }
 

@@ -102,13 +102,6 @@ fn finish_at(pos: &AtomicUsize, at: usize) {
     let _ = pos.compare_exchange(at, DONE, Relaxed, Relaxed);
 }
 
-/// The iterator's own critical section, for iterators whose step touches more than
-/// one word (`enumerate`'s item and count, `zip`'s tuple).
-fn lock_iter(obj: &PyObj) -> strand_heap::critical_section::CriticalSection {
-    // SAFETY: `obj` is alive for the caller's whole call, which outlives the guard.
-    unsafe { strand_heap::critical_section::begin(obj.as_ptr()) }
-}
-
 macro_rules! iter_type {
     ($(#[$m:meta])* $ident:ident, $name:literal, $flags:expr, { $($slot:ident : $val:expr),* $(,)? }) => {
         crate::builtin_type! {
@@ -425,8 +418,7 @@ fn dict_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
     // Every step runs under the dict's critical section: threads sharing the iterator
     // take turns, and each entry is handed out once.
-    // SAFETY: the iterator keeps the dict alive for the whole call.
-    let _cs = unsafe { strand_heap::critical_section::begin(s.a.as_ptr()) };
+    strand_heap::critical_section!(&s.a);
     let pos = s.pos.load(Relaxed);
     if pos == DONE {
         return Ok(None);
@@ -651,8 +643,9 @@ fn enumerate_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResu
 
 fn enumerate_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
-    // The item and its count are taken together.
-    let _cs = lock_iter(obj);
+    // The item and its count are taken together, in the iterator's own critical
+    // section.
+    strand_heap::critical_section!(obj);
     let Some(item) = ab::next(&s.a)? else {
         return Ok(None);
     };
@@ -710,8 +703,8 @@ fn zip_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
         return Ok(None);
     }
     let strict = s.extra.load(Relaxed) != 0;
-    // One tuple's items are taken together.
-    let _cs = lock_iter(obj);
+    // One tuple's items are taken together, in the iterator's own critical section.
+    strand_heap::critical_section!(obj);
     let mut out = Vec::with_capacity(iters.len());
     for (i, x) in iters.iter().enumerate() {
         match ab::next(x)? {
@@ -773,7 +766,10 @@ fn map_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     {
         // One call's arguments are taken together (with one iterable, its own
         // iterator's guarantee suffices); the function runs outside the section.
-        let _cs = (iters.len() > 1).then(|| lock_iter(obj));
+        let cs = std::pin::pin!(strand_heap::critical_section::CriticalSection::new());
+        if iters.len() > 1 {
+            cs.as_ref().enter(obj);
+        }
         for x in iters {
             match ab::next(x)? {
                 Some(v) => argv.push(v),

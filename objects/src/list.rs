@@ -18,8 +18,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicPtr, AtomicUsize};
 
-use strand_heap::critical_section;
-use strand_heap::refcount::{mark_shared, try_incref};
+use strand_heap::refcount::{mark_shared, try_incref_compare};
 use strand_heap::{HeapKind, ObFlags, ObjPtr, ObjectHeader};
 
 use crate::abstract_ as ab;
@@ -242,15 +241,13 @@ pub fn len(list: &PyObj) -> usize {
     payload(list).len()
 }
 
-/// Marks a list shared the first time a thread other than its owner reads it.
-#[inline]
-fn ensure_shared_on_read(list: &PyObj) {
-    let l = payload(list);
-    if l.is_shared() || crate::alloc::owned_by_current_thread(list) {
-        return;
-    }
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+/// Publishes the list for lock-free readers and writers on other threads (its lock is
+/// held): marks every item and the list itself shared, so that from now on replaced
+/// arrays and removed items are freed after a QSBR grace period, and items stored
+/// later are published as they are stored.
+#[cold]
+#[inline(never)]
+fn share_locked(list: &PyObj, l: &PyList) {
     if l.is_shared() {
         return;
     }
@@ -266,36 +263,63 @@ fn ensure_shared_on_read(list: &PyObj) {
     unsafe { mark_shared(list.as_ptr()) };
 }
 
-/// `list[i]` for `0 <= i`, lock-free when possible; `None` if out of range.
+/// Called with the lock held by every operation that changes the list: a thread
+/// other than the owner shares the list first (CPython's `ensure_shared_on_resize`,
+/// applied to every change), because the owner may be reading it lock-free and
+/// must not see an array or an item freed at once.
+#[inline(always)]
+fn ensure_shared_on_write(list: &PyObj, l: &PyList) {
+    if !crate::alloc::owned_by_current_thread(list) && !l.is_shared() {
+        share_locked(list, l);
+    }
+}
+
+/// `list[i]` for `0 <= i`, lock-free when possible; `None` if out of range (CPython
+/// 3.13t's `list_get_item_ref`).
+///
+/// The lock-free read: load the item array, check `i` against its capacity, load the
+/// slot and take a reference with [`try_incref_compare`]. For an item this thread owns
+/// (or an immortal one) that is a plain increment with no recheck; other items take a
+/// compare-and-swap and a recheck of the slot. It is sound because whatever the reader
+/// loads stays allocated while it is here:
+///
+/// * a *shared* list frees replaced arrays and removed items after a QSBR grace period
+///   (its items are all published, and items stored later are published first);
+/// * a list that is not shared is read lock-free only by its owner, and changed only
+///   by its owner: any other thread shares it first, under the lock
+///   (`ensure_shared_on_write`, and the locked read for other threads' reads).
+///
+/// The array is not rechecked: an array replaced after it was loaded is never written
+/// again, so what its slot held was the list's item `i` at the moment of replacement.
 #[inline]
 pub fn get(list: &PyObj, i: usize) -> Option<PyObj> {
-    ensure_shared_on_read(list);
     let l = payload(list);
+    if !crate::alloc::owned_by_current_thread(list) && !l.is_shared() {
+        return get_locked(list, i);
+    }
     if let Some(arr) = l.array() {
         if i < arr.capacity {
-            let slot = &arr.slots()[i];
-            if let Some(p) = ObjPtr::from_raw(slot.load(Acquire)) {
-                // SAFETY: items of shared lists are published and QSBR-freed; an
-                // unshared list is only touched by this thread.
-                if unsafe { try_incref(p) } {
-                    if slot.load(Acquire) == p.as_ptr() && std::ptr::eq(l.items.load(Acquire), arr)
-                    {
-                        // SAFETY: we took the reference.
-                        return Some(unsafe { PyObj::from_owned(p) });
-                    }
-                    // SAFETY: give it back.
-                    unsafe { strand_heap::refcount::decref(p) };
-                }
+            // SAFETY: the item's memory outlives this read (above); the list's writers
+            // drop a reference only after replacing or clearing its slot.
+            if let Some(p) = unsafe { try_incref_compare(&arr.slots()[i]) } {
+                // SAFETY: we took the reference.
+                return Some(unsafe { PyObj::from_owned(p) });
             }
         }
     }
     get_locked(list, i)
 }
 
+/// `list[i]` under the lock: a slot that was empty or changing, an index past the
+/// array, or a first read by a thread other than the owner (which shares the list,
+/// CPython's `list_item_impl`).
+#[inline(never)]
 fn get_locked(list: &PyObj, i: usize) -> Option<PyObj> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
+    if !crate::alloc::owned_by_current_thread(list) {
+        share_locked(list, l);
+    }
     if i >= l.len() {
         return None;
     }
@@ -307,8 +331,7 @@ fn get_locked(list: &PyObj, i: usize) -> Option<PyObj> {
 /// A snapshot of the items.
 pub fn to_vec(list: &PyObj) -> Vec<PyObj> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     let n = l.len();
     match l.array() {
         None => Vec::new(),
@@ -324,8 +347,7 @@ pub fn to_vec(list: &PyObj) -> Vec<PyObj> {
 /// Runs `f` on the items under the list's lock (no Python code may run in `f`).
 pub fn with_items<R>(list: &PyObj, f: impl FnOnce(&[PyObj]) -> R) -> R {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
     let n = l.len();
     match l.array() {
         None => f(&[]),
@@ -372,8 +394,8 @@ fn grow(l: &PyList, needed: usize) -> &ItemArray {
 /// `list.append(item)`.
 pub fn append(list: &PyObj, item: PyObj) -> PyResult<()> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
+    ensure_shared_on_write(list, l);
     publish(l, &item);
     let n = l.len();
     let arr = grow(l, n + 1);
@@ -385,8 +407,8 @@ pub fn append(list: &PyObj, item: PyObj) -> PyResult<()> {
 /// Replaces the whole contents with `items` (used by sort and slice assignment).
 fn replace_all(list: &PyObj, items: Vec<PyObj>) -> Vec<PyObj> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
+    ensure_shared_on_write(list, l);
     let old = take_all_locked(l);
     for it in &items {
         publish(l, it);
@@ -422,8 +444,8 @@ fn take_all_locked(l: &PyList) -> Vec<PyObj> {
 pub fn clear(list: &PyObj) {
     let old = {
         let l = payload(list);
-        // SAFETY: list is alive.
-        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        strand_heap::critical_section!(list);
+        ensure_shared_on_write(list, l);
         take_all_locked(l)
     };
     drop(old);
@@ -437,8 +459,8 @@ pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
         ab::collect_iter(iterable)?
     };
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
+    ensure_shared_on_write(list, l);
     let n = l.len();
     if items.is_empty() {
         return Ok(());
@@ -456,8 +478,8 @@ pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
 /// `list.insert(i, item)` with Python's index clamping.
 pub fn insert(list: &PyObj, index: isize, item: PyObj) {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
+    ensure_shared_on_write(list, l);
     let n = l.len();
     let i = if index < 0 {
         (index + n as isize).max(0) as usize
@@ -479,8 +501,8 @@ pub fn insert(list: &PyObj, index: isize, item: PyObj) {
 /// `list.pop(i)`.
 pub fn pop(list: &PyObj, index: isize) -> PyResult<PyObj> {
     let l = payload(list);
-    // SAFETY: list is alive.
-    let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    strand_heap::critical_section!(list);
+    ensure_shared_on_write(list, l);
     let n = l.len();
     if n == 0 {
         return Err(index_error("pop from empty list"));
@@ -499,18 +521,23 @@ pub fn pop(list: &PyObj, index: isize) -> PyResult<PyObj> {
     Ok(unsafe { PyObj::from_owned(ObjPtr::from_raw(p).expect("item")) })
 }
 
-/// `list[i] = item` for a normalized index; `false` if out of range.
+/// `list[i] = item` for a normalized index; `false` if out of range (CPython's
+/// `list_ass_item`): under the lock, a plain load of the old item and a release store
+/// of the new one (lock-free readers load the slot with acquire); the old item is
+/// released after the lock.
 pub fn set(list: &PyObj, i: usize, item: PyObj) -> bool {
+    let l = payload(list);
     let old = {
-        let l = payload(list);
-        // SAFETY: list is alive.
-        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        strand_heap::critical_section!(list);
         if i >= l.len() {
             return false;
         }
+        ensure_shared_on_write(list, l);
         publish(l, &item);
         let slot = &l.array().expect("non-empty").slots()[i];
-        slot.swap(item.into_ptr().as_ptr(), AcqRel)
+        let old = slot.load(Relaxed);
+        slot.store(item.into_ptr().as_ptr(), Release);
+        old
     };
     if let Some(old) = ObjPtr::from_raw(old) {
         // SAFETY: the slot owned the old item.
@@ -656,8 +683,8 @@ fn replace_range(
     loop {
         let l = payload(obj);
         {
-            // SAFETY: list is alive.
-            let _cs = unsafe { critical_section::begin(obj.as_ptr()) };
+            strand_heap::critical_section!(obj);
+            ensure_shared_on_write(obj, l);
             let n = l.len();
             if n == n_expected {
                 let m = items.len();
@@ -871,8 +898,8 @@ pub fn sort(list: &PyObj, key: Option<&PyObj>, reverse: bool) -> PyResult<()> {
     // Empty the list while sorting, as CPython does, to detect modification.
     let l = payload(list);
     let items = {
-        // SAFETY: list is alive.
-        let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+        strand_heap::critical_section!(list);
+        ensure_shared_on_write(list, l);
         take_all_locked(l)
     };
     let result = sort_items(items, key, reverse);

@@ -83,8 +83,7 @@ pub fn get_dict(obj: &PyObj) -> Option<PyObj> {
         unsafe { strand_heap::refcount::decref(p) };
     }
     // Slow path: the object's lock excludes set_dict.
-    // SAFETY: obj is alive.
-    let _cs = unsafe { strand_heap::critical_section::begin(obj.as_ptr()) };
+    strand_heap::critical_section!(obj);
     let p = ObjPtr::from_raw(slot.load(Acquire))?;
     // SAFETY: the slot's reference keeps it alive while we hold the lock.
     Some(unsafe { PyObj::from_borrowed(p) })
@@ -121,8 +120,8 @@ pub fn expose_dict(obj: &PyObj) -> PyObj {
 
 /// Replaces the instance dict (`obj.__dict__ = d`).
 pub fn set_dict(obj: &PyObj, d: PyObj) {
-    // SAFETY: obj is alive; the critical section orders us with other writers.
-    let _cs = unsafe { strand_heap::critical_section::begin(obj.as_ptr()) };
+    // The critical section orders us with other writers.
+    strand_heap::critical_section!(obj);
     // SAFETY: callers only pass objects with managed dicts.
     let slot = unsafe { dict_slot(obj) };
     let old = slot.swap(d.into_ptr().as_ptr(), AcqRel);

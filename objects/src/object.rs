@@ -165,6 +165,15 @@ impl Drop for PyObj {
     }
 }
 
+// SAFETY: a `PyObj` holds a counted reference for as long as it exists, and `&PyObj`
+// cannot replace the object it points to.
+unsafe impl strand_heap::critical_section::ObjRef for PyObj {
+    #[inline(always)]
+    fn obj_ptr(&self) -> ObjPtr {
+        self.as_ptr()
+    }
+}
+
 impl PartialEq for PyObj {
     /// Identity (`is`), not Python equality.
     fn eq(&self, other: &Self) -> bool {

@@ -14,7 +14,7 @@ use std::ptr::null_mut;
 use std::sync::atomic::AtomicIsize;
 use std::sync::atomic::Ordering::Relaxed;
 
-use strand_heap::critical_section::{self, CriticalSection};
+use strand_heap::critical_section;
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 
 use crate::abstract_ as ab;
@@ -276,19 +276,9 @@ fn body(obj: &PyObj) -> *mut Body {
     unsafe { obj.payload_unchecked::<PySet>() }.body.get()
 }
 
-fn lock(obj: &PyObj) -> CriticalSection {
-    // SAFETY: obj is alive for the guard's lifetime (callers hold it).
-    unsafe { critical_section::begin(obj.as_ptr()) }
-}
-
-fn lock2(a: &PyObj, b: &PyObj) -> CriticalSection {
-    // SAFETY: both alive for the guard's lifetime.
-    unsafe { critical_section::begin2(a.as_ptr(), b.as_ptr()) }
-}
-
 /// Number of items.
 pub fn len(obj: &PyObj) -> usize {
-    let _cs = lock(obj);
+    critical_section!(obj);
     // SAFETY: in the critical section.
     unsafe { (*body(obj)).used }
 }
@@ -534,7 +524,7 @@ fn next_entry(so: &PyObj, pos: usize) -> Option<(usize, PyObj, isize)> {
 
 /// A snapshot of `(key, hash)` in table order.
 fn entries(so: &PyObj) -> Vec<(PyObj, isize)> {
-    let _cs = lock(so);
+    critical_section!(so);
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some((next, k, h)) = next_entry(so, pos) {
@@ -552,7 +542,7 @@ pub fn items(so: &PyObj) -> Vec<PyObj> {
 /// Empties a set.
 pub fn clear(so: &PyObj) {
     let (table, n) = {
-        let _cs = lock(so);
+        critical_section!(so);
         // SAFETY: in the critical section.
         let b = unsafe { &mut *body(so) };
         let t = std::mem::replace(&mut b.table, alloc_table(MINSIZE));
@@ -575,7 +565,7 @@ pub fn clear(so: &PyObj) {
 }
 
 fn swap_bodies(a: &PyObj, b: &PyObj) {
-    let _cs = lock2(a, b);
+    critical_section!(a, b);
     // SAFETY: both locked; distinct objects (callers pass a fresh temporary).
     unsafe { std::ptr::swap(body(a), body(b)) };
     payload(a).hash.store(-1, Relaxed);
@@ -594,7 +584,7 @@ fn payload(obj: &PyObj) -> &PySet {
 /// `s.add(key)`.
 pub fn add(so: &PyObj, key: PyObj) -> PyResult<()> {
     let hash = set_hash_of(&key)?;
-    let _cs = lock(so);
+    critical_section!(so);
     add_entry(so, key, hash)
 }
 
@@ -612,7 +602,7 @@ pub fn contains(so: &PyObj, key: &PyObj) -> PyResult<bool> {
 }
 
 fn contains_hashed(so: &PyObj, key: &PyObj, hash: isize) -> PyResult<bool> {
-    let _cs = lock(so);
+    critical_section!(so);
     Ok(matches!(lookkey(so, key, hash)?, Probe::Found(_)))
 }
 
@@ -632,7 +622,7 @@ pub fn discard(so: &PyObj, key: &PyObj) -> PyResult<bool> {
         }
         Err(e) => return Err(e),
     };
-    let _cs = lock(so);
+    critical_section!(so);
     discard_entry(so, key, hash)
 }
 
@@ -640,7 +630,8 @@ fn merge(so: &PyObj, other: &PyObj) -> PyResult<()> {
     if so.is(other) {
         return Ok(());
     }
-    let _cs = lock2(so, other);
+    let cs = std::pin::pin!(critical_section::CriticalSection::new());
+    cs.as_ref().enter2(so, other);
     // SAFETY: both locked.
     let (ob, sb) = unsafe { (&*body(other), &mut *body(so)) };
     if ob.used == 0 {
@@ -682,9 +673,9 @@ fn merge(so: &PyObj, other: &PyObj) -> PyResult<()> {
         }
         return Ok(());
     }
-    drop(_cs);
+    cs.as_ref().end();
     for (k, h) in entries(other) {
-        let _cs = lock(so);
+        critical_section!(so);
         add_entry(so, k, h)?;
     }
     Ok(())
@@ -698,7 +689,7 @@ fn update_internal(so: &PyObj, other: &PyObj) -> PyResult<()> {
     if other.is_exact(&crate::dict::DICT_TYPE) {
         let keys = crate::dict::keys(other);
         {
-            let _cs = lock(so);
+            critical_section!(so);
             // SAFETY: locked.
             let b = unsafe { &*body(so) };
             if (b.fill + keys.len()) * 5 >= b.mask * 3 {
@@ -748,7 +739,7 @@ fn intersection(so: &PyObj, other: &PyObj) -> PyResult<PyObj> {
         };
         for (k, h) in entries(small) {
             if contains_hashed(big, &k, h)? {
-                let _cs = lock(&result);
+                critical_section!(&result);
                 add_entry(&result, k, h)?;
             }
         }
@@ -760,7 +751,7 @@ fn intersection(so: &PyObj, other: &PyObj) -> PyResult<PyObj> {
         let h = set_hash_of(&k)?;
         if contains_hashed(so, &k, h)? {
             {
-                let _cs = lock(&result);
+                critical_section!(&result);
                 add_entry(&result, k, h)?;
             }
             if len(&result) >= n {
@@ -783,7 +774,7 @@ fn difference_update_internal(so: &PyObj, other: &PyObj) -> PyResult<()> {
             other.clone()
         };
         for (k, h) in entries(&other) {
-            let _cs = lock(so);
+            critical_section!(so);
             discard_entry(so, &k, h)?;
         }
     } else {
@@ -792,7 +783,7 @@ fn difference_update_internal(so: &PyObj, other: &PyObj) -> PyResult<()> {
             discard(so, &k)?;
         }
     }
-    let _cs = lock(so);
+    critical_section!(so);
     // SAFETY: locked.
     let b = unsafe { &*body(so) };
     if b.fill - b.used > b.mask / 4 {
@@ -826,7 +817,7 @@ fn difference(so: &PyObj, other: &PyObj) -> PyResult<PyObj> {
             contains_hashed(other, &k, h)?
         };
         if !present {
-            let _cs = lock(&result);
+            critical_section!(&result);
             add_entry(&result, k, h)?;
         }
     }
@@ -851,7 +842,7 @@ fn symmetric_difference_update(so: &PyObj, other: &PyObj) -> PyResult<()> {
         entries(&make_new_set_basetype(so.ty(), Some(other))?)
     };
     for (k, h) in pairs {
-        let _cs = lock(so);
+        critical_section!(so);
         if !discard_entry(so, &k, h)? {
             add_entry(so, k, h)?;
         }
@@ -1164,7 +1155,7 @@ fn setiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     // The position is read and advanced under the set's critical section, so threads
     // sharing the iterator take turns and each entry is handed out once (CPython's
     // `setiter_iternext`).
-    let _cs = lock(so);
+    critical_section!(so);
     let pos = it.pos.load(Relaxed);
     if pos == ITER_DONE {
         return Ok(None);
@@ -1235,7 +1226,7 @@ fn m_discard(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 fn m_pop(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(args, kw).exact("set.pop", 1)?;
     let so = this(args, "pop")?;
-    let _cs = lock(&so);
+    critical_section!(&so);
     // SAFETY: locked.
     let b = unsafe { &mut *body(&so) };
     if b.used == 0 {
@@ -1376,7 +1367,7 @@ fn m_length_hint(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     }
     let so = &it.set;
     let pos = it.pos.load(Relaxed);
-    let _cs = lock(so);
+    critical_section!(so);
     let mut n = 0;
     let mut p = pos;
     while let Some((next, _, _)) = next_entry(so, p) {

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 
-use strand_heap::{critical_section, HeapKind, ObjPtr, ObjectHeader};
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::descr::{GetSetDef, MethodDef};
@@ -124,8 +124,7 @@ fn is_deque(o: &PyObj) -> bool {
 /// Python code or drop arbitrary objects (return them instead).
 fn with_state<R>(o: &PyObj, f: impl FnOnce(&mut DequeState) -> R) -> R {
     debug_assert!(is_deque(o));
-    // SAFETY: `o` is alive for the section.
-    let _cs = unsafe { critical_section::begin(o.as_ptr()) };
+    strand_heap::critical_section!(o);
     // SAFETY: deques (and subclasses) start with PyDeque; the critical section
     // excludes other threads and `f` cannot re-enter (it runs no Python code).
     let s = unsafe { &mut *o.payload_unchecked::<PyDeque>().state.get() };

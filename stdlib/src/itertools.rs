@@ -20,7 +20,7 @@
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use strand_heap::{critical_section, HeapKind, ObjPtr, ObjectHeader};
+use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 use strand_objects::abstract_::{self as ab, BinOp};
 use strand_objects::args::Args;
 use strand_objects::descr::MethodDef;
@@ -338,8 +338,7 @@ fn new_tool(ty: &PyType, t: Tool) -> PyObj {
 /// Runs `f` inside `o`'s critical section (which stays held while Python code runs
 /// in `f`, and is suspended only if the thread blocks).
 fn locked<R>(o: &PyObj, f: impl FnOnce() -> R) -> R {
-    // SAFETY: `o` is alive for the section.
-    let _cs = unsafe { critical_section::begin(o.as_ptr()) };
+    strand_heap::critical_section!(o);
     f()
 }
 

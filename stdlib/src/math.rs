@@ -53,6 +53,10 @@ fn real(x: &PyObj) -> PyResult<f64> {
 }
 
 fn one_arg<'a>(a: &'a [PyObj], k: Option<&PyObj>, name: &str) -> PyResult<&'a PyObj> {
+    // The common call needs no checking; the name (an allocation) only for the error.
+    if let ([x], None) = (a, k) {
+        return Ok(x);
+    }
     Args::new(a, k).exact(&format!("math.{name}"), 1)?;
     Ok(&a[0])
 }
