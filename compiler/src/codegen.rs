@@ -161,11 +161,16 @@ enum FBlock {
         has_iter: bool,
         handlers_len: usize,
     },
-    /// The body of `try ... finally`: leaving runs the `finally` statements.
+    /// The body of `try ... finally`: leaving runs the `finally` statements, at
+    /// `depth` (the value stack outside the `try`; one more for a `return` value).
     FinallyTry {
         body: Vec<Stmt>,
         handlers_len: usize,
+        depth: u32,
     },
+    /// A `return` value kept on the stack while a `finally` body runs on the way
+    /// out: a `return`, `break` or `continue` in that body drops it.
+    PopValue { handlers_len: usize },
     /// The exception path of a `finally` block: `prev_exc, exc` are on the stack.
     FinallyEnd { handlers_len: usize },
     /// An `except` clause body: the previous exception is on the stack; a named
@@ -189,6 +194,7 @@ impl FBlock {
             | FBlock::FinallyEnd { handlers_len }
             | FBlock::HandlerCleanup { handlers_len, .. }
             | FBlock::With { handlers_len }
+            | FBlock::PopValue { handlers_len }
             | FBlock::ExceptStar { handlers_len } => *handlers_len,
         }
     }
@@ -196,7 +202,6 @@ impl FBlock {
 
 struct Unit<'t> {
     table: &'t SymbolTable,
-    next_child: usize,
     code: CodeObject,
     pending: Vec<Pending>,
     /// Label → index into `pending` where it is bound.
@@ -302,7 +307,6 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         self.units.push(Unit {
             table,
-            next_child: 0,
             code,
             pending: Vec::new(),
             labels: Vec::new(),
@@ -332,11 +336,19 @@ impl<'s, 't> Compiler<'s, 't> {
         u.code
     }
 
-    fn next_child_table(&mut self) -> &'t SymbolTable {
-        let u = self.unit();
-        let t = &u.table.children[u.next_child];
-        u.next_child += 1;
-        t
+    /// The symbol table of the scope nested here whose node spans `range`. The
+    /// symbol table keys nested scopes by their node, so the order in which the
+    /// compiler meets them (a `finally` body compiled twice, `else` before the
+    /// handlers) never matters.
+    fn child_table(&mut self, range: TextRange) -> CResult<&'t SymbolTable> {
+        let table: &'t SymbolTable = self.unit().table;
+        table.child(range).ok_or_else(|| {
+            self.error(
+                ErrorKind::Syntax,
+                "internal compiler error: no symbol table for this scope",
+                range,
+            )
+        })
     }
 
     fn emit(&mut self, op: Op, arg: u32) {
@@ -802,13 +814,31 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.emit(Op::POP_TOP, 0);
             }
             FBlock::Loop { .. } => {}
-            FBlock::FinallyTry { body, .. } => {
-                let saved_depth = self.unit().depth;
+            FBlock::FinallyTry {
+                body,
+                depth,
+                handlers_len,
+            } => {
+                // The body runs at the depth of the `try` statement (whatever blocks
+                // inside it the exit left), so its own handlers restore the right
+                // depth.
+                self.unit().depth = depth + u32::from(preserve_tos);
                 if preserve_tos {
-                    self.unit().depth += 1;
+                    self.unit().fblocks.push(FBlock::PopValue {
+                        handlers_len: *handlers_len,
+                    });
                 }
-                self.body(body)?;
-                self.unit().depth = saved_depth;
+                let r = self.body(body);
+                if preserve_tos {
+                    self.unit().fblocks.pop();
+                }
+                r?;
+            }
+            FBlock::PopValue { .. } => {
+                if preserve_tos {
+                    self.emit(Op::SWAP, 2);
+                }
+                self.emit(Op::POP_TOP, 0);
             }
             FBlock::FinallyEnd { .. } => {
                 if preserve_tos {
@@ -844,21 +874,30 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     /// Unwinds fblocks `from..` (innermost first), each with only the handlers active
-    /// outside it; the fblock and handler stacks are restored afterwards.
+    /// outside it and only the fblocks outside it on the stack (a `break` in a
+    /// `finally` body run on the way out leaves the loop around the `try`); the
+    /// fblock and handler stacks and the depth are restored afterwards.
     fn unwind_from(&mut self, from: usize, preserve_tos: bool) -> CResult<()> {
-        let blocks = std::mem::take(&mut self.unit().fblocks);
         let saved = self.unit().handlers.clone();
+        let saved_depth = self.unit().depth;
+        let mut popped = Vec::new();
         let mut result = Ok(());
-        for b in blocks[from..].iter().rev() {
+        while self.unit().fblocks.len() > from {
+            let b = self.unit().fblocks.pop().expect("more blocks than `from`");
             self.unit().handlers = saved[..b.handlers_len().min(saved.len())].to_vec();
-            // Nested early exits in the unwound code see only the outer blocks.
-            if let Err(e) = self.unwind_block(b, preserve_tos) {
+            let r = self.unwind_block(&b, preserve_tos);
+            popped.push(b);
+            if let Err(e) = r {
                 result = Err(e);
                 break;
             }
         }
-        self.unit().handlers = saved;
-        self.unit().fblocks = blocks;
+        let u = self.unit();
+        u.handlers = saved;
+        u.depth = saved_depth;
+        while let Some(b) = popped.pop() {
+            u.fblocks.push(b);
+        }
         result
     }
 
@@ -1208,6 +1247,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.unit().fblocks.push(FBlock::FinallyTry {
             body: t.finalbody.to_vec(),
             handlers_len: outer_len,
+            depth: d,
         });
         if t.handlers.is_empty() {
             self.body(&t.body)?;
@@ -1419,8 +1459,9 @@ impl<'s, 't> Compiler<'s, 't> {
         line: u32,
         is_async: bool,
         returns: Option<&Expr>,
-        at: TextSize,
+        range: TextRange,
     ) -> CResult<()> {
+        let at = range.start();
         // Defaults and keyword defaults are evaluated in the enclosing scope.
         let mut fflags = 0u32;
         if let Some(p) = params {
@@ -1495,7 +1536,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.emit(Op::BUILD_CONST_KEY_MAP, annotated.len() as u32);
             fflags |= 4;
         }
-        let table = self.next_child_table();
+        let table = self.child_table(range)?;
         let qualname = self.qualname_for(name);
         if is_async && table.is_generator {
             return Err(self.unsupported("asynchronous generators", TextRange::empty(at)));
@@ -1576,7 +1617,7 @@ impl<'s, 't> Compiler<'s, 't> {
             line,
             f.is_async,
             f.returns.as_deref(),
-            f.start(),
+            f.range(),
         )?;
         for _ in &f.decorator_list {
             self.emit(Op::CALL, 0);
@@ -1593,7 +1634,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.emit(Op::LOAD_BUILD_CLASS, 0);
         // The class body: a function run by __build_class__ with the namespace as
         // its locals.
-        let table = self.next_child_table();
+        let table = self.child_table(c.range())?;
         let qualname = self.qualname_for(&c.name.id);
         let line = self.line_of(c.start());
         self.enter(table, c.name.id.to_string(), qualname.clone(), line);
@@ -1696,9 +1737,8 @@ impl<'s, 't> Compiler<'s, 't> {
         match e {
             Expr::NumberLiteral(n) => match &n.value {
                 ast::Number::Int(i) => {
-                    let v: BigInt = i.to_string().parse().map_err(|_| {
-                        self.error(ErrorKind::Syntax, "invalid integer literal", n.range())
-                    })?;
+                    let v =
+                        int_literal(i).map_err(|m| self.error(ErrorKind::Syntax, m, n.range()))?;
                     self.load_const(Constant::Int(v));
                 }
                 ast::Number::Float(f) => self.load_const(Constant::Float(*f)),
@@ -1814,14 +1854,14 @@ impl<'s, 't> Compiler<'s, 't> {
                     line,
                     false,
                     None,
-                    l.start(),
+                    l.range(),
                 )?;
             }
             Expr::ListComp(c) => {
-                self.comprehension("<listcomp>", &c.generators, Comp::List(&c.elt), c.start())?
+                self.comprehension("<listcomp>", &c.generators, Comp::List(&c.elt), c.range())?
             }
             Expr::SetComp(c) => {
-                self.comprehension("<setcomp>", &c.generators, Comp::Set(&c.elt), c.start())?
+                self.comprehension("<setcomp>", &c.generators, Comp::Set(&c.elt), c.range())?
             }
             Expr::DictComp(c) => {
                 let Some(k) = &c.key else {
@@ -1835,7 +1875,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     "<dictcomp>",
                     &c.generators,
                     Comp::Dict(k, &c.value),
-                    c.start(),
+                    c.range(),
                 )?
             }
             Expr::FString(f) => self.fstring(f)?,
@@ -1847,7 +1887,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 ))
             }
             Expr::Generator(g) => {
-                self.comprehension("<genexpr>", &g.generators, Comp::Gen(&g.elt), g.start())?
+                self.comprehension("<genexpr>", &g.generators, Comp::Gen(&g.elt), g.range())?
             }
             Expr::Yield(y) => {
                 self.check_yield_allowed("yield", y.range())?;
@@ -2167,19 +2207,13 @@ impl<'s, 't> Compiler<'s, 't> {
         name: &str,
         gens: &[ast::Comprehension],
         kind: Comp<'_>,
-        at: TextSize,
+        range: TextRange,
     ) -> CResult<()> {
+        let at = range.start();
         if gens.iter().any(|g| g.is_async) {
             return Err(self.unsupported("asynchronous comprehensions", TextRange::empty(at)));
         }
-        // The symbol table visits the outermost iterable (in this block) before the
-        // comprehension's own block, so the scopes inside that iterable come first
-        // among the children; the code below compiles the iterable after the body.
-        let skip = outer_scopes(&gens[0].iter);
-        let table = {
-            let u = self.unit();
-            &u.table.children[u.next_child + skip]
-        };
+        let table = self.child_table(range)?;
         let qualname = self.qualname_for(name);
         let line = self.line_of(at);
         // The outermost iterable is evaluated here and passed as `.0`.
@@ -2210,8 +2244,6 @@ impl<'s, 't> Compiler<'s, 't> {
         self.emit(Op::PUSH_NULL, 0);
         self.emit(Op::SWAP, 2);
         self.expr(&gens[0].iter)?;
-        // Past the comprehension's own table, now that the iterable's are consumed.
-        self.unit().next_child += 1;
         self.emit(Op::GET_ITER, 0);
         self.emit(Op::CALL, 1);
         Ok(())
@@ -2370,6 +2402,38 @@ fn binop_arg(op: ast::Operator) -> BinaryOpArg {
     }
 }
 
+/// The value of an integer literal: the parser keeps those over 64 bits as their
+/// source text (`0x1_0000_0000_0000_0000`), read here in their base. Decimal literals
+/// longer than `sys.get_int_max_str_digits()` are a `SyntaxError`, as in CPython 3.11.
+pub(crate) fn int_literal(i: &ast::Int) -> Result<BigInt, String> {
+    use num_traits::Num;
+    if let Some(v) = i.as_u64() {
+        return Ok(BigInt::from(v));
+    }
+    let text = i.to_string();
+    let digits: String = text.chars().filter(|&c| c != '_').collect();
+    let lower = digits.get(..2).map(str::to_ascii_lowercase);
+    let radix = match lower.as_deref() {
+        Some("0x") => 16,
+        Some("0o") => 8,
+        Some("0b") => 2,
+        _ => 10,
+    };
+    let body = if radix == 10 {
+        &digits[..]
+    } else {
+        &digits[2..]
+    };
+    let limit = crate::INT_MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed);
+    if radix == 10 && limit > 0 && body.len() > limit {
+        return Err(format!(
+            "Exceeds the limit ({limit} digits) for integer string conversion: value has {} digits; use sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.",
+            body.len()
+        ));
+    }
+    BigInt::from_str_radix(body, radix).map_err(|_| "invalid integer literal".to_string())
+}
+
 /// `-1`, `+2.5`, `~3`: unary operators on number literals fold to constants, as
 /// CPython's AST optimizer does (so `-0.0` is its own constant).
 fn folded_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
@@ -2377,14 +2441,10 @@ fn folded_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
         return None;
     };
     match (&n.value, u.op) {
-        (ast::Number::Int(i), ast::UnaryOp::USub) => {
-            Some(Constant::Int(-i.to_string().parse::<BigInt>().ok()?))
-        }
-        (ast::Number::Int(i), ast::UnaryOp::UAdd) => {
-            Some(Constant::Int(i.to_string().parse::<BigInt>().ok()?))
-        }
+        (ast::Number::Int(i), ast::UnaryOp::USub) => Some(Constant::Int(-int_literal(i).ok()?)),
+        (ast::Number::Int(i), ast::UnaryOp::UAdd) => Some(Constant::Int(int_literal(i).ok()?)),
         (ast::Number::Int(i), ast::UnaryOp::Invert) => {
-            Some(Constant::Int(-(i.to_string().parse::<BigInt>().ok()?) - 1))
+            Some(Constant::Int(-int_literal(i).ok()? - 1))
         }
         (ast::Number::Float(f), ast::UnaryOp::USub) => Some(Constant::Float(-f)),
         (ast::Number::Float(f), ast::UnaryOp::UAdd) => Some(Constant::Float(*f)),
@@ -2464,7 +2524,7 @@ fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
     for e in elts {
         out.push(match e {
             Expr::NumberLiteral(n) => match &n.value {
-                ast::Number::Int(i) => Constant::Int(i.to_string().parse().ok()?),
+                ast::Number::Int(i) => Constant::Int(int_literal(i).ok()?),
                 ast::Number::Float(f) => Constant::Float(*f),
                 ast::Number::Complex { .. } => return None,
             },
@@ -2482,45 +2542,4 @@ fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
         return Some(Constant::Tuple(Vec::new()));
     }
     Some(Constant::Tuple(out))
-}
-
-/// The number of child scopes the symbol table creates directly in the enclosing block
-/// while visiting `e`: a lambda (after the scopes in its defaults) or a comprehension
-/// (after those in its outermost iterable), but nothing inside their bodies.
-fn outer_scopes(e: &Expr) -> usize {
-    use ruff_python_ast::visitor::{walk_expr, Visitor};
-    struct Count(usize);
-    impl<'a> Visitor<'a> for Count {
-        fn visit_expr(&mut self, e: &'a Expr) {
-            match e {
-                Expr::Lambda(l) => {
-                    if let Some(p) = &l.parameters {
-                        for d in p
-                            .iter_non_variadic_params()
-                            .filter_map(|p| p.default.as_deref())
-                        {
-                            self.visit_expr(d);
-                        }
-                    }
-                    self.0 += 1;
-                }
-                Expr::ListComp(c) => self.comp(&c.generators),
-                Expr::SetComp(c) => self.comp(&c.generators),
-                Expr::DictComp(c) => self.comp(&c.generators),
-                Expr::Generator(c) => self.comp(&c.generators),
-                other => walk_expr(self, other),
-            }
-        }
-    }
-    impl Count {
-        fn comp(&mut self, gens: &[ast::Comprehension]) {
-            if let Some(g) = gens.first() {
-                self.visit_expr(&g.iter);
-            }
-            self.0 += 1;
-        }
-    }
-    let mut c = Count(0);
-    c.visit_expr(e);
-    c.0
 }

@@ -29,3 +29,8 @@ pub mod syntax_errors;
 pub use code::{CodeObject, Constant};
 pub use codegen::{compile, compile_module, verify, Mode};
 pub use error::{CompileError, ErrorKind};
+
+/// The most decimal digits an integer literal may have (`sys.set_int_max_str_digits`;
+/// 0 = no limit): the interpreter keeps it equal to the object model's limit.
+pub static INT_MAX_STR_DIGITS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(4300);

@@ -241,6 +241,8 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 }
                 strand_objects::int::MAX_STR_DIGITS
                     .store(n as usize, std::sync::atomic::Ordering::Relaxed);
+                strand_compiler::INT_MAX_STR_DIGITS
+                    .store(n as usize, std::sync::atomic::Ordering::Relaxed);
                 Ok(singletons::none())
             }),
             ("intern", |a, k| {

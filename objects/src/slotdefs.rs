@@ -318,6 +318,22 @@ crate::builtin_type! {
     }
 }
 
+/// The name, owner and bound `self` of a `wrapper_descriptor` (no `self`) or a
+/// `method-wrapper`; `None` for other objects.
+pub(crate) fn wrapper_parts(f: &PyObj) -> Option<(&'static str, &PyType, Option<PyObj>)> {
+    if f.is_exact(&WRAPPER_DESCR_TYPE) {
+        let w = wd(f);
+        return Some((w.name, w.owner(), None));
+    }
+    if f.is_exact(&METHOD_WRAPPER_TYPE) {
+        // SAFETY: checked: a method-wrapper.
+        let mw = unsafe { f.payload_unchecked::<PyMethodWrapper>() };
+        let w = wd(&mw.descr);
+        return Some((w.name, w.owner(), Some(mw.self_.clone())));
+    }
+    None
+}
+
 fn wd(d: &PyObj) -> &PyWrapperDescr {
     // SAFETY: callers pass wrapper descriptors.
     unsafe { d.payload_unchecked::<PyWrapperDescr>() }

@@ -507,7 +507,7 @@ fn literal_key(k: &Expr) -> Option<(String, String)> {
         Expr::NoneLiteral(_) => Constant::None,
         Expr::BooleanLiteral(b) => Constant::Bool(b.value),
         Expr::NumberLiteral(n) => match &n.value {
-            ast::Number::Int(i) => Constant::Int(i.to_string().parse().ok()?),
+            ast::Number::Int(i) => Constant::Int(super::int_literal(i).ok()?),
             ast::Number::Float(f) => Constant::Float(*f),
             ast::Number::Complex { .. } => return None,
         },
