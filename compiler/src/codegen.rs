@@ -21,7 +21,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::bytecode::{BinaryOpArg, Location, Op, BINARY_OP_INPLACE};
 use crate::code::{flags, CodeObject, Constant};
 use crate::error::{CompileError, ErrorKind};
-use crate::parse::{parse_module_311, ParseFailure};
+use crate::parse::{nests_deeper_than, parse_module_311, ParseFailure, Tree};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
 mod assemble;
@@ -59,7 +59,20 @@ pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, Compil
 /// As [`compile_module`]; in [`Mode::Eval`], anything but one expression is a
 /// `SyntaxError`.
 pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, CompileError> {
+    if u32::try_from(source.len()).is_err() {
+        // Source offsets are 32-bit throughout the parser.
+        return Err(CompileError::unplaced(
+            ErrorKind::Overflow,
+            "source code too long to compile (over 4 GiB)",
+        ));
+    }
     let index = LineIndex::from_source_text(source);
+    let too_deep = || {
+        CompileError::unplaced(
+            ErrorKind::Recursion,
+            "maximum recursion depth exceeded during compilation",
+        )
+    };
     let parse_error = |e: ruff_python_parser::ParseError| {
         crate::syntax_errors::from_parse_error(&e, source, &index)
     };
@@ -79,6 +92,10 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
     if mode == Mode::Eval {
         let parsed = ruff_python_parser::parse_expression(source).map_err(parse_error)?;
         let body = &*parsed.syntax().body;
+        if nests_deeper_than(Tree::Expr(body), max_nesting()) {
+            std::mem::forget(parsed);
+            return Err(too_deep());
+        }
         let table = symtable::build_expression(body).map_err(symtable_error)?;
         c.enter(&table, "<module>".into(), "<module>".into(), 1);
         c.expr(body)?;
@@ -90,7 +107,20 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         ParseFailure::Newer(message, at) => {
             CompileError::new(ErrorKind::Syntax, message, source, &index, at)
         }
+        ParseFailure::Other(kind, message, at) => {
+            let mut e = CompileError::new(kind, message, source, &index, at);
+            if matches!(kind, ErrorKind::Indentation | ErrorKind::Tab) {
+                // CPython's tokenizer reports the line, with no end column.
+                e.column = 1;
+                e.end_column = 0;
+            }
+            e
+        }
     })?;
+    if nests_deeper_than(Tree::Body(&parsed.syntax().body), max_nesting()) {
+        std::mem::forget(parsed);
+        return Err(too_deep());
+    }
     let module = parsed.syntax();
     if mode == Mode::Single {
         // One logical line of simple statements (`a = 1; b = 2`) or one compound
@@ -118,6 +148,21 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
     let none = c.unit().code.add_const(Constant::None);
     c.emit(Op::RETURN_CONST, none);
     Ok(c.leave())
+}
+
+/// Native stack the compiler wants left before it recurses into a statement or an
+/// expression; with less, it continues on a new [`STACK_GROWTH`]-byte segment.
+const STACK_RED_ZONE: usize = 256 << 10;
+/// The size of a stack segment the compiler grows onto.
+const STACK_GROWTH: usize = 4 << 20;
+
+/// How deeply the AST may nest (expressions, statements, patterns) for the compiler
+/// to accept it: three levels per level of `sys.getrecursionlimit()`, as CPython's
+/// AST passes allow, with a ceiling. Deeper source is a `RecursionError`, which keeps
+/// the compiler's own recursion bounded.
+pub fn max_nesting() -> usize {
+    let limit = crate::RECURSION_LIMIT.load(std::sync::atomic::Ordering::Relaxed);
+    limit.saturating_mul(3).min(100_000)
 }
 
 /// A pending instruction: its argument may be a label.
@@ -527,6 +572,12 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> CResult<()> {
+        // Nesting is bounded (`max_nesting`), but each level is a few native frames:
+        // a small thread stack grows onto the heap rather than overflowing.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.stmt_inner(s))
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) -> CResult<()> {
         self.set_loc(s);
         match s {
             Stmt::Expr(e) => {
@@ -1730,7 +1781,9 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn expr(&mut self, e: &Expr) -> CResult<()> {
-        self.at(e, |c| c.expr_inner(e))
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
+            self.at(e, |c| c.expr_inner(e))
+        })
     }
 
     fn expr_inner(&mut self, e: &Expr) -> CResult<()> {

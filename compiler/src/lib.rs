@@ -34,3 +34,8 @@ pub use error::{CompileError, ErrorKind};
 /// 0 = no limit): the interpreter keeps it equal to the object model's limit.
 pub static INT_MAX_STR_DIGITS: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(4300);
+
+/// The interpreter's recursion limit (`sys.setrecursionlimit`), which bounds how
+/// deeply nested source may be ([`codegen::max_nesting`]).
+pub static RECURSION_LIMIT: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(1000);

@@ -511,6 +511,26 @@ impl<'a> Visitor<'a> for Builder {
         if self.error.is_some() {
             return;
         }
+        stacker::maybe_grow(256 << 10, 4 << 20, || self.stmt(stmt));
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+        if self.error.is_some() {
+            return;
+        }
+        stacker::maybe_grow(256 << 10, 4 << 20, || self.pattern(pattern));
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.error.is_some() {
+            return;
+        }
+        stacker::maybe_grow(256 << 10, 4 << 20, || self.expr(expr));
+    }
+}
+
+impl Builder {
+    fn stmt(&mut self, stmt: &Stmt) {
         match stmt {
             Stmt::FunctionDef(f) => {
                 self.def(&f.name.id, DEF_LOCAL, f.name.range.start());
@@ -632,10 +652,7 @@ impl<'a> Visitor<'a> for Builder {
         }
     }
 
-    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
-        if self.error.is_some() {
-            return;
-        }
+    fn pattern(&mut self, pattern: &ast::Pattern) {
         // Capture patterns bind names like assignments (after their sub-patterns,
         // in CPython's order).
         visitor::walk_pattern(self, pattern);
@@ -650,10 +667,7 @@ impl<'a> Visitor<'a> for Builder {
         }
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if self.error.is_some() {
-            return;
-        }
+    fn expr(&mut self, expr: &Expr) {
         match expr {
             Expr::Name(n) => {
                 let flag = match n.ctx {

@@ -7,12 +7,16 @@ use strand_objects::{int, singletons, str as pystr, tuple, PyErr};
 
 /// The exception for a compile error: `SyntaxError` or `IndentationError` with
 /// CPython's attributes (`filename`, `lineno`, `offset`, `text`, `end_lineno`,
-/// `end_offset`), or `NotImplementedError` for constructs strand does not compile.
+/// `end_offset`), `TabError`, `RecursionError` or `OverflowError` for source too
+/// deep or too long, or `NotImplementedError` for constructs strand does not compile.
 pub fn syntax_error(e: &CompileError, source: &str, filename: &str) -> PyErr {
     let ty = match e.kind {
         ErrorKind::NotImplemented => return exc::not_implemented_error(e.message.clone()),
+        ErrorKind::Recursion => return exc::recursion_error(e.message.clone()),
+        ErrorKind::Overflow => return exc::overflow_error(e.message.clone()),
         ErrorKind::Syntax => &exc::SYNTAX_ERROR_TYPE,
         ErrorKind::Indentation => &exc::INDENTATION_ERROR_TYPE,
+        ErrorKind::Tab => &exc::TAB_ERROR_TYPE,
     };
     let text = source
         .lines()

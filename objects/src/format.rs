@@ -283,21 +283,64 @@ fn c_exponent(s: &str) -> String {
     }
 }
 
+/// A `*` width or precision of `%` formatting: a C `int`, as in CPython.
+fn c_int(v: &PyObj) -> PyResult<i32> {
+    i32::try_from(crate::int::to_isize(v).unwrap_or(isize::MAX))
+        .map_err(|_| crate::exceptions::overflow_error("Python int too large to convert to C int"))
+}
+
+/// Decimal places past which a double's exact expansion has only zeros (its smallest
+/// step, 2**-1074, has 1074 of them): longer precisions are padded, not formatted.
+const EXACT_PLACES: usize = 1100;
+
+/// The most precision a float format takes (CPython's C `int` limit).
+const MAX_PRECISION: usize = i32::MAX as usize;
+
+/// `s` followed by `n` zeros, or `MemoryError`.
+fn zeros_after(mut s: String, n: usize) -> PyResult<String> {
+    s.try_reserve(n)
+        .map_err(|_| crate::exceptions::memory_error())?;
+    s.extend(std::iter::repeat_n('0', n));
+    Ok(s)
+}
+
+/// `x` (finite, non-negative) with `p` decimal places, for any `p`.
+fn fixed(x: f64, p: usize) -> PyResult<String> {
+    if p <= EXACT_PLACES {
+        return Ok(format!("{x:.p$}"));
+    }
+    zeros_after(format!("{x:.EXACT_PLACES$}"), p - EXACT_PLACES)
+}
+
+/// `x` (finite, non-negative) in Rust's `e` notation with `p` digits after the point,
+/// for any `p`.
+fn sci(x: f64, p: usize) -> PyResult<String> {
+    if p <= EXACT_PLACES {
+        return Ok(format!("{x:.p$e}"));
+    }
+    let s = format!("{x:.EXACT_PLACES$e}");
+    let i = s.find('e').unwrap_or(s.len());
+    let (mant, exp) = s.split_at(i);
+    let mut out = zeros_after(mant.to_string(), p - EXACT_PLACES)?;
+    out.push_str(exp);
+    Ok(out)
+}
+
 /// Formats a finite non-negative `x` in `g` style with `p` significant digits.
-fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> String {
+fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> PyResult<String> {
     let p = p.max(1);
     let exp = if x == 0.0 {
         0
     } else {
-        let e = format!("{:.*e}", p - 1, x);
-        e[e.find('e').expect("exponent") + 1..]
+        let e = sci(x, (p - 1).min(EXACT_PLACES))?;
+        e[e.find('e').map_or(e.len(), |i| i + 1)..]
             .parse::<i32>()
-            .expect("exponent")
+            .unwrap_or(0)
     };
-    let mut s = if -4 <= exp && exp < p as i32 {
-        format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, x)
+    let mut s = if -4 <= exp && (exp as i64) < p as i64 {
+        fixed(x, (p as i64 - 1 - exp as i64).max(0) as usize)?
     } else {
-        c_exponent(&format!("{:.*e}", p - 1, x))
+        c_exponent(&sci(x, p - 1)?)
     };
     if !alternate {
         // Strip trailing zeros (and a bare point) from the mantissa.
@@ -323,7 +366,7 @@ fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> S
     if upper {
         s = s.to_uppercase();
     }
-    s
+    Ok(s)
 }
 
 /// `format(float, spec)` for a parsed spec.
@@ -338,6 +381,13 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = x.abs();
     let upper = matches!(spec.ty, Some('E' | 'F' | 'G'));
+    match spec.ty {
+        None | Some('f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'n' | '%') => {}
+        Some(t) => return Err(unknown_code(t, "float")),
+    }
+    if spec.precision.is_some_and(|p| p > MAX_PRECISION) {
+        return Err(value_error("precision too big"));
+    }
     let body: String = if !a.is_finite() {
         let t = if a.is_nan() { "nan" } else { "inf" };
         let t = if upper {
@@ -355,9 +405,9 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
         return Ok(pad(sign, &t, spec, '>'));
     } else {
         match spec.ty {
-            Some('f' | 'F') => format!("{:.*}", spec.precision.unwrap_or(6), a),
+            Some('f' | 'F') => fixed(a, spec.precision.unwrap_or(6))?,
             Some('e' | 'E') => {
-                let s = c_exponent(&format!("{:.*e}", spec.precision.unwrap_or(6), a));
+                let s = c_exponent(&sci(a, spec.precision.unwrap_or(6))?);
                 if upper {
                     s.to_uppercase()
                 } else {
@@ -365,12 +415,12 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
                 }
             }
             Some('g' | 'G' | 'n') => {
-                general(a, spec.precision.unwrap_or(6), spec.alternate, upper, false)
+                general(a, spec.precision.unwrap_or(6), spec.alternate, upper, false)?
             }
-            Some('%') => format!("{:.*}%", spec.precision.unwrap_or(6), a * 100.0),
+            Some('%') => fixed(a * 100.0, spec.precision.unwrap_or(6))? + "%",
             None => match spec.precision {
                 None => crate::float::repr_f64(a),
-                Some(p) => general(a, p, spec.alternate, false, true),
+                Some(p) => general(a, p, spec.alternate, false, true)?,
             },
             Some(t) => return Err(unknown_code(t, "float")),
         }
@@ -812,11 +862,11 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
             if !crate::int::is_int(&w) {
                 return Err(type_error("* wants int"));
             }
-            let w = crate::int::to_isize(&w)?;
+            let w = c_int(&w)?;
             if w < 0 {
                 left = true;
             }
-            width = Some(w.unsigned_abs());
+            width = Some(w.unsigned_abs() as usize);
             i += 1;
         } else {
             let s = i;
@@ -828,8 +878,8 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                     chars[s..i]
                         .iter()
                         .collect::<String>()
-                        .parse()
-                        .map_err(|_| value_error("width too big"))?,
+                        .parse::<i32>()
+                        .map_err(|_| value_error("width too big"))? as usize,
                 );
             }
         }
@@ -841,14 +891,21 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                 if !crate::int::is_int(&p) {
                     return Err(type_error("* wants int"));
                 }
-                precision = Some(crate::int::to_isize(&p)?.max(0) as usize);
+                precision = Some(c_int(&p)?.max(0) as usize);
                 i += 1;
             } else {
                 let s = i;
                 while i < chars.len() && chars[i].is_ascii_digit() {
                     i += 1;
                 }
-                precision = Some(chars[s..i].iter().collect::<String>().parse().unwrap_or(0));
+                let digits: String = chars[s..i].iter().collect();
+                precision = Some(if digits.is_empty() {
+                    0
+                } else {
+                    digits
+                        .parse::<i32>()
+                        .map_err(|_| value_error("precision too big"))? as usize
+                });
             }
         }
         // Length modifiers are accepted and ignored, as in CPython.

@@ -189,3 +189,28 @@ fn sigint_raises_keyboard_interrupt_in_the_main_thread() {
     // Like CPython: an uncaught KeyboardInterrupt ends the process by SIGINT.
     assert_eq!(out.status.signal(), Some(libc::SIGINT));
 }
+
+#[test]
+fn runs_under_a_small_address_space_limit() {
+    // The interpreter thread's large stack is only reserved where the address space
+    // allows it; under `ulimit -v` a smaller one is used (threads too).
+    let dir = scratch("ulimit");
+    let code = "import threading\nt = threading.Thread(target=print, args=('thread',))\nt.start(); t.join()\nprint('main')";
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 2000000 && exec '{}' -c \"$0\"",
+            strand()
+        ))
+        .arg(code)
+        .current_dir(&dir)
+        .output()
+        .expect("sh");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "thread\nmain\n");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
