@@ -27,7 +27,7 @@ pub fn set_argv(argv: &[String], script_dir: Option<&str>) {
     );
     if let Some(dir) = script_dir {
         if let Some(path) = dict::get_item_str(&sys, "path") {
-            list::insert(&path, 0, pystr::new(dir));
+            let _ = list::insert(&path, 0, pystr::new(dir));
         }
     }
 }

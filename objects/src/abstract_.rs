@@ -925,7 +925,10 @@ pub fn collect_iter(obj: &PyObj) -> PyResult<Vec<PyObj>> {
     let it = iter(obj)?;
     let mut out = Vec::new();
     if let Ok(n) = len(obj) {
-        out.reserve(n);
+        // An impossible length is a MemoryError up front, as in CPython's list().
+        crate::alloc::check_size(n, std::mem::size_of::<PyObj>())?;
+        out.try_reserve(n)
+            .map_err(|_| crate::exceptions::memory_error())?;
     }
     while let Some(x) = next(&it)? {
         out.push(x);

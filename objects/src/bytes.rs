@@ -98,7 +98,21 @@ impl PyBytes {
 
 fn new_of_type(ty: &PyType, data: &[u8]) -> PyObj {
     let size = DATA_OFFSET + data.len() + 1;
-    let obj = crate::alloc::alloc_instance(ty, size);
+    fill(ty, data, crate::alloc::alloc_instance(ty, size))
+}
+
+/// A new `bytes`, or `MemoryError` (for contents whose size the program chose).
+pub fn try_new(data: &[u8]) -> PyResult<PyObj> {
+    let size = DATA_OFFSET + data.len() + 1;
+    Ok(fill(
+        &BYTES_TYPE,
+        data,
+        crate::alloc::try_alloc_instance(&BYTES_TYPE, size)?,
+    ))
+}
+
+/// Fills a fresh bytes allocation of `DATA_OFFSET + data.len() + 1` bytes.
+fn fill(ty: &PyType, data: &[u8], obj: PyObj) -> PyObj {
     // SAFETY: fresh allocation of `size` bytes.
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyBytes;
@@ -239,10 +253,10 @@ fn bytes_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
         }
         return Ok(not_implemented());
     };
-    let mut v = Vec::with_capacity(x.len() + y.len());
+    let mut v = crate::alloc::try_vec(x.len() + y.len())?;
     v.extend_from_slice(x);
     v.extend_from_slice(y);
-    Ok(new(&v))
+    try_new(&v)
 }
 
 fn bytes_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
@@ -251,10 +265,20 @@ fn bytes_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         return Ok(not_implemented());
     };
     let data = as_bytes(seq);
-    data.len()
+    let Some(total) = data
+        .len()
         .checked_mul(count)
-        .ok_or_else(crate::exceptions::memory_error)?;
-    Ok(new(&data.repeat(count)))
+        .filter(|&n| n <= isize::MAX as usize)
+    else {
+        return Err(crate::exceptions::overflow_error(
+            "repeated bytes are too long",
+        ));
+    };
+    let mut out = crate::alloc::try_vec(total)?;
+    for _ in 0..count {
+        out.extend_from_slice(data);
+    }
+    try_new(&out)
 }
 
 fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
@@ -293,7 +317,9 @@ fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
                 if n < 0 {
                     return Err(value_error("negative count"));
                 }
-                vec![0u8; n as usize]
+                let mut zeros = crate::alloc::try_vec(n as usize)?;
+                zeros.resize(n as usize, 0u8);
+                zeros
             } else {
                 if let Some(f) = src.ty().lookup_str("__bytes__") {
                     let r = ab::call_descr(&f, src, &[])?;

@@ -42,6 +42,12 @@ pub struct FormatSpec {
 /// # Errors
 /// `ValueError` with CPython's messages for malformed specs.
 pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
+    parse_spec_for(spec, None)
+}
+
+/// [`parse_spec`] for a value of type `type_name`, which CPython 3.11 names in the
+/// "Invalid format specifier" message.
+pub fn parse_spec_for(spec: &str, type_name: Option<&str>) -> PyResult<FormatSpec> {
     let chars: Vec<char> = spec.chars().collect();
     let mut i = 0;
     let mut out = FormatSpec {
@@ -117,7 +123,10 @@ pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
         );
     }
     if chars.len() - i > 1 {
-        return Err(value_error("Invalid format specifier"));
+        return Err(value_error(match type_name {
+            Some(t) => format!("Invalid format specifier '{spec}' for object of type '{t}'"),
+            None => "Invalid format specifier".to_string(),
+        }));
     }
     if i < chars.len() {
         out.ty = Some(chars[i]);
@@ -139,44 +148,76 @@ fn unknown_code(ty: char, type_name: &str) -> PyErr {
 }
 
 /// Pads `body` (a sign/prefix already split off as `prefix`) to the spec's width.
-fn pad(prefix: &str, body: &str, spec: &FormatSpec, default_align: char) -> String {
+fn pad(prefix: &str, body: &str, spec: &FormatSpec, default_align: char) -> PyResult<String> {
     let len = prefix.chars().count() + body.chars().count();
     let width = spec.width.unwrap_or(0);
     if len >= width {
-        return format!("{prefix}{body}");
+        return Ok(format!("{prefix}{body}"));
     }
     let n = width - len;
-    let fill = |k: usize| -> String { std::iter::repeat_n(spec.fill, k).collect() };
+    let mut out = crate::alloc::try_string(
+        n.saturating_mul(spec.fill.len_utf8())
+            .saturating_add(prefix.len() + body.len()),
+    )?;
+    let fill = |out: &mut String, k: usize| out.extend(std::iter::repeat_n(spec.fill, k));
     match spec.align.unwrap_or(default_align) {
-        '<' => format!("{prefix}{body}{}", fill(n)),
-        '>' => format!("{}{prefix}{body}", fill(n)),
-        '=' => format!("{prefix}{}{body}", fill(n)),
+        '<' => {
+            out.push_str(prefix);
+            out.push_str(body);
+            fill(&mut out, n);
+        }
+        '>' => {
+            fill(&mut out, n);
+            out.push_str(prefix);
+            out.push_str(body);
+        }
+        '=' => {
+            out.push_str(prefix);
+            fill(&mut out, n);
+            out.push_str(body);
+        }
         _ => {
             let left = n / 2;
-            format!("{}{prefix}{body}{}", fill(left), fill(n - left))
+            fill(&mut out, left);
+            out.push_str(prefix);
+            out.push_str(body);
+            fill(&mut out, n - left);
         }
     }
+    Ok(out)
 }
 
 /// Inserts `sep` every `every` digits from the right; with `min_width`, pads with
 /// zeros first so that the grouped result is at least that wide (CPython's zero
 /// padding with grouping).
-fn group(digits: &str, sep: char, every: usize, min_width: usize) -> String {
-    let mut d = digits.to_string();
-    loop {
-        let n = d.len();
-        let mut out = String::with_capacity(n + n / every);
-        for (i, c) in d.chars().enumerate() {
-            if i > 0 && (n - i) % every == 0 {
-                out.push(sep);
-            }
-            out.push(c);
+fn group(digits: &str, sep: char, every: usize, min_width: usize) -> PyResult<String> {
+    // Digits needed so that digits plus separators reach `min_width`: a group of
+    // `every` digits takes `every + 1` characters with its separator.
+    let grouped_len = |n: usize| n + n.saturating_sub(1) / every;
+    let mut n = digits.len().max(1);
+    if grouped_len(n) < min_width {
+        n = (min_width + 1) * every / (every + 1);
+        while grouped_len(n) < min_width {
+            n += 1;
         }
-        if out.len() >= min_width {
-            return out;
+        while n > digits.len() && grouped_len(n - 1) >= min_width {
+            n -= 1;
         }
-        d.insert(0, '0');
     }
+    let n = n.max(digits.len());
+    let mut out = crate::alloc::try_string(grouped_len(n).saturating_mul(sep.len_utf8()))?;
+    for i in 0..n {
+        if i > 0 && (n - i) % every == 0 {
+            out.push(sep);
+        }
+        let c = if i < n - digits.len() {
+            '0'
+        } else {
+            char::from(digits.as_bytes()[i - (n - digits.len())])
+        };
+        out.push(c);
+    }
+    Ok(out)
 }
 
 fn sign_str(negative: bool, sign: char) -> &'static str {
@@ -196,7 +237,7 @@ fn finish_number(
     frac: &str,
     spec: &FormatSpec,
     every: usize,
-) -> String {
+) -> PyResult<String> {
     let sign = sign_str(negative, spec.sign);
     let head = format!("{sign}{prefix}");
     let zero_pad = spec.fill == '0' && spec.align == Some('=');
@@ -209,7 +250,7 @@ fn finish_number(
             } else {
                 0
             };
-            group(digits, sep, every, min)
+            group(digits, sep, every, min)?
         }
         None => digits.to_string(),
     };
@@ -221,7 +262,7 @@ fn finish_number(
 /// # Errors
 /// `ValueError` for invalid specs or codes.
 pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
-    let spec = parse_spec(spec_text)?;
+    let spec = parse_spec_for(spec_text, Some("int"))?;
     if let Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') = spec.ty {
         let f = crate::int::big_to_f64(v)?;
         return format_float(f, &spec);
@@ -260,12 +301,12 @@ pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
                 .ok_or_else(|| {
                     crate::exceptions::overflow_error("%c arg not in range(0x110000)")
                 })?;
-            return Ok(pad("", &code.to_string(), &spec, '<'));
+            return pad("", &code.to_string(), &spec, '<');
         }
         Some(t) => return Err(unknown_code(t, "int")),
     };
     let prefix = if spec.alternate { prefix } else { "" };
-    Ok(finish_number(neg, prefix, &digits, "", &spec, every))
+    finish_number(neg, prefix, &digits, "", &spec, every)
 }
 
 /// Rust's `{:.p$e}` output turned into C's `%.pe` (`1.5e3` → `1.5e+03`).
@@ -402,7 +443,7 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
         };
         // No zero padding of inf/nan digits, but '=' alignment still applies.
         let sign = sign_str(neg, spec.sign);
-        return Ok(pad(sign, &t, spec, '>'));
+        return pad(sign, &t, spec, '>');
     } else {
         match spec.ty {
             Some('f' | 'F') => fixed(a, spec.precision.unwrap_or(6))?,
@@ -436,7 +477,7 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(body.len());
     let (int_digits, frac) = body.split_at(split);
-    Ok(finish_number(neg, "", int_digits, frac, spec, 3))
+    finish_number(neg, "", int_digits, frac, spec, 3)
 }
 
 /// `format(str, spec)`.
@@ -444,7 +485,7 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
 /// # Errors
 /// `ValueError` for specs strings do not accept.
 pub fn format_str(s: &str, spec_text: &str) -> PyResult<String> {
-    let spec = parse_spec(spec_text)?;
+    let spec = parse_spec_for(spec_text, Some("str"))?;
     match spec.ty {
         None | Some('s') => {}
         Some(t) => return Err(unknown_code(t, "str")),
@@ -472,7 +513,7 @@ pub fn format_str(s: &str, spec_text: &str) -> PyResult<String> {
         Some(p) => s.chars().take(p).collect(),
         None => s.to_string(),
     };
-    Ok(pad("", &body, &spec, '<'))
+    pad("", &body, &spec, '<')
 }
 
 fn spec_arg<'a>(args: &'a [PyObj], kw: Option<&PyObj>, name: &str) -> PyResult<&'a str> {
@@ -492,6 +533,8 @@ pub(crate) fn int_format_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<
     if spec.is_empty() {
         return ab::str_(&args[0]);
     }
+    // The spec is checked first so that its error names the value's own type.
+    parse_spec_for(spec, Some(args[0].ty().name()))?;
     Ok(crate::str::from_string(format_int(
         &crate::int::to_bigint(&args[0]),
         spec,
@@ -504,7 +547,7 @@ pub(crate) fn float_format_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResul
     if spec.is_empty() {
         return ab::str_(&args[0]);
     }
-    let parsed = parse_spec(spec)?;
+    let parsed = parse_spec_for(spec, Some("float"))?;
     Ok(crate::str::from_string(format_float(
         crate::float::value(&args[0]),
         &parsed,
@@ -862,11 +905,11 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
             if !crate::int::is_int(&w) {
                 return Err(type_error("* wants int"));
             }
-            let w = c_int(&w)?;
+            let w = crate::int::to_isize(&w)?;
             if w < 0 {
                 left = true;
             }
-            width = Some(w.unsigned_abs() as usize);
+            width = Some(w.unsigned_abs());
             i += 1;
         } else {
             let s = i;
@@ -1092,6 +1135,12 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
         let _ = start;
         let len = sign_part.chars().count() + body.chars().count();
         let w = width.unwrap_or(0);
+        if w > len {
+            let need = out.len().saturating_add(w);
+            crate::alloc::check_bytes(need)?;
+            out.try_reserve(w)
+                .map_err(|_| crate::exceptions::memory_error())?;
+        }
         if len >= w {
             out.push_str(&sign_part);
             out.push_str(&body);

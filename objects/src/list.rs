@@ -35,13 +35,14 @@ struct ItemArray {
 }
 
 impl ItemArray {
-    fn alloc(capacity: usize) -> NonNull<ItemArray> {
-        let bytes = std::mem::size_of::<usize>() + capacity * std::mem::size_of::<usize>();
-        let p = strand_heap::alloc_raw(bytes).unwrap_or_else(|| {
-            std::alloc::handle_alloc_error(
-                std::alloc::Layout::from_size_align(bytes, 16).expect("layout"),
-            )
-        });
+    /// A new array of `capacity` empty slots, or `None` when memory is exhausted or
+    /// the size impossible.
+    fn try_alloc(capacity: usize) -> Option<NonNull<ItemArray>> {
+        let bytes = capacity
+            .checked_add(1)?
+            .checked_mul(std::mem::size_of::<usize>())
+            .filter(|&b| b <= crate::alloc::memory_limit())?;
+        let p = strand_heap::alloc_raw(bytes)?;
         // SAFETY: fresh allocation of `bytes`; we initialise capacity and every slot.
         unsafe {
             let a = p.as_ptr() as *mut ItemArray;
@@ -50,8 +51,19 @@ impl ItemArray {
             for i in 0..capacity {
                 items.add(i).write(AtomicPtr::new(std::ptr::null_mut()));
             }
-            NonNull::new_unchecked(a)
+            Some(NonNull::new_unchecked(a))
         }
+    }
+
+    /// [`ItemArray::try_alloc`] for items already in memory (a list made from a
+    /// vector): failing there aborts, as any allocation in Rust does.
+    fn alloc(capacity: usize) -> NonNull<ItemArray> {
+        Self::try_alloc(capacity).unwrap_or_else(|| {
+            std::alloc::handle_alloc_error(
+                std::alloc::Layout::from_size_align(capacity.saturating_mul(8).max(8), 16)
+                    .unwrap_or(std::alloc::Layout::new::<usize>()),
+            )
+        })
     }
 
     #[inline(always)]
@@ -346,14 +358,18 @@ fn publish(l: &PyList, item: &PyObj) {
     }
 }
 
-fn grow(l: &PyList, needed: usize) -> &ItemArray {
+/// Room for `needed` items (the lock held), or `MemoryError` with the list unchanged.
+fn grow(l: &PyList, needed: usize) -> PyResult<&ItemArray> {
     let cap = l.array().map_or(0, |a| a.capacity);
     if needed <= cap {
-        return l.array().expect("capacity > 0");
+        return Ok(l.array().expect("capacity > 0"));
     }
     // CPython's over-allocation: newsize + newsize/8 + 6, rounded to a multiple of 4.
-    let new_cap = (needed + (needed >> 3) + 6) & !3;
-    let new = ItemArray::alloc(new_cap);
+    let new_cap = needed
+        .checked_add((needed >> 3) + 6)
+        .map_or(needed, |c| c & !3)
+        .max(needed);
+    let new = ItemArray::try_alloc(new_cap).ok_or_else(crate::exceptions::memory_error)?;
     // SAFETY: private until published.
     let na = unsafe { new.as_ref() };
     if let Some(old) = l.array() {
@@ -366,7 +382,7 @@ fn grow(l: &PyList, needed: usize) -> &ItemArray {
         free_array(old, l.is_shared());
     }
     // SAFETY: just published; we hold the lock.
-    unsafe { &*new.as_ptr() }
+    Ok(unsafe { &*new.as_ptr() })
 }
 
 /// `list.append(item)`.
@@ -374,32 +390,36 @@ pub fn append(list: &PyObj, item: PyObj) -> PyResult<()> {
     let l = payload(list);
     // SAFETY: list is alive.
     let _cs = unsafe { critical_section::begin(list.as_ptr()) };
-    publish(l, &item);
     let n = l.len();
-    let arr = grow(l, n + 1);
+    let arr = grow(l, n + 1)?;
+    publish(l, &item);
     arr.slots()[n].store(item.into_ptr().as_ptr(), Release);
     l.size.store(n + 1, Release);
     Ok(())
 }
 
-/// Replaces the whole contents with `items` (used by sort and slice assignment).
-fn replace_all(list: &PyObj, items: Vec<PyObj>) -> Vec<PyObj> {
+/// Replaces the whole contents with `items` (used by sort and slice assignment), or
+/// `MemoryError` with the list unchanged.
+fn replace_all(list: &PyObj, items: Vec<PyObj>) -> PyResult<Vec<PyObj>> {
     let l = payload(list);
     // SAFETY: list is alive.
     let _cs = unsafe { critical_section::begin(list.as_ptr()) };
+    let n = items.len();
+    if n > 0 {
+        grow(l, n)?;
+    }
     let old = take_all_locked(l);
     for it in &items {
         publish(l, it);
     }
-    let n = items.len();
     if n > 0 {
-        let arr = grow(l, n);
+        let arr = grow(l, n)?;
         for (slot, it) in arr.slots().iter().zip(items) {
             slot.store(it.into_ptr().as_ptr(), Release);
         }
     }
     l.size.store(n, Release);
-    old
+    Ok(old)
 }
 
 /// Empties the list (lock held), returning the old items.
@@ -443,7 +463,7 @@ pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let arr = grow(l, n + items.len());
+    let arr = grow(l, n + items.len())?;
     let count = items.len();
     for (i, it) in items.into_iter().enumerate() {
         publish(l, &it);
@@ -453,8 +473,9 @@ pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
     Ok(())
 }
 
-/// `list.insert(i, item)` with Python's index clamping.
-pub fn insert(list: &PyObj, index: isize, item: PyObj) {
+/// `list.insert(i, item)` with Python's index clamping; `MemoryError` leaves the list
+/// unchanged.
+pub fn insert(list: &PyObj, index: isize, item: PyObj) -> PyResult<()> {
     let l = payload(list);
     // SAFETY: list is alive.
     let _cs = unsafe { critical_section::begin(list.as_ptr()) };
@@ -464,8 +485,8 @@ pub fn insert(list: &PyObj, index: isize, item: PyObj) {
     } else {
         (index as usize).min(n)
     };
+    let arr = grow(l, n + 1)?;
     publish(l, &item);
-    let arr = grow(l, n + 1);
     let slots = arr.slots();
     let mut j = n;
     while j > i {
@@ -474,6 +495,7 @@ pub fn insert(list: &PyObj, index: isize, item: PyObj) {
     }
     slots[i].store(item.into_ptr().as_ptr(), Release);
     l.size.store(n + 1, Release);
+    Ok(())
 }
 
 /// `list.pop(i)`.
@@ -636,7 +658,7 @@ fn assign_slice(obj: &PyObj, slice: &crate::slice::PySlice, value: Option<&PyObj
             }
         }
     }
-    drop(replace_all(obj, items));
+    drop(replace_all(obj, items)?);
     Ok(())
 }
 
@@ -662,6 +684,10 @@ fn replace_range(
             if n == n_expected {
                 let m = items.len();
                 let new_len = n - count + m;
+                // Room first, so that MemoryError leaves the list as it was.
+                if new_len > 0 {
+                    grow(l, new_len.max(n))?;
+                }
                 for it in &items {
                     publish(l, it);
                 }
@@ -675,7 +701,7 @@ fn replace_range(
                     }
                 }
                 if new_len > 0 {
-                    let arr = grow(l, new_len.max(n));
+                    let arr = grow(l, new_len.max(n))?;
                     let slots = arr.slots();
                     // Move the tail [start + count, n) to start at start + m.
                     if m < count {
@@ -735,7 +761,7 @@ fn list_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         .len()
         .checked_mul(count)
         .ok_or_else(crate::exceptions::memory_error)?;
-    let mut v = Vec::with_capacity(total);
+    let mut v = crate::alloc::try_vec(total)?;
     for _ in 0..count {
         v.extend_from_slice(&items);
     }
@@ -747,11 +773,15 @@ fn list_inplace_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         return Ok(crate::singletons::not_implemented());
     };
     let items = to_vec(a);
-    let mut v = Vec::with_capacity(items.len() * count);
+    let total = items
+        .len()
+        .checked_mul(count)
+        .ok_or_else(crate::exceptions::memory_error)?;
+    let mut v = crate::alloc::try_vec(total)?;
     for _ in 0..count {
         v.extend_from_slice(&items);
     }
-    drop(replace_all(a, v));
+    drop(replace_all(a, v)?);
     Ok(a.clone())
 }
 
@@ -768,7 +798,7 @@ fn list_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<(
         Some(it) => ab::collect_iter(it)?,
         None => Vec::new(),
     };
-    drop(replace_all(obj, items));
+    drop(replace_all(obj, items)?);
     Ok(())
 }
 
@@ -880,7 +910,7 @@ pub fn sort(list: &PyObj, key: Option<&PyObj>, reverse: bool) -> PyResult<()> {
         Ok(v) => (v, None),
         Err((v, e)) => (v, Some(e)),
     };
-    let modified = replace_all(list, sorted);
+    let modified = replace_all(list, sorted)?;
     if !modified.is_empty() {
         return Err(value_error("list modified during sort"));
     }
@@ -961,7 +991,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::new("insert", |args, kw| {
             Args::new(args, kw).expect("list.insert", 3, 3)?;
             let i = crate::int::to_isize(&ab::index(&args[1])?)?;
-            insert(&args[0], i, args[2].clone());
+            insert(&args[0], i, args[2].clone())?;
             Ok(none())
         }),
         MethodDef::new("pop", |args, kw| {
@@ -1024,7 +1054,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Args::new(args, kw).exact("list.reverse", 1)?;
             let mut v = to_vec(&args[0]);
             v.reverse();
-            drop(replace_all(&args[0], v));
+            drop(replace_all(&args[0], v)?);
             Ok(none())
         }),
         MethodDef::new("sort", |args, kw| {

@@ -194,10 +194,10 @@ pub(crate) fn str_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     if x.is_empty() && b.is_exact(&STR_TYPE) {
         return Ok(b.clone());
     }
-    let mut s = String::with_capacity(x.len() + y.len());
+    let mut s = crate::alloc::try_string(x.len() + y.len())?;
     s.push_str(x);
     s.push_str(y);
-    Ok(crate::str::from_string(s))
+    crate::str::try_new(&s)
 }
 
 pub(crate) fn str_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
@@ -209,10 +209,20 @@ pub(crate) fn str_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
     if count == 1 && seq.is_exact(&STR_TYPE) {
         return Ok(seq.clone());
     }
-    s.len()
+    let chars = crate::str::payload(seq).char_len();
+    if chars
         .checked_mul(count)
-        .ok_or_else(crate::exceptions::memory_error)?;
-    Ok(crate::str::from_string(s.repeat(count)))
+        .is_none_or(|n| n > isize::MAX as usize)
+    {
+        return Err(crate::exceptions::overflow_error(
+            "repeated string is too long",
+        ));
+    }
+    let mut out = crate::alloc::try_string(s.len().saturating_mul(count))?;
+    for _ in 0..count {
+        out.push_str(s);
+    }
+    crate::str::try_new(&out)
 }
 
 // ---------------------------------------------------------------------------------
@@ -494,11 +504,14 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
     }
     let total = (width - n) as usize;
     let (l, r) = padding_split(total, width as usize, align);
-    let mut out = String::with_capacity(text.len() + total);
+    let mut out = crate::alloc::try_string(
+        text.len()
+            .saturating_add(total.saturating_mul(fill.len_utf8())),
+    )?;
     out.extend(std::iter::repeat_n(fill, l));
     out.push_str(text);
     out.extend(std::iter::repeat_n(fill, r));
-    Ok(crate::str::from_string(out))
+    crate::str::try_new(&out)
 }
 
 fn predicate(
@@ -646,6 +659,41 @@ fn splitlines(text: &str, keepends: bool) -> Vec<&str> {
         out.push(&text[start..]);
     }
     out
+}
+
+/// `expandtabs`' tab size: a C `int`, as in CPython.
+pub(crate) fn tab_size(o: &PyObj) -> PyResult<isize> {
+    let n = int_arg(o)?;
+    i32::try_from(n).map_err(|_| {
+        crate::exceptions::overflow_error("Python int too large to convert to C int")
+    })?;
+    Ok(n)
+}
+
+/// The length `expandtabs` makes of `text` (code points or bytes), saturating: it is
+/// checked against the memory limit before anything is allocated.
+pub(crate) fn expanded_len(text: impl Iterator<Item = u32>, tabsize: isize) -> usize {
+    let (mut total, mut col) = (0usize, 0usize);
+    for c in text {
+        match c {
+            9 => {
+                if tabsize > 0 {
+                    let n = tabsize as usize - col % tabsize as usize;
+                    total = total.saturating_add(n);
+                    col = col.saturating_add(n);
+                }
+            }
+            10 | 13 => {
+                total = total.saturating_add(1);
+                col = 0;
+            }
+            _ => {
+                total = total.saturating_add(1);
+                col = col.saturating_add(1);
+            }
+        }
+    }
+    total
 }
 
 fn expandtabs(text: &str, tabsize: isize) -> String {
@@ -889,12 +937,18 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             if width <= n {
                 return Ok(s(t));
             }
-            let fill = "0".repeat((width - n) as usize);
-            let out = match t.chars().next() {
-                Some(c @ ('+' | '-')) => format!("{c}{fill}{}", &t[1..]),
-                _ => format!("{fill}{t}"),
+            let zeros = (width - n) as usize;
+            let mut out = crate::alloc::try_string(t.len().saturating_add(zeros))?;
+            let rest = match t.chars().next() {
+                Some(c @ ('+' | '-')) => {
+                    out.push(c);
+                    &t[1..]
+                }
+                _ => t,
             };
-            Ok(crate::str::from_string(out))
+            out.extend(std::iter::repeat_n('0', zeros));
+            out.push_str(rest);
+            crate::str::try_new(&out)
         }),
         MethodDef::new("isdigit", |a, k| {
             predicate(a, k, "isdigit", |t| {
@@ -999,13 +1053,12 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             let a = Args::new(args, kw);
             let b = a.bind("expandtabs", 1, &["tabsize"], 0)?;
             let size = match b[0] {
-                Some(t) => int_arg(t)?,
+                Some(t) => tab_size(t)?,
                 None => 8,
             };
-            Ok(crate::str::from_string(expandtabs(
-                as_str(this(args, "expandtabs")?),
-                size,
-            )))
+            let text = as_str(this(args, "expandtabs")?);
+            crate::alloc::check_bytes(expanded_len(text.chars().map(u32::from), size))?;
+            crate::str::try_new(&expandtabs(text, size))
         }),
         MethodDef::new("encode", |args, kw| {
             let a = Args::new(args, kw);

@@ -267,7 +267,7 @@ fn tuple_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         .len()
         .checked_mul(count)
         .ok_or_else(crate::exceptions::memory_error)?;
-    let mut v = Vec::with_capacity(total);
+    let mut v = crate::alloc::try_vec(total)?;
     for _ in 0..count {
         v.extend_from_slice(items);
     }

@@ -214,3 +214,52 @@ fn runs_under_a_small_address_space_limit() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn growing_past_the_address_space_limit_is_memory_error() {
+    // Lists and strings that outgrow `ulimit -v` raise MemoryError (the allocation
+    // is fallible) and the program goes on.
+    let dir = scratch("grow");
+    let code = "\
+l = [0] * 1000
+try:
+    while True:
+        l.extend(l)
+except MemoryError:
+    print('extend', len(l) > 10**6)
+del l
+s = 'ab' * 1000
+try:
+    while True:
+        s += s
+except MemoryError:
+    print('concat', len(s) > 10**6)
+del s
+l = []
+try:
+    l = [0] * 10**8
+    while True:
+        l.append(0)
+except MemoryError:
+    print('append')
+del l
+print('done')
+";
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1500000 && exec '{}' -c \"$0\"",
+            strand()
+        ))
+        .arg(code)
+        .current_dir(&dir)
+        .output()
+        .expect("sh");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "extend True\nconcat True\nappend\ndone\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -13,9 +13,12 @@ def report(fn):
         print("RecursionError:", e)
 
 report(lambda: f(0))
-t = threading.Thread(target=report, args=(lambda: f(0),))
-t.start()
-t.join()
+for size in [0, 32 * 1024 * 1024]:
+    threading.stack_size(size)
+    t = threading.Thread(target=report, args=(lambda: f(0),))
+    t.start()
+    t.join()
+threading.stack_size(0)
 print("survived")
 sys.setrecursionlimit(1000)
 

@@ -365,7 +365,13 @@ fn start_new_thread(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     // check works from the actual bounds).
     let job = std::sync::Arc::new(std::sync::Mutex::new(Some((payload, tx))));
     let mut started = false;
-    for size in [256 << 20, 64 << 20, 16 << 20, 4 << 20] {
+    let chosen = STACK_SIZE.load(std::sync::atomic::Ordering::Relaxed);
+    let sizes: &[usize] = if chosen != 0 {
+        &[chosen]
+    } else {
+        &[256 << 20, 64 << 20, 16 << 20, 4 << 20]
+    };
+    for &size in sizes {
         let shared = job.clone();
         let spawned = std::thread::Builder::new().stack_size(size).spawn(move || {
             if let Some((payload, tx)) = shared.lock().ok().and_then(|mut j| j.take()) {
@@ -386,6 +392,10 @@ fn start_new_thread(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let ident = strand_heap::with_detached(|| rx.recv()).unwrap_or(0);
     Ok(int::from_i128(i128::from(ident)))
 }
+
+/// The stack size of new threads (`_thread.stack_size`); 0: strand's default, a
+/// large stack (256 MiB of address space, smaller where that is not available).
+static STACK_SIZE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// What a thread started by `start_new_thread` needs: the function, its arguments
 /// and keyword arguments.
@@ -450,6 +460,20 @@ pub fn make_module() -> PyObj {
             ))
         }),
         ("start_new_thread", start_new_thread),
+        ("stack_size", |a, k| {
+            let b = Args::new(a, k).bind("stack_size", 0, &["size"], 0)?;
+            let old = STACK_SIZE.load(std::sync::atomic::Ordering::Relaxed);
+            if let Some(size) = b[0] {
+                let n = int::to_isize(&ab::index(size)?)?;
+                if n != 0 && n < 32768 {
+                    return Err(strand_objects::exceptions::value_error(format!(
+                        "size not valid: {n} bytes"
+                    )));
+                }
+                STACK_SIZE.store(n.max(0) as usize, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok(int::from_usize(old))
+        }),
     ];
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);
