@@ -21,7 +21,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::bytecode::{BinaryOpArg, Location, Op, BINARY_OP_INPLACE};
 use crate::code::{flags, CodeObject, Constant};
 use crate::error::{CompileError, ErrorKind};
-use crate::parse::{nests_deeper_than, parse_module_311, ParseFailure, Tree};
+use crate::parse::{nests_deeper_than, parse_expression_311, parse_module_311, ParseFailure, Tree};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
 mod assemble;
@@ -66,15 +66,18 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
             "source code too long to compile (over 4 GiB)",
         ));
     }
+    if source.contains('\0') {
+        return Err(CompileError::unplaced(
+            ErrorKind::Syntax,
+            "source code string cannot contain null bytes",
+        ));
+    }
     let index = LineIndex::from_source_text(source);
     let too_deep = || {
         CompileError::unplaced(
             ErrorKind::Recursion,
             "maximum recursion depth exceeded during compilation",
         )
-    };
-    let parse_error = |e: ruff_python_parser::ParseError| {
-        crate::syntax_errors::from_parse_error(&e, source, &index)
     };
     let symtable_error = |e: symtable::SymtableError| {
         let at = TextRange::empty(e.offset);
@@ -90,8 +93,14 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         set_literals: Vec::new(),
     };
     if mode == Mode::Eval {
-        let parsed = ruff_python_parser::parse_expression(source).map_err(parse_error)?;
-        let body = &*parsed.syntax().body;
+        let parsed = parse_expression_311(source).map_err(|e| parse_failure(e, source, &index))?;
+        for (message, at) in crate::parse::number_warnings(source, parsed.tokens()) {
+            c.warn(message, TextRange::empty(at));
+        }
+        let ast::Mod::Expression(expression) = parsed.syntax() else {
+            return Err(CompileError::unplaced(ErrorKind::Syntax, "invalid syntax"));
+        };
+        let body = &*expression.body;
         if nests_deeper_than(Tree::Expr(body), max_nesting()) {
             std::mem::forget(parsed);
             return Err(too_deep());
@@ -102,21 +111,10 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         c.emit(Op::RETURN_VALUE, 0);
         return Ok(c.leave());
     }
-    let parsed = parse_module_311(source).map_err(|e| match e {
-        ParseFailure::Parse(e) => parse_error(e),
-        ParseFailure::Newer(message, at) => {
-            CompileError::new(ErrorKind::Syntax, message, source, &index, at)
-        }
-        ParseFailure::Other(kind, message, at) => {
-            let mut e = CompileError::new(kind, message, source, &index, at);
-            if matches!(kind, ErrorKind::Indentation | ErrorKind::Tab) {
-                // CPython's tokenizer reports the line, with no end column.
-                e.column = 1;
-                e.end_column = 0;
-            }
-            e
-        }
-    })?;
+    let parsed = parse_module_311(source).map_err(|e| parse_failure(e, source, &index))?;
+    for (message, at) in crate::parse::number_warnings(source, parsed.tokens()) {
+        c.warn(message, TextRange::empty(at));
+    }
     if nests_deeper_than(Tree::Body(&parsed.syntax().body), max_nesting()) {
         std::mem::forget(parsed);
         return Err(too_deep());
@@ -163,6 +161,25 @@ const STACK_GROWTH: usize = 4 << 20;
 pub fn max_nesting() -> usize {
     let limit = crate::RECURSION_LIMIT.load(std::sync::atomic::Ordering::Relaxed);
     limit.saturating_mul(3).min(100_000)
+}
+
+/// A parse failure as the compile error CPython reports.
+fn parse_failure(e: ParseFailure, source: &str, index: &LineIndex) -> CompileError {
+    match e {
+        ParseFailure::Parse(e) => crate::syntax_errors::from_parse_error(&e, source, index),
+        ParseFailure::Newer(message, at) => {
+            CompileError::new(ErrorKind::Syntax, message, source, index, at)
+        }
+        ParseFailure::Other(kind, message, at) => {
+            let mut e = CompileError::new(kind, message, source, index, at);
+            if matches!(kind, ErrorKind::Indentation | ErrorKind::Tab) {
+                // CPython's tokenizer reports the line, with no end column.
+                e.column = 1;
+                e.end_column = 0;
+            }
+            e
+        }
+    }
 }
 
 /// A pending instruction: its argument may be a label.

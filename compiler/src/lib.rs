@@ -8,6 +8,7 @@
 //! 3. [`codegen`]: the AST to instructions (Python/compile.c's code shapes), with
 //!    compile-time `SyntaxWarning`s, pattern matching, borrowed fast loads, and the
 //!    assembler (relative jumps, line table, exception table, maximum stack depth).
+//! 0. [`source`]: source bytes to text (PEP 263 coding declarations).
 //! 4. The output is a [`CodeObject`] ([`code`]): instructions in the format of
 //!    [`bytecode`] (16-bit code units, inline caches, exception and line tables) and
 //!    plain constants ([`Constant`]). [`dis`] prints it.
@@ -23,6 +24,7 @@ pub mod codegen;
 pub mod dis;
 pub mod error;
 pub mod parse;
+pub mod source;
 pub mod symtable;
 pub mod syntax_errors;
 

@@ -100,7 +100,10 @@ fn rsplit(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 /// `bytes.splitlines(keepends=False)`: only `\n`, `\r` and `\r\n` break lines.
 fn splitlines(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(args, kw).bind("splitlines", 1, &["keepends"], 0)?;
-    let keep = b[0].map(ab::is_true).transpose()?.unwrap_or(false);
+    let keep = b[0]
+        .map(crate::str_methods::keepends_arg)
+        .transpose()?
+        .unwrap_or(false);
     let data = as_bytes(this(args, "splitlines")?);
     let mut out: Vec<&[u8]> = Vec::new();
     let (mut start, mut i) = (0, 0);

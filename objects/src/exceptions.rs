@@ -1046,6 +1046,14 @@ pub fn set_exc_attr(exc: &PyObj, name: &str, value: PyObj) {
     set_attr(exc, name, value)
 }
 
+/// Sets `err.__cause__` to `cause` (as `raise err from cause` does: the context is
+/// suppressed too).
+pub fn set_cause(err: &PyErr, cause: PyErr) {
+    let mut st = payload(err.value()).state();
+    st.cause = Some(cause.into_value());
+    st.suppress_context = true;
+}
+
 /// Appends a note to an exception's `__notes__` (PEP 678), as `add_note` does.
 pub fn add_note_to(err: &PyErr, note: &str) {
     let v = err.value();

@@ -661,6 +661,17 @@ fn splitlines(text: &str, keepends: bool) -> Vec<&str> {
     out
 }
 
+/// `splitlines`' `keepends`: an integer (a C `int`), as in CPython.
+pub(crate) fn keepends_arg(k: &PyObj) -> PyResult<bool> {
+    if !crate::int::is_int(k) && k.ty().slots().number.index.is_none() {
+        return Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            k.ty().name()
+        )));
+    }
+    Ok(!crate::int::value(&ab::index(k)?).is_zero())
+}
+
 /// `expandtabs`' tab size: a C `int`, as in CPython.
 pub(crate) fn tab_size(o: &PyObj) -> PyResult<isize> {
     let n = int_arg(o)?;
@@ -786,7 +797,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             let a = Args::new(args, kw);
             let b = a.bind("splitlines", 1, &["keepends"], 0)?;
             let keep = match b[0] {
-                Some(k) => ab::is_true(k)?,
+                Some(k) => keepends_arg(k)?,
                 None => false,
             };
             Ok(list_of(splitlines(as_str(this(args, "splitlines")?), keep)))

@@ -119,7 +119,8 @@ def _islice_index(value, message):
         i = value.__index__()
     except AttributeError:
         raise ValueError(message) from None
-    if i < 0:
+    # A C Py_ssize_t in CPython: 0 <= i <= sys.maxsize.
+    if i < 0 or i > 9223372036854775807:
         raise ValueError(message)
     return i
 
@@ -151,7 +152,7 @@ class islice:
                 step = step.__index__()
             except AttributeError:
                 raise ValueError(step_msg) from None
-            if step < 1:
+            if step < 1 or step > 9223372036854775807:
                 raise ValueError(step_msg)
         self._it = iter(iterable)
         self._next = 0 if start is None else start
