@@ -13,13 +13,15 @@
 //! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
 //! asynchronous generators and comprehensions, `type` aliases.
 
+use std::collections::{HashMap, HashSet};
+
 use num_bigint::BigInt;
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::bytecode::{BinaryOpArg, Location, Op, BINARY_OP_INPLACE};
-use crate::code::{flags, CodeObject, Constant};
+use crate::code::{flags, CodeObject, ConstKey, Constant};
 use crate::error::{CompileError, ErrorKind};
 use crate::parse::{nests_deeper_than, parse_expression_311, parse_module_311, ParseFailure, Tree};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
@@ -143,7 +145,7 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
         c.emit(Op::SETUP_ANNOTATIONS, 0);
     }
     c.body(&module.body)?;
-    let none = c.unit().code.add_const(Constant::None);
+    let none = c.add_const(Constant::None);
     c.emit(Op::RETURN_CONST, none);
     Ok(c.leave())
 }
@@ -153,6 +155,10 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
 const STACK_RED_ZONE: usize = 256 << 10;
 /// The size of a stack segment the compiler grows onto.
 const STACK_GROWTH: usize = 4 << 20;
+
+/// The most items a display or call pushes on the value stack before the compiler
+/// builds it incrementally instead (CPython's `STACK_USE_GUIDELINE`).
+const STACK_USE_GUIDELINE: usize = 30;
 
 /// How deeply the AST may nest (expressions, statements, patterns) for the compiler
 /// to accept it: three levels per level of `sys.getrecursionlimit()`, as CPython's
@@ -278,6 +284,13 @@ struct Unit<'t> {
     loc: Location,
     /// The class name, for private-name mangling.
     class_name: Option<String>,
+    /// Indexes into `code.consts`, `code.names` and `code.varnames`, and the
+    /// locals-plus index of each cell and free variable: every lookup is a hash
+    /// lookup, so compiling stays linear in the number of names and constants.
+    const_index: HashMap<ConstKey, u32>,
+    name_index: HashMap<String, u32>,
+    fast_index: HashMap<String, u32>,
+    deref_index: HashMap<String, u32>,
 }
 
 struct Compiler<'s, 't> {
@@ -360,13 +373,28 @@ impl<'s, 't> Compiler<'s, 't> {
                 code.flags |= flags::NESTED;
             }
             // Every other local gets a slot too, in first-seen order.
+            let mut seen: HashSet<&str> = code.varnames.iter().map(String::as_str).collect();
+            let mut more = Vec::new();
             for s in &table.symbols {
-                if matches!(s.scope, Scope::Local | Scope::Cell) && !code.varnames.contains(&s.name)
-                {
-                    code.varnames.push(s.name.clone());
+                if matches!(s.scope, Scope::Local | Scope::Cell) && seen.insert(&s.name) {
+                    more.push(s.name.clone());
                 }
             }
+            code.varnames.extend(more);
         }
+        let fast_index: HashMap<String, u32> = code
+            .varnames
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        let deref_index: HashMap<String, u32> = code
+            .cellvars
+            .iter()
+            .chain(&code.freevars)
+            .filter_map(|n| code.deref_index(n).map(|i| (n.clone(), i as u32)))
+            .collect();
         self.units.push(Unit {
             table,
             code,
@@ -377,11 +405,15 @@ impl<'s, 't> Compiler<'s, 't> {
             depth: 0,
             loc: Location::line_only(firstlineno),
             class_name,
+            const_index: HashMap::new(),
+            name_index: HashMap::new(),
+            fast_index,
+            deref_index,
         });
         // Prologue: cells, free variables, RESUME.
         let n_cells: Vec<String> = self.unit().code.cellvars.clone();
         for c in n_cells {
-            let i = self.unit().code.deref_index(&c).expect("cell slot") as u32;
+            let i = self.deref(&c).expect("cell slot") as u32;
             self.emit(Op::MAKE_CELL, i);
         }
         let nfree = self.unit().code.freevars.len() as u32;
@@ -482,19 +514,40 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn load_const(&mut self, c: Constant) {
-        let i = self.unit().code.add_const(c);
+        let i = self.add_const(c);
         self.emit(Op::LOAD_CONST, i);
     }
 
     fn name_index(&mut self, name: &str) -> u32 {
-        let names = &mut self.unit().code.names;
-        match names.iter().position(|n| n == name) {
-            Some(i) => i as u32,
-            None => {
-                names.push(name.to_string());
-                (names.len() - 1) as u32
-            }
+        let u = self.unit();
+        if let Some(&i) = u.name_index.get(name) {
+            return i;
         }
+        let i = u.code.names.len() as u32;
+        u.code.names.push(name.to_string());
+        u.name_index.insert(name.to_string(), i);
+        i
+    }
+
+    /// Adds a constant to the unit (de-duplicated, as [`CodeObject::add_const`]) and
+    /// returns its index.
+    fn add_const(&mut self, c: Constant) -> u32 {
+        let u = self.unit();
+        let key = c.key();
+        if let Some(i) = key.as_ref().and_then(|k| u.const_index.get(k)) {
+            return *i;
+        }
+        let i = u.code.consts.len() as u32;
+        u.code.consts.push(c);
+        if let Some(k) = key {
+            u.const_index.insert(k, i);
+        }
+        i
+    }
+
+    /// The locals-plus index of cell or free variable `name`.
+    fn deref(&mut self, name: &str) -> Option<usize> {
+        self.unit().deref_index.get(name).map(|&i| i as usize)
     }
 
     fn mangle(&mut self, name: &str) -> String {
@@ -525,7 +578,7 @@ impl<'s, 't> Compiler<'s, 't> {
         };
         match scope {
             Scope::Free | Scope::Cell => {
-                let i = self.unit().code.deref_index(&name).unwrap_or(0) as u32;
+                let i = self.deref(&name).unwrap_or(0) as u32;
                 match ctx {
                     // Class bodies look in the namespace first, then in the cell.
                     ExprContext::Load if kind == BlockKind::Class => {
@@ -537,13 +590,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
             }
             Scope::Local if kind == BlockKind::Function => {
-                let i = self
-                    .unit()
-                    .code
-                    .varnames
-                    .iter()
-                    .position(|v| *v == name)
-                    .unwrap_or(0) as u32;
+                let i = self.unit().fast_index.get(&name).copied().unwrap_or(0);
                 match ctx {
                     ExprContext::Load => self.emit(Op::LOAD_FAST, i),
                     ExprContext::Store => self.emit(Op::STORE_FAST, i),
@@ -759,7 +806,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 if r.value.is_some() {
                     self.emit(Op::RETURN_VALUE, 0);
                 } else {
-                    let i = self.unit().code.add_const(Constant::None);
+                    let i = self.add_const(Constant::None);
                     self.emit(Op::RETURN_CONST, i);
                 }
                 self.unit().handlers = saved;
@@ -1626,40 +1673,38 @@ impl<'s, 't> Compiler<'s, 't> {
                 // A leading string literal is the docstring (co_consts[0]).
                 if let Some(Stmt::Expr(e)) = stmts.first() {
                     if let Expr::StringLiteral(sl) = &*e.value {
-                        self.unit()
-                            .code
-                            .add_const(Constant::Str(sl.value.to_str().to_string()));
+                        self.add_const(Constant::Str(sl.value.to_str().to_string()));
                         self.unit().code.flags |= flags::HAS_DOCSTRING;
                     }
                 }
                 if self.unit().code.consts.is_empty() {
-                    self.unit().code.add_const(Constant::None);
+                    self.add_const(Constant::None);
                 }
                 self.body(stmts)?;
-                let i = self.unit().code.add_const(Constant::None);
+                let i = self.add_const(Constant::None);
                 self.emit(Op::RETURN_CONST, i);
             }
             FunctionBody::Expr(e) => {
-                self.unit().code.add_const(Constant::None);
+                self.add_const(Constant::None);
                 self.expr(e)?;
                 self.emit(Op::RETURN_VALUE, 0);
             }
         }
         let code = self.leave();
-        self.emit_closure(&code, fflags)
+        self.emit_closure(code, fflags)
     }
 
-    fn emit_closure(&mut self, code: &CodeObject, mut fflags: u32) -> CResult<()> {
+    fn emit_closure(&mut self, code: CodeObject, mut fflags: u32) -> CResult<()> {
         if !code.freevars.is_empty() {
             for f in &code.freevars {
                 // The free variable is a cell or free variable of this unit.
-                let i = self.unit().code.deref_index(f).unwrap_or(0) as u32;
+                let i = self.deref(f).unwrap_or(0) as u32;
                 self.emit(Op::LOAD_CLOSURE, i);
             }
             self.emit(Op::BUILD_TUPLE, code.freevars.len() as u32);
             fflags |= 8;
         }
-        self.load_const(Constant::Code(Box::new(code.clone())));
+        self.load_const(Constant::Code(Box::new(code)));
         self.emit(Op::MAKE_FUNCTION, fflags);
         Ok(())
     }
@@ -1706,7 +1751,7 @@ impl<'s, 't> Compiler<'s, 't> {
         let qualname = self.qualname_for(&c.name.id);
         let line = self.line_of(c.start());
         self.enter(table, c.name.id.to_string(), qualname.clone(), line);
-        self.unit().code.add_const(Constant::None);
+        self.add_const(Constant::None);
         self.name_op("__name__", ExprContext::Load);
         self.name_op("__module__", ExprContext::Store);
         self.load_const(Constant::Str(qualname));
@@ -1722,17 +1767,17 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         self.body(&c.body)?;
         if table.needs_class_closure {
-            let i = self.unit().code.deref_index("__class__").unwrap_or(0) as u32;
+            let i = self.deref("__class__").unwrap_or(0) as u32;
             self.emit(Op::LOAD_CLOSURE, i);
             self.emit(Op::COPY, 1);
             self.name_op("__classcell__", ExprContext::Store);
             self.emit(Op::RETURN_VALUE, 0);
         } else {
-            let i = self.unit().code.add_const(Constant::None);
+            let i = self.add_const(Constant::None);
             self.emit(Op::RETURN_CONST, i);
         }
         let code = self.leave();
-        self.emit_closure(&code, 0)?;
+        self.emit_closure(code, 0)?;
         self.load_const(Constant::Str(c.name.id.to_string()));
         let (args, keywords): (Vec<&Expr>, Vec<&ast::Keyword>) = match &c.arguments {
             Some(a) => (a.args.iter().collect(), a.keywords.iter().collect()),
@@ -1845,21 +1890,12 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Expr::BoolOp(b) => {
                 let end = self.new_label();
-                let n = b.values.len();
-                for (i, v) in b.values.iter().enumerate() {
-                    self.expr(v)?;
-                    if i + 1 < n {
-                        self.emit(Op::COPY, 1);
-                        self.emit(Op::TO_BOOL, 0);
-                        let op = if b.op == ast::BoolOp::And {
-                            Op::POP_JUMP_IF_FALSE
-                        } else {
-                            Op::POP_JUMP_IF_TRUE
-                        };
-                        self.jump(op, end);
-                        self.emit(Op::POP_TOP, 0);
-                    }
+                let (last, rest) = b.values.split_last().expect("two or more operands");
+                for v in rest {
+                    self.short_circuit(v, b.op == ast::BoolOp::Or, end)?;
+                    self.emit(Op::POP_TOP, 0);
                 }
+                self.expr(last)?;
                 self.bind(end);
             }
             Expr::Compare(c) => self.compare(c)?,
@@ -2007,6 +2043,49 @@ impl<'s, 't> Compiler<'s, 't> {
         Ok(())
     }
 
+    /// One operand of a short-circuit chain: evaluates `v` and jumps to `target` with
+    /// its value on the stack if its truth is `jump_if`, else falls through with the
+    /// value on the stack. An operand that is itself `and`/`or` is threaded through
+    /// (CPython's jump threading): each operand's `__bool__` runs exactly once, so
+    /// `a and b or c` tests `a` once.
+    fn short_circuit(&mut self, v: &Expr, jump_if: bool, target: usize) -> CResult<()> {
+        let Expr::BoolOp(inner) = v else {
+            self.expr(v)?;
+            self.emit(Op::COPY, 1);
+            self.emit(Op::TO_BOOL, 0);
+            let op = if jump_if {
+                Op::POP_JUMP_IF_TRUE
+            } else {
+                Op::POP_JUMP_IF_FALSE
+            };
+            self.jump(op, target);
+            return Ok(());
+        };
+        self.at(v, |c| {
+            let (last, rest) = inner.values.split_last().expect("two or more operands");
+            // `or` stops on a true operand, `and` on a false one.
+            let stops_on = inner.op == ast::BoolOp::Or;
+            if stops_on == jump_if {
+                // The inner chain's stopping value is ours to jump with.
+                for w in rest {
+                    c.short_circuit(w, jump_if, target)?;
+                    c.emit(Op::POP_TOP, 0);
+                }
+                c.short_circuit(last, jump_if, target)
+            } else {
+                // The inner chain's stopping value would not jump: fall through with it.
+                let fall = c.new_label();
+                for w in rest {
+                    c.short_circuit(w, stops_on, fall)?;
+                    c.emit(Op::POP_TOP, 0);
+                }
+                c.short_circuit(last, jump_if, target)?;
+                c.bind(fall);
+                Ok(())
+            }
+        })
+    }
+
     /// The delegation loop of `yield from` and `await`: with the sub-iterator and the
     /// value to send on the stack, SEND until it returns, yielding what it yields.
     fn send_loop(&mut self) {
@@ -2092,14 +2171,26 @@ impl<'s, 't> Compiler<'s, 't> {
                 return Ok(());
             }
         }
-        if !elts.iter().any(|e| matches!(e, Expr::Starred(_))) {
+        let starred = elts.iter().any(|e| matches!(e, Expr::Starred(_)));
+        if build == Op::BUILD_LIST && !starred && elts.len() > 2 {
+            // A list of constants: one constant tuple extends an empty list
+            // (CPython's starunpack_helper).
+            if let Some(c @ Constant::Tuple(_)) = constant_tuple(elts) {
+                self.emit(Op::BUILD_LIST, 0);
+                self.load_const(c);
+                self.emit(Op::LIST_EXTEND, 1);
+                return Ok(());
+            }
+        }
+        if !starred && elts.len() <= STACK_USE_GUIDELINE {
             for e in elts {
                 self.expr(e)?;
             }
             self.emit(build, elts.len() as u32);
             return Ok(());
         }
-        // Build a list (or set) incrementally, then convert.
+        // Build a list (or set) incrementally, then convert: for starred items, and
+        // for long displays, which would otherwise need one stack slot per item.
         let (start, extend, add) = if build == Op::BUILD_SET {
             (Op::BUILD_SET, Op::SET_UPDATE, Op::SET_ADD)
         } else {
@@ -2133,6 +2224,15 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.expr(k)?;
                     self.expr(&item.value)?;
                     pending += 1;
+                    // Long displays are built in chunks, merged as they come.
+                    if pending as usize * 2 > STACK_USE_GUIDELINE {
+                        self.emit(Op::BUILD_MAP, pending);
+                        if built {
+                            self.emit(Op::DICT_UPDATE, 1);
+                        }
+                        built = true;
+                        pending = 0;
+                    }
                 }
                 None => {
                     if pending > 0 || !built {
@@ -2215,7 +2315,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 ));
             }
             if !names.is_empty() {
-                let i = self.unit().code.add_const(Constant::Tuple(names));
+                let i = self.add_const(Constant::Tuple(names));
                 self.emit(Op::KW_NAMES, i);
             }
             self.emit(Op::CALL, extra + (args.len() + kws.len()) as u32);
@@ -2289,7 +2389,7 @@ impl<'s, 't> Compiler<'s, 't> {
         // The outermost iterable is evaluated here and passed as `.0`.
         self.enter(table, name.to_string(), qualname, line);
         self.unit().code.argcount = 1;
-        self.unit().code.add_const(Constant::None);
+        self.add_const(Constant::None);
         let build = match kind {
             Comp::List(_) => Some(Op::BUILD_LIST),
             Comp::Set(_) => Some(Op::BUILD_SET),
@@ -2306,11 +2406,11 @@ impl<'s, 't> Compiler<'s, 't> {
         if build.is_some() {
             self.emit(Op::RETURN_VALUE, 0);
         } else {
-            let none = self.unit().code.add_const(Constant::None);
+            let none = self.add_const(Constant::None);
             self.emit(Op::RETURN_CONST, none);
         }
         let code = self.leave();
-        self.emit_closure(&code, 0)?;
+        self.emit_closure(code, 0)?;
         self.emit(Op::PUSH_NULL, 0);
         self.emit(Op::SWAP, 2);
         self.expr(&gens[0].iter)?;
