@@ -263,3 +263,46 @@ print('done')
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn sigint_interrupts_reading_standard_input() {
+    // Ctrl-C while input() or sys.stdin.read() waits for input that never comes
+    // raises KeyboardInterrupt at once (standard input stays open and empty).
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    let dir = scratch("sigint-input");
+    let program = "import sys\nprint('ready', flush=True)\ntry:\n    input()\nexcept KeyboardInterrupt:\n    print('input', flush=True)\ntry:\n    sys.stdin.read()\nexcept KeyboardInterrupt:\n    print('read', flush=True)\n";
+    std::fs::write(dir.join("p.py"), program).expect("write");
+    let mut cmd = Command::new(strand());
+    cmd.arg("p.py")
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: `signal` is async-signal-safe; the child starts with SIGINT at its default
+    // action even when the test runner inherited it ignored (background jobs).
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("spawn");
+    let pid = child.id() as i32;
+    let _stdin = child.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = Vec::new();
+    for expected in ["ready", "input", "read"] {
+        let line = lines.next().expect("a line").expect("utf-8");
+        assert_eq!(line, expected);
+        seen.push(line);
+        if expected != "read" {
+            // SAFETY: sends SIGINT to the child we spawned (not yet reaped).
+            unsafe {
+                libc::kill(pid, libc::SIGINT);
+            }
+        }
+    }
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+}

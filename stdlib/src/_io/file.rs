@@ -412,6 +412,9 @@ fn fail(e: IoFail, l: Layer, op: Op) -> PyErr {
         IoFail::Unsupported(m) => super::unsupported(m),
         IoFail::Value(m) => value_error(m),
         IoFail::OsMsg(m) => PyErr::new(&exc::OS_ERROR_TYPE, m),
+        IoFail::Interrupted => strand_interp::signals::check_interrupt()
+            .err()
+            .unwrap_or_else(|| PyErr::new(&exc::KEYBOARD_INTERRUPT_TYPE, "")),
         IoFail::Decode(chunk) => {
             let obj = bytes::new(&chunk);
             match bytes::decode(&obj, &chunk, "utf-8", "strict") {
