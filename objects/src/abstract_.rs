@@ -833,15 +833,10 @@ pub fn repeat_count(n: &PyObj) -> PyResult<Option<usize>> {
     match crate::int::as_i64(&i) {
         Some(v) if v <= 0 => Ok(Some(0)),
         Some(v) => Ok(Some(v as usize)),
-        None => {
-            if crate::int::value(&i).is_negative() {
-                Ok(Some(0))
-            } else {
-                Err(crate::exceptions::overflow_error(
-                    "cannot fit 'int' into an index-sized integer",
-                ))
-            }
-        }
+        // Past a C Py_ssize_t either way, as CPython's PyNumber_AsSsize_t finds.
+        None => Err(crate::exceptions::overflow_error(
+            "cannot fit 'int' into an index-sized integer",
+        )),
     }
 }
 

@@ -275,8 +275,11 @@ fn bytes_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         ));
     };
     let mut out = crate::alloc::try_vec(total)?;
-    for _ in 0..count {
-        out.extend_from_slice(data);
+    // An empty sequence repeats to nothing however large the count.
+    if total > 0 {
+        for _ in 0..count {
+            out.extend_from_slice(data);
+        }
     }
     try_new(&out)
 }

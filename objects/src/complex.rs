@@ -439,7 +439,7 @@ fn format_complex(z: C, spec: &str) -> PyResult<String> {
             )));
         }
     }
-    if parsed.fill == '0' && parsed.align.is_none() && parsed.width.is_some() {
+    if parsed.fill == '0' {
         return Err(value_error(
             "Zero padding is not allowed in complex format specifier",
         ));

@@ -62,7 +62,9 @@ pub fn parse_spec_for(spec: &str, type_name: Option<&str>) -> PyResult<FormatSpe
         ty: None,
     };
     let is_align = |c: char| matches!(c, '<' | '>' | '=' | '^');
+    let mut fill_given = false;
     if chars.len() >= 2 && is_align(chars[1]) {
+        fill_given = true;
         out.fill = chars[0];
         out.align = Some(chars[1]);
         i = 2;
@@ -83,9 +85,13 @@ pub fn parse_spec_for(spec: &str, type_name: Option<&str>) -> PyResult<FormatSpe
         i += 1;
     }
     if i < chars.len() && chars[i] == '0' {
-        if out.align.is_none() {
+        // CPython: `0` means fill '0' unless a fill was given, and '=' alignment for
+        // types aligned right by default (not strings).
+        if !fill_given {
             out.fill = '0';
-            out.align = Some('=');
+            if out.align.is_none() && type_name != Some("str") {
+                out.align = Some('=');
+            }
         }
         i += 1;
     }

@@ -762,8 +762,11 @@ fn list_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         .checked_mul(count)
         .ok_or_else(crate::exceptions::memory_error)?;
     let mut v = crate::alloc::try_vec(total)?;
-    for _ in 0..count {
-        v.extend_from_slice(&items);
+    // An empty sequence repeats to nothing however large the count.
+    if total > 0 {
+        for _ in 0..count {
+            v.extend_from_slice(&items);
+        }
     }
     Ok(new(v))
 }
@@ -778,8 +781,11 @@ fn list_inplace_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         .checked_mul(count)
         .ok_or_else(crate::exceptions::memory_error)?;
     let mut v = crate::alloc::try_vec(total)?;
-    for _ in 0..count {
-        v.extend_from_slice(&items);
+    // An empty sequence repeats to nothing however large the count.
+    if total > 0 {
+        for _ in 0..count {
+            v.extend_from_slice(&items);
+        }
     }
     drop(replace_all(a, v)?);
     Ok(a.clone())

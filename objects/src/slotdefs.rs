@@ -707,6 +707,9 @@ fn slot_hash(o: &PyObj) -> PyResult<isize> {
 }
 
 fn slot_call(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    // Calling an object through its type's `__call__` counts one recursion level,
+    // as CPython's `_PyObject_MakeTpCall` does.
+    let _level = ab::enter_recursive_call(" while calling a Python object")?;
     let d = lookup(o, &NAMES.__call__)
         .ok_or_else(|| type_error(format!("'{}' object is not callable", o.ty().name())))?;
     let bound = ab::bind(&d, Some(o), &o.ty().to_obj())?;

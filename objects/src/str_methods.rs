@@ -218,6 +218,10 @@ pub(crate) fn str_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
             "repeated string is too long",
         ));
     }
+    if s.is_empty() {
+        // An empty string repeats to nothing however large the count.
+        return Ok(crate::str::new(""));
+    }
     let mut out = crate::alloc::try_string(s.len().saturating_mul(count))?;
     for _ in 0..count {
         out.push_str(s);

@@ -268,8 +268,11 @@ fn tuple_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         .checked_mul(count)
         .ok_or_else(crate::exceptions::memory_error)?;
     let mut v = crate::alloc::try_vec(total)?;
-    for _ in 0..count {
-        v.extend_from_slice(items);
+    // An empty sequence repeats to nothing however large the count.
+    if total > 0 {
+        for _ in 0..count {
+            v.extend_from_slice(items);
+        }
     }
     Ok(from_vec(v))
 }

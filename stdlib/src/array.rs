@@ -717,6 +717,8 @@ fn repeat_data(d: &Data, n: usize) -> PyResult<Data> {
         .checked_mul(n)
         .ok_or_else(strand_objects::exceptions::memory_error)?;
     strand_objects::alloc::check_size(total, 8)?;
+    // An empty array repeats to nothing however large the count.
+    let n = if total == 0 { 0 } else { n };
     Ok(d.select((0..n).flat_map(|_| 0..len)))
 }
 
