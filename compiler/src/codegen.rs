@@ -571,11 +571,8 @@ impl<'s, 't> Compiler<'s, 't> {
             let u = self.unit();
             (u.table.kind, u.table.scope_of(&name))
         };
-        let scope = if name == "__class__" && kind == BlockKind::Class {
-            Scope::Cell
-        } else {
-            scope
-        };
+        // A class body's own `__class__` is an ordinary name there (CPython): the
+        // implicit cell that methods close over is only read by the class's epilogue.
         match scope {
             Scope::Free | Scope::Cell => {
                 let i = self.deref(&name).unwrap_or(0) as u32;

@@ -306,3 +306,40 @@ fn sigint_interrupts_reading_standard_input() {
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(0));
 }
+
+/// Runs `exe FILE` with standard output a pipe that the reader closes after the first
+/// line (as `exe FILE | head -1`): the first line, then standard error and status.
+fn run_into_closed_pipe(exe: &str, dir: &PathBuf) -> (String, String, Option<i32>) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(exe)
+        .arg("p.py")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    {
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        out.read_line(&mut first).expect("first line");
+    }
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    let status = child.wait().expect("wait");
+    (first, err, status.code())
+}
+
+#[test]
+fn broken_pipe_ends_as_cpython_does() {
+    let dir = scratch("pipe");
+    std::fs::write(dir.join("p.py"), "for i in range(10**6):\n    print(i)\n").expect("write");
+    let want = run_into_closed_pipe("python3", &dir);
+    let got = run_into_closed_pipe(strand(), &dir);
+    assert_eq!(got, want);
+}
