@@ -306,7 +306,13 @@ pub fn getattr_opt(obj: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>> {
     let generic = getattro
         .is_none_or(|f| f as usize == crate::baseobject::generic_getattr as *const () as usize);
     if generic {
-        return crate::baseobject::generic_getattr_opt(obj, name);
+        // A descriptor's AttributeError (an unset `__slots__` member, a property that
+        // raises it) means "no such attribute" here too, as in CPython's
+        // `_PyObject_LookupAttr`.
+        return match crate::baseobject::generic_getattr_opt(obj, name) {
+            Err(e) if e.is_instance(&crate::exceptions::ATTRIBUTE_ERROR_TYPE) => Ok(None),
+            r => r,
+        };
     }
     match getattr(obj, name) {
         Ok(v) => Ok(Some(v)),

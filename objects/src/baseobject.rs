@@ -140,7 +140,7 @@ pub fn generic_getattr_opt(obj: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>>
         get = dt.slots().descr_get;
         if let Some(g) = get {
             if dt.slots().descr_set.is_some() {
-                return absent_if_attribute_error(g(d, Some(obj), &ty.to_obj()));
+                return g(d, Some(obj), &ty.to_obj()).map(Some);
             }
         }
     }
@@ -150,20 +150,9 @@ pub fn generic_getattr_opt(obj: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>>
         }
     }
     if let (Some(g), Some(d)) = (get, &descr) {
-        return absent_if_attribute_error(g(d, Some(obj), &ty.to_obj()));
+        return g(d, Some(obj), &ty.to_obj()).map(Some);
     }
     Ok(descr)
-}
-
-/// A descriptor's `AttributeError` means "no such attribute" to `getattr` with a
-/// default and to `hasattr` (an unset `__slots__` member, a property that raises it),
-/// as in CPython's `_PyObject_LookupAttr`.
-fn absent_if_attribute_error(r: PyResult<PyObj>) -> PyResult<Option<PyObj>> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if e.is_instance(&crate::exceptions::ATTRIBUTE_ERROR_TYPE) => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 /// `PyObject_GenericSetAttr` (and delete when `value` is `None`).
