@@ -2685,6 +2685,131 @@ fn same_frozenset(a: &[Constant], b: &[Constant]) -> bool {
     da.len() == db.len() && da.iter().all(|x| db.iter().any(|y| x.same(y)))
 }
 
+/// CPython's AST optimizer's limits on folded results (Python/ast_opt.c): ints of at
+/// most 128 bits, strings and bytes of at most 4096 items.
+const FOLD_MAX_INT_BITS: u64 = 128;
+const FOLD_MAX_STR_LEN: usize = 4096;
+
+/// A constant operand of an operator being folded (nested operators folded first).
+fn fold_operand(e: &Expr) -> Option<Constant> {
+    match e {
+        Expr::NumberLiteral(n) => match &n.value {
+            ast::Number::Int(i) => Some(Constant::Int(int_literal(i).ok()?)),
+            ast::Number::Float(f) => Some(Constant::Float(*f)),
+            ast::Number::Complex { .. } => None,
+        },
+        Expr::StringLiteral(s) => Some(Constant::Str(s.value.to_str().to_string())),
+        Expr::BytesLiteral(b) => Some(Constant::Bytes(b.value.bytes().collect())),
+        Expr::BooleanLiteral(b) => Some(Constant::Bool(b.value)),
+        Expr::UnaryOp(u) => folded_unary(u).or_else(|| fold_unary(u)),
+        Expr::BinOp(b) => fold_binop(b),
+        _ => None,
+    }
+}
+
+/// An int operand (bools count as ints), or `None`.
+fn as_int(c: &Constant) -> Option<BigInt> {
+    match c {
+        Constant::Int(i) => Some(i.clone()),
+        Constant::Bool(b) => Some(BigInt::from(u8::from(*b))),
+        _ => None,
+    }
+}
+
+/// A float operand: floats, and ints exactly representable as doubles.
+fn as_float(c: &Constant) -> Option<f64> {
+    use num_traits::ToPrimitive;
+    match c {
+        Constant::Float(f) => Some(*f),
+        _ => {
+            let i = as_int(c)?;
+            (i.bits() <= 53).then(|| i.to_f64()).flatten()
+        }
+    }
+}
+
+/// `-x`, `+x`, `~x` of a folded operand (`folded_unary` handles plain literals).
+fn fold_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
+    let v = fold_operand(&u.operand)?;
+    match (u.op, &v) {
+        (ast::UnaryOp::USub, Constant::Float(f)) => Some(Constant::Float(-f)),
+        (ast::UnaryOp::UAdd, Constant::Float(f)) => Some(Constant::Float(*f)),
+        (ast::UnaryOp::USub, _) => Some(Constant::Int(-as_int(&v)?)),
+        (ast::UnaryOp::UAdd, _) => Some(Constant::Int(as_int(&v)?)),
+        (ast::UnaryOp::Invert, Constant::Int(_)) => Some(Constant::Int(-as_int(&v)? - 1)),
+        _ => None,
+    }
+}
+
+/// `a op b` on constants, as CPython's AST optimizer folds it: only operations that
+/// cannot fail and whose results stay small (so `{2 ** 17, 3}` is a constant set,
+/// built in CPython's order).
+fn fold_binop(b: &ast::ExprBinOp) -> Option<Constant> {
+    use ast::Operator::*;
+    use num_integer::Integer;
+    use num_traits::{Signed, ToPrimitive, Zero};
+    let (l, r) = (fold_operand(&b.left)?, fold_operand(&b.right)?);
+    if let (Some(x), Some(y)) = (as_int(&l), as_int(&r)) {
+        if matches!((&l, &r), (Constant::Bool(_), Constant::Bool(_)))
+            && matches!(b.op, BitAnd | BitOr | BitXor)
+        {
+            // bool & bool stays a bool: not folded here.
+            return None;
+        }
+        let small = |v: BigInt| (v.bits() <= FOLD_MAX_INT_BITS).then_some(Constant::Int(v));
+        return match b.op {
+            Add => small(x + y),
+            Sub => small(x - y),
+            Mult => small(x * y),
+            FloorDiv if !y.is_zero() => small(x.div_floor(&y)),
+            Mod if !y.is_zero() => small(x.mod_floor(&y)),
+            BitAnd => Some(Constant::Int(x & y)),
+            BitOr => Some(Constant::Int(x | y)),
+            BitXor => Some(Constant::Int(x ^ y)),
+            LShift if !y.is_negative() => {
+                let shift = y.to_u64()?;
+                (x.bits() + shift <= FOLD_MAX_INT_BITS || x.is_zero())
+                    .then(|| Constant::Int(x << shift))
+            }
+            RShift if !y.is_negative() => Some(Constant::Int(
+                x >> y.to_u64().unwrap_or(u64::MAX).min(1 << 20),
+            )),
+            Pow if !y.is_negative() => {
+                let e = y.to_u64()?;
+                (x.bits().saturating_mul(e) <= FOLD_MAX_INT_BITS)
+                    .then(|| Constant::Int(num_traits::Pow::pow(x, e)))
+            }
+            _ => None,
+        };
+    }
+    match (&l, &r, b.op) {
+        (Constant::Str(x), Constant::Str(y), Add) if x.len() + y.len() <= FOLD_MAX_STR_LEN => {
+            return Some(Constant::Str(format!("{x}{y}")));
+        }
+        (Constant::Bytes(x), Constant::Bytes(y), Add) if x.len() + y.len() <= FOLD_MAX_STR_LEN => {
+            return Some(Constant::Bytes([&x[..], &y[..]].concat()));
+        }
+        (Constant::Str(s), n, Mult) | (n, Constant::Str(s), Mult) => {
+            let k = as_int(n)?.to_i64()?.max(0) as usize;
+            return (s.len().saturating_mul(k) <= FOLD_MAX_STR_LEN)
+                .then(|| Constant::Str(s.repeat(k)));
+        }
+        _ => {}
+    }
+    // Float arithmetic that IEEE rounding defines exactly as CPython computes it.
+    if matches!(l, Constant::Float(_)) || matches!(r, Constant::Float(_)) {
+        let (x, y) = (as_float(&l)?, as_float(&r)?);
+        return match b.op {
+            Add => Some(Constant::Float(x + y)),
+            Sub => Some(Constant::Float(x - y)),
+            Mult => Some(Constant::Float(x * y)),
+            Div if y != 0.0 => Some(Constant::Float(x / y)),
+            _ => None,
+        };
+    }
+    None
+}
+
 /// A tuple display of constants folds to one constant.
 fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
     let mut out = Vec::with_capacity(elts.len());
@@ -2700,7 +2825,8 @@ fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
             Expr::BooleanLiteral(b) => Constant::Bool(b.value),
             Expr::NoneLiteral(_) => Constant::None,
             Expr::EllipsisLiteral(_) => Constant::Ellipsis,
-            Expr::UnaryOp(u) => folded_unary(u)?,
+            Expr::UnaryOp(u) => folded_unary(u).or_else(|| fold_unary(u))?,
+            Expr::BinOp(b) => fold_binop(b)?,
             Expr::Tuple(t) => constant_tuple(&t.elts)?,
             _ => return None,
         });

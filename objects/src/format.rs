@@ -384,7 +384,10 @@ fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> P
             .parse::<i32>()
             .unwrap_or(0)
     };
-    let mut s = if -4 <= exp && (exp as i64) < p as i64 {
+    // Without a type code (`repr_mode`), CPython keeps a digit after the point, so it
+    // switches to exponent notation one digit earlier (Py_DTSF_ADD_DOT_0).
+    let limit = p as i64 - i64::from(repr_mode);
+    let mut s = if -4 <= exp && (exp as i64) < limit {
         fixed(x, (p as i64 - 1 - exp as i64).max(0) as usize)?
     } else {
         c_exponent(&sci(x, p - 1)?)
