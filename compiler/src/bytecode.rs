@@ -72,6 +72,47 @@ macro_rules! opcodes {
                     | Op::LOAD_ATTR_METHOD_NO_DICT
                     | Op::LOAD_ATTR_SLOT => Op::LOAD_ATTR,
                     Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => Op::STORE_ATTR,
+                    Op::BINARY_OP_ADD_INT
+                    | Op::BINARY_OP_SUBTRACT_INT
+                    | Op::BINARY_OP_MULTIPLY_INT
+                    | Op::BINARY_OP_ADD_FLOAT
+                    | Op::BINARY_OP_SUBTRACT_FLOAT
+                    | Op::BINARY_OP_MULTIPLY_FLOAT
+                    | Op::BINARY_OP_TRUE_DIVIDE_FLOAT
+                    | Op::BINARY_OP_ADD_UNICODE
+                    | Op::BINARY_OP_MIXED_FLOAT => Op::BINARY_OP,
+                    Op::COMPARE_OP_INT | Op::COMPARE_OP_FLOAT | Op::COMPARE_OP_STR => {
+                        Op::COMPARE_OP
+                    }
+                    Op::BINARY_SUBSCR_LIST_INT
+                    | Op::BINARY_SUBSCR_TUPLE_INT
+                    | Op::BINARY_SUBSCR_DICT
+                    | Op::BINARY_SUBSCR_STR_INT => Op::BINARY_SUBSCR,
+                    Op::STORE_SUBSCR_LIST_INT | Op::STORE_SUBSCR_DICT => Op::STORE_SUBSCR,
+                    Op::CONTAINS_OP_DICT | Op::CONTAINS_OP_SET => Op::CONTAINS_OP,
+                    Op::TO_BOOL_BOOL
+                    | Op::TO_BOOL_INT
+                    | Op::TO_BOOL_LIST
+                    | Op::TO_BOOL_NONE
+                    | Op::TO_BOOL_STR
+                    | Op::TO_BOOL_ALWAYS_TRUE => Op::TO_BOOL,
+                    Op::UNPACK_SEQUENCE_TWO_TUPLE
+                    | Op::UNPACK_SEQUENCE_TUPLE
+                    | Op::UNPACK_SEQUENCE_LIST => Op::UNPACK_SEQUENCE,
+                    Op::FOR_ITER_RANGE | Op::FOR_ITER_LIST | Op::FOR_ITER_TUPLE => Op::FOR_ITER,
+                    Op::CALL_PY_EXACT_ARGS
+                    | Op::CALL_PY_GENERAL
+                    | Op::CALL_BOUND_METHOD_EXACT_ARGS
+                    | Op::CALL_BUILTIN_FAST
+                    | Op::CALL_METHOD_DESCRIPTOR_FAST
+                    | Op::CALL_LEN
+                    | Op::CALL_ISINSTANCE
+                    | Op::CALL_TYPE_1
+                    | Op::CALL_STR_1
+                    | Op::CALL_TUPLE_1
+                    | Op::CALL_LIST_APPEND
+                    | Op::CALL_BUILTIN_CLASS
+                    | Op::CALL_ALLOC_AND_ENTER_INIT => Op::CALL,
                     other => other,
                 }
             }
@@ -208,8 +249,9 @@ opcodes! {
     UNPACK_EX = 58, cache 0, true;
     /// Jumps forward by `arg`.
     JUMP_FORWARD = 59, cache 0, true;
-    /// Jumps backward by `arg` (a safe point: checks the eval breaker).
-    JUMP_BACKWARD = 60, cache 0, true;
+    /// Jumps backward by `arg` (a safe point: checks the eval breaker). Its cache
+    /// counts down to the loop becoming hot (the JIT records it then).
+    JUMP_BACKWARD = 60, cache 1, true;
     /// Pops TOS (a bool) and jumps forward by `arg` if false.
     POP_JUMP_IF_FALSE = 61, cache 0, true;
     /// Pops TOS (a bool) and jumps forward by `arg` if true.
@@ -285,7 +327,7 @@ opcodes! {
     PRINT_EXPR = 95, cache 0, false;
     /// Pushes fast local `arg` without counting the reference (CPython 3.14): the
     /// compiler proved that the local keeps its value until the pushed reference is
-    /// consumed (see `compile::borrow`).
+    /// consumed (see `codegen/borrow.rs`).
     LOAD_FAST_BORROW = 96, cache 0, true;
     /// Pushes whether TOS is a mapping for pattern matching (keeps TOS).
     MATCH_MAPPING = 120, cache 0, false;
@@ -337,6 +379,110 @@ opcodes! {
     LOAD_ATTR_SLOT = 168, cache 38, true;
     /// STORE_ATTR of a `__slots__` member: cached type version and slot offset.
     STORE_ATTR_SLOT = 169, cache 22, true;
+    /// BINARY_OP `+` of two exact ints.
+    BINARY_OP_ADD_INT = 170, cache 1, true;
+    /// BINARY_OP `-` of two exact ints.
+    BINARY_OP_SUBTRACT_INT = 171, cache 1, true;
+    /// BINARY_OP `*` of two exact ints.
+    BINARY_OP_MULTIPLY_INT = 172, cache 1, true;
+    /// BINARY_OP `+` of two exact floats.
+    BINARY_OP_ADD_FLOAT = 173, cache 1, true;
+    /// BINARY_OP `-` of two exact floats.
+    BINARY_OP_SUBTRACT_FLOAT = 174, cache 1, true;
+    /// BINARY_OP `*` of two exact floats.
+    BINARY_OP_MULTIPLY_FLOAT = 175, cache 1, true;
+    /// BINARY_OP `/` of two exact floats (a divisor of zero deoptimizes).
+    BINARY_OP_TRUE_DIVIDE_FLOAT = 176, cache 1, true;
+    /// BINARY_OP `+` (or `+=`) of two exact strs.
+    BINARY_OP_ADD_UNICODE = 177, cache 1, true;
+    /// BINARY_OP of an exact int and an exact float, or a float and an int, for the
+    /// arithmetic operators (the int converts to a float exactly).
+    BINARY_OP_MIXED_FLOAT = 178, cache 1, true;
+    /// COMPARE_OP of two exact ints.
+    COMPARE_OP_INT = 180, cache 1, true;
+    /// COMPARE_OP of two exact floats.
+    COMPARE_OP_FLOAT = 181, cache 1, true;
+    /// COMPARE_OP `==`/`!=` of two exact strs.
+    COMPARE_OP_STR = 182, cache 1, true;
+    /// `list[int]`.
+    BINARY_SUBSCR_LIST_INT = 185, cache 1, false;
+    /// `tuple[int]`.
+    BINARY_SUBSCR_TUPLE_INT = 186, cache 1, false;
+    /// `dict[key]` of an exact dict.
+    BINARY_SUBSCR_DICT = 187, cache 1, false;
+    /// `str[int]`.
+    BINARY_SUBSCR_STR_INT = 188, cache 1, false;
+    /// `list[int] = v`.
+    STORE_SUBSCR_LIST_INT = 190, cache 1, false;
+    /// `dict[key] = v` of an exact dict.
+    STORE_SUBSCR_DICT = 191, cache 1, false;
+    /// `key in dict` of an exact dict.
+    CONTAINS_OP_DICT = 192, cache 1, true;
+    /// `key in set` of an exact set or frozenset.
+    CONTAINS_OP_SET = 193, cache 1, true;
+    /// TO_BOOL of a bool (nothing to do).
+    TO_BOOL_BOOL = 195, cache 3, false;
+    /// TO_BOOL of an exact int.
+    TO_BOOL_INT = 196, cache 3, false;
+    /// TO_BOOL of an exact list.
+    TO_BOOL_LIST = 197, cache 3, false;
+    /// TO_BOOL of None.
+    TO_BOOL_NONE = 198, cache 3, false;
+    /// TO_BOOL of an exact str.
+    TO_BOOL_STR = 199, cache 3, false;
+    /// TO_BOOL of an instance of a type without `__bool__` or `__len__`: True
+    /// (cached type version).
+    TO_BOOL_ALWAYS_TRUE = 200, cache 3, false;
+    /// UNPACK_SEQUENCE of an exact tuple of two.
+    UNPACK_SEQUENCE_TWO_TUPLE = 202, cache 1, true;
+    /// UNPACK_SEQUENCE of an exact tuple.
+    UNPACK_SEQUENCE_TUPLE = 203, cache 1, true;
+    /// UNPACK_SEQUENCE of an exact list.
+    UNPACK_SEQUENCE_LIST = 204, cache 1, true;
+    /// FOR_ITER over a `range` iterator.
+    FOR_ITER_RANGE = 206, cache 1, true;
+    /// FOR_ITER over a list iterator.
+    FOR_ITER_LIST = 207, cache 1, true;
+    /// FOR_ITER over a tuple iterator.
+    FOR_ITER_TUPLE = 208, cache 1, true;
+    /// CALL of a Python function whose parameters the arguments fill one-to-one
+    /// (cached function version).
+    CALL_PY_EXACT_ARGS = 212, cache 3, true;
+    /// CALL of a Python function, any arguments (bound to its parameters in place;
+    /// cached function version).
+    CALL_PY_GENERAL = 213, cache 3, true;
+    /// CALL of a bound method object wrapping a Python function whose parameters the
+    /// arguments (with `self`) fill one-to-one (cached function version).
+    CALL_BOUND_METHOD_EXACT_ARGS = 214, cache 3, true;
+    /// CALL of a builtin function: its native entry point straight away (strand's
+    /// native functions share one calling convention, so CPython's `CALL_BUILTIN_O`,
+    /// `_FAST` and `_FAST_WITH_KEYWORDS` are this one form).
+    CALL_BUILTIN_FAST = 215, cache 3, true;
+    /// CALL of a method descriptor of a builtin type, `self` first (CPython's
+    /// `CALL_METHOD_DESCRIPTOR_O`, `_NOARGS`, `_FAST`, for the same reason one form).
+    CALL_METHOD_DESCRIPTOR_FAST = 216, cache 3, true;
+    /// `len(x)`.
+    CALL_LEN = 217, cache 3, true;
+    /// `isinstance(x, cls)`.
+    CALL_ISINSTANCE = 218, cache 3, true;
+    /// `type(x)`.
+    CALL_TYPE_1 = 219, cache 3, true;
+    /// `str(x)`.
+    CALL_STR_1 = 220, cache 3, true;
+    /// `tuple(x)`.
+    CALL_TUPLE_1 = 221, cache 3, true;
+    /// `list.append(x)` on an exact list.
+    CALL_LIST_APPEND = 222, cache 3, true;
+    /// CALL of a builtin type (`int(x)`, `list()`, ...).
+    CALL_BUILTIN_CLASS = 223, cache 3, true;
+    /// CALL of a Python class whose `__init__` is a Python function and whose
+    /// `__new__` is `object.__new__`: the instance is made here and `__init__` runs in
+    /// a frame of this loop (cached type version).
+    CALL_ALLOC_AND_ENTER_INIT = 224, cache 3, true;
+    /// A JUMP_BACKWARD whose loop has a compiled trace: enters executor `arg` of the
+    /// code object (only in threads' bytecode copies, written over the
+    /// JUMP_BACKWARD, whose jump distance the executor keeps).
+    ENTER_EXECUTOR = 230, cache 1, true;
     /// Prefix: the next instruction's argument gets 8 more high bits.
     EXTENDED_ARG = 255, cache 0, true;
 }
@@ -505,8 +651,9 @@ pub fn encoded_len(op: Op, arg: u32) -> usize {
 
 /// The interpreter's instruction fetch: the instruction starting at `offset` as
 /// `(opcode, argument, offset of the opcode unit, offset after its caches)`, or `None`
-/// past the end or on a unit that is no opcode (code is verified when compiled, so
-/// that is a bug, reported as `SystemError`).
+/// past the end or on a unit that is no opcode (the compiler emits neither, and debug
+/// builds [`verify`](crate::verify) every code object they compile; corrupt code is
+/// reported as `SystemError`).
 #[inline(always)]
 pub fn fetch(code: &[std::cell::Cell<u16>], offset: usize) -> Option<(Op, u32, usize, usize)> {
     let mut i = offset;
@@ -657,12 +804,12 @@ mod tests {
     #[test]
     fn jumps_are_relative_to_the_end_of_caches() {
         let mut code = Vec::new();
-        emit(&mut code, Op::FOR_ITER, 2);
+        emit(&mut code, Op::FOR_ITER, 3);
         emit(&mut code, Op::POP_TOP, 0);
-        emit(&mut code, Op::JUMP_BACKWARD, 4);
+        emit(&mut code, Op::JUMP_BACKWARD, 5);
         emit(&mut code, Op::END_FOR, 0);
         let ins = instructions(&code).expect("valid");
-        assert_eq!(ins[0].jump_target(), Some(2 + 2));
+        assert_eq!(ins[0].jump_target(), Some(2 + 3));
         assert_eq!(ins[2].jump_target(), Some(0));
     }
 
@@ -697,6 +844,6 @@ mod tests {
                 assert!(!op.name().is_empty());
             }
         }
-        assert_eq!(Op::from_u8(200), None);
+        assert_eq!(Op::from_u8(250), None);
     }
 }

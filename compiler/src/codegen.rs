@@ -11,7 +11,8 @@
 //! restoring the handled exception, deleting `except ... as name`).
 //!
 //! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
-//! asynchronous generators and comprehensions, `type` aliases.
+//! asynchronous generators and comprehensions, `async for`, `async with`, and syntax
+//! newer than 3.11 that the parser accepts (`type` aliases, template strings).
 
 use std::collections::{HashMap, HashSet};
 
@@ -61,6 +62,16 @@ pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, Compil
 /// As [`compile_module`]; in [`Mode::Eval`], anything but one expression is a
 /// `SyntaxError`.
 pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, CompileError> {
+    let code = generate(source, filename, mode)?;
+    // The interpreter trusts stack depths and jump targets; debug builds check them.
+    #[cfg(debug_assertions)]
+    if let Err(e) = verify(&code) {
+        panic!("the compiler emitted inconsistent code for {filename}: {e}");
+    }
+    Ok(code)
+}
+
+fn generate(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, CompileError> {
     if u32::try_from(source.len()).is_err() {
         // Source offsets are 32-bit throughout the parser.
         return Err(CompileError::unplaced(

@@ -8,10 +8,11 @@
 //! and a store, with no hashing.
 
 use std::cell::Cell;
-use std::sync::atomic::Ordering::Relaxed;
-use std::time::Instant;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use strand_heap::refcount::{
     clear_deferred, decref, is_gc_only, is_immortal, merge_stopped, refcount,
 };
@@ -34,6 +35,9 @@ static GARBAGE: Mutex<Vec<ObjPtr>> = Mutex::new(Vec::new());
 
 thread_local! {
     static IN_COLLECTION: Cell<bool> = const { Cell::new(false) };
+    /// The collection (by its [`FINISHED`] number) this thread last gave up waiting
+    /// for because it made no progress: it does not wait for that one again.
+    static STALLED_ON: Cell<u64> = const { Cell::new(u64::MAX) };
 }
 
 /// Runs a full collection now and returns what it did. If another thread is
@@ -48,22 +52,97 @@ pub fn collect() -> CollectionStats {
     if IN_COLLECTION.with(Cell::get) {
         return CollectionStats::default();
     }
-    let _lock = match COLLECT_LOCK.try_lock() {
+    let lock = match COLLECT_LOCK.try_lock() {
         Some(lock) => lock,
         None => strand_heap::with_detached(|| COLLECT_LOCK.lock()),
     };
+    let _collecting = Collecting::enter(lock);
     run()
 }
 
 /// The automatic collection run at a safe point when one is due; skipped if another
-/// thread is already collecting.
-pub(crate) fn collect_automatic() {
+/// thread is already collecting. Returns whether it ran one (or this thread is the
+/// one collecting).
+pub(crate) fn collect_automatic() -> bool {
+    if IN_COLLECTION.with(Cell::get) {
+        return true;
+    }
+    match COLLECT_LOCK.try_lock() {
+        Some(lock) => {
+            let _collecting = Collecting::enter(lock);
+            run();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Collections finished so far; bumped at the end of each, before [`DONE`] is
+/// notified under [`DONE_LOCK`].
+static FINISHED: AtomicU64 = AtomicU64::new(0);
+static DONE_LOCK: Mutex<()> = Mutex::new(());
+static DONE: Condvar = Condvar::new();
+
+/// Work units the running collection has completed (objects freed, finalizers and
+/// callbacks run, phases ended): waiters watch it to tell a collection that is busy
+/// from one that is stuck in user code.
+static PROGRESS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts `n` units of collection work done.
+#[inline]
+fn progress(n: u64) {
+    PROGRESS.fetch_add(n, Relaxed);
+}
+
+/// The longest an allocating thread waits for one collection in all, however busy
+/// it stays.
+const WAIT_CAP: Duration = Duration::from_millis(500);
+
+/// Waits, detached, until the collection running on another thread ends (see the
+/// scheduling docs: allocating threads are held back this way). The wait gives up
+/// when the collection completes no work for `stall` (it may be running a finalizer
+/// that waits for something this thread holds: the wait must not deadlock) or after
+/// [`WAIT_CAP`]; after giving up on a stalled collection the thread does not wait for
+/// it again (the stall may be this thread's doing). Does nothing on the collecting
+/// thread itself or when no collection is running.
+pub(crate) fn wait_for_running_collection(stall: Duration) {
     if IN_COLLECTION.with(Cell::get) {
         return;
     }
-    if let Some(_lock) = COLLECT_LOCK.try_lock() {
-        run();
+    let seen = FINISHED.load(SeqCst);
+    if !COLLECTING.load(SeqCst) || STALLED_ON.with(Cell::get) == seen {
+        return;
     }
+    let start = Instant::now();
+    strand_heap::with_detached(|| {
+        let cap = start + WAIT_CAP;
+        let mut done = DONE_LOCK.lock();
+        let mut last = PROGRESS.load(Relaxed);
+        let mut deadline = start + stall;
+        while FINISHED.load(SeqCst) == seen && COLLECTING.load(SeqCst) {
+            if DONE.wait_until(&mut done, deadline.min(cap)).timed_out() {
+                let now = PROGRESS.load(Relaxed);
+                if now == last {
+                    STALLED_ON.with(|s| s.set(seen));
+                    break;
+                }
+                if Instant::now() >= cap {
+                    break;
+                }
+                last = now;
+                deadline = Instant::now() + stall;
+            }
+        }
+    });
+    crate::stats::record_wait(start.elapsed());
+}
+
+/// Wakes the threads waiting in [`wait_for_running_collection`].
+fn announce_finished() {
+    FINISHED.fetch_add(1, SeqCst);
+    // Taking the lock orders the increment before any waiter's next check.
+    drop(DONE_LOCK.lock());
+    DONE.notify_all();
 }
 
 /// `true` while `obj` is in the unreachable set of the collection in progress (for
@@ -89,21 +168,32 @@ pub fn take_garbage() -> Vec<ObjPtr> {
     std::mem::take(&mut *GARBAGE.lock())
 }
 
-/// Resets the in-collection flags even if user code panics mid-collection.
-struct Collecting;
+/// A collection in progress on this thread: holds the collection lock, with the
+/// in-collection flags set for exactly as long as it is held (callbacks included), so
+/// that allocating threads never see the lock taken and no collection running; at the
+/// end clears the flags, releases the lock, then wakes waiting threads, even if user
+/// code panics mid-collection.
+struct Collecting {
+    lock: Option<parking_lot::MutexGuard<'static, ()>>,
+}
 
 impl Collecting {
-    fn enter() -> Collecting {
-        COLLECTING.store(true, Relaxed);
+    fn enter(lock: parking_lot::MutexGuard<'static, ()>) -> Collecting {
+        COLLECTING.store(true, SeqCst);
         IN_COLLECTION.with(|c| c.set(true));
-        Collecting
+        Collecting { lock: Some(lock) }
     }
 }
 
 impl Drop for Collecting {
     fn drop(&mut self) {
         IN_COLLECTION.with(|c| c.set(false));
-        COLLECTING.store(false, Relaxed);
+        COLLECTING.store(false, SeqCst);
+        drop(self.lock.take());
+        // Wake the waiters only now: one of them may start the next collection at once
+        // instead of finding the lock still held (by this thread, perhaps descheduled)
+        // and allocating on unchecked.
+        announce_finished();
     }
 }
 
@@ -111,7 +201,6 @@ fn run() -> CollectionStats {
     let start = Instant::now();
     let mut stats = CollectionStats::default();
     run_callbacks(Phase::Start, &stats);
-    let collecting = Collecting::enter();
 
     // Phase 1, world stopped: find the unreachable set, clear weak references to it.
     let pause = Instant::now();
@@ -134,6 +223,7 @@ fn run() -> CollectionStats {
     }
     drop(world);
     stats.pause += pause.elapsed();
+    progress(1);
 
     // Phase 2, world running: user code (weak-reference callbacks, finalizers).
     if let Some(b) = binding() {
@@ -144,6 +234,7 @@ fn run() -> CollectionStats {
                 decref(wr);
             }
             stats.weakref_callbacks += 1;
+            progress(1);
         }
     }
     finalize(&unreachable, &mut stats);
@@ -154,15 +245,16 @@ fn run() -> CollectionStats {
     let untracked = handle_resurrected(&world, &mut unreachable, &mut stats);
     drop(world);
     stats.pause += pause.elapsed();
+    progress(1);
     for obj in untracked {
         // SAFETY: the collector's own reference, from phase 1.
         unsafe { decref(obj) };
     }
 
-    // Phase 4, world running: break the cycles and free.
-    delete_garbage(unreachable, &mut stats);
+    // Phase 4, world running: break the cycles and free. These objects predate the
+    // collection, so their frees do not count against the next one (gc_count docs).
+    strand_heap::gc_count::with_uncounted_frees(|| delete_garbage(unreachable, &mut stats));
 
-    drop(collecting);
     stats.total = start.elapsed();
     record(&stats);
     run_callbacks(Phase::Stop, &stats);
@@ -325,6 +417,7 @@ fn finalize(unreachable: &[ObjPtr], stats: &mut CollectionStats) {
             // SAFETY: as above; finalizers run with the world running.
             unsafe { finalize(obj) };
             stats.finalized += 1;
+            progress(1);
         }
     }
 }
@@ -424,6 +517,7 @@ fn delete_garbage(unreachable: Vec<ObjPtr>, stats: &mut CollectionStats) {
             if let Some(clear) = unsafe { obj.vtable() }.clear {
                 // SAFETY: as above.
                 unsafe { clear(obj) };
+                progress(1);
             }
         }
     }
@@ -439,6 +533,7 @@ fn delete_garbage(unreachable: Vec<ObjPtr>, stats: &mut CollectionStats) {
                 if refcount(obj) == 1 {
                     decref(obj);
                     stats.collected += 1;
+                    progress(1);
                     false
                 } else {
                     true

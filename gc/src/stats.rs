@@ -50,6 +50,11 @@ pub struct GcStats {
     pub max_pause: Duration,
     /// Total collection time.
     pub total: Duration,
+    /// Times an allocating thread waited for a running collection to catch up
+    /// (the scheduling docs explain why).
+    pub allocation_waits: u64,
+    /// Total time threads spent in those waits.
+    pub allocation_wait_time: Duration,
     /// The most recent collection.
     pub last: Option<CollectionStats>,
 }
@@ -62,8 +67,17 @@ pub(crate) static TOTALS: Mutex<GcStats> = Mutex::new(GcStats {
     pause: Duration::ZERO,
     max_pause: Duration::ZERO,
     total: Duration::ZERO,
+    allocation_waits: 0,
+    allocation_wait_time: Duration::ZERO,
     last: None,
 });
+
+/// Counts one wait of an allocating thread for a running collection.
+pub(crate) fn record_wait(time: Duration) {
+    let mut t = TOTALS.lock();
+    t.allocation_waits += 1;
+    t.allocation_wait_time += time;
+}
 
 pub(crate) fn record(stats: &CollectionStats) {
     let mut t = TOTALS.lock();

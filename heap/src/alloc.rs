@@ -376,10 +376,16 @@ unsafe fn defer_mi_free(inner: &ThreadInner, block: *mut u8) {
             mi::mi_free(b.0.cast());
         });
     }
+    inner.shared.counters.delayed.bump();
     if qsbr.wants_flush() {
         inner
             .shared
             .request(crate::eval_breaker::EvalBreaker::QSBR_FLUSH);
+        if crate::qsbr_domain().over_limit() {
+            // A forced quiescence point: every thread announces a quiescent state and
+            // reclaims at its next safe point (qsbr module docs).
+            crate::eval_breaker::request_pending_all(crate::eval_breaker::EvalBreaker::QSBR_FLUSH);
+        }
     }
 }
 

@@ -22,7 +22,8 @@ bitflags! {
         const STOP_THE_WORLD = 1 << 0;
         /// Objects were queued to this thread's merge queue (or to the orphan queue).
         const EXPLICIT_MERGE = 1 << 1;
-        /// Enough QSBR retirements have accumulated to be worth a flush.
+        /// Enough QSBR retirements have accumulated to be worth a flush (or a forced
+        /// quiescence point asks every thread to announce one and reclaim).
         const QSBR_FLUSH = 1 << 2;
         /// A cycle collection is due (set by strand-gc's scheduler).
         const GC_SCHEDULED = 1 << 3;
@@ -97,6 +98,14 @@ pub fn safepoint() -> EvalBreaker {
     rest
 }
 
+/// The eval-breaker word of the thread state attached on the calling OS thread, for
+/// generated code that polls it instead of calling [`safepoint`] (a nonzero word means
+/// the code must reach a safe point). The reference is valid while that thread state
+/// stays attached to this thread; `None` if none is.
+pub fn eval_breaker_word() -> Option<&'static std::sync::atomic::AtomicUsize> {
+    current_inner().map(|inner| &inner.shared.eval_breaker)
+}
+
 #[cold]
 fn handle_pending(inner: &ThreadInner) -> EvalBreaker {
     let shared = &inner.shared;
@@ -117,8 +126,12 @@ fn handle_pending(inner: &ThreadInner) -> EvalBreaker {
             .fetch_and(!EvalBreaker::QSBR_FLUSH.bits(), SeqCst);
         // SAFETY: owning OS thread; the borrow ends with this statement.
         if let Some(q) = unsafe { inner.local() }.qsbr.as_mut() {
-            q.flush();
+            // Announce first, so that this thread does not hold the epoch back, then
+            // reclaim; if rounds are still freeing memory, go on at the next safe point.
             q.quiescent();
+            if q.flush() {
+                shared.request(EvalBreaker::QSBR_FLUSH);
+            }
         }
     }
     let mut rest = EvalBreaker::empty();

@@ -1,5 +1,5 @@
 //! Per-thread freelists: bounded stacks of recently freed object blocks per heap kind
-//! and size class, so that allocation-heavy loops (floats, small tuples, frames) rarely
+//! and size class, so that allocation-heavy loops (floats, small tuples) rarely
 //! reach the allocator.
 //!
 //! A freelisted block stays allocated from mimalloc's point of view; its `ob_type` is

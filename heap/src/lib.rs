@@ -28,7 +28,9 @@
 //!   [`refcount::set_deferred`], [`RootSource`]).
 //! * **QSBR delayed frees** ([`qsbr`], [`free_delayed`], [`free_object_delayed`]) on
 //!   crossbeam-epoch: memory that lock-free readers may hold is freed after every
-//!   thread has passed a quiescent state.
+//!   thread has passed a quiescent state. Busy threads reclaim at their safe points,
+//!   and a forced quiescence point caps the pending frees ([`qsbr::PENDING_LIMIT`]).
+//! * **Allocation counting** for the collector's scheduler ([`gc_count`]).
 //! * **Freelists** ([`freelist`]) and **statistics** ([`stats()`],
 //!   [`check_live_objects`]).
 //!
@@ -91,8 +93,8 @@ pub use alloc::{
 pub use brc::merge_all_queues;
 #[cfg(not(loom))]
 pub use eval_breaker::{
-    clear_pending, pending, request_pending, request_pending_all, safepoint, set_pending_handler,
-    EvalBreaker,
+    clear_pending, eval_breaker_word, pending, request_pending, request_pending_all, safepoint,
+    set_pending_handler, EvalBreaker,
 };
 #[cfg(not(loom))]
 pub use object::{vtable_of, Borrowed, HeapCell, HeapObject, Owned};

@@ -13,29 +13,88 @@
 //! have re-pinned since, i.e. to have passed a quiescent state. Readers pay nothing per
 //! read: pinning happens at attach and re-pinning at safe points, never per access.
 //!
+//! **Reclaiming promptly under load.** crossbeam-epoch frees a retired batch only when
+//! some thread *collects*, and one collection frees at most eight batches (512
+//! retirements). A thread that retires a burst (the collector freeing a hundred
+//! thousand objects) and then reaches safe points without retiring more would leave
+//! its burst waiting for the next burst (issue 18: delayed frees piled up to 291k
+//! while live objects stayed at 721). So:
+//!
+//! * [`QsbrThread::flush`] collects repeatedly, while each round frees something, up
+//!   to a bound per call ([`FLUSH_ROUNDS`]), and reports whether more may be ready;
+//! * every thread that announces a quiescent state at a safe point also collects a
+//!   little ([`SAFEPOINT_ROUNDS`]) while retirements are pending anywhere, so busy
+//!   threads advance the epoch and reclaim whoever retired the memory;
+//! * when the retirements pending in the domain pass [`PENDING_LIMIT`], the heap asks
+//!   every thread to announce a quiescent state and flush at its next safe point (a
+//!   forced quiescence point, [`crate::EvalBreaker::QSBR_FLUSH`]), instead of at one
+//!   safe point in 32.
+//!
+//! The counts (pending, peak, forced points) are in [`crate::stats()`].
+//!
 //! This module only wraps crossbeam-epoch; [`crate::free_delayed`] and
 //! [`crate::free_object_delayed`] apply it to heap memory.
 
 use crossbeam_epoch::{Collector, Guard, LocalHandle};
 
-#[cfg(not(loom))]
-use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
+#[cfg(not(loom))]
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 
 #[cfg(loom)]
-use loom::sync::atomic::AtomicUsize;
+use loom::sync::atomic::{AtomicBool, AtomicUsize};
 
 /// Retirements per thread after which the thread pushes its local batch to the global
 /// queue and tries to reclaim ([`QsbrThread::wants_flush`]).
 pub const FLUSH_THRESHOLD: usize = 64;
 
+/// Collection rounds one [`QsbrThread::flush`] runs at most (each frees up to 512
+/// retirements).
+pub const FLUSH_ROUNDS: usize = 64;
+
+/// Collection rounds a thread runs at a quiescent state announced from a safe point
+/// while retirements are pending ([`QsbrThread::quiescent_sometimes`]).
+pub const SAFEPOINT_ROUNDS: usize = 2;
+
+/// Pending retirements in a domain above which every thread is asked to pass a
+/// quiescent state and flush at once ([`Qsbr::over_limit`]).
+pub const PENDING_LIMIT: usize = 1 << 16;
+
 /// A QSBR domain: one crossbeam-epoch collector plus a count of pending deferrals.
 /// The heap uses one process-wide domain; loom models create their own.
 pub struct Qsbr {
     collector: Collector,
-    /// Leaked so that deferred closures can count themselves without reference-counting
-    /// the counter (crossbeam may run them after the domain is gone); one word per domain.
-    pending: &'static AtomicUsize,
+    counts: &'static Counts,
+}
+
+/// A domain's counts. Leaked, so that deferred closures can count themselves and
+/// threads can read them without reference-counting (crossbeam may run closures after
+/// the domain is gone); four words per domain.
+struct Counts {
+    /// Deferred frees retired and not yet run.
+    pending: AtomicUsize,
+    /// The most retirements pending at once (sampled when a retirement passes the
+    /// previous peak and at each flush).
+    peak: AtomicUsize,
+    /// Forced quiescence points started ([`Qsbr::over_limit`]).
+    forced: AtomicUsize,
+    /// Set while a forced quiescence point is in progress: cleared once pending falls
+    /// below half the limit.
+    forcing: AtomicBool,
+}
+
+impl Counts {
+    fn note_pending(&self, pending: usize) {
+        if pending > self.peak.load(Relaxed) {
+            self.peak.fetch_max(pending, Relaxed);
+        }
+    }
+
+    fn after_flush(&self) {
+        if self.pending.load(Relaxed) < PENDING_LIMIT / 2 && self.forcing.load(Relaxed) {
+            self.forcing.store(false, Relaxed);
+        }
+    }
 }
 
 impl Default for Qsbr {
@@ -49,7 +108,12 @@ impl Qsbr {
     pub fn new() -> Qsbr {
         Qsbr {
             collector: Collector::new(),
-            pending: Box::leak(Box::new(AtomicUsize::new(0))),
+            counts: Box::leak(Box::new(Counts {
+                pending: AtomicUsize::new(0),
+                peak: AtomicUsize::new(0),
+                forced: AtomicUsize::new(0),
+                forcing: AtomicBool::new(false),
+            })),
         }
     }
 
@@ -58,7 +122,7 @@ impl Qsbr {
         QsbrThread {
             handle: self.collector.register(),
             guard: None,
-            pending: self.pending,
+            counts: self.counts,
             since_flush: 0,
             ticks: 0,
         }
@@ -66,7 +130,32 @@ impl Qsbr {
 
     /// Deferred frees retired but not yet run.
     pub fn pending(&self) -> usize {
-        self.pending.load(Relaxed)
+        self.counts.pending.load(Relaxed)
+    }
+
+    /// The most deferred frees pending at once so far.
+    pub fn peak(&self) -> usize {
+        self.counts.peak.load(Relaxed).max(self.pending())
+    }
+
+    /// Forced quiescence points started so far.
+    pub fn forced(&self) -> usize {
+        self.counts.forced.load(Relaxed)
+    }
+
+    /// `true` exactly once per excursion of the pending count above
+    /// [`PENDING_LIMIT`]: the caller then asks every thread for a quiescent state (a
+    /// forced quiescence point). The excursion ends when a flush sees the count below
+    /// half the limit.
+    pub fn over_limit(&self) -> bool {
+        let c = self.counts;
+        let pending = c.pending.load(Relaxed);
+        c.note_pending(pending);
+        if pending <= PENDING_LIMIT || c.forcing.load(Relaxed) || c.forcing.swap(true, Relaxed) {
+            return false;
+        }
+        c.forced.fetch_add(1, Relaxed);
+        true
     }
 }
 
@@ -76,7 +165,7 @@ pub struct QsbrThread {
     // Field order matters: the guard must be dropped before the handle.
     guard: Option<Guard>,
     handle: LocalHandle,
-    pending: &'static AtomicUsize,
+    counts: &'static Counts,
     since_flush: usize,
     /// Quiescent states announced since the last re-pin.
     ticks: u32,
@@ -123,12 +212,18 @@ impl QsbrThread {
     }
 
     /// [`quiescent`](Self::quiescent) once in every `REPIN_INTERVAL` (32) calls: for safe
-    /// points an interpreter reaches at every call and backward jump.
+    /// points an interpreter reaches at every call and backward jump. While
+    /// retirements are pending in the domain, each such quiescent state also runs a
+    /// few collection rounds ([`SAFEPOINT_ROUNDS`]): busy threads advance the epoch
+    /// and free what any thread retired.
     #[inline]
     pub fn quiescent_sometimes(&mut self) {
         self.ticks = self.ticks.wrapping_add(1);
         if self.ticks % REPIN_INTERVAL == 0 {
             self.quiescent();
+            if self.counts.pending.load(Relaxed) != 0 {
+                self.collect_rounds(SAFEPOINT_ROUNDS);
+            }
         }
     }
 
@@ -143,15 +238,15 @@ impl QsbrThread {
             .guard
             .as_ref()
             .expect("QsbrThread::defer called while offline");
-        self.pending.fetch_add(1, Relaxed);
-        let pending = self.pending;
+        let counts = self.counts;
+        counts.pending.fetch_add(1, Relaxed);
         // SAFETY: crossbeam requires that the closure may run on another thread after
         // all current pins end; `free` is Send + 'static and the caller guarantees it is
         // safe to run then.
         unsafe {
             guard.defer_unchecked(move || {
                 free();
-                pending.fetch_sub(1, Relaxed);
+                counts.pending.fetch_sub(1, Relaxed);
             });
         }
         self.since_flush += 1;
@@ -164,12 +259,41 @@ impl QsbrThread {
     }
 
     /// Pushes this thread's retirements to the global queue, tries to advance the
-    /// epoch and runs the retirements whose grace period is over.
-    pub fn flush(&mut self) {
+    /// epoch and runs the retirements whose grace period is over, round after round
+    /// while rounds free something, up to [`FLUSH_ROUNDS`]. Returns `true` if the last
+    /// round still freed something (more may be ready: flush again soon).
+    pub fn flush(&mut self) -> bool {
         self.since_flush = 0;
-        match &self.guard {
-            Some(guard) => guard.flush(),
-            None => self.handle.pin().flush(),
+        self.collect_rounds(FLUSH_ROUNDS)
+    }
+
+    /// Up to `rounds` rounds of crossbeam's flush (push the local batch, try to advance
+    /// the epoch, free up to eight expired batches), stopping at the first round that
+    /// frees nothing. Returns whether the last round freed something.
+    fn collect_rounds(&mut self, rounds: usize) -> bool {
+        let temporary;
+        let guard = match &self.guard {
+            Some(guard) => guard,
+            None => {
+                temporary = self.handle.pin();
+                &temporary
+            }
+        };
+        let mut before = self.counts.pending.load(Relaxed);
+        self.counts.note_pending(before);
+        let mut progress = false;
+        for _ in 0..rounds {
+            guard.flush();
+            let now = self.counts.pending.load(Relaxed);
+            // Other threads' retirements may raise the count meanwhile; a round that
+            // does not lower it is taken as having freed nothing.
+            progress = now < before;
+            if !progress || now == 0 {
+                break;
+            }
+            before = now;
         }
+        self.counts.after_flush();
+        progress && before != 0
     }
 }

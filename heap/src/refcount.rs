@@ -616,6 +616,29 @@ pub unsafe fn mark_shared(obj: ObjPtr) {
     }
 }
 
+/// Lets [`try_incref`] succeed on `obj` from threads other than its owner while it is
+/// alive, without making its memory wait out a QSBR grace period (CPython's
+/// `_PyObject_SetMaybeWeakref`). For objects that other threads find through a side
+/// table whose lock the object's dealloc also takes (weak references in their
+/// target's list): the lock, not QSBR, keeps the memory valid while the finder
+/// tries, and this state makes the owner's last decrement go through a CAS that the
+/// finder's `try_incref` races with safely. Without it a non-owner cannot tell a
+/// live object whose owner holds every reference from one its owner is freeing, and
+/// `try_incref` refuses both.
+///
+/// # Safety
+/// `obj` must be alive and the caller must hold a reference.
+#[cfg(not(loom))]
+pub unsafe fn set_maybe_weakref(obj: ObjPtr) {
+    // SAFETY: alive by the caller's contract.
+    unsafe {
+        if is_immortal(obj) {
+            return;
+        }
+        set_maybe_weakref_core(obj.header());
+    }
+}
+
 /// The state bits of `obj`'s shared count (one of the `REF_*` constants).
 ///
 /// # Safety

@@ -46,6 +46,7 @@ pub(crate) struct Counters {
     pub(crate) frees: [Counter; 4],
     pub(crate) merges: Counter,
     pub(crate) queued: Counter,
+    pub(crate) delayed: Counter,
     pub(crate) freelist_hits: [[Counter; FREELIST_CLASSES]; FREELIST_KINDS],
     pub(crate) freelist_misses: [[Counter; FREELIST_CLASSES]; FREELIST_KINDS],
 }
@@ -59,6 +60,7 @@ impl Counters {
         }
         self.merges.add_atomic(other.merges.get());
         self.queued.add_atomic(other.queued.get());
+        self.delayed.add_atomic(other.delayed.get());
         for k in 0..FREELIST_KINDS {
             for c in 0..FREELIST_CLASSES {
                 self.freelist_hits[k][c].add_atomic(other.freelist_hits[k][c].get());
@@ -74,6 +76,7 @@ impl Counters {
         }
         s.merges += self.merges.get();
         s.queued_merges += self.queued.get();
+        s.delayed_frees += self.delayed.get();
         for k in 0..FREELIST_KINDS {
             for c in 0..FREELIST_CLASSES {
                 s.freelist_hits[k][c] += self.freelist_hits[k][c].get();
@@ -96,8 +99,16 @@ pub struct HeapStats {
     pub merges: u64,
     /// Objects queued to an owner's (or the orphan) merge queue.
     pub queued_merges: u64,
+    /// Objects or blocks retired to QSBR so far (freed after a grace period).
+    pub delayed_frees: u64,
     /// Objects or blocks retired to QSBR whose grace period has not ended yet.
     pub delayed_frees_pending: u64,
+    /// The most retirements pending at once so far.
+    pub delayed_frees_peak: u64,
+    /// Forced quiescence points so far: times the pending retirements passed
+    /// [`crate::qsbr::PENDING_LIMIT`] and every thread was asked to announce a
+    /// quiescent state and reclaim at its next safe point.
+    pub qsbr_forced: u64,
     /// Freelist hits per object kind and size class.
     pub freelist_hits: [[u64; FREELIST_CLASSES]; FREELIST_KINDS],
     /// Freelist misses per object kind and size class.
@@ -143,7 +154,10 @@ pub fn stats() -> HeapStats {
         }
         GLOBAL.add_into(&mut s);
     });
-    s.delayed_frees_pending = crate::qsbr_domain().pending() as u64;
+    let domain = crate::qsbr_domain();
+    s.delayed_frees_pending = domain.pending() as u64;
+    s.delayed_frees_peak = domain.peak() as u64;
+    s.qsbr_forced = domain.forced() as u64;
     s
 }
 

@@ -102,6 +102,9 @@ pub(crate) struct ThreadLocal {
     pub(crate) theaps: Theaps,
     /// GC-heap allocations minus frees not yet added to the shared young count.
     pub(crate) gc_alloc_delta: isize,
+    /// Set while the collector deletes garbage on this thread
+    /// ([`crate::gc_count::with_uncounted_frees`]).
+    pub(crate) gc_frees_uncounted: bool,
     /// The critical sections this thread is in.
     pub(crate) critical_sections: crate::critical_section::Stack,
 }
@@ -249,6 +252,7 @@ impl ThreadState {
                 freelists: FreeLists::default(),
                 theaps: Theaps::for_current_os_thread(),
                 gc_alloc_delta: 0,
+                gc_frees_uncounted: false,
                 critical_sections: Default::default(),
             }),
         });

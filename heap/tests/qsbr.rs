@@ -204,3 +204,60 @@ impl NewShared for Leaf {
         p
     }
 }
+
+/// A burst of retirements with no safe point in between (the collector freeing a big
+/// cycle), then only safe points, on two busy threads: the burst is reclaimed by the
+/// safe points alone, without a later flush or further retirements (issue 18: such
+/// bursts waited for the next burst, 512 at a time, and piled up). The burst passes
+/// the pending limit, so it also starts a forced quiescence point.
+#[test]
+fn a_burst_of_delayed_frees_is_reclaimed_by_later_safe_points_alone() {
+    let _s = serial();
+    within(120, || {
+        let ts = ThreadState::attach_new();
+        // Reclaim what earlier tests left.
+        reclaim_until(|| strand_heap::stats().delayed_frees_pending == 0);
+        let before = strand_heap::stats();
+        let stop = Arc::new(AtomicBool::new(false));
+        let busy = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let _t = ThreadState::attach_new();
+                // An interpreter thread running Python code: safe points, nothing else.
+                while !stop.load(SeqCst) {
+                    strand_heap::safepoint();
+                }
+            })
+        };
+        let burst = strand_heap::qsbr::PENDING_LIMIT + 30_000;
+        for _ in 0..burst {
+            let b = strand_heap::alloc_raw(48).unwrap();
+            // SAFETY: a fresh block nobody else can reach.
+            unsafe { strand_heap::free_delayed(b) };
+        }
+        let after_burst = strand_heap::stats();
+        assert!(after_burst.delayed_frees_pending >= burst as u64 / 2);
+        assert_eq!(
+            after_burst.delayed_frees,
+            before.delayed_frees + burst as u64
+        );
+        assert!(
+            after_burst.qsbr_forced > before.qsbr_forced,
+            "passing the pending limit starts a forced quiescence point"
+        );
+        let mut safepoints = 0u64;
+        while strand_heap::stats().delayed_frees_pending != 0 && safepoints < 10_000_000 {
+            strand_heap::safepoint();
+            safepoints += 1;
+        }
+        stop.store(true, SeqCst);
+        strand_heap::with_detached(|| busy.join().unwrap());
+        let end = strand_heap::stats();
+        assert_eq!(
+            end.delayed_frees_pending, 0,
+            "the burst was reclaimed at safe points ({safepoints} of them)"
+        );
+        assert!(end.delayed_frees_peak >= burst as u64 / 2);
+        drop(ts);
+    });
+}

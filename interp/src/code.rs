@@ -20,6 +20,9 @@ pub struct CodeData {
     pub ncells: usize,
     /// Each thread's specializable copy of the bytecode.
     pub(crate) copies: crate::tlbc::ThreadCopies,
+    /// The compiled traces of this code's loops (ENTER_EXECUTOR's argument indexes
+    /// them).
+    pub(crate) executors: crate::jit::Executors,
 }
 
 impl Drop for CodeData {
@@ -99,6 +102,7 @@ pub fn load_code(code: &CodeObject) -> PyObj {
         ncells,
         code: data_code,
         copies: crate::tlbc::ThreadCopies::new(),
+        executors: crate::jit::Executors::default(),
     };
     function::new_code(function::CodeInit {
         argcount: code.argcount,

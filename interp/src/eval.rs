@@ -1,25 +1,46 @@
-//! The interpreter loop: runs code objects in frames (Python/ceval.c,
-//! bytecodes.c). A frame holds the locals-plus array (fast locals, cells, free
-//! variables), the value stack, and the globals/builtins/locals mappings. Calls of
-//! Python functions come back here through the object model's eval hook, which binds
-//! arguments to parameters as CPython's `initialize_locals` does.
+//! The interpreter loop (Python/ceval.c, Python/bytecodes.c).
 //!
-//! Backward jumps and function entry are safe points (`strand_heap::safepoint`), so
-//! stop-the-world requests and scheduled collections are served from running code.
+//! **Registers.** The loop keeps three values in local variables: the frame it runs,
+//! the instruction pointer (`ip`) and the value stack pointer (`sp`); the slots, the
+//! bytecode copy and the constants are reached from the frame (so that the three can
+//! stay in machine registers). `ip` and `sp` are written back to the frame (`next`, `depth`) only when the frame stops
+//! being the one the loop runs: a call that pushes a callee, a yield. The opcode unit
+//! of every instruction goes to `frame.instr` as it starts, for tracebacks and for
+//! anyone who asks where a frame is (`f_lineno` of a caller); the collector needs
+//! no depth, since slots above the stack are null (see `frame.rs`).
 //!
-//! Exceptions are zero-cost: an exception looks up the code's exception table, cuts
-//! the value stack to the handler's depth and jumps there; otherwise it leaves the
-//! frame. Each frame an exception passes through adds a traceback entry (kept on the
-//! exception as a list of `(filename, line, name, frame id)` tuples), and an exception
-//! raised while another is handled gets it as `__context__`.
+//! **Stack bounds.** Pushes and pops are unchecked pointer moves. That is sound
+//! because the compiler computes each code object's maximum stack depth by flow
+//! analysis and every instruction's stack effect here is the one the compiler
+//! assumed (`strand_compiler::codegen::stack_effect`); debug builds check every
+//! compiled code object ([`strand_compiler::verify`]) and every push.
 //!
-//! Generator frames are resumable: they stop at YIELD_VALUE and keep their state (see
-//! [`crate::generator`]). Hot instructions specialize in place, in each thread's own
-//! copy of the bytecode (`specialize`, `tlbc`).
+//! **Calls without recursion.** A CALL of a Python function pushes the callee's frame
+//! on the thread's data stack, moves the arguments into it, and continues the loop
+//! in the callee; RETURN_VALUE pops it and continues in the caller (CPython 3.11's
+//! "inlined" calls). Only native code calling Python (the eval hook, `__build_class__`,
+//! generators being resumed) starts a loop invocation of its own, with an *entry*
+//! frame whose return leaves the loop.
+//!
+//! **Exceptions** are zero-cost: an exception looks up the code's exception table,
+//! cuts the value stack to the handler's depth and jumps there; otherwise it leaves
+//! the frame, for its caller (the same invocation, unless it was the entry frame).
+//! Each frame an exception passes through adds a traceback entry (kept on the
+//! exception as a list of `(filename, line, name, frame id, end line, column, end
+//! column)` tuples), and an exception raised while another is handled gets it as
+//! `__context__`.
+//!
+//! Backward jumps and function entry (RESUME) are safe points
+//! (`strand_heap::safepoint`), so stop-the-world requests and scheduled collections
+//! are served from running code. Hot instructions specialize in place, in each
+//! thread's own copy of the bytecode (`specialize`, `tlbc`).
 //!
 //! The loop knows neither the builtins nor the import system by name: it finds
 //! `__build_class__` and `__import__` in the frame's builtins, as CPython does, so a
 //! program may replace them.
+
+use std::cell::Cell;
+use std::ptr::NonNull;
 
 use num_bigint::BigInt;
 use strand_objects::abstract_::{self as ab, BinOp};
@@ -28,12 +49,16 @@ use strand_objects::typeobj::CompareOp;
 use strand_objects::{dict, function, int, list, singletons, str as pystr, tuple, PyObj, PyResult};
 
 use strand_compiler::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
-use strand_compiler::code::flags;
 
+use crate::call::{bind_arguments, exact_positional, is_generator_code, make_generator};
 use crate::exc_info::CURRENT_EXC;
+use crate::frame::{pop_frame, push_frame};
 pub(crate) use crate::frame::{Frame, Outcome};
+use crate::record::{Recorder, Step};
 use crate::specialize::{self, Cache};
-use crate::stackref::StackRef;
+use crate::stackref::{Borrowed, StackRef};
+
+pub use crate::call::{call_function, run_class_body};
 
 /// Runs module-level code with `globals` as its namespace.
 ///
@@ -62,380 +87,1704 @@ fn builtins_from_globals(globals: &PyObj) -> PyObj {
 
 /// Runs a code object with separate globals and locals mappings (`exec`/`eval` with
 /// explicit namespaces); `__builtins__` is added to `globals` if missing.
+///
+/// # Errors
+/// The exception the code raised.
 pub fn run_code_in(code: &PyObj, globals: &PyObj, locals: &PyObj) -> PyResult<PyObj> {
     let builtins = builtins_from_globals(globals);
-    let frame = Frame::new(code, globals, &builtins, Some(locals.clone()), None);
-    eval_frame(&frame)
+    let fp = push_frame(code, globals, &builtins, Some(locals.clone()), None);
+    crate::call::run_entry_frame(fp)
 }
 
-/// A new frame for calling `func` (arguments not bound yet).
-#[inline(always)]
-fn function_frame(func: &PyObj, locals: Option<PyObj>) -> Frame {
-    let f = function::function(func);
-    Frame::new(
-        &f.fields().code,
-        &f.globals,
-        &f.builtins,
-        locals,
-        Some(func),
-    )
+/// Runs (or resumes) `entry` as a loop invocation of its own until it returns or
+/// yields. With `throw`, the exception is raised at the frame's current instruction
+/// first (generator `throw()`). The frame is linked into the thread's frame chain
+/// meanwhile and must not move.
+pub(crate) fn resume(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
+    let guard = ab::enter_recursive_call("")?;
+    let below = crate::frame::link(entry);
+    entry.is_entry.set(true);
+    entry.start_running();
+    let r = run(entry, throw);
+    crate::frame::set_chain_top(below);
+    drop(guard);
+    r
 }
 
-/// Runs a bound function frame, or wraps it in a generator or coroutine object.
-#[inline(always)]
-fn start_frame(mut frame: Frame) -> PyResult<PyObj> {
-    let code_flags = frame.data().code.flags;
-    if code_flags & (flags::GENERATOR | flags::COROUTINE) != 0 {
-        // A suspended frame holds only counted references (see `stackref`).
-        frame.make_counted();
-        let frame = Box::new(frame);
-        return Ok(if code_flags & flags::GENERATOR != 0 {
-            crate::generator::new_generator(frame)
-        } else {
-            crate::generator::new_coroutine(frame)
-        });
-    }
-    eval_frame(&frame)
-}
-
-/// The object model's eval hook: calls a Python function.
-pub fn call_function(func: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
-    let frame = function_frame(func, None);
-    if kwnames.is_none() && exact_positional(&frame, args.len()) {
-        for (i, a) in args.iter().enumerate() {
-            frame.set_local(i, StackRef::new_ref(a));
-        }
-    } else {
-        bind_arguments(&frame, func, args, kwnames)?;
-    }
-    start_frame(frame)
-}
-
-/// CALL of a Python function: its `nargs` arguments move off the caller's stack
-/// into the new frame.
-fn call_python(
-    caller: &Frame,
-    func: &PyObj,
-    nargs: usize,
-    kwnames: Option<&PyObj>,
-) -> PyResult<PyObj> {
-    let frame = function_frame(func, None);
-    if kwnames.is_none() && exact_positional(&frame, nargs) {
-        caller.move_top_to_locals(nargs, &frame);
-    } else {
-        let args = caller.pop_n_refs(nargs);
-        let views = crate::stackref::views(&args);
-        bind_arguments(&frame, func, crate::stackref::as_objs(&views), kwnames)?;
-    }
-    start_frame(frame)
-}
-
-/// Whether `n` positional arguments bind one-to-one to the code's parameters (no
-/// defaults needed, no `*args`, `**kwargs` or keyword-only parameters).
-#[inline]
-fn exact_positional(frame: &Frame, n: usize) -> bool {
-    let c = &frame.data().code;
-    c.argcount as usize == n
-        && c.kwonlyargcount == 0
-        && c.flags & (flags::VARARGS | flags::VARKEYWORDS) == 0
-}
-
-/// Runs a class body (`__build_class__`): the function's code with `ns` as locals.
-pub fn run_class_body(func: &PyObj, ns: &PyObj) -> PyResult<PyObj> {
-    let frame = function_frame(func, Some(ns.clone()));
-    eval_frame(&frame)
-}
-
-fn quote_list(names: &[String]) -> String {
-    let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    match q.len() {
-        0 => String::new(),
-        1 => q[0].clone(),
-        2 => format!("{} and {}", q[0], q[1]),
-        n => format!("{}, and {}", q[..n - 1].join(", "), q[n - 1]),
+/// The loop. See the module documentation.
+fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
+    match run_loop::<false>(entry, throw, None)? {
+        LoopExit::Done(o) => Ok(o),
+        // Only a recording loop hands over, and only to the loop that started it.
+        LoopExit::Handoff(_) => Err(exc::system_error(
+            "a trace recording ended outside its loop",
+        )),
     }
 }
 
-/// Binds call arguments to parameters (CPython's `initialize_locals`), with its
-/// error messages.
-fn bind_arguments(
-    frame: &Frame,
-    func: &PyObj,
-    args: &[PyObj],
-    kwnames: Option<&PyObj>,
-) -> PyResult<()> {
-    let c = &frame.data().code;
-    let f = function::function(func);
-    let fields = f.fields();
-    let qual = pystr::as_str(&fields.qualname).to_string();
-    let nkw = kwnames.map_or(0, |k| tuple::items(k).len());
-    let npos = args.len() - nkw;
-    let argcount = c.argcount as usize;
-    let posonly = c.posonlyargcount as usize;
-    let kwonly = c.kwonlyargcount as usize;
-    let total = argcount + kwonly;
-    let has_varargs = c.flags & flags::VARARGS != 0;
-    let has_varkw = c.flags & flags::VARKEYWORDS != 0;
-    let kwdict = if has_varkw { Some(dict::new()) } else { None };
-    for (i, a) in args[..npos.min(argcount)].iter().enumerate() {
-        frame.set_local(i, StackRef::new_ref(a));
-    }
-    if has_varargs {
-        let extra = if npos > argcount {
-            args[argcount..npos].to_vec()
-        } else {
-            Vec::new()
+/// How a loop invocation ended.
+enum LoopExit {
+    /// Its entry frame returned or yielded.
+    Done(Outcome),
+    /// The recording loop stopped recording; the normal loop goes on in this frame,
+    /// at its saved instruction.
+    Handoff(*const Frame),
+}
+
+/// The loop, in its normal mode or (`TRACING`) recording the instructions of a hot
+/// loop's iteration with `rec` before running each (see [`crate::record`]). The
+/// normal loop starts the recording loop at a hot JUMP_BACKWARD, on the same frames,
+/// and goes on from where it stopped.
+fn run_loop<const TRACING: bool>(
+    entry: &Frame,
+    throw: Option<PyErr>,
+    mut rec: Option<&mut Recorder>,
+) -> PyResult<LoopExit> {
+    let mut f: *const Frame = entry;
+    let mut ip: *const Cell<u16>;
+    let mut sp: *mut StackRef;
+    let mut kw_names: Option<PyObj> = None;
+    let mut pending = throw;
+
+    // The frame being run.
+    macro_rules! fr {
+        () => {
+            // SAFETY: `f` is linked into this thread's chain and stays allocated
+            // until this loop pops it.
+            unsafe { &*f }
         };
-        frame.set_local(total, StackRef::from_owned(tuple::from_vec(extra)));
-    } else if npos > argcount {
-        let ndefaults = fields
-            .defaults
-            .as_ref()
-            .map_or(0, |d| tuple::items(d).len());
-        let given_kwonly = kwnames.map_or(0, |k| {
-            tuple::items(k)
-                .iter()
-                .filter(|n| {
-                    c.varnames[argcount..total]
-                        .iter()
-                        .any(|v| v == pystr::as_str(n))
-                })
-                .count()
-        });
-        let takes = if ndefaults > 0 {
-            format!(
-                "from {} to {} positional arguments",
-                argcount - ndefaults,
-                argcount
-            )
-        } else {
-            format!(
-                "{} positional argument{}",
-                argcount,
-                if argcount == 1 { "" } else { "s" }
-            )
-        };
-        let given = if given_kwonly > 0 {
-            format!(
-                "{} positional argument{} (and {} keyword-only argument{})",
-                npos,
-                if npos == 1 { "" } else { "s" },
-                given_kwonly,
-                if given_kwonly == 1 { "" } else { "s" }
-            )
-        } else {
-            format!("{npos} {}", if npos == 1 { "was" } else { "were" })
-        };
-        let given = if given_kwonly > 0 {
-            format!("{given} were given")
-        } else {
-            given
-        };
-        let given = if given_kwonly == 0 {
-            format!("{given} given")
-        } else {
-            given
-        };
-        return Err(type_error(format!("{qual}() takes {takes} but {given}")));
     }
-    if let Some(k) = kwnames {
-        let mut posonly_as_kw = Vec::new();
-        for (j, name) in tuple::items(k).iter().enumerate() {
-            let value = &args[npos + j];
-            let n = pystr::as_str(name);
-            match c.varnames[..total].iter().position(|v| v == n) {
-                Some(i) if i >= posonly => {
-                    if frame.local_is_set(i) {
-                        return Err(type_error(format!(
-                            "{qual}() got multiple values for argument '{n}'"
-                        )));
-                    }
-                    frame.set_local(i, StackRef::new_ref(value));
+    // The first locals-plus slot, the bytecode copy and the constants of the frame
+    // being run: derived from the frame rather than kept in registers of their own.
+    macro_rules! locals {
+        () => {
+            fr!().slots_ptr()
+        };
+    }
+    macro_rules! base {
+        () => {
+            fr!().bytecode.get()
+        };
+    }
+    macro_rules! consts {
+        () => {
+            fr!().consts()
+        };
+    }
+    // Loads the registers from the frame (it starts, resumes, or is returned to);
+    // `ip` only with `load_regs!(ip)`, an unwinding needs no instruction pointer.
+    macro_rules! load_regs {
+        () => {{
+            let fm = fr!();
+            // SAFETY: `depth` is a stack depth within the frame's slots.
+            sp = unsafe { fm.slots_ptr().add(fm.nlocalsplus() + fm.stack_depth()) };
+        }};
+        (ip) => {{
+            load_regs!();
+            let fm = fr!();
+            // SAFETY: `next` is an instruction offset within the bytecode copy.
+            ip = unsafe { fm.bytecode.get().add(fm.next.get() as usize) };
+        }};
+    }
+    // Saves the registers into the frame (another frame runs above it, or it yields).
+    macro_rules! save_regs {
+        () => {{
+            let fm = fr!();
+            let (base, bottom) = (base!(), fm.slots_ptr().wrapping_add(fm.nlocalsplus()));
+            // SAFETY: `ip` and `sp` point into the frame's bytecode copy and slots.
+            unsafe {
+                fm.next.set(ip.offset_from(base) as u32);
+                fm.depth.set(sp.offset_from(bottom) as u32);
+            }
+        }};
+    }
+    // Value-stack operations. SAFETY (every use): the compiler's maximum stack depth
+    // bounds every push (the module docs), and an instruction pops only what it or an
+    // earlier one pushed; popped slots are left null (the frame invariant).
+    macro_rules! push {
+        ($v:expr) => {{
+            let v: StackRef = $v;
+            debug_assert!(
+                {
+                    let fm = fr!();
+                    let limit = locals!()
+                        .wrapping_add(fm.nlocalsplus() + fm.data().code.max_stack as usize);
+                    sp < limit
+                },
+                "value stack overflow"
+            );
+            // SAFETY: see above.
+            unsafe {
+                sp.write(v);
+                sp = sp.add(1);
+            }
+        }};
+    }
+    macro_rules! pop {
+        () => {{
+            // SAFETY: see above.
+            unsafe {
+                sp = sp.sub(1);
+                std::ptr::replace(sp, StackRef::NULL)
+            }
+        }};
+    }
+    macro_rules! pop_obj {
+        () => {
+            pop!()
+                .into_owned()
+                .expect("null on the value stack (compiler bug)")
+        };
+    }
+    // The `k`-th slot from the top (1 = top).
+    macro_rules! slot {
+        ($k:expr) => {{
+            // SAFETY: see above.
+            unsafe { &mut *sp.sub($k) }
+        }};
+    }
+    macro_rules! peek {
+        ($k:expr) => {
+            slot!($k).view()
+        };
+    }
+    // Replaces the top `n` values with `v` (the old ones dropped once the stack is
+    // consistent again).
+    macro_rules! replace_top {
+        ($n:expr, $v:expr) => {{
+            let v: StackRef = $v;
+            let n: usize = $n;
+            let old = std::mem::replace(slot!(n), v);
+            for _ in 1..n {
+                drop(pop!());
+            }
+            drop(old);
+        }};
+    }
+    // The cache of the instruction executing.
+    macro_rules! cache {
+        ($op:expr) => {{
+            let at = fr!().instr.get();
+            // SAFETY: `at` is this instruction's opcode unit in the frame's bytecode
+            // copy, which has `cache_entries()` cache units after it.
+            unsafe { Cache::at_ptr(at, $op.cache_entries()) }
+        }};
+    }
+    // The bytecode copy and the instruction's offset in it, for the specializer.
+    macro_rules! code_and_at {
+        () => {{
+            let fm = fr!();
+            let (len, base) = (fm.data().code.code.len(), base!());
+            // SAFETY: `base` is the frame's copy, `len` units long; `instr` is in it.
+            unsafe {
+                (
+                    std::slice::from_raw_parts(base, len),
+                    fm.instr.get().offset_from(base) as usize,
+                )
+            }
+        }};
+    }
+    // Counts down the adaptive counter of a generic instruction of `family`; true
+    // when it reached zero (time to specialize).
+    macro_rules! tick {
+        ($family:expr) => {{
+            let cache = cache!($family);
+            match cache.counter() {
+                0 => true,
+                c => {
+                    cache.set_counter(c - 1);
+                    false
                 }
-                found => {
-                    if found.is_some() && kwdict.is_none() {
-                        posonly_as_kw.push(n.to_string());
-                        continue;
-                    }
-                    match &kwdict {
-                        Some(d) => dict::set_item(d, name.clone(), value.clone())?,
-                        None => {
-                            return Err(type_error(format!(
-                                "{qual}() got an unexpected keyword argument '{n}'"
-                            )))
+            }
+        }};
+    }
+    // A specialized instruction of `family` missed its guard (its generic code runs
+    // next).
+    macro_rules! miss {
+        ($family:expr) => {{
+            let cache = cache!($family);
+            let (code, at) = code_and_at!();
+            specialize::miss(code, at, &cache, $family);
+        }};
+    }
+    macro_rules! skip_caches {
+        ($op:expr) => {
+            // SAFETY: the instruction's cache units follow it.
+            unsafe { ip = ip.add($op.cache_entries()) }
+        };
+    }
+    macro_rules! jump_forward {
+        ($n:expr) => {
+            // SAFETY: the compiler's jump targets are instructions of this code.
+            unsafe { ip = ip.add($n) }
+        };
+    }
+
+    load_regs!(ip);
+    loop {
+        let err: PyErr = match pending.take() {
+            Some(e) => e,
+            None => 'dispatch: loop {
+                // `Ok(v) => v`, `Err(e)` => unwind.
+                macro_rules! tri {
+                    ($e:expr) => {
+                        match $e {
+                            Ok(v) => v,
+                            Err(e) => break 'dispatch e,
+                        }
+                    };
+                }
+                macro_rules! safepoint {
+                    () => {{
+                        let bits = strand_heap::safepoint();
+                        if !bits.is_empty() {
+                            tri!(crate::signals::handle_breaker(bits));
+                        }
+                    }};
+                }
+                // Where the instruction (with its EXTENDED_ARG prefixes) starts.
+                let start = ip;
+                // SAFETY: `ip` is at an instruction of the frame's bytecode copy.
+                let word = unsafe { (*ip).get() };
+                fr!().instr.set(ip);
+                // SAFETY: as above; the instruction's caches or the next one follow.
+                ip = unsafe { ip.add(1) };
+                let mut op = opcode_of(word);
+                let mut arg = usize::from(word >> 8);
+                #[cfg(feature = "pystats")]
+                crate::stats::execution(op);
+                'exec: loop {
+                    if TRACING && op != Op::EXTENDED_ARG && kw_names.is_none() {
+                        if let Some(r) = rec.as_deref_mut() {
+                            let b = base!();
+                            // SAFETY: `start` is in the frame's bytecode copy.
+                            let pc = unsafe { start.offset_from(b) } as u32;
+                            if let Step::Stop = r.record(fr!(), pc, op, arg, sp) {
+                                // The instruction runs in the normal loop.
+                                ip = start;
+                                save_regs!();
+                                return Ok(LoopExit::Handoff(f));
+                            }
                         }
                     }
+                    match op {
+                        Op::EXTENDED_ARG => {
+                            // SAFETY: EXTENDED_ARG always prefixes an instruction.
+                            let w = unsafe { (*ip).get() };
+                            fr!().instr.set(ip);
+                            // SAFETY: as above.
+                            ip = unsafe { ip.add(1) };
+                            op = opcode_of(w);
+                            arg = (arg << 8) | usize::from(w >> 8);
+                            continue 'exec;
+                        }
+                        Op::NOP => {}
+                        Op::CACHE => {
+                            // Cache units are skipped: reaching one (or an unassigned
+                            // byte, which the fetch maps here) means corrupt bytecode.
+                            break 'dispatch corrupt_bytecode(fr!());
+                        }
+                        Op::RESUME => safepoint!(),
+                        Op::POP_TOP => drop(pop!()),
+                        Op::PUSH_NULL => push!(StackRef::NULL),
+                        Op::COPY => {
+                            let v = slot!(arg).clone();
+                            push!(v);
+                        }
+                        Op::SWAP => {
+                            // SAFETY: both slots are on the stack (stack effects).
+                            unsafe { std::ptr::swap(sp.sub(1), sp.sub(arg)) };
+                        }
+                        Op::LOAD_CONST => {
+                            // SAFETY: the compiler's constant indices are in range.
+                            let c = consts!().wrapping_add(arg);
+                            // SAFETY: as above.
+                            let c = unsafe { &*c };
+                            push!(StackRef::new_ref(c));
+                        }
+                        Op::RETURN_VALUE | Op::RETURN_CONST => {
+                            let v = if op == Op::RETURN_VALUE {
+                                pop_obj!()
+                            } else {
+                                // SAFETY: as for LOAD_CONST.
+                                let c = consts!().wrapping_add(arg);
+                                // SAFETY: as for LOAD_CONST.
+                                unsafe { (*c).clone() }
+                            };
+                            if fr!().is_entry.get() {
+                                fr!().depth.set(0);
+                                return Ok(LoopExit::Done(Outcome::Return(v)));
+                            }
+                            // Back to the caller, in this invocation.
+                            let init_self = fr!().take_init_self();
+                            f = leave_frame(fr!());
+                            load_regs!(ip);
+                            let v = match init_self {
+                                None => v,
+                                // `__init__` of CALL_ALLOC_AND_ENTER_INIT: the instance
+                                // is the call's value.
+                                Some(obj) if singletons::is_none(&v) => obj,
+                                Some(_) => break 'dispatch init_returned(&v),
+                            };
+                            push!(StackRef::from_owned(v));
+                        }
+                        Op::YIELD_VALUE => {
+                            let v = pop_obj!();
+                            debug_assert!(fr!().is_entry.get(), "yield in an inlined frame");
+                            save_regs!();
+                            return Ok(LoopExit::Done(Outcome::Yield(v)));
+                        }
+                        Op::GET_LEN => {
+                            let n = tri!(ab::len(&peek!(1)));
+                            push!(StackRef::from_owned(int::from_usize(n)));
+                        }
+                        Op::MATCH_MAPPING | Op::MATCH_SEQUENCE => {
+                            let v = peek!(1);
+                            let yes = if op == Op::MATCH_MAPPING {
+                                crate::matching::is_mapping(&v)
+                            } else {
+                                crate::matching::is_sequence(&v)
+                            };
+                            push!(StackRef::from_owned(int::bool_obj(yes)));
+                        }
+                        Op::MATCH_KEYS => {
+                            let r = tri!(crate::matching::match_keys(&peek!(2), &peek!(1)));
+                            push!(StackRef::from_owned(r));
+                        }
+                        Op::MATCH_CLASS => {
+                            let r = tri!(crate::matching::match_class(
+                                &peek!(3),
+                                &peek!(2),
+                                arg,
+                                &peek!(1)
+                            ));
+                            replace_top!(3, StackRef::from_owned(r));
+                        }
+                        Op::COPY_DICT_WITHOUT_KEYS => {
+                            let r = tri!(crate::matching::copy_without_keys(&peek!(2), &peek!(1)));
+                            replace_top!(1, StackRef::from_owned(r));
+                        }
+                        Op::GET_YIELD_FROM_ITER => {
+                            let v = peek!(1);
+                            if !crate::generator::is_generator(&v) {
+                                let it = tri!(ab::iter(&v));
+                                replace_top!(1, StackRef::from_owned(it));
+                            }
+                        }
+                        Op::PRINT_EXPR => {
+                            tri!(print_expr(&peek!(1)));
+                            drop(pop!());
+                        }
+                        Op::GET_AWAITABLE => {
+                            let it = tri!(crate::generator::awaitable_iter(&peek!(1)));
+                            replace_top!(1, StackRef::from_owned(it));
+                        }
+                        Op::SEND => {
+                            skip_caches!(Op::SEND);
+                            let v = pop_obj!();
+                            match tri!(crate::generator::send_to(&peek!(1), v)) {
+                                Outcome::Yield(x) => push!(StackRef::from_owned(x)),
+                                Outcome::Return(r) => {
+                                    replace_top!(1, StackRef::from_owned(r));
+                                    jump_forward!(arg);
+                                }
+                            }
+                        }
+                        Op::LOAD_FAST | Op::LOAD_FAST_CHECK => {
+                            // SAFETY: the compiler's local indices are in range.
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: as above.
+                            let v = unsafe { (*l).clone() };
+                            if v.is_null() {
+                                break 'dispatch unbound_local(fr!(), arg);
+                            }
+                            push!(v);
+                        }
+                        Op::LOAD_FAST_BORROW => {
+                            // SAFETY: as above.
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: as above.
+                            let v = unsafe { (*l).borrow() };
+                            if v.is_null() {
+                                break 'dispatch unbound_local(fr!(), arg);
+                            }
+                            push!(v);
+                        }
+                        Op::STORE_FAST => {
+                            let v = pop!();
+                            // SAFETY: as above; the old value is dropped after the
+                            // store, with the frame consistent.
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: see above.
+                            let old = unsafe { std::ptr::replace(l, v) };
+                            drop(old);
+                        }
+                        Op::DELETE_FAST => {
+                            // SAFETY: as above.
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: see above.
+                            let old = unsafe { std::ptr::replace(l, StackRef::NULL) };
+                            if old.is_null() {
+                                break 'dispatch unbound_local(fr!(), arg);
+                            }
+                            drop(old);
+                        }
+                        Op::MAKE_CELL => {
+                            let fm = fr!();
+                            let v = fm.local(arg).map(|v| (*v).clone());
+                            fm.set_local(arg, StackRef::from_owned(function::new_cell(v)));
+                        }
+                        Op::COPY_FREE_VARS => copy_free_vars(fr!(), arg),
+                        Op::LOAD_CLOSURE => {
+                            // SAFETY: as for LOAD_FAST.
+                            let l = locals!().wrapping_add(arg);
+                            // SAFETY: see above.
+                            let v = unsafe { (*l).clone() };
+                            push!(v);
+                        }
+                        Op::LOAD_DEREF => {
+                            let v = tri!(load_deref(fr!(), arg));
+                            push!(StackRef::from_owned(v));
+                        }
+                        Op::STORE_DEREF => {
+                            let v = pop_obj!();
+                            let cell = fr!().local(arg).expect("cell exists");
+                            tri!(function::cell_set(&cell, Some(v)));
+                        }
+                        Op::DELETE_DEREF => {
+                            let cell = fr!().local(arg).expect("cell exists");
+                            if function::cell_get(&cell).is_none() {
+                                break 'dispatch unbound_local(fr!(), arg);
+                            }
+                            tri!(function::cell_set(&cell, None));
+                        }
+                        Op::LOAD_FROM_DICT_OR_DEREF => {
+                            let v = tri!(load_from_dict_or_deref(fr!(), arg));
+                            push!(StackRef::from_owned(v));
+                        }
+                        Op::LOAD_GLOBAL => {
+                            let cache = cache!(Op::LOAD_GLOBAL);
+                            match cache.counter() {
+                                0 => {
+                                    let fm = fr!();
+                                    let (code, at) = code_and_at!();
+                                    specialize::load_global(
+                                        code,
+                                        at,
+                                        &fm.globals(),
+                                        &fm.builtins(),
+                                        name_ref(fm, arg >> 1),
+                                    );
+                                }
+                                c => cache.set_counter(c - 1),
+                            }
+                            skip_caches!(Op::LOAD_GLOBAL);
+                            let v = tri!(load_global(fr!(), name_ref(fr!(), arg >> 1)));
+                            if arg & 1 == 1 {
+                                push!(StackRef::NULL);
+                            }
+                            push!(StackRef::new_ref(&v));
+                        }
+                        Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => {
+                            let cache = cache!(Op::LOAD_GLOBAL);
+                            skip_caches!(Op::LOAD_GLOBAL);
+                            let v = match load_global_cached(fr!(), op, &cache) {
+                                Some(v) => v,
+                                None => {
+                                    let (code, at) = code_and_at!();
+                                    specialize::miss(code, at, &cache, Op::LOAD_GLOBAL);
+                                    let v = tri!(load_global(fr!(), name_ref(fr!(), arg >> 1)));
+                                    StackRef::from_owned(v)
+                                }
+                            };
+                            if arg & 1 == 1 {
+                                push!(StackRef::NULL);
+                            }
+                            push!(v);
+                        }
+                        Op::STORE_GLOBAL => {
+                            let v = pop_obj!();
+                            tri!(dict::set_item(&fr!().globals(), name_at(fr!(), arg), v));
+                        }
+                        Op::DELETE_GLOBAL => {
+                            let name = name_at(fr!(), arg);
+                            if !tri!(dict::del_item(&fr!().globals(), &name)) {
+                                break 'dispatch exc::name_not_defined(&name);
+                            }
+                        }
+                        Op::LOAD_NAME => {
+                            let v = tri!(load_name(fr!(), arg));
+                            push!(StackRef::new_ref(&v));
+                        }
+                        Op::SETUP_ANNOTATIONS => tri!(setup_annotations(fr!())),
+                        Op::STORE_NAME => {
+                            let v = pop_obj!();
+                            tri!(store_name(fr!(), arg, &v));
+                        }
+                        Op::DELETE_NAME => tri!(delete_name(fr!(), arg)),
+                        Op::LOAD_ATTR => {
+                            let cache = cache!(Op::LOAD_ATTR);
+                            match cache.counter() {
+                                0 => {
+                                    let (code, at) = code_and_at!();
+                                    specialize::load_attr(
+                                        code,
+                                        at,
+                                        &peek!(1),
+                                        name_ref(fr!(), arg >> 1),
+                                        arg & 1 == 1,
+                                    );
+                                }
+                                c => cache.set_counter(c - 1),
+                            }
+                            skip_caches!(Op::LOAD_ATTR);
+                            let (a, b) = tri!(load_attr_generic(fr!(), &peek!(1), arg));
+                            replace_top!(1, a);
+                            if let Some(b) = b {
+                                push!(b);
+                            }
+                        }
+                        Op::LOAD_ATTR_INSTANCE_VALUE
+                        | Op::LOAD_ATTR_MODULE
+                        | Op::LOAD_ATTR_CLASS
+                        | Op::LOAD_ATTR_METHOD_WITH_VALUES
+                        | Op::LOAD_ATTR_METHOD_NO_DICT
+                        | Op::LOAD_ATTR_SLOT => {
+                            let cache = cache!(Op::LOAD_ATTR);
+                            skip_caches!(Op::LOAD_ATTR);
+                            let found = if matches!(
+                                op,
+                                Op::LOAD_ATTR_METHOD_WITH_VALUES | Op::LOAD_ATTR_METHOD_NO_DICT
+                            ) {
+                                let owner = peek!(1);
+                                // SAFETY: the method is pushed at once, before any
+                                // safe point (see `load_method_cached`).
+                                match unsafe { load_method_cached(&owner, op, &cache) } {
+                                    Some(m) => {
+                                        // [method, self]: self moves up.
+                                        let me = pop!();
+                                        push!(m);
+                                        push!(me);
+                                        true
+                                    }
+                                    None => false,
+                                }
+                            } else {
+                                match load_attr_cached(&peek!(1), op, &cache) {
+                                    Some(v) if arg & 1 == 1 => {
+                                        replace_top!(1, StackRef::NULL);
+                                        push!(v);
+                                        true
+                                    }
+                                    Some(v) => {
+                                        replace_top!(1, v);
+                                        true
+                                    }
+                                    None => false,
+                                }
+                            };
+                            if !found {
+                                let name = name_ref(fr!(), arg >> 1);
+                                let (code, at) = code_and_at!();
+                                if !specialize::extend_load_attr(
+                                    code,
+                                    at,
+                                    op,
+                                    &peek!(1),
+                                    name,
+                                    arg & 1 == 1,
+                                ) {
+                                    specialize::miss(code, at, &cache, Op::LOAD_ATTR);
+                                }
+                                let (a, b) = tri!(load_attr_generic(fr!(), &peek!(1), arg));
+                                replace_top!(1, a);
+                                if let Some(b) = b {
+                                    push!(b);
+                                }
+                            }
+                        }
+                        Op::STORE_ATTR => {
+                            let cache = cache!(Op::STORE_ATTR);
+                            match cache.counter() {
+                                0 => {
+                                    let (code, at) = code_and_at!();
+                                    specialize::store_attr(
+                                        code,
+                                        at,
+                                        &peek!(1),
+                                        name_ref(fr!(), arg),
+                                    );
+                                }
+                                c => cache.set_counter(c - 1),
+                            }
+                            skip_caches!(Op::STORE_ATTR);
+                            tri!(ab::setattr(&peek!(1), name_ref(fr!(), arg), &peek!(2)));
+                            drop(pop!());
+                            drop(pop!());
+                        }
+                        Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => {
+                            let cache = cache!(Op::STORE_ATTR);
+                            skip_caches!(Op::STORE_ATTR);
+                            if store_attr_cached(&peek!(1), &peek!(2), op, &cache).is_none() {
+                                let name = name_ref(fr!(), arg);
+                                let (code, at) = code_and_at!();
+                                if !specialize::extend_store_attr(code, at, op, &peek!(1), name) {
+                                    specialize::miss(code, at, &cache, Op::STORE_ATTR);
+                                }
+                                tri!(ab::setattr(&peek!(1), name, &peek!(2)));
+                            }
+                            drop(pop!());
+                            drop(pop!());
+                        }
+                        Op::DELETE_ATTR => {
+                            tri!(ab::delattr(&peek!(1), &name_at(fr!(), arg)));
+                            drop(pop!());
+                        }
+                        Op::BINARY_OP => {
+                            if tick!(Op::BINARY_OP) {
+                                let (code, at) = code_and_at!();
+                                specialize::binary_op(code, at, &peek!(2), &peek!(1), arg);
+                            }
+                            skip_caches!(Op::BINARY_OP);
+                            // Operands stay on the stack (visible to the collector)
+                            // until done.
+                            let v = tri!(binary_op(&peek!(2), &peek!(1), arg));
+                            replace_top!(2, StackRef::from_owned(v));
+                        }
+                        Op::BINARY_OP_ADD_INT
+                        | Op::BINARY_OP_SUBTRACT_INT
+                        | Op::BINARY_OP_MULTIPLY_INT
+                        | Op::BINARY_OP_ADD_FLOAT
+                        | Op::BINARY_OP_SUBTRACT_FLOAT
+                        | Op::BINARY_OP_MULTIPLY_FLOAT
+                        | Op::BINARY_OP_TRUE_DIVIDE_FLOAT
+                        | Op::BINARY_OP_ADD_UNICODE
+                        | Op::BINARY_OP_MIXED_FLOAT => {
+                            let v = match crate::fast_ops::specialized_binary_op(
+                                op,
+                                &peek!(2),
+                                &peek!(1),
+                                arg,
+                            ) {
+                                Some(v) => v,
+                                None => {
+                                    miss!(Op::BINARY_OP);
+                                    tri!(binary_op(&peek!(2), &peek!(1), arg))
+                                }
+                            };
+                            skip_caches!(Op::BINARY_OP);
+                            replace_top!(2, StackRef::from_owned(v));
+                        }
+                        Op::UNARY_NEGATIVE | Op::UNARY_POSITIVE | Op::UNARY_INVERT => {
+                            let v = peek!(1);
+                            let r = tri!(match op {
+                                Op::UNARY_NEGATIVE => ab::neg(&v),
+                                Op::UNARY_POSITIVE => ab::pos(&v),
+                                _ => ab::invert(&v),
+                            });
+                            replace_top!(1, StackRef::from_owned(r));
+                        }
+                        Op::UNARY_NOT => {
+                            let b = !singletons::is_true_obj(&peek!(1));
+                            replace_top!(1, StackRef::from_owned(int::bool_obj(b)));
+                        }
+                        Op::TO_BOOL => {
+                            if tick!(Op::TO_BOOL) {
+                                let (code, at) = code_and_at!();
+                                specialize::to_bool(code, at, &peek!(1));
+                            }
+                            skip_caches!(Op::TO_BOOL);
+                            let v = peek!(1);
+                            // A bool is its own truth value.
+                            if !v.is_exact(&int::BOOL_TYPE) {
+                                let b = tri!(ab::is_true(&v));
+                                replace_top!(1, StackRef::from_owned(int::bool_obj(b)));
+                            }
+                        }
+                        Op::TO_BOOL_BOOL
+                        | Op::TO_BOOL_INT
+                        | Op::TO_BOOL_LIST
+                        | Op::TO_BOOL_NONE
+                        | Op::TO_BOOL_STR
+                        | Op::TO_BOOL_ALWAYS_TRUE => {
+                            let cache = cache!(Op::TO_BOOL);
+                            let truth = crate::fast_ops::specialized_truth(op, &peek!(1), &cache);
+                            skip_caches!(Op::TO_BOOL);
+                            match truth {
+                                // TO_BOOL_BOOL leaves the bool where it is.
+                                Some(_) if op == Op::TO_BOOL_BOOL => {}
+                                Some(b) => {
+                                    replace_top!(1, StackRef::from_owned(int::bool_obj(b)));
+                                }
+                                None => {
+                                    miss!(Op::TO_BOOL);
+                                    let b = tri!(ab::is_true(&peek!(1)));
+                                    replace_top!(1, StackRef::from_owned(int::bool_obj(b)));
+                                }
+                            }
+                        }
+                        Op::COMPARE_OP => {
+                            if tick!(Op::COMPARE_OP) {
+                                let (code, at) = code_and_at!();
+                                specialize::compare_op(code, at, &peek!(2), &peek!(1), arg);
+                            }
+                            skip_caches!(Op::COMPARE_OP);
+                            let v = tri!(compare_op(&peek!(2), &peek!(1), arg));
+                            replace_top!(2, StackRef::from_owned(v));
+                        }
+                        Op::COMPARE_OP_INT | Op::COMPARE_OP_FLOAT | Op::COMPARE_OP_STR => {
+                            let b = match crate::fast_ops::specialized_compare(
+                                op,
+                                &peek!(2),
+                                &peek!(1),
+                                arg,
+                            ) {
+                                Some(b) => int::bool_obj(b),
+                                None => {
+                                    miss!(Op::COMPARE_OP);
+                                    tri!(compare_op(&peek!(2), &peek!(1), arg))
+                                }
+                            };
+                            skip_caches!(Op::COMPARE_OP);
+                            replace_top!(2, StackRef::from_owned(b));
+                        }
+                        Op::IS_OP => {
+                            let same = peek!(2).is(&peek!(1));
+                            replace_top!(
+                                2,
+                                StackRef::from_owned(int::bool_obj(same != (arg == 1)))
+                            );
+                        }
+                        Op::CONTAINS_OP => {
+                            if tick!(Op::CONTAINS_OP) {
+                                let (code, at) = code_and_at!();
+                                specialize::contains_op(code, at, &peek!(1));
+                            }
+                            skip_caches!(Op::CONTAINS_OP);
+                            let r = tri!(ab::contains(&peek!(1), &peek!(2)));
+                            replace_top!(2, StackRef::from_owned(int::bool_obj(r != (arg == 1))));
+                        }
+                        Op::CONTAINS_OP_DICT | Op::CONTAINS_OP_SET => {
+                            let r = match tri!(crate::fast_ops::specialized_contains(
+                                op,
+                                &peek!(1),
+                                &peek!(2)
+                            )) {
+                                Some(r) => r,
+                                None => {
+                                    miss!(Op::CONTAINS_OP);
+                                    tri!(ab::contains(&peek!(1), &peek!(2)))
+                                }
+                            };
+                            skip_caches!(Op::CONTAINS_OP);
+                            replace_top!(2, StackRef::from_owned(int::bool_obj(r != (arg == 1))));
+                        }
+                        Op::BINARY_SUBSCR => {
+                            if tick!(Op::BINARY_SUBSCR) {
+                                let (code, at) = code_and_at!();
+                                specialize::binary_subscr(code, at, &peek!(2), &peek!(1));
+                            }
+                            skip_caches!(Op::BINARY_SUBSCR);
+                            let v = tri!(ab::getitem(&peek!(2), &peek!(1)));
+                            replace_top!(2, StackRef::from_owned(v));
+                        }
+                        Op::BINARY_SUBSCR_LIST_INT
+                        | Op::BINARY_SUBSCR_TUPLE_INT
+                        | Op::BINARY_SUBSCR_DICT
+                        | Op::BINARY_SUBSCR_STR_INT => {
+                            let v = match tri!(crate::fast_ops::specialized_subscript(
+                                op,
+                                &peek!(2),
+                                &peek!(1)
+                            )) {
+                                Some(v) => v,
+                                None => {
+                                    miss!(Op::BINARY_SUBSCR);
+                                    tri!(ab::getitem(&peek!(2), &peek!(1)))
+                                }
+                            };
+                            skip_caches!(Op::BINARY_SUBSCR);
+                            replace_top!(2, StackRef::from_owned(v));
+                        }
+                        Op::STORE_SUBSCR => {
+                            if tick!(Op::STORE_SUBSCR) {
+                                let (code, at) = code_and_at!();
+                                specialize::store_subscr(code, at, &peek!(2), &peek!(1));
+                            }
+                            skip_caches!(Op::STORE_SUBSCR);
+                            tri!(ab::setitem(&peek!(2), &peek!(1), &peek!(3)));
+                            drop(pop!());
+                            drop(pop!());
+                            drop(pop!());
+                        }
+                        Op::STORE_SUBSCR_LIST_INT | Op::STORE_SUBSCR_DICT => {
+                            let done = tri!(crate::fast_ops::specialized_store_subscr(
+                                op,
+                                &peek!(2),
+                                &peek!(1),
+                                &peek!(3)
+                            ));
+                            if !done {
+                                miss!(Op::STORE_SUBSCR);
+                                tri!(ab::setitem(&peek!(2), &peek!(1), &peek!(3)));
+                            }
+                            skip_caches!(Op::STORE_SUBSCR);
+                            drop(pop!());
+                            drop(pop!());
+                            drop(pop!());
+                        }
+                        Op::DELETE_SUBSCR => {
+                            tri!(ab::delitem(&peek!(2), &peek!(1)));
+                            drop(pop!());
+                            drop(pop!());
+                        }
+                        Op::BUILD_SLICE => {
+                            let step = if arg == 3 {
+                                pop_obj!()
+                            } else {
+                                singletons::none()
+                            };
+                            let stop = pop_obj!();
+                            let start = pop_obj!();
+                            push!(StackRef::from_owned(strand_objects::slice::new(
+                                start, stop, step
+                            )));
+                        }
+                        Op::BUILD_TUPLE
+                        | Op::BUILD_LIST
+                        | Op::BUILD_SET
+                        | Op::BUILD_STRING
+                        | Op::BUILD_MAP => {
+                            let n = if op == Op::BUILD_MAP { 2 * arg } else { arg };
+                            // SAFETY: the `n` items are on the stack (stack effects).
+                            let items = unsafe { take_top(&mut sp, n) };
+                            let v = tri!(build(op, items));
+                            push!(StackRef::from_owned(v));
+                        }
+                        Op::BUILD_CONST_KEY_MAP => {
+                            let keys = pop_obj!();
+                            // SAFETY: as for BUILD_TUPLE.
+                            let values = unsafe { take_top(&mut sp, arg) };
+                            let d = dict::new();
+                            for (k, v) in tuple::items(&keys).iter().zip(values) {
+                                tri!(dict::set_item(&d, k.clone(), v));
+                            }
+                            push!(StackRef::from_owned(d));
+                        }
+                        Op::LIST_APPEND
+                        | Op::SET_ADD
+                        | Op::LIST_EXTEND
+                        | Op::SET_UPDATE
+                        | Op::DICT_UPDATE
+                        | Op::DICT_MERGE => {
+                            let v = pop_obj!();
+                            let target = peek!(arg);
+                            let callee = if op == Op::DICT_MERGE {
+                                // ** in calls: the callee sits below the positional
+                                // tuple.
+                                let (a, b) = (slot!(arg + 3).get(), slot!(arg + 2).get());
+                                callee_of(a.as_deref(), b.as_deref())
+                            } else {
+                                singletons::none()
+                            };
+                            tri!(extend_op(op, &target, v, &callee));
+                        }
+                        Op::MAP_ADD => {
+                            let v = pop_obj!();
+                            let k = pop_obj!();
+                            tri!(dict::set_item(&peek!(arg), k, v));
+                        }
+                        Op::LIST_TO_TUPLE => {
+                            let t = tuple::from_vec(list::to_vec(&peek!(1)));
+                            replace_top!(1, StackRef::from_owned(t));
+                        }
+                        Op::FORMAT_VALUE => {
+                            let spec = if arg & 4 != 0 { Some(pop_obj!()) } else { None };
+                            let v = tri!(format_value(&peek!(1), arg, spec));
+                            replace_top!(1, StackRef::from_owned(v));
+                        }
+                        Op::UNPACK_SEQUENCE_TWO_TUPLE
+                        | Op::UNPACK_SEQUENCE_TUPLE
+                        | Op::UNPACK_SEQUENCE_LIST => {
+                            let seq = peek!(1);
+                            let items = crate::fast_ops::specialized_unpack(op, &seq, arg);
+                            skip_caches!(Op::UNPACK_SEQUENCE);
+                            match items {
+                                Some(items) => {
+                                    let seq_ref = pop!();
+                                    for v in items.into_iter().rev() {
+                                        push!(v);
+                                    }
+                                    drop(seq_ref);
+                                }
+                                None => {
+                                    miss!(Op::UNPACK_SEQUENCE);
+                                    let items = tri!(unpack_items(&seq, arg));
+                                    drop(pop!());
+                                    for v in items.into_iter().rev() {
+                                        push!(StackRef::from_owned(v));
+                                    }
+                                }
+                            }
+                        }
+                        Op::UNPACK_SEQUENCE => {
+                            if tick!(Op::UNPACK_SEQUENCE) {
+                                let (code, at) = code_and_at!();
+                                specialize::unpack_sequence(code, at, &peek!(1), arg);
+                            }
+                            skip_caches!(Op::UNPACK_SEQUENCE);
+                            let seq = peek!(1);
+                            if seq.is_exact(&tuple::TUPLE_TYPE) && tuple::items(&seq).len() == arg {
+                                // Exact tuples of the right length push their items
+                                // as they are, last first.
+                                let seq_ref = pop!();
+                                for v in tuple::items(&seq).iter().rev() {
+                                    push!(StackRef::new_ref(v));
+                                }
+                                drop(seq_ref);
+                            } else {
+                                let items = tri!(unpack_items(&seq, arg));
+                                drop(pop!());
+                                for v in items.into_iter().rev() {
+                                    push!(StackRef::from_owned(v));
+                                }
+                            }
+                        }
+                        Op::UNPACK_EX => {
+                            let items = tri!(unpack_ex(&peek!(1), arg));
+                            drop(pop!());
+                            for v in items.into_iter().rev() {
+                                push!(StackRef::from_owned(v));
+                            }
+                        }
+                        Op::JUMP_FORWARD => jump_forward!(arg),
+                        Op::JUMP_BACKWARD => {
+                            let cache = cache!(Op::JUMP_BACKWARD);
+                            skip_caches!(Op::JUMP_BACKWARD);
+                            // SAFETY: the target is an instruction of this code.
+                            unsafe { ip = ip.sub(arg) };
+                            safepoint!();
+                            if !TRACING
+                                && crate::jit::enabled()
+                                && crate::jit::count_backedge(&cache)
+                            {
+                                let b = base!();
+                                // SAFETY: `ip` is at the loop header, in the copy.
+                                let anchor = unsafe { ip.offset_from(b) } as u32;
+                                save_regs!();
+                                if let Some(mut r) = crate::jit::hot_loop(fr!(), anchor) {
+                                    match run_loop::<true>(fr!(), None, Some(&mut r))? {
+                                        LoopExit::Handoff(nf) => {
+                                            f = nf;
+                                            load_regs!(ip);
+                                        }
+                                        done => return Ok(done),
+                                    }
+                                }
+                            }
+                        }
+                        Op::ENTER_EXECUTOR => {
+                            skip_caches!(Op::ENTER_EXECUTOR);
+                            let b = base!();
+                            // SAFETY: `ip` is in the frame's bytecode copy.
+                            let next = unsafe { ip.offset_from(b) } as usize;
+                            match tri!(crate::jit::enter(fr!(), arg & 0xff, next)) {
+                                crate::jit::Enter::Jump { anchor } => {
+                                    ip = base!().wrapping_add(anchor as usize);
+                                    safepoint!();
+                                }
+                                crate::jit::Enter::Run(e) => {
+                                    ip = base!().wrapping_add(e.anchor as usize);
+                                    safepoint!();
+                                    if let Some(word) = strand_heap::eval_breaker_word() {
+                                        save_regs!();
+                                        let mut ctx = strand_jit::codegen::JitContext {
+                                            slots: locals!() as *mut usize,
+                                            eval_breaker: word,
+                                            tid: crate::jit::thread_tid(),
+                                            exit_buf: crate::jit::exit_buffer(),
+                                        };
+                                        // SAFETY: the frame stands at the trace's
+                                        // loop header with its stack depth (the
+                                        // JUMP_BACKWARD this replaced jumps there),
+                                        // `word` is this thread's breaker, the buffer
+                                        // this thread's.
+                                        let exit = unsafe { e.run(&mut ctx) };
+                                        if exit.frames.is_empty() {
+                                            ip = base!().wrapping_add(exit.pc as usize);
+                                            sp = locals!().wrapping_add(
+                                                fr!().nlocalsplus()
+                                                    + (e.stack_depth + exit.pushed) as usize,
+                                            );
+                                        } else {
+                                            // Inlined calls were running: their frames
+                                            // are rebuilt above this one, which waits in
+                                            // the outermost call.
+                                            let fm = fr!();
+                                            fm.next.set(exit.pc);
+                                            fm.depth.set(e.stack_depth + exit.pushed);
+                                            fm.instr.set(crate::jit::call_instr(fm, exit.pc));
+                                            let top = tri!(crate::jit::rebuild_frames(exit));
+                                            f = top.as_ptr();
+                                            load_regs!(ip);
+                                        }
+                                        crate::jit::after_run(e);
+                                        if let Some(err) = strand_jit::helpers::take_pending_error()
+                                        {
+                                            // Raised by the instruction at the exit.
+                                            fr!().instr.set(ip);
+                                            break 'dispatch err;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
+                            let v = pop!();
+                            if singletons::is_true_obj(&v.view()) == (op == Op::POP_JUMP_IF_TRUE) {
+                                jump_forward!(arg);
+                            }
+                            drop(v);
+                        }
+                        Op::POP_JUMP_IF_NONE | Op::POP_JUMP_IF_NOT_NONE => {
+                            let v = pop!();
+                            if singletons::is_none(&v.view()) == (op == Op::POP_JUMP_IF_NONE) {
+                                jump_forward!(arg);
+                            }
+                            drop(v);
+                        }
+                        Op::GET_ITER => {
+                            let it = tri!(ab::iter(&peek!(1)));
+                            replace_top!(1, StackRef::from_owned(it));
+                        }
+                        Op::FOR_ITER => {
+                            skip_caches!(Op::FOR_ITER);
+                            match tri!(ab::next(&peek!(1))) {
+                                Some(v) => push!(StackRef::from_owned(v)),
+                                None => {
+                                    drop(pop!());
+                                    jump_forward!(arg);
+                                }
+                            }
+                        }
+                        Op::END_FOR => drop(pop!()),
+                        Op::MAKE_FUNCTION => {
+                            let code_obj = pop_obj!();
+                            let mut extra = [None, None, None, None];
+                            for (bit, slot) in [(8, 3), (4, 2), (2, 1), (1, 0)] {
+                                if arg & bit != 0 {
+                                    extra[slot] = Some(pop_obj!());
+                                }
+                            }
+                            let [defaults, kwdefaults, annotations, closure] = extra;
+                            let fm = fr!();
+                            let func = function::new_function(
+                                code_obj,
+                                (*fm.globals()).clone(),
+                                (*fm.builtins()).clone(),
+                            );
+                            // SAFETY: the function was just created and is not yet
+                            // visible.
+                            unsafe {
+                                function::init_function_extras(
+                                    &func,
+                                    defaults,
+                                    kwdefaults,
+                                    closure,
+                                    annotations,
+                                )
+                            };
+                            push!(StackRef::from_owned(func));
+                        }
+                        Op::KW_NAMES => {
+                            // SAFETY: as for LOAD_CONST.
+                            let c = consts!().wrapping_add(arg);
+                            // SAFETY: as for LOAD_CONST.
+                            kw_names = Some(unsafe { (*c).clone() });
+                        }
+                        Op::CALL
+                        | Op::CALL_PY_EXACT_ARGS
+                        | Op::CALL_PY_GENERAL
+                        | Op::CALL_BOUND_METHOD_EXACT_ARGS
+                        | Op::CALL_BUILTIN_FAST
+                        | Op::CALL_METHOD_DESCRIPTOR_FAST
+                        | Op::CALL_LEN
+                        | Op::CALL_ISINSTANCE
+                        | Op::CALL_TYPE_1
+                        | Op::CALL_STR_1
+                        | Op::CALL_TUPLE_1
+                        | Op::CALL_LIST_APPEND
+                        | Op::CALL_BUILTIN_CLASS
+                        | Op::CALL_ALLOC_AND_ENTER_INIT => {
+                            let kw = kw_names.take();
+                            // Below the arguments: (method, self) or (NULL, callable).
+                            // With a method, `self` is the first argument, so the
+                            // arguments are always the top `nargs` slots.
+                            let mut has_self = !slot!(arg + 2).is_null();
+                            if op == Op::CALL && tick!(Op::CALL) {
+                                let nargs = arg + usize::from(has_self);
+                                let (code, at) = code_and_at!();
+                                specialize::call(
+                                    code,
+                                    at,
+                                    &peek!(nargs + 1),
+                                    has_self,
+                                    nargs,
+                                    kw.is_some(),
+                                );
+                            }
+                            let cache = cache!(Op::CALL);
+                            skip_caches!(Op::CALL);
+                            // A new instance whose `__init__` this call runs.
+                            let mut init_self = None;
+                            let route = match op {
+                                Op::CALL => CallRoute::Generic,
+                                Op::CALL_PY_EXACT_ARGS | Op::CALL_PY_GENERAL => {
+                                    let c = peek!(arg + usize::from(has_self) + 1);
+                                    if function::is_function(&c)
+                                        && function::function(&c).version() == cache.u32_at(1)
+                                    {
+                                        CallRoute::Python {
+                                            exact: op == Op::CALL_PY_EXACT_ARGS,
+                                        }
+                                    } else {
+                                        CallRoute::Miss
+                                    }
+                                }
+                                Op::CALL_BOUND_METHOD_EXACT_ARGS => {
+                                    let m = peek!(arg + 1);
+                                    if m.is_exact(&function::METHOD_TYPE) && !has_self {
+                                        let (func, me) = specialize::method_parts(&m);
+                                        if function::function(func).version() == cache.u32_at(1) {
+                                            // [NULL, method] becomes [function, self].
+                                            let (func, me) = (func.clone(), me.clone());
+                                            *slot!(arg + 2) = StackRef::from_owned(func);
+                                            let old = std::mem::replace(
+                                                slot!(arg + 1),
+                                                StackRef::from_owned(me),
+                                            );
+
+                                            drop(old);
+                                            has_self = true;
+                                            CallRoute::Python { exact: true }
+                                        } else {
+                                            CallRoute::Miss
+                                        }
+                                    } else {
+                                        CallRoute::Miss
+                                    }
+                                }
+                                Op::CALL_ALLOC_AND_ENTER_INIT => {
+                                    let cls = peek!(arg + 1);
+                                    match (!has_self)
+                                        .then(|| alloc_for_init(&cls, cache.u32_at(1)))
+                                        .flatten()
+                                    {
+                                        Some((obj, init)) => {
+                                            // [NULL, class] becomes [__init__, instance].
+                                            *slot!(arg + 2) = StackRef::from_owned(init);
+                                            let old = std::mem::replace(
+                                                slot!(arg + 1),
+                                                StackRef::new_ref(&obj),
+                                            );
+
+                                            drop(old);
+                                            has_self = true;
+                                            init_self = Some(obj);
+                                            CallRoute::Python { exact: true }
+                                        }
+                                        None => CallRoute::Miss,
+                                    }
+                                }
+                                _ => {
+                                    let nargs = arg + usize::from(has_self);
+                                    // SAFETY: the arguments stay on this stack while
+                                    // the call uses them.
+                                    let views = unsafe { arg_views(sp.sub(nargs), nargs) };
+                                    specialized_call(
+                                        op,
+                                        &peek!(nargs + 1),
+                                        crate::stackref::as_objs(&views),
+                                        kw.as_ref(),
+                                    )
+                                }
+                            };
+                            let route = match route {
+                                CallRoute::Miss => {
+                                    miss!(Op::CALL);
+                                    CallRoute::Generic
+                                }
+                                r => r,
+                            };
+                            let nargs = arg + usize::from(has_self);
+                            let callable = peek!(nargs + 1);
+                            let route = match route {
+                                CallRoute::Generic if function::is_function(&callable) => {
+                                    CallRoute::Python { exact: false }
+                                }
+                                CallRoute::Generic => {
+                                    // SAFETY: the arguments stay on this stack while
+                                    // the call uses them.
+                                    let views = unsafe { arg_views(sp.sub(nargs), nargs) };
+                                    CallRoute::Done(ab::call(
+                                        &callable,
+                                        crate::stackref::as_objs(&views),
+                                        kw.as_ref(),
+                                    ))
+                                }
+                                r => r,
+                            };
+                            match route {
+                                CallRoute::Python { exact } => {
+                                    // A Python function: a frame on the data stack, run
+                                    // in this loop.
+                                    let fp = crate::call::push_function_frame(&callable, None);
+                                    // SAFETY: just pushed; alive until popped.
+                                    let callee = unsafe { fp.as_ref() };
+                                    // SAFETY: the arguments are the top `nargs` slots.
+                                    let args = unsafe { sp.sub(nargs) };
+                                    let bound = if exact
+                                        || (kw.is_none() && exact_positional(callee, nargs))
+                                    {
+                                        // SAFETY: `nargs` slots exist on both sides; the
+                                        // callee's are null; each reference moves once
+                                        // and the caller's slots are left null.
+                                        unsafe {
+                                            std::ptr::copy_nonoverlapping(
+                                                args,
+                                                callee.slots_ptr(),
+                                                nargs,
+                                            );
+                                            std::ptr::write_bytes(args, 0, nargs);
+                                        }
+                                        Ok(())
+                                    } else {
+                                        // SAFETY: the arguments stay on this stack,
+                                        // alive, while they are bound.
+                                        let views = unsafe { arg_views(args, nargs) };
+                                        bind_arguments(
+                                            callee,
+                                            &callable,
+                                            crate::stackref::as_objs(&views),
+                                            kw.as_ref(),
+                                        )
+                                    };
+
+                                    // Arguments, callable and NULL/method leave the
+                                    // stack.
+                                    for _ in 0..arg + 2 {
+                                        drop(pop!());
+                                    }
+                                    if let Err(e) = bound {
+                                        // SAFETY: pushed above, unlinked, not used again.
+                                        unsafe { pop_frame(fp) };
+                                        break 'dispatch e;
+                                    }
+                                    if is_generator_code(callee) {
+                                        // SAFETY: pushed above, the data stack's top.
+                                        let g = unsafe { make_generator(fp) };
+                                        push!(StackRef::from_owned(g));
+                                    } else {
+                                        callee.set_init_self(init_self);
+                                        save_regs!();
+                                        if let Err(e) = enter_frame(fp) {
+                                            // SAFETY: pushed above, not linked.
+                                            unsafe { pop_frame(fp) };
+                                            break 'dispatch e;
+                                        }
+                                        f = fp.as_ptr();
+                                        load_regs!(ip);
+                                    }
+                                }
+                                CallRoute::Done(r) => {
+                                    for _ in 0..arg + 2 {
+                                        drop(pop!());
+                                    }
+                                    push!(StackRef::from_owned(tri!(r)));
+                                }
+                                CallRoute::Generic | CallRoute::Miss => {
+                                    unreachable!("routes settled above")
+                                }
+                            }
+                        }
+                        Op::CALL_FUNCTION_EX => {
+                            let kwargs = if arg & 1 != 0 { Some(pop_obj!()) } else { None };
+                            let args = pop_obj!();
+                            let b = pop!().into_owned();
+                            let a = pop!().into_owned();
+                            let r = tri!(call_function_ex(a, b, args, kwargs));
+                            push!(StackRef::from_owned(r));
+                        }
+                        Op::LOAD_BUILD_CLASS => {
+                            let b = dict::get_item_str(&fr!().builtins(), "__build_class__");
+                            match b {
+                                Some(b) => push!(StackRef::from_owned(b)),
+                                None => {
+                                    break 'dispatch exc::name_error("__build_class__ not found")
+                                }
+                            }
+                        }
+                        Op::LOAD_ASSERTION_ERROR => {
+                            push!(StackRef::from_owned(exc::ASSERTION_ERROR_TYPE.to_obj()))
+                        }
+                        Op::RAISE_VARARGS => {
+                            let cause = if arg == 2 { Some(pop_obj!()) } else { None };
+                            let e = if arg >= 1 { Some(pop_obj!()) } else { None };
+                            break 'dispatch raise(e, cause);
+                        }
+                        Op::IMPORT_NAME => {
+                            let fromlist = pop_obj!();
+                            let level = pop_obj!();
+                            let m = tri!(import_name(fr!(), name_at(fr!(), arg), fromlist, level));
+                            push!(StackRef::from_owned(m));
+                        }
+                        Op::IMPORT_FROM => {
+                            let v = tri!(import_from(&peek!(1), &name_at(fr!(), arg)));
+                            push!(StackRef::from_owned(v));
+                        }
+                        Op::IMPORT_STAR => {
+                            tri!(import_star(fr!(), &peek!(1)));
+                            drop(pop!());
+                        }
+                        Op::PUSH_EXC_INFO => {
+                            let v = pop_obj!();
+                            let prev = CURRENT_EXC.with(|c| c.borrow_mut().replace(v.clone()));
+                            push!(StackRef::from_owned(prev.unwrap_or_else(singletons::none)));
+                            push!(StackRef::from_owned(v));
+                        }
+                        Op::POP_EXCEPT => {
+                            let prev = pop_obj!();
+                            let prev = (!singletons::is_none(&prev)).then_some(prev);
+                            let old =
+                                CURRENT_EXC.with(|c| std::mem::replace(&mut *c.borrow_mut(), prev));
+                            drop(old);
+                        }
+                        Op::CHECK_EG_MATCH => {
+                            let (matched, rest) =
+                                tri!(exc::except_star_match(&peek!(2), &peek!(1)));
+                            if !singletons::is_none(&matched) {
+                                // The clause body handles the matching part.
+                                let old =
+                                    CURRENT_EXC.with(|c| c.borrow_mut().replace(matched.clone()));
+                                drop(old);
+                            }
+                            replace_top!(2, StackRef::from_owned(rest));
+                            push!(StackRef::from_owned(matched));
+                        }
+                        Op::PREP_RERAISE_STAR => {
+                            let r = tri!(exc::prep_reraise_star(&peek!(2), &peek!(1)));
+                            replace_top!(2, StackRef::from_owned(r));
+                        }
+                        Op::CHECK_EXC_MATCH => {
+                            let ty = peek!(1);
+                            tri!(check_catchable(&ty));
+                            let m = tri!(ab::isinstance(&peek!(2), &ty));
+                            replace_top!(1, StackRef::from_owned(int::bool_obj(m)));
+                        }
+                        Op::RERAISE => {
+                            // The saved raising offset (arg != 0) needs no restoring:
+                            // this frame's traceback entry was made when the exception
+                            // was first raised here, and the handler that catches the
+                            // re-raise cuts the stack.
+                            let v = pop_obj!();
+                            break 'dispatch PyErr::from_value(v);
+                        }
+                        Op::BEFORE_WITH => {
+                            let (exit, res) = tri!(before_with(&peek!(1)));
+                            replace_top!(1, StackRef::from_owned(exit));
+                            push!(StackRef::from_owned(res));
+                        }
+                        Op::WITH_EXCEPT_START => {
+                            let res = tri!(with_except_start(&peek!(4), &peek!(1)));
+                            push!(StackRef::from_owned(res));
+                        }
+                        other => break 'dispatch not_implemented(other),
+                    }
+                    break 'exec;
+                }
+            },
+        };
+        // Unwinding: a handler in this frame, or this frame's caller, until the entry
+        // frame returns the exception.
+        loop {
+            let fm = fr!();
+            let pc = fm.last_pc();
+            // A re-raise adds nothing: the exception either already has this frame's
+            // entry or is a group built by `except*` (CPython's RERAISE).
+            let reraise =
+                bytecode::decode_at(&fm.data().code.code, pc).is_ok_and(|i| i.op == Op::RERAISE);
+            if !reraise {
+                crate::traceback::add_entry(fm, &err, pc);
+            }
+            kw_names = None;
+            if TRACING {
+                if let Some(r) = rec.as_deref_mut() {
+                    r.abort("exception");
                 }
             }
-        }
-        if !posonly_as_kw.is_empty() {
-            return Err(type_error(format!(
-                "{qual}() got some positional-only arguments passed as keyword arguments: '{}'",
-                posonly_as_kw.join(", ")
-            )));
+            let handler = fm
+                .data()
+                .code
+                .exceptions
+                .iter()
+                .find(|h| (h.start as usize) <= pc && pc < h.end as usize)
+                .copied();
+            let Some(h) = handler else {
+                // Out of this frame: its stack empties.
+                // SAFETY: the stack's bottom is within the frame's slots.
+                let bottom = fm.slots_ptr().wrapping_add(fm.nlocalsplus());
+                while sp > bottom {
+                    drop(pop!());
+                }
+                fm.depth.set(0);
+                if fm.is_entry.get() {
+                    return Err(err);
+                }
+                // Into its caller's handlers: the exception propagates from the
+                // caller's CALL.
+                f = leave_frame(fm);
+                load_regs!();
+                continue;
+            };
+            // SAFETY: the handler's depth is within the frame's stack.
+            let target_sp = fm
+                .slots_ptr()
+                .wrapping_add(fm.nlocalsplus() + h.depth as usize);
+            while sp > target_sp {
+                drop(pop!());
+            }
+            if h.lasti {
+                push!(StackRef::from_owned(int::from_usize(pc)));
+            }
+            push!(StackRef::from_owned(err.into_value()));
+            // SAFETY: the handler is an instruction of this code.
+            ip = base!().wrapping_add(h.target as usize);
+            break;
         }
     }
-    if let Some(d) = kwdict {
-        let slot = total + usize::from(has_varargs);
-        frame.set_local(slot, StackRef::from_owned(d));
-    }
-    // Defaults.
-    let defaults: Vec<PyObj> = fields
-        .defaults
-        .as_ref()
-        .map(|d| tuple::items(d).to_vec())
-        .unwrap_or_default();
-    let first_default = argcount - defaults.len();
-    let mut missing = Vec::new();
-    for i in 0..argcount {
-        if !frame.local_is_set(i) {
-            if i >= first_default {
-                frame.set_local(i, StackRef::new_ref(&defaults[i - first_default]));
+}
+
+/// How CALL goes on once its specialized form has looked at the callable.
+enum CallRoute {
+    /// A Python function: a frame in this loop (`exact`: the arguments fill the
+    /// parameters one to one).
+    Python { exact: bool },
+    /// The call is done (a builtin computed inline).
+    Done(PyResult<PyObj>),
+    /// The generic path.
+    Generic,
+    /// A guard failed: count the miss, then the generic path.
+    Miss,
+}
+
+/// The specialized CALL forms that do not push a frame: the value, or
+/// [`CallRoute::Miss`] when their guard fails.
+#[inline(always)]
+fn specialized_call(op: Op, callable: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> CallRoute {
+    let done = CallRoute::Done;
+    match op {
+        Op::CALL_BUILTIN_FAST
+            if callable.is_exact(&strand_objects::descr::BUILTIN_FUNCTION_TYPE) =>
+        {
+            // SAFETY: the type was checked.
+            let b =
+                unsafe { callable.payload_unchecked::<strand_objects::descr::PyBuiltinFunction>() };
+            match &b.self_ {
+                None => done((b.func)(args, kw)),
+                Some(_) => done(ab::call(callable, args, kw)),
+            }
+        }
+        Op::CALL_METHOD_DESCRIPTOR_FAST
+            if callable.is_exact(&strand_objects::descr::METHOD_DESCR_TYPE) =>
+        {
+            done(ab::call(callable, args, kw))
+        }
+        Op::CALL_LEN if kw.is_none() && args.len() == 1 && is_builtin_len(callable) => {
+            done(ab::len(&args[0]).map(int::from_usize))
+        }
+        Op::CALL_ISINSTANCE
+            if kw.is_none() && args.len() == 2 && is_builtin_isinstance(callable) =>
+        {
+            done(ab::isinstance(&args[0], &args[1]).map(int::bool_obj))
+        }
+        Op::CALL_TYPE_1
+            if kw.is_none()
+                && args.len() == 1
+                && callable.is(&strand_objects::typeobj::TYPE_TYPE.to_obj()) =>
+        {
+            done(Ok(args[0].ty().to_obj()))
+        }
+        Op::CALL_STR_1
+            if kw.is_none() && args.len() == 1 && callable.is(&pystr::STR_TYPE.to_obj()) =>
+        {
+            done(ab::str_(&args[0]))
+        }
+        Op::CALL_TUPLE_1
+            if kw.is_none() && args.len() == 1 && callable.is(&tuple::TUPLE_TYPE.to_obj()) =>
+        {
+            done(if args[0].is_exact(&tuple::TUPLE_TYPE) {
+                Ok(args[0].clone())
             } else {
-                missing.push(c.varnames[i].clone());
-            }
+                ab::collect_iter(&args[0]).map(tuple::from_vec)
+            })
         }
-    }
-    if !missing.is_empty() {
-        return Err(type_error(format!(
-            "{qual}() missing {} required positional argument{}: {}",
-            missing.len(),
-            if missing.len() == 1 { "" } else { "s" },
-            quote_list(&missing)
-        )));
-    }
-    let mut missing_kw = Vec::new();
-    for i in argcount..total {
-        if !frame.local_is_set(i) {
-            let name = &c.varnames[i];
-            match fields
-                .kwdefaults
-                .as_ref()
-                .and_then(|d| dict::get_item_str(d, name))
-            {
-                Some(v) => frame.set_local(i, StackRef::from_owned(v)),
-                None => missing_kw.push(name.clone()),
-            }
+        Op::CALL_LIST_APPEND
+            if kw.is_none()
+                && args.len() == 2
+                && args[0].is_exact(&list::LIST_TYPE)
+                && is_list_append(callable) =>
+        {
+            done(list::append(&args[0], args[1].clone()).map(|()| singletons::none()))
         }
+        Op::CALL_BUILTIN_CLASS
+            if strand_objects::typeobj::is_type(callable)
+                // SAFETY: a type object (checked first).
+                && !unsafe { strand_objects::typeobj::PyType::from_obj(callable) }.is_heap_type() =>
+        {
+            done(ab::call(callable, args, kw))
+        }
+        _ => CallRoute::Miss,
     }
-    if !missing_kw.is_empty() {
-        return Err(type_error(format!(
-            "{qual}() missing {} required keyword-only argument{}: {}",
-            missing_kw.len(),
-            if missing_kw.len() == 1 { "" } else { "s" },
-            quote_list(&missing_kw)
-        )));
+}
+
+/// Whether `f` is the builtin `len` (builtins are immortal: identity is stable).
+pub(crate) fn is_builtin_len(f: &PyObj) -> bool {
+    static LEN: strand_objects::OnceObj = strand_objects::OnceObj::new();
+    f.is(&LEN.get_or_init(|| builtin("len")))
+}
+
+/// Whether `f` is the builtin `isinstance`.
+fn is_builtin_isinstance(f: &PyObj) -> bool {
+    static ISINSTANCE: strand_objects::OnceObj = strand_objects::OnceObj::new();
+    f.is(&ISINSTANCE.get_or_init(|| builtin("isinstance")))
+}
+
+/// Whether `f` is `list.append`.
+fn is_list_append(f: &PyObj) -> bool {
+    static APPEND: strand_objects::OnceObj = strand_objects::OnceObj::new();
+    f.is(&APPEND.get_or_init(|| {
+        list::LIST_TYPE
+            .lookup_str("append")
+            .unwrap_or_else(singletons::none)
+    }))
+}
+
+/// The interpreter's builtin `name` (None if it is gone).
+fn builtin(name: &str) -> PyObj {
+    dict::get_item_str(&crate::state::builtins_dict(), name).unwrap_or_else(singletons::none)
+}
+
+/// CALL_ALLOC_AND_ENTER_INIT: a new instance of `cls` and its `__init__`, if `cls` is
+/// a class with version `version` (its `__new__` is `object.__new__` and its
+/// `__init__` a Python function taking the arguments one to one, as the specializer
+/// checked for that version).
+#[inline(always)]
+fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, PyObj)> {
+    if !strand_objects::typeobj::is_type(cls) {
+        return None;
     }
+    // SAFETY: a type object (checked above).
+    let ty = unsafe { strand_objects::typeobj::PyType::from_obj(cls) };
+    if ty.current_version() != version {
+        return None;
+    }
+    let init = ty.lookup_str("__init__")?;
+    if !function::is_function(&init) {
+        return None;
+    }
+    Some((strand_objects::heaptype::alloc_plain_instance(ty), init))
+}
+
+/// `__init__` returned something other than None.
+#[cold]
+fn init_returned(v: &PyObj) -> PyErr {
+    type_error(format!(
+        "__init__() should return None, not '{}'",
+        v.ty().name()
+    ))
+}
+
+/// The opcode of an instruction's opcode unit in a bytecode copy.
+#[inline(always)]
+fn opcode_of(unit: u16) -> Op {
+    let byte = (unit & 0xff) as u8;
+    debug_assert!(Op::from_u8(byte).is_some(), "invalid opcode {byte}");
+    // SAFETY: `Op` is `repr(u8)`, and every opcode unit of a bytecode copy holds one
+    // of its values: `tlbc::copy_of` maps any other byte to CACHE, and the
+    // specializer writes only `Op`s.
+    unsafe { std::mem::transmute::<u8, Op>(byte) }
+}
+
+/// Makes a frame pushed for a call the running one: the recursion limit, the chain.
+#[inline(always)]
+pub(crate) fn enter_frame(fp: NonNull<Frame>) -> PyResult<()> {
+    std::mem::forget(ab::enter_recursive_call("")?);
+    // SAFETY: pushed by the caller, alive until popped.
+    let callee = unsafe { fp.as_ref() };
+    crate::frame::link(callee);
+    callee.start_running();
     Ok(())
 }
 
-fn eval_frame(frame: &Frame) -> PyResult<PyObj> {
-    match resume(frame, None)? {
-        Outcome::Return(v) => Ok(v),
-        Outcome::Yield(_) => Err(exc::system_error("yield outside a generator frame")),
+/// Pops an inlined frame that returned or let an exception through: unlinks it,
+/// leaves its recursion level, clears it. Returns its caller.
+#[inline(always)]
+fn leave_frame(fm: &Frame) -> *const Frame {
+    fm.depth.set(0);
+    let caller = fm.previous();
+    crate::frame::set_chain_top(caller);
+    ab::leave_recursive_call();
+    // SAFETY: an inlined frame is pushed on the data stack by CALL and popped only
+    // here, unlinked (above) and not used afterwards.
+    unsafe { pop_frame(NonNull::from(fm)) };
+    caller
+}
+
+/// Views of `n` stack slots starting at `at`, as call arguments.
+///
+/// # Safety
+/// The slots are non-null and stay unchanged while the views are used.
+#[inline(always)]
+unsafe fn arg_views(at: *const StackRef, n: usize) -> smallvec::SmallVec<[Borrowed; 8]> {
+    // SAFETY: per the contract.
+    crate::stackref::views(unsafe { std::slice::from_raw_parts(at, n) })
+}
+
+/// Takes the top `n` values off the stack as counted references, bottom first.
+///
+/// # Safety
+/// `n` values are on the stack above `*sp - n`.
+#[inline]
+unsafe fn take_top(sp: &mut *mut StackRef, n: usize) -> Vec<PyObj> {
+    // SAFETY: per the contract; each slot is taken (left null) once.
+    unsafe {
+        *sp = sp.sub(n);
+        (0..n)
+            .map(|i| {
+                std::ptr::replace(sp.add(i), StackRef::NULL)
+                    .into_owned()
+                    .expect("null on the value stack (compiler bug)")
+            })
+            .collect()
     }
 }
 
-/// Runs (or resumes) a frame until it returns or yields. With `throw`, the exception is
-/// raised at the frame's current instruction first (generator `throw()`). The frame
-/// is linked into the thread's frame chain meanwhile and must not move.
-pub(crate) fn resume(frame: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
-    let _rec = ab::enter_recursive_call("")?;
-    let _link = crate::frame::link(frame);
-    let bits = strand_heap::safepoint();
-    if !bits.is_empty() {
-        crate::signals::handle_breaker(bits)?;
-    }
-    let mut pending = throw;
-    loop {
-        let result = match pending.take() {
-            Some(e) => Err(e),
-            None => run(frame),
-        };
-        match result {
-            Ok(outcome) => return Ok(outcome),
-            Err(e) => {
-                let pc = frame.last_pc.get();
-                // A re-raise adds nothing: the exception either already has this
-                // frame's entry or is a group built by `except*` (CPython's RERAISE).
-                let reraise = bytecode::decode_at(&frame.data().code.code, pc)
-                    .is_ok_and(|i| i.op == Op::RERAISE);
-                if !reraise {
-                    add_traceback(frame, frame.id, &e, pc);
-                }
-                let handler = frame
-                    .data()
-                    .code
-                    .exceptions
-                    .iter()
-                    .find(|h| (h.start as usize) <= pc && pc < h.end as usize)
-                    .copied();
-                match handler {
-                    Some(h) => {
-                        frame.truncate(h.depth as usize);
-                        if h.lasti {
-                            frame.push_obj(int::from_usize(pc));
-                        }
-                        frame.push_obj(e.into_value());
-                        frame.next.set(h.target as usize);
-                        frame.set_kw_names(None);
-                    }
-                    None => return Err(e),
-                }
-            }
-        }
-    }
+#[cold]
+fn corrupt_bytecode(f: &Frame) -> PyErr {
+    exc::system_error(format!("invalid instruction at offset {}", f.last_pc()))
 }
 
-/// Appends this frame to the exception's traceback (once per frame the exception
-/// passes through), and chains it to the exception being handled (`__context__`)
-/// when it is freshly raised.
-fn add_traceback(frame: &Frame, frame_id: u64, e: &PyErr, pc: usize) {
-    let v = e.value();
-    let payload = exc::payload(v);
-    let tb = payload.state().traceback.clone();
-    let tb = match tb {
-        Some(t) if list::is_list(&t) => t,
-        _ => {
-            // Freshly raised: chain to the exception being handled.
-            let current = CURRENT_EXC.with(|c| c.borrow().clone());
-            if let Some(cur) = current {
-                let mut st = payload.state();
-                if st.context.is_none() && !cur.is(v) {
-                    st.context = Some(cur);
-                }
-            }
-            let t = list::new(Vec::new());
-            payload.state().traceback = Some(t.clone());
-            t
-        }
-    };
-    if let Some(last) = list::len(&tb)
-        .checked_sub(1)
-        .and_then(|i| list::get(&tb, i))
-    {
-        if int::as_i64(&tuple::items(&last)[3]) == Some(frame_id as i64) {
-            return;
-        }
-    }
-    let code = &frame.data().code;
-    let mut fields = vec![
-        pystr::new(&code.filename),
-        int::from_i64(i64::from(code.firstlineno)),
-        pystr::new(&code.name),
-        int::from_i64(frame_id as i64),
-    ];
-    if let Some(loc) = code.lines.location_of(pc) {
-        fields[1] = int::from_i64(i64::from(loc.line));
-        fields.extend([loc.end_line, loc.col, loc.end_col].map(|v| int::from_i64(i64::from(v))));
-    }
-    let entry = tuple::from_vec(fields);
-    let _ = list::append(&tb, entry);
+#[cold]
+fn not_implemented(op: Op) -> PyErr {
+    exc::system_error(format!(
+        "opcode {} is not implemented by the interpreter",
+        op.name()
+    ))
 }
 
-fn binop_for(arg: u32) -> (BinOp, bool) {
-    let inplace = arg >= u32::from(BINARY_OP_INPLACE);
-    let base = (arg % u32::from(BINARY_OP_INPLACE)) as u8;
+fn binop_for(arg: usize) -> (BinOp, bool) {
+    let inplace = arg >= usize::from(BINARY_OP_INPLACE);
+    let base = (arg % usize::from(BINARY_OP_INPLACE)) as u8;
     let op = match BinaryOpArg::from_u8(base).expect("valid BINARY_OP arg") {
         BinaryOpArg::Add => BinOp::Add,
         BinaryOpArg::And => BinOp::And,
@@ -454,20 +1803,135 @@ fn binop_for(arg: u32) -> (BinOp, bool) {
     (op, inplace)
 }
 
-/// LOAD_GLOBAL, generic: globals, then builtins.
-#[inline(never)]
-fn load_global_generic(frame: &Frame, arg: usize) -> PyResult<()> {
-    let v = load_global(frame, name_ref(frame, arg >> 1))?;
-    if arg & 1 == 1 {
-        frame.push(StackRef::NULL);
+/// BINARY_OP: the fast paths for exact ints and floats, else the object model.
+#[inline(always)]
+pub(crate) fn binary_op(lhs: &PyObj, rhs: &PyObj, arg: usize) -> PyResult<PyObj> {
+    let (op, inplace) = binop_for(arg);
+    match crate::fast_ops::binary_op(lhs, rhs, op) {
+        Some(v) => Ok(v),
+        None => binary_op_generic(lhs, rhs, op, inplace),
     }
-    frame.push(StackRef::new_ref(&v));
-    Ok(())
+}
+
+#[inline(never)]
+fn binary_op_generic(lhs: &PyObj, rhs: &PyObj, op: BinOp, inplace: bool) -> PyResult<PyObj> {
+    if op == BinOp::Pow && !inplace {
+        ab::power(lhs, rhs, &singletons::none())
+    } else if inplace {
+        ab::inplace_op(lhs, rhs, op)
+    } else {
+        ab::binary_op(lhs, rhs, op)
+    }
+}
+
+/// COMPARE_OP: the fast paths for exact ints, floats and strs, else the object model.
+#[inline(always)]
+pub(crate) fn compare_op(lhs: &PyObj, rhs: &PyObj, arg: usize) -> PyResult<PyObj> {
+    let op = match arg >> 4 {
+        0 => CompareOp::Lt,
+        1 => CompareOp::Le,
+        2 => CompareOp::Eq,
+        3 => CompareOp::Ne,
+        4 => CompareOp::Gt,
+        _ => CompareOp::Ge,
+    };
+    match crate::fast_ops::compare(lhs, rhs, op) {
+        Some(b) => Ok(int::bool_obj(b)),
+        None => ab::richcompare(lhs, rhs, op),
+    }
+}
+
+pub(crate) fn name_ref(frame: &Frame, i: usize) -> &PyObj {
+    let code_obj = frame.code();
+    let code = function::code(&code_obj);
+    let names: *const PyObj = &tuple::items(&code.names)[i];
+    // SAFETY: the names tuple belongs to the frame's code object, which lives at
+    // least as long as the frame.
+    unsafe { &*names }
+}
+
+fn name_at(frame: &Frame, i: usize) -> PyObj {
+    name_ref(frame, i).clone()
+}
+
+#[cold]
+fn unbound_local(frame: &Frame, i: usize) -> PyErr {
+    let name = frame.data().code.localsplus_name(i).unwrap_or("?");
+    exc::unbound_local_error(format!(
+        "cannot access local variable '{name}' where it is not associated with a value"
+    ))
+}
+
+#[cold]
+fn free_var_error(frame: &Frame, i: usize) -> PyErr {
+    let name = frame.data().code.localsplus_name(i).unwrap_or("?");
+    exc::name_error(format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
+}
+
+/// COPY_FREE_VARS: the function's closure cells into the last `n` slots.
+fn copy_free_vars(frame: &Frame, n: usize) {
+    let func = frame.func().expect("closure code runs in a function");
+    let closure = function::function(&func)
+        .fields()
+        .closure
+        .clone()
+        .expect("function has a closure");
+    let cells = tuple::items(&closure);
+    let start = frame.nlocalsplus() - n;
+    for (i, c) in cells.iter().enumerate() {
+        frame.set_local(start + i, StackRef::new_ref(c));
+    }
+}
+
+/// LOAD_DEREF: the contents of the cell in slot `i`.
+fn load_deref(frame: &Frame, i: usize) -> PyResult<PyObj> {
+    let cell = frame.local(i).expect("cell exists");
+    match function::cell_get(&cell) {
+        Some(v) => Ok(v),
+        None => {
+            let is_free = i >= frame.nlocalsplus() - frame.data().code.freevars.len();
+            Err(if is_free {
+                free_var_error(frame, i)
+            } else {
+                unbound_local(frame, i)
+            })
+        }
+    }
+}
+
+/// LOAD_FROM_DICT_OR_DEREF (class bodies): the locals mapping first, then the cell.
+#[inline(never)]
+fn load_from_dict_or_deref(frame: &Frame, i: usize) -> PyResult<PyObj> {
+    let name = pystr::intern(frame.data().code.localsplus_name(i).unwrap_or(""));
+    if let Some(l) = &frame.locals {
+        if let Ok(v) = ab::getitem(l, &name) {
+            return Ok(v);
+        }
+    }
+    let cell = frame.local(i).expect("cell exists");
+    function::cell_get(&cell).ok_or_else(|| free_var_error(frame, i))
+}
+
+/// The value of global `name`: globals, then builtins.
+#[inline(never)]
+fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
+    load_global_in(&frame.globals(), &frame.builtins(), name)
+}
+
+/// The value of global `name` in these namespaces: `globals`, then `builtins`.
+pub(crate) fn load_global_in(globals: &PyObj, builtins: &PyObj, name: &PyObj) -> PyResult<PyObj> {
+    if let Some(v) = dict::get_item(globals, name)? {
+        return Ok(v);
+    }
+    if let Some(v) = dict::get_item(builtins, name)? {
+        return Ok(v);
+    }
+    Err(exc::name_not_defined(name))
 }
 
 /// LOAD_GLOBAL_MODULE / LOAD_GLOBAL_BUILTIN; `None` if a guard fails.
 #[inline(always)]
-fn load_global_cached(frame: &Frame, op: Op, cache: &Cache<'_>, arg: usize) -> Option<()> {
+fn load_global_cached(frame: &Frame, op: Op, cache: &Cache<'_>) -> Option<StackRef> {
     let (v, counted) = if op == Op::LOAD_GLOBAL_MODULE {
         dict::get_cached(&frame.globals(), cache.u32_at(1), cache.u16_at(5).into())?
     } else {
@@ -476,19 +1940,85 @@ fn load_global_cached(frame: &Frame, op: Op, cache: &Cache<'_>, arg: usize) -> O
         }
         dict::get_cached(&frame.builtins(), cache.u32_at(3), cache.u16_at(5).into())?
     };
-    if arg & 1 == 1 {
-        frame.push(StackRef::NULL);
-    }
-    frame.push(StackRef::from_raw(v, counted));
-    Some(())
+    Some(StackRef::from_raw(v, counted))
 }
 
-/// LOAD_ATTR, generic. The method form pushes `[function, self]` for a function or
-/// method descriptor found on the type (no bound-method object), else
-/// `[NULL, attribute]`.
+/// LOAD_NAME: the locals mapping, then globals, then builtins.
 #[inline(never)]
-fn load_attr_generic(frame: &Frame, arg: usize) -> PyResult<()> {
-    let owner = frame.peek(1);
+fn load_name(frame: &Frame, i: usize) -> PyResult<PyObj> {
+    let name = name_ref(frame, i);
+    let local = match &frame.locals {
+        Some(l) if dict::is_dict(l) => dict::get_item(l, name)?,
+        Some(l) => match ab::getitem(l, name) {
+            Ok(v) => Some(v),
+            Err(e) if e.is_instance(&exc::KEY_ERROR_TYPE) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    match local {
+        Some(v) => Ok(v),
+        None => load_global(frame, name),
+    }
+}
+
+/// STORE_NAME.
+#[inline(never)]
+fn store_name(frame: &Frame, i: usize, v: &PyObj) -> PyResult<()> {
+    let locals = frame
+        .locals
+        .as_ref()
+        .ok_or_else(|| exc::system_error("no locals found when storing a name"))?;
+    ab::setitem(locals, name_ref(frame, i), v)
+}
+
+/// DELETE_NAME.
+#[inline(never)]
+fn delete_name(frame: &Frame, i: usize) -> PyResult<()> {
+    let name = name_ref(frame, i);
+    let locals = frame
+        .locals
+        .as_ref()
+        .ok_or_else(|| exc::system_error("no locals when deleting a name"))?;
+    match ab::delitem(locals, name) {
+        Err(e) if e.is_instance(&exc::KEY_ERROR_TYPE) => Err(exc::name_not_defined(name)),
+        r => r,
+    }
+}
+
+/// SETUP_ANNOTATIONS: an empty `__annotations__` in the locals mapping unless one
+/// is there.
+#[inline(never)]
+fn setup_annotations(frame: &Frame) -> PyResult<()> {
+    let locals = frame
+        .locals
+        .clone()
+        .ok_or_else(|| exc::system_error("no locals found when setting up annotations"))?;
+    let key = pystr::intern("__annotations__");
+    let present = if dict::is_dict(&locals) {
+        dict::get_item(&locals, &key)?.is_some()
+    } else {
+        match ab::getitem(&locals, &key) {
+            Ok(_) => true,
+            Err(e) if e.is_instance(&exc::KEY_ERROR_TYPE) => false,
+            Err(e) => return Err(e),
+        }
+    };
+    if !present {
+        ab::setitem(&locals, &key, &dict::new())?;
+    }
+    Ok(())
+}
+
+/// LOAD_ATTR, generic: the new top of the stack, and what goes above it. The method
+/// form gives `[function, self]` for a function or method descriptor found on the
+/// type (no bound-method object), else `[NULL, attribute]`.
+#[inline(never)]
+fn load_attr_generic(
+    frame: &Frame,
+    owner: &PyObj,
+    arg: usize,
+) -> PyResult<(StackRef, Option<StackRef>)> {
     let name = name_ref(frame, arg >> 1);
     if arg & 1 == 1 {
         let generic = owner.ty().slots().getattro.is_none_or(|f| {
@@ -500,1069 +2030,289 @@ fn load_attr_generic(frame: &Frame, arg: usize) -> PyResult<()> {
                     || m.ty()
                         .flags()
                         .contains(strand_objects::typeobj::TypeFlags::METHOD_DESCRIPTOR))
-                    && strand_objects::managed::get_dict(&owner)
+                    && strand_objects::managed::get_dict(owner)
                         .is_none_or(|d| dict::get_item(&d, name).ok().flatten().is_none()) =>
             {
-                // [method, self]: self is already in place.
-                let me = frame.pop();
-                frame.push(StackRef::new_ref(&m));
-                frame.push(me);
+                // [method, self].
+                Ok((StackRef::new_ref(&m), Some(StackRef::new_ref(owner))))
             }
             _ => {
-                let v = ab::getattr(&owner, name)?;
-                frame.replace_top(1, StackRef::NULL);
-                frame.push_obj(v);
+                let v = ab::getattr(owner, name)?;
+                Ok((StackRef::NULL, Some(StackRef::from_owned(v))))
             }
         }
     } else {
-        let v = ab::getattr(&owner, name)?;
-        frame.replace_top(1, StackRef::from_owned(v));
+        Ok((StackRef::from_owned(ab::getattr(owner, name)?), None))
     }
-    Ok(())
 }
 
-/// The specialized LOAD_ATTR forms; `None` if a guard fails.
+/// The specialized LOAD_ATTR forms that give one value; `None` if a guard fails.
 #[inline(always)]
-fn load_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>, arg: usize) -> Option<()> {
+fn load_attr_cached(owner: &PyObj, op: Op, cache: &Cache<'_>) -> Option<StackRef> {
     use specialize::LOAD_ENTRY;
-    let owner = frame.peek(1);
     match op {
         Op::LOAD_ATTR_INSTANCE_VALUE => {
             let e = cache.find(owner.ty().current_version(), LOAD_ENTRY)?;
-            let d = strand_objects::managed::dict_borrowed(&owner)?;
+            let d = strand_objects::managed::dict_borrowed(owner)?;
             let (v, counted) = dict::get_cached(&d, e.keys_version(), e.index())?;
-            push_attribute(frame, arg, StackRef::from_raw(v, counted));
+            Some(StackRef::from_raw(v, counted))
         }
         Op::LOAD_ATTR_MODULE => {
             if !owner.is_exact(&strand_objects::module::MODULE_TYPE) {
                 return None;
             }
             let e = cache.entry(0, LOAD_ENTRY);
-            let d = strand_objects::managed::dict_borrowed(&owner)?;
+            let d = strand_objects::managed::dict_borrowed(owner)?;
             let (v, counted) = dict::get_cached(&d, e.keys_version(), e.index())?;
-            push_attribute(frame, arg, StackRef::from_raw(v, counted));
+            Some(StackRef::from_raw(v, counted))
         }
         Op::LOAD_ATTR_SLOT => {
             let e = cache.find(owner.ty().current_version(), LOAD_ENTRY)?;
             // SAFETY: the owner's type version matched: the member descriptor, and so
             // the slot at this offset, is the one the specializer saw. An empty slot
             // falls back to the generic path, which raises AttributeError.
-            let v = unsafe { strand_objects::descr::read_slot(&owner, e.index()) }?;
-            push_attribute(frame, arg, StackRef::from_owned(v));
+            let v = unsafe { strand_objects::descr::read_slot(owner, e.index()) }?;
+            Some(StackRef::from_owned(v))
         }
-        Op::LOAD_ATTR_CLASS => {
+        _ => {
+            // LOAD_ATTR_CLASS.
             if !owner.is_exact(&strand_objects::typetype::TYPE_TYPE) {
                 return None;
             }
             // SAFETY: a type object (checked above).
-            let cls = unsafe { strand_objects::typeobj::PyType::from_obj(&owner) };
+            let cls = unsafe { strand_objects::typeobj::PyType::from_obj(owner) };
             let e = cache.entry(0, LOAD_ENTRY);
             if cls.current_version() != e.type_version() {
                 return None;
             }
             // SAFETY: the class's version matched in this instruction.
             let attr = unsafe { e.object() };
-            push_attribute(frame, arg, StackRef::new_ref(&attr));
-        }
-        _ => {
-            // LOAD_ATTR_METHOD_WITH_VALUES / LOAD_ATTR_METHOD_NO_DICT.
-            let e = cache.find(owner.ty().current_version(), LOAD_ENTRY)?;
-            if op == Op::LOAD_ATTR_METHOD_WITH_VALUES {
-                if let Some(d) = strand_objects::managed::dict_borrowed(&owner) {
-                    if !dict::keys_version_is(&d, e.keys_version()) {
-                        return None;
-                    }
-                }
-            }
-            // SAFETY: the owner's type version matched in this instruction.
-            let method = unsafe { e.object() };
-            // [method, self]: self is already in place.
-            let me = frame.pop();
-            frame.push(StackRef::new_ref(&method));
-            frame.push(me);
+            Some(StackRef::new_ref(&attr))
         }
     }
-    Some(())
 }
 
-/// STORE_ATTR, generic.
-#[inline(never)]
-fn store_attr_generic(frame: &Frame, arg: usize) -> PyResult<()> {
-    let (v, owner) = (frame.peek(2), frame.peek(1));
-    ab::setattr(&owner, name_ref(frame, arg), &v)?;
-    frame.truncate(frame.depth() - 2);
-    Ok(())
-}
-
-/// STORE_ATTR_INSTANCE_VALUE; `None` if a guard fails.
+/// LOAD_ATTR_METHOD_WITH_VALUES / LOAD_ATTR_METHOD_NO_DICT: the cached method, or
+/// `None` if a guard fails.
+///
+/// # Safety
+/// The result is used before the next safe point (the type version guard keeps the
+/// method alive until then).
 #[inline(always)]
-fn store_attr_cached(frame: &Frame, op: Op, cache: &Cache<'_>) -> Option<()> {
-    let owner = frame.peek(1);
+unsafe fn load_method_cached(owner: &PyObj, op: Op, cache: &Cache<'_>) -> Option<StackRef> {
+    let e = cache.find(owner.ty().current_version(), specialize::LOAD_ENTRY)?;
+    if op == Op::LOAD_ATTR_METHOD_WITH_VALUES {
+        if let Some(d) = strand_objects::managed::dict_borrowed(owner) {
+            if !dict::keys_version_is(&d, e.keys_version()) {
+                return None;
+            }
+        }
+    }
+    // SAFETY: the owner's type version matched in this instruction.
+    let method = unsafe { e.object() };
+    Some(StackRef::new_ref(&method))
+}
+
+/// STORE_ATTR_INSTANCE_VALUE / STORE_ATTR_SLOT: `owner.attr = v`; `None` if a guard
+/// fails.
+#[inline(always)]
+fn store_attr_cached(owner: &PyObj, v: &PyObj, op: Op, cache: &Cache<'_>) -> Option<()> {
     let e = cache.find(owner.ty().current_version(), specialize::STORE_ENTRY)?;
     if op == Op::STORE_ATTR_SLOT {
-        let v = (*frame.peek(2)).clone();
         // SAFETY: the owner's type version matched: its member descriptor, and so the
         // slot at this offset, is the one the specializer saw.
-        unsafe { strand_objects::descr::write_slot(&owner, e.index(), v) };
-        frame.truncate(frame.depth() - 2);
+        unsafe { strand_objects::descr::write_slot(owner, e.index(), v.clone()) };
         return Some(());
     }
-    let borrowed = strand_objects::managed::dict_borrowed(&owner);
+    let borrowed = strand_objects::managed::dict_borrowed(owner);
     let created;
     let d: &PyObj = match &borrowed {
         Some(d) => d,
         None => {
             // A fresh instance: its dict starts out over the class's shared keys.
-            created = strand_objects::managed::ensure_dict(&owner);
+            created = strand_objects::managed::ensure_dict(owner);
             &created
         }
     };
-    let v = (*frame.peek(2)).clone();
-    dict::replace_cached(d, e.keys_version(), e.index(), v).ok()?;
-    frame.truncate(frame.depth() - 2);
-    Some(())
+    dict::replace_cached(d, e.keys_version(), e.index(), v.clone()).ok()
 }
 
-/// Replaces LOAD_ATTR's owner with the attribute; the method form (`arg & 1`) pushes
-/// it after a NULL, as a plain callable for CALL.
-#[inline(always)]
-fn push_attribute(frame: &Frame, arg: usize, v: StackRef) {
-    if arg & 1 == 1 {
-        frame.replace_top(1, StackRef::NULL);
-        frame.push(v);
-    } else {
-        frame.replace_top(1, v);
-    }
-}
-
-/// `co_names[i]`, borrowed from the code object the frame keeps alive.
-#[inline(always)]
-fn name_ref(frame: &Frame, i: usize) -> &PyObj {
-    let code_obj = frame.code();
-    let code = function::code(&code_obj);
-    let names: *const PyObj = &tuple::items(&code.names)[i];
-    // SAFETY: the names tuple belongs to the frame's code object, which lives at
-    // least as long as the frame.
-    unsafe { &*names }
-}
-
-fn name_at(frame: &Frame, i: usize) -> PyObj {
-    tuple::items(&function::code(&frame.code()).names)[i].clone()
-}
-
-fn unbound_local(frame: &Frame, i: usize) -> PyErr {
-    let name = frame.data().code.localsplus_name(i).unwrap_or("?");
-    exc::unbound_local_error(format!(
-        "cannot access local variable '{name}' where it is not associated with a value"
-    ))
-}
-
-fn free_var_error(frame: &Frame, i: usize) -> PyErr {
-    let name = frame.data().code.localsplus_name(i).unwrap_or("?");
-    exc::name_error(format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
-}
-
-fn load_global(frame: &Frame, name: &PyObj) -> PyResult<PyObj> {
-    if let Some(v) = dict::get_item(&frame.globals(), name)? {
-        return Ok(v);
-    }
-    if let Some(v) = dict::get_item(&frame.builtins(), name)? {
-        return Ok(v);
-    }
-    Err(exc::name_not_defined(name))
-}
-
-/// The body of the interpreter loop; `pc` tracks the current instruction for
-/// tracebacks.
-fn run(frame: &Frame) -> PyResult<Outcome> {
-    let data = frame.data();
-    let bytecode = data.copies.for_current_thread(&data.code.code);
-    let code = bytecode.units();
-    let code_obj = frame.code();
-    let consts = tuple::items(&function::code(&code_obj).consts);
-    let mut next = frame.next.get();
-    loop {
-        let Some((fetched, oparg, at, after)) = bytecode::fetch(code, next) else {
-            return Err(exc::system_error(format!(
-                "bad instruction at offset {next}"
-            )));
-        };
-        frame.last_pc.set(at);
-        next = after;
-        let arg = oparg as usize;
-        let op = fetched;
-        match op {
-            Op::NOP | Op::EXTENDED_ARG => {}
-            Op::CACHE => {
-                // Cache units are skipped by the fetch: reaching one (or an unassigned
-                // byte, which the fetch maps here) means corrupt bytecode.
-                return Err(exc::system_error(format!(
-                    "invalid instruction at offset {at}"
-                )));
-            }
-            Op::RESUME => {
-                let bits = strand_heap::safepoint();
-                if !bits.is_empty() {
-                    crate::signals::handle_breaker(bits)?;
-                }
-            }
-            Op::POP_TOP => {
-                drop(frame.pop());
-            }
-            Op::PUSH_NULL => frame.push(StackRef::NULL),
-            Op::COPY => frame.push(frame.peek_ref(arg)),
-            Op::SWAP => frame.swap(arg),
-            Op::LOAD_CONST => frame.push(StackRef::new_ref(&consts[arg])),
-            Op::RETURN_VALUE => return Ok(Outcome::Return(frame.pop_obj())),
-            Op::RETURN_CONST => return Ok(Outcome::Return(consts[arg].clone())),
-            Op::YIELD_VALUE => {
-                let v = frame.pop_obj();
-                frame.next.set(next);
-                return Ok(Outcome::Yield(v));
-            }
-            Op::GET_LEN => {
-                let v = (*frame.peek(1)).clone();
-                frame.push_obj(int::from_usize(ab::len(&v)?));
-            }
-            Op::MATCH_MAPPING | Op::MATCH_SEQUENCE => {
-                let v = (*frame.peek(1)).clone();
-                let yes = if op == Op::MATCH_MAPPING {
-                    crate::matching::is_mapping(&v)
-                } else {
-                    crate::matching::is_sequence(&v)
-                };
-                frame.push_obj(int::bool_obj(yes));
-            }
-            Op::MATCH_KEYS => {
-                let keys = (*frame.peek(1)).clone();
-                let subject = (*frame.peek(2)).clone();
-                frame.push_obj(crate::matching::match_keys(&subject, &keys)?);
-            }
-            Op::MATCH_CLASS => {
-                let names = frame.pop_obj();
-                let cls = frame.pop_obj();
-                let subject = frame.pop_obj();
-                frame.push_obj(crate::matching::match_class(&subject, &cls, arg, &names)?);
-            }
-            Op::COPY_DICT_WITHOUT_KEYS => {
-                let keys = frame.pop_obj();
-                let subject = (*frame.peek(1)).clone();
-                frame.push_obj(crate::matching::copy_without_keys(&subject, &keys)?);
-            }
-            Op::GET_YIELD_FROM_ITER => {
-                let v = frame.pop_obj();
-                let it = if crate::generator::is_generator(&v) {
-                    v
-                } else {
-                    ab::iter(&v)?
-                };
-                frame.push_obj(it);
-            }
-            Op::PRINT_EXPR => {
-                let v = frame.pop_obj();
-                let hook = ab::getattr_str(&crate::state::sys_module(), "displayhook")
-                    .map_err(|_| exc::runtime_error("lost sys.displayhook"))?;
-                ab::call1(&hook, v)?;
-            }
-            Op::GET_AWAITABLE => {
-                let v = frame.pop_obj();
-                frame.push_obj(crate::generator::awaitable_iter(&v)?);
-            }
-            Op::SEND => {
-                let v = frame.pop_obj();
-                let sub = (*frame.peek(1)).clone();
-                match crate::generator::send_to(&sub, v)? {
-                    Outcome::Yield(x) => frame.push_obj(x),
-                    Outcome::Return(r) => {
-                        drop(frame.pop());
-                        frame.push_obj(r);
-                        next += arg;
-                    }
-                }
-            }
-            Op::LOAD_FAST | Op::LOAD_FAST_CHECK => {
-                let v = frame.local_ref(arg);
-                if v.is_null() {
-                    return Err(unbound_local(frame, arg));
-                }
-                frame.push(v);
-            }
-            Op::LOAD_FAST_BORROW => {
-                let v = frame.local_borrowed(arg);
-                if v.is_null() {
-                    return Err(unbound_local(frame, arg));
-                }
-                frame.push(v);
-            }
-            Op::STORE_FAST => {
-                let v = frame.pop();
-                frame.set_local(arg, v);
-            }
-            Op::DELETE_FAST => {
-                if frame.take_local(arg).is_null() {
-                    return Err(unbound_local(frame, arg));
-                }
-            }
-            Op::MAKE_CELL => {
-                let v = frame.take_local(arg).into_owned();
-                frame.set_local(arg, StackRef::from_owned(function::new_cell(v)));
-            }
-            Op::COPY_FREE_VARS => {
-                let func = frame.func().expect("closure code runs in a function");
-                let closure = function::function(&func)
-                    .fields()
-                    .closure
-                    .clone()
-                    .expect("function has a closure");
-                let cells = tuple::items(&closure);
-                let start = frame.nlocalsplus() - arg;
-                for (i, c) in cells.iter().enumerate() {
-                    frame.set_local(start + i, StackRef::new_ref(c));
-                }
-            }
-            Op::LOAD_CLOSURE => frame.push(frame.local_ref(arg)),
-            Op::LOAD_DEREF => {
-                let cell = frame.local(arg).expect("cell exists");
-                match function::cell_get(&cell) {
-                    Some(v) => frame.push_obj(v),
-                    None => {
-                        let is_free = arg >= frame.nlocalsplus() - data.code.freevars.len();
-                        return Err(if is_free {
-                            free_var_error(frame, arg)
-                        } else {
-                            unbound_local(frame, arg)
-                        });
-                    }
-                }
-            }
-            Op::STORE_DEREF => {
-                let v = frame.pop_obj();
-                let cell = frame.local(arg).expect("cell exists");
-                function::cell_set(&cell, Some(v))?;
-            }
-            Op::DELETE_DEREF => {
-                let cell = frame.local(arg).expect("cell exists");
-                if function::cell_get(&cell).is_none() {
-                    return Err(unbound_local(frame, arg));
-                }
-                function::cell_set(&cell, None)?;
-            }
-            Op::LOAD_FROM_DICT_OR_DEREF => {
-                let name = pystr::intern(data.code.localsplus_name(arg).unwrap_or(""));
-                let from_ns = match &frame.locals {
-                    Some(l) => ab::getitem(l, &name).ok(),
-                    None => None,
-                };
-                match from_ns {
-                    Some(v) => frame.push_obj(v),
-                    None => {
-                        let cell = frame.local(arg).expect("cell exists");
-                        match function::cell_get(&cell) {
-                            Some(v) => frame.push_obj(v),
-                            None => return Err(free_var_error(frame, arg)),
-                        }
-                    }
-                }
-            }
-            Op::LOAD_GLOBAL => {
-                let cache = Cache::at(code, at, Op::LOAD_GLOBAL.cache_entries());
-                match cache.counter() {
-                    0 => specialize::load_global(
-                        code,
-                        at,
-                        &frame.globals(),
-                        &frame.builtins(),
-                        name_ref(frame, arg >> 1),
-                    ),
-                    c => cache.set_counter(c - 1),
-                }
-                load_global_generic(frame, arg)?;
-            }
-            Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => {
-                let cache = Cache::at(code, at, Op::LOAD_GLOBAL.cache_entries());
-                if load_global_cached(frame, op, &cache, arg).is_none() {
-                    specialize::miss(code, at, &cache, Op::LOAD_GLOBAL);
-                    load_global_generic(frame, arg)?;
-                }
-            }
-            Op::STORE_GLOBAL => {
-                let v = frame.pop_obj();
-                dict::set_item(&frame.globals(), name_at(frame, arg), v)?;
-            }
-            Op::DELETE_GLOBAL => {
-                let name = name_at(frame, arg);
-                if !dict::del_item(&frame.globals(), &name)? {
-                    return Err(exc::name_not_defined(&name));
-                }
-            }
-            Op::LOAD_NAME => {
-                let name = name_at(frame, arg);
-                let local = match &frame.locals {
-                    Some(l) if dict::is_dict(l) => dict::get_item(l, &name)?,
-                    Some(l) => match ab::getitem(l, &name) {
-                        Ok(v) => Some(v),
-                        Err(e) if e.is_instance(&exc::KEY_ERROR_TYPE) => None,
-                        Err(e) => return Err(e),
-                    },
-                    None => None,
-                };
-                let v = match local {
-                    Some(v) => v,
-                    None => load_global(frame, &name)?,
-                };
-                frame.push(StackRef::new_ref(&v));
-            }
-            Op::SETUP_ANNOTATIONS => {
-                let locals = frame.locals.clone().ok_or_else(|| {
-                    exc::system_error("no locals found when setting up annotations")
-                })?;
-                let key = pystr::intern("__annotations__");
-                let present = if dict::is_dict(&locals) {
-                    dict::get_item(&locals, &key)?.is_some()
-                } else {
-                    match ab::getitem(&locals, &key) {
-                        Ok(_) => true,
-                        Err(e) if e.is_instance(&exc::KEY_ERROR_TYPE) => false,
-                        Err(e) => return Err(e),
-                    }
-                };
-                if !present {
-                    ab::setitem(&locals, &key, &dict::new())?;
-                }
-            }
-            Op::STORE_NAME => {
-                let v = frame.pop_obj();
-                let name = name_at(frame, arg);
-                let locals = frame
-                    .locals
-                    .clone()
-                    .expect("STORE_NAME needs a locals mapping");
-                ab::setitem(&locals, &name, &v)?;
-            }
-            Op::DELETE_NAME => {
-                let name = name_at(frame, arg);
-                let locals = frame
-                    .locals
-                    .clone()
-                    .expect("DELETE_NAME needs a locals mapping");
-                if let Err(e) = ab::delitem(&locals, &name) {
-                    if e.is_instance(&exc::KEY_ERROR_TYPE) {
-                        return Err(exc::name_not_defined(&name));
-                    }
-                    return Err(e);
-                }
-            }
-            Op::LOAD_ATTR => {
-                let cache = Cache::at(code, at, Op::LOAD_ATTR.cache_entries());
-                match cache.counter() {
-                    0 => specialize::load_attr(
-                        code,
-                        at,
-                        &frame.peek(1),
-                        name_ref(frame, arg >> 1),
-                        arg & 1 == 1,
-                    ),
-                    c => cache.set_counter(c - 1),
-                }
-                load_attr_generic(frame, arg)?;
-            }
-            Op::LOAD_ATTR_INSTANCE_VALUE
-            | Op::LOAD_ATTR_MODULE
-            | Op::LOAD_ATTR_CLASS
-            | Op::LOAD_ATTR_METHOD_WITH_VALUES
-            | Op::LOAD_ATTR_METHOD_NO_DICT
-            | Op::LOAD_ATTR_SLOT => {
-                let cache = Cache::at(code, at, Op::LOAD_ATTR.cache_entries());
-                if load_attr_cached(frame, op, &cache, arg).is_none() {
-                    let (owner, name) = (frame.peek(1), name_ref(frame, arg >> 1));
-                    if !specialize::extend_load_attr(code, at, op, &owner, name, arg & 1 == 1) {
-                        specialize::miss(code, at, &cache, Op::LOAD_ATTR);
-                    }
-                    load_attr_generic(frame, arg)?;
-                }
-            }
-            Op::STORE_ATTR => {
-                let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
-                match cache.counter() {
-                    0 => specialize::store_attr(code, at, &frame.peek(1), name_ref(frame, arg)),
-                    c => cache.set_counter(c - 1),
-                }
-                store_attr_generic(frame, arg)?;
-            }
-            Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => {
-                let cache = Cache::at(code, at, Op::STORE_ATTR.cache_entries());
-                if store_attr_cached(frame, op, &cache).is_none() {
-                    let (owner, name) = (frame.peek(1), name_ref(frame, arg));
-                    if !specialize::extend_store_attr(code, at, op, &owner, name) {
-                        specialize::miss(code, at, &cache, Op::STORE_ATTR);
-                    }
-                    store_attr_generic(frame, arg)?;
-                }
-            }
-            Op::DELETE_ATTR => {
-                let owner = frame.pop_obj();
-                ab::delattr(&owner, &name_at(frame, arg))?;
-            }
-            Op::BINARY_OP => {
-                // Operands stay on the stack (visible to the collector) until done.
-                let (lhs, rhs) = (frame.peek(2), frame.peek(1));
-                let (op, inplace) = binop_for(oparg);
-                let v = match crate::fast_ops::binary_op(&lhs, &rhs, op) {
-                    Some(v) => v,
-                    None if op == BinOp::Pow && !inplace => {
-                        ab::power(&lhs, &rhs, &singletons::none())?
-                    }
-                    None if inplace => ab::inplace_op(&lhs, &rhs, op)?,
-                    None => ab::binary_op(&lhs, &rhs, op)?,
-                };
-                frame.replace_top(2, StackRef::from_owned(v));
-            }
-            Op::UNARY_NEGATIVE => {
-                let v = frame.pop_obj();
-                frame.push_obj(ab::neg(&v)?);
-            }
-            Op::UNARY_POSITIVE => {
-                let v = frame.pop_obj();
-                frame.push_obj(ab::pos(&v)?);
-            }
-            Op::UNARY_INVERT => {
-                let v = frame.pop_obj();
-                frame.push_obj(ab::invert(&v)?);
-            }
-            Op::UNARY_NOT => {
-                let v = frame.pop_obj();
-                frame.push_obj(int::bool_obj(!singletons::is_true_obj(&v)));
-            }
-            Op::TO_BOOL => {
-                let v = frame.peek(1);
-                // A bool is its own truth value.
-                if !v.is_exact(&int::BOOL_TYPE) {
-                    let b = ab::is_true(&v)?;
-                    frame.replace_top(1, StackRef::from_owned(int::bool_obj(b)));
-                }
-            }
-            Op::COMPARE_OP => {
-                let (lhs, rhs) = (frame.peek(2), frame.peek(1));
-                let op = match arg >> 4 {
-                    0 => CompareOp::Lt,
-                    1 => CompareOp::Le,
-                    2 => CompareOp::Eq,
-                    3 => CompareOp::Ne,
-                    4 => CompareOp::Gt,
-                    _ => CompareOp::Ge,
-                };
-                let v = match crate::fast_ops::compare(&lhs, &rhs, op) {
-                    Some(b) => int::bool_obj(b),
-                    None => ab::richcompare(&lhs, &rhs, op)?,
-                };
-                frame.replace_top(2, StackRef::from_owned(v));
-            }
-            Op::IS_OP => {
-                let rhs = frame.pop_obj();
-                let lhs = frame.pop_obj();
-                frame.push_obj(int::bool_obj(lhs.is(&rhs) != (arg == 1)));
-            }
-            Op::CONTAINS_OP => {
-                let container = frame.pop_obj();
-                let item = frame.pop_obj();
-                let r = ab::contains(&container, &item)?;
-                frame.push_obj(int::bool_obj(r != (arg == 1)));
-            }
-            Op::BINARY_SUBSCR => {
-                let (container, key) = (frame.peek(2), frame.peek(1));
-                let v = match crate::fast_ops::subscript(&container, &key) {
-                    Some(v) => v,
-                    None => ab::getitem(&container, &key)?,
-                };
-                frame.replace_top(2, StackRef::from_owned(v));
-            }
-            Op::STORE_SUBSCR => {
-                let (v, container, key) = (frame.peek(3), frame.peek(2), frame.peek(1));
-                match crate::fast_ops::list_store_index(&container, &key) {
-                    Some(i) if list::set(&container, i, (*v).clone()) => {}
-                    _ => ab::setitem(&container, &key, &v)?,
-                }
-                frame.truncate(frame.depth() - 3);
-            }
-            Op::DELETE_SUBSCR => {
-                let key = frame.pop_obj();
-                let container = frame.pop_obj();
-                ab::delitem(&container, &key)?;
-            }
-            Op::BUILD_SLICE => {
-                let step = if arg == 3 {
-                    frame.pop_obj()
-                } else {
-                    singletons::none()
-                };
-                let stop = frame.pop_obj();
-                let start = frame.pop_obj();
-                frame.push_obj(strand_objects::slice::new(start, stop, step));
-            }
-            Op::BUILD_TUPLE | Op::BUILD_LIST | Op::BUILD_SET | Op::BUILD_STRING => {
-                let items = frame.pop_n(arg);
-                let v = match op {
-                    Op::BUILD_TUPLE => tuple::from_vec(items),
-                    Op::BUILD_LIST => list::new(items),
-                    Op::BUILD_SET => {
-                        let s = strand_objects::set::new_set();
-                        for x in items {
-                            strand_objects::set::add(&s, x)?;
-                        }
-                        s
-                    }
-                    _ => {
-                        let mut out = String::new();
-                        for x in &items {
-                            out.push_str(pystr::as_str(x));
-                        }
-                        pystr::from_string(out)
-                    }
-                };
-                frame.push_obj(v);
-            }
-            Op::BUILD_MAP => {
-                let items = frame.pop_n(2 * arg);
-                let d = dict::new();
-                for kv in items.chunks(2) {
-                    dict::set_item(&d, kv[0].clone(), kv[1].clone())?;
-                }
-                frame.push_obj(d);
-            }
-            Op::BUILD_CONST_KEY_MAP => {
-                let keys = frame.pop_obj();
-                let values = frame.pop_n(arg);
-                let d = dict::new();
-                for (k, v) in tuple::items(&keys).iter().zip(values) {
-                    dict::set_item(&d, k.clone(), v)?;
-                }
-                frame.push_obj(d);
-            }
-            Op::LIST_APPEND
-            | Op::SET_ADD
-            | Op::LIST_EXTEND
-            | Op::SET_UPDATE
-            | Op::DICT_UPDATE
-            | Op::DICT_MERGE => {
-                let v = frame.pop_obj();
-                let target = (*frame.peek(arg)).clone();
-                match op {
-                    Op::LIST_APPEND => list::append(&target, v)?,
-                    Op::SET_ADD => strand_objects::set::add(&target, v)?,
-                    Op::LIST_EXTEND => list::extend(&target, &v).map_err(|e| {
-                        if e.is_instance(&exc::TYPE_ERROR_TYPE)
-                            && v.ty().slots().iter.is_none()
-                            && v.ty().slots().getitem.is_none()
-                        {
-                            type_error(format!(
-                                "Value after * must be an iterable, not {}",
-                                v.ty().name()
-                            ))
-                        } else {
-                            e
-                        }
-                    })?,
-                    Op::SET_UPDATE => {
-                        ab::call_method(&target, "update", std::slice::from_ref(&v))?;
-                    }
-                    Op::DICT_UPDATE => dict::update(&target, &v)?,
-                    _ => {
-                        // ** in calls: the callee sits below the positional tuple.
-                        let callee = || {
-                            let (a, b) = (frame.peek_opt(arg + 3), frame.peek_opt(arg + 2));
-                            callee_of(a.as_deref(), b.as_deref())
-                        };
-                        let keys = match ab::getattr_str(&v, "keys") {
-                            Ok(keys) => keys,
-                            Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => {
-                                return Err(type_error(format!(
-                                    "{} argument after ** must be a mapping, not {}",
-                                    function_str(&callee()),
-                                    v.ty().name()
-                                )))
-                            }
-                            Err(e) => return Err(e),
-                        };
-                        for k in ab::collect_iter(&ab::call0(&keys)?)? {
-                            if dict::get_item(&target, &k)?.is_some() {
-                                return Err(type_error(format!(
-                                    "{} got multiple values for keyword argument '{}'",
-                                    function_str(&callee()),
-                                    ab::str_string(&k)?
-                                )));
-                            }
-                            let val = ab::getitem(&v, &k)?;
-                            dict::set_item(&target, k, val)?;
-                        }
-                    }
-                }
-            }
-            Op::MAP_ADD => {
-                let v = frame.pop_obj();
-                let k = frame.pop_obj();
-                let target = (*frame.peek(arg)).clone();
-                dict::set_item(&target, k, v)?;
-            }
-            Op::LIST_TO_TUPLE => {
-                let l = frame.pop_obj();
-                frame.push_obj(tuple::from_vec(list::to_vec(&l)));
-            }
-            Op::FORMAT_VALUE => {
-                let spec = if arg & 4 != 0 {
-                    Some(frame.pop_obj())
-                } else {
-                    None
-                };
-                let v = frame.pop_obj();
-                let v = match arg & 3 {
-                    1 => ab::str_(&v)?,
-                    2 => ab::repr(&v)?,
-                    3 => ab::ascii(&v)?,
-                    _ => v,
-                };
-                let spec = spec.unwrap_or_else(|| pystr::new(""));
-                frame.push_obj(ab::format(&v, &spec)?);
-            }
-            Op::UNPACK_SEQUENCE => {
-                // Exact tuples and lists of the right length push their items as
-                // they are.
-                let seq = frame.peek(1);
-                if seq.is_exact(&tuple::TUPLE_TYPE) && tuple::items(&seq).len() == arg {
-                    let items = tuple::items(&seq);
-                    let seq_ref = frame.pop();
-                    for v in items.iter().rev() {
-                        frame.push(StackRef::new_ref(v));
-                    }
-                    drop(seq_ref);
-                    continue;
-                }
-                if seq.is_exact(&list::LIST_TYPE) && list::len(&seq) == arg {
-                    let items = list::to_vec(&seq);
-                    if items.len() == arg {
-                        drop(frame.pop());
-                        for v in items.into_iter().rev() {
-                            frame.push_obj(v);
-                        }
-                        continue;
-                    }
-                }
-                let seq = frame.pop_obj();
-                let items = unpack_items(&seq, arg)?;
-                if items.len() != arg {
-                    return Err(unpack_count_error(arg, items.len()));
-                }
-                for v in items.into_iter().rev() {
-                    frame.push_obj(v);
-                }
-            }
-            Op::UNPACK_EX => {
-                let seq = frame.pop_obj();
-                let (before, after) = (arg & 0xff, arg >> 8);
-                let items = ab::collect_iter(&seq).map_err(|e| not_iterable_unpack(e, &seq))?;
-                if items.len() < before + after {
-                    return Err(exc::value_error(format!(
-                        "not enough values to unpack (expected at least {}, got {})",
-                        before + after,
-                        items.len()
-                    )));
-                }
-                let mid_end = items.len() - after;
-                let mut out: Vec<PyObj> = items[..before].to_vec();
-                out.push(list::new(items[before..mid_end].to_vec()));
-                out.extend_from_slice(&items[mid_end..]);
-                for v in out.into_iter().rev() {
-                    frame.push_obj(v);
-                }
-            }
-            Op::JUMP_FORWARD => next += arg,
-            Op::JUMP_BACKWARD => {
-                next -= arg;
-                let bits = strand_heap::safepoint();
-                if !bits.is_empty() {
-                    crate::signals::handle_breaker(bits)?;
-                }
-            }
-            Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
-                let v = frame.pop();
-                let truth = singletons::is_true_obj(&v.view());
-                if truth == (op == Op::POP_JUMP_IF_TRUE) {
-                    next += arg;
-                }
-            }
-            Op::POP_JUMP_IF_NONE | Op::POP_JUMP_IF_NOT_NONE => {
-                let v = frame.pop();
-                if singletons::is_none(&v.view()) == (op == Op::POP_JUMP_IF_NONE) {
-                    next += arg;
-                }
-            }
-            Op::GET_ITER => {
-                let it = ab::iter(&frame.peek(1))?;
-                frame.replace_top(1, StackRef::from_owned(it));
-            }
-            Op::FOR_ITER => {
-                let it = frame.peek(1);
-                match ab::next(&it)? {
-                    Some(v) => frame.push_obj(v),
-                    None => {
-                        drop(frame.pop());
-                        next += arg;
-                    }
-                }
-            }
-            Op::END_FOR => {
-                drop(frame.pop());
-            }
-            Op::MAKE_FUNCTION => {
-                let code_obj = frame.pop_obj();
-                let closure = if arg & 8 != 0 {
-                    Some(frame.pop_obj())
-                } else {
-                    None
-                };
-                let annotations = if arg & 4 != 0 {
-                    Some(frame.pop_obj())
-                } else {
-                    None
-                };
-                let kwdefaults = if arg & 2 != 0 {
-                    Some(frame.pop_obj())
-                } else {
-                    None
-                };
-                let defaults = if arg & 1 != 0 {
-                    Some(frame.pop_obj())
-                } else {
-                    None
-                };
-                let f = function::new_function(
-                    code_obj,
-                    (*frame.globals()).clone(),
-                    (*frame.builtins()).clone(),
-                );
-                // SAFETY: the function was just created and is not yet visible.
-                unsafe {
-                    function::init_function_extras(&f, defaults, kwdefaults, closure, annotations)
-                };
-                frame.push_obj(f);
-            }
-            Op::KW_NAMES => frame.set_kw_names(Some(consts[arg].clone())),
-            Op::CALL => {
-                let kw = frame.take_kw_names();
-                // Below the arguments: (method, self) or (NULL, callable). With a
-                // method, `self` is the first argument, so the arguments are always
-                // the top `nargs` slots.
-                let base = frame.depth() - (arg + 2);
-                let has_self = frame.peek_opt(arg + 2).is_some();
-                let nargs = arg + usize::from(has_self);
-                let callable = frame.peek(nargs + 1);
-                let r = if function::is_function(&callable) {
-                    // The arguments move into the callee's frame; the callable stays
-                    // on this stack (so alive) until the call returns.
-                    call_python(frame, &callable, nargs, kw.as_ref())
-                } else {
-                    let views = frame.top_views(nargs);
-                    ab::call(&callable, crate::stackref::as_objs(&views), kw.as_ref())
-                };
-                frame.truncate(base);
-                frame.push_obj(r?);
-            }
-            Op::CALL_FUNCTION_EX => {
-                let kwargs = if arg & 1 != 0 {
-                    Some(frame.pop_obj())
-                } else {
-                    None
-                };
-                let args = frame.pop_obj();
-                let b = frame.pop().into_owned();
-                let a = frame.pop().into_owned();
-                // A lone `*x` arrives as it is: make the tuple here.
-                let args = if tuple::is_tuple(&args) {
-                    args
-                } else {
-                    let not_iterable =
-                        args.ty().slots().iter.is_none() && args.ty().slots().getitem.is_none();
-                    if not_iterable {
-                        return Err(type_error(format!(
-                            "{} argument after * must be an iterable, not {}",
-                            function_str(&callee_of(a.as_ref(), b.as_ref())),
-                            args.ty().name()
-                        )));
-                    }
-                    tuple::from_vec(ab::collect_iter(&args)?)
-                };
-                let (callable, args) = match (a, b) {
-                    // Method form: `self` becomes the first argument.
-                    (Some(method), Some(self_)) => {
-                        let mut v = vec![self_];
-                        v.extend_from_slice(tuple::items(&args));
-                        (method, v)
-                    }
-                    (None, Some(c)) => (c, tuple::items(&args).to_vec()),
-                    _ => return Err(exc::system_error("bad call stack (compiler bug)")),
-                };
-                let r = ab::call_with_dict(&callable, &args, kwargs.as_ref())?;
-                frame.push_obj(r);
-            }
-            Op::LOAD_BUILD_CLASS => {
-                let b = dict::get_item_str(&frame.builtins(), "__build_class__")
-                    .ok_or_else(|| exc::name_error("__build_class__ not found"))?;
-                frame.push_obj(b);
-            }
-            Op::LOAD_ASSERTION_ERROR => frame.push_obj(exc::ASSERTION_ERROR_TYPE.to_obj()),
-            Op::RAISE_VARARGS => {
-                return Err(match arg {
-                    0 => match CURRENT_EXC.with(|c| c.borrow().clone()) {
-                        Some(v) => PyErr::from_value(v),
-                        None => exc::runtime_error("No active exception to reraise"),
-                    },
-                    1 => {
-                        let e = frame.pop_obj();
-                        make_exception(&e)?
-                    }
-                    _ => {
-                        let cause = frame.pop_obj();
-                        let e = frame.pop_obj();
-                        let err = make_exception(&e)?;
-                        let cause =
-                            if singletons::is_none(&cause) || exc::is_exception_instance(&cause) {
-                                cause
-                            } else if exc::is_exception_class(&cause) {
-                                let v = ab::call0(&cause)?;
-                                if !exc::is_exception_instance(&v) {
-                                    return Err(type_error(format!(
-                                        "calling {} should have returned an instance of \
-                                     BaseException, not {}",
-                                        ab::repr_string(&cause)?,
-                                        v.ty().name()
-                                    )));
-                                }
-                                v
-                            } else {
-                                return Err(type_error(
-                                    "exception causes must derive from BaseException",
-                                ));
-                            };
-                        ab::setattr(err.value(), &pystr::intern("__cause__"), &cause)?;
-                        err
-                    }
-                });
-            }
-            Op::IMPORT_NAME => {
-                let fromlist = frame.pop_obj();
-                let level = frame.pop_obj();
-                let name = name_at(frame, arg);
-                let m = import_name(frame, name, fromlist, level)?;
-                frame.push_obj(m);
-            }
-            Op::IMPORT_FROM => {
-                let module = (*frame.peek(1)).clone();
-                let name = name_at(frame, arg);
-                match ab::getattr_opt(&module, &name)? {
-                    Some(v) => frame.push_obj(v),
-                    None => {
-                        let mname = ab::getattr_opt(&module, &pystr::intern("__name__"))?
-                            .map(|n| ab::str_string(&n).unwrap_or_default())
-                            .unwrap_or_else(|| "<unknown module name>".into());
-                        return Err(exc::import_error(format!(
-                            "cannot import name '{}' from '{mname}'",
-                            pystr::as_str(&name)
-                        )));
-                    }
-                }
-            }
-            Op::IMPORT_STAR => {
-                let module = frame.pop_obj();
-                let locals = frame.locals.clone().expect("import * at module level");
-                let mdict = strand_objects::module::module_dict(&module);
-                for (k, v) in dict::items(&mdict) {
-                    if !pystr::as_str(&k).starts_with('_') {
-                        ab::setitem(&locals, &k, &v)?;
-                    }
-                }
-            }
-            Op::PUSH_EXC_INFO => {
-                let v = frame.pop_obj();
-                let prev = CURRENT_EXC.with(|c| c.borrow_mut().replace(v.clone()));
-                frame.push_obj(prev.unwrap_or_else(singletons::none));
-                frame.push_obj(v);
-            }
-            Op::POP_EXCEPT => {
-                let prev = frame.pop_obj();
-                let prev = if singletons::is_none(&prev) {
-                    None
-                } else {
-                    Some(prev)
-                };
-                CURRENT_EXC.with(|c| *c.borrow_mut() = prev);
-            }
-            Op::CHECK_EG_MATCH => {
-                let match_type = frame.pop_obj();
-                let exc = frame.pop_obj();
-                let (matched, rest) = exc::except_star_match(&exc, &match_type)?;
-                if !singletons::is_none(&matched) {
-                    // The clause body handles the matching part.
-                    CURRENT_EXC.with(|c| *c.borrow_mut() = Some(matched.clone()));
-                }
-                frame.push_obj(rest);
-                frame.push_obj(matched);
-            }
-            Op::PREP_RERAISE_STAR => {
-                let excs = frame.pop_obj();
-                let orig = frame.pop_obj();
-                frame.push_obj(exc::prep_reraise_star(&orig, &excs)?);
-            }
-            Op::CHECK_EXC_MATCH => {
-                let ty = frame.pop_obj();
-                let v = (*frame.peek(1)).clone();
-                check_catchable(&ty)?;
-                frame.push_obj(int::bool_obj(ab::isinstance(&v, &ty)?));
-            }
-            Op::RERAISE => {
-                // The saved raising offset (arg != 0) needs no restoring: this frame's
-                // traceback entry was made when the exception was first raised here,
-                // and the handler that catches the re-raise cuts the stack.
-                let v = frame.pop_obj();
-                return Err(PyErr::from_value(v));
-            }
-            Op::BEFORE_WITH => {
-                let mgr = frame.pop_obj();
-                let ty = mgr.ty();
-                let Some(enter) = ty.lookup_str("__enter__") else {
-                    return Err(type_error(format!(
-                        "'{}' object does not support the context manager protocol",
-                        ty.name()
-                    )));
-                };
-                let Some(exit) = ty.lookup_str("__exit__") else {
-                    return Err(type_error(format!(
-                        "'{}' object does not support the context manager protocol \
-                         (missed __exit__ method)",
-                        ty.name()
-                    )));
-                };
-                let exit = ab::bind(&exit, Some(&mgr), &ty.to_obj())?;
-                frame.push_obj(exit);
-                let res = ab::call_descr(&enter, &mgr, &[])?;
-                frame.push_obj(res);
-            }
-            Op::WITH_EXCEPT_START => {
-                let v = (*frame.peek(1)).clone();
-                let exit = (*frame.peek(4)).clone();
-                let tb = exc::payload(&v)
-                    .state()
-                    .traceback
-                    .clone()
-                    .unwrap_or_else(singletons::none);
-                let res = ab::call(&exit, &[v.ty().to_obj(), v.clone(), tb], None)?;
-                frame.push_obj(res);
-            }
-            other => {
-                return Err(exc::system_error(format!(
-                    "opcode {} is not implemented by the interpreter yet",
-                    other.name()
-                )))
-            }
+/// The BUILD_* instructions that make a container from stack items.
+#[inline(never)]
+fn build(op: Op, items: Vec<PyObj>) -> PyResult<PyObj> {
+    Ok(match op {
+        Op::BUILD_TUPLE => tuple::from_vec(items),
+        Op::BUILD_LIST => list::new(items),
+        Op::BUILD_SET => {
+            let s = strand_objects::set::new_set();
+            for x in items {
+                strand_objects::set::add(&s, x)?;
+            }
+            s
         }
+        Op::BUILD_MAP => {
+            let d = dict::new();
+            let mut it = items.into_iter();
+            while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                dict::set_item(&d, k, v)?;
+            }
+            d
+        }
+        _ => {
+            let mut out = String::new();
+            for x in &items {
+                out.push_str(pystr::as_str(x));
+            }
+            pystr::from_string(out)
+        }
+    })
+}
+
+/// LIST_APPEND, SET_ADD, LIST_EXTEND, SET_UPDATE, DICT_UPDATE, DICT_MERGE: `v` into
+/// `target`; `callee` names the function of a `**` argument for DICT_MERGE's errors.
+#[inline(never)]
+fn extend_op(op: Op, target: &PyObj, v: PyObj, callee: &PyObj) -> PyResult<()> {
+    match op {
+        Op::LIST_APPEND => list::append(target, v),
+        Op::SET_ADD => strand_objects::set::add(target, v),
+        Op::LIST_EXTEND => list::extend(target, &v).map_err(|e| {
+            if e.is_instance(&exc::TYPE_ERROR_TYPE)
+                && v.ty().slots().iter.is_none()
+                && v.ty().slots().getitem.is_none()
+            {
+                type_error(format!(
+                    "Value after * must be an iterable, not {}",
+                    v.ty().name()
+                ))
+            } else {
+                e
+            }
+        }),
+        Op::SET_UPDATE => {
+            ab::call_method(target, "update", std::slice::from_ref(&v))?;
+            Ok(())
+        }
+        Op::DICT_UPDATE => dict::update(target, &v),
+        _ => {
+            let keys = match ab::getattr_str(&v, "keys") {
+                Ok(keys) => keys,
+                Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => {
+                    return Err(type_error(format!(
+                        "{} argument after ** must be a mapping, not {}",
+                        function_str(callee),
+                        v.ty().name()
+                    )))
+                }
+                Err(e) => return Err(e),
+            };
+            for k in ab::collect_iter(&ab::call0(&keys)?)? {
+                if dict::get_item(target, &k)?.is_some() {
+                    return Err(type_error(format!(
+                        "{} got multiple values for keyword argument '{}'",
+                        function_str(callee),
+                        ab::str_string(&k)?
+                    )));
+                }
+                let val = ab::getitem(&v, &k)?;
+                dict::set_item(target, k, val)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// FORMAT_VALUE: conversion `arg & 3`, then `format(v, spec)`.
+#[inline(never)]
+fn format_value(v: &PyObj, arg: usize, spec: Option<PyObj>) -> PyResult<PyObj> {
+    let converted = match arg & 3 {
+        1 => ab::str_(v)?,
+        2 => ab::repr(v)?,
+        3 => ab::ascii(v)?,
+        _ => v.clone(),
+    };
+    let spec = spec.unwrap_or_else(|| pystr::new(""));
+    ab::format(&converted, &spec)
+}
+
+/// CALL_FUNCTION_EX: `a`/`b` are `(method, self)` or `(NULL, callable)`.
+#[inline(never)]
+fn call_function_ex(
+    a: Option<PyObj>,
+    b: Option<PyObj>,
+    args: PyObj,
+    kwargs: Option<PyObj>,
+) -> PyResult<PyObj> {
+    // A lone `*x` arrives as it is: make the tuple here.
+    let args = if tuple::is_tuple(&args) {
+        args
+    } else {
+        let not_iterable = args.ty().slots().iter.is_none() && args.ty().slots().getitem.is_none();
+        if not_iterable {
+            return Err(type_error(format!(
+                "{} argument after * must be an iterable, not {}",
+                function_str(&callee_of(a.as_ref(), b.as_ref())),
+                args.ty().name()
+            )));
+        }
+        tuple::from_vec(ab::collect_iter(&args)?)
+    };
+    let (callable, args) = match (a, b) {
+        // Method form: `self` becomes the first argument.
+        (Some(method), Some(self_)) => {
+            let mut v = vec![self_];
+            v.extend_from_slice(tuple::items(&args));
+            (method, v)
+        }
+        (None, Some(c)) => (c, tuple::items(&args).to_vec()),
+        _ => return Err(exc::system_error("bad call stack (compiler bug)")),
+    };
+    ab::call_with_dict(&callable, &args, kwargs.as_ref())
+}
+
+/// PRINT_EXPR: the value through `sys.displayhook`.
+#[cold]
+fn print_expr(v: &PyObj) -> PyResult<()> {
+    let hook = ab::getattr_str(&crate::state::sys_module(), "displayhook")
+        .map_err(|_| exc::runtime_error("lost sys.displayhook"))?;
+    ab::call1(&hook, v.clone()).map(drop)
+}
+
+/// RAISE_VARARGS: the exception to raise (`raise`, `raise e`, `raise e from cause`).
+#[cold]
+fn raise(e: Option<PyObj>, cause: Option<PyObj>) -> PyErr {
+    let Some(e) = e else {
+        return match CURRENT_EXC.with(|c| c.borrow().clone()) {
+            Some(v) => PyErr::from_value(v),
+            None => exc::runtime_error("No active exception to reraise"),
+        };
+    };
+    let err = match make_exception(&e) {
+        Ok(err) => err,
+        Err(e) => return e,
+    };
+    let Some(cause) = cause else {
+        return err;
+    };
+    let cause = if singletons::is_none(&cause) || exc::is_exception_instance(&cause) {
+        cause
+    } else if exc::is_exception_class(&cause) {
+        match ab::call0(&cause) {
+            Ok(v) if exc::is_exception_instance(&v) => v,
+            Ok(v) => {
+                return type_error(format!(
+                    "calling {} should have returned an instance of BaseException, not {}",
+                    ab::repr_string(&cause).unwrap_or_default(),
+                    v.ty().name()
+                ))
+            }
+            Err(e) => return e,
+        }
+    } else {
+        return type_error("exception causes must derive from BaseException");
+    };
+    match ab::setattr(err.value(), &pystr::intern("__cause__"), &cause) {
+        Ok(()) => err,
+        Err(e) => e,
     }
 }
 
@@ -1580,7 +2330,72 @@ fn import_name(frame: &Frame, name: PyObj, fromlist: PyObj, level: PyObj) -> PyR
     )
 }
 
-/// `except T:` accepts exception classes and tuples of them.
+/// IMPORT_FROM: `from module import name`.
+#[cold]
+fn import_from(module: &PyObj, name: &PyObj) -> PyResult<PyObj> {
+    match ab::getattr_opt(module, name)? {
+        Some(v) => Ok(v),
+        None => {
+            let mname = ab::getattr_opt(module, &pystr::intern("__name__"))?
+                .map(|n| ab::str_string(&n).unwrap_or_default())
+                .unwrap_or_else(|| "<unknown module name>".into());
+            Err(exc::import_error(format!(
+                "cannot import name '{}' from '{mname}'",
+                pystr::as_str(name)
+            )))
+        }
+    }
+}
+
+/// IMPORT_STAR: the module's public names into the locals mapping.
+#[cold]
+fn import_star(frame: &Frame, module: &PyObj) -> PyResult<()> {
+    let locals = frame
+        .locals
+        .clone()
+        .ok_or_else(|| exc::system_error("no locals found during 'import *'"))?;
+    let mdict = strand_objects::module::module_dict(module);
+    for (k, v) in dict::items(&mdict) {
+        if !pystr::as_str(&k).starts_with('_') {
+            ab::setitem(&locals, &k, &v)?;
+        }
+    }
+    Ok(())
+}
+
+/// BEFORE_WITH: `(bound __exit__, __enter__())`.
+#[inline(never)]
+fn before_with(mgr: &PyObj) -> PyResult<(PyObj, PyObj)> {
+    let ty = mgr.ty();
+    let Some(enter) = ty.lookup_str("__enter__") else {
+        return Err(type_error(format!(
+            "'{}' object does not support the context manager protocol",
+            ty.name()
+        )));
+    };
+    let Some(exit) = ty.lookup_str("__exit__") else {
+        return Err(type_error(format!(
+            "'{}' object does not support the context manager protocol \
+             (missed __exit__ method)",
+            ty.name()
+        )));
+    };
+    let exit = ab::bind(&exit, Some(mgr), &ty.to_obj())?;
+    let res = ab::call_descr(&enter, mgr, &[])?;
+    Ok((exit, res))
+}
+
+/// WITH_EXCEPT_START: `__exit__(type, value, traceback)`.
+#[cold]
+fn with_except_start(exit: &PyObj, v: &PyObj) -> PyResult<PyObj> {
+    let tb = exc::payload(v)
+        .state()
+        .traceback
+        .clone()
+        .unwrap_or_else(singletons::none);
+    ab::call(exit, &[v.ty().to_obj(), v.clone(), tb], None)
+}
+
 /// The callee of a call whose stack holds `a` (method or NULL) and `b` (self or
 /// callable) below its arguments.
 fn callee_of(a: Option<&PyObj>, b: Option<&PyObj>) -> PyObj {
@@ -1603,6 +2418,7 @@ fn function_str(f: &PyObj) -> String {
     }
 }
 
+/// `except T:` accepts exception classes and tuples of them.
 fn check_catchable(ty: &PyObj) -> PyResult<()> {
     let ok = |t: &PyObj| exc::is_exception_class(t);
     let valid = if tuple::is_tuple(ty) {
@@ -1619,14 +2435,39 @@ fn check_catchable(ty: &PyObj) -> PyResult<()> {
     }
 }
 
-fn unpack_items(seq: &PyObj, _n: usize) -> PyResult<Vec<PyObj>> {
-    if tuple::is_tuple(seq) {
-        return Ok(tuple::items(seq).to_vec());
+/// UNPACK_SEQUENCE, general case: the `n` items of `seq`.
+#[inline(never)]
+fn unpack_items(seq: &PyObj, n: usize) -> PyResult<Vec<PyObj>> {
+    let items = if tuple::is_tuple(seq) {
+        tuple::items(seq).to_vec()
+    } else if list::is_list(seq) {
+        list::to_vec(seq)
+    } else {
+        ab::collect_iter(seq).map_err(|e| not_iterable_unpack(e, seq))?
+    };
+    if items.len() != n {
+        return Err(unpack_count_error(n, items.len()));
     }
-    if list::is_list(seq) {
-        return Ok(list::to_vec(seq));
+    Ok(items)
+}
+
+/// UNPACK_EX: `arg & 0xff` items, a list of the middle, `arg >> 8` items.
+#[inline(never)]
+fn unpack_ex(seq: &PyObj, arg: usize) -> PyResult<Vec<PyObj>> {
+    let (before, after) = (arg & 0xff, arg >> 8);
+    let items = ab::collect_iter(seq).map_err(|e| not_iterable_unpack(e, seq))?;
+    if items.len() < before + after {
+        return Err(exc::value_error(format!(
+            "not enough values to unpack (expected at least {}, got {})",
+            before + after,
+            items.len()
+        )));
     }
-    ab::collect_iter(seq).map_err(|e| not_iterable_unpack(e, seq))
+    let mid_end = items.len() - after;
+    let mut out: Vec<PyObj> = items[..before].to_vec();
+    out.push(list::new(items[before..mid_end].to_vec()));
+    out.extend_from_slice(&items[mid_end..]);
+    Ok(out)
 }
 
 fn not_iterable_unpack(e: PyErr, seq: &PyObj) -> PyErr {

@@ -161,52 +161,237 @@ fn index(key: &PyObj, len: usize) -> Option<usize> {
     (0..len as i64).contains(&i).then_some(i as usize)
 }
 
-/// `container[key]` for lists and tuples indexed by ints in range.
+// -------------------------------------------------------------------------------------
+// The specialized instruction forms. Each returns `None` when its guard (the operand
+// types, or a value outside its fast path) fails; the caller then counts a miss and
+// runs the generic instruction, which gives the same result or error.
+// -------------------------------------------------------------------------------------
+
+use strand_compiler::bytecode::{BinaryOpArg, Op, BINARY_OP_INPLACE};
+use strand_objects::{dict, set, singletons, PyResult};
+
+use crate::specialize::Cache;
+use crate::stackref::StackRef;
+
+/// BINARY_OP_* forms.
 #[inline(always)]
-pub(crate) fn subscript(container: &PyObj, key: &PyObj) -> Option<PyObj> {
-    if container.is_exact(&LIST_TYPE) {
-        let i = index(key, list::len(container))?;
-        return list::get(container, i);
+pub(crate) fn specialized_binary_op(op: Op, lhs: &PyObj, rhs: &PyObj, arg: usize) -> Option<PyObj> {
+    match op {
+        Op::BINARY_OP_ADD_INT | Op::BINARY_OP_SUBTRACT_INT | Op::BINARY_OP_MULTIPLY_INT => {
+            let (a, b) = (small_int(lhs)?, small_int(rhs)?);
+            let r = match op {
+                Op::BINARY_OP_ADD_INT => a.checked_add(b),
+                Op::BINARY_OP_SUBTRACT_INT => a.checked_sub(b),
+                _ => a.checked_mul(b),
+            }?;
+            Some(int::from_i64(r))
+        }
+        Op::BINARY_OP_ADD_FLOAT
+        | Op::BINARY_OP_SUBTRACT_FLOAT
+        | Op::BINARY_OP_MULTIPLY_FLOAT
+        | Op::BINARY_OP_TRUE_DIVIDE_FLOAT => {
+            let (a, b) = (exact_float(lhs)?, exact_float(rhs)?);
+            let r = match op {
+                Op::BINARY_OP_ADD_FLOAT => a + b,
+                Op::BINARY_OP_SUBTRACT_FLOAT => a - b,
+                Op::BINARY_OP_MULTIPLY_FLOAT => a * b,
+                // Division by zero raises: the generic code does that.
+                _ if b == 0.0 => return None,
+                _ => a / b,
+            };
+            Some(float::from_f64(r))
+        }
+        Op::BINARY_OP_MIXED_FLOAT => {
+            // One exact float and one exact int that converts exactly.
+            if !(lhs.is_exact(&FLOAT_TYPE) || rhs.is_exact(&FLOAT_TYPE)) {
+                return None;
+            }
+            let (a, b) = (float_operand(lhs)?, float_operand(rhs)?);
+            let kind = BinaryOpArg::from_u8((arg % usize::from(BINARY_OP_INPLACE)) as u8)?;
+            let r = match kind {
+                BinaryOpArg::Add => a + b,
+                BinaryOpArg::Subtract => a - b,
+                BinaryOpArg::Multiply => a * b,
+                BinaryOpArg::TrueDivide if b != 0.0 => a / b,
+                _ => return None,
+            };
+            Some(float::from_f64(r))
+        }
+        Op::BINARY_OP_ADD_UNICODE => {
+            if !(lhs.is_exact(&STR_TYPE) && rhs.is_exact(&STR_TYPE)) {
+                return None;
+            }
+            let (a, b) = (pystr::as_str(lhs), pystr::as_str(rhs));
+            let mut s = String::with_capacity(a.len() + b.len());
+            s.push_str(a);
+            s.push_str(b);
+            Some(pystr::from_string(s))
+        }
+        _ => None,
     }
-    if container.is_exact(&TUPLE_TYPE) {
-        let items = tuple::items(container);
-        return Some(items[index(key, items.len())?].clone());
-    }
-    None
 }
 
-/// For `container[key] = value`: the index, when `container` is a list and `key` an
-/// int in range (then `list::set` does the store).
+/// COMPARE_OP_* forms (`arg >> 4` is the comparison).
 #[inline(always)]
-pub(crate) fn list_store_index(container: &PyObj, key: &PyObj) -> Option<usize> {
-    if container.is_exact(&LIST_TYPE) {
-        return index(key, list::len(container));
+pub(crate) fn specialized_compare(op: Op, lhs: &PyObj, rhs: &PyObj, arg: usize) -> Option<bool> {
+    let cmp = match arg >> 4 {
+        0 => CompareOp::Lt,
+        1 => CompareOp::Le,
+        2 => CompareOp::Eq,
+        3 => CompareOp::Ne,
+        4 => CompareOp::Gt,
+        _ => CompareOp::Ge,
+    };
+    match op {
+        Op::COMPARE_OP_INT => {
+            let (a, b) = (small_int(lhs)?, small_int(rhs)?);
+            Some(cmp.test(a.cmp(&b)))
+        }
+        Op::COMPARE_OP_FLOAT => {
+            let (a, b) = (exact_float(lhs)?, exact_float(rhs)?);
+            // NaN compares false with everything (and unequal).
+            Some(match cmp {
+                CompareOp::Lt => a < b,
+                CompareOp::Le => a <= b,
+                CompareOp::Eq => a == b,
+                CompareOp::Ne => a != b,
+                CompareOp::Gt => a > b,
+                CompareOp::Ge => a >= b,
+            })
+        }
+        Op::COMPARE_OP_STR => {
+            if !(lhs.is_exact(&STR_TYPE) && rhs.is_exact(&STR_TYPE)) {
+                return None;
+            }
+            let eq = lhs.is(rhs) || pystr::eq(lhs, rhs);
+            match cmp {
+                CompareOp::Eq => Some(eq),
+                CompareOp::Ne => Some(!eq),
+                _ => None,
+            }
+        }
+        _ => None,
     }
-    None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn floor_division_and_modulo_round_toward_negative_infinity() {
-        assert_eq!(int_op(7, 2, BinOp::FloorDiv), Some(3));
-        assert_eq!(int_op(-7, 2, BinOp::FloorDiv), Some(-4));
-        assert_eq!(int_op(7, -2, BinOp::FloorDiv), Some(-4));
-        assert_eq!(int_op(-7, 2, BinOp::Mod), Some(1));
-        assert_eq!(int_op(7, -2, BinOp::Mod), Some(-1));
-        assert_eq!(int_op(i64::MIN, -1, BinOp::FloorDiv), None);
-        assert_eq!(int_op(1, 0, BinOp::Mod), None);
+/// TO_BOOL_* forms; TO_BOOL_ALWAYS_TRUE checks the type version in units 1-2.
+#[inline(always)]
+pub(crate) fn specialized_truth(op: Op, v: &PyObj, cache: &Cache<'_>) -> Option<bool> {
+    match op {
+        Op::TO_BOOL_BOOL => v
+            .is_exact(&int::BOOL_TYPE)
+            .then(|| singletons::is_true_obj(v)),
+        Op::TO_BOOL_INT => {
+            if !v.is_exact(&INT_TYPE) {
+                return None;
+            }
+            Some(match int::as_i64(v) {
+                Some(i) => i != 0,
+                // Big values are never zero.
+                None => true,
+            })
+        }
+        Op::TO_BOOL_LIST => v.is_exact(&LIST_TYPE).then(|| list::len(v) != 0),
+        Op::TO_BOOL_NONE => singletons::is_none(v).then_some(false),
+        Op::TO_BOOL_STR => v.is_exact(&STR_TYPE).then(|| !pystr::as_str(v).is_empty()),
+        Op::TO_BOOL_ALWAYS_TRUE => (v.ty().current_version() == cache.u32_at(1)).then_some(true),
+        _ => None,
     }
+}
 
-    #[test]
-    fn overflow_and_shifts_fall_back() {
-        assert_eq!(int_op(i64::MAX, 1, BinOp::Add), None);
-        assert_eq!(int_op(1, 62, BinOp::LShift), Some(1 << 62));
-        assert_eq!(int_op(1, 63, BinOp::LShift), None);
-        assert_eq!(int_op(3, 62, BinOp::LShift), None);
-        assert_eq!(int_op(-8, 100, BinOp::RShift), Some(-1));
-        assert_eq!(int_op(8, -1, BinOp::RShift), None);
+/// CONTAINS_OP_DICT / _SET: `Ok(None)` when the container is not of the form's type.
+#[inline(always)]
+pub(crate) fn specialized_contains(
+    op: Op,
+    container: &PyObj,
+    key: &PyObj,
+) -> PyResult<Option<bool>> {
+    match op {
+        Op::CONTAINS_OP_DICT if container.is_exact(&dict::DICT_TYPE) => {
+            dict::get_item(container, key).map(|v| Some(v.is_some()))
+        }
+        Op::CONTAINS_OP_SET
+            if container.is_exact(&set::SET_TYPE) || container.is_exact(&set::FROZENSET_TYPE) =>
+        {
+            set::contains(container, key).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// BINARY_SUBSCR_* forms: `Ok(None)` when the guard fails (including an index out of
+/// range and a missing dict key, whose errors the generic code raises).
+#[inline(always)]
+pub(crate) fn specialized_subscript(
+    op: Op,
+    container: &PyObj,
+    key: &PyObj,
+) -> PyResult<Option<PyObj>> {
+    Ok(match op {
+        Op::BINARY_SUBSCR_LIST_INT if container.is_exact(&LIST_TYPE) => {
+            index(key, list::len(container)).and_then(|i| list::get(container, i))
+        }
+        Op::BINARY_SUBSCR_TUPLE_INT if container.is_exact(&TUPLE_TYPE) => {
+            let items = tuple::items(container);
+            index(key, items.len()).map(|i| items[i].clone())
+        }
+        Op::BINARY_SUBSCR_DICT if container.is_exact(&dict::DICT_TYPE) => {
+            dict::get_item(container, key)?
+        }
+        Op::BINARY_SUBSCR_STR_INT
+            if container.is_exact(&STR_TYPE) && pystr::payload(container).is_ascii() =>
+        {
+            // One byte per character: the character at a byte index, as the
+            // interned one-character string CPython also returns.
+            let s = pystr::as_str(container);
+            index(key, s.len()).map(|j| pystr::intern(&s[j..=j]))
+        }
+        _ => None,
+    })
+}
+
+/// STORE_SUBSCR_LIST_INT / _DICT: `Ok(false)` when the guard fails (the generic code
+/// then stores, or raises).
+#[inline(always)]
+pub(crate) fn specialized_store_subscr(
+    op: Op,
+    container: &PyObj,
+    key: &PyObj,
+    v: &PyObj,
+) -> PyResult<bool> {
+    match op {
+        Op::STORE_SUBSCR_LIST_INT if container.is_exact(&LIST_TYPE) => {
+            Ok(match index(key, list::len(container)) {
+                Some(i) => list::set(container, i, v.clone()),
+                None => false,
+            })
+        }
+        Op::STORE_SUBSCR_DICT if container.is_exact(&dict::DICT_TYPE) => {
+            dict::set_item(container, key.clone(), v.clone()).map(|()| true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// UNPACK_SEQUENCE_* forms: the `n` items (first first), or `None` when the sequence
+/// is not of the form's type or length.
+#[inline(always)]
+pub(crate) fn specialized_unpack(
+    op: Op,
+    seq: &PyObj,
+    n: usize,
+) -> Option<smallvec::SmallVec<[StackRef; 8]>> {
+    match op {
+        Op::UNPACK_SEQUENCE_TWO_TUPLE | Op::UNPACK_SEQUENCE_TUPLE if seq.is_exact(&TUPLE_TYPE) => {
+            let items = tuple::items(seq);
+            (items.len() == n).then(|| items.iter().map(StackRef::new_ref).collect())
+        }
+        Op::UNPACK_SEQUENCE_LIST if seq.is_exact(&LIST_TYPE) => {
+            // A snapshot under the list's lock: no other thread's store is seen half.
+            list::with_items(seq, |items| {
+                (items.len() == n).then(|| items.iter().map(StackRef::new_ref).collect())
+            })
+        }
+        _ => None,
     }
 }

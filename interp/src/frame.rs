@@ -1,19 +1,35 @@
-//! Interpreter frames (CPython's `_PyInterpreterFrame`, Include/internal/pycore_frame.h)
-//! and each thread's frame chain.
+//! Interpreter frames (CPython's `_PyInterpreterFrame`, Include/internal/pycore_frame.h),
+//! each thread's data stack they live on, and each thread's frame chain.
 //!
-//! A frame holds the locals-plus slots (fast locals, cells, free variables) followed by
-//! the value stack, in one buffer of [`StackRef`]s taken from a per-thread pool, plus
-//! the code, globals, builtins and function it runs with. The fields that change while
-//! the frame runs sit in `Cell`/`UnsafeCell`, so the loop works through `&Frame` and
-//! other readers (the collector's root scan with the world stopped, `locals()`,
-//! zero-argument `super()`) never alias a `&mut`.
+//! **Layout.** A [`Frame`] is a `#[repr(C)]` header followed directly by its slots: the
+//! locals-plus slots (fast locals, cells, free variables), then the value stack, as
+//! many slots as the compiler's maximum stack depth. The offsets of the header fields
+//! and of the slots are fixed, for code that will reach frames without Rust (the JIT).
 //!
-//! A running frame is linked into its thread's **frame chain**: the collector's root
-//! source for that thread walks the chain and reports the uncounted (deferred)
-//! references the frames hold (see [`crate::stackref`]). Frames are unlinked when they
-//! return or suspend; a suspended generator frame first turns its uncounted references
-//! into counted ones ([`Frame::make_counted`]).
+//! **The data stack.** A frame that runs a function call lives on its thread's data
+//! stack (CPython's `_PyThreadState` data-stack chunks): a call pushes the callee's
+//! frame above its caller's and a return pops it, by moving a pointer; chunks are
+//! added when the stack outgrows one. A generator's frame moves into a heap block the
+//! generator owns ([`OwnedFrame`]), and runs from there whenever it is resumed.
+//!
+//! **Empty slots are null.** Slots at or above the value stack's depth are null, and
+//! every slot of a fresh frame is: popping a value writes null back. So anyone who
+//! reads a frame from outside the loop (the collector, `locals()`) may scan all of its
+//! slots without knowing the depth the loop keeps in a register.
+//!
+//! **The frame chain.** The frame a thread runs and the frames below it, linked by
+//! `previous`, form the thread's chain; its head is published (an atomic pointer) to
+//! the collector, whose root source for the thread walks the chain and reports the
+//! uncounted (deferred or borrowed) references the frames hold (see
+//! [`crate::stackref`]). A suspended generator frame is off the chain and first turns
+//! its uncounted references into counted ones ([`Frame::make_counted`]).
+//!
+//! The fields that change while the frame runs are `Cell`s and the slots are
+//! `UnsafeCell`s, so the loop works through `&Frame` and other readers on the same
+//! thread (`locals()`, zero-argument `super()`) and the collector with the world
+//! stopped never alias a `&mut`.
 
+use std::alloc::Layout;
 use std::cell::{Cell, UnsafeCell};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -26,34 +42,6 @@ use strand_objects::{dict, function, str as pystr, PyObj, PyResult};
 
 use crate::code::CodeData;
 use crate::stackref::{Borrowed, StackRef};
-
-/// A frame being executed or suspended.
-pub(crate) struct Frame {
-    /// The code object (kept alive: `data` points into it).
-    code: StackRef,
-    data: NonNull<CodeData>,
-    globals: StackRef,
-    builtins: StackRef,
-    /// The function being run (for its closure), or null.
-    func: StackRef,
-    /// The locals mapping (module and class bodies, `exec`).
-    pub(crate) locals: Option<PyObj>,
-    nlocalsplus: usize,
-    /// Locals-plus slots, then the value stack.
-    slots: UnsafeCell<Vec<StackRef>>,
-    /// Where execution continues (code units).
-    pub(crate) next: Cell<usize>,
-    /// The instruction executing or, for a suspended generator, the last YIELD_VALUE.
-    pub(crate) last_pc: Cell<usize>,
-    /// Keyword names for the next CALL.
-    kw_names: UnsafeCell<Option<PyObj>>,
-    /// Function frames: the dict `locals()` returns, once asked for.
-    fast_locals_dict: UnsafeCell<Option<PyObj>>,
-    /// Identity for traceback entries.
-    pub(crate) id: u64,
-    /// The frame below this one in the thread's chain while linked.
-    prev: Cell<*const Frame>,
-}
 
 /// How a frame's execution stopped.
 pub(crate) enum Outcome {
@@ -68,94 +56,141 @@ pub(crate) enum Outcome {
 /// returns or yields. Generators resume their frames through it.
 pub(crate) type Evaluator = fn(&Frame, Option<strand_objects::PyErr>) -> PyResult<Outcome>;
 
+/// A frame: the header below, then `nslots` slots.
+#[repr(C)]
+pub(crate) struct Frame {
+    /// The code object (keeps `data` alive).
+    code: StackRef,
+    data: NonNull<CodeData>,
+    globals: StackRef,
+    builtins: StackRef,
+    /// The function being run (for its closure), or null.
+    func: StackRef,
+    /// The code's constants (the items of its `co_consts`, which `code` keeps alive).
+    consts: *const PyObj,
+    /// The locals mapping (module and class bodies, `exec`).
+    pub(crate) locals: Option<PyObj>,
+    /// The frame below this one in its thread's chain, while linked.
+    previous: Cell<*const Frame>,
+    /// The copy of the bytecode the frame runs on its current thread (set whenever it
+    /// starts or resumes running).
+    pub(crate) bytecode: Cell<*const Cell<u16>>,
+    /// The opcode unit of the instruction executing (or last executed) in `bytecode`.
+    pub(crate) instr: Cell<*const Cell<u16>>,
+    /// Where execution continues, in code units: a suspended generator, or a caller
+    /// whose callee frame runs above it.
+    pub(crate) next: Cell<u32>,
+    /// The value stack depth while the frame's registers are not in the loop (a
+    /// suspended generator, a caller under a callee).
+    pub(crate) depth: Cell<u32>,
+    nlocalsplus: u32,
+    nslots: u32,
+    /// Returning from this frame leaves the loop invocation that runs it (it was
+    /// entered from Rust: a native call into Python, a generator resumption).
+    pub(crate) is_entry: Cell<bool>,
+    /// Where the frame's memory comes from.
+    home: Home,
+    /// Function frames: the dict `locals()` returns, once asked for.
+    fast_locals_dict: UnsafeCell<Option<PyObj>>,
+    /// The instance a CALL_ALLOC_AND_ENTER_INIT made, for the frame of its `__init__`:
+    /// returning from the frame gives it to the caller.
+    init_self: UnsafeCell<Option<PyObj>>,
+    /// The frame's own copy of the bytecode, on a thread that has no thread-local
+    /// copies (see `tlbc`).
+    private_bytecode: UnsafeCell<Option<Box<[Cell<u16>]>>>,
+    /// Identity for traceback entries.
+    pub(crate) id: u64,
+    slots: [UnsafeCell<StackRef>; 0],
+}
+
+/// Where a frame's memory lives.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+enum Home {
+    /// The thread's data stack.
+    DataStack,
+    /// A heap block owned by an [`OwnedFrame`] (a generator's).
+    Owned,
+}
+
+/// Byte offset of the first slot from the frame's start.
+const SLOTS_OFFSET: usize = std::mem::offset_of!(Frame, slots);
+
+/// The bytes a frame of `nslots` slots takes.
+fn frame_layout(nslots: usize) -> Layout {
+    let size = std::mem::size_of::<Frame>() + nslots * std::mem::size_of::<StackRef>();
+    Layout::from_size_align(size, std::mem::align_of::<Frame>()).expect("frame size")
+}
+
 thread_local! {
-    /// Spare slot buffers (CPython keeps frames in a per-thread data stack; reusing
-    /// buffers keeps calls away from the allocator).
-    static POOL: UnsafeCell<Vec<Vec<StackRef>>> = const { UnsafeCell::new(Vec::new()) };
     /// Frame identities, for one traceback entry per frame.
     static NEXT_FRAME_ID: Cell<u64> = const { Cell::new(1) };
     /// This thread's frame chain.
     static CHAIN: ChainHandle = ChainHandle::default();
-}
-
-/// At most this many buffers are kept per thread.
-const POOL_MAX: usize = 64;
-/// Buffers larger than this are not kept.
-const POOL_SLOTS_MAX: usize = 256;
-
-fn take_buffer(capacity: usize) -> Vec<StackRef> {
-    let reused = POOL.with(|p| {
-        // SAFETY: the pool is private to this thread and not borrowed elsewhere (this
-        // function and `give_buffer` do not call out while they hold it).
-        let pool = unsafe { &mut *p.get() };
-        pool.pop()
-    });
-    match reused {
-        Some(mut v) => {
-            if v.capacity() < capacity {
-                v.reserve_exact(capacity);
-            }
-            v
-        }
-        None => Vec::with_capacity(capacity.max(16)),
-    }
-}
-
-fn give_buffer(v: Vec<StackRef>) {
-    debug_assert!(v.is_empty());
-    if v.capacity() > POOL_SLOTS_MAX {
-        return;
-    }
-    let _ = POOL.try_with(|p| {
-        // SAFETY: as in `take_buffer`.
-        let pool = unsafe { &mut *p.get() };
-        if pool.len() < POOL_MAX {
-            pool.push(v);
-        }
-    });
+    /// This thread's data stack.
+    static DATA_STACK: UnsafeCell<DataStack> = const { UnsafeCell::new(DataStack::new()) };
 }
 
 impl Frame {
-    /// A frame for `code` (its arguments still to be bound).
-    pub(crate) fn new(
+    /// Writes a fresh frame for `code` (its arguments still to be bound, every slot
+    /// null) at `at`.
+    ///
+    /// # Safety
+    /// `at` is valid for writes of `frame_layout(nslots)` bytes, aligned for `Frame`,
+    /// where `nslots` is the code's locals-plus count plus its maximum stack depth.
+    unsafe fn init(
+        at: NonNull<Frame>,
         code: &PyObj,
+        data: NonNull<CodeData>,
         globals: &PyObj,
         builtins: &PyObj,
         locals: Option<PyObj>,
         func: Option<&PyObj>,
-    ) -> Frame {
-        let data = crate::code::code_data_ptr(code);
+    ) {
         // SAFETY: `code` is alive (the frame holds it from here on).
         let d = unsafe { data.as_ref() };
         let nlocalsplus = d.nlocalsplus;
-        let mut slots = take_buffer(nlocalsplus + d.code.max_stack as usize);
-        debug_assert!(slots.is_empty() && slots.capacity() >= nlocalsplus);
-        // SAFETY: the buffer is empty with room for `nlocalsplus` slots, and the null
-        // slot is all zero bits (StackRef::NULL is 0).
-        unsafe {
-            std::ptr::write_bytes(slots.as_mut_ptr(), 0, nlocalsplus);
-            slots.set_len(nlocalsplus);
-        }
+        let nslots = nlocalsplus + d.code.max_stack as usize;
         let id = NEXT_FRAME_ID.with(|n| {
             let id = n.get();
             n.set(id + 1);
             id
         });
-        Frame {
+        let header = Frame {
             code: StackRef::new_ref(code),
             data,
             globals: StackRef::new_ref(globals),
             builtins: StackRef::new_ref(builtins),
             func: func.map_or(StackRef::NULL, StackRef::new_ref),
+            consts: strand_objects::tuple::items(&function::code(code).consts).as_ptr(),
             locals,
-            nlocalsplus,
-            slots: UnsafeCell::new(slots),
+            previous: Cell::new(std::ptr::null()),
+            bytecode: Cell::new(std::ptr::null()),
+            instr: Cell::new(std::ptr::null()),
             next: Cell::new(0),
-            last_pc: Cell::new(0),
-            kw_names: UnsafeCell::new(None),
+            depth: Cell::new(0),
+            nlocalsplus: nlocalsplus as u32,
+            nslots: nslots as u32,
+            is_entry: Cell::new(false),
+            home: Home::DataStack,
             fast_locals_dict: UnsafeCell::new(None),
+            private_bytecode: UnsafeCell::new(None),
+            init_self: UnsafeCell::new(None),
             id,
-            prev: Cell::new(std::ptr::null()),
+            slots: [],
+        };
+        // SAFETY: the caller provides room for the header and `nslots` slots.
+        unsafe {
+            at.as_ptr().write(header);
+            let slots = at
+                .as_ptr()
+                .cast::<u8>()
+                .add(SLOTS_OFFSET)
+                .cast::<StackRef>();
+            // Frames are small: a plain loop beats a call to memset.
+            for i in 0..nslots {
+                slots.add(i).write(StackRef::NULL);
+            }
         }
     }
 
@@ -170,6 +205,12 @@ impl Frame {
     #[inline(always)]
     pub(crate) fn code(&self) -> Borrowed {
         self.code.view()
+    }
+
+    /// The code's constants, as a pointer to the first.
+    #[inline(always)]
+    pub(crate) fn consts(&self) -> *const PyObj {
+        self.consts
     }
 
     /// The globals dict.
@@ -190,228 +231,143 @@ impl Frame {
         self.func.get()
     }
 
-    // The slot buffer. Every accessor below borrows it for one operation and never
-    // calls out while the borrow lives (dropping a reference can run arbitrary code,
-    // so references leave the buffer before they are dropped).
+    /// The frame below this one in its thread's chain.
     #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
-    fn buf(&self) -> &mut Vec<StackRef> {
-        // SAFETY: only this frame's thread touches the buffer while the frame runs,
-        // one accessor at a time (see above); the collector reads it with the world
-        // stopped, when the owner is parked outside any accessor.
-        unsafe { &mut *self.slots.get() }
+    pub(crate) fn previous(&self) -> *const Frame {
+        self.previous.get()
     }
 
     /// Number of locals-plus slots.
     #[inline(always)]
     pub(crate) fn nlocalsplus(&self) -> usize {
-        self.nlocalsplus
+        self.nlocalsplus as usize
+    }
+
+    /// The first slot (locals-plus slot 0; the value stack starts at
+    /// [`nlocalsplus`](Self::nlocalsplus)).
+    #[inline(always)]
+    pub(crate) fn slots_ptr(&self) -> *mut StackRef {
+        // The slots follow the header; UnsafeCell<StackRef> has StackRef's layout.
+        self.slots.as_ptr().cast::<StackRef>().cast_mut()
+    }
+
+    /// Every slot, for readers outside the loop.
+    #[inline(always)]
+    fn slots(&self) -> &[UnsafeCell<StackRef>] {
+        // SAFETY: `nslots` slots follow the header (see `init`).
+        unsafe { std::slice::from_raw_parts(self.slots.as_ptr(), self.nslots as usize) }
+    }
+
+    /// The slot at `i` (every accessor below uses it for one operation and never calls
+    /// out while the reference lives: dropping a reference can run arbitrary code, so
+    /// references leave the slot before they are dropped).
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    fn slot(&self, i: usize) -> &mut StackRef {
+        // SAFETY: only this frame's thread touches the slots while the frame runs, one
+        // accessor at a time (see above); the collector reads them with the world
+        // stopped, when the owner is parked outside any accessor.
+        unsafe { &mut *self.slots()[i].get() }
     }
 
     /// The object in locals-plus slot `i`, if bound.
     #[inline(always)]
     pub(crate) fn local(&self, i: usize) -> Option<Borrowed> {
-        self.buf()[i].get()
-    }
-
-    /// Whether locals-plus slot `i` is bound.
-    #[inline(always)]
-    pub(crate) fn local_is_set(&self, i: usize) -> bool {
-        !self.buf()[i].is_null()
-    }
-
-    /// A new reference to slot `i` (uncounted where possible).
-    #[inline(always)]
-    pub(crate) fn local_ref(&self, i: usize) -> StackRef {
-        self.buf()[i].clone()
-    }
-
-    /// An uncounted reference to what locals-plus slot `i` holds (null if unbound), for
-    /// `LOAD_FAST_BORROW`: valid while the slot keeps its value.
-    #[inline(always)]
-    pub(crate) fn local_borrowed(&self, i: usize) -> StackRef {
-        self.buf()[i].borrow()
+        self.slot(i).get()
     }
 
     /// Stores into locals-plus slot `i`; the previous value is dropped after the store.
     #[inline(always)]
     pub(crate) fn set_local(&self, i: usize, v: StackRef) {
-        let old = std::mem::replace(&mut self.buf()[i], v);
+        let old = std::mem::replace(self.slot(i), v);
         drop(old);
     }
 
-    /// Empties locals-plus slot `i`, returning what it held.
+    /// The value-stack depth, for a frame whose registers are not in the loop.
     #[inline(always)]
-    pub(crate) fn take_local(&self, i: usize) -> StackRef {
-        std::mem::take(&mut self.buf()[i])
+    pub(crate) fn stack_depth(&self) -> usize {
+        self.depth.get() as usize
     }
 
-    /// Value-stack depth.
-    #[inline(always)]
-    pub(crate) fn depth(&self) -> usize {
-        self.buf().len() - self.nlocalsplus
-    }
-
-    /// Pushes onto the value stack.
-    #[inline(always)]
+    /// Pushes onto the value stack of a frame whose registers are not in the loop.
     pub(crate) fn push(&self, v: StackRef) {
-        let b = self.buf();
-        debug_assert!(
-            b.len() < b.capacity(),
+        let d = self.stack_depth();
+        assert!(
+            self.nlocalsplus() + d < self.nslots as usize,
             "value stack overflow (compiler bug)"
         );
-        b.push(v);
+        *self.slot(self.nlocalsplus() + d) = v;
+        self.depth.set(d as u32 + 1);
     }
 
-    /// Pushes a counted reference.
-    #[inline(always)]
+    /// Pushes a counted reference (see [`push`](Self::push)).
     pub(crate) fn push_obj(&self, v: PyObj) {
         self.push(StackRef::from_owned(v));
     }
 
-    /// Pops the value stack.
-    #[inline(always)]
+    /// Pops the value stack of a frame whose registers are not in the loop.
     pub(crate) fn pop(&self) -> StackRef {
-        let b = self.buf();
-        debug_assert!(
-            b.len() > self.nlocalsplus,
-            "value stack underflow (compiler bug)"
-        );
-        b.pop().unwrap_or_default()
+        let d = self.stack_depth();
+        assert!(d > 0, "value stack underflow (compiler bug)");
+        self.depth.set(d as u32 - 1);
+        std::mem::take(self.slot(self.nlocalsplus() + d - 1))
     }
 
-    /// Pops a non-null value as a counted reference.
-    #[inline(always)]
-    pub(crate) fn pop_obj(&self) -> PyObj {
-        self.pop()
-            .into_owned()
-            .expect("null on the value stack (compiler bug)")
-    }
-
-    /// The `k`-th value from the top (1 = top).
-    #[inline(always)]
-    pub(crate) fn peek(&self, k: usize) -> Borrowed {
-        let b = self.buf();
-        b[b.len() - k].view()
-    }
-
-    /// The `k`-th slot from the top, possibly null.
-    #[inline(always)]
+    /// The `k`-th value from the top (1 = top) of a frame whose registers are not in
+    /// the loop, if there is one and it is not null.
     pub(crate) fn peek_opt(&self, k: usize) -> Option<Borrowed> {
-        let b = self.buf();
-        if k == 0 || k > b.len() - self.nlocalsplus {
+        let d = self.stack_depth();
+        if k == 0 || k > d {
             return None;
         }
-        b[b.len() - k].get()
+        self.slot(self.nlocalsplus() + d - k).get()
     }
 
-    /// A new reference to the `k`-th value from the top.
-    #[inline(always)]
-    pub(crate) fn peek_ref(&self, k: usize) -> StackRef {
-        let b = self.buf();
-        b[b.len() - k].clone()
+    /// The offset (in code units) of the instruction executing, or last executed.
+    pub(crate) fn last_pc(&self) -> usize {
+        let (base, at) = (self.bytecode.get(), self.instr.get());
+        if base.is_null() || at.is_null() {
+            return 0;
+        }
+        // SAFETY: both point into the same bytecode copy, set together by the loop.
+        unsafe { at.offset_from(base) as usize }
     }
 
-    /// Pops the top `n` values and pushes `v` (the popped references are dropped after
-    /// the stack is consistent again).
+    /// Points the frame at this thread's copy of its bytecode: it is about to run, or
+    /// run again, on this thread.
     #[inline(always)]
-    pub(crate) fn replace_top(&self, n: usize, v: StackRef) {
-        debug_assert!(n >= 1);
-        let b = self.buf();
-        let at = b.len() - n;
-        let old = std::mem::replace(&mut b[at], v);
-        match n {
-            1 => drop(old),
-            2 => {
-                let top = b.pop();
-                drop(old);
-                drop(top);
+    pub(crate) fn start_running(&self) {
+        let data = self.data();
+        let copy = match data.copies.for_current_thread(&data.code.code) {
+            crate::tlbc::Bytecode::Shared(s) => s.as_ptr(),
+            crate::tlbc::Bytecode::Private(b) => {
+                // SAFETY: only the thread running the frame touches this field, and
+                // the loop reads the copy only through `bytecode`, set below.
+                let own = unsafe { &mut *self.private_bytecode.get() };
+                own.insert(b).as_ptr()
             }
-            _ => {
-                let rest = self.pop_n_refs(n - 1);
-                drop(old);
-                drop(rest);
-            }
-        }
+        };
+        self.bytecode.set(copy);
     }
 
-    /// Swaps the top with the `k`-th value from the top.
-    #[inline(always)]
-    pub(crate) fn swap(&self, k: usize) {
-        let b = self.buf();
-        let n = b.len();
-        b.swap(n - 1, n - k);
-    }
-
-    /// Views of the top `n` values (bottom first), for native calls: they stay valid
-    /// while the values stay on the stack.
-    #[inline]
-    pub(crate) fn top_views(&self, n: usize) -> smallvec::SmallVec<[Borrowed; 8]> {
-        let b = self.buf();
-        crate::stackref::views(&b[b.len() - n..])
-    }
-
-    /// Pops the top `n` values as counted references (bottom first).
-    pub(crate) fn pop_n(&self, n: usize) -> Vec<PyObj> {
-        let b = self.buf();
-        let taken: Vec<StackRef> = b.drain(b.len() - n..).collect();
-        taken
-            .into_iter()
-            .map(|s| {
-                s.into_owned()
-                    .expect("null on the value stack (compiler bug)")
-            })
-            .collect()
-    }
-
-    /// Moves the top `n` values into `dest`'s first `n` locals (a call binding its
-    /// arguments one-to-one), leaving them off this stack.
-    pub(crate) fn move_top_to_locals(&self, n: usize, dest: &Frame) {
-        let src = self.buf();
-        let d = dest.buf();
-        assert!(n <= d.len() && n <= src.len() - self.nlocalsplus);
-        let at = src.len() - n;
-        debug_assert!(d[..n].iter().all(StackRef::is_null));
-        // SAFETY: the two buffers belong to different frames; `n` slots exist in both
-        // (checked above). The destination slots are null (fresh frame), so
-        // overwriting them leaks nothing, and the source slots are given up by
-        // shortening the length without dropping them: each reference moves once.
-        unsafe {
-            std::ptr::copy_nonoverlapping(src.as_ptr().add(at), d.as_mut_ptr(), n);
-            src.set_len(at);
-        }
-    }
-
-    /// Pops the top `n` values as slots (bottom first).
-    pub(crate) fn pop_n_refs(&self, n: usize) -> smallvec::SmallVec<[StackRef; 8]> {
-        let b = self.buf();
-        let at = b.len() - n;
-        b.drain(at..).collect()
-    }
-
-    /// Cuts the value stack to `depth` values.
-    pub(crate) fn truncate(&self, depth: usize) {
-        while self.depth() > depth {
-            drop(self.pop());
-        }
-    }
-
-    /// Keyword names for the next CALL.
-    pub(crate) fn set_kw_names(&self, k: Option<PyObj>) {
-        // SAFETY: single-threaded access by the running frame; no call-out while held.
-        let old = unsafe { std::mem::replace(&mut *self.kw_names.get(), k) };
+    /// Makes the frame one of `__init__` for the instance `obj` (see `init_self`).
+    pub(crate) fn set_init_self(&self, obj: Option<PyObj>) {
+        // SAFETY: only the thread running the frame touches this field, and no call-out
+        // happens while the reference lives.
+        let old = unsafe { std::mem::replace(&mut *self.init_self.get(), obj) };
         drop(old);
     }
 
-    /// Takes the keyword names of the CALL being executed.
-    pub(crate) fn take_kw_names(&self) -> Option<PyObj> {
-        // SAFETY: as in `set_kw_names`.
-        unsafe { (*self.kw_names.get()).take() }
+    /// Takes the instance of an `__init__` frame (see `init_self`).
+    pub(crate) fn take_init_self(&self) -> Option<PyObj> {
+        // SAFETY: as in `set_init_self`.
+        unsafe { (*self.init_self.get()).take() }
     }
 
     /// The dict that `locals()` returns for a function frame, created on first use.
     pub(crate) fn fast_locals_dict(&self) -> PyObj {
-        // SAFETY: as in `set_kw_names`; `dict::new` does not reach this frame.
+        // SAFETY: single-threaded access by the running frame; no call-out while held
+        // (`dict::new` does not reach this frame).
         let slot = unsafe { &mut *self.fast_locals_dict.get() };
         slot.get_or_insert_with(strand_objects::dict::new).clone()
     }
@@ -423,8 +379,8 @@ impl Frame {
         self.globals.make_counted();
         self.builtins.make_counted();
         self.func.make_counted();
-        for s in self.slots.get_mut().iter_mut() {
-            s.make_counted();
+        for i in 0..self.nslots as usize {
+            self.slot(i).make_counted();
         }
     }
 
@@ -441,12 +397,11 @@ impl Frame {
         }
         // SAFETY: the collector calls this with the world stopped; the owner is not
         // inside an accessor.
-        let extras = unsafe { [&*self.kw_names.get(), &*self.fast_locals_dict.get()] };
-        for o in extras.into_iter().flatten() {
+        if let Some(o) = unsafe { &*self.fast_locals_dict.get() } {
             visit(o.as_ptr());
         }
-        for s in self.buf().iter() {
-            if let Some(p) = s.counted_ptr() {
+        for i in 0..self.nslots as usize {
+            if let Some(p) = self.slot(i).counted_ptr() {
                 visit(p);
             }
         }
@@ -459,23 +414,263 @@ impl Frame {
                 visit(p);
             }
         }
-        for s in self.buf().iter() {
-            if let Some(p) = s.uncounted_ptr() {
+        for i in 0..self.nslots as usize {
+            if let Some(p) = self.slot(i).uncounted_ptr() {
                 visit(p);
             }
         }
     }
-}
 
-impl Drop for Frame {
-    fn drop(&mut self) {
-        // Out of the frame first: dropping references can run arbitrary code (the
-        // frame is unlinked by now and no longer reachable).
-        let mut slots = std::mem::take(self.slots.get_mut());
-        slots.clear();
-        give_buffer(slots);
+    /// Drops everything the frame holds: the header's references, the locals-plus
+    /// slots and the `depth` values on its stack (slots above are null). The frame's
+    /// memory stays reserved meanwhile (dropping references may run Python code, which
+    /// pushes frames above this one).
+    ///
+    /// # Safety
+    /// The frame is unlinked, its `depth` is its stack's depth, and nobody uses it
+    /// afterwards but to release its memory.
+    unsafe fn clear(this: NonNull<Frame>) {
+        let f = this.as_ptr();
+        // SAFETY: the caller owns the frame exclusively; each field is dropped once,
+        // the slots first (they may refer to objects the header keeps alive).
+        unsafe {
+            let used = (*f).nlocalsplus() + (*f).stack_depth();
+            debug_assert!(used <= (*f).nslots as usize);
+            let slots = (*f).slots_ptr();
+            for i in 0..used {
+                let v = std::ptr::replace(slots.add(i), StackRef::NULL);
+                drop(v);
+            }
+            std::ptr::drop_in_place(f);
+        }
     }
 }
+
+// -------------------------------------------------------------------------------------
+// The data stack
+// -------------------------------------------------------------------------------------
+
+/// Bytes in a data stack chunk (frames larger than this get a chunk of their own).
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// One thread's data stack: a list of chunks, frames bump-allocated in the last.
+struct DataStack {
+    /// `(start, size)` of every chunk, oldest first.
+    chunks: Vec<(NonNull<u8>, usize)>,
+    /// The chunk in use (index into `chunks`).
+    current: usize,
+    /// The first free byte of the chunk in use, and its end.
+    top: *mut u8,
+    limit: *mut u8,
+}
+
+impl DataStack {
+    const fn new() -> DataStack {
+        DataStack {
+            chunks: Vec::new(),
+            current: 0,
+            top: std::ptr::null_mut(),
+            limit: std::ptr::null_mut(),
+        }
+    }
+
+    /// Room for `layout`, aligned.
+    #[inline(always)]
+    fn alloc(&mut self, layout: Layout) -> NonNull<Frame> {
+        debug_assert!(layout.align() <= 16);
+        let size = layout.size().next_multiple_of(16);
+        if (self.limit as usize).wrapping_sub(self.top as usize) >= size && !self.top.is_null() {
+            let p = self.top;
+            // SAFETY: `size` bytes are free from `top` within the chunk (checked).
+            self.top = unsafe { p.add(size) };
+            // SAFETY: non-null (a chunk address).
+            return unsafe { NonNull::new_unchecked(p.cast::<Frame>()) };
+        }
+        self.alloc_in_next_chunk(size)
+    }
+
+    #[cold]
+    fn alloc_in_next_chunk(&mut self, size: usize) -> NonNull<Frame> {
+        // Move to the next chunk, or make one big enough.
+        let next = if self.top.is_null() {
+            0
+        } else {
+            self.current + 1
+        };
+        let fits = self.chunks.get(next).is_some_and(|&(_, s)| s >= size);
+        if !fits {
+            // Chunks past `next` are spares; a too-small spare is replaced.
+            while self.chunks.len() > next {
+                let (p, s) = self.chunks.pop().expect("nonempty");
+                // SAFETY: allocated below with this size and alignment.
+                unsafe {
+                    std::alloc::dealloc(p.as_ptr(), Layout::from_size_align_unchecked(s, 16))
+                };
+            }
+            let s = size.max(CHUNK_BYTES);
+            let layout = Layout::from_size_align(s, 16).expect("chunk size");
+            // SAFETY: nonzero size.
+            let p = unsafe { std::alloc::alloc(layout) };
+            let Some(p) = NonNull::new(p) else {
+                std::alloc::handle_alloc_error(layout);
+            };
+            self.chunks.push((p, s));
+        }
+        let (start, s) = self.chunks[next];
+        self.current = next;
+        // SAFETY: the chunk has `s >= size` bytes.
+        unsafe {
+            self.top = start.as_ptr().add(size);
+            self.limit = start.as_ptr().add(s);
+        }
+        start.cast::<Frame>()
+    }
+
+    /// Releases the frame at `f`, the most recently allocated one.
+    #[inline(always)]
+    fn free(&mut self, f: NonNull<Frame>) {
+        let p = f.as_ptr().cast::<u8>();
+        let (start, _) = self.chunks[self.current];
+        if p == start.as_ptr() && self.current > 0 {
+            // The chunk is empty: back to the end of the previous one, which holds the
+            // frames below. Its frames' end is where the first of them in this chunk
+            // would have gone, unknown here, so the top is set from the frame below.
+            self.current -= 1;
+            let (prev, s) = self.chunks[self.current];
+            // SAFETY: `s` is the chunk's size.
+            self.limit = unsafe { prev.as_ptr().add(s) };
+            self.top = self.limit;
+            // The space between the last frame of the previous chunk and its end is
+            // reclaimed when that frame is freed (below, `p` then lies within it).
+        } else {
+            self.top = p;
+        }
+    }
+}
+
+impl Drop for DataStack {
+    fn drop(&mut self) {
+        for &(p, s) in &self.chunks {
+            // SAFETY: allocated by `alloc_in_next_chunk` with this size and alignment;
+            // the thread is exiting, no frame is in use.
+            unsafe { std::alloc::dealloc(p.as_ptr(), Layout::from_size_align_unchecked(s, 16)) };
+        }
+    }
+}
+
+/// Pushes a fresh frame for `code` on this thread's data stack (arguments not bound
+/// yet, unlinked). Pop it with [`pop_frame`], on the same thread, before any frame
+/// pushed earlier is popped.
+#[inline]
+pub(crate) fn push_frame(
+    code: &PyObj,
+    globals: &PyObj,
+    builtins: &PyObj,
+    locals: Option<PyObj>,
+    func: Option<&PyObj>,
+) -> NonNull<Frame> {
+    let data = crate::code::code_data_ptr(code);
+    // SAFETY: `code` is alive.
+    let d = unsafe { data.as_ref() };
+    let layout = frame_layout(d.nlocalsplus + d.code.max_stack as usize);
+    let at = DATA_STACK.with(|s| {
+        // SAFETY: the data stack is private to this thread and this is its only use
+        // in progress (no call-out while borrowed).
+        unsafe { (*s.get()).alloc(layout) }
+    });
+    // SAFETY: `at` has room for the layout.
+    unsafe { Frame::init(at, code, data, globals, builtins, locals, func) };
+    at
+}
+
+/// Clears and pops a frame made by [`push_frame`] (unlinked, the top of the data
+/// stack once frames above it are popped).
+///
+/// # Safety
+/// `f` came from [`push_frame`] on this thread, is not linked, and nobody uses it
+/// afterwards.
+#[inline]
+pub(crate) unsafe fn pop_frame(f: NonNull<Frame>) {
+    // SAFETY: per the contract.
+    unsafe {
+        debug_assert!(f.as_ref().home == Home::DataStack);
+        Frame::clear(f);
+    }
+    DATA_STACK.with(|s| {
+        // SAFETY: as in `push_frame`; frames pushed while `clear` ran are popped again.
+        unsafe { (*s.get()).free(f) }
+    });
+}
+
+/// A frame in a heap block of its own: a generator's or coroutine's, which outlives
+/// the call that made it and is resumed on any thread.
+pub(crate) struct OwnedFrame(NonNull<Frame>);
+
+// SAFETY: a suspended owned frame holds only counted references (see `make_counted`)
+// and is used by one thread at a time (its generator's state lock hands it over).
+unsafe impl Send for OwnedFrame {}
+
+impl OwnedFrame {
+    /// Moves a frame from the data stack (made by [`push_frame`], arguments bound, not
+    /// linked, the data stack's top) into a heap block of its own.
+    ///
+    /// # Safety
+    /// As for [`pop_frame`]: `f` is not used afterwards.
+    pub(crate) unsafe fn from_data_stack(f: NonNull<Frame>) -> OwnedFrame {
+        // SAFETY: `f` is a valid frame (per the contract).
+        let nslots = unsafe { f.as_ref().nslots as usize };
+        let layout = frame_layout(nslots);
+        // SAFETY: nonzero size.
+        let p = unsafe { std::alloc::alloc(layout) };
+        let Some(p) = NonNull::new(p.cast::<Frame>()) else {
+            std::alloc::handle_alloc_error(layout);
+        };
+        // SAFETY: both blocks hold `layout.size()` bytes; the frame is moved bit for
+        // bit (it holds no pointers into itself) and the data-stack copy is released
+        // without dropping anything.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                f.as_ptr().cast::<u8>(),
+                p.as_ptr().cast::<u8>(),
+                layout.size(),
+            );
+            (*p.as_ptr()).home = Home::Owned;
+            DATA_STACK.with(|s| (*s.get()).free(f));
+        }
+        OwnedFrame(p)
+    }
+}
+
+impl std::ops::Deref for OwnedFrame {
+    type Target = Frame;
+    fn deref(&self) -> &Frame {
+        // SAFETY: the block holds a valid frame for as long as `self` lives.
+        unsafe { self.0.as_ref() }
+    }
+}
+
+impl std::ops::DerefMut for OwnedFrame {
+    fn deref_mut(&mut self) -> &mut Frame {
+        // SAFETY: the block holds a valid frame, owned by `self` alone.
+        unsafe { self.0.as_mut() }
+    }
+}
+
+impl Drop for OwnedFrame {
+    fn drop(&mut self) {
+        let layout = frame_layout(self.nslots as usize);
+        // SAFETY: the frame is not linked (owners unlink before dropping) and nobody
+        // else uses it; the block was allocated with this layout.
+        unsafe {
+            Frame::clear(self.0);
+            std::alloc::dealloc(self.0.as_ptr().cast::<u8>(), layout);
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------
+// The frame chain
+// -------------------------------------------------------------------------------------
 
 /// One thread's chain of running frames, reported to the collector as roots.
 #[derive(Default)]
@@ -492,7 +687,7 @@ impl strand_heap::RootSource for FrameChain {
             // until unlinked, which happens only on their own thread.
             let frame = unsafe { &*f };
             frame.visit_uncounted(visit);
-            f = frame.prev.get();
+            f = frame.previous.get();
         }
     }
 }
@@ -504,55 +699,55 @@ struct ChainHandle {
     registered_with: Cell<Option<strand_heap::ThreadId>>,
 }
 
-/// Links `frame` as the innermost running frame of this thread; unlinked when the
-/// guard drops. The frame must not move while linked.
-pub(crate) fn link(frame: &Frame) -> LinkGuard {
+/// The head of this thread's frame chain: the frame running now (null if none).
+#[inline(always)]
+pub(crate) fn chain_top() -> *const Frame {
+    CHAIN.with(|h| h.chain.top.load(Ordering::Relaxed))
+}
+
+/// Links `frame` as the frame this thread runs, above the current head; returns the
+/// previous head, to restore with [`set_chain_top`]. The frame must not move while
+/// linked.
+#[inline]
+pub(crate) fn link(frame: &Frame) -> *const Frame {
     CHAIN.with(|h| {
         let top = h.chain.top.load(Ordering::Relaxed);
         if top.is_null() {
-            // The outermost frame: make sure this thread state scans the chain.
-            let tid = strand_heap::current_thread_id();
-            if h.registered_with.get() != tid {
-                if let Some(id) = tid {
-                    if strand_heap::add_current_root_source(h.chain.clone()).is_some() {
-                        h.registered_with.set(Some(id));
-                    }
-                }
-            }
+            register_chain(h);
         }
-        frame.prev.set(top);
+        frame.previous.set(top);
         h.chain
             .top
             .store(frame as *const Frame as *mut Frame, Ordering::Release);
-    });
-    LinkGuard { _private: () }
+        top
+    })
 }
 
-/// Unlinks the innermost frame when dropped.
-pub(crate) struct LinkGuard {
-    _private: (),
+/// Makes `f` the head of this thread's chain (a return or an unwinding pops the
+/// frame above it; a loop invocation restores the head it found).
+#[inline(always)]
+pub(crate) fn set_chain_top(f: *const Frame) {
+    CHAIN.with(|h| h.chain.top.store(f.cast_mut(), Ordering::Release));
 }
 
-impl Drop for LinkGuard {
-    fn drop(&mut self) {
-        let _ = CHAIN.try_with(|h| {
-            let top = h.chain.top.load(Ordering::Relaxed);
-            if !top.is_null() {
-                // SAFETY: the top frame is alive while linked.
-                let prev = unsafe { (*top).prev.get() };
-                h.chain.top.store(prev as *mut Frame, Ordering::Release);
+/// The outermost frame of a thread: make sure this thread state scans the chain.
+#[cold]
+fn register_chain(h: &ChainHandle) {
+    let tid = strand_heap::current_thread_id();
+    if h.registered_with.get() != tid {
+        if let Some(id) = tid {
+            if strand_heap::add_current_root_source(h.chain.clone()).is_some() {
+                h.registered_with.set(Some(id));
             }
-        });
+        }
     }
 }
 
 /// The innermost running frame of this thread, if any.
 pub(crate) fn with_top<R>(f: impl FnOnce(&Frame) -> R) -> Option<R> {
-    CHAIN.with(|h| {
-        let top = h.chain.top.load(Ordering::Relaxed);
-        // SAFETY: linked frames are alive; `&Frame` is how the loop itself uses them.
-        (!top.is_null()).then(|| f(unsafe { &*top }))
-    })
+    let top = chain_top();
+    // SAFETY: linked frames are alive; `&Frame` is how the loop itself uses them.
+    (!top.is_null()).then(|| f(unsafe { &*top }))
 }
 
 /// The `__class__` cell's class and the first argument of the innermost running frame,
@@ -598,7 +793,7 @@ impl Frame {
     /// loop's YIELD_VALUE with argument 1, and the sub-iterator is then on top of the
     /// stack.
     pub(crate) fn delegate(&self) -> Option<PyObj> {
-        let ins = bytecode::decode_at(&self.data().code.code, self.last_pc.get()).ok()?;
+        let ins = bytecode::decode_at(&self.data().code.code, self.last_pc()).ok()?;
         if ins.op == Op::YIELD_VALUE && ins.arg == 1 {
             self.peek_opt(1).map(|v| (*v).clone())
         } else {
@@ -615,7 +810,8 @@ impl Frame {
     /// `SystemError` if the code around the suspension point is not that loop.
     pub(crate) fn finish_delegation(&self, value: PyObj) -> PyResult<()> {
         let code = &self.data().code.code;
-        let resume = bytecode::decode_at(code, self.next.get()).map_err(exc::system_error)?;
+        let resume =
+            bytecode::decode_at(code, self.next.get() as usize).map_err(exc::system_error)?;
         let back = bytecode::decode_at(code, resume.next_offset()).map_err(exc::system_error)?;
         let send = back
             .jump_target()
@@ -626,7 +822,7 @@ impl Frame {
         };
         drop(self.pop());
         self.push_obj(value);
-        self.next.set(exit);
+        self.next.set(exit as u32);
         Ok(())
     }
 

@@ -25,10 +25,10 @@ use strand_objects::exceptions::{self as exc, type_error, PyErr};
 use strand_objects::typeobj::{PyType, Slots, TypeFlags};
 use strand_objects::{int, singletons, PyObj, PyResult};
 
-use crate::frame::{Evaluator, Frame, Outcome};
+use crate::frame::{Evaluator, Frame, Outcome, OwnedFrame};
 
 struct GenState {
-    frame: Option<Box<Frame>>,
+    frame: Option<OwnedFrame>,
     running: bool,
     started: bool,
     /// The generator's own handled exception while suspended.
@@ -254,16 +254,16 @@ fn new_wrapper(coroutine: PyObj) -> PyObj {
 }
 
 /// A generator owning `frame` (arguments already bound, not started).
-pub(crate) fn new_generator(frame: Box<Frame>) -> PyObj {
+pub(crate) fn new_generator(frame: OwnedFrame) -> PyObj {
     new_gen_like(frame, &GENERATOR_TYPE)
 }
 
 /// A coroutine owning `frame` (an `async def` function's call).
-pub(crate) fn new_coroutine(frame: Box<Frame>) -> PyObj {
+pub(crate) fn new_coroutine(frame: OwnedFrame) -> PyObj {
     new_gen_like(frame, &COROUTINE_TYPE)
 }
 
-fn new_gen_like(frame: Box<Frame>, ty: &'static PyType) -> PyObj {
+fn new_gen_like(frame: OwnedFrame, ty: &'static PyType) -> PyObj {
     let (name, qualname) = frame.names();
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation with the generator layout; the state is written before
@@ -430,7 +430,7 @@ fn close_iter(sub: &PyObj) -> PyResult<()> {
 
 fn finish(
     g: &PyObj,
-    mut frame: Box<Frame>,
+    mut frame: OwnedFrame,
     saved: Option<PyObj>,
     throw: Option<PyErr>,
 ) -> PyResult<Outcome> {

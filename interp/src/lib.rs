@@ -15,6 +15,11 @@
 //!   is to it (the standard library crate registers its tables).
 //! - [`builtins`] and [`frame_builtins`] (the `builtins` module), [`sys`] (the `sys`
 //!   module), [`state`] (the interpreter state that holds them and `sys.modules`).
+//! - [`jit`]: the interpreter's side of the tracing JIT (`strand-jit`): hot loops,
+//!   executors linked by code objects, ENTER_EXECUTOR; `record` lowers the
+//!   instructions of one loop iteration to uops as they run; `trace_helpers` are the
+//!   runtime functions traces call for what has no uop.
+//! - [`stats`]: specialization statistics (`-X stats`).
 //! - [`stdio`]: writing to file objects and standard error, with fast paths the io
 //!   implementation registers; [`signals`]: SIGINT as `KeyboardInterrupt`.
 //!
@@ -23,6 +28,7 @@
 //! compiler (`strand-compiler`).
 
 pub mod builtins;
+pub mod call;
 pub mod code;
 pub mod eval;
 pub mod exc_info;
@@ -31,16 +37,20 @@ mod frame;
 pub mod frame_builtins;
 pub mod generator;
 pub mod import;
+pub mod jit;
 mod matching;
 pub mod native_module;
+mod record;
 pub mod signals;
 mod specialize;
 mod stackref;
 pub mod state;
+pub mod stats;
 pub mod stdio;
 pub mod syntax_error;
 pub mod sys;
 mod tlbc;
+mod trace_helpers;
 pub mod traceback;
 
 use std::sync::Once;
@@ -56,6 +66,7 @@ pub fn install() {
         strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
         strand_objects::unraisable::set_hook(write_unraisable);
         generator::init(eval::resume);
+        strand_objects::function::set_payload_traverse(jit::traverse_payload);
         let modules = strand_objects::dict::new();
         let sys = sys::make_module(&modules);
         state::set(modules, sys, builtins::make_module());

@@ -1,5 +1,10 @@
 //! SIGINT becomes `KeyboardInterrupt` in the main thread (Modules/signalmodule.c).
 //!
+//! The `_signal` module (in the standard library crate) may take over: it installs a
+//! [`Dispatcher`] that runs Python-level handlers, and [`trip`]s the other signals it
+//! watches; from then on SIGINT and those signals reach the dispatcher on the main
+//! thread, at the same points where `KeyboardInterrupt` would have been raised.
+//!
 //! A signal handler may do almost nothing safely, so the signal is received by a
 //! watcher thread (signal-hook's iterator), which records it and sets the
 //! [`EvalBreaker::SIGNALS`] bit of the main thread's eval breaker. The main thread
@@ -21,6 +26,43 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// The interpreter's main thread, and a handle on its eval breaker.
 static MAIN: OnceLock<(std::thread::ThreadId, strand_heap::EvalBreakerHandle)> = OnceLock::new();
+
+/// Runs the Python-level handler of signal `signum` on the main thread (installed by
+/// the `_signal` module); its error propagates from the safe point or wait that ran
+/// it.
+pub type Dispatcher = fn(i32) -> PyResult<()>;
+
+static DISPATCHER: OnceLock<Dispatcher> = OnceLock::new();
+
+/// Signals [`trip`]ped and not yet dispatched, by number.
+static TRIPPED: [AtomicBool; 65] = [const { AtomicBool::new(false) }; 65];
+
+/// Whether any signal is tripped (a fast check before scanning [`TRIPPED`]).
+static ANY_TRIPPED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the dispatcher (once per process; later calls do nothing).
+pub fn set_dispatcher(f: Dispatcher) {
+    let _ = DISPATCHER.set(f);
+}
+
+/// Records that signal `signum` arrived and wakes the main thread, which hands it to
+/// the dispatcher at its next safe point. Called from a thread that watches signals,
+/// never from a signal handler.
+pub fn trip(signum: i32) {
+    if let Some(slot) = usize::try_from(signum).ok().and_then(|i| TRIPPED.get(i)) {
+        slot.store(true, Ordering::SeqCst);
+        ANY_TRIPPED.store(true, Ordering::SeqCst);
+        if let Some((_, handle)) = MAIN.get() {
+            handle.request(EvalBreaker::SIGNALS);
+        }
+    }
+}
+
+/// Whether the calling thread is the interpreter's main thread (where Python signal
+/// handlers run and `signal.signal` may be called).
+pub fn is_main_thread() -> bool {
+    on_main_thread()
+}
 
 /// How often a blocked main thread looks for an interrupt.
 const POLL: Duration = Duration::from_millis(20);
@@ -76,10 +118,33 @@ fn keyboard_interrupt() -> PyErr {
 }
 
 /// `Err(KeyboardInterrupt)` if an interrupt is pending and this is the main thread
-/// (the interrupt is consumed).
+/// (the interrupt is consumed). With a [`Dispatcher`] installed, pending signals
+/// (SIGINT included) go to it instead, and its error is returned.
 pub fn check_interrupt() -> PyResult<()> {
-    if on_main_thread() && INTERRUPTED.swap(false, Ordering::SeqCst) {
-        return Err(keyboard_interrupt());
+    if !on_main_thread() {
+        return Ok(());
+    }
+    let dispatcher = DISPATCHER.get();
+    if INTERRUPTED.swap(false, Ordering::SeqCst) {
+        match dispatcher {
+            Some(d) => d(signal_hook::consts::SIGINT)?,
+            None => return Err(keyboard_interrupt()),
+        }
+    }
+    if ANY_TRIPPED.swap(false, Ordering::SeqCst) {
+        for (signum, slot) in TRIPPED.iter().enumerate() {
+            if slot.swap(false, Ordering::SeqCst) {
+                if let Some(d) = dispatcher {
+                    if let Err(e) = d(signum as i32) {
+                        // Signals after this one stay pending for the next check.
+                        if TRIPPED.iter().any(|t| t.load(Ordering::SeqCst)) {
+                            ANY_TRIPPED.store(true, Ordering::SeqCst);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -129,7 +194,7 @@ pub fn wait_slice() -> Option<Duration> {
 /// waits running detached that must return early so that [`check_interrupt`] can
 /// raise.
 pub fn interrupt_pending() -> bool {
-    on_main_thread() && INTERRUPTED.load(Ordering::SeqCst)
+    on_main_thread() && (INTERRUPTED.load(Ordering::SeqCst) || ANY_TRIPPED.load(Ordering::SeqCst))
 }
 
 /// After an uncaught `KeyboardInterrupt`: ends the process the way the default SIGINT

@@ -49,6 +49,19 @@ impl<'a> Cache<'a> {
         }
     }
 
+    /// The cache of the instruction whose opcode unit `at` points at.
+    ///
+    /// # Safety
+    /// `at` points into a bytecode copy that outlives `'a`, at an instruction with
+    /// `len` cache units.
+    #[inline(always)]
+    pub(crate) unsafe fn at_ptr(at: *const Cell<u16>, len: usize) -> Cache<'a> {
+        Cache {
+            // SAFETY: the `len` units after the opcode unit are its cache (contract).
+            units: unsafe { std::slice::from_raw_parts(at.add(1), len) },
+        }
+    }
+
     /// The adaptive counter.
     #[inline(always)]
     pub(crate) fn counter(&self) -> u16 {
@@ -91,8 +104,11 @@ fn rewrite(code: &[Cell<u16>], at: usize, op: Op) {
 /// again at its next execution, for whatever the program does now.
 #[inline]
 pub(crate) fn miss(code: &[Cell<u16>], at: usize, cache: &Cache<'_>, generic: Op) {
+    let form = Op::from_u8((code[at].get() & 0xff) as u8).unwrap_or(generic);
+    crate::stats::miss(form);
     match cache.counter() {
         0 => {
+            crate::stats::deopt(form);
             rewrite(code, at, generic);
             cache.set_counter(0);
         }
@@ -102,11 +118,13 @@ pub(crate) fn miss(code: &[Cell<u16>], at: usize, cache: &Cache<'_>, generic: Op
 
 /// Specialization failed: back to the generic form, counting down again.
 fn back_off(code: &[Cell<u16>], at: usize, cache: &Cache<'_>, generic: Op) {
+    crate::stats::failure(generic);
     rewrite(code, at, generic);
     cache.set_counter(BACKOFF);
 }
 
 fn specialized(code: &[Cell<u16>], at: usize, cache: &Cache<'_>, op: Op) {
+    crate::stats::success(op);
     rewrite(code, at, op);
     cache.set_counter(MISS_TOLERANCE);
 }
@@ -521,4 +539,306 @@ fn instance_store(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
         object: 0,
     };
     Some((Op::STORE_ATTR_INSTANCE_VALUE, e))
+}
+
+// -------------------------------------------------------------------------------------
+// Operator and container families: guards on exact operand types only (the form is
+// chosen for the operand types seen; the specialized instruction checks them again
+// and runs the generic code when they differ).
+// -------------------------------------------------------------------------------------
+
+use strand_objects::{float, int, list, str as pystr, tuple};
+
+/// Whether `o` is an exact int.
+#[inline(always)]
+fn exact_int(o: &PyObj) -> bool {
+    o.is_exact(&int::INT_TYPE)
+}
+
+/// Whether `o` is an exact float.
+#[inline(always)]
+fn exact_float(o: &PyObj) -> bool {
+    o.is_exact(&float::FLOAT_TYPE)
+}
+
+/// The cache of an operator family's instruction (the counter only).
+fn op_cache<'a>(code: &'a [Cell<u16>], at: usize, family: Op) -> Cache<'a> {
+    Cache::at(code, at, family.cache_entries())
+}
+
+/// Installs `form` if there is one, else backs off.
+fn settle(code: &[Cell<u16>], at: usize, family: Op, form: Option<Op>) {
+    let cache = op_cache(code, at, family);
+    match form {
+        Some(op) => specialized(code, at, &cache, op),
+        None => back_off(code, at, &cache, family),
+    }
+}
+
+/// Specializes BINARY_OP `arg` for the operands at hand.
+pub(crate) fn binary_op(code: &[Cell<u16>], at: usize, lhs: &PyObj, rhs: &PyObj, arg: usize) {
+    use strand_compiler::bytecode::{BinaryOpArg as B, BINARY_OP_INPLACE};
+    let kind = B::from_u8((arg % usize::from(BINARY_OP_INPLACE)) as u8);
+    let form = match kind {
+        Some(B::Add) if exact_int(lhs) && exact_int(rhs) => Some(Op::BINARY_OP_ADD_INT),
+        Some(B::Subtract) if exact_int(lhs) && exact_int(rhs) => Some(Op::BINARY_OP_SUBTRACT_INT),
+        Some(B::Multiply) if exact_int(lhs) && exact_int(rhs) => Some(Op::BINARY_OP_MULTIPLY_INT),
+        Some(B::Add) if exact_float(lhs) && exact_float(rhs) => Some(Op::BINARY_OP_ADD_FLOAT),
+        Some(B::Subtract) if exact_float(lhs) && exact_float(rhs) => {
+            Some(Op::BINARY_OP_SUBTRACT_FLOAT)
+        }
+        Some(B::Multiply) if exact_float(lhs) && exact_float(rhs) => {
+            Some(Op::BINARY_OP_MULTIPLY_FLOAT)
+        }
+        Some(B::TrueDivide) if exact_float(lhs) && exact_float(rhs) => {
+            Some(Op::BINARY_OP_TRUE_DIVIDE_FLOAT)
+        }
+        Some(B::Add | B::Subtract | B::Multiply | B::TrueDivide)
+            if (exact_float(lhs) && exact_int(rhs)) || (exact_int(lhs) && exact_float(rhs)) =>
+        {
+            Some(Op::BINARY_OP_MIXED_FLOAT)
+        }
+        Some(B::Add) if lhs.is_exact(&pystr::STR_TYPE) && rhs.is_exact(&pystr::STR_TYPE) => {
+            Some(Op::BINARY_OP_ADD_UNICODE)
+        }
+        _ => None,
+    };
+    settle(code, at, Op::BINARY_OP, form);
+}
+
+/// Specializes COMPARE_OP for the operands at hand.
+pub(crate) fn compare_op(code: &[Cell<u16>], at: usize, lhs: &PyObj, rhs: &PyObj, arg: usize) {
+    let form = if exact_int(lhs) && exact_int(rhs) {
+        Some(Op::COMPARE_OP_INT)
+    } else if exact_float(lhs) && exact_float(rhs) {
+        Some(Op::COMPARE_OP_FLOAT)
+    } else if lhs.is_exact(&pystr::STR_TYPE)
+        && rhs.is_exact(&pystr::STR_TYPE)
+        && matches!(arg >> 4, 2 | 3)
+    {
+        Some(Op::COMPARE_OP_STR)
+    } else {
+        None
+    };
+    settle(code, at, Op::COMPARE_OP, form);
+}
+
+/// Specializes BINARY_SUBSCR for the operands at hand.
+pub(crate) fn binary_subscr(code: &[Cell<u16>], at: usize, container: &PyObj, key: &PyObj) {
+    let form = if container.is_exact(&list::LIST_TYPE) && exact_int(key) {
+        Some(Op::BINARY_SUBSCR_LIST_INT)
+    } else if container.is_exact(&tuple::TUPLE_TYPE) && exact_int(key) {
+        Some(Op::BINARY_SUBSCR_TUPLE_INT)
+    } else if container.is_exact(&dict::DICT_TYPE) {
+        Some(Op::BINARY_SUBSCR_DICT)
+    } else if container.is_exact(&pystr::STR_TYPE) && exact_int(key) {
+        Some(Op::BINARY_SUBSCR_STR_INT)
+    } else {
+        None
+    };
+    settle(code, at, Op::BINARY_SUBSCR, form);
+}
+
+/// Specializes STORE_SUBSCR for the operands at hand.
+pub(crate) fn store_subscr(code: &[Cell<u16>], at: usize, container: &PyObj, key: &PyObj) {
+    let form = if container.is_exact(&list::LIST_TYPE) && exact_int(key) {
+        Some(Op::STORE_SUBSCR_LIST_INT)
+    } else if container.is_exact(&dict::DICT_TYPE) {
+        Some(Op::STORE_SUBSCR_DICT)
+    } else {
+        None
+    };
+    settle(code, at, Op::STORE_SUBSCR, form);
+}
+
+/// Specializes CONTAINS_OP for the container at hand.
+pub(crate) fn contains_op(code: &[Cell<u16>], at: usize, container: &PyObj) {
+    use strand_objects::set;
+    let form = if container.is_exact(&dict::DICT_TYPE) {
+        Some(Op::CONTAINS_OP_DICT)
+    } else if container.is_exact(&set::SET_TYPE) || container.is_exact(&set::FROZENSET_TYPE) {
+        Some(Op::CONTAINS_OP_SET)
+    } else {
+        None
+    };
+    settle(code, at, Op::CONTAINS_OP, form);
+}
+
+/// Specializes TO_BOOL for the value at hand. TO_BOOL_ALWAYS_TRUE caches the type's
+/// version (units 1-2): instances of a type without `__bool__` and `__len__` are
+/// true while the type keeps that version.
+pub(crate) fn to_bool(code: &[Cell<u16>], at: usize, v: &PyObj) {
+    let cache = op_cache(code, at, Op::TO_BOOL);
+    let form = if v.is_exact(&int::BOOL_TYPE) {
+        Some(Op::TO_BOOL_BOOL)
+    } else if exact_int(v) {
+        Some(Op::TO_BOOL_INT)
+    } else if v.is_exact(&list::LIST_TYPE) {
+        Some(Op::TO_BOOL_LIST)
+    } else if strand_objects::singletons::is_none(v) {
+        Some(Op::TO_BOOL_NONE)
+    } else if v.is_exact(&pystr::STR_TYPE) {
+        Some(Op::TO_BOOL_STR)
+    } else {
+        let ty = v.ty();
+        let slots = ty.slots();
+        let no_truth = slots.bool.is_none() && slots.len.is_none();
+        match type_version(ty) {
+            Some(tv) if no_truth && ty.is_heap_type() => {
+                cache.set_u32(1, tv);
+                Some(Op::TO_BOOL_ALWAYS_TRUE)
+            }
+            _ => None,
+        }
+    };
+    settle(code, at, Op::TO_BOOL, form);
+}
+
+/// Specializes UNPACK_SEQUENCE of `n` items for the sequence at hand.
+pub(crate) fn unpack_sequence(code: &[Cell<u16>], at: usize, seq: &PyObj, n: usize) {
+    let form = if seq.is_exact(&tuple::TUPLE_TYPE) {
+        Some(if n == 2 {
+            Op::UNPACK_SEQUENCE_TWO_TUPLE
+        } else {
+            Op::UNPACK_SEQUENCE_TUPLE
+        })
+    } else if seq.is_exact(&list::LIST_TYPE) {
+        Some(Op::UNPACK_SEQUENCE_LIST)
+    } else {
+        None
+    };
+    settle(code, at, Op::UNPACK_SEQUENCE, form);
+}
+
+// -------------------------------------------------------------------------------------
+// CALL: the callable's kind (and for Python functions, their version) decides the
+// form. Cache: `[counter, function version (2)]` or `[counter, type version (2)]`.
+// -------------------------------------------------------------------------------------
+
+/// Whether `callable` is the interpreter's builtin `name` (`len`, `isinstance`), for
+/// the forms that compute a builtin inline. Builtin functions are immortal, so the
+/// identity stays meaningful.
+fn is_builtin(callable: &PyObj, name: &str) -> bool {
+    dict::get_item_str(&crate::state::builtins_dict(), name).is_some_and(|b| b.is(callable))
+}
+
+/// The function and `self` of a bound method.
+pub(crate) fn method_parts(m: &PyObj) -> (&PyObj, &PyObj) {
+    // SAFETY: callers check the type is `method`.
+    let p = unsafe { m.payload_unchecked::<function::PyMethod>() };
+    (&p.func, &p.self_)
+}
+
+/// Whether a Python function's parameters take `nargs` positional arguments one to
+/// one (no defaults needed, no `*args`, `**kwargs` or keyword-only parameters).
+fn takes_exactly(func: &PyObj, nargs: usize) -> bool {
+    use strand_compiler::code::flags;
+    // SAFETY: the code object is alive while `func` is.
+    let c = unsafe { crate::code::code_data_ptr(&function::function(func).fields().code).as_ref() };
+    c.code.argcount as usize == nargs
+        && c.code.kwonlyargcount == 0
+        && c.code.flags & (flags::VARARGS | flags::VARKEYWORDS) == 0
+}
+
+/// Specializes CALL with `nargs` arguments (`self` included when `self_` is set) and
+/// keyword names `kw` for the callable at hand.
+pub(crate) fn call(
+    code: &[Cell<u16>],
+    at: usize,
+    callable: &PyObj,
+    has_self: bool,
+    nargs: usize,
+    kw: bool,
+) {
+    let cache = op_cache(code, at, Op::CALL);
+    let version_of = |f: &PyObj| {
+        let v = function::function(f).version();
+        (v != 0).then_some(v)
+    };
+    let form = if function::is_function(callable) {
+        match version_of(callable) {
+            Some(v) => {
+                cache.set_u32(1, v);
+                Some(if !kw && takes_exactly(callable, nargs) {
+                    Op::CALL_PY_EXACT_ARGS
+                } else {
+                    Op::CALL_PY_GENERAL
+                })
+            }
+            None => None,
+        }
+    } else if callable.is_exact(&function::METHOD_TYPE) && !has_self && !kw {
+        let (func, _) = method_parts(callable);
+        match (function::is_function(func), version_of(func)) {
+            (true, Some(v)) if takes_exactly(func, nargs + 1) => {
+                cache.set_u32(1, v);
+                Some(Op::CALL_BOUND_METHOD_EXACT_ARGS)
+            }
+            _ => None,
+        }
+    } else if callable.is_exact(&descr::BUILTIN_FUNCTION_TYPE) {
+        if !kw && nargs == 1 && is_builtin(callable, "len") {
+            Some(Op::CALL_LEN)
+        } else if !kw && nargs == 2 && is_builtin(callable, "isinstance") {
+            Some(Op::CALL_ISINSTANCE)
+        } else {
+            Some(Op::CALL_BUILTIN_FAST)
+        }
+    } else if callable.is_exact(&descr::METHOD_DESCR_TYPE) {
+        let append = list::LIST_TYPE.lookup_str("append");
+        if !kw && nargs == 2 && append.is_some_and(|a| a.is(callable)) {
+            Some(Op::CALL_LIST_APPEND)
+        } else {
+            Some(Op::CALL_METHOD_DESCRIPTOR_FAST)
+        }
+    } else if strand_objects::typeobj::is_type(callable) && !kw {
+        // SAFETY: a type object (checked above).
+        let cls = unsafe { strand_objects::typeobj::PyType::from_obj(callable) };
+        if nargs == 1 && std::ptr::eq(cls, &strand_objects::typeobj::TYPE_TYPE) {
+            Some(Op::CALL_TYPE_1)
+        } else if nargs == 1 && std::ptr::eq(cls, &pystr::STR_TYPE) {
+            Some(Op::CALL_STR_1)
+        } else if nargs == 1 && std::ptr::eq(cls, &tuple::TUPLE_TYPE) {
+            Some(Op::CALL_TUPLE_1)
+        } else if !cls.is_heap_type() {
+            Some(Op::CALL_BUILTIN_CLASS)
+        } else {
+            match init_for_alloc(cls, nargs) {
+                Some(tv) => {
+                    cache.set_u32(1, tv);
+                    Some(Op::CALL_ALLOC_AND_ENTER_INIT)
+                }
+                None => None,
+            }
+        }
+    } else {
+        None
+    };
+    settle(code, at, Op::CALL, form);
+}
+
+/// For CALL_ALLOC_AND_ENTER_INIT: the class's version, when instances are made by
+/// `object.__new__` (no `__new__` of its own anywhere in the MRO but `object`'s, a
+/// plain metaclass) and `__init__` is a Python function taking `self` and `nargs`
+/// arguments one to one.
+fn init_for_alloc(cls: &strand_objects::typeobj::PyType, nargs: usize) -> Option<u32> {
+    use strand_objects::typeobj::TypeFlags;
+    use strand_objects::{baseobject, typetype};
+    if !cls.to_obj().is_exact(&typetype::TYPE_TYPE) || cls.flags().contains(TypeFlags::IS_ABSTRACT)
+    {
+        return None;
+    }
+    let tv = type_version(cls)?;
+    let plain_new = cls
+        .slots()
+        .new
+        .is_some_and(|f| f as usize == baseobject::object_new as *const () as usize);
+    if !plain_new {
+        return None;
+    }
+    let init = cls.lookup_str("__init__")?;
+    if !function::is_function(&init) || function::function(&init).version() == 0 {
+        return None;
+    }
+    takes_exactly(&init, nargs + 1).then_some(tv)
 }

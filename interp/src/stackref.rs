@@ -15,7 +15,7 @@
 //! The same tag marks *borrowed* references (`LOAD_FAST_BORROW`, CPython 3.14): an
 //! uncounted reference to whatever object a local variable of a running frame holds,
 //! pushed only where the compiler proved that the local keeps its value until the
-//! reference is consumed (`compile::borrow`). The local's count keeps the object
+//! reference is consumed (strand-compiler's `codegen/borrow.rs`). The local's count keeps the object
 //! alive; everything that keeps a slot's object beyond the instruction that consumes
 //! it goes through [`StackRef::into_owned`], which adds the missing count.
 //!
@@ -85,6 +85,14 @@ impl StackRef {
         }
     }
 
+    /// A slot from a machine word that is null or a counted reference (the form in
+    /// which compiled traces hand values back); the count moves into the slot.
+    #[inline(always)]
+    pub(crate) fn from_word(word: usize) -> StackRef {
+        debug_assert_eq!(word & UNCOUNTED, 0, "traces hand back counted references");
+        StackRef(word)
+    }
+
     /// A slot from a raw reference: `counted` if the caller hands over a count, else an
     /// uncounted reference to a deferred or immortal object.
     #[inline(always)]
@@ -95,7 +103,7 @@ impl StackRef {
 
     /// An uncounted reference to this slot's object (null stays null), valid while
     /// this slot keeps its value: `LOAD_FAST_BORROW`, whose safety the compiler
-    /// proves (`compile::borrow`).
+    /// proves (strand-compiler's `codegen/borrow.rs`).
     #[inline(always)]
     pub(crate) fn borrow(&self) -> StackRef {
         StackRef(self.0 | usize::from(self.0 != 0))

@@ -16,6 +16,8 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, OnceLock};
 
+use strand_compiler::bytecode::Op;
+
 /// Thread indices with their own copies.
 pub(crate) const MAX_THREADS: usize = 128;
 
@@ -31,17 +33,6 @@ pub(crate) enum Bytecode<'a> {
     Shared(&'a [Cell<u16>]),
     /// A private copy for a thread without an index.
     Private(Box<[Cell<u16>]>),
-}
-
-impl Bytecode<'_> {
-    /// The code units.
-    #[inline(always)]
-    pub(crate) fn units(&self) -> &[Cell<u16>] {
-        match self {
-            Bytecode::Shared(s) => s,
-            Bytecode::Private(b) => b,
-        }
-    }
 }
 
 impl ThreadCopies {
@@ -93,8 +84,24 @@ impl ThreadCopies {
     }
 }
 
+/// A copy of `canonical` in which every opcode unit holds a valid [`Op`] (the loop
+/// dispatches on that byte without a check): a byte that is no opcode, which the
+/// compiler never emits, becomes `CACHE`, which raises `SystemError` when executed.
+/// Cache units are copied as they are.
 fn copy_of(canonical: &[u16]) -> Box<[Cell<u16>]> {
-    canonical.iter().map(|&u| Cell::new(u)).collect()
+    let copy: Box<[Cell<u16>]> = canonical.iter().map(|&u| Cell::new(u)).collect();
+    let mut i = 0;
+    while i < copy.len() {
+        let u = copy[i].get();
+        match Op::from_u8((u & 0xff) as u8) {
+            Some(op) => i += 1 + op.cache_entries(),
+            None => {
+                copy[i].set(u & 0xff00);
+                i += 1;
+            }
+        }
+    }
+    copy
 }
 
 /// Indices given back by exited threads, and the next never-used one.

@@ -18,6 +18,8 @@ use strand_objects::{PyErr, PyObj};
 use strand_compiler::bytecode::Location;
 use strand_objects::{int, list, str as pystr, tuple};
 
+use crate::frame::Frame;
+
 /// Sources of the modules compiled so far, by file name, for the source lines of
 /// tracebacks (CPython reads them back from the files through `linecache`).
 static SOURCES: std::sync::Mutex<Vec<(String, std::sync::Arc<str>)>> =
@@ -511,6 +513,53 @@ pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
         .collect();
     out.reverse();
     out
+}
+
+/// Appends the frame's entry to the exception's traceback (once per frame the exception
+/// passes through), and chains it to the exception being handled (`__context__`) when
+/// it is freshly raised.
+pub(crate) fn add_entry(frame: &Frame, e: &PyErr, pc: usize) {
+    let frame_id = frame.id;
+    let v = e.value();
+    let payload = exc::payload(v);
+    let tb = payload.state().traceback.clone();
+    let tb = match tb {
+        Some(t) if list::is_list(&t) => t,
+        _ => {
+            // Freshly raised: chain to the exception being handled.
+            let current = crate::exc_info::current_exception();
+            if let Some(cur) = current {
+                let mut st = payload.state();
+                if st.context.is_none() && !cur.is(v) {
+                    st.context = Some(cur);
+                }
+            }
+            let t = list::new(Vec::new());
+            payload.state().traceback = Some(t.clone());
+            t
+        }
+    };
+    if let Some(last) = list::len(&tb)
+        .checked_sub(1)
+        .and_then(|i| list::get(&tb, i))
+    {
+        if int::as_i64(&tuple::items(&last)[3]) == Some(frame_id as i64) {
+            return;
+        }
+    }
+    let code = &frame.data().code;
+    let mut fields = vec![
+        pystr::new(&code.filename),
+        int::from_i64(i64::from(code.firstlineno)),
+        pystr::new(&code.name),
+        int::from_i64(frame_id as i64),
+    ];
+    if let Some(loc) = code.lines.location_of(pc) {
+        fields[1] = int::from_i64(i64::from(loc.line));
+        fields.extend([loc.end_line, loc.col, loc.end_col].map(|v| int::from_i64(i64::from(v))));
+    }
+    let entry = tuple::from_vec(fields);
+    let _ = list::append(&tb, entry);
 }
 
 #[cfg(test)]

@@ -95,6 +95,13 @@ pub fn enter_recursive_call(where_: &str) -> PyResult<RecursionGuard> {
     Ok(RecursionGuard(()))
 }
 
+/// Leaves a recursion level entered with [`enter_recursive_call`] whose guard was
+/// forgotten: the interpreter keeps one level per running Python frame without a
+/// guard, and leaves it when the frame returns.
+pub fn leave_recursive_call() {
+    DEPTH.with(|d| d.set(d.get() - 1));
+}
+
 /// The current recursion depth of this thread.
 pub fn recursion_depth() -> u32 {
     DEPTH.with(Cell::get)
@@ -916,12 +923,28 @@ pub fn next(it: &PyObj) -> PyResult<Option<PyObj>> {
     }
 }
 
-/// Collects an iterable into a vector (`list(iterable)`).
+/// Collects an iterable into a vector: `list(iterable)`, `tuple()`, `sorted()`,
+/// unpacking (`a, *b = x`, `[*x]`, `f(*x)`).
+///
+/// The built-in containers whose iteration runs no Python code (exact lists, tuples,
+/// dicts, sets and frozensets, and dict views) are copied in one step under the
+/// container's critical section, as CPython 3.13t's `list_extend` does: the snapshot
+/// is atomic with respect to other threads' mutations, so `list(d)` never raises
+/// "dictionary changed size during iteration" because another thread inserted a key.
 pub fn collect_iter(obj: &PyObj) -> PyResult<Vec<PyObj>> {
     if (crate::list::is_list(obj) || crate::tuple::is_tuple(obj))
         && (obj.is_exact(&crate::list::LIST_TYPE) || obj.is_exact(&crate::tuple::TUPLE_TYPE))
     {
         return Ok(seq_items(obj));
+    }
+    if obj.is_exact(&crate::dict::DICT_TYPE) {
+        return Ok(crate::dict::keys(obj));
+    }
+    if obj.is_exact(&crate::set::SET_TYPE) || obj.is_exact(&crate::set::FROZENSET_TYPE) {
+        return Ok(crate::set::items(obj));
+    }
+    if let Some(items) = crate::iterators::view_snapshot(obj) {
+        return Ok(items);
     }
     let it = iter(obj)?;
     let mut out = Vec::new();

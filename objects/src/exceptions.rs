@@ -320,9 +320,31 @@ impl PyErr {
         self.value.is_instance_of(ty)
     }
 
-    /// The exception's type name.
+    /// The exception's type name as a traceback prints it: `module.qualname` for
+    /// classes defined outside `builtins` and `__main__` (`zlib.error`), the bare
+    /// name otherwise (CPython's `print_exception`).
     pub fn type_name(&self) -> String {
-        self.value.ty().name().to_string()
+        let ty = self.value.ty();
+        if !ty.is_heap_type() {
+            return ty.name().to_string();
+        }
+        let qualname = ty.qualname();
+        let qualname = if crate::str::is_str(&qualname) {
+            crate::str::as_str(&qualname).to_string()
+        } else {
+            ty.name().to_string()
+        };
+        match crate::dict::get_item_str(ty.dict(), "__module__") {
+            Some(m) if crate::str::is_str(&m) => {
+                let m = crate::str::as_str(&m);
+                if m == "builtins" || m == "__main__" {
+                    qualname
+                } else {
+                    format!("{m}.{qualname}")
+                }
+            }
+            _ => qualname,
+        }
     }
 
     /// `"TypeName: message"` as the last line of a traceback prints it.

@@ -8,8 +8,8 @@
 //! runs bytecode.
 //!
 //! A function's code, defaults and closure change only with the world stopped, which
-//! also bumps its **version**, the guard specialized call sites and the JIT check
-//! (CPython's `func_version`); reading them is lock-free.
+//! also bumps its **version**, the guard for code that caches a function (CPython's
+//! `func_version`); reading them is lock-free.
 
 use std::any::Any;
 use std::cell::UnsafeCell;
@@ -101,9 +101,24 @@ impl PyCode {
     }
 }
 
+/// How the collector reaches the objects a code object's payload refers to (the
+/// interpreter's compiled traces): set by the interpreter at start-up.
+pub type PayloadTraverse = fn(&(dyn Any + Send + Sync), &mut dyn FnMut(ObjPtr));
+
+static PAYLOAD_TRAVERSE: std::sync::OnceLock<PayloadTraverse> = std::sync::OnceLock::new();
+
+/// Sets how code objects' payloads are traversed (once per process; later calls do
+/// nothing).
+pub fn set_payload_traverse(f: PayloadTraverse) {
+    let _ = PAYLOAD_TRAVERSE.set(f);
+}
+
 unsafe fn code_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on code objects.
     let c = unsafe { &*(obj.as_ptr() as *const PyCode) };
+    if let Some(f) = PAYLOAD_TRAVERSE.get() {
+        f(&*c.data, visit);
+    }
     for o in [
         &c.consts,
         &c.names,

@@ -5,9 +5,23 @@
 //! dictobject.c, enumobject.c, bltinmodule.c).
 //!
 //! All of them share one layout, [`PyIter`]: up to two immutable references, a
-//! position, a stamp for change detection and one mutable slot. Positions are atomics,
-//! so iterators shared between threads are memory-safe; as in free-threaded CPython,
-//! two threads advancing one iterator may see an item twice or skip one.
+//! position, a stamp for change detection and one mutable slot.
+//!
+//! Iterators may be shared between threads (four threads draining one `iter(list)`),
+//! and then each item is handed out once and none past the end, as in CPython 3.13t
+//! and 3.14t:
+//!
+//! * the sequence iterators (list, tuple, str, the `__getitem__` protocol, `reversed`)
+//!   claim a position with a compare-and-swap on `pos` (`claim`): the thread whose
+//!   swap succeeds owns the item at the old position, the others retry at the new one;
+//! * the dict iterators advance under the dict's critical section, which serialises
+//!   them with each other and with writers (CPython's `dictiter_iternextkey`);
+//! * `enumerate`, `zip` and `map` take the next item of each underlying iterator and
+//!   (for `enumerate`) the count under the iterator's own critical section, so that
+//!   an item and its index, or the items of one tuple, belong together. The section is
+//!   suspended if the underlying iterator blocks, like every critical section.
+//! * `filter` and `callable_iterator` need nothing more than their underlying
+//!   iterator or callable gives.
 
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
@@ -71,6 +85,28 @@ unsafe fn iter_dealloc(obj: ObjPtr) {
 
 fn self_iter(obj: &PyObj) -> PyResult<PyObj> {
     Ok(obj.clone())
+}
+
+/// Moves `pos` from `from` to `to` if no other thread moved it first: the caller then
+/// owns the item at `from`. A thread whose swap fails re-reads the position and
+/// retries, so with several threads on one iterator each position is claimed once.
+#[inline]
+fn claim(pos: &AtomicUsize, from: usize, to: usize) -> bool {
+    pos.compare_exchange(from, to, Relaxed, Relaxed).is_ok()
+}
+
+/// Marks the iterator exhausted, unless another thread moved it on from `at` (the
+/// sequence may have grown meanwhile; that thread decides).
+#[inline]
+fn finish_at(pos: &AtomicUsize, at: usize) {
+    let _ = pos.compare_exchange(at, DONE, Relaxed, Relaxed);
+}
+
+/// The iterator's own critical section, for iterators whose step touches more than
+/// one word (`enumerate`'s item and count, `zip`'s tuple).
+fn lock_iter(obj: &PyObj) -> strand_heap::critical_section::CriticalSection {
+    // SAFETY: `obj` is alive for the caller's whole call, which outlives the guard.
+    unsafe { strand_heap::critical_section::begin(obj.as_ptr()) }
 }
 
 macro_rules! iter_type {
@@ -189,18 +225,21 @@ pub fn list_iter(list: &PyObj) -> PyResult<PyObj> {
 
 fn list_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
-    let i = s.pos.load(Relaxed);
-    if i == DONE {
-        return Ok(None);
-    }
-    match crate::list::get(&s.a, i) {
-        Some(v) => {
-            s.pos.store(i + 1, Relaxed);
-            Ok(Some(v))
+    loop {
+        let i = s.pos.load(Relaxed);
+        if i == DONE {
+            return Ok(None);
         }
-        None => {
-            s.pos.store(DONE, Relaxed);
-            Ok(None)
+        match crate::list::get(&s.a, i) {
+            Some(v) => {
+                if claim(&s.pos, i, i + 1) {
+                    return Ok(Some(v));
+                }
+            }
+            None => {
+                finish_at(&s.pos, i);
+                return Ok(None);
+            }
         }
     }
 }
@@ -213,18 +252,21 @@ pub fn list_reverse_iter(list: &PyObj) -> PyObj {
 
 fn list_reverse_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
-    let left = s.pos.load(Relaxed);
-    if left == 0 || left == DONE {
-        return Ok(None);
-    }
-    match crate::list::get(&s.a, left - 1) {
-        Some(v) => {
-            s.pos.store(left - 1, Relaxed);
-            Ok(Some(v))
+    loop {
+        let left = s.pos.load(Relaxed);
+        if left == 0 || left == DONE {
+            return Ok(None);
         }
-        None => {
-            s.pos.store(DONE, Relaxed);
-            Ok(None)
+        match crate::list::get(&s.a, left - 1) {
+            Some(v) => {
+                if claim(&s.pos, left, left - 1) {
+                    return Ok(Some(v));
+                }
+            }
+            None => {
+                finish_at(&s.pos, left);
+                return Ok(None);
+            }
         }
     }
 }
@@ -236,13 +278,16 @@ pub fn tuple_iter(t: &PyObj) -> PyResult<PyObj> {
 
 fn tuple_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
-    let i = s.pos.load(Relaxed);
-    match crate::tuple::items(&s.a).get(i) {
-        Some(v) => {
-            s.pos.store(i + 1, Relaxed);
-            Ok(Some(v.clone()))
+    let items = crate::tuple::items(&s.a);
+    loop {
+        let i = s.pos.load(Relaxed);
+        // Past the end (a tuple never grows): exhausted.
+        let Some(v) = items.get(i) else {
+            return Ok(None);
+        };
+        if claim(&s.pos, i, i + 1) {
+            return Ok(Some(v.clone()));
         }
-        None => Ok(None),
     }
 }
 
@@ -258,15 +303,18 @@ pub fn str_iter(s: &PyObj) -> PyResult<PyObj> {
 
 fn str_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
-    let off = s.pos.load(Relaxed);
     let text = crate::str::as_str(&s.a);
-    match text.get(off..).and_then(|rest| rest.chars().next()) {
-        Some(c) => {
-            s.pos.store(off + c.len_utf8(), Relaxed);
+    loop {
+        let off = s.pos.load(Relaxed);
+        // Offsets only ever land on character boundaries (each claim adds one
+        // character's length), so `get` fails only past the end.
+        let Some(c) = text.get(off..).and_then(|rest| rest.chars().next()) else {
+            return Ok(None);
+        };
+        if claim(&s.pos, off, off + c.len_utf8()) {
             let mut buf = [0u8; 4];
-            Ok(Some(crate::str::new(c.encode_utf8(&mut buf))))
+            return Ok(Some(crate::str::new(c.encode_utf8(&mut buf))));
         }
-        None => Ok(None),
     }
 }
 
@@ -277,15 +325,19 @@ pub fn seq_iter(obj: &PyObj) -> PyObj {
 
 fn seq_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
-    let i = s.pos.load(Relaxed);
-    if i == DONE {
-        return Ok(None);
-    }
-    match ab::getitem(&s.a, &crate::int::from_usize(i)) {
-        Ok(v) => {
-            s.pos.store(i + 1, Relaxed);
-            Ok(Some(v))
+    // Claim the index before calling `__getitem__` (Python code, which may take any
+    // time): two threads never ask for the same index.
+    let i = loop {
+        let i = s.pos.load(Relaxed);
+        if i == DONE {
+            return Ok(None);
         }
+        if claim(&s.pos, i, i + 1) {
+            break i;
+        }
+    };
+    match ab::getitem(&s.a, &crate::int::from_usize(i)) {
+        Ok(v) => Ok(Some(v)),
         Err(e)
             if e.is_instance(&crate::exceptions::INDEX_ERROR_TYPE)
                 || e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE) =>
@@ -293,7 +345,12 @@ fn seq_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
             s.pos.store(DONE, Relaxed);
             Ok(None)
         }
-        Err(e) => Err(e),
+        Err(e) => {
+            // The item was not produced: give the index back, so that a retry asks
+            // for it again (unless another thread has moved on meanwhile).
+            let _ = s.pos.compare_exchange(i + 1, i, Relaxed, Relaxed);
+            Err(e)
+        }
     }
 }
 
@@ -366,6 +423,10 @@ pub fn dict_iter(dict: &PyObj, kind: DictIterKind) -> PyResult<PyObj> {
 
 fn dict_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
+    // Every step runs under the dict's critical section: threads sharing the iterator
+    // take turns, and each entry is handed out once.
+    // SAFETY: the iterator keeps the dict alive for the whole call.
+    let _cs = unsafe { strand_heap::critical_section::begin(s.a.as_ptr()) };
     let pos = s.pos.load(Relaxed);
     if pos == DONE {
         return Ok(None);
@@ -452,6 +513,18 @@ fn view_repr(obj: &PyObj) -> PyResult<PyObj> {
     }
     s.push_str("])");
     Ok(crate::str::from_string(s))
+}
+
+/// A snapshot of what iterating `obj` would produce, taken under the dict's critical
+/// section, if `obj` is a dict view (`keys()`, `values()`, `items()`); `None`
+/// otherwise. For `list(d.items())` and the like: another thread's insertions cannot
+/// make it raise (see `abstract_::collect_iter`).
+pub(crate) fn view_snapshot(obj: &PyObj) -> Option<Vec<PyObj>> {
+    let ty = obj.ty();
+    let is_view = std::ptr::eq(ty, &DICT_KEYS_TYPE)
+        || std::ptr::eq(ty, &DICT_VALUES_TYPE)
+        || std::ptr::eq(ty, &DICT_ITEMS_TYPE);
+    is_view.then(|| view_items(obj))
 }
 
 fn view_items(obj: &PyObj) -> Vec<PyObj> {
@@ -578,6 +651,8 @@ fn enumerate_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResu
 
 fn enumerate_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
+    // The item and its count are taken together.
+    let _cs = lock_iter(obj);
     let Some(item) = ab::next(&s.a)? else {
         return Ok(None);
     };
@@ -635,6 +710,8 @@ fn zip_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
         return Ok(None);
     }
     let strict = s.extra.load(Relaxed) != 0;
+    // One tuple's items are taken together.
+    let _cs = lock_iter(obj);
     let mut out = Vec::with_capacity(iters.len());
     for (i, x) in iters.iter().enumerate() {
         match ab::next(x)? {
@@ -693,10 +770,15 @@ fn map_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
     let iters = crate::tuple::items(&s.a);
     let mut argv = Vec::with_capacity(iters.len());
-    for x in iters {
-        match ab::next(x)? {
-            Some(v) => argv.push(v),
-            None => return Ok(None),
+    {
+        // One call's arguments are taken together (with one iterable, its own
+        // iterator's guarantee suffices); the function runs outside the section.
+        let _cs = (iters.len() > 1).then(|| lock_iter(obj));
+        for x in iters {
+            match ab::next(x)? {
+                Some(v) => argv.push(v),
+                None => return Ok(None),
+            }
         }
     }
     let f = s.b.as_ref().expect("map has a function");
@@ -764,15 +846,18 @@ fn reversed_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResul
 
 fn reversed_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
-    let left = s.pos.load(Relaxed);
-    if left == 0 || left == DONE {
-        return Ok(None);
-    }
-    match ab::getitem(&s.a, &crate::int::from_usize(left - 1)) {
-        Ok(v) => {
-            s.pos.store(left - 1, Relaxed);
-            Ok(Some(v))
+    // As in seq_iter_next: claim the index before running `__getitem__`.
+    let left = loop {
+        let left = s.pos.load(Relaxed);
+        if left == 0 || left == DONE {
+            return Ok(None);
         }
+        if claim(&s.pos, left, left - 1) {
+            break left;
+        }
+    };
+    match ab::getitem(&s.a, &crate::int::from_usize(left - 1)) {
+        Ok(v) => Ok(Some(v)),
         Err(e)
             if e.is_instance(&crate::exceptions::INDEX_ERROR_TYPE)
                 || e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE) =>
@@ -780,7 +865,10 @@ fn reversed_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
             s.pos.store(DONE, Relaxed);
             Ok(None)
         }
-        Err(e) => Err(e),
+        Err(e) => {
+            let _ = s.pos.compare_exchange(left - 1, left, Relaxed, Relaxed);
+            Err(e)
+        }
     }
 }
 

@@ -14,8 +14,8 @@
 //!   `property`), [`baseobject`] (`object`), [`super_`];
 //! - the core types: [`singletons`], [`int`], [`float`], [`str`](mod@str) with [`str_methods`]
 //!   and [`format`](mod@format), [`bytes`], [`tuple`](mod@tuple), [`list`], [`dict`], [`set`], [`range`],
-//!   [`slice`](mod@slice), [`iterators`], [`function`] (code, function, cell, bound method),
-//!   [`module`], [`weakref`], [`exceptions`];
+//!   [`slice`](mod@slice), [`iterators`] (and [`count`], `itertools.count`), [`function`]
+//!   (code, function, cell, bound method), [`module`], [`weakref`], [`exceptions`];
 //! - protocols: [`abstract_`] (`PyObject_*` / `PyNumber_*` equivalents), [`args`],
 //!   [`hash`], [`alloc`], [`managed`] (instance dicts in the pre-header),
 //!   [`unraisable`].
@@ -23,8 +23,9 @@
 //! Free-threading follows PEP 703: mutable containers lock their per-object mutex
 //! through critical sections; `list[i]` and `dict[key]` read without locking, safe
 //! because replaced item arrays and key tables are freed after a QSBR grace period and
-//! items are taken with `try_incref`; type, dict-keys and function versions change
-//! under stop-the-world where a reader could act on a stale guard.
+//! items are taken with `try_incref`. Type and function versions change under
+//! stop-the-world, where a reader could act on a stale guard; a dict's keys version
+//! changes inside the dict's critical section.
 //!
 //! Call [`init`] once, on a thread with an attached [`strand_heap::ThreadState`],
 //! before creating objects.
@@ -36,6 +37,7 @@ pub mod baseobject;
 pub mod bytes;
 mod bytes_methods;
 pub mod complex;
+pub mod count;
 pub mod descr;
 pub mod dict;
 pub mod exceptions;
@@ -127,6 +129,7 @@ pub fn init() {
                 vec![],
             ),
             (&slice::SLICE_TYPE, &O, slice::methods(), slice::getsets()),
+            (&count::COUNT_TYPE, &O, vec![], vec![]),
             (&singletons::NONE_TYPE, &O, vec![], vec![]),
             (&singletons::NOT_IMPLEMENTED_TYPE, &O, vec![], vec![]),
             (&singletons::ELLIPSIS_TYPE, &O, vec![], vec![]),

@@ -1,6 +1,7 @@
 //! The two-word pre-header of objects whose type keeps instance attributes outside the
-//! object (CPython 3.12's "managed dict"): word 0 is the instance `__dict__`, word 1
-//! the head of the object's weak-reference list. Both start null and are filled lazily.
+//! object (CPython 3.12's "managed dict"): word 0 is the instance `__dict__`, filled
+//! lazily; word 1 is reserved for a weak-reference list (weak references live in a
+//! side table today: see `weakref.rs`).
 //!
 //! The dict pointer is published with a compare-and-swap so that two threads that
 //! create it at once agree on one dict; it is replaced only by `obj.__dict__ = d`

@@ -3,8 +3,8 @@
 //! through `range_iterator` with machine arithmetic, others through
 //! `longrange_iterator` with big integers.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicI64, AtomicU64};
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -268,13 +268,18 @@ fn range_hash(obj: &PyObj) -> PyResult<isize> {
 // Iterators
 // ---------------------------------------------------------------------------------
 
-/// The layout of `range_iterator`: machine-word state.
+/// The layout of `range_iterator`: machine-word state. Threads sharing one iterator
+/// claim indices with a compare-and-swap on `index`, so each value is produced once and
+/// none past the end (CPython 3.14's free-threaded `rangeiter_next` makes the same
+/// guarantee).
 #[repr(C)]
 pub struct PyRangeIter {
     header: ObjectHeader,
-    next: AtomicI64,
+    start: i64,
     step: i64,
-    remaining: AtomicU64,
+    len: u64,
+    /// Values produced so far (claimed by a successful compare-and-swap).
+    index: AtomicU64,
 }
 
 /// The layout of `longrange_iterator`: big-integer state.
@@ -352,9 +357,10 @@ fn make_iter(start: BigInt, step: BigInt, len: BigInt) -> PyObj {
         // SAFETY: fresh allocation with the iterator layout.
         unsafe {
             let p = obj.as_ptr().as_ptr() as *mut PyRangeIter;
-            std::ptr::addr_of_mut!((*p).next).write(AtomicI64::new(s));
+            std::ptr::addr_of_mut!((*p).start).write(s);
             std::ptr::addr_of_mut!((*p).step).write(st);
-            std::ptr::addr_of_mut!((*p).remaining).write(AtomicU64::new(n));
+            std::ptr::addr_of_mut!((*p).len).write(n);
+            std::ptr::addr_of_mut!((*p).index).write(AtomicU64::new(0));
             crate::alloc::finish_instance(ty, &obj);
         }
         return obj;
@@ -378,13 +384,19 @@ fn range_iter(obj: &PyObj) -> PyResult<PyObj> {
 fn rangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     // SAFETY: installed on range iterators.
     let it = unsafe { obj.payload_unchecked::<PyRangeIter>() };
-    let left = it.remaining.load(Relaxed);
-    if left == 0 {
-        return Ok(None);
+    let mut i = it.index.load(Relaxed);
+    loop {
+        if i >= it.len {
+            return Ok(None);
+        }
+        match it.index.compare_exchange_weak(i, i + 1, Relaxed, Relaxed) {
+            Ok(_) => break,
+            Err(now) => i = now,
+        }
     }
-    it.remaining.store(left - 1, Relaxed);
-    let v = it.next.load(Relaxed);
-    it.next.store(v.wrapping_add(it.step), Relaxed);
+    // Every value of the range, and the one past its end, fits an i64 (make_iter), so
+    // this cannot overflow.
+    let v = it.start.wrapping_add((i as i64).wrapping_mul(it.step));
     Ok(Some(crate::int::from_i64(v)))
 }
 
@@ -489,7 +501,8 @@ pub(crate) fn iter_methods() -> Vec<crate::descr::MethodDef> {
             if o.is_exact(&RANGE_ITER_TYPE) {
                 // SAFETY: checked type.
                 let it = unsafe { o.payload_unchecked::<PyRangeIter>() };
-                return Ok(crate::int::from_i128(it.remaining.load(Relaxed) as i128));
+                let left = it.len.saturating_sub(it.index.load(Relaxed));
+                return Ok(crate::int::from_i128(left as i128));
             }
             // SAFETY: the method is only installed on the two range iterator types.
             let it = unsafe { o.payload_unchecked::<PyLongRangeIter>() };

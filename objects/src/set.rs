@@ -1157,12 +1157,18 @@ const ITER_DONE: usize = usize::MAX;
 fn setiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     // SAFETY: installed on set iterators.
     let it = unsafe { obj.payload_unchecked::<PySetIter>() };
+    if it.pos.load(Relaxed) == ITER_DONE {
+        return Ok(None);
+    }
+    let so = &it.set;
+    // The position is read and advanced under the set's critical section, so threads
+    // sharing the iterator take turns and each entry is handed out once (CPython's
+    // `setiter_iternext`).
+    let _cs = lock(so);
     let pos = it.pos.load(Relaxed);
     if pos == ITER_DONE {
         return Ok(None);
     }
-    let so = &it.set;
-    let _cs = lock(so);
     // SAFETY: locked.
     let used = unsafe { (*body(so)).used };
     if used != it.used.load(Relaxed) {

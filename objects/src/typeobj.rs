@@ -9,11 +9,12 @@
 //!
 //! Builtin types are immortal `static`s, initialised once by [`crate::init`]; user
 //! classes are heap types created by `type(name, bases, dict)` (see `heaptype.rs`).
-//! A type's mutable parts (its dict, bases, MRO, slots, name) change only with the
-//! world stopped, so readers on other threads never see them half-updated, and every
-//! change invalidates the type's **version tag** (and its subclasses'), which the
-//! method cache, the specializing interpreter and the JIT guard on (CPython's
-//! `tp_version_tag`, Objects/typeobject.c).
+//! A type's mutable parts (its dict, slots, name) change only with the world stopped,
+//! so readers on other threads never see them half-updated, and every change
+//! invalidates the type's **version tag** (and its subclasses'), which the method
+//! cache and the specializing interpreter guard on (CPython's `tp_version_tag`,
+//! Objects/typeobject.c). Bases and MRO are fixed at creation (`__bases__` has no
+//! setter yet).
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};

@@ -185,6 +185,11 @@ pub fn new_weakref(ty: &PyType, target: &PyObj, callback: Option<PyObj>) -> PyRe
         crate::heaptype::init_slots_region(ty, &obj);
         crate::alloc::finish_instance(ty, &obj);
         target.as_ptr().set_flags(ObFlags::WEAKREFS);
+        // Whichever thread clears the target's weak references (the one that drops
+        // the target's last reference, or the collector) takes a reference to this
+        // weakref with `try_incref` to call its callback; without this state that
+        // fails on every thread but the weakref's owner, and the callback is lost.
+        strand_heap::refcount::set_maybe_weakref(obj.as_ptr());
     }
     tab.entry(addr).or_default().push(obj.addr());
     Ok(obj)

@@ -2,6 +2,7 @@
 _random, with CPython's algorithms so that seeded sequences match."""
 
 import _random
+from _sha512 import sha512 as _sha512
 from math import log as _log, exp as _exp, pi as _pi, e as _e, ceil as _ceil
 from math import sqrt as _sqrt, cos as _cos, sin as _sin, floor as _floor
 from math import acos as _acos
@@ -40,6 +41,15 @@ class Random(_random.Random):
         self.gauss_next = None
 
     def seed(self, a=None, version=2):
+        # As CPython's random.py: strs and bytes become an int (version 2: the
+        # bytes followed by their SHA-512 digest); _random hashes anything else.
+        if version == 2 and isinstance(a, (str, bytes)):
+            if isinstance(a, str):
+                a = a.encode()
+            a = int.from_bytes(a + _sha512(a).digest(), "big")
+        elif not isinstance(a, (type(None), int, float, str, bytes)):
+            raise TypeError('The only supported seed types are: None,\n'
+                            'int, float, str, bytes, and bytearray.')
         super().seed(a)
         self.gauss_next = None
 

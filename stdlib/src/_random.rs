@@ -153,7 +153,7 @@ unsafe fn random_dealloc(obj: ObjPtr) {
 strand_objects::builtin_type! {
     /// `_random.Random`.
     pub static RANDOM_TYPE = {
-        name: "Random",
+        name: "_random.Random",
         layout: PyRandom,
         itemsize: 0,
         kind: HeapKind::Gc,
@@ -162,7 +162,7 @@ strand_objects::builtin_type! {
         clear: None,
         dealloc: random_dealloc,
         size: None,
-        slots: Slots { new: Some(random_new), ..Slots::EMPTY },
+        slots: Slots { new: Some(random_new), init: Some(random_init), ..Slots::EMPTY },
     }
 }
 
@@ -178,6 +178,45 @@ fn random_new(cls: &PyObj, _args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyO
         strand_objects::alloc::finish_instance(ty, &obj);
     }
     Ok(obj)
+}
+
+/// The key words for a seed argument (CPython's `random_seed`): fresh entropy for
+/// `None`, the absolute value of an int, otherwise the object's hash read as an
+/// unsigned machine word (`random.py` turns strs and bytes into ints first).
+fn seed_key(arg: Option<&PyObj>) -> PyResult<Vec<u32>> {
+    Ok(match arg {
+        None => seed_from_os(),
+        Some(s) if singletons::is_none(s) => seed_from_os(),
+        Some(s) if strand_objects::int::is_int(s) => key_for(&strand_objects::int::to_bigint(s)),
+        Some(s) => {
+            let h = ab::hash(s)?;
+            key_for(&BigInt::from(h as usize))
+        }
+    })
+}
+
+/// Whether `o`'s class takes `__init__` from `_random.Random` itself.
+fn inherits_init(o: &PyObj) -> bool {
+    match (
+        o.ty().lookup_str("__init__"),
+        RANDOM_TYPE.lookup_str("__init__"),
+    ) {
+        (Some(a), Some(b)) => a.is(&b),
+        _ => false,
+    }
+}
+
+fn random_init(o: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<()> {
+    let args = Args::new(a, k);
+    if args.has_kwargs() && (o.is_exact(&RANDOM_TYPE) || inherits_init(o)) {
+        return Err(type_error("Random() takes no keyword arguments"));
+    }
+    if args.nargs() > 1 {
+        return Err(type_error("Random() requires 0 or 1 argument"));
+    }
+    let key = seed_key(args.positional(0))?;
+    *state(o)? = Mt::from_key(&key);
+    Ok(())
 }
 
 fn seed_from_os() -> Vec<u32> {
@@ -211,34 +250,7 @@ fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("seed", |a, k| {
             Args::new(a, k).range("seed", 1, 2)?;
-            let key = match a.get(1) {
-                None => seed_from_os(),
-                Some(s) if singletons::is_none(s) => seed_from_os(),
-                Some(s) if strand_objects::int::is_int(s) => {
-                    key_for(&strand_objects::int::to_bigint(s))
-                }
-                Some(s) if strand_objects::str::is_str(s) || strand_objects::bytes::is_bytes(s) => {
-                    // Version 2 seeding: the bytes followed by their SHA-512 digest, read
-                    // as one big-endian integer.
-                    let mut data: Vec<u8> = if strand_objects::str::is_str(s) {
-                        strand_objects::str::as_str(s).as_bytes().to_vec()
-                    } else {
-                        strand_objects::bytes::as_bytes(s).to_vec()
-                    };
-                    let d = <sha2::Sha512 as sha2::Digest>::digest(&data);
-                    data.extend_from_slice(&d);
-                    key_for(&BigInt::from_bytes_be(num_bigint::Sign::Plus, &data))
-                }
-                Some(s) if s.is_instance_of(&float::FLOAT_TYPE) => {
-                    let h = ab::hash(s)?;
-                    key_for(&BigInt::from(h).magnitude().clone().into())
-                }
-                Some(_) => {
-                    return Err(type_error(
-                        "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.",
-                    ));
-                }
-            };
+            let key = seed_key(a.get(1))?;
             *state(&a[0])? = Mt::from_key(&key);
             Ok(singletons::none())
         }),
@@ -263,7 +275,10 @@ fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("setstate", |a, k| {
             Args::new(a, k).exact("setstate", 2)?;
-            let items = ab::collect_iter(&a[1])?;
+            if !tuple::is_tuple(&a[1]) {
+                return Err(type_error("state vector must be a tuple"));
+            }
+            let items = tuple::items(&a[1]).to_vec();
             if items.len() != N + 1 {
                 return Err(value_error("state vector is the wrong size"));
             }
@@ -272,12 +287,24 @@ fn methods() -> Vec<MethodDef> {
                 index: 0,
             };
             for (i, x) in items[..N].iter().enumerate() {
-                st.state[i] =
-                    u32::try_from(int::to_isize(x)?).map_err(|_| value_error("invalid state"))?;
+                // PyLong_AsUnsignedLong, then truncated to 32 bits.
+                let v = int::to_bigint(&ab::index(x)?);
+                let w = u64::try_from(&v).map_err(|_| {
+                    strand_objects::exceptions::overflow_error(
+                        if v.sign() == num_bigint::Sign::Minus {
+                            "can't convert negative value to unsigned int"
+                        } else {
+                            "Python int too large to convert to C unsigned long"
+                        },
+                    )
+                })?;
+                st.state[i] = w as u32;
             }
-            st.index = usize::try_from(int::to_isize(&items[N])?)
-                .map_err(|_| value_error("invalid state"))?
-                .min(N);
+            let index = int::to_isize(&items[N])?;
+            if !(0..=N as isize).contains(&index) {
+                return Err(value_error("invalid state"));
+            }
+            st.index = index as usize;
             *state(&a[0])? = st;
             Ok(singletons::none())
         }),

@@ -1,6 +1,6 @@
 //! The `_weakref` module (Modules/_weakref.c): the `ref` type and the weak-reference
-//! counts of an object; CPython's `weakref.py` builds proxies, `finalize` and the
-//! weak containers on it.
+//! counts of an object; the `weakref` module (strand's frozen `lib/weakref.py` for
+//! now) builds proxies, `finalize` and the weak containers on it.
 
 use strand_interp::native_module::add_functions;
 use strand_objects::args::Args;

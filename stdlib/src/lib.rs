@@ -3,10 +3,16 @@
 //!
 //! One file (or folder) per module, named as CPython names it:
 //! [`_io`], [`posix`], [`_thread`], [`time`], [`math`], [`_random`], [`array`](mod@array),
-//! [`atexit`], [`gc`], [`_weakref`]; [`buffer`] is the bytes-like-object helper they
-//! share. [`MODULES`] and [`FROZEN`] are the only places that list them all;
-//! [`install`] hands both tables to the interpreter's import system and connects
-//! `_io` to `sys` and `builtins`.
+//! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
+//! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
+//! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
+//! [`_collections`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
+//! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`].
+//! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
+//! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
+//! (the hash object of the six hash modules). [`MODULES`] and [`FROZEN`] are the only
+//! places that list them all; [`install`] hands both tables to the interpreter's
+//! import system and connects `_io` to `sys` and `builtins`.
 //!
 //! The frozen modules (`lib/*.py`: `threading`, `collections`, `os`, `io`, ...) are
 //! strand's own Python code; CPython's pure-Python standard library is to take their
@@ -15,22 +21,149 @@
 //! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
 //! (the interpreter's own modules), the command line (`strand`).
 
+pub mod _bisect;
+pub mod _blake2;
+pub mod _codecs;
+pub mod _collections;
+pub mod _functools;
+pub mod _heapq;
 pub mod _io;
+pub mod _json;
+pub mod _locale;
+pub mod _md5;
+pub mod _operator;
 pub mod _random;
+pub mod _sha1;
+pub mod _sha256;
+pub mod _sha3;
+pub mod _sha512;
+pub mod _signal;
+pub mod _sre;
+pub mod _stat;
+pub mod _string;
+pub mod _struct;
 pub mod _thread;
 pub mod _weakref;
 pub mod array;
 pub mod atexit;
+pub mod binascii;
 pub mod buffer;
+pub mod errno;
+pub mod fcntl;
 pub mod gc;
+pub mod grp;
+pub mod hashobj;
+pub mod itertools;
 pub mod math;
+pub mod modsupport;
 pub mod posix;
+pub mod pwd;
+pub mod resource;
+pub mod select;
 pub mod time;
+pub mod unicodedata;
+pub mod zlib;
 
 use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_signal",
+        init: _signal::make_module,
+    },
+    NativeModule {
+        name: "select",
+        init: select::make_module,
+    },
+    NativeModule {
+        name: "fcntl",
+        init: fcntl::make_module,
+    },
+    NativeModule {
+        name: "_locale",
+        init: _locale::make_module,
+    },
+    NativeModule {
+        name: "_json",
+        init: _json::make_module,
+    },
+    NativeModule {
+        name: "resource",
+        init: resource::make_module,
+    },
+    NativeModule {
+        name: "grp",
+        init: grp::make_module,
+    },
+    NativeModule {
+        name: "pwd",
+        init: pwd::make_module,
+    },
+    NativeModule {
+        name: "_codecs",
+        init: _codecs::make_module,
+    },
+    NativeModule {
+        name: "unicodedata",
+        init: unicodedata::make_module,
+    },
+    NativeModule {
+        name: "_sre",
+        init: _sre::make_module,
+    },
+    NativeModule {
+        name: "itertools",
+        init: itertools::make_module,
+    },
+    NativeModule {
+        name: "_collections",
+        init: _collections::make_module,
+    },
+    NativeModule {
+        name: "_operator",
+        init: _operator::make_module,
+    },
+    NativeModule {
+        name: "_functools",
+        init: _functools::make_module,
+    },
+    NativeModule {
+        name: "_string",
+        init: _string::make_module,
+    },
+    NativeModule {
+        name: "_heapq",
+        init: _heapq::make_module,
+    },
+    NativeModule {
+        name: "_bisect",
+        init: _bisect::make_module,
+    },
+    NativeModule {
+        name: "_md5",
+        init: _md5::make_module,
+    },
+    NativeModule {
+        name: "_sha1",
+        init: _sha1::make_module,
+    },
+    NativeModule {
+        name: "_sha256",
+        init: _sha256::make_module,
+    },
+    NativeModule {
+        name: "_sha512",
+        init: _sha512::make_module,
+    },
+    NativeModule {
+        name: "_sha3",
+        init: _sha3::make_module,
+    },
+    NativeModule {
+        name: "_blake2",
+        init: _blake2::make_module,
+    },
     NativeModule {
         name: "_io",
         init: _io::make_module,
@@ -38,6 +171,14 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_random",
         init: _random::make_module,
+    },
+    NativeModule {
+        name: "_stat",
+        init: _stat::make_module,
+    },
+    NativeModule {
+        name: "_struct",
+        init: _struct::make_module,
     },
     NativeModule {
         name: "_thread",
@@ -56,6 +197,14 @@ pub static MODULES: &[NativeModule] = &[
         init: atexit::make_module,
     },
     NativeModule {
+        name: "binascii",
+        init: binascii::make_module,
+    },
+    NativeModule {
+        name: "errno",
+        init: errno::make_module,
+    },
+    NativeModule {
         name: "gc",
         init: gc::make_module,
     },
@@ -70,6 +219,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "time",
         init: time::make_module,
+    },
+    NativeModule {
+        name: "zlib",
+        init: zlib::make_module,
     },
 ];
 
@@ -89,7 +242,6 @@ pub static FROZEN: &[FrozenModule] = frozen!(
     "queue",
     "collections",
     "functools",
-    "itertools",
     "operator",
     "random",
     "keyword",

@@ -219,6 +219,21 @@ fn check_tm(tm: &mut libc::tm, for_strftime: bool) -> PyResult<()> {
     Ok(())
 }
 
+/// `time.strptime(string, format="%a %b %d %H:%M:%S %Y")`: as in CPython, the
+/// parsing is the pure-Python `_strptime` module's (`_strptime._strptime_time`);
+/// this only checks the arguments and hands them over.
+fn strptime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("strptime", 1, 2)?;
+    let m = strand_interp::import::import(
+        &pystr::new("_strptime"),
+        &strand_objects::dict::new(),
+        &strand_objects::tuple::empty(),
+        &int::from_i64(0),
+    )?;
+    let f = strand_objects::abstract_::getattr_str(&m, "_strptime_time")?;
+    strand_objects::abstract_::call(&f, a, None)
+}
+
 fn strftime(fmt: &str, tm: &libc::tm) -> PyResult<String> {
     if fmt.contains('\0') {
         return Err(value_error("embedded null character"));
@@ -367,6 +382,7 @@ pub fn make_module() -> PyObj {
                 let t = seconds_arg(a, k, "ctime")?;
                 Ok(pystr::from_string(asctime(&convert(t, true)?)))
             }),
+            ("strptime", strptime),
         ],
     );
     m

@@ -4,7 +4,9 @@
 //! `strand -` (program on standard input), `strand` alone (the interactive prompt
 //! when standard input is a terminal, else the program on standard input). Options:
 //! `-i` (prompt after the program), `-q` (no banner), `-X stats` (heap and collector
-//! statistics at exit), `-X gc_threshold=N`, `--dis` (print the bytecode),
+//! statistics at exit), `-X gc_threshold=N`, `-X jit=on|off`, `-X jit_threshold=N`
+//! (back-edges before a loop is compiled), `-X perf` (a perf map of compiled traces
+//! in `/tmp/perf-PID.map`), `--dis` (print the bytecode),
 //! `--version`. Uncaught exceptions print CPython's traceback to stderr and exit with
 //! status 1.
 
@@ -45,8 +47,10 @@ struct Cli {
     /// Don't print the version banner at the interactive prompt.
     #[arg(short = 'q')]
     quiet: bool,
-    /// Implementation options: `stats` (print heap and GC statistics at exit),
-    /// `gc_threshold=N` (the collector's allocation threshold); others are kept in
+    /// Implementation options: `stats` (print heap, GC, specialization and JIT
+    /// statistics at exit), `gc_threshold=N` (the collector's allocation threshold),
+    /// `jit=on|off`, `jit_threshold=N` (loop iterations before the JIT records a
+    /// loop, 1 to 4095), `perf` (write /tmp/perf-PID.map for perf); all are kept in
     /// `sys._xoptions`.
     #[arg(short = 'X', value_name = "OPT")]
     xoptions: Vec<String>,
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         xoptions: cli.xoptions.clone(),
         ..Options::default()
     };
+    let (mut jit_enabled, mut jit_threshold) = (true, None);
     for x in &cli.xoptions {
         if x == "stats" {
             options.stats = true;
@@ -78,8 +83,31 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
+        } else if let Some(v) = x.strip_prefix("jit=") {
+            match v {
+                "on" | "1" => jit_enabled = true,
+                "off" | "0" => jit_enabled = false,
+                _ => {
+                    eprintln!("strand: -X jit takes on or off, got '{v}'");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if let Some(v) = x.strip_prefix("jit_threshold=") {
+            let max = strand_interp::jit::MAX_THRESHOLD;
+            match v.parse::<u16>() {
+                Ok(n) if (1..=max).contains(&n) => jit_threshold = Some(n),
+                _ => {
+                    eprintln!(
+                        "strand: -X jit_threshold needs an integer from 1 to {max}, got '{v}'"
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+        } else if x == "perf" {
+            strand_interp::jit::enable_perf_map();
         }
     }
+    strand_interp::jit::configure(jit_enabled, jit_threshold);
     let (program, args) = match (&cli.command, &cli.module, cli.args.split_first()) {
         (Some(code), _, _) => (Program::Command(code.clone()), cli.args.clone()),
         (None, Some(m), _) => (Program::Module(m.clone()), cli.args.clone()),

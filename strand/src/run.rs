@@ -312,8 +312,8 @@ pub fn stats_report() -> String {
         h.merges, h.queued_merges
     ));
     out.push_str(&format!(
-        "  QSBR: {} delayed frees pending; threads registered: {}\n",
-        h.delayed_frees_pending, h.threads
+        "  QSBR: {} delayed frees pending (peak {}, {} in all, {} forced quiescence points); threads registered: {}\n",
+        h.delayed_frees_pending, h.delayed_frees_peak, h.delayed_frees, h.qsbr_forced, h.threads
     ));
     out.push_str(&format!(
         "  gc: {} collections, {} objects collected, {} uncollectable\n",
@@ -325,5 +325,12 @@ pub fn stats_report() -> String {
         g.max_pause.as_secs_f64() * 1e3,
         g.total.as_secs_f64() * 1e3
     ));
+    out.push_str(&format!(
+        "  gc pacing: {} waits of allocating threads for a running collection, {:.3} ms in all\n",
+        g.allocation_waits,
+        g.allocation_wait_time.as_secs_f64() * 1e3
+    ));
+    out.push_str(&strand_interp::stats::report());
+    out.push_str(&strand_interp::jit::report());
     out
 }

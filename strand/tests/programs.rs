@@ -11,6 +11,10 @@
 //! A program `name.py` with a file `name.stdin` beside it gets that file as its
 //! standard input (otherwise an empty one). Programs run in parallel, each with a
 //! time limit.
+//!
+//! Every program runs twice under strand: as is, and with `-X jit_threshold=1`, where
+//! the JIT records every loop at its first back-edge, so that each loop of the suite
+//! also runs as compiled traces (the outputs must still be CPython's).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,9 +35,10 @@ struct Outcome {
     status: Option<i32>,
 }
 
-fn run(cmd: &str, file: &Path) -> Outcome {
+fn run(cmd: &str, flags: &[&str], file: &Path) -> Outcome {
     let stdin_file = file.with_extension("stdin");
     let mut child = Command::new(cmd)
+        .args(flags)
         .arg(file.file_name().expect("file name"))
         .current_dir(file.parent().expect("dir"))
         .env("PYTHONHASHSEED", "0")
@@ -106,14 +111,27 @@ fn normalize_stderr(text: &str) -> String {
     out
 }
 
+/// The strand command lines every program runs under.
+const STRAND_FLAGS: [&[&str]; 2] = [&[], &["-X", "jit_threshold=1"]];
+
 fn compare(file: &Path, strand: &str) -> Vec<String> {
-    let want = run("python3", file);
-    let got = run(strand, file);
-    let name = file
-        .file_name()
-        .expect("name")
-        .to_string_lossy()
-        .to_string();
+    let want = run("python3", &[], file);
+    let mut failures = Vec::new();
+    for flags in STRAND_FLAGS {
+        let got = run(strand, flags, file);
+        let name = file.file_name().expect("name").to_string_lossy();
+        let name = if flags.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} (strand {})", flags.join(" "))
+        };
+        failures.extend(differences(&name, &want, &got));
+    }
+    failures
+}
+
+/// How `got` differs from `want` (nothing if it does not).
+fn differences(name: &str, want: &Outcome, got: &Outcome) -> Vec<String> {
     let mut failures = Vec::new();
     if got.stdout != want.stdout {
         failures.push(format!(

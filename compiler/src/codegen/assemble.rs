@@ -47,13 +47,41 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::LOAD_ATTR_SLOT => a & 1,
         Op::STORE_ATTR | Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => -2,
         Op::DELETE_ATTR => -1,
-        Op::BINARY_OP | Op::COMPARE_OP | Op::IS_OP | Op::CONTAINS_OP | Op::BINARY_SUBSCR => -1,
+        Op::BINARY_OP
+        | Op::BINARY_OP_ADD_INT
+        | Op::BINARY_OP_SUBTRACT_INT
+        | Op::BINARY_OP_MULTIPLY_INT
+        | Op::BINARY_OP_ADD_FLOAT
+        | Op::BINARY_OP_SUBTRACT_FLOAT
+        | Op::BINARY_OP_MULTIPLY_FLOAT
+        | Op::BINARY_OP_TRUE_DIVIDE_FLOAT
+        | Op::BINARY_OP_ADD_UNICODE
+        | Op::BINARY_OP_MIXED_FLOAT
+        | Op::COMPARE_OP
+        | Op::COMPARE_OP_INT
+        | Op::COMPARE_OP_FLOAT
+        | Op::COMPARE_OP_STR
+        | Op::IS_OP
+        | Op::CONTAINS_OP
+        | Op::CONTAINS_OP_DICT
+        | Op::CONTAINS_OP_SET
+        | Op::BINARY_SUBSCR
+        | Op::BINARY_SUBSCR_LIST_INT
+        | Op::BINARY_SUBSCR_TUPLE_INT
+        | Op::BINARY_SUBSCR_DICT
+        | Op::BINARY_SUBSCR_STR_INT => -1,
         Op::UNARY_NEGATIVE
         | Op::UNARY_NOT
         | Op::UNARY_INVERT
         | Op::UNARY_POSITIVE
-        | Op::TO_BOOL => 0,
-        Op::STORE_SUBSCR => -3,
+        | Op::TO_BOOL
+        | Op::TO_BOOL_BOOL
+        | Op::TO_BOOL_INT
+        | Op::TO_BOOL_LIST
+        | Op::TO_BOOL_NONE
+        | Op::TO_BOOL_STR
+        | Op::TO_BOOL_ALWAYS_TRUE => 0,
+        Op::STORE_SUBSCR | Op::STORE_SUBSCR_LIST_INT | Op::STORE_SUBSCR_DICT => -3,
         Op::DELETE_SUBSCR => -2,
         Op::BUILD_SLICE => 1 - a,
         Op::BUILD_TUPLE | Op::BUILD_LIST | Op::BUILD_SET | Op::BUILD_STRING => 1 - a,
@@ -72,17 +100,35 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::GET_AWAITABLE
         | Op::CLEANUP_THROW => 0,
         Op::FORMAT_VALUE => -((a >> 2) & 1),
-        Op::UNPACK_SEQUENCE => a - 1,
+        Op::UNPACK_SEQUENCE
+        | Op::UNPACK_SEQUENCE_TWO_TUPLE
+        | Op::UNPACK_SEQUENCE_TUPLE
+        | Op::UNPACK_SEQUENCE_LIST => a - 1,
         Op::UNPACK_EX => (a & 0xff) + (a >> 8),
-        Op::JUMP_FORWARD | Op::JUMP_BACKWARD => 0,
+        Op::JUMP_FORWARD | Op::JUMP_BACKWARD | Op::ENTER_EXECUTOR => 0,
         Op::POP_JUMP_IF_FALSE
         | Op::POP_JUMP_IF_TRUE
         | Op::POP_JUMP_IF_NONE
         | Op::POP_JUMP_IF_NOT_NONE => -1,
-        Op::FOR_ITER => return (1, -1),
+        Op::FOR_ITER | Op::FOR_ITER_RANGE | Op::FOR_ITER_LIST | Op::FOR_ITER_TUPLE => {
+            return (1, -1)
+        }
         Op::END_FOR => -1,
         Op::MAKE_FUNCTION => -((arg & 0xf).count_ones() as i32),
-        Op::CALL => -(a + 1),
+        Op::CALL
+        | Op::CALL_PY_EXACT_ARGS
+        | Op::CALL_PY_GENERAL
+        | Op::CALL_BOUND_METHOD_EXACT_ARGS
+        | Op::CALL_BUILTIN_FAST
+        | Op::CALL_METHOD_DESCRIPTOR_FAST
+        | Op::CALL_LEN
+        | Op::CALL_ISINSTANCE
+        | Op::CALL_TYPE_1
+        | Op::CALL_STR_1
+        | Op::CALL_TUPLE_1
+        | Op::CALL_LIST_APPEND
+        | Op::CALL_BUILTIN_CLASS
+        | Op::CALL_ALLOC_AND_ENTER_INIT => -(a + 1),
         Op::CALL_FUNCTION_EX => -(2 + (a & 1)),
         Op::RAISE_VARARGS => -a,
         Op::RERAISE => -1,

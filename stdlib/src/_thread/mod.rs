@@ -1,7 +1,7 @@
 //! The `_thread` module (Modules/_threadmodule.c): OS threads running Python
 //! functions with no global lock, and the lock primitives `threading` is built on.
 //!
-//! Each new thread attaches its own `ThreadState` (its own mimalloc heaps, biased
+//! Each new thread attaches its own `ThreadState` (its own mimalloc theaps, biased
 //! reference counts, QSBR slot). Every blocking wait — acquiring a lock, sleeping,
 //! joining — detaches the thread first, so a stop-the-world pause (a collection) never
 //! waits for a blocked thread.

@@ -1,0 +1,335 @@
+//! The runtime functions generated code calls (by address, with the C calling
+//! convention), for what is not worth emitting inline: allocation, reference counts,
+//! container access under the object model's thread-safety rules, and the helpers the
+//! interpreter registers ([`register`]) for operations only it knows (calling a
+//! builtin, say).
+//!
+//! Object arguments and results are raw object pointers. A helper that fails stores
+//! the exception in this thread's pending slot ([`take_pending_error`]) and returns
+//! null; the trace then leaves through an exit marked `error`, and the interpreter
+//! raises the exception there.
+
+use std::cell::RefCell;
+use std::ptr::NonNull;
+use std::sync::RwLock;
+
+use strand_heap::{ObjPtr, ObjectHeader};
+use strand_objects::{dict, float, int, list, managed, tuple, PyErr, PyObj, PyResult};
+
+thread_local! {
+    static PENDING: RefCell<Option<PyErr>> = const { RefCell::new(None) };
+}
+
+/// Takes the exception a helper left pending on this thread.
+pub fn take_pending_error() -> Option<PyErr> {
+    PENDING.with(|p| p.borrow_mut().take())
+}
+
+/// Leaves `e` pending (for the exit that follows).
+fn set_pending(e: PyErr) {
+    PENDING.with(|p| *p.borrow_mut() = Some(e));
+}
+
+/// An object argument, borrowed for the call.
+///
+/// # Safety
+/// `p` is a live object the caller keeps alive during the call.
+#[inline(always)]
+unsafe fn borrowed(p: *mut ObjectHeader) -> std::mem::ManuallyDrop<PyObj> {
+    // SAFETY: per the contract; ManuallyDrop: no count is given up.
+    std::mem::ManuallyDrop::new(unsafe {
+        PyObj::from_owned(ObjPtr::new(NonNull::new_unchecked(p)))
+    })
+}
+
+/// An owned result.
+#[inline(always)]
+fn owned(o: PyObj) -> *mut ObjectHeader {
+    o.into_ptr().as_ptr()
+}
+
+/// A helper's result: the object, or null with the error pending.
+fn result(r: PyResult<PyObj>) -> *mut ObjectHeader {
+    match r {
+        Ok(o) => owned(o),
+        Err(e) => {
+            set_pending(e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// `box_float`: a new float.
+pub extern "C" fn box_float(x: f64) -> *mut ObjectHeader {
+    owned(float::from_f64(x))
+}
+
+/// `box_int`: a new int.
+pub extern "C" fn box_int(x: i64) -> *mut ObjectHeader {
+    owned(int::from_i64(x))
+}
+
+/// `incref`.
+///
+/// # Safety
+/// `p` is a live object.
+pub unsafe extern "C" fn incref(p: *mut ObjectHeader) {
+    // SAFETY: per the contract.
+    unsafe { strand_heap::refcount::incref(ObjPtr::new(NonNull::new_unchecked(p))) }
+}
+
+/// `decref`.
+///
+/// # Safety
+/// The caller gives up one reference to `p`.
+pub unsafe extern "C" fn decref(p: *mut ObjectHeader) {
+    // SAFETY: per the contract.
+    unsafe { strand_heap::refcount::decref(ObjPtr::new(NonNull::new_unchecked(p))) }
+}
+
+/// `list_len` of an exact list.
+///
+/// # Safety
+/// `l` is a live list.
+pub unsafe extern "C" fn list_len(l: *mut ObjectHeader) -> i64 {
+    // SAFETY: per the contract.
+    list::len(&*unsafe { borrowed(l) }) as i64
+}
+
+/// `list_get`: item `i` (negative counts from the end), owned; null when out of
+/// range (nothing pending: the exit re-executes the instruction, which raises).
+///
+/// # Safety
+/// `l` is a live list.
+pub unsafe extern "C" fn list_get(l: *mut ObjectHeader, i: i64) -> *mut ObjectHeader {
+    // SAFETY: per the contract.
+    let l = unsafe { borrowed(l) };
+    let n = list::len(&l) as i64;
+    let i = if i < 0 { i + n } else { i };
+    if !(0..n).contains(&i) {
+        return std::ptr::null_mut();
+    }
+    list::get(&l, i as usize).map_or(std::ptr::null_mut(), owned)
+}
+
+/// `list_set`: stores owned `v` at `i`; 0 (keeping `v`) when out of range.
+///
+/// # Safety
+/// `l` is a live list; the caller gives up its reference to `v` when 1 is returned.
+pub unsafe extern "C" fn list_set(l: *mut ObjectHeader, i: i64, v: *mut ObjectHeader) -> u8 {
+    // SAFETY: per the contract.
+    let l = unsafe { borrowed(l) };
+    let n = list::len(&l) as i64;
+    let i = if i < 0 { i + n } else { i };
+    if !(0..n).contains(&i) {
+        return 0;
+    }
+    // SAFETY: the caller gives up its reference (below, only on success).
+    let value = unsafe { borrowed(v) };
+    if list::set(&l, i as usize, (*value).clone()) {
+        // The list took its own reference; give up ours.
+        // SAFETY: the caller's reference.
+        unsafe { decref(v) };
+        1
+    } else {
+        0
+    }
+}
+
+/// `tuple_len`.
+///
+/// # Safety
+/// `t` is a live tuple.
+pub unsafe extern "C" fn tuple_len(t: *mut ObjectHeader) -> i64 {
+    // SAFETY: per the contract.
+    tuple::items(&*unsafe { borrowed(t) }).len() as i64
+}
+
+/// `tuple_get`: item `i` (negative from the end), borrowed; null when out of range.
+///
+/// # Safety
+/// `t` is a live tuple.
+pub unsafe extern "C" fn tuple_get(t: *mut ObjectHeader, i: i64) -> *mut ObjectHeader {
+    // SAFETY: per the contract.
+    let t = unsafe { borrowed(t) };
+    let items = tuple::items(&t);
+    let n = items.len() as i64;
+    let i = if i < 0 { i + n } else { i };
+    if !(0..n).contains(&i) {
+        return std::ptr::null_mut();
+    }
+    items[i as usize].as_ptr().as_ptr()
+}
+
+/// `range_next`: the range iterator's next value into `*out` (1); 0 when exhausted;
+/// 2 with an error pending.
+///
+/// # Safety
+/// `it` is a live range iterator; `out` is writable.
+pub unsafe extern "C" fn range_next(it: *mut ObjectHeader, out: *mut i64) -> u8 {
+    // SAFETY: per the contract.
+    let it = unsafe { borrowed(it) };
+    // The iterator hands out each value once, whichever thread asks (objects'
+    // range iterator claims indices atomically).
+    match strand_objects::abstract_::next(&it) {
+        Ok(Some(v)) => match int::as_i64(&v) {
+            Some(v) => {
+                // SAFETY: per the contract.
+                unsafe { *out = v };
+                1
+            }
+            None => {
+                // Past i64: the interpreter produces the value instead; this one is
+                // lost to the trace, so hand it over through the error slot.
+                set_pending(strand_objects::exceptions::system_error(
+                    "range iterator value out of the trace's range",
+                ));
+                2
+            }
+        },
+        Ok(None) => 0,
+        Err(e) => {
+            set_pending(e);
+            2
+        }
+    }
+}
+
+/// `list_iter_next`: the next item, owned; null when exhausted.
+///
+/// # Safety
+/// `it` is a live list iterator.
+pub unsafe extern "C" fn list_iter_next(it: *mut ObjectHeader) -> *mut ObjectHeader {
+    // SAFETY: per the contract.
+    let it = unsafe { borrowed(it) };
+    match strand_objects::abstract_::next(&it) {
+        Ok(Some(v)) => owned(v),
+        Ok(None) => std::ptr::null_mut(),
+        Err(e) => {
+            set_pending(e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// The version tag of `o`'s type.
+///
+/// # Safety
+/// `o` is a live object.
+pub unsafe extern "C" fn type_version(o: *mut ObjectHeader) -> u32 {
+    // SAFETY: per the contract.
+    unsafe { borrowed(o) }.ty().current_version()
+}
+
+/// The version of function `f` (strand-objects' `PyFunction::version`).
+///
+/// # Safety
+/// `f` is a live function object.
+pub unsafe extern "C" fn function_version(f: *mut ObjectHeader) -> u32 {
+    // SAFETY: per the contract.
+    let f = unsafe { borrowed(f) };
+    strand_objects::function::function(&f).version()
+}
+
+/// The keys version of dict `d` (0 if it has none).
+///
+/// # Safety
+/// `d` is a live exact dict.
+pub unsafe extern "C" fn dict_keys_version(d: *mut ObjectHeader) -> u32 {
+    // SAFETY: per the contract.
+    dict::keys_version(&*unsafe { borrowed(d) })
+}
+
+/// The value at entry `index` of dict `d` whose keys have `version`, owned; null
+/// when the guard no longer holds or the entry is empty.
+///
+/// # Safety
+/// `d` is a live dict.
+pub unsafe extern "C" fn dict_entry(
+    d: *mut ObjectHeader,
+    version: u32,
+    index: u32,
+) -> *mut ObjectHeader {
+    // SAFETY: per the contract.
+    let d = unsafe { borrowed(d) };
+    match dict::get_cached(&d, version, index as usize) {
+        Some((p, true)) => p.as_ptr(),
+        Some((p, false)) => {
+            // An uncounted read of a deferred or immortal value: count it.
+            // SAFETY: the entry's object is alive (deferred objects live until the
+            // collector frees them, which it cannot do while this thread runs).
+            unsafe { incref(p.as_ptr()) };
+            p.as_ptr()
+        }
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// Replaces entry `index` of dict `d` (keys `version`) by owned `v`: 1 on success,
+/// 0 (keeping `v`) when the guard no longer holds.
+///
+/// # Safety
+/// `d` is a live dict; the caller gives up `v` when 1 is returned.
+pub unsafe extern "C" fn dict_store(
+    d: *mut ObjectHeader,
+    version: u32,
+    index: u32,
+    v: *mut ObjectHeader,
+) -> u8 {
+    // SAFETY: per the contract.
+    let (d, value) = unsafe { (borrowed(d), borrowed(v)) };
+    match dict::replace_cached(&d, version, index as usize, (*value).clone()) {
+        Ok(()) => {
+            // SAFETY: the caller's reference (the dict took its own).
+            unsafe { decref(v) };
+            1
+        }
+        Err(_) => 0,
+    }
+}
+
+/// The instance dict of `o` (its managed `__dict__`), borrowed; null if it has none.
+///
+/// # Safety
+/// `o` is a live object.
+pub unsafe extern "C" fn instance_dict(o: *mut ObjectHeader) -> *mut ObjectHeader {
+    // SAFETY: per the contract.
+    match managed::dict_borrowed(&*unsafe { borrowed(o) }) {
+        Some(d) => d.as_ptr().as_ptr(),
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// A helper the interpreter provides: up to three object operands (unused ones
+/// null), an owned result or null with the error pending.
+pub type RuntimeHelper =
+    extern "C" fn(*mut ObjectHeader, *mut ObjectHeader, *mut ObjectHeader) -> *mut ObjectHeader;
+
+static REGISTERED: RwLock<Vec<RuntimeHelper>> = RwLock::new(Vec::new());
+
+/// Registers a runtime helper; its index is what `call1`/`call2`/`call3` name.
+pub fn register(h: RuntimeHelper) -> i64 {
+    let mut r = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
+    r.push(h);
+    r.len() as i64 - 1
+}
+
+/// The helper registered under `index`.
+pub fn registered(index: i64) -> Option<RuntimeHelper> {
+    let r = REGISTERED.read().unwrap_or_else(|e| e.into_inner());
+    r.get(usize::try_from(index).ok()?).copied()
+}
+
+/// Makes a helper's `PyResult` the calling convention's result.
+pub fn finish(r: PyResult<PyObj>) -> *mut ObjectHeader {
+    result(r)
+}
+
+/// An operand of a registered helper, borrowed for the call.
+///
+/// # Safety
+/// As for the helper's operands: a live object the caller keeps alive.
+pub unsafe fn operand(p: *mut ObjectHeader) -> std::mem::ManuallyDrop<PyObj> {
+    // SAFETY: forwarded.
+    unsafe { borrowed(p) }
+}

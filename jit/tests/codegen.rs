@@ -1,0 +1,213 @@
+//! Code generation, end to end: textual traces are optimized, compiled and run on a
+//! frame made of real objects; the frame's slots afterwards and the exit taken are
+//! what interpreting the loop would give.
+
+use std::sync::atomic::AtomicUsize;
+
+use strand_jit::codegen::{compile, EntryFn, JitContext};
+use strand_jit::ir::parse;
+use strand_jit::opt::optimize;
+use strand_objects::{float, int, PyObj};
+
+/// A frame of `n` slots holding the given objects (counted references).
+struct Frame(Vec<usize>);
+
+impl Frame {
+    fn new(objs: Vec<Option<PyObj>>, extra: usize) -> Frame {
+        let mut slots: Vec<usize> = objs
+            .into_iter()
+            .map(|o| o.map_or(0, |o| o.into_ptr().as_ptr() as usize))
+            .collect();
+        slots.extend(std::iter::repeat_n(0, extra));
+        Frame(slots)
+    }
+
+    fn get(&self, i: usize) -> PyObj {
+        let p = self.0[i] & !1;
+        // SAFETY: the slot holds a live object (a counted reference we keep).
+        unsafe { PyObj::from_borrowed(strand_heap::ObjPtr::from_raw(p as *mut _).expect("set")) }
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        for &p in &self.0 {
+            if p != 0 && p & 1 == 0 {
+                // SAFETY: the frame owned this reference.
+                drop(unsafe {
+                    PyObj::from_owned(strand_heap::ObjPtr::from_raw(p as *mut _).expect("set"))
+                });
+            }
+        }
+    }
+}
+
+fn run(text: &str, frame: &mut Frame, breaker: &AtomicUsize) -> u32 {
+    let mut t = parse(text).expect("parses");
+    optimize(&mut t);
+    let code = compile(&t).unwrap_or_else(|e| panic!("{e}\n{t}"));
+    let mut ctx = JitContext {
+        slots: frame.0.as_mut_ptr(),
+        eval_breaker: breaker,
+        tid: strand_heap::current_thread_id().map_or(0, |t| t.as_usize()),
+        exit_buf: std::ptr::null_mut(),
+    };
+    // SAFETY: the code is a compiled trace; the context points at a frame of the
+    // slots it uses.
+    let f: EntryFn = unsafe { std::mem::transmute(code.entry()) };
+    // SAFETY: as above.
+    unsafe { f(&mut ctx) }
+}
+
+/// `while i < n: total += i; i += 1` with `n`, `i`, `total` in slots 0, 1, 2.
+const SUM: &str = "trace anchor=0 locals=3 depth=0
+  v0:obj = slot_get [0]
+  guard_small_int v0 -> exit0
+  v2:i64 = unbox_int v0
+  v3:obj = slot_get [1]
+  guard_small_int v3 -> exit0
+  v5:i64 = unbox_int v3
+  v6:bool = icmp v5, v2 [0]
+  guard_true v6 -> exit1
+  v8:i64 = const_i64 [1]
+  v9:i64 = iadd v5, v8 -> exit0
+  v10:obj = box_int v9
+  slot_set v10 [1]
+  v12:obj = slot_get [2]
+  guard_float v12 -> exit0
+  v14:f64 = unbox_float v12
+  v15:f64 = int_to_float v5
+  v16:f64 = fadd v14, v15
+  v17:obj = box_float v16
+  slot_set v17 [2]
+  jump -> exit0
+exit0: pc=0 stack=[]
+exit1: pc=99 stack=[]
+";
+
+#[test]
+fn a_counting_loop_runs_to_its_exit() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    let mut frame = Frame::new(
+        vec![
+            Some(int::from_i64(1000)),
+            Some(int::from_i64(0)),
+            Some(float::from_f64(0.0)),
+        ],
+        0,
+    );
+    assert_eq!(run(SUM, &mut frame, &breaker), 1);
+    assert_eq!(int::as_i64(&frame.get(1)), Some(1000));
+    assert_eq!(float::value(&frame.get(2)), 499_500.0);
+}
+
+#[test]
+fn a_guard_on_entry_exits_before_anything_happens() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    // `total` is an int, not a float: the entry guard fails.
+    let mut frame = Frame::new(
+        vec![
+            Some(int::from_i64(10)),
+            Some(int::from_i64(0)),
+            Some(int::from_i64(7)),
+        ],
+        0,
+    );
+    let exit = run(SUM, &mut frame, &breaker);
+    let t = {
+        let mut t = parse(SUM).unwrap();
+        optimize(&mut t);
+        t
+    };
+    assert_eq!(t.exits[exit as usize].pc, 0, "{t}");
+    assert_eq!(int::as_i64(&frame.get(1)), Some(0));
+    assert_eq!(int::as_i64(&frame.get(2)), Some(7));
+}
+
+#[test]
+fn the_eval_breaker_stops_the_loop_at_its_back_edge() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(1);
+    let mut frame = Frame::new(
+        vec![
+            Some(int::from_i64(1000)),
+            Some(int::from_i64(0)),
+            Some(float::from_f64(0.5)),
+        ],
+        0,
+    );
+    let exit = run(SUM, &mut frame, &breaker);
+    let mut t = parse(SUM).unwrap();
+    optimize(&mut t);
+    assert_eq!(t.exits[exit as usize].pc, 0);
+    // One iteration ran, and its results are in the frame.
+    assert_eq!(int::as_i64(&frame.get(1)), Some(1));
+    assert_eq!(float::value(&frame.get(2)), 0.5);
+}
+
+#[test]
+fn overflow_leaves_the_trace_with_the_state_before_the_addition() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    // `while True: i += step` with i, step in slots 0, 1.
+    let text = "trace anchor=0 locals=2 depth=0
+  v0:obj = slot_get [0]
+  guard_small_int v0 -> exit0
+  v2:i64 = unbox_int v0
+  v3:obj = slot_get [1]
+  guard_small_int v3 -> exit0
+  v5:i64 = unbox_int v3
+  v6:i64 = iadd v2, v5 -> exit0
+  v7:obj = box_int v6
+  slot_set v7 [0]
+  jump -> exit0
+exit0: pc=0 stack=[]
+";
+    let mut frame = Frame::new(
+        vec![Some(int::from_i64(i64::MAX - 3)), Some(int::from_i64(2))],
+        0,
+    );
+    let exit = run(text, &mut frame, &breaker);
+    let mut t = parse(text).unwrap();
+    optimize(&mut t);
+    assert_eq!(t.exits[exit as usize].pc, 0);
+    assert_eq!(int::as_i64(&frame.get(0)), Some(i64::MAX - 1));
+}
+
+#[test]
+fn exits_push_values_onto_the_interpreter_stack() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    // The loop leaves with `x * 2.0` (unboxed in the trace) on the stack.
+    let text = "trace anchor=0 locals=1 depth=1
+  v0:obj = slot_get [0]
+  guard_float v0 -> exit0
+  v2:f64 = unbox_float v0
+  v3:f64 = const_f64 [4611686018427387904]
+  v4:f64 = fmul v2, v3
+  v5:obj = box_float v4
+  v6:bool = fcmp v4, v3 [0]
+  guard_true v6 -> exit1
+  decref v5
+  jump -> exit0
+exit0: pc=0 stack=[]
+exit1: pc=7 stack=[v5, v0]
+";
+    let mut frame = Frame::new(vec![Some(float::from_f64(3.0))], 4);
+    let exit = run(text, &mut frame, &breaker);
+    let mut t = parse(text).unwrap();
+    optimize(&mut t);
+    assert_eq!(t.exits[exit as usize].pc, 7, "{t}");
+    // Slot 1 is the stack's bottom (depth 1 at the loop header): the exit writes
+    // above it, at slots 2 and 3.
+    assert_eq!(frame.0[1], 0);
+    assert_eq!(float::value(&frame.get(2)), 6.0);
+    assert_eq!(float::value(&frame.get(3)), 3.0);
+}

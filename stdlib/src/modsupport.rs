@@ -1,0 +1,118 @@
+//! Helpers the native modules share (CPython's Python/modsupport.c and
+//! `PyErr_NewException`): module-level exception classes made once per process,
+//! constants added to module dicts, and a Rust mutex taken so that a contended wait
+//! is detached (stdlib.md's rule for modules with internal state).
+
+use std::sync::{Mutex, MutexGuard, OnceLock, TryLockError};
+
+use strand_heap::{ObjPtr, ObjectHeader};
+use strand_objects::abstract_ as ab;
+use strand_objects::{dict, int, str as pystr, PyErr, PyObj};
+
+/// An object made once and kept for the life of the process (a module's exception
+/// class, a type made at run time): the first [`Leaked::get_or_init`] leaks one
+/// reference to it, later calls hand out new references.
+pub struct Leaked(OnceLock<usize>);
+
+impl Leaked {
+    /// Not yet made.
+    pub const fn new() -> Leaked {
+        Leaked(OnceLock::new())
+    }
+
+    /// The object, made by `make` on first use.
+    pub fn get_or_init(&self, make: impl FnOnce() -> PyObj) -> PyObj {
+        let addr = *self.0.get_or_init(|| make().into_ptr().addr());
+        let ptr = ObjPtr::from_raw(addr as *mut ObjectHeader).expect("leaked objects are non-null");
+        // SAFETY: the reference leaked above keeps the object alive for the process.
+        unsafe { PyObj::from_borrowed(ptr) }
+    }
+}
+
+impl Default for Leaked {
+    fn default() -> Self {
+        Leaked::new()
+    }
+}
+
+/// A new exception class `module.name` deriving from `bases` (CPython's
+/// `PyErr_NewException("module.name", base, NULL)`).
+///
+/// # Panics
+/// If the bases cannot make a class (callers pass exception classes).
+pub fn new_exception_class(module: &str, name: &str, bases: &[PyObj]) -> PyObj {
+    let ns = dict::new();
+    dict::set_item_str(&ns, "__module__", pystr::intern(module));
+    strand_objects::heaptype::new_heap_type(
+        &strand_objects::typeobj::TYPE_TYPE.to_obj(),
+        &pystr::intern(name),
+        bases,
+        &ns,
+        &[],
+    )
+    .expect("exception bases make a valid class")
+}
+
+/// `cls(msg)` as an error to raise (or the error its constructor raised).
+pub fn raise(cls: &PyObj, msg: impl AsRef<str>) -> PyErr {
+    match ab::call1(cls, pystr::new(msg.as_ref())) {
+        Ok(e) => PyErr::from_value(e),
+        Err(e) => e,
+    }
+}
+
+/// Sets `d[name] = int(value)`.
+pub fn add_int(d: &PyObj, name: &str, value: i64) {
+    dict::set_item_str(d, name, int::from_i64(value));
+}
+
+/// Sets `d[name] = str(value)`.
+pub fn add_str(d: &PyObj, name: &str, value: &str) {
+    dict::set_item_str(d, name, pystr::new(value));
+}
+
+/// Locks `m`, waiting detached if another thread holds it (a poisoned lock is taken
+/// as it is: the state it guards is plain data kept consistent by each user).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    match m.try_lock() {
+        Ok(g) => g,
+        Err(TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(TryLockError::WouldBlock) => {
+            strand_heap::with_detached(|| m.lock().unwrap_or_else(|p| p.into_inner()))
+        }
+    }
+}
+
+/// The references a native object takes when it is made and keeps unchanged until
+/// the collector's `clear` takes them apart (CPython's objects simply NULL their
+/// fields there). Reads need no lock: only [`Fields::take`] writes, and the
+/// collector calls it only on objects no thread can reach any more.
+pub struct Fields<T>(std::cell::UnsafeCell<Option<T>>);
+
+// SAFETY: shared access only reads; the one write (`take`) has exclusive access by
+// its contract.
+unsafe impl<T: Send + Sync> Sync for Fields<T> {}
+
+impl<T> Fields<T> {
+    /// Fields holding `v`.
+    pub fn new(v: T) -> Fields<T> {
+        Fields(std::cell::UnsafeCell::new(Some(v)))
+    }
+
+    /// The fields (`None` once cleared, which only a finalizer running during a
+    /// collection can observe).
+    pub fn get(&self) -> Option<&T> {
+        // SAFETY: see the type's doc: no write races with this read.
+        unsafe { (*self.0.get()).as_ref() }
+    }
+
+    /// Takes the fields out (the collector's `clear`).
+    ///
+    /// # Safety
+    /// No other thread may be able to reach the owning object, and no reference
+    /// from [`Fields::get`] may be alive.
+    pub unsafe fn take(&self) -> Option<T> {
+        // SAFETY: exclusive by the caller's contract.
+        unsafe { (*self.0.get()).take() }
+    }
+}
