@@ -1681,7 +1681,8 @@ impl<'s, 't> Compiler<'s, 't> {
                 // A leading string literal is the docstring (co_consts[0]).
                 if let Some(Stmt::Expr(e)) = stmts.first() {
                     if let Expr::StringLiteral(sl) = &*e.value {
-                        self.add_const(Constant::Str(sl.value.to_str().to_string()));
+                        let doc = self.str_value(sl);
+                        self.add_const(Constant::Str(doc));
                         self.unit().code.flags |= flags::HAS_DOCSTRING;
                     }
                 }
@@ -1769,7 +1770,8 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         if let Some(Stmt::Expr(e)) = c.body.first() {
             if let Expr::StringLiteral(sl) = &*e.value {
-                self.load_const(Constant::Str(sl.value.to_str().to_string()));
+                let doc = self.str_value(sl);
+                self.load_const(Constant::Str(doc));
                 self.name_op("__doc__", ExprContext::Store);
             }
         }
@@ -1869,7 +1871,10 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.load_const(Constant::Complex(*real, *imag))
                 }
             },
-            Expr::StringLiteral(s) => self.load_const(Constant::Str(s.value.to_str().to_string())),
+            Expr::StringLiteral(s) => {
+                let v = self.str_value(s);
+                self.load_const(Constant::Str(v))
+            }
             Expr::BytesLiteral(b) => self.load_const(Constant::Bytes(b.value.bytes().collect())),
             Expr::BooleanLiteral(b) => self.load_const(Constant::Bool(b.value)),
             Expr::NoneLiteral(_) => self.load_const(Constant::None),
@@ -2092,6 +2097,47 @@ impl<'s, 't> Compiler<'s, 't> {
                 Ok(())
             }
         })
+    }
+
+    /// The value of a string literal. ruff's parser turns the escapes of lone
+    /// surrogates (`'\ud800'`) into U+FFFD; such parts are decoded again from the
+    /// source here, keeping each surrogate as its stand-in character
+    /// (`strand_literal::str::surrogate_char`).
+    fn str_value(&self, s: &ast::ExprStringLiteral) -> String {
+        let value = s.value.to_str();
+        if !value.contains('\u{fffd}') {
+            return value.to_string();
+        }
+        s.value
+            .iter()
+            .map(|part| self.string_part_value(part))
+            .collect()
+    }
+
+    /// The value of one string literal of an implicit concatenation (see
+    /// [`Self::str_value`]).
+    fn string_part_value(&self, part: &ast::StringLiteral) -> String {
+        if !part.value.contains('\u{fffd}') {
+            return part.value.to_string();
+        }
+        crate::parse::decode_str_token(&self.source[part.range()])
+            .unwrap_or_else(|| part.value.to_string())
+    }
+
+    /// The value of an f-string's literal text, decoded again from the source where
+    /// ruff's parser turned a lone surrogate's escape into U+FFFD (see
+    /// [`Self::str_value`]).
+    fn fstring_literal_value(&self, l: &ast::InterpolatedStringLiteralElement) -> String {
+        if !l.value.contains('\u{fffd}') {
+            return l.value.to_string();
+        }
+        // Doubled braces stand for one; escapes cannot make a brace in the source.
+        let text = self.source[l.range()].replace("{{", "{").replace("}}", "}");
+        if *text == *l.value {
+            // Nothing was decoded: a raw f-string, or a U+FFFD of the source's own.
+            return text;
+        }
+        crate::parse::decode_escapes(&text).unwrap_or_else(|| l.value.to_string())
     }
 
     /// The delegation loop of `yield from` and `await`: with the sub-iterator and the
@@ -2484,7 +2530,8 @@ impl<'s, 't> Compiler<'s, 't> {
             match part {
                 ast::FStringPart::Literal(l) => {
                     if !l.value.is_empty() {
-                        self.load_const(Constant::Str(l.value.to_string()));
+                        let v = self.string_part_value(l);
+                        self.load_const(Constant::Str(v));
                         count += 1;
                     }
                 }
@@ -2504,7 +2551,8 @@ impl<'s, 't> Compiler<'s, 't> {
         for el in elements.iter() {
             match el {
                 ast::InterpolatedStringElement::Literal(l) => {
-                    self.load_const(Constant::Str(l.value.to_string()));
+                    let v = self.fstring_literal_value(l);
+                    self.load_const(Constant::Str(v));
                     count += 1;
                 }
                 ast::InterpolatedStringElement::Interpolation(i) => {
@@ -2709,7 +2757,10 @@ fn fold_operand(e: &Expr) -> Option<Constant> {
             ast::Number::Float(f) => Some(Constant::Float(*f)),
             ast::Number::Complex { .. } => None,
         },
-        Expr::StringLiteral(s) => Some(Constant::Str(s.value.to_str().to_string())),
+        // A U+FFFD may stand for a surrogate escape, which only `str_value` decodes.
+        Expr::StringLiteral(s) if !s.value.to_str().contains('\u{fffd}') => {
+            Some(Constant::Str(s.value.to_str().to_string()))
+        }
         Expr::BytesLiteral(b) => Some(Constant::Bytes(b.value.bytes().collect())),
         Expr::BooleanLiteral(b) => Some(Constant::Bool(b.value)),
         Expr::UnaryOp(u) => folded_unary(u).or_else(|| fold_unary(u)),
@@ -2831,7 +2882,9 @@ fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
                 ast::Number::Float(f) => Constant::Float(*f),
                 ast::Number::Complex { .. } => return None,
             },
-            Expr::StringLiteral(s) => Constant::Str(s.value.to_str().to_string()),
+            Expr::StringLiteral(s) if !s.value.to_str().contains('\u{fffd}') => {
+                Constant::Str(s.value.to_str().to_string())
+            }
             Expr::BytesLiteral(b) => Constant::Bytes(b.value.bytes().collect()),
             Expr::BooleanLiteral(b) => Constant::Bool(b.value),
             Expr::NoneLiteral(_) => Constant::None,

@@ -364,6 +364,94 @@ fn escape_error(token: &str) -> Option<String> {
     None
 }
 
+/// The value of a (non-raw, non-bytes) string literal token, escapes decoded, with
+/// lone surrogates kept as their stand-in characters
+/// (`strand_literal::str::surrogate_char`); `None` for raw literals and for tokens
+/// it cannot decode (whose errors the parser reports).
+pub(crate) fn decode_str_token(token: &str) -> Option<String> {
+    let prefix_len = token.find(['\'', '"'])?;
+    let prefix = token[..prefix_len].to_ascii_lowercase();
+    if prefix.contains('r') || prefix.contains('b') || prefix.contains('f') {
+        return None;
+    }
+    let rest = &token[prefix_len..];
+    let quote = if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+        3
+    } else {
+        1
+    };
+    decode_escapes(rest.get(quote..rest.len().checked_sub(quote)?)?)
+}
+
+/// The text of a (non-raw) string literal's body with its escapes decoded, lone
+/// surrogates kept as their stand-in characters; `None` if it cannot be decoded.
+pub(crate) fn decode_escapes(body: &str) -> Option<String> {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    let hex = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>, n: usize| -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            v = v * 16 + chars.next()?.to_digit(16)?;
+        }
+        Some(v)
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = chars.next()?;
+        let ch = match e {
+            '\n' => continue,
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                continue;
+            }
+            '\\' | '\'' | '"' => e,
+            'a' => '\x07',
+            'b' => '\x08',
+            'f' => '\x0c',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'v' => '\x0b',
+            '0'..='7' => {
+                let mut v = e.to_digit(8)?;
+                for _ in 0..2 {
+                    match chars.peek().and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            v = v * 8 + d;
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                char::from_u32(v)?
+            }
+            'x' => char::from_u32(hex(&mut chars, 2)?)?,
+            'u' | 'U' => {
+                let v = hex(&mut chars, if e == 'u' { 4 } else { 8 })?;
+                char::from_u32(v).or_else(|| strand_literal::str::surrogate_char(v))?
+            }
+            'N' => {
+                if chars.next()? != '{' {
+                    return None;
+                }
+                let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                unicode_names2::character(&name)?
+            }
+            other => {
+                out.push('\\');
+                other
+            }
+        };
+        out.push(ch);
+    }
+    Some(out)
+}
+
 /// The first error CPython's tokenizer reports that ruff's lexer does not: more than
 /// 200 open brackets, 100 indentation levels, or indentation that compares with an
 /// enclosing level one way with tabs as 8 columns and another with tabs as 1

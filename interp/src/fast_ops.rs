@@ -136,8 +136,7 @@ pub(crate) fn compare(lhs: &PyObj, rhs: &PyObj, op: CompareOp) -> Option<bool> {
         if lhs.is(rhs) {
             std::cmp::Ordering::Equal
         } else {
-            // UTF-8 byte order is code-point order.
-            pystr::as_str(lhs).cmp(pystr::as_str(rhs))
+            strand_literal::str::compare(pystr::as_str(lhs), pystr::as_str(rhs))
         }
     } else {
         return None;

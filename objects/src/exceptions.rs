@@ -758,7 +758,7 @@ fn unicode_error_str(obj: &PyObj) -> PyResult<PyObj> {
         ""
     };
     let s = if end_i == start_i + 1 {
-        let c = text.chars().nth(start_i as usize).unwrap_or('\0') as u32;
+        let c = strand_literal::str::code_point(text.chars().nth(start_i as usize).unwrap_or('\0'));
         let ch = if c <= 0xff {
             format!("\\x{c:02x}")
         } else if c <= 0xffff {

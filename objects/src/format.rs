@@ -303,7 +303,7 @@ pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
                 ));
             }
             let code = num_traits::ToPrimitive::to_u32(v)
-                .and_then(char::from_u32)
+                .and_then(strand_literal::str::from_code_point)
                 .ok_or_else(|| {
                     crate::exceptions::overflow_error("%c arg not in range(0x110000)")
                 })?;
@@ -1124,7 +1124,7 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                     let n = crate::int::to_isize(&v)?;
                     u32::try_from(n)
                         .ok()
-                        .and_then(char::from_u32)
+                        .and_then(strand_literal::str::from_code_point)
                         .ok_or_else(|| {
                             crate::exceptions::overflow_error("%c arg not in range(0x110000)")
                         })?

@@ -3,8 +3,11 @@
 //! interned flag. Interned strings (identifiers, attribute names, short literals) are
 //! immortal and unique, so comparing them is a pointer comparison.
 //!
-//! Limitation: text is always valid UTF-8, so lone surrogates (`'\ud800'`) cannot be
-//! represented; `chr()` of a surrogate raises `ValueError` instead.
+//! Text is always valid UTF-8, which has no room for lone surrogates (`'\ud800'`):
+//! each is kept as a stand-in private-use character of plane 16
+//! (`strand_literal::str::surrogate_char`), which `ord`, `chr`, `repr` and the codecs
+//! translate, so surrogates stay distinct characters and encoding them fails as in
+//! CPython. The price: the 2048 code points U+10F800..U+10FFFF read as surrogates.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;

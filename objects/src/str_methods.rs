@@ -38,9 +38,9 @@ pub(crate) fn str_str_slot(obj: &PyObj) -> PyResult<PyObj> {
     }
 }
 
-/// `a < b` for two strs (code-point order, which UTF-8 byte order preserves).
+/// `a < b` for two strs (code-point order: `strand_literal::str::compare`).
 pub fn str_lt(a: &PyObj, b: &PyObj) -> bool {
-    as_str(a) < as_str(b)
+    strand_literal::str::compare(as_str(a), as_str(b)).is_lt()
 }
 
 pub(crate) fn str_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
@@ -50,7 +50,7 @@ pub(crate) fn str_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<P
     let r = match op {
         CompareOp::Eq => crate::str::eq(a, b),
         CompareOp::Ne => !crate::str::eq(a, b),
-        _ => op.test(as_str(a).cmp(as_str(b))),
+        _ => op.test(strand_literal::str::compare(as_str(a), as_str(b))),
     };
     Ok(bool_obj(r))
 }
@@ -1102,12 +1102,18 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             let table = &args[1];
             let mut out = String::with_capacity(t.len());
             for c in t.chars() {
-                match ab::getitem(table, &crate::int::from_i64(c as i64)) {
+                match ab::getitem(
+                    table,
+                    &crate::int::from_i64(i64::from(strand_literal::str::code_point(c))),
+                ) {
                     Ok(v) if is_none(&v) => {}
                     Ok(v) if is_str(&v) => out.push_str(as_str(&v)),
                     Ok(v) if crate::int::is_int(&v) => {
                         let code = crate::int::to_isize(&v)?;
-                        match u32::try_from(code).ok().and_then(char::from_u32) {
+                        match u32::try_from(code)
+                            .ok()
+                            .and_then(strand_literal::str::from_code_point)
+                        {
                             Some(ch) => out.push(ch),
                             None => {
                                 return Err(value_error(

@@ -12,9 +12,11 @@
 //! and must return `(replacement, position)`. The encoders hand a handler the whole
 //! run of characters they cannot encode, the decoders one malformed sequence.
 //!
-//! Not supported: strand's `str` holds no lone surrogates, so `surrogateescape` and
-//! `surrogatepass` cannot produce them when decoding (they raise the original
-//! error) and have nothing to handle when encoding; UTF-7 is not implemented.
+//! Lone surrogates are held in strand's `str` as stand-in characters
+//! (`strand_literal::str::surrogate_char`): the UTF-8 encoder refuses them
+//! (`surrogates not allowed`), `surrogateescape` and `surrogatepass` make and take
+//! them. Not supported: `surrogatepass` for UTF-16 and UTF-32 (it raises the
+//! original error), UTF-16/32 encoding of lone surrogates, UTF-7.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -288,7 +290,7 @@ fn c_lookup_error(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn escape_char(c: char) -> String {
-    match u32::from(c) {
+    match strand_literal::str::code_point(c) {
         v @ 0..=0xff => format!("\\x{v:02x}"),
         v @ 0x100..=0xffff => format!("\\u{v:04x}"),
         v => format!("\\U{v:08x}"),
@@ -304,7 +306,7 @@ fn encode_replacement(handler: &str, chars: &[char]) -> Option<String> {
         "backslashreplace" => chars.iter().map(|&c| escape_char(c)).collect(),
         "xmlcharrefreplace" => chars
             .iter()
-            .map(|&c| format!("&#{};", u32::from(c)))
+            .map(|&c| format!("&#{};", strand_literal::str::code_point(c)))
             .collect(),
         "namereplace" => chars
             .iter()
@@ -333,6 +335,16 @@ fn error_parts(e: &PyObj) -> PyResult<(PyObj, usize, usize)> {
     let start = int::to_isize(&ab::getattr_str(e, "start")?)?.max(0) as usize;
     let end = int::to_isize(&ab::getattr_str(e, "end")?)?.max(0) as usize;
     Ok((object, start, end))
+}
+
+/// A `UnicodeError`'s str attribute (`encoding`), or "" if it is not a str.
+fn pystr_attr(e: &PyObj, name: &str) -> PyResult<String> {
+    let v = ab::getattr_str(e, name)?;
+    Ok(if pystr::is_str(&v) {
+        pystr::as_str(&v).to_string()
+    } else {
+        String::new()
+    })
 }
 
 fn builtin_handler(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
@@ -370,18 +382,74 @@ fn builtin_handler(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj
         if translate && !matches!(name, "ignore" | "backslashreplace") {
             return Err(wrong());
         }
+        if matches!(name, "surrogateescape" | "surrogatepass") {
+            let encoding = pystr_attr(e, "encoding")?;
+            return match surrogate_encode(name, &encoding, slice) {
+                Some(b) => Ok(tuple::pair(bytes::new(&b), int::from_usize(end))),
+                None => Err(PyErr::from_value(e.clone())),
+            };
+        }
         return match encode_replacement(name, slice) {
             Some(s) => result(s),
             None => Err(PyErr::from_value(e.clone())),
         };
     }
     let data = crate::buffer::bytes_like(&object)?;
+    if matches!(name, "surrogateescape" | "surrogatepass") {
+        let encoding = pystr_attr(e, "encoding")?;
+        return match surrogate_decode(name, &encoding, &data, start, end) {
+            Some((s, pos)) => Ok(tuple::pair(pystr::from_string(s), int::from_usize(pos))),
+            None => Err(PyErr::from_value(e.clone())),
+        };
+    }
     let hi = end.min(data.len());
     let slice = &data[start.min(hi)..hi];
     match decode_replacement(name, slice) {
         Some(s) => result(s),
         None if matches!(name, "xmlcharrefreplace" | "namereplace") => Err(wrong()),
         None => Err(PyErr::from_value(e.clone())),
+    }
+}
+
+/// `surrogateescape` or `surrogatepass` on an encode error over `chars`: the bytes
+/// to write, or `None` where the handler raises the error.
+fn surrogate_encode(handler: &str, encoding: &str, chars: &[char]) -> Option<Vec<u8>> {
+    match handler {
+        "surrogateescape" => strand_literal::str::escaped_bytes(chars),
+        _ if is_utf8(encoding) => strand_literal::str::surrogates_utf8(chars),
+        _ => None,
+    }
+}
+
+/// Whether `encoding` names UTF-8 (the one codec `surrogatepass` handles here).
+fn is_utf8(encoding: &str) -> bool {
+    matches!(
+        normalize(encoding).replace('-', "_").as_str(),
+        "utf_8" | "utf8"
+    )
+}
+
+/// `surrogateescape` or `surrogatepass` on a decode error over `raw[start..end]`:
+/// the text to insert and where decoding continues, or `None` where the handler
+/// raises the error.
+fn surrogate_decode(
+    handler: &str,
+    encoding: &str,
+    raw: &[u8],
+    start: usize,
+    end: usize,
+) -> Option<(String, usize)> {
+    let hi = end.min(raw.len());
+    let lo = start.min(hi);
+    match handler {
+        "surrogateescape" => {
+            let (text, n) = strand_literal::str::escape_bytes(&raw[lo..hi]);
+            (n > 0).then_some((text, lo + n))
+        }
+        _ if is_utf8(encoding) => {
+            strand_literal::str::utf8_surrogate(&raw[lo..]).map(|c| (c.to_string(), lo + 3))
+        }
+        _ => None,
     }
 }
 
@@ -413,7 +481,10 @@ fn encode_error(
         }
     }
     if matches!(errors, "surrogateescape" | "surrogatepass") {
-        return Err(raise());
+        return match surrogate_encode(errors, encoding, &chars[start..end]) {
+            Some(b) => Ok((EncodeFix::Bytes(b), end)),
+            None => Err(raise()),
+        };
     }
     let h = lookup_error(errors)?;
     let e = raise().into_value();
@@ -460,8 +531,11 @@ fn decode_error(
     reason: &str,
 ) -> PyResult<(String, usize)> {
     let raise = || exc::unicode_decode_error(encoding, data.clone(), start, end, reason);
-    if errors == "strict" || matches!(errors, "surrogateescape" | "surrogatepass") {
+    if errors == "strict" {
         return Err(raise());
+    }
+    if matches!(errors, "surrogateescape" | "surrogatepass") {
+        return surrogate_decode(errors, encoding, raw, start, end).ok_or_else(raise);
     }
     if let Some(s) = decode_replacement(errors, &raw[start..end]) {
         return Ok((s, end));
@@ -592,9 +666,44 @@ fn encode_limited(
 }
 
 fn utf_8_encode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    let (s, _) = enc_args(a, k, "utf_8_encode", 2)?;
+    let (s, errors) = enc_args(a, k, "utf_8_encode", 2)?;
     let text = pystr::as_str(s);
-    Ok(enc_result(text.as_bytes().to_vec(), text.chars().count()))
+    if !strand_literal::str::has_surrogates(text) {
+        return Ok(enc_result(text.as_bytes().to_vec(), text.chars().count()));
+    }
+    let is_sur = |c: char| strand_literal::str::as_surrogate(c).is_some();
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_sur(chars[i]) {
+            out.extend_from_slice(chars[i].encode_utf8(&mut [0u8; 4]).as_bytes());
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < chars.len() && is_sur(chars[end]) {
+            end += 1;
+        }
+        let reason = "surrogates not allowed";
+        let (fix, next) = encode_error("utf-8", &errors, s, &chars, i, end, reason)?;
+        match fix {
+            EncodeFix::Bytes(b) => out.extend_from_slice(&b),
+            // A replacement holding surrogates fails as the original did.
+            EncodeFix::Text(r) if strand_literal::str::has_surrogates(&r) => {
+                return Err(exc::unicode_encode_error(
+                    "utf-8",
+                    s.clone(),
+                    i,
+                    end,
+                    reason,
+                ));
+            }
+            EncodeFix::Text(r) => out.extend_from_slice(r.as_bytes()),
+        }
+        i = next;
+    }
+    Ok(enc_result(out, chars.len()))
 }
 
 fn ascii_encode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -1232,7 +1341,7 @@ fn decode_escapes(
             continue;
         }
         let v = u32::from_str_radix(std::str::from_utf8(&hex).unwrap_or("0"), 16).unwrap_or(0);
-        match char::from_u32(v) {
+        match strand_literal::str::from_code_point(v) {
             Some(ch) => {
                 out.push(ch);
                 i += digits;
@@ -1302,7 +1411,10 @@ fn charmap_decode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                 Ok(v) if singletons::is_none(&v) => None,
                 Ok(v) if int::is_int(&v) => {
                     let n = int::as_i64(&v).unwrap_or(-1);
-                    match u32::try_from(n).ok().and_then(char::from_u32) {
+                    match u32::try_from(n)
+                        .ok()
+                        .and_then(strand_literal::str::from_code_point)
+                    {
                         Some(c) if n != 0xFFFE => Some(c.to_string()),
                         Some(_) => None,
                         None => {

@@ -627,7 +627,8 @@ fn encode_text<'a>(cfg: &TextCfg, s: &'a PyObj) -> PyResult<std::borrow::Cow<'a,
         Newline::CrLf if text.contains('\n') => text.replace('\n', "\r\n").into(),
         _ => text.into(),
     };
-    if cfg.enc == Enc::Utf8 || text.is_ascii() {
+    let surrogates = strand_literal::str::has_surrogates(&text);
+    if (cfg.enc == Enc::Utf8 && !surrogates) || text.is_ascii() {
         return Ok(match text {
             Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
             Cow::Owned(t) => Cow::Owned(t.into_bytes()),
@@ -667,7 +668,10 @@ pub fn text_write_str(o: &PyObj, s: &PyObj) -> PyResult<usize> {
 /// files go through [`text_write_str`].
 pub fn text_write_utf8(o: &PyObj, s: &str) -> PyResult<()> {
     let cfg = text_cfg(o);
-    if cfg.enc != Enc::Utf8 || matches!(cfg.newline, Newline::Cr | Newline::CrLf) {
+    if cfg.enc != Enc::Utf8
+        || matches!(cfg.newline, Newline::Cr | Newline::CrLf)
+        || strand_literal::str::has_surrogates(s)
+    {
         text_write_str(o, &pystr::new(s))?;
         return Ok(());
     }
