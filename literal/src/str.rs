@@ -24,14 +24,16 @@ pub fn is_printable(c: char) -> bool {
 
 /// The first of the 2048 code points that stand for lone surrogates in strand's
 /// strings (see [`surrogate_char`]).
-pub const SURROGATE_STAND_IN: u32 = 0x10_F800;
+pub const SURROGATE_STAND_IN: u32 = 0x10_F000;
 
 /// The character that stands for the lone surrogate `cp` (U+D800..U+DFFF) in strand's
 /// strings. Text is UTF-8, which cannot hold surrogates, so each is kept as the
-/// private-use code point U+10F800 + (cp - 0xD800), the last 2048 of plane 16:
-/// `'\ud800' != '\udc00'`, `len`, `ord`, `chr`, `repr` and the codecs' surrogate
-/// errors and handlers behave as CPython's. The cost: those 2048 private-use code
-/// points (U+10F800..U+10FFFF, which Unicode assigns no meaning) read as surrogates.
+/// private-use code point U+10F000 + (cp - 0xD800), in plane 16 but short of its
+/// end, so that the edge cases programs test (U+10FFFF, the noncharacters U+10FFFE
+/// and U+10FFFF, U+100000) stay themselves: `'\ud800' != '\udc00'`, `len`, `ord`,
+/// `chr`, `repr` and the codecs' surrogate errors and handlers behave as CPython's.
+/// The cost: those 2048 private-use code points (U+10F000..U+10F7FF, which Unicode
+/// assigns no meaning) read as surrogates.
 pub fn surrogate_char(cp: u32) -> Option<char> {
     (0xD800..=0xDFFF)
         .contains(&cp)
@@ -42,7 +44,9 @@ pub fn surrogate_char(cp: u32) -> Option<char> {
 /// The lone surrogate `c` stands for, if it is one of [`surrogate_char`]'s stand-ins.
 pub fn as_surrogate(c: char) -> Option<u32> {
     let v = c as u32;
-    (v >= SURROGATE_STAND_IN).then(|| 0xD800 + (v - SURROGATE_STAND_IN))
+    (SURROGATE_STAND_IN..SURROGATE_STAND_IN + 0x800)
+        .contains(&v)
+        .then(|| 0xD800 + (v - SURROGATE_STAND_IN))
 }
 
 /// Whether `s` holds a lone surrogate's stand-in (all start with the byte 0xF4).

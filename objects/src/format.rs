@@ -302,6 +302,12 @@ pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
                     "Alternate form (#) not allowed with integer format specifier 'c'",
                 ));
             }
+            // The code is read as a C long first, as CPython's format_obj does.
+            if num_traits::ToPrimitive::to_i64(v).is_none() {
+                return Err(crate::exceptions::overflow_error(
+                    "Python int too large to convert to C long",
+                ));
+            }
             let code = num_traits::ToPrimitive::to_u32(v)
                 .and_then(strand_literal::str::from_code_point)
                 .ok_or_else(|| {
@@ -1121,9 +1127,10 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                         _ => return Err(type_error("%c requires int or char")),
                     }
                 } else if crate::int::is_int(&v) {
-                    let n = crate::int::to_isize(&v)?;
-                    u32::try_from(n)
+                    // Any int out of range, however big, is this OverflowError.
+                    crate::int::to_isize(&v)
                         .ok()
+                        .and_then(|n| u32::try_from(n).ok())
                         .and_then(strand_literal::str::from_code_point)
                         .ok_or_else(|| {
                             crate::exceptions::overflow_error("%c arg not in range(0x110000)")

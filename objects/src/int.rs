@@ -1120,7 +1120,8 @@ fn int_to_bytes(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     } else {
         v.to_bytes_le().1
     };
-    if v.is_zero() {
+    // CPython's _PyLong_AsByteArray fits 0 and also -1 (all sign bits) in no bytes.
+    if v.is_zero() || (signed && length == 0 && v == BigInt::from(-1)) {
         bytes.clear();
     }
     if bytes.len() > length as usize {

@@ -7,7 +7,7 @@
 //! each is kept as a stand-in private-use character of plane 16
 //! (`strand_literal::str::surrogate_char`), which `ord`, `chr`, `repr` and the codecs
 //! translate, so surrogates stay distinct characters and encoding them fails as in
-//! CPython. The price: the 2048 code points U+10F800..U+10FFFF read as surrogates.
+//! CPython. The price: the 2048 code points U+10F000..U+10F7FF read as surrogates.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;

@@ -15,8 +15,7 @@
 //! Lone surrogates are held in strand's `str` as stand-in characters
 //! (`strand_literal::str::surrogate_char`): the UTF-8 encoder refuses them
 //! (`surrogates not allowed`), `surrogateescape` and `surrogatepass` make and take
-//! them. Not supported: `surrogatepass` for UTF-16 and UTF-32 (it raises the
-//! original error), UTF-16/32 encoding of lone surrogates, UTF-7.
+//! them, for UTF-16 and UTF-32 too. Not supported: UTF-7.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -414,19 +413,53 @@ fn builtin_handler(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj
 /// `surrogateescape` or `surrogatepass` on an encode error over `chars`: the bytes
 /// to write, or `None` where the handler raises the error.
 fn surrogate_encode(handler: &str, encoding: &str, chars: &[char]) -> Option<Vec<u8>> {
-    match handler {
-        "surrogateescape" => strand_literal::str::escaped_bytes(chars),
-        _ if is_utf8(encoding) => strand_literal::str::surrogates_utf8(chars),
+    if handler == "surrogateescape" {
+        return strand_literal::str::escaped_bytes(chars);
+    }
+    match standard_encoding(encoding)? {
+        (1, _) => strand_literal::str::surrogates_utf8(chars),
+        (width, big) => {
+            let mut out = Vec::with_capacity(chars.len() * width);
+            for &c in chars {
+                put_unit(&mut out, strand_literal::str::as_surrogate(c)?, width, big);
+            }
+            Some(out)
+        }
+    }
+}
+
+/// The codecs `surrogatepass` knows (CPython's `get_standard_encoding`): the width
+/// of their code unit (1 for UTF-8, 2 for UTF-16, 4 for UTF-32) and whether it is
+/// big-endian (without a suffix, the native order: little-endian here).
+fn standard_encoding(encoding: &str) -> Option<(usize, bool)> {
+    let name = normalize(encoding).replace('_', "-");
+    let rest = name
+        .strip_prefix("utf-")
+        .or_else(|| name.strip_prefix("utf"))?;
+    if rest == "8" {
+        return Some((1, false));
+    }
+    let (width, order) = match rest.get(..2)? {
+        "16" => (2, &rest[2..]),
+        "32" => (4, &rest[2..]),
+        _ => return None,
+    };
+    match order.trim_start_matches('-') {
+        "" | "le" => Some((width, false)),
+        "be" => Some((width, true)),
         _ => None,
     }
 }
 
-/// Whether `encoding` names UTF-8 (the one codec `surrogatepass` handles here).
-fn is_utf8(encoding: &str) -> bool {
-    matches!(
-        normalize(encoding).replace('-', "_").as_str(),
-        "utf_8" | "utf8"
-    )
+/// Writes one UTF-16 or UTF-32 code unit (`width` 2 or 4) in the byte order given.
+fn put_unit(out: &mut Vec<u8>, u: u32, width: usize, big: bool) {
+    if width == 2 {
+        let b = (u as u16).to_le_bytes();
+        out.extend(if big { [b[1], b[0]] } else { b });
+    } else {
+        let b = u.to_le_bytes();
+        out.extend(if big { [b[3], b[2], b[1], b[0]] } else { b });
+    }
 }
 
 /// `surrogateescape` or `surrogatepass` on a decode error over `raw[start..end]`:
@@ -441,16 +474,22 @@ fn surrogate_decode(
 ) -> Option<(String, usize)> {
     let hi = end.min(raw.len());
     let lo = start.min(hi);
-    match handler {
-        "surrogateescape" => {
-            let (text, n) = strand_literal::str::escape_bytes(&raw[lo..hi]);
-            (n > 0).then_some((text, lo + n))
-        }
-        _ if is_utf8(encoding) => {
-            strand_literal::str::utf8_surrogate(&raw[lo..]).map(|c| (c.to_string(), lo + 3))
-        }
-        _ => None,
+    if handler == "surrogateescape" {
+        let (text, n) = strand_literal::str::escape_bytes(&raw[lo..hi]);
+        return (n > 0).then_some((text, lo + n));
     }
+    let (width, big) = standard_encoding(encoding)?;
+    if width == 1 {
+        return strand_literal::str::utf8_surrogate(&raw[lo..]).map(|c| (c.to_string(), lo + 3));
+    }
+    let unit = raw.get(lo..lo + width)?;
+    let mut v = 0u32;
+    for i in 0..width {
+        let b = if big { unit[i] } else { unit[width - 1 - i] };
+        v = (v << 8) | u32::from(b);
+    }
+    let c = strand_literal::str::surrogate_char(v)?;
+    Some((c.to_string(), lo + width))
 }
 
 /// What an encoder does with characters it cannot encode: a replacement to
@@ -809,31 +848,63 @@ fn latin_1_decode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// Encodes UTF-16 or UTF-32 (`width` 2 or 4) in one byte order, with a BOM first
 /// if asked.
-fn encode_wide(text: &str, width: usize, big: bool, bom: bool) -> Vec<u8> {
+fn encode_wide(
+    s: &PyObj,
+    errors: &str,
+    encoding: &str,
+    width: usize,
+    big: bool,
+    bom: bool,
+) -> PyResult<Vec<u8>> {
+    let text = pystr::as_str(s);
     let mut out = Vec::with_capacity((text.len() + 1) * width);
-    let mut put = |u: u32| {
-        if width == 2 {
-            let b = (u as u16).to_le_bytes();
-            out.extend(if big { [b[1], b[0]] } else { b });
-        } else {
-            let b = u.to_le_bytes();
-            out.extend(if big { [b[3], b[2], b[1], b[0]] } else { b });
-        }
-    };
     if bom {
-        put(0xFEFF);
+        put_unit(&mut out, 0xFEFF, width, big);
     }
-    for c in text.chars() {
+    let put_char = |out: &mut Vec<u8>, c: char| {
         if width == 2 {
             let mut buf = [0u16; 2];
             for u in c.encode_utf16(&mut buf) {
-                put(u32::from(*u));
+                put_unit(out, u32::from(*u), width, big);
             }
         } else {
-            put(u32::from(c));
+            put_unit(out, u32::from(c), width, big);
+        }
+    };
+    if !strand_literal::str::has_surrogates(text) {
+        for c in text.chars() {
+            put_char(&mut out, c);
+        }
+        return Ok(out);
+    }
+    // Lone surrogates cannot be encoded: each goes to the handler on its own (as in
+    // CPython's UTF-16/32 encoders), whose bytes must be whole code units and whose
+    // text must be ASCII.
+    let chars: Vec<char> = text.chars().collect();
+    let reason = "surrogates not allowed";
+    let mut i = 0;
+    while i < chars.len() {
+        if strand_literal::str::as_surrogate(chars[i]).is_none() {
+            put_char(&mut out, chars[i]);
+            i += 1;
+            continue;
+        }
+        let end = i + 1;
+        let refuse = || exc::unicode_encode_error(encoding, s.clone(), i, end, reason);
+        match encode_error(encoding, errors, s, &chars, i, end, reason)? {
+            (EncodeFix::Bytes(b), _) if b.len() % width != 0 => return Err(refuse()),
+            (EncodeFix::Bytes(b), next) => {
+                out.extend_from_slice(&b);
+                i = next;
+            }
+            (EncodeFix::Text(r), _) if !r.is_ascii() => return Err(refuse()),
+            (EncodeFix::Text(r), next) => {
+                r.chars().for_each(|c| put_char(&mut out, c));
+                i = next;
+            }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Decodes UTF-16/UTF-32 from `data`: `order` is -1 little, 1 big, 0 detect from
@@ -972,7 +1043,7 @@ fn wide_encode(
     width: usize,
     order: i32,
 ) -> PyResult<PyObj> {
-    let (s, _) = enc_args(a, k, fname, 3)?;
+    let (s, errors) = enc_args(a, k, fname, 3)?;
     let order = if order == 0 {
         match a.get(2) {
             Some(b) => int::to_isize(&ab::index(b)?)?.signum() as i32,
@@ -981,9 +1052,18 @@ fn wide_encode(
     } else {
         order
     };
-    let text = pystr::as_str(s);
-    let out = encode_wide(text, width, order == 1, order == 0);
-    Ok(enc_result(out, text.chars().count()))
+    // The codec's name as its errors give it: utf-16, utf-16-le, utf-32-be, ...
+    let encoding = format!(
+        "utf-{}{}",
+        width * 8,
+        match order {
+            1 => "-be",
+            -1 => "-le",
+            _ => "",
+        }
+    );
+    let out = encode_wide(s, &errors, &encoding, width, order == 1, order == 0)?;
+    Ok(enc_result(out, pystr::as_str(s).chars().count()))
 }
 
 fn wide_decode(

@@ -71,3 +71,24 @@ try:
 except UnicodeEncodeError as e:
     print('print:', e, file=sys.stderr)
 sys.stdout.flush()
+# UTF-16 and UTF-32: surrogates are refused, passed with surrogatepass, decoded back.
+for f, args in [(_codecs.utf_16_encode, ('a\ud800',)), (_codecs.utf_16_le_encode, ('\udc00\udfffz',)),
+                (_codecs.utf_32_be_encode, ('x\ud800',)), (_codecs.utf_16_encode, ('a\ud800', 'surrogatepass')),
+                (_codecs.utf_16_be_encode, ('\ud800\udc00', 'surrogatepass')), (_codecs.utf_32_encode, ('\udfff', 'surrogatepass')),
+                (_codecs.utf_16_le_encode, ('\udc80', 'surrogateescape')), (_codecs.utf_32_le_encode, ('\ud800', 'replace')),
+                (_codecs.utf_16_encode, ('\ud800', 'strict', -1)), (_codecs.utf_16_encode, ('\ud800', 'strict', 1))]:
+    try:
+        print(f(*args))
+    except UnicodeEncodeError as e:
+        print(e.encoding, e)
+for f, data in [(_codecs.utf_16_le_decode, b'\x00\xd8a\x00'), (_codecs.utf_16_be_decode, b'\xdc\x00'),
+                (_codecs.utf_32_le_decode, b'\x00\xd8\x00\x00'), (_codecs.utf_16_le_decode, b'\x00\xd8')]:
+    for errors in ['strict', 'surrogatepass']:
+        try:
+            print(ascii(f(data, errors, True)))
+        except UnicodeDecodeError as e:
+            print(errors, e)
+# The highest code points are themselves, not surrogates.
+for cp in [0x10ffff, 0x10fffe, 0x10fffd, 0x10f800, 0x100000, 0xfffd]:
+    c = chr(cp)
+    print(hex(ord(c)), ascii(c), len(c.encode()), len(_codecs.utf_16_le_encode(c)[0]))
