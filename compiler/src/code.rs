@@ -54,7 +54,45 @@ pub enum Constant {
     Code(Box<CodeObject>),
 }
 
+/// A hashable identity of a [`Constant`] with [`Constant::same`]'s meaning: the
+/// compiler de-duplicates constants through a map of these (linear in the number of
+/// constants).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ConstKey {
+    None,
+    Bool(bool),
+    Ellipsis,
+    Int(BigInt),
+    Float(u64),
+    Complex(u64, u64),
+    Str(String),
+    Bytes(Vec<u8>),
+    Tuple(Vec<ConstKey>),
+    FrozenSet(Vec<ConstKey>),
+}
+
 impl Constant {
+    /// The de-duplication key (`None` for code objects, which are never shared).
+    pub(crate) fn key(&self) -> Option<ConstKey> {
+        Some(match self {
+            Constant::None => ConstKey::None,
+            Constant::Bool(b) => ConstKey::Bool(*b),
+            Constant::Ellipsis => ConstKey::Ellipsis,
+            Constant::Int(i) => ConstKey::Int(i.clone()),
+            Constant::Float(f) => ConstKey::Float(f.to_bits()),
+            Constant::Complex(a, b) => ConstKey::Complex(a.to_bits(), b.to_bits()),
+            Constant::Str(s) => ConstKey::Str(s.clone()),
+            Constant::Bytes(b) => ConstKey::Bytes(b.clone()),
+            Constant::Tuple(t) => {
+                ConstKey::Tuple(t.iter().map(Constant::key).collect::<Option<_>>()?)
+            }
+            Constant::FrozenSet(t) => {
+                ConstKey::FrozenSet(t.iter().map(Constant::key).collect::<Option<_>>()?)
+            }
+            Constant::Code(_) => return None,
+        })
+    }
+
     /// Identity for de-duplication: equal values of equal types (so `1` and `1.0`
     /// and `True` stay distinct, and `0.0`/`-0.0` too).
     pub(crate) fn same(&self, other: &Constant) -> bool {

@@ -14,15 +14,17 @@
 //! asynchronous generators and comprehensions, `async for`, `async with`, and syntax
 //! newer than 3.11 that the parser accepts (`type` aliases, template strings).
 
+use std::collections::{HashMap, HashSet};
+
 use num_bigint::BigInt;
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::bytecode::{BinaryOpArg, Location, Op, BINARY_OP_INPLACE};
-use crate::code::{flags, CodeObject, Constant};
+use crate::code::{flags, CodeObject, ConstKey, Constant};
 use crate::error::{CompileError, ErrorKind};
-use crate::parse::{parse_module_311, ParseFailure};
+use crate::parse::{nests_deeper_than, parse_expression_311, parse_module_311, ParseFailure, Tree};
 use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
 mod assemble;
@@ -70,9 +72,25 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
 }
 
 fn generate(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, CompileError> {
+    if u32::try_from(source.len()).is_err() {
+        // Source offsets are 32-bit throughout the parser.
+        return Err(CompileError::unplaced(
+            ErrorKind::Overflow,
+            "source code too long to compile (over 4 GiB)",
+        ));
+    }
+    if source.contains('\0') {
+        return Err(CompileError::unplaced(
+            ErrorKind::Syntax,
+            "source code string cannot contain null bytes",
+        ));
+    }
     let index = LineIndex::from_source_text(source);
-    let parse_error = |e: ruff_python_parser::ParseError| {
-        crate::syntax_errors::from_parse_error(&e, source, &index)
+    let too_deep = || {
+        CompileError::unplaced(
+            ErrorKind::Recursion,
+            "maximum recursion depth exceeded during compilation",
+        )
     };
     let symtable_error = |e: symtable::SymtableError| {
         let at = TextRange::empty(e.offset);
@@ -88,20 +106,32 @@ fn generate(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, Comp
         set_literals: Vec::new(),
     };
     if mode == Mode::Eval {
-        let parsed = ruff_python_parser::parse_expression(source).map_err(parse_error)?;
-        let body = &*parsed.syntax().body;
+        let parsed = parse_expression_311(source).map_err(|e| parse_failure(e, source, &index))?;
+        for (message, at) in crate::parse::number_warnings(source, parsed.tokens()) {
+            c.warn(message, TextRange::empty(at));
+        }
+        let ast::Mod::Expression(expression) = parsed.syntax() else {
+            return Err(CompileError::unplaced(ErrorKind::Syntax, "invalid syntax"));
+        };
+        let body = &*expression.body;
+        if nests_deeper_than(Tree::Expr(body), max_nesting()) {
+            std::mem::forget(parsed);
+            return Err(too_deep());
+        }
         let table = symtable::build_expression(body).map_err(symtable_error)?;
         c.enter(&table, "<module>".into(), "<module>".into(), 1);
         c.expr(body)?;
         c.emit(Op::RETURN_VALUE, 0);
         return Ok(c.leave());
     }
-    let parsed = parse_module_311(source).map_err(|e| match e {
-        ParseFailure::Parse(e) => parse_error(e),
-        ParseFailure::Newer(message, at) => {
-            CompileError::new(ErrorKind::Syntax, message, source, &index, at)
-        }
-    })?;
+    let parsed = parse_module_311(source).map_err(|e| parse_failure(e, source, &index))?;
+    for (message, at) in crate::parse::number_warnings(source, parsed.tokens()) {
+        c.warn(message, TextRange::empty(at));
+    }
+    if nests_deeper_than(Tree::Body(&parsed.syntax().body), max_nesting()) {
+        std::mem::forget(parsed);
+        return Err(too_deep());
+    }
     let module = parsed.syntax();
     if mode == Mode::Single {
         // One logical line of simple statements (`a = 1; b = 2`) or one compound
@@ -126,9 +156,47 @@ fn generate(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, Comp
         c.emit(Op::SETUP_ANNOTATIONS, 0);
     }
     c.body(&module.body)?;
-    let none = c.unit().code.add_const(Constant::None);
+    let none = c.add_const(Constant::None);
     c.emit(Op::RETURN_CONST, none);
     Ok(c.leave())
+}
+
+/// Native stack the compiler wants left before it recurses into a statement or an
+/// expression; with less, it continues on a new [`STACK_GROWTH`]-byte segment.
+const STACK_RED_ZONE: usize = 256 << 10;
+/// The size of a stack segment the compiler grows onto.
+const STACK_GROWTH: usize = 4 << 20;
+
+/// The most items a display or call pushes on the value stack before the compiler
+/// builds it incrementally instead (CPython's `STACK_USE_GUIDELINE`).
+const STACK_USE_GUIDELINE: usize = 30;
+
+/// How deeply the AST may nest (expressions, statements, patterns) for the compiler
+/// to accept it: three levels per level of `sys.getrecursionlimit()`, as CPython's
+/// AST passes allow, with a ceiling. Deeper source is a `RecursionError`, which keeps
+/// the compiler's own recursion bounded.
+pub fn max_nesting() -> usize {
+    let limit = crate::RECURSION_LIMIT.load(std::sync::atomic::Ordering::Relaxed);
+    limit.saturating_mul(3).min(100_000)
+}
+
+/// A parse failure as the compile error CPython reports.
+fn parse_failure(e: ParseFailure, source: &str, index: &LineIndex) -> CompileError {
+    match e {
+        ParseFailure::Parse(e) => crate::syntax_errors::from_parse_error(&e, source, index),
+        ParseFailure::Newer(message, at) => {
+            CompileError::new(ErrorKind::Syntax, message, source, index, at)
+        }
+        ParseFailure::Other(kind, message, at) => {
+            let mut e = CompileError::new(kind, message, source, index, at);
+            if matches!(kind, ErrorKind::Indentation | ErrorKind::Tab) {
+                // CPython's tokenizer reports the line, with no end column.
+                e.column = 1;
+                e.end_column = 0;
+            }
+            e
+        }
+    }
 }
 
 /// A pending instruction: its argument may be a label.
@@ -172,11 +240,16 @@ enum FBlock {
         has_iter: bool,
         handlers_len: usize,
     },
-    /// The body of `try ... finally`: leaving runs the `finally` statements.
+    /// The body of `try ... finally`: leaving runs the `finally` statements, at
+    /// `depth` (the value stack outside the `try`; one more for a `return` value).
     FinallyTry {
         body: Vec<Stmt>,
         handlers_len: usize,
+        depth: u32,
     },
+    /// A `return` value kept on the stack while a `finally` body runs on the way
+    /// out: a `return`, `break` or `continue` in that body drops it.
+    PopValue { handlers_len: usize },
     /// The exception path of a `finally` block: `prev_exc, exc` are on the stack.
     FinallyEnd { handlers_len: usize },
     /// An `except` clause body: the previous exception is on the stack; a named
@@ -200,6 +273,7 @@ impl FBlock {
             | FBlock::FinallyEnd { handlers_len }
             | FBlock::HandlerCleanup { handlers_len, .. }
             | FBlock::With { handlers_len }
+            | FBlock::PopValue { handlers_len }
             | FBlock::ExceptStar { handlers_len } => *handlers_len,
         }
     }
@@ -207,7 +281,6 @@ impl FBlock {
 
 struct Unit<'t> {
     table: &'t SymbolTable,
-    next_child: usize,
     code: CodeObject,
     pending: Vec<Pending>,
     /// Label → index into `pending` where it is bound.
@@ -222,6 +295,13 @@ struct Unit<'t> {
     loc: Location,
     /// The class name, for private-name mangling.
     class_name: Option<String>,
+    /// Indexes into `code.consts`, `code.names` and `code.varnames`, and the
+    /// locals-plus index of each cell and free variable: every lookup is a hash
+    /// lookup, so compiling stays linear in the number of names and constants.
+    const_index: HashMap<ConstKey, u32>,
+    name_index: HashMap<String, u32>,
+    fast_index: HashMap<String, u32>,
+    deref_index: HashMap<String, u32>,
 }
 
 struct Compiler<'s, 't> {
@@ -304,16 +384,30 @@ impl<'s, 't> Compiler<'s, 't> {
                 code.flags |= flags::NESTED;
             }
             // Every other local gets a slot too, in first-seen order.
+            let mut seen: HashSet<&str> = code.varnames.iter().map(String::as_str).collect();
+            let mut more = Vec::new();
             for s in &table.symbols {
-                if matches!(s.scope, Scope::Local | Scope::Cell) && !code.varnames.contains(&s.name)
-                {
-                    code.varnames.push(s.name.clone());
+                if matches!(s.scope, Scope::Local | Scope::Cell) && seen.insert(&s.name) {
+                    more.push(s.name.clone());
                 }
             }
+            code.varnames.extend(more);
         }
+        let fast_index: HashMap<String, u32> = code
+            .varnames
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        let deref_index: HashMap<String, u32> = code
+            .cellvars
+            .iter()
+            .chain(&code.freevars)
+            .filter_map(|n| code.deref_index(n).map(|i| (n.clone(), i as u32)))
+            .collect();
         self.units.push(Unit {
             table,
-            next_child: 0,
             code,
             pending: Vec::new(),
             labels: Vec::new(),
@@ -322,11 +416,15 @@ impl<'s, 't> Compiler<'s, 't> {
             depth: 0,
             loc: Location::line_only(firstlineno),
             class_name,
+            const_index: HashMap::new(),
+            name_index: HashMap::new(),
+            fast_index,
+            deref_index,
         });
         // Prologue: cells, free variables, RESUME.
         let n_cells: Vec<String> = self.unit().code.cellvars.clone();
         for c in n_cells {
-            let i = self.unit().code.deref_index(&c).expect("cell slot") as u32;
+            let i = self.deref(&c).expect("cell slot") as u32;
             self.emit(Op::MAKE_CELL, i);
         }
         let nfree = self.unit().code.freevars.len() as u32;
@@ -343,11 +441,19 @@ impl<'s, 't> Compiler<'s, 't> {
         u.code
     }
 
-    fn next_child_table(&mut self) -> &'t SymbolTable {
-        let u = self.unit();
-        let t = &u.table.children[u.next_child];
-        u.next_child += 1;
-        t
+    /// The symbol table of the scope nested here whose node spans `range`. The
+    /// symbol table keys nested scopes by their node, so the order in which the
+    /// compiler meets them (a `finally` body compiled twice, `else` before the
+    /// handlers) never matters.
+    fn child_table(&mut self, range: TextRange) -> CResult<&'t SymbolTable> {
+        let table: &'t SymbolTable = self.unit().table;
+        table.child(range).ok_or_else(|| {
+            self.error(
+                ErrorKind::Syntax,
+                "internal compiler error: no symbol table for this scope",
+                range,
+            )
+        })
     }
 
     fn emit(&mut self, op: Op, arg: u32) {
@@ -419,19 +525,40 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn load_const(&mut self, c: Constant) {
-        let i = self.unit().code.add_const(c);
+        let i = self.add_const(c);
         self.emit(Op::LOAD_CONST, i);
     }
 
     fn name_index(&mut self, name: &str) -> u32 {
-        let names = &mut self.unit().code.names;
-        match names.iter().position(|n| n == name) {
-            Some(i) => i as u32,
-            None => {
-                names.push(name.to_string());
-                (names.len() - 1) as u32
-            }
+        let u = self.unit();
+        if let Some(&i) = u.name_index.get(name) {
+            return i;
         }
+        let i = u.code.names.len() as u32;
+        u.code.names.push(name.to_string());
+        u.name_index.insert(name.to_string(), i);
+        i
+    }
+
+    /// Adds a constant to the unit (de-duplicated, as [`CodeObject::add_const`]) and
+    /// returns its index.
+    fn add_const(&mut self, c: Constant) -> u32 {
+        let u = self.unit();
+        let key = c.key();
+        if let Some(i) = key.as_ref().and_then(|k| u.const_index.get(k)) {
+            return *i;
+        }
+        let i = u.code.consts.len() as u32;
+        u.code.consts.push(c);
+        if let Some(k) = key {
+            u.const_index.insert(k, i);
+        }
+        i
+    }
+
+    /// The locals-plus index of cell or free variable `name`.
+    fn deref(&mut self, name: &str) -> Option<usize> {
+        self.unit().deref_index.get(name).map(|&i| i as usize)
     }
 
     fn mangle(&mut self, name: &str) -> String {
@@ -455,14 +582,11 @@ impl<'s, 't> Compiler<'s, 't> {
             let u = self.unit();
             (u.table.kind, u.table.scope_of(&name))
         };
-        let scope = if name == "__class__" && kind == BlockKind::Class {
-            Scope::Cell
-        } else {
-            scope
-        };
+        // A class body's own `__class__` is an ordinary name there (CPython): the
+        // implicit cell that methods close over is only read by the class's epilogue.
         match scope {
             Scope::Free | Scope::Cell => {
-                let i = self.unit().code.deref_index(&name).unwrap_or(0) as u32;
+                let i = self.deref(&name).unwrap_or(0) as u32;
                 match ctx {
                     // Class bodies look in the namespace first, then in the cell.
                     ExprContext::Load if kind == BlockKind::Class => {
@@ -474,13 +598,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
             }
             Scope::Local if kind == BlockKind::Function => {
-                let i = self
-                    .unit()
-                    .code
-                    .varnames
-                    .iter()
-                    .position(|v| *v == name)
-                    .unwrap_or(0) as u32;
+                let i = self.unit().fast_index.get(&name).copied().unwrap_or(0);
                 match ctx {
                     ExprContext::Load => self.emit(Op::LOAD_FAST, i),
                     ExprContext::Store => self.emit(Op::STORE_FAST, i),
@@ -526,6 +644,12 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> CResult<()> {
+        // Nesting is bounded (`max_nesting`), but each level is a few native frames:
+        // a small thread stack grows onto the heap rather than overflowing.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.stmt_inner(s))
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) -> CResult<()> {
         self.set_loc(s);
         match s {
             Stmt::Expr(e) => {
@@ -690,7 +814,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 if r.value.is_some() {
                     self.emit(Op::RETURN_VALUE, 0);
                 } else {
-                    let i = self.unit().code.add_const(Constant::None);
+                    let i = self.add_const(Constant::None);
                     self.emit(Op::RETURN_CONST, i);
                 }
                 self.unit().handlers = saved;
@@ -813,13 +937,31 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.emit(Op::POP_TOP, 0);
             }
             FBlock::Loop { .. } => {}
-            FBlock::FinallyTry { body, .. } => {
-                let saved_depth = self.unit().depth;
+            FBlock::FinallyTry {
+                body,
+                depth,
+                handlers_len,
+            } => {
+                // The body runs at the depth of the `try` statement (whatever blocks
+                // inside it the exit left), so its own handlers restore the right
+                // depth.
+                self.unit().depth = depth + u32::from(preserve_tos);
                 if preserve_tos {
-                    self.unit().depth += 1;
+                    self.unit().fblocks.push(FBlock::PopValue {
+                        handlers_len: *handlers_len,
+                    });
                 }
-                self.body(body)?;
-                self.unit().depth = saved_depth;
+                let r = self.body(body);
+                if preserve_tos {
+                    self.unit().fblocks.pop();
+                }
+                r?;
+            }
+            FBlock::PopValue { .. } => {
+                if preserve_tos {
+                    self.emit(Op::SWAP, 2);
+                }
+                self.emit(Op::POP_TOP, 0);
             }
             FBlock::FinallyEnd { .. } => {
                 if preserve_tos {
@@ -855,21 +997,30 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     /// Unwinds fblocks `from..` (innermost first), each with only the handlers active
-    /// outside it; the fblock and handler stacks are restored afterwards.
+    /// outside it and only the fblocks outside it on the stack (a `break` in a
+    /// `finally` body run on the way out leaves the loop around the `try`); the
+    /// fblock and handler stacks and the depth are restored afterwards.
     fn unwind_from(&mut self, from: usize, preserve_tos: bool) -> CResult<()> {
-        let blocks = std::mem::take(&mut self.unit().fblocks);
         let saved = self.unit().handlers.clone();
+        let saved_depth = self.unit().depth;
+        let mut popped = Vec::new();
         let mut result = Ok(());
-        for b in blocks[from..].iter().rev() {
+        while self.unit().fblocks.len() > from {
+            let b = self.unit().fblocks.pop().expect("more blocks than `from`");
             self.unit().handlers = saved[..b.handlers_len().min(saved.len())].to_vec();
-            // Nested early exits in the unwound code see only the outer blocks.
-            if let Err(e) = self.unwind_block(b, preserve_tos) {
+            let r = self.unwind_block(&b, preserve_tos);
+            popped.push(b);
+            if let Err(e) = r {
                 result = Err(e);
                 break;
             }
         }
-        self.unit().handlers = saved;
-        self.unit().fblocks = blocks;
+        let u = self.unit();
+        u.handlers = saved;
+        u.depth = saved_depth;
+        while let Some(b) = popped.pop() {
+            u.fblocks.push(b);
+        }
         result
     }
 
@@ -1219,6 +1370,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.unit().fblocks.push(FBlock::FinallyTry {
             body: t.finalbody.to_vec(),
             handlers_len: outer_len,
+            depth: d,
         });
         if t.handlers.is_empty() {
             self.body(&t.body)?;
@@ -1430,8 +1582,9 @@ impl<'s, 't> Compiler<'s, 't> {
         line: u32,
         is_async: bool,
         returns: Option<&Expr>,
-        at: TextSize,
+        range: TextRange,
     ) -> CResult<()> {
+        let at = range.start();
         // Defaults and keyword defaults are evaluated in the enclosing scope.
         let mut fflags = 0u32;
         if let Some(p) = params {
@@ -1506,7 +1659,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.emit(Op::BUILD_CONST_KEY_MAP, annotated.len() as u32);
             fflags |= 4;
         }
-        let table = self.next_child_table();
+        let table = self.child_table(range)?;
         let qualname = self.qualname_for(name);
         if is_async && table.is_generator {
             return Err(self.unsupported("asynchronous generators", TextRange::empty(at)));
@@ -1528,40 +1681,39 @@ impl<'s, 't> Compiler<'s, 't> {
                 // A leading string literal is the docstring (co_consts[0]).
                 if let Some(Stmt::Expr(e)) = stmts.first() {
                     if let Expr::StringLiteral(sl) = &*e.value {
-                        self.unit()
-                            .code
-                            .add_const(Constant::Str(sl.value.to_str().to_string()));
+                        let doc = self.str_value(sl);
+                        self.add_const(Constant::Str(doc));
                         self.unit().code.flags |= flags::HAS_DOCSTRING;
                     }
                 }
                 if self.unit().code.consts.is_empty() {
-                    self.unit().code.add_const(Constant::None);
+                    self.add_const(Constant::None);
                 }
                 self.body(stmts)?;
-                let i = self.unit().code.add_const(Constant::None);
+                let i = self.add_const(Constant::None);
                 self.emit(Op::RETURN_CONST, i);
             }
             FunctionBody::Expr(e) => {
-                self.unit().code.add_const(Constant::None);
+                self.add_const(Constant::None);
                 self.expr(e)?;
                 self.emit(Op::RETURN_VALUE, 0);
             }
         }
         let code = self.leave();
-        self.emit_closure(&code, fflags)
+        self.emit_closure(code, fflags)
     }
 
-    fn emit_closure(&mut self, code: &CodeObject, mut fflags: u32) -> CResult<()> {
+    fn emit_closure(&mut self, code: CodeObject, mut fflags: u32) -> CResult<()> {
         if !code.freevars.is_empty() {
             for f in &code.freevars {
                 // The free variable is a cell or free variable of this unit.
-                let i = self.unit().code.deref_index(f).unwrap_or(0) as u32;
+                let i = self.deref(f).unwrap_or(0) as u32;
                 self.emit(Op::LOAD_CLOSURE, i);
             }
             self.emit(Op::BUILD_TUPLE, code.freevars.len() as u32);
             fflags |= 8;
         }
-        self.load_const(Constant::Code(Box::new(code.clone())));
+        self.load_const(Constant::Code(Box::new(code)));
         self.emit(Op::MAKE_FUNCTION, fflags);
         Ok(())
     }
@@ -1587,7 +1739,7 @@ impl<'s, 't> Compiler<'s, 't> {
             line,
             f.is_async,
             f.returns.as_deref(),
-            f.start(),
+            f.range(),
         )?;
         for _ in &f.decorator_list {
             self.emit(Op::CALL, 0);
@@ -1604,11 +1756,11 @@ impl<'s, 't> Compiler<'s, 't> {
         self.emit(Op::LOAD_BUILD_CLASS, 0);
         // The class body: a function run by __build_class__ with the namespace as
         // its locals.
-        let table = self.next_child_table();
+        let table = self.child_table(c.range())?;
         let qualname = self.qualname_for(&c.name.id);
         let line = self.line_of(c.start());
         self.enter(table, c.name.id.to_string(), qualname.clone(), line);
-        self.unit().code.add_const(Constant::None);
+        self.add_const(Constant::None);
         self.name_op("__name__", ExprContext::Load);
         self.name_op("__module__", ExprContext::Store);
         self.load_const(Constant::Str(qualname));
@@ -1618,23 +1770,24 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         if let Some(Stmt::Expr(e)) = c.body.first() {
             if let Expr::StringLiteral(sl) = &*e.value {
-                self.load_const(Constant::Str(sl.value.to_str().to_string()));
+                let doc = self.str_value(sl);
+                self.load_const(Constant::Str(doc));
                 self.name_op("__doc__", ExprContext::Store);
             }
         }
         self.body(&c.body)?;
         if table.needs_class_closure {
-            let i = self.unit().code.deref_index("__class__").unwrap_or(0) as u32;
+            let i = self.deref("__class__").unwrap_or(0) as u32;
             self.emit(Op::LOAD_CLOSURE, i);
             self.emit(Op::COPY, 1);
             self.name_op("__classcell__", ExprContext::Store);
             self.emit(Op::RETURN_VALUE, 0);
         } else {
-            let i = self.unit().code.add_const(Constant::None);
+            let i = self.add_const(Constant::None);
             self.emit(Op::RETURN_CONST, i);
         }
         let code = self.leave();
-        self.emit_closure(&code, 0)?;
+        self.emit_closure(code, 0)?;
         self.load_const(Constant::Str(c.name.id.to_string()));
         let (args, keywords): (Vec<&Expr>, Vec<&ast::Keyword>) = match &c.arguments {
             Some(a) => (a.args.iter().collect(), a.keywords.iter().collect()),
@@ -1700,16 +1853,17 @@ impl<'s, 't> Compiler<'s, 't> {
     }
 
     fn expr(&mut self, e: &Expr) -> CResult<()> {
-        self.at(e, |c| c.expr_inner(e))
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
+            self.at(e, |c| c.expr_inner(e))
+        })
     }
 
     fn expr_inner(&mut self, e: &Expr) -> CResult<()> {
         match e {
             Expr::NumberLiteral(n) => match &n.value {
                 ast::Number::Int(i) => {
-                    let v: BigInt = i.to_string().parse().map_err(|_| {
-                        self.error(ErrorKind::Syntax, "invalid integer literal", n.range())
-                    })?;
+                    let v =
+                        int_literal(i).map_err(|m| self.error(ErrorKind::Syntax, m, n.range()))?;
                     self.load_const(Constant::Int(v));
                 }
                 ast::Number::Float(f) => self.load_const(Constant::Float(*f)),
@@ -1717,7 +1871,10 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.load_const(Constant::Complex(*real, *imag))
                 }
             },
-            Expr::StringLiteral(s) => self.load_const(Constant::Str(s.value.to_str().to_string())),
+            Expr::StringLiteral(s) => {
+                let v = self.str_value(s);
+                self.load_const(Constant::Str(v))
+            }
             Expr::BytesLiteral(b) => self.load_const(Constant::Bytes(b.value.bytes().collect())),
             Expr::BooleanLiteral(b) => self.load_const(Constant::Bool(b.value)),
             Expr::NoneLiteral(_) => self.load_const(Constant::None),
@@ -1746,21 +1903,12 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Expr::BoolOp(b) => {
                 let end = self.new_label();
-                let n = b.values.len();
-                for (i, v) in b.values.iter().enumerate() {
-                    self.expr(v)?;
-                    if i + 1 < n {
-                        self.emit(Op::COPY, 1);
-                        self.emit(Op::TO_BOOL, 0);
-                        let op = if b.op == ast::BoolOp::And {
-                            Op::POP_JUMP_IF_FALSE
-                        } else {
-                            Op::POP_JUMP_IF_TRUE
-                        };
-                        self.jump(op, end);
-                        self.emit(Op::POP_TOP, 0);
-                    }
+                let (last, rest) = b.values.split_last().expect("two or more operands");
+                for v in rest {
+                    self.short_circuit(v, b.op == ast::BoolOp::Or, end)?;
+                    self.emit(Op::POP_TOP, 0);
                 }
+                self.expr(last)?;
                 self.bind(end);
             }
             Expr::Compare(c) => self.compare(c)?,
@@ -1825,14 +1973,14 @@ impl<'s, 't> Compiler<'s, 't> {
                     line,
                     false,
                     None,
-                    l.start(),
+                    l.range(),
                 )?;
             }
             Expr::ListComp(c) => {
-                self.comprehension("<listcomp>", &c.generators, Comp::List(&c.elt), c.start())?
+                self.comprehension("<listcomp>", &c.generators, Comp::List(&c.elt), c.range())?
             }
             Expr::SetComp(c) => {
-                self.comprehension("<setcomp>", &c.generators, Comp::Set(&c.elt), c.start())?
+                self.comprehension("<setcomp>", &c.generators, Comp::Set(&c.elt), c.range())?
             }
             Expr::DictComp(c) => {
                 let Some(k) = &c.key else {
@@ -1846,7 +1994,7 @@ impl<'s, 't> Compiler<'s, 't> {
                     "<dictcomp>",
                     &c.generators,
                     Comp::Dict(k, &c.value),
-                    c.start(),
+                    c.range(),
                 )?
             }
             Expr::FString(f) => self.fstring(f)?,
@@ -1858,7 +2006,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 ))
             }
             Expr::Generator(g) => {
-                self.comprehension("<genexpr>", &g.generators, Comp::Gen(&g.elt), g.start())?
+                self.comprehension("<genexpr>", &g.generators, Comp::Gen(&g.elt), g.range())?
             }
             Expr::Yield(y) => {
                 self.check_yield_allowed("yield", y.range())?;
@@ -1906,6 +2054,90 @@ impl<'s, 't> Compiler<'s, 't> {
             }
         }
         Ok(())
+    }
+
+    /// One operand of a short-circuit chain: evaluates `v` and jumps to `target` with
+    /// its value on the stack if its truth is `jump_if`, else falls through with the
+    /// value on the stack. An operand that is itself `and`/`or` is threaded through
+    /// (CPython's jump threading): each operand's `__bool__` runs exactly once, so
+    /// `a and b or c` tests `a` once.
+    fn short_circuit(&mut self, v: &Expr, jump_if: bool, target: usize) -> CResult<()> {
+        let Expr::BoolOp(inner) = v else {
+            self.expr(v)?;
+            self.emit(Op::COPY, 1);
+            self.emit(Op::TO_BOOL, 0);
+            let op = if jump_if {
+                Op::POP_JUMP_IF_TRUE
+            } else {
+                Op::POP_JUMP_IF_FALSE
+            };
+            self.jump(op, target);
+            return Ok(());
+        };
+        self.at(v, |c| {
+            let (last, rest) = inner.values.split_last().expect("two or more operands");
+            // `or` stops on a true operand, `and` on a false one.
+            let stops_on = inner.op == ast::BoolOp::Or;
+            if stops_on == jump_if {
+                // The inner chain's stopping value is ours to jump with.
+                for w in rest {
+                    c.short_circuit(w, jump_if, target)?;
+                    c.emit(Op::POP_TOP, 0);
+                }
+                c.short_circuit(last, jump_if, target)
+            } else {
+                // The inner chain's stopping value would not jump: fall through with it.
+                let fall = c.new_label();
+                for w in rest {
+                    c.short_circuit(w, stops_on, fall)?;
+                    c.emit(Op::POP_TOP, 0);
+                }
+                c.short_circuit(last, jump_if, target)?;
+                c.bind(fall);
+                Ok(())
+            }
+        })
+    }
+
+    /// The value of a string literal. ruff's parser turns the escapes of lone
+    /// surrogates (`'\ud800'`) into U+FFFD; such parts are decoded again from the
+    /// source here, keeping each surrogate as its stand-in character
+    /// (`strand_literal::str::surrogate_char`).
+    fn str_value(&self, s: &ast::ExprStringLiteral) -> String {
+        let value = s.value.to_str();
+        if !value.contains('\u{fffd}') {
+            return value.to_string();
+        }
+        s.value
+            .iter()
+            .map(|part| self.string_part_value(part))
+            .collect()
+    }
+
+    /// The value of one string literal of an implicit concatenation (see
+    /// [`Self::str_value`]).
+    fn string_part_value(&self, part: &ast::StringLiteral) -> String {
+        if !part.value.contains('\u{fffd}') {
+            return part.value.to_string();
+        }
+        crate::parse::decode_str_token(&self.source[part.range()])
+            .unwrap_or_else(|| part.value.to_string())
+    }
+
+    /// The value of an f-string's literal text, decoded again from the source where
+    /// ruff's parser turned a lone surrogate's escape into U+FFFD (see
+    /// [`Self::str_value`]).
+    fn fstring_literal_value(&self, l: &ast::InterpolatedStringLiteralElement) -> String {
+        if !l.value.contains('\u{fffd}') {
+            return l.value.to_string();
+        }
+        // Doubled braces stand for one; escapes cannot make a brace in the source.
+        let text = self.source[l.range()].replace("{{", "{").replace("}}", "}");
+        if *text == *l.value {
+            // Nothing was decoded: a raw f-string, or a U+FFFD of the source's own.
+            return text;
+        }
+        crate::parse::decode_escapes(&text).unwrap_or_else(|| l.value.to_string())
     }
 
     /// The delegation loop of `yield from` and `await`: with the sub-iterator and the
@@ -1993,14 +2225,26 @@ impl<'s, 't> Compiler<'s, 't> {
                 return Ok(());
             }
         }
-        if !elts.iter().any(|e| matches!(e, Expr::Starred(_))) {
+        let starred = elts.iter().any(|e| matches!(e, Expr::Starred(_)));
+        if build == Op::BUILD_LIST && !starred && elts.len() > 2 {
+            // A list of constants: one constant tuple extends an empty list
+            // (CPython's starunpack_helper).
+            if let Some(c @ Constant::Tuple(_)) = constant_tuple(elts) {
+                self.emit(Op::BUILD_LIST, 0);
+                self.load_const(c);
+                self.emit(Op::LIST_EXTEND, 1);
+                return Ok(());
+            }
+        }
+        if !starred && elts.len() <= STACK_USE_GUIDELINE {
             for e in elts {
                 self.expr(e)?;
             }
             self.emit(build, elts.len() as u32);
             return Ok(());
         }
-        // Build a list (or set) incrementally, then convert.
+        // Build a list (or set) incrementally, then convert: for starred items, and
+        // for long displays, which would otherwise need one stack slot per item.
         let (start, extend, add) = if build == Op::BUILD_SET {
             (Op::BUILD_SET, Op::SET_UPDATE, Op::SET_ADD)
         } else {
@@ -2034,6 +2278,15 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.expr(k)?;
                     self.expr(&item.value)?;
                     pending += 1;
+                    // Long displays are built in chunks, merged as they come.
+                    if pending as usize * 2 > STACK_USE_GUIDELINE {
+                        self.emit(Op::BUILD_MAP, pending);
+                        if built {
+                            self.emit(Op::DICT_UPDATE, 1);
+                        }
+                        built = true;
+                        pending = 0;
+                    }
                 }
                 None => {
                     if pending > 0 || !built {
@@ -2116,7 +2369,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 ));
             }
             if !names.is_empty() {
-                let i = self.unit().code.add_const(Constant::Tuple(names));
+                let i = self.add_const(Constant::Tuple(names));
                 self.emit(Op::KW_NAMES, i);
             }
             self.emit(Op::CALL, extra + (args.len() + kws.len()) as u32);
@@ -2178,25 +2431,19 @@ impl<'s, 't> Compiler<'s, 't> {
         name: &str,
         gens: &[ast::Comprehension],
         kind: Comp<'_>,
-        at: TextSize,
+        range: TextRange,
     ) -> CResult<()> {
+        let at = range.start();
         if gens.iter().any(|g| g.is_async) {
             return Err(self.unsupported("asynchronous comprehensions", TextRange::empty(at)));
         }
-        // The symbol table visits the outermost iterable (in this block) before the
-        // comprehension's own block, so the scopes inside that iterable come first
-        // among the children; the code below compiles the iterable after the body.
-        let skip = outer_scopes(&gens[0].iter);
-        let table = {
-            let u = self.unit();
-            &u.table.children[u.next_child + skip]
-        };
+        let table = self.child_table(range)?;
         let qualname = self.qualname_for(name);
         let line = self.line_of(at);
         // The outermost iterable is evaluated here and passed as `.0`.
         self.enter(table, name.to_string(), qualname, line);
         self.unit().code.argcount = 1;
-        self.unit().code.add_const(Constant::None);
+        self.add_const(Constant::None);
         let build = match kind {
             Comp::List(_) => Some(Op::BUILD_LIST),
             Comp::Set(_) => Some(Op::BUILD_SET),
@@ -2213,16 +2460,14 @@ impl<'s, 't> Compiler<'s, 't> {
         if build.is_some() {
             self.emit(Op::RETURN_VALUE, 0);
         } else {
-            let none = self.unit().code.add_const(Constant::None);
+            let none = self.add_const(Constant::None);
             self.emit(Op::RETURN_CONST, none);
         }
         let code = self.leave();
-        self.emit_closure(&code, 0)?;
+        self.emit_closure(code, 0)?;
         self.emit(Op::PUSH_NULL, 0);
         self.emit(Op::SWAP, 2);
         self.expr(&gens[0].iter)?;
-        // Past the comprehension's own table, now that the iterable's are consumed.
-        self.unit().next_child += 1;
         self.emit(Op::GET_ITER, 0);
         self.emit(Op::CALL, 1);
         Ok(())
@@ -2285,7 +2530,8 @@ impl<'s, 't> Compiler<'s, 't> {
             match part {
                 ast::FStringPart::Literal(l) => {
                     if !l.value.is_empty() {
-                        self.load_const(Constant::Str(l.value.to_string()));
+                        let v = self.string_part_value(l);
+                        self.load_const(Constant::Str(v));
                         count += 1;
                     }
                 }
@@ -2305,7 +2551,8 @@ impl<'s, 't> Compiler<'s, 't> {
         for el in elements.iter() {
             match el {
                 ast::InterpolatedStringElement::Literal(l) => {
-                    self.load_const(Constant::Str(l.value.to_string()));
+                    let v = self.fstring_literal_value(l);
+                    self.load_const(Constant::Str(v));
                     count += 1;
                 }
                 ast::InterpolatedStringElement::Interpolation(i) => {
@@ -2381,6 +2628,38 @@ fn binop_arg(op: ast::Operator) -> BinaryOpArg {
     }
 }
 
+/// The value of an integer literal: the parser keeps those over 64 bits as their
+/// source text (`0x1_0000_0000_0000_0000`), read here in their base. Decimal literals
+/// longer than `sys.get_int_max_str_digits()` are a `SyntaxError`, as in CPython 3.11.
+pub(crate) fn int_literal(i: &ast::Int) -> Result<BigInt, String> {
+    use num_traits::Num;
+    if let Some(v) = i.as_u64() {
+        return Ok(BigInt::from(v));
+    }
+    let text = i.to_string();
+    let digits: String = text.chars().filter(|&c| c != '_').collect();
+    let lower = digits.get(..2).map(str::to_ascii_lowercase);
+    let radix = match lower.as_deref() {
+        Some("0x") => 16,
+        Some("0o") => 8,
+        Some("0b") => 2,
+        _ => 10,
+    };
+    let body = if radix == 10 {
+        &digits[..]
+    } else {
+        &digits[2..]
+    };
+    let limit = crate::INT_MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed);
+    if radix == 10 && limit > 0 && body.len() > limit {
+        return Err(format!(
+            "Exceeds the limit ({limit} digits) for integer string conversion: value has {} digits; use sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.",
+            body.len()
+        ));
+    }
+    BigInt::from_str_radix(body, radix).map_err(|_| "invalid integer literal".to_string())
+}
+
 /// `-1`, `+2.5`, `~3`: unary operators on number literals fold to constants, as
 /// CPython's AST optimizer does (so `-0.0` is its own constant).
 fn folded_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
@@ -2388,14 +2667,10 @@ fn folded_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
         return None;
     };
     match (&n.value, u.op) {
-        (ast::Number::Int(i), ast::UnaryOp::USub) => {
-            Some(Constant::Int(-i.to_string().parse::<BigInt>().ok()?))
-        }
-        (ast::Number::Int(i), ast::UnaryOp::UAdd) => {
-            Some(Constant::Int(i.to_string().parse::<BigInt>().ok()?))
-        }
+        (ast::Number::Int(i), ast::UnaryOp::USub) => Some(Constant::Int(-int_literal(i).ok()?)),
+        (ast::Number::Int(i), ast::UnaryOp::UAdd) => Some(Constant::Int(int_literal(i).ok()?)),
         (ast::Number::Int(i), ast::UnaryOp::Invert) => {
-            Some(Constant::Int(-(i.to_string().parse::<BigInt>().ok()?) - 1))
+            Some(Constant::Int(-int_literal(i).ok()? - 1))
         }
         (ast::Number::Float(f), ast::UnaryOp::USub) => Some(Constant::Float(-f)),
         (ast::Number::Float(f), ast::UnaryOp::UAdd) => Some(Constant::Float(*f)),
@@ -2469,22 +2744,153 @@ fn same_frozenset(a: &[Constant], b: &[Constant]) -> bool {
     da.len() == db.len() && da.iter().all(|x| db.iter().any(|y| x.same(y)))
 }
 
+/// CPython's AST optimizer's limits on folded results (Python/ast_opt.c): ints of at
+/// most 128 bits, strings and bytes of at most 4096 items.
+const FOLD_MAX_INT_BITS: u64 = 128;
+const FOLD_MAX_STR_LEN: usize = 4096;
+
+/// A constant operand of an operator being folded (nested operators folded first).
+fn fold_operand(e: &Expr) -> Option<Constant> {
+    match e {
+        Expr::NumberLiteral(n) => match &n.value {
+            ast::Number::Int(i) => Some(Constant::Int(int_literal(i).ok()?)),
+            ast::Number::Float(f) => Some(Constant::Float(*f)),
+            ast::Number::Complex { .. } => None,
+        },
+        // A U+FFFD may stand for a surrogate escape, which only `str_value` decodes.
+        Expr::StringLiteral(s) if !s.value.to_str().contains('\u{fffd}') => {
+            Some(Constant::Str(s.value.to_str().to_string()))
+        }
+        Expr::BytesLiteral(b) => Some(Constant::Bytes(b.value.bytes().collect())),
+        Expr::BooleanLiteral(b) => Some(Constant::Bool(b.value)),
+        Expr::UnaryOp(u) => folded_unary(u).or_else(|| fold_unary(u)),
+        Expr::BinOp(b) => fold_binop(b),
+        _ => None,
+    }
+}
+
+/// An int operand (bools count as ints), or `None`.
+fn as_int(c: &Constant) -> Option<BigInt> {
+    match c {
+        Constant::Int(i) => Some(i.clone()),
+        Constant::Bool(b) => Some(BigInt::from(u8::from(*b))),
+        _ => None,
+    }
+}
+
+/// A float operand: floats, and ints exactly representable as doubles.
+fn as_float(c: &Constant) -> Option<f64> {
+    use num_traits::ToPrimitive;
+    match c {
+        Constant::Float(f) => Some(*f),
+        _ => {
+            let i = as_int(c)?;
+            (i.bits() <= 53).then(|| i.to_f64()).flatten()
+        }
+    }
+}
+
+/// `-x`, `+x`, `~x` of a folded operand (`folded_unary` handles plain literals).
+fn fold_unary(u: &ast::ExprUnaryOp) -> Option<Constant> {
+    let v = fold_operand(&u.operand)?;
+    match (u.op, &v) {
+        (ast::UnaryOp::USub, Constant::Float(f)) => Some(Constant::Float(-f)),
+        (ast::UnaryOp::UAdd, Constant::Float(f)) => Some(Constant::Float(*f)),
+        (ast::UnaryOp::USub, _) => Some(Constant::Int(-as_int(&v)?)),
+        (ast::UnaryOp::UAdd, _) => Some(Constant::Int(as_int(&v)?)),
+        (ast::UnaryOp::Invert, Constant::Int(_)) => Some(Constant::Int(-as_int(&v)? - 1)),
+        _ => None,
+    }
+}
+
+/// `a op b` on constants, as CPython's AST optimizer folds it: only operations that
+/// cannot fail and whose results stay small (so `{2 ** 17, 3}` is a constant set,
+/// built in CPython's order).
+fn fold_binop(b: &ast::ExprBinOp) -> Option<Constant> {
+    use ast::Operator::*;
+    use num_integer::Integer;
+    use num_traits::{Signed, ToPrimitive, Zero};
+    let (l, r) = (fold_operand(&b.left)?, fold_operand(&b.right)?);
+    if let (Some(x), Some(y)) = (as_int(&l), as_int(&r)) {
+        if matches!((&l, &r), (Constant::Bool(_), Constant::Bool(_)))
+            && matches!(b.op, BitAnd | BitOr | BitXor)
+        {
+            // bool & bool stays a bool: not folded here.
+            return None;
+        }
+        let small = |v: BigInt| (v.bits() <= FOLD_MAX_INT_BITS).then_some(Constant::Int(v));
+        return match b.op {
+            Add => small(x + y),
+            Sub => small(x - y),
+            Mult => small(x * y),
+            FloorDiv if !y.is_zero() => small(x.div_floor(&y)),
+            Mod if !y.is_zero() => small(x.mod_floor(&y)),
+            BitAnd => Some(Constant::Int(x & y)),
+            BitOr => Some(Constant::Int(x | y)),
+            BitXor => Some(Constant::Int(x ^ y)),
+            LShift if !y.is_negative() => {
+                let shift = y.to_u64()?;
+                (x.bits() + shift <= FOLD_MAX_INT_BITS || x.is_zero())
+                    .then(|| Constant::Int(x << shift))
+            }
+            RShift if !y.is_negative() => Some(Constant::Int(
+                x >> y.to_u64().unwrap_or(u64::MAX).min(1 << 20),
+            )),
+            Pow if !y.is_negative() => {
+                let e = y.to_u64()?;
+                (x.bits().saturating_mul(e) <= FOLD_MAX_INT_BITS)
+                    .then(|| Constant::Int(num_traits::Pow::pow(x, e)))
+            }
+            _ => None,
+        };
+    }
+    match (&l, &r, b.op) {
+        (Constant::Str(x), Constant::Str(y), Add) if x.len() + y.len() <= FOLD_MAX_STR_LEN => {
+            return Some(Constant::Str(format!("{x}{y}")));
+        }
+        (Constant::Bytes(x), Constant::Bytes(y), Add) if x.len() + y.len() <= FOLD_MAX_STR_LEN => {
+            return Some(Constant::Bytes([&x[..], &y[..]].concat()));
+        }
+        (Constant::Str(s), n, Mult) | (n, Constant::Str(s), Mult) => {
+            let k = as_int(n)?.to_i64()?.max(0) as usize;
+            return (s.len().saturating_mul(k) <= FOLD_MAX_STR_LEN)
+                .then(|| Constant::Str(s.repeat(k)));
+        }
+        _ => {}
+    }
+    // Float arithmetic that IEEE rounding defines exactly as CPython computes it.
+    if matches!(l, Constant::Float(_)) || matches!(r, Constant::Float(_)) {
+        let (x, y) = (as_float(&l)?, as_float(&r)?);
+        return match b.op {
+            Add => Some(Constant::Float(x + y)),
+            Sub => Some(Constant::Float(x - y)),
+            Mult => Some(Constant::Float(x * y)),
+            Div if y != 0.0 => Some(Constant::Float(x / y)),
+            _ => None,
+        };
+    }
+    None
+}
+
 /// A tuple display of constants folds to one constant.
 fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
     let mut out = Vec::with_capacity(elts.len());
     for e in elts {
         out.push(match e {
             Expr::NumberLiteral(n) => match &n.value {
-                ast::Number::Int(i) => Constant::Int(i.to_string().parse().ok()?),
+                ast::Number::Int(i) => Constant::Int(int_literal(i).ok()?),
                 ast::Number::Float(f) => Constant::Float(*f),
                 ast::Number::Complex { .. } => return None,
             },
-            Expr::StringLiteral(s) => Constant::Str(s.value.to_str().to_string()),
+            Expr::StringLiteral(s) if !s.value.to_str().contains('\u{fffd}') => {
+                Constant::Str(s.value.to_str().to_string())
+            }
             Expr::BytesLiteral(b) => Constant::Bytes(b.value.bytes().collect()),
             Expr::BooleanLiteral(b) => Constant::Bool(b.value),
             Expr::NoneLiteral(_) => Constant::None,
             Expr::EllipsisLiteral(_) => Constant::Ellipsis,
-            Expr::UnaryOp(u) => folded_unary(u)?,
+            Expr::UnaryOp(u) => folded_unary(u).or_else(|| fold_unary(u))?,
+            Expr::BinOp(b) => fold_binop(b)?,
             Expr::Tuple(t) => constant_tuple(&t.elts)?,
             _ => return None,
         });
@@ -2493,45 +2899,4 @@ fn constant_tuple(elts: &[Expr]) -> Option<Constant> {
         return Some(Constant::Tuple(Vec::new()));
     }
     Some(Constant::Tuple(out))
-}
-
-/// The number of child scopes the symbol table creates directly in the enclosing block
-/// while visiting `e`: a lambda (after the scopes in its defaults) or a comprehension
-/// (after those in its outermost iterable), but nothing inside their bodies.
-fn outer_scopes(e: &Expr) -> usize {
-    use ruff_python_ast::visitor::{walk_expr, Visitor};
-    struct Count(usize);
-    impl<'a> Visitor<'a> for Count {
-        fn visit_expr(&mut self, e: &'a Expr) {
-            match e {
-                Expr::Lambda(l) => {
-                    if let Some(p) = &l.parameters {
-                        for d in p
-                            .iter_non_variadic_params()
-                            .filter_map(|p| p.default.as_deref())
-                        {
-                            self.visit_expr(d);
-                        }
-                    }
-                    self.0 += 1;
-                }
-                Expr::ListComp(c) => self.comp(&c.generators),
-                Expr::SetComp(c) => self.comp(&c.generators),
-                Expr::DictComp(c) => self.comp(&c.generators),
-                Expr::Generator(c) => self.comp(&c.generators),
-                other => walk_expr(self, other),
-            }
-        }
-    }
-    impl Count {
-        fn comp(&mut self, gens: &[ast::Comprehension]) {
-            if let Some(g) = gens.first() {
-                self.visit_expr(&g.iter);
-            }
-            self.0 += 1;
-        }
-    }
-    let mut c = Count(0);
-    c.visit_expr(e);
-    c.0
 }

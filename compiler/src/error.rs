@@ -12,6 +12,13 @@ pub enum ErrorKind {
     Syntax,
     /// Python's `IndentationError` (a `SyntaxError`).
     Indentation,
+    /// Python's `TabError` (an `IndentationError`): tabs and spaces mixed
+    /// inconsistently.
+    Tab,
+    /// `RecursionError`: the source nests too deeply to compile.
+    Recursion,
+    /// `OverflowError`: the source is too long to compile.
+    Overflow,
     /// A construct strand does not compile yet (`NotImplementedError`).
     NotImplemented,
 }
@@ -54,11 +61,26 @@ impl CompileError {
         }
     }
 
+    /// An error with no source position (line and columns 0).
+    pub fn unplaced(kind: ErrorKind, message: impl Into<String>) -> CompileError {
+        CompileError {
+            kind,
+            message: message.into(),
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+        }
+    }
+
     /// `SyntaxError: message` / `NotImplementedError: message`.
     pub fn display_line(&self) -> String {
         let name = match self.kind {
             ErrorKind::Syntax => "SyntaxError",
             ErrorKind::Indentation => "IndentationError",
+            ErrorKind::Tab => "TabError",
+            ErrorKind::Recursion => "RecursionError",
+            ErrorKind::Overflow => "OverflowError",
             ErrorKind::NotImplemented => "NotImplementedError",
         };
         format!("{name}: {}", self.message)

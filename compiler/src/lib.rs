@@ -8,6 +8,7 @@
 //! 3. [`codegen`]: the AST to instructions (Python/compile.c's code shapes), with
 //!    compile-time `SyntaxWarning`s, pattern matching, borrowed fast loads, and the
 //!    assembler (relative jumps, line table, exception table, maximum stack depth).
+//! 0. [`source`]: source bytes to text (PEP 263 coding declarations).
 //! 4. The output is a [`CodeObject`] ([`code`]): instructions in the format of
 //!    [`bytecode`] (16-bit code units, inline caches, exception and line tables) and
 //!    plain constants ([`Constant`]). [`dis`] prints it.
@@ -23,9 +24,20 @@ pub mod codegen;
 pub mod dis;
 pub mod error;
 pub mod parse;
+pub mod source;
 pub mod symtable;
 pub mod syntax_errors;
 
 pub use code::{CodeObject, Constant};
 pub use codegen::{compile, compile_module, verify, Mode};
 pub use error::{CompileError, ErrorKind};
+
+/// The most decimal digits an integer literal may have (`sys.set_int_max_str_digits`;
+/// 0 = no limit): the interpreter keeps it equal to the object model's limit.
+pub static INT_MAX_STR_DIGITS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(4300);
+
+/// The interpreter's recursion limit (`sys.setrecursionlimit`), which bounds how
+/// deeply nested source may be ([`codegen::max_nesting`]).
+pub static RECURSION_LIMIT: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(1000);

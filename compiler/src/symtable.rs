@@ -11,9 +11,11 @@
 //! nested functions; class scopes are skipped, except for the implicit `__class__`
 //! cell that `super()` and `__class__` use.
 //!
-//! Blocks form a tree in source order; the compiler consumes the children of a block in
-//! the order it meets the nested scopes, which is the order the first pass created
-//! them.
+//! Blocks form a tree. The compiler finds the block of a nested scope by the scope's
+//! node (its source range, [`SymbolTable::child`]), as CPython looks up a block by its
+//! AST node: the order in which this pass and the compiler visit a statement's parts
+//! (`try`/`except`/`else`, class bases, augmented assignment, a `finally` body
+//! compiled twice) can never hand the compiler the wrong block.
 //!
 //! Errors are Python's `SyntaxError`s (`nonlocal declaration not allowed at module
 //! level`, `name 'x' is used prior to global declaration`, ...) with the offending
@@ -23,7 +25,7 @@ use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
-use ruff_text_size::TextSize;
+use ruff_text_size::{TextRange, TextSize};
 
 /// Flag: assigned in the block (`x = ...`, `for x`, `del x`, `with ... as x`, ...).
 pub const DEF_LOCAL: u16 = 1 << 1;
@@ -111,8 +113,12 @@ pub struct SymbolTable {
     index: HashMap<String, usize>,
     /// Parameter names in order (CPython's `ste_varnames`).
     pub varnames: Vec<String>,
-    /// Nested blocks in source order.
+    /// Nested blocks in the order this pass met them.
     pub children: Vec<SymbolTable>,
+    /// Each nested block's position in `children`, by its node's source range.
+    child_index: HashMap<TextRange, usize>,
+    /// The source range of the block's node (the key its parent finds it by).
+    pub range: TextRange,
     /// Contains `yield` or `yield from` (or is a generator expression).
     pub is_generator: bool,
     /// `async def`, or contains `await` at the top of a comprehension.
@@ -134,11 +140,13 @@ pub struct SymbolTable {
 }
 
 impl SymbolTable {
-    fn new(kind: BlockKind, name: &str, offset: TextSize) -> SymbolTable {
+    fn new(kind: BlockKind, name: &str, range: TextRange) -> SymbolTable {
         SymbolTable {
             kind,
             name: name.to_string(),
-            offset,
+            offset: range.start(),
+            range,
+            child_index: HashMap::new(),
             symbols: Vec::new(),
             index: HashMap::new(),
             varnames: Vec::new(),
@@ -153,6 +161,12 @@ impl SymbolTable {
             has_free: false,
             child_free: false,
         }
+    }
+
+    /// The block nested directly in this one whose node (function or class
+    /// definition, lambda, comprehension) spans `range`.
+    pub fn child(&self, range: TextRange) -> Option<&SymbolTable> {
+        self.child_index.get(&range).map(|&i| &self.children[i])
     }
 
     /// The symbol named `name`, if the block has one.
@@ -235,7 +249,7 @@ fn build_top(visit: impl FnOnce(&mut Builder)) -> Result<SymbolTable, SymtableEr
         stack: vec![SymbolTable::new(
             BlockKind::Module,
             "top",
-            TextSize::from(0),
+            TextRange::default(),
         )],
         error: None,
     };
@@ -266,17 +280,19 @@ impl Builder {
         }
     }
 
-    fn enter(&mut self, kind: BlockKind, name: &str, offset: TextSize) {
+    fn enter(&mut self, kind: BlockKind, name: &str, range: TextRange) {
         let nested = self.stack.iter().any(|b| b.kind == BlockKind::Function)
             || self.stack.last().is_some_and(|b| b.is_nested);
-        let mut t = SymbolTable::new(kind, name, offset);
+        let mut t = SymbolTable::new(kind, name, range);
         t.is_nested = nested;
         self.stack.push(t);
     }
 
     fn exit(&mut self) {
         let t = self.stack.pop().expect("a block");
-        self.cur().children.push(t);
+        let cur = self.cur();
+        cur.child_index.insert(t.range, cur.children.len());
+        cur.children.push(t);
     }
 
     /// `symtable_add_def`, with the checks CPython makes when a name is declared
@@ -395,7 +411,7 @@ impl Builder {
     fn comprehension(
         &mut self,
         name: &str,
-        offset: TextSize,
+        range: TextRange,
         gens: &[ast::Comprehension],
         elts: &[&Expr],
         is_generator: bool,
@@ -403,7 +419,8 @@ impl Builder {
         // The first iterable is evaluated in the enclosing block.
         let Some(first) = gens.first() else { return };
         self.visit_expr(&first.iter);
-        self.enter(BlockKind::Function, name, offset);
+        let offset = range.start();
+        self.enter(BlockKind::Function, name, range);
         {
             let cur = self.cur();
             cur.is_comprehension = true;
@@ -494,6 +511,26 @@ impl<'a> Visitor<'a> for Builder {
         if self.error.is_some() {
             return;
         }
+        stacker::maybe_grow(256 << 10, 4 << 20, || self.stmt(stmt));
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+        if self.error.is_some() {
+            return;
+        }
+        stacker::maybe_grow(256 << 10, 4 << 20, || self.pattern(pattern));
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.error.is_some() {
+            return;
+        }
+        stacker::maybe_grow(256 << 10, 4 << 20, || self.expr(expr));
+    }
+}
+
+impl Builder {
+    fn stmt(&mut self, stmt: &Stmt) {
         match stmt {
             Stmt::FunctionDef(f) => {
                 self.def(&f.name.id, DEF_LOCAL, f.name.range.start());
@@ -504,7 +541,7 @@ impl<'a> Visitor<'a> for Builder {
                 if let Some(r) = &f.returns {
                     self.visit_expr(r);
                 }
-                self.enter(BlockKind::Function, &f.name.id, f.range.start());
+                self.enter(BlockKind::Function, &f.name.id, f.range);
                 self.cur().is_coroutine = f.is_async;
                 self.params(&f.parameters);
                 for s in &f.body {
@@ -525,7 +562,7 @@ impl<'a> Visitor<'a> for Builder {
                         self.visit_expr(&k.value);
                     }
                 }
-                self.enter(BlockKind::Class, &c.name.id, c.range.start());
+                self.enter(BlockKind::Class, &c.name.id, c.range);
                 for s in &c.body {
                     self.visit_stmt(s);
                 }
@@ -615,10 +652,7 @@ impl<'a> Visitor<'a> for Builder {
         }
     }
 
-    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
-        if self.error.is_some() {
-            return;
-        }
+    fn pattern(&mut self, pattern: &ast::Pattern) {
         // Capture patterns bind names like assignments (after their sub-patterns,
         // in CPython's order).
         visitor::walk_pattern(self, pattern);
@@ -633,10 +667,7 @@ impl<'a> Visitor<'a> for Builder {
         }
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if self.error.is_some() {
-            return;
-        }
+    fn expr(&mut self, expr: &Expr) {
         match expr {
             Expr::Name(n) => {
                 let flag = match n.ctx {
@@ -657,7 +688,7 @@ impl<'a> Visitor<'a> for Builder {
                 if let Some(p) = &l.parameters {
                     self.outer_parts_of_params(p);
                 }
-                self.enter(BlockKind::Function, "lambda", l.range.start());
+                self.enter(BlockKind::Function, "lambda", l.range);
                 if let Some(p) = &l.parameters {
                     self.params(p);
                 }
@@ -665,13 +696,13 @@ impl<'a> Visitor<'a> for Builder {
                 self.exit();
             }
             Expr::ListComp(c) => {
-                self.comprehension("listcomp", c.range.start(), &c.generators, &[&c.elt], false)
+                self.comprehension("listcomp", c.range, &c.generators, &[&c.elt], false)
             }
             Expr::SetComp(c) => {
-                self.comprehension("setcomp", c.range.start(), &c.generators, &[&c.elt], false)
+                self.comprehension("setcomp", c.range, &c.generators, &[&c.elt], false)
             }
             Expr::Generator(g) => {
-                self.comprehension("genexpr", g.range.start(), &g.generators, &[&g.elt], true)
+                self.comprehension("genexpr", g.range, &g.generators, &[&g.elt], true)
             }
             Expr::DictComp(c) => {
                 let mut elts: Vec<&Expr> = Vec::new();
@@ -679,7 +710,7 @@ impl<'a> Visitor<'a> for Builder {
                     elts.push(k);
                 }
                 elts.push(&c.value);
-                self.comprehension("dictcomp", c.range.start(), &c.generators, &elts, false)
+                self.comprehension("dictcomp", c.range, &c.generators, &elts, false)
             }
             Expr::Named(n) => {
                 self.visit_expr(&n.value);

@@ -17,7 +17,12 @@ use ruff_text_size::TextRange;
 /// Translates a parse error into CPython's message and kind.
 pub fn from_parse_error(e: &ParseError, source: &str, index: &LineIndex) -> CompileError {
     let (kind, message, range) = translate(&e.error, e.location, source);
-    CompileError::new(kind, message, source, index, range)
+    let mut err = CompileError::new(kind, message, source, index, range);
+    if kind == ErrorKind::Tab {
+        // CPython's tokenizer reports the line, with no end column.
+        err.end_column = 0;
+    }
+    err
 }
 
 fn translate(e: &ParseErrorType, at: TextRange, source: &str) -> (ErrorKind, String, TextRange) {
@@ -114,6 +119,11 @@ fn translate(e: &ParseErrorType, at: TextRange, source: &str) -> (ErrorKind, Str
             TextRange::empty(line_start(at.start())),
         ),
         ParseErrorType::Lexical(lex) => match lex {
+            LexicalErrorType::IndentationError if mixes_tabs(source, at.start()) => (
+                ErrorKind::Tab,
+                "inconsistent use of tabs and spaces in indentation".into(),
+                TextRange::empty(line_start(at.start())),
+            ),
             LexicalErrorType::IndentationError => (
                 Indentation,
                 "unindent does not match any outer indentation level".into(),
@@ -178,6 +188,58 @@ fn translate(e: &ParseErrorType, at: TextRange, source: &str) -> (ErrorKind, Str
         }
         _ => (Syntax, "invalid syntax".into(), start),
     }
+}
+
+/// A line's indentation as CPython's tokenizer measures it twice: tabs to the next
+/// multiple of 8 columns, and tabs as 1 column. Indentation is consistent only when
+/// both measures order lines alike.
+fn indent_widths(line: &str) -> (usize, usize) {
+    let (mut col, mut alt) = (0, 0);
+    for c in line.chars() {
+        match c {
+            ' ' => {
+                col += 1;
+                alt += 1;
+            }
+            '\t' => {
+                col = (col / 8 + 1) * 8;
+                alt += 1;
+            }
+            '\x0c' => {
+                col = 0;
+                alt = 0;
+            }
+            _ => break,
+        }
+    }
+    (col, alt)
+}
+
+/// Whether the indentation error on the line at `at` is CPython's `TabError`: the
+/// line's indentation compares with an enclosing level one way with tabs as 8
+/// columns and another way with tabs as 1 (the lines before it give the levels).
+fn mixes_tabs(source: &str, at: ruff_text_size::TextSize) -> bool {
+    let end = at.to_usize().min(source.len());
+    let line_begin = source[..end].rfind('\n').map_or(0, |i| i + 1);
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    for line in source[..line_begin].lines() {
+        let t = line.trim_start_matches([' ', '\t', '\x0c']);
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let w = indent_widths(line);
+        while stack.len() > 1 && stack.last().is_some_and(|top| top.0 > w.0) {
+            stack.pop();
+        }
+        if stack.last().is_some_and(|top| top.0 < w.0) {
+            stack.push(w);
+        }
+    }
+    let line = source[line_begin..].lines().next().unwrap_or("");
+    let (col, alt) = indent_widths(line);
+    stack
+        .iter()
+        .any(|&(c, a)| (c == col) != (a == alt) || (c < col) != (a < alt))
 }
 
 /// How CPython names an expression that cannot be assigned to.

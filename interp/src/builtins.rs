@@ -135,22 +135,22 @@ fn populate(m: &PyObj, d: &PyObj) {
             let x = one(a, k, "chr")?;
             let i = int::to_isize(&ab::index(&x)?)
                 .map_err(|_| exc::overflow_error("Python int too large to convert to C int"))?;
-            match u32::try_from(i)
-                .ok()
-                .filter(|v| *v < 0x110000)
-                .map(char::from_u32)
-            {
-                Some(Some(c)) => Ok(pystr::from_string(c.to_string())),
-                Some(None) => Err(value_error(
-                    "chr() arg is a surrogate, which strand's str cannot hold",
-                )),
-                None => Err(value_error("chr() arg not in range(0x110000)")),
-            }
+            let Some(v) = u32::try_from(i).ok().filter(|v| *v < 0x110000) else {
+                return Err(value_error("chr() arg not in range(0x110000)"));
+            };
+            // A lone surrogate is kept as its stand-in character.
+            let c = char::from_u32(v)
+                .or_else(|| strand_literal::str::surrogate_char(v))
+                .ok_or_else(|| value_error("chr() arg not in range(0x110000)"))?;
+            Ok(pystr::from_string(c.to_string()))
         }),
         ("ord", |a, k| {
             let x = one(a, k, "ord")?;
             let s: Vec<u32> = if pystr::is_str(&x) {
-                pystr::as_str(&x).chars().map(|c| c as u32).collect()
+                pystr::as_str(&x)
+                    .chars()
+                    .map(strand_literal::str::code_point)
+                    .collect()
             } else if let Some(b) = strand_objects::bytes::as_bytes_opt(&x) {
                 b.iter().map(|&c| u32::from(c)).collect()
             } else {

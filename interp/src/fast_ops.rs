@@ -136,8 +136,7 @@ pub(crate) fn compare(lhs: &PyObj, rhs: &PyObj, op: CompareOp) -> Option<bool> {
         if lhs.is(rhs) {
             std::cmp::Ordering::Equal
         } else {
-            // UTF-8 byte order is code-point order.
-            pystr::as_str(lhs).cmp(pystr::as_str(rhs))
+            strand_literal::str::compare(pystr::as_str(lhs), pystr::as_str(rhs))
         }
     } else {
         return None;
@@ -222,6 +221,11 @@ pub(crate) fn specialized_binary_op(op: Op, lhs: &PyObj, rhs: &PyObj, arg: usize
                 return None;
             }
             let (a, b) = (pystr::as_str(lhs), pystr::as_str(rhs));
+            // Long results take the generic path, whose allocation is checked and
+            // fails with MemoryError rather than aborting.
+            if a.len() + b.len() > LONG_CONCAT {
+                return None;
+            }
             let mut s = String::with_capacity(a.len() + b.len());
             s.push_str(a);
             s.push_str(b);
@@ -230,6 +234,9 @@ pub(crate) fn specialized_binary_op(op: Op, lhs: &PyObj, rhs: &PyObj, arg: usize
         _ => None,
     }
 }
+
+/// The longest str (in bytes) BINARY_OP_ADD_UNICODE builds itself.
+const LONG_CONCAT: usize = 1 << 20;
 
 /// COMPARE_OP_* forms (`arg >> 4` is the comparison).
 #[inline(always)]

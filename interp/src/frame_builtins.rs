@@ -181,15 +181,10 @@ fn source_text(source: &PyObj, fname: &str) -> PyResult<String> {
         return Ok(pystr::as_str(source).to_string());
     }
     if let Some(b) = strand_objects::bytes::as_bytes_opt(source) {
-        return String::from_utf8(b.to_vec()).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            strand_objects::PyErr::new(
-                &exc::SYNTAX_ERROR_TYPE,
-                format!(
-                    "(unicode error) 'utf-8' codec can't decode byte {:#04x} in position {at}",
-                    b[at]
-                ),
-            )
+        use strand_compiler::source::{decode, Origin};
+        return decode(b, Origin::Bytes).map_err(|e| {
+            let text = String::from_utf8_lossy(b);
+            crate::syntax_error::syntax_error(&e, &text, "<string>")
         });
     }
     Err(type_error(format!(

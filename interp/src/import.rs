@@ -205,12 +205,13 @@ fn not_found(name: &str) -> strand_objects::PyErr {
 }
 
 fn load_source(name: &str, path: &std::path::Path, is_pkg: bool) -> PyResult<PyObj> {
-    let source = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| exc::from_io_error(&e, Some(pystr::new(&path.display().to_string()))))?;
     let filename = std::path::absolute(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string();
+    let source = crate::syntax_error::decode_file(&bytes, &filename)?;
     let dir = path
         .parent()
         .map(|p| p.display().to_string())

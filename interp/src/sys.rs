@@ -27,7 +27,7 @@ pub fn set_argv(argv: &[String], script_dir: Option<&str>) {
     );
     if let Some(dir) = script_dir {
         if let Some(path) = dict::get_item_str(&sys, "path") {
-            list::insert(&path, 0, pystr::new(dir));
+            let _ = list::insert(&path, 0, pystr::new(dir));
         }
     }
 }
@@ -201,13 +201,28 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
             }),
             ("setrecursionlimit", |a, k| {
                 Args::new(a, k).exact("setrecursionlimit", 1)?;
-                let n = int::to_isize(&ab::index(&a[0])?)?;
+                if !int::is_int(&a[0]) {
+                    return Err(strand_objects::exceptions::type_error(
+                        "'float' object cannot be interpreted as an integer"
+                            .replace("float", a[0].ty().name()),
+                    ));
+                }
+                let n = int::to_isize(&a[0])
+                    .ok()
+                    .and_then(|n| i32::try_from(n).ok())
+                    .ok_or_else(|| {
+                        strand_objects::exceptions::overflow_error(
+                            "Python int too large to convert to C int",
+                        )
+                    })? as isize;
                 if n < 1 {
                     return Err(value_error(
                         "recursion limit must be greater or equal than 1",
                     ));
                 }
                 ab::set_recursion_limit(n.min(u32::MAX as isize) as u32);
+                strand_compiler::RECURSION_LIMIT
+                    .store(n as usize, std::sync::atomic::Ordering::Relaxed);
                 Ok(singletons::none())
             }),
             ("getrefcount", |a, k| {
@@ -240,6 +255,8 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                     return Err(value_error("maxdigits must be 0 or larger than 640"));
                 }
                 strand_objects::int::MAX_STR_DIGITS
+                    .store(n as usize, std::sync::atomic::Ordering::Relaxed);
+                strand_compiler::INT_MAX_STR_DIGITS
                     .store(n as usize, std::sync::atomic::Ordering::Relaxed);
                 Ok(singletons::none())
             }),

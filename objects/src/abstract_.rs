@@ -42,8 +42,43 @@ impl Drop for RecursionGuard {
     }
 }
 
+/// Native stack that must be left when a recursion level is entered: enough for the
+/// deepest native work between two levels (an interpreter loop's frame and the calls
+/// it makes) and for raising and reporting the `RecursionError`. Debug builds have
+/// much larger frames.
+const STACK_RESERVE: usize = if cfg!(debug_assertions) {
+    4 << 20
+} else {
+    512 << 10
+};
+
+thread_local! {
+    /// This thread's reserve: [`STACK_RESERVE`], or a quarter of what was left at the
+    /// first check on a small stack (0 until then).
+    static RESERVE: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Whether this thread's native stack is nearly used up (less than its reserve
+/// left). The bounds come from the thread's actual stack (`pthread_getattr_np`,
+/// through `stacker`), so any stack size is safe, as with CPython 3.12's C stack
+/// protection.
+#[inline]
+fn stack_nearly_exhausted() -> bool {
+    let Some(left) = stacker::remaining_stack() else {
+        return false;
+    };
+    let reserve = RESERVE.with(|r| {
+        if r.get() == 0 {
+            r.set(STACK_RESERVE.min(left / 4).max(1));
+        }
+        r.get()
+    });
+    left < reserve
+}
+
 /// Enters one recursion level, or raises `RecursionError: maximum recursion depth
-/// exceeded{where_}`.
+/// exceeded{where_}`: past `sys.getrecursionlimit()` levels, or when the native
+/// stack runs low (deep recursion with a raised limit never overflows the stack).
 #[inline]
 pub fn enter_recursive_call(where_: &str) -> PyResult<RecursionGuard> {
     let d = DEPTH.with(|d| {
@@ -51,7 +86,7 @@ pub fn enter_recursive_call(where_: &str) -> PyResult<RecursionGuard> {
         d.set(v);
         v
     });
-    if d > recursion_limit() {
+    if d > recursion_limit() || stack_nearly_exhausted() {
         DEPTH.with(|c| c.set(c.get() - 1));
         return Err(crate::exceptions::recursion_error(format!(
             "maximum recursion depth exceeded{where_}"
@@ -278,7 +313,13 @@ pub fn getattr_opt(obj: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>> {
     let generic = getattro
         .is_none_or(|f| f as usize == crate::baseobject::generic_getattr as *const () as usize);
     if generic {
-        return crate::baseobject::generic_getattr_opt(obj, name);
+        // A descriptor's AttributeError (an unset `__slots__` member, a property that
+        // raises it) means "no such attribute" here too, as in CPython's
+        // `_PyObject_LookupAttr`.
+        return match crate::baseobject::generic_getattr_opt(obj, name) {
+            Err(e) if e.is_instance(&crate::exceptions::ATTRIBUTE_ERROR_TYPE) => Ok(None),
+            r => r,
+        };
     }
     match getattr(obj, name) {
         Ok(v) => Ok(Some(v)),
@@ -805,15 +846,10 @@ pub fn repeat_count(n: &PyObj) -> PyResult<Option<usize>> {
     match crate::int::as_i64(&i) {
         Some(v) if v <= 0 => Ok(Some(0)),
         Some(v) => Ok(Some(v as usize)),
-        None => {
-            if crate::int::value(&i).is_negative() {
-                Ok(Some(0))
-            } else {
-                Err(crate::exceptions::overflow_error(
-                    "cannot fit 'int' into an index-sized integer",
-                ))
-            }
-        }
+        // Past a C Py_ssize_t either way, as CPython's PyNumber_AsSsize_t finds.
+        None => Err(crate::exceptions::overflow_error(
+            "cannot fit 'int' into an index-sized integer",
+        )),
     }
 }
 
@@ -913,7 +949,10 @@ pub fn collect_iter(obj: &PyObj) -> PyResult<Vec<PyObj>> {
     let it = iter(obj)?;
     let mut out = Vec::new();
     if let Ok(n) = len(obj) {
-        out.reserve(n);
+        // An impossible length is a MemoryError up front, as in CPython's list().
+        crate::alloc::check_size(n, std::mem::size_of::<PyObj>())?;
+        out.try_reserve(n)
+            .map_err(|_| crate::exceptions::memory_error())?;
     }
     while let Some(x) = next(&it)? {
         out.push(x);

@@ -39,6 +39,78 @@ pub unsafe fn finish_instance(ty: &PyType, obj: &PyObj) {
     }
 }
 
+/// [`alloc_instance`], or `MemoryError` when memory is exhausted (for objects whose
+/// size the program chooses: long strings and bytes).
+pub fn try_alloc_instance(ty: &PyType, size: usize) -> crate::PyResult<PyObj> {
+    check_bytes(size)?;
+    let obj = strand_heap::try_alloc_object(ty_vtable(ty), size)
+        .ok_or_else(crate::exceptions::memory_error)?;
+    // SAFETY: a fresh object with one reference, ours.
+    Ok(unsafe { PyObj::from_owned(obj) })
+}
+
+/// The most memory one allocation may ask for: the machine's memory and swap (and at
+/// most `isize::MAX` bytes). A larger request is a `MemoryError` at once, as it is
+/// under CPython's `malloc`; strand's allocator reserves address space lazily, so
+/// without this bound an impossible size would be granted and then fill memory.
+pub fn memory_limit() -> usize {
+    static LIMIT: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+        // SAFETY: `sysinfo` fills the struct it is given; zeroed is a valid start.
+        let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid pointer to a sysinfo struct.
+        let total = if unsafe { libc::sysinfo(&mut info) } == 0 {
+            let unit = u64::from(info.mem_unit.max(1));
+            (info.totalram as u64)
+                .saturating_add(info.totalswap as u64)
+                .saturating_mul(unit)
+        } else {
+            u64::MAX
+        };
+        usize::try_from(total)
+            .unwrap_or(usize::MAX)
+            .min(isize::MAX as usize)
+    });
+    *LIMIT
+}
+
+/// `MemoryError` if `bytes` exceeds [`memory_limit`].
+#[inline]
+pub fn check_bytes(bytes: usize) -> crate::PyResult<()> {
+    if bytes > memory_limit() {
+        return Err(crate::exceptions::memory_error());
+    }
+    Ok(())
+}
+
+/// The byte size of `count` items of `item_size` bytes, or `MemoryError` if it
+/// overflows or exceeds [`memory_limit`].
+#[inline]
+pub fn check_size(count: usize, item_size: usize) -> crate::PyResult<usize> {
+    let bytes = count
+        .checked_mul(item_size)
+        .ok_or_else(crate::exceptions::memory_error)?;
+    check_bytes(bytes)?;
+    Ok(bytes)
+}
+
+/// An empty vector with room for `n` items, or `MemoryError`.
+pub fn try_vec<T>(n: usize) -> crate::PyResult<Vec<T>> {
+    check_size(n, std::mem::size_of::<T>())?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| crate::exceptions::memory_error())?;
+    Ok(v)
+}
+
+/// An empty string with room for `n` bytes, or `MemoryError`.
+pub fn try_string(n: usize) -> crate::PyResult<String> {
+    check_bytes(n)?;
+    let mut s = String::new();
+    s.try_reserve_exact(n)
+        .map_err(|_| crate::exceptions::memory_error())?;
+    Ok(s)
+}
+
 /// `true` if the current thread owns `obj`'s local count.
 #[inline(always)]
 pub fn owned_by_current_thread(obj: &PyObj) -> bool {

@@ -98,7 +98,21 @@ impl PyBytes {
 
 fn new_of_type(ty: &PyType, data: &[u8]) -> PyObj {
     let size = DATA_OFFSET + data.len() + 1;
-    let obj = crate::alloc::alloc_instance(ty, size);
+    fill(ty, data, crate::alloc::alloc_instance(ty, size))
+}
+
+/// A new `bytes`, or `MemoryError` (for contents whose size the program chose).
+pub fn try_new(data: &[u8]) -> PyResult<PyObj> {
+    let size = DATA_OFFSET + data.len() + 1;
+    Ok(fill(
+        &BYTES_TYPE,
+        data,
+        crate::alloc::try_alloc_instance(&BYTES_TYPE, size)?,
+    ))
+}
+
+/// Fills a fresh bytes allocation of `DATA_OFFSET + data.len() + 1` bytes.
+fn fill(ty: &PyType, data: &[u8], obj: PyObj) -> PyObj {
     // SAFETY: fresh allocation of `size` bytes.
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyBytes;
@@ -239,10 +253,10 @@ fn bytes_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
         }
         return Ok(not_implemented());
     };
-    let mut v = Vec::with_capacity(x.len() + y.len());
+    let mut v = crate::alloc::try_vec(x.len() + y.len())?;
     v.extend_from_slice(x);
     v.extend_from_slice(y);
-    Ok(new(&v))
+    try_new(&v)
 }
 
 fn bytes_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
@@ -251,10 +265,23 @@ fn bytes_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         return Ok(not_implemented());
     };
     let data = as_bytes(seq);
-    data.len()
+    let Some(total) = data
+        .len()
         .checked_mul(count)
-        .ok_or_else(crate::exceptions::memory_error)?;
-    Ok(new(&data.repeat(count)))
+        .filter(|&n| n <= isize::MAX as usize)
+    else {
+        return Err(crate::exceptions::overflow_error(
+            "repeated bytes are too long",
+        ));
+    };
+    let mut out = crate::alloc::try_vec(total)?;
+    // An empty sequence repeats to nothing however large the count.
+    if total > 0 {
+        for _ in 0..count {
+            out.extend_from_slice(data);
+        }
+    }
+    try_new(&out)
 }
 
 fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
@@ -293,7 +320,9 @@ fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
                 if n < 0 {
                     return Err(value_error("negative count"));
                 }
-                vec![0u8; n as usize]
+                let mut zeros = crate::alloc::try_vec(n as usize)?;
+                zeros.resize(n as usize, 0u8);
+                zeros
             } else {
                 if let Some(f) = src.ty().lookup_str("__bytes__") {
                     let r = ab::call_descr(&f, src, &[])?;
@@ -331,17 +360,33 @@ fn normalize_encoding(enc: &str) -> String {
     enc.to_ascii_lowercase().replace(['-', ' '], "_")
 }
 
-/// `str.encode(encoding, errors)`.
+/// `str.encode(encoding, errors)` for the codecs built into the object model:
+/// UTF-8, ASCII and Latin-1.
+///
+/// Characters the codec cannot encode (for UTF-8, lone surrogates: see
+/// `strand_literal::str::surrogate_char`) are handled a run at a time, as CPython's
+/// encoders do: `strict` raises for the whole run, `surrogateescape` turns
+/// U+DC80..U+DCFF back into the bytes they escape, `surrogatepass` gives UTF-8's
+/// three bytes of each surrogate, and `ignore`, `replace`, `backslashreplace`,
+/// `xmlcharrefreplace` replace them.
 ///
 /// # Errors
-/// `LookupError: unknown encoding: X`; `UnicodeEncodeError` under `strict`.
+/// `LookupError: unknown encoding: X`; `UnicodeEncodeError` under `strict`, or
+/// when `surrogateescape`/`surrogatepass` cannot handle a run.
 pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
+    use strand_literal::str::{as_surrogate, code_point, escaped_bytes, surrogates_utf8};
     let text = crate::str::as_str(s);
-    let limit = match normalize_encoding(encoding).as_str() {
-        "utf_8" | "utf8" => return Ok(text.as_bytes().to_vec()),
-        "ascii" | "us_ascii" => (0x80u32, "ascii", "ordinal not in range(128)"),
+    // The codec's name, its reason for failing, and its limit (None: UTF-8).
+    let (name, reason, limit) = match normalize_encoding(encoding).as_str() {
+        "utf_8" | "utf8" => {
+            if !strand_literal::str::has_surrogates(text) {
+                return Ok(text.as_bytes().to_vec());
+            }
+            ("utf-8", "surrogates not allowed", None)
+        }
+        "ascii" | "us_ascii" => ("ascii", "ordinal not in range(128)", Some(0x80u32)),
         "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" => {
-            (0x100u32, "latin-1", "ordinal not in range(256)")
+            ("latin-1", "ordinal not in range(256)", Some(0x100u32))
         }
         _ => {
             return Err(crate::exceptions::lookup_error(format!(
@@ -349,50 +394,93 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
             )))
         }
     };
+    if text.is_ascii() {
+        return Ok(text.as_bytes().to_vec());
+    }
+    let encodable = |c: char| match limit {
+        None => as_surrogate(c).is_none(),
+        Some(l) => (c as u32) < l,
+    };
+    let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::with_capacity(text.len());
-    for (i, c) in text.chars().enumerate() {
-        if (c as u32) < limit.0 {
-            out.push(c as u32 as u8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if encodable(c) {
+            match limit {
+                Some(_) => out.push(c as u32 as u8),
+                None => out.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes()),
+            }
+            i += 1;
             continue;
         }
-        match errors {
-            "ignore" => {}
-            "replace" => out.push(b'?'),
-            "backslashreplace" => out.extend_from_slice(char_escape(c).as_bytes()),
-            "xmlcharrefreplace" => out.extend_from_slice(format!("&#{};", c as u32).as_bytes()),
-            "strict" => {
-                return Err(crate::exceptions::unicode_encode_error(
-                    limit.1,
-                    s.clone(),
-                    i,
-                    i + 1,
-                    limit.2,
-                ));
-            }
+        let mut end = i + 1;
+        while end < chars.len() && !encodable(chars[end]) {
+            end += 1;
+        }
+        let run = &chars[i..end];
+        let fixed = match errors {
+            "ignore" => Some(Vec::new()),
+            "replace" => Some(vec![b'?'; run.len()]),
+            "backslashreplace" => Some(
+                run.iter()
+                    .map(|&c| char_escape(c))
+                    .collect::<String>()
+                    .into_bytes(),
+            ),
+            "xmlcharrefreplace" => Some(
+                run.iter()
+                    .map(|&c| format!("&#{};", code_point(c)))
+                    .collect::<String>()
+                    .into_bytes(),
+            ),
+            "surrogateescape" => escaped_bytes(run),
+            "surrogatepass" if limit.is_none() => surrogates_utf8(run),
+            "strict" | "surrogatepass" => None,
             other => {
                 return Err(crate::exceptions::lookup_error(format!(
                     "unknown error handler name '{other}'"
                 )))
             }
+        };
+        match fixed {
+            Some(b) => out.extend_from_slice(&b),
+            None => {
+                return Err(crate::exceptions::unicode_encode_error(
+                    name,
+                    s.clone(),
+                    i,
+                    end,
+                    reason,
+                ))
+            }
         }
+        i = end;
     }
     Ok(out)
 }
 
 /// The `backslashreplace` escape of a character that cannot be encoded.
 fn char_escape(c: char) -> String {
-    match c as u32 {
+    match strand_literal::str::code_point(c) {
         v @ 0..=0xff => format!("\\x{v:02x}"),
         v @ 0x100..=0xffff => format!("\\u{v:04x}"),
         v => format!("\\U{v:08x}"),
     }
 }
 
-/// `bytes.decode(encoding, errors)`.
+/// `bytes.decode(encoding, errors)` for the codecs built into the object model:
+/// UTF-8, ASCII and Latin-1. `surrogateescape` decodes each undecodable byte to a
+/// lone surrogate U+DC80..U+DCFF, `surrogatepass` decodes UTF-8's three-byte forms
+/// of surrogates to lone surrogates.
 ///
 /// # Errors
 /// `LookupError: unknown encoding: X`; `UnicodeDecodeError` under `strict`.
 pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResult<String> {
+    use strand_literal::str::{escape_bytes, utf8_surrogate};
+    let unknown_handler = |other: &str| {
+        crate::exceptions::lookup_error(format!("unknown error handler name '{other}'"))
+    };
     match normalize_encoding(encoding).as_str() {
         "utf_8" | "utf8" => {
             let mut out = String::with_capacity(data.len());
@@ -409,39 +497,54 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
                         out.push_str(unsafe { std::str::from_utf8_unchecked(&rest[..good]) });
                         let bad = e.error_len().unwrap_or(rest.len() - good);
                         let pos = data.len() - rest.len() + good;
-                        match errors {
-                            "ignore" => {}
-                            "replace" => out.push('\u{fffd}'),
+                        let strict = || {
+                            let reason = if e.error_len().is_none() {
+                                "unexpected end of data"
+                            } else if rest[good] >= 0x80 && rest[good] < 0xc2 || rest[good] > 0xf4 {
+                                "invalid start byte"
+                            } else {
+                                "invalid continuation byte"
+                            };
+                            crate::exceptions::unicode_decode_error(
+                                "utf-8",
+                                obj.clone(),
+                                pos,
+                                pos + bad,
+                                reason,
+                            )
+                        };
+                        // How many bytes the handler consumed.
+                        let used = match errors {
+                            "ignore" => bad,
+                            "replace" => {
+                                out.push('\u{fffd}');
+                                bad
+                            }
+                            "surrogateescape" => {
+                                let (text, n) = escape_bytes(&rest[good..good + bad]);
+                                out.push_str(&text);
+                                n
+                            }
+                            "surrogatepass" => match utf8_surrogate(&rest[good..]) {
+                                Some(c) => {
+                                    out.push(c);
+                                    3
+                                }
+                                None => 0,
+                            },
                             "backslashreplace" => {
                                 for b in &rest[good..good + bad] {
                                     out.push_str(&format!("\\x{b:02x}"));
                                 }
+                                bad
                             }
-                            "strict" => {
-                                let reason = if e.error_len().is_none() {
-                                    "unexpected end of data"
-                                } else if rest[good] >= 0x80 && rest[good] < 0xc2
-                                    || rest[good] > 0xf4
-                                {
-                                    "invalid start byte"
-                                } else {
-                                    "invalid continuation byte"
-                                };
-                                return Err(crate::exceptions::unicode_decode_error(
-                                    "utf-8",
-                                    obj.clone(),
-                                    pos,
-                                    pos + bad,
-                                    reason,
-                                ));
-                            }
-                            other => {
-                                return Err(crate::exceptions::lookup_error(format!(
-                                    "unknown error handler name '{other}'"
-                                )))
-                            }
+                            "strict" => 0,
+                            other => return Err(unknown_handler(other)),
+                        };
+                        if used == 0 {
+                            return Err(strict());
                         }
-                        rest = &rest[good + bad..];
+                        rest = &rest[good + used..];
                     }
                 }
             }
@@ -451,26 +554,23 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
             for (i, &b) in data.iter().enumerate() {
                 if b < 0x80 {
                     out.push(b as char);
-                } else {
-                    match errors {
-                        "ignore" => {}
-                        "replace" => out.push('\u{fffd}'),
-                        "backslashreplace" => out.push_str(&format!("\\x{b:02x}")),
-                        "strict" => {
-                            return Err(crate::exceptions::unicode_decode_error(
-                                "ascii",
-                                obj.clone(),
-                                i,
-                                i + 1,
-                                "ordinal not in range(128)",
-                            ))
-                        }
-                        other => {
-                            return Err(crate::exceptions::lookup_error(format!(
-                                "unknown error handler name '{other}'"
-                            )))
-                        }
+                    continue;
+                }
+                match errors {
+                    "ignore" => {}
+                    "replace" => out.push('\u{fffd}'),
+                    "backslashreplace" => out.push_str(&format!("\\x{b:02x}")),
+                    "surrogateescape" => out.push_str(&escape_bytes(&[b]).0),
+                    "strict" | "surrogatepass" => {
+                        return Err(crate::exceptions::unicode_decode_error(
+                            "ascii",
+                            obj.clone(),
+                            i,
+                            i + 1,
+                            "ordinal not in range(128)",
+                        ))
                     }
+                    other => return Err(unknown_handler(other)),
                 }
             }
             Ok(out)

@@ -100,7 +100,10 @@ fn rsplit(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
 /// `bytes.splitlines(keepends=False)`: only `\n`, `\r` and `\r\n` break lines.
 fn splitlines(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(args, kw).bind("splitlines", 1, &["keepends"], 0)?;
-    let keep = b[0].map(ab::is_true).transpose()?.unwrap_or(false);
+    let keep = b[0]
+        .map(crate::str_methods::keepends_arg)
+        .transpose()?
+        .unwrap_or(false);
     let data = as_bytes(this(args, "splitlines")?);
     let mut out: Vec<&[u8]> = Vec::new();
     let (mut start, mut i) = (0, 0);
@@ -260,11 +263,11 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
     }
     let total = (width - n) as usize;
     let (l, r) = crate::str_methods::padding_split(total, width as usize, align);
-    let mut out = Vec::with_capacity(data.len() + total);
+    let mut out = crate::alloc::try_vec(width as usize)?;
     out.extend(std::iter::repeat_n(fill, l));
     out.extend_from_slice(data);
     out.extend(std::iter::repeat_n(fill, r));
-    Ok(new(&out))
+    crate::bytes::try_new(&out)
 }
 
 fn zfill(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
@@ -275,7 +278,7 @@ fn zfill(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         return Ok(new(data));
     }
     let fill = width as usize - data.len();
-    let mut out = Vec::with_capacity(width as usize);
+    let mut out = crate::alloc::try_vec(width as usize)?;
     let rest = match data.first() {
         Some(&c @ (b'+' | b'-')) => {
             out.push(c);
@@ -285,14 +288,18 @@ fn zfill(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     };
     out.extend(std::iter::repeat_n(b'0', fill));
     out.extend_from_slice(rest);
-    Ok(new(&out))
+    crate::bytes::try_new(&out)
 }
 
 fn expandtabs(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(args, kw).bind("expandtabs", 1, &["tabsize"], 0)?;
-    let size = b[0].map(index_arg).transpose()?.unwrap_or(8);
+    let size = b[0]
+        .map(crate::str_methods::tab_size)
+        .transpose()?
+        .unwrap_or(8);
     let data = as_bytes(this(args, "expandtabs")?);
-    let mut out = Vec::with_capacity(data.len());
+    let expanded = crate::str_methods::expanded_len(data.iter().map(|&b| u32::from(b)), size);
+    let mut out = crate::alloc::try_vec(expanded)?;
     let mut col = 0isize;
     for &c in data {
         match c {

@@ -431,7 +431,7 @@ fn format_complex(z: C, spec: &str) -> PyResult<String> {
     if spec.is_empty() {
         return Ok(repr_parts(z.0, z.1));
     }
-    let parsed = crate::format::parse_spec(spec)?;
+    let parsed = crate::format::parse_spec_for(spec, Some("complex"))?;
     if let Some(t) = parsed.ty {
         if !matches!(t, 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n') {
             return Err(value_error(format!(
@@ -439,7 +439,7 @@ fn format_complex(z: C, spec: &str) -> PyResult<String> {
             )));
         }
     }
-    if parsed.fill == '0' && parsed.align.is_none() && parsed.width.is_some() {
+    if parsed.fill == '0' {
         return Err(value_error(
             "Zero padding is not allowed in complex format specifier",
         ));

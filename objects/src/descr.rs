@@ -440,22 +440,134 @@ fn builtin_richcompare(a: &PyObj, b: &PyObj, op: crate::typeobj::CompareOp) -> P
     Ok(crate::singletons::bool_obj(eq == (op == CompareOp::Eq)))
 }
 
+/// What the introspection attributes of a native callable or descriptor report:
+/// its name, the type that defines it (`__objclass__`, `None` for module functions)
+/// and what it is bound to (`__self__`).
+struct Described {
+    name: String,
+    owner: Option<PyObj>,
+    bound: Option<PyObj>,
+}
+
+/// Reads [`Described`] from any of the native callable and descriptor types that
+/// share these getsets; another object (a getset fetched from one type's dict and
+/// applied to another's instance) is a `TypeError`, never a panic.
+fn described(f: &PyObj) -> PyResult<Described> {
+    if let Some(b) = f.downcast::<PyBuiltinFunction>() {
+        // A method's owner: the type of its `self`, or the class of a classmethod.
+        let owner = match &b.self_ {
+            Some(s) if s.is_exact(&crate::module::MODULE_TYPE) => None,
+            Some(s) if crate::typeobj::is_type(s) => Some(s.clone()),
+            Some(s) => Some(s.ty().to_obj()),
+            None => None,
+        };
+        return Ok(Described {
+            name: b.name.to_string(),
+            owner,
+            bound: b.self_.clone(),
+        });
+    }
+    let ty = f.ty();
+    if std::ptr::eq(ty, &METHOD_DESCR_TYPE) || std::ptr::eq(ty, &CLASSMETHOD_DESCR_TYPE) {
+        let d = descr_payload(f);
+        return Ok(Described {
+            name: d.def.name.to_string(),
+            owner: Some(d.owner().to_obj()),
+            bound: None,
+        });
+    }
+    if f.is_exact(&GETSET_DESCR_TYPE) {
+        // SAFETY: checked: a getset descriptor.
+        let g = unsafe { f.payload_unchecked::<PyGetSetDescr>() };
+        // SAFETY: owners outlive their descriptors.
+        let owner = unsafe { &*g.owner };
+        return Ok(Described {
+            name: g.def.name.to_string(),
+            owner: Some(owner.to_obj()),
+            bound: None,
+        });
+    }
+    if f.is_exact(&MEMBER_DESCR_TYPE) {
+        // SAFETY: checked: a member descriptor.
+        let m = unsafe { f.payload_unchecked::<PyMemberDescr>() };
+        // SAFETY: owners outlive their descriptors.
+        let owner = unsafe { &*m.owner };
+        return Ok(Described {
+            name: crate::abstract_::str_string(&m.name)?,
+            owner: Some(owner.to_obj()),
+            bound: None,
+        });
+    }
+    if let Some((name, owner, bound)) = crate::slotdefs::wrapper_parts(f) {
+        return Ok(Described {
+            name: name.to_string(),
+            owner: Some(owner.to_obj()),
+            bound,
+        });
+    }
+    Err(type_error(format!(
+        "descriptor applied to a '{}' object",
+        f.ty().name()
+    )))
+}
+
+fn described_qualname(d: &Described) -> PyObj {
+    match &d.owner {
+        Some(o) => {
+            // SAFETY: `owner` is always a type object.
+            let name = unsafe { PyType::from_obj(o) }.name().to_string();
+            crate::str::from_string(format!("{name}.{}", d.name))
+        }
+        None => crate::str::from_string(d.name.clone()),
+    }
+}
+
+fn name_getset() -> GetSetDef {
+    GetSetDef::new(
+        "__name__",
+        |f| Ok(crate::str::from_string(described(f)?.name)),
+        None,
+    )
+}
+
+fn qualname_getset() -> GetSetDef {
+    GetSetDef::new(
+        "__qualname__",
+        |f| Ok(described_qualname(&described(f)?)),
+        None,
+    )
+}
+
+fn objclass_getset() -> GetSetDef {
+    GetSetDef::new(
+        "__objclass__",
+        |f| {
+            described(f)?
+                .owner
+                .ok_or_else(|| attribute_error("__objclass__"))
+        },
+        None,
+    )
+}
+
+fn self_getset() -> GetSetDef {
+    GetSetDef::new(
+        "__self__",
+        |f| Ok(described(f)?.bound.unwrap_or_else(crate::singletons::none)),
+        None,
+    )
+}
+
 /// `__name__`, `__qualname__`, `__self__`, `__module__` of builtin functions.
 pub(crate) fn builtin_getsets() -> Vec<GetSetDef> {
     vec![
-        GetSetDef::new(
-            "__name__",
-            |f| {
-                Ok(crate::str::intern(
-                    f.downcast::<PyBuiltinFunction>().expect("builtin").name,
-                ))
-            },
-            None,
-        ),
+        name_getset(),
         GetSetDef::new(
             "__qualname__",
             |f| {
-                let b = f.downcast::<PyBuiltinFunction>().expect("builtin");
+                let Some(b) = f.downcast::<PyBuiltinFunction>() else {
+                    return Ok(described_qualname(&described(f)?));
+                };
                 Ok(match &b.self_ {
                     Some(s) if !s.is_exact(&crate::module::MODULE_TYPE) => {
                         let owner = if crate::typeobj::is_type(s) {
@@ -471,29 +583,36 @@ pub(crate) fn builtin_getsets() -> Vec<GetSetDef> {
             },
             None,
         ),
-        GetSetDef::new(
-            "__self__",
-            |f| {
-                Ok(f.downcast::<PyBuiltinFunction>()
-                    .expect("builtin")
-                    .self_
-                    .clone()
-                    .unwrap_or_else(crate::singletons::none))
-            },
-            None,
-        ),
+        self_getset(),
         GetSetDef::new(
             "__module__",
-            |f| {
-                Ok(f.downcast::<PyBuiltinFunction>()
-                    .expect("builtin")
+            |f| match f.downcast::<PyBuiltinFunction>() {
+                Some(b) => Ok(b
                     .module
                     .lock()
                     .clone()
-                    .unwrap_or_else(crate::singletons::none))
+                    .unwrap_or_else(crate::singletons::none)),
+                None => Err(attribute_error("__module__")),
             },
             None,
         ),
+    ]
+}
+
+/// `__name__`, `__qualname__` and `__objclass__` of the descriptors of builtin types
+/// (`method_descriptor`, `classmethod_descriptor`, `getset_descriptor`,
+/// `member_descriptor`, `wrapper_descriptor`).
+pub(crate) fn descriptor_getsets() -> Vec<GetSetDef> {
+    vec![name_getset(), qualname_getset(), objclass_getset()]
+}
+
+/// A `method-wrapper`'s: the descriptor's, and `__self__`.
+pub(crate) fn method_wrapper_getsets() -> Vec<GetSetDef> {
+    vec![
+        name_getset(),
+        qualname_getset(),
+        objclass_getset(),
+        self_getset(),
     ]
 }
 

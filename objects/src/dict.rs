@@ -1621,6 +1621,13 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         }),
         MethodDef::new("pop", |args, kw| {
             Args::new(args, kw).expect("dict.pop", 2, 3)?;
+            if len(&args[0]) == 0 {
+                // An empty dict answers without hashing the key, as CPython's does.
+                return args
+                    .get(2)
+                    .cloned()
+                    .ok_or_else(|| key_error(args[1].clone()));
+            }
             match pop_item(&args[0], &args[1])? {
                 Some(v) => Ok(v),
                 None => args

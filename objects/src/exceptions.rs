@@ -758,7 +758,7 @@ fn unicode_error_str(obj: &PyObj) -> PyResult<PyObj> {
         ""
     };
     let s = if end_i == start_i + 1 {
-        let c = text.chars().nth(start_i as usize).unwrap_or('\0') as u32;
+        let c = strand_literal::str::code_point(text.chars().nth(start_i as usize).unwrap_or('\0'));
         let ch = if c <= 0xff {
             format!("\\x{c:02x}")
         } else if c <= 0xffff {
@@ -1066,6 +1066,14 @@ pub fn attr(exc: &PyObj, name: &str) -> Option<PyObj> {
 /// Stores an attribute in an exception's dict.
 pub fn set_exc_attr(exc: &PyObj, name: &str, value: PyObj) {
     set_attr(exc, name, value)
+}
+
+/// Sets `err.__cause__` to `cause` (as `raise err from cause` does: the context is
+/// suppressed too).
+pub fn set_cause(err: &PyErr, cause: PyErr) {
+    let mut st = payload(err.value()).state();
+    st.cause = Some(cause.into_value());
+    st.suppress_context = true;
 }
 
 /// Appends a note to an exception's `__notes__` (PEP 678), as `add_note` does.

@@ -270,8 +270,9 @@ pub fn float_pow_values(x: f64, y: f64) -> PyResult<PyObj> {
             "0.0 cannot be raised to a negative power",
         ));
     }
-    if x < 0.0 && y.is_finite() && y != y.floor() {
-        // A negative number to a fractional power is complex.
+    if x < 0.0 && x.is_finite() && y.is_finite() && y != y.floor() {
+        // A negative number to a fractional power is complex (-inf's powers are C99
+        // pow's, checked first in CPython).
         return crate::complex::pow_values((x, 0.0), (y, 0.0));
     }
     let r = x.powf(y);

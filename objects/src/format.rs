@@ -42,6 +42,12 @@ pub struct FormatSpec {
 /// # Errors
 /// `ValueError` with CPython's messages for malformed specs.
 pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
+    parse_spec_for(spec, None)
+}
+
+/// [`parse_spec`] for a value of type `type_name`, which CPython 3.11 names in the
+/// "Invalid format specifier" message.
+pub fn parse_spec_for(spec: &str, type_name: Option<&str>) -> PyResult<FormatSpec> {
     let chars: Vec<char> = spec.chars().collect();
     let mut i = 0;
     let mut out = FormatSpec {
@@ -56,7 +62,9 @@ pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
         ty: None,
     };
     let is_align = |c: char| matches!(c, '<' | '>' | '=' | '^');
+    let mut fill_given = false;
     if chars.len() >= 2 && is_align(chars[1]) {
+        fill_given = true;
         out.fill = chars[0];
         out.align = Some(chars[1]);
         i = 2;
@@ -77,9 +85,13 @@ pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
         i += 1;
     }
     if i < chars.len() && chars[i] == '0' {
-        if out.align.is_none() {
+        // CPython: `0` means fill '0' unless a fill was given, and '=' alignment for
+        // types aligned right by default (not strings).
+        if !fill_given {
             out.fill = '0';
-            out.align = Some('=');
+            if out.align.is_none() && type_name != Some("str") {
+                out.align = Some('=');
+            }
         }
         i += 1;
     }
@@ -117,7 +129,10 @@ pub fn parse_spec(spec: &str) -> PyResult<FormatSpec> {
         );
     }
     if chars.len() - i > 1 {
-        return Err(value_error("Invalid format specifier"));
+        return Err(value_error(match type_name {
+            Some(t) => format!("Invalid format specifier '{spec}' for object of type '{t}'"),
+            None => "Invalid format specifier".to_string(),
+        }));
     }
     if i < chars.len() {
         out.ty = Some(chars[i]);
@@ -139,44 +154,76 @@ fn unknown_code(ty: char, type_name: &str) -> PyErr {
 }
 
 /// Pads `body` (a sign/prefix already split off as `prefix`) to the spec's width.
-fn pad(prefix: &str, body: &str, spec: &FormatSpec, default_align: char) -> String {
+fn pad(prefix: &str, body: &str, spec: &FormatSpec, default_align: char) -> PyResult<String> {
     let len = prefix.chars().count() + body.chars().count();
     let width = spec.width.unwrap_or(0);
     if len >= width {
-        return format!("{prefix}{body}");
+        return Ok(format!("{prefix}{body}"));
     }
     let n = width - len;
-    let fill = |k: usize| -> String { std::iter::repeat_n(spec.fill, k).collect() };
+    let mut out = crate::alloc::try_string(
+        n.saturating_mul(spec.fill.len_utf8())
+            .saturating_add(prefix.len() + body.len()),
+    )?;
+    let fill = |out: &mut String, k: usize| out.extend(std::iter::repeat_n(spec.fill, k));
     match spec.align.unwrap_or(default_align) {
-        '<' => format!("{prefix}{body}{}", fill(n)),
-        '>' => format!("{}{prefix}{body}", fill(n)),
-        '=' => format!("{prefix}{}{body}", fill(n)),
+        '<' => {
+            out.push_str(prefix);
+            out.push_str(body);
+            fill(&mut out, n);
+        }
+        '>' => {
+            fill(&mut out, n);
+            out.push_str(prefix);
+            out.push_str(body);
+        }
+        '=' => {
+            out.push_str(prefix);
+            fill(&mut out, n);
+            out.push_str(body);
+        }
         _ => {
             let left = n / 2;
-            format!("{}{prefix}{body}{}", fill(left), fill(n - left))
+            fill(&mut out, left);
+            out.push_str(prefix);
+            out.push_str(body);
+            fill(&mut out, n - left);
         }
     }
+    Ok(out)
 }
 
 /// Inserts `sep` every `every` digits from the right; with `min_width`, pads with
 /// zeros first so that the grouped result is at least that wide (CPython's zero
 /// padding with grouping).
-fn group(digits: &str, sep: char, every: usize, min_width: usize) -> String {
-    let mut d = digits.to_string();
-    loop {
-        let n = d.len();
-        let mut out = String::with_capacity(n + n / every);
-        for (i, c) in d.chars().enumerate() {
-            if i > 0 && (n - i) % every == 0 {
-                out.push(sep);
-            }
-            out.push(c);
+fn group(digits: &str, sep: char, every: usize, min_width: usize) -> PyResult<String> {
+    // Digits needed so that digits plus separators reach `min_width`: a group of
+    // `every` digits takes `every + 1` characters with its separator.
+    let grouped_len = |n: usize| n + n.saturating_sub(1) / every;
+    let mut n = digits.len().max(1);
+    if grouped_len(n) < min_width {
+        n = (min_width + 1) * every / (every + 1);
+        while grouped_len(n) < min_width {
+            n += 1;
         }
-        if out.len() >= min_width {
-            return out;
+        while n > digits.len() && grouped_len(n - 1) >= min_width {
+            n -= 1;
         }
-        d.insert(0, '0');
     }
+    let n = n.max(digits.len());
+    let mut out = crate::alloc::try_string(grouped_len(n).saturating_mul(sep.len_utf8()))?;
+    for i in 0..n {
+        if i > 0 && (n - i) % every == 0 {
+            out.push(sep);
+        }
+        let c = if i < n - digits.len() {
+            '0'
+        } else {
+            char::from(digits.as_bytes()[i - (n - digits.len())])
+        };
+        out.push(c);
+    }
+    Ok(out)
 }
 
 fn sign_str(negative: bool, sign: char) -> &'static str {
@@ -196,7 +243,7 @@ fn finish_number(
     frac: &str,
     spec: &FormatSpec,
     every: usize,
-) -> String {
+) -> PyResult<String> {
     let sign = sign_str(negative, spec.sign);
     let head = format!("{sign}{prefix}");
     let zero_pad = spec.fill == '0' && spec.align == Some('=');
@@ -209,7 +256,7 @@ fn finish_number(
             } else {
                 0
             };
-            group(digits, sep, every, min)
+            group(digits, sep, every, min)?
         }
         None => digits.to_string(),
     };
@@ -221,7 +268,7 @@ fn finish_number(
 /// # Errors
 /// `ValueError` for invalid specs or codes.
 pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
-    let spec = parse_spec(spec_text)?;
+    let spec = parse_spec_for(spec_text, Some("int"))?;
     if let Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') = spec.ty {
         let f = crate::int::big_to_f64(v)?;
         return format_float(f, &spec);
@@ -255,17 +302,23 @@ pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
                     "Alternate form (#) not allowed with integer format specifier 'c'",
                 ));
             }
+            // The code is read as a C long first, as CPython's format_obj does.
+            if num_traits::ToPrimitive::to_i64(v).is_none() {
+                return Err(crate::exceptions::overflow_error(
+                    "Python int too large to convert to C long",
+                ));
+            }
             let code = num_traits::ToPrimitive::to_u32(v)
-                .and_then(char::from_u32)
+                .and_then(strand_literal::str::from_code_point)
                 .ok_or_else(|| {
                     crate::exceptions::overflow_error("%c arg not in range(0x110000)")
                 })?;
-            return Ok(pad("", &code.to_string(), &spec, '<'));
+            return pad("", &code.to_string(), &spec, '<');
         }
         Some(t) => return Err(unknown_code(t, "int")),
     };
     let prefix = if spec.alternate { prefix } else { "" };
-    Ok(finish_number(neg, prefix, &digits, "", &spec, every))
+    finish_number(neg, prefix, &digits, "", &spec, every)
 }
 
 /// Rust's `{:.p$e}` output turned into C's `%.pe` (`1.5e3` → `1.5e+03`).
@@ -283,21 +336,67 @@ fn c_exponent(s: &str) -> String {
     }
 }
 
+/// A `*` width or precision of `%` formatting: a C `int`, as in CPython.
+fn c_int(v: &PyObj) -> PyResult<i32> {
+    i32::try_from(crate::int::to_isize(v).unwrap_or(isize::MAX))
+        .map_err(|_| crate::exceptions::overflow_error("Python int too large to convert to C int"))
+}
+
+/// Decimal places past which a double's exact expansion has only zeros (its smallest
+/// step, 2**-1074, has 1074 of them): longer precisions are padded, not formatted.
+const EXACT_PLACES: usize = 1100;
+
+/// The most precision a float format takes (CPython's C `int` limit).
+const MAX_PRECISION: usize = i32::MAX as usize;
+
+/// `s` followed by `n` zeros, or `MemoryError`.
+fn zeros_after(mut s: String, n: usize) -> PyResult<String> {
+    s.try_reserve(n)
+        .map_err(|_| crate::exceptions::memory_error())?;
+    s.extend(std::iter::repeat_n('0', n));
+    Ok(s)
+}
+
+/// `x` (finite, non-negative) with `p` decimal places, for any `p`.
+fn fixed(x: f64, p: usize) -> PyResult<String> {
+    if p <= EXACT_PLACES {
+        return Ok(format!("{x:.p$}"));
+    }
+    zeros_after(format!("{x:.EXACT_PLACES$}"), p - EXACT_PLACES)
+}
+
+/// `x` (finite, non-negative) in Rust's `e` notation with `p` digits after the point,
+/// for any `p`.
+fn sci(x: f64, p: usize) -> PyResult<String> {
+    if p <= EXACT_PLACES {
+        return Ok(format!("{x:.p$e}"));
+    }
+    let s = format!("{x:.EXACT_PLACES$e}");
+    let i = s.find('e').unwrap_or(s.len());
+    let (mant, exp) = s.split_at(i);
+    let mut out = zeros_after(mant.to_string(), p - EXACT_PLACES)?;
+    out.push_str(exp);
+    Ok(out)
+}
+
 /// Formats a finite non-negative `x` in `g` style with `p` significant digits.
-fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> String {
+fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> PyResult<String> {
     let p = p.max(1);
     let exp = if x == 0.0 {
         0
     } else {
-        let e = format!("{:.*e}", p - 1, x);
-        e[e.find('e').expect("exponent") + 1..]
+        let e = sci(x, (p - 1).min(EXACT_PLACES))?;
+        e[e.find('e').map_or(e.len(), |i| i + 1)..]
             .parse::<i32>()
-            .expect("exponent")
+            .unwrap_or(0)
     };
-    let mut s = if -4 <= exp && exp < p as i32 {
-        format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, x)
+    // Without a type code (`repr_mode`), CPython keeps a digit after the point, so it
+    // switches to exponent notation one digit earlier (Py_DTSF_ADD_DOT_0).
+    let limit = p as i64 - i64::from(repr_mode);
+    let mut s = if -4 <= exp && (exp as i64) < limit {
+        fixed(x, (p as i64 - 1 - exp as i64).max(0) as usize)?
     } else {
-        c_exponent(&format!("{:.*e}", p - 1, x))
+        c_exponent(&sci(x, p - 1)?)
     };
     if !alternate {
         // Strip trailing zeros (and a bare point) from the mantissa.
@@ -323,7 +422,7 @@ fn general(x: f64, p: usize, alternate: bool, upper: bool, repr_mode: bool) -> S
     if upper {
         s = s.to_uppercase();
     }
-    s
+    Ok(s)
 }
 
 /// `format(float, spec)` for a parsed spec.
@@ -338,6 +437,13 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = x.abs();
     let upper = matches!(spec.ty, Some('E' | 'F' | 'G'));
+    match spec.ty {
+        None | Some('f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'n' | '%') => {}
+        Some(t) => return Err(unknown_code(t, "float")),
+    }
+    if spec.precision.is_some_and(|p| p > MAX_PRECISION) {
+        return Err(value_error("precision too big"));
+    }
     let body: String = if !a.is_finite() {
         let t = if a.is_nan() { "nan" } else { "inf" };
         let t = if upper {
@@ -352,12 +458,12 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
         };
         // No zero padding of inf/nan digits, but '=' alignment still applies.
         let sign = sign_str(neg, spec.sign);
-        return Ok(pad(sign, &t, spec, '>'));
+        return pad(sign, &t, spec, '>');
     } else {
         match spec.ty {
-            Some('f' | 'F') => format!("{:.*}", spec.precision.unwrap_or(6), a),
+            Some('f' | 'F') => fixed(a, spec.precision.unwrap_or(6))?,
             Some('e' | 'E') => {
-                let s = c_exponent(&format!("{:.*e}", spec.precision.unwrap_or(6), a));
+                let s = c_exponent(&sci(a, spec.precision.unwrap_or(6))?);
                 if upper {
                     s.to_uppercase()
                 } else {
@@ -365,12 +471,12 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
                 }
             }
             Some('g' | 'G' | 'n') => {
-                general(a, spec.precision.unwrap_or(6), spec.alternate, upper, false)
+                general(a, spec.precision.unwrap_or(6), spec.alternate, upper, false)?
             }
-            Some('%') => format!("{:.*}%", spec.precision.unwrap_or(6), a * 100.0),
+            Some('%') => fixed(a * 100.0, spec.precision.unwrap_or(6))? + "%",
             None => match spec.precision {
                 None => crate::float::repr_f64(a),
-                Some(p) => general(a, p, spec.alternate, false, true),
+                Some(p) => general(a, p, spec.alternate, false, true)?,
             },
             Some(t) => return Err(unknown_code(t, "float")),
         }
@@ -386,7 +492,7 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(body.len());
     let (int_digits, frac) = body.split_at(split);
-    Ok(finish_number(neg, "", int_digits, frac, spec, 3))
+    finish_number(neg, "", int_digits, frac, spec, 3)
 }
 
 /// `format(str, spec)`.
@@ -394,7 +500,7 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> PyResult<String> {
 /// # Errors
 /// `ValueError` for specs strings do not accept.
 pub fn format_str(s: &str, spec_text: &str) -> PyResult<String> {
-    let spec = parse_spec(spec_text)?;
+    let spec = parse_spec_for(spec_text, Some("str"))?;
     match spec.ty {
         None | Some('s') => {}
         Some(t) => return Err(unknown_code(t, "str")),
@@ -422,7 +528,7 @@ pub fn format_str(s: &str, spec_text: &str) -> PyResult<String> {
         Some(p) => s.chars().take(p).collect(),
         None => s.to_string(),
     };
-    Ok(pad("", &body, &spec, '<'))
+    pad("", &body, &spec, '<')
 }
 
 fn spec_arg<'a>(args: &'a [PyObj], kw: Option<&PyObj>, name: &str) -> PyResult<&'a str> {
@@ -442,6 +548,8 @@ pub(crate) fn int_format_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<
     if spec.is_empty() {
         return ab::str_(&args[0]);
     }
+    // The spec is checked first so that its error names the value's own type.
+    parse_spec_for(spec, Some(args[0].ty().name()))?;
     Ok(crate::str::from_string(format_int(
         &crate::int::to_bigint(&args[0]),
         spec,
@@ -454,7 +562,7 @@ pub(crate) fn float_format_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResul
     if spec.is_empty() {
         return ab::str_(&args[0]);
     }
-    let parsed = parse_spec(spec)?;
+    let parsed = parse_spec_for(spec, Some("float"))?;
     Ok(crate::str::from_string(format_float(
         crate::float::value(&args[0]),
         &parsed,
@@ -828,8 +936,8 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                     chars[s..i]
                         .iter()
                         .collect::<String>()
-                        .parse()
-                        .map_err(|_| value_error("width too big"))?,
+                        .parse::<i32>()
+                        .map_err(|_| value_error("width too big"))? as usize,
                 );
             }
         }
@@ -841,14 +949,21 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                 if !crate::int::is_int(&p) {
                     return Err(type_error("* wants int"));
                 }
-                precision = Some(crate::int::to_isize(&p)?.max(0) as usize);
+                precision = Some(c_int(&p)?.max(0) as usize);
                 i += 1;
             } else {
                 let s = i;
                 while i < chars.len() && chars[i].is_ascii_digit() {
                     i += 1;
                 }
-                precision = Some(chars[s..i].iter().collect::<String>().parse().unwrap_or(0));
+                let digits: String = chars[s..i].iter().collect();
+                precision = Some(if digits.is_empty() {
+                    0
+                } else {
+                    digits
+                        .parse::<i32>()
+                        .map_err(|_| value_error("precision too big"))? as usize
+                });
             }
         }
         // Length modifiers are accepted and ignored, as in CPython.
@@ -1012,10 +1127,11 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                         _ => return Err(type_error("%c requires int or char")),
                     }
                 } else if crate::int::is_int(&v) {
-                    let n = crate::int::to_isize(&v)?;
-                    u32::try_from(n)
+                    // Any int out of range, however big, is this OverflowError.
+                    crate::int::to_isize(&v)
                         .ok()
-                        .and_then(char::from_u32)
+                        .and_then(|n| u32::try_from(n).ok())
+                        .and_then(strand_literal::str::from_code_point)
                         .ok_or_else(|| {
                             crate::exceptions::overflow_error("%c arg not in range(0x110000)")
                         })?
@@ -1035,6 +1151,12 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
         let _ = start;
         let len = sign_part.chars().count() + body.chars().count();
         let w = width.unwrap_or(0);
+        if w > len {
+            let need = out.len().saturating_add(w);
+            crate::alloc::check_bytes(need)?;
+            out.try_reserve(w)
+                .map_err(|_| crate::exceptions::memory_error())?;
+        }
         if len >= w {
             out.push_str(&sign_part);
             out.push_str(&body);

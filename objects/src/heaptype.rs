@@ -728,16 +728,16 @@ pub fn new_heap_type(
     // __set_name__ on descriptors, then __init_subclass__ on the parent.
     for (k, v) in crate::dict::items(&dict) {
         if let Some(set_name) = v.ty().lookup(&NAMES.__set_name__) {
-            ab::call_descr(&set_name, &v, &[tobj.clone(), k.clone()]).inspect_err(|e| {
-                crate::exceptions::add_note_to(
-                    e,
-                    &format!(
-                        "Error calling __set_name__ on '{}' instance '{}' in '{}'",
-                        v.ty().name(),
-                        crate::str::as_str(&k),
-                        crate::str::as_str(name)
-                    ),
-                );
+            // CPython 3.11 wraps the error in a RuntimeError caused by it.
+            ab::call_descr(&set_name, &v, &[tobj.clone(), k.clone()]).map_err(|e| {
+                let wrapped = crate::exceptions::runtime_error(format!(
+                    "Error calling __set_name__ on '{}' instance '{}' in '{}'",
+                    v.ty().name(),
+                    crate::str::as_str(&k),
+                    crate::str::as_str(name)
+                ));
+                crate::exceptions::set_cause(&wrapped, e);
+                wrapped
             })?;
         }
     }

@@ -1106,10 +1106,7 @@ fn int_to_bytes(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     if length < 0 {
         return Err(value_error("length argument must be non-negative"));
     }
-    let order = match b[1] {
-        Some(o) => crate::str::as_str(o).to_string(),
-        None => "big".into(),
-    };
+    let little = byteorder_arg("to_bytes", b[1])?;
     let signed = match b[2] {
         Some(s) => crate::abstract_::is_true(s)?,
         None => false,
@@ -1123,40 +1120,58 @@ fn int_to_bytes(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     } else {
         v.to_bytes_le().1
     };
-    if v.is_zero() {
+    // CPython's _PyLong_AsByteArray fits 0 and also -1 (all sign bits) in no bytes.
+    if v.is_zero() || (signed && length == 0 && v == BigInt::from(-1)) {
         bytes.clear();
     }
     if bytes.len() > length as usize {
         return Err(overflow_error("int too big to convert"));
     }
     let fill = if signed && v.is_negative() { 0xff } else { 0 };
+    let extra = length as usize - bytes.len();
+    crate::alloc::check_bytes(length as usize)?;
+    bytes
+        .try_reserve_exact(extra)
+        .map_err(|_| crate::exceptions::memory_error())?;
     bytes.resize(length as usize, fill);
-    match order.as_str() {
-        "little" => {}
-        "big" => bytes.reverse(),
-        _ => return Err(value_error("byteorder must be either 'little' or 'big'")),
+    if !little {
+        bytes.reverse();
     }
-    Ok(crate::bytes::new(&bytes))
+    crate::bytes::try_new(&bytes)
+}
+
+/// The `byteorder` argument of `to_bytes`/`from_bytes`: `true` for `'little'`.
+fn byteorder_arg(func: &str, o: Option<&PyObj>) -> PyResult<bool> {
+    let Some(o) = o else {
+        return Ok(false);
+    };
+    if !crate::str::is_str(o) {
+        return Err(type_error(format!(
+            "{func}() argument 'byteorder' must be str, not {}",
+            o.ty().name()
+        )));
+    }
+    match crate::str::as_str(o) {
+        "little" => Ok(true),
+        "big" => Ok(false),
+        _ => Err(value_error("byteorder must be either 'little' or 'big'")),
+    }
 }
 
 fn int_from_bytes(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let a = crate::args::Args::new(args, kw);
     let b = a.bind("from_bytes", 1, &["bytes", "byteorder", "signed"], 1)?;
     let data = crate::bytes::bytes_from_object(b[0].expect("required"))?;
-    let order = match b[1] {
-        Some(o) => crate::str::as_str(o).to_string(),
-        None => "big".into(),
-    };
+    let little = byteorder_arg("from_bytes", b[1])?;
     let signed = match b[2] {
         Some(s) => crate::abstract_::is_true(s)?,
         None => false,
     };
-    let v = match order.as_str() {
-        "little" if signed => BigInt::from_signed_bytes_le(&data),
-        "little" => BigInt::from_bytes_le(Sign::Plus, &data),
-        "big" if signed => BigInt::from_signed_bytes_be(&data),
-        "big" => BigInt::from_bytes_be(Sign::Plus, &data),
-        _ => return Err(value_error("byteorder must be either 'little' or 'big'")),
+    let v = match (little, signed) {
+        (true, true) => BigInt::from_signed_bytes_le(&data),
+        (true, false) => BigInt::from_bytes_le(Sign::Plus, &data),
+        (false, true) => BigInt::from_signed_bytes_be(&data),
+        (false, false) => BigInt::from_bytes_be(Sign::Plus, &data),
     };
     let cls = crate::typeobj::expect_type(&args[0], "from_bytes")?;
     if std::ptr::eq(cls, &INT_TYPE) {

@@ -143,13 +143,13 @@ pub fn init() {
                 &descr::METHOD_DESCR_TYPE,
                 &O,
                 vec![],
-                descr::builtin_getsets(),
+                descr::descriptor_getsets(),
             ),
             (
                 &descr::CLASSMETHOD_DESCR_TYPE,
                 &O,
                 vec![],
-                descr::builtin_getsets(),
+                descr::descriptor_getsets(),
             ),
             (
                 &descr::BUILTIN_FUNCTION_TYPE,
@@ -161,13 +161,13 @@ pub fn init() {
                 &descr::GETSET_DESCR_TYPE,
                 &O,
                 vec![],
-                descr::builtin_getsets(),
+                descr::descriptor_getsets(),
             ),
             (
                 &descr::MEMBER_DESCR_TYPE,
                 &O,
                 vec![],
-                descr::builtin_getsets(),
+                descr::descriptor_getsets(),
             ),
             (
                 &descr::STATICMETHOD_TYPE,
@@ -191,13 +191,13 @@ pub fn init() {
                 &slotdefs::WRAPPER_DESCR_TYPE,
                 &O,
                 vec![],
-                descr::builtin_getsets(),
+                descr::descriptor_getsets(),
             ),
             (
                 &slotdefs::METHOD_WRAPPER_TYPE,
                 &O,
                 vec![],
-                descr::builtin_getsets(),
+                descr::method_wrapper_getsets(),
             ),
             (&function::CODE_TYPE, &O, vec![], function::code_getsets()),
             (

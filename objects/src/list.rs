@@ -34,13 +34,14 @@ struct ItemArray {
 }
 
 impl ItemArray {
-    fn alloc(capacity: usize) -> NonNull<ItemArray> {
-        let bytes = std::mem::size_of::<usize>() + capacity * std::mem::size_of::<usize>();
-        let p = strand_heap::alloc_raw(bytes).unwrap_or_else(|| {
-            std::alloc::handle_alloc_error(
-                std::alloc::Layout::from_size_align(bytes, 16).expect("layout"),
-            )
-        });
+    /// A new array of `capacity` empty slots, or `None` when memory is exhausted or
+    /// the size impossible.
+    fn try_alloc(capacity: usize) -> Option<NonNull<ItemArray>> {
+        let bytes = capacity
+            .checked_add(1)?
+            .checked_mul(std::mem::size_of::<usize>())
+            .filter(|&b| b <= crate::alloc::memory_limit())?;
+        let p = strand_heap::alloc_raw(bytes)?;
         // SAFETY: fresh allocation of `bytes`; we initialise capacity and every slot.
         unsafe {
             let a = p.as_ptr() as *mut ItemArray;
@@ -49,8 +50,19 @@ impl ItemArray {
             for i in 0..capacity {
                 items.add(i).write(AtomicPtr::new(std::ptr::null_mut()));
             }
-            NonNull::new_unchecked(a)
+            Some(NonNull::new_unchecked(a))
         }
+    }
+
+    /// [`ItemArray::try_alloc`] for items already in memory (a list made from a
+    /// vector): failing there aborts, as any allocation in Rust does.
+    fn alloc(capacity: usize) -> NonNull<ItemArray> {
+        Self::try_alloc(capacity).unwrap_or_else(|| {
+            std::alloc::handle_alloc_error(
+                std::alloc::Layout::from_size_align(capacity.saturating_mul(8).max(8), 16)
+                    .unwrap_or(std::alloc::Layout::new::<usize>()),
+            )
+        })
     }
 
     #[inline(always)]
@@ -368,14 +380,18 @@ fn publish(l: &PyList, item: &PyObj) {
     }
 }
 
-fn grow(l: &PyList, needed: usize) -> &ItemArray {
+/// Room for `needed` items (the lock held), or `MemoryError` with the list unchanged.
+fn grow(l: &PyList, needed: usize) -> PyResult<&ItemArray> {
     let cap = l.array().map_or(0, |a| a.capacity);
     if needed <= cap {
-        return l.array().expect("capacity > 0");
+        return Ok(l.array().expect("capacity > 0"));
     }
     // CPython's over-allocation: newsize + newsize/8 + 6, rounded to a multiple of 4.
-    let new_cap = (needed + (needed >> 3) + 6) & !3;
-    let new = ItemArray::alloc(new_cap);
+    let new_cap = needed
+        .checked_add((needed >> 3) + 6)
+        .map_or(needed, |c| c & !3)
+        .max(needed);
+    let new = ItemArray::try_alloc(new_cap).ok_or_else(crate::exceptions::memory_error)?;
     // SAFETY: private until published.
     let na = unsafe { new.as_ref() };
     if let Some(old) = l.array() {
@@ -388,7 +404,7 @@ fn grow(l: &PyList, needed: usize) -> &ItemArray {
         free_array(old, l.is_shared());
     }
     // SAFETY: just published; we hold the lock.
-    unsafe { &*new.as_ptr() }
+    Ok(unsafe { &*new.as_ptr() })
 }
 
 /// `list.append(item)`.
@@ -396,32 +412,36 @@ pub fn append(list: &PyObj, item: PyObj) -> PyResult<()> {
     let l = payload(list);
     strand_heap::critical_section!(list);
     ensure_shared_on_write(list, l);
-    publish(l, &item);
     let n = l.len();
-    let arr = grow(l, n + 1);
+    let arr = grow(l, n + 1)?;
+    publish(l, &item);
     arr.slots()[n].store(item.into_ptr().as_ptr(), Release);
     l.size.store(n + 1, Release);
     Ok(())
 }
 
-/// Replaces the whole contents with `items` (used by sort and slice assignment).
-fn replace_all(list: &PyObj, items: Vec<PyObj>) -> Vec<PyObj> {
+/// Replaces the whole contents with `items` (used by sort and slice assignment), or
+/// `MemoryError` with the list unchanged.
+fn replace_all(list: &PyObj, items: Vec<PyObj>) -> PyResult<Vec<PyObj>> {
     let l = payload(list);
     strand_heap::critical_section!(list);
     ensure_shared_on_write(list, l);
+    let n = items.len();
+    if n > 0 {
+        grow(l, n)?;
+    }
     let old = take_all_locked(l);
     for it in &items {
         publish(l, it);
     }
-    let n = items.len();
     if n > 0 {
-        let arr = grow(l, n);
+        let arr = grow(l, n)?;
         for (slot, it) in arr.slots().iter().zip(items) {
             slot.store(it.into_ptr().as_ptr(), Release);
         }
     }
     l.size.store(n, Release);
-    old
+    Ok(old)
 }
 
 /// Empties the list (lock held), returning the old items.
@@ -465,7 +485,7 @@ pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let arr = grow(l, n + items.len());
+    let arr = grow(l, n + items.len())?;
     let count = items.len();
     for (i, it) in items.into_iter().enumerate() {
         publish(l, &it);
@@ -475,8 +495,9 @@ pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
     Ok(())
 }
 
-/// `list.insert(i, item)` with Python's index clamping.
-pub fn insert(list: &PyObj, index: isize, item: PyObj) {
+/// `list.insert(i, item)` with Python's index clamping; `MemoryError` leaves the list
+/// unchanged.
+pub fn insert(list: &PyObj, index: isize, item: PyObj) -> PyResult<()> {
     let l = payload(list);
     strand_heap::critical_section!(list);
     ensure_shared_on_write(list, l);
@@ -486,8 +507,8 @@ pub fn insert(list: &PyObj, index: isize, item: PyObj) {
     } else {
         (index as usize).min(n)
     };
+    let arr = grow(l, n + 1)?;
     publish(l, &item);
-    let arr = grow(l, n + 1);
     let slots = arr.slots();
     let mut j = n;
     while j > i {
@@ -496,6 +517,7 @@ pub fn insert(list: &PyObj, index: isize, item: PyObj) {
     }
     slots[i].store(item.into_ptr().as_ptr(), Release);
     l.size.store(n + 1, Release);
+    Ok(())
 }
 
 /// `list.pop(i)`.
@@ -663,7 +685,7 @@ fn assign_slice(obj: &PyObj, slice: &crate::slice::PySlice, value: Option<&PyObj
             }
         }
     }
-    drop(replace_all(obj, items));
+    drop(replace_all(obj, items)?);
     Ok(())
 }
 
@@ -689,6 +711,10 @@ fn replace_range(
             if n == n_expected {
                 let m = items.len();
                 let new_len = n - count + m;
+                // Room first, so that MemoryError leaves the list as it was.
+                if new_len > 0 {
+                    grow(l, new_len.max(n))?;
+                }
                 for it in &items {
                     publish(l, it);
                 }
@@ -702,7 +728,7 @@ fn replace_range(
                     }
                 }
                 if new_len > 0 {
-                    let arr = grow(l, new_len.max(n));
+                    let arr = grow(l, new_len.max(n))?;
                     let slots = arr.slots();
                     // Move the tail [start + count, n) to start at start + m.
                     if m < count {
@@ -762,9 +788,12 @@ fn list_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         .len()
         .checked_mul(count)
         .ok_or_else(crate::exceptions::memory_error)?;
-    let mut v = Vec::with_capacity(total);
-    for _ in 0..count {
-        v.extend_from_slice(&items);
+    let mut v = crate::alloc::try_vec(total)?;
+    // An empty sequence repeats to nothing however large the count.
+    if total > 0 {
+        for _ in 0..count {
+            v.extend_from_slice(&items);
+        }
     }
     Ok(new(v))
 }
@@ -774,11 +803,18 @@ fn list_inplace_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         return Ok(crate::singletons::not_implemented());
     };
     let items = to_vec(a);
-    let mut v = Vec::with_capacity(items.len() * count);
-    for _ in 0..count {
-        v.extend_from_slice(&items);
+    let total = items
+        .len()
+        .checked_mul(count)
+        .ok_or_else(crate::exceptions::memory_error)?;
+    let mut v = crate::alloc::try_vec(total)?;
+    // An empty sequence repeats to nothing however large the count.
+    if total > 0 {
+        for _ in 0..count {
+            v.extend_from_slice(&items);
+        }
     }
-    drop(replace_all(a, v));
+    drop(replace_all(a, v)?);
     Ok(a.clone())
 }
 
@@ -795,7 +831,7 @@ fn list_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<(
         Some(it) => ab::collect_iter(it)?,
         None => Vec::new(),
     };
-    drop(replace_all(obj, items));
+    drop(replace_all(obj, items)?);
     Ok(())
 }
 
@@ -907,7 +943,7 @@ pub fn sort(list: &PyObj, key: Option<&PyObj>, reverse: bool) -> PyResult<()> {
         Ok(v) => (v, None),
         Err((v, e)) => (v, Some(e)),
     };
-    let modified = replace_all(list, sorted);
+    let modified = replace_all(list, sorted)?;
     if !modified.is_empty() {
         return Err(value_error("list modified during sort"));
     }
@@ -988,7 +1024,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::new("insert", |args, kw| {
             Args::new(args, kw).expect("list.insert", 3, 3)?;
             let i = crate::int::to_isize(&ab::index(&args[1])?)?;
-            insert(&args[0], i, args[2].clone());
+            insert(&args[0], i, args[2].clone())?;
             Ok(none())
         }),
         MethodDef::new("pop", |args, kw| {
@@ -1051,7 +1087,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             Args::new(args, kw).exact("list.reverse", 1)?;
             let mut v = to_vec(&args[0]);
             v.reverse();
-            drop(replace_all(&args[0], v));
+            drop(replace_all(&args[0], v)?);
             Ok(none())
         }),
         MethodDef::new("sort", |args, kw| {

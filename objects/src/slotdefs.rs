@@ -318,6 +318,22 @@ crate::builtin_type! {
     }
 }
 
+/// The name, owner and bound `self` of a `wrapper_descriptor` (no `self`) or a
+/// `method-wrapper`; `None` for other objects.
+pub(crate) fn wrapper_parts(f: &PyObj) -> Option<(&'static str, &PyType, Option<PyObj>)> {
+    if f.is_exact(&WRAPPER_DESCR_TYPE) {
+        let w = wd(f);
+        return Some((w.name, w.owner(), None));
+    }
+    if f.is_exact(&METHOD_WRAPPER_TYPE) {
+        // SAFETY: checked: a method-wrapper.
+        let mw = unsafe { f.payload_unchecked::<PyMethodWrapper>() };
+        let w = wd(&mw.descr);
+        return Some((w.name, w.owner(), Some(mw.self_.clone())));
+    }
+    None
+}
+
 fn wd(d: &PyObj) -> &PyWrapperDescr {
     // SAFETY: callers pass wrapper descriptors.
     unsafe { d.payload_unchecked::<PyWrapperDescr>() }
@@ -691,6 +707,9 @@ fn slot_hash(o: &PyObj) -> PyResult<isize> {
 }
 
 fn slot_call(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    // Calling an object through its type's `__call__` counts one recursion level,
+    // as CPython's `_PyObject_MakeTpCall` does.
+    let _level = ab::enter_recursive_call(" while calling a Python object")?;
     let d = lookup(o, &NAMES.__call__)
         .ok_or_else(|| type_error(format!("'{}' object is not callable", o.ty().name())))?;
     let bound = ab::bind(&d, Some(o), &o.ty().to_obj())?;

@@ -3,8 +3,11 @@
 //! interned flag. Interned strings (identifiers, attribute names, short literals) are
 //! immortal and unique, so comparing them is a pointer comparison.
 //!
-//! Limitation: text is always valid UTF-8, so lone surrogates (`'\ud800'`) cannot be
-//! represented; `chr()` of a surrogate raises `ValueError` instead.
+//! Text is always valid UTF-8, which has no room for lone surrogates (`'\ud800'`):
+//! each is kept as a stand-in private-use character of plane 16
+//! (`strand_literal::str::surrogate_char`), which `ord`, `chr`, `repr` and the codecs
+//! translate, so surrogates stay distinct characters and encoding them fails as in
+//! CPython. The price: the 2048 code points U+10F000..U+10F7FF read as surrogates.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
@@ -143,10 +146,27 @@ impl PyStr {
 
 /// Allocates a str of type `ty` (str or a subclass) holding `s`.
 pub(crate) fn new_of_type(ty: &PyType, s: &str) -> PyObj {
+    let size = DATA_OFFSET + s.len() + 1;
+    fill(ty, s, crate::alloc::alloc_instance(ty, size))
+}
+
+/// A new str holding `s`, or `MemoryError` (for text whose length the program chose).
+pub fn try_new(s: &str) -> PyResult<PyObj> {
+    if s.len() <= 1 {
+        return Ok(small(s));
+    }
+    let size = DATA_OFFSET + s.len() + 1;
+    Ok(fill(
+        &STR_TYPE,
+        s,
+        crate::alloc::try_alloc_instance(&STR_TYPE, size)?,
+    ))
+}
+
+/// Fills a fresh str allocation of `DATA_OFFSET + s.len() + 1` bytes.
+fn fill(ty: &PyType, s: &str, obj: PyObj) -> PyObj {
     let ascii = s.is_ascii();
     let len = if ascii { s.len() } else { s.chars().count() };
-    let size = DATA_OFFSET + s.len() + 1;
-    let obj = crate::alloc::alloc_instance(ty, size);
     // SAFETY: fresh allocation of `size` bytes with an initialised header.
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyStr;

@@ -38,9 +38,9 @@ pub(crate) fn str_str_slot(obj: &PyObj) -> PyResult<PyObj> {
     }
 }
 
-/// `a < b` for two strs (code-point order, which UTF-8 byte order preserves).
+/// `a < b` for two strs (code-point order: `strand_literal::str::compare`).
 pub fn str_lt(a: &PyObj, b: &PyObj) -> bool {
-    as_str(a) < as_str(b)
+    strand_literal::str::compare(as_str(a), as_str(b)).is_lt()
 }
 
 pub(crate) fn str_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
@@ -50,7 +50,7 @@ pub(crate) fn str_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<P
     let r = match op {
         CompareOp::Eq => crate::str::eq(a, b),
         CompareOp::Ne => !crate::str::eq(a, b),
-        _ => op.test(as_str(a).cmp(as_str(b))),
+        _ => op.test(strand_literal::str::compare(as_str(a), as_str(b))),
     };
     Ok(bool_obj(r))
 }
@@ -194,10 +194,10 @@ pub(crate) fn str_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     if x.is_empty() && b.is_exact(&STR_TYPE) {
         return Ok(b.clone());
     }
-    let mut s = String::with_capacity(x.len() + y.len());
+    let mut s = crate::alloc::try_string(x.len() + y.len())?;
     s.push_str(x);
     s.push_str(y);
-    Ok(crate::str::from_string(s))
+    crate::str::try_new(&s)
 }
 
 pub(crate) fn str_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
@@ -209,10 +209,24 @@ pub(crate) fn str_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
     if count == 1 && seq.is_exact(&STR_TYPE) {
         return Ok(seq.clone());
     }
-    s.len()
+    let chars = crate::str::payload(seq).char_len();
+    if chars
         .checked_mul(count)
-        .ok_or_else(crate::exceptions::memory_error)?;
-    Ok(crate::str::from_string(s.repeat(count)))
+        .is_none_or(|n| n > isize::MAX as usize)
+    {
+        return Err(crate::exceptions::overflow_error(
+            "repeated string is too long",
+        ));
+    }
+    if s.is_empty() {
+        // An empty string repeats to nothing however large the count.
+        return Ok(crate::str::new(""));
+    }
+    let mut out = crate::alloc::try_string(s.len().saturating_mul(count))?;
+    for _ in 0..count {
+        out.push_str(s);
+    }
+    crate::str::try_new(&out)
 }
 
 // ---------------------------------------------------------------------------------
@@ -494,11 +508,14 @@ fn pad(args: &[PyObj], kw: Option<&PyObj>, name: &str, align: char) -> PyResult<
     }
     let total = (width - n) as usize;
     let (l, r) = padding_split(total, width as usize, align);
-    let mut out = String::with_capacity(text.len() + total);
+    let mut out = crate::alloc::try_string(
+        text.len()
+            .saturating_add(total.saturating_mul(fill.len_utf8())),
+    )?;
     out.extend(std::iter::repeat_n(fill, l));
     out.push_str(text);
     out.extend(std::iter::repeat_n(fill, r));
-    Ok(crate::str::from_string(out))
+    crate::str::try_new(&out)
 }
 
 fn predicate(
@@ -648,6 +665,52 @@ fn splitlines(text: &str, keepends: bool) -> Vec<&str> {
     out
 }
 
+/// `splitlines`' `keepends`: an integer (a C `int`), as in CPython.
+pub(crate) fn keepends_arg(k: &PyObj) -> PyResult<bool> {
+    if !crate::int::is_int(k) && k.ty().slots().number.index.is_none() {
+        return Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            k.ty().name()
+        )));
+    }
+    Ok(!crate::int::value(&ab::index(k)?).is_zero())
+}
+
+/// `expandtabs`' tab size: a C `int`, as in CPython.
+pub(crate) fn tab_size(o: &PyObj) -> PyResult<isize> {
+    let n = int_arg(o)?;
+    i32::try_from(n).map_err(|_| {
+        crate::exceptions::overflow_error("Python int too large to convert to C int")
+    })?;
+    Ok(n)
+}
+
+/// The length `expandtabs` makes of `text` (code points or bytes), saturating: it is
+/// checked against the memory limit before anything is allocated.
+pub(crate) fn expanded_len(text: impl Iterator<Item = u32>, tabsize: isize) -> usize {
+    let (mut total, mut col) = (0usize, 0usize);
+    for c in text {
+        match c {
+            9 => {
+                if tabsize > 0 {
+                    let n = tabsize as usize - col % tabsize as usize;
+                    total = total.saturating_add(n);
+                    col = col.saturating_add(n);
+                }
+            }
+            10 | 13 => {
+                total = total.saturating_add(1);
+                col = 0;
+            }
+            _ => {
+                total = total.saturating_add(1);
+                col = col.saturating_add(1);
+            }
+        }
+    }
+    total
+}
+
 fn expandtabs(text: &str, tabsize: isize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut col = 0isize;
@@ -738,7 +801,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             let a = Args::new(args, kw);
             let b = a.bind("splitlines", 1, &["keepends"], 0)?;
             let keep = match b[0] {
-                Some(k) => ab::is_true(k)?,
+                Some(k) => keepends_arg(k)?,
                 None => false,
             };
             Ok(list_of(splitlines(as_str(this(args, "splitlines")?), keep)))
@@ -889,12 +952,18 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             if width <= n {
                 return Ok(s(t));
             }
-            let fill = "0".repeat((width - n) as usize);
-            let out = match t.chars().next() {
-                Some(c @ ('+' | '-')) => format!("{c}{fill}{}", &t[1..]),
-                _ => format!("{fill}{t}"),
+            let zeros = (width - n) as usize;
+            let mut out = crate::alloc::try_string(t.len().saturating_add(zeros))?;
+            let rest = match t.chars().next() {
+                Some(c @ ('+' | '-')) => {
+                    out.push(c);
+                    &t[1..]
+                }
+                _ => t,
             };
-            Ok(crate::str::from_string(out))
+            out.extend(std::iter::repeat_n('0', zeros));
+            out.push_str(rest);
+            crate::str::try_new(&out)
         }),
         MethodDef::new("isdigit", |a, k| {
             predicate(a, k, "isdigit", |t| {
@@ -999,13 +1068,12 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             let a = Args::new(args, kw);
             let b = a.bind("expandtabs", 1, &["tabsize"], 0)?;
             let size = match b[0] {
-                Some(t) => int_arg(t)?,
+                Some(t) => tab_size(t)?,
                 None => 8,
             };
-            Ok(crate::str::from_string(expandtabs(
-                as_str(this(args, "expandtabs")?),
-                size,
-            )))
+            let text = as_str(this(args, "expandtabs")?);
+            crate::alloc::check_bytes(expanded_len(text.chars().map(u32::from), size))?;
+            crate::str::try_new(&expandtabs(text, size))
         }),
         MethodDef::new("encode", |args, kw| {
             let a = Args::new(args, kw);
@@ -1034,12 +1102,18 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             let table = &args[1];
             let mut out = String::with_capacity(t.len());
             for c in t.chars() {
-                match ab::getitem(table, &crate::int::from_i64(c as i64)) {
+                match ab::getitem(
+                    table,
+                    &crate::int::from_i64(i64::from(strand_literal::str::code_point(c))),
+                ) {
                     Ok(v) if is_none(&v) => {}
                     Ok(v) if is_str(&v) => out.push_str(as_str(&v)),
                     Ok(v) if crate::int::is_int(&v) => {
                         let code = crate::int::to_isize(&v)?;
-                        match u32::try_from(code).ok().and_then(char::from_u32) {
+                        match u32::try_from(code)
+                            .ok()
+                            .and_then(strand_literal::str::from_code_point)
+                        {
                             Some(ch) => out.push(ch),
                             None => {
                                 return Err(value_error(

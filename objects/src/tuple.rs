@@ -267,9 +267,12 @@ fn tuple_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         .len()
         .checked_mul(count)
         .ok_or_else(crate::exceptions::memory_error)?;
-    let mut v = Vec::with_capacity(total);
-    for _ in 0..count {
-        v.extend_from_slice(items);
+    let mut v = crate::alloc::try_vec(total)?;
+    // An empty sequence repeats to nothing however large the count.
+    if total > 0 {
+        for _ in 0..count {
+            v.extend_from_slice(items);
+        }
     }
     Ok(from_vec(v))
 }

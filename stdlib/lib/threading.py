@@ -45,18 +45,7 @@ def getprofile():
     return _profile_hook
 
 
-_stack_size = 0
-
-
-def stack_size(size=0):
-    """Returns the previous stack size setting; strand's threads use a fixed large
-    stack, so the setting is only remembered."""
-    global _stack_size
-    if size != 0 and size < 32768:
-        raise ValueError("size not valid: %d bytes" % size)
-    old = _stack_size
-    _stack_size = size
-    return old
+from _thread import stack_size
 
 
 class Condition:

@@ -104,7 +104,7 @@ fn insort(a: &[PyObj], k: Option<&PyObj>, fname: &str, right: bool) -> PyResult<
         None => search(&b, b.x, right)?,
     };
     if b.a.is_exact(&list::LIST_TYPE) {
-        list::insert(b.a, i, b.x.clone());
+        list::insert(b.a, i, b.x.clone())?;
     } else {
         ab::call_method(b.a, "insert", &[int::from_i64(i as i64), b.x.clone()])?;
     }

@@ -12,9 +12,10 @@
 //! and must return `(replacement, position)`. The encoders hand a handler the whole
 //! run of characters they cannot encode, the decoders one malformed sequence.
 //!
-//! Not supported: strand's `str` holds no lone surrogates, so `surrogateescape` and
-//! `surrogatepass` cannot produce them when decoding (they raise the original
-//! error) and have nothing to handle when encoding; UTF-7 is not implemented.
+//! Lone surrogates are held in strand's `str` as stand-in characters
+//! (`strand_literal::str::surrogate_char`): the UTF-8 encoder refuses them
+//! (`surrogates not allowed`), `surrogateescape` and `surrogatepass` make and take
+//! them, for UTF-16 and UTF-32 too. Not supported: UTF-7.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -288,7 +289,7 @@ fn c_lookup_error(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn escape_char(c: char) -> String {
-    match u32::from(c) {
+    match strand_literal::str::code_point(c) {
         v @ 0..=0xff => format!("\\x{v:02x}"),
         v @ 0x100..=0xffff => format!("\\u{v:04x}"),
         v => format!("\\U{v:08x}"),
@@ -304,7 +305,7 @@ fn encode_replacement(handler: &str, chars: &[char]) -> Option<String> {
         "backslashreplace" => chars.iter().map(|&c| escape_char(c)).collect(),
         "xmlcharrefreplace" => chars
             .iter()
-            .map(|&c| format!("&#{};", u32::from(c)))
+            .map(|&c| format!("&#{};", strand_literal::str::code_point(c)))
             .collect(),
         "namereplace" => chars
             .iter()
@@ -333,6 +334,16 @@ fn error_parts(e: &PyObj) -> PyResult<(PyObj, usize, usize)> {
     let start = int::to_isize(&ab::getattr_str(e, "start")?)?.max(0) as usize;
     let end = int::to_isize(&ab::getattr_str(e, "end")?)?.max(0) as usize;
     Ok((object, start, end))
+}
+
+/// A `UnicodeError`'s str attribute (`encoding`), or "" if it is not a str.
+fn pystr_attr(e: &PyObj, name: &str) -> PyResult<String> {
+    let v = ab::getattr_str(e, name)?;
+    Ok(if pystr::is_str(&v) {
+        pystr::as_str(&v).to_string()
+    } else {
+        String::new()
+    })
 }
 
 fn builtin_handler(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
@@ -370,12 +381,26 @@ fn builtin_handler(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj
         if translate && !matches!(name, "ignore" | "backslashreplace") {
             return Err(wrong());
         }
+        if matches!(name, "surrogateescape" | "surrogatepass") {
+            let encoding = pystr_attr(e, "encoding")?;
+            return match surrogate_encode(name, &encoding, slice) {
+                Some(b) => Ok(tuple::pair(bytes::new(&b), int::from_usize(end))),
+                None => Err(PyErr::from_value(e.clone())),
+            };
+        }
         return match encode_replacement(name, slice) {
             Some(s) => result(s),
             None => Err(PyErr::from_value(e.clone())),
         };
     }
     let data = crate::buffer::bytes_like(&object)?;
+    if matches!(name, "surrogateescape" | "surrogatepass") {
+        let encoding = pystr_attr(e, "encoding")?;
+        return match surrogate_decode(name, &encoding, &data, start, end) {
+            Some((s, pos)) => Ok(tuple::pair(pystr::from_string(s), int::from_usize(pos))),
+            None => Err(PyErr::from_value(e.clone())),
+        };
+    }
     let hi = end.min(data.len());
     let slice = &data[start.min(hi)..hi];
     match decode_replacement(name, slice) {
@@ -383,6 +408,88 @@ fn builtin_handler(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj
         None if matches!(name, "xmlcharrefreplace" | "namereplace") => Err(wrong()),
         None => Err(PyErr::from_value(e.clone())),
     }
+}
+
+/// `surrogateescape` or `surrogatepass` on an encode error over `chars`: the bytes
+/// to write, or `None` where the handler raises the error.
+fn surrogate_encode(handler: &str, encoding: &str, chars: &[char]) -> Option<Vec<u8>> {
+    if handler == "surrogateescape" {
+        return strand_literal::str::escaped_bytes(chars);
+    }
+    match standard_encoding(encoding)? {
+        (1, _) => strand_literal::str::surrogates_utf8(chars),
+        (width, big) => {
+            let mut out = Vec::with_capacity(chars.len() * width);
+            for &c in chars {
+                put_unit(&mut out, strand_literal::str::as_surrogate(c)?, width, big);
+            }
+            Some(out)
+        }
+    }
+}
+
+/// The codecs `surrogatepass` knows (CPython's `get_standard_encoding`): the width
+/// of their code unit (1 for UTF-8, 2 for UTF-16, 4 for UTF-32) and whether it is
+/// big-endian (without a suffix, the native order: little-endian here).
+fn standard_encoding(encoding: &str) -> Option<(usize, bool)> {
+    let name = normalize(encoding).replace('_', "-");
+    let rest = name
+        .strip_prefix("utf-")
+        .or_else(|| name.strip_prefix("utf"))?;
+    if rest == "8" {
+        return Some((1, false));
+    }
+    let (width, order) = match rest.get(..2)? {
+        "16" => (2, &rest[2..]),
+        "32" => (4, &rest[2..]),
+        _ => return None,
+    };
+    match order.trim_start_matches('-') {
+        "" | "le" => Some((width, false)),
+        "be" => Some((width, true)),
+        _ => None,
+    }
+}
+
+/// Writes one UTF-16 or UTF-32 code unit (`width` 2 or 4) in the byte order given.
+fn put_unit(out: &mut Vec<u8>, u: u32, width: usize, big: bool) {
+    if width == 2 {
+        let b = (u as u16).to_le_bytes();
+        out.extend(if big { [b[1], b[0]] } else { b });
+    } else {
+        let b = u.to_le_bytes();
+        out.extend(if big { [b[3], b[2], b[1], b[0]] } else { b });
+    }
+}
+
+/// `surrogateescape` or `surrogatepass` on a decode error over `raw[start..end]`:
+/// the text to insert and where decoding continues, or `None` where the handler
+/// raises the error.
+fn surrogate_decode(
+    handler: &str,
+    encoding: &str,
+    raw: &[u8],
+    start: usize,
+    end: usize,
+) -> Option<(String, usize)> {
+    let hi = end.min(raw.len());
+    let lo = start.min(hi);
+    if handler == "surrogateescape" {
+        let (text, n) = strand_literal::str::escape_bytes(&raw[lo..hi]);
+        return (n > 0).then_some((text, lo + n));
+    }
+    let (width, big) = standard_encoding(encoding)?;
+    if width == 1 {
+        return strand_literal::str::utf8_surrogate(&raw[lo..]).map(|c| (c.to_string(), lo + 3));
+    }
+    let unit = raw.get(lo..lo + width)?;
+    let mut v = 0u32;
+    for i in 0..width {
+        let b = if big { unit[i] } else { unit[width - 1 - i] };
+        v = (v << 8) | u32::from(b);
+    }
+    let c = strand_literal::str::surrogate_char(v)?;
+    Some((c.to_string(), lo + width))
 }
 
 /// What an encoder does with characters it cannot encode: a replacement to
@@ -413,7 +520,10 @@ fn encode_error(
         }
     }
     if matches!(errors, "surrogateescape" | "surrogatepass") {
-        return Err(raise());
+        return match surrogate_encode(errors, encoding, &chars[start..end]) {
+            Some(b) => Ok((EncodeFix::Bytes(b), end)),
+            None => Err(raise()),
+        };
     }
     let h = lookup_error(errors)?;
     let e = raise().into_value();
@@ -460,8 +570,11 @@ fn decode_error(
     reason: &str,
 ) -> PyResult<(String, usize)> {
     let raise = || exc::unicode_decode_error(encoding, data.clone(), start, end, reason);
-    if errors == "strict" || matches!(errors, "surrogateescape" | "surrogatepass") {
+    if errors == "strict" {
         return Err(raise());
+    }
+    if matches!(errors, "surrogateescape" | "surrogatepass") {
+        return surrogate_decode(errors, encoding, raw, start, end).ok_or_else(raise);
     }
     if let Some(s) = decode_replacement(errors, &raw[start..end]) {
         return Ok((s, end));
@@ -592,9 +705,44 @@ fn encode_limited(
 }
 
 fn utf_8_encode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    let (s, _) = enc_args(a, k, "utf_8_encode", 2)?;
+    let (s, errors) = enc_args(a, k, "utf_8_encode", 2)?;
     let text = pystr::as_str(s);
-    Ok(enc_result(text.as_bytes().to_vec(), text.chars().count()))
+    if !strand_literal::str::has_surrogates(text) {
+        return Ok(enc_result(text.as_bytes().to_vec(), text.chars().count()));
+    }
+    let is_sur = |c: char| strand_literal::str::as_surrogate(c).is_some();
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_sur(chars[i]) {
+            out.extend_from_slice(chars[i].encode_utf8(&mut [0u8; 4]).as_bytes());
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < chars.len() && is_sur(chars[end]) {
+            end += 1;
+        }
+        let reason = "surrogates not allowed";
+        let (fix, next) = encode_error("utf-8", &errors, s, &chars, i, end, reason)?;
+        match fix {
+            EncodeFix::Bytes(b) => out.extend_from_slice(&b),
+            // A replacement holding surrogates fails as the original did.
+            EncodeFix::Text(r) if strand_literal::str::has_surrogates(&r) => {
+                return Err(exc::unicode_encode_error(
+                    "utf-8",
+                    s.clone(),
+                    i,
+                    end,
+                    reason,
+                ));
+            }
+            EncodeFix::Text(r) => out.extend_from_slice(r.as_bytes()),
+        }
+        i = next;
+    }
+    Ok(enc_result(out, chars.len()))
 }
 
 fn ascii_encode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -700,31 +848,63 @@ fn latin_1_decode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// Encodes UTF-16 or UTF-32 (`width` 2 or 4) in one byte order, with a BOM first
 /// if asked.
-fn encode_wide(text: &str, width: usize, big: bool, bom: bool) -> Vec<u8> {
+fn encode_wide(
+    s: &PyObj,
+    errors: &str,
+    encoding: &str,
+    width: usize,
+    big: bool,
+    bom: bool,
+) -> PyResult<Vec<u8>> {
+    let text = pystr::as_str(s);
     let mut out = Vec::with_capacity((text.len() + 1) * width);
-    let mut put = |u: u32| {
-        if width == 2 {
-            let b = (u as u16).to_le_bytes();
-            out.extend(if big { [b[1], b[0]] } else { b });
-        } else {
-            let b = u.to_le_bytes();
-            out.extend(if big { [b[3], b[2], b[1], b[0]] } else { b });
-        }
-    };
     if bom {
-        put(0xFEFF);
+        put_unit(&mut out, 0xFEFF, width, big);
     }
-    for c in text.chars() {
+    let put_char = |out: &mut Vec<u8>, c: char| {
         if width == 2 {
             let mut buf = [0u16; 2];
             for u in c.encode_utf16(&mut buf) {
-                put(u32::from(*u));
+                put_unit(out, u32::from(*u), width, big);
             }
         } else {
-            put(u32::from(c));
+            put_unit(out, u32::from(c), width, big);
+        }
+    };
+    if !strand_literal::str::has_surrogates(text) {
+        for c in text.chars() {
+            put_char(&mut out, c);
+        }
+        return Ok(out);
+    }
+    // Lone surrogates cannot be encoded: each goes to the handler on its own (as in
+    // CPython's UTF-16/32 encoders), whose bytes must be whole code units and whose
+    // text must be ASCII.
+    let chars: Vec<char> = text.chars().collect();
+    let reason = "surrogates not allowed";
+    let mut i = 0;
+    while i < chars.len() {
+        if strand_literal::str::as_surrogate(chars[i]).is_none() {
+            put_char(&mut out, chars[i]);
+            i += 1;
+            continue;
+        }
+        let end = i + 1;
+        let refuse = || exc::unicode_encode_error(encoding, s.clone(), i, end, reason);
+        match encode_error(encoding, errors, s, &chars, i, end, reason)? {
+            (EncodeFix::Bytes(b), _) if b.len() % width != 0 => return Err(refuse()),
+            (EncodeFix::Bytes(b), next) => {
+                out.extend_from_slice(&b);
+                i = next;
+            }
+            (EncodeFix::Text(r), _) if !r.is_ascii() => return Err(refuse()),
+            (EncodeFix::Text(r), next) => {
+                r.chars().for_each(|c| put_char(&mut out, c));
+                i = next;
+            }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Decodes UTF-16/UTF-32 from `data`: `order` is -1 little, 1 big, 0 detect from
@@ -863,7 +1043,7 @@ fn wide_encode(
     width: usize,
     order: i32,
 ) -> PyResult<PyObj> {
-    let (s, _) = enc_args(a, k, fname, 3)?;
+    let (s, errors) = enc_args(a, k, fname, 3)?;
     let order = if order == 0 {
         match a.get(2) {
             Some(b) => int::to_isize(&ab::index(b)?)?.signum() as i32,
@@ -872,9 +1052,18 @@ fn wide_encode(
     } else {
         order
     };
-    let text = pystr::as_str(s);
-    let out = encode_wide(text, width, order == 1, order == 0);
-    Ok(enc_result(out, text.chars().count()))
+    // The codec's name as its errors give it: utf-16, utf-16-le, utf-32-be, ...
+    let encoding = format!(
+        "utf-{}{}",
+        width * 8,
+        match order {
+            1 => "-be",
+            -1 => "-le",
+            _ => "",
+        }
+    );
+    let out = encode_wide(s, &errors, &encoding, width, order == 1, order == 0)?;
+    Ok(enc_result(out, pystr::as_str(s).chars().count()))
 }
 
 fn wide_decode(
@@ -1232,7 +1421,7 @@ fn decode_escapes(
             continue;
         }
         let v = u32::from_str_radix(std::str::from_utf8(&hex).unwrap_or("0"), 16).unwrap_or(0);
-        match char::from_u32(v) {
+        match strand_literal::str::from_code_point(v) {
             Some(ch) => {
                 out.push(ch);
                 i += digits;
@@ -1302,7 +1491,10 @@ fn charmap_decode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                 Ok(v) if singletons::is_none(&v) => None,
                 Ok(v) if int::is_int(&v) => {
                     let n = int::as_i64(&v).unwrap_or(-1);
-                    match u32::try_from(n).ok().and_then(char::from_u32) {
+                    match u32::try_from(n)
+                        .ok()
+                        .and_then(strand_literal::str::from_code_point)
+                    {
                         Some(c) if n != 0xFFFE => Some(c.to_string()),
                         Some(_) => None,
                         None => {

@@ -5,8 +5,8 @@
 //! falls back to its pure-Python code for what `_json` lacks, exactly as it does
 //! when CPython is built without them.
 //!
-//! A JSON `\u` escape of a lone surrogate decodes to U+FFFD, since strand's `str`
-//! holds no lone surrogates (CPython returns the surrogate itself). Decoding errors
+//! A JSON `\u` escape of a lone surrogate decodes to that surrogate, as in CPython
+//! (strand's `str` holds it as a stand-in character). Decoding errors
 //! are `json.decoder.JSONDecodeError`, looked up in `json.decoder` as CPython does.
 
 use strand_objects::abstract_ as ab;
@@ -108,7 +108,7 @@ fn scan(doc: &PyObj, chars: &[char], end: usize, strict: bool) -> PyResult<(Stri
                 continue;
             }
         }
-        out.push(char::from_u32(u).unwrap_or('\u{fffd}'));
+        out.push(strand_literal::str::from_code_point(u).unwrap_or('\u{fffd}'));
     }
 }
 
@@ -171,6 +171,10 @@ fn encode(a: &[PyObj], k: Option<&PyObj>, fname: &str, ascii: bool) -> PyResult<
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
+            c if strand_literal::str::as_surrogate(c).is_some() && ascii => {
+                let u = strand_literal::str::code_point(c);
+                out.push_str(&format!("\\u{u:04x}"));
+            }
             c if u32::from(c) < 0x20 || (ascii && u32::from(c) >= 0x7f) => {
                 let mut buf = [0u16; 2];
                 for u in c.encode_utf16(&mut buf) {

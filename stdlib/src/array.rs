@@ -710,9 +710,16 @@ fn array_inplace_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     Ok(a.clone())
 }
 
-fn repeat_data(d: &Data, n: usize) -> Data {
+/// `d` repeated `n` times, or `MemoryError` for an impossible size.
+fn repeat_data(d: &Data, n: usize) -> PyResult<Data> {
     let len = d.len();
-    d.select((0..n).flat_map(|_| 0..len))
+    let total = len
+        .checked_mul(n)
+        .ok_or_else(strand_objects::exceptions::memory_error)?;
+    strand_objects::alloc::check_size(total, 8)?;
+    // An empty array repeats to nothing however large the count.
+    let n = if total == 0 { 0 } else { n };
+    Ok(d.select((0..n).flat_map(|_| 0..len)))
 }
 
 fn array_repeat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
@@ -720,7 +727,7 @@ fn array_repeat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     let Some(n) = ab::repeat_count(n)? else {
         return Ok(singletons::not_implemented());
     };
-    let d = repeat_data(&lock(arr), n);
+    let d = repeat_data(&lock(arr), n)?;
     Ok(same_type_new(arr, d))
 }
 
@@ -729,7 +736,7 @@ fn array_inplace_repeat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
         return Ok(singletons::not_implemented());
     };
     let mut d = lock(a);
-    let r = repeat_data(&d, n);
+    let r = repeat_data(&d, n)?;
     *d = r;
     drop(d);
     Ok(a.clone())

@@ -116,18 +116,40 @@ fn main() -> ExitCode {
         (None, None, None) if std::io::stdin().is_terminal() => (Program::Interactive, Vec::new()),
         (None, None, None) => (Program::Stdin, Vec::new()),
     };
-    // Deep Python recursion must reach RecursionError, not overflow the native stack.
-    let handle = std::thread::Builder::new()
-        .name("strand-main".into())
-        .stack_size(1 << 30)
-        .spawn(move || run::run(&program, &args, &options))
-        .expect("spawn the interpreter thread");
-    match handle.join() {
+    let outcome = run_on_big_stack(move || run::run(&program, &args, &options));
+    match outcome {
         Ok(Exit::Status(code)) => ExitCode::from(code),
         Ok(Exit::Interrupted) => strand_interp::signals::exit_by_sigint(),
-        Err(_) => {
+        Err(()) => {
             eprintln!("strand: internal error (a Rust panic); please report it");
             ExitCode::from(70)
         }
     }
+}
+
+/// Runs `job` on a thread with a large stack, so that deep recursion (with a raised
+/// `sys.setrecursionlimit`) goes far before the stack check raises `RecursionError`.
+/// The stack is only address space until touched; where even that is short (`ulimit
+/// -v`), smaller stacks are tried, then this thread's own: the check works from the
+/// actual stack bounds, so any size is safe. `Err` if the job panicked.
+fn run_on_big_stack(job: impl FnOnce() -> Exit + Send + 'static) -> Result<Exit, ()> {
+    let job = std::sync::Arc::new(std::sync::Mutex::new(Some(job)));
+    for size in [1 << 30, 256 << 20, 64 << 20, 16 << 20] {
+        let shared = job.clone();
+        let spawned = std::thread::Builder::new()
+            .name("strand-main".into())
+            .stack_size(size)
+            .spawn(move || {
+                let job = shared.lock().ok().and_then(|mut j| j.take());
+                job.map(|j| j())
+            });
+        if let Ok(handle) = spawned {
+            return match handle.join() {
+                Ok(Some(exit)) => Ok(exit),
+                _ => Err(()),
+            };
+        }
+    }
+    let job = job.lock().ok().and_then(|mut j| j.take()).ok_or(())?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).map_err(|_| ())
 }

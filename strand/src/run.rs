@@ -98,11 +98,18 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
             String::new(),
         ),
         Program::Stdin => {
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
                 eprintln!("strand: can't read standard input: {e}");
                 return Exit::Status(2);
             }
+            let text = match strand_interp::syntax_error::decode_file(&bytes, "<stdin>") {
+                Ok(t) => t,
+                Err(e) => {
+                    eprint!("{}", format_exception(&e));
+                    return Exit::Status(1);
+                }
+            };
             let argv0 = if args.is_empty() {
                 String::new()
             } else {
@@ -111,7 +118,7 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
             (text, "<stdin>".into(), argv0, String::new())
         }
         Program::File(path) => {
-            let source = match std::fs::read_to_string(path) {
+            let bytes = match std::fs::read(path) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!(
@@ -126,6 +133,13 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
             // Like CPython (3.9+), the main script's file name is made absolute and
             // its directory leads sys.path.
             let filename = absolute(path);
+            let source = match strand_interp::syntax_error::decode_file(&bytes, &filename) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprint!("{}", format_exception(&e));
+                    return Exit::Status(1);
+                }
+            };
             let dir = std::path::Path::new(&filename)
                 .parent()
                 .map(|p| p.display().to_string())
@@ -236,9 +250,10 @@ fn module_source(name: &str) -> Result<(String, String), String> {
         None => return Err(format!("No module named {name}")),
     };
     let filename = absolute(&path.display().to_string());
-    std::fs::read_to_string(&path)
+    let bytes = std::fs::read(&path).map_err(|e| format!("can't read {}: {e}", path.display()))?;
+    strand_interp::syntax_error::decode_file(&bytes, &filename)
         .map(|s| (s, filename))
-        .map_err(|e| format!("can't read {}: {e}", path.display()))
+        .map_err(|e| format_exception(&e).trim_end().to_string())
 }
 
 /// `sys._xoptions`: `-X name=value` as `{'name': 'value'}`, a bare `-X name` as

@@ -189,3 +189,157 @@ fn sigint_raises_keyboard_interrupt_in_the_main_thread() {
     // Like CPython: an uncaught KeyboardInterrupt ends the process by SIGINT.
     assert_eq!(out.status.signal(), Some(libc::SIGINT));
 }
+
+#[test]
+fn runs_under_a_small_address_space_limit() {
+    // The interpreter thread's large stack is only reserved where the address space
+    // allows it; under `ulimit -v` a smaller one is used (threads too).
+    let dir = scratch("ulimit");
+    let code = "import threading\nt = threading.Thread(target=print, args=('thread',))\nt.start(); t.join()\nprint('main')";
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 2000000 && exec '{}' -c \"$0\"",
+            strand()
+        ))
+        .arg(code)
+        .current_dir(&dir)
+        .output()
+        .expect("sh");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "thread\nmain\n");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn growing_past_the_address_space_limit_is_memory_error() {
+    // Lists and strings that outgrow `ulimit -v` raise MemoryError (the allocation
+    // is fallible) and the program goes on.
+    let dir = scratch("grow");
+    let code = "\
+l = [0] * 1000
+try:
+    while True:
+        l.extend(l)
+except MemoryError:
+    print('extend', len(l) > 10**6)
+del l
+s = 'ab' * 1000
+try:
+    while True:
+        s += s
+except MemoryError:
+    print('concat', len(s) > 10**6)
+del s
+l = []
+try:
+    l = [0] * 10**8
+    while True:
+        l.append(0)
+except MemoryError:
+    print('append')
+del l
+print('done')
+";
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1500000 && exec '{}' -c \"$0\"",
+            strand()
+        ))
+        .arg(code)
+        .current_dir(&dir)
+        .output()
+        .expect("sh");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "extend True\nconcat True\nappend\ndone\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn sigint_interrupts_reading_standard_input() {
+    // Ctrl-C while input() or sys.stdin.read() waits for input that never comes
+    // raises KeyboardInterrupt at once (standard input stays open and empty).
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    let dir = scratch("sigint-input");
+    let program = "import sys\nprint('ready', flush=True)\ntry:\n    input()\nexcept KeyboardInterrupt:\n    print('input', flush=True)\ntry:\n    sys.stdin.read()\nexcept KeyboardInterrupt:\n    print('read', flush=True)\n";
+    std::fs::write(dir.join("p.py"), program).expect("write");
+    let mut cmd = Command::new(strand());
+    cmd.arg("p.py")
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: `signal` is async-signal-safe; the child starts with SIGINT at its default
+    // action even when the test runner inherited it ignored (background jobs).
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("spawn");
+    let pid = child.id() as i32;
+    let _stdin = child.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = Vec::new();
+    for expected in ["ready", "input", "read"] {
+        let line = lines.next().expect("a line").expect("utf-8");
+        assert_eq!(line, expected);
+        seen.push(line);
+        if expected != "read" {
+            // SAFETY: sends SIGINT to the child we spawned (not yet reaped).
+            unsafe {
+                libc::kill(pid, libc::SIGINT);
+            }
+        }
+    }
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+}
+
+/// Runs `exe FILE` with standard output a pipe that the reader closes after the first
+/// line (as `exe FILE | head -1`): the first line, then standard error and status.
+fn run_into_closed_pipe(exe: &str, dir: &PathBuf) -> (String, String, Option<i32>) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(exe)
+        .arg("p.py")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    {
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        out.read_line(&mut first).expect("first line");
+    }
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    let status = child.wait().expect("wait");
+    (first, err, status.code())
+}
+
+#[test]
+fn broken_pipe_ends_as_cpython_does() {
+    let dir = scratch("pipe");
+    std::fs::write(dir.join("p.py"), "for i in range(10**6):\n    print(i)\n").expect("write");
+    let want = run_into_closed_pipe("python3", &dir);
+    let got = run_into_closed_pipe(strand(), &dir);
+    assert_eq!(got, want);
+}

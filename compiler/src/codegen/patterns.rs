@@ -325,7 +325,7 @@ impl Compiler<'_, '_> {
         // The keys: literals (checked for duplicates here) or dotted names.
         let mut seen: Vec<String> = Vec::new();
         for k in &m.keys {
-            if let Some((id, repr)) = literal_key(k) {
+            if let Some((id, repr)) = literal_key(k, &|sl| self.str_value(sl)) {
                 if seen.contains(&id) {
                     return Err(self.error(
                         ErrorKind::Syntax,
@@ -499,20 +499,24 @@ fn is_star_wildcard(p: &Pattern) -> bool {
 }
 
 /// A literal mapping key's identity for the duplicate check (equal keys that hash
-/// equal, like `1` and `True`, collide as they would in a dict) and its repr.
-fn literal_key(k: &Expr) -> Option<(String, String)> {
+/// equal, like `1` and `True`, collide as they would in a dict) and its repr;
+/// `str_value` gives a string literal's value.
+fn literal_key(
+    k: &Expr,
+    str_value: &dyn Fn(&ast::ExprStringLiteral) -> String,
+) -> Option<(String, String)> {
     let c = match k {
-        Expr::StringLiteral(s) => Constant::Str(s.value.to_str().to_string()),
+        Expr::StringLiteral(s) => Constant::Str(str_value(s)),
         Expr::BytesLiteral(b) => Constant::Bytes(b.value.bytes().collect()),
         Expr::NoneLiteral(_) => Constant::None,
         Expr::BooleanLiteral(b) => Constant::Bool(b.value),
         Expr::NumberLiteral(n) => match &n.value {
-            ast::Number::Int(i) => Constant::Int(i.to_string().parse().ok()?),
+            ast::Number::Int(i) => Constant::Int(super::int_literal(i).ok()?),
             ast::Number::Float(f) => Constant::Float(*f),
             ast::Number::Complex { .. } => return None,
         },
         Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => {
-            let (id, repr) = literal_key(&u.operand)?;
+            let (id, repr) = literal_key(&u.operand, str_value)?;
             return Some((format!("-{id}"), format!("-{repr}")));
         }
         _ => return None,

@@ -77,6 +77,8 @@ pub enum IoFail {
     /// Text layer: a chunk just read is not valid UTF-8; the bytes from the start of
     /// the chunk (the `UnicodeDecodeError` positions count from there).
     Decode(Vec<u8>),
+    /// SIGINT arrived while the main thread waited for input: `KeyboardInterrupt`.
+    Interrupted,
 }
 
 impl From<std::io::Error> for IoFail {
@@ -89,6 +91,35 @@ impl From<std::io::Error> for IoFail {
 #[inline]
 pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
     strand_heap::with_detached(f)
+}
+
+/// Waits until `f` has input to read. On the main thread, the wait wakes up to look
+/// for SIGINT, which the signal watcher thread records (the `read` itself would be
+/// restarted, never interrupted): Ctrl-C during `input()` or `sys.stdin.read()` raises
+/// `KeyboardInterrupt` at once, as CPython's interrupted `read` does. Other threads,
+/// and files that are always readable, go straight to the `read`.
+fn wait_readable(f: &File) -> Result<(), IoFail> {
+    use std::os::fd::AsRawFd;
+    let Some(slice) = strand_interp::signals::wait_slice() else {
+        return Ok(());
+    };
+    let timeout = i32::try_from(slice.as_millis()).unwrap_or(i32::MAX);
+    loop {
+        if strand_interp::signals::interrupt_pending() {
+            return Err(IoFail::Interrupted);
+        }
+        let mut pfd = libc::pollfd {
+            fd: f.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the duration of the call.
+        let ready = blocking(|| unsafe { libc::poll(&mut pfd, 1, timeout) });
+        if ready != 0 {
+            // Readable, at end of file, failed or not pollable: `read` reports which.
+            return Ok(());
+        }
+    }
 }
 
 /// Retries a call interrupted by a signal.
@@ -352,6 +383,10 @@ impl FileState {
             }
         };
         let tail = &mut rbuf[old..];
+        if let Err(e) = wait_readable(f) {
+            rbuf.truncate(old);
+            return Err(e);
+        }
         let r = blocking(|| retry(|| (&*f).read(tail)));
         match r {
             Ok(n) => {
@@ -399,9 +434,15 @@ impl FileState {
         let mut out = self.window().to_vec();
         self.clear_read_ahead();
         let f = self.file()?;
-        let r = blocking(|| retry(|| (&*f).read_to_end(&mut out)));
-        r?;
-        Ok(out)
+        let mut chunk = vec![0u8; 64 << 10];
+        loop {
+            wait_readable(f)?;
+            let n = blocking(|| retry(|| (&*f).read(&mut chunk)))?;
+            if n == 0 {
+                return Ok(out);
+            }
+            out.extend_from_slice(&chunk[..n]);
+        }
     }
 
     /// Reads up to `n` bytes (fewer only at the end of the file).
@@ -428,6 +469,7 @@ impl FileState {
         }
         let f = self.file()?;
         let mut buf = vec![0u8; n];
+        wait_readable(f)?;
         let got = blocking(|| retry(|| (&*f).read(&mut buf)))?;
         buf.truncate(got);
         Ok(buf)

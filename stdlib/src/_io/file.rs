@@ -412,6 +412,9 @@ fn fail(e: IoFail, l: Layer, op: Op) -> PyErr {
         IoFail::Unsupported(m) => super::unsupported(m),
         IoFail::Value(m) => value_error(m),
         IoFail::OsMsg(m) => PyErr::new(&exc::OS_ERROR_TYPE, m),
+        IoFail::Interrupted => strand_interp::signals::check_interrupt()
+            .err()
+            .unwrap_or_else(|| PyErr::new(&exc::KEYBOARD_INTERRUPT_TYPE, "")),
         IoFail::Decode(chunk) => {
             let obj = bytes::new(&chunk);
             match bytes::decode(&obj, &chunk, "utf-8", "strict") {
@@ -624,7 +627,8 @@ fn encode_text<'a>(cfg: &TextCfg, s: &'a PyObj) -> PyResult<std::borrow::Cow<'a,
         Newline::CrLf if text.contains('\n') => text.replace('\n', "\r\n").into(),
         _ => text.into(),
     };
-    if cfg.enc == Enc::Utf8 || text.is_ascii() {
+    let surrogates = strand_literal::str::has_surrogates(&text);
+    if (cfg.enc == Enc::Utf8 && !surrogates) || text.is_ascii() {
         return Ok(match text {
             Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
             Cow::Owned(t) => Cow::Owned(t.into_bytes()),
@@ -664,7 +668,10 @@ pub fn text_write_str(o: &PyObj, s: &PyObj) -> PyResult<usize> {
 /// files go through [`text_write_str`].
 pub fn text_write_utf8(o: &PyObj, s: &str) -> PyResult<()> {
     let cfg = text_cfg(o);
-    if cfg.enc != Enc::Utf8 || matches!(cfg.newline, Newline::Cr | Newline::CrLf) {
+    if cfg.enc != Enc::Utf8
+        || matches!(cfg.newline, Newline::Cr | Newline::CrLf)
+        || strand_literal::str::has_surrogates(s)
+    {
         text_write_str(o, &pystr::new(s))?;
         return Ok(());
     }

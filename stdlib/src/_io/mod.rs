@@ -677,12 +677,44 @@ fn std_stream(fd: i32, name: &str, writable: bool, errors: &str) -> PyObj {
     )
 }
 
+/// The error handler of `sys.stdin` and `sys.stdout`, chosen as CPython's start-up
+/// does (`config_get_stdio_errors`): the `:errors` part of `PYTHONIOENCODING` if
+/// given, else `surrogateescape` in UTF-8 mode and under the C and POSIX locales
+/// and the UTF-8 locales CPython coerces them to, else `strict`. So undecodable
+/// input bytes read as lone surrogates and are written back unchanged.
+fn stdio_errors() -> String {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(errors) = env("PYTHONIOENCODING").and_then(|v| {
+        v.split_once(':')
+            .map(|(_, e)| e.to_string())
+            .filter(|e| !e.is_empty())
+    }) {
+        return errors;
+    }
+    let locale = env("LC_ALL")
+        .or_else(|| env("LC_CTYPE"))
+        .or_else(|| env("LANG"))
+        .unwrap_or_else(|| "C".to_string());
+    let utf8_mode = env("PYTHONUTF8").is_some_and(|v| v == "1");
+    if utf8_mode
+        || matches!(
+            locale.as_str(),
+            "C" | "POSIX" | "C.UTF-8" | "C.utf8" | "UTF-8"
+        )
+    {
+        "surrogateescape".to_string()
+    } else {
+        "strict".to_string()
+    }
+}
+
 fn std_streams() -> &'static StdStreams {
     STD.get_or_init(|| {
         ready();
+        let errors = stdio_errors();
         StdStreams {
-            stdin: leak(std_stream(0, "<stdin>", false, "strict")),
-            stdout: leak(std_stream(1, "<stdout>", true, "strict")),
+            stdin: leak(std_stream(0, "<stdin>", false, &errors)),
+            stdout: leak(std_stream(1, "<stdout>", true, &errors)),
             stderr: leak(std_stream(2, "<stderr>", true, "backslashreplace")),
         }
     })

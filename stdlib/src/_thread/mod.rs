@@ -360,29 +360,66 @@ fn start_new_thread(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let payload = (SendObj(func), SendObj(args[1].clone()), kwargs.map(SendObj));
     let (tx, rx) = std::sync::mpsc::channel::<u64>();
     RUNNING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || {
-            let ts = strand_heap::ThreadState::attach_new();
-            let _ = tx.send(get_ident());
-            let (SendObj(func), SendObj(targs), kwargs) = payload;
-            let items = strand_objects::tuple::items(&targs).to_vec();
-            let r = ab::call_with_dict(&func, &items, kwargs.as_ref().map(|k| &k.0));
-            if let Err(e) = r {
-                if !e.is_instance(&exc::SYSTEM_EXIT_TYPE) {
-                    let repr = ab::repr_string(&func).unwrap_or_default();
-                    let mut out = format!("Exception ignored in thread started by: {repr}\n");
-                    out.push_str(&strand_interp::format_exception(&e));
-                    strand_interp::stdio::write_stderr(&out);
-                }
+    // The job moves into whichever spawn succeeds: a large stack is only address
+    // space, but under `ulimit -v` smaller ones are tried (the interpreter's stack
+    // check works from the actual bounds).
+    let job = std::sync::Arc::new(std::sync::Mutex::new(Some((payload, tx))));
+    let mut started = false;
+    let chosen = STACK_SIZE.load(std::sync::atomic::Ordering::Relaxed);
+    let sizes: &[usize] = if chosen != 0 {
+        &[chosen]
+    } else {
+        &[256 << 20, 64 << 20, 16 << 20, 4 << 20]
+    };
+    for &size in sizes {
+        let shared = job.clone();
+        let spawned = std::thread::Builder::new().stack_size(size).spawn(move || {
+            if let Some((payload, tx)) = shared.lock().ok().and_then(|mut j| j.take()) {
+                drop(shared);
+                thread_body(payload, tx);
             }
-            drop((func, targs, kwargs));
-            RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-            drop(ts);
-        })
-        .map_err(|e| exc::runtime_error(format!("can't start new thread: {e}")))?;
+        });
+        if spawned.is_ok() {
+            started = true;
+            break;
+        }
+    }
+    if !started {
+        RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        drop(job.lock().ok().and_then(|mut j| j.take()));
+        return Err(exc::runtime_error("can't start new thread"));
+    }
     let ident = strand_heap::with_detached(|| rx.recv()).unwrap_or(0);
     Ok(int::from_i128(i128::from(ident)))
+}
+
+/// The stack size of new threads (`_thread.stack_size`); 0: strand's default, a
+/// large stack (256 MiB of address space, smaller where that is not available).
+static STACK_SIZE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// What a thread started by `start_new_thread` needs: the function, its arguments
+/// and keyword arguments.
+type ThreadPayload = (SendObj, SendObj, Option<SendObj>);
+
+/// The body of a thread started by `start_new_thread`: attach, report the ident,
+/// call the function, report what it raised (unless `SystemExit`), detach.
+fn thread_body(payload: ThreadPayload, tx: std::sync::mpsc::Sender<u64>) {
+    let ts = strand_heap::ThreadState::attach_new();
+    let _ = tx.send(get_ident());
+    let (SendObj(func), SendObj(targs), kwargs) = payload;
+    let items = strand_objects::tuple::items(&targs).to_vec();
+    let r = ab::call_with_dict(&func, &items, kwargs.as_ref().map(|k| &k.0));
+    if let Err(e) = r {
+        if !e.is_instance(&exc::SYSTEM_EXIT_TYPE) {
+            let repr = ab::repr_string(&func).unwrap_or_default();
+            let mut out = format!("Exception ignored in thread started by: {repr}\n");
+            out.push_str(&strand_interp::format_exception(&e));
+            strand_interp::stdio::write_stderr(&out);
+        }
+    }
+    drop((func, targs, kwargs));
+    RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    drop(ts);
 }
 
 /// The `_thread` module.
@@ -423,6 +460,20 @@ pub fn make_module() -> PyObj {
             ))
         }),
         ("start_new_thread", start_new_thread),
+        ("stack_size", |a, k| {
+            let b = Args::new(a, k).bind("stack_size", 0, &["size"], 0)?;
+            let old = STACK_SIZE.load(std::sync::atomic::Ordering::Relaxed);
+            if let Some(size) = b[0] {
+                let n = int::to_isize(&ab::index(size)?)?;
+                if n != 0 && n < 32768 {
+                    return Err(strand_objects::exceptions::value_error(format!(
+                        "size not valid: {n} bytes"
+                    )));
+                }
+                STACK_SIZE.store(n.max(0) as usize, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok(int::from_usize(old))
+        }),
     ];
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);

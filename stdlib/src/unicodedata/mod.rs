@@ -81,13 +81,13 @@ impl Db {
     }
 
     fn combining(&self, c: char) -> u8 {
-        self.record(u32::from(c)).4
+        self.record(strand_literal::str::code_point(c)).4
     }
 }
 
 /// The general category (`"Lu"`, `"Cn"` for unassigned), Unicode 14.0.0.
 pub fn category(c: char) -> &'static str {
-    DB.record(u32::from(c)).0
+    DB.record(strand_literal::str::code_point(c)).0
 }
 
 /// The canonical combining class, Unicode 14.0.0.
@@ -263,22 +263,24 @@ fn char_arg(a: &[PyObj], k: Option<&PyObj>, fname: &str, max: usize) -> PyResult
 
 fn u_category(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let c = char_arg(a, k, "category", 1)?;
-    Ok(pystr::new(db.record(u32::from(c)).0))
+    Ok(pystr::new(db.record(strand_literal::str::code_point(c)).0))
 }
 
 fn u_bidirectional(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let c = char_arg(a, k, "bidirectional", 1)?;
-    Ok(pystr::new(db.record(u32::from(c)).1))
+    Ok(pystr::new(db.record(strand_literal::str::code_point(c)).1))
 }
 
 fn u_east_asian_width(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let c = char_arg(a, k, "east_asian_width", 1)?;
-    Ok(pystr::new(db.record(u32::from(c)).2))
+    Ok(pystr::new(db.record(strand_literal::str::code_point(c)).2))
 }
 
 fn u_mirrored(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let c = char_arg(a, k, "mirrored", 1)?;
-    Ok(int::from_i64(i64::from(db.record(u32::from(c)).3)))
+    Ok(int::from_i64(i64::from(
+        db.record(strand_literal::str::code_point(c)).3,
+    )))
 }
 
 fn u_combining(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -320,7 +322,7 @@ pub fn name_of(c: char) -> Option<String> {
 }
 
 fn name_in(db: &Db, c: char) -> Option<String> {
-    if db.record(u32::from(c)).0 == "Cn" {
+    if db.record(strand_literal::str::code_point(c)).0 == "Cn" {
         return None;
     }
     unicode_names2::name(c).map(|n| n.to_string())
@@ -363,7 +365,9 @@ fn u_lookup(db: &Db, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     if name.len() > 256 {
         return Err(exc::key_error(pystr::new("name too long")));
     }
-    match unicode_names2::character(&name).filter(|&c| db.record(u32::from(c)).0 != "Cn") {
+    match unicode_names2::character(&name)
+        .filter(|&c| db.record(strand_literal::str::code_point(c)).0 != "Cn")
+    {
         Some(c) => Ok(pystr::from_string(c.to_string())),
         None => Err(exc::key_error(pystr::from_string(format!(
             "undefined character name '{name}'"

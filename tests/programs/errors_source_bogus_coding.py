@@ -1,0 +1,3 @@
+# coding: bogus
+# An unknown coding declaration is a SyntaxError.
+print(1)
