@@ -64,3 +64,45 @@ t.start()
 s = with_global(n)
 t.join()
 print("between", n <= s <= 2 * n, "saw the new value", s > n or OFFSET == 2)
+
+# Branchy, polymorphic loops on many threads: the exits each path takes get side
+# traces, recorded and linked by whichever thread gets there first and run by all.
+class P:
+    def val(self, i):
+        return i
+
+class Q(P):
+    def val(self, i):
+        return -i
+
+class R:
+    def val(self, i):
+        return i * 0.5
+
+MIXED = [P(), Q(), Q(), R(), P()] * 400
+
+def branchy(objs, k):
+    s = 0
+    odd = 0
+    for n, o in enumerate(objs):
+        if n % 3 == k % 3:
+            s += o.val(n)
+        elif n & 1:
+            odd += 1
+        else:
+            s -= 1
+    return s, odd
+
+side_results = {}
+
+def side_worker(k):
+    side_results[k] = [branchy(MIXED, k) for _ in range(15)]
+
+threads = [threading.Thread(target=side_worker, args=(k,)) for k in range(6)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+for k in sorted(side_results):
+    rs = side_results[k]
+    print("branchy", k, rs[0], all(r == rs[0] for r in rs))
