@@ -55,6 +55,10 @@ use crate::stackref::StackRef;
 /// exhausted) before the iteration closed.
 const LOOP_ENDED: Abort = "loop ended";
 
+/// Fewest uops a generator's loop must run up to its yield to be worth compiling
+/// (its executor is entered and left once per item).
+const MIN_YIELDING_UOPS: usize = 24;
+
 /// Most uops one recording may emit (past this the loop is too long to be worth it).
 const MAX_UOPS: usize = 2000;
 
@@ -1113,6 +1117,12 @@ impl Recorder {
             | Op::CALL_ALLOC_AND_ENTER_INIT => self.call_op(op, arg, &concrete)?,
             Op::FOR_ITER => {
                 let it = need(1)?;
+                if it.is_exact(&crate::generator::GENERATOR_TYPE) {
+                    // The interpreter resumes a generator in place, on its own data
+                    // stack; from a trace it would take a helper and a nested
+                    // interpreter per item, slower than not compiling the loop.
+                    return Err("FOR_ITER over a generator");
+                }
                 let e = self.peek(1);
                 if self.inlined.is_empty() {
                     self.expect_pc =
@@ -1229,6 +1239,11 @@ impl Recorder {
                 // the back-edge, which enters the trace again).
                 if !self.inlined.is_empty() {
                     return Err("yield");
+                }
+                if self.side.is_none() && self.t.insts.len() < MIN_YIELDING_UOPS {
+                    // Entering and leaving an executor on every item costs more
+                    // than interpreting a body this short.
+                    return Err("generator loop too short");
                 }
                 return self.end_here();
             }
