@@ -4,14 +4,13 @@
 //! run detached; `getgrall` walks the database under one process-wide lock.
 
 use std::ffi::{CStr, CString};
-use std::sync::Mutex;
 
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::exceptions::{self as exc, type_error};
 use strand_objects::{dict, int, list, module, str as pystr, PyObj, PyResult};
 
-use crate::modsupport::{self, Leaked};
+use crate::modsupport::Leaked;
 use strand_interp::native_module::add_functions;
 
 fn struct_group() -> PyObj {
@@ -73,26 +72,6 @@ fn to_py(e: Entry) -> PyResult<PyObj> {
     )
 }
 
-fn lookup(
-    call: impl Fn(&mut libc::group, &mut [libc::c_char], &mut *mut libc::group) -> libc::c_int,
-) -> Option<Entry> {
-    strand_heap::with_detached(|| {
-        let mut size = 1024usize;
-        loop {
-            let mut buf = vec![0 as libc::c_char; size];
-            // SAFETY: `group` is plain old data; all zero is valid before the call.
-            let mut gr: libc::group = unsafe { std::mem::zeroed() };
-            let mut result: *mut libc::group = std::ptr::null_mut();
-            let rc = call(&mut gr, &mut buf, &mut result);
-            if rc == libc::ERANGE && size < 1 << 24 {
-                size *= 2;
-                continue;
-            }
-            return (rc == 0 && !result.is_null()).then(|| entry_of(&gr));
-        }
-    })
-}
-
 fn one<'a>(a: &'a [PyObj], k: Option<&'a PyObj>, fname: &str) -> PyResult<&'a PyObj> {
     let b = Args::new(a, k).bind(
         fname,
@@ -106,8 +85,10 @@ fn one<'a>(a: &'a [PyObj], k: Option<&'a PyObj>, fname: &str) -> PyResult<&'a Py
 fn getgrgid(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let (gid, shown) = crate::pwd::id_arg(one(a, k, "getgrgid")?, "gid")?;
     // SAFETY: the buffers are live for the call.
-    let e =
-        lookup(|g, buf, res| unsafe { libc::getgrgid_r(gid, g, buf.as_mut_ptr(), buf.len(), res) });
+    let e = crate::userdb::lookup(
+        |g, buf, res| unsafe { libc::getgrgid_r(gid, g, buf.as_mut_ptr(), buf.len(), res) },
+        entry_of,
+    );
     match e {
         Some(e) => to_py(e),
         None => Err(exc::key_error(pystr::from_string(format!(
@@ -128,9 +109,10 @@ fn getgrnam(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         return Err(exc::value_error("embedded null character"));
     };
     // SAFETY: the name and buffers are live for the call.
-    let e = lookup(|g, buf, res| unsafe {
-        libc::getgrnam_r(c.as_ptr(), g, buf.as_mut_ptr(), buf.len(), res)
-    });
+    let e = crate::userdb::lookup(
+        |g, buf, res| unsafe { libc::getgrnam_r(c.as_ptr(), g, buf.as_mut_ptr(), buf.len(), res) },
+        entry_of,
+    );
     match e {
         Some(e) => to_py(e),
         None => Err(exc::key_error(pystr::from_string(format!(
@@ -140,30 +122,9 @@ fn getgrnam(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
 }
 
-static ENT_LOCK: Mutex<()> = Mutex::new(());
-
 fn getgrall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).expect_fn("getgrall", 0, 0)?;
-    let entries = {
-        let _g = modsupport::lock(&ENT_LOCK);
-        strand_heap::with_detached(|| {
-            let mut v = Vec::new();
-            // SAFETY: the *grent functions are serialized by ENT_LOCK; each entry is
-            // copied before the next call.
-            unsafe {
-                libc::setgrent();
-                loop {
-                    let p = libc::getgrent();
-                    if p.is_null() {
-                        break;
-                    }
-                    v.push(entry_of(&*p));
-                }
-                libc::endgrent();
-            }
-            v
-        })
-    };
+    let entries = crate::userdb::walk(libc::setgrent, libc::getgrent, libc::endgrent, entry_of);
     let items = entries
         .into_iter()
         .map(to_py)

@@ -62,6 +62,7 @@ pub mod resource;
 pub mod select;
 pub mod time;
 pub mod unicodedata;
+mod userdb;
 pub mod zlib;
 
 use strand_interp::native_module::{FrozenModule, NativeModule};

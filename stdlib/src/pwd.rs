@@ -5,14 +5,13 @@
 //! C library's `getpwent` is not reentrant.
 
 use std::ffi::{CStr, CString};
-use std::sync::Mutex;
 
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::exceptions::{self as exc, overflow_error, type_error};
 use strand_objects::{dict, int, list, module, str as pystr, PyObj, PyResult};
 
-use crate::modsupport::{self, Leaked};
+use crate::modsupport::Leaked;
 use strand_interp::native_module::add_functions;
 
 fn struct_passwd() -> PyObj {
@@ -82,29 +81,6 @@ fn to_py(e: Entry) -> PyResult<PyObj> {
     )
 }
 
-/// Runs a reentrant lookup (`getpwuid_r`/`getpwnam_r`), growing the buffer on
-/// `ERANGE`.
-fn lookup(
-    call: impl Fn(&mut libc::passwd, &mut [libc::c_char], &mut *mut libc::passwd) -> libc::c_int,
-) -> Option<Entry> {
-    strand_heap::with_detached(|| {
-        let mut size = 1024usize;
-        loop {
-            let mut buf = vec![0 as libc::c_char; size];
-            // SAFETY: `passwd` is plain old data; all zero is valid before the call
-            // fills it.
-            let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
-            let mut result: *mut libc::passwd = std::ptr::null_mut();
-            let rc = call(&mut pw, &mut buf, &mut result);
-            if rc == libc::ERANGE && size < 1 << 20 {
-                size *= 2;
-                continue;
-            }
-            return (rc == 0 && !result.is_null()).then(|| entry_of(&pw));
-        }
-    })
-}
-
 /// An id argument (CPython's `_Py_Uid_Converter`/`_Py_Gid_Converter`), with its
 /// quirks: -1 means `(uid_t)-1`, any other negative value or a value that fits a
 /// C long but not 32 bits is "less than minimum", a larger one "greater than
@@ -145,9 +121,10 @@ fn getpwuid(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         }
     })?;
     // SAFETY: the buffers are live for the call; the C library writes within them.
-    let e = lookup(|pw, buf, res| unsafe {
-        libc::getpwuid_r(uid, pw, buf.as_mut_ptr(), buf.len(), res)
-    });
+    let e = crate::userdb::lookup(
+        |pw, buf, res| unsafe { libc::getpwuid_r(uid, pw, buf.as_mut_ptr(), buf.len(), res) },
+        entry_of,
+    );
     match e {
         Some(e) => to_py(e),
         None => Err(exc::key_error(pystr::from_string(format!(
@@ -181,39 +158,21 @@ fn getpwnam(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         return Err(exc::value_error("embedded null character"));
     };
     // SAFETY: the name and buffers are live for the call.
-    let e = lookup(|pw, buf, res| unsafe {
-        libc::getpwnam_r(c.as_ptr(), pw, buf.as_mut_ptr(), buf.len(), res)
-    });
+    let e = crate::userdb::lookup(
+        |pw, buf, res| unsafe {
+            libc::getpwnam_r(c.as_ptr(), pw, buf.as_mut_ptr(), buf.len(), res)
+        },
+        entry_of,
+    );
     match e {
         Some(e) => to_py(e),
         None => not_found(),
     }
 }
 
-static ENT_LOCK: Mutex<()> = Mutex::new(());
-
 fn getpwall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).expect_fn("getpwall", 0, 0)?;
-    let entries = {
-        let _g = modsupport::lock(&ENT_LOCK);
-        strand_heap::with_detached(|| {
-            let mut v = Vec::new();
-            // SAFETY: the *pwent functions are serialized by ENT_LOCK; each returned
-            // entry is copied before the next call.
-            unsafe {
-                libc::setpwent();
-                loop {
-                    let p = libc::getpwent();
-                    if p.is_null() {
-                        break;
-                    }
-                    v.push(entry_of(&*p));
-                }
-                libc::endpwent();
-            }
-            v
-        })
-    };
+    let entries = crate::userdb::walk(libc::setpwent, libc::getpwent, libc::endpwent, entry_of);
     let items = entries
         .into_iter()
         .map(to_py)
