@@ -91,31 +91,15 @@ pub(crate) fn dump() -> bool {
     *DUMP.get_or_init(|| std::env::var("STRAND_JIT_DUMP").is_ok_and(|v| v != "0" && !v.is_empty()))
 }
 
-/// One linked executor, with the namespaces its trace read globals from (their
-/// addresses, 0 when it read none): a frame may enter it only when it runs with the
-/// same globals and builtins (a code object can run under several, with `exec`).
-#[derive(Clone, Copy)]
-pub(crate) struct Linked {
-    pub(crate) executor: ObjPtr,
-    pub(crate) globals: usize,
-    pub(crate) builtins: usize,
-}
-
-impl Linked {
-    /// Whether a frame with these namespaces may enter the executor.
-    pub(crate) fn fits(&self, globals: usize, builtins: usize) -> bool {
-        (self.globals == 0 || self.globals == globals)
-            && (self.builtins == 0 || self.builtins == builtins)
-    }
-}
-
 /// The executors a code object links: index `k` is ENTER_EXECUTOR's argument `k`.
+/// A frame enters one only when it runs with the namespaces the trace read names
+/// from ([`Executor::namespaces`]; a code object can run under several, with `exec`).
 /// The collector finds them through the code object ([`traverse_payload`]); links are
 /// never removed (an invalid executor stays until its code object dies), so a
 /// thread's ENTER_EXECUTOR always names a live executor.
 #[derive(Default)]
 pub(crate) struct Executors {
-    list: RwLock<Vec<Linked>>,
+    list: RwLock<Vec<ObjPtr>>,
 }
 
 // SAFETY: the list holds addresses of GC-only executors, immutable once published
@@ -126,7 +110,7 @@ unsafe impl Sync for Executors {}
 
 impl Executors {
     /// Executor `k`.
-    pub(crate) fn get(&self, k: usize) -> Option<Linked> {
+    pub(crate) fn get(&self, k: usize) -> Option<ObjPtr> {
         self.list
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -134,20 +118,20 @@ impl Executors {
             .copied()
     }
 
-    /// The valid executor for the loop whose header is `anchor` that a frame with
-    /// these namespaces may enter: its index.
-    pub(crate) fn find(&self, anchor: u32, globals: usize, builtins: usize) -> Option<usize> {
+    /// The valid executor for the loop whose header is `anchor` that `frame` may
+    /// enter: its index.
+    pub(crate) fn find(&self, anchor: u32, frame: &Frame) -> Option<usize> {
         let list = self.list.read().unwrap_or_else(|e| e.into_inner());
-        list.iter().position(|l| {
+        list.iter().position(|&l| {
             // SAFETY: linked executors are alive (the code object reaches them).
-            let e = unsafe { Executor::get(l.executor) };
-            e.anchor == anchor && e.is_valid() && l.fits(globals, builtins)
+            let e = unsafe { Executor::get(l) };
+            e.anchor == anchor && e.is_valid() && namespaces_fit(e, frame)
         })
     }
 
     /// Links a new executor; its index, or `None` when the code object has as many
     /// as ENTER_EXECUTOR can name (the executor is then left to the collector).
-    pub(crate) fn add(&self, l: Linked) -> Option<usize> {
+    pub(crate) fn add(&self, l: ObjPtr) -> Option<usize> {
         let mut list = self.list.write().unwrap_or_else(|e| e.into_inner());
         if list.len() >= MAX_EXECUTORS {
             return None;
@@ -161,7 +145,7 @@ impl Executors {
         // across a safe point, so the read lock is free.
         if let Ok(list) = self.list.try_read() {
             for l in list.iter() {
-                visit(l.executor);
+                visit(*l);
             }
         }
     }
@@ -200,9 +184,7 @@ fn back_off(unit: &Cell<u16>, may_give_up: bool) {
 /// (the loop header) is `anchor`: enters an executor another thread compiled for it
 /// (installing ENTER_EXECUTOR in this thread's bytecode), or starts a recording.
 pub(crate) fn hot_loop(frame: &Frame, anchor: u32) -> Option<Recorder> {
-    let data = frame.data();
-    let (g, b) = (frame.globals().addr(), frame.builtins().addr());
-    if let Some(k) = data.executors.find(anchor, g, b) {
+    if let Some(k) = frame.data().executors.find(anchor, frame) {
         rewrite(frame, unit(Op::ENTER_EXECUTOR, k as u8));
         return None;
     }
@@ -220,18 +202,8 @@ pub(crate) fn recording_failed(jump: *const Cell<u16>, may_give_up: bool) {
 /// Links a freshly compiled executor to the code of `frame` and makes the
 /// JUMP_BACKWARD at `jump` (the one whose counter started the recording, in the
 /// frame's bytecode copy) enter it.
-pub(crate) fn install(
-    frame: &Frame,
-    executor: ObjPtr,
-    globals: (usize, usize),
-    jump: *const Cell<u16>,
-) {
-    let linked = Linked {
-        executor,
-        globals: globals.0,
-        builtins: globals.1,
-    };
-    if let Some(k) = frame.data().executors.add(linked) {
+pub(crate) fn install(frame: &Frame, executor: ObjPtr, jump: *const Cell<u16>) {
+    if let Some(k) = frame.data().executors.add(executor) {
         // SAFETY: a live executor (just made).
         let e = unsafe { Executor::get(executor) };
         perf_map_add(e.code_address(), e.code_size(), &frame.data().code.qualname);
@@ -269,10 +241,9 @@ pub(crate) fn enter(frame: &Frame, k: usize, next: usize) -> PyResult<Enter<'_>>
     })?;
     // SAFETY: linked executors live as long as their code object, which the frame
     // keeps alive.
-    let e: &Executor = unsafe { Executor::get(linked.executor) };
-    let fits = linked.fits(frame.globals().addr(), frame.builtins().addr());
-    if e.is_valid() && enabled() && fits {
-        return Ok(Enter::Run(e, linked.executor));
+    let e: &Executor = unsafe { Executor::get(linked) };
+    if e.is_valid() && enabled() && namespaces_fit(e, frame) {
+        return Ok(Enter::Run(e, linked));
     }
     let distance = next.saturating_sub(e.anchor as usize);
     rewrite(frame, unit(Op::JUMP_BACKWARD, (distance & 0xff) as u8));

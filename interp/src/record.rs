@@ -155,26 +155,8 @@ impl Recorder {
     /// `frame`, which stands at the header (its registers saved).
     pub(crate) fn new(frame: &Frame, anchor: u32) -> Recorder {
         let depth = frame.stack_depth();
-        let mut r = Recorder {
-            t: Trace::new(anchor, frame.nlocalsplus() as u32, depth as u32),
-            frame,
-            anchor,
-            header_depth: depth,
-            stack: Vec::with_capacity(depth + 8),
-            inlined: Vec::new(),
-            slots: HashMap::new(),
-            known: HashMap::new(),
-            unboxed: HashMap::new(),
-            bools: HashMap::new(),
-            consts: HashMap::new(),
-            globals: (0, 0),
-            exit: None,
-            jump: frame.instr.get(),
-            side: None,
-            expect_pc: None,
-            pc: anchor,
-            aborted: None,
-        };
+        let mut r = Recorder::blank(frame, anchor, depth, anchor);
+        r.jump = frame.instr.get();
         for i in 0..depth {
             let v =
                 r.t.push(U::StackGet, &[], (r.t.locals as usize + i) as i64, None);
@@ -187,10 +169,37 @@ impl Recorder {
         r
     }
 
+    /// A recording of the loop whose header is `anchor` (at stack depth
+    /// `header_depth`) in `frame`, starting at `pc`, with nothing on its virtual stack
+    /// yet.
+    fn blank(frame: &Frame, anchor: u32, header_depth: usize, pc: u32) -> Recorder {
+        Recorder {
+            t: Trace::new(anchor, frame.nlocalsplus() as u32, header_depth as u32),
+            frame,
+            anchor,
+            header_depth,
+            stack: Vec::with_capacity(frame.stack_depth() + 8),
+            inlined: Vec::new(),
+            slots: HashMap::new(),
+            known: HashMap::new(),
+            unboxed: HashMap::new(),
+            bools: HashMap::new(),
+            consts: HashMap::new(),
+            globals: (0, 0),
+            exit: None,
+            jump: std::ptr::null(),
+            side: None,
+            expect_pc: None,
+            pc,
+            aborted: None,
+        }
+    }
+
     /// A side trace for exit `exit` of executor `parent` (whose loop header is
     /// `anchor`, at stack depth `header_depth`), recorded from the exit's instruction
-    /// at code-unit offset `pc`: `frame` stands there (its registers saved) in the state the exit left, the
-    /// exit's entries (counted references or null) above `header_depth`.
+    /// at code-unit offset `pc`: `frame` stands there (its registers saved) in the
+    /// state the exit left, the exit's entries (counted references or null) above
+    /// `header_depth`.
     pub(crate) fn new_side(
         frame: &Frame,
         pc: u32,
@@ -199,14 +208,9 @@ impl Recorder {
         parent: strand_heap::ObjPtr,
         exit: usize,
     ) -> Recorder {
-        let mut r = Recorder::new(frame, anchor);
-        let depth = r.stack.len();
-        r.t = Trace::new(anchor, frame.nlocalsplus() as u32, header_depth as u32);
-        r.header_depth = header_depth;
-        r.stack.clear();
-        r.jump = std::ptr::null();
+        let depth = frame.stack_depth();
+        let mut r = Recorder::blank(frame, anchor, header_depth, pc);
         r.side = Some((parent, exit));
-        r.pc = pc;
         let bottom = frame.slots_ptr().wrapping_add(frame.nlocalsplus()) as *const StackRef;
         for i in 0..depth {
             let at = (r.t.locals as usize + i) as i64;
@@ -807,7 +811,7 @@ impl Recorder {
                 // ENTER_EXECUTOR when the loop was compiled) closes it.
                 let to_anchor = frame.data().executors.get(arg & 0xff).is_some_and(|l| {
                     // SAFETY: linked executors are alive (the code object reaches them).
-                    unsafe { strand_jit::executor::Executor::get(l.executor) }.anchor == self.anchor
+                    unsafe { strand_jit::executor::Executor::get(l) }.anchor == self.anchor
                 });
                 if to_anchor && self.side.is_some() {
                     return self.close();
@@ -1694,7 +1698,7 @@ impl Recorder {
                 let p = unsafe { strand_jit::executor::Executor::get(parent) };
                 p.link_side(k, obj);
             }
-            None => crate::jit::install(frame, obj, self.globals, self.jump),
+            None => crate::jit::install(frame, obj, self.jump),
         }
     }
 }
