@@ -211,6 +211,13 @@ pub(crate) fn code_data_ptr(code: &PyObj) -> NonNull<CodeData> {
     NonNull::from(&**arc)
 }
 
+/// The interpreter data of a code object (see [`code_data_ptr`]).
+pub(crate) fn code_data(code: &PyObj) -> &CodeData {
+    // SAFETY: the data lives as long as the code object, which `code` keeps alive
+    // for the borrow.
+    unsafe { code_data_ptr(code).as_ref() }
+}
+
 /// `true` for code objects.
 pub fn is_code(obj: &PyObj) -> bool {
     obj.is_exact(&function::CODE_TYPE)

@@ -1559,10 +1559,12 @@ fn run_loop<const TRACING: bool>(
         loop {
             let fm = fr!();
             let pc = fm.last_pc();
-            // A re-raise adds nothing: the exception either already has this frame's
-            // entry or is a group built by `except*` (CPython's RERAISE).
-            let reraise =
-                bytecode::decode_at(&fm.data().code.code, pc).is_ok_and(|i| i.op == Op::RERAISE);
+            // A re-raise adds nothing: RERAISE and a bare `raise` (RAISE_VARARGS 0)
+            // pass the exception on as it is (CPython jumps past PyTraceBack_Here for
+            // them); every other raise in the frame adds an entry, even a second one
+            // for the same frame (`raise e` of a caught exception).
+            let reraise = bytecode::decode_at(&fm.data().code.code, pc)
+                .is_ok_and(|i| i.op == Op::RERAISE || (i.op == Op::RAISE_VARARGS && i.arg == 0));
             if !reraise {
                 crate::traceback::add_entry(fm, &err, pc);
             }

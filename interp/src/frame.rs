@@ -98,8 +98,9 @@ pub(crate) struct Frame {
     /// The frame's own copy of the bytecode, on a thread that has no thread-local
     /// copies (see `tlbc`).
     private_bytecode: UnsafeCell<Option<Box<[Cell<u16>]>>>,
-    /// Identity for traceback entries.
-    pub(crate) id: u64,
+    /// The frame's Python-visible frame object, once someone asked for it (see
+    /// `frame_object`): a counted reference, detached when the frame is cleared.
+    frame_obj: UnsafeCell<Option<PyObj>>,
     slots: [UnsafeCell<StackRef>; 0],
 }
 
@@ -123,8 +124,6 @@ fn frame_layout(nslots: usize) -> Layout {
 }
 
 thread_local! {
-    /// Frame identities, for one traceback entry per frame.
-    static NEXT_FRAME_ID: Cell<u64> = const { Cell::new(1) };
     /// This thread's frame chain.
     static CHAIN: ChainHandle = ChainHandle::default();
     /// This thread's data stack.
@@ -151,11 +150,6 @@ impl Frame {
         let d = unsafe { data.as_ref() };
         let nlocalsplus = d.nlocalsplus;
         let nslots = nlocalsplus + d.code.max_stack as usize;
-        let id = NEXT_FRAME_ID.with(|n| {
-            let id = n.get();
-            n.set(id + 1);
-            id
-        });
         let header = Frame {
             code: StackRef::new_ref(code),
             data,
@@ -176,7 +170,7 @@ impl Frame {
             fast_locals_dict: UnsafeCell::new(None),
             private_bytecode: UnsafeCell::new(None),
             init_self: UnsafeCell::new(None),
-            id,
+            frame_obj: UnsafeCell::new(None),
             slots: [],
         };
         // SAFETY: the caller provides room for the header and `nslots` slots.
@@ -372,6 +366,40 @@ impl Frame {
         slot.get_or_insert_with(strand_objects::dict::new).clone()
     }
 
+    /// The frame's `locals()` dict, if one was made.
+    pub(crate) fn fast_locals_dict_opt(&self) -> Option<PyObj> {
+        // SAFETY: as in `fast_locals_dict`.
+        unsafe { (*self.fast_locals_dict.get()).clone() }
+    }
+
+    /// The frame's frame object, if one was made.
+    pub(crate) fn frame_obj(&self) -> Option<PyObj> {
+        // SAFETY: only the frame's thread (or a reader with the world stopped, when
+        // that thread is parked outside this accessor) touches the field; cloning
+        // calls out to nothing.
+        unsafe { (*self.frame_obj.get()).clone() }
+    }
+
+    /// Records the frame's frame object (made by `frame_object::of`).
+    pub(crate) fn set_frame_obj(&self, obj: PyObj) {
+        // SAFETY: as in `frame_obj`; the slot is empty (objects are made once).
+        let old = unsafe { (*self.frame_obj.get()).replace(obj) };
+        debug_assert!(old.is_none());
+        drop(old);
+    }
+
+    /// Moves the value out of locals-plus slot `i` as a counted reference (a frame
+    /// object detaching from the frame), leaving the slot empty.
+    pub(crate) fn take_local(&self, i: usize) -> Option<PyObj> {
+        std::mem::replace(self.slot(i), StackRef::NULL).into_owned()
+    }
+
+    /// Whether the frame lives on its thread's data stack (a function call's frame,
+    /// as opposed to a generator's).
+    pub(crate) fn is_on_data_stack(&self) -> bool {
+        self.home == Home::DataStack
+    }
+
     /// Turns every uncounted reference the frame holds into a counted one, so that it
     /// may leave the frame chain while still holding them (a suspending generator).
     pub(crate) fn make_counted(&mut self) {
@@ -398,6 +426,10 @@ impl Frame {
         // SAFETY: the collector calls this with the world stopped; the owner is not
         // inside an accessor.
         if let Some(o) = unsafe { &*self.fast_locals_dict.get() } {
+            visit(o.as_ptr());
+        }
+        // SAFETY: as above.
+        if let Some(o) = unsafe { &*self.frame_obj.get() } {
             visit(o.as_ptr());
         }
         for i in 0..self.nslots as usize {
@@ -431,6 +463,16 @@ impl Frame {
     /// afterwards but to release its memory.
     unsafe fn clear(this: NonNull<Frame>) {
         let f = this.as_ptr();
+        // SAFETY: the caller owns the frame; its slots are still in place. A data-stack
+        // frame's caller lies below it and is still alive; a generator's frame is
+        // given no caller (its `previous` may be left from an earlier run).
+        unsafe {
+            if let Some(obj) = (*(*f).frame_obj.get()).take() {
+                let prev = (*f).previous.get();
+                let back = ((*f).home == Home::DataStack && !prev.is_null()).then(|| &*prev);
+                crate::frame_object::detach(obj, &*f, back);
+            }
+        }
         // SAFETY: the caller owns the frame exclusively; each field is dropped once,
         // the slots first (they may refer to objects the header keeps alive).
         unsafe {
@@ -636,6 +678,9 @@ impl OwnedFrame {
             );
             (*p.as_ptr()).home = Home::Owned;
             DATA_STACK.with(|s| (*s.get()).free(f));
+            if let Some(obj) = (*p.as_ptr()).frame_obj() {
+                crate::frame_object::moved(&obj, p.as_ref());
+            }
         }
         OwnedFrame(p)
     }
@@ -843,27 +888,39 @@ impl Frame {
             return Ok(l.clone());
         }
         let d = self.fast_locals_dict();
-        let code = &self.data().code;
-        let names = code.localsplus_names();
-        let first_cell = code.varnames.len();
-        for (i, name) in names.iter().enumerate() {
-            let Some(v) = self.local(i) else {
-                let _ = dict::del_item(&d, &pystr::new(name));
-                continue;
-            };
-            let is_cell = code.cellvars.iter().any(|c| c == name) || i >= first_cell;
-            let value = if is_cell {
-                function::cell_get(&v)
-            } else {
-                Some((*v).clone())
-            };
-            match value {
-                Some(value) => dict::set_item_str(&d, name, value),
-                None => {
-                    let _ = dict::del_item(&d, &pystr::new(name));
-                }
+        fill_locals(&d, &self.data().code, |i| {
+            self.local(i).map(|v| (*v).clone())
+        });
+        Ok(d)
+    }
+}
+
+/// Refreshes `d` from the locals-plus values of a frame of `code` (`value(i)` is slot
+/// `i`'s): each bound name is set (a cell's contents for cell and free variables),
+/// each unbound one removed; other keys stay (CPython 3.11's `PyFrame_FastToLocals`).
+pub(crate) fn fill_locals(
+    d: &PyObj,
+    code: &strand_compiler::code::CodeObject,
+    value: impl Fn(usize) -> Option<PyObj>,
+) {
+    let names = code.localsplus_names();
+    let first_cell = code.varnames.len();
+    for (i, name) in names.iter().enumerate() {
+        let Some(v) = value(i) else {
+            let _ = dict::del_item(d, &pystr::new(name));
+            continue;
+        };
+        let is_cell = code.cellvars.iter().any(|c| c == name) || i >= first_cell;
+        let value = if is_cell {
+            function::cell_get(&v)
+        } else {
+            Some(v)
+        };
+        match value {
+            Some(value) => dict::set_item_str(d, name, value),
+            None => {
+                let _ = dict::del_item(d, &pystr::new(name));
             }
         }
-        Ok(d)
     }
 }

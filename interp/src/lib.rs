@@ -35,6 +35,7 @@ pub mod exc_info;
 mod fast_ops;
 mod frame;
 pub mod frame_builtins;
+pub mod frame_object;
 pub mod generator;
 pub mod import;
 pub mod jit;
@@ -66,6 +67,7 @@ pub fn install() {
         strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
         strand_objects::unraisable::set_hook(write_unraisable);
         generator::init(eval::resume);
+        frame_object::init();
         strand_objects::function::set_payload_traverse(jit::traverse_payload);
         let modules = strand_objects::dict::new();
         let sys = sys::make_module(&modules);

@@ -302,6 +302,19 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 Args::new(a, k).exact("displayhook", 1)?;
                 display_value(&a[0])
             }),
+            ("_getframe", |a, k| {
+                let b = Args::new(a, k).bind("_getframe", 0, &["depth"], 0)?;
+                if let Some(kw) = k.filter(|k| !tuple::items(k).is_empty()) {
+                    let _ = kw;
+                    return Err(exc::type_error("_getframe() takes no keyword arguments"));
+                }
+                let depth = match b[0] {
+                    Some(d) => int::to_isize(&ab::index(d)?)?,
+                    None => 0,
+                };
+                // A negative depth is the caller's frame, as in CPython.
+                crate::frame_object::getframe(depth.max(0) as usize)
+            }),
             ("_is_gil_enabled", |a, k| {
                 Args::new(a, k).exact("_is_gil_enabled", 0)?;
                 Ok(int::bool_obj(false))

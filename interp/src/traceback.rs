@@ -16,7 +16,7 @@ use strand_objects::singletons::is_none;
 use strand_objects::{PyErr, PyObj};
 
 use strand_compiler::bytecode::Location;
-use strand_objects::{int, list, str as pystr, tuple};
+use strand_objects::str as pystr;
 
 use crate::frame::Frame;
 
@@ -489,77 +489,55 @@ pub struct TracebackEntry {
 /// The traceback of an exception, outermost frame first.
 pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
     let tb = exc::payload(exc_value).state().traceback.clone();
-    let Some(tb) = tb.filter(list::is_list) else {
+    let Some(tb) = tb.filter(strand_objects::traceback::is_traceback) else {
         return Vec::new();
     };
-    let mut out: Vec<TracebackEntry> = list::to_vec(&tb)
+    strand_objects::traceback::entries(&tb, usize::MAX)
         .iter()
         .map(|t| {
-            let it = tuple::items(t);
-            let num = |i: usize| it.get(i).and_then(int::as_i64).unwrap_or(0) as u32;
-            let line = num(1);
+            let frame = strand_objects::traceback::frame(t);
+            let code = crate::frame_object::code(frame);
+            let c = strand_objects::function::code(&code);
+            let line = strand_objects::traceback::lineno(t).max(0) as u32;
+            let pc = (strand_objects::traceback::lasti(t).max(0) / 2) as usize;
+            let location = crate::code::code_data(&code)
+                .code
+                .lines
+                .location_of(pc)
+                .filter(|l| l.line == line);
             TracebackEntry {
-                filename: pystr::as_str(&it[0]).to_string(),
+                filename: pystr::as_str(&c.filename).to_string(),
                 line,
-                name: pystr::as_str(&it[2]).to_string(),
-                location: (it.len() > 4).then(|| Location {
-                    line,
-                    end_line: num(4),
-                    col: num(5),
-                    end_col: num(6),
-                }),
+                name: pystr::as_str(&c.name).to_string(),
+                location,
             }
         })
-        .collect();
-    out.reverse();
-    out
+        .collect()
 }
 
-/// Appends the frame's entry to the exception's traceback (once per frame the exception
-/// passes through), and chains it to the exception being handled (`__context__`) when
-/// it is freshly raised.
+/// Records that `e` passes through `frame` at instruction `pc` (CPython's
+/// `PyTraceBack_Here`): a traceback entry for the frame goes in front of the
+/// exception's traceback, and a freshly raised exception (no traceback yet) is
+/// chained to the exception being handled (`__context__`).
 pub(crate) fn add_entry(frame: &Frame, e: &PyErr, pc: usize) {
-    let frame_id = frame.id;
     let v = e.value();
     let payload = exc::payload(v);
     let tb = payload.state().traceback.clone();
-    let tb = match tb {
-        Some(t) if list::is_list(&t) => t,
-        _ => {
-            // Freshly raised: chain to the exception being handled.
-            let current = crate::exc_info::current_exception();
-            if let Some(cur) = current {
-                let mut st = payload.state();
-                if st.context.is_none() && !cur.is(v) {
-                    st.context = Some(cur);
-                }
+    if tb.is_none() {
+        let current = crate::exc_info::current_exception();
+        if let Some(cur) = current {
+            let mut st = payload.state();
+            if st.context.is_none() && !cur.is(v) {
+                st.context = Some(cur);
             }
-            let t = list::new(Vec::new());
-            payload.state().traceback = Some(t.clone());
-            t
-        }
-    };
-    if let Some(last) = list::len(&tb)
-        .checked_sub(1)
-        .and_then(|i| list::get(&tb, i))
-    {
-        if int::as_i64(&tuple::items(&last)[3]) == Some(frame_id as i64) {
-            return;
         }
     }
-    let code = &frame.data().code;
-    let mut fields = vec![
-        pystr::new(&code.filename),
-        int::from_i64(i64::from(code.firstlineno)),
-        pystr::new(&code.name),
-        int::from_i64(frame_id as i64),
-    ];
-    if let Some(loc) = code.lines.location_of(pc) {
-        fields[1] = int::from_i64(i64::from(loc.line));
-        fields.extend([loc.end_line, loc.col, loc.end_col].map(|v| int::from_i64(i64::from(v))));
-    }
-    let entry = tuple::from_vec(fields);
-    let _ = list::append(&tb, entry);
+    let frame_obj = crate::frame_object::of(frame);
+    let line = crate::frame_object::line_at(&frame.code(), pc);
+    let lasti = i32::try_from(pc * 2).unwrap_or(i32::MAX);
+    let entry = strand_objects::traceback::new(tb, frame_obj, lasti, line as i32);
+    let old = payload.state().traceback.replace(entry);
+    drop(old);
 }
 
 #[cfg(test)]

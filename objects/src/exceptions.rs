@@ -808,6 +808,21 @@ fn exc_repr(obj: &PyObj) -> PyResult<PyObj> {
     Ok(crate::str::from_string(s))
 }
 
+/// Sets `exc.__traceback__` (CPython's `PyException_SetTraceback`): a traceback
+/// object or None.
+fn set_traceback(exc: &PyObj, tb: &PyObj) -> PyResult<()> {
+    let tb = if crate::singletons::is_none(tb) {
+        None
+    } else if crate::traceback::is_traceback(tb) {
+        Some(tb.clone())
+    } else {
+        return Err(type_error("__traceback__ must be a traceback or None"));
+    };
+    let old = std::mem::replace(&mut payload(exc).state().traceback, tb);
+    drop(old);
+    Ok(())
+}
+
 /// Attributes of exceptions (`args`, `__traceback__`, `__cause__`, ...).
 pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
     use crate::descr::GetSetDef;
@@ -826,12 +841,7 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             |o| Ok(opt(payload(o).state().traceback.clone())),
             Some(|o, v| {
                 let v = v.ok_or_else(|| type_error("__traceback__ may not be deleted"))?;
-                payload(o).state().traceback = if crate::singletons::is_none(v) {
-                    None
-                } else {
-                    Some(v.clone())
-                };
-                Ok(())
+                set_traceback(o, v)
             }),
         ),
         GetSetDef::new(
@@ -899,12 +909,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::new("with_traceback", |args, kw| {
             let a = crate::args::Args::new(args, kw);
             a.exact("with_traceback", 2)?;
-            let tb = &args[1];
-            payload(&args[0]).state().traceback = if crate::singletons::is_none(tb) {
-                None
-            } else {
-                Some(tb.clone())
-            };
+            set_traceback(&args[0], &args[1])?;
             Ok(args[0].clone())
         }),
         MethodDef::new("add_note", |args, kw| {

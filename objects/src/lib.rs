@@ -65,6 +65,7 @@ pub mod str;
 pub mod str_methods;
 pub mod structseq;
 pub mod super_;
+pub mod traceback;
 pub mod tuple;
 pub mod typeobj;
 pub mod typetype;
@@ -216,6 +217,7 @@ pub fn init() {
             (&module::MODULE_TYPE, &O, vec![], module::getsets()),
             (&super_::SUPER_TYPE, &O, vec![], super_::getsets()),
             (&weakref::WEAKREF_TYPE, &O, vec![], weakref::getsets()),
+            (&traceback::TRACEBACK_TYPE, &O, vec![], traceback::getsets()),
         ];
         for (ty, base, methods, getsets) in &simple {
             ty.ready_static(Some(base), methods, getsets);
