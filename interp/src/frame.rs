@@ -742,6 +742,31 @@ impl strand_heap::RootSource for FrameChain {
 struct ChainHandle {
     chain: Arc<FrameChain>,
     registered_with: Cell<Option<strand_heap::ThreadId>>,
+    /// The thread's ident, once the chain is in [`CHAINS`].
+    listed_as: Cell<Option<u64>>,
+}
+
+impl Drop for ChainHandle {
+    fn drop(&mut self) {
+        if let Some(ident) = self.listed_as.get() {
+            let mut all = CHAINS.lock().unwrap_or_else(|e| e.into_inner());
+            all.retain(|(i, _)| *i != ident);
+        }
+    }
+}
+
+/// Every thread's frame chain, by thread ident (for `sys._current_frames()`); a
+/// thread's entry goes when the thread ends.
+static CHAINS: std::sync::Mutex<Vec<(u64, Arc<FrameChain>)>> = std::sync::Mutex::new(Vec::new());
+
+/// The running frame of every thread that has one, by thread ident. The caller has
+/// the world stopped (or is the only thread), so the frames cannot change meanwhile.
+pub(crate) fn all_chain_tops() -> Vec<(u64, *const Frame)> {
+    let all = CHAINS.lock().unwrap_or_else(|e| e.into_inner());
+    all.iter()
+        .map(|(i, c)| (*i, c.top.load(Ordering::Acquire) as *const Frame))
+        .filter(|(_, f)| !f.is_null())
+        .collect()
 }
 
 /// The head of this thread's frame chain: the frame running now (null if none).
@@ -778,6 +803,14 @@ pub(crate) fn set_chain_top(f: *const Frame) {
 /// The outermost frame of a thread: make sure this thread state scans the chain.
 #[cold]
 fn register_chain(h: &ChainHandle) {
+    if h.listed_as.get().is_none() {
+        let ident = crate::thread_ident::get_ident();
+        CHAINS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((ident, h.chain.clone()));
+        h.listed_as.set(Some(ident));
+    }
     let tid = strand_heap::current_thread_id();
     if h.registered_with.get() != tid {
         if let Some(id) = tid {

@@ -537,3 +537,19 @@ pub(crate) fn getframe(depth: usize) -> PyResult<PyObj> {
     // SAFETY: as above.
     Ok(of(unsafe { &*at }))
 }
+
+/// `sys._current_frames()`: each thread's innermost running frame object, by thread
+/// ident, read with the world stopped.
+pub(crate) fn current_frames() -> PyObj {
+    let d = dict::new();
+    let _world =
+        (!strand_heap::stw::is_world_stopped_by_me()).then(strand_heap::stw::stop_the_world);
+    for (ident, top) in crate::frame::all_chain_tops() {
+        // SAFETY: the world is stopped: every other thread is parked at a safe point
+        // (or detached in a call), its linked frames alive and consistent; making a
+        // frame object writes a field those threads do not touch while parked.
+        let f = of(unsafe { &*top });
+        let _ = dict::set_item(&d, int::from_i128(i128::from(ident)), f);
+    }
+    d
+}

@@ -50,6 +50,7 @@ pub mod stats;
 pub mod stdio;
 pub mod syntax_error;
 pub mod sys;
+pub mod thread_ident;
 mod tlbc;
 mod trace_helpers;
 pub mod traceback;

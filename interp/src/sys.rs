@@ -315,6 +315,10 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 // A negative depth is the caller's frame, as in CPython.
                 crate::frame_object::getframe(depth.max(0) as usize)
             }),
+            ("_current_frames", |a, k| {
+                Args::new(a, k).exact("_current_frames", 0)?;
+                Ok(crate::frame_object::current_frames())
+            }),
             ("_is_gil_enabled", |a, k| {
                 Args::new(a, k).exact("_is_gil_enabled", 0)?;
                 Ok(int::bool_obj(false))
