@@ -769,6 +769,30 @@ impl LineTable {
         (loc.line != 0).then_some(loc)
     }
 
+    /// The runs: `(first unit, position)` with increasing units, each position
+    /// holding until the next run starts (line 0: no line).
+    pub fn runs(&self) -> &[(u32, Location)] {
+        &self.runs
+    }
+
+    /// Moves every position by `delta` lines (a code object given another first
+    /// line); lines that would leave the range `1..=u32::MAX` become "no line".
+    pub fn shift_lines(&mut self, delta: i64) {
+        for (_, loc) in &mut self.runs {
+            if loc.line == 0 {
+                continue;
+            }
+            let moved = |l: u32| u32::try_from(i64::from(l) + delta).ok().filter(|&l| l > 0);
+            match (moved(loc.line), moved(loc.end_line)) {
+                (Some(l), Some(e)) => {
+                    loc.line = l;
+                    loc.end_line = e;
+                }
+                _ => *loc = Location::default(),
+            }
+        }
+    }
+
     /// The line of the instruction at `unit`.
     pub fn line_of(&self, unit: usize) -> Option<u32> {
         self.location_of(unit).map(|l| l.line)

@@ -222,3 +222,283 @@ pub(crate) fn code_data(code: &PyObj) -> &CodeData {
 pub fn is_code(obj: &PyObj) -> bool {
     obj.is_exact(&function::CODE_TYPE)
 }
+
+/// Installs the code-object attributes that need the interpreter's data (the line
+/// table, the stack depth, the instructions) on the `code` type: `co_stacksize`,
+/// `co_code`, `co_lines()`, `co_positions()` and `replace()`.
+pub(crate) fn install_attributes() {
+    use strand_objects::descr::{new_getset_descr, new_method_descr, GetSetDef, MethodDef};
+    let ty = &function::CODE_TYPE;
+    let d = ty.dict();
+    let getsets = [
+        GetSetDef::new(
+            "co_stacksize",
+            |c| Ok(int::from_usize(code_data(c).code.max_stack as usize)),
+            None,
+        ),
+        GetSetDef::new(
+            "co_code",
+            // strand's own instruction encoding (two bytes per code unit, little
+            // endian), not CPython's.
+            |c| {
+                let units = &code_data(c).code.code;
+                let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+                Ok(strand_objects::bytes::new(&bytes))
+            },
+            None,
+        ),
+    ];
+    for g in &getsets {
+        strand_objects::dict::set_item_str(d, g.name, new_getset_descr(ty, g));
+    }
+    let methods = [
+        MethodDef::new("co_lines", |args, kw| {
+            strand_objects::args::Args::new(args, kw).exact("co_lines", 1)?;
+            Ok(co_lines(code_arg(args, "co_lines")?))
+        }),
+        MethodDef::new("co_positions", |args, kw| {
+            strand_objects::args::Args::new(args, kw).exact("co_positions", 1)?;
+            Ok(co_positions(code_arg(args, "co_positions")?))
+        }),
+        MethodDef::new("replace", |args, kw| {
+            let nkw = kw.map_or(0, |k| tuple::items(k).len());
+            if args.len() - nkw != 1 {
+                return Err(strand_objects::exceptions::type_error(format!(
+                    "replace() takes no positional arguments ({} given)",
+                    args.len().saturating_sub(nkw + 1)
+                )));
+            }
+            replace(code_arg(args, "replace")?, args, kw)
+        }),
+    ];
+    for m in &methods {
+        strand_objects::dict::set_item_str(d, m.name, new_method_descr(ty, m));
+    }
+    ty.modified();
+}
+
+fn code_arg<'a>(args: &'a [PyObj], name: &str) -> strand_objects::PyResult<&'a PyObj> {
+    match args.first() {
+        Some(c) if is_code(c) => Ok(c),
+        Some(o) => Err(strand_objects::exceptions::type_error(format!(
+            "descriptor '{name}' for 'code' objects doesn't apply to a '{}' object",
+            o.ty().name()
+        ))),
+        None => Err(strand_objects::exceptions::type_error(format!(
+            "unbound method code.{name}() needs an argument"
+        ))),
+    }
+}
+
+/// `co_lines()`: `(start, end, line)` for consecutive ranges of the code, in bytes,
+/// with `None` for instructions that have no line (PEP 626).
+fn co_lines(code: &PyObj) -> PyObj {
+    let data = code_data(code);
+    let len = data.code.code.len() as u32;
+    let runs = data.code.lines.runs();
+    let mut out: Vec<(u32, u32, u32)> = Vec::new();
+    for (i, &(start, loc)) in runs.iter().enumerate() {
+        let end = runs.get(i + 1).map_or(len, |r| r.0).min(len);
+        if start >= end {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.2 == loc.line && last.1 == start => last.1 = end,
+            _ => out.push((start, end, loc.line)),
+        }
+    }
+    if runs.first().is_some_and(|r| r.0 > 0) {
+        out.insert(0, (0, runs[0].0.min(len), 0));
+    }
+    let items = out
+        .into_iter()
+        .map(|(s, e, line)| {
+            tuple::from_vec(vec![
+                int::from_usize(s as usize * 2),
+                int::from_usize(e as usize * 2),
+                if line == 0 {
+                    singletons::none()
+                } else {
+                    int::from_usize(line as usize)
+                },
+            ])
+        })
+        .collect();
+    strand_objects::iterators::seq_iter_from_vec(items)
+}
+
+/// `co_positions()`: `(line, end_line, column, end_column)` for each code unit, with
+/// `None` where the instruction has no position (PEP 657).
+fn co_positions(code: &PyObj) -> PyObj {
+    let data = code_data(code);
+    let n = data.code.code.len();
+    let items = (0..n)
+        .map(|u| {
+            let fields: Vec<PyObj> = match data.code.lines.location_of(u) {
+                Some(l) => [l.line, l.end_line, l.col, l.end_col]
+                    .iter()
+                    .map(|&v| int::from_usize(v as usize))
+                    .collect(),
+                None => vec![singletons::none(); 4],
+            };
+            tuple::from_vec(fields)
+        })
+        .collect();
+    strand_objects::iterators::seq_iter_from_vec(items)
+}
+
+/// `code.replace(**changes)` (CPython's `code_replace_impl`): a new code object with
+/// some fields changed. strand's instructions, line table and exception table are its
+/// own, so the fields that only restate them (`co_code`, `co_linetable`,
+/// `co_exceptiontable`, `co_stacksize`, `co_nlocals`, the argument counts, the cell
+/// and free variables) can only be "replaced" by their current values; a different
+/// value is a `ValueError` naming the field.
+fn replace(code: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> strand_objects::PyResult<PyObj> {
+    use strand_objects::exceptions::{type_error, value_error};
+    let c = function::code(code);
+    let data = code_data(code);
+    let mut new = data.code.clone();
+    let mut consts = c.consts.clone();
+    let mut names = c.names.clone();
+    let mut varnames = c.varnames.clone();
+    let mut filename = c.filename.clone();
+    let mut name = c.name.clone();
+    let mut qualname = c.qualname.clone();
+    let kwnames = kw.map(|k| tuple::items(k).to_vec()).unwrap_or_default();
+    let values = &args[args.len() - kwnames.len()..];
+    let strs_of = |field: &str, v: &PyObj| -> strand_objects::PyResult<Vec<String>> {
+        if !tuple::is_tuple(v) {
+            return Err(type_error(format!(
+                "replace() argument '{field}' must be tuple, not {}",
+                v.ty().name()
+            )));
+        }
+        tuple::items(v)
+            .iter()
+            .map(|s| {
+                if pystr::is_str(s) {
+                    Ok(pystr::as_str(s).to_string())
+                } else {
+                    Err(type_error(format!(
+                        "name tuples must contain only strings, not '{}'",
+                        s.ty().name()
+                    )))
+                }
+            })
+            .collect()
+    };
+    let str_of = |field: &str, v: &PyObj| -> strand_objects::PyResult<PyObj> {
+        if pystr::is_str(v) {
+            Ok(v.clone())
+        } else {
+            Err(type_error(format!(
+                "replace() argument '{field}' must be str, not {}",
+                v.ty().name()
+            )))
+        }
+    };
+    let int_of = |field: &str, v: &PyObj| -> strand_objects::PyResult<u32> {
+        if !int::is_int(v) {
+            return Err(type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                v.ty().name()
+            )));
+        }
+        int::to_isize(v)
+            .ok()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| value_error(format!("replace() argument '{field}' is out of range")))
+    };
+    for (k, v) in kwnames.iter().zip(values) {
+        let field = pystr::as_str(k);
+        match field {
+            "co_name" => name = str_of(field, v)?,
+            "co_qualname" => qualname = str_of(field, v)?,
+            "co_filename" => filename = str_of(field, v)?,
+            "co_firstlineno" => {
+                let first = int_of(field, v)?;
+                if first == 0 {
+                    return Err(value_error("co_firstlineno must be a positive integer"));
+                }
+                new.lines
+                    .shift_lines(i64::from(first) - i64::from(new.firstlineno));
+                new.firstlineno = first;
+            }
+            "co_flags" => new.flags = int_of(field, v)?,
+            "co_consts" => {
+                if !tuple::is_tuple(v) {
+                    return Err(type_error(format!(
+                        "replace() argument 'co_consts' must be tuple, not {}",
+                        v.ty().name()
+                    )));
+                }
+                if tuple::items(v).len() < tuple::items(&c.consts).len() {
+                    return Err(value_error(
+                        "co_consts is shorter than the constants the code loads",
+                    ));
+                }
+                consts = v.clone();
+            }
+            "co_names" | "co_varnames" => {
+                let strs = strs_of(field, v)?;
+                let (old, slot) = if field == "co_names" {
+                    (&mut new.names, &mut names)
+                } else {
+                    (&mut new.varnames, &mut varnames)
+                };
+                if strs.len() != old.len() {
+                    return Err(value_error(format!(
+                        "strand cannot give a code object a different number of {field} \
+                         ({} instead of {})",
+                        strs.len(),
+                        old.len()
+                    )));
+                }
+                *old = strs;
+                *slot = v.clone();
+            }
+            "co_argcount" | "co_posonlyargcount" | "co_kwonlyargcount" | "co_nlocals"
+            | "co_stacksize" | "co_code" | "co_linetable" | "co_exceptiontable" | "co_freevars"
+            | "co_cellvars" => {
+                let current = strand_objects::abstract_::getattr_str(code, field)?;
+                if !strand_objects::abstract_::eq(&current, v)? {
+                    return Err(value_error(format!(
+                        "strand cannot replace {field} of a code object \
+                         (its instructions are compiled for the current value)"
+                    )));
+                }
+            }
+            other => {
+                return Err(type_error(format!(
+                    "'{other}' is an invalid keyword argument for replace()"
+                )))
+            }
+        }
+    }
+    new.filename = pystr::as_str(&filename).to_string();
+    new.name = pystr::as_str(&name).to_string();
+    new.qualname = pystr::as_str(&qualname).to_string();
+    let data = CodeData {
+        nlocalsplus: data.nlocalsplus,
+        ncells: data.ncells,
+        code: new,
+        copies: crate::tlbc::ThreadCopies::new(),
+        executors: crate::jit::Executors::default(),
+    };
+    Ok(function::new_code(function::CodeInit {
+        argcount: c.argcount,
+        posonlyargcount: c.posonlyargcount,
+        kwonlyargcount: c.kwonlyargcount,
+        flags: data.code.flags,
+        firstlineno: data.code.firstlineno,
+        consts,
+        names,
+        varnames,
+        cellvars: c.cellvars.clone(),
+        freevars: c.freevars.clone(),
+        filename,
+        name,
+        qualname,
+        data: Box::new(Arc::new(data)),
+    }))
+}

@@ -71,7 +71,7 @@ pub fn run_code(code: &PyObj, globals: &PyObj) -> PyResult<PyObj> {
 /// The builtins namespace for code run in `globals` (CPython's
 /// `_PyEval_BuiltinsFromGlobals`): `globals['__builtins__']` (a module's dict, or the
 /// mapping itself), which is first set to the `builtins` module when missing.
-fn builtins_from_globals(globals: &PyObj) -> PyObj {
+pub(crate) fn builtins_from_globals(globals: &PyObj) -> PyObj {
     match dict::get_item_str(globals, "__builtins__") {
         Some(b) if b.is_instance_of(&strand_objects::module::MODULE_TYPE) => {
             strand_objects::module::module_dict(&b)

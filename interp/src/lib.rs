@@ -69,6 +69,8 @@ pub fn install() {
         strand_objects::unraisable::set_hook(write_unraisable);
         generator::init(eval::resume);
         frame_object::init();
+        strand_objects::function::set_builtins_from_globals(eval::builtins_from_globals);
+        code::install_attributes();
         strand_objects::function::set_payload_traverse(jit::traverse_payload);
         let modules = strand_objects::dict::new();
         let sys = sys::make_module(&modules);

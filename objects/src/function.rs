@@ -254,6 +254,33 @@ pub fn code(obj: &PyObj) -> &PyCode {
     unsafe { obj.payload_unchecked::<PyCode>() }
 }
 
+/// `co_varnames` as CPython has it: the parameters, then the locals that are not
+/// cell variables. (strand's compiler gives a local captured by an inner function a
+/// fast-local slot of its own, so its `varnames` also lists those.)
+fn co_varnames(c: &PyObj) -> PyObj {
+    let co = code(c);
+    let cells = crate::tuple::items(&co.cellvars);
+    let names = crate::tuple::items(&co.varnames);
+    let nparams = (co.argcount + co.kwonlyargcount) as usize
+        + usize::from(co.flags & co_flags::VARARGS != 0)
+        + usize::from(co.flags & co_flags::VARKEYWORDS != 0);
+    let is_cell = |n: &PyObj| {
+        cells
+            .iter()
+            .any(|x| crate::str::as_str(x) == crate::str::as_str(n))
+    };
+    if names.iter().skip(nparams).all(|n| !is_cell(n)) {
+        return co.varnames.clone();
+    }
+    let kept = names
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| *i < nparams || !is_cell(n))
+        .map(|(_, n)| n.clone())
+        .collect();
+    crate::tuple::from_vec(kept)
+}
+
 /// `co_*` attributes.
 pub(crate) fn code_getsets() -> Vec<crate::descr::GetSetDef> {
     use crate::descr::GetSetDef;
@@ -288,14 +315,14 @@ pub(crate) fn code_getsets() -> Vec<crate::descr::GetSetDef> {
         ),
         GetSetDef::new("co_consts", |c| Ok(code(c).consts.clone()), None),
         GetSetDef::new("co_names", |c| Ok(code(c).names.clone()), None),
-        GetSetDef::new("co_varnames", |c| Ok(code(c).varnames.clone()), None),
+        GetSetDef::new("co_varnames", |c| Ok(co_varnames(c)), None),
         GetSetDef::new("co_cellvars", |c| Ok(code(c).cellvars.clone()), None),
         GetSetDef::new("co_freevars", |c| Ok(code(c).freevars.clone()), None),
         GetSetDef::new(
             "co_nlocals",
             |c| {
                 Ok(crate::int::from_usize(
-                    crate::tuple::items(&code(c).varnames).len(),
+                    crate::tuple::items(&co_varnames(c)).len(),
                 ))
             },
             None,
@@ -421,9 +448,99 @@ crate::builtin_type! {
             hash: Some(crate::baseobject::identity_hash),
             getattro: Some(crate::baseobject::generic_getattr),
             setattro: Some(crate::baseobject::generic_setattr),
+            new: Some(function_new),
             ..Slots::EMPTY
         },
     }
+}
+
+/// How a function made by `FunctionType(code, globals, ...)` finds its builtins from
+/// its globals (the interpreter's `_PyEval_BuiltinsFromGlobals`, set at start-up).
+static BUILTINS_FROM_GLOBALS: std::sync::OnceLock<fn(&PyObj) -> PyObj> = std::sync::OnceLock::new();
+
+/// Sets how functions made by the `function` constructor find their builtins (once
+/// per process; later calls do nothing).
+pub fn set_builtins_from_globals(f: fn(&PyObj) -> PyObj) {
+    let _ = BUILTINS_FROM_GLOBALS.set(f);
+}
+
+/// `types.FunctionType(code, globals, name=None, argdefs=None, closure=None)`
+/// (CPython's `func_new_impl`, Objects/funcobject.c).
+fn function_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    use crate::singletons::is_none;
+    let b = crate::args::Args::new(args, kwnames).bind(
+        "function",
+        0,
+        &["code", "globals", "name", "argdefs", "closure"],
+        2,
+    )?;
+    let (code_obj, globals) = (b[0].expect("required"), b[1].expect("required"));
+    if !code_obj.is_exact(&CODE_TYPE) {
+        return Err(type_error(format!(
+            "function() argument 'code' must be code, not {}",
+            code_obj.ty().name()
+        )));
+    }
+    if !crate::dict::is_dict(globals) {
+        return Err(type_error(format!(
+            "function() argument 'globals' must be dict, not {}",
+            globals.ty().name()
+        )));
+    }
+    let name = b[2].filter(|n| !is_none(n));
+    if name.is_some_and(|n| !crate::str::is_str(n)) {
+        return Err(type_error("arg 3 (name) must be None or string"));
+    }
+    let defaults = b[3].filter(|d| !is_none(d));
+    if defaults.is_some_and(|d| !crate::tuple::is_tuple(d)) {
+        return Err(type_error("arg 4 (defaults) must be None or tuple"));
+    }
+    let c = code(code_obj);
+    let nfree = crate::tuple::items(&c.freevars).len();
+    let closure = b[4].filter(|c| !is_none(c));
+    match closure {
+        Some(cl) if !crate::tuple::is_tuple(cl) => {
+            return Err(type_error("arg 5 (closure) must be None or tuple"));
+        }
+        None if nfree > 0 => return Err(type_error("arg 5 (closure) must be tuple")),
+        _ => {}
+    }
+    if let Some(cl) = closure {
+        let cells = crate::tuple::items(cl);
+        if cells.len() != nfree {
+            return Err(crate::exceptions::value_error(format!(
+                "{} requires closure of length {}, not {}",
+                crate::str::as_str(&c.name),
+                nfree,
+                cells.len()
+            )));
+        }
+        if let Some(bad) = cells.iter().find(|x| !x.is_exact(&CELL_TYPE)) {
+            return Err(type_error(format!(
+                "arg 5 (closure) expected cell, found {}",
+                bad.ty().name()
+            )));
+        }
+    }
+    let builtins = match BUILTINS_FROM_GLOBALS.get() {
+        Some(f) => f(globals),
+        None => crate::dict::new(),
+    };
+    let func = new_function(code_obj.clone(), globals.clone(), builtins);
+    // SAFETY: the function was just made and is not visible to anyone else.
+    unsafe {
+        init_function_extras(
+            &func,
+            defaults.cloned(),
+            None,
+            closure.filter(|_| nfree > 0).cloned(),
+            None,
+        );
+        if let Some(n) = name {
+            function(&func).fields_mut().name = n.clone();
+        }
+    }
+    Ok(func)
 }
 
 // SAFETY: repr(C), header first.
