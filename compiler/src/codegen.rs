@@ -62,7 +62,24 @@ pub fn compile_module(source: &str, filename: &str) -> Result<CodeObject, Compil
 /// As [`compile_module`]; in [`Mode::Eval`], anything but one expression is a
 /// `SyntaxError`.
 pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, CompileError> {
-    let code = generate(source, filename, mode)?;
+    let optimize = crate::OPTIMIZE.load(std::sync::atomic::Ordering::Relaxed);
+    compile_optimized(source, filename, mode, optimize)
+}
+
+/// [`compile`] at optimization level `optimize` instead of the process's
+/// ([`crate::OPTIMIZE`]): 0 keeps everything; from 1, `assert` statements are left
+/// out and `__debug__` is false; from 2, docstrings too (`compile(...,
+/// optimize=N)`).
+///
+/// # Errors
+/// As [`compile`].
+pub fn compile_optimized(
+    source: &str,
+    filename: &str,
+    mode: Mode,
+    optimize: u8,
+) -> Result<CodeObject, CompileError> {
+    let code = generate(source, filename, mode, optimize)?;
     // The interpreter trusts stack depths and jump targets; debug builds check them.
     #[cfg(debug_assertions)]
     if let Err(e) = verify(&code) {
@@ -71,7 +88,12 @@ pub fn compile(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, C
     Ok(code)
 }
 
-fn generate(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, CompileError> {
+fn generate(
+    source: &str,
+    filename: &str,
+    mode: Mode,
+    optimize: u8,
+) -> Result<CodeObject, CompileError> {
     if u32::try_from(source.len()).is_err() {
         // Source offsets are 32-bit throughout the parser.
         return Err(CompileError::unplaced(
@@ -104,6 +126,7 @@ fn generate(source: &str, filename: &str, mode: Mode) -> Result<CodeObject, Comp
         interactive: mode == Mode::Single,
         warned: Vec::new(),
         set_literals: Vec::new(),
+        optimize,
     };
     if mode == Mode::Eval {
         let parsed = parse_expression_311(source).map_err(|e| parse_failure(e, source, &index))?;
@@ -317,6 +340,8 @@ struct Compiler<'s, 't> {
     /// equal frozenset constants across a compilation into the first one, whose
     /// construction order decides the iteration order of all of them.
     set_literals: Vec<Vec<Constant>>,
+    /// The optimization level (see [`compile_optimized`]).
+    optimize: u8,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -826,6 +851,9 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Stmt::Assert(a) => {
                 self.check_assert(a);
+                if self.optimize >= 1 {
+                    return Ok(());
+                }
                 let end = self.new_label();
                 self.jump_if(&a.test, true, end)?;
                 self.emit(Op::LOAD_ASSERTION_ERROR, 0);
@@ -1679,7 +1707,7 @@ impl<'s, 't> Compiler<'s, 't> {
         match body {
             FunctionBody::Stmts(stmts) => {
                 // A leading string literal is the docstring (co_consts[0]).
-                if let Some(Stmt::Expr(e)) = stmts.first() {
+                if let Some(Stmt::Expr(e)) = stmts.first().filter(|_| self.optimize < 2) {
                     if let Expr::StringLiteral(sl) = &*e.value {
                         let doc = self.str_value(sl);
                         self.add_const(Constant::Str(doc));
@@ -1768,7 +1796,7 @@ impl<'s, 't> Compiler<'s, 't> {
         if has_annotations(&c.body) {
             self.emit(Op::SETUP_ANNOTATIONS, 0);
         }
-        if let Some(Stmt::Expr(e)) = c.body.first() {
+        if let Some(Stmt::Expr(e)) = c.body.first().filter(|_| self.optimize < 2) {
             if let Expr::StringLiteral(sl) = &*e.value {
                 let doc = self.str_value(sl);
                 self.load_const(Constant::Str(doc));
@@ -1879,6 +1907,10 @@ impl<'s, 't> Compiler<'s, 't> {
             Expr::BooleanLiteral(b) => self.load_const(Constant::Bool(b.value)),
             Expr::NoneLiteral(_) => self.load_const(Constant::None),
             Expr::EllipsisLiteral(_) => self.load_const(Constant::Ellipsis),
+            // `__debug__` is a constant of the compilation (CPython's `compiler_nameop`).
+            Expr::Name(n) if n.id.as_str() == "__debug__" && n.ctx == ExprContext::Load => {
+                self.load_const(Constant::Bool(self.optimize == 0))
+            }
             Expr::Name(n) => self.name_op(&n.id, n.ctx),
             Expr::BinOp(b) => {
                 self.expr(&b.left)?;

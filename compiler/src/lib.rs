@@ -29,13 +29,18 @@ pub mod symtable;
 pub mod syntax_errors;
 
 pub use code::{CodeObject, Constant};
-pub use codegen::{compile, compile_module, verify, Mode};
+pub use codegen::{compile, compile_module, compile_optimized, verify, Mode};
 pub use error::{CompileError, ErrorKind};
 
 /// The most decimal digits an integer literal may have (`sys.set_int_max_str_digits`;
 /// 0 = no limit): the interpreter keeps it equal to the object model's limit.
 pub static INT_MAX_STR_DIGITS: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(4300);
+
+/// The optimization level code is compiled at (`-O`: 1, `-OO`: 2; `sys.flags.optimize`):
+/// from 1 on, `assert` statements are left out and `__debug__` is false; from 2 on,
+/// docstrings too. `compile(..., optimize=N)` overrides it for one compilation.
+pub static OPTIMIZE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
 /// The interpreter's recursion limit (`sys.setrecursionlimit`), which bounds how
 /// deeply nested source may be ([`codegen::max_nesting`]).

@@ -237,6 +237,18 @@ pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<Py
     if crate::code::is_code(source) {
         return Ok(source.clone());
     }
+    // -1: the interpreter's level (`-O`); 0, 1, 2: that level.
+    let optimize = match b[5] {
+        Some(o) => strand_objects::int::to_isize(&ab::index(o)?)?,
+        None => -1,
+    };
+    let optimize = match optimize {
+        -1 => strand_compiler::OPTIMIZE.load(std::sync::atomic::Ordering::Relaxed),
+        0..=2 => optimize as u8,
+        _ => return Err(exc::value_error("compile(): invalid optimize value")),
+    };
     let text = source_text(source, "compile")?;
-    compile_source(&text, &filename, mode)
+    let code = strand_compiler::compile_optimized(&text, &filename, mode, optimize)
+        .map_err(|e| crate::syntax_error::syntax_error(&e, &text, &filename))?;
+    Ok(crate::code::load_code(&code))
 }

@@ -27,7 +27,12 @@ static FROZEN: OnceLock<&'static [FrozenModule]> = OnceLock::new();
 /// Makes the modules of `table` importable (once per process; a second table is
 /// ignored and `false` returned).
 pub fn register_native_modules(table: &'static [NativeModule]) -> bool {
-    NATIVE.set(table).is_ok()
+    let first = NATIVE.set(table).is_ok();
+    if first {
+        let names: Vec<&str> = table.iter().map(|m| m.name).collect();
+        crate::sys::set_builtin_module_names(&names);
+    }
+    first
 }
 
 /// Makes the frozen modules of `table` importable (once per process; a second table

@@ -32,6 +32,170 @@ pub fn set_argv(argv: &[String], script_dir: Option<&str>) {
     }
 }
 
+/// The start-up settings `sys.flags` reports and the command line sets (CPython's
+/// `PyConfig` fields behind `sys.flags`, Python/sysmodule.c `make_flags`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// `-i`.
+    pub inspect: bool,
+    /// The interactive prompt runs (no program given, stdin a terminal).
+    pub interactive: bool,
+    /// `-O` (1) / `-OO` (2): asserts and `__debug__` blocks compiled out; with 2,
+    /// docstrings too.
+    pub optimize: u8,
+    /// `-B`.
+    pub dont_write_bytecode: bool,
+    /// `-s`.
+    pub no_user_site: bool,
+    /// `-S`.
+    pub no_site: bool,
+    /// `-E` (and `-I`): `PYTHON*` environment variables are ignored.
+    pub ignore_environment: bool,
+    /// `-v` (count).
+    pub verbose: u8,
+    /// `-q`.
+    pub quiet: bool,
+    /// `-I`.
+    pub isolated: bool,
+    /// `-P` or `-I`: the script's directory is not put on `sys.path`.
+    pub safe_path: bool,
+    /// `-b` (count).
+    pub bytes_warning: u8,
+    /// `-X dev`.
+    pub dev_mode: bool,
+    /// `-X warn_default_encoding`.
+    pub warn_default_encoding: bool,
+}
+
+/// Records the command line's settings in `sys`: `flags`, `warnoptions` (the `-W`
+/// options, in order), `orig_argv` (the command line as given) and `__debug__`'s
+/// compile-time value; `-O` applies to everything compiled from now on.
+pub fn configure(flags: &Flags, warnoptions: &[String], orig_argv: &[String]) {
+    let d = module::module_dict(&state::sys_module());
+    let b = |v: bool| int::from_i64(i64::from(v));
+    let values = vec![
+        int::from_i64(0),
+        b(flags.inspect),
+        b(flags.interactive),
+        int::from_i64(i64::from(flags.optimize)),
+        b(flags.dont_write_bytecode),
+        b(flags.no_user_site),
+        b(flags.no_site),
+        b(flags.ignore_environment),
+        int::from_i64(i64::from(flags.verbose)),
+        int::from_i64(i64::from(flags.bytes_warning)),
+        b(flags.quiet),
+        // str and bytes hashes are seeded per process, as CPython's default.
+        int::from_i64(1),
+        b(flags.isolated),
+        int::bool_obj(flags.dev_mode),
+        int::from_i64(0),
+        b(flags.warn_default_encoding),
+        int::bool_obj(flags.safe_path),
+        int::from_i64(-1),
+    ];
+    if let Ok(v) = strand_objects::structseq::new_instance(&flags_type(), values) {
+        dict::set_item_str(&d, "flags", v);
+    }
+    dict::set_item_str(
+        &d,
+        "warnoptions",
+        list::new(warnoptions.iter().map(|w| pystr::new(w)).collect()),
+    );
+    dict::set_item_str(
+        &d,
+        "orig_argv",
+        list::new(orig_argv.iter().map(|a| pystr::new(a)).collect()),
+    );
+    strand_compiler::OPTIMIZE.store(flags.optimize, std::sync::atomic::Ordering::Relaxed);
+    if flags.ignore_environment {
+        // `PYTHONPATH` does not count.
+        dict::set_item_str(&d, "path", list::new(Vec::new()));
+    }
+    dict::set_item_str(
+        &state::builtins_dict(),
+        "__debug__",
+        int::bool_obj(flags.optimize == 0),
+    );
+}
+
+/// The `sys.flags` type (made once).
+fn flags_type() -> PyObj {
+    static TY: std::sync::OnceLock<PyObj> = std::sync::OnceLock::new();
+    TY.get_or_init(|| {
+        let fields = [
+            "debug",
+            "inspect",
+            "interactive",
+            "optimize",
+            "dont_write_bytecode",
+            "no_user_site",
+            "no_site",
+            "ignore_environment",
+            "verbose",
+            "bytes_warning",
+            "quiet",
+            "hash_randomization",
+            "isolated",
+            "dev_mode",
+            "utf8_mode",
+            "warn_default_encoding",
+            "safe_path",
+            "int_max_str_digits",
+        ];
+        let ty = strand_objects::structseq::new_type("sys", "flags", &fields)
+            .expect("sys.flags has valid field names");
+        // SAFETY: made once and kept for the life of the process.
+        unsafe { strand_objects::alloc::make_immortal(&ty) };
+        ty
+    })
+    .clone()
+}
+
+/// `sys.builtin_module_names`: `sys`, `builtins` and every native module, sorted
+/// (set when the standard library registers its native modules).
+pub fn set_builtin_module_names(names: &[&str]) {
+    let mut all: Vec<&str> = names.to_vec();
+    all.extend(["sys", "builtins"]);
+    all.sort_unstable();
+    all.dedup();
+    let d = module::module_dict(&state::sys_module());
+    dict::set_item_str(
+        &d,
+        "builtin_module_names",
+        tuple::from_vec(all.into_iter().map(pystr::intern).collect()),
+    );
+}
+
+/// Whether the interpreter is shutting down (`sys.is_finalizing()`).
+static FINALIZING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Marks the interpreter as shutting down: `sys.is_finalizing()` is true from now on.
+pub fn set_finalizing() {
+    FINALIZING.store(true, std::sync::atomic::Ordering::Release);
+}
+
+/// The audit hooks added by `sys.addaudithook`, oldest first (PEP 578).
+static AUDIT_HOOKS: std::sync::Mutex<Vec<PyObj>> = std::sync::Mutex::new(Vec::new());
+
+/// `sys.audit(event, *args)`: calls every audit hook with the event name and the
+/// arguments as a tuple; the first exception a hook raises propagates. strand raises
+/// no events of its own yet: only those of `sys.audit` calls.
+fn audit(event: &PyObj, args: Vec<PyObj>) -> PyResult<()> {
+    let hooks = AUDIT_HOOKS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    let args = tuple::from_vec(args);
+    for h in hooks {
+        ab::call(&h, &[event.clone(), args.clone()], None)?;
+    }
+    Ok(())
+}
+
 /// Sets `sys.stdin`, `sys.stdout` and `sys.stderr` and their originals
 /// (`sys.__stdin__`, ...): the io implementation calls this at start-up.
 pub fn set_std_streams(stdin: &PyObj, stdout: &PyObj, stderr: &PyObj) {
@@ -168,6 +332,76 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
             int::from_i64(128),
             int::from_i64(0),
         ],
+    );
+    structseq(
+        "thread_info",
+        &["name", "lock", "version"],
+        vec![
+            pystr::new("pthread"),
+            pystr::new("mutex+cond"),
+            singletons::none(),
+        ],
+    );
+    let strand_version: Vec<i64> = env!("CARGO_PKG_VERSION")
+        .split('.')
+        .map(|p| p.parse().unwrap_or(0))
+        .chain(std::iter::repeat(0))
+        .take(3)
+        .collect();
+    let impl_version = dict::get_item_str(&d, "version_info").and_then(|vi| {
+        let ty = vi.ty().to_obj();
+        strand_objects::structseq::new_instance(
+            &ty,
+            vec![
+                int::from_i64(strand_version[0]),
+                int::from_i64(strand_version[1]),
+                int::from_i64(strand_version[2]),
+                pystr::new("alpha"),
+                int::from_i64(0),
+            ],
+        )
+        .ok()
+    });
+    dict::set_item_str(
+        &d,
+        "implementation",
+        strand_objects::namespace::new(&[
+            ("name", pystr::new("strand")),
+            ("cache_tag", pystr::new("strand-311")),
+            ("version", impl_version.unwrap_or_else(singletons::none)),
+            ("hexversion", int::from_i64(HEXVERSION)),
+            ("_multiarch", pystr::new(&multiarch())),
+        ]),
+    );
+    dict::set_item_str(&d, "hexversion", int::from_i64(HEXVERSION));
+    dict::set_item_str(&d, "api_version", int::from_i64(1013));
+    dict::set_item_str(&d, "maxunicode", int::from_i64(0x10ffff));
+    dict::set_item_str(&d, "float_repr_style", pystr::new("short"));
+    dict::set_item_str(&d, "abiflags", pystr::new(""));
+    dict::set_item_str(&d, "platlibdir", pystr::new("lib"));
+    dict::set_item_str(&d, "pycache_prefix", singletons::none());
+    // strand compiles from source every time and writes no bytecode files.
+    dict::set_item_str(&d, "dont_write_bytecode", int::bool_obj(true));
+    dict::set_item_str(
+        &d,
+        "_git",
+        tuple::from_vec(vec![pystr::new("strand"), pystr::new(""), pystr::new("")]),
+    );
+    dict::set_item_str(&d, "_framework", pystr::new(""));
+    dict::set_item_str(
+        &d,
+        "copyright",
+        pystr::new(
+            "Copyright (c) strand's authors.\nThe Python language and standard library: \
+             Copyright (c) 2001-2023 Python Software Foundation.",
+        ),
+    );
+    dict::set_item_str(&d, "warnoptions", list::new(Vec::new()));
+    dict::set_item_str(&d, "orig_argv", list::new(Vec::new()));
+    dict::set_item_str(
+        &d,
+        "builtin_module_names",
+        tuple::from_vec(vec![pystr::intern("builtins"), pystr::intern("sys")]),
     );
     dict::set_item_str(
         &d,
@@ -319,6 +553,72 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 Args::new(a, k).exact("_current_frames", 0)?;
                 Ok(crate::frame_object::current_frames())
             }),
+            ("getfilesystemencoding", |a, k| {
+                Args::new(a, k).exact("getfilesystemencoding", 0)?;
+                Ok(pystr::new("utf-8"))
+            }),
+            ("getfilesystemencodeerrors", |a, k| {
+                Args::new(a, k).exact("getfilesystemencodeerrors", 0)?;
+                Ok(pystr::new("surrogateescape"))
+            }),
+            ("getdefaultencoding", |a, k| {
+                Args::new(a, k).exact("getdefaultencoding", 0)?;
+                Ok(pystr::new("utf-8"))
+            }),
+            ("is_finalizing", |a, k| {
+                Args::new(a, k).exact("is_finalizing", 0)?;
+                Ok(int::bool_obj(
+                    FINALIZING.load(std::sync::atomic::Ordering::Acquire),
+                ))
+            }),
+            ("exception", |a, k| {
+                Args::new(a, k).exact("exception", 0)?;
+                Ok(crate::exc_info::current_exception().unwrap_or_else(singletons::none))
+            }),
+            ("addaudithook", |a, k| {
+                let b = Args::new(a, k).bind("addaudithook", 0, &["hook"], 1)?;
+                // CPython first raises the event itself: a hook may refuse new ones.
+                audit(&pystr::new("sys.addaudithook"), Vec::new())?;
+                AUDIT_HOOKS
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(b[0].expect("required").clone());
+                Ok(singletons::none())
+            }),
+            ("audit", |a, k| {
+                let Some(event) = a.first() else {
+                    return Err(exc::type_error(
+                        "audit() missing 1 required positional argument: 'event'",
+                    ));
+                };
+                if k.is_some_and(|k| !tuple::items(k).is_empty()) {
+                    return Err(exc::type_error("audit() takes no keyword arguments"));
+                }
+                if !pystr::is_str(event) {
+                    return Err(exc::type_error(format!(
+                        "expected str for argument 'event', not {}",
+                        event.ty().name()
+                    )));
+                }
+                audit(event, a[1..].to_vec())?;
+                Ok(singletons::none())
+            }),
+            ("getswitchinterval", |a, k| {
+                Args::new(a, k).exact("getswitchinterval", 0)?;
+                Ok(float::from_f64(f64::from_bits(
+                    SWITCH_INTERVAL.load(std::sync::atomic::Ordering::Relaxed),
+                )))
+            }),
+            ("setswitchinterval", |a, k| {
+                let b = Args::new(a, k).bind("setswitchinterval", 0, &["interval"], 1)?;
+                let v = ab::as_f64(b[0].expect("required"))?;
+                if v <= 0.0 || v.is_nan() {
+                    return Err(value_error("switch interval must be strictly positive"));
+                }
+                // strand has no GIL to hand over: the interval is kept for readers.
+                SWITCH_INTERVAL.store(v.to_bits(), std::sync::atomic::Ordering::Relaxed);
+                Ok(singletons::none())
+            }),
             ("_is_gil_enabled", |a, k| {
                 Args::new(a, k).exact("_is_gil_enabled", 0)?;
                 Ok(int::bool_obj(false))
@@ -351,6 +651,18 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
     }
     m
 }
+
+/// `sys.hexversion`: 3.11.0 final.
+const HEXVERSION: i64 = 0x030b_00f0;
+
+/// `sys.implementation._multiarch` (`x86_64-linux-gnu`).
+fn multiarch() -> String {
+    format!("{}-{}-gnu", std::env::consts::ARCH, std::env::consts::OS)
+}
+
+/// `sys.getswitchinterval()` (an f64's bits; CPython's default, 5 ms).
+static SWITCH_INTERVAL: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0x3F74_7AE1_47AE_147B);
 
 /// `sys.displayhook`: prints `repr(value)` to `sys.stdout` and keeps the value in
 /// `builtins._` (None is not printed).

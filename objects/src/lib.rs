@@ -54,6 +54,7 @@ pub mod managed;
 pub mod method_cache;
 pub mod module;
 pub mod names;
+pub mod namespace;
 pub mod object;
 pub mod once_obj;
 pub mod range;
@@ -218,6 +219,12 @@ pub fn init() {
             (&super_::SUPER_TYPE, &O, vec![], super_::getsets()),
             (&weakref::WEAKREF_TYPE, &O, vec![], weakref::getsets()),
             (&traceback::TRACEBACK_TYPE, &O, vec![], traceback::getsets()),
+            (
+                &namespace::SIMPLE_NAMESPACE_TYPE,
+                &O,
+                namespace::methods(),
+                namespace::getsets(),
+            ),
         ];
         for (ty, base, methods, getsets) in &simple {
             ty.ready_static(Some(base), methods, getsets);

@@ -6,8 +6,9 @@
 //! `-i` (prompt after the program), `-q` (no banner), `-X stats` (heap and collector
 //! statistics at exit), `-X gc_threshold=N`, `-X jit=on|off`, `-X jit_threshold=N`
 //! (back-edges before a loop is compiled), `-X perf` (a perf map of compiled traces
-//! in `/tmp/perf-PID.map`), `--dis` (print the bytecode),
-//! `--version`. Uncaught exceptions print CPython's traceback to stderr and exit with
+//! in `/tmp/perf-PID.map`), `--dis` (print the bytecode), `--version`, and CPython's
+//! `-W`, `-E`, `-I`, `-s`, `-S`, `-P`, `-u`, `-B`, `-O`/`-OO`, `-v`, `-b` (recorded in
+//! `sys.flags`). Uncaught exceptions print CPython's traceback to stderr and exit with
 //! status 1.
 
 use std::io::IsTerminal as _;
@@ -54,6 +55,41 @@ struct Cli {
     /// `sys._xoptions`.
     #[arg(short = 'X', value_name = "OPT")]
     xoptions: Vec<String>,
+    /// Warning control (`action:message:category:module:lineno`), as `sys.warnoptions`.
+    #[arg(short = 'W', value_name = "ARG")]
+    warnoptions: Vec<String>,
+    /// Ignore the PYTHON* environment variables (PYTHONPATH, PYTHONUNBUFFERED).
+    #[arg(short = 'E')]
+    ignore_environment: bool,
+    /// Isolate the program: -E, -s and -P together.
+    #[arg(short = 'I')]
+    isolated: bool,
+    /// Don't add the user site directory to sys.path (a flag only: strand has no
+    /// site directories yet).
+    #[arg(short = 's')]
+    no_user_site: bool,
+    /// Don't import the site module on start-up (strand has none to import).
+    #[arg(short = 'S')]
+    no_site: bool,
+    /// Don't put the script's directory (or the current directory) first on sys.path.
+    #[arg(short = 'P')]
+    safe_path: bool,
+    /// Unbuffered standard output and error.
+    #[arg(short = 'u')]
+    unbuffered: bool,
+    /// Don't write .pyc files (strand never does; sys.flags records it).
+    #[arg(short = 'B')]
+    dont_write_bytecode: bool,
+    /// Optimize: -O leaves out assert statements and makes __debug__ false; -OO also
+    /// leaves out docstrings.
+    #[arg(short = 'O', action = clap::ArgAction::Count)]
+    optimize: u8,
+    /// Verbose (sys.flags.verbose; repeat for more).
+    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Warn about str(bytes) comparisons (sys.flags.bytes_warning; repeat for errors).
+    #[arg(short = 'b', action = clap::ArgAction::Count)]
+    bytes_warning: u8,
     /// Print the bytecode of the program instead of running it.
     #[arg(long = "dis")]
     dis: bool,
@@ -69,8 +105,33 @@ fn main() -> ExitCode {
         inspect: cli.inspect,
         quiet: cli.quiet,
         xoptions: cli.xoptions.clone(),
+        warnoptions: cli.warnoptions.clone(),
+        flags: strand_interp::sys::Flags {
+            inspect: cli.inspect,
+            interactive: cli.command.is_none()
+                && cli.module.is_none()
+                && cli.args.is_empty()
+                && std::io::stdin().is_terminal(),
+            optimize: cli.optimize.min(2),
+            dont_write_bytecode: cli.dont_write_bytecode,
+            no_user_site: cli.no_user_site || cli.isolated,
+            no_site: cli.no_site,
+            ignore_environment: cli.ignore_environment || cli.isolated,
+            verbose: cli.verbose,
+            quiet: cli.quiet,
+            isolated: cli.isolated,
+            safe_path: cli.safe_path || cli.isolated,
+            bytes_warning: cli.bytes_warning,
+            dev_mode: cli.xoptions.iter().any(|x| x == "dev"),
+            warn_default_encoding: cli.xoptions.iter().any(|x| x == "warn_default_encoding"),
+        },
+        orig_argv: std::env::args().collect(),
         ..Options::default()
     };
+    apply_environment(&mut options);
+    if cli.unbuffered {
+        strand_stdlib::_io::force_unbuffered_stdio();
+    }
     let (mut jit_enabled, mut jit_threshold) = (true, None);
     for x in &cli.xoptions {
         if x == "stats" {
@@ -125,6 +186,53 @@ fn main() -> ExitCode {
             ExitCode::from(70)
         }
     }
+}
+
+/// The `PYTHON*` environment variables CPython reads at start-up for its flags
+/// (unless `-E` or `-I`): `PYTHONDONTWRITEBYTECODE`, `PYTHONOPTIMIZE`,
+/// `PYTHONVERBOSE`, `PYTHONINSPECT`, `PYTHONNOUSERSITE`, `PYTHONSAFEPATH`,
+/// `PYTHONDEVMODE`, and `PYTHONWARNINGS` (comma-separated, before the `-W` options).
+fn apply_environment(options: &mut Options) {
+    let flags = &mut options.flags;
+    if flags.ignore_environment {
+        return;
+    }
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    // A number sets the level; any other non-empty value counts as 1 (CPython's
+    // `_Py_GetEnv` flag rule).
+    let level = |name: &str| var(name).map(|v| v.parse::<u8>().unwrap_or(1).max(1));
+    if var("PYTHONDONTWRITEBYTECODE").is_some() {
+        flags.dont_write_bytecode = true;
+    }
+    if let Some(n) = level("PYTHONOPTIMIZE") {
+        flags.optimize = flags.optimize.max(n.min(2));
+    }
+    if let Some(n) = level("PYTHONVERBOSE") {
+        flags.verbose = flags.verbose.max(n);
+    }
+    if var("PYTHONINSPECT").is_some() {
+        flags.inspect = true;
+    }
+    if var("PYTHONNOUSERSITE").is_some() {
+        flags.no_user_site = true;
+    }
+    if var("PYTHONSAFEPATH").is_some() {
+        flags.safe_path = true;
+    }
+    if var("PYTHONDEVMODE").is_some() {
+        flags.dev_mode = true;
+    }
+    if let Some(w) = var("PYTHONWARNINGS") {
+        let mut from_env: Vec<String> = w
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        from_env.append(&mut options.warnoptions);
+        options.warnoptions = from_env;
+    }
+    options.inspect |= options.flags.inspect;
 }
 
 /// Runs `job` on a thread with a large stack, so that deep recursion (with a raised

@@ -48,6 +48,12 @@ pub struct Options {
     pub gc_threshold: Option<usize>,
     /// Every `-X` option as given (`sys._xoptions`).
     pub xoptions: Vec<String>,
+    /// Every `-W` option as given (`sys.warnoptions`).
+    pub warnoptions: Vec<String>,
+    /// What `sys.flags` reports.
+    pub flags: strand_interp::sys::Flags,
+    /// The command line as given (`sys.orig_argv`).
+    pub orig_argv: Vec<String>,
 }
 
 /// Runs `program` with `args` (the rest of the command line, `sys.argv[1:]`) on the
@@ -61,6 +67,7 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
         strand_gc::set_threshold(t);
     }
     set_xoptions(&options.xoptions);
+    strand_interp::sys::configure(&options.flags, &options.warnoptions, &options.orig_argv);
     let mut exit = run_program(program, args, options);
     if exit != Exit::Interrupted {
         if let Some(e) = shutdown_threads() {
@@ -70,6 +77,7 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
     // Then, as Py_FinalizeEx: the atexit callbacks, the main module's teardown, and
     // the final flush of every open file.
     strand_stdlib::atexit::run_exitfuncs();
+    strand_interp::sys::set_finalizing();
     finalize_main();
     strand_stdlib::_io::flush_all();
     let _ = std::io::Write::flush(&mut std::io::stdout());
@@ -88,7 +96,8 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
     dict::set_item_str(&sys_modules(), "__main__", main.clone());
     let (source, filename, argv0, path0) = match program {
         Program::Interactive => {
-            set_argv(&argv_with(String::new(), args), Some(""));
+            let path0 = (!options.flags.safe_path).then_some("");
+            set_argv(&argv_with(String::new(), args), path0);
             return crate::repl::interact(&globals, options.quiet);
         }
         Program::Command(code) => (
@@ -150,7 +159,8 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
             let cwd = std::env::current_dir()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            set_argv(&argv_with("-m".into(), args), Some(&cwd));
+            let path0 = (!options.flags.safe_path).then_some(cwd.as_str());
+            set_argv(&argv_with("-m".into(), args), path0);
             match module_source(name) {
                 Ok((source, filename)) => {
                     set_argv(&argv_with(filename.clone(), args), None);
@@ -164,7 +174,8 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
         }
     };
     if !matches!(program, Program::Module(_)) {
-        set_argv(&argv_with(argv0, args), Some(&path0));
+        let path0 = (!options.flags.safe_path).then_some(path0.as_str());
+        set_argv(&argv_with(argv0, args), path0);
     }
     let code = match strand_compiler::compile_module(&source, &filename) {
         Ok(c) => c,

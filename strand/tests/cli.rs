@@ -343,3 +343,41 @@ fn broken_pipe_ends_as_cpython_does() {
     let got = run_into_closed_pipe(strand(), &dir);
     assert_eq!(got, want);
 }
+
+/// CPython's start-up options, as `sys.flags` and their effects show them: `-O`/`-OO`
+/// (asserts, `__debug__`, docstrings), `-W` (`sys.warnoptions`), `-I`/`-E`/`-P`
+/// (environment and the script's directory), `-B`, `-s`, `-S`, `-v`, `-b`, `-u`.
+#[test]
+fn cpython_startup_options() {
+    let dir = scratch("flags");
+    std::fs::write(
+        dir.join("prog.py"),
+        "import sys\n\
+         def f():\n    'doc'\n    assert False, 'kept'\n    return 'asserts skipped'\n\
+         try:\n    print(f())\nexcept AssertionError as e:\n    print('assert', e)\n\
+         print(__debug__, f.__doc__, sys.warnoptions)\n\
+         fl = sys.flags\n\
+         print(fl.optimize, fl.ignore_environment, fl.isolated, fl.safe_path, fl.no_user_site,\n\
+               fl.no_site, fl.dont_write_bytecode, fl.verbose, fl.bytes_warning)\n",
+    )
+    .expect("write program");
+    for args in [
+        &["prog.py"][..],
+        &["-O", "prog.py"],
+        &["-OO", "prog.py"],
+        &["-W", "ignore", "-W", "error::DeprecationWarning", "prog.py"],
+        &["-I", "prog.py"],
+        &["-E", "-P", "-B", "-s", "-S", "prog.py"],
+        &["-u", "-c", "import sys; print(sys.flags.optimize)"],
+    ] {
+        same(args, &dir, "", true);
+    }
+    // -P keeps the current directory off sys.path; without it, it leads.
+    let path0 = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend(["-c", "import sys; print('' in sys.path)"]);
+        String::from_utf8_lossy(&same(&a, &dir, "", true).stdout).into_owned()
+    };
+    assert_eq!(path0(&[]), "True\n");
+    assert_eq!(path0(&["-P"]), "False\n");
+}

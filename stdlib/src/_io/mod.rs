@@ -636,6 +636,15 @@ struct StdStreams {
 
 static STD: OnceLock<StdStreams> = OnceLock::new();
 
+/// `-u`: the standard streams are made unbuffered (see [`force_unbuffered_stdio`]).
+static FORCE_UNBUFFERED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes `sys.stdout` and `sys.stderr` unbuffered (the command line's `-u`, as
+/// `PYTHONUNBUFFERED`); call before [`install`] makes the streams.
+pub fn force_unbuffered_stdio() {
+    FORCE_UNBUFFERED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn std_stream(fd: i32, name: &str, writable: bool, errors: &str) -> PyObj {
     use std::io::IsTerminal;
     // SAFETY: descriptors 0, 1 and 2 belong to the process for its whole life; the
@@ -643,7 +652,8 @@ fn std_stream(fd: i32, name: &str, writable: bool, errors: &str) -> PyObj {
     let f = unsafe { std::fs::File::from_raw_fd(fd) };
     let tty = f.is_terminal();
     let core = FileCore::new(f, !writable, writable, false, false);
-    let unbuffered = std::env::var_os("PYTHONUNBUFFERED").is_some_and(|v| !v.is_empty());
+    let unbuffered = FORCE_UNBUFFERED.load(std::sync::atomic::Ordering::Relaxed)
+        || std::env::var_os("PYTHONUNBUFFERED").is_some_and(|v| !v.is_empty());
     {
         let mut st = core.lock();
         st.line_buffering = writable && (tty || fd == 2) && !unbuffered;
