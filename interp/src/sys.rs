@@ -110,13 +110,76 @@ pub fn configure(flags: &Flags, warnoptions: &[String], orig_argv: &[String]) {
     strand_compiler::OPTIMIZE.store(flags.optimize, std::sync::atomic::Ordering::Relaxed);
     if flags.ignore_environment {
         // `PYTHONPATH` does not count.
-        dict::set_item_str(&d, "path", list::new(Vec::new()));
+        let lib = stdlib_dir().ok();
+        let path = lib
+            .iter()
+            .map(|l| pystr::new(&l.display().to_string()))
+            .collect();
+        dict::set_item_str(&d, "path", list::new(path));
     }
     dict::set_item_str(
         &state::builtins_dict(),
         "__debug__",
         int::bool_obj(flags.optimize == 0),
     );
+}
+
+/// The directories of `PYTHONPATH`, in order.
+fn pythonpath() -> Vec<String> {
+    std::env::var("PYTHONPATH")
+        .ok()
+        .map(|p| {
+            p.split(':')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// CPython 3.11's pure-Python standard library, which strand imports what it does not
+/// implement natively from (after its native and frozen modules, `PYTHONPATH` and the
+/// script's directory): `STRAND_STDLIB` if set, else the `Lib` of the `python3` strand
+/// was built with.
+///
+/// # Errors
+/// A message for the user when the directory is missing or is not 3.11's (it must
+/// have `tomllib/`, new in 3.11, and `imp.py`, gone in 3.12).
+pub fn stdlib_dir() -> Result<std::path::PathBuf, String> {
+    static FOUND: std::sync::OnceLock<Result<std::path::PathBuf, String>> =
+        std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let (dir, from) = match std::env::var("STRAND_STDLIB") {
+                Ok(d) if !d.is_empty() => (d, "STRAND_STDLIB"),
+                _ => (
+                    env!("STRAND_BUILD_STDLIB").to_string(),
+                    "the python3 strand was built with",
+                ),
+            };
+            if dir.is_empty() {
+                return Err(
+                    "no CPython 3.11 standard library: strand was built without \
+                     python3; set STRAND_STDLIB to the directory of CPython 3.11's Lib"
+                        .to_string(),
+                );
+            }
+            let p = std::path::PathBuf::from(&dir);
+            if !p.join("os.py").is_file() {
+                return Err(format!(
+                    "no CPython standard library at {dir} (from {from}): set STRAND_STDLIB \
+                     to the directory of CPython 3.11's Lib"
+                ));
+            }
+            if !p.join("tomllib").is_dir() || !p.join("imp.py").is_file() {
+                return Err(format!(
+                    "the standard library at {dir} (from {from}) is not CPython 3.11's: set \
+                     STRAND_STDLIB to the directory of CPython 3.11's Lib"
+                ));
+            }
+            Ok(p)
+        })
+        .clone()
 }
 
 /// The `sys.flags` type (made once).
@@ -218,16 +281,19 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "modules", modules.clone());
     dict::set_item_str(&d, "argv", list::new(Vec::new()));
-    let path: Vec<PyObj> = std::env::var("PYTHONPATH")
-        .ok()
-        .map(|p| {
-            p.split(':')
-                .filter(|s| !s.is_empty())
-                .map(pystr::new)
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut path: Vec<PyObj> = pythonpath().iter().map(|p| pystr::new(p)).collect();
+    let lib = stdlib_dir().ok();
+    path.extend(lib.iter().map(|l| pystr::new(&l.display().to_string())));
     dict::set_item_str(&d, "path", list::new(path));
+    // The installation the library belongs to: `<prefix>/lib/python3.11`.
+    let prefix = lib
+        .as_ref()
+        .and_then(|l| l.parent()?.parent())
+        .map(|p| pystr::new(&p.display().to_string()))
+        .unwrap_or_else(|| pystr::new(""));
+    for name in ["prefix", "base_prefix", "exec_prefix", "base_exec_prefix"] {
+        dict::set_item_str(&d, name, prefix.clone());
+    }
     dict::set_item_str(&d, "maxsize", int::from_i64(i64::MAX));
     dict::set_item_str(&d, "platform", pystr::new(std::env::consts::OS));
     dict::set_item_str(

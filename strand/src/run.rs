@@ -60,6 +60,10 @@ pub struct Options {
 /// calling thread, which must have a large stack (deep Python recursion must reach
 /// `RecursionError` first).
 pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
+    if let Err(message) = strand_interp::sys::stdlib_dir() {
+        eprintln!("strand: {message}");
+        return Exit::Status(1);
+    }
     let ts = strand_heap::ThreadState::attach_new();
     strand_stdlib::install();
     signals::install(&ts);
