@@ -2358,7 +2358,7 @@ fn print_expr(v: &PyObj) -> PyResult<()> {
 #[cold]
 fn raise(e: Option<PyObj>, cause: Option<PyObj>) -> PyErr {
     let Some(e) = e else {
-        return match CURRENT_EXC.with(|c| c.borrow().clone()) {
+        return match crate::exc_info::current_exception() {
             Some(v) => PyErr::from_value(v),
             None => exc::runtime_error("No active exception to reraise"),
         };

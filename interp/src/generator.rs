@@ -433,7 +433,7 @@ enum Resume {
 
 /// Resumes `g`: CPython's `gen_send_ex`.
 fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
-    let (frame, saved, throw) = {
+    let (frame, throw) = {
         let mut st = lock(g);
         if st.running {
             return Err(exc::value_error(format!(
@@ -479,10 +479,13 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
         st.started = true;
         let own = st.exc_state.take();
         drop(st);
-        (frame, crate::exc_info::swap_current_exception(own), throw)
+        // Its own handled exception goes on top of the thread's (exc_info.rs).
+        crate::exc_info::push_entry(own);
+        (frame, throw)
     };
-    finish(g, frame, saved, throw)
+    finish(g, frame, throw)
 }
+
 
 /// `throw()`: CPython's `_gen_throw`. A generator suspended in `yield from` or
 /// `await` passes the exception to its sub-iterator first (closing it for
@@ -542,12 +545,11 @@ fn close_iter(sub: &PyObj) -> PyResult<()> {
 fn finish(
     g: &PyObj,
     mut frame: OwnedFrame,
-    saved: Option<PyObj>,
     throw: Option<PyErr>,
 ) -> PyResult<Outcome> {
     let resume = EVALUATOR.get().expect("generator::init ran at install");
     let result = resume(&frame, throw);
-    let own_exc = crate::exc_info::swap_current_exception(saved);
+    let own_exc = crate::exc_info::pop_entry();
     let mut st = lock(g);
     st.running = false;
     st.exc_state = own_exc;
