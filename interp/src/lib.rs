@@ -46,7 +46,7 @@ pub mod jit;
 mod matching;
 pub mod native_module;
 mod record;
-mod runtime_warning;
+pub mod runtime_warning;
 pub mod signals;
 mod specialize;
 mod stackref;

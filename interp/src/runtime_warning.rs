@@ -13,12 +13,27 @@
 //! module's `__warningregistry__` dict (created in the frame's globals, as CPython
 //! does) records `(message, category, line)` keys, under the filters version 0.
 //! strand has no `warnings` filters yet, so the default action is the only one.
+//!
+//! At exit, CPython tears the modules down after its last full collection; the
+//! warnings machinery goes with them, so what dies with the modules is not reported
+//! ([`silence_for_shutdown`]).
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use strand_objects::exceptions as exc;
 use strand_objects::typeobj::PyType;
 use strand_objects::{dict, int, module, str as pystr, tuple, PyObj};
 
 use crate::frame;
+
+/// Set when the main module is torn down at exit.
+static SILENCED: AtomicBool = AtomicBool::new(false);
+
+/// Stops showing warnings: the program's modules are being torn down at exit (called
+/// after the collection that precedes the teardown, as in CPython's `Py_FinalizeEx`).
+pub fn silence_for_shutdown() {
+    SILENCED.store(true, Ordering::Relaxed);
+}
 
 /// Issues `RuntimeWarning: coroutine '<qualname>' was never awaited` for a
 /// coroutine freed before it ran (CPython's `_PyErr_WarnUnawaitedCoroutine`).
@@ -31,6 +46,9 @@ pub(crate) fn coroutine_never_awaited(qualname: &str) {
 /// shown there already. `about_object` adds the tracemalloc hint CPython prints for
 /// warnings about an object (`source=`) while tracemalloc is off.
 fn warn(category: &PyType, message: &str, about_object: bool) {
+    if SILENCED.load(Ordering::Relaxed) {
+        return;
+    }
     let here = frame::with_top(|f| {
         let code = &f.data().code;
         let line = code.lines.line_of(f.last_pc()).unwrap_or(code.firstlineno);

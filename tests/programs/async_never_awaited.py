@@ -67,4 +67,12 @@ Method().run()
 lst = [job(7)]
 lst.clear()
 print("registry lines", sorted(k[2] for k in __warningregistry__ if k != "version"))
+# At exit: a coroutine a global still holds dies with the main module, after the
+# warnings machinery (nothing is shown); one in a garbage cycle is collected
+# before that, with no Python frame running ("sys:1").
+held = job(8)
+n = Node()
+n.self = n
+n.coro = job(9)
+del n
 print("end")
