@@ -2628,7 +2628,14 @@ impl<'s, 't> Compiler<'s, 't> {
         let (start, end, skip) = (self.new_label(), self.new_label(), self.new_label());
         if depth > 0 {
             self.expr(&g.iter)?;
-            self.emit(if g.is_async { Op::GET_AITER } else { Op::GET_ITER }, 0);
+            self.emit(
+                if g.is_async {
+                    Op::GET_AITER
+                } else {
+                    Op::GET_ITER
+                },
+                0,
+            );
         }
         self.bind(start);
         let step = if g.is_async {

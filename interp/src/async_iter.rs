@@ -66,7 +66,11 @@ pub(crate) fn get_anext(aiter: &PyObj) -> PyResult<PyObj> {
             next.ty().name()
         ));
         // CPython's `_PyErr_FormatFromCause`: the reason is cause and context.
-        let _ = ab::setattr(e.value(), &strand_objects::str::intern("__cause__"), cause.value());
+        let _ = ab::setattr(
+            e.value(),
+            &strand_objects::str::intern("__cause__"),
+            cause.value(),
+        );
         let _ = ab::setattr(
             e.value(),
             &strand_objects::str::intern("__context__"),

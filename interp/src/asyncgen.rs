@@ -462,7 +462,7 @@ fn asend_send(a: &PyObj, arg: Option<PyObj>) -> PyResult<PyObj> {
                     "anext(): asynchronous generator is already running",
                 ));
             }
-            if value.as_ref().map_or(true, singletons::is_none) {
+            if value.as_ref().is_none_or(singletons::is_none) {
                 value.clone_from(&o.sendval);
             }
             o.state.store(ITER, Ordering::Relaxed);
@@ -487,8 +487,7 @@ fn asend_throw(a: &PyObj, args: &[PyObj]) -> PyResult<PyObj> {
             "cannot reuse already awaited __anext__()/asend()",
         ));
     }
-    let r = generator::exception_from(args)
-        .and_then(|e| generator::throw_into(&o.gen, e, true));
+    let r = generator::exception_from(args).and_then(|e| generator::throw_into(&o.gen, e, true));
     let r = unwrap_value(&o.gen, r);
     if r.is_err() {
         o.state.store(CLOSED, Ordering::Relaxed);
@@ -580,8 +579,8 @@ fn close_step(o: &PyAsyncGenAThrow, r: PyResult<Outcome>) -> PyResult<PyObj> {
 fn check_error(o: &PyAsyncGenAThrow, e: PyErr) -> PyErr {
     with_async_state(&o.gen, |ag| ag.running_async = false);
     o.state.store(CLOSED, Ordering::Relaxed);
-    let closing = e.is_instance(&exc::STOP_ASYNC_ITERATION_TYPE)
-        || e.is_instance(&exc::GENERATOR_EXIT_TYPE);
+    let closing =
+        e.is_instance(&exc::STOP_ASYNC_ITERATION_TYPE) || e.is_instance(&exc::GENERATOR_EXIT_TYPE);
     if closing && o.args.is_none() {
         return exc::stop_iteration(None);
     }
@@ -637,7 +636,10 @@ pub(crate) fn add_sys_functions(m: &PyObj) {
                 let none = singletons::none;
                 strand_objects::structseq::new_instance(
                     &hooks_type(),
-                    vec![firstiter.unwrap_or_else(none), finalizer.unwrap_or_else(none)],
+                    vec![
+                        firstiter.unwrap_or_else(none),
+                        finalizer.unwrap_or_else(none),
+                    ],
                 )
             }),
         ],
@@ -660,9 +662,7 @@ fn hooks_type() -> PyObj {
     });
     // SAFETY: leaked above; the class lives for the process.
     unsafe {
-        PyObj::from_borrowed(
-            ObjPtr::from_raw(addr as *mut ObjectHeader).expect("a type object"),
-        )
+        PyObj::from_borrowed(ObjPtr::from_raw(addr as *mut ObjectHeader).expect("a type object"))
     }
 }
 

@@ -486,7 +486,6 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
     finish(g, frame, throw)
 }
 
-
 /// `throw()`: CPython's `_gen_throw`. A generator suspended in `yield from` or
 /// `await` passes the exception to its sub-iterator first (closing it for
 /// `GeneratorExit` if `close_on_genexit`: an async generator's `athrow()` and
@@ -542,11 +541,7 @@ fn close_iter(sub: &PyObj) -> PyResult<()> {
     Ok(())
 }
 
-fn finish(
-    g: &PyObj,
-    mut frame: OwnedFrame,
-    throw: Option<PyErr>,
-) -> PyResult<Outcome> {
+fn finish(g: &PyObj, mut frame: OwnedFrame, throw: Option<PyErr>) -> PyResult<Outcome> {
     let resume = EVALUATOR.get().expect("generator::init ran at install");
     let result = resume(&frame, throw);
     let own_exc = crate::exc_info::pop_entry();
@@ -866,7 +861,13 @@ pub(crate) fn get_awaitable(obj: &PyObj, from: usize) -> PyResult<PyObj> {
             )));
         }
     };
-    if is_coroutine(&it) && lock(&it).frame.as_deref().and_then(Frame::delegate).is_some() {
+    if is_coroutine(&it)
+        && lock(&it)
+            .frame
+            .as_deref()
+            .and_then(Frame::delegate)
+            .is_some()
+    {
         return Err(exc::runtime_error("coroutine is being awaited already"));
     }
     Ok(it)
