@@ -247,6 +247,54 @@ except ValueError:
 print(next(p))
 
 
+# `await` on an object whose iterator is not a generator: the value of the
+# StopIteration its __next__ or send raises is the result.
+class Ready:
+    """An awaitable whose iterator finishes at once with a value."""
+
+    def __await__(self):
+        return self
+
+    def __next__(self):
+        raise StopIteration("ready value")
+
+    def send(self, v):
+        raise StopIteration(("sent", v))
+
+
+class Twice:
+    def __init__(self):
+        self.n = 0
+
+    def __await__(self):
+        return self
+
+    def __next__(self):
+        self.n += 1
+        if self.n > 1:
+            raise StopIteration(self.n)
+        return "first"
+
+    def send(self, v):
+        raise StopIteration(("sent", v))
+
+
+async def use_ready():
+    a = await Ready()
+    b = await Twice()
+    return a, b
+
+
+c = use_ready()
+print(c.send(None))
+try:
+    c.send("x")
+except StopIteration as e:
+    print(e.value)
+
+
+
+
 async def main():
     async with ExitRaises("final"):
         pass
