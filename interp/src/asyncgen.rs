@@ -250,7 +250,7 @@ pub(crate) fn methods() -> Vec<MethodDef> {
             Ok(new_asend(g, Some(args[1].clone())))
         }),
         MethodDef::new("athrow", |args, kw| {
-            Args::new(args, kw).no_kwargs("athrow")?;
+            Args::new(args, kw).no_kwargs("async_generator.athrow")?;
             let g = this_agen(args, "athrow")?;
             init_hooks(&g)?;
             // The arguments are checked when the awaitable runs, as CPython does.

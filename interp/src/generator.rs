@@ -158,8 +158,9 @@ unsafe fn gen_finalize(obj: ObjPtr) {
 }
 
 unsafe fn gen_dealloc(obj: ObjPtr) {
-    // A generator suspended in its body is closed first, once, on a resurrected
-    // reference; if closing stored a new reference, it lives on.
+    // A generator suspended in its body is finalized first (closed, handed to its
+    // finalizer hook, or reported as never awaited), once, on a resurrected
+    // reference; if that stored a new reference, it lives on.
     // SAFETY: count zero, exclusive access; the state is initialised.
     unsafe {
         let ty = PyType::of_ptr(obj);
