@@ -1,8 +1,9 @@
 # sys.set_asyncgen_hooks / get_asyncgen_hooks: firstiter runs on an async
 # generator's first iteration, finalizer when an unfinished one is collected
-# (by reference count or by the cycle collector).
+# (by reference count or by the cycle collector). Each thread has its own hooks.
 import gc
 import sys
+import threading
 
 
 def run(aw):
@@ -46,6 +47,13 @@ async def gen(n):
 sys.set_asyncgen_hooks(firstiter, finalizer)
 h = sys.get_asyncgen_hooks()
 print(h.firstiter is firstiter, h.finalizer is finalizer, h[0] is firstiter)
+
+# The hooks belong to the thread that set them.
+in_thread = []
+worker = threading.Thread(target=lambda: in_thread.append(sys.get_asyncgen_hooks()))
+worker.start()
+worker.join()
+print("other thread:", in_thread)
 
 g = gen(3)
 print("created", seen)
