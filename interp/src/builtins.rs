@@ -84,6 +84,8 @@ fn populate(m: &PyObj, d: &PyObj) {
         }),
         ("iter", b_iter),
         ("next", b_next),
+        ("aiter", crate::async_iter::b_aiter),
+        ("anext", crate::async_iter::b_anext),
         ("isinstance", |a, k| {
             Args::new(a, k).check_positional("isinstance", 2, 2)?;
             Ok(int::bool_obj(ab::isinstance(&a[0], &a[1])?))

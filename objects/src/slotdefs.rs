@@ -726,10 +726,19 @@ fn slot_iter(o: &PyObj) -> PyResult<PyObj> {
     }
 }
 
+/// `__next__` as the iternext slot: a plain `StopIteration` is exhaustion (`None`);
+/// one carrying a value stays an error, so that `yield from` and `await` see the
+/// value as the sub-iterator's result (CPython's slot returns the exception as is).
 fn slot_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
     match call_special0(o, &NAMES.__next__) {
         Ok(v) => Ok(Some(v)),
-        Err(e) if e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE) => Ok(None),
+        Err(e)
+            if e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE)
+                && crate::exceptions::attr(e.value(), "value")
+                    .is_none_or(|v| crate::singletons::is_none(&v)) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(e),
     }
 }
