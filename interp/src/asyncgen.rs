@@ -273,8 +273,8 @@ pub(crate) fn methods() -> Vec<MethodDef> {
     ]
 }
 
-/// The attributes of `async_generator` besides `__name__` and `__qualname__`
-/// (`ag_frame` is left out: strand has no frame objects yet).
+/// The attributes of `async_generator` besides `__name__`, `__qualname__` and
+/// `ag_frame`.
 pub(crate) fn getsets() -> Vec<GetSetDef> {
     vec![
         GetSetDef::new("ag_await", generator::awaiting, None),

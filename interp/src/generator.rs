@@ -30,6 +30,13 @@ use strand_objects::{int, singletons, PyObj, PyResult};
 
 use crate::frame::{Evaluator, Frame, Outcome, OwnedFrame};
 
+/// The address of a generator's frame (see `GenState::frame_at`).
+#[derive(Clone, Copy)]
+struct FrameAddr(*const Frame);
+
+// SAFETY: only an address; it is dereferenced under `frame_object::of_any`'s rules.
+unsafe impl Send for FrameAddr {}
+
 struct GenState {
     frame: Option<OwnedFrame>,
     running: bool,
@@ -38,8 +45,11 @@ struct GenState {
     exc_state: Option<PyObj>,
     name: PyObj,
     qualname: PyObj,
-    /// The code object (`ag_code`), which outlives the frame.
+    /// The code object (`gi_code`, `cr_code`, `ag_code`), which outlives the frame.
     code: PyObj,
+    /// Where the generator's frame lives until it is dropped (it does not move while
+    /// `frame` is taken out to run); null once the generator finished.
+    frame_at: FrameAddr,
     /// The async generator state (unused by generators and coroutines).
     ag: AsyncGenState,
 }
@@ -367,6 +377,7 @@ pub(crate) fn new_async_generator(frame: OwnedFrame) -> PyObj {
 fn new_gen_like(frame: OwnedFrame, ty: &'static PyType) -> PyObj {
     let (name, qualname) = frame.names();
     let code = (*frame.code()).clone();
+    let frame_at = FrameAddr(&*frame);
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation with the generator layout; the state is written before
     // the object is tracked.
@@ -380,6 +391,7 @@ fn new_gen_like(frame: OwnedFrame, ty: &'static PyType) -> PyObj {
             name,
             qualname,
             code,
+            frame_at,
             ag: AsyncGenState::default(),
         }));
         strand_objects::alloc::finish_instance(ty, &obj);
@@ -545,6 +557,8 @@ fn close_iter(sub: &PyObj) -> PyResult<()> {
 fn finish(g: &PyObj, mut frame: OwnedFrame, throw: Option<PyErr>) -> PyResult<Outcome> {
     let resume = EVALUATOR.get().expect("generator::init ran at install");
     let result = resume(&frame, throw);
+    // Off the chain now: no caller until it runs again (`f_back` is None).
+    frame.clear_previous();
     let own_exc = crate::exc_info::pop_entry();
     let mut st = lock(g);
     st.running = false;
@@ -557,11 +571,13 @@ fn finish(g: &PyObj, mut frame: OwnedFrame, throw: Option<PyErr>) -> PyResult<Ou
             Ok(Outcome::Yield(v))
         }
         Ok(Outcome::Return(v)) => {
+            st.frame_at = FrameAddr(std::ptr::null());
             drop(st);
             drop(frame);
             Ok(Outcome::Return(v))
         }
         Err(e) => {
+            st.frame_at = FrameAddr(std::ptr::null());
             drop(st);
             drop(frame);
             // PEP 479, and PEP 525 for StopAsyncIteration out of an async generator.
@@ -804,6 +820,24 @@ fn getsets(running: &'static str) -> Vec<GetSetDef> {
             None,
         ));
     }
+    let prefix = match running {
+        "gi_running" => "gi",
+        "cr_running" => "cr",
+        _ => "ag",
+    };
+    let (frame, code): (&'static str, &'static str) = match prefix {
+        "gi" => ("gi_frame", "gi_code"),
+        "cr" => ("cr_frame", "cr_code"),
+        _ => ("ag_frame", "ag_code"),
+    };
+    v.push(GetSetDef::new(frame, frame_of, None));
+    if prefix != "ag" {
+        // `ag_code` comes with the async generator's own attributes.
+        v.push(GetSetDef::new(code, |g| Ok(code_of(g)), None));
+    }
+    if prefix == "gi" {
+        v.push(GetSetDef::new("gi_yieldfrom", yieldfrom, None));
+    }
     v
 }
 
@@ -823,6 +857,46 @@ pub(crate) fn awaiting(g: &PyObj) -> PyResult<PyObj> {
         .as_deref()
         .and_then(Frame::delegate)
         .unwrap_or_else(singletons::none))
+}
+
+/// `gi_frame` / `cr_frame` / `ag_frame`: the frame object of the generator's frame
+/// (made now if nobody asked before), None once it finished.
+pub(crate) fn frame_of(g: &PyObj) -> PyResult<PyObj> {
+    let at = {
+        let st = lock(g);
+        match &st.frame {
+            // Suspended: the frame cannot run while the lock is held, and making its
+            // object calls out to nothing.
+            Some(f) => return Ok(crate::frame_object::of(f)),
+            None => st.frame_at,
+        }
+    };
+    if at.0.is_null() {
+        return Ok(singletons::none());
+    }
+    // Running on this thread: alive while we look.
+    if crate::frame_object::on_my_chain(at.0) {
+        // SAFETY: linked into this thread's chain.
+        return Ok(crate::frame_object::of(unsafe { &*at.0 }));
+    }
+    // Running on another thread: look again with the world stopped, when it can
+    // neither finish nor move on.
+    let _world =
+        (!strand_heap::stw::is_world_stopped_by_me()).then(strand_heap::stw::stop_the_world);
+    let st = lock(g);
+    Ok(match (&st.frame, st.frame_at.0.is_null()) {
+        (Some(f), _) => crate::frame_object::of(f),
+        (None, true) => singletons::none(),
+        // SAFETY: still running, on a thread parked at a safe point: the frame is
+        // linked and alive, and its `frame_obj` slot is not in use.
+        (None, false) => crate::frame_object::of(unsafe { &*st.frame_at.0 }),
+    })
+}
+
+/// `gi_yieldfrom` / `cr_await` / `ag_await`: what a suspended `yield from` or `await`
+/// delegates to, or None.
+fn yieldfrom(g: &PyObj) -> PyResult<PyObj> {
+    awaiting(g)
 }
 
 /// The code object of `g` (`ag_code`).
