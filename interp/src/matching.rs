@@ -30,7 +30,7 @@ pub fn is_sequence(v: &PyObj) -> bool {
         return false;
     }
     let ty = v.ty();
-    if ty.name() == "bytearray" {
+    if strand_objects::bytearray::is_bytearray(v) {
         return false;
     }
     list::is_list(v)
@@ -104,7 +104,9 @@ fn matches_self(ty: &PyType) -> bool {
         &pystr::STR_TYPE,
         &tuple::TUPLE_TYPE,
     ];
-    own.iter().any(|t| std::ptr::eq(ty, *t) || ty.is_subtype(t)) || ty.name() == "bytearray"
+    own.iter().any(|t| std::ptr::eq(ty, *t) || ty.is_subtype(t))
+        || ty.is_subtype(&strand_objects::bytearray::BYTEARRAY_TYPE)
+        || std::ptr::eq(ty, &strand_objects::bytearray::BYTEARRAY_TYPE)
 }
 
 /// `cls(p1, ..., pn, k1=..., ...)` against `subject`: the tuple of the `nargs`

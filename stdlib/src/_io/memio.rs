@@ -639,6 +639,23 @@ fn b_read_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Ok(bytes::new(&out))
 }
 
+/// `BytesIO.readinto(b)`: copies up to `len(b)` bytes from the position into a
+/// writable buffer (after the stream's lock is released) and returns the count.
+fn b_readinto_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("readinto", 2)?;
+    let dest = strand_objects::buffer::writable_buffer(&a[1], Some("readinto"))?;
+    let out = {
+        let mut buf = open_bbuf(&a[0])?;
+        let start = buf.pos.min(buf.data.len());
+        let end = (start + dest.len()).min(buf.data.len());
+        let out = buf.data[start..end].to_vec();
+        buf.pos += out.len();
+        out
+    };
+    dest.with_bytes_mut(|b| b[..out.len()].copy_from_slice(&out));
+    Ok(int::from_usize(out.len()))
+}
+
 fn b_readline_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind("readline", 1, &["size"], 0)?;
     let n = size_arg(b[0])?;
@@ -835,6 +852,7 @@ pub fn ready_types() {
         MethodDef::new("write", b_write_m),
         MethodDef::new("read", b_read_m),
         MethodDef::new("read1", b_read_m),
+        MethodDef::new("readinto", b_readinto_m),
         MethodDef::new("readline", b_readline_m),
         MethodDef::new("readlines", b_readlines_m),
         MethodDef::new("getvalue", b_getvalue_m),
