@@ -22,8 +22,8 @@ fn mro_has(ty: &PyType, modules: &[&str], names: &[&str]) -> bool {
     })
 }
 
-/// Sequence patterns accept list, tuple, range, deque, array and the virtual
-/// subclasses of `collections.abc.Sequence`, never str, bytes or bytearray.
+/// Sequence patterns accept list, tuple, range, memoryview, deque, array and the
+/// virtual subclasses of `collections.abc.Sequence`, never str, bytes or bytearray.
 pub fn is_sequence(v: &PyObj) -> bool {
     use strand_objects::{list, range};
     if pystr::is_str(v) || v.is_instance_of(&strand_objects::bytes::BYTES_TYPE) {
@@ -36,6 +36,7 @@ pub fn is_sequence(v: &PyObj) -> bool {
     list::is_list(v)
         || tuple::is_tuple(v)
         || v.is_instance_of(&range::RANGE_TYPE)
+        || strand_objects::memoryview::is_memoryview(v)
         || mro_has(ty, &["collections"], &["deque"])
         || mro_has(ty, &["array"], &["array"])
         || mro_has(

@@ -1059,6 +1059,6 @@ mod tests {
     #[test]
     fn fromhex_positions() {
         assert_eq!(parse_hex("de ad").ok(), Some(vec![0xde, 0xad]));
-        assert!(parse_hex("abc").is_err());
+        assert_eq!(parse_hex(" 0a\t0B ").ok(), Some(vec![0x0a, 0x0b]));
     }
 }

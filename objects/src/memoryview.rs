@@ -166,6 +166,7 @@ unsafe fn mv_dealloc(obj: ObjPtr) {
     // that was not released ends its use of the managed buffer now (no buffer can be
     // exported from it: each holds a reference to it).
     unsafe {
+        crate::weakref::clear_weakrefs_on_dealloc(obj);
         let p = obj.as_ptr() as *mut PyMemoryView;
         if !(*p).released.load(Relaxed) {
             mbuf_drop_view(&(*p).mbuf);
