@@ -214,7 +214,7 @@ pub(crate) fn pack(code: char, format: &str, value: &PyObj) -> PyResult<Vec<u8>>
                 return Err(invalid_type(format));
             }
             let v = match i128::try_from(&crate::int::to_bigint(value)) {
-                Ok(v) if v >= -(1i128 << 63) && v < (1i128 << 64) => v,
+                Ok(v) if (-(1i128 << 63)..(1i128 << 64)).contains(&v) => v,
                 _ => return Err(invalid_value(format)),
             };
             (v as usize).to_ne_bytes().to_vec()

@@ -13,13 +13,12 @@
 //!   [`descr`] (method, getset, member descriptors, `staticmethod`, `classmethod`,
 //!   `property`), [`baseobject`] (`object`), [`super_`];
 //! - the core types: [`singletons`], [`int`], [`float`], [`str`](mod@str) with [`str_methods`]
-//!   and [`format`](mod@format), [`bytes`], [`bytearray`], [`memoryview`], [`tuple`](mod@tuple), [`list`], [`dict`], [`set`], [`range`],
-//!   [`slice`](mod@slice), [`iterators`] (and [`count`], `itertools.count`), [`function`]
+//!   and [`format`](mod@format), [`bytes`], [`bytearray`], [`memoryview`],
+//!   [`tuple`](mod@tuple), [`list`], [`dict`], [`set`], [`range`], [`slice`](mod@slice), [`iterators`] (and [`count`], `itertools.count`), [`function`]
 //!   (code, function, cell, bound method), [`module`], [`weakref`], [`exceptions`];
 //! - protocols: [`abstract_`] (`PyObject_*` / `PyNumber_*` equivalents), [`args`],
-//!   [`buffer`] (the buffer protocol),
-//!   [`hash`], [`alloc`], [`managed`] (instance dicts in the pre-header),
-//!   [`unraisable`].
+//!   [`buffer`] (the buffer protocol), [`hash`], [`alloc`], [`managed`] (instance
+//!   dicts in the pre-header), [`unraisable`].
 //!
 //! Free-threading follows PEP 703: mutable containers lock their per-object mutex
 //! through critical sections; `list[i]` and `dict[key]` read without locking, safe

@@ -276,7 +276,7 @@ impl Data {
 
     /// The address of the first item, for the buffer protocol.
     fn as_mut_ptr(&mut self) -> *mut u8 {
-        each!(self, v => v.as_mut_ptr() as *mut u8)
+        each!(self, v => v.as_mut_ptr().cast::<u8>())
     }
 }
 
