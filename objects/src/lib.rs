@@ -14,8 +14,9 @@
 //!   `property`), [`baseobject`] (`object`), [`super_`];
 //! - the core types: [`singletons`], [`int`], [`float`], [`str`](mod@str) with [`str_methods`]
 //!   and [`format`](mod@format), [`bytes`], [`bytearray`], [`memoryview`],
-//!   [`tuple`](mod@tuple), [`list`], [`dict`], [`set`], [`range`], [`slice`](mod@slice), [`iterators`] (and [`count`], `itertools.count`), [`function`]
-//!   (code, function, cell, bound method), [`module`], [`weakref`], [`exceptions`];
+//!   [`tuple`](mod@tuple), [`list`], [`dict`], [`set`], [`range`], [`slice`](mod@slice),
+//!   [`iterators`] (and [`count`], `itertools.count`), [`function`] (code, function,
+//!   cell, bound method), [`module`], [`weakref`], [`exceptions`];
 //! - protocols: [`abstract_`] (`PyObject_*` / `PyNumber_*` equivalents), [`args`],
 //!   [`buffer`] (the buffer protocol), [`hash`], [`alloc`], [`managed`] (instance
 //!   dicts in the pre-header), [`unraisable`].
