@@ -417,7 +417,12 @@ fn bytearray_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()>
         return Err(no_string());
     }
     if crate::int::is_int(src) || src.ty().slots().number.index.is_some() {
-        let n = crate::int::to_isize(&ab::index(src)?)?;
+        let n = crate::int::to_isize(&ab::index(src)?).map_err(|_| {
+            crate::exceptions::overflow_error(format!(
+                "cannot fit '{}' into an index-sized integer",
+                src.ty().name()
+            ))
+        })?;
         if n < 0 {
             return Err(value_error("negative count"));
         }
