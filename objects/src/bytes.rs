@@ -613,5 +613,13 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         Args::new(args, kw).exact("__getnewargs__", 1)?;
         Ok(crate::tuple::from_vec(vec![new(as_bytes(&args[0]))]))
     }));
+    // `bytes(x)` of a subclass instance gives a plain copy; an exact bytes, itself.
+    v.push(MethodDef::new("__bytes__", |args, kw| {
+        Args::new(args, kw).exact("bytes.__bytes__", 1)?;
+        if args[0].is_exact(&BYTES_TYPE) {
+            return Ok(args[0].clone());
+        }
+        Ok(new(as_bytes(&args[0])))
+    }));
     v
 }

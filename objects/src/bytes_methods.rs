@@ -174,31 +174,21 @@ fn list_of(r: &Recv, parts: Vec<&[u8]>) -> PyObj {
     crate::list::new(parts.into_iter().map(|p| r.make(p)).collect())
 }
 
-/// Naive substring search in `hay[start..end]`.
+/// The first position of `needle` in `hay[start..end]` (memchr's SIMD substring
+/// search, where CPython uses its fastsearch).
 pub fn find(hay: &[u8], needle: &[u8], start: usize, end: usize) -> Option<usize> {
     if start > end || end > hay.len() {
         return None;
     }
-    let h = &hay[start..end];
-    if needle.is_empty() {
-        return Some(start);
-    }
-    h.windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + start)
+    memchr::memmem::find(&hay[start..end], needle).map(|i| i + start)
 }
 
+/// The last position of `needle` in `hay[start..end]`.
 fn rfind(hay: &[u8], needle: &[u8], start: usize, end: usize) -> Option<usize> {
     if start > end || end > hay.len() {
         return None;
     }
-    let h = &hay[start..end];
-    if needle.is_empty() {
-        return Some(end);
-    }
-    h.windows(needle.len())
-        .rposition(|w| w == needle)
-        .map(|i| i + start)
+    memchr::memmem::rfind(&hay[start..end], needle).map(|i| i + start)
 }
 
 /// The receiver, needle and `(start, end)` of `find`, `rfind`, `index`, `rindex` and
@@ -467,7 +457,7 @@ fn m_rsplit(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             }
             let mut end = data.len();
             while maxsplit < 0 || (out.len() as isize) < maxsplit {
-                match data[..end].windows(sep.len()).rposition(|w| *w == *sep) {
+                match memchr::memmem::rfind(&data[..end], &sep) {
                     Some(i) => {
                         out.push(&data[i + sep.len()..end]);
                         end = i;
@@ -631,9 +621,9 @@ fn partition(args: &[PyObj], kw: Option<&PyObj>, name: &str, reverse: bool) -> P
         return Err(value_error("empty separator"));
     }
     let found = if reverse {
-        data.windows(sep.len()).rposition(|w| *w == *sep)
+        memchr::memmem::rfind(data, &sep)
     } else {
-        data.windows(sep.len()).position(|w| *w == *sep)
+        memchr::memmem::find(data, &sep)
     };
     let parts = match found {
         Some(i) => [

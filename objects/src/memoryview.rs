@@ -311,12 +311,32 @@ fn with_memory<R>(o: &PyObj, f: impl FnOnce(&Layout) -> R) -> PyResult<R> {
     })
 }
 
+/// An item's bytes, copied out (items of the formats a view can unpack are at most
+/// 8 bytes; longer ones are cut, and fail to unpack anyway).
+struct ItemBytes {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl std::ops::Deref for ItemBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 /// The bytes of the item at byte offset `off` from the view's first item.
-fn read_item(o: &PyObj, off: isize) -> PyResult<Vec<u8>> {
+fn read_item(o: &PyObj, off: isize) -> PyResult<ItemBytes> {
     with_memory(o, |l| {
+        let len = l.itemsize().min(16);
+        let mut item = ItemBytes {
+            bytes: [0; 16],
+            len,
+        };
         // SAFETY: `off` names an in-range item of this view (callers checked), whose
         // memory the export pins; read under the object's lock.
-        unsafe { std::slice::from_raw_parts(l.buf().offset(off), l.itemsize()).to_vec() }
+        unsafe { std::ptr::copy_nonoverlapping(l.buf().offset(off), item.bytes.as_mut_ptr(), len) };
+        item
     })
 }
 
