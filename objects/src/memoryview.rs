@@ -415,7 +415,9 @@ fn slice_layout(l: &Layout, bounds: crate::slice::UnpackedSlice) -> Layout {
         .buf
         .wrapping_offset(l.strides()[0].wrapping_mul(idx.start as isize));
     s.shape[0] = idx.len;
-    s.strides[0] = l.strides()[0] * idx.step;
+    // Arithmetic only, as CPython's: with one or no item selected the stride is never
+    // used to reach memory.
+    s.strides[0] = l.strides()[0].wrapping_mul(idx.step);
     s.len = s.shape.iter().product::<usize>() * s.itemsize;
     s
 }
