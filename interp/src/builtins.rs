@@ -35,6 +35,8 @@ fn populate(m: &PyObj, d: &PyObj) {
         &complex::COMPLEX_TYPE,
         &str::STR_TYPE,
         &bytes::BYTES_TYPE,
+        &bytearray::BYTEARRAY_TYPE,
+        &memoryview::MEMORYVIEW_TYPE,
         &tuple::TUPLE_TYPE,
         &list::LIST_TYPE,
         &dict::DICT_TYPE,
@@ -155,6 +157,11 @@ fn populate(m: &PyObj, d: &PyObj) {
                     .collect()
             } else if let Some(b) = strand_objects::bytes::as_bytes_opt(&x) {
                 b.iter().map(|&c| u32::from(c)).collect()
+            } else if strand_objects::bytearray::is_bytearray(&x) {
+                strand_objects::bytearray::to_vec(&x)
+                    .iter()
+                    .map(|&c| u32::from(c))
+                    .collect()
             } else {
                 return Err(type_error(format!(
                     "ord() expected string of length 1, but {} found",

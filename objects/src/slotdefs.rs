@@ -1439,6 +1439,9 @@ pub(crate) fn fixup_slots(ty: &PyType) {
         if s.setattro.is_none() {
             s.setattro = bs.setattro;
         }
+        // Python 3.11 has no `__buffer__`: a class exports memory only through its
+        // base's layout.
+        s.buffer = bs.buffer;
     }
     // SAFETY: the type is being created or the world is stopped (update_slot).
     unsafe { *ty.slots_mut() = s };

@@ -287,6 +287,8 @@ pub struct Slots {
     pub setitem: Option<SetItemFn>,
     pub finalize: Option<FinalizeFn>,
     pub number: NumberSlots,
+    /// The buffer protocol (`tp_as_buffer`): `None` for types that export no memory.
+    pub buffer: Option<&'static crate::buffer::BufferProcs>,
 }
 
 impl Slots {
@@ -312,6 +314,7 @@ impl Slots {
         setitem: None,
         finalize: None,
         number: NumberSlots::EMPTY,
+        buffer: None,
     };
 
     /// Fills every empty slot from `base` (CPython's `inherit_slots`).
@@ -321,7 +324,7 @@ impl Slots {
         }
         inherit!(
             repr, str, getattro, setattro, call, iter, iternext, descr_get, descr_set, init, new,
-            bool, len, contains, getitem, setitem, finalize
+            bool, len, contains, getitem, setitem, finalize, buffer
         );
         // `__eq__` and `__hash__` are inherited together, as in CPython: a class that
         // defines only `__eq__` gets `__hash__ = None` (handled by heap types).
