@@ -753,6 +753,36 @@ pub fn current_globals() -> Option<PyObj> {
     hook()
 }
 
+/// The builtins namespace of the running code (CPython's `PyEval_GetBuiltins`: the
+/// innermost frame's builtins, or the interpreter's when no frame runs), from a hook
+/// the interpreter installs.
+pub type BuiltinsHook = fn() -> PyObj;
+
+static BUILTINS_HOOK: std::sync::OnceLock<BuiltinsHook> = std::sync::OnceLock::new();
+
+/// Installs the hook returning the running code's builtins namespace (once per
+/// process; later calls do nothing).
+pub fn set_current_builtins_hook(hook: BuiltinsHook) {
+    let _ = BUILTINS_HOOK.set(hook);
+}
+
+/// `name` looked up in the running code's builtins namespace (CPython's
+/// `_PyEval_GetBuiltin`): what the `__reduce__` methods of the builtin iterators and
+/// callables name as their reconstructor (`iter`, `reversed`, `getattr`), so a
+/// program that replaced `builtins.iter` gets its own function back, as in CPython.
+///
+/// # Errors
+/// `AttributeError(name)` when the namespace has no such name (or no interpreter is
+/// installed).
+pub fn get_builtin(name: &str) -> PyResult<PyObj> {
+    let found = BUILTINS_HOOK
+        .get()
+        .map(|h| h())
+        .filter(crate::dict::is_dict)
+        .and_then(|b| crate::dict::get_item_str(&b, name));
+    found.ok_or_else(|| crate::exceptions::attribute_error(name.to_string()))
+}
+
 /// `globals()['__name__']` of the running code.
 pub fn current_globals_module() -> Option<PyObj> {
     current_globals().and_then(|g| crate::dict::get_item_str(&g, "__name__"))
@@ -1138,4 +1168,18 @@ pub(crate) fn method_getsets() -> Vec<crate::descr::GetSetDef> {
         GetSetDef::new("__func__", |m| Ok(method_payload(m).func.clone()), None),
         GetSetDef::new("__self__", |m| Ok(method_payload(m).self_.clone()), None),
     ]
+}
+
+/// `method.__reduce__()` (CPython's `method_reduce`): `(getattr, (self,
+/// func.__name__))`, so pickle rebuilds the bound method by looking it up again.
+pub(crate) fn method_methods() -> Vec<crate::descr::MethodDef> {
+    vec![crate::descr::MethodDef::new("__reduce__", |args, kw| {
+        crate::args::Args::new(args, kw).exact("method.__reduce__", 1)?;
+        let m = method_payload(&args[0]);
+        let name = ab::getattr(&m.func, &crate::names::NAMES.__name__)?;
+        Ok(crate::tuple::pair(
+            get_builtin("getattr")?,
+            crate::tuple::pair(m.self_.clone(), name),
+        ))
+    })]
 }
