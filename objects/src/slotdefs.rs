@@ -662,6 +662,14 @@ fn tp_new_wrapper(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     new(arg0, &args[2..], kw)
 }
 
+/// Whether `d` is a builtin type's `__new__` (the builtin method
+/// [`add_slot_wrappers`] puts in its dict): classes that find it in their MRO keep
+/// an allocator in their slot rather than the Python-level dispatcher.
+fn is_builtin_new(d: &PyObj) -> bool {
+    d.downcast::<crate::descr::PyBuiltinFunction>()
+        .is_some_and(|b| b.func as usize == tp_new_wrapper as crate::descr::NativeFn as usize)
+}
+
 /// Adds slot wrappers for the slots a builtin type defines (or overrides from its
 /// base) to its dict; sets `__hash__ = None` for unhashable types.
 pub(crate) fn add_slot_wrappers(ty: &'static PyType) {
@@ -1163,6 +1171,10 @@ enum Found {
     None,
     /// Inherited unchanged from builtin type `owner`: use its slot.
     Builtin(&'static PyType),
+    /// A builtin type's `__new__` (a builtin method, not a slot wrapper): use the
+    /// layout base's allocator, as CPython's `update_one_slot` takes the inherited
+    /// `tp_new` for `tp_new_wrapper`.
+    FromBase,
     /// Explicitly `None` (e.g. `__hash__ = None`).
     Disabled,
     /// Defined in Python: use the dispatcher.
@@ -1178,6 +1190,7 @@ fn find(ty: &PyType, name: &str, id: SlotId) -> Found {
             // SAFETY: wrapper owners are immortal builtin types.
             Found::Builtin(unsafe { &*w.owner })
         }
+        Some(d) if id == SlotId::New && is_builtin_new(&d) => Found::FromBase,
         Some(_) => Found::Python,
     }
 }
@@ -1200,6 +1213,11 @@ fn decide<T: Copy>(
             Found::Builtin(owner) => {
                 if result.is_none() {
                     result = builtin(owner.slots());
+                }
+            }
+            Found::FromBase => {
+                if result.is_none() {
+                    result = ty.base().and_then(|b| builtin(b.slots()));
                 }
             }
             Found::None => {}

@@ -553,6 +553,7 @@ crate::builtin_type! {
         size: None,
         slots: Slots {
             repr: Some(|p| Ok(crate::str::from_string(format!("mappingproxy({})", ab::repr_string(&proxied(p))?)))),
+            str: Some(|p| ab::str_(&proxied(p))),
             getitem: Some(|p, k| ab::getitem(&proxied(p), k)),
             len: Some(|p| ab::len(&proxied(p))),
             contains: Some(|p, k| ab::contains(&proxied(p), k)),
