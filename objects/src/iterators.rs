@@ -1,5 +1,6 @@
 //! The builtin iterators and dict views: `list_iterator`, `list_reverseiterator`,
-//! `tuple_iterator`, `str_ascii_iterator`, `iterator` (the `__getitem__` protocol),
+//! `tuple_iterator`, `str_ascii_iterator`, `bytes_iterator`, `iterator` (the
+//! `__getitem__` protocol),
 //! `callable_iterator`, the dict key/value/item iterators and views, `enumerate`,
 //! `zip`, `map`, `filter` and `reversed` (Objects/iterobject.c, listobject.c,
 //! dictobject.c, enumobject.c, bltinmodule.c).
@@ -22,6 +23,10 @@
 //!   suspended if the underlying iterator blocks, like every critical section.
 //! * `filter` and `callable_iterator` need nothing more than their underlying
 //!   iterator or callable gives.
+//!
+//! They pickle as CPython 3.11's do (`__reduce__`, `__setstate__`; see "Pickling"
+//! below): an exhausted sequence iterator is marked `DONE` (CPython drops its
+//! sequence), which is what makes it reduce to `(iter, (empty,))`.
 
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;

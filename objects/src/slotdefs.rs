@@ -1172,8 +1172,10 @@ enum Found {
     /// Inherited unchanged from builtin type `owner`: use its slot.
     Builtin(&'static PyType),
     /// A builtin type's `__new__` (a builtin method, not a slot wrapper): use the
-    /// layout base's allocator, as CPython's `update_one_slot` takes the inherited
-    /// `tp_new` for `tp_new_wrapper`.
+    /// allocator inherited along the layout bases (the nearest that has one: a
+    /// builtin base that cannot be instantiated itself, like `_io._IOBase`, has
+    /// none), as CPython's `update_one_slot` takes the inherited `tp_new` for
+    /// `tp_new_wrapper`.
     FromBase,
     /// Explicitly `None` (e.g. `__hash__ = None`).
     Disabled,
@@ -1216,8 +1218,10 @@ fn decide<T: Copy>(
                 }
             }
             Found::FromBase => {
-                if result.is_none() {
-                    result = ty.base().and_then(|b| builtin(b.slots()));
+                let mut base = ty.base();
+                while let (None, Some(b)) = (result, base) {
+                    result = builtin(b.slots());
+                    base = b.base();
                 }
             }
             Found::None => {}
