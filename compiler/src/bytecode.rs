@@ -321,7 +321,9 @@ opcodes! {
     LOAD_SUPER_ATTR = 92, cache 1, true;
     /// Pushes `len(TOS)` (pattern matching).
     GET_LEN = 93, cache 0, false;
-    /// `await`: `__await__` iterator of TOS.
+    /// `await`: `__await__` iterator of TOS. `arg` names where the awaitable came
+    /// from, for the error message: 0 an `await` expression, 1 `__aenter__`, 2
+    /// `__aexit__`.
     GET_AWAITABLE = 94, cache 0, true;
     /// Interactive mode: passes TOS to `sys.displayhook` and pops it.
     PRINT_EXPR = 95, cache 0, false;
@@ -329,6 +331,21 @@ opcodes! {
     /// compiler proved that the local keeps its value until the pushed reference is
     /// consumed (see `codegen/borrow.rs`).
     LOAD_FAST_BORROW = 96, cache 0, true;
+    /// `async for`: replaces TOS with its asynchronous iterator (`type(TOS).__aiter__`),
+    /// which must have `__anext__`.
+    GET_AITER = 97, cache 0, false;
+    /// `async for`: pushes the awaitable of `TOS.__anext__()` (keeps TOS).
+    GET_ANEXT = 98, cache 0, false;
+    /// The handler of an `async for` step: TOS the exception, TOS1 the asynchronous
+    /// iterator. `StopAsyncIteration` pops both (the loop is over); anything else is
+    /// re-raised.
+    END_ASYNC_FOR = 99, cache 0, false;
+    /// `async with`: replaces the manager on top with its bound `__aexit__` and pushes
+    /// what `__aenter__()` returned (to be awaited).
+    BEFORE_ASYNC_WITH = 100, cache 0, false;
+    /// An async generator's `yield`: wraps TOS so that the async generator's
+    /// awaitables tell its own yields from what an `await` inside it yields.
+    ASYNC_GEN_WRAP = 101, cache 0, false;
     /// Pushes whether TOS is a mapping for pattern matching (keeps TOS).
     MATCH_MAPPING = 120, cache 0, false;
     /// Pushes whether TOS is a sequence for pattern matching (not str, bytes,

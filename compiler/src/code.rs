@@ -23,6 +23,9 @@ pub mod flags {
     pub const GENERATOR: u32 = 0x20;
     /// A coroutine function (`async def`).
     pub const COROUTINE: u32 = 0x80;
+    /// An asynchronous generator function (`async def` with `yield`), or an
+    /// asynchronous generator expression.
+    pub const ASYNC_GENERATOR: u32 = 0x200;
     /// `co_consts[0]` is the docstring (the object model reads `__doc__` from it).
     pub const HAS_DOCSTRING: u32 = 0x4000_0000;
 }

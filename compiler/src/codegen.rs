@@ -10,9 +10,15 @@
 //! `return`/`break`/`continue` unwind the enclosing blocks (running `finally` bodies,
 //! restoring the handled exception, deleting `except ... as name`).
 //!
-//! Not compiled yet (a [`CompileError`] of kind `NotImplemented` names the construct):
-//! asynchronous generators and comprehensions, `async for`, `async with`, and syntax
-//! newer than 3.11 that the parser accepts (`type` aliases, template strings).
+//! The asynchronous constructs (PEP 492, PEP 525, PEP 530) follow CPython 3.11's
+//! shapes: `async for` awaits `__anext__()` inside a handler whose END_ASYNC_FOR ends
+//! the loop on `StopAsyncIteration`; `async with` awaits `__aenter__()` and
+//! `__aexit__()`; an async generator wraps what it yields (ASYNC_GEN_WRAP); an
+//! asynchronous list, set or dict comprehension is a coroutine that its caller
+//! awaits, an asynchronous generator expression an async generator.
+//!
+//! Not compiled (a [`CompileError`] of kind `NotImplemented` names the construct):
+//! syntax newer than 3.11 that the parser accepts (`type` aliases, template strings).
 
 use std::collections::{HashMap, HashSet};
 
@@ -281,9 +287,14 @@ enum FBlock {
         name: Option<String>,
         handlers_len: usize,
     },
-    /// A `with` body: the bound `__exit__` is on the stack, to be called with
-    /// `None, None, None` on the way out.
-    With { handlers_len: usize },
+    /// A `with` (or `async with`) body: the bound `__exit__` (`__aexit__`) is on the
+    /// stack, to be called with `None, None, None` (and awaited) on the way out, at
+    /// the statement's location `loc`.
+    With {
+        handlers_len: usize,
+        is_async: bool,
+        loc: Location,
+    },
     /// An `except*` clause body: `return`, `break` and `continue` may not leave it.
     ExceptStar { handlers_len: usize },
 }
@@ -295,7 +306,7 @@ impl FBlock {
             | FBlock::FinallyTry { handlers_len, .. }
             | FBlock::FinallyEnd { handlers_len }
             | FBlock::HandlerCleanup { handlers_len, .. }
-            | FBlock::With { handlers_len }
+            | FBlock::With { handlers_len, .. }
             | FBlock::PopValue { handlers_len }
             | FBlock::ExceptStar { handlers_len } => *handlers_len,
         }
@@ -772,10 +783,8 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.body(&w.orelse)?;
                 self.bind(end);
             }
+            Stmt::For(f) if f.is_async => self.async_for(f)?,
             Stmt::For(f) => {
-                if f.is_async {
-                    return Err(self.unsupported("'async for' loops", f.range()));
-                }
                 let (start, cleanup, end) = (self.new_label(), self.new_label(), self.new_label());
                 self.expr(&f.iter)?;
                 self.emit(Op::GET_ITER, 0);
@@ -820,6 +829,13 @@ impl<'s, 't> Compiler<'s, 't> {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         "'return' outside function",
+                        r.range(),
+                    ));
+                }
+                if r.value.is_some() && self.unit().code.flags & flags::ASYNC_GENERATOR != 0 {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "'return' with value in async generator",
                         r.range(),
                     ));
                 }
@@ -941,9 +957,9 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Stmt::With(w) => {
                 if w.is_async {
-                    return Err(self.unsupported("'async with' statements", w.range()));
+                    self.check_in_async_function("'async with'", w.range())?;
                 }
-                self.with_items(&w.items, &w.body)?;
+                self.with_items(&w.items, &w.body, w.is_async)?;
             }
             Stmt::Match(m) => self.match_stmt(m)?,
             Stmt::TypeAlias(t) => return Err(self.unsupported("'type' aliases", t.range())),
@@ -1001,11 +1017,13 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 self.emit(Op::POP_EXCEPT, 0);
             }
-            FBlock::With { .. } => {
+            FBlock::With { is_async, loc, .. } => {
+                // The exit runs at the `with` statement, as CPython attributes it.
+                self.unit().loc = *loc;
                 if preserve_tos {
                     self.emit(Op::SWAP, 2);
                 }
-                self.call_exit_with_nones();
+                self.call_exit_with_nones(*is_async);
             }
             // Rejected before unwinding starts (see `leaves_except_star`).
             FBlock::ExceptStar { .. } => {}
@@ -1136,48 +1154,138 @@ impl<'s, 't> Compiler<'s, 't> {
         Ok(())
     }
 
-    /// `__exit__(None, None, None)` with the bound `__exit__` on top; pops it.
-    fn call_exit_with_nones(&mut self) {
+    /// `__exit__(None, None, None)` with the bound `__exit__` on top; pops it. For
+    /// `async with` the result of `__aexit__` is awaited first.
+    fn call_exit_with_nones(&mut self, is_async: bool) {
         self.emit(Op::PUSH_NULL, 0);
         self.emit(Op::SWAP, 2);
         for _ in 0..3 {
             self.load_const(Constant::None);
         }
         self.emit(Op::CALL, 3);
+        if is_async {
+            self.await_result(2);
+        }
         self.emit(Op::POP_TOP, 0);
     }
 
-    /// `with a as x, b as y: body` (compiler_with): one nested block per item.
-    fn with_items(&mut self, items: &[ast::WithItem], body: &[Stmt]) -> CResult<()> {
+    /// Awaits the value on top (GET_AWAITABLE `from`, then the SEND loop), leaving the
+    /// result in its place.
+    fn await_result(&mut self, from: u32) {
+        self.emit(Op::GET_AWAITABLE, from);
+        self.load_const(Constant::None);
+        self.send_loop();
+    }
+
+    /// `async for`, `async with` and `await` need an `async def` around them:
+    /// `'{what}' outside async function` otherwise.
+    fn check_in_async_function(&self, what: &str, at: TextRange) -> CResult<()> {
+        let u = self.units.last().expect("unit");
+        let is_async = u.table.kind == BlockKind::Function
+            && !u.table.is_comprehension
+            && u.code.flags & (flags::COROUTINE | flags::ASYNC_GENERATOR) != 0;
+        if is_async {
+            return Ok(());
+        }
+        Err(self.error(
+            ErrorKind::Syntax,
+            format!("{what} outside async function"),
+            at,
+        ))
+    }
+
+    /// `async for` (compiler_async_for): each step awaits `__anext__()` inside a
+    /// handler whose END_ASYNC_FOR ends the loop on `StopAsyncIteration` (and
+    /// re-raises anything else); `break` pops the asynchronous iterator as `for`
+    /// pops its iterator.
+    fn async_for(&mut self, f: &ast::StmtFor) -> CResult<()> {
+        self.check_in_async_function("'async for'", f.range())?;
+        let (start, end) = (self.new_label(), self.new_label());
+        self.expr(&f.iter)?;
+        self.emit(Op::GET_AITER, 0);
+        self.bind(start);
+        let d = self.unit().depth;
+        // Exhaustion arrives as an exception with the iterator still below it.
+        let step = self.push_handler(d + 1, false);
+        self.emit(Op::GET_ANEXT, 0);
+        self.load_const(Constant::None);
+        self.send_loop();
+        self.pop_handler();
+        self.store(&f.target)?;
+        let handlers_len = self.unit().handlers.len();
+        self.unit().fblocks.push(FBlock::Loop {
+            start,
+            end,
+            has_iter: true,
+            handlers_len,
+        });
+        self.unit().depth += 1;
+        self.body(&f.body)?;
+        self.unit().depth -= 1;
+        self.unit().fblocks.pop();
+        self.set_loc(f);
+        self.jump(Op::JUMP_BACKWARD, start);
+        self.bind(step.label);
+        // The loop's end belongs to the `for`, not to its body (CPython puts it at
+        // the iterable).
+        self.set_loc(&*f.iter);
+        self.emit(Op::END_ASYNC_FOR, 0);
+        self.body(&f.orelse)?;
+        self.bind(end);
+        Ok(())
+    }
+
+    /// `with a as x, b as y: body` (compiler_with) and `async with`
+    /// (compiler_async_with): one nested block per item; the asynchronous form awaits
+    /// what `__aenter__` and `__aexit__` return.
+    fn with_items(
+        &mut self,
+        items: &[ast::WithItem],
+        body: &[Stmt],
+        is_async: bool,
+    ) -> CResult<()> {
         let Some(item) = items.first() else {
             return self.body(body);
         };
+        let loc = self.unit().loc;
         let d = self.unit().depth;
         let outer_len = self.unit().handlers.len();
         let end = self.new_label();
         self.expr(&item.context_expr)?;
-        self.emit(Op::BEFORE_WITH, 0);
+        if is_async {
+            self.emit(Op::BEFORE_ASYNC_WITH, 0);
+            self.await_result(1);
+        } else {
+            self.emit(Op::BEFORE_WITH, 0);
+        }
         // [exit, enter_result]; the body runs with [exit] below.
         let h = self.push_handler(d + 1, true);
         self.unit().fblocks.push(FBlock::With {
             handlers_len: outer_len,
+            is_async,
+            loc,
         });
         self.unit().depth = d + 1;
         match &item.optional_vars {
             Some(target) => self.store(target)?,
             None => self.emit(Op::POP_TOP, 0),
         }
-        self.with_items(&items[1..], body)?;
+        self.with_items(&items[1..], body, is_async)?;
         self.unit().depth = d;
         self.unit().fblocks.pop();
         self.unit().handlers.truncate(outer_len);
-        self.call_exit_with_nones();
+        // The exit (and the exception path below) runs at the `with` statement.
+        self.unit().loc = loc;
+        self.call_exit_with_nones(is_async);
         self.jump(Op::JUMP_FORWARD, end);
         // An exception: [exit, lasti, exc] -> [exit, lasti, prev_exc, exc].
         self.bind(h.label);
         let cleanup = self.push_handler(d + 3, true);
         self.emit(Op::PUSH_EXC_INFO, 0);
         self.emit(Op::WITH_EXCEPT_START, 0);
+        if is_async {
+            self.await_result(2);
+        }
         self.emit(Op::TO_BOOL, 0);
         let suppress = self.new_label();
         self.jump(Op::POP_JUMP_IF_TRUE, suppress);
@@ -1612,7 +1720,6 @@ impl<'s, 't> Compiler<'s, 't> {
         returns: Option<&Expr>,
         range: TextRange,
     ) -> CResult<()> {
-        let at = range.start();
         // Defaults and keyword defaults are evaluated in the enclosing scope.
         let mut fflags = 0u32;
         if let Some(p) = params {
@@ -1689,11 +1796,10 @@ impl<'s, 't> Compiler<'s, 't> {
         }
         let table = self.child_table(range)?;
         let qualname = self.qualname_for(name);
-        if is_async && table.is_generator {
-            return Err(self.unsupported("asynchronous generators", TextRange::empty(at)));
-        }
         self.enter(table, name.to_string(), qualname, line);
-        if is_async {
+        if is_async && table.is_generator {
+            self.unit().code.flags |= flags::ASYNC_GENERATOR;
+        } else if is_async {
             self.unit().code.flags |= flags::COROUTINE;
         } else if table.is_generator {
             self.unit().code.flags |= flags::GENERATOR;
@@ -2046,11 +2152,17 @@ impl<'s, 't> Compiler<'s, 't> {
                     Some(v) => self.expr(v)?,
                     None => self.load_const(Constant::None),
                 }
-                self.emit(Op::YIELD_VALUE, 0);
-                self.emit(Op::RESUME, 1);
+                self.yield_value();
             }
             Expr::YieldFrom(y) => {
                 self.check_yield_allowed("yield from", y.range())?;
+                if self.unit().code.flags & (flags::COROUTINE | flags::ASYNC_GENERATOR) != 0 {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "'yield from' inside async function",
+                        y.range(),
+                    ));
+                }
                 self.expr(&y.value)?;
                 self.emit(Op::GET_YIELD_FROM_ITER, 0);
                 self.load_const(Constant::None);
@@ -2058,9 +2170,6 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Expr::Await(a) => {
                 let u = self.units.last().expect("unit");
-                if u.table.is_comprehension {
-                    return Err(self.unsupported("asynchronous comprehensions", a.range()));
-                }
                 if u.table.kind != BlockKind::Function {
                     return Err(self.error(
                         ErrorKind::Syntax,
@@ -2068,17 +2177,13 @@ impl<'s, 't> Compiler<'s, 't> {
                         a.range(),
                     ));
                 }
-                if u.code.flags & flags::COROUTINE == 0 {
-                    return Err(self.error(
-                        ErrorKind::Syntax,
-                        "'await' outside async function",
-                        a.range(),
-                    ));
+                // A comprehension with an `await` is asynchronous (its symbol table
+                // says so); whether it may be is checked where it is made.
+                if !u.table.is_comprehension {
+                    self.check_in_async_function("'await'", a.range())?;
                 }
                 self.expr(&a.value)?;
-                self.emit(Op::GET_AWAITABLE, 0);
-                self.load_const(Constant::None);
-                self.send_loop();
+                self.await_result(0);
             }
             Expr::TString(t) => return Err(self.unsupported("template strings", t.range())),
             Expr::IpyEscapeCommand(e) => {
@@ -2170,6 +2275,16 @@ impl<'s, 't> Compiler<'s, 't> {
             return text;
         }
         crate::parse::decode_escapes(&text).unwrap_or_else(|| l.value.to_string())
+    }
+
+    /// `yield` of the value on top: wrapped first in an async generator (see
+    /// ASYNC_GEN_WRAP).
+    fn yield_value(&mut self) {
+        if self.unit().code.flags & flags::ASYNC_GENERATOR != 0 {
+            self.emit(Op::ASYNC_GEN_WRAP, 0);
+        }
+        self.emit(Op::YIELD_VALUE, 0);
+        self.emit(Op::RESUME, 1);
     }
 
     /// The delegation loop of `yield from` and `await`: with the sub-iterator and the
@@ -2466,15 +2581,34 @@ impl<'s, 't> Compiler<'s, 't> {
         range: TextRange,
     ) -> CResult<()> {
         let at = range.start();
-        if gens.iter().any(|g| g.is_async) {
-            return Err(self.unsupported("asynchronous comprehensions", TextRange::empty(at)));
-        }
         let table = self.child_table(range)?;
+        let is_gen = matches!(kind, Comp::Gen(_));
+        // An asynchronous list, set or dict comprehension is awaited where it is
+        // made, which only an async function or another comprehension can do.
+        if table.is_coroutine && !is_gen {
+            let parent = self.units.last().expect("unit");
+            let parent_async = parent.table.is_comprehension
+                || (parent.table.kind == BlockKind::Function
+                    && parent.code.flags & (flags::COROUTINE | flags::ASYNC_GENERATOR) != 0);
+            if !parent_async {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    "asynchronous comprehension outside of an asynchronous function",
+                    range,
+                ));
+            }
+        }
         let qualname = self.qualname_for(name);
         let line = self.line_of(at);
         // The outermost iterable is evaluated here and passed as `.0`.
         self.enter(table, name.to_string(), qualname, line);
         self.unit().code.argcount = 1;
+        self.unit().code.flags |= match (is_gen, table.is_coroutine) {
+            (true, true) => flags::ASYNC_GENERATOR,
+            (true, false) => flags::GENERATOR,
+            (false, true) => flags::COROUTINE,
+            (false, false) => 0,
+        };
         self.add_const(Constant::None);
         let build = match kind {
             Comp::List(_) => Some(Op::BUILD_LIST),
@@ -2482,13 +2616,12 @@ impl<'s, 't> Compiler<'s, 't> {
             Comp::Dict(..) => Some(Op::BUILD_MAP),
             Comp::Gen(_) => None,
         };
-        match build {
-            Some(op) => self.emit(op, 0),
-            None => self.unit().code.flags |= flags::GENERATOR,
+        if let Some(op) = build {
+            self.emit(op, 0);
         }
         self.emit(Op::LOAD_FAST, 0);
         // A generator expression has no result collection below its iterators.
-        self.comp_level(gens, 0, kind)?;
+        self.comp_level(gens, 0, kind, u32::from(build.is_some()))?;
         if build.is_some() {
             self.emit(Op::RETURN_VALUE, 0);
         } else {
@@ -2500,34 +2633,66 @@ impl<'s, 't> Compiler<'s, 't> {
         self.emit(Op::PUSH_NULL, 0);
         self.emit(Op::SWAP, 2);
         self.expr(&gens[0].iter)?;
-        self.emit(Op::GET_ITER, 0);
+        let get_iter = if gens[0].is_async {
+            Op::GET_AITER
+        } else {
+            Op::GET_ITER
+        };
+        self.emit(get_iter, 0);
         self.emit(Op::CALL, 1);
+        if table.is_coroutine && !is_gen {
+            self.await_result(0);
+        }
         Ok(())
     }
 
+    /// One `for` (or `async for`) clause of a comprehension and everything inside it;
+    /// `below` is the number of stack items under this level's iterator (the result
+    /// collection and the outer levels' iterators).
     fn comp_level(
         &mut self,
         gens: &[ast::Comprehension],
         depth: usize,
         kind: Comp<'_>,
+        below: u32,
     ) -> CResult<()> {
         let g = &gens[depth];
         let (start, end, skip) = (self.new_label(), self.new_label(), self.new_label());
         if depth > 0 {
             self.expr(&g.iter)?;
-            self.emit(Op::GET_ITER, 0);
+            self.emit(
+                if g.is_async {
+                    Op::GET_AITER
+                } else {
+                    Op::GET_ITER
+                },
+                0,
+            );
         }
         self.bind(start);
-        self.jump(Op::FOR_ITER, end);
+        let step = if g.is_async {
+            // As `async for`: exhaustion is StopAsyncIteration from the awaited
+            // `__anext__()`, with this level's iterator below it.
+            let h = self.push_handler(below + 1, false);
+            self.emit(Op::GET_ANEXT, 0);
+            self.load_const(Constant::None);
+            self.send_loop();
+            self.pop_handler();
+            Some(h)
+        } else {
+            self.jump(Op::FOR_ITER, end);
+            None
+        };
         self.store(&g.target)?;
         for cond in &g.ifs {
             self.jump_if(cond, false, skip)?;
         }
         // Result collection sits below one iterator per level.
-        let below = (depth + 2) as u32;
+        let below_collection = (depth + 2) as u32;
         if depth + 1 < gens.len() {
-            self.comp_level(gens, depth + 1, kind)?;
+            self.comp_level(gens, depth + 1, kind, below + 1)?;
         } else {
+            let below = below_collection;
             match kind {
                 Comp::List(e) => {
                     self.expr(e)?;
@@ -2544,14 +2709,17 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 Comp::Gen(e) => {
                     self.expr(e)?;
-                    self.emit(Op::YIELD_VALUE, 0);
-                    self.emit(Op::RESUME, 1);
+                    self.yield_value();
                     self.emit(Op::POP_TOP, 0);
                 }
             }
         }
         self.bind(skip);
         self.jump(Op::JUMP_BACKWARD, start);
+        if let Some(h) = step {
+            self.bind(h.label);
+            self.emit(Op::END_ASYNC_FOR, 0);
+        }
         self.bind(end);
         Ok(())
     }

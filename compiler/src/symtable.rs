@@ -121,7 +121,9 @@ pub struct SymbolTable {
     pub range: TextRange,
     /// Contains `yield` or `yield from` (or is a generator expression).
     pub is_generator: bool,
-    /// `async def`, or contains `await` at the top of a comprehension.
+    /// `async def`, or a comprehension that is asynchronous: it has an `async for`,
+    /// an `await` (outside its outermost iterable), or an asynchronous list, set or
+    /// dict comprehension nested in it.
     pub is_coroutine: bool,
     /// A function nested in another function (or in a class nested in one).
     pub is_nested: bool,
@@ -442,7 +444,14 @@ impl Builder {
         for e in elts {
             self.visit_expr(e);
         }
+        let is_async = self.cur().is_coroutine && !is_generator;
         self.exit();
+        // An enclosing comprehension awaits an asynchronous list, set or dict
+        // comprehension's result, so it is asynchronous too (an asynchronous
+        // generator expression is not awaited where it is made).
+        if is_async && self.cur().is_comprehension {
+            self.cur().is_coroutine = true;
+        }
     }
 
     fn comp_target(&mut self, target: &Expr) {

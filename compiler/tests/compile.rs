@@ -26,6 +26,9 @@ const PROGRAMS: &[&str] = &[
     "def g(n):\n    x = yield n\n    y = yield from range(x)\n    return (v for v in y if v)\n",
     "def f(x):\n    for i in x:\n        try:\n            if i:\n                continue\n            return i\n        except (KeyError, IndexError) as e:\n            break\n        except Exception:\n            raise\n        else:\n            pass\n        finally:\n            print(i)\n",
     "try:\n    try:\n        raise ValueError\n    finally:\n        x = 1\nexcept ValueError as e:\n    raise RuntimeError('x') from e\n",
+    "async def f(xs, m):\n    async for x in xs:\n        if x:\n            break\n        async with m as a, m:\n            if a:\n                continue\n            return await x\n    else:\n        pass\n",
+    "async def g(n):\n    try:\n        yield n\n        x = await n\n    finally:\n        async with n:\n            yield x\n",
+    "async def h(a):\n    return [x async for x in a if await x], {k: await v for k, v in a}, (y async for y in a), [[z async for z in a] for w in a]\n",
 ];
 
 fn walk(code: &CodeObject, f: &mut dyn FnMut(&CodeObject)) {

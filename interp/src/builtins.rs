@@ -35,6 +35,8 @@ fn populate(m: &PyObj, d: &PyObj) {
         &complex::COMPLEX_TYPE,
         &str::STR_TYPE,
         &bytes::BYTES_TYPE,
+        &bytearray::BYTEARRAY_TYPE,
+        &memoryview::MEMORYVIEW_TYPE,
         &tuple::TUPLE_TYPE,
         &list::LIST_TYPE,
         &dict::DICT_TYPE,
@@ -84,6 +86,8 @@ fn populate(m: &PyObj, d: &PyObj) {
         }),
         ("iter", b_iter),
         ("next", b_next),
+        ("aiter", crate::async_iter::b_aiter),
+        ("anext", crate::async_iter::b_anext),
         ("isinstance", |a, k| {
             Args::new(a, k).check_positional("isinstance", 2, 2)?;
             Ok(int::bool_obj(ab::isinstance(&a[0], &a[1])?))
@@ -153,6 +157,11 @@ fn populate(m: &PyObj, d: &PyObj) {
                     .collect()
             } else if let Some(b) = strand_objects::bytes::as_bytes_opt(&x) {
                 b.iter().map(|&c| u32::from(c)).collect()
+            } else if strand_objects::bytearray::is_bytearray(&x) {
+                strand_objects::bytearray::to_vec(&x)
+                    .iter()
+                    .map(|&c| u32::from(c))
+                    .collect()
             } else {
                 return Err(type_error(format!(
                     "ord() expected string of length 1, but {} found",

@@ -41,10 +41,11 @@ pub(crate) fn exact_positional(frame: &Frame, n: usize) -> bool {
         && c.flags & (flags::VARARGS | flags::VARKEYWORDS) == 0
 }
 
-/// Whether the frame's code makes a generator or coroutine when called.
+/// Whether the frame's code makes a generator, coroutine or async generator when
+/// called.
 #[inline(always)]
 pub(crate) fn is_generator_code(frame: &Frame) -> bool {
-    frame.data().code.flags & (flags::GENERATOR | flags::COROUTINE) != 0
+    frame.data().code.flags & (flags::GENERATOR | flags::COROUTINE | flags::ASYNC_GENERATOR) != 0
 }
 
 /// Moves a bound frame of generator or coroutine code off the data stack into a new
@@ -58,8 +59,11 @@ pub(crate) unsafe fn make_generator(frame: NonNull<Frame>) -> PyObj {
     let mut owned = unsafe { OwnedFrame::from_data_stack(frame) };
     // A suspended frame holds only counted references (see `stackref`).
     owned.make_counted();
-    if owned.data().code.flags & flags::GENERATOR != 0 {
+    let f = owned.data().code.flags;
+    if f & flags::GENERATOR != 0 {
         crate::generator::new_generator(owned)
+    } else if f & flags::ASYNC_GENERATOR != 0 {
+        crate::generator::new_async_generator(owned)
     } else {
         crate::generator::new_coroutine(owned)
     }

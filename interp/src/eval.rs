@@ -476,8 +476,34 @@ fn run_loop<const TRACING: bool>(
                             drop(pop!());
                         }
                         Op::GET_AWAITABLE => {
-                            let it = tri!(crate::generator::awaitable_iter(&peek!(1)));
+                            let it = tri!(crate::generator::get_awaitable(&peek!(1), arg));
                             replace_top!(1, StackRef::from_owned(it));
+                        }
+                        Op::GET_AITER => {
+                            let it = tri!(crate::async_iter::get_aiter(&peek!(1)));
+                            replace_top!(1, StackRef::from_owned(it));
+                        }
+                        Op::GET_ANEXT => {
+                            let aw = tri!(crate::async_iter::get_anext(&peek!(1)));
+                            push!(StackRef::from_owned(aw));
+                        }
+                        Op::END_ASYNC_FOR => {
+                            let e = pop_obj!();
+                            if !e.is_instance_of(&exc::STOP_ASYNC_ITERATION_TYPE) {
+                                // Re-raised as it is (see the unwinding below).
+                                break 'dispatch PyErr::from_value(e);
+                            }
+                            drop(e);
+                            drop(pop!());
+                        }
+                        Op::ASYNC_GEN_WRAP => {
+                            let v = pop_obj!();
+                            push!(StackRef::from_owned(crate::asyncgen::wrap_value(v)));
+                        }
+                        Op::BEFORE_ASYNC_WITH => {
+                            let (exit, res) = tri!(before_async_with(&peek!(1)));
+                            replace_top!(1, StackRef::from_owned(exit));
+                            push!(StackRef::from_owned(res));
                         }
                         Op::SEND => {
                             skip_caches!(Op::SEND);
@@ -1559,12 +1585,15 @@ fn run_loop<const TRACING: bool>(
         loop {
             let fm = fr!();
             let pc = fm.last_pc();
-            // A re-raise adds nothing: RERAISE and a bare `raise` (RAISE_VARARGS 0)
-            // pass the exception on as it is (CPython jumps past PyTraceBack_Here for
-            // them); every other raise in the frame adds an entry, even a second one
-            // for the same frame (`raise e` of a caught exception).
-            let reraise = bytecode::decode_at(&fm.data().code.code, pc)
-                .is_ok_and(|i| i.op == Op::RERAISE || (i.op == Op::RAISE_VARARGS && i.arg == 0));
+            // A re-raise adds nothing: RERAISE, a bare `raise` (RAISE_VARARGS 0) and
+            // END_ASYNC_FOR (re-raising what the awaited `__anext__()` raised) pass the
+            // exception on as it is (CPython jumps past PyTraceBack_Here for them);
+            // every other raise in the frame adds an entry, even a second one for the
+            // same frame (`raise e` of a caught exception).
+            let reraise = bytecode::decode_at(&fm.data().code.code, pc).is_ok_and(|i| {
+                matches!(i.op, Op::RERAISE | Op::END_ASYNC_FOR)
+                    || (i.op == Op::RAISE_VARARGS && i.arg == 0)
+            });
             if !reraise {
                 crate::traceback::add_entry(fm, &err, pc);
             }
@@ -2333,7 +2362,7 @@ fn print_expr(v: &PyObj) -> PyResult<()> {
 #[cold]
 fn raise(e: Option<PyObj>, cause: Option<PyObj>) -> PyErr {
     let Some(e) = e else {
-        return match CURRENT_EXC.with(|c| c.borrow().clone()) {
+        return match crate::exc_info::current_exception() {
             Some(v) => PyErr::from_value(v),
             None => exc::runtime_error("No active exception to reraise"),
         };
@@ -2429,6 +2458,29 @@ fn before_with(mgr: &PyObj) -> PyResult<(PyObj, PyObj)> {
         return Err(type_error(format!(
             "'{}' object does not support the context manager protocol \
              (missed __exit__ method)",
+            ty.name()
+        )));
+    };
+    let exit = ab::bind(&exit, Some(mgr), &ty.to_obj())?;
+    let res = ab::call_descr(&enter, mgr, &[])?;
+    Ok((exit, res))
+}
+
+/// BEFORE_ASYNC_WITH: the bound `__aexit__` and what `__aenter__()` returned (to
+/// be awaited), as CPython 3.11 looks them up (on the type).
+#[cold]
+fn before_async_with(mgr: &PyObj) -> PyResult<(PyObj, PyObj)> {
+    let ty = mgr.ty();
+    let Some(enter) = ty.lookup_str("__aenter__") else {
+        return Err(type_error(format!(
+            "'{}' object does not support the asynchronous context manager protocol",
+            ty.name()
+        )));
+    };
+    let Some(exit) = ty.lookup_str("__aexit__") else {
+        return Err(type_error(format!(
+            "'{}' object does not support the asynchronous context manager protocol \
+             (missed __aexit__ method)",
             ty.name()
         )));
     };

@@ -231,6 +231,12 @@ impl Frame {
         self.previous.get()
     }
 
+    /// Forgets the frame below this one: a generator's frame that stopped running
+    /// (suspended or finished) has no caller until it is resumed again.
+    pub(crate) fn clear_previous(&self) {
+        self.previous.set(std::ptr::null());
+    }
+
     /// Number of locals-plus slots.
     #[inline(always)]
     pub(crate) fn nlocalsplus(&self) -> usize {
@@ -392,12 +398,6 @@ impl Frame {
     /// object detaching from the frame), leaving the slot empty.
     pub(crate) fn take_local(&self, i: usize) -> Option<PyObj> {
         std::mem::replace(self.slot(i), StackRef::NULL).into_owned()
-    }
-
-    /// Whether the frame lives on its thread's data stack (a function call's frame,
-    /// as opposed to a generator's).
-    pub(crate) fn is_on_data_stack(&self) -> bool {
-        self.home == Home::DataStack
     }
 
     /// Turns every uncounted reference the frame holds into a counted one, so that it

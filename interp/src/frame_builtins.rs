@@ -180,10 +180,11 @@ fn source_text(source: &PyObj, fname: &str) -> PyResult<String> {
     if pystr::is_str(source) {
         return Ok(pystr::as_str(source).to_string());
     }
-    if let Some(b) = strand_objects::bytes::as_bytes_opt(source) {
+    if strand_objects::buffer::has_buffer(source) {
         use strand_compiler::source::{decode, Origin};
-        return decode(b, Origin::Bytes).map_err(|e| {
-            let text = String::from_utf8_lossy(b);
+        let b = strand_objects::buffer::bytes_like(source)?;
+        return decode(&b, Origin::Bytes).map_err(|e| {
+            let text = String::from_utf8_lossy(&b);
             crate::syntax_error::syntax_error(&e, &text, "<string>")
         });
     }

@@ -243,7 +243,7 @@ enum View<'a> {
 
 /// Whether `f` is on this thread's frame chain (so this thread runs it and may read it
 /// directly).
-fn on_my_chain(f: *const Frame) -> bool {
+pub(crate) fn on_my_chain(f: *const Frame) -> bool {
     let mut at = crate::frame::chain_top();
     while !at.is_null() {
         if std::ptr::eq(at, f) {
@@ -335,12 +335,9 @@ fn back(obj: &PyObj) -> Option<PyObj> {
         return st.back.clone();
     }
     // SAFETY: the world is stopped (see `read`). A data-stack frame's caller lies
-    // below it and outlives it; a generator's frame may be suspended, with a
-    // `previous` left from its last run, and is given no caller here.
+    // below it and outlives it; a generator's frame has a caller only while it runs.
     let f = unsafe { &*st.live.0 };
-    if !f.is_on_data_stack() {
-        return None;
-    }
+    // A generator's frame that is not running has no caller (see `clear_previous`).
     let prev = f.previous();
     drop(st);
     // SAFETY: the world is stopped and the frame is linked, so its caller is alive;

@@ -9,11 +9,14 @@
 //! Coroutines (`async def`, PEP 492) are the same machine under another type: they
 //! are not iterable, `await` drives them (GET_AWAITABLE then the SEND loop of `yield
 //! from`), `__await__()` returns a `coroutine_wrapper` iterator over them, and an
-//! exhausted coroutine cannot be resumed again.
+//! exhausted coroutine cannot be resumed again. Asynchronous generators (PEP 525) are
+//! the machine under a third type, driven through the awaitables of `asyncgen`.
 //!
 //! A generator (or coroutine) suspended in its body is closed when it becomes
 //! garbage, by reference count or by the collector, so its `finally` blocks run, as
-//! in CPython.
+//! in CPython (`_PyGen_Finalize`); an unfinished async generator is handed to the
+//! finalizer hook it captured instead, if any; a coroutine that never ran is reported
+//! with a `RuntimeWarning` ("coroutine ... was never awaited").
 
 use std::sync::Mutex;
 
@@ -27,6 +30,13 @@ use strand_objects::{int, singletons, PyObj, PyResult};
 
 use crate::frame::{Evaluator, Frame, Outcome, OwnedFrame};
 
+/// The address of a generator's frame (see `GenState::frame_at`).
+#[derive(Clone, Copy)]
+struct FrameAddr(*const Frame);
+
+// SAFETY: only an address; it is dereferenced under `frame_object::of_any`'s rules.
+unsafe impl Send for FrameAddr {}
+
 struct GenState {
     frame: Option<OwnedFrame>,
     running: bool,
@@ -35,6 +45,27 @@ struct GenState {
     exc_state: Option<PyObj>,
     name: PyObj,
     qualname: PyObj,
+    /// The code object (`gi_code`, `cr_code`, `ag_code`), which outlives the frame.
+    code: PyObj,
+    /// Where the generator's frame lives until it is dropped (it does not move while
+    /// `frame` is taken out to run); null once the generator finished.
+    frame_at: FrameAddr,
+    /// The async generator state (unused by generators and coroutines).
+    ag: AsyncGenState,
+}
+
+/// What an async generator keeps besides its frame (CPython's `ag_*` fields).
+#[derive(Default)]
+pub(crate) struct AsyncGenState {
+    /// The `sys.set_asyncgen_hooks` finalizer in force at its first iteration.
+    pub(crate) finalizer: Option<PyObj>,
+    /// The hooks ran (first `__anext__`, `asend`, `athrow` or `aclose`).
+    pub(crate) hooks_inited: bool,
+    /// Closed: `aclose()` started, or it finished with StopAsyncIteration or
+    /// GeneratorExit.
+    pub(crate) closed: bool,
+    /// One of its awaitables is running it (`ag_running`).
+    pub(crate) running_async: bool,
 }
 
 /// The layout of a generator object.
@@ -52,8 +83,12 @@ unsafe fn gen_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     if let Ok(st) = g.state.try_lock() {
         visit(st.name.as_ptr());
         visit(st.qualname.as_ptr());
+        visit(st.code.as_ptr());
         if let Some(e) = &st.exc_state {
             visit(e.as_ptr());
+        }
+        if let Some(f) = &st.ag.finalizer {
+            visit(f.as_ptr());
         }
         if let Some(f) = &st.frame {
             f.visit(visit);
@@ -65,28 +100,60 @@ unsafe fn gen_clear(obj: ObjPtr) {
     // SAFETY: installed on generators; the collector holds a reference.
     let g = unsafe { &*(obj.as_ptr() as *const PyGenerator) };
     let taken = match g.state.lock() {
-        Ok(mut st) => (st.frame.take(), st.exc_state.take()),
-        Err(_) => (None, None),
+        Ok(mut st) => (st.frame.take(), st.exc_state.take(), st.ag.finalizer.take()),
+        Err(_) => (None, None, None),
     };
     // Released outside the lock: deallocations may run Python code.
     drop(taken);
 }
 
-/// Whether a generator is suspended inside its body (so dropping it must close it
-/// and run its `finally` blocks).
-fn suspended_in_body(g: &PyGenerator) -> bool {
-    g.state
-        .try_lock()
-        .is_ok_and(|st| st.started && !st.running && st.frame.is_some())
+/// What freeing a generator object must do first (CPython's `_PyGen_Finalize`).
+enum Finalize {
+    /// Nothing: finished, running, or a generator that never started.
+    Nothing,
+    /// Close it, running its `finally` blocks.
+    Close,
+    /// Hand the unfinished async generator to its finalizer hook.
+    Hook(PyObj),
+    /// Report the coroutine that never ran.
+    NeverAwaited,
 }
 
-/// Closes a suspended generator that is being freed (CPython's `_PyGen_Finalize`);
-/// what `close()` raises is reported as unraisable.
-fn finalize_generator(g: &PyObj) {
-    if !suspended_in_body(payload(g)) {
-        return;
+fn finalize_action(obj: ObjPtr, is_async_gen: bool, is_coro: bool) -> Finalize {
+    // SAFETY: installed on generator objects only, whose state is initialised.
+    let g = unsafe { &*(obj.as_ptr() as *const PyGenerator) };
+    let Ok(st) = g.state.try_lock() else {
+        return Finalize::Nothing;
+    };
+    if st.running || st.frame.is_none() {
+        return Finalize::Nothing;
     }
-    if let Err(e) = close(g) {
+    match &st.ag.finalizer {
+        Some(hook) if is_async_gen && !st.ag.closed => return Finalize::Hook(hook.clone()),
+        _ => {}
+    }
+    match (st.started, is_coro) {
+        (true, _) => Finalize::Close,
+        (false, true) => Finalize::NeverAwaited,
+        (false, false) => Finalize::Nothing,
+    }
+}
+
+/// Finalizes a generator that is being freed (CPython's `_PyGen_Finalize`); what
+/// goes wrong is reported as unraisable.
+fn finalize_generator(g: &PyObj) {
+    let action = finalize_action(g.as_ptr(), is_async_generator(g), is_coroutine(g));
+    let result = match action {
+        Finalize::Nothing => return,
+        Finalize::Close => close(g),
+        Finalize::Hook(hook) => ab::call1(&hook, g.clone()).map(drop),
+        Finalize::NeverAwaited => {
+            let q = lock(g).qualname.clone();
+            crate::runtime_warning::coroutine_never_awaited(strand_objects::str::as_str(&q));
+            Ok(())
+        }
+    };
+    if let Err(e) = result {
         let what = gen_repr(g)
             .map(|r| strand_objects::str::as_str(&r).to_string())
             .unwrap_or_default();
@@ -101,12 +168,22 @@ unsafe fn gen_finalize(obj: ObjPtr) {
 }
 
 unsafe fn gen_dealloc(obj: ObjPtr) {
-    // A generator suspended in its body is closed first, once, on a resurrected
-    // reference; if closing stored a new reference, it lives on.
+    // A generator suspended in its body is finalized first (closed, handed to its
+    // finalizer hook, or reported as never awaited), once, on a resurrected
+    // reference; if that stored a new reference, it lives on.
     // SAFETY: count zero, exclusive access; the state is initialised.
     unsafe {
-        let g = &*(obj.as_ptr() as *const PyGenerator);
-        if !obj.gc_bits().contains(strand_heap::GcBits::FINALIZED) && suspended_in_body(g) {
+        let ty = PyType::of_ptr(obj);
+        let (is_async_gen, is_coro) = (
+            std::ptr::eq(ty, &ASYNC_GENERATOR_TYPE),
+            std::ptr::eq(ty, &COROUTINE_TYPE),
+        );
+        if !obj.gc_bits().contains(strand_heap::GcBits::FINALIZED)
+            && !matches!(
+                finalize_action(obj, is_async_gen, is_coro),
+                Finalize::Nothing
+            )
+        {
             obj.set_gc_bits(obj.gc_bits() | strand_heap::GcBits::FINALIZED);
             strand_heap::refcount::resurrect_begin(obj);
             gen_finalize(obj);
@@ -150,6 +227,27 @@ strand_objects::builtin_type! {
     /// The `coroutine` type: what calling an `async def` function returns.
     pub static COROUTINE_TYPE = {
         name: "coroutine",
+        layout: PyGenerator,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(gen_traverse),
+        clear: Some(gen_clear),
+        dealloc: gen_dealloc,
+        size: None,
+        finalize: Some(gen_finalize),
+        slots: Slots {
+            repr: Some(gen_repr),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+strand_objects::builtin_type! {
+    /// The `async_generator` type: what calling an `async def` function with `yield`
+    /// returns (driven through its `asyncgen` awaitables).
+    pub static ASYNC_GENERATOR_TYPE = {
+        name: "async_generator",
         layout: PyGenerator,
         itemsize: 0,
         kind: HeapKind::Gc,
@@ -226,7 +324,13 @@ pub(crate) fn init(resume: Evaluator) {
             let c = this(args, "__await__")?;
             Ok(new_wrapper(c))
         }));
-        COROUTINE_TYPE.ready_static(object, &coro_methods, &getsets("cr_running"));
+        let mut coro_getsets = getsets("cr_running");
+        coro_getsets.push(GetSetDef::new("cr_await", awaiting, None));
+        COROUTINE_TYPE.ready_static(object, &coro_methods, &coro_getsets);
+        let mut ag_getsets = getsets("");
+        ag_getsets.extend(crate::asyncgen::getsets());
+        ASYNC_GENERATOR_TYPE.ready_static(object, &crate::asyncgen::methods(), &ag_getsets);
+        crate::asyncgen::init();
         // send/throw/close accept a wrapper and act on its coroutine (see `this`).
         COROUTINE_WRAPPER_TYPE.ready_static(object, &methods(), &[]);
     });
@@ -240,7 +344,8 @@ fn wrapped(w: &PyObj) -> PyObj {
         .clone()
 }
 
-fn new_wrapper(coroutine: PyObj) -> PyObj {
+/// A `coroutine_wrapper` driving `coroutine` (what `coroutine.__await__()` returns).
+pub(crate) fn new_wrapper(coroutine: PyObj) -> PyObj {
     let ty = &COROUTINE_WRAPPER_TYPE;
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation with the wrapper layout; the field is written before the
@@ -263,8 +368,16 @@ pub(crate) fn new_coroutine(frame: OwnedFrame) -> PyObj {
     new_gen_like(frame, &COROUTINE_TYPE)
 }
 
+/// An async generator owning `frame` (the call of an `async def` function with
+/// `yield`, or of an asynchronous generator expression).
+pub(crate) fn new_async_generator(frame: OwnedFrame) -> PyObj {
+    new_gen_like(frame, &ASYNC_GENERATOR_TYPE)
+}
+
 fn new_gen_like(frame: OwnedFrame, ty: &'static PyType) -> PyObj {
     let (name, qualname) = frame.names();
+    let code = (*frame.code()).clone();
+    let frame_at = FrameAddr(&*frame);
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation with the generator layout; the state is written before
     // the object is tracked.
@@ -277,6 +390,9 @@ fn new_gen_like(frame: OwnedFrame, ty: &'static PyType) -> PyObj {
             exc_state: None,
             name,
             qualname,
+            code,
+            frame_at,
+            ag: AsyncGenState::default(),
         }));
         strand_objects::alloc::finish_instance(ty, &obj);
     }
@@ -293,10 +409,17 @@ pub fn is_coroutine(obj: &PyObj) -> bool {
     obj.is_exact(&COROUTINE_TYPE)
 }
 
-/// "generator" or "coroutine", for messages.
+/// `true` for async generator objects.
+pub fn is_async_generator(obj: &PyObj) -> bool {
+    obj.is_exact(&ASYNC_GENERATOR_TYPE)
+}
+
+/// "generator", "coroutine" or "async generator", for messages.
 fn kind_name(g: &PyObj) -> &'static str {
     if is_coroutine(g) {
         "coroutine"
+    } else if is_async_generator(g) {
+        "async generator"
     } else {
         "generator"
     }
@@ -323,7 +446,7 @@ enum Resume {
 
 /// Resumes `g`: CPython's `gen_send_ex`.
 fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
-    let (frame, saved, throw) = {
+    let (frame, throw) = {
         let mut st = lock(g);
         if st.running {
             return Err(exc::value_error(format!(
@@ -369,16 +492,19 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
         st.started = true;
         let own = st.exc_state.take();
         drop(st);
-        (frame, crate::exc_info::swap_current_exception(own), throw)
+        // Its own handled exception goes on top of the thread's (exc_info.rs).
+        crate::exc_info::push_entry(own);
+        (frame, throw)
     };
-    finish(g, frame, saved, throw)
+    finish(g, frame, throw)
 }
 
 /// `throw()`: CPython's `_gen_throw`. A generator suspended in `yield from` or
 /// `await` passes the exception to its sub-iterator first (closing it for
-/// `GeneratorExit`); what the sub-iterator then yields, returns or raises decides how
-/// `g` goes on.
-fn throw_ex(g: &PyObj, e: PyErr) -> PyResult<Outcome> {
+/// `GeneratorExit` if `close_on_genexit`: an async generator's `athrow()` and
+/// `aclose()` throw it in instead, so that the sub-iterator may await its cleanup);
+/// what the sub-iterator then yields, returns or raises decides how `g` goes on.
+fn throw_ex(g: &PyObj, e: PyErr, close_on_genexit: bool) -> PyResult<Outcome> {
     let sub = {
         let st = lock(g);
         if st.running {
@@ -392,13 +518,13 @@ fn throw_ex(g: &PyObj, e: PyErr) -> PyResult<Outcome> {
     let Some(sub) = sub else {
         return send_ex(g, Resume::Throw(e));
     };
-    if e.is_instance(&exc::GENERATOR_EXIT_TYPE) {
+    if close_on_genexit && e.is_instance(&exc::GENERATOR_EXIT_TYPE) {
         // An error while closing the sub-iterator replaces the GeneratorExit.
         let e = close_iter(&sub).err().unwrap_or(e);
         return send_ex(g, Resume::Throw(e));
     }
     let r = if is_generator(&sub) || is_coroutine(&sub) {
-        throw_ex(&sub, e)
+        throw_ex(&sub, e, close_on_genexit)
     } else {
         match ab::getattr_opt(&sub, &strand_objects::str::intern("throw"))? {
             Some(m) => ab::call1(&m, e.into_value()).map(Outcome::Yield),
@@ -428,15 +554,12 @@ fn close_iter(sub: &PyObj) -> PyResult<()> {
     Ok(())
 }
 
-fn finish(
-    g: &PyObj,
-    mut frame: OwnedFrame,
-    saved: Option<PyObj>,
-    throw: Option<PyErr>,
-) -> PyResult<Outcome> {
+fn finish(g: &PyObj, mut frame: OwnedFrame, throw: Option<PyErr>) -> PyResult<Outcome> {
     let resume = EVALUATOR.get().expect("generator::init ran at install");
     let result = resume(&frame, throw);
-    let own_exc = crate::exc_info::swap_current_exception(saved);
+    // Off the chain now: no caller until it runs again (`f_back` is None).
+    frame.clear_previous();
+    let own_exc = crate::exc_info::pop_entry();
     let mut st = lock(g);
     st.running = false;
     st.exc_state = own_exc;
@@ -448,45 +571,81 @@ fn finish(
             Ok(Outcome::Yield(v))
         }
         Ok(Outcome::Return(v)) => {
+            st.frame_at = FrameAddr(std::ptr::null());
             drop(st);
             drop(frame);
             Ok(Outcome::Return(v))
         }
         Err(e) => {
+            st.frame_at = FrameAddr(std::ptr::null());
             drop(st);
             drop(frame);
-            if e.is_instance(&exc::STOP_ITERATION_TYPE) {
-                let re = exc::runtime_error(format!("{} raised StopIteration", kind_name(g)));
-                let _ = ab::setattr(
-                    re.value(),
-                    &strand_objects::str::intern("__cause__"),
-                    e.value(),
-                );
-                return Err(re);
-            }
-            Err(e)
+            // PEP 479, and PEP 525 for StopAsyncIteration out of an async generator.
+            let escaped = if e.is_instance(&exc::STOP_ITERATION_TYPE) {
+                "StopIteration"
+            } else if is_async_generator(g) && e.is_instance(&exc::STOP_ASYNC_ITERATION_TYPE) {
+                "StopAsyncIteration"
+            } else {
+                return Err(e);
+            };
+            let re = exc::runtime_error(format!("{} raised {escaped}", kind_name(g)));
+            let _ = ab::setattr(
+                re.value(),
+                &strand_objects::str::intern("__cause__"),
+                e.value(),
+            );
+            Err(re)
         }
     }
 }
 
-/// `SEND`: resumes a sub-iterator of `yield from` with `value`.
+/// `SEND`: resumes a sub-iterator of `yield from` with `value`: a generator or
+/// coroutine directly, another iterator through `__next__` (for None) or its `send`
+/// method. A `StopIteration` it raises is its return value.
 pub(crate) fn send_to(sub: &PyObj, value: PyObj) -> PyResult<Outcome> {
     if is_generator(sub) || is_coroutine(sub) {
         return send_ex(sub, Resume::Send(value));
     }
-    if singletons::is_none(&value) {
-        return Ok(match ab::next(sub)? {
-            Some(x) => Outcome::Yield(x),
-            None => Outcome::Return(singletons::none()),
-        });
-    }
-    match ab::call_method(sub, "send", &[value]) {
+    let r = match sub.ty().slots().iternext {
+        Some(next) if singletons::is_none(&value) => match next(sub) {
+            Ok(Some(x)) => Ok(x),
+            Ok(None) => return Ok(Outcome::Return(singletons::none())),
+            Err(e) => Err(e),
+        },
+        _ => ab::call_method(sub, "send", &[value]),
+    };
+    match r {
         Ok(x) => Ok(Outcome::Yield(x)),
         Err(e) if e.is_instance(&exc::STOP_ITERATION_TYPE) => Ok(Outcome::Return(
             exc::attr(e.value(), "value").unwrap_or_else(singletons::none),
         )),
         Err(e) => Err(e),
     }
+}
+
+/// Resumes async generator `g` with `value` (CPython's `gen_send` as its awaitables
+/// use it): what its frame yields, wrapped (its own `yield`) or not (an `await`
+/// inside it), or what it returns.
+pub(crate) fn resume_with(g: &PyObj, value: PyObj) -> PyResult<Outcome> {
+    send_ex(g, Resume::Send(value))
+}
+
+/// Throws `e` into async generator `g` (`_gen_throw`; see [`throw_ex`] for
+/// `close_on_genexit`).
+pub(crate) fn throw_into(g: &PyObj, e: PyErr, close_on_genexit: bool) -> PyResult<Outcome> {
+    throw_ex(g, e, close_on_genexit)
+}
+
+/// Whether `g` finished (returned, raised or was closed): its frame is gone.
+pub(crate) fn is_finished(g: &PyObj) -> bool {
+    let st = lock(g);
+    st.frame.is_none() && !st.running
+}
+
+/// Runs `f` on the async generator state of `g` (under its lock; `f` must not run
+/// Python code).
+pub(crate) fn with_async_state<R>(g: &PyObj, f: impl FnOnce(&mut AsyncGenState) -> R) -> R {
+    f(&mut lock(g).ag)
 }
 
 /// The iternext slot: a return value other than None travels as
@@ -499,7 +658,9 @@ fn gen_iternext(g: &PyObj) -> PyResult<Option<PyObj>> {
     }
 }
 
-fn stop_iteration(v: PyObj) -> PyErr {
+/// `StopIteration` carrying `v` as its `value` (a bare one for None), as CPython's
+/// `_PyGen_SetStopIterationValue` raises it.
+pub(crate) fn stop_iteration(v: PyObj) -> PyErr {
     if singletons::is_none(&v) {
         exc::stop_iteration(None)
     } else {
@@ -509,9 +670,14 @@ fn stop_iteration(v: PyObj) -> PyErr {
 
 fn gen_repr(g: &PyObj) -> PyResult<PyObj> {
     let q = lock(g).qualname.clone();
+    let kind = if is_async_generator(g) {
+        "async_generator"
+    } else {
+        kind_name(g)
+    };
     Ok(strand_objects::str::from_string(format!(
         "<{} object {} at {:#x}>",
-        kind_name(g),
+        kind,
         strand_objects::str::as_str(&q),
         g.addr()
     )))
@@ -527,9 +693,14 @@ fn this(args: &[PyObj], name: &str) -> PyResult<PyObj> {
     }
 }
 
-fn exception_from(args: &[PyObj]) -> PyResult<PyErr> {
-    let typ = &args[1];
-    let val = args.get(2).filter(|v| !singletons::is_none(v));
+/// The exception `throw(typ[, val[, tb]])` raises, from `args` (`typ` first; the
+/// traceback is not used).
+///
+/// # Errors
+/// `TypeError` for what cannot be raised, or what instantiating `typ` raises.
+pub(crate) fn exception_from(args: &[PyObj]) -> PyResult<PyErr> {
+    let typ = &args[0];
+    let val = args.get(1).filter(|v| !singletons::is_none(v));
     if exc::is_exception_instance(typ) {
         if val.is_some() {
             return Err(type_error(
@@ -565,8 +736,8 @@ fn methods() -> Vec<MethodDef> {
         MethodDef::new("throw", |args, kw| {
             Args::new(args, kw).range("throw", 2, 4)?;
             let g = this(args, "throw")?;
-            let e = exception_from(args)?;
-            match throw_ex(&g, e)? {
+            let e = exception_from(&args[1..])?;
+            match throw_ex(&g, e, true)? {
                 Outcome::Yield(v) => Ok(v),
                 Outcome::Return(r) => Err(stop_iteration(r)),
             }
@@ -601,7 +772,7 @@ pub fn close(g: &PyObj) -> PyResult<()> {
     let ge = PyErr::from_value(
         ab::call0(&exc::GENERATOR_EXIT_TYPE.to_obj()).unwrap_or_else(|_| ge.into_value()),
     );
-    match throw_ex(g, ge) {
+    match throw_ex(g, ge, true) {
         Ok(Outcome::Yield(_)) => Err(exc::runtime_error(format!(
             "{} ignored GeneratorExit",
             kind_name(g)
@@ -617,12 +788,120 @@ pub fn close(g: &PyObj) -> PyResult<()> {
     }
 }
 
+/// `__name__`, `__qualname__` (both writable with strs) and, unless `running` is
+/// empty, the frame-is-running flag under that name.
 fn getsets(running: &'static str) -> Vec<GetSetDef> {
-    vec![
-        GetSetDef::new("__name__", |g| Ok(lock(g).name.clone()), None),
-        GetSetDef::new("__qualname__", |g| Ok(lock(g).qualname.clone()), None),
-        GetSetDef::new(running, |g| Ok(int::bool_obj(lock(g).running)), None),
-    ]
+    let mut v = vec![
+        GetSetDef::new(
+            "__name__",
+            |g| Ok(lock(g).name.clone()),
+            Some(|g, v| {
+                let v = name_value(v, "__name__")?;
+                let old = std::mem::replace(&mut lock(g).name, v);
+                drop(old);
+                Ok(())
+            }),
+        ),
+        GetSetDef::new(
+            "__qualname__",
+            |g| Ok(lock(g).qualname.clone()),
+            Some(|g, v| {
+                let v = name_value(v, "__qualname__")?;
+                let old = std::mem::replace(&mut lock(g).qualname, v);
+                drop(old);
+                Ok(())
+            }),
+        ),
+    ];
+    if !running.is_empty() {
+        v.push(GetSetDef::new(
+            running,
+            |g| Ok(int::bool_obj(lock(g).running)),
+            None,
+        ));
+    }
+    let prefix = match running {
+        "gi_running" => "gi",
+        "cr_running" => "cr",
+        _ => "ag",
+    };
+    let (frame, code): (&'static str, &'static str) = match prefix {
+        "gi" => ("gi_frame", "gi_code"),
+        "cr" => ("cr_frame", "cr_code"),
+        _ => ("ag_frame", "ag_code"),
+    };
+    v.push(GetSetDef::new(frame, frame_of, None));
+    if prefix != "ag" {
+        // `ag_code` comes with the async generator's own attributes.
+        v.push(GetSetDef::new(code, |g| Ok(code_of(g)), None));
+    }
+    if prefix == "gi" {
+        v.push(GetSetDef::new("gi_yieldfrom", yieldfrom, None));
+    }
+    v
+}
+
+/// A new `__name__`/`__qualname__` for a generator: a str (deleting is refused too).
+fn name_value(v: Option<&PyObj>, what: &str) -> PyResult<PyObj> {
+    match v {
+        Some(v) if strand_objects::str::is_str(v) => Ok(v.clone()),
+        _ => Err(type_error(format!("{what} must be set to a string object"))),
+    }
+}
+
+/// `cr_await` / `ag_await`: what a suspended `await` waits on, or None.
+pub(crate) fn awaiting(g: &PyObj) -> PyResult<PyObj> {
+    let st = lock(g);
+    Ok(st
+        .frame
+        .as_deref()
+        .and_then(Frame::delegate)
+        .unwrap_or_else(singletons::none))
+}
+
+/// `gi_frame` / `cr_frame` / `ag_frame`: the frame object of the generator's frame
+/// (made now if nobody asked before), None once it finished.
+pub(crate) fn frame_of(g: &PyObj) -> PyResult<PyObj> {
+    let at = {
+        let st = lock(g);
+        match &st.frame {
+            // Suspended: the frame cannot run while the lock is held, and making its
+            // object calls out to nothing.
+            Some(f) => return Ok(crate::frame_object::of(f)),
+            None => st.frame_at,
+        }
+    };
+    if at.0.is_null() {
+        return Ok(singletons::none());
+    }
+    // Running on this thread: alive while we look.
+    if crate::frame_object::on_my_chain(at.0) {
+        // SAFETY: linked into this thread's chain.
+        return Ok(crate::frame_object::of(unsafe { &*at.0 }));
+    }
+    // Running on another thread: look again with the world stopped, when it can
+    // neither finish nor move on.
+    let _world =
+        (!strand_heap::stw::is_world_stopped_by_me()).then(strand_heap::stw::stop_the_world);
+    let st = lock(g);
+    Ok(match (&st.frame, st.frame_at.0.is_null()) {
+        (Some(f), _) => crate::frame_object::of(f),
+        (None, true) => singletons::none(),
+        // SAFETY: still running, on a thread parked at a safe point: the frame is
+        // linked and alive, and its `frame_obj` slot is not in use.
+        (None, false) => crate::frame_object::of(unsafe { &*st.frame_at.0 }),
+    })
+}
+
+/// `gi_yieldfrom` / `cr_await` / `ag_await`: what a suspended `yield from` or `await`
+/// delegates to, or None.
+fn yieldfrom(g: &PyObj) -> PyResult<PyObj> {
+    awaiting(g)
+}
+
+/// The code object of `g` (`ag_code`).
+pub(crate) fn code_of(g: &PyObj) -> PyObj {
+    lock(g).code.clone()
 }
 
 /// The type object, for `types.GeneratorType`.
@@ -630,9 +909,48 @@ pub fn generator_type() -> &'static PyType {
     &GENERATOR_TYPE
 }
 
-/// `GET_AWAITABLE`: the iterator that `await obj` drives (CPython's
-/// `_PyCoro_GetAwaitableIter`): a coroutine itself, or what `type(obj).__await__`
-/// returns, which must be an iterator and not a coroutine.
+/// GET_AWAITABLE: the iterator that awaiting `obj` drives ([`awaitable_iter`]).
+/// `from` says where `obj` came from (1 `__aenter__`, 2 `__aexit__` of `async
+/// with`), which names it in the error for objects without `__await__`.
+///
+/// # Errors
+/// `TypeError` as [`awaitable_iter`] raises it; `RuntimeError: coroutine is being
+/// awaited already` for a coroutine suspended in an `await` of its own.
+pub(crate) fn get_awaitable(obj: &PyObj, from: usize) -> PyResult<PyObj> {
+    let it = match awaitable_iter(obj) {
+        Ok(it) => it,
+        Err(e) => {
+            let lacks_await = !is_coroutine(obj) && obj.ty().lookup_str("__await__").is_none();
+            let which = match from {
+                1 => "__aenter__",
+                2 => "__aexit__",
+                _ => return Err(e),
+            };
+            if !lacks_await {
+                return Err(e);
+            }
+            return Err(type_error(format!(
+                "'async with' received an object from {which} that does not implement \
+                 __await__: {}",
+                obj.ty().name()
+            )));
+        }
+    };
+    if is_coroutine(&it)
+        && lock(&it)
+            .frame
+            .as_deref()
+            .and_then(Frame::delegate)
+            .is_some()
+    {
+        return Err(exc::runtime_error("coroutine is being awaited already"));
+    }
+    Ok(it)
+}
+
+/// The iterator that `await obj` drives (CPython's `_PyCoro_GetAwaitableIter`): a
+/// coroutine itself, or what `type(obj).__await__` returns, which must be an
+/// iterator and not a coroutine.
 ///
 /// # Errors
 /// `TypeError` for objects that are not awaitable and for bad `__await__` results.

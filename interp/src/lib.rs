@@ -8,7 +8,10 @@
 //!   and each thread's frame chain (the collector's roots); `stackref` tagged stack
 //!   references; `specialize` and `tlbc` PEP 659 specialization in thread-local
 //!   bytecode; `fast_ops` the int/float/list fast paths.
-//! - [`generator`]: generators and coroutines (suspended frames).
+//! - [`generator`]: generators, coroutines and async generators (suspended frames);
+//!   `asyncgen` the async generators' awaitables and hooks, `async_iter` the
+//!   asynchronous iteration protocol (`async for`, `aiter()`, `anext()`),
+//!   `runtime_warning` the warnings the interpreter issues itself.
 //! - [`exc_info`]: the exception being handled, per thread; [`traceback`]: tracebacks
 //!   as CPython prints them; [`syntax_error`]: compile errors as `SyntaxError`s.
 //! - [`import`]: the import system; [`native_module`]: what a native or frozen module
@@ -27,6 +30,8 @@
 //! `math`, ... are in `strand-stdlib`), the command line (the `strand` binary), the
 //! compiler (`strand-compiler`).
 
+mod async_iter;
+mod asyncgen;
 pub mod builtins;
 pub mod call;
 pub mod code;
@@ -42,6 +47,7 @@ pub mod jit;
 mod matching;
 pub mod native_module;
 mod record;
+pub mod runtime_warning;
 pub mod signals;
 mod specialize;
 mod stackref;
@@ -72,6 +78,7 @@ pub fn install() {
         frame_object::init();
         strand_objects::function::set_builtins_from_globals(eval::builtins_from_globals);
         code::install_attributes();
+        async_iter::init();
         strand_objects::function::set_payload_traverse(jit::traverse_payload);
         let modules = strand_objects::dict::new();
         let sys = sys::make_module(&modules);

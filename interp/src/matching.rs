@@ -22,20 +22,21 @@ fn mro_has(ty: &PyType, modules: &[&str], names: &[&str]) -> bool {
     })
 }
 
-/// Sequence patterns accept list, tuple, range, deque, array and the virtual
-/// subclasses of `collections.abc.Sequence`, never str, bytes or bytearray.
+/// Sequence patterns accept list, tuple, range, memoryview, deque, array and the
+/// virtual subclasses of `collections.abc.Sequence`, never str, bytes or bytearray.
 pub fn is_sequence(v: &PyObj) -> bool {
     use strand_objects::{list, range};
     if pystr::is_str(v) || v.is_instance_of(&strand_objects::bytes::BYTES_TYPE) {
         return false;
     }
     let ty = v.ty();
-    if ty.name() == "bytearray" {
+    if strand_objects::bytearray::is_bytearray(v) {
         return false;
     }
     list::is_list(v)
         || tuple::is_tuple(v)
         || v.is_instance_of(&range::RANGE_TYPE)
+        || strand_objects::memoryview::is_memoryview(v)
         || mro_has(ty, &["collections"], &["deque"])
         || mro_has(ty, &["array"], &["array"])
         || mro_has(
@@ -104,7 +105,9 @@ fn matches_self(ty: &PyType) -> bool {
         &pystr::STR_TYPE,
         &tuple::TUPLE_TYPE,
     ];
-    own.iter().any(|t| std::ptr::eq(ty, *t) || ty.is_subtype(t)) || ty.name() == "bytearray"
+    own.iter().any(|t| std::ptr::eq(ty, *t) || ty.is_subtype(t))
+        || ty.is_subtype(&strand_objects::bytearray::BYTEARRAY_TYPE)
+        || std::ptr::eq(ty, &strand_objects::bytearray::BYTEARRAY_TYPE)
 }
 
 /// `cls(p1, ..., pn, k1=..., ...)` against `subject`: the tuple of the `nargs`

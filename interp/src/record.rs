@@ -1565,7 +1565,11 @@ impl Recorder {
         let data = unsafe { crate::code::code_data_ptr(&code_obj).as_ref() };
         let c = &data.code;
         let plain = c.flags
-            & (flags::GENERATOR | flags::COROUTINE | flags::VARARGS | flags::VARKEYWORDS)
+            & (flags::GENERATOR
+                | flags::COROUTINE
+                | flags::ASYNC_GENERATOR
+                | flags::VARARGS
+                | flags::VARKEYWORDS)
             == 0
             && c.kwonlyargcount == 0
             && c.argcount as usize == nargs

@@ -709,6 +709,7 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
             }),
         ],
     );
+    crate::asyncgen::add_sys_functions(&m);
     if let Some(h) = dict::get_item_str(&d, "excepthook") {
         dict::set_item_str(&d, "__excepthook__", h);
     }

@@ -46,7 +46,7 @@ pub fn register_source(filename: &str, source: &str) {
 }
 
 /// Line `line` (1-based) of a registered source, without its line break.
-fn source_line(filename: &str, line: u32) -> Option<String> {
+pub(crate) fn source_line(filename: &str, line: u32) -> Option<String> {
     let text = {
         let s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
         s.iter().find(|(f, _)| f == filename)?.1.clone()

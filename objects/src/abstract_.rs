@@ -633,7 +633,7 @@ fn repeats(o: &PyObj) -> bool {
         || crate::list::is_list(o)
         || crate::tuple::is_tuple(o)
         || o.is_instance_of(&crate::bytes::BYTES_TYPE)
-        || o.ty().name() == "bytearray"
+        || crate::bytearray::is_bytearray(o)
 }
 
 /// The error for `v * w` when neither operand handled it: a sequence times a

@@ -14,7 +14,7 @@ use crate::args::Args;
 use crate::descr::MethodDef;
 use crate::exceptions::{index_error, type_error, value_error};
 use crate::object::{PyObj, PyPayload};
-use crate::singletons::{bool_obj, is_none, not_implemented};
+use crate::singletons::{bool_obj, not_implemented};
 use crate::typeobj::{CompareOp, PyType, Slots, TypeFlags};
 use crate::PyResult;
 
@@ -72,6 +72,7 @@ crate::builtin_type! {
             len: Some(|b| Ok(as_bytes(b).len())),
             contains: Some(bytes_contains),
             getitem: Some(bytes_getitem),
+            buffer: Some(&BYTES_BUFFER),
             number: crate::typeobj::NumberSlots {
                 add: Some(bytes_concat),
                 mul: Some(bytes_repeat),
@@ -80,6 +81,34 @@ crate::builtin_type! {
             },
             ..Slots::EMPTY
         },
+    }
+}
+
+/// `bytes` exports its immutable contents: no export count, no lock.
+static BYTES_BUFFER: crate::buffer::BufferProcs = crate::buffer::BufferProcs {
+    get: bytes_getbuffer,
+    release: crate::buffer::release_nothing,
+    lock: crate::buffer::lock_immutable,
+};
+
+fn bytes_getbuffer(
+    obj: &PyObj,
+    request: crate::buffer::BufferRequest,
+) -> PyResult<crate::buffer::PyBuffer> {
+    let data = as_bytes(obj);
+    // SAFETY: a bytes object's contents never change and live as long as the object,
+    // which the buffer keeps alive.
+    unsafe {
+        crate::buffer::export_contiguous(
+            obj,
+            &BYTES_BUFFER,
+            request,
+            data.as_ptr() as *mut u8,
+            data.len(),
+            1,
+            "B",
+            true,
+        )
     }
 }
 
@@ -152,10 +181,15 @@ pub fn as_bytes(obj: &PyObj) -> &[u8] {
     unsafe { obj.payload_unchecked::<PyBytes>() }.as_slice()
 }
 
-/// The bytes of `bytes(x)` for a bytes object or an iterable of ints in `0..256`.
+/// The bytes of `bytes(x)` for a bytes-like object (any buffer, strided views
+/// included) or an iterable of ints in `0..256` (CPython's `PyBytes_FromObject`).
+///
+/// # Errors
+/// `TypeError: cannot convert 'T' object to bytes`; `ValueError: bytes must be in
+/// range(0, 256)`; a released memoryview's `ValueError`.
 pub fn bytes_from_object(x: &PyObj) -> PyResult<Vec<u8>> {
-    if let Some(b) = as_bytes_opt(x) {
-        return Ok(b.to_vec());
+    if let Some(b) = crate::buffer::copy_any(x)? {
+        return Ok(b);
     }
     if crate::str::is_str(x) {
         return Err(type_error("cannot convert 'str' object to bytes"));
@@ -211,21 +245,7 @@ fn bytes_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
 }
 
 fn bytes_contains(obj: &PyObj, x: &PyObj) -> PyResult<bool> {
-    let hay = as_bytes(obj);
-    if let Some(needle) = as_bytes_opt(x) {
-        return Ok(find(hay, needle, 0, hay.len()).is_some());
-    }
-    let b = byte_value(x).map_err(|e| {
-        if e.is_instance(&crate::exceptions::TYPE_ERROR_TYPE) {
-            type_error(format!(
-                "a bytes-like object is required, not '{}'",
-                x.ty().name()
-            ))
-        } else {
-            e
-        }
-    })?;
-    Ok(hay.contains(&b))
+    crate::bytes_methods::contains(as_bytes(obj), x)
 }
 
 fn bytes_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
@@ -242,20 +262,22 @@ fn bytes_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
     }
 }
 
+/// `bytes + other`: any bytes-like right operand (CPython's `bytes_concat`); a left
+/// operand that is not bytes leaves the operation to the other type.
 fn bytes_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
-    let (Some(x), Some(y)) = (as_bytes_opt(a), as_bytes_opt(b)) else {
-        if as_bytes_opt(a).is_some() {
-            return Err(type_error(format!(
-                "can't concat {} to {}",
-                b.ty().name(),
-                a.ty().name()
-            )));
-        }
+    let Some(x) = as_bytes_opt(a) else {
         return Ok(not_implemented());
     };
+    let y = crate::buffer::bytes_like_cow(b).map_err(|_| {
+        type_error(format!(
+            "can't concat {} to {}",
+            b.ty().name(),
+            a.ty().name()
+        ))
+    })?;
     let mut v = crate::alloc::try_vec(x.len() + y.len())?;
     v.extend_from_slice(x);
-    v.extend_from_slice(y);
+    v.extend_from_slice(&y);
     try_new(&v)
 }
 
@@ -584,430 +606,20 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
     }
 }
 
-/// Naive substring search in `hay[start..end]`.
-pub fn find(hay: &[u8], needle: &[u8], start: usize, end: usize) -> Option<usize> {
-    if start > end || end > hay.len() {
-        return None;
-    }
-    let h = &hay[start..end];
-    if needle.is_empty() {
-        return Some(start);
-    }
-    h.windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + start)
-}
-
-fn rfind(hay: &[u8], needle: &[u8], start: usize, end: usize) -> Option<usize> {
-    if start > end || end > hay.len() {
-        return None;
-    }
-    let h = &hay[start..end];
-    if needle.is_empty() {
-        return Some(end);
-    }
-    h.windows(needle.len())
-        .rposition(|w| w == needle)
-        .map(|i| i + start)
-}
-
-fn this(args: &[PyObj], name: &str) -> PyResult<PyObj> {
-    match args.first() {
-        Some(b) if is_bytes(b) => Ok(b.clone()),
-        _ => Err(type_error(format!(
-            "descriptor '{name}' requires a 'bytes' object"
-        ))),
-    }
-}
-
-fn bytes_arg(o: &PyObj) -> PyResult<Vec<u8>> {
-    match as_bytes_opt(o) {
-        Some(b) => Ok(b.to_vec()),
-        None => Err(type_error(format!(
-            "a bytes-like object is required, not '{}'",
-            o.ty().name()
-        ))),
-    }
-}
-
-fn needle_arg(o: &PyObj) -> PyResult<Vec<u8>> {
-    if crate::int::is_int(o) {
-        return Ok(vec![byte_value(o)?]);
-    }
-    match as_bytes_opt(o) {
-        Some(b) => Ok(b.to_vec()),
-        None => Err(type_error(format!(
-            "argument should be integer or bytes-like object, not '{}'",
-            o.ty().name()
-        ))),
-    }
-}
-
-fn search(
-    args: &[PyObj],
-    kw: Option<&PyObj>,
-    name: &str,
-) -> PyResult<(PyObj, Vec<u8>, usize, usize)> {
-    Args::new(args, kw).range(name, 2, 4)?;
-    let b = this(args, name)?;
-    let n = needle_arg(&args[1])?;
-    let len = as_bytes(&b).len();
-    // An impossible range (start past the end or past `end`) finds nothing, not
-    // even an empty needle: `find` and `rfind` reject `start > end`.
-    let (s, e) =
-        crate::slice::search_range(args.get(2), args.get(3), len)?.unwrap_or((len + 1, len));
-    Ok((b, n, s, e))
-}
-
-fn strip_set(args: &[PyObj]) -> PyResult<Vec<u8>> {
-    match args.get(1) {
-        Some(o) if !is_none(o) => bytes_arg(o),
-        _ => Ok(b" \t\n\r\x0b\x0c".to_vec()),
-    }
-}
-
-fn do_strip(
-    args: &[PyObj],
-    kw: Option<&PyObj>,
-    name: &str,
-    left: bool,
-    right: bool,
-) -> PyResult<PyObj> {
-    Args::new(args, kw).range(name, 1, 2)?;
-    let b = this(args, name)?;
-    let set = strip_set(args)?;
-    let data = as_bytes(&b);
-    let mut s = 0;
-    let mut e = data.len();
-    if left {
-        while s < e && set.contains(&data[s]) {
-            s += 1;
-        }
-    }
-    if right {
-        while e > s && set.contains(&data[e - 1]) {
-            e -= 1;
-        }
-    }
-    Ok(new(&data[s..e]))
-}
-
-fn split_whitespace(data: &[u8], maxsplit: isize) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    let n = data.len();
-    let mut splits = 0;
-    while i < n {
-        while i < n && (data[i].is_ascii_whitespace() || data[i] == 0x0b) {
-            i += 1;
-        }
-        if i >= n {
-            break;
-        }
-        if maxsplit >= 0 && splits >= maxsplit {
-            // The unsplit remainder keeps its trailing whitespace.
-            out.push(&data[i..]);
-            return out;
-        }
-        let start = i;
-        while i < n && !(data[i].is_ascii_whitespace() || data[i] == 0x0b) {
-            i += 1;
-        }
-        out.push(&data[start..i]);
-        splits += 1;
-    }
-    out
-}
-
-fn is_all(args: &[PyObj], kw: Option<&PyObj>, name: &str, f: fn(&u8) -> bool) -> PyResult<PyObj> {
-    Args::new(args, kw).exact(name, 1)?;
-    let b = this(args, name)?;
-    let d = as_bytes(&b);
-    Ok(bool_obj(!d.is_empty() && d.iter().all(f)))
-}
-
-/// Methods of `bytes`.
+/// Methods of `bytes`: the ones it shares with `bytearray` and `__getnewargs__`.
 pub(crate) fn methods() -> Vec<MethodDef> {
-    let mut v = base_methods();
-    v.extend(crate::bytes_methods::methods());
+    let mut v = crate::bytes_methods::shared_methods();
+    v.push(MethodDef::new("__getnewargs__", |args, kw| {
+        Args::new(args, kw).exact("__getnewargs__", 1)?;
+        Ok(crate::tuple::from_vec(vec![new(as_bytes(&args[0]))]))
+    }));
+    // `bytes(x)` of a subclass instance gives a plain copy; an exact bytes, itself.
+    v.push(MethodDef::new("__bytes__", |args, kw| {
+        Args::new(args, kw).exact("bytes.__bytes__", 1)?;
+        if args[0].is_exact(&BYTES_TYPE) {
+            return Ok(args[0].clone());
+        }
+        Ok(new(as_bytes(&args[0])))
+    }));
     v
-}
-
-fn base_methods() -> Vec<MethodDef> {
-    vec![
-        MethodDef::new("decode", |args, kw| {
-            let a = Args::new(args, kw);
-            let b = a.bind("decode", 1, &["encoding", "errors"], 0)?;
-            let this = this(args, "decode")?;
-            let enc = b[0]
-                .map(|e| str_arg(e, "decode", "encoding"))
-                .transpose()?
-                .unwrap_or("utf-8");
-            let errs = b[1]
-                .map(|e| str_arg(e, "decode", "errors"))
-                .transpose()?
-                .unwrap_or("strict");
-            Ok(crate::str::from_string(decode(
-                &this,
-                as_bytes(&this),
-                enc,
-                errs,
-            )?))
-        }),
-        MethodDef::class("fromhex", |args, kw| {
-            Args::new(args, kw).exact("fromhex", 2)?;
-            if !crate::str::is_str(&args[1]) {
-                return Err(type_error(format!(
-                    "fromhex() argument must be str, not {}",
-                    args[1].ty().name()
-                )));
-            }
-            let s = crate::str::as_str(&args[1]);
-            let mut out = Vec::new();
-            let chars: Vec<char> = s.chars().collect();
-            let mut i = 0;
-            while i < chars.len() {
-                if chars[i].is_whitespace() {
-                    i += 1;
-                    continue;
-                }
-                let hi = chars[i].to_digit(16);
-                let lo = chars.get(i + 1).and_then(|c| c.to_digit(16));
-                match (hi, lo) {
-                    (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-                    (Some(_), None) if i + 1 >= chars.len() => {
-                        return Err(value_error(format!(
-                            "non-hexadecimal number found in fromhex() arg at position {}",
-                            i + 1
-                        )))
-                    }
-                    (Some(_), None) => {
-                        return Err(value_error(format!(
-                            "non-hexadecimal number found in fromhex() arg at position {}",
-                            i + 1
-                        )))
-                    }
-                    (None, _) => {
-                        return Err(value_error(format!(
-                            "non-hexadecimal number found in fromhex() arg at position {i}"
-                        )))
-                    }
-                }
-                i += 2;
-            }
-            let r = new(&out);
-            if args[0].is(&BYTES_TYPE.to_obj()) {
-                Ok(r)
-            } else {
-                ab::call1(&args[0], r)
-            }
-        }),
-        MethodDef::new("join", |args, kw| {
-            Args::new(args, kw).exact("join", 2)?;
-            let sep = this(args, "join")?;
-            let items = ab::collect_iter(&args[1])?;
-            let mut out = Vec::new();
-            for (i, x) in items.iter().enumerate() {
-                if i > 0 {
-                    out.extend_from_slice(as_bytes(&sep));
-                }
-                match as_bytes_opt(x) {
-                    Some(b) => out.extend_from_slice(b),
-                    None => {
-                        return Err(type_error(format!(
-                            "sequence item {i}: expected a bytes-like object, {} found",
-                            x.ty().name()
-                        )))
-                    }
-                }
-            }
-            Ok(new(&out))
-        }),
-        MethodDef::new("split", |args, kw| {
-            let a = Args::new(args, kw);
-            let b = a.bind("split", 1, &["sep", "maxsplit"], 0)?;
-            let this = this(args, "split")?;
-            let data = as_bytes(&this);
-            let maxsplit = match b[1] {
-                Some(m) => crate::int::to_isize(&ab::index(m)?)?,
-                None => -1,
-            };
-            let parts: Vec<PyObj> = match b[0].filter(|s| !is_none(s)) {
-                None => split_whitespace(data, maxsplit)
-                    .into_iter()
-                    .map(new)
-                    .collect(),
-                Some(sep) => {
-                    let sep = bytes_arg(sep)?;
-                    if sep.is_empty() {
-                        return Err(value_error("empty separator"));
-                    }
-                    let mut out = Vec::new();
-                    let mut start = 0;
-                    let mut n = 0;
-                    while maxsplit < 0 || n < maxsplit {
-                        match find(data, &sep, start, data.len()) {
-                            Some(i) => {
-                                out.push(new(&data[start..i]));
-                                start = i + sep.len();
-                                n += 1;
-                            }
-                            None => break,
-                        }
-                    }
-                    out.push(new(&data[start..]));
-                    out
-                }
-            };
-            Ok(crate::list::new(parts))
-        }),
-        MethodDef::new("strip", |a, k| do_strip(a, k, "strip", true, true)),
-        MethodDef::new("lstrip", |a, k| do_strip(a, k, "lstrip", true, false)),
-        MethodDef::new("rstrip", |a, k| do_strip(a, k, "rstrip", false, true)),
-        MethodDef::new("startswith", |args, kw| affix(args, kw, "startswith", true)),
-        MethodDef::new("endswith", |args, kw| affix(args, kw, "endswith", false)),
-        MethodDef::new("find", |args, kw| {
-            let (b, n, s, e) = search(args, kw, "find")?;
-            Ok(crate::int::from_i64(
-                find(as_bytes(&b), &n, s, e).map_or(-1, |i| i as i64),
-            ))
-        }),
-        MethodDef::new("rfind", |args, kw| {
-            let (b, n, s, e) = search(args, kw, "rfind")?;
-            Ok(crate::int::from_i64(
-                rfind(as_bytes(&b), &n, s, e).map_or(-1, |i| i as i64),
-            ))
-        }),
-        MethodDef::new("index", |args, kw| {
-            let (b, n, s, e) = search(args, kw, "index")?;
-            match find(as_bytes(&b), &n, s, e) {
-                Some(i) => Ok(crate::int::from_usize(i)),
-                None => Err(value_error("subsection not found")),
-            }
-        }),
-        MethodDef::new("count", |args, kw| {
-            let (b, n, s, e) = search(args, kw, "count")?;
-            let data = as_bytes(&b);
-            if s > e {
-                return Ok(crate::int::from_usize(0));
-            }
-            if n.is_empty() {
-                return Ok(crate::int::from_usize(e.saturating_sub(s) + 1));
-            }
-            let mut count = 0;
-            let mut i = s;
-            while let Some(j) = find(data, &n, i, e) {
-                count += 1;
-                i = j + n.len();
-            }
-            Ok(crate::int::from_usize(count))
-        }),
-        MethodDef::new("replace", |args, kw| {
-            Args::new(args, kw).range("replace", 3, 4)?;
-            let b = this(args, "replace")?;
-            let (old, newb) = (bytes_arg(&args[1])?, bytes_arg(&args[2])?);
-            let count = match args.get(3) {
-                Some(c) => crate::int::to_isize(&ab::index(c)?)?,
-                None => -1,
-            };
-            let data = as_bytes(&b);
-            let mut out = Vec::with_capacity(data.len());
-            let mut i = 0;
-            let mut n = 0;
-            if old.is_empty() {
-                for (k, &x) in data.iter().enumerate() {
-                    if count < 0 || (k as isize) < count {
-                        out.extend_from_slice(&newb);
-                    }
-                    out.push(x);
-                }
-                if count < 0 || (data.len() as isize) < count {
-                    out.extend_from_slice(&newb);
-                }
-                return Ok(new(&out));
-            }
-            while count < 0 || n < count {
-                match find(data, &old, i, data.len()) {
-                    Some(j) => {
-                        out.extend_from_slice(&data[i..j]);
-                        out.extend_from_slice(&newb);
-                        i = j + old.len();
-                        n += 1;
-                    }
-                    None => break,
-                }
-            }
-            out.extend_from_slice(&data[i..]);
-            Ok(new(&out))
-        }),
-        MethodDef::new("upper", |args, kw| {
-            Args::new(args, kw).exact("upper", 1)?;
-            Ok(new(&as_bytes(&this(args, "upper")?).to_ascii_uppercase()))
-        }),
-        MethodDef::new("lower", |args, kw| {
-            Args::new(args, kw).exact("lower", 1)?;
-            Ok(new(&as_bytes(&this(args, "lower")?).to_ascii_lowercase()))
-        }),
-        MethodDef::new("isdigit", |a, k| {
-            is_all(a, k, "isdigit", u8::is_ascii_digit)
-        }),
-        MethodDef::new("isalpha", |a, k| {
-            is_all(a, k, "isalpha", u8::is_ascii_alphabetic)
-        }),
-        MethodDef::new("isalnum", |a, k| {
-            is_all(a, k, "isalnum", u8::is_ascii_alphanumeric)
-        }),
-        MethodDef::new("isspace", |a, k| {
-            is_all(a, k, "isspace", |c| c.is_ascii_whitespace() || *c == 0x0b)
-        }),
-        MethodDef::new("__getnewargs__", |args, kw| {
-            Args::new(args, kw).exact("__getnewargs__", 1)?;
-            let b = this(args, "__getnewargs__")?;
-            Ok(crate::tuple::from_vec(vec![new(as_bytes(&b))]))
-        }),
-    ]
-}
-
-fn affix(args: &[PyObj], kw: Option<&PyObj>, name: &str, prefix: bool) -> PyResult<PyObj> {
-    Args::new(args, kw).range(name, 2, 4)?;
-    let b = this(args, name)?;
-    let data = as_bytes(&b);
-    let range = crate::slice::search_range(args.get(2), args.get(3), data.len())?;
-    let window = range.map(|(s, e)| &data[s..e]);
-    let candidates: Vec<Vec<u8>> = if crate::tuple::is_tuple(&args[1]) {
-        crate::tuple::items(&args[1])
-            .iter()
-            .map(bytes_arg)
-            .collect::<PyResult<_>>()?
-    } else {
-        vec![bytes_arg(&args[1]).map_err(|_| {
-            type_error(format!(
-                "{name} first arg must be bytes or a tuple of bytes, not {}",
-                args[1].ty().name()
-            ))
-        })?]
-    };
-    let hit = window.is_some_and(|w| {
-        candidates.iter().any(|c| {
-            if prefix {
-                w.starts_with(c)
-            } else {
-                w.ends_with(c)
-            }
-        })
-    });
-    Ok(bool_obj(hit))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn whitespace_split() {
-        let parts = split_whitespace(b"  a b\t\tc  ", -1);
-        assert_eq!(parts, vec![&b"a"[..], b"b", b"c"]);
-        let parts = split_whitespace(b"a b c", 1);
-        assert_eq!(parts, vec![&b"a"[..], b"b c"]);
-    }
 }

@@ -1126,6 +1126,8 @@ err_fn! {
     unicode_error => UNICODE_ERROR_TYPE;
     /// `LookupError(msg)`.
     lookup_error => LOOKUP_ERROR_TYPE;
+    /// `BufferError(msg)`.
+    buffer_error => BUFFER_ERROR_TYPE;
 }
 
 /// `KeyError(key)`.

@@ -402,8 +402,9 @@ pub fn to_f64_conversion(x: &PyObj) -> PyResult<f64> {
             ))
         });
     }
-    if let Some(bytes) = crate::bytes::as_bytes_opt(x) {
-        let s = String::from_utf8_lossy(bytes);
+    if crate::buffer::has_buffer(x) {
+        let bytes = crate::buffer::bytes_like(x)?;
+        let s = String::from_utf8_lossy(&bytes);
         return parse(&s).ok_or_else(|| {
             value_error(format!(
                 "could not convert string to float: {}",

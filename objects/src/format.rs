@@ -1102,9 +1102,13 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                 (sign_str(neg, sign_flag).to_string(), s)
             }
             'c' if bytes_mode => {
+                let bytearray_byte = crate::bytearray::is_bytearray(&v)
+                    .then(|| crate::bytearray::to_vec(&v))
+                    .filter(|b| b.len() == 1);
                 let byte = match crate::bytes::as_bytes_opt(&v) {
                     Some([b]) => Some(*b),
                     Some(_) => None,
+                    None if bytearray_byte.is_some() => bytearray_byte.map(|b| b[0]),
                     None if crate::int::is_int(&v) => {
                         let n = crate::int::to_isize(&v)?;
                         Some(u8::try_from(n).map_err(|_| {

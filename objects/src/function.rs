@@ -1167,6 +1167,12 @@ pub(crate) fn method_getsets() -> Vec<crate::descr::GetSetDef> {
     vec![
         GetSetDef::new("__func__", |m| Ok(method_payload(m).func.clone()), None),
         GetSetDef::new("__self__", |m| Ok(method_payload(m).self_.clone()), None),
+        // The function's (CPython's `method_get_doc`).
+        GetSetDef::new(
+            "__doc__",
+            |m| crate::abstract_::getattr_str(&method_payload(m).func, "__doc__"),
+            None,
+        ),
     ]
 }
 

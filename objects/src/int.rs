@@ -907,6 +907,18 @@ fn int_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
                 crate::str::as_str(x).to_string()
             } else if let Some(bytes) = crate::bytes::as_bytes_opt(x) {
                 String::from_utf8_lossy(bytes).into_owned()
+            } else if crate::bytearray::is_bytearray(x) {
+                // Errors show the bytes, as CPython's do.
+                let b = crate::bytes::new(&crate::bytearray::to_vec(x));
+                let text = String::from_utf8_lossy(crate::bytes::as_bytes(&b)).into_owned();
+                return Ok(new_of_type(
+                    ty,
+                    &Int::Big(std::borrow::Cow::Owned(parse_checked(
+                        &text,
+                        base as u32,
+                        &b,
+                    )?)),
+                ));
             } else {
                 return Err(type_error(
                     "int() can't convert non-string with explicit base",
@@ -966,6 +978,14 @@ fn int_from_object(ty: &PyType, x: &PyObj) -> PyResult<PyObj> {
     } else if let Some(trunc) = x.ty().lookup_str("__trunc__") {
         let r = crate::abstract_::call_descr(&trunc, x, &[])?;
         crate::abstract_::index(&r)?
+    } else if crate::buffer::has_buffer(x) {
+        // Any other bytes-like object is read as text; errors show its bytes.
+        let b = crate::bytes::new(&crate::buffer::bytes_like(x)?);
+        from_bigint(parse_checked(
+            &String::from_utf8_lossy(crate::bytes::as_bytes(&b)),
+            10,
+            &b,
+        )?)
     } else {
         return Err(type_error(format!(
             "int() argument must be a string, a bytes-like object or a real number, not '{}'",

@@ -13,12 +13,13 @@
 //!   [`descr`] (method, getset, member descriptors, `staticmethod`, `classmethod`,
 //!   `property`), [`baseobject`] (`object`), [`super_`];
 //! - the core types: [`singletons`], [`int`], [`float`], [`str`](mod@str) with [`str_methods`]
-//!   and [`format`](mod@format), [`bytes`], [`tuple`](mod@tuple), [`list`], [`dict`], [`set`], [`range`],
-//!   [`slice`](mod@slice), [`iterators`] (and [`count`], `itertools.count`), [`function`]
-//!   (code, function, cell, bound method), [`module`], [`weakref`], [`exceptions`];
+//!   and [`format`](mod@format), [`bytes`], [`bytearray`], [`memoryview`],
+//!   [`tuple`](mod@tuple), [`list`], [`dict`], [`set`], [`range`], [`slice`](mod@slice),
+//!   [`iterators`] (and [`count`], `itertools.count`), [`function`] (code, function,
+//!   cell, bound method), [`module`], [`weakref`], [`exceptions`];
 //! - protocols: [`abstract_`] (`PyObject_*` / `PyNumber_*` equivalents), [`args`],
-//!   [`hash`], [`alloc`], [`managed`] (instance dicts in the pre-header),
-//!   [`unraisable`].
+//!   [`buffer`] (the buffer protocol), [`hash`], [`alloc`], [`managed`] (instance
+//!   dicts in the pre-header), [`unraisable`].
 //!
 //! Free-threading follows PEP 703: mutable containers lock their per-object mutex
 //! through critical sections; `list[i]` and `dict[key]` read without locking, safe
@@ -35,6 +36,9 @@ pub mod alloc;
 pub mod args;
 mod bases;
 pub mod baseobject;
+pub mod buffer;
+mod buffer_format;
+pub mod bytearray;
 pub mod bytes;
 mod bytes_methods;
 pub mod complex;
@@ -52,6 +56,7 @@ pub mod int;
 pub mod iterators;
 pub mod list;
 pub mod managed;
+pub mod memoryview;
 pub mod method_cache;
 pub mod module;
 pub mod names;
@@ -243,6 +248,8 @@ pub fn init() {
         for (ty, methods, getsets) in iterators::types() {
             ty.ready_static(Some(&O), &methods, &getsets);
         }
+        bytearray::ready();
+        memoryview::ready();
         let (exc_methods, exc_getsets) = (exceptions::methods(), exceptions::getsets());
         let (group_methods, group_getsets) =
             (exceptions::group_methods(), exceptions::group_getsets());

@@ -116,6 +116,17 @@ impl PySlice {
         Ok((start, stop, step))
     }
 
+    /// The bounds with their `__index__` calls done (`PySlice_Unpack`), to be
+    /// resolved against a length later, where no Python code may run (under a
+    /// container's lock).
+    ///
+    /// # Errors
+    /// As [`PySlice::indices`].
+    pub fn unpacked(&self) -> PyResult<UnpackedSlice> {
+        let (start, stop, step) = self.unpack()?;
+        Ok(UnpackedSlice { start, stop, step })
+    }
+
     fn unpack(&self) -> PyResult<(Option<isize>, Option<isize>, isize)> {
         let step = if is_none(&self.step) {
             1
@@ -138,6 +149,22 @@ impl PySlice {
             Some(clamped_index(&self.stop)?)
         };
         Ok((start, stop, step))
+    }
+}
+
+/// A slice's bounds as ints (`None` for an omitted bound), see [`PySlice::unpacked`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnpackedSlice {
+    start: Option<isize>,
+    stop: Option<isize>,
+    step: isize,
+}
+
+impl UnpackedSlice {
+    /// The indices the slice selects in a sequence of `length` items
+    /// (`PySlice_AdjustIndices`).
+    pub fn resolve(&self, length: usize) -> SliceIndices {
+        adjust(self.start, self.stop, self.step, length)
     }
 }
 

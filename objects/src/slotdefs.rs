@@ -772,10 +772,19 @@ fn slot_iter(o: &PyObj) -> PyResult<PyObj> {
     }
 }
 
+/// `__next__` as the iternext slot: a plain `StopIteration` is exhaustion (`None`);
+/// one carrying a value stays an error, so that `yield from` and `await` see the
+/// value as the sub-iterator's result (CPython's slot returns the exception as is).
 fn slot_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
     match call_special0(o, &NAMES.__next__) {
         Ok(v) => Ok(Some(v)),
-        Err(e) if e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE) => Ok(None),
+        Err(e)
+            if e.is_instance(&crate::exceptions::STOP_ITERATION_TYPE)
+                && crate::exceptions::attr(e.value(), "value")
+                    .is_none_or(|v| crate::singletons::is_none(&v)) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(e),
     }
 }
@@ -1490,6 +1499,9 @@ pub(crate) fn fixup_slots(ty: &PyType) {
         if s.setattro.is_none() {
             s.setattro = bs.setattro;
         }
+        // Python 3.11 has no `__buffer__`: a class exports memory only through its
+        // base's layout.
+        s.buffer = bs.buffer;
     }
     // SAFETY: the type is being created or the world is stopped (update_slot).
     unsafe { *ty.slots_mut() = s };

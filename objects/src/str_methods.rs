@@ -64,15 +64,22 @@ pub(crate) fn str_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> P
         (Some(o), None, None) => ab::str_(o)?,
         (o, enc, errs) => {
             let o = o.cloned().unwrap_or_else(|| crate::bytes::new(b""));
-            let Some(data) = crate::bytes::as_bytes_opt(&o) else {
-                if is_str(&o) {
-                    return Err(type_error("decoding str is not supported"));
-                }
-                return Err(type_error(format!(
-                    "decoding to str: need a bytes-like object, {} found",
-                    o.ty().name()
-                )));
+            if is_str(&o) {
+                return Err(type_error("decoding str is not supported"));
+            }
+            // Decoding errors name a bytes object, whatever the buffer was.
+            let o = if crate::bytes::is_bytes(&o) {
+                o
+            } else {
+                let data = crate::buffer::bytes_like(&o).map_err(|_| {
+                    type_error(format!(
+                        "decoding to str: need a bytes-like object, {} found",
+                        o.ty().name()
+                    ))
+                })?;
+                crate::bytes::new(&data)
             };
+            let data = crate::bytes::as_bytes(&o);
             let enc = match enc {
                 Some(e) if is_str(e) => as_str(e),
                 Some(e) => {

@@ -45,10 +45,14 @@ fn structseq_repr(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     crate::args::Args::new(args, kw).exact("__repr__", 1)?;
     let obj = &args[0];
     let ty = obj.ty();
+    // CPython prints `tp_name`, which has no module part for builtins' types
+    // (`asyncgen_hooks(...)`).
     let module = ty
         .lookup_str("__module__")
         .filter(crate::str::is_str)
-        .map(|m| format!("{}.", crate::str::as_str(&m)))
+        .map(|m| crate::str::as_str(&m).to_string())
+        .filter(|m| m != "builtins")
+        .map(|m| format!("{m}."))
         .unwrap_or_default();
     let names = ty
         .lookup_str("__match_args__")

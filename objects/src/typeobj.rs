@@ -287,6 +287,8 @@ pub struct Slots {
     pub setitem: Option<SetItemFn>,
     pub finalize: Option<FinalizeFn>,
     pub number: NumberSlots,
+    /// The buffer protocol (`tp_as_buffer`): `None` for types that export no memory.
+    pub buffer: Option<&'static crate::buffer::BufferProcs>,
 }
 
 impl Slots {
@@ -312,6 +314,7 @@ impl Slots {
         setitem: None,
         finalize: None,
         number: NumberSlots::EMPTY,
+        buffer: None,
     };
 
     /// Fills every empty slot from `base` (CPython's `inherit_slots`).
@@ -321,7 +324,7 @@ impl Slots {
         }
         inherit!(
             repr, str, getattro, setattro, call, iter, iternext, descr_get, descr_set, init, new,
-            bool, len, contains, getitem, setitem, finalize
+            bool, len, contains, getitem, setitem, finalize, buffer
         );
         // `__eq__` and `__hash__` are inherited together, as in CPython: a class that
         // defines only `__eq__` gets `__hash__ = None` (handled by heap types).
@@ -867,6 +870,11 @@ impl PyType {
         for g in getsets {
             let descr = crate::descr::new_getset_descr(self, g);
             crate::dict::set_item_str(&dict, g.name, descr);
+        }
+        // Every type has `__doc__` in its own dict (CPython's `type_ready` puts
+        // `tp_doc` there, None when it has none), so instances answer `__doc__` too.
+        if crate::dict::get_item_str(&dict, "__doc__").is_none() {
+            crate::dict::set_item_str(&dict, "__doc__", crate::singletons::none());
         }
         inner.dict = Some(dict);
         crate::slotdefs::add_slot_wrappers(self);

@@ -143,6 +143,7 @@ pub fn is_weakrefable(obj: &PyObj) -> bool {
         || obj.is_instance_of(&crate::set::SET_TYPE)
         || obj.is_instance_of(&crate::set::FROZENSET_TYPE)
         || obj.is_exact(&crate::descr::BUILTIN_FUNCTION_TYPE)
+        || obj.is_exact(&crate::memoryview::MEMORYVIEW_TYPE)
 }
 
 /// `weakref.ref(target, callback)`.

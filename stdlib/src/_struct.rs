@@ -15,8 +15,8 @@
 //! integers), and the rule that an `OverflowError` met while packing an `int`
 //! becomes `struct.error: int too large to convert`.
 //!
-//! Not supported: `pack_into` (strand has no writable bytes-like object yet; every
-//! buffer gets CPython's `TypeError` for a read-only one).
+//! `pack_into` writes into any writable buffer (`bytearray`, a writable
+//! `memoryview`, `array.array`); the others read any bytes-like object.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -553,9 +553,10 @@ fn pack_values(layout: &Layout, values: &[PyObj]) -> PyResult<PyObj> {
     Ok(bytes::new(&out))
 }
 
-/// `pack_into(buffer, offset, *values)` after the layout is known: strand has no
-/// writable buffer, so this checks the arguments as CPython does and then refuses
-/// the buffer.
+/// `pack_into(buffer, offset, *values)` after the layout is known: packs into the
+/// writable buffer at `offset` (negative: from the end). As in CPython, the target
+/// bytes are zeroed first and a value that fails to pack leaves the ones before it
+/// written.
 fn pack_into_values(layout: &Layout, args: &[PyObj]) -> PyResult<PyObj> {
     if args.len() != layout.len + 2 {
         return Err(match args.len() {
@@ -568,10 +569,40 @@ fn pack_into_values(layout: &Layout, args: &[PyObj]) -> PyResult<PyObj> {
             )),
         });
     }
-    Err(type_error(format!(
-        "argument must be read-write bytes-like object, not {}",
-        args[0].ty().name()
-    )))
+    let buffer = strand_objects::buffer::writable_buffer(&args[0], None)?;
+    let len = buffer.len() as isize;
+    let size = layout.size as isize;
+    let mut offset = int::to_isize(&ab::index(&args[1])?).map_err(|_| {
+        exc::index_error(format!(
+            "cannot fit '{}' into an index-sized integer",
+            args[1].ty().name()
+        ))
+    })?;
+    if offset < 0 {
+        if offset + size > 0 {
+            return Err(struct_error(format!(
+                "no space to pack {size} bytes at offset {offset}"
+            )));
+        }
+        if offset + len < 0 {
+            return Err(struct_error(format!(
+                "offset {offset} out of range for {len}-byte buffer"
+            )));
+        }
+        offset += len;
+    }
+    if len - offset < size {
+        return Err(struct_error(format!(
+            "pack_into requires a buffer of at least {} bytes for packing {size} bytes at offset {offset} (actual buffer size is {len})",
+            size as usize + offset as usize
+        )));
+    }
+    // Values are converted (Python code may run) before the buffer is locked.
+    let mut out = vec![0u8; layout.size];
+    let r = pack_into_buf(layout, &args[2..], &mut out);
+    let at = offset as usize;
+    buffer.with_bytes_mut(|b| b[at..at + out.len()].copy_from_slice(&out));
+    r.map(|()| strand_objects::singletons::none())
 }
 
 // ---------------------------------------------------------------------------------

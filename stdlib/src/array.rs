@@ -8,12 +8,21 @@
 //! no Python code ever runs while it is held. Conversion errors carry CPython's
 //! messages (`OverflowError: signed char is greater than maximum`, `TypeError: must
 //! be real number, not str`...).
+//!
+//! An array exports its items through the buffer protocol (`memoryview(a)`,
+//! `bytes(a)`, `file.write(a)`, `f.readinto(a)`): in the typecode's format, guarded by
+//! the same lock, and pinned: while an export lasts, an operation that would change
+//! the number of items raises `BufferError: cannot resize an array that is exporting
+//! buffers`, so the vector never moves under a view.
 
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
+use strand_objects::buffer::{BufferProcs, BufferRequest, PyBuffer};
 use strand_objects::descr::{GetSetDef, MethodDef};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::{CompareOp, NumberSlots, Slots, TypeFlags};
@@ -37,7 +46,9 @@ enum Data {
     U64(Vec<u64>),
     F32(Vec<f32>),
     F64(Vec<f64>),
-    Char(Vec<char>),
+    /// `u`: code points as C's `wchar_t` holds them (any value can be written through
+    /// a memoryview; reading an invalid one fails).
+    Char(Vec<u32>),
 }
 
 /// One item, converted from Python and ready to store.
@@ -45,7 +56,7 @@ enum Data {
 enum Item {
     Int(i128),
     Float(f64),
-    Char(char),
+    Char(u32),
 }
 
 /// Applies `$body` to the vector inside `$data`, whatever its element type.
@@ -148,10 +159,6 @@ impl Data {
         x
     }
 
-    fn truncate(&mut self, n: usize) {
-        each!(&mut *self, v => v.truncate(n));
-    }
-
     /// The items at `idx`, in order, as a new vector of the same type.
     fn select(&self, idx: impl Iterator<Item = usize>) -> Data {
         let idx: Vec<usize> = idx.collect();
@@ -219,13 +226,13 @@ impl Data {
             Data::U64(v) => v.iter().flat_map(|x| x.to_ne_bytes()).collect(),
             Data::F32(v) => v.iter().flat_map(|x| x.to_ne_bytes()).collect(),
             Data::F64(v) => v.iter().flat_map(|x| x.to_ne_bytes()).collect(),
-            Data::Char(v) => v.iter().flat_map(|c| (*c as u32).to_ne_bytes()).collect(),
+            Data::Char(v) => v.iter().flat_map(|c| c.to_ne_bytes()).collect(),
         }
     }
 
     /// Appends items decoded from machine-order bytes (`b.len()` a multiple of the
-    /// item size). Returns `false` if a `u` item is not a valid code point.
-    fn extend_bytes(&mut self, b: &[u8]) -> bool {
+    /// item size).
+    fn extend_bytes(&mut self, b: &[u8]) {
         macro_rules! ext {
             ($v:expr, $t:ty, $n:literal) => {
                 $v.extend(b.chunks_exact($n).map(|c| {
@@ -244,26 +251,64 @@ impl Data {
             Data::U64(v) => ext!(v, u64, 8),
             Data::F32(v) => ext!(v, f32, 4),
             Data::F64(v) => ext!(v, f64, 8),
-            Data::Char(v) => {
-                for c in b.chunks_exact(4) {
-                    let u = u32::from_ne_bytes(c.try_into().expect("chunks_exact yields 4 bytes"));
-                    match char::from_u32(u) {
-                        Some(ch) => v.push(ch),
-                        None => return false,
-                    }
-                }
-            }
+            Data::Char(v) => ext!(v, u32, 4),
         }
-        true
+    }
+
+    /// Reverses the byte order of every item, in place.
+    fn byteswap(&mut self) {
+        match self {
+            Data::I8(_) | Data::U8(_) => {}
+            Data::I16(v) => v.iter_mut().for_each(|x| *x = x.swap_bytes()),
+            Data::U16(v) => v.iter_mut().for_each(|x| *x = x.swap_bytes()),
+            Data::I32(v) => v.iter_mut().for_each(|x| *x = x.swap_bytes()),
+            Data::U32(v) | Data::Char(v) => v.iter_mut().for_each(|x| *x = x.swap_bytes()),
+            Data::I64(v) => v.iter_mut().for_each(|x| *x = x.swap_bytes()),
+            Data::U64(v) => v.iter_mut().for_each(|x| *x = x.swap_bytes()),
+            Data::F32(v) => v
+                .iter_mut()
+                .for_each(|x| *x = f32::from_bits(x.to_bits().swap_bytes())),
+            Data::F64(v) => v
+                .iter_mut()
+                .for_each(|x| *x = f64::from_bits(x.to_bits().swap_bytes())),
+        }
+    }
+
+    /// The address of the first item, for the buffer protocol.
+    fn as_mut_ptr(&mut self) -> *mut u8 {
+        each!(self, v => v.as_mut_ptr().cast::<u8>())
     }
 }
 
-fn item_to_py(x: Item) -> PyObj {
-    match x {
+/// A `u` item as a character: a lone surrogate as its stand-in, anything past
+/// U+10FFFF (written through a memoryview) `None`.
+fn wchar(u: u32) -> Option<char> {
+    char::from_u32(u).or_else(|| strand_literal::str::surrogate_char(u))
+}
+
+fn item_to_py(x: Item) -> PyResult<PyObj> {
+    Ok(match x {
         Item::Int(n) => int::from_i128(n),
         Item::Float(f) => float::from_f64(f),
-        Item::Char(c) => pystr::from_string(c.to_string()),
-    }
+        Item::Char(c) => pystr::from_string(
+            wchar(c)
+                .ok_or_else(|| value_error("chr() arg not in range(0x110000)"))?
+                .to_string(),
+        ),
+    })
+}
+
+/// The text of a `u` array, or CPython's error for an item that is no character.
+fn chars_text(v: &[u32]) -> PyResult<String> {
+    v.iter()
+        .map(|&u| {
+            wchar(u).ok_or_else(|| {
+                value_error(format!(
+                    "character U+{u:x} is not in range [U+0000; U+10ffff]"
+                ))
+            })
+        })
+        .collect()
 }
 
 /// Converts a Python value for an array of typecode `tc`, with CPython's errors.
@@ -275,7 +320,7 @@ fn convert(tc: char, o: &PyObj) -> PyResult<Item> {
                 let s = pystr::as_str(o);
                 let mut it = s.chars();
                 if let (Some(c), None) = (it.next(), it.next()) {
-                    return Ok(Item::Char(c));
+                    return Ok(Item::Char(strand_literal::str::code_point(c)));
                 }
             }
             Err(type_error("array item must be unicode character"))
@@ -332,6 +377,9 @@ pub struct PyArray {
     header: ObjectHeader,
     typecode: char,
     data: Mutex<Data>,
+    /// Buffers exported and not yet released; while any is, the items' storage may
+    /// not change size (so never moves). Changed and checked under `data`'s lock.
+    exports: AtomicUsize,
 }
 
 unsafe fn array_dealloc(obj: ObjPtr) {
@@ -356,6 +404,7 @@ strand_objects::builtin_type! {
         dealloc: array_dealloc,
         size: None,
         slots: Slots {
+            buffer: Some(&ARRAY_BUFFER),
             new: Some(array_new),
             repr: Some(array_repr),
             hash: Some(strand_objects::baseobject::unhashable),
@@ -404,9 +453,67 @@ fn is_array(o: &PyObj) -> bool {
     o.is_instance_of(&ARRAY_TYPE)
 }
 
-/// The raw bytes of an `array.array` (its buffer), or `None` for other objects.
-pub fn raw_bytes(o: &PyObj) -> Option<Vec<u8>> {
-    is_array(o).then(|| lock(o).to_bytes())
+/// `BufferError` unless the array may change from `old` to `new` items: not while
+/// it exports its buffer (CPython's `array_resize`).
+fn resize_check(o: &PyObj, old: usize, new: usize) -> PyResult<()> {
+    if old != new && payload(o).exports.load(Acquire) > 0 {
+        return Err(exc::buffer_error(
+            "cannot resize an array that is exporting buffers",
+        ));
+    }
+    Ok(())
+}
+
+/// The buffer slot of `array.array`: its items in machine order, in the typecode's
+/// format (`w` for `u`, as CPython 3.11 reports it), guarded by the array's lock.
+static ARRAY_BUFFER: BufferProcs = BufferProcs {
+    get: array_getbuffer,
+    release: |o| {
+        payload(o).exports.fetch_sub(1, Release);
+    },
+    lock: |o, f| {
+        let _held = lock(o);
+        f()
+    },
+};
+
+fn array_getbuffer(o: &PyObj, request: BufferRequest) -> PyResult<PyBuffer> {
+    let mut d = lock(o);
+    let format = match tc_of(o) {
+        'b' => "b",
+        'B' => "B",
+        'u' => "w",
+        'h' => "h",
+        'H' => "H",
+        'i' => "i",
+        'I' => "I",
+        'l' => "l",
+        'L' => "L",
+        'q' => "q",
+        'Q' => "Q",
+        'f' => "f",
+        _ => "d",
+    };
+    let (itemsize, len) = (d.itemsize(), d.len() * d.itemsize());
+    let buf = d.as_mut_ptr();
+    // Counted under the lock: a resize that follows sees the export.
+    payload(o).exports.fetch_add(1, Relaxed);
+    // SAFETY: the vector cannot change size (so cannot move) while the export is
+    // counted (every resize checks it under this lock); any bytes are valid items
+    // (`u` items are checked when read), and the items change only under the lock,
+    // which is the buffer's.
+    unsafe {
+        strand_objects::buffer::export_contiguous(
+            o,
+            &ARRAY_BUFFER,
+            request,
+            buf,
+            len,
+            itemsize,
+            format,
+            false,
+        )
+    }
 }
 
 fn new_array(ty: &strand_objects::PyType, tc: char, data: Data) -> PyObj {
@@ -417,6 +524,7 @@ fn new_array(ty: &strand_objects::PyType, tc: char, data: Data) -> PyObj {
         let p = obj.as_ptr().as_ptr() as *mut PyArray;
         std::ptr::addr_of_mut!((*p).typecode).write(tc);
         std::ptr::addr_of_mut!((*p).data).write(Mutex::new(data));
+        std::ptr::addr_of_mut!((*p).exports).write(AtomicUsize::new(0));
         strand_objects::heaptype::init_slots_region(ty, &obj);
         strand_objects::alloc::finish_instance(ty, &obj);
     }
@@ -441,11 +549,7 @@ fn frombytes_into(d: &mut Data, b: &[u8]) -> PyResult<()> {
     if !b.len().is_multiple_of(d.itemsize()) {
         return Err(value_error("bytes length not a multiple of item size"));
     }
-    if !d.extend_bytes(b) {
-        return Err(value_error(
-            "character U+... is not in range [U+0000; U+10ffff]",
-        ));
-    }
+    d.extend_bytes(b);
     Ok(())
 }
 
@@ -497,9 +601,14 @@ fn array_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj>
                     "cannot use a str to initialize an array with typecode '{tc}'"
                 )));
             }
-            data = Data::Char(pystr::as_str(init).chars().collect());
-        } else if let Some(b) = bytes::as_bytes_opt(init) {
-            frombytes_into(&mut data, b)?;
+            data = Data::Char(
+                pystr::as_str(init)
+                    .chars()
+                    .map(strand_literal::str::code_point)
+                    .collect(),
+            );
+        } else if bytes::is_bytes(init) || strand_objects::bytearray::is_bytearray(init) {
+            frombytes_into(&mut data, &crate::buffer::bytes_like(init)?)?;
         } else if is_array(init) && tc_of(init) == 'u' && tc != 'u' {
             return Err(type_error(format!(
                 "cannot use a unicode array to initialize an array with typecode '{tc}'"
@@ -524,14 +633,14 @@ fn array_repr(o: &PyObj) -> PyResult<PyObj> {
         return Ok(pystr::from_string(format!("{name}('{tc}')")));
     }
     if let Data::Char(v) = &d {
-        let s: String = v.iter().collect();
+        let s = chars_text(v)?;
         return Ok(pystr::from_string(format!(
             "{name}('{tc}', {})",
             ab::repr_string(&pystr::from_string(s))?
         )));
     }
     let items = (0..d.len())
-        .map(|i| ab::repr_string(&item_to_py(d.get(i))))
+        .map(|i| ab::repr_string(&item_to_py(d.get(i))?))
         .collect::<PyResult<Vec<String>>>()?;
     Ok(pystr::from_string(format!(
         "{name}('{tc}', [{}])",
@@ -539,11 +648,12 @@ fn array_repr(o: &PyObj) -> PyResult<PyObj> {
     )))
 }
 
-fn to_pylist(o: &PyObj) -> PyObj {
-    let d = lock(o);
-    let items: Vec<PyObj> = (0..d.len()).map(|i| item_to_py(d.get(i))).collect();
-    drop(d);
-    list::new(items)
+fn to_pylist(o: &PyObj) -> PyResult<PyObj> {
+    let d = lock(o).clone();
+    let items = (0..d.len())
+        .map(|i| item_to_py(d.get(i)))
+        .collect::<PyResult<Vec<PyObj>>>()?;
+    Ok(list::new(items))
 }
 
 fn array_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
@@ -551,14 +661,15 @@ fn array_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
         return Ok(singletons::not_implemented());
     }
     if tc_of(a) == tc_of(b) && matches!(op, CompareOp::Eq | CompareOp::Ne) {
-        let eq = *lock(a) == lock(b).clone();
+        // One lock at a time: `a` and `b` may be the same array.
+        let x = lock(a).clone();
+        let y = lock(b).clone();
         // NaN items are unequal to themselves, as Python compares them.
-        let has_nan = matches!(&*lock(a), Data::F32(_) | Data::F64(_));
-        if !has_nan {
-            return Ok(int::bool_obj(eq == (op == CompareOp::Eq)));
+        if !matches!(x, Data::F32(_) | Data::F64(_)) {
+            return Ok(int::bool_obj((x == y) == (op == CompareOp::Eq)));
         }
     }
-    ab::richcompare(&to_pylist(a), &to_pylist(b), op)
+    ab::richcompare(&to_pylist(a)?, &to_pylist(b)?, op)
 }
 
 fn array_contains(o: &PyObj, x: &PyObj) -> PyResult<bool> {
@@ -568,7 +679,7 @@ fn array_contains(o: &PyObj, x: &PyObj) -> PyResult<bool> {
             d if i < d.len() => d.get(i),
             _ => break,
         };
-        if ab::eq(&item_to_py(item), x)? {
+        if ab::eq(&item_to_py(item)?, x)? {
             return Ok(true);
         }
     }
@@ -601,7 +712,7 @@ fn array_getitem(o: &PyObj, key: &PyObj) -> PyResult<PyObj> {
     let j = slice::normalize_index(i, d.len()).ok_or_else(|| index_error(false))?;
     let x = d.get(j);
     drop(d);
-    Ok(item_to_py(x))
+    item_to_py(x)
 }
 
 fn array_setitem(o: &PyObj, key: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
@@ -626,8 +737,17 @@ fn array_setitem(o: &PyObj, key: &PyObj, value: Option<&PyObj>) -> PyResult<()> 
         };
         let mut d = lock(o);
         let idx = s.indices(d.len())?;
+        let old = d.len();
+        match &src {
+            None => resize_check(o, old, old - idx.len)?,
+            Some(src) if idx.step == 1 => resize_check(o, old, old - idx.len + src.len())?,
+            Some(_) => {}
+        }
         match src {
             None => {
+                if idx.len == 0 {
+                    return Ok(());
+                }
                 if idx.step == 1 {
                     let end = idx.start + idx.len;
                     let keep: Vec<usize> = (0..d.len())
@@ -669,6 +789,7 @@ fn array_setitem(o: &PyObj, key: &PyObj, value: Option<&PyObj>) -> PyResult<()> 
     match x {
         Some(x) => d.set(j, x),
         None => {
+            resize_check(o, d.len(), d.len() - 1)?;
             d.remove(j);
         }
     }
@@ -706,7 +827,10 @@ fn array_inplace_concat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
         )));
     }
     let other = concat_check(a, b)?;
-    lock(a).extend(&other);
+    let mut d = lock(a);
+    resize_check(a, d.len(), d.len() + other.len())?;
+    d.extend(&other);
+    drop(d);
     Ok(a.clone())
 }
 
@@ -737,7 +861,11 @@ fn array_inplace_repeat(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     };
     let mut d = lock(a);
     let r = repeat_data(&d, n)?;
-    *d = r;
+    resize_check(a, d.len(), r.len())?;
+    // Same length: the items are the same, and an exported storage must not move.
+    if r.len() != d.len() {
+        *d = r;
+    }
     drop(d);
     Ok(a.clone())
 }
@@ -809,7 +937,7 @@ fn arrayiter_next(it: &PyObj) -> PyResult<Option<PyObj>> {
     }
     let x = d.get(i);
     drop(d);
-    Ok(Some(item_to_py(x)))
+    item_to_py(x).map(Some)
 }
 
 // ---------------------------------------------------------------------------------
@@ -823,7 +951,9 @@ fn none() -> PyObj {
 fn m_append(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("append", 2)?;
     let x = convert(tc_of(&a[0]), &a[1])?;
-    lock(&a[0]).push(x);
+    let mut d = lock(&a[0]);
+    resize_check(&a[0], d.len(), d.len() + 1)?;
+    d.push(x);
     Ok(none())
 }
 
@@ -841,11 +971,15 @@ fn m_extend(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         let iter = ab::iter(&a[1])?;
         while let Some(x) = ab::next(&iter)? {
             let v = convert(tc, &x)?;
-            lock(o).push(v);
+            let mut d = lock(o);
+            resize_check(o, d.len(), d.len() + 1)?;
+            d.push(v);
         }
         return Ok(none());
     };
-    lock(o).extend(&add);
+    let mut d = lock(o);
+    resize_check(o, d.len(), d.len() + add.len())?;
+    d.extend(&add);
     Ok(none())
 }
 
@@ -861,9 +995,10 @@ fn m_pop(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
     let j = slice::normalize_index(i, d.len())
         .ok_or_else(|| exc::index_error("pop index out of range"))?;
+    resize_check(&a[0], d.len(), d.len() - 1)?;
     let x = d.remove(j);
     drop(d);
-    Ok(item_to_py(x))
+    item_to_py(x)
 }
 
 fn m_insert(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -871,6 +1006,7 @@ fn m_insert(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let i = int::to_isize(&ab::index(&a[1])?)?;
     let x = convert(tc_of(&a[0]), &a[2])?;
     let mut d = lock(&a[0]);
+    resize_check(&a[0], d.len(), d.len() + 1)?;
     let n = d.len() as isize;
     let j = if i < 0 { (i + n).max(0) } else { i.min(n) };
     d.insert(j as usize, x);
@@ -889,7 +1025,7 @@ fn find(o: &PyObj, x: &PyObj, start: usize, stop: usize, first_only: bool) -> Py
             }
             d.get(i)
         };
-        if ab::eq(&item_to_py(item), x)? {
+        if ab::eq(&item_to_py(item)?, x)? {
             out.push(i);
             if first_only {
                 break;
@@ -923,6 +1059,7 @@ fn m_remove(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         Some(&i) => {
             let mut d = lock(&a[0]);
             if i < d.len() {
+                resize_check(&a[0], d.len(), d.len() - 1)?;
                 d.remove(i);
             }
             Ok(none())
@@ -939,7 +1076,7 @@ fn m_reverse(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn m_tolist(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("tolist", 1)?;
-    Ok(to_pylist(&a[0]))
+    to_pylist(&a[0])
 }
 
 fn m_tobytes(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -952,6 +1089,9 @@ fn m_frombytes(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("frombytes", 2)?;
     let b = crate::buffer::bytes_like(&a[1])?;
     let mut d = lock(&a[0]);
+    if b.len().is_multiple_of(d.itemsize()) {
+        resize_check(&a[0], d.len(), d.len() + b.len() / d.itemsize())?;
+    }
     frombytes_into(&mut d, &b)?;
     Ok(none())
 }
@@ -963,14 +1103,16 @@ fn m_fromlist(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
     // All or nothing: convert everything first.
     let add = convert_all(tc_of(&a[0]), &a[1])?;
-    lock(&a[0]).extend(&add);
+    let mut d = lock(&a[0]);
+    resize_check(&a[0], d.len(), d.len() + add.len())?;
+    d.extend(&add);
     Ok(none())
 }
 
 fn m_tounicode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("tounicode", 1)?;
     match &*lock(&a[0]) {
-        Data::Char(v) => Ok(pystr::from_string(v.iter().collect())),
+        Data::Char(v) => Ok(pystr::from_string(chars_text(v)?)),
         _ => Err(value_error(
             "tounicode() may only be called on unicode type arrays",
         )),
@@ -985,9 +1127,14 @@ fn m_fromunicode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
             a[1].ty().name()
         )));
     }
-    match &mut *lock(&a[0]) {
+    let text = pystr::as_str(&a[1]);
+    let mut d = lock(&a[0]);
+    let n = d.len();
+    match &mut *d {
         Data::Char(v) => {
-            v.extend(pystr::as_str(&a[1]).chars());
+            let add: Vec<u32> = text.chars().map(strand_literal::str::code_point).collect();
+            resize_check(&a[0], n, n + add.len())?;
+            v.extend(add);
             Ok(none())
         }
         _ => Err(value_error(
@@ -998,16 +1145,7 @@ fn m_fromunicode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn m_byteswap(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("byteswap", 1)?;
-    let mut d = lock(&a[0]);
-    let size = d.itemsize();
-    let mut b = d.to_bytes();
-    for c in b.chunks_exact_mut(size) {
-        c.reverse();
-    }
-    d.truncate(0);
-    if !d.extend_bytes(&b) {
-        return Err(value_error("byteswap produced an invalid character"));
-    }
+    lock(&a[0]).byteswap();
     Ok(none())
 }
 
@@ -1070,7 +1208,6 @@ fn array_getsets() -> Vec<GetSetDef> {
 pub fn make_module() -> PyObj {
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| {
-        crate::buffer::register_exporter(raw_bytes);
         let object = &strand_objects::baseobject::OBJECT_TYPE;
         ARRAY_TYPE.ready_static(Some(object), &array_methods(), &array_getsets());
         ARRAYITER_TYPE.ready_static(Some(object), &[], &[]);

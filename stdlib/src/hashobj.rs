@@ -393,7 +393,8 @@ fn data_of(o: &PyObj, strict_buffer_message: bool) -> PyResult<Vec<u8>> {
         return Err(type_error("Strings must be encoded before hashing"));
     }
     crate::buffer::bytes_like(o).map_err(|e| {
-        if strict_buffer_message {
+        // An exporter's own error (a strided memoryview's BufferError) passes.
+        if strict_buffer_message || strand_objects::buffer::has_buffer(o) {
             e
         } else {
             type_error("object supporting the buffer API required")

@@ -284,12 +284,16 @@ fn set_xoptions(xoptions: &[String]) {
     dict::set_item_str(&module::module_dict(&sys_module()), "_xoptions", d);
 }
 
-/// Like CPython's `finalize_modules` for the main program: `__main__` leaves
-/// `sys.modules` and a collection frees it with everything only it reached (its dict
-/// is in cycles with the functions and classes defined in it), so `__del__` methods
-/// and the `finally` blocks of suspended generators held by module globals run before
-/// the process exits.
+/// Like CPython's `Py_FinalizeEx` for the main program: a collection first (garbage
+/// cycles die while everything else is intact), then, as `finalize_modules`,
+/// `__main__` leaves `sys.modules` and a collection frees it with everything only it
+/// reached (its dict is in cycles with the functions and classes defined in it), so
+/// `__del__` methods and the `finally` blocks of suspended generators held by module
+/// globals run before the process exits. Warnings are no longer shown by then (the
+/// warnings machinery is gone in CPython).
 fn finalize_main() {
+    strand_gc::collect();
+    strand_interp::runtime_warning::silence_for_shutdown();
     let _ = dict::del_item(&sys_modules(), &pystr::new("__main__"));
     strand_gc::collect();
 }

@@ -98,7 +98,11 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::GET_ITER
         | Op::GET_YIELD_FROM_ITER
         | Op::GET_AWAITABLE
+        | Op::GET_AITER
+        | Op::ASYNC_GEN_WRAP
         | Op::CLEANUP_THROW => 0,
+        Op::GET_ANEXT | Op::BEFORE_ASYNC_WITH => 1,
+        Op::END_ASYNC_FOR => -2,
         Op::FORMAT_VALUE => -((a >> 2) & 1),
         Op::UNPACK_SEQUENCE
         | Op::UNPACK_SEQUENCE_TWO_TUPLE

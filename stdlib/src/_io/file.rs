@@ -382,6 +382,7 @@ pub fn core_of(o: &PyObj) -> Option<&Arc<FileCore>> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Op {
     Read,
+    Readinto,
     Readline,
     Seek,
     Flush,
@@ -398,6 +399,7 @@ fn closed_message(l: Layer, op: Op) -> &'static str {
         (_, Op::Delegated) => "I/O operation on closed file",
         (Layer::Text, _) => "I/O operation on closed file.",
         (Layer::Buffered, Op::Read) => "read of closed file",
+        (Layer::Buffered, Op::Readinto) => "readinto of closed file",
         (Layer::Buffered, Op::Readline) => "readline of closed file",
         (Layer::Buffered, Op::Seek) => "seek of closed file",
         (Layer::Buffered, Op::Flush) => "I/O operation on closed file.",
@@ -857,6 +859,36 @@ fn m_read1(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         st.read_once(n)
     })?;
     Ok(bytes::new(&data))
+}
+
+/// `readinto(b)` (`readinto1` with `once`): reads into a writable buffer as many
+/// bytes as it holds (a raw file, or `once`: one system call) and returns the count.
+/// The read happens before the buffer is locked; the copy into it, after.
+fn readinto(a: &[PyObj], k: Option<&PyObj>, name: &str, once: bool) -> PyResult<PyObj> {
+    Args::new(a, k).exact(name, 2)?;
+    let dest = strand_objects::buffer::writable_buffer(&a[1], Some(name))?;
+    let n = dest.len();
+    let o = &a[0];
+    let l = layer(o);
+    if o.is_instance_of(&BUFFERED_WRITER_TYPE) {
+        // BufferedIOBase.readinto calls read, which a writer does not have, open or
+        // closed.
+        return Err(super::unsupported("read"));
+    }
+    let data = with_state(o, Op::Readinto, |st| {
+        st.prepare_read(if l == Layer::Raw {
+            "File not open for reading"
+        } else {
+            "read"
+        })?;
+        if l == Layer::Raw || once {
+            st.read_once(n)
+        } else {
+            st.read_n(n)
+        }
+    })?;
+    dest.with_bytes_mut(|b| b[..data.len()].copy_from_slice(&data));
+    Ok(int::from_usize(data.len()))
 }
 
 fn m_readall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -1323,11 +1355,20 @@ fn common_getsets() -> Vec<GetSetDef> {
 pub fn ready_types() {
     let mut raw = common_methods();
     raw.push(MethodDef::new("readall", m_readall));
+    raw.push(MethodDef::new("readinto", |a, k| {
+        readinto(a, k, "readinto", false)
+    }));
     let mut raw_gs = common_getsets();
     raw_gs.push(GetSetDef::new("closefd", g_closefd, None));
     FILEIO_TYPE.ready_static(Some(&super::RAWIOBASE_TYPE), &raw, &raw_gs);
     let mut buffered = common_methods();
     buffered.push(MethodDef::new("read1", m_read1));
+    buffered.push(MethodDef::new("readinto", |a, k| {
+        readinto(a, k, "readinto", false)
+    }));
+    buffered.push(MethodDef::new("readinto1", |a, k| {
+        readinto(a, k, "readinto1", true)
+    }));
     let mut buffered_gs = common_getsets();
     buffered_gs.push(GetSetDef::new("raw", g_inner, None));
     for t in [

@@ -7,12 +7,19 @@
 //! the common patterns — appending, then `getvalue()`; reading forward — cost no
 //! scans. Each stream's state sits behind its own mutex, taken like a file's (see
 //! [`super::core`]): no Python code runs while it is held.
+//!
+//! `BytesIO.getbuffer()` lends the stream's bytes to a memoryview through a
+//! `_io._BytesIOBuffer` exporter; while any such view lives, writing, truncating and
+//! closing raise `BufferError`, so the bytes never move under it.
 
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
+use strand_objects::buffer::{BufferProcs, BufferRequest, PyBuffer};
 use strand_objects::descr::{GetSetDef, MethodDef};
 use strand_objects::exceptions::{type_error, value_error};
 use strand_objects::typeobj::{Slots, TypeFlags};
@@ -494,6 +501,10 @@ struct ByteBuf {
 pub struct PyBytesIO {
     header: ObjectHeader,
     buf: Mutex<ByteBuf>,
+    /// Buffers exported through `getbuffer()` and not yet released: while any is,
+    /// nothing may write, truncate or close the stream (its bytes must not move).
+    /// Changed and checked under `buf`'s lock.
+    exports: AtomicUsize,
 }
 
 unsafe fn bytesio_dealloc(obj: ObjPtr) {
@@ -536,11 +547,25 @@ strand_objects::builtin_type! {
     }
 }
 
-fn bbuf(o: &PyObj) -> MutexGuard<'_, ByteBuf> {
+fn bytesio(o: &PyObj) -> &PyBytesIO {
     // SAFETY: the BytesIO methods and slots are installed on BYTESIO_TYPE, whose
     // instances (and subclasses') start with PyBytesIO.
-    let p = unsafe { o.payload_unchecked::<PyBytesIO>() };
-    lock(&p.buf)
+    unsafe { o.payload_unchecked::<PyBytesIO>() }
+}
+
+fn bbuf(o: &PyObj) -> MutexGuard<'_, ByteBuf> {
+    lock(&bytesio(o).buf)
+}
+
+/// `BufferError` while `getbuffer()` views exist (CPython's `CHECK_EXPORTS`); call
+/// it with the stream's lock held.
+fn check_exports(o: &PyObj) -> PyResult<()> {
+    if bytesio(o).exports.load(Acquire) > 0 {
+        return Err(strand_objects::exceptions::buffer_error(
+            "Existing exports of data: object cannot be re-sized",
+        ));
+    }
+    Ok(())
 }
 
 fn bytesio_new(cls: &PyObj, _a: &[PyObj], _k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -555,6 +580,7 @@ fn bytesio_new(cls: &PyObj, _a: &[PyObj], _k: Option<&PyObj>) -> PyResult<PyObj>
             pos: 0,
             closed: false,
         }));
+        std::ptr::addr_of_mut!((*p).exports).write(AtomicUsize::new(0));
         strand_objects::heaptype::init_slots_region(ty, &obj);
         strand_objects::alloc::finish_instance(ty, &obj);
     }
@@ -576,6 +602,13 @@ fn bytesio_init(o: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<()> {
         Some(v) => crate::buffer::bytes_like(v)?,
     };
     let mut buf = bbuf(o);
+    if bytesio(o).exports.load(Acquire) > 0 {
+        // As CPython: the size and position are reset before the refusal. The
+        // exported bytes stay allocated (truncation keeps the vector's memory).
+        buf.data.truncate(0);
+        buf.pos = 0;
+        return check_exports(o);
+    }
     buf.data = data;
     buf.pos = 0;
     buf.closed = false;
@@ -609,6 +642,7 @@ fn b_write_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     check_bytes_open(&a[0])?;
     let data = crate::buffer::bytes_like(&a[1])?;
     let mut b = open_bbuf(&a[0])?;
+    check_exports(&a[0])?;
     let pos = b.pos;
     if pos > b.data.len() {
         b.data.resize(pos, 0);
@@ -637,6 +671,23 @@ fn b_read_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     buf.pos = end.max(buf.pos);
     drop(buf);
     Ok(bytes::new(&out))
+}
+
+/// `BytesIO.readinto(b)`: copies up to `len(b)` bytes from the position into a
+/// writable buffer (after the stream's lock is released) and returns the count.
+fn b_readinto_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("readinto", 2)?;
+    let dest = strand_objects::buffer::writable_buffer(&a[1], Some("readinto"))?;
+    let out = {
+        let mut buf = open_bbuf(&a[0])?;
+        let start = buf.pos.min(buf.data.len());
+        let end = (start + dest.len()).min(buf.data.len());
+        let out = buf.data[start..end].to_vec();
+        buf.pos += out.len();
+        out
+    };
+    dest.with_bytes_mut(|b| b[..out.len()].copy_from_slice(&out));
+    Ok(int::from_usize(out.len()))
 }
 
 fn b_readline_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -715,6 +766,7 @@ fn b_truncate_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         _ => None,
     };
     let mut buf = open_bbuf(&a[0])?;
+    check_exports(&a[0])?;
     let size = size.unwrap_or(buf.pos);
     if size < buf.data.len() {
         buf.data.truncate(size);
@@ -725,9 +777,108 @@ fn b_truncate_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn b_close_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("close", 1)?;
     let mut buf = bbuf(&a[0]);
+    check_exports(&a[0])?;
     buf.closed = true;
     buf.data = Vec::new();
     Ok(singletons::none())
+}
+
+/// `BytesIO.getbuffer()`: a writable memoryview of the stream's bytes, through a
+/// `_io._BytesIOBuffer` that exports them (CPython's `bytesiobuf`).
+fn b_getbuffer_m(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("getbuffer", 1)?;
+    check_bytes_open(&a[0])?;
+    let ty = &BYTESIO_BUFFER_TYPE;
+    let exporter = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: a fresh allocation of the layout, its field written before the object
+    // is finished (and tracked).
+    unsafe {
+        let p = exporter.as_ptr().as_ptr() as *mut PyBytesIOBuffer;
+        std::ptr::addr_of_mut!((*p).source).write(a[0].clone());
+        strand_objects::alloc::finish_instance(ty, &exporter);
+    }
+    strand_objects::memoryview::from_object(&exporter)
+}
+
+/// The layout of `_io._BytesIOBuffer`: the exporter of a BytesIO's bytes.
+#[repr(C)]
+pub struct PyBytesIOBuffer {
+    header: ObjectHeader,
+    source: PyObj,
+}
+
+unsafe fn bytesiobuf_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on _BytesIOBuffer only.
+    let b = unsafe { &*(obj.as_ptr() as *const PyBytesIOBuffer) };
+    visit(b.source.as_ptr());
+}
+
+unsafe fn bytesiobuf_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive; the field was initialised by `b_getbuffer_m`.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyBytesIOBuffer;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).source));
+        strand_objects::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+strand_objects::builtin_type! {
+    /// `_io._BytesIOBuffer`.
+    pub static BYTESIO_BUFFER_TYPE = {
+        name: "_io._BytesIOBuffer",
+        layout: PyBytesIOBuffer,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(bytesiobuf_traverse),
+        clear: None,
+        dealloc: bytesiobuf_dealloc,
+        size: None,
+        slots: Slots {
+            buffer: Some(&BYTESIO_BUFFER),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+/// The BytesIO behind a `_BytesIOBuffer`.
+fn source(o: &PyObj) -> &PyObj {
+    // SAFETY: the buffer procs are installed on _BytesIOBuffer only.
+    &unsafe { o.payload_unchecked::<PyBytesIOBuffer>() }.source
+}
+
+static BYTESIO_BUFFER: BufferProcs = BufferProcs {
+    get: bytesiobuf_getbuffer,
+    release: |o| {
+        bytesio(source(o)).exports.fetch_sub(1, Release);
+    },
+    lock: |o, f| {
+        let _held = bbuf(source(o));
+        f()
+    },
+};
+
+fn bytesiobuf_getbuffer(o: &PyObj, request: BufferRequest) -> PyResult<PyBuffer> {
+    let src = source(o);
+    let mut buf = bbuf(src);
+    let (ptr, len) = (buf.data.as_mut_ptr(), buf.data.len());
+    // Counted under the stream's lock: a write or close that follows sees it.
+    bytesio(src).exports.fetch_add(1, Relaxed);
+    // SAFETY: while the export is counted nothing writes, truncates, closes or
+    // re-initialises the stream except `__init__`'s truncation, which keeps the
+    // vector's memory; its bytes change only under the stream's lock, the buffer's.
+    unsafe {
+        strand_objects::buffer::export_contiguous(
+            o,
+            &BYTESIO_BUFFER,
+            request,
+            ptr,
+            len,
+            1,
+            "B",
+            false,
+        )
+    }
 }
 
 fn b_closed(o: &PyObj) -> PyResult<PyObj> {
@@ -835,6 +986,7 @@ pub fn ready_types() {
         MethodDef::new("write", b_write_m),
         MethodDef::new("read", b_read_m),
         MethodDef::new("read1", b_read_m),
+        MethodDef::new("readinto", b_readinto_m),
         MethodDef::new("readline", b_readline_m),
         MethodDef::new("readlines", b_readlines_m),
         MethodDef::new("getvalue", b_getvalue_m),
@@ -842,7 +994,9 @@ pub fn ready_types() {
         MethodDef::new("seek", b_seek_m),
         MethodDef::new("truncate", b_truncate_m),
         MethodDef::new("close", b_close_m),
+        MethodDef::new("getbuffer", b_getbuffer_m),
     ]);
     let bgs = vec![GetSetDef::new("closed", b_closed, None)];
     BYTESIO_TYPE.ready_static(Some(&super::BUFFEREDIOBASE_TYPE), &b, &bgs);
+    BYTESIO_BUFFER_TYPE.ready_static(Some(&strand_objects::baseobject::OBJECT_TYPE), &[], &[]);
 }

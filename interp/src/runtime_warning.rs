@@ -1,0 +1,106 @@
+//! Warnings the interpreter issues itself (today: "coroutine ... was never awaited"),
+//! written as CPython 3.11 writes them with its default warning filters
+//! (Python/_warnings.c `warn_explicit`, Lib/warnings.py `_formatwarnmsg_impl`):
+//!
+//! ```text
+//! /path/prog.py:12: RuntimeWarning: coroutine 'job' was never awaited
+//!   job(2)
+//! RuntimeWarning: Enable tracemalloc to get the object allocation traceback
+//! ```
+//!
+//! The location is the line the innermost Python frame is running (`sys:1` when
+//! there is none). The "default" action shows a warning once per location: the
+//! module's `__warningregistry__` dict (created in the frame's globals, as CPython
+//! does) records `(message, category, line)` keys, under the filters version 0.
+//! strand has no `warnings` filters yet, so the default action is the only one.
+//!
+//! At exit, CPython tears the modules down after its last full collection; the
+//! warnings machinery goes with them, so what dies with the modules is not reported
+//! ([`silence_for_shutdown`]).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use strand_objects::exceptions as exc;
+use strand_objects::typeobj::PyType;
+use strand_objects::{dict, int, module, str as pystr, tuple, PyObj};
+
+use crate::frame;
+
+/// Set when the main module is torn down at exit.
+static SILENCED: AtomicBool = AtomicBool::new(false);
+
+/// Stops showing warnings: the program's modules are being torn down at exit (called
+/// after the collection that precedes the teardown, as in CPython's `Py_FinalizeEx`).
+pub fn silence_for_shutdown() {
+    SILENCED.store(true, Ordering::Relaxed);
+}
+
+/// Issues `RuntimeWarning: coroutine '<qualname>' was never awaited` for a
+/// coroutine freed before it ran (CPython's `_PyErr_WarnUnawaitedCoroutine`).
+pub(crate) fn coroutine_never_awaited(qualname: &str) {
+    let message = format!("coroutine '{qualname}' was never awaited");
+    warn(&exc::RUNTIME_WARNING_TYPE, &message, true);
+}
+
+/// Shows `message` of `category` at the current line unless the registry says it was
+/// shown there already. `about_object` adds the tracemalloc hint CPython prints for
+/// warnings about an object (`source=`) while tracemalloc is off.
+fn warn(category: &PyType, message: &str, about_object: bool) {
+    if SILENCED.load(Ordering::Relaxed) {
+        return;
+    }
+    let here = frame::with_top(|f| {
+        let code = &f.data().code;
+        let line = code.lines.line_of(f.last_pc()).unwrap_or(code.firstlineno);
+        ((*f.globals()).clone(), code.filename.clone(), line)
+    });
+    let (globals, filename, line) = here.unwrap_or_else(|| {
+        let sys = module::module_dict(&crate::state::sys_module());
+        (sys, "sys".to_string(), 1)
+    });
+    if dict::is_dict(&globals) && already_warned(&globals, category, message, line) {
+        return;
+    }
+    let name = category.name();
+    let mut text = format!("{filename}:{line}: {name}: {message}\n");
+    if let Some(source) = crate::traceback::source_line(&filename, line) {
+        text.push_str(&format!("  {}\n", source.trim()));
+    }
+    if about_object {
+        text.push_str(&format!(
+            "{name}: Enable tracemalloc to get the object allocation traceback\n"
+        ));
+    }
+    crate::stdio::write_stderr(&text);
+}
+
+/// Whether the warning was shown at this location already; records it if not (the
+/// `__warningregistry__` of `globals`, cleared when its filters version is stale).
+fn already_warned(globals: &PyObj, category: &PyType, message: &str, line: u32) -> bool {
+    let registry = match dict::get_item_str(globals, "__warningregistry__") {
+        Some(r) if dict::is_dict(&r) => r,
+        _ => {
+            let r = dict::new();
+            dict::set_item_str(globals, "__warningregistry__", r.clone());
+            r
+        }
+    };
+    let current = dict::get_item_str(&registry, "version")
+        .is_some_and(|v| int::is_int(&v) && int::as_i64(&v) == Some(0));
+    if !current {
+        dict::clear(&registry);
+        dict::set_item_str(&registry, "version", int::from_i64(0));
+    }
+    let key = tuple::from_vec(vec![
+        pystr::new(message),
+        category.to_obj(),
+        int::from_i64(i64::from(line)),
+    ]);
+    if let Ok(Some(seen)) = dict::get_item(&registry, &key) {
+        if strand_objects::abstract_::is_true(&seen).unwrap_or(false) {
+            return true;
+        }
+    }
+    let _ = dict::set_item(&registry, key, int::bool_obj(true));
+    false
+}
