@@ -1114,6 +1114,7 @@ crate::builtin_type! {
             }),
             getattro: Some(method_getattro),
             descr_get: Some(|m, _, _| Ok(m.clone())),
+            new: Some(method_new),
             ..Slots::EMPTY
         },
     }
@@ -1129,6 +1130,23 @@ unsafe impl PyPayload for PyMethod {
 fn method_payload(m: &PyObj) -> &PyMethod {
     // SAFETY: installed on bound methods only.
     unsafe { m.payload_unchecked::<PyMethod>() }
+}
+
+/// `types.MethodType(function, instance)` (CPython's `method_new_impl`): what
+/// `copy.deepcopy` rebuilds a bound method with.
+fn method_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kwnames);
+    if a.has_kwargs() {
+        return Err(type_error("method() takes no keyword arguments"));
+    }
+    a.expect_fn("method", 2, 2)?;
+    if args[0].ty().slots().call.is_none() {
+        return Err(type_error("first argument must be callable"));
+    }
+    if crate::singletons::is_none(&args[1]) {
+        return Err(type_error("instance must not be None"));
+    }
+    Ok(new_method(args[0].clone(), args[1].clone()))
 }
 
 /// `func` bound to `self_`.

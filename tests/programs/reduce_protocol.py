@@ -281,6 +281,22 @@ err(lambda: list.__new__(MyList).__class__)
 err(lambda: dict.__new__(MyList))
 
 
+# types.MethodType(function, instance): how copy.deepcopy rebuilds a bound method.
+MethodType = type(Plain().__init__)
+
+
+def two(self, x):
+    return (type(self).__name__, x)
+
+
+err(lambda: MethodType(two, 5)(6))
+err(lambda: MethodType(two, None))
+err(lambda: MethodType(5, 1))
+err(lambda: MethodType(two))
+err(lambda: MethodType(two, 1, 2))
+err(lambda: MethodType(two, 1, x=2))
+
+
 def deepcopy(x, memo=None):
     """A deep copy through the reduce protocol alone (copy.deepcopy in small)."""
     if memo is None:
