@@ -148,7 +148,11 @@ fn same_slots_added(a: &PyType, b: &PyType) -> bool {
 
 /// Whether instances laid out for `oldto` are valid instances of `newto` (CPython's
 /// `compatible_for_assignment`); `attr` names the assignment in the message.
-pub(crate) fn compatible_for_assignment(oldto: &PyType, newto: &PyType, attr: &str) -> PyResult<()> {
+pub(crate) fn compatible_for_assignment(
+    oldto: &PyType,
+    newto: &PyType,
+    attr: &str,
+) -> PyResult<()> {
     if frees_as_gc(newto) != frees_as_gc(oldto) {
         return Err(type_error(format!(
             "{attr} assignment: '{}' deallocator differs from '{}'",
@@ -169,8 +173,8 @@ pub(crate) fn compatible_for_assignment(oldto: &PyType, newto: &PyType, attr: &s
         (None, None) => true,
         _ => false,
     };
-    let differs = !std::ptr::eq(newbase, oldbase)
-        && (!same_parent || !same_slots_added(newbase, oldbase));
+    let differs =
+        !std::ptr::eq(newbase, oldbase) && (!same_parent || !same_slots_added(newbase, oldbase));
     if !differs
         && oldto.flags().contains(TypeFlags::MANAGED_DICT)
             == newto.flags().contains(TypeFlags::MANAGED_DICT)

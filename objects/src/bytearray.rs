@@ -858,16 +858,16 @@ fn iter_methods() -> Vec<MethodDef> {
         MethodDef::new("__reduce__", iter_reduce),
         MethodDef::new("__setstate__", iter_setstate),
         MethodDef::new("__length_hint__", |a, k| {
-        Args::new(a, k).exact("__length_hint__", 1)?;
-        let p = iter_payload(&a[0]);
-        let i = p.pos.load(Relaxed);
-        let n = if i == usize::MAX {
-            0
-        } else {
-            len(&p.seq).saturating_sub(i)
-        };
-        Ok(crate::int::from_usize(n))
-    }),
+            Args::new(a, k).exact("__length_hint__", 1)?;
+            let p = iter_payload(&a[0]);
+            let i = p.pos.load(Relaxed);
+            let n = if i == usize::MAX {
+                0
+            } else {
+                len(&p.seq).saturating_sub(i)
+            };
+            Ok(crate::int::from_usize(n))
+        }),
     ]
 }
 

@@ -583,8 +583,7 @@ fn descr_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     crate::args::Args::new(args, kw).exact(&format!("{}.__reduce__", f.ty().name()), 1)?;
     let d = described(f)?;
     if let Some(b) = f.downcast::<PyBuiltinFunction>() {
-        if b
-            .self_
+        if b.self_
             .as_ref()
             .is_none_or(|s| s.is_exact(&crate::module::MODULE_TYPE))
         {

@@ -1004,7 +1004,9 @@ fn seq_iter_setstate(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     } else if std::ptr::eq(ty, &STR_ITER_TYPE) {
         // Characters to a byte offset; past the end is the end.
         let text = crate::str::as_str(&s.a);
-        text.char_indices().nth(index).map_or(text.len(), |(o, _)| o)
+        text.char_indices()
+            .nth(index)
+            .map_or(text.len(), |(o, _)| o)
     } else {
         index
     };
@@ -1260,7 +1262,11 @@ pub(crate) fn types() -> Vec<(
             with_methods(vec![], &[("__reduce__", callable_iter_reduce)]),
             vec![],
         ),
-        (&DICT_KEY_ITER_TYPE, with_methods(vec![], dict_pickling), vec![]),
+        (
+            &DICT_KEY_ITER_TYPE,
+            with_methods(vec![], dict_pickling),
+            vec![],
+        ),
         (
             &DICT_VALUE_ITER_TYPE,
             with_methods(vec![], dict_pickling),

@@ -34,8 +34,8 @@
 pub mod abstract_;
 pub mod alloc;
 pub mod args;
-mod bases;
 pub mod baseobject;
+mod bases;
 pub mod buffer;
 mod buffer_format;
 pub mod bytearray;

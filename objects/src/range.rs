@@ -539,9 +539,7 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
 /// Methods of the range iterators.
 pub(crate) fn iter_methods() -> Vec<crate::descr::MethodDef> {
     vec![
-    crate::descr::MethodDef::new(
-        "__length_hint__",
-        |args, kw| {
+        crate::descr::MethodDef::new("__length_hint__", |args, kw| {
             Args::new(args, kw).exact("__length_hint__", 1)?;
             let o = &args[0];
             if o.is_exact(&RANGE_ITER_TYPE) {
@@ -557,10 +555,9 @@ pub(crate) fn iter_methods() -> Vec<crate::descr::MethodDef> {
                 (crate::int::from_bigint(st.len.clone()), st.index.clone())
             };
             ab::binary_op(&len, &index, ab::BinOp::Sub)
-        },
-    ),
-    crate::descr::MethodDef::new("__reduce__", rangeiter_reduce),
-    crate::descr::MethodDef::new("__setstate__", rangeiter_setstate),
+        }),
+        crate::descr::MethodDef::new("__reduce__", rangeiter_reduce),
+        crate::descr::MethodDef::new("__setstate__", rangeiter_setstate),
     ]
 }
 

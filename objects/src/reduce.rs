@@ -55,10 +55,8 @@ fn object_reduce_ex(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let protocol = c_int(&args[1])?;
     if let Some(reduce) = ab::getattr_opt(obj, &crate::str::intern("__reduce__"))? {
         let cls_reduce = ab::getattr_str(&obj.ty().to_obj(), "__reduce__")?;
-        let obj_reduce = crate::dict::get_item_str(
-            crate::baseobject::OBJECT_TYPE.dict(),
-            "__reduce__",
-        );
+        let obj_reduce =
+            crate::dict::get_item_str(crate::baseobject::OBJECT_TYPE.dict(), "__reduce__");
         if !obj_reduce.is_some_and(|o| o.is(&cls_reduce)) {
             return ab::call0(&reduce);
         }
@@ -270,9 +268,7 @@ fn getstate_default(obj: &PyObj, required: bool) -> PyResult<PyObj> {
             }
             // The list lives on the class: code run by a getter may change it.
             if crate::list::len(&slotnames) != n {
-                return Err(runtime_error(
-                    "__slotsname__ changed size during iteration",
-                ));
+                return Err(runtime_error("__slotsname__ changed size during iteration"));
             }
             i += 1;
         }
