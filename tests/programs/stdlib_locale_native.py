@@ -16,7 +16,11 @@ print(sorted(L.localeconv().items()))
 for name in ("CODESET", "D_T_FMT", "D_FMT", "T_FMT", "RADIXCHAR", "THOUSEP", "DAY_1", "ABMON_12",
              "YESEXPR", "NOEXPR", "AM_STR", "T_FMT_AMPM", "ERA", "_DATE_FMT"):
     print(name, repr(L.nl_langinfo(getattr(L, name))))
-print(L.strcoll("a", "b"), L.strcoll("b", "a"), L.strcoll("x", "x"), L.strxfrm("abc"),
+# Only the sign of strcoll is specified (glibc's vectorized wcscmp returns other
+# magnitudes when a string sits just below a page boundary).
+def sign(n):
+    return (n > 0) - (n < 0)
+print(sign(L.strcoll("a", "b")), sign(L.strcoll("b", "a")), L.strcoll("x", "x"), L.strxfrm("abc"),
       sorted(["b", "a", "C"], key=L.strxfrm), L.getencoding())
 show(L.setlocale, L.LC_ALL, "xx_XX.nothing")
 show(L.setlocale, 99)
