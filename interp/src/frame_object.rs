@@ -1,5 +1,5 @@
 //! Frame objects (Objects/frameobject.c): the Python-visible `frame` type, a view of
-//! an interpreter [`Frame`] made lazily, when someone asks for it (`sys._getframe`,
+//! an interpreter `Frame` made lazily, when someone asks for it (`sys._getframe`,
 //! a traceback entry, `gi_frame`), so that frames cost nothing while nobody looks.
 //!
 //! **Two lives.** While its interpreter frame exists, a frame object is *live*: it

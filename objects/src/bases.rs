@@ -201,7 +201,7 @@ fn replace_bases(ty: &PyType, new_bases: PyObj, new_base: &PyType) -> PyResult<(
         let mut undo: Vec<(PyObj, Option<PyObj>)> = Vec::new();
         match recompute_mros(ty, &mut undo) {
             Ok(()) => {
-                for b in old_bases.iter().flat_map(|t| crate::tuple::items(t)) {
+                for b in old_bases.iter().flat_map(crate::tuple::items) {
                     // SAFETY: bases are types.
                     unsafe { PyType::from_obj(b) }.remove_subclass(ty);
                 }

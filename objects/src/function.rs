@@ -780,7 +780,7 @@ pub fn get_builtin(name: &str) -> PyResult<PyObj> {
         .map(|h| h())
         .filter(crate::dict::is_dict)
         .and_then(|b| crate::dict::get_item_str(&b, name));
-    found.ok_or_else(|| crate::exceptions::attribute_error(name.to_string()))
+    found.ok_or_else(|| crate::exceptions::attribute_error(name))
 }
 
 /// `globals()['__name__']` of the running code.
