@@ -264,6 +264,21 @@ err(lambda: copyreg.__newobj_ex__(WithKwargs, (1,), {"z": 2}).kwargs)
 err(lambda: copyreg._slotnames(Sub))
 err(lambda: int.__flags__ & (1 << 9))
 err(lambda: Plain.__flags__ & (1 << 9))
+# type.__flags__ carries CPython's bit values (those strand's types determine).
+import abc
+
+
+class Abstract(abc.ABC):
+    @abc.abstractmethod
+    def f(self):
+        pass
+
+
+mask = (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 20) | (1 << 22)
+mask |= 0xFF << 24
+for t in (int, bool, list, dict, tuple, str, bytes, type, BaseException, ValueError,
+          Plain, MyInt, MyList, MyDict, Abstract, property, range, slice, object):
+    print("  ", t.__name__, [i for i in range(32) if (t.__flags__ & mask) >> i & 1])
 err(lambda: type(int.__new__).__name__)
 err(lambda: int.__new__.__self__ is int)
 err(lambda: object.__new__.__self__ is object)
