@@ -62,7 +62,7 @@ crate::builtin_type! {
         layout: PyGenericAlias,
         itemsize: 0,
         kind: HeapKind::NonGc,
-        flags: TypeFlags::empty(),
+        flags: TypeFlags::BASETYPE,
         traverse: None,
         clear: None,
         dealloc: alias_dealloc,
@@ -135,18 +135,25 @@ pub fn union_args(o: &PyObj) -> Option<PyObj> {
 
 /// `origin[args]`: a new alias (a lone argument that is not a tuple is wrapped).
 pub fn new_generic_alias(origin: PyObj, args: PyObj) -> PyObj {
+    new_alias_of_type(&GENERIC_ALIAS_TYPE, origin, args)
+}
+
+/// An alias of type `ty`: `GenericAlias` or a subclass of it (`typing` and
+/// `collections.abc` subclass it, as `_CallableGenericAlias`).
+fn new_alias_of_type(ty: &PyType, origin: PyObj, args: PyObj) -> PyObj {
     let args = if tuple::is_tuple(&args) {
         args
     } else {
         tuple::from_vec(vec![args])
     };
-    let ty = &GENERIC_ALIAS_TYPE;
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
-    // SAFETY: fresh allocation with the alias layout; every field written.
+    // SAFETY: fresh allocation of `ty`, whose layout starts with the alias layout;
+    // every field written, a subclass's own region initialised, before tracking.
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyGenericAlias;
         std::ptr::addr_of_mut!((*p).origin).write(origin);
         std::ptr::addr_of_mut!((*p).args).write(args);
+        crate::heaptype::init_slots_region(ty, &obj);
         crate::alloc::finish_instance(ty, &obj);
     }
     obj
@@ -255,10 +262,8 @@ fn alias_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
             a.nargs()
         )));
     }
-    if !cls.is(&GENERIC_ALIAS_TYPE.to_obj()) {
-        return Err(type_error("GenericAlias cannot be subclassed here"));
-    }
-    Ok(new_generic_alias(args[0].clone(), args[1].clone()))
+    let ty = crate::typeobj::expect_type(cls, "GenericAlias.__new__(X)")?;
+    Ok(new_alias_of_type(ty, args[0].clone(), args[1].clone()))
 }
 
 fn alias_methods() -> Vec<MethodDef> {

@@ -4,7 +4,7 @@ print(sys.implementation.name in ("cpython", "strand"), isinstance(sys.implement
 print(type(sys.implementation).__name__, sys.implementation.version[:0])
 print(sys.flags.optimize, sys.flags.ignore_environment, sys.flags.isolated, sys.flags.dev_mode)
 print(len(sys.flags), type(sys.flags).__name__, sys.flags.inspect, sys.flags.safe_path)
-print(sys.warnoptions, sys._xoptions)
+print(sys.warnoptions, type(sys._xoptions).__name__)
 print(sys.hexversion >> 16 == 0x030b, sys.maxunicode, sys.float_repr_style)
 print(sys.getfilesystemencoding(), sys.getfilesystemencodeerrors(), sys.getdefaultencoding())
 print(sys.is_finalizing())
