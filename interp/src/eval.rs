@@ -2630,6 +2630,12 @@ pub fn current_globals() -> Option<PyObj> {
     crate::frame::with_top(|f| (*f.globals()).clone())
 }
 
+/// The running code's builtins namespace: the innermost frame's, or the `builtins`
+/// module's dict when no frame runs (CPython's `PyEval_GetBuiltins`).
+pub fn current_builtins() -> PyObj {
+    crate::frame::with_top(|f| (*f.builtins()).clone()).unwrap_or_else(crate::state::builtins_dict)
+}
+
 /// `int` constant helper for builtins.
 pub fn big(v: i64) -> PyObj {
     int::from_bigint(BigInt::from(v))

@@ -71,6 +71,7 @@ pub fn install() {
         strand_objects::init();
         strand_objects::function::set_eval_hook(eval::call_function);
         strand_objects::function::set_current_globals_hook(eval::current_globals);
+        strand_objects::function::set_current_builtins_hook(eval::current_builtins);
         strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
         strand_objects::unraisable::set_hook(write_unraisable);
         generator::init(eval::resume);

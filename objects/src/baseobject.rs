@@ -319,21 +319,10 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::class("__subclasshook__", |_, _| {
             Ok(crate::singletons::not_implemented())
         }),
-        MethodDef::new("__reduce_ex__", |args, _| {
-            Err(type_error(format!(
-                "cannot pickle '{}' object",
-                args[0].ty().name()
-            )))
-        }),
-        MethodDef::new("__getstate__", |args, kw| {
-            Args::new(args, kw).exact("__getstate__", 1)?;
-            let d = crate::managed::get_dict(&args[0]);
-            if let Some(d) = &d {
-                crate::dict::mark_exposed(d);
-            }
-            Ok(d.unwrap_or_else(crate::singletons::none))
-        }),
     ]
+    .into_iter()
+    .chain(crate::reduce::methods())
+    .collect()
 }
 
 /// `__class__` of every object.

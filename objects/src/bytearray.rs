@@ -822,18 +822,53 @@ fn bytearray_iter_next(it: &PyObj) -> PyResult<Option<PyObj>> {
     }
 }
 
+/// `bytearray_iterator.__reduce__()`: `(iter, (bytearray,), index)`, or
+/// `(iter, ((),))` once exhausted (CPython's `bytearrayiter_reduce`).
+fn iter_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("bytearray_iterator.__reduce__", 1)?;
+    let p = iter_payload(&a[0]);
+    let iter = crate::function::get_builtin("iter")?;
+    let i = p.pos.load(Relaxed);
+    Ok(if i == usize::MAX {
+        crate::tuple::pair(iter, crate::tuple::from_vec(vec![crate::tuple::empty()]))
+    } else {
+        crate::tuple::from_vec(vec![
+            iter,
+            crate::tuple::from_vec(vec![p.seq.clone()]),
+            crate::int::from_usize(i),
+        ])
+    })
+}
+
+/// `bytearray_iterator.__setstate__(index)`: the next index, clipped to `0..=len`
+/// (nothing once exhausted).
+fn iter_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("bytearray_iterator.__setstate__", 2)?;
+    let index = crate::iterators::ssize_state(&a[1])?.max(0) as usize;
+    let p = iter_payload(&a[0]);
+    let to = index.min(len(&p.seq));
+    let _ = p
+        .pos
+        .fetch_update(Relaxed, Relaxed, |i| (i != usize::MAX).then_some(to));
+    Ok(crate::singletons::none())
+}
+
 fn iter_methods() -> Vec<MethodDef> {
-    vec![MethodDef::new("__length_hint__", |a, k| {
-        Args::new(a, k).exact("__length_hint__", 1)?;
-        let p = iter_payload(&a[0]);
-        let i = p.pos.load(Relaxed);
-        let n = if i == usize::MAX {
-            0
-        } else {
-            len(&p.seq).saturating_sub(i)
-        };
-        Ok(crate::int::from_usize(n))
-    })]
+    vec![
+        MethodDef::new("__reduce__", iter_reduce),
+        MethodDef::new("__setstate__", iter_setstate),
+        MethodDef::new("__length_hint__", |a, k| {
+            Args::new(a, k).exact("__length_hint__", 1)?;
+            let p = iter_payload(&a[0]);
+            let i = p.pos.load(Relaxed);
+            let n = if i == usize::MAX {
+                0
+            } else {
+                len(&p.seq).saturating_sub(i)
+            };
+            Ok(crate::int::from_usize(n))
+        }),
+    ]
 }
 
 // ---------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ crate::builtin_type! {
             str: Some(bytes_repr),
             hash: Some(bytes_hash),
             richcompare: Some(bytes_richcompare),
-            iter: Some(|b| Ok(crate::iterators::seq_iter(b))),
+            iter: Some(crate::iterators::bytes_iter),
             new: Some(bytes_new),
             len: Some(|b| Ok(as_bytes(b).len())),
             contains: Some(bytes_contains),

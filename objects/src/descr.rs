@@ -558,9 +558,60 @@ fn self_getset() -> GetSetDef {
     )
 }
 
-/// `__name__`, `__qualname__`, `__self__`, `__module__` of builtin functions.
+/// `__doc__` of the native callables and descriptors: None, since strand keeps no
+/// documentation text for them.
+fn doc_getset() -> GetSetDef {
+    GetSetDef::new("__doc__", |_| Ok(crate::singletons::none()), None)
+}
+
+/// `__text_signature__` of the native callables: None, since strand keeps no
+/// signature text for them (`inspect.signature` then reports "no signature found").
+fn text_signature_getset() -> GetSetDef {
+    GetSetDef::new(
+        "__text_signature__",
+        |_| Ok(crate::singletons::none()),
+        None,
+    )
+}
+
+/// `__reduce__` of the native callables and of the descriptors CPython pickles by
+/// reference (`descr_reduce`, `meth_reduce`, `wrapper_reduce`): a module-level
+/// builtin function reduces to its name (pickle saves it as a global); anything else
+/// to `(getattr, (owner_or_self, name))`.
+fn descr_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let f = &args[0];
+    crate::args::Args::new(args, kw).exact(&format!("{}.__reduce__", f.ty().name()), 1)?;
+    let d = described(f)?;
+    if let Some(b) = f.downcast::<PyBuiltinFunction>() {
+        if b.self_
+            .as_ref()
+            .is_none_or(|s| s.is_exact(&crate::module::MODULE_TYPE))
+        {
+            return Ok(crate::str::from_string(d.name));
+        }
+    }
+    let target = d
+        .bound
+        .or(d.owner)
+        .ok_or_else(|| type_error(format!("cannot pickle '{}' object", f.ty().name())))?;
+    Ok(crate::tuple::pair(
+        crate::function::get_builtin("getattr")?,
+        crate::tuple::pair(target, crate::str::from_string(d.name)),
+    ))
+}
+
+/// The `__reduce__` method of `builtin_function_or_method`, `method_descriptor`,
+/// `member_descriptor`, `wrapper_descriptor` and `method-wrapper`.
+pub(crate) fn reduce_methods() -> Vec<MethodDef> {
+    vec![MethodDef::new("__reduce__", descr_reduce)]
+}
+
+/// `__name__`, `__qualname__`, `__self__`, `__module__`, `__doc__` and
+/// `__text_signature__` of builtin functions.
 pub(crate) fn builtin_getsets() -> Vec<GetSetDef> {
     vec![
+        doc_getset(),
+        text_signature_getset(),
         name_getset(),
         GetSetDef::new(
             "__qualname__",
@@ -599,21 +650,30 @@ pub(crate) fn builtin_getsets() -> Vec<GetSetDef> {
     ]
 }
 
-/// `__name__`, `__qualname__` and `__objclass__` of the descriptors of builtin types
-/// (`method_descriptor`, `classmethod_descriptor`, `getset_descriptor`,
-/// `member_descriptor`, `wrapper_descriptor`).
+/// `__name__`, `__qualname__`, `__objclass__` and `__doc__` of the data descriptors
+/// of builtin types (`getset_descriptor`, `member_descriptor`).
 pub(crate) fn descriptor_getsets() -> Vec<GetSetDef> {
-    vec![name_getset(), qualname_getset(), objclass_getset()]
-}
-
-/// A `method-wrapper`'s: the descriptor's, and `__self__`.
-pub(crate) fn method_wrapper_getsets() -> Vec<GetSetDef> {
     vec![
         name_getset(),
         qualname_getset(),
         objclass_getset(),
-        self_getset(),
+        doc_getset(),
     ]
+}
+
+/// The same, with `__text_signature__`, for the callable descriptors
+/// (`method_descriptor`, `classmethod_descriptor`, `wrapper_descriptor`).
+pub(crate) fn callable_descriptor_getsets() -> Vec<GetSetDef> {
+    let mut v = descriptor_getsets();
+    v.push(text_signature_getset());
+    v
+}
+
+/// A `method-wrapper`'s: the descriptor's, and `__self__`.
+pub(crate) fn method_wrapper_getsets() -> Vec<GetSetDef> {
+    let mut v = callable_descriptor_getsets();
+    v.push(self_getset());
+    v
 }
 
 // ---------------------------------------------------------------------------------

@@ -902,10 +902,151 @@ fn opt(o: Option<PyObj>) -> PyObj {
     o.unwrap_or_else(crate::singletons::none)
 }
 
+// ---------------------------------------------------------------------------------
+// Pickling (CPython's BaseException_reduce/_setstate, ImportError_reduce,
+// OSError_reduce)
+// ---------------------------------------------------------------------------------
+
+/// The attributes strand keeps in an exception's instance dict that CPython keeps in
+/// fields of its own: they are not part of the exception's `__dict__`, so not of its
+/// pickled state (its constructor arguments rebuild them).
+fn member_names(ty: &PyType) -> &'static [&'static str] {
+    if ty.is_subtype(&SYSTEM_EXIT_TYPE) {
+        &["code"]
+    } else if ty.is_subtype(&IMPORT_ERROR_TYPE) {
+        &["msg", "name", "path"]
+    } else if ty.is_subtype(&STOP_ITERATION_TYPE) {
+        &["value"]
+    } else if ty.is_subtype(&OS_ERROR_TYPE) {
+        &["errno", "strerror", "filename", "filename2"]
+    } else if ty.is_subtype(&SYNTAX_ERROR_TYPE) {
+        &[
+            "msg",
+            "filename",
+            "lineno",
+            "offset",
+            "text",
+            "end_lineno",
+            "end_offset",
+            "print_file_and_line",
+        ]
+    } else if ty.is_subtype(&UNICODE_ERROR_TYPE) {
+        &["encoding", "object", "start", "end", "reason"]
+    } else if ty.is_subtype(&NAME_ERROR_TYPE) {
+        &["name"]
+    } else if ty.is_subtype(&ATTRIBUTE_ERROR_TYPE) {
+        &["name", "obj"]
+    } else {
+        &[]
+    }
+}
+
+/// The exception's `__dict__` as CPython would have it: None when it has none, else
+/// the instance dict without the attributes of [`member_names`] (a copy when it had
+/// some; None when nothing else is left).
+fn exc_dict_state(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let Some(d) = crate::managed::get_dict(obj) else {
+        return Ok(None);
+    };
+    let members = member_names(obj.ty());
+    if members.is_empty() {
+        crate::dict::mark_exposed(&d);
+        return Ok(Some(d));
+    }
+    let own = crate::dict::new();
+    for (k, v) in crate::dict::items(&d) {
+        if !(crate::str::is_str(&k) && members.contains(&crate::str::as_str(&k))) {
+            crate::dict::set_item(&own, k, v)?;
+        }
+    }
+    Ok((crate::dict::len(&own) > 0).then_some(own))
+}
+
+/// `(type(self), args)`, or `(type(self), args, state)` when `state` is not None.
+fn exc_reduce_value(obj: &PyObj, args: PyObj, state: Option<PyObj>) -> PyObj {
+    let mut v = vec![obj.ty().to_obj(), args];
+    v.extend(state);
+    crate::tuple::from_vec(v)
+}
+
+/// `BaseException.__reduce__()`: `(type(self), self.args[, self.__dict__])`.
+fn exc_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    crate::args::Args::new(args, kw).exact("BaseException.__reduce__", 1)?;
+    let obj = &args[0];
+    let a = payload(obj).state().args.clone();
+    Ok(exc_reduce_value(obj, a, exc_dict_state(obj)?))
+}
+
+/// `BaseException.__setstate__(state)`: sets each item of a dict state as an
+/// attribute (None sets nothing).
+fn exc_setstate(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    crate::args::Args::new(args, kw).exact("BaseException.__setstate__", 2)?;
+    let state = &args[1];
+    if !crate::singletons::is_none(state) {
+        if !crate::dict::is_dict(state) {
+            return Err(type_error("state is not a dictionary"));
+        }
+        for (k, v) in crate::dict::items(state) {
+            ab::setattr(&args[0], &k, &v)?;
+        }
+    }
+    Ok(crate::singletons::none())
+}
+
+/// `ImportError.__reduce__()`: the state adds `name` and `path` when set.
+fn import_error_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    crate::args::Args::new(args, kw).exact("ImportError.__reduce__", 1)?;
+    let obj = &args[0];
+    let mut state = exc_dict_state(obj)?;
+    for name in ["name", "path"] {
+        if let Some(v) = get_attr(obj, name).filter(|v| !crate::singletons::is_none(v)) {
+            let d = state.get_or_insert_with(crate::dict::new);
+            crate::dict::set_item_str(d, name, v);
+        }
+    }
+    let a = payload(obj).state().args.clone();
+    Ok(exc_reduce_value(obj, a, state))
+}
+
+/// `OSError.__reduce__()`: a file name given to the constructor goes back into the
+/// arguments (`(errno, strerror, filename)`, or with `None` and `filename2` after it).
+fn os_error_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    crate::args::Args::new(args, kw).exact("OSError.__reduce__", 1)?;
+    let obj = &args[0];
+    let mut a = payload(obj).state().args.clone();
+    let set = |name| get_attr(obj, name).filter(|v| !crate::singletons::is_none(v));
+    if crate::tuple::items(&a).len() == 2 {
+        if let Some(filename) = set("filename") {
+            let mut v = crate::tuple::items(&a).to_vec();
+            v.push(filename);
+            if let Some(filename2) = set("filename2") {
+                v.push(crate::singletons::none());
+                v.push(filename2);
+            }
+            a = crate::tuple::from_vec(v);
+        }
+    }
+    Ok(exc_reduce_value(obj, a, exc_dict_state(obj)?))
+}
+
+/// Methods of `ImportError` and `OSError` (their own `__reduce__`), for `init`.
+pub(crate) fn subtype_methods(ty: &PyType) -> Vec<crate::descr::MethodDef> {
+    use crate::descr::MethodDef;
+    if std::ptr::eq(ty, &IMPORT_ERROR_TYPE) {
+        vec![MethodDef::new("__reduce__", import_error_reduce)]
+    } else if std::ptr::eq(ty, &OS_ERROR_TYPE) {
+        vec![MethodDef::new("__reduce__", os_error_reduce)]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Methods of `BaseException`.
 pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     use crate::descr::MethodDef;
     vec![
+        MethodDef::new("__reduce__", exc_reduce),
+        MethodDef::new("__setstate__", exc_setstate),
         MethodDef::new("with_traceback", |args, kw| {
             let a = crate::args::Args::new(args, kw);
             a.exact("with_traceback", 2)?;

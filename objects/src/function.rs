@@ -753,6 +753,36 @@ pub fn current_globals() -> Option<PyObj> {
     hook()
 }
 
+/// The builtins namespace of the running code (CPython's `PyEval_GetBuiltins`: the
+/// innermost frame's builtins, or the interpreter's when no frame runs), from a hook
+/// the interpreter installs.
+pub type BuiltinsHook = fn() -> PyObj;
+
+static BUILTINS_HOOK: std::sync::OnceLock<BuiltinsHook> = std::sync::OnceLock::new();
+
+/// Installs the hook returning the running code's builtins namespace (once per
+/// process; later calls do nothing).
+pub fn set_current_builtins_hook(hook: BuiltinsHook) {
+    let _ = BUILTINS_HOOK.set(hook);
+}
+
+/// `name` looked up in the running code's builtins namespace (CPython's
+/// `_PyEval_GetBuiltin`): what the `__reduce__` methods of the builtin iterators and
+/// callables name as their reconstructor (`iter`, `reversed`, `getattr`), so a
+/// program that replaced `builtins.iter` gets its own function back, as in CPython.
+///
+/// # Errors
+/// `AttributeError(name)` when the namespace has no such name (or no interpreter is
+/// installed).
+pub fn get_builtin(name: &str) -> PyResult<PyObj> {
+    let found = BUILTINS_HOOK
+        .get()
+        .map(|h| h())
+        .filter(crate::dict::is_dict)
+        .and_then(|b| crate::dict::get_item_str(&b, name));
+    found.ok_or_else(|| crate::exceptions::attribute_error(name))
+}
+
 /// `globals()['__name__']` of the running code.
 pub fn current_globals_module() -> Option<PyObj> {
     current_globals().and_then(|g| crate::dict::get_item_str(&g, "__name__"))
@@ -1084,6 +1114,7 @@ crate::builtin_type! {
             }),
             getattro: Some(method_getattro),
             descr_get: Some(|m, _, _| Ok(m.clone())),
+            new: Some(method_new),
             ..Slots::EMPTY
         },
     }
@@ -1099,6 +1130,23 @@ unsafe impl PyPayload for PyMethod {
 fn method_payload(m: &PyObj) -> &PyMethod {
     // SAFETY: installed on bound methods only.
     unsafe { m.payload_unchecked::<PyMethod>() }
+}
+
+/// `types.MethodType(function, instance)` (CPython's `method_new_impl`): what
+/// `copy.deepcopy` rebuilds a bound method with.
+fn method_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let a = crate::args::Args::new(args, kwnames);
+    if a.has_kwargs() {
+        return Err(type_error("method() takes no keyword arguments"));
+    }
+    a.expect_fn("method", 2, 2)?;
+    if args[0].ty().slots().call.is_none() {
+        return Err(type_error("first argument must be callable"));
+    }
+    if crate::singletons::is_none(&args[1]) {
+        return Err(type_error("instance must not be None"));
+    }
+    Ok(new_method(args[0].clone(), args[1].clone()))
 }
 
 /// `func` bound to `self_`.
@@ -1144,4 +1192,18 @@ pub(crate) fn method_getsets() -> Vec<crate::descr::GetSetDef> {
             None,
         ),
     ]
+}
+
+/// `method.__reduce__()` (CPython's `method_reduce`): `(getattr, (self,
+/// func.__name__))`, so pickle rebuilds the bound method by looking it up again.
+pub(crate) fn method_methods() -> Vec<crate::descr::MethodDef> {
+    vec![crate::descr::MethodDef::new("__reduce__", |args, kw| {
+        crate::args::Args::new(args, kw).exact("method.__reduce__", 1)?;
+        let m = method_payload(&args[0]);
+        let name = ab::getattr(&m.func, &crate::names::NAMES.__name__)?;
+        Ok(crate::tuple::pair(
+            get_builtin("getattr")?,
+            crate::tuple::pair(m.self_.clone(), name),
+        ))
+    })]
 }

@@ -264,8 +264,11 @@ pub(crate) unsafe fn type_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive access.
     unsafe {
         let ty = &*(obj.as_ptr() as *const PyType);
-        if let Some(b) = ty.base() {
-            b.remove_subclass(ty);
+        // Registered with every base (not only the layout base): leave them all.
+        if let Some(bases) = &ty.inner().bases {
+            for b in crate::tuple::items(bases) {
+                PyType::from_obj(b).remove_subclass(ty);
+            }
         }
         let inner = ty.inner_mut();
         let keys = std::mem::replace(&mut inner.cached_keys, std::ptr::null_mut());
@@ -363,8 +366,9 @@ pub fn calculate_metaclass(meta: &PyObj, bases: &[PyObj]) -> PyResult<PyObj> {
     Ok(winner)
 }
 
-/// The "solid" base among `bases`: the one whose layout instances must extend.
-fn best_base(bases: &[PyObj]) -> PyResult<&PyType> {
+/// The "solid" base among `bases`: the one whose layout instances must extend
+/// (CPython's `best_base`).
+pub(crate) fn best_base(bases: &[PyObj]) -> PyResult<&PyType> {
     let mut best: Option<&PyType> = None;
     for b in bases {
         // SAFETY: checked to be types by the caller.

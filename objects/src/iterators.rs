@@ -1,5 +1,6 @@
 //! The builtin iterators and dict views: `list_iterator`, `list_reverseiterator`,
-//! `tuple_iterator`, `str_ascii_iterator`, `iterator` (the `__getitem__` protocol),
+//! `tuple_iterator`, `str_ascii_iterator`, `bytes_iterator`, `iterator` (the
+//! `__getitem__` protocol),
 //! `callable_iterator`, the dict key/value/item iterators and views, `enumerate`,
 //! `zip`, `map`, `filter` and `reversed` (Objects/iterobject.c, listobject.c,
 //! dictobject.c, enumobject.c, bltinmodule.c).
@@ -22,6 +23,10 @@
 //!   suspended if the underlying iterator blocks, like every critical section.
 //! * `filter` and `callable_iterator` need nothing more than their underlying
 //!   iterator or callable gives.
+//!
+//! They pickle as CPython 3.11's do (`__reduce__`, `__setstate__`; see "Pickling"
+//! below): an exhausted sequence iterator is marked `DONE` (CPython drops its
+//! sequence), which is what makes it reduce to `(iter, (empty,))`.
 
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
@@ -135,6 +140,8 @@ iter_type!(/// `tuple_iterator`.
 iter_type!(/// `str_ascii_iterator` (positions are byte offsets, so non-ASCII text iterates
     /// in O(1) per character too).
     STR_ITER_TYPE, "str_ascii_iterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(str_iter_next) });
+iter_type!(/// `bytes_iterator`.
+    BYTES_ITER_TYPE, "bytes_iterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(bytes_iter_next) });
 iter_type!(/// `iterator`: the `__getitem__` protocol for sequences without `__iter__`.
     SEQ_ITER_TYPE, "iterator", TypeFlags::empty(), { iter: Some(self_iter), iternext: Some(seq_iter_next) });
 iter_type!(/// `callable_iterator`: `iter(callable, sentinel)`.
@@ -247,7 +254,12 @@ fn list_reverse_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let s = it(obj);
     loop {
         let left = s.pos.load(Relaxed);
-        if left == 0 || left == DONE {
+        if left == DONE {
+            return Ok(None);
+        }
+        if left == 0 {
+            // Past the front: exhausted for good (what `__reduce__` reports).
+            finish_at(&s.pos, 0);
             return Ok(None);
         }
         match crate::list::get(&s.a, left - 1) {
@@ -274,8 +286,9 @@ fn tuple_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let items = crate::tuple::items(&s.a);
     loop {
         let i = s.pos.load(Relaxed);
-        // Past the end (a tuple never grows): exhausted.
+        // Past the end (a tuple never grows): exhausted for good.
         let Some(v) = items.get(i) else {
+            finish_at(&s.pos, i);
             return Ok(None);
         };
         if claim(&s.pos, i, i + 1) {
@@ -302,11 +315,32 @@ fn str_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
         // Offsets only ever land on character boundaries (each claim adds one
         // character's length), so `get` fails only past the end.
         let Some(c) = text.get(off..).and_then(|rest| rest.chars().next()) else {
+            finish_at(&s.pos, off);
             return Ok(None);
         };
         if claim(&s.pos, off, off + c.len_utf8()) {
             let mut buf = [0u8; 4];
             return Ok(Some(crate::str::new(c.encode_utf8(&mut buf))));
+        }
+    }
+}
+
+/// `iter(bytes)`: yields the byte values as ints.
+pub fn bytes_iter(b: &PyObj) -> PyResult<PyObj> {
+    Ok(new_iter(&BYTES_ITER_TYPE, b.clone(), None, 0, 0))
+}
+
+fn bytes_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    let s = it(obj);
+    let data = crate::bytes::as_bytes(&s.a);
+    loop {
+        let i = s.pos.load(Relaxed);
+        let Some(&b) = data.get(i) else {
+            finish_at(&s.pos, i);
+            return Ok(None);
+        };
+        if claim(&s.pos, i, i + 1) {
+            return Ok(Some(crate::int::from_i64(b as i64)));
         }
     }
 }
@@ -845,7 +879,11 @@ fn reversed_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     // As in seq_iter_next: claim the index before running `__getitem__`.
     let left = loop {
         let left = s.pos.load(Relaxed);
-        if left == 0 || left == DONE {
+        if left == DONE {
+            return Ok(None);
+        }
+        if left == 0 {
+            finish_at(&s.pos, 0);
             return Ok(None);
         }
         if claim(&s.pos, left, left - 1) {
@@ -868,6 +906,283 @@ fn reversed_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     }
 }
 
+// ---------------------------------------------------------------------------------
+// Pickling: __reduce__ and __setstate__
+// ---------------------------------------------------------------------------------
+//
+// What CPython 3.11's `*_reduce` and `*_setstate` methods return and accept
+// (Objects/listobject.c, tupleobject.c, unicodeobject.c, bytesobject.c,
+// iterobject.c, enumobject.c, dictobject.c, bltinmodule.c): a sequence iterator
+// reduces to `(iter, (seq,), index)`, or to `(iter, (empty,))` once exhausted; a dict
+// iterator to `(iter, (list of what it has left,))`; `enumerate`, `zip`, `map`,
+// `filter` and `reversed` to their type and what rebuilds them. `iter` and
+// `reversed` are looked up in the running code's builtins, as CPython's
+// `_PyEval_GetBuiltin` does.
+
+/// `(f, args)`.
+fn reduce2(f: PyObj, args: PyObj) -> PyObj {
+    crate::tuple::pair(f, args)
+}
+
+/// `(f, args, state)`.
+fn reduce3(f: PyObj, args: PyObj, state: PyObj) -> PyObj {
+    crate::tuple::from_vec(vec![f, args, state])
+}
+
+/// `(x,)`.
+fn single(x: PyObj) -> PyObj {
+    crate::tuple::from_vec(vec![x])
+}
+
+/// The builtin `iter` of the running code.
+fn builtin_iter() -> PyResult<PyObj> {
+    crate::function::get_builtin("iter")
+}
+
+/// A `__setstate__` argument as a `Py_ssize_t` (CPython's `PyLong_AsSsize_t`: an int
+/// and nothing else).
+pub(crate) fn ssize_state(state: &PyObj) -> PyResult<isize> {
+    if !crate::int::is_int(state) {
+        return Err(type_error("an integer is required"));
+    }
+    crate::int::to_isize(state)
+}
+
+/// Sets `pos` to `to` unless the iterator is exhausted for good (CPython's setstate
+/// methods do nothing once the iterator dropped its sequence).
+fn set_pos_unless_done(pos: &AtomicUsize, to: usize) {
+    let _ = pos.fetch_update(Relaxed, Relaxed, |p| (p != DONE).then_some(to));
+}
+
+/// `__reduce__` of the sequence iterators that start from the front: `list_iterator`,
+/// `tuple_iterator`, `str_ascii_iterator`, `bytes_iterator` and `iterator`.
+fn seq_iter_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let obj = &args[0];
+    let ty = obj.ty();
+    Args::new(args, kw).exact(&format!("{}.__reduce__", ty.name()), 1)?;
+    let s = it(obj);
+    let pos = s.pos.load(Relaxed);
+    let iter = builtin_iter()?;
+    if pos == DONE {
+        let empty = if std::ptr::eq(ty, &LIST_ITER_TYPE) {
+            crate::list::new(Vec::new())
+        } else if std::ptr::eq(ty, &STR_ITER_TYPE) {
+            crate::str::new("")
+        } else {
+            crate::tuple::empty()
+        };
+        return Ok(reduce2(iter, single(empty)));
+    }
+    let index = if std::ptr::eq(ty, &STR_ITER_TYPE) {
+        // Positions are byte offsets; the state counts characters.
+        let text = crate::str::as_str(&s.a);
+        text.get(..pos).map_or(0, |t| t.chars().count())
+    } else {
+        pos
+    };
+    Ok(reduce3(
+        iter,
+        single(s.a.clone()),
+        crate::int::from_usize(index),
+    ))
+}
+
+/// `__setstate__` of the same iterators: the index of the next item, clipped to
+/// `0..=len` (`iterator`, over any sequence, is clipped below only).
+fn seq_iter_setstate(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let obj = &args[0];
+    let ty = obj.ty();
+    Args::new(args, kw).exact(&format!("{}.__setstate__", ty.name()), 2)?;
+    let index = ssize_state(&args[1])?.max(0) as usize;
+    let s = it(obj);
+    let to = if std::ptr::eq(ty, &LIST_ITER_TYPE) {
+        index.min(crate::list::len(&s.a))
+    } else if std::ptr::eq(ty, &TUPLE_ITER_TYPE) {
+        index.min(crate::tuple::items(&s.a).len())
+    } else if std::ptr::eq(ty, &BYTES_ITER_TYPE) {
+        index.min(crate::bytes::as_bytes(&s.a).len())
+    } else if std::ptr::eq(ty, &STR_ITER_TYPE) {
+        // Characters to a byte offset; past the end is the end.
+        let text = crate::str::as_str(&s.a);
+        text.char_indices()
+            .nth(index)
+            .map_or(text.len(), |(o, _)| o)
+    } else {
+        index
+    };
+    set_pos_unless_done(&s.pos, to);
+    Ok(crate::singletons::none())
+}
+
+/// `__reduce__` of `list_reverseiterator`: `(reversed, (list,), index)`, or
+/// `(iter, ([],))` once exhausted.
+fn list_reverse_iter_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("list_reverseiterator.__reduce__", 1)?;
+    let s = it(&args[0]);
+    let left = s.pos.load(Relaxed);
+    if left == DONE {
+        return Ok(reduce2(
+            builtin_iter()?,
+            single(crate::list::new(Vec::new())),
+        ));
+    }
+    Ok(reduce3(
+        crate::function::get_builtin("reversed")?,
+        single(s.a.clone()),
+        crate::int::from_i64(left as i64 - 1),
+    ))
+}
+
+/// `__setstate__` of `list_reverseiterator` and `reversed`: the index of the next
+/// item, clipped to `-1..len` (positions count the items left, one more).
+fn reverse_iter_setstate(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let obj = &args[0];
+    let fname = if obj.is_instance_of(&REVERSED_TYPE) {
+        "reversed.__setstate__"
+    } else {
+        "list_reverseiterator.__setstate__"
+    };
+    Args::new(args, kw).exact(fname, 2)?;
+    let index = ssize_state(&args[1])?;
+    let s = it(obj);
+    if s.pos.load(Relaxed) == DONE {
+        return Ok(crate::singletons::none());
+    }
+    let n = if obj.is_instance_of(&REVERSED_TYPE) {
+        ab::len(&s.a)?
+    } else {
+        crate::list::len(&s.a)
+    };
+    let index = index.clamp(-1, n as isize - 1);
+    set_pos_unless_done(&s.pos, (index + 1) as usize);
+    Ok(crate::singletons::none())
+}
+
+/// `__reduce__` of `reversed`: `(type(self), (seq,), index)`, or `(type(self), ((),))`
+/// once exhausted.
+fn reversed_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("reversed.__reduce__", 1)?;
+    let obj = &args[0];
+    let s = it(obj);
+    let left = s.pos.load(Relaxed);
+    let ty = obj.ty().to_obj();
+    if left == DONE {
+        return Ok(reduce2(ty, single(crate::tuple::empty())));
+    }
+    Ok(reduce3(
+        ty,
+        single(s.a.clone()),
+        crate::int::from_i64(left as i64 - 1),
+    ))
+}
+
+/// `__reduce__` of `callable_iterator`: `(iter, (callable, sentinel))`, or
+/// `(iter, ((),))` once exhausted.
+fn callable_iter_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("callable_iterator.__reduce__", 1)?;
+    let s = it(&args[0]);
+    let iter = builtin_iter()?;
+    if s.pos.load(Relaxed) == DONE {
+        return Ok(reduce2(iter, single(crate::tuple::empty())));
+    }
+    let sentinel = s.b.clone().expect("callable_iterator has a sentinel");
+    Ok(reduce2(iter, crate::tuple::pair(s.a.clone(), sentinel)))
+}
+
+/// `__reduce__` of the dict iterators: `(iter, (list,))` with what a copy of the
+/// iterator would still produce (the iterator itself does not move; a dict changed
+/// under it raises as iterating would).
+fn dict_iter_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let obj = &args[0];
+    let ty = obj.ty();
+    Args::new(args, kw).exact(&format!("{}.__reduce__", ty.name()), 1)?;
+    let s = it(obj);
+    let copy = new_iter(
+        ty,
+        s.a.clone(),
+        None,
+        s.pos.load(Relaxed),
+        s.extra.load(Relaxed),
+    );
+    it(&copy).stamp.store(s.stamp.load(Relaxed), Relaxed);
+    let mut rest = Vec::new();
+    while let Some(x) = dict_iter_next(&copy)? {
+        rest.push(x);
+    }
+    Ok(reduce2(builtin_iter()?, single(crate::list::new(rest))))
+}
+
+/// `__reduce__` of `enumerate`: `(type(self), (iterator, count))`.
+fn enumerate_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("enumerate.__reduce__", 1)?;
+    let obj = &args[0];
+    let s = it(obj);
+    let count = {
+        strand_heap::critical_section!(obj);
+        let big = s.slot.lock().clone();
+        big.unwrap_or_else(|| crate::int::from_usize(s.pos.load(Relaxed)))
+    };
+    Ok(reduce2(
+        obj.ty().to_obj(),
+        crate::tuple::pair(s.a.clone(), count),
+    ))
+}
+
+/// `__reduce__` of `zip`: `(type(self), iterators)`, with `True` as the state when
+/// strict.
+fn zip_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("zip.__reduce__", 1)?;
+    let obj = &args[0];
+    let s = it(obj);
+    let ty = obj.ty().to_obj();
+    Ok(if s.extra.load(Relaxed) != 0 {
+        reduce3(ty, s.a.clone(), bool_obj(true))
+    } else {
+        reduce2(ty, s.a.clone())
+    })
+}
+
+/// `__setstate__` of `zip`: whether it is strict.
+fn zip_setstate(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("zip.__setstate__", 2)?;
+    let strict = ab::is_true(&args[1])?;
+    it(&args[0]).extra.store(strict as usize, Relaxed);
+    Ok(crate::singletons::none())
+}
+
+/// `__reduce__` of `map`: `(type(self), (function, *iterators))`.
+fn map_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("map.__reduce__", 1)?;
+    let obj = &args[0];
+    let s = it(obj);
+    let mut parts = vec![s.b.clone().expect("map has a function")];
+    parts.extend(crate::tuple::items(&s.a).iter().cloned());
+    Ok(reduce2(obj.ty().to_obj(), crate::tuple::from_vec(parts)))
+}
+
+/// `__reduce__` of `filter`: `(type(self), (function, iterator))`.
+fn filter_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("filter.__reduce__", 1)?;
+    let obj = &args[0];
+    let s = it(obj);
+    let f = s.b.clone().expect("filter has a predicate");
+    Ok(reduce2(
+        obj.ty().to_obj(),
+        crate::tuple::pair(f, s.a.clone()),
+    ))
+}
+
+fn with_methods(
+    mut base: Vec<crate::descr::MethodDef>,
+    more: &[(&'static str, crate::descr::NativeFn)],
+) -> Vec<crate::descr::MethodDef> {
+    base.extend(
+        more.iter()
+            .map(|&(n, f)| crate::descr::MethodDef::new(n, f)),
+    );
+    base
+}
+
 /// `__length_hint__` for the sized iterators.
 pub(crate) fn length_hint_methods() -> Vec<crate::descr::MethodDef> {
     vec![crate::descr::MethodDef::new(
@@ -884,6 +1199,11 @@ pub(crate) fn length_hint_methods() -> Vec<crate::descr::MethodDef> {
                 crate::list::len(&s.a).saturating_sub(pos)
             } else if std::ptr::eq(ty, &TUPLE_ITER_TYPE) {
                 crate::tuple::items(&s.a).len().saturating_sub(pos)
+            } else if std::ptr::eq(ty, &BYTES_ITER_TYPE) {
+                crate::bytes::as_bytes(&s.a).len().saturating_sub(pos)
+            } else if std::ptr::eq(ty, &STR_ITER_TYPE) {
+                let text = crate::str::as_str(&s.a);
+                text.get(pos..).map_or(0, |t| t.chars().count())
             } else {
                 pos
             };
@@ -898,16 +1218,65 @@ pub(crate) fn types() -> Vec<(
     Vec<crate::descr::MethodDef>,
     Vec<crate::descr::GetSetDef>,
 )> {
+    let seq_pickling: &[(&'static str, crate::descr::NativeFn)] = &[
+        ("__reduce__", seq_iter_reduce),
+        ("__setstate__", seq_iter_setstate),
+    ];
+    let dict_pickling: &[(&'static str, crate::descr::NativeFn)] =
+        &[("__reduce__", dict_iter_reduce)];
     vec![
-        (&LIST_ITER_TYPE, length_hint_methods(), vec![]),
-        (&LIST_REVERSE_ITER_TYPE, length_hint_methods(), vec![]),
-        (&TUPLE_ITER_TYPE, length_hint_methods(), vec![]),
-        (&STR_ITER_TYPE, vec![], vec![]),
-        (&SEQ_ITER_TYPE, vec![], vec![]),
-        (&CALLABLE_ITER_TYPE, vec![], vec![]),
-        (&DICT_KEY_ITER_TYPE, vec![], vec![]),
-        (&DICT_VALUE_ITER_TYPE, vec![], vec![]),
-        (&DICT_ITEM_ITER_TYPE, vec![], vec![]),
+        (
+            &LIST_ITER_TYPE,
+            with_methods(length_hint_methods(), seq_pickling),
+            vec![],
+        ),
+        (
+            &LIST_REVERSE_ITER_TYPE,
+            with_methods(
+                length_hint_methods(),
+                &[
+                    ("__reduce__", list_reverse_iter_reduce),
+                    ("__setstate__", reverse_iter_setstate),
+                ],
+            ),
+            vec![],
+        ),
+        (
+            &TUPLE_ITER_TYPE,
+            with_methods(length_hint_methods(), seq_pickling),
+            vec![],
+        ),
+        (
+            &STR_ITER_TYPE,
+            with_methods(length_hint_methods(), seq_pickling),
+            vec![],
+        ),
+        (
+            &BYTES_ITER_TYPE,
+            with_methods(length_hint_methods(), seq_pickling),
+            vec![],
+        ),
+        (&SEQ_ITER_TYPE, with_methods(vec![], seq_pickling), vec![]),
+        (
+            &CALLABLE_ITER_TYPE,
+            with_methods(vec![], &[("__reduce__", callable_iter_reduce)]),
+            vec![],
+        ),
+        (
+            &DICT_KEY_ITER_TYPE,
+            with_methods(vec![], dict_pickling),
+            vec![],
+        ),
+        (
+            &DICT_VALUE_ITER_TYPE,
+            with_methods(vec![], dict_pickling),
+            vec![],
+        ),
+        (
+            &DICT_ITEM_ITER_TYPE,
+            with_methods(vec![], dict_pickling),
+            vec![],
+        ),
         (&DICT_KEYS_TYPE, view_methods(), view_getsets()),
         (
             &DICT_VALUES_TYPE,
@@ -915,10 +1284,39 @@ pub(crate) fn types() -> Vec<(
             view_getsets(),
         ),
         (&DICT_ITEMS_TYPE, view_methods(), view_getsets()),
-        (&ENUMERATE_TYPE, vec![], vec![]),
-        (&ZIP_TYPE, vec![], vec![]),
-        (&MAP_TYPE, vec![], vec![]),
-        (&FILTER_TYPE, vec![], vec![]),
-        (&REVERSED_TYPE, length_hint_methods(), vec![]),
+        (
+            &ENUMERATE_TYPE,
+            with_methods(vec![], &[("__reduce__", enumerate_reduce)]),
+            vec![],
+        ),
+        (
+            &ZIP_TYPE,
+            with_methods(
+                vec![],
+                &[("__reduce__", zip_reduce), ("__setstate__", zip_setstate)],
+            ),
+            vec![],
+        ),
+        (
+            &MAP_TYPE,
+            with_methods(vec![], &[("__reduce__", map_reduce)]),
+            vec![],
+        ),
+        (
+            &FILTER_TYPE,
+            with_methods(vec![], &[("__reduce__", filter_reduce)]),
+            vec![],
+        ),
+        (
+            &REVERSED_TYPE,
+            with_methods(
+                length_hint_methods(),
+                &[
+                    ("__reduce__", reversed_reduce),
+                    ("__setstate__", reverse_iter_setstate),
+                ],
+            ),
+            vec![],
+        ),
     ]
 }

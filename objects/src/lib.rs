@@ -35,6 +35,7 @@ pub mod abstract_;
 pub mod alloc;
 pub mod args;
 pub mod baseobject;
+mod bases;
 pub mod buffer;
 mod buffer_format;
 pub mod bytearray;
@@ -63,6 +64,7 @@ pub mod namespace;
 pub mod object;
 pub mod once_obj;
 pub mod range;
+pub mod reduce;
 pub mod set;
 pub mod singletons;
 pub mod slice;
@@ -99,7 +101,6 @@ static INIT: Once = Once::new();
 pub fn init() {
     INIT.call_once(|| {
         use baseobject::OBJECT_TYPE as O;
-        let none: Vec<MethodDef> = Vec::new();
         let no_gs: Vec<GetSetDef> = Vec::new();
         // `object` and `type` first: every other type's dict and MRO refer to them.
         O.ready_static(None, &baseobject::methods(), &baseobject::getsets());
@@ -138,8 +139,18 @@ pub fn init() {
             (&slice::SLICE_TYPE, &O, slice::methods(), slice::getsets()),
             (&count::COUNT_TYPE, &O, count::methods(), vec![]),
             (&singletons::NONE_TYPE, &O, vec![], vec![]),
-            (&singletons::NOT_IMPLEMENTED_TYPE, &O, vec![], vec![]),
-            (&singletons::ELLIPSIS_TYPE, &O, vec![], vec![]),
+            (
+                &singletons::NOT_IMPLEMENTED_TYPE,
+                &O,
+                singletons::reduce_methods("NotImplemented"),
+                vec![],
+            ),
+            (
+                &singletons::ELLIPSIS_TYPE,
+                &O,
+                singletons::reduce_methods("Ellipsis"),
+                vec![],
+            ),
             (
                 &typetype::MAPPINGPROXY_TYPE,
                 &O,
@@ -149,19 +160,19 @@ pub fn init() {
             (
                 &descr::METHOD_DESCR_TYPE,
                 &O,
-                vec![],
-                descr::descriptor_getsets(),
+                descr::reduce_methods(),
+                descr::callable_descriptor_getsets(),
             ),
             (
                 &descr::CLASSMETHOD_DESCR_TYPE,
                 &O,
                 vec![],
-                descr::descriptor_getsets(),
+                descr::callable_descriptor_getsets(),
             ),
             (
                 &descr::BUILTIN_FUNCTION_TYPE,
                 &O,
-                vec![],
+                descr::reduce_methods(),
                 descr::builtin_getsets(),
             ),
             (
@@ -173,7 +184,7 @@ pub fn init() {
             (
                 &descr::MEMBER_DESCR_TYPE,
                 &O,
-                vec![],
+                descr::reduce_methods(),
                 descr::descriptor_getsets(),
             ),
             (
@@ -197,13 +208,13 @@ pub fn init() {
             (
                 &slotdefs::WRAPPER_DESCR_TYPE,
                 &O,
-                vec![],
-                descr::descriptor_getsets(),
+                descr::reduce_methods(),
+                descr::callable_descriptor_getsets(),
             ),
             (
                 &slotdefs::METHOD_WRAPPER_TYPE,
                 &O,
-                vec![],
+                descr::reduce_methods(),
                 descr::method_wrapper_getsets(),
             ),
             (&function::CODE_TYPE, &O, vec![], function::code_getsets()),
@@ -217,7 +228,7 @@ pub fn init() {
             (
                 &function::METHOD_TYPE,
                 &O,
-                vec![],
+                function::method_methods(),
                 function::method_getsets(),
             ),
             (&module::MODULE_TYPE, &O, vec![], module::getsets()),
@@ -248,7 +259,7 @@ pub fn init() {
             } else if std::ptr::eq(ty, &exceptions::BASE_EXCEPTION_GROUP_TYPE) {
                 ty.ready_static(Some(base), &group_methods, &group_getsets);
             } else {
-                ty.ready_static(Some(base), &none, &no_gs);
+                ty.ready_static(Some(base), &exceptions::subtype_methods(ty), &no_gs);
             }
         }
         exceptions::finish_group_types();

@@ -286,8 +286,17 @@ pub struct PyRangeIter {
 #[repr(C)]
 pub struct PyLongRangeIter {
     header: ObjectHeader,
-    /// (next value, step, remaining count).
-    state: Mutex<(BigInt, BigInt, BigInt)>,
+    state: Mutex<LongRangeState>,
+}
+
+/// What a `longrange_iterator` holds (CPython's `longrangeiterobject`): it produces
+/// `start + index * step` while `index < len`. `index` is an object, not a number,
+/// because `__setstate__` stores whatever it is given once clipped, as CPython's does.
+struct LongRangeState {
+    start: BigInt,
+    step: BigInt,
+    len: BigInt,
+    index: PyObj,
 }
 
 unsafe fn rangeiter_dealloc(obj: ObjPtr) {
@@ -370,7 +379,12 @@ fn make_iter(start: BigInt, step: BigInt, len: BigInt) -> PyObj {
     // SAFETY: fresh allocation with the iterator layout.
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyLongRangeIter;
-        std::ptr::addr_of_mut!((*p).state).write(Mutex::new((start, step, len)));
+        std::ptr::addr_of_mut!((*p).state).write(Mutex::new(LongRangeState {
+            start,
+            step,
+            len,
+            index: crate::int::from_i64(0),
+        }));
         crate::alloc::finish_instance(ty, &obj);
     }
     obj
@@ -404,14 +418,37 @@ fn longrangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     // SAFETY: installed on long range iterators.
     let it = unsafe { obj.payload_unchecked::<PyLongRangeIter>() };
     let mut st = it.state.lock();
-    if st.2.is_zero() {
+    if crate::int::is_exact_int(&st.index) {
+        // The usual case: plain integer arithmetic under the lock, so threads sharing
+        // the iterator each take a different index.
+        let i = big(&st.index);
+        if i >= st.len {
+            return Ok(None);
+        }
+        let v = &st.start + &i * &st.step;
+        let old = std::mem::replace(&mut st.index, crate::int::from_bigint(i + 1));
+        drop(st);
+        drop(old);
+        return Ok(Some(crate::int::from_bigint(v)));
+    }
+    // An index `__setstate__` stored that is not an int: CPython's generic
+    // arithmetic, outside the lock (it may run Python code).
+    let (index, start, step, len) = (
+        st.index.clone(),
+        crate::int::from_bigint(st.start.clone()),
+        crate::int::from_bigint(st.step.clone()),
+        crate::int::from_bigint(st.len.clone()),
+    );
+    drop(st);
+    if !ab::richcompare_bool(&index, &len, CompareOp::Lt)? {
         return Ok(None);
     }
-    st.2 -= 1;
-    let v = st.0.clone();
-    st.0 = &st.0 + &st.1;
-    drop(st);
-    Ok(Some(crate::int::from_bigint(v)))
+    let next = ab::binary_op(&index, &crate::int::from_i64(1), ab::BinOp::Add)?;
+    let product = ab::binary_op(&index, &step, ab::BinOp::Mul)?;
+    let v = ab::binary_op(&start, &product, ab::BinOp::Add)?;
+    let old = std::mem::replace(&mut it.state.lock().index, next);
+    drop(old);
+    Ok(Some(v))
 }
 
 fn this<'a>(args: &'a [PyObj], name: &str) -> PyResult<&'a PyRange> {
@@ -437,6 +474,14 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
                 if len.is_zero() { big(&r.start) } else { last },
                 -step,
                 len,
+            ))
+        }),
+        MethodDef::new("__reduce__", |args, kw| {
+            Args::new(args, kw).exact("range.__reduce__", 1)?;
+            let r = this(args, "__reduce__")?;
+            Ok(crate::tuple::pair(
+                args[0].ty().to_obj(),
+                crate::tuple::from_vec(vec![r.start.clone(), r.stop.clone(), r.step.clone()]),
             ))
         }),
         MethodDef::new("count", |args, kw| {
@@ -493,9 +538,8 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
 
 /// Methods of the range iterators.
 pub(crate) fn iter_methods() -> Vec<crate::descr::MethodDef> {
-    vec![crate::descr::MethodDef::new(
-        "__length_hint__",
-        |args, kw| {
+    vec![
+        crate::descr::MethodDef::new("__length_hint__", |args, kw| {
             Args::new(args, kw).exact("__length_hint__", 1)?;
             let o = &args[0];
             if o.is_exact(&RANGE_ITER_TYPE) {
@@ -506,7 +550,81 @@ pub(crate) fn iter_methods() -> Vec<crate::descr::MethodDef> {
             }
             // SAFETY: the method is only installed on the two range iterator types.
             let it = unsafe { o.payload_unchecked::<PyLongRangeIter>() };
-            Ok(crate::int::from_bigint(it.state.lock().2.clone()))
-        },
-    )]
+            let (len, index) = {
+                let st = it.state.lock();
+                (crate::int::from_bigint(st.len.clone()), st.index.clone())
+            };
+            ab::binary_op(&len, &index, ab::BinOp::Sub)
+        }),
+        crate::descr::MethodDef::new("__reduce__", rangeiter_reduce),
+        crate::descr::MethodDef::new("__setstate__", rangeiter_setstate),
+    ]
+}
+
+/// `__reduce__` of the range iterators (CPython's `rangeiter_reduce` and
+/// `longrangeiter_reduce`): `(iter, (range(start, start + len * step, step),), index)`.
+fn rangeiter_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let o = &args[0];
+    Args::new(args, kw).exact(&format!("{}.__reduce__", o.ty().name()), 1)?;
+    let (start, step, len, index) = if o.is_exact(&RANGE_ITER_TYPE) {
+        // SAFETY: checked type.
+        let it = unsafe { o.payload_unchecked::<PyRangeIter>() };
+        (
+            BigInt::from(it.start),
+            BigInt::from(it.step),
+            BigInt::from(it.len),
+            crate::int::from_i128(it.index.load(Relaxed) as i128),
+        )
+    } else {
+        // SAFETY: the method is only installed on the two range iterator types.
+        let it = unsafe { o.payload_unchecked::<PyLongRangeIter>() };
+        let st = it.state.lock();
+        (
+            st.start.clone(),
+            st.step.clone(),
+            st.len.clone(),
+            st.index.clone(),
+        )
+    };
+    let stop = &start + &len * &step;
+    let range = new(start, stop, step);
+    Ok(crate::tuple::from_vec(vec![
+        crate::function::get_builtin("iter")?,
+        crate::tuple::from_vec(vec![range]),
+        index,
+    ]))
+}
+
+/// `__setstate__` of the range iterators: the number of values already produced,
+/// clipped to `0..=len` (an int for `range_iterator`; for `longrange_iterator` any
+/// object that compares with ints, as in CPython).
+fn rangeiter_setstate(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let o = &args[0];
+    Args::new(args, kw).exact(&format!("{}.__setstate__", o.ty().name()), 2)?;
+    let state = &args[1];
+    if o.is_exact(&RANGE_ITER_TYPE) {
+        // SAFETY: checked type.
+        let it = unsafe { o.payload_unchecked::<PyRangeIter>() };
+        // PyLong_AsLong: an int or an object with __index__.
+        let i = ab::index(state)?;
+        let v = crate::int::as_i64(&i)
+            .ok_or_else(|| overflow_error("Python int too large to convert to C long"))?;
+        let v = if v < 0 { 0 } else { (v as u64).min(it.len) };
+        it.index.store(v, Relaxed);
+        return Ok(none());
+    }
+    // SAFETY: the method is only installed on the two range iterator types.
+    let it = unsafe { o.payload_unchecked::<PyLongRangeIter>() };
+    let zero = crate::int::from_i64(0);
+    let len = crate::int::from_bigint(it.state.lock().len.clone());
+    let clipped = if ab::richcompare_bool(state, &zero, CompareOp::Lt)? {
+        zero
+    } else if ab::richcompare_bool(&len, state, CompareOp::Lt)? {
+        len
+    } else {
+        state.clone()
+    };
+    let old = std::mem::replace(&mut it.state.lock().index, clipped);
+    drop(old);
+    Ok(none())
 }

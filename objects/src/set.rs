@@ -1022,18 +1022,22 @@ fn frozenset_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResu
 
 /// `iter(set)`.
 fn set_iter(obj: &PyObj) -> PyResult<PyObj> {
+    Ok(new_set_iter(obj, len(obj), 0))
+}
+
+/// A set iterator over `set` at entry `pos`, which saw `used` entries when it began.
+fn new_set_iter(set: &PyObj, used: usize, pos: usize) -> PyObj {
     let ty = &SET_ITER_TYPE;
     let it = crate::alloc::alloc_instance(ty, ty.basicsize());
-    let used = len(obj);
     // SAFETY: fresh allocation with the iterator layout.
     unsafe {
         let p = it.as_ptr().as_ptr() as *mut PySetIter;
-        std::ptr::addr_of_mut!((*p).set).write(obj.clone());
+        std::ptr::addr_of_mut!((*p).set).write(set.clone());
         std::ptr::addr_of_mut!((*p).used).write(std::sync::atomic::AtomicUsize::new(used));
-        std::ptr::addr_of_mut!((*p).pos).write(std::sync::atomic::AtomicUsize::new(0));
+        std::ptr::addr_of_mut!((*p).pos).write(std::sync::atomic::AtomicUsize::new(pos));
         crate::alloc::finish_instance(ty, &it);
     }
-    Ok(it)
+    it
 }
 
 fn binop(a: &PyObj, b: &PyObj, f: fn(&PyObj, &PyObj) -> PyResult<PyObj>) -> PyResult<PyObj> {
@@ -1398,6 +1402,7 @@ pub(crate) fn set_methods() -> Vec<MethodDef> {
 pub(crate) fn frozenset_methods() -> Vec<MethodDef> {
     vec![
         MethodDef::new("copy", m_copy),
+        MethodDef::new("__reduce__", m_reduce),
         MethodDef::new("union", m_union),
         MethodDef::new("intersection", m_intersection),
         MethodDef::new("difference", m_difference),
@@ -1408,7 +1413,41 @@ pub(crate) fn frozenset_methods() -> Vec<MethodDef> {
     ]
 }
 
+/// `set.__reduce__()` and `frozenset.__reduce__()` (CPython's `set_reduce`):
+/// `(type(self), (list(self),), self.__getstate__())`.
+fn m_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let so = this(args, "__reduce__")?;
+    Args::new(args, kw).exact(&format!("{}.__reduce__", so.ty().name()), 1)?;
+    let keys = crate::list::new(ab::collect_iter(&so)?);
+    let state = crate::reduce::get_state(&so, false)?;
+    Ok(crate::tuple::from_vec(vec![
+        so.ty().to_obj(),
+        crate::tuple::from_vec(vec![keys]),
+        state,
+    ]))
+}
+
+/// `set_iterator.__reduce__()` (CPython's `setiter_reduce`): `(iter, (list,))` with
+/// what a copy of the iterator would still produce.
+fn m_iter_reduce(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(args, kw).exact("set_iterator.__reduce__", 1)?;
+    // SAFETY: installed on set iterators.
+    let it = unsafe { args[0].payload_unchecked::<PySetIter>() };
+    let copy = new_set_iter(&it.set, it.used.load(Relaxed), it.pos.load(Relaxed));
+    let mut rest = Vec::new();
+    while let Some(k) = setiter_next(&copy)? {
+        rest.push(k);
+    }
+    Ok(crate::tuple::pair(
+        crate::function::get_builtin("iter")?,
+        crate::tuple::from_vec(vec![crate::list::new(rest)]),
+    ))
+}
+
 /// Methods of `set_iterator`.
 pub(crate) fn iter_methods() -> Vec<MethodDef> {
-    vec![MethodDef::new("__length_hint__", m_length_hint)]
+    vec![
+        MethodDef::new("__length_hint__", m_length_hint),
+        MethodDef::new("__reduce__", m_iter_reduce),
+    ]
 }

@@ -65,6 +65,23 @@ singleton_type!(
     Some(|_, a, k| singleton_new(a, k, "ellipsis", ellipsis()))
 );
 
+/// `__reduce__` of `Ellipsis` and `NotImplemented`: the name pickle saves them by
+/// (CPython's `ellipsis_reduce` and `notimplemented_reduce`).
+pub(crate) fn reduce_methods(name: &'static str) -> Vec<crate::descr::MethodDef> {
+    let f: crate::descr::NativeFn = if name == "Ellipsis" {
+        |args, kw| {
+            crate::args::Args::new(args, kw).exact("ellipsis.__reduce__", 1)?;
+            Ok(crate::str::intern("Ellipsis"))
+        }
+    } else {
+        |args, kw| {
+            crate::args::Args::new(args, kw).exact("NotImplementedType.__reduce__", 1)?;
+            Ok(crate::str::intern("NotImplemented"))
+        }
+    };
+    vec![crate::descr::MethodDef::new("__reduce__", f)]
+}
+
 /// Wrapper so the singletons can be statics.
 #[repr(transparent)]
 pub struct StaticSingleton(PySingleton);

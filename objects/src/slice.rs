@@ -413,10 +413,18 @@ fn python_bounds(
 
 /// Methods of `slice`.
 pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
-    vec![crate::descr::MethodDef::new(
-        "indices",
-        slice_indices_method,
-    )]
+    vec![
+        crate::descr::MethodDef::new("indices", slice_indices_method),
+        // CPython's `slice_reduce`: `(slice, (start, stop, step))`.
+        crate::descr::MethodDef::new("__reduce__", |args, kw| {
+            crate::args::Args::new(args, kw).exact("slice.__reduce__", 1)?;
+            let s = payload(&args[0]);
+            Ok(crate::tuple::pair(
+                args[0].ty().to_obj(),
+                crate::tuple::from_vec(vec![s.start.clone(), s.stop.clone(), s.step.clone()]),
+            ))
+        }),
+    ]
 }
 
 /// Attributes of `slice`.

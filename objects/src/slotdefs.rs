@@ -364,7 +364,7 @@ fn new_wrapper(owner: &'static PyType, name: &'static str, id: SlotId) -> PyObj 
 fn wrapper_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
     let w = wd(d);
     match inst {
-        Some(i) if w.id != SlotId::New => {
+        Some(i) => {
             if !i.is_instance_of(w.owner()) {
                 return Err(type_error(format!(
                     "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
@@ -399,32 +399,6 @@ fn wrapper_call(d: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj
         )));
     }
     let self_ = &args[0];
-    if w.id == SlotId::New {
-        if !crate::typeobj::is_type(self_) {
-            return Err(type_error(format!(
-                "{}.__new__(X): X is not a type object ({})",
-                w.owner().name(),
-                self_.ty().name()
-            )));
-        }
-        // SAFETY: checked to be a type just above.
-        let cls = unsafe { crate::typeobj::PyType::from_obj(self_) };
-        if !cls.is_subtype(w.owner()) {
-            return Err(type_error(format!(
-                "{}.__new__({}): {} is not a subtype of {}",
-                w.owner().name(),
-                cls.name(),
-                cls.name(),
-                w.owner().name()
-            )));
-        }
-        let new = w
-            .owner()
-            .slots()
-            .new
-            .expect("wrapper exists only for set slots");
-        return new(self_, &args[1..], kw);
-    }
     if !self_.is_instance_of(w.owner()) {
         return Err(type_error(format!(
             "descriptor '{}' requires a '{}' object but received a '{}'",
@@ -494,7 +468,7 @@ fn call_slot(
             (s.init.ok_or_else(missing)?)(self_, args, kw)?;
             Ok(none())
         }
-        SlotId::New => unreachable!("handled by wrapper_call"),
+        SlotId::New => unreachable!("`__new__` is a builtin method, never a slot wrapper"),
         SlotId::Len => {
             want(name, args, kw, 0)?;
             Ok(crate::int::from_usize((s.len.ok_or_else(missing)?)(self_)?))
@@ -633,6 +607,69 @@ fn call_slot(
     }
 }
 
+/// `T.__new__(S, *args, **kwargs)` for a builtin type `T` (CPython's
+/// `tp_new_wrapper`): `args[0]` is `T` (the method's `__self__`), `args[1]` the
+/// subtype to create. Refuses a subtype whose nearest builtin base allocates
+/// differently (`object.__new__(dict)`): that allocator knows nothing of its layout.
+fn tp_new_wrapper(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    // SAFETY: bound to its type by add_slot_wrappers.
+    let ty = unsafe { PyType::from_obj(&args[0]) };
+    let nkw = kw.map_or(0, |k| crate::tuple::items(k).len());
+    if args.len() - nkw < 2 {
+        return Err(type_error(format!(
+            "{}.__new__(): not enough arguments",
+            ty.name()
+        )));
+    }
+    let arg0 = &args[1];
+    if !crate::typeobj::is_type(arg0) {
+        return Err(type_error(format!(
+            "{}.__new__(X): X is not a type object ({})",
+            ty.name(),
+            arg0.ty().name()
+        )));
+    }
+    // SAFETY: checked to be a type just above.
+    let sub = unsafe { PyType::from_obj(arg0) };
+    if !sub.is_subtype(ty) {
+        return Err(type_error(format!(
+            "{}.__new__({}): {} is not a subtype of {}",
+            ty.name(),
+            sub.name(),
+            sub.name(),
+            ty.name()
+        )));
+    }
+    let new = ty.slots().new.expect("`__new__` exists only for set slots");
+    let dispatcher = slot_new as crate::typeobj::NewFn as usize;
+    let mut static_base = Some(sub);
+    while let Some(t) = static_base {
+        if t.slots().new.map(|f| f as usize) != Some(dispatcher) {
+            break;
+        }
+        static_base = t.base();
+    }
+    if let Some(sb) = static_base {
+        if sb.slots().new.map(|f| f as usize) != Some(new as usize) {
+            return Err(type_error(format!(
+                "{}.__new__({}) is not safe, use {}.__new__()",
+                ty.name(),
+                sub.name(),
+                sb.name()
+            )));
+        }
+    }
+    new(arg0, &args[2..], kw)
+}
+
+/// Whether `d` is a builtin type's `__new__` (the builtin method
+/// [`add_slot_wrappers`] puts in its dict): classes that find it in their MRO keep
+/// an allocator in their slot rather than the Python-level dispatcher.
+fn is_builtin_new(d: &PyObj) -> bool {
+    d.downcast::<crate::descr::PyBuiltinFunction>()
+        .is_some_and(|b| b.func as usize == tp_new_wrapper as crate::descr::NativeFn as usize)
+}
+
 /// Adds slot wrappers for the slots a builtin type defines (or overrides from its
 /// base) to its dict; sets `__hash__ = None` for unhashable types.
 pub(crate) fn add_slot_wrappers(ty: &'static PyType) {
@@ -652,6 +689,16 @@ pub(crate) fn add_slot_wrappers(ty: &'static PyType) {
         }
         if id == SlotId::Hash && addr == crate::baseobject::unhashable as *const () as usize {
             crate::dict::set_item_str(dict, name, none());
+            continue;
+        }
+        if id == SlotId::New {
+            // CPython's `add_tp_new_wrapper`: a builtin method bound to the type.
+            let f =
+                crate::descr::new_builtin_function("__new__", tp_new_wrapper, Some(ty.to_obj()));
+            // SAFETY: fresh, not yet visible to other threads; it refers only to
+            // the static type, immortal too.
+            unsafe { crate::alloc::make_immortal(&f) };
+            crate::dict::set_item_str(dict, name, f);
             continue;
         }
         crate::dict::set_item_str(dict, name, new_wrapper(ty, name, id));
@@ -1134,6 +1181,12 @@ enum Found {
     None,
     /// Inherited unchanged from builtin type `owner`: use its slot.
     Builtin(&'static PyType),
+    /// A builtin type's `__new__` (a builtin method, not a slot wrapper): use the
+    /// allocator inherited along the layout bases (the nearest that has one: a
+    /// builtin base that cannot be instantiated itself, like `_io._IOBase`, has
+    /// none), as CPython's `update_one_slot` takes the inherited `tp_new` for
+    /// `tp_new_wrapper`.
+    FromBase,
     /// Explicitly `None` (e.g. `__hash__ = None`).
     Disabled,
     /// Defined in Python: use the dispatcher.
@@ -1149,6 +1202,7 @@ fn find(ty: &PyType, name: &str, id: SlotId) -> Found {
             // SAFETY: wrapper owners are immortal builtin types.
             Found::Builtin(unsafe { &*w.owner })
         }
+        Some(d) if id == SlotId::New && is_builtin_new(&d) => Found::FromBase,
         Some(_) => Found::Python,
     }
 }
@@ -1171,6 +1225,13 @@ fn decide<T: Copy>(
             Found::Builtin(owner) => {
                 if result.is_none() {
                     result = builtin(owner.slots());
+                }
+            }
+            Found::FromBase => {
+                let mut base = ty.base();
+                while let (None, Some(b)) = (result, base) {
+                    result = builtin(b.slots());
+                    base = b.base();
                 }
             }
             Found::None => {}

@@ -305,6 +305,12 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     vec![
         MethodDef::new("index", tuple_index),
         MethodDef::new("count", tuple_count),
+        // `(tuple(self),)`: what rebuilds a tuple (or subclass instance) through
+        // `copyreg.__newobj__` (CPython's `tuple___getnewargs___impl`).
+        MethodDef::new("__getnewargs__", |args, kw| {
+            crate::args::Args::new(args, kw).exact("tuple.__getnewargs__", 1)?;
+            Ok(from_vec(vec![from_slice(items(&args[0]))]))
+        }),
     ]
 }
 

@@ -13,8 +13,8 @@
 //! so readers on other threads never see them half-updated, and every change
 //! invalidates the type's **version tag** (and its subclasses'), which the method
 //! cache and the specializing interpreter guard on (CPython's `tp_version_tag`,
-//! Objects/typeobject.c). Bases and MRO are fixed at creation (`__bases__` has no
-//! setter yet).
+//! Objects/typeobject.c). Bases and MRO change only through `__bases__` assignment
+//! (`bases.rs`), with the world stopped too.
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
@@ -725,8 +725,10 @@ impl PyType {
 
     /// The lookup itself, without the cache.
     pub(crate) fn lookup_uncached(&self, name: &PyObj) -> Option<PyObj> {
-        let mro = self.inner().mro.as_ref();
-        match mro {
+        // A counted reference: a key's `__eq__` may reach a safe point, at which
+        // `__bases__` assignment may replace (and release) the MRO.
+        let mro = self.inner().mro.clone();
+        match mro.as_ref() {
             Some(mro) => {
                 for t in crate::tuple::items(mro) {
                     // SAFETY: MRO entries are types.

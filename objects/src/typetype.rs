@@ -220,6 +220,82 @@ fn set_in_type_dict(cls: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyResul
     Ok(())
 }
 
+/// `type.__flags__`: the `Py_TPFLAGS_*` bits CPython 3.11 would report for a type
+/// like this one (Include/object.h), derived from strand's own flags and layout.
+/// Python code reads a few of them: `copyreg._reduce_ex` tests `HEAPTYPE` (1 << 9),
+/// `inspect.isabstract` tests `IS_ABSTRACT` (1 << 20).
+pub fn cpython_flags(ty: &PyType) -> u64 {
+    let f = ty.flags();
+    let heap = f.contains(TypeFlags::HEAPTYPE);
+    let sub = |t: &PyType| ty.is_subtype(t);
+    let mut bits = 0u64;
+    let mut set = |cond: bool, bit: u32| {
+        if cond {
+            bits |= 1 << bit;
+        }
+    };
+    // MANAGED_DICT: a class that adds the instance dict itself, to a base without
+    // items (a builtin base with a dict of its own, like BaseException, keeps it).
+    let mut static_base = ty;
+    while static_base.is_heap_type() {
+        match static_base.base() {
+            Some(b) => static_base = b,
+            None => break,
+        }
+    }
+    set(
+        heap && f.contains(TypeFlags::MANAGED_DICT)
+            && !static_base.flags().contains(TypeFlags::MANAGED_DICT)
+            && ty.itemsize() == 0,
+        4,
+    );
+    set(
+        sub(&crate::list::LIST_TYPE)
+            || sub(&crate::tuple::TUPLE_TYPE)
+            || sub(&crate::range::RANGE_TYPE),
+        5,
+    );
+    set(sub(&crate::dict::DICT_TYPE) || sub(&MAPPINGPROXY_TYPE), 6);
+    set(!heap && ty.slots().new.is_none(), 7);
+    set(!heap || f.contains(TypeFlags::IMMUTABLETYPE), 8);
+    set(heap, 9);
+    set(f.contains(TypeFlags::BASETYPE), 10);
+    set(f.contains(TypeFlags::READY), 12);
+    set(heap || ty.vtable.kind.is_gc(), 14);
+    set(f.contains(TypeFlags::METHOD_DESCRIPTOR), 17);
+    set(ty.current_version() != 0, 19);
+    set(f.contains(TypeFlags::IS_ABSTRACT), 20);
+    set(
+        [
+            &crate::int::INT_TYPE,
+            &crate::float::FLOAT_TYPE,
+            &crate::str::STR_TYPE,
+            &crate::bytes::BYTES_TYPE,
+            &crate::tuple::TUPLE_TYPE,
+            &crate::list::LIST_TYPE,
+            &crate::dict::DICT_TYPE,
+            &crate::set::SET_TYPE,
+            &crate::set::FROZENSET_TYPE,
+        ]
+        .into_iter()
+        .any(sub),
+        22,
+    );
+    for (flag, bit) in [
+        (TypeFlags::LONG_SUBCLASS, 24),
+        (TypeFlags::LIST_SUBCLASS, 25),
+        (TypeFlags::TUPLE_SUBCLASS, 26),
+        (TypeFlags::BYTES_SUBCLASS, 27),
+        (TypeFlags::UNICODE_SUBCLASS, 28),
+        (TypeFlags::DICT_SUBCLASS, 29),
+        (TypeFlags::BASE_EXC_SUBCLASS, 30),
+        (TypeFlags::TYPE_SUBCLASS, 31),
+    ] {
+        set(f.contains(flag), bit);
+    }
+    bits
+}
+
 /// `int | str`: a `types.UnionType` (PEP 604).
 fn type_or(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     crate::genericalias::union_or(a, b)
@@ -302,7 +378,21 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
                 set_in_type_dict(o, &crate::str::intern("__module__"), Some(v))
             }),
         ),
-        GetSetDef::new("__bases__", |o| Ok(as_type(o).bases()), None),
+        GetSetDef::new(
+            "__bases__",
+            |o| Ok(as_type(o).bases()),
+            Some(|o, v| crate::bases::set_bases(as_type(o), v)),
+        ),
+        GetSetDef::new(
+            "__flags__",
+            |o| Ok(crate::int::from_i64(cpython_flags(as_type(o)) as i64)),
+            None,
+        ),
+        GetSetDef::new(
+            "__text_signature__",
+            |_| Ok(crate::singletons::none()),
+            None,
+        ),
         GetSetDef::new(
             "__base__",
             |o| {
@@ -463,11 +553,13 @@ crate::builtin_type! {
         size: None,
         slots: Slots {
             repr: Some(|p| Ok(crate::str::from_string(format!("mappingproxy({})", ab::repr_string(&proxied(p))?)))),
+            str: Some(|p| ab::str_(&proxied(p))),
             getitem: Some(|p, k| ab::getitem(&proxied(p), k)),
             len: Some(|p| ab::len(&proxied(p))),
             contains: Some(|p, k| ab::contains(&proxied(p), k)),
             iter: Some(|p| ab::iter(&proxied(p))),
             richcompare: Some(|a, b, op| ab::richcompare(&proxied(a), b, op)),
+            new: Some(mappingproxy_new),
             ..Slots::EMPTY
         },
     }
@@ -478,6 +570,23 @@ fn proxied(p: &PyObj) -> PyObj {
     unsafe { p.payload_unchecked::<PyMappingProxy>() }
         .mapping
         .clone()
+}
+
+/// `types.MappingProxyType(mapping)` (CPython's `mappingproxy_new_impl`): a
+/// read-only view of any object with `__getitem__` that is not a list or tuple.
+fn mappingproxy_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = crate::args::Args::new(args, kwnames).bind("mappingproxy", 0, &["mapping"], 1)?;
+    let mapping = b[0].expect("required");
+    if mapping.ty().slots().getitem.is_none()
+        || crate::list::is_list(mapping)
+        || crate::tuple::is_tuple(mapping)
+    {
+        return Err(type_error(format!(
+            "mappingproxy() argument must be a mapping, not {}",
+            mapping.ty().name()
+        )));
+    }
+    Ok(new_mappingproxy(mapping.clone()))
 }
 
 /// A `mappingproxy` over `mapping`.
