@@ -791,19 +791,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.bind(start);
                 self.jump(Op::FOR_ITER, cleanup);
                 self.store(&f.target)?;
-                let handlers_len = self.unit().handlers.len();
-                self.unit().fblocks.push(FBlock::Loop {
-                    start,
-                    end,
-                    has_iter: true,
-                    handlers_len,
-                });
-                self.unit().depth += 1;
-                self.body(&f.body)?;
-                self.unit().depth -= 1;
-                self.unit().fblocks.pop();
-                self.set_loc(f);
-                self.jump(Op::JUMP_BACKWARD, start);
+                self.for_body(f, start, end)?;
                 self.bind(cleanup);
                 self.body(&f.orelse)?;
                 self.bind(end);
@@ -1194,6 +1182,26 @@ impl<'s, 't> Compiler<'s, 't> {
         ))
     }
 
+    /// The body of a `for` or `async for` loop whose next item is stored: the loop
+    /// block (for `break`/`continue`), the body one level deeper, and the jump back to
+    /// `start` (attributed to the `for` statement).
+    fn for_body(&mut self, f: &ast::StmtFor, start: usize, end: usize) -> CResult<()> {
+        let handlers_len = self.unit().handlers.len();
+        self.unit().fblocks.push(FBlock::Loop {
+            start,
+            end,
+            has_iter: true,
+            handlers_len,
+        });
+        self.unit().depth += 1;
+        self.body(&f.body)?;
+        self.unit().depth -= 1;
+        self.unit().fblocks.pop();
+        self.set_loc(f);
+        self.jump(Op::JUMP_BACKWARD, start);
+        Ok(())
+    }
+
     /// `async for` (compiler_async_for): each step awaits `__anext__()` inside a
     /// handler whose END_ASYNC_FOR ends the loop on `StopAsyncIteration` (and
     /// re-raises anything else); `break` pops the asynchronous iterator as `for`
@@ -1212,19 +1220,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.send_loop();
         self.pop_handler();
         self.store(&f.target)?;
-        let handlers_len = self.unit().handlers.len();
-        self.unit().fblocks.push(FBlock::Loop {
-            start,
-            end,
-            has_iter: true,
-            handlers_len,
-        });
-        self.unit().depth += 1;
-        self.body(&f.body)?;
-        self.unit().depth -= 1;
-        self.unit().fblocks.pop();
-        self.set_loc(f);
-        self.jump(Op::JUMP_BACKWARD, start);
+        self.for_body(f, start, end)?;
         self.bind(step.label);
         // The loop's end belongs to the `for`, not to its body (CPython puts it at
         // the iterable).
