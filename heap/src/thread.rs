@@ -470,14 +470,18 @@ fn exit_inner(inner: &ThreadInner) {
     OS_THREAD_STATES.with(|n| n.set(n.get() - 1));
 
     // 5. Leave the registry, cooperating with any stop-the-world that wants us parked
-    //    while we wait for the write lock.
+    //    while we wait for the write lock. Only parking: a full safe point could merge
+    //    orphans, whose frees need the QSBR state we have just left (other threads
+    //    drain them instead).
     loop {
         if let Some(mut reg) = REGISTRY.try_write() {
             reg.threads.remove(&shared.tid);
             crate::stats::GLOBAL.absorb(&shared.counters);
             break;
         }
-        crate::safepoint();
+        if shared.eval_breaker.load(SeqCst) & EvalBreaker::STOP_THE_WORLD.bits() != 0 {
+            crate::stw::park_at_safepoint(inner);
+        }
         std::thread::yield_now();
     }
     CURRENT.with(|c| c.set(std::ptr::null()));

@@ -216,3 +216,73 @@ fn a_queued_object_is_merged_by_its_owner_at_a_safepoint() {
         assert_eq!(times_freed(id), 1);
     });
 }
+
+/// Threads that exit with orphaned merges waiting (and their own merge request set)
+/// while another thread keeps stopping the world, so that leaving the registry has to
+/// wait: an exiting thread only parks there, it must not merge orphans (freeing them
+/// needs the QSBR state it has already left); the others free them, each once.
+#[test]
+fn threads_exit_with_orphans_pending_while_the_world_stops() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let _s = serial();
+    within(120, || {
+        let main_ts = ThreadState::attach_new();
+        let base = live_now();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopper = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let _ts = ThreadState::attach_new();
+                while !stop.load(Ordering::Relaxed) {
+                    drop(strand_heap::stop_the_world());
+                    strand_heap::safepoint();
+                }
+            })
+        };
+        let mut ids = Vec::new();
+        // Probes whose owners have exited: each pair is two references with a local
+        // count of 2 left behind, so the first decrement on another thread is orphaned.
+        let mut carried: Vec<Vec<Owned<Probe>>> = vec![Vec::new(); 4];
+        for _round in 0..150 {
+            let handles: Vec<_> = std::mem::take(&mut carried)
+                .into_iter()
+                .map(|inherited| {
+                    std::thread::spawn(move || {
+                        let ts = ThreadState::attach_new();
+                        drop(inherited);
+                        let mut made = Vec::new();
+                        for _ in 0..20 {
+                            let p = Probe::new();
+                            // SAFETY: `p` is alive and we hold a reference.
+                            unsafe { strand_heap::refcount::mark_shared(Owned::as_obj(&p)) };
+                            made.push(p.clone());
+                            made.push(p);
+                        }
+                        let ids: Vec<u64> = made.iter().step_by(2).map(|p| p.id).collect();
+                        drop(ts);
+                        (made, ids)
+                    })
+                })
+                .collect();
+            strand_heap::with_detached(|| {
+                for h in handles {
+                    let (made, new_ids) = h.join().unwrap();
+                    carried.push(made);
+                    ids.extend(new_ids);
+                }
+            });
+        }
+        for made in carried {
+            drop(made);
+        }
+        stop.store(true, Ordering::Relaxed);
+        strand_heap::with_detached(|| stopper.join().unwrap());
+        strand_heap::safepoint();
+        drop(strand_heap::stop_the_world());
+        for id in &ids {
+            assert_eq!(times_freed(*id), 1, "probe {id}");
+        }
+        assert_eq!(live_now(), base, "live objects back to baseline");
+        drop(main_ts);
+    });
+}
