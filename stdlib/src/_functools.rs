@@ -613,6 +613,12 @@ fn make_key(args: &Args, typed: bool) -> PyObj {
     tuple::from_vec(key)
 }
 
+/// `_lru_cache_wrapper.__call__`. The lookup and the bookkeeping of a call (the cache
+/// dict and the recency order, which must agree) run in a critical section on the
+/// wrapper, as CPython 3.13's free-threaded `lru_cache_call` does; unlike CPython's,
+/// the section is left while the wrapped function runs, so a slow call does not hold
+/// up hits from other threads. (A key whose `__eq__` blocks suspends the section, as
+/// any critical section is; the cache stays memory-safe, its order approximate.)
 fn lru_call(o: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let (f, order) = lru(o)?;
     let args = Args::new(a, k);
@@ -624,34 +630,38 @@ fn lru_call(o: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let key = make_key(&args, f.typed);
     let hash = dict::hash_key(&key)?;
     let bounded = f.maxsize.is_some();
-    if let Some(hit) = dict::get_item_hashed(&f.cache, &key, hash)? {
-        if !bounded {
-            modsupport::lock(order).hits += 1;
-            return Ok(hit);
+    {
+        strand_heap::critical_section!(o);
+        if let Some(hit) = dict::get_item_hashed(&f.cache, &key, hash)? {
+            if !bounded {
+                modsupport::lock(order).hits += 1;
+                return Ok(hit);
+            }
+            let items = tuple::items(&hit);
+            let (result, stamp) = (items[0].clone(), int::as_i64(&items[1]).unwrap_or(0) as u64);
+            let new_stamp = {
+                let mut g = modsupport::lock(order);
+                g.hits += 1;
+                g.order.remove(&stamp);
+                let s = g.next;
+                g.next += 1;
+                g.order.insert(s, key.clone());
+                s
+            };
+            dict::set_item_hashed(
+                &f.cache,
+                key,
+                hash,
+                tuple::pair(result.clone(), int::from_i64(new_stamp as i64)),
+            )?;
+            return Ok(result);
         }
-        let items = tuple::items(&hit);
-        let (result, stamp) = (items[0].clone(), int::as_i64(&items[1]).unwrap_or(0) as u64);
-        let new_stamp = {
-            let mut g = modsupport::lock(order);
-            g.hits += 1;
-            g.order.remove(&stamp);
-            let s = g.next;
-            g.next += 1;
-            g.order.insert(s, key.clone());
-            s
-        };
-        dict::set_item_hashed(
-            &f.cache,
-            key,
-            hash,
-            tuple::pair(result.clone(), int::from_i64(new_stamp as i64)),
-        )?;
-        return Ok(result);
+        modsupport::lock(order).misses += 1;
     }
-    modsupport::lock(order).misses += 1;
     let result = ab::call(&f.func, a, k)?;
+    strand_heap::critical_section!(o);
     if dict::get_item_hashed(&f.cache, &key, hash)?.is_some() {
-        // A recursive call cached this key meanwhile.
+        // Another call (recursive, or on another thread) cached this key meanwhile.
         return Ok(result);
     }
     if !bounded {
@@ -716,9 +726,14 @@ fn cache_info(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn cache_clear(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("cache_clear", 1)?;
     let (f, order) = lru(&a[0])?;
-    let old = std::mem::take(&mut *modsupport::lock(order));
+    let old = {
+        strand_heap::critical_section!(&a[0]);
+        let old = std::mem::take(&mut *modsupport::lock(order));
+        dict::clear(&f.cache);
+        old
+    };
+    // The keys are dropped outside the section: their finalizers may run Python code.
     drop(old);
-    dict::clear(&f.cache);
     Ok(singletons::none())
 }
 
