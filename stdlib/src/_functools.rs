@@ -4,12 +4,13 @@
 //! type, and `_lru_cache_wrapper`, the type behind `functools.lru_cache`.
 //!
 //! The LRU cache keeps its entries in a dict (`key -> (result, stamp)`) and their
-//! recency in a Rust ordered map from stamp to key. The dict is thread-safe on its
-//! own; the map and the counters sit behind a mutex that is never held while
-//! Python code runs (hashing a key, comparing keys, calling the function), so
-//! threads may share a cached function and a key's `__eq__` may use it too. As in
-//! CPython's free-threaded build, two threads missing on one key at once both call
-//! the function.
+//! recency in a Rust ordered map from stamp to key. A call's lookup and bookkeeping
+//! run in a critical section on the wrapper, so the dict and the map agree however
+//! many threads share the function; the section is left while the function runs.
+//! The map and the counters also sit behind a mutex that is never held while Python
+//! code runs (hashing a key, comparing keys, calling the function), so a key's
+//! `__eq__` may use the cache too. As in CPython's free-threaded build, two threads
+//! missing on one key at once both call the function.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
