@@ -40,6 +40,12 @@ thread_local! {
     static HOOKS: RefCell<(Option<PyObj>, Option<PyObj>)> = const { RefCell::new((None, None)) };
 }
 
+/// Drops this thread's hooks (at thread exit, see [`crate::thread_exit`]).
+pub(crate) fn clear_thread_hooks() {
+    let old = HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut()));
+    drop(old);
+}
+
 /// An awaitable not iterated yet.
 const INIT: u8 = 0;
 /// An awaitable being iterated.

@@ -22,7 +22,8 @@
 //!   executors linked by code objects, ENTER_EXECUTOR; `record` lowers the
 //!   instructions of one loop iteration to uops as they run; `trace_helpers` are the
 //!   runtime functions traces call for what has no uop.
-//! - [`stats`]: specialization statistics (`-X stats`).
+//! - [`stats`]: specialization statistics (`-X stats`); [`thread_exit`]: per-thread
+//!   state dropped when a thread ends.
 //! - [`stdio`]: writing to file objects and standard error, with fast paths the io
 //!   implementation registers; [`signals`]: SIGINT as `KeyboardInterrupt`.
 //!
@@ -56,6 +57,7 @@ pub mod stats;
 pub mod stdio;
 pub mod syntax_error;
 pub mod sys;
+pub mod thread_exit;
 pub mod thread_ident;
 mod tlbc;
 mod trace_helpers;

@@ -6,7 +6,7 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
+//! [`_collections`], [`_contextvars`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
 //! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`].
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
@@ -25,6 +25,7 @@ pub mod _bisect;
 pub mod _blake2;
 pub mod _codecs;
 pub mod _collections;
+pub mod _contextvars;
 pub mod _functools;
 pub mod _heapq;
 pub mod _io;
@@ -69,6 +70,10 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_contextvars",
+        init: _contextvars::make_module,
+    },
     NativeModule {
         name: "_signal",
         init: _signal::make_module,

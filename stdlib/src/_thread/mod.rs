@@ -382,6 +382,7 @@ fn thread_body(payload: ThreadPayload, tx: std::sync::mpsc::Sender<u64>) {
         }
     }
     drop((func, targs, kwargs));
+    strand_interp::thread_exit::run();
     RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     drop(ts);
 }
