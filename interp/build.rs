@@ -1,9 +1,10 @@
 //! Finds the standard library strand runs with: the pure-Python `Lib` directory of the
 //! CPython 3.11 that `python3` names on the build machine (`sysconfig.get_path
 //! ("stdlib")`), recorded as `STRAND_BUILD_STDLIB` for `sys.path` (the interpreter
-//! checks it again at start-up, and `STRAND_STDLIB` overrides it at run time). A
-//! machine without `python3` builds a strand that reports the missing library when
-//! it starts.
+//! checks it again at start-up, and `STRAND_STDLIB` overrides it at run time), and
+//! that CPython's `sys.stdlib_module_names` as `STRAND_STDLIB_MODULE_NAMES`
+//! (comma-separated): strand's standard library is that installation's. A machine
+//! without `python3` builds a strand that reports the missing library when it starts.
 
 use std::process::Command;
 
@@ -14,15 +15,19 @@ fn main() {
     let found = Command::new(&python)
         .args([
             "-c",
-            "import sysconfig, sys; print(sysconfig.get_path('stdlib')); print('%d.%d' % sys.version_info[:2])",
+            "import sysconfig, sys; print(sysconfig.get_path('stdlib')); print('%d.%d' % sys.version_info[:2]); print(','.join(sorted(getattr(sys, 'stdlib_module_names', ()))))",
         ])
         .output()
         .ok()
         .filter(|o| o.status.success())
         .and_then(|o| String::from_utf8(o.stdout).ok());
-    let (dir, version) = match found.as_deref().map(|s| s.lines().collect::<Vec<_>>()) {
-        Some(lines) if lines.len() >= 2 => (lines[0].to_string(), lines[1].to_string()),
-        _ => (String::new(), String::new()),
+    let (dir, version, names) = match found.as_deref().map(|s| s.lines().collect::<Vec<_>>()) {
+        Some(lines) if lines.len() >= 3 => (
+            lines[0].to_string(),
+            lines[1].to_string(),
+            lines[2].to_string(),
+        ),
+        _ => (String::new(), String::new(), String::new()),
     };
     if !dir.is_empty() && version != "3.11" {
         println!(
@@ -30,4 +35,5 @@ fn main() {
         );
     }
     println!("cargo:rustc-env=STRAND_BUILD_STDLIB={dir}");
+    println!("cargo:rustc-env=STRAND_STDLIB_MODULE_NAMES={names}");
 }

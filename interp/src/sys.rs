@@ -469,6 +469,18 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
         "builtin_module_names",
         tuple::from_vec(vec![pystr::intern("builtins"), pystr::intern("sys")]),
     );
+    // The module names of the standard library strand runs with: CPython 3.11's
+    // installation (recorded at build time, see build.rs).
+    let stdlib_names = env!("STRAND_STDLIB_MODULE_NAMES")
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .map(pystr::intern)
+        .collect();
+    dict::set_item_str(
+        &d,
+        "stdlib_module_names",
+        strand_objects::set::new_frozenset(stdlib_names).expect("str items hash"),
+    );
     dict::set_item_str(
         &d,
         "executable",

@@ -75,3 +75,6 @@ try:
     compile("1", "<o>", "eval", optimize=5)
 except ValueError as e:
     print("ValueError", e)
+# The standard library's module names: those of the CPython installation strand runs.
+print(type(sys.stdlib_module_names).__name__, len(sys.stdlib_module_names))
+print(sorted(sys.stdlib_module_names)[:8], {"os", "sys", "_io", "asyncio"} <= sys.stdlib_module_names)
