@@ -154,10 +154,7 @@ fn finalize_generator(g: &PyObj) {
         }
     };
     if let Err(e) = result {
-        let what = gen_repr(g)
-            .map(|r| strand_objects::str::as_str(&r).to_string())
-            .unwrap_or_default();
-        strand_objects::unraisable::write(&e, Some(&format!("Exception ignored in: {what}")));
+        strand_objects::unraisable::write_unraisable(&e, g);
     }
 }
 

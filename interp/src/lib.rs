@@ -62,6 +62,7 @@ pub mod thread_ident;
 mod tlbc;
 mod trace_helpers;
 pub mod traceback;
+mod unraisable_hook;
 
 use std::sync::Once;
 
@@ -75,7 +76,7 @@ pub fn install() {
         strand_objects::function::set_current_globals_hook(eval::current_globals);
         strand_objects::function::set_current_builtins_hook(eval::current_builtins);
         strand_objects::super_::set_zero_arg_hook(eval::zero_arg_super);
-        strand_objects::unraisable::set_hook(write_unraisable);
+        strand_objects::unraisable::set_hook(unraisable_hook::report);
         generator::init(eval::resume);
         frame_object::init();
         strand_objects::function::set_builtins_from_globals(eval::builtins_from_globals);
@@ -86,18 +87,6 @@ pub fn install() {
         let sys = sys::make_module(&modules);
         state::set(modules, sys, builtins::make_module());
     });
-}
-
-/// `sys.unraisablehook`'s default output: the context line, then the exception with
-/// its traceback, to standard error.
-fn write_unraisable(err: &strand_objects::PyErr, context: Option<&str>) {
-    let mut out = String::new();
-    if let Some(c) = context {
-        out.push_str(c);
-        out.push('\n');
-    }
-    out.push_str(&format_exception(err));
-    stdio::write_stderr(&out);
 }
 
 /// The text CPython prints for an uncaught exception (see [`traceback`]).

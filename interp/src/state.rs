@@ -35,6 +35,11 @@ pub fn sys_module() -> PyObj {
     SYS.get().expect("strand_interp::install() not called")
 }
 
+/// The `sys` module, or `None` before [`crate::install`] made it.
+pub fn sys_module_opt() -> Option<PyObj> {
+    SYS.get()
+}
+
 /// The `builtins` module.
 ///
 /// # Panics

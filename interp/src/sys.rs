@@ -722,6 +722,7 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
         ],
     );
     crate::asyncgen::add_sys_functions(&m);
+    crate::unraisable_hook::add_to_sys(&d);
     if let Some(h) = dict::get_item_str(&d, "excepthook") {
         dict::set_item_str(&d, "__excepthook__", h);
     }

@@ -993,13 +993,7 @@ fn slot_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
 fn slot_finalize(o: &PyObj) {
     if let Some(d) = lookup(o, &NAMES.__del__) {
         if let Err(e) = ab::call_descr(&d, o, &[]) {
-            crate::unraisable::write(
-                &e,
-                Some(&format!(
-                    "Exception ignored in: {}",
-                    ab::repr_string(&d).unwrap_or_default()
-                )),
-            );
+            crate::unraisable::write_unraisable(&e, &d);
         }
     }
 }

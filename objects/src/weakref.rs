@@ -251,13 +251,7 @@ pub unsafe fn clear_weakrefs_on_dealloc(obj: ObjPtr) {
         let cb = payload(&w).callback.lock().clone();
         if let Some(cb) = cb {
             if let Err(e) = ab::call(&cb, std::slice::from_ref(&w), None) {
-                crate::unraisable::write(
-                    &e,
-                    Some(&format!(
-                        "Exception ignored in: {}",
-                        ab::repr_string(&cb).unwrap_or_default()
-                    )),
-                );
+                crate::unraisable::write_unraisable(&e, &cb);
             }
         }
     }
@@ -408,13 +402,7 @@ impl strand_gc::GcBinding for WeakrefBinding {
         let cb = payload(&w).callback.lock().clone();
         if let Some(cb) = cb {
             if let Err(e) = ab::call(&cb, std::slice::from_ref(&w), None) {
-                crate::unraisable::write(
-                    &e,
-                    Some(&format!(
-                        "Exception ignored in: {}",
-                        ab::repr_string(&cb).unwrap_or_default()
-                    )),
-                );
+                crate::unraisable::write_unraisable(&e, &cb);
             }
         }
     }

@@ -35,10 +35,8 @@ fn gc_info(phase: strand_gc::Phase, stats: &strand_gc::CollectionStats) {
     dict::set_item_str(&info, "uncollectable", int::from_usize(stats.uncollectable));
     for cb in list::to_vec(&callbacks) {
         if let Err(e) = ab::call(&cb, &[phase.clone(), info.clone()], None) {
-            strand_objects::unraisable::write(
-                &e,
-                Some("Exception ignored in garbage collector callback"),
-            );
+            // CPython 3.11's gcmodule.c reports it against the callback.
+            strand_objects::unraisable::write_unraisable(&e, &cb);
         }
     }
 }
