@@ -138,12 +138,12 @@ fn import_one(name: &str, parent: Option<&PyObj>) -> PyResult<PyObj> {
     if let Some(m) = dict::get_item_str(&modules, name) {
         return Ok(m);
     }
-    if let Some(m) = NATIVE.get().and_then(|t| t.iter().find(|m| m.name == name)) {
+    if let Some(m) = native_module(name) {
         let m = (m.init)();
         dict::set_item_str(&modules, name, m.clone());
         return Ok(m);
     }
-    if let Some(f) = FROZEN.get().and_then(|t| t.iter().find(|f| f.name == name)) {
+    if let Some(f) = frozen_module(name) {
         return load_text(
             name,
             f.source,
@@ -169,15 +169,32 @@ pub fn find_source(
     name: &str,
     parent: Option<&PyObj>,
 ) -> PyResult<Option<(std::path::PathBuf, bool)>> {
-    let last = name.rsplit('.').next().unwrap_or(name);
-    let search: Vec<String> = match parent {
+    let dirs = match parent {
         Some(p) => match dict::get_item_str(&module::module_dict(p), "__path__") {
-            Some(path) => ab::collect_iter(&path)?
-                .iter()
-                .map(|x| ab::str_string(x).unwrap_or_default())
-                .collect(),
+            Some(path) => Some(
+                ab::collect_iter(&path)?
+                    .iter()
+                    .map(|x| ab::str_string(x).unwrap_or_default())
+                    .collect(),
+            ),
             None => return Err(not_found(name)),
         },
+        None => None,
+    };
+    find_source_in(name, dirs)
+}
+
+/// [`find_source`] in the directories `dirs`, or in `sys.path` when `None`.
+///
+/// # Errors
+/// What reading `sys.path` raises.
+pub fn find_source_in(
+    name: &str,
+    dirs: Option<Vec<String>>,
+) -> PyResult<Option<(std::path::PathBuf, bool)>> {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let search: Vec<String> = match dirs {
+        Some(d) => d,
         None => {
             let sys = module::module_dict(&state::sys_module());
             match dict::get_item_str(&sys, "path") {
@@ -201,6 +218,70 @@ pub fn find_source(
         }
     }
     Ok(None)
+}
+
+/// What kind of module a name is (for `_imp`'s `StrandImporter`).
+pub(crate) enum Found {
+    /// A native (built-in) module.
+    Native,
+    /// A frozen module; whether it is a package.
+    Frozen(bool),
+    /// A source file; whether it is a package's `__init__.py`.
+    Source(std::path::PathBuf, bool),
+}
+
+/// The native module registered as `name`.
+pub(crate) fn native_module(name: &str) -> Option<&'static NativeModule> {
+    NATIVE.get().and_then(|t| t.iter().find(|m| m.name == name))
+}
+
+/// The frozen module registered as `name`.
+pub(crate) fn frozen_module(name: &str) -> Option<&'static FrozenModule> {
+    FROZEN.get().and_then(|t| t.iter().find(|f| f.name == name))
+}
+
+/// The names of the frozen modules.
+pub(crate) fn frozen_names() -> Vec<&'static str> {
+    FROZEN
+        .get()
+        .map(|t| t.iter().map(|f| f.name).collect())
+        .unwrap_or_default()
+}
+
+/// Imports `name` (dotted, absolute) and returns that module (not its top package).
+///
+/// # Errors
+/// As [`import`].
+pub(crate) fn import_by_name(name: &str) -> PyResult<PyObj> {
+    import(
+        &pystr::new(name),
+        &dict::new(),
+        &list::new(vec![pystr::new("*")]),
+        &int::from_i64(0),
+    )
+}
+
+/// Compiles a module's source text to a code object.
+///
+/// # Errors
+/// `SyntaxError`.
+pub(crate) fn compile_source(source: &str, filename: &str) -> PyResult<PyObj> {
+    let code = strand_compiler::compile_module(source, filename)
+        .map_err(|e| crate::syntax_error::syntax_error(&e, source, filename))?;
+    crate::traceback::register_source(filename, source);
+    Ok(crate::code::load_code(&code))
+}
+
+/// Reads, decodes (PEP 263) and compiles a source file.
+///
+/// # Errors
+/// `OSError` from reading, `SyntaxError`.
+pub(crate) fn compile_file(path: &std::path::Path) -> PyResult<PyObj> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| exc::from_io_error(&e, Some(pystr::new(&path.display().to_string()))))?;
+    let filename = path.display().to_string();
+    let source = crate::syntax_error::decode_file(&bytes, &filename)?;
+    compile_source(&source, &filename)
 }
 
 fn not_found(name: &str) -> strand_objects::PyErr {
@@ -233,8 +314,7 @@ fn load_text(
     is_pkg: bool,
     pkg_dir: Option<&str>,
 ) -> PyResult<PyObj> {
-    let code = strand_compiler::compile_module(source, filename)
-        .map_err(|e| crate::syntax_error::syntax_error(&e, source, filename))?;
+    let code_obj = compile_source(source, filename)?;
     let m = module::new_module(name);
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "__file__", pystr::new(filename));
@@ -249,10 +329,8 @@ fn load_text(
         let pkg = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
         dict::set_item_str(&d, "__package__", pystr::new(pkg));
     }
-    crate::traceback::register_source(filename, source);
     let modules = state::sys_modules();
     dict::set_item_str(&modules, name, m.clone());
-    let code_obj = crate::code::load_code(&code);
     if let Err(e) = crate::eval::run_code(&code_obj, &d) {
         let _ = dict::del_item(&modules, &pystr::new(name));
         return Err(e);

@@ -14,7 +14,8 @@
 //!   `runtime_warning` the warnings the interpreter issues itself.
 //! - [`exc_info`]: the exception being handled, per thread; [`traceback`]: tracebacks
 //!   as CPython prints them; [`syntax_error`]: compile errors as `SyntaxError`s.
-//! - [`import`]: the import system; [`native_module`]: what a native or frozen module
+//! - [`import`]: the import system, [`imp`] its `_imp` module and the finder on
+//!   `sys.meta_path`; [`native_module`]: what a native or frozen module
 //!   is to it (the standard library crate registers its tables).
 //! - [`builtins`] and [`frame_builtins`] (the `builtins` module), [`sys`] (the `sys`
 //!   module), [`state`] (the interpreter state that holds them and `sys.modules`).
@@ -43,6 +44,7 @@ mod frame;
 pub mod frame_builtins;
 pub mod frame_object;
 pub mod generator;
+pub mod imp;
 pub mod import;
 pub mod jit;
 mod matching;

@@ -769,8 +769,12 @@ pub(crate) fn call(
         }
     } else if callable.is_exact(&function::METHOD_TYPE) && !has_self && !kw {
         let (func, _) = method_parts(callable);
-        match (function::is_function(func), version_of(func)) {
-            (true, Some(v)) if takes_exactly(func, nargs + 1) => {
+        // A method may bind any callable (a classmethod of a builtin function).
+        let version = function::is_function(func)
+            .then(|| version_of(func))
+            .flatten();
+        match version {
+            Some(v) if takes_exactly(func, nargs + 1) => {
                 cache.set_u32(1, v);
                 Some(Op::CALL_BOUND_METHOD_EXACT_ARGS)
             }

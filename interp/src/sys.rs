@@ -433,7 +433,8 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
         "implementation",
         strand_objects::namespace::new(&[
             ("name", pystr::new("strand")),
-            ("cache_tag", pystr::new("strand-311")),
+            // None: strand reads and writes no compiled `.pyc` files.
+            ("cache_tag", singletons::none()),
             ("version", impl_version.unwrap_or_else(singletons::none)),
             ("hexversion", int::from_i64(HEXVERSION)),
             ("_multiarch", pystr::new(&multiarch())),
@@ -723,6 +724,17 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
     );
     crate::asyncgen::add_sys_functions(&m);
     crate::unraisable_hook::add_to_sys(&d);
+    // The import protocol's hooks. strand's `import` is native; `importlib`'s own
+    // machinery meets strand's importer on `sys.meta_path` (see `imp`).
+    dict::set_item_str(
+        &d,
+        "meta_path",
+        list::new(vec![
+            crate::imp::importer_class().expect("StrandImporter is a valid class")
+        ]),
+    );
+    dict::set_item_str(&d, "path_hooks", list::new(Vec::new()));
+    dict::set_item_str(&d, "path_importer_cache", dict::new());
     if let Some(h) = dict::get_item_str(&d, "excepthook") {
         dict::set_item_str(&d, "__excepthook__", h);
     }

@@ -149,7 +149,7 @@ exception_types! {
     BUFFER_ERROR_TYPE = "BufferError";
     EOF_ERROR_TYPE = "EOFError";
     IMPORT_ERROR_TYPE = "ImportError", str: import_error_str, init: import_error_init;
-    MODULE_NOT_FOUND_ERROR_TYPE = "ModuleNotFoundError";
+    MODULE_NOT_FOUND_ERROR_TYPE = "ModuleNotFoundError", str: import_error_str, init: import_error_init;
     LOOKUP_ERROR_TYPE = "LookupError";
     INDEX_ERROR_TYPE = "IndexError";
     KEY_ERROR_TYPE = "KeyError", str: key_error_str;

@@ -7,7 +7,8 @@
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
 //! [`_collections`], [`_contextvars`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
-//! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`].
+//! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`],
+//! [`_warnings`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
 //! (the hash object of the six hash modules). [`MODULES`] and [`FROZEN`] are the only
@@ -44,6 +45,7 @@ pub mod _stat;
 pub mod _string;
 pub mod _struct;
 pub mod _thread;
+pub mod _warnings;
 pub mod _weakref;
 pub mod array;
 pub mod atexit;
@@ -55,6 +57,7 @@ pub mod gc;
 pub mod grp;
 pub mod hashobj;
 pub mod itertools;
+pub mod marshal;
 pub mod math;
 pub mod modsupport;
 pub mod posix;
@@ -70,6 +73,18 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_warnings",
+        init: _warnings::make_module,
+    },
+    NativeModule {
+        name: "marshal",
+        init: marshal::make_module,
+    },
+    NativeModule {
+        name: "_imp",
+        init: strand_interp::imp::make_module,
+    },
     NativeModule {
         name: "_contextvars",
         init: _contextvars::make_module,

@@ -1,0 +1,352 @@
+//! The `_imp` module (CPython's Python/import.c `_imp`), the import system's native
+//! half that CPython's `importlib` package is written against, and `StrandImporter`,
+//! the finder and loader strand puts on `sys.meta_path` so that `importlib`'s own
+//! machinery (`importlib.import_module`, `importlib.util.find_spec`, `pkgutil`) finds
+//! what strand's `import` statement finds.
+//!
+//! strand's `import` statement is native ([`crate::import`]); it does not go through
+//! `sys.meta_path`. Code that drives the import protocol itself does, and meets
+//! `StrandImporter` there: `find_spec` answers for native modules (origin
+//! `'built-in'`), frozen modules (`'frozen'`) and source files on `sys.path` or the
+//! parent package's `__path__` (a `ModuleSpec` from CPython's
+//! `importlib._bootstrap`, with `has_location` and, for packages,
+//! `submodule_search_locations`); `create_module` makes native modules;
+//! `exec_module` runs frozen and source modules in the module's namespace.
+//!
+//! `_imp` has: `is_builtin` (-1 for `sys` and `builtins`, which cannot be made again,
+//! as in CPython), `create_builtin`, `exec_builtin`, `is_frozen`,
+//! `is_frozen_package`, `find_frozen`, `get_frozen_object`, `init_frozen`,
+//! `_frozen_module_names`, the global import lock (`acquire_lock`, `release_lock`,
+//! `lock_held`; reentrant, waited for detached), `extension_suffixes` (empty: strand
+//! loads no C extension modules) and `check_hash_based_pycs`. Not built: compiled
+//! bytecode files (`sys.implementation.cache_tag` is None, so `importlib` neither
+//! reads nor writes `.pyc` files; `_fix_co_filename` and `source_hash`, which only
+//! they use, are absent) and `create_dynamic`/`exec_dynamic` (no C extensions).
+
+use std::sync::{Condvar, Mutex};
+
+use strand_objects::abstract_ as ab;
+use strand_objects::args::Args;
+use strand_objects::exceptions::{self as exc, type_error};
+use strand_objects::{dict, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult};
+
+use crate::import::{self, Found};
+use crate::native_module::add_functions;
+use crate::state;
+
+// ---------------------------------------------------------------------------------
+// The global import lock
+// ---------------------------------------------------------------------------------
+
+/// `(owner thread ident, depth)`; depth 0 when free.
+static LOCK: Mutex<(u64, usize)> = Mutex::new((0, 0));
+static RELEASED: Condvar = Condvar::new();
+
+fn lock_state() -> std::sync::MutexGuard<'static, (u64, usize)> {
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn acquire_lock(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("acquire_lock", 0, 0)?;
+    let me = crate::thread_ident::get_ident();
+    {
+        let mut s = lock_state();
+        if s.1 == 0 || s.0 == me {
+            *s = (me, s.1 + 1);
+            return Ok(singletons::none());
+        }
+    }
+    // Wait detached, so that a stop-the-world need not wait for this thread.
+    strand_heap::with_detached(|| {
+        let mut s = lock_state();
+        while s.1 != 0 {
+            s = RELEASED.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        *s = (me, 1);
+    });
+    Ok(singletons::none())
+}
+
+fn release_lock(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("release_lock", 0, 0)?;
+    let me = crate::thread_ident::get_ident();
+    let mut s = lock_state();
+    if s.1 == 0 || s.0 != me {
+        return Err(exc::runtime_error("not holding the import lock"));
+    }
+    s.1 -= 1;
+    if s.1 == 0 {
+        s.0 = 0;
+        RELEASED.notify_one();
+    }
+    Ok(singletons::none())
+}
+
+fn lock_held(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("lock_held", 0, 0)?;
+    Ok(int::bool_obj(lock_state().1 != 0))
+}
+
+// ---------------------------------------------------------------------------------
+// Built-in and frozen modules
+// ---------------------------------------------------------------------------------
+
+fn name_arg(a: &[PyObj], k: Option<&PyObj>, f: &str) -> PyResult<String> {
+    Args::new(a, k).expect_fn(f, 1, 1)?;
+    if !pystr::is_str(&a[0]) {
+        return Err(type_error(format!(
+            "{f}() argument must be str, not {}",
+            a[0].ty().name()
+        )));
+    }
+    Ok(pystr::as_str(&a[0]).to_string())
+}
+
+fn is_builtin(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let name = name_arg(a, k, "is_builtin")?;
+    Ok(int::from_i64(match name.as_str() {
+        "sys" | "builtins" => -1,
+        n if import::native_module(n).is_some() => 1,
+        _ => 0,
+    }))
+}
+
+/// The built-in module `name`: the one in `sys.modules` if there is one (strand's
+/// native modules are made once, like CPython's single-phase ones), else a new one.
+fn builtin_module(name: &str) -> PyResult<Option<PyObj>> {
+    match name {
+        "sys" => return Ok(Some(state::sys_module())),
+        "builtins" => return Ok(Some(state::builtins_module())),
+        _ => {}
+    }
+    let Some(m) = import::native_module(name) else {
+        return Ok(None);
+    };
+    if let Some(existing) = dict::get_item_str(&state::sys_modules(), name) {
+        return Ok(Some(existing));
+    }
+    Ok(Some((m.init)()))
+}
+
+fn spec_name(spec: &PyObj) -> PyResult<String> {
+    ab::str_string(&ab::getattr(spec, &pystr::intern("name"))?)
+}
+
+fn create_builtin(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("create_builtin", 1, 1)?;
+    let name = spec_name(&a[0])?;
+    builtin_module(&name)?
+        .ok_or_else(|| exc::import_error(format!("no built-in module named {name}")))
+}
+
+fn exec_builtin(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("exec_builtin", 1, 1)?;
+    Ok(int::from_i64(0))
+}
+
+fn is_frozen(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let name = name_arg(a, k, "is_frozen")?;
+    Ok(int::bool_obj(import::frozen_module(&name).is_some()))
+}
+
+fn frozen_or_error(name: &str) -> PyResult<&'static crate::native_module::FrozenModule> {
+    import::frozen_module(name)
+        .ok_or_else(|| exc::import_error(format!("No such frozen object named '{name}'")))
+}
+
+fn is_frozen_package(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let name = name_arg(a, k, "is_frozen_package")?;
+    Ok(int::bool_obj(frozen_or_error(&name)?.is_package))
+}
+
+/// `find_frozen(name, *, withdata=False)`: `None`, or `(data, ispkg, origname)`;
+/// strand's frozen modules are source text, so `data` is always `None`.
+fn find_frozen(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("find_frozen", 0, &["name", "withdata"], 1)?;
+    let name = ab::str_string(b[0].expect("required"))?;
+    Ok(match import::frozen_module(&name) {
+        None => singletons::none(),
+        Some(f) => tuple::from_vec(vec![
+            singletons::none(),
+            int::bool_obj(f.is_package),
+            pystr::new(f.name),
+        ]),
+    })
+}
+
+/// `get_frozen_object(name, data=None)`: the frozen module's code, compiled.
+fn get_frozen_object(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("get_frozen_object", 0, &["name", "data"], 1)?;
+    let name = ab::str_string(b[0].expect("required"))?;
+    let f = frozen_or_error(&name)?;
+    import::compile_source(f.source, &format!("<frozen {name}>"))
+}
+
+fn init_frozen(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let name = name_arg(a, k, "init_frozen")?;
+    frozen_or_error(&name)?;
+    import::import_by_name(&name)
+}
+
+fn frozen_module_names(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("_frozen_module_names", 0, 0)?;
+    Ok(tuple::from_vec(
+        import::frozen_names().into_iter().map(pystr::new).collect(),
+    ))
+}
+
+fn extension_suffixes(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("extension_suffixes", 0, 0)?;
+    Ok(list::new(Vec::new()))
+}
+
+/// The `_imp` module.
+pub fn make_module() -> PyObj {
+    let m = module::new_module("_imp");
+    add_functions(
+        &m,
+        "_imp",
+        &[
+            ("acquire_lock", acquire_lock),
+            ("release_lock", release_lock),
+            ("lock_held", lock_held),
+            ("is_builtin", is_builtin),
+            ("create_builtin", create_builtin),
+            ("exec_builtin", exec_builtin),
+            ("is_frozen", is_frozen),
+            ("is_frozen_package", is_frozen_package),
+            ("find_frozen", find_frozen),
+            ("get_frozen_object", get_frozen_object),
+            ("init_frozen", init_frozen),
+            ("_frozen_module_names", frozen_module_names),
+            ("extension_suffixes", extension_suffixes),
+        ],
+    );
+    let d = module::module_dict(&m);
+    dict::set_item_str(&d, "check_hash_based_pycs", pystr::new("default"));
+    m
+}
+
+// ---------------------------------------------------------------------------------
+// StrandImporter: strand's import on sys.meta_path
+// ---------------------------------------------------------------------------------
+
+/// `importlib._bootstrap` (imported when first needed).
+fn bootstrap() -> PyResult<PyObj> {
+    import::import_by_name("importlib._bootstrap")
+}
+
+/// `StrandImporter.find_spec(name, path=None, target=None)`.
+fn find_spec(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("find_spec", 1, &["fullname", "path", "target"], 1)?;
+    let cls = &a[0];
+    let name = ab::str_string(b[0].expect("required"))?;
+    let path = b[1].filter(|p| !singletons::is_none(p));
+    let found = if name == "sys" || name == "builtins" || import::native_module(&name).is_some() {
+        Some(Found::Native)
+    } else if let Some(f) = import::frozen_module(&name) {
+        Some(Found::Frozen(f.is_package))
+    } else {
+        let dirs = match path {
+            Some(p) => Some(
+                ab::collect_iter(p)?
+                    .iter()
+                    .map(ab::str_string)
+                    .collect::<PyResult<Vec<_>>>()?,
+            ),
+            None => None,
+        };
+        import::find_source_in(&name, dirs)?.map(|(p, pkg)| Found::Source(p, pkg))
+    };
+    let Some(found) = found else {
+        return Ok(singletons::none());
+    };
+    let module_spec = ab::getattr(&bootstrap()?, &pystr::intern("ModuleSpec"))?;
+    let kw = dict::new();
+    let (origin, is_pkg) = match &found {
+        Found::Native => ("built-in".to_string(), false),
+        Found::Frozen(pkg) => ("frozen".to_string(), *pkg),
+        Found::Source(p, pkg) => (
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string(),
+            *pkg,
+        ),
+    };
+    dict::set_item_str(&kw, "origin", pystr::new(&origin));
+    dict::set_item_str(&kw, "is_package", int::bool_obj(is_pkg));
+    let spec = ab::call_with_dict(&module_spec, &[pystr::new(&name), cls.clone()], Some(&kw))?;
+    if let Found::Source(p, pkg) = &found {
+        ab::setattr(&spec, &pystr::intern("has_location"), &int::bool_obj(true))?;
+        if *pkg {
+            let dir = std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .parent()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+            ab::setattr(
+                &spec,
+                &pystr::intern("submodule_search_locations"),
+                &list::new(vec![pystr::new(&dir)]),
+            )?;
+        }
+    }
+    Ok(spec)
+}
+
+/// `StrandImporter.create_module(spec)`: the native module, or `None` (the default
+/// module object) for frozen and source modules.
+fn create_module(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("create_module", 2, 2)?;
+    let name = spec_name(&a[1])?;
+    Ok(builtin_module(&name)?.unwrap_or_else(singletons::none))
+}
+
+/// `StrandImporter.exec_module(module)`: runs a frozen or source module's code in
+/// its namespace (native modules are complete when made).
+fn exec_module(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("exec_module", 2, 2)?;
+    let m = &a[1];
+    let spec = ab::getattr(m, &pystr::intern("__spec__"))?;
+    let name = spec_name(&spec)?;
+    let d = ab::getattr(m, &pystr::intern("__dict__"))?;
+    if let Some(f) = import::frozen_module(&name) {
+        let code = import::compile_source(f.source, &format!("<frozen {name}>"))?;
+        crate::eval::run_code(&code, &d)?;
+    } else if builtin_module(&name)?.is_none() {
+        let origin = ab::str_string(&ab::getattr(&spec, &pystr::intern("origin"))?)?;
+        let code = import::compile_file(std::path::Path::new(&origin))?;
+        crate::eval::run_code(&code, &d)?;
+    }
+    Ok(singletons::none())
+}
+
+/// `StrandImporter`, the class put on `sys.meta_path` (its methods are class
+/// methods, as `BuiltinImporter`'s are).
+pub(crate) fn importer_class() -> PyResult<PyObj> {
+    let ns = dict::new();
+    for (name, f) in [
+        ("find_spec", find_spec as strand_objects::descr::NativeFn),
+        ("create_module", create_module),
+        ("exec_module", exec_module),
+    ] {
+        let func = strand_objects::descr::new_builtin_function(name, f, None);
+        dict::set_item_str(&ns, name, strand_objects::descr::new_classmethod(func)?);
+    }
+    dict::set_item_str(
+        &ns,
+        "__doc__",
+        pystr::new("strand's import system on sys.meta_path: native, frozen and source modules."),
+    );
+    dict::set_item_str(&ns, "__module__", pystr::new("sys"));
+    ab::call(
+        &strand_objects::typetype::TYPE_TYPE.to_obj(),
+        &[
+            pystr::new("StrandImporter"),
+            tuple::from_vec(Vec::new()),
+            ns,
+        ],
+        None,
+    )
+}
