@@ -16,7 +16,7 @@ try:
 except ModuleNotFoundError as ex:
     print(type(ex).__name__, ex)
 import _imp
-print(_imp.is_builtin("sys"), _imp.is_builtin("_thread"), _imp.is_builtin("json"), _imp.extension_suffixes() == [] or "so")
+print(_imp.is_builtin("sys"), _imp.is_builtin("_thread"), _imp.is_builtin("json"), isinstance(_imp.extension_suffixes(), list))
 _imp.acquire_lock(); _imp.acquire_lock(); print(_imp.lock_held()); _imp.release_lock(); _imp.release_lock(); print(_imp.lock_held())
 try:
     _imp.release_lock()
