@@ -5,7 +5,8 @@
 //! `NAME.py` / `NAME/__init__.py` in the directories of `sys.path` (the script's
 //! directory first) or of the parent package's `__path__`. A module is registered in
 //! `sys.modules` before its code runs, so circular imports see the partly initialised
-//! module, as in CPython; a failed import removes it again. Relative imports
+//! module, as in CPython, while other threads wait for it ([`crate::import_lock`]); a
+//! failed import removes it again. Relative imports
 //! (`from . import x`) resolve against the importing module's
 //! `__package__`/`__name__`.
 //!
@@ -135,6 +136,15 @@ pub fn import(name: &PyObj, globals: &PyObj, fromlist: &PyObj, level: &PyObj) ->
 
 fn import_one(name: &str, parent: Option<&PyObj>) -> PyResult<PyObj> {
     let modules = state::sys_modules();
+    if dict::get_item_str(&modules, name).is_some() {
+        // Another thread may still be running its code.
+        crate::import_lock::wait_until_initialized(name);
+        if let Some(m) = dict::get_item_str(&modules, name) {
+            return Ok(m);
+        }
+    }
+    let _lock = crate::import_lock::acquire(name);
+    // Another thread may have imported it while this one waited.
     if let Some(m) = dict::get_item_str(&modules, name) {
         return Ok(m);
     }

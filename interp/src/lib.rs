@@ -46,6 +46,7 @@ pub mod frame_object;
 pub mod generator;
 pub mod imp;
 pub mod import;
+mod import_lock;
 pub mod jit;
 mod matching;
 pub mod native_module;
