@@ -5,7 +5,7 @@
 //! `NAME.py` / `NAME/__init__.py` in the directories of `sys.path` (the script's
 //! directory first) or of the parent package's `__path__`. A module is registered in
 //! `sys.modules` before its code runs, so circular imports see the partly initialised
-//! module, as in CPython, while other threads wait for it ([`crate::import_lock`]); a
+//! module, as in CPython, while other threads wait for it (`import_lock.rs`); a
 //! failed import removes it again. Relative imports
 //! (`from . import x`) resolve against the importing module's
 //! `__package__`/`__name__`.
