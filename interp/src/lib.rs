@@ -33,6 +33,7 @@
 
 mod async_iter;
 mod asyncgen;
+pub mod ast_hooks;
 pub mod builtins;
 pub mod call;
 pub mod code;

@@ -6,7 +6,7 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`_contextvars`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
+//! [`_collections`], [`_contextvars`], [`_ast`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
 //! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`].
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
@@ -21,6 +21,7 @@
 //! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
 //! (the interpreter's own modules), the command line (`strand`).
 
+pub mod _ast;
 pub mod _bisect;
 pub mod _blake2;
 pub mod _codecs;
@@ -70,6 +71,10 @@ use strand_interp::native_module::{FrozenModule, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "_ast",
+        init: _ast::make_module,
+    },
     NativeModule {
         name: "_contextvars",
         init: _contextvars::make_module,
@@ -265,5 +270,6 @@ pub fn install() {
         strand_interp::import::register_native_modules(MODULES);
         strand_interp::import::register_frozen_modules(FROZEN);
         _io::install();
+        _ast::install();
     });
 }
