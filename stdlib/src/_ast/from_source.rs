@@ -421,7 +421,8 @@ impl<'s> Converter<'s> {
                 self.opt_expr(p.annotation.as_deref())?,
                 singletons::none(),
             ],
-            Some(p.range),
+            // ruff's range of `*args` and `**kwargs` includes the stars.
+            Some(TextRange::new(p.name.start(), p.range.end())),
         ))
     }
 
