@@ -8,7 +8,8 @@
 //! first part has a `u` prefix); f-strings are a `JoinedStr` whose adjacent literal
 //! parts (and `=` debug text) are merged into one `Constant`, and whose `Constant`
 //! and `FormattedValue` parts carry the whole string's position, as 3.11's string
-//! parser gives them (a format spec's `JoinedStr` spans its own string token); `elif`
+//! parser gives them (a format spec's `JoinedStr` and its final literal span the
+//! spec's own string token); `elif`
 //! is an `If` in `orelse`; parameters with defaults split into `defaults` and
 //! `kw_defaults`; a decorated definition starts at its `def`/`class` keyword; a
 //! generator expression that is a call's only argument spans the call's
@@ -786,15 +787,17 @@ impl<'s> Converter<'s> {
                     let spec = match &i.format_spec {
                         None => singletons::none(),
                         Some(spec) => {
-                            // The spec's literals span from its token to the end of
-                            // the whole string; the spec itself, its token.
+                            // As 3.11 places them: the spec's literal text before a
+                            // replacement field spans the whole string, its final
+                            // literal text and the spec itself span the spec's token.
                             let mut inner = Parts {
                                 values: Vec::new(),
                                 pending: String::new(),
                                 kind: parts.kind.clone(),
-                                constant_at: TextRange::new(token.start(), whole.end()),
+                                constant_at: whole,
                             };
                             self.fstring_elements(&spec.elements, &mut inner, whole, token)?;
+                            inner.constant_at = token;
                             inner.flush(self);
                             self.node("JoinedStr", vec![list::new(inner.values)], Some(token))
                         }

@@ -468,7 +468,7 @@ fn ast_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()
     if pos.len() > fields.len() {
         return Err(type_error(format!(
             "{} constructor takes at most {} positional argument{}",
-            ty.name(),
+            ty.name().rsplit('.').next().unwrap_or_default(),
             fields.len(),
             if fields.len() == 1 { "" } else { "s" }
         )));
