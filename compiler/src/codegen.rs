@@ -2820,8 +2820,7 @@ pub fn string_part_value(source: &str, part: &ast::StringLiteral) -> String {
     if !part.value.contains('\u{fffd}') {
         return part.value.to_string();
     }
-    crate::parse::decode_str_token(&source[part.range()])
-        .unwrap_or_else(|| part.value.to_string())
+    crate::parse::decode_str_token(&source[part.range()]).unwrap_or_else(|| part.value.to_string())
 }
 
 /// The value of an f-string's literal text, decoded again from the source where

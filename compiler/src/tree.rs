@@ -78,4 +78,6 @@ pub fn parse(source: &str, mode: Mode) -> Result<ast::Mod, CompileError> {
     Ok(tree)
 }
 
-pub use crate::codegen::{fstring_literal_value, int_literal, str_literal_value, string_part_value};
+pub use crate::codegen::{
+    fstring_literal_value, int_literal, str_literal_value, string_part_value,
+};

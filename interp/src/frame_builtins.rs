@@ -206,7 +206,8 @@ pub fn compile_source(text: &str, filename: &str, mode: Mode) -> PyResult<PyObj>
 /// The flags `compile()` accepts (CPython's `PyCF_MASK | PyCF_MASK_OBSOLETE |
 /// PyCF_COMPILE_MASK`): the `__future__` features, `CO_NESTED`, and the compiler
 /// flags (`PyCF_ONLY_AST`, `PyCF_TYPE_COMMENTS`, `PyCF_ALLOW_TOP_LEVEL_AWAIT`, ...).
-const COMPILE_FLAGS: i64 = 0x0010 | 0x01fe_0000 | 0x0100 | 0x0200 | 0x0400 | 0x0800 | 0x1000 | 0x2000;
+const COMPILE_FLAGS: i64 =
+    0x0010 | 0x01fe_0000 | 0x0100 | 0x0200 | 0x0400 | 0x0800 | 0x1000 | 0x2000;
 
 /// The `compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1)`
 /// builtin. With `PyCF_ONLY_AST` in `flags` it returns the syntax tree (through the
@@ -293,7 +294,9 @@ pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<Py
     if only_ast {
         let text = source_text(source, "compile")?;
         let h = hooks.ok_or_else(|| {
-            exc::system_error("compile(): PyCF_ONLY_AST needs the _ast module, which is not installed")
+            exc::system_error(
+                "compile(): PyCF_ONLY_AST needs the _ast module, which is not installed",
+            )
         })?;
         return (h.parse)(&text, &filename, &mode_name, flags);
     }

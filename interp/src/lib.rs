@@ -31,9 +31,9 @@
 //! `math`, ... are in `strand-stdlib`), the command line (the `strand` binary), the
 //! compiler (`strand-compiler`).
 
+pub mod ast_hooks;
 mod async_iter;
 mod asyncgen;
-pub mod ast_hooks;
 pub mod builtins;
 pub mod call;
 pub mod code;

@@ -27,15 +27,13 @@ use std::sync::Mutex;
 
 use rpds::HashTrieMapSync;
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+use strand_interp::native_module::add_functions;
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::descr::{GetSetDef, MethodDef};
 use strand_objects::exceptions::{self as exc, type_error, PyErr};
 use strand_objects::typeobj::{CompareOp, Slots, TypeFlags};
-use strand_objects::{
-    dict, list, module, singletons, str as pystr, tuple, PyObj, PyResult,
-};
-use strand_interp::native_module::add_functions;
+use strand_objects::{dict, list, module, singletons, str as pystr, tuple, PyObj, PyResult};
 
 use crate::modsupport::{self, Fields};
 
@@ -485,10 +483,16 @@ fn var_get(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
             .as_ref()
             .and_then(|cur| vars_of(ctx(cur)).get(&VarKey(a[0].clone())).cloned())
     });
-    if let Some(v) = found.or_else(|| a.get(1).cloned()).or_else(|| f.default.clone()) {
+    if let Some(v) = found
+        .or_else(|| a.get(1).cloned())
+        .or_else(|| f.default.clone())
+    {
         return Ok(v);
     }
-    Err(PyErr::with_args(&exc::LOOKUP_ERROR_TYPE, vec![a[0].clone()]))
+    Err(PyErr::with_args(
+        &exc::LOOKUP_ERROR_TYPE,
+        vec![a[0].clone()],
+    ))
 }
 
 /// `ContextVar.set(value)`: a new mapping for the current context; returns the token

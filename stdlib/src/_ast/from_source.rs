@@ -45,7 +45,7 @@ pub(crate) fn parse(text: &str, filename: &str, mode: &str, _flags: i64) -> PyRe
     let tree = strand_compiler::tree::parse(text, m)
         .map_err(|e| strand_interp::syntax_error::syntax_error(&e, text, filename))?;
     let c = Converter::new(text);
-    let result = match (&tree, m) {
+    match (&tree, m) {
         (ast::Mod::Module(module), Mode::Single) => {
             let body = c.stmts(&module.body)?;
             Ok(c.node("Interactive", vec![body], None))
@@ -58,8 +58,7 @@ pub(crate) fn parse(text: &str, filename: &str, mode: &str, _flags: i64) -> PyRe
             let body = c.expr(&e.body)?;
             Ok(c.node("Expression", vec![body], None))
         }
-    };
-    result
+    }
 }
 
 /// Converts one parsed source's tree.
@@ -136,7 +135,10 @@ impl<'s> Converter<'s> {
     }
 
     fn stmts(&self, body: &[Stmt]) -> R {
-        let v = body.iter().map(|s| self.stmt(s)).collect::<PyResult<Vec<_>>>()?;
+        let v = body
+            .iter()
+            .map(|s| self.stmt(s))
+            .collect::<PyResult<Vec<_>>>()?;
         Ok(list::new(v))
     }
 
@@ -228,7 +230,11 @@ impl<'s> Converter<'s> {
             ),
             Stmt::AugAssign(x) => self.node(
                 "AugAssign",
-                vec![self.expr(&x.target)?, self.operator(x.op), self.expr(&x.value)?],
+                vec![
+                    self.expr(&x.target)?,
+                    self.operator(x.op),
+                    self.expr(&x.value)?,
+                ],
                 r,
             ),
             Stmt::AnnAssign(x) => self.node(
@@ -254,7 +260,11 @@ impl<'s> Converter<'s> {
             ),
             Stmt::While(x) => self.node(
                 "While",
-                vec![self.expr(&x.test)?, self.stmts(&x.body)?, self.stmts(&x.orelse)?],
+                vec![
+                    self.expr(&x.test)?,
+                    self.stmts(&x.body)?,
+                    self.stmts(&x.orelse)?,
+                ],
                 r,
             ),
             Stmt::If(x) => {
@@ -264,10 +274,7 @@ impl<'s> Converter<'s> {
                     match &clause.test {
                         None => orelse = self.stmts(&clause.body)?,
                         Some(test) => {
-                            let end = x
-                                .elif_else_clauses
-                                .last()
-                                .map_or(clause.end(), Ranged::end);
+                            let end = x.elif_else_clauses.last().map_or(clause.end(), Ranged::end);
                             let inner = self.node(
                                 "If",
                                 vec![self.expr(test)?, self.stmts(&clause.body)?, orelse],
@@ -277,7 +284,11 @@ impl<'s> Converter<'s> {
                         }
                     }
                 }
-                self.node("If", vec![self.expr(&x.test)?, self.stmts(&x.body)?, orelse], r)
+                self.node(
+                    "If",
+                    vec![self.expr(&x.test)?, self.stmts(&x.body)?, orelse],
+                    r,
+                )
             }
             Stmt::With(x) => {
                 let items = x
@@ -529,9 +540,7 @@ impl<'s> Converter<'s> {
 
     fn int(&self, i: &ast::Int) -> R {
         let v: BigInt = strand_compiler::tree::int_literal(i)
-            .map_err(|m| {
-            crate::modsupport::raise(&exc::SYNTAX_ERROR_TYPE.to_obj(), m)
-        })?;
+            .map_err(|m| crate::modsupport::raise(&exc::SYNTAX_ERROR_TYPE.to_obj(), m))?;
         Ok(int::from_bigint(v))
     }
 
@@ -560,7 +569,11 @@ impl<'s> Converter<'s> {
             ),
             Expr::BinOp(x) => self.node(
                 "BinOp",
-                vec![self.expr(&x.left)?, self.operator(x.op), self.expr(&x.right)?],
+                vec![
+                    self.expr(&x.left)?,
+                    self.operator(x.op),
+                    self.expr(&x.right)?,
+                ],
                 r,
             ),
             Expr::UnaryOp(x) => self.node(
@@ -578,12 +591,19 @@ impl<'s> Converter<'s> {
             ),
             Expr::Lambda(x) => self.node(
                 "Lambda",
-                vec![self.parameters(x.parameters.as_deref())?, self.expr(&x.body)?],
+                vec![
+                    self.parameters(x.parameters.as_deref())?,
+                    self.expr(&x.body)?,
+                ],
                 r,
             ),
             Expr::If(x) => self.node(
                 "IfExp",
-                vec![self.expr(&x.test)?, self.expr(&x.body)?, self.expr(&x.orelse)?],
+                vec![
+                    self.expr(&x.test)?,
+                    self.expr(&x.body)?,
+                    self.expr(&x.orelse)?,
+                ],
                 r,
             ),
             Expr::Dict(x) => {
@@ -645,19 +665,22 @@ impl<'s> Converter<'s> {
                     .map(|arg| match arg {
                         // A lone unparenthesized generator expression argument spans
                         // the call's parentheses in CPython.
-                        Expr::Generator(g) if !g.parenthesized && a.args.len() == 1 => {
-                            Ok(self.node(
+                        Expr::Generator(g) if !g.parenthesized && a.args.len() == 1 => Ok(self
+                            .node(
                                 "GeneratorExp",
                                 vec![self.expr(&g.elt)?, self.comprehensions(&g.generators)?],
                                 Some(a.range),
-                            ))
-                        }
+                            )),
                         _ => self.expr(arg),
                     })
                     .collect::<PyResult<Vec<_>>>()?;
                 self.node(
                     "Call",
-                    vec![self.expr(&x.func)?, list::new(args), self.keywords(&a.keywords)?],
+                    vec![
+                        self.expr(&x.func)?,
+                        list::new(args),
+                        self.keywords(&a.keywords)?,
+                    ],
                     r,
                 )
             }
@@ -763,9 +786,14 @@ impl<'s> Converter<'s> {
     ) -> PyResult<()> {
         for el in elements.iter() {
             match el {
-                ast::InterpolatedStringElement::Literal(l) => parts
-                    .pending
-                    .push_str(&strand_compiler::tree::fstring_literal_value(self.source, l)),
+                ast::InterpolatedStringElement::Literal(l) => {
+                    parts
+                        .pending
+                        .push_str(&strand_compiler::tree::fstring_literal_value(
+                            self.source,
+                            l,
+                        ))
+                }
                 ast::InterpolatedStringElement::Interpolation(i) => {
                     let mut conversion: i64 = match i.conversion {
                         ast::ConversionFlag::None => -1,

@@ -486,7 +486,11 @@ fn ast_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()
 fn ast_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("__reduce__", 1)?;
     let d = managed::ensure_dict(&a[0]);
-    Ok(tuple::from_vec(vec![a[0].ty().to_obj(), tuple::from_vec(Vec::new()), d]))
+    Ok(tuple::from_vec(vec![
+        a[0].ty().to_obj(),
+        tuple::from_vec(Vec::new()),
+        d,
+    ]))
 }
 
 fn ready() {
@@ -543,6 +547,10 @@ pub fn make_module() -> PyObj {
     use strand_interp::ast_hooks as h;
     crate::modsupport::add_int(&d, "PyCF_ONLY_AST", h::PYCF_ONLY_AST);
     crate::modsupport::add_int(&d, "PyCF_TYPE_COMMENTS", h::PYCF_TYPE_COMMENTS);
-    crate::modsupport::add_int(&d, "PyCF_ALLOW_TOP_LEVEL_AWAIT", h::PYCF_ALLOW_TOP_LEVEL_AWAIT);
+    crate::modsupport::add_int(
+        &d,
+        "PyCF_ALLOW_TOP_LEVEL_AWAIT",
+        h::PYCF_ALLOW_TOP_LEVEL_AWAIT,
+    );
     m
 }
