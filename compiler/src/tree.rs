@@ -4,8 +4,8 @@
 //!
 //! The tree is ruff's (re-exported as [`ast`]); `strand-stdlib`'s `_ast` module turns
 //! it into CPython's node objects. The helpers here give the values the code
-//! generator gives literals, so both agree: [`string_value`], [`fstring_literal_value`],
-//! [`int_value`].
+//! generator gives literals, so both agree: [`str_literal_value`], [`string_part_value`],
+//! [`fstring_literal_value`], [`int_literal`].
 //!
 //! Errors the parser does not report (compile-time `SyntaxError`s such as `'return'
 //! outside function`, symbol table errors) are not reported here either, as in

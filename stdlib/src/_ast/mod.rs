@@ -1,9 +1,9 @@
 //! The `_ast` module (CPython's Python/Python-ast.c, generated there from
 //! Parser/Python.asdl): the `AST` base type, one class per node type of Python
 //! 3.11's abstract grammar, the `PyCF_*` flags, and `compile()`'s link to the parser
-//! ([`from_source`] turns the compiler's ruff tree into these node objects).
+//! (`from_source.rs` turns the compiler's ruff tree into these node objects).
 //!
-//! The classes are made once per process from [`ASDL`], a table in ASDL's own
+//! The classes are made once per process from `ASDL`, a table in ASDL's own
 //! notation: for each type its constructors (sum types) or fields (product types)
 //! and its attributes. `?` marks an optional field (`None` at class level, as in
 //! 3.11), `*` a list. Every class gets `_fields`, `__match_args__`, `__module__ =
