@@ -210,7 +210,7 @@ pub fn max_nesting() -> usize {
 }
 
 /// A parse failure as the compile error CPython reports.
-fn parse_failure(e: ParseFailure, source: &str, index: &LineIndex) -> CompileError {
+pub(crate) fn parse_failure(e: ParseFailure, source: &str, index: &LineIndex) -> CompileError {
     match e {
         ParseFailure::Parse(e) => crate::syntax_errors::from_parse_error(&e, source, index),
         ParseFailure::Newer(message, at) => {
@@ -2232,45 +2232,20 @@ impl<'s, 't> Compiler<'s, 't> {
         })
     }
 
-    /// The value of a string literal. ruff's parser turns the escapes of lone
-    /// surrogates (`'\ud800'`) into U+FFFD; such parts are decoded again from the
-    /// source here, keeping each surrogate as its stand-in character
-    /// (`strand_literal::str::surrogate_char`).
+    /// The value of a string literal ([`str_literal_value`]).
     fn str_value(&self, s: &ast::ExprStringLiteral) -> String {
-        let value = s.value.to_str();
-        if !value.contains('\u{fffd}') {
-            return value.to_string();
-        }
-        s.value
-            .iter()
-            .map(|part| self.string_part_value(part))
-            .collect()
+        str_literal_value(self.source, s)
     }
 
-    /// The value of one string literal of an implicit concatenation (see
-    /// [`Self::str_value`]).
+    /// The value of one string literal of an implicit concatenation
+    /// ([`string_part_value`]).
     fn string_part_value(&self, part: &ast::StringLiteral) -> String {
-        if !part.value.contains('\u{fffd}') {
-            return part.value.to_string();
-        }
-        crate::parse::decode_str_token(&self.source[part.range()])
-            .unwrap_or_else(|| part.value.to_string())
+        string_part_value(self.source, part)
     }
 
-    /// The value of an f-string's literal text, decoded again from the source where
-    /// ruff's parser turned a lone surrogate's escape into U+FFFD (see
-    /// [`Self::str_value`]).
+    /// The value of an f-string's literal text ([`fstring_literal_value`]).
     fn fstring_literal_value(&self, l: &ast::InterpolatedStringLiteralElement) -> String {
-        if !l.value.contains('\u{fffd}') {
-            return l.value.to_string();
-        }
-        // Doubled braces stand for one; escapes cannot make a brace in the source.
-        let text = self.source[l.range()].replace("{{", "{").replace("}}", "}");
-        if *text == *l.value {
-            // Nothing was decoded: a raw f-string, or a U+FFFD of the source's own.
-            return text;
-        }
-        crate::parse::decode_escapes(&text).unwrap_or_else(|| l.value.to_string())
+        fstring_literal_value(self.source, l)
     }
 
     /// `yield` of the value on top: wrapped first in an async generator (see
@@ -2824,10 +2799,50 @@ fn binop_arg(op: ast::Operator) -> BinaryOpArg {
     }
 }
 
+/// The value of a string literal. ruff's parser turns the escapes of lone
+/// surrogates (`'\ud800'`) into U+FFFD; such parts are decoded again from the
+/// source here, keeping each surrogate as its stand-in character
+/// (`strand_literal::str::surrogate_char`).
+pub fn str_literal_value(source: &str, s: &ast::ExprStringLiteral) -> String {
+    let value = s.value.to_str();
+    if !value.contains('\u{fffd}') {
+        return value.to_string();
+    }
+    s.value
+        .iter()
+        .map(|part| string_part_value(source, part))
+        .collect()
+}
+
+/// The value of one string literal of an implicit concatenation (see
+/// [`str_literal_value`]).
+pub fn string_part_value(source: &str, part: &ast::StringLiteral) -> String {
+    if !part.value.contains('\u{fffd}') {
+        return part.value.to_string();
+    }
+    crate::parse::decode_str_token(&source[part.range()]).unwrap_or_else(|| part.value.to_string())
+}
+
+/// The value of an f-string's literal text, decoded again from the source where
+/// ruff's parser turned a lone surrogate's escape into U+FFFD (see
+/// [`str_literal_value`]).
+pub fn fstring_literal_value(source: &str, l: &ast::InterpolatedStringLiteralElement) -> String {
+    if !l.value.contains('\u{fffd}') {
+        return l.value.to_string();
+    }
+    // Doubled braces stand for one; escapes cannot make a brace in the source.
+    let text = source[l.range()].replace("{{", "{").replace("}}", "}");
+    if *text == *l.value {
+        // Nothing was decoded: a raw f-string, or a U+FFFD of the source's own.
+        return text;
+    }
+    crate::parse::decode_escapes(&text).unwrap_or_else(|| l.value.to_string())
+}
+
 /// The value of an integer literal: the parser keeps those over 64 bits as their
 /// source text (`0x1_0000_0000_0000_0000`), read here in their base. Decimal literals
 /// longer than `sys.get_int_max_str_digits()` are a `SyntaxError`, as in CPython 3.11.
-pub(crate) fn int_literal(i: &ast::Int) -> Result<BigInt, String> {
+pub fn int_literal(i: &ast::Int) -> Result<BigInt, String> {
     use num_traits::Num;
     if let Some(v) = i.as_u64() {
         return Ok(BigInt::from(v));

@@ -9,6 +9,7 @@
 //!    compile-time `SyntaxWarning`s, pattern matching, borrowed fast loads, and the
 //!    assembler (relative jumps, line table, exception table, maximum stack depth).
 //! 0. [`source`]: source bytes to text (PEP 263 coding declarations).
+//! 5. [`tree`]: the parsed tree alone, for `ast.parse`.
 //! 4. The output is a [`CodeObject`] ([`code`]): instructions in the format of
 //!    [`bytecode`] (16-bit code units, inline caches, exception and line tables) and
 //!    plain constants ([`Constant`]). [`dis`] prints it.
@@ -27,6 +28,7 @@ pub mod parse;
 pub mod source;
 pub mod symtable;
 pub mod syntax_errors;
+pub mod tree;
 
 pub use code::{CodeObject, Constant};
 pub use codegen::{compile, compile_module, compile_optimized, verify, Mode};

@@ -657,7 +657,8 @@ pub(crate) fn parse_expression_311(
     parse_311(source, ruff_python_parser::Mode::Expression)
 }
 
-fn parse_311(
+/// Parses `source` as Python 3.11 in ruff's `mode` (see [`parse_module_311`]).
+pub(crate) fn parse_311(
     source: &str,
     mode: ruff_python_parser::Mode,
 ) -> Result<ruff_python_parser::Parsed<ast::Mod>, ParseFailure> {

@@ -203,13 +203,27 @@ pub fn compile_source(text: &str, filename: &str, mode: Mode) -> PyResult<PyObj>
     Ok(crate::code::load_code(&code))
 }
 
+/// The flags `compile()` accepts (CPython's `PyCF_MASK | PyCF_MASK_OBSOLETE |
+/// PyCF_COMPILE_MASK`): the `__future__` features, `CO_NESTED`, and the compiler
+/// flags (`PyCF_ONLY_AST`, `PyCF_TYPE_COMMENTS`, `PyCF_ALLOW_TOP_LEVEL_AWAIT`, ...).
+const COMPILE_FLAGS: i64 =
+    0x0010 | 0x01fe_0000 | 0x0100 | 0x0200 | 0x0400 | 0x0800 | 0x1000 | 0x2000;
+
 /// The `compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1)`
-/// builtin.
+/// builtin. With `PyCF_ONLY_AST` in `flags` it returns the syntax tree (through the
+/// `_ast` module's [`crate::ast_hooks`]); given a tree, it compiles that.
 ///
 /// # Errors
 /// `ValueError` for an unknown mode, `TypeError` for a bad source, `SyntaxError`.
 pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let a = Args::new(args, kw);
+    if a.positionals().len() > 6 {
+        return Err(type_error(format!(
+            "compile() takes at most 6 arguments ({} given)",
+            a.positionals().len()
+        )));
+    }
+    // `_feature_version` (keyword-only, used by `ast.parse`): strand parses 3.11 only.
     let b = a.bind(
         "compile",
         0,
@@ -220,15 +234,36 @@ pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<Py
             "flags",
             "dont_inherit",
             "optimize",
+            "_feature_version",
         ],
         3,
     )?;
     let source = b[0].expect("required");
     let filename = ab::str_string(b[1].expect("required"))?;
-    let mode = match ab::str_string(b[2].expect("required"))?.as_str() {
+    let flags = match b[3] {
+        Some(f) => strand_objects::int::to_isize(&ab::index(f)?)? as i64,
+        None => 0,
+    };
+    if flags & !COMPILE_FLAGS != 0 {
+        return Err(exc::value_error("compile(): unrecognised flags"));
+    }
+    let only_ast = flags & crate::ast_hooks::PYCF_ONLY_AST != 0;
+    let mode_name = ab::str_string(b[2].expect("required"))?;
+    let mode = match mode_name.as_str() {
         "exec" => Mode::Exec,
         "eval" => Mode::Eval,
         "single" => Mode::Single,
+        "func_type" if only_ast => Mode::Exec,
+        "func_type" => {
+            return Err(exc::value_error(
+                "compile() mode 'func_type' requires flag PyCF_ONLY_AST",
+            ))
+        }
+        _ if only_ast => {
+            return Err(exc::value_error(
+                "compile() mode must be 'exec', 'eval', 'single' or 'func_type'",
+            ))
+        }
         _ => {
             return Err(exc::value_error(
                 "compile() mode must be 'exec', 'eval' or 'single'",
@@ -248,6 +283,23 @@ pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<Py
         0..=2 => optimize as u8,
         _ => return Err(exc::value_error("compile(): invalid optimize value")),
     };
+    let hooks = crate::ast_hooks::hooks();
+    if let Some(h) = hooks.filter(|h| (h.is_ast)(source)) {
+        if only_ast {
+            // CPython checks the tree and hands it back.
+            return Ok(source.clone());
+        }
+        return (h.compile)(source, &filename, &mode_name, optimize);
+    }
+    if only_ast {
+        let text = source_text(source, "compile")?;
+        let h = hooks.ok_or_else(|| {
+            exc::system_error(
+                "compile(): PyCF_ONLY_AST needs the _ast module, which is not installed",
+            )
+        })?;
+        return (h.parse)(&text, &filename, &mode_name, flags);
+    }
     let text = source_text(source, "compile")?;
     let code = strand_compiler::compile_optimized(&text, &filename, mode, optimize)
         .map_err(|e| crate::syntax_error::syntax_error(&e, &text, &filename))?;

@@ -32,6 +32,7 @@
 //! `math`, ... are in `strand-stdlib`), the command line (the `strand` binary), the
 //! compiler (`strand-compiler`).
 
+pub mod ast_hooks;
 mod async_iter;
 mod asyncgen;
 pub mod builtins;

@@ -6,7 +6,7 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`_contextvars`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
+//! [`_collections`], [`_contextvars`], [`_ast`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
 //! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`],
 //! [`_warnings`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
@@ -22,6 +22,7 @@
 //! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
 //! (the interpreter's own modules), the command line (`strand`).
 
+pub mod _ast;
 pub mod _bisect;
 pub mod _blake2;
 pub mod _codecs;
@@ -84,6 +85,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_imp",
         init: strand_interp::imp::make_module,
+    },
+    NativeModule {
+        name: "_ast",
+        init: _ast::make_module,
     },
     NativeModule {
         name: "_contextvars",
@@ -280,5 +285,6 @@ pub fn install() {
         strand_interp::import::register_native_modules(MODULES);
         strand_interp::import::register_frozen_modules(FROZEN);
         _io::install();
+        _ast::install();
     });
 }
