@@ -1,6 +1,6 @@
 import sys
 
-print(sys.implementation.name in ("cpython", "strand"), isinstance(sys.implementation.cache_tag, str))
+print(sys.implementation.name in ("cpython", "strand"), sys.implementation.cache_tag is None or isinstance(sys.implementation.cache_tag, str))
 print(type(sys.implementation).__name__, sys.implementation.version[:0])
 print(sys.flags.optimize, sys.flags.ignore_environment, sys.flags.isolated, sys.flags.dev_mode)
 print(len(sys.flags), type(sys.flags).__name__, sys.flags.inspect, sys.flags.safe_path)
