@@ -310,6 +310,24 @@ pub(crate) fn line_at(code: &PyObj, pc: usize) -> u32 {
     data.code.lines.line_of(pc).unwrap_or(data.code.firstlineno)
 }
 
+/// `f_trace` of a frame object: the local trace function, if any.
+pub(crate) fn trace(obj: &PyObj) -> Option<PyObj> {
+    lock(obj).trace.clone()
+}
+
+/// Sets `f_trace` of a frame object (the old one is dropped after the lock is
+/// released).
+pub(crate) fn set_trace(obj: &PyObj, trace: Option<PyObj>) {
+    let old = std::mem::replace(&mut lock(obj).trace, trace);
+    drop(old);
+}
+
+/// `(f_trace_lines, f_trace_opcodes)` of a frame object.
+pub(crate) fn trace_flags(obj: &PyObj) -> (bool, bool) {
+    let st = lock(obj);
+    (st.trace_lines, st.trace_opcodes)
+}
+
 /// `f_code` of a frame object.
 pub fn code(obj: &PyObj) -> PyObj {
     lock(obj).code.clone()
