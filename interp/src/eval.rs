@@ -632,9 +632,16 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         Op::SEND => {
                             skip_caches!(Op::SEND);
                             let v = pop_obj!();
+                            let sent = TRACED && !singletons::is_none(&v);
                             match tri!(crate::generator::send_to(&peek!(1), v)) {
                                 Outcome::Yield(x) => push!(StackRef::from_owned(x)),
                                 Outcome::Return(r) => {
+                                    if TRACED && (sent || !singletons::is_none(&r)) {
+                                        // Traced, CPython 3.11 sends through `send()` or
+                                        // `__next__`, whose StopIteration is an event.
+                                        save_regs!();
+                                        tri!(crate::sys_trace::stop_iteration_event(fr!(), &r));
+                                    }
                                     replace_top!(1, StackRef::from_owned(r));
                                     jump_forward!(arg);
                                 }

@@ -62,6 +62,9 @@ struct FrameState {
     trace_lines: bool,
     /// `f_trace_opcodes`.
     trace_opcodes: bool,
+    /// `f_locals` of a live function frame was read since its locals were last
+    /// written back (CPython's `f_fast_as_locals`, see `sys_trace`).
+    fast_as_locals: bool,
 }
 
 /// The layout of a frame object.
@@ -187,6 +190,7 @@ pub(crate) fn of(frame: &Frame) -> PyObj {
             trace: None,
             trace_lines: true,
             trace_opcodes: false,
+            fast_as_locals: false,
         }));
         strand_objects::alloc::finish_instance(ty, &obj);
     }
@@ -322,6 +326,16 @@ pub(crate) fn set_trace(obj: &PyObj, trace: Option<PyObj>) {
     drop(old);
 }
 
+/// Whether `f_locals` of the frame was read since its locals were last written back.
+pub(crate) fn fast_as_locals(obj: &PyObj) -> bool {
+    lock(obj).fast_as_locals
+}
+
+/// Like [`fast_as_locals`], and clears it (the locals are written back now).
+pub(crate) fn take_fast_as_locals(obj: &PyObj) -> bool {
+    std::mem::take(&mut lock(obj).fast_as_locals)
+}
+
 /// `(f_trace_lines, f_trace_opcodes)` of a frame object.
 pub(crate) fn trace_flags(obj: &PyObj) -> (bool, bool) {
     let st = lock(obj);
@@ -369,7 +383,11 @@ fn locals(obj: &PyObj) -> PyResult<PyObj> {
     let live = lock(obj).live;
     if !live.0.is_null() && on_my_chain(live.0) {
         // SAFETY: on this thread's chain (see `read`).
-        return unsafe { &*live.0 }.locals_mapping();
+        let fm = unsafe { &*live.0 };
+        if fm.locals.is_none() {
+            lock(obj).fast_as_locals = true;
+        }
+        return fm.locals_mapping();
     }
     // Copy the values (no allocation), then build the mapping.
     let (code, mapping, values) = read(obj, |v| match v {

@@ -29,9 +29,9 @@
 //! is not active inside them). A function that raises is removed (`sys.settrace(None)`
 //! or `sys.setprofile(None)`) and its exception propagates from the event.
 //!
-//! **Locals.** Before each call the frame's `f_locals` dict is refreshed from its
-//! fast locals and after it the dict's values are written back (CPython 3.11's
-//! `PyFrame_FastToLocals`/`PyFrame_LocalsToFast` around `call_trampoline`), so a
+//! **Locals.** When a function reads a frame's `f_locals` during a call, the dict's
+//! values are written back into the frame's fast locals after it (CPython 3.11's
+//! `PyFrame_LocalsToFast` in `call_trampoline`, under `f_fast_as_locals`), so a
 //! debugger may change a variable.
 //!
 //! Not built: assigning `f_lineno` (the debugger's jump).
@@ -248,8 +248,9 @@ fn call_trace(frame: &Frame, which: Which, what: Event, arg: &PyObj) -> PyResult
     }
 }
 
-/// Calls `callback(frame, event, arg)` with the frame's locals refreshed before and
-/// written back after (CPython's `call_trampoline`).
+/// Calls `callback(frame, event, arg)`; when `f_locals` was read, the frame's locals
+/// are refreshed before and written back after (CPython 3.11's `call_trampoline`
+/// with `f_fast_as_locals`).
 fn call_trampoline(
     frame: &Frame,
     fobj: &PyObj,
@@ -257,10 +258,16 @@ fn call_trampoline(
     what: Event,
     arg: &PyObj,
 ) -> PyResult<PyObj> {
-    frame.locals_mapping()?;
+    // Locals read through `f_locals` before are read again (discarding changes not
+    // written back); those read during the call are written back after it.
+    if crate::frame_object::fast_as_locals(fobj) {
+        frame.locals_mapping()?;
+    }
     let args = [fobj.clone(), pystr::intern(what.name()), arg.clone()];
     let r = ab::call(callback, &args, None);
-    frame.locals_to_fast();
+    if crate::frame_object::take_fast_as_locals(fobj) {
+        frame.locals_to_fast();
+    }
     r
 }
 
@@ -315,6 +322,26 @@ pub(crate) fn exception_event(frame: &Frame, err: PyErr) -> PyErr {
     }
 }
 
+/// `exception` for the frame's trace function about the StopIteration that ends a
+/// `yield from` or `await` with `value` (traced, CPython 3.11's SEND resumes the
+/// sub-iterator through `send()` or `__next__` and reports their StopIteration).
+///
+/// # Errors
+/// What the trace function raised.
+pub(crate) fn stop_iteration_event(frame: &Frame, value: &PyObj) -> PyResult<()> {
+    if function(Which::Trace).is_none() {
+        return Ok(());
+    }
+    let stop = exc::stop_iteration((!singletons::is_none(value)).then(|| value.clone()));
+    let stop_value = stop.value().clone();
+    let after = exception_event(frame, stop);
+    if after.value().is(&stop_value) {
+        Ok(())
+    } else {
+        Err(after)
+    }
+}
+
 /// What the traced loop needs to know about a code object's lines (CPython's
 /// `_PyCode_InitLineArray` and `_co_firsttraceable`).
 pub(crate) struct LineMap {
@@ -323,6 +350,10 @@ pub(crate) struct LineMap {
     /// The first instruction that is traced: the RESUME after the prologue that makes
     /// cells and copies free variables.
     first_traceable: usize,
+    /// The code units where a loop's closing jump starts: a JUMP_BACKWARD on the line
+    /// it jumps to. They send no `line` event (CPython 3.11 compiles that jump with
+    /// the line of the statement before it; its target's `line` event follows).
+    closing_jumps: Box<[bool]>,
 }
 
 impl LineMap {
@@ -331,13 +362,24 @@ impl LineMap {
         let lines = (0..code.code.len())
             .map(|pc| code.lines.line_of(pc).map_or(-1, |l| l as i32))
             .collect();
-        let first_traceable = bytecode::instructions(&code.code)
-            .ok()
-            .and_then(|ins| ins.iter().find(|i| i.op == Op::RESUME).map(|i| i.offset))
-            .unwrap_or(0);
+        let lines: Box<[i32]> = lines;
+        let ins = bytecode::instructions(&code.code).unwrap_or_default();
+        let first_traceable = ins
+            .iter()
+            .find(|i| i.op == Op::RESUME)
+            .map_or(0, |i| i.offset);
+        let mut closing_jumps = vec![false; code.code.len()].into_boxed_slice();
+        for i in ins.iter().filter(|i| i.op == Op::JUMP_BACKWARD) {
+            let target = i.next_offset().checked_sub(i.arg as usize);
+            let line = |pc: usize| lines.get(pc).copied().unwrap_or(-1);
+            if target.is_some_and(|t| line(t) == line(i.offset)) {
+                closing_jumps[i.offset] = true;
+            }
+        }
         LineMap {
             lines,
             first_traceable,
+            closing_jumps,
         }
     }
 
@@ -376,7 +418,8 @@ pub(crate) fn line_event(
         _ => -1,
     };
     let line = map.line(pc);
-    if line != -1 && lines {
+    let closing = map.closing_jumps.get(pc).copied().unwrap_or(false);
+    if line != -1 && lines && !closing {
         let back = prev.is_some_and(|p| pc < p) && !send;
         if line != lastline || back {
             call_trace(frame, Which::Trace, Event::Line, &singletons::none())?;
