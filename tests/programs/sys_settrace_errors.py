@@ -1,4 +1,5 @@
 # sys.settrace: a trace function that raises at call/line/return/exception is removed, its exception propagates (tracebacks as CPython's)
+import sys
 def tbl(tb):
     out = []
     while tb is not None:
