@@ -358,7 +358,13 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
     // at `ip`, when the thread's tracing does not match this copy.
     macro_rules! switch_if_changed {
         () => {
-            if !RECORDING && crate::sys_trace::active() != TRACED {
+            if !RECORDING
+                && (if TRACED {
+                    !crate::sys_trace::active()
+                } else {
+                    crate::sys_trace::maybe_active()
+                })
+            {
                 save_regs!();
                 return Ok(LoopExit::Switch(f));
             }

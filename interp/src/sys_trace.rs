@@ -37,6 +37,7 @@
 //! Not built: assigning `f_lineno` (the debugger's jump).
 
 use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use strand_compiler::bytecode::{self, Op};
 use strand_heap::EvalBreaker;
@@ -96,6 +97,19 @@ struct ThreadTrace {
     active: Cell<bool>,
 }
 
+/// How many threads are [`active`]: while none is, the untraced loop's check after a
+/// native call is one load of this word ([`maybe_active`]).
+static ACTIVE_THREADS: AtomicUsize = AtomicUsize::new(0);
+
+impl Drop for ThreadTrace {
+    fn drop(&mut self) {
+        // A thread that ends while active no longer counts.
+        if self.active.get() {
+            ACTIVE_THREADS.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
 thread_local! {
     static STATE: ThreadTrace = const {
         ThreadTrace {
@@ -114,9 +128,24 @@ pub(crate) fn active() -> bool {
     STATE.with(|s| s.active.get())
 }
 
-/// Recomputes [`active`] and the eval-breaker bit that mirrors it.
+/// Whether the calling thread may be [`active`]: false at the cost of one load of a
+/// shared word while no thread is (the untraced loop's check after native calls).
+#[inline(always)]
+pub(crate) fn maybe_active() -> bool {
+    ACTIVE_THREADS.load(Ordering::Relaxed) != 0 && active()
+}
+
+/// Recomputes [`active`], the count of active threads and the eval-breaker bit that
+/// mirrors it.
 fn refresh(s: &ThreadTrace) {
     let on = (s.trace.borrow().is_some() || s.profile.borrow().is_some()) && s.tracing.get() == 0;
+    if on != s.active.get() {
+        if on {
+            ACTIVE_THREADS.fetch_add(1, Ordering::Relaxed);
+        } else {
+            ACTIVE_THREADS.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
     s.active.set(on);
     if on {
         strand_heap::request_pending(BREAKER_BIT);
