@@ -190,17 +190,15 @@ pub(crate) fn getprofile() -> Option<PyObj> {
     STATE.with(|s| s.profile.borrow().clone())
 }
 
-/// `sys.call_tracing(func, args)`: calls `func(*args)` with tracing on again while a
-/// trace function runs (CPython's `_PyEval_CallTracing`; pdb's `debug` command).
+/// `sys.call_tracing(func, args)`: calls `func(*args)` from a trace function with
+/// the thread no longer inside one, so that a `sys.settrace` in it takes effect
+/// (CPython's `_PyEval_CallTracing`; pdb's `debug` command). As in CPython 3.11,
+/// `func` itself starts untraced.
 ///
 /// # Errors
 /// What the call raised.
 pub(crate) fn call_tracing(func: &PyObj, args: &[PyObj]) -> PyResult<PyObj> {
-    let saved = STATE.with(|s| {
-        let saved = s.tracing.replace(0);
-        refresh(s);
-        saved
-    });
+    let saved = STATE.with(|s| s.tracing.replace(0));
     let r = ab::call(func, args, None);
     STATE.with(|s| {
         s.tracing.set(saved);
