@@ -935,6 +935,13 @@ impl<'s, 't> Compiler<'s, 't> {
             Stmt::FunctionDef(f) => self.function_def(f)?,
             Stmt::ClassDef(c) => self.class_def(c)?,
             Stmt::Try(t) => {
+                // The `try` line gets an instruction of its own (CPython's
+                // SETUP_FINALLY, which becomes a NOP that stays when the body starts
+                // on another line), so that tracing sees it as a line.
+                let body_line = t.body.first().map(|b| self.line_of(b.range().start()));
+                if body_line != Some(self.line_of(t.range().start())) {
+                    self.emit(Op::NOP, 0);
+                }
                 if !t.finalbody.is_empty() {
                     self.try_finally(t)?;
                 } else if t.is_star {

@@ -23,6 +23,8 @@ pub struct CodeData {
     /// The compiled traces of this code's loops (ENTER_EXECUTOR's argument indexes
     /// them).
     pub(crate) executors: crate::jit::Executors,
+    /// The lines of its instructions for `sys.settrace`, made when first traced.
+    pub(crate) trace_lines: std::sync::OnceLock<crate::sys_trace::LineMap>,
 }
 
 impl Drop for CodeData {
@@ -103,6 +105,7 @@ pub fn load_code(code: &CodeObject) -> PyObj {
         code: data_code,
         copies: crate::tlbc::ThreadCopies::new(),
         executors: crate::jit::Executors::default(),
+        trace_lines: std::sync::OnceLock::new(),
     };
     function::new_code(function::CodeInit {
         argcount: code.argcount,
@@ -484,6 +487,7 @@ fn replace(code: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> strand_objects::
         code: new,
         copies: crate::tlbc::ThreadCopies::new(),
         executors: crate::jit::Executors::default(),
+        trace_lines: std::sync::OnceLock::new(),
     };
     Ok(function::new_code(function::CodeInit {
         argcount: c.argcount,

@@ -111,14 +111,32 @@ pub(crate) fn resume(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
     r
 }
 
-/// The loop. See the module documentation.
+/// The loop. See the module documentation. The frames run in the untraced loop, or
+/// in the traced one while the thread has a trace or profile function
+/// ([`crate::sys_trace`]); each hands the frame it runs over to the other when that
+/// changes.
 fn run(entry: &Frame, throw: Option<PyErr>) -> PyResult<Outcome> {
-    match run_loop::<false>(entry, throw, None)? {
-        LoopExit::Done(o) => Ok(o),
-        // Only a recording loop hands over, and only to the loop that started it.
-        LoopExit::Handoff(_) => Err(exc::system_error(
-            "a trace recording ended outside its loop",
-        )),
+    let mut at: *const Frame = entry;
+    let mut throw = throw;
+    loop {
+        // SAFETY: `at` is the entry frame or a frame the loop handed over, linked into
+        // this thread's chain above it.
+        let fm = unsafe { &*at };
+        let exit = if crate::sys_trace::active() {
+            run_loop::<false, true>(fm, throw.take(), None)?
+        } else {
+            run_loop::<false, false>(fm, throw.take(), None)?
+        };
+        match exit {
+            LoopExit::Done(o) => return Ok(o),
+            LoopExit::Switch(f) => at = f,
+            // Only a recording loop hands over, and only to the loop that started it.
+            LoopExit::Handoff(_) => {
+                return Err(exc::system_error(
+                    "a trace recording ended outside its loop",
+                ))
+            }
+        }
     }
 }
 
@@ -129,13 +147,25 @@ enum LoopExit {
     /// The recording loop stopped recording; the normal loop goes on in this frame,
     /// at its saved instruction.
     Handoff(*const Frame),
+    /// The thread started or stopped tracing ([`crate::sys_trace::active`]): the
+    /// other copy of the loop goes on in this frame, at its saved instruction.
+    Switch(*const Frame),
 }
 
-/// The loop, in its normal mode or (`TRACING`) recording the instructions of a hot
+/// The loop, in its normal mode or (`RECORDING`) recording the instructions of a hot
 /// loop's iteration with `rec` before running each (see [`crate::record`]). The
 /// normal loop starts the recording loop at a hot JUMP_BACKWARD, on the same frames,
 /// and goes on from where it stopped.
-fn run_loop<const TRACING: bool>(
+///
+/// `TRACED` is the copy that sends `sys.settrace` and `sys.setprofile` events
+/// ([`crate::sys_trace`]): `call` at RESUME, `line`/`opcode` before each instruction,
+/// `return` at RETURN_VALUE, YIELD_VALUE and when an exception leaves a frame,
+/// `exception` where an exception reaches a frame, and the profile function's `c_*`
+/// events around native calls, which it makes without their specialized shortcuts. It
+/// never runs compiled traces. The untraced copy checks whether tracing started at
+/// its safe points (the eval-breaker bit) and after native calls, and hands over
+/// ([`LoopExit::Switch`]); the traced copy hands back at the same places.
+fn run_loop<const RECORDING: bool, const TRACED: bool>(
     entry: &Frame,
     throw: Option<PyErr>,
     mut rec: Option<&mut Recorder>,
@@ -145,6 +175,10 @@ fn run_loop<const TRACING: bool>(
     let mut sp: *mut StackRef;
     let mut kw_names: Option<PyObj> = None;
     let mut pending = throw;
+    // The frame being unwound leaves without its handlers, traceback entry or events
+    // (a trace function raised at its `return`: CPython's `exit_unwind`).
+    let mut exit_unwind = false;
+    debug_assert!(!(RECORDING && TRACED), "the recording loop is never traced");
 
     // The frame being run.
     macro_rules! fr {
@@ -320,7 +354,32 @@ fn run_loop<const TRACING: bool>(
         };
     }
 
+    // Hands the frame over to the other copy of the loop (see `LoopExit::Switch`),
+    // at `ip`, when the thread's tracing does not match this copy.
+    macro_rules! switch_if_changed {
+        () => {
+            if !RECORDING
+                && (if TRACED {
+                    !crate::sys_trace::active()
+                } else {
+                    crate::sys_trace::maybe_active()
+                })
+            {
+                save_regs!();
+                return Ok(LoopExit::Switch(f));
+            }
+        };
+    }
+
     load_regs!(ip);
+    if TRACED && pending.is_some() {
+        // A generator resumed by `throw()`: `call`, then the exception (CPython's
+        // TRACE_FUNCTION_THROW_ENTRY).
+        if let Err(e) = crate::sys_trace::call_event(fr!()) {
+            pending = Some(e);
+            exit_unwind = true;
+        }
+    }
     loop {
         let err: PyErr = match pending.take() {
             Some(e) => e,
@@ -334,11 +393,23 @@ fn run_loop<const TRACING: bool>(
                         }
                     };
                 }
+                // A safe point; the untraced loop hands over to the traced one here
+                // (at `ip`) when the thread started tracing.
                 macro_rules! safepoint {
                     () => {{
                         let bits = strand_heap::safepoint();
                         if !bits.is_empty() {
                             tri!(crate::signals::handle_breaker(bits));
+                            if !TRACED && bits.contains(crate::sys_trace::BREAKER_BIT) {
+                                if crate::sys_trace::active() {
+                                    switch_if_changed!();
+                                } else {
+                                    crate::sys_trace::clear_stale_bit();
+                                }
+                            }
+                        }
+                        if TRACED {
+                            switch_if_changed!();
                         }
                     }};
                 }
@@ -346,16 +417,45 @@ fn run_loop<const TRACING: bool>(
                 let start = ip;
                 // SAFETY: `ip` is at an instruction of the frame's bytecode copy.
                 let word = unsafe { (*ip).get() };
+                let prev_instr = if TRACED {
+                    fr!().instr.get()
+                } else {
+                    std::ptr::null()
+                };
                 fr!().instr.set(ip);
                 // SAFETY: as above; the instruction's caches or the next one follow.
                 ip = unsafe { ip.add(1) };
                 let mut op = opcode_of(word);
                 let mut arg = usize::from(word >> 8);
+                if TRACED && op != Op::RESUME {
+                    // `line` and `opcode` events (RESUME sends `call` instead).
+                    let b = base!();
+                    let len = fr!().data().code.code.len();
+                    // SAFETY: `start` is in the frame's bytecode copy.
+                    let pc = unsafe { start.offset_from(b) } as usize;
+                    // The previous instruction, if it was in this copy (a generator
+                    // resumed on another thread ran another copy before).
+                    let prev = (prev_instr as usize)
+                        .checked_sub(b as usize)
+                        .map(|d| d / std::mem::size_of::<Cell<u16>>())
+                        .filter(|&p| p < len);
+                    save_regs!();
+                    tri!(crate::sys_trace::line_event(
+                        fr!(),
+                        pc,
+                        prev,
+                        op == Op::SEND
+                    ));
+                }
                 #[cfg(feature = "pystats")]
                 crate::stats::execution(op);
                 'exec: loop {
-                    if TRACING && op != Op::EXTENDED_ARG && kw_names.is_none() {
+                    if RECORDING && op != Op::EXTENDED_ARG && kw_names.is_none() {
                         if let Some(r) = rec.as_deref_mut() {
+                            if crate::sys_trace::active() {
+                                // Tracing started: the traced loop runs the rest.
+                                r.abort("sys.settrace");
+                            }
                             let b = base!();
                             // SAFETY: `start` is in the frame's bytecode copy.
                             let pc = unsafe { start.offset_from(b) } as u32;
@@ -384,7 +484,22 @@ fn run_loop<const TRACING: bool>(
                             // byte, which the fetch maps here) means corrupt bytecode.
                             break 'dispatch corrupt_bytecode(fr!());
                         }
-                        Op::RESUME => safepoint!(),
+                        Op::RESUME => {
+                            if TRACED {
+                                save_regs!();
+                                tri!(crate::sys_trace::call_event(fr!()));
+                            } else {
+                                // Tracing starts at this RESUME: the traced loop
+                                // runs it again, for its `call` event.
+                                let here = ip;
+                                ip = start;
+                                safepoint!();
+                                ip = here;
+                            }
+                            if TRACED {
+                                safepoint!();
+                            }
+                        }
                         Op::POP_TOP => drop(pop!()),
                         Op::PUSH_NULL => push!(StackRef::NULL),
                         Op::COPY => {
@@ -411,6 +526,14 @@ fn run_loop<const TRACING: bool>(
                                 // SAFETY: as for LOAD_CONST.
                                 unsafe { (*c).clone() }
                             };
+                            if TRACED {
+                                save_regs!();
+                                if let Err(e) = crate::sys_trace::return_event(fr!(), &v) {
+                                    drop(v);
+                                    exit_unwind = true;
+                                    break 'dispatch e;
+                                }
+                            }
                             if fr!().is_entry.get() {
                                 fr!().depth.set(0);
                                 return Ok(LoopExit::Done(Outcome::Return(v)));
@@ -432,6 +555,13 @@ fn run_loop<const TRACING: bool>(
                             let v = pop_obj!();
                             debug_assert!(fr!().is_entry.get(), "yield in an inlined frame");
                             save_regs!();
+                            if TRACED {
+                                if let Err(e) = crate::sys_trace::return_event(fr!(), &v) {
+                                    drop(v);
+                                    exit_unwind = true;
+                                    break 'dispatch e;
+                                }
+                            }
                             return Ok(LoopExit::Done(Outcome::Yield(v)));
                         }
                         Op::GET_LEN => {
@@ -508,9 +638,16 @@ fn run_loop<const TRACING: bool>(
                         Op::SEND => {
                             skip_caches!(Op::SEND);
                             let v = pop_obj!();
+                            let sent = TRACED && !singletons::is_none(&v);
                             match tri!(crate::generator::send_to(&peek!(1), v)) {
                                 Outcome::Yield(x) => push!(StackRef::from_owned(x)),
                                 Outcome::Return(r) => {
+                                    if TRACED && (sent || !singletons::is_none(&r)) {
+                                        // Traced, CPython 3.11 sends through `send()` or
+                                        // `__next__`, whose StopIteration is an event.
+                                        save_regs!();
+                                        tri!(crate::sys_trace::stop_iteration_event(fr!(), &r));
+                                    }
                                     replace_top!(1, StackRef::from_owned(r));
                                     jump_forward!(arg);
                                 }
@@ -1090,7 +1227,8 @@ fn run_loop<const TRACING: bool>(
                             // SAFETY: the target is an instruction of this code.
                             unsafe { ip = ip.sub(arg) };
                             safepoint!();
-                            if !TRACING
+                            if !RECORDING
+                                && !TRACED
                                 && crate::jit::enabled()
                                 && crate::jit::count_backedge(&cache)
                             {
@@ -1099,15 +1237,22 @@ fn run_loop<const TRACING: bool>(
                                 let anchor = unsafe { ip.offset_from(b) } as u32;
                                 save_regs!();
                                 if let Some(mut r) = crate::jit::hot_loop(fr!(), anchor) {
-                                    match run_loop::<true>(fr!(), None, Some(&mut r))? {
+                                    match run_loop::<true, false>(fr!(), None, Some(&mut r))? {
                                         LoopExit::Handoff(nf) => {
                                             f = nf;
                                             load_regs!(ip);
+                                            switch_if_changed!();
                                         }
                                         done => return Ok(done),
                                     }
                                 }
                             }
+                        }
+                        Op::ENTER_EXECUTOR if TRACED => {
+                            // Traced frames run no compiled code: the loop's jump back.
+                            let anchor = tri!(crate::jit::anchor_of(fr!(), arg & 0xff));
+                            ip = base!().wrapping_add(anchor as usize);
+                            safepoint!();
                         }
                         Op::ENTER_EXECUTOR => {
                             skip_caches!(Op::ENTER_EXECUTOR);
@@ -1156,7 +1301,7 @@ fn run_loop<const TRACING: bool>(
                                                 (root, cur.0),
                                                 (k, exit, taken),
                                                 word,
-                                                !TRACING,
+                                                !RECORDING,
                                             ) {
                                                 crate::jit::Next::Run(n) => {
                                                     // SAFETY: linked to a live executor.
@@ -1203,10 +1348,15 @@ fn run_loop<const TRACING: bool>(
                                                 cur.0,
                                                 k,
                                             );
-                                            match run_loop::<true>(fr!(), None, Some(&mut r))? {
+                                            match run_loop::<true, false>(
+                                                fr!(),
+                                                None,
+                                                Some(&mut r),
+                                            )? {
                                                 LoopExit::Handoff(nf) => {
                                                     f = nf;
                                                     load_regs!(ip);
+                                                    switch_if_changed!();
                                                 }
                                                 done => return Ok(done),
                                             }
@@ -1372,6 +1522,9 @@ fn run_loop<const TRACING: bool>(
                                         None => CallRoute::Miss,
                                     }
                                 }
+                                // Traced: native calls go the generic way, with their
+                                // profile events.
+                                _ if TRACED => CallRoute::Generic,
                                 _ => {
                                     let nargs = arg + usize::from(has_self);
                                     // SAFETY: the arguments stay on this stack while
@@ -1402,11 +1555,18 @@ fn run_loop<const TRACING: bool>(
                                     // SAFETY: the arguments stay on this stack while
                                     // the call uses them.
                                     let views = unsafe { arg_views(sp.sub(nargs), nargs) };
-                                    CallRoute::Done(ab::call(
-                                        &callable,
-                                        crate::stackref::as_objs(&views),
-                                        kw.as_ref(),
-                                    ))
+                                    let args = crate::stackref::as_objs(&views);
+                                    CallRoute::Done(if TRACED {
+                                        save_regs!();
+                                        crate::sys_trace::call_native(
+                                            fr!(),
+                                            &callable,
+                                            args,
+                                            |c, a| ab::call(c, a, kw.as_ref()),
+                                        )
+                                    } else {
+                                        ab::call(&callable, args, kw.as_ref())
+                                    })
                                 }
                                 r => r,
                             };
@@ -1477,6 +1637,9 @@ fn run_loop<const TRACING: bool>(
                                         drop(pop!());
                                     }
                                     push!(StackRef::from_owned(tri!(r)));
+                                    // `sys.settrace` (or a call that ran it) returns
+                                    // here.
+                                    switch_if_changed!();
                                 }
                                 CallRoute::Generic | CallRoute::Miss => {
                                     unreachable!("routes settled above")
@@ -1488,8 +1651,15 @@ fn run_loop<const TRACING: bool>(
                             let args = pop_obj!();
                             let b = pop!().into_owned();
                             let a = pop!().into_owned();
-                            let r = tri!(call_function_ex(a, b, args, kwargs));
+                            let traced = if TRACED {
+                                save_regs!();
+                                Some(fr!())
+                            } else {
+                                None
+                            };
+                            let r = tri!(call_function_ex(a, b, args, kwargs, traced));
                             push!(StackRef::from_owned(r));
+                            switch_if_changed!();
                         }
                         Op::LOAD_BUILD_CLASS => {
                             let b = dict::get_item_str(&fr!().builtins(), "__build_class__");
@@ -1582,9 +1752,26 @@ fn run_loop<const TRACING: bool>(
         };
         // Unwinding: a handler in this frame, or this frame's caller, until the entry
         // frame returns the exception.
+        let mut err = err;
         loop {
             let fm = fr!();
             let pc = fm.last_pc();
+            if exit_unwind {
+                // Straight out of the frame (see `exit_unwind`).
+                exit_unwind = false;
+                // SAFETY: the stack's bottom is within the frame's slots.
+                let bottom = fm.slots_ptr().wrapping_add(fm.nlocalsplus());
+                while sp > bottom {
+                    drop(pop!());
+                }
+                fm.depth.set(0);
+                if fm.is_entry.get() {
+                    return Err(err);
+                }
+                f = leave_frame(fm);
+                load_regs!();
+                continue;
+            }
             // A re-raise adds nothing: RERAISE, a bare `raise` (RAISE_VARARGS 0) and
             // END_ASYNC_FOR (re-raising what the awaited `__anext__()` raised) pass the
             // exception on as it is (CPython jumps past PyTraceBack_Here for them);
@@ -1596,9 +1783,15 @@ fn run_loop<const TRACING: bool>(
             });
             if !reraise {
                 crate::traceback::add_entry(fm, &err, pc);
+                if TRACED {
+                    // SAFETY: `sp` is within the frame's value stack.
+                    let depth = unsafe { sp.offset_from(fm.slots_ptr().add(fm.nlocalsplus())) };
+                    fm.depth.set(depth as u32);
+                    err = crate::sys_trace::exception_event(fm, err);
+                }
             }
             kw_names = None;
-            if TRACING {
+            if RECORDING {
                 if let Some(r) = rec.as_deref_mut() {
                     r.abort("exception");
                 }
@@ -1618,6 +1811,9 @@ fn run_loop<const TRACING: bool>(
                     drop(pop!());
                 }
                 fm.depth.set(0);
+                if TRACED {
+                    err = crate::sys_trace::unwind_event(fm, err);
+                }
                 if fm.is_entry.get() {
                     return Err(err);
                 }
@@ -2322,6 +2518,7 @@ fn call_function_ex(
     b: Option<PyObj>,
     args: PyObj,
     kwargs: Option<PyObj>,
+    traced: Option<&Frame>,
 ) -> PyResult<PyObj> {
     // A lone `*x` arrives as it is: make the tuple here.
     let args = if tuple::is_tuple(&args) {
@@ -2347,7 +2544,15 @@ fn call_function_ex(
         (None, Some(c)) => (c, tuple::items(&args).to_vec()),
         _ => return Err(exc::system_error("bad call stack (compiler bug)")),
     };
-    ab::call_with_dict(&callable, &args, kwargs.as_ref())
+    match traced {
+        // The profile function's `c_call` events (CPython's `do_call_core`).
+        Some(frame) if !function::is_function(&callable) => {
+            crate::sys_trace::call_native(frame, &callable, &args, |c, a| {
+                ab::call_with_dict(c, a, kwargs.as_ref())
+            })
+        }
+        _ => ab::call_with_dict(&callable, &args, kwargs.as_ref()),
+    }
 }
 
 /// PRINT_EXPR: the value through `sys.displayhook`.

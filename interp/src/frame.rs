@@ -928,6 +928,80 @@ impl Frame {
     }
 }
 
+impl Frame {
+    /// Writes the values of the frame's `locals()` dict back into its fast locals,
+    /// cells and free variables where they differ (CPython 3.11's
+    /// `PyFrame_LocalsToFast` with `clear`, after a trace function ran): a name
+    /// missing from the dict unbinds a cell's contents, and sets a bound fast local
+    /// to None with a `RuntimeWarning`, as CPython does. Frames with a locals
+    /// mapping (module and class bodies) have nothing to write back.
+    ///
+    /// The frame's value stack is made counted first when a fast local changes: it
+    /// may hold borrowed references to the old value (`LOAD_FAST_BORROW`). The
+    /// caller has saved the frame's stack depth.
+    pub(crate) fn locals_to_fast(&self) {
+        if self.locals.is_some() {
+            return;
+        }
+        let Some(d) = self.fast_locals_dict_opt() else {
+            return;
+        };
+        let code = &self.data().code;
+        let names = code.localsplus_names();
+        let first_cell = code.varnames.len();
+        let mut stack_counted = false;
+        for (i, name) in names.iter().enumerate() {
+            let value = dict::get_item_str(&d, name);
+            let old = self.local(i).map(|v| (*v).clone());
+            let is_cell = code.cellvars.iter().any(|c| c == name) || i >= first_cell;
+            match old {
+                Some(cell) if is_cell && cell.is_exact(&function::CELL_TYPE) => {
+                    let current = function::cell_get(&cell);
+                    let same = match (&current, &value) {
+                        (Some(a), Some(b)) => a.is(b),
+                        (None, None) => true,
+                        _ => false,
+                    };
+                    if !same {
+                        let _ = function::cell_set(&cell, value);
+                    }
+                }
+                old => {
+                    let same = match (&old, &value) {
+                        (Some(a), Some(b)) => a.is(b),
+                        (None, None) => true,
+                        _ => false,
+                    };
+                    if same {
+                        continue;
+                    }
+                    let value = match value {
+                        Some(v) => v,
+                        None => {
+                            crate::runtime_warning::unbound_local_assigned(name);
+                            strand_objects::singletons::none()
+                        }
+                    };
+                    if !stack_counted {
+                        self.make_stack_counted();
+                        stack_counted = true;
+                    }
+                    self.set_local(i, StackRef::from_owned(value));
+                }
+            }
+        }
+    }
+
+    /// Turns the uncounted references on the value stack (its first `depth` slots)
+    /// into counted ones.
+    fn make_stack_counted(&self) {
+        let bottom = self.nlocalsplus();
+        for i in bottom..bottom + self.stack_depth() {
+            self.slot(i).make_counted();
+        }
+    }
+}
+
 /// Refreshes `d` from the locals-plus values of a frame of `code` (`value(i)` is slot
 /// `i`'s): each bound name is set (a cell's contents for cell and free variables),
 /// each unbound one removed; other keys stay (CPython 3.11's `PyFrame_FastToLocals`).

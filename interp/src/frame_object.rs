@@ -62,6 +62,9 @@ struct FrameState {
     trace_lines: bool,
     /// `f_trace_opcodes`.
     trace_opcodes: bool,
+    /// `f_locals` of a live function frame was read since its locals were last
+    /// written back (CPython's `f_fast_as_locals`, see `sys_trace`).
+    fast_as_locals: bool,
 }
 
 /// The layout of a frame object.
@@ -187,6 +190,7 @@ pub(crate) fn of(frame: &Frame) -> PyObj {
             trace: None,
             trace_lines: true,
             trace_opcodes: false,
+            fast_as_locals: false,
         }));
         strand_objects::alloc::finish_instance(ty, &obj);
     }
@@ -310,6 +314,34 @@ pub(crate) fn line_at(code: &PyObj, pc: usize) -> u32 {
     data.code.lines.line_of(pc).unwrap_or(data.code.firstlineno)
 }
 
+/// `f_trace` of a frame object: the local trace function, if any.
+pub(crate) fn trace(obj: &PyObj) -> Option<PyObj> {
+    lock(obj).trace.clone()
+}
+
+/// Sets `f_trace` of a frame object (the old one is dropped after the lock is
+/// released).
+pub(crate) fn set_trace(obj: &PyObj, trace: Option<PyObj>) {
+    let old = std::mem::replace(&mut lock(obj).trace, trace);
+    drop(old);
+}
+
+/// Whether `f_locals` of the frame was read since its locals were last written back.
+pub(crate) fn fast_as_locals(obj: &PyObj) -> bool {
+    lock(obj).fast_as_locals
+}
+
+/// Like [`fast_as_locals`], and clears it (the locals are written back now).
+pub(crate) fn take_fast_as_locals(obj: &PyObj) -> bool {
+    std::mem::take(&mut lock(obj).fast_as_locals)
+}
+
+/// `(f_trace_lines, f_trace_opcodes)` of a frame object.
+pub(crate) fn trace_flags(obj: &PyObj) -> (bool, bool) {
+    let st = lock(obj);
+    (st.trace_lines, st.trace_opcodes)
+}
+
 /// `f_code` of a frame object.
 pub fn code(obj: &PyObj) -> PyObj {
     lock(obj).code.clone()
@@ -351,7 +383,11 @@ fn locals(obj: &PyObj) -> PyResult<PyObj> {
     let live = lock(obj).live;
     if !live.0.is_null() && on_my_chain(live.0) {
         // SAFETY: on this thread's chain (see `read`).
-        return unsafe { &*live.0 }.locals_mapping();
+        let fm = unsafe { &*live.0 };
+        if fm.locals.is_none() {
+            lock(obj).fast_as_locals = true;
+        }
+        return fm.locals_mapping();
     }
     // Copy the values (no allocation), then build the mapping.
     let (code, mapping, values) = read(obj, |v| match v {

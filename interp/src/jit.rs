@@ -256,6 +256,21 @@ pub(crate) fn enter(frame: &Frame, k: usize, next: usize) -> PyResult<Enter<'_>>
     Ok(Enter::Jump { anchor: e.anchor })
 }
 
+/// The loop header that ENTER_EXECUTOR `k` of `frame`'s code jumps back to, for a
+/// frame that runs no compiled code (a traced one, see `crate::sys_trace`).
+///
+/// # Errors
+/// `SystemError` if the code has no executor `k`.
+pub(crate) fn anchor_of(frame: &Frame, k: usize) -> PyResult<u32> {
+    let linked = frame.data().executors.get(k).ok_or_else(|| {
+        strand_objects::exceptions::system_error("ENTER_EXECUTOR names no executor")
+    })?;
+    // SAFETY: linked executors live as long as their code object, which the frame
+    // keeps alive.
+    let e: &Executor = unsafe { Executor::get(linked) };
+    Ok(e.anchor)
+}
+
 /// What the interpreter does after an executor left through an exit.
 pub(crate) enum Next {
     /// Resume interpreting at the exit.

@@ -61,6 +61,7 @@ pub mod stats;
 pub mod stdio;
 pub mod syntax_error;
 pub mod sys;
+mod sys_trace;
 pub mod thread_exit;
 pub mod thread_ident;
 mod tlbc;

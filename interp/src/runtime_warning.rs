@@ -42,6 +42,13 @@ pub(crate) fn coroutine_never_awaited(qualname: &str) {
     warn(&exc::RUNTIME_WARNING_TYPE, &message, true);
 }
 
+/// Issues `RuntimeWarning: assigning None to unbound local 'name'`: a trace function
+/// removed a bound local from `f_locals` (CPython's `PyFrame_LocalsToFast`).
+pub(crate) fn unbound_local_assigned(name: &str) {
+    let message = format!("assigning None to unbound local '{name}'");
+    warn(&exc::RUNTIME_WARNING_TYPE, &message, false);
+}
+
 /// Shows `message` of `category` at the current line unless the registry says it was
 /// shown there already. `about_object` adds the tracemalloc hint CPython prints for
 /// warnings about an object (`source=`) while tracemalloc is off.

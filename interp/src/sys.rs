@@ -259,6 +259,28 @@ fn audit(event: &PyObj, args: Vec<PyObj>) -> PyResult<()> {
     Ok(())
 }
 
+/// Checks the arguments of a module function that takes `n` positional arguments
+/// (0 or 1), with CPython's messages for `METH_NOARGS` and `METH_O` functions.
+fn positional_only(a: &[PyObj], k: Option<&PyObj>, name: &str, n: usize) -> PyResult<()> {
+    if k.is_some_and(|k| !tuple::items(k).is_empty()) {
+        return Err(exc::type_error(format!(
+            "{name}() takes no keyword arguments"
+        )));
+    }
+    if a.len() != n {
+        let want = if n == 0 {
+            "no arguments".to_string()
+        } else {
+            "exactly one argument".to_string()
+        };
+        return Err(exc::type_error(format!(
+            "{name}() takes {want} ({} given)",
+            a.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Sets `sys.stdin`, `sys.stdout` and `sys.stderr` and their originals
 /// (`sys.__stdin__`, ...): the io implementation calls this at start-up.
 pub fn set_std_streams(stdin: &PyObj, stdout: &PyObj, stderr: &PyObj) {
@@ -627,6 +649,44 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 };
                 // A negative depth is the caller's frame, as in CPython.
                 crate::frame_object::getframe(depth.max(0) as usize)
+            }),
+            ("settrace", |a, k| {
+                positional_only(a, k, "sys.settrace", 1)?;
+                audit(&pystr::new("sys.settrace"), Vec::new())?;
+                crate::sys_trace::settrace((!singletons::is_none(&a[0])).then(|| a[0].clone()));
+                Ok(singletons::none())
+            }),
+            ("gettrace", |a, k| {
+                positional_only(a, k, "sys.gettrace", 0)?;
+                Ok(crate::sys_trace::gettrace().unwrap_or_else(singletons::none))
+            }),
+            ("setprofile", |a, k| {
+                positional_only(a, k, "sys.setprofile", 1)?;
+                audit(&pystr::new("sys.setprofile"), Vec::new())?;
+                crate::sys_trace::setprofile((!singletons::is_none(&a[0])).then(|| a[0].clone()));
+                Ok(singletons::none())
+            }),
+            ("getprofile", |a, k| {
+                positional_only(a, k, "sys.getprofile", 0)?;
+                Ok(crate::sys_trace::getprofile().unwrap_or_else(singletons::none))
+            }),
+            ("call_tracing", |a, k| {
+                if k.is_some_and(|k| !tuple::items(k).is_empty()) {
+                    return Err(exc::type_error("call_tracing() takes no keyword arguments"));
+                }
+                if a.len() != 2 {
+                    return Err(exc::type_error(format!(
+                        "call_tracing expected 2 arguments, got {}",
+                        a.len()
+                    )));
+                }
+                if !tuple::is_tuple(&a[1]) {
+                    return Err(exc::type_error(format!(
+                        "call_tracing() argument 2 must be tuple, not {}",
+                        a[1].ty().name()
+                    )));
+                }
+                crate::sys_trace::call_tracing(&a[0], tuple::items(&a[1]))
             }),
             ("_current_frames", |a, k| {
                 Args::new(a, k).exact("_current_frames", 0)?;

@@ -25,8 +25,8 @@ _profile_hook = None
 
 
 def settrace(func):
-    """Records a trace function for threads started afterwards (strand runs no
-    tracing: the hook is kept for gettrace() only)."""
+    """Set a trace function for all threads started from the threading module
+    (each calls sys.settrace(func) before its run() method)."""
     global _trace_hook
     _trace_hook = func
 
@@ -36,7 +36,8 @@ def gettrace():
 
 
 def setprofile(func):
-    """Records a profile function (kept for getprofile() only)."""
+    """Set a profile function for all threads started from the threading module
+    (each calls sys.setprofile(func) before its run() method)."""
     global _profile_hook
     _profile_hook = func
 
@@ -406,6 +407,10 @@ class Thread:
         self._ident = get_ident()
         _current[self._ident] = self
         self._started.set()
+        if _trace_hook:
+            _sys.settrace(_trace_hook)
+        if _profile_hook:
+            _sys.setprofile(_profile_hook)
         try:
             self.run()
         except BaseException as e:
