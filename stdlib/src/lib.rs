@@ -240,14 +240,9 @@ macro_rules! frozen {
 /// The Python modules compiled into the binary (CPython's frozen modules).
 pub static FROZEN: &[FrozenModule] = frozen!(
     "threading",
-    "queue",
-    "collections",
-    "functools",
-    "random",
     "io",
     "os",
     "posixpath",
-    "weakref",
 );
 
 /// Sets up the interpreter with this standard library (once per process; later
