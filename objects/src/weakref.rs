@@ -152,6 +152,9 @@ fn payload(w: &PyObj) -> &PyWeakRef {
 pub fn is_weakrefable(obj: &PyObj) -> bool {
     let f = obj.ty().flags();
     (f.contains(TypeFlags::PREHEADER) && !crate::weakproxy::is_proxy(obj))
+        // Builtin types whose dealloc clears weak references (`deque`, `partial`,
+        // `re.Pattern`, `SimpleQueue`).
+        || f.contains(TypeFlags::MANAGED_WEAKREF)
         || f.contains(TypeFlags::TYPE_SUBCLASS)
         || obj.is_instance_of(&crate::set::SET_TYPE)
         || obj.is_instance_of(&crate::set::FROZENSET_TYPE)

@@ -6,7 +6,7 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
+//! [`_collections`], [`_queue`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
 //! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`].
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
@@ -32,6 +32,7 @@ pub mod _json;
 pub mod _locale;
 pub mod _md5;
 pub mod _operator;
+pub mod _queue;
 pub mod _random;
 pub mod _sha1;
 pub mod _sha256;
@@ -172,6 +173,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_random",
         init: _random::make_module,
+    },
+    NativeModule {
+        name: "_queue",
+        init: _queue::make_module,
     },
     NativeModule {
         name: "_stat",
