@@ -20,8 +20,7 @@ fn mro_has(ty: &PyType, modules: &[&str], names: &[&str]) -> bool {
         if !names.contains(&name.rsplit('.').next().unwrap_or(name)) {
             return false;
         }
-        strand_objects::typetype::type_module_name(c)
-            .is_some_and(|m| modules.contains(&m.as_str()))
+        strand_objects::typetype::type_module_name(c).is_some_and(|m| modules.contains(&m.as_str()))
     })
 }
 

@@ -92,18 +92,13 @@ static EMPTY: Leaked = Leaked::new();
 /// `_queue.Empty`, the exception `get` raises on an empty queue.
 fn empty_class() -> PyObj {
     EMPTY.get_or_init(|| {
-        let cls = modsupport::new_exception_class(
-            "_queue",
-            "Empty",
-            &[exc::EXCEPTION_TYPE.to_obj()],
-        );
+        let cls =
+            modsupport::new_exception_class("_queue", "Empty", &[exc::EXCEPTION_TYPE.to_obj()]);
         // Best effort: the class is fresh and its dict accepts the docstring.
         let _ = ab::setattr(
             &cls,
             &strand_objects::str::intern("__doc__"),
-            &strand_objects::str::new(
-                "Exception raised by Queue.get(block=0)/get_nowait().",
-            ),
+            &strand_objects::str::new("Exception raised by Queue.get(block=0)/get_nowait()."),
         );
         cls
     })
@@ -191,7 +186,9 @@ fn timeout_arg(t: Option<&PyObj>) -> PyResult<Option<Duration>> {
         return Err(value_error("'timeout' must be a non-negative number"));
     }
     // Beyond what an Instant can hold, the wait is unbounded in practice.
-    Ok(Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)))
+    Ok(Some(
+        Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX),
+    ))
 }
 
 /// `get(block=True, timeout=None)`: the first item, waiting detached while the queue
@@ -243,7 +240,7 @@ fn get(q: &PySimpleQueue, block: bool, timeout: Option<Duration>) -> PyResult<Py
             }
             Some(false) => {
                 // The deadline passed; an item may have arrived at the last moment.
-                return try_pop(q).ok_or_else(|| empty_error());
+                return try_pop(q).ok_or_else(empty_error);
             }
             None => strand_interp::signals::check_interrupt()?,
         }
