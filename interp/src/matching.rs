@@ -8,17 +8,19 @@ use strand_objects::exceptions::{self as exc, type_error};
 use strand_objects::typeobj::{self, PyType};
 use strand_objects::{dict, singletons, str as pystr, tuple, PyObj, PyResult};
 
-/// Whether some class in `ty`'s MRO is `module.name` for one of `names`.
+/// Whether some class in `ty`'s MRO is `module.name` for one of `modules` and one of
+/// `names` (a Python class, or a builtin type such as `_collections`' `deque`).
 fn mro_has(ty: &PyType, modules: &[&str], names: &[&str]) -> bool {
     let mro = ty.mro();
     tuple::items(&mro).iter().any(|c| {
         // SAFETY: an MRO holds types.
         let c = unsafe { PyType::from_obj(c) };
-        if !names.contains(&c.name()) {
+        // A builtin type's name carries its module (`collections.deque`).
+        let name = c.name();
+        if !names.contains(&name.rsplit('.').next().unwrap_or(name)) {
             return false;
         }
-        let module = dict::get_item_str(c.dict(), "__module__").filter(pystr::is_str);
-        module.is_some_and(|m| modules.contains(&pystr::as_str(&m)))
+        strand_objects::typetype::type_module_name(c).is_some_and(|m| modules.contains(&m.as_str()))
     })
 }
 

@@ -1052,16 +1052,19 @@ pub fn bind(descr: &PyObj, instance: Option<&PyObj>, owner: &PyObj) -> PyResult<
 /// `__getattribute__` or `__class__` (weak proxies, mocks).
 fn class_attr_isinstance(obj: &PyObj, ty: &PyType) -> PyResult<bool> {
     let oty = obj.ty();
-    if !oty.is_heap_type() {
-        return Ok(false);
-    }
-    let base = &crate::baseobject::OBJECT_TYPE;
-    let overridden = |name: &str| match (oty.lookup_str(name), base.lookup_str(name)) {
-        (Some(a), Some(b)) => !a.is(&b),
-        (a, b) => a.is_some() != b.is_some(),
-    };
-    if !overridden("__getattribute__") && !overridden("__class__") {
-        return Ok(false);
+    // Weak proxies forward `__class__` to their referent.
+    if !crate::weakproxy::is_proxy(obj) {
+        if !oty.is_heap_type() {
+            return Ok(false);
+        }
+        let base = &crate::baseobject::OBJECT_TYPE;
+        let overridden = |name: &str| match (oty.lookup_str(name), base.lookup_str(name)) {
+            (Some(a), Some(b)) => !a.is(&b),
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        if !overridden("__getattribute__") && !overridden("__class__") {
+            return Ok(false);
+        }
     }
     let icls = match getattr_opt(obj, &crate::str::intern("__class__")) {
         Ok(Some(c)) => c,

@@ -332,10 +332,22 @@ fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
             encode(src, enc, errs)?
         }
         (Some(src), _, _) => {
-            if crate::str::is_str(src) {
+            // `__bytes__` comes first, then str and integers (CPython's bytes_new).
+            if let Some(f) = src.ty().lookup_str("__bytes__") {
+                let r = ab::call_descr(&f, src, &[])?;
+                if !is_bytes(&r) {
+                    return Err(type_error(format!(
+                        "__bytes__ returned non-bytes (type {})",
+                        r.ty().name()
+                    )));
+                }
+                if std::ptr::eq(ty, &BYTES_TYPE) {
+                    return Ok(r);
+                }
+                as_bytes(&r).to_vec()
+            } else if crate::str::is_str(src) {
                 return Err(type_error("string argument without an encoding"));
-            }
-            if crate::int::is_int(src)
+            } else if crate::int::is_int(src)
                 || (src.ty().slots().number.index.is_some() && !is_bytes(src))
             {
                 let n = crate::int::to_isize(&ab::index(src)?)?;
@@ -346,21 +358,7 @@ fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
                 zeros.resize(n as usize, 0u8);
                 zeros
             } else {
-                if let Some(f) = src.ty().lookup_str("__bytes__") {
-                    let r = ab::call_descr(&f, src, &[])?;
-                    if !is_bytes(&r) {
-                        return Err(type_error(format!(
-                            "__bytes__ returned non-bytes (type {})",
-                            r.ty().name()
-                        )));
-                    }
-                    if std::ptr::eq(ty, &BYTES_TYPE) {
-                        return Ok(r);
-                    }
-                    as_bytes(&r).to_vec()
-                } else {
-                    bytes_from_object(src)?
-                }
+                bytes_from_object(src)?
             }
         }
     };

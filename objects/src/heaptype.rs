@@ -548,6 +548,14 @@ pub fn new_heap_type(
             )));
         }
     }
+    // A metaclass adds neither `__dict__` nor `__weakref__`: its instances are
+    // classes, whose attributes live in their type dict and which are weakly
+    // referenceable as types (CPython's `type` has both offsets, so a subclass of it
+    // inherits them).
+    if base.flags().contains(TypeFlags::TYPE_SUBCLASS) {
+        want_dict = false;
+        want_weakref = false;
+    }
     let base_has_dict = base.flags().contains(TypeFlags::MANAGED_DICT);
     let add_dict = want_dict && !base_has_dict;
     let preheader = base.flags().contains(TypeFlags::PREHEADER)

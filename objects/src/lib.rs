@@ -79,6 +79,7 @@ pub mod typeobj;
 pub mod typetype;
 mod unicode_case;
 pub mod unraisable;
+pub mod weakproxy;
 pub mod weakref;
 
 pub use exceptions::{PyErr, PyResult};
@@ -234,6 +235,13 @@ pub fn init() {
             (&module::MODULE_TYPE, &O, vec![], module::getsets()),
             (&super_::SUPER_TYPE, &O, vec![], super_::getsets()),
             (&weakref::WEAKREF_TYPE, &O, vec![], weakref::getsets()),
+            (&weakproxy::PROXY_TYPE, &O, weakproxy::methods(), vec![]),
+            (
+                &weakproxy::CALLABLE_PROXY_TYPE,
+                &O,
+                weakproxy::methods(),
+                vec![],
+            ),
             (&traceback::TRACEBACK_TYPE, &O, vec![], traceback::getsets()),
             (
                 &namespace::SIMPLE_NAMESPACE_TYPE,

@@ -41,7 +41,8 @@ bitflags! {
         const IMMUTABLETYPE = 1 << 2;
         /// Instances keep a `__dict__` in the two-word pre-header.
         const MANAGED_DICT = 1 << 3;
-        /// Instances keep a weak-reference list pointer in the pre-header.
+        /// Instances can be weakly referenced: their dealloc clears the weak
+        /// references to them (`weakref::clear_weakrefs_on_dealloc`).
         const MANAGED_WEAKREF = 1 << 4;
         /// Has abstract methods (cannot be instantiated).
         const IS_ABSTRACT = 1 << 5;

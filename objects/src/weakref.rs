@@ -44,7 +44,11 @@ fn shard(addr: usize) -> &'static Shard {
     &TABLE[(addr >> 4) % SHARDS]
 }
 
-unsafe fn wr_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+/// The collector's traverse of a weak reference or proxy: its callback and dict.
+///
+/// # Safety
+/// `obj` is a live object with [`PyWeakRef`]'s layout.
+pub(crate) unsafe fn wr_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on weakrefs.
     let w = unsafe { &*(obj.as_ptr() as *const PyWeakRef) };
     if let Some(g) = w.callback.try_lock() {
@@ -56,7 +60,12 @@ unsafe fn wr_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     unsafe { crate::managed::traverse(obj, visit) };
 }
 
-unsafe fn wr_clear(obj: ObjPtr) {
+/// Clears a weak reference or proxy (the collector's `tp_clear`): unlinks it from its
+/// target and drops its callback and dict.
+///
+/// # Safety
+/// `obj` has [`PyWeakRef`]'s layout and is held alive by the caller.
+pub(crate) unsafe fn wr_clear(obj: ObjPtr) {
     // SAFETY: the collector holds a reference.
     let w = unsafe { &*(obj.as_ptr() as *const PyWeakRef) };
     unlink(obj, w);
@@ -66,7 +75,11 @@ unsafe fn wr_clear(obj: ObjPtr) {
     unsafe { crate::managed::clear(obj) };
 }
 
-unsafe fn wr_dealloc(obj: ObjPtr) {
+/// Frees a weak reference or proxy.
+///
+/// # Safety
+/// `obj` has [`PyWeakRef`]'s layout and its count is zero.
+pub(crate) unsafe fn wr_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive.
     unsafe {
         let w = &*(obj.as_ptr() as *const PyWeakRef);
@@ -131,14 +144,17 @@ unsafe impl PyPayload for PyWeakRef {
 }
 
 fn payload(w: &PyObj) -> &PyWeakRef {
-    // SAFETY: callers pass weakrefs (or subclasses).
+    // SAFETY: callers pass weakrefs (or subclasses) or proxies, which share the layout.
     unsafe { w.payload_unchecked::<PyWeakRef>() }
 }
 
 /// `true` if objects of `obj`'s type can be weakly referenced.
 pub fn is_weakrefable(obj: &PyObj) -> bool {
     let f = obj.ty().flags();
-    f.contains(TypeFlags::PREHEADER)
+    (f.contains(TypeFlags::PREHEADER) && !crate::weakproxy::is_proxy(obj))
+        // Builtin types whose dealloc clears weak references (`deque`, `partial`,
+        // `re.Pattern`, `SimpleQueue`).
+        || f.contains(TypeFlags::MANAGED_WEAKREF)
         || f.contains(TypeFlags::TYPE_SUBCLASS)
         || obj.is_instance_of(&crate::set::SET_TYPE)
         || obj.is_instance_of(&crate::set::FROZENSET_TYPE)
@@ -146,7 +162,13 @@ pub fn is_weakrefable(obj: &PyObj) -> bool {
         || obj.is_exact(&crate::memoryview::MEMORYVIEW_TYPE)
 }
 
-/// `weakref.ref(target, callback)`.
+/// A new weak reference of type `ty` (`weakref.ref` or a subclass, or one of the
+/// proxy types of [`crate::weakproxy`]) to `target`. A `weakref.ref` or proxy without
+/// a callback is shared: an existing live one of the same type is returned instead,
+/// as CPython does.
+///
+/// # Errors
+/// `TypeError` if `target` cannot be weakly referenced.
 pub fn new_weakref(ty: &PyType, target: &PyObj, callback: Option<PyObj>) -> PyResult<PyObj> {
     if !is_weakrefable(target) {
         return Err(type_error(format!(
@@ -156,8 +178,10 @@ pub fn new_weakref(ty: &PyType, target: &PyObj, callback: Option<PyObj>) -> PyRe
     }
     let addr = target.addr();
     let mut tab = shard(addr).lock();
-    // Reuse an existing callback-less plain ref, as CPython does.
-    if callback.is_none() && std::ptr::eq(ty, &WEAKREF_TYPE) {
+    // Reuse an existing callback-less plain ref or proxy, as CPython does.
+    if callback.is_none()
+        && (std::ptr::eq(ty, &WEAKREF_TYPE) || crate::weakproxy::is_proxy_type(ty))
+    {
         if let Some(list) = tab.get(&addr) {
             for &w in list {
                 // SAFETY: refs in the table are alive (they unlink when freed, under
@@ -165,7 +189,7 @@ pub fn new_weakref(ty: &PyType, target: &PyObj, callback: Option<PyObj>) -> PyRe
                 let wo = unsafe { &*(w as *const PyWeakRef) };
                 let wobj = ObjPtr::from_raw(w as *mut ObjectHeader).expect("non-null");
                 // SAFETY: as above.
-                if unsafe { PyType::of_ptr(wobj) }.as_ptr() == WEAKREF_TYPE.as_ptr()
+                if unsafe { PyType::of_ptr(wobj) }.as_ptr() == ty.as_ptr()
                     && wo.callback.lock().is_none()
                     // SAFETY: alive under the lock; a dying ref refuses the incref.
                     && unsafe { strand_heap::refcount::try_incref(wobj) }
@@ -196,7 +220,7 @@ pub fn new_weakref(ty: &PyType, target: &PyObj, callback: Option<PyObj>) -> PyRe
     Ok(obj)
 }
 
-/// The live target, or `None` if it died.
+/// The live target of a weak reference or proxy, or `None` if it died.
 pub fn get_target(w: &PyObj) -> Option<PyObj> {
     let wr = payload(w);
     let t = wr.target.load(Acquire);

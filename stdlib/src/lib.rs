@@ -6,7 +6,7 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`_contextvars`], [`_ast`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
+//! [`_collections`], [`_contextvars`], [`_queue`], [`_ast`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
 //! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`],
 //! [`_warnings`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
@@ -35,6 +35,7 @@ pub mod _json;
 pub mod _locale;
 pub mod _md5;
 pub mod _operator;
+pub mod _queue;
 pub mod _random;
 pub mod _sha1;
 pub mod _sha256;
@@ -199,6 +200,10 @@ pub static MODULES: &[NativeModule] = &[
         init: _random::make_module,
     },
     NativeModule {
+        name: "_queue",
+        init: _queue::make_module,
+    },
+    NativeModule {
         name: "_stat",
         init: _stat::make_module,
     },
@@ -263,17 +268,7 @@ macro_rules! frozen {
 }
 
 /// The Python modules compiled into the binary (CPython's frozen modules).
-pub static FROZEN: &[FrozenModule] = frozen!(
-    "threading",
-    "queue",
-    "collections",
-    "functools",
-    "random",
-    "io",
-    "os",
-    "posixpath",
-    "weakref",
-);
+pub static FROZEN: &[FrozenModule] = frozen!("threading", "io", "os", "posixpath",);
 
 /// Sets up the interpreter with this standard library (once per process; later
 /// calls do nothing): [`strand_interp::install`], the module tables, and `_io`'s
