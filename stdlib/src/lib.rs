@@ -239,14 +239,10 @@ macro_rules! frozen {
 
 /// The Python modules compiled into the binary (CPython's frozen modules).
 pub static FROZEN: &[FrozenModule] = frozen!(
-    "threading",
     "queue",
     "collections",
     "functools",
     "random",
-    "io",
-    "os",
-    "posixpath",
     "weakref",
 );
 

@@ -14,6 +14,7 @@
 pub mod core;
 pub mod file;
 pub mod memio;
+pub mod misc;
 
 use std::fs::OpenOptions;
 use std::os::fd::FromRawFd;
@@ -303,6 +304,7 @@ pub fn ready() {
         }
         file::ready_types();
         memio::ready_types();
+        misc::ready_types();
     });
 }
 
@@ -601,7 +603,10 @@ pub(crate) fn text_config(
     default_encoding: &str,
     default_errors: &str,
 ) -> PyResult<TextCfg> {
-    let encoding = encoding.unwrap_or_else(|| pystr::new(default_encoding));
+    // "locale" (PEP 597) is the locale's encoding, UTF-8 for strand.
+    let encoding = encoding
+        .filter(|e| pystr::as_str(e) != "locale")
+        .unwrap_or_else(|| pystr::new(default_encoding));
     let enc = Enc::lookup(pystr::as_str(&encoding)).ok_or_else(|| {
         exc::lookup_error(format!("unknown encoding: {}", pystr::as_str(&encoding)))
     })?;
@@ -812,6 +817,8 @@ pub fn make_module() -> PyObj {
         &file::TEXTIO_TYPE,
         &memio::STRINGIO_TYPE,
         &memio::BYTESIO_TYPE,
+        &misc::NEWLINE_DECODER_TYPE,
+        &misc::RWPAIR_TYPE,
     ] {
         let short = t.name().rsplit_once('.').map_or(t.name(), |(_, s)| s);
         dict::set_item_str(&d, short, t.to_obj());
@@ -823,7 +830,44 @@ pub fn make_module() -> PyObj {
         int::from_usize(core::DEFAULT_BUFFER_SIZE),
     );
     dict::set_item_str(&d, "open", open_function());
+    dict::set_item_str(&d, "BlockingIOError", exc::BLOCKING_IO_ERROR_TYPE.to_obj());
+    strand_interp::native_module::add_functions(
+        &m,
+        "_io",
+        &[("open_code", open_code), ("text_encoding", text_encoding)],
+    );
     m
+}
+
+/// `open_code(path)`: `open(path, 'rb')` (CPython's hook for opening code; strand
+/// has no `PyFile_SetOpenCodeHook`).
+fn open_code(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("open_code", 0, &["path"], 1)?;
+    let path = b[0].expect("required");
+    if !pystr::is_str(path) {
+        return Err(type_error(format!(
+            "open_code() argument 'path' must be str, not {}",
+            path.ty().name()
+        )));
+    }
+    ab::call(&open_function(), &[path.clone(), pystr::new("rb")], None)
+}
+
+/// `text_encoding(encoding, stacklevel=2)`: `encoding`, or `"locale"` for `None`
+/// (`"utf-8"` in UTF-8 mode), as CPython 3.11. `-X warn_default_encoding` is not
+/// implemented, so no `EncodingWarning` is issued.
+fn text_encoding(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("text_encoding", 0, &["encoding", "stacklevel"], 1)?;
+    let enc = b[0].expect("required");
+    if !singletons::is_none(enc) {
+        return Ok(enc.clone());
+    }
+    let sys = strand_interp::state::sys_module();
+    let utf8_mode = ab::getattr_str(&sys, "flags")
+        .and_then(|f| ab::getattr_str(&f, "utf8_mode"))
+        .and_then(|m| ab::is_true(&m))
+        .unwrap_or(false);
+    Ok(pystr::new(if utf8_mode { "utf-8" } else { "locale" }))
 }
 
 /// The one `open` function object (`builtins.open is io.open`).
