@@ -414,6 +414,29 @@ fn opt_str_arg(v: Option<&PyObj>, what: &str) -> PyResult<Option<PyObj>> {
     }
 }
 
+/// The `os.open` flags for a parsed mode, as CPython's FileIO computes them for an
+/// `opener`.
+fn open_flags(m: &Mode) -> i32 {
+    let access = if (m.reading || m.updating) && (m.writing || m.appending || m.creating || m.updating) {
+        libc::O_RDWR
+    } else if m.reading {
+        libc::O_RDONLY
+    } else {
+        libc::O_WRONLY
+    };
+    let mut flags = access | libc::O_CLOEXEC;
+    if m.writing {
+        flags |= libc::O_CREAT | libc::O_TRUNC;
+    }
+    if m.appending {
+        flags |= libc::O_APPEND | libc::O_CREAT;
+    }
+    if m.creating {
+        flags |= libc::O_EXCL | libc::O_CREAT;
+    }
+    flags
+}
+
 /// `open(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None,
 /// closefd=True, opener=None)`.
 ///
@@ -461,11 +484,7 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         None => true,
         Some(v) => ab::is_true(v)?,
     };
-    if b[7].is_some_and(|o| !singletons::is_none(o)) {
-        return Err(exc::not_implemented_error(
-            "open(): strand does not support the opener argument",
-        ));
-    }
+    let opener = b[7].filter(|o| !singletons::is_none(o));
     let m = parse_mode(&mode_s)?;
     if m.binary && encoding.is_some() {
         return Err(value_error("binary mode doesn't take an encoding argument"));
@@ -486,7 +505,33 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     }
     // The raw file.
     let is_fd = int::is_int(file);
-    let (os_file, name) = if is_fd {
+    let (os_file, name) = if let Some(opener) = opener.filter(|_| !is_fd) {
+        // CPython's FileIO: `opener(file, flags)` returns the descriptor to use.
+        if !closefd {
+            return Err(value_error("Cannot use closefd=False with file name"));
+        }
+        let fd_obj = ab::call(opener, &[file.clone(), int::from_i64(i64::from(open_flags(&m)))], None)?;
+        if !int::is_int(&fd_obj) {
+            return Err(type_error("expected integer from opener"));
+        }
+        let fd = int::to_isize(&fd_obj)?;
+        if fd < 0 {
+            return Err(value_error(format!("opener returned {fd}")));
+        }
+        let fd =
+            i32::try_from(fd).map_err(|_| exc::overflow_error("fd is greater than maximum"))?;
+        // SAFETY: the opener handed over this open descriptor; the file owns it now
+        // (closefd is true).
+        let f = unsafe { std::fs::File::from_raw_fd(fd) };
+        if f.metadata().is_ok_and(|md| md.is_dir()) {
+            return Err(exc::os_error_for(21, "Is a directory", Some(file.clone())));
+        }
+        if m.appending {
+            use std::io::Seek;
+            let _ = (&f).seek(std::io::SeekFrom::End(0));
+        }
+        (f, file.clone())
+    } else if is_fd {
         let fd = int::to_isize(file)?;
         if fd < 0 {
             return Err(value_error("negative file descriptor"));
