@@ -615,10 +615,6 @@ pub fn make_module() -> PyObj {
         ("_set_sentinel", set_sentinel),
         ("_excepthook", excepthook),
         ("interrupt_main", interrupt_main),
-        ("daemon_threads_allowed", |a, k| {
-            Args::new(a, k).exact("daemon_threads_allowed", 0)?;
-            Ok(int::bool_obj(true))
-        }),
         ("get_native_id", |a, k| {
             Args::new(a, k).exact("get_native_id", 0)?;
             // SAFETY: gettid has no preconditions and cannot fail.

@@ -118,6 +118,26 @@ fn path_or_fd(o: &PyObj, func: &str, arg: &str) -> PyResult<PathOrFd> {
     path_or_fd_inner(o, func, arg, true)
 }
 
+/// A path, descriptor or `None` argument (`listdir`, `scandir`): `None` is `"."`.
+pub(crate) fn path_fd_or_none(o: Option<&PyObj>, func: &str) -> PyResult<PathOrFd> {
+    match o {
+        Some(o) if !singletons::is_none(o) => path_or_fd(o, func, "path").map_err(|e| {
+            if e.is_instance(&exc::TYPE_ERROR_TYPE) && !int::is_int(o) {
+                type_error(format!(
+                    "{func}: path should be string, bytes, os.PathLike, integer or None, not {}",
+                    o.ty().name()
+                ))
+            } else {
+                e
+            }
+        }),
+        _ => Ok(PathOrFd::Path(CPath {
+            obj: pystr::new("."),
+            c: CString::new(".").expect("no NUL"),
+        })),
+    }
+}
+
 fn path_or_fd_inner(o: &PyObj, func: &str, arg: &str, allow_fd: bool) -> PyResult<PathOrFd> {
     if allow_fd && int::is_int(o) {
         return Ok(PathOrFd::Fd(fd_arg(o)?));
@@ -139,8 +159,15 @@ fn path_or_fd_inner(o: &PyObj, func: &str, arg: &str, allow_fd: bool) -> PyResul
     } else {
         bytes::as_bytes(&p)
     };
-    let c = CString::new(raw.to_vec())
-        .map_err(|_| value_error(format!("{func}: embedded null character in {arg}")))?;
+    // CPython: str paths go through the file-system encoder ("embedded null byte"),
+    // bytes paths through path_converter's own check.
+    let c = CString::new(raw.to_vec()).map_err(|_| {
+        if pystr::is_str(&p) {
+            value_error("embedded null byte")
+        } else {
+            value_error(format!("{func}: embedded null character in {arg}"))
+        }
+    })?;
     Ok(PathOrFd::Path(CPath { obj: p, c }))
 }
 
@@ -212,13 +239,7 @@ fn bind<'a>(
 
 fn os_listdir(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = bind(a, k, "listdir", &["path"], 1, 0)?;
-    let entries = match b[0] {
-        Some(o) if !singletons::is_none(o) => scandir::read_dir(path_or_fd(o, "listdir", "path")?)?,
-        _ => scandir::read_dir(PathOrFd::Path(CPath {
-            obj: pystr::new("."),
-            c: CString::new(".").expect("no NUL"),
-        }))?,
-    };
+    let entries = scandir::read_dir(path_fd_or_none(b[0], "listdir")?)?;
     let (as_bytes, raws) = entries;
     Ok(list::new(
         raws.into_iter()
@@ -762,6 +783,12 @@ fn os_waitstatus_to_exitcode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> 
     }
     if libc::WIFSIGNALED(st) {
         return Ok(int::from_i64(-i64::from(libc::WTERMSIG(st))));
+    }
+    if libc::WIFSTOPPED(st) {
+        return Err(value_error(format!(
+            "process stopped by delivery of signal {}",
+            libc::WSTOPSIG(st)
+        )));
     }
     Err(value_error(format!("invalid wait status: {st}")))
 }

@@ -18,7 +18,7 @@ use strand_objects::exceptions::{self as exc};
 use strand_objects::typeobj::{Slots, TypeFlags};
 use strand_objects::{int, singletons, str as pystr, PyObj, PyResult};
 
-use super::{bind, bool_arg, name_obj, path_or_fd, raw_stat, results, CPath, PathOrFd};
+use super::{bind, bool_arg, name_obj, raw_stat, results, PathOrFd};
 
 /// One entry as `readdir` returned it.
 pub(crate) struct RawEntry {
@@ -391,23 +391,10 @@ fn ready() {
 pub fn os_scandir(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     ready();
     let b = bind(a, k, "scandir", &["path"], 1, 0)?;
-    let target = match b[0] {
-        Some(o) if !singletons::is_none(o) => path_or_fd(o, "scandir", "path")?,
-        _ => PathOrFd::Path(CPath {
-            obj: pystr::new("."),
-            c: std::ffi::CString::new(".").expect("no NUL"),
-        }),
-    };
+    let target = super::path_fd_or_none(b[0], "scandir")?;
     let (dir, dir_fd) = match &target {
         PathOrFd::Path(p) => (p.c.as_bytes().to_vec(), -1),
         PathOrFd::Fd(fd) => (Vec::new(), *fd),
-    };
-    // CPython joins names to the path as given, except that "." stays implicit only
-    // when no path was passed.
-    let dir = if b[0].is_none_or(|o| singletons::is_none(o)) {
-        b".".to_vec()
-    } else {
-        dir
     };
     let (as_bytes, raws) = read_dir(target)?;
     let entries: Vec<PyObj> = raws
