@@ -238,13 +238,8 @@ macro_rules! frozen {
 }
 
 /// The Python modules compiled into the binary (CPython's frozen modules).
-pub static FROZEN: &[FrozenModule] = frozen!(
-    "queue",
-    "collections",
-    "functools",
-    "random",
-    "weakref",
-);
+pub static FROZEN: &[FrozenModule] =
+    frozen!("queue", "collections", "functools", "random", "weakref",);
 
 /// Sets up the interpreter with this standard library (once per process; later
 /// calls do nothing): [`strand_interp::install`], the module tables, and `_io`'s

@@ -183,7 +183,10 @@ static WRITABLE: Mutex<Vec<Weak<FileCore>>> = Mutex::new(Vec::new());
 impl FileCore {
     /// The name assigned after opening, if any.
     pub fn renamed(&self) -> Option<strand_objects::PyObj> {
-        self.renamed.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.renamed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Assigns the name; returns the one replaced (drop it after this returns).

@@ -121,11 +121,7 @@ fn nl(o: &PyObj) -> PyResult<(&PyNewlineDecoder, Option<PyObj>)> {
     }
     // SAFETY: checked to be an IncrementalNewlineDecoder just above.
     let d = unsafe { o.payload_unchecked::<PyNewlineDecoder>() };
-    let dec = d
-        .decoder
-        .get()
-        .filter(|x| !singletons::is_none(x))
-        .cloned();
+    let dec = d.decoder.get().filter(|x| !singletons::is_none(x)).cloned();
     Ok((d, dec))
 }
 
@@ -139,7 +135,11 @@ fn nl_decode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         Some(dec) => {
             let kw = strand_objects::dict::new();
             strand_objects::dict::set_item_str(&kw, "final", int::bool_obj(final_));
-            ab::call_with_dict(&ab::getattr_str(dec, "decode")?, &[input.clone()], Some(&kw))?
+            ab::call_with_dict(
+                &ab::getattr_str(dec, "decode")?,
+                std::slice::from_ref(input),
+                Some(&kw),
+            )?
         }
     };
     if !pystr::is_str(&output) {
@@ -414,5 +414,9 @@ pub fn ready_types() {
         &nl_methods(),
         &nl_getsets(),
     );
-    RWPAIR_TYPE.ready_static(Some(&super::BUFFEREDIOBASE_TYPE), &pair_methods(), &pair_getsets());
+    RWPAIR_TYPE.ready_static(
+        Some(&super::BUFFEREDIOBASE_TYPE),
+        &pair_methods(),
+        &pair_getsets(),
+    );
 }

@@ -417,13 +417,14 @@ fn opt_str_arg(v: Option<&PyObj>, what: &str) -> PyResult<Option<PyObj>> {
 /// The `os.open` flags for a parsed mode, as CPython's FileIO computes them for an
 /// `opener`.
 fn open_flags(m: &Mode) -> i32 {
-    let access = if (m.reading || m.updating) && (m.writing || m.appending || m.creating || m.updating) {
-        libc::O_RDWR
-    } else if m.reading {
-        libc::O_RDONLY
-    } else {
-        libc::O_WRONLY
-    };
+    let access =
+        if (m.reading || m.updating) && (m.writing || m.appending || m.creating || m.updating) {
+            libc::O_RDWR
+        } else if m.reading {
+            libc::O_RDONLY
+        } else {
+            libc::O_WRONLY
+        };
     let mut flags = access | libc::O_CLOEXEC;
     if m.writing {
         flags |= libc::O_CREAT | libc::O_TRUNC;
@@ -510,7 +511,11 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         if !closefd {
             return Err(value_error("Cannot use closefd=False with file name"));
         }
-        let fd_obj = ab::call(opener, &[file.clone(), int::from_i64(i64::from(open_flags(&m)))], None)?;
+        let fd_obj = ab::call(
+            opener,
+            &[file.clone(), int::from_i64(i64::from(open_flags(&m)))],
+            None,
+        )?;
         if !int::is_int(&fd_obj) {
             return Err(type_error("expected integer from opener"));
         }

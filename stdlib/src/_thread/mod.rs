@@ -361,7 +361,9 @@ fn rlock_methods() -> Vec<MethodDef> {
                 Vec::new()
             };
             if items.len() != 2 {
-                return Err(type_error("_acquire_restore() argument 1 must be tuple of 2"));
+                return Err(type_error(
+                    "_acquire_restore() argument 1 must be tuple of 2",
+                ));
             }
             let count = u64::try_from(int::to_bigint(&ab::index(&items[0])?))
                 .map_err(|_| exc::overflow_error("count out of range"))?;
@@ -531,7 +533,9 @@ fn excepthook(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("_excepthook", 1)?;
     let args = &a[0];
     if !ab::isinstance(args, &except_hook_args_type())? {
-        return Err(type_error("_thread._excepthook argument type must be ExceptHookArgs"));
+        return Err(type_error(
+            "_thread._excepthook argument type must be ExceptHookArgs",
+        ));
     }
     let items = strand_objects::tuple::items(args).to_vec();
     let (exc_type, exc_value, exc_tb, thread) = (&items[0], &items[1], &items[2], &items[3]);
@@ -541,9 +545,13 @@ fn excepthook(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         return Ok(singletons::none());
     }
     let sys = strand_interp::state::sys_module();
-    let mut file = ab::getattr_str(&sys, "stderr").ok().filter(|f| !singletons::is_none(f));
+    let mut file = ab::getattr_str(&sys, "stderr")
+        .ok()
+        .filter(|f| !singletons::is_none(f));
     if file.is_none() && !singletons::is_none(thread) {
-        file = ab::getattr_str(thread, "_stderr").ok().filter(|f| !singletons::is_none(f));
+        file = ab::getattr_str(thread, "_stderr")
+            .ok()
+            .filter(|f| !singletons::is_none(f));
     }
     let Some(file) = file else {
         return Ok(singletons::none());
@@ -581,7 +589,7 @@ fn interrupt_main(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         Some(s) => int::to_isize(&ab::index(s)?)?,
         None => libc::SIGINT as isize,
     };
-    if signum < 1 || signum >= 65 {
+    if !(1..65).contains(&signum) {
         return Err(value_error("signal number out of range"));
     }
     strand_interp::signals::trip(signum as i32);
@@ -622,7 +630,10 @@ pub fn make_module() -> PyObj {
         }),
         ("exit", |a, k| {
             Args::new(a, k).exact("exit", 0)?;
-            Err(strand_objects::PyErr::with_args(&exc::SYSTEM_EXIT_TYPE, Vec::new()))
+            Err(strand_objects::PyErr::with_args(
+                &exc::SYSTEM_EXIT_TYPE,
+                Vec::new(),
+            ))
         }),
         ("allocate", |a, k| {
             Args::new(a, k).exact("allocate", 0)?;

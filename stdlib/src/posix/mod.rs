@@ -149,7 +149,10 @@ fn path_or_fd_inner(o: &PyObj, func: &str, arg: &str, allow_fd: bool) -> PyResul
     };
     let p = fspath(o).map_err(|e| {
         if e.is_instance(&exc::TYPE_ERROR_TYPE) {
-            type_error(format!("{func}: {arg} should be {what}, not {}", o.ty().name()))
+            type_error(format!(
+                "{func}: {arg} should be {what}, not {}",
+                o.ty().name()
+            ))
         } else {
             e
         }
@@ -207,9 +210,12 @@ fn bool_arg(o: Option<&PyObj>, default: bool) -> PyResult<bool> {
 
 fn int_arg(o: &PyObj) -> PyResult<i64> {
     if float::is_float(o) {
-        return Err(type_error("'float' object cannot be interpreted as an integer"));
+        return Err(type_error(
+            "'float' object cannot be interpreted as an integer",
+        ));
     }
-    int::as_i64(&ab::index(o)?).ok_or_else(|| exc::overflow_error("signed integer is greater than maximum"))
+    int::as_i64(&ab::index(o)?)
+        .ok_or_else(|| exc::overflow_error("signed integer is greater than maximum"))
 }
 
 /// Binds `names` (the first `npos` positional-or-keyword, the rest keyword-only),
@@ -280,7 +286,14 @@ fn os_mkdir(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn os_rename(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
-    let b = bind(a, k, name, &["src", "dst", "src_dir_fd", "dst_dir_fd"], 2, 2)?;
+    let b = bind(
+        a,
+        k,
+        name,
+        &["src", "dst", "src_dir_fd", "dst_dir_fd"],
+        2,
+        2,
+    )?;
     let src = path_arg(b[0].expect("required"), name, "src")?;
     let dst = path_arg(b[1].expect("required"), name, "dst")?;
     let (sfd, dfd) = (dir_fd_arg(b[2])?, dir_fd_arg(b[3])?);
@@ -302,7 +315,11 @@ fn os_link(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let src = path_arg(b[0].expect("required"), "link", "src")?;
     let dst = path_arg(b[1].expect("required"), "link", "dst")?;
     let (sfd, dfd) = (dir_fd_arg(b[2])?, dir_fd_arg(b[3])?);
-    let flags = if bool_arg(b[4], true)? { libc::AT_SYMLINK_FOLLOW } else { 0 };
+    let flags = if bool_arg(b[4], true)? {
+        libc::AT_SYMLINK_FOLLOW
+    } else {
+        0
+    };
     // SAFETY: valid C strings; the call reads them only.
     blocking(|| cvt(unsafe { libc::linkat(sfd, src.c.as_ptr(), dfd, dst.c.as_ptr(), flags) }))
         .map_err(|e| os_err(&e, &src.obj, Some(&dst.obj)))?;
@@ -368,7 +385,14 @@ fn os_access(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn os_chmod(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    let b = bind(a, k, "chmod", &["path", "mode", "dir_fd", "follow_symlinks"], 2, 2)?;
+    let b = bind(
+        a,
+        k,
+        "chmod",
+        &["path", "mode", "dir_fd", "follow_symlinks"],
+        2,
+        2,
+    )?;
     let target = path_or_fd(b[0].expect("required"), "chmod", "path")?;
     let mode = int_arg(b[1].expect("required"))? as libc::mode_t;
     let dfd = dir_fd_arg(b[2])?;
@@ -384,7 +408,12 @@ fn os_chmod(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                 let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
                 // SAFETY: a valid C string and a stat buffer to fill.
                 let r = unsafe {
-                    libc::fstatat(dfd, p.c.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW)
+                    libc::fstatat(
+                        dfd,
+                        p.c.as_ptr(),
+                        st.as_mut_ptr(),
+                        libc::AT_SYMLINK_NOFOLLOW,
+                    )
                 };
                 if r == -1 {
                     return Err(errno_err(Some(&p.obj)));
@@ -429,14 +458,20 @@ fn os_chown(a: &[PyObj], k: Option<&PyObj>, name: &str, lchown: bool) -> PyResul
     let uid = id_arg(b[1].expect("required"))?;
     let gid = id_arg(b[2].expect("required"))?;
     let dfd = dir_fd_arg(b[3])?;
-    let flags = if lchown || !bool_arg(b[4], true)? { libc::AT_SYMLINK_NOFOLLOW } else { 0 };
+    let flags = if lchown || !bool_arg(b[4], true)? {
+        libc::AT_SYMLINK_NOFOLLOW
+    } else {
+        0
+    };
     match target {
         // SAFETY: a plain descriptor call.
         PathOrFd::Fd(fd) => blocking(|| cvt(unsafe { libc::fchown(fd, uid, gid) }))
             .map_err(|e| exc::from_io_error(&e, None))?,
-        // SAFETY: a valid C string; the call reads it only.
-        PathOrFd::Path(p) => blocking(|| cvt(unsafe { libc::fchownat(dfd, p.c.as_ptr(), uid, gid, flags) }))
-            .map_err(|e| os_err(&e, &p.obj, None))?,
+        PathOrFd::Path(p) => {
+            // SAFETY: a valid C string; the call reads it only.
+            blocking(|| cvt(unsafe { libc::fchownat(dfd, p.c.as_ptr(), uid, gid, flags) }))
+                .map_err(|e| os_err(&e, &p.obj, None))?
+        }
     };
     Ok(none())
 }
@@ -450,10 +485,20 @@ fn timespec_of(o: &PyObj) -> PyResult<libc::timespec> {
         }
         let s = f.floor();
         let ns = ((f - s) * 1e9).round() as i64;
-        let (s, ns) = if ns >= 1_000_000_000 { (s as i64 + 1, ns - 1_000_000_000) } else { (s as i64, ns) };
-        return Ok(libc::timespec { tv_sec: s, tv_nsec: ns });
+        let (s, ns) = if ns >= 1_000_000_000 {
+            (s as i64 + 1, ns - 1_000_000_000)
+        } else {
+            (s as i64, ns)
+        };
+        return Ok(libc::timespec {
+            tv_sec: s,
+            tv_nsec: ns,
+        });
     }
-    Ok(libc::timespec { tv_sec: int_arg(o)?, tv_nsec: 0 })
+    Ok(libc::timespec {
+        tv_sec: int_arg(o)?,
+        tv_nsec: 0,
+    })
 }
 
 fn os_utime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -469,11 +514,15 @@ fn os_utime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let times = b[1].filter(|t| !singletons::is_none(t));
     let ns = b[2];
     if times.is_some() && ns.is_some() {
-        return Err(value_error("utime: you may specify either 'times' or 'ns' but not both"));
+        return Err(value_error(
+            "utime: you may specify either 'times' or 'ns' but not both",
+        ));
     }
     let spec: Option<[libc::timespec; 2]> = if let Some(t) = times {
         if !tuple::is_tuple(t) || tuple::items(t).len() != 2 {
-            return Err(type_error("utime: 'times' must be either a tuple of two ints or None"));
+            return Err(type_error(
+                "utime: 'times' must be either a tuple of two ints or None",
+            ));
         }
         let it = tuple::items(t);
         Some([timespec_of(&it[0])?, timespec_of(&it[1])?])
@@ -481,12 +530,15 @@ fn os_utime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         if !tuple::is_tuple(n) || tuple::items(n).len() != 2 {
             return Err(type_error("utime: 'ns' must be a tuple of two ints"));
         }
-        let mut out = [libc::timespec { tv_sec: 0, tv_nsec: 0 }; 2];
+        let mut out = [libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        }; 2];
         for (slot, v) in out.iter_mut().zip(tuple::items(n)) {
             let total = int::to_bigint(&ab::index(v)?);
-            let total: i128 = total
-                .try_into()
-                .map_err(|_| exc::overflow_error("timestamp too large to convert to C _PyTime_t"))?;
+            let total: i128 = total.try_into().map_err(|_| {
+                exc::overflow_error("timestamp too large to convert to C _PyTime_t")
+            })?;
             *slot = libc::timespec {
                 tv_sec: total.div_euclid(1_000_000_000) as i64,
                 tv_nsec: total.rem_euclid(1_000_000_000) as i64,
@@ -497,15 +549,21 @@ fn os_utime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         None
     };
     let dfd = dir_fd_arg(b[3])?;
-    let flags = if bool_arg(b[4], true)? { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+    let flags = if bool_arg(b[4], true)? {
+        0
+    } else {
+        libc::AT_SYMLINK_NOFOLLOW
+    };
     let ptr = spec.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
     match target {
         // SAFETY: `ptr` is null or points at two timespecs that outlive the call.
         PathOrFd::Fd(fd) => blocking(|| cvt(unsafe { libc::futimens(fd, ptr) }))
             .map_err(|e| exc::from_io_error(&e, None))?,
-        // SAFETY: as above, and a valid C string.
-        PathOrFd::Path(p) => blocking(|| cvt(unsafe { libc::utimensat(dfd, p.c.as_ptr(), ptr, flags) }))
-            .map_err(|e| os_err(&e, &p.obj, None))?,
+        PathOrFd::Path(p) => {
+            // SAFETY: as above, and a valid C string.
+            blocking(|| cvt(unsafe { libc::utimensat(dfd, p.c.as_ptr(), ptr, flags) }))
+                .map_err(|e| os_err(&e, &p.obj, None))?
+        }
     };
     Ok(none())
 }
@@ -513,10 +571,14 @@ fn os_utime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn os_chdir(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = bind(a, k, "chdir", &["path"], 1, 1)?;
     match path_or_fd(b[0].expect("required"), "chdir", "path")? {
-        // SAFETY: a plain descriptor call.
-        PathOrFd::Fd(fd) => cvt(unsafe { libc::fchdir(fd) }).map_err(|e| exc::from_io_error(&e, None))?,
-        // SAFETY: a valid C string.
-        PathOrFd::Path(p) => cvt(unsafe { libc::chdir(p.c.as_ptr()) }).map_err(|e| os_err(&e, &p.obj, None))?,
+        PathOrFd::Fd(fd) => {
+            // SAFETY: a plain descriptor call.
+            cvt(unsafe { libc::fchdir(fd) }).map_err(|e| exc::from_io_error(&e, None))?
+        }
+        PathOrFd::Path(p) => {
+            // SAFETY: a valid C string.
+            cvt(unsafe { libc::chdir(p.c.as_ptr()) }).map_err(|e| os_err(&e, &p.obj, None))?
+        }
     };
     Ok(none())
 }
@@ -565,7 +627,11 @@ fn os_statvfs(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
 // ---------------------------------------------------------------------------------
 
 /// `fstatat(dir_fd, path, flags)` or `fstat(fd)`: the raw C structure.
-pub(crate) fn raw_stat(target: &PathOrFd, dir_fd: libc::c_int, follow: bool) -> PyResult<libc::stat> {
+pub(crate) fn raw_stat(
+    target: &PathOrFd,
+    dir_fd: libc::c_int,
+    follow: bool,
+) -> PyResult<libc::stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     let r = match target {
         // SAFETY: a buffer the call fills.
@@ -661,8 +727,9 @@ fn os_read(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
     let mut buf = vec![0u8; n as usize];
     // SAFETY: the buffer is valid for its length for the whole call.
-    let got = retry(|| unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) as libc::c_int })?
-        .map_err(|e| exc::from_io_error(&e, None))?;
+    let got =
+        retry(|| unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) as libc::c_int })?
+            .map_err(|e| exc::from_io_error(&e, None))?;
     buf.truncate(got as usize);
     Ok(bytes::new(&buf))
 }
@@ -684,7 +751,11 @@ fn os_dup2(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = bind(a, k, "dup2", &["fd", "fd2", "inheritable"], 3, 2)?;
     let fd = fd_arg(b[0].expect("required"))?;
     let fd2 = fd_arg(b[1].expect("required"))?;
-    let flags = if bool_arg(b[2], true)? { 0 } else { libc::O_CLOEXEC };
+    let flags = if bool_arg(b[2], true)? {
+        0
+    } else {
+        libc::O_CLOEXEC
+    };
     let r = if fd == fd2 {
         // dup3 refuses equal descriptors; CPython checks the descriptor instead.
         // SAFETY: a plain descriptor call.
@@ -707,7 +778,8 @@ fn os_pipe(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
     };
     let mut fds = [0 as libc::c_int; 2];
     // SAFETY: an array of the two descriptors the call fills.
-    cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), flags) }).map_err(|e| exc::from_io_error(&e, None))?;
+    cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), flags) })
+        .map_err(|e| exc::from_io_error(&e, None))?;
     Ok(tuple::from_vec(vec![
         int::from_i64(i64::from(fds[0])),
         int::from_i64(i64::from(fds[1])),
@@ -719,7 +791,13 @@ fn fd_flag(fd: i32, get: libc::c_int) -> PyResult<libc::c_int> {
     cvt(unsafe { libc::fcntl(fd, get) }).map_err(|e| exc::from_io_error(&e, None))
 }
 
-fn set_fd_flag(fd: i32, get: libc::c_int, set: libc::c_int, bit: libc::c_int, on: bool) -> PyResult<()> {
+fn set_fd_flag(
+    fd: i32,
+    get: libc::c_int,
+    set: libc::c_int,
+    bit: libc::c_int,
+    on: bool,
+) -> PyResult<()> {
     let old = fd_flag(fd, get)?;
     let new = if on { old | bit } else { old & !bit };
     if new != old {
@@ -749,8 +827,13 @@ fn os_kill(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
     Args::new(a, k).exact(name, 2)?;
     let pid = int_arg(&a[0])? as libc::pid_t;
     let sig = int_arg(&a[1])? as libc::c_int;
-    // SAFETY: a plain system call.
-    let r = if name == "killpg" { unsafe { libc::killpg(pid, sig) } } else { unsafe { libc::kill(pid, sig) } };
+    let r = if name == "killpg" {
+        // SAFETY: a plain system call; bad arguments are reported through errno.
+        unsafe { libc::killpg(pid, sig) }
+    } else {
+        // SAFETY: as above.
+        unsafe { libc::kill(pid, sig) }
+    };
     cvt(r).map_err(|e| exc::from_io_error(&e, None))?;
     // A signal sent to this process is handled before returning, as in CPython.
     strand_interp::signals::check_interrupt()?;
@@ -944,7 +1027,10 @@ fn os_putenv(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
     // Like CPython's putenv: the process environment is shared with every thread
     // (the caller's responsibility, as in C).
-    std::env::set_var(std::ffi::OsStr::from_bytes(&key), std::ffi::OsStr::from_bytes(&value));
+    std::env::set_var(
+        std::ffi::OsStr::from_bytes(&key),
+        std::ffi::OsStr::from_bytes(&value),
+    );
     Ok(none())
 }
 
@@ -1126,27 +1212,33 @@ pub fn make_module() -> PyObj {
         }),
         ("getppid", |a, k| {
             no_args(a, k, "getppid")?;
-            Ok(int::from_i64(i64::from(std::os::unix::process::parent_id())))
+            Ok(int::from_i64(
+                i64::from(std::os::unix::process::parent_id()),
+            ))
         }),
-        // SAFETY (the id calls below): no preconditions, they cannot fail.
         ("getuid", |a, k| {
             no_args(a, k, "getuid")?;
+            // SAFETY: no preconditions; cannot fail.
             id_obj(unsafe { libc::getuid() })
         }),
         ("geteuid", |a, k| {
             no_args(a, k, "geteuid")?;
+            // SAFETY: no preconditions; cannot fail.
             id_obj(unsafe { libc::geteuid() })
         }),
         ("getgid", |a, k| {
             no_args(a, k, "getgid")?;
+            // SAFETY: no preconditions; cannot fail.
             id_obj(unsafe { libc::getgid() })
         }),
         ("getegid", |a, k| {
             no_args(a, k, "getegid")?;
+            // SAFETY: no preconditions; cannot fail.
             id_obj(unsafe { libc::getegid() })
         }),
         ("getpgrp", |a, k| {
             no_args(a, k, "getpgrp")?;
+            // SAFETY: no preconditions; cannot fail.
             Ok(int::from_i64(i64::from(unsafe { libc::getpgrp() })))
         }),
         ("cpu_count", |a, k| {
@@ -1194,7 +1286,10 @@ pub fn make_module() -> PyObj {
         ("fchown", |a, k| {
             let b = bind(a, k, "fchown", &["fd", "uid", "gid"], 3, 3)?;
             let fd = fd_arg(b[0].expect("required"))?;
-            let (uid, gid) = (id_arg(b[1].expect("required"))?, id_arg(b[2].expect("required"))?);
+            let (uid, gid) = (
+                id_arg(b[1].expect("required"))?,
+                id_arg(b[2].expect("required"))?,
+            );
             // SAFETY: a plain descriptor call.
             cvt(unsafe { libc::fchown(fd, uid, gid) }).map_err(|e| exc::from_io_error(&e, None))?;
             Ok(none())
@@ -1206,7 +1301,8 @@ pub fn make_module() -> PyObj {
             let fd = fd_arg(&a[0])?;
             let len = int_arg(&a[1])?;
             // SAFETY: a plain descriptor call.
-            blocking(|| cvt(unsafe { libc::ftruncate(fd, len) })).map_err(|e| exc::from_io_error(&e, None))?;
+            blocking(|| cvt(unsafe { libc::ftruncate(fd, len) }))
+                .map_err(|e| exc::from_io_error(&e, None))?;
             Ok(none())
         }),
         ("stat", |a, k| os_stat(a, k, "stat", false)),
@@ -1229,7 +1325,8 @@ pub fn make_module() -> PyObj {
                 _ => one_fd(a, k, "fsync")?,
             };
             // SAFETY: a plain descriptor call.
-            blocking(|| cvt(unsafe { libc::fsync(fd) })).map_err(|e| exc::from_io_error(&e, None))?;
+            blocking(|| cvt(unsafe { libc::fsync(fd) }))
+                .map_err(|e| exc::from_io_error(&e, None))?;
             Ok(none())
         }),
         ("isatty", |a, k| {
@@ -1257,7 +1354,13 @@ pub fn make_module() -> PyObj {
         ("set_inheritable", |a, k| {
             Args::new(a, k).exact("set_inheritable", 2)?;
             let on = !ab::is_true(&a[1])?;
-            set_fd_flag(fd_arg(&a[0])?, libc::F_GETFD, libc::F_SETFD, libc::FD_CLOEXEC, on)?;
+            set_fd_flag(
+                fd_arg(&a[0])?,
+                libc::F_GETFD,
+                libc::F_SETFD,
+                libc::FD_CLOEXEC,
+                on,
+            )?;
             Ok(none())
         }),
         ("get_blocking", |a, k| {
@@ -1268,14 +1371,24 @@ pub fn make_module() -> PyObj {
         ("set_blocking", |a, k| {
             Args::new(a, k).exact("set_blocking", 2)?;
             let on = !ab::is_true(&a[1])?;
-            set_fd_flag(fd_arg(&a[0])?, libc::F_GETFL, libc::F_SETFL, libc::O_NONBLOCK, on)?;
+            set_fd_flag(
+                fd_arg(&a[0])?,
+                libc::F_GETFL,
+                libc::F_SETFL,
+                libc::O_NONBLOCK,
+                on,
+            )?;
             Ok(none())
         }),
         ("device_encoding", |a, k| {
             let b = bind(a, k, "device_encoding", &["fd"], 1, 1)?;
             let fd = fd_arg(b[0].expect("required"))?;
             // SAFETY: a plain descriptor call.
-            Ok(if unsafe { libc::isatty(fd) } == 1 { pystr::new("utf-8") } else { none() })
+            Ok(if unsafe { libc::isatty(fd) } == 1 {
+                pystr::new("utf-8")
+            } else {
+                none()
+            })
         }),
         ("get_terminal_size", os_get_terminal_size),
         ("umask", os_umask),
@@ -1286,16 +1399,58 @@ pub fn make_module() -> PyObj {
         ("killpg", |a, k| os_kill(a, k, "killpg")),
         ("waitpid", os_waitpid),
         ("waitstatus_to_exitcode", os_waitstatus_to_exitcode),
-        ("WIFEXITED", |a, k| Ok(int::bool_obj(libc::WIFEXITED(status_arg(a, k, "WIFEXITED")?)))),
-        ("WEXITSTATUS", |a, k| {
-            Ok(int::from_i64(i64::from(libc::WEXITSTATUS(status_arg(a, k, "WEXITSTATUS")?))))
+        ("WIFEXITED", |a, k| {
+            Ok(int::bool_obj(libc::WIFEXITED(status_arg(
+                a,
+                k,
+                "WIFEXITED",
+            )?)))
         }),
-        ("WIFSIGNALED", |a, k| Ok(int::bool_obj(libc::WIFSIGNALED(status_arg(a, k, "WIFSIGNALED")?)))),
-        ("WTERMSIG", |a, k| Ok(int::from_i64(i64::from(libc::WTERMSIG(status_arg(a, k, "WTERMSIG")?))))),
-        ("WIFSTOPPED", |a, k| Ok(int::bool_obj(libc::WIFSTOPPED(status_arg(a, k, "WIFSTOPPED")?)))),
-        ("WSTOPSIG", |a, k| Ok(int::from_i64(i64::from(libc::WSTOPSIG(status_arg(a, k, "WSTOPSIG")?))))),
-        ("WIFCONTINUED", |a, k| Ok(int::bool_obj(libc::WIFCONTINUED(status_arg(a, k, "WIFCONTINUED")?)))),
-        ("WCOREDUMP", |a, k| Ok(int::bool_obj(libc::WCOREDUMP(status_arg(a, k, "WCOREDUMP")?)))),
+        ("WEXITSTATUS", |a, k| {
+            Ok(int::from_i64(i64::from(libc::WEXITSTATUS(status_arg(
+                a,
+                k,
+                "WEXITSTATUS",
+            )?))))
+        }),
+        ("WIFSIGNALED", |a, k| {
+            Ok(int::bool_obj(libc::WIFSIGNALED(status_arg(
+                a,
+                k,
+                "WIFSIGNALED",
+            )?)))
+        }),
+        ("WTERMSIG", |a, k| {
+            Ok(int::from_i64(i64::from(libc::WTERMSIG(status_arg(
+                a, k, "WTERMSIG",
+            )?))))
+        }),
+        ("WIFSTOPPED", |a, k| {
+            Ok(int::bool_obj(libc::WIFSTOPPED(status_arg(
+                a,
+                k,
+                "WIFSTOPPED",
+            )?)))
+        }),
+        ("WSTOPSIG", |a, k| {
+            Ok(int::from_i64(i64::from(libc::WSTOPSIG(status_arg(
+                a, k, "WSTOPSIG",
+            )?))))
+        }),
+        ("WIFCONTINUED", |a, k| {
+            Ok(int::bool_obj(libc::WIFCONTINUED(status_arg(
+                a,
+                k,
+                "WIFCONTINUED",
+            )?)))
+        }),
+        ("WCOREDUMP", |a, k| {
+            Ok(int::bool_obj(libc::WCOREDUMP(status_arg(
+                a,
+                k,
+                "WCOREDUMP",
+            )?)))
+        }),
         ("putenv", os_putenv),
         ("unsetenv", os_unsetenv),
         ("urandom", os_urandom),

@@ -118,8 +118,16 @@ fn statvfs_type() -> PyObj {
             "os",
             "statvfs_result",
             &[
-                "f_bsize", "f_frsize", "f_blocks", "f_bfree", "f_bavail", "f_files", "f_ffree",
-                "f_favail", "f_flag", "f_namemax",
+                "f_bsize",
+                "f_frsize",
+                "f_blocks",
+                "f_bfree",
+                "f_bavail",
+                "f_files",
+                "f_ffree",
+                "f_favail",
+                "f_flag",
+                "f_namemax",
             ],
             &["f_fsid"],
         )
@@ -159,7 +167,13 @@ fn times_type() -> PyObj {
     simple(
         &T,
         "times_result",
-        &["user", "system", "children_user", "children_system", "elapsed"],
+        &[
+            "user",
+            "system",
+            "children_user",
+            "children_system",
+            "elapsed",
+        ],
     )
 }
 

@@ -81,7 +81,9 @@ pub(crate) fn read_dir(target: PathOrFd) -> PyResult<(bool, Vec<RawEntry>)> {
             let (name, d_type, ino) = unsafe {
                 let e = &*ent;
                 (
-                    std::ffi::CStr::from_ptr(e.d_name.as_ptr()).to_bytes().to_vec(),
+                    std::ffi::CStr::from_ptr(e.d_name.as_ptr())
+                        .to_bytes()
+                        .to_vec(),
                     e.d_type,
                     e.d_ino,
                 )
@@ -413,4 +415,3 @@ pub fn os_scandir(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
     Ok(obj)
 }
-
