@@ -713,8 +713,10 @@ fn os_write(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let fd = fd_arg(&a[0])?;
     let data = crate::buffer::bytes_like(&a[1])?;
     // SAFETY: the buffer is valid for its length for the whole call.
-    let n = retry(|| unsafe { libc::write(fd, data.as_ptr().cast(), data.len()) as libc::c_int })?
-        .map_err(|e| exc::from_io_error(&e, None))?;
+    let n = retry(|| unsafe {
+        libc::write(fd, data.as_ptr().cast(), data.len().min(i32::MAX as usize)) as libc::c_int
+    })?
+    .map_err(|e| exc::from_io_error(&e, None))?;
     Ok(int::from_i64(i64::from(n)))
 }
 
@@ -725,11 +727,19 @@ fn os_read(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     if n < 0 {
         return Err(exc::os_error_for(22, "Invalid argument", None));
     }
-    let mut buf = vec![0u8; n as usize];
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(n as usize)
+        .map_err(|_| exc::memory_error())?;
+    buf.resize(n as usize, 0u8);
     // SAFETY: the buffer is valid for its length for the whole call.
-    let got =
-        retry(|| unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) as libc::c_int })?
-            .map_err(|e| exc::from_io_error(&e, None))?;
+    let got = retry(|| unsafe {
+        libc::read(
+            fd,
+            buf.as_mut_ptr().cast(),
+            buf.len().min(i32::MAX as usize),
+        ) as libc::c_int
+    })?
+    .map_err(|e| exc::from_io_error(&e, None))?;
     buf.truncate(got as usize);
     Ok(bytes::new(&buf))
 }
