@@ -124,6 +124,30 @@ print(a.exc_type, a.thread, len(a))
 
 print(threading.active_count(), len(threading.enumerate()), threading.TIMEOUT_MAX == _thread.TIMEOUT_MAX)
 print(threading.stack_size(), hasattr(_thread, 'daemon_threads_allowed'), _thread._count())
+# interrupt_main: SIGINT's default Python handler raises KeyboardInterrupt in the main
+# thread; a signal with no Python handler (SIGTERM at SIG_DFL) is left alone.
+try:
+    _thread.interrupt_main()
+    time.sleep(5)
+    print("not interrupted")
+except KeyboardInterrupt:
+    print("KeyboardInterrupt from interrupt_main")
+import signal
+_thread.interrupt_main(signal.SIGTERM)
+time.sleep(0.05)
+print("SIGTERM at SIG_DFL ignored")
+def from_thread():
+    _thread.interrupt_main()
+try:
+    threading.Thread(target=from_thread).start()
+    time.sleep(5)
+    print("not interrupted")
+except KeyboardInterrupt:
+    print("KeyboardInterrupt from another thread")
+try:
+    _thread.interrupt_main(0)
+except ValueError as e:
+    print("ValueError", e)
 def late():
     time.sleep(0.05)
     print("non-daemon thread finished before exit")

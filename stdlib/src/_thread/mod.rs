@@ -592,7 +592,9 @@ fn interrupt_main(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     if !(1..65).contains(&signum) {
         return Err(value_error("signal number out of range"));
     }
-    strand_interp::signals::trip(signum as i32);
+    if crate::_signal::prepare_simulated(signum as i32) {
+        strand_interp::signals::trip(signum as i32);
+    }
     Ok(singletons::none())
 }
 
