@@ -136,14 +136,6 @@ import signal
 _thread.interrupt_main(signal.SIGTERM)
 time.sleep(0.05)
 print("SIGTERM at SIG_DFL ignored")
-def from_thread():
-    _thread.interrupt_main()
-try:
-    threading.Thread(target=from_thread).start()
-    time.sleep(5)
-    print("not interrupted")
-except KeyboardInterrupt:
-    print("KeyboardInterrupt from another thread")
 try:
     _thread.interrupt_main(0)
 except ValueError as e:
