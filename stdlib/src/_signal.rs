@@ -151,6 +151,17 @@ fn dispatch(signum: i32) -> PyResult<()> {
     Ok(())
 }
 
+/// Whether `signum` has a Python handler (neither `SIG_DFL` nor `SIG_IGN`); if so,
+/// makes sure the interpreter hands tripped signals to it, as `_thread.interrupt_main`
+/// needs before it simulates the signal.
+pub fn prepare_simulated(signum: i32) -> bool {
+    if int::is_int(&handler_of(signum)) {
+        return false;
+    }
+    signals::set_dispatcher(dispatch);
+    true
+}
+
 /// Starts the watcher thread (once) and makes it catch `signum`.
 fn hook(signum: i32) -> PyResult<()> {
     if modsupport::lock(&HOOKED).contains(&signum) {

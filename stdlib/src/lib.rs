@@ -268,7 +268,7 @@ macro_rules! frozen {
 }
 
 /// The Python modules compiled into the binary (CPython's frozen modules).
-pub static FROZEN: &[FrozenModule] = frozen!("threading", "io", "os", "posixpath",);
+pub static FROZEN: &[FrozenModule] = frozen!();
 
 /// Sets up the interpreter with this standard library (once per process; later
 /// calls do nothing): [`strand_interp::install`], the module tables, and `_io`'s

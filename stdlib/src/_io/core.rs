@@ -171,12 +171,32 @@ pub struct FileState {
 /// An open file's shared state. See the module docs.
 pub struct FileCore {
     state: Mutex<FileState>,
+    /// The name assigned to the raw file's `name` attribute after opening (CPython
+    /// keeps it in the FileIO's dict; `tempfile` assigns it), seen by every layer.
+    /// Held only to clone or swap the reference.
+    renamed: Mutex<Option<strand_objects::PyObj>>,
 }
 
 /// Every writable file, for the flush at exit.
 static WRITABLE: Mutex<Vec<Weak<FileCore>>> = Mutex::new(Vec::new());
 
 impl FileCore {
+    /// The name assigned after opening, if any.
+    pub fn renamed(&self) -> Option<strand_objects::PyObj> {
+        self.renamed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Assigns the name; returns the one replaced (drop it after this returns).
+    pub fn rename(&self, name: strand_objects::PyObj) -> Option<strand_objects::PyObj> {
+        self.renamed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(name)
+    }
+
     /// Wraps an open OS file. `closefd == false` leaves the descriptor open when the
     /// file is closed (the standard streams, `open(fd, closefd=False)`).
     pub fn new(
@@ -189,6 +209,7 @@ impl FileCore {
         use std::os::fd::AsRawFd;
         let fd = file.as_raw_fd();
         let core = Arc::new(FileCore {
+            renamed: Mutex::new(None),
             state: Mutex::new(FileState {
                 file: Some(ManuallyDrop::new(file)),
                 fd,

@@ -1258,7 +1258,7 @@ fn file_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
 fn file_repr(o: &PyObj) -> PyResult<PyObj> {
     let p = payload(o);
     let tyname = o.ty().name().to_string();
-    let name = ab::repr_string(&p.name)?;
+    let name = ab::repr_string(&g_name(o)?)?;
     let s = match layer(o) {
         Layer::Text => format!(
             "<{tyname} name={name} mode={} encoding={}>",
@@ -1290,7 +1290,24 @@ fn g_closed(o: &PyObj) -> PyResult<PyObj> {
 }
 
 fn g_name(o: &PyObj) -> PyResult<PyObj> {
-    Ok(payload(o).name.clone())
+    let p = payload(o);
+    Ok(p.core.renamed().unwrap_or_else(|| p.name.clone()))
+}
+
+/// `name` is assignable on the raw layer only (an attribute of CPython's FileIO);
+/// every layer over the same file then reports the new name.
+fn s_name(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
+    if layer(o) != Layer::Raw {
+        return Err(exc::attribute_error(format!(
+            "attribute 'name' of '{}' objects is not writable",
+            o.ty().name()
+        )));
+    }
+    let Some(v) = v else {
+        return Err(exc::attribute_error("name"));
+    };
+    drop(payload(o).core.rename(v.clone()));
+    Ok(())
 }
 
 fn g_mode(o: &PyObj) -> PyResult<PyObj> {
@@ -1346,7 +1363,7 @@ fn common_methods() -> Vec<MethodDef> {
 fn common_getsets() -> Vec<GetSetDef> {
     vec![
         GetSetDef::new("closed", g_closed, None),
-        GetSetDef::new("name", g_name, None),
+        GetSetDef::new("name", g_name, Some(s_name)),
         GetSetDef::new("mode", g_mode, None),
     ]
 }

@@ -14,6 +14,7 @@
 pub mod core;
 pub mod file;
 pub mod memio;
+pub mod misc;
 
 use std::fs::OpenOptions;
 use std::os::fd::FromRawFd;
@@ -303,6 +304,7 @@ pub fn ready() {
         }
         file::ready_types();
         memio::ready_types();
+        misc::ready_types();
     });
 }
 
@@ -412,6 +414,30 @@ fn opt_str_arg(v: Option<&PyObj>, what: &str) -> PyResult<Option<PyObj>> {
     }
 }
 
+/// The `os.open` flags for a parsed mode, as CPython's FileIO computes them for an
+/// `opener`.
+fn open_flags(m: &Mode) -> i32 {
+    let access =
+        if (m.reading || m.updating) && (m.writing || m.appending || m.creating || m.updating) {
+            libc::O_RDWR
+        } else if m.reading {
+            libc::O_RDONLY
+        } else {
+            libc::O_WRONLY
+        };
+    let mut flags = access | libc::O_CLOEXEC;
+    if m.writing {
+        flags |= libc::O_CREAT | libc::O_TRUNC;
+    }
+    if m.appending {
+        flags |= libc::O_APPEND | libc::O_CREAT;
+    }
+    if m.creating {
+        flags |= libc::O_EXCL | libc::O_CREAT;
+    }
+    flags
+}
+
 /// `open(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None,
 /// closefd=True, opener=None)`.
 ///
@@ -459,11 +485,7 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         None => true,
         Some(v) => ab::is_true(v)?,
     };
-    if b[7].is_some_and(|o| !singletons::is_none(o)) {
-        return Err(exc::not_implemented_error(
-            "open(): strand does not support the opener argument",
-        ));
-    }
+    let opener = b[7].filter(|o| !singletons::is_none(o));
     let m = parse_mode(&mode_s)?;
     if m.binary && encoding.is_some() {
         return Err(value_error("binary mode doesn't take an encoding argument"));
@@ -484,7 +506,37 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     }
     // The raw file.
     let is_fd = int::is_int(file);
-    let (os_file, name) = if is_fd {
+    let (os_file, name) = if let Some(opener) = opener.filter(|_| !is_fd) {
+        // CPython's FileIO: `opener(file, flags)` returns the descriptor to use.
+        if !closefd {
+            return Err(value_error("Cannot use closefd=False with file name"));
+        }
+        let fd_obj = ab::call(
+            opener,
+            &[file.clone(), int::from_i64(i64::from(open_flags(&m)))],
+            None,
+        )?;
+        if !int::is_int(&fd_obj) {
+            return Err(type_error("expected integer from opener"));
+        }
+        let fd = int::to_isize(&fd_obj)?;
+        if fd < 0 {
+            return Err(value_error(format!("opener returned {fd}")));
+        }
+        let fd =
+            i32::try_from(fd).map_err(|_| exc::overflow_error("fd is greater than maximum"))?;
+        // SAFETY: the opener handed over this open descriptor; the file owns it now
+        // (closefd is true).
+        let f = unsafe { std::fs::File::from_raw_fd(fd) };
+        if f.metadata().is_ok_and(|md| md.is_dir()) {
+            return Err(exc::os_error_for(21, "Is a directory", Some(file.clone())));
+        }
+        if m.appending {
+            use std::io::Seek;
+            let _ = (&f).seek(std::io::SeekFrom::End(0));
+        }
+        (f, file.clone())
+    } else if is_fd {
         let fd = int::to_isize(file)?;
         if fd < 0 {
             return Err(value_error("negative file descriptor"));
@@ -601,7 +653,10 @@ pub(crate) fn text_config(
     default_encoding: &str,
     default_errors: &str,
 ) -> PyResult<TextCfg> {
-    let encoding = encoding.unwrap_or_else(|| pystr::new(default_encoding));
+    // "locale" (PEP 597) is the locale's encoding, UTF-8 for strand.
+    let encoding = encoding
+        .filter(|e| pystr::as_str(e) != "locale")
+        .unwrap_or_else(|| pystr::new(default_encoding));
     let enc = Enc::lookup(pystr::as_str(&encoding)).ok_or_else(|| {
         exc::lookup_error(format!("unknown encoding: {}", pystr::as_str(&encoding)))
     })?;
@@ -812,6 +867,8 @@ pub fn make_module() -> PyObj {
         &file::TEXTIO_TYPE,
         &memio::STRINGIO_TYPE,
         &memio::BYTESIO_TYPE,
+        &misc::NEWLINE_DECODER_TYPE,
+        &misc::RWPAIR_TYPE,
     ] {
         let short = t.name().rsplit_once('.').map_or(t.name(), |(_, s)| s);
         dict::set_item_str(&d, short, t.to_obj());
@@ -823,7 +880,44 @@ pub fn make_module() -> PyObj {
         int::from_usize(core::DEFAULT_BUFFER_SIZE),
     );
     dict::set_item_str(&d, "open", open_function());
+    dict::set_item_str(&d, "BlockingIOError", exc::BLOCKING_IO_ERROR_TYPE.to_obj());
+    strand_interp::native_module::add_functions(
+        &m,
+        "_io",
+        &[("open_code", open_code), ("text_encoding", text_encoding)],
+    );
     m
+}
+
+/// `open_code(path)`: `open(path, 'rb')` (CPython's hook for opening code; strand
+/// has no `PyFile_SetOpenCodeHook`).
+fn open_code(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("open_code", 0, &["path"], 1)?;
+    let path = b[0].expect("required");
+    if !pystr::is_str(path) {
+        return Err(type_error(format!(
+            "open_code() argument 'path' must be str, not {}",
+            path.ty().name()
+        )));
+    }
+    ab::call(&open_function(), &[path.clone(), pystr::new("rb")], None)
+}
+
+/// `text_encoding(encoding, stacklevel=2)`: `encoding`, or `"locale"` for `None`
+/// (`"utf-8"` in UTF-8 mode), as CPython 3.11. `-X warn_default_encoding` is not
+/// implemented, so no `EncodingWarning` is issued.
+fn text_encoding(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("text_encoding", 0, &["encoding", "stacklevel"], 1)?;
+    let enc = b[0].expect("required");
+    if !singletons::is_none(enc) {
+        return Ok(enc.clone());
+    }
+    let sys = strand_interp::state::sys_module();
+    let utf8_mode = ab::getattr_str(&sys, "flags")
+        .and_then(|f| ab::getattr_str(&f, "utf8_mode"))
+        .and_then(|m| ab::is_true(&m))
+        .unwrap_or(false);
+    Ok(pystr::new(if utf8_mode { "utf-8" } else { "locale" }))
 }
 
 /// The one `open` function object (`builtins.open is io.open`).

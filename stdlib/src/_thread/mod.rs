@@ -249,7 +249,28 @@ fn acquire_args(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<(bool, Option<f6
     Ok((blocking, if timeout < 0.0 { None } else { Some(timeout) }))
 }
 
-fn lock_methods() -> Vec<MethodDef> {
+fn locked(o: &PyObj) -> bool {
+    let st = payload(o).state.lock().unwrap_or_else(|e| e.into_inner());
+    if is_rlock(o) {
+        st.count > 0
+    } else {
+        st.locked
+    }
+}
+
+/// Makes the lock free again without an owner check (`_at_fork_reinit`, and the
+/// thread-exit release of a `_set_sentinel` lock).
+fn force_release(o: &PyObj) {
+    let l = payload(o);
+    let mut st = l.state.lock().unwrap_or_else(|e| e.into_inner());
+    st.locked = false;
+    st.count = 0;
+    st.owner = 0;
+    l.cond.notify_all();
+}
+
+/// The methods both lock types share.
+fn common_methods() -> Vec<MethodDef> {
     vec![
         MethodDef::new("acquire", |a, k| {
             let (blocking, timeout) = acquire_args(a, k)?;
@@ -268,31 +289,106 @@ fn lock_methods() -> Vec<MethodDef> {
             release(&a[0])?;
             Ok(singletons::none())
         }),
+        MethodDef::new("_at_fork_reinit", |a, k| {
+            Args::new(a, k).exact("_at_fork_reinit", 1)?;
+            force_release(&a[0]);
+            Ok(singletons::none())
+        }),
+    ]
+}
+
+/// `_thread.lock`'s methods: the shared ones, `locked` and the old `*_lock` names.
+fn lock_methods() -> Vec<MethodDef> {
+    let mut m = common_methods();
+    m.extend([
+        MethodDef::new("acquire_lock", |a, k| {
+            let (blocking, timeout) = acquire_args(a, k)?;
+            Ok(int::bool_obj(acquire(&a[0], blocking, timeout)?))
+        }),
+        MethodDef::new("release_lock", |a, k| {
+            Args::new(a, k).exact("release_lock", 1)?;
+            release(&a[0])?;
+            Ok(singletons::none())
+        }),
         MethodDef::new("locked", |a, k| {
             Args::new(a, k).exact("locked", 1)?;
-            let st = payload(&a[0])
-                .state
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            Ok(int::bool_obj(if is_rlock(&a[0]) {
-                st.count > 0
-            } else {
-                st.locked
-            }))
+            Ok(int::bool_obj(locked(&a[0])))
         }),
+        MethodDef::new("locked_lock", |a, k| {
+            Args::new(a, k).exact("locked_lock", 1)?;
+            Ok(int::bool_obj(locked(&a[0])))
+        }),
+    ]);
+    m
+}
+
+/// `_thread.RLock`'s methods: the shared ones and what `threading.Condition` uses
+/// (`_is_owned`, `_release_save`, `_acquire_restore`).
+fn rlock_methods() -> Vec<MethodDef> {
+    let mut m = common_methods();
+    m.extend([
         MethodDef::new("_is_owned", |a, k| {
             Args::new(a, k).exact("_is_owned", 1)?;
             let st = payload(&a[0])
                 .state
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            Ok(int::bool_obj(if is_rlock(&a[0]) {
-                st.count > 0 && st.owner == get_ident()
-            } else {
-                st.locked
-            }))
+            Ok(int::bool_obj(st.count > 0 && st.owner == get_ident()))
         }),
-    ]
+        MethodDef::new("_release_save", |a, k| {
+            Args::new(a, k).exact("_release_save", 1)?;
+            let l = payload(&a[0]);
+            let mut st = l.state.lock().unwrap_or_else(|e| e.into_inner());
+            if st.count == 0 {
+                return Err(exc::runtime_error("cannot release un-acquired lock"));
+            }
+            let saved = (st.count, st.owner);
+            st.count = 0;
+            st.owner = 0;
+            l.cond.notify_one();
+            drop(st);
+            Ok(strand_objects::tuple::from_vec(vec![
+                int::from_i128(i128::from(saved.0)),
+                int::from_i128(i128::from(saved.1)),
+            ]))
+        }),
+        MethodDef::new("_acquire_restore", |a, k| {
+            Args::new(a, k).exact("_acquire_restore", 2)?;
+            let state = &a[1];
+            let items = if strand_objects::tuple::is_tuple(state) {
+                strand_objects::tuple::items(state).to_vec()
+            } else {
+                Vec::new()
+            };
+            if items.len() != 2 {
+                return Err(type_error(
+                    "_acquire_restore() argument 1 must be tuple of 2",
+                ));
+            }
+            let count = u64::try_from(int::to_bigint(&ab::index(&items[0])?))
+                .map_err(|_| exc::overflow_error("count out of range"))?;
+            let owner = u64::try_from(int::to_bigint(&ab::index(&items[1])?))
+                .map_err(|_| exc::overflow_error("owner out of range"))?;
+            acquire(&a[0], true, None)?;
+            let mut st = payload(&a[0])
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            st.count = count;
+            st.owner = owner;
+            Ok(singletons::none())
+        }),
+        MethodDef::new("_recursion_count", |a, k| {
+            Args::new(a, k).exact("_recursion_count", 1)?;
+            let st = payload(&a[0])
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let n = if st.owner == get_ident() { st.count } else { 0 };
+            Ok(int::from_i128(i128::from(n)))
+        }),
+    ]);
+    m
 }
 
 /// A Python object handed to a new OS thread.
@@ -382,9 +478,127 @@ fn thread_body(payload: ThreadPayload, tx: std::sync::mpsc::Sender<u64>) {
         }
     }
     drop((func, targs, kwargs));
+    // The thread's per-thread state goes first, so that `join()` returning means it
+    // is gone (CPython releases the sentinel lock when the thread state is cleared).
     strand_interp::thread_exit::run();
+    if let Some(lock) = take_sentinel() {
+        force_release(&lock);
+    }
     RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     drop(ts);
+}
+
+thread_local! {
+    /// The lock `_set_sentinel` made in this thread (one leaked reference, as an
+    /// address: a thread-local with no destructor, so nothing touches the heap after
+    /// the thread state is gone), released when a thread started by
+    /// `start_new_thread` finishes.
+    static SENTINEL: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Takes this thread's sentinel lock (the reference `_set_sentinel` leaked).
+fn take_sentinel() -> Option<PyObj> {
+    let addr = SENTINEL.with(|s| s.replace(0));
+    let ptr = ObjPtr::from_raw(addr as *mut ObjectHeader)?;
+    // SAFETY: `_set_sentinel` leaked exactly one reference to this object and stored
+    // its address here; taking the address out (replaced by 0) takes that reference.
+    Some(unsafe { PyObj::from_owned(ptr) })
+}
+
+/// `_set_sentinel()`: a new lock that is released when this thread finishes (what
+/// `threading.Thread.join` waits on). A second call replaces the first lock.
+fn set_sentinel(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("_set_sentinel", 0)?;
+    let lock = new_lock(false);
+    drop(take_sentinel());
+    let addr = lock.clone().into_ptr().addr();
+    SENTINEL.with(|s| s.set(addr));
+    Ok(lock)
+}
+
+/// `_thread._ExceptHookArgs`, the struct sequence `threading.excepthook` receives.
+fn except_hook_args_type() -> PyObj {
+    static T: crate::modsupport::Leaked = crate::modsupport::Leaked::new();
+    T.get_or_init(|| {
+        strand_objects::structseq::new_type(
+            "_thread",
+            "_ExceptHookArgs",
+            &["exc_type", "exc_value", "exc_traceback", "thread"],
+        )
+        .expect("valid field names")
+    })
+}
+
+/// `_excepthook(args)` (CPython's `thread_excepthook`): writes "Exception in thread
+/// NAME:" and the traceback of `args.exc_value` to `sys.stderr` (or the thread's
+/// `_stderr` when `sys.stderr` is None); `SystemExit` is ignored silently.
+fn excepthook(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("_excepthook", 1)?;
+    let args = &a[0];
+    if !ab::isinstance(args, &except_hook_args_type())? {
+        return Err(type_error(
+            "_thread._excepthook argument type must be ExceptHookArgs",
+        ));
+    }
+    let items = strand_objects::tuple::items(args).to_vec();
+    let (exc_type, exc_value, exc_tb, thread) = (&items[0], &items[1], &items[2], &items[3]);
+    if strand_objects::typeobj::is_type(exc_type)
+        && ab::issubclass(exc_type, &exc::SYSTEM_EXIT_TYPE.to_obj())?
+    {
+        return Ok(singletons::none());
+    }
+    let sys = strand_interp::state::sys_module();
+    let mut file = ab::getattr_str(&sys, "stderr")
+        .ok()
+        .filter(|f| !singletons::is_none(f));
+    if file.is_none() && !singletons::is_none(thread) {
+        file = ab::getattr_str(thread, "_stderr")
+            .ok()
+            .filter(|f| !singletons::is_none(f));
+    }
+    let Some(file) = file else {
+        return Ok(singletons::none());
+    };
+    let name = if singletons::is_none(thread) {
+        None
+    } else {
+        ab::getattr_str(thread, "name").ok()
+    };
+    let head = match name {
+        Some(n) => format!("Exception in thread {}:\n", ab::str_string(&n)?),
+        None => format!("Exception in thread {}:\n", get_ident()),
+    };
+    ab::call_method(&file, "write", &[pystr::from_string(head)])?;
+    ab::call_method(&file, "flush", &[])?;
+    let value = if singletons::is_none(exc_value) {
+        ab::call0(exc_type)?
+    } else {
+        exc_value.clone()
+    };
+    if !singletons::is_none(exc_tb) {
+        ab::setattr(&value, &pystr::intern("__traceback__"), exc_tb)?;
+    }
+    let text = strand_interp::format_exception(&strand_objects::PyErr::from_value(value));
+    ab::call_method(&file, "write", &[pystr::from_string(text)])?;
+    ab::call_method(&file, "flush", &[])?;
+    Ok(singletons::none())
+}
+
+/// `interrupt_main(signum=signal.SIGINT)`: the main thread acts as if `signum`
+/// arrived (a signal whose Python handler is the default or ignored does nothing).
+fn interrupt_main(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("interrupt_main", 0, &["signum"], 0)?;
+    let signum = match b[0] {
+        Some(s) => int::to_isize(&ab::index(s)?)?,
+        None => libc::SIGINT as isize,
+    };
+    if !(1..65).contains(&signum) {
+        return Err(value_error("signal number out of range"));
+    }
+    if crate::_signal::prepare_simulated(signum as i32) {
+        strand_interp::signals::trip(signum as i32);
+    }
+    Ok(singletons::none())
 }
 
 /// The `_thread` module.
@@ -398,7 +612,7 @@ pub fn make_module() -> PyObj {
         );
         RLOCK_TYPE.ready_static(
             Some(&strand_objects::baseobject::OBJECT_TYPE),
-            &lock_methods(),
+            &rlock_methods(),
             &[],
         );
     });
@@ -409,7 +623,27 @@ pub fn make_module() -> PyObj {
     dict::set_item_str(&d, "TIMEOUT_MAX", float::from_f64(TIMEOUT_MAX));
     dict::set_item_str(&d, "error", exc::RUNTIME_ERROR_TYPE.to_obj());
     dict::set_item_str(&d, "_local", local::local_type());
+    dict::set_item_str(&d, "_ExceptHookArgs", except_hook_args_type());
     let funcs: &[(&'static str, NativeFn)] = &[
+        ("_set_sentinel", set_sentinel),
+        ("_excepthook", excepthook),
+        ("interrupt_main", interrupt_main),
+        ("get_native_id", |a, k| {
+            Args::new(a, k).exact("get_native_id", 0)?;
+            // SAFETY: gettid has no preconditions and cannot fail.
+            Ok(int::from_i64(i64::from(unsafe { libc::gettid() })))
+        }),
+        ("exit", |a, k| {
+            Args::new(a, k).exact("exit", 0)?;
+            Err(strand_objects::PyErr::with_args(
+                &exc::SYSTEM_EXIT_TYPE,
+                Vec::new(),
+            ))
+        }),
+        ("allocate", |a, k| {
+            Args::new(a, k).exact("allocate", 0)?;
+            Ok(new_lock(false))
+        }),
         ("allocate_lock", |a, k| {
             Args::new(a, k).exact("allocate_lock", 0)?;
             Ok(new_lock(false))
