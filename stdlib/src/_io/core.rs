@@ -175,6 +175,9 @@ pub struct FileCore {
     /// keeps it in the FileIO's dict; `tempfile` assigns it), seen by every layer.
     /// Held only to clone or swap the reference.
     renamed: Mutex<Option<strand_objects::PyObj>>,
+    /// The text layer's `mode` once assigned (CPython's `open()` and
+    /// `tokenize.open` set it in the TextIOWrapper's dict). Held only to clone or swap.
+    text_mode: Mutex<Option<strand_objects::PyObj>>,
 }
 
 /// Every writable file, for the flush at exit.
@@ -197,6 +200,23 @@ impl FileCore {
             .replace(name)
     }
 
+    /// The text layer's assigned `mode`, if any.
+    pub fn text_mode(&self) -> Option<strand_objects::PyObj> {
+        self.text_mode
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Assigns the text layer's `mode`; returns the one replaced (drop it after this
+    /// returns).
+    pub fn set_text_mode(&self, mode: strand_objects::PyObj) -> Option<strand_objects::PyObj> {
+        self.text_mode
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(mode)
+    }
+
     /// Wraps an open OS file. `closefd == false` leaves the descriptor open when the
     /// file is closed (the standard streams, `open(fd, closefd=False)`).
     pub fn new(
@@ -210,6 +230,7 @@ impl FileCore {
         let fd = file.as_raw_fd();
         let core = Arc::new(FileCore {
             renamed: Mutex::new(None),
+            text_mode: Mutex::new(None),
             state: Mutex::new(FileState {
                 file: Some(ManuallyDrop::new(file)),
                 fd,

@@ -1311,7 +1311,29 @@ fn s_name(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
 }
 
 fn g_mode(o: &PyObj) -> PyResult<PyObj> {
-    Ok(payload(o).mode.clone())
+    let p = payload(o);
+    if layer(o) == Layer::Text {
+        if let Some(m) = p.core.text_mode() {
+            return Ok(m);
+        }
+    }
+    Ok(p.mode.clone())
+}
+
+/// `mode` is assignable on the text layer (an instance attribute of CPython's
+/// TextIOWrapper, which `open()` and `tokenize.open` set).
+fn s_mode(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
+    if layer(o) != Layer::Text {
+        return Err(exc::attribute_error(format!(
+            "attribute 'mode' of '{}' objects is not writable",
+            o.ty().name()
+        )));
+    }
+    let Some(v) = v else {
+        return Err(exc::attribute_error("mode"));
+    };
+    drop(payload(o).core.set_text_mode(v.clone()));
+    Ok(())
 }
 
 fn g_inner(o: &PyObj) -> PyResult<PyObj> {
@@ -1364,7 +1386,7 @@ fn common_getsets() -> Vec<GetSetDef> {
     vec![
         GetSetDef::new("closed", g_closed, None),
         GetSetDef::new("name", g_name, Some(s_name)),
-        GetSetDef::new("mode", g_mode, None),
+        GetSetDef::new("mode", g_mode, Some(s_mode)),
     ]
 }
 
