@@ -15,9 +15,9 @@
 //! places that list them all; [`install`] hands both tables to the interpreter's
 //! import system and connects `_io` to `sys` and `builtins`.
 //!
-//! The frozen modules (`lib/*.py`: `threading`, `collections`, `os`, `io`, ...) are
-//! strand's own Python code; CPython's pure-Python standard library is to take their
-//! place.
+//! The frozen-module table is empty: strand's own Python copies (`threading`,
+//! `collections`, `os`, `io`, ...) have retired in favour of CPython's pure-Python
+//! standard library, found on `sys.path`.
 //!
 //! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
 //! (the interpreter's own modules), the command line (`strand`).
