@@ -1,7 +1,8 @@
 # Suspended generators held by module globals run their finally blocks at exit, in
 # the order they were created here (CPython finalizes garbage in allocation order,
-# strand's collector in heap order, which agree in this simple case but not always:
-# fuzz/pyfuzz seed 7234 still differs).
+# strand's collector in heap order, which agree in this simple case but not always,
+# since CPython's order follows its generation lists; fuzz/pyfuzz compares exit-time
+# output as a multiset of lines for that reason).
 def gen(n):
     total = 0
     try:
