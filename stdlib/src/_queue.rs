@@ -211,24 +211,10 @@ fn get(q: &PySimpleQueue, block: bool, timeout: Option<Duration>) -> PyResult<Py
                 if !items.is_empty() {
                     return Some(true);
                 }
-                if strand_interp::signals::interrupt_pending() {
-                    return None;
-                }
-                let now = Instant::now();
-                let wait = match (deadline, slice) {
-                    (Some(d), _) if now >= d => return Some(false),
-                    (Some(d), Some(s)) => Some((d - now).min(s)),
-                    (Some(d), None) => Some(d - now),
-                    (None, s) => s,
-                };
-                items = match wait {
-                    None => q.not_empty.wait(items).unwrap_or_else(|e| e.into_inner()),
-                    Some(w) => {
-                        q.not_empty
-                            .wait_timeout(items, w)
-                            .unwrap_or_else(|e| e.into_inner())
-                            .0
-                    }
+                items = match crate::modsupport::wait_once(&q.not_empty, items, deadline, slice) {
+                    Ok(g) => g,
+                    Err(crate::modsupport::WaitStop::TimedOut) => return Some(false),
+                    Err(crate::modsupport::WaitStop::Interrupted) => return None,
                 };
             }
         });

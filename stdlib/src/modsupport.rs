@@ -116,3 +116,41 @@ impl<T> Fields<T> {
         unsafe { (*self.0.get()).take() }
     }
 }
+
+/// Why [`wait_once`] did not return a guard after a wakeup.
+pub enum WaitStop {
+    /// The deadline passed.
+    TimedOut,
+    /// A signal is pending (the caller re-attaches and runs its handlers).
+    Interrupted,
+}
+
+/// One wait of a detached blocking loop on `cond` (a lock acquire, a queue `get`):
+/// stops if `deadline` has passed or a signal is pending, else waits until woken,
+/// until the deadline, or for at most `slice` (the main thread's wakeup interval for
+/// SIGINT, `signals::wait_slice`), and returns the guard to recheck the condition.
+pub fn wait_once<'a, T>(
+    cond: &std::sync::Condvar,
+    guard: MutexGuard<'a, T>,
+    deadline: Option<std::time::Instant>,
+    slice: Option<std::time::Duration>,
+) -> Result<MutexGuard<'a, T>, WaitStop> {
+    if strand_interp::signals::interrupt_pending() {
+        return Err(WaitStop::Interrupted);
+    }
+    let now = std::time::Instant::now();
+    let wait = match (deadline, slice) {
+        (Some(d), _) if now >= d => return Err(WaitStop::TimedOut),
+        (Some(d), Some(s)) => Some((d - now).min(s)),
+        (Some(d), None) => Some(d - now),
+        (None, s) => s,
+    };
+    Ok(match wait {
+        None => cond.wait(guard).unwrap_or_else(|e| e.into_inner()),
+        Some(w) => {
+            cond.wait_timeout(guard, w)
+                .unwrap_or_else(|e| e.into_inner())
+                .0
+        }
+    })
+}

@@ -174,24 +174,10 @@ fn acquire(o: &PyObj, blocking: bool, timeout: Option<f64>) -> PyResult<bool> {
                     }
                     return Some(true);
                 }
-                if strand_interp::signals::interrupt_pending() {
-                    return None;
-                }
-                let now = Instant::now();
-                let wait = match (deadline, slice) {
-                    (Some(d), _) if now >= d => return Some(false),
-                    (Some(d), Some(s)) => Some((d - now).min(s)),
-                    (Some(d), None) => Some(d - now),
-                    (None, s) => s,
-                };
-                st = match wait {
-                    None => l.cond.wait(st).unwrap_or_else(|e| e.into_inner()),
-                    Some(w) => {
-                        l.cond
-                            .wait_timeout(st, w)
-                            .unwrap_or_else(|e| e.into_inner())
-                            .0
-                    }
+                st = match crate::modsupport::wait_once(&l.cond, st, deadline, slice) {
+                    Ok(g) => g,
+                    Err(crate::modsupport::WaitStop::TimedOut) => return Some(false),
+                    Err(crate::modsupport::WaitStop::Interrupted) => return None,
                 };
             }
         });
