@@ -94,14 +94,10 @@ pub fn compile_optimized(
     Ok(code)
 }
 
-fn generate(
-    source: &str,
-    filename: &str,
-    mode: Mode,
-    optimize: u8,
-) -> Result<CodeObject, CompileError> {
+/// What every compile checks before parsing: source offsets are 32-bit throughout
+/// the parser, and CPython rejects NUL bytes in source strings.
+pub(crate) fn check_source(source: &str) -> Result<(), CompileError> {
     if u32::try_from(source.len()).is_err() {
-        // Source offsets are 32-bit throughout the parser.
         return Err(CompileError::unplaced(
             ErrorKind::Overflow,
             "source code too long to compile (over 4 GiB)",
@@ -113,6 +109,38 @@ fn generate(
             "source code string cannot contain null bytes",
         ));
     }
+    Ok(())
+}
+
+/// `single` mode's rule: one logical line of simple statements (`a = 1; b = 2`) or
+/// one compound statement.
+pub(crate) fn check_single_statement(
+    body: &[ast::Stmt],
+    source: &str,
+    index: &LineIndex,
+) -> Result<(), CompileError> {
+    let split = body
+        .windows(2)
+        .find(|w| index.line_index(w[0].end()) != index.line_index(w[1].start()));
+    match split {
+        Some(w) => Err(CompileError::new(
+            ErrorKind::Syntax,
+            "multiple statements found while compiling a single statement",
+            source,
+            index,
+            TextRange::empty(w[0].end()),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn generate(
+    source: &str,
+    filename: &str,
+    mode: Mode,
+    optimize: u8,
+) -> Result<CodeObject, CompileError> {
+    check_source(source)?;
     let index = LineIndex::from_source_text(source);
     let too_deep = || {
         CompileError::unplaced(
@@ -163,21 +191,7 @@ fn generate(
     }
     let module = parsed.syntax();
     if mode == Mode::Single {
-        // One logical line of simple statements (`a = 1; b = 2`) or one compound
-        // statement.
-        let split = module
-            .body
-            .windows(2)
-            .find(|w| index.line_index(w[0].end()) != index.line_index(w[1].start()));
-        if let Some(w) = split {
-            return Err(CompileError::new(
-                ErrorKind::Syntax,
-                "multiple statements found while compiling a single statement",
-                source,
-                &index,
-                TextRange::empty(w[0].end()),
-            ));
-        }
+        check_single_statement(&module.body, source, &index)?;
     }
     let table = symtable::build(module).map_err(symtable_error)?;
     c.enter(&table, "<module>".into(), "<module>".into(), 1);

@@ -30,18 +30,7 @@ use crate::parse::{nests_deeper_than, parse_311, Tree};
 /// messages), `RecursionError`'s kind for a tree nested too deeply, and in `single`
 /// mode "multiple statements found while compiling a single statement".
 pub fn parse(source: &str, mode: Mode) -> Result<ast::Mod, CompileError> {
-    if u32::try_from(source.len()).is_err() {
-        return Err(CompileError::unplaced(
-            ErrorKind::Overflow,
-            "source code too long to compile (over 4 GiB)",
-        ));
-    }
-    if source.contains('\0') {
-        return Err(CompileError::unplaced(
-            ErrorKind::Syntax,
-            "source code string cannot contain null bytes",
-        ));
-    }
+    crate::codegen::check_source(source)?;
     let index = LineIndex::from_source_text(source);
     let ruff_mode = if mode == Mode::Eval {
         ruff_python_parser::Mode::Expression
@@ -52,20 +41,7 @@ pub fn parse(source: &str, mode: Mode) -> Result<ast::Mod, CompileError> {
         .map_err(|e| parse_failure(e, source, &index))?
         .into_syntax();
     if let (Mode::Single, ast::Mod::Module(m)) = (mode, &tree) {
-        // One logical line of simple statements or one compound statement.
-        let split = m
-            .body
-            .windows(2)
-            .find(|w| index.line_index(w[0].end()) != index.line_index(w[1].start()));
-        if let Some(w) = split {
-            return Err(CompileError::new(
-                ErrorKind::Syntax,
-                "multiple statements found while compiling a single statement",
-                source,
-                &index,
-                TextRange::empty(w[0].end()),
-            ));
-        }
+        crate::codegen::check_single_statement(&m.body, source, &index)?;
     }
     if nests_deeper_than(Tree::of(&tree), max_nesting()) {
         // Dropping it would recurse as deeply: leaked (parse_311 does the same).
