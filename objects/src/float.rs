@@ -483,6 +483,30 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
             crate::args::Args::new(args, kw).exact("hex", 1)?;
             Ok(crate::str::from_string(float_hex(value(&args[0]))))
         }),
+        MethodDef::class("__getformat__", |args, kw| {
+            // CPython's float_getformat: how C doubles and floats are stored; strand
+            // runs only on IEEE 754 machines, so the answer is the byte order.
+            crate::args::Args::new(args, kw).exact("__getformat__", 2)?;
+            if !crate::str::is_str(&args[1]) {
+                return Err(crate::exceptions::type_error(format!(
+                    "__getformat__() argument must be str, not {}",
+                    args[1].ty().name()
+                )));
+            }
+            match crate::str::as_str(&args[1]) {
+                "double" | "float" => Ok(crate::str::from_string(
+                    if cfg!(target_endian = "little") {
+                        "IEEE, little-endian"
+                    } else {
+                        "IEEE, big-endian"
+                    }
+                    .to_string(),
+                )),
+                _ => Err(value_error(
+                    "__getformat__() argument 1 must be 'double' or 'float'",
+                )),
+            }
+        }),
         MethodDef::class("fromhex", |args, kw| {
             crate::args::Args::new(args, kw).exact("fromhex", 2)?;
             if !crate::str::is_str(&args[1]) {

@@ -166,7 +166,10 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
             let path0 = (!options.flags.safe_path).then_some(cwd.as_str());
             set_argv(&argv_with("-m".into(), args), path0);
             match module_source(name) {
-                Ok((source, filename)) => {
+                Ok((source, filename, package)) => {
+                    // As runpy's `_run_module_as_main`: relative imports in the
+                    // module resolve against its package.
+                    dict::set_item_str(&globals, "__package__", pystr::new(&package));
                     set_argv(&argv_with(filename.clone(), args), None);
                     (source, filename.clone(), filename, String::new())
                 }
@@ -228,9 +231,11 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// `-m name`: the source and file name of the module, importing its parent packages
-/// first (as runpy does); a package runs its `__main__` submodule.
-fn module_source(name: &str) -> Result<(String, String), String> {
+/// `-m name`: the source and file name of the module and the package it belongs to
+/// (`''` for a top-level module; a package runs its `__main__` submodule, whose
+/// package is the package itself), importing its parent packages first (as runpy
+/// does).
+fn module_source(name: &str) -> Result<(String, String, String), String> {
     let describe = |e: PyErr| PyErr::display_line(&e);
     let (parent, last) = match name.rsplit_once('.') {
         Some((pkg, _)) => {
@@ -251,8 +256,12 @@ fn module_source(name: &str) -> Result<(String, String), String> {
         None => (None, name),
     };
     let found = import::find_source(last, parent.as_ref()).map_err(describe)?;
-    let path = match found {
-        Some((path, false)) => path,
+    let package = match name.rsplit_once('.') {
+        Some((pkg, _)) => pkg.to_string(),
+        None => String::new(),
+    };
+    let (path, package) = match found {
+        Some((path, false)) => (path, package),
         Some((init, true)) => {
             let main = init.with_file_name("__main__.py");
             if !main.is_file() {
@@ -260,14 +269,14 @@ fn module_source(name: &str) -> Result<(String, String), String> {
                     "No module named {name}.__main__; '{name}' is a package and cannot be directly executed"
                 ));
             }
-            main
+            (main, name.to_string())
         }
         None => return Err(format!("No module named {name}")),
     };
     let filename = absolute(&path.display().to_string());
     let bytes = std::fs::read(&path).map_err(|e| format!("can't read {}: {e}", path.display()))?;
     strand_interp::syntax_error::decode_file(&bytes, &filename)
-        .map(|s| (s, filename))
+        .map(|s| (s, filename, package))
         .map_err(|e| format_exception(&e).trim_end().to_string())
 }
 

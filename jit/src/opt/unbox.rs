@@ -43,12 +43,6 @@ pub fn run(t: &mut Trace) {
 /// Part 2: slots that hold one kind of number live in registers.
 fn unbox_slots(t: &mut Trace) {
     let Some(lp) = t.loop_index() else { return };
-    let mut uses: HashMap<Value, Vec<usize>> = HashMap::new();
-    for (i, inst) in t.insts.iter().enumerate() {
-        for a in inst.operands() {
-            uses.entry(*a).or_default().push(i);
-        }
-    }
     let mut slots: Vec<i64> = t.insts[lp..]
         .iter()
         .filter(|i| i.op == Opcode::SlotSet)
@@ -57,6 +51,15 @@ fn unbox_slots(t: &mut Trace) {
     slots.sort_unstable();
     slots.dedup();
     for slot in slots {
+        // Each slot unboxed rewrites the trace (new preamble instructions, the
+        // dead boxes removed), so positions and uses are taken afresh for each.
+        let Some(lp) = t.loop_index() else { return };
+        let mut uses: HashMap<Value, Vec<usize>> = HashMap::new();
+        for (i, inst) in t.insts.iter().enumerate() {
+            for a in inst.operands() {
+                uses.entry(*a).or_default().push(i);
+            }
+        }
         for &(boxop, unboxop, guardop, getop, setop) in &KINDS {
             let fits = t.insts[lp..].iter().enumerate().all(|(k, inst)| {
                 let v = Value((lp + k) as u32);
@@ -285,6 +288,51 @@ exit0: pc=8 stack=[]
 exit1: pc=8 stack=[]
 "
         );
+    }
+
+    #[test]
+    fn a_slot_also_used_as_an_object_stays_boxed_after_another_is_unboxed() {
+        // Slot 0 is a pure counter; slot 1 is counted too but its value is also
+        // passed to a call, so it must stay an object. (Once, the uses of slot 1 were
+        // looked up in the trace as it was before slot 0 was unboxed, and slot 1 was
+        // unboxed as well: the call received a raw integer.)
+        let mut t = parse(
+            "trace anchor=8 locals=4 depth=0
+  loop
+  v1:obj = slot_get [0]
+  guard_small_int v1 -> exit0
+  v3:i64 = unbox_int v1
+  v4:i64 = const_i64 [1]
+  v5:i64 = iadd v3, v4 -> exit0
+  v6:obj = box_int v5
+  slot_set v6 [0]
+  v8:obj = slot_get [1]
+  guard_not_null v8 -> exit0
+  v10:obj = call1 v8 [0] -> exit0
+  decref v10
+  guard_small_int v8 -> exit0
+  v13:i64 = unbox_int v8
+  v14:i64 = iadd v13, v4 -> exit0
+  v15:obj = box_int v14
+  slot_set v15 [1]
+  jump -> exit0
+exit0: pc=8 stack=[]
+",
+        )
+        .unwrap();
+        super::run(&mut t);
+        t.verify().unwrap();
+        let text = t.to_string();
+        assert!(text.contains("slot_set_i64"), "{text}");
+        assert!(text.contains("slot_get_i64 [0]"), "{text}");
+        assert!(!text.contains("slot_get_i64 [1]"), "{text}");
+        let call = text.lines().find(|l| l.contains("call1")).unwrap();
+        let arg = call.split("call1 ").nth(1).unwrap().split(' ').next().unwrap();
+        let def = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{arg}:")))
+            .unwrap();
+        assert!(def.contains(":obj = slot_get [1]"), "{text}");
     }
 
     #[test]
