@@ -1,7 +1,7 @@
 """Runs one CPython regression-test module and records every test's outcome.
 
-Usage: ``INTERPRETER driver.py MODULE OUT`` (MODULE such as ``test.test_int`` or
-``test.test_json``; OUT a file path). Run by tests/cpython/run.py, once under strand and
+Usage: ``INTERPRETER driver.py MODULE OUT [SKIP]`` (MODULE such as ``test.test_int``
+or ``test.test_json``; OUT a file path; SKIP a file of test ids, one a line, not to run). Run by tests/cpython/run.py, once under strand and
 once under python3, in a fresh process and an empty working directory per module.
 
 Loading follows what ``python3 -m test`` does for one module (test.libregrtest.single:
@@ -69,7 +69,13 @@ def exception_line(exc_type, exc_value):
         text = str(exc_value)
     except BaseException as e:
         text = "<str() failed: %s>" % type(e).__name__
-    text = text.strip().splitlines()[0] if text.strip() else ""
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    if lines and lines[0].startswith("Failed to import test module:") and len(lines) > 1:
+        # unittest's loader puts the import's whole traceback in the message: its
+        # last line is the cause.
+        text = lines[0] + " " + lines[-1].strip()
+    else:
+        text = lines[0] if lines else ""
     line = name + ": " + text if text else name
     return line[:MAX_MESSAGE]
 
@@ -181,6 +187,20 @@ def make_result_class(unittest, log):
     return Recorder
 
 
+def drop_tests(unittest, suite, skip):
+    """Removes the tests whose id is in skip from suite, recursively (as regrtest's
+    _filter_suite does for -m): run.py reruns a module without the tests that already
+    ran and the one that crashed or hung."""
+    kept = []
+    for test in suite._tests:
+        if isinstance(test, unittest.TestSuite):
+            drop_tests(unittest, test, skip)
+            kept.append(test)
+        elif test.id() not in skip:
+            kept.append(test)
+    suite._tests = kept
+
+
 def import_support(log):
     """Imports test.support, working around what an interpreter lacks that only
     test.support's own set-up needs, and logs each workaround used.
@@ -232,10 +252,14 @@ def import_support(log):
 
 
 def main(argv):
-    if len(argv) != 3:
-        sys.stderr.write("usage: driver.py MODULE OUT\n")
+    if len(argv) not in (3, 4):
+        sys.stderr.write("usage: driver.py MODULE OUT [SKIP]\n")
         return 2
     name, out = argv[1], argv[2]
+    skip = set()
+    if len(argv) == 4:
+        with open(argv[3], encoding="utf-8") as f:
+            skip = {line.strip() for line in f if line.strip()}
     log = Log(out)
     log.emit({"event": "begin", "module": name, "version": sys.version})
     started = time.monotonic()
@@ -264,6 +288,8 @@ def main(argv):
     except BaseException as e:
         log.emit({"event": "import_error", "message": "loading tests: " + exception_line(type(e), e), "where": innermost_frame(e.__traceback__)})
         return 0
+    if skip:
+        drop_tests(unittest, suite, skip)
     result = make_result_class(unittest, log)()
     try:
         suite.run(result)

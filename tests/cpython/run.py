@@ -22,6 +22,7 @@ import datetime
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -37,18 +38,23 @@ PYTHON_CACHE = os.path.join(HERE, "python3_results.json")
 KNOWN_FILE = os.path.join(HERE, "known_failures.txt")
 DEFAULT_SAVE = os.path.join(ROOT, "target", "cpython-conformance", "strand_results.json")
 
-# Fast modules (a few seconds in all under strand) for CI's --quick --check.
+# Fast modules that import and run to the end under strand (a few seconds in all), for
+# CI's --quick --check.
 QUICK = [
     "test_bool",
     "test_int",
     "test_list",
     "test_tuple",
     "test_slice",
-    "test_bisect",
-    "test_heapq",
-    "test_textwrap",
+    "test_range",
     "test_string",
     "test_copy",
+    "test_textwrap",
+    "test_contextlib",
+    "test_binascii",
+    "test_sort",
+    "test_with",
+    "test_fractions",
 ]
 
 OUTCOMES = ("passed", "failed", "error", "skipped", "expected_failure", "unexpected_success")
@@ -93,56 +99,44 @@ def last_stderr_line(stderr):
     return ""
 
 
-def run_module(interpreter, module, timeout, workdir, env=None):
-    """Runs one module under one interpreter; returns its result dict.
-
-    Keys: module, status ('ok', 'crash', 'timeout', 'import error', 'skipped module'),
-    reason, last_test (the test running when it crashed or timed out), seconds, rc,
-    counts (outcome -> number), tests (id -> [outcome, message, where]) and
-    fixture_errors."""
-    out = os.path.join(workdir, "events.jsonl")
-    err_path = os.path.join(workdir, "stderr.txt")
+def run_attempt(interpreter, module, timeout, workdir, env, skip, attempt, memory_limit):
+    """One process: runs the module's tests except those in skip. Returns
+    (events, returncode, timed_out, stderr, seconds)."""
+    out = os.path.join(workdir, "events.%d.jsonl" % attempt)
+    err_path = os.path.join(workdir, "stderr.%d.txt" % attempt)
     cmd = [interpreter, DRIVER, "test." + module, out]
+    if skip:
+        skip_path = os.path.join(workdir, "skip.%d.txt" % attempt)
+        with open(skip_path, "w", encoding="utf-8") as f:
+            f.write("".join(tid + "\n" for tid in sorted(skip)))
+        cmd.append(skip_path)
     started = time.monotonic()
     timed_out = False
     with open(err_path, "wb") as err, open(os.devnull, "rb") as devnull:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=workdir,
-            stdin=devnull,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,
-            env=env,
-        )
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+        proc = subprocess.Popen(cmd, cwd=workdir, stdin=devnull, stdout=subprocess.DEVNULL, stderr=err,
+                                start_new_session=True, env=env)
+        over_memory = False
+        while proc.poll() is None:
+            if time.monotonic() - started > timeout:
+                timed_out = True
+            elif memory_limit and rss_bytes(proc.pid) > memory_limit:
+                over_memory = True
+            if timed_out or over_memory:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait()
+                break
+            time.sleep(0.1)
     seconds = time.monotonic() - started
+    # Whatever the test left in the process group (a child that outlived it).
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     with open(err_path, "rb") as f:
         stderr = f.read().decode("utf-8", "replace")
-
-    result = {
-        "module": module,
-        "status": "ok",
-        "reason": "",
-        "last_test": None,
-        "seconds": round(seconds, 1),
-        "rc": proc.returncode,
-        "counts": {k: 0 for k in OUTCOMES},
-        "tests": {},
-    }
-    ended = False
-    import_error = None
-    module_skip = None
-    runner_error = None
-    running = None
     events = []
     if os.path.exists(out):
         with open(out, encoding="utf-8", errors="replace") as f:
@@ -151,80 +145,147 @@ def run_module(interpreter, module, timeout, workdir, env=None):
                     events.append(json.loads(line))
                 except ValueError:
                     pass  # a line cut by a crash
-    for ev in events:
-        kind = ev.get("event")
-        if kind == "start":
-            running = ev["id"]
-        elif kind == "test":
-            # Some suites run a test twice under one id (test_json's doctests, for
-            # one): the second and later runs get ' #2', ' #3', ...
-            tid = ev["id"]
-            n = 1
-            while tid in result["tests"]:
-                n += 1
-                tid = "%s #%d" % (ev["id"], n)
-            result["tests"][tid] = [ev["outcome"], ev.get("message"), ev.get("where")]
-            if ev["id"] == running:
-                running = None
-        elif kind == "end":
-            ended = True
-        elif kind == "import_error":
-            import_error = ev
-        elif kind == "module_skip":
-            module_skip = ev
-        elif kind == "runner_error":
-            runner_error = ev
-        elif kind == "workaround":
-            result.setdefault("workarounds", []).append(ev["message"])
+    if over_memory:
+        stderr += "\n%s\n" % MEMORY_MARK
+    return events, proc.returncode, timed_out, stderr, seconds
+
+
+MEMORY_MARK = "run.py: killed: resident memory over the limit"
+
+
+def rss_bytes(pid):
+    """Resident memory of a process (0 when it is gone), from /proc."""
+    try:
+        with open("/proc/%d/statm" % pid) as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def death_reason(rc, timed_out, stderr, timeout):
+    """Why a process ended without finishing its suite, in words."""
+    if MEMORY_MARK in stderr:
+        return "memory: resident size over the limit (--memory-mib), killed"
+    if timed_out:
+        return "timeout (killed after %d s)" % timeout
+    panic = panic_text(stderr)
+    if panic:
+        return panic
+    if rc is not None and rc < 0:
+        return signal_name(-rc)
+    if rc == 0:
+        return "exit 0 without finishing the suite"
+    return "exit %s: %s" % (rc, last_stderr_line(stderr))
+
+
+def run_module(interpreter, module, timeout, workdir, env=None, restarts=10, memory_limit=0):
+    """Runs one module under one interpreter; returns its result dict.
+
+    When the process crashes or hangs inside a test, that test is recorded as an error
+    ('crash: ...' or 'timeout: ...') and the module is run again without the tests
+    already done, up to `restarts` times, all within a budget of 3 × timeout.
+
+    Keys: module, status ('ok', 'crash', 'timeout', 'import error', 'skipped module'),
+    reason, died (list of [test id or None, reason] for each crash or hang),
+    seconds, rc (of the last process), counts (outcome -> number), tests
+    (id -> [outcome, message, where]), workarounds (driver workarounds used)."""
+    result = {
+        "module": module,
+        "status": "ok",
+        "reason": "",
+        "died": [],
+        "seconds": 0.0,
+        "rc": None,
+        "counts": {k: 0 for k in OUTCOMES},
+        "tests": {},
+    }
+    budget = 3 * timeout
+    done_ids = set()
+    notes = []
+    attempt = 0
+    while True:
+        limit = max(1, min(timeout, int(budget - result["seconds"])))
+        events, rc, timed_out, stderr, seconds = run_attempt(interpreter, module, limit, workdir, env, done_ids, attempt,
+                                                                 memory_limit)
+        result["seconds"] += seconds
+        result["rc"] = rc
+        ended = False
+        running = None
+        import_error = module_skip = runner_error = None
+        for ev in events:
+            kind = ev.get("event")
+            if kind == "start":
+                running = ev["id"]
+            elif kind == "test":
+                # Some suites run a test twice under one id (test_json's doctests, for
+                # one): the second and later runs get ' #2', ' #3', ...
+                tid = ev["id"]
+                n = 1
+                while tid in result["tests"]:
+                    n += 1
+                    tid = "%s #%d" % (ev["id"], n)
+                result["tests"][tid] = [ev["outcome"], ev.get("message"), ev.get("where")]
+                done_ids.add(ev["id"])
+                if ev["id"] == running:
+                    running = None
+            elif kind == "end":
+                ended = True
+            elif kind == "import_error":
+                import_error = ev
+            elif kind == "module_skip":
+                module_skip = ev
+            elif kind == "runner_error":
+                runner_error = "unittest's runner raised %s" % ev["message"]
+            elif kind == "workaround":
+                if ev["message"] not in result.setdefault("workarounds", []):
+                    result["workarounds"].append(ev["message"])
+        panic = panic_text(stderr)
+        if import_error is not None:
+            result["status"] = "import error"
+            result["reason"] = import_error["message"]
+            if import_error.get("where"):
+                result["reason"] += " (at %s)" % import_error["where"]
+            break
+        if module_skip is not None:
+            result["status"] = "skipped module"
+            result["reason"] = module_skip["message"]
+            break
+        if runner_error is not None and running is None:
+            notes.append(runner_error)
+        if ended and not (runner_error is not None and running is not None):
+            if timed_out:
+                notes.append("tests finished, then the process did not exit in %d s" % limit)
+            elif rc != 0:
+                notes.append("after the suite finished (at exit): " + death_reason(rc, False, stderr, limit))
+            elif panic:
+                notes.append("stderr has a " + panic)
+            break
+        why = runner_error if runner_error is not None and ended else death_reason(rc, timed_out, stderr, limit)
+        result["died"].append([running, why])
+        if running is None:
+            break  # died outside any test (loading, a fixture): nothing to skip
+        kind = "timeout" if timed_out else "crash"
+        result["tests"][running] = ["error", "%s: %s" % (kind, why), None]
+        done_ids.add(running)
+        attempt += 1
+        if attempt > restarts or result["seconds"] >= budget - 1:
+            notes.append("gave up after %d restart(s)" % (attempt - 1))
+            break
+    if result["died"] and result["status"] == "ok":
+        hung = [d for d in result["died"] if d[1].startswith("timeout")]
+        result["status"] = "timeout" if len(hung) == len(result["died"]) else "crash"
+        first = result["died"][0]
+        text = "%d× — %s%s" % (len(result["died"]), first[1], " during %s" % first[0] if first[0] else "")
+        notes.insert(0, text)
+    if notes:
+        result["reason"] = "; ".join(x for x in [result["reason"]] + notes if x)
     for outcome, _, _ in result["tests"].values():
         result["counts"][outcome] += 1
-    result["last_test"] = running
-
-    panic = panic_text(stderr)
-    rc = proc.returncode
-    during = " during %s" % running if running else ""
-    if import_error is not None:
-        result["status"] = "import error"
-        result["reason"] = import_error["message"]
-        if import_error.get("where"):
-            result["reason"] += " (at %s)" % import_error["where"]
-    elif module_skip is not None:
-        result["status"] = "skipped module"
-        result["reason"] = module_skip["message"]
-    elif timed_out:
-        result["status"] = "timeout"
-        result["reason"] = "killed after %d s%s" % (timeout, during)
-        if ended:
-            result["reason"] = "tests finished, then the process did not exit in %d s" % timeout
-    elif not ended:
-        result["status"] = "crash"
-        if panic:
-            what = panic
-        elif rc is not None and rc < 0:
-            what = signal_name(-rc)
-        elif rc == 0:
-            what = "exit 0 without finishing the suite"
-        else:
-            what = "exit %s: %s" % (rc, last_stderr_line(stderr))
-        result["reason"] = what + during
-    elif rc != 0:
-        result["status"] = "crash"
-        if panic:
-            what = panic
-        elif rc < 0:
-            what = signal_name(-rc)
-        else:
-            what = "exit %s: %s" % (rc, last_stderr_line(stderr))
-        result["reason"] = "after the suite finished (at exit): " + what
-    if runner_error is not None:
-        note = "unittest's runner raised %s" % runner_error["message"]
-        result["reason"] = (result["reason"] + "; " if result["reason"] else "") + note
-    elif panic and result["status"] == "ok":
-        result["reason"] = "stderr has a " + panic
+    result["seconds"] = round(result["seconds"], 1)
     return result
 
 
-def run_all(interpreter, modules, timeout, jobs, label, order_hint=None, env=None):
+def run_all(interpreter, modules, timeout, jobs, label, order_hint=None, env=None, restarts=10, memory_limit=0):
     """Runs modules in parallel (longest first, by order_hint seconds); returns
     module -> result."""
     results = {}
@@ -235,7 +296,7 @@ def run_all(interpreter, modules, timeout, jobs, label, order_hint=None, env=Non
 
     def one(module):
         with tempfile.TemporaryDirectory(prefix="strand-cpython-") as workdir:
-            r = run_module(interpreter, module, timeout, workdir, env)
+            r = run_module(interpreter, module, timeout, workdir, env, restarts, memory_limit)
         with lock:
             done[0] += 1
             c = r["counts"]
@@ -301,7 +362,8 @@ def normalize(message):
     """A failure message with addresses and long numbers blanked, for grouping."""
     if not message:
         return "(no message)"
-    s = re.sub(r"0x[0-9a-fA-F]+", "0x…", message)
+    s = re.sub(r"Failed to import test module: \S+ ", "Failed to import test module: … ", message)
+    s = re.sub(r"0x[0-9a-fA-F]+", "0x…", s)
     s = re.sub(r"\d{4,}", "N…", s)
     return s[:160]
 
@@ -393,7 +455,7 @@ def write_report(path, strand, python, modules, args, command, known):
         pc = p["counts"] if p else {k: 0 for k in OUTCOMES}
         run = sum(r["counts"].values())
         prun = sum(pc.values())
-        rows.append("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %.0f | %s |" % (
+        rows.append("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %.1f | %s |" % (
             m, run, r["counts"]["passed"], r["counts"]["failed"], r["counts"]["error"], r["counts"]["skipped"],
             prun, pc["passed"], pc["failed"], pc["error"], pc["skipped"],
             "—" if rate is None else "%.1f%%" % (100 * rate), r["seconds"], status_cell(r)))
@@ -410,6 +472,36 @@ def write_report(path, strand, python, modules, args, command, known):
         tot_s["failed"], tot_s["error"], tot_s["skipped"], tot_s["expected_failure"], tot_s["unexpected_success"]))
     lines.append("- modules at >= 95%%: **%d** of %d" % (at95, len(rows)))
     lines.append("")
+    # Whole modules lost: grouped by cause, weighted by the tests python3 passes there.
+    blockers = collections.defaultdict(list)
+    for m in modules:
+        r = strand.get(m)
+        if r is None:
+            continue
+        if r["status"] in ("import error", "skipped module"):
+            cause = re.sub(r" \(at [^)]*\)$", "", r["reason"])
+        elif r["status"] == "ok" and r["counts"]["passed"] == 0 and r["counts"]["error"]:
+            # A package whose submodules all fail to load (unittest's _FailedTest errors).
+            errs = collections.Counter(
+                re.sub(r"^ImportError: Failed to import test module: \S+ ", "", v[1] or "")
+                for v in r["tests"].values() if v[0] == "error")
+            cause = errs.most_common(1)[0][0]
+        else:
+            continue
+        blockers[cause].append(m)
+    if blockers:
+        lines.append("## Modules that do not run, by cause")
+        lines.append("")
+        lines.append("Each cause with the modules it stops and the tests python3 passes in them "
+                     "(an upper bound of what fixing it gains: the next blocker may be behind it).")
+        lines.append("")
+        lines.append("| cause | modules | python3 passes there |")
+        lines.append("| --- | --- | ---: |")
+        ranked = sorted(blockers.items(), key=lambda kv: -sum((python.get(m) or {"counts": {"passed": 0}})["counts"]["passed"] for m in kv[1]))
+        for cause, mods in ranked:
+            gain = sum((python.get(m) or {"counts": {"passed": 0}})["counts"]["passed"] for m in mods)
+            lines.append("| `%s` | %s | %d |" % (cause.replace("`", "'").replace("|", "\\|"), ", ".join(mods), gain))
+        lines.append("")
     lines.append("## Per module")
     lines.append("")
     lines.append("| module | run | passed | failed | errors | skipped | py3 run | py3 passed | py3 failed | py3 errors | py3 skipped | pass rate | seconds | status |")
@@ -475,6 +567,11 @@ def main():
     ap.add_argument("--jobs", type=int, default=2, help="modules run at once (default 2)")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per module under strand (default 120)")
     ap.add_argument("--python-timeout", type=int, default=900, help="seconds per module under python3 (default 900)")
+    ap.add_argument("--restarts", type=int, default=10,
+                    help="times a module is run again, without the tests done, after a crash or hang in a test "
+                         "(default 10; all runs of a module share a budget of 3 × --timeout)")
+    ap.add_argument("--memory-mib", type=int, default=4096,
+                    help="kill a test process whose resident memory passes this many MiB (default 4096; 0: no limit)")
     ap.add_argument("--regen-python", action="store_true",
                     help="rerun the modules under python3 and update tests/cpython/python3_results.json")
     ap.add_argument("--python-only", action="store_true", help="with --regen-python: do not run strand")
@@ -505,7 +602,7 @@ def main():
         modules = all_modules
     full = modules == all_modules
     report = args.report or (os.path.join(ROOT, "CONFORMANCE.md") if full and not args.python_only else None)
-    command = "python3 tests/cpython/run.py " + " ".join(sys.argv[1:])
+    command = "python3 tests/cpython/run.py " + shlex.join(sys.argv[1:])
 
     python = load_json(PYTHON_CACHE) or {}
     if args.regen_python or any(m not in python for m in modules):
@@ -513,7 +610,7 @@ def main():
         version = subprocess.run([args.python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True,
                                  text=True).stdout.strip()
         print("python3 %s: running %d module(s) for the reference results" % (version, len(todo)), flush=True)
-        got = run_all(args.python, todo, args.python_timeout, args.jobs, "python3")
+        got = run_all(args.python, todo, args.python_timeout, args.jobs, "python3", memory_limit=args.memory_mib << 20)
         for m, r in got.items():
             python[m] = python_summary(r)
         python["_meta"] = {"version": version, "regenerated": datetime.date.today().isoformat()}
@@ -536,7 +633,8 @@ def main():
         env = dict(os.environ)
         if args.no_workarounds:
             env["STRAND_CONFORMANCE_NO_WORKAROUNDS"] = "1"
-        strand = run_all(args.strand, modules, args.timeout, args.jobs, "strand", hint, env)
+        strand = run_all(args.strand, modules, args.timeout, args.jobs, "strand", hint, env, args.restarts,
+                         args.memory_mib << 20)
         saved = load_json(args.save) or {}
         saved.update(strand)
         write_json(args.save, saved)
