@@ -2616,35 +2616,114 @@ fn import_name(frame: &Frame, name: PyObj, fromlist: PyObj, level: PyObj) -> PyR
     )
 }
 
-/// IMPORT_FROM: `from module import name`.
+/// IMPORT_FROM: `from module import name` (CPython 3.11's `import_from`): the
+/// attribute, else the submodule `module.name` already in `sys.modules` (a circular
+/// import may not have bound it yet), else `ImportError` with the module's name and
+/// file, saying so when the module is still being initialised.
 #[cold]
 fn import_from(module: &PyObj, name: &PyObj) -> PyResult<PyObj> {
-    match ab::getattr_opt(module, name)? {
-        Some(v) => Ok(v),
-        None => {
-            let mname = ab::getattr_opt(module, &pystr::intern("__name__"))?
-                .map(|n| ab::str_string(&n).unwrap_or_default())
-                .unwrap_or_else(|| "<unknown module name>".into());
-            Err(exc::import_error(format!(
-                "cannot import name '{}' from '{mname}'",
-                pystr::as_str(name)
-            )))
+    if let Some(v) = ab::getattr_opt(module, name)? {
+        return Ok(v);
+    }
+    let pkgname = ab::getattr_opt(module, &pystr::intern("__name__"))
+        .ok()
+        .flatten()
+        .filter(pystr::is_str);
+    if let Some(pkg) = &pkgname {
+        let full = format!("{}.{}", pystr::as_str(pkg), pystr::as_str(name));
+        if let Some(m) = dict::get_item_str(&crate::state::sys_modules(), &full) {
+            return Ok(m);
         }
     }
+    let shown = pkgname
+        .as_ref()
+        .map_or("<unknown module name>", |n| pystr::as_str(n))
+        .to_string();
+    let path = if module.ty().is_subtype(&strand_objects::module::MODULE_TYPE) {
+        dict::get_item_str(&strand_objects::module::module_dict(module), "__file__")
+            .filter(pystr::is_str)
+    } else {
+        None
+    };
+    let n = pystr::as_str(name);
+    let e = match &path {
+        None => exc::import_error(format!(
+            "cannot import name '{n}' from '{shown}' (unknown location)"
+        )),
+        Some(p) => {
+            let initializing = ab::getattr_opt(module, &pystr::intern("__spec__"))
+                .ok()
+                .flatten()
+                .and_then(|spec| {
+                    ab::getattr_opt(&spec, &pystr::intern("_initializing"))
+                        .ok()
+                        .flatten()
+                })
+                .is_some_and(|v| ab::is_true(&v).unwrap_or(false));
+            let p = pystr::as_str(p);
+            exc::import_error(if initializing {
+                format!(
+                    "cannot import name '{n}' from partially initialized module '{shown}' \
+                     (most likely due to a circular import) ({p})"
+                )
+            } else {
+                format!("cannot import name '{n}' from '{shown}' ({p})")
+            })
+        }
+    };
+    let none = singletons::none();
+    let _ = ab::setattr(
+        e.value(),
+        &pystr::intern("name"),
+        pkgname.as_ref().unwrap_or(&none),
+    );
+    let _ = ab::setattr(e.value(), &pystr::intern("path"), path.as_ref().unwrap_or(&none));
+    Err(e)
 }
 
-/// IMPORT_STAR: the module's public names into the locals mapping.
+/// IMPORT_STAR: the module's public names into the locals mapping (CPython's
+/// `import_all_from`): the names of `__all__` if it has one, else those of its
+/// `__dict__` that do not start with an underscore, each read with `getattr`.
 #[cold]
 fn import_star(frame: &Frame, module: &PyObj) -> PyResult<()> {
     let locals = frame
         .locals
         .clone()
         .ok_or_else(|| exc::system_error("no locals found during 'import *'"))?;
-    let mdict = strand_objects::module::module_dict(module);
-    for (k, v) in dict::items(&mdict) {
-        if !pystr::as_str(&k).starts_with('_') {
-            ab::setitem(&locals, &k, &v)?;
+    let modname = || {
+        ab::getattr_opt(module, &pystr::intern("__name__"))
+            .ok()
+            .flatten()
+            .filter(pystr::is_str)
+            .map_or_else(|| "<module>".to_string(), |n| pystr::as_str(&n).to_string())
+    };
+    let (names, from_dict) = match ab::getattr_opt(module, &pystr::intern("__all__"))? {
+        Some(all) => (ab::collect_iter(&all)?, false),
+        None => {
+            let Some(d) = ab::getattr_opt(module, &pystr::intern("__dict__"))? else {
+                return Err(exc::import_error(
+                    "from-import-* object has no __dict__ and no __all__",
+                ));
+            };
+            let keys = ab::call_method(&d, "keys", &[])?;
+            (ab::collect_iter(&keys)?, true)
         }
+    };
+    for name in names {
+        if !pystr::is_str(&name) {
+            let what = if from_dict { "Key in" } else { "Item in" };
+            let place = if from_dict { "__dict__" } else { "__all__" };
+            return Err(type_error(format!(
+                "{what} {}.{place} must be str, not {}",
+                modname(),
+                name.ty().name()
+            )));
+        }
+        if from_dict && pystr::as_str(&name).starts_with('_') {
+            continue;
+        }
+        let v = ab::getattr(module, &name)?;
+        ab::setitem(&locals, &name, &v)?;
     }
     Ok(())
 }

@@ -1,22 +1,13 @@
 //! The `_imp` module (CPython's Python/import.c `_imp`), the import system's native
-//! half that CPython's `importlib` package is written against, and `StrandImporter`,
-//! the finder and loader strand puts on `sys.meta_path` so that `importlib`'s own
-//! machinery (`importlib.import_module`, `importlib.util.find_spec`, `pkgutil`) finds
-//! what strand's `import` statement finds.
-//!
-//! strand's `import` statement is native ([`crate::import`]); it does not go through
-//! `sys.meta_path`. Code that drives the import protocol itself does, and meets
-//! `StrandImporter` there: `find_spec` answers for native modules (origin
-//! `'built-in'`), frozen modules (`'frozen'`) and source files on `sys.path` or the
-//! parent package's `__path__` (a `ModuleSpec` from CPython's
-//! `importlib._bootstrap`, with `has_location` and, for packages,
-//! `submodule_search_locations`); `create_module` makes native modules;
-//! `exec_module` runs frozen and source modules in the module's namespace.
+//! half that CPython's `importlib` (strand's import machinery, see [`crate::import`])
+//! is written against: its `BuiltinImporter` makes strand's native modules through
+//! `is_builtin`, `create_builtin` and `exec_builtin`.
 //!
 //! `_imp` has: `is_builtin` (-1 for `sys` and `builtins`, which cannot be made again,
 //! as in CPython), `create_builtin`, `exec_builtin`, `is_frozen`,
 //! `is_frozen_package`, `find_frozen`, `get_frozen_object`, `init_frozen`,
-//! `_frozen_module_names`, the global import lock (`acquire_lock`, `release_lock`,
+//! `_frozen_module_names`, `_override_frozen_modules_for_tests` (nothing to switch:
+//! strand has no frozen copies of Lib modules), the global import lock (`acquire_lock`, `release_lock`,
 //! `lock_held`; reentrant, waited for detached), `extension_suffixes` (empty: strand
 //! loads no C extension modules) and `check_hash_based_pycs`. Not built: compiled
 //! bytecode files (`sys.implementation.cache_tag` is None, so `importlib` neither
@@ -30,7 +21,7 @@ use strand_objects::args::Args;
 use strand_objects::exceptions::{self as exc, type_error};
 use strand_objects::{dict, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult};
 
-use crate::import::{self, Found};
+use crate::import;
 use crate::native_module::add_functions;
 use crate::state;
 
@@ -200,6 +191,22 @@ fn extension_suffixes(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Ok(list::new(Vec::new()))
 }
 
+/// `_imp._override_frozen_modules_for_tests(override)`: CPython's switch between a
+/// module's frozen copy and its source (positive: frozen, negative: source, 0: the
+/// default), used by `test.support.import_helper`. strand's frozen table holds no
+/// copies of Lib modules, so every setting imports the source: the argument is
+/// checked and nothing else changes.
+fn override_frozen_modules(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("_override_frozen_modules_for_tests", 1, 1)?;
+    if int::as_i64(&a[0]).is_none() {
+        return Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            a[0].ty().name()
+        )));
+    }
+    Ok(singletons::none())
+}
+
 /// The `_imp` module.
 pub fn make_module() -> PyObj {
     let m = module::new_module("_imp");
@@ -220,133 +227,10 @@ pub fn make_module() -> PyObj {
             ("init_frozen", init_frozen),
             ("_frozen_module_names", frozen_module_names),
             ("extension_suffixes", extension_suffixes),
+            ("_override_frozen_modules_for_tests", override_frozen_modules),
         ],
     );
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "check_hash_based_pycs", pystr::new("default"));
     m
-}
-
-// ---------------------------------------------------------------------------------
-// StrandImporter: strand's import on sys.meta_path
-// ---------------------------------------------------------------------------------
-
-/// `importlib._bootstrap` (imported when first needed).
-fn bootstrap() -> PyResult<PyObj> {
-    import::import_by_name("importlib._bootstrap")
-}
-
-/// `StrandImporter.find_spec(name, path=None, target=None)`.
-fn find_spec(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    let b = Args::new(a, k).bind("find_spec", 1, &["fullname", "path", "target"], 1)?;
-    let cls = &a[0];
-    let name = ab::str_string(b[0].expect("required"))?;
-    let path = b[1].filter(|p| !singletons::is_none(p));
-    let found = if name == "sys" || name == "builtins" || import::native_module(&name).is_some() {
-        Some(Found::Native)
-    } else if let Some(f) = import::frozen_module(&name) {
-        Some(Found::Frozen(f.is_package))
-    } else {
-        let dirs = match path {
-            Some(p) => Some(
-                ab::collect_iter(p)?
-                    .iter()
-                    .map(ab::str_string)
-                    .collect::<PyResult<Vec<_>>>()?,
-            ),
-            None => None,
-        };
-        import::find_source_in(&name, dirs)?.map(|(p, pkg)| Found::Source(p, pkg))
-    };
-    let Some(found) = found else {
-        return Ok(singletons::none());
-    };
-    let module_spec = ab::getattr(&bootstrap()?, &pystr::intern("ModuleSpec"))?;
-    let kw = dict::new();
-    let (origin, is_pkg) = match &found {
-        Found::Native => ("built-in".to_string(), false),
-        Found::Frozen(pkg) => ("frozen".to_string(), *pkg),
-        Found::Source(p, pkg) => (
-            std::path::absolute(p)
-                .unwrap_or_else(|_| p.clone())
-                .display()
-                .to_string(),
-            *pkg,
-        ),
-    };
-    dict::set_item_str(&kw, "origin", pystr::new(&origin));
-    dict::set_item_str(&kw, "is_package", int::bool_obj(is_pkg));
-    let spec = ab::call_with_dict(&module_spec, &[pystr::new(&name), cls.clone()], Some(&kw))?;
-    if let Found::Source(p, pkg) = &found {
-        ab::setattr(&spec, &pystr::intern("has_location"), &int::bool_obj(true))?;
-        if *pkg {
-            let dir = std::path::absolute(p)
-                .unwrap_or_else(|_| p.clone())
-                .parent()
-                .map(|d| d.display().to_string())
-                .unwrap_or_default();
-            ab::setattr(
-                &spec,
-                &pystr::intern("submodule_search_locations"),
-                &list::new(vec![pystr::new(&dir)]),
-            )?;
-        }
-    }
-    Ok(spec)
-}
-
-/// `StrandImporter.create_module(spec)`: the native module, or `None` (the default
-/// module object) for frozen and source modules.
-fn create_module(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).expect_fn("create_module", 2, 2)?;
-    let name = spec_name(&a[1])?;
-    Ok(builtin_module(&name)?.unwrap_or_else(singletons::none))
-}
-
-/// `StrandImporter.exec_module(module)`: runs a frozen or source module's code in
-/// its namespace (native modules are complete when made).
-fn exec_module(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).expect_fn("exec_module", 2, 2)?;
-    let m = &a[1];
-    let spec = ab::getattr(m, &pystr::intern("__spec__"))?;
-    let name = spec_name(&spec)?;
-    let d = ab::getattr(m, &pystr::intern("__dict__"))?;
-    if let Some(f) = import::frozen_module(&name) {
-        let code = import::compile_source(f.source, &format!("<frozen {name}>"))?;
-        crate::eval::run_code(&code, &d)?;
-    } else if builtin_module(&name)?.is_none() {
-        let origin = ab::str_string(&ab::getattr(&spec, &pystr::intern("origin"))?)?;
-        let code = import::compile_file(std::path::Path::new(&origin))?;
-        crate::eval::run_code(&code, &d)?;
-    }
-    Ok(singletons::none())
-}
-
-/// `StrandImporter`, the class put on `sys.meta_path` (its methods are class
-/// methods, as `BuiltinImporter`'s are).
-pub(crate) fn importer_class() -> PyResult<PyObj> {
-    let ns = dict::new();
-    for (name, f) in [
-        ("find_spec", find_spec as strand_objects::descr::NativeFn),
-        ("create_module", create_module),
-        ("exec_module", exec_module),
-    ] {
-        let func = strand_objects::descr::new_builtin_function(name, f, None);
-        dict::set_item_str(&ns, name, strand_objects::descr::new_classmethod(func)?);
-    }
-    dict::set_item_str(
-        &ns,
-        "__doc__",
-        pystr::new("strand's import system on sys.meta_path: native, frozen and source modules."),
-    );
-    dict::set_item_str(&ns, "__module__", pystr::new("sys"));
-    ab::call(
-        &strand_objects::typetype::TYPE_TYPE.to_obj(),
-        &[
-            pystr::new("StrandImporter"),
-            tuple::from_vec(Vec::new()),
-            ns,
-        ],
-        None,
-    )
 }

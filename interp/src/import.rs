@@ -1,14 +1,29 @@
-//! The import system (Python/import.c, Lib/importlib/_bootstrap.py's protocol).
+//! The import system (Python/import.c), driven by CPython's own `importlib`.
 //!
-//! `import a.b.c`: each dotted prefix is found in `sys.modules`, or made by a native
-//! module's init function, or compiled from a frozen module's source, or loaded from
-//! `NAME.py` / `NAME/__init__.py` in the directories of `sys.path` (the script's
-//! directory first) or of the parent package's `__path__`. A module is registered in
-//! `sys.modules` before its code runs, so circular imports see the partly initialised
-//! module, as in CPython, while other threads wait for it (`import_lock.rs`); a
-//! failed import removes it again. Relative imports
-//! (`from . import x`) resolve against the importing module's
-//! `__package__`/`__name__`.
+//! As in CPython, the `import` statement is native only up to the module cache:
+//! [`import`] resolves a relative name against the importer's `__package__` /
+//! `__spec__` (`resolve_name`), returns the module from `sys.modules` when it is
+//! there (waiting, through `_lock_unlock_module`, while another thread still runs its
+//! code), and otherwise calls `importlib._bootstrap._find_and_load`, which walks
+//! `sys.meta_path` (`BuiltinImporter` for strand's native modules, `FrozenImporter`,
+//! `PathFinder` with `sys.path_hooks` and `sys.path_importer_cache`, and whatever the
+//! program added), sets `__spec__`, `__loader__`, `__file__`, `__cached__` and
+//! `__path__`, and runs the module. `from package import name` goes through
+//! `_handle_fromlist`, so a submodule that fails to import reports its own error.
+//! Frames of the import machinery are cut from the traceback of an import that
+//! fails, as CPython's `remove_importlib_frames` does: all of them for an
+//! `ImportError`, otherwise each run of them that ends in `_call_with_frames_removed`
+//! (the call that ran the module's code).
+//!
+//! [`install_importlib`] loads `importlib/_bootstrap.py` and
+//! `importlib/_bootstrap_external.py` from CPython's Lib as `_frozen_importlib` and
+//! `_frozen_importlib_external` (named `<frozen importlib._bootstrap>` and
+//! `<frozen importlib._bootstrap_external>` in tracebacks, as CPython's frozen copies
+//! are) and runs their `_install` functions, as CPython's `init_importlib` does.
+//! Until then (while those two modules and what they import load, or in an embedder
+//! that has no Lib), a native fallback imports native modules, frozen modules and
+//! source files from `sys.path` without specs or loaders; its per-module locks are in
+//! `import_lock.rs`.
 //!
 //! The tables of native and frozen modules come from the standard library crate
 //! ([`register_native_modules`], [`register_frozen_modules`]).
@@ -42,30 +57,54 @@ pub fn register_frozen_modules(table: &'static [FrozenModule]) -> bool {
     FROZEN.set(table).is_ok()
 }
 
-/// Resolves a relative import's package (`from ..x import y` at `level` 2).
+/// Resolves a relative import's package (`from ..x import y` at `level` 2), as
+/// CPython's `resolve_name`: `__package__` if set (a str), else `__spec__.parent`,
+/// else, with an `ImportWarning`, `__name__` (less its last part unless the module
+/// is a package).
 fn resolve_name(name: &str, globals: &PyObj, level: usize) -> PyResult<String> {
     if level == 0 {
         return Ok(name.to_string());
     }
-    let package = if dict::is_dict(globals) {
-        match dict::get_item_str(globals, "__package__").filter(pystr::is_str) {
-            Some(p) => pystr::as_str(&p).to_string(),
-            None => {
-                let n = dict::get_item_str(globals, "__name__")
-                    .map(|n| ab::str_string(&n).unwrap_or_default())
-                    .unwrap_or_default();
-                let is_pkg = dict::get_item_str(globals, "__path__").is_some();
-                if is_pkg {
-                    n
-                } else {
-                    n.rsplit_once('.')
-                        .map(|(p, _)| p.to_string())
-                        .unwrap_or_default()
-                }
+    if singletons::is_none(globals) {
+        return Err(exc::key_error(pystr::new("'__name__' not in globals")));
+    }
+    if !dict::is_dict(globals) {
+        return Err(exc::type_error("globals must be a dict"));
+    }
+    let package = dict::get_item_str(globals, "__package__").filter(|p| !singletons::is_none(p));
+    let spec = dict::get_item_str(globals, "__spec__").filter(|p| !singletons::is_none(p));
+    let package = if let Some(p) = package {
+        if !pystr::is_str(&p) {
+            return Err(exc::type_error("package must be a string"));
+        }
+        if let Some(spec) = spec {
+            let parent = ab::getattr(&spec, &pystr::intern("parent"))?;
+            if !ab::eq(&p, &parent)? {
+                warn_import("__package__ != __spec__.parent")?;
             }
         }
+        pystr::as_str(&p).to_string()
+    } else if let Some(spec) = spec {
+        let parent = ab::getattr(&spec, &pystr::intern("parent"))?;
+        if !pystr::is_str(&parent) {
+            return Err(exc::type_error("__spec__.parent must be a string"));
+        }
+        pystr::as_str(&parent).to_string()
     } else {
-        String::new()
+        warn_import(
+            "can't resolve package from __spec__ or __package__, falling back on __name__ and __path__",
+        )?;
+        let n = dict::get_item_str(globals, "__name__")
+            .ok_or_else(|| exc::key_error(pystr::new("'__name__' not in globals")))?;
+        if !pystr::is_str(&n) {
+            return Err(exc::type_error("__name__ must be a string"));
+        }
+        let n = pystr::as_str(&n);
+        if dict::get_item_str(globals, "__path__").is_some() {
+            n.to_string()
+        } else {
+            n.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default()
+        }
     };
     if package.is_empty() {
         return Err(exc::import_error(
@@ -86,11 +125,272 @@ fn resolve_name(name: &str, globals: &PyObj, level: usize) -> PyResult<String> {
     })
 }
 
-/// `import name` / `from name import fromlist` at `level`.
+/// `import name` / `from name import fromlist` at `level` (`builtins.__import__`,
+/// CPython's `PyImport_ImportModuleLevelObject`).
 ///
 /// # Errors
+/// `TypeError` for a name that is not a str, `ValueError` for a negative level or an
+/// empty absolute name, `ImportError` for a relative import that cannot be resolved,
 /// `ModuleNotFoundError: No module named 'x'`, and whatever the module's code raises.
 pub fn import(name: &PyObj, globals: &PyObj, fromlist: &PyObj, level: &PyObj) -> PyResult<PyObj> {
+    let Some(boot) = IMPORTLIB.get() else {
+        return import_native(name, globals, fromlist, level);
+    };
+    if !pystr::is_str(name) {
+        return Err(exc::type_error(format!(
+            "module name must be str, not {}",
+            name.ty().name()
+        )));
+    }
+    let level = int::as_i64(level).unwrap_or(0);
+    if level < 0 {
+        return Err(value_error("level must be >= 0"));
+    }
+    let level = level as usize;
+    let short = pystr::as_str(name);
+    if level == 0 && short.is_empty() {
+        return Err(value_error("Empty module name"));
+    }
+    let abs = resolve_name(short, globals, level)?;
+    import_with(boot, short, &abs, fromlist, level).map_err(|e| {
+        remove_importlib_frames(&e);
+        e
+    })
+}
+
+/// The functions of `importlib._bootstrap` the `import` statement calls.
+struct Importlib {
+    /// `_find_and_load(name, import_)`.
+    find_and_load: PyObj,
+    /// `_handle_fromlist(module, fromlist, import_)`.
+    handle_fromlist: PyObj,
+    /// `_lock_unlock_module(name)`.
+    lock_unlock_module: PyObj,
+}
+
+static IMPORTLIB: OnceLock<Importlib> = OnceLock::new();
+
+/// Whether [`install_importlib`] has run: imports go through `importlib`.
+pub fn importlib_installed() -> bool {
+    IMPORTLIB.get().is_some()
+}
+
+/// The body of [`import`] once the name is resolved to `abs`.
+fn import_with(
+    boot: &Importlib,
+    short: &str,
+    abs: &str,
+    fromlist: &PyObj,
+    level: usize,
+) -> PyResult<PyObj> {
+    let modules = state::sys_modules();
+    let cached = dict::get_item_str(&modules, abs).filter(|m| !singletons::is_none(m));
+    let module = match cached {
+        Some(m) => {
+            ensure_initialized(boot, &m, abs)?;
+            m
+        }
+        None => ab::call(
+            &boot.find_and_load,
+            &[pystr::new(abs), builtin_import()?],
+            None,
+        )?,
+    };
+    let has_fromlist = !singletons::is_none(fromlist) && ab::is_true(fromlist)?;
+    if has_fromlist {
+        if ab::getattr_opt(&module, &pystr::intern("__path__"))?.is_some() {
+            return ab::call(
+                &boot.handle_fromlist,
+                &[module, fromlist.clone(), builtin_import()?],
+                None,
+            );
+        }
+        return Ok(module);
+    }
+    if level == 0 || !short.is_empty() {
+        let Some((front, _)) = short.split_once('.') else {
+            return Ok(module);
+        };
+        if level == 0 {
+            // `import a.b.c` binds `a`.
+            return import(
+                &pystr::new(front),
+                &singletons::none(),
+                &singletons::none(),
+                &int::from_i64(0),
+            );
+        }
+        // `from .a.b import` without a fromlist (only reachable through
+        // `__import__`): the module `front` names, relative to the package.
+        let cut = short.len() - front.len();
+        let want = &abs[..abs.len() - cut];
+        return dict::get_item_str(&modules, want).ok_or_else(|| {
+            exc::key_error(pystr::new(&format!("'{want}' not in sys.modules as expected")))
+        });
+    }
+    Ok(module)
+}
+
+/// CPython's `import_ensure_initialized`: a module another thread is still running
+/// (its `__spec__._initializing` is true) is waited for.
+fn ensure_initialized(boot: &Importlib, module: &PyObj, name: &str) -> PyResult<()> {
+    let Some(spec) = ab::getattr_opt(module, &pystr::intern("__spec__"))? else {
+        return Ok(());
+    };
+    let initializing = match ab::getattr_opt(&spec, &pystr::intern("_initializing"))? {
+        Some(v) => ab::is_true(&v)?,
+        None => false,
+    };
+    if initializing {
+        ab::call(&boot.lock_unlock_module, &[pystr::new(name)], None)?;
+    }
+    Ok(())
+}
+
+/// `builtins.__import__` as it is now (a program may have replaced it).
+fn builtin_import() -> PyResult<PyObj> {
+    dict::get_item_str(&state::builtins_dict(), "__import__")
+        .ok_or_else(|| exc::import_error("__import__ not found"))
+}
+
+/// The file names of the import machinery's code (CPython's frozen names).
+const BOOTSTRAP_FILE: &str = "<frozen importlib._bootstrap>";
+const EXTERNAL_FILE: &str = "<frozen importlib._bootstrap_external>";
+
+/// CPython's `remove_importlib_frames`: cuts the import machinery's frames out of the
+/// traceback of `e` (all of them for an `ImportError`; otherwise each run of them
+/// that ends in `_call_with_frames_removed`).
+fn remove_importlib_frames(e: &strand_objects::PyErr) {
+    use strand_objects::traceback as tb;
+    let v = e.value();
+    let always = v.ty().is_subtype(&exc::IMPORT_ERROR_TYPE);
+    let payload = exc::payload(v);
+    let Some(first) = payload.state().traceback.clone() else {
+        return;
+    };
+    let entries = tb::entries(&first, usize::MAX);
+    let in_importlib = |t: &PyObj| {
+        let code = crate::frame_object::code(tb::frame(t));
+        let c = strand_objects::function::code(&code);
+        let f = pystr::as_str(&c.filename);
+        let importlib = f == BOOTSTRAP_FILE || f == EXTERNAL_FILE;
+        (
+            importlib,
+            importlib && pystr::as_str(&c.name) == "_call_with_frames_removed",
+        )
+    };
+    // Which entries stay: a run of importlib frames goes when a frame of it is cut
+    // (CPython relinks past the whole run up to that frame).
+    let mut keep = vec![true; entries.len()];
+    let mut run_start = None;
+    for (i, t) in entries.iter().enumerate() {
+        let (importlib, removes) = in_importlib(t);
+        if !importlib {
+            run_start = None;
+            continue;
+        }
+        let start = *run_start.get_or_insert(i);
+        if always || removes {
+            for k in keep.iter_mut().take(i + 1).skip(start) {
+                *k = false;
+            }
+            // Frames after this one in the same run form a new chunk.
+            run_start = Some(i + 1);
+        }
+    }
+    if keep.iter().all(|k| *k) {
+        return;
+    }
+    // Rebuild the chain from the innermost entry outwards.
+    let mut next: Option<PyObj> = None;
+    for (t, k) in entries.iter().zip(&keep).rev() {
+        if *k {
+            next = Some(tb::new(
+                next,
+                tb::frame(t).clone(),
+                tb::lasti(t),
+                tb::lineno(t),
+            ));
+        }
+    }
+    let old = std::mem::replace(&mut payload.state().traceback, next);
+    drop(old);
+}
+
+/// Loads CPython's `importlib._bootstrap` and `_bootstrap_external` from the
+/// standard library directory `lib` and makes them the import system (CPython's
+/// `init_importlib` and `init_importlib_external`): `sys.meta_path` gets
+/// `BuiltinImporter`, `FrozenImporter` and `PathFinder`, `sys.path_hooks` the
+/// `FileFinder` hook, and modules already imported get their specs.
+///
+/// # Errors
+/// What reading, compiling or running the two modules raises; the native import
+/// stays in use then.
+pub fn install_importlib(lib: &std::path::Path) -> PyResult<()> {
+    if IMPORTLIB.get().is_some() {
+        return Ok(());
+    }
+    let modules = state::sys_modules();
+    let load = |name: &str, file: &str, display: &str| -> PyResult<PyObj> {
+        let path = lib.join("importlib").join(file);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            exc::from_io_error(&e, Some(pystr::new(&path.display().to_string())))
+        })?;
+        let source = crate::syntax_error::decode_file(&bytes, display)?;
+        let code = strand_compiler::compile_module(&source, display)
+            .map_err(|e| crate::syntax_error::syntax_error(&e, &source, display))?;
+        let m = module::new_module(name);
+        dict::set_item_str(&modules, name, m.clone());
+        if let Err(e) = crate::eval::run_code(&crate::code::load_code(&code), &module::module_dict(&m)) {
+            let _ = dict::del_item(&modules, &pystr::new(name));
+            return Err(e);
+        }
+        Ok(m)
+    };
+    let bootstrap = load("_frozen_importlib", "_bootstrap.py", BOOTSTRAP_FILE)?;
+    let sys = state::sys_module();
+    let imp = import_native(
+        &pystr::new("_imp"),
+        &singletons::none(),
+        &singletons::none(),
+        &int::from_i64(0),
+    )?;
+    ab::call(&ab::getattr_str(&bootstrap, "_install")?, &[sys, imp], None)?;
+    load("_frozen_importlib_external", "_bootstrap_external.py", EXTERNAL_FILE)?;
+    ab::call0(&ab::getattr_str(&bootstrap, "_install_external_importers")?)?;
+    let _ = IMPORTLIB.set(Importlib {
+        find_and_load: ab::getattr_str(&bootstrap, "_find_and_load")?,
+        handle_fromlist: ab::getattr_str(&bootstrap, "_handle_fromlist")?,
+        lock_unlock_module: ab::getattr_str(&bootstrap, "_lock_unlock_module")?,
+    });
+    Ok(())
+}
+
+/// `warnings.warn(message, ImportWarning)` once `importlib` (and so `warnings`) can
+/// be imported; nothing before.
+fn warn_import(message: &str) -> PyResult<()> {
+    if IMPORTLIB.get().is_none() {
+        return Ok(());
+    }
+    let warnings = import_by_name("warnings")?;
+    ab::call(
+        &ab::getattr_str(&warnings, "warn")?,
+        &[
+            pystr::new(message),
+            exc::IMPORT_WARNING_TYPE.to_obj(),
+        ],
+        None,
+    )
+    .map(drop)
+}
+
+/// The native import ([`import`] before `importlib` is installed).
+fn import_native(
+    name: &PyObj,
+    globals: &PyObj,
+    fromlist: &PyObj,
+    level: &PyObj,
+) -> PyResult<PyObj> {
     let level = int::as_i64(level).unwrap_or(0).max(0) as usize;
     let full = resolve_name(&ab::str_string(name)?, globals, level)?;
     let mut parent: Option<PyObj> = None;
@@ -228,16 +528,6 @@ pub fn find_source_in(
         }
     }
     Ok(None)
-}
-
-/// What kind of module a name is (for `_imp`'s `StrandImporter`).
-pub(crate) enum Found {
-    /// A native (built-in) module.
-    Native,
-    /// A frozen module; whether it is a package.
-    Frozen(bool),
-    /// A source file; whether it is a package's `__init__.py`.
-    Source(std::path::PathBuf, bool),
 }
 
 /// The native module registered as `name`.

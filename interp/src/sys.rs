@@ -784,15 +784,9 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
     );
     crate::asyncgen::add_sys_functions(&m);
     crate::unraisable_hook::add_to_sys(&d);
-    // The import protocol's hooks. strand's `import` is native; `importlib`'s own
-    // machinery meets strand's importer on `sys.meta_path` (see `imp`).
-    dict::set_item_str(
-        &d,
-        "meta_path",
-        list::new(vec![
-            crate::imp::importer_class().expect("StrandImporter is a valid class")
-        ]),
-    );
+    // The import protocol's hooks, filled by `importlib`'s `_install` functions
+    // (`import::install_importlib`).
+    dict::set_item_str(&d, "meta_path", list::new(Vec::new()));
     dict::set_item_str(&d, "path_hooks", list::new(Vec::new()));
     dict::set_item_str(&d, "path_importer_cache", dict::new());
     if let Some(h) = dict::get_item_str(&d, "excepthook") {

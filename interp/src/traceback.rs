@@ -45,11 +45,24 @@ pub fn register_source(filename: &str, source: &str) {
     }
 }
 
-/// Line `line` (1-based) of a registered source, without its line break.
+/// Line `line` (1-based) of a source file, without its line break: from the
+/// registered text, else read from the file as CPython's `_Py_DisplaySourceLine`
+/// does (decoded as its PEP 263 declaration says; nothing for pseudo-files or files
+/// that cannot be read or decoded).
 pub(crate) fn source_line(filename: &str, line: u32) -> Option<String> {
-    let text = {
+    let registered = {
         let s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
-        s.iter().find(|(f, _)| f == filename)?.1.clone()
+        s.iter().find(|(f, _)| f == filename).map(|(_, t)| t.clone())
+    };
+    let text: std::sync::Arc<str> = match registered {
+        Some(t) => t,
+        None if filename.starts_with('<') => return None,
+        None => {
+            let bytes = std::fs::read(filename).ok()?;
+            crate::syntax_error::decode_file(&bytes, filename)
+                .ok()?
+                .into()
+        }
     };
     text.lines()
         .nth(line.checked_sub(1)? as usize)

@@ -98,8 +98,50 @@ struct Cli {
     args: Vec<String>,
 }
 
+/// The command line with `--` put after the value of the first `-c` or `-m`, so
+/// that everything after it is the program's (`strand -m json.tool --help` passes
+/// `--help` to the module), as CPython's option parser stops there. Clusters of
+/// short flags (`-Bc CODE`, `-mjson.tool`) and the values of `-X` and `-W` are
+/// understood; a first plain argument (the script) ends the scan.
+fn terminate_options_after_program(argv: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(argv.len() + 1);
+    let mut it = argv.into_iter();
+    out.extend(it.next());
+    while let Some(arg) = it.next() {
+        let is_cluster = arg.len() > 1 && arg.starts_with('-') && !arg.starts_with("--");
+        if !is_cluster {
+            let stop = !arg.starts_with('-') || arg == "--" || arg == "-";
+            out.push(arg);
+            if stop {
+                break;
+            }
+            continue;
+        }
+        let flags: Vec<char> = arg[1..].chars().collect();
+        let mut ends_options = false;
+        let mut takes_next = false;
+        for (i, c) in flags.iter().enumerate() {
+            if matches!(c, 'c' | 'm' | 'X' | 'W') {
+                ends_options = matches!(c, 'c' | 'm');
+                takes_next = i + 1 == flags.len();
+                break;
+            }
+        }
+        out.push(arg);
+        if takes_next {
+            out.extend(it.next());
+        }
+        if ends_options {
+            out.push("--".into());
+            break;
+        }
+    }
+    out.extend(it);
+    out
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(terminate_options_after_program(std::env::args().collect()));
     let mut options = Options {
         dis: cli.dis,
         inspect: cli.inspect,

@@ -72,6 +72,15 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
     }
     set_xoptions(&options.xoptions);
     strand_interp::sys::configure(&options.flags, &options.warnoptions, &options.orig_argv);
+    // CPython's importlib becomes the import system, as CPython's `init_importlib`
+    // makes it once `sys` is configured.
+    if let Ok(lib) = strand_interp::sys::stdlib_dir() {
+        if let Err(e) = import::install_importlib(&lib) {
+            eprint!("{}", format_exception(&e));
+            eprintln!("strand: importlib could not be installed");
+            return Exit::Status(1);
+        }
+    }
     let mut exit = run_program(program, args, options);
     if exit != Exit::Interrupted {
         if let Some(e) = shutdown_threads() {
@@ -165,25 +174,18 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
                 .unwrap_or_default();
             let path0 = (!options.flags.safe_path).then_some(cwd.as_str());
             set_argv(&argv_with("-m".into(), args), path0);
-            match module_source(name) {
-                Ok((source, filename, package)) => {
-                    // As runpy's `_run_module_as_main`: relative imports in the
-                    // module resolve against its package.
-                    dict::set_item_str(&globals, "__package__", pystr::new(&package));
-                    set_argv(&argv_with(filename.clone(), args), None);
-                    (source, filename.clone(), filename, String::new())
-                }
-                Err(message) => {
-                    eprintln!("strand: {message}");
-                    return Exit::Status(1);
-                }
+            let exit = match run_module(name) {
+                Ok(()) => Exit::Status(0),
+                Err(e) => report_exception(&e),
+            };
+            if options.inspect && exit != Exit::Interrupted {
+                return crate::repl::interact(&globals, true);
             }
+            return exit;
         }
     };
-    if !matches!(program, Program::Module(_)) {
-        let path0 = (!options.flags.safe_path).then_some(path0.as_str());
-        set_argv(&argv_with(argv0, args), path0);
-    }
+    let path0 = (!options.flags.safe_path).then_some(path0.as_str());
+    set_argv(&argv_with(argv0, args), path0);
     let code = match strand_compiler::compile_module(&source, &filename) {
         Ok(c) => c,
         Err(e) => {
@@ -231,53 +233,21 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// `-m name`: the source and file name of the module and the package it belongs to
-/// (`''` for a top-level module; a package runs its `__main__` submodule, whose
-/// package is the package itself), importing its parent packages first (as runpy
-/// does).
-fn module_source(name: &str) -> Result<(String, String, String), String> {
-    let describe = |e: PyErr| PyErr::display_line(&e);
-    let (parent, last) = match name.rsplit_once('.') {
-        Some((pkg, _)) => {
-            let pkg_mod = import::import(
-                &pystr::new(pkg),
-                &singletons::none(),
-                &strand_objects::tuple::from_vec(vec![pystr::new("*")]),
-                &int::from_i64(0),
-            )
-            .map_err(|e| {
-                format!(
-                    "Error while finding module specification for '{name}' ({})",
-                    describe(e)
-                )
-            })?;
-            (Some(pkg_mod), name)
-        }
-        None => (None, name),
-    };
-    let found = import::find_source(last, parent.as_ref()).map_err(describe)?;
-    let package = match name.rsplit_once('.') {
-        Some((pkg, _)) => pkg.to_string(),
-        None => String::new(),
-    };
-    let (path, package) = match found {
-        Some((path, false)) => (path, package),
-        Some((init, true)) => {
-            let main = init.with_file_name("__main__.py");
-            if !main.is_file() {
-                return Err(format!(
-                    "No module named {name}.__main__; '{name}' is a package and cannot be directly executed"
-                ));
-            }
-            (main, name.to_string())
-        }
-        None => return Err(format!("No module named {name}")),
-    };
-    let filename = absolute(&path.display().to_string());
-    let bytes = std::fs::read(&path).map_err(|e| format!("can't read {}: {e}", path.display()))?;
-    strand_interp::syntax_error::decode_file(&bytes, &filename)
-        .map(|s| (s, filename, package))
-        .map_err(|e| format_exception(&e).trim_end().to_string())
+/// `-m name`: as CPython's `pymain_run_module`, `runpy._run_module_as_main(name,
+/// True)` finds the module through the import system (a package runs its
+/// `__main__` submodule), sets `sys.argv[0]` to its file and runs it in `__main__`'s
+/// namespace with `__spec__`, `__loader__`, `__package__` and `__file__` set. A
+/// module that cannot be found ends with `SystemExit("<executable>: No module named
+/// ...")`, as in CPython.
+fn run_module(name: &str) -> Result<(), PyErr> {
+    let runpy = import::import(
+        &pystr::new("runpy"),
+        &singletons::none(),
+        &strand_objects::tuple::from_vec(vec![pystr::new("*")]),
+        &int::from_i64(0),
+    )?;
+    let run = ab::getattr_str(&runpy, "_run_module_as_main")?;
+    ab::call(&run, &[pystr::new(name), int::bool_obj(true)], None).map(drop)
 }
 
 /// `sys._xoptions`: `-X name=value` as `{'name': 'value'}`, a bare `-X name` as

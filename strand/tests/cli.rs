@@ -90,8 +90,18 @@ fn module_switch_runs_modules_and_packages() {
         "print('package main', __name__)\n",
     )
     .expect("write");
+    std::fs::write(dir.join("pkg/sub.py"), "from . import helper\nprint(__name__, __package__, __spec__.name, helper.X, type(__loader__).__name__)\n").expect("write");
+    std::fs::write(dir.join("pkg/helper.py"), "X = 42\n").expect("write");
     same(&["-m", "tool", "x", "y"], &dir, "", true);
     same(&["-m", "pkg"], &dir, "", true);
+    // Relative imports resolve against the package; the module has its spec.
+    same(&["-m", "pkg.sub"], &dir, "", true);
+    // Everything after the module (or -c's code) is the program's, options too.
+    same(&["-m", "tool", "--help", "-c", "x"], &dir, "", true);
+    same(&["-mtool", "-X", "y"], &dir, "", true);
+    same(&["-B", "-c", "import sys; print(sys.argv)", "--version"], &dir, "", true);
+    // A package's own __main__ with relative imports (runpy sets __package__).
+    same(&["-m", "json.tool", "--help"], &dir, "", false);
     let out = same(&["-m", "no_such_module"], &dir, "", false);
     assert!(String::from_utf8_lossy(&out.stderr).contains("No module named no_such_module"));
 }
