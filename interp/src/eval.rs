@@ -2633,18 +2633,50 @@ fn import_from(module: &PyObj, name: &PyObj) -> PyResult<PyObj> {
     }
 }
 
-/// IMPORT_STAR: the module's public names into the locals mapping.
+/// IMPORT_STAR: the names in the module's `__all__` (or, without one, the keys of
+/// its `__dict__` not starting with `_`) into the locals mapping, each looked up as
+/// an attribute of the module (CPython's `import_all_from`).
 #[cold]
 fn import_star(frame: &Frame, module: &PyObj) -> PyResult<()> {
     let locals = frame
         .locals
         .clone()
         .ok_or_else(|| exc::system_error("no locals found during 'import *'"))?;
-    let mdict = strand_objects::module::module_dict(module);
-    for (k, v) in dict::items(&mdict) {
-        if !pystr::as_str(&k).starts_with('_') {
-            ab::setitem(&locals, &k, &v)?;
+    let (names, from_all) = match ab::getattr_opt(module, &pystr::intern("__all__"))? {
+        Some(all) => (ab::collect_iter(&all)?, true),
+        None => {
+            let Some(d) = ab::getattr_opt(module, &pystr::intern("__dict__"))? else {
+                return Err(PyErr::new(
+                    &exc::IMPORT_ERROR_TYPE,
+                    "from-import-* object has no __dict__ and no __all__",
+                ));
+            };
+            (ab::collect_iter(&d)?, false)
         }
+    };
+    for name in names {
+        if !pystr::is_str(&name) {
+            let modname = ab::getattr_opt(module, &pystr::intern("__name__"))?
+                .filter(pystr::is_str)
+                .map(|n| pystr::as_str(&n).to_string())
+                .unwrap_or_else(|| "<unknown module name>".to_string());
+            return Err(type_error(if from_all {
+                format!(
+                    "Item in {modname}.__all__ must be str, not {}",
+                    name.ty().name()
+                )
+            } else {
+                format!(
+                    "Key in {modname}.__dict__ must be str, not {}",
+                    name.ty().name()
+                )
+            }));
+        }
+        if !from_all && pystr::as_str(&name).starts_with('_') {
+            continue;
+        }
+        let v = ab::getattr(module, &name)?;
+        ab::setitem(&locals, &name, &v)?;
     }
     Ok(())
 }
