@@ -159,8 +159,30 @@ fn iobase_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
     Ok((ab::len(&line)? > 0).then_some(line))
 }
 
+/// `_IOBase._checkReadable()` and its kin: `UnsupportedOperation(msg)` unless
+/// `self.<what>()` is true (CPython's `_PyIOBase_check_readable`...).
+fn iobase_check(o: &PyObj, what: &str, msg: &str) -> PyResult<PyObj> {
+    if !ab::is_true(&ab::call_method(o, what, &[])?)? {
+        return Err(unsupported(msg));
+    }
+    Ok(int::bool_obj(true))
+}
+
 fn iobase_methods() -> Vec<MethodDef> {
     vec![
+        MethodDef::new("_checkClosed", |a, _k| {
+            generic_check_open(&a[0])?;
+            Ok(singletons::none())
+        }),
+        MethodDef::new("_checkReadable", |a, _k| {
+            iobase_check(&a[0], "readable", "File or stream is not readable.")
+        }),
+        MethodDef::new("_checkWritable", |a, _k| {
+            iobase_check(&a[0], "writable", "File or stream is not writable.")
+        }),
+        MethodDef::new("_checkSeekable", |a, _k| {
+            iobase_check(&a[0], "seekable", "File or stream is not seekable.")
+        }),
         MethodDef::new("__enter__", |a, _k| {
             generic_check_open(&a[0])?;
             Ok(a[0].clone())

@@ -777,7 +777,13 @@ fn m_recvfrom(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn recv_into(a: &[PyObj], k: Option<&PyObj>, name: &'static str, from: bool) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind(name, 1, &["buffer", "nbytes", "flags"], 1)?;
     let s = sock(&a[0])?;
-    let dest = crate::buffer::writable_buffer(b[0].expect("required"), Some(name))?;
+    let target = b[0].expect("required");
+    let dest = crate::buffer::writable_buffer(target, None).map_err(|_| {
+        type_error(format!(
+            "{name}() argument 1 must be read-write bytes-like object, not {}",
+            target.ty().name()
+        ))
+    })?;
     let nbytes = match b[1] {
         Some(n) => int::to_isize(&ab::index(n)?)?,
         None => 0,
