@@ -42,7 +42,7 @@ fn seq_items(o: &PyObj, what: &str) -> PyResult<Vec<PyObj>> {
     if o.ty().slots().getitem.is_some() && o.ty().slots().len.is_some() {
         return ab::collect_iter(o);
     }
-    Err(type_error(what.to_string()))
+    Err(type_error(what))
 }
 
 /// A NULL-terminated array of C string pointers over `strings` (which must outlive
@@ -181,7 +181,7 @@ fn child_exec(c: &Child) -> ! {
                 set_inheritable(fd)?;
             }
         }
-        // SAFETY (this block): descriptor and process calls of the child, on values
+        // SAFETY: descriptor and process calls of the child, on values
         // and memory prepared before the fork.
         unsafe {
             for fd in [c.p2cwrite, c.c2pread, c.errread] {

@@ -328,7 +328,7 @@ fn rawiobase_read(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         return ab::call_method(&a[0], "readall", &[]);
     }
     let b = strand_objects::bytearray::new(&vec![0u8; size as usize]);
-    let n = ab::call_method(&a[0], "readinto", &[b.clone()])?;
+    let n = ab::call_method(&a[0], "readinto", std::slice::from_ref(&b))?;
     if singletons::is_none(&n) {
         return Ok(n);
     }
