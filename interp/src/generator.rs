@@ -406,6 +406,16 @@ pub fn is_coroutine(obj: &PyObj) -> bool {
     obj.is_exact(&COROUTINE_TYPE)
 }
 
+/// `true` for a generator whose code carries `CO_ITERABLE_COROUTINE` (a
+/// generator function decorated with `types.coroutine`), which `await` accepts
+/// (CPython's `gen_is_coroutine`).
+fn is_iterable_coroutine(obj: &PyObj) -> bool {
+    /// CPython's `CO_ITERABLE_COROUTINE`.
+    const ITERABLE_COROUTINE: u32 = 0x100;
+    is_generator(obj)
+        && strand_objects::function::code(&code_of(obj)).flags & ITERABLE_COROUTINE != 0
+}
+
 /// `true` for async generator objects.
 pub fn is_async_generator(obj: &PyObj) -> bool {
     obj.is_exact(&ASYNC_GENERATOR_TYPE)
@@ -952,7 +962,7 @@ pub(crate) fn get_awaitable(obj: &PyObj, from: usize) -> PyResult<PyObj> {
 /// # Errors
 /// `TypeError` for objects that are not awaitable and for bad `__await__` results.
 pub(crate) fn awaitable_iter(obj: &PyObj) -> PyResult<PyObj> {
-    if is_coroutine(obj) {
+    if is_coroutine(obj) || is_iterable_coroutine(obj) {
         return Ok(obj.clone());
     }
     let ty = obj.ty();

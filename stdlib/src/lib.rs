@@ -7,7 +7,7 @@
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
 //! [`_collections`], [`_contextvars`], [`_queue`], [`_ast`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
-//! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`],
+//! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`_posixsubprocess`],
 //! [`_warnings`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
@@ -35,6 +35,7 @@ pub mod _json;
 pub mod _locale;
 pub mod _md5;
 pub mod _operator;
+pub mod _posixsubprocess;
 pub mod _queue;
 pub mod _random;
 pub mod _sha1;
@@ -42,6 +43,7 @@ pub mod _sha256;
 pub mod _sha3;
 pub mod _sha512;
 pub mod _signal;
+pub mod _socket;
 pub mod _sre;
 pub mod _stat;
 pub mod _string;
@@ -98,6 +100,14 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_signal",
         init: _signal::make_module,
+    },
+    NativeModule {
+        name: "_socket",
+        init: _socket::make_module,
+    },
+    NativeModule {
+        name: "_posixsubprocess",
+        init: _posixsubprocess::make_module,
     },
     NativeModule {
         name: "select",

@@ -61,6 +61,20 @@ pub fn raise(cls: &PyObj, msg: impl AsRef<str>) -> PyErr {
     }
 }
 
+/// An int argument as a C `int` (CPython's `i` argument format): `__index__`,
+/// then `OverflowError: signed integer is greater than maximum` (or `less than
+/// minimum`) outside the C range.
+pub fn c_int(o: &PyObj) -> strand_objects::PyResult<libc::c_int> {
+    let v = int::to_bigint(&ab::index(o)?);
+    libc::c_int::try_from(&v).map_err(|_| {
+        strand_objects::exceptions::overflow_error(if v.sign() == num_bigint::Sign::Minus {
+            "signed integer is less than minimum"
+        } else {
+            "signed integer is greater than maximum"
+        })
+    })
+}
+
 /// Sets `d[name] = int(value)`.
 pub fn add_int(d: &PyObj, name: &str, value: i64) {
     dict::set_item_str(d, name, int::from_i64(value));

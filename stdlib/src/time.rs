@@ -269,6 +269,55 @@ fn asctime(tm: &libc::tm) -> String {
     )
 }
 
+/// `time.get_clock_info(name)`: a namespace of the clock's `implementation`,
+/// `monotonic`, `adjustable` and `resolution` (from `clock_getres`), as CPython
+/// reports the `clock_gettime` clocks it uses on Linux.
+fn get_clock_info(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("get_clock_info", 1)?;
+    if !strand_objects::str::is_str(&a[0]) {
+        return Err(strand_objects::exceptions::type_error(format!(
+            "get_clock_info() argument 1 must be str, not {}",
+            a[0].ty().name()
+        )));
+    }
+    let (clock, cname, monotonic, adjustable) = match strand_objects::str::as_str(&a[0]) {
+        "time" => (libc::CLOCK_REALTIME, "CLOCK_REALTIME", false, true),
+        "monotonic" | "perf_counter" => (libc::CLOCK_MONOTONIC, "CLOCK_MONOTONIC", true, false),
+        "process_time" => (
+            libc::CLOCK_PROCESS_CPUTIME_ID,
+            "CLOCK_PROCESS_CPUTIME_ID",
+            true,
+            false,
+        ),
+        "thread_time" => (
+            libc::CLOCK_THREAD_CPUTIME_ID,
+            "CLOCK_THREAD_CPUTIME_ID",
+            true,
+            false,
+        ),
+        _ => return Err(strand_objects::exceptions::value_error("unknown clock")),
+    };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a timespec for the call to fill.
+    let resolution = if unsafe { libc::clock_getres(clock, &mut ts) } == 0 {
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    } else {
+        1e-9
+    };
+    Ok(strand_objects::namespace::new(&[
+        (
+            "implementation",
+            strand_objects::str::from_string(format!("clock_gettime({cname})")),
+        ),
+        ("monotonic", int::bool_obj(monotonic)),
+        ("adjustable", int::bool_obj(adjustable)),
+        ("resolution", float::from_f64(resolution)),
+    ]))
+}
+
 /// Builds the `time` module.
 pub fn make_module() -> PyObj {
     let m = module::new_module("time");
@@ -278,6 +327,7 @@ pub fn make_module() -> PyObj {
         &m,
         "time",
         &[
+            ("get_clock_info", get_clock_info),
             ("time", |a, k| {
                 Args::new(a, k).exact("time", 0)?;
                 Ok(float::from_f64(wall().as_secs_f64()))

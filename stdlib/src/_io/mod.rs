@@ -159,8 +159,30 @@ fn iobase_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
     Ok((ab::len(&line)? > 0).then_some(line))
 }
 
+/// `_IOBase._checkReadable()` and its kin: `UnsupportedOperation(msg)` unless
+/// `self.<what>()` is true (CPython's `_PyIOBase_check_readable`...).
+fn iobase_check(o: &PyObj, what: &str, msg: &str) -> PyResult<PyObj> {
+    if !ab::is_true(&ab::call_method(o, what, &[])?)? {
+        return Err(unsupported(msg));
+    }
+    Ok(int::bool_obj(true))
+}
+
 fn iobase_methods() -> Vec<MethodDef> {
     vec![
+        MethodDef::new("_checkClosed", |a, _k| {
+            generic_check_open(&a[0])?;
+            Ok(singletons::none())
+        }),
+        MethodDef::new("_checkReadable", |a, _k| {
+            iobase_check(&a[0], "readable", "File or stream is not readable.")
+        }),
+        MethodDef::new("_checkWritable", |a, _k| {
+            iobase_check(&a[0], "writable", "File or stream is not writable.")
+        }),
+        MethodDef::new("_checkSeekable", |a, _k| {
+            iobase_check(&a[0], "seekable", "File or stream is not seekable.")
+        }),
         MethodDef::new("__enter__", |a, _k| {
             generic_check_open(&a[0])?;
             Ok(a[0].clone())
@@ -293,13 +315,74 @@ fn iobase_getsets() -> Vec<GetSetDef> {
     )]
 }
 
+/// `_RawIOBase.read(size=-1)` (CPython's `_io__RawIOBase_read_impl`): `readall()`
+/// for a negative size, else `readinto` a fresh `bytearray` of `size` bytes, the
+/// bytes it filled (`None` if it returned `None`).
+fn rawiobase_read(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect("read", 1, 2)?;
+    let size = match a.get(1).filter(|s| !singletons::is_none(s)) {
+        Some(s) => int::to_isize(&ab::index(s)?)?,
+        None => -1,
+    };
+    if size < 0 {
+        return ab::call_method(&a[0], "readall", &[]);
+    }
+    let b = strand_objects::bytearray::new(&vec![0u8; size as usize]);
+    let n = ab::call_method(&a[0], "readinto", std::slice::from_ref(&b))?;
+    if singletons::is_none(&n) {
+        return Ok(n);
+    }
+    let n = int::to_isize(&ab::index(&n)?)?;
+    if n < 0 || n > size {
+        return Err(value_error(format!(
+            "readinto returned {n} outside buffer size {size}"
+        )));
+    }
+    let data = strand_objects::bytearray::to_vec(&b);
+    Ok(strand_objects::bytes::new(&data[..n as usize]))
+}
+
+/// `_RawIOBase.readall()`: `read(DEFAULT_BUFFER_SIZE)` until it returns empty
+/// bytes (or `None`, which is returned if nothing was read before it).
+fn rawiobase_readall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("readall", 1)?;
+    let mut out: Vec<u8> = Vec::new();
+    let mut any = false;
+    loop {
+        let data = ab::call_method(&a[0], "read", &[int::from_usize(core::DEFAULT_BUFFER_SIZE)])?;
+        if singletons::is_none(&data) {
+            if !any {
+                return Ok(data);
+            }
+            break;
+        }
+        let Some(d) = strand_objects::bytes::as_bytes_opt(&data) else {
+            return Err(type_error("read() should return bytes"));
+        };
+        if d.is_empty() {
+            break;
+        }
+        any = true;
+        out.extend_from_slice(d);
+    }
+    Ok(strand_objects::bytes::new(&out))
+}
+
 /// Readies every `_io` type (idempotent).
 pub fn ready() {
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| {
         let object = &strand_objects::baseobject::OBJECT_TYPE;
         IOBASE_TYPE.ready_static(Some(object), &iobase_methods(), &iobase_getsets());
-        for t in [&RAWIOBASE_TYPE, &BUFFEREDIOBASE_TYPE, &TEXTIOBASE_TYPE] {
+        RAWIOBASE_TYPE.ready_static(
+            Some(&IOBASE_TYPE),
+            &[
+                MethodDef::new("read", rawiobase_read),
+                MethodDef::new("readall", rawiobase_readall),
+            ],
+            &[],
+        );
+        for t in [&BUFFEREDIOBASE_TYPE, &TEXTIOBASE_TYPE] {
             t.ready_static(Some(&IOBASE_TYPE), &[], &[]);
         }
         file::ready_types();
