@@ -2677,7 +2677,11 @@ fn import_from(module: &PyObj, name: &PyObj) -> PyResult<PyObj> {
         &pystr::intern("name"),
         pkgname.as_ref().unwrap_or(&none),
     );
-    let _ = ab::setattr(e.value(), &pystr::intern("path"), path.as_ref().unwrap_or(&none));
+    let _ = ab::setattr(
+        e.value(),
+        &pystr::intern("path"),
+        path.as_ref().unwrap_or(&none),
+    );
     Err(e)
 }
 

@@ -227,7 +227,10 @@ pub fn make_module() -> PyObj {
             ("init_frozen", init_frozen),
             ("_frozen_module_names", frozen_module_names),
             ("extension_suffixes", extension_suffixes),
-            ("_override_frozen_modules_for_tests", override_frozen_modules),
+            (
+                "_override_frozen_modules_for_tests",
+                override_frozen_modules,
+            ),
         ],
     );
     let d = module::module_dict(&m);

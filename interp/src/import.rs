@@ -103,7 +103,9 @@ fn resolve_name(name: &str, globals: &PyObj, level: usize) -> PyResult<String> {
         if dict::get_item_str(globals, "__path__").is_some() {
             n.to_string()
         } else {
-            n.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default()
+            n.rsplit_once('.')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default()
         }
     };
     if package.is_empty() {
@@ -225,7 +227,9 @@ fn import_with(
         let cut = short.len() - front.len();
         let want = &abs[..abs.len() - cut];
         return dict::get_item_str(&modules, want).ok_or_else(|| {
-            exc::key_error(pystr::new(&format!("'{want}' not in sys.modules as expected")))
+            exc::key_error(pystr::new(&format!(
+                "'{want}' not in sys.modules as expected"
+            )))
         });
     }
     Ok(module)
@@ -333,15 +337,16 @@ pub fn install_importlib(lib: &std::path::Path) -> PyResult<()> {
     let modules = state::sys_modules();
     let load = |name: &str, file: &str, display: &str| -> PyResult<PyObj> {
         let path = lib.join("importlib").join(file);
-        let bytes = std::fs::read(&path).map_err(|e| {
-            exc::from_io_error(&e, Some(pystr::new(&path.display().to_string())))
-        })?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| exc::from_io_error(&e, Some(pystr::new(&path.display().to_string()))))?;
         let source = crate::syntax_error::decode_file(&bytes, display)?;
         let code = strand_compiler::compile_module(&source, display)
             .map_err(|e| crate::syntax_error::syntax_error(&e, &source, display))?;
         let m = module::new_module(name);
         dict::set_item_str(&modules, name, m.clone());
-        if let Err(e) = crate::eval::run_code(&crate::code::load_code(&code), &module::module_dict(&m)) {
+        if let Err(e) =
+            crate::eval::run_code(&crate::code::load_code(&code), &module::module_dict(&m))
+        {
             let _ = dict::del_item(&modules, &pystr::new(name));
             return Err(e);
         }
@@ -356,7 +361,11 @@ pub fn install_importlib(lib: &std::path::Path) -> PyResult<()> {
         &int::from_i64(0),
     )?;
     ab::call(&ab::getattr_str(&bootstrap, "_install")?, &[sys, imp], None)?;
-    load("_frozen_importlib_external", "_bootstrap_external.py", EXTERNAL_FILE)?;
+    load(
+        "_frozen_importlib_external",
+        "_bootstrap_external.py",
+        EXTERNAL_FILE,
+    )?;
     ab::call0(&ab::getattr_str(&bootstrap, "_install_external_importers")?)?;
     let _ = IMPORTLIB.set(Importlib {
         find_and_load: ab::getattr_str(&bootstrap, "_find_and_load")?,
@@ -375,10 +384,7 @@ fn warn_import(message: &str) -> PyResult<()> {
     let warnings = import_by_name("warnings")?;
     ab::call(
         &ab::getattr_str(&warnings, "warn")?,
-        &[
-            pystr::new(message),
-            exc::IMPORT_WARNING_TYPE.to_obj(),
-        ],
+        &[pystr::new(message), exc::IMPORT_WARNING_TYPE.to_obj()],
         None,
     )
     .map(drop)

@@ -52,7 +52,9 @@ pub fn register_source(filename: &str, source: &str) {
 pub(crate) fn source_line(filename: &str, line: u32) -> Option<String> {
     let registered = {
         let s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
-        s.iter().find(|(f, _)| f == filename).map(|(_, t)| t.clone())
+        s.iter()
+            .find(|(f, _)| f == filename)
+            .map(|(_, t)| t.clone())
     };
     let text: std::sync::Arc<str> = match registered {
         Some(t) => t,

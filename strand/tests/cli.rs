@@ -99,7 +99,12 @@ fn module_switch_runs_modules_and_packages() {
     // Everything after the module (or -c's code) is the program's, options too.
     same(&["-m", "tool", "--help", "-c", "x"], &dir, "", true);
     same(&["-mtool", "-X", "y"], &dir, "", true);
-    same(&["-B", "-c", "import sys; print(sys.argv)", "--version"], &dir, "", true);
+    same(
+        &["-B", "-c", "import sys; print(sys.argv)", "--version"],
+        &dir,
+        "",
+        true,
+    );
     // A package's own __main__ with relative imports (runpy sets __package__).
     same(&["-m", "json.tool", "--help"], &dir, "", false);
     let out = same(&["-m", "no_such_module"], &dir, "", false);
