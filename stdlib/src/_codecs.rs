@@ -18,6 +18,7 @@
 //! them, for UTF-16 and UTF-32 too. Not supported: UTF-7.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use strand_objects::abstract_ as ab;
@@ -51,8 +52,31 @@ fn normalize(name: &str) -> String {
         .collect()
 }
 
+/// Whether the `encodings` package has been imported for the registry.
+static REGISTRY_READY: AtomicBool = AtomicBool::new(false);
+
+/// Imports the `encodings` package once, which registers its search function, as
+/// CPython's `_PyCodecRegistry_Init` does before the first lookup (CPython imports
+/// it at startup; strand waits for the first codec the object model does not do
+/// itself). The import inside `encodings` that calls `register` finds the module
+/// already in `sys.modules`, so this does not recurse.
+fn init_registry() -> PyResult<()> {
+    if REGISTRY_READY.load(Ordering::Acquire) {
+        return Ok(());
+    }
+    strand_interp::import::import(
+        &pystr::new("encodings"),
+        &dict::new(),
+        &tuple::from_vec(Vec::new()),
+        &int::from_i64(0),
+    )?;
+    REGISTRY_READY.store(true, Ordering::Release);
+    Ok(())
+}
+
 /// `codecs.lookup(encoding)`.
 pub fn lookup(encoding: &str) -> PyResult<PyObj> {
+    init_registry()?;
     let key = normalize(encoding);
     if let Some(hit) = modsupport::lock(&CACHE)
         .as_ref()
@@ -94,6 +118,7 @@ fn c_register(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     if f.ty().slots().call.is_none() {
         return Err(type_error("argument must be callable"));
     }
+    init_registry()?;
     modsupport::lock(&SEARCH).push(f.clone());
     Ok(singletons::none())
 }
@@ -196,14 +221,39 @@ fn coder(a: &[PyObj], k: Option<&PyObj>, fname: &str, which: usize) -> PyResult<
         None => "strict".to_string(),
     };
     let info = lookup(&encoding)?;
-    let f = tuple::items(&info)[which].clone();
+    call_codec(&info, which, b[0].expect("required"), &encoding, &errors)
+}
+
+/// The codec of a text encoding (CPython's `_PyCodec_LookupTextEncoding`): a
+/// codec marked `_is_text_encoding = False` (`rot13`, `base64`, ...) is refused.
+fn text_codec(encoding: &str, alternative: &str) -> PyResult<PyObj> {
+    let info = lookup(encoding)?;
+    if !tuple::is_tuple(&info) || tuple::items(&info).len() != 4 {
+        return Err(type_error("codec search functions must return 4-tuples"));
+    }
+    if let Ok(flag) = ab::getattr_str(&info, "_is_text_encoding") {
+        if !ab::is_true(&flag)? {
+            return Err(exc::lookup_error(format!(
+                "'{encoding}' is not a text encoding; use {alternative} to handle arbitrary codecs"
+            )));
+        }
+    }
+    Ok(info)
+}
+
+/// Calls a codec's encoder or decoder (`which` 0 or 1) and returns the first item
+/// of the `(object, length)` it must return.
+fn call_codec(
+    info: &PyObj,
+    which: usize,
+    obj: &PyObj,
+    encoding: &str,
+    errors: &str,
+) -> PyResult<PyObj> {
+    let f = tuple::items(info)[which].clone();
     let op = if which == 0 { "encoding" } else { "decoding" };
-    let r = ab::call(
-        &f,
-        &[b[0].expect("required").clone(), pystr::new(&errors)],
-        None,
-    )
-    .map_err(|e| wrap_codec_error(e, op, &encoding))?;
+    let r = ab::call(&f, &[obj.clone(), pystr::new(errors)], None)
+        .map_err(|e| wrap_codec_error(e, op, encoding))?;
     if !tuple::is_tuple(&r) || tuple::items(&r).len() != 2 {
         return Err(type_error(if which == 0 {
             "encoder must return a tuple (object, integer)"
@@ -212,6 +262,46 @@ fn coder(a: &[PyObj], k: Option<&PyObj>, fname: &str, which: usize) -> PyResult<
         }));
     }
     Ok(tuple::items(&r)[0].clone())
+}
+
+/// `text.encode(encoding, errors)` through the registry (CPython's
+/// `PyUnicode_AsEncodedString` past its fast paths): the `str.encode` hook.
+fn encode_text(text: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
+    let info = text_codec(encoding, "codecs.encode()")?;
+    let v = call_codec(&info, 0, text, encoding, errors)?;
+    if bytes::is_bytes(&v) {
+        return Ok(bytes::as_bytes(&v).to_vec());
+    }
+    if strand_objects::bytearray::is_bytearray(&v) {
+        return crate::buffer::bytes_like(&v);
+    }
+    Err(type_error(format!(
+        "'{encoding}' encoder returned '{}' instead of 'bytes'; use codecs.encode() to encode to arbitrary types",
+        v.ty().name()
+    )))
+}
+
+/// `data.decode(encoding, errors)` through the registry (CPython's
+/// `PyUnicode_Decode` past its fast paths): the `bytes.decode` hook.
+fn decode_text(data: &PyObj, encoding: &str, errors: &str) -> PyResult<String> {
+    let info = text_codec(encoding, "codecs.decode()")?;
+    let v = call_codec(&info, 1, data, encoding, errors)?;
+    if !pystr::is_str(&v) {
+        return Err(type_error(format!(
+            "'{encoding}' decoder returned '{}' instead of 'str'; use codecs.decode() to decode to arbitrary types",
+            v.ty().name()
+        )));
+    }
+    Ok(pystr::as_str(&v).to_string())
+}
+
+/// Connects `str.encode`, `bytes.decode` and their kin to the registry for the
+/// encodings and error handlers the object model does not do itself.
+pub fn install() {
+    bytes::set_codec_hooks(bytes::CodecHooks {
+        encode: encode_text,
+        decode: decode_text,
+    });
 }
 
 // ---------------------------------------------------------------------------------
