@@ -503,13 +503,22 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
         match fixed {
             Some(b) => out.extend_from_slice(&b),
             None => {
+                // surrogateescape takes what it can of the run (as CPython's
+                // encoders do); the error starts where it stopped.
+                let taken = if errors == "surrogateescape" {
+                    run.iter()
+                        .take_while(|&&c| escaped_bytes(&[c]).is_some())
+                        .count()
+                } else {
+                    0
+                };
                 return Err(crate::exceptions::unicode_encode_error(
                     name,
                     s.clone(),
-                    i,
+                    i + taken,
                     end,
                     reason,
-                ))
+                ));
             }
         }
         i = end;
