@@ -609,27 +609,28 @@ impl Parser<'_> {
             state = State::InField;
         }
         match state {
-            State::StartField => {
-                if c.is_none() || is_crlf(c) {
+            State::StartField => match c {
+                None | Some('\n' | '\r') => {
                     self.save_field()?;
                     self.state = line_end(c);
-                } else if c == d.quotechar && d.quoting != QUOTE_NONE {
+                }
+                Some(ch) if Some(ch) == d.quotechar && d.quoting != QUOTE_NONE => {
                     self.state = State::InQuotedField;
-                } else if c == d.escapechar {
-                    self.state = State::EscapedChar;
-                } else if c == Some(' ') && d.skipinitialspace {
-                    self.state = State::StartField;
-                } else if c == Some(d.delimiter) {
+                }
+                Some(ch) if Some(ch) == d.escapechar => self.state = State::EscapedChar,
+                Some(' ') if d.skipinitialspace => self.state = State::StartField,
+                Some(ch) if ch == d.delimiter => {
                     self.save_field()?;
                     self.state = State::StartField;
-                } else {
+                }
+                Some(ch) => {
                     if d.quoting == QUOTE_NONNUMERIC {
                         self.numeric = true;
                     }
-                    self.add_char(c.expect("not the end of a line"))?;
+                    self.add_char(ch)?;
                     self.state = State::InField;
                 }
-            }
+            },
             State::EscapedChar => match c {
                 Some(ch @ ('\n' | '\r')) => {
                     self.add_char(ch)?;
@@ -640,59 +641,64 @@ impl Parser<'_> {
                     self.state = State::InField;
                 }
             },
-            State::InField => {
-                if c.is_none() || is_crlf(c) {
+            State::InField => match c {
+                None | Some('\n' | '\r') => {
                     self.save_field()?;
                     self.state = line_end(c);
-                } else if c == d.escapechar {
-                    self.state = State::EscapedChar;
-                } else if c == Some(d.delimiter) {
+                }
+                Some(ch) if Some(ch) == d.escapechar => self.state = State::EscapedChar,
+                Some(ch) if ch == d.delimiter => {
                     self.save_field()?;
                     self.state = State::StartField;
-                } else {
-                    self.add_char(c.expect("not the end of a line"))?;
+                }
+                Some(ch) => {
+                    self.add_char(ch)?;
                     self.state = State::InField;
                 }
-            }
-            State::InQuotedField => {
-                if c.is_none() {
-                } else if c == d.escapechar {
+            },
+            State::InQuotedField => match c {
+                None => {}
+                Some(ch) if Some(ch) == d.escapechar => {
                     self.state = State::EscapeInQuotedField;
-                } else if c == d.quotechar && d.quoting != QUOTE_NONE {
+                }
+                Some(ch) if Some(ch) == d.quotechar && d.quoting != QUOTE_NONE => {
                     self.state = if d.doublequote {
                         State::QuoteInQuotedField
                     } else {
                         State::InField
                     };
-                } else {
-                    self.add_char(c.expect("not the end of a line"))?;
                 }
-            }
+                Some(ch) => self.add_char(ch)?,
+            },
             State::EscapeInQuotedField => {
                 self.add_char(c.unwrap_or('\n'))?;
                 self.state = State::InQuotedField;
             }
-            State::QuoteInQuotedField => {
-                if d.quoting != QUOTE_NONE && c.is_some() && c == d.quotechar {
-                    self.add_char(c.expect("checked"))?;
+            State::QuoteInQuotedField => match c {
+                Some(ch) if d.quoting != QUOTE_NONE && Some(ch) == d.quotechar => {
+                    self.add_char(ch)?;
                     self.state = State::InQuotedField;
-                } else if c == Some(d.delimiter) {
+                }
+                Some(ch) if ch == d.delimiter => {
                     self.save_field()?;
                     self.state = State::StartField;
-                } else if c.is_none() || is_crlf(c) {
+                }
+                None | Some('\n' | '\r') => {
                     self.save_field()?;
                     self.state = line_end(c);
-                } else if !d.strict {
-                    self.add_char(c.expect("not the end of a line"))?;
+                }
+                Some(ch) if !d.strict => {
+                    self.add_char(ch)?;
                     self.state = State::InField;
-                } else {
+                }
+                Some(_) => {
                     return Err(csv_error(format!(
                         "'{}' expected after '{}'",
                         d.delimiter,
                         d.quotechar.unwrap_or('"')
                     )));
                 }
-            }
+            },
             State::EatCrnl => {
                 if is_crlf(c) {
                 } else if c.is_none() {
@@ -755,10 +761,10 @@ fn reader_next(o: &PyObj) -> PyResult<Option<PyObj>> {
 
 /// The `dialect` argument and keyword parameters of `reader`/`writer`/
 /// `register_dialect`: `(first, dialect=None, **kwargs)`.
-fn split_args<'a>(
-    a: &'a [PyObj],
-    k: Option<&'a PyObj>,
-) -> PyResult<(&'a PyObj, Option<&'a PyObj>, Vec<(&'a str, &'a PyObj)>)> {
+/// The first argument, the dialect argument and the keyword parameters.
+type SplitArgs<'a> = (&'a PyObj, Option<&'a PyObj>, Vec<(&'a str, &'a PyObj)>);
+
+fn split_args<'a>(a: &'a [PyObj], k: Option<&'a PyObj>) -> PyResult<SplitArgs<'a>> {
     let args = Args::new(a, k);
     let pos = args.positionals();
     if pos.is_empty() || pos.len() > 2 {
