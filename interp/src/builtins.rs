@@ -60,6 +60,10 @@ fn populate(m: &PyObj, d: &PyObj) {
     for (t, _) in exceptions::hierarchy() {
         dict::set_item_str(d, t.name(), t.to_obj());
     }
+    // CPython's aliases of OSError (PEP 3151), kept for old code.
+    for alias in ["EnvironmentError", "IOError"] {
+        dict::set_item_str(d, alias, exceptions::OS_ERROR_TYPE.to_obj());
+    }
     dict::set_item_str(d, "None", singletons::none());
     dict::set_item_str(d, "Ellipsis", singletons::ellipsis());
     dict::set_item_str(d, "NotImplemented", singletons::not_implemented());

@@ -376,12 +376,57 @@ fn str_arg<'a>(o: &'a PyObj, f: &str, what: &str) -> PyResult<&'a str> {
     }
 }
 
+/// The codec machinery behind `str.encode` and `bytes.decode` for what this module
+/// does not do itself (CPython's `_PyCodec_EncodeText`/`_PyCodec_DecodeText`): the
+/// codec registry's lookup of any other encoding, and error handlers other than
+/// the built-in ones, run by name through `codecs.lookup_error`.
+pub struct CodecHooks {
+    /// `(text, encoding, errors)` to the encoded bytes.
+    pub encode: fn(&PyObj, &str, &str) -> PyResult<Vec<u8>>,
+    /// `(bytes object, encoding, errors)` to the decoded text.
+    pub decode: fn(&PyObj, &str, &str) -> PyResult<String>,
+}
+
+static CODEC_HOOKS: std::sync::OnceLock<CodecHooks> = std::sync::OnceLock::new();
+
+/// Installs the codec registry's hooks (the standard library's `_codecs`; once
+/// per process, later calls do nothing).
+pub fn set_codec_hooks(hooks: CodecHooks) {
+    let _ = CODEC_HOOKS.set(hooks);
+}
+
+/// `text.encode(encoding, errors)` through the codec registry, or the LookupError
+/// for an unknown encoding when none is installed.
+#[cold]
+fn encode_by_registry(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
+    match CODEC_HOOKS.get() {
+        Some(h) => (h.encode)(s, encoding, errors),
+        None => Err(crate::exceptions::lookup_error(format!(
+            "unknown encoding: {encoding}"
+        ))),
+    }
+}
+
+/// `obj.decode(encoding, errors)` through the codec registry (see
+/// [`encode_by_registry`]).
+#[cold]
+fn decode_by_registry(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResult<String> {
+    match CODEC_HOOKS.get() {
+        Some(h) if is_bytes(obj) => (h.decode)(obj, encoding, errors),
+        Some(h) => (h.decode)(&new(data), encoding, errors),
+        None => Err(crate::exceptions::lookup_error(format!(
+            "unknown encoding: {encoding}"
+        ))),
+    }
+}
+
 fn normalize_encoding(enc: &str) -> String {
     enc.to_ascii_lowercase().replace(['-', ' '], "_")
 }
 
-/// `str.encode(encoding, errors)` for the codecs built into the object model:
-/// UTF-8, ASCII and Latin-1.
+/// `str.encode(encoding, errors)`: the codecs built into the object model (UTF-8,
+/// ASCII and Latin-1) here, any other encoding, and any handler not built in here,
+/// through the codec registry ([`set_codec_hooks`]).
 ///
 /// Characters the codec cannot encode (for UTF-8, lone surrogates: see
 /// `strand_literal::str::surrogate_char`) are handled a run at a time, as CPython's
@@ -408,11 +453,7 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
         "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" => {
             ("latin-1", "ordinal not in range(256)", Some(0x100u32))
         }
-        _ => {
-            return Err(crate::exceptions::lookup_error(format!(
-                "unknown encoding: {encoding}"
-            )))
-        }
+        _ => return encode_by_registry(s, encoding, errors),
     };
     if text.is_ascii() {
         return Ok(text.as_bytes().to_vec());
@@ -457,22 +498,27 @@ pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
             "surrogateescape" => escaped_bytes(run),
             "surrogatepass" if limit.is_none() => surrogates_utf8(run),
             "strict" | "surrogatepass" => None,
-            other => {
-                return Err(crate::exceptions::lookup_error(format!(
-                    "unknown error handler name '{other}'"
-                )))
-            }
+            _ => return encode_by_registry(s, encoding, errors),
         };
         match fixed {
             Some(b) => out.extend_from_slice(&b),
             None => {
+                // surrogateescape takes what it can of the run (as CPython's
+                // encoders do); the error starts where it stopped.
+                let taken = if errors == "surrogateescape" {
+                    run.iter()
+                        .take_while(|&&c| escaped_bytes(&[c]).is_some())
+                        .count()
+                } else {
+                    0
+                };
                 return Err(crate::exceptions::unicode_encode_error(
                     name,
                     s.clone(),
-                    i,
+                    i + taken,
                     end,
                     reason,
-                ))
+                ));
             }
         }
         i = end;
@@ -489,8 +535,8 @@ fn char_escape(c: char) -> String {
     }
 }
 
-/// `bytes.decode(encoding, errors)` for the codecs built into the object model:
-/// UTF-8, ASCII and Latin-1. `surrogateescape` decodes each undecodable byte to a
+/// `bytes.decode(encoding, errors)`: UTF-8, ASCII and Latin-1 here, the rest
+/// through the codec registry ([`set_codec_hooks`]). `surrogateescape` decodes each undecodable byte to a
 /// lone surrogate U+DC80..U+DCFF, `surrogatepass` decodes UTF-8's three-byte forms
 /// of surrogates to lone surrogates.
 ///
@@ -498,9 +544,6 @@ fn char_escape(c: char) -> String {
 /// `LookupError: unknown encoding: X`; `UnicodeDecodeError` under `strict`.
 pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResult<String> {
     use strand_literal::str::{escape_bytes, utf8_surrogate};
-    let unknown_handler = |other: &str| {
-        crate::exceptions::lookup_error(format!("unknown error handler name '{other}'"))
-    };
     match normalize_encoding(encoding).as_str() {
         "utf_8" | "utf8" => {
             let mut out = String::with_capacity(data.len());
@@ -559,7 +602,7 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
                                 bad
                             }
                             "strict" => 0,
-                            other => return Err(unknown_handler(other)),
+                            _ => return decode_by_registry(obj, data, encoding, errors),
                         };
                         if used == 0 {
                             return Err(strict());
@@ -590,7 +633,7 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
                             "ordinal not in range(128)",
                         ))
                     }
-                    other => return Err(unknown_handler(other)),
+                    _ => return decode_by_registry(obj, data, encoding, errors),
                 }
             }
             Ok(out)
@@ -598,9 +641,7 @@ pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResul
         "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" => {
             Ok(data.iter().map(|&b| b as char).collect())
         }
-        _ => Err(crate::exceptions::lookup_error(format!(
-            "unknown encoding: {encoding}"
-        ))),
+        _ => decode_by_registry(obj, data, encoding, errors),
     }
 }
 

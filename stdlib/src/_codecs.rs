@@ -2,7 +2,7 @@
 //! the codec registry (`register`, `unregister`, `lookup`, `encode`, `decode`), the error handler registry (`register_error`,
 //! `lookup_error`, with `strict`, `ignore`, `replace`, `backslashreplace`,
 //! `xmlcharrefreplace`, `namereplace`, `surrogateescape`, `surrogatepass`), and
-//! the codec functions `codecs.py` and the `encodings` package call: UTF-8,
+//! the codec functions `codecs.py` and the `encodings` package call: UTF-8, UTF-7,
 //! UTF-16 and UTF-32 (with and without byte order marks, `_ex_decode`), ASCII,
 //! Latin-1, `unicode_escape`, `raw_unicode_escape`, `escape_encode`/`escape_decode`,
 //! `charmap_encode`/`charmap_decode`/`charmap_build` and `readbuffer_encode`.
@@ -15,9 +15,11 @@
 //! Lone surrogates are held in strand's `str` as stand-in characters
 //! (`strand_literal::str::surrogate_char`): the UTF-8 encoder refuses them
 //! (`surrogates not allowed`), `surrogateescape` and `surrogatepass` make and take
-//! them, for UTF-16 and UTF-32 too. Not supported: UTF-7.
+//! them, for UTF-16 and UTF-32 too. UTF-7 encodes lone surrogates as UTF-16 units,
+//! as CPython's does.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use strand_objects::abstract_ as ab;
@@ -38,21 +40,51 @@ static SEARCH: Mutex<Vec<PyObj>> = Mutex::new(Vec::new());
 static CACHE: Mutex<Option<HashMap<String, PyObj>>> = Mutex::new(None);
 static HANDLERS: Mutex<Option<HashMap<String, PyObj>>> = Mutex::new(None);
 
-/// CPython's `normalizestring`: lower case, spaces to underscores.
+/// CPython's `normalizestring` (`_Py_normalize_encoding`): ASCII letters and
+/// digits lower-cased and `.` kept; every run of other characters (punctuation,
+/// spaces, non-ASCII) becomes one `_`, dropped at either end.
 fn normalize(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c == ' ' {
-                '_'
-            } else {
-                c.to_ascii_lowercase()
+    let mut out = String::with_capacity(name.len());
+    let mut punct = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            if punct && !out.is_empty() {
+                out.push('_');
             }
-        })
-        .collect()
+            punct = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            punct = true;
+        }
+    }
+    out
+}
+
+/// Whether the `encodings` package has been imported for the registry.
+static REGISTRY_READY: AtomicBool = AtomicBool::new(false);
+
+/// Imports the `encodings` package once, which registers its search function, as
+/// CPython's `_PyCodecRegistry_Init` does before the first lookup (CPython imports
+/// it at startup; strand waits for the first codec the object model does not do
+/// itself). The import inside `encodings` that calls `register` finds the module
+/// already in `sys.modules`, so this does not recurse.
+fn init_registry() -> PyResult<()> {
+    if REGISTRY_READY.load(Ordering::Acquire) {
+        return Ok(());
+    }
+    strand_interp::import::import(
+        &pystr::new("encodings"),
+        &dict::new(),
+        &tuple::from_vec(Vec::new()),
+        &int::from_i64(0),
+    )?;
+    REGISTRY_READY.store(true, Ordering::Release);
+    Ok(())
 }
 
 /// `codecs.lookup(encoding)`.
 pub fn lookup(encoding: &str) -> PyResult<PyObj> {
+    init_registry()?;
     let key = normalize(encoding);
     if let Some(hit) = modsupport::lock(&CACHE)
         .as_ref()
@@ -94,6 +126,7 @@ fn c_register(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     if f.ty().slots().call.is_none() {
         return Err(type_error("argument must be callable"));
     }
+    init_registry()?;
     modsupport::lock(&SEARCH).push(f.clone());
     Ok(singletons::none())
 }
@@ -150,6 +183,50 @@ fn named_str(o: &PyObj, fname: &str, what: &str) -> PyResult<String> {
     Ok(pystr::as_str(o).to_string())
 }
 
+/// Whether an exception type holds nothing but `BaseException`'s state and is made
+/// by `BaseException`'s `__new__`/`__init__` (CPython's test in
+/// `_PyErr_TrySetFromCause`): the builtin types with extra fields are out, and so
+/// are classes defining `__init__`, `__new__` or non-empty `__slots__`.
+fn plain_exception_type(ty: &strand_objects::typeobj::PyType) -> bool {
+    let mut t = ty;
+    while t.is_heap_type() {
+        let d = t.dict();
+        let slots_extend = dict::get_item_str(d, "__slots__").is_some_and(|s| {
+            let names: Vec<String> = ab::iter(&s)
+                .ok()
+                .map(|it| {
+                    std::iter::from_fn(|| ab::next(&it).ok().flatten())
+                        .map(|n| ab::str_string(&n).unwrap_or_default())
+                        .collect()
+                })
+                .unwrap_or_default();
+            names.iter().any(|n| n != "__weakref__")
+        });
+        if dict::get_item_str(d, "__init__").is_some()
+            || dict::get_item_str(d, "__new__").is_some()
+            || slots_extend
+        {
+            return false;
+        }
+        match t.base() {
+            Some(b) => t = b,
+            None => return false,
+        }
+    }
+    let with_fields = [
+        &exc::UNICODE_ERROR_TYPE,
+        &exc::OS_ERROR_TYPE,
+        &exc::STOP_ITERATION_TYPE,
+        &exc::SYNTAX_ERROR_TYPE,
+        &exc::IMPORT_ERROR_TYPE,
+        &exc::SYSTEM_EXIT_TYPE,
+        &exc::NAME_ERROR_TYPE,
+        &exc::ATTRIBUTE_ERROR_TYPE,
+        &exc::BASE_EXCEPTION_GROUP_TYPE,
+    ];
+    t.is_subtype(&exc::BASE_EXCEPTION_TYPE) && !with_fields.iter().any(|f| t.is_subtype(f))
+}
+
 /// Re-raises an error from inside a codec as CPython's `_PyErr_TrySetFromCause`
 /// does: exceptions of the plain built-in types carrying at most a message become
 /// `T("encoding with 'X' codec failed (T: message)")` caused by the original.
@@ -158,11 +235,9 @@ fn wrap_codec_error(e: PyErr, op: &str, encoding: &str) -> PyErr {
     let ty = v.ty();
     let args = exc::payload(&v).state().args.clone();
     let items = tuple::items(&args);
-    let plain = !ty.is_heap_type()
-        && !v.is_instance_of(&exc::UNICODE_ERROR_TYPE)
-        && !v.is_instance_of(&exc::OS_ERROR_TYPE)
-        && !v.is_instance_of(&exc::STOP_ITERATION_TYPE)
-        && (items.is_empty() || (items.len() == 1 && pystr::is_str(&items[0])));
+    let plain = plain_exception_type(ty)
+        && (items.is_empty() || (items.len() == 1 && pystr::is_str(&items[0])))
+        && strand_objects::managed::get_dict(&v).is_none_or(|d| dict::len(&d) == 0);
     if !plain {
         return e;
     }
@@ -196,14 +271,75 @@ fn coder(a: &[PyObj], k: Option<&PyObj>, fname: &str, which: usize) -> PyResult<
         None => "strict".to_string(),
     };
     let info = lookup(&encoding)?;
-    let f = tuple::items(&info)[which].clone();
-    let op = if which == 0 { "encoding" } else { "decoding" };
-    let r = ab::call(
-        &f,
-        &[b[0].expect("required").clone(), pystr::new(&errors)],
-        None,
+    call_codec(
+        &info,
+        which,
+        b[0].expect("required"),
+        &encoding,
+        &errors,
+        true,
     )
-    .map_err(|e| wrap_codec_error(e, op, &encoding))?;
+}
+
+/// The codec of a text encoding (CPython's `_PyCodec_LookupTextEncoding`): a
+/// codec marked `_is_text_encoding = False` (`rot13`, `base64`, ...) is refused.
+fn text_codec(encoding: &str, alternative: &str) -> PyResult<PyObj> {
+    let info = lookup(encoding)?;
+    if !tuple::is_tuple(&info) || tuple::items(&info).len() != 4 {
+        return Err(type_error("codec search functions must return 4-tuples"));
+    }
+    if let Ok(flag) = ab::getattr_str(&info, "_is_text_encoding") {
+        if !ab::is_true(&flag)? {
+            return Err(exc::lookup_error(format!(
+                "'{encoding}' is not a text encoding; use {alternative} to handle arbitrary codecs"
+            )));
+        }
+    }
+    Ok(info)
+}
+
+/// Whether `str.encode`/`bytes.decode` call this codec's C function directly in
+/// CPython (`PyUnicode_AsEncodedString`'s and `PyUnicode_Decode`'s fast paths:
+/// UTF-8, UTF-16, UTF-32, ASCII, Latin-1), so that its errors are not wrapped.
+fn is_fast_path(encoding: &str) -> bool {
+    let n = encoding.to_ascii_lowercase().replace(['-', ' '], "_");
+    matches!(
+        n.as_str(),
+        "utf_8"
+            | "utf8"
+            | "utf_16"
+            | "utf16"
+            | "utf_32"
+            | "utf32"
+            | "ascii"
+            | "us_ascii"
+            | "latin1"
+            | "latin_1"
+            | "iso_8859_1"
+            | "iso8859_1"
+    )
+}
+
+/// Calls a codec's encoder or decoder (`which` 0 or 1) and returns the first item
+/// of the `(object, length)` it must return; `wrap` re-raises its plain errors
+/// naming the codec ([`wrap_codec_error`]).
+fn call_codec(
+    info: &PyObj,
+    which: usize,
+    obj: &PyObj,
+    encoding: &str,
+    errors: &str,
+    wrap: bool,
+) -> PyResult<PyObj> {
+    let f = tuple::items(info)[which].clone();
+    let op = if which == 0 { "encoding" } else { "decoding" };
+    let r = ab::call(&f, &[obj.clone(), pystr::new(errors)], None).map_err(|e| {
+        if wrap {
+            wrap_codec_error(e, op, encoding)
+        } else {
+            e
+        }
+    })?;
     if !tuple::is_tuple(&r) || tuple::items(&r).len() != 2 {
         return Err(type_error(if which == 0 {
             "encoder must return a tuple (object, integer)"
@@ -212,6 +348,46 @@ fn coder(a: &[PyObj], k: Option<&PyObj>, fname: &str, which: usize) -> PyResult<
         }));
     }
     Ok(tuple::items(&r)[0].clone())
+}
+
+/// `text.encode(encoding, errors)` through the registry (CPython's
+/// `PyUnicode_AsEncodedString` past its fast paths): the `str.encode` hook.
+fn encode_text(text: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
+    let info = text_codec(encoding, "codecs.encode()")?;
+    let v = call_codec(&info, 0, text, encoding, errors, !is_fast_path(encoding))?;
+    if bytes::is_bytes(&v) {
+        return Ok(bytes::as_bytes(&v).to_vec());
+    }
+    if strand_objects::bytearray::is_bytearray(&v) {
+        return crate::buffer::bytes_like(&v);
+    }
+    Err(type_error(format!(
+        "'{encoding}' encoder returned '{}' instead of 'bytes'; use codecs.encode() to encode to arbitrary types",
+        v.ty().name()
+    )))
+}
+
+/// `data.decode(encoding, errors)` through the registry (CPython's
+/// `PyUnicode_Decode` past its fast paths): the `bytes.decode` hook.
+fn decode_text(data: &PyObj, encoding: &str, errors: &str) -> PyResult<String> {
+    let info = text_codec(encoding, "codecs.decode()")?;
+    let v = call_codec(&info, 1, data, encoding, errors, !is_fast_path(encoding))?;
+    if !pystr::is_str(&v) {
+        return Err(type_error(format!(
+            "'{encoding}' decoder returned '{}' instead of 'str'; use codecs.decode() to decode to arbitrary types",
+            v.ty().name()
+        )));
+    }
+    Ok(pystr::as_str(&v).to_string())
+}
+
+/// Connects `str.encode`, `bytes.decode` and their kin to the registry for the
+/// encodings and error handlers the object model does not do itself.
+pub fn install() {
+    bytes::set_codec_hooks(bytes::CodecHooks {
+        encode: encode_text,
+        decode: decode_text,
+    });
 }
 
 // ---------------------------------------------------------------------------------
@@ -499,6 +675,15 @@ enum EncodeFix {
     Bytes(Vec<u8>),
 }
 
+/// How many characters at the start of `chars` `surrogateescape` turns back into
+/// bytes (the stand-ins of U+DC80..U+DCFF).
+fn escapable_prefix(chars: &[char]) -> usize {
+    chars
+        .iter()
+        .take_while(|&&c| strand_literal::str::escaped_bytes(&[c]).is_some())
+        .count()
+}
+
 /// Runs the `errors` handler for an encode error over characters `start..end`.
 fn encode_error(
     encoding: &str,
@@ -522,6 +707,18 @@ fn encode_error(
     if matches!(errors, "surrogateescape" | "surrogatepass") {
         return match surrogate_encode(errors, encoding, &chars[start..end]) {
             Some(b) => Ok((EncodeFix::Bytes(b), end)),
+            // CPython's encoders write the escapable prefix of the run and report
+            // the error from the first character surrogateescape cannot take.
+            None if errors == "surrogateescape" => {
+                let k = escapable_prefix(&chars[start..end]);
+                Err(exc::unicode_encode_error(
+                    encoding,
+                    text.clone(),
+                    start + k,
+                    end,
+                    reason,
+                ))
+            }
             None => Err(raise()),
         };
     }
@@ -783,6 +980,16 @@ fn decode_utf8(
                             return Ok((out, good));
                         }
                         (data.len(), "unexpected end of data")
+                    }
+                    // A truncated surrogate (ED A0..BF) may still be completed
+                    // (for surrogatepass): CPython leaves it unconsumed.
+                    Some(_)
+                        if !finalize
+                            && data.len() - good == 2
+                            && data[good] == 0xED
+                            && (0xA0..=0xBF).contains(&data[good + 1]) =>
+                    {
+                        return Ok((out, good));
                     }
                     Some(n) => {
                         let b = data[good];
@@ -1100,6 +1307,228 @@ fn wide_ex_decode(a: &[PyObj], k: Option<&PyObj>, fname: &str, width: usize) -> 
 }
 
 // ---------------------------------------------------------------------------------
+// UTF-7 (RFC 2152; CPython's PyUnicode_DecodeUTF7Stateful and _PyUnicode_EncodeUTF7)
+// ---------------------------------------------------------------------------------
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Whether UTF-7 writes `c` as itself: RFC 2152's sets D and O and the white space
+/// the encoder keeps (`\t`, `\n`, `\r`, space); `+`, `\\`, `~`, NUL and the other
+/// control characters go into a base-64 section.
+fn utf7_direct(c: u32) -> bool {
+    c > 0
+        && c < 128
+        && !matches!(c, 1..=8 | 11 | 12 | 14..=31 | 127)
+        && !matches!(char::from_u32(c), Some('+' | '\\' | '~'))
+}
+
+fn utf7_base64_value(b: u8) -> Option<u32> {
+    BASE64.iter().position(|&x| x == b).map(|v| v as u32)
+}
+
+/// Encodes UTF-7 the way CPython does (sets O and white space direct): a
+/// base-64 section ends with `-` only when the next character could be read as
+/// part of it. Lone surrogates are encoded as UTF-16 units, so nothing fails.
+fn encode_utf7(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut in_shift = false;
+    let mut bits = 0u32;
+    let mut buf = 0u64;
+    let push_unit = |out: &mut Vec<u8>, bits: &mut u32, buf: &mut u64, unit: u32| {
+        *bits += 16;
+        *buf = (*buf << 16) | u64::from(unit);
+        while *bits >= 6 {
+            out.push(BASE64[((*buf >> (*bits - 6)) & 0x3f) as usize]);
+            *bits -= 6;
+        }
+        *buf &= (1u64 << *bits) - 1;
+    };
+    for c in text.chars() {
+        let cp = strand_literal::str::code_point(c);
+        if in_shift {
+            if utf7_direct(cp) {
+                if bits > 0 {
+                    out.push(BASE64[((buf << (6 - bits)) & 0x3f) as usize]);
+                    buf = 0;
+                    bits = 0;
+                }
+                in_shift = false;
+                if c == '-' || utf7_base64_value(cp as u8).is_some() {
+                    out.push(b'-');
+                }
+                out.push(cp as u8);
+                continue;
+            }
+        } else if c == '+' {
+            out.extend_from_slice(b"+-");
+            continue;
+        } else if utf7_direct(cp) {
+            out.push(cp as u8);
+            continue;
+        } else {
+            out.push(b'+');
+            in_shift = true;
+        }
+        if cp >= 0x10000 {
+            let v = cp - 0x10000;
+            push_unit(&mut out, &mut bits, &mut buf, 0xD800 | (v >> 10));
+            push_unit(&mut out, &mut bits, &mut buf, 0xDC00 | (v & 0x3ff));
+        } else {
+            push_unit(&mut out, &mut bits, &mut buf, cp);
+        }
+    }
+    if bits > 0 {
+        out.push(BASE64[((buf << (6 - bits)) & 0x3f) as usize]);
+    }
+    if in_shift {
+        out.push(b'-');
+    }
+    out
+}
+
+fn push_code_point(out: &mut String, cp: u32) {
+    out.push(strand_literal::str::from_code_point(cp).unwrap_or('\u{fffd}'));
+}
+
+/// Decodes UTF-7 with CPython's error positions and reasons. With `final` false,
+/// an unfinished base-64 section is left unconsumed (from its `+`).
+fn decode_utf7(
+    obj: &PyObj,
+    data: &[u8],
+    errors: &str,
+    finalize: bool,
+) -> PyResult<(String, usize)> {
+    let mut out = String::with_capacity(data.len());
+    let mut in_shift = false;
+    let mut bits = 0u32;
+    let mut buf = 0u64;
+    let mut surrogate = 0u32;
+    let mut shift_out_start = 0usize;
+    let mut start = 0usize;
+    let mut s = 0usize;
+    let e = data.len();
+    loop {
+        while s < e {
+            let ch = data[s];
+            let reason;
+            if in_shift {
+                if let Some(v) = utf7_base64_value(ch) {
+                    buf = (buf << 6) | u64::from(v);
+                    bits += 6;
+                    s += 1;
+                    if bits >= 16 {
+                        let unit = (buf >> (bits - 16)) as u32;
+                        bits -= 16;
+                        buf &= (1u64 << bits) - 1;
+                        if surrogate != 0 {
+                            if (0xDC00..0xE000).contains(&unit) {
+                                let joined =
+                                    0x10000 + ((surrogate - 0xD800) << 10) + (unit - 0xDC00);
+                                push_code_point(&mut out, joined);
+                                surrogate = 0;
+                                continue;
+                            }
+                            push_code_point(&mut out, surrogate);
+                            surrogate = 0;
+                        }
+                        if (0xD800..0xDC00).contains(&unit) {
+                            surrogate = unit;
+                        } else {
+                            push_code_point(&mut out, unit);
+                        }
+                    }
+                    continue;
+                }
+                in_shift = false;
+                if bits > 0 {
+                    if bits >= 6 {
+                        s += 1;
+                        reason = "partial character in shift sequence";
+                    } else if buf != 0 {
+                        s += 1;
+                        reason = "non-zero padding bits in shift sequence";
+                    } else {
+                        reason = "";
+                    }
+                } else {
+                    reason = "";
+                }
+                if reason.is_empty() {
+                    if surrogate != 0 && ch <= 127 && ch != b'+' {
+                        push_code_point(&mut out, surrogate);
+                    }
+                    surrogate = 0;
+                    if ch == b'-' {
+                        s += 1;
+                    }
+                    continue;
+                }
+            } else if ch == b'+' {
+                start = s;
+                s += 1;
+                if s < e && data[s] == b'-' {
+                    s += 1;
+                    out.push('+');
+                    continue;
+                }
+                if s < e && utf7_base64_value(data[s]).is_none() {
+                    s += 1;
+                    reason = "ill-formed sequence";
+                } else {
+                    in_shift = true;
+                    surrogate = 0;
+                    shift_out_start = out.len();
+                    bits = 0;
+                    buf = 0;
+                    continue;
+                }
+            } else if ch <= 127 {
+                s += 1;
+                out.push(char::from(ch));
+                continue;
+            } else {
+                start = s;
+                s += 1;
+                reason = "unexpected special character";
+            }
+            let (rep, next) = decode_error("utf7", errors, obj, data, start, s, reason)?;
+            out.push_str(&rep);
+            s = next;
+        }
+        if in_shift && finalize {
+            in_shift = false;
+            if surrogate != 0 || bits >= 6 || (bits > 0 && buf != 0) {
+                let reason = "unterminated shift sequence";
+                let (rep, next) = decode_error("utf7", errors, obj, data, start, e, reason)?;
+                out.push_str(&rep);
+                s = next;
+                if s < e {
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    if !finalize && in_shift {
+        out.truncate(shift_out_start);
+        return Ok((out, start));
+    }
+    Ok((out, s))
+}
+
+fn utf_7_encode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let (s, _errors) = enc_args(a, k, "utf_7_encode", 2)?;
+    let text = pystr::as_str(s);
+    Ok(enc_result(encode_utf7(text), text.chars().count()))
+}
+
+fn utf_7_decode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let (obj, data, errors, finalize) = dec_args(a, k, "utf_7_decode", 3)?;
+    let (s, n) = decode_utf7(&obj, &data, &errors, finalize)?;
+    Ok(dec_result(s, n))
+}
+
+// ---------------------------------------------------------------------------------
 // Escape codecs
 // ---------------------------------------------------------------------------------
 
@@ -1208,7 +1637,8 @@ fn escape_decode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn unicode_escape_encode_text(text: &str, raw: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
-        let v = u32::from(c);
+        // A lone surrogate's stand-in escapes as the surrogate it stands for.
+        let v = strand_literal::str::code_point(c);
         if raw {
             if v < 0x100 {
                 out.push(v as u8);
@@ -1698,6 +2128,8 @@ pub fn make_module() -> PyObj {
             ("utf_32_ex_decode", |a, k| {
                 wide_ex_decode(a, k, "utf_32_ex_decode", 4)
             }),
+            ("utf_7_encode", utf_7_encode),
+            ("utf_7_decode", utf_7_decode),
             ("escape_encode", escape_encode),
             ("escape_decode", escape_decode),
             ("unicode_escape_encode", unicode_escape_encode),

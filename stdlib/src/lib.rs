@@ -6,8 +6,9 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`_contextvars`], [`_queue`], [`_ast`], [`itertools`], [`_sre`], [`unicodedata`], [`_codecs`], [`_json`],
-//! [`_signal`], [`_locale`], [`pwd`], [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`_posixsubprocess`],
+//! [`_collections`], [`_contextvars`], [`_queue`], [`_ast`], [`itertools`], [`_sre`],
+//! [`unicodedata`], [`_codecs`], [`_json`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
+//! [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`_posixsubprocess`],
 //! [`_warnings`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
@@ -28,6 +29,7 @@ pub mod _blake2;
 pub mod _codecs;
 pub mod _collections;
 pub mod _contextvars;
+pub mod _csv;
 pub mod _functools;
 pub mod _heapq;
 pub mod _io;
@@ -120,6 +122,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_locale",
         init: _locale::make_module,
+    },
+    NativeModule {
+        name: "_csv",
+        init: _csv::make_module,
     },
     NativeModule {
         name: "_json",
@@ -291,5 +297,6 @@ pub fn install() {
         strand_interp::import::register_frozen_modules(FROZEN);
         _io::install();
         _ast::install();
+        _codecs::install();
     });
 }
