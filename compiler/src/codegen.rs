@@ -414,7 +414,7 @@ impl<'s, 't> Compiler<'s, 't> {
             names: Vec::new(),
             varnames: Vec::new(),
             cellvars: table.names_with_scope(Scope::Cell),
-            freevars: table.names_with_scope(Scope::Free),
+            freevars: table.freevars(),
             max_stack: 0,
         };
         if table.kind == BlockKind::Class && table.needs_class_closure {
@@ -1857,9 +1857,20 @@ impl<'s, 't> Compiler<'s, 't> {
     fn emit_closure(&mut self, code: CodeObject, mut fflags: u32) -> CResult<()> {
         if !code.freevars.is_empty() {
             for f in &code.freevars {
-                // The free variable is a cell or free variable of this unit.
-                let i = self.deref(f).unwrap_or(0) as u32;
-                self.emit(Op::LOAD_CLOSURE, i);
+                // The free variable is a cell or free variable of this unit: the symbol
+                // table makes it one (as a pass-through free variable of a class, too).
+                let Some(i) = self.deref(f) else {
+                    let unit = self.unit().code.qualname.clone();
+                    return Err(self.error(
+                        ErrorKind::System,
+                        format!(
+                            "compiler: free variable '{f}' of '{}' is no cell or free variable of '{unit}'",
+                            code.qualname
+                        ),
+                        TextRange::default(),
+                    ));
+                };
+                self.emit(Op::LOAD_CLOSURE, i as u32);
             }
             self.emit(Op::BUILD_TUPLE, code.freevars.len() as u32);
             fflags |= 8;

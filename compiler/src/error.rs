@@ -21,6 +21,9 @@ pub enum ErrorKind {
     Overflow,
     /// A construct strand does not compile yet (`NotImplementedError`).
     NotImplemented,
+    /// An inconsistency inside the compiler (`SystemError`, as CPython raises when
+    /// its symbol table and code generator disagree).
+    System,
 }
 
 /// A compile error with its location.
@@ -82,6 +85,7 @@ impl CompileError {
             ErrorKind::Recursion => "RecursionError",
             ErrorKind::Overflow => "OverflowError",
             ErrorKind::NotImplemented => "NotImplementedError",
+            ErrorKind::System => "SystemError",
         };
         format!("{name}: {}", self.message)
     }

@@ -182,6 +182,22 @@ impl SymbolTable {
         self.lookup(name).map_or(Scope::GlobalImplicit, |s| s.scope)
     }
 
+    /// The free variables of the block's code object, sorted: the names whose scope
+    /// is `Free`, and in a class also those that a method takes from an enclosing
+    /// function while the class itself binds them or declares them `global`
+    /// (`DEF_FREE_CLASS`; CPython's `dictbytype(symbols, FREE, DEF_FREE_CLASS)`). The
+    /// class passes these cells through to its methods' closures.
+    pub fn freevars(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .symbols
+            .iter()
+            .filter(|s| s.scope == Scope::Free || s.flags & DEF_FREE_CLASS != 0)
+            .map(|s| s.name.clone())
+            .collect();
+        v.sort();
+        v
+    }
+
     /// Names with `scope`, sorted (CPython orders `co_cellvars`/`co_freevars` so).
     pub fn names_with_scope(&self, scope: Scope) -> Vec<String> {
         let mut v: Vec<String> = self
@@ -755,7 +771,7 @@ fn analyze_name(
     scopes: &mut HashMap<String, Scope>,
     name: &str,
     flags: u16,
-    bound: Option<&HashSet<String>>,
+    mut bound: Option<&mut HashSet<String>>,
     local: &mut HashSet<String>,
     free: &mut HashSet<String>,
     global: &mut HashSet<String>,
@@ -763,6 +779,11 @@ fn analyze_name(
     if flags & DEF_GLOBAL != 0 {
         scopes.insert(name.into(), Scope::GlobalExplicit);
         global.insert(name.into());
+        // The enclosing binding is hidden from the blocks nested in this one (a
+        // class passes its children the bindings it was given, unaffected).
+        if let Some(b) = bound.as_deref_mut() {
+            b.remove(name);
+        }
         return Ok(());
     }
     if flags & DEF_NONLOCAL != 0 {
@@ -792,7 +813,7 @@ fn analyze_name(
         global.remove(name);
         return Ok(());
     }
-    if bound.is_some_and(|b| b.contains(name)) {
+    if bound.as_ref().is_some_and(|b| b.contains(name)) {
         scopes.insert(name.into(), Scope::Free);
         block.has_free = true;
         free.insert(name.into());
@@ -809,10 +830,11 @@ fn analyze_name(
     Ok(())
 }
 
-/// `analyze_block`: resolves the names of `block` and of its children.
+/// `analyze_block`: resolves the names of `block` and of its children. `bound` and
+/// `global` are the caller's copies: declaring a name `global` removes it from `bound`.
 fn analyze_block(
     block: &mut SymbolTable,
-    bound: Option<&HashSet<String>>,
+    mut bound: Option<&mut HashSet<String>>,
     free: &mut HashSet<String>,
     global: Option<&HashSet<String>>,
 ) -> Result<(), SymtableError> {
@@ -824,7 +846,7 @@ fn analyze_block(
     let mut global_copy: HashSet<String> = global.cloned().unwrap_or_default();
     if block.kind == BlockKind::Class {
         newglobal.extend(global_copy.iter().cloned());
-        if let Some(b) = bound {
+        if let Some(b) = bound.as_deref() {
             newbound.extend(b.iter().cloned());
         }
     }
@@ -839,7 +861,7 @@ fn analyze_block(
             &mut scopes,
             name,
             *flags,
-            bound,
+            bound.as_deref_mut(),
             &mut local,
             free,
             &mut global_copy,
@@ -849,7 +871,7 @@ fn analyze_block(
         if block.kind == BlockKind::Function {
             newbound.extend(local.iter().cloned());
         }
-        if let Some(b) = bound {
+        if let Some(b) = bound.as_deref() {
             newbound.extend(b.iter().cloned());
         }
         newglobal.extend(global_copy.iter().cloned());
@@ -859,10 +881,15 @@ fn analyze_block(
     let mut allfree: HashSet<String> = HashSet::new();
     let mut children = std::mem::take(&mut block.children);
     for child in &mut children {
-        let temp_bound = newbound.clone();
+        let mut temp_bound = newbound.clone();
         let mut temp_free = newfree.clone();
         let temp_global = newglobal.clone();
-        analyze_block(child, Some(&temp_bound), &mut temp_free, Some(&temp_global))?;
+        analyze_block(
+            child,
+            Some(&mut temp_bound),
+            &mut temp_free,
+            Some(&temp_global),
+        )?;
         allfree.extend(temp_free);
         if child.has_free || child.child_free {
             block.child_free = true;
@@ -902,7 +929,7 @@ fn analyze_block(
             }
             continue;
         }
-        if bound.is_some_and(|b| !b.contains(&name)) {
+        if bound.as_ref().is_some_and(|b| !b.contains(&name)) {
             continue;
         }
         if bound.is_none() {

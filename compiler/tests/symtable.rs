@@ -30,6 +30,12 @@ const PROGRAMS: &[&str] = &[
     "class A:\n    x = 1\n    class B:\n        y = x\n        def m(self):\n            return y\n",
     "def f(a):\n    def g():\n        a = 2\n        def h():\n            return a\n        return h\n    return g\n",
     "for i in range(3):\n    pass\nelse:\n    j = i\nwhile k:\n    break\n",
+    // A `global` or a binding in a class body: the method's free variable still comes
+    // from the function (the class passes it through, DEF_FREE_CLASS).
+    "def f(x):\n    class C:\n        global x\n        def g(self):\n            return x\n    return C().g()\n",
+    "def f():\n    y = 1\n    class C:\n        y = 2\n        def g(self):\n            return y\n    return C\n",
+    // A `global` in a function hides the enclosing binding from the blocks nested in it.
+    "def f():\n    z = 1\n    def g():\n        global z\n        def h():\n            return z\n        return h\n    return g\n",
     // Errors CPython's symbol table reports.
     "def f():\n    x = 1\n    global x\n",
     "def f():\n    print(x)\n    global x\n",

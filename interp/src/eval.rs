@@ -96,6 +96,30 @@ pub fn run_code_in(code: &PyObj, globals: &PyObj, locals: &PyObj) -> PyResult<Py
     crate::call::run_entry_frame(fp)
 }
 
+/// Runs a code object that has free variables with separate globals and locals
+/// mappings, its free variables bound to `closure`'s cells (`exec(code,
+/// closure=...)`; CPython's `PyEval_EvalCodeEx`, which makes a function for the
+/// frame the same way). The caller has checked that `closure` is a tuple of exactly
+/// as many cells as the code has free variables.
+///
+/// # Errors
+/// The exception the code raised.
+pub fn run_closure_code_in(
+    code: &PyObj,
+    globals: &PyObj,
+    locals: &PyObj,
+    closure: &PyObj,
+) -> PyResult<PyObj> {
+    let builtins = builtins_from_globals(globals);
+    let func = function::new_function(code.clone(), globals.clone(), builtins);
+    // SAFETY: the function was just made and nobody else sees it yet.
+    unsafe { function::init_function_extras(&func, None, None, Some(closure.clone()), None) };
+    crate::call::run_entry_frame(crate::call::push_function_frame(
+        &func,
+        Some(locals.clone()),
+    ))
+}
+
 /// Runs (or resumes) `entry` as a loop invocation of its own until it returns or
 /// yields. With `throw`, the exception is raised at the frame's current instruction
 /// first (generator `throw()`). The frame is linked into the thread's frame chain
@@ -2584,13 +2608,9 @@ fn raise(e: Option<PyObj>, cause: Option<PyObj>) -> PyErr {
     } else if exc::is_exception_class(&cause) {
         match ab::call0(&cause) {
             Ok(v) if exc::is_exception_instance(&v) => v,
-            Ok(v) => {
-                return type_error(format!(
-                    "calling {} should have returned an instance of BaseException, not {}",
-                    ab::repr_string(&cause).unwrap_or_default(),
-                    v.ty().name()
-                ))
-            }
+            // CPython 3.11 stores such a value as the cause as it is; strand, which
+            // reads a cause as an exception, refuses it as CPython 3.12 does.
+            Ok(v) => return not_instance_error(&cause, &v),
             Err(e) => return e,
         }
     } else {
@@ -2886,6 +2906,18 @@ fn unpack_count_error(expected: usize, got: usize) -> PyErr {
     }
 }
 
+/// The `TypeError` of `raise` for a class `cls` whose call returned `v`, not an
+/// exception instance (CPython's `do_raise`, which names the type with its repr).
+#[cold]
+fn not_instance_error(cls: &PyObj, v: &PyObj) -> PyErr {
+    let repr = |o: &PyObj| ab::repr_string(o).unwrap_or_else(|_| "?".into());
+    type_error(format!(
+        "calling {} should have returned an instance of BaseException, not {}",
+        repr(cls),
+        repr(&v.ty().to_obj())
+    ))
+}
+
 /// `raise X`: an exception instance, or a class to instantiate.
 fn make_exception(e: &PyObj) -> PyResult<PyErr> {
     if exc::is_exception_instance(e) {
@@ -2894,11 +2926,7 @@ fn make_exception(e: &PyObj) -> PyResult<PyErr> {
     if exc::is_exception_class(e) {
         let v = ab::call0(e)?;
         if !exc::is_exception_instance(&v) {
-            return Err(type_error(format!(
-                "calling {} should have returned an instance of BaseException, not {}",
-                ab::repr_string(e)?,
-                v.ty().name()
-            )));
+            return Err(not_instance_error(e, &v));
         }
         return Ok(PyErr::from_value(v));
     }

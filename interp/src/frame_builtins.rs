@@ -11,7 +11,7 @@
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::exceptions::{self as exc, type_error};
-use strand_objects::{dict, list, singletons, str as pystr, PyObj, PyResult};
+use strand_objects::{dict, function, list, singletons, str as pystr, PyObj, PyResult};
 
 use strand_compiler::Mode;
 
@@ -118,8 +118,11 @@ fn call(
     }
 }
 
-/// `eval()` and `exec()`: namespaces default to the caller's; source text is compiled
-/// as `<string>`.
+/// `eval(source, globals=None, locals=None, /)` and `exec(source, globals=None,
+/// locals=None, /, *, closure=None)` (CPython's `builtin_eval_impl` and
+/// `builtin_exec_impl`): namespaces default to the caller's; source text is compiled
+/// as `<string>`. A code object with free variables needs cells for them: `eval`
+/// refuses it, `exec` takes them from `closure` (a tuple of exactly that many cells).
 fn eval_or_exec(
     mode: Mode,
     caller_globals: &PyObj,
@@ -127,10 +130,30 @@ fn eval_or_exec(
     a: &Args<'_>,
 ) -> PyResult<PyObj> {
     let name = if mode == Mode::Eval { "eval" } else { "exec" };
-    let b = a.bind(name, 0, &["source", "globals", "locals"], 1)?;
-    let source = b[0].expect("required");
+    let mut closure = None;
+    if mode == Mode::Eval {
+        a.expect_fn(name, 1, 3)?;
+    } else {
+        let n = a.nargs();
+        if n == 0 || n > 3 {
+            let (bound, m) = if n == 0 { ("least", 1) } else { ("most", 3) };
+            return Err(type_error(format!(
+                "exec() takes at {bound} {m} positional argument{} ({n} given)",
+                if m == 1 { "" } else { "s" }
+            )));
+        }
+        for (k, v) in a.kwargs() {
+            if k != "closure" {
+                return Err(type_error(format!(
+                    "'{k}' is an invalid keyword argument for exec()"
+                )));
+            }
+            closure = Some(v).filter(|v| !singletons::is_none(v));
+        }
+    }
+    let source = a.positional(0).expect("one positional at least");
     let given = |o: Option<&PyObj>| o.filter(|v| !singletons::is_none(v)).cloned();
-    let (globals, locals) = (given(b[1]), given(b[2]));
+    let (globals, locals) = (given(a.positional(1)), given(a.positional(2)));
     if let Some(g) = &globals {
         if !dict::is_dict(g) {
             return Err(type_error(if mode == Mode::Eval {
@@ -156,8 +179,36 @@ fn eval_or_exec(
         (Some(g), Some(l)) => (g, l),
     };
     let code = if crate::code::is_code(source) {
+        let nfree = strand_objects::tuple::items(&function::code(source).freevars).len();
+        if mode == Mode::Eval && nfree > 0 {
+            return Err(type_error(
+                "code object passed to eval() may not contain free variables",
+            ));
+        }
+        if nfree == 0 && closure.is_some() {
+            return Err(type_error("cannot use a closure with this code object"));
+        }
+        if nfree > 0 {
+            let cells_ok = closure.is_some_and(|c| {
+                c.is_exact(&strand_objects::tuple::TUPLE_TYPE)
+                    && strand_objects::tuple::items(c).len() == nfree
+                    && strand_objects::tuple::items(c)
+                        .iter()
+                        .all(|x| x.is_exact(&function::CELL_TYPE))
+            });
+            if !cells_ok {
+                return Err(type_error(format!(
+                    "code object requires a closure of exactly length {nfree}"
+                )));
+            }
+        }
         source.clone()
     } else {
+        if closure.is_some() {
+            return Err(type_error(
+                "closure can only be used when source is a code object",
+            ));
+        }
         let text = source_text(source, name)?;
         let text = if mode == Mode::Eval {
             // eval() ignores leading spaces and tabs.
@@ -167,7 +218,10 @@ fn eval_or_exec(
         };
         compile_source(&text, "<string>", mode)?
     };
-    let r = crate::eval::run_code_in(&code, &globals, &locals)?;
+    let r = match closure {
+        Some(cells) => crate::eval::run_closure_code_in(&code, &globals, &locals, cells)?,
+        None => crate::eval::run_code_in(&code, &globals, &locals)?,
+    };
     Ok(if mode == Mode::Eval {
         r
     } else {

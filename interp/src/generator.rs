@@ -700,34 +700,53 @@ fn this(args: &[PyObj], name: &str) -> PyResult<PyObj> {
     }
 }
 
-/// The exception `throw(typ[, val[, tb]])` raises, from `args` (`typ` first; the
-/// traceback is not used).
+/// The exception `throw(typ[, val[, tb]])` throws in (CPython's `_gen_throw`): an
+/// exception instance (with no separate value), or an exception class normalized
+/// with `val` ([`exc::normalize_exception`]: `val` itself when it is an instance of
+/// the class, else the class called with it). Where normalizing fails, its error is
+/// what gets thrown in, as CPython's `PyErr_NormalizeException` leaves it. A
+/// traceback `tb` becomes the exception's `__traceback__`.
 ///
 /// # Errors
-/// `TypeError` for what cannot be raised, or what instantiating `typ` raises.
+/// `TypeError` (raised by `throw` itself) for a `tb` that is not a traceback and for
+/// what cannot be raised.
 pub(crate) fn exception_from(args: &[PyObj]) -> PyResult<PyErr> {
     let typ = &args[0];
     let val = args.get(1).filter(|v| !singletons::is_none(v));
-    if exc::is_exception_instance(typ) {
+    let tb = args.get(2).filter(|v| !singletons::is_none(v));
+    if let Some(tb) = tb {
+        if !tb.is_instance_of(&strand_objects::traceback::TRACEBACK_TYPE) {
+            return Err(type_error(
+                "throw() third argument must be a traceback object",
+            ));
+        }
+    }
+    let err = if exc::is_exception_class(typ) {
+        match exc::normalize_exception(typ, val) {
+            Ok(v) => PyErr::from_value(v),
+            Err(e) => return Ok(e),
+        }
+    } else if exc::is_exception_instance(typ) {
         if val.is_some() {
             return Err(type_error(
                 "instance exception may not have a separate value",
             ));
         }
-        return Ok(PyErr::from_value(typ.clone()));
+        PyErr::from_value(typ.clone())
+    } else {
+        return Err(type_error(format!(
+            "exceptions must be classes or instances deriving from BaseException, not {}",
+            typ.ty().name()
+        )));
+    };
+    if let Some(tb) = tb {
+        ab::setattr(
+            err.value(),
+            &strand_objects::str::intern("__traceback__"),
+            tb,
+        )?;
     }
-    if exc::is_exception_class(typ) {
-        let v = match val {
-            Some(v) if exc::is_exception_instance(v) => v.clone(),
-            Some(v) => ab::call1(typ, v.clone())?,
-            None => ab::call0(typ)?,
-        };
-        return Ok(PyErr::from_value(v));
-    }
-    Err(type_error(format!(
-        "exceptions must be classes or instances deriving from BaseException, not {}",
-        typ.ty().name()
-    )))
+    Ok(err)
 }
 
 fn methods() -> Vec<MethodDef> {
@@ -775,10 +794,7 @@ pub fn close(g: &PyObj) -> PyResult<()> {
         drop(frame);
         return Ok(());
     }
-    let ge = PyErr::new(&exc::GENERATOR_EXIT_TYPE, "");
-    let ge = PyErr::from_value(
-        ab::call0(&exc::GENERATOR_EXIT_TYPE.to_obj()).unwrap_or_else(|_| ge.into_value()),
-    );
+    let ge = PyErr::with_args(&exc::GENERATOR_EXIT_TYPE, Vec::new());
     match throw_ex(g, ge, true) {
         Ok(Outcome::Yield(_)) => Err(exc::runtime_error(format!(
             "{} ignored GeneratorExit",

@@ -98,3 +98,17 @@ pub fn install() {
 pub fn format_exception(e: &strand_objects::PyErr) -> String {
     traceback::format_exception(e)
 }
+
+/// [`format_exception`] for a value that should be an exception instance; for
+/// anything else the line CPython's `print_exception` writes instead
+/// (`TypeError: print_exception(): Exception expected for value, int found`).
+pub fn format_exception_value(value: &strand_objects::PyObj) -> String {
+    if strand_objects::exceptions::is_exception_instance(value) {
+        format_exception(&strand_objects::PyErr::from_value(value.clone()))
+    } else {
+        format!(
+            "TypeError: print_exception(): Exception expected for value, {} found\n",
+            value.ty().name()
+        )
+    }
+}

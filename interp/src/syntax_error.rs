@@ -14,6 +14,7 @@ pub fn syntax_error(e: &CompileError, source: &str, filename: &str) -> PyErr {
         ErrorKind::NotImplemented => return exc::not_implemented_error(e.message.clone()),
         ErrorKind::Recursion => return exc::recursion_error(e.message.clone()),
         ErrorKind::Overflow => return exc::overflow_error(e.message.clone()),
+        ErrorKind::System => return exc::system_error(e.message.clone()),
         ErrorKind::Syntax => &exc::SYNTAX_ERROR_TYPE,
         ErrorKind::Indentation => &exc::INDENTATION_ERROR_TYPE,
         ErrorKind::Tab => &exc::TAB_ERROR_TYPE,

@@ -569,10 +569,9 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
             ("_print_thread_exception", |a, k| {
                 Args::new(a, k).exact("_print_thread_exception", 2)?;
                 let name = ab::str_string(&a[0])?;
-                let e = strand_objects::PyErr::from_value(a[1].clone());
                 let text = format!(
                     "Exception in thread {name}:\n{}",
-                    crate::format_exception(&e)
+                    crate::format_exception_value(&a[1])
                 );
                 crate::stdio::write_stderr(&text);
                 Ok(singletons::none())

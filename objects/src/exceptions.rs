@@ -299,9 +299,15 @@ impl PyErr {
         }
     }
 
-    /// Wraps an exception instance.
+    /// Wraps an exception instance. Everything that raises holds an exception
+    /// instance (the rest of the runtime reads the value with [`payload`]); where
+    /// `value` is not one, which is a bug of the caller (values made by calling a
+    /// class go through [`create_exception`] or [`call_exception_class`], which check
+    /// them), the error is a `SystemError` saying so rather than a bad cast.
     pub fn from_value(value: PyObj) -> PyErr {
-        debug_assert!(is_exception_instance(&value));
+        if !is_exception_instance(&value) {
+            return not_an_exception(&value);
+        }
         PyErr { value }
     }
 
@@ -375,6 +381,65 @@ impl std::fmt::Debug for PyErr {
 impl std::fmt::Display for PyErr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.display_line())
+    }
+}
+
+#[cold]
+fn not_an_exception(value: &PyObj) -> PyErr {
+    system_error(format!(
+        "exception value is a '{}' object, not a BaseException instance",
+        value.ty().name()
+    ))
+}
+
+/// CPython's `_PyErr_CreateException`: calls exception class `cls` with no arguments
+/// (`value` None), the items of a tuple `value`, or `value` itself, and checks that
+/// the result is an exception instance (a `__new__` may return anything).
+///
+/// # Errors
+/// What the call raises, or `TypeError: calling <class 'E'> should have returned an
+/// instance of BaseException, not T`.
+pub fn create_exception(cls: &PyObj, value: Option<&PyObj>) -> PyResult<PyObj> {
+    let v = match value {
+        None => ab::call0(cls)?,
+        Some(v) if crate::singletons::is_none(v) => ab::call0(cls)?,
+        Some(v) if crate::tuple::is_tuple(v) => ab::call(cls, crate::tuple::items(v), None)?,
+        Some(v) => ab::call1(cls, v.clone())?,
+    };
+    if !is_exception_instance(&v) {
+        return Err(type_error(format!(
+            "calling {} should have returned an instance of BaseException, not {}",
+            ab::repr_string(cls)?,
+            v.ty().name()
+        )));
+    }
+    Ok(v)
+}
+
+/// CPython's `PyErr_NormalizeException` for an exception class `cls` and a value:
+/// an exception instance whose class is `cls` or a subclass of it stands as it is;
+/// anything else is the argument (or argument tuple) of a call of `cls`
+/// ([`create_exception`]).
+///
+/// # Errors
+/// What [`create_exception`] raises, or what a `__subclasscheck__` raises.
+pub fn normalize_exception(cls: &PyObj, value: Option<&PyObj>) -> PyResult<PyObj> {
+    if let Some(v) = value.filter(|v| is_exception_instance(v)) {
+        if ab::issubclass(&v.ty().to_obj(), cls)? {
+            return Ok(v.clone());
+        }
+    }
+    create_exception(cls, value)
+}
+
+/// `cls(*args)` as an error to raise: the new instance, or the error its creation
+/// raised (including the `TypeError` for a class whose `__new__` returns something
+/// that is not an exception instance).
+pub fn call_exception_class(cls: &PyObj, args: &[PyObj]) -> PyErr {
+    let args = crate::tuple::from_vec(args.to_vec());
+    match create_exception(cls, Some(&args)) {
+        Ok(v) => PyErr { value: v },
+        Err(e) => e,
     }
 }
 

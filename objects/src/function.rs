@@ -803,6 +803,20 @@ pub(crate) fn function_getsets() -> Vec<crate::descr::GetSetDef> {
                 if !v.is_exact(&CODE_TYPE) {
                     return Err(type_error("__code__ must be set to a code object"));
                 }
+                // The closure stays: the new code must want exactly as many cells
+                // (CPython's func_set_code).
+                let nfree = crate::tuple::items(&code(v).freevars).len();
+                let nclosure = function(f)
+                    .fields()
+                    .closure
+                    .as_ref()
+                    .map_or(0, |c| crate::tuple::items(c).len());
+                if nfree != nclosure {
+                    return Err(crate::exceptions::value_error(format!(
+                        "{}() requires a code object with {nclosure} free vars, not {nfree}",
+                        crate::str::as_str(&function(f).fields().name)
+                    )));
+                }
                 let v = v.clone();
                 modify(f, |fl| fl.code = v);
                 Ok(())

@@ -26,14 +26,9 @@ fn decode_error(msg: &str, doc: &PyObj, pos: usize) -> PyErr {
     )
     .and_then(|m| ab::getattr_str(&m, "JSONDecodeError"));
     match found {
-        Ok(cls) => match ab::call(
-            &cls,
-            &[pystr::new(msg), doc.clone(), int::from_usize(pos)],
-            None,
-        ) {
-            Ok(e) => PyErr::from_value(e),
-            Err(e) => e,
-        },
+        Ok(cls) => {
+            exc::call_exception_class(&cls, &[pystr::new(msg), doc.clone(), int::from_usize(pos)])
+        }
         // CPython 3.11 reports a failed lookup this way.
         Err(_) => exc::system_error(
             "<built-in function scanstring> returned NULL without setting an exception",

@@ -106,10 +106,7 @@ fn empty_class() -> PyObj {
 
 /// `_queue.Empty()` to raise (no arguments, as CPython's `PyErr_SetNone`).
 fn empty_error() -> strand_objects::PyErr {
-    match ab::call0(&empty_class()) {
-        Ok(e) => strand_objects::PyErr::from_value(e),
-        Err(e) => e,
-    }
+    exc::call_exception_class(&empty_class(), &[])
 }
 
 fn sq_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {

@@ -509,19 +509,13 @@ fn f_getitimer(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         let e = std::io::Error::last_os_error();
         let errno = e.raw_os_error().unwrap_or(0);
         let cls = itimer_error();
-        return Err(
-            match ab::call(
-                &cls,
-                &[
-                    int::from_i64(i64::from(errno)),
-                    pystr::from_string(strerror(errno)),
-                ],
-                None,
-            ) {
-                Ok(v) => strand_objects::PyErr::from_value(v),
-                Err(e) => e,
-            },
-        );
+        return Err(strand_objects::exceptions::call_exception_class(
+            &cls,
+            &[
+                int::from_i64(i64::from(errno)),
+                pystr::from_string(strerror(errno)),
+            ],
+        ));
     }
     Ok(timer_pair(&v))
 }

@@ -94,10 +94,13 @@ impl Subject<'_> {
 }
 
 /// The subject's text: a str (its UTF-8 bytes), or a copy of a bytes-like object's
-/// bytes. `None` if it is neither.
+/// bytes with the buffer export taken for it. As CPython's `state_init` holds the
+/// subject's buffer until `state_fini`, the export lasts as long as this value: a
+/// `bytearray` cannot be resized meanwhile (`BufferError`), not by a `sub()`
+/// replacement function nor, for a scanner (`finditer`), between its steps.
 enum Owned {
     Str(PyObj),
-    Bytes(Vec<u8>),
+    Bytes(Vec<u8>, Option<strand_objects::buffer::PyBuffer>),
 }
 
 fn subject_of(o: &PyObj, pattern_is_bytes: bool) -> PyResult<Owned> {
@@ -109,24 +112,35 @@ fn subject_of(o: &PyObj, pattern_is_bytes: bool) -> PyResult<Owned> {
         }
         return Ok(Owned::Str(o.clone()));
     }
-    let b = crate::buffer::bytes_like(o).map_err(|_| {
+    let not_subject = |_| {
         type_error(format!(
             "expected string or bytes-like object, got '{}'",
             o.ty().name()
         ))
-    })?;
+    };
+    let (b, export) = match bytes::as_bytes_opt(o) {
+        Some(b) => (b.to_vec(), None),
+        None => {
+            let buf = strand_objects::buffer::get_buffer(
+                o,
+                strand_objects::buffer::BufferRequest::SIMPLE,
+            )
+            .map_err(not_subject)?;
+            (buf.to_vec(), Some(buf))
+        }
+    };
     if !pattern_is_bytes {
         return Err(type_error(
             "cannot use a string pattern on a bytes-like object",
         ));
     }
-    Ok(Owned::Bytes(b))
+    Ok(Owned::Bytes(b, export))
 }
 
 impl Owned {
     fn view(&self) -> Subject<'_> {
         match self {
-            Owned::Bytes(b) => Subject::Bytes(b, true),
+            Owned::Bytes(b, _) => Subject::Bytes(b, true),
             Owned::Str(o) => {
                 let s = pystr::as_str(o);
                 if s.is_ascii() {
@@ -814,8 +828,13 @@ fn group_text(m: &PyMatch, g: usize, default: &PyObj) -> PyResult<PyObj> {
     let Some((b, e)) = m.found.regs[g] else {
         return Ok(default.clone());
     };
+    // The match keeps the subject object, not its text: a bytearray may have
+    // changed size since, and the marks are clamped to what it holds now
+    // (CPython's match_getslice_by_index).
     let owned = subject_of(&m.string, pat(&m.pattern)?.is_bytes)?;
-    Ok(owned.view().slice(b, e))
+    let subj = owned.view();
+    let len = subj.len();
+    Ok(subj.slice(b.min(len), e.min(len)))
 }
 
 fn m_group_value(o: &PyObj, key: &PyObj, default: Option<&PyObj>) -> PyResult<PyObj> {
@@ -1005,6 +1024,10 @@ pub struct PyScanner {
     pos: usize,
     end: usize,
     state: Mutex<ScanState>,
+    /// The export of a bytes-like subject's buffer, held while the scanner lives (as
+    /// CPython's scanner state holds it): the subject keeps its size, so `end` stays
+    /// within it.
+    export: Option<strand_objects::buffer::PyBuffer>,
 }
 
 unsafe fn scanner_dealloc(obj: ObjPtr) {
@@ -1014,6 +1037,7 @@ unsafe fn scanner_dealloc(obj: ObjPtr) {
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).pattern));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).string));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).state));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).export));
         strand_objects::heaptype::dealloc_instance_memory(obj);
     }
 }
@@ -1042,6 +1066,10 @@ fn p_scanner_impl(a: &[PyObj], k: Option<&PyObj>, fname: &str) -> PyResult<PyObj
     let (string, pos, endpos) = string_args(a, k, fname)?;
     let owned = subject_of(string, p.is_bytes)?;
     let (start, end) = bounds(pos, endpos, owned.view().len())?;
+    let export = match owned {
+        Owned::Bytes(_, export) => export,
+        Owned::Str(_) => None,
+    };
     let ty = &SCANNER_TYPE;
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: a fresh allocation with the PyScanner layout, written before it is
@@ -1057,6 +1085,7 @@ fn p_scanner_impl(a: &[PyObj], k: Option<&PyObj>, fname: &str) -> PyResult<PyObj
             must_advance: false,
             done: false,
         }));
+        std::ptr::addr_of_mut!((*q).export).write(export);
         strand_objects::alloc::finish_instance(ty, &obj);
     }
     Ok(obj)

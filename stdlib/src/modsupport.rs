@@ -6,7 +6,6 @@
 use std::sync::{Mutex, MutexGuard, OnceLock, TryLockError};
 
 use strand_heap::{ObjPtr, ObjectHeader};
-use strand_objects::abstract_ as ab;
 use strand_objects::{dict, int, str as pystr, PyErr, PyObj};
 
 /// An object made once and kept for the life of the process (a module's exception
@@ -55,10 +54,7 @@ pub fn new_exception_class(module: &str, name: &str, bases: &[PyObj]) -> PyObj {
 
 /// `cls(msg)` as an error to raise (or the error its constructor raised).
 pub fn raise(cls: &PyObj, msg: impl AsRef<str>) -> PyErr {
-    match ab::call1(cls, pystr::new(msg.as_ref())) {
-        Ok(e) => PyErr::from_value(e),
-        Err(e) => e,
-    }
+    strand_objects::exceptions::call_exception_class(cls, &[pystr::new(msg.as_ref())])
 }
 
 /// An int argument as a C `int` (CPython's `i` argument format): `__index__`,

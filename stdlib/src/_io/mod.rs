@@ -126,10 +126,7 @@ pub fn unsupported_type() -> PyObj {
 /// `io.UnsupportedOperation(msg)`.
 pub fn unsupported(msg: &str) -> PyErr {
     let t = unsupported_type();
-    match ab::call1(&t, pystr::new(msg)) {
-        Ok(e) => PyErr::from_value(e),
-        Err(e) => e,
-    }
+    exc::call_exception_class(&t, &[pystr::new(msg)])
 }
 
 // ---------------------------------------------------------------------------------

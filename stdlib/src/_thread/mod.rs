@@ -556,15 +556,13 @@ fn excepthook(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     };
     ab::call_method(&file, "write", &[pystr::from_string(head)])?;
     ab::call_method(&file, "flush", &[])?;
-    let value = if singletons::is_none(exc_value) {
-        ab::call0(exc_type)?
-    } else {
-        exc_value.clone()
-    };
-    if !singletons::is_none(exc_tb) {
+    // CPython displays the value as it is (`_PyErr_Display`): a None or other
+    // non-exception value prints as such.
+    let value = exc_value.clone();
+    if !singletons::is_none(exc_tb) && strand_objects::exceptions::is_exception_instance(&value) {
         ab::setattr(&value, &pystr::intern("__traceback__"), exc_tb)?;
     }
-    let text = strand_interp::format_exception(&strand_objects::PyErr::from_value(value));
+    let text = strand_interp::format_exception_value(&value);
     ab::call_method(&file, "write", &[pystr::from_string(text)])?;
     ab::call_method(&file, "flush", &[])?;
     Ok(singletons::none())
