@@ -154,10 +154,7 @@ pub fn import(name: &PyObj, globals: &PyObj, fromlist: &PyObj, level: &PyObj) ->
         return Err(value_error("Empty module name"));
     }
     let abs = resolve_name(short, globals, level)?;
-    import_with(boot, short, &abs, fromlist, level).map_err(|e| {
-        remove_importlib_frames(&e);
-        e
-    })
+    import_with(boot, short, &abs, fromlist, level).inspect_err(remove_importlib_frames)
 }
 
 /// The functions of `importlib._bootstrap` the `import` statement calls.
@@ -597,22 +594,17 @@ fn not_found(name: &str) -> strand_objects::PyErr {
 }
 
 fn load_source(name: &str, path: &std::path::Path, is_pkg: bool) -> PyResult<PyObj> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| exc::from_io_error(&e, Some(pystr::new(&path.display().to_string()))))?;
-    let filename = std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string();
-    let source = crate::syntax_error::decode_file(&bytes, &filename)?;
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let code_obj = compile_file(&path)?;
+    let filename = path.display().to_string();
     let dir = path
         .parent()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    load_text(name, &source, &filename, is_pkg, Some(&dir))
+    run_module_code(name, &code_obj, &filename, is_pkg, Some(&dir))
 }
 
-/// Compiles and runs a module's source as `name` (registered in `sys.modules` before
-/// its code runs; removed again if that fails).
+/// Compiles and runs a module's source as `name` (see [`run_module_code`]).
 fn load_text(
     name: &str,
     source: &str,
@@ -621,6 +613,18 @@ fn load_text(
     pkg_dir: Option<&str>,
 ) -> PyResult<PyObj> {
     let code_obj = compile_source(source, filename)?;
+    run_module_code(name, &code_obj, filename, is_pkg, pkg_dir)
+}
+
+/// Runs a module's code as `name` (registered in `sys.modules` before its code runs;
+/// removed again if that fails).
+fn run_module_code(
+    name: &str,
+    code_obj: &PyObj,
+    filename: &str,
+    is_pkg: bool,
+    pkg_dir: Option<&str>,
+) -> PyResult<PyObj> {
     let m = module::new_module(name);
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "__file__", pystr::new(filename));
@@ -637,7 +641,7 @@ fn load_text(
     }
     let modules = state::sys_modules();
     dict::set_item_str(&modules, name, m.clone());
-    if let Err(e) = crate::eval::run_code(&code_obj, &d) {
+    if let Err(e) = crate::eval::run_code(code_obj, &d) {
         let _ = dict::del_item(&modules, &pystr::new(name));
         return Err(e);
     }

@@ -61,7 +61,7 @@ pub fn raise(cls: &PyObj, msg: impl AsRef<str>) -> PyErr {
 /// then `OverflowError: signed integer is greater than maximum` (or `less than
 /// minimum`) outside the C range.
 pub fn c_int(o: &PyObj) -> strand_objects::PyResult<libc::c_int> {
-    let v = int::to_bigint(&ab::index(o)?);
+    let v = int::to_bigint(&strand_objects::abstract_::index(o)?);
     libc::c_int::try_from(&v).map_err(|_| {
         strand_objects::exceptions::overflow_error(if v.sign() == num_bigint::Sign::Minus {
             "signed integer is less than minimum"
