@@ -161,6 +161,7 @@ fn generate(
         warned: Vec::new(),
         set_literals: Vec::new(),
         optimize,
+        future: crate::future::Features::default(),
     };
     if mode == Mode::Eval {
         let parsed = parse_expression_311(source).map_err(|e| parse_failure(e, source, &index))?;
@@ -193,6 +194,8 @@ fn generate(
     if mode == Mode::Single {
         check_single_statement(&module.body, source, &index)?;
     }
+    c.future = crate::future::features(&module.body)
+        .map_err(|(m, at)| CompileError::new(ErrorKind::Syntax, m, source, &index, at))?;
     let table = symtable::build(module).map_err(symtable_error)?;
     c.enter(&table, "<module>".into(), "<module>".into(), 1);
     if has_annotations(&module.body) {
@@ -367,6 +370,8 @@ struct Compiler<'s, 't> {
     set_literals: Vec<Vec<Constant>>,
     /// The optimization level (see [`compile_optimized`]).
     optimize: u8,
+    /// What the module's future statements turn on.
+    future: crate::future::Features,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -378,6 +383,24 @@ impl<'s, 't> Compiler<'s, 't> {
 
     fn line_of(&self, offset: TextSize) -> u32 {
         self.index.line_index(offset).get() as u32
+    }
+
+    /// An annotation's value: its source text under `from __future__ import
+    /// annotations` (PEP 563, as CPython's `ast_unparse.c` writes it), else the
+    /// expression; a starred annotation (`*args:
+    /// *Ts`, PEP 646) is the one item its value unpacks to (CPython's
+    /// `compiler_visit_argannotation`).
+    fn annotation(&mut self, e: &Expr) -> CResult<()> {
+        if self.future.annotations {
+            self.load_const(Constant::Str(crate::future::annotation_source(e)));
+            return Ok(());
+        }
+        if let Expr::Starred(s) = e {
+            self.expr(&s.value)?;
+            self.emit(Op::UNPACK_SEQUENCE, 1);
+            return Ok(());
+        }
+        self.expr(e)
     }
 
     fn error(&self, kind: ErrorKind, message: impl Into<String>, at: TextRange) -> CompileError {
@@ -747,12 +770,15 @@ impl<'s, 't> Compiler<'s, 't> {
                 if kind != BlockKind::Function {
                     match &*a.target {
                         Expr::Name(n) if a.simple => {
-                            self.expr(&a.annotation)?;
+                            self.annotation(&a.annotation)?;
                             self.name_op("__annotations__", ExprContext::Load);
                             let key = self.mangle(&n.id);
                             self.load_const(Constant::Str(key));
                             self.emit(Op::STORE_SUBSCR, 0);
                         }
+                        // Complex targets' annotations are evaluated and dropped,
+                        // or, postponed (PEP 563), not even that.
+                        _ if self.future.annotations => {}
                         _ => {
                             self.expr(&a.annotation)?;
                             self.emit(Op::POP_TOP, 0);
@@ -920,6 +946,13 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
             }
             Stmt::ImportFrom(i) => {
+                if crate::future::is_future_import(s) && i.start() >= self.future.end {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        "from __future__ imports must occur at the beginning of the file",
+                        i.range(),
+                    ));
+                }
                 self.load_const(Constant::Int(BigInt::from(i.level)));
                 let names: Vec<Constant> = i
                     .names
@@ -1804,7 +1837,7 @@ impl<'s, 't> Compiler<'s, 't> {
         if !annotated.is_empty() {
             let mut keys = Vec::new();
             for (k, v) in &annotated {
-                self.expr(v)?;
+                self.annotation(v)?;
                 keys.push(Constant::Str(self.mangle(k)));
             }
             self.load_const(Constant::Tuple(keys));

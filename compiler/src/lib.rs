@@ -24,6 +24,7 @@ pub mod code;
 pub mod codegen;
 pub mod dis;
 pub mod error;
+pub mod future;
 pub mod parse;
 pub mod source;
 pub mod symtable;
