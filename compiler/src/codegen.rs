@@ -40,6 +40,7 @@ mod warnings;
 
 use assemble::assemble;
 pub use assemble::{stack_effect, verify};
+pub(crate) use assemble::verify_depths;
 
 /// What source text is compiled as (the `mode` of the `compile()` builtin).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

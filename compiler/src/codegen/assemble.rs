@@ -285,6 +285,23 @@ fn jump_arg(op: Op, next: usize, target: usize) -> u32 {
 /// # Errors
 /// A description of the first inconsistency.
 pub fn verify(code: &CodeObject) -> Result<(), String> {
+    verify_depths(code)?;
+    for c in &code.consts {
+        if let Constant::Code(inner) = c {
+            verify(inner)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`verify`]'s checks for `code` alone (not its nested code objects), returning its
+/// instructions with the stack depth before each (`None` for unreachable ones).
+///
+/// # Errors
+/// As [`verify`].
+pub(crate) fn verify_depths(
+    code: &CodeObject,
+) -> Result<Vec<(bytecode::Instruction, Option<i32>)>, String> {
     let instrs = bytecode::instructions(&code.code)?;
     let index: HashMap<usize, usize> = instrs
         .iter()
@@ -368,10 +385,5 @@ pub fn verify(code: &CodeObject) -> Result<(), String> {
             work.push((i + 1, d + fall));
         }
     }
-    for c in &code.consts {
-        if let Constant::Code(inner) = c {
-            verify(inner)?;
-        }
-    }
-    Ok(())
+    Ok(instrs.into_iter().zip(depth).collect())
 }
