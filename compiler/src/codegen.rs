@@ -39,8 +39,8 @@ mod patterns;
 mod warnings;
 
 use assemble::assemble;
-pub use assemble::{stack_effect, verify};
 pub(crate) use assemble::verify_depths;
+pub use assemble::{stack_effect, verify};
 
 /// What source text is compiled as (the `mode` of the `compile()` builtin).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

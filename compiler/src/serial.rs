@@ -157,10 +157,7 @@ pub fn fingerprint() -> u32 {
         let mut h = fnv(0xcbf2_9ce4_8422_2325, &FORMAT_VERSION.to_le_bytes());
         for b in 0..=255u8 {
             if let Some(op) = Op::from_u8(b) {
-                h = fnv(
-                    h,
-                    &[b, op.cache_entries() as u8, u8::from(op.has_arg())],
-                );
+                h = fnv(h, &[b, op.cache_entries() as u8, u8::from(op.has_arg())]);
                 h = fnv(h, op.name().as_bytes());
                 h = fnv(h, &[0]);
             }
@@ -567,15 +564,18 @@ impl<'a> Reader<'a> {
 /// body), read from its header.
 ///
 /// # Errors
-/// [`DecodeError::Truncated`] if `data` is shorter than the header or the length it
-/// gives; [`DecodeError::Fingerprint`] for another format.
+/// [`DecodeError::Fingerprint`] for another format (checked first, from the first 4
+/// bytes); [`DecodeError::Truncated`] if `data` is shorter than the header or the
+/// length it gives.
 pub fn serialized_len(data: &[u8]) -> Result<usize, DecodeError> {
+    if let [a, b, c, d, ..] = *data {
+        let fp = u32::from_le_bytes([a, b, c, d]);
+        if fp != fingerprint() {
+            return Err(DecodeError::Fingerprint(fp));
+        }
+    }
     if data.len() < HEADER_LEN {
         return Err(DecodeError::Truncated);
-    }
-    let fp = u32::from_le_bytes([data[0], data[1], data[2], data[3]]);
-    if fp != fingerprint() {
-        return Err(DecodeError::Fingerprint(fp));
     }
     let body = u32::from_le_bytes([data[4], data[5], data[6], data[7]]) as usize;
     let total = HEADER_LEN + body;
@@ -639,9 +639,22 @@ fn inputs(op: Op, arg: u32) -> u32 {
         FORMAT_VALUE => 1 + ((arg >> 2) & 1),
         WITH_EXCEPT_START => 4,
         MATCH_CLASS | STORE_SUBSCR => 3,
-        STORE_ATTR | DELETE_SUBSCR | BINARY_OP | COMPARE_OP | IS_OP | CONTAINS_OP
-        | BINARY_SUBSCR | IMPORT_NAME | SEND | END_SEND | MATCH_KEYS | COPY_DICT_WITHOUT_KEYS
-        | CHECK_EXC_MATCH | CHECK_EG_MATCH | PREP_RERAISE_STAR | END_ASYNC_FOR => 2,
+        STORE_ATTR
+        | DELETE_SUBSCR
+        | BINARY_OP
+        | COMPARE_OP
+        | IS_OP
+        | CONTAINS_OP
+        | BINARY_SUBSCR
+        | IMPORT_NAME
+        | SEND
+        | END_SEND
+        | MATCH_KEYS
+        | COPY_DICT_WITHOUT_KEYS
+        | CHECK_EXC_MATCH
+        | CHECK_EG_MATCH
+        | PREP_RERAISE_STAR
+        | END_ASYNC_FOR => 2,
         CLEANUP_THROW => 3,
         POP_TOP | RETURN_VALUE | PRINT_EXPR | STORE_FAST | STORE_DEREF | STORE_GLOBAL
         | STORE_NAME | LOAD_ATTR | DELETE_ATTR | UNARY_NEGATIVE | UNARY_NOT | UNARY_INVERT
@@ -729,7 +742,11 @@ fn validate_one(code: &CodeObject) -> Result<(), String> {
             return err(format!("instruction {} is not compiler output", op.name()));
         }
         let caches = ins.op_offset + 1..ins.next_offset();
-        if code.code.get(caches).is_none_or(|c| c.iter().any(|&u| u != 0)) {
+        if code
+            .code
+            .get(caches)
+            .is_none_or(|c| c.iter().any(|&u| u != 0))
+        {
             return err(format!("inline cache of {} not zero", op.name()));
         }
         if !op.has_arg() && arg != 0 {
@@ -834,9 +851,7 @@ fn validate_one(code: &CodeObject) -> Result<(), String> {
             Op::BINARY_OP if arg >= 2 * u32::from(bytecode::BINARY_OP_INPLACE) => {
                 return bad("is no operator")
             }
-            Op::COMPARE_OP if arg >> 4 > 5 || arg & 0xf != 0 => {
-                return bad("is no comparison")
-            }
+            Op::COMPARE_OP if arg >> 4 > 5 || arg & 0xf != 0 => return bad("is no comparison"),
             Op::IS_OP | Op::CONTAINS_OP | Op::CALL_FUNCTION_EX if arg > 1 => {
                 return bad("out of range")
             }
@@ -867,10 +882,9 @@ fn validate_one(code: &CodeObject) -> Result<(), String> {
                         return bad("has no closure tuple");
                     };
                     let cells_before = k.checked_sub(2 + nfree).map(|j| &instrs[j..k - 2]);
-                    let all_closures = cells_before
-                        .is_some_and(|c| c.iter().all(|i| i.op == Op::LOAD_CLOSURE));
-                    if tuple.op != Op::BUILD_TUPLE || tuple.arg as usize != nfree || !all_closures
-                    {
+                    let all_closures =
+                        cells_before.is_some_and(|c| c.iter().all(|i| i.op == Op::LOAD_CLOSURE));
+                    if tuple.op != Op::BUILD_TUPLE || tuple.arg as usize != nfree || !all_closures {
                         return bad("closure tuple does not match the code's free variables");
                     }
                 }

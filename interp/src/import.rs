@@ -287,11 +287,7 @@ pub(crate) fn compile_source(source: &str, filename: &str) -> PyResult<PyObj> {
 /// # Errors
 /// `OSError` from reading, `SyntaxError`.
 pub(crate) fn compile_file(path: &std::path::Path) -> PyResult<PyObj> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| exc::from_io_error(&e, Some(pystr::new(&path.display().to_string()))))?;
-    let filename = path.display().to_string();
-    let source = crate::syntax_error::decode_file(&bytes, &filename)?;
-    compile_source(&source, &filename)
+    crate::code_cache::load_or_compile(path)
 }
 
 fn not_found(name: &str) -> strand_objects::PyErr {

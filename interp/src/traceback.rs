@@ -45,11 +45,25 @@ pub fn register_source(filename: &str, source: &str) {
     }
 }
 
-/// Line `line` (1-based) of a registered source, without its line break.
+/// Line `line` (1-based) of a registered source, without its line break. A real
+/// file that was not registered (its code came from the bytecode cache,
+/// `code_cache`) is read and decoded now, as CPython's traceback printing reads
+/// source files when it prints them, and registered.
 pub(crate) fn source_line(filename: &str, line: u32) -> Option<String> {
-    let text = {
+    let known = {
         let s = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
-        s.iter().find(|(f, _)| f == filename)?.1.clone()
+        s.iter().find(|(f, _)| f == filename).map(|e| e.1.clone())
+    };
+    let text = match known {
+        Some(t) => t,
+        None if !filename.starts_with('<') => {
+            let raw = std::fs::read(filename).ok()?;
+            let origin = strand_compiler::source::Origin::File(filename);
+            let text = strand_compiler::source::decode(&raw, origin).ok()?;
+            register_source(filename, &text);
+            text.into()
+        }
+        None => return None,
     };
     text.lines()
         .nth(line.checked_sub(1)? as usize)
@@ -506,7 +520,7 @@ pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
                 .location_of(pc)
                 .filter(|l| l.line == line);
             TracebackEntry {
-                filename: pystr::as_str(&c.filename).to_string(),
+                filename: pystr::as_str(c.filename()).to_string(),
                 line,
                 name: pystr::as_str(&c.name).to_string(),
                 location,

@@ -97,7 +97,10 @@ fn every_truncation_is_an_error() {
 fn header_errors() {
     let mut bytes = serialize(&sample()).expect("serializes");
     bytes[0] ^= 1;
-    assert!(matches!(deserialize(&bytes), Err(DecodeError::Fingerprint(_))));
+    assert!(matches!(
+        deserialize(&bytes),
+        Err(DecodeError::Fingerprint(_))
+    ));
     bytes[0] ^= 1;
     let last = bytes.len() - 1;
     bytes[last] ^= 0x40;
@@ -157,11 +160,19 @@ fn closures_must_match_free_variables() {
     let code = compile_module(src, "<t>").expect("compiles");
     validate(&code).expect("compiler output is valid");
     let mut bad = code.clone();
-    let Constant::Code(f) = bad.consts.iter_mut().find(|c| matches!(c, Constant::Code(_))).expect("f")
+    let Constant::Code(f) = bad
+        .consts
+        .iter_mut()
+        .find(|c| matches!(c, Constant::Code(_)))
+        .expect("f")
     else {
         unreachable!()
     };
-    let Constant::Code(g) = f.consts.iter_mut().find(|c| matches!(c, Constant::Code(_))).expect("g")
+    let Constant::Code(g) = f
+        .consts
+        .iter_mut()
+        .find(|c| matches!(c, Constant::Code(_)))
+        .expect("g")
     else {
         unreachable!()
     };
@@ -219,7 +230,10 @@ proptest! {
 /// the project: the program tests compare with it).
 fn cpython_lib() -> std::path::PathBuf {
     let out = std::process::Command::new("python3")
-        .args(["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
         .output()
         .expect("python3 runs");
     std::path::PathBuf::from(String::from_utf8(out.stdout).expect("utf-8").trim())

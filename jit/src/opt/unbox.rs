@@ -327,7 +327,13 @@ exit0: pc=8 stack=[]
         assert!(text.contains("slot_get_i64 [0]"), "{text}");
         assert!(!text.contains("slot_get_i64 [1]"), "{text}");
         let call = text.lines().find(|l| l.contains("call1")).unwrap();
-        let arg = call.split("call1 ").nth(1).unwrap().split(' ').next().unwrap();
+        let arg = call
+            .split("call1 ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap();
         let def = text
             .lines()
             .find(|l| l.trim_start().starts_with(&format!("{arg}:")))
