@@ -239,16 +239,16 @@ fn cpython_lib() -> std::path::PathBuf {
     std::path::PathBuf::from(String::from_utf8(out.stdout).expect("utf-8").trim())
 }
 
-fn round_trip_file(path: &std::path::Path) {
+/// Round-trips the compiled module at `path`; the validation error of compiler
+/// output that fails validation.
+fn try_round_trip_file(path: &std::path::Path) -> Result<(), String> {
     let Ok(src) = std::fs::read_to_string(path) else {
-        return;
+        return Ok(());
     };
     let Ok(code) = compile_module(&src, &path.display().to_string()) else {
-        return;
+        return Ok(());
     };
-    if let Err(e) = validate(&code) {
-        panic!("{}: compiler output fails validation: {e}", path.display());
-    }
+    validate(&code)?;
     let bytes = serialize(&code).expect("serializes");
     let (back, _) = deserialize(&bytes).expect("reads back");
     assert!(
@@ -256,6 +256,13 @@ fn round_trip_file(path: &std::path::Path) {
         "{}",
         path.display()
     );
+    Ok(())
+}
+
+fn round_trip_file(path: &std::path::Path) {
+    if let Err(e) = try_round_trip_file(path) {
+        panic!("{}: compiler output fails validation: {e}", path.display());
+    }
 }
 
 /// The compiler's output for real modules passes validation and round-trips.
@@ -290,18 +297,27 @@ fn stdlib_sample_round_trips() {
 #[test]
 #[ignore]
 fn whole_stdlib_round_trips() {
-    fn walk(dir: &std::path::Path) {
+    fn walk(dir: &std::path::Path, failures: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
-                walk(&p);
+                walk(&p, failures);
             } else if p.extension().is_some_and(|x| x == "py") {
-                round_trip_file(&p);
+                if let Err(e) = try_round_trip_file(&p) {
+                    failures.push(format!("{}: {e}", p.display()));
+                }
             }
         }
     }
-    walk(&cpython_lib());
+    let mut failures = Vec::new();
+    walk(&cpython_lib(), &mut failures);
+    assert!(
+        failures.is_empty(),
+        "{} modules fail validation:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
