@@ -235,43 +235,30 @@ fn source_stamp(meta: &std::fs::Metadata) -> ([u8; 4], [u8; 4]) {
     )
 }
 
-/// What makes a cache file stale: its header's source stamp, or (hash-based files)
-/// the source's hash.
-enum Check<'a> {
-    Timestamp(&'a std::fs::Metadata),
-    /// Hash-based: compared against the source bytes, which are read for it.
-    Hash,
-}
-
 /// The code in cache file `data` for `source`, if the file is current and valid.
+/// Timestamp-based files (flags 0) must record the source's mtime and size;
+/// hash-based ones (PEP 552, flags 1 or 3) its hash when they ask to be checked (3;
+/// strand's `check_hash_based_pycs` is `default`).
 fn read_cache(data: &[u8], source: &Path, meta: Option<&std::fs::Metadata>) -> Option<CodeObject> {
     let header = data.get(..16)?;
     if header[..4] != MAGIC {
         return None;
     }
-    let flags = u32::from_le_bytes(header[4..8].try_into().ok()?);
-    let check = match flags {
-        0 => Check::Timestamp(meta?),
-        1 | 3 => Check::Hash,
-        _ => return None,
-    };
-    match check {
-        Check::Timestamp(meta) => {
-            let (mtime, size) = source_stamp(meta);
+    match u32::from_le_bytes(header[4..8].try_into().ok()?) {
+        0 => {
+            let (mtime, size) = source_stamp(meta?);
             if header[8..12] != mtime || header[12..16] != size {
                 return None;
             }
         }
-        Check::Hash => {
-            // importlib checks the hash unless `--check-hash-based-pycs never`, and
-            // for unchecked files only with `always`; strand's setting is `default`.
-            if flags & 2 != 0 {
-                let src = std::fs::read(source).ok()?;
-                if header[8..16] != source_hash(raw_magic(), &src) {
-                    return None;
-                }
+        1 => {}
+        3 => {
+            let src = std::fs::read(source).ok()?;
+            if header[8..16] != source_hash(raw_magic(), &src) {
+                return None;
             }
         }
+        _ => return None,
     }
     let rest = &data[16..];
     if rest.first().map(|b| b & 0x7f) != Some(TYPE_CODE) {
@@ -383,7 +370,9 @@ pub(crate) fn load_or_compile(path: &Path) -> PyResult<PyObj> {
         .map_err(|e| crate::syntax_error::syntax_error(&e, &source, &filename))?;
     crate::traceback::register_source(&filename, &source);
     if let (Some(cache), Some(meta)) = (&cache, &meta) {
-        if !dont_write_bytecode() {
+        // Code the reader would refuse is not written (it would be rewritten on
+        // every run).
+        if !dont_write_bytecode() && serial::validate(&code).is_ok() {
             if let Ok(payload) = serial::serialize(&code) {
                 let (mtime, size) = source_stamp(meta);
                 let mut data = Vec::with_capacity(17 + payload.len());

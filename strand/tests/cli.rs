@@ -515,5 +515,44 @@ fn imported_modules_are_cached_in_pycache() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+
+    // Hash-based files (PEP 552) written by CPython's py_compile, which runs on
+    // strand's marshal and `_imp.source_hash`: an unchecked one is used as it is, a
+    // checked one only while the source's hash matches.
+    std::fs::write(
+        dir.join("pc.py"),
+        "import py_compile, sys\n\
+         mode = getattr(py_compile.PycInvalidationMode, sys.argv[1])\n\
+         py_compile.compile('cached_mod.py', invalidation_mode=mode)\n",
+    )
+    .expect("write pc.py");
+    let py_compile = |mode: &str| {
+        let out = Command::new(strand())
+            .args(["pc.py", mode])
+            .current_dir(&dir)
+            .output()
+            .expect("spawn");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read(&pyc).expect("py_compile writes the cache file")[4]
+    };
+    write_src(4);
+    assert_eq!(py_compile("UNCHECKED_HASH"), 1);
+    write_src(5);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(stdout(&out), "4", "an unchecked hash-based file is used");
+    assert_eq!(py_compile("CHECKED_HASH"), 3);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(stdout(&out), "5", "a checked file whose hash matches");
+    write_src(6);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(
+        stdout(&out),
+        "6",
+        "a checked file whose hash differs is not used"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
