@@ -303,11 +303,12 @@ pub(crate) fn verify_depths(
     code: &CodeObject,
 ) -> Result<Vec<(bytecode::Instruction, Option<i32>)>, String> {
     let instrs = bytecode::instructions(&code.code)?;
-    let index: HashMap<usize, usize> = instrs
-        .iter()
-        .enumerate()
-        .map(|(i, ins)| (ins.offset, i))
-        .collect();
+    // The instruction starting at each code unit (`usize::MAX` inside instructions).
+    let mut starts = vec![usize::MAX; code.code.len()];
+    for (i, ins) in instrs.iter().enumerate() {
+        starts[ins.offset] = i;
+    }
+    let index = |offset: usize| starts.get(offset).copied().filter(|&i| i != usize::MAX);
     let mut depth: Vec<Option<i32>> = vec![None; instrs.len()];
     let mut work = vec![(0usize, 0i32)];
     while let Some((i, d)) = work.pop() {
@@ -358,13 +359,13 @@ pub(crate) fn verify_depths(
                     code.qualname, e.depth, ins.offset
                 ));
             }
-            let ti = *index.get(&(e.target as usize)).ok_or_else(|| {
+            let ti = index(e.target as usize).ok_or_else(|| {
                 format!("{}: handler target inside an instruction", code.qualname)
             })?;
             work.push((ti, e.depth as i32 + i32::from(e.lasti) + 1));
         }
         if let Some(t) = ins.jump_target() {
-            let ti = *index.get(&t).ok_or_else(|| {
+            let ti = index(t).ok_or_else(|| {
                 format!(
                     "{}: jump into the middle of an instruction at {t}",
                     code.qualname
