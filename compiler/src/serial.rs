@@ -31,9 +31,10 @@
 //! every length is checked against the bytes that remain before anything is
 //! allocated, nesting is limited to [`MAX_DEPTH`], and the checksum rejects
 //! accidental corruption (truncated or partly overwritten cache files) before the body
-//! is parsed. The decoded code is then [`validate`]d: the compiler's [`verify`]
-//! (instructions decode, jump targets are instruction boundaries, stack depths agree
-//! and stay within `max_stack`) and the operand invariants the interpreter's
+//! is parsed. The decoded code is then [`validate`]d: the compiler's
+//! [`verify`](crate::verify) (instructions decode, jump targets are instruction
+//! boundaries, stack depths agree and stay within `max_stack`) and the operand
+//! invariants the interpreter's
 //! unchecked fast paths rely on (constant, name and local indices in range, locals
 //! and cells used as such, closures matching the free variables of the code they are
 //! made for, only the generic instructions the compiler emits, zeroed inline caches).

@@ -12,7 +12,7 @@
 //! byte `c` and [`strand_compiler::serial`]'s payload (fingerprint, length,
 //! checksum, body), which is what `marshal.dumps` writes for a strand code object.
 //!
-//! [`load_or_compile`] is importlib's `SourceLoader.get_code` for strand's native
+//! `load_or_compile` is importlib's `SourceLoader.get_code` for strand's native
 //! import path: a valid cache is read; otherwise the source is compiled and, unless
 //! `sys.dont_write_bytecode` (`-B`, `PYTHONDONTWRITEBYTECODE`), written beside it (or
 //! under `sys.pycache_prefix`) through a temporary file and a rename, errors ignored
