@@ -65,12 +65,16 @@ pub struct Flags {
     pub dev_mode: bool,
     /// `-X warn_default_encoding`.
     pub warn_default_encoding: bool,
+    /// `-X pycache_prefix=PATH`: where the bytecode cache goes (before
+    /// `PYTHONPYCACHEPREFIX`).
+    pub pycache_prefix: Option<String>,
 }
 
 /// Records the command line's settings in `sys`: `flags`, `warnoptions` (the `-W`
 /// options, in order), `orig_argv` (the command line as given), `__debug__`'s
 /// compile-time value, `dont_write_bytecode` (`-B`) and `pycache_prefix`
-/// (`PYTHONPYCACHEPREFIX`); `-O` applies to everything compiled from now on.
+/// (`-X pycache_prefix`, `PYTHONPYCACHEPREFIX`); `-O` applies to everything compiled
+/// from now on.
 pub fn configure(flags: &Flags, warnoptions: &[String], orig_argv: &[String]) {
     let d = module::module_dict(&state::sys_module());
     let b = |v: bool| int::from_i64(i64::from(v));
@@ -114,15 +118,14 @@ pub fn configure(flags: &Flags, warnoptions: &[String], orig_argv: &[String]) {
         "dont_write_bytecode",
         int::bool_obj(flags.dont_write_bytecode),
     );
-    // `PYTHONPYCACHEPREFIX` (CPython's `-X pycache_prefix` counterpart): cache files
-    // go to a tree of their own.
-    if !flags.ignore_environment {
-        if let Some(p) = std::env::var("PYTHONPYCACHEPREFIX")
-            .ok()
-            .filter(|p| !p.is_empty())
-        {
-            dict::set_item_str(&d, "pycache_prefix", pystr::new(&p));
-        }
+    // `-X pycache_prefix=PATH`, else `PYTHONPYCACHEPREFIX`: cache files go to a tree
+    // of their own (CPython's `config->pycache_prefix`).
+    let env_prefix = (!flags.ignore_environment)
+        .then(|| std::env::var("PYTHONPYCACHEPREFIX").ok())
+        .flatten()
+        .filter(|p| !p.is_empty());
+    if let Some(p) = flags.pycache_prefix.clone().or(env_prefix) {
+        dict::set_item_str(&d, "pycache_prefix", pystr::new(&p));
     }
     if flags.ignore_environment {
         // `PYTHONPATH` does not count.

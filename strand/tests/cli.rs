@@ -556,3 +556,35 @@ fn imported_modules_are_cached_in_pycache() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `importlib.util.cache_from_source`/`source_from_cache` use strand's tag, with
+/// `-O`'s `opt-1` and `-X pycache_prefix`'s tree.
+#[test]
+fn cache_paths_follow_cpythons_rules() {
+    let dir = scratch("cache-paths");
+    let code = "import importlib.util as u, sys\n\
+                p = u.cache_from_source('/a/b/m.py')\n\
+                print(p.replace(sys.implementation.cache_tag, 'TAG'))\n\
+                print(u.source_from_cache(p) if sys.pycache_prefix is None else sys.pycache_prefix)\n";
+    let out = |args: &[&str]| {
+        let o = Command::new(strand())
+            .args(args)
+            .args(["-c", code])
+            .current_dir(&dir)
+            .env_remove("PYTHONPYCACHEPREFIX")
+            .output()
+            .expect("spawn");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    assert_eq!(out(&[]), "/a/b/__pycache__/m.TAG.pyc\n/a/b/m.py\n");
+    assert_eq!(
+        out(&["-O"]),
+        "/a/b/__pycache__/m.TAG.opt-1.pyc\n/a/b/m.py\n"
+    );
+    assert_eq!(
+        out(&["-X", "pycache_prefix=/tmp/pfx"]),
+        "/tmp/pfx/a/b/m.TAG.pyc\n/tmp/pfx\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
