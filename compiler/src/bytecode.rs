@@ -786,6 +786,12 @@ impl LineTable {
         (loc.line != 0).then_some(loc)
     }
 
+    /// A table of the given runs (`(first unit, position)`, units strictly
+    /// increasing: [`crate::serial`] checks that before calling this).
+    pub fn from_runs(runs: Vec<(u32, Location)>) -> Self {
+        LineTable { runs }
+    }
+
     /// The runs: `(first unit, position)` with increasing units, each position
     /// holding until the next run starts (line 0: no line).
     pub fn runs(&self) -> &[(u32, Location)] {

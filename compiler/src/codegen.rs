@@ -39,6 +39,7 @@ mod patterns;
 mod warnings;
 
 use assemble::assemble;
+pub(crate) use assemble::verify_depths;
 pub use assemble::{stack_effect, verify};
 
 /// What source text is compiled as (the `mode` of the `compile()` builtin).

@@ -8,7 +8,7 @@
 //! and changes nothing), so [`Features`] records only PEP 563's postponed evaluation
 //! of annotations.
 
-use ruff_python_ast::visitor::transformer::{self, Transformer};
+use ruff_python_ast::visitor::transformer::Transformer;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 

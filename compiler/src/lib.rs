@@ -17,7 +17,8 @@
 //! What this crate does not do: it allocates no Python objects and needs no thread
 //! state or heap. The interpreter (`strand-interp`) turns a [`CodeObject`] into a
 //! `code` object and a [`CompileError`] into a `SyntaxError`; the reprs it prints for
-//! constants come from `strand-literal`, shared with the object model.
+//! constants come from `strand-literal`, shared with the object model. [`serial`] writes
+//! and reads compiled code (the bytecode cache, `marshal` of code objects).
 
 pub mod bytecode;
 pub mod code;
@@ -26,6 +27,7 @@ pub mod dis;
 pub mod error;
 pub mod future;
 pub mod parse;
+pub mod serial;
 pub mod source;
 pub mod symtable;
 pub mod syntax_errors;

@@ -364,7 +364,7 @@ fn replace(code: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> strand_objects::
     let mut consts = c.consts.clone();
     let mut names = c.names.clone();
     let mut varnames = c.varnames.clone();
-    let mut filename = c.filename.clone();
+    let mut filename = c.filename().clone();
     let mut name = c.name.clone();
     let mut qualname = c.qualname.clone();
     let kwnames = kw.map(|k| tuple::items(k).to_vec()).unwrap_or_default();

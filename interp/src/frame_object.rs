@@ -451,7 +451,7 @@ fn frame_repr(obj: &PyObj) -> PyResult<PyObj> {
     Ok(pystr::from_string(format!(
         "<frame at {:#x}, file {}, line {}, code {}>",
         obj.as_ptr().as_ptr() as usize,
-        strand_objects::abstract_::repr_string(&c.filename)?,
+        strand_objects::abstract_::repr_string(c.filename())?,
         lineno(obj),
         pystr::as_str(&c.name),
     )))

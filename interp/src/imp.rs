@@ -7,12 +7,12 @@
 //! as in CPython), `create_builtin`, `exec_builtin`, `is_frozen`,
 //! `is_frozen_package`, `find_frozen`, `get_frozen_object`, `init_frozen`,
 //! `_frozen_module_names`, `_override_frozen_modules_for_tests` (nothing to switch:
-//! strand has no frozen copies of Lib modules), the global import lock (`acquire_lock`, `release_lock`,
-//! `lock_held`; reentrant, waited for detached), `extension_suffixes` (empty: strand
-//! loads no C extension modules) and `check_hash_based_pycs`. Not built: compiled
-//! bytecode files (`sys.implementation.cache_tag` is None, so `importlib` neither
-//! reads nor writes `.pyc` files; `_fix_co_filename` and `source_hash`, which only
-//! they use, are absent) and `create_dynamic`/`exec_dynamic` (no C extensions).
+//! strand has no frozen copies of Lib modules), the global import lock
+//! (`acquire_lock`, `release_lock`, `lock_held`; reentrant, waited for detached), `extension_suffixes` (empty: strand
+//! loads no C extension modules), `check_hash_based_pycs`, and what importlib's
+//! `SourceLoader` needs for bytecode files (`sys.implementation.cache_tag` is
+//! strand's, see [`crate::code_cache`]): `_fix_co_filename` and `source_hash`. Not
+//! built: `create_dynamic`/`exec_dynamic` (no C extensions).
 
 use std::sync::{Condvar, Mutex};
 
@@ -186,6 +186,46 @@ fn frozen_module_names(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     ))
 }
 
+/// `_fix_co_filename(code, path)`: renames `code` (and its nested code objects) to
+/// `path` when a bytecode file was written for the source elsewhere (CPython's
+/// `_imp__fix_co_filename_impl`).
+fn fix_co_filename(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).expect_fn("_fix_co_filename", 2, 2)?;
+    if !crate::code::is_code(&a[0]) {
+        return Err(type_error(format!(
+            "_fix_co_filename() argument 1 must be code, not {}",
+            a[0].ty().name()
+        )));
+    }
+    if !pystr::is_str(&a[1]) {
+        return Err(type_error(format!(
+            "_fix_co_filename() argument 2 must be str, not {}",
+            a[1].ty().name()
+        )));
+    }
+    crate::code_cache::fix_co_filename(&a[0], &a[1]);
+    Ok(singletons::none())
+}
+
+/// `source_hash(key, source)`: the 8-byte keyed SipHash-1-3 of a source for
+/// hash-based `.pyc` files (PEP 552; CPython's `_imp_source_hash_impl`).
+fn source_hash(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("source_hash", 0, &["key", "source"], 2)?;
+    let key = b[0].expect("required");
+    if !int::is_int(key) {
+        return Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            key.ty().name()
+        )));
+    }
+    // CPython takes a C long and uses its bits as the unsigned key.
+    let key = int::to_isize(key)? as i64 as u64;
+    let data = strand_objects::buffer::bytes_like(b[1].expect("required"))?;
+    Ok(strand_objects::bytes::new(&crate::code_cache::source_hash(
+        key, &data,
+    )))
+}
+
 fn extension_suffixes(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).expect_fn("extension_suffixes", 0, 0)?;
     Ok(list::new(Vec::new()))
@@ -231,6 +271,8 @@ pub fn make_module() -> PyObj {
                 "_override_frozen_modules_for_tests",
                 override_frozen_modules,
             ),
+            ("_fix_co_filename", fix_co_filename),
+            ("source_hash", source_hash),
         ],
     );
     let d = module::module_dict(&m);

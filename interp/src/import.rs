@@ -273,7 +273,7 @@ fn remove_importlib_frames(e: &strand_objects::PyErr) {
     let in_importlib = |t: &PyObj| {
         let code = crate::frame_object::code(tb::frame(t));
         let c = strand_objects::function::code(&code);
-        let f = pystr::as_str(&c.filename);
+        let f = pystr::as_str(c.filename());
         let importlib = f == BOOTSTRAP_FILE || f == EXTERNAL_FILE;
         (
             importlib,
@@ -333,16 +333,14 @@ pub fn install_importlib(lib: &std::path::Path) -> PyResult<()> {
     }
     let modules = state::sys_modules();
     let load = |name: &str, file: &str, display: &str| -> PyResult<PyObj> {
-        let path = lib.join("importlib").join(file);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| exc::from_io_error(&e, Some(pystr::new(&path.display().to_string()))))?;
-        let source = crate::syntax_error::decode_file(&bytes, display)?;
-        let code = strand_compiler::compile_module(&source, display)
-            .map_err(|e| crate::syntax_error::syntax_error(&e, &source, display))?;
+        // Through the bytecode cache like any module, then named as CPython's frozen
+        // copies are.
+        let code = crate::code_cache::load_or_compile(&lib.join("importlib").join(file))?;
+        crate::code_cache::fix_co_filename(&code, &pystr::new(display));
         let m = module::new_module(name);
         dict::set_item_str(&modules, name, m.clone());
         if let Err(e) =
-            crate::eval::run_code(&crate::code::load_code(&code), &module::module_dict(&m))
+            crate::eval::run_code(&code, &module::module_dict(&m))
         {
             let _ = dict::del_item(&modules, &pystr::new(name));
             return Err(e);
@@ -580,11 +578,7 @@ pub(crate) fn compile_source(source: &str, filename: &str) -> PyResult<PyObj> {
 /// # Errors
 /// `OSError` from reading, `SyntaxError`.
 pub(crate) fn compile_file(path: &std::path::Path) -> PyResult<PyObj> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| exc::from_io_error(&e, Some(pystr::new(&path.display().to_string()))))?;
-    let filename = path.display().to_string();
-    let source = crate::syntax_error::decode_file(&bytes, &filename)?;
-    compile_source(&source, &filename)
+    crate::code_cache::load_or_compile(path)
 }
 
 fn not_found(name: &str) -> strand_objects::PyErr {

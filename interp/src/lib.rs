@@ -38,6 +38,7 @@ mod asyncgen;
 pub mod builtins;
 pub mod call;
 pub mod code;
+pub mod code_cache;
 pub mod eval;
 pub mod exc_info;
 mod fast_ops;

@@ -59,7 +59,9 @@ fn warn(category: &PyType, message: &str, about_object: bool) {
     let here = frame::with_top(|f| {
         let code = &f.data().code;
         let line = code.lines.line_of(f.last_pc()).unwrap_or(code.firstlineno);
-        ((*f.globals()).clone(), code.filename.clone(), line)
+        // The live `co_filename` (`_imp._fix_co_filename` may have renamed it).
+        let filename = pystr_of(strand_objects::function::code(&f.code()).filename());
+        ((*f.globals()).clone(), filename, line)
     });
     let (globals, filename, line) = here.unwrap_or_else(|| {
         let sys = module::module_dict(&crate::state::sys_module());
@@ -110,4 +112,8 @@ fn already_warned(globals: &PyObj, category: &PyType, message: &str, line: u32) 
     }
     let _ = dict::set_item(&registry, key, int::bool_obj(true));
     false
+}
+
+fn pystr_of(s: &strand_objects::PyObj) -> String {
+    strand_objects::str::as_str(s).to_string()
 }

@@ -65,11 +65,16 @@ pub struct Flags {
     pub dev_mode: bool,
     /// `-X warn_default_encoding`.
     pub warn_default_encoding: bool,
+    /// `-X pycache_prefix=PATH`: where the bytecode cache goes (before
+    /// `PYTHONPYCACHEPREFIX`).
+    pub pycache_prefix: Option<String>,
 }
 
 /// Records the command line's settings in `sys`: `flags`, `warnoptions` (the `-W`
-/// options, in order), `orig_argv` (the command line as given) and `__debug__`'s
-/// compile-time value; `-O` applies to everything compiled from now on.
+/// options, in order), `orig_argv` (the command line as given), `__debug__`'s
+/// compile-time value, `dont_write_bytecode` (`-B`) and `pycache_prefix`
+/// (`-X pycache_prefix`, `PYTHONPYCACHEPREFIX`); `-O` applies to everything compiled
+/// from now on.
 pub fn configure(flags: &Flags, warnoptions: &[String], orig_argv: &[String]) {
     let d = module::module_dict(&state::sys_module());
     let b = |v: bool| int::from_i64(i64::from(v));
@@ -108,6 +113,20 @@ pub fn configure(flags: &Flags, warnoptions: &[String], orig_argv: &[String]) {
         list::new(orig_argv.iter().map(|a| pystr::new(a)).collect()),
     );
     strand_compiler::OPTIMIZE.store(flags.optimize, std::sync::atomic::Ordering::Relaxed);
+    dict::set_item_str(
+        &d,
+        "dont_write_bytecode",
+        int::bool_obj(flags.dont_write_bytecode),
+    );
+    // `-X pycache_prefix=PATH`, else `PYTHONPYCACHEPREFIX`: cache files go to a tree
+    // of their own (CPython's `config->pycache_prefix`).
+    let env_prefix = (!flags.ignore_environment)
+        .then(|| std::env::var("PYTHONPYCACHEPREFIX").ok())
+        .flatten()
+        .filter(|p| !p.is_empty());
+    if let Some(p) = flags.pycache_prefix.clone().or(env_prefix) {
+        dict::set_item_str(&d, "pycache_prefix", pystr::new(&p));
+    }
     if flags.ignore_environment {
         // `PYTHONPATH` does not count.
         let lib = stdlib_dir().ok();
@@ -455,8 +474,9 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
         "implementation",
         strand_objects::namespace::new(&[
             ("name", pystr::new("strand")),
-            // None: strand reads and writes no compiled `.pyc` files.
-            ("cache_tag", singletons::none()),
+            // `strand-` and the compiled-code fingerprint (`code_cache`): importlib's
+            // `cache_from_source` names `.pyc` files after it.
+            ("cache_tag", pystr::new(&crate::code_cache::cache_tag())),
             ("version", impl_version.unwrap_or_else(singletons::none)),
             ("hexversion", int::from_i64(HEXVERSION)),
             ("_multiarch", pystr::new(&multiarch())),
@@ -469,8 +489,9 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
     dict::set_item_str(&d, "abiflags", pystr::new(""));
     dict::set_item_str(&d, "platlibdir", pystr::new("lib"));
     dict::set_item_str(&d, "pycache_prefix", singletons::none());
-    // strand compiles from source every time and writes no bytecode files.
-    dict::set_item_str(&d, "dont_write_bytecode", int::bool_obj(true));
+    // Compiled modules are cached in `__pycache__` (`code_cache`) unless `-B` or
+    // `PYTHONDONTWRITEBYTECODE` (see `configure`).
+    dict::set_item_str(&d, "dont_write_bytecode", int::bool_obj(false));
     dict::set_item_str(
         &d,
         "_git",

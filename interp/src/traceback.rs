@@ -521,7 +521,7 @@ pub fn traceback_of(exc_value: &PyObj) -> Vec<TracebackEntry> {
                 .location_of(pc)
                 .filter(|l| l.line == line);
             TracebackEntry {
-                filename: pystr::as_str(&c.filename).to_string(),
+                filename: pystr::as_str(c.filename()).to_string(),
                 line,
                 name: pystr::as_str(&c.name).to_string(),
                 location,

@@ -73,8 +73,9 @@ pub struct PyCode {
     pub cellvars: PyObj,
     /// Names of variables captured from outer functions (`co_freevars`).
     pub freevars: PyObj,
-    /// `co_filename`.
-    pub filename: PyObj,
+    /// `co_filename` (read with [`PyCode::filename`]; changed only by
+    /// [`set_code_filename`], with the world stopped).
+    filename: UnsafeCell<PyObj>,
     /// `co_name`.
     pub name: PyObj,
     /// `co_qualname`.
@@ -86,6 +87,13 @@ pub struct PyCode {
 }
 
 impl PyCode {
+    /// `co_filename`.
+    #[inline]
+    pub fn filename(&self) -> &PyObj {
+        // SAFETY: written only by `set_code_filename`, with the world stopped.
+        unsafe { &*self.filename.get() }
+    }
+
     /// The interpreter's payload as a `T`, if it is one: [`PyCode::data`]'s
     /// `downcast_ref` without the virtual call (calls read it on every call).
     #[inline(always)]
@@ -125,7 +133,7 @@ unsafe fn code_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
         &c.varnames,
         &c.cellvars,
         &c.freevars,
-        &c.filename,
+        c.filename(),
         &c.name,
         &c.qualname,
     ] {
@@ -142,7 +150,7 @@ unsafe fn code_dealloc(obj: ObjPtr) {
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).varnames));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).cellvars));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).freevars));
-        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).filename));
+        std::ptr::drop_in_place((*p).filename.get());
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).name));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).qualname));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).data));
@@ -169,7 +177,7 @@ crate::builtin_type! {
                     "<code object {} at {:#x}, file {}, line {}>",
                     crate::str::as_str(&c.name),
                     c as *const PyCode as usize,
-                    ab::repr_string(&c.filename)?,
+                    ab::repr_string(c.filename())?,
                     c.firstlineno
                 )))
             }),
@@ -235,7 +243,7 @@ pub fn new_code(init: CodeInit) -> PyObj {
         std::ptr::addr_of_mut!((*p).varnames).write(init.varnames);
         std::ptr::addr_of_mut!((*p).cellvars).write(init.cellvars);
         std::ptr::addr_of_mut!((*p).freevars).write(init.freevars);
-        std::ptr::addr_of_mut!((*p).filename).write(init.filename);
+        std::ptr::addr_of_mut!((*p).filename).write(UnsafeCell::new(init.filename));
         std::ptr::addr_of_mut!((*p).name).write(init.name);
         std::ptr::addr_of_mut!((*p).qualname).write(init.qualname);
         let data_type = (*init.data).type_id();
@@ -245,6 +253,20 @@ pub fn new_code(init: CodeInit) -> PyObj {
     }
     obj.set_deferred();
     obj
+}
+
+/// Replaces `co_filename` of `code` (CPython's `update_compiled_module`, behind
+/// `_imp._fix_co_filename`: code read from a bytecode cache written where the source
+/// was elsewhere). The world is stopped for the write, and the previous name is kept
+/// alive for good (not released), since a thread stopped at a safe point may still be
+/// reading it; this leaks one string per rewritten code object.
+pub fn set_code_filename(code_obj: &PyObj, filename: PyObj) {
+    let c = code(code_obj);
+    let _w = strand_heap::stop_the_world();
+    // SAFETY: the world is stopped, so no other thread is reading the field now;
+    // the old value is never released, so references into it stay valid.
+    let old = unsafe { std::ptr::replace(c.filename.get(), filename) };
+    std::mem::forget(old);
 }
 
 /// The code layout of a code object.
@@ -287,7 +309,7 @@ pub(crate) fn code_getsets() -> Vec<crate::descr::GetSetDef> {
     vec![
         GetSetDef::new("co_name", |c| Ok(code(c).name.clone()), None),
         GetSetDef::new("co_qualname", |c| Ok(code(c).qualname.clone()), None),
-        GetSetDef::new("co_filename", |c| Ok(code(c).filename.clone()), None),
+        GetSetDef::new("co_filename", |c| Ok(code(c).filename().clone()), None),
         GetSetDef::new(
             "co_firstlineno",
             |c| Ok(crate::int::from_i64(code(c).firstlineno as i64)),

@@ -8,10 +8,19 @@
 //! value being written, so sharing is kept and either implementation reads the
 //! other's output. Supported: None, True, False, Ellipsis, StopIteration, int (any
 //! size), float, complex, str (with lone surrogates), bytes and bytes-like objects,
-//! tuple, list, dict, set, frozenset. Not supported: code objects (strand's code is
-//! not CPython's bytecode, and strand writes no `.pyc` files); `dumps` of one raises
-//! `ValueError: unmarshallable object`, and reading CPython's code type (`c`) raises
-//! `ValueError: bad marshal data (unknown type code)`.
+//! tuple, list, dict, set, frozenset, and strand's code objects.
+//!
+//! Code objects are written as CPython's code type byte `c` followed by strand's own
+//! compiled form ([`strand_compiler::serial`]: a fingerprint of the bytecode format,
+//! the length, a checksum, then the code with its constants and nested code), not
+//! CPython's fields: strand's instructions are not CPython's. `loads` gives a code
+//! object that behaves as the original (same instructions, tables, constants and
+//! `co_*` attributes), after checking it as the bytecode cache does (see
+//! `strand_interp::code_cache`, which writes `.pyc` files in this form). Reading
+//! CPython's code objects, or another strand build's, raises `ValueError: bad
+//! marshal data (code object of another implementation or bytecode version ...)`;
+//! a constant that is no compile-time constant (`code.replace(co_consts=...)`) is
+//! `ValueError: unmarshallable object`.
 
 use std::collections::HashMap;
 
@@ -255,6 +264,14 @@ impl Writer {
             for x in &items {
                 self.object(x)?;
             }
+        } else if strand_interp::code::is_code(v) {
+            // strand's code: CPython's code type byte, then strand's serialized
+            // compiled code (`strand_compiler::serial`).
+            let payload = strand_interp::code_cache::marshal_payload(v)?;
+            if !self.header(strand_interp::code_cache::TYPE_CODE, v) {
+                return Ok(());
+            }
+            self.out.extend_from_slice(&payload);
         } else if let Ok(data) = crate::buffer::bytes_like(v) {
             if !self.header(b's', v) {
                 return Ok(());
@@ -533,6 +550,12 @@ impl Reader<'_> {
                     .cloned()
                     .flatten()
                     .ok_or_else(|| bad("invalid reference"));
+            }
+            strand_interp::code_cache::TYPE_CODE => {
+                let (code, used) =
+                    strand_interp::code_cache::unmarshal_payload(&self.data[self.pos..])?;
+                self.pos += used;
+                code
             }
             _ => return Err(bad("unknown type code")),
         };

@@ -6,7 +6,8 @@
 //! `-i` (prompt after the program), `-q` (no banner), `-X stats` (heap and collector
 //! statistics at exit), `-X gc_threshold=N`, `-X jit=on|off`, `-X jit_threshold=N`
 //! (back-edges before a loop is compiled), `-X perf` (a perf map of compiled traces
-//! in `/tmp/perf-PID.map`), `--dis` (print the bytecode), `--version`, and CPython's
+//! in `/tmp/perf-PID.map`), `-X pycache_prefix=PATH` (where the bytecode cache goes),
+//! `--dis` (print the bytecode), `--version`, and CPython's
 //! `-W`, `-E`, `-I`, `-s`, `-S`, `-P`, `-u`, `-B`, `-O`/`-OO`, `-v`, `-b` (recorded in
 //! `sys.flags`). Uncaught exceptions print CPython's traceback to stderr and exit with
 //! status 1.
@@ -166,6 +167,11 @@ fn main() -> ExitCode {
             bytes_warning: cli.bytes_warning,
             dev_mode: cli.xoptions.iter().any(|x| x == "dev"),
             warn_default_encoding: cli.xoptions.iter().any(|x| x == "warn_default_encoding"),
+            pycache_prefix: cli
+                .xoptions
+                .iter()
+                .find_map(|x| x.strip_prefix("pycache_prefix="))
+                .map(str::to_string),
         },
         orig_argv: std::env::args().collect(),
         ..Options::default()

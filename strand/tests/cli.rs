@@ -396,3 +396,210 @@ fn cpython_startup_options() {
     assert_eq!(path0(&[]), "True\n");
     assert_eq!(path0(&["-P"]), "False\n");
 }
+
+/// Runs `exe script` in `dir` with bytecode writing allowed (the test environment may
+/// set `PYTHONDONTWRITEBYTECODE`), plus `extra` arguments before the script.
+fn run_caching(exe: &str, extra: &[&str], dir: &PathBuf, script: &str) -> Output {
+    Command::new(exe)
+        .args(extra)
+        .arg(script)
+        .current_dir(dir)
+        .env_remove("PYTHONDONTWRITEBYTECODE")
+        .env_remove("PYTHONPYCACHEPREFIX")
+        .output()
+        .expect("spawn")
+}
+
+fn set_mtime(path: &PathBuf, secs: u64) {
+    let f = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open source");
+    f.set_modified(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+        .expect("set mtime");
+}
+
+/// A module imported twice: the first run writes `__pycache__/NAME.TAG.pyc` with
+/// strand's cache tag, the second reads it (shown by a source edited behind the
+/// cache's back, with size and mtime unchanged, which CPython does not notice either),
+/// and a changed mtime or a corrupt file make it compile again.
+#[test]
+fn imported_modules_are_cached_in_pycache() {
+    let dir = scratch("pycache");
+    let tag_out = Command::new(strand())
+        .args(["-c", "import sys; print(sys.implementation.cache_tag)"])
+        .output()
+        .expect("spawn");
+    let tag = String::from_utf8_lossy(&tag_out.stdout).trim().to_string();
+    assert!(
+        tag.len() == 15
+            && tag.starts_with("strand-")
+            && tag[7..].bytes().all(|b| b.is_ascii_hexdigit()),
+        "cache tag {tag:?}"
+    );
+    let src = dir.join("cached_mod.py");
+    let write_src = |value: u32| {
+        std::fs::write(
+            &src,
+            format!("VALUE = {value}\ndef fail():\n    raise ValueError('from cached code')\n"),
+        )
+        .expect("write source");
+    };
+    std::fs::write(
+        dir.join("main.py"),
+        "import importlib, sys\nm = importlib.import_module('cached_mod')\nprint(m.VALUE)\n\
+         if len(sys.argv) > 1:\n    m.fail()\n",
+    )
+    .expect("write main");
+    write_src(1);
+    set_mtime(&src, 1_700_000_000);
+    let pyc = dir
+        .join("__pycache__")
+        .join(format!("cached_mod.{tag}.pyc"));
+    let stdout = |o: &Output| String::from_utf8_lossy(&o.stdout).trim().to_string();
+
+    // -B writes nothing.
+    let out = run_caching(strand(), &["-B"], &dir, "main.py");
+    assert_eq!(
+        stdout(&out),
+        "1",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!pyc.exists(), "-B must not write {}", pyc.display());
+
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(
+        stdout(&out),
+        "1",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let data = std::fs::read(&pyc).expect("the first import writes the cache");
+    assert_eq!(&data[..4], b"\xa7\r\r\n", "3.11's magic number");
+    assert_eq!(&data[4..8], &[0, 0, 0, 0], "timestamp-based");
+    assert_eq!(
+        &data[8..12],
+        &1_700_000_000u32.to_le_bytes(),
+        "source mtime"
+    );
+    assert_eq!(data[16], b'c', "marshal's code type");
+
+    // Same size, same mtime: the cache is used (as CPython would).
+    write_src(2);
+    set_mtime(&src, 1_700_000_000);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(stdout(&out), "1", "the second run reads the cache");
+
+    // Code from the cache still shows its source lines in tracebacks.
+    let out = Command::new(strand())
+        .args(["main.py", "fail"])
+        .current_dir(&dir)
+        .env_remove("PYTHONDONTWRITEBYTECODE")
+        .output()
+        .expect("spawn");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("raise ValueError('from cached code')"),
+        "traceback: {err}"
+    );
+
+    // A changed mtime invalidates it; it is written again.
+    set_mtime(&src, 1_700_000_100);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(stdout(&out), "2", "a changed source is compiled again");
+    let data = std::fs::read(&pyc).expect("rewritten");
+    assert_eq!(&data[8..12], &1_700_000_100u32.to_le_bytes());
+
+    // A corrupt cache file (valid header, damaged code) is compiled again, silently.
+    let mut bad = data.clone();
+    let n = bad.len();
+    bad[n - 3] ^= 0x55;
+    std::fs::write(&pyc, &bad).expect("corrupt");
+    write_src(3);
+    set_mtime(&src, 1_700_000_100);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(
+        stdout(&out),
+        "3",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Hash-based files (PEP 552) written by CPython's py_compile, which runs on
+    // strand's marshal and `_imp.source_hash`: an unchecked one is used as it is, a
+    // checked one only while the source's hash matches.
+    std::fs::write(
+        dir.join("pc.py"),
+        "import py_compile, sys\n\
+         mode = getattr(py_compile.PycInvalidationMode, sys.argv[1])\n\
+         py_compile.compile('cached_mod.py', invalidation_mode=mode)\n",
+    )
+    .expect("write pc.py");
+    let py_compile = |mode: &str| {
+        let out = Command::new(strand())
+            .args(["pc.py", mode])
+            .current_dir(&dir)
+            .output()
+            .expect("spawn");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read(&pyc).expect("py_compile writes the cache file")[4]
+    };
+    write_src(4);
+    assert_eq!(py_compile("UNCHECKED_HASH"), 1);
+    write_src(5);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(stdout(&out), "4", "an unchecked hash-based file is used");
+    assert_eq!(py_compile("CHECKED_HASH"), 3);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(stdout(&out), "5", "a checked file whose hash matches");
+    write_src(6);
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert_eq!(
+        stdout(&out),
+        "6",
+        "a checked file whose hash differs is not used"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `importlib.util.cache_from_source`/`source_from_cache` use strand's tag, with
+/// `-O`'s `opt-1` and `-X pycache_prefix`'s tree.
+#[test]
+fn cache_paths_follow_cpythons_rules() {
+    let dir = scratch("cache-paths");
+    let code = "import importlib.util as u, sys\n\
+                p = u.cache_from_source('/a/b/m.py')\n\
+                print(p.replace(sys.implementation.cache_tag, 'TAG'))\n\
+                print(u.source_from_cache(p) if sys.pycache_prefix is None else sys.pycache_prefix)\n";
+    let out = |args: &[&str]| {
+        let o = Command::new(strand())
+            .args(args)
+            .args(["-c", code])
+            .current_dir(&dir)
+            .env_remove("PYTHONPYCACHEPREFIX")
+            .output()
+            .expect("spawn");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    assert_eq!(out(&[]), "/a/b/__pycache__/m.TAG.pyc\n/a/b/m.py\n");
+    assert_eq!(
+        out(&["-O"]),
+        "/a/b/__pycache__/m.TAG.opt-1.pyc\n/a/b/m.py\n"
+    );
+    assert_eq!(
+        out(&["-X", "pycache_prefix=/tmp/pfx"]),
+        "/tmp/pfx/a/b/m.TAG.pyc\n/tmp/pfx\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

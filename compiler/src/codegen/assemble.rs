@@ -285,12 +285,30 @@ fn jump_arg(op: Op, next: usize, target: usize) -> u32 {
 /// # Errors
 /// A description of the first inconsistency.
 pub fn verify(code: &CodeObject) -> Result<(), String> {
+    verify_depths(code)?;
+    for c in &code.consts {
+        if let Constant::Code(inner) = c {
+            verify(inner)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`verify`]'s checks for `code` alone (not its nested code objects), returning its
+/// instructions with the stack depth before each (`None` for unreachable ones).
+///
+/// # Errors
+/// As [`verify`].
+pub(crate) fn verify_depths(
+    code: &CodeObject,
+) -> Result<Vec<(bytecode::Instruction, Option<i32>)>, String> {
     let instrs = bytecode::instructions(&code.code)?;
-    let index: HashMap<usize, usize> = instrs
-        .iter()
-        .enumerate()
-        .map(|(i, ins)| (ins.offset, i))
-        .collect();
+    // The instruction starting at each code unit (`usize::MAX` inside instructions).
+    let mut starts = vec![usize::MAX; code.code.len()];
+    for (i, ins) in instrs.iter().enumerate() {
+        starts[ins.offset] = i;
+    }
+    let index = |offset: usize| starts.get(offset).copied().filter(|&i| i != usize::MAX);
     let mut depth: Vec<Option<i32>> = vec![None; instrs.len()];
     let mut work = vec![(0usize, 0i32)];
     while let Some((i, d)) = work.pop() {
@@ -341,13 +359,13 @@ pub fn verify(code: &CodeObject) -> Result<(), String> {
                     code.qualname, e.depth, ins.offset
                 ));
             }
-            let ti = *index.get(&(e.target as usize)).ok_or_else(|| {
+            let ti = index(e.target as usize).ok_or_else(|| {
                 format!("{}: handler target inside an instruction", code.qualname)
             })?;
             work.push((ti, e.depth as i32 + i32::from(e.lasti) + 1));
         }
         if let Some(t) = ins.jump_target() {
-            let ti = *index.get(&t).ok_or_else(|| {
+            let ti = index(t).ok_or_else(|| {
                 format!(
                     "{}: jump into the middle of an instruction at {t}",
                     code.qualname
@@ -368,10 +386,5 @@ pub fn verify(code: &CodeObject) -> Result<(), String> {
             work.push((i + 1, d + fall));
         }
     }
-    for c in &code.consts {
-        if let Constant::Code(inner) = c {
-            verify(inner)?;
-        }
-    }
-    Ok(())
+    Ok(instrs.into_iter().zip(depth).collect())
 }
