@@ -215,6 +215,12 @@ pub fn new_weakref(ty: &PyType, target: &PyObj, callback: Option<PyObj>) -> PyRe
         // weakref with `try_incref` to call its callback; without this state that
         // fails on every thread but the weakref's owner, and the callback is lost.
         strand_heap::refcount::set_maybe_weakref(obj.as_ptr());
+        // The target too (CPython's `get_or_create_weakref` does the same): another
+        // thread dereferencing the weakref takes its reference with `try_incref`,
+        // which refuses an object still in state INIT (its owner may free it without
+        // a compare-and-swap), so the weakref read as dead on every thread but the
+        // target's owner while the target was alive.
+        strand_heap::refcount::set_maybe_weakref(target.as_ptr());
     }
     tab.entry(addr).or_default().push(obj.addr());
     Ok(obj)
