@@ -28,6 +28,9 @@ pub mod flags {
     pub const ASYNC_GENERATOR: u32 = 0x200;
     /// `co_consts[0]` is the docstring (the object model reads `__doc__` from it).
     pub const HAS_DOCSTRING: u32 = 0x4000_0000;
+    /// Compiled under `from __future__ import annotations` (PEP 563; CPython's
+    /// `CO_FUTURE_ANNOTATIONS`): `compile()` called from this code inherits it.
+    pub const FUTURE_ANNOTATIONS: u32 = 0x100_0000;
 }
 
 /// A compile-time constant.

@@ -86,7 +86,24 @@ pub fn compile_optimized(
     mode: Mode,
     optimize: u8,
 ) -> Result<CodeObject, CompileError> {
-    let code = generate(source, filename, mode, optimize)?;
+    compile_with_future(source, filename, mode, optimize, 0)
+}
+
+/// [`compile_optimized`] with `future` features on from the start, as `compile()`'s
+/// `flags` and the code calling it give them (the `__future__` bits of
+/// [`crate::code::flags`], e.g. [`crate::code::flags::FUTURE_ANNOTATIONS`]); the
+/// source's own future statements add to them.
+///
+/// # Errors
+/// As [`compile`].
+pub fn compile_with_future(
+    source: &str,
+    filename: &str,
+    mode: Mode,
+    optimize: u8,
+    future: u32,
+) -> Result<CodeObject, CompileError> {
+    let code = generate(source, filename, mode, optimize, future)?;
     // The interpreter trusts stack depths and jump targets; debug builds check them.
     #[cfg(debug_assertions)]
     if let Err(e) = verify(&code) {
@@ -140,6 +157,7 @@ fn generate(
     filename: &str,
     mode: Mode,
     optimize: u8,
+    future: u32,
 ) -> Result<CodeObject, CompileError> {
     check_source(source)?;
     let index = LineIndex::from_source_text(source);
@@ -162,7 +180,10 @@ fn generate(
         warned: Vec::new(),
         set_literals: Vec::new(),
         optimize,
-        future: crate::future::Features::default(),
+        future: crate::future::Features {
+            annotations: future & flags::FUTURE_ANNOTATIONS != 0,
+            ..crate::future::Features::default()
+        },
     };
     if mode == Mode::Eval {
         let parsed = parse_expression_311(source).map_err(|e| parse_failure(e, source, &index))?;
@@ -195,8 +216,12 @@ fn generate(
     if mode == Mode::Single {
         check_single_statement(&module.body, source, &index)?;
     }
-    c.future = crate::future::features(&module.body)
+    let own = crate::future::features(&module.body)
         .map_err(|(m, at)| CompileError::new(ErrorKind::Syntax, m, source, &index, at))?;
+    c.future = crate::future::Features {
+        annotations: own.annotations || c.future.annotations,
+        end: own.end,
+    };
     let table = symtable::build(module).map_err(symtable_error)?;
     c.enter(&table, "<module>".into(), "<module>".into(), 1);
     if has_annotations(&module.body) {
@@ -393,6 +418,9 @@ impl<'s, 't> Compiler<'s, 't> {
     /// `compiler_visit_argannotation`).
     fn annotation(&mut self, e: &Expr) -> CResult<()> {
         if self.future.annotations {
+            if let Some((message, at)) = crate::future::forbidden_in_annotation(e) {
+                return Err(self.error(ErrorKind::Syntax, message, at));
+            }
             self.load_const(Constant::Str(crate::future::annotation_source(e)));
             return Ok(());
         }
@@ -430,7 +458,11 @@ impl<'s, 't> Compiler<'s, 't> {
             argcount: 0,
             posonlyargcount: 0,
             kwonlyargcount: 0,
-            flags: 0,
+            flags: if self.future.annotations {
+                flags::FUTURE_ANNOTATIONS
+            } else {
+                0
+            },
             code: Vec::new(),
             lines: Default::default(),
             exceptions: Vec::new(),
@@ -766,8 +798,16 @@ impl<'s, 't> Compiler<'s, 't> {
                         _ => {}
                     }
                 }
-                // Module and class bodies keep annotations; functions ignore them.
+                // Module and class bodies keep annotations; functions ignore them
+                // (postponed ones are still checked, as CPython's symbol table does).
                 let kind = self.unit().table.kind;
+                if kind == BlockKind::Function && self.future.annotations {
+                    if let Some((message, at)) =
+                        crate::future::forbidden_in_annotation(&a.annotation)
+                    {
+                        return Err(self.error(ErrorKind::Syntax, message, at));
+                    }
+                }
                 if kind != BlockKind::Function {
                     match &*a.target {
                         Expr::Name(n) if a.simple => {

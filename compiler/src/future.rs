@@ -108,12 +108,39 @@ pub(crate) fn annotation_source(e: &Expr) -> String {
     let mut copy = e.clone();
     Repr.visit_expr(&mut copy);
     let indent = ruff_python_codegen::Indentation::default();
-    let text = ruff_python_codegen::Generator::new(&indent, ruff_source_file::LineEnding::Lf)
-        .expr(&copy);
+    let text =
+        ruff_python_codegen::Generator::new(&indent, ruff_source_file::LineEnding::Lf).expr(&copy);
     match &copy {
         Expr::Tuple(t) if !t.is_empty() => format!("({text})"),
         _ => text,
     }
+}
+
+/// What PEP 563 forbids in a postponed annotation (CPython 3.11's symbol table
+/// checks it in the annotation block): the first named expression, `yield` or
+/// `await`, with its message.
+pub(crate) fn forbidden_in_annotation(e: &Expr) -> Option<(&'static str, TextRange)> {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct Find(Option<(&'static str, TextRange)>);
+    impl<'a> Visitor<'a> for Find {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if self.0.is_some() {
+                return;
+            }
+            let what = match e {
+                Expr::Named(_) => "'named expression' can not be used within an annotation",
+                Expr::Yield(_) | Expr::YieldFrom(_) => {
+                    "'yield expression' can not be used within an annotation"
+                }
+                Expr::Await(_) => "'await expression' can not be used within an annotation",
+                _ => return visitor::walk_expr(self, e),
+            };
+            self.0 = Some((what, e.range()));
+        }
+    }
+    let mut f = Find(None);
+    f.visit_expr(e);
+    f.0
 }
 
 #[cfg(test)]
@@ -150,7 +177,10 @@ mod tests {
         assert_eq!(text("tuple[*Ts]"), "tuple[*Ts,]");
         assert_eq!(text("a[()]"), "a[()]");
         assert_eq!(text("(1,)"), "(1,)");
-        assert_eq!(text("Callable[[int], str] | None"), "Callable[[int], str] | None");
+        assert_eq!(
+            text("Callable[[int], str] | None"),
+            "Callable[[int], str] | None"
+        );
     }
 
     #[test]
@@ -166,6 +196,9 @@ mod tests {
             run("from __future__ import spam").unwrap_err(),
             "future feature spam is not defined"
         );
-        assert_eq!(run("from __future__ import braces").unwrap_err(), "not a chance");
+        assert_eq!(
+            run("from __future__ import braces").unwrap_err(),
+            "not a chance"
+        );
     }
 }

@@ -34,7 +34,7 @@ pub mod syntax_errors;
 pub mod tree;
 
 pub use code::{CodeObject, Constant};
-pub use codegen::{compile, compile_module, compile_optimized, verify, Mode};
+pub use codegen::{compile, compile_module, compile_optimized, compile_with_future, verify, Mode};
 pub use error::{CompileError, ErrorKind};
 
 /// The most decimal digits an integer literal may have (`sys.set_int_max_str_digits`;

@@ -355,7 +355,18 @@ pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<Py
         return (h.parse)(&text, &filename, &mode_name, flags);
     }
     let text = source_text(source, "compile")?;
-    let code = strand_compiler::compile_optimized(&text, &filename, mode, optimize)
+    // The `__future__` features: those of `flags`, and unless `dont_inherit`, those
+    // the calling code was compiled with (CPython's `PyEval_MergeCompilerFlags`).
+    let future_bits = strand_compiler::code::flags::FUTURE_ANNOTATIONS;
+    let mut future = (flags as u32) & future_bits;
+    let dont_inherit = match b[4] {
+        Some(d) => ab::is_true(d)?,
+        None => false,
+    };
+    if !dont_inherit {
+        future |= crate::frame::with_top(|f| f.data().code.flags).unwrap_or(0) & future_bits;
+    }
+    let code = strand_compiler::compile_with_future(&text, &filename, mode, optimize, future)
         .map_err(|e| crate::syntax_error::syntax_error(&e, &text, &filename))?;
     Ok(crate::code::load_code(&code))
 }

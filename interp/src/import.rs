@@ -339,9 +339,7 @@ pub fn install_importlib(lib: &std::path::Path) -> PyResult<()> {
         crate::code_cache::fix_co_filename(&code, &pystr::new(display));
         let m = module::new_module(name);
         dict::set_item_str(&modules, name, m.clone());
-        if let Err(e) =
-            crate::eval::run_code(&code, &module::module_dict(&m))
-        {
+        if let Err(e) = crate::eval::run_code(&code, &module::module_dict(&m)) {
             let _ = dict::del_item(&modules, &pystr::new(name));
             return Err(e);
         }

@@ -27,6 +27,9 @@ pub struct PyGenericAlias {
     header: ObjectHeader,
     origin: PyObj,
     args: PyObj,
+    /// An unpacked alias (`*tuple[int, str]`, PEP 646): what iterating an alias
+    /// gives.
+    starred: bool,
 }
 
 /// The layout of a `types.UnionType`.
@@ -74,6 +77,7 @@ crate::builtin_type! {
             getattro: Some(alias_getattro),
             call: Some(alias_call),
             new: Some(alias_new),
+            iter: Some(alias_iter),
             number: NumberSlots {
                 or: Some(union_or),
                 ..NumberSlots::EMPTY
@@ -135,12 +139,12 @@ pub fn union_args(o: &PyObj) -> Option<PyObj> {
 
 /// `origin[args]`: a new alias (a lone argument that is not a tuple is wrapped).
 pub fn new_generic_alias(origin: PyObj, args: PyObj) -> PyObj {
-    new_alias_of_type(&GENERIC_ALIAS_TYPE, origin, args)
+    new_alias_of_type(&GENERIC_ALIAS_TYPE, origin, args, false)
 }
 
 /// An alias of type `ty`: `GenericAlias` or a subclass of it (`typing` and
 /// `collections.abc` subclass it, as `_CallableGenericAlias`).
-fn new_alias_of_type(ty: &PyType, origin: PyObj, args: PyObj) -> PyObj {
+fn new_alias_of_type(ty: &PyType, origin: PyObj, args: PyObj, starred: bool) -> PyObj {
     let args = if tuple::is_tuple(&args) {
         args
     } else {
@@ -153,6 +157,7 @@ fn new_alias_of_type(ty: &PyType, origin: PyObj, args: PyObj) -> PyObj {
         let p = obj.as_ptr().as_ptr() as *mut PyGenericAlias;
         std::ptr::addr_of_mut!((*p).origin).write(origin);
         std::ptr::addr_of_mut!((*p).args).write(args);
+        std::ptr::addr_of_mut!((*p).starred).write(starred);
         crate::heaptype::init_slots_region(ty, &obj);
         crate::alloc::finish_instance(ty, &obj);
     }
@@ -204,9 +209,18 @@ fn alias_repr(o: &PyObj) -> PyResult<PyObj> {
             .join(", ")
     };
     Ok(crate::str::from_string(format!(
-        "{}[{inner}]",
+        "{}{}[{inner}]",
+        if a.starred { "*" } else { "" },
         repr_item(&a.origin)?
     )))
+}
+
+/// `iter(alias)`: the alias unpacked, once (`*tuple[int, str]` in a subscript or
+/// a starred annotation, PEP 646; CPython's `ga_iter`).
+fn alias_iter(o: &PyObj) -> PyResult<PyObj> {
+    let a = alias(o);
+    let starred = new_alias_of_type(o.ty(), a.origin.clone(), a.args.clone(), true);
+    ab::iter(&tuple::from_vec(vec![starred]))
 }
 
 fn alias_hash(o: &PyObj) -> PyResult<isize> {
@@ -219,7 +233,7 @@ fn alias_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
         return Ok(not_implemented());
     }
     let (x, y) = (alias(a), alias(b));
-    let same = ab::eq(&x.origin, &y.origin)? && ab::eq(&x.args, &y.args)?;
+    let same = x.starred == y.starred && ab::eq(&x.origin, &y.origin)? && ab::eq(&x.args, &y.args)?;
     Ok(bool_obj(same == (op == CompareOp::Eq)))
 }
 
@@ -263,7 +277,12 @@ fn alias_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
         )));
     }
     let ty = crate::typeobj::expect_type(cls, "GenericAlias.__new__(X)")?;
-    Ok(new_alias_of_type(ty, args[0].clone(), args[1].clone()))
+    Ok(new_alias_of_type(
+        ty,
+        args[0].clone(),
+        args[1].clone(),
+        false,
+    ))
 }
 
 fn alias_methods() -> Vec<MethodDef> {
@@ -290,6 +309,21 @@ fn alias_getsets() -> Vec<GetSetDef> {
         GetSetDef::new("__origin__", |o| Ok(alias(o).origin.clone()), None),
         GetSetDef::new("__args__", |o| Ok(alias(o).args.clone()), None),
         GetSetDef::new("__parameters__", |_| Ok(tuple::empty()), None),
+        GetSetDef::new("__unpacked__", |o| Ok(bool_obj(alias(o).starred)), None),
+        GetSetDef::new(
+            "__typing_unpacked_tuple_args__",
+            |o| {
+                let a = alias(o);
+                Ok(
+                    if a.starred && a.origin.is(&crate::tuple::TUPLE_TYPE.to_obj()) {
+                        a.args.clone()
+                    } else {
+                        crate::singletons::none()
+                    },
+                )
+            },
+            None,
+        ),
     ]
 }
 
@@ -375,6 +409,21 @@ fn union_getsets() -> Vec<GetSetDef> {
     vec![
         GetSetDef::new("__args__", |o| Ok(union(o).args.clone()), None),
         GetSetDef::new("__parameters__", |_| Ok(tuple::empty()), None),
+        GetSetDef::new("__unpacked__", |o| Ok(bool_obj(alias(o).starred)), None),
+        GetSetDef::new(
+            "__typing_unpacked_tuple_args__",
+            |o| {
+                let a = alias(o);
+                Ok(
+                    if a.starred && a.origin.is(&crate::tuple::TUPLE_TYPE.to_obj()) {
+                        a.args.clone()
+                    } else {
+                        crate::singletons::none()
+                    },
+                )
+            },
+            None,
+        ),
     ]
 }
 
