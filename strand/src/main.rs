@@ -128,7 +128,14 @@ fn terminate_options_after_program(argv: Vec<String>) -> Vec<String> {
                 break;
             }
         }
-        out.push(arg);
+        if ends_options && !takes_next {
+            // `-mjson.tool`, `-Bc'code'`: the flags, then the value on its own.
+            let at = arg[1..].find(['c', 'm']).map_or(arg.len(), |i| i + 2);
+            out.push(arg[..at].to_string());
+            out.push(arg[at..].to_string());
+        } else {
+            out.push(arg);
+        }
         if takes_next {
             out.extend(it.next());
         }

@@ -511,13 +511,21 @@ fn imported_modules_are_cached_in_pycache() {
     let data = std::fs::read(&pyc).expect("rewritten");
     assert_eq!(&data[8..12], &1_700_000_100u32.to_le_bytes());
 
-    // A corrupt cache file (valid header, damaged code) is compiled again, silently.
+    // A corrupt cache file (valid header, damaged code) fails the import with
+    // marshal's ValueError, as a corrupt `.pyc` does in CPython (importlib checks
+    // only the header); a changed source makes it stale and it is written again.
     let mut bad = data.clone();
     let n = bad.len();
     bad[n - 3] ^= 0x55;
     std::fs::write(&pyc, &bad).expect("corrupt");
+    let out = run_caching(strand(), &[], &dir, "main.py");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ValueError: bad marshal data"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     write_src(3);
-    set_mtime(&src, 1_700_000_100);
+    set_mtime(&src, 1_700_000_200);
     let out = run_caching(strand(), &[], &dir, "main.py");
     assert_eq!(
         stdout(&out),
