@@ -633,7 +633,9 @@ def main():
         env = dict(os.environ)
         if args.no_workarounds:
             env["STRAND_CONFORMANCE_NO_WORKAROUNDS"] = "1"
-        strand = run_all(args.strand, modules, args.timeout, args.jobs, "strand", hint, env, args.restarts,
+        # Modules run in a temporary directory: a relative path must not be.
+        strand_path = os.path.abspath(args.strand) if "/" in args.strand else args.strand
+        strand = run_all(strand_path, modules, args.timeout, args.jobs, "strand", hint, env, args.restarts,
                          args.memory_mib << 20)
         saved = load_json(args.save) or {}
         saved.update(strand)
