@@ -167,9 +167,11 @@ unsafe fn gen_finalize(obj: ObjPtr) {
 unsafe fn gen_dealloc(obj: ObjPtr) {
     // A generator suspended in its body is finalized first (closed, handed to its
     // finalizer hook, or reported as never awaited), once, on a resurrected
-    // reference; if that stored a new reference, it lives on.
+    // reference; if that stored a new reference, it lives on. Weak references die
+    // first, as in CPython's gen_dealloc.
     // SAFETY: count zero, exclusive access; the state is initialised.
     unsafe {
+        strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
         let ty = PyType::of_ptr(obj);
         let (is_async_gen, is_coro) = (
             std::ptr::eq(ty, &ASYNC_GENERATOR_TYPE),
@@ -205,7 +207,7 @@ strand_objects::builtin_type! {
         layout: PyGenerator,
         itemsize: 0,
         kind: HeapKind::Gc,
-        flags: TypeFlags::empty(),
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: Some(gen_traverse),
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
@@ -227,7 +229,7 @@ strand_objects::builtin_type! {
         layout: PyGenerator,
         itemsize: 0,
         kind: HeapKind::Gc,
-        flags: TypeFlags::empty(),
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: Some(gen_traverse),
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
@@ -248,7 +250,7 @@ strand_objects::builtin_type! {
         layout: PyGenerator,
         itemsize: 0,
         kind: HeapKind::Gc,
-        flags: TypeFlags::empty(),
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: Some(gen_traverse),
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
