@@ -59,6 +59,7 @@ pub mod binascii;
 pub mod buffer;
 pub mod errno;
 pub mod fcntl;
+pub mod faulthandler;
 pub mod gc;
 pub mod grp;
 pub mod hashobj;
@@ -250,6 +251,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "errno",
         init: errno::make_module,
+    },
+    NativeModule {
+        name: "faulthandler",
+        init: faulthandler::make_module,
     },
     NativeModule {
         name: "gc",
