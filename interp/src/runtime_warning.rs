@@ -20,6 +20,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use strand_objects::abstract_ as ab;
 use strand_objects::exceptions as exc;
 use strand_objects::typeobj::PyType;
 use strand_objects::{dict, int, module, str as pystr, tuple, PyObj};
@@ -47,21 +48,45 @@ pub(crate) fn coroutine_never_awaited(coro: &PyObj) {
     if SILENCED.load(Ordering::Relaxed) {
         return;
     }
-    let hook = crate::state::sys_module_opt()
-        .and_then(|_| dict::get_item_str(&crate::state::sys_modules(), "warnings"))
-        .and_then(|w| strand_objects::abstract_::getattr_str(&w, "_warn_unawaited_coroutine").ok());
-    if let Some(hook) = hook {
-        if let Err(e) = strand_objects::abstract_::call1(&hook, coro.clone()) {
+    let warnings = crate::state::sys_module_opt()
+        .and_then(|_| dict::get_item_str(&crate::state::sys_modules(), "warnings"));
+    if let Some(warnings) = warnings {
+        let hook = ab::getattr_str(&warnings, "_warn_unawaited_coroutine").ok();
+        if let Some(hook) = hook {
+            match ab::call1(&hook, coro.clone()) {
+                Ok(_) => return,
+                Err(e) => strand_objects::unraisable::write_unraisable(&e, coro),
+            }
+        }
+        // CPython's fallback, `_PyErr_WarnFormat(coro, RuntimeWarning, 1, ...)`,
+        // through the same filters.
+        let qualname = ab::getattr_str(coro, "__qualname__")
+            .ok()
+            .filter(pystr::is_str)
+            .map_or_else(String::new, |q| pystr::as_str(&q).to_string());
+        let warned = ab::getattr_str(&warnings, "warn").and_then(|warn| {
+            ab::call(
+                &warn,
+                &[
+                    pystr::from_string(format!("coroutine '{qualname}' was never awaited")),
+                    exc::RUNTIME_WARNING_TYPE.to_obj(),
+                    int::from_i64(1),
+                    coro.clone(),
+                ],
+                None,
+            )
+        });
+        if let Err(e) = warned {
             strand_objects::unraisable::write_unraisable(&e, coro);
         }
         return;
     }
-    let qualname = strand_objects::abstract_::getattr_str(coro, "__qualname__")
+    let qualname = ab::getattr_str(coro, "__qualname__")
         .ok()
         .filter(pystr::is_str)
         .map_or_else(String::new, |q| pystr::as_str(&q).to_string());
     let mut message = format!("coroutine '{qualname}' was never awaited\n");
-    let origin = strand_objects::abstract_::getattr_str(coro, "cr_origin")
+    let origin = ab::getattr_str(coro, "cr_origin")
         .ok()
         .filter(tuple::is_tuple);
     if let Some(origin) = origin {

@@ -49,3 +49,26 @@ def check(depth):
 check(0)
 check(1)
 check(2)
+
+# A broken warnings._warn_unawaited_coroutine is reported as unraisable, and the
+# plain warning still goes through the warnings filters.
+orig = warnings._warn_unawaited_coroutine
+seen = []
+old_hook = sys.unraisablehook
+sys.unraisablehook = lambda u: seen.append((u.exc_type.__name__, type(u.object).__name__))
+try:
+    warnings._warn_unawaited_coroutine = lambda coro: 1 / 0
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        corofn()
+        gc.collect()
+    print(seen, [str(x.message) for x in w])
+    del warnings._warn_unawaited_coroutine
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        corofn()
+        gc.collect()
+    print([(x.category.__name__, str(x.message)) for x in w])
+finally:
+    warnings._warn_unawaited_coroutine = orig
+    sys.unraisablehook = old_hook
