@@ -8,8 +8,8 @@
 //! and a store, with no hashing.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
@@ -172,8 +172,9 @@ pub fn take_garbage() -> Vec<ObjPtr> {
 /// handing the collector's reference to each to the caller; GC-only ones stay.
 pub fn take_object_garbage() -> Vec<ObjPtr> {
     let mut g = GARBAGE.lock();
-    let (objs, rest): (Vec<ObjPtr>, Vec<ObjPtr>) =
-        std::mem::take(&mut *g).into_iter().partition(|&o| !gc_only(o));
+    let (objs, rest): (Vec<ObjPtr>, Vec<ObjPtr>) = std::mem::take(&mut *g)
+        .into_iter()
+        .partition(|&o| !gc_only(o));
     *g = rest;
     objs
 }

@@ -694,7 +694,12 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 )))
             }),
             ("set_coroutine_origin_tracking_depth", |a, k| {
-                let b = Args::new(a, k).bind("set_coroutine_origin_tracking_depth", 0, &["depth"], 1)?;
+                let b = Args::new(a, k).bind(
+                    "set_coroutine_origin_tracking_depth",
+                    0,
+                    &["depth"],
+                    1,
+                )?;
                 let d = b[0].expect("depth is required");
                 if !int::is_int(d) {
                     return Err(exc::type_error(format!(
@@ -705,7 +710,9 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 let depth = int::to_isize(d)
                     .ok()
                     .filter(|v| i32::try_from(*v).is_ok())
-                    .ok_or_else(|| exc::overflow_error("Python int too large to convert to C int"))?;
+                    .ok_or_else(|| {
+                        exc::overflow_error("Python int too large to convert to C int")
+                    })?;
                 if depth < 0 {
                     return Err(exc::value_error("depth must be >= 0"));
                 }

@@ -1115,12 +1115,8 @@ fn m_fromfile(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let nbytes = (n as usize)
         .checked_mul(itemsize)
         .filter(|&b| b <= isize::MAX as usize)
-        .ok_or_else(|| exc::memory_error())?;
-    let b = ab::call_method(
-        &a[1],
-        "read",
-        &[strand_objects::int::from_usize(nbytes)],
-    )?;
+        .ok_or_else(exc::memory_error)?;
+    let b = ab::call_method(&a[1], "read", &[strand_objects::int::from_usize(nbytes)])?;
     if !bytes::is_bytes(&b) {
         return Err(type_error("read() didn't return bytes"));
     }

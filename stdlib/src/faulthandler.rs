@@ -77,8 +77,7 @@ fn write_fd(fd: libc::c_int, bytes: &[u8]) {
         // SAFETY: `rest` is a valid buffer of `rest.len()` bytes.
         let n = unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) };
         if n <= 0 {
-            if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
-            {
+            if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }
             return;
@@ -174,11 +173,15 @@ fn file_fd(file: Option<&PyObj>) -> PyResult<(libc::c_int, Option<PyObj>)> {
     }
     let n = ab::call_method(&file, "fileno", &[])?;
     if !int::is_int(&n) {
-        return Err(runtime_error("file.fileno() is not a valid file descriptor"));
+        return Err(runtime_error(
+            "file.fileno() is not a valid file descriptor",
+        ));
     }
     let fd = int::to_isize(&n).unwrap_or(-1);
     if fd < 0 || fd > i32::MAX as isize {
-        return Err(runtime_error("file.fileno() is not a valid file descriptor"));
+        return Err(runtime_error(
+            "file.fileno() is not a valid file descriptor",
+        ));
     }
     // Errors of flush() are ignored, as in CPython.
     let _ = ab::call_method(&file, "flush", &[]);
@@ -239,7 +242,10 @@ fn dump_frames(out: &mut String, frame: Option<PyObj>) -> PyResult<()> {
             out.push_str("???");
         }
         out.push_str("\", line ");
-        match int::is_int(&line).then(|| int::to_isize(&line).ok()).flatten() {
+        match int::is_int(&line)
+            .then(|| int::to_isize(&line).ok())
+            .flatten()
+        {
             Some(n) if n >= 0 => out.push_str(&n.to_string()),
             _ => out.push_str("???"),
         }
@@ -284,7 +290,7 @@ fn traceback_text(all_threads: bool, skip: Option<u64>, current: bool) -> PyResu
     }
     // Newest thread first and the caller's (usually the main thread, the oldest)
     // last, as CPython's thread list has them.
-    threads.sort_by(|a, b| b.0.cmp(&a.0));
+    threads.sort_by_key(|t| std::cmp::Reverse(t.0));
     let mut first = true;
     for (ident, frame) in threads {
         if !first {
@@ -300,7 +306,11 @@ fn traceback_text(all_threads: bool, skip: Option<u64>, current: bool) -> PyResu
         if !first {
             out.push('\n');
         }
-        out.push_str(if current { "Current thread " } else { "Thread " });
+        out.push_str(if current {
+            "Current thread "
+        } else {
+            "Thread "
+        });
         out.push_str(std::str::from_utf8(&hex16(me)).unwrap_or("0x?"));
         out.push_str(" (most recent call first):\n");
         let f = ab::call(&ab::getattr_str(&sys, "_getframe")?, &[], None)?;
@@ -403,19 +413,19 @@ fn timeout_header(t: Duration) -> String {
 
 /// The watchdog thread's body (started through `_thread.start_new_thread`).
 fn watchdog_main(a: &[PyObj], _k: Option<&PyObj>) -> PyResult<PyObj> {
-    let generation = a.first().and_then(|g| int::to_isize(g).ok()).map_or(0, |v| v as u64);
+    let generation = a
+        .first()
+        .and_then(|g| int::to_isize(g).ok())
+        .map_or(0, |v| v as u64);
     let me = strand_interp::thread_ident::get_ident();
     loop {
         // Wait detached, so a stop-the-world pause never waits for this thread.
         let fire = strand_heap::with_detached(|| {
             let mut w = WATCHDOG.lock().unwrap_or_else(|e| e.into_inner());
-            let Some(timeout) = w
+            let timeout = w
                 .as_ref()
                 .filter(|w| w.generation == generation)
-                .map(|w| w.timeout)
-            else {
-                return None;
-            };
+                .map(|w| w.timeout)?;
             let deadline = Instant::now() + timeout;
             loop {
                 let current = w.as_ref().filter(|w| w.generation == generation)?;
@@ -500,10 +510,14 @@ fn dump_traceback_later(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         _file: file,
     });
     let thread = import("_thread")?;
-    let body = strand_objects::descr::new_builtin_function("faulthandler_watchdog", watchdog_main, None);
+    let body =
+        strand_objects::descr::new_builtin_function("faulthandler_watchdog", watchdog_main, None);
     let started = ab::call(
         &ab::getattr_str(&thread, "start_new_thread")?,
-        &[body, tuple::from_vec(vec![int::from_i128(i128::from(generation))])],
+        &[
+            body,
+            tuple::from_vec(vec![int::from_i128(i128::from(generation))]),
+        ],
         None,
     );
     if let Err(e) = started {

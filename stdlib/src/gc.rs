@@ -261,12 +261,11 @@ pub fn make_module() -> PyObj {
                         a[0].ty().name()
                     )));
                 }
-                let flags = int::to_isize(&a[0])
-                    .map_err(|_| {
-                        strand_objects::exceptions::overflow_error(
-                            "Python int too large to convert to C int",
-                        )
-                    })? as i64;
+                let flags = int::to_isize(&a[0]).map_err(|_| {
+                    strand_objects::exceptions::overflow_error(
+                        "Python int too large to convert to C int",
+                    )
+                })? as i64;
                 if i32::try_from(flags).is_err() {
                     return Err(strand_objects::exceptions::overflow_error(
                         "Python int too large to convert to C int",
