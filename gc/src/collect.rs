@@ -523,6 +523,10 @@ fn handle_resurrected(
             return true;
         }
         stats.resurrected += 1;
+        // SAFETY: the object is alive (resurrected, or GC-only and unfreed).
+        if binding().is_some_and(|b| unsafe { !b.counts_as_object(obj) }) {
+            stats.resurrected_hidden += 1;
+        }
         if !gc_only(obj) {
             // SAFETY: world stopped; a resurrected object has another reference, so
             // dropping the collector's leaves it alive.

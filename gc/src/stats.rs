@@ -18,6 +18,9 @@ pub struct CollectionStats {
     pub hidden: usize,
     /// Objects kept because a finalizer resurrected them (or something they reach).
     pub resurrected: usize,
+    /// Of the resurrected objects, those the binding does not count as objects of
+    /// their own (as for `hidden`).
+    pub resurrected_hidden: usize,
     /// Unreachable objects freed.
     pub collected: usize,
     /// Unreachable objects whose cycles `clear` could not break; kept in

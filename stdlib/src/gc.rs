@@ -187,7 +187,12 @@ pub fn make_module() -> PyObj {
                 }
                 // Not generational: every collection is a full one.
                 let s = strand_gc::collect();
-                Ok(int::from_usize(s.unreachable - s.hidden))
+                // CPython counts what it freed or found uncollectable: objects a
+                // finalizer resurrected are not in the count.
+                let kept = s.resurrected.saturating_sub(s.resurrected_hidden);
+                Ok(int::from_usize(
+                    s.unreachable.saturating_sub(s.hidden).saturating_sub(kept),
+                ))
             }),
             ("enable", |a, k| {
                 Args::new(a, k).exact("enable", 0)?;

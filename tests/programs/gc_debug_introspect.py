@@ -75,3 +75,26 @@ for f, args in ((gc.get_debug, (1,)), (gc.set_debug, ()), (gc.set_debug, (1, 2))
         f(*args)
     except TypeError as e:
         print("TypeError", e)
+
+# collect()'s count leaves out what a finalizer resurrected.
+class Cyc:
+    def __init__(self):
+        self.me = self
+
+class Res(Cyc):
+    def __del__(self):
+        revived.append(self)
+
+revived = []
+gc.collect()
+gc.disable()
+for i in range(50):
+    Cyc()
+print(gc.collect())
+Res()
+print(gc.collect(), len(revived))
+Res()
+for i in range(30):
+    Cyc()
+print(gc.collect(), len(revived))
+gc.enable()
