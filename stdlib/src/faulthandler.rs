@@ -14,16 +14,20 @@
 //! - `enable(file=sys.stderr, all_threads=True)` installs handlers for SIGSEGV,
 //!   SIGFPE, SIGABRT, SIGBUS and SIGILL that write `Fatal Python error: Segmentation
 //!   fault` (and so on) to the file's descriptor, restore the previous handler and
-//!   raise the signal again, as CPython does. **Limit:** a signal handler may only do
-//!   async-signal-safe work, and strand's frames cannot be walked safely from one
-//!   (another thread may be resizing a frame chain, and reading code objects may
-//!   touch the heap), so the fatal report has no Python traceback: after the header it
-//!   writes the thread's id and the line `  <no Python traceback: strand cannot walk
-//!   frames in a signal handler>`. No alternate signal stack is set up, so a crash
-//!   from a stack overflow dies without the report.
+//!   raise the signal again, as CPython does. The report has the traceback of the
+//!   thread the signal hit (`strand_interp::fatal_traceback`: only `write(2)` and
+//!   reads of that thread's own frame chain, as safe as CPython's dump and no safer).
+//!   **Limits:** other threads' frames are not written (`all_threads` only changes
+//!   the header from "Stack" to "Current thread 0x..."): their chains may be changing
+//!   under the handler. No alternate signal stack is set up, so a crash from a stack
+//!   overflow dies without the report.
+//!
+//! The test helpers `_sigsegv(release_gil=False)`, `_sigabrt()` and `_sigfpe()` raise
+//! the signal in the calling thread (core dumps off first, as CPython does).
 //!
 //! Left out: `register`/`unregister` (tracebacks on user signals, which CPython also
-//! writes from the signal handler) and the `_sigsegv`-style crash helpers.
+//! writes from the signal handler), `_read_null`, `_fatal_error` and the other crash
+//! helpers.
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
@@ -54,6 +58,9 @@ const FATAL_SIGNALS: [(libc::c_int, &str); 5] = [
 
 /// The descriptor the fatal-signal report goes to; -1 while disabled.
 static FATAL_FD: AtomicI32 = AtomicI32::new(-1);
+/// `enable`'s `all_threads`: the report's header names the thread ("Current thread
+/// 0x...") instead of "Stack".
+static FATAL_ALL_THREADS: AtomicBool = AtomicBool::new(true);
 /// Whether the fatal-signal handlers are installed.
 static ENABLED: AtomicBool = AtomicBool::new(false);
 /// Serialises `enable`/`disable` and owns the file object the report goes to (kept
@@ -114,14 +121,16 @@ extern "C" fn fatal_handler(signum: libc::c_int) {
     if fd >= 0 {
         write_fd(fd, b"Fatal Python error: ");
         write_fd(fd, FATAL_SIGNALS[i].1.as_bytes());
-        write_fd(fd, b"\n\nCurrent thread ");
-        // SAFETY: pthread_self is async-signal-safe in practice (reads the thread
-        // pointer).
-        write_fd(fd, &hex16(unsafe { libc::pthread_self() } as u64));
-        write_fd(
-            fd,
-            b" (most recent call first):\n  <no Python traceback: strand cannot walk frames in a signal handler>\n",
-        );
+        if FATAL_ALL_THREADS.load(Ordering::SeqCst) {
+            write_fd(fd, b"\n\nCurrent thread ");
+            // SAFETY: pthread_self is async-signal-safe in practice (reads the thread
+            // pointer).
+            write_fd(fd, &hex16(unsafe { libc::pthread_self() } as u64));
+            write_fd(fd, b" (most recent call first):\n");
+        } else {
+            write_fd(fd, b"\n\nStack (most recent call first):\n");
+        }
+        strand_interp::fatal_traceback::write_current_thread(fd);
     }
     // SAFETY: the slot was written before this handler was installed (see
     // PreviousHandlers); sigaction and raise are async-signal-safe.
@@ -339,7 +348,7 @@ fn dump_traceback(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn enable(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind("enable", 0, &["file", "all_threads"], 0)?;
     let (fd, file) = file_fd(b[0])?;
-    flag(b[1], true)?;
+    FATAL_ALL_THREADS.store(flag(b[1], true)?, Ordering::SeqCst);
     let mut keep = FATAL_FILE.lock().unwrap_or_else(|e| e.into_inner());
     *keep = file;
     FATAL_FD.store(fd, Ordering::SeqCst);
@@ -527,6 +536,30 @@ fn dump_traceback_later(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Ok(singletons::none())
 }
 
+/// Turns core dumps off before a deliberate crash (CPython's
+/// `faulthandler_suppress_crash_report`).
+fn suppress_crash_report() {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `rl` is a valid rlimit for getrlimit to fill and setrlimit to read.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_CORE, &mut rl) == 0 {
+            rl.rlim_cur = 0;
+            libc::setrlimit(libc::RLIMIT_CORE, &rl);
+        }
+    }
+}
+
+/// `_sigsegv`/`_sigabrt`/`_sigfpe`: raises `signum` in the calling thread.
+fn crash_with(signum: libc::c_int) -> PyResult<PyObj> {
+    suppress_crash_report();
+    // SAFETY: raising a signal in this thread; what it does is the point.
+    unsafe { libc::raise(signum) };
+    Ok(singletons::none())
+}
+
 /// Builds the `faulthandler` module.
 pub fn make_module() -> PyObj {
     let m = module::new_module("faulthandler");
@@ -557,6 +590,21 @@ pub fn make_module() -> PyObj {
                 Ok(int::bool_obj(ENABLED.load(Ordering::SeqCst)))
             }),
             ("dump_traceback_later", dump_traceback_later),
+            ("_sigsegv", |a, k| {
+                let b = Args::new(a, k).bind("_sigsegv", 0, &["release_gil"], 0)?;
+                flag(b[0], false)?;
+                crash_with(libc::SIGSEGV)
+            }),
+            ("_sigabrt", |a, k| {
+                Args::new(a, k).expect_fn("_sigabrt", 0, 0)?;
+                suppress_crash_report();
+                // SAFETY: aborting the process is this helper's purpose.
+                unsafe { libc::abort() }
+            }),
+            ("_sigfpe", |a, k| {
+                Args::new(a, k).expect_fn("_sigfpe", 0, 0)?;
+                crash_with(libc::SIGFPE)
+            }),
             ("cancel_dump_traceback_later", |a, k| {
                 Args::new(a, k).no_kwargs("cancel_dump_traceback_later")?;
                 if !a.is_empty() {

@@ -82,10 +82,13 @@ out = norm(r.stderr).splitlines()
 print(r.returncode, out[0], out[1])
 print([l for l in out if "sleeper" in l])
 
-child = r"""
-import faulthandler, os, signal
-faulthandler.enable()
-os.kill(os.getpid(), signal.SIGSEGV)
+for all_threads in (True, False):
+    child = f"""
+import faulthandler
+def crash():
+    faulthandler._sigsegv()
+faulthandler.enable(all_threads={all_threads})
+crash()
 """
-r = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
-print(r.returncode, r.stderr.splitlines()[0])
+    r = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+    print(r.returncode, norm(r.stderr).splitlines())
