@@ -555,14 +555,54 @@ fn suppress_crash_report() {
 /// `_sigsegv`/`_sigabrt`/`_sigfpe`: raises `signum` in the calling thread.
 fn crash_with(signum: libc::c_int) -> PyResult<PyObj> {
     suppress_crash_report();
-    // SAFETY: raising a signal in this thread; what it does is the point.
-    unsafe { libc::raise(signum) };
+    // SAFETY: raising a signal in this thread; what it does is the point. A previous
+    // handler that only resets the default action and returns (the Rust runtime's
+    // stack-guard handler) leaves the process alive: raise once more then.
+    unsafe {
+        libc::raise(signum);
+        let mut now: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(signum, std::ptr::null(), &mut now) == 0
+            && now.sa_sigaction == libc::SIG_DFL
+        {
+            libc::raise(signum);
+        }
+    }
     Ok(singletons::none())
+}
+
+/// Whether `-X faulthandler`, `-X dev`, or (without `-E`) a non-empty
+/// PYTHONFAULTHANDLER or PYTHONDEVMODE asks for the fatal-signal handlers. CPython
+/// installs them at startup; strand does when the module is first imported.
+fn enabled_at_startup() -> bool {
+    let Ok(sys) = import("sys") else {
+        return false;
+    };
+    if let Ok(x) = ab::getattr_str(&sys, "_xoptions") {
+        if dict::is_dict(&x)
+            && (dict::get_item_str(&x, "faulthandler").is_some()
+                || dict::get_item_str(&x, "dev").is_some())
+        {
+            return true;
+        }
+    }
+    let ignore_env = ab::getattr_str(&sys, "flags")
+        .and_then(|f| ab::getattr_str(&f, "ignore_environment"))
+        .and_then(|v| ab::is_true(&v))
+        .unwrap_or(false);
+    !ignore_env
+        && ["PYTHONFAULTHANDLER", "PYTHONDEVMODE"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
 /// Builds the `faulthandler` module.
 pub fn make_module() -> PyObj {
     let m = module::new_module("faulthandler");
+    if enabled_at_startup() && !ENABLED.load(Ordering::SeqCst) {
+        // As `python -X faulthandler` / PYTHONFAULTHANDLER do; an unusable
+        // sys.stderr leaves it off.
+        let _ = enable(&[], None);
+    }
     add_functions(
         &m,
         "faulthandler",

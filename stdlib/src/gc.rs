@@ -78,7 +78,11 @@ fn gc_info(phase: strand_gc::Phase, stats: &strand_gc::CollectionStats) {
     dict::set_item_str(
         &info,
         "collected",
-        int::from_usize(stats.collected.saturating_sub(stats.hidden)),
+        int::from_usize(
+            stats
+                .collected
+                .saturating_sub(stats.hidden.saturating_sub(stats.resurrected_hidden)),
+        ),
     );
     dict::set_item_str(&info, "uncollectable", int::from_usize(stats.uncollectable));
     for cb in list::to_vec(&callbacks) {
@@ -249,7 +253,8 @@ pub fn make_module() -> PyObj {
                     mk(0, 0, 0),
                     mk(
                         s.collections,
-                        s.collected.saturating_sub(s.hidden),
+                        s.collected
+                            .saturating_sub(s.hidden.saturating_sub(s.hidden_resurrected)),
                         s.uncollectable,
                     ),
                 ]))

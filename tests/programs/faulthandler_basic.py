@@ -92,3 +92,16 @@ crash()
 """
     r = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
     print(r.returncode, norm(r.stderr).splitlines())
+
+# After disable() the signal does what it did before enable(): no report, and the
+# process still dies of it.
+r = subprocess.run([sys.executable, "-c",
+                    "import faulthandler; faulthandler.enable(); faulthandler.disable(); "
+                    "faulthandler._sigsegv()"], capture_output=True, text=True)
+print(r.returncode, "Fatal Python error" in r.stderr)
+env = dict(os.environ, PYTHONFAULTHANDLER="1")
+code = "import faulthandler; print(faulthandler.is_enabled())"
+print(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip())
+env.pop("PYTHONFAULTHANDLER")
+print(subprocess.run([sys.executable, "-X", "faulthandler", "-c", code], env=env,
+                     capture_output=True, text=True).stdout.strip())

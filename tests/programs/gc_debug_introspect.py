@@ -91,10 +91,19 @@ gc.disable()
 for i in range(50):
     Cyc()
 print(gc.collect())
+def stats():
+    d = gc.get_stats()[-1]
+    return d["collected"], d["uncollectable"]
+
+c0 = stats()
 Res()
 print(gc.collect(), len(revived))
+c1 = stats()
+print(c1[0] - c0[0], c1[1] - c0[1])
 Res()
 for i in range(30):
     Cyc()
 print(gc.collect(), len(revived))
+c2 = stats()
+print(c2[0] - c1[0], c2[1] - c1[1])
 gc.enable()
