@@ -838,7 +838,12 @@ pub fn close(g: &PyObj) -> PyResult<()> {
         return Ok(());
     }
     if !started {
-        let frame = lock(g).frame.take();
+        // Finished without running: no frame (`cr_frame` is None) from now on.
+        let frame = {
+            let mut st = lock(g);
+            st.frame_at = FrameAddr(std::ptr::null());
+            st.frame.take()
+        };
         drop(frame);
         return Ok(());
     }
@@ -908,6 +913,25 @@ fn getsets(running: &'static str) -> Vec<GetSetDef> {
     }
     if prefix == "gi" {
         v.push(GetSetDef::new("gi_yieldfrom", yieldfrom, None));
+    }
+    if prefix != "ag" {
+        // `gi_suspended`/`cr_suspended` (3.11): paused at a yield or await — started,
+        // not running, not finished.
+        let name = if prefix == "gi" {
+            "gi_suspended"
+        } else {
+            "cr_suspended"
+        };
+        v.push(GetSetDef::new(
+            name,
+            |g| {
+                let st = lock(g);
+                Ok(int::bool_obj(
+                    st.started && !st.running && !st.frame_at.0.is_null(),
+                ))
+            },
+            None,
+        ));
     }
     v
 }
