@@ -8,8 +8,8 @@
 //! and a store, with no hashing.
 
 use std::cell::Cell;
-use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
@@ -168,6 +168,35 @@ pub fn take_garbage() -> Vec<ObjPtr> {
     std::mem::take(&mut *GARBAGE.lock())
 }
 
+/// Removes and returns the uncollectable objects that are Python objects (not GC-only),
+/// handing the collector's reference to each to the caller; GC-only ones stay.
+pub fn take_object_garbage() -> Vec<ObjPtr> {
+    let mut g = GARBAGE.lock();
+    let (objs, rest): (Vec<ObjPtr>, Vec<ObjPtr>) = std::mem::take(&mut *g)
+        .into_iter()
+        .partition(|&o| !gc_only(o));
+    *g = rest;
+    objs
+}
+
+/// Whether collections save their unreachable objects instead of freeing them
+/// (`gc.DEBUG_SAVEALL`).
+static SAVE_ALL: AtomicBool = AtomicBool::new(false);
+
+/// Turns `gc.DEBUG_SAVEALL` behaviour on or off: while on, phase 4 neither clears nor
+/// frees the unreachable objects (weak references to them are still cleared and
+/// finalizers still run, as in CPython's `delete_garbage`) but moves the collector's
+/// reference to each Python object into [`garbage`]. GC-only objects are left alive
+/// where they are, for a later collection to find again.
+pub fn set_save_all(on: bool) {
+    SAVE_ALL.store(on, SeqCst);
+}
+
+/// Whether [`set_save_all`] is on.
+pub fn save_all() -> bool {
+    SAVE_ALL.load(SeqCst)
+}
+
 /// A collection in progress on this thread: holds the collection lock, with the
 /// in-collection flags set for exactly as long as it is held (callbacks included), so
 /// that allocating threads never see the lock taken and no collection running; at the
@@ -262,7 +291,7 @@ fn run() -> CollectionStats {
 }
 
 #[inline]
-fn in_set(obj: ObjPtr) -> bool {
+pub(crate) fn in_set(obj: ObjPtr) -> bool {
     // SAFETY: every object reported by a traverse function or a root source is alive
     // (or, for GC-only objects, not yet freed), so its header is readable.
     unsafe { obj.gc_bits() }.contains(IN_SET)
@@ -283,20 +312,20 @@ fn add_gc_refs(obj: ObjPtr, delta: isize) {
 }
 
 #[inline]
-fn set_bits(obj: ObjPtr, bits: GcBits) {
+pub(crate) fn set_bits(obj: ObjPtr, bits: GcBits) {
     // SAFETY: the object is alive; the collector is the GC bits' writer during a
     // collection (world stopped, or the object unreachable by other threads).
     unsafe { obj.set_gc_bits(bits) }
 }
 
 #[inline]
-fn bits(obj: ObjPtr) -> GcBits {
+pub(crate) fn bits(obj: ObjPtr) -> GcBits {
     // SAFETY: the object is alive.
     unsafe { obj.gc_bits() }
 }
 
 #[inline]
-fn traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+pub(crate) fn traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: the object is alive and tracked; traverse only reads it.
     unsafe {
         if let Some(traverse) = obj.vtable().traverse {
@@ -306,7 +335,7 @@ fn traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
 }
 
 #[inline]
-fn gc_only(obj: ObjPtr) -> bool {
+pub(crate) fn gc_only(obj: ObjPtr) -> bool {
     // SAFETY: the object is alive.
     unsafe { is_gc_only(obj) }
 }
@@ -494,6 +523,10 @@ fn handle_resurrected(
             return true;
         }
         stats.resurrected += 1;
+        // SAFETY: the object is alive (resurrected, or GC-only and unfreed).
+        if binding().is_some_and(|b| unsafe { !b.counts_as_object(obj) }) {
+            stats.resurrected_hidden += 1;
+        }
         if !gc_only(obj) {
             // SAFETY: world stopped; a resurrected object has another reference, so
             // dropping the collector's leaves it alive.
@@ -508,6 +541,17 @@ fn handle_resurrected(
 /// Phase 4: clear every object of the set to break its cycles, then drop the
 /// collector's references. What is still alive after that is uncollectable.
 fn delete_garbage(unreachable: Vec<ObjPtr>, stats: &mut CollectionStats) {
+    if save_all() {
+        let mut garbage = GARBAGE.lock();
+        for obj in unreachable {
+            set_bits(obj, bits(obj) - GcBits::UNREACHABLE);
+            if !gc_only(obj) {
+                garbage.push(obj);
+                stats.uncollectable += 1;
+            }
+        }
+        return;
+    }
     for &obj in &unreachable {
         let b = bits(obj) - GcBits::UNREACHABLE;
         set_bits(obj, b);

@@ -38,13 +38,17 @@
 
 mod binding;
 mod collect;
+mod introspect;
 mod schedule;
 mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use binding::{set_binding, GcBinding};
-pub use collect::{collect, garbage, is_unreachable, take_garbage};
+pub use collect::{
+    collect, garbage, is_unreachable, save_all, set_save_all, take_garbage, take_object_garbage,
+};
+pub use introspect::{freeze, freeze_count, objects, referents, referrers, unfreeze};
 pub use schedule::{
     count, disable, enable, install, is_enabled, set_threshold, should_collect, should_wait,
     threshold, ASSIST_FACTOR, ASSIST_MIN, ASSIST_WAIT, DEFAULT_THRESHOLD,

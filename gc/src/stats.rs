@@ -18,6 +18,9 @@ pub struct CollectionStats {
     pub hidden: usize,
     /// Objects kept because a finalizer resurrected them (or something they reach).
     pub resurrected: usize,
+    /// Of the resurrected objects, those the binding does not count as objects of
+    /// their own (as for `hidden`).
+    pub resurrected_hidden: usize,
     /// Unreachable objects freed.
     pub collected: usize,
     /// Unreachable objects whose cycles `clear` could not break; kept in
@@ -44,6 +47,8 @@ pub struct GcStats {
     pub uncollectable: u64,
     /// Unreachable objects the binding does not count as objects of their own.
     pub hidden: u64,
+    /// Of the `hidden` ones, those a finalizer resurrected (not freed).
+    pub hidden_resurrected: u64,
     /// Total time the world was stopped by the collector.
     pub pause: Duration,
     /// Longest single collection pause.
@@ -64,6 +69,7 @@ pub(crate) static TOTALS: Mutex<GcStats> = Mutex::new(GcStats {
     collected: 0,
     uncollectable: 0,
     hidden: 0,
+    hidden_resurrected: 0,
     pause: Duration::ZERO,
     max_pause: Duration::ZERO,
     total: Duration::ZERO,
@@ -85,6 +91,7 @@ pub(crate) fn record(stats: &CollectionStats) {
     t.collected += stats.collected as u64;
     t.uncollectable += stats.uncollectable as u64;
     t.hidden += stats.hidden as u64;
+    t.hidden_resurrected += stats.resurrected_hidden as u64;
     t.pause += stats.pause;
     t.max_pause = t.max_pause.max(stats.pause);
     t.total += stats.total;

@@ -52,6 +52,45 @@ struct GenState {
     frame_at: FrameAddr,
     /// The async generator state (unused by generators and coroutines).
     ag: AsyncGenState,
+    /// A coroutine's `cr_origin`: `(filename, lineno, funcname)` tuples of the frames
+    /// that created it, innermost first, when origin tracking was on; else `None`.
+    origin: Option<PyObj>,
+}
+
+thread_local! {
+    /// `sys.set_coroutine_origin_tracking_depth`: per thread, as in CPython.
+    static ORIGIN_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// `sys.get_coroutine_origin_tracking_depth()`: how many frames a new coroutine
+/// records in `cr_origin` (0: none, and `cr_origin` is None).
+pub fn origin_tracking_depth() -> u32 {
+    ORIGIN_DEPTH.with(std::cell::Cell::get)
+}
+
+/// `sys.set_coroutine_origin_tracking_depth(depth)` for the calling thread.
+pub fn set_origin_tracking_depth(depth: u32) {
+    ORIGIN_DEPTH.with(|d| d.set(depth));
+}
+
+/// The `cr_origin` of a coroutine made now: the innermost `depth` frames of the
+/// caller's stack (CPython's `compute_cr_origin`, from the frame below the
+/// coroutine's).
+fn compute_origin(depth: u32) -> PyObj {
+    let mut items = Vec::new();
+    let mut f = crate::frame_object::getframe(0).ok();
+    while let Some(frame) = f.take() {
+        if items.len() >= depth as usize || strand_objects::singletons::is_none(&frame) {
+            break;
+        }
+        let code = crate::frame_object::code(&frame);
+        let filename = ab::getattr_str(&code, "co_filename").unwrap_or_else(|_| singletons::none());
+        let name = ab::getattr_str(&code, "co_name").unwrap_or_else(|_| singletons::none());
+        let line = int::from_i64(i64::from(crate::frame_object::lineno(&frame)));
+        items.push(strand_objects::tuple::from_vec(vec![filename, line, name]));
+        f = ab::getattr_str(&frame, "f_back").ok();
+    }
+    strand_objects::tuple::from_vec(items)
 }
 
 /// What an async generator keeps besides its frame (CPython's `ag_*` fields).
@@ -148,8 +187,7 @@ fn finalize_generator(g: &PyObj) {
         Finalize::Close => close(g),
         Finalize::Hook(hook) => ab::call1(&hook, g.clone()).map(drop),
         Finalize::NeverAwaited => {
-            let q = lock(g).qualname.clone();
-            crate::runtime_warning::coroutine_never_awaited(strand_objects::str::as_str(&q));
+            crate::runtime_warning::coroutine_never_awaited(g);
             Ok(())
         }
     };
@@ -167,9 +205,11 @@ unsafe fn gen_finalize(obj: ObjPtr) {
 unsafe fn gen_dealloc(obj: ObjPtr) {
     // A generator suspended in its body is finalized first (closed, handed to its
     // finalizer hook, or reported as never awaited), once, on a resurrected
-    // reference; if that stored a new reference, it lives on.
+    // reference; if that stored a new reference, it lives on. Weak references die
+    // first, as in CPython's gen_dealloc.
     // SAFETY: count zero, exclusive access; the state is initialised.
     unsafe {
+        strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
         let ty = PyType::of_ptr(obj);
         let (is_async_gen, is_coro) = (
             std::ptr::eq(ty, &ASYNC_GENERATOR_TYPE),
@@ -205,7 +245,7 @@ strand_objects::builtin_type! {
         layout: PyGenerator,
         itemsize: 0,
         kind: HeapKind::Gc,
-        flags: TypeFlags::empty(),
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: Some(gen_traverse),
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
@@ -227,7 +267,7 @@ strand_objects::builtin_type! {
         layout: PyGenerator,
         itemsize: 0,
         kind: HeapKind::Gc,
-        flags: TypeFlags::empty(),
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: Some(gen_traverse),
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
@@ -248,7 +288,7 @@ strand_objects::builtin_type! {
         layout: PyGenerator,
         itemsize: 0,
         kind: HeapKind::Gc,
-        flags: TypeFlags::empty(),
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: Some(gen_traverse),
         clear: Some(gen_clear),
         dealloc: gen_dealloc,
@@ -322,6 +362,11 @@ pub(crate) fn init(resume: Evaluator) {
             Ok(new_wrapper(c))
         }));
         let mut coro_getsets = getsets("cr_running");
+        coro_getsets.push(GetSetDef::new(
+            "cr_origin",
+            |g| Ok(lock(g).origin.clone().unwrap_or_else(singletons::none)),
+            None,
+        ));
         coro_getsets.push(GetSetDef::new("cr_await", awaiting, None));
         COROUTINE_TYPE.ready_static(object, &coro_methods, &coro_getsets);
         let mut ag_getsets = getsets("");
@@ -372,6 +417,8 @@ pub(crate) fn new_async_generator(frame: OwnedFrame) -> PyObj {
 }
 
 fn new_gen_like(frame: OwnedFrame, ty: &'static PyType) -> PyObj {
+    let depth = origin_tracking_depth();
+    let origin = (depth > 0 && std::ptr::eq(ty, &COROUTINE_TYPE)).then(|| compute_origin(depth));
     let (name, qualname) = frame.names();
     let code = (*frame.code()).clone();
     let frame_at = FrameAddr(&*frame);
@@ -390,6 +437,7 @@ fn new_gen_like(frame: OwnedFrame, ty: &'static PyType) -> PyObj {
             code,
             frame_at,
             ag: AsyncGenState::default(),
+            origin,
         }));
         strand_objects::alloc::finish_instance(ty, &obj);
     }
@@ -790,7 +838,12 @@ pub fn close(g: &PyObj) -> PyResult<()> {
         return Ok(());
     }
     if !started {
-        let frame = lock(g).frame.take();
+        // Finished without running: no frame (`cr_frame` is None) from now on.
+        let frame = {
+            let mut st = lock(g);
+            st.frame_at = FrameAddr(std::ptr::null());
+            st.frame.take()
+        };
         drop(frame);
         return Ok(());
     }
@@ -860,6 +913,25 @@ fn getsets(running: &'static str) -> Vec<GetSetDef> {
     }
     if prefix == "gi" {
         v.push(GetSetDef::new("gi_yieldfrom", yieldfrom, None));
+    }
+    if prefix != "ag" {
+        // `gi_suspended`/`cr_suspended` (3.11): paused at a yield or await — started,
+        // not running, not finished.
+        let name = if prefix == "gi" {
+            "gi_suspended"
+        } else {
+            "cr_suspended"
+        };
+        v.push(GetSetDef::new(
+            name,
+            |g| {
+                let st = lock(g);
+                Ok(int::bool_obj(
+                    st.started && !st.running && !st.frame_at.0.is_null(),
+                ))
+            },
+            None,
+        ));
     }
     v
 }

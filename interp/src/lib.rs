@@ -42,6 +42,7 @@ pub mod code_cache;
 pub mod eval;
 pub mod exc_info;
 mod fast_ops;
+pub mod fatal_traceback;
 mod frame;
 pub mod frame_builtins;
 pub mod frame_object;

@@ -20,6 +20,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use strand_objects::abstract_ as ab;
 use strand_objects::exceptions as exc;
 use strand_objects::typeobj::PyType;
 use strand_objects::{dict, int, module, str as pystr, tuple, PyObj};
@@ -36,10 +37,73 @@ pub fn silence_for_shutdown() {
 }
 
 /// Issues `RuntimeWarning: coroutine '<qualname>' was never awaited` for a
-/// coroutine freed before it ran (CPython's `_PyErr_WarnUnawaitedCoroutine`).
-pub(crate) fn coroutine_never_awaited(qualname: &str) {
-    let message = format!("coroutine '{qualname}' was never awaited");
-    warn(&exc::RUNTIME_WARNING_TYPE, &message, true);
+/// coroutine freed before it ran (CPython's `_PyErr_WarnUnawaitedCoroutine`): through
+/// `warnings._warn_unawaited_coroutine(coro)` when the `warnings` module is loaded (so
+/// its filters, `catch_warnings` and `showwarning` apply; an error there is reported
+/// as unraisable), else written directly. With `cr_origin` set
+/// (`sys.set_coroutine_origin_tracking_depth`) the message goes on with "Coroutine
+/// created at (most recent call last)" and the creating frames, as warnings.py
+/// formats them.
+pub(crate) fn coroutine_never_awaited(coro: &PyObj) {
+    if SILENCED.load(Ordering::Relaxed) {
+        return;
+    }
+    let warnings = crate::state::sys_module_opt()
+        .and_then(|_| dict::get_item_str(&crate::state::sys_modules(), "warnings"));
+    if let Some(warnings) = warnings {
+        let hook = ab::getattr_str(&warnings, "_warn_unawaited_coroutine").ok();
+        if let Some(hook) = hook {
+            match ab::call1(&hook, coro.clone()) {
+                Ok(_) => return,
+                Err(e) => strand_objects::unraisable::write_unraisable(&e, coro),
+            }
+        }
+        // CPython's fallback, `_PyErr_WarnFormat(coro, RuntimeWarning, 1, ...)`,
+        // through the same filters.
+        let qualname = ab::getattr_str(coro, "__qualname__")
+            .ok()
+            .filter(pystr::is_str)
+            .map_or_else(String::new, |q| pystr::as_str(&q).to_string());
+        let warned = ab::getattr_str(&warnings, "warn").and_then(|warn| {
+            ab::call(
+                &warn,
+                &[
+                    pystr::from_string(format!("coroutine '{qualname}' was never awaited")),
+                    exc::RUNTIME_WARNING_TYPE.to_obj(),
+                    int::from_i64(1),
+                    coro.clone(),
+                ],
+                None,
+            )
+        });
+        if let Err(e) = warned {
+            strand_objects::unraisable::write_unraisable(&e, coro);
+        }
+        return;
+    }
+    let qualname = ab::getattr_str(coro, "__qualname__")
+        .ok()
+        .filter(pystr::is_str)
+        .map_or_else(String::new, |q| pystr::as_str(&q).to_string());
+    let mut message = format!("coroutine '{qualname}' was never awaited\n");
+    let origin = ab::getattr_str(coro, "cr_origin")
+        .ok()
+        .filter(tuple::is_tuple);
+    if let Some(origin) = origin {
+        message.push_str("Coroutine created at (most recent call last)\n");
+        for entry in tuple::items(&origin).iter().rev() {
+            let parts = tuple::items(entry);
+            let [f, l, n] = parts else { continue };
+            let (f, n) = (pystr::as_str(f), pystr::as_str(n));
+            let l = int::as_i64(l).unwrap_or(0);
+            message.push_str(&format!("  File \"{f}\", line {l}, in {n}\n"));
+            if let Some(src) = crate::traceback::source_line(f, l.max(0) as u32) {
+                message.push_str(&format!("    {}\n", src.trim()));
+            }
+        }
+    }
+    let message = message.trim_end_matches('\n');
+    warn(&exc::RUNTIME_WARNING_TYPE, message, true);
 }
 
 /// Issues `RuntimeWarning: assigning None to unbound local 'name'`: a trace function

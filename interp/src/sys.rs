@@ -708,6 +708,38 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 }
                 crate::sys_trace::call_tracing(&a[0], tuple::items(&a[1]))
             }),
+            ("get_coroutine_origin_tracking_depth", |a, k| {
+                positional_only(a, k, "sys.get_coroutine_origin_tracking_depth", 0)?;
+                Ok(int::from_i64(i64::from(
+                    crate::generator::origin_tracking_depth(),
+                )))
+            }),
+            ("set_coroutine_origin_tracking_depth", |a, k| {
+                let b = Args::new(a, k).bind(
+                    "set_coroutine_origin_tracking_depth",
+                    0,
+                    &["depth"],
+                    1,
+                )?;
+                let d = b[0].expect("depth is required");
+                if !int::is_int(d) {
+                    return Err(exc::type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        d.ty().name()
+                    )));
+                }
+                let depth = int::to_isize(d)
+                    .ok()
+                    .filter(|v| i32::try_from(*v).is_ok())
+                    .ok_or_else(|| {
+                        exc::overflow_error("Python int too large to convert to C int")
+                    })?;
+                if depth < 0 {
+                    return Err(exc::value_error("depth must be >= 0"));
+                }
+                crate::generator::set_origin_tracking_depth(depth as u32);
+                Ok(singletons::none())
+            }),
             ("_current_frames", |a, k| {
                 Args::new(a, k).exact("_current_frames", 0)?;
                 Ok(crate::frame_object::current_frames())

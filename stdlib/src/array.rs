@@ -1096,6 +1096,50 @@ fn m_frombytes(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Ok(none())
 }
 
+/// `array.fromfile(f, n, /)`: appends `n` items read with one `f.read(n * itemsize)`
+/// (CPython's `array_array_fromfile_impl`): what was read goes in even when short,
+/// then `EOFError`.
+fn m_fromfile(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).no_kwargs("fromfile")?;
+    if a.len() != 3 {
+        return Err(type_error(format!(
+            "fromfile() takes exactly 2 positional arguments ({} given)",
+            a.len().saturating_sub(1)
+        )));
+    }
+    let n = strand_objects::int::to_isize(&ab::index(&a[2])?)?;
+    if n < 0 {
+        return Err(value_error("negative count"));
+    }
+    let itemsize = lock(&a[0]).itemsize();
+    let nbytes = (n as usize)
+        .checked_mul(itemsize)
+        .filter(|&b| b <= isize::MAX as usize)
+        .ok_or_else(exc::memory_error)?;
+    let b = ab::call_method(&a[1], "read", &[strand_objects::int::from_usize(nbytes)])?;
+    if !bytes::is_bytes(&b) {
+        return Err(type_error("read() didn't return bytes"));
+    }
+    let short = bytes::as_bytes(&b).len() != nbytes;
+    m_frombytes(&[a[0].clone(), b], None)?;
+    if short {
+        return Err(exc::eof_error("read() didn't return enough bytes"));
+    }
+    Ok(none())
+}
+
+/// `array.tofile(f, /)`: writes the machine bytes with `f.write`, in 64 KiB blocks
+/// (CPython's `array_array_tofile`).
+fn m_tofile(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("tofile", 2)?;
+    const BLOCKSIZE: usize = 64 * 1024;
+    let data = lock(&a[0]).to_bytes();
+    for block in data.chunks(BLOCKSIZE) {
+        ab::call_method(&a[1], "write", &[bytes::new(block)])?;
+    }
+    Ok(none())
+}
+
 fn m_fromlist(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("fromlist", 2)?;
     if !list::is_list(&a[1]) {
@@ -1180,6 +1224,8 @@ fn array_methods() -> Vec<MethodDef> {
         MethodDef::new("tobytes", m_tobytes),
         MethodDef::new("frombytes", m_frombytes),
         MethodDef::new("fromlist", m_fromlist),
+        MethodDef::new("fromfile", m_fromfile),
+        MethodDef::new("tofile", m_tofile),
         MethodDef::new("tounicode", m_tounicode),
         MethodDef::new("fromunicode", m_fromunicode),
         MethodDef::new("byteswap", m_byteswap),

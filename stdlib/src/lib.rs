@@ -58,6 +58,7 @@ pub mod atexit;
 pub mod binascii;
 pub mod buffer;
 pub mod errno;
+pub mod faulthandler;
 pub mod fcntl;
 pub mod gc;
 pub mod grp;
@@ -250,6 +251,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "errno",
         init: errno::make_module,
+    },
+    NativeModule {
+        name: "faulthandler",
+        init: faulthandler::make_module,
     },
     NativeModule {
         name: "gc",

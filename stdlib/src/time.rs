@@ -318,10 +318,93 @@ fn get_clock_info(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     ]))
 }
 
+extern "C" {
+    /// POSIX `tzset(3)`: rereads `TZ` into the C library's time-zone state (not
+    /// declared by the `libc` crate on Unix).
+    fn tzset();
+}
+
+/// The `time` module object, kept so that `time.tzset()` can reset its attributes.
+static MODULE: strand_objects::OnceObj = strand_objects::OnceObj::new();
+
+/// The zone name (at most 9 bytes, as CPython's `get_zone` buffer keeps) and the
+/// offset west of UTC in seconds of the local time at `t`.
+fn zone_at(t: libc::time_t) -> PyResult<(String, i64)> {
+    let tm = convert(t, true)?;
+    let name = if tm.tm_zone.is_null() {
+        String::new()
+    } else {
+        // SAFETY: the C library sets tm_zone to a NUL-terminated string that lives as
+        // long as its time-zone state.
+        let z = unsafe { std::ffi::CStr::from_ptr(tm.tm_zone) }.to_bytes();
+        String::from_utf8_lossy(&z[..z.len().min(9)]).into_owned()
+    };
+    Ok((name, -tm.tm_gmtoff))
+}
+
+/// Sets `timezone`, `altzone`, `daylight` and `tzname` in the module's namespace from
+/// the local time of (about) January 1st and July 1st of the current year, as
+/// Modules/timemodule.c's `init_timezone` does on glibc: the zone with the larger
+/// offset west is the standard one (so the southern hemisphere's summer in January
+/// counts as daylight saving time). Calls `tzset(3)` first, so a changed `TZ` takes
+/// effect. An offset beyond 48 hours raises `RuntimeError("invalid GMT offset")`.
+fn init_timezone(d: &PyObj) -> PyResult<()> {
+    const YEAR: libc::time_t = (365 * 24 + 6) * 3600;
+    // SAFETY: tzset only rereads the environment into the C library's zone state.
+    unsafe { tzset() };
+    let jan_t = (wall().as_secs() as libc::time_t / YEAR) * YEAR;
+    let (jan_name, jan) = zone_at(jan_t)?;
+    let (jul_name, jul) = zone_at(jan_t + YEAR / 2)?;
+    const MAX: i64 = 48 * 3600;
+    if !(-MAX..=MAX).contains(&jan) || !(-MAX..=MAX).contains(&jul) {
+        return Err(exc::runtime_error("invalid GMT offset"));
+    }
+    let (std_off, dst_off, std_name, dst_name) = if jan < jul {
+        (jul, jan, jul_name, jan_name)
+    } else {
+        (jan, jul, jan_name, jul_name)
+    };
+    strand_objects::dict::set_item_str(d, "timezone", int::from_i64(std_off));
+    strand_objects::dict::set_item_str(d, "altzone", int::from_i64(dst_off));
+    strand_objects::dict::set_item_str(d, "daylight", int::from_i64(i64::from(jan != jul)));
+    strand_objects::dict::set_item_str(
+        d,
+        "tzname",
+        tuple::from_vec(vec![
+            pystr::from_string(std_name),
+            pystr::from_string(dst_name),
+        ]),
+    );
+    Ok(())
+}
+
+/// `time.tzset()`: rereads `TZ` and recomputes the module's time-zone attributes.
+fn tzset_fn(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).no_kwargs("tzset")?;
+    if !a.is_empty() {
+        return Err(type_error(format!(
+            "time.tzset() takes no arguments ({} given)",
+            a.len()
+        )));
+    }
+    if let Some(m) = MODULE.get() {
+        init_timezone(&module::module_dict(&m))?;
+    } else {
+        // SAFETY: as in init_timezone.
+        unsafe { tzset() };
+    }
+    Ok(singletons::none())
+}
+
 /// Builds the `time` module.
 pub fn make_module() -> PyObj {
     let m = module::new_module("time");
     let d = module::module_dict(&m);
+    let _ = MODULE.set(m.clone());
+    if let Err(e) = init_timezone(&d) {
+        // Only an absurd zone offset fails; the attributes are then left out.
+        drop(e);
+    }
     strand_objects::dict::set_item_str(&d, "struct_time", struct_time_type());
     add_functions(
         &m,
@@ -433,6 +516,7 @@ pub fn make_module() -> PyObj {
                 Ok(pystr::from_string(asctime(&convert(t, true)?)))
             }),
             ("strptime", strptime),
+            ("tzset", tzset_fn),
         ],
     );
     m
