@@ -904,12 +904,17 @@ fn write_stderr_text(s: &str) {
 
 /// `true` if `f` is a native text stream whose `write` may be bypassed.
 fn is_native_text(f: &PyObj) -> bool {
-    f.is_exact(&file::TEXTIO_TYPE) || f.is_exact(&memio::STRINGIO_TYPE)
+    native_textio(f) || f.is_exact(&memio::STRINGIO_TYPE)
+}
+
+/// `true` for an exact `TextIOWrapper` set up over strand's own files.
+fn native_textio(f: &PyObj) -> bool {
+    f.is_exact(&file::TEXTIO_TYPE) && matches!(file::state_of(f), file::State::Native(_))
 }
 
 /// Writes `s` to a native text stream (`is_native_text(f)`).
 fn write_native_text(f: &PyObj, s: &str) -> PyResult<()> {
-    if f.is_exact(&file::TEXTIO_TYPE) {
+    if native_textio(f) {
         file::text_write_utf8(f, s)
     } else {
         memio::stringio_write_str(f, s)
@@ -918,7 +923,7 @@ fn write_native_text(f: &PyObj, s: &str) -> PyResult<()> {
 
 /// `f.flush()` for the native file types.
 fn flush_native(f: &PyObj) -> Option<PyResult<()>> {
-    if f.is_exact(&file::TEXTIO_TYPE) {
+    if native_textio(f) {
         return Some(file::flush_file(f));
     }
     f.is_exact(&memio::STRINGIO_TYPE).then_some(Ok(()))
@@ -926,8 +931,7 @@ fn flush_native(f: &PyObj) -> Option<PyResult<()>> {
 
 /// `f.readline()` for native text files.
 fn readline_native(f: &PyObj) -> Option<PyResult<PyObj>> {
-    f.is_exact(&file::TEXTIO_TYPE)
-        .then(|| file::text_readline(f, None))
+    native_textio(f).then(|| file::text_readline(f, None))
 }
 
 /// The `_io` module.
