@@ -151,3 +151,9 @@ for f in (wf, rf, wb, rt):
     f.close()
 a.close()
 b.close()
+
+# `with` gives the object itself (not the stream it forwards to).
+with StdIOBuffer() as s:
+    print('in with', file=s)
+    print(type(s).__name__, repr(s.getvalue()))
+print(s.closed)

@@ -1360,6 +1360,11 @@ fn m_truncate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn m_enter(a: &[PyObj], _k: Option<&PyObj>) -> PyResult<PyObj> {
     let o = &a[0];
+    if let Some(d) = generic_of(o) {
+        // The `_pyio` object checks it is open, and returns itself: give `o`.
+        ab::call_method(&d, "__enter__", &[])?;
+        return Ok(o.clone());
+    }
     with_state(o, Op::Generic, |st| st.check_open())?;
     Ok(o.clone())
 }
@@ -1659,7 +1664,7 @@ fn common_methods() -> Vec<MethodDef> {
         fwd!("tell", m_tell),
         fwd!("seek", m_seek),
         fwd!("truncate", m_truncate),
-        fwd!("__enter__", m_enter),
+        MethodDef::new("__enter__", m_enter),
         fwd!("__exit__", m_exit),
     ]
 }
