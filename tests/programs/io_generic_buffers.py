@@ -157,3 +157,23 @@ with StdIOBuffer() as s:
     print('in with', file=s)
     print(type(s).__name__, repr(s.getvalue()))
 print(s.closed)
+
+# Over a zipfile member, and reprs.
+import zipfile
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, 'w') as z:
+    z.writestr('a.txt', 'x\ny\n')
+with zipfile.ZipFile(zb) as z:
+    with z.open('a.txt') as f:
+        print(io.TextIOWrapper(f, encoding='utf-8').readlines())
+
+
+class T(io.TextIOWrapper):
+    pass
+
+
+t = T(io.BytesIO(), encoding='latin-1', newline='')
+t.write('\xe9\r\n')
+t.flush()
+print(t.buffer.getvalue(), t, io.TextIOWrapper(io.BytesIO(), encoding='utf-16'))
+print(io.BufferedReader(io.BytesIO(b'')))

@@ -1441,7 +1441,12 @@ fn file_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
 }
 
 fn file_repr(o: &PyObj) -> PyResult<PyObj> {
-    let tyname = o.ty().name().to_string();
+    // CPython spells the text layer's class literally, the others by their type.
+    let tyname = if layer(o) == Layer::Text {
+        "_io.TextIOWrapper".to_string()
+    } else {
+        o.ty().name().to_string()
+    };
     if let Some(d) = generic_of(o) {
         // CPython's form: the name and mode where the stream has them.
         let mut s = format!("<{tyname}");
