@@ -293,7 +293,7 @@ impl FileCore {
         if let Some(f) = st.file.as_deref() {
             let _ = retry(|| (&*f).write_all(&st.wbuf));
         }
-        st.release_file();
+        let _ = st.release_file();
     }
 }
 
@@ -342,18 +342,28 @@ impl FileState {
             return Ok(());
         }
         let r = self.flush();
-        self.release_file();
-        r
+        let c = self.release_file();
+        r.and(c)
     }
 
-    fn release_file(&mut self) {
+    /// Drops the buffers and closes the descriptor (if `closefd`); the `close(2)`
+    /// error, such as `EBADF` for a descriptor closed behind the file's back (which
+    /// dropping a `File` would not report, and debug builds of std abort on).
+    fn release_file(&mut self) -> Result<(), IoFail> {
+        use std::os::fd::IntoRawFd;
         self.wbuf.clear();
         self.clear_read_ahead();
         if let Some(f) = self.file.take() {
             if self.closefd {
-                drop(ManuallyDrop::into_inner(f));
+                let fd = ManuallyDrop::into_inner(f).into_raw_fd();
+                // SAFETY: `fd` was owned by the file just taken apart; it is closed
+                // once, here.
+                if unsafe { libc::close(fd) } != 0 {
+                    return Err(IoFail::Os(std::io::Error::last_os_error()));
+                }
             }
         }
+        Ok(())
     }
 
     /// Whether the OS file supports seeking (cached).

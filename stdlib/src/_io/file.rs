@@ -364,10 +364,19 @@ fn fileio_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
         let _ = blocking_close(&old.core);
     }
     let raw = super::open(&oargs, kn.as_ref())?;
-    // The temporary object hands its setup over; the core stays open since `o`
-    // holds it too.
-    let st = state_of(&raw);
-    set_state(o, st);
+    // `o` takes a setup of its own over the temporary object's core, so the core
+    // stays open when the temporary dies (`close_on_dealloc` counts core owners).
+    let p = payload(&raw)?;
+    set_state(
+        o,
+        State::Native(Arc::new(Setup {
+            core: p.core.clone(),
+            name: p.name.clone(),
+            mode: p.mode.clone(),
+            inner: None,
+            text: None,
+        })),
+    );
     Ok(())
 }
 
