@@ -177,3 +177,26 @@ t.write('\xe9\r\n')
 t.flush()
 print(t.buffer.getvalue(), t, io.TextIOWrapper(io.BytesIO(), encoding='utf-16'))
 print(io.BufferedReader(io.BytesIO(b'')))
+
+# A FileIO subclass with its own __init__; closing a descriptor closed behind
+# the file's back reports EBADF.
+import errno
+import os
+
+
+class MyFileIO(io.FileIO):
+    def __init__(self, path):
+        super().__init__(path, 'r')
+        self.tag = 'mine'
+
+
+mf = MyFileIO(__file__)
+print(mf.read(1), mf.tag, mf.closed, mf.mode)
+mf.close()
+fd = os.open(__file__, os.O_RDONLY)
+f = io.FileIO(fd)
+os.close(fd)
+try:
+    f.close()
+except OSError as e:
+    print('OSError', e.errno == errno.EBADF)
