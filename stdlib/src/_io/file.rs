@@ -506,9 +506,9 @@ fn textio_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
     let newline = opt(b[3], "newline")?;
     let flag = |v: Option<&PyObj>| v.map_or(Ok(false), ab::is_true);
     let (lb, wt) = (flag(b[4])?, flag(b[5])?);
-    let known = encoding.as_ref().is_none_or(|e| {
-        pystr::as_str(e) == "locale" || Enc::lookup(pystr::as_str(e)).is_some()
-    });
+    let known = encoding
+        .as_ref()
+        .is_none_or(|e| pystr::as_str(e) == "locale" || Enc::lookup(pystr::as_str(e)).is_some());
     if !is_native(buffer, Layer::Buffered) || !known {
         // "locale" (PEP 597) is UTF-8 for strand.
         let enc = encoding
