@@ -200,3 +200,27 @@ try:
     f.close()
 except OSError as e:
     print('OSError', e.errno == errno.EBADF)
+
+# Weak references, a deleted FileIO name, NUL bytes and directories.
+import weakref
+for mk in (io.BytesIO, io.StringIO, lambda: open(__file__, 'rb'),
+           lambda: io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):
+    o = mk()
+    r = weakref.ref(o)
+    print(r() is o, end=' ')
+    del o
+    print(r())
+rf = io.FileIO(__file__)
+del rf.name
+print(repr(rf).startswith('<_io.FileIO fd='), hasattr(rf, 'name'))
+rf.close()
+try:
+    io.FileIO('a\0b')
+except ValueError as e:
+    print('ValueError', e)
+dfd = os.open('.', os.O_RDONLY)
+try:
+    io.FileIO(dfd)
+except OSError as e:
+    print('OSError', e.errno == errno.EISDIR)
+os.close(dfd)

@@ -125,6 +125,7 @@ pub struct PyFile {
 unsafe fn file_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive access; every field was initialised.
     unsafe {
+        strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
         let p = obj.as_ptr() as *mut PyFile;
         let st = std::mem::replace(
             (*p).state.get_mut().unwrap_or_else(|e| e.into_inner()),
@@ -148,7 +149,7 @@ macro_rules! file_type {
                 layout: PyFile,
                 itemsize: 0,
                 kind: HeapKind::NonGc,
-                flags: TypeFlags::BASETYPE,
+                flags: TypeFlags::BASETYPE.union(TypeFlags::MANAGED_WEAKREF),
                 traverse: None,
                 clear: None,
                 dealloc: file_dealloc,
@@ -377,6 +378,20 @@ fn fileio_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
             text: None,
         })),
     );
+    if !o.is_exact(&FILEIO_TYPE) {
+        // CPython sets `name` through the object's `__setattr__`; if a subclass's
+        // refuses, the object is left unusable and a descriptor it did not open
+        // stays open.
+        if let Err(e) = ab::setattr(o, &pystr::intern("name"), &p.name) {
+            if int::is_int(&p.name) {
+                p.core.lock().closefd = false;
+            } else {
+                let _ = blocking_close(&p.core);
+            }
+            set_state(o, State::Uninit);
+            return Err(e);
+        }
+    }
     Ok(())
 }
 
@@ -1479,24 +1494,34 @@ fn file_repr(o: &PyObj) -> PyResult<PyObj> {
         return Ok(pystr::from_string(s));
     }
     let p = payload(o)?;
-    let name = ab::repr_string(&g_name(o)?)?;
+    // ` name=...`, or nothing where the name was deleted.
+    let name = match g_name(o) {
+        Ok(n) => format!(" name={}", ab::repr_string(&n)?),
+        Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => String::new(),
+        Err(e) => return Err(e),
+    };
     let s = match layer(o) {
         Layer::Text => format!(
-            "<{tyname} name={name} mode={} encoding={}>",
-            ab::repr_string(&p.mode)?,
-            ab::repr_string(&payload(o)?.cfg().encoding)?
+            "<{tyname}{name} mode={} encoding={}>",
+            ab::repr_string(&g_mode(o)?)?,
+            ab::repr_string(&p.cfg().encoding)?
         ),
-        Layer::Buffered => format!("<{tyname} name={name}>"),
+        Layer::Buffered => format!("<{tyname}{name}>"),
         Layer::Raw => {
-            let (closed, closefd) = {
+            let (closed, closefd, fd) = {
                 let st = p.core.lock();
-                (st.is_closed(), st.closefd)
+                (st.is_closed(), st.closefd, st.fd)
+            };
+            let name = if name.is_empty() {
+                format!(" fd={fd}")
+            } else {
+                name
             };
             if closed {
                 format!("<{tyname} [closed]>")
             } else {
                 format!(
-                    "<{tyname} name={name} mode={} closefd={}>",
+                    "<{tyname}{name} mode={} closefd={}>",
                     ab::repr_string(&p.mode)?,
                     if closefd { "True" } else { "False" }
                 )
@@ -1512,6 +1537,12 @@ fn g_closed(o: &PyObj) -> PyResult<PyObj> {
 
 fn g_name(o: &PyObj) -> PyResult<PyObj> {
     let p = payload(o)?;
+    if p.core.name_deleted() {
+        return Err(exc::attribute_error(format!(
+            "'{}' object has no attribute 'name'",
+            o.ty().name()
+        )));
+    }
     Ok(p.core.renamed().unwrap_or_else(|| p.name.clone()))
 }
 
@@ -1524,10 +1555,12 @@ fn s_name(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
             o.ty().name()
         )));
     }
-    let Some(v) = v else {
-        return Err(exc::attribute_error("name"));
-    };
-    drop(payload(o)?.core.rename(v.clone()));
+    let p = payload(o)?;
+    match v {
+        Some(v) => drop(p.core.rename(v.clone())),
+        None if p.core.name_deleted() => return Err(exc::attribute_error("name")),
+        None => drop(p.core.delete_name()),
+    }
     Ok(())
 }
 
@@ -1575,6 +1608,21 @@ fn g_line_buffering(o: &PyObj) -> PyResult<PyObj> {
 
 fn g_write_through(o: &PyObj) -> PyResult<PyObj> {
     Ok(int::bool_obj(payload(o)?.core.lock().write_through))
+}
+
+/// `FileIO._blksize`: the file's preferred I/O size (`st_blksize`, else
+/// `DEFAULT_BUFFER_SIZE`), as CPython's FileIO records it at opening.
+fn g_blksize(o: &PyObj) -> PyResult<PyObj> {
+    let fd = payload(o)?.core.lock().fd;
+    // SAFETY: an all-zero `stat` is a valid value; fstat only writes into it.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid, writable stat buffer.
+    let size = if unsafe { libc::fstat(fd, &mut st) } == 0 && st.st_blksize > 1 {
+        st.st_blksize as usize
+    } else {
+        super::core::DEFAULT_BUFFER_SIZE
+    };
+    Ok(int::from_usize(size))
 }
 
 fn g_closefd(o: &PyObj) -> PyResult<PyObj> {
@@ -1700,6 +1748,7 @@ pub fn ready_types() {
     }));
     let mut raw_gs = common_getsets();
     raw_gs.push(GetSetDef::new("closefd", g_closefd, None));
+    raw_gs.push(GetSetDef::new("_blksize", g_blksize, None));
     FILEIO_TYPE.ready_static(Some(&super::RAWIOBASE_TYPE), &raw, &raw_gs);
     let mut buffered = common_methods();
     buffered.push(fwd!("read1", m_read1));

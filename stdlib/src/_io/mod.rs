@@ -626,9 +626,16 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         // The descriptor must be open: fstat it through a borrowed handle.
         // SAFETY: the descriptor is only borrowed for the check.
         let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-        borrowed
+        let dup = borrowed
             .try_clone_to_owned()
             .map_err(|e| exc::from_io_error(&e, None))?;
+        // Like FileIO: a directory is refused (EISDIR, the descriptor as filename).
+        if std::fs::File::from(dup)
+            .metadata()
+            .is_ok_and(|md| md.is_dir())
+        {
+            return Err(exc::os_error_for(21, "Is a directory", Some(file.clone())));
+        }
         // SAFETY: the caller handed us this open descriptor; `closefd` decides
         // whether closing the file closes it (FileCore never drops it otherwise).
         (unsafe { std::fs::File::from_raw_fd(fd) }, file.clone())
@@ -637,6 +644,14 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             return Err(value_error("Cannot use closefd=False with file name"));
         }
         let p = fspath(file)?;
+        let has_nul = if pystr::is_str(&p) {
+            pystr::as_str(&p).contains('\0')
+        } else {
+            strand_objects::bytes::as_bytes(&p).contains(&0)
+        };
+        if has_nul {
+            return Err(value_error("embedded null byte"));
+        }
         let path = path_of(&p);
         let mut oo = OpenOptions::new();
         oo.read(m.reading || m.updating);
