@@ -224,3 +224,23 @@ try:
 except OSError as e:
     print('OSError', e.errno == errno.EISDIR)
 os.close(dfd)
+
+# Instance dicts (attributes patched on file objects) and _CHUNK_SIZE.
+f = open(__file__, 'rb')
+f.flush = lambda: print('patched flush')
+f.flush()
+f.x = 1
+print(f.x, sorted(f.__dict__))
+f.close()
+t = io.TextIOWrapper(io.BytesIO(b'abc'), encoding='utf-8')
+t.y = 2
+print(t.y, t._CHUNK_SIZE)
+t._CHUNK_SIZE = 4
+print(t._CHUNK_SIZE, t.read())
+with open(__file__, encoding='utf-8') as t2:
+    t2._CHUNK_SIZE = 5
+    print(t2._CHUNK_SIZE)
+    try:
+        t2._CHUNK_SIZE = 0
+    except ValueError as e:
+        print(e)

@@ -122,10 +122,24 @@ pub struct PyFile {
     state: std::sync::RwLock<State>,
 }
 
+/// Visits the instance dict (CPython's file objects have one). The wrapped layer
+/// and the generic layer's `_pyio` object are not visited: a cycle through them is
+/// left to reference counting (the collector never frees what it was not shown).
+unsafe fn file_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: the file types have a pre-header.
+    unsafe { strand_objects::managed::traverse(obj, visit) };
+}
+
+unsafe fn file_clear(obj: ObjPtr) {
+    // SAFETY: the collector holds a reference; the file types have a pre-header.
+    unsafe { strand_objects::managed::clear(obj) };
+}
+
 unsafe fn file_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive access; every field was initialised.
     unsafe {
         strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
+        strand_objects::managed::clear(obj);
         let p = obj.as_ptr() as *mut PyFile;
         let st = std::mem::replace(
             (*p).state.get_mut().unwrap_or_else(|e| e.into_inner()),
@@ -148,10 +162,13 @@ macro_rules! file_type {
                 name: $name,
                 layout: PyFile,
                 itemsize: 0,
-                kind: HeapKind::NonGc,
-                flags: TypeFlags::BASETYPE.union(TypeFlags::MANAGED_WEAKREF),
-                traverse: None,
-                clear: None,
+                kind: HeapKind::GcPreheader,
+                flags: TypeFlags::BASETYPE
+                    .union(TypeFlags::MANAGED_WEAKREF)
+                    .union(TypeFlags::MANAGED_DICT)
+                    .union(TypeFlags::PREHEADER),
+                traverse: Some(file_traverse),
+                clear: Some(file_clear),
                 dealloc: file_dealloc,
                 size: None,
                 slots: Slots {
@@ -395,6 +412,19 @@ fn fileio_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
     Ok(())
 }
 
+/// The file type `o` is an instance of (its own or a subclass's base).
+fn base_type(o: &PyObj) -> &'static strand_objects::PyType {
+    [
+        &BUFFERED_RANDOM_TYPE,
+        &BUFFERED_WRITER_TYPE,
+        &BUFFERED_READER_TYPE,
+        &TEXTIO_TYPE,
+    ]
+    .into_iter()
+    .find(|t| o.is_instance_of(t))
+    .unwrap_or(&FILEIO_TYPE)
+}
+
 /// The name of `o`'s class as CPython spells it in messages (`BufferedReader`).
 fn short_name(o: &PyObj) -> String {
     let ty = if o.is_instance_of(&BUFFERED_RANDOM_TYPE) {
@@ -541,6 +571,12 @@ fn textio_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
                 int::bool_obj(wt),
             ],
             None,
+        )?;
+        // The C implementation's chunk size (`_pyio`'s is 2048).
+        ab::setattr(
+            &d,
+            &pystr::intern("_CHUNK_SIZE"),
+            &int::from_usize(super::core::DEFAULT_BUFFER_SIZE),
         )?;
         set_state(o, State::Generic(d));
         return Ok(());
@@ -1222,9 +1258,21 @@ fn m_flush(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn m_close(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("close", 1)?;
-    let p = payload(&a[0])?;
+    let o = &a[0];
+    let p = payload(o)?;
+    // CPython's close flushes through `self.flush()`: a subclass's or an instance's
+    // own `flush` runs (and its error is raised once the file is closed).
+    let own_flush = !o.is_exact(base_type(o))
+        || strand_objects::managed::get_dict(o)
+            .is_some_and(|d| strand_objects::dict::get_item_str(&d, "flush").is_some());
+    let flushed = if own_flush && !p.core.lock().is_closed() {
+        ab::call_method(o, "flush", &[]).map(drop)
+    } else {
+        Ok(())
+    };
     let r = blocking_close(&p.core);
-    r.map_err(|e| fail(e, layer(&a[0]), Op::Other))?;
+    flushed?;
+    r.map_err(|e| fail(e, layer(o), Op::Other))?;
     Ok(none())
 }
 
@@ -1625,6 +1673,29 @@ fn g_blksize(o: &PyObj) -> PyResult<PyObj> {
     Ok(int::from_usize(size))
 }
 
+/// `TextIOWrapper._CHUNK_SIZE`: strand's text layer reads whole buffers of its
+/// file, so the value is only kept (in the instance dict) to be read back.
+fn g_chunk_size(o: &PyObj) -> PyResult<PyObj> {
+    payload(o)?;
+    let d = strand_objects::managed::ensure_dict(o);
+    Ok(strand_objects::dict::get_item_str(&d, "_CHUNK_SIZE")
+        .unwrap_or_else(|| int::from_usize(super::core::DEFAULT_BUFFER_SIZE)))
+}
+
+fn s_chunk_size(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
+    payload(o)?;
+    let Some(v) = v else {
+        return Err(exc::attribute_error("cannot delete attribute"));
+    };
+    let n = int::to_isize(&ab::index(v)?)?;
+    if n <= 0 {
+        return Err(value_error("a strictly positive integer is required"));
+    }
+    let d = strand_objects::managed::ensure_dict(o);
+    strand_objects::dict::set_item_str(&d, "_CHUNK_SIZE", v.clone());
+    Ok(())
+}
+
 fn g_closefd(o: &PyObj) -> PyResult<PyObj> {
     Ok(int::bool_obj(payload(o)?.core.lock().closefd))
 }
@@ -1734,6 +1805,11 @@ fn common_methods() -> Vec<MethodDef> {
 fn common_getsets() -> Vec<GetSetDef> {
     vec![
         gfwd!("closed", g_closed),
+        GetSetDef::new(
+            "__dict__",
+            |o| Ok(strand_objects::managed::expose_dict(o)),
+            None,
+        ),
         gfwd!("name", g_name, s_name),
         gfwd!("mode", g_mode, s_mode),
     ]
@@ -1788,9 +1864,7 @@ pub fn ready_types() {
         ),
         gfwd!("line_buffering", g_line_buffering),
         gfwd!("write_through", g_write_through),
-        gfwd!("_CHUNK_SIZE", |_| Ok(int::from_usize(
-            super::core::DEFAULT_BUFFER_SIZE
-        ))),
+        gfwd!("_CHUNK_SIZE", g_chunk_size, s_chunk_size),
     ]);
     TEXTIO_TYPE.ready_static(Some(&super::TEXTIOBASE_TYPE), &text, &text_gs);
 }
