@@ -175,6 +175,8 @@ pub struct FileCore {
     /// keeps it in the FileIO's dict; `tempfile` assigns it), seen by every layer.
     /// Held only to clone or swap the reference.
     renamed: Mutex<Option<strand_objects::PyObj>>,
+    /// `del f.name` ran (and no name was assigned since).
+    name_deleted: std::sync::atomic::AtomicBool,
     /// The text layer's `mode` once assigned (CPython's `open()` and
     /// `tokenize.open` set it in the TextIOWrapper's dict). Held only to clone or swap.
     text_mode: Mutex<Option<strand_objects::PyObj>>,
@@ -192,8 +194,26 @@ impl FileCore {
             .clone()
     }
 
+    /// Whether the name was deleted (`del f.name`).
+    pub fn name_deleted(&self) -> bool {
+        self.name_deleted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Deletes the name (`del f.name`); returns the assigned one it drops (drop it
+    /// after this returns).
+    pub fn delete_name(&self) -> Option<strand_objects::PyObj> {
+        self.name_deleted
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.renamed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
     /// Assigns the name; returns the one replaced (drop it after this returns).
     pub fn rename(&self, name: strand_objects::PyObj) -> Option<strand_objects::PyObj> {
+        self.name_deleted
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         self.renamed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -230,6 +250,7 @@ impl FileCore {
         let fd = file.as_raw_fd();
         let core = Arc::new(FileCore {
             renamed: Mutex::new(None),
+            name_deleted: std::sync::atomic::AtomicBool::new(false),
             text_mode: Mutex::new(None),
             state: Mutex::new(FileState {
                 file: Some(ManuallyDrop::new(file)),
@@ -293,7 +314,7 @@ impl FileCore {
         if let Some(f) = st.file.as_deref() {
             let _ = retry(|| (&*f).write_all(&st.wbuf));
         }
-        st.release_file();
+        let _ = st.release_file();
     }
 }
 
@@ -342,18 +363,28 @@ impl FileState {
             return Ok(());
         }
         let r = self.flush();
-        self.release_file();
-        r
+        let c = self.release_file();
+        r.and(c)
     }
 
-    fn release_file(&mut self) {
+    /// Drops the buffers and closes the descriptor (if `closefd`); the `close(2)`
+    /// error, such as `EBADF` for a descriptor closed behind the file's back (which
+    /// dropping a `File` would not report, and debug builds of std abort on).
+    fn release_file(&mut self) -> Result<(), IoFail> {
+        use std::os::fd::IntoRawFd;
         self.wbuf.clear();
         self.clear_read_ahead();
         if let Some(f) = self.file.take() {
             if self.closefd {
-                drop(ManuallyDrop::into_inner(f));
+                let fd = ManuallyDrop::into_inner(f).into_raw_fd();
+                // SAFETY: `fd` was owned by the file just taken apart; it is closed
+                // once, here.
+                if unsafe { libc::close(fd) } != 0 {
+                    return Err(IoFail::Os(std::io::Error::last_os_error()));
+                }
             }
         }
+        Ok(())
     }
 
     /// Whether the OS file supports seeking (cached).

@@ -80,10 +80,8 @@ pub enum Layer {
     Text,
 }
 
-/// The layout of the file objects (see the module docs).
-#[repr(C)]
-pub struct PyFile {
-    header: ObjectHeader,
+/// What `__init__` set a native file object up as (fixed until the next `__init__`).
+pub struct Setup {
     core: Arc<FileCore>,
     name: PyObj,
     mode: PyObj,
@@ -92,16 +90,66 @@ pub struct PyFile {
     text: Option<TextCfg>,
 }
 
+impl Setup {
+    fn cfg(&self) -> &TextCfg {
+        self.text
+            .as_ref()
+            .expect("text files have a text configuration")
+    }
+}
+
+/// The state of a file object: empty from `__new__` until `__init__` runs (CPython's
+/// `ok`/`detached` flags), then strand's own file layer over a [`FileCore`], or the
+/// generic layer over any Python stream object.
+#[derive(Clone)]
+pub enum State {
+    /// Made by `__new__`, not yet set up.
+    Uninit,
+    /// After `detach()`.
+    Detached,
+    /// Strand's own layer over an open file.
+    Native(Arc<Setup>),
+    /// The generic layer: an instance of the same class of CPython's pure-Python
+    /// implementation (`_pyio`), which reaches the wrapped object only through its
+    /// Python methods; every method and attribute is forwarded to it.
+    Generic(PyObj),
+}
+
+/// The layout of the file objects (see the module docs).
+#[repr(C)]
+pub struct PyFile {
+    header: ObjectHeader,
+    state: std::sync::RwLock<State>,
+}
+
+/// Visits the instance dict (CPython's file objects have one). The wrapped layer
+/// and the generic layer's `_pyio` object are not visited: a cycle through them is
+/// left to reference counting (the collector never frees what it was not shown).
+unsafe fn file_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: the file types have a pre-header.
+    unsafe { strand_objects::managed::traverse(obj, visit) };
+}
+
+unsafe fn file_clear(obj: ObjPtr) {
+    // SAFETY: the collector holds a reference; the file types have a pre-header.
+    unsafe { strand_objects::managed::clear(obj) };
+}
+
 unsafe fn file_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive access; every field was initialised.
     unsafe {
+        strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
+        strand_objects::managed::clear(obj);
         let p = obj.as_ptr() as *mut PyFile;
-        (*p).core.close_on_dealloc();
-        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).core));
-        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).name));
-        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).mode));
-        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).inner));
-        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).text));
+        let st = std::mem::replace(
+            (*p).state.get_mut().unwrap_or_else(|e| e.into_inner()),
+            State::Uninit,
+        );
+        if let State::Native(s) = &st {
+            s.core.close_on_dealloc();
+        }
+        drop(st);
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).state));
         strand_objects::heaptype::dealloc_instance_memory(obj);
     }
 }
@@ -114,17 +162,21 @@ macro_rules! file_type {
                 name: $name,
                 layout: PyFile,
                 itemsize: 0,
-                kind: HeapKind::NonGc,
-                flags: TypeFlags::BASETYPE,
-                traverse: None,
-                clear: None,
+                kind: HeapKind::GcPreheader,
+                flags: TypeFlags::BASETYPE
+                    .union(TypeFlags::MANAGED_WEAKREF)
+                    .union(TypeFlags::MANAGED_DICT)
+                    .union(TypeFlags::PREHEADER),
+                traverse: Some(file_traverse),
+                clear: Some(file_clear),
                 dealloc: file_dealloc,
                 size: None,
                 slots: Slots {
                     repr: Some(file_repr),
                     iter: Some(file_iter),
                     iternext: Some(file_iternext),
-                    new: Some($new),
+                    new: Some(file_new),
+                    init: Some($new),
                     ..Slots::EMPTY
                 },
             }
@@ -136,31 +188,31 @@ file_type!(
     /// `_io.FileIO`.
     FILEIO_TYPE,
     "_io.FileIO",
-    fileio_new
+    fileio_init
 );
 file_type!(
     /// `_io.BufferedReader`.
     BUFFERED_READER_TYPE,
     "_io.BufferedReader",
-    buffered_new
+    buffered_init
 );
 file_type!(
     /// `_io.BufferedWriter`.
     BUFFERED_WRITER_TYPE,
     "_io.BufferedWriter",
-    buffered_new
+    buffered_init
 );
 file_type!(
     /// `_io.BufferedRandom`.
     BUFFERED_RANDOM_TYPE,
     "_io.BufferedRandom",
-    buffered_new
+    buffered_init
 );
 file_type!(
     /// `_io.TextIOWrapper`.
     TEXTIO_TYPE,
     "_io.TextIOWrapper",
-    textio_new
+    textio_init
 );
 
 /// `true` for instances of the file types (and their subclasses).
@@ -176,11 +228,65 @@ pub fn is_file(o: &PyObj) -> bool {
     .any(|t| o.is_instance_of(t))
 }
 
-fn payload(o: &PyObj) -> &PyFile {
+fn raw_payload(o: &PyObj) -> &PyFile {
     debug_assert!(is_file(o));
     // SAFETY: the methods and slots of this module are installed on the file types
     // only, whose instances (and subclasses' instances) start with PyFile.
     unsafe { o.payload_unchecked::<PyFile>() }
+}
+
+/// The state of a file object.
+pub fn state_of(o: &PyObj) -> State {
+    raw_payload(o)
+        .state
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+}
+
+fn set_state(o: &PyObj, st: State) {
+    let old = std::mem::replace(
+        &mut *raw_payload(o)
+            .state
+            .write()
+            .unwrap_or_else(|e| e.into_inner()),
+        st,
+    );
+    drop(old);
+}
+
+/// The `_pyio` object a generic file object forwards to.
+pub fn generic_of(o: &PyObj) -> Option<PyObj> {
+    match &*raw_payload(o)
+        .state
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+    {
+        State::Generic(d) => Some(d.clone()),
+        _ => None,
+    }
+}
+
+/// CPython's `ValueError` for a file object used before `__init__` (or after
+/// `detach()`).
+fn uninit_error(o: &PyObj) -> PyErr {
+    if layer(o) == Layer::Raw {
+        value_error("I/O operation on closed file")
+    } else {
+        value_error("I/O operation on uninitialized object")
+    }
+}
+
+/// The native setup of a file object (`ValueError` if it was never set up).
+fn payload(o: &PyObj) -> PyResult<Arc<Setup>> {
+    match state_of(o) {
+        State::Native(s) => Ok(s),
+        State::Detached if layer(o) == Layer::Text => {
+            Err(value_error("underlying buffer has been detached"))
+        }
+        State::Detached => Err(value_error("raw stream has been detached")),
+        _ => Err(uninit_error(o)),
+    }
 }
 
 fn layer(o: &PyObj) -> Layer {
@@ -202,26 +308,44 @@ pub fn new_file(
     inner: Option<PyObj>,
     text: Option<TextCfg>,
 ) -> PyObj {
+    let obj = alloc_file(ty);
+    set_state(
+        &obj,
+        State::Native(Arc::new(Setup {
+            core,
+            name,
+            mode: pystr::new(mode),
+            inner,
+            text,
+        })),
+    );
+    obj
+}
+
+/// A fresh, not yet set up file object of type `ty`.
+fn alloc_file(ty: &strand_objects::PyType) -> PyObj {
     let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
-    // SAFETY: a fresh allocation with the PyFile layout; every field is written
+    // SAFETY: a fresh allocation with the PyFile layout; the one field is written
     // before the object is finished.
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyFile;
-        std::ptr::addr_of_mut!((*p).core).write(core);
-        std::ptr::addr_of_mut!((*p).name).write(name);
-        std::ptr::addr_of_mut!((*p).mode).write(pystr::new(mode));
-        std::ptr::addr_of_mut!((*p).inner).write(inner);
-        std::ptr::addr_of_mut!((*p).text).write(text);
+        std::ptr::addr_of_mut!((*p).state).write(std::sync::RwLock::new(State::Uninit));
         strand_objects::heaptype::init_slots_region(ty, &obj);
         strand_objects::alloc::finish_instance(ty, &obj);
     }
     obj
 }
 
-/// `FileIO(file, mode='r', closefd=True, opener=None)`: `open(file, mode + 'b',
-/// buffering=0, ...)` as an instance of `cls`.
-fn fileio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+/// `__new__` of the file types (CPython's generic `tp_new`): an empty object that
+/// `__init__` sets up, so subclasses may define `__init__` with any signature.
+fn file_new(cls: &PyObj, _args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyObj> {
     let ty = strand_objects::typeobj::expect_type(cls, "FileIO.__new__(X)")?;
+    Ok(alloc_file(ty))
+}
+
+/// `FileIO.__init__(file, mode='r', closefd=True, opener=None)`: sets `o` up as
+/// `open(file, mode + 'b', buffering=0, ...)`.
+fn fileio_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
     let a = Args::new(args, kw);
     let b = a.bind("FileIO", 0, &["file", "mode", "closefd", "opener"], 1)?;
     let mode = match b[1] {
@@ -248,69 +372,154 @@ fn fileio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj
         oargs.push(c.clone());
         names.push(pystr::intern("closefd"));
     }
-    if let Some(o) = b[3] {
-        oargs.push(o.clone());
+    if let Some(op) = b[3] {
+        oargs.push(op.clone());
         names.push(pystr::intern("opener"));
     }
     let kn = (!names.is_empty()).then(|| strand_objects::tuple::from_vec(names));
-    let raw = super::open(&oargs, kn.as_ref())?;
-    if std::ptr::eq(ty, &FILEIO_TYPE) {
-        return Ok(raw);
+    // Re-initialising closes what the object had open (as CPython's FileIO does).
+    if let State::Native(old) = state_of(o) {
+        let _ = blocking_close(&old.core);
     }
-    let p = payload(&raw);
-    Ok(new_file(
-        ty,
-        p.core.clone(),
-        p.name.clone(),
-        pystr::as_str(&p.mode),
-        None,
-        None,
-    ))
+    let raw = super::open(&oargs, kn.as_ref())?;
+    // `o` takes a setup of its own over the temporary object's core, so the core
+    // stays open when the temporary dies (`close_on_dealloc` counts core owners).
+    let p = payload(&raw)?;
+    set_state(
+        o,
+        State::Native(Arc::new(Setup {
+            core: p.core.clone(),
+            name: p.name.clone(),
+            mode: p.mode.clone(),
+            inner: None,
+            text: None,
+        })),
+    );
+    if !o.is_exact(&FILEIO_TYPE) {
+        // CPython sets `name` through the object's `__setattr__`; if a subclass's
+        // refuses, the object is left unusable and a descriptor it did not open
+        // stays open.
+        if let Err(e) = ab::setattr(o, &pystr::intern("name"), &p.name) {
+            if int::is_int(&p.name) {
+                p.core.lock().closefd = false;
+            } else {
+                let _ = blocking_close(&p.core);
+            }
+            set_state(o, State::Uninit);
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
-/// `BufferedReader(raw, buffer_size=DEFAULT_BUFFER_SIZE)` (and Writer, Random): a
-/// buffered layer over one of strand's `FileIO` objects.
-fn buffered_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    let ty = strand_objects::typeobj::expect_type(cls, "Buffered.__new__(X)")?;
-    let short = ty
-        .name()
-        .rsplit('.')
-        .next()
-        .unwrap_or("BufferedReader")
-        .to_string();
+/// The file type `o` is an instance of (its own or a subclass's base).
+fn base_type(o: &PyObj) -> &'static strand_objects::PyType {
+    [
+        &BUFFERED_RANDOM_TYPE,
+        &BUFFERED_WRITER_TYPE,
+        &BUFFERED_READER_TYPE,
+        &TEXTIO_TYPE,
+    ]
+    .into_iter()
+    .find(|t| o.is_instance_of(t))
+    .unwrap_or(&FILEIO_TYPE)
+}
+
+/// The name of `o`'s class as CPython spells it in messages (`BufferedReader`).
+fn short_name(o: &PyObj) -> String {
+    let ty = if o.is_instance_of(&BUFFERED_RANDOM_TYPE) {
+        "BufferedRandom"
+    } else if o.is_instance_of(&BUFFERED_WRITER_TYPE) {
+        "BufferedWriter"
+    } else if o.is_instance_of(&BUFFERED_READER_TYPE) {
+        "BufferedReader"
+    } else if o.is_instance_of(&TEXTIO_TYPE) {
+        "TextIOWrapper"
+    } else {
+        "FileIO"
+    };
+    ty.to_string()
+}
+
+/// An instance of `_pyio.<class>(*args, **kw)`: the generic layer (see [`State`]).
+fn pyio_instance(class: &str, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let m = strand_interp::import::import(
+        &pystr::new("_pyio"),
+        &strand_objects::dict::new(),
+        &strand_objects::tuple::from_vec(Vec::new()),
+        &int::from_i64(0),
+    )?;
+    let cls = ab::getattr_str(&m, class)?;
+    ab::call(&cls, args, kw)
+}
+
+/// `true` if `o` is one of strand's own file objects of layer `l` over an open
+/// file (not a generic one).
+fn is_native(o: &PyObj, l: Layer) -> bool {
+    is_file(o) && layer(o) == l && matches!(state_of(o), State::Native(_))
+}
+
+/// `BufferedReader.__init__(raw, buffer_size=DEFAULT_BUFFER_SIZE)` (and Writer,
+/// Random): strand's buffered layer over one of its `FileIO` objects, or the
+/// generic one over any raw stream (`SocketIO`, `BytesIO`, a Python class with
+/// `readinto`...).
+fn buffered_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
+    let short = short_name(o);
     let a = Args::new(args, kw);
     let b = a.bind(&short, 0, &["raw", "buffer_size"], 1)?;
     let raw = b[0].expect("required");
-    if !raw.is_instance_of(&FILEIO_TYPE) {
-        return Err(type_error(format!(
-            "strand's {short} wraps the FileIO objects of open(), not '{}'",
-            raw.ty().name()
-        )));
-    }
     let size = match b[1] {
         Some(v) => int::to_isize(&ab::index(v)?)?,
         None => super::core::DEFAULT_BUFFER_SIZE as isize,
     };
+    if !is_native(raw, Layer::Raw) {
+        let mut pargs = vec![raw.clone()];
+        if let Some(v) = b[1] {
+            pargs.push(v.clone());
+        }
+        let d = pyio_instance(&short, &pargs, None)?;
+        set_state(o, State::Generic(d));
+        return Ok(());
+    }
     if size <= 0 {
         return Err(value_error("buffer size must be strictly positive"));
     }
-    let p = payload(raw);
+    let p = payload(raw)?;
+    let check = |what: &str, msg: &str| -> PyResult<()> {
+        if ab::is_true(&ab::call_method(raw, what, &[])?)? {
+            Ok(())
+        } else {
+            Err(super::unsupported(msg))
+        }
+    };
+    if short != "BufferedWriter" {
+        check("readable", "File or stream is not readable.")?;
+    }
+    if short != "BufferedReader" {
+        check("writable", "File or stream is not writable.")?;
+    }
+    if short == "BufferedRandom" {
+        check("seekable", "File or stream is not seekable.")?;
+    }
     p.core.lock().buf_size = size as usize;
-    Ok(new_file(
-        ty,
-        p.core.clone(),
-        p.name.clone(),
-        pystr::as_str(&p.mode),
-        Some(raw.clone()),
-        None,
-    ))
+    set_state(
+        o,
+        State::Native(Arc::new(Setup {
+            core: p.core.clone(),
+            name: p.name.clone(),
+            mode: p.mode.clone(),
+            inner: Some(raw.clone()),
+            text: None,
+        })),
+    );
+    Ok(())
 }
 
-/// `TextIOWrapper(buffer, encoding=None, errors=None, newline=None,
-/// line_buffering=False, write_through=False)`: a text layer over one of strand's
-/// buffered binary files.
-fn textio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
-    let ty = strand_objects::typeobj::expect_type(cls, "TextIOWrapper.__new__(X)")?;
+/// `TextIOWrapper.__init__(buffer, encoding=None, errors=None, newline=None,
+/// line_buffering=False, write_through=False)`: strand's text layer over one of its
+/// buffered files in an encoding it implements, or the generic one over any
+/// binary stream (any codec of the registry).
+fn textio_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
     let a = Args::new(args, kw);
     let b = a.bind(
         "TextIOWrapper",
@@ -326,12 +535,6 @@ fn textio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj
         1,
     )?;
     let buffer = b[0].expect("required");
-    if !is_file(buffer) || layer(buffer) != Layer::Buffered {
-        return Err(type_error(format!(
-            "strand's TextIOWrapper wraps the buffered files of open(), not '{}'",
-            buffer.ty().name()
-        )));
-    }
     let opt = |v: Option<&PyObj>, what: &str| -> PyResult<Option<PyObj>> {
         match v {
             None => Ok(None),
@@ -343,35 +546,66 @@ fn textio_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj
             ))),
         }
     };
-    let cfg = super::text_config(
-        opt(b[1], "encoding")?,
-        opt(b[2], "errors")?,
-        opt(b[3], "newline")?,
-        "UTF-8",
-        "strict",
-    )?;
+    let encoding = opt(b[1], "encoding")?;
+    let errors = opt(b[2], "errors")?;
+    let newline = opt(b[3], "newline")?;
     let flag = |v: Option<&PyObj>| v.map_or(Ok(false), ab::is_true);
     let (lb, wt) = (flag(b[4])?, flag(b[5])?);
-    let p = payload(buffer);
+    let known = encoding
+        .as_ref()
+        .is_none_or(|e| pystr::as_str(e) == "locale" || Enc::lookup(pystr::as_str(e)).is_some());
+    if !is_native(buffer, Layer::Buffered) || !known {
+        // "locale" (PEP 597) is UTF-8 for strand.
+        let enc = encoding
+            .filter(|e| pystr::as_str(e) != "locale")
+            .unwrap_or_else(|| pystr::new("utf-8"));
+        let opt_obj = |v: Option<PyObj>| v.unwrap_or_else(singletons::none);
+        let d = pyio_instance(
+            "TextIOWrapper",
+            &[
+                buffer.clone(),
+                enc,
+                opt_obj(errors),
+                opt_obj(newline),
+                int::bool_obj(lb),
+                int::bool_obj(wt),
+            ],
+            None,
+        )?;
+        // The C implementation's chunk size (`_pyio`'s is 2048).
+        ab::setattr(
+            &d,
+            &pystr::intern("_CHUNK_SIZE"),
+            &int::from_usize(super::core::DEFAULT_BUFFER_SIZE),
+        )?;
+        set_state(o, State::Generic(d));
+        return Ok(());
+    }
+    let cfg = super::text_config(encoding, errors, newline, "UTF-8", "strict")?;
+    let p = payload(buffer)?;
     {
         let mut st = p.core.lock();
         st.line_buffering = lb;
         st.write_through = wt;
     }
-    let mode = pystr::as_str(&p.mode).to_string();
-    Ok(new_file(
-        ty,
-        p.core.clone(),
-        p.name.clone(),
-        &mode,
-        Some(buffer.clone()),
-        Some(cfg),
-    ))
+    set_state(
+        o,
+        State::Native(Arc::new(Setup {
+            core: p.core.clone(),
+            name: p.name.clone(),
+            mode: p.mode.clone(),
+            inner: Some(buffer.clone()),
+            text: Some(cfg),
+        })),
+    );
+    Ok(())
 }
 
 /// The core of a file object (for the fast paths of `print` and `input`).
-pub fn core_of(o: &PyObj) -> Option<&Arc<FileCore>> {
-    is_file(o).then(|| &payload(o).core)
+pub fn core_of(o: &PyObj) -> Option<Arc<FileCore>> {
+    is_file(o)
+        .then(|| payload(o).ok().map(|p| p.core.clone()))
+        .flatten()
 }
 
 // ---------------------------------------------------------------------------------
@@ -433,7 +667,7 @@ fn with_state<R>(
     op: Op,
     f: impl FnOnce(&mut FileState) -> Result<R, IoFail>,
 ) -> PyResult<R> {
-    let p = payload(o);
+    let p = payload(o)?;
     let r = {
         let mut st = p.core.lock();
         f(&mut st)
@@ -640,16 +874,10 @@ fn encode_text<'a>(cfg: &TextCfg, s: &'a PyObj) -> PyResult<std::borrow::Cow<'a,
     bytes::encode(&obj, cfg.enc.codec_name(), pystr::as_str(&cfg.errors)).map(Cow::Owned)
 }
 
-fn text_cfg(o: &PyObj) -> &TextCfg {
-    payload(o)
-        .text
-        .as_ref()
-        .expect("text files have a text configuration")
-}
-
 /// Writes `s` (a str) to a text file; returns the number of characters.
 pub fn text_write_str(o: &PyObj, s: &PyObj) -> PyResult<usize> {
-    let cfg = text_cfg(o);
+    let setup = payload(o)?;
+    let cfg = setup.cfg();
     let data = encode_text(cfg, s)?;
     let nl = data.iter().any(|&b| b == b'\n' || b == b'\r');
     with_state(o, Op::Other, |st| {
@@ -669,7 +897,8 @@ pub fn text_write_str(o: &PyObj, s: &PyObj) -> PyResult<usize> {
 /// translation on output, without making a str object (`print`'s fast path); other
 /// files go through [`text_write_str`].
 pub fn text_write_utf8(o: &PyObj, s: &str) -> PyResult<()> {
-    let cfg = text_cfg(o);
+    let setup = payload(o)?;
+    let cfg = setup.cfg();
     if cfg.enc != Enc::Utf8
         || matches!(cfg.newline, Newline::Cr | Newline::CrLf)
         || strand_literal::str::has_surrogates(s)
@@ -700,7 +929,8 @@ pub fn flush_file(o: &PyObj) -> PyResult<()> {
 
 /// Reads one line from a text file (the line, `''` at end of file).
 pub fn text_readline(o: &PyObj, limit: Option<usize>) -> PyResult<PyObj> {
-    let cfg = text_cfg(o);
+    let setup = payload(o)?;
+    let cfg = setup.cfg();
     if limit.is_none() && cfg.enc == Enc::Utf8 {
         // The common case: decode straight from the read buffer into the str.
         let strict = pystr::as_str(&cfg.errors) == "strict";
@@ -758,7 +988,7 @@ fn text_readline_slow(o: &PyObj, cfg: &TextCfg, limit: Option<usize>) -> PyResul
                 Enc::Utf8 => line.len() - line_prefix_len(&line, l),
                 _ => line.len() - l,
             };
-            let p = payload(o);
+            let p = payload(o)?;
             p.core.lock().unconsume(rest_bytes);
             s.truncate(cut);
         }
@@ -789,7 +1019,8 @@ fn m_read(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     match layer(o) {
         Layer::Text => {
             let n = size_arg(b[0], true)?;
-            let cfg = text_cfg(o);
+            let setup = payload(o)?;
+            let cfg = setup.cfg();
             match n {
                 None => {
                     let data = with_state(o, Op::Read, |st| {
@@ -964,8 +1195,10 @@ fn m_readlines(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn set_telling(o: &PyObj, on: bool) {
     if layer(o) == Layer::Text {
-        let mut st = payload(o).core.lock();
-        st.telling = on && st.seekable().unwrap_or(false);
+        if let Ok(p) = payload(o) {
+            let mut st = p.core.lock();
+            st.telling = on && st.seekable().unwrap_or(false);
+        }
     }
 }
 
@@ -1025,9 +1258,21 @@ fn m_flush(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn m_close(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("close", 1)?;
-    let p = payload(&a[0]);
+    let o = &a[0];
+    let p = payload(o)?;
+    // CPython's close flushes through `self.flush()`: a subclass's or an instance's
+    // own `flush` runs (and its error is raised once the file is closed).
+    let own_flush = !o.is_exact(base_type(o))
+        || strand_objects::managed::get_dict(o)
+            .is_some_and(|d| strand_objects::dict::get_item_str(&d, "flush").is_some());
+    let flushed = if own_flush && !p.core.lock().is_closed() {
+        ab::call_method(o, "flush", &[]).map(drop)
+    } else {
+        Ok(())
+    };
     let r = blocking_close(&p.core);
-    r.map_err(|e| fail(e, layer(&a[0]), Op::Other))?;
+    flushed?;
+    r.map_err(|e| fail(e, layer(o), Op::Other))?;
     Ok(none())
 }
 
@@ -1187,6 +1432,11 @@ fn m_truncate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn m_enter(a: &[PyObj], _k: Option<&PyObj>) -> PyResult<PyObj> {
     let o = &a[0];
+    if let Some(d) = generic_of(o) {
+        // The `_pyio` object checks it is open, and returns itself: give `o`.
+        ab::call_method(&d, "__enter__", &[])?;
+        return Ok(o.clone());
+    }
     with_state(o, Op::Generic, |st| st.check_open())?;
     Ok(o.clone())
 }
@@ -1236,14 +1486,21 @@ fn m_reconfigure(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn file_iter(o: &PyObj) -> PyResult<PyObj> {
+    if let Some(d) = generic_of(o) {
+        ab::iter(&d)?;
+        return Ok(o.clone());
+    }
     with_state(o, Op::Generic, |st| st.check_open())?;
     Ok(o.clone())
 }
 
 fn file_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
+    if let Some(d) = generic_of(o) {
+        return ab::next(&d);
+    }
     let text = layer(o) == Layer::Text;
     if text {
-        payload(o).core.lock().telling = false;
+        payload(o)?.core.lock().telling = false;
     }
     let line = readline_any(o)?;
     if line_len(&line) == 0 {
@@ -1256,26 +1513,63 @@ fn file_iternext(o: &PyObj) -> PyResult<Option<PyObj>> {
 }
 
 fn file_repr(o: &PyObj) -> PyResult<PyObj> {
-    let p = payload(o);
-    let tyname = o.ty().name().to_string();
-    let name = ab::repr_string(&g_name(o)?)?;
+    // CPython spells the text layer's class literally, the others by their type.
+    let tyname = if layer(o) == Layer::Text {
+        "_io.TextIOWrapper".to_string()
+    } else {
+        o.ty().name().to_string()
+    };
+    if let Some(d) = generic_of(o) {
+        // CPython's form: the name and mode where the stream has them.
+        let mut s = format!("<{tyname}");
+        for attr in ["name", "mode"] {
+            match ab::getattr_str(&d, attr) {
+                Ok(v) => s.push_str(&format!(" {attr}={}", ab::repr_string(&v)?)),
+                Err(e)
+                    if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE)
+                        || e.is_instance(&exc::VALUE_ERROR_TYPE) => {}
+                Err(e) => return Err(e),
+            }
+            if layer(o) != Layer::Text {
+                break;
+            }
+        }
+        if layer(o) == Layer::Text {
+            let enc = ab::getattr_str(&d, "encoding")?;
+            s.push_str(&format!(" encoding={}", ab::repr_string(&enc)?));
+        }
+        s.push('>');
+        return Ok(pystr::from_string(s));
+    }
+    let p = payload(o)?;
+    // ` name=...`, or nothing where the name was deleted.
+    let name = match g_name(o) {
+        Ok(n) => format!(" name={}", ab::repr_string(&n)?),
+        Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => String::new(),
+        Err(e) => return Err(e),
+    };
     let s = match layer(o) {
         Layer::Text => format!(
-            "<{tyname} name={name} mode={} encoding={}>",
-            ab::repr_string(&p.mode)?,
-            ab::repr_string(&text_cfg(o).encoding)?
+            "<{tyname}{name} mode={} encoding={}>",
+            ab::repr_string(&g_mode(o)?)?,
+            ab::repr_string(&p.cfg().encoding)?
         ),
-        Layer::Buffered => format!("<{tyname} name={name}>"),
+        Layer::Buffered => format!("<{tyname}{name}>"),
         Layer::Raw => {
-            let (closed, closefd) = {
+            let (closed, closefd, fd) = {
                 let st = p.core.lock();
-                (st.is_closed(), st.closefd)
+                (st.is_closed(), st.closefd, st.fd)
+            };
+            let name = if name.is_empty() {
+                format!(" fd={fd}")
+            } else {
+                name
             };
             if closed {
                 format!("<{tyname} [closed]>")
             } else {
                 format!(
-                    "<{tyname} name={name} mode={} closefd={}>",
+                    "<{tyname}{name} mode={} closefd={}>",
                     ab::repr_string(&p.mode)?,
                     if closefd { "True" } else { "False" }
                 )
@@ -1286,11 +1580,17 @@ fn file_repr(o: &PyObj) -> PyResult<PyObj> {
 }
 
 fn g_closed(o: &PyObj) -> PyResult<PyObj> {
-    Ok(int::bool_obj(payload(o).core.lock().is_closed()))
+    Ok(int::bool_obj(payload(o)?.core.lock().is_closed()))
 }
 
 fn g_name(o: &PyObj) -> PyResult<PyObj> {
-    let p = payload(o);
+    let p = payload(o)?;
+    if p.core.name_deleted() {
+        return Err(exc::attribute_error(format!(
+            "'{}' object has no attribute 'name'",
+            o.ty().name()
+        )));
+    }
     Ok(p.core.renamed().unwrap_or_else(|| p.name.clone()))
 }
 
@@ -1303,15 +1603,17 @@ fn s_name(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
             o.ty().name()
         )));
     }
-    let Some(v) = v else {
-        return Err(exc::attribute_error("name"));
-    };
-    drop(payload(o).core.rename(v.clone()));
+    let p = payload(o)?;
+    match v {
+        Some(v) => drop(p.core.rename(v.clone())),
+        None if p.core.name_deleted() => return Err(exc::attribute_error("name")),
+        None => drop(p.core.delete_name()),
+    }
     Ok(())
 }
 
 fn g_mode(o: &PyObj) -> PyResult<PyObj> {
-    let p = payload(o);
+    let p = payload(o)?;
     if layer(o) == Layer::Text {
         if let Some(m) = p.core.text_mode() {
             return Ok(m);
@@ -1332,61 +1634,184 @@ fn s_mode(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
     let Some(v) = v else {
         return Err(exc::attribute_error("mode"));
     };
-    drop(payload(o).core.set_text_mode(v.clone()));
+    drop(payload(o)?.core.set_text_mode(v.clone()));
     Ok(())
 }
 
 fn g_inner(o: &PyObj) -> PyResult<PyObj> {
-    Ok(payload(o).inner.clone().unwrap_or_else(none))
+    Ok(payload(o)?.inner.clone().unwrap_or_else(none))
 }
 
 fn g_encoding(o: &PyObj) -> PyResult<PyObj> {
-    Ok(text_cfg(o).encoding.clone())
+    Ok(payload(o)?.cfg().encoding.clone())
 }
 
 fn g_errors(o: &PyObj) -> PyResult<PyObj> {
-    Ok(text_cfg(o).errors.clone())
+    Ok(payload(o)?.cfg().errors.clone())
 }
 
 fn g_line_buffering(o: &PyObj) -> PyResult<PyObj> {
-    Ok(int::bool_obj(payload(o).core.lock().line_buffering))
+    Ok(int::bool_obj(payload(o)?.core.lock().line_buffering))
 }
 
 fn g_write_through(o: &PyObj) -> PyResult<PyObj> {
-    Ok(int::bool_obj(payload(o).core.lock().write_through))
+    Ok(int::bool_obj(payload(o)?.core.lock().write_through))
+}
+
+/// `FileIO._blksize`: the file's preferred I/O size (`st_blksize`, else
+/// `DEFAULT_BUFFER_SIZE`), as CPython's FileIO records it at opening.
+fn g_blksize(o: &PyObj) -> PyResult<PyObj> {
+    let fd = payload(o)?.core.lock().fd;
+    // SAFETY: an all-zero `stat` is a valid value; fstat only writes into it.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid, writable stat buffer.
+    let size = if unsafe { libc::fstat(fd, &mut st) } == 0 && st.st_blksize > 1 {
+        st.st_blksize as usize
+    } else {
+        super::core::DEFAULT_BUFFER_SIZE
+    };
+    Ok(int::from_usize(size))
+}
+
+/// `TextIOWrapper._CHUNK_SIZE`: strand's text layer reads whole buffers of its
+/// file, so the value is only kept (in the instance dict) to be read back.
+fn g_chunk_size(o: &PyObj) -> PyResult<PyObj> {
+    payload(o)?;
+    let d = strand_objects::managed::ensure_dict(o);
+    Ok(strand_objects::dict::get_item_str(&d, "_CHUNK_SIZE")
+        .unwrap_or_else(|| int::from_usize(super::core::DEFAULT_BUFFER_SIZE)))
+}
+
+fn s_chunk_size(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
+    payload(o)?;
+    let Some(v) = v else {
+        return Err(exc::attribute_error("cannot delete attribute"));
+    };
+    let n = int::to_isize(&ab::index(v)?)?;
+    if n <= 0 {
+        return Err(value_error("a strictly positive integer is required"));
+    }
+    let d = strand_objects::managed::ensure_dict(o);
+    strand_objects::dict::set_item_str(&d, "_CHUNK_SIZE", v.clone());
+    Ok(())
 }
 
 fn g_closefd(o: &PyObj) -> PyResult<PyObj> {
-    Ok(int::bool_obj(payload(o).core.lock().closefd))
+    Ok(int::bool_obj(payload(o)?.core.lock().closefd))
+}
+
+/// Forwards a method call to the `_pyio` object of a generic file object.
+fn forward(d: &PyObj, name: &str, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let m = ab::getattr_str(d, name)?;
+    ab::call(&m, a, k)
+}
+
+/// A method of the file types: `$f` for strand's own files, the `_pyio` object's
+/// method of the same name for generic ones.
+macro_rules! fwd {
+    ($name:literal, $f:expr) => {
+        MethodDef::new($name, |a, k| {
+            if let Some(d) = a.first().filter(|o| is_file(o)).and_then(generic_of) {
+                return forward(&d, $name, &a[1..], k);
+            }
+            ($f)(a, k)
+        })
+    };
+}
+
+/// A read-only attribute, forwarded as [`fwd`] forwards methods.
+macro_rules! gfwd {
+    ($name:literal, $g:expr) => {
+        GetSetDef::new(
+            $name,
+            |o| match generic_of(o) {
+                Some(d) => ab::getattr_str(&d, $name),
+                None => ($g)(o),
+            },
+            None,
+        )
+    };
+    ($name:literal, $g:expr, $s:expr) => {
+        GetSetDef::new(
+            $name,
+            |o| match generic_of(o) {
+                Some(d) => ab::getattr_str(&d, $name),
+                None => ($g)(o),
+            },
+            Some(|o, v| match generic_of(o) {
+                Some(d) => match v {
+                    Some(v) => ab::setattr(&d, &pystr::intern($name), v),
+                    None => Err(exc::attribute_error($name)),
+                },
+                None => ($s)(o, v),
+            }),
+        )
+    };
+}
+
+/// `detach()`: flushes, hands back the wrapped layer, and leaves the object
+/// unusable (CPython's `buffered_detach`/`textiowrapper_detach`).
+fn m_detach(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("detach", 1)?;
+    let o = &a[0];
+    if let Some(d) = generic_of(o) {
+        let inner = ab::call_method(&d, "detach", &[])?;
+        set_state(o, State::Detached);
+        return Ok(inner);
+    }
+    let p = payload(o)?;
+    flush_file(o)?;
+    let inner = p.inner.clone().unwrap_or_else(none);
+    set_state(o, State::Detached);
+    Ok(inner)
+}
+
+/// `BufferedReader.peek(size=0)`: the buffered bytes (at least one unless at end of
+/// file), without moving the position.
+fn m_peek(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).bind("peek", 1, &["size"], 0)?;
+    let data = with_state(&a[0], Op::Read, |st| {
+        st.prepare_read("read")?;
+        if st.avail() == 0 {
+            st.fill()?;
+        }
+        Ok(st.window().to_vec())
+    })?;
+    Ok(bytes::new(&data))
 }
 
 fn common_methods() -> Vec<MethodDef> {
     vec![
-        MethodDef::new("read", m_read),
-        MethodDef::new("readline", m_readline),
-        MethodDef::new("readlines", m_readlines),
-        MethodDef::new("write", m_write),
-        MethodDef::new("writelines", m_writelines),
-        MethodDef::new("flush", m_flush),
-        MethodDef::new("close", m_close),
-        MethodDef::new("fileno", m_fileno),
-        MethodDef::new("isatty", m_isatty),
-        MethodDef::new("readable", m_readable),
-        MethodDef::new("writable", m_writable),
-        MethodDef::new("seekable", m_seekable),
-        MethodDef::new("tell", m_tell),
-        MethodDef::new("seek", m_seek),
-        MethodDef::new("truncate", m_truncate),
+        fwd!("read", m_read),
+        fwd!("readline", m_readline),
+        fwd!("readlines", m_readlines),
+        fwd!("write", m_write),
+        fwd!("writelines", m_writelines),
+        fwd!("flush", m_flush),
+        fwd!("close", m_close),
+        fwd!("fileno", m_fileno),
+        fwd!("isatty", m_isatty),
+        fwd!("readable", m_readable),
+        fwd!("writable", m_writable),
+        fwd!("seekable", m_seekable),
+        fwd!("tell", m_tell),
+        fwd!("seek", m_seek),
+        fwd!("truncate", m_truncate),
         MethodDef::new("__enter__", m_enter),
-        MethodDef::new("__exit__", m_exit),
+        fwd!("__exit__", m_exit),
     ]
 }
 
 fn common_getsets() -> Vec<GetSetDef> {
     vec![
-        GetSetDef::new("closed", g_closed, None),
-        GetSetDef::new("name", g_name, Some(s_name)),
-        GetSetDef::new("mode", g_mode, Some(s_mode)),
+        gfwd!("closed", g_closed),
+        GetSetDef::new(
+            "__dict__",
+            |o| Ok(strand_objects::managed::expose_dict(o)),
+            None,
+        ),
+        gfwd!("name", g_name, s_name),
+        gfwd!("mode", g_mode, s_mode),
     ]
 }
 
@@ -1399,17 +1824,16 @@ pub fn ready_types() {
     }));
     let mut raw_gs = common_getsets();
     raw_gs.push(GetSetDef::new("closefd", g_closefd, None));
+    raw_gs.push(GetSetDef::new("_blksize", g_blksize, None));
     FILEIO_TYPE.ready_static(Some(&super::RAWIOBASE_TYPE), &raw, &raw_gs);
     let mut buffered = common_methods();
-    buffered.push(MethodDef::new("read1", m_read1));
-    buffered.push(MethodDef::new("readinto", |a, k| {
-        readinto(a, k, "readinto", false)
-    }));
-    buffered.push(MethodDef::new("readinto1", |a, k| {
-        readinto(a, k, "readinto1", true)
-    }));
+    buffered.push(fwd!("read1", m_read1));
+    buffered.push(fwd!("readinto", |a, k| readinto(a, k, "readinto", false)));
+    buffered.push(fwd!("readinto1", |a, k| readinto(a, k, "readinto1", true)));
+    buffered.push(MethodDef::new("detach", m_detach));
+    buffered.push(fwd!("peek", m_peek));
     let mut buffered_gs = common_getsets();
-    buffered_gs.push(GetSetDef::new("raw", g_inner, None));
+    buffered_gs.push(gfwd!("raw", g_inner));
     for t in [
         &BUFFERED_READER_TYPE,
         &BUFFERED_WRITER_TYPE,
@@ -1418,15 +1842,29 @@ pub fn ready_types() {
         t.ready_static(Some(&super::BUFFEREDIOBASE_TYPE), &buffered, &buffered_gs);
     }
     let mut text = common_methods();
-    text.push(MethodDef::new("reconfigure", m_reconfigure));
+    text.push(fwd!("reconfigure", m_reconfigure));
+    text.push(MethodDef::new("detach", m_detach));
     let mut text_gs = common_getsets();
     text_gs.extend([
-        GetSetDef::new("buffer", g_inner, None),
-        GetSetDef::new("encoding", g_encoding, None),
-        GetSetDef::new("errors", g_errors, None),
-        GetSetDef::new("newlines", |_| Ok(singletons::none()), None),
-        GetSetDef::new("line_buffering", g_line_buffering, None),
-        GetSetDef::new("write_through", g_write_through, None),
+        gfwd!("buffer", g_inner),
+        gfwd!("encoding", g_encoding),
+        gfwd!("errors", g_errors),
+        GetSetDef::new(
+            "newlines",
+            |o| match generic_of(o) {
+                // None where the decoder has no `newlines` (CPython's C getter;
+                // `_pyio`'s raises AttributeError there).
+                Some(d) => match ab::getattr_str(&d, "newlines") {
+                    Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => Ok(none()),
+                    r => r,
+                },
+                None => Ok(none()),
+            },
+            None,
+        ),
+        gfwd!("line_buffering", g_line_buffering),
+        gfwd!("write_through", g_write_through),
+        gfwd!("_CHUNK_SIZE", g_chunk_size, s_chunk_size),
     ]);
     TEXTIO_TYPE.ready_static(Some(&super::TEXTIOBASE_TYPE), &text, &text_gs);
 }

@@ -176,6 +176,7 @@ pub struct PyStringIO {
 unsafe fn stringio_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive; the field was initialised by the constructor.
     unsafe {
+        strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
         let p = obj.as_ptr() as *mut PyStringIO;
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).buf));
         strand_objects::heaptype::dealloc_instance_memory(obj);
@@ -189,7 +190,7 @@ strand_objects::builtin_type! {
         layout: PyStringIO,
         itemsize: 0,
         kind: HeapKind::NonGc,
-        flags: TypeFlags::BASETYPE,
+        flags: TypeFlags::BASETYPE.union(TypeFlags::MANAGED_WEAKREF),
         traverse: None,
         clear: None,
         dealloc: stringio_dealloc,
@@ -510,6 +511,7 @@ pub struct PyBytesIO {
 unsafe fn bytesio_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive; the field was initialised by the constructor.
     unsafe {
+        strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
         let p = obj.as_ptr() as *mut PyBytesIO;
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).buf));
         strand_objects::heaptype::dealloc_instance_memory(obj);
@@ -523,7 +525,7 @@ strand_objects::builtin_type! {
         layout: PyBytesIO,
         itemsize: 0,
         kind: HeapKind::NonGc,
-        flags: TypeFlags::BASETYPE,
+        flags: TypeFlags::BASETYPE.union(TypeFlags::MANAGED_WEAKREF),
         traverse: None,
         clear: None,
         dealloc: bytesio_dealloc,

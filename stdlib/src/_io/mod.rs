@@ -626,9 +626,16 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         // The descriptor must be open: fstat it through a borrowed handle.
         // SAFETY: the descriptor is only borrowed for the check.
         let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-        borrowed
+        let dup = borrowed
             .try_clone_to_owned()
             .map_err(|e| exc::from_io_error(&e, None))?;
+        // Like FileIO: a directory is refused (EISDIR, the descriptor as filename).
+        if std::fs::File::from(dup)
+            .metadata()
+            .is_ok_and(|md| md.is_dir())
+        {
+            return Err(exc::os_error_for(21, "Is a directory", Some(file.clone())));
+        }
         // SAFETY: the caller handed us this open descriptor; `closefd` decides
         // whether closing the file closes it (FileCore never drops it otherwise).
         (unsafe { std::fs::File::from_raw_fd(fd) }, file.clone())
@@ -637,6 +644,14 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
             return Err(value_error("Cannot use closefd=False with file name"));
         }
         let p = fspath(file)?;
+        let has_nul = if pystr::is_str(&p) {
+            pystr::as_str(&p).contains('\0')
+        } else {
+            strand_objects::bytes::as_bytes(&p).contains(&0)
+        };
+        if has_nul {
+            return Err(value_error("embedded null byte"));
+        }
         let path = path_of(&p);
         let mut oo = OpenOptions::new();
         oo.read(m.reading || m.updating);
@@ -904,12 +919,17 @@ fn write_stderr_text(s: &str) {
 
 /// `true` if `f` is a native text stream whose `write` may be bypassed.
 fn is_native_text(f: &PyObj) -> bool {
-    f.is_exact(&file::TEXTIO_TYPE) || f.is_exact(&memio::STRINGIO_TYPE)
+    native_textio(f) || f.is_exact(&memio::STRINGIO_TYPE)
+}
+
+/// `true` for an exact `TextIOWrapper` set up over strand's own files.
+fn native_textio(f: &PyObj) -> bool {
+    f.is_exact(&file::TEXTIO_TYPE) && matches!(file::state_of(f), file::State::Native(_))
 }
 
 /// Writes `s` to a native text stream (`is_native_text(f)`).
 fn write_native_text(f: &PyObj, s: &str) -> PyResult<()> {
-    if f.is_exact(&file::TEXTIO_TYPE) {
+    if native_textio(f) {
         file::text_write_utf8(f, s)
     } else {
         memio::stringio_write_str(f, s)
@@ -918,7 +938,7 @@ fn write_native_text(f: &PyObj, s: &str) -> PyResult<()> {
 
 /// `f.flush()` for the native file types.
 fn flush_native(f: &PyObj) -> Option<PyResult<()>> {
-    if f.is_exact(&file::TEXTIO_TYPE) {
+    if native_textio(f) {
         return Some(file::flush_file(f));
     }
     f.is_exact(&memio::STRINGIO_TYPE).then_some(Ok(()))
@@ -926,8 +946,7 @@ fn flush_native(f: &PyObj) -> Option<PyResult<()>> {
 
 /// `f.readline()` for native text files.
 fn readline_native(f: &PyObj) -> Option<PyResult<PyObj>> {
-    f.is_exact(&file::TEXTIO_TYPE)
-        .then(|| file::text_readline(f, None))
+    native_textio(f).then(|| file::text_readline(f, None))
 }
 
 /// The `_io` module.
