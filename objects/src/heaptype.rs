@@ -866,8 +866,8 @@ pub(crate) fn set_class(obj: &PyObj, cls: &PyObj) -> PyResult<()> {
     // Modules may change between `ModuleType` and its subclasses either way
     // (importlib's `LazyLoader`, modules that customise attribute access); other
     // objects only between classes defined in Python (CPython's `object_set_class`).
-    let modules = new.is_subtype(&crate::module::MODULE_TYPE)
-        && old.is_subtype(&crate::module::MODULE_TYPE);
+    let modules =
+        new.is_subtype(&crate::module::MODULE_TYPE) && old.is_subtype(&crate::module::MODULE_TYPE);
     if !modules && (!new.is_heap_type() || !old.is_heap_type()) {
         return Err(type_error(
             "__class__ assignment only supported for mutable types or ModuleType subclasses",
