@@ -719,6 +719,11 @@ fn from_hex(s: &str) -> Result<f64, FromHexError> {
     if top > 1023 {
         return Err(FromHexError::Overflow);
     }
+    if top < -1075 {
+        // Below half the smallest subnormal (2^-1075): rounds to zero. (Going on
+        // would shift by about -top bits: a huge allocation for `0x1p-99999999`.)
+        return Ok(signed(0.0));
+    }
     // Bits the double can hold below and including the leading one: 53 for normal
     // numbers, fewer for subnormals (the last bit has weight 2^-1074).
     let prec = (top + 1075).min(53);
