@@ -786,11 +786,30 @@ pub fn mangle(class_name: &str, name: &str) -> String {
     format!("_{stripped}{name}")
 }
 
+/// A class's `__dict__` descriptor applied to a class (an instance of a metaclass
+/// that inherits it): what `type`'s own `__dict__` gives, a read-only proxy of the
+/// type's namespace (CPython's `subtype_dict` hands over to the builtin base's
+/// descriptor, `type`'s, for objects without an instance dict).
 fn instance_dict_get(o: &PyObj) -> PyResult<PyObj> {
+    if crate::typeobj::is_type(o) {
+        // SAFETY: checked to be a type.
+        let ty = unsafe { PyType::from_obj(o) };
+        return Ok(crate::typetype::new_mappingproxy(ty.dict().clone()));
+    }
     Ok(crate::managed::expose_dict(o))
 }
 
 fn instance_dict_set(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
+    if crate::typeobj::is_type(o) {
+        // A type's namespace is never replaced (its dict is the type's own state).
+        return Err(crate::exceptions::attribute_error(
+            "attribute '__dict__' of 'type' objects is not writable",
+        ));
+    }
+    if o.ty().is_subtype(&crate::module::MODULE_TYPE) {
+        // Nor a module's (`ModuleType.__dict__` is a read-only member).
+        return Err(crate::exceptions::attribute_error("readonly attribute"));
+    }
     match v {
         Some(d) if crate::dict::is_dict(d) => {
             crate::managed::set_dict(o, d.clone());
