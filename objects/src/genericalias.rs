@@ -409,21 +409,6 @@ fn union_getsets() -> Vec<GetSetDef> {
     vec![
         GetSetDef::new("__args__", |o| Ok(union(o).args.clone()), None),
         GetSetDef::new("__parameters__", |_| Ok(tuple::empty()), None),
-        GetSetDef::new("__unpacked__", |o| Ok(bool_obj(alias(o).starred)), None),
-        GetSetDef::new(
-            "__typing_unpacked_tuple_args__",
-            |o| {
-                let a = alias(o);
-                Ok(
-                    if a.starred && a.origin.is(&crate::tuple::TUPLE_TYPE.to_obj()) {
-                        a.args.clone()
-                    } else {
-                        crate::singletons::none()
-                    },
-                )
-            },
-            None,
-        ),
     ]
 }
 

@@ -13,3 +13,5 @@ s = next(iter(tuple[int, str]))
 print(s, s.__unpacked__, s.__typing_unpacked_tuple_args__, tuple[int].__unpacked__)
 print(s == next(iter(tuple[int, str])), s == tuple[int, str])
 print(list[*tuple[int]] if False else [*tuple[int, str]])
+# A union is not an alias: no unpacking attributes.
+print(hasattr(int | str, '__unpacked__'), hasattr(int | str, '__typing_unpacked_tuple_args__'))
