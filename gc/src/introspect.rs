@@ -16,15 +16,9 @@ pub fn objects() -> Vec<ObjPtr> {
             out.push(obj);
         }
     });
-    for &obj in &out {
-        // SAFETY: the walk reported it alive and the world is stopped, so nothing
-        // frees it before this reference is taken.
-        unsafe {
-            if !is_immortal(obj) {
-                incref(obj);
-            }
-        }
-    }
+    // SAFETY: the walk reported them alive and the world is stopped, so nothing
+    // frees them before these references are taken.
+    unsafe { take_references(&out) };
     drop(world);
     out
 }
@@ -44,14 +38,8 @@ pub fn referrers(targets: &[ObjPtr]) -> Vec<ObjPtr> {
             out.push(obj);
         }
     });
-    for &obj in &out {
-        // SAFETY: as in `objects`.
-        unsafe {
-            if !is_immortal(obj) {
-                incref(obj);
-            }
-        }
-    }
+    // SAFETY: as in `objects`.
+    unsafe { take_references(&out) };
     drop(world);
     out
 }
@@ -68,15 +56,24 @@ pub unsafe fn referents(obj: ObjPtr) -> Vec<ObjPtr> {
     }
     traverse(obj, &mut |t| out.push(t));
     out.retain(|&t| !gc_only(t));
-    for &t in &out {
-        // SAFETY: `obj` holds a reference to `t`, and the caller keeps `obj` alive.
+    // SAFETY: `obj` holds a reference to each, and the caller keeps `obj` alive.
+    unsafe { take_references(&out) };
+    out
+}
+
+/// Takes a new reference to each of `objs` (immortal ones need none).
+///
+/// # Safety
+/// Every object of `objs` must stay alive until its reference is taken.
+unsafe fn take_references(objs: &[ObjPtr]) {
+    for &obj in objs {
+        // SAFETY: alive by the caller's contract.
         unsafe {
-            if !is_immortal(t) {
-                incref(t);
+            if !is_immortal(obj) {
+                incref(obj);
             }
         }
     }
-    out
 }
 
 /// `gc.freeze()`: marks every tracked object frozen, so collections ignore it (and
