@@ -268,7 +268,13 @@ fn finish_number(
 /// # Errors
 /// `ValueError` for invalid specs or codes.
 pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
-    let spec = parse_spec_for(spec_text, Some("int"))?;
+    format_int_of_type(v, spec_text, "int")
+}
+
+/// [`format_int`] for a value of the int subclass named `type_name` (`bool`, an `IntEnum`):
+/// the name errors give, as CPython's `format_obj` takes it from the object's type.
+pub fn format_int_of_type(v: &BigInt, spec_text: &str, type_name: &str) -> PyResult<String> {
+    let spec = parse_spec_for(spec_text, Some(type_name))?;
     if let Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') = spec.ty {
         let f = crate::int::big_to_f64(v)?;
         return format_float(f, &spec);
@@ -315,7 +321,7 @@ pub fn format_int(v: &BigInt, spec_text: &str) -> PyResult<String> {
                 })?;
             return pad("", &code.to_string(), &spec, '<');
         }
-        Some(t) => return Err(unknown_code(t, "int")),
+        Some(t) => return Err(unknown_code(t, type_name)),
     };
     let prefix = if spec.alternate { prefix } else { "" };
     finish_number(neg, prefix, &digits, "", &spec, every)
@@ -548,11 +554,11 @@ pub(crate) fn int_format_method(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<
     if spec.is_empty() {
         return ab::str_(&args[0]);
     }
-    // The spec is checked first so that its error names the value's own type.
-    parse_spec_for(spec, Some(args[0].ty().name()))?;
-    Ok(crate::str::from_string(format_int(
+    // Errors name the value's own type (`bool`, an int subclass), as CPython's do.
+    Ok(crate::str::from_string(format_int_of_type(
         &crate::int::to_bigint(&args[0]),
         spec,
+        args[0].ty().name(),
     )?))
 }
 

@@ -19,7 +19,12 @@ for v in floats:
         except ValueError as e:
             row.append(type(e).__name__)
     print(repr(v), row)
-for bad in [(1, "s"), (1.5, "d"), (1, ".2"), (1.5, "x"), ("s", "d"), (1, "=s"), (1, ",_"), ("x", ",")]:
+import enum
+class Color(enum.IntEnum):
+    RED = 1
+class MyInt(int):
+    pass
+for bad in [(1, "s"), (True, "s"), (False, "x="), (MyInt(3), "s"), (Color.RED, "s"), (True, ".2"), (1.5, "d"), (1, ".2"), (1.5, "x"), ("s", "d"), (1, "=s"), (1, ",_"), ("x", ",")]:
     try:
         print(format(*bad))
     except ValueError as e:
