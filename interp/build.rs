@@ -36,4 +36,15 @@ fn main() {
     }
     println!("cargo:rustc-env=STRAND_BUILD_STDLIB={dir}");
     println!("cargo:rustc-env=STRAND_STDLIB_MODULE_NAMES={names}");
+    // The compiler, for the bracketed part of `sys.version` (CPython puts its C compiler there).
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let rustc_version = Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "rustc".to_string());
+    println!("cargo:rustc-env=STRAND_RUSTC_VERSION={rustc_version}");
 }

@@ -349,7 +349,13 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
     dict::set_item_str(
         &d,
         "version",
-        pystr::new(&format!("3.11.0 (strand {})", env!("CARGO_PKG_VERSION"))),
+        // CPython's shape, `VERSION (BUILD) [COMPILER]`, which `platform._sys_version`
+        // parses (asyncio's tests, `platform.python_version()`).
+        pystr::new(&format!(
+            "3.11.0 (strand {}) [{}]",
+            env!("CARGO_PKG_VERSION"),
+            env!("STRAND_RUSTC_VERSION")
+        )),
     );
     let structseq = |name: &str, fields: &[&'static str], values: Vec<PyObj>| {
         let ty = strand_objects::structseq::new_type("sys", name, fields)

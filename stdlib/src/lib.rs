@@ -50,6 +50,7 @@ pub mod _sre;
 pub mod _stat;
 pub mod _string;
 pub mod _struct;
+pub mod _testinternalcapi;
 pub mod _thread;
 pub mod _warnings;
 pub mod _weakref;
@@ -227,6 +228,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_struct",
         init: _struct::make_module,
+    },
+    NativeModule {
+        name: "_testinternalcapi",
+        init: _testinternalcapi::make_module,
     },
     NativeModule {
         name: "_thread",
