@@ -69,12 +69,19 @@ fn millis_left(deadline: Option<Instant>) -> libc::c_int {
 // select()
 // ---------------------------------------------------------------------------------
 
+/// The descriptors of one of `select()`'s first three arguments: any iterable (a
+/// set, as `selectors.SelectSelector` passes), read as CPython's `PySequence_Fast`
+/// does: a non-iterable is "arguments 1-3 must be sequences", an error raised while
+/// iterating propagates.
 fn fds_of(o: &PyObj) -> PyResult<Vec<(PyObj, libc::c_int)>> {
-    if !(strand_objects::list::is_list(o) || tuple::is_tuple(o)) && o.ty().slots().getitem.is_none()
-    {
-        return Err(type_error("arguments 1-3 must be sequences"));
-    }
-    let items = ab::collect_iter(o).map_err(|_| type_error("arguments 1-3 must be sequences"))?;
+    let it = ab::iter(o).map_err(|e| {
+        if e.is_instance(&strand_objects::exceptions::TYPE_ERROR_TYPE) {
+            type_error("arguments 1-3 must be sequences")
+        } else {
+            e
+        }
+    })?;
+    let items = ab::collect_iter(&it)?;
     items
         .into_iter()
         .map(|x| {
