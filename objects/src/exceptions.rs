@@ -1114,13 +1114,13 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
         MethodDef::new("__setstate__", exc_setstate),
         MethodDef::new("with_traceback", |args, kw| {
             let a = crate::args::Args::new(args, kw);
-            a.exact("with_traceback", 2)?;
+            a.exact("BaseException.with_traceback", 2)?;
             set_traceback(&args[0], &args[1])?;
             Ok(args[0].clone())
         }),
         MethodDef::new("add_note", |args, kw| {
             let a = crate::args::Args::new(args, kw);
-            a.exact("add_note", 2)?;
+            a.exact("BaseException.add_note", 2)?;
             if !crate::str::is_str(&args[1]) {
                 return Err(type_error(format!(
                     "note must be a str, not '{}'",
@@ -1135,6 +1135,10 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
                     l
                 }
             };
+            // `__notes__` is an ordinary attribute: a program may have replaced it.
+            if !crate::list::is_list(&notes) {
+                return Err(type_error("Cannot add note: __notes__ is not a list"));
+            }
             crate::list::append(&notes, args[1].clone())?;
             Ok(crate::singletons::none())
         }),
