@@ -274,15 +274,22 @@ fn f_raise_signal(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     if unsafe { libc::raise(signum) } != 0 {
         return Err(os_error());
     }
-    // The watcher delivers a caught signal asynchronously; give it a moment so that
-    // the handler runs before raise_signal returns, as in CPython.
+    await_own_signal(signum);
+    signals::check_interrupt()?;
+    Ok(singletons::none())
+}
+
+/// After this process sent itself `signum` (`raise_signal`, `os.kill(os.getpid(),
+/// ...)`): the watcher thread delivers a caught signal asynchronously, so on the main
+/// thread this waits (up to a second) until it has reached the interpreter, and the
+/// caller's `check_interrupt` runs the handler before the call returns, as CPython's
+/// `PyErr_CheckSignals` does there. A signal with no Python handler returns at once.
+pub(crate) fn await_own_signal(signum: i32) {
     let caught = modsupport::lock(&HOOKED).contains(&signum)
         || (signum == libc::SIGINT && disposition(signum) == 2);
     if caught && signals::is_main_thread() {
         wait_for_signal(Some(Duration::from_secs(1)));
     }
-    signals::check_interrupt()?;
-    Ok(singletons::none())
 }
 
 fn f_pause(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {

@@ -846,6 +846,16 @@ fn os_kill(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
     };
     cvt(r).map_err(|e| exc::from_io_error(&e, None))?;
     // A signal sent to this process is handled before returning, as in CPython.
+    // SAFETY: getpid and getpgrp cannot fail.
+    let (me, group) = unsafe { (libc::getpid(), libc::getpgrp()) };
+    let to_self = if name == "killpg" {
+        pid == 0 || pid == group
+    } else {
+        pid == me || pid == 0 || pid == -1 || pid == -group
+    };
+    if to_self && sig != 0 {
+        crate::_signal::await_own_signal(sig);
+    }
     strand_interp::signals::check_interrupt()?;
     Ok(none())
 }
