@@ -581,6 +581,11 @@ fn interrupt_main(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
     if crate::_signal::prepare_simulated(signum as i32) {
         strand_interp::signals::trip(signum as i32);
+        // Called on the main thread, the handler runs before the call returns (CPython
+        // handles it at the eval-breaker check that follows the CALL).
+        if strand_interp::signals::is_main_thread() {
+            strand_interp::signals::check_interrupt()?;
+        }
     }
     Ok(singletons::none())
 }
