@@ -42,8 +42,10 @@ pub struct PyLock {
 }
 
 unsafe fn lock_dealloc(obj: ObjPtr) {
-    // SAFETY: count zero, exclusive access; fields initialised.
+    // SAFETY: count zero, exclusive access; fields initialised; weak references are
+    // cleared (their callbacks run) before the fields go.
     unsafe {
+        strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
         let p = obj.as_ptr() as *mut PyLock;
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).state));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).cond));
@@ -58,7 +60,8 @@ strand_objects::builtin_type! {
         layout: PyLock,
         itemsize: 0,
         kind: HeapKind::NonGc,
-        flags: TypeFlags::empty(),
+        // Weakly referenceable, as CPython's (`lock_tests` checks it).
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: None,
         clear: None,
         dealloc: lock_dealloc,
@@ -74,7 +77,8 @@ strand_objects::builtin_type! {
         layout: PyLock,
         itemsize: 0,
         kind: HeapKind::NonGc,
-        flags: TypeFlags::empty(),
+        // Weakly referenceable, as CPython's (`lock_tests` checks it).
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: None,
         clear: None,
         dealloc: lock_dealloc,
@@ -457,10 +461,12 @@ fn thread_body(payload: ThreadPayload, tx: std::sync::mpsc::Sender<u64>) {
     let r = ab::call_with_dict(&func, &items, kwargs.as_ref().map(|k| &k.0));
     if let Err(e) = r {
         if !e.is_instance(&exc::SYSTEM_EXIT_TYPE) {
-            let repr = ab::repr_string(&func).unwrap_or_default();
-            let mut out = format!("Exception ignored in thread started by: {repr}\n");
-            out.push_str(&strand_interp::format_exception(&e));
-            strand_interp::stdio::write_stderr(&out);
+            // Through `sys.unraisablehook`, as CPython's `thread_run`.
+            strand_objects::unraisable::report(
+                &e,
+                Some("Exception ignored in thread started by"),
+                Some(&func),
+            );
         }
     }
     drop((func, targs, kwargs));
