@@ -81,11 +81,9 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
             return Exit::Status(1);
         }
     }
-    let mut exit = run_program(program, args, options);
+    let exit = run_program(program, args, options);
     if exit != Exit::Interrupted {
-        if let Some(e) = shutdown_threads() {
-            exit = report_exception(&e);
-        }
+        shutdown_threads();
     }
     // Then, as Py_FinalizeEx: the atexit callbacks, the main module's teardown, and
     // the final flush of every open file.
@@ -277,12 +275,19 @@ fn finalize_main() {
     strand_gc::collect();
 }
 
-/// Like CPython's `Py_FinalizeEx`: waits for the non-daemon threads
-/// (`threading._shutdown`), if `threading` was imported.
-fn shutdown_threads() -> Option<PyErr> {
-    let threading = dict::get_item_str(&sys_modules(), "threading")?;
-    let f = ab::getattr_str(&threading, "_shutdown").ok()?;
-    ab::call0(&f).err()
+/// Like CPython's `wait_for_thread_shutdown`: waits for the non-daemon threads
+/// (`threading._shutdown`), if `threading` was imported. What it raises (an atexit
+/// function registered with `threading._register_atexit` failing, a
+/// `KeyboardInterrupt` while joining) is reported as unraisable in the `threading`
+/// module and leaves the exit status alone.
+fn shutdown_threads() {
+    let Some(threading) = dict::get_item_str(&sys_modules(), "threading") else {
+        return;
+    };
+    let r = ab::getattr_str(&threading, "_shutdown").and_then(|f| ab::call0(&f));
+    if let Err(e) = r {
+        strand_objects::unraisable::write_unraisable(&e, &threading);
+    }
 }
 
 /// The `-X stats` report: heap counters and collector totals.
