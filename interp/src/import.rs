@@ -365,7 +365,31 @@ pub fn install_importlib(lib: &std::path::Path) -> PyResult<()> {
         handle_fromlist: ab::getattr_str(&bootstrap, "_handle_fromlist")?,
         lock_unlock_module: ab::getattr_str(&bootstrap, "_lock_unlock_module")?,
     });
+    install_zipimport();
     Ok(())
+}
+
+/// Puts `zipimport.zipimporter` first on `sys.path_hooks`, so zip archives on
+/// `sys.path` are importable (CPython's `_PyImportZip_Init`). A failure to import
+/// `zipimport` leaves the other hooks working, as in CPython.
+fn install_zipimport() {
+    let r = (|| -> PyResult<()> {
+        let zipimport = import(
+            &pystr::new("zipimport"),
+            &dict::new(),
+            &singletons::none(),
+            &int::from_i64(0),
+        )?;
+        let hook = ab::getattr_str(&zipimport, "zipimporter")?;
+        let hooks = ab::getattr_str(&state::sys_module(), "path_hooks")?;
+        ab::call(
+            &ab::getattr_str(&hooks, "insert")?,
+            &[int::from_i64(0), hook],
+            None,
+        )?;
+        Ok(())
+    })();
+    drop(r);
 }
 
 /// `warnings.warn(message, ImportWarning)` once `importlib` (and so `warnings`) can
