@@ -32,11 +32,12 @@ pub(crate) fn coroutine_never_awaited(coro: &PyObj) {
     if SILENCED.load(Ordering::Relaxed) {
         return;
     }
-    let outcome = crate::warnings::warnings_attr("_warn_unawaited_coroutine", true)
-        .and_then(|hook| match hook {
+    let outcome = crate::warnings::warnings_attr("_warn_unawaited_coroutine", true).and_then(
+        |hook| match hook {
             Some(h) => ab::call1(&h, coro.clone()).map(|_| true),
             None => Ok(false),
-        });
+        },
+    );
     let warned = match outcome {
         Ok(warned) => warned,
         Err(e) => {
@@ -52,8 +53,7 @@ pub(crate) fn coroutine_never_awaited(coro: &PyObj) {
         .filter(pystr::is_str)
         .map_or_else(String::new, |q| pystr::as_str(&q).to_string());
     let message = format!("coroutine '{qualname}' was never awaited");
-    if let Err(e) =
-        crate::warnings::warn_with_source(&exc::RUNTIME_WARNING_TYPE, &message, 1, coro)
+    if let Err(e) = crate::warnings::warn_with_source(&exc::RUNTIME_WARNING_TYPE, &message, 1, coro)
     {
         strand_objects::unraisable::write_unraisable(&e, coro);
     }

@@ -96,11 +96,7 @@ fn initial_filter(action: &str, category: &PyType, module: Option<&str>) -> PyOb
 /// `_processoptions(sys.warnoptions)`.
 fn initial_filters() -> PyObj {
     list::new(vec![
-        initial_filter(
-            "default",
-            &exc::DEPRECATION_WARNING_TYPE,
-            Some("__main__"),
-        ),
+        initial_filter("default", &exc::DEPRECATION_WARNING_TYPE, Some("__main__")),
         initial_filter("ignore", &exc::DEPRECATION_WARNING_TYPE, None),
         initial_filter("ignore", &exc::PENDING_DEPRECATION_WARNING_TYPE, None),
         initial_filter("ignore", &exc::IMPORT_WARNING_TYPE, None),
@@ -201,7 +197,11 @@ fn check_matched(pattern: &PyObj, arg: &PyObj) -> PyResult<bool> {
         }
         return Ok(pystr::as_str(pattern) == pystr::as_str(arg));
     }
-    ab::is_true(&ab::call_method(pattern, "match", &[arg.clone()])?)
+    ab::is_true(&ab::call_method(
+        pattern,
+        "match",
+        std::slice::from_ref(arg),
+    )?)
 }
 
 /// The action for a warning (`get_filter`), with the filter that chose it (`None`
@@ -410,7 +410,7 @@ pub enum Registry<'a> {
 /// Issues a warning at an explicit location (`warn_explicit`): `message` is a
 /// `Warning` instance (its class is then the category) or the argument `category` is
 /// called with; `module` defaults to the file name without `.py`; `registry` records
-/// where it was shown. The action comes from [`get_filter`]: "error" raises the
+/// where it was shown. The action comes from the filters (`get_filter`): "error" raises the
 /// warning, "ignore" drops it, "always" shows it, "default" / "module" / "once" show
 /// it once per location / module / process. `module` given as `None` means the
 /// interpreter is shutting down: nothing happens.
@@ -572,9 +572,7 @@ fn setup_context(stack_level: isize) -> PyResult<Context> {
         let code = &f.data().code;
         let line = code.lines.line_of(f.last_pc()).unwrap_or(code.firstlineno);
         // The live `co_filename` (`_imp._fix_co_filename` may have renamed it).
-        let filename = strand_objects::function::code(&f.code())
-            .filename()
-            .clone();
+        let filename = strand_objects::function::code(&f.code()).filename().clone();
         ((*f.globals()).clone(), filename, i64::from(line))
     };
     let registry = if dict::is_dict(&globals) {
@@ -650,7 +648,7 @@ fn do_warn(
 }
 
 /// `_warnings.warn(message, category=None, stacklevel=1, source=None)`: the category
-/// checked ([`get_category`]), then the warning issued at the caller's location,
+/// checked (`get_category`), then the warning issued at the caller's location,
 /// `stacklevel` frames up.
 ///
 /// # Errors
@@ -673,12 +671,7 @@ pub fn warn_object(
 /// # Errors
 /// The warning itself when a filter turns it into an error; what showing it raises.
 pub fn warn(category: &PyType, message: &str, stack_level: isize) -> PyResult<()> {
-    do_warn(
-        &pystr::new(message),
-        &category.to_obj(),
-        stack_level,
-        None,
-    )
+    do_warn(&pystr::new(message), &category.to_obj(), stack_level, None)
 }
 
 /// [`warn`] about an object (`source`, as CPython's `PyErr_ResourceWarning` and
