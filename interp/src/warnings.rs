@@ -564,8 +564,10 @@ fn setup_context(stack_level: isize) -> PyResult<Context> {
         }
     }
     let (globals, filename, lineno) = if f.is_null() {
-        let sys = crate::state::sys_module();
-        (module::module_dict(&sys), pystr::intern("sys"), 1)
+        // Before `sys` exists (no Python code ran yet) there is no registry to keep.
+        let globals =
+            crate::state::sys_module_opt().map_or_else(dict::new, |sys| module::module_dict(&sys));
+        (globals, pystr::intern("sys"), 1)
     } else {
         // SAFETY: as in `is_internal_frame`.
         let f = unsafe { &*f };
