@@ -392,19 +392,10 @@ fn install_zipimport() {
     drop(r);
 }
 
-/// `warnings.warn(message, ImportWarning)` once `importlib` (and so `warnings`) can
-/// be imported; nothing before.
+/// `ImportWarning: message` at the importing frame (CPython's `PyErr_WarnEx` in
+/// `resolve_name`), through the native warnings machinery.
 fn warn_import(message: &str) -> PyResult<()> {
-    if IMPORTLIB.get().is_none() {
-        return Ok(());
-    }
-    let warnings = import_by_name("warnings")?;
-    ab::call(
-        &ab::getattr_str(&warnings, "warn")?,
-        &[pystr::new(message), exc::IMPORT_WARNING_TYPE.to_obj()],
-        None,
-    )
-    .map(drop)
+    crate::warnings::warn(&exc::IMPORT_WARNING_TYPE, message, 1)
 }
 
 /// The native import ([`import`] before `importlib` is installed).
@@ -575,7 +566,7 @@ pub(crate) fn frozen_names() -> Vec<&'static str> {
 ///
 /// # Errors
 /// As [`import`].
-pub(crate) fn import_by_name(name: &str) -> PyResult<PyObj> {
+pub fn import_by_name(name: &str) -> PyResult<PyObj> {
     import(
         &pystr::new(name),
         &dict::new(),

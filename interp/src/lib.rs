@@ -12,6 +12,8 @@
 //!   `asyncgen` the async generators' awaitables and hooks, `async_iter` the
 //!   asynchronous iteration protocol (`async for`, `aiter()`, `anext()`),
 //!   `runtime_warning` the warnings the interpreter issues itself.
+//! - [`warnings`]: the warnings machinery's native core (Python/_warnings.c): the
+//!   filters, the registries, `warn` and `warn_explicit`.
 //! - [`exc_info`]: the exception being handled, per thread; [`traceback`]: tracebacks
 //!   as CPython prints them; [`syntax_error`]: compile errors as `SyntaxError`s.
 //! - [`import`]: the import system, [`imp`] its `_imp` module and the finder on
@@ -70,6 +72,7 @@ mod tlbc;
 mod trace_helpers;
 pub mod traceback;
 mod unraisable_hook;
+pub mod warnings;
 
 use std::sync::Once;
 

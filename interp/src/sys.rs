@@ -257,6 +257,11 @@ pub fn set_finalizing() {
     FINALIZING.store(true, std::sync::atomic::Ordering::Release);
 }
 
+/// Whether the interpreter is shutting down ([`set_finalizing`] was called).
+pub fn is_finalizing() -> bool {
+    FINALIZING.load(std::sync::atomic::Ordering::Acquire)
+}
+
 /// The audit hooks added by `sys.addaudithook`, oldest first (PEP 578).
 static AUDIT_HOOKS: std::sync::Mutex<Vec<PyObj>> = std::sync::Mutex::new(Vec::new());
 

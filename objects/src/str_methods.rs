@@ -632,7 +632,10 @@ fn is_alpha(c: char) -> bool {
     )
 }
 
-fn splitlines(text: &str, keepends: bool) -> Vec<&str> {
+/// `text.splitlines(keepends)`: the lines of `text`, split at Python's line
+/// boundaries (`\n`, `\r`, `\r\n`, `\v`, `\f`, `\x1c`-`\x1e`, `\x85`, `\u2028`,
+/// `\u2029`), each with its boundary when `keepends`.
+pub fn splitlines(text: &str, keepends: bool) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes: Vec<(usize, char)> = text.char_indices().collect();

@@ -9,7 +9,7 @@
 //! [`_collections`], [`_contextvars`], [`_queue`], [`_ast`], [`itertools`], [`_sre`],
 //! [`unicodedata`], [`_codecs`], [`_json`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
 //! [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`_posixsubprocess`],
-//! [`_warnings`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
+//! [`_warnings`], [`_tracemalloc`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
 //! (the hash object of the six hash modules). [`MODULES`] and [`FROZEN`] are the only
@@ -52,6 +52,7 @@ pub mod _string;
 pub mod _struct;
 pub mod _testinternalcapi;
 pub mod _thread;
+pub mod _tracemalloc;
 pub mod _warnings;
 pub mod _weakref;
 pub mod array;
@@ -84,6 +85,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_warnings",
         init: _warnings::make_module,
+    },
+    NativeModule {
+        name: "_tracemalloc",
+        init: _tracemalloc::make_module,
     },
     NativeModule {
         name: "marshal",

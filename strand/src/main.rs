@@ -121,16 +121,19 @@ fn terminate_options_after_program(argv: Vec<String>) -> Vec<String> {
         let flags: Vec<char> = arg[1..].chars().collect();
         let mut ends_options = false;
         let mut takes_next = false;
+        let mut valued = None;
         for (i, c) in flags.iter().enumerate() {
             if matches!(c, 'c' | 'm' | 'X' | 'W') {
                 ends_options = matches!(c, 'c' | 'm');
                 takes_next = i + 1 == flags.len();
+                valued = Some(*c);
                 break;
             }
         }
-        if ends_options && !takes_next {
-            // `-mjson.tool`, `-Bc'code'`: the flags, then the value on its own.
-            let at = arg[1..].find(['c', 'm']).map_or(arg.len(), |i| i + 2);
+        if let Some(c) = valued.filter(|_| !takes_next) {
+            // `-mjson.tool`, `-Bc'code'`, `-Wd`, `-Xdev`: the flags, then the value on
+            // its own.
+            let at = arg[1..].find(c).map_or(arg.len(), |i| i + 2);
             out.push(arg[..at].to_string());
             out.push(arg[at..].to_string());
         } else {
@@ -184,6 +187,7 @@ fn main() -> ExitCode {
         ..Options::default()
     };
     apply_environment(&mut options);
+    complete_warnoptions(&mut options);
     if cli.unbuffered {
         strand_stdlib::_io::force_unbuffered_stdio();
     }
@@ -288,6 +292,22 @@ fn apply_environment(options: &mut Options) {
         options.warnoptions = from_env;
     }
     options.inspect |= options.flags.inspect;
+}
+
+/// `sys.warnoptions` as CPython's `config_init_warnoptions` builds it, lowest
+/// precedence first (the warnings module inserts each at the front of its filters):
+/// `default` for the development mode, then `PYTHONWARNINGS`'s and `-W`'s options
+/// (already in order), then `default::BytesWarning` for `-b` (`error::BytesWarning`
+/// for `-bb`).
+fn complete_warnoptions(options: &mut Options) {
+    if options.flags.dev_mode {
+        options.warnoptions.insert(0, "default".into());
+    }
+    match options.flags.bytes_warning {
+        0 => {}
+        1 => options.warnoptions.push("default::BytesWarning".into()),
+        _ => options.warnoptions.push("error::BytesWarning".into()),
+    }
 }
 
 /// Runs `job` on a thread with a large stack, so that deep recursion (with a raised

@@ -81,6 +81,14 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
             return Exit::Status(1);
         }
     }
+    // As CPython's `init_interp_main`: with warning options, `warnings` is imported
+    // now, so that it applies them (`_processoptions`) before the program runs.
+    if !options.warnoptions.is_empty() {
+        if let Err(e) = import::import_by_name("warnings") {
+            eprintln!("'import warnings' failed; traceback:");
+            eprint!("{}", format_exception(&e));
+        }
+    }
     let exit = run_program(program, args, options);
     if exit != Exit::Interrupted {
         shutdown_threads();
