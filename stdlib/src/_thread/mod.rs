@@ -473,10 +473,13 @@ fn thread_body(payload: ThreadPayload, tx: std::sync::mpsc::Sender<u64>) {
     // The thread's per-thread state goes first, so that `join()` returning means it
     // is gone (CPython releases the sentinel lock when the thread state is cleared).
     strand_interp::thread_exit::run();
+    // No longer counted by `_count()` before `join()` can return (CPython's
+    // t_bootstrap decrements the count before clearing the thread state, which
+    // releases the sentinel).
+    RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     if let Some(lock) = take_sentinel() {
         force_release(&lock);
     }
-    RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     drop(ts);
 }
 
