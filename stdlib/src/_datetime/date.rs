@@ -262,9 +262,18 @@ fn fromisoformat(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn fromisocalendar(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let v = super::bind_method(a, k, "fromisocalendar", &["year", "week", "day"], 3)?;
-    let y = int_arg(v[0].expect("required"))?;
-    let w = int_arg(v[1].expect("required"))?;
-    let d = int_arg(v[2].expect("required"))?;
+    let component = |o: &PyObj| {
+        int_arg(o).map_err(|e| {
+            if e.is_instance(&strand_objects::exceptions::OVERFLOW_ERROR_TYPE) {
+                value_error("ISO calendar component out of range")
+            } else {
+                e
+            }
+        })
+    };
+    let y = component(v[0].expect("required"))?;
+    let w = component(v[1].expect("required"))?;
+    let d = component(v[2].expect("required"))?;
     let (y, m, d) = super::iso_to_ymd(y, w, d)?;
     new_date_for(&a[0], y, m, d)
 }

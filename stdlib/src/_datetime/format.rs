@@ -285,6 +285,13 @@ pub fn utcoffset_text(tz: &PyObj, arg: &PyObj, sep: &str) -> PyResult<String> {
 // strftime
 // ---------------------------------------------------------------------------------
 
+/// The text of a str that must encode to UTF-8 (lone surrogates raise
+/// `UnicodeEncodeError`, as CPython's `PyUnicode_AsUTF8` does).
+fn utf8_checked(s: &PyObj) -> PyResult<String> {
+    let b = strand_objects::bytes::encode(s, "utf-8", "strict")?;
+    Ok(String::from_utf8_lossy(&b).into_owned())
+}
+
 /// `strftime` for a date, time or datetime: expands `%z`, `%Z` and `%f` and hands
 /// the rest with `timetuple` to `time.strftime` (`wrap_strftime`). `tzinfoarg` is
 /// what the tzinfo's methods receive (the datetime, or `None` for a time).
@@ -305,7 +312,8 @@ pub fn wrap_strftime(
     } else {
         singletons::none()
     };
-    let fmt = pystr::as_str(format);
+    let fmt = utf8_checked(format)?;
+    let fmt = fmt.as_str();
     let mut out = String::with_capacity(fmt.len());
     let (mut z, mut big_z, mut f): (Option<String>, Option<String>, Option<String>) =
         (None, None, None);
@@ -333,7 +341,15 @@ pub fn wrap_strftime(
                     big_z = Some(if singletons::is_none(&name) {
                         String::new()
                     } else {
-                        pystr::as_str(&name).replace('%', "%%")
+                        let escaped = ab::call_method(
+                            &name,
+                            "replace",
+                            &[pystr::new("%"), pystr::new("%%")],
+                        )?;
+                        if !pystr::is_str(&escaped) {
+                            return Err(type_error("tzname.replace() did not return a string"));
+                        }
+                        utf8_checked(&escaped)?
                     });
                 }
                 out.push_str(big_z.as_deref().unwrap_or_default());

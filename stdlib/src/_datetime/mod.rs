@@ -543,6 +543,7 @@ pub fn make_module() -> PyObj {
     dict::set_item_str(&d, "timedelta", timedelta::DELTA_TYPE.to_obj());
     dict::set_item_str(&d, "tzinfo", tzinfo::TZINFO_TYPE.to_obj());
     dict::set_item_str(&d, "timezone", tzinfo::TIMEZONE_TYPE.to_obj());
+    dict::set_item_str(&d, "UTC", tzinfo::utc());
     dict::set_item_str(&d, "MINYEAR", py_int(MINYEAR));
     dict::set_item_str(&d, "MAXYEAR", py_int(MAXYEAR));
     dict::set_item_str(&d, "__doc__", pystr::new("Fast implementation of the datetime type."));

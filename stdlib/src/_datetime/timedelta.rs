@@ -318,8 +318,29 @@ fn delta_sub(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
 /// `float.as_integer_ratio()` of `f` as big integers.
 fn ratio(f: &PyObj) -> PyResult<(BigInt, BigInt)> {
     let r = ab::call_method(f, "as_integer_ratio", &[])?;
+    if !r.ty().flags().contains(TypeFlags::TUPLE_SUBCLASS) {
+        return Err(type_error(format!(
+            "unexpected return type from as_integer_ratio(): expected tuple, got '{}'",
+            r.ty().name()
+        )));
+    }
     let items = tuple::items(&r);
-    Ok((int::to_bigint(&items[0]), int::to_bigint(&items[1])))
+    if items.len() != 2 {
+        return Err(strand_objects::exceptions::value_error(
+            "as_integer_ratio() must return a 2-tuple",
+        ));
+    }
+    let as_int = |o: &PyObj| -> PyResult<BigInt> {
+        if int::is_int(o) {
+            Ok(int::to_bigint(o))
+        } else {
+            Err(type_error(format!(
+                "unsupported operand type(s): '{}'",
+                o.ty().name()
+            )))
+        }
+    };
+    Ok((as_int(&items[0])?, as_int(&items[1])?))
 }
 
 /// `delta * f` (or `/ f` when `divide`) rounded half-to-even
