@@ -186,3 +186,9 @@ class MyTD(timedelta):
 
 print(repr(MyTD(1)), type(MyTD(1) + timedelta(1)).__name__, type(MyTD(2) * 2).__name__)
 attempt("timezone subclass", lambda: type("TZ", (timezone,), {}))
+
+# strptime with a lone surrogate in the format (the regex engine matches the
+# surrogate itself)
+import re
+print(re.match("a\ud800(b+)", "a\ud800bbc"), re.sub("\udc80", "-", "x\udc80y\udc80"))
+print(dt.strptime("2004-12-01\ud80013:02:47.197", "%Y-%m-%d\ud800%H:%M:%S.%f"))
