@@ -70,7 +70,12 @@ pub fn new_date_for(cls: &PyObj, y: i32, m: i32, d: i32) -> PyResult<PyObj> {
 
 /// The pickle state of a date: `[year_hi, year_lo, month, day]`.
 pub fn date_state(v: &Dt) -> [u8; 4] {
-    [(v.year >> 8) as u8, (v.year & 0xff) as u8, v.month as u8, v.day as u8]
+    [
+        (v.year >> 8) as u8,
+        (v.year & 0xff) as u8,
+        v.month as u8,
+        v.day as u8,
+    ]
 }
 
 /// A pickle state argument as bytes (a str is taken as latin-1, for pickles
@@ -113,13 +118,17 @@ fn date_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     if a.len() == 1 && k.is_none() {
         if let Some(b) = state_bytes(&a[0], 4, "date", |b| (1..=12).contains(&(b[2] & 0x7f)))? {
             let y = i32::from(b[0]) * 256 + i32::from(b[1]);
-            return Ok(super::alloc_dt(ty, Dt::ymd(y, i32::from(b[2]), i32::from(b[3])), None));
+            return Ok(super::alloc_dt(
+                ty,
+                Dt::ymd(y, i32::from(b[2]), i32::from(b[3])),
+                None,
+            ));
         }
     }
-    let v = super::bind_new(a, k, &["year", "month", "day"], 3, 0)?;
-    let y = int_arg(v[0].expect("required"))?;
-    let m = int_arg(v[1].expect("required"))?;
-    let d = int_arg(v[2].expect("required"))?;
+    let v = super::bind_new(a, k, &["year", "month", "day"], 0)?;
+    let y = super::required_int(&v, 0, "year")?;
+    let m = super::required_int(&v, 1, "month")?;
+    let d = super::required_int(&v, 2, "day")?;
     new_date_raw(ty, y, m, d)
 }
 
@@ -341,14 +350,13 @@ pub fn iso_calendar_type() -> PyObj {
             &["year", "week", "weekday"],
         )
         .expect("valid struct sequence fields");
-        let f = strand_objects::descr::new_builtin_function("__reduce__", iso_reduce, None);
+        // Pickles as a plain tuple, as CPython's `iso_calendar_date_reduce`.
         let m = strand_objects::descr::new_method_descr(
             &strand_objects::tuple::TUPLE_TYPE,
             &MethodDef::new("__reduce__", iso_reduce),
         );
-        drop(f);
-        // SAFETY-free: a heap type's dict may be written while no instance exists.
-        let _ = ab::setattr(&t, &pystr::intern("__reduce__"), &m);
+        ab::setattr(&t, &pystr::intern("__reduce__"), &m)
+            .expect("a new heap type takes attributes");
         t
     })
 }
@@ -435,7 +443,9 @@ pub(super) fn ready() {
             }),
             MethodDef::new("strftime", date_strftime),
             MethodDef::new("__format__", dunder_format),
-            MethodDef::new("timetuple", |a, k| struct_time(&simple(a, k, "timetuple")?, -1)),
+            MethodDef::new("timetuple", |a, k| {
+                struct_time(&simple(a, k, "timetuple")?, -1)
+            }),
             MethodDef::new("isocalendar", isocalendar),
             MethodDef::new("isoformat", |a, k| {
                 let v = simple(a, k, "isoformat")?;
@@ -466,8 +476,24 @@ pub(super) fn ready() {
         ],
     );
     let d = DATE_TYPE.dict();
-    dict::set_item_str(d, "__doc__", pystr::new("date(year, month, day) --> date object"));
-    dict::set_item_str(d, "min", super::alloc_dt(&DATE_TYPE, Dt::ymd(1, 1, 1), None));
-    dict::set_item_str(d, "max", super::alloc_dt(&DATE_TYPE, Dt::ymd(9999, 12, 31), None));
-    dict::set_item_str(d, "resolution", timedelta::from_us(super::US_PER_DAY).expect("in range"));
+    dict::set_item_str(
+        d,
+        "__doc__",
+        pystr::new("date(year, month, day) --> date object"),
+    );
+    dict::set_item_str(
+        d,
+        "min",
+        super::alloc_dt(&DATE_TYPE, Dt::ymd(1, 1, 1), None),
+    );
+    dict::set_item_str(
+        d,
+        "max",
+        super::alloc_dt(&DATE_TYPE, Dt::ymd(9999, 12, 31), None),
+    );
+    dict::set_item_str(
+        d,
+        "resolution",
+        timedelta::from_us(super::US_PER_DAY).expect("in range"),
+    );
 }

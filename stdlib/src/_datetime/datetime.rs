@@ -18,8 +18,8 @@ use super::localtime::{self, Round, EPOCH};
 use super::timedelta::{self, cmp_result, total_us};
 use super::tzinfo::{call_dst, call_tzname, call_utcoffset};
 use super::{
-    check_date, check_time, check_tzinfo, fields, int_arg, is_date, is_datetime, is_delta,
-    is_time, py_int, tzinfo_obj, Dt, US_PER_SECOND,
+    check_date, check_time, check_tzinfo, fields, int_arg, is_date, is_datetime, is_delta, is_time,
+    py_int, tzinfo_obj, Dt, US_PER_SECOND,
 };
 
 strand_objects::builtin_type! {
@@ -76,7 +76,11 @@ pub fn new_for(cls: &PyObj, v: Dt, tz: &PyObj) -> PyResult<PyObj> {
     ];
     if v.fold != 0 {
         args.push(py_int(v.fold));
-        return ab::call(cls, &args, Some(&tuple::from_vec(vec![pystr::intern("fold")])));
+        return ab::call(
+            cls,
+            &args,
+            Some(&tuple::from_vec(vec![pystr::intern("fold")])),
+        );
     }
     ab::call(cls, &args, None)
 }
@@ -112,9 +116,9 @@ fn state(v: &Dt, proto: i64) -> [u8; 10] {
 fn datetime_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let ty = super::cls_type(cls)?;
     if (a.len() == 1 || a.len() == 2) && k.is_none() {
-        if let Some(b) = super::date::state_bytes(&a[0], 10, "datetime", |b| {
-            (1..=12).contains(&(b[2] & 0x7f))
-        })? {
+        if let Some(b) =
+            super::date::state_bytes(&a[0], 10, "datetime", |b| (1..=12).contains(&(b[2] & 0x7f)))?
+        {
             let tz = a.get(1).cloned().unwrap_or_else(singletons::none);
             if !singletons::is_none(&tz) && !super::is_tzinfo(&tz) {
                 return Err(type_error("bad tzinfo state arg"));
@@ -143,12 +147,12 @@ fn datetime_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> 
         "tzinfo",
         "fold",
     ];
-    let v = super::bind_new(a, k, &names, 3, 1)?;
+    let v = super::bind_new(a, k, &names, 1)?;
     let g = |i: usize| v[i].map(int_arg).transpose().map(|x| x.unwrap_or(0));
     let d = Dt {
-        year: g(0)?,
-        month: g(1)?,
-        day: g(2)?,
+        year: super::required_int(&v, 0, "year")?,
+        month: super::required_int(&v, 1, "month")?,
+        day: super::required_int(&v, 2, "day")?,
         hour: g(3)?,
         minute: g(4)?,
         second: g(5)?,
@@ -194,7 +198,11 @@ fn with_fold(o: &PyObj, fold: i32) -> PyObj {
 
 fn datetime_hash(o: &PyObj) -> PyResult<isize> {
     let v = fields(o);
-    let probe = if v.fold != 0 { with_fold(o, 0) } else { o.clone() };
+    let probe = if v.fold != 0 {
+        with_fold(o, 0)
+    } else {
+        o.clone()
+    };
     let off = utcoffset(&probe)?.map_or(0, |d| total_us(&d));
     ab::hash(&int::from_i128(v.total_us() - off))
 }
@@ -208,7 +216,12 @@ fn same_offset(a: &Option<PyObj>, b: &Option<PyObj>) -> bool {
 }
 
 /// PEP 495: an aware datetime in a fold or gap never equals one in another zone.
-fn pep495_exception(a: &PyObj, b: &PyObj, oa: &Option<PyObj>, ob: &Option<PyObj>) -> PyResult<bool> {
+fn pep495_exception(
+    a: &PyObj,
+    b: &PyObj,
+    oa: &Option<PyObj>,
+    ob: &Option<PyObj>,
+) -> PyResult<bool> {
     let fa = utcoffset(&with_fold(a, 1 - fields(a).fold))?;
     if !same_offset(&fa, oa) {
         return Ok(true);
@@ -382,7 +395,11 @@ fn strptime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         }
     }
     let m = super::import("_strptime")?;
-    ab::call_method(&m, "_strptime_datetime", &[a[0].clone(), a[1].clone(), a[2].clone()])
+    ab::call_method(
+        &m,
+        "_strptime_datetime",
+        &[a[0].clone(), a[1].clone(), a[2].clone()],
+    )
 }
 
 fn combine(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -517,7 +534,9 @@ fn isoformat(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     };
     let f = fields(o);
     let mut out = format!("{:04}-{:02}-{:02}{sep}", f.year, f.month, f.day);
-    out.push_str(&super::format::clock_text(f.hour, f.minute, f.second, f.us, &spec)?);
+    out.push_str(&super::format::clock_text(
+        f.hour, f.minute, f.second, f.us, &spec,
+    )?);
     out.push_str(&super::format::utcoffset_text(&tzinfo_obj(o), o, ":")?);
     Ok(pystr::from_string(out))
 }
@@ -649,12 +668,22 @@ fn part(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
         "date" => super::date::new_date_raw(&super::date::DATE_TYPE, v.year, v.month, v.day),
         "time" => super::time::new_time_raw(
             &super::time::TIME_TYPE,
-            Dt { year: 0, month: 0, day: 0, ..v },
+            Dt {
+                year: 0,
+                month: 0,
+                day: 0,
+                ..v
+            },
             &singletons::none(),
         ),
         _ => super::time::new_time_raw(
             &super::time::TIME_TYPE,
-            Dt { year: 0, month: 0, day: 0, ..v },
+            Dt {
+                year: 0,
+                month: 0,
+                day: 0,
+                ..v
+            },
             &tzinfo_obj(o),
         ),
     }
@@ -705,11 +734,7 @@ pub(super) fn ready() {
             GetSetDef::new("second", |o| getter(o, 2), None),
             GetSetDef::new("microsecond", |o| getter(o, 3), None),
             GetSetDef::new("fold", |o| getter(o, 4), None),
-            GetSetDef::new(
-                "tzinfo",
-                |o| Ok(tzinfo_obj(expect_dt(o, "tzinfo")?)),
-                None,
-            ),
+            GetSetDef::new("tzinfo", |o| Ok(tzinfo_obj(expect_dt(o, "tzinfo")?)), None),
         ],
     );
     let d = DATETIME_TYPE.dict();
@@ -718,7 +743,11 @@ pub(super) fn ready() {
         "__doc__",
         pystr::new("datetime(year, month, day[, hour[, minute[, second[, microsecond[,tzinfo]]]]])\n\nThe year, month and day arguments are required. tzinfo may be None, or an\ninstance of a tzinfo subclass. The remaining arguments may be ints.\n"),
     );
-    dict::set_item_str(d, "min", super::alloc_dt(&DATETIME_TYPE, Dt::ymd(1, 1, 1), None));
+    dict::set_item_str(
+        d,
+        "min",
+        super::alloc_dt(&DATETIME_TYPE, Dt::ymd(1, 1, 1), None),
+    );
     let max = Dt {
         hour: 23,
         minute: 59,

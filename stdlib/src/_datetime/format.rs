@@ -29,7 +29,13 @@ pub enum IsoError {
 pub fn iso_bytes(s: &str) -> Vec<u8> {
     let mut v: Vec<u8> = s
         .chars()
-        .map(|c| if c.is_ascii() && c != '\0' { c as u8 } else { 0xff })
+        .map(|c| {
+            if c.is_ascii() && c != '\0' {
+                c as u8
+            } else {
+                0xff
+            }
+        })
         .collect();
     v.push(0);
     v
@@ -268,7 +274,11 @@ pub fn clock_text(h: i32, m: i32, s: i32, us: i32, timespec: &str) -> PyResult<S
         "seconds" => format!("{h:02}:{m:02}:{s:02}"),
         "milliseconds" => format!("{h:02}:{m:02}:{s:02}.{:03}", us / 1000),
         "microseconds" => format!("{h:02}:{m:02}:{s:02}.{us:06}"),
-        _ => return Err(strand_objects::exceptions::value_error("Unknown timespec value")),
+        _ => {
+            return Err(strand_objects::exceptions::value_error(
+                "Unknown timespec value",
+            ))
+        }
     })
 }
 
@@ -372,5 +382,9 @@ pub fn wrap_strftime(
         }
     }
     let time = super::import("time")?;
-    ab::call_method(&time, "strftime", &[pystr::from_string(out), timetuple.clone()])
+    ab::call_method(
+        &time,
+        "strftime",
+        &[pystr::from_string(out), timetuple.clone()],
+    )
 }

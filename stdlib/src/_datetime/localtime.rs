@@ -131,13 +131,20 @@ pub fn local(u: i64) -> PyResult<i64> {
 /// The UTC instant (ordinal-epoch seconds) of a local wall time, choosing by
 /// `fold` in a repeated hour and past the gap in a skipped one
 /// (`local_to_seconds`).
-pub fn local_to_seconds(y: i32, m: i32, d: i32, hh: i32, mm: i32, ss: i32, fold: i32) -> PyResult<i64> {
+pub fn local_to_seconds(
+    y: i32,
+    m: i32,
+    d: i32,
+    hh: i32,
+    mm: i32,
+    ss: i32,
+    fold: i32,
+) -> PyResult<i64> {
     let t = utc_to_seconds(y, m, d, hh, mm, ss)?;
     let a = local(t)? - t;
     let u1 = t - a;
     let t1 = local(u1)?;
-    let b;
-    if t1 == t {
+    let b = if t1 == t {
         let u2 = if fold != 0 {
             u1 + MAX_FOLD_SECONDS
         } else {
@@ -147,10 +154,10 @@ pub fn local_to_seconds(y: i32, m: i32, d: i32, hh: i32, mm: i32, ss: i32, fold:
         if a == bb {
             return Ok(u1);
         }
-        b = bb;
+        bb
     } else {
-        b = t1 - u1;
-    }
+        t1 - u1
+    };
     let u2 = t - b;
     let t2 = local(u2)?;
     if t2 == t {

@@ -91,8 +91,7 @@ impl Dt {
 
     /// Microseconds since 0001-01-01 minus one day (the ordinal's epoch).
     pub fn total_us(&self) -> i128 {
-        i128::from(ymd_to_ord(self.year, self.month, self.day)) * US_PER_DAY
-            + self.clock_us()
+        i128::from(ymd_to_ord(self.year, self.month, self.day)) * US_PER_DAY + self.clock_us()
     }
 
     /// Microseconds since midnight.
@@ -357,9 +356,7 @@ pub fn iso_to_ymd(year: i32, week: i32, day: i32) -> PyResult<(i32, i32, i32)> {
         }
     }
     if day <= 0 || day >= 8 {
-        return Err(value_error(format!(
-            "Invalid day: {day} (range is [1, 7])"
-        )));
+        return Err(value_error(format!("Invalid day: {day} (range is [1, 7])")));
     }
     let ord = iso_week1_monday(year) + i64::from(week - 1) * 7 + i64::from(day - 1);
     if !(1..=MAX_ORDINAL).contains(&ord) {
@@ -424,12 +421,13 @@ pub fn check_tzinfo(o: &PyObj) -> PyResult<()> {
 
 /// `TypeError: 'x' is an invalid keyword argument for this function`-style binding
 /// of a constructor's arguments (CPython's `PyArg_ParseTupleAndKeywords` without a
-/// function name): one slot per name.
+/// function name): one slot per name; the last `kwonly` names are keyword-only.
+/// Missing required arguments are reported by [`required_int`], as the arguments
+/// are converted in order.
 pub fn bind_new<'a>(
     a: &'a [PyObj],
     k: Option<&'a PyObj>,
     names: &[&str],
-    required: usize,
     kwonly: usize,
 ) -> PyResult<Vec<Option<&'a PyObj>>> {
     let args = strand_objects::args::Args::new(a, k);
@@ -437,7 +435,8 @@ pub fn bind_new<'a>(
     let npos = names.len() - kwonly;
     if pos.len() > npos {
         return Err(type_error(format!(
-            "function takes at most {npos} argument{} ({} given)",
+            "function takes at most {npos} {}argument{} ({} given)",
+            if kwonly > 0 { "positional " } else { "" },
             if npos == 1 { "" } else { "s" },
             pos.len() + args.kwnames().len()
         )));
@@ -462,15 +461,19 @@ pub fn bind_new<'a>(
             }
         }
     }
-    for (i, name) in names.iter().enumerate().take(required) {
-        if out[i].is_none() {
-            return Err(type_error(format!(
-                "function missing required argument '{name}' (pos {})",
-                i + 1
-            )));
-        }
-    }
     Ok(out)
+}
+
+/// The C `int` in slot `i` of a [`bind_new`] binding, or `function missing
+/// required argument 'name' (pos i+1)`.
+pub fn required_int(v: &[Option<&PyObj>], i: usize, name: &str) -> PyResult<i32> {
+    match v[i] {
+        Some(o) => int_arg(o),
+        None => Err(type_error(format!(
+            "function missing required argument '{name}' (pos {})",
+            i + 1
+        ))),
+    }
 }
 
 /// Binds a method's arguments (after `self`) the way Argument Clinic and
@@ -488,7 +491,10 @@ pub fn bind_method<'a>(
 /// `cls(*args)` where `cls` is a subclass, or `None` when `cls` is `exact` (the
 /// caller then builds the instance itself, as CPython's `new_*_subclass_ex`).
 pub fn call_subclass(cls: &PyObj, exact: &PyType, args: Vec<PyObj>) -> PyResult<Option<PyObj>> {
-    if std::ptr::eq(cls.as_ptr().as_ptr() as *const PyType, exact as *const PyType) {
+    if std::ptr::eq(
+        cls.as_ptr().as_ptr() as *const PyType,
+        exact as *const PyType,
+    ) {
         return Ok(None);
     }
     Ok(Some(ab::call(cls, &args, None)?))
@@ -546,6 +552,10 @@ pub fn make_module() -> PyObj {
     dict::set_item_str(&d, "UTC", tzinfo::utc());
     dict::set_item_str(&d, "MINYEAR", py_int(MINYEAR));
     dict::set_item_str(&d, "MAXYEAR", py_int(MAXYEAR));
-    dict::set_item_str(&d, "__doc__", pystr::new("Fast implementation of the datetime type."));
+    dict::set_item_str(
+        &d,
+        "__doc__",
+        pystr::new("Fast implementation of the datetime type."),
+    );
     m
 }

@@ -52,7 +52,11 @@ fn clock(h: i32, m: i32, s: i32, us: i32, fold: i32) -> Dt {
 pub fn new_time_raw(ty: &PyType, v: Dt, tz: &PyObj) -> PyResult<PyObj> {
     check_time(v.hour, v.minute, v.second, v.us, v.fold)?;
     check_tzinfo(tz)?;
-    Ok(super::alloc_dt(ty, clock(v.hour, v.minute, v.second, v.us, v.fold), Some(tz.clone())))
+    Ok(super::alloc_dt(
+        ty,
+        clock(v.hour, v.minute, v.second, v.us, v.fold),
+        Some(tz.clone()),
+    ))
 }
 
 /// The pickle state of a time: `[hour(+128 if fold), minute, second, us(3)]`.
@@ -74,9 +78,7 @@ pub fn time_state(v: &Dt, proto: i64) -> [u8; 6] {
 fn time_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let ty = super::cls_type(cls)?;
     if (a.len() == 1 || a.len() == 2) && k.is_none() {
-        if let Some(b) =
-            super::date::state_bytes(&a[0], 6, "time", |b| (b[0] & 0x7f) < 24)?
-        {
+        if let Some(b) = super::date::state_bytes(&a[0], 6, "time", |b| (b[0] & 0x7f) < 24)? {
             let tz = a.get(1).cloned().unwrap_or_else(singletons::none);
             if !singletons::is_none(&tz) && !super::is_tzinfo(&tz) {
                 return Err(type_error("bad tzinfo state arg"));
@@ -93,7 +95,7 @@ fn time_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         }
     }
     let names = ["hour", "minute", "second", "microsecond", "tzinfo", "fold"];
-    let v = super::bind_new(a, k, &names, 0, 1)?;
+    let v = super::bind_new(a, k, &names, 1)?;
     let g = |i: usize| v[i].map(int_arg).transpose().map(|x| x.unwrap_or(0));
     let d = clock(g(0)?, g(1)?, g(2)?, g(3)?, g(5)?);
     let none = singletons::none();
@@ -231,10 +233,13 @@ fn strftime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn replace(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let o = expect_time(&a[0], "replace")?;
     let names = ["hour", "minute", "second", "microsecond", "tzinfo", "fold"];
-    let v = super::bind_method(a, k, "replace", &names, 0)?;
     if Args::new(a, k).nargs() > 6 {
-        return Err(type_error("replace() takes at most 5 positional arguments"));
+        return Err(type_error(format!(
+            "replace() takes at most 5 positional arguments ({} given)",
+            Args::new(a, k).nargs() - 1
+        )));
     }
+    let v = super::bind_method(a, k, "replace", &names, 0)?;
     let mut f = fields(o);
     let set = |slot: Option<&PyObj>, dst: &mut i32| -> PyResult<()> {
         if let Some(x) = slot {

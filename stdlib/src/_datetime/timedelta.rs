@@ -168,7 +168,13 @@ pub fn divide_nearest(a: &BigInt, b: &BigInt) -> PyResult<BigInt> {
 
 /// Adds `num * factor` microseconds to `sum`; a float's fraction goes to
 /// `leftover` (CPython's `accum`).
-fn accum(tag: &str, sum: &mut BigInt, num: &PyObj, factor: i64, leftover: &mut f64) -> PyResult<()> {
+fn accum(
+    tag: &str,
+    sum: &mut BigInt,
+    num: &PyObj,
+    factor: i64,
+    leftover: &mut f64,
+) -> PyResult<()> {
     if int::is_int(num) {
         *sum += int::to_bigint(num) * factor;
         return Ok(());
@@ -257,17 +263,17 @@ fn delta_repr(o: &PyObj) -> PyResult<PyObj> {
     } else {
         fields.join(", ")
     };
-    Ok(pystr::from_string(format!("{}({body})", super::type_name(o))))
+    Ok(pystr::from_string(format!(
+        "{}({body})",
+        super::type_name(o)
+    )))
 }
 
 fn delta_str(o: &PyObj) -> PyResult<PyObj> {
     let (d, s, us) = parts(o);
     let mut out = String::new();
     if d != 0 {
-        out.push_str(&format!(
-            "{d} day{}, ",
-            if d.abs() != 1 { "s" } else { "" }
-        ));
+        out.push_str(&format!("{d} day{}, ", if d.abs() != 1 { "s" } else { "" }));
     }
     out.push_str(&format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60));
     if us != 0 {
@@ -379,11 +385,7 @@ fn delta_truediv(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
         if y == 0 {
             return Err(zero_division_error("division by zero"));
         }
-        return ab::binary_op(
-            &int::from_i128(x),
-            &int::from_i128(y),
-            ab::BinOp::TrueDiv,
-        );
+        return ab::binary_op(&int::from_i128(x), &int::from_i128(y), ab::BinOp::TrueDiv);
     }
     if int::is_int(b) {
         return from_big(&divide_nearest(
@@ -426,9 +428,16 @@ fn delta_rem(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
     }
     let y = total_us(b);
     if y == 0 {
-        return Err(zero_division_error("integer division or modulo by zero"));
+        return Err(zero_division_error("integer modulo by zero"));
     }
-    from_us(total_us(a).rem_euclid(y) + if y < 0 && total_us(a).rem_euclid(y) != 0 { y } else { 0 })
+    from_us(
+        total_us(a).rem_euclid(y)
+            + if y < 0 && total_us(a).rem_euclid(y) != 0 {
+                y
+            } else {
+                0
+            },
+    )
 }
 
 fn delta_divmod(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {

@@ -87,9 +87,7 @@ fn tzinfo_fromutc(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     }
     let off = call_utcoffset(this, dt)?;
     let Some(off) = off else {
-        return Err(value_error(
-            "fromutc: non-None utcoffset() result required",
-        ));
+        return Err(value_error("fromutc: non-None utcoffset() result required"));
     };
     let Some(dst) = call_dst(this, dt)? else {
         return Err(value_error("fromutc: non-None dst() result required"));
@@ -126,7 +124,7 @@ fn tzinfo_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// Whether a timedelta offset lies strictly inside ±24 hours.
 fn offset_in_range(o: &PyObj) -> bool {
     let (d, s, us) = parts(o);
-    !((d == -1 && s == 0 && us < 1) || d < -1 || d >= 1)
+    !((d == -1 && s == 0 && us < 1) || !(-1..1).contains(&d))
 }
 
 fn call_offset_method(tz: &PyObj, name: &str, arg: &PyObj) -> PyResult<Option<PyObj>> {
@@ -236,7 +234,7 @@ strand_objects::builtin_type! {
         slots: Slots {
             new: Some(timezone_new),
             repr: Some(timezone_repr),
-            str: Some(|o| timezone_name(o)),
+            str: Some(timezone_name),
             hash: Some(|o| ab::hash(&tzf(o)?.offset)),
             richcompare: Some(timezone_richcompare),
             ..Slots::EMPTY
@@ -315,9 +313,9 @@ fn tzf(o: &PyObj) -> PyResult<&TzFields> {
     }
     // SAFETY: checked to be a timezone (not subclassable).
     let t = unsafe { o.payload_unchecked::<PyTimezone>() };
-    t.fields
-        .get()
-        .ok_or_else(|| strand_objects::exceptions::runtime_error("timezone used after it was cleared"))
+    t.fields.get().ok_or_else(|| {
+        strand_objects::exceptions::runtime_error("timezone used after it was cleared")
+    })
 }
 
 /// The offset of a `timezone` instance.
