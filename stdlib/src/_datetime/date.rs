@@ -116,7 +116,7 @@ pub fn state_bytes(
 fn date_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let ty = super::cls_type(cls)?;
     if a.len() == 1 && k.is_none() {
-        if let Some(b) = state_bytes(&a[0], 4, "date", |b| (1..=12).contains(&(b[2] & 0x7f)))? {
+        if let Some(b) = state_bytes(&a[0], 4, "date", |b| (1..=12).contains(&b[2]))? {
             let y = i32::from(b[0]) * 256 + i32::from(b[1]);
             return Ok(super::alloc_dt(
                 ty,

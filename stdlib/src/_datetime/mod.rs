@@ -303,15 +303,15 @@ pub fn ord_to_ymd(n: i64) -> (i32, i32, i32) {
     (year, month, (n - i64::from(preceding) + 1) as i32)
 }
 
-/// Monday 0 .. Sunday 6.
+/// Monday 0 .. Sunday 6 (also for the year 0 a crafted pickle can hold).
 pub fn weekday(y: i32, m: i32, d: i32) -> i32 {
-    ((ymd_to_ord(y, m, d) + 6) % 7) as i32
+    (ymd_to_ord(y, m, d) + 6).rem_euclid(7) as i32
 }
 
 /// The ordinal of the Monday of ISO week 1 of `year`.
 pub fn iso_week1_monday(year: i32) -> i64 {
     let first = days_before_year(year) + 1;
-    let wd = (first + 6) % 7;
+    let wd = (first + 6).rem_euclid(7);
     let mut monday = first - wd;
     if wd > 3 {
         monday += 7;
