@@ -388,3 +388,67 @@ pub fn wrap_strftime(
         &[pystr::from_string(out), timetuple.clone()],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_in_every_form() {
+        let ok = |s: &str| parse_iso_date(s).ok();
+        assert_eq!(ok("2021-07-04"), Some((2021, 7, 4)));
+        assert_eq!(ok("20210704"), Some((2021, 7, 4)));
+        assert_eq!(ok("2021-W27-7"), Some((2021, 7, 11)));
+        assert_eq!(ok("2021W277"), Some((2021, 7, 11)));
+        assert_eq!(ok("2021-W27"), Some((2021, 7, 5)));
+        assert!(ok("2021-0704").is_none());
+        assert!(ok("2021-07/04").is_none());
+        assert!(ok("20x1-07-04").is_none());
+    }
+
+    #[test]
+    fn iso_times_fractions_and_offsets() {
+        let t = |s: &str| parse_iso_time(s);
+        assert_eq!(t("12:30"), Some(([12, 30, 0, 0], None)));
+        assert_eq!(t("123045.5"), Some(([12, 30, 45, 500_000], None)));
+        assert_eq!(t("12:30:45,1234567"), Some(([12, 30, 45, 123_456], None)));
+        assert_eq!(t("12Z"), Some(([12, 0, 0, 0], Some((0, 0)))));
+        assert_eq!(
+            t("12:30-05:30:15.5"),
+            Some(([12, 30, 0, 0], Some((-19_815, -500_000))))
+        );
+        assert!(t("12:3").is_none());
+        assert!(t("12:30:45.").is_none());
+        assert!(t("12:30+").is_none());
+        assert!(t("12Zx").is_none());
+    }
+
+    #[test]
+    fn datetime_separators() {
+        let dt = |s: &str| parse_iso_datetime(s).map(|(d, (t, _))| (d, t));
+        assert_eq!(
+            dt("2011-11-04T00:05:23"),
+            Some(((2011, 11, 4), [0, 5, 23, 0]))
+        );
+        assert_eq!(
+            dt("2011-11-04\u{1234}01"),
+            Some(((2011, 11, 4), [1, 0, 0, 0]))
+        );
+        assert_eq!(dt("20111104T0005"), Some(((2011, 11, 4), [0, 5, 0, 0])));
+        assert_eq!(dt("2011-W44-5"), Some(((2011, 11, 4), [0, 0, 0, 0])));
+        assert!(dt("2011-11-04T").is_none());
+        assert!(dt("2011-1").is_none());
+    }
+
+    #[test]
+    fn clock_text_per_timespec() {
+        let c = |spec: &str| clock_text(1, 2, 3, 4567, spec).ok();
+        assert_eq!(c("auto").as_deref(), Some("01:02:03.004567"));
+        assert_eq!(c("hours").as_deref(), Some("01"));
+        assert_eq!(c("milliseconds").as_deref(), Some("01:02:03.004"));
+        assert_eq!(
+            clock_text(1, 2, 3, 0, "auto").ok().as_deref(),
+            Some("01:02:03")
+        );
+    }
+}

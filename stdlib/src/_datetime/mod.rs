@@ -25,7 +25,6 @@ pub mod timedelta;
 pub mod tzinfo;
 
 use strand_heap::{ObjPtr, ObjectHeader};
-use strand_objects::abstract_ as ab;
 use strand_objects::exceptions::{type_error, value_error};
 use strand_objects::typeobj::PyType;
 use strand_objects::{dict, int, module, singletons, str as pystr, PyObj, PyResult};
@@ -488,18 +487,6 @@ pub fn bind_method<'a>(
     strand_objects::args::Args::new(a, k).bind(fname, 1, names, required)
 }
 
-/// `cls(*args)` where `cls` is a subclass, or `None` when `cls` is `exact` (the
-/// caller then builds the instance itself, as CPython's `new_*_subclass_ex`).
-pub fn call_subclass(cls: &PyObj, exact: &PyType, args: Vec<PyObj>) -> PyResult<Option<PyObj>> {
-    if std::ptr::eq(
-        cls.as_ptr().as_ptr() as *const PyType,
-        exact as *const PyType,
-    ) {
-        return Ok(None);
-    }
-    Ok(Some(ab::call(cls, &args, None)?))
-}
-
 /// `int(v)` for small values.
 pub fn py_int(v: impl Into<i64>) -> PyObj {
     int::from_i64(v.into())
@@ -558,4 +545,59 @@ pub fn make_module() -> PyObj {
         pystr::new("Fast implementation of the datetime type."),
     );
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals_round_trip_over_the_whole_range() {
+        let mut expect = (1, 1, 1);
+        for n in 1..=MAX_ORDINAL {
+            assert_eq!(ord_to_ymd(n), expect, "ordinal {n}");
+            assert_eq!(ymd_to_ord(expect.0, expect.1, expect.2), n);
+            let (y, m, d) = expect;
+            expect = if d < days_in_month(y, m) {
+                (y, m, d + 1)
+            } else if m < 12 {
+                (y, m + 1, 1)
+            } else {
+                (y + 1, 1, 1)
+            };
+        }
+        assert_eq!(ord_to_ymd(MAX_ORDINAL), (9999, 12, 31));
+    }
+
+    #[test]
+    fn weekdays_and_iso_weeks() {
+        // 2000-01-01 was a Saturday, in ISO week 52 of 1999.
+        assert_eq!(weekday(2000, 1, 1), 5);
+        assert_eq!(iso_calendar(2000, 1, 1), (1999, 52, 6));
+        assert_eq!(iso_calendar(2004, 1, 1), (2004, 1, 4));
+        assert_eq!(iso_calendar(2020, 12, 31), (2020, 53, 4));
+        assert_eq!(iso_calendar(2008, 12, 29), (2009, 1, 1));
+        assert_eq!(iso_to_ymd(2020, 53, 7).ok(), Some((2021, 1, 3)));
+        assert_eq!(iso_to_ymd(2009, 1, 1).ok(), Some((2008, 12, 29)));
+    }
+
+    #[test]
+    fn instants_split_into_fields() {
+        let v = Dt {
+            year: 2024,
+            month: 2,
+            day: 29,
+            hour: 23,
+            minute: 59,
+            second: 58,
+            us: 999_999,
+            fold: 0,
+        };
+        assert_eq!(Dt::from_total_us(v.total_us(), 0).ok(), Some(v));
+        let next = Dt::from_total_us(v.total_us() + 1_000_001, 0).ok();
+        assert_eq!(
+            next.map(|d| (d.month, d.day, d.hour, d.us)),
+            Some((3, 1, 0, 0))
+        );
+    }
 }

@@ -318,11 +318,6 @@ fn tzf(o: &PyObj) -> PyResult<&TzFields> {
     })
 }
 
-/// The offset of a `timezone` instance.
-pub fn timezone_offset(o: &PyObj) -> PyResult<PyObj> {
-    Ok(tzf(o)?.offset.clone())
-}
-
 /// `UTC±HH:MM[:SS[.ffffff]]` for an offset of `total` microseconds ("UTC" for 0).
 fn utc_name(total: i128) -> String {
     if total == 0 {
