@@ -18,6 +18,7 @@
 use std::sync::Mutex;
 
 use rustpython_sre_engine::{Request, SearchIter, State, StrDrive};
+use rustpython_wtf8::{CodePoint, Wtf8, Wtf8Buf};
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
@@ -59,13 +60,17 @@ enum Subject<'a> {
     /// A `str` with non-ASCII characters, and each character's byte offset
     /// (plus the total length).
     Text(&'a str, Vec<usize>),
+    /// A `str` holding lone surrogates: as `Text`, plus the text in WTF-8, where
+    /// each surrogate is its own code point (strand's strings hold a private-use
+    /// stand-in for it, which a pattern's literal surrogate would not match).
+    Surrogates(&'a str, Vec<usize>, Wtf8Buf),
 }
 
 impl Subject<'_> {
     fn len(&self) -> usize {
         match self {
             Subject::Bytes(b, _) => b.len(),
-            Subject::Text(_, offs) => offs.len() - 1,
+            Subject::Text(_, offs) | Subject::Surrogates(_, offs, _) => offs.len() - 1,
         }
     }
 
@@ -80,7 +85,9 @@ impl Subject<'_> {
             Subject::Bytes(s, false) => pystr::new(
                 std::str::from_utf8(&s[b..e]).expect("an ASCII str slices on characters"),
             ),
-            Subject::Text(s, offs) => pystr::new(&s[offs[b]..offs[e]]),
+            Subject::Text(s, offs) | Subject::Surrogates(s, offs, _) => {
+                pystr::new(&s[offs[b]..offs[e]])
+            }
         }
     }
 
@@ -148,6 +155,16 @@ impl Owned {
                 } else {
                     let mut offs: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
                     offs.push(s.len());
+                    if strand_literal::str::has_surrogates(s) {
+                        let w: Wtf8Buf = s
+                            .chars()
+                            .map(|c| {
+                                CodePoint::from_u32(strand_literal::str::code_point(c))
+                                    .unwrap_or(CodePoint::from_char(c))
+                            })
+                            .collect();
+                        return Subject::Surrogates(s, offs, w);
+                    }
                     Subject::Text(s, offs)
                 }
             }
@@ -191,6 +208,10 @@ macro_rules! with_drive {
             }
             Subject::Text(t, _) => {
                 let $s: &str = t;
+                $body
+            }
+            Subject::Surrogates(_, _, w) => {
+                let $s: &Wtf8 = w;
                 $body
             }
         }

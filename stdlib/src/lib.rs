@@ -6,7 +6,7 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`_contextvars`], [`_queue`], [`_ast`], [`itertools`], [`_sre`],
+//! [`_collections`], [`_contextvars`], [`_datetime`], [`_queue`], [`_ast`], [`itertools`], [`_sre`],
 //! [`unicodedata`], [`_codecs`], [`_json`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
 //! [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`_posixsubprocess`],
 //! [`_warnings`], [`_tracemalloc`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
@@ -30,6 +30,7 @@ pub mod _codecs;
 pub mod _collections;
 pub mod _contextvars;
 pub mod _csv;
+pub mod _datetime;
 pub mod _functools;
 pub mod _heapq;
 pub mod _io;
@@ -129,6 +130,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_locale",
         init: _locale::make_module,
+    },
+    NativeModule {
+        name: "_datetime",
+        init: _datetime::make_module,
     },
     NativeModule {
         name: "_csv",

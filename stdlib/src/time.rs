@@ -406,6 +406,8 @@ pub fn make_module() -> PyObj {
         drop(e);
     }
     strand_objects::dict::set_item_str(&d, "struct_time", struct_time_type());
+    // The number of fields of a struct_time, sequence and named (`_strptime` reads it).
+    crate::modsupport::add_int(&d, "_STRUCT_TM_ITEMS", 11);
     add_functions(
         &m,
         "time",
