@@ -65,6 +65,10 @@ struct FrameState {
     /// `f_locals` of a live function frame was read since its locals were last
     /// written back (CPython's `f_fast_as_locals`, see `sys_trace`).
     fast_as_locals: bool,
+    /// The generator, coroutine or async generator that owns the frame, when the
+    /// object was made through its `gi_frame`/`cr_frame`/`ag_frame` (CPython finds it
+    /// from the frame's owner): `clear()` closes it.
+    generator: Option<PyObj>,
 }
 
 /// The layout of a frame object.
@@ -84,7 +88,13 @@ unsafe fn frame_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     for o in [&st.code, &st.globals, &st.builtins] {
         visit(o.as_ptr());
     }
-    for o in st.back.iter().chain(&st.locals).chain(&st.trace) {
+    for o in st
+        .back
+        .iter()
+        .chain(&st.locals)
+        .chain(&st.trace)
+        .chain(&st.generator)
+    {
         visit(o.as_ptr());
     }
     for o in st.locals_plus.iter().flatten() {
@@ -97,7 +107,7 @@ unsafe fn frame_clear(obj: ObjPtr) {
     let f = unsafe { &*(obj.as_ptr() as *const PyFrameObject) };
     let taken = match f.state.lock() {
         Ok(mut st) => (
-            st.back.take(),
+            (st.back.take(), st.generator.take()),
             std::mem::take(&mut st.locals_plus),
             st.trace.take(),
             if st.live.0.is_null() {
@@ -191,6 +201,7 @@ pub(crate) fn of(frame: &Frame) -> PyObj {
             trace_lines: true,
             trace_opcodes: false,
             fast_as_locals: false,
+            generator: None,
         }));
         strand_objects::alloc::finish_instance(ty, &obj);
     }
@@ -424,18 +435,41 @@ fn locals(obj: &PyObj) -> PyResult<PyObj> {
     Ok(d)
 }
 
+/// Records that `frame_obj` is the frame of generator `g` (see
+/// [`FrameState::generator`]).
+pub(crate) fn set_generator(frame_obj: &PyObj, g: &PyObj) {
+    let mut st = lock(frame_obj);
+    if st.generator.is_none() && !st.live.0.is_null() {
+        st.generator = Some(g.clone());
+    }
+}
+
 /// `frame.clear()`: drops a finished frame's locals (CPython's `frame_tp_clear`
-/// through `frame_clear`); a running frame cannot be cleared.
+/// through `frame_clear`). A suspended generator's frame is cleared by closing the
+/// generator first (CPython's `_PyGen_Finalize`: what `close()` raises is
+/// unraisable); a running frame cannot be cleared.
 fn clear(obj: &PyObj) -> PyResult<()> {
+    let (live, generator) = {
+        let st = lock(obj);
+        (!st.live.0.is_null(), st.generator.clone())
+    };
+    if live {
+        let Some(g) = generator.filter(|g| !crate::generator::is_running(g)) else {
+            return Err(exc::runtime_error("cannot clear an executing frame"));
+        };
+        if let Err(e) = crate::generator::close(&g) {
+            strand_objects::unraisable::write_unraisable(&e, &g);
+        }
+        if !lock(obj).live.0.is_null() {
+            // The generator would not finish (it ignored GeneratorExit): its frame
+            // stays as it is, as in CPython.
+            return Ok(());
+        }
+    }
     let taken = {
         let mut st = lock(obj);
-        if !st.live.0.is_null() {
-            // A suspended generator's frame is cleared by closing its generator;
-            // strand's frame objects do not know their generator, so only a finished
-            // frame can be cleared.
-            return Err(exc::runtime_error("cannot clear an executing frame"));
-        }
         (
+            st.generator.take(),
             std::mem::take(&mut st.locals_plus),
             st.locals.take(),
             st.trace.take(),

@@ -825,6 +825,11 @@ fn methods() -> Vec<MethodDef> {
     ]
 }
 
+/// Whether `g`'s frame is running now (`gi_running`).
+pub(crate) fn is_running(g: &PyObj) -> bool {
+    lock(g).running
+}
+
 /// `generator.close()`.
 ///
 /// # Errors
@@ -962,7 +967,12 @@ pub(crate) fn frame_of(g: &PyObj) -> PyResult<PyObj> {
         match &st.frame {
             // Suspended: the frame cannot run while the lock is held, and making its
             // object calls out to nothing.
-            Some(f) => return Ok(crate::frame_object::of(f)),
+            Some(f) => {
+                let o = crate::frame_object::of(f);
+                drop(st);
+                crate::frame_object::set_generator(&o, g);
+                return Ok(o);
+            }
             None => st.frame_at,
         }
     };
