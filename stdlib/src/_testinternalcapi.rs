@@ -68,7 +68,9 @@ fn get_config(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         set(key, flag(&flags, field)?);
     }
     let not_flag = |field: &str| -> PyResult<PyObj> {
-        Ok(int::from_i64(i64::from(!ab::is_true(&flag(&flags, field)?)?)))
+        Ok(int::from_i64(i64::from(!ab::is_true(&flag(
+            &flags, field,
+        )?)?)))
     };
     set("use_environment", not_flag("ignore_environment")?);
     set("site_import", not_flag("no_site")?);
@@ -95,7 +97,11 @@ fn get_config(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                 name
             } else {
                 let value = ab::str_(&value)?;
-                pystr::from_string(format!("{}={}", pystr::as_str(&name), pystr::as_str(&value)))
+                pystr::from_string(format!(
+                    "{}={}",
+                    pystr::as_str(&name),
+                    pystr::as_str(&value)
+                ))
             };
             out.push(text);
         }
@@ -118,7 +124,8 @@ fn get_config(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         set(key, sys_attr(attr));
     }
     let sys = strand_interp::state::sys_module();
-    let call0 = |name: &str| -> PyResult<PyObj> { ab::call(&ab::getattr_str(&sys, name)?, &[], None) };
+    let call0 =
+        |name: &str| -> PyResult<PyObj> { ab::call(&ab::getattr_str(&sys, name)?, &[], None) };
     set("filesystem_encoding", call0("getfilesystemencoding")?);
     set("filesystem_errors", call0("getfilesystemencodeerrors")?);
     Ok(d)

@@ -237,7 +237,7 @@ strand_objects::builtin_type! {
             new: Some(future_new),
             init: Some(future_init_slot),
             repr: Some(future_repr),
-            iter: Some(|o| new_future_iter(o)),
+            iter: Some(new_future_iter),
             finalize: Some(future_finalize),
             ..Slots::EMPTY
         },
@@ -734,7 +734,7 @@ pub fn future_finalize(o: &PyObj) {
 /// The name of `o`'s type without its module (CPython's `_PyType_Name`).
 pub fn short_type_name(o: &PyObj) -> String {
     let name = o.ty().name();
-    name.rsplit('.').next().unwrap_or(&name).to_string()
+    name.rsplit('.').next().unwrap_or(name).to_string()
 }
 
 // --- getsets ---------------------------------------------------------------------
@@ -744,19 +744,18 @@ fn or_none(o: Option<PyObj>) -> PyObj {
 }
 
 fn g_state(o: &PyObj) -> PyResult<PyObj> {
-    let d = lock(expect_future(o, "_state")?);
-    if d.loop_.is_none() {
-        return Ok(singletons::none());
-    }
-    Ok(pystr::intern(d.state.name()))
+    expect_future(o, "_state")?;
+    let state = {
+        let d = lock(o);
+        d.loop_.as_ref().map(|_| d.state)
+    };
+    let state = state.ok_or_else(|| exc::runtime_error("Future object is not initialized."))?;
+    Ok(pystr::intern(state.name()))
 }
 
 fn g_blocking(o: &PyObj) -> PyResult<PyObj> {
     let d = lock(expect_future(o, "_asyncio_future_blocking")?);
-    if d.loop_.is_none() {
-        return Ok(singletons::none());
-    }
-    Ok(singletons::bool_obj(d.blocking))
+    Ok(singletons::bool_obj(d.loop_.is_some() && d.blocking))
 }
 
 fn s_blocking(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
@@ -769,11 +768,9 @@ fn s_blocking(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
 }
 
 fn g_log_traceback(o: &PyObj) -> PyResult<PyObj> {
-    let d = lock(expect_future(o, "_log_traceback")?);
-    if d.loop_.is_none() {
-        return Ok(singletons::none());
-    }
-    Ok(singletons::bool_obj(d.log_tb))
+    Ok(singletons::bool_obj(
+        lock(expect_future(o, "_log_traceback")?).log_tb,
+    ))
 }
 
 fn s_log_traceback(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
@@ -791,7 +788,8 @@ fn g_loop(o: &PyObj) -> PyResult<PyObj> {
 }
 
 fn g_callbacks(o: &PyObj) -> PyResult<PyObj> {
-    let cbs: Vec<(PyObj, PyObj)> = lock(expect_future(o, "_callbacks")?).callbacks.clone();
+    loop_of(expect_future(o, "_callbacks")?)?;
+    let cbs: Vec<(PyObj, PyObj)> = lock(o).callbacks.clone();
     if cbs.is_empty() {
         return Ok(singletons::none());
     }

@@ -177,7 +177,7 @@ fn current_tasks() -> PyObj {
 
 /// Adds `task` to `_all_tasks` (CPython's `register_task`).
 pub fn register_task(task: &PyObj) -> PyResult<()> {
-    ab::call_method(&all_tasks_set()?, "add", &[task.clone()]).map(drop)
+    ab::call_method(&all_tasks_set()?, "add", std::slice::from_ref(task)).map(drop)
 }
 
 /// Makes `task` the one `loop_` is running (CPython's `enter_task`).

@@ -23,14 +23,10 @@ fn clear_running() {
     drop(old);
 }
 
-/// Registers [`clear_running`] with the thread-exit hooks, once per thread.
+/// Registers [`clear_running`] with the thread-exit hooks (once per process).
 fn register_exit() {
-    thread_local! {
-        static REGISTERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    if !REGISTERED.with(|r| r.replace(true)) {
-        strand_interp::thread_exit::register(clear_running);
-    }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| strand_interp::thread_exit::register(clear_running));
 }
 
 /// The loop running on this thread, if any (and if set in this process).

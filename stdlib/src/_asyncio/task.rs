@@ -557,7 +557,7 @@ fn m_cancel(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         d.fut_waiter.clone()
     };
     if let Some(w) = waiter {
-        if ab::is_true(&ab::call_method(&w, "cancel", &[msg.clone()])?)? {
+        if ab::is_true(&ab::call_method(&w, "cancel", std::slice::from_ref(&msg))?)? {
             return Ok(singletons::bool_obj(true));
         }
     }
