@@ -259,23 +259,110 @@ fn context_of(task: &PyObj) -> Option<PyObj> {
 /// carrying `exc` to throw in (CPython's `task_call_step_soon`).
 fn call_step_soon(task: &PyObj, exc: Option<PyObj>) -> PyResult<()> {
     let loop_ = future::loop_of(task)?;
-    let cb =
-        strand_objects::descr::new_builtin_function("task_step", step_callback, Some(task.clone()));
-    let args: Vec<PyObj> = exc.into_iter().collect();
-    future::call_soon(&loop_, &cb, &args, context_of(task).as_ref())
+    let cb = new_step_wrapper(task.clone(), exc);
+    future::call_soon(&loop_, &cb, &[], context_of(task).as_ref())
 }
 
-/// The step callback: `(task[, exc])`.
-fn step_callback(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).no_kwargs("task_step")?;
-    let task = this(a, "task_step")?;
-    if a.len() > 2 {
+/// What a step callback carries: the task, and the exception to throw in.
+struct StepFields {
+    task: PyObj,
+    exc: Option<PyObj>,
+}
+
+/// The layout of `TaskStepMethWrapper`, the callable a task schedules for its next
+/// step (CPython's `TaskStepMethWrapper`).
+#[repr(C)]
+pub struct PyStepWrapper {
+    header: strand_heap::ObjectHeader,
+    fields: crate::modsupport::Fields<StepFields>,
+}
+
+unsafe fn step_wrapper_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: installed on PyStepWrapper; the world is stopped.
+    let w = unsafe { &*(obj.as_ptr() as *const PyStepWrapper) };
+    if let Some(f) = w.fields.get() {
+        visit(f.task.as_ptr());
+        if let Some(e) = &f.exc {
+            visit(e.as_ptr());
+        }
+    }
+}
+
+unsafe fn step_wrapper_clear(obj: ObjPtr) {
+    // SAFETY: installed on PyStepWrapper; unreachable when the collector clears it.
+    let w = unsafe { &*(obj.as_ptr() as *const PyStepWrapper) };
+    // SAFETY: as above.
+    drop(unsafe { w.fields.take() });
+}
+
+unsafe fn step_wrapper_dealloc(obj: ObjPtr) {
+    // SAFETY: count zero, exclusive; initialised by `new_step_wrapper`.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyStepWrapper;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).fields));
+        strand_objects::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
+strand_objects::builtin_type! {
+    /// `TaskStepMethWrapper`: calling it runs one step of its task.
+    pub static STEP_WRAPPER_TYPE = {
+        name: "TaskStepMethWrapper",
+        layout: PyStepWrapper,
+        itemsize: 0,
+        kind: HeapKind::Gc,
+        flags: TypeFlags::empty(),
+        traverse: Some(step_wrapper_traverse),
+        clear: Some(step_wrapper_clear),
+        dealloc: step_wrapper_dealloc,
+        size: None,
+        slots: Slots {
+            call: Some(step_wrapper_call),
+            ..Slots::EMPTY
+        },
+    }
+}
+
+fn new_step_wrapper(task: PyObj, exc: Option<PyObj>) -> PyObj {
+    let ty = &STEP_WRAPPER_TYPE;
+    let o = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
+    // SAFETY: a fresh allocation with the PyStepWrapper layout, written before it is
+    // finished.
+    unsafe {
+        let p = o.as_ptr().as_ptr() as *mut PyStepWrapper;
+        std::ptr::addr_of_mut!((*p).fields)
+            .write(crate::modsupport::Fields::new(StepFields { task, exc }));
+        strand_objects::alloc::finish_instance(ty, &o);
+    }
+    o
+}
+
+fn step_fields(o: &PyObj) -> PyResult<&StepFields> {
+    if !o.is_exact(&STEP_WRAPPER_TYPE) {
         return Err(type_error(format!(
-            "task_step expected at most 1 argument, got {}",
-            a.len() - 1
+            "descriptor '__self__' for 'TaskStepMethWrapper' objects doesn't apply to a '{}' object",
+            o.ty().name()
         )));
     }
-    step(task, a.get(1).cloned())?;
+    // SAFETY: checked to be a TaskStepMethWrapper (not subclassable).
+    let w = unsafe { o.payload_unchecked::<PyStepWrapper>() };
+    w.fields
+        .get()
+        .ok_or_else(|| exc::runtime_error("TaskStepMethWrapper used after it was cleared"))
+}
+
+fn step_wrapper_call(o: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    if Args::new(a, k).has_kwargs() {
+        return Err(type_error("function takes no keyword arguments"));
+    }
+    if !a.is_empty() {
+        return Err(type_error("function takes no positional arguments"));
+    }
+    let (task, exc) = {
+        let f = step_fields(o)?;
+        (f.task.clone(), f.exc.clone())
+    };
+    step(&task, exc)?;
     Ok(singletons::none())
 }
 
@@ -709,6 +796,15 @@ pub fn ready() {
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| {
         future::ready();
+        STEP_WRAPPER_TYPE.ready_static(
+            Some(&strand_objects::baseobject::OBJECT_TYPE),
+            &[],
+            &[GetSetDef::new(
+                "__self__",
+                |o| Ok(step_fields(o)?.task.clone()),
+                None,
+            )],
+        );
         TASK_TYPE.ready_static(
             Some(&future::FUTURE_TYPE),
             &[
