@@ -195,6 +195,20 @@ async def tasks(loop):
     except asyncio.CancelledError:
         print("self-cancelled", sc.cancelled())
 
+    waiter = loop.create_future()
+    async def wait_on(f):
+        return await f
+
+    w = asyncio.create_task(wait_on(waiter))
+    await asyncio.sleep(0)
+    print([cb.__qualname__ if hasattr(cb, "__qualname__") else type(cb).__name__ for cb, _ in waiter._callbacks])
+    step = loop.call_soon.__self__ is loop
+    waiter.set_result(None)
+    await w
+    import collections
+
+    print(collections.deque().append.__qualname__, step)
+
     inner = asyncio.create_task(child(4, delay=0.01))
     outer = asyncio.ensure_future(asyncio.shield(inner))
     await asyncio.sleep(0)
