@@ -547,11 +547,39 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
         st.started = true;
         let own = st.exc_state.take();
         drop(st);
+        if let (Some(e), Some(handled)) = (&throw, &own) {
+            chain_thrown(e, handled);
+        }
         // Its own handled exception goes on top of the thread's (exc_info.rs).
         crate::exc_info::push_entry(own);
         (frame, throw)
     };
     finish(g, frame, throw)
+}
+
+/// Chains an exception thrown into a generator to the exception the generator was
+/// handling when it suspended (`__context__`, replacing any it had), as CPython's
+/// `gen_send_ex2` does with `_PyErr_ChainStackItem`; a link that would close a cycle
+/// is cut first (`_PyErr_SetObject`'s walk of the context chain).
+fn chain_thrown(e: &PyErr, handled: &PyObj) {
+    let v = e.value();
+    if handled.is(v) || !exc::is_exception_instance(handled) {
+        return;
+    }
+    let mut o = handled.clone();
+    // Bounded: a chain made elsewhere could already hold a cycle not through `v`.
+    for _ in 0..10_000 {
+        let next = exc::payload(&o).state().context.clone();
+        let Some(next) = next else { break };
+        if next.is(v) {
+            let cut = exc::payload(&o).state().context.take();
+            drop(cut);
+            break;
+        }
+        o = next;
+    }
+    let old = exc::payload(v).state().context.replace(handled.clone());
+    drop(old);
 }
 
 /// `throw()`: CPython's `_gen_throw`. A generator suspended in `yield from` or

@@ -621,13 +621,20 @@ pub(crate) fn builtin_getsets() -> Vec<GetSetDef> {
                 };
                 Ok(match &b.self_ {
                     Some(s) if !s.is_exact(&crate::module::MODULE_TYPE) => {
+                        // The type's `__qualname__` (`TextIOWrapper.write`, not
+                        // `_io.TextIOWrapper.write`), as CPython's
+                        // `meth_get__qualname__`.
                         let owner = if crate::typeobj::is_type(s) {
                             // SAFETY: checked.
-                            unsafe { PyType::from_obj(s) }.name().to_string()
+                            unsafe { PyType::from_obj(s) }.qualname()
                         } else {
-                            s.ty().name().to_string()
+                            s.ty().qualname()
                         };
-                        crate::str::from_string(format!("{owner}.{}", b.name))
+                        crate::str::from_string(format!(
+                            "{}.{}",
+                            crate::str::as_str(&owner),
+                            b.name
+                        ))
                     }
                     _ => crate::str::intern(b.name),
                 })

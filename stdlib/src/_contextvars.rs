@@ -337,9 +337,15 @@ fn leave(o: &PyObj, prev: PyObj) {
     drop(old);
 }
 
+/// A new context with the current context's mapping (`contextvars.copy_context()`,
+/// CPython's `PyContext_CopyCurrent`).
+pub fn copy_current() -> PyObj {
+    new_context(vars_of(ctx(&current())))
+}
+
 fn copy_context(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("copy_context", 0)?;
-    Ok(new_context(vars_of(ctx(&current()))))
+    Ok(copy_current())
 }
 
 // ---------------------------------------------------------------------------------

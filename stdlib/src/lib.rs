@@ -6,7 +6,8 @@
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
 //! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
-//! [`_collections`], [`_contextvars`], [`_datetime`], [`_queue`], [`_ast`], [`itertools`], [`_sre`],
+//! [`_collections`], [`_contextvars`], [`_asyncio`], [`_datetime`], [`_queue`], [`_ast`],
+//! [`itertools`], [`_sre`],
 //! [`unicodedata`], [`_codecs`], [`_json`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
 //! [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`_posixsubprocess`],
 //! [`_warnings`], [`_tracemalloc`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
@@ -24,6 +25,7 @@
 //! (the interpreter's own modules), the command line (`strand`).
 
 pub mod _ast;
+pub mod _asyncio;
 pub mod _bisect;
 pub mod _blake2;
 pub mod _codecs;
@@ -102,6 +104,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_ast",
         init: _ast::make_module,
+    },
+    NativeModule {
+        name: "_asyncio",
+        init: _asyncio::make_module,
     },
     NativeModule {
         name: "_contextvars",
