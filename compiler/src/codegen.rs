@@ -2068,6 +2068,24 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 return Ok(());
             }
+            // A literal whose truth never takes the jump (`while True:`): CPython's
+            // optimizer leaves only a NOP with its line, so that what the jump would
+            // have reached is dead code when nothing else reaches it.
+            Expr::BooleanLiteral(b) if b.value != when => {
+                return self.at(e, |c| {
+                    c.emit(Op::NOP, 0);
+                    Ok(())
+                })
+            }
+            Expr::NumberLiteral(ast::ExprNumberLiteral {
+                value: ast::Number::Int(i),
+                ..
+            }) if (i.as_u8() != Some(0)) != when => {
+                return self.at(e, |c| {
+                    c.emit(Op::NOP, 0);
+                    Ok(())
+                })
+            }
             _ => {}
         }
         self.expr(e)?;

@@ -202,6 +202,9 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
     // The frame being unwound leaves without its handlers, traceback entry or events
     // (a trace function raised at its `return`: CPython's `exit_unwind`).
     let mut exit_unwind = false;
+    // Traced: a trace function moved the frame (`f_lineno`); the instruction it lands
+    // on runs without events (CPython's DO_TRACING re-dispatches to it).
+    let mut jumped = false;
     debug_assert!(!(RECORDING && TRACED), "the recording loop is never traced");
 
     // The frame being run.
@@ -451,7 +454,8 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 ip = unsafe { ip.add(1) };
                 let mut op = opcode_of(word);
                 let mut arg = usize::from(word >> 8);
-                if TRACED && op != Op::RESUME {
+                let landed = TRACED && std::mem::take(&mut jumped);
+                if TRACED && op != Op::RESUME && !landed {
                     // `line` and `opcode` events (RESUME sends `call` instead).
                     let b = base!();
                     let len = fr!().data().code.code.len();
@@ -464,12 +468,17 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         .map(|d| d / std::mem::size_of::<Cell<u16>>())
                         .filter(|&p| p < len);
                     save_regs!();
-                    tri!(crate::sys_trace::line_event(
-                        fr!(),
-                        pc,
-                        prev,
-                        op == Op::SEND
-                    ));
+                    let r = crate::sys_trace::line_event(fr!(), pc, prev, op == Op::SEND);
+                    if crate::sys_trace::take_jump() {
+                        // `f_lineno` was set: go on at the frame's new instruction
+                        // (or raise there, with the stack it has now).
+                        load_regs!(ip);
+                        kw_names = None;
+                        tri!(r);
+                        jumped = true;
+                        continue 'dispatch;
+                    }
+                    tri!(r);
                 }
                 #[cfg(feature = "pystats")]
                 crate::stats::execution(op);
@@ -509,7 +518,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             break 'dispatch corrupt_bytecode(fr!());
                         }
                         Op::RESUME => {
-                            if TRACED {
+                            if TRACED && !landed {
                                 save_regs!();
                                 tri!(crate::sys_trace::call_event(fr!()));
                             } else {
@@ -580,11 +589,17 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             debug_assert!(fr!().is_entry.get(), "yield in an inlined frame");
                             save_regs!();
                             if TRACED {
-                                if let Err(e) = crate::sys_trace::return_event(fr!(), &v) {
+                                if let Err(e) = crate::sys_trace::yield_event(fr!(), &v) {
+                                    if crate::sys_trace::take_jump() {
+                                        // Moved, then raised: unwind its new stack.
+                                        load_regs!();
+                                    }
                                     drop(v);
                                     exit_unwind = true;
                                     break 'dispatch e;
                                 }
+                                // A move (`f_lineno`) left the frame where it resumes.
+                                crate::sys_trace::take_jump();
                             }
                             return Ok(LoopExit::Done(Outcome::Yield(v)));
                         }
