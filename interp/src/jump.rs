@@ -26,7 +26,8 @@
 //!
 //! **After.** The frame's saved instruction and depth are moved and the loop, told by
 //! [`crate::sys_trace::take_jump`], goes on there without a second event for the
-//! instruction it lands on. References the stack keeps are made counted (the
+//! instruction it lands on. A generator moved at a `yield` resumes as CPython's does
+//! where that is sound (see [`set_lineno`]). References the stack keeps are made counted (the
 //! compiler's proof for borrowed ones covered the path not taken). Locals the skipped
 //! code would have bound stay unbound: LOAD_FAST checks every read.
 
@@ -317,7 +318,7 @@ fn mark_stacks(code: &CodeObject) -> (Vec<Instruction>, Vec<Stack>) {
 /// `marklines`: where the line changes from the last instruction with a line).
 /// Instructions the analysis never reached (`stacks`) start none: CPython's compiler
 /// removes such dead code (a statement after `return` or `while True:`), strand's
-/// keeps some.
+/// keeps some. Nor do loops' closing jumps.
 fn marklines(code: &CodeObject, instrs: &[Instruction], stacks: &[Stack]) -> Vec<i64> {
     let mut last = -1i64;
     instrs
@@ -325,6 +326,16 @@ fn marklines(code: &CodeObject, instrs: &[Instruction], stacks: &[Stack]) -> Vec
         .zip(stacks)
         .map(|(ins, &st)| match code.lines.line_of(ins.offset) {
             _ if st == UNINITIALIZED => -1,
+            // A loop's closing jump, on the line it jumps to: CPython 3.11 gives it
+            // the line of the statement before it (see `sys_trace::LineMap`).
+            Some(l)
+                if ins.op == Op::JUMP_BACKWARD
+                    && ins
+                        .jump_target()
+                        .is_some_and(|t| code.lines.line_of(t) == Some(l)) =>
+            {
+                -1
+            }
             Some(l) if i64::from(l) != last => {
                 last = i64::from(l);
                 last
@@ -452,12 +463,21 @@ pub(crate) fn set_lineno(
     }
     frame.count_stack();
     let offset = instrs[to].offset;
-    frame.next.set(offset as u32);
     // SAFETY: `offset` is an instruction of the code, within the bytecode copy the
     // frame runs.
     frame.instr.set(unsafe { base.add(offset) });
+    frame.next.set(offset as u32);
     if suspended {
-        frame.discard_sent.set(true);
+        // CPython resumes a generator after the instruction it last ran, with the
+        // value sent pushed: here, after the target, as if the target had pushed that
+        // value. Where the target pushes something else, that would corrupt the
+        // stack: the frame resumes at the target instead, the value dropped.
+        match (instrs.get(to + 1), stacks.get(to + 1)) {
+            (Some(after), Some(&s)) if s == push(best, Kind::Object) && s >= 0 => {
+                frame.next.set(after.offset as u32);
+            }
+            _ => frame.discard_sent.set(true),
+        }
     }
     crate::sys_trace::note_jump();
     // Released with the frame consistent: finalizers may run Python code.

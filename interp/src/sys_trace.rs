@@ -97,8 +97,8 @@ struct ThreadTrace {
     tracing: Cell<u32>,
     /// A function is set and `tracing` is zero: the loop runs its traced copy.
     active: Cell<bool>,
-    /// The event being sent, or the last one sent (CPython's `tracing_what`, which
-    /// starts as `PyTrace_CALL`): which events may assign `f_lineno`.
+    /// The event being sent (CPython's `tracing_what`; `PyTrace_CALL` between
+    /// events): which events may assign `f_lineno`.
     what: Cell<Event>,
     /// The frame the event being sent is about (null between events).
     what_frame: Cell<*const Frame>,
@@ -281,17 +281,20 @@ fn call_trace_in(
             None => return Ok(()),
         },
     };
+    // What the setter of `f_lineno` sees during the call (restored after it, as
+    // CPython restores `tracing_what`).
     let saved = STATE.with(|s| {
-        s.what.set(what);
         (
+            s.what.replace(what),
             s.what_frame.replace(frame as *const Frame),
             s.what_suspended.replace(suspended),
         )
     });
     let r = untraced(|| call_trampoline(frame, &fobj, &callback, what, arg));
     STATE.with(|s| {
-        s.what_frame.set(saved.0);
-        s.what_suspended.set(saved.1);
+        s.what.set(saved.0);
+        s.what_frame.set(saved.1);
+        s.what_suspended.set(saved.2);
     });
     match r {
         Err(e) => {
@@ -377,8 +380,8 @@ pub(crate) fn take_jump() -> bool {
     STATE.with(|s| s.jumped.replace(false))
 }
 
-/// What `f_lineno`'s setter needs to know about the event being sent: its kind (the
-/// last one sent when none is), the frame it is about (null when none is being
+/// What `f_lineno`'s setter needs to know about the event being sent: its kind
+/// (`Call` when none is, as in CPython), the frame it is about (null when none is being
 /// sent) and whether that frame is suspended at a `yield`.
 pub(crate) fn current_event() -> (Event, *const Frame, bool) {
     STATE.with(|s| (s.what.get(), s.what_frame.get(), s.what_suspended.get()))
