@@ -35,6 +35,7 @@ use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
 mod assemble;
 mod borrow;
+mod noline;
 mod patterns;
 mod warnings;
 
@@ -542,6 +543,7 @@ impl<'s, 't> Compiler<'s, 't> {
 
     fn leave(&mut self) -> CodeObject {
         let mut u = self.units.pop().expect("a unit");
+        noline::resolve(&mut u.pending, &mut u.labels);
         borrow::borrow_fast_loads(&mut u.pending, &u.labels);
         assemble(&mut u);
         u.code
@@ -571,6 +573,29 @@ impl<'s, 't> Compiler<'s, 't> {
             loc,
             handler,
         });
+    }
+
+    /// Emits what follows without a position until the next `set_loc` (CPython's
+    /// `UNSET_LOC`): artificial instructions, whose lines `noline` fills in.
+    fn unset_loc(&mut self) {
+        self.unit().loc = Location::default();
+    }
+
+    /// Emits an instruction without a position (an artificial one, such as the
+    /// implicit `return None`): `noline` gives it the line CPython's compiler would.
+    fn emit_noline(&mut self, op: Op, arg: u32) {
+        self.emit(op, arg);
+        if let Some(p) = self.unit().pending.last_mut() {
+            p.loc = Location::default();
+        }
+    }
+
+    /// A jump without a position (see [`emit_noline`](Self::emit_noline)).
+    fn jump_noline(&mut self, op: Op, label: usize) {
+        self.jump(op, label);
+        if let Some(p) = self.unit().pending.last_mut() {
+            p.loc = Location::default();
+        }
     }
 
     fn new_label(&mut self) -> usize {
@@ -833,7 +858,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.jump_if(&i.test, false, next)?;
                 self.body(&i.body)?;
                 for clause in &i.elif_else_clauses {
-                    self.jump(Op::JUMP_FORWARD, end);
+                    self.jump_noline(Op::JUMP_FORWARD, end);
                     self.bind(next);
                     next = self.new_label();
                     if let Some(test) = &clause.test {
@@ -1378,6 +1403,8 @@ impl<'s, 't> Compiler<'s, 't> {
             self.await_result(2);
         }
         self.emit(Op::TO_BOOL, 0);
+        // What follows is artificial (CPython's `compiler_with_except_finish`).
+        self.unset_loc();
         let suppress = self.new_label();
         self.jump(Op::POP_JUMP_IF_TRUE, suppress);
         self.emit(Op::RERAISE, 2);
@@ -1420,6 +1447,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.body(&t.body)?;
         self.pop_handler();
         self.body(&t.orelse)?;
+        self.unset_loc();
         self.jump(Op::JUMP_FORWARD, end);
         // Handler entry: [exc] -> [prev_exc, exc].
         self.bind(body_handler.label);
@@ -1455,6 +1483,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.unit().fblocks.pop();
             self.unit().depth = d;
             self.unit().handlers.truncate(outer_len);
+            self.unset_loc();
             self.emit(Op::POP_EXCEPT, 0);
             if let Some(n) = &name {
                 self.load_const(Constant::None);
@@ -1474,7 +1503,8 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             self.bind(next);
         }
-        // No clause matched.
+        // No clause matched (on the line of the last test, which jumps here).
+        self.unset_loc();
         self.emit(Op::RERAISE, 0);
         self.unit().handlers.truncate(outer_len);
         // Cleanup: [prev_exc, lasti, exc2] -> restore prev_exc, re-raise.
@@ -1501,6 +1531,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.body(&t.body)?;
         self.pop_handler();
         self.body(&t.orelse)?;
+        self.unset_loc();
         self.jump(Op::JUMP_FORWARD, end);
         // Handler entry: [exc] -> [prev_exc, exc] -> [prev_exc, orig, [], exc].
         self.bind(body_handler.label);
@@ -1543,6 +1574,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.unit().depth = d;
             self.unit().handlers.truncate(outer_len);
             self.unit().handlers.push(cleanup);
+            self.unset_loc();
             if let Some(n) = &name {
                 self.load_const(Constant::None);
                 self.name_op(n, ExprContext::Store);
@@ -1565,6 +1597,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.bind(next);
         }
         // [prev_exc, orig, raised, rest] -> [prev_exc, orig, raised + [rest]]
+        self.unset_loc();
         self.emit(Op::LIST_APPEND, 1);
         self.emit(Op::PREP_RERAISE_STAR, 0);
         let reraise = self.new_label();
@@ -1621,6 +1654,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.unit().handlers.truncate(outer_len);
         // Normal exit: run the finally statements.
         self.body(&t.finalbody)?;
+        self.unset_loc();
         self.jump(Op::JUMP_FORWARD, end);
         // Exception exit: [exc] -> [prev_exc, exc], run them, re-raise.
         self.bind(fin.label);
@@ -1633,6 +1667,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.body(&t.finalbody)?;
         self.unit().fblocks.pop();
         self.unit().depth = d;
+        self.unset_loc();
         self.emit(Op::RERAISE, 0);
         self.unit().handlers.truncate(outer_len);
         self.bind(cleanup.label);
@@ -1916,7 +1951,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 self.body(stmts)?;
                 let i = self.add_const(Constant::None);
-                self.emit(Op::RETURN_CONST, i);
+                self.emit_noline(Op::RETURN_CONST, i);
             }
             FunctionBody::Expr(e) => {
                 self.add_const(Constant::None);
@@ -2020,7 +2055,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.emit(Op::RETURN_VALUE, 0);
         } else {
             let i = self.add_const(Constant::None);
-            self.emit(Op::RETURN_CONST, i);
+            self.emit_noline(Op::RETURN_CONST, i);
         }
         let code = self.leave();
         self.emit_closure(code, 0)?;
