@@ -904,12 +904,16 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Stmt::Break(b) => {
                 self.leaves_except_star(true, b.range())?;
+                // The statement's line is traced before any `finally` or `with` exit
+                // it runs (CPython's `compiler_break`).
+                self.emit(Op::NOP, 0);
                 if !self.unwind_to_loop(true)? {
                     return Err(self.error(ErrorKind::Syntax, "'break' outside loop", b.range()));
                 }
             }
             Stmt::Continue(c) => {
                 self.leaves_except_star(true, c.range())?;
+                self.emit(Op::NOP, 0);
                 if !self.unwind_to_loop(false)? {
                     return Err(self.error(
                         ErrorKind::Syntax,
@@ -938,6 +942,17 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.leaves_except_star(false, at)?;
                 if let Some(v) = &r.value {
                     self.expr(v)?;
+                }
+                // The statement's line is traced before any `finally` or `with` exit
+                // it runs (CPython's `compiler_return`).
+                let own_line = self.location(r.range()).line;
+                if r
+                    .value
+                    .as_ref()
+                    .is_none_or(|v| self.location(v.range()).line != own_line)
+                {
+                    self.set_loc(r);
+                    self.emit(Op::NOP, 0);
                 }
                 self.unwind_all(r.value.is_some())?;
                 // The return itself runs outside every handler it left.

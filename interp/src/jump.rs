@@ -317,8 +317,8 @@ fn mark_stacks(code: &CodeObject) -> (Vec<Instruction>, Vec<Stack>) {
 /// The line each instruction starts, -1 for those that do not start one (CPython's
 /// `marklines`: where the line changes from the last instruction with a line).
 /// Instructions the analysis never reached (`stacks`) start none: CPython's compiler
-/// removes such dead code (a statement after `return` or `while True:`), strand's
-/// keeps some. Nor do loops' closing jumps.
+/// removes most such dead code (the statements after a `return`, or after a
+/// `while True:` loop), strand's keeps it. Nor do loops' closing jumps.
 fn marklines(code: &CodeObject, instrs: &[Instruction], stacks: &[Stack]) -> Vec<i64> {
     let mut last = -1i64;
     instrs
