@@ -946,8 +946,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 // The statement's line is traced before any `finally` or `with` exit
                 // it runs (CPython's `compiler_return`).
                 let own_line = self.location(r.range()).line;
-                if r
-                    .value
+                if r.value
                     .as_ref()
                     .is_none_or(|v| self.location(v.range()).line != own_line)
                 {

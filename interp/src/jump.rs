@@ -171,9 +171,7 @@ fn explain_incompatible(to: Stack) -> &'static str {
         k if k == Kind::Except as i64 => {
             "can't jump into an 'except' block as there's no exception"
         }
-        k if k == Kind::Lasti as i64 => {
-            "can't jump into a re-raising block as there's no location"
-        }
+        k if k == Kind::Lasti as i64 => "can't jump into a re-raising block as there's no location",
         k if k == Kind::Iterator as i64 => "can't jump into the body of a for loop",
         _ => "incompatible stacks",
     }
@@ -290,8 +288,7 @@ fn mark_stacks(code: &CodeObject) -> (Vec<Instruction>, Vec<Stack>) {
         // Handlers: the stack where their range starts, cut to their depth, with the
         // offset of re-raising handlers and the exception on top.
         for e in &code.exceptions {
-            let (Some(start), Some(handler)) = (at(e.start as usize), at(e.target as usize))
-            else {
+            let (Some(start), Some(handler)) = (at(e.start as usize), at(e.target as usize)) else {
                 continue;
             };
             let st = stacks[start];

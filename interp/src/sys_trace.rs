@@ -107,6 +107,9 @@ struct ThreadTrace {
     /// `f_lineno` was assigned during the event being sent: the loop goes on at the
     /// frame's saved instruction ([`take_jump`]).
     jumped: Cell<bool>,
+    /// `sys.settrace` and `sys.setprofile` are replacing the function (dropping the
+    /// old one may run a `__del__` that calls them again: refused).
+    installing: [Cell<bool>; 2],
 }
 
 /// How many threads are [`active`]: while none is, the untraced loop's check after a
@@ -133,6 +136,7 @@ thread_local! {
             what_frame: Cell::new(std::ptr::null()),
             what_suspended: Cell::new(false),
             jumped: Cell::new(false),
+            installing: [Cell::new(false), Cell::new(false)],
         }
     };
 }
@@ -194,6 +198,31 @@ pub(crate) fn setprofile(func: Option<PyObj>) {
         old
     });
     drop(old);
+}
+
+/// `sys.settrace(func)` and `sys.setprofile(func)` (`profile`): as [`settrace`] and
+/// [`setprofile`], refusing a call made while the same function is being replaced
+/// on this thread (a `__del__` of the old function; CPython 3.11's `_PyEval_SetTrace`
+/// and `_PyEval_SetProfile`, which also forget that they were busy when they refuse).
+///
+/// # Errors
+/// `RuntimeError` for such a call.
+pub(crate) fn install(func: Option<PyObj>, profile: bool) -> PyResult<()> {
+    let busy = STATE.with(|s| s.installing[usize::from(profile)].replace(true));
+    if busy {
+        STATE.with(|s| s.installing[usize::from(profile)].set(false));
+        let what = if profile { "profile" } else { "trace" };
+        return Err(exc::runtime_error(format!(
+            "Cannot install a {what} function while another {what} function is being installed"
+        )));
+    }
+    if profile {
+        setprofile(func);
+    } else {
+        settrace(func);
+    }
+    STATE.with(|s| s.installing[usize::from(profile)].set(false));
+    Ok(())
 }
 
 /// `sys.gettrace()`: the calling thread's trace function, if any.
