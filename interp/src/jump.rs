@@ -32,6 +32,7 @@
 //! code would have bound stay unbound: LOAD_FAST checks every read.
 
 use strand_compiler::bytecode::{self, Instruction, Op};
+use strand_compiler::code::flags;
 use strand_compiler::codegen::stack_effect;
 use strand_compiler::CodeObject;
 use strand_objects::exceptions::{self as exc, PyErr};
@@ -412,8 +413,18 @@ pub(crate) fn set_lineno(
     let mut best_at = None;
     let mut err: i32 = -1;
     let mut msg = "cannot find bytecode for specified line";
+    // A generator's first instruction: CPython's starts with RETURN_GENERATOR, where
+    // its model has the value sent on the stack, which no body line has.
+    let generator = code.flags & (flags::GENERATOR | flags::COROUTINE | flags::ASYNC_GENERATOR);
     for (i, &l) in lines.iter().enumerate() {
         if l != line {
+            continue;
+        }
+        if i == 0 && generator != 0 {
+            if err < 0 {
+                msg = "incompatible stacks";
+                err = 1;
+            }
             continue;
         }
         let target = stacks[i];
@@ -480,4 +491,83 @@ pub(crate) fn set_lineno(
     // Released with the frame consistent: finalizers may run Python code.
     drop(dropped);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strand_compiler::{Constant, Mode};
+
+    fn stack(kinds: &[Kind]) -> Stack {
+        kinds.iter().fold(0, |s, &k| push(s, k))
+    }
+
+    #[test]
+    fn packing_counts_and_overflows() {
+        let s = stack(&[Kind::Iterator, Kind::Object, Kind::Null]);
+        assert_eq!(depth(s), 3);
+        assert_eq!(top(s), Kind::Null as i64);
+        assert_eq!(unpack(s), vec![1, 3, 4]);
+        assert_eq!(repack(&unpack(s)), s);
+        let full = (0..MAX_ENTRIES).fold(0, |s, _| push(s, Kind::Object));
+        assert_eq!(depth(full), MAX_ENTRIES as usize);
+        assert_eq!(push(full, Kind::Object), OVERFLOWED);
+        assert_eq!(pop(OVERFLOWED), OVERFLOWED);
+    }
+
+    #[test]
+    fn leaving_is_allowed_entering_is_not() {
+        let in_loop = stack(&[Kind::Iterator, Kind::Object]);
+        let outside = stack(&[]);
+        assert!(compatible_stack(in_loop, outside));
+        assert!(compatible_stack(in_loop, stack(&[Kind::Iterator])));
+        assert!(!compatible_stack(outside, stack(&[Kind::Iterator])));
+        assert_eq!(
+            explain_incompatible(stack(&[Kind::Iterator])),
+            "can't jump into the body of a for loop"
+        );
+        assert_eq!(
+            explain_incompatible(stack(&[Kind::Except])),
+            "can't jump into an 'except' block as there's no exception"
+        );
+        // A null cannot stand for an object; anything can stand for a null.
+        assert!(!compatible_stack(
+            stack(&[Kind::Null]),
+            stack(&[Kind::Object])
+        ));
+        assert!(compatible_stack(
+            stack(&[Kind::Object]),
+            stack(&[Kind::Null])
+        ));
+        assert!(!compatible_stack(UNINITIALIZED, outside));
+    }
+
+    fn function(source: &str) -> CodeObject {
+        let module = strand_compiler::compile(source, "<test>", Mode::Exec).expect("compiles");
+        module
+            .consts
+            .iter()
+            .find_map(|c| match c {
+                Constant::Code(code) => Some((**code).clone()),
+                _ => None,
+            })
+            .expect("a function")
+    }
+
+    #[test]
+    fn stacks_of_loops_and_handlers() {
+        let code = function(
+            "def f(xs):\n    for x in xs:\n        g(x)\n    try:\n        g()\n    except E:\n        h()\n",
+        );
+        let (instrs, stacks) = mark_stacks(&code);
+        let lines = marklines(&code, &instrs, &stacks);
+        let at_line = |l: i64| {
+            let i = lines.iter().position(|&x| x == l).expect("line starts");
+            unpack(stacks[i])
+        };
+        assert_eq!(at_line(3), vec![Kind::Iterator as i64]);
+        assert_eq!(at_line(5), Vec::<i64>::new());
+        // The clause body: the exception handled before, below nothing else.
+        assert_eq!(at_line(7), vec![Kind::Except as i64]);
+    }
 }
