@@ -35,6 +35,7 @@ use crate::symtable::{self, BlockKind, Scope, SymbolTable};
 
 mod assemble;
 mod borrow;
+mod noline;
 mod patterns;
 mod warnings;
 
@@ -542,6 +543,7 @@ impl<'s, 't> Compiler<'s, 't> {
 
     fn leave(&mut self) -> CodeObject {
         let mut u = self.units.pop().expect("a unit");
+        noline::resolve(&mut u.pending, &mut u.labels);
         borrow::borrow_fast_loads(&mut u.pending, &u.labels);
         assemble(&mut u);
         u.code
@@ -571,6 +573,29 @@ impl<'s, 't> Compiler<'s, 't> {
             loc,
             handler,
         });
+    }
+
+    /// Emits what follows without a position until the next `set_loc` (CPython's
+    /// `UNSET_LOC`): artificial instructions, whose lines `noline` fills in.
+    fn unset_loc(&mut self) {
+        self.unit().loc = Location::default();
+    }
+
+    /// Emits an instruction without a position (an artificial one, such as the
+    /// implicit `return None`): `noline` gives it the line CPython's compiler would.
+    fn emit_noline(&mut self, op: Op, arg: u32) {
+        self.emit(op, arg);
+        if let Some(p) = self.unit().pending.last_mut() {
+            p.loc = Location::default();
+        }
+    }
+
+    /// A jump without a position (see [`emit_noline`](Self::emit_noline)).
+    fn jump_noline(&mut self, op: Op, label: usize) {
+        self.jump(op, label);
+        if let Some(p) = self.unit().pending.last_mut() {
+            p.loc = Location::default();
+        }
     }
 
     fn new_label(&mut self) -> usize {
@@ -833,7 +858,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.jump_if(&i.test, false, next)?;
                 self.body(&i.body)?;
                 for clause in &i.elif_else_clauses {
-                    self.jump(Op::JUMP_FORWARD, end);
+                    self.jump_noline(Op::JUMP_FORWARD, end);
                     self.bind(next);
                     next = self.new_label();
                     if let Some(test) = &clause.test {
@@ -879,12 +904,16 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             Stmt::Break(b) => {
                 self.leaves_except_star(true, b.range())?;
+                // The statement's line is traced before any `finally` or `with` exit
+                // it runs (CPython's `compiler_break`).
+                self.emit(Op::NOP, 0);
                 if !self.unwind_to_loop(true)? {
                     return Err(self.error(ErrorKind::Syntax, "'break' outside loop", b.range()));
                 }
             }
             Stmt::Continue(c) => {
                 self.leaves_except_star(true, c.range())?;
+                self.emit(Op::NOP, 0);
                 if !self.unwind_to_loop(false)? {
                     return Err(self.error(
                         ErrorKind::Syntax,
@@ -913,6 +942,16 @@ impl<'s, 't> Compiler<'s, 't> {
                 self.leaves_except_star(false, at)?;
                 if let Some(v) = &r.value {
                     self.expr(v)?;
+                }
+                // The statement's line is traced before any `finally` or `with` exit
+                // it runs (CPython's `compiler_return`).
+                let own_line = self.location(r.range()).line;
+                if r.value
+                    .as_ref()
+                    .is_none_or(|v| self.location(v.range()).line != own_line)
+                {
+                    self.set_loc(r);
+                    self.emit(Op::NOP, 0);
                 }
                 self.unwind_all(r.value.is_some())?;
                 // The return itself runs outside every handler it left.
@@ -1378,6 +1417,8 @@ impl<'s, 't> Compiler<'s, 't> {
             self.await_result(2);
         }
         self.emit(Op::TO_BOOL, 0);
+        // What follows is artificial (CPython's `compiler_with_except_finish`).
+        self.unset_loc();
         let suppress = self.new_label();
         self.jump(Op::POP_JUMP_IF_TRUE, suppress);
         self.emit(Op::RERAISE, 2);
@@ -1420,6 +1461,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.body(&t.body)?;
         self.pop_handler();
         self.body(&t.orelse)?;
+        self.unset_loc();
         self.jump(Op::JUMP_FORWARD, end);
         // Handler entry: [exc] -> [prev_exc, exc].
         self.bind(body_handler.label);
@@ -1455,6 +1497,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.unit().fblocks.pop();
             self.unit().depth = d;
             self.unit().handlers.truncate(outer_len);
+            self.unset_loc();
             self.emit(Op::POP_EXCEPT, 0);
             if let Some(n) = &name {
                 self.load_const(Constant::None);
@@ -1474,7 +1517,8 @@ impl<'s, 't> Compiler<'s, 't> {
             }
             self.bind(next);
         }
-        // No clause matched.
+        // No clause matched (on the line of the last test, which jumps here).
+        self.unset_loc();
         self.emit(Op::RERAISE, 0);
         self.unit().handlers.truncate(outer_len);
         // Cleanup: [prev_exc, lasti, exc2] -> restore prev_exc, re-raise.
@@ -1501,6 +1545,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.body(&t.body)?;
         self.pop_handler();
         self.body(&t.orelse)?;
+        self.unset_loc();
         self.jump(Op::JUMP_FORWARD, end);
         // Handler entry: [exc] -> [prev_exc, exc] -> [prev_exc, orig, [], exc].
         self.bind(body_handler.label);
@@ -1543,6 +1588,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.unit().depth = d;
             self.unit().handlers.truncate(outer_len);
             self.unit().handlers.push(cleanup);
+            self.unset_loc();
             if let Some(n) = &name {
                 self.load_const(Constant::None);
                 self.name_op(n, ExprContext::Store);
@@ -1565,6 +1611,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.bind(next);
         }
         // [prev_exc, orig, raised, rest] -> [prev_exc, orig, raised + [rest]]
+        self.unset_loc();
         self.emit(Op::LIST_APPEND, 1);
         self.emit(Op::PREP_RERAISE_STAR, 0);
         let reraise = self.new_label();
@@ -1621,6 +1668,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.unit().handlers.truncate(outer_len);
         // Normal exit: run the finally statements.
         self.body(&t.finalbody)?;
+        self.unset_loc();
         self.jump(Op::JUMP_FORWARD, end);
         // Exception exit: [exc] -> [prev_exc, exc], run them, re-raise.
         self.bind(fin.label);
@@ -1633,6 +1681,7 @@ impl<'s, 't> Compiler<'s, 't> {
         self.body(&t.finalbody)?;
         self.unit().fblocks.pop();
         self.unit().depth = d;
+        self.unset_loc();
         self.emit(Op::RERAISE, 0);
         self.unit().handlers.truncate(outer_len);
         self.bind(cleanup.label);
@@ -1916,7 +1965,7 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 self.body(stmts)?;
                 let i = self.add_const(Constant::None);
-                self.emit(Op::RETURN_CONST, i);
+                self.emit_noline(Op::RETURN_CONST, i);
             }
             FunctionBody::Expr(e) => {
                 self.add_const(Constant::None);
@@ -2020,7 +2069,7 @@ impl<'s, 't> Compiler<'s, 't> {
             self.emit(Op::RETURN_VALUE, 0);
         } else {
             let i = self.add_const(Constant::None);
-            self.emit(Op::RETURN_CONST, i);
+            self.emit_noline(Op::RETURN_CONST, i);
         }
         let code = self.leave();
         self.emit_closure(code, 0)?;
@@ -2067,6 +2116,24 @@ impl<'s, 't> Compiler<'s, 't> {
                     self.bind(skip);
                 }
                 return Ok(());
+            }
+            // A literal whose truth never takes the jump (`while True:`): CPython's
+            // optimizer leaves only a NOP with its line, so that what the jump would
+            // have reached is dead code when nothing else reaches it.
+            Expr::BooleanLiteral(b) if b.value != when => {
+                return self.at(e, |c| {
+                    c.emit(Op::NOP, 0);
+                    Ok(())
+                })
+            }
+            Expr::NumberLiteral(ast::ExprNumberLiteral {
+                value: ast::Number::Int(i),
+                ..
+            }) if (i.as_u8() != Some(0)) != when => {
+                return self.at(e, |c| {
+                    c.emit(Op::NOP, 0);
+                    Ok(())
+                })
             }
             _ => {}
         }

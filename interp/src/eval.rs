@@ -202,6 +202,13 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
     // The frame being unwound leaves without its handlers, traceback entry or events
     // (a trace function raised at its `return`: CPython's `exit_unwind`).
     let mut exit_unwind = false;
+    // Traced: a trace function moved the frame (`f_lineno`); the instruction it lands
+    // on runs without events (CPython's DO_TRACING re-dispatches to it).
+    let mut jumped = false;
+    // A RERAISE that restored the frame's instruction to where the exception was first
+    // raised (CPython's `f_lasti` restoring): its own offset, where handlers are
+    // looked up.
+    let mut reraise_at: Option<usize> = None;
     debug_assert!(!(RECORDING && TRACED), "the recording loop is never traced");
 
     // The frame being run.
@@ -451,7 +458,8 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 ip = unsafe { ip.add(1) };
                 let mut op = opcode_of(word);
                 let mut arg = usize::from(word >> 8);
-                if TRACED && op != Op::RESUME {
+                let landed = TRACED && std::mem::take(&mut jumped);
+                if TRACED && op != Op::RESUME && !landed {
                     // `line` and `opcode` events (RESUME sends `call` instead).
                     let b = base!();
                     let len = fr!().data().code.code.len();
@@ -464,12 +472,17 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         .map(|d| d / std::mem::size_of::<Cell<u16>>())
                         .filter(|&p| p < len);
                     save_regs!();
-                    tri!(crate::sys_trace::line_event(
-                        fr!(),
-                        pc,
-                        prev,
-                        op == Op::SEND
-                    ));
+                    let r = crate::sys_trace::line_event(fr!(), pc, prev, op == Op::SEND);
+                    if crate::sys_trace::take_jump() {
+                        // `f_lineno` was set: go on at the frame's new instruction
+                        // (or raise there, with the stack it has now).
+                        load_regs!(ip);
+                        kw_names = None;
+                        tri!(r);
+                        jumped = true;
+                        continue 'dispatch;
+                    }
+                    tri!(r);
                 }
                 #[cfg(feature = "pystats")]
                 crate::stats::execution(op);
@@ -509,7 +522,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             break 'dispatch corrupt_bytecode(fr!());
                         }
                         Op::RESUME => {
-                            if TRACED {
+                            if TRACED && !landed {
                                 save_regs!();
                                 tri!(crate::sys_trace::call_event(fr!()));
                             } else {
@@ -580,11 +593,17 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             debug_assert!(fr!().is_entry.get(), "yield in an inlined frame");
                             save_regs!();
                             if TRACED {
-                                if let Err(e) = crate::sys_trace::return_event(fr!(), &v) {
+                                if let Err(e) = crate::sys_trace::yield_event(fr!(), &v) {
+                                    if crate::sys_trace::take_jump() {
+                                        // Moved, then raised: unwind its new stack.
+                                        load_regs!();
+                                    }
                                     drop(v);
                                     exit_unwind = true;
                                     break 'dispatch e;
                                 }
+                                // A move (`f_lineno`) left the frame where it resumes.
+                                crate::sys_trace::take_jump();
                             }
                             return Ok(LoopExit::Done(Outcome::Yield(v)));
                         }
@@ -1752,10 +1771,18 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             replace_top!(1, StackRef::from_owned(int::bool_obj(m)));
                         }
                         Op::RERAISE => {
-                            // The saved raising offset (arg != 0) needs no restoring:
-                            // this frame's traceback entry was made when the exception
-                            // was first raised here, and the handler that catches the
-                            // re-raise cuts the stack.
+                            // The saved raising offset (arg != 0) becomes the frame's
+                            // instruction again (CPython's RERAISE restores `f_lasti`):
+                            // its line is the frame's while the exception leaves it.
+                            // Handlers are still looked up at the RERAISE.
+                            if arg != 0 {
+                                let fm = fr!();
+                                let lasti = ab_int_offset(&peek!(arg + 1));
+                                if let Some(l) = lasti.filter(|&l| l < fm.data().code.code.len()) {
+                                    reraise_at = Some(fm.last_pc());
+                                    fm.instr.set(base!().wrapping_add(l));
+                                }
+                            }
                             let v = pop_obj!();
                             break 'dispatch PyErr::from_value(v);
                         }
@@ -1780,6 +1807,8 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
         loop {
             let fm = fr!();
             let pc = fm.last_pc();
+            // Where the exception is handled: the instruction raising it.
+            let at = reraise_at.take().unwrap_or(pc);
             if exit_unwind {
                 // Straight out of the frame (see `exit_unwind`).
                 exit_unwind = false;
@@ -1801,7 +1830,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
             // exception on as it is (CPython jumps past PyTraceBack_Here for them);
             // every other raise in the frame adds an entry, even a second one for the
             // same frame (`raise e` of a caught exception).
-            let reraise = bytecode::decode_at(&fm.data().code.code, pc).is_ok_and(|i| {
+            let reraise = bytecode::decode_at(&fm.data().code.code, at).is_ok_and(|i| {
                 matches!(i.op, Op::RERAISE | Op::END_ASYNC_FOR)
                     || (i.op == Op::RAISE_VARARGS && i.arg == 0)
             });
@@ -1825,7 +1854,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 .code
                 .exceptions
                 .iter()
-                .find(|h| (h.start as usize) <= pc && pc < h.end as usize)
+                .find(|h| (h.start as usize) <= at && at < h.end as usize)
                 .copied();
             let Some(h) = handler else {
                 // Out of this frame: its stack empties.
@@ -2955,4 +2984,13 @@ pub fn current_builtins() -> PyObj {
 /// `int` constant helper for builtins.
 pub fn big(v: i64) -> PyObj {
     int::from_bigint(BigInt::from(v))
+}
+
+/// The code-unit offset a re-raising handler keeps on the stack (an int the unwinder
+/// pushed), if `v` is one.
+fn ab_int_offset(v: &PyObj) -> Option<usize> {
+    if !v.is_exact(&int::INT_TYPE) {
+        return None;
+    }
+    int::as_i64(v).and_then(|l| usize::try_from(l).ok())
 }

@@ -88,6 +88,11 @@ pub(crate) struct Frame {
     /// Returning from this frame leaves the loop invocation that runs it (it was
     /// entered from Rust: a native call into Python, a generator resumption).
     pub(crate) is_entry: Cell<bool>,
+    /// A suspended generator's frame was moved to another line by its trace function
+    /// (`f_lineno` set at the `return` event of a `yield`): the value it is resumed
+    /// with is dropped instead of becoming the `yield` expression's value (see
+    /// `jump`).
+    pub(crate) discard_sent: Cell<bool>,
     /// Where the frame's memory comes from.
     home: Home,
     /// Function frames: the dict `locals()` returns, once asked for.
@@ -166,6 +171,7 @@ impl Frame {
             nlocalsplus: nlocalsplus as u32,
             nslots: nslots as u32,
             is_entry: Cell::new(false),
+            discard_sent: Cell::new(false),
             home: Home::DataStack,
             fast_locals_dict: UnsafeCell::new(None),
             private_bytecode: UnsafeCell::new(None),
@@ -398,6 +404,16 @@ impl Frame {
     /// object detaching from the frame), leaving the slot empty.
     pub(crate) fn take_local(&self, i: usize) -> Option<PyObj> {
         std::mem::replace(self.slot(i), StackRef::NULL).into_owned()
+    }
+
+    /// Turns the uncounted references on the value stack of a frame whose registers
+    /// are not in the loop into counted ones (a jump moved the frame to code whose
+    /// borrowed references the compiler did not prove safe).
+    pub(crate) fn count_stack(&self) {
+        let base = self.nlocalsplus();
+        for i in base..base + self.stack_depth() {
+            self.slot(i).make_counted();
+        }
     }
 
     /// Turns every uncounted reference the frame holds into a counted one, so that it

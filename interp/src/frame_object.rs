@@ -553,7 +553,16 @@ fn getsets() -> Vec<GetSetDef> {
         GetSetDef::new(
             "f_lineno",
             |f| Ok(int::from_i64(i64::from(lineno(f)))),
-            None,
+            Some(|f, v| {
+                let live = lock(f).live;
+                // Only a frame this thread runs can be moved (and only the one whose
+                // event is being sent: `jump` checks).
+                let frame = (!live.0.is_null() && on_my_chain(live.0))
+                    // SAFETY: on this thread's chain: alive while this thread runs
+                    // the setter (see `read`).
+                    .then(|| unsafe { &*live.0 });
+                crate::jump::set_lineno(f, frame, v)
+            }),
         ),
         GetSetDef::new(
             "f_lasti",

@@ -529,12 +529,22 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
                     )));
                 }
                 if st.started {
-                    // The value of the `yield` expression being resumed.
-                    frame.push_obj(value);
+                    if frame.discard_sent.replace(false) {
+                        // A trace function moved the suspended frame to another
+                        // line: there is no `yield` expression to take the value.
+                        drop(value);
+                    } else {
+                        // The value of the `yield` expression being resumed.
+                        frame.push_obj(value);
+                    }
                 }
                 None
             }
-            Resume::Throw(e) => Some(e),
+            Resume::Throw(e) => {
+                // Raised where the frame is: no value to discard.
+                frame.discard_sent.set(false);
+                Some(e)
+            }
             Resume::SubReturned(value) => {
                 if let Err(e) = frame.finish_delegation(value) {
                     st.frame = Some(frame);

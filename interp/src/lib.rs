@@ -53,6 +53,7 @@ pub mod imp;
 pub mod import;
 mod import_lock;
 pub mod jit;
+mod jump;
 mod matching;
 pub mod native_module;
 mod record;

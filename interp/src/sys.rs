@@ -684,7 +684,10 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
             ("settrace", |a, k| {
                 positional_only(a, k, "sys.settrace", 1)?;
                 audit(&pystr::new("sys.settrace"), Vec::new())?;
-                crate::sys_trace::settrace((!singletons::is_none(&a[0])).then(|| a[0].clone()));
+                crate::sys_trace::install(
+                    (!singletons::is_none(&a[0])).then(|| a[0].clone()),
+                    false,
+                )?;
                 Ok(singletons::none())
             }),
             ("gettrace", |a, k| {
@@ -694,7 +697,10 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
             ("setprofile", |a, k| {
                 positional_only(a, k, "sys.setprofile", 1)?;
                 audit(&pystr::new("sys.setprofile"), Vec::new())?;
-                crate::sys_trace::setprofile((!singletons::is_none(&a[0])).then(|| a[0].clone()));
+                crate::sys_trace::install(
+                    (!singletons::is_none(&a[0])).then(|| a[0].clone()),
+                    true,
+                )?;
                 Ok(singletons::none())
             }),
             ("getprofile", |a, k| {

@@ -34,7 +34,9 @@
 //! `PyFrame_LocalsToFast` in `call_trampoline`, under `f_fast_as_locals`), so a
 //! debugger may change a variable.
 //!
-//! Not built: assigning `f_lineno` (the debugger's jump).
+//! **Jumps.** A trace function may assign `f_lineno` of the frame of a `line`
+//! event (or of the `return` event of a `yield`) to move it to another line
+//! ([`crate::jump`]); the loop then goes on at the frame's new instruction.
 
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -95,6 +97,19 @@ struct ThreadTrace {
     tracing: Cell<u32>,
     /// A function is set and `tracing` is zero: the loop runs its traced copy.
     active: Cell<bool>,
+    /// The event being sent (CPython's `tracing_what`; `PyTrace_CALL` between
+    /// events): which events may assign `f_lineno`.
+    what: Cell<Event>,
+    /// The frame the event being sent is about (null between events).
+    what_frame: Cell<*const Frame>,
+    /// The event being sent is the `return` of a `yield` (its frame is suspended).
+    what_suspended: Cell<bool>,
+    /// `f_lineno` was assigned during the event being sent: the loop goes on at the
+    /// frame's saved instruction ([`take_jump`]).
+    jumped: Cell<bool>,
+    /// `sys.settrace` and `sys.setprofile` are replacing the function (dropping the
+    /// old one may run a `__del__` that calls them again: refused).
+    installing: [Cell<bool>; 2],
 }
 
 /// How many threads are [`active`]: while none is, the untraced loop's check after a
@@ -117,6 +132,11 @@ thread_local! {
             profile: RefCell::new(None),
             tracing: Cell::new(0),
             active: Cell::new(false),
+            what: Cell::new(Event::Call),
+            what_frame: Cell::new(std::ptr::null()),
+            what_suspended: Cell::new(false),
+            jumped: Cell::new(false),
+            installing: [Cell::new(false), Cell::new(false)],
         }
     };
 }
@@ -178,6 +198,31 @@ pub(crate) fn setprofile(func: Option<PyObj>) {
         old
     });
     drop(old);
+}
+
+/// `sys.settrace(func)` and `sys.setprofile(func)` (`profile`): as [`settrace`] and
+/// [`setprofile`], refusing a call made while the same function is being replaced
+/// on this thread (a `__del__` of the old function; CPython 3.11's `_PyEval_SetTrace`
+/// and `_PyEval_SetProfile`, which also forget that they were busy when they refuse).
+///
+/// # Errors
+/// `RuntimeError` for such a call.
+pub(crate) fn install(func: Option<PyObj>, profile: bool) -> PyResult<()> {
+    let busy = STATE.with(|s| s.installing[usize::from(profile)].replace(true));
+    if busy {
+        STATE.with(|s| s.installing[usize::from(profile)].set(false));
+        let what = if profile { "profile" } else { "trace" };
+        return Err(exc::runtime_error(format!(
+            "Cannot install a {what} function while another {what} function is being installed"
+        )));
+    }
+    if profile {
+        setprofile(func);
+    } else {
+        settrace(func);
+    }
+    STATE.with(|s| s.installing[usize::from(profile)].set(false));
+    Ok(())
 }
 
 /// `sys.gettrace()`: the calling thread's trace function, if any.
@@ -243,6 +288,17 @@ fn untraced<R>(f: impl FnOnce() -> R) -> R {
 /// Sends `what` with `arg` about `frame` to the thread's trace or profile function
 /// (CPython's `call_trace` with `trace_trampoline` or `profile_trampoline`).
 fn call_trace(frame: &Frame, which: Which, what: Event, arg: &PyObj) -> PyResult<()> {
+    call_trace_in(frame, which, what, arg, false)
+}
+
+/// [`call_trace`]; `suspended`: the event is the `return` of a `yield`.
+fn call_trace_in(
+    frame: &Frame,
+    which: Which,
+    what: Event,
+    arg: &PyObj,
+    suspended: bool,
+) -> PyResult<()> {
     let Some(global) = function(which) else {
         return Ok(());
     };
@@ -254,7 +310,21 @@ fn call_trace(frame: &Frame, which: Which, what: Event, arg: &PyObj) -> PyResult
             None => return Ok(()),
         },
     };
+    // What the setter of `f_lineno` sees during the call (restored after it, as
+    // CPython restores `tracing_what`).
+    let saved = STATE.with(|s| {
+        (
+            s.what.replace(what),
+            s.what_frame.replace(frame as *const Frame),
+            s.what_suspended.replace(suspended),
+        )
+    });
     let r = untraced(|| call_trampoline(frame, &fobj, &callback, what, arg));
+    STATE.with(|s| {
+        s.what.set(saved.0);
+        s.what_frame.set(saved.1);
+        s.what_suspended.set(saved.2);
+    });
     match r {
         Err(e) => {
             match which {
@@ -317,6 +387,38 @@ pub(crate) fn call_event(frame: &Frame) -> PyResult<()> {
 pub(crate) fn return_event(frame: &Frame, value: &PyObj) -> PyResult<()> {
     call_trace(frame, Which::Trace, Event::Return, value)?;
     call_trace(frame, Which::Profile, Event::Return, value)
+}
+
+/// `return` for the trace and the profile function: the generator or coroutine
+/// `frame` suspends at a `yield` (or `await`) of `value`. Its trace function may move
+/// it to another line ([`take_jump`]).
+///
+/// # Errors
+/// As [`return_event`].
+pub(crate) fn yield_event(frame: &Frame, value: &PyObj) -> PyResult<()> {
+    call_trace_in(frame, Which::Trace, Event::Return, value, true)?;
+    call_trace(frame, Which::Profile, Event::Return, value)
+}
+
+/// Whether the trace function just assigned `f_lineno` of the frame of the event it
+/// was sent (clearing the note): the frame's saved instruction, stack depth and
+/// `instr` were moved, and the loop must go on from them (without events for the
+/// instruction it lands on, as CPython's `DO_TRACING` re-dispatches).
+#[inline]
+pub(crate) fn take_jump() -> bool {
+    STATE.with(|s| s.jumped.replace(false))
+}
+
+/// What `f_lineno`'s setter needs to know about the event being sent: its kind
+/// (`Call` when none is, as in CPython), the frame it is about (null when none is being
+/// sent) and whether that frame is suspended at a `yield`.
+pub(crate) fn current_event() -> (Event, *const Frame, bool) {
+    STATE.with(|s| (s.what.get(), s.what_frame.get(), s.what_suspended.get()))
+}
+
+/// Notes that `f_lineno` moved the frame of the event being sent ([`take_jump`]).
+pub(crate) fn note_jump() {
+    STATE.with(|s| s.jumped.set(true));
 }
 
 /// `return` with None: the exception `err` leaves `frame` (CPython's

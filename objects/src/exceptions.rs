@@ -508,8 +508,9 @@ fn exc_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
     let a = crate::args::Args::new(args, kwnames);
     // `OSError(errno, strerror, ...)` makes the subclass for errno, as in CPython.
     if std::ptr::eq(ty, &OS_ERROR_TYPE) && (2..=5).contains(&a.nargs()) {
-        if let Some(sub) = crate::int::as_i64(&args[0])
-            .filter(|_| crate::int::is_int(&args[0]))
+        if let Some(sub) = Some(&args[0])
+            .filter(|a| crate::int::is_int(a))
+            .and_then(crate::int::as_i64)
             .and_then(oserror_subclass)
         {
             ty = sub;
@@ -1128,7 +1129,10 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
                 )));
             }
             let notes = match get_attr(&args[0], "__notes__") {
-                Some(n) => n,
+                Some(n) if crate::list::is_list(&n) => n,
+                Some(_) => {
+                    return Err(type_error("Cannot add note: __notes__ is not a list"));
+                }
                 None => {
                     let l = crate::list::new(Vec::new());
                     set_attr(&args[0], "__notes__", l.clone());
