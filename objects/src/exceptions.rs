@@ -1128,6 +1128,7 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
                     args[1].ty().name()
                 )));
             }
+            // `__notes__` is an ordinary attribute: a program may have replaced it.
             let notes = match get_attr(&args[0], "__notes__") {
                 Some(n) if crate::list::is_list(&n) => n,
                 Some(_) => {
@@ -1139,10 +1140,6 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
                     l
                 }
             };
-            // `__notes__` is an ordinary attribute: a program may have replaced it.
-            if !crate::list::is_list(&notes) {
-                return Err(type_error("Cannot add note: __notes__ is not a list"));
-            }
             crate::list::append(&notes, args[1].clone())?;
             Ok(crate::singletons::none())
         }),
