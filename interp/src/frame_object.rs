@@ -65,9 +65,11 @@ struct FrameState {
     /// `f_locals` of a live function frame was read since its locals were last
     /// written back (CPython's `f_fast_as_locals`, see `sys_trace`).
     fast_as_locals: bool,
-    /// The generator, coroutine or async generator that owns the frame, when the
-    /// object was made through its `gi_frame`/`cr_frame`/`ag_frame` (CPython finds it
-    /// from the frame's owner): `clear()` closes it.
+    /// A weak reference to the generator, coroutine or async generator that owns the
+    /// frame, when the object was made through its `gi_frame`/`cr_frame`/`ag_frame`
+    /// (CPython finds it from the frame's owner): `clear()` finalizes it. Weak, so
+    /// that the frame object does not keep its generator alive (a coroutine dropped
+    /// with its `cr_frame` still held is reported as never awaited at once).
     generator: Option<PyObj>,
 }
 
@@ -438,28 +440,35 @@ fn locals(obj: &PyObj) -> PyResult<PyObj> {
 /// Records that `frame_obj` is the frame of generator `g` (see
 /// [`FrameState::generator`]).
 pub(crate) fn set_generator(frame_obj: &PyObj, g: &PyObj) {
+    if lock(frame_obj).generator.is_some() {
+        return;
+    }
+    let Ok(w) =
+        strand_objects::weakref::new_weakref(&strand_objects::weakref::WEAKREF_TYPE, g, None)
+    else {
+        return;
+    };
     let mut st = lock(frame_obj);
     if st.generator.is_none() && !st.live.0.is_null() {
-        st.generator = Some(g.clone());
+        st.generator = Some(w);
     }
 }
 
 /// `frame.clear()`: drops a finished frame's locals (CPython's `frame_tp_clear`
-/// through `frame_clear`). A suspended generator's frame is cleared by closing the
-/// generator first (CPython's `_PyGen_Finalize`: what `close()` raises is
-/// unraisable); a running frame cannot be cleared.
+/// through `frame_clear`). A suspended generator's frame is cleared by finalizing
+/// the generator first (CPython's `_PyGen_Finalize`: closed, or reported as never
+/// awaited; what goes wrong is unraisable); a running frame cannot be cleared.
 fn clear(obj: &PyObj) -> PyResult<()> {
     let (live, generator) = {
         let st = lock(obj);
         (!st.live.0.is_null(), st.generator.clone())
     };
     if live {
-        let Some(g) = generator.filter(|g| !crate::generator::is_running(g)) else {
+        let g = generator.and_then(|w| strand_objects::weakref::get_target(&w));
+        let Some(g) = g.filter(|g| !crate::generator::is_running(g)) else {
             return Err(exc::runtime_error("cannot clear an executing frame"));
         };
-        if let Err(e) = crate::generator::close(&g) {
-            strand_objects::unraisable::write_unraisable(&e, &g);
-        }
+        crate::generator::finalize_generator(&g);
         if !lock(obj).live.0.is_null() {
             // The generator would not finish (it ignored GeneratorExit): its frame
             // stays as it is, as in CPython.

@@ -178,9 +178,9 @@ fn finalize_action(obj: ObjPtr, is_async_gen: bool, is_coro: bool) -> Finalize {
     }
 }
 
-/// Finalizes a generator that is being freed (CPython's `_PyGen_Finalize`); what
-/// goes wrong is reported as unraisable.
-fn finalize_generator(g: &PyObj) {
+/// Finalizes a generator that is being freed, or whose frame is cleared (CPython's
+/// `_PyGen_Finalize`); what goes wrong is reported as unraisable.
+pub(crate) fn finalize_generator(g: &PyObj) {
     let action = finalize_action(g.as_ptr(), is_async_generator(g), is_coroutine(g));
     let result = match action {
         Finalize::Nothing => return,
