@@ -9,7 +9,7 @@
 //! [`_collections`], [`_contextvars`], [`_asyncio`], [`_datetime`], [`_queue`], [`_ast`],
 //! [`itertools`], [`_sre`],
 //! [`unicodedata`], [`_codecs`], [`_json`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
-//! [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`_posixsubprocess`],
+//! [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`termios`], [`_posixsubprocess`],
 //! [`_warnings`], [`_tracemalloc`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
 //! classes, constants, detached locking, collector-cleared fields) and [`hashobj`]
@@ -76,6 +76,7 @@ pub mod posix;
 pub mod pwd;
 pub mod resource;
 pub mod select;
+pub mod termios;
 pub mod time;
 pub mod unicodedata;
 mod userdb;
@@ -288,6 +289,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "posix",
         init: posix::make_module,
+    },
+    NativeModule {
+        name: "termios",
+        init: termios::make_module,
     },
     NativeModule {
         name: "time",

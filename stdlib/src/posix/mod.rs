@@ -796,6 +796,51 @@ fn os_pipe(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
     ]))
 }
 
+/// `os.openpty()`: a new pseudo-terminal pair `(master, slave)`, both
+/// non-inheritable (CPython's `os_openpty_impl`, by its `posix_openpt` route:
+/// `posix_openpt`, `grantpt`, `unlockpt`, then the slave opened by `ptsname_r`'s name).
+fn os_openpty(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).exact("openpty", 0)?;
+    let err = || exc::from_io_error(&std::io::Error::last_os_error(), None);
+    // SAFETY: a plain call that returns a new descriptor or -1.
+    let master = unsafe { libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC) };
+    if master < 0 {
+        return Err(err());
+    }
+    let close_master = |e: strand_objects::PyErr| {
+        // SAFETY: `master` is ours and not yet handed out.
+        unsafe { libc::close(master) };
+        e
+    };
+    // SAFETY: plain calls on the descriptor just opened.
+    if unsafe { libc::grantpt(master) } != 0 || unsafe { libc::unlockpt(master) } != 0 {
+        return Err(close_master(err()));
+    }
+    let mut name = [0 as libc::c_char; 128];
+    // SAFETY: the buffer is live and its length is passed.
+    let r = unsafe { libc::ptsname_r(master, name.as_mut_ptr(), name.len()) };
+    if r != 0 {
+        return Err(close_master(exc::from_io_error(
+            &std::io::Error::from_raw_os_error(r),
+            None,
+        )));
+    }
+    // SAFETY: ptsname_r wrote a NUL-terminated path into `name`.
+    let slave = unsafe {
+        libc::open(
+            name.as_ptr(),
+            libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC,
+        )
+    };
+    if slave < 0 {
+        return Err(close_master(err()));
+    }
+    Ok(tuple::from_vec(vec![
+        int::from_i64(i64::from(master)),
+        int::from_i64(i64::from(slave)),
+    ]))
+}
+
 fn fd_flag(fd: i32, get: libc::c_int) -> PyResult<libc::c_int> {
     // SAFETY: a plain descriptor call.
     cvt(unsafe { libc::fcntl(fd, get) }).map_err(|e| exc::from_io_error(&e, None))
@@ -1364,6 +1409,7 @@ pub fn make_module() -> PyObj {
             Ok(int::from_i64(i64::from(r)))
         }),
         ("dup2", os_dup2),
+        ("openpty", os_openpty),
         ("pipe", |a, k| os_pipe(a, k, "pipe")),
         ("pipe2", |a, k| os_pipe(a, k, "pipe2")),
         ("get_inheritable", |a, k| {
