@@ -18,7 +18,7 @@
 //! Not provided: `sigwaitinfo`, `sigtimedwait`, `struct_siginfo` and
 //! `pidfd_send_signal`.
 
-use std::sync::atomic::{AtomicI32, Ordering::SeqCst};
+use std::sync::atomic::{AtomicI32, AtomicU8, Ordering::SeqCst};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -47,6 +47,20 @@ static WATCHER: OnceLock<signal_hook::iterator::Handle> = OnceLock::new();
 
 /// `set_wakeup_fd`'s descriptor (-1: none).
 static WAKEUP_FD: AtomicI32 = AtomicI32::new(-1);
+
+/// What the watcher does with each hooked signal when it arrives, as the Python-level
+/// handler is now: [`ARRIVAL_DEFAULT`], [`ARRIVAL_IGNORE`] or [`ARRIVAL_PYTHON`]
+/// (the handler table itself is Python objects, which the watcher thread, not
+/// attached to the runtime, does not read).
+static ARRIVAL: [AtomicU8; NSIG as usize] =
+    [const { AtomicU8::new(ARRIVAL_DEFAULT) }; NSIG as usize];
+/// `SIG_DFL`: the default action, taken by the watcher (the C disposition stays
+/// hooked once signal-hook caught the signal).
+const ARRIVAL_DEFAULT: u8 = 0;
+/// `SIG_IGN`.
+const ARRIVAL_IGNORE: u8 = 1;
+/// A Python handler: tripped for the main thread.
+const ARRIVAL_PYTHON: u8 = 2;
 
 fn os_error() -> strand_objects::PyErr {
     exc::from_io_error(&std::io::Error::last_os_error(), None)
@@ -128,20 +142,23 @@ fn signum_arg(o: &PyObj) -> PyResult<i32> {
 }
 
 /// Runs the Python-level handler of `signum` (the interpreter calls this on the
-/// main thread).
+/// main thread). A signal that arrived while a Python handler was installed and finds
+/// `SIG_DFL` or `SIG_IGN` now (the handler was replaced in between) is reported as
+/// CPython reports it: an unraisable `OSError: Signal N ignored due to race
+/// condition`, never the default action. SIGINT reaching the interpreter's own
+/// watcher with `SIG_DFL` ends the process as SIGINT does.
 fn dispatch(signum: i32) -> PyResult<()> {
     let h = handler_of(signum);
     if int::is_int(&h) {
-        match int::as_i64(&h) {
-            Some(1) => return Ok(()),
-            _ => {
-                if signum == libc::SIGINT {
-                    signals::exit_by_sigint();
-                }
-                let _ = signal_hook::low_level::emulate_default_handler(signum);
-                return Ok(());
-            }
+        if signum == libc::SIGINT && int::as_i64(&h) == Some(0) {
+            signals::exit_by_sigint();
         }
+        let e = strand_objects::PyErr::new(
+            &exc::OS_ERROR_TYPE,
+            format!("Signal {signum} ignored due to race condition"),
+        );
+        strand_objects::unraisable::write_unraisable(&e, &singletons::none());
+        return Ok(());
     }
     ab::call(
         &h,
@@ -177,6 +194,18 @@ fn hook(signum: i32) -> PyResult<()> {
                 .name("strand-signal-watcher".into())
                 .spawn(move || {
                     for sig in sigs.forever() {
+                        match ARRIVAL[sig as usize].load(SeqCst) {
+                            ARRIVAL_IGNORE => continue,
+                            ARRIVAL_DEFAULT => {
+                                let _ = signal_hook::low_level::emulate_default_handler(sig);
+                                continue;
+                            }
+                            _ => {}
+                        }
+                        // Tripped before the wakeup byte is written, as CPython's
+                        // trip_signal: whoever wakes up on the descriptor finds the
+                        // signal pending.
+                        signals::trip(sig);
                         let fd = WAKEUP_FD.load(SeqCst);
                         if fd >= 0 {
                             let b = [sig as u8];
@@ -184,7 +213,6 @@ fn hook(signum: i32) -> PyResult<()> {
                             // (a full pipe) are ignored, as CPython can warn only.
                             unsafe { libc::write(fd, b.as_ptr().cast(), 1) };
                         }
-                        signals::trip(sig);
                     }
                 })
                 .map_err(|e| exc::from_io_error(&e, None))?;
@@ -223,6 +251,15 @@ fn f_signal(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     signals::set_dispatcher(dispatch);
     let caught_by_us = modsupport::lock(&HOOKED).contains(&signum);
     let interp_watches = signum == libc::SIGINT && disposition(libc::SIGINT) == 2;
+    // Before the watcher may see the signal.
+    ARRIVAL[signum as usize].store(
+        match special {
+            Some(1) => ARRIVAL_IGNORE,
+            Some(_) => ARRIVAL_DEFAULT,
+            None => ARRIVAL_PYTHON,
+        },
+        SeqCst,
+    );
     match special {
         Some(v) if !caught_by_us && !interp_watches => {
             let action = if v == 1 { libc::SIG_IGN } else { libc::SIG_DFL };
