@@ -924,6 +924,58 @@ fn status_arg(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<libc::c_in
     Ok(int_arg(b[0].expect("required"))? as libc::c_int)
 }
 
+/// `os.pidfd_open(pid, flags=0)`: a descriptor referring to process `pid` (Linux's
+/// `pidfd_open(2)`; close-on-exec, readable once the process exits).
+fn os_pidfd_open(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("pidfd_open", 0, &["pid", "flags"], 1)?;
+    let pid = int_arg(b[0].expect("required"))? as libc::pid_t;
+    let flags = match b[1] {
+        Some(f) => int_arg(f)? as libc::c_uint,
+        None => 0,
+    };
+    // SAFETY: the raw system call takes a pid and flags and returns a descriptor or -1.
+    let r = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, flags) };
+    if r < 0 {
+        return Err(exc::from_io_error(&std::io::Error::last_os_error(), None));
+    }
+    Ok(int::from_i64(r))
+}
+
+/// `os.sendfile(out_fd, in_fd, offset, count)`: copies up to `count` bytes of
+/// `in_fd` from `offset` (None: its current position, which advances) to `out_fd` in
+/// the kernel (Linux's `sendfile(2)`); returns the bytes sent. Retried on `EINTR`,
+/// detached while it blocks.
+fn os_sendfile(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let b = Args::new(a, k).bind("sendfile", 0, &["out_fd", "in_fd", "offset", "count"], 4)?;
+    let out_fd = int_arg(b[0].expect("required"))? as libc::c_int;
+    let in_fd = int_arg(b[1].expect("required"))? as libc::c_int;
+    let offset_arg = b[2].expect("required");
+    let mut offset: Option<libc::off_t> = if offset_arg.is(&none()) {
+        None
+    } else {
+        // Passed on as given: the kernel refuses a negative offset (EINVAL).
+        Some(int_arg(offset_arg)? as libc::off_t)
+    };
+    let count = int_arg(b[3].expect("required"))?;
+    loop {
+        let r = strand_heap::with_detached(|| {
+            let p = offset
+                .as_mut()
+                .map_or(std::ptr::null_mut(), |o| o as *mut libc::off_t);
+            // SAFETY: `p` is null or points at a live offset the call updates.
+            unsafe { libc::sendfile(out_fd, in_fd, p, count as usize) }
+        });
+        if r >= 0 {
+            return Ok(int::from_i64(r as i64));
+        }
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EINTR) {
+            return Err(exc::from_io_error(&e, None));
+        }
+        strand_interp::signals::check_interrupt()?;
+    }
+}
+
 fn os_waitstatus_to_exitcode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let st = status_arg(a, k, "waitstatus_to_exitcode")?;
     if libc::WIFEXITED(st) {
@@ -1464,6 +1516,8 @@ pub fn make_module() -> PyObj {
         ("kill", |a, k| os_kill(a, k, "kill")),
         ("killpg", |a, k| os_kill(a, k, "killpg")),
         ("waitpid", os_waitpid),
+        ("pidfd_open", os_pidfd_open),
+        ("sendfile", os_sendfile),
         ("waitstatus_to_exitcode", os_waitstatus_to_exitcode),
         ("WIFEXITED", |a, k| {
             Ok(int::bool_obj(libc::WIFEXITED(status_arg(
