@@ -22,6 +22,19 @@ use super::{
     py_int, tzinfo_obj, Dt, US_PER_SECOND,
 };
 
+/// The arguments of `datetime(...)` and `datetime.replace(...)`, in order.
+const ARG_NAMES: [&str; 9] = [
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "microsecond",
+    "tzinfo",
+    "fold",
+];
+
 strand_objects::builtin_type! {
     /// `datetime.datetime`.
     pub static DATETIME_TYPE = {
@@ -136,17 +149,7 @@ fn datetime_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> 
             return Ok(super::alloc_dt(ty, v, Some(tz)));
         }
     }
-    let names = [
-        "year",
-        "month",
-        "day",
-        "hour",
-        "minute",
-        "second",
-        "microsecond",
-        "tzinfo",
-        "fold",
-    ];
+    let names = ARG_NAMES;
     let v = super::bind_new(a, k, &names, 1)?;
     let g = |i: usize| v[i].map(int_arg).transpose().map(|x| x.unwrap_or(0));
     let d = Dt {
@@ -543,17 +546,7 @@ fn isoformat(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn replace(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let o = expect_dt(&a[0], "replace")?;
-    let names = [
-        "year",
-        "month",
-        "day",
-        "hour",
-        "minute",
-        "second",
-        "microsecond",
-        "tzinfo",
-        "fold",
-    ];
+    let names = ARG_NAMES;
     if Args::new(a, k).nargs() > 9 {
         return Err(type_error(format!(
             "replace() takes at most 8 positional arguments ({} given)",

@@ -14,6 +14,9 @@ use super::timedelta::{self, cmp_result, total_us};
 use super::tzinfo::{call_dst, call_tzname, call_utcoffset};
 use super::{check_time, check_tzinfo, fields, int_arg, is_time, py_int, tzinfo_obj, Dt};
 
+/// The arguments of `time(...)` and `time.replace(...)`, in order.
+const ARG_NAMES: [&str; 6] = ["hour", "minute", "second", "microsecond", "tzinfo", "fold"];
+
 strand_objects::builtin_type! {
     /// `datetime.time`.
     pub static TIME_TYPE = {
@@ -94,7 +97,7 @@ fn time_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
             return Ok(super::alloc_dt(ty, v, Some(tz)));
         }
     }
-    let names = ["hour", "minute", "second", "microsecond", "tzinfo", "fold"];
+    let names = ARG_NAMES;
     let v = super::bind_new(a, k, &names, 1)?;
     let g = |i: usize| v[i].map(int_arg).transpose().map(|x| x.unwrap_or(0));
     let d = clock(g(0)?, g(1)?, g(2)?, g(3)?, g(5)?);
@@ -232,7 +235,7 @@ fn strftime(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 fn replace(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let o = expect_time(&a[0], "replace")?;
-    let names = ["hour", "minute", "second", "microsecond", "tzinfo", "fold"];
+    let names = ARG_NAMES;
     if Args::new(a, k).nargs() > 6 {
         return Err(type_error(format!(
             "replace() takes at most 5 positional arguments ({} given)",
