@@ -50,6 +50,7 @@ pub mod _sha512;
 pub mod _signal;
 pub mod _socket;
 pub mod _sre;
+pub mod _statistics;
 pub mod _stat;
 pub mod _string;
 pub mod _struct;
@@ -169,6 +170,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "unicodedata",
         init: unicodedata::make_module,
+    },
+    NativeModule {
+        name: "_statistics",
+        init: _statistics::make_module,
     },
     NativeModule {
         name: "_sre",
