@@ -173,14 +173,8 @@ fn item(r: &PyRange, i: &BigInt) -> BigInt {
 fn range_getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
     let r = payload(obj);
     if let Some(slice) = key.downcast::<crate::slice::PySlice>() {
-        let n = range_len(obj)?;
-        let (s0, s1, sstep) = slice.bounds(n)?;
-        let step = big(&r.step);
-        return Ok(new(
-            item(r, &BigInt::from(s0)),
-            item(r, &BigInt::from(s1)),
-            step * BigInt::from(sstep),
-        ));
+        let (s0, s1, sstep) = slice.long_bounds(&big(&r.length))?;
+        return Ok(new(item(r, &s0), item(r, &s1), big(&r.step) * sstep));
     }
     if !crate::int::is_int(key) && key.ty().slots().number.index.is_none() {
         return Err(type_error(format!(

@@ -3,6 +3,8 @@
 //! (`PySlice_Unpack` + `PySlice_AdjustIndices` in Objects/sliceobject.c), and the
 //! `start`/`stop` bounds of `index()` methods.
 
+use num_bigint::BigInt;
+use num_traits::{One, Signed, Zero};
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 
 use crate::abstract_ as ab;
@@ -105,14 +107,49 @@ impl PySlice {
         Ok(adjust(start, stop, step, length))
     }
 
-    /// `slice.indices(length)`: `(start, stop, step)` clamped to the length, such that
-    /// `range(start, stop, step)` selects the same indices.
+    /// `slice.indices(length)` for any length: `(start, stop, step)` clamped to
+    /// `length`, such that `range(start, stop, step)` selects the same indices, in
+    /// arbitrary precision (CPython's `_PySlice_GetLongIndices`), so that huge lengths
+    /// and bounds (`range(2**100)[::2**80]`) resolve exactly. `stop` may be `-1` for a
+    /// negative step.
     ///
     /// # Errors
-    /// As [`PySlice::indices`].
-    pub fn bounds(&self, length: usize) -> PyResult<(isize, isize, isize)> {
-        let (start, stop, step) = self.unpack()?;
-        let (start, stop) = python_bounds(start, stop, step, length as isize);
+    /// `ValueError: slice step cannot be zero`; `TypeError` for non-integer bounds.
+    /// `length` must not be negative (callers check).
+    pub fn long_bounds(&self, length: &BigInt) -> PyResult<(BigInt, BigInt, BigInt)> {
+        let step = if is_none(&self.step) {
+            BigInt::one()
+        } else {
+            let s = long_index(&self.step)?;
+            if s.is_zero() {
+                return Err(value_error("slice step cannot be zero"));
+            }
+            s
+        };
+        let (lower, upper) = if step.is_negative() {
+            (BigInt::from(-1), length - 1)
+        } else {
+            (BigInt::zero(), length.clone())
+        };
+        let clamp = |bound: &PyObj, default: &BigInt| -> PyResult<BigInt> {
+            if is_none(bound) {
+                return Ok(default.clone());
+            }
+            let mut v = long_index(bound)?;
+            if v.is_negative() {
+                v += length;
+                Ok(v.max(lower.clone()))
+            } else {
+                Ok(v.min(upper.clone()))
+            }
+        };
+        let (start_default, stop_default) = if step.is_negative() {
+            (&upper, &lower)
+        } else {
+            (&lower, &upper)
+        };
+        let start = clamp(&self.start, start_default)?;
+        let stop = clamp(&self.stop, stop_default)?;
         Ok((start, stop, step))
     }
 
@@ -168,13 +205,25 @@ impl UnpackedSlice {
     }
 }
 
-/// An index for slicing: the value of an int-like, clamped to the `isize` range.
-fn clamped_index(obj: &PyObj) -> PyResult<isize> {
+/// A slice bound's exact value (`__index__`), with slicing's error for other types.
+fn long_index(obj: &PyObj) -> PyResult<BigInt> {
+    check_index_type(obj)?;
+    Ok(crate::int::to_bigint(&ab::index(obj)?))
+}
+
+/// `TypeError` unless `obj` is an int or has `__index__` (slicing's message).
+fn check_index_type(obj: &PyObj) -> PyResult<()> {
     if !crate::int::is_int(obj) && obj.ty().slots().number.index.is_none() {
         return Err(type_error(
             "slice indices must be integers or None or have an __index__ method",
         ));
     }
+    Ok(())
+}
+
+/// An index for slicing: the value of an int-like, clamped to the `isize` range.
+fn clamped_index(obj: &PyObj) -> PyResult<isize> {
+    check_index_type(obj)?;
     let i = ab::index(obj)?;
     Ok(match crate::int::as_i64(&i) {
         Some(v) => v.clamp(isize::MIN as i64, isize::MAX as i64) as isize,
@@ -360,55 +409,16 @@ fn slice_indices_method(args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
     a.no_kwargs("indices")?;
     a.exact("indices", 2)?;
     let this = payload(&args[0]);
-    let n = ab::index(&args[1])?;
-    let length = crate::int::to_isize(&n)?;
-    if length < 0 {
+    let length = crate::int::to_bigint(&ab::index(&args[1])?);
+    if length.is_negative() {
         return Err(value_error("length should not be negative"));
     }
-    let (start, stop, step) = this.unpack()?;
-    // Python reports (start, stop, step) such that range(start, stop, step) selects
-    // the same indices.
-    let (start, stop) = python_bounds(start, stop, step, length);
+    let (start, stop, step) = this.long_bounds(&length)?;
     Ok(crate::tuple::from_vec(vec![
-        crate::int::from_i64(start as i64),
-        crate::int::from_i64(stop as i64),
-        crate::int::from_i64(step as i64),
+        crate::int::from_bigint(start),
+        crate::int::from_bigint(stop),
+        crate::int::from_bigint(step),
     ]))
-}
-
-/// The clamped `(start, stop)` of `slice.indices()` (unlike [`SliceIndices`], `stop`
-/// is reported, and may be `-1` for negative steps).
-fn python_bounds(
-    start: Option<isize>,
-    stop: Option<isize>,
-    step: isize,
-    n: isize,
-) -> (isize, isize) {
-    let clamp = |v: isize, lo: isize, hi: isize| -> isize {
-        if v < 0 {
-            let v = v.saturating_add(n);
-            if v < 0 {
-                lo
-            } else {
-                v
-            }
-        } else if v >= n {
-            hi
-        } else {
-            v
-        }
-    };
-    if step > 0 {
-        (
-            start.map_or(0, |s| clamp(s, 0, n)),
-            stop.map_or(n, |s| clamp(s, 0, n)),
-        )
-    } else {
-        (
-            start.map_or(n - 1, |s| clamp(s, -1, n - 1)),
-            stop.map_or(-1, |s| clamp(s, -1, n - 1)),
-        )
-    }
 }
 
 /// Methods of `slice`.
