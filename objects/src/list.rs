@@ -591,7 +591,11 @@ fn list_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
     if !is_list(b) {
         return Ok(crate::singletons::not_implemented());
     }
-    crate::tuple::sequence_richcompare(&to_vec(a), &to_vec(b), op)
+    crate::tuple::sequence_richcompare_live(
+        (&|| len(a), &|i| get(a, i)),
+        (&|| len(b), &|i| get(b, i)),
+        op,
+    )
 }
 
 fn list_contains(obj: &PyObj, item: &PyObj) -> PyResult<bool> {
@@ -825,7 +829,11 @@ fn list_new(cls: &PyObj, _args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<PyObj
 
 fn list_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
     let a = crate::args::Args::new(args, kwnames);
-    a.no_kwargs("list")?;
+    // As CPython's list___init__: keywords are refused unless a subclass overrides
+    // `__new__` (which may take them; they reach `__init__` too).
+    if a.has_kwargs() && !crate::typeobj::overrides(obj.ty(), &LIST_TYPE, "__new__") {
+        a.no_kwargs("list")?;
+    }
     a.max_positional("list", 1)?;
     let items = match a.positional(0) {
         Some(it) => ab::collect_iter(it)?,
@@ -931,26 +939,62 @@ fn compute_min_run(mut n: usize) -> usize {
 
 /// `list.sort(key=None, reverse=False)`.
 pub fn sort(list: &PyObj, key: Option<&PyObj>, reverse: bool) -> PyResult<()> {
-    // Empty the list while sorting, as CPython does, to detect modification.
+    // Empty the list while sorting and detach its item array, as CPython does
+    // (`allocated = -1`), to detect modification: anything that stores an item
+    // during the sort must allocate a new array.
     let l = payload(list);
-    let items = {
+    let (items, saved) = {
         strand_heap::critical_section!(list);
         ensure_shared_on_write(list, l);
-        take_all_locked(l)
+        let items = take_all_locked(l);
+        (items, l.items.swap(std::ptr::null_mut(), AcqRel))
     };
-    let result = sort_items(items, key, reverse);
-    let (sorted, err) = match result {
+    let (sorted, err) = match sort_items(items, key, reverse) {
         Ok(v) => (v, None),
         Err((v, e)) => (v, Some(e)),
     };
-    let modified = replace_all(list, sorted)?;
-    if !modified.is_empty() {
-        return Err(value_error("list modified during sort"));
-    }
+    let (modified, leftovers) = finish_sort(list, saved, sorted)?;
+    // Dropped outside the lock: their finalizers may run Python code.
+    drop(leftovers);
     match err {
+        // The sort's own error wins over the modification (CPython checks
+        // `allocated != -1` only when the sort succeeded).
         Some(e) => Err(e),
+        None if modified => Err(value_error("list modified during sort")),
         None => Ok(()),
     }
+}
+
+/// Reattaches the item array [`sort`] detached and stores the sorted items in it.
+/// Returns whether the list was modified during the sort (it holds a new array, or
+/// items) and whatever the modification stored, which the caller drops; the list
+/// ends up holding `sorted` either way, as CPython's.
+fn finish_sort(
+    list: &PyObj,
+    saved: *mut ItemArray,
+    sorted: Vec<PyObj>,
+) -> PyResult<(bool, Vec<PyObj>)> {
+    let l = payload(list);
+    strand_heap::critical_section!(list);
+    ensure_shared_on_write(list, l);
+    let modified = !l.items.load(Acquire).is_null() || l.len() != 0;
+    let leftovers = take_all_locked(l);
+    let replaced = l.items.swap(saved, AcqRel);
+    if let Some(arr) = NonNull::new(replaced) {
+        free_array(arr, l.is_shared());
+    }
+    let n = sorted.len();
+    if n > 0 {
+        // The saved array held these items before; it grows only if the key
+        // function's error path returned more than it took.
+        let arr = grow(l, n)?;
+        for (slot, it) in arr.slots().iter().zip(sorted) {
+            publish(l, &it);
+            slot.store(it.into_ptr().as_ptr(), Release);
+        }
+    }
+    l.size.store(n, Release);
+    Ok((modified, leftovers))
 }
 
 /// Sorts a vector of objects like `sorted()`; on error returns the items (in some

@@ -189,22 +189,45 @@ fn tuple_hash(obj: &PyObj) -> PyResult<isize> {
     Ok(crate::hash::hash_tuple(hashes.into_iter()))
 }
 
-/// Lexicographic comparison of two sequences of items (tuples, lists).
-pub(crate) fn sequence_richcompare(a: &[PyObj], b: &[PyObj], op: CompareOp) -> PyResult<PyObj> {
-    if (op == CompareOp::Eq || op == CompareOp::Ne) && a.len() != b.len() {
+/// Lexicographic comparison of two sequences read through `get` (the item at an
+/// index, `None` past the end) and `len`, re-read after every item comparison:
+/// comparisons run Python code that may shrink or grow a mutable sequence, and
+/// CPython's list_richcompare looks at the live sizes (`[X()] == [Y()]` is true when
+/// the items' `__eq__` empty both lists).
+pub(crate) fn sequence_richcompare_live(
+    a: (&dyn Fn() -> usize, &dyn Fn(usize) -> Option<PyObj>),
+    b: (&dyn Fn() -> usize, &dyn Fn(usize) -> Option<PyObj>),
+    op: CompareOp,
+) -> PyResult<PyObj> {
+    let ((len_a, get_a), (len_b, get_b)) = (a, b);
+    if (op == CompareOp::Eq || op == CompareOp::Ne) && len_a() != len_b() {
         return Ok(crate::singletons::bool_obj(op == CompareOp::Ne));
     }
-    let n = a.len().min(b.len());
-    for i in 0..n {
-        if !ab::richcompare_bool(&a[i], &b[i], CompareOp::Eq)? {
-            return match op {
-                CompareOp::Eq => Ok(crate::singletons::bool_obj(false)),
-                CompareOp::Ne => Ok(crate::singletons::bool_obj(true)),
-                _ => ab::richcompare(&a[i], &b[i], op),
-            };
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (get_a(i), get_b(i)) {
+        if !ab::richcompare_bool(&x, &y, CompareOp::Eq)? {
+            // The first differing items decide, if both are still there.
+            if i < len_a() && i < len_b() {
+                return match op {
+                    CompareOp::Eq => Ok(crate::singletons::bool_obj(false)),
+                    CompareOp::Ne => Ok(crate::singletons::bool_obj(true)),
+                    _ => ab::richcompare(&x, &y, op),
+                };
+            }
+            break;
         }
+        i += 1;
     }
-    Ok(crate::singletons::bool_obj(op.test(a.len().cmp(&b.len()))))
+    Ok(crate::singletons::bool_obj(op.test(len_a().cmp(&len_b()))))
+}
+
+/// [`sequence_richcompare_live`] for sequences that cannot change (tuples).
+pub(crate) fn sequence_richcompare(a: &[PyObj], b: &[PyObj], op: CompareOp) -> PyResult<PyObj> {
+    sequence_richcompare_live(
+        (&|| a.len(), &|i| a.get(i).cloned()),
+        (&|| b.len(), &|i| b.get(i).cloned()),
+        op,
+    )
 }
 
 fn tuple_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
@@ -279,10 +302,14 @@ fn tuple_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
 
 fn tuple_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let a = crate::args::Args::new(args, kwnames);
-    a.no_kwargs("tuple")?;
-    a.max_positional("tuple", 1)?;
     // SAFETY: `cls` is the type being instantiated (checked by type_call).
     let ty = unsafe { PyType::from_obj(cls) };
+    // As CPython's tuple_new: keywords are refused unless a subclass overrides
+    // `__init__` (which may take them; they reach `__new__` too).
+    if a.has_kwargs() && !crate::typeobj::overrides(ty, &TUPLE_TYPE, "__init__") {
+        a.no_kwargs("tuple")?;
+    }
+    a.max_positional("tuple", 1)?;
     let items = match a.positional(0) {
         None => Vec::new(),
         Some(it) => {

@@ -972,3 +972,13 @@ macro_rules! builtin_type {
 fn short_name(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
+
+/// Whether `ty` (a subtype of `base`) finds a different `name` than `base` does
+/// through its MRO: CPython's `type->tp_new != Base.tp_new` tests, asked of the
+/// attributes that fill those slots.
+pub fn overrides(ty: &PyType, base: &PyType, name: &str) -> bool {
+    match (ty.lookup_str(name), base.lookup_str(name)) {
+        (Some(a), Some(b)) => !a.is(&b),
+        (a, b) => a.is_some() != b.is_some(),
+    }
+}

@@ -429,6 +429,11 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             None,
         ),
         GetSetDef::new(
+            "__itemsize__",
+            |o| Ok(crate::int::from_usize(as_type(o).itemsize())),
+            None,
+        ),
+        GetSetDef::new(
             "__abstractmethods__",
             |o| {
                 let ty = as_type(o);
