@@ -1177,9 +1177,16 @@ fn wrapper_init(obj: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()>
     // SAFETY: installed on staticmethod/classmethod (and subclasses).
     let w = unsafe { obj.payload_unchecked::<PyWrapperObj>() };
     *w.callable.lock() = Some(args[0].clone());
-    // functools.wraps-like attribute copying, as CPython 3.10+ does.
-    for name in ["__module__", "__name__", "__qualname__", "__doc__"] {
-        if let Ok(Some(v)) = ab::getattr_opt(&args[0], &crate::str::intern(name)) {
+    // functools.wraps-like attribute copying, as CPython 3.10+'s functools_wraps:
+    // missing attributes are skipped, other errors propagate.
+    for name in [
+        "__module__",
+        "__name__",
+        "__qualname__",
+        "__doc__",
+        "__annotations__",
+    ] {
+        if let Some(v) = ab::getattr_opt(&args[0], &crate::str::intern(name))? {
             let d = crate::managed::ensure_dict(obj);
             crate::dict::set_item_str(&d, name, v);
         }

@@ -930,6 +930,13 @@ pub fn del_item(dict: &PyObj, key: &PyObj) -> PyResult<bool> {
     Ok(pop_hashed(dict, key, hash)?.is_some())
 }
 
+/// [`del_item`] with the key's hash already computed (`hash` must be
+/// `hash(key)`): CPython's `_PyDict_DelItem_KnownHash`, for callers that promise to
+/// hash a key once (`functools.lru_cache`).
+pub fn del_item_hashed(dict: &PyObj, key: &PyObj, hash: isize) -> PyResult<bool> {
+    Ok(pop_hashed(dict, key, hash)?.is_some())
+}
+
 /// Removes `key`, returning its value.
 pub fn pop_item(dict: &PyObj, key: &PyObj) -> PyResult<Option<PyObj>> {
     let hash = hash_key(key)?;

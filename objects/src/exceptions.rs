@@ -1294,6 +1294,16 @@ pub fn set_cause(err: &PyErr, cause: PyErr) {
     st.suppress_context = true;
 }
 
+/// Makes `cause` both the `__cause__` and the `__context__` of `err`: CPython's
+/// `_PyErr_FormatFromCause`, for errors the runtime raises about another one.
+pub fn set_cause_and_context(err: &PyErr, cause: PyErr) {
+    let cause = cause.into_value();
+    let mut st = payload(err.value()).state();
+    st.context = Some(cause.clone());
+    st.cause = Some(cause);
+    st.suppress_context = true;
+}
+
 /// Appends a note to an exception's `__notes__` (PEP 678), as `add_note` does.
 pub fn add_note_to(err: &PyErr, note: &str) {
     let v = err.value();

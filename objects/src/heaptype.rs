@@ -748,7 +748,7 @@ pub fn new_heap_type(
                     crate::str::as_str(&k),
                     crate::str::as_str(name)
                 ));
-                crate::exceptions::set_cause(&wrapped, e);
+                crate::exceptions::set_cause_and_context(&wrapped, e);
                 wrapped
             })?;
         }

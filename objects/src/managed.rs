@@ -118,6 +118,27 @@ pub fn expose_dict(obj: &PyObj) -> PyObj {
     d
 }
 
+/// The `__dict__` setter of built-in types with an instance dict
+/// (CPython's `PyObject_GenericSetDict`): `v` must be a dict (subclasses
+/// included), and deleting is refused.
+///
+/// # Errors
+/// `TypeError: cannot delete __dict__`; `TypeError: __dict__ must be set to a
+/// dictionary, not a 'X'`.
+pub fn generic_set_dict(obj: &PyObj, v: Option<&PyObj>) -> crate::PyResult<()> {
+    match v {
+        None => Err(crate::exceptions::type_error("cannot delete __dict__")),
+        Some(d) if crate::dict::is_dict(d) => {
+            set_dict(obj, d.clone());
+            Ok(())
+        }
+        Some(d) => Err(crate::exceptions::type_error(format!(
+            "__dict__ must be set to a dictionary, not a '{}'",
+            d.ty().name()
+        ))),
+    }
+}
+
 /// Replaces the instance dict (`obj.__dict__ = d`).
 pub fn set_dict(obj: &PyObj, d: PyObj) {
     // The critical section orders us with other writers.

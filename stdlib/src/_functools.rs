@@ -281,12 +281,19 @@ fn partial_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     } else {
         tuple::from_slice(tuple::items(fargs))
     };
-    let kwd = dict::new();
-    if !none(kw) {
+    // As CPython's partial_setstate: an exact dict is kept (so `copy.copy(p)` shares
+    // `p.keywords`), a dict subclass is copied, None is an empty dict.
+    let kwd = if none(kw) {
+        dict::new()
+    } else if kw.is_exact(&dict::DICT_TYPE) {
+        kw.clone()
+    } else {
+        let kwd = dict::new();
         for (key, v) in dict::items(kw) {
             dict::set_item(&kwd, key, v)?;
         }
-    }
+        kwd
+    };
     partial_state(&a[0])?;
     // SAFETY: partial_state checked that a[0] is a partial.
     let p = unsafe { a[0].payload_unchecked::<PyPartial>() };
@@ -315,7 +322,11 @@ fn partial_getsets() -> Vec<GetSetDef> {
         GetSetDef::new("func", |o| Ok(partial_state(o)?.func), Some(readonly)),
         GetSetDef::new("args", |o| Ok(partial_state(o)?.args), Some(readonly)),
         GetSetDef::new("keywords", |o| Ok(partial_state(o)?.kw), Some(readonly)),
-        GetSetDef::new("__dict__", |o| Ok(managed::ensure_dict(o)), None),
+        GetSetDef::new(
+            "__dict__",
+            |o| Ok(managed::expose_dict(o)),
+            Some(managed::generic_set_dict),
+        ),
     ]
 }
 
@@ -431,8 +442,10 @@ fn cmp_to_key(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// The recency order and statistics of an LRU cache.
 #[derive(Default)]
 struct LruOrder {
-    /// Stamp → key, oldest first (bounded caches only).
-    order: BTreeMap<u64, PyObj>,
+    /// Stamp → key and its hash, oldest first (bounded caches only): evicting
+    /// does not hash the key again (CPython's cache hashes each argument once per
+    /// call).
+    order: BTreeMap<u64, (PyObj, isize)>,
     next: u64,
     hits: u64,
     misses: u64,
@@ -646,7 +659,7 @@ fn lru_call(o: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                 g.order.remove(&stamp);
                 let s = g.next;
                 g.next += 1;
-                g.order.insert(s, key.clone());
+                g.order.insert(s, (key.clone(), hash));
                 s
             };
             dict::set_item_hashed(
@@ -673,7 +686,7 @@ fn lru_call(o: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         let mut g = modsupport::lock(order);
         let s = g.next;
         g.next += 1;
-        g.order.insert(s, key.clone());
+        g.order.insert(s, (key.clone(), hash));
         let mut evict = Vec::new();
         while g.order.len() > max {
             if let Some((_, old)) = g.order.pop_first() {
@@ -682,8 +695,8 @@ fn lru_call(o: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         }
         (s, evict)
     };
-    for old in evict {
-        dict::del_item(&f.cache, &old)?;
+    for (old, old_hash) in evict {
+        dict::del_item_hashed(&f.cache, &old, old_hash)?;
     }
     dict::set_item_hashed(
         &f.cache,
