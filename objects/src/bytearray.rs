@@ -416,18 +416,9 @@ fn bytearray_init(o: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()>
     if encoding.is_some() || errors.is_some() {
         return Err(no_string());
     }
-    if crate::int::is_int(src) || src.ty().slots().number.index.is_some() {
-        let n = crate::int::to_isize(&ab::index(src)?).map_err(|_| {
-            crate::exceptions::overflow_error(format!(
-                "cannot fit '{}' into an index-sized integer",
-                src.ty().name()
-            ))
-        })?;
-        if n < 0 {
-            return Err(value_error("negative count"));
-        }
-        crate::alloc::check_bytes(n as usize)?;
-        return with_storage(o, |st, exported| resize_checked(st, exported, n as usize));
+    if let Some(n) = crate::bytes::count_argument(src)? {
+        crate::alloc::check_bytes(n)?;
+        return with_storage(o, |st, exported| resize_checked(st, exported, n));
     }
     if let Some(data) = crate::buffer::copy_any(src)? {
         return with_storage(o, |st, exported| {

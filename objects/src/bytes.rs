@@ -194,11 +194,16 @@ pub fn bytes_from_object(x: &PyObj) -> PyResult<Vec<u8>> {
     if crate::str::is_str(x) {
         return Err(type_error("cannot convert 'str' object to bytes"));
     }
-    let it = ab::iter(x).map_err(|_| {
-        type_error(format!(
-            "cannot convert '{}' object to bytes",
-            x.ty().name()
-        ))
+    // Only a TypeError becomes "cannot convert" (Issue #34974); others propagate.
+    let it = ab::iter(x).map_err(|e| {
+        if e.is_instance(&crate::exceptions::TYPE_ERROR_TYPE) {
+            type_error(format!(
+                "cannot convert '{}' object to bytes",
+                x.ty().name()
+            ))
+        } else {
+            e
+        }
     })?;
     let mut out = Vec::new();
     while let Some(v) = ab::next(&it)? {
@@ -287,6 +292,10 @@ fn bytes_repeat(a: &PyObj, n: &PyObj) -> PyResult<PyObj> {
         return Ok(not_implemented());
     };
     let data = as_bytes(seq);
+    // `b * 1` is `b` itself for exact bytes (CPython's bytes_repeat).
+    if count == 1 && seq.is_exact(&BYTES_TYPE) {
+        return Ok(seq.clone());
+    }
     let Some(total) = data
         .len()
         .checked_mul(count)
@@ -310,59 +319,81 @@ fn bytes_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
     let ty = crate::typeobj::expect_type(cls, "bytes.__new__(X)")?;
     let a = Args::new(args, kwnames);
     let b = a.bind("bytes", 0, &["source", "encoding", "errors"], 0)?;
-    let data = match (b[0], b[1], b[2]) {
-        (None, None, None) => Vec::new(),
-        (None, _, _) => return Err(type_error("encoding or errors without sequence argument")),
-        (Some(src), enc, errs) if enc.is_some() || errs.is_some() => {
-            if !crate::str::is_str(src) {
-                return Err(type_error(if enc.is_some() {
-                    "encoding without a string argument"
-                } else {
-                    "errors without a string argument"
-                }));
-            }
-            let enc = enc
-                .map(|e| str_arg(e, "bytes", "encoding"))
-                .transpose()?
-                .unwrap_or("utf-8");
-            let errs = errs
-                .map(|e| str_arg(e, "bytes", "errors"))
-                .transpose()?
-                .unwrap_or("strict");
-            encode(src, enc, errs)?
+    // CPython's bytes_new, in its order: arguments, the codec, `__bytes__`, str,
+    // integers, then buffers and iterables.
+    let (src, enc, errs) = (b[0], b[1], b[2]);
+    let Some(src) = src else {
+        return match (enc, errs) {
+            (None, None) => Ok(new_of_type(ty, &[])),
+            (Some(_), _) => Err(type_error("encoding without a string argument")),
+            (None, Some(_)) => Err(type_error("errors without a string argument")),
+        };
+    };
+    let data = if let Some(enc) = enc {
+        if !crate::str::is_str(src) {
+            return Err(type_error("encoding without a string argument"));
         }
-        (Some(src), _, _) => {
-            // `__bytes__` comes first, then str and integers (CPython's bytes_new).
-            if let Some(f) = src.ty().lookup_str("__bytes__") {
-                let r = ab::call_descr(&f, src, &[])?;
-                if !is_bytes(&r) {
-                    return Err(type_error(format!(
-                        "__bytes__ returned non-bytes (type {})",
-                        r.ty().name()
-                    )));
-                }
-                if std::ptr::eq(ty, &BYTES_TYPE) {
-                    return Ok(r);
-                }
-                as_bytes(&r).to_vec()
-            } else if crate::str::is_str(src) {
-                return Err(type_error("string argument without an encoding"));
-            } else if crate::int::is_int(src)
-                || (src.ty().slots().number.index.is_some() && !is_bytes(src))
-            {
-                let n = crate::int::to_isize(&ab::index(src)?)?;
-                if n < 0 {
-                    return Err(value_error("negative count"));
-                }
-                let mut zeros = crate::alloc::try_vec(n as usize)?;
-                zeros.resize(n as usize, 0u8);
-                zeros
-            } else {
-                bytes_from_object(src)?
-            }
+        let enc = str_arg(enc, "bytes", "encoding")?;
+        let errs = errs
+            .map(|e| str_arg(e, "bytes", "errors"))
+            .transpose()?
+            .unwrap_or("strict");
+        encode(src, enc, errs)?
+    } else if errs.is_some() {
+        return Err(type_error(if crate::str::is_str(src) {
+            "string argument without an encoding"
+        } else {
+            "errors without a string argument"
+        }));
+    } else if let Some(f) = src.ty().lookup_str("__bytes__") {
+        let r = ab::call_descr(&f, src, &[])?;
+        if !is_bytes(&r) {
+            return Err(type_error(format!(
+                "__bytes__ returned non-bytes (type {})",
+                r.ty().name()
+            )));
         }
+        if std::ptr::eq(ty, &BYTES_TYPE) {
+            return Ok(r);
+        }
+        as_bytes(&r).to_vec()
+    } else if crate::str::is_str(src) {
+        return Err(type_error("string argument without an encoding"));
+    } else if let Some(n) = count_argument(src)? {
+        let mut zeros = crate::alloc::try_vec(n)?;
+        zeros.resize(n, 0u8);
+        zeros
+    } else {
+        bytes_from_object(src)?
     };
     Ok(new_of_type(ty, &data))
+}
+
+/// The size of `bytes(n)`/`bytearray(n)` when `src` is an integer (has
+/// `__index__`): `None` for other objects, and for objects whose `__index__` raises
+/// TypeError (they are tried as buffers and iterables next, as CPython does).
+///
+/// # Errors
+/// `ValueError: negative count`; `OverflowError` past `isize`; other errors of
+/// `__index__`.
+pub(crate) fn count_argument(src: &PyObj) -> PyResult<Option<usize>> {
+    if !crate::int::is_int(src) && src.ty().slots().number.index.is_none() {
+        return Ok(None);
+    }
+    let n = match ab::index(src) {
+        Ok(i) => crate::int::to_isize(&i).map_err(|_| {
+            crate::exceptions::overflow_error(format!(
+                "cannot fit '{}' into an index-sized integer",
+                i.ty().name()
+            ))
+        })?,
+        Err(e) if e.is_instance(&crate::exceptions::TYPE_ERROR_TYPE) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if n < 0 {
+        return Err(value_error("negative count"));
+    }
+    Ok(Some(n as usize))
 }
 
 fn str_arg<'a>(o: &'a PyObj, f: &str, what: &str) -> PyResult<&'a str> {

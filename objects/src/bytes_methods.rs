@@ -302,7 +302,8 @@ fn parse_hex(s: &str) -> PyResult<Vec<u8>> {
         ))
     };
     while i < chars.len() {
-        if chars[i].is_whitespace() {
+        // ASCII whitespace only (CPython's Py_ISSPACE: vertical tab included).
+        if matches!(chars[i], ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r') {
             i += 1;
             continue;
         }
