@@ -416,9 +416,38 @@ pub struct CodecHooks {
     pub encode: fn(&PyObj, &str, &str) -> PyResult<Vec<u8>>,
     /// `(bytes object, encoding, errors)` to the decoded text.
     pub decode: fn(&PyObj, &str, &str) -> PyResult<String>,
+    /// `(encoding, errors)`: looks both up in the registry (the codec, unless it is
+    /// UTF-8; the error handler, unless it is `strict`), for the development mode's
+    /// checks (see [`set_check_codec_args`]).
+    pub check: fn(&str, &str) -> PyResult<()>,
 }
 
 static CODEC_HOOKS: std::sync::OnceLock<CodecHooks> = std::sync::OnceLock::new();
+
+/// Whether `str.encode`, `bytes.decode`, `bytes(str, ...)` and `str(bytes, ...)`
+/// check their encoding and error handler names even where no character needs
+/// them (`''.encode(errors='bogus')`): CPython's `unicode_check_encoding_errors`,
+/// on in the development mode only (`-X dev`), off by default for speed.
+static CHECK_CODEC_ARGS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Turns the development mode's encoding/errors checks on or off (set at start-up
+/// from `-X dev` / `PYTHONDEVMODE`).
+pub fn set_check_codec_args(on: bool) {
+    CHECK_CODEC_ARGS.store(on, Relaxed);
+}
+
+/// The development mode's check of an encoding and error handler name.
+#[inline]
+fn check_codec_args(encoding: &str, errors: &str) -> PyResult<()> {
+    if !CHECK_CODEC_ARGS.load(Relaxed) {
+        return Ok(());
+    }
+    match CODEC_HOOKS.get() {
+        Some(h) => (h.check)(encoding, errors),
+        None => Ok(()),
+    }
+}
 
 /// Installs the codec registry's hooks (the standard library's `_codecs`; once
 /// per process, later calls do nothing).
@@ -471,6 +500,7 @@ fn normalize_encoding(enc: &str) -> String {
 /// when `surrogateescape`/`surrogatepass` cannot handle a run.
 pub fn encode(s: &PyObj, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
     use strand_literal::str::{as_surrogate, code_point, escaped_bytes, surrogates_utf8};
+    check_codec_args(encoding, errors)?;
     let text = crate::str::as_str(s);
     // The codec's name, its reason for failing, and its limit (None: UTF-8).
     let (name, reason, limit) = match normalize_encoding(encoding).as_str() {
@@ -575,6 +605,7 @@ fn char_escape(c: char) -> String {
 /// `LookupError: unknown encoding: X`; `UnicodeDecodeError` under `strict`.
 pub fn decode(obj: &PyObj, data: &[u8], encoding: &str, errors: &str) -> PyResult<String> {
     use strand_literal::str::{escape_bytes, utf8_surrogate};
+    check_codec_args(encoding, errors)?;
     match normalize_encoding(encoding).as_str() {
         "utf_8" | "utf8" => {
             let mut out = String::with_capacity(data.len());

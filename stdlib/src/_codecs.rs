@@ -387,7 +387,21 @@ pub fn install() {
     bytes::set_codec_hooks(bytes::CodecHooks {
         encode: encode_text,
         decode: decode_text,
+        check: check_names,
     });
+}
+
+/// The development mode's check of `str.encode`/`bytes.decode` arguments
+/// (CPython's `unicode_check_encoding_errors`): the codec is looked up unless it
+/// is UTF-8, the error handler unless it is `strict`.
+fn check_names(encoding: &str, errors: &str) -> PyResult<()> {
+    if !matches!(normalize(encoding).as_str(), "utf_8" | "utf8") {
+        lookup(encoding)?;
+    }
+    if errors != "strict" {
+        lookup_error(errors)?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------

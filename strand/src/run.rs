@@ -72,6 +72,7 @@ pub fn run(program: &Program, args: &[String], options: &Options) -> Exit {
     }
     set_xoptions(&options.xoptions);
     strand_interp::sys::configure(&options.flags, &options.warnoptions, &options.orig_argv);
+    strand_objects::bytes::set_check_codec_args(options.flags.dev_mode);
     // CPython's importlib becomes the import system, as CPython's `init_importlib`
     // makes it once `sys` is configured.
     if let Ok(lib) = strand_interp::sys::stdlib_dir() {
