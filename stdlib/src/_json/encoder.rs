@@ -402,15 +402,9 @@ impl Enc<'_> {
         Ok(())
     }
 
-    /// `PyMapping_Items(d)`: a dict's items, or what a subclass's `items()` gives,
-    /// as a list.
-    fn items(d: &PyObj) -> PyResult<Vec<PyObj>> {
-        if d.is_exact(&dict::DICT_TYPE) {
-            return Ok(dict::items(d)
-                .into_iter()
-                .map(|(k, v)| tuple::pair(k, v))
-                .collect());
-        }
+    /// `PyMapping_Items(d)` for a dict subclass: what its `items()` gives, as a
+    /// list.
+    fn mapping_items(d: &PyObj) -> PyResult<Vec<PyObj>> {
         let got = ab::call_method(d, "items", &[])?;
         let it = ab::iter(&got).map_err(|e| {
             if e.is_instance(&exc::TYPE_ERROR_TYPE) {
@@ -430,6 +424,40 @@ impl Enc<'_> {
         Ok(out)
     }
 
+    /// One `key: value` of a dict (CPython 3.11's loop body in
+    /// `encoder_listencode_dict`): the key as a str (floats, bools, `None` and ints
+    /// converted; others skipped with `skipkeys`, else a `TypeError`), the item
+    /// separator before all but the first item written.
+    fn item(&mut self, key: &PyObj, value: &PyObj, first: &mut bool) -> PyResult<()> {
+        let keystr = if pystr::is_str(key) {
+            key.clone()
+        } else if float::is_float(key) {
+            pystr::from_string(self.float_text(key)?)
+        } else if singletons::is_true_obj(key) {
+            pystr::intern("true")
+        } else if singletons::is_false_obj(key) {
+            pystr::intern("false")
+        } else if singletons::is_none(key) {
+            pystr::intern("null")
+        } else if int::is_int(key) {
+            pystr::from_string(int::to_decimal_string(key)?)
+        } else if self.f.skipkeys {
+            return Ok(());
+        } else {
+            return Err(type_error(format!(
+                "keys must be str, int, float, bool or None, not {}",
+                key.ty().name()
+            )));
+        };
+        if !*first {
+            self.out.push_str(self.item_sep);
+        }
+        *first = false;
+        self.string(&keystr)?;
+        self.out.push_str(self.key_sep);
+        self.obj(value)
+    }
+
     /// CPython's `encoder_listencode_dict`.
     fn dict(&mut self, d: &PyObj) -> PyResult<()> {
         if dict::len(d) == 0 {
@@ -438,47 +466,32 @@ impl Enc<'_> {
         }
         let ident = self.enter(d)?;
         self.out.push('{');
-        let mut items = Self::items(d)?;
-        if self.f.sort_keys {
-            let l = list::new(items);
-            list::sort(&l, None, false)?;
-            items = list::to_vec(&l);
-        }
         let mut first = true;
-        for item in &items {
-            if !tuple::is_tuple(item) || tuple::items(item).len() != 2 {
-                return Err(value_error("items must return 2-tuples"));
+        if d.is_exact(&dict::DICT_TYPE) && !self.f.sort_keys {
+            // A plain dict's items as pairs (no item tuples to make or check).
+            for (key, value) in dict::items(d) {
+                self.item(&key, &value, &mut first)?;
             }
-            let [key, value] = tuple::items(item) else {
-                unreachable!("checked to be a 2-tuple")
-            };
-            let keystr = if pystr::is_str(key) {
-                key.clone()
-            } else if float::is_float(key) {
-                pystr::from_string(self.float_text(key)?)
-            } else if singletons::is_true_obj(key) {
-                pystr::intern("true")
-            } else if singletons::is_false_obj(key) {
-                pystr::intern("false")
-            } else if singletons::is_none(key) {
-                pystr::intern("null")
-            } else if int::is_int(key) {
-                pystr::from_string(int::to_decimal_string(key)?)
-            } else if self.f.skipkeys {
-                continue;
+        } else {
+            let mut items = if d.is_exact(&dict::DICT_TYPE) {
+                dict::items(d)
+                    .into_iter()
+                    .map(|(k, v)| tuple::pair(k, v))
+                    .collect()
             } else {
-                return Err(type_error(format!(
-                    "keys must be str, int, float, bool or None, not {}",
-                    key.ty().name()
-                )));
+                Self::mapping_items(d)?
             };
-            if !first {
-                self.out.push_str(self.item_sep);
+            if self.f.sort_keys {
+                let l = list::new(items);
+                list::sort(&l, None, false)?;
+                items = list::to_vec(&l);
             }
-            first = false;
-            self.string(&keystr)?;
-            self.out.push_str(self.key_sep);
-            self.obj(value)?;
+            for item in &items {
+                match tuple::is_tuple(item).then(|| tuple::items(item)) {
+                    Some([key, value]) => self.item(key, value, &mut first)?,
+                    _ => return Err(value_error("items must return 2-tuples")),
+                }
+            }
         }
         self.leave(ident)?;
         self.out.push('}');
