@@ -207,3 +207,42 @@ pub fn make_module() -> PyObj {
     modsupport::add_str(&d, "__doc__", "json speedups\n");
     m
 }
+
+#[cfg(test)]
+mod tests {
+    use super::escape_into;
+
+    fn esc(s: &str, ascii: bool) -> String {
+        let mut out = String::new();
+        escape_into(&mut out, s, ascii);
+        out
+    }
+
+    #[test]
+    fn plain_text_is_quoted_as_is() {
+        assert_eq!(esc("abc ~", true), "\"abc ~\"");
+        assert_eq!(esc("", false), "\"\"");
+    }
+
+    #[test]
+    fn short_escapes_and_controls() {
+        assert_eq!(
+            esc("\"\\\u{8}\u{c}\n\r\t\u{1}\u{1f}", false),
+            "\"\\\"\\\\\\b\\f\\n\\r\\t\\u0001\\u001f\""
+        );
+    }
+
+    #[test]
+    fn ascii_mode_escapes_del_non_ascii_and_astral_as_pairs() {
+        assert_eq!(esc("\u{7f}é\u{20ac}", true), "\"\\u007f\\u00e9\\u20ac\"");
+        assert_eq!(esc("\u{1f600}", true), "\"\\ud83d\\ude00\"");
+        assert_eq!(esc("\u{7f}é\u{1f600}", false), "\"\u{7f}é\u{1f600}\"");
+    }
+
+    #[test]
+    fn lone_surrogates_escape_as_themselves() {
+        let lone = strand_literal::str::from_code_point(0xD800).expect("stand-in");
+        assert_eq!(esc(&lone.to_string(), true), "\"\\ud800\"");
+        assert_eq!(esc(&lone.to_string(), false), format!("\"{lone}\""));
+    }
+}
