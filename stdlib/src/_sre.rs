@@ -436,39 +436,30 @@ fn compile(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 /// `pos`/`endpos` clamped to the subject, as CPython's `state_init` does.
-fn bounds(pos: Option<&PyObj>, endpos: Option<&PyObj>, len: usize) -> PyResult<(usize, usize)> {
-    let get = |v: Option<&PyObj>, default: isize| -> PyResult<isize> {
-        match v {
-            None => Ok(default),
-            Some(v) => {
-                let i = ab::index(v)?;
-                Ok(int::as_i64(&i).map_or_else(
-                    || {
-                        if int::value(&i).is_negative() {
-                            isize::MIN
-                        } else {
-                            isize::MAX
-                        }
-                    },
-                    |x| x as isize,
-                ))
-            }
-        }
-    };
+/// The span `pos..endpos` clamped to a subject of `len` characters.
+fn bounds(pos: isize, endpos: isize, len: usize) -> (usize, usize) {
     let clamp = |x: isize| x.clamp(0, len as isize) as usize;
-    let start = clamp(get(pos, 0)?);
-    let end = clamp(get(endpos, isize::MAX)?);
-    Ok((start, end))
+    (clamp(pos), clamp(endpos))
 }
 
-/// The `(string, pos, endpos)` arguments of the match methods.
+/// The `(string, pos, endpos)` arguments of the match methods. The positions are
+/// converted to C `ssize_t`s first, as CPython's argument clinic does before the
+/// string is looked at (`OverflowError` for one out of range, whatever the string).
 fn string_args<'a>(
     a: &'a [PyObj],
     k: Option<&'a PyObj>,
     fname: &str,
-) -> PyResult<(&'a PyObj, Option<&'a PyObj>, Option<&'a PyObj>)> {
+) -> PyResult<(&'a PyObj, isize, isize)> {
     let b = Args::new(a, k).bind(fname, 1, &["string", "pos", "endpos"], 1)?;
-    Ok((b[0].expect("required"), b[1], b[2]))
+    let ssize = |v: Option<&PyObj>, default: isize| match v {
+        None => Ok(default),
+        Some(v) => int::to_isize(&ab::index(v)?),
+    };
+    Ok((
+        b[0].expect("required"),
+        ssize(b[1], 0)?,
+        ssize(b[2], isize::MAX)?,
+    ))
 }
 
 fn p_match_mode(a: &[PyObj], k: Option<&PyObj>, mode: Mode, fname: &str) -> PyResult<PyObj> {
@@ -476,7 +467,7 @@ fn p_match_mode(a: &[PyObj], k: Option<&PyObj>, mode: Mode, fname: &str) -> PyRe
     let (string, pos, endpos) = string_args(a, k, fname)?;
     let owned = subject_of(string, p.is_bytes)?;
     let subj = owned.view();
-    let (start, end) = bounds(pos, endpos, subj.len())?;
+    let (start, end) = bounds(pos, endpos, subj.len());
     let found = guarded(|| {
         with_drive!(&subj, |s| run(
             s, &p.code, start, end, mode, false, p.groups
@@ -509,7 +500,7 @@ fn p_findall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let (string, pos, endpos) = string_args(a, k, "findall")?;
     let owned = subject_of(string, p.is_bytes)?;
     let subj = owned.view();
-    let (start, end) = bounds(pos, endpos, subj.len())?;
+    let (start, end) = bounds(pos, endpos, subj.len());
     let group = |f: &Found, g: usize| match f.regs[g] {
         Some((b, e)) => subj.slice(b, e),
         None => subj.empty(),
@@ -1086,7 +1077,7 @@ fn p_scanner_impl(a: &[PyObj], k: Option<&PyObj>, fname: &str) -> PyResult<PyObj
     let p = pat(&a[0])?;
     let (string, pos, endpos) = string_args(a, k, fname)?;
     let owned = subject_of(string, p.is_bytes)?;
-    let (start, end) = bounds(pos, endpos, owned.view().len())?;
+    let (start, end) = bounds(pos, endpos, owned.view().len());
     let export = match owned {
         Owned::Bytes(_, export) => export,
         Owned::Str(_) => None,
