@@ -225,10 +225,28 @@ fn generate(
     };
     let table = symtable::build(module).map_err(symtable_error)?;
     c.enter(&table, "<module>".into(), "<module>".into(), 1);
+    if let Some(first) = module.body.first() {
+        // SETUP_ANNOTATIONS takes the first statement's line, as in CPython.
+        c.set_loc(first);
+    }
     if has_annotations(&module.body) {
         c.emit(Op::SETUP_ANNOTATIONS, 0);
     }
-    c.body(&module.body)?;
+    // A module's docstring (not in interactive mode, nor under -OO) is stored as
+    // `__doc__` and its statement consumed (CPython's compiler_body).
+    let mut body = &module.body[..];
+    if mode != Mode::Single && c.optimize < 2 {
+        if let Some(Stmt::Expr(e)) = body.first() {
+            if let Expr::StringLiteral(sl) = &*e.value {
+                c.set_loc(&body[0]);
+                let doc = c.str_value(sl);
+                c.load_const(Constant::Str(doc));
+                c.name_op("__doc__", ExprContext::Store);
+                body = &body[1..];
+            }
+        }
+    }
+    c.body(body)?;
     let none = c.add_const(Constant::None);
     c.emit(Op::RETURN_CONST, none);
     Ok(c.leave())
