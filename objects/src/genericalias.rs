@@ -678,7 +678,10 @@ fn alias_reduce(o: &PyObj) -> PyResult<PyObj> {
 
 /// `dir(alias)`: the origin's attributes and the alias's own (CPython's `ga_dir`).
 fn alias_dir(o: &PyObj) -> PyResult<PyObj> {
-    let dir = ab::call1(&crate::function::get_builtin("dir")?, alias(o).origin.clone())?;
+    let dir = ab::call1(
+        &crate::function::get_builtin("dir")?,
+        alias(o).origin.clone(),
+    )?;
     for name in OWN_ATTRS {
         let entry = crate::str::intern(name);
         if !ab::contains(&dir, &entry)? {

@@ -146,9 +146,7 @@ fn in_weak_set(data: &PyObj, which: Which, obj: &PyObj) -> PyResult<bool> {
     }
     let r = match new_weakref(&WEAKREF_TYPE, obj, None) {
         Ok(r) => r,
-        Err(e) if e.is_instance(&strand_objects::exceptions::TYPE_ERROR_TYPE) => {
-            return Ok(false)
-        }
+        Err(e) if e.is_instance(&strand_objects::exceptions::TYPE_ERROR_TYPE) => return Ok(false),
         Err(e) => return Err(e),
     };
     set::contains(&s, &r)
