@@ -357,7 +357,7 @@ fn abc_subclasscheck(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         Ok(singletons::true_())
     };
     // 3. The subclass hook.
-    let ok = ab::call_method(cls, "__subclasshook__", &[subclass.clone()])?;
+    let ok = ab::call_method(cls, "__subclasshook__", std::slice::from_ref(subclass))?;
     if ok.is(&singletons::true_()) {
         return yes(&data);
     }
