@@ -8,8 +8,18 @@
 //! refuses them, and `class C(list[int])` subclasses `list` through
 //! `__mro_entries__`.
 //!
-//! Both are immutable and not tracked by the collector: their arguments are type
-//! expressions, which do not refer back to them.
+//! Type variables: `__parameters__` collects the arguments' type variables (on
+//! first use, then cached), and `alias[...]`/`union[...]` substitute them
+//! ([`make_parameters`], [`subs_parameters`]: CPython 3.11.7's
+//! `_Py_make_parameters`/`_Py_subs_parameters`, with `typing`'s
+//! `__typing_subst__`/`__typing_prepare_subst__` hooks doing the per-variable
+//! work, so `TypeVarTuple` and `ParamSpec` behave as there). Subclasses
+//! (`collections.abc`'s `_CallableGenericAlias`) reach the substitution through
+//! `super().__getitem__` and compare equal to plain aliases.
+//!
+//! Both are immutable (but for the parameter cache) and not tracked by the
+//! collector: their arguments are type expressions, which do not refer back to
+//! them. Aliases can be weakly referenced.
 
 use std::sync::OnceLock;
 
