@@ -831,7 +831,8 @@ fn union_getsets() -> Vec<GetSetDef> {
 }
 
 /// Readies both types, gives them `__module__ = "types"`, and installs
-/// `__class_getitem__` on the builtin containers and `type` (called once from
+/// `__class_getitem__` on the builtin containers, `mappingproxy`, `enumerate` and
+/// `weakref.ref` (`type[...]` is special-cased in `abstract_::getitem`; called once from
 /// [`crate::init`]).
 pub(crate) fn init() {
     use crate::baseobject::OBJECT_TYPE;
@@ -845,20 +846,28 @@ pub(crate) fn init() {
     for ty in [&GENERIC_ALIAS_TYPE, &UNION_TYPE] {
         crate::dict::set_item_str(ty.dict(), "__module__", crate::str::intern("types"));
     }
-    let class_getitem = MethodDef::class("__class_getitem__", |args, kw| {
-        crate::args::Args::new(args, kw).exact("__class_getitem__", 2)?;
-        Ok(new_generic_alias(args[0].clone(), args[1].clone()))
-    });
-    let containers: [&'static PyType; 6] = [
+    for ty in [
         &crate::list::LIST_TYPE,
         &crate::dict::DICT_TYPE,
         &crate::tuple::TUPLE_TYPE,
         &crate::set::SET_TYPE,
         &crate::set::FROZENSET_TYPE,
-        &crate::typetype::TYPE_TYPE,
-    ];
-    for ty in containers {
-        let descr = crate::descr::new_method_descr(ty, &class_getitem);
-        crate::dict::set_item_str(ty.dict(), "__class_getitem__", descr);
+        &crate::typetype::MAPPINGPROXY_TYPE,
+        &crate::iterators::ENUMERATE_TYPE,
+        &crate::weakref::WEAKREF_TYPE,
+    ] {
+        add_class_getitem(ty);
     }
+}
+
+/// Gives a builtin type the `__class_getitem__` that makes `ty[args]` a
+/// `types.GenericAlias` (CPython's `{"__class_getitem__", Py_GenericAlias,
+/// METH_O|METH_CLASS}` method entry). Called once per type, while it is readied.
+pub fn add_class_getitem(ty: &'static PyType) {
+    let class_getitem = MethodDef::class("__class_getitem__", |args, kw| {
+        crate::args::Args::new(args, kw).exact("__class_getitem__", 2)?;
+        Ok(new_generic_alias(args[0].clone(), args[1].clone()))
+    });
+    let descr = crate::descr::new_method_descr(ty, &class_getitem);
+    crate::dict::set_item_str(ty.dict(), "__class_getitem__", descr);
 }

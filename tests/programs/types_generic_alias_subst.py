@@ -93,3 +93,19 @@ class Sub(types.GenericAlias):
 
 s = Sub(list, (T,))
 show("subclass", lambda: (type(s).__name__, s[int], type(s[int]).__name__, s == list[T]))
+
+
+class MyType(type):
+    pass
+
+
+show("type[int]", lambda: (type[int], type[int].__origin__, "__class_getitem__" in type.__dict__))
+show("metaclass", lambda: MyType[int])
+show("builtins", lambda: (weakref.ref[int], enumerate[int], type(type.__dict__)[str, int], list[int]))
+
+
+async def agen():
+    yield 1
+
+
+show("async_generator", lambda: type(agen())[int])
