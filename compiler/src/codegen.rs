@@ -2021,8 +2021,15 @@ impl<'s, 't> Compiler<'s, 't> {
         Ok(())
     }
 
+    /// The `__qualname__` of a function or class named `name` defined in the
+    /// current unit (CPython's `compiler_set_qualname`): a name declared `global`
+    /// there is qualified as at module level.
     fn qualname_for(&mut self, name: &str) -> String {
+        let mangled = self.mangle(name);
         let parent = self.units.last().expect("unit");
+        if parent.table.scope_of(&mangled) == Scope::GlobalExplicit {
+            return name.to_string();
+        }
         match parent.table.kind {
             BlockKind::Module => name.to_string(),
             BlockKind::Class => format!("{}.{name}", parent.code.qualname),

@@ -372,6 +372,7 @@ pub(crate) fn init(resume: Evaluator) {
         let mut ag_getsets = getsets("");
         ag_getsets.extend(crate::asyncgen::getsets());
         ASYNC_GENERATOR_TYPE.ready_static(object, &crate::asyncgen::methods(), &ag_getsets);
+        strand_objects::genericalias::add_class_getitem(&ASYNC_GENERATOR_TYPE);
         crate::asyncgen::init();
         // send/throw/close accept a wrapper and act on its coroutine (see `this`).
         COROUTINE_WRAPPER_TYPE.ready_static(object, &methods(), &[]);

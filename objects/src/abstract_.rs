@@ -975,6 +975,14 @@ pub fn getitem(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
         return f(obj, key);
     }
     if crate::typeobj::is_type(obj) {
+        // `type[int]` is special-cased (as in CPython), so that a metaclass
+        // inherits no `__class_getitem__`: `MyMeta[int]` is an error.
+        if obj.is(&crate::typeobj::TYPE_TYPE.to_obj()) {
+            return Ok(crate::genericalias::new_generic_alias(
+                obj.clone(),
+                key.clone(),
+            ));
+        }
         // SAFETY: checked it is a type.
         let ty = unsafe { PyType::from_obj(obj) };
         if let Some(cg) = ty.lookup_str("__class_getitem__") {

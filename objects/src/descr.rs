@@ -1212,6 +1212,10 @@ fn staticmethod_get(d: &PyObj, _inst: Option<&PyObj>, _owner: &PyObj) -> PyResul
     wrapped(d)
 }
 
+/// `classmethod.__get__`: the wrapped object bound to the class. A wrapped
+/// descriptor (a `property`, another `classmethod`) is asked to bind itself with
+/// the class as both instance and owner, as CPython 3.11's `cm_descr_get` does:
+/// `classmethod(property(f))` makes `f(cls)` a class property.
 fn classmethod_get(d: &PyObj, inst: Option<&PyObj>, owner: &PyObj) -> PyResult<PyObj> {
     let f = wrapped(d)?;
     let cls = if crate::singletons::is_none(owner) {
@@ -1220,6 +1224,9 @@ fn classmethod_get(d: &PyObj, inst: Option<&PyObj>, owner: &PyObj) -> PyResult<P
     } else {
         owner.clone()
     };
+    if let Some(get) = f.ty().slots().descr_get {
+        return get(&f, Some(&cls), &cls);
+    }
     Ok(crate::function::new_method(f, cls))
 }
 
@@ -1264,6 +1271,10 @@ struct PropertyState {
     fdel: Option<PyObj>,
     doc: Option<PyObj>,
     name: Option<PyObj>,
+    /// The docstring came from the getter (no `doc` argument): a copy made by
+    /// `getter`/`setter`/`deleter` takes the new getter's docstring instead
+    /// (CPython's `getter_doc`).
+    getter_doc: bool,
 }
 
 unsafe fn property_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
@@ -1307,7 +1318,7 @@ crate::builtin_type! {
         layout: PyProperty,
         itemsize: 0,
         kind: HeapKind::GcPreheader,
-        flags: TypeFlags::BASETYPE.union(TypeFlags::MANAGED_DICT).union(TypeFlags::PREHEADER),
+        flags: TypeFlags::BASETYPE.union(TypeFlags::PREHEADER),
         traverse: Some(property_traverse),
         clear: Some(property_clear),
         dealloc: property_dealloc,
@@ -1342,6 +1353,12 @@ fn property_new(cls: &PyObj, _args: &[PyObj], _kw: Option<&PyObj>) -> PyResult<P
     Ok(obj)
 }
 
+/// `property.__init__(fget=None, fset=None, fdel=None, doc=None)` (CPython 3.11's
+/// `property_init_impl`): without a `doc`, the getter's docstring is used. A
+/// property subclass keeps that docstring in the instance's `__dict__` (set with
+/// `setattr`, so that the subclass's own `__doc__` does not shadow it); one without
+/// a `__dict__` (`__slots__`) cannot: `AttributeError`, as in CPython 3.11. An
+/// explicit `doc` stays in the property itself.
 fn property_init(obj: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
     let a = crate::args::Args::new(args, kw);
     let b = a.bind("property", 0, &["fget", "fset", "fdel", "doc"], 0)?;
@@ -1352,15 +1369,46 @@ fn property_init(obj: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()
         fdel: some(b[2]),
         doc: some(b[3]),
         name: None,
+        getter_doc: false,
     };
+    let mut for_dict = None;
     if st.doc.is_none() {
         if let Some(g) = &st.fget {
-            st.doc = ab::getattr_opt(g, &crate::str::intern("__doc__"))?
-                .filter(|d| !crate::singletons::is_none(d));
+            let Some(doc) = ab::getattr_opt(g, &crate::str::intern("__doc__"))? else {
+                *prop(obj).state.lock() = st;
+                return Ok(());
+            };
+            st.getter_doc = true;
+            if obj.is_exact(&PROPERTY_TYPE) {
+                st.doc = Some(doc).filter(|d| !crate::singletons::is_none(d));
+            } else {
+                for_dict = Some(doc);
+            }
         }
     }
     *prop(obj).state.lock() = st;
-    Ok(())
+    match for_dict {
+        Some(doc) => ab::setattr(obj, &crate::str::intern("__doc__"), &doc),
+        None => Ok(()),
+    }
+}
+
+/// The `AttributeError` of a property without the accessor `what` ("getter",
+/// "setter", "deleter") used on `inst`: it names the property (once
+/// `__set_name__` gave it a name) and the qualified name of the instance's type.
+fn property_missing(name: Option<&PyObj>, inst: &PyObj, what: &str) -> crate::PyErr {
+    let qualname = inst.ty().qualname();
+    let msg = match name {
+        Some(n) => match (ab::repr_string(n), ab::repr_string(&qualname)) {
+            (Ok(n), Ok(q)) => format!("property {n} of {q} object has no {what}"),
+            (Err(e), _) | (_, Err(e)) => return e,
+        },
+        None => match ab::repr_string(&qualname) {
+            Ok(q) => format!("property of {q} object has no {what}"),
+            Err(e) => return e,
+        },
+    };
+    attribute_error(msg)
 }
 
 fn property_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyObj> {
@@ -1368,60 +1416,46 @@ fn property_get(d: &PyObj, inst: Option<&PyObj>, _owner: &PyObj) -> PyResult<PyO
     let st = prop(d).state.lock().clone();
     match st.fget {
         Some(g) => ab::call(&g, std::slice::from_ref(i), None),
-        None => Err(attribute_error(match &st.name {
-            Some(n) => format!(
-                "property '{}' of '{}' object has no getter",
-                crate::str::as_str(n),
-                i.ty().name()
-            ),
-            None => "unreadable attribute".to_string(),
-        })),
+        None => Err(property_missing(st.name.as_ref(), i, "getter")),
     }
 }
 
 fn property_set(d: &PyObj, inst: &PyObj, value: Option<&PyObj>) -> PyResult<()> {
     let st = prop(d).state.lock().clone();
-    let describe = |what: &str| -> crate::PyErr {
-        attribute_error(match &st.name {
-            Some(n) => format!(
-                "property '{}' of '{}' object has no {what}",
-                crate::str::as_str(n),
-                inst.ty().name()
-            ),
-            None => format!(
-                "can't {} attribute",
-                if what == "setter" { "set" } else { "delete" }
-            ),
-        })
-    };
     match value {
         Some(v) => match st.fset {
             Some(f) => ab::call(&f, &[inst.clone(), v.clone()], None).map(drop),
-            None => Err(describe("setter")),
+            None => Err(property_missing(st.name.as_ref(), inst, "setter")),
         },
         None => match st.fdel {
             Some(f) => ab::call(&f, std::slice::from_ref(inst), None).map(drop),
-            None => Err(describe("deleter")),
+            None => Err(property_missing(st.name.as_ref(), inst, "deleter")),
         },
     }
 }
 
+/// `prop.getter(f)`/`setter(f)`/`deleter(f)` (`which` 0, 1, 2): a new property of
+/// the same type with one accessor replaced (None keeps the old one), made by
+/// calling the type, and the old name (CPython's `property_copy`). A docstring that
+/// came from the old getter is not passed on, so that the copy takes its getter's.
 fn property_copy(obj: &PyObj, which: usize, f: &PyObj) -> PyResult<PyObj> {
     let mut st = prop(obj).state.lock().clone();
-    let f = if crate::singletons::is_none(f) {
+    if !crate::singletons::is_none(f) {
+        match which {
+            0 => st.fget = Some(f.clone()),
+            1 => st.fset = Some(f.clone()),
+            _ => st.fdel = Some(f.clone()),
+        }
+    }
+    let doc = if st.getter_doc && st.fget.is_some() {
         None
     } else {
-        Some(f.clone())
+        st.doc
     };
-    match which {
-        0 => st.fget = f,
-        1 => st.fset = f,
-        _ => st.fdel = f,
-    }
     let n = |o: Option<PyObj>| o.unwrap_or_else(crate::singletons::none);
     let new = ab::call(
         &obj.ty().to_obj(),
-        &[n(st.fget), n(st.fset), n(st.fdel), n(st.doc)],
+        &[n(st.fget), n(st.fset), n(st.fdel), n(doc)],
         None,
     )?;
     if let Some(p) = new.downcast::<PyProperty>() {
@@ -1446,7 +1480,13 @@ pub(crate) fn property_methods() -> Vec<MethodDef> {
             property_copy(&args[0], 2, &args[1])
         }),
         MethodDef::new("__set_name__", |args, kw| {
-            crate::args::Args::new(args, kw).exact("__set_name__", 3)?;
+            crate::args::Args::new(args, kw).no_kwargs("__set_name__")?;
+            if args.len() != 3 {
+                return Err(type_error(format!(
+                    "__set_name__() takes 2 positional arguments but {} were given",
+                    args.len().saturating_sub(1)
+                )));
+            }
             prop(&args[0]).state.lock().name = Some(args[2].clone());
             Ok(crate::singletons::none())
         }),

@@ -626,7 +626,8 @@ pub fn new_heap_type(
             | TypeFlags::DICT_SUBCLASS
             | TypeFlags::BASE_EXC_SUBCLASS
             | TypeFlags::TYPE_SUBCLASS
-            | TypeFlags::MANAGED_DICT);
+            | TypeFlags::MANAGED_DICT
+            | TypeFlags::MANAGED_WEAKREF);
     if add_dict || base_has_dict {
         flags |= TypeFlags::MANAGED_DICT;
     }

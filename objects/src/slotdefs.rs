@@ -1276,7 +1276,9 @@ pub(crate) fn fixup_slots(ty: &PyType) {
         &[("__iter__", SlotId::Iter)],
         |b| b.iter,
         Some(slot_iter as crate::typeobj::UnaryFn),
-        None,
+        // `__iter__ = None` makes instances not iterable, even with a
+        // `__getitem__`: the slot is there and refuses (CPython's `slot_tp_iter`).
+        Some(slot_iter as crate::typeobj::UnaryFn),
     );
     s.iternext = decide(
         ty,

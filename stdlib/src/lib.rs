@@ -5,7 +5,7 @@
 //! [`_io`], [`posix`], [`_thread`], [`time`], [`math`], [`_random`], [`array`](mod@array),
 //! [`atexit`], [`gc`], [`_weakref`], [`_struct`], [`binascii`], [`_md5`], [`_sha1`],
 //! [`_sha256`], [`_sha512`], [`_sha3`], [`_blake2`], [`zlib`], [`errno`], [`_stat`],
-//! [`_string`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
+//! [`_string`], [`_abc`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
 //! [`_collections`], [`_contextvars`], [`_asyncio`], [`_datetime`], [`_queue`], [`_ast`],
 //! [`itertools`], [`_sre`],
 //! [`unicodedata`], [`_codecs`], [`_json`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
@@ -24,6 +24,7 @@
 //! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
 //! (the interpreter's own modules), the command line (`strand`).
 
+pub mod _abc;
 pub mod _ast;
 pub mod _asyncio;
 pub mod _bisect;
@@ -202,6 +203,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_heapq",
         init: _heapq::make_module,
+    },
+    NativeModule {
+        name: "_abc",
+        init: _abc::make_module,
     },
     NativeModule {
         name: "_bisect",

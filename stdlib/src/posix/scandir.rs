@@ -384,6 +384,7 @@ fn ready() {
     READY.call_once(|| {
         let object = Some(&strand_objects::baseobject::OBJECT_TYPE);
         DIR_ENTRY_TYPE.ready_static(object, &entry_methods(), &entry_getsets());
+        strand_objects::genericalias::add_class_getitem(&DIR_ENTRY_TYPE);
         SCANDIR_ITER_TYPE.ready_static(object, &scandir_methods(), &[]);
     });
 }
