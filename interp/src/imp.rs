@@ -216,18 +216,23 @@ fn get_frozen_object(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     match b[1].filter(|d| !singletons::is_none(d)) {
         None => import::frozen_code(frozen_arg(name).ok_or_else(|| no_such_frozen(name))?),
         Some(data) => {
-            let data = strand_objects::buffer::bytes_like(data)?;
-            match data.split_first() {
-                // The type byte, with or without marshal's reference flag.
-                Some((t, payload)) if t & 0x7f == crate::code_cache::TYPE_CODE => {
-                    Ok(crate::code_cache::unmarshal_payload(payload)?.0)
-                }
-                Some(_) => Err(exc::type_error(format!(
+            if strand_objects::buffer::bytes_like(data)?.is_empty() {
+                return Err(frozen_error("Frozen object named {} is invalid", name));
+            }
+            // CPython's `unmarshal_frozen_code`: any marshal data, then a code check.
+            let marshal = import::import_by_name("marshal")?;
+            let code = ab::call(
+                &ab::getattr_str(&marshal, "loads")?,
+                std::slice::from_ref(data),
+                None,
+            )?;
+            if !crate::code::is_code(&code) {
+                return Err(exc::type_error(format!(
                     "frozen object {} is not a code object",
                     ab::repr_string(name)?
-                ))),
-                None => Err(frozen_error("Frozen object named {} is invalid", name)),
+                )));
             }
+            Ok(code)
         }
     }
 }
