@@ -52,7 +52,12 @@ pub fn decode(bytes: &[u8], origin: Origin<'_>) -> Result<String, CompileError> 
             }
         },
     };
-    if bom && encoding != Encoding::Utf8 {
+    // CPython accepts a BOM only with "utf-8" itself (or "utf-8-..."), `utf8` not.
+    let utf8_name = declared.as_deref().is_none_or(|name| {
+        let n = name.to_ascii_lowercase().replace('_', "-");
+        n == "utf-8" || n.starts_with("utf-8-")
+    });
+    if bom && !utf8_name {
         let name = declared.as_deref().unwrap_or_default();
         let shown = if encoding == Encoding::Latin1 {
             "iso-8859-1"

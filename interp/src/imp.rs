@@ -209,7 +209,8 @@ fn find_frozen(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// `get_frozen_object(name, data=None)`: the frozen module's code object, or the
 /// code in `data` (marshal data, as `find_frozen(name, withdata=True)` gives; empty
-/// data is CPython's `ImportError: Frozen object named 'x' is invalid`).
+/// or unreadable data is CPython's `ImportError: Frozen object named 'x' is
+/// invalid`, data that is not code a `TypeError`).
 fn get_frozen_object(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind("get_frozen_object", 0, &["name", "data"], 1)?;
     let name = b[0].expect("required");
@@ -225,7 +226,8 @@ fn get_frozen_object(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                 &ab::getattr_str(&marshal, "loads")?,
                 std::slice::from_ref(data),
                 None,
-            )?;
+            )
+            .map_err(|_| frozen_error("Frozen object named {} is invalid", name))?;
             if !crate::code::is_code(&code) {
                 return Err(exc::type_error(format!(
                     "frozen object {} is not a code object",

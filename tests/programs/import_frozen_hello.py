@@ -42,10 +42,11 @@ print(_imp.init_frozen("not_frozen"))
 
 # Empty marshal data is no code.
 for name in ("__hello__", "not_frozen"):
-    try:
-        _imp.get_frozen_object(name, b"")
-    except ImportError as e:
-        print(type(e).__name__, e, e.name)
+    for data in (b"", b"6'\xd5Cu\x12", b"\xe9\x00\x00\x00\x00"):
+        try:
+            _imp.get_frozen_object(name, data)
+        except (ImportError, TypeError) as e:
+            print(type(e).__name__, e, getattr(e, "name", "-"))
 
 # Importing them.
 import __hello__

@@ -15,6 +15,9 @@ cases = [
     b"# coding: rot13\nx=1\n",
     b"# coding: hex\nx=1\n",
     b"\xef\xbb\xbf# coding: koi8-r\nx=1\n",
+    b"\xef\xbb\xbf# coding: utf8\nx=1\n",
+    b"\xef\xbb\xbf# coding: UTF_8\nx=1\n",
+    b"\xef\xbb\xbf# coding: latin-1\nx=1\n",
     b"# coding: ascii\nx='\xff'\n",
     b"x = 1  # coding: koi8-r\ny = 2\n",
 ]
