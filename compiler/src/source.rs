@@ -1,7 +1,9 @@
 //! Source bytes to text, as CPython's tokenizer decodes them (PEP 263): a UTF-8 byte
 //! order mark, a `coding` declaration in a comment on the first line (or the second,
-//! when the first holds no code), UTF-8 otherwise. strand decodes UTF-8, Latin-1 and
-//! ASCII; other declared encodings are CPython's "encoding problem".
+//! when the first holds no code), UTF-8 otherwise. This module decodes UTF-8,
+//! Latin-1 and ASCII; a source that declares another encoding
+//! ([`foreign_encoding`]) is for the interpreter to decode through the codec
+//! registry ([`decode`] reports it as CPython reports an unknown encoding).
 //!
 //! Errors are `SyntaxError`s with CPython 3.11's messages. Those CPython reports with
 //! no position (an unknown encoding, a file that is not UTF-8) have line 0.
@@ -50,7 +52,12 @@ pub fn decode(bytes: &[u8], origin: Origin<'_>) -> Result<String, CompileError> 
             }
         },
     };
-    if bom && encoding != Encoding::Utf8 {
+    // CPython accepts a BOM only with "utf-8" itself (or "utf-8-..."), `utf8` not.
+    let utf8_name = declared.as_deref().is_none_or(|name| {
+        let n = name.to_ascii_lowercase().replace('_', "-");
+        n == "utf-8" || n.starts_with("utf-8-")
+    });
+    if bom && !utf8_name {
         let name = declared.as_deref().unwrap_or_default();
         let shown = if encoding == Encoding::Latin1 {
             "iso-8859-1"
@@ -82,6 +89,21 @@ pub fn decode(bytes: &[u8], origin: Origin<'_>) -> Result<String, CompileError> 
             Err(e) => Err(not_utf8(body, &e, declared.is_some(), origin)),
         },
     }
+}
+
+/// The encoding a `coding` declaration names when it is one [`decode`] does not
+/// decode itself (anything but UTF-8, Latin-1 and ASCII), and whether a UTF-8 byte
+/// order mark precedes the source: the caller decodes such a source through the
+/// codec registry (CPython's tokenizer decodes through the codec the declaration
+/// names). `None` for a source [`decode`] handles.
+pub fn foreign_encoding(bytes: &[u8]) -> Option<(String, bool)> {
+    let (bom, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    };
+    declared_encoding(body)
+        .filter(|name| normal_name(name).is_none())
+        .map(|name| (name, bom))
 }
 
 /// The error for bytes that are not UTF-8: CPython names the file and line when no

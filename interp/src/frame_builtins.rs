@@ -209,7 +209,7 @@ fn eval_or_exec(
                 "closure can only be used when source is a code object",
             ));
         }
-        let text = source_text(source, name)?;
+        let text = source_text(source, name, "<string>")?;
         let text = if mode == Mode::Eval {
             // eval() ignores leading spaces and tabs.
             text.trim_start_matches([' ', '\t']).to_string()
@@ -229,18 +229,19 @@ fn eval_or_exec(
     })
 }
 
-/// The text of a `str` or `bytes` source argument.
-fn source_text(source: &PyObj, fname: &str) -> PyResult<String> {
+/// The text of a `str` or `bytes` source argument (`filename` is what a
+/// `SyntaxError` from decoding bytes names).
+fn source_text(source: &PyObj, fname: &str, filename: &str) -> PyResult<String> {
     if pystr::is_str(source) {
         return Ok(pystr::as_str(source).to_string());
     }
     if strand_objects::buffer::has_buffer(source) {
-        use strand_compiler::source::{decode, Origin};
         let b = strand_objects::buffer::bytes_like(source)?;
-        return decode(&b, Origin::Bytes).map_err(|e| {
-            let text = String::from_utf8_lossy(&b);
-            crate::syntax_error::syntax_error(&e, &text, "<string>")
-        });
+        return crate::syntax_error::decode_source(
+            &b,
+            strand_compiler::source::Origin::Bytes,
+            filename,
+        );
     }
     Err(type_error(format!(
         "{fname}() arg 1 must be a string, bytes or code object"
@@ -346,7 +347,7 @@ pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<Py
         return (h.compile)(source, &filename, &mode_name, optimize);
     }
     if only_ast {
-        let text = source_text(source, "compile")?;
+        let text = source_text(source, "compile", &filename)?;
         let h = hooks.ok_or_else(|| {
             exc::system_error(
                 "compile(): PyCF_ONLY_AST needs the _ast module, which is not installed",
@@ -354,7 +355,7 @@ pub(crate) fn builtin_compile(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<Py
         })?;
         return (h.parse)(&text, &filename, &mode_name, flags);
     }
-    let text = source_text(source, "compile")?;
+    let text = source_text(source, "compile", &filename)?;
     // The `__future__` features: those of `flags`, and unless `dont_inherit`, those
     // the calling code was compiled with (CPython's `PyEval_MergeCompilerFlags`).
     let future_bits = strand_compiler::code::flags::FUTURE_ANNOTATIONS;

@@ -6,8 +6,9 @@
 //! `_imp` has: `is_builtin` (-1 for `sys` and `builtins`, which cannot be made again,
 //! as in CPython), `create_builtin`, `exec_builtin`, `is_frozen`,
 //! `is_frozen_package`, `find_frozen`, `get_frozen_object`, `init_frozen`,
-//! `_frozen_module_names`, `_override_frozen_modules_for_tests` (nothing to switch:
-//! strand has no frozen copies of Lib modules), the global import lock
+//! `_frozen_module_names`, `_override_frozen_modules_for_tests` (strand's frozen
+//! modules are compiled from CPython's Lib when loaded: see
+//! [`crate::native_module::FrozenModule`]), the global import lock
 //! (`acquire_lock`, `release_lock`, `lock_held`; reentrant, waited for detached), `extension_suffixes` (empty: strand
 //! loads no C extension modules), `check_hash_based_pycs`, and what importlib's
 //! `SourceLoader` needs for bytecode files (`sys.implementation.cache_tag` is
@@ -19,10 +20,12 @@ use std::sync::{Condvar, Mutex};
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::exceptions::{self as exc, type_error};
-use strand_objects::{dict, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult};
+use strand_objects::{
+    dict, int, list, module, singletons, str as pystr, tuple, PyErr, PyObj, PyResult,
+};
 
 use crate::import;
-use crate::native_module::add_functions;
+use crate::native_module::{add_functions, FrozenModule};
 use crate::state;
 
 // ---------------------------------------------------------------------------------
@@ -135,53 +138,153 @@ fn exec_builtin(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Ok(int::from_i64(0))
 }
 
+/// The name argument of the frozen-module functions: CPython's `find_frozen` takes
+/// anything and finds nothing for what is not a str (`FROZEN_BAD_NAME`).
+fn frozen_arg(name: &PyObj) -> Option<&'static FrozenModule> {
+    if !pystr::is_str(name) {
+        return None;
+    }
+    import::frozen_module(pystr::as_str(name))
+}
+
+/// CPython's `set_frozen_error`: `ImportError` with `name` set, its message
+/// `message` with `{}` replaced by `repr(name)`.
+fn frozen_error(message: &str, name: &PyObj) -> PyErr {
+    let shown = ab::repr_string(name).unwrap_or_else(|_| "?".to_string());
+    let e = exc::import_error(message.replace("{}", &shown));
+    let _ = ab::setattr(e.value(), &pystr::intern("name"), name);
+    e
+}
+
+/// `ImportError` for a name that is not frozen.
+fn no_such_frozen(name: &PyObj) -> PyErr {
+    frozen_error("No such frozen object named {}", name)
+}
+
+/// `is_frozen(name)`.
 fn is_frozen(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let name = name_arg(a, k, "is_frozen")?;
     Ok(int::bool_obj(import::frozen_module(&name).is_some()))
 }
 
-fn frozen_or_error(name: &str) -> PyResult<&'static crate::native_module::FrozenModule> {
-    import::frozen_module(name)
-        .ok_or_else(|| exc::import_error(format!("No such frozen object named '{name}'")))
-}
-
+/// `is_frozen_package(name)`: `ImportError` for a module that is not frozen.
 fn is_frozen_package(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    let name = name_arg(a, k, "is_frozen_package")?;
-    Ok(int::bool_obj(frozen_or_error(&name)?.is_package))
+    name_arg(a, k, "is_frozen_package")?;
+    let f = frozen_arg(&a[0]).ok_or_else(|| no_such_frozen(&a[0]))?;
+    Ok(int::bool_obj(f.is_package))
 }
 
-/// `find_frozen(name, *, withdata=False)`: `None`, or `(data, ispkg, origname)`;
-/// strand's frozen modules are source text, so `data` is always `None`.
+/// The marshal data of a code object (`marshal.dumps(code)`).
+fn marshal_code(code: &PyObj) -> PyResult<PyObj> {
+    let mut data = vec![crate::code_cache::TYPE_CODE];
+    data.extend(crate::code_cache::marshal_payload(code)?);
+    Ok(strand_objects::bytes::new(&data))
+}
+
+/// `find_frozen(name, *, withdata=False)`: `None` for a module that is not frozen,
+/// else `(data, ispkg, origname)` (CPython 3.11's `_imp_find_frozen_impl`): `data`
+/// the module's code as marshal data with `withdata` (CPython's is a memoryview of
+/// its frozen bytes; strand's are made by compiling the module), else `None`;
+/// `origname` `None` for a module with no standard library file.
 fn find_frozen(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind("find_frozen", 0, &["name", "withdata"], 1)?;
-    let name = ab::str_string(b[0].expect("required"))?;
-    Ok(match import::frozen_module(&name) {
-        None => singletons::none(),
-        Some(f) => tuple::from_vec(vec![
-            singletons::none(),
-            int::bool_obj(f.is_package),
-            pystr::new(f.name),
-        ]),
-    })
+    let Some(f) = frozen_arg(b[0].expect("required")) else {
+        return Ok(singletons::none());
+    };
+    let withdata = match b[1] {
+        Some(w) => ab::is_true(w)?,
+        None => false,
+    };
+    let data = if withdata {
+        marshal_code(&import::frozen_code(f)?)?
+    } else {
+        singletons::none()
+    };
+    Ok(tuple::from_vec(vec![
+        data,
+        int::bool_obj(f.is_package),
+        f.origname.map(pystr::new).unwrap_or_else(singletons::none),
+    ]))
 }
 
-/// `get_frozen_object(name, data=None)`: the frozen module's code, compiled.
+/// `get_frozen_object(name, data=None)`: the frozen module's code object, or the
+/// code in `data` (marshal data, as `find_frozen(name, withdata=True)` gives; empty
+/// or unreadable data is CPython's `ImportError: Frozen object named 'x' is
+/// invalid`, data that is not code a `TypeError`).
 fn get_frozen_object(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind("get_frozen_object", 0, &["name", "data"], 1)?;
-    let name = ab::str_string(b[0].expect("required"))?;
-    let f = frozen_or_error(&name)?;
-    import::compile_source(f.source, &format!("<frozen {name}>"))
+    let name = b[0].expect("required");
+    match b[1].filter(|d| !singletons::is_none(d)) {
+        None => import::frozen_code(frozen_arg(name).ok_or_else(|| no_such_frozen(name))?),
+        Some(data) => {
+            if strand_objects::buffer::bytes_like(data)?.is_empty() {
+                return Err(frozen_error("Frozen object named {} is invalid", name));
+            }
+            // CPython's `unmarshal_frozen_code`: any marshal data, then a code check.
+            let marshal = import::import_by_name("marshal")?;
+            let code = ab::call(
+                &ab::getattr_str(&marshal, "loads")?,
+                std::slice::from_ref(data),
+                None,
+            )
+            .map_err(|_| frozen_error("Frozen object named {} is invalid", name))?;
+            if !crate::code::is_code(&code) {
+                return Err(exc::type_error(format!(
+                    "frozen object {} is not a code object",
+                    ab::repr_string(name)?
+                )));
+            }
+            Ok(code)
+        }
+    }
 }
 
+/// `init_frozen(name)`: runs the frozen module `name` in the module of that name in
+/// `sys.modules` (made if there is none), with `__path__` `[]` for a package and
+/// `__origname__` set after its code ran, and returns the module; `None` if `name`
+/// is not frozen (CPython's `PyImport_ImportFrozenModuleObject`).
 fn init_frozen(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let name = name_arg(a, k, "init_frozen")?;
-    frozen_or_error(&name)?;
-    import::import_by_name(&name)
+    let Some(f) = import::frozen_module(&name) else {
+        return Ok(singletons::none());
+    };
+    let code = import::frozen_code(f)?;
+    let modules = state::sys_modules();
+    let m = match dict::get_item_str(&modules, &name)
+        .filter(|m| m.is_instance_of(&module::MODULE_TYPE))
+    {
+        Some(m) => m,
+        None => {
+            let m = module::new_module(&name);
+            dict::set_item_str(&modules, &name, m.clone());
+            m
+        }
+    };
+    let d = module::module_dict(&m);
+    if dict::get_item_str(&d, "__builtins__").is_none() {
+        dict::set_item_str(&d, "__builtins__", state::builtins_module());
+    }
+    if f.is_package {
+        dict::set_item_str(&d, "__path__", list::new(Vec::new()));
+    }
+    if let Err(e) = crate::eval::run_code(&code, &d) {
+        let _ = dict::del_item(&modules, &pystr::new(&name));
+        return Err(e);
+    }
+    let m = dict::get_item_str(&modules, &name).ok_or_else(|| {
+        exc::import_error(format!("Loaded module {name} not found in sys.modules"))
+    })?;
+    if m.is_instance_of(&module::MODULE_TYPE) {
+        let origname = f.origname.map(pystr::new).unwrap_or_else(singletons::none);
+        dict::set_item_str(&module::module_dict(&m), "__origname__", origname);
+    }
+    Ok(m)
 }
 
+/// `_frozen_module_names()`: the names of the modules frozen now, as a list.
 fn frozen_module_names(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).expect_fn("_frozen_module_names", 0, 0)?;
-    Ok(tuple::from_vec(
+    Ok(list::new(
         import::frozen_names().into_iter().map(pystr::new).collect(),
     ))
 }
@@ -231,19 +334,17 @@ fn extension_suffixes(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Ok(list::new(Vec::new()))
 }
 
-/// `_imp._override_frozen_modules_for_tests(override)`: CPython's switch between a
-/// module's frozen copy and its source (positive: frozen, negative: source, 0: the
-/// default), used by `test.support.import_helper`. strand's frozen table holds no
-/// copies of Lib modules, so every setting imports the source: the argument is
-/// checked and nothing else changes.
+/// `_imp._override_frozen_modules_for_tests(override)`: CPython's switch for frozen
+/// modules (positive: on, negative: off but for the essential ones, 0: the default,
+/// on), used by `test.support.import_helper.frozen_modules`.
 fn override_frozen_modules(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).expect_fn("_override_frozen_modules_for_tests", 1, 1)?;
-    if int::as_i64(&a[0]).is_none() {
-        return Err(type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            a[0].ty().name()
-        )));
-    }
+    let Some(setting) = int::as_i64(&ab::index(&a[0])?) else {
+        return Err(exc::overflow_error(
+            "Python int too large to convert to C int",
+        ));
+    };
+    import::set_frozen_override(setting);
     Ok(singletons::none())
 }
 

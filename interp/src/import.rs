@@ -28,13 +28,14 @@
 //! The tables of native and frozen modules come from the standard library crate
 //! ([`register_native_modules`], [`register_frozen_modules`]).
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::OnceLock;
 
 use strand_objects::abstract_ as ab;
 use strand_objects::exceptions::{self as exc, value_error};
 use strand_objects::{dict, int, list, module, singletons, str as pystr, PyObj, PyResult};
 
-use crate::native_module::{FrozenModule, NativeModule};
+use crate::native_module::{FrozenModule, FrozenSource, NativeModule};
 use crate::state;
 
 static NATIVE: OnceLock<&'static [NativeModule]> = OnceLock::new();
@@ -165,6 +166,15 @@ struct Importlib {
     handle_fromlist: PyObj,
     /// `_lock_unlock_module(name)`.
     lock_unlock_module: PyObj,
+    /// `_module_repr(module)`, `repr(module)`.
+    module_repr: PyObj,
+}
+
+/// `repr(module)` through `importlib._bootstrap._module_repr`, once it is installed.
+fn module_repr_hook(m: &PyObj) -> Option<PyResult<PyObj>> {
+    IMPORTLIB
+        .get()
+        .map(|boot| ab::call(&boot.module_repr, std::slice::from_ref(m), None))
 }
 
 static IMPORTLIB: OnceLock<Importlib> = OnceLock::new();
@@ -338,6 +348,15 @@ pub fn install_importlib(lib: &std::path::Path) -> PyResult<()> {
         let code = crate::code_cache::load_or_compile(&lib.join("importlib").join(file))?;
         crate::code_cache::fix_co_filename(&code, &pystr::new(display));
         let m = module::new_module(name);
+        if let Some(origname) = frozen_module(name).and_then(|f| f.origname) {
+            // What `FrozenImporter._fix_up_module` takes the module's origin from,
+            // as CPython's `PyImport_ImportFrozenModuleObject` leaves it.
+            dict::set_item_str(
+                &module::module_dict(&m),
+                "__origname__",
+                pystr::new(origname),
+            );
+        }
         dict::set_item_str(&modules, name, m.clone());
         if let Err(e) = crate::eval::run_code(&code, &module::module_dict(&m)) {
             let _ = dict::del_item(&modules, &pystr::new(name));
@@ -354,17 +373,40 @@ pub fn install_importlib(lib: &std::path::Path) -> PyResult<()> {
         &int::from_i64(0),
     )?;
     ab::call(&ab::getattr_str(&bootstrap, "_install")?, &[sys, imp], None)?;
-    load(
+    let external = load(
         "_frozen_importlib_external",
         "_bootstrap_external.py",
         EXTERNAL_FILE,
     )?;
     ab::call0(&ab::getattr_str(&bootstrap, "_install_external_importers")?)?;
+    if frozen_module("_frozen_importlib_external").is_some() {
+        // `_bootstrap._setup` gave `_frozen_importlib` its spec; CPython imports
+        // `_frozen_importlib_external` through `FrozenImporter`, strand loaded it
+        // above: it gets the spec `_setup` gives a frozen module.
+        let frozen = ab::getattr_str(&bootstrap, "FrozenImporter")?;
+        let spec = ab::call(
+            &ab::getattr_str(&bootstrap, "_spec_from_module")?,
+            &[external.clone(), frozen.clone()],
+            None,
+        )?;
+        ab::call(
+            &ab::getattr_str(&bootstrap, "_init_module_attrs")?,
+            &[spec, external.clone()],
+            None,
+        )?;
+        ab::call(
+            &ab::getattr_str(&frozen, "_fix_up_module")?,
+            &[external],
+            None,
+        )?;
+    }
     let _ = IMPORTLIB.set(Importlib {
         find_and_load: ab::getattr_str(&bootstrap, "_find_and_load")?,
         handle_fromlist: ab::getattr_str(&bootstrap, "_handle_fromlist")?,
         lock_unlock_module: ab::getattr_str(&bootstrap, "_lock_unlock_module")?,
+        module_repr: ab::getattr_str(&bootstrap, "_module_repr")?,
     });
+    module::set_repr_hook(module_repr_hook);
     install_zipimport();
     Ok(())
 }
@@ -468,13 +510,8 @@ fn import_one(name: &str, parent: Option<&PyObj>) -> PyResult<PyObj> {
         return Ok(m);
     }
     if let Some(f) = frozen_module(name) {
-        return load_text(
-            name,
-            f.source,
-            &format!("<frozen {name}>"),
-            f.is_package,
-            None,
-        );
+        let code = frozen_code(f)?;
+        return run_module_code(name, &code, &format!("<frozen {name}>"), f.is_package, None);
     }
     match find_source(name, parent)? {
         Some((path, is_pkg)) => load_source(name, &path, is_pkg),
@@ -549,17 +586,79 @@ pub(crate) fn native_module(name: &str) -> Option<&'static NativeModule> {
     NATIVE.get().and_then(|t| t.iter().find(|m| m.name == name))
 }
 
-/// The frozen module registered as `name`.
-pub(crate) fn frozen_module(name: &str) -> Option<&'static FrozenModule> {
-    FROZEN.get().and_then(|t| t.iter().find(|f| f.name == name))
+/// `_imp._override_frozen_modules_for_tests`'s setting: positive, frozen modules on;
+/// negative, off (all but the essential ones); 0, the default, which is on (CPython's
+/// `-X frozen_modules=on`, the default of an installed CPython).
+static FROZEN_OVERRIDE: AtomicI64 = AtomicI64::new(0);
+
+/// Sets whether frozen modules are used (CPython's
+/// `interp->override_frozen_modules`): see [`FROZEN_OVERRIDE`].
+pub(crate) fn set_frozen_override(setting: i64) {
+    FROZEN_OVERRIDE.store(setting, Ordering::Relaxed);
 }
 
-/// The names of the frozen modules.
+/// The path of `rel` (`/`-separated) in the standard library directory, if strand has
+/// one.
+fn stdlib_file(rel: &str) -> Option<std::path::PathBuf> {
+    crate::sys::stdlib_dir().ok().map(|d| d.join(rel))
+}
+
+/// The frozen module registered as `name`, when it is frozen now (CPython's
+/// `look_up_frozen`): the essential ones always, the others while frozen modules are
+/// on; one compiled from a standard library file only where that file exists.
+pub(crate) fn frozen_module(name: &str) -> Option<&'static FrozenModule> {
+    let f = FROZEN.get()?.iter().find(|f| f.name == name)?;
+    if !f.essential && FROZEN_OVERRIDE.load(Ordering::Relaxed) < 0 {
+        return None;
+    }
+    if let FrozenSource::Lib(rel) = f.source {
+        if !stdlib_file(rel)?.is_file() {
+            return None;
+        }
+    }
+    Some(f)
+}
+
+/// The names of the modules frozen now (see [`frozen_module`]), in table order.
 pub(crate) fn frozen_names() -> Vec<&'static str> {
     FROZEN
         .get()
-        .map(|t| t.iter().map(|f| f.name).collect())
+        .map(|t| {
+            t.iter()
+                .filter(|f| frozen_module(f.name).is_some())
+                .map(|f| f.name)
+                .collect()
+        })
         .unwrap_or_default()
+}
+
+/// The code of frozen module `f` (what CPython unmarshals from its frozen bytes):
+/// compiled from its standard library file through the bytecode cache, or from its
+/// text, with `co_filename` `<frozen X>` for its [`FrozenModule::code_name`].
+///
+/// # Errors
+/// `ImportError` when its file has gone; what reading or compiling it raises.
+pub(crate) fn frozen_code(f: &FrozenModule) -> PyResult<PyObj> {
+    let display = format!("<frozen {}>", f.code_name);
+    let (file, text) = match f.source {
+        FrozenSource::Lib(rel) => (stdlib_file(rel), None),
+        FrozenSource::LibOr(rel, text) => (stdlib_file(rel).filter(|p| p.is_file()), Some(text)),
+        FrozenSource::Text(text) => (None, Some(text)),
+    };
+    if let Some(path) = file {
+        let code = crate::code_cache::load_or_compile(&path)?;
+        crate::code_cache::fix_co_filename(&code, &pystr::new(&display));
+        return Ok(code);
+    }
+    let Some(text) = text else {
+        let e = exc::import_error(format!("No such frozen object named '{}'", f.name));
+        let _ = ab::setattr(e.value(), &pystr::intern("name"), &pystr::new(f.name));
+        return Err(e);
+    };
+    // As CPython's frozen code, it has no source lines to show in tracebacks.
+    let code = strand_compiler::compile_module(text, &display)
+        .map_err(|e| crate::syntax_error::syntax_error(&e, text, &display))?;
+    Ok(crate::code::load_code(&code))
 }
 
 /// Imports `name` (dotted, absolute) and returns that module (not its top package).
@@ -573,17 +672,6 @@ pub fn import_by_name(name: &str) -> PyResult<PyObj> {
         &list::new(vec![pystr::new("*")]),
         &int::from_i64(0),
     )
-}
-
-/// Compiles a module's source text to a code object.
-///
-/// # Errors
-/// `SyntaxError`.
-pub(crate) fn compile_source(source: &str, filename: &str) -> PyResult<PyObj> {
-    let code = strand_compiler::compile_module(source, filename)
-        .map_err(|e| crate::syntax_error::syntax_error(&e, source, filename))?;
-    crate::traceback::register_source(filename, source);
-    Ok(crate::code::load_code(&code))
 }
 
 /// Reads, decodes (PEP 263) and compiles a source file.
@@ -609,18 +697,6 @@ fn load_source(name: &str, path: &std::path::Path, is_pkg: bool) -> PyResult<PyO
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     run_module_code(name, &code_obj, &filename, is_pkg, Some(&dir))
-}
-
-/// Compiles and runs a module's source as `name` (see [`run_module_code`]).
-fn load_text(
-    name: &str,
-    source: &str,
-    filename: &str,
-    is_pkg: bool,
-    pkg_dir: Option<&str>,
-) -> PyResult<PyObj> {
-    let code_obj = compile_source(source, filename)?;
-    run_module_code(name, &code_obj, filename, is_pkg, pkg_dir)
 }
 
 /// Runs a module's code as `name` (registered in `sys.modules` before its code runs;

@@ -18,15 +18,47 @@ pub struct NativeModule {
     pub init: fn() -> PyObj,
 }
 
-/// A module written in Python whose source is compiled into the binary.
+/// A frozen module (CPython's `struct _frozen` and its alias table, Python/frozen.c):
+/// a module `_imp` reports as frozen, which `importlib`'s `FrozenImporter` finds
+/// (`_imp.find_frozen`) and loads (`_imp.get_frozen_object`). CPython compiles
+/// frozen modules into its binary; strand compiles their code from the standard
+/// library's source files when they are loaded ([`FrozenSource`]), so the library
+/// stays CPython's own and is never copied into strand.
 #[derive(Clone, Copy, Debug)]
 pub struct FrozenModule {
-    /// The module's name.
+    /// The name it is imported by (`"__hello_alias__"`).
     pub name: &'static str,
-    /// Its Python source.
-    pub source: &'static str,
-    /// Whether it is a package (it gets a `__path__`).
+    /// Where its code comes from.
+    pub source: FrozenSource,
+    /// The `X` of its code's `co_filename`, `<frozen X>`: the module it was frozen
+    /// from (`"__hello__"` for the aliases of `__hello__`).
+    pub code_name: &'static str,
+    /// Whether it is a package (`find_frozen`'s `ispkg`).
     pub is_package: bool,
+    /// The standard library module it stands for (`find_frozen`'s `origname`, from
+    /// which `FrozenImporter` derives `__file__` and `__path__`); `None` for a
+    /// module with no file in the library. A leading `<` marks a package's
+    /// `__init__` frozen under the name `package.__init__`, as in CPython.
+    pub origname: Option<&'static str>,
+    /// Whether it is frozen even when frozen modules are off
+    /// (`_imp._override_frozen_modules_for_tests(-1)`), as CPython's bootstrap
+    /// modules (`_PyImport_FrozenBootstrap`) are.
+    pub essential: bool,
+}
+
+/// Where a frozen module's code is compiled from.
+#[derive(Clone, Copy, Debug)]
+pub enum FrozenSource {
+    /// A file of the standard library directory (`sys._stdlib_dir`), by its
+    /// `/`-separated path in it; the module is not frozen where the file is missing.
+    Lib(&'static str),
+    /// A file of the standard library that CPython's installation leaves out
+    /// (`make install` does not install `Lib/__phello__/ham/`), and the source
+    /// compiled when it is missing.
+    LibOr(&'static str, &'static str),
+    /// Source text of strand's own, for a module with no file in the library
+    /// (CPython's `__hello_only__` is frozen from `Tools/freeze/flag.py`).
+    Text(&'static str),
 }
 
 /// Adds native functions to module `m` (their `__module__` is `module_name`).

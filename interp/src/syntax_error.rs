@@ -54,9 +54,65 @@ pub fn syntax_error(e: &CompileError, source: &str, filename: &str) -> PyErr {
 /// # Errors
 /// The `SyntaxError` CPython raises for the file.
 pub fn decode_file(bytes: &[u8], filename: &str) -> Result<String, PyErr> {
-    use strand_compiler::source::{check_no_nul, decode, Origin};
-    let text = decode(bytes, Origin::File(filename))
-        .map_err(|e| syntax_error(&e, &String::from_utf8_lossy(bytes), filename))?;
+    use strand_compiler::source::{check_no_nul, Origin};
+    let text = decode_source(bytes, Origin::File(filename), filename)?;
     check_no_nul(&text).map_err(|e| syntax_error(&e, &text, filename))?;
     Ok(text)
+}
+
+/// Source bytes decoded as PEP 263 says (CPython's tokenizer): UTF-8, Latin-1 and
+/// ASCII by the compiler, any other declared encoding through the codec registry.
+/// `filename` is what a `SyntaxError` names.
+///
+/// # Errors
+/// `SyntaxError` at line 0: for a file, `encoding problem: NAME` (`... with BOM`
+/// after a UTF-8 byte order mark); for `bytes` given to `compile()`, the message of
+/// the codec's `LookupError` (`unknown encoding: NAME`, `'rot13' is not a text
+/// encoding; ...`) or `UnicodeDecodeError`.
+pub fn decode_source(
+    bytes: &[u8],
+    origin: strand_compiler::source::Origin<'_>,
+    filename: &str,
+) -> Result<String, PyErr> {
+    use strand_compiler::source::{decode, foreign_encoding, Origin};
+    let lossy = || String::from_utf8_lossy(bytes);
+    let fail = |message: String| match origin {
+        // `compile(b"...")`'s errors CPython places at line 0, offset -1.
+        Origin::Bytes => PyErr::with_args(
+            &exc::SYNTAX_ERROR_TYPE,
+            vec![
+                pystr::new(&message),
+                tuple::from_vec(vec![
+                    pystr::new(filename),
+                    int::from_i64(0),
+                    int::from_i64(-1),
+                    singletons::none(),
+                ]),
+            ],
+        ),
+        Origin::File(_) => {
+            let e = CompileError::unplaced(ErrorKind::Syntax, message);
+            syntax_error(&e, &lossy(), filename)
+        }
+    };
+    let Some((name, bom)) = foreign_encoding(bytes) else {
+        return decode(bytes, origin).map_err(|e| {
+            if e.line == 0 && e.kind == ErrorKind::Syntax {
+                fail(e.message)
+            } else {
+                syntax_error(&e, &lossy(), filename)
+            }
+        });
+    };
+    if bom {
+        return Err(fail(format!("encoding problem: {name} with BOM")));
+    }
+    let data = strand_objects::bytes::new(bytes);
+    strand_objects::bytes::decode(&data, bytes, &name, "strict").map_err(|e| match origin {
+        Origin::File(_) => fail(format!("encoding problem: {name}")),
+        Origin::Bytes => fail(
+            strand_objects::abstract_::str_string(e.value())
+                .unwrap_or_else(|_| format!("unknown encoding: {name}")),
+        ),
+    })
 }

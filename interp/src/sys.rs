@@ -331,6 +331,15 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
     let lib = stdlib_dir().ok();
     path.extend(lib.iter().map(|l| pystr::new(&l.display().to_string())));
     dict::set_item_str(&d, "path", list::new(path));
+    // Where `FrozenImporter` finds the files of frozen modules (CPython's
+    // `config->stdlib_dir`; None when there is no library).
+    dict::set_item_str(
+        &d,
+        "_stdlib_dir",
+        lib.as_ref()
+            .map(|l| pystr::new(&l.display().to_string()))
+            .unwrap_or_else(singletons::none),
+    );
     // The installation the library belongs to: `<prefix>/lib/python3.11`.
     let prefix = lib
         .as_ref()

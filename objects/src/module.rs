@@ -140,7 +140,23 @@ pub fn module_name(m: &PyObj) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// The import system's `repr(module)`: `None` while it has none.
+pub type ReprHook = fn(&PyObj) -> Option<PyResult<PyObj>>;
+
+static REPR_HOOK: std::sync::OnceLock<ReprHook> = std::sync::OnceLock::new();
+
+/// Makes `repr(module)` the import system's (CPython's `module_repr` calls
+/// `importlib._bootstrap._module_repr`, which words it from the module's spec:
+/// `<module 'x' (frozen)>`, `<module 'x' from 'path'>`). Set once; until the hook
+/// answers, a module is `<module 'x' from 'file'>` or `<module 'x' (built-in)>`.
+pub fn set_repr_hook(hook: ReprHook) {
+    let _ = REPR_HOOK.set(hook);
+}
+
 fn module_repr(m: &PyObj) -> PyResult<PyObj> {
+    if let Some(r) = REPR_HOOK.get().and_then(|h| h(m)) {
+        return r;
+    }
     let d = module_dict(m);
     let name = crate::dict::get_item_str(&d, "__name__")
         .map(|n| ab::repr_string(&n))

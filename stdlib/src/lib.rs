@@ -17,9 +17,10 @@
 //! places that list them all; [`install`] hands both tables to the interpreter's
 //! import system and connects `_io` to `sys` and `builtins`.
 //!
-//! The frozen-module table is empty: strand's own Python copies (`threading`,
-//! `collections`, `os`, `io`, ...) have retired in favour of CPython's pure-Python
-//! standard library, found on `sys.path`.
+//! The frozen-module table ([`FROZEN`]) holds no code: its modules (the import
+//! machinery, `zipimport`, CPython's `__hello__` test family) are compiled from
+//! CPython's Lib when they load; strand's own Python copies of stdlib modules have
+//! retired in favour of CPython's pure-Python standard library, found on `sys.path`.
 //!
 //! What it does not own: the interpreter (`strand-interp`), `sys` and `builtins`
 //! (the interpreter's own modules), the command line (`strand`).
@@ -84,7 +85,7 @@ pub mod unicodedata;
 mod userdb;
 pub mod zlib;
 
-use strand_interp::native_module::{FrozenModule, NativeModule};
+use strand_interp::native_module::{FrozenModule, FrozenSource, NativeModule};
 
 /// Every native module, by the name `import` finds it under.
 pub static MODULES: &[NativeModule] = &[
@@ -314,18 +315,157 @@ pub static MODULES: &[NativeModule] = &[
     },
 ];
 
-macro_rules! frozen {
-    ($($name:literal),* $(,)?) => {
-        &[$(FrozenModule {
-            name: $name,
-            source: include_str!(concat!("../lib/", $name, ".py")),
-            is_package: false,
-        }),*]
-    };
+/// One row of [`FROZEN`].
+const fn frozen(
+    name: &'static str,
+    source: FrozenSource,
+    code_name: &'static str,
+    is_package: bool,
+    origname: Option<&'static str>,
+    essential: bool,
+) -> FrozenModule {
+    FrozenModule {
+        name,
+        source,
+        code_name,
+        is_package,
+        origname,
+        essential,
+    }
 }
 
-/// The Python modules compiled into the binary (CPython's frozen modules).
-pub static FROZEN: &[FrozenModule] = frozen!();
+/// The frozen modules (CPython 3.11's `_PyImport_FrozenBootstrap` and
+/// `_PyImport_FrozenTest` in Python/frozen.c, with the aliases of
+/// `_PyImport_FrozenAliases`; which rows are aliases and packages is what
+/// Tools/scripts/freeze_modules.py makes of its module list). Their code is compiled
+/// from CPython's Lib when they load, under the names CPython's frozen code has
+/// (`<frozen __hello__>`).
+///
+/// CPython also freezes stdlib modules used at startup (`os`, `codecs`, `io`, `abc`,
+/// `site`, ... `_PyImport_FrozenStdlib`); strand does not: they load from their
+/// source files through `PathFinder` and the bytecode cache, so their specs are
+/// `SourceFileLoader`'s and their tracebacks name their files. What is frozen is the
+/// import machinery itself (loaded at startup as `_frozen_importlib` and
+/// `_frozen_importlib_external`), `zipimport`, and the test modules CPython ships
+/// for testing frozen imports (`__hello__` and its family).
+pub static FROZEN: &[FrozenModule] = &[
+    frozen(
+        "_frozen_importlib",
+        FrozenSource::Lib("importlib/_bootstrap.py"),
+        "importlib._bootstrap",
+        false,
+        Some("importlib._bootstrap"),
+        true,
+    ),
+    frozen(
+        "_frozen_importlib_external",
+        FrozenSource::Lib("importlib/_bootstrap_external.py"),
+        "importlib._bootstrap_external",
+        false,
+        Some("importlib._bootstrap_external"),
+        true,
+    ),
+    frozen(
+        "zipimport",
+        FrozenSource::Lib("zipimport.py"),
+        "zipimport",
+        false,
+        Some("zipimport"),
+        true,
+    ),
+    frozen(
+        "__hello__",
+        FrozenSource::Lib("__hello__.py"),
+        "__hello__",
+        false,
+        Some("__hello__"),
+        false,
+    ),
+    frozen(
+        "__hello_alias__",
+        FrozenSource::Lib("__hello__.py"),
+        "__hello__",
+        false,
+        Some("__hello__"),
+        false,
+    ),
+    frozen(
+        "__phello_alias__",
+        FrozenSource::Lib("__hello__.py"),
+        "__hello__",
+        true,
+        Some("__hello__"),
+        false,
+    ),
+    frozen(
+        "__phello_alias__.spam",
+        FrozenSource::Lib("__hello__.py"),
+        "__hello__",
+        false,
+        Some("__hello__"),
+        false,
+    ),
+    frozen(
+        "__phello__",
+        FrozenSource::Lib("__phello__/__init__.py"),
+        "__phello__",
+        true,
+        Some("__phello__"),
+        false,
+    ),
+    frozen(
+        "__phello__.__init__",
+        FrozenSource::Lib("__phello__/__init__.py"),
+        "__phello__",
+        false,
+        Some("<__phello__"),
+        false,
+    ),
+    // CPython's `__phello__/ham/__init__.py` and `ham/eggs.py` are empty files that
+    // its installation leaves out of Lib.
+    frozen(
+        "__phello__.ham",
+        FrozenSource::LibOr("__phello__/ham/__init__.py", ""),
+        "__phello__.ham",
+        true,
+        Some("__phello__.ham"),
+        false,
+    ),
+    frozen(
+        "__phello__.ham.__init__",
+        FrozenSource::LibOr("__phello__/ham/__init__.py", ""),
+        "__phello__.ham",
+        false,
+        Some("<__phello__.ham"),
+        false,
+    ),
+    frozen(
+        "__phello__.ham.eggs",
+        FrozenSource::LibOr("__phello__/ham/eggs.py", ""),
+        "__phello__.ham.eggs",
+        false,
+        Some("__phello__.ham.eggs"),
+        false,
+    ),
+    frozen(
+        "__phello__.spam",
+        FrozenSource::Lib("__phello__/spam.py"),
+        "__phello__.spam",
+        false,
+        Some("__phello__.spam"),
+        false,
+    ),
+    // A frozen module with no source file (CPython freezes it from
+    // Tools/freeze/flag.py, which is not part of Lib): it sets a flag and greets.
+    frozen(
+        "__hello_only__",
+        FrozenSource::Text("initialized = True\nprint(\"Hello world!\")\n"),
+        "frozen_only",
+        false,
+        None,
+        false,
+    ),
+];
 
 /// Sets up the interpreter with this standard library (once per process; later
 /// calls do nothing): [`strand_interp::install`], the module tables, and `_io`'s

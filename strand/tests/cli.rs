@@ -611,3 +611,30 @@ fn cache_paths_follow_cpythons_rules() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `_imp.find_frozen(name, withdata=True)` gives the frozen module's code as marshal
+/// data that `get_frozen_object` and `marshal.loads` take back (strand only:
+/// CPython 3.11's deep-frozen modules give empty data).
+#[test]
+fn frozen_module_marshal_data_round_trips() {
+    let dir = scratch("frozen");
+    let program = "import _imp, marshal\n\
+        data, ispkg, origname = _imp.find_frozen('__phello__', withdata=True)\n\
+        print(type(data).__name__, len(data) > 0, ispkg, origname)\n\
+        code = _imp.get_frozen_object('__phello__', data)\n\
+        print(code.co_filename)\n\
+        ns = {}\n\
+        exec(marshal.loads(data), ns)\n\
+        ns['main']()\n\
+        print(ns['initialized'])\n\
+        try:\n    _imp.get_frozen_object('__phello__', marshal.dumps(1))\n\
+        except TypeError as e:\n    print(e)\n";
+    let out = run(strand(), &["-c", program], &dir, "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "bytes True True __phello__\n<frozen __phello__>\nHello world!\nTrue\n\
+         frozen object '__phello__' is not a code object\n",
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -730,6 +730,36 @@ pub fn open(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     if m.binary {
         return Ok(buffered);
     }
+    let native = encoding
+        .as_ref()
+        .is_none_or(|e| pystr::as_str(e) == "locale" || Enc::lookup(pystr::as_str(e)).is_some());
+    if !native {
+        // Any other codec (UTF-16, cp1252, ...): `TextIOWrapper(buffer, ...)`, which
+        // decodes through the codec registry; as CPython's `open`, the file is closed
+        // again when that fails (`LookupError: unknown encoding: X`), and the text
+        // file's `mode` is the mode given.
+        let line_buffering = core.lock().line_buffering;
+        let none = singletons::none;
+        let text = ab::call(
+            &file::TEXTIO_TYPE.to_obj(),
+            &[
+                buffered.clone(),
+                encoding.unwrap_or_else(none),
+                errors.unwrap_or_else(none),
+                newline.unwrap_or_else(none),
+                int::bool_obj(line_buffering),
+            ],
+            None,
+        )
+        .and_then(|t| {
+            ab::setattr(&t, &pystr::intern("mode"), &pystr::new(&mode_s))?;
+            Ok(t)
+        });
+        if text.is_err() {
+            let _ = ab::call_method(&buffered, "close", &[]);
+        }
+        return text;
+    }
     let cfg = text_config(encoding, errors, newline, "UTF-8", "strict")?;
     Ok(file::new_file(
         &file::TEXTIO_TYPE,
