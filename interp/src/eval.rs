@@ -1622,20 +1622,13 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     let callee = unsafe { fp.as_ref() };
                                     // SAFETY: the arguments are the top `nargs` slots.
                                     let args = unsafe { sp.sub(nargs) };
-                                    let bound = if exact
-                                        || (kw.is_none() && exact_positional(callee, nargs))
-                                    {
+                                    let moved = exact
+                                        || (kw.is_none() && exact_positional(callee, nargs));
+                                    let bound = if moved {
                                         // SAFETY: `nargs` slots exist on both sides; the
                                         // callee's are null; each reference moves once
                                         // and the caller's slots are left null.
-                                        unsafe {
-                                            std::ptr::copy_nonoverlapping(
-                                                args,
-                                                callee.slots_ptr(),
-                                                nargs,
-                                            );
-                                            std::ptr::write_bytes(args, 0, nargs);
-                                        }
+                                        unsafe { move_args(args, callee.slots_ptr(), nargs) };
                                         Ok(())
                                     } else {
                                         // SAFETY: the arguments stay on this stack,
@@ -1650,9 +1643,18 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     };
 
                                     // Arguments, callable and NULL/method leave the
-                                    // stack.
-                                    for _ in 0..arg + 2 {
-                                        drop(pop!());
+                                    // stack (moved arguments left their slots null).
+                                    if moved {
+                                        // SAFETY: the top `nargs` slots are null (moved
+                                        // out above), so they leave without drops.
+                                        unsafe { sp = sp.sub(nargs) };
+                                        for _ in 0..arg + 2 - nargs {
+                                            drop(pop!());
+                                        }
+                                    } else {
+                                        for _ in 0..arg + 2 {
+                                            drop(pop!());
+                                        }
                                     }
                                     if let Err(e) = bound {
                                         // SAFETY: pushed above, unlinked, not used again.
@@ -2068,6 +2070,40 @@ fn leave_frame(fm: &Frame) -> *const Frame {
     // here, unlinked (above) and not used afterwards.
     unsafe { pop_frame(NonNull::from(fm)) };
     caller
+}
+
+/// Moves `n` call arguments from the caller's stack slots at `from` into the
+/// callee's first slots at `to`, leaving the caller's slots null. The common counts
+/// are spelled out so that the moves are a few register copies rather than calls to
+/// `memcpy` and `memset` (which cost more than the copy itself for one to four
+/// slots).
+///
+/// # Safety
+/// `n` slots are valid at both places and do not overlap; the callee's are null.
+#[inline(always)]
+unsafe fn move_args(from: *mut StackRef, to: *mut StackRef, n: usize) {
+    #[inline(always)]
+    unsafe fn moves<const N: usize>(from: *mut StackRef, to: *mut StackRef) {
+        // SAFETY: per `move_args`'s contract, with `n == N`.
+        unsafe {
+            std::ptr::copy_nonoverlapping(from, to, N);
+            std::ptr::write_bytes(from, 0, N);
+        }
+    }
+    // SAFETY: per the contract.
+    unsafe {
+        match n {
+            0 => {}
+            1 => moves::<1>(from, to),
+            2 => moves::<2>(from, to),
+            3 => moves::<3>(from, to),
+            4 => moves::<4>(from, to),
+            _ => {
+                std::ptr::copy_nonoverlapping(from, to, n);
+                std::ptr::write_bytes(from, 0, n);
+            }
+        }
+    }
 }
 
 /// Views of `n` stack slots starting at `at`, as call arguments.
