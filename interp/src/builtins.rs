@@ -640,6 +640,21 @@ fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         }
         None => dict::new(),
     };
+    // CPython's PyMapping_Check of the namespace.
+    if ns.ty().slots().getitem.is_none() {
+        let meta_name = if strand_objects::typeobj::is_type(&meta) {
+            // SAFETY: checked to be a type.
+            unsafe { strand_objects::typeobj::PyType::from_obj(&meta) }
+                .name()
+                .to_string()
+        } else {
+            "<metaclass>".to_string()
+        };
+        return Err(type_error(format!(
+            "{meta_name}.__prepare__() must return a mapping, not {}",
+            ns.ty().name()
+        )));
+    }
     let cell = crate::eval::run_class_body(func, &ns)?;
     if replaced {
         ab::setitem(&ns, &pystr::intern("__orig_bases__"), &orig_bases)?;

@@ -565,9 +565,29 @@ crate::builtin_type! {
             iter: Some(|p| ab::iter(&proxied(p))),
             richcompare: Some(|a, b, op| ab::richcompare(&proxied(a), b, op)),
             new: Some(mappingproxy_new),
+            number: crate::typeobj::NumberSlots {
+                or: Some(mappingproxy_or),
+                inplace_or: Some(|_, _| Err(type_error(
+                    "'|=' is not supported by mappingproxy; use '|' instead",
+                ))),
+                ..crate::typeobj::NumberSlots::EMPTY
+            },
             ..Slots::EMPTY
         },
     }
+}
+
+/// `a | b` where either is a mappingproxy: the proxied mappings' union (CPython's
+/// mappingproxy_or), never a proxy.
+fn mappingproxy_or(a: &PyObj, b: &PyObj) -> PyResult<PyObj> {
+    let unwrap = |o: &PyObj| {
+        if o.is_instance_of(&MAPPINGPROXY_TYPE) {
+            proxied(o)
+        } else {
+            o.clone()
+        }
+    };
+    ab::binary_op(&unwrap(a), &unwrap(b), ab::BinOp::Or)
 }
 
 fn proxied(p: &PyObj) -> PyObj {
@@ -622,5 +642,8 @@ pub(crate) fn mappingproxy_methods() -> Vec<crate::descr::MethodDef> {
             ab::call_method(&proxied(&a[0]), "get", &a[1..])
         }),
         MethodDef::new("copy", |a, _| ab::call_method(&proxied(&a[0]), "copy", &[])),
+        MethodDef::new("__reversed__", |a, _| {
+            ab::call_method(&proxied(&a[0]), "__reversed__", &[])
+        }),
     ]
 }
