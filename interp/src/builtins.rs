@@ -667,15 +667,24 @@ fn build_class(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
         Some(tuple::from_vec(kwnames))
     };
     let cls = ab::call(&meta, &cargs, kn.as_ref())?;
-    if strand_objects::function::CELL_TYPE
-        .to_obj()
-        .is(&cell.ty().to_obj())
+    if strand_objects::typeobj::is_type(&cls)
+        && strand_objects::function::CELL_TYPE
+            .to_obj()
+            .is(&cell.ty().to_obj())
     {
-        if let Some(v) = strand_objects::function::cell_get(&cell) {
-            if !v.is(&cls) {
+        match strand_objects::function::cell_get(&cell) {
+            Some(v) if v.is(&cls) => {}
+            Some(v) => {
                 return Err(type_error(format!(
                     "__class__ set to {} defining {} as {}",
                     ab::repr_string(&v)?,
+                    ab::repr_string(name)?,
+                    ab::repr_string(&cls)?
+                )));
+            }
+            None => {
+                return Err(exc::runtime_error(format!(
+                    "__class__ not set defining {} as {}. Was __classcell__ propagated to type.__new__?",
                     ab::repr_string(name)?,
                     ab::repr_string(&cls)?
                 )));

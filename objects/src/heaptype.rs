@@ -679,6 +679,12 @@ pub fn new_heap_type(
     }
     // SAFETY: just initialised as a type.
     let ty = unsafe { PyType::from_obj(&tobj) };
+    // The `__class__` cell is filled before the MRO is computed, so a
+    // metaclass's `mro()` may already call methods using it (CPython's
+    // type_new_set_classcell runs before PyType_Ready).
+    if let Some(cell) = &classcell {
+        crate::function::cell_set(cell, Some(tobj.clone()))?;
+    }
     let mro = c3_mro(&tobj, &bases)?;
     // SAFETY: the type is still private.
     unsafe { ty.inner_mut() }.mro = Some(crate::tuple::from_vec(mro));
@@ -735,9 +741,6 @@ pub fn new_heap_type(
     // SAFETY: fresh GC object, fully initialised.
     unsafe { tobj.as_ptr().track() };
 
-    if let Some(cell) = classcell {
-        crate::function::cell_set(&cell, Some(tobj.clone()))?;
-    }
     // __set_name__ on descriptors, then __init_subclass__ on the parent.
     for (k, v) in crate::dict::items(&dict) {
         if let Some(set_name) = v.ty().lookup(&NAMES.__set_name__) {

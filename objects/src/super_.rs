@@ -175,7 +175,7 @@ fn super_init(s: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
             set_fields(s, args[0].clone(), o)
         }
         n => Err(type_error(format!(
-            "super() takes at most 2 arguments ({n} given)"
+            "super() expected at most 2 arguments, got {n}"
         ))),
     }
 }
