@@ -1622,8 +1622,8 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     let callee = unsafe { fp.as_ref() };
                                     // SAFETY: the arguments are the top `nargs` slots.
                                     let args = unsafe { sp.sub(nargs) };
-                                    let moved = exact
-                                        || (kw.is_none() && exact_positional(callee, nargs));
+                                    let moved =
+                                        exact || (kw.is_none() && exact_positional(callee, nargs));
                                     let bound = if moved {
                                         // SAFETY: `nargs` slots exist on both sides; the
                                         // callee's are null; each reference moves once

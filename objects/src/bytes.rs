@@ -428,8 +428,7 @@ static CODEC_HOOKS: std::sync::OnceLock<CodecHooks> = std::sync::OnceLock::new()
 /// check their encoding and error handler names even where no character needs
 /// them (`''.encode(errors='bogus')`): CPython's `unicode_check_encoding_errors`,
 /// on in the development mode only (`-X dev`), off by default for speed.
-static CHECK_CODEC_ARGS: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
+static CHECK_CODEC_ARGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Turns the development mode's encoding/errors checks on or off (set at start-up
 /// from `-X dev` / `PYTHONDEVMODE`).

@@ -977,7 +977,7 @@ fn finish_sort(
     let l = payload(list);
     strand_heap::critical_section!(list);
     ensure_shared_on_write(list, l);
-    let modified = !l.items.load(Acquire).is_null() || l.len() != 0;
+    let modified = !l.items.load(Acquire).is_null() || !l.is_empty();
     let leftovers = take_all_locked(l);
     let replaced = l.items.swap(saved, AcqRel);
     if let Some(arr) = NonNull::new(replaced) {
