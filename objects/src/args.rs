@@ -243,7 +243,7 @@ impl<'a> Args<'a> {
 
 /// CPython's `_PyArg_CheckPositional` message for `given` positional arguments where
 /// `lo..=hi` are accepted.
-fn check_positional(fname: &str, given: usize, lo: usize, hi: usize) -> PyResult<()> {
+pub(crate) fn check_positional(fname: &str, given: usize, lo: usize, hi: usize) -> PyResult<()> {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if given < lo {
         let at_least = if lo == hi { "" } else { "at least " };

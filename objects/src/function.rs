@@ -1102,6 +1102,8 @@ unsafe fn method_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
 unsafe fn method_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive.
     unsafe {
+        // Bound methods are weakly referenceable (CPython's im_weakreflist).
+        crate::weakref::clear_weakrefs_on_dealloc(obj);
         let p = obj.as_ptr() as *mut PyMethod;
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).func));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).self_));
@@ -1116,7 +1118,7 @@ crate::builtin_type! {
         layout: PyMethod,
         itemsize: 0,
         kind: HeapKind::Gc,
-        flags: TypeFlags::empty(),
+        flags: TypeFlags::MANAGED_WEAKREF,
         traverse: Some(method_traverse),
         clear: None,
         dealloc: method_dealloc,

@@ -128,7 +128,7 @@ crate::builtin_type! {
             hash: Some(wr_hash),
             richcompare: Some(wr_richcompare),
             new: Some(wr_new),
-            init: Some(|_, _, _| Ok(())),
+            init: Some(wr_init),
             getattro: Some(crate::baseobject::generic_getattr),
             setattro: Some(crate::baseobject::generic_setattr),
             ..Slots::EMPTY
@@ -200,6 +200,7 @@ pub fn new_weakref(ty: &PyType, target: &PyObj, callback: Option<PyObj>) -> PyRe
             }
         }
     }
+    let shared_plain_ref = callback.is_none() && std::ptr::eq(ty, &WEAKREF_TYPE);
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation.
     unsafe {
@@ -222,7 +223,26 @@ pub fn new_weakref(ty: &PyType, target: &PyObj, callback: Option<PyObj>) -> PyRe
         // target's owner while the target was alive.
         strand_heap::refcount::set_maybe_weakref(target.as_ptr());
     }
-    tab.entry(addr).or_default().push(obj.addr());
+    let list = tab.entry(addr).or_default();
+    // CPython's order (weakrefobject.c's insert_head/insert_after): the shared plain
+    // ref first, then the shared proxy, then every other ref newest first. Callbacks
+    // run and `getweakrefs` lists in this order.
+    let basics = list
+        .iter()
+        .take(2)
+        .take_while(|&&w| {
+            let wobj = ObjPtr::from_raw(w as *mut ObjectHeader).expect("non-null");
+            // SAFETY: refs in the table are alive (they unlink when freed, under
+            // this lock).
+            let wty = unsafe { PyType::of_ptr(wobj) };
+            // SAFETY: as above.
+            let wo = unsafe { &*(w as *const PyWeakRef) };
+            (std::ptr::eq(wty, &WEAKREF_TYPE) || crate::weakproxy::is_proxy_type(wty))
+                && wo.callback.lock().is_none()
+        })
+        .count();
+    let at = if shared_plain_ref { 0 } else { basics };
+    list.insert(at, obj.addr());
     Ok(obj)
 }
 
@@ -277,7 +297,7 @@ pub unsafe fn clear_weakrefs_on_dealloc(obj: ObjPtr) {
         }
         live
     };
-    for w in refs.into_iter().rev() {
+    for w in refs {
         let cb = payload(&w).callback.lock().clone();
         if let Some(cb) = cb {
             if let Err(e) = ab::call(&cb, std::slice::from_ref(&w), None) {
@@ -327,15 +347,20 @@ pub fn weakrefs_of(obj: &PyObj) -> Vec<PyObj> {
         .unwrap_or_default()
 }
 
+/// `weakref.ref.__init__(self, ob, callback=None)`: only checks its arguments (no
+/// keywords), as CPython's weakref___init__.
+fn wr_init(_w: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<()> {
+    let a = crate::args::Args::new(args, kw);
+    a.no_kwargs("ref")?;
+    crate::args::check_positional("__init__", a.nargs(), 1, 2)
+}
+
+/// `weakref.ref.__new__(cls, ob, callback=None)`: keywords are left to
+/// `__init__` (a subclass's may take them), as CPython's weakref___new__ does.
 fn wr_new(cls: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
     let ty = crate::typeobj::expect_type(cls, "weakref.__new__(X)")?;
     let a = crate::args::Args::new(args, kw);
-    if a.nargs() < 1 || a.nargs() > 2 {
-        return Err(type_error(format!(
-            "__new__ expected at most 2 arguments, got {}",
-            a.nargs()
-        )));
-    }
+    crate::args::check_positional("__new__", a.nargs(), 1, 2)?;
     let cb = a
         .positional(1)
         .filter(|c| !crate::singletons::is_none(c))
