@@ -592,8 +592,8 @@ fn list_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
         return Ok(crate::singletons::not_implemented());
     }
     crate::tuple::sequence_richcompare_live(
-        (&|| len(a), &|i| get(a, i)),
-        (&|| len(b), &|i| get(b, i)),
+        (|| len(a), |i| get(a, i)),
+        (|| len(b), |i| get(b, i)),
         op,
     )
 }

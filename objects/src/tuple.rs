@@ -194,24 +194,29 @@ fn tuple_hash(obj: &PyObj) -> PyResult<isize> {
 /// comparisons run Python code that may shrink or grow a mutable sequence, and
 /// CPython's list_richcompare looks at the live sizes (`[X()] == [Y()]` is true when
 /// the items' `__eq__` empty both lists).
-pub(crate) fn sequence_richcompare_live(
-    a: (&dyn Fn() -> usize, &dyn Fn(usize) -> Option<PyObj>),
-    b: (&dyn Fn() -> usize, &dyn Fn(usize) -> Option<PyObj>),
+pub(crate) fn sequence_richcompare_live<A, B>(
+    a: (impl Fn() -> usize, impl Fn(usize) -> Option<A>),
+    b: (impl Fn() -> usize, impl Fn(usize) -> Option<B>),
     op: CompareOp,
-) -> PyResult<PyObj> {
+) -> PyResult<PyObj>
+where
+    A: std::borrow::Borrow<PyObj>,
+    B: std::borrow::Borrow<PyObj>,
+{
     let ((len_a, get_a), (len_b, get_b)) = (a, b);
     if (op == CompareOp::Eq || op == CompareOp::Ne) && len_a() != len_b() {
         return Ok(crate::singletons::bool_obj(op == CompareOp::Ne));
     }
     let mut i = 0;
     while let (Some(x), Some(y)) = (get_a(i), get_b(i)) {
-        if !ab::richcompare_bool(&x, &y, CompareOp::Eq)? {
+        let (x, y) = (x.borrow(), y.borrow());
+        if !ab::richcompare_bool(x, y, CompareOp::Eq)? {
             // The first differing items decide, if both are still there.
             if i < len_a() && i < len_b() {
                 return match op {
                     CompareOp::Eq => Ok(crate::singletons::bool_obj(false)),
                     CompareOp::Ne => Ok(crate::singletons::bool_obj(true)),
-                    _ => ab::richcompare(&x, &y, op),
+                    _ => ab::richcompare(x, y, op),
                 };
             }
             break;
@@ -221,13 +226,10 @@ pub(crate) fn sequence_richcompare_live(
     Ok(crate::singletons::bool_obj(op.test(len_a().cmp(&len_b()))))
 }
 
-/// [`sequence_richcompare_live`] for sequences that cannot change (tuples).
+/// [`sequence_richcompare_live`] for sequences that cannot change (tuples): the
+/// items are borrowed, not counted.
 pub(crate) fn sequence_richcompare(a: &[PyObj], b: &[PyObj], op: CompareOp) -> PyResult<PyObj> {
-    sequence_richcompare_live(
-        (&|| a.len(), &|i| a.get(i).cloned()),
-        (&|| b.len(), &|i| b.get(i).cloned()),
-        op,
-    )
+    sequence_richcompare_live((|| a.len(), |i| a.get(i)), (|| b.len(), |i| b.get(i)), op)
 }
 
 fn tuple_richcompare(a: &PyObj, b: &PyObj, op: CompareOp) -> PyResult<PyObj> {
