@@ -127,6 +127,75 @@ impl<T> Fields<T> {
     }
 }
 
+/// The objects a [`FieldsObject`]'s fields hold references to, for the collector.
+pub trait FieldRefs {
+    /// Calls `visit` on every object the fields reference.
+    fn visit_refs(&self, visit: &mut dyn FnMut(ObjPtr));
+}
+
+/// The layout of a native object that is its header and one [`Fields`] (the
+/// `_json` scanner and encoder): [`fields_traverse`], [`fields_clear`] and
+/// [`fields_dealloc`] are its type's collector functions.
+#[repr(C)]
+pub struct FieldsObject<T> {
+    header: ObjectHeader,
+    /// The object's fields.
+    pub fields: Fields<T>,
+}
+
+impl<T> FieldsObject<T> {
+    /// A new instance of `ty` (whose layout is `FieldsObject<T>`) holding `fields`.
+    pub fn new_instance(ty: &strand_objects::typeobj::PyType, fields: T) -> PyObj {
+        let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
+        // SAFETY: a fresh allocation with this layout (the caller's type), written
+        // before it is finished.
+        unsafe {
+            let p = obj.as_ptr().as_ptr() as *mut FieldsObject<T>;
+            std::ptr::addr_of_mut!((*p).fields).write(Fields::new(fields));
+            strand_objects::alloc::finish_instance(ty, &obj);
+        }
+        obj
+    }
+}
+
+/// `tp_traverse` of a [`FieldsObject<T>`] type.
+///
+/// # Safety
+/// `obj` has the `FieldsObject<T>` layout; the world is stopped.
+pub unsafe fn fields_traverse<T: FieldRefs>(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
+    // SAFETY: the layout by the caller's contract.
+    let o = unsafe { &*(obj.as_ptr() as *const FieldsObject<T>) };
+    if let Some(f) = o.fields.get() {
+        f.visit_refs(visit);
+    }
+}
+
+/// `tp_clear` of a [`FieldsObject<T>`] type.
+///
+/// # Safety
+/// `obj` has the `FieldsObject<T>` layout and no thread can reach it any more
+/// (the collector clears only unreachable objects).
+pub unsafe fn fields_clear<T>(obj: ObjPtr) {
+    // SAFETY: the layout by the caller's contract.
+    let o = unsafe { &*(obj.as_ptr() as *const FieldsObject<T>) };
+    // SAFETY: unreachable, so exclusive (the caller's contract).
+    drop(unsafe { o.fields.take() });
+}
+
+/// `tp_dealloc` of a [`FieldsObject<T>`] type.
+///
+/// # Safety
+/// `obj` has the `FieldsObject<T>` layout, written by
+/// [`FieldsObject::new_instance`]; its count is zero and access exclusive.
+pub unsafe fn fields_dealloc<T>(obj: ObjPtr) {
+    // SAFETY: the layout and exclusivity by the caller's contract.
+    unsafe {
+        let p = obj.as_ptr() as *mut FieldsObject<T>;
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).fields));
+        strand_objects::heaptype::dealloc_instance_memory(obj);
+    }
+}
+
 /// Why [`wait_once`] did not return a guard after a wakeup.
 pub enum WaitStop {
     /// The deadline passed.

@@ -11,7 +11,7 @@
 //! reference detected`. As in CPython, `indent` is kept but not applied (`json`
 //! uses this encoder only without indentation).
 
-use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+use strand_heap::{HeapKind, ObjPtr};
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::descr::GetSetDef;
@@ -21,7 +21,7 @@ use strand_objects::{
     dict, float, int, list, singletons, str as pystr, tuple, PyErr, PyObj, PyResult,
 };
 
-use crate::modsupport::Fields;
+use crate::modsupport::{fields_clear, fields_dealloc, fields_traverse, FieldRefs, FieldsObject};
 
 /// What an encoder was made with.
 pub struct EncoderFields {
@@ -40,51 +40,23 @@ pub struct EncoderFields {
     fast_escape: Option<bool>,
 }
 
-impl EncoderFields {
-    fn objects(&self) -> [&PyObj; 6] {
-        [
+impl FieldRefs for EncoderFields {
+    fn visit_refs(&self, visit: &mut dyn FnMut(ObjPtr)) {
+        for o in [
             &self.markers,
             &self.default,
             &self.encoder,
             &self.indent,
             &self.key_separator,
             &self.item_separator,
-        ]
-    }
-}
-
-/// The layout of `_json.Encoder`.
-#[repr(C)]
-pub struct PyEncoder {
-    header: ObjectHeader,
-    fields: Fields<EncoderFields>,
-}
-
-unsafe fn encoder_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
-    // SAFETY: installed on PyEncoder; world stopped.
-    let e = unsafe { &*(obj.as_ptr() as *const PyEncoder) };
-    if let Some(f) = e.fields.get() {
-        for o in f.objects() {
+        ] {
             visit(o.as_ptr());
         }
     }
 }
 
-unsafe fn encoder_clear(obj: ObjPtr) {
-    // SAFETY: installed on PyEncoder; unreachable when the collector clears it.
-    let e = unsafe { &*(obj.as_ptr() as *const PyEncoder) };
-    // SAFETY: as above.
-    drop(unsafe { e.fields.take() });
-}
-
-unsafe fn encoder_dealloc(obj: ObjPtr) {
-    // SAFETY: count zero, exclusive; the fields were written by `encoder_new`.
-    unsafe {
-        let p = obj.as_ptr() as *mut PyEncoder;
-        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).fields));
-        strand_objects::heaptype::dealloc_instance_memory(obj);
-    }
-}
+/// The layout of `_json.Encoder`.
+pub type PyEncoder = FieldsObject<EncoderFields>;
 
 strand_objects::builtin_type! {
     /// `_json.Encoder` (the module's `make_encoder`): not subclassable, as in
@@ -95,9 +67,9 @@ strand_objects::builtin_type! {
         itemsize: 0,
         kind: HeapKind::Gc,
         flags: TypeFlags::empty(),
-        traverse: Some(encoder_traverse),
-        clear: Some(encoder_clear),
-        dealloc: encoder_dealloc,
+        traverse: Some(fields_traverse::<EncoderFields>),
+        clear: Some(fields_clear::<EncoderFields>),
+        dealloc: fields_dealloc::<EncoderFields>,
         size: None,
         slots: Slots {
             new: Some(encoder_new),
@@ -159,15 +131,7 @@ fn encoder_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         skipkeys,
         allow_nan,
     };
-    let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
-    // SAFETY: a fresh allocation with the PyEncoder layout, written before it is
-    // finished.
-    unsafe {
-        let p = obj.as_ptr().as_ptr() as *mut PyEncoder;
-        std::ptr::addr_of_mut!((*p).fields).write(Fields::new(fields));
-        strand_objects::alloc::finish_instance(ty, &obj);
-    }
-    Ok(obj)
+    Ok(FieldsObject::new_instance(ty, fields))
 }
 
 fn encoder_fields(o: &PyObj) -> PyResult<&EncoderFields> {

@@ -9,7 +9,7 @@
 //! Object keys are memoized per call (CPython's `memo` dict, cleared after each
 //! call), so equal keys in one document share one str.
 
-use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
+use strand_heap::{HeapKind, ObjPtr};
 use strand_objects::abstract_ as ab;
 use strand_objects::args::Args;
 use strand_objects::descr::GetSetDef;
@@ -18,7 +18,7 @@ use strand_objects::typeobj::{PyType, Slots, TypeFlags};
 use strand_objects::{dict, float, int, list, singletons, str as pystr, tuple, PyObj, PyResult};
 
 use super::{decode_error, not_a_string};
-use crate::modsupport::Fields;
+use crate::modsupport::{fields_clear, fields_dealloc, fields_traverse, FieldRefs, FieldsObject};
 
 /// A str's text as the scanners read it: indexed by code point. [`Ascii`] reads
 /// the bytes of an ASCII str in place; [`Wide`] holds the chars of any other.
@@ -266,50 +266,22 @@ pub struct ScannerFields {
     parse_constant: PyObj,
 }
 
-impl ScannerFields {
-    fn objects(&self) -> [&PyObj; 5] {
-        [
+impl FieldRefs for ScannerFields {
+    fn visit_refs(&self, visit: &mut dyn FnMut(ObjPtr)) {
+        for o in [
             &self.object_hook,
             &self.object_pairs_hook,
             &self.parse_float,
             &self.parse_int,
             &self.parse_constant,
-        ]
-    }
-}
-
-/// The layout of `_json.Scanner`.
-#[repr(C)]
-pub struct PyScanner {
-    header: ObjectHeader,
-    fields: Fields<ScannerFields>,
-}
-
-unsafe fn scanner_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
-    // SAFETY: installed on PyScanner; world stopped.
-    let s = unsafe { &*(obj.as_ptr() as *const PyScanner) };
-    if let Some(f) = s.fields.get() {
-        for o in f.objects() {
+        ] {
             visit(o.as_ptr());
         }
     }
 }
 
-unsafe fn scanner_clear(obj: ObjPtr) {
-    // SAFETY: installed on PyScanner; unreachable when the collector clears it.
-    let s = unsafe { &*(obj.as_ptr() as *const PyScanner) };
-    // SAFETY: as above.
-    drop(unsafe { s.fields.take() });
-}
-
-unsafe fn scanner_dealloc(obj: ObjPtr) {
-    // SAFETY: count zero, exclusive; the fields were written by `scanner_new`.
-    unsafe {
-        let p = obj.as_ptr() as *mut PyScanner;
-        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).fields));
-        strand_objects::heaptype::dealloc_instance_memory(obj);
-    }
-}
+/// The layout of `_json.Scanner`.
+pub type PyScanner = FieldsObject<ScannerFields>;
 
 strand_objects::builtin_type! {
     /// `_json.Scanner` (the module's `make_scanner`): not subclassable, as in
@@ -320,9 +292,9 @@ strand_objects::builtin_type! {
         itemsize: 0,
         kind: HeapKind::Gc,
         flags: TypeFlags::empty(),
-        traverse: Some(scanner_traverse),
-        clear: Some(scanner_clear),
-        dealloc: scanner_dealloc,
+        traverse: Some(fields_traverse::<ScannerFields>),
+        clear: Some(fields_clear::<ScannerFields>),
+        dealloc: fields_dealloc::<ScannerFields>,
         size: None,
         slots: Slots {
             new: Some(scanner_new),
@@ -347,15 +319,7 @@ fn scanner_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         parse_int: ab::getattr_str(ctx, "parse_int")?,
         parse_constant: ab::getattr_str(ctx, "parse_constant")?,
     };
-    let obj = strand_objects::alloc::alloc_instance(ty, ty.basicsize());
-    // SAFETY: a fresh allocation with the PyScanner layout, written before it is
-    // finished.
-    unsafe {
-        let p = obj.as_ptr().as_ptr() as *mut PyScanner;
-        std::ptr::addr_of_mut!((*p).fields).write(Fields::new(fields));
-        strand_objects::alloc::finish_instance(ty, &obj);
-    }
-    Ok(obj)
+    Ok(FieldsObject::new_instance(ty, fields))
 }
 
 fn scanner_fields(o: &PyObj) -> PyResult<&ScannerFields> {
