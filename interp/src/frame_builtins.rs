@@ -101,14 +101,7 @@ fn call(
                     let l = locals()?;
                     list::new(ab::collect_iter(&ab::call_method(&l, "keys", &[])?)?)
                 }
-                Some(o) => {
-                    // Looked up on the type, like every special method.
-                    let m = o.ty().lookup_str("__dir__").ok_or_else(|| {
-                        type_error(format!("object of type '{}' has no __dir__", o.ty().name()))
-                    })?;
-                    let d = ab::call_descr(&m, o, &[])?;
-                    list::new(ab::collect_iter(&d)?)
-                }
+                Some(o) => return object_dir(o),
             };
             list::sort(&names, None, false)?;
             Ok(names)
@@ -116,6 +109,24 @@ fn call(
         FrameBuiltin::Eval => eval_or_exec(Mode::Eval, globals, locals, &a),
         FrameBuiltin::Exec => eval_or_exec(Mode::Exec, globals, locals, &a),
     }
+}
+
+/// `dir(o)` (CPython's `PyObject_Dir` for an object): `type(o).__dir__(o)` as a
+/// sorted list.
+///
+/// # Errors
+/// TypeError when the type has no `__dir__`; what `__dir__`, iterating its result
+/// or comparing the names raises.
+pub(crate) fn object_dir(o: &PyObj) -> PyResult<PyObj> {
+    // Looked up on the type, like every special method.
+    let m = o
+        .ty()
+        .lookup_str("__dir__")
+        .ok_or_else(|| type_error(format!("object of type '{}' has no __dir__", o.ty().name())))?;
+    let d = ab::call_descr(&m, o, &[])?;
+    let names = list::new(ab::collect_iter(&d)?);
+    list::sort(&names, None, false)?;
+    Ok(names)
 }
 
 /// `eval(source, globals=None, locals=None, /)` and `exec(source, globals=None,

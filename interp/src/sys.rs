@@ -670,7 +670,7 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                     return Err(exc::type_error("excepthook: exception expected"));
                 }
                 let e = strand_objects::PyErr::from_value(a[1].clone());
-                crate::stdio::write_stderr(&crate::format_exception(&e));
+                crate::excepthook::display(&e);
                 Ok(singletons::none())
             }),
             ("displayhook", |a, k| {

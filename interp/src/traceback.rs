@@ -256,6 +256,9 @@ fn format_exception_only(value: &PyObj, out: &mut String) {
         format_syntax_error(value, out);
     } else {
         out.push_str(&PyErr::from_value(value.clone()).display_line());
+        if let Some(s) = crate::suggestions::offer(value) {
+            out.push_str(&format!(". Did you mean: '{s}'?"));
+        }
         out.push('\n');
     }
 }

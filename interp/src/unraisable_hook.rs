@@ -87,7 +87,7 @@ fn write_default(err: &PyErr, err_msg: Option<&str>, obj: Option<&PyObj>) {
         out.push('\n');
     }
     out.push_str(&crate::format_exception(err));
-    crate::stdio::write_stderr(&out);
+    crate::excepthook::write_sys_stderr(&out);
 }
 
 /// `sys.__unraisablehook__(unraisable, /)`.

@@ -295,10 +295,29 @@ pub fn len(obj: &PyObj) -> PyResult<usize> {
 /// `getattr(obj, name)`; `name` must be a str.
 #[inline]
 pub fn getattr(obj: &PyObj, name: &PyObj) -> PyResult<PyObj> {
-    match obj.ty().slots().getattro {
+    let r = match obj.ty().slots().getattro {
         Some(f) => f(obj, name),
         None => crate::baseobject::generic_getattr(obj, name),
+    };
+    r.map_err(|e| attribute_error_context(e, obj, name))
+}
+
+/// Gives an `AttributeError` that leaves `getattr(obj, name)` without `name` and
+/// `obj` attributes those two (CPython 3.11's `set_attribute_error_context` in
+/// Objects/object.c), so a `__getattr__` that raises a bare `AttributeError` still
+/// gets a "Did you mean" suggestion when printed. Other exceptions pass unchanged.
+#[cold]
+fn attribute_error_context(e: PyErr, obj: &PyObj, name: &PyObj) -> PyErr {
+    if e.is_instance(&crate::exceptions::ATTRIBUTE_ERROR_TYPE) {
+        let unset = |n: &str| {
+            crate::exceptions::attr(e.value(), n).is_none_or(|v| crate::singletons::is_none(&v))
+        };
+        if unset("name") && unset("obj") {
+            crate::exceptions::set_exc_attr(e.value(), "name", name.clone());
+            crate::exceptions::set_exc_attr(e.value(), "obj", obj.clone());
+        }
     }
+    e
 }
 
 /// `getattr(obj, "name")`.

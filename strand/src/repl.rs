@@ -14,7 +14,6 @@ use strand_objects::{dict, module, str as pystr, PyObj};
 
 use crate::exit::{report_exception, Exit};
 use strand_compiler::{self as compile, CompileError, ErrorKind, Mode};
-use strand_interp::format_exception;
 use strand_interp::stdio::write_stderr;
 use strand_interp::syntax_error::syntax_error;
 
@@ -141,7 +140,7 @@ pub fn interact(globals: &PyObj, quiet: bool) -> Exit {
             Input::Incomplete => continue,
             Input::Invalid(e) => {
                 let err = syntax_error(&e, &buffer, "<stdin>");
-                write_stderr(&format_exception(&err));
+                let _ = report_exception(&err);
             }
             Input::Complete => {
                 if !buffer.trim().is_empty() {
@@ -163,7 +162,7 @@ fn run_statement(source: &str, globals: &PyObj) -> Option<Exit> {
         Ok(c) => c,
         Err(e) => {
             let err = syntax_error(&e, source, "<stdin>");
-            write_stderr(&format_exception(&err));
+            let _ = report_exception(&err);
             return None;
         }
     };

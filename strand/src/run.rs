@@ -134,10 +134,7 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
             }
             let text = match strand_interp::syntax_error::decode_file(&bytes, "<stdin>") {
                 Ok(t) => t,
-                Err(e) => {
-                    eprint!("{}", format_exception(&e));
-                    return Exit::Status(1);
-                }
+                Err(e) => return report_exception(&e),
             };
             let argv0 = if args.is_empty() {
                 String::new()
@@ -164,10 +161,7 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
             let filename = absolute(path);
             let source = match strand_interp::syntax_error::decode_file(&bytes, &filename) {
                 Ok(t) => t,
-                Err(e) => {
-                    eprint!("{}", format_exception(&e));
-                    return Exit::Status(1);
-                }
+                Err(e) => return report_exception(&e),
             };
             let dir = std::path::Path::new(&filename)
                 .parent()
@@ -195,13 +189,7 @@ fn run_program(program: &Program, args: &[String], options: &Options) -> Exit {
     set_argv(&argv_with(argv0, args), path0);
     let code = match strand_compiler::compile_module(&source, &filename) {
         Ok(c) => c,
-        Err(e) => {
-            eprint!(
-                "{}",
-                format_exception(&syntax_error(&e, &source, &filename))
-            );
-            return Exit::Status(1);
-        }
+        Err(e) => return report_exception(&syntax_error(&e, &source, &filename)),
     };
     if options.dis {
         print!("{}", code.disassemble());
