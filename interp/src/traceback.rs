@@ -265,60 +265,146 @@ fn format_exception_only(value: &PyObj, out: &mut String) {
 
 /// A `SyntaxError`'s own lines: where it is (`File "f.py", line N`), the offending
 /// source line and a caret line under the offending text, then `SyntaxError: msg`
-/// (CPython's `print_exception` with `print_error_text`).
+/// (CPython's `print_exception` with `parse_syntax_error` and `print_error_text`).
+/// An error whose attributes do not parse (`lineno` not an int, say) is printed as
+/// any other exception.
 fn format_syntax_error(value: &PyObj, out: &mut String) {
-    let attr = |n: &str| exc::attr(value, n).filter(|v| !is_none(v));
-    let num = |n: &str| attr(n).and_then(|v| strand_objects::int::as_i64(&v));
-    if let Some(line) = num("lineno") {
-        let filename = attr("filename")
-            .map(|f| strand_objects::abstract_::str_string(&f).unwrap_or_default())
-            .unwrap_or_else(|| "<string>".into());
-        out.push_str(&format!("  File \"{filename}\", line {line}\n"));
-        if let Some(text) = attr("text").filter(strand_objects::str::is_str) {
-            let text = strand_objects::str::as_str(&text);
-            let offset = num("offset").unwrap_or(0);
-            let end_offset = if num("end_lineno").is_some_and(|l| l == line) {
-                num("end_offset").unwrap_or(0)
-            } else {
-                0
-            };
-            error_text(text, offset, end_offset, out);
+    let Some(p) = SyntaxErrorParts::of(value) else {
+        out.push_str(&PyErr::from_value(value.clone()).display_line());
+        out.push('\n');
+        return;
+    };
+    out.push_str(&format!("  File \"{}\", line {}\n", p.filename, p.lineno));
+    if let Some(text) = &p.text {
+        let size = text.len() as i64;
+        // Only the first line of a multi-line location is shown, highlighted to its
+        // end; carets never run past the text.
+        let mut end_offset = if p.end_lineno > p.lineno {
+            size
+        } else {
+            p.end_offset
+        };
+        if end_offset > size + 1 {
+            end_offset = size + 1;
         }
+        error_text(text, p.offset, end_offset, out);
     }
-    let name = value.ty().name().to_string();
-    let msg = attr("msg")
-        .map(|m| strand_objects::abstract_::str_string(&m).unwrap_or_default())
-        .unwrap_or_default();
-    if msg.is_empty() {
-        out.push_str(&name);
-    } else {
-        out.push_str(&format!("{name}: {msg}"));
+    let name = PyErr::from_value(value.clone()).type_name();
+    let msg = strand_objects::abstract_::str_string(&p.msg);
+    match msg {
+        Ok(m) if m.is_empty() => out.push_str(&name),
+        Ok(m) => out.push_str(&format!("{name}: {m}")),
+        Err(_) => out.push_str(&format!("{name}: <exception str() failed>")),
     }
     out.push('\n');
 }
 
+/// What a `SyntaxError` report is made of (CPython's `parse_syntax_error`).
+struct SyntaxErrorParts {
+    msg: PyObj,
+    filename: String,
+    lineno: i64,
+    /// 1-based column, -1 when unknown.
+    offset: i64,
+    end_lineno: i64,
+    /// -1 when unknown.
+    end_offset: i64,
+    /// The source line, when it is a `str`.
+    text: Option<String>,
+}
+
+impl SyntaxErrorParts {
+    /// The parts of `value`; `None` when an attribute is missing or a number is not
+    /// an int. Only an exact `SyntaxError` contributes its end position.
+    fn of(value: &PyObj) -> Option<SyntaxErrorParts> {
+        let get = |n: &str| strand_objects::abstract_::getattr_str(value, n).ok();
+        let int = |v: &PyObj| {
+            if strand_objects::int::is_int(v) {
+                strand_objects::int::as_i64(v)
+            } else {
+                None
+            }
+        };
+        let number_or = |n: &str, default: i64| -> Option<Option<i64>> {
+            match get(n) {
+                None => Some(None),
+                Some(v) if is_none(&v) => Some(Some(default)),
+                Some(v) => int(&v).map(Some),
+            }
+        };
+        let msg = get("msg")?;
+        let filename = get("filename")?;
+        let filename = if is_none(&filename) {
+            "<string>".to_string()
+        } else {
+            strand_objects::abstract_::str_string(&filename).ok()?
+        };
+        let lineno = int(&get("lineno")?)?;
+        let offset = number_or("offset", -1)??;
+        let (end_lineno, end_offset) = if value.ty().to_obj().is(&exc::SYNTAX_ERROR_TYPE.to_obj()) {
+            (
+                number_or("end_lineno", lineno)?.unwrap_or(lineno),
+                number_or("end_offset", -1)?.unwrap_or(-1),
+            )
+        } else {
+            (lineno, -1)
+        };
+        let text = get("text")?;
+        let text = strand_objects::str::is_str(&text)
+            .then(|| strand_objects::str::as_str(&text).to_string());
+        Some(SyntaxErrorParts {
+            msg,
+            filename,
+            lineno,
+            offset,
+            end_lineno,
+            end_offset,
+            text,
+        })
+    }
+}
+
 /// The source line of a syntax error with its indentation removed, and the carets
-/// under columns `offset..end_offset` (1-based characters; one caret when the end is
-/// unknown).
+/// under columns `offset..end_offset` (1-based; one caret when the end is unknown or
+/// not after the start); no caret line when the column is left of the text. As in
+/// CPython's `print_error_text`, columns count UTF-8 bytes of the text, and a text
+/// of several lines shows the line the column falls in.
 fn error_text(text: &str, offset: i64, end_offset: i64, out: &mut String) {
     let carets = if end_offset > 0 && end_offset > offset {
-        end_offset - offset
+        (end_offset - offset) as usize
     } else {
         1
     };
-    let stripped = text.trim_start_matches([' ', '\t', '\x0c']);
-    let indent = (text.chars().count() - stripped.chars().count()) as i64;
-    let line = stripped.strip_suffix('\n').unwrap_or(stripped);
-    let offset = (offset - 1 - indent).min(line.chars().count() as i64);
+    let mut text = text.as_bytes();
+    let mut offset = offset - 1;
+    while let [b' ' | b'\t' | b'\x0c', rest @ ..] = text {
+        text = rest;
+        offset -= 1;
+    }
+    let mut len = text.len() as i64;
+    if text.last() == Some(&b'\n') {
+        len -= 1;
+    }
+    offset = offset.min(len);
+    while let Some(nl) = text.iter().position(|&b| b == b'\n') {
+        if nl as i64 >= offset {
+            break;
+        }
+        text = &text[nl + 1..];
+        len -= nl as i64 + 1;
+        offset -= nl as i64 + 1;
+    }
     out.push_str("    ");
-    out.push_str(line);
-    out.push('\n');
+    out.push_str(&String::from_utf8_lossy(text));
+    if text.get(len.max(0) as usize) != Some(&b'\n') {
+        out.push('\n');
+    }
     if offset < 0 {
         return;
     }
     out.push_str("    ");
     out.push_str(&" ".repeat(offset as usize));
-    out.push_str(&"^".repeat(carets as usize));
+    out.push_str(&"^".repeat(carets));
     out.push('\n');
 }
 

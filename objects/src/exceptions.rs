@@ -188,7 +188,7 @@ exception_types! {
     UNICODE_ERROR_TYPE = "UnicodeError";
     UNICODE_DECODE_ERROR_TYPE = "UnicodeDecodeError", str: unicode_error_str, init: unicode_error_init;
     UNICODE_ENCODE_ERROR_TYPE = "UnicodeEncodeError", str: unicode_error_str, init: unicode_error_init;
-    UNICODE_TRANSLATE_ERROR_TYPE = "UnicodeTranslateError";
+    UNICODE_TRANSLATE_ERROR_TYPE = "UnicodeTranslateError", str: unicode_error_str, init: unicode_error_init;
     WARNING_TYPE = "Warning";
     BYTES_WARNING_TYPE = "BytesWarning";
     DEPRECATION_WARNING_TYPE = "DeprecationWarning";
@@ -730,10 +730,32 @@ fn syntax_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> Py
     let a = args_of(obj);
     let none = crate::singletons::none;
     set_attr(obj, "msg", a.first().cloned().unwrap_or_else(none));
-    let details = a
-        .get(1)
-        .filter(|d| crate::tuple::is_tuple(d))
-        .map(|d| crate::tuple::items(d).to_vec());
+    // Exactly (msg, details): details is any sequence of 4 to 6 items, parsed as
+    // CPython's `PyArg_ParseTuple(info, "OOOO|OO", ...)`.
+    let details = match a.as_slice() {
+        [_, info] => {
+            let d = ab::collect_iter(info)?;
+            if d.len() < 4 {
+                return Err(type_error(format!(
+                    "function takes at least 4 arguments ({} given)",
+                    d.len()
+                )));
+            }
+            if d.len() > 6 {
+                return Err(type_error(format!(
+                    "function takes at most 6 arguments ({} given)",
+                    d.len()
+                )));
+            }
+            if d.len() == 5 {
+                return Err(type_error(
+                    "end_offset must be provided when end_lineno is provided",
+                ));
+            }
+            Some(d)
+        }
+        _ => None,
+    };
     let names = [
         "filename",
         "lineno",
@@ -775,46 +797,101 @@ fn syntax_error_str(obj: &PyObj) -> PyResult<PyObj> {
     Ok(crate::str::from_string(s))
 }
 
+/// `UnicodeEncodeError(encoding, object, start, end, reason)`,
+/// `UnicodeDecodeError(...)` (the same, `object` any bytes-like object, stored as
+/// bytes) and `UnicodeTranslateError(object, start, end, reason)`: CPython's
+/// `PyArg_ParseTuple` formats "UOnnU" and "UnnU".
 fn unicode_error_init(obj: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<()> {
     exc_init(obj, args, kwnames)?;
     let a = args_of(obj);
-    if a.len() == 5 {
-        for (i, name) in ["encoding", "object", "start", "end", "reason"]
-            .iter()
-            .enumerate()
-        {
-            set_attr(obj, name, a[i].clone());
+    let translate = obj.is_instance_of(&UNICODE_TRANSLATE_ERROR_TYPE);
+    let want = if translate { 4 } else { 5 };
+    if a.len() != want {
+        return Err(type_error(format!(
+            "function takes exactly {want} arguments ({} given)",
+            a.len()
+        )));
+    }
+    let must_be_str = |i: usize| -> PyResult<PyObj> {
+        if crate::str::is_str(&a[i]) {
+            Ok(a[i].clone())
+        } else {
+            Err(type_error(format!(
+                "argument {} must be str, not {}",
+                i + 1,
+                a[i].ty().name()
+            )))
         }
+    };
+    let index = |i: usize| -> PyResult<PyObj> {
+        let v = ab::index(&a[i])?;
+        crate::int::to_isize(&v)?;
+        Ok(v)
+    };
+    let (encoding, object, start, end, reason) = if translate {
+        (
+            crate::singletons::none(),
+            must_be_str(0)?,
+            index(1)?,
+            index(2)?,
+            must_be_str(3)?,
+        )
+    } else {
+        let encoding = must_be_str(0)?;
+        let object = if obj.is_instance_of(&UNICODE_DECODE_ERROR_TYPE) {
+            if crate::bytes::is_bytes(&a[1]) {
+                a[1].clone()
+            } else {
+                crate::bytes::new(&crate::buffer::bytes_like(&a[1])?)
+            }
+        } else {
+            must_be_str(1)?
+        };
+        (encoding, object, index(2)?, index(3)?, must_be_str(4)?)
+    };
+    for (name, v) in [
+        ("encoding", encoding),
+        ("object", object),
+        ("start", start),
+        ("end", end),
+        ("reason", reason),
+    ] {
+        set_attr(obj, name, v);
     }
     Ok(())
 }
 
+/// `str()` of the Unicode errors, from their current attributes (CPython's
+/// `UnicodeEncodeError_str` and its siblings): one offending character or byte is
+/// named, a range is given by position.
 fn unicode_error_str(obj: &PyObj) -> PyResult<PyObj> {
-    let (Some(enc), Some(object), Some(start), Some(end), Some(reason)) = (
-        get_attr(obj, "encoding"),
+    let (Some(object), Some(start), Some(end), Some(reason)) = (
         get_attr(obj, "object"),
         get_attr(obj, "start"),
         get_attr(obj, "end"),
         get_attr(obj, "reason"),
     ) else {
-        return exc_str(obj);
+        // Not initialized (`__new__` without `__init__`).
+        return Ok(crate::str::new(""));
     };
     let start_i = crate::int::as_i64(&start).unwrap_or(0);
     let end_i = crate::int::as_i64(&end).unwrap_or(0);
-    let enc = ab::str_string(&enc)?;
     let reason = ab::str_string(&reason)?;
+    let encoding = match get_attr(obj, "encoding") {
+        Some(e) if !crate::singletons::is_none(&e) => ab::str_string(&e)?,
+        _ => String::new(),
+    };
+    let single = end_i == start_i + 1 && start_i >= 0;
     if obj.is_instance_of(&UNICODE_DECODE_ERROR_TYPE) {
         let bytes = crate::bytes::as_bytes_opt(&object).unwrap_or(&[]);
-        let s = if end_i == start_i + 1 && (start_i as usize) < bytes.len() {
-            format!(
-                "'{enc}' codec can't decode byte {:#04x} in position {start_i}: {reason}",
-                bytes[start_i as usize]
-            )
-        } else {
-            format!(
-                "'{enc}' codec can't decode bytes in position {start_i}-{}: {reason}",
+        let s = match bytes.get(start_i as usize).filter(|_| single) {
+            Some(b) => format!(
+                "'{encoding}' codec can't decode byte {b:#04x} in position {start_i}: {reason}"
+            ),
+            None => format!(
+                "'{encoding}' codec can't decode bytes in position {start_i}-{}: {reason}",
                 end_i - 1
-            )
+            ),
         };
         return Ok(crate::str::from_string(s));
     }
@@ -823,21 +900,28 @@ fn unicode_error_str(obj: &PyObj) -> PyResult<PyObj> {
     } else {
         ""
     };
-    let s = if end_i == start_i + 1 {
-        let c = strand_literal::str::code_point(text.chars().nth(start_i as usize).unwrap_or('\0'));
-        let ch = if c <= 0xff {
-            format!("\\x{c:02x}")
-        } else if c <= 0xffff {
-            format!("\\u{c:04x}")
-        } else {
-            format!("\\U{c:08x}")
-        };
-        format!("'{enc}' codec can't encode character '{ch}' in position {start_i}: {reason}")
+    let (what, prefix) = if obj.is_instance_of(&UNICODE_TRANSLATE_ERROR_TYPE) {
+        ("translate", String::new())
     } else {
-        format!(
-            "'{enc}' codec can't encode characters in position {start_i}-{}: {reason}",
+        ("encode", format!("'{encoding}' codec "))
+    };
+    let bad = text.chars().nth(start_i as usize).filter(|_| single);
+    let s = match bad {
+        Some(ch) => {
+            let c = strand_literal::str::code_point(ch);
+            let ch = if c <= 0xff {
+                format!("\\x{c:02x}")
+            } else if c <= 0xffff {
+                format!("\\u{c:04x}")
+            } else {
+                format!("\\U{c:08x}")
+            };
+            format!("{prefix}can't {what} character '{ch}' in position {start_i}: {reason}")
+        }
+        None => format!(
+            "{prefix}can't {what} characters in position {start_i}-{}: {reason}",
             end_i - 1
-        )
+        ),
     };
     Ok(crate::str::from_string(s))
 }
