@@ -13,6 +13,7 @@ use crate::object::PyObj;
 use crate::singletons::{bool_obj, is_none, none, not_implemented};
 use crate::str::{as_str, is_str, payload, STR_TYPE};
 use crate::typeobj::CompareOp;
+use crate::unicode_case::lower_in_context;
 use crate::PyResult;
 
 /// `repr(str)`, `ascii()` escaping and the printable test live in strand-literal (the
@@ -542,9 +543,10 @@ fn is_cased_upper(c: char) -> bool {
 fn title_case(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prev_cased = false;
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         if prev_cased {
-            out.extend(c.to_lowercase());
+            out.extend(lower_in_context(&chars, i));
         } else {
             out.extend(title_char(c));
         }
@@ -919,11 +921,10 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("capitalize", |args, kw| {
             Args::new(args, kw).exact("str.capitalize", 1)?;
-            let t = as_str(this(args, "capitalize")?);
-            let mut chars = t.chars();
-            let out: String = match chars.next() {
-                Some(c) => title_char(c)
-                    .chain(chars.flat_map(char::to_lowercase))
+            let t: Vec<char> = as_str(this(args, "capitalize")?).chars().collect();
+            let out: String = match t.first() {
+                Some(&c) => title_char(c)
+                    .chain((1..t.len()).flat_map(|i| lower_in_context(&t, i)))
                     .collect(),
                 None => String::new(),
             };
@@ -937,11 +938,12 @@ pub(crate) fn methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("swapcase", |args, kw| {
             Args::new(args, kw).exact("str.swapcase", 1)?;
-            let out: String = as_str(this(args, "swapcase")?)
-                .chars()
-                .flat_map(|c| -> Vec<char> {
+            let t: Vec<char> = as_str(this(args, "swapcase")?).chars().collect();
+            let out: String = (0..t.len())
+                .flat_map(|i| -> Vec<char> {
+                    let c = t[i];
                     if c.is_uppercase() {
-                        c.to_lowercase().collect()
+                        lower_in_context(&t, i).collect()
                     } else if c.is_lowercase() {
                         c.to_uppercase().collect()
                     } else {

@@ -14,6 +14,72 @@ pub(crate) fn fold_special(c: char) -> Option<&'static str> {
     lookup(FOLD, c)
 }
 
+/// `true` for characters with the Unicode `Cased` property (lowercase, uppercase or
+/// titlecase letters and the other characters those properties cover).
+pub(crate) fn is_cased(c: char) -> bool {
+    c.is_lowercase()
+        || c.is_uppercase()
+        || unicode_general_category::get_general_category(c)
+            == unicode_general_category::GeneralCategory::TitlecaseLetter
+}
+
+/// `true` for characters with the Unicode `Case_Ignorable` property: word-break
+/// classes MidLetter, MidNumLet and Single_Quote, and the general categories Mn,
+/// Me, Cf, Lm and Sk (DerivedCoreProperties.txt).
+pub(crate) fn is_case_ignorable(c: char) -> bool {
+    use unicode_general_category::GeneralCategory as Gc;
+    matches!(
+        c,
+        '\'' | '.'
+            | ':'
+            | '\u{b7}'
+            | '\u{387}'
+            | '\u{55f}'
+            | '\u{5f4}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{2024}'
+            | '\u{2027}'
+            | '\u{fe13}'
+            | '\u{fe52}'
+            | '\u{fe55}'
+            | '\u{ff07}'
+            | '\u{ff0e}'
+            | '\u{ff1a}'
+    ) || matches!(
+        unicode_general_category::get_general_category(c),
+        Gc::NonspacingMark
+            | Gc::EnclosingMark
+            | Gc::Format
+            | Gc::ModifierLetter
+            | Gc::ModifierSymbol
+    )
+}
+
+/// The full lowercase of `chars[i]` in its context: a capital sigma is final
+/// (U+03C2) when a cased letter precedes it and none follows, case-ignorable
+/// characters skipped both ways (Unicode's Final_Sigma condition; CPython's
+/// `lower_ucs4` and `handle_capital_sigma`, which `str.lower`, `capitalize`,
+/// `title` and `swapcase` all use).
+pub(crate) fn lower_in_context(chars: &[char], i: usize) -> impl Iterator<Item = char> {
+    let c = chars[i];
+    let sigma = (c == '\u{3a3}').then(|| {
+        let before = chars[..i].iter().rev().find(|&&p| !is_case_ignorable(p));
+        let after = chars[i + 1..].iter().find(|&&n| !is_case_ignorable(n));
+        let is_final = before.is_some_and(|&p| is_cased(p)) && !after.is_some_and(|&n| is_cased(n));
+        if is_final {
+            '\u{3c2}'
+        } else {
+            '\u{3c3}'
+        }
+    });
+    let mapped: smallvec::SmallVec<[char; 3]> = match sigma {
+        Some(s) => smallvec::smallvec![s],
+        None => c.to_lowercase().collect(),
+    };
+    mapped.into_iter()
+}
+
 fn lookup(table: &'static [(u32, &'static str)], c: char) -> Option<&'static str> {
     table
         .binary_search_by_key(&(c as u32), |&(k, _)| k)
