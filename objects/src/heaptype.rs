@@ -397,6 +397,50 @@ pub(crate) fn best_base(bases: &[PyObj]) -> PyResult<&PyType> {
     Ok(best.expect("at least one base"))
 }
 
+/// The MRO of a new class `ty` (CPython's `mro_invoke` and `mro_check`): C3 from
+/// its bases, unless its metaclass overrides `mro()`, whose result (any iterable)
+/// is used after checking that every entry is a class whose layout `ty` extends.
+/// While the override runs the class has no MRO yet, so lookups on it find
+/// nothing, as in CPython.
+///
+/// # Errors
+/// TypeError for an inconsistent C3 order, a non-class entry ("mro() returned a
+/// non-class ('T')") or an unsuitable layout; what the override raises.
+fn mro_invoke(ty: &PyType, bases: &[PyObj]) -> PyResult<Vec<PyObj>> {
+    let tobj = ty.to_obj();
+    let meta = tobj.ty();
+    let custom = if meta.to_obj().is(&crate::typeobj::TYPE_TYPE.to_obj()) {
+        None
+    } else {
+        let own = crate::typeobj::TYPE_TYPE.lookup_str("mro");
+        meta.lookup_str("mro")
+            .filter(|m| own.as_ref().is_none_or(|o| !o.is(m)))
+    };
+    let Some(method) = custom else {
+        return c3_mro(&tobj, bases);
+    };
+    let result = ab::call_descr(&method, &tobj, &[])?;
+    let mro = ab::collect_iter(&result)?;
+    let solid = solid_layout(ty);
+    for entry in &mro {
+        if !crate::typeobj::is_type(entry) {
+            return Err(type_error(format!(
+                "mro() returned a non-class ('{}')",
+                entry.ty().name()
+            )));
+        }
+        // SAFETY: checked to be a type.
+        let et = unsafe { PyType::from_obj(entry) };
+        if !solid.is_subtype(solid_layout(et)) {
+            return Err(type_error(format!(
+                "mro() returned base with unsuitable layout ('{}')",
+                et.name()
+            )));
+        }
+    }
+    Ok(mro)
+}
+
 /// The type that determines `t`'s layout: walk up while the layout does not grow.
 fn solid_layout(t: &PyType) -> &PyType {
     let mut t = t;
@@ -685,9 +729,12 @@ pub fn new_heap_type(
     if let Some(cell) = &classcell {
         crate::function::cell_set(cell, Some(tobj.clone()))?;
     }
-    let mro = c3_mro(&tobj, &bases)?;
+    let mro = mro_invoke(ty, &bases)?;
     // SAFETY: the type is still private.
     unsafe { ty.inner_mut() }.mro = Some(crate::tuple::from_vec(mro));
+    // A metaclass's `mro()` may have looked attributes up while the MRO was empty:
+    // forget what the lookup caches learnt then.
+    ty.modified();
     if ty.vtable.kind != kind {
         unreachable!("vtable kind");
     }

@@ -486,9 +486,15 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     vec![
         MethodDef::new("mro", |args, kw| {
             Args::new(args, kw).exact("mro", 1)?;
-            Ok(crate::list::new(
-                crate::tuple::items(&as_type(&args[0]).mro()).to_vec(),
-            ))
+            // Computed from the bases (CPython's `mro_implementation`), not read
+            // from `__mro__`: a metaclass's `mro()` calls this while the class is
+            // being made.
+            let ty = as_type(&args[0]);
+            let bases = ty.bases();
+            Ok(crate::list::new(crate::heaptype::c3_mro(
+                &args[0],
+                crate::tuple::items(&bases),
+            )?))
         }),
         MethodDef::new("__subclasses__", |args, kw| {
             Args::new(args, kw).exact("__subclasses__", 1)?;

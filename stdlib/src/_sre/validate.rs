@@ -18,8 +18,6 @@
 
 use rustpython_sre_engine::constants::{SreAtCode, SreCatCode, SreInfo, SreOpcode as Op};
 
-/// The largest repeat bound `re._compiler` emits (`MAXREPEAT` with 4-byte codes).
-const MAXREPEAT: u32 = u32::MAX;
 /// The largest group count CPython accepts with 4-byte codes (`MAXGROUPS`).
 const MAXGROUPS: usize = (1 << 30) - 1;
 
@@ -86,7 +84,11 @@ impl<'a> Cursor<'a> {
 
     /// Validates the next `len` words as a sub-construct with `check`, then moves
     /// past them.
-    fn nested<T>(&mut self, len: usize, check: impl FnOnce(&mut Cursor<'a>) -> Check<T>) -> Check<T> {
+    fn nested<T>(
+        &mut self,
+        len: usize,
+        check: impl FnOnce(&mut Cursor<'a>) -> Check<T>,
+    ) -> Check<T> {
         let start = self.at;
         let stop = start.checked_add(len).ok_or(Invalid)?;
         if stop > self.end {
@@ -268,12 +270,13 @@ impl<'a> Cursor<'a> {
         Ok(End::Plain)
     }
 
-    /// `<skip> <min> <max>` of a repeat, with `min <= max <= MAXREPEAT`.
+    /// `<skip> <min> <max>` of a repeat, with `min <= max` (every 4-byte max is at
+    /// most `MAXREPEAT`).
     fn repeat_header(&mut self) -> Check<usize> {
         let skip = self.skip(0)?;
         let min = self.word()?;
         let max = self.word()?;
-        if min > max || max > MAXREPEAT {
+        if min > max {
             return Err(Invalid);
         }
         Ok(skip)
@@ -389,7 +392,7 @@ impl<'a> Cursor<'a> {
 mod tests {
     use super::*;
 
-    const M: u32 = MAXREPEAT;
+    const M: u32 = u32::MAX;
 
     fn ops(list: &[u32]) -> Vec<u32> {
         list.to_vec()
@@ -401,7 +404,9 @@ mod tests {
         vec![
             (
                 "(?:a?)*?y",
-                ops(&[14, 4, 0, 1, M, 23, 10, 0, M, 24, 6, 0, 1, 16, 97, 1, 19, 16, 121, 1]),
+                ops(&[
+                    14, 4, 0, 1, M, 23, 10, 0, M, 24, 6, 0, 1, 16, 97, 1, 19, 16, 121, 1,
+                ]),
                 1,
             ),
             (
@@ -417,8 +422,8 @@ mod tests {
             (
                 "(a)(?(1)b|c)",
                 ops(&[
-                    14, 8, 1, 2, 2, 1, 0, 97, 0, 17, 0, 16, 97, 17, 1, 12, 0, 6, 16, 98, 15, 3,
-                    16, 99, 1,
+                    14, 8, 1, 2, 2, 1, 0, 97, 0, 17, 0, 16, 97, 17, 1, 12, 0, 6, 16, 98, 15, 3, 16,
+                    99, 1,
                 ]),
                 2,
             ),
