@@ -39,6 +39,7 @@ pub mod _functools;
 pub mod _heapq;
 pub mod _io;
 pub mod _json;
+pub mod _pickle;
 pub mod _locale;
 pub mod _md5;
 pub mod _operator;
@@ -152,6 +153,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_json",
         init: _json::make_module,
+    },
+    NativeModule {
+        name: "_pickle",
+        init: _pickle::make_module,
     },
     NativeModule {
         name: "resource",
