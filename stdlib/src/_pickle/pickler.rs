@@ -1198,7 +1198,7 @@ impl Dumper {
             self.op(op::STACK_GLOBAL);
         } else if !parent_is_module {
             let rv = tuple::pair(t.getattr.clone(), tuple::pair(parent, lastname));
-            return self.save_reduce(&rv, None);
+            self.save_reduce(&rv, None)?;
         } else {
             self.op(op::GLOBAL);
             if self.proto < 3 && self.fix_imports {

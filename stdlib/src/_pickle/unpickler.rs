@@ -794,6 +794,11 @@ impl Loader {
                     return Err(value_error(format!("unsupported pickle protocol: {p}")));
                 }
                 self.proto = p as i32;
+                // A subclass's find_class may call the base one, which reads
+                // the protocol from the object.
+                if let Some(me) = &self.me {
+                    modsupport::lock(state_of(me)?).proto = self.proto;
+                }
             }
             op::FRAME => {
                 let n = self.read_size8("FRAME length")?;
@@ -890,7 +895,10 @@ impl Loader {
                 self.push(v);
                 Ok(())
             }
-            None => Err(exc::key_error(key)),
+            None => Err(unpickling_error(format!(
+                "Memo value not found at index {}",
+                ab::repr_string(&key)?
+            ))),
         }
     }
 
@@ -1035,6 +1043,9 @@ impl Loader {
             return Ok(());
         }
         let Some(pair) = dict::get_item(&t.inverted_registry, &key)? else {
+            if code <= 0 {
+                return Err(unpickling_error("EXT specifies code <= 0"));
+            }
             return Err(value_error(format!("unregistered extension code {code}")));
         };
         let ok = tuple::is_tuple(&pair)
