@@ -73,34 +73,32 @@ impl PicklerMemo {
     }
 }
 
-/// The unpickler's memo: index to object.
+/// The unpickler's memo: index to object. A map rather than CPython's array, so
+/// that a hostile pickle's huge index costs one entry, not memory up to it.
 #[derive(Default, Clone)]
 pub struct UnpicklerMemo {
-    items: Vec<Option<PyObj>>,
+    items: HashMap<usize, PyObj>,
 }
 
 impl UnpicklerMemo {
     /// The object stored under `i`.
     pub fn get(&self, i: usize) -> Option<&PyObj> {
-        self.items.get(i).and_then(|o| o.as_ref())
+        self.items.get(&i)
     }
 
     /// Stores `obj` under `i`.
     pub fn put(&mut self, i: usize, obj: PyObj) {
-        if i >= self.items.len() {
-            self.items.resize(i + 1, None);
-        }
-        self.items[i] = Some(obj);
+        self.items.insert(i, obj);
     }
 
-    /// The number of entries.
+    /// The number of entries (the index `MEMOIZE` stores under).
     pub fn len(&self) -> usize {
-        self.items.iter().filter(|o| o.is_some()).count()
+        self.items.len()
     }
 
     /// `true` if empty.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.items.is_empty()
     }
 
     /// Forgets every entry.
@@ -108,20 +106,20 @@ impl UnpicklerMemo {
         self.items.clear();
     }
 
-    /// `{index: obj}`.
+    /// `{index: obj}`, in index order.
     pub fn to_dict(&self) -> PyResult<PyObj> {
         let d = dict::new();
-        for (i, o) in self.items.iter().enumerate() {
-            if let Some(o) = o {
-                dict::set_item(&d, int::from_usize(i), o.clone())?;
-            }
+        let mut keys: Vec<&usize> = self.items.keys().collect();
+        keys.sort_unstable();
+        for i in keys {
+            dict::set_item(&d, int::from_usize(*i), self.items[i].clone())?;
         }
         Ok(d)
     }
 
     /// Reports the memoized objects to the collector.
     pub fn visit_refs(&self, visit: &mut dyn FnMut(ObjPtr)) {
-        for o in self.items.iter().flatten() {
+        for o in self.items.values() {
             visit(o.as_ptr());
         }
     }

@@ -486,14 +486,8 @@ impl Loader {
             }
             op::STRING => self.load_string()?,
             op::BINSTRING => {
-                let b = self.read(4)?;
-                let n = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-                if n < 0 {
-                    return Err(unpickling_error(
-                        "BINSTRING pickle has negative byte count",
-                    ));
-                }
-                let data = self.read(n as usize)?;
+                let n = self.read_u32()?;
+                let data = self.read(n)?;
                 let v = self.decode_string(&data)?;
                 self.push(v);
             }
@@ -634,7 +628,7 @@ impl Loader {
             op::GET => {
                 let line = self.readline()?;
                 let key = parse_int_line(&line, 10)?;
-                let i = int::to_isize(&key)?;
+                let i = int::to_isize(&key).unwrap_or(-1);
                 self.memo_get(i, key)?;
             }
             op::BINGET => {
@@ -647,6 +641,7 @@ impl Loader {
             }
             op::PUT => {
                 let line = self.readline()?;
+                self.top()?;
                 let key = parse_int_line(&line, 10)?;
                 let i = int::to_isize(&key)?;
                 if i < 0 {
@@ -659,12 +654,8 @@ impl Loader {
                 self.memo_put(i)?;
             }
             op::LONG_BINPUT => {
-                let b = self.read(4)?;
-                let i = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-                if i < 0 {
-                    return Err(value_error("negative LONG_BINPUT argument"));
-                }
-                self.memo_put(i as usize)?;
+                let i = self.read_u32()?;
+                self.memo_put(i)?;
             }
             op::MEMOIZE => {
                 let i = self.memo.len();
@@ -709,48 +700,8 @@ impl Loader {
                 let v = ab::call(&callable, tuple::items(&args), None)?;
                 self.push(v);
             }
-            op::NEWOBJ => {
-                let args = self.pop()?;
-                let cls = self.pop()?;
-                if !tuple::is_tuple(&args) {
-                    return Err(unpickling_error("NEWOBJ expected an arg tuple."));
-                }
-                if !strand_objects::typeobj::is_type(&cls) {
-                    return Err(unpickling_error("NEWOBJ class argument isn't a type object"));
-                }
-                let mut a = vec![cls.clone()];
-                a.extend(tuple::items(&args).iter().cloned());
-                let v = ab::call(&ab::getattr_str(&cls, "__new__")?, &a, None)?;
-                self.push(v);
-            }
-            op::NEWOBJ_EX => {
-                let kwargs = self.pop()?;
-                let args = self.pop()?;
-                let cls = self.pop()?;
-                if !strand_objects::typeobj::is_type(&cls) {
-                    return Err(unpickling_error(format!(
-                        "NEWOBJ_EX class argument must be a type, not {}",
-                        cls.ty().name()
-                    )));
-                }
-                if !tuple::is_tuple(&args) {
-                    return Err(unpickling_error(format!(
-                        "NEWOBJ_EX args argument must be a tuple, not {}",
-                        args.ty().name()
-                    )));
-                }
-                if !dict::is_dict(&kwargs) {
-                    return Err(unpickling_error(format!(
-                        "NEWOBJ_EX kwargs argument must be a dict, not {}",
-                        kwargs.ty().name()
-                    )));
-                }
-                let mut a = vec![cls.clone()];
-                a.extend(tuple::items(&args).iter().cloned());
-                let new = ab::getattr_str(&cls, "__new__")?;
-                let v = ab::call_with_dict(&new, &a, Some(&kwargs))?;
-                self.push(v);
-            }
+            op::NEWOBJ => self.load_newobj("NEWOBJ", false)?,
+            op::NEWOBJ_EX => self.load_newobj("NEWOBJ_EX", true)?,
             op::INST => {
                 let m = self.readline()?;
                 let n = self.readline()?;
@@ -772,6 +723,7 @@ impl Loader {
             }
             op::BUILD => self.load_build()?,
             op::PERSID => {
+                self.check_persistent_load()?;
                 let line = self.readline()?;
                 let body = &line[..line.len() - 1];
                 if !body.is_ascii() {
@@ -784,6 +736,7 @@ impl Loader {
                 self.push(v);
             }
             op::BINPERSID => {
+                self.check_persistent_load()?;
                 let pid = self.pop()?;
                 let v = self.persistent_load(pid)?;
                 self.push(v);
@@ -822,7 +775,8 @@ impl Loader {
         let v = match line.as_slice() {
             b"00\n" => singletons::false_(),
             b"01\n" => singletons::true_(),
-            _ => parse_int_line(&line, 0)?,
+            _ => parse_int_line(&line, 0)
+                .map_err(|_| value_error("could not convert string to int"))?,
         };
         self.push(v);
         Ok(())
@@ -846,7 +800,20 @@ impl Loader {
     fn load_float(&mut self) -> PyResult<()> {
         let line = self.readline()?;
         let text = ascii_line(&line[..line.len() - 1]);
-        let v = ab::call1(&float::FLOAT_TYPE.to_obj(), pystr::from_string(text))?;
+        let v = match ab::call1(&float::FLOAT_TYPE.to_obj(), pystr::from_string(text.clone())) {
+            Ok(v) => v,
+            // A number followed by junk is refused without the text, as
+            // CPython's check of where `PyOS_string_to_double` stopped does.
+            Err(_) if has_float_prefix(&text) => {
+                return Err(value_error("could not convert string to float"))
+            }
+            Err(_) => {
+                return Err(value_error(format!(
+                    "could not convert string to float: {}",
+                    ab::repr_string(&pystr::from_string(ascii_line(&line)))?
+                )))
+            }
+        };
         self.push(v);
         Ok(())
     }
@@ -1019,13 +986,56 @@ impl Loader {
         Ok(())
     }
 
-    fn persistent_load(&mut self, pid: PyObj) -> PyResult<PyObj> {
-        match &self.pers_func {
-            Some(f) => ab::call1(f, pid),
-            None => Err(unpickling_error(
-                "A load persistent id instruction was encountered, but no persistent_load function was specified.",
-            )),
+    fn check_persistent_load(&self) -> PyResult<()> {
+        if self.pers_func.is_none() {
+            return Err(unpickling_error(
+                "A load persistent id instruction was encountered,\nbut no persistent_load function was specified.",
+            ));
         }
+        Ok(())
+    }
+
+    fn persistent_load(&mut self, pid: PyObj) -> PyResult<PyObj> {
+        self.check_persistent_load()?;
+        ab::call1(self.pers_func.as_ref().expect("checked"), pid)
+    }
+
+    /// `NEWOBJ` (`cls.__new__(cls, *args)`) and `NEWOBJ_EX` (with keywords):
+    /// the arguments are popped, then checked from the top down.
+    fn load_newobj(&mut self, name: &str, with_kwargs: bool) -> PyResult<()> {
+        let kwargs = if with_kwargs {
+            Some(self.pop()?)
+        } else {
+            None
+        };
+        let args = self.pop()?;
+        let cls = self.pop()?;
+        if let Some(k) = &kwargs {
+            if !dict::is_dict(k) {
+                return Err(unpickling_error(format!(
+                    "{name} kwargs argument must be a dict, not {}",
+                    k.ty().name()
+                )));
+            }
+        }
+        if !tuple::is_tuple(&args) {
+            return Err(unpickling_error(format!(
+                "{name} args argument must be a tuple, not {}",
+                args.ty().name()
+            )));
+        }
+        if !strand_objects::typeobj::is_type(&cls) {
+            return Err(unpickling_error(format!(
+                "{name} class argument must be a type, not {}",
+                cls.ty().name()
+            )));
+        }
+        let mut a = vec![cls.clone()];
+        a.extend(tuple::items(&args).iter().cloned());
+        let new = ab::getattr_str(&cls, "__new__")?;
+        let v = ab::call_with_dict(&new, &a, kwargs.as_ref())?;
+        self.push(v);
+        Ok(())
     }
 
     fn find_class(&mut self, module: PyObj, name: PyObj) -> PyResult<PyObj> {
@@ -1062,6 +1072,25 @@ impl Loader {
         self.push(obj);
         Ok(())
     }
+}
+
+/// Whether `text` starts with a float literal that something other than
+/// whitespace follows.
+fn has_float_prefix(text: &str) -> bool {
+    let t = text.trim_start();
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("inf") || lower.starts_with("nan") {
+        return true;
+    }
+    let b = t.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let after_dot = if b.get(digits) == Some(&b'.') {
+        b[digits + 1..].iter().take_while(|c| c.is_ascii_digit()).count()
+    } else {
+        0
+    };
+    digits + after_dot > 0
 }
 
 /// `int(line, base)` for a text opcode's argument.
