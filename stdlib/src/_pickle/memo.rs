@@ -201,7 +201,12 @@ pub fn proxy_owner(o: &PyObj, ty: &'static strand_objects::typeobj::PyType) -> O
     p.fields.get().map(|f| f.owner.clone())
 }
 
-fn owner_of(a: &[PyObj], k: Option<&PyObj>, name: &str, ty: &'static strand_objects::typeobj::PyType) -> PyResult<PyObj> {
+fn owner_of(
+    a: &[PyObj],
+    k: Option<&PyObj>,
+    name: &str,
+    ty: &'static strand_objects::typeobj::PyType,
+) -> PyResult<PyObj> {
     Args::new(a, k).exact(name, 1)?;
     proxy_owner(&a[0], ty).ok_or_else(|| {
         type_error(format!(
@@ -229,7 +234,9 @@ fn pickler_methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("__reduce__", |a, k| {
             let p = owner_of(a, k, "__reduce__", &PICKLER_MEMO_PROXY_TYPE)?;
-            Ok(reduce_as_dict(super::pickler::with_memo(&p, |m| m.to_dict())?))
+            Ok(reduce_as_dict(super::pickler::with_memo(&p, |m| {
+                m.to_dict()
+            })?))
         }),
     ]
 }
@@ -247,7 +254,9 @@ fn unpickler_methods() -> Vec<MethodDef> {
         }),
         MethodDef::new("__reduce__", |a, k| {
             let u = owner_of(a, k, "__reduce__", &UNPICKLER_MEMO_PROXY_TYPE)?;
-            Ok(reduce_as_dict(super::unpickler::with_memo(&u, |m| m.to_dict())?))
+            Ok(reduce_as_dict(super::unpickler::with_memo(&u, |m| {
+                m.to_dict()
+            })?))
         }),
     ]
 }

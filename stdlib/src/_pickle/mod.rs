@@ -41,11 +41,7 @@ static UNPICKLING_ERROR: Leaked = Leaked::new();
 /// `_pickle.PickleError`.
 pub fn pickle_error() -> PyObj {
     PICKLE_ERROR.get_or_init(|| {
-        modsupport::new_exception_class(
-            "_pickle",
-            "PickleError",
-            &[exc::EXCEPTION_TYPE.to_obj()],
-        )
+        modsupport::new_exception_class("_pickle", "PickleError", &[exc::EXCEPTION_TYPE.to_obj()])
     })
 }
 
@@ -153,7 +149,11 @@ pub(crate) fn bind_kwonly<'a>(
     if args.nargs() > npos {
         return Err(type_error(format!(
             "{fname}() takes {} {npos} positional argument{} but {} were given",
-            if required < npos { "at most" } else { "exactly" },
+            if required < npos {
+                "at most"
+            } else {
+                "exactly"
+            },
             if npos == 1 { "" } else { "s" },
             args.nargs()
         )));
@@ -201,7 +201,11 @@ pub fn make_module() -> PyObj {
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "Pickler", pickler::PICKLER_TYPE.to_obj());
     dict::set_item_str(&d, "Unpickler", unpickler::UNPICKLER_TYPE.to_obj());
-    dict::set_item_str(&d, "PickleBuffer", picklebuffer::PICKLE_BUFFER_TYPE.to_obj());
+    dict::set_item_str(
+        &d,
+        "PickleBuffer",
+        picklebuffer::PICKLE_BUFFER_TYPE.to_obj(),
+    );
     dict::set_item_str(&d, "PickleError", pickle_error());
     dict::set_item_str(&d, "PicklingError", pickling_error());
     dict::set_item_str(&d, "UnpicklingError", unpickling_error());

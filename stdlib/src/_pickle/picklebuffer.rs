@@ -203,7 +203,9 @@ fn pb_raw(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn pb_release(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     Args::new(a, k).exact("release", 1)?;
     if !is_pickle_buffer(&a[0]) {
-        return Err(type_error("descriptor 'release' requires a 'pickle.PickleBuffer' object"));
+        return Err(type_error(
+            "descriptor 'release' requires a 'pickle.PickleBuffer' object",
+        ));
     }
     let taken = modsupport::lock(&payload(&a[0]).view).take();
     drop(taken);

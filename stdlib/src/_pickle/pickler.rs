@@ -1322,8 +1322,7 @@ impl Dumper {
             } else {
                 let mut newargs = vec![ab::getattr_str(cls, "__new__")?, cls.clone()];
                 newargs.extend(tuple::items(a).iter().cloned());
-                let partial =
-                    ab::call_with_dict(&super::tables()?.partial, &newargs, Some(kw))?;
+                let partial = ab::call_with_dict(&super::tables()?.partial, &newargs, Some(kw))?;
                 self.save(&partial, false)?;
                 self.save(&tuple::empty(), false)?;
                 self.op(op::REDUCE);
@@ -1659,7 +1658,9 @@ fn get_table(o: &PyObj) -> PyResult<PyObj> {
     modsupport::lock(state_of(o)?)
         .dispatch_table
         .clone()
-        .ok_or_else(|| exc::attribute_error("'_pickle.Pickler' object has no attribute 'dispatch_table'"))
+        .ok_or_else(|| {
+            exc::attribute_error("'_pickle.Pickler' object has no attribute 'dispatch_table'")
+        })
 }
 
 fn set_table(o: &PyObj, v: Option<&PyObj>) -> PyResult<()> {
@@ -1864,13 +1865,19 @@ mod tests {
         assert_eq!(encode_long(&BigInt::from(255)), vec![0xff, 0x00]);
         assert_eq!(encode_long(&BigInt::from(-128)), vec![0x80]);
         assert_eq!(encode_long(&BigInt::from(-129)), vec![0x7f, 0xff]);
-        assert_eq!(encode_long(&BigInt::from(1u64 << 31)), vec![0, 0, 0, 0x80, 0]);
+        assert_eq!(
+            encode_long(&BigInt::from(1u64 << 31)),
+            vec![0, 0, 0, 0x80, 0]
+        );
     }
 
     #[test]
     fn protocol_0_escapes() {
         assert_eq!(raw_unicode_escape("a\\b\n"), b"a\\u005cb\\u000a".to_vec());
-        assert_eq!(raw_unicode_escape("\u{e9}\u{20ac}"), b"\xe9\\u20ac".to_vec());
+        assert_eq!(
+            raw_unicode_escape("\u{e9}\u{20ac}"),
+            b"\xe9\\u20ac".to_vec()
+        );
         assert_eq!(raw_unicode_escape("\u{1f600}"), b"\\U0001f600".to_vec());
     }
 }

@@ -157,7 +157,9 @@ fn file_methods(file: &PyObj) -> PyResult<FileMethods> {
     let readline = ab::getattr_opt(file, &pystr::intern("readline"))?;
     match (read, readline) {
         (Some(r), Some(l)) => Ok((r, l, readinto)),
-        _ => Err(type_error("file must have 'read' and 'readline' attributes")),
+        _ => Err(type_error(
+            "file must have 'read' and 'readline' attributes",
+        )),
     }
 }
 
@@ -800,7 +802,10 @@ impl Loader {
     fn load_float(&mut self) -> PyResult<()> {
         let line = self.readline()?;
         let text = ascii_line(&line[..line.len() - 1]);
-        let v = match ab::call1(&float::FLOAT_TYPE.to_obj(), pystr::from_string(text.clone())) {
+        let v = match ab::call1(
+            &float::FLOAT_TYPE.to_obj(),
+            pystr::from_string(text.clone()),
+        ) {
             Ok(v) => v,
             // A number followed by junk is refused without the text, as
             // CPython's check of where `PyOS_string_to_double` stopped does.
@@ -1003,11 +1008,7 @@ impl Loader {
     /// `NEWOBJ` (`cls.__new__(cls, *args)`) and `NEWOBJ_EX` (with keywords):
     /// the arguments are popped, then checked from the top down.
     fn load_newobj(&mut self, name: &str, with_kwargs: bool) -> PyResult<()> {
-        let kwargs = if with_kwargs {
-            Some(self.pop()?)
-        } else {
-            None
-        };
+        let kwargs = if with_kwargs { Some(self.pop()?) } else { None };
         let args = self.pop()?;
         let cls = self.pop()?;
         if let Some(k) = &kwargs {
@@ -1066,7 +1067,10 @@ impl Loader {
                 "_inverted_registry[{code}] isn't a 2-tuple of strings"
             )));
         }
-        let (m, n) = (tuple::items(&pair)[0].clone(), tuple::items(&pair)[1].clone());
+        let (m, n) = (
+            tuple::items(&pair)[0].clone(),
+            tuple::items(&pair)[1].clone(),
+        );
         let obj = self.find_class(m, n)?;
         dict::set_item(&t.extension_cache, key, obj.clone())?;
         self.push(obj);
@@ -1086,7 +1090,10 @@ fn has_float_prefix(text: &str) -> bool {
     let b = t.as_bytes();
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     let after_dot = if b.get(digits) == Some(&b'.') {
-        b[digits + 1..].iter().take_while(|c| c.is_ascii_digit()).count()
+        b[digits + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
     } else {
         0
     };
@@ -1140,7 +1147,11 @@ fn find_class_impl(proto: i32, fix_imports: bool, module: &PyObj, name: &PyObj) 
     ab::call_method(
         &sys,
         "audit",
-        &[pystr::intern("pickle.find_class"), module.clone(), name.clone()],
+        &[
+            pystr::intern("pickle.find_class"),
+            module.clone(),
+            name.clone(),
+        ],
     )?;
     let (mut module, mut name) = (module.clone(), name.clone());
     if proto < 3 && fix_imports {
