@@ -581,7 +581,7 @@ impl Loader {
             op::EMPTY_DICT => self.push(dict::new()),
             op::DICT => {
                 let items = self.pop_mark()?;
-                if items.len() % 2 != 0 {
+                if !items.len().is_multiple_of(2) {
                     return Err(unpickling_error("odd number of items for DICT"));
                 }
                 let d = dict::new();
@@ -916,7 +916,7 @@ impl Loader {
         if x == len {
             return Ok(());
         }
-        if (len - x) % 2 != 0 {
+        if !(len - x).is_multiple_of(2) {
             return Err(unpickling_error("odd number of items for SETITEMS"));
         }
         let items = self.stack.split_off(x);
@@ -1133,7 +1133,7 @@ fn instantiate(cls: &PyObj, args: &[PyObj]) -> PyResult<PyObj> {
     if args.is_empty() && strand_objects::typeobj::is_type(cls) {
         let f = ab::getattr_opt(cls, &pystr::intern("__getinitargs__"))?;
         if f.is_none() {
-            return ab::call_method(cls, "__new__", &[cls.clone()]);
+            return ab::call_method(cls, "__new__", std::slice::from_ref(cls));
         }
     }
     ab::call(cls, args, None)
