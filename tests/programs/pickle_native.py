@@ -203,6 +203,15 @@ f = io.BytesIO()
 TablePickler(f, 2).dump(Plain())
 print(_pickle.loads(f.getvalue()))
 
+# Extension codes (EXT1/EXT2/EXT4 from protocol 2).
+for code in (0x12, 0x1234, 0x123456):
+    copyreg.add_extension(__name__, "Plain", code)
+    for proto in range(6):
+        s = _pickle.dumps(Plain, proto)
+        print(code, proto, s.hex(), _pickle.loads(s) is Plain)
+    copyreg.remove_extension(__name__, "Plain", code)
+show("unregistered code", _pickle.loads, b"\x82\x13.")
+
 # Memo proxies.
 f = io.BytesIO()
 p = _pickle.Pickler(f, 2)
