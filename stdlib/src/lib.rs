@@ -8,7 +8,7 @@
 //! [`_string`], [`_abc`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
 //! [`_collections`], [`_contextvars`], [`_asyncio`], [`_datetime`], [`_queue`], [`_ast`],
 //! [`itertools`], [`_sre`],
-//! [`unicodedata`], [`_codecs`], [`_json`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
+//! [`unicodedata`], [`_codecs`], [`_json`], [`_pickle`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
 //! [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`termios`], [`_posixsubprocess`],
 //! [`_warnings`], [`_tracemalloc`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
