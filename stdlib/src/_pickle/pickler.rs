@@ -3,7 +3,7 @@
 //!
 //! A pickler keeps its settings (protocol, the file's `write`, `persistent_id`,
 //! `dispatch_table`, `buffer_callback`, `fast`, `bin`) and its memo in its
-//! object. One `dump` runs in a [`Dumper`]: it copies the settings, takes the
+//! object. One `dump` runs in a `Dumper`: it copies the settings, takes the
 //! memo out of the object for the time of the dump (and puts it back after,
 //! whatever the outcome), and writes into a buffer that is flushed to the file
 //! when a frame of protocol 4+ grows past 64 KiB and at the end.

@@ -4,7 +4,7 @@
 //! An unpickler keeps its settings (the file's `read`, `readline` and
 //! `readinto`, `encoding`, `errors`, `fix_imports`, `persistent_load`, the
 //! iterator of out-of-band `buffers`) and its memo in its object. One `load`
-//! runs in a [`Loader`], which takes the memo out for its time and puts it back.
+//! runs in a `Loader`, which takes the memo out for its time and puts it back.
 //!
 //! Input comes from a buffer (`loads`, and a protocol 4 frame read whole from a
 //! file) or straight from the file, a read per opcode argument, so that a load
