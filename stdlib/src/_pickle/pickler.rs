@@ -168,13 +168,7 @@ fn protocol_arg(p: Option<&PyObj>) -> PyResult<i32> {
         None => Ok(super::DEFAULT_PROTOCOL),
         Some(p) if singletons::is_none(p) => Ok(super::DEFAULT_PROTOCOL),
         Some(p) => {
-            if !int::is_int(p) {
-                return Err(type_error(format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    p.ty().name()
-                )));
-            }
-            let v = int::to_bigint(p);
+            let v = int::to_bigint(&ab::index(p)?);
             if v.sign() == num_bigint::Sign::Minus {
                 return Ok(super::HIGHEST_PROTOCOL);
             }

@@ -756,7 +756,14 @@ impl Loader {
                 }
             }
             op::FRAME => {
-                let n = self.read_size8("FRAME length")?;
+                let n = le_usize(&self.read(8)?);
+                if n > isize::MAX as u64 {
+                    return Err(value_error(format!(
+                        "FRAME length exceeds system's maximum of {} bytes",
+                        isize::MAX
+                    )));
+                }
+                let n = n as usize;
                 self.input.load_frame(n)?;
             }
             c => {
