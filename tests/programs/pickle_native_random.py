@@ -55,7 +55,7 @@ for i in range(300):
             mismatches += 1
 print(total, mismatches)
 
-big = [list(range(i, i + 50)) for i in range(3000)]
+big = [list(range(i, i + 50)) for i in range(1500)]
 for proto in range(6):
     s = _pickle.dumps(big, proto)
     f = io.BytesIO()
