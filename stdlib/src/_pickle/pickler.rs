@@ -759,7 +759,14 @@ impl Dumper {
 
     fn save_str(&mut self, obj: &PyObj) -> PyResult<()> {
         if self.bin {
-            let data = bytes::encode(obj, "utf-8", "surrogatepass")?;
+            let text = pystr::as_str(obj);
+            let encoded;
+            let data: &[u8] = if strand_literal::str::has_surrogates(text) {
+                encoded = bytes::encode(obj, "utf-8", "surrogatepass")?;
+                &encoded
+            } else {
+                text.as_bytes()
+            };
             let n = data.len();
             let header = if n <= 0xff && self.proto >= 4 {
                 vec![op::SHORT_BINUNICODE, n as u8]
@@ -776,7 +783,7 @@ impl Dumper {
                     "serializing a string larger than 4 GiB requires pickle protocol 4 or higher",
                 ));
             };
-            self.write_bytes(&header, &data, None)?;
+            self.write_bytes(&header, data, None)?;
         } else {
             let escaped = raw_unicode_escape(pystr::as_str(obj));
             self.op(op::UNICODE);

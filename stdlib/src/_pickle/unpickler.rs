@@ -1125,6 +1125,9 @@ pub fn decode_long(data: &[u8]) -> PyObj {
 }
 
 fn utf8_str(data: &[u8]) -> PyResult<PyObj> {
+    if let Ok(s) = std::str::from_utf8(data) {
+        return Ok(pystr::new(s));
+    }
     let s = bytes::decode(&bytes::new(data), data, "utf-8", "surrogatepass")?;
     Ok(pystr::from_string(s))
 }
