@@ -1107,8 +1107,21 @@ fn has_float_prefix(text: &str) -> bool {
     digits + after_dot > 0
 }
 
-/// `int(line, base)` for a text opcode's argument.
+/// `int(line, base)` for a text opcode's argument (a plain decimal that fits in
+/// 64 bits is read directly; anything else goes through `int`).
 fn parse_int_line(line: &[u8], base: i64) -> PyResult<PyObj> {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let digits = body.strip_prefix(b"-").unwrap_or(body);
+    let plain = !digits.is_empty()
+        && digits.len() <= 18
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits[0] != b'0' || digits.len() == 1);
+    if plain {
+        let text = std::str::from_utf8(body).expect("ASCII digits");
+        if let Ok(v) = text.parse::<i64>() {
+            return Ok(int::from_i64(v));
+        }
+    }
     ab::call(
         &int::INT_TYPE.to_obj(),
         &[pystr::from_string(ascii_line(line)), int::from_i64(base)],
