@@ -1235,14 +1235,12 @@ impl Dumper {
                 "tuple returned by __reduce__ must contain 2 through 6 elements",
             ));
         }
-        let none = singletons::none();
         let callable = &items[0];
         let argtup = &items[1];
         let state = items.get(2).filter(|s| !singletons::is_none(s)).cloned();
         let listitems = items.get(3).filter(|s| !singletons::is_none(s)).cloned();
         let dictitems = items.get(4).filter(|s| !singletons::is_none(s)).cloned();
         let state_setter = items.get(5).filter(|s| !singletons::is_none(s)).cloned();
-        let _ = none;
         if !super::is_callable(callable) {
             return Err(pickling_error(
                 "first item of the tuple returned by __reduce__ must be callable",
@@ -1527,11 +1525,6 @@ fn fix_imports(t: &super::Tables, module: &mut PyObj, name: &mut PyObj) -> PyRes
     Ok(())
 }
 
-/// Runs a dump with `d` for `obj`, returning the bytes left in the buffer.
-fn run_dump(d: &mut Dumper, obj: &PyObj) -> PyResult<()> {
-    d.dump(obj)
-}
-
 // ---------------------------------------------------------------------------------
 // Methods and attributes
 // ---------------------------------------------------------------------------------
@@ -1571,7 +1564,7 @@ fn pickler_dump(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         d
     };
     d.reducer_override = reducer_override;
-    let r = run_dump(&mut d, &a[1]).and_then(|()| d.flush_to_file());
+    let r = d.dump(&a[1]).and_then(|()| d.flush_to_file());
     let memo = std::mem::take(&mut d.memo);
     drop(d);
     // The memo comes back whatever the outcome (a memo set through the proxy
@@ -1759,7 +1752,7 @@ pub(super) fn dump_fn(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let cb = buffer_callback_arg(b[4], proto)?;
     let mut d = Dumper::new(proto, fix, cb);
     d.write = Some(write);
-    run_dump(&mut d, b[0].expect("required"))?;
+    d.dump(b[0].expect("required"))?;
     d.flush_to_file()?;
     Ok(singletons::none())
 }
@@ -1778,7 +1771,7 @@ pub(super) fn dumps_fn(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let fix = super::flag(b[2], true)?;
     let cb = buffer_callback_arg(b[3], proto)?;
     let mut d = Dumper::new(proto, fix, cb);
-    run_dump(&mut d, b[0].expect("required"))?;
+    d.dump(b[0].expect("required"))?;
     Ok(bytes::new(&d.out))
 }
 
