@@ -8,7 +8,7 @@
 //! [`_string`], [`_abc`], [`_bisect`], [`_heapq`], [`_operator`], [`_functools`],
 //! [`_collections`], [`_contextvars`], [`_asyncio`], [`_datetime`], [`_queue`], [`_ast`],
 //! [`itertools`], [`_sre`],
-//! [`unicodedata`], [`_codecs`], [`_json`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
+//! [`unicodedata`], [`_codecs`], [`_json`], [`_pickle`], [`_csv`], [`_signal`], [`_locale`], [`pwd`],
 //! [`grp`], [`resource`], [`fcntl`], [`select`], [`_socket`], [`termios`], [`_posixsubprocess`],
 //! [`_warnings`], [`_tracemalloc`], [`marshal`]; `_imp` is the interpreter's (`strand_interp::imp`).
 //! Helpers they share: [`buffer`] (bytes-like objects), [`modsupport`] (exception
@@ -42,6 +42,7 @@ pub mod _json;
 pub mod _locale;
 pub mod _md5;
 pub mod _operator;
+pub mod _pickle;
 pub mod _posixsubprocess;
 pub mod _queue;
 pub mod _random;
@@ -152,6 +153,10 @@ pub static MODULES: &[NativeModule] = &[
     NativeModule {
         name: "_json",
         init: _json::make_module,
+    },
+    NativeModule {
+        name: "_pickle",
+        init: _pickle::make_module,
     },
     NativeModule {
         name: "resource",
