@@ -820,7 +820,8 @@ fn filter_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
     if cls.is(&FILTER_TYPE.to_obj()) {
         a.no_kwargs("filter")?;
     }
-    a.expect_fn("filter", 2, 2)?;
+    // A subclass's keywords are for its `__init__`.
+    Args::new(a.positionals(), None).expect_fn("filter", 2, 2)?;
     let iterable = ab::iter(&args[1])?;
     Ok(new_iter(
         type_arg(cls)?,
