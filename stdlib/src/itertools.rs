@@ -29,9 +29,7 @@ use strand_objects::args::Args;
 use strand_objects::descr::{MethodDef, NativeFn};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::{CompareOp, PyType, Slots, TypeFlags};
-use strand_objects::{
-    dict, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult,
-};
+use strand_objects::{dict, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult};
 
 use strand_interp::native_module::add_functions;
 
@@ -440,10 +438,10 @@ fn type_of(cls: &PyObj, what: &str) -> PyResult<&'static PyType> {
     Ok(unsafe { &*(ty as *const PyType) })
 }
 
-/// CPython's `_PyArg_NoKeywords` for `type(...)` calls: only the exact type refuses
-/// keywords (subclasses may take their own in `__init__`).
+/// CPython's `_PyArg_NoKeywords` for `type(...)` calls: the type and subclasses
+/// without their own `__init__` refuse keywords (an `__init__` may take them).
 fn no_kw(cls: &PyObj, base: &PyType, a: &Args, name: &str) -> PyResult<()> {
-    if a.has_kwargs() && std::ptr::eq(type_of(cls, name)?, base) {
+    if a.has_kwargs() && type_of(cls, name)?.refuses_keywords_of(base) {
         return Err(type_error(format!("{name}() takes no keyword arguments")));
     }
     Ok(())
@@ -485,6 +483,22 @@ fn with_state<R>(o: &PyObj, f: impl FnOnce(&mut Tool) -> Option<R>) -> PyResult<
             o.ty().name()
         ))
     })
+}
+
+/// Checks the arguments of a method that takes `n` arguments besides `self`, with
+/// CPython's messages, which name the method after the itertools type defining it
+/// (`accumulate.__setstate__() takes exactly one argument (0 given)`).
+fn method_args(a: &[PyObj], k: Option<&PyObj>, method: &str, n: usize) -> PyResult<()> {
+    let args = Args::new(a, k);
+    if args.exact(method, n + 1).is_ok() {
+        return Ok(());
+    }
+    let mut ty = a.first().map(|o| o.ty());
+    while let Some(t) = ty.filter(|t| t.is_heap_type()) {
+        ty = t.base();
+    }
+    let owner = ty.map_or("", |t| t.short_name());
+    args.exact(&format!("{owner}.{method}"), n + 1)
 }
 
 /// A `__reduce__` value: `(type(o), tuple(args))`, plus `state` when there is one.
@@ -613,7 +627,7 @@ fn cycle_next(o: &PyObj) -> PyResult<Option<PyObj>> {
 /// exhausted, `it` is an iterator over `saved` positioned at the next value and
 /// `firstpass` is true (CPython's `cycle_reduce`).
 fn cycle_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (it, saved, index, firstpass) = with_state(&a[0], |t| match t {
         Tool::Cycle {
             it,
@@ -642,7 +656,7 @@ fn cycle_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// `cycle.__setstate__((saved, firstpass))`: `saved` a list, `firstpass` an int.
 fn cycle_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let items = state_tuple(&a[1], 2, 2)?;
     if !list::is_list(&items[0]) {
         return Err(type_error(format!(
@@ -730,7 +744,7 @@ fn repeat_repr(o: &PyObj) -> PyResult<PyObj> {
 }
 
 fn repeat_length_hint(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__length_hint__", 1)?;
+    method_args(a, k, "__length_hint__", 0)?;
     match repeat_parts(&a[0])?.1 {
         None => Err(type_error("len() of unsized object")),
         Some(n) => Ok(int::from_usize(n)),
@@ -738,7 +752,7 @@ fn repeat_length_hint(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn repeat_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (obj, left) = repeat_parts(&a[0])?;
     let args = match left {
         None => tuple::from_vec(vec![obj]),
@@ -1121,7 +1135,7 @@ fn pairwise_next(o: &PyObj) -> PyResult<Option<PyObj>> {
 /// `islice(accumulate(chain((None,), it), func), 1, None)`; otherwise
 /// `(type, (it, func), total)` (CPython's `accumulate_reduce`).
 fn accumulate_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let o = &a[0];
     let (it, func, total, initial) = with_state(o, |t| match t {
         Tool::Accumulate {
@@ -1150,13 +1164,17 @@ fn accumulate_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
                 tuple::from_vec(vec![acc, int::from_usize(1), none()]),
             ))
         }
-        total => Ok(reduce_value(o, vec![it, func], Some(total.unwrap_or_else(none)))),
+        total => Ok(reduce_value(
+            o,
+            vec![it, func],
+            Some(total.unwrap_or_else(none)),
+        )),
     }
 }
 
 /// `accumulate.__setstate__(total)`.
 fn accumulate_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let old = with_state(&a[0], |t| match t {
         Tool::Accumulate { total, .. } => Some(total.replace(a[1].clone())),
         _ => None,
@@ -1168,7 +1186,7 @@ fn accumulate_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// `chain.__reduce__()`: `(type, (), (source, active))`, `(type, (), (source,))`
 /// or, exhausted, `(type, ())`.
 fn chain_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (source, active) = with_state(&a[0], |t| match t {
         Tool::Chain { source, active } => Some((source.clone(), active.clone())),
         _ => None,
@@ -1187,7 +1205,7 @@ fn chain_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// `chain.__setstate__((source[, active]))`: both iterators.
 fn chain_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let items = state_tuple(&a[1], 1, 2)?;
     if items.iter().any(|x| x.ty().slots().iternext.is_none()) {
         return Err(type_error("Arguments must be iterators."));
@@ -1207,13 +1225,12 @@ fn chain_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// `__reduce__` of the iterators whose state is their arguments: `compress`,
 /// `filterfalse`, `starmap`, plus the flag of `dropwhile` and `takewhile`.
 fn plain_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (args, state) = with_state(&a[0], |t| match t {
         Tool::Compress { data, selectors } => Some((vec![data.clone(), selectors.clone()], None)),
-        Tool::FilterFalse { func, it } => Some((
-            vec![func.clone().unwrap_or_else(none), it.clone()],
-            None,
-        )),
+        Tool::FilterFalse { func, it } => {
+            Some((vec![func.clone().unwrap_or_else(none), it.clone()], None))
+        }
         Tool::StarMap { func, it } => Some((vec![func.clone(), it.clone()], None)),
         Tool::DropWhile { func, it, dropping } => Some((
             vec![func.clone(), it.clone()],
@@ -1231,7 +1248,7 @@ fn plain_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// `dropwhile.__setstate__(started)` and `takewhile.__setstate__(stopped)`: the
 /// truth of the state.
 fn flag_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let flag = ab::is_true(&a[1])?;
     with_state(&a[0], |t| match t {
         Tool::DropWhile { dropping, .. } => {
@@ -1378,7 +1395,7 @@ fn grouper_next(o: &PyObj) -> PyResult<Option<PyObj>> {
 /// `groupby.__reduce__()`: `(type, (it, keyfunc))`, with the state
 /// `(currkey, currvalue, tgtkey)` once all three are set.
 fn groupby_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (it, keyfunc, state) = with_state(&a[0], |t| match t {
         Tool::GroupBy {
             it,
@@ -1407,7 +1424,7 @@ fn groupby_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// `groupby.__setstate__((currkey, currvalue, tgtkey))`.
 fn groupby_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let items = state_tuple(&a[1], 3, 3)?;
     let old = with_state(&a[0], |t| match t {
         Tool::GroupBy {
@@ -1463,7 +1480,7 @@ fn grouper_type_new(_cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<Py
 /// `_grouper.__reduce__()`: `(type, (parent, tgtkey))` while it is its parent's
 /// current group, else an empty iterator (`iter(())`), as CPython.
 fn grouper_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (parent, tgtkey, generation) = with_state(&a[0], |t| match t {
         Tool::Grouper {
             parent,
@@ -1600,7 +1617,11 @@ fn islice_next(o: &PyObj) -> PyResult<Option<PyObj>> {
     };
     st(o, |t| {
         if let Tool::ISlice {
-            next, stop, step, cnt, ..
+            next,
+            stop,
+            step,
+            cnt,
+            ..
         } = t
         {
             *cnt = cnt.saturating_add(1);
@@ -1617,7 +1638,7 @@ fn islice_next(o: &PyObj) -> PyResult<Option<PyObj>> {
 /// `islice.__reduce__()`: `(type, (it, next, stop, step), cnt)`, or for an ended
 /// islice `(type, (iter([]), 0), 0)`.
 fn islice_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (it, next, stop, step, cnt) = with_state(&a[0], |t| match t {
         Tool::ISlice {
             it,
@@ -1650,7 +1671,7 @@ fn islice_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// `islice.__setstate__(cnt)`: how many values were read from the input.
 fn islice_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let n = ssize_arg(&a[1])?;
     with_state(&a[0], |t| match t {
         Tool::ISlice { cnt, .. } => {
@@ -1775,7 +1796,7 @@ fn tee_next(o: &PyObj) -> PyResult<Option<PyObj>> {
 }
 
 fn tee_copy(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__copy__", 1)?;
+    method_args(a, k, "__copy__", 0)?;
     let (data, index) = locked(&a[0], || {
         st(&a[0], |t| match t {
             Tool::Tee { data, index } => Some((data.clone(), *index)),
@@ -1788,7 +1809,7 @@ fn tee_copy(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// `_tee.__reduce__()`: `(type, ((),), (dataobject, index))`.
 fn tee_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (data, index) = with_state(&a[0], |t| match t {
         Tool::Tee { data, index } => Some((data.clone(), *index)),
         _ => None,
@@ -1802,7 +1823,7 @@ fn tee_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// `_tee.__setstate__((dataobject, index))`, `0 <= index <= LINKCELLS`.
 fn tee_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let items = state_tuple(&a[1], 2, 2)?;
     if !items[0].is_exact(&TEEDATA_TYPE) {
         return Err(type_error(format!(
@@ -1863,7 +1884,7 @@ fn teedata_type_new(_cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<Py
 
 /// `_tee_dataobject.__reduce__()`: `(type, (it, values, next))`.
 fn teedata_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (it, values, next) = with_state(&a[0], |t| match t {
         Tool::TeeData {
             it, values, next, ..
@@ -1991,7 +2012,7 @@ fn zip_longest_next(o: &PyObj) -> PyResult<Option<PyObj>> {
 
 /// `zip_longest.__reduce__()`: `(type, inputs, fillvalue)`, an ended input as `()`.
 fn zip_longest_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (its, fill) = with_state(&a[0], |t| match t {
         Tool::ZipLongest { its, fill, .. } => Some((its.clone(), fill.clone())),
         _ => None,
@@ -2009,7 +2030,7 @@ fn zip_longest_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// `zip_longest.__setstate__(fillvalue)`.
 fn zip_longest_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let old = with_state(&a[0], |t| match t {
         Tool::ZipLongest { fill, .. } => Some(std::mem::replace(fill, a[1].clone())),
         _ => None,
@@ -2041,7 +2062,10 @@ fn combinatoric(ty: &PyType, kind: Combi, pools: Vec<Vec<PyObj>>, r: usize) -> P
     let (indices, cycles) = match kind {
         Combi::Product => (vec![0; pools.len()], Vec::new()),
         // With `r > n` the iterator starts stopped and the cycles are never used.
-        Combi::Permutations => ((0..n).collect(), (0..r).map(|i| n.saturating_sub(i)).collect()),
+        Combi::Permutations => (
+            (0..n).collect(),
+            (0..r).map(|i| n.saturating_sub(i)).collect(),
+        ),
         Combi::Combinations => ((0..r).collect(), Vec::new()),
         Combi::WithReplacement => (vec![0; r], Vec::new()),
     };
@@ -2271,7 +2295,7 @@ fn combi_state(o: &PyObj) -> PyResult<CombiState> {
 /// pools (and `r`) as arguments; once started, the indices (and the permutation
 /// cycles) as state; once stopped, empty pools.
 fn combi_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let o = &a[0];
     let c = combi_state(o)?;
     let pool_tuple = |p: &Vec<PyObj>| tuple::from_slice(p);
@@ -2299,7 +2323,11 @@ fn combi_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         ),
         _ => int_tuple(c.indices.iter().copied()),
     };
-    Ok(reduce_value(o, vec![pool_tuple(&c.pools[0]), r], Some(state)))
+    Ok(reduce_value(
+        o,
+        vec![pool_tuple(&c.pools[0]), r],
+        Some(state),
+    ))
 }
 
 /// The indices of a combinatoric `__setstate__`: a tuple of `n` ints, each clamped
@@ -2328,7 +2356,7 @@ fn clamped_indices(
 /// `(indices, cycles)`) of the arrangement last returned; the iterator counts as
 /// started.
 fn combi_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__setstate__", 2)?;
+    method_args(a, k, "__setstate__", 1)?;
     let o = &a[0];
     let c = combi_state(o)?;
     let n = c.pools.first().map_or(0, Vec::len) as isize;
@@ -2407,7 +2435,7 @@ fn combi_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// `__sizeof__` of the combinatoric iterators: the object plus its index arrays, as
 /// CPython counts them.
 fn combi_sizeof(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__sizeof__", 1)?;
+    method_args(a, k, "__sizeof__", 0)?;
     let c = combi_state(&a[0])?;
     let words = match c.kind {
         Combi::Product => c.pools.len(),
@@ -2468,8 +2496,16 @@ pub fn make_module() -> PyObj {
             &[],
         );
         let with_state = [
-            (&CYCLE_TYPE, cycle_reduce as NativeFn, Some(cycle_setstate as NativeFn)),
-            (&ACCUMULATE_TYPE, accumulate_reduce, Some(accumulate_setstate)),
+            (
+                &CYCLE_TYPE,
+                cycle_reduce as NativeFn,
+                Some(cycle_setstate as NativeFn),
+            ),
+            (
+                &ACCUMULATE_TYPE,
+                accumulate_reduce,
+                Some(accumulate_setstate),
+            ),
             (&COMPRESS_TYPE, plain_reduce, None),
             (&DROPWHILE_TYPE, plain_reduce, Some(flag_setstate)),
             (&TAKEWHILE_TYPE, plain_reduce, Some(flag_setstate)),
@@ -2479,7 +2515,11 @@ pub fn make_module() -> PyObj {
             (&GROUPER_TYPE, grouper_reduce, None),
             (&ISLICE_TYPE, islice_reduce, Some(islice_setstate)),
             (&TEEDATA_TYPE, teedata_reduce, None),
-            (&ZIPLONGEST_TYPE, zip_longest_reduce, Some(zip_longest_setstate)),
+            (
+                &ZIPLONGEST_TYPE,
+                zip_longest_reduce,
+                Some(zip_longest_setstate),
+            ),
         ];
         for (ty, r, s) in with_state {
             let mut methods = vec![reduce(r)];
