@@ -774,7 +774,7 @@ fn zip_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
 
 fn map_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let a = Args::new(args, kwnames);
-    if a.has_kwargs() && cls.is(&MAP_TYPE.to_obj()) {
+    if a.has_kwargs() && type_arg(cls)?.refuses_keywords_of(&MAP_TYPE) {
         return Err(type_error("map() takes no keyword arguments"));
     }
     if a.nargs() < 2 {
@@ -817,10 +817,11 @@ fn map_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
 
 fn filter_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
     let a = Args::new(args, kwnames);
-    if cls.is(&FILTER_TYPE.to_obj()) {
+    if type_arg(cls)?.refuses_keywords_of(&FILTER_TYPE) {
         a.no_kwargs("filter")?;
     }
-    a.expect_fn("filter", 2, 2)?;
+    // A subclass's keywords are for its `__init__`.
+    Args::new(a.positionals(), None).expect_fn("filter", 2, 2)?;
     let iterable = ab::iter(&args[1])?;
     Ok(new_iter(
         type_arg(cls)?,

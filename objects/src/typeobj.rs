@@ -563,6 +563,16 @@ impl PyType {
         unsafe { &*self.slots.get() }
     }
 
+    /// Whether a call of this type must refuse keyword arguments that `base`'s
+    /// constructor does not take: this is `base` itself, or a subclass that does not
+    /// define its own `__init__` (which could take them). CPython's test in the
+    /// `tp_new` of `filter`, `map` and the itertools types
+    /// (`type == base || type->tp_init == base->tp_init`).
+    pub fn refuses_keywords_of(&self, base: &PyType) -> bool {
+        let init = |t: &PyType| t.slots().init.map(|f| f as usize);
+        std::ptr::eq(self, base) || init(self) == init(base)
+    }
+
     /// Mutable access to the slot table.
     ///
     /// # Safety

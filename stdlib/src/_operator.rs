@@ -44,8 +44,13 @@ pub fn length_hint(o: &PyObj, default: usize) -> PyResult<usize> {
             Err(e) => return Err(e),
         }
     }
-    let Some(r) = ab::call_special(o, "__length_hint__", &[])? else {
-        return Ok(default);
+    // A `TypeError` from `__length_hint__` means "no hint" (itertools.repeat's when
+    // it is endless), as in CPython.
+    let r = match ab::call_special(o, "__length_hint__", &[]) {
+        Ok(Some(r)) => r,
+        Ok(None) => return Ok(default),
+        Err(e) if e.is_instance(&exc::TYPE_ERROR_TYPE) => return Ok(default),
+        Err(e) => return Err(e),
     };
     if singletons::is_not_implemented(&r) {
         return Ok(default);

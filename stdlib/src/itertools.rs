@@ -14,8 +14,11 @@
 //! while the state is borrowed: each step copies what it needs out, calls Python,
 //! and writes back, and what it replaces is dropped after the borrow ends.
 //!
-//! Not supported: pickling the iterators (`__reduce__`/`__setstate__`, deprecated
-//! by CPython 3.12), except `count`'s and `repeat`'s `__reduce__`.
+//! Every type but `pairwise` supports CPython 3.11's pickling protocol
+//! (`__reduce__`, and `__setstate__` where there is state beyond the constructor's
+//! arguments), which `copy.copy`, `copy.deepcopy` and `pickle` use at any point of
+//! the iteration; the reduce values are CPython's, so pickles travel both ways
+//! (the protocol is deprecated by CPython 3.12 and gone in 3.14).
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -23,10 +26,10 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 use strand_objects::abstract_::{self as ab, BinOp};
 use strand_objects::args::Args;
-use strand_objects::descr::MethodDef;
+use strand_objects::descr::{MethodDef, NativeFn};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::{CompareOp, PyType, Slots, TypeFlags};
-use strand_objects::{dict, int, module, singletons, str as pystr, tuple, PyObj, PyResult};
+use strand_objects::{dict, int, list, module, singletons, str as pystr, tuple, PyObj, PyResult};
 
 use strand_interp::native_module::add_functions;
 
@@ -34,8 +37,13 @@ use strand_interp::native_module::add_functions;
 enum Tool {
     Cycle {
         it: Option<PyObj>,
-        saved: Vec<PyObj>,
+        /// The list of values seen (a `list`, shared with what `__reduce__` hands out,
+        /// as in CPython).
+        saved: PyObj,
         index: usize,
+        /// Set by `__setstate__`: the values still to come from `it` are in `saved`
+        /// already, so they are not appended again.
+        firstpass: bool,
     },
     Repeat {
         obj: PyObj,
@@ -89,7 +97,8 @@ enum Tool {
         next: usize,
         stop: Option<usize>,
         step: usize,
-        cnt: usize,
+        /// Values read from `it` (`__setstate__` may set any `Py_ssize_t`).
+        cnt: isize,
     },
     Pairwise {
         it: Option<PyObj>,
@@ -147,7 +156,7 @@ impl Tool {
         match self {
             Tool::Cycle { it, saved, .. } => {
                 opt(it, visit);
-                saved.iter().for_each(&mut *visit);
+                visit(saved);
             }
             Tool::Repeat { obj, .. } => visit(obj),
             Tool::Accumulate {
@@ -243,8 +252,10 @@ unsafe fn tool_clear(obj: ObjPtr) {
 }
 
 unsafe fn tool_dealloc(obj: ObjPtr) {
-    // SAFETY: count zero, exclusive; the state was initialised by `new_tool`.
+    // SAFETY: count zero, exclusive; the state was initialised by `new_tool`; weak
+    // references (to a `_tee`) are cleared, their callbacks run, before the state goes.
     unsafe {
+        strand_objects::weakref::clear_weakrefs_on_dealloc(obj);
         let p = obj.as_ptr() as *mut PyTool;
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).state));
         strand_objects::heaptype::dealloc_instance_memory(obj);
@@ -299,7 +310,7 @@ tool_type! {
     /// `itertools.groupby`.
     GROUPBY_TYPE = "itertools.groupby", BASE, { new: Some(groupby_new) };
     /// `itertools._grouper`.
-    GROUPER_TYPE = "itertools._grouper", NONE, {};
+    GROUPER_TYPE = "itertools._grouper", NONE, { new: Some(grouper_type_new) };
     /// `itertools.islice`.
     ISLICE_TYPE = "itertools.islice", BASE, { new: Some(islice_new) };
     /// `itertools.pairwise`.
@@ -307,9 +318,9 @@ tool_type! {
     /// `itertools.starmap`.
     STARMAP_TYPE = "itertools.starmap", BASE, { new: Some(starmap_new) };
     /// `itertools._tee`.
-    TEE_TYPE = "itertools._tee", NONE, { new: Some(tee_type_new) };
+    TEE_TYPE = "itertools._tee", TypeFlags::MANAGED_WEAKREF, { new: Some(tee_type_new) };
     /// `itertools._tee_dataobject`.
-    TEEDATA_TYPE = "itertools._tee_dataobject", NONE, {};
+    TEEDATA_TYPE = "itertools._tee_dataobject", NONE, { new: Some(teedata_type_new) };
     /// `itertools.zip_longest`.
     ZIPLONGEST_TYPE = "itertools.zip_longest", BASE, { new: Some(zip_longest_new) };
     /// `itertools.product`.
@@ -427,10 +438,10 @@ fn type_of(cls: &PyObj, what: &str) -> PyResult<&'static PyType> {
     Ok(unsafe { &*(ty as *const PyType) })
 }
 
-/// CPython's `_PyArg_NoKeywords` for `type(...)` calls: only the exact type refuses
-/// keywords (subclasses may take their own in `__init__`).
+/// CPython's `_PyArg_NoKeywords` for `type(...)` calls: the type and subclasses
+/// without their own `__init__` refuse keywords (an `__init__` may take them).
 fn no_kw(cls: &PyObj, base: &PyType, a: &Args, name: &str) -> PyResult<()> {
-    if a.has_kwargs() && std::ptr::eq(type_of(cls, name)?, base) {
+    if a.has_kwargs() && type_of(cls, name)?.refuses_keywords_of(base) {
         return Err(type_error(format!("{name}() takes no keyword arguments")));
     }
     Ok(())
@@ -459,6 +470,102 @@ fn none() -> PyObj {
 }
 
 // ---------------------------------------------------------------------------------
+// Pickling support (CPython 3.11's `__reduce__`/`__setstate__` protocol, which
+// `copy.copy`, `copy.deepcopy` and `pickle` use)
+// ---------------------------------------------------------------------------------
+
+/// Runs `f` on `o`'s state inside its critical section (`f` runs no Python code);
+/// `None` from `f` (a cleared object) is a `TypeError`.
+fn with_state<R>(o: &PyObj, f: impl FnOnce(&mut Tool) -> Option<R>) -> PyResult<R> {
+    locked(o, || st(o, f)).ok_or_else(|| {
+        type_error(format!(
+            "'{}' object was cleared by the garbage collector",
+            o.ty().name()
+        ))
+    })
+}
+
+/// Checks the arguments of a method that takes `n` arguments besides `self`, with
+/// CPython's messages, which name the method after the itertools type defining it
+/// (`accumulate.__setstate__() takes exactly one argument (0 given)`).
+fn method_args(a: &[PyObj], k: Option<&PyObj>, method: &str, n: usize) -> PyResult<()> {
+    let args = Args::new(a, k);
+    if args.exact(method, n + 1).is_ok() {
+        return Ok(());
+    }
+    let mut ty = a.first().map(|o| o.ty());
+    while let Some(t) = ty.filter(|t| t.is_heap_type()) {
+        ty = t.base();
+    }
+    let owner = ty.map_or("", |t| t.short_name());
+    args.exact(&format!("{owner}.{method}"), n + 1)
+}
+
+/// A `__reduce__` value: `(type(o), tuple(args))`, plus `state` when there is one.
+fn reduce_value(o: &PyObj, args: Vec<PyObj>, state: Option<PyObj>) -> PyObj {
+    let mut v = vec![o.ty().to_obj(), tuple::from_vec(args)];
+    v.extend(state);
+    tuple::from_vec(v)
+}
+
+/// The items of a `__setstate__` tuple of `min..=max` items, with the messages of
+/// CPython's `PyArg_ParseTuple`.
+fn state_tuple(state: &PyObj, min: usize, max: usize) -> PyResult<&[PyObj]> {
+    if !tuple::is_tuple(state) {
+        return Err(type_error("state is not a tuple"));
+    }
+    let items = tuple::items(state);
+    let n = items.len();
+    if n < min || n > max {
+        let (word, bound) = if min == max {
+            ("exactly", min)
+        } else if n < min {
+            ("at least", min)
+        } else {
+            ("at most", max)
+        };
+        return Err(type_error(format!(
+            "function takes {word} {bound} argument{} ({n} given)",
+            if bound == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(items)
+}
+
+/// A C `int` argument (`PyArg_ParseTuple`'s `i`): anything with `__index__`.
+fn c_int(o: &PyObj) -> PyResult<i64> {
+    if !int::is_int(o) && o.ty().slots().number.index.is_none() {
+        return Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            o.ty().name()
+        )));
+    }
+    let v = int::to_isize(&ab::index(o)?)? as i64;
+    if v > i64::from(i32::MAX) {
+        return Err(exc::overflow_error(
+            "signed integer is greater than maximum",
+        ));
+    }
+    if v < i64::from(i32::MIN) {
+        return Err(exc::overflow_error("signed integer is less than minimum"));
+    }
+    Ok(v)
+}
+
+/// A `Py_ssize_t` read with `PyLong_AsSsize_t`: an `int` (no `__index__`).
+fn ssize_arg(o: &PyObj) -> PyResult<isize> {
+    if !int::is_int(o) {
+        return Err(type_error("an integer is required"));
+    }
+    int::to_isize(o)
+}
+
+/// A tuple of Python ints.
+fn int_tuple(v: impl IntoIterator<Item = usize>) -> PyObj {
+    tuple::from_vec(v.into_iter().map(int::from_usize).collect())
+}
+
+// ---------------------------------------------------------------------------------
 // cycle, repeat
 // ---------------------------------------------------------------------------------
 
@@ -469,24 +576,28 @@ fn cycle_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
         type_of(cls, "cycle")?,
         Tool::Cycle {
             it: Some(it),
-            saved: Vec::new(),
+            saved: list::new(Vec::new()),
             index: 0,
+            firstpass: false,
         },
     ))
 }
 
 fn cycle_next(o: &PyObj) -> PyResult<Option<PyObj>> {
-    let it = st(o, |t| match t {
-        Tool::Cycle { it, .. } => it.clone(),
+    let (it, saved, firstpass) = st(o, |t| match t {
+        Tool::Cycle {
+            it,
+            saved,
+            firstpass,
+            ..
+        } => (it.clone(), saved.clone(), *firstpass),
         _ => unreachable!("cycle state"),
     });
     if let Some(it) = it {
         if let Some(x) = next_of(&it)? {
-            st(o, |t| {
-                if let Tool::Cycle { saved, .. } = t {
-                    saved.push(x.clone());
-                }
-            });
+            if !firstpass {
+                list::append(&saved, x.clone())?;
+            }
             return Ok(Some(x));
         }
         let old = st(o, |t| match t {
@@ -495,14 +606,81 @@ fn cycle_next(o: &PyObj) -> PyResult<Option<PyObj>> {
         });
         drop(old);
     }
-    Ok(st(o, |t| match t {
-        Tool::Cycle { saved, index, .. } if !saved.is_empty() => {
-            let x = saved[*index % saved.len()].clone();
-            *index = (*index + 1) % saved.len();
-            Some(x)
+    let n = list::len(&saved);
+    if n == 0 {
+        return Ok(None);
+    }
+    // The list may have been changed through `__setstate__`'s argument; an index
+    // past its end starts over.
+    let i = st(o, |t| match t {
+        Tool::Cycle { index, .. } => {
+            let i = if *index < n { *index } else { 0 };
+            *index = if i + 1 >= n { 0 } else { i + 1 };
+            i
+        }
+        _ => 0,
+    });
+    Ok(list::get(&saved, i))
+}
+
+/// `cycle.__reduce__()`: `(type, (it,), (saved, firstpass))`; once the input is
+/// exhausted, `it` is an iterator over `saved` positioned at the next value and
+/// `firstpass` is true (CPython's `cycle_reduce`).
+fn cycle_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (it, saved, index, firstpass) = with_state(&a[0], |t| match t {
+        Tool::Cycle {
+            it,
+            saved,
+            index,
+            firstpass,
+        } => Some((it.clone(), saved.clone(), *index, *firstpass)),
+        _ => None,
+    })?;
+    let (it, firstpass) = match it {
+        Some(it) => (it, firstpass),
+        None => {
+            let it = ab::iter(&saved)?;
+            if index != 0 {
+                ab::call_method(&it, "__setstate__", &[int::from_usize(index)])?;
+            }
+            (it, true)
+        }
+    };
+    Ok(reduce_value(
+        &a[0],
+        vec![it],
+        Some(tuple::pair(saved, singletons::bool_obj(firstpass))),
+    ))
+}
+
+/// `cycle.__setstate__((saved, firstpass))`: `saved` a list, `firstpass` an int.
+fn cycle_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let items = state_tuple(&a[1], 2, 2)?;
+    if !list::is_list(&items[0]) {
+        return Err(type_error(format!(
+            "argument 1 must be list, not {}",
+            items[0].ty().name()
+        )));
+    }
+    let firstpass = c_int(&items[1])? != 0;
+    let saved = items[0].clone();
+    let old = with_state(&a[0], |t| match t {
+        Tool::Cycle {
+            saved: s,
+            index,
+            firstpass: f,
+            ..
+        } => {
+            *index = 0;
+            *f = firstpass;
+            Some(std::mem::replace(s, saved))
         }
         _ => None,
-    }))
+    })?;
+    drop(old);
+    Ok(none())
 }
 
 fn repeat_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
@@ -566,7 +744,7 @@ fn repeat_repr(o: &PyObj) -> PyResult<PyObj> {
 }
 
 fn repeat_length_hint(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__length_hint__", 1)?;
+    method_args(a, k, "__length_hint__", 0)?;
     match repeat_parts(&a[0])?.1 {
         None => Err(type_error("len() of unsized object")),
         Some(n) => Ok(int::from_usize(n)),
@@ -574,7 +752,7 @@ fn repeat_length_hint(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn repeat_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__reduce__", 1)?;
+    method_args(a, k, "__reduce__", 0)?;
     let (obj, left) = repeat_parts(&a[0])?;
     let args = match left {
         None => tuple::from_vec(vec![obj]),
@@ -885,13 +1063,8 @@ fn pairwise_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> 
 }
 
 fn pairwise_next(o: &PyObj) -> PyResult<Option<PyObj>> {
-    let (it, old) = st(o, |t| match t {
-        Tool::Pairwise { it, old } => (it.clone(), old.clone()),
-        _ => unreachable!("pairwise state"),
-    });
-    let Some(it) = it else {
-        return Ok(None);
-    };
+    // As CPython 3.11.7: the first value is stored before the second is read, so an
+    // input that re-enters the iterator sees it (test_pairwise_reenter).
     let finish = |o: &PyObj| {
         let gone = st(o, |t| match t {
             Tool::Pairwise { it, old } => (it.take(), old.take()),
@@ -899,19 +1072,54 @@ fn pairwise_next(o: &PyObj) -> PyResult<Option<PyObj>> {
         });
         drop(gone);
     };
+    let (it, old) = st(o, |t| match t {
+        Tool::Pairwise { it, old } => (it.clone(), old.clone()),
+        _ => unreachable!("pairwise state"),
+    });
+    let Some(mut it) = it else {
+        return Ok(None);
+    };
     let old = match old {
         Some(x) => x,
-        None => match next_of(&it)? {
-            Some(x) => x,
-            None => {
-                finish(o);
-                return Ok(None);
+        None => {
+            let first = next_of(&it);
+            let x = match &first {
+                Ok(Some(x)) => Some(x.clone()),
+                _ => None,
+            };
+            let prev = st(o, |t| match t {
+                Tool::Pairwise { old, .. } => std::mem::replace(old, x),
+                _ => None,
+            });
+            drop(prev);
+            let x = match first {
+                Ok(Some(x)) => x,
+                r => {
+                    finish(o);
+                    return r.map(|_| None);
+                }
+            };
+            // A re-entrant call may have exhausted the input meanwhile.
+            let now = st(o, |t| match t {
+                Tool::Pairwise { it, .. } => it.clone(),
+                _ => None,
+            });
+            match now {
+                Some(now) => it = now,
+                None => {
+                    finish(o);
+                    return Ok(None);
+                }
             }
-        },
+            x
+        }
     };
-    let Some(new) = next_of(&it)? else {
-        finish(o);
-        return Ok(None);
+    let new = match next_of(&it) {
+        Ok(Some(x)) => x,
+        r => {
+            finish(o);
+            return r.map(|_| None);
+        }
     };
     let prev = st(o, |t| match t {
         Tool::Pairwise { old, .. } => old.replace(new.clone()),
@@ -919,6 +1127,141 @@ fn pairwise_next(o: &PyObj) -> PyResult<Option<PyObj>> {
     });
     drop(prev);
     Ok(Some(tuple::pair(old, new)))
+}
+
+/// `accumulate.__reduce__()`. A pending `initial` is put back in front of the input
+/// (`chain((initial,), it)`); a running total of `None` cannot travel as state (a
+/// `None` state is skipped), so it is replayed through
+/// `islice(accumulate(chain((None,), it), func), 1, None)`; otherwise
+/// `(type, (it, func), total)` (CPython's `accumulate_reduce`).
+fn accumulate_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let o = &a[0];
+    let (it, func, total, initial) = with_state(o, |t| match t {
+        Tool::Accumulate {
+            it,
+            func,
+            total,
+            initial,
+        } => Some((it.clone(), func.clone(), total.clone(), initial.clone())),
+        _ => None,
+    })?;
+    let func = func.unwrap_or_else(none);
+    if let Some(init) = initial {
+        let chained = ab::call(
+            &CHAIN_TYPE.to_obj(),
+            &[tuple::from_vec(vec![init]), it],
+            None,
+        )?;
+        return Ok(reduce_value(o, vec![chained, func], Some(none())));
+    }
+    match total {
+        Some(t) if singletons::is_none(&t) => {
+            let chained = ab::call(&CHAIN_TYPE.to_obj(), &[tuple::from_vec(vec![t]), it], None)?;
+            let acc = ab::call(&o.ty().to_obj(), &[chained, func], None)?;
+            Ok(tuple::pair(
+                ISLICE_TYPE.to_obj(),
+                tuple::from_vec(vec![acc, int::from_usize(1), none()]),
+            ))
+        }
+        total => Ok(reduce_value(
+            o,
+            vec![it, func],
+            Some(total.unwrap_or_else(none)),
+        )),
+    }
+}
+
+/// `accumulate.__setstate__(total)`.
+fn accumulate_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let old = with_state(&a[0], |t| match t {
+        Tool::Accumulate { total, .. } => Some(total.replace(a[1].clone())),
+        _ => None,
+    })?;
+    drop(old);
+    Ok(none())
+}
+
+/// `chain.__reduce__()`: `(type, (), (source, active))`, `(type, (), (source,))`
+/// or, exhausted, `(type, ())`.
+fn chain_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (source, active) = with_state(&a[0], |t| match t {
+        Tool::Chain { source, active } => Some((source.clone(), active.clone())),
+        _ => None,
+    })?;
+    Ok(match source {
+        None => reduce_value(&a[0], Vec::new(), None),
+        Some(s) => {
+            let state = match active {
+                Some(act) => tuple::pair(s, act),
+                None => tuple::from_vec(vec![s]),
+            };
+            reduce_value(&a[0], Vec::new(), Some(state))
+        }
+    })
+}
+
+/// `chain.__setstate__((source[, active]))`: both iterators.
+fn chain_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let items = state_tuple(&a[1], 1, 2)?;
+    if items.iter().any(|x| x.ty().slots().iternext.is_none()) {
+        return Err(type_error("Arguments must be iterators."));
+    }
+    let (source, active) = (items[0].clone(), items.get(1).cloned());
+    let old = with_state(&a[0], |t| match t {
+        Tool::Chain {
+            source: s,
+            active: act,
+        } => Some((s.replace(source), std::mem::replace(act, active))),
+        _ => None,
+    })?;
+    drop(old);
+    Ok(none())
+}
+
+/// `__reduce__` of the iterators whose state is their arguments: `compress`,
+/// `filterfalse`, `starmap`, plus the flag of `dropwhile` and `takewhile`.
+fn plain_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (args, state) = with_state(&a[0], |t| match t {
+        Tool::Compress { data, selectors } => Some((vec![data.clone(), selectors.clone()], None)),
+        Tool::FilterFalse { func, it } => {
+            Some((vec![func.clone().unwrap_or_else(none), it.clone()], None))
+        }
+        Tool::StarMap { func, it } => Some((vec![func.clone(), it.clone()], None)),
+        Tool::DropWhile { func, it, dropping } => Some((
+            vec![func.clone(), it.clone()],
+            Some(int::from_usize(usize::from(!*dropping))),
+        )),
+        Tool::TakeWhile { func, it, done } => Some((
+            vec![func.clone(), it.clone()],
+            Some(int::from_usize(usize::from(*done))),
+        )),
+        _ => None,
+    })?;
+    Ok(reduce_value(&a[0], args, state))
+}
+
+/// `dropwhile.__setstate__(started)` and `takewhile.__setstate__(stopped)`: the
+/// truth of the state.
+fn flag_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let flag = ab::is_true(&a[1])?;
+    with_state(&a[0], |t| match t {
+        Tool::DropWhile { dropping, .. } => {
+            *dropping = !flag;
+            Some(())
+        }
+        Tool::TakeWhile { done, .. } => {
+            *done = flag;
+            Some(())
+        }
+        _ => None,
+    })?;
+    Ok(none())
 }
 
 // ---------------------------------------------------------------------------------
@@ -993,29 +1336,17 @@ fn groupby_next(o: &PyObj) -> PyResult<Option<PyObj>> {
             return Ok(None);
         }
     }
-    let generation = GROUPER_GENERATION.fetch_add(1, Relaxed);
     let (key, old) = st(o, |t| match t {
         Tool::GroupBy {
-            tgtkey,
-            currkey,
-            current,
-            ..
+            tgtkey, currkey, ..
         } => {
-            *current = generation;
             let k = currkey.clone().expect("a current key after a step");
             (k.clone(), tgtkey.replace(k))
         }
         _ => unreachable!("groupby state"),
     });
     drop(old);
-    let grouper = new_tool(
-        &GROUPER_TYPE,
-        Tool::Grouper {
-            parent: o.clone(),
-            tgtkey: key.clone(),
-            generation,
-        },
-    );
+    let grouper = new_grouper(o, key.clone());
     Ok(Some(tuple::pair(key, grouper)))
 }
 
@@ -1059,6 +1390,118 @@ fn grouper_next(o: &PyObj) -> PyResult<Option<PyObj>> {
         drop(key);
         Ok(value)
     })
+}
+
+/// `groupby.__reduce__()`: `(type, (it, keyfunc))`, with the state
+/// `(currkey, currvalue, tgtkey)` once all three are set.
+fn groupby_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (it, keyfunc, state) = with_state(&a[0], |t| match t {
+        Tool::GroupBy {
+            it,
+            keyfunc,
+            tgtkey,
+            currkey,
+            currvalue,
+            ..
+        } => {
+            let state = match (currkey, currvalue, tgtkey) {
+                (Some(c), Some(v), Some(g)) => {
+                    Some(tuple::from_vec(vec![c.clone(), v.clone(), g.clone()]))
+                }
+                _ => None,
+            };
+            Some((it.clone(), keyfunc.clone(), state))
+        }
+        _ => None,
+    })?;
+    Ok(reduce_value(
+        &a[0],
+        vec![it, keyfunc.unwrap_or_else(none)],
+        state,
+    ))
+}
+
+/// `groupby.__setstate__((currkey, currvalue, tgtkey))`.
+fn groupby_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let items = state_tuple(&a[1], 3, 3)?;
+    let old = with_state(&a[0], |t| match t {
+        Tool::GroupBy {
+            currkey,
+            currvalue,
+            tgtkey,
+            ..
+        } => Some((
+            currkey.replace(items[0].clone()),
+            currvalue.replace(items[1].clone()),
+            tgtkey.replace(items[2].clone()),
+        )),
+        _ => None,
+    })?;
+    drop(old);
+    Ok(none())
+}
+
+/// A `_grouper` over `parent` (a groupby) that becomes its current group.
+fn new_grouper(parent: &PyObj, tgtkey: PyObj) -> PyObj {
+    let generation = GROUPER_GENERATION.fetch_add(1, Relaxed);
+    locked(parent, || {
+        st(parent, |t| {
+            if let Tool::GroupBy { current, .. } = t {
+                *current = generation;
+            }
+        })
+    });
+    new_tool(
+        &GROUPER_TYPE,
+        Tool::Grouper {
+            parent: parent.clone(),
+            tgtkey,
+            generation,
+        },
+    )
+}
+
+/// `_grouper(parent, tgtkey)`, which unpickling calls: a group of `parent` (a
+/// groupby) that becomes its current one.
+fn grouper_type_new(_cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).no_kwargs("_grouper")?;
+    Args::new(a, k).expect_fn("_grouper", 2, 2)?;
+    if !a[0].is_instance_of(&GROUPBY_TYPE) {
+        return Err(type_error(format!(
+            "_grouper() argument 1 must be itertools.groupby, not {}",
+            a[0].ty().name()
+        )));
+    }
+    Ok(new_grouper(&a[0], a[1].clone()))
+}
+
+/// `_grouper.__reduce__()`: `(type, (parent, tgtkey))` while it is its parent's
+/// current group, else an empty iterator (`iter(())`), as CPython.
+fn grouper_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (parent, tgtkey, generation) = with_state(&a[0], |t| match t {
+        Tool::Grouper {
+            parent,
+            tgtkey,
+            generation,
+        } => Some((parent.clone(), tgtkey.clone(), *generation)),
+        _ => None,
+    })?;
+    let current = locked(&parent, || {
+        st(&parent, |t| match t {
+            Tool::GroupBy { current, .. } => *current,
+            _ => 0,
+        })
+    });
+    if current != generation {
+        return Ok(tuple::pair(
+            strand_objects::function::get_builtin("iter")?,
+            tuple::from_vec(vec![tuple::empty()]),
+        ));
+    }
+    Ok(reduce_value(&a[0], vec![parent, tgtkey], None))
 }
 
 // ---------------------------------------------------------------------------------
@@ -1122,73 +1565,122 @@ fn islice_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 }
 
 fn islice_next(o: &PyObj) -> PyResult<Option<PyObj>> {
-    let (it, next, stop, step, mut cnt) = st(o, |t| match t {
+    let Some(it) = st(o, |t| match t {
+        Tool::ISlice { it, .. } => it.clone(),
+        _ => unreachable!("islice state"),
+    }) else {
+        return Ok(None);
+    };
+    // As CPython: the end of the input, or an error from it, ends the islice.
+    let empty = |o: &PyObj, r: PyResult<Option<PyObj>>| {
+        let gone = st(o, |t| match t {
+            Tool::ISlice { it, .. } => it.take(),
+            _ => None,
+        });
+        drop(gone);
+        r.map(|_| None)
+    };
+    // The counters are read and written around each call of the input, which may
+    // re-enter this islice.
+    let counts = |o: &PyObj| {
+        st(o, |t| match t {
+            Tool::ISlice {
+                next, stop, cnt, ..
+            } => (*next, *stop, *cnt),
+            _ => (0, None, 0),
+        })
+    };
+    let bump = |o: &PyObj| {
+        st(o, |t| {
+            if let Tool::ISlice { cnt, .. } = t {
+                *cnt = cnt.saturating_add(1);
+            }
+        })
+    };
+    loop {
+        let (next, _, cnt) = counts(o);
+        if cnt >= 0 && cnt as usize >= next {
+            break;
+        }
+        match next_of(&it) {
+            Ok(Some(_)) => bump(o),
+            r => return empty(o, r),
+        }
+    }
+    let (_, stop, cnt) = counts(o);
+    if stop.is_some_and(|s| cnt >= 0 && cnt as usize >= s) {
+        return empty(o, Ok(None));
+    }
+    let x = match next_of(&it) {
+        Ok(Some(x)) => x,
+        r => return empty(o, r),
+    };
+    st(o, |t| {
+        if let Tool::ISlice {
+            next,
+            stop,
+            step,
+            cnt,
+            ..
+        } = t
+        {
+            *cnt = cnt.saturating_add(1);
+            let mut nn = next.saturating_add(*step);
+            if let Some(s) = *stop {
+                nn = nn.min(s);
+            }
+            *next = nn;
+        }
+    });
+    Ok(Some(x))
+}
+
+/// `islice.__reduce__()`: `(type, (it, next, stop, step), cnt)`, or for an ended
+/// islice `(type, (iter([]), 0), 0)`.
+fn islice_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (it, next, stop, step, cnt) = with_state(&a[0], |t| match t {
         Tool::ISlice {
             it,
             next,
             stop,
             step,
             cnt,
-        } => (it.clone(), *next, *stop, *step, *cnt),
-        _ => unreachable!("islice state"),
-    });
-    let Some(it) = it else {
-        return Ok(None);
-    };
-    let empty = |o: &PyObj| {
-        let gone = st(o, |t| match t {
-            Tool::ISlice { it, .. } => it.take(),
-            _ => None,
-        });
-        drop(gone);
-        Ok(None)
-    };
-    while cnt < next {
-        let x = next_of(&it);
-        let x = match x {
-            Ok(x) => x,
-            Err(e) => {
-                st(o, |t| {
-                    if let Tool::ISlice { cnt: c, .. } = t {
-                        *c = cnt;
-                    }
-                });
-                return Err(e);
-            }
-        };
-        if x.is_none() {
-            return empty(o);
+        } => Some((it.clone(), *next, *stop, *step, *cnt)),
+        _ => None,
+    })?;
+    let zero = || int::from_usize(0);
+    Ok(match it {
+        None => reduce_value(
+            &a[0],
+            vec![ab::iter(&list::new(Vec::new()))?, zero()],
+            Some(zero()),
+        ),
+        Some(it) => reduce_value(
+            &a[0],
+            vec![
+                it,
+                int::from_usize(next),
+                stop.map_or_else(none, int::from_usize),
+                int::from_usize(step),
+            ],
+            Some(int::from_i64(cnt as i64)),
+        ),
+    })
+}
+
+/// `islice.__setstate__(cnt)`: how many values were read from the input.
+fn islice_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let n = ssize_arg(&a[1])?;
+    with_state(&a[0], |t| match t {
+        Tool::ISlice { cnt, .. } => {
+            *cnt = n;
+            Some(())
         }
-        cnt += 1;
-    }
-    if stop.is_some_and(|s| cnt >= s) {
-        return empty(o);
-    }
-    let x = next_of(&it);
-    st(o, |t| {
-        if let Tool::ISlice { cnt: c, .. } = t {
-            *c = cnt;
-        }
-    });
-    let Some(x) = x? else {
-        return empty(o);
-    };
-    st(o, |t| {
-        if let Tool::ISlice {
-            next: n, cnt: c, ..
-        } = t
-        {
-            *c = cnt + 1;
-            let mut nn = next.saturating_add(step);
-            if let Some(s) = stop {
-                if nn > s {
-                    nn = s;
-                }
-            }
-            *n = nn;
-        }
-    });
-    Ok(Some(x))
+        _ => None,
+    })?;
+    Ok(none())
 }
 
 // ---------------------------------------------------------------------------------
@@ -1304,7 +1796,7 @@ fn tee_next(o: &PyObj) -> PyResult<Option<PyObj>> {
 }
 
 fn tee_copy(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
-    Args::new(a, k).exact("__copy__", 1)?;
+    method_args(a, k, "__copy__", 0)?;
     let (data, index) = locked(&a[0], || {
         st(&a[0], |t| match t {
             Tool::Tee { data, index } => Some((data.clone(), *index)),
@@ -1313,6 +1805,97 @@ fn tee_copy(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     })
     .ok_or_else(|| type_error("tee object was cleared"))?;
     Ok(new_tee(data, index))
+}
+
+/// `_tee.__reduce__()`: `(type, ((),), (dataobject, index))`.
+fn tee_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (data, index) = with_state(&a[0], |t| match t {
+        Tool::Tee { data, index } => Some((data.clone(), *index)),
+        _ => None,
+    })?;
+    Ok(reduce_value(
+        &a[0],
+        vec![tuple::empty()],
+        Some(tuple::pair(data, int::from_usize(index))),
+    ))
+}
+
+/// `_tee.__setstate__((dataobject, index))`, `0 <= index <= LINKCELLS`.
+fn tee_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let items = state_tuple(&a[1], 2, 2)?;
+    if !items[0].is_exact(&TEEDATA_TYPE) {
+        return Err(type_error(format!(
+            "argument 1 must be itertools._tee_dataobject, not {}",
+            items[0].ty().name()
+        )));
+    }
+    let index = c_int(&items[1])?;
+    if !(0..=LINKCELLS as i64).contains(&index) {
+        return Err(value_error("Index out of range"));
+    }
+    let data = items[0].clone();
+    let old = with_state(&a[0], |t| match t {
+        Tool::Tee { data: d, index: i } => {
+            *i = index as usize;
+            Some(std::mem::replace(d, data))
+        }
+        _ => None,
+    })?;
+    drop(old);
+    Ok(none())
+}
+
+/// `_tee_dataobject(it, values, next)`, which unpickling calls: a block holding
+/// `values` (a list of at most `LINKCELLS`) read from `it`, linked to `next` (a
+/// data object, or `None`; only a full block has one).
+fn teedata_type_new(_cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    Args::new(a, k).no_kwargs("teedataobject")?;
+    Args::new(a, k).expect_fn("teedataobject", 3, 3)?;
+    if !list::is_list(&a[1]) {
+        return Err(type_error(format!(
+            "teedataobject() argument 2 must be list, not {}",
+            a[1].ty().name()
+        )));
+    }
+    let values = list::to_vec(&a[1]);
+    let invalid = || value_error("Invalid arguments");
+    let next = if singletons::is_none(&a[2]) {
+        None
+    } else if values.len() == LINKCELLS && a[2].is_exact(&TEEDATA_TYPE) {
+        Some(a[2].clone())
+    } else {
+        return Err(invalid());
+    };
+    if values.len() > LINKCELLS {
+        return Err(invalid());
+    }
+    Ok(new_tool(
+        &TEEDATA_TYPE,
+        Tool::TeeData {
+            it: a[0].clone(),
+            values,
+            next,
+            running: false,
+        },
+    ))
+}
+
+/// `_tee_dataobject.__reduce__()`: `(type, (it, values, next))`.
+fn teedata_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (it, values, next) = with_state(&a[0], |t| match t {
+        Tool::TeeData {
+            it, values, next, ..
+        } => Some((it.clone(), values.clone(), next.clone())),
+        _ => None,
+    })?;
+    Ok(reduce_value(
+        &a[0],
+        vec![it, list::new(values), next.unwrap_or_else(none)],
+        None,
+    ))
 }
 
 /// A `_tee` over `iterable` (copied if it is one already, as CPython does).
@@ -1392,24 +1975,31 @@ fn zip_longest_next(o: &PyObj) -> PyResult<Option<PyObj>> {
         return Ok(None);
     }
     let mut out = Vec::with_capacity(its.len());
-    let mut active = active;
     for (i, it) in its.iter().enumerate() {
         let x = match it {
             None => fill.clone(),
-            Some(it) => match next_of(it)? {
-                Some(x) => x,
-                None => {
-                    active -= 1;
+            Some(it) => match next_of(it) {
+                Ok(Some(x)) => x,
+                r => {
+                    // As CPython: an error, or the end of the last active input, ends
+                    // the iterator for good (the input stays in place); another input
+                    // that ends is replaced by the fill value.
                     let gone = st(o, |t| match t {
-                        Tool::ZipLongest { its, active: a, .. } => {
-                            *a = active;
-                            its[i].take()
+                        Tool::ZipLongest { its, active, .. } => {
+                            *active = active.saturating_sub(1);
+                            if *active == 0 || r.is_err() {
+                                *active = 0;
+                                None
+                            } else {
+                                its[i].take()
+                            }
                         }
                         _ => None,
                     });
+                    let ended = gone.is_none();
                     drop(gone);
-                    if active == 0 {
-                        return Ok(None);
+                    if ended {
+                        return r.map(|_| None);
                     }
                     fill.clone()
                 }
@@ -1418,6 +2008,35 @@ fn zip_longest_next(o: &PyObj) -> PyResult<Option<PyObj>> {
         out.push(x);
     }
     Ok(Some(tuple::from_vec(out)))
+}
+
+/// `zip_longest.__reduce__()`: `(type, inputs, fillvalue)`, an ended input as `()`.
+fn zip_longest_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let (its, fill) = with_state(&a[0], |t| match t {
+        Tool::ZipLongest { its, fill, .. } => Some((its.clone(), fill.clone())),
+        _ => None,
+    })?;
+    let args = its
+        .into_iter()
+        .map(|it| it.unwrap_or_else(tuple::empty))
+        .collect();
+    Ok(tuple::from_vec(vec![
+        a[0].ty().to_obj(),
+        tuple::from_vec(args),
+        fill,
+    ]))
+}
+
+/// `zip_longest.__setstate__(fillvalue)`.
+fn zip_longest_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let old = with_state(&a[0], |t| match t {
+        Tool::ZipLongest { fill, .. } => Some(std::mem::replace(fill, a[1].clone())),
+        _ => None,
+    })?;
+    drop(old);
+    Ok(none())
 }
 
 // ---------------------------------------------------------------------------------
@@ -1442,12 +2061,17 @@ fn combinatoric(ty: &PyType, kind: Combi, pools: Vec<Vec<PyObj>>, r: usize) -> P
     let n = pools.first().map_or(0, Vec::len);
     let (indices, cycles) = match kind {
         Combi::Product => (vec![0; pools.len()], Vec::new()),
-        Combi::Permutations => ((0..n).collect(), (0..r).map(|i| n - i).collect()),
+        // With `r > n` the iterator starts stopped and the cycles are never used.
+        Combi::Permutations => (
+            (0..n).collect(),
+            (0..r).map(|i| n.saturating_sub(i)).collect(),
+        ),
         Combi::Combinations => ((0..r).collect(), Vec::new()),
         Combi::WithReplacement => (vec![0; r], Vec::new()),
     };
+    // (A product with an empty pool stops at its first `next`, as CPython's.)
     let stopped = match kind {
-        Combi::Product => pools.iter().any(Vec::is_empty),
+        Combi::Product => false,
         Combi::Permutations | Combi::Combinations => r > n,
         Combi::WithReplacement => n == 0 && r > 0,
     };
@@ -1500,6 +2124,9 @@ fn product_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 fn permutations_new(cls: &PyObj, a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
     let b = Args::new(a, k).bind("permutations", 0, &["iterable", "r"], 1)?;
     let pool = ab::collect_iter(b[0].expect("required"))?;
+    if b[1].is_some_and(|r| !singletons::is_none(r) && !int::is_int(r)) {
+        return Err(type_error("Expected int as r"));
+    }
     let r = r_arg(b[1])?.unwrap_or(pool.len());
     Ok(combinatoric(
         type_of(cls, "permutations")?,
@@ -1612,6 +2239,10 @@ fn combinatoric_next(o: &PyObj) -> PyResult<Option<PyObj>> {
             return None;
         }
         *started = true;
+        if *kind == Combi::Product && pools.iter().any(Vec::is_empty) {
+            *stopped = true;
+            return None;
+        }
         let items: Vec<PyObj> = match kind {
             Combi::Product => indices
                 .iter()
@@ -1623,6 +2254,197 @@ fn combinatoric_next(o: &PyObj) -> PyResult<Option<PyObj>> {
         Some(items)
     })
     .map(tuple::from_vec))
+}
+
+/// A snapshot of a combinatoric iterator's state.
+struct CombiState {
+    kind: Combi,
+    pools: Vec<Vec<PyObj>>,
+    r: usize,
+    indices: Vec<usize>,
+    cycles: Vec<usize>,
+    started: bool,
+    stopped: bool,
+}
+
+fn combi_state(o: &PyObj) -> PyResult<CombiState> {
+    with_state(o, |t| match t {
+        Tool::Combinatoric {
+            kind,
+            pools,
+            r,
+            indices,
+            cycles,
+            started,
+            stopped,
+        } => Some(CombiState {
+            kind: *kind,
+            pools: pools.clone(),
+            r: *r,
+            indices: indices.clone(),
+            cycles: cycles.clone(),
+            started: *started,
+            stopped: *stopped,
+        }),
+        _ => None,
+    })
+}
+
+/// `__reduce__` of `product`, `permutations`, `combinations` and
+/// `combinations_with_replacement` (CPython's `product_reduce` and friends): the
+/// pools (and `r`) as arguments; once started, the indices (and the permutation
+/// cycles) as state; once stopped, empty pools.
+fn combi_reduce(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__reduce__", 0)?;
+    let o = &a[0];
+    let c = combi_state(o)?;
+    let pool_tuple = |p: &Vec<PyObj>| tuple::from_slice(p);
+    if c.kind == Combi::Product {
+        if c.stopped {
+            return Ok(reduce_value(o, vec![tuple::empty()], None));
+        }
+        let pools = c.pools.iter().map(pool_tuple).collect();
+        let state = c.started.then(|| int_tuple(c.indices.iter().copied()));
+        let mut v = vec![o.ty().to_obj(), tuple::from_vec(pools)];
+        v.extend(state);
+        return Ok(tuple::from_vec(v));
+    }
+    let r = int::from_usize(c.r);
+    if !c.started {
+        return Ok(reduce_value(o, vec![pool_tuple(&c.pools[0]), r], None));
+    }
+    if c.stopped {
+        return Ok(reduce_value(o, vec![tuple::empty(), r], None));
+    }
+    let state = match c.kind {
+        Combi::Permutations => tuple::pair(
+            int_tuple(c.indices.iter().copied()),
+            int_tuple(c.cycles.iter().copied()),
+        ),
+        _ => int_tuple(c.indices.iter().copied()),
+    };
+    Ok(reduce_value(
+        o,
+        vec![pool_tuple(&c.pools[0]), r],
+        Some(state),
+    ))
+}
+
+/// The indices of a combinatoric `__setstate__`: a tuple of `n` ints, each clamped
+/// to `lo(i)..=hi(i)` (CPython clamps rather than rejects).
+fn clamped_indices(
+    state: &PyObj,
+    n: usize,
+    lo: impl Fn(usize) -> isize,
+    hi: impl Fn(usize) -> isize,
+) -> PyResult<Vec<usize>> {
+    if !tuple::is_tuple(state) || tuple::items(state).len() != n {
+        return Err(value_error("invalid arguments"));
+    }
+    tuple::items(state)
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let v = ssize_arg(x)?;
+            // The upper bound first: a negative one ends at the lower.
+            Ok(v.min(hi(i)).max(lo(i)).max(0) as usize)
+        })
+        .collect()
+}
+
+/// `__setstate__` of the combinatoric iterators: the indices (for `permutations`,
+/// `(indices, cycles)`) of the arrangement last returned; the iterator counts as
+/// started.
+fn combi_setstate(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__setstate__", 1)?;
+    let o = &a[0];
+    let c = combi_state(o)?;
+    let n = c.pools.first().map_or(0, Vec::len) as isize;
+    let r = c.r;
+    let ri = r as isize;
+    let (indices, cycles, stop) = match c.kind {
+        Combi::Product => {
+            let npools = c.pools.len();
+            if !tuple::is_tuple(&a[1]) || tuple::items(&a[1]).len() != npools {
+                return Err(value_error("invalid arguments"));
+            }
+            // CPython reads the indices in order and stops at the first empty pool.
+            let mut idx = c.indices.clone();
+            let mut stop = false;
+            for (i, x) in tuple::items(&a[1]).iter().enumerate() {
+                let v = ssize_arg(x)?;
+                let size = c.pools[i].len() as isize;
+                if size == 0 {
+                    stop = true;
+                    break;
+                }
+                idx[i] = v.clamp(0, size - 1) as usize;
+            }
+            (idx, None, stop)
+        }
+        Combi::Combinations => (
+            clamped_indices(&a[1], r, |_| 0, |i| i as isize + n - ri)?,
+            None,
+            false,
+        ),
+        Combi::WithReplacement => (clamped_indices(&a[1], r, |_| 0, |_| n - 1)?, None, false),
+        Combi::Permutations => {
+            let items = state_tuple(&a[1], 2, 2)?;
+            for (i, x) in items.iter().enumerate() {
+                if !tuple::is_tuple(x) {
+                    return Err(type_error(format!(
+                        "argument {} must be tuple, not {}",
+                        i + 1,
+                        x.ty().name()
+                    )));
+                }
+            }
+            let nu = n as usize;
+            if tuple::items(&items[0]).len() != nu || tuple::items(&items[1]).len() != r {
+                return Err(value_error("invalid arguments"));
+            }
+            let idx = clamped_indices(&items[0], nu, |_| 0, |_| n - 1)?;
+            let cyc = clamped_indices(&items[1], r, |_| 1, |i| n - i as isize)?;
+            (idx, Some(cyc), false)
+        }
+    };
+    with_state(o, |t| match t {
+        Tool::Combinatoric {
+            indices: ix,
+            cycles: cy,
+            started,
+            stopped,
+            ..
+        } => {
+            if stop {
+                *stopped = true;
+                return Some(());
+            }
+            *ix = indices;
+            if let Some(cyc) = cycles {
+                *cy = cyc;
+            }
+            *started = true;
+            Some(())
+        }
+        _ => None,
+    })?;
+    Ok(none())
+}
+
+/// `__sizeof__` of the combinatoric iterators: the object plus its index arrays, as
+/// CPython counts them.
+fn combi_sizeof(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    method_args(a, k, "__sizeof__", 0)?;
+    let c = combi_state(&a[0])?;
+    let words = match c.kind {
+        Combi::Product => c.pools.len(),
+        Combi::Permutations => c.indices.len() + c.r,
+        Combi::Combinations | Combi::WithReplacement => c.r,
+    };
+    Ok(int::from_usize(
+        a[0].ty().basicsize() + words * std::mem::size_of::<usize>(),
+    ))
 }
 
 // ---------------------------------------------------------------------------------
@@ -1644,11 +2466,13 @@ pub fn make_module() -> PyObj {
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| {
         let object = &strand_objects::baseobject::OBJECT_TYPE;
+        let reduce = |f| MethodDef::new("__reduce__", f);
+        let setstate = |f| MethodDef::new("__setstate__", f);
         REPEAT_TYPE.ready_static(
             Some(object),
             &[
                 MethodDef::new("__length_hint__", repeat_length_hint),
-                MethodDef::new("__reduce__", repeat_reduce),
+                reduce(repeat_reduce),
             ],
             &[],
         );
@@ -1657,31 +2481,69 @@ pub fn make_module() -> PyObj {
             &[
                 MethodDef::class("from_iterable", chain_from_iterable),
                 class_getitem(),
+                reduce(chain_reduce),
+                setstate(chain_setstate),
             ],
             &[],
         );
-        TEE_TYPE.ready_static(Some(object), &[MethodDef::new("__copy__", tee_copy)], &[]);
+        TEE_TYPE.ready_static(
+            Some(object),
+            &[
+                MethodDef::new("__copy__", tee_copy),
+                reduce(tee_reduce),
+                setstate(tee_setstate),
+            ],
+            &[],
+        );
+        let with_state = [
+            (
+                &CYCLE_TYPE,
+                cycle_reduce as NativeFn,
+                Some(cycle_setstate as NativeFn),
+            ),
+            (
+                &ACCUMULATE_TYPE,
+                accumulate_reduce,
+                Some(accumulate_setstate),
+            ),
+            (&COMPRESS_TYPE, plain_reduce, None),
+            (&DROPWHILE_TYPE, plain_reduce, Some(flag_setstate)),
+            (&TAKEWHILE_TYPE, plain_reduce, Some(flag_setstate)),
+            (&FILTERFALSE_TYPE, plain_reduce, None),
+            (&STARMAP_TYPE, plain_reduce, None),
+            (&GROUPBY_TYPE, groupby_reduce, Some(groupby_setstate)),
+            (&GROUPER_TYPE, grouper_reduce, None),
+            (&ISLICE_TYPE, islice_reduce, Some(islice_setstate)),
+            (&TEEDATA_TYPE, teedata_reduce, None),
+            (
+                &ZIPLONGEST_TYPE,
+                zip_longest_reduce,
+                Some(zip_longest_setstate),
+            ),
+        ];
+        for (ty, r, s) in with_state {
+            let mut methods = vec![reduce(r)];
+            methods.extend(s.map(setstate));
+            ty.ready_static(Some(object), &methods, &[]);
+        }
         for ty in [
-            &CYCLE_TYPE,
-            &ACCUMULATE_TYPE,
-            &COMPRESS_TYPE,
-            &DROPWHILE_TYPE,
-            &TAKEWHILE_TYPE,
-            &FILTERFALSE_TYPE,
-            &GROUPBY_TYPE,
-            &GROUPER_TYPE,
-            &ISLICE_TYPE,
-            &PAIRWISE_TYPE,
-            &STARMAP_TYPE,
-            &TEEDATA_TYPE,
-            &ZIPLONGEST_TYPE,
             &PRODUCT_TYPE,
             &PERMUTATIONS_TYPE,
             &COMBINATIONS_TYPE,
             &CWR_TYPE,
         ] {
-            ty.ready_static(Some(object), &[], &[]);
+            ty.ready_static(
+                Some(object),
+                &[
+                    reduce(combi_reduce),
+                    setstate(combi_setstate),
+                    MethodDef::new("__sizeof__", combi_sizeof),
+                ],
+                &[],
+            );
         }
+        // `pairwise` has no pickling support in CPython 3.11 either.
+        PAIRWISE_TYPE.ready_static(Some(object), &[], &[]);
     });
     let m = module::new_module("itertools");
     add_functions(&m, "itertools", &[("tee", tee)]);
