@@ -52,7 +52,7 @@ use strand_compiler::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
 
 use crate::call::{bind_arguments, exact_positional, is_generator_code, make_generator};
 use crate::exc_info::CURRENT_EXC;
-use crate::frame::{pop_frame, push_frame};
+use crate::frame::push_frame;
 pub(crate) use crate::frame::{Frame, Outcome};
 use crate::record::{Recorder, Step};
 use crate::specialize::{self, Cache};
@@ -195,6 +195,8 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
     mut rec: Option<&mut Recorder>,
 ) -> PyResult<LoopExit> {
     let mut f: *const Frame = entry;
+    // The thread's data stack and frame chain, for the calls this invocation runs.
+    let tf = crate::frame::ThreadFrames::current();
     let mut ip: *const Cell<u16>;
     let mut sp: *mut StackRef;
     let mut kw_names: Option<PyObj> = None;
@@ -577,7 +579,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             }
                             // Back to the caller, in this invocation.
                             let init_self = fr!().take_init_self();
-                            f = leave_frame(fr!());
+                            f = leave_frame(tf, fr!());
                             load_regs!(ip);
                             let v = match init_self {
                                 None => v,
@@ -1617,7 +1619,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 CallRoute::Python { exact } => {
                                     // A Python function: a frame on the data stack, run
                                     // in this loop.
-                                    let fp = crate::call::push_function_frame(&callable, None);
+                                    let fp = tf.push_function(&callable);
                                     // SAFETY: just pushed; alive until popped.
                                     let callee = unsafe { fp.as_ref() };
                                     // SAFETY: the arguments are the top `nargs` slots.
@@ -1658,7 +1660,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     }
                                     if let Err(e) = bound {
                                         // SAFETY: pushed above, unlinked, not used again.
-                                        unsafe { pop_frame(fp) };
+                                        unsafe { tf.pop(fp) };
                                         break 'dispatch e;
                                     }
                                     if is_generator_code(callee) {
@@ -1668,9 +1670,9 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     } else {
                                         callee.set_init_self(init_self);
                                         save_regs!();
-                                        if let Err(e) = enter_frame(fp) {
+                                        if let Err(e) = enter_inlined(tf, fp, f) {
                                             // SAFETY: pushed above, not linked.
-                                            unsafe { pop_frame(fp) };
+                                            unsafe { tf.pop(fp) };
                                             break 'dispatch e;
                                         }
                                         f = fp.as_ptr();
@@ -1823,7 +1825,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 if fm.is_entry.get() {
                     return Err(err);
                 }
-                f = leave_frame(fm);
+                f = leave_frame(tf, fm);
                 load_regs!();
                 continue;
             }
@@ -1874,7 +1876,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 }
                 // Into its caller's handlers: the exception propagates from the
                 // caller's CALL.
-                f = leave_frame(fm);
+                f = leave_frame(tf, fm);
                 load_regs!();
                 continue;
             };
@@ -2058,17 +2060,34 @@ pub(crate) fn enter_frame(fp: NonNull<Frame>) -> PyResult<()> {
     Ok(())
 }
 
+/// Makes a frame pushed by the loop's own CALL the running one, above `caller` (the
+/// frame running the CALL, the chain's head): a recursion level (the count only: the
+/// call takes no native stack), the chain.
+#[inline(always)]
+fn enter_inlined(
+    tf: crate::frame::ThreadFrames,
+    fp: NonNull<Frame>,
+    caller: *const Frame,
+) -> PyResult<()> {
+    ab::enter_recursive_py()?;
+    // SAFETY: pushed by the caller, alive until popped.
+    let callee = unsafe { fp.as_ref() };
+    tf.link_above(callee, caller);
+    callee.start_running();
+    Ok(())
+}
+
 /// Pops an inlined frame that returned or let an exception through: unlinks it,
 /// leaves its recursion level, clears it. Returns its caller.
 #[inline(always)]
-fn leave_frame(fm: &Frame) -> *const Frame {
+fn leave_frame(tf: crate::frame::ThreadFrames, fm: &Frame) -> *const Frame {
     fm.depth.set(0);
     let caller = fm.previous();
-    crate::frame::set_chain_top(caller);
+    tf.set_head(caller);
     ab::leave_recursive_call();
     // SAFETY: an inlined frame is pushed on the data stack by CALL and popped only
     // here, unlinked (above) and not used afterwards.
-    unsafe { pop_frame(NonNull::from(fm)) };
+    unsafe { tf.pop(NonNull::from(fm)) };
     caller
 }
 
