@@ -50,7 +50,9 @@ use strand_objects::{dict, function, int, list, singletons, str as pystr, tuple,
 
 use strand_compiler::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
 
-use crate::call::{bind_arguments, exact_positional, is_generator_code, make_generator};
+use crate::call::{
+    bind_arguments, bind_positional_defaults, exact_positional, is_generator_code, make_generator,
+};
 use crate::exc_info::CURRENT_EXC;
 use crate::frame::push_frame;
 pub(crate) use crate::frame::{Frame, Outcome};
@@ -1624,8 +1626,12 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     let callee = unsafe { fp.as_ref() };
                                     // SAFETY: the arguments are the top `nargs` slots.
                                     let args = unsafe { sp.sub(nargs) };
-                                    let moved =
-                                        exact || (kw.is_none() && exact_positional(callee, nargs));
+                                    let moved = exact
+                                        || (kw.is_none()
+                                            && (exact_positional(callee, nargs)
+                                                || bind_positional_defaults(
+                                                    callee, &callable, nargs,
+                                                )));
                                     let bound = if moved {
                                         // SAFETY: `nargs` slots exist on both sides; the
                                         // callee's are null; each reference moves once
