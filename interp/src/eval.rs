@@ -2028,7 +2028,8 @@ fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, PyObj)> {
     if ty.current_version() != version {
         return None;
     }
-    let init = ty.lookup_str("__init__")?;
+    static INIT: std::sync::OnceLock<PyObj> = std::sync::OnceLock::new();
+    let init = ty.lookup(INIT.get_or_init(|| pystr::intern("__init__")))?;
     if !function::is_function(&init) {
         return None;
     }
