@@ -1489,6 +1489,54 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         | Op::CALL_LIST_APPEND
                         | Op::CALL_BUILTIN_CLASS
                         | Op::CALL_ALLOC_AND_ENTER_INIT => {
+                            if op == Op::CALL_PY_EXACT_ARGS && kw_names.is_none() {
+                                // The common Python call, straight: a function of the
+                                // cached version takes exactly its positional
+                                // arguments (what the specializer checked for that
+                                // version), moved into its frame. A failed guard goes
+                                // on to the general code below, which deoptimizes.
+                                let has_self = !slot!(arg + 2).is_null();
+                                let nargs = arg + usize::from(has_self);
+                                let callable = peek!(nargs + 1);
+                                if function::is_function(&callable)
+                                    && function::function(&callable).version()
+                                        == cache!(Op::CALL).u32_at(1)
+                                {
+                                    skip_caches!(Op::CALL);
+                                    let fp = tf.push_function(&callable);
+                                    // SAFETY: just pushed; alive until popped.
+                                    let callee = unsafe { fp.as_ref() };
+                                    debug_assert!(exact_positional(callee, nargs));
+                                    // SAFETY: the arguments are the top `nargs` slots,
+                                    // the callee's first `nargs` slots are null; each
+                                    // reference moves once, the caller's slots are
+                                    // left null and leave the stack without drops.
+                                    unsafe {
+                                        move_args(sp.sub(nargs), callee.slots_ptr(), nargs);
+                                        sp = sp.sub(nargs);
+                                    }
+                                    // The callable, and the NULL below it (the frame
+                                    // holds the function).
+                                    for _ in 0..arg + 2 - nargs {
+                                        drop(pop!());
+                                    }
+                                    if is_generator_code(callee) {
+                                        // SAFETY: pushed above, the data stack's top.
+                                        let g = unsafe { make_generator(fp) };
+                                        push!(StackRef::from_owned(g));
+                                    } else {
+                                        save_regs!();
+                                        if let Err(e) = enter_inlined(tf, fp, f) {
+                                            // SAFETY: pushed above, not linked.
+                                            unsafe { tf.pop(fp) };
+                                            break 'dispatch e;
+                                        }
+                                        f = fp.as_ptr();
+                                        load_regs!(ip);
+                                    }
+                                    break 'exec;
+                                }
+                            }
                             let kw = kw_names.take();
                             // Below the arguments: (method, self) or (NULL, callable).
                             // With a method, `self` is the first argument, so the

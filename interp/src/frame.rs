@@ -166,25 +166,29 @@ impl Frame {
     /// # Safety
     /// `at` is valid for writes of `frame_layout(nslots)` bytes, aligned for `Frame`,
     /// where `nslots` is the code's locals-plus count plus its maximum stack depth.
+    /// The header's references are given as frame slots (`code_ref` refers to
+    /// `code`).
+    #[allow(clippy::too_many_arguments)]
     unsafe fn init(
         at: NonNull<Frame>,
         code: &PyObj,
         data: NonNull<CodeData>,
-        globals: &PyObj,
-        builtins: &PyObj,
+        code_ref: StackRef,
+        globals: StackRef,
+        builtins: StackRef,
         locals: Option<PyObj>,
-        func: Option<&PyObj>,
+        func: StackRef,
     ) {
         // SAFETY: `code` is alive (the frame holds it from here on).
         let d = unsafe { data.as_ref() };
         let nlocalsplus = d.nlocalsplus;
         let nslots = nlocalsplus + d.code.max_stack as usize;
         let header = Frame {
-            code: StackRef::new_ref(code),
+            code: code_ref,
             data,
-            globals: StackRef::new_ref(globals),
-            builtins: StackRef::new_ref(builtins),
-            func: func.map_or(StackRef::NULL, StackRef::new_ref),
+            globals,
+            builtins,
+            func,
             consts: strand_objects::tuple::items(&function::code(code).consts).as_ptr(),
             locals,
             previous: Cell::new(std::ptr::null()),
@@ -752,16 +756,57 @@ impl ThreadFrames {
         // borrowed).
         let at = unsafe { (*self.stack).alloc(layout) };
         // SAFETY: `at` has room for the layout.
-        unsafe { Frame::init(at, code, data, globals, builtins, locals, func) };
+        unsafe {
+            Frame::init(
+                at,
+                code,
+                data,
+                StackRef::new_ref(code),
+                StackRef::new_ref(globals),
+                StackRef::new_ref(builtins),
+                locals,
+                func.map_or(StackRef::NULL, StackRef::new_ref),
+            )
+        };
         at
     }
 
     /// Pushes a frame for calling the Python function `func` (see
     /// [`crate::call::push_function_frame`]).
+    ///
+    /// Its header refers to the code object, the globals and the builtins without
+    /// counts: code objects are always deferred (rooted by the frame chain while the
+    /// frame is linked), and a function's globals and builtins never change, so the
+    /// function, which the frame holds, keeps them alive. (A generator's frame
+    /// counts them all before it leaves the chain: [`Frame::make_counted`].)
     #[inline(always)]
     pub(crate) fn push_function(self, func: &PyObj) -> NonNull<Frame> {
         let f = function::function(func);
-        self.push(&f.fields().code, &f.globals, &f.builtins, None, Some(func))
+        let code = &f.fields().code;
+        let data = crate::code::code_data_ptr(code);
+        // SAFETY: `code` is alive.
+        let d = unsafe { data.as_ref() };
+        let layout = frame_layout(d.nlocalsplus + d.code.max_stack as usize);
+        // SAFETY: as in `push`.
+        let at = unsafe { (*self.stack).alloc(layout) };
+        // SAFETY: `code` is alive; the flags are a plain header read.
+        debug_assert!(unsafe { code.as_ptr().flags() }.contains(strand_heap::ObFlags::DEFERRED));
+        let uncounted = |o: &PyObj| StackRef::from_raw(o.as_ptr(), false);
+        // SAFETY: `at` has room for the layout; the uncounted references stay valid
+        // while the frame lives (see above).
+        unsafe {
+            Frame::init(
+                at,
+                code,
+                data,
+                uncounted(code),
+                uncounted(&f.globals),
+                uncounted(&f.builtins),
+                None,
+                StackRef::new_ref(func),
+            )
+        };
+        at
     }
 
     /// Clears and pops a frame (see [`pop_frame`]).

@@ -122,7 +122,7 @@ pub fn enter_recursive_py() -> PyResult<()> {
 #[inline(never)]
 fn recursion_exceeded() -> PyErr {
     DEPTH.with(|c| c.set(c.get() - 1));
-    crate::exceptions::recursion_error("maximum recursion depth exceeded".to_string())
+    crate::exceptions::recursion_error("maximum recursion depth exceeded")
 }
 
 /// Leaves a recursion level entered with [`enter_recursive_call`] whose guard was
