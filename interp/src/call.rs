@@ -41,6 +41,37 @@ pub(crate) fn exact_positional(frame: &Frame, n: usize) -> bool {
         && c.flags & (flags::VARARGS | flags::VARKEYWORDS) == 0
 }
 
+/// Binds the defaults of the parameters that `n` positional arguments and no keywords
+/// leave unfilled, when those fill every parameter (no `*args`, `**kwargs` or
+/// keyword-only parameters, at least as many arguments as parameters without a
+/// default, at most as many as parameters): slots `n..argcount` get the defaults,
+/// and `true` says the caller moves the arguments into slots `0..n` itself. `false`
+/// (nothing done) sends the call to [`bind_arguments`].
+#[inline(always)]
+pub(crate) fn bind_positional_defaults(frame: &Frame, func: &PyObj, n: usize) -> bool {
+    let c = &frame.data().code;
+    let argcount = c.argcount as usize;
+    if n > argcount || c.kwonlyargcount != 0 || c.flags & (flags::VARARGS | flags::VARKEYWORDS) != 0
+    {
+        return false;
+    }
+    let fields = function::function(func).fields();
+    let Some(defaults) = fields.defaults.as_ref() else {
+        return false;
+    };
+    let defaults = tuple::items(defaults);
+    let Some(first_default) = argcount.checked_sub(defaults.len()) else {
+        return false;
+    };
+    if n < first_default {
+        return false;
+    }
+    for i in n..argcount {
+        frame.set_local(i, StackRef::new_ref(&defaults[i - first_default]));
+    }
+    true
+}
+
 /// Whether the frame's code makes a generator, coroutine or async generator when
 /// called.
 #[inline(always)]

@@ -50,9 +50,11 @@ use strand_objects::{dict, function, int, list, singletons, str as pystr, tuple,
 
 use strand_compiler::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
 
-use crate::call::{bind_arguments, exact_positional, is_generator_code, make_generator};
+use crate::call::{
+    bind_arguments, bind_positional_defaults, exact_positional, is_generator_code, make_generator,
+};
 use crate::exc_info::CURRENT_EXC;
-use crate::frame::{pop_frame, push_frame};
+use crate::frame::push_frame;
 pub(crate) use crate::frame::{Frame, Outcome};
 use crate::record::{Recorder, Step};
 use crate::specialize::{self, Cache};
@@ -195,6 +197,8 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
     mut rec: Option<&mut Recorder>,
 ) -> PyResult<LoopExit> {
     let mut f: *const Frame = entry;
+    // The thread's data stack and frame chain, for the calls this invocation runs.
+    let tf = crate::frame::ThreadFrames::current();
     let mut ip: *const Cell<u16>;
     let mut sp: *mut StackRef;
     let mut kw_names: Option<PyObj> = None;
@@ -577,7 +581,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             }
                             // Back to the caller, in this invocation.
                             let init_self = fr!().take_init_self();
-                            f = leave_frame(fr!());
+                            f = leave_frame(tf, fr!());
                             load_regs!(ip);
                             let v = match init_self {
                                 None => v,
@@ -1485,6 +1489,54 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         | Op::CALL_LIST_APPEND
                         | Op::CALL_BUILTIN_CLASS
                         | Op::CALL_ALLOC_AND_ENTER_INIT => {
+                            if op == Op::CALL_PY_EXACT_ARGS && kw_names.is_none() {
+                                // The common Python call, straight: a function of the
+                                // cached version takes exactly its positional
+                                // arguments (what the specializer checked for that
+                                // version), moved into its frame. A failed guard goes
+                                // on to the general code below, which deoptimizes.
+                                let has_self = !slot!(arg + 2).is_null();
+                                let nargs = arg + usize::from(has_self);
+                                let callable = peek!(nargs + 1);
+                                if function::is_function(&callable)
+                                    && function::function(&callable).version()
+                                        == cache!(Op::CALL).u32_at(1)
+                                {
+                                    skip_caches!(Op::CALL);
+                                    let fp = tf.push_function(&callable);
+                                    // SAFETY: just pushed; alive until popped.
+                                    let callee = unsafe { fp.as_ref() };
+                                    debug_assert!(exact_positional(callee, nargs));
+                                    // SAFETY: the arguments are the top `nargs` slots,
+                                    // the callee's first `nargs` slots are null; each
+                                    // reference moves once, the caller's slots are
+                                    // left null and leave the stack without drops.
+                                    unsafe {
+                                        move_args(sp.sub(nargs), callee.slots_ptr(), nargs);
+                                        sp = sp.sub(nargs);
+                                    }
+                                    // The callable, and the NULL below it (the frame
+                                    // holds the function).
+                                    for _ in 0..arg + 2 - nargs {
+                                        drop(pop!());
+                                    }
+                                    if is_generator_code(callee) {
+                                        // SAFETY: pushed above, the data stack's top.
+                                        let g = unsafe { make_generator(fp) };
+                                        push!(StackRef::from_owned(g));
+                                    } else {
+                                        save_regs!();
+                                        if let Err(e) = enter_inlined(tf, fp, f) {
+                                            // SAFETY: pushed above, not linked.
+                                            unsafe { tf.pop(fp) };
+                                            break 'dispatch e;
+                                        }
+                                        f = fp.as_ptr();
+                                        load_regs!(ip);
+                                    }
+                                    break 'exec;
+                                }
+                            }
                             let kw = kw_names.take();
                             // Below the arguments: (method, self) or (NULL, callable).
                             // With a method, `self` is the first argument, so the
@@ -1617,13 +1669,17 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 CallRoute::Python { exact } => {
                                     // A Python function: a frame on the data stack, run
                                     // in this loop.
-                                    let fp = crate::call::push_function_frame(&callable, None);
+                                    let fp = tf.push_function(&callable);
                                     // SAFETY: just pushed; alive until popped.
                                     let callee = unsafe { fp.as_ref() };
                                     // SAFETY: the arguments are the top `nargs` slots.
                                     let args = unsafe { sp.sub(nargs) };
-                                    let moved =
-                                        exact || (kw.is_none() && exact_positional(callee, nargs));
+                                    let moved = exact
+                                        || (kw.is_none()
+                                            && (exact_positional(callee, nargs)
+                                                || bind_positional_defaults(
+                                                    callee, &callable, nargs,
+                                                )));
                                     let bound = if moved {
                                         // SAFETY: `nargs` slots exist on both sides; the
                                         // callee's are null; each reference moves once
@@ -1658,7 +1714,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     }
                                     if let Err(e) = bound {
                                         // SAFETY: pushed above, unlinked, not used again.
-                                        unsafe { pop_frame(fp) };
+                                        unsafe { tf.pop(fp) };
                                         break 'dispatch e;
                                     }
                                     if is_generator_code(callee) {
@@ -1668,9 +1724,9 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     } else {
                                         callee.set_init_self(init_self);
                                         save_regs!();
-                                        if let Err(e) = enter_frame(fp) {
+                                        if let Err(e) = enter_inlined(tf, fp, f) {
                                             // SAFETY: pushed above, not linked.
-                                            unsafe { pop_frame(fp) };
+                                            unsafe { tf.pop(fp) };
                                             break 'dispatch e;
                                         }
                                         f = fp.as_ptr();
@@ -1823,7 +1879,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 if fm.is_entry.get() {
                     return Err(err);
                 }
-                f = leave_frame(fm);
+                f = leave_frame(tf, fm);
                 load_regs!();
                 continue;
             }
@@ -1874,7 +1930,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 }
                 // Into its caller's handlers: the exception propagates from the
                 // caller's CALL.
-                f = leave_frame(fm);
+                f = leave_frame(tf, fm);
                 load_regs!();
                 continue;
             };
@@ -2020,7 +2076,8 @@ fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, PyObj)> {
     if ty.current_version() != version {
         return None;
     }
-    let init = ty.lookup_str("__init__")?;
+    static INIT: std::sync::OnceLock<PyObj> = std::sync::OnceLock::new();
+    let init = ty.lookup(INIT.get_or_init(|| pystr::intern("__init__")))?;
     if !function::is_function(&init) {
         return None;
     }
@@ -2058,17 +2115,34 @@ pub(crate) fn enter_frame(fp: NonNull<Frame>) -> PyResult<()> {
     Ok(())
 }
 
+/// Makes a frame pushed by the loop's own CALL the running one, above `caller` (the
+/// frame running the CALL, the chain's head): a recursion level (the count only: the
+/// call takes no native stack), the chain.
+#[inline(always)]
+fn enter_inlined(
+    tf: crate::frame::ThreadFrames,
+    fp: NonNull<Frame>,
+    caller: *const Frame,
+) -> PyResult<()> {
+    ab::enter_recursive_py()?;
+    // SAFETY: pushed by the caller, alive until popped.
+    let callee = unsafe { fp.as_ref() };
+    tf.link_above(callee, caller);
+    callee.start_running();
+    Ok(())
+}
+
 /// Pops an inlined frame that returned or let an exception through: unlinks it,
 /// leaves its recursion level, clears it. Returns its caller.
 #[inline(always)]
-fn leave_frame(fm: &Frame) -> *const Frame {
+fn leave_frame(tf: crate::frame::ThreadFrames, fm: &Frame) -> *const Frame {
     fm.depth.set(0);
     let caller = fm.previous();
-    crate::frame::set_chain_top(caller);
+    tf.set_head(caller);
     ab::leave_recursive_call();
     // SAFETY: an inlined frame is pushed on the data stack by CALL and popped only
     // here, unlinked (above) and not used afterwards.
-    unsafe { pop_frame(NonNull::from(fm)) };
+    unsafe { tf.pop(NonNull::from(fm)) };
     caller
 }
 

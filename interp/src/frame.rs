@@ -122,17 +122,41 @@ enum Home {
 /// Byte offset of the first slot from the frame's start.
 const SLOTS_OFFSET: usize = std::mem::offset_of!(Frame, slots);
 
-/// The bytes a frame of `nslots` slots takes.
+/// Every frame has room for at least this many slots, so that a small frame's slots
+/// are nulled by a few fixed-size stores rather than a call to `memset` (see
+/// [`Frame::init`]).
+const MIN_SLOTS: usize = 8;
+
+/// The bytes a frame of `nslots` slots takes (room for at least [`MIN_SLOTS`]).
 fn frame_layout(nslots: usize) -> Layout {
-    let size = std::mem::size_of::<Frame>() + nslots * std::mem::size_of::<StackRef>();
+    let size =
+        std::mem::size_of::<Frame>() + nslots.max(MIN_SLOTS) * std::mem::size_of::<StackRef>();
     Layout::from_size_align(size, std::mem::align_of::<Frame>()).expect("frame size")
 }
 
 thread_local! {
     /// This thread's frame chain.
     static CHAIN: ChainHandle = ChainHandle::default();
-    /// This thread's data stack.
-    static DATA_STACK: UnsafeCell<DataStack> = const { UnsafeCell::new(DataStack::new()) };
+    /// This thread's data stack. It has no destructor of its own, so that reaching it
+    /// is a plain thread-local access; [`DATA_STACK_RELEASE`] frees its chunks when
+    /// the thread exits.
+    static DATA_STACK: UnsafeCell<std::mem::ManuallyDrop<DataStack>> =
+        const { UnsafeCell::new(std::mem::ManuallyDrop::new(DataStack::new())) };
+    /// Frees this thread's data-stack chunks at thread exit (touched, and so
+    /// registered for destruction, when the first chunk is made).
+    static DATA_STACK_RELEASE: DataStackRelease = const { DataStackRelease };
+}
+
+/// Frees the data-stack chunks of its thread when dropped (see [`DATA_STACK`]).
+struct DataStackRelease;
+
+impl Drop for DataStackRelease {
+    fn drop(&mut self) {
+        // SAFETY: the thread is exiting and runs no frame any more (a destructor that
+        // ran Python code after this would make fresh chunks, leaked at exit);
+        // `DATA_STACK` has no destructor, so it is still there.
+        let _ = DATA_STACK.try_with(|s| unsafe { (*s.get()).release_all() });
+    }
 }
 
 impl Frame {
@@ -142,25 +166,29 @@ impl Frame {
     /// # Safety
     /// `at` is valid for writes of `frame_layout(nslots)` bytes, aligned for `Frame`,
     /// where `nslots` is the code's locals-plus count plus its maximum stack depth.
+    /// The header's references are given as frame slots (`code_ref` refers to
+    /// `code`).
+    #[allow(clippy::too_many_arguments)]
     unsafe fn init(
         at: NonNull<Frame>,
         code: &PyObj,
         data: NonNull<CodeData>,
-        globals: &PyObj,
-        builtins: &PyObj,
+        code_ref: StackRef,
+        globals: StackRef,
+        builtins: StackRef,
         locals: Option<PyObj>,
-        func: Option<&PyObj>,
+        func: StackRef,
     ) {
         // SAFETY: `code` is alive (the frame holds it from here on).
         let d = unsafe { data.as_ref() };
         let nlocalsplus = d.nlocalsplus;
         let nslots = nlocalsplus + d.code.max_stack as usize;
         let header = Frame {
-            code: StackRef::new_ref(code),
+            code: code_ref,
             data,
-            globals: StackRef::new_ref(globals),
-            builtins: StackRef::new_ref(builtins),
-            func: func.map_or(StackRef::NULL, StackRef::new_ref),
+            globals,
+            builtins,
+            func,
             consts: strand_objects::tuple::items(&function::code(code).consts).as_ptr(),
             locals,
             previous: Cell::new(std::ptr::null()),
@@ -187,9 +215,13 @@ impl Frame {
                 .cast::<u8>()
                 .add(SLOTS_OFFSET)
                 .cast::<StackRef>();
-            // Frames are small: a plain loop beats a call to memset.
-            for i in 0..nslots {
-                slots.add(i).write(StackRef::NULL);
+            // Most frames have few slots: nulling a fixed [`MIN_SLOTS`] (the frame has
+            // room for them) is a few vector stores, where a call to `memset` would
+            // cost more than the stores themselves.
+            if nslots <= MIN_SLOTS {
+                std::ptr::write_bytes(slots, 0, MIN_SLOTS);
+            } else {
+                std::ptr::write_bytes(slots, 0, nslots);
             }
         }
     }
@@ -477,16 +509,13 @@ impl Frame {
     /// # Safety
     /// The frame is unlinked, its `depth` is its stack's depth, and nobody uses it
     /// afterwards but to release its memory.
+    #[inline(always)]
     unsafe fn clear(this: NonNull<Frame>) {
         let f = this.as_ptr();
-        // SAFETY: the caller owns the frame; its slots are still in place. A data-stack
-        // frame's caller lies below it and is still alive; a generator's frame is
-        // given no caller (its `previous` may be left from an earlier run).
+        // SAFETY: the caller owns the frame; its slots are still in place.
         unsafe {
-            if let Some(obj) = (*(*f).frame_obj.get()).take() {
-                let prev = (*f).previous.get();
-                let back = ((*f).home == Home::DataStack && !prev.is_null()).then(|| &*prev);
-                crate::frame_object::detach(obj, &*f, back);
+            if (*(*f).frame_obj.get()).is_some() {
+                Frame::detach_frame_obj(this);
             }
         }
         // SAFETY: the caller owns the frame exclusively; each field is dropped once,
@@ -499,8 +528,53 @@ impl Frame {
                 let v = std::ptr::replace(slots.add(i), StackRef::NULL);
                 drop(v);
             }
-            std::ptr::drop_in_place(f);
+            // Most frames hold only uncounted references in their header and none of
+            // its rarely used fields: nothing to drop then.
+            let fr = &*f;
+            let counted = fr.code.owns_count()
+                | fr.globals.owns_count()
+                | fr.builtins.owns_count()
+                | fr.func.owns_count();
+            let extras = fr.locals.is_some()
+                | (*fr.fast_locals_dict.get()).is_some()
+                | (*fr.init_self.get()).is_some()
+                | (*fr.private_bytecode.get()).is_some()
+                | (*fr.frame_obj.get()).is_some();
+            if counted | extras {
+                Frame::drop_header(this);
+            }
         }
+    }
+
+    /// The part of [`clear`](Self::clear) for a frame that has a frame object: the
+    /// object takes over the frame's values.
+    ///
+    /// # Safety
+    /// As for [`clear`](Self::clear).
+    #[cold]
+    #[inline(never)]
+    unsafe fn detach_frame_obj(this: NonNull<Frame>) {
+        let f = this.as_ptr();
+        // SAFETY: the caller owns the frame; its slots are still in place. A data-stack
+        // frame's caller lies below it and is still alive; a generator's frame is
+        // given no caller (its `previous` may be left from an earlier run).
+        unsafe {
+            if let Some(obj) = (*(*f).frame_obj.get()).take() {
+                let prev = (*f).previous.get();
+                let back = ((*f).home == Home::DataStack && !prev.is_null()).then(|| &*prev);
+                crate::frame_object::detach(obj, &*f, back);
+            }
+        }
+    }
+
+    /// Drops the header's fields (the end of [`clear`](Self::clear)).
+    ///
+    /// # Safety
+    /// As for [`clear`](Self::clear), with the slots cleared.
+    #[inline(never)]
+    unsafe fn drop_header(this: NonNull<Frame>) {
+        // SAFETY: per the contract; each field is dropped once.
+        unsafe { std::ptr::drop_in_place(this.as_ptr()) }
     }
 }
 
@@ -565,6 +639,11 @@ impl DataStack {
                     std::alloc::dealloc(p.as_ptr(), Layout::from_size_align_unchecked(s, 16))
                 };
             }
+            if self.chunks.is_empty() {
+                // The first chunk: have it freed at thread exit. (A thread already
+                // past its thread-local destructors leaks what it makes now.)
+                let _ = DATA_STACK_RELEASE.try_with(|_| ());
+            }
             let s = size.max(CHUNK_BYTES);
             let layout = Layout::from_size_align(s, 16).expect("chunk size");
             // SAFETY: nonzero size.
@@ -606,13 +685,20 @@ impl DataStack {
     }
 }
 
-impl Drop for DataStack {
-    fn drop(&mut self) {
-        for &(p, s) in &self.chunks {
+impl DataStack {
+    /// Frees every chunk (the thread is exiting).
+    ///
+    /// # Safety
+    /// No frame on this data stack is in use any more.
+    unsafe fn release_all(&mut self) {
+        for (p, s) in std::mem::take(&mut self.chunks) {
             // SAFETY: allocated by `alloc_in_next_chunk` with this size and alignment;
-            // the thread is exiting, no frame is in use.
+            // per the contract no frame is in use.
             unsafe { std::alloc::dealloc(p.as_ptr(), Layout::from_size_align_unchecked(s, 16)) };
         }
+        self.current = 0;
+        self.top = std::ptr::null_mut();
+        self.limit = std::ptr::null_mut();
     }
 }
 
@@ -627,18 +713,133 @@ pub(crate) fn push_frame(
     locals: Option<PyObj>,
     func: Option<&PyObj>,
 ) -> NonNull<Frame> {
-    let data = crate::code::code_data_ptr(code);
-    // SAFETY: `code` is alive.
-    let d = unsafe { data.as_ref() };
-    let layout = frame_layout(d.nlocalsplus + d.code.max_stack as usize);
-    let at = DATA_STACK.with(|s| {
-        // SAFETY: the data stack is private to this thread and this is its only use
-        // in progress (no call-out while borrowed).
-        unsafe { (*s.get()).alloc(layout) }
-    });
-    // SAFETY: `at` has room for the layout.
-    unsafe { Frame::init(at, code, data, globals, builtins, locals, func) };
-    at
+    ThreadFrames::current().push(code, globals, builtins, locals, func)
+}
+
+/// This thread's data stack and frame chain, looked up once by a loop invocation so
+/// that the calls and returns it runs reach them without thread-local lookups.
+/// Valid on its thread for the thread's lifetime (the loop never outlives it); not
+/// `Send`.
+#[derive(Clone, Copy)]
+pub(crate) struct ThreadFrames {
+    stack: *mut DataStack,
+    head: *const AtomicPtr<Frame>,
+}
+
+impl ThreadFrames {
+    /// The calling thread's.
+    #[inline]
+    pub(crate) fn current() -> ThreadFrames {
+        ThreadFrames {
+            // `ManuallyDrop` is a transparent wrapper.
+            stack: DATA_STACK.with(|s| s.get().cast::<DataStack>()),
+            head: CHAIN.with(|h| &h.chain.top as *const AtomicPtr<Frame>),
+        }
+    }
+
+    /// Pushes a fresh frame for `code` (see [`push_frame`]).
+    #[inline(always)]
+    pub(crate) fn push(
+        self,
+        code: &PyObj,
+        globals: &PyObj,
+        builtins: &PyObj,
+        locals: Option<PyObj>,
+        func: Option<&PyObj>,
+    ) -> NonNull<Frame> {
+        let data = crate::code::code_data_ptr(code);
+        // SAFETY: `code` is alive.
+        let d = unsafe { data.as_ref() };
+        let layout = frame_layout(d.nlocalsplus + d.code.max_stack as usize);
+        // SAFETY: the data stack is this thread's, alive while the thread is (see the
+        // type's docs), and this is its only use in progress (no call-out while
+        // borrowed).
+        let at = unsafe { (*self.stack).alloc(layout) };
+        // SAFETY: `at` has room for the layout.
+        unsafe {
+            Frame::init(
+                at,
+                code,
+                data,
+                StackRef::new_ref(code),
+                StackRef::new_ref(globals),
+                StackRef::new_ref(builtins),
+                locals,
+                func.map_or(StackRef::NULL, StackRef::new_ref),
+            )
+        };
+        at
+    }
+
+    /// Pushes a frame for calling the Python function `func` (see
+    /// [`crate::call::push_function_frame`]).
+    ///
+    /// Its header refers to the code object, the globals and the builtins without
+    /// counts: code objects are always deferred (rooted by the frame chain while the
+    /// frame is linked), and a function's globals and builtins never change, so the
+    /// function, which the frame holds, keeps them alive. (A generator's frame
+    /// counts them all before it leaves the chain: [`Frame::make_counted`].)
+    #[inline(always)]
+    pub(crate) fn push_function(self, func: &PyObj) -> NonNull<Frame> {
+        let f = function::function(func);
+        let code = &f.fields().code;
+        let data = crate::code::code_data_ptr(code);
+        // SAFETY: `code` is alive.
+        let d = unsafe { data.as_ref() };
+        let layout = frame_layout(d.nlocalsplus + d.code.max_stack as usize);
+        // SAFETY: as in `push`.
+        let at = unsafe { (*self.stack).alloc(layout) };
+        // SAFETY: `code` is alive; the flags are a plain header read.
+        debug_assert!(unsafe { code.as_ptr().flags() }.contains(strand_heap::ObFlags::DEFERRED));
+        let uncounted = |o: &PyObj| StackRef::from_raw(o.as_ptr(), false);
+        // SAFETY: `at` has room for the layout; the uncounted references stay valid
+        // while the frame lives (see above).
+        unsafe {
+            Frame::init(
+                at,
+                code,
+                data,
+                uncounted(code),
+                uncounted(&f.globals),
+                uncounted(&f.builtins),
+                None,
+                StackRef::new_ref(func),
+            )
+        };
+        at
+    }
+
+    /// Clears and pops a frame (see [`pop_frame`]).
+    ///
+    /// # Safety
+    /// As for [`pop_frame`].
+    #[inline(always)]
+    pub(crate) unsafe fn pop(self, f: NonNull<Frame>) {
+        // SAFETY: per the contract.
+        unsafe {
+            debug_assert!(f.as_ref().home == Home::DataStack);
+            Frame::clear(f);
+            // As in `push`; frames pushed while `clear` ran are popped again.
+            (*self.stack).free(f);
+        }
+    }
+
+    /// Links `callee` as the frame this thread runs, above `caller`, the head of the
+    /// chain now (a call the loop runs in its own invocation; see [`link`]).
+    #[inline(always)]
+    pub(crate) fn link_above(self, callee: &Frame, caller: *const Frame) {
+        debug_assert_eq!(chain_top(), caller);
+        callee.previous.set(caller);
+        // SAFETY: the chain outlives the thread's loops (see the type's docs).
+        unsafe { &*self.head }.store(callee as *const Frame as *mut Frame, Ordering::Release);
+    }
+
+    /// Makes `f` the head of the chain (see [`set_chain_top`]).
+    #[inline(always)]
+    pub(crate) fn set_head(self, f: *const Frame) {
+        // SAFETY: as in `link_above`.
+        unsafe { &*self.head }.store(f.cast_mut(), Ordering::Release);
+    }
 }
 
 /// Clears and pops a frame made by [`push_frame`] (unlinked, the top of the data
@@ -650,14 +851,7 @@ pub(crate) fn push_frame(
 #[inline]
 pub(crate) unsafe fn pop_frame(f: NonNull<Frame>) {
     // SAFETY: per the contract.
-    unsafe {
-        debug_assert!(f.as_ref().home == Home::DataStack);
-        Frame::clear(f);
-    }
-    DATA_STACK.with(|s| {
-        // SAFETY: as in `push_frame`; frames pushed while `clear` ran are popped again.
-        unsafe { (*s.get()).free(f) }
-    });
+    unsafe { ThreadFrames::current().pop(f) }
 }
 
 /// A frame in a heap block of its own: a generator's or coroutine's, which outlives

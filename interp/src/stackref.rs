@@ -65,7 +65,8 @@ fn may_defer(obj: &PyObj) -> bool {
 }
 
 impl StackRef {
-    /// The null slot (`PUSH_NULL`, an unbound local).
+    /// The null slot (`PUSH_NULL`, an unbound local): all bits zero, so zeroed
+    /// memory is null slots.
     pub(crate) const NULL: StackRef = StackRef(0);
 
     /// A slot owning `obj`'s count.
@@ -130,6 +131,13 @@ impl StackRef {
         Borrowed(ManuallyDrop::new(unsafe {
             PyObj::from_owned(ObjPtr::new(NonNull::new_unchecked(p)))
         }))
+    }
+
+    /// `true` for a slot that owns a count (non-null and untagged): dropping it
+    /// does something.
+    #[inline(always)]
+    pub(crate) fn owns_count(&self) -> bool {
+        self.0 != 0 && self.0 & UNCOUNTED == 0
     }
 
     /// `true` for the null slot.

@@ -95,6 +95,36 @@ pub fn enter_recursive_call(where_: &str) -> PyResult<RecursionGuard> {
     Ok(RecursionGuard(()))
 }
 
+/// Enters one recursion level for a Python frame that the interpreter runs in the
+/// loop invocation of its caller (CPython 3.11's `_Py_EnterRecursivePy`): only the
+/// level count is checked against the recursion limit, since such a call takes no
+/// native stack (every native recursion still goes through
+/// [`enter_recursive_call`], which also watches the native stack). The level is
+/// left with [`leave_recursive_call`].
+///
+/// # Errors
+/// `RecursionError: maximum recursion depth exceeded` past the limit.
+#[inline(always)]
+pub fn enter_recursive_py() -> PyResult<()> {
+    let d = DEPTH.with(|d| {
+        let v = d.get() + 1;
+        d.set(v);
+        v
+    });
+    if d > recursion_limit() {
+        return Err(recursion_exceeded());
+    }
+    Ok(())
+}
+
+/// Leaves the level [`enter_recursive_py`] entered and makes its error.
+#[cold]
+#[inline(never)]
+fn recursion_exceeded() -> PyErr {
+    DEPTH.with(|c| c.set(c.get() - 1));
+    crate::exceptions::recursion_error("maximum recursion depth exceeded")
+}
+
 /// Leaves a recursion level entered with [`enter_recursive_call`] whose guard was
 /// forgotten: the interpreter keeps one level per running Python frame without a
 /// guard, and leaves it when the frame returns.
