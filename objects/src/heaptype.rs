@@ -303,7 +303,14 @@ pub fn c3_mro(ty: &PyObj, bases: &[PyObj]) -> PyResult<Vec<PyObj>> {
     for b in bases {
         // SAFETY: bases were checked to be types.
         let bt = unsafe { PyType::from_obj(b) };
-        seqs.push(crate::tuple::items(&bt.mro()).to_vec());
+        // A base whose metaclass `mro()` is still running has no MRO yet.
+        let Some(base_mro) = bt.inner().mro.clone() else {
+            return Err(type_error(format!(
+                "Cannot extend an incomplete type '{}'",
+                bt.name()
+            )));
+        };
+        seqs.push(crate::tuple::items(&base_mro).to_vec());
     }
     seqs.push(bases.to_vec());
     let mut result = vec![ty.clone()];

@@ -403,7 +403,18 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             },
             None,
         ),
-        GetSetDef::new("__mro__", |o| Ok(as_type(o).mro()), None),
+        // None while a metaclass's `mro()` computes it, as in CPython.
+        GetSetDef::new(
+            "__mro__",
+            |o| {
+                Ok(as_type(o)
+                    .inner()
+                    .mro
+                    .clone()
+                    .unwrap_or_else(crate::singletons::none))
+            },
+            None,
+        ),
         GetSetDef::new(
             "__dict__",
             |o| Ok(new_mappingproxy(as_type(o).dict().clone())),

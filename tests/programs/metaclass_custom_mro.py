@@ -36,3 +36,10 @@ class M4(type):
 try:
     class V(metaclass=M4): pass
 except ValueError as e: print("ValueError", e)
+class M5(type):
+    seen = []
+    def mro(cls):
+        M5.seen.append(cls.__mro__)
+        return type.mro(cls)
+class U(metaclass=M5): pass
+print(M5.seen, U.__mro__)
