@@ -325,11 +325,12 @@ impl SyntaxErrorParts {
                 None
             }
         };
-        let number_or = |n: &str, default: i64| -> Option<Option<i64>> {
-            match get(n) {
-                None => Some(None),
-                Some(v) if is_none(&v) => Some(Some(default)),
-                Some(v) => int(&v).map(Some),
+        // None stands for `default`; anything else must be an int.
+        let number = |v: PyObj, default: i64| {
+            if is_none(&v) {
+                Some(default)
+            } else {
+                int(&v)
             }
         };
         let msg = get("msg")?;
@@ -340,11 +341,13 @@ impl SyntaxErrorParts {
             strand_objects::abstract_::str_string(&filename).ok()?
         };
         let lineno = int(&get("lineno")?)?;
-        let offset = number_or("offset", -1)??;
+        let offset = number(get("offset")?, -1)?;
         let (end_lineno, end_offset) = if value.ty().to_obj().is(&exc::SYNTAX_ERROR_TYPE.to_obj()) {
+            // Missing end attributes count as None.
+            let none = strand_objects::singletons::none;
             (
-                number_or("end_lineno", lineno)?.unwrap_or(lineno),
-                number_or("end_offset", -1)?.unwrap_or(-1),
+                number(get("end_lineno").unwrap_or_else(none), lineno)?,
+                number(get("end_offset").unwrap_or_else(none), -1)?,
             )
         } else {
             (lineno, -1)

@@ -13,7 +13,7 @@ use crate::object::PyObj;
 use crate::singletons::{bool_obj, is_none, none, not_implemented};
 use crate::str::{as_str, is_str, payload, STR_TYPE};
 use crate::typeobj::CompareOp;
-use crate::unicode_case::lower_in_context;
+use crate::unicode_case::{is_cased_upper, lower_in_context};
 use crate::PyResult;
 
 /// `repr(str)`, `ascii()` escaping and the printable test live in strand-literal (the
@@ -536,10 +536,6 @@ fn predicate(
     Ok(bool_obj(f(as_str(this(args, name)?))))
 }
 
-fn is_cased_upper(c: char) -> bool {
-    c.is_uppercase() || get_general_category(c) == Gc::TitlecaseLetter
-}
-
 fn title_case(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prev_cased = false;
@@ -550,8 +546,7 @@ fn title_case(text: &str) -> String {
         } else {
             out.extend(title_char(c));
         }
-        prev_cased =
-            c.is_lowercase() || c.is_uppercase() || get_general_category(c) == Gc::TitlecaseLetter;
+        prev_cased = crate::unicode_case::is_cased(c);
     }
     out
 }

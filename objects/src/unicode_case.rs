@@ -17,8 +17,13 @@ pub(crate) fn fold_special(c: char) -> Option<&'static str> {
 /// `true` for characters with the Unicode `Cased` property (lowercase, uppercase or
 /// titlecase letters and the other characters those properties cover).
 pub(crate) fn is_cased(c: char) -> bool {
-    c.is_lowercase()
-        || c.is_uppercase()
+    c.is_lowercase() || is_cased_upper(c)
+}
+
+/// `true` for uppercase and titlecase characters (`str.isupper`/`istitle`'s
+/// "cased, not lowercase").
+pub(crate) fn is_cased_upper(c: char) -> bool {
+    c.is_uppercase()
         || unicode_general_category::get_general_category(c)
             == unicode_general_category::GeneralCategory::TitlecaseLetter
 }
