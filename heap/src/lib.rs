@@ -99,7 +99,7 @@ pub use eval_breaker::{
 #[cfg(not(loom))]
 pub use object::{vtable_of, Borrowed, HeapCell, HeapObject, Owned};
 #[cfg(not(loom))]
-pub use refcount::{decref, incref, try_incref};
+pub use refcount::{decref, incref, is_uniquely_referenced, try_incref};
 #[cfg(not(loom))]
 pub use roots::{
     add_global_root_source, remove_global_root_source, visit_roots, RootSource, RootSourceId,

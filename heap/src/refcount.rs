@@ -540,6 +540,30 @@ pub unsafe fn refcount(obj: ObjPtr) -> isize {
     }
 }
 
+/// `true` if the caller's reference is the only reference to `obj`, so that the caller
+/// may change an object that is immutable to everyone else (reuse a result tuple,
+/// update a float in place): the current thread owns it, its local count is 1, and no
+/// other thread has ever counted it (the shared field is zero, state INIT). A deferred,
+/// immortal, merged or published object is never unique. CPython's
+/// `_PyObject_IsUniquelyReferenced` (Include/internal/pycore_object.h, free-threaded
+/// build).
+///
+/// No other thread can take a reference meanwhile: it would need one to copy, and
+/// the caller holds the only one.
+///
+/// # Safety
+/// The caller holds a reference to `obj`, and the calling OS thread has an attached
+/// [`crate::ThreadState`].
+#[cfg(not(loom))]
+#[inline(always)]
+pub unsafe fn is_uniquely_referenced(obj: ObjPtr) -> bool {
+    // SAFETY: obj is alive by the caller's contract.
+    let h = unsafe { obj.header() };
+    h.ob_ref_local.load(Relaxed) == 1
+        && h.ob_ref_shared.load(Relaxed) == 0
+        && h.ob_tid.load(Relaxed) == crate::thread::current_tid()
+}
+
 /// `true` if `obj` is immortal.
 ///
 /// # Safety

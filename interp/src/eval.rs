@@ -1213,6 +1213,21 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             let v = tri!(format_value(&peek!(1), arg, spec));
                             replace_top!(1, StackRef::from_owned(v));
                         }
+                        Op::UNPACK_SEQUENCE_TWO_TUPLE | Op::UNPACK_SEQUENCE_TUPLE
+                            if peek!(1).is_exact(&tuple::TUPLE_TYPE)
+                                && tuple::items(&peek!(1)).len() == arg =>
+                        {
+                            // A tuple's items never change: they are pushed straight
+                            // from it, last first, before the tuple is let go.
+                            skip_caches!(Op::UNPACK_SEQUENCE);
+                            let seq_ref = pop!();
+                            let seq = seq_ref.view();
+                            for v in tuple::items(&seq).iter().rev() {
+                                push!(StackRef::new_ref(v));
+                            }
+                            drop(seq);
+                            drop(seq_ref);
+                        }
                         Op::UNPACK_SEQUENCE_TWO_TUPLE
                         | Op::UNPACK_SEQUENCE_TUPLE
                         | Op::UNPACK_SEQUENCE_LIST => {

@@ -50,7 +50,13 @@ unsafe fn int_dealloc(obj: ObjPtr) {
         if !(*p).big.is_null() {
             drop(Box::from_raw((*p).big));
         }
-        crate::heaptype::dealloc_instance_memory(obj);
+        if std::ptr::eq(PyType::of_ptr(obj), &INT_TYPE) {
+            // An exact int is a NonGc `PyInt` holding no type reference (the static
+            // type is immortal): the size-class arithmetic folds away, as for floats.
+            strand_heap::free_object_sized(obj, HeapKind::NonGc, std::mem::size_of::<PyInt>());
+        } else {
+            crate::heaptype::dealloc_instance_memory(obj);
+        }
     }
 }
 
@@ -182,7 +188,7 @@ pub fn from_i64(v: i64) -> PyObj {
     if (SMALL_MIN..=SMALL_MAX).contains(&v) {
         return static_obj(&SMALL_INTS[(v - SMALL_MIN) as usize]);
     }
-    alloc_int(&INT_TYPE, v, std::ptr::null_mut())
+    alloc_exact_int(v, std::ptr::null_mut())
 }
 
 /// An int from a `usize`.
@@ -206,7 +212,25 @@ pub fn from_i128(v: i128) -> PyObj {
 pub fn from_bigint(v: BigInt) -> PyObj {
     match v.to_i64() {
         Some(small) => from_i64(small),
-        None => alloc_int(&INT_TYPE, 0, Box::into_raw(Box::new(v))),
+        None => alloc_exact_int(0, Box::into_raw(Box::new(v))),
+    }
+}
+
+/// An exact `int` (the hot path of every arithmetic result): its kind and size are
+/// constants, and an exact int has no slots region, no type reference and no GC
+/// tracking, so only the two fields are written (as `float::from_f64`).
+#[inline(always)]
+fn alloc_exact_int(value: i64, big: *mut BigInt) -> PyObj {
+    // SAFETY: the vtable of a static type lives for the whole program.
+    let vtable = unsafe { &*(&INT_TYPE.vtable as *const strand_heap::TypeVTable) };
+    let obj =
+        strand_heap::alloc_object_sized(vtable, HeapKind::NonGc, std::mem::size_of::<PyInt>());
+    // SAFETY: a fresh allocation of an int layout; both fields are written.
+    unsafe {
+        let p = obj.as_ptr() as *mut PyInt;
+        std::ptr::addr_of_mut!((*p).value).write(value);
+        std::ptr::addr_of_mut!((*p).big).write(big);
+        PyObj::from_owned(obj)
     }
 }
 

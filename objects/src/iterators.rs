@@ -57,7 +57,9 @@ pub struct PyIter {
     pos: AtomicUsize,
     /// A second word (the dict size at creation, `zip(strict=True)`).
     extra: AtomicUsize,
-    /// A stamp for change detection (the dict keys version).
+    /// A stamp for change detection (the dict keys version). Exact `enumerate` and
+    /// `zip` keep their last result tuple here instead (an owned reference stored as
+    /// its address, 0 for none; [`reuse_result`]).
     stamp: AtomicUsize,
     /// A mutable reference (`enumerate`'s count once it no longer fits a word).
     slot: Mutex<Option<PyObj>>,
@@ -67,6 +69,10 @@ unsafe fn iter_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     // SAFETY: installed on PyIter layouts only.
     let it = unsafe { &*(obj.as_ptr() as *const PyIter) };
     visit(it.a.as_ptr());
+    // SAFETY: `obj` is alive (being traversed).
+    if let Some(r) = cached_result(unsafe { PyType::of_ptr(obj) }, it) {
+        visit(r);
+    }
     if let Some(b) = &it.b {
         visit(b.as_ptr());
     }
@@ -81,11 +87,60 @@ unsafe fn iter_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive access; every field is initialised.
     unsafe {
         let p = obj.as_ptr() as *mut PyIter;
+        if let Some(r) = cached_result(PyType::of_ptr(obj), &*p) {
+            drop(PyObj::from_owned(r));
+        }
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).a));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).b));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).slot));
         crate::heaptype::dealloc_instance_memory(obj);
     }
+}
+
+/// The result tuple an exact `enumerate` or `zip` keeps for reuse, if any.
+#[inline]
+fn cached_result(ty: &PyType, s: &PyIter) -> Option<ObjPtr> {
+    if !std::ptr::eq(ty, &ENUMERATE_TYPE) && !std::ptr::eq(ty, &ZIP_TYPE) {
+        return None;
+    }
+    ObjPtr::from_raw(s.stamp.load(Relaxed) as *mut ObjectHeader)
+}
+
+/// The next result of an exact `enumerate` or `zip` (which the caller checked): the
+/// tuple it returned last time, with `items` written into it, when the consumer has
+/// dropped that tuple (the iterator holds the only reference); otherwise a new tuple,
+/// kept for later calls if none is kept yet (CPython's `en_result` and `ittuple`
+/// reuse). The
+/// caller holds the iterator's critical section, which serialises it with other
+/// callers; the collector reads the kept tuple only with the world stopped.
+fn reuse_result<I: AsMut<[PyObj]>>(s: &PyIter, mut items: I, fresh: fn(I) -> PyObj) -> PyObj {
+    let kept = s.stamp.load(Relaxed);
+    // SAFETY: a non-zero stamp is the owned reference the iterator keeps (the field's
+    // contract for exact enumerate and zip); it is alive while the iterator is.
+    let old = ObjPtr::from_raw(kept as *mut ObjectHeader)
+        .map(|p| std::mem::ManuallyDrop::new(unsafe { PyObj::from_owned(p) }));
+    if let Some(t) = &old {
+        let new = items.as_mut();
+        // SAFETY: the slice is written and dropped before the tuple is seen again.
+        if let Some(slot) = unsafe { crate::tuple::unique_items_mut(t, new.len()) } {
+            // Swap the new items in; the old ones are dropped (which may run
+            // `__del__`) only once the tuple is whole again.
+            for (dst, v) in slot.iter_mut().zip(new.iter_mut()) {
+                std::mem::swap(dst, v);
+            }
+            let result = PyObj::clone(t);
+            drop(items);
+            return result;
+        }
+    }
+    let fresh = fresh(items);
+    if old.is_none() {
+        // The first result is the one kept; a kept tuple that its consumer still holds
+        // is not replaced (a consumer that keeps every result, `list(enumerate(x))`,
+        // then costs nothing more than a new tuple each time).
+        s.stamp.store(fresh.clone().into_ptr().addr(), Relaxed);
+    }
+    fresh
 }
 
 fn self_iter(obj: &PyObj) -> PyResult<PyObj> {
@@ -669,7 +724,10 @@ fn enumerate_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResu
         let start = ab::index(start)?;
         match crate::int::as_i64(&start).filter(|v| *v >= 0) {
             Some(v) if (v as u64) < (DONE as u64) => it(&obj).pos.store(v as usize, Relaxed),
-            _ => *it(&obj).slot.lock() = Some(start),
+            _ => {
+                *it(&obj).slot.lock() = Some(start);
+                it(&obj).pos.store(DONE, Relaxed);
+            }
         }
     }
     Ok(obj)
@@ -683,22 +741,28 @@ fn enumerate_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     let Some(item) = ab::next(&s.a)? else {
         return Ok(None);
     };
-    let big = s.slot.lock().clone();
-    let index = match big {
-        Some(count) => {
-            let next = crate::int::add(&count, &crate::int::from_i64(1))?;
-            *s.slot.lock() = Some(next);
-            count
+    // The count is `pos` while it fits below DONE; from then on (or from a start
+    // that does not fit) it is an int in `slot`, and `pos` is DONE.
+    let i = s.pos.load(Relaxed);
+    let index = if i == DONE {
+        let mut slot = s.slot.lock();
+        let count = slot.clone().expect("enumerate's count is in its slot");
+        *slot = Some(crate::int::add(&count, &crate::int::from_i64(1))?);
+        count
+    } else {
+        if i == DONE - 1 {
+            *s.slot.lock() = Some(crate::int::from_usize(i + 1));
         }
-        None => {
-            let i = s.pos.load(Relaxed);
-            if i == DONE - 1 {
-                *s.slot.lock() = Some(crate::int::from_usize(i + 1));
-            }
-            s.pos.store(i + 1, Relaxed);
-            crate::int::from_usize(i)
-        }
+        s.pos.store(i + 1, Relaxed);
+        crate::int::from_usize(i)
     };
+    if obj.is_exact(&ENUMERATE_TYPE) {
+        return Ok(Some(reuse_result(
+            s,
+            [index, item],
+            crate::tuple::from_array,
+        )));
+    }
     Ok(Some(crate::tuple::pair(index, item)))
 }
 
@@ -768,6 +832,9 @@ fn zip_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
                 return Ok(None);
             }
         }
+    }
+    if obj.is_exact(&ZIP_TYPE) {
+        return Ok(Some(reuse_result(s, out, crate::tuple::from_vec)));
     }
     Ok(Some(crate::tuple::from_vec(out)))
 }

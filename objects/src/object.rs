@@ -80,6 +80,16 @@ impl PyObj {
         }
     }
 
+    /// `true` if this reference is the only one to the object
+    /// ([`strand_heap::is_uniquely_referenced`]): the holder may then reuse an object
+    /// that is immutable to everyone else.
+    #[inline(always)]
+    pub fn is_uniquely_referenced(&self) -> bool {
+        // SAFETY: `self` is a reference we hold; a PyObj exists only on threads with
+        // an attached thread state.
+        unsafe { strand_heap::is_uniquely_referenced(self.as_ptr()) }
+    }
+
     /// The address, for `id()` and identity hashing.
     #[inline(always)]
     pub fn addr(&self) -> usize {

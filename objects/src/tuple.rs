@@ -41,11 +41,24 @@ unsafe fn tuple_dealloc(obj: ObjPtr) {
         let t = obj.as_ptr() as *mut PyTuple;
         let items = std::ptr::addr_of_mut!((*t).items) as *mut PyObj;
         // Last item first, as CPython's tupledealloc.
-        for i in (0..(*t).len).rev() {
+        let n = (*t).len;
+        for i in (0..n).rev() {
             std::ptr::drop_in_place(items.add(i));
         }
-        crate::heaptype::dealloc_instance_memory(obj);
+        if std::ptr::eq(PyType::of_ptr(obj), &TUPLE_TYPE) {
+            // An exact tuple holds no type reference (the static type is immortal) and
+            // its size is known here: no call through the vtable for it.
+            strand_heap::free_object_sized(obj, HeapKind::Gc, exact_size(n));
+        } else {
+            crate::heaptype::dealloc_instance_memory(obj);
+        }
     }
+}
+
+/// The allocation size of an exact tuple of `n` items, in bytes.
+#[inline(always)]
+const fn exact_size(n: usize) -> usize {
+    ITEMS_OFFSET + n * std::mem::size_of::<PyObj>()
 }
 
 crate::builtin_type! {
@@ -99,6 +112,32 @@ pub fn items(obj: &PyObj) -> &[PyObj] {
     unsafe { obj.payload_unchecked::<PyTuple>() }.as_slice()
 }
 
+/// The items of `t` for the caller to overwrite, if `t` is an exact tuple of `n` items
+/// and the caller's reference is the only one (`PyObj::is_uniquely_referenced`): the
+/// result-tuple reuse of CPython's `enum_next` and `zip_next`, which return the tuple
+/// they returned last time when its consumer has dropped it.
+///
+/// # Safety
+/// The caller must not let the tuple be seen (hand out a reference, reach a safe
+/// point, run Python code) while the slice is alive, and must leave every item
+/// initialised. No other thread can see it: it would need a reference.
+#[inline]
+pub unsafe fn unique_items_mut(t: &PyObj, n: usize) -> Option<&mut [PyObj]> {
+    if !t.is_exact(&TUPLE_TYPE) || !t.is_uniquely_referenced() {
+        return None;
+    }
+    // SAFETY: an exact tuple; the caller holds the only reference (above) and the
+    // caller's contract keeps everyone else away while the slice lives.
+    unsafe {
+        let p = t.as_ptr().as_ptr() as *mut PyTuple;
+        if (*p).len != n {
+            return None;
+        }
+        let items = std::ptr::addr_of_mut!((*p).items) as *mut PyObj;
+        Some(std::slice::from_raw_parts_mut(items, n))
+    }
+}
+
 /// `true` if `obj` is a tuple or subclass.
 #[inline(always)]
 pub fn is_tuple(obj: &PyObj) -> bool {
@@ -149,9 +188,33 @@ pub fn empty() -> PyObj {
     unsafe { PyObj::from_borrowed(ObjPtr::from_raw(addr as *mut ObjectHeader).expect("non-null")) }
 }
 
-/// `(a,)`, `(a, b)`: small tuples.
+/// `(a, b)`.
+#[inline]
 pub fn pair(a: PyObj, b: PyObj) -> PyObj {
-    from_vec(vec![a, b])
+    from_array([a, b])
+}
+
+/// An exact tuple of the `N` items of an array (`N` > 0), written straight into the
+/// new object: no intermediate vector, and the size class is a constant.
+#[inline]
+pub fn from_array<const N: usize>(items: [PyObj; N]) -> PyObj {
+    if N == 0 {
+        return empty();
+    }
+    // SAFETY: the vtable of a static type lives for the whole program.
+    let vtable = unsafe { &*(&TUPLE_TYPE.vtable as *const strand_heap::TypeVTable) };
+    let obj = strand_heap::alloc_object_sized(vtable, HeapKind::Gc, exact_size(N));
+    // SAFETY: a fresh allocation of `exact_size(N)` bytes: the length and the `N`
+    // items are written before the tuple is tracked; an exact tuple holds no type
+    // reference.
+    unsafe {
+        let t = obj.as_ptr() as *mut PyTuple;
+        std::ptr::addr_of_mut!((*t).len).write(N);
+        let dst = std::ptr::addr_of_mut!((*t).items) as *mut [PyObj; N];
+        dst.write(items);
+        obj.track();
+        PyObj::from_owned(obj)
+    }
 }
 
 fn tuple_len(obj: &PyObj) -> PyResult<usize> {
