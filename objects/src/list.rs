@@ -130,7 +130,12 @@ unsafe fn list_dealloc(obj: ObjPtr) {
             }
             free_array(arr, l.is_shared());
         }
-        crate::heaptype::dealloc_instance_memory(obj);
+        if std::ptr::eq(PyType::of_ptr(obj), &LIST_TYPE) {
+            // An exact list holds no type reference and has a constant size.
+            strand_heap::free_object_sized(obj, HeapKind::Gc, std::mem::size_of::<PyList>());
+        } else {
+            crate::heaptype::dealloc_instance_memory(obj);
+        }
     }
 }
 
@@ -224,18 +229,28 @@ pub fn new(items: Vec<PyObj>) -> PyObj {
 }
 
 pub(crate) fn new_of_type(ty: &PyType, items: Vec<PyObj>) -> PyObj {
+    from_exact_iter(ty, items.into_iter())
+}
+
+/// A list of type `ty` holding the items of `items`, written straight into its item
+/// array (sized from the iterator's length: no intermediate vector).
+fn from_exact_iter(ty: &PyType, items: impl ExactSizeIterator<Item = PyObj>) -> PyObj {
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
-    let n = items.len();
-    let arr = if n == 0 {
+    let cap = items.len();
+    let arr = if cap == 0 {
         std::ptr::null_mut()
     } else {
-        ItemArray::alloc(n).as_ptr()
+        ItemArray::alloc(cap).as_ptr()
     };
-    // SAFETY: fresh list layout; the array has room for `n` items.
+    let mut n = 0;
+    // SAFETY: fresh list layout; the array has room for `cap` items, and the size is
+    // the number actually written (an iterator that claims more than it gives leaves
+    // the rest of the array unused).
     unsafe {
         if let Some(a) = arr.as_ref() {
             for (slot, item) in a.slots().iter().zip(items) {
                 slot.store(item.into_ptr().as_ptr(), Relaxed);
+                n += 1;
             }
         }
         let p = obj.as_ptr().as_ptr() as *mut PyList;
@@ -347,12 +362,11 @@ pub fn to_vec(list: &PyObj) -> Vec<PyObj> {
     let n = l.len();
     match l.array() {
         None => Vec::new(),
-        Some(arr) => arr.slots()[..n]
-            .iter()
-            .filter_map(|s| ObjPtr::from_raw(s.load(Acquire)))
-            // SAFETY: live items under the lock.
-            .map(|p| unsafe { PyObj::from_borrowed(p) })
-            .collect(),
+        Some(arr) => {
+            // SAFETY: under the lock, slots [0, n) hold non-null owned references;
+            // AtomicPtr<ObjectHeader> and PyObj share the pointer layout.
+            unsafe { std::slice::from_raw_parts(arr.slots().as_ptr() as *const PyObj, n) }.to_vec()
+        }
     }
 }
 
@@ -611,9 +625,13 @@ fn list_contains(obj: &PyObj, item: &PyObj) -> PyResult<bool> {
 
 fn list_subscript(obj: &PyObj, key: &PyObj) -> PyResult<PyObj> {
     if let Some(slice) = key.downcast::<crate::slice::PySlice>() {
-        let items = to_vec(obj);
-        let idx = slice.indices(items.len())?;
-        return Ok(new(idx.iter().map(|i| items[i].clone()).collect()));
+        // The bounds' `__index__` calls first; then one copy of the selected items,
+        // under the lock, into the new list.
+        let bounds = slice.unpacked()?;
+        return Ok(with_items(obj, |items| {
+            let idx = bounds.resolve(items.len());
+            from_exact_iter(&LIST_TYPE, idx.iter().map(|i| items[i].clone()))
+        }));
     }
     let i = ab::index_for(key, "list")?;
     let n = len(obj);

@@ -45,7 +45,8 @@ unsafe fn slice_dealloc(obj: ObjPtr) {
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*s).start));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*s).stop));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*s).step));
-        crate::heaptype::dealloc_instance_memory(obj);
+        // `slice` is final and static: no type reference, a constant size.
+        strand_heap::free_object_sized(obj, HeapKind::Gc, std::mem::size_of::<PySlice>());
     }
 }
 
@@ -85,7 +86,7 @@ pub struct SliceIndices {
 
 impl SliceIndices {
     /// The selected indices in order.
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = usize> + '_ {
         let (start, step) = (self.start as isize, self.step);
         (0..self.len).map(move |k| (start + k as isize * step) as usize)
     }
@@ -223,6 +224,12 @@ fn check_index_type(obj: &PyObj) -> PyResult<()> {
 
 /// An index for slicing: the value of an int-like, clamped to the `isize` range.
 fn clamped_index(obj: &PyObj) -> PyResult<isize> {
+    if crate::int::is_int(obj) {
+        if let Some(v) = crate::int::as_i64(obj) {
+            // An int (or subclass) is its own index, as in `_PyNumber_Index`.
+            return Ok(v.clamp(isize::MIN as i64, isize::MAX as i64) as isize);
+        }
+    }
     check_index_type(obj)?;
     let i = ab::index(obj)?;
     Ok(match crate::int::as_i64(&i) {
@@ -283,17 +290,19 @@ fn adjust(start: Option<isize>, stop: Option<isize>, step: isize, length: usize)
 
 /// A new slice object.
 pub fn new(start: PyObj, stop: PyObj, step: PyObj) -> PyObj {
-    let ty = &SLICE_TYPE;
-    let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
-    // SAFETY: fresh allocation with the slice layout; every field written.
+    // SAFETY: the vtable of a static type lives for the whole program.
+    let vtable = unsafe { &*(&SLICE_TYPE.vtable as *const strand_heap::TypeVTable) };
+    let obj = strand_heap::alloc_object_sized(vtable, HeapKind::Gc, std::mem::size_of::<PySlice>());
+    // SAFETY: fresh allocation with the slice layout; every field is written before
+    // the collector may see it (tracked last); a static type takes no reference.
     unsafe {
-        let p = obj.as_ptr().as_ptr() as *mut PySlice;
+        let p = obj.as_ptr() as *mut PySlice;
         std::ptr::addr_of_mut!((*p).start).write(start);
         std::ptr::addr_of_mut!((*p).stop).write(stop);
         std::ptr::addr_of_mut!((*p).step).write(step);
-        crate::alloc::finish_instance(ty, &obj);
+        obj.track();
+        PyObj::from_owned(obj)
     }
-    obj
 }
 
 /// `seq[i]` index normalisation: negative indices count from the end; `None` when out
