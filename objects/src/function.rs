@@ -1011,8 +1011,8 @@ pub fn new_cell(value: Option<PyObj>) -> PyObj {
     let ty = &CELL_TYPE;
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     let raw = value.map_or(std::ptr::null_mut(), |v| {
-        // SAFETY: we own the reference; cell contents are read lock-free.
-        unsafe { mark_shared(v.as_ptr()) };
+        // A fresh cell is this thread's and not shared (see `cell_get`).
+        publish_cell_value(false, &v);
         v.into_ptr().as_ptr()
     });
     // SAFETY: fresh allocation.
@@ -1030,14 +1030,63 @@ fn cell_payload(c: &PyObj) -> &PyCell {
     unsafe { c.payload_unchecked::<PyCell>() }
 }
 
-/// The cell's value (`None` if empty). Lock-free: values stored in cells are
-/// published for lock-free readers and freed through QSBR.
+/// `true` once the cell has been published to threads other than its owner.
+#[inline(always)]
+fn cell_is_shared(c: &PyObj) -> bool {
+    // SAFETY: alive (we hold a reference).
+    unsafe { c.as_ptr().flags() }.contains(strand_heap::ObFlags::SHARED)
+}
+
+/// Publishes a value a cell is about to hold for lock-free readers, where one may
+/// read it: always in a shared cell, and in an unshared one when the value belongs to
+/// another thread (the owner's lock-free read of it is a `try_incref`, which needs a
+/// published object). The owner's own values in its own unshared cell stay
+/// unpublished, so that they are freed at once rather than after a QSBR grace period.
+#[inline(always)]
+fn publish_cell_value(cell_shared: bool, v: &PyObj) {
+    if cell_shared || !crate::alloc::owned_by_current_thread(v) {
+        // SAFETY: we hold a reference to `v`.
+        unsafe { mark_shared(v.as_ptr()) };
+    }
+}
+
+/// Publishes the cell and its value (its lock is held): the first access by a thread
+/// other than the owner, as lists and dicts do it (CPython's `_PyObject_GC_SET_SHARED`
+/// on a non-owner's access).
+#[cold]
+#[inline(never)]
+fn share_cell_locked(c: &PyObj) {
+    if cell_is_shared(c) {
+        return;
+    }
+    if let Some(p) = ObjPtr::from_raw(cell_payload(c).value.load(Relaxed)) {
+        // SAFETY: the cell holds a reference to its value; writers hold the lock.
+        unsafe { mark_shared(p) };
+    }
+    // SAFETY: alive.
+    unsafe { mark_shared(c.as_ptr()) };
+}
+
+/// The cell's value (`None` if empty). Lock-free except for the first read by a
+/// thread other than the cell's owner, which publishes the cell first.
+///
+/// Why the lock-free read is sound: whatever value the reader loads stays allocated
+/// while it takes its reference with `try_incref`. In a shared cell every value is
+/// published (so a replaced one is freed after a QSBR grace period). In an unshared
+/// cell only the owner reads lock-free, and the only writer besides it shares the cell
+/// (under the cell's lock, before its store), which publishes the value it replaces;
+/// the owner's own stores do not race with its own reads. Writes hold the cell's lock,
+/// so a store and the sharing of the cell never interleave.
 #[inline]
 pub fn cell_get(c: &PyObj) -> Option<PyObj> {
     let cell = cell_payload(c);
+    if !cell_is_shared(c) && !crate::alloc::owned_by_current_thread(c) {
+        strand_heap::critical_section!(c);
+        share_cell_locked(c);
+    }
     loop {
         let p = ObjPtr::from_raw(cell.value.load(Acquire))?;
-        // SAFETY: published values outlive this attached thread's read.
+        // SAFETY: the value outlives this attached thread's read (above).
         if unsafe { try_incref(p) } {
             if cell.value.load(Acquire) == p.as_ptr() {
                 // SAFETY: we took the reference.
@@ -1049,18 +1098,24 @@ pub fn cell_get(c: &PyObj) -> Option<PyObj> {
     }
 }
 
-/// Stores into (or empties) a cell.
+/// Stores into (or empties) a cell, under the cell's lock (see [`cell_get`]).
 pub fn cell_set(c: &PyObj, value: Option<PyObj>) -> PyResult<()> {
     if !c.is_exact(&CELL_TYPE) {
         return Err(type_error("__classcell__ must be a nonlocal cell"));
     }
     let cell = cell_payload(c);
-    let raw = value.map_or(std::ptr::null_mut(), |v| {
-        // SAFETY: we own the reference.
-        unsafe { mark_shared(v.as_ptr()) };
-        v.into_ptr().as_ptr()
-    });
-    let old = cell.value.swap(raw, AcqRel);
+    let old = {
+        strand_heap::critical_section!(c);
+        if !crate::alloc::owned_by_current_thread(c) {
+            share_cell_locked(c);
+        }
+        let raw = value.map_or(std::ptr::null_mut(), |v| {
+            publish_cell_value(cell_is_shared(c), &v);
+            v.into_ptr().as_ptr()
+        });
+        cell.value.swap(raw, AcqRel)
+    };
+    // The old value is released after the lock (its `__del__` may run anything).
     if let Some(p) = ObjPtr::from_raw(old) {
         // SAFETY: the cell owned the old value.
         drop(unsafe { PyObj::from_owned(p) });
