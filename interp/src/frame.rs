@@ -455,7 +455,9 @@ impl Frame {
         self.globals.make_counted();
         self.builtins.make_counted();
         self.func.make_counted();
-        for i in 0..self.nslots as usize {
+        // Slots above the saved stack depth are empty (the frame invariant).
+        let used = (self.nlocalsplus() + self.stack_depth()).min(self.nslots as usize);
+        for i in 0..used {
             self.slot(i).make_counted();
         }
     }

@@ -18,7 +18,7 @@
 //! finalizer hook it captured instead, if any; a coroutine that never ran is reported
 //! with a `RuntimeWarning` ("coroutine ... was never awaited").
 
-use std::sync::Mutex;
+use parking_lot::Mutex;
 
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 use strand_objects::abstract_ as ab;
@@ -119,7 +119,7 @@ unsafe fn gen_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     let g = unsafe { &*(obj.as_ptr() as *const PyGenerator) };
     // A running generator's frame is out of the object (on its thread's stack, where
     // its references count as external); a suspended one is traversed.
-    if let Ok(st) = g.state.try_lock() {
+    if let Some(st) = g.state.try_lock() {
         visit(st.name.as_ptr());
         visit(st.qualname.as_ptr());
         visit(st.code.as_ptr());
@@ -138,9 +138,9 @@ unsafe fn gen_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
 unsafe fn gen_clear(obj: ObjPtr) {
     // SAFETY: installed on generators; the collector holds a reference.
     let g = unsafe { &*(obj.as_ptr() as *const PyGenerator) };
-    let taken = match g.state.lock() {
-        Ok(mut st) => (st.frame.take(), st.exc_state.take(), st.ag.finalizer.take()),
-        Err(_) => (None, None, None),
+    let taken = {
+        let mut st = g.state.lock();
+        (st.frame.take(), st.exc_state.take(), st.ag.finalizer.take())
     };
     // Released outside the lock: deallocations may run Python code.
     drop(taken);
@@ -161,7 +161,7 @@ enum Finalize {
 fn finalize_action(obj: ObjPtr, is_async_gen: bool, is_coro: bool) -> Finalize {
     // SAFETY: installed on generator objects only, whose state is initialised.
     let g = unsafe { &*(obj.as_ptr() as *const PyGenerator) };
-    let Ok(st) = g.state.try_lock() else {
+    let Some(st) = g.state.try_lock() else {
         return Finalize::Nothing;
     };
     if st.running || st.frame.is_none() {
@@ -486,8 +486,8 @@ fn payload(g: &PyObj) -> &PyGenerator {
     unsafe { g.payload_unchecked::<PyGenerator>() }
 }
 
-fn lock(g: &PyObj) -> std::sync::MutexGuard<'_, GenState> {
-    payload(g).state.lock().unwrap_or_else(|e| e.into_inner())
+fn lock(g: &PyObj) -> parking_lot::MutexGuard<'_, GenState> {
+    payload(g).state.lock()
 }
 
 /// How a suspended generator is resumed.

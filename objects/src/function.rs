@@ -1077,25 +1077,45 @@ fn share_cell_locked(c: &PyObj) {
 /// (under the cell's lock, before its store), which publishes the value it replaces;
 /// the owner's own stores do not race with its own reads. Writes hold the cell's lock,
 /// so a store and the sharing of the cell never interleave.
+///
+/// `try_incref` refuses a value that another thread owns and never published (a cell
+/// marked shared as the item of a shared container, whose value was not published
+/// with it) and one being freed after a store replaced it; the read is then done under
+/// the lock.
 #[inline]
 pub fn cell_get(c: &PyObj) -> Option<PyObj> {
     let cell = cell_payload(c);
     if !cell_is_shared(c) && !crate::alloc::owned_by_current_thread(c) {
-        strand_heap::critical_section!(c);
-        share_cell_locked(c);
+        return cell_get_locked(c);
     }
     loop {
         let p = ObjPtr::from_raw(cell.value.load(Acquire))?;
         // SAFETY: the value outlives this attached thread's read (above).
-        if unsafe { try_incref(p) } {
-            if cell.value.load(Acquire) == p.as_ptr() {
-                // SAFETY: we took the reference.
-                return Some(unsafe { PyObj::from_owned(p) });
-            }
-            // SAFETY: give it back.
-            unsafe { strand_heap::refcount::decref(p) };
+        if !unsafe { try_incref(p) } {
+            return cell_get_locked(c);
         }
+        if cell.value.load(Acquire) == p.as_ptr() {
+            // SAFETY: we took the reference.
+            return Some(unsafe { PyObj::from_owned(p) });
+        }
+        // SAFETY: give it back.
+        unsafe { strand_heap::refcount::decref(p) };
     }
+}
+
+/// [`cell_get`] under the cell's lock, where no store can replace the value: the
+/// cell's own reference keeps it alive while ours is taken. A thread other than the
+/// owner publishes the cell first.
+#[cold]
+#[inline(never)]
+fn cell_get_locked(c: &PyObj) -> Option<PyObj> {
+    strand_heap::critical_section!(c);
+    if !crate::alloc::owned_by_current_thread(c) {
+        share_cell_locked(c);
+    }
+    let p = ObjPtr::from_raw(cell_payload(c).value.load(Acquire))?;
+    // SAFETY: the cell holds a reference and stores wait for the lock.
+    Some(unsafe { PyObj::from_borrowed(p) })
 }
 
 /// Stores into (or empties) a cell, under the cell's lock (see [`cell_get`]).
