@@ -44,6 +44,7 @@ mod bytes_methods;
 pub mod complex;
 pub mod count;
 pub mod descr;
+pub mod docs;
 pub mod dict;
 pub mod exceptions;
 pub mod float;

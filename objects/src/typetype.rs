@@ -388,11 +388,7 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             |o| Ok(crate::int::from_i64(cpython_flags(as_type(o)) as i64)),
             None,
         ),
-        GetSetDef::new(
-            "__text_signature__",
-            |_| Ok(crate::singletons::none()),
-            None,
-        ),
+        GetSetDef::new("__text_signature__", type_text_signature, None),
         GetSetDef::new(
             "__base__",
             |o| {
@@ -663,4 +659,26 @@ pub(crate) fn mappingproxy_methods() -> Vec<crate::descr::MethodDef> {
             ab::call_method(&proxied(&a[0]), "__reversed__", &[])
         }),
     ]
+}
+
+/// `type.__text_signature__`: the signature of the type's internal doc (see
+/// [`crate::docs`]), as CPython's `type_get_text_signature`. A builtin type's
+/// comes from strand's table; a class's from its `__doc__` when that is a str
+/// starting with `Name(...)\n--\n\n`, as CPython reads the `tp_doc` a class
+/// statement sets.
+fn type_text_signature(o: &PyObj) -> PyResult<PyObj> {
+    let ty = as_type(o);
+    if !ty.is_heap_type() {
+        return Ok(crate::docs::text_signature_object(
+            ty.name(),
+            crate::docs::type_doc(ty.name()),
+        ));
+    }
+    match crate::dict::get_item_str(ty.dict(), "__doc__") {
+        Some(d) if d.is_exact(&crate::str::STR_TYPE) => Ok(crate::docs::text_signature_object(
+            ty.name(),
+            Some(crate::str::as_str(&d)),
+        )),
+        _ => Ok(crate::singletons::none()),
+    }
 }
