@@ -420,6 +420,14 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             "__doc__",
             |o| {
                 let ty = as_type(o);
+                // A builtin type answers with its own doc even where its dict's
+                // `__doc__` is a descriptor for its instances (`type`, `property`),
+                // as CPython's `type_get_doc` reads `tp_doc` first.
+                if !ty.is_heap_type() {
+                    if let Some(doc) = crate::docs::type_doc(ty.name()) {
+                        return Ok(crate::docs::doc_object(ty.name(), Some(doc)));
+                    }
+                }
                 match crate::dict::get_item_str(ty.dict(), "__doc__") {
                     Some(d) => ab::bind(&d, None, o),
                     None => Ok(crate::singletons::none()),

@@ -1,7 +1,54 @@
-//! Docs of the `builtins` module's functions.
+//! Docs of the `builtins` module's functions (see [`super`] for the layout).
+//! Signatures are CPython 3.11's; the text is strand's own.
 
 /// The internal doc of `builtins.<name>`.
 pub(super) fn function_doc(name: &str) -> Option<&'static str> {
-    let _ = name;
-    None
+    Some(match name {
+        "__build_class__" => "__build_class__(func, name, /, *bases, [metaclass], **kwds) -> class\n\nRun the body function of a class statement in a fresh namespace and create the class from it; the class statement compiles to a call of this.",
+        "__import__" => "__import__($module, /, name, globals=None, locals=None, fromlist=(),\n           level=0)\n--\n\nImport the module called name and return it (the top-level package for a dotted name unless fromlist is non-empty). The import statement calls this; importlib.import_module() is the usual way to import by name from code.",
+        "abs" => "abs($module, x, /)\n--\n\nThe absolute value of x, found through its __abs__ method.",
+        "aiter" => "aiter($module, async_iterable, /)\n--\n\nGet an asynchronous iterator from async_iterable by calling its __aiter__ method.",
+        "all" => "all($module, iterable, /)\n--\n\nWhether every item of iterable is true; True for an empty iterable.",
+        "anext" => "anext($module, aiterator, default=<unrepresentable>, /)\n--\n\nasync anext(aiterator[, default])\n\nReturn an awaitable that produces the next item of an asynchronous iterator. With default, it produces default instead of raising StopAsyncIteration when the iterator is exhausted.",
+        "any" => "any($module, iterable, /)\n--\n\nWhether at least one item of iterable is true; False for an empty iterable.",
+        "ascii" => "ascii($module, obj, /)\n--\n\nLike repr(), but with every non-ASCII character of the result written as a \\x, \\u or \\U escape.",
+        "bin" => "bin($module, number, /)\n--\n\nThe binary text of an integer with a '0b' prefix, for example bin(5) == '0b101'.",
+        "breakpoint" => "breakpoint(*args, **kws)\n\nEnter the debugger: calls sys.breakpointhook(*args, **kws), which by default starts pdb and can be changed through the PYTHONBREAKPOINT environment variable.",
+        "callable" => "callable($module, obj, /)\n--\n\nWhether obj can be called. A true result does not promise that a call succeeds; classes are callable, and so are instances of classes with a __call__ method.",
+        "chr" => "chr($module, i, /)\n--\n\nThe one-character string whose Unicode code point is i, for 0 <= i <= 0x10ffff.",
+        "compile" => "compile($module, /, source, filename, mode, flags=0,\n        dont_inherit=False, optimize=-1, *, _feature_version=-1)\n--\n\nCompile source (a string, bytes or AST object) into a code object, or into an AST when flags asks for one. mode is 'exec' for a module, 'eval' for a single expression or 'single' for one interactive statement; flags and dont_inherit control which future features apply.",
+        "delattr" => "delattr($module, obj, name, /)\n--\n\nDelete the attribute called name from obj: delattr(x, 'y') does what del x.y does.",
+        "dir" => "dir([object]) -> list of strings\n\nWithout an argument, the sorted names of the current local scope. With an object, a sorted list of names found on it: its __dir__ method decides when it has one, otherwise the names of its attributes and those of its class and bases.",
+        "divmod" => "divmod($module, x, y, /)\n--\n\nThe pair (x // y, x % y), computed together.",
+        "eval" => "eval($module, source, globals=None, locals=None, /)\n--\n\nEvaluate source (an expression string or a code object) and return its value. globals must be a dict and locals any mapping; they default to the caller's scope.",
+        "exec" => "exec($module, source, globals=None, locals=None, /, *, closure=None)\n--\n\nExecute source (a string or code object) for its effects, in the given globals and locals (the caller's scope by default). closure supplies the cells of a code object that has free variables.",
+        "format" => "format($module, value, format_spec='', /)\n--\n\nFormat value by its __format__ method with format_spec; for most types this follows the format specification mini-language.",
+        "getattr" => "getattr(object, name[, default]) -> value\n\nFetch the attribute called name from object: getattr(x, 'y') is x.y. If the attribute is missing, default is returned when given; otherwise AttributeError is raised.",
+        "globals" => "globals($module, /)\n--\n\nThe dictionary of the global names of the current module. Changing it changes those globals.",
+        "hasattr" => "hasattr($module, obj, name, /)\n--\n\nWhether obj has an attribute called name, found by calling getattr() and seeing whether it raises AttributeError.",
+        "hash" => "hash($module, obj, /)\n--\n\nThe hash value of obj, an integer; objects that compare equal have equal hashes.",
+        "hex" => "hex($module, number, /)\n--\n\nThe hexadecimal text of an integer with a '0x' prefix, for example hex(255) == '0xff'.",
+        "id" => "id($module, obj, /)\n--\n\nAn integer that identifies obj and stays the same and unique while obj is alive.",
+        "input" => "input($module, prompt='', /)\n--\n\nWrite prompt, if given, to standard output, then read one line from standard input and return it without its trailing newline. EOFError is raised at the end of the input.",
+        "isinstance" => "isinstance($module, obj, class_or_tuple, /)\n--\n\nWhether obj is an instance of the class, or of one of the classes in a tuple (or a union type). Subclasses count; a class can change the answer with __instancecheck__.",
+        "issubclass" => "issubclass($module, cls, class_or_tuple, /)\n--\n\nWhether cls is the class, or a subclass of it, or of one of the classes in a tuple (or a union type). A class can change the answer with __subclasscheck__.",
+        "iter" => "iter(iterable) -> iterator\niter(callable, sentinel) -> iterator\n\nGet an iterator. With one argument, the argument's own iterator (from __iter__, or __getitem__ for old-style sequences). With two, an iterator that calls callable with no arguments until it returns sentinel.",
+        "len" => "len($module, obj, /)\n--\n\nHow many items the container obj holds.",
+        "locals" => "locals($module, /)\n--\n\nA dictionary of the names of the current local scope. Whether changes to it reach the local variables depends on the scope, so treat it as read-only.",
+        "max" => "max(iterable, *[, default=obj, key=func]) -> value\nmax(arg1, arg2, *args, *[, key=func]) -> value\n\nThe largest item of a single iterable, or the largest of two or more arguments. key picks what is compared; default is returned when the iterable is empty (otherwise that is a ValueError).",
+        "min" => "min(iterable, *[, default=obj, key=func]) -> value\nmin(arg1, arg2, *args, *[, key=func]) -> value\n\nThe smallest item of a single iterable, or the smallest of two or more arguments. key picks what is compared; default is returned when the iterable is empty (otherwise that is a ValueError).",
+        "next" => "next(iterator[, default])\n\nAdvance iterator and return its next item. When it is exhausted, default is returned if given, otherwise StopIteration propagates.",
+        "oct" => "oct($module, number, /)\n--\n\nThe octal text of an integer with a '0o' prefix, for example oct(8) == '0o10'.",
+        "open" => "open($module, /, file, mode='r', buffering=-1, encoding=None,\n     errors=None, newline=None, closefd=True, opener=None)\n--\n\nOpen file (a path, or an integer file descriptor) and return a file object: text mode decodes with encoding, binary mode ('b' in mode) gives bytes. mode combines 'r', 'w', 'x' or 'a' with '+', 'b' or 't'; OSError is raised when the file cannot be opened.",
+        "ord" => "ord($module, c, /)\n--\n\nThe Unicode code point of the one-character string c (or the value of a one-byte bytes object).",
+        "pow" => "pow($module, /, base, exp, mod=None)\n--\n\nbase to the power exp; with mod, the same reduced modulo mod, computed efficiently (and for integers only).",
+        "print" => "print($module, /, *args, sep=' ', end='\\n', file=None, flush=False)\n--\n\nWrite the arguments to file (sys.stdout by default) as str() gives them, with sep between them and end after the last. flush forces the stream to be flushed.",
+        "repr" => "repr($module, obj, /)\n--\n\nThe printable representation of obj, from its __repr__ method; for many types eval() of it gives back an equal object.",
+        "round" => "round($module, /, number, ndigits=None)\n--\n\nnumber rounded to ndigits digits after the decimal point (which may be negative). Without ndigits the result is an integer; otherwise it has the type of number. Halves round to the even choice.",
+        "setattr" => "setattr($module, obj, name, value, /)\n--\n\nSet the attribute called name of obj to value: setattr(x, 'y', v) does what x.y = v does.",
+        "sorted" => "sorted($module, iterable, /, *, key=None, reverse=False)\n--\n\nA new list of the items of iterable in ascending order. key gives the value each item is compared by, and reverse=True sorts descending; the sort is stable.",
+        "sum" => "sum($module, iterable, /, start=0)\n--\n\nstart plus the sum of the items of iterable, added from left to right. Meant for numbers; str, bytes and bytearray are refused (use ''.join() for strings).",
+        "vars" => "vars([object]) -> dictionary\n\nThe __dict__ of object, or without an argument the local names of the current scope, as locals() gives them.",
+        _ => return None,
+    })
 }

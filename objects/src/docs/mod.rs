@@ -91,6 +91,8 @@ pub fn text_signature_object(name: &str, doc: Option<&str>) -> crate::object::Py
 pub fn module_function_doc(module: &str, name: &str) -> Option<&'static str> {
     match module {
         "builtins" => builtins::function_doc(name),
+        // `builtins.open` is `io.open`, whose `__module__` is "io".
+        "io" | "_io" if name == "open" => builtins::function_doc(name),
         _ => None,
     }
 }
@@ -101,8 +103,18 @@ pub fn type_doc(tp_name: &str) -> Option<&'static str> {
 }
 
 /// The internal doc of method `name` defined natively by the type `tp_name`.
+///
+/// A dunder method with no entry of its own that implements a slot (strand
+/// defines some as plain methods where CPython has slot wrappers: `int.__index__`,
+/// `property.__get__`) has the slot's doc.
 pub fn method_doc(tp_name: &str, name: &str) -> Option<&'static str> {
-    methods::method_doc(tp_name, name)
+    methods::method_doc(tp_name, name).or_else(|| {
+        if name.starts_with("__") && name != "__new__" {
+            slots::slot_doc(name)
+        } else {
+            None
+        }
+    })
 }
 
 /// The internal doc of the slot wrapper `name` (`__add__`, `__init__`, `__new__`),
