@@ -20,6 +20,7 @@
 mod builtins;
 mod methods;
 mod slots;
+mod stdlib;
 mod types;
 
 /// The marker that ends a text signature: its closing parenthesis, then a line
@@ -93,13 +94,13 @@ pub fn module_function_doc(module: &str, name: &str) -> Option<&'static str> {
         "builtins" => builtins::function_doc(name),
         // `builtins.open` is `io.open`, whose `__module__` is "io".
         "io" | "_io" if name == "open" => builtins::function_doc(name),
-        _ => None,
+        _ => stdlib::function_doc(module, name),
     }
 }
 
 /// The internal doc of the builtin type whose `tp_name` is `tp_name`.
 pub fn type_doc(tp_name: &str) -> Option<&'static str> {
-    types::type_doc(tp_name)
+    types::type_doc(tp_name).or_else(|| stdlib::type_doc(tp_name))
 }
 
 /// The internal doc of method `name` defined natively by the type `tp_name`.
@@ -108,7 +109,9 @@ pub fn type_doc(tp_name: &str) -> Option<&'static str> {
 /// defines some as plain methods where CPython has slot wrappers: `int.__index__`,
 /// `property.__get__`) has the slot's doc.
 pub fn method_doc(tp_name: &str, name: &str) -> Option<&'static str> {
-    methods::method_doc(tp_name, name).or_else(|| {
+    methods::method_doc(tp_name, name)
+        .or_else(|| stdlib::method_doc(tp_name, name))
+        .or_else(|| {
         if name.starts_with("__") && name != "__new__" {
             slots::slot_doc(name)
         } else {
