@@ -112,12 +112,12 @@ pub fn method_doc(tp_name: &str, name: &str) -> Option<&'static str> {
     methods::method_doc(tp_name, name)
         .or_else(|| stdlib::method_doc(tp_name, name))
         .or_else(|| {
-        if name.starts_with("__") && name != "__new__" {
-            slots::slot_doc(name)
-        } else {
-            None
-        }
-    })
+            if name.starts_with("__") && name != "__new__" {
+                slots::slot_doc(name)
+            } else {
+                None
+            }
+        })
 }
 
 /// The internal doc of the slot wrapper `name` (`__add__`, `__init__`, `__new__`),
