@@ -5,7 +5,9 @@
 
 use strand_objects::abstract_::{self as ab, BinOp};
 use strand_objects::args::Args;
-use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
+use strand_objects::descr::{
+    new_builtin_function, set_builtin_module, set_builtin_self_module, NativeFn,
+};
 use strand_objects::exceptions::{self as exc, type_error, value_error};
 use strand_objects::typeobj::CompareOp;
 use strand_objects::{
@@ -237,6 +239,7 @@ fn populate(m: &PyObj, d: &PyObj) {
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);
         set_builtin_module(&o, pystr::intern("builtins"));
+        set_builtin_self_module(&o, m);
         // SAFETY: fresh and not yet visible to other threads; builtins live as long as
         // the process, and immortal they cost threads no reference counting.
         unsafe { strand_objects::alloc::make_immortal(&o) };
@@ -254,11 +257,11 @@ fn populate(m: &PyObj, d: &PyObj) {
     for ((_, name), f) in FrameBuiltin::ALL.into_iter().zip(frame_funcs) {
         let o = new_builtin_function(name, f, None);
         set_builtin_module(&o, pystr::intern("builtins"));
+        set_builtin_self_module(&o, m);
         // SAFETY: as above.
         unsafe { strand_objects::alloc::make_immortal(&o) };
         dict::set_item_str(d, name, o);
     }
-    let _ = m;
 }
 
 /// The one argument of a `METH_O` builtin function (no `self` to count).

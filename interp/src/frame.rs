@@ -1022,6 +1022,7 @@ fn register_chain(h: &ChainHandle) {
             .unwrap_or_else(|e| e.into_inner())
             .push((ident, h.chain.clone()));
         h.listed_as.set(Some(ident));
+        crate::exc_info::list_thread(ident);
     }
     let tid = strand_heap::current_thread_id();
     if h.registered_with.get() != tid {

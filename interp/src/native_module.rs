@@ -5,7 +5,9 @@
 //! ([`crate::import::register_native_modules`], [`crate::import::register_frozen_modules`]),
 //! and the import system consults them.
 
-use strand_objects::descr::{new_builtin_function, set_builtin_module, NativeFn};
+use strand_objects::descr::{
+    new_builtin_function, set_builtin_module, set_builtin_self_module, NativeFn,
+};
 use strand_objects::{dict, module, str as pystr, PyObj};
 
 /// A module implemented in Rust.
@@ -67,6 +69,7 @@ pub fn add_functions(m: &PyObj, module_name: &'static str, funcs: &[(&'static st
     for (name, f) in funcs {
         let o = new_builtin_function(name, *f, None);
         set_builtin_module(&o, pystr::intern(module_name));
+        set_builtin_self_module(&o, m);
         // SAFETY: fresh and not yet visible to other threads. A native module's
         // functions live as long as the process (like CPython's static method
         // tables); immortal, they cost threads no reference counting.

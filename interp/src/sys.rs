@@ -770,6 +770,23 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 Args::new(a, k).exact("_current_frames", 0)?;
                 Ok(crate::frame_object::current_frames())
             }),
+            ("_current_exceptions", |a, k| {
+                no_arguments(a, k, "_current_exceptions")?;
+                // 3.11 gives `exc_info()` triples (3.12 the exceptions alone).
+                let d = dict::new();
+                for (ident, e) in crate::exc_info::current_exceptions() {
+                    dict::set_item(&d, int::from_i128(i128::from(ident)), exc_info_tuple(e))?;
+                }
+                Ok(d)
+            }),
+            ("getallocatedblocks", |a, k| {
+                // CPython counts pymalloc's blocks in use; strand counts the objects
+                // alive on its heap (allocations minus frees over the three object
+                // kinds, summed over the threads' counters: exact when no other
+                // thread allocates meanwhile).
+                no_arguments(a, k, "getallocatedblocks")?;
+                Ok(int::from_i64(strand_heap::stats().live_objects().max(0)))
+            }),
             ("getfilesystemencoding", |a, k| {
                 Args::new(a, k).exact("getfilesystemencoding", 0)?;
                 Ok(pystr::new("utf-8"))
@@ -842,21 +859,7 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
             }),
             ("exc_info", |a, k| {
                 Args::new(a, k).exact("exc_info", 0)?;
-                Ok(match crate::exc_info::current_exception() {
-                    Some(e) => {
-                        let tb = exc::payload(&e)
-                            .state()
-                            .traceback
-                            .clone()
-                            .unwrap_or_else(singletons::none);
-                        tuple::from_vec(vec![e.ty().to_obj(), e, tb])
-                    }
-                    None => tuple::from_vec(vec![
-                        singletons::none(),
-                        singletons::none(),
-                        singletons::none(),
-                    ]),
-                })
+                Ok(exc_info_tuple(crate::exc_info::current_exception()))
             }),
         ],
     );
@@ -902,4 +905,38 @@ fn display_value(value: &PyObj) -> PyResult<PyObj> {
     ab::call1(&print, text)?;
     dict::set_item_str(&builtins, "_", value.clone());
     Ok(singletons::none())
+}
+
+/// `sys.exc_info()`'s triple for the exception being handled: `(type, value,
+/// traceback)`, or three Nones.
+fn exc_info_tuple(e: Option<PyObj>) -> PyObj {
+    match e {
+        Some(e) => {
+            let tb = exc::payload(&e)
+                .state()
+                .traceback
+                .clone()
+                .unwrap_or_else(singletons::none);
+            tuple::from_vec(vec![e.ty().to_obj(), e, tb])
+        }
+        None => tuple::from_vec(vec![
+            singletons::none(),
+            singletons::none(),
+            singletons::none(),
+        ]),
+    }
+}
+
+/// The argument check of a `sys` function that takes none (CPython's METH_NOARGS
+/// message names it `sys.<name>()` and counts what was given).
+fn no_arguments(a: &[PyObj], k: Option<&PyObj>, name: &str) -> PyResult<()> {
+    let args = Args::new(a, k);
+    args.no_kwargs(&format!("sys.{name}"))?;
+    if args.nargs() != 0 {
+        return Err(exc::type_error(format!(
+            "sys.{name}() takes no arguments ({} given)",
+            args.nargs()
+        )));
+    }
+    Ok(())
 }

@@ -200,7 +200,12 @@ unsafe impl PyPayload for PyMethodDescr {
 /// A descriptor object for `def` on `owner`; immortal (it lives in a static type's dict).
 pub fn new_method_descr(owner: &'static PyType, def: &MethodDef) -> PyObj {
     match def.kind {
-        MethodKind::Static => new_builtin_function(def.name, def.func, None),
+        MethodKind::Static => new_builtin_function_with_doc(
+            def.name,
+            def.func,
+            None,
+            crate::docs::method_doc(owner.name(), def.name),
+        ),
         kind => {
             let ty = if kind == MethodKind::Class {
                 &CLASSMETHOD_DESCR_TYPE
@@ -310,6 +315,13 @@ pub struct PyBuiltinFunction {
     pub self_: Option<PyObj>,
     /// `__module__`.
     module: Mutex<Option<PyObj>>,
+    /// The module a module-level function reports as `__self__` (CPython binds
+    /// module functions to their module; strand calls them without it, so it is
+    /// kept apart from `self_`).
+    module_self: Mutex<Option<PyObj>>,
+    /// The internal doc given at creation (see [`crate::docs`]); `None` leaves it to
+    /// the lookup by module or defining type.
+    doc: Option<&'static str>,
 }
 
 unsafe fn builtin_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
@@ -317,6 +329,9 @@ unsafe fn builtin_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     let f = unsafe { &*(obj.as_ptr() as *const PyBuiltinFunction) };
     if let Some(s) = &f.self_ {
         visit(s.as_ptr());
+    }
+    if let Some(m) = &*f.module_self.lock() {
+        visit(m.as_ptr());
     }
 }
 
@@ -326,6 +341,7 @@ unsafe fn builtin_dealloc(obj: ObjPtr) {
         let p = obj.as_ptr() as *mut PyBuiltinFunction;
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).self_));
         std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).module));
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p).module_self));
         crate::heaptype::dealloc_instance_memory(obj);
     }
 }
@@ -359,8 +375,21 @@ unsafe impl PyPayload for PyBuiltinFunction {
     }
 }
 
-/// A builtin function (`self_` None) or bound builtin method.
+/// A builtin function (`self_` None) or bound builtin method. Its `__doc__` and
+/// `__text_signature__` come from [`crate::docs`], by its module (see
+/// [`set_builtin_module`]) or by the type that defines it.
 pub fn new_builtin_function(name: &'static str, func: NativeFn, self_: Option<PyObj>) -> PyObj {
+    new_builtin_function_with_doc(name, func, self_, None)
+}
+
+/// [`new_builtin_function`] with its internal doc (`"name(sig)\n--\n\nbody"`, see
+/// [`crate::docs`]) given.
+pub fn new_builtin_function_with_doc(
+    name: &'static str,
+    func: NativeFn,
+    self_: Option<PyObj>,
+    doc: Option<&'static str>,
+) -> PyObj {
     let ty = &BUILTIN_FUNCTION_TYPE;
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation of the layout.
@@ -370,6 +399,8 @@ pub fn new_builtin_function(name: &'static str, func: NativeFn, self_: Option<Py
         std::ptr::addr_of_mut!((*p).func).write(func);
         std::ptr::addr_of_mut!((*p).self_).write(self_);
         std::ptr::addr_of_mut!((*p).module).write(Mutex::new(None));
+        std::ptr::addr_of_mut!((*p).module_self).write(Mutex::new(None));
+        std::ptr::addr_of_mut!((*p).doc).write(doc);
         crate::alloc::finish_instance(ty, &obj);
     }
     obj
@@ -379,6 +410,16 @@ pub fn new_builtin_function(name: &'static str, func: NativeFn, self_: Option<Py
 pub fn set_builtin_module(f: &PyObj, module: PyObj) {
     if let Some(b) = f.downcast::<PyBuiltinFunction>() {
         *b.module.lock() = Some(module);
+    }
+}
+
+/// Sets the module a module-level builtin function reports as `__self__`, as
+/// CPython's module functions do (`len.__self__` is the `builtins` module;
+/// `inspect.signature` relies on it to drop the `$module` parameter of
+/// `__text_signature__`). The function is still called without it.
+pub fn set_builtin_self_module(f: &PyObj, module: &PyObj) {
+    if let Some(b) = f.downcast::<PyBuiltinFunction>() {
+        *b.module_self.lock() = Some(module.clone());
     }
 }
 
@@ -464,7 +505,7 @@ fn described(f: &PyObj) -> PyResult<Described> {
         return Ok(Described {
             name: b.name.to_string(),
             owner,
-            bound: b.self_.clone(),
+            bound: b.self_.clone().or_else(|| b.module_self.lock().clone()),
         });
     }
     let ty = f.ty();
@@ -558,18 +599,96 @@ fn self_getset() -> GetSetDef {
     )
 }
 
-/// `__doc__` of the native callables and descriptors: None, since strand keeps no
-/// documentation text for them.
-fn doc_getset() -> GetSetDef {
-    GetSetDef::new("__doc__", |_| Ok(crate::singletons::none()), None)
+/// The name and internal doc (see [`crate::docs`]) of a native callable or
+/// callable descriptor, or `None` for one strand has no doc for (and for other
+/// objects).
+fn internal_doc(f: &PyObj) -> Option<(&'static str, &'static str)> {
+    if let Some(b) = f.downcast::<PyBuiltinFunction>() {
+        if let Some(doc) = b.doc {
+            return Some((b.name, doc));
+        }
+        let doc = match &b.self_ {
+            Some(s) if !s.is_exact(&crate::module::MODULE_TYPE) => {
+                let owner = defining_type(s, b.name, b.func)?;
+                crate::docs::method_doc(owner.name(), b.name)
+            }
+            _ => {
+                let module = b.module.lock().clone()?;
+                if !crate::str::is_str(&module) {
+                    return None;
+                }
+                crate::docs::module_function_doc(crate::str::as_str(&module), b.name)
+            }
+        };
+        return doc.map(|d| (b.name, d));
+    }
+    let ty = f.ty();
+    if std::ptr::eq(ty, &METHOD_DESCR_TYPE) || std::ptr::eq(ty, &CLASSMETHOD_DESCR_TYPE) {
+        let d = descr_payload(f);
+        return crate::docs::method_doc(d.owner().name(), d.def.name).map(|doc| (d.def.name, doc));
+    }
+    let (name, _, _) = crate::slotdefs::wrapper_parts(f)?;
+    crate::docs::slot_doc(name).map(|doc| (name, doc))
 }
 
-/// `__text_signature__` of the native callables: None, since strand keeps no
-/// signature text for them (`inspect.signature` then reports "no signature found").
+/// The type whose method descriptor `name` a bound builtin method with `self_` and
+/// `func` came from: the first in the MRO of `self_`'s type (an instance method) or,
+/// for a type, of `self_` itself (a classmethod) whose own dict holds a method
+/// descriptor for `func`. Only introspection asks, so binding stays as cheap as it was.
+fn defining_type(self_: &PyObj, name: &str, func: NativeFn) -> Option<&'static PyType> {
+    let mut mros = vec![self_.ty().mro()];
+    if crate::typeobj::is_type(self_) {
+        // SAFETY: checked: a type object.
+        mros.push(unsafe { PyType::from_obj(self_) }.mro());
+    }
+    for mro in mros {
+        for t in crate::tuple::items(&mro) {
+            // SAFETY: an MRO holds type objects only.
+            let t = unsafe { PyType::from_obj(t) };
+            let Some(entry) = crate::dict::get_item_str(t.dict(), name) else {
+                continue;
+            };
+            let et = entry.ty();
+            if std::ptr::eq(et, &METHOD_DESCR_TYPE) || std::ptr::eq(et, &CLASSMETHOD_DESCR_TYPE) {
+                let d = descr_payload(&entry);
+                if d.def.func as usize == func as usize {
+                    // SAFETY: method descriptors are made for static types only
+                    // (`new_method_descr` takes a `&'static PyType`).
+                    return Some(unsafe { &*d.owner });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `__doc__` of the native callables and callable descriptors: the body of their
+/// internal doc (see [`crate::docs`]), or None.
+fn doc_getset() -> GetSetDef {
+    GetSetDef::new(
+        "__doc__",
+        |f| {
+            Ok(match internal_doc(f) {
+                Some((name, doc)) => crate::docs::doc_object(name, Some(doc)),
+                None => crate::singletons::none(),
+            })
+        },
+        None,
+    )
+}
+
+/// `__text_signature__` of the native callables: the signature part of their
+/// internal doc (with `$self`/`$type`/`$module` for the bound first parameter), or
+/// None, where `inspect.signature` reports "no signature found".
 fn text_signature_getset() -> GetSetDef {
     GetSetDef::new(
         "__text_signature__",
-        |_| Ok(crate::singletons::none()),
+        |f| {
+            Ok(match internal_doc(f) {
+                Some((name, doc)) => crate::docs::text_signature_object(name, Some(doc)),
+                None => crate::singletons::none(),
+            })
+        },
         None,
     )
 }

@@ -45,6 +45,7 @@ pub mod complex;
 pub mod count;
 pub mod descr;
 pub mod dict;
+pub mod docs;
 pub mod exceptions;
 pub mod float;
 pub mod format;

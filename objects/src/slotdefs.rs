@@ -693,8 +693,12 @@ pub(crate) fn add_slot_wrappers(ty: &'static PyType) {
         }
         if id == SlotId::New {
             // CPython's `add_tp_new_wrapper`: a builtin method bound to the type.
-            let f =
-                crate::descr::new_builtin_function("__new__", tp_new_wrapper, Some(ty.to_obj()));
+            let f = crate::descr::new_builtin_function_with_doc(
+                "__new__",
+                tp_new_wrapper,
+                Some(ty.to_obj()),
+                crate::docs::slot_doc("__new__"),
+            );
             // SAFETY: fresh, not yet visible to other threads; it refers only to
             // the static type, immortal too.
             unsafe { crate::alloc::make_immortal(&f) };

@@ -882,10 +882,12 @@ impl PyType {
             let descr = crate::descr::new_getset_descr(self, g);
             crate::dict::set_item_str(&dict, g.name, descr);
         }
-        // Every type has `__doc__` in its own dict (CPython's `type_ready` puts
-        // `tp_doc` there, None when it has none), so instances answer `__doc__` too.
+        // Every type has `__doc__` in its own dict (CPython's `type_ready` puts the
+        // body of `tp_doc` there, None when it has none), so instances answer
+        // `__doc__` too.
         if crate::dict::get_item_str(&dict, "__doc__").is_none() {
-            crate::dict::set_item_str(&dict, "__doc__", crate::singletons::none());
+            let doc = crate::docs::doc_object(inner.name, crate::docs::type_doc(inner.name));
+            crate::dict::set_item_str(&dict, "__doc__", doc);
         }
         inner.dict = Some(dict);
         crate::slotdefs::add_slot_wrappers(self);

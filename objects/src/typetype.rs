@@ -388,11 +388,7 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             |o| Ok(crate::int::from_i64(cpython_flags(as_type(o)) as i64)),
             None,
         ),
-        GetSetDef::new(
-            "__text_signature__",
-            |_| Ok(crate::singletons::none()),
-            None,
-        ),
+        GetSetDef::new("__text_signature__", type_text_signature, None),
         GetSetDef::new(
             "__base__",
             |o| {
@@ -424,6 +420,14 @@ pub(crate) fn getsets() -> Vec<crate::descr::GetSetDef> {
             "__doc__",
             |o| {
                 let ty = as_type(o);
+                // A builtin type answers with its own doc even where its dict's
+                // `__doc__` is a descriptor for its instances (`type`, `property`),
+                // as CPython's `type_get_doc` reads `tp_doc` first.
+                if !ty.is_heap_type() {
+                    if let Some(doc) = crate::docs::type_doc(ty.name()) {
+                        return Ok(crate::docs::doc_object(ty.name(), Some(doc)));
+                    }
+                }
                 match crate::dict::get_item_str(ty.dict(), "__doc__") {
                     Some(d) => ab::bind(&d, None, o),
                     None => Ok(crate::singletons::none()),
@@ -663,4 +667,26 @@ pub(crate) fn mappingproxy_methods() -> Vec<crate::descr::MethodDef> {
             ab::call_method(&proxied(&a[0]), "__reversed__", &[])
         }),
     ]
+}
+
+/// `type.__text_signature__`: the signature of the type's internal doc (see
+/// [`crate::docs`]), as CPython's `type_get_text_signature`. A builtin type's
+/// comes from strand's table; a class's from its `__doc__` when that is a str
+/// starting with `Name(...)\n--\n\n`, as CPython reads the `tp_doc` a class
+/// statement sets.
+fn type_text_signature(o: &PyObj) -> PyResult<PyObj> {
+    let ty = as_type(o);
+    if !ty.is_heap_type() {
+        return Ok(crate::docs::text_signature_object(
+            ty.name(),
+            crate::docs::type_doc(ty.name()),
+        ));
+    }
+    match crate::dict::get_item_str(ty.dict(), "__doc__") {
+        Some(d) if d.is_exact(&crate::str::STR_TYPE) => Ok(crate::docs::text_signature_object(
+            ty.name(),
+            Some(crate::str::as_str(&d)),
+        )),
+        _ => Ok(crate::singletons::none()),
+    }
 }

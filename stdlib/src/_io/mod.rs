@@ -1008,7 +1008,10 @@ pub fn make_module() -> PyObj {
         "DEFAULT_BUFFER_SIZE",
         int::from_usize(core::DEFAULT_BUFFER_SIZE),
     );
-    dict::set_item_str(&d, "open", open_function());
+    let open = open_function();
+    // `open.__self__` is the `_io` module, as in CPython.
+    strand_objects::descr::set_builtin_self_module(&open, &m);
+    dict::set_item_str(&d, "open", open);
     dict::set_item_str(&d, "BlockingIOError", exc::BLOCKING_IO_ERROR_TYPE.to_obj());
     strand_interp::native_module::add_functions(
         &m,
