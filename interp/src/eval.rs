@@ -935,7 +935,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => {
                             let cache = cache!(Op::STORE_ATTR);
                             skip_caches!(Op::STORE_ATTR);
-                            if store_attr_cached(&peek!(1), &peek!(2), op, &cache).is_none() {
+                            if store_attr_cached(&peek!(1), slot!(2), op, &cache).is_none() {
                                 let name = name_ref(fr!(), arg);
                                 let (code, at) = code_and_at!();
                                 if !specialize::extend_store_attr(code, at, op, &peek!(1), name) {
@@ -2553,15 +2553,19 @@ unsafe fn load_method_cached(owner: &PyObj, op: Op, cache: &Cache<'_>) -> Option
     Some(StackRef::new_ref(&method))
 }
 
-/// STORE_ATTR_INSTANCE_VALUE / STORE_ATTR_SLOT: `owner.attr = v`; `None` if a guard
-/// fails.
+/// STORE_ATTR_INSTANCE_VALUE / STORE_ATTR_SLOT: `owner.attr = v`, the value moved
+/// out of its stack slot `v` (left null) into the attribute; `None` if a guard fails,
+/// with `v` as it was.
 #[inline(always)]
-fn store_attr_cached(owner: &PyObj, v: &PyObj, op: Op, cache: &Cache<'_>) -> Option<()> {
+fn store_attr_cached(owner: &PyObj, v: &mut StackRef, op: Op, cache: &Cache<'_>) -> Option<()> {
     let e = cache.find(owner.ty().current_version(), specialize::STORE_ENTRY)?;
+    let value = std::mem::replace(v, StackRef::NULL)
+        .into_owned()
+        .expect("null on the value stack (compiler bug)");
     if op == Op::STORE_ATTR_SLOT {
         // SAFETY: the owner's type version matched: its member descriptor, and so the
         // slot at this offset, is the one the specializer saw.
-        unsafe { strand_objects::descr::write_slot(owner, e.index(), v.clone()) };
+        unsafe { strand_objects::descr::write_slot(owner, e.index(), value) };
         return Some(());
     }
     let borrowed = strand_objects::managed::dict_borrowed(owner);
@@ -2574,7 +2578,13 @@ fn store_attr_cached(owner: &PyObj, v: &PyObj, op: Op, cache: &Cache<'_>) -> Opt
             &created
         }
     };
-    dict::replace_cached(d, e.keys_version(), e.index(), v.clone()).ok()
+    match dict::replace_cached(d, e.keys_version(), e.index(), value) {
+        Ok(()) => Some(()),
+        Err(value) => {
+            *v = StackRef::from_owned(value);
+            None
+        }
+    }
 }
 
 /// The BUILD_* instructions that make a container from stack items.

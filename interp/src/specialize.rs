@@ -278,10 +278,26 @@ impl<'a> Cache<'a> {
         }
     }
 
-    /// The entry for receivers of type version `tv`, if any.
+    /// The entry for receivers of type version `tv`, if any. The first entry (the
+    /// only one at a monomorphic site) is checked inline, at constant offsets; the
+    /// others out of line.
     #[inline(always)]
     pub(crate) fn find(&self, tv: u32, width: usize) -> Option<Entry<'a>> {
-        (0..self.entry_count())
+        let n = self.entry_count();
+        if n == 0 {
+            return None;
+        }
+        let first = self.entry(0, width);
+        if first.type_version() == tv {
+            return Some(first);
+        }
+        self.find_after_first(n, tv, width)
+    }
+
+    /// [`find`](Cache::find) among entries `1..n`.
+    #[inline(never)]
+    fn find_after_first(&self, n: usize, tv: u32, width: usize) -> Option<Entry<'a>> {
+        (1..n)
             .map(|k| self.entry(k, width))
             .find(|e| e.type_version() == tv)
     }
