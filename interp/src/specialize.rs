@@ -278,28 +278,22 @@ impl<'a> Cache<'a> {
         }
     }
 
-    /// The entry for receivers of type version `tv`, if any. The first entry (the
-    /// only one at a monomorphic site) is checked inline, at constant offsets; the
-    /// others out of line.
+    /// The entry for receivers of type version `tv`, if any. A loop over at most
+    /// [`POLY`] entries, unrolled, at constant offsets (no bounds checks where the
+    /// cache's length is a constant, as in the specialized instructions).
     #[inline(always)]
     pub(crate) fn find(&self, tv: u32, width: usize) -> Option<Entry<'a>> {
         let n = self.entry_count();
-        if n == 0 {
-            return None;
+        for k in 0..POLY {
+            if k >= n {
+                return None;
+            }
+            let e = self.entry(k, width);
+            if e.type_version() == tv {
+                return Some(e);
+            }
         }
-        let first = self.entry(0, width);
-        if first.type_version() == tv {
-            return Some(first);
-        }
-        self.find_after_first(n, tv, width)
-    }
-
-    /// [`find`](Cache::find) among entries `1..n`.
-    #[inline(never)]
-    fn find_after_first(&self, n: usize, tv: u32, width: usize) -> Option<Entry<'a>> {
-        (1..n)
-            .map(|k| self.entry(k, width))
-            .find(|e| e.type_version() == tv)
+        None
     }
 
     /// Records `e`: over the entry for the same type version (its dict keys moved
