@@ -1603,7 +1603,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     {
                                         Some((obj, init)) => {
                                             // [NULL, class] becomes [__init__, instance].
-                                            *slot!(arg + 2) = StackRef::from_owned(init);
+                                            *slot!(arg + 2) = init;
                                             let old = std::mem::replace(
                                                 slot!(arg + 1),
                                                 StackRef::new_ref(&obj),
@@ -2067,7 +2067,7 @@ fn builtin(name: &str) -> PyObj {
 /// `__init__` a Python function taking the arguments one to one, as the specializer
 /// checked for that version).
 #[inline(always)]
-fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, PyObj)> {
+fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, StackRef)> {
     if !strand_objects::typeobj::is_type(cls) {
         return None;
     }
@@ -2077,11 +2077,24 @@ fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, PyObj)> {
         return None;
     }
     static INIT: std::sync::OnceLock<PyObj> = std::sync::OnceLock::new();
-    let init = ty.lookup(INIT.get_or_init(|| pystr::intern("__init__")))?;
-    if !function::is_function(&init) {
-        return None;
-    }
-    Some((strand_objects::heaptype::alloc_plain_instance(ty), init))
+    let name = INIT.get_or_init(|| pystr::intern("__init__"));
+    let obj = strand_objects::heaptype::alloc_plain_instance(ty);
+    // The cached `__init__` without a count of its own (a function is deferred, so
+    // its stack slot stays uncounted and the collector sees it there): taken after
+    // the allocation, and pushed before the next safe point, so the type cannot
+    // change in between.
+    let init = match strand_objects::method_cache::peek(ty, name) {
+        Some(Some(f)) if function::is_function(&f) => StackRef::new_ref(&f),
+        Some(_) => return None,
+        None => {
+            let f = ty.lookup(name)?;
+            if !function::is_function(&f) {
+                return None;
+            }
+            StackRef::from_owned(f)
+        }
+    };
+    Some((obj, init))
 }
 
 /// `__init__` returned something other than None.
