@@ -371,15 +371,16 @@ impl PyDict {
         }
         // SAFETY: we own the tables now.
         let keys = unsafe { &*keys_p };
-        // On the stack for the common sizes: instance dicts are freed with their
-        // instances, and a heap allocation here would cost as much as the rest.
-        let mut drops: smallvec::SmallVec<[ObjPtr; 16]> = smallvec::SmallVec::new();
+        // A Vec, not an inline array: deallocation of nested containers recurses
+        // through here, so this frame must stay small.
+        let mut drops: Vec<ObjPtr> = Vec::new();
         // SAFETY: as above (the values table, if any, is ours too).
         match unsafe { vals_p.as_ref() } {
             Some(vals) => {
                 // The values present are exactly those `order` lists (as in
                 // `for_each_raw`): no need to scan all SHARED_KEYS_MAX slots.
                 let n = vals.len.load(Relaxed);
+                drops.reserve_exact(n);
                 for o in &vals.order[..n] {
                     let ix = o.load(Relaxed) as usize;
                     if let Some(p) = ObjPtr::from_raw(vals.values[ix].load(Relaxed)) {
