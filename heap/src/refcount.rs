@@ -448,6 +448,46 @@ pub unsafe fn try_incref_fast(obj: ObjPtr) -> bool {
     false
 }
 
+/// How a lock-free reader holds an object after [`take_loaded_fast`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LoadedRef {
+    /// Immortal or deferred: used without a count (nothing frees it before the
+    /// reader's next safe point).
+    Uncounted,
+    /// Owned by this thread: a count was added to its local field.
+    Counted,
+    /// Another thread owns it (or it is dying): nothing was done; the caller takes
+    /// the slow path ([`try_incref_shared`] and a recheck of the slot).
+    NotTaken,
+}
+
+/// The fast half of a lock-free read of a container slot that may keep deferred and
+/// immortal values uncounted (specialized `LOAD_GLOBAL`/`LOAD_ATTR`, CPython's
+/// `_Py_TryXGetStackRef`): one load of the local count serves the immortality check
+/// and the increment, and the owner check is made once. Equivalent to testing
+/// `DEFERRED` or [`is_immortal`] and then calling [`try_incref_fast`].
+///
+/// # Safety
+/// As [`try_incref`]: `obj`'s memory stays allocated while this runs.
+#[cfg(not(loom))]
+#[inline(always)]
+pub unsafe fn take_loaded_fast(obj: ObjPtr) -> LoadedRef {
+    // SAFETY: the memory stays allocated by the caller's contract.
+    let h = unsafe { obj.header() };
+    let local = h.ob_ref_local.load(Relaxed);
+    if local == IMMORTAL_LOCAL
+        || ObFlags::from_bits_retain(h.ob_flags.load(Relaxed)).contains(ObFlags::DEFERRED)
+    {
+        return LoadedRef::Uncounted;
+    }
+    // Zero only while this thread is deallocating it, which must not be undone.
+    if local != 0 && h.ob_tid.load(Relaxed) == crate::thread::current_tid() {
+        h.ob_ref_local.store(local + 1, Relaxed);
+        return LoadedRef::Counted;
+    }
+    LoadedRef::NotTaken
+}
+
 /// [`try_incref`] by a thread that does not own the object: a compare-and-swap on the
 /// shared field that refuses a count that may be about to be freed (CPython's
 /// `_Py_TryIncRefShared`).

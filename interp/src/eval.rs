@@ -935,7 +935,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         Op::STORE_ATTR_INSTANCE_VALUE | Op::STORE_ATTR_SLOT => {
                             let cache = cache!(Op::STORE_ATTR);
                             skip_caches!(Op::STORE_ATTR);
-                            if store_attr_cached(&peek!(1), &peek!(2), op, &cache).is_none() {
+                            if store_attr_cached(&peek!(1), slot!(2), op, &cache).is_none() {
                                 let name = name_ref(fr!(), arg);
                                 let (code, at) = code_and_at!();
                                 if !specialize::extend_store_attr(code, at, op, &peek!(1), name) {
@@ -1618,7 +1618,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     {
                                         Some((obj, init)) => {
                                             // [NULL, class] becomes [__init__, instance].
-                                            *slot!(arg + 2) = StackRef::from_owned(init);
+                                            *slot!(arg + 2) = init;
                                             let old = std::mem::replace(
                                                 slot!(arg + 1),
                                                 StackRef::new_ref(&obj),
@@ -2082,7 +2082,7 @@ fn builtin(name: &str) -> PyObj {
 /// `__init__` a Python function taking the arguments one to one, as the specializer
 /// checked for that version).
 #[inline(always)]
-fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, PyObj)> {
+fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, StackRef)> {
     if !strand_objects::typeobj::is_type(cls) {
         return None;
     }
@@ -2092,11 +2092,24 @@ fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, PyObj)> {
         return None;
     }
     static INIT: std::sync::OnceLock<PyObj> = std::sync::OnceLock::new();
-    let init = ty.lookup(INIT.get_or_init(|| pystr::intern("__init__")))?;
-    if !function::is_function(&init) {
-        return None;
-    }
-    Some((strand_objects::heaptype::alloc_plain_instance(ty), init))
+    let name = INIT.get_or_init(|| pystr::intern("__init__"));
+    let obj = strand_objects::heaptype::alloc_plain_instance(ty);
+    // The cached `__init__` without a count of its own (a function is deferred, so
+    // its stack slot stays uncounted and the collector sees it there): taken after
+    // the allocation, and pushed before the next safe point, so the type cannot
+    // change in between.
+    let init = match strand_objects::method_cache::peek(ty, name) {
+        Some(Some(f)) if function::is_function(&f) => StackRef::new_ref(&f),
+        Some(_) => return None,
+        None => {
+            let f = ty.lookup(name)?;
+            if !function::is_function(&f) {
+                return None;
+            }
+            StackRef::from_owned(f)
+        }
+    };
+    Some((obj, init))
 }
 
 /// `__init__` returned something other than None.
@@ -2568,15 +2581,19 @@ unsafe fn load_method_cached(owner: &PyObj, op: Op, cache: &Cache<'_>) -> Option
     Some(StackRef::new_ref(&method))
 }
 
-/// STORE_ATTR_INSTANCE_VALUE / STORE_ATTR_SLOT: `owner.attr = v`; `None` if a guard
-/// fails.
+/// STORE_ATTR_INSTANCE_VALUE / STORE_ATTR_SLOT: `owner.attr = v`, the value moved
+/// out of its stack slot `v` (left null) into the attribute; `None` if a guard fails,
+/// with `v` as it was.
 #[inline(always)]
-fn store_attr_cached(owner: &PyObj, v: &PyObj, op: Op, cache: &Cache<'_>) -> Option<()> {
+fn store_attr_cached(owner: &PyObj, v: &mut StackRef, op: Op, cache: &Cache<'_>) -> Option<()> {
     let e = cache.find(owner.ty().current_version(), specialize::STORE_ENTRY)?;
+    let value = std::mem::replace(v, StackRef::NULL)
+        .into_owned()
+        .expect("null on the value stack (compiler bug)");
     if op == Op::STORE_ATTR_SLOT {
         // SAFETY: the owner's type version matched: its member descriptor, and so the
         // slot at this offset, is the one the specializer saw.
-        unsafe { strand_objects::descr::write_slot(owner, e.index(), v.clone()) };
+        unsafe { strand_objects::descr::write_slot(owner, e.index(), value) };
         return Some(());
     }
     let borrowed = strand_objects::managed::dict_borrowed(owner);
@@ -2589,7 +2606,13 @@ fn store_attr_cached(owner: &PyObj, v: &PyObj, op: Op, cache: &Cache<'_>) -> Opt
             &created
         }
     };
-    dict::replace_cached(d, e.keys_version(), e.index(), v.clone()).ok()
+    match dict::replace_cached(d, e.keys_version(), e.index(), value) {
+        Ok(()) => Some(()),
+        Err(value) => {
+            *v = StackRef::from_owned(value);
+            None
+        }
+    }
 }
 
 /// The BUILD_* instructions that make a container from stack items.

@@ -278,12 +278,22 @@ impl<'a> Cache<'a> {
         }
     }
 
-    /// The entry for receivers of type version `tv`, if any.
+    /// The entry for receivers of type version `tv`, if any. A loop over at most
+    /// [`POLY`] entries, unrolled, at constant offsets (no bounds checks where the
+    /// cache's length is a constant, as in the specialized instructions).
     #[inline(always)]
     pub(crate) fn find(&self, tv: u32, width: usize) -> Option<Entry<'a>> {
-        (0..self.entry_count())
-            .map(|k| self.entry(k, width))
-            .find(|e| e.type_version() == tv)
+        let n = self.entry_count();
+        for k in 0..POLY {
+            if k >= n {
+                return None;
+            }
+            let e = self.entry(k, width);
+            if e.type_version() == tv {
+                return Some(e);
+            }
+        }
+        None
     }
 
     /// Records `e`: over the entry for the same type version (its dict keys moved

@@ -30,7 +30,7 @@ use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU32, AtomicU8, AtomicUsize};
 
 use parking_lot::Mutex;
-use strand_heap::refcount::{mark_shared, try_incref_fast, try_incref_shared};
+use strand_heap::refcount::{mark_shared, try_incref_fast, try_incref_shared, LoadedRef};
 use strand_heap::{HeapKind, ObFlags, ObjPtr, ObjectHeader};
 
 use crate::abstract_ as ab;
@@ -371,12 +371,19 @@ impl PyDict {
         }
         // SAFETY: we own the tables now.
         let keys = unsafe { &*keys_p };
+        // A Vec, not an inline array: deallocation of nested containers recurses
+        // through here, so this frame must stay small.
         let mut drops: Vec<ObjPtr> = Vec::new();
         // SAFETY: as above (the values table, if any, is ours too).
         match unsafe { vals_p.as_ref() } {
             Some(vals) => {
-                for v in &vals.values {
-                    if let Some(p) = ObjPtr::from_raw(v.load(Relaxed)) {
+                // The values present are exactly those `order` lists (as in
+                // `for_each_raw`): no need to scan all SHARED_KEYS_MAX slots.
+                let n = vals.len.load(Relaxed);
+                drops.reserve_exact(n);
+                for o in &vals.order[..n] {
+                    let ix = o.load(Relaxed) as usize;
+                    if let Some(p) = ObjPtr::from_raw(vals.values[ix].load(Relaxed)) {
                         drops.push(p);
                     }
                 }
@@ -1211,7 +1218,13 @@ pub fn cache_entry(dict: &PyObj, key: &PyObj) -> Option<(u32, usize)> {
 /// or immortal: nothing can free it before the caller's next safe point, and an
 /// interpreter frame may keep it that way (no count, so no write to a count word that
 /// other threads share). Otherwise it carries a new count.
-#[inline]
+///
+/// Inline into the specialized instructions (`LOAD_GLOBAL_MODULE`/`BUILTIN`,
+/// `LOAD_ATTR_INSTANCE_VALUE`/`MODULE`): the common cases (a dict this thread owns or
+/// that is already shared, a value that is immortal, deferred or this thread's) are
+/// plain loads and compares; the first read by another thread and a value another
+/// thread owns are out of line.
+#[inline(always)]
 pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, bool)> {
     ensure_shared_on_read(dict);
     let d = payload(dict);
@@ -1231,32 +1244,30 @@ pub fn get_cached(dict: &PyObj, version: u32, index: usize) -> Option<(ObjPtr, b
             if index >= keys.nentries.load(Acquire) {
                 return None;
             }
-            &keys.entries()[index].value
+            // SAFETY: `nentries` never exceeds the table's entry capacity (inserts
+            // check `usable` first), so `index` is in bounds.
+            unsafe { &keys.entries().get_unchecked(index).value }
         }
     };
     let v = ObjPtr::from_raw(slot.load(Acquire))?;
     // SAFETY: values of shared dicts are published and QSBR-freed, so the header is
     // readable; the deferred flag is set before an object is shared.
-    let uncounted =
-        unsafe { v.flags().contains(ObFlags::DEFERRED) || strand_heap::refcount::is_immortal(v) };
-    if uncounted {
+    match unsafe { strand_heap::refcount::take_loaded_fast(v) } {
         // Nothing frees a deferred or immortal object before the caller's next safe
         // point, so even a value that another thread is replacing right now is safe
         // to use: the read is as if it happened just before the replacement.
-        return Some((v, false));
-    }
-    // SAFETY: as above.
-    if unsafe { try_incref_fast(v) } {
+        LoadedRef::Uncounted => Some((v, false)),
         // Owned by this thread: as for deferred values, nothing frees it before the
         // caller is done, and it was the entry's value when loaded; no recheck.
-        return Some((v, true));
+        LoadedRef::Counted => Some((v, true)),
+        LoadedRef::NotTaken => get_cached_shared(d, slot, keys_p, vals_p, v),
     }
-    get_cached_shared(d, slot, keys_p, vals_p, v)
 }
 
 /// The rest of [`get_cached`], out of line so that its common cases stay short: a
 /// value another thread owns, taken with a compare-and-swap and kept only if the slot
 /// and both tables are unchanged.
+#[cold]
 #[inline(never)]
 fn get_cached_shared(
     d: &PyDict,
@@ -1339,57 +1350,106 @@ pub fn keys_version_is(dict: &PyObj, version: u32) -> bool {
 /// (an attribute store by a specialized instruction): replaces the entry's value, or,
 /// in a split instance dict, gives this instance its first value for a key the shared
 /// keys already hold. Gives `value` back when the cache does not apply.
+///
+/// The common case is inline: the dict's mutex taken with one compare-and-swap and
+/// released with another around a few loads and stores, with no critical-section
+/// record (CPython 3.13t's `LOCK_OBJECT` in `STORE_ATTR_INSTANCE_VALUE`). Nothing in
+/// between can block or reach a safe point, so no section needs suspending; a lock
+/// that is held (by another thread, or by a section of this one) takes the out-of-line
+/// path, which enters a critical section as every other writer does.
+#[inline(always)]
 pub fn replace_cached(dict: &PyObj, version: u32, index: usize, value: PyObj) -> Result<(), PyObj> {
     let d = payload(dict);
+    // SAFETY: `dict` is alive for the call.
+    if !unsafe { strand_heap::mutex::lock_fast(dict.as_ptr()) } {
+        return replace_cached_in_section(dict, d, version, index, value);
+    }
+    let r = replace_cached_locked(dict, d, version, index, value);
+    // SAFETY: we took the lock above and nothing in between released it.
+    unsafe { strand_heap::mutex::unlock(dict.as_ptr()) };
+    drop_replaced(r?);
+    Ok(())
+}
+
+/// [`replace_cached`] when the dict's mutex is held already: in a critical section.
+#[cold]
+#[inline(never)]
+fn replace_cached_in_section(
+    dict: &PyObj,
+    d: &PyDict,
+    version: u32,
+    index: usize,
+    value: PyObj,
+) -> Result<(), PyObj> {
     let old = {
         strand_heap::critical_section!(dict);
-        ensure_shared_on_write(dict, d);
-        let keys = d.keys();
-        if keys.version.load(Acquire) != version || d.watchers.load(Relaxed) != 0 {
-            return Err(value);
-        }
-        let slot = match d.values() {
-            Some(vals) => {
-                let Some(slot) = vals.values.get(index) else {
-                    return Err(value);
-                };
-                if slot.load(Relaxed).is_null() {
-                    // Known shared key, new for this instance (as `insert` does).
-                    if index >= keys.nentries.load(Relaxed) {
-                        return Err(value);
-                    }
-                    let n = vals.len.load(Relaxed);
-                    vals.order[n].store(index as u8, Relaxed);
-                    vals.len.store(n + 1, Release);
-                    d.used.fetch_add(1, Relaxed);
-                    bump(d, false);
-                }
-                slot
-            }
-            None => {
+        replace_cached_locked(dict, d, version, index, value)?
+    };
+    drop_replaced(old);
+    Ok(())
+}
+
+/// Drops the value a store replaced, outside the dict's lock (its `__del__` may run).
+#[inline(always)]
+fn drop_replaced(old: *mut ObjectHeader) {
+    if let Some(old) = ObjPtr::from_raw(old) {
+        // SAFETY: the slot owned the old value and no longer refers to it.
+        drop(unsafe { PyObj::from_owned(old) });
+    }
+}
+
+/// The body of [`replace_cached`], with the dict's mutex held: the store, and the
+/// value it replaced (null for a split dict's first value for the key).
+#[inline(always)]
+fn replace_cached_locked(
+    dict: &PyObj,
+    d: &PyDict,
+    version: u32,
+    index: usize,
+    value: PyObj,
+) -> Result<*mut ObjectHeader, PyObj> {
+    ensure_shared_on_write(dict, d);
+    let keys = d.keys();
+    if keys.version.load(Acquire) != version || d.watchers.load(Relaxed) != 0 {
+        return Err(value);
+    }
+    let slot = match d.values() {
+        Some(vals) => {
+            let Some(slot) = vals.values.get(index) else {
+                return Err(value);
+            };
+            if slot.load(Relaxed).is_null() {
+                // Known shared key, new for this instance (as `insert` does).
                 if index >= keys.nentries.load(Relaxed) {
                     return Err(value);
                 }
-                let slot = &keys.entries()[index].value;
-                if slot.load(Relaxed).is_null() {
-                    return Err(value);
-                }
-                slot
+                let n = vals.len.load(Relaxed);
+                vals.order[n].store(index as u8, Relaxed);
+                vals.len.store(n + 1, Release);
+                // Writers hold the lock: a load and a store do what an add would.
+                d.used.store(d.used.load(Relaxed) + 1, Relaxed);
             }
-        };
-        if d.is_shared() {
-            // SAFETY: we hold a reference to the value.
-            unsafe { mark_shared(value.as_ptr()) };
+            slot
         }
-        let old = replace_locked(slot, value.into_ptr().as_ptr());
-        count_mutation(d);
-        old
+        None => {
+            if index >= keys.nentries.load(Relaxed) {
+                return Err(value);
+            }
+            // SAFETY: `nentries` never exceeds the entry capacity (see `get_cached`).
+            let slot = unsafe { &keys.entries().get_unchecked(index).value };
+            if slot.load(Relaxed).is_null() {
+                return Err(value);
+            }
+            slot
+        }
     };
-    if let Some(old) = ObjPtr::from_raw(old) {
-        // SAFETY: the slot owned the old value; dropped outside the lock.
-        drop(unsafe { PyObj::from_owned(old) });
+    if d.is_shared() {
+        // SAFETY: we hold a reference to the value.
+        unsafe { mark_shared(value.as_ptr()) };
     }
-    Ok(())
+    let old = replace_locked(slot, value.into_ptr().as_ptr());
+    count_mutation(d);
+    Ok(old)
 }
 
 /// A copy (`dict.copy()`); the result is a plain dict.

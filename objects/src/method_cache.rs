@@ -40,6 +40,33 @@ fn index(version: u32, name: usize) -> usize {
     ((version as usize) ^ (name >> 3)) & (SIZE - 1)
 }
 
+/// `name`'s entry in `ty`'s MRO if this thread's cache holds it, without taking a
+/// reference: `Some(Some(value))`, `Some(None)` for a cached absence, `None` when the
+/// cache cannot answer (use [`lookup`]). For hot paths whose result needs no count of
+/// its own (CALL_ALLOC_AND_ENTER_INIT's `__init__`, kept uncounted on the value stack
+/// when deferred).
+///
+/// The value stays valid until the type is changed, which happens only with the
+/// world stopped: use it before the calling thread's next safe point.
+#[inline]
+pub fn peek(ty: &PyType, name: &PyObj) -> Option<Option<std::mem::ManuallyDrop<PyObj>>> {
+    let version = ty.current_version();
+    if version == 0 || !crate::str::is_exact_str(name) || !crate::str::payload(name).is_interned() {
+        return None;
+    }
+    let key = name.addr();
+    let i = index(version, key);
+    let hit = CACHE.with(|c| {
+        let e = c.borrow()[i];
+        (e.version == version && e.name == key).then_some(e.value)
+    })?;
+    // SAFETY: the entry is current (see the module docs), so the MRO dict still holds
+    // a reference to the value; ManuallyDrop: no count is owned.
+    Some(
+        ObjPtr::from_raw(hit).map(|p| std::mem::ManuallyDrop::new(unsafe { PyObj::from_owned(p) })),
+    )
+}
+
 /// Looks `name` up in `ty`'s MRO, through the cache when possible.
 pub fn lookup(ty: &PyType, name: &PyObj) -> Option<PyObj> {
     let interned = crate::str::is_exact_str(name) && crate::str::payload(name).is_interned();
