@@ -1221,11 +1221,9 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             // from it, last first, before the tuple is let go.
                             skip_caches!(Op::UNPACK_SEQUENCE);
                             let seq_ref = pop!();
-                            let seq = seq_ref.view();
-                            for v in tuple::items(&seq).iter().rev() {
+                            for v in tuple::items(&seq_ref.view()).iter().rev() {
                                 push!(StackRef::new_ref(v));
                             }
-                            drop(seq);
                             drop(seq_ref);
                         }
                         Op::UNPACK_SEQUENCE_TWO_TUPLE

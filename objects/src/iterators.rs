@@ -121,13 +121,17 @@ fn reuse_result<I: AsMut<[PyObj]>>(s: &PyIter, mut items: I, fresh: fn(I) -> PyO
         .map(|p| std::mem::ManuallyDrop::new(unsafe { PyObj::from_owned(p) }));
     if let Some(t) = &old {
         let new = items.as_mut();
-        // SAFETY: the slice is written and dropped before the tuple is seen again.
-        if let Some(slot) = unsafe { crate::tuple::unique_items_mut(t, new.len()) } {
-            // Swap the new items in; the old ones are dropped (which may run
-            // `__del__`) only once the tuple is whole again.
-            for (dst, v) in slot.iter_mut().zip(new.iter_mut()) {
-                std::mem::swap(dst, v);
-            }
+        // Swap the new items in; the old ones (now in `items`) are dropped, which may
+        // run `__del__`, only once the tuple is whole again.
+        // SAFETY: the swap leaves every item initialised and runs no code.
+        let swapped = unsafe {
+            crate::tuple::with_unique_items(t, new.len(), |slot| {
+                for (dst, v) in slot.iter_mut().zip(new.iter_mut()) {
+                    std::mem::swap(dst, v);
+                }
+            })
+        };
+        if swapped.is_some() {
             let result = PyObj::clone(t);
             drop(items);
             return result;

@@ -112,29 +112,34 @@ pub fn items(obj: &PyObj) -> &[PyObj] {
     unsafe { obj.payload_unchecked::<PyTuple>() }.as_slice()
 }
 
-/// The items of `t` for the caller to overwrite, if `t` is an exact tuple of `n` items
-/// and the caller's reference is the only one (`PyObj::is_uniquely_referenced`): the
-/// result-tuple reuse of CPython's `enum_next` and `zip_next`, which return the tuple
-/// they returned last time when its consumer has dropped it.
+/// Runs `f` on the items of `t` for it to overwrite, if `t` is an exact tuple of `n`
+/// items and the caller's reference is the only one (`PyObj::is_uniquely_referenced`);
+/// `None` otherwise. This is the result-tuple reuse of CPython's `enum_next` and
+/// `zip_next`, which return the tuple they returned last time when its consumer has
+/// dropped it.
 ///
 /// # Safety
-/// The caller must not let the tuple be seen (hand out a reference, reach a safe
-/// point, run Python code) while the slice is alive, and must leave every item
-/// initialised. No other thread can see it: it would need a reference.
+/// `f` must leave every item initialised and must not let the tuple be seen (hand out
+/// a reference, reach a safe point, run Python code, drop an item it took out). No
+/// other thread can see it: it would need a reference.
 #[inline]
-pub unsafe fn unique_items_mut(t: &PyObj, n: usize) -> Option<&mut [PyObj]> {
+pub unsafe fn with_unique_items<R>(
+    t: &PyObj,
+    n: usize,
+    f: impl FnOnce(&mut [PyObj]) -> R,
+) -> Option<R> {
     if !t.is_exact(&TUPLE_TYPE) || !t.is_uniquely_referenced() {
         return None;
     }
     // SAFETY: an exact tuple; the caller holds the only reference (above) and the
-    // caller's contract keeps everyone else away while the slice lives.
+    // caller's contract keeps everyone else away while `f` runs.
     unsafe {
         let p = t.as_ptr().as_ptr() as *mut PyTuple;
         if (*p).len != n {
             return None;
         }
         let items = std::ptr::addr_of_mut!((*p).items) as *mut PyObj;
-        Some(std::slice::from_raw_parts_mut(items, n))
+        Some(f(std::slice::from_raw_parts_mut(items, n)))
     }
 }
 
