@@ -405,7 +405,13 @@ pub(crate) fn rebuild_frames(exit: &ExitInfo) -> PyResult<std::ptr::NonNull<Fram
                 *slots.add(dest) = crate::stackref::StackRef::from_word(word);
             }
         }
-        at += nl + ns;
+        if fx.init {
+            // SAFETY: the word after the stack is the instance's counted reference
+            // (as the other words), which moves into the frame.
+            let word = unsafe { *buf.add(at + nl + ns) };
+            callee.set_init_self(crate::stackref::StackRef::from_word(word).into_owned());
+        }
+        at += fx.words();
         callee.next.set(fx.pc);
         callee.depth.set(fx.stack);
         let inner = k_frame + 1 < exit.frames.len();
@@ -439,7 +445,7 @@ fn drop_buffer_words(buf: *mut usize, from: usize, exit: &ExitInfo) {
     let total: usize = exit
         .frames
         .iter()
-        .map(|f| (f.locals + f.stack) as usize)
+        .map(strand_jit::executor::FrameExit::words)
         .sum();
     for k in from..total {
         // SAFETY: each word is a counted reference or null (see `rebuild_frames`).

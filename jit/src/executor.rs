@@ -39,6 +39,16 @@ pub struct FrameExit {
     pub locals: u32,
     /// Its stack entries in the buffer.
     pub stack: u32,
+    /// Whether one more word follows the stack: the instance an inlined `__init__`
+    /// returns to its caller (see `ir::InlinedFrame::init`).
+    pub init: bool,
+}
+
+impl FrameExit {
+    /// How many words of the exit buffer the frame takes.
+    pub fn words(&self) -> usize {
+        (self.locals + self.stack) as usize + usize::from(self.init)
+    }
 }
 
 /// What an exit tells the interpreter.
@@ -187,6 +197,7 @@ impl Executor {
                         pc: f.pc,
                         locals: f.locals.len() as u32,
                         stack: f.stack.len() as u32,
+                        init: f.init.is_some(),
                     })
                     .collect(),
                 end: t.insts.last().is_some_and(|i| {
@@ -207,7 +218,7 @@ impl Executor {
             .collect();
         let exit_buffer_len = exits
             .iter()
-            .map(|e| e.frames.iter().map(|f| (f.locals + f.stack) as usize).sum())
+            .map(|e| e.frames.iter().map(FrameExit::words).sum())
             .max()
             .unwrap_or(0);
         // The functions of inlined frames are named by address too.
