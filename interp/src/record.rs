@@ -1293,6 +1293,34 @@ impl Recorder {
                 self.drop_entry(e);
                 self.push(it, true);
             }
+            // A function without defaults or annotations (a comprehension's,
+            // a nested `def`'s or a lambda's), with or without a closure.
+            Op::MAKE_FUNCTION if arg == 0 || arg == 8 => {
+                // Its namespaces are those of the function whose code runs here: an
+                // inlined callee (the trace guards its identity), or the loop's
+                // function, whose globals and builtins executors are entered with.
+                let ns = match self.inlined.last() {
+                    Some(v) => v.func.clone(),
+                    None => {
+                        self.globals = (frame.globals().addr(), frame.builtins().addr());
+                        (*frame.func().ok_or("MAKE_FUNCTION outside a function")?).clone()
+                    }
+                };
+                let ce = self.peek(1);
+                let code = self.as_obj(ce);
+                let closure = if arg == 8 {
+                    let e = self.peek(2);
+                    self.as_obj(e)
+                } else {
+                    self.null()
+                };
+                let nv = self.const_obj(ns.addr());
+                self.held.push(ns);
+                let ids = crate::trace_helpers::ids();
+                let v = self.call(ids.make_function, &[code, closure, nv]);
+                self.pop_n_drop(if arg == 8 { 2 } else { 1 })?;
+                self.push(v, true);
+            }
             other => return Err(other.name()),
         }
         Ok(Flow::Next)

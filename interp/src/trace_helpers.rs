@@ -52,6 +52,9 @@ pub(crate) struct Ids {
     /// `object.__new__` makes it, if `cls` still has type version `version` (an int);
     /// null with nothing pending otherwise (the interpreter's CALL then runs).
     pub(crate) alloc_instance: i64,
+    /// `make_function(code, closure, f)`: MAKE_FUNCTION of `code` with `closure` (a
+    /// tuple of cells, or null for none) in the globals and builtins of function `f`.
+    pub(crate) make_function: i64,
     /// `getitem(container, key)`.
     pub(crate) getitem: i64,
     /// `setitem(container, key, value)`: None.
@@ -96,6 +99,7 @@ pub(crate) fn ids() -> &'static Ids {
         slot_get: register(slot_get),
         slot_set: register(slot_set),
         alloc_instance: register(alloc_instance),
+        make_function: register(make_function),
         getitem: register(getitem),
         setitem: register(setitem),
         next: register(next),
@@ -283,6 +287,24 @@ extern "C" fn alloc_instance(cls: P, version: P, _: P) -> P {
         }
         _ => std::ptr::null_mut(),
     }
+}
+
+extern "C" fn make_function(code: P, closure: P, f: P) -> P {
+    // SAFETY: as above (`closure` may be null: no closure).
+    let (code, f) = unsafe { (arg(code), arg(f)) };
+    let closure = (!closure.is_null()).then(|| {
+        // SAFETY: as above.
+        (*unsafe { arg(closure) }).clone()
+    });
+    let ns = strand_objects::function::function(&f);
+    let func = strand_objects::function::new_function(
+        (*code).clone(),
+        ns.globals.clone(),
+        ns.builtins.clone(),
+    );
+    // SAFETY: the function was just created and is not yet visible.
+    unsafe { strand_objects::function::init_function_extras(&func, None, None, closure, None) };
+    finish(Ok(func))
 }
 
 extern "C" fn getitem(c: P, k: P, _: P) -> P {
