@@ -140,6 +140,8 @@ pub(crate) struct Recorder {
     /// Constants the recorder made (not reachable from anything else): alive until the
     /// trace is compiled, when the executor takes references of its own.
     held: Vec<PyObj>,
+    /// The functions the trace makes (MAKE_FUNCTION's results).
+    made: std::collections::HashSet<Value>,
     /// The namespaces the trace read globals from (addresses; 0 if none).
     globals: (usize, usize),
     /// The exit of the instruction being lowered, once made.
@@ -193,6 +195,7 @@ impl Recorder {
             bools: HashMap::new(),
             consts: HashMap::new(),
             held: Vec::new(),
+            made: std::collections::HashSet::new(),
             globals: (0, 0),
             exit: None,
             jump: std::ptr::null(),
@@ -1318,6 +1321,7 @@ impl Recorder {
                 self.held.push(ns);
                 let ids = crate::trace_helpers::ids();
                 let v = self.call(ids.make_function, &[code, closure, nv]);
+                self.made.insert(v);
                 self.pop_n_drop(if arg == 8 { 2 } else { 1 })?;
                 self.push(v, true);
             }
@@ -1565,7 +1569,15 @@ impl Recorder {
         concrete: &dyn Fn(usize) -> Option<PyObj>,
     ) -> Result<(), Abort> {
         let below = self.peek(n + 2);
-        if let Some(func) = self.inlinable(op, n, below, concrete) {
+        // A function the trace makes is a new object each time: an identity guard
+        // on the one recorded would always fail.
+        let callee = if self.is_null(below.v) {
+            self.peek(n + 1).v
+        } else {
+            below.v
+        };
+        let fresh = self.made.contains(&callee);
+        if let Some(func) = self.inlinable(op, n, below, concrete).filter(|_| !fresh) {
             return self.inline_call(func, n, below);
         }
         let (callable, mut args) = if self.is_null(below.v) {
@@ -1765,6 +1777,9 @@ impl Recorder {
         }
         let version = function::function(&func).version();
         self.emit(U::GuardFuncVersion, &[cv], i64::from(version));
+        // The guards name the function by address: it must outlive the recording
+        // (the executor keeps it from then on) even if the iteration drops it.
+        self.held.push(func.clone());
         let nargs = if self.is_null(below.v) { n } else { n + 1 };
         let code_obj = function::function(&func).fields().code.clone();
         // SAFETY: `code_obj` is alive (held here).
