@@ -23,9 +23,9 @@
 //! ENTER_EXECUTOR then invalidates it and restores the JUMP_BACKWARD (which will
 //! record the loop again later, for what the program does now).
 
-use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64};
-use std::sync::{Mutex, OnceLock, RwLock};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU64, AtomicUsize};
+use std::sync::{Mutex, OnceLock};
 
 use std::cell::Cell;
 
@@ -97,32 +97,44 @@ pub(crate) fn dump() -> bool {
 /// The collector finds them through the code object ([`traverse_payload`]); links are
 /// never removed (an invalid executor stays until its code object dies), so a
 /// thread's ENTER_EXECUTOR always names a live executor.
+///
+/// Reads are lock-free (ENTER_EXECUTOR reads its executor on every entry): the list
+/// is append-only, each slot written once before `len` (stored with release ordering)
+/// covers it.
 #[derive(Default)]
 pub(crate) struct Executors {
-    list: RwLock<Vec<ObjPtr>>,
+    /// `MAX_EXECUTORS` slots, made with the first link.
+    slots: OnceLock<Box<[AtomicPtr<strand_heap::ObjectHeader>]>>,
+    /// How many slots are published.
+    len: AtomicUsize,
+    /// Serializes links.
+    adding: Mutex<()>,
 }
 
-// SAFETY: the list holds addresses of GC-only executors, immutable once published
-// but for atomics; the lock orders their publication.
-unsafe impl Send for Executors {}
-// SAFETY: as above.
-unsafe impl Sync for Executors {}
-
 impl Executors {
+    /// The published executors.
+    fn published(&self) -> impl Iterator<Item = ObjPtr> + '_ {
+        let n = self.len.load(Acquire);
+        self.slots
+            .get()
+            .into_iter()
+            .flat_map(move |s| s[..n].iter())
+            .filter_map(|p| ObjPtr::from_raw(p.load(Relaxed)))
+    }
+
     /// Executor `k`.
     pub(crate) fn get(&self, k: usize) -> Option<ObjPtr> {
-        self.list
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(k)
-            .copied()
+        if k >= self.len.load(Acquire) {
+            return None;
+        }
+        // The acquire load of `len` above orders this after the slot's store.
+        ObjPtr::from_raw(self.slots.get()?.get(k)?.load(Relaxed))
     }
 
     /// The valid executor for the loop whose header is `anchor` that `frame` may
     /// enter: its index.
     pub(crate) fn find(&self, anchor: u32, frame: &Frame) -> Option<usize> {
-        let list = self.list.read().unwrap_or_else(|e| e.into_inner());
-        list.iter().position(|&l| {
+        self.published().position(|l| {
             // SAFETY: linked executors are alive (the code object reaches them).
             let e = unsafe { Executor::get(l) };
             e.anchor == anchor && e.is_valid() && namespaces_fit(e, frame)
@@ -132,21 +144,27 @@ impl Executors {
     /// Links a new executor; its index, or `None` when the code object has as many
     /// as ENTER_EXECUTOR can name (the executor is then left to the collector).
     pub(crate) fn add(&self, l: ObjPtr) -> Option<usize> {
-        let mut list = self.list.write().unwrap_or_else(|e| e.into_inner());
-        if list.len() >= MAX_EXECUTORS {
+        let _adding = self.adding.lock().unwrap_or_else(|e| e.into_inner());
+        let n = self.len.load(Relaxed);
+        if n >= MAX_EXECUTORS {
             return None;
         }
-        list.push(l);
-        Some(list.len() - 1)
+        let slots = self.slots.get_or_init(|| {
+            (0..MAX_EXECUTORS)
+                .map(|_| AtomicPtr::new(std::ptr::null_mut()))
+                .collect()
+        });
+        slots[n].store(l.as_ptr(), Relaxed);
+        // Publishes the slot (readers load `len` with acquire ordering).
+        self.len.store(n + 1, Release);
+        Some(n)
     }
 
     fn visit(&self, visit: &mut dyn FnMut(ObjPtr)) {
-        // The collector runs with the world stopped: no thread holds the write lock
-        // across a safe point, so the read lock is free.
-        if let Ok(list) = self.list.try_read() {
-            for l in list.iter() {
-                visit(*l);
-            }
+        // The collector runs with the world stopped; links made before are all
+        // published.
+        for l in self.published() {
+            visit(l);
         }
     }
 }
@@ -405,7 +423,13 @@ pub(crate) fn rebuild_frames(exit: &ExitInfo) -> PyResult<std::ptr::NonNull<Fram
                 *slots.add(dest) = crate::stackref::StackRef::from_word(word);
             }
         }
-        at += nl + ns;
+        if fx.init {
+            // SAFETY: the word after the stack is the instance's counted reference
+            // (as the other words), which moves into the frame.
+            let word = unsafe { *buf.add(at + nl + ns) };
+            callee.set_init_self(crate::stackref::StackRef::from_word(word).into_owned());
+        }
+        at += fx.words();
         callee.next.set(fx.pc);
         callee.depth.set(fx.stack);
         let inner = k_frame + 1 < exit.frames.len();
@@ -439,7 +463,7 @@ fn drop_buffer_words(buf: *mut usize, from: usize, exit: &ExitInfo) {
     let total: usize = exit
         .frames
         .iter()
-        .map(|f| (f.locals + f.stack) as usize)
+        .map(strand_jit::executor::FrameExit::words)
         .sum();
     for k in from..total {
         // SAFETY: each word is a counted reference or null (see `rebuild_frames`).
@@ -468,10 +492,12 @@ pub(crate) fn after_run(e: &Executor, root: bool, iterations: usize, exit: &Exit
     if root && e.loops {
         if iterations == 0 {
             if exit.pc != e.anchor {
-                e.stalled.fetch_add(1, Relaxed);
+                strand_jit::executor::bump(&e.stalled);
             }
         } else {
-            e.iterations.fetch_add(iterations as u64, Relaxed);
+            // A plain load and store, as `bump`.
+            let n = e.iterations.load(Relaxed);
+            e.iterations.store(n + iterations as u64, Relaxed);
         }
     }
     let n = e.entries.load(Relaxed);

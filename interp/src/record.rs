@@ -91,12 +91,16 @@ struct VFrame {
     stack: Vec<Entry>,
     /// Where the caller resumes when the call returns (the code unit after its CALL).
     caller_next: u32,
+    /// For an inlined `__init__` (CALL_ALLOC_AND_ENTER_INIT): the instance, owned,
+    /// which the call gives the caller when `__init__` returns None.
+    init: Option<Entry>,
 }
 
 /// Most calls inlined into each other.
 const MAX_INLINE_DEPTH: usize = 4;
-/// Callees with more code units than this are called, not inlined.
-const MAX_INLINE_CODE: usize = 400;
+/// Callees with more instructions than this are called, not inlined (instructions,
+/// not code units: an attribute access has a cache of 38 units).
+const MAX_INLINE_CODE: usize = 200;
 
 /// What a value is known to be (after a guard, or by construction).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -133,6 +137,11 @@ pub(crate) struct Recorder {
     /// The truth values behind `box_bool` results.
     bools: HashMap<Value, Value>,
     consts: HashMap<usize, Value>,
+    /// Constants the recorder made (not reachable from anything else): alive until the
+    /// trace is compiled, when the executor takes references of its own.
+    held: Vec<PyObj>,
+    /// The functions the trace makes (MAKE_FUNCTION's results).
+    made: std::collections::HashSet<Value>,
     /// The namespaces the trace read globals from (addresses; 0 if none).
     globals: (usize, usize),
     /// The exit of the instruction being lowered, once made.
@@ -185,6 +194,8 @@ impl Recorder {
             unboxed: HashMap::new(),
             bools: HashMap::new(),
             consts: HashMap::new(),
+            held: Vec::new(),
+            made: std::collections::HashSet::new(),
             globals: (0, 0),
             exit: None,
             jump: std::ptr::null(),
@@ -405,6 +416,7 @@ impl Recorder {
                     .map_or(self.pc, |inner| inner.caller_next),
                 locals: v.locals.iter().map(|l| l.map(|e| e.v)).collect(),
                 stack: v.stack.iter().map(|e| e.v).collect(),
+                init: v.init.map(|e| e.v),
             })
             .collect();
         let pc = self.inlined.first().map_or(self.pc, |v| v.caller_next);
@@ -590,6 +602,15 @@ impl Recorder {
     fn small_const(&mut self, v: usize) -> Value {
         let o = int::from_usize(v);
         self.const_obj(o.addr())
+    }
+
+    /// An int constant object for `v`, whatever its size (the recording holds it until
+    /// the executor does).
+    fn int_const(&mut self, v: i64) -> Value {
+        let o = int::from_i64(v);
+        let c = self.const_obj(o.addr());
+        self.held.push(o);
+        c
     }
 
     /// The value of local `k` of the frame being recorded, borrowed: from the loop's
@@ -1118,7 +1139,15 @@ impl Recorder {
             | Op::CALL_TUPLE_1
             | Op::CALL_LIST_APPEND
             | Op::CALL_BUILTIN_CLASS
-            | Op::CALL_ALLOC_AND_ENTER_INIT => self.call_op(op, arg, &concrete)?,
+            | Op::CALL_ALLOC_AND_ENTER_INIT => {
+                let init = (op == Op::CALL_ALLOC_AND_ENTER_INIT)
+                    .then(|| self.init_inlinable(arg, &concrete, cache(Op::CALL).u32_at(1)))
+                    .flatten();
+                match init {
+                    Some((cls, init)) => self.inline_init(cls, init, arg)?,
+                    None => self.call_op(op, arg, &concrete)?,
+                }
+            }
             Op::FOR_ITER => {
                 let it = need(1)?;
                 if it.is_exact(&crate::generator::GENERATOR_TYPE) {
@@ -1221,6 +1250,11 @@ impl Recorder {
                     }
                     return Err("return");
                 }
+                if self.inlined.last().is_some_and(|v| v.init.is_some()) {
+                    // `__init__`'s return is guarded (see `inline_return`): its exit
+                    // has the value still on the stack.
+                    self.here();
+                }
                 let result = if op == Op::RETURN_VALUE {
                     self.pop()?
                 } else {
@@ -1262,6 +1296,35 @@ impl Recorder {
                 self.drop_entry(e);
                 self.push(it, true);
             }
+            // A function without defaults or annotations (a comprehension's,
+            // a nested `def`'s or a lambda's), with or without a closure.
+            Op::MAKE_FUNCTION if arg == 0 || arg == 8 => {
+                // Its namespaces are those of the function whose code runs here: an
+                // inlined callee (the trace guards its identity), or the loop's
+                // function, whose globals and builtins executors are entered with.
+                let ns = match self.inlined.last() {
+                    Some(v) => v.func.clone(),
+                    None => {
+                        self.globals = (frame.globals().addr(), frame.builtins().addr());
+                        (*frame.func().ok_or("MAKE_FUNCTION outside a function")?).clone()
+                    }
+                };
+                let ce = self.peek(1);
+                let code = self.as_obj(ce);
+                let closure = if arg == 8 {
+                    let e = self.peek(2);
+                    self.as_obj(e)
+                } else {
+                    self.null()
+                };
+                let nv = self.const_obj(ns.addr());
+                self.held.push(ns);
+                let ids = crate::trace_helpers::ids();
+                let v = self.call(ids.make_function, &[code, closure, nv]);
+                self.made.insert(v);
+                self.pop_n_drop(if arg == 8 { 2 } else { 1 })?;
+                self.push(v, true);
+            }
             other => return Err(other.name()),
         }
         Ok(Flow::Next)
@@ -1295,6 +1358,10 @@ impl Recorder {
                 Some(B::Add) if a.checked_add(b).is_some() => Some(U::IAdd),
                 Some(B::Subtract) if a.checked_sub(b).is_some() => Some(U::ISub),
                 Some(B::Multiply) if a.checked_mul(b).is_some() => Some(U::IMul),
+                // Zero and `i64::MIN // -1` are left to the interpreter (it raises,
+                // or makes a big int).
+                Some(B::FloorDivide) if a.checked_div(b).is_some() => Some(U::IFloorDiv),
+                Some(B::Remainder) if a.checked_rem(b).is_some() => Some(U::IMod),
                 Some(B::And) => Some(U::IAnd),
                 Some(B::Or) => Some(U::IOr),
                 Some(B::Xor) => Some(U::IXor),
@@ -1372,6 +1439,14 @@ impl Recorder {
                         (None, self.emit(U::DictEntry, &[dv], imm))
                     })
             }
+            // A `__slots__` member: read through a helper that checks the type version
+            // again (the trace's guard lets later loads of the same owner skip theirs).
+            Op::LOAD_ATTR_SLOT if !method => c.find(tv, specialize::LOAD_ENTRY).map(|en| {
+                self.emit(U::GuardTypeVersion, &[owner], i64::from(tv));
+                let key = self.int_const(crate::trace_helpers::slot_key(tv, en.index()));
+                let ids = crate::trace_helpers::ids();
+                (None, self.call(ids.slot_get, &[owner, key]))
+            }),
             Op::LOAD_ATTR_METHOD_WITH_VALUES | Op::LOAD_ATTR_METHOD_NO_DICT if method => {
                 match c.find(tv, specialize::LOAD_ENTRY) {
                     Some(en) => {
@@ -1446,6 +1521,21 @@ impl Recorder {
                 managed::dict_borrowed(o)
                     .is_some_and(|d| dict::keys_version_is(&d, en.keys_version()))
             });
+        let slot = (op == Op::STORE_ATTR_SLOT)
+            .then(|| c.find(tv, specialize::STORE_ENTRY))
+            .flatten();
+        if let Some(en) = slot {
+            // A `__slots__` member: written through a helper that checks the type
+            // version again.
+            self.emit(U::GuardTypeVersion, &[owner], i64::from(tv));
+            let key = self.int_const(crate::trace_helpers::slot_key(tv, en.index()));
+            let vo = self.as_obj(ev);
+            let ids = crate::trace_helpers::ids();
+            let r = self.call(ids.slot_set, &[owner, key, vo]);
+            self.t.push(U::Decref, &[r], 0, None);
+            self.pop_n_drop(2)?;
+            return Ok(());
+        }
         match entry {
             Some(en) => {
                 self.emit(U::GuardTypeVersion, &[owner], i64::from(tv));
@@ -1479,7 +1569,15 @@ impl Recorder {
         concrete: &dyn Fn(usize) -> Option<PyObj>,
     ) -> Result<(), Abort> {
         let below = self.peek(n + 2);
-        if let Some(func) = self.inlinable(op, n, below, concrete) {
+        // A function the trace makes is a new object each time: an identity guard
+        // on the one recorded would always fail.
+        let callee = if self.is_null(below.v) {
+            self.peek(n + 1).v
+        } else {
+            below.v
+        };
+        let fresh = self.made.contains(&callee);
+        if let Some(func) = self.inlinable(op, n, below, concrete).filter(|_| !fresh) {
             return self.inline_call(func, n, below);
         }
         let (callable, mut args) = if self.is_null(below.v) {
@@ -1493,6 +1591,24 @@ impl Recorder {
         for k in (1..=n).rev() {
             let e = self.peek(k);
             args.push(self.as_obj(e));
+        }
+        // A `math` function of one float (or small int): computed unboxed.
+        let math = concrete(n + 1)
+            .filter(|_| self.is_null(below.v) && n == 1)
+            .and_then(|f| math_fn_of(&f).map(|m| (f, m)));
+        if let (Some((f, m)), Some(a)) = (math, concrete(1)) {
+            if a.is_exact(&float::FLOAT_TYPE) || is_small_int(&a) {
+                let fv = self.peek(2).v;
+                if self.const_addr(fv) != Some(f.addr()) {
+                    self.emit(U::GuardIs, &[fv], f.addr() as i64);
+                }
+                let x = self.float_operand(args[0], &a);
+                let r = self.emit(U::FMath, &[x], m.imm());
+                let v = self.box_float(r);
+                self.pop_n_drop(n + 2)?;
+                self.push(v, true);
+                return Ok(());
+            }
         }
         // len() of an exact list: its length, unboxed.
         let len_fn = concrete(n + 1).filter(|_| self.is_null(below.v) && n == 1);
@@ -1557,30 +1673,93 @@ impl Recorder {
         } else {
             (concrete(n + 2)?, n + 1)
         };
-        if !function::is_function(&f) {
+        (function::is_function(&f) && plain_function(&f, nargs)).then_some(f)
+    }
+
+    /// For CALL_ALLOC_AND_ENTER_INIT with `n` arguments, whose cache names class
+    /// version `version`: the class and its `__init__`, if the class still has that
+    /// version (so its `__new__` is `object.__new__` and its `__init__` a Python
+    /// function taking the arguments one to one, as the specializer saw) and the
+    /// trace can inline `__init__`.
+    fn init_inlinable(
+        &self,
+        n: usize,
+        concrete: &dyn Fn(usize) -> Option<PyObj>,
+        version: u32,
+    ) -> Option<(PyObj, PyObj)> {
+        if self.inlined.len() >= MAX_INLINE_DEPTH || concrete(n + 2).is_some() {
             return None;
         }
-        let code_obj = function::function(&f).fields().code.clone();
+        let cls = concrete(n + 1)?;
+        if !self.is_null(self.peek(n + 2).v) || !strand_objects::typeobj::is_type(&cls) {
+            return None;
+        }
+        // SAFETY: a type object (checked above).
+        let ty = unsafe { strand_objects::typeobj::PyType::from_obj(&cls) };
+        if version == 0 || ty.current_version() != version {
+            return None;
+        }
+        let init = ty.lookup(&strand_objects::str::intern("__init__"))?;
+        (function::is_function(&init) && plain_function(&init, n + 1)).then_some((cls, init))
+    }
+
+    /// Inlines CALL_ALLOC_AND_ENTER_INIT of class `cls` with `n` arguments: a helper
+    /// makes the instance (or, if the class changed, leaves the trace for the
+    /// interpreter's CALL), and `init` runs as an inlined call whose return gives the
+    /// instance to the caller (`inline_return`).
+    fn inline_init(&mut self, cls: PyObj, init: PyObj, n: usize) -> Result<(), Abort> {
+        // SAFETY: a type object (`init_inlinable` checked).
+        let version = unsafe { strand_objects::typeobj::PyType::from_obj(&cls) }.current_version();
+        let c = self.peek(n + 1);
+        let cv = self.as_obj(c);
+        if self.const_addr(cv) != Some(cls.addr()) {
+            self.emit(U::GuardIs, &[cv], cls.addr() as i64);
+        }
+        let f = self.const_obj(init.addr());
+        self.emit(
+            U::GuardFuncVersion,
+            &[f],
+            i64::from(function::function(&init).version()),
+        );
+        let key = self.int_const(i64::from(version));
+        let ids = crate::trace_helpers::ids();
+        let obj = self.call(ids.alloc_instance, &[cv, key]);
+        // One reference for `self` in `__init__`, one for the call's value.
+        let result = self.t.push(U::Incref, &[obj], 0, None);
+        let code_obj = function::function(&init).fields().code.clone();
         // SAFETY: `code_obj` is alive (held here).
-        let data = unsafe { crate::code::code_data_ptr(&code_obj).as_ref() };
-        let c = &data.code;
-        let plain = c.flags
-            & (flags::GENERATOR
-                | flags::COROUTINE
-                | flags::ASYNC_GENERATOR
-                | flags::VARARGS
-                | flags::VARKEYWORDS)
-            == 0
-            && c.kwonlyargcount == 0
-            && c.argcount as usize == nargs
-            && data.ncells == 0
-            && c.cellvars.is_empty()
-            && c.freevars.is_empty()
-            && c.code.len() <= MAX_INLINE_CODE;
-        if !plain || has_loop(&c.code) {
-            return None;
+        let nlocals = unsafe { crate::code::code_data_ptr(&code_obj).as_ref() }.nlocalsplus;
+        let mut locals: Vec<Option<Entry>> = vec![None; nlocals];
+        locals[0] = Some(Entry {
+            v: obj,
+            owned: true,
+            slot: None,
+        });
+        for (i, local) in locals.iter_mut().enumerate().skip(1).take(n) {
+            let e = self.peek(n + 1 - i);
+            *local = Some(Entry { slot: None, ..e });
         }
-        Some(f)
+        for _ in 0..n {
+            self.pop()?;
+        }
+        // The class and the NULL below it are dropped.
+        self.pop_n_drop(2)?;
+        let caller_next = self.pc + (arg_units(n) + 1 + Op::CALL.cache_entries()) as u32;
+        // The executor keeps `init` alive (a constant of the trace).
+        self.held.push(init.clone());
+        self.inlined.push(VFrame {
+            frame: std::ptr::null(),
+            func: init,
+            locals,
+            stack: Vec::new(),
+            caller_next,
+            init: Some(Entry {
+                v: result,
+                owned: true,
+                slot: None,
+            }),
+        });
+        Ok(())
     }
 
     /// Inlines the call of `func` with `n` arguments: guards that the callable is
@@ -1598,6 +1777,9 @@ impl Recorder {
         }
         let version = function::function(&func).version();
         self.emit(U::GuardFuncVersion, &[cv], i64::from(version));
+        // The guards name the function by address: it must outlive the recording
+        // (the executor keeps it from then on) even if the iteration drops it.
+        self.held.push(func.clone());
         let nargs = if self.is_null(below.v) { n } else { n + 1 };
         let code_obj = function::function(&func).fields().code.clone();
         // SAFETY: `code_obj` is alive (held here).
@@ -1622,6 +1804,7 @@ impl Recorder {
             locals,
             stack: Vec::new(),
             caller_next,
+            init: None,
         });
         Ok(())
     }
@@ -1629,6 +1812,25 @@ impl Recorder {
     /// RETURN of an inlined call with `result`: the virtual frame's locals go, and the
     /// result is pushed for the caller (owned, unless it needs no reference).
     fn inline_return(&mut self, result: Entry) -> Result<(), Abort> {
+        if let Some(inst) = self.inlined.last().and_then(|v| v.init) {
+            // `__init__` returns None (the interpreter raises TypeError otherwise: the
+            // guard exits at the RETURN, in the rebuilt frame); the call's value is
+            // the instance.
+            let none = singletons::none().addr();
+            if self.const_addr(result.v) != Some(none) {
+                self.emit(U::GuardIs, &[result.v], none as i64);
+            }
+            let mut v = self.inlined.pop().ok_or("return")?;
+            self.drop_entry(result);
+            for l in v.locals.drain(..).flatten() {
+                self.drop_entry(l);
+            }
+            for e in std::mem::take(&mut v.stack) {
+                self.drop_entry(e);
+            }
+            self.push_entry(inst);
+            return Ok(());
+        }
         let mut v = self.inlined.pop().ok_or("return")?;
         let mut res = result;
         if !res.owned {
@@ -1707,6 +1909,42 @@ impl Recorder {
     }
 }
 
+/// Whether the trace can inline a call of function `f` with `nargs` arguments: a
+/// plain function (no generator, no cells, no loop, not too long) whose parameters the
+/// arguments fill one to one.
+fn plain_function(f: &PyObj, nargs: usize) -> bool {
+    let code_obj = function::function(f).fields().code.clone();
+    // SAFETY: `code_obj` is alive (held here).
+    let data = unsafe { crate::code::code_data_ptr(&code_obj).as_ref() };
+    let c = &data.code;
+    c.flags
+        & (flags::GENERATOR
+            | flags::COROUTINE
+            | flags::ASYNC_GENERATOR
+            | flags::VARARGS
+            | flags::VARKEYWORDS)
+        == 0
+        && c.kwonlyargcount == 0
+        && c.argcount as usize == nargs
+        && data.ncells == 0
+        && c.cellvars.is_empty()
+        && c.freevars.is_empty()
+        && instruction_count(&c.code) <= MAX_INLINE_CODE
+        && !has_loop(&c.code)
+}
+
+/// The `math` function `f` is, if it is one `fmath` computes: a builtin of the
+/// `math` module (its `__module__`; `cmath`'s functions of the same names differ).
+fn math_fn_of(f: &PyObj) -> Option<strand_jit::ir::MathFn> {
+    let b = f.downcast::<strand_objects::descr::PyBuiltinFunction>()?;
+    let m = strand_jit::ir::MathFn::from_name(b.name)?;
+    let module =
+        strand_objects::abstract_::getattr(f, &strand_objects::str::intern("__module__")).ok()?;
+    (module.is_exact(&strand_objects::str::STR_TYPE)
+        && strand_objects::str::as_str(&module) == "math")
+        .then_some(m)
+}
+
 /// Whether compiled code has a backward jump (a loop).
 fn has_loop(code: &[u16]) -> bool {
     let mut i = 0;
@@ -1718,6 +1956,17 @@ fn has_loop(code: &[u16]) -> bool {
         i += 1 + op.map_or(0, |o| o.cache_entries());
     }
     false
+}
+
+/// How many instructions compiled code has (its code units less the caches).
+fn instruction_count(code: &[u16]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < code.len() {
+        let op = Op::from_u8((code[i] & 0xff) as u8);
+        n += 1;
+        i += 1 + op.map_or(0, |o| o.cache_entries());
+    }
+    n
 }
 
 /// How many EXTENDED_ARG prefixes an argument needs.

@@ -40,6 +40,21 @@ pub(crate) struct Ids {
     pub(crate) getattr: i64,
     /// `setattr(owner, name, value)`: None.
     pub(crate) setattr: i64,
+    /// `slot_get(owner, key)`: the `__slots__` member [`slot_key`] names, if `owner`'s
+    /// type still has the key's version; null with nothing pending otherwise, and
+    /// for an empty slot (the interpreter's LOAD_ATTR then raises).
+    pub(crate) slot_get: i64,
+    /// `slot_set(owner, key, value)`: None, after storing `value` into the
+    /// `__slots__` member [`slot_key`] names; null with nothing pending if `owner`'s
+    /// type no longer has the key's version.
+    pub(crate) slot_set: i64,
+    /// `alloc_instance(cls, version)`: a new instance of class `cls` as
+    /// `object.__new__` makes it, if `cls` still has type version `version` (an int);
+    /// null with nothing pending otherwise (the interpreter's CALL then runs).
+    pub(crate) alloc_instance: i64,
+    /// `make_function(code, closure, f)`: MAKE_FUNCTION of `code` with `closure` (a
+    /// tuple of cells, or null for none) in the globals and builtins of function `f`.
+    pub(crate) make_function: i64,
     /// `getitem(container, key)`.
     pub(crate) getitem: i64,
     /// `setitem(container, key, value)`: None.
@@ -81,6 +96,10 @@ pub(crate) fn ids() -> &'static Ids {
         slice: register(slice),
         getattr: register(getattr),
         setattr: register(setattr),
+        slot_get: register(slot_get),
+        slot_set: register(slot_set),
+        alloc_instance: register(alloc_instance),
+        make_function: register(make_function),
         getitem: register(getitem),
         setitem: register(setitem),
         next: register(next),
@@ -210,6 +229,82 @@ extern "C" fn setattr(o: P, name: P, v: P) -> P {
     // SAFETY: as above.
     let (o, name, v) = unsafe { (arg(o), arg(name), arg(v)) };
     none_result(ab::setattr(&o, &name, &v))
+}
+
+/// The int the slot helpers take for the member at byte `offset` of instances of a
+/// type with version `version` (the LOAD_ATTR_SLOT/STORE_ATTR_SLOT cache entry).
+pub(crate) fn slot_key(version: u32, offset: usize) -> i64 {
+    (i64::from(version) << 24) | (offset as i64 & 0xff_ffff)
+}
+
+/// The type version and byte offset of a [`slot_key`] operand, if `o` is one and
+/// `owner`'s type has that version now (so the offset is a member slot of `owner`).
+fn slot_of(owner: &PyObj, key: &PyObj) -> Option<usize> {
+    let k = int::as_i64(key)?;
+    let (version, offset) = (k >> 24, (k & 0xff_ffff) as usize);
+    (i64::from(owner.ty().current_version()) == version && version != 0).then_some(offset)
+}
+
+extern "C" fn slot_get(o: P, key: P, _: P) -> P {
+    // SAFETY: as above.
+    let (o, key) = unsafe { (arg(o), arg(key)) };
+    let Some(offset) = slot_of(&o, &key) else {
+        return std::ptr::null_mut();
+    };
+    // SAFETY: `o`'s type has the version the specializer saw for this member
+    // descriptor, so `offset` is one of `o`'s member slots.
+    match unsafe { strand_objects::descr::read_slot(&o, offset) } {
+        Some(v) => finish(Ok(v)),
+        // Empty: the interpreter raises AttributeError.
+        None => std::ptr::null_mut(),
+    }
+}
+
+extern "C" fn slot_set(o: P, key: P, v: P) -> P {
+    // SAFETY: as above.
+    let (o, key, v) = unsafe { (arg(o), arg(key), arg(v)) };
+    let Some(offset) = slot_of(&o, &key) else {
+        return std::ptr::null_mut();
+    };
+    // SAFETY: as in `slot_get`.
+    unsafe { strand_objects::descr::write_slot(&o, offset, (*v).clone()) };
+    none_result(Ok(()))
+}
+
+extern "C" fn alloc_instance(cls: P, version: P, _: P) -> P {
+    // SAFETY: as above.
+    let (cls, version) = unsafe { (arg(cls), arg(version)) };
+    if !strand_objects::typeobj::is_type(&cls) {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: a type object (checked above).
+    let ty = unsafe { strand_objects::typeobj::PyType::from_obj(&cls) };
+    match int::as_i64(&version) {
+        // The version the specializer saw when it found instances made by
+        // `object.__new__` (CALL_ALLOC_AND_ENTER_INIT's check).
+        Some(v) if v != 0 && i64::from(ty.current_version()) == v => {
+            finish(Ok(strand_objects::heaptype::alloc_plain_instance(ty)))
+        }
+        _ => std::ptr::null_mut(),
+    }
+}
+
+extern "C" fn make_function(code: P, closure: P, f: P) -> P {
+    // SAFETY: as above (`closure` may be null: no closure).
+    let (code, f) = unsafe { (arg(code), arg(f)) };
+    let closure = (!closure.is_null()).then(|| {
+        // SAFETY: as above.
+        (*unsafe { arg(closure) }).clone()
+    });
+    let ns = strand_objects::function::function(&f);
+    let func = strand_objects::function::new_function(
+        (*code).clone(),
+        ns.globals.clone(),
+        ns.builtins.clone(),
+    );
+    // SAFETY: the function was just created and is not yet visible.
+    unsafe { strand_objects::function::init_function_extras(&func, None, None, closure, None) };
+    finish(Ok(func))
 }
 
 extern "C" fn getitem(c: P, k: P, _: P) -> P {

@@ -27,6 +27,14 @@ use strand_objects::PyObj;
 use crate::codegen::{self, memory::CodeBlock, EntryFn, JitContext};
 use crate::ir::{Dep, Opcode, Trace};
 
+/// Adds one to counter `c` (see [`Executor::entries`]): its new value.
+#[inline(always)]
+pub fn bump(c: &AtomicU64) -> u64 {
+    let n = c.load(Relaxed) + 1;
+    c.store(n, Relaxed);
+    n
+}
+
 /// An inlined frame an exit rebuilds: its values are in the context's exit buffer,
 /// `locals` then `stack` words, after those of the frames before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +47,16 @@ pub struct FrameExit {
     pub locals: u32,
     /// Its stack entries in the buffer.
     pub stack: u32,
+    /// Whether one more word follows the stack: the instance an inlined `__init__`
+    /// returns to its caller (see `ir::InlinedFrame::init`).
+    pub init: bool,
+}
+
+impl FrameExit {
+    /// How many words of the exit buffer the frame takes.
+    pub fn words(&self) -> usize {
+        (self.locals + self.stack) as usize + usize::from(self.init)
+    }
 }
 
 /// What an exit tells the interpreter.
@@ -82,7 +100,10 @@ pub struct Executor {
     /// addresses can be reused by another object while the code runs.
     keep: std::sync::Mutex<Vec<PyObj>>,
     valid: AtomicBool,
-    /// Runs started.
+    /// Runs started. This and the other counters below are heuristics' inputs,
+    /// counted with plain loads and stores (no read-modify-write, which costs a
+    /// locked instruction on every entry): when threads run one executor at once an
+    /// increment may be lost.
     pub entries: AtomicU64,
     /// Exits taken, per exit.
     pub exits_taken: Vec<AtomicU64>,
@@ -187,6 +208,7 @@ impl Executor {
                         pc: f.pc,
                         locals: f.locals.len() as u32,
                         stack: f.stack.len() as u32,
+                        init: f.init.is_some(),
                     })
                     .collect(),
                 end: t.insts.last().is_some_and(|i| {
@@ -207,7 +229,7 @@ impl Executor {
             .collect();
         let exit_buffer_len = exits
             .iter()
-            .map(|e| e.frames.iter().map(|f| (f.locals + f.stack) as usize).sum())
+            .map(|e| e.frames.iter().map(FrameExit::words).sum())
             .max()
             .unwrap_or(0);
         // The functions of inlined frames are named by address too.
@@ -267,13 +289,13 @@ impl Executor {
     /// `exit_buffer_len` words; the frame's slots hold what the trace's guards check
     /// before relying on it.
     pub unsafe fn run(&self, ctx: &mut JitContext) -> (usize, &ExitInfo, u64) {
-        self.entries.fetch_add(1, Relaxed);
+        bump(&self.entries);
         // SAFETY: per the contract.
         let k = unsafe { (self.entry)(ctx) } as usize;
         // Every compiled exit returns its own index.
         let k = k.min(self.exits.len() - 1);
-        let taken = self.exits_taken[k].fetch_add(1, Relaxed) + 1;
-        crate::stats::EXITS_TAKEN.fetch_add(1, Relaxed);
+        let taken = bump(&self.exits_taken[k]);
+        crate::stats::count_exit();
         (k, &self.exits[k], taken)
     }
 

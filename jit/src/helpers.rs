@@ -333,3 +333,9 @@ pub unsafe fn operand(p: *mut ObjectHeader) -> std::mem::ManuallyDrop<PyObj> {
     // SAFETY: forwarded.
     unsafe { borrowed(p) }
 }
+
+/// `fmath`'s out-of-line functions, one per [`crate::ir::MathFn`] (square roots are
+/// computed inline).
+pub(crate) extern "C" fn math_fn(x: f64, which: i64) -> f64 {
+    crate::ir::MathFn::from_imm(which).map_or(f64::NAN, |f| f.eval(x))
+}

@@ -84,6 +84,72 @@ impl Ty {
     }
 }
 
+/// A function of the `math` module from floats to floats, which `fmath` computes
+/// (its immediate operand is the function's index in [`MathFn::ALL`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MathFn {
+    /// `math.sqrt`
+    Sqrt,
+    /// `math.exp`
+    Exp,
+    /// `math.sin`
+    Sin,
+    /// `math.cos`
+    Cos,
+    /// `math.tan`
+    Tan,
+    /// `math.atan`
+    Atan,
+}
+
+impl MathFn {
+    /// All of them, in immediate-operand order.
+    pub const ALL: [MathFn; 6] = [
+        MathFn::Sqrt,
+        MathFn::Exp,
+        MathFn::Sin,
+        MathFn::Cos,
+        MathFn::Tan,
+        MathFn::Atan,
+    ];
+
+    /// The function with immediate operand `i`.
+    pub fn from_imm(i: i64) -> Option<MathFn> {
+        MathFn::ALL.get(usize::try_from(i).ok()?).copied()
+    }
+
+    /// Its immediate operand.
+    pub fn imm(self) -> i64 {
+        MathFn::ALL.iter().position(|f| *f == self).unwrap_or(0) as i64
+    }
+
+    /// The function `math.<name>` is, if it is one of these.
+    pub fn from_name(name: &str) -> Option<MathFn> {
+        Some(match name {
+            "sqrt" => MathFn::Sqrt,
+            "exp" => MathFn::Exp,
+            "sin" => MathFn::Sin,
+            "cos" => MathFn::Cos,
+            "tan" => MathFn::Tan,
+            "atan" => MathFn::Atan,
+            _ => return None,
+        })
+    }
+
+    /// What it computes: the same Rust functions the `math` module calls, so results
+    /// agree to the bit with the interpreter's.
+    pub fn eval(self, x: f64) -> f64 {
+        match self {
+            MathFn::Sqrt => x.sqrt(),
+            MathFn::Exp => x.exp(),
+            MathFn::Sin => x.sin(),
+            MathFn::Cos => x.cos(),
+            MathFn::Tan => x.tan(),
+            MathFn::Atan => x.atan(),
+        }
+    }
+}
+
 /// A comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cond {
@@ -241,12 +307,22 @@ opcodes! {
     ISub = "isub", args 2, I64, owns false, guard true;
     /// `a * b`; exits on overflow.
     IMul = "imul", args 2, I64, owns false, guard true;
+    /// `a // b`, rounded toward negative infinity (Python's `//`); exits when `b`
+    /// is zero (Python raises) or the quotient overflows (`i64::MIN // -1`).
+    IFloorDiv = "ifloordiv", args 2, I64, owns false, guard true;
+    /// `a % b` with the sign of `b` (Python's `%`); exits when `b` is zero or `a`
+    /// is `i64::MIN` and `b` is -1 (the machine remainder's overflow).
+    IMod = "imod", args 2, I64, owns false, guard true;
     /// `a & b`.
     IAnd = "iand", args 2, I64, owns false, guard false;
     /// `a | b`.
     IOr = "ior", args 2, I64, owns false, guard false;
     /// `a ^ b`.
     IXor = "ixor", args 2, I64, owns false, guard false;
+    /// `math` function `imm` (a [`MathFn`]) of `a`; exits where the `math` module
+    /// raises instead (a NaN from a number, an infinity from a finite number:
+    /// CPython's `math_1` in Modules/mathmodule.c).
+    FMath = "fmath", args 1, F64, owns false, guard true;
     /// `a + b`.
     FAdd = "fadd", args 2, F64, owns false, guard false;
     /// `a - b`.
@@ -368,6 +444,10 @@ pub struct InlinedFrame {
     pub locals: Vec<Option<Value>>,
     /// Its value stack, bottom first.
     pub stack: Vec<Value>,
+    /// For the `__init__` of an instance creation the trace inlined: the instance
+    /// (a reference of its own), which the call gives its caller when `__init__`
+    /// returns None. Printed as `init=v3` after the stack.
+    pub init: Option<Value>,
 }
 
 impl Exit {
@@ -383,16 +463,21 @@ impl Exit {
                     .flatten()
                     .copied()
                     .chain(f.stack.iter().copied())
+                    .chain(f.init)
             }))
     }
 
     /// The same values, to rewrite in place.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> + '_ {
-        self.stack.iter_mut().chain(
-            self.frames
-                .iter_mut()
-                .flat_map(|f| f.locals.iter_mut().flatten().chain(f.stack.iter_mut())),
-        )
+        self.stack
+            .iter_mut()
+            .chain(self.frames.iter_mut().flat_map(|f| {
+                f.locals
+                    .iter_mut()
+                    .flatten()
+                    .chain(f.stack.iter_mut())
+                    .chain(f.init.iter_mut())
+            }))
     }
 }
 
@@ -584,6 +669,9 @@ impl fmt::Display for Trace {
                     names(&mut f.locals.iter().copied()),
                     names(&mut f.stack.iter().map(|v| Some(*v)))
                 )?;
+                if let Some(v) = f.init {
+                    write!(out, " init=v{}", v.0)?;
+                }
             }
             writeln!(out)?;
         }
@@ -614,6 +702,7 @@ fn has_imm(op: Opcode) -> bool {
             | GuardDictKeys
             | GuardFuncVersion
             | ICmp
+            | FMath
             | FCmp
             | IsObj
             | DictEntry
@@ -661,11 +750,19 @@ fn parse_frame(text: &str, _line: usize) -> Result<InlinedFrame, String> {
         .into_iter()
         .map(|v| v.ok_or_else(|| "an empty stack entry".to_string()))
         .collect::<Result<_, _>>()?;
+    let init = match text.find(" init=") {
+        Some(_) => match list(field("init")?)?.as_slice() {
+            [Some(v)] => Some(*v),
+            _ => return Err("bad init".to_string()),
+        },
+        None => None,
+    };
     Ok(InlinedFrame {
         func,
         pc,
         locals,
         stack,
+        init,
     })
 }
 
@@ -845,7 +942,7 @@ mod tests {
   decref v6
   jump -> exit0
 exit0: pc=12 stack=[]
-exit1: pc=40 stack=[v6] error | func=0x5000 pc=8 locals=[v0, -, v6] stack=[v0]
+exit1: pc=40 stack=[v6] error | func=0x5000 pc=8 locals=[v0, -, v6] stack=[v0] | func=0x6000 pc=2 locals=[v6] stack=[] init=v0
 ";
 
     #[test]
@@ -858,12 +955,26 @@ exit1: pc=40 stack=[v6] error | func=0x5000 pc=8 locals=[v0, -, v6] stack=[v0]
         assert!(t.exits[1].error);
         assert_eq!(
             t.exits[1].frames,
-            vec![InlinedFrame {
-                func: 0x5000,
-                pc: 8,
-                locals: vec![Some(Value(0)), None, Some(Value(6))],
-                stack: vec![Value(0)],
-            }]
+            vec![
+                InlinedFrame {
+                    func: 0x5000,
+                    pc: 8,
+                    locals: vec![Some(Value(0)), None, Some(Value(6))],
+                    stack: vec![Value(0)],
+                    init: None,
+                },
+                InlinedFrame {
+                    func: 0x6000,
+                    pc: 2,
+                    locals: vec![Some(Value(6))],
+                    stack: vec![],
+                    init: Some(Value(0)),
+                }
+            ]
+        );
+        assert_eq!(
+            t.exits[1].values().collect::<Vec<_>>(),
+            [6, 0, 6, 0, 6, 0].map(Value)
         );
         assert_eq!(t.deps, vec![Dep::TypeVersion(0x1000, 7)]);
     }

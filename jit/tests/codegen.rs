@@ -212,3 +212,121 @@ exit1: pc=7 stack=[v5, v0]
     assert_eq!(float::value(&frame.get(2)), 6.0);
     assert_eq!(float::value(&frame.get(3)), 3.0);
 }
+
+/// `q = a // b; r = a % b` with `a`, `b`, `q`, `r` in slots 0 to 3, then a side
+/// trace's final exit.
+const DIVMOD: &str = "trace anchor=0 locals=4 depth=0
+  v0:obj = slot_get [0]
+  guard_small_int v0 -> exit0
+  v2:i64 = unbox_int v0
+  v3:obj = slot_get [1]
+  guard_small_int v3 -> exit0
+  v5:i64 = unbox_int v3
+  v6:i64 = ifloordiv v2, v5 -> exit0
+  v7:obj = box_int v6
+  slot_set v7 [2]
+  v9:i64 = imod v2, v5 -> exit0
+  v10:obj = box_int v9
+  slot_set v10 [3]
+  exit -> exit1
+exit0: pc=0 stack=[]
+exit1: pc=9 stack=[]
+";
+
+#[test]
+fn floor_division_and_modulo_round_as_python_does() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    for (a, b, q, r) in [
+        (7, 2, 3, 1),
+        (-7, 2, -4, 1),
+        (7, -2, -4, -1),
+        (-7, -2, 3, -1),
+        (6, 3, 2, 0),
+        (-6, 3, -2, 0),
+        (0, -5, 0, 0),
+        (i64::MIN, 1, i64::MIN, 0),
+        (i64::MIN + 1, -1, i64::MAX, 0),
+    ] {
+        let mut frame = Frame::new(vec![Some(int::from_i64(a)), Some(int::from_i64(b))], 2);
+        assert_eq!(run(DIVMOD, &mut frame, &breaker), 1, "{a} // {b}");
+        assert_eq!(int::as_i64(&frame.get(2)), Some(q), "{a} // {b}");
+        assert_eq!(int::as_i64(&frame.get(3)), Some(r), "{a} % {b}");
+    }
+}
+
+#[test]
+fn floor_division_by_zero_and_its_overflow_exit_before_storing() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    for (a, b) in [(5, 0), (0, 0), (i64::MIN, -1)] {
+        let mut frame = Frame::new(vec![Some(int::from_i64(a)), Some(int::from_i64(b))], 2);
+        assert_eq!(run(DIVMOD, &mut frame, &breaker), 0, "{a} // {b}");
+        assert_eq!(frame.0[2], 0, "{a} // {b} stored nothing");
+        assert_eq!(frame.0[3], 0, "{a} % {b} stored nothing");
+    }
+}
+
+/// `y = math.<f>(x)` with `x`, `y` in slots 0 and 1, for `fmath`'s immediate `f`.
+fn fmath_trace(f: i64) -> String {
+    format!(
+        "trace anchor=0 locals=2 depth=0
+  v0:obj = slot_get [0]
+  guard_float v0 -> exit0
+  v2:f64 = unbox_float v0
+  v3:f64 = fmath v2 [{f}] -> exit0
+  v4:obj = box_float v3
+  slot_set v4 [1]
+  exit -> exit1
+exit0: pc=0 stack=[]
+exit1: pc=9 stack=[]
+"
+    )
+}
+
+#[test]
+fn math_functions_agree_with_the_math_module_and_exit_where_it_raises() {
+    use strand_jit::ir::MathFn;
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    let inf = f64::INFINITY;
+    for f in MathFn::ALL {
+        let text = fmath_trace(f.imm());
+        assert!(parse(&text).unwrap().to_string().contains("fmath"));
+        for x in [
+            0.0,
+            -0.0,
+            0.5,
+            1.0,
+            2.0,
+            -3.25,
+            1e-300,
+            710.0,
+            -1e308,
+            inf,
+            -inf,
+            f64::NAN,
+        ] {
+            let y = f.eval(x);
+            // What `math.<f>(x)` does: a NaN from a number and an infinity from a
+            // finite number are ValueError/OverflowError.
+            let raises = (y.is_nan() && !x.is_nan()) || (y.is_infinite() && x.is_finite());
+            let mut frame = Frame::new(vec![Some(float::from_f64(x))], 1);
+            let exit = run(&text, &mut frame, &breaker);
+            if raises {
+                assert_eq!(exit, 0, "{f:?}({x}) should leave the trace");
+                assert_eq!(frame.0[1], 0, "{f:?}({x}) stored nothing");
+            } else {
+                assert_eq!(exit, 1, "{f:?}({x})");
+                let got = float::value(&frame.get(1));
+                assert!(
+                    got.to_bits() == y.to_bits() || (got.is_nan() && y.is_nan()),
+                    "{f:?}({x}) = {got}, not {y}"
+                );
+            }
+        }
+    }
+}

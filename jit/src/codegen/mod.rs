@@ -114,7 +114,7 @@ pub fn compile(t: &Trace) -> Result<memory::CodeBlock, String> {
         let words: usize = e
             .frames
             .iter()
-            .map(|f| f.locals.len() + f.stack.len())
+            .map(|f| f.locals.len() + f.stack.len() + usize::from(f.init.is_some()))
             .sum();
         if words > EXIT_BUFFER_WORDS {
             return Err(format!("an exit needs {words} words of exit buffer"));
@@ -401,6 +401,7 @@ impl Gen<'_, '_> {
                     .iter()
                     .copied()
                     .chain(f.stack.iter().map(|v| Some(*v)))
+                    .chain(f.init.map(Some))
                 {
                     dests.push((buf, k * 8, v));
                     k += 1;
@@ -691,6 +692,34 @@ impl Gen<'_, '_> {
                 self.guard(i, pass)?;
                 Some(r)
             }
+            IFloorDiv | IMod => {
+                // Python's floor division and modulo from the machine's truncating
+                // ones (CPython's `i_divmod` in Objects/longobject.c): when the
+                // remainder is nonzero and its sign differs from the divisor's, the
+                // quotient goes one down and the remainder one divisor up.
+                let (a, c) = (self.arg(i, 0), self.arg(i, 1));
+                let nonzero = self.b.ins().icmp_imm_s(IntCC::NotEqual, c, 0);
+                let a_min = self.b.ins().icmp_imm_s(IntCC::Equal, a, i64::MIN);
+                let c_m1 = self.b.ins().icmp_imm_s(IntCC::Equal, c, -1);
+                let overflow = self.b.ins().band(a_min, c_m1);
+                let no_overflow = self.b.ins().bxor_imm_u(overflow, 1);
+                let pass = self.b.ins().band(nonzero, no_overflow);
+                self.guard(i, pass)?;
+                let q = self.b.ins().sdiv(a, c);
+                let r = self.b.ins().srem(a, c);
+                let r_nonzero = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+                let signs = self.b.ins().bxor(r, c);
+                let differ = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, signs, 0);
+                let adjust = self.b.ins().band(r_nonzero, differ);
+                Some(if inst.op == IFloorDiv {
+                    let one = self.b.ins().uextend(types::I64, adjust);
+                    self.b.ins().isub(q, one)
+                } else {
+                    let zero = self.b.ins().iconst(types::I64, 0);
+                    let add = self.b.ins().select(adjust, c, zero);
+                    self.b.ins().iadd(r, add)
+                })
+            }
             IAnd | IOr | IXor => {
                 let (a, c) = (self.arg(i, 0), self.arg(i, 1));
                 Some(match inst.op {
@@ -706,6 +735,37 @@ impl Gen<'_, '_> {
                     FSub => self.b.ins().fsub(a, c),
                     _ => self.b.ins().fmul(a, c),
                 })
+            }
+            FMath => {
+                let a = self.arg(i, 0);
+                let f = crate::ir::MathFn::from_imm(imm).ok_or("bad math function")?;
+                let r = if f == crate::ir::MathFn::Sqrt {
+                    self.b.ins().sqrt(a)
+                } else {
+                    let which = self.b.ins().iconst(types::I64, imm);
+                    self.call(
+                        helpers::math_fn as *const () as usize,
+                        &[types::F64, types::I64],
+                        Some(types::F64),
+                        &[a, which],
+                    )
+                    .ok_or("no result")?
+                };
+                // The `math` module raises for a NaN from a number and for an
+                // infinity from a finite number.
+                let r_nan = self.b.ins().fcmp(FloatCC::Unordered, r, r);
+                let a_num = self.b.ins().fcmp(FloatCC::Ordered, a, a);
+                let bad_nan = self.b.ins().band(r_nan, a_num);
+                let inf = self.b.ins().f64const(f64::INFINITY);
+                let r_abs = self.b.ins().fabs(r);
+                let r_inf = self.b.ins().fcmp(FloatCC::Equal, r_abs, inf);
+                let a_abs = self.b.ins().fabs(a);
+                let a_finite = self.b.ins().fcmp(FloatCC::LessThan, a_abs, inf);
+                let bad_inf = self.b.ins().band(r_inf, a_finite);
+                let bad = self.b.ins().bor(bad_nan, bad_inf);
+                let pass = self.b.ins().bxor_imm_u(bad, 1);
+                self.guard(i, pass)?;
+                Some(r)
             }
             FDiv => {
                 let (a, c) = (self.arg(i, 0), self.arg(i, 1));
