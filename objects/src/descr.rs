@@ -317,7 +317,7 @@ pub struct PyBuiltinFunction {
     module: Mutex<Option<PyObj>>,
     /// The module a module-level function reports as `__self__` (CPython binds
     /// module functions to their module; strand calls them without it, so it is
-    /// kept apart from `self_`).
+    /// kept apart from `self_`): a weak reference to it (`set_builtin_self_module`).
     module_self: Mutex<Option<PyObj>>,
     /// The internal doc given at creation (see [`crate::docs`]); `None` leaves it to
     /// the lookup by module or defining type.
@@ -417,10 +417,22 @@ pub fn set_builtin_module(f: &PyObj, module: PyObj) {
 /// CPython's module functions do (`len.__self__` is the `builtins` module;
 /// `inspect.signature` relies on it to drop the `$module` parameter of
 /// `__text_signature__`). The function is still called without it.
+///
+/// The function keeps only a weak reference to the module: native modules' functions
+/// are immortal, and a strong one would keep a module made afresh
+/// (`import_fresh_module('_struct')`) alive forever. `__self__` is None once the
+/// module is gone.
 pub fn set_builtin_self_module(f: &PyObj, module: &PyObj) {
     if let Some(b) = f.downcast::<PyBuiltinFunction>() {
-        *b.module_self.lock() = Some(module.clone());
+        let weak = crate::weakref::new_weakref(&crate::weakref::WEAKREF_TYPE, module, None).ok();
+        *b.module_self.lock() = weak;
     }
+}
+
+/// The module a module-level builtin function reports as `__self__`, while it lives.
+fn builtin_self_module(b: &PyBuiltinFunction) -> Option<PyObj> {
+    let weak = b.module_self.lock().clone()?;
+    crate::weakref::get_target(&weak)
 }
 
 fn builtin_call(f: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
@@ -505,7 +517,7 @@ fn described(f: &PyObj) -> PyResult<Described> {
         return Ok(Described {
             name: b.name.to_string(),
             owner,
-            bound: b.self_.clone().or_else(|| b.module_self.lock().clone()),
+            bound: b.self_.clone().or_else(|| builtin_self_module(b)),
         });
     }
     let ty = f.ty();
