@@ -23,6 +23,20 @@ fn ty_vtable(ty: &PyType) -> &'static strand_heap::TypeVTable {
     unsafe { &*(&ty.vtable as *const strand_heap::TypeVTable) }
 }
 
+/// Allocates an object of a static type whose heap kind and size the caller knows at
+/// compile time (exact ints, floats, tuples, slices): the size-class arithmetic folds
+/// away. The caller initialises it (and tracks a GC object) before it is seen; a
+/// static type takes no reference from its instances.
+#[inline(always)]
+pub fn alloc_static_sized(
+    ty: &'static PyType,
+    kind: strand_heap::HeapKind,
+    size: usize,
+) -> strand_heap::ObjPtr {
+    debug_assert!(!ty.is_heap_type() && ty.vtable.kind == kind);
+    strand_heap::alloc_object_sized(ty_vtable(ty), kind, size)
+}
+
 /// Completes an instance: heap types gain a reference from it (dropped when it is
 /// freed), and GC objects become visible to the collector.
 ///

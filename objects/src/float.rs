@@ -100,10 +100,7 @@ crate::builtin_type! {
 #[inline]
 pub fn from_f64(v: f64) -> PyObj {
     let ty = &FLOAT_TYPE;
-    // SAFETY: the vtable of a static type lives for the whole program.
-    let vtable = unsafe { &*(&ty.vtable as *const strand_heap::TypeVTable) };
-    let obj =
-        strand_heap::alloc_object_sized(vtable, HeapKind::NonGc, std::mem::size_of::<PyFloat>());
+    let obj = crate::alloc::alloc_static_sized(ty, HeapKind::NonGc, std::mem::size_of::<PyFloat>());
     // SAFETY: a fresh allocation of a float layout: the value is its only field, and
     // an exact float needs no slots region, no type reference and no GC tracking.
     unsafe {

@@ -221,10 +221,8 @@ pub fn from_bigint(v: BigInt) -> PyObj {
 /// tracking, so only the two fields are written (as `float::from_f64`).
 #[inline(always)]
 fn alloc_exact_int(value: i64, big: *mut BigInt) -> PyObj {
-    // SAFETY: the vtable of a static type lives for the whole program.
-    let vtable = unsafe { &*(&INT_TYPE.vtable as *const strand_heap::TypeVTable) };
     let obj =
-        strand_heap::alloc_object_sized(vtable, HeapKind::NonGc, std::mem::size_of::<PyInt>());
+        crate::alloc::alloc_static_sized(&INT_TYPE, HeapKind::NonGc, std::mem::size_of::<PyInt>());
     // SAFETY: a fresh allocation of an int layout; both fields are written.
     unsafe {
         let p = obj.as_ptr() as *mut PyInt;

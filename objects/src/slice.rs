@@ -290,9 +290,8 @@ fn adjust(start: Option<isize>, stop: Option<isize>, step: isize, length: usize)
 
 /// A new slice object.
 pub fn new(start: PyObj, stop: PyObj, step: PyObj) -> PyObj {
-    // SAFETY: the vtable of a static type lives for the whole program.
-    let vtable = unsafe { &*(&SLICE_TYPE.vtable as *const strand_heap::TypeVTable) };
-    let obj = strand_heap::alloc_object_sized(vtable, HeapKind::Gc, std::mem::size_of::<PySlice>());
+    let obj =
+        crate::alloc::alloc_static_sized(&SLICE_TYPE, HeapKind::Gc, std::mem::size_of::<PySlice>());
     // SAFETY: fresh allocation with the slice layout; every field is written before
     // the collector may see it (tracked last); a static type takes no reference.
     unsafe {

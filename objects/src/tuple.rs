@@ -206,9 +206,7 @@ pub fn from_array<const N: usize>(items: [PyObj; N]) -> PyObj {
     if N == 0 {
         return empty();
     }
-    // SAFETY: the vtable of a static type lives for the whole program.
-    let vtable = unsafe { &*(&TUPLE_TYPE.vtable as *const strand_heap::TypeVTable) };
-    let obj = strand_heap::alloc_object_sized(vtable, HeapKind::Gc, exact_size(N));
+    let obj = crate::alloc::alloc_static_sized(&TUPLE_TYPE, HeapKind::Gc, exact_size(N));
     // SAFETY: a fresh allocation of `exact_size(N)` bytes: the length and the `N`
     // items are written before the tuple is tracked; an exact tuple holds no type
     // reference.
