@@ -3,6 +3,11 @@
 //! something the allocating thread holds. The allocating thread must then give up
 //! waiting (the collection makes no progress) and go on, release what it holds, and
 //! let the collection finish; the finalizer runs exactly once.
+//!
+//! The collection that runs the finalizer is made on the main thread, and the holder
+//! starts allocating only once that finalizer is blocked: an automatic collection on
+//! the holder itself would run the finalizer there, and a finalizer that takes a
+//! non-reentrant lock its own thread holds deadlocks in CPython as well.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::mpsc::RecvTimeoutError;
@@ -15,6 +20,8 @@ use strand_heap::{HeapKind, HeapObject, ObjPtr, Owned, ThreadState};
 /// What the finalizer of a [`Blocker`] waits for, held by the allocating thread.
 static HELD: Mutex<()> = Mutex::new(());
 static FINALIZED: AtomicU64 = AtomicU64::new(0);
+/// Set by the finalizer just before it waits for [`HELD`].
+static BLOCKED: AtomicBool = AtomicBool::new(false);
 
 /// A self-referencing object whose finalizer takes [`HELD`] (waiting detached, as an
 /// interpreter's lock acquire does).
@@ -42,7 +49,10 @@ unsafe impl HeapObject for Blocker {
     fn finalize(&self) {
         let _held = match HELD.try_lock() {
             Some(g) => g,
-            None => strand_heap::with_detached(|| HELD.lock()),
+            None => {
+                BLOCKED.store(true, SeqCst);
+                strand_heap::with_detached(|| HELD.lock())
+            }
         };
         FINALIZED.fetch_add(1, SeqCst);
     }
@@ -88,32 +98,39 @@ fn run() {
     strand_gc::install();
     strand_gc::enable();
     strand_gc::collect();
-    let started = Arc::new(Barrier::new(2));
+    let held = Arc::new(Barrier::new(2));
     let done = Arc::new(AtomicBool::new(false));
-    // The holder takes HELD, makes a Blocker garbage, then makes plenty of garbage
-    // while still holding HELD: collections run on the other thread, get stuck in the
-    // Blocker's finalizer, and the holder is paced against them.
+    // The holder takes HELD, waits until the main thread's collection is stuck in the
+    // Blocker's finalizer, then makes plenty of garbage while still holding HELD: it
+    // is paced against the stuck collection and must give up waiting for it.
     let holder = {
-        let (started, done) = (started.clone(), done.clone());
+        let (held_barrier, done) = (held.clone(), done.clone());
         std::thread::spawn(move || {
             let _ts = ThreadState::attach_new();
             let held = HELD.lock();
-            let b = Owned::new(Blocker {
-                me: Mutex::new(None),
+            strand_heap::with_detached(|| {
+                held_barrier.wait();
+                while !BLOCKED.load(SeqCst) {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
             });
-            *b.me.lock() = Some(b.clone());
-            drop(b);
-            strand_heap::with_detached(|| started.wait());
             garbage(200_000);
-            drop(held);
             done.store(true, SeqCst);
+            drop(held);
         })
     };
-    strand_heap::with_detached(|| started.wait());
-    while !done.load(SeqCst) {
-        strand_gc::collect();
-        strand_heap::safepoint();
-    }
+    strand_heap::with_detached(|| held.wait());
+    let b = Owned::new(Blocker {
+        me: Mutex::new(None),
+    });
+    *b.me.lock() = Some(b.clone());
+    drop(b);
+    // Runs the finalizer, which blocks until the holder has finished.
+    strand_gc::collect();
+    assert!(
+        done.load(SeqCst),
+        "the collection ended before the holder finished allocating"
+    );
     strand_heap::with_detached(|| holder.join()).unwrap();
     strand_gc::collect();
     assert_eq!(FINALIZED.load(SeqCst), 1, "the finalizer ran exactly once");
