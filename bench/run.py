@@ -219,6 +219,22 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
+def real_executable(path):
+    """The interpreter binary that `path` runs: its own `sys.executable`.
+
+    A launcher on PATH may be a script rather than the interpreter (pyenv's shims are
+    bash scripts that run `pyenv exec`), and its start-up would be timed as the
+    peer's: about 40-70 ms per run on this machine, more than some whole benchmarks.
+    Falls back to `path` if the interpreter cannot say or names no executable file.
+    """
+    try:
+        out = subprocess.run([path, "-c", "import sys; sys.stdout.write(sys.executable)"],
+                             capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return path
+    return out if out and os.path.isfile(out) and os.access(out, os.X_OK) else path
+
+
 def geomean(xs):
     xs = [x for x in xs if x is not None and x > 0]
     if not xs:
@@ -1007,9 +1023,13 @@ def write_report(path, ctx):
         os.path.relpath(ctx["strand"], ROOT) if ctx["strand"].startswith(ROOT) else ctx["strand"],
         ctx["versions"]["strand"], ctx["binary_built"], ctx["commit"] or "?",
         " (+ uncommitted changes)" if ctx["dirty"] else ""))
-    L.append("- python3: %s" % ctx["versions"]["python3"])
+    paths = ctx.get("impl_paths", {})
+    L.append("- python3: %s, `%s` (the interpreter binary itself, resolved through its "
+             "`sys.executable`: a launcher script such as a pyenv shim would add its own "
+             "start-up to every python3 time)" % (ctx["versions"]["python3"],
+                                                  paths.get("python3", "?")))
     if "pypy3" in impls:
-        L.append("- pypy3: %s" % ctx["versions"]["pypy3"])
+        L.append("- pypy3: %s, `%s`" % (ctx["versions"]["pypy3"], paths.get("pypy3", "?")))
     else:
         L.append("- pypy3: not run (%s)" % ctx["pypy_reason"])
     if JIT_OFF in impls:
@@ -1202,6 +1222,7 @@ def main():
     python = shutil.which(args.python)
     if not python:
         raise SystemExit("%s not found" % args.python)
+    python = real_executable(python)
     # Each implementation's command prefix, in the order of a round.
     impls = {"strand": [strand]}
     jit_off_reason = ""
@@ -1216,6 +1237,7 @@ def main():
     else:
         pypy = shutil.which(args.pypy)
         if pypy:
+            pypy = real_executable(pypy)
             impls["pypy3"] = [pypy]
         else:
             pypy_reason = "%s is not installed" % args.pypy
@@ -1317,6 +1339,7 @@ def main():
         "date": date, "command": command, "machine": machine, "versions": versions,
         "commit": commit, "dirty": dirty, "strand": strand, "impls": list(impls),
         "impl_commands": {k: [os.path.basename(v[0])] + v[1:] for k, v in impls.items()},
+        "impl_paths": {k: v[0] for k, v in impls.items()},
         "impl_labels": {k: label(k) for k in impls},
         "pypy_reason": pypy_reason, "jit_off_reason": jit_off_reason,
         "scaling_jit_off_reason": scaling_jit_off_reason if scaling else None, "warmup": args.warmup, "runs": args.runs,
