@@ -54,7 +54,7 @@ use crate::call::{
     bind_arguments, bind_positional_defaults, exact_positional, is_generator_code, make_generator,
 };
 use crate::exc_info::CURRENT_EXC;
-use crate::frame::push_frame;
+use crate::frame::{push_frame, OwnedFrame};
 pub(crate) use crate::frame::{Frame, Outcome};
 use crate::record::{Recorder, Step};
 use crate::specialize::{self, Cache};
@@ -579,6 +579,15 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 fr!().depth.set(0);
                                 return Ok(LoopExit::Done(Outcome::Return(v)));
                             }
+                            if fr!().is_gen_in_loop() {
+                                // A generator resumed by FOR_ITER finished: its loop
+                                // ends, or the error is raised at the FOR_ITER.
+                                let (caller, r) = return_gen_in_loop(tf, fr!(), v);
+                                f = caller;
+                                load_regs!(ip);
+                                tri!(r);
+                                break 'exec;
+                            }
                             // Back to the caller, in this invocation.
                             let init_self = fr!().take_init_self();
                             f = leave_frame(tf, fr!());
@@ -594,7 +603,10 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         }
                         Op::YIELD_VALUE => {
                             let v = pop_obj!();
-                            debug_assert!(fr!().is_entry.get(), "yield in an inlined frame");
+                            debug_assert!(
+                                fr!().is_entry.get() || fr!().is_gen_in_loop(),
+                                "yield in an inlined frame"
+                            );
                             save_regs!();
                             if TRACED {
                                 if let Err(e) = crate::sys_trace::yield_event(fr!(), &v) {
@@ -608,6 +620,13 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 }
                                 // A move (`f_lineno`) left the frame where it resumes.
                                 crate::sys_trace::take_jump();
+                            }
+                            if fr!().is_gen_in_loop() {
+                                // Back to the FOR_ITER that resumed the generator.
+                                f = yield_gen_in_loop(tf, fr!());
+                                load_regs!(ip);
+                                push!(StackRef::from_owned(v));
+                                break 'exec;
                             }
                             return Ok(LoopExit::Done(Outcome::Yield(v)));
                         }
@@ -1445,6 +1464,16 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         }
                         Op::FOR_ITER => {
                             skip_caches!(Op::FOR_ITER);
+                            if !RECORDING && !TRACED && crate::generator::is_generator(&peek!(1)) {
+                                // The generator's frame runs above this one, in this
+                                // invocation (CPython 3.12's FOR_ITER_GEN).
+                                save_regs!();
+                                if let Some(r) = for_iter_gen(tf, fr!(), arg) {
+                                    f = tri!(r);
+                                    load_regs!(ip);
+                                    break 'exec;
+                                }
+                            }
                             match tri!(ab::next(&peek!(1))) {
                                 Some(v) => push!(StackRef::from_owned(v)),
                                 None => {
@@ -1892,6 +1921,11 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 if fm.is_entry.get() {
                     return Err(err);
                 }
+                if fm.is_gen_in_loop() {
+                    err = leave_gen_frame_raising(tf, fm, err, &mut f);
+                    load_regs!();
+                    continue;
+                }
                 f = leave_frame(tf, fm);
                 load_regs!();
                 continue;
@@ -1940,6 +1974,12 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 }
                 if fm.is_entry.get() {
                     return Err(err);
+                }
+                if fm.is_gen_in_loop() {
+                    // Into the handlers of the frame whose FOR_ITER resumed it.
+                    err = leave_gen_frame_raising(tf, fm, err, &mut f);
+                    load_regs!();
+                    continue;
                 }
                 // Into its caller's handlers: the exception propagates from the
                 // caller's CALL.
@@ -2170,6 +2210,124 @@ fn leave_frame(tf: crate::frame::ThreadFrames, fm: &Frame) -> *const Frame {
     // here, unlinked (above) and not used afterwards.
     unsafe { tf.pop(NonNull::from(fm)) };
     caller
+}
+
+/// Unlinks a generator's frame that FOR_ITER ran in this invocation (see
+/// `Frame::is_gen_in_loop`) once it stops running: the chain's head and the recursion
+/// level go back to its caller. Returns the caller and the frame, owned again, for
+/// `generator::yield_in_loop` or `generator::end_in_loop`.
+#[inline(always)]
+fn leave_gen_frame(tf: crate::frame::ThreadFrames, fm: &Frame) -> (*const Frame, OwnedFrame) {
+    let caller = fm.previous();
+    tf.set_head(caller);
+    ab::leave_recursive_call();
+    // SAFETY: FOR_ITER gave the frame up with `into_raw` and linked it above its
+    // caller; it is taken back only here, once, when it stops running.
+    (caller, unsafe { OwnedFrame::from_raw(NonNull::from(fm)) })
+}
+
+/// FOR_ITER over generator `g` (the top of `caller`'s stack, whose registers are
+/// saved, `next` after the instruction's caches): takes the generator's frame and
+/// links it above `caller` to run in this invocation. `None` if the generator cannot
+/// be resumed this way (running, finished): the generic path handles it. Else the
+/// frame to run, or the error of entering it (the recursion limit), which finished
+/// the generator as resuming it from Rust would. `caller` goes on at the loop's exit
+/// (`next` + `jump`) when the generator ends, after the FOR_ITER when it yields.
+#[inline(never)]
+fn for_iter_gen(
+    tf: crate::frame::ThreadFrames,
+    caller: &Frame,
+    jump: usize,
+) -> Option<PyResult<*const Frame>> {
+    let g = caller.peek_opt(1)?;
+    let gen = crate::generator::enter_for_iter(&g)?;
+    caller.next.set(caller.next.get() + jump as u32);
+    let gp = gen.into_raw();
+    if let Err(e) = enter_inlined(tf, gp, caller) {
+        // SAFETY: given up just above, not linked.
+        let gen = unsafe { OwnedFrame::from_raw(gp) };
+        return Some(Err(match crate::generator::end_in_loop(&g, gen, Err(e)) {
+            Err(e) => e,
+            Ok(_) => exc::system_error("a generator ended without running"),
+        }));
+    }
+    Some(Ok(gp.as_ptr()))
+}
+
+/// A generator's frame that FOR_ITER ran in this invocation yielded (its registers
+/// saved): back into the generator; the caller goes on after the FOR_ITER, where the
+/// loop pushes the value. Returns the caller.
+#[inline(never)]
+fn yield_gen_in_loop(tf: crate::frame::ThreadFrames, fm: &Frame) -> *const Frame {
+    let (caller, gen) = leave_gen_frame(tf, fm);
+    // SAFETY: the caller is linked below and runs FOR_ITER over the generator.
+    let c = unsafe { &*caller };
+    // SAFETY: `instr` is the FOR_ITER's opcode unit in the caller's bytecode copy,
+    // with its cache units after it.
+    let resume_at = unsafe {
+        c.instr
+            .get()
+            .add(1 + Op::FOR_ITER.cache_entries())
+            .offset_from(c.bytecode.get())
+    };
+    c.next.set(resume_at as u32);
+    // The FOR_ITER keeps the generator on the stack (borrowed from there).
+    if let Some(g) = c.peek_opt(1) {
+        crate::generator::yield_in_loop(&g, gen);
+    }
+    caller
+}
+
+/// A generator's frame that FOR_ITER ran in this invocation returned `v`: the
+/// generator is finished and the caller goes on at its loop's exit, with the
+/// generator popped (a `for` loop drops the return value, as it drops
+/// StopIteration's). Returns the caller, and an error to raise at its FOR_ITER.
+#[inline(never)]
+fn return_gen_in_loop(
+    tf: crate::frame::ThreadFrames,
+    fm: &Frame,
+    v: PyObj,
+) -> (*const Frame, PyResult<()>) {
+    fm.depth.set(0);
+    let (caller, gen) = leave_gen_frame(tf, fm);
+    // SAFETY: the caller is linked below and runs FOR_ITER over the generator.
+    let c = unsafe { &*caller };
+    let Some(g) = c.peek_opt(1) else {
+        return (
+            caller,
+            Err(exc::system_error("a generator's loop lost its iterator")),
+        );
+    };
+    let r = crate::generator::end_in_loop(&g, gen, Ok(v)).map(drop);
+    // `g` is the generator's stack slot, borrowed: it goes with the pop.
+    if r.is_ok() {
+        drop(c.pop());
+    }
+    (caller, r)
+}
+
+/// An exception leaves a generator's frame that FOR_ITER ran in this invocation:
+/// the generator is finished, and the exception (PEP 479 applied) propagates from
+/// the FOR_ITER of the caller, which `f` becomes.
+#[cold]
+fn leave_gen_frame_raising(
+    tf: crate::frame::ThreadFrames,
+    fm: &Frame,
+    err: PyErr,
+    f: &mut *const Frame,
+) -> PyErr {
+    let (caller, gen) = leave_gen_frame(tf, fm);
+    *f = caller;
+    // SAFETY: the caller is linked below and runs FOR_ITER over the generator, which
+    // is its stack's top.
+    let g = unsafe { &*caller }.peek_opt(1).map(|b| (*b).clone());
+    let Some(g) = g else {
+        return exc::system_error("a generator's loop lost its iterator");
+    };
+    match crate::generator::end_in_loop(&g, gen, Err(err)) {
+        Err(e) => e,
+        Ok(_) => exc::system_error("a generator's error was lost"),
+    }
 }
 
 /// Moves `n` call arguments from the caller's stack slots at `from` into the

@@ -269,6 +269,16 @@ impl Frame {
         self.previous.get()
     }
 
+    /// A generator's frame resumed by its caller's FOR_ITER in the caller's loop
+    /// invocation (`generator::enter_for_iter`): returning, yielding or raising goes
+    /// back to the caller in the same invocation and hands the frame back to its
+    /// generator. (A frame on the data stack is an inlined call's; a generator's frame
+    /// resumed from Rust is its invocation's entry.)
+    #[inline(always)]
+    pub(crate) fn is_gen_in_loop(&self) -> bool {
+        self.home == Home::Owned && !self.is_entry.get()
+    }
+
     /// Forgets the frame below this one: a generator's frame that stopped running
     /// (suspended or finished) has no caller until it is resumed again.
     pub(crate) fn clear_previous(&self) {
@@ -894,6 +904,24 @@ impl OwnedFrame {
                 crate::frame_object::moved(&obj, p.as_ref());
             }
         }
+        OwnedFrame(p)
+    }
+}
+
+impl OwnedFrame {
+    /// Gives up ownership while the frame runs in a loop invocation of its caller's
+    /// (see `generator::enter_for_iter`); [`OwnedFrame::from_raw`] takes it back.
+    pub(crate) fn into_raw(self) -> NonNull<Frame> {
+        let p = self.0;
+        std::mem::forget(self);
+        p
+    }
+
+    /// Takes back a frame given up with [`OwnedFrame::into_raw`].
+    ///
+    /// # Safety
+    /// `p` came from `into_raw`, and nothing else takes it back.
+    pub(crate) unsafe fn from_raw(p: NonNull<Frame>) -> OwnedFrame {
         OwnedFrame(p)
     }
 }

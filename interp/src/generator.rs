@@ -648,49 +648,119 @@ fn close_iter(sub: &PyObj) -> PyResult<()> {
     Ok(())
 }
 
-fn finish(g: &PyObj, mut frame: OwnedFrame, throw: Option<PyErr>) -> PyResult<Outcome> {
+fn finish(g: &PyObj, frame: OwnedFrame, throw: Option<PyErr>) -> PyResult<Outcome> {
     let resume = EVALUATOR.get().expect("generator::init ran at install");
     let result = resume(&frame, throw);
-    // Off the chain now: no caller until it runs again (`f_back` is None).
+    settle(g, frame, result)
+}
+
+/// Takes the frame of generator `g` out to run in the loop invocation of the frame
+/// whose FOR_ITER iterates over it (CPython 3.12's FOR_ITER_GEN): the same steps as
+/// [`send_ex`] with `None`, without the native call into the evaluator. The caller
+/// links the frame above its own and runs it; when it yields, returns or raises, the
+/// loop hands it back with [`yield_in_loop`] or [`end_in_loop`].
+///
+/// `None` (nothing changed) unless `g` is an exact generator that is suspended or
+/// not started: a running or finished one takes the generic path, which raises or
+/// reports exhaustion.
+pub(crate) fn enter_for_iter(g: &PyObj) -> Option<OwnedFrame> {
+    if !is_generator(g) {
+        return None;
+    }
+    let mut st = lock(g);
+    if st.running {
+        return None;
+    }
+    let frame = st.frame.take()?;
+    if st.started && !frame.discard_sent.replace(false) {
+        // The value of the `yield` expression being resumed.
+        frame.push_obj(singletons::none());
+    }
+    st.running = true;
+    st.started = true;
+    let own = st.exc_state.take();
+    drop(st);
+    crate::exc_info::push_entry(own);
+    frame.is_entry.set(false);
+    Some(frame)
+}
+
+/// Hands the frame [`enter_for_iter`] took back to `g`, suspended at a `yield`, once
+/// the loop unlinked it from the thread's chain.
+pub(crate) fn yield_in_loop(g: &PyObj, frame: OwnedFrame) {
+    suspend(g, frame);
+}
+
+/// Finishes `g` whose frame [`enter_for_iter`] took ended, unlinked from the thread's
+/// chain: it returned (`Ok`, the return value) or raised. Returns what the FOR_ITER
+/// gets, as from [`send_ex`]: the return value, or the exception (a StopIteration
+/// made a RuntimeError, PEP 479).
+pub(crate) fn end_in_loop(
+    g: &PyObj,
+    frame: OwnedFrame,
+    result: PyResult<PyObj>,
+) -> PyResult<PyObj> {
+    end(g, frame, result)
+}
+
+/// The end of one run of `g`'s frame; `result` says how it stopped.
+fn settle(g: &PyObj, frame: OwnedFrame, result: PyResult<Outcome>) -> PyResult<Outcome> {
+    match result {
+        Ok(Outcome::Yield(v)) => {
+            suspend(g, frame);
+            Ok(Outcome::Yield(v))
+        }
+        Ok(Outcome::Return(v)) => end(g, frame, Ok(v)).map(Outcome::Return),
+        Err(e) => end(g, frame, Err(e)).map(Outcome::Return),
+    }
+}
+
+/// Marks `g` not running and gives it back its own handled exception; the frame is
+/// off the chain from now on: no caller until it runs again (`f_back` is None).
+#[inline(always)]
+fn stop_running<'a>(g: &'a PyObj, frame: &Frame) -> parking_lot::MutexGuard<'a, GenState> {
     frame.clear_previous();
     let own_exc = crate::exc_info::pop_entry();
     let mut st = lock(g);
     st.running = false;
     st.exc_state = own_exc;
-    match result {
-        Ok(Outcome::Yield(v)) => {
-            // Off the frame chain while suspended: hold only counted references.
-            frame.make_counted();
-            st.frame = Some(frame);
-            Ok(Outcome::Yield(v))
-        }
-        Ok(Outcome::Return(v)) => {
-            st.frame_at = FrameAddr(std::ptr::null());
-            drop(st);
-            drop(frame);
-            Ok(Outcome::Return(v))
-        }
-        Err(e) => {
-            st.frame_at = FrameAddr(std::ptr::null());
-            drop(st);
-            drop(frame);
-            // PEP 479, and PEP 525 for StopAsyncIteration out of an async generator.
-            let escaped = if e.is_instance(&exc::STOP_ITERATION_TYPE) {
-                "StopIteration"
-            } else if is_async_generator(g) && e.is_instance(&exc::STOP_ASYNC_ITERATION_TYPE) {
-                "StopAsyncIteration"
-            } else {
-                return Err(e);
-            };
-            let re = exc::runtime_error(format!("{} raised {escaped}", kind_name(g)));
-            let _ = ab::setattr(
-                re.value(),
-                &strand_objects::str::intern("__cause__"),
-                e.value(),
-            );
-            Err(re)
-        }
-    }
+    st
+}
+
+/// `g`'s frame suspended at a `yield`: back into the generator.
+#[inline(always)]
+fn suspend(g: &PyObj, mut frame: OwnedFrame) {
+    let mut st = stop_running(g, &frame);
+    // Off the frame chain while suspended: hold only counted references.
+    frame.make_counted();
+    st.frame = Some(frame);
+}
+
+/// `g`'s frame returned or raised: the generator is finished.
+fn end(g: &PyObj, frame: OwnedFrame, result: PyResult<PyObj>) -> PyResult<PyObj> {
+    let mut st = stop_running(g, &frame);
+    st.frame_at = FrameAddr(std::ptr::null());
+    drop(st);
+    drop(frame);
+    let e = match result {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    // PEP 479, and PEP 525 for StopAsyncIteration out of an async generator.
+    let escaped = if e.is_instance(&exc::STOP_ITERATION_TYPE) {
+        "StopIteration"
+    } else if is_async_generator(g) && e.is_instance(&exc::STOP_ASYNC_ITERATION_TYPE) {
+        "StopAsyncIteration"
+    } else {
+        return Err(e);
+    };
+    let re = exc::runtime_error(format!("{} raised {escaped}", kind_name(g)));
+    let _ = ab::setattr(
+        re.value(),
+        &strand_objects::str::intern("__cause__"),
+        e.value(),
+    );
+    Err(re)
 }
 
 /// `SEND`: resumes a sub-iterator of `yield from` with `value`: a generator or
