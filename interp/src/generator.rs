@@ -18,7 +18,7 @@
 //! finalizer hook it captured instead, if any; a coroutine that never ran is reported
 //! with a `RuntimeWarning` ("coroutine ... was never awaited").
 
-use parking_lot::Mutex;
+use crate::short_lock::{ShortLock, ShortLockGuard};
 
 use strand_heap::{HeapKind, ObjPtr, ObjectHeader};
 use strand_objects::abstract_ as ab;
@@ -111,7 +111,9 @@ pub(crate) struct AsyncGenState {
 #[repr(C)]
 pub struct PyGenerator {
     header: ObjectHeader,
-    state: Mutex<GenState>,
+    /// Taken twice per resumption (resume, suspend): a [`ShortLock`], held only for
+    /// a few field updates and never across Python code.
+    state: ShortLock<GenState>,
 }
 
 unsafe fn gen_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
@@ -428,7 +430,7 @@ fn new_gen_like(frame: OwnedFrame, ty: &'static PyType) -> PyObj {
     // the object is tracked.
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyGenerator;
-        std::ptr::addr_of_mut!((*p).state).write(Mutex::new(GenState {
+        std::ptr::addr_of_mut!((*p).state).write(ShortLock::new(GenState {
             frame: Some(frame),
             running: false,
             started: false,
@@ -486,7 +488,7 @@ fn payload(g: &PyObj) -> &PyGenerator {
     unsafe { g.payload_unchecked::<PyGenerator>() }
 }
 
-fn lock(g: &PyObj) -> parking_lot::MutexGuard<'_, GenState> {
+fn lock(g: &PyObj) -> ShortLockGuard<'_, GenState> {
     payload(g).state.lock()
 }
 
@@ -718,7 +720,7 @@ fn settle(g: &PyObj, frame: OwnedFrame, result: PyResult<Outcome>) -> PyResult<O
 /// Marks `g` not running and gives it back its own handled exception; the frame is
 /// off the chain from now on: no caller until it runs again (`f_back` is None).
 #[inline(always)]
-fn stop_running<'a>(g: &'a PyObj, frame: &Frame) -> parking_lot::MutexGuard<'a, GenState> {
+fn stop_running<'a>(g: &'a PyObj, frame: &Frame) -> ShortLockGuard<'a, GenState> {
     frame.clear_previous();
     let own_exc = crate::exc_info::pop_entry();
     let mut st = lock(g);

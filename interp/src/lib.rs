@@ -59,6 +59,7 @@ mod matching;
 pub mod native_module;
 mod record;
 pub mod runtime_warning;
+mod short_lock;
 pub mod signals;
 mod specialize;
 mod stackref;
