@@ -611,9 +611,9 @@ fn self_getset() -> GetSetDef {
     )
 }
 
-/// The name and internal doc (see [`crate::docs`]) of a native callable or
-/// callable descriptor, or `None` for one strand has no doc for (and for other
-/// objects).
+/// The name and internal doc (see [`crate::docs`]) of a native callable, callable
+/// descriptor or getset descriptor, or `None` for one strand has no doc for (and
+/// for other objects).
 fn internal_doc(f: &PyObj) -> Option<(&'static str, &'static str)> {
     if let Some(b) = f.downcast::<PyBuiltinFunction>() {
         if let Some(doc) = b.doc {
@@ -638,6 +638,14 @@ fn internal_doc(f: &PyObj) -> Option<(&'static str, &'static str)> {
     if std::ptr::eq(ty, &METHOD_DESCR_TYPE) || std::ptr::eq(ty, &CLASSMETHOD_DESCR_TYPE) {
         let d = descr_payload(f);
         return crate::docs::method_doc(d.owner().name(), d.def.name).map(|doc| (d.def.name, doc));
+    }
+    if std::ptr::eq(ty, &GETSET_DESCR_TYPE) {
+        // SAFETY: checked: a getset descriptor.
+        let g = unsafe { f.payload_unchecked::<PyGetSetDescr>() };
+        // SAFETY: owners outlive their descriptors.
+        let owner = unsafe { &*g.owner };
+        return crate::docs::getset_doc(owner.name(), g.def.name, owner.is_heap_type())
+            .map(|doc| (g.def.name, doc));
     }
     let (name, _, _) = crate::slotdefs::wrapper_parts(f)?;
     crate::docs::slot_doc(name).map(|doc| (name, doc))
