@@ -21,6 +21,11 @@ class WithDict(Slotted):
     pass
 
 
+class Meth:
+    def m(self):
+        pass
+
+
 def show(label, d):
     print(label, type(d).__name__, repr(d.__doc__))
 
@@ -47,7 +52,7 @@ GETSETS = [
     (memoryview, "shape"), (memoryview, "strides"), (memoryview, "suboffsets"),
     (memoryview, "c_contiguous"), (memoryview, "f_contiguous"), (memoryview, "contiguous"),
     (super, "__thisclass__"), (super, "__self__"), (super, "__self_class__"),
-    (type(C().__init__), "__func__"), (type(C().__init__), "__self__"),
+    (type(Meth().m), "__func__"), (type(Meth().m), "__self__"),
     (type((lambda: (yield))()), "gi_yieldfrom"), (type((lambda: (yield))()), "__name__"),
     (collections.deque, "maxlen"), (collections.defaultdict, "default_factory"),
     (functools.partial, "func"), (functools.partial, "args"), (functools.partial, "keywords"),
