@@ -20,7 +20,7 @@ use crate::frame_builtins::{call_native, FrameBuiltin};
 /// [`crate::state`]). `open` is added by the io implementation, as CPython's start-up
 /// does (`builtins.open is io.open`).
 pub(crate) fn make_module() -> PyObj {
-    let m = strand_objects::module::new_module("builtins");
+    let m = strand_objects::module::new_native_module("builtins");
     let d = strand_objects::module::module_dict(&m);
     populate(&m, &d);
     m

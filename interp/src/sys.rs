@@ -323,7 +323,7 @@ pub fn set_std_streams(stdin: &PyObj, stdout: &PyObj, stderr: &PyObj) {
 
 /// The `sys` module, with `sys.modules` set to `modules`.
 pub(crate) fn make_module(modules: &PyObj) -> PyObj {
-    let m = module::new_module("sys");
+    let m = module::new_native_module("sys");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "modules", modules.clone());
     dict::set_item_str(&d, "argv", list::new(Vec::new()));

@@ -21,6 +21,7 @@ mod builtins;
 mod exceptions;
 mod getsets;
 mod methods;
+mod modules;
 mod slots;
 mod stdlib;
 mod types;
@@ -98,6 +99,11 @@ pub fn module_function_doc(module: &str, name: &str) -> Option<&'static str> {
         "io" | "_io" if name == "open" => builtins::function_doc(name),
         _ => stdlib::function_doc(module, name),
     }
+}
+
+/// The doc of the native module `name` (no signature: it is `__doc__` whole).
+pub fn module_doc(name: &str) -> Option<&'static str> {
+    modules::module_doc(name)
 }
 
 /// The internal doc of the builtin type whose `tp_name` is `tp_name`.
