@@ -73,3 +73,44 @@ print(inspect.signature(__import__("math").isclose))
 print(inspect.signature(__import__("bisect").insort))
 print(__import__("time").struct_time.__text_signature__,
       bool(__import__("time").struct_time.__doc__))
+
+# Methods of the native types of those modules.
+import array
+import collections
+import functools
+import itertools
+import operator
+import random
+import re
+import struct
+
+METHODS = {
+    collections.deque: "__class_getitem__ __copy__ __reduce__ __reversed__ append "
+                       "appendleft clear copy count extend extendleft index insert pop "
+                       "popleft remove reverse rotate",
+    collections.defaultdict: "__class_getitem__ __copy__ __missing__ __reduce__ copy",
+    struct.Struct: "iter_unpack pack pack_into unpack unpack_from",
+    random.Random.__mro__[1]: "getrandbits getstate random seed setstate",
+    array.array: "__copy__ __deepcopy__ append buffer_info byteswap count extend "
+                 "frombytes fromfile fromlist fromunicode index insert pop remove reverse "
+                 "tobytes tofile tolist tounicode",
+    re.Pattern: "__class_getitem__ __copy__ __deepcopy__ findall finditer fullmatch match "
+                "scanner search split sub subn",
+    re.Match: "__class_getitem__ __copy__ __deepcopy__ end expand group groupdict groups "
+              "span start",
+    itertools.chain: "__class_getitem__ __reduce__ __setstate__ from_iterable",
+    itertools.count: "__reduce__",
+    functools.partial: "__class_getitem__ __reduce__ __setstate__",
+    operator.itemgetter: "__reduce__",
+}
+for t, names in METHODS.items():
+    print(t.__module__, t.__qualname__)
+    for name in names.split():
+        x = t.__dict__[name]
+        doc = x.__doc__
+        print(f"  {name}", repr(x.__text_signature__), sig_of(x), type(doc).__name__,
+              bool(doc))
+d = collections.deque()
+print(repr(d.append.__text_signature__), bool(d.append.__doc__), sig_of(d.append))
+m = re.match("a", "a")
+print(repr(m.span.__text_signature__), sig_of(m.span))
