@@ -146,6 +146,7 @@ pub(super) fn method_doc(tp_name: &str, name: &str) -> Option<&'static str> {
 /// The internal doc of function `name` of the native module `module`.
 pub(super) fn function_doc(module: &str, name: &str) -> Option<&'static str> {
     Some(match (module, name) {
+        ("sys", "breakpointhook") => "breakpointhook(*args, **kws)\n\nWhat breakpoint() calls: the callable named by the PYTHONBREAKPOINT environment variable (pdb.set_trace when it is unset or empty; 0 disables breakpoints), called with the arguments.",
         ("posix", "stat") => "stat($module, /, path, *, dir_fd=None, follow_symlinks=True)\n--\n\nGet the status of a file as an os.stat_result. path may be a path or an open file descriptor; dir_fd makes a relative path relative to that directory, and follow_symlinks=False stats a symbolic link itself.",
         ("posix", "lstat") => "lstat($module, /, path, *, dir_fd=None)\n--\n\nLike stat(), but a symbolic link is described itself rather than followed.",
         ("posix", "fspath") => "fspath($module, /, path)\n--\n\nThe file system form of path: a str or bytes is returned unchanged, and another object gives what its __fspath__ method returns.",
