@@ -1257,6 +1257,7 @@ macro_rules! wrapper_type {
                 slots: Slots {
                     descr_get: Some($get),
                     call: $call,
+                    repr: Some(wrapper_repr),
                     new: Some(wrapper_new),
                     init: Some(wrapper_init),
                     getattro: Some(crate::baseobject::generic_getattr),
@@ -1275,6 +1276,25 @@ wrapper_type!(
     Some(staticmethod_call)
 );
 wrapper_type!(CLASSMETHOD_TYPE, "classmethod", classmethod_get, None);
+
+/// `repr()` of a staticmethod or classmethod: `<staticmethod(<function f at ...>)>`,
+/// named for the builtin type even on subclasses (CPython 3.11's `sm_repr` and
+/// `cm_repr` write the name out).
+fn wrapper_repr(obj: &PyObj) -> PyResult<PyObj> {
+    // SAFETY: installed on staticmethod/classmethod (and subclasses).
+    let w = unsafe { obj.payload_unchecked::<PyWrapperObj>() };
+    let callable = w.callable.lock().clone();
+    let inner = match callable {
+        Some(c) => ab::repr_string(&c)?,
+        None => "<NULL>".to_string(),
+    };
+    let kind = if obj.is_instance_of(&CLASSMETHOD_TYPE) {
+        "classmethod"
+    } else {
+        "staticmethod"
+    };
+    Ok(crate::str::from_string(format!("<{kind}({inner})>")))
+}
 
 /// Static methods are callable as they are (Python 3.10+).
 fn staticmethod_call(sm: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {
