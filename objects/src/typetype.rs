@@ -684,6 +684,6 @@ fn type_text_signature(o: &PyObj) -> PyResult<PyObj> {
     }
     Ok(crate::docs::text_signature_object(
         ty.name(),
-        ty.inner().doc.as_ref().map(|d| crate::str::as_str(d)),
+        ty.inner().doc.as_ref().map(crate::str::as_str),
     ))
 }

@@ -1,6 +1,8 @@
 //! Docs of native modules, keyed by the module's name (CPython's `m_doc`).
 //! Modules CPython leaves without a doc (`_ast`, `_codecs`, `_sre`, the hash
-//! modules, `resource`) have no entry. The text is strand's own.
+//! modules, `resource`) have no entry, nor do those whose initialization sets
+//! `__doc__` itself (`_operator`, `_json`, `_csv`, `_warnings`, `_datetime`,
+//! `_pickle`). The text is strand's own.
 
 /// The doc of the native module `name`.
 pub(super) fn module_doc(name: &str) -> Option<&'static str> {
@@ -14,15 +16,10 @@ pub(super) fn module_doc(name: &str) -> Option<&'static str> {
         "_blake2" => "The BLAKE2b and BLAKE2s hash algorithms, for hashlib.",
         "_collections" => "High performance container types for the collections module: deque, a double-ended queue, and defaultdict, a dict that makes values for missing keys.",
         "_contextvars" => "Context variables (PEP 567): values that are local to a context, such as an asyncio task.",
-        "_csv" => "Reading and writing CSV (comma-separated values) files: reader(), writer(), dialects and their registry.",
-        "_datetime" => "The native implementation of the datetime module's types: date, time, datetime, timedelta, tzinfo and timezone.",
         "_functools" => "Native tools for the functools module: partial, reduce, cmp_to_key and the cache behind lru_cache.",
         "_heapq" => "The heap queue algorithm, also known as the priority queue algorithm.\n\nA heap is a list in which heap[k] <= heap[2*k+1] and heap[k] <= heap[2*k+2] for every k where both exist, so that heap[0] is always the smallest item. heappush() and heappop() keep that invariant; heapify() makes it hold for any list.",
         "_io" => "The implementation of the io module: raw, buffered and text streams over files and in memory, and open().",
-        "_json" => "Native speedups for the json module: string scanning and encoding.",
         "_locale" => "Access to the POSIX locale database and the C library's locale functions.",
-        "_operator" => "The functions of the operator module: every operator of the language as a function, so that operator.add(x, y) is x + y, plus the attrgetter, itemgetter and methodcaller callables.",
-        "_pickle" => "The native implementation of pickle: Pickler, Unpickler, and the dump, dumps, load and loads functions.",
         "_posixsubprocess" => "The fork and exec step of the subprocess module on POSIX systems.",
         "_queue" => "The native SimpleQueue of the queue module, an unbounded FIFO queue.",
         "_random" => "The Mersenne Twister random number generator behind the random module.",
@@ -34,7 +31,6 @@ pub(super) fn module_doc(name: &str) -> Option<&'static str> {
         "_struct" => "Conversion between Python values and C structs packed into bytes.\n\nA format string describes the layout: an optional first character for byte order, size and alignment ('@', '=', '<', '>' or '!'), then one character per value, each optionally preceded by a repeat count (for example '<I2h' is a little-endian unsigned int and two shorts).",
         "_thread" => "The low-level threading primitives: starting threads, locks, and thread-local data.",
         "_tracemalloc" => "Tracing of memory allocations, for the tracemalloc module.",
-        "_warnings" => "The native parts of the warnings module: warn(), warn_explicit() and the filters they consult.",
         "_weakref" => "Support for weak references: weak reference and proxy types and the functions that count and list the references to an object.",
         "array" => "Arrays of numbers of one C type (characters, integers or floats), stored compactly. The type is given by a typecode character when an array is made.",
         "atexit" => "Register functions to be called when the interpreter exits, in the reverse order of their registration.",

@@ -32,7 +32,6 @@ pub(super) fn type_doc(tp_name: &str) -> Option<&'static str> {
         "itertools.zip_longest" => "zip_longest(iter1 [,iter2 [...]], [fillvalue=None]) --> zip_longest object\n\nAn iterator of tuples whose i-th tuple holds the i-th item of each iterable, like zip(); it runs until the longest iterable is exhausted, with fillvalue standing in for the missing items of the shorter ones.",
         "functools._lru_cache_wrapper" => "A callable wrapping a function with a cache of its results, keyed by the arguments (the object functools.lru_cache() builds).",
         "functools.partial" => "partial(func, *args, **keywords) -> partial object\n\nA callable that calls func with args followed by the arguments it is given, and with keywords updated by the keyword arguments it is given.",
-        "_collections._tuplegetter" => "A descriptor that reads one item of a tuple by index; namedtuple uses it for its fields.",
         "collections.defaultdict" => "defaultdict(default_factory=None, /, [...]) --> dict with default factory\n\nA dict subclass that calls default_factory (when it is not None) to make a value for a missing key, stores it, and returns it. The other arguments are those of dict().",
         "collections.deque" => "deque([iterable[, maxlen]]) --> deque object\n\nA double-ended queue: a sequence with fast appends and pops at both ends, optionally bounded to maxlen items (appending to a full bounded deque drops an item from the other end).",
         "operator.attrgetter" => "attrgetter(attr, ...) --> attrgetter object\n\nA callable that fetches the named attributes from its operand: attrgetter('name') gives f with f(r) == r.name; with several names a tuple of them; dotted names follow attribute chains: attrgetter('a.b')(r) == r.a.b.",
@@ -41,8 +40,6 @@ pub(super) fn type_doc(tp_name: &str) -> Option<&'static str> {
         "_struct.Struct" => "Struct(fmt) --> compiled struct object\n\nA compiled struct format: its methods pack and unpack binary data by the format without parsing it again.",
         "time.struct_time" => "The time value that gmtime(), localtime() and strptime() return and asctime(), mktime() and strftime() accept: a named tuple of the year, month, day, hour, minute, second, weekday, day of the year and daylight saving flag, with the time zone's name and offset as extra attributes.",
         "_random.Random" => "A Mersenne Twister random number generator with its own state, the base of random.Random.",
-        "_json.Encoder" => "The JSON encoder of json.encoder: called with an object and the current indentation level, it gives an iterable of the pieces of its JSON text.",
-        "_json.Scanner" => "The JSON scanner of json.decoder: called with a string and an index, it decodes the JSON value there.",
         _ => return None,
     })
 }
