@@ -20,7 +20,7 @@ use crate::frame_builtins::{call_native, FrameBuiltin};
 /// [`crate::state`]). `open` is added by the io implementation, as CPython's start-up
 /// does (`builtins.open is io.open`).
 pub(crate) fn make_module() -> PyObj {
-    let m = strand_objects::module::new_module("builtins");
+    let m = strand_objects::module::new_native_module("builtins");
     let d = strand_objects::module::module_dict(&m);
     populate(&m, &d);
     m
@@ -87,6 +87,7 @@ fn populate(m: &PyObj, d: &PyObj) {
         ("id", |a, k| {
             one(a, k, "id").map(|x| int::from_usize(x.addr()))
         }),
+        ("breakpoint", b_breakpoint),
         ("callable", |a, k| {
             one(a, k, "callable").map(|x| int::bool_obj(x.ty().slots().call.is_some()))
         }),
@@ -265,6 +266,19 @@ fn populate(m: &PyObj, d: &PyObj) {
 }
 
 /// The one argument of a `METH_O` builtin function (no `self` to count).
+/// `breakpoint(*args, **kws)`: calls `sys.breakpointhook` with the arguments, after
+/// the `builtins.breakpoint` audit event (CPython's `builtin_breakpoint`).
+///
+/// # Errors
+/// `RuntimeError` when `sys.breakpointhook` is gone; whatever the hook raises.
+fn b_breakpoint(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj> {
+    let sys = strand_objects::module::module_dict(&crate::state::sys_module());
+    let hook = dict::get_item_str(&sys, "breakpointhook")
+        .ok_or_else(|| exc::runtime_error("lost sys.breakpointhook"))?;
+    crate::sys::audit_event("builtins.breakpoint", vec![hook.clone()])?;
+    ab::call(&hook, args, kw)
+}
+
 fn one(args: &[PyObj], kw: Option<&PyObj>, name: &str) -> PyResult<PyObj> {
     let a = Args::new(args, kw);
     a.no_kwargs(name)?;

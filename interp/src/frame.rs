@@ -1157,8 +1157,22 @@ impl Frame {
     /// cells and free variables (function frames, as CPython 3.11's
     /// `PyFrame_FastToLocals`: names that are unbound now are removed, other keys, such
     /// as those `exec()` added, stay).
+    ///
+    /// A class body's cell variables (`__class__`) are copied into its namespace the
+    /// same way (their contents, or the name removed while the cell is empty); its
+    /// free variables are not, as CPython skips them for code that is not optimized.
     pub(crate) fn locals_mapping(&self) -> PyResult<PyObj> {
         if let Some(l) = &self.locals {
+            for (slot, name) in self.mapping_cells() {
+                let key = pystr::new(&name);
+                match self.local(slot).and_then(|c| cell_contents(&c)) {
+                    Some(v) => strand_objects::abstract_::setitem(l, &key, &v)?,
+                    None => match strand_objects::abstract_::delitem(l, &key) {
+                        Err(e) if !e.is_instance(&exc::KEY_ERROR_TYPE) => return Err(e),
+                        _ => {}
+                    },
+                }
+            }
             return Ok(l.clone());
         }
         let d = self.fast_locals_dict();
@@ -1175,13 +1189,32 @@ impl Frame {
     /// `PyFrame_LocalsToFast` with `clear`, after a trace function ran): a name
     /// missing from the dict unbinds a cell's contents, and sets a bound fast local
     /// to None with a `RuntimeWarning`, as CPython does. Frames with a locals
-    /// mapping (module and class bodies) have nothing to write back.
+    /// mapping (module and class bodies) write back only their cell variables, from
+    /// the mapping (a name missing from it, or one the mapping fails to give,
+    /// empties the cell).
     ///
     /// The frame's value stack is made counted first when a fast local changes: it
     /// may hold borrowed references to the old value (`LOAD_FAST_BORROW`). The
     /// caller has saved the frame's stack depth.
     pub(crate) fn locals_to_fast(&self) {
-        if self.locals.is_some() {
+        if let Some(l) = &self.locals {
+            for (slot, name) in self.mapping_cells() {
+                let Some(cell) = self.local(slot) else {
+                    continue;
+                };
+                if !cell.is_exact(&function::CELL_TYPE) {
+                    continue;
+                }
+                let value = strand_objects::abstract_::getitem(l, &pystr::new(&name)).ok();
+                let same = match (&function::cell_get(&cell), &value) {
+                    (Some(a), Some(b)) => a.is(b),
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !same {
+                    let _ = function::cell_set(&cell, value);
+                }
+            }
             return;
         }
         let Some(d) = self.fast_locals_dict_opt() else {
@@ -1233,6 +1266,18 @@ impl Frame {
         }
     }
 
+    /// The slots and names of the cell variables (not the free variables) of a frame
+    /// with a locals mapping: those `f_locals` shows and writes back for a class body
+    /// (CPython 3.11's `_PyFrame_FastToLocalsWithError` and `_PyFrame_LocalsToFast`
+    /// skip free variables of code that is not `CO_OPTIMIZED`).
+    fn mapping_cells(&self) -> Vec<(usize, String)> {
+        let code = &self.data().code;
+        code.cellvars
+            .iter()
+            .filter_map(|c| code.deref_index(c).map(|i| (i, c.clone())))
+            .collect()
+    }
+
     /// Turns the uncounted references on the value stack (its first `depth` slots)
     /// into counted ones.
     fn make_stack_counted(&self) {
@@ -1240,6 +1285,16 @@ impl Frame {
         for i in bottom..bottom + self.stack_depth() {
             self.slot(i).make_counted();
         }
+    }
+}
+
+/// The contents of the cell in a cell variable's slot, or `None` while it is empty
+/// or `MAKE_CELL` has not yet put a cell there.
+fn cell_contents(slot: &PyObj) -> Option<PyObj> {
+    if slot.is_exact(&function::CELL_TYPE) {
+        function::cell_get(slot)
+    } else {
+        None
     }
 }
 

@@ -390,16 +390,17 @@ fn back(obj: &PyObj) -> Option<PyObj> {
     (!prev.is_null()).then(|| of(unsafe { &*prev }))
 }
 
-/// `f_locals`: the frame's locals mapping (CPython 3.11's `PyFrame_FastToLocals`
-/// for function frames: the frame's one `locals()` dict, refreshed).
+/// `f_locals`: the frame's locals mapping (CPython 3.11's `PyFrame_FastToLocals`:
+/// for function frames the frame's one `locals()` dict, refreshed; for class bodies
+/// the namespace, with the cell variables copied in).
 fn locals(obj: &PyObj) -> PyResult<PyObj> {
     let live = lock(obj).live;
     if !live.0.is_null() && on_my_chain(live.0) {
         // SAFETY: on this thread's chain (see `read`).
         let fm = unsafe { &*live.0 };
-        if fm.locals.is_none() {
-            lock(obj).fast_as_locals = true;
-        }
+        // A class body's cells are copied into its namespace too (see
+        // `Frame::locals_mapping`), so every frame read here is written back.
+        lock(obj).fast_as_locals = true;
         return fm.locals_mapping();
     }
     // Copy the values (no allocation), then build the mapping.

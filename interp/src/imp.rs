@@ -350,7 +350,7 @@ fn override_frozen_modules(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `_imp` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_imp");
+    let m = module::new_native_module("_imp");
     add_functions(
         &m,
         "_imp",

@@ -265,6 +265,15 @@ pub fn is_finalizing() -> bool {
 /// The audit hooks added by `sys.addaudithook`, oldest first (PEP 578).
 static AUDIT_HOOKS: std::sync::Mutex<Vec<PyObj>> = std::sync::Mutex::new(Vec::new());
 
+/// Raises the audit event `event` with `args` (for the runtime's own events, such as
+/// `builtins.breakpoint`).
+///
+/// # Errors
+/// The first exception an audit hook raises.
+pub(crate) fn audit_event(event: &str, args: Vec<PyObj>) -> PyResult<()> {
+    audit(&pystr::new(event), args)
+}
+
 /// `sys.audit(event, *args)`: calls every audit hook with the event name and the
 /// arguments as a tuple; the first exception a hook raises propagates. strand raises
 /// no events of its own yet: only those of `sys.audit` calls.
@@ -281,6 +290,60 @@ fn audit(event: &PyObj, args: Vec<PyObj>) -> PyResult<()> {
         ab::call(&h, &[event.clone(), args.clone()], None)?;
     }
     Ok(())
+}
+
+/// `sys.breakpointhook(*args, **kws)`, what `breakpoint()` calls by default
+/// (CPython's `sys_breakpointhook`): `PYTHONBREAKPOINT` names the callable to call
+/// with the arguments, `pdb.set_trace` when it is unset or empty (or the
+/// environment is ignored), and `0` turns breakpoints off. A name whose module
+/// cannot be imported, or that the module lacks, gives a `RuntimeWarning` and
+/// returns None.
+///
+/// # Errors
+/// Whatever the hook raises, and errors other than `ImportError` and
+/// `AttributeError` from finding it.
+fn breakpointhook(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
+    let ignore_env = dict::get_item_str(&module::module_dict(&state::sys_module()), "flags")
+        .and_then(|f| ab::getattr(&f, &pystr::new("ignore_environment")).ok())
+        .is_some_and(|v| ab::is_true(&v).unwrap_or(false));
+    let env = if ignore_env {
+        None
+    } else {
+        std::env::var("PYTHONBREAKPOINT").ok()
+    };
+    let target = match env.as_deref() {
+        None | Some("") => "pdb.set_trace".to_string(),
+        Some("0") => return Ok(singletons::none()),
+        Some(t) => t.to_string(),
+    };
+    let hook = match target.rfind('.') {
+        Some(0) => None,
+        Some(dot) => Some((&target[..dot], &target[dot + 1..])),
+        None => Some(("builtins", target.as_str())),
+    };
+    let found = match hook {
+        None => None,
+        Some((module, attr)) => match crate::import::import_by_name(module) {
+            Ok(m) => match ab::getattr(&m, &pystr::new(attr)) {
+                Ok(h) => Some(h),
+                Err(e) if e.is_instance(&exc::ATTRIBUTE_ERROR_TYPE) => None,
+                Err(e) => return Err(e),
+            },
+            Err(e) if e.is_instance(&exc::IMPORT_ERROR_TYPE) => None,
+            Err(e) => return Err(e),
+        },
+    };
+    match found {
+        Some(h) => ab::call(&h, a, k),
+        None => {
+            crate::warnings::warn(
+                &exc::RUNTIME_WARNING_TYPE,
+                &format!("Ignoring unimportable $PYTHONBREAKPOINT: \"{target}\""),
+                0,
+            )?;
+            Ok(singletons::none())
+        }
+    }
 }
 
 /// Checks the arguments of a module function that takes `n` positional arguments
@@ -323,7 +386,7 @@ pub fn set_std_streams(stdin: &PyObj, stdout: &PyObj, stderr: &PyObj) {
 
 /// The `sys` module, with `sys.modules` set to `modules`.
 pub(crate) fn make_module(modules: &PyObj) -> PyObj {
-    let m = module::new_module("sys");
+    let m = module::new_native_module("sys");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "modules", modules.clone());
     dict::set_item_str(&d, "argv", list::new(Vec::new()));
@@ -673,6 +736,7 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
                 crate::excepthook::display(&e);
                 Ok(singletons::none())
             }),
+            ("breakpointhook", breakpointhook),
             ("displayhook", |a, k| {
                 Args::new(a, k).exact("displayhook", 1)?;
                 display_value(&a[0])
@@ -875,6 +939,9 @@ pub(crate) fn make_module(modules: &PyObj) -> PyObj {
     }
     if let Some(hook) = dict::get_item_str(&d, "displayhook") {
         dict::set_item_str(&d, "__displayhook__", hook);
+    }
+    if let Some(hook) = dict::get_item_str(&d, "breakpointhook") {
+        dict::set_item_str(&d, "__breakpointhook__", hook);
     }
     m
 }

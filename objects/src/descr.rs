@@ -611,9 +611,9 @@ fn self_getset() -> GetSetDef {
     )
 }
 
-/// The name and internal doc (see [`crate::docs`]) of a native callable or
-/// callable descriptor, or `None` for one strand has no doc for (and for other
-/// objects).
+/// The name and internal doc (see [`crate::docs`]) of a native callable, callable
+/// descriptor or getset descriptor, or `None` for one strand has no doc for (and
+/// for other objects).
 fn internal_doc(f: &PyObj) -> Option<(&'static str, &'static str)> {
     if let Some(b) = f.downcast::<PyBuiltinFunction>() {
         if let Some(doc) = b.doc {
@@ -638,6 +638,14 @@ fn internal_doc(f: &PyObj) -> Option<(&'static str, &'static str)> {
     if std::ptr::eq(ty, &METHOD_DESCR_TYPE) || std::ptr::eq(ty, &CLASSMETHOD_DESCR_TYPE) {
         let d = descr_payload(f);
         return crate::docs::method_doc(d.owner().name(), d.def.name).map(|doc| (d.def.name, doc));
+    }
+    if std::ptr::eq(ty, &GETSET_DESCR_TYPE) {
+        // SAFETY: checked: a getset descriptor.
+        let g = unsafe { f.payload_unchecked::<PyGetSetDescr>() };
+        // SAFETY: owners outlive their descriptors.
+        let owner = unsafe { &*g.owner };
+        return crate::docs::getset_doc(owner.name(), g.def.name, owner.is_heap_type())
+            .map(|doc| (g.def.name, doc));
     }
     let (name, _, _) = crate::slotdefs::wrapper_parts(f)?;
     crate::docs::slot_doc(name).map(|doc| (name, doc))
@@ -1249,6 +1257,7 @@ macro_rules! wrapper_type {
                 slots: Slots {
                     descr_get: Some($get),
                     call: $call,
+                    repr: Some(wrapper_repr),
                     new: Some(wrapper_new),
                     init: Some(wrapper_init),
                     getattro: Some(crate::baseobject::generic_getattr),
@@ -1267,6 +1276,25 @@ wrapper_type!(
     Some(staticmethod_call)
 );
 wrapper_type!(CLASSMETHOD_TYPE, "classmethod", classmethod_get, None);
+
+/// `repr()` of a staticmethod or classmethod: `<staticmethod(<function f at ...>)>`,
+/// named for the builtin type even on subclasses (CPython 3.11's `sm_repr` and
+/// `cm_repr` write the name out).
+fn wrapper_repr(obj: &PyObj) -> PyResult<PyObj> {
+    // SAFETY: installed on staticmethod/classmethod (and subclasses).
+    let w = unsafe { obj.payload_unchecked::<PyWrapperObj>() };
+    let callable = w.callable.lock().clone();
+    let inner = match callable {
+        Some(c) => ab::repr_string(&c)?,
+        None => "<NULL>".to_string(),
+    };
+    let kind = if obj.is_instance_of(&CLASSMETHOD_TYPE) {
+        "classmethod"
+    } else {
+        "staticmethod"
+    };
+    Ok(crate::str::from_string(format!("<{kind}({inner})>")))
+}
 
 /// Static methods are callable as they are (Python 3.10+).
 fn staticmethod_call(sm: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyObj> {

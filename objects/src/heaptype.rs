@@ -259,6 +259,13 @@ pub(crate) unsafe fn type_clear(obj: ObjPtr) {
     drop(mro);
 }
 
+/// A copy of the namespace's `__doc__` when it is a str (of any subclass), for
+/// [`crate::typeobj::TypeInner::doc`] (CPython's `type_new_set_doc`).
+fn class_doc(dict: &PyObj) -> Option<PyObj> {
+    let doc = crate::dict::get_item_str(dict, "__doc__")?;
+    crate::str::is_str(&doc).then(|| crate::str::new(crate::str::as_str(&doc)))
+}
+
 /// Dealloc of a heap type object.
 pub(crate) unsafe fn type_dealloc(obj: ObjPtr) {
     // SAFETY: count zero, exclusive access.
@@ -282,6 +289,7 @@ pub(crate) unsafe fn type_dealloc(obj: ObjPtr) {
             inner.mro.take(),
             inner.dict.take(),
             std::mem::take(&mut inner.slot_names),
+            inner.doc.take(),
         );
         drop(fields);
         let meta = PyType::of_ptr(obj);
@@ -721,6 +729,7 @@ pub fn new_heap_type(
                 } else {
                     std::ptr::null_mut()
                 },
+                doc: class_doc(&dict),
             },
         );
         // The metaclass is referenced by its instances when it is a heap type.

@@ -76,6 +76,18 @@ pub fn new_module(name: &str) -> PyObj {
     m
 }
 
+/// A new native module named `name` ([`new_module`]) whose `__doc__` is strand's
+/// doc for it (see [`crate::docs`]), or None when it has none; for the modules
+/// implemented in Rust, as CPython's `PyModule_Create` sets `m_doc`.
+pub fn new_native_module(name: &str) -> PyObj {
+    let m = new_module(name);
+    if let Some(doc) = crate::docs::module_doc(name) {
+        let d = crate::managed::ensure_dict(&m);
+        crate::dict::set_item_str(&d, "__doc__", crate::str::new(doc));
+    }
+    m
+}
+
 fn alloc(ty: &PyType) -> PyObj {
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation; the header is all there is besides slots.

@@ -670,17 +670,104 @@ fn is_builtin_new(d: &PyObj) -> bool {
         .is_some_and(|b| b.func as usize == tp_new_wrapper as crate::descr::NativeFn as usize)
 }
 
+/// The slots whose wrappers CPython 3.11 puts in the dict of the builtin type
+/// `tp_name` although strand's type inherits the same function from its base:
+/// CPython's `add_operators` adds a wrapper for every slot a static type's
+/// definition fills, and these types fill them with their base's function
+/// (`tp_getattro = PyObject_GenericGetAttr`, `tp_init = BaseException_init` in each
+/// exception type of Objects/exceptions.c). The wrappers make `vars(ValueError)`,
+/// `int.__dict__['__getattribute__']` and what walks them (doctest, pydoc) see the
+/// same entries as on CPython; calling one runs the same slot as before.
+fn cpython_explicit_slots(tp_name: &str) -> &'static [&'static str] {
+    match tp_name {
+        "BaseException" => &["__getattribute__", "__setattr__", "__delattr__"],
+        "bytearray" | "bytes" | "complex" | "dict" | "enumerate" | "filter" | "float"
+        | "frozenset" | "int" | "list" | "map" | "memoryview" | "property" | "range"
+        | "reversed" | "set" | "slice" | "str" | "tuple" | "zip" => &["__getattribute__"],
+        // Exception types whose tp_new is their base's, set explicitly.
+        "ArithmeticError"
+        | "AssertionError"
+        | "BaseExceptionGroup"
+        | "BufferError"
+        | "BytesWarning"
+        | "DeprecationWarning"
+        | "EOFError"
+        | "EncodingWarning"
+        | "Exception"
+        | "FloatingPointError"
+        | "FutureWarning"
+        | "GeneratorExit"
+        | "ImportWarning"
+        | "IndexError"
+        | "KeyboardInterrupt"
+        | "LookupError"
+        | "MemoryError"
+        | "NotImplementedError"
+        | "OSError"
+        | "OverflowError"
+        | "PendingDeprecationWarning"
+        | "RecursionError"
+        | "ReferenceError"
+        | "ResourceWarning"
+        | "RuntimeError"
+        | "RuntimeWarning"
+        | "StopAsyncIteration"
+        | "SyntaxWarning"
+        | "SystemError"
+        | "TypeError"
+        | "UnicodeDecodeError"
+        | "UnicodeEncodeError"
+        | "UnicodeError"
+        | "UnicodeTranslateError"
+        | "UnicodeWarning"
+        | "UserWarning"
+        | "ValueError"
+        | "Warning"
+        | "ZeroDivisionError" => &["__init__", "__new__"],
+        // Exception types with their own tp_init only.
+        "AttributeError"
+        | "BlockingIOError"
+        | "BrokenPipeError"
+        | "ChildProcessError"
+        | "ConnectionAbortedError"
+        | "ConnectionError"
+        | "ConnectionRefusedError"
+        | "ConnectionResetError"
+        | "FileExistsError"
+        | "FileNotFoundError"
+        | "ImportError"
+        | "IndentationError"
+        | "InterruptedError"
+        | "IsADirectoryError"
+        | "KeyError"
+        | "ModuleNotFoundError"
+        | "NameError"
+        | "NotADirectoryError"
+        | "PermissionError"
+        | "ProcessLookupError"
+        | "StopIteration"
+        | "SyntaxError"
+        | "SystemExit"
+        | "TabError"
+        | "TimeoutError"
+        | "UnboundLocalError" => &["__init__"],
+        _ => &[],
+    }
+}
+
 /// Adds slot wrappers for the slots a builtin type defines (or overrides from its
-/// base) to its dict; sets `__hash__ = None` for unhashable types.
+/// base) to its dict, and for those [`cpython_explicit_slots`] names; sets
+/// `__hash__ = None` for unhashable types.
 pub(crate) fn add_slot_wrappers(ty: &'static PyType) {
     let dict = ty.dict();
     let base_slots = ty.base().map(|b| *b.slots());
+    let explicit = cpython_explicit_slots(ty.name());
     for &(name, id) in SLOTDEFS {
         let Some(addr) = slot_addr(ty.slots(), id) else {
             continue;
         };
         if let Some(bs) = &base_slots {
-            if slot_addr(bs, id) == Some(addr) {
+            if slot_addr(bs, id) == Some(addr) && !explicit.contains(&name) {
                 continue;
             }
         }

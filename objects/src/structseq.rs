@@ -94,6 +94,12 @@ pub fn new_type_with_extras(
 ) -> PyResult<PyObj> {
     let ns = crate::dict::new();
     crate::dict::set_item_str(&ns, "__module__", crate::str::new(module));
+    // The doc strand has for `module.name` (CPython's `PyStructSequence_Desc.doc`).
+    if let Some(doc) = crate::docs::type_doc(&format!("{module}.{name}"))
+        .and_then(|doc| crate::docs::doc_body(name, doc))
+    {
+        crate::dict::set_item_str(&ns, "__doc__", crate::str::new(doc));
+    }
     if extras.is_empty() {
         crate::dict::set_item_str(&ns, "__slots__", crate::tuple::from_vec(Vec::new()));
     }

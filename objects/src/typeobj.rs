@@ -391,6 +391,11 @@ pub(crate) struct TypeInner {
     pub(crate) slots_offset: usize,
     /// Shared keys for split instance dicts (heap types with managed dicts).
     pub(crate) cached_keys: *mut crate::dict::DictKeys,
+    /// A heap type's doc as it was when the type was created (CPython's `tp_doc`,
+    /// which `type_new_set_doc` copies from a str `__doc__` of the namespace):
+    /// `__text_signature__` reads it, so assigning `__doc__` later does not change
+    /// the signature. `None` for builtin types (their docs are in [`crate::docs`]).
+    pub(crate) doc: Option<PyObj>,
 }
 
 /// A type object. See the module docs.
@@ -494,6 +499,7 @@ impl PyType {
                 slot_names: Vec::new(),
                 slots_offset: 0,
                 cached_keys: std::ptr::null_mut(),
+                doc: None,
             }),
             flags: AtomicU64::new(flags.bits() | TypeFlags::IMMUTABLETYPE.bits()),
             basicsize: UnsafeCell::new(basicsize),

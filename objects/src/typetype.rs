@@ -671,9 +671,9 @@ pub(crate) fn mappingproxy_methods() -> Vec<crate::descr::MethodDef> {
 
 /// `type.__text_signature__`: the signature of the type's internal doc (see
 /// [`crate::docs`]), as CPython's `type_get_text_signature`. A builtin type's
-/// comes from strand's table; a class's from its `__doc__` when that is a str
-/// starting with `Name(...)\n--\n\n`, as CPython reads the `tp_doc` a class
-/// statement sets.
+/// comes from strand's table; a class's from the `__doc__` it was created with
+/// when that was a str starting with `Name(...)\n--\n\n`, as CPython reads the
+/// `tp_doc` that `type_new` sets (assigning `__doc__` later changes only the dict).
 fn type_text_signature(o: &PyObj) -> PyResult<PyObj> {
     let ty = as_type(o);
     if !ty.is_heap_type() {
@@ -682,11 +682,8 @@ fn type_text_signature(o: &PyObj) -> PyResult<PyObj> {
             crate::docs::type_doc(ty.name()),
         ));
     }
-    match crate::dict::get_item_str(ty.dict(), "__doc__") {
-        Some(d) if d.is_exact(&crate::str::STR_TYPE) => Ok(crate::docs::text_signature_object(
-            ty.name(),
-            Some(crate::str::as_str(&d)),
-        )),
-        _ => Ok(crate::singletons::none()),
-    }
+    Ok(crate::docs::text_signature_object(
+        ty.name(),
+        ty.inner().doc.as_ref().map(crate::str::as_str),
+    ))
 }

@@ -457,7 +457,7 @@ pub fn make_module() -> PyObj {
     READY.call_once(|| {
         ABC_DATA_TYPE.ready_static(Some(&strand_objects::baseobject::OBJECT_TYPE), &[], &[]);
     });
-    let m = module::new_module("_abc");
+    let m = module::new_native_module("_abc");
     add_functions(
         &m,
         "_abc",

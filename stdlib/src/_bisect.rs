@@ -113,7 +113,7 @@ fn insort(a: &[PyObj], k: Option<&PyObj>, fname: &str, right: bool) -> PyResult<
 
 /// The `_bisect` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_bisect");
+    let m = module::new_native_module("_bisect");
     add_functions(
         &m,
         "_bisect",

@@ -12,7 +12,7 @@ use crate::modsupport::add_int;
 /// The `_blake2` module.
 pub fn make_module() -> PyObj {
     hashobj::ready();
-    let m = module::new_module("_blake2");
+    let m = module::new_native_module("_blake2");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "blake2b", BLAKE2B_TYPE.to_obj());
     dict::set_item_str(&d, "blake2s", BLAKE2S_TYPE.to_obj());

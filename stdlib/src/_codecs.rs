@@ -2082,7 +2082,7 @@ fn readbuffer_encode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `_codecs` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_codecs");
+    let m = module::new_native_module("_codecs");
     add_functions(
         &m,
         "_codecs",

@@ -1260,7 +1260,7 @@ pub fn make_module() -> PyObj {
             )],
         );
     });
-    let m = module::new_module("_collections");
+    let m = module::new_native_module("_collections");
     add_functions(&m, "_collections", &[("_count_elements", count_elements)]);
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "deque", DEQUE_TYPE.to_obj());

@@ -785,7 +785,7 @@ fn ready() {
 /// The `_contextvars` module.
 pub fn make_module() -> PyObj {
     ready();
-    let m = module::new_module("_contextvars");
+    let m = module::new_native_module("_contextvars");
     add_functions(&m, "_contextvars", &[("copy_context", copy_context)]);
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "Context", CONTEXT_TYPE.to_obj());

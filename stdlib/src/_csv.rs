@@ -1087,7 +1087,7 @@ pub fn make_module() -> PyObj {
             &writer_getsets(),
         );
     });
-    let m = module::new_module("_csv");
+    let m = module::new_native_module("_csv");
     add_functions(
         &m,
         "_csv",

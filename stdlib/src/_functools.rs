@@ -818,7 +818,7 @@ fn ready() {
 /// The `_functools` module.
 pub fn make_module() -> PyObj {
     ready();
-    let m = module::new_module("_functools");
+    let m = module::new_native_module("_functools");
     add_functions(
         &m,
         "_functools",

@@ -169,7 +169,7 @@ fn heappushpop(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `_heapq` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_heapq");
+    let m = module::new_native_module("_heapq");
     add_functions(
         &m,
         "_heapq",

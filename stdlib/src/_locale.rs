@@ -391,7 +391,7 @@ pub fn make_module() -> PyObj {
         // start-up does for LC_CTYPE.
         unsafe { libc::setlocale(libc::LC_CTYPE, c"".as_ptr()) };
     });
-    let m = module::new_module("_locale");
+    let m = module::new_native_module("_locale");
     add_functions(
         &m,
         "_locale",

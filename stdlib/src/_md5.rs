@@ -13,7 +13,7 @@ fn md5(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// The `_md5` module.
 pub fn make_module() -> PyObj {
     hashobj::ready();
-    let m = module::new_module("_md5");
+    let m = module::new_native_module("_md5");
     strand_interp::native_module::add_functions(&m, "_md5", &[("md5", md5)]);
     dict::set_item_str(&module::module_dict(&m), "MD5Type", MD5_TYPE.to_obj());
     m

@@ -497,7 +497,7 @@ pub fn make_module() -> PyObj {
         ITEMGETTER_TYPE.ready_static(Some(object), &m, &[]);
         METHODCALLER_TYPE.ready_static(Some(object), &m, &[]);
     });
-    let m = module::new_module("_operator");
+    let m = module::new_native_module("_operator");
     add_functions(
         &m,
         "_operator",

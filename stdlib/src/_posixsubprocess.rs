@@ -434,7 +434,7 @@ fn f_fork_exec(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `_posixsubprocess` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_posixsubprocess");
+    let m = module::new_native_module("_posixsubprocess");
     strand_interp::native_module::add_functions(
         &m,
         "_posixsubprocess",

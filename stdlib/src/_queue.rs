@@ -285,7 +285,7 @@ pub fn make_module() -> PyObj {
             &[],
         );
     });
-    let m = module::new_module("_queue");
+    let m = module::new_native_module("_queue");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "SimpleQueue", SIMPLE_QUEUE_TYPE.to_obj());
     dict::set_item_str(&d, "Empty", empty_class());

@@ -321,7 +321,7 @@ pub fn make_module() -> PyObj {
             &[],
         )
     });
-    let m = module::new_module("_random");
+    let m = module::new_native_module("_random");
     dict::set_item_str(&module::module_dict(&m), "Random", RANDOM_TYPE.to_obj());
     m
 }

@@ -13,7 +13,7 @@ fn sha1(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// The `_sha1` module.
 pub fn make_module() -> PyObj {
     hashobj::ready();
-    let m = module::new_module("_sha1");
+    let m = module::new_native_module("_sha1");
     strand_interp::native_module::add_functions(&m, "_sha1", &[("sha1", sha1)]);
     dict::set_item_str(&module::module_dict(&m), "SHA1Type", SHA1_TYPE.to_obj());
     m

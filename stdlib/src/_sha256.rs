@@ -18,7 +18,7 @@ fn sha256(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// The `_sha256` module.
 pub fn make_module() -> PyObj {
     hashobj::ready();
-    let m = module::new_module("_sha256");
+    let m = module::new_native_module("_sha256");
     strand_interp::native_module::add_functions(
         &m,
         "_sha256",

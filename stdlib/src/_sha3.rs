@@ -13,7 +13,7 @@ use crate::hashobj::{
 /// The `_sha3` module.
 pub fn make_module() -> PyObj {
     hashobj::ready();
-    let m = module::new_module("_sha3");
+    let m = module::new_native_module("_sha3");
     let d = module::module_dict(&m);
     for (name, ty) in [
         ("sha3_224", &SHA3_224_TYPE),

@@ -18,7 +18,7 @@ fn sha512(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// The `_sha512` module.
 pub fn make_module() -> PyObj {
     hashobj::ready();
-    let m = module::new_module("_sha512");
+    let m = module::new_native_module("_sha512");
     strand_interp::native_module::add_functions(
         &m,
         "_sha512",

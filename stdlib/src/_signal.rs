@@ -571,7 +571,7 @@ fn strerror(errno: i32) -> String {
 
 /// The `_signal` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_signal");
+    let m = module::new_native_module("_signal");
     add_functions(
         &m,
         "_signal",

@@ -117,7 +117,7 @@ fn filemode(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `_stat` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_stat");
+    let m = module::new_native_module("_stat");
     add_functions(
         &m,
         "_stat",

@@ -132,7 +132,7 @@ fn py_normal_dist_inv_cdf(args: &[PyObj], kw: Option<&PyObj>) -> PyResult<PyObj>
 
 /// The `_statistics` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_statistics");
+    let m = module::new_native_module("_statistics");
     add_functions(
         &m,
         "_statistics",

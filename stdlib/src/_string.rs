@@ -406,7 +406,7 @@ pub fn make_module() -> PyObj {
         FORMATTER_ITER_TYPE.ready_static(Some(object), &[], &[]);
         FIELDNAME_ITER_TYPE.ready_static(Some(object), &[], &[]);
     });
-    let m = module::new_module("_string");
+    let m = module::new_native_module("_string");
     add_functions(
         &m,
         "_string",

@@ -1012,7 +1012,7 @@ pub fn make_module() -> PyObj {
             &[],
         );
     });
-    let m = module::new_module("_struct");
+    let m = module::new_native_module("_struct");
     add_functions(
         &m,
         "_struct",

@@ -139,7 +139,7 @@ fn get_recursion_depth(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// Builds the module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_testinternalcapi");
+    let m = module::new_native_module("_testinternalcapi");
     let d = module::module_dict(&m);
     let fns: [(&str, NativeFn); 2] = [
         ("get_config", get_config),

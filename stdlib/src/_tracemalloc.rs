@@ -102,7 +102,7 @@ fn get_object_traceback(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `_tracemalloc` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_tracemalloc");
+    let m = module::new_native_module("_tracemalloc");
     add_functions(
         &m,
         "_tracemalloc",

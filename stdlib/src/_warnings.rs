@@ -104,7 +104,7 @@ fn filters_mutated(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 /// The `_warnings` module. Importing it again (`import_fresh_module`) gives a module
 /// over the same interpreter state, as in CPython.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("_warnings");
+    let m = module::new_native_module("_warnings");
     add_functions(
         &m,
         "_warnings",

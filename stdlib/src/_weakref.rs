@@ -11,7 +11,7 @@ use strand_objects::{dict, int, list, module, singletons, PyObj, PyResult};
 pub fn make_module() -> PyObj {
     use strand_objects::weakproxy as wp;
     use strand_objects::weakref as wr;
-    let m = module::new_module("_weakref");
+    let m = module::new_native_module("_weakref");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "ref", wr::WEAKREF_TYPE.to_obj());
     dict::set_item_str(&d, "ReferenceType", wr::WEAKREF_TYPE.to_obj());

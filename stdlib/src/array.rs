@@ -1258,7 +1258,7 @@ pub fn make_module() -> PyObj {
         ARRAY_TYPE.ready_static(Some(object), &array_methods(), &array_getsets());
         ARRAYITER_TYPE.ready_static(Some(object), &[], &[]);
     });
-    let m = module::new_module("array");
+    let m = module::new_native_module("array");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "array", ARRAY_TYPE.to_obj());
     dict::set_item_str(&d, "ArrayType", ARRAY_TYPE.to_obj());

@@ -101,7 +101,7 @@ pub fn run_exitfuncs() {
 
 /// The `atexit` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("atexit");
+    let m = module::new_native_module("atexit");
     let d = module::module_dict(&m);
     let funcs: &[(&'static str, NativeFn)] = &[
         ("register", register),

@@ -606,7 +606,7 @@ fn crc_hqx(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `binascii` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("binascii");
+    let m = module::new_native_module("binascii");
     add_functions(
         &m,
         "binascii",

@@ -151,7 +151,7 @@ const ALIASES: &[(&str, i32)] = &[
 
 /// The `errno` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("errno");
+    let m = module::new_native_module("errno");
     let d = module::module_dict(&m);
     let codes = dict::new();
     for &(name, value) in CODES.iter().chain(ALIASES) {

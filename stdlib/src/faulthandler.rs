@@ -597,7 +597,7 @@ fn enabled_at_startup() -> bool {
 
 /// Builds the `faulthandler` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("faulthandler");
+    let m = module::new_native_module("faulthandler");
     if enabled_at_startup() && !ENABLED.load(Ordering::SeqCst) {
         // As `python -X faulthandler` / PYTHONFAULTHANDLER do; an unusable
         // sys.stderr leaves it off.

@@ -205,7 +205,7 @@ fn f_lockf(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `fcntl` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("fcntl");
+    let m = module::new_native_module("fcntl");
     add_functions(
         &m,
         "fcntl",

@@ -160,7 +160,7 @@ fn owned_list(ptrs: Vec<strand_heap::ObjPtr>) -> PyObj {
 
 /// Makes the `gc` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("gc");
+    let m = module::new_native_module("gc");
     let d = module::module_dict(&m);
     let callbacks = CALLBACKS.get_or_init(|| {
         strand_gc::add_callback(std::sync::Arc::new(gc_info));

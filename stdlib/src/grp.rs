@@ -134,7 +134,7 @@ fn getgrall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `grp` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("grp");
+    let m = module::new_native_module("grp");
     add_functions(
         &m,
         "grp",

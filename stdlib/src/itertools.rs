@@ -2545,7 +2545,7 @@ pub fn make_module() -> PyObj {
         // `pairwise` has no pickling support in CPython 3.11 either.
         PAIRWISE_TYPE.ready_static(Some(object), &[], &[]);
     });
-    let m = module::new_module("itertools");
+    let m = module::new_native_module("itertools");
     add_functions(&m, "itertools", &[("tee", tee)]);
     let d = module::module_dict(&m);
     for (name, ty) in [

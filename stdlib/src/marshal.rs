@@ -625,7 +625,7 @@ fn load(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `marshal` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("marshal");
+    let m = module::new_native_module("marshal");
     add_functions(
         &m,
         "marshal",

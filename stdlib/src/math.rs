@@ -557,7 +557,7 @@ fn int_rounding(a: &[PyObj], k: Option<&PyObj>, name: &str, f: fn(f64) -> f64) -
 
 /// Builds the `math` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("math");
+    let m = module::new_native_module("math");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "pi", float::from_f64(std::f64::consts::PI));
     dict::set_item_str(&d, "e", float::from_f64(std::f64::consts::E));

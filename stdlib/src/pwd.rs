@@ -182,7 +182,7 @@ fn getpwall(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `pwd` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("pwd");
+    let m = module::new_native_module("pwd");
     add_functions(
         &m,
         "pwd",

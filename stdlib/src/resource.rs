@@ -213,7 +213,7 @@ fn getpagesize(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// The `resource` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("resource");
+    let m = module::new_native_module("resource");
     add_functions(
         &m,
         "resource",

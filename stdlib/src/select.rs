@@ -594,7 +594,7 @@ pub fn make_module() -> PyObj {
             )],
         );
     });
-    let m = module::new_module("select");
+    let m = module::new_native_module("select");
     add_functions(&m, "select", &[("select", f_select), ("poll", f_poll)]);
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "epoll", EPOLL_TYPE.to_obj());

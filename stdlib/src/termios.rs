@@ -487,7 +487,7 @@ const LINUX_ONLY: &[(&str, i64)] = &[
 
 /// The `termios` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("termios");
+    let m = module::new_native_module("termios");
     add_functions(
         &m,
         "termios",

@@ -398,7 +398,7 @@ fn tzset_fn(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 
 /// Builds the `time` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("time");
+    let m = module::new_native_module("time");
     let d = module::module_dict(&m);
     let _ = MODULE.set(m.clone());
     if let Err(e) = init_timezone(&d) {

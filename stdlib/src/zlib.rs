@@ -806,7 +806,7 @@ pub fn make_module() -> PyObj {
             ],
         );
     });
-    let m = module::new_module("zlib");
+    let m = module::new_native_module("zlib");
     add_functions(
         &m,
         "zlib",

@@ -18,7 +18,10 @@
 //! the bodies are strand's own wording.
 
 mod builtins;
+mod exceptions;
+mod getsets;
 mod methods;
+mod modules;
 mod slots;
 mod stdlib;
 mod types;
@@ -98,9 +101,16 @@ pub fn module_function_doc(module: &str, name: &str) -> Option<&'static str> {
     }
 }
 
+/// The doc of the native module `name` (no signature: it is `__doc__` whole).
+pub fn module_doc(name: &str) -> Option<&'static str> {
+    modules::module_doc(name)
+}
+
 /// The internal doc of the builtin type whose `tp_name` is `tp_name`.
 pub fn type_doc(tp_name: &str) -> Option<&'static str> {
-    types::type_doc(tp_name).or_else(|| stdlib::type_doc(tp_name))
+    types::type_doc(tp_name)
+        .or_else(|| exceptions::exception_doc(tp_name))
+        .or_else(|| stdlib::type_doc(tp_name))
 }
 
 /// The internal doc of method `name` defined natively by the type `tp_name`.
@@ -118,6 +128,19 @@ pub fn method_doc(tp_name: &str, name: &str) -> Option<&'static str> {
                 None
             }
         })
+}
+
+/// The doc of the data descriptor `name` (a `getset_descriptor`) that the type
+/// `tp_name` defines. `heap` says whether that type is a class made by a class
+/// statement or `type()`: its `__dict__` and `__weakref__` descriptors have the
+/// docs CPython gives every such class; the other descriptors are looked up in a
+/// table of builtin and standard library types.
+pub fn getset_doc(tp_name: &str, name: &str, heap: bool) -> Option<&'static str> {
+    match name {
+        "__dict__" if heap => Some(getsets::INSTANCE_DICT),
+        "__weakref__" if heap => Some(getsets::INSTANCE_WEAKREF),
+        _ => getsets::getset_doc(tp_name, name),
+    }
 }
 
 /// The internal doc of the slot wrapper `name` (`__add__`, `__init__`, `__new__`),

@@ -6,7 +6,7 @@ pub(super) fn type_doc(tp_name: &str) -> Option<&'static str> {
     Some(match tp_name {
         "object" => "object()\n--\n\nThe root of every class hierarchy: every class derives from object, and its methods give the default behaviour of all instances.",
         "type" => "type(object) -> the object's type\ntype(name, bases, dict, **kwds) -> a new type\n\nWith one argument, the type of object. With three, create a new class named name, with the base classes in bases and the attributes in dict; class statements do this through the metaclass.",
-        "int" => "int([x]) -> integer\nint(x, base=10) -> integer\n\nAn integer of unbounded size. From a number, it truncates toward zero (through __int__, __index__ or __trunc__); from a string, bytes or bytearray, it parses a literal in the given base (2 to 36, or 0 to read the base from a prefix). int() is 0.",
+        "int" => "int([x]) -> integer\nint(x, base=10) -> integer\n\nAn integer of unbounded size. From a number, it truncates toward zero (through __int__, __index__ or __trunc__); from a string, bytes or bytearray, it parses a literal in the given base (2 to 36, or 0 to read the base from a prefix). int() is 0.\n\n>>> int('0x1f', 0)\n31",
         "float" => "float(x=0, /)\n--\n\nA double-precision floating point number, made from a number or from a string such as '1.5', '-2e3', 'inf' or 'nan'.",
         "complex" => "complex(real=0, imag=0)\n--\n\nA complex number real + imag*1j. real may also be a string like '1+2j', in which case imag must be left out.",
         "bool" => "bool(x) -> bool\n\nTrue or False, the truth value of x; bool() is False. bool is a subclass of int and has no other instances.",
@@ -22,7 +22,7 @@ pub(super) fn type_doc(tp_name: &str) -> Option<&'static str> {
         "slice" => "slice(stop)\nslice(start, stop[, step])\n\nThe object a subscript like a[start:stop:step] passes to __getitem__; any of its three attributes may be None.",
         "memoryview" => "memoryview(object)\n--\n\nA view of the memory of an object that supports the buffer protocol (bytes, bytearray, array.array and others), indexed and sliced without copying.",
         "enumerate" => "enumerate(iterable, start=0)\n--\n\nAn iterator of (index, item) pairs for the items of iterable, the index counting up from start.",
-        "zip" => "zip(*iterables, strict=False) -> zip object\n\nAn iterator of tuples whose i-th tuple holds the i-th item of each iterable. It stops with the shortest iterable; with strict=True, inputs of unequal length raise ValueError.",
+        "zip" => "zip(*iterables, strict=False) -> zip object\n\nAn iterator of tuples whose i-th tuple holds the i-th item of each iterable. It stops with the shortest iterable; with strict=True, inputs of unequal length raise ValueError.\n\n>>> list(zip('abc', range(3)))\n[('a', 0), ('b', 1), ('c', 2)]",
         "map" => "map(func, *iterables) --> map object\n\nAn iterator of func applied to the items of the iterables, taken in parallel; it stops with the shortest iterable.",
         "filter" => "filter(function or None, iterable) --> filter object\n\nAn iterator of the items of iterable for which function(item) is true, or the items that are true themselves when function is None.",
         "reversed" => "reversed(sequence, /)\n--\n\nAn iterator over the items of sequence from last to first.",

@@ -538,7 +538,7 @@ pub fn install() {
 /// The `_ast` module.
 pub fn make_module() -> PyObj {
     let reg = registry();
-    let m = module::new_module("_ast");
+    let m = module::new_native_module("_ast");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "AST", AST_TYPE.to_obj());
     for name in &reg.order {

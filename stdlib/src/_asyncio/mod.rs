@@ -246,7 +246,7 @@ fn m_leave_task(a: &[PyObj], k: Option<&PyObj>) -> PyResult<PyObj> {
 pub fn make_module() -> PyObj {
     future::ready();
     task::ready();
-    let m = module::new_module("_asyncio");
+    let m = module::new_native_module("_asyncio");
     add_functions(
         &m,
         "_asyncio",

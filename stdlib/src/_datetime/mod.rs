@@ -528,7 +528,7 @@ fn ready() {
 /// The `_datetime` module.
 pub fn make_module() -> PyObj {
     ready();
-    let m = module::new_module("_datetime");
+    let m = module::new_native_module("_datetime");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "date", date::DATE_TYPE.to_obj());
     dict::set_item_str(&d, "datetime", datetime::DATETIME_TYPE.to_obj());

@@ -982,7 +982,7 @@ fn readline_native(f: &PyObj) -> Option<PyResult<PyObj>> {
 /// The `_io` module.
 pub fn make_module() -> PyObj {
     ready();
-    let m = module::new_module("_io");
+    let m = module::new_native_module("_io");
     let d = module::module_dict(&m);
     for t in [
         &IOBASE_TYPE,

@@ -191,7 +191,7 @@ pub(crate) fn fast_escape_kind(f: &PyObj) -> Option<bool> {
 pub fn make_module() -> PyObj {
     scanner::ready();
     encoder::ready();
-    let m = module::new_module("_json");
+    let m = module::new_native_module("_json");
     add_functions(
         &m,
         "_json",

@@ -187,7 +187,7 @@ pub fn make_module() -> PyObj {
     memo::ready();
     pickler::ready();
     unpickler::ready();
-    let m = module::new_module("_pickle");
+    let m = module::new_native_module("_pickle");
     strand_interp::native_module::add_functions(
         &m,
         "_pickle",

@@ -1067,7 +1067,7 @@ pub fn make_module() -> PyObj {
             ],
         );
     });
-    let m = module::new_module("_socket");
+    let m = module::new_native_module("_socket");
     strand_interp::native_module::add_functions(
         &m,
         "_socket",

@@ -1170,7 +1170,7 @@ pub fn make_module() -> PyObj {
             &[GetSetDef::new("pattern", scanner_pattern, None)],
         );
     });
-    let m = module::new_module("_sre");
+    let m = module::new_native_module("_sre");
     add_functions(
         &m,
         "_sre",

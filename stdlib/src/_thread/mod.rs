@@ -614,7 +614,7 @@ pub fn make_module() -> PyObj {
             &[],
         );
     });
-    let m = module::new_module("_thread");
+    let m = module::new_native_module("_thread");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "LockType", LOCK_TYPE.to_obj());
     dict::set_item_str(&d, "RLock", RLOCK_TYPE.to_obj());

@@ -1305,7 +1305,7 @@ fn id_obj(v: u32) -> PyResult<PyObj> {
 
 /// The `posix` module.
 pub fn make_module() -> PyObj {
-    let m = module::new_module("posix");
+    let m = module::new_native_module("posix");
     let d = module::module_dict(&m);
     dict::set_item_str(&d, "environ", environ());
     dict::set_item_str(&d, "error", exc::OS_ERROR_TYPE.to_obj());

@@ -530,7 +530,7 @@ pub fn make_module() -> PyObj {
             )],
         );
     });
-    let m = module::new_module("unicodedata");
+    let m = module::new_native_module("unicodedata");
     add_functions(&m, "unicodedata", &functions);
     let d = module::module_dict(&m);
     crate::modsupport::add_str(&d, "unidata_version", UNIDATA_VERSION);

@@ -1,0 +1,55 @@
+//! Docs of native modules, keyed by the module's name (CPython's `m_doc`).
+//! Modules CPython leaves without a doc (`_ast`, `_codecs`, `_sre`, the hash
+//! modules, `resource`) have no entry, nor do those whose initialization sets
+//! `__doc__` itself (`_operator`, `_json`, `_csv`, `_warnings`, `_datetime`,
+//! `_pickle`). The text is strand's own.
+
+/// The doc of the native module `name`.
+pub(super) fn module_doc(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "builtins" => "The built-in functions, types, exceptions and constants, such as len(), int, ValueError and None.\n\nEvery module sees these names without importing them: a name that is neither local nor global is looked up here.",
+        "sys" => "Objects used or maintained by the interpreter and functions that interact closely with it.\n\nAmong them: argv, the command line arguments; path, where imports look for modules; modules, the modules loaded so far; stdin, stdout and stderr; exc_info() and exception(), the exception being handled; exit(); getrecursionlimit() and setrecursionlimit(); settrace() and setprofile(); and version, version_info and implementation, which describe this interpreter.",
+        "_imp" => "The low-level import machinery that importlib builds on: builtin and frozen modules, extension modules and the import lock.",
+        "_abc" => "The native parts of abc.ABCMeta: the caches and registry of abstract base classes and their isinstance() and issubclass() checks.",
+        "_asyncio" => "Native parts of asyncio: futures, tasks and the running-loop bookkeeping.",
+        "_bisect" => "Bisection algorithms: find where to insert an item into a sorted list, or insert it, without sorting the list again.",
+        "_blake2" => "The BLAKE2b and BLAKE2s hash algorithms, for hashlib.",
+        "_collections" => "High performance container types for the collections module: deque, a double-ended queue, and defaultdict, a dict that makes values for missing keys.",
+        "_contextvars" => "Context variables (PEP 567): values that are local to a context, such as an asyncio task.",
+        "_functools" => "Native tools for the functools module: partial, reduce, cmp_to_key and the cache behind lru_cache.",
+        "_heapq" => "The heap queue algorithm, also known as the priority queue algorithm.\n\nA heap is a list in which heap[k] <= heap[2*k+1] and heap[k] <= heap[2*k+2] for every k where both exist, so that heap[0] is always the smallest item. heappush() and heappop() keep that invariant; heapify() makes it hold for any list.",
+        "_io" => "The implementation of the io module: raw, buffered and text streams over files and in memory, and open().",
+        "_locale" => "Access to the POSIX locale database and the C library's locale functions.",
+        "_posixsubprocess" => "The fork and exec step of the subprocess module on POSIX systems.",
+        "_queue" => "The native SimpleQueue of the queue module, an unbounded FIFO queue.",
+        "_random" => "The Mersenne Twister random number generator behind the random module.",
+        "_signal" => "Signal handlers: set with signal(), with the signal numbers and the functions that send, wait for and block signals.",
+        "_socket" => "The socket objects and functions behind the socket module, the BSD socket interface.",
+        "_stat" => "Constants and functions for reading the mode bits of os.stat() results: the file type bits (S_IFDIR, S_IFREG and the others), the permission bits, and S_ISDIR() and the other tests.",
+        "_statistics" => "Native helpers of the statistics module.",
+        "_string" => "Helpers of the string module's Formatter: the parsing of format strings and field names.",
+        "_struct" => "Conversion between Python values and C structs packed into bytes.\n\nA format string describes the layout: an optional first character for byte order, size and alignment ('@', '=', '<', '>' or '!'), then one character per value, each optionally preceded by a repeat count (for example '<I2h' is a little-endian unsigned int and two shorts).",
+        "_thread" => "The low-level threading primitives: starting threads, locks, and thread-local data.",
+        "_tracemalloc" => "Tracing of memory allocations, for the tracemalloc module.",
+        "_weakref" => "Support for weak references: weak reference and proxy types and the functions that count and list the references to an object.",
+        "array" => "Arrays of numbers of one C type (characters, integers or floats), stored compactly. The type is given by a typecode character when an array is made.",
+        "atexit" => "Register functions to be called when the interpreter exits, in the reverse order of their registration.",
+        "binascii" => "Conversions between binary data and ASCII encodings of it: base64, hexadecimal, quoted-printable, uuencode, and CRC checksums.",
+        "errno" => "The symbolic names of the error numbers of the C library (ENOENT, EACCES and the others), and errorcode, the mapping from number to name.",
+        "faulthandler" => "Dump the Python traceback of every thread on a fatal error, after a timeout, or on a user signal.",
+        "fcntl" => "File and I/O control on file descriptors: the fcntl() and ioctl() system calls and file locks (flock(), lockf()).",
+        "gc" => "The cycle collector: it finds groups of objects that refer only to each other and frees them.\n\nenable(), disable() and isenabled() control automatic collection; collect() runs one now; get_objects(), get_referrers() and get_referents() inspect what it tracks; callbacks and garbage report on its work.",
+        "grp" => "Access to the Unix group database: getgrgid(), getgrnam() and getgrall(), whose entries are struct_group tuples.",
+        "itertools" => "Building blocks for iterators, each fast and memory efficient.\n\nInfinite: count(), cycle(), repeat(). Ending at the shortest input: accumulate(), chain(), compress(), dropwhile(), filterfalse(), groupby(), islice(), pairwise(), starmap(), takewhile(), tee(), zip_longest(). Combinatoric: product(), permutations(), combinations(), combinations_with_replacement().",
+        "marshal" => "Reading and writing of Python values in the binary format of .pyc files. The format is internal to the interpreter and may change between versions; pickle is the tool for data.",
+        "math" => "Mathematical functions over real numbers, as the C standard defines them, and the constants pi, e, tau, inf and nan.",
+        "posix" => "The operating system services that POSIX standardizes. Import os instead: it builds on this module and works the same on every system.",
+        "pwd" => "Access to the Unix password database: getpwuid(), getpwnam() and getpwall(), whose entries are struct_passwd tuples.",
+        "select" => "Waiting for I/O on several file descriptors at once: select(), poll() and, where the system has it, epoll.",
+        "termios" => "The POSIX terminal control calls (tcgetattr(), tcsetattr() and the others) and their constants.",
+        "time" => "Functions for reading clocks and for converting and formatting times.\n\nTimes are seconds since the Epoch (1970-01-01 00:00:00 UTC) as floats or ints, or struct_time tuples of their parts. gmtime() and localtime() convert seconds to a struct_time, mktime() converts back, and strftime() and strptime() format and parse.",
+        "unicodedata" => "Access to the Unicode Character Database: the properties of every character (name, category, numeric value, decomposition) and normalization.",
+        "zlib" => "Compression and decompression with the zlib library, compatible with gzip: compress() and decompress() for whole buffers, compressobj() and decompressobj() for streams, and the adler32() and crc32() checksums.",
+        _ => return None,
+    })
+}
