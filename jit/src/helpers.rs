@@ -14,7 +14,9 @@ use std::ptr::NonNull;
 use std::sync::RwLock;
 
 use strand_heap::{ObjPtr, ObjectHeader};
-use strand_objects::{dict, float, inline_values, int, list, managed, tuple, PyErr, PyObj, PyResult};
+use strand_objects::{
+    dict, float, inline_values, int, list, managed, tuple, PyErr, PyObj, PyResult,
+};
 
 thread_local! {
     static PENDING: RefCell<Option<PyErr>> = const { RefCell::new(None) };

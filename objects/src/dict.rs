@@ -65,10 +65,6 @@ pub struct DictKeys {
     refcnt: AtomicUsize,
     /// Serialises appends to shared keys from different instance dicts.
     append_lock: Mutex<()>,
-    /// Shared keys only: the slots beyond the current keys that the next instance
-    /// with inline values gets (CPython 3.13's shrinking `dk_usable`): starts at
-    /// [`SHARED_KEYS_MAX`] and drops by one per instance down to 1.
-    inline_headroom: AtomicUsize,
 }
 
 const KEYS_HEADER: usize = std::mem::size_of::<DictKeys>();
@@ -98,7 +94,6 @@ impl DictKeys {
                 shared,
                 refcnt: AtomicUsize::new(1),
                 append_lock: Mutex::new(()),
-                inline_headroom: AtomicUsize::new(SHARED_KEYS_MAX),
             });
             let idx = (k as *mut u8).add(KEYS_HEADER) as *mut i32;
             for i in 0..size {
@@ -927,20 +922,6 @@ pub(crate) fn shared_key_at(keys: &DictKeys, ix: usize) -> Option<ObjPtr> {
         return None;
     }
     ObjPtr::from_raw(keys.entries()[ix].key.load(Acquire))
-}
-
-/// How many value slots the next instance with inline values over `keys` gets: the
-/// keys it has now plus a headroom that shrinks with each instance (CPython 3.13's
-/// `_PyObject_InitInlineValues`), at most [`SHARED_KEYS_MAX`]. The headroom is read
-/// and written without a read-modify-write: a lost decrement only leaves one more
-/// slot, and after the first few dozen instances nothing is written at all.
-pub(crate) fn inline_capacity_for_new(keys: &DictKeys) -> usize {
-    let n = keys.nentries.load(Acquire);
-    let h = keys.inline_headroom.load(Relaxed);
-    if h > 1 {
-        keys.inline_headroom.store(h - 1, Relaxed);
-    }
-    (n + h).min(SHARED_KEYS_MAX)
 }
 
 /// Whether shared keys `keys` still have version `version` (never assigns one).

@@ -12,11 +12,17 @@
 //! value words indexed like the type's shared keys (`dict::new_shared_keys`: an
 //! attribute name has the same index for every instance, forever, because shared
 //! keys only grow), then `capacity` order bytes listing the indices present in
-//! insertion order. The capacity is chosen per object when it is allocated: the keys
-//! the type has then plus a headroom that shrinks by one per instance (CPython 3.13's
-//! `_PyObject_InitInlineValues`), so the first instances of a class have room for
-//! attributes their `__init__` has not stored yet and later ones are tight. The heap
-//! learns the size from the header ([`instance_size`], the type's vtable `size`).
+//! insertion order. The capacity is [`CAPACITY`], as many values as shared keys take
+//! ([`crate::dict::SHARED_KEYS_MAX`]), for every instance of every such type: CPython
+//! 3.13 sizes each object by the keys its type has plus a headroom that shrinks per
+//! instance, but here objects of different sizes land in different size classes, and
+//! the collector finalizes unreachable objects in heap order, which is allocation
+//! order only within one size class (CPython's order is its allocation order). One
+//! size for all instances of plain classes keeps that property from before, when each
+//! was a bare header; it costs no more memory than the split dict it replaces (a dict
+//! object plus a values table of the same capacity). The capacity is still recorded
+//! in each object's header, which the heap reads back ([`instance_size`], the type's
+//! vtable `size`) and accesses check.
 //!
 //! **Materialization: the dict takes the values over.** When `__dict__` is needed
 //! (`obj.__dict__`, `vars(obj)`, a key that is not an exact str, an attribute whose
@@ -73,6 +79,9 @@ pub struct InlineHeader {
 
 const HEADER: usize = std::mem::size_of::<InlineHeader>();
 
+/// Value words per object (module docs).
+pub const CAPACITY: usize = crate::dict::SHARED_KEYS_MAX;
+
 /// `true` if instances of `ty` keep inline values.
 #[inline(always)]
 pub fn type_has_inline_values(ty: &PyType) -> bool {
@@ -123,13 +132,11 @@ pub unsafe fn instance_size(obj: ObjPtr) -> usize {
 }
 
 /// A new instance of `ty` (a type with inline values) with no attributes: the
-/// object header, zeroed, then an empty valid inline area sized per the module docs.
+/// object header, zeroed, then an empty valid inline area of [`CAPACITY`] values.
 /// The caller finishes it (`alloc::finish_instance`).
 pub(crate) fn alloc_instance(ty: &PyType) -> PyObj {
-    let keys = ty.inner().cached_keys;
-    debug_assert!(!keys.is_null());
-    // SAFETY: the type owns its shared keys while it is alive.
-    let cap = crate::dict::inline_capacity_for_new(unsafe { &*keys });
+    debug_assert!(!ty.inner().cached_keys.is_null());
+    let cap = CAPACITY;
     let base = ty.basicsize();
     let obj = crate::alloc::alloc_instance(ty, base + area_size(cap));
     // SAFETY: fresh allocation of `base + area_size(cap)` bytes.

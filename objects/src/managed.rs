@@ -7,6 +7,13 @@
 //! create it at once agree on one dict; it is replaced only by `obj.__dict__ = d`
 //! (under the object's critical section, old dict freed after a QSBR grace period
 //! through its own reference count).
+//!
+//! Instances of plain heap types keep their attributes inline instead
+//! (`inline_values.rs`) and have no dict until one is asked for: [`get_dict`] and
+//! [`ensure_dict`] materialize it (the dict takes the inline values over), and
+//! [`set_dict`] drops the inline values. [`dict_borrowed`] never materializes: while
+//! the inline values are valid it gives `None`, and callers that read attributes
+//! check the inline values first ([`instance_attr`], `inline_values::lookup`).
 
 use std::sync::atomic::AtomicPtr;
 use std::sync::atomic::Ordering::{AcqRel, Acquire};
