@@ -50,8 +50,8 @@
 //! object's own, not the header's `SHARED` bit: an object stored in a shared
 //! container has that bit without its values having been published.
 //!
-//! The collector traverses valid inline values ([`traverse`]); tp_clear and dealloc
-//! drop them ([`take_all`]).
+//! The collector traverses valid inline values (`traverse`); tp_clear and dealloc
+//! drop them (`take_all_locked`).
 
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicPtr, AtomicU8};
