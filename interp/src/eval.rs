@@ -46,7 +46,9 @@ use num_bigint::BigInt;
 use strand_objects::abstract_::{self as ab, BinOp};
 use strand_objects::exceptions::{self as exc, type_error, PyErr};
 use strand_objects::typeobj::CompareOp;
-use strand_objects::{dict, function, int, list, singletons, str as pystr, tuple, PyObj, PyResult};
+use strand_objects::{
+    dict, function, inline_values, int, list, singletons, str as pystr, tuple, PyObj, PyResult,
+};
 
 use strand_compiler::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
 
@@ -2654,8 +2656,10 @@ fn load_attr_generic(
                     || m.ty()
                         .flags()
                         .contains(strand_objects::typeobj::TypeFlags::METHOD_DESCRIPTOR))
-                    && strand_objects::managed::get_dict(owner)
-                        .is_none_or(|d| dict::get_item(&d, name).ok().flatten().is_none()) =>
+                    && strand_objects::managed::instance_attr(owner, name)
+                        .ok()
+                        .flatten()
+                        .is_none() =>
             {
                 // [method, self].
                 Ok((StackRef::new_ref(&m), Some(StackRef::new_ref(owner))))
@@ -2677,6 +2681,12 @@ fn load_attr_cached(owner: &PyObj, op: Op, cache: &Cache<'_>) -> Option<StackRef
     match op {
         Op::LOAD_ATTR_INSTANCE_VALUE => {
             let e = cache.find(owner.ty().current_version(), LOAD_ENTRY)?;
+            if e.keys_version() == 0 {
+                // Inline values (only specialized for types that have them, which the
+                // type version proves).
+                let (v, counted) = inline_values::get_cached(owner, e.index())?;
+                return Some(StackRef::from_raw(v, counted));
+            }
             let d = strand_objects::managed::dict_borrowed(owner)?;
             let (v, counted) = dict::get_cached(&d, e.keys_version(), e.index())?;
             Some(StackRef::from_raw(v, counted))
@@ -2726,7 +2736,11 @@ fn load_attr_cached(owner: &PyObj, op: Op, cache: &Cache<'_>) -> Option<StackRef
 unsafe fn load_method_cached(owner: &PyObj, op: Op, cache: &Cache<'_>) -> Option<StackRef> {
     let e = cache.find(owner.ty().current_version(), specialize::LOAD_ENTRY)?;
     if op == Op::LOAD_ATTR_METHOD_WITH_VALUES {
-        if let Some(d) = strand_objects::managed::dict_borrowed(owner) {
+        if inline_values::is_valid(owner) {
+            if !inline_values::shared_keys_version_is(owner.ty(), e.keys_version()) {
+                return None;
+            }
+        } else if let Some(d) = strand_objects::managed::dict_borrowed(owner) {
             if !dict::keys_version_is(&d, e.keys_version()) {
                 return None;
             }
@@ -2752,10 +2766,25 @@ fn store_attr_cached(owner: &PyObj, v: &mut StackRef, op: Op, cache: &Cache<'_>)
         unsafe { strand_objects::descr::write_slot(owner, e.index(), value) };
         return Some(());
     }
+    if e.keys_version() == 0 {
+        // Inline values (the type version proves the type has them).
+        return match inline_values::store_cached(owner, e.index(), value) {
+            Ok(()) => Some(()),
+            Err(value) => {
+                *v = StackRef::from_owned(value);
+                None
+            }
+        };
+    }
     let borrowed = strand_objects::managed::dict_borrowed(owner);
     let created;
     let d: &PyObj = match &borrowed {
         Some(d) => d,
+        None if inline_values::is_valid(owner) => {
+            // No dict yet and attributes inline: an entry for a dict does not apply.
+            *v = StackRef::from_owned(value);
+            return None;
+        }
         None => {
             // A fresh instance: its dict starts out over the class's shared keys.
             created = strand_objects::managed::ensure_dict(owner);

@@ -45,7 +45,9 @@ use std::collections::HashMap;
 use strand_compiler::bytecode::{self, Op, BINARY_OP_INPLACE};
 use strand_compiler::code::flags;
 use strand_jit::ir::{Cond, Exit, ExitId, InlinedFrame, Opcode as U, Trace, Ty, Value};
-use strand_objects::{dict, float, function, int, list, managed, module, singletons, tuple, PyObj};
+use strand_objects::{
+    dict, float, function, inline_values, int, list, managed, module, singletons, tuple, PyObj,
+};
 
 use crate::frame::Frame;
 use crate::specialize::{self, Cache};
@@ -1418,10 +1420,7 @@ impl Recorder {
         let found = match op {
             Op::LOAD_ATTR_INSTANCE_VALUE => c
                 .find(tv, specialize::LOAD_ENTRY)
-                .filter(|en| {
-                    managed::dict_borrowed(o)
-                        .is_some_and(|d| cached(&d, en.keys_version(), en.index()))
-                })
+                .filter(|en| attr_table_cached(o, en.keys_version(), en.index()))
                 .map(|en| {
                     self.emit(U::GuardTypeVersion, &[owner], i64::from(tv));
                     let d = self.emit(U::InstanceDict, &[owner], 0);
@@ -1450,8 +1449,14 @@ impl Recorder {
             Op::LOAD_ATTR_METHOD_WITH_VALUES | Op::LOAD_ATTR_METHOD_NO_DICT if method => {
                 match c.find(tv, specialize::LOAD_ENTRY) {
                     Some(en) => {
+                        // The attribute table: the inline values (the trace's
+                        // InstanceDict gives the object itself for them) or the dict.
+                        let inline = inline_values::is_valid(o);
                         let dict = managed::dict_borrowed(o);
                         let fits = match (op, &dict) {
+                            (Op::LOAD_ATTR_METHOD_WITH_VALUES, _) if inline => {
+                                inline_values::shared_keys_version_is(o.ty(), en.keys_version())
+                            }
                             (Op::LOAD_ATTR_METHOD_WITH_VALUES, Some(d)) => {
                                 dict::keys_version_is(d, en.keys_version())
                             }
@@ -1460,7 +1465,7 @@ impl Recorder {
                         };
                         fits.then(|| {
                             self.emit(U::GuardTypeVersion, &[owner], i64::from(tv));
-                            if dict.is_some() {
+                            if inline || dict.is_some() {
                                 let d = self.emit(U::InstanceDict, &[owner], 0);
                                 self.emit(U::GuardDictKeys, &[d], i64::from(en.keys_version()));
                             }
@@ -1518,8 +1523,13 @@ impl Recorder {
             .then(|| c.find(tv, specialize::STORE_ENTRY))
             .flatten()
             .filter(|en| {
-                managed::dict_borrowed(o)
-                    .is_some_and(|d| dict::keys_version_is(&d, en.keys_version()))
+                if en.keys_version() == 0 {
+                    // Inline values: the slot must fit this instance.
+                    inline_values::is_valid(o) && en.index() < inline_values::capacity(o)
+                } else {
+                    managed::dict_borrowed(o)
+                        .is_some_and(|d| dict::keys_version_is(&d, en.keys_version()))
+                }
             });
         let slot = (op == Op::STORE_ATTR_SLOT)
             .then(|| c.find(tv, specialize::STORE_ENTRY))
@@ -2005,6 +2015,27 @@ fn in_range(i: i64, len: usize) -> bool {
 
 /// Whether entry `index` of `d` holds a value under keys `version` (what a
 /// `dict_entry` guard will find).
+/// Whether an instance-attribute entry (keys `version` 0: inline values, else the
+/// instance dict's keys) gives a value for `o` now.
+fn attr_table_cached(o: &PyObj, version: u32, index: usize) -> bool {
+    if version == 0 {
+        if !inline_values::is_valid(o) {
+            return false;
+        }
+        return match inline_values::get_cached(o, index) {
+            Some((v, counted)) => {
+                if counted {
+                    // SAFETY: the reference `get_cached` counted for us.
+                    unsafe { strand_heap::refcount::decref(v) };
+                }
+                true
+            }
+            None => false,
+        };
+    }
+    managed::dict_borrowed(o).is_some_and(|d| cached(&d, version, index))
+}
+
 fn cached(d: &PyObj, version: u32, index: usize) -> bool {
     match dict::get_cached(d, version, index) {
         Some((v, counted)) => {

@@ -26,7 +26,7 @@
 use std::cell::Cell;
 
 use strand_objects::typeobj::TypeFlags;
-use strand_objects::{descr, dict, function, managed, module, PyObj};
+use strand_objects::{descr, dict, function, inline_values, managed, module, PyObj};
 
 use strand_compiler::bytecode::Op;
 
@@ -404,6 +404,21 @@ fn attribute_form(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     if ty.lookup(name).is_some_and(|a| is_data_descriptor(&a)) {
         return None;
     }
+    if inline_values::is_valid(owner) {
+        // Inline values: the name's shared-key index, the same for every instance of
+        // the type (keys version 0 marks the inline form).
+        let index = inline_values::shared_key_index(ty, name, false)?;
+        if index >= inline_values::capacity(owner) {
+            return None;
+        }
+        let e = EntryData {
+            type_version: tv,
+            keys_version: 0,
+            index: index as u16,
+            object: 0,
+        };
+        return Some((Op::LOAD_ATTR_INSTANCE_VALUE, e));
+    }
     let d = managed::get_dict(owner)?;
     if !d.is_exact(&dict::DICT_TYPE) {
         return None;
@@ -469,6 +484,14 @@ fn method_form(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     }
     // The instance dict must not shadow the method: prove it absent by the version of
     // the (shared) keys table instances of the class use.
+    if inline_values::is_valid(owner) {
+        // Inline values only hold names of the type's shared keys.
+        if inline_values::shared_keys_contain(ty, name) {
+            return None;
+        }
+        e.keys_version = inline_values::shared_keys_version(ty);
+        return (e.keys_version != 0).then_some((Op::LOAD_ATTR_METHOD_WITH_VALUES, e));
+    }
     let d = managed::get_dict(owner)?;
     if !d.is_exact(&dict::DICT_TYPE) || dict::keys_contain(&d, name).ok()? {
         return None;
@@ -533,6 +556,21 @@ fn instance_store(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     }
     if ty.lookup(name).is_some_and(|a| is_data_descriptor(&a)) {
         return None;
+    }
+    if inline_values::is_valid(owner) {
+        // Inline values: the name's shared-key index (added to the keys now, as the
+        // store below would), within this instance's capacity.
+        let index = inline_values::shared_key_index(ty, name, true)?;
+        if index >= inline_values::capacity(owner) {
+            return None;
+        }
+        let e = EntryData {
+            type_version: tv,
+            keys_version: 0,
+            index: index as u16,
+            object: 0,
+        };
+        return Some((Op::STORE_ATTR_INSTANCE_VALUE, e));
     }
     // A fresh instance gets its dict now (the store below would make it anyway).
     let d = managed::ensure_dict(owner);

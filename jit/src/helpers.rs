@@ -14,7 +14,9 @@ use std::ptr::NonNull;
 use std::sync::RwLock;
 
 use strand_heap::{ObjPtr, ObjectHeader};
-use strand_objects::{dict, float, int, list, managed, tuple, PyErr, PyObj, PyResult};
+use strand_objects::{
+    dict, float, inline_values, int, list, managed, tuple, PyErr, PyObj, PyResult,
+};
 
 thread_local! {
     static PENDING: RefCell<Option<PyErr>> = const { RefCell::new(None) };
@@ -231,20 +233,28 @@ pub unsafe extern "C" fn function_version(f: *mut ObjectHeader) -> u32 {
     strand_objects::function::function(&f).version()
 }
 
-/// The keys version of dict `d` (0 if it has none).
+/// The keys version of dict `d` (0 if it has none), or of the shared keys of an
+/// object with inline values that [`instance_dict`] gave for its attribute table.
 ///
 /// # Safety
-/// `d` is a live exact dict.
+/// `d` is a live exact dict or such an object.
 pub unsafe extern "C" fn dict_keys_version(d: *mut ObjectHeader) -> u32 {
     // SAFETY: per the contract.
-    dict::keys_version(&*unsafe { borrowed(d) })
+    let d = unsafe { borrowed(d) };
+    if !dict::is_dict(&d) {
+        // An object with inline values standing for its attribute table (see
+        // `instance_dict`): the version of its type's shared keys.
+        return inline_values::shared_keys_version(d.ty());
+    }
+    dict::keys_version(&d)
 }
 
 /// The value at entry `index` of dict `d` whose keys have `version`, owned; null
-/// when the guard no longer holds or the entry is empty.
+/// when the guard no longer holds or the entry is empty. For an object with inline
+/// values (from [`instance_dict`]), `version` 0 and `index` its shared-key index.
 ///
 /// # Safety
-/// `d` is a live dict.
+/// `d` is a live dict or such an object.
 pub unsafe extern "C" fn dict_entry(
     d: *mut ObjectHeader,
     version: u32,
@@ -252,7 +262,19 @@ pub unsafe extern "C" fn dict_entry(
 ) -> *mut ObjectHeader {
     // SAFETY: per the contract.
     let d = unsafe { borrowed(d) };
-    match dict::get_cached(&d, version, index as usize) {
+    let found = if !dict::is_dict(&d) {
+        // Inline values (keys version 0 marks their entries; see `instance_dict`).
+        if version != 0 {
+            return std::ptr::null_mut();
+        }
+        inline_values::get_cached(&d, index as usize)
+    } else if version == 0 {
+        // An inline-values entry never applies to a dict.
+        return std::ptr::null_mut();
+    } else {
+        dict::get_cached(&d, version, index as usize)
+    };
+    match found {
         Some((p, true)) => p.as_ptr(),
         Some((p, false)) => {
             // An uncounted read of a deferred or immortal value: count it.
@@ -266,10 +288,11 @@ pub unsafe extern "C" fn dict_entry(
 }
 
 /// Replaces entry `index` of dict `d` (keys `version`) by owned `v`: 1 on success,
-/// 0 (keeping `v`) when the guard no longer holds.
+/// 0 (keeping `v`) when the guard no longer holds. For an object with inline values
+/// (from [`instance_dict`]), `version` 0 and `index` its shared-key index.
 ///
 /// # Safety
-/// `d` is a live dict; the caller gives up `v` when 1 is returned.
+/// `d` is a live dict or such an object; the caller gives up `v` when 1 is returned.
 pub unsafe extern "C" fn dict_store(
     d: *mut ObjectHeader,
     version: u32,
@@ -278,7 +301,18 @@ pub unsafe extern "C" fn dict_store(
 ) -> u8 {
     // SAFETY: per the contract.
     let (d, value) = unsafe { (borrowed(d), borrowed(v)) };
-    match dict::replace_cached(&d, version, index as usize, (*value).clone()) {
+    let stored = if !dict::is_dict(&d) {
+        // Inline values (see `instance_dict`).
+        if version != 0 {
+            return 0;
+        }
+        inline_values::store_cached(&d, index as usize, (*value).clone())
+    } else if version == 0 {
+        return 0;
+    } else {
+        dict::replace_cached(&d, version, index as usize, (*value).clone())
+    };
+    match stored {
         Ok(()) => {
             // SAFETY: the caller's reference (the dict took its own).
             unsafe { decref(v) };
@@ -288,13 +322,20 @@ pub unsafe extern "C" fn dict_store(
     }
 }
 
-/// The instance dict of `o` (its managed `__dict__`), borrowed; null if it has none.
+/// The attribute table of `o`, borrowed: `o` itself while it keeps its attributes
+/// in inline values (`strand_objects::inline_values`; `dict_entry`, `dict_store` and
+/// `dict_keys_version` then read the inline values), else its managed `__dict__`;
+/// null if it has neither.
 ///
 /// # Safety
 /// `o` is a live object.
 pub unsafe extern "C" fn instance_dict(o: *mut ObjectHeader) -> *mut ObjectHeader {
     // SAFETY: per the contract.
-    match managed::dict_borrowed(&*unsafe { borrowed(o) }) {
+    let obj = unsafe { borrowed(o) };
+    if inline_values::is_valid(&obj) {
+        return o;
+    }
+    match managed::dict_borrowed(&obj) {
         Some(d) => d.as_ptr().as_ptr(),
         None => std::ptr::null_mut(),
     }

@@ -144,9 +144,15 @@ pub fn generic_getattr_opt(obj: &PyObj, name: &PyObj) -> PyResult<Option<PyObj>>
             }
         }
     }
-    if let Some(dict) = crate::managed::get_dict(obj) {
-        if let Some(v) = crate::dict::get_item(&dict, name)? {
-            return Ok(Some(v));
+    match crate::inline_values::lookup(obj, name) {
+        crate::inline_values::Lookup::Found(v) => return Ok(Some(v)),
+        crate::inline_values::Lookup::Missing => {}
+        crate::inline_values::Lookup::NotInline => {
+            if let Some(dict) = crate::managed::get_dict(obj) {
+                if let Some(v) = crate::dict::get_item(&dict, name)? {
+                    return Ok(Some(v));
+                }
+            }
         }
     }
     if let (Some(g), Some(d)) = (get, &descr) {
@@ -168,6 +174,13 @@ pub fn generic_setattr(obj: &PyObj, name: &PyObj, value: Option<&PyObj>) -> PyRe
         if let Some(set) = d.ty().slots().descr_set {
             return set(&d, obj, value);
         }
+    }
+    match crate::inline_values::store(obj, name, value) {
+        crate::inline_values::Stored::Done => return Ok(()),
+        crate::inline_values::Stored::Missing => {
+            return Err(crate::exceptions::no_attribute(obj, name))
+        }
+        crate::inline_values::Stored::NotInline => {}
     }
     if crate::managed::has_managed_dict(obj) {
         let dict = crate::managed::ensure_dict(obj);
@@ -348,7 +361,11 @@ pub fn dir_names(obj: &PyObj) -> PyResult<Vec<PyObj>> {
             names.push(k);
         }
     };
-    if let Some(d) = crate::managed::get_dict(obj) {
+    if let Some(items) = crate::inline_values::items(obj) {
+        for (k, _) in items {
+            add(k);
+        }
+    } else if let Some(d) = crate::managed::get_dict(obj) {
         for k in crate::dict::keys(&d) {
             add(k);
         }

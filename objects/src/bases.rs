@@ -103,7 +103,7 @@ fn frees_as_gc(t: &PyType) -> bool {
 /// The layout flags instances carry beyond their basic size: a managed `__dict__`, a
 /// pre-header.
 fn extra_layout(t: &PyType) -> TypeFlags {
-    t.flags() & (TypeFlags::MANAGED_DICT | TypeFlags::PREHEADER)
+    t.flags() & (TypeFlags::MANAGED_DICT | TypeFlags::PREHEADER | TypeFlags::INLINE_VALUES)
 }
 
 /// The functions a type's instances are traversed, cleared, sized and freed with.
@@ -178,6 +178,8 @@ pub(crate) fn compatible_for_assignment(
     if !differs
         && oldto.flags().contains(TypeFlags::MANAGED_DICT)
             == newto.flags().contains(TypeFlags::MANAGED_DICT)
+        && oldto.flags().contains(TypeFlags::INLINE_VALUES)
+            == newto.flags().contains(TypeFlags::INLINE_VALUES)
     {
         return Ok(());
     }

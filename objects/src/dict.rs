@@ -853,23 +853,29 @@ fn growth_size(used: usize) -> usize {
 /// Appends `key` to the shared keys of a split dict if there is room and the key is a
 /// str (attribute names); `false` otherwise.
 fn try_append_shared_key(d: &PyDict, key: &PyObj, hash: isize) -> bool {
+    append_shared_key(d.keys(), key, hash).is_some()
+}
+
+/// The index of `key` in shared keys `keys`, appending it if there is room and it is
+/// an exact str; `None` otherwise. Entries are written before the index slot that
+/// points at them (release), so lock-free probes ([`shared_index`]) see whole entries.
+pub(crate) fn append_shared_key(keys: &DictKeys, key: &PyObj, hash: isize) -> Option<usize> {
     if !crate::str::is_exact_str(key) {
-        return false;
+        return None;
     }
-    let keys = d.keys();
     let _g = keys.append_lock.lock();
     let n = keys.nentries.load(Acquire);
     // Another instance may have appended it meanwhile.
-    for e in &keys.entries()[..n] {
+    for (i, e) in keys.entries()[..n].iter().enumerate() {
         let k = e.key.load(Acquire);
         if k == key.as_ptr().as_ptr()
             || (!k.is_null() && e.hash.load(Relaxed) == hash && key_eq_fast(&borrowed(k), key))
         {
-            return true;
+            return Some(i);
         }
     }
     if n >= SHARED_KEYS_MAX || keys.usable.load(Relaxed) == 0 {
-        return false;
+        return None;
     }
     let key = crate::str::intern_obj(key);
     let e = &keys.entries()[n];
@@ -880,7 +886,70 @@ fn try_append_shared_key(d: &PyDict, key: &PyObj, hash: isize) -> bool {
     keys.usable.fetch_sub(1, Relaxed);
     keys.nentries.store(n + 1, Release);
     keys.version.store(0, Release);
-    true
+    Some(n)
+}
+
+/// The index of exact-str `key` in shared keys `keys`, lock-free: shared keys only
+/// grow (an index never changes keys) and live as long as their type.
+pub(crate) fn shared_index(keys: &DictKeys, key: &PyObj, hash: isize) -> Option<usize> {
+    let mask = keys.mask();
+    let mut perturb = hash as usize;
+    let mut i = (hash as usize) & mask;
+    loop {
+        let ix = keys.indices()[i].load(Acquire);
+        if ix == EMPTY {
+            return None;
+        }
+        if ix >= 0 {
+            let e = &keys.entries()[ix as usize];
+            let ek = e.key.load(Acquire);
+            if ek == key.as_ptr().as_ptr()
+                || (!ek.is_null()
+                    && e.hash.load(Relaxed) == hash
+                    && key_eq_fast(&borrowed(ek), key))
+            {
+                return Some(ix as usize);
+            }
+        }
+        perturb >>= 5;
+        i = (i.wrapping_mul(5).wrapping_add(perturb).wrapping_add(1)) & mask;
+    }
+}
+
+/// The key at index `ix` of shared keys `keys` (an interned, immortal str), if set.
+pub(crate) fn shared_key_at(keys: &DictKeys, ix: usize) -> Option<ObjPtr> {
+    if ix >= keys.nentries.load(Acquire) {
+        return None;
+    }
+    ObjPtr::from_raw(keys.entries()[ix].key.load(Acquire))
+}
+
+/// Whether shared keys `keys` still have version `version` (never assigns one).
+#[inline(always)]
+pub(crate) fn shared_keys_version_is(keys: &DictKeys, version: u32) -> bool {
+    keys.version.load(Acquire) == version
+}
+
+/// The version of shared keys `keys` (assigned on first use; see [`keys_version`]).
+pub(crate) fn shared_keys_version(keys: &DictKeys) -> u32 {
+    assign_version(keys)
+}
+
+/// A split dict over `ty`'s shared keys holding the values `values` (indexed like
+/// the keys; the dict takes over their references) in the insertion order `order`:
+/// the `__dict__` materialized from an instance's inline values.
+pub(crate) fn new_split_from(ty: &PyType, order: &[u8], values: &[*mut ObjectHeader]) -> PyObj {
+    let d = new_for_instance(ty);
+    let p = payload(&d);
+    let vals = p.values().expect("split over the type's shared keys");
+    for (i, &ix) in order.iter().enumerate() {
+        let ix = usize::from(ix);
+        vals.values[ix].store(values[ix], Relaxed);
+        vals.order[i].store(ix as u8, Relaxed);
+    }
+    vals.len.store(order.len(), Release);
+    p.used.store(order.len(), Relaxed);
+    d
 }
 
 /// Converts a split dict to a combined one (insertion order kept).
@@ -1169,9 +1238,12 @@ pub(crate) fn change_stamp(dict: &PyObj) -> (usize, u32) {
 /// The keys table's version tag (assigned on first use; 0 is never valid). Changes
 /// whenever a key is added or removed, not when a value is replaced.
 pub fn keys_version(dict: &PyObj) -> u32 {
+    assign_version(payload(dict).keys())
+}
+
+/// The version tag of `keys`, assigned from a global counter if it has none.
+fn assign_version(keys: &DictKeys) -> u32 {
     static NEXT: AtomicU32 = AtomicU32::new(1);
-    let d = payload(dict);
-    let keys = d.keys();
     let v = keys.version.load(Acquire);
     if v != 0 {
         return v;

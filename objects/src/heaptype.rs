@@ -63,6 +63,12 @@ pub unsafe fn init_slots_region(ty: &PyType, obj: &PyObj) {
 /// Allocates an instance of a type whose solid base is `object` (or another layout
 /// with nothing to initialise beyond the header): used by `object.__new__`.
 pub fn alloc_plain_instance(ty: &PyType) -> PyObj {
+    if crate::inline_values::type_has_inline_values(ty) {
+        let obj = crate::inline_values::alloc_instance(ty);
+        // SAFETY: initialised by alloc_instance (header, zeroed body, inline area).
+        unsafe { crate::alloc::finish_instance(ty, &obj) };
+        return obj;
+    }
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation; the region after the header is the slots region (or,
     // for a non-plain solid base, initialised by that base's __new__ which then must
@@ -102,6 +108,10 @@ unsafe fn subtype_traverse(obj: ObjPtr, visit: &mut dyn FnMut(ObjPtr)) {
     if ty.flags().contains(TypeFlags::PREHEADER) {
         // SAFETY: pre-header objects.
         unsafe { crate::managed::traverse(obj, visit) };
+    }
+    if crate::inline_values::type_has_inline_values(ty) {
+        // SAFETY: the type has inline values; world stopped.
+        unsafe { crate::inline_values::traverse(obj, visit) };
     }
     let mut t = ty;
     while t.is_heap_type() {
@@ -149,6 +159,9 @@ unsafe fn subtype_clear(obj: ObjPtr) {
     unsafe {
         let ty = PyType::of_ptr(obj);
         clear_slots(obj);
+        if crate::inline_values::type_has_inline_values(ty) {
+            crate::inline_values::clear(obj);
+        }
         if ty.flags().contains(TypeFlags::PREHEADER) {
             crate::managed::clear(obj);
         }
@@ -196,6 +209,9 @@ unsafe fn subtype_dealloc(obj: ObjPtr) {
             crate::weakref::clear_weakrefs_on_dealloc(obj);
         }
         clear_slots(obj);
+        if crate::inline_values::type_has_inline_values(ty) {
+            crate::inline_values::clear(obj);
+        }
         if ty.flags().contains(TypeFlags::PREHEADER) {
             crate::managed::clear(obj);
         }
@@ -696,10 +712,25 @@ pub fn new_heap_type(
     if !slot_names.is_empty() {
         flags |= TypeFlags::HAS_SLOTS;
     }
+    // Inline values (inline_values.rs) for the plain layout only: a managed dict, the
+    // solid base `object`, nothing between the header and the end of the basic size,
+    // no items. The rule depends on the layout alone, so `__class__` assignment
+    // between compatible layouts never mixes objects with and without the area.
+    if flags.contains(TypeFlags::MANAGED_DICT | TypeFlags::PREHEADER)
+        && std::ptr::eq(solid_static_base(base), &crate::baseobject::OBJECT_TYPE)
+        && basicsize == crate::baseobject::OBJECT_TYPE.basicsize()
+        && base.itemsize() == 0
+    {
+        flags |= TypeFlags::INLINE_VALUES;
+    }
     let vtable = TypeVTable {
         name: "heap type instance",
         kind,
-        size: base.vtable.size,
+        size: if flags.contains(TypeFlags::INLINE_VALUES) {
+            crate::inline_values::instance_size
+        } else {
+            base.vtable.size
+        },
         traverse: Some(subtype_traverse),
         clear: Some(subtype_clear),
         finalize: None,
@@ -970,6 +1001,18 @@ pub(crate) fn set_class(obj: &PyObj, cls: &PyObj) -> PyResult<()> {
             old.name()
         )));
     }
+    if crate::inline_values::type_has_inline_values(old)
+        != crate::inline_values::type_has_inline_values(new)
+    {
+        return Err(type_error(format!(
+            "__class__ assignment: '{}' object layout differs from '{}'",
+            new.name(),
+            old.name()
+        )));
+    }
+    // The inline values are laid out by the old type's shared keys: move them into
+    // a dict first (CPython 3.13's object_set_class); they stay invalid from then on.
+    crate::inline_values::materialize(obj);
     let new_ref = cls.clone();
     // SAFETY: obj is alive; the swap is atomic; instances own a reference to their type.
     let prev = unsafe {

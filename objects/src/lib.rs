@@ -53,6 +53,7 @@ pub mod function;
 pub mod genericalias;
 pub mod hash;
 pub mod heaptype;
+pub mod inline_values;
 pub mod int;
 pub mod iterators;
 pub mod list;

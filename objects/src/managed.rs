@@ -7,6 +7,13 @@
 //! create it at once agree on one dict; it is replaced only by `obj.__dict__ = d`
 //! (under the object's critical section, old dict freed after a QSBR grace period
 //! through its own reference count).
+//!
+//! Instances of plain heap types keep their attributes inline instead
+//! (`inline_values.rs`) and have no dict until one is asked for: [`get_dict`] and
+//! [`ensure_dict`] materialize it (the dict takes the inline values over), and
+//! [`set_dict`] drops the inline values. [`dict_borrowed`] never materializes: while
+//! the inline values are valid it gives `None`, and callers that read attributes
+//! check the inline values first ([`instance_attr`], `inline_values::lookup`).
 
 use std::sync::atomic::AtomicPtr;
 use std::sync::atomic::Ordering::{AcqRel, Acquire};
@@ -61,11 +68,18 @@ pub fn dict_borrowed(obj: &PyObj) -> Option<std::mem::ManuallyDrop<PyObj>> {
     Some(std::mem::ManuallyDrop::new(unsafe { PyObj::from_owned(p) }))
 }
 
-/// The instance dict, if it has been created.
+/// The instance dict, if it has been created. An object with inline values
+/// (`inline_values.rs`) that has attributes gets its dict materialized here, since
+/// the caller wants the attributes as a dict; one with none gives `None`.
 #[inline]
 pub fn get_dict(obj: &PyObj) -> Option<PyObj> {
     if !has_managed_dict(obj) {
         return None;
+    }
+    match crate::inline_values::valid_and_empty(obj) {
+        Some(true) => return None,
+        Some(false) => crate::inline_values::materialize(obj),
+        None => {}
     }
     // SAFETY: checked the flag above.
     let slot = unsafe { dict_slot(obj) };
@@ -89,8 +103,27 @@ pub fn get_dict(obj: &PyObj) -> Option<PyObj> {
     Some(unsafe { PyObj::from_borrowed(p) })
 }
 
-/// The instance dict, creating an empty one if needed.
+/// The instance attribute `name` of `obj` (inline values or the managed dict), without
+/// materializing a dict; `None` if the instance does not have it.
+///
+/// # Errors
+/// As `dict::get_item` (a key's `__eq__` raising).
+pub fn instance_attr(obj: &PyObj, name: &PyObj) -> crate::PyResult<Option<PyObj>> {
+    match crate::inline_values::lookup(obj, name) {
+        crate::inline_values::Lookup::Found(v) => Ok(Some(v)),
+        crate::inline_values::Lookup::Missing => Ok(None),
+        crate::inline_values::Lookup::NotInline => match get_dict(obj) {
+            Some(d) => crate::dict::get_item(&d, name),
+            None => Ok(None),
+        },
+    }
+}
+
+/// The instance dict, creating an empty one if needed (materializing inline values).
 pub fn ensure_dict(obj: &PyObj) -> PyObj {
+    // Publishes a dict (possibly empty) while the inline values are valid, so that
+    // the one below never races with them.
+    crate::inline_values::materialize(obj);
     if let Some(d) = get_dict(obj) {
         return d;
     }
@@ -139,20 +172,36 @@ pub fn generic_set_dict(obj: &PyObj, v: Option<&PyObj>) -> crate::PyResult<()> {
     }
 }
 
-/// Replaces the instance dict (`obj.__dict__ = d`).
+/// Replaces the instance dict (`obj.__dict__ = d`). Valid inline values are dropped:
+/// the new dict is published first, then the values are marked invalid, and their
+/// references are released after the lock (published values wait out a QSBR grace
+/// period before their memory is reused, as `inline_values.rs` describes).
 pub fn set_dict(obj: &PyObj, d: PyObj) {
-    // The critical section orders us with other writers.
-    strand_heap::critical_section!(obj);
-    // SAFETY: callers only pass objects with managed dicts.
-    let slot = unsafe { dict_slot(obj) };
-    let old = slot.swap(d.into_ptr().as_ptr(), AcqRel);
-    if let Some(old) = ObjPtr::from_raw(old) {
-        // SAFETY: the slot owned that reference; publishing it first keeps its memory
-        // valid for lock-free readers of the slot (get_dict).
-        unsafe {
-            strand_heap::refcount::mark_shared(old);
-            drop(PyObj::from_owned(old));
+    let inline = crate::inline_values::type_has_inline_values(obj.ty());
+    let taken = {
+        // The critical section orders us with other writers.
+        strand_heap::critical_section!(obj);
+        // SAFETY: callers only pass objects with managed dicts.
+        let slot = unsafe { dict_slot(obj) };
+        let old = slot.swap(d.into_ptr().as_ptr(), AcqRel);
+        if let Some(old) = ObjPtr::from_raw(old) {
+            // SAFETY: the slot owned that reference; publishing it first keeps its
+            // memory valid for lock-free readers of the slot (get_dict).
+            unsafe {
+                strand_heap::refcount::mark_shared(old);
+                drop(PyObj::from_owned(old));
+            }
         }
+        if inline {
+            // SAFETY: the type has inline values; the lock is held.
+            unsafe { crate::inline_values::take_all_locked(obj.as_ptr()) }
+        } else {
+            Vec::new()
+        }
+    };
+    for p in taken {
+        // SAFETY: each inline word owned a reference.
+        drop(unsafe { PyObj::from_owned(p) });
     }
 }
 

@@ -74,6 +74,11 @@ bitflags! {
         const PREHEADER = 1 << 17;
         /// Has `__slots__` (instances have fixed attribute slots).
         const HAS_SLOTS = 1 << 18;
+        /// Instances keep their attributes in the object itself, after the basic
+        /// size, laid out by the type's shared keys, until a `__dict__` is needed
+        /// (CPython 3.13's `Py_TPFLAGS_INLINE_VALUES`; see `inline_values.rs`).
+        /// Implies `MANAGED_DICT` and `PREHEADER`.
+        const INLINE_VALUES = 1 << 19;
     }
 }
 
