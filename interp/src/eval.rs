@@ -1345,7 +1345,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     ip = base!().wrapping_add(anchor as usize);
                                     safepoint!();
                                 }
-                                crate::jit::Enter::Run(e, root) => {
+                                crate::jit::Enter::Run(e, root, backoff) => {
                                     ip = base!().wrapping_add(e.anchor as usize);
                                     safepoint!();
                                     if let Some(word) = strand_heap::eval_breaker_word() {
@@ -1376,6 +1376,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                                 cur.0 == root,
                                                 ctx.iterations,
                                                 exit,
+                                                backoff,
                                             );
                                             match crate::jit::after_exit(
                                                 fr!(),
@@ -1393,6 +1394,10 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                                 next => break (k, exit, next),
                                             }
                                         };
+                                        // The loop's frame (a side trace of an exit
+                                        // inside inlined calls starts in the frames
+                                        // rebuilt above it).
+                                        let loop_frame = f;
                                         if exit.frames.is_empty() {
                                             ip = base!().wrapping_add(exit.pc as usize);
                                             sp = locals!().wrapping_add(
@@ -1422,10 +1427,12 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                             // from there back to its header.
                                             save_regs!();
                                             let mut r = crate::record::Recorder::new_side(
+                                                // SAFETY: the loop's frame is below
+                                                // the running one, alive.
+                                                unsafe { &*loop_frame },
                                                 fr!(),
-                                                exit.pc,
-                                                e.anchor,
-                                                e.stack_depth as usize,
+                                                exit,
+                                                (e.anchor, e.stack_depth as usize),
                                                 cur.0,
                                                 k,
                                             );

@@ -241,8 +241,10 @@ fn rewrite(frame: &Frame, word: u16) {
 
 /// What ENTER_EXECUTOR found.
 pub(crate) enum Enter<'a> {
-    /// Run this executor (its loop header is `anchor`), whose object is the second.
-    Run(&'a Executor, ObjPtr),
+    /// Run this executor (its loop header is `anchor`), whose object is the second;
+    /// the third is the loop's backoff (how often its recordings failed or its
+    /// executors were invalidated: see [`after_run`]).
+    Run(&'a Executor, ObjPtr, u16),
     /// The executor cannot be entered (invalid, the JIT is off, other namespaces):
     /// the instruction went back to JUMP_BACKWARD, which jumps to `anchor`.
     Jump { anchor: u32 },
@@ -261,7 +263,9 @@ pub(crate) fn enter(frame: &Frame, k: usize, next: usize) -> PyResult<Enter<'_>>
     // keeps alive.
     let e: &Executor = unsafe { Executor::get(linked) };
     if e.is_valid() && enabled() && namespaces_fit(e, frame) {
-        return Ok(Enter::Run(e, linked));
+        // SAFETY: the cache unit follows the instruction's opcode unit.
+        let backoff = unsafe { &*frame.instr.get().add(1) }.get() >> 12;
+        return Ok(Enter::Run(e, linked, backoff));
     }
     let distance = next.saturating_sub(e.anchor as usize);
     rewrite(frame, unit(Op::JUMP_BACKWARD, (distance & 0xff) as u8));
@@ -321,7 +325,9 @@ fn namespaces_fit(e: &Executor, frame: &Frame) -> bool {
 ///
 /// Side traces and the loop's executor follow an exit directly (no interpreter in
 /// between), but only while the eval breaker is clear: the loop's own back-edge polls
-/// it, and a chain of executors must not starve a stop-the-world request.
+/// it, and a chain of executors must not starve a stop-the-world request. An exit
+/// inside inlined calls gets a side trace too: it takes the inlined frames' values
+/// from the exit buffer the exit filled, so that no frame is rebuilt when it runs.
 pub(crate) fn after_exit(
     frame: &Frame,
     (root, cur): (ObjPtr, ObjPtr),
@@ -329,13 +335,13 @@ pub(crate) fn after_exit(
     breaker: &std::sync::atomic::AtomicUsize,
     may_record: bool,
 ) -> Next {
-    if exit.error || !exit.frames.is_empty() || !enabled() || breaker.load(Relaxed) != 0 {
+    if exit.error || !enabled() || breaker.load(Relaxed) != 0 {
         return Next::Interpret;
     }
     // SAFETY: both are alive: the frame's code object reaches the root, which reaches
     // its side traces, and no collection ran since ENTER_EXECUTOR.
     let (r, e) = unsafe { (Executor::get(root), Executor::get(cur)) };
-    if exit.pc == r.anchor && exit.pushed == 0 {
+    if exit.pc == r.anchor && exit.pushed == 0 && exit.frames.is_empty() {
         // Back at the loop header: a side trace's end (the loop's own header exits
         // mean its preamble failed or the breaker was set).
         return if cur != root && r.is_valid() {
@@ -392,6 +398,7 @@ pub(crate) fn exit_buffer() -> *mut usize {
 /// `RecursionError` if a frame would pass the recursion limit; the frames already
 /// rebuilt stay (the error unwinds through them).
 pub(crate) fn rebuild_frames(exit: &ExitInfo) -> PyResult<std::ptr::NonNull<Frame>> {
+    strand_jit::stats::count_frame_exit();
     let buf = exit_buffer();
     let mut at = 0usize;
     let mut top = None;
@@ -475,6 +482,10 @@ fn drop_buffer_words(buf: *mut usize, from: usize, exit: &ExitInfo) {
 /// Entries between checks of an executor's usefulness.
 const CHECK_EVERY: u64 = 1024;
 
+/// A loop's executor that stalls (see [`after_run`]) is invalidated, and the loop
+/// recorded again, only while the loop's backoff is below this: twice at most.
+const STALL_RETRIES: u16 = 2;
+
 /// After a run of `e` (a loop's executor when `root`, else a side trace) that
 /// completed `iterations` iterations and left through `exit`: a loop's executor
 /// entered often is invalidated, so that the loop is recorded again for what the
@@ -483,12 +494,21 @@ const CHECK_EVERY: u64 = 1024;
 /// runs in ten leave inside the first iteration and hardly any iteration completes
 /// (the path it was recorded from no longer happens: a global it reads was joined by
 /// new ones, changing the module dict's keys version, say), where a side trace would
-/// run after a wasted partial iteration every time or, inside an inlined call, cannot
-/// be recorded at all. Runs that end at the loop header (the loop ending) are not
-/// stalled: a short loop ends every run; and a loop whose items take turns at paths
-/// (a loop over objects of several classes) completes iterations on some runs, so
-/// recording it again would not help.
-pub(crate) fn after_run(e: &Executor, root: bool, iterations: usize, exit: &ExitInfo) {
+/// run after a wasted partial iteration every time. Runs that end at the loop header
+/// (the loop ending) are not stalled: a short loop ends every run; and a loop whose
+/// items take turns at paths (a loop over objects of several classes) completes
+/// iterations on some runs, so recording it again would not help. Only a loop with a
+/// backoff (`backoff`, from its JUMP_BACKWARD's counter) under [`STALL_RETRIES`] is
+/// recorded again for stalling: a loop whose new recordings keep stalling (their
+/// items take the recorded path rarely, and side traces run the others) keeps its
+/// executor and side traces rather than being compiled over and over.
+pub(crate) fn after_run(
+    e: &Executor,
+    root: bool,
+    iterations: usize,
+    exit: &ExitInfo,
+    backoff: u16,
+) {
     if root && e.loops {
         if iterations == 0 {
             if exit.pc != e.anchor {
@@ -519,7 +539,10 @@ pub(crate) fn after_run(e: &Executor, root: bool, iterations: usize, exit: &Exit
             .sum();
         // Over the runs since the last check (CHECK_EVERY of them).
         let (stalled, iterations) = (e.stalled.swap(0, Relaxed), e.iterations.swap(0, Relaxed));
-        let stuck = root && stalled * 10 > CHECK_EVERY * 9 && iterations * 100 < CHECK_EVERY;
+        let stuck = root
+            && backoff < STALL_RETRIES
+            && stalled * 10 > CHECK_EVERY * 9
+            && iterations * 100 < CHECK_EVERY;
         if at_header * 2 > n || stuck {
             if dump() {
                 let taken: Vec<u64> = e.exits_taken.iter().map(|c| c.load(Relaxed)).collect();

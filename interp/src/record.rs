@@ -209,19 +209,24 @@ impl Recorder {
     }
 
     /// A side trace for exit `exit` of executor `parent` (whose loop header is
-    /// `anchor`, at stack depth `header_depth`), recorded from the exit's instruction
-    /// at code-unit offset `pc`: `frame` stands there (its registers saved) in the
+    /// `anchor`, at stack depth `header_depth`), recorded from the exit's instruction:
+    /// `frame` (the loop's frame) stands at `info.pc` (its registers saved) in the
     /// state the exit left, the exit's entries (counted references or null) above
-    /// `header_depth`.
+    /// `header_depth`. An exit inside inlined calls (`info.frames`) had its frames
+    /// rebuilt above `frame`, `top` the innermost, where the recording starts: they
+    /// become the recording's inlined calls, whose values the side trace takes from
+    /// the exit buffer the parent's exit fills (`buf_take`), so that running the side
+    /// trace after that exit needs no frames rebuilt. Otherwise `top` is `frame`.
     pub(crate) fn new_side(
         frame: &Frame,
-        pc: u32,
-        anchor: u32,
-        header_depth: usize,
+        top: &Frame,
+        info: &strand_jit::executor::ExitInfo,
+        (anchor, header_depth): (u32, usize),
         parent: strand_heap::ObjPtr,
         exit: usize,
     ) -> Recorder {
         let depth = frame.stack_depth();
+        let pc = info.frames.last().map_or(info.pc, |f| f.pc);
         let mut r = Recorder::blank(frame, anchor, header_depth, pc);
         r.side = Some((parent, exit));
         let bottom = frame.slots_ptr().wrapping_add(frame.nlocalsplus()) as *const StackRef;
@@ -256,7 +261,89 @@ impl Recorder {
             };
             r.stack.push(e);
         }
+        if !info.frames.is_empty() {
+            r.take_inlined_frames(frame, top, info);
+        }
         r
+    }
+
+    /// A side trace's inlined calls: the frames `jit::rebuild_frames` made for exit
+    /// `info` (from `top`, the innermost, down to `frame`, the loop's), each value
+    /// taken from the exit buffer word the exit wrote it to. The exit writes the same
+    /// words every time: a null word (an empty local, the NULL below a callable) is
+    /// null on every run.
+    fn take_inlined_frames(
+        &mut self,
+        frame: &Frame,
+        top: &Frame,
+        info: &strand_jit::executor::ExitInfo,
+    ) {
+        let mut frames: Vec<*const Frame> = Vec::with_capacity(info.frames.len());
+        let mut f: *const Frame = top;
+        for _ in 0..info.frames.len() {
+            frames.push(f);
+            // SAFETY: the rebuilt frames are linked above the loop's frame.
+            f = unsafe { &*f }.previous();
+        }
+        if !std::ptr::eq(f, frame) {
+            self.abort("inlined call ran elsewhere");
+            return;
+        }
+        frames.reverse();
+        let buf = crate::jit::exit_buffer();
+        let mut at = 0usize;
+        for (k, fx) in info.frames.iter().enumerate() {
+            let mut take = |r: &mut Recorder| {
+                // SAFETY: the exit wrote `fx.words()` words for each of its frames
+                // (see `jit::rebuild_frames`, which moved them into the frames but
+                // left the words in place); only whether one is null is read.
+                let word = unsafe { *buf.add(at) };
+                let e = (word != 0).then(|| Entry {
+                    v: r.t.push(U::BufTake, &[], at as i64, None),
+                    owned: true,
+                    slot: None,
+                });
+                at += 1;
+                e
+            };
+            let locals: Vec<Option<Entry>> = (0..fx.locals).map(|_| take(self)).collect();
+            let mut stack = Vec::with_capacity(fx.stack as usize);
+            for _ in 0..fx.stack {
+                let e = match take(self) {
+                    Some(e) => e,
+                    None => {
+                        let v = self.null();
+                        Entry {
+                            v,
+                            owned: false,
+                            slot: None,
+                        }
+                    }
+                };
+                stack.push(e);
+            }
+            let init = if fx.init { take(self) } else { None };
+            let func = std::ptr::NonNull::new(fx.func as *mut strand_heap::ObjectHeader)
+                // SAFETY: the parent executor keeps the function alive (it names it).
+                .map(|p| unsafe { PyObj::from_borrowed(strand_heap::ObjPtr::new(p)) });
+            let Some(func) = func else {
+                self.abort("inlined call ran elsewhere");
+                return;
+            };
+            self.held.push(func.clone());
+            self.inlined.push(VFrame {
+                frame: frames[k],
+                func,
+                locals,
+                stack,
+                caller_next: if k == 0 {
+                    info.pc
+                } else {
+                    info.frames[k - 1].pc
+                },
+                init,
+            });
+        }
     }
 
     /// Stops the recording at the next instruction of any frame (an exception is

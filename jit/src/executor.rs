@@ -286,8 +286,9 @@ impl Executor {
     /// header with the trace's stack depth; for a side trace, the instruction of the
     /// exit it continues, with that exit's stack, whose references the trace takes
     /// over), at this thread's eval breaker and id, and at an exit buffer of
-    /// `exit_buffer_len` words; the frame's slots hold what the trace's guards check
-    /// before relying on it.
+    /// `exit_buffer_len` words (for a side trace of an exit inside inlined calls,
+    /// holding what that exit wrote there, whose references the trace takes over);
+    /// the frame's slots hold what the trace's guards check before relying on it.
     pub unsafe fn run(&self, ctx: &mut JitContext) -> (usize, &ExitInfo, u64) {
         bump(&self.entries);
         // SAFETY: per the contract.

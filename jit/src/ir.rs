@@ -260,6 +260,12 @@ opcodes! {
     /// loop header's depth: the trace takes over the frame's reference (that part of
     /// the frame's stack counts as empty while the trace runs; exits write it anew).
     StackTake = "stack_take", args 0, Obj, owns true, guard false;
+    /// Word `imm` of the thread's exit buffer at a side trace's entry: a counted
+    /// reference an exit of the parent trace left there for an inlined frame (a
+    /// local, a stack entry, an `__init__`'s instance), which the trace takes over.
+    /// Only a side trace of an exit inside inlined calls reads it, before anything
+    /// that could write the buffer again (an exit, a helper running other code).
+    BufTake = "buf_take", args 0, Obj, owns true, guard false;
     /// The object at address `imm` (immortal, or kept alive by the executor).
     ConstObj = "const_obj", args 0, Obj, owns false, guard false;
     /// The integer `imm`.
@@ -692,6 +698,7 @@ fn has_imm(op: Opcode) -> bool {
             | SlotSetI64
             | StackGet
             | StackTake
+            | BufTake
             | ConstObj
             | ConstI64
             | ConstF64

@@ -17,18 +17,26 @@ pub static SIDE_TRACES: AtomicU64 = AtomicU64::new(0);
 /// own (see [`count_exit`]).
 pub static EXITS_TAKEN: AtomicU64 = AtomicU64::new(0);
 
-/// This thread's exits taken, added to [`EXITS_TAKEN`] when the thread ends (a
-/// shared counter written on every exit would bounce between cores).
-struct LocalExits(std::cell::Cell<u64>);
+/// Exits taken inside inlined calls, whose frames the interpreter rebuilt (all
+/// executors), by threads that ended; each running thread counts its own (see
+/// [`count_frame_exit`]).
+pub static FRAME_EXITS: AtomicU64 = AtomicU64::new(0);
+
+/// This thread's exits taken and exits that rebuilt frames, added to [`EXITS_TAKEN`]
+/// and [`FRAME_EXITS`] when the thread ends (a shared counter written on every exit
+/// would bounce between cores).
+struct LocalExits(std::cell::Cell<u64>, std::cell::Cell<u64>);
 
 impl Drop for LocalExits {
     fn drop(&mut self) {
         EXITS_TAKEN.fetch_add(self.0.get(), Relaxed);
+        FRAME_EXITS.fetch_add(self.1.get(), Relaxed);
     }
 }
 
 thread_local! {
-    static LOCAL_EXITS: LocalExits = const { LocalExits(std::cell::Cell::new(0)) };
+    static LOCAL_EXITS: LocalExits =
+        const { LocalExits(std::cell::Cell::new(0), std::cell::Cell::new(0)) };
 }
 
 /// Counts an exit taken by this thread.
@@ -36,6 +44,12 @@ thread_local! {
 pub fn count_exit() {
     // A thread being torn down counts nothing more.
     let _ = LOCAL_EXITS.try_with(|c| c.0.set(c.0.get() + 1));
+}
+
+/// Counts an exit of this thread after which the interpreter rebuilt inlined frames.
+#[inline(always)]
+pub fn count_frame_exit() {
+    let _ = LOCAL_EXITS.try_with(|c| c.1.set(c.1.get() + 1));
 }
 /// Bytes of machine code compiled.
 pub static CODE_BYTES: AtomicU64 = AtomicU64::new(0);
@@ -53,6 +67,10 @@ pub fn snapshot() -> Vec<(&'static str, u64)> {
         (
             "exits taken",
             EXITS_TAKEN.load(Relaxed) + LOCAL_EXITS.try_with(|c| c.0.get()).unwrap_or(0),
+        ),
+        (
+            "exits rebuilding inlined frames",
+            FRAME_EXITS.load(Relaxed) + LOCAL_EXITS.try_with(|c| c.1.get()).unwrap_or(0),
         ),
         ("machine code bytes", CODE_BYTES.load(Relaxed)),
         ("compile time (us)", COMPILE_NANOS.load(Relaxed) / 1000),

@@ -43,6 +43,11 @@ impl Drop for Frame {
 }
 
 fn run(text: &str, frame: &mut Frame, breaker: &AtomicUsize) -> u32 {
+    run_with_buffer(text, frame, breaker, std::ptr::null_mut())
+}
+
+/// As [`run`], with `buf` as the thread's exit buffer.
+fn run_with_buffer(text: &str, frame: &mut Frame, breaker: &AtomicUsize, buf: *mut usize) -> u32 {
     let mut t = parse(text).expect("parses");
     optimize(&mut t);
     let code = compile(&t).unwrap_or_else(|e| panic!("{e}\n{t}"));
@@ -50,7 +55,7 @@ fn run(text: &str, frame: &mut Frame, breaker: &AtomicUsize) -> u32 {
         slots: frame.0.as_mut_ptr(),
         eval_breaker: breaker,
         tid: strand_heap::current_thread_id().map_or(0, |t| t.as_usize()),
-        exit_buf: std::ptr::null_mut(),
+        exit_buf: buf,
         iterations: 0,
     };
     // SAFETY: the code is a compiled trace; the context points at a frame of the
@@ -329,4 +334,107 @@ fn math_functions_agree_with_the_math_module_and_exit_where_it_raises() {
             }
         }
     }
+}
+
+/// A side trace of an exit inside an inlined call: it takes the inlined frame's
+/// values (`a`, `b`) from the exit buffer, stores `a + b` into slot 0 and ends; when
+/// `b` is not a small int it leaves with both on the interpreter's stack.
+const BUF_SIDE: &str = "trace anchor=0 locals=1 depth=0
+  v0:obj = buf_take [0]
+  v1:obj = buf_take [1]
+  guard_small_int v0 -> exit0
+  v3:i64 = unbox_int v0
+  guard_small_int v1 -> exit0
+  v5:i64 = unbox_int v1
+  v6:i64 = iadd v3, v5 -> exit0
+  v7:obj = box_int v6
+  decref v0
+  decref v1
+  slot_set v7 [0]
+  exit -> exit1
+exit0: pc=3 stack=[v0, v1]
+exit1: pc=0 stack=[]
+";
+
+#[test]
+fn a_side_trace_takes_inlined_frames_values_from_the_exit_buffer() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    let mut t = parse(BUF_SIDE).unwrap();
+    optimize(&mut t);
+
+    let mut buf = [
+        int::from_i64(40).into_ptr().as_ptr() as usize,
+        int::from_i64(2).into_ptr().as_ptr() as usize,
+    ];
+    let mut frame = Frame::new(vec![Some(int::from_i64(0))], 2);
+    let exit = run_with_buffer(BUF_SIDE, &mut frame, &breaker, buf.as_mut_ptr());
+    assert_eq!(t.exits[exit as usize].pc, 0, "{t}");
+    assert_eq!(int::as_i64(&frame.get(0)), Some(42));
+    assert_eq!((frame.0[1], frame.0[2]), (0, 0));
+
+    // A float where the trace wants an int: both values move to the stack.
+    let half = float::from_f64(0.5);
+    buf = [
+        int::from_i64(40).into_ptr().as_ptr() as usize,
+        half.clone().into_ptr().as_ptr() as usize,
+    ];
+    let mut frame = Frame::new(vec![Some(int::from_i64(0))], 2);
+    let exit = run_with_buffer(BUF_SIDE, &mut frame, &breaker, buf.as_mut_ptr());
+    assert_eq!(t.exits[exit as usize].pc, 3, "{t}");
+    assert_eq!(int::as_i64(&frame.get(0)), Some(0));
+    assert_eq!(int::as_i64(&frame.get(1)), Some(40));
+    assert!(frame.get(2).is(&half));
+}
+
+/// Guards of slots 0..n (all small ints), each exiting through exit `exit_of(k)`,
+/// whose snapshot pushes slot 0's value.
+fn many_guards(n: usize, exit_of: impl Fn(usize) -> usize) -> String {
+    let mut text = format!("trace anchor=0 locals={n} depth=0\n");
+    for k in 0..n {
+        text += &format!("  v{}:obj = slot_get [{k}]\n", 2 * k);
+        text += &format!("  guard_small_int v{} -> exit{}\n", 2 * k, exit_of(k));
+    }
+    let exits = (0..n).map(&exit_of).max().unwrap_or(0) + 1;
+    text += &format!("  exit -> exit{exits}\n");
+    for e in 0..exits {
+        text += &format!("exit{e}: pc={} stack=[v0]\n", 10 + e);
+    }
+    text += &format!("exit{exits}: pc=99 stack=[]\n");
+    text
+}
+
+#[test]
+fn guards_of_one_exit_share_its_stub() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    let shared = many_guards(8, |_| 0);
+    let distinct = many_guards(8, |k| k);
+    let size = |text: &str| {
+        let mut t = parse(text).unwrap();
+        optimize(&mut t);
+        compile(&t).unwrap().len()
+    };
+    assert!(
+        size(&shared) * 2 < size(&distinct),
+        "{} vs {}",
+        size(&shared),
+        size(&distinct)
+    );
+    // The shared stub serves every guard: the last one fails here and its exit pushes
+    // slot 0's value (a new reference) above the locals.
+    let mut objs: Vec<Option<PyObj>> = (0..7).map(|k| Some(int::from_i64(k))).collect();
+    objs.push(Some(float::from_f64(1.5)));
+    let mut frame = Frame::new(objs, 1);
+    let exit = run(&shared, &mut frame, &breaker);
+    assert_eq!(exit, 0);
+    assert!(frame.get(8).is(&frame.get(0)));
+    // And the first one.
+    let mut objs: Vec<Option<PyObj>> = (0..8).map(|k| Some(int::from_i64(k))).collect();
+    objs[0] = Some(float::from_f64(2.5));
+    let mut frame = Frame::new(objs, 1);
+    assert_eq!(run(&shared, &mut frame, &breaker), 0);
+    assert_eq!(float::value(&frame.get(8)), 2.5);
 }

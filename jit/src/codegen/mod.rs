@@ -84,6 +84,13 @@ fn isa() -> Result<&'static OwnedTargetIsa, String> {
         // speed_and_size; default speed).
         let level = std::env::var("STRAND_JIT_OPT_LEVEL").unwrap_or_else(|_| "speed".into());
         flags.set("opt_level", &level).map_err(|e| e.to_string())?;
+        // The register allocator (`STRAND_JIT_REGALLOC`: backtracking, single_pass;
+        // default backtracking).
+        let regalloc =
+            std::env::var("STRAND_JIT_REGALLOC").unwrap_or_else(|_| "backtracking".into());
+        flags
+            .set("regalloc_algorithm", &regalloc)
+            .map_err(|e| e.to_string())?;
         flags.set("is_pic", "false").map_err(|e| e.to_string())?;
         // The IR verifier costs a fifth of compile time; debug builds keep it.
         let verify = if cfg!(debug_assertions) {
@@ -149,6 +156,8 @@ pub fn compile(t: &Trace) -> Result<memory::CodeBlock, String> {
         header: None,
         owned: owned_lifetimes(t),
         writebacks: Vec::new(),
+        stubs: HashMap::new(),
+        loop_at: t.loop_index(),
     };
     let flags = MemFlagsData::trusted();
     g.slots = g.b.ins().load(ptr, flags, ctx, 0);
@@ -188,6 +197,10 @@ fn owned_lifetimes(t: &Trace) -> Vec<(usize, usize, Value)> {
     out
 }
 
+/// An exit stub's key: exit index, in the loop body, owned values live, unboxed slots
+/// defined.
+type StubKey = (u32, bool, Vec<Value>, Vec<i64>);
+
 struct Gen<'a, 'f> {
     t: &'a Trace,
     b: FunctionBuilder<'f>,
@@ -206,6 +219,14 @@ struct Gen<'a, 'f> {
     defined_slots: HashSet<i64>,
     header: Option<Block>,
     owned: Vec<(usize, usize, Value)>,
+    /// Exit stubs made so far, by what their code depends on: the exit, whether the
+    /// guard is in the loop body, the owned values live there and the unboxed slots
+    /// defined there. Guards with the same key branch to one stub (an instruction's
+    /// guards share their exit; a stub per guard made traces' code and compile time
+    /// grow with every guard).
+    stubs: HashMap<StubKey, Block>,
+    /// The index of the trace's `loop` instruction, if any.
+    loop_at: Option<usize>,
     /// Exit write-back blocks, by the unboxed slots they write back.
     writebacks: Vec<(Vec<i64>, Block)>,
 }
@@ -362,13 +383,42 @@ impl Gen<'_, '_> {
     fn guard(&mut self, i: usize, pass: cranelift_codegen::ir::Value) -> Result<(), String> {
         let exit = self.t.insts[i].exit.ok_or("a guard without an exit")?;
         let cont = self.b.create_block();
+        let key = self.stub_key(i, exit);
+        if let Some(&stub) = self.stubs.get(&key) {
+            // The stub's code is what this guard's would be: what it writes was
+            // computed before the first guard that made it, which precedes this one
+            // on the trace's only path.
+            self.b.ins().brif(pass, cont, &[], stub, &[]);
+            self.b.switch_to_block(cont);
+            return Ok(());
+        }
         let stub = self.b.create_block();
         self.b.set_cold_block(stub);
         self.b.ins().brif(pass, cont, &[], stub, &[]);
         self.b.switch_to_block(stub);
         self.emit_exit(i, exit);
         self.b.switch_to_block(cont);
+        self.stubs.insert(key, stub);
         Ok(())
+    }
+
+    /// What the stub of exit `exit` taken at instruction `i` depends on (see `stubs`).
+    fn stub_key(&self, i: usize, exit: ExitId) -> StubKey {
+        let in_body = self.loop_at.is_some_and(|lp| i > lp);
+        let live: Vec<Value> = self
+            .owned
+            .iter()
+            .filter(|(d, c, _)| *d < i && i <= *c)
+            .map(|x| x.2)
+            .collect();
+        let mut slots: Vec<i64> = self
+            .slot_vars
+            .keys()
+            .filter(|s| self.defined_slots.contains(*s))
+            .copied()
+            .collect();
+        slots.sort_unstable();
+        (exit.0, in_body, live, slots)
     }
 
     /// The code of an exit taken at instruction `i` (see the module docs).
@@ -545,6 +595,14 @@ impl Gen<'_, '_> {
                 self.b.ins().jump(join, &[]);
                 self.b.switch_to_block(join);
                 Some(x)
+            }
+            BufTake => {
+                // An exit stored a counted reference (untagged) there.
+                if !(0..EXIT_BUFFER_WORDS as i64).contains(&imm) {
+                    return Err(format!("buf_take [{imm}] is outside the exit buffer"));
+                }
+                let off = (imm * 8) as i32;
+                Some(self.b.ins().load(types::I64, flags, self.exit_buf, off))
             }
             SlotSet => {
                 let v = self.arg(i, 0);
