@@ -242,13 +242,30 @@ unsafe fn dict_clear_slot(obj: ObjPtr) {
 }
 
 unsafe fn dict_dealloc(obj: ObjPtr) {
-    // SAFETY: count zero, exclusive access.
+    // SAFETY: count zero; only borrowers of a shared dict may still reach it (below).
     unsafe {
         let d = &*(obj.as_ptr() as *const PyDict);
-        d.release_tables(false);
+        let shared = d.is_shared();
+        if shared {
+            // A shared dict can still be reached by threads that borrowed it without
+            // a reference: an instance's `__dict__` replaced under a specialized
+            // attribute load or store (`managed::dict_borrowed`). Its memory outlives
+            // their QSBR grace period (`dealloc_instance_memory`); so do its tables,
+            // whose pointers stay in place (`release_tables(true)`). Cached stores take
+            // the dict's lock and give up on a dict marked dead under that lock, so
+            // none writes into tables whose values are being dropped here.
+            let me = std::mem::ManuallyDrop::new(PyObj::from_owned(obj));
+            strand_heap::critical_section!(&*me);
+            d.watchers.store(DEAD_DICT, Relaxed);
+        }
+        d.release_tables(shared);
         crate::heaptype::dealloc_instance_memory(obj);
     }
 }
+
+/// The `watchers` of a dict being deallocated: every specialized path that checks
+/// for watchers falls back to the generic one (see `dict_dealloc`).
+const DEAD_DICT: u8 = u8::MAX;
 
 crate::builtin_type! {
     /// The `dict` type.
@@ -362,10 +379,24 @@ impl PyDict {
         }
     }
 
-    /// Frees the tables, dropping every reference (dealloc, or clear with `keep`).
+    /// Frees the tables at dealloc, dropping every reference. With `shared_dict` (a
+    /// dict other threads may still be reading, see `dict_dealloc`) the table
+    /// pointers stay in place and the tables are freed after a QSBR grace period.
+    ///
+    /// # Safety
+    /// The dict's count is zero; with `shared_dict`, cached writers are locked out
+    /// (`DEAD_DICT`).
     unsafe fn release_tables(&self, shared_dict: bool) {
-        let keys_p = self.keys.swap(std::ptr::null_mut(), AcqRelOrd);
-        let vals_p = self.values.swap(std::ptr::null_mut(), AcqRelOrd);
+        // A dead shared dict keeps its table pointers for the readers that borrowed it;
+        // the tables themselves are freed after a grace period.
+        let (keys_p, vals_p) = if shared_dict {
+            (self.keys.load(Acquire), self.values.load(Acquire))
+        } else {
+            (
+                self.keys.swap(std::ptr::null_mut(), AcqRelOrd),
+                self.values.swap(std::ptr::null_mut(), AcqRelOrd),
+            )
+        };
         if keys_p.is_null() {
             return;
         }
