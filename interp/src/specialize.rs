@@ -406,18 +406,8 @@ fn attribute_form(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     }
     if inline_values::is_valid(owner) {
         // Inline values: the name's shared-key index, the same for every instance of
-        // the type (keys version 0 marks the inline form).
-        let index = inline_values::shared_key_index(ty, name, false)?;
-        if index >= inline_values::capacity(owner) {
-            return None;
-        }
-        let e = EntryData {
-            type_version: tv,
-            keys_version: 0,
-            index: index as u16,
-            object: 0,
-        };
-        return Some((Op::LOAD_ATTR_INSTANCE_VALUE, e));
+        // the type.
+        return inline_entry(ty, owner, name, tv, false).map(|e| (Op::LOAD_ATTR_INSTANCE_VALUE, e));
     }
     let d = managed::get_dict(owner)?;
     if !d.is_exact(&dict::DICT_TYPE) {
@@ -559,18 +549,8 @@ fn instance_store(owner: &PyObj, name: &PyObj) -> Option<(Op, EntryData)> {
     }
     if inline_values::is_valid(owner) {
         // Inline values: the name's shared-key index (added to the keys now, as the
-        // store below would), within this instance's capacity.
-        let index = inline_values::shared_key_index(ty, name, true)?;
-        if index >= inline_values::capacity(owner) {
-            return None;
-        }
-        let e = EntryData {
-            type_version: tv,
-            keys_version: 0,
-            index: index as u16,
-            object: 0,
-        };
-        return Some((Op::STORE_ATTR_INSTANCE_VALUE, e));
+        // store below would).
+        return inline_entry(ty, owner, name, tv, true).map(|e| (Op::STORE_ATTR_INSTANCE_VALUE, e));
     }
     // A fresh instance gets its dict now (the store below would make it anyway).
     let d = managed::ensure_dict(owner);
@@ -893,4 +873,26 @@ fn init_for_alloc(cls: &strand_objects::typeobj::PyType, nargs: usize) -> Option
         return None;
     }
     takes_exactly(&init, nargs + 1).then_some(tv)
+}
+
+/// The cache entry of an attribute kept in `owner`'s inline values: `name`'s index in
+/// the type's shared keys (added to them with `add`, as a store does), if it is within
+/// this instance's capacity. Keys version 0 marks the inline form.
+fn inline_entry(
+    ty: &strand_objects::typeobj::PyType,
+    owner: &PyObj,
+    name: &PyObj,
+    tv: u32,
+    add: bool,
+) -> Option<EntryData> {
+    let index = inline_values::shared_key_index(ty, name, add)?;
+    if index >= inline_values::capacity(owner) {
+        return None;
+    }
+    Some(EntryData {
+        type_version: tv,
+        keys_version: 0,
+        index: index as u16,
+        object: 0,
+    })
 }
