@@ -141,30 +141,48 @@ impl DictKeys {
 
     /// The slot for `hash` holding entry `ix` (for deletion), or the first empty slot.
     fn find_slot_of(&self, hash: isize, ix: usize) -> usize {
-        let mask = self.mask();
-        let mut perturb = hash as usize;
-        let mut i = (hash as usize) & mask;
-        loop {
-            let v = self.indices()[i].load(Relaxed);
-            if v == ix as i32 {
-                return i;
-            }
-            perturb >>= 5;
-            i = (i.wrapping_mul(5).wrapping_add(perturb).wrapping_add(1)) & mask;
-        }
+        self.probe_seq(hash)
+            .find(|&i| self.indices()[i].load(Relaxed) == ix as i32)
+            .expect("the probe sequence is endless")
     }
 
     fn find_empty_slot(&self, hash: isize) -> usize {
+        self.probe_seq(hash)
+            .find(|&i| self.indices()[i].load(Relaxed) < 0)
+            .expect("the probe sequence is endless")
+    }
+
+    /// The index slots to look at for `hash`, in order: CPython's open addressing
+    /// (Objects/dictobject.c: `i = (i*5 + perturb + 1) & mask`, `perturb >>= 5`),
+    /// which visits every slot eventually. Endless: callers stop at what they look for
+    /// or at an empty slot, and a table always has one.
+    #[inline(always)]
+    fn probe_seq(&self, hash: isize) -> ProbeSeq {
         let mask = self.mask();
-        let mut perturb = hash as usize;
-        let mut i = (hash as usize) & mask;
-        loop {
-            if self.indices()[i].load(Relaxed) < 0 {
-                return i;
-            }
-            perturb >>= 5;
-            i = (i.wrapping_mul(5).wrapping_add(perturb).wrapping_add(1)) & mask;
+        ProbeSeq {
+            mask,
+            perturb: hash as usize,
+            next: (hash as usize) & mask,
         }
+    }
+}
+
+/// The probe sequence of [`DictKeys::probe_seq`].
+struct ProbeSeq {
+    mask: usize,
+    perturb: usize,
+    next: usize,
+}
+
+impl Iterator for ProbeSeq {
+    type Item = usize;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        let i = self.next;
+        self.perturb >>= 5;
+        self.next = (i.wrapping_mul(5).wrapping_add(self.perturb).wrapping_add(1)) & self.mask;
+        Some(i)
     }
 }
 
@@ -576,10 +594,7 @@ enum Found {
 
 /// Probes `keys` for `key` (caller holds the lock, or `lock_free_key(key)`).
 fn probe(d: &PyDict, keys: &DictKeys, key: &PyObj, hash: isize) -> PyResult<Found> {
-    let mask = keys.mask();
-    let mut perturb = hash as usize;
-    let mut i = (hash as usize) & mask;
-    loop {
+    for i in keys.probe_seq(hash) {
         let ix = keys.indices()[i].load(Acquire);
         if ix == EMPTY {
             return Ok(Found::Missing);
@@ -612,9 +627,8 @@ fn probe(d: &PyDict, keys: &DictKeys, key: &PyObj, hash: isize) -> PyResult<Foun
                 }
             }
         }
-        perturb >>= 5;
-        i = (i.wrapping_mul(5).wrapping_add(perturb).wrapping_add(1)) & mask;
     }
+    unreachable!("the probe sequence is endless")
 }
 
 /// Looks `key` up, returning a new reference to its value.
@@ -923,10 +937,7 @@ pub(crate) fn append_shared_key(keys: &DictKeys, key: &PyObj, hash: isize) -> Op
 /// The index of exact-str `key` in shared keys `keys`, lock-free: shared keys only
 /// grow (an index never changes keys) and live as long as their type.
 pub(crate) fn shared_index(keys: &DictKeys, key: &PyObj, hash: isize) -> Option<usize> {
-    let mask = keys.mask();
-    let mut perturb = hash as usize;
-    let mut i = (hash as usize) & mask;
-    loop {
+    for i in keys.probe_seq(hash) {
         let ix = keys.indices()[i].load(Acquire);
         if ix == EMPTY {
             return None;
@@ -942,9 +953,8 @@ pub(crate) fn shared_index(keys: &DictKeys, key: &PyObj, hash: isize) -> Option<
                 return Some(ix as usize);
             }
         }
-        perturb >>= 5;
-        i = (i.wrapping_mul(5).wrapping_add(perturb).wrapping_add(1)) & mask;
     }
+    unreachable!("the probe sequence is endless")
 }
 
 /// The key at index `ix` of shared keys `keys` (an interned, immortal str), if set.
