@@ -402,15 +402,20 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
-    /// What the stub of exit `exit` taken at instruction `i` depends on (see `stubs`).
-    fn stub_key(&self, i: usize, exit: ExitId) -> StubKey {
-        let in_body = self.loop_at.is_some_and(|lp| i > lp);
-        let live: Vec<Value> = self
-            .owned
+    /// The owned values an exit taken at instruction `i` must release or hand over:
+    /// defined before `i` and still in use at it.
+    fn owned_live_at(&self, i: usize) -> Vec<Value> {
+        self.owned
             .iter()
             .filter(|(d, c, _)| *d < i && i <= *c)
             .map(|x| x.2)
-            .collect();
+            .collect()
+    }
+
+    /// What the stub of exit `exit` taken at instruction `i` depends on (see `stubs`).
+    fn stub_key(&self, i: usize, exit: ExitId) -> StubKey {
+        let in_body = self.loop_at.is_some_and(|lp| i > lp);
+        let live = self.owned_live_at(i);
         let mut slots: Vec<i64> = self
             .slot_vars
             .keys()
@@ -427,12 +432,7 @@ impl Gen<'_, '_> {
         // The stack the interpreter resumes with.
         let e = &self.t.exits[exit.0 as usize];
         let base = i64::from(self.t.stack_base());
-        let live: Vec<Value> = self
-            .owned
-            .iter()
-            .filter(|(d, c, _)| *d < i && i <= *c)
-            .map(|x| x.2)
-            .collect();
+        let live = self.owned_live_at(i);
         let mut moved: HashSet<Value> = HashSet::new();
         // Where each value goes: the frame's stack, then the exit buffer (inlined
         // frames' locals and stacks, in `ExitInfo` order; empty locals stay null).
