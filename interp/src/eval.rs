@@ -2328,9 +2328,8 @@ fn leave_gen_frame_raising(
     let (caller, gen) = leave_gen_frame(tf, fm);
     *f = caller;
     // SAFETY: the caller is linked below and runs FOR_ITER over the generator, which
-    // is its stack's top.
-    let g = unsafe { &*caller }.peek_opt(1).map(|b| (*b).clone());
-    let Some(g) = g else {
+    // is its stack's top (borrowed from there).
+    let Some(g) = unsafe { &*caller }.peek_opt(1) else {
         return exc::system_error("a generator's loop lost its iterator");
     };
     match crate::generator::end_in_loop(&g, gen, Err(err)) {

@@ -556,9 +556,7 @@ fn send_ex(g: &PyObj, how: Resume) -> PyResult<Outcome> {
                 None
             }
         };
-        st.running = true;
-        st.started = true;
-        let own = st.exc_state.take();
+        let own = start_running(&mut st);
         drop(st);
         if let (Some(e), Some(handled)) = (&throw, &own) {
             chain_thrown(e, handled);
@@ -678,9 +676,7 @@ pub(crate) fn enter_for_iter(g: &PyObj) -> Option<OwnedFrame> {
         // The value of the `yield` expression being resumed.
         frame.push_obj(singletons::none());
     }
-    st.running = true;
-    st.started = true;
-    let own = st.exc_state.take();
+    let own = start_running(&mut st);
     drop(st);
     crate::exc_info::push_entry(own);
     frame.is_entry.set(false);
@@ -715,6 +711,16 @@ fn settle(g: &PyObj, frame: OwnedFrame, result: PyResult<Outcome>) -> PyResult<O
         Ok(Outcome::Return(v)) => end(g, frame, Ok(v)).map(Outcome::Return),
         Err(e) => end(g, frame, Err(e)).map(Outcome::Return),
     }
+}
+
+/// Marks the generator running (its frame taken out by the caller) and returns its
+/// own handled exception, which goes on top of the thread's while it runs; undone by
+/// [`stop_running`].
+#[inline(always)]
+fn start_running(st: &mut GenState) -> Option<PyObj> {
+    st.running = true;
+    st.started = true;
+    st.exc_state.take()
 }
 
 /// Marks `g` not running and gives it back its own handled exception; the frame is
