@@ -1149,20 +1149,34 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             drop(pop!());
                         }
                         Op::STORE_SUBSCR_LIST_INT | Op::STORE_SUBSCR_DICT => {
-                            let done = tri!(crate::fast_ops::specialized_store_subscr(
-                                op,
-                                &peek!(2),
-                                &peek!(1),
-                                &peek!(3)
-                            ));
-                            if !done {
-                                miss!(Op::STORE_SUBSCR);
-                                tri!(ab::setitem(&peek!(2), &peek!(1), &peek!(3)));
+                            // The list form's locked path moves the value into the list
+                            // and hands back the item it replaced.
+                            let replaced = if op == Op::STORE_SUBSCR_LIST_INT {
+                                crate::fast_ops::store_subscr_list_int_locked(
+                                    &peek!(2),
+                                    &peek!(1),
+                                    slot!(3),
+                                )
+                            } else {
+                                None
+                            };
+                            if replaced.is_none() {
+                                let done = tri!(crate::fast_ops::specialized_store_subscr(
+                                    op,
+                                    &peek!(2),
+                                    &peek!(1),
+                                    &peek!(3)
+                                ));
+                                if !done {
+                                    miss!(Op::STORE_SUBSCR);
+                                    tri!(ab::setitem(&peek!(2), &peek!(1), &peek!(3)));
+                                }
                             }
                             skip_caches!(Op::STORE_SUBSCR);
                             drop(pop!());
                             drop(pop!());
                             drop(pop!());
+                            drop(replaced);
                         }
                         Op::DELETE_SUBSCR => {
                             tri!(ab::delitem(&peek!(2), &peek!(1)));
@@ -1250,6 +1264,29 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         Op::UNPACK_SEQUENCE_TWO_TUPLE
                         | Op::UNPACK_SEQUENCE_TUPLE
                         | Op::UNPACK_SEQUENCE_LIST => {
+                            if op == Op::UNPACK_SEQUENCE_LIST {
+                                // The locked path: the list's slot takes the last item.
+                                let seq_ref = pop!();
+                                let mut top = sp;
+                                let done = crate::fast_ops::unpack_list_locked(
+                                    &seq_ref.view(),
+                                    arg,
+                                    // SAFETY: the `arg` items fit in the stack the
+                                    // compiler sized (stack effects), from the list's
+                                    // slot up.
+                                    |v| unsafe {
+                                        top.write(v);
+                                        top = top.add(1);
+                                    },
+                                );
+                                if done {
+                                    sp = top;
+                                    drop(seq_ref);
+                                    skip_caches!(Op::UNPACK_SEQUENCE);
+                                    break 'exec;
+                                }
+                                push!(seq_ref);
+                            }
                             let seq = peek!(1);
                             let items = crate::fast_ops::specialized_unpack(op, &seq, arg);
                             skip_caches!(Op::UNPACK_SEQUENCE);
@@ -1471,7 +1508,28 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             let it = tri!(ab::iter(&peek!(1)));
                             replace_top!(1, StackRef::from_owned(it));
                         }
+                        Op::FOR_ITER_RANGE | Op::FOR_ITER_LIST | Op::FOR_ITER_TUPLE => {
+                            skip_caches!(Op::FOR_ITER);
+                            let next = match crate::fast_ops::specialized_for_iter(op, &peek!(1)) {
+                                Some(next) => next,
+                                None => {
+                                    miss!(Op::FOR_ITER);
+                                    tri!(ab::next(&peek!(1)))
+                                }
+                            };
+                            match next {
+                                Some(v) => push!(StackRef::from_owned(v)),
+                                None => {
+                                    drop(pop!());
+                                    jump_forward!(arg);
+                                }
+                            }
+                        }
                         Op::FOR_ITER => {
+                            if tick!(Op::FOR_ITER) {
+                                let (code, at) = code_and_at!();
+                                specialize::for_iter(code, at, &peek!(1));
+                            }
                             skip_caches!(Op::FOR_ITER);
                             if !RECORDING && !TRACED && crate::generator::is_generator(&peek!(1)) {
                                 // The generator's frame runs above this one, in this

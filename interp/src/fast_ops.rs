@@ -155,7 +155,13 @@ pub(crate) fn compare(lhs: &PyObj, rhs: &PyObj, op: CompareOp) -> Option<bool> {
 /// `len`.
 #[inline(always)]
 fn index(key: &PyObj, len: usize) -> Option<usize> {
-    let i = small_int(key)?;
+    index_in(small_int(key)?, len)
+}
+
+/// `i` as an index into `len` items, negative ones counting from the end; `None` when
+/// out of range.
+#[inline(always)]
+fn index_in(i: i64, len: usize) -> Option<usize> {
     let i = if i < 0 { i + len as i64 } else { i };
     (0..len as i64).contains(&i).then_some(i as usize)
 }
@@ -355,6 +361,74 @@ pub(crate) fn specialized_subscript(
         }
         _ => None,
     })
+}
+
+/// FOR_ITER_RANGE / _LIST / _TUPLE: `Some(next)` (`None` inside once the iterator is
+/// exhausted) when the iterator has the form's exact type, `None` when the guard fails.
+#[inline(always)]
+pub(crate) fn specialized_for_iter(op: Op, iter: &PyObj) -> Option<Option<PyObj>> {
+    use strand_objects::iterators::{self, LIST_ITER_TYPE, TUPLE_ITER_TYPE};
+    use strand_objects::range::{self, RANGE_ITER_TYPE};
+    match op {
+        Op::FOR_ITER_RANGE if iter.is_exact(&RANGE_ITER_TYPE) => Some(range::range_iter_step(iter)),
+        Op::FOR_ITER_LIST if iter.is_exact(&LIST_ITER_TYPE) => {
+            Some(iterators::list_iter_step(iter))
+        }
+        Op::FOR_ITER_TUPLE if iter.is_exact(&TUPLE_ITER_TYPE) => {
+            Some(iterators::tuple_iter_step(iter))
+        }
+        _ => None,
+    }
+}
+
+/// STORE_SUBSCR_LIST_INT's locked fast path (CPython 3.13t's): an exact list, an
+/// index that fits in an `i64` and is in range, and the list's mutex free at once.
+/// Moves `value`'s reference into the slot (leaving `value` null) and returns the item
+/// it replaced, to be dropped by the caller once the stack is consistent (its
+/// `__del__` may run). `None` leaves everything as it was: the caller goes on with
+/// [`specialized_store_subscr`].
+#[inline(always)]
+pub(crate) fn store_subscr_list_int_locked(
+    container: &PyObj,
+    key: &PyObj,
+    value: &mut StackRef,
+) -> Option<PyObj> {
+    if !container.is_exact(&LIST_TYPE) {
+        return None;
+    }
+    let k = small_int(key)?;
+    let locked = list::lock_fast(container)?;
+    let i = index_in(k, locked.len())?;
+    let v = std::mem::take(value)
+        .into_owned()
+        .expect("null on the value stack (compiler bug)");
+    Some(
+        locked
+            .replace(i, v)
+            .unwrap_or_else(|_| unreachable!("index checked under the lock")),
+    )
+}
+
+/// UNPACK_SEQUENCE_LIST's locked fast path: an exact list of `n` items whose mutex is
+/// free at once; `push` receives the items as new counted references, last first,
+/// while the lock is held (it must not run Python code). `false` when the guard fails
+/// and nothing was pushed.
+#[inline(always)]
+pub(crate) fn unpack_list_locked(seq: &PyObj, n: usize, mut push: impl FnMut(StackRef)) -> bool {
+    if !seq.is_exact(&LIST_TYPE) {
+        return false;
+    }
+    let Some(locked) = list::lock_fast(seq) else {
+        return false;
+    };
+    let items = locked.items();
+    if items.len() != n {
+        return false;
+    }
+    for v in items.iter().rev() {
+        push(StackRef::new_ref(v));
+    }
+    true
 }
 
 /// STORE_SUBSCR_LIST_INT / _DICT: `Ok(false)` when the guard fails (the generic code

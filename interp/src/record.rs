@@ -1237,7 +1237,7 @@ impl Recorder {
                     None => self.call_op(op, arg, &concrete)?,
                 }
             }
-            Op::FOR_ITER => {
+            Op::FOR_ITER | Op::FOR_ITER_RANGE | Op::FOR_ITER_LIST | Op::FOR_ITER_TUPLE => {
                 let it = need(1)?;
                 if it.is_exact(&crate::generator::GENERATOR_TYPE) {
                     // The interpreter resumes a generator in place, on its own data

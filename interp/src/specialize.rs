@@ -738,6 +738,23 @@ pub(crate) fn unpack_sequence(code: &[Cell<u16>], at: usize, seq: &PyObj, n: usi
     settle(code, at, Op::UNPACK_SEQUENCE, form);
 }
 
+/// Specializes FOR_ITER for the iterator at hand: the iterators of ranges, lists and
+/// tuples get forms that step them inline (CPython's FOR_ITER_RANGE, _LIST, _TUPLE).
+/// Generators keep the generic form, whose generator path runs their frame in the
+/// loop (FOR_ITER_GEN's role).
+pub(crate) fn for_iter(code: &[Cell<u16>], at: usize, iter: &PyObj) {
+    let form = if iter.is_exact(&strand_objects::range::RANGE_ITER_TYPE) {
+        Some(Op::FOR_ITER_RANGE)
+    } else if iter.is_exact(&strand_objects::iterators::LIST_ITER_TYPE) {
+        Some(Op::FOR_ITER_LIST)
+    } else if iter.is_exact(&strand_objects::iterators::TUPLE_ITER_TYPE) {
+        Some(Op::FOR_ITER_TUPLE)
+    } else {
+        None
+    };
+    settle(code, at, Op::FOR_ITER, form);
+}
+
 // -------------------------------------------------------------------------------------
 // CALL: the callable's kind (and for Python functions, their version) decides the
 // form. Cache: `[counter, function version (2)]` or `[counter, type version (2)]`.

@@ -283,21 +283,31 @@ pub fn list_iter(list: &PyObj) -> PyResult<PyObj> {
 }
 
 fn list_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    Ok(list_iter_step(obj))
+}
+
+/// The next item of a list iterator, or `None` once it is exhausted (its `__next__`
+/// without the result wrapping: the interpreter's FOR_ITER_LIST step). Threads sharing
+/// the iterator each take a different position. `obj` must be a list iterator
+/// ([`LIST_ITER_TYPE`]).
+#[inline]
+pub fn list_iter_step(obj: &PyObj) -> Option<PyObj> {
+    debug_assert!(obj.is_exact(&LIST_ITER_TYPE));
     let s = it(obj);
     loop {
         let i = s.pos.load(Relaxed);
         if i == DONE {
-            return Ok(None);
+            return None;
         }
         match crate::list::get(&s.a, i) {
             Some(v) => {
                 if claim(&s.pos, i, i + 1) {
-                    return Ok(Some(v));
+                    return Some(v);
                 }
             }
             None => {
                 finish_at(&s.pos, i);
-                return Ok(None);
+                return None;
             }
         }
     }
@@ -341,6 +351,15 @@ pub fn tuple_iter(t: &PyObj) -> PyResult<PyObj> {
 }
 
 fn tuple_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
+    Ok(tuple_iter_step(obj))
+}
+
+/// The next item of a tuple iterator, or `None` once it is exhausted (the
+/// interpreter's FOR_ITER_TUPLE step). `obj` must be a tuple iterator
+/// ([`TUPLE_ITER_TYPE`]).
+#[inline]
+pub fn tuple_iter_step(obj: &PyObj) -> Option<PyObj> {
+    debug_assert!(obj.is_exact(&TUPLE_ITER_TYPE));
     let s = it(obj);
     let items = crate::tuple::items(&s.a);
     loop {
@@ -348,10 +367,10 @@ fn tuple_iter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
         // Past the end (a tuple never grows): exhausted for good.
         let Some(v) = items.get(i) else {
             finish_at(&s.pos, i);
-            return Ok(None);
+            return None;
         };
         if claim(&s.pos, i, i + 1) {
-            return Ok(Some(v.clone()));
+            return Some(v.clone());
         }
     }
 }

@@ -390,12 +390,22 @@ fn range_iter(obj: &PyObj) -> PyResult<PyObj> {
 }
 
 fn rangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
-    // SAFETY: installed on range iterators.
+    Ok(range_iter_step(obj))
+}
+
+/// The next value of a `range_iterator`, or `None` once it is exhausted (its
+/// `__next__` without the result wrapping: the interpreter's FOR_ITER_RANGE step).
+/// Threads sharing the iterator each take a different index. `obj` must be a
+/// [`RANGE_ITER_TYPE`] (not a long range iterator).
+#[inline]
+pub fn range_iter_step(obj: &PyObj) -> Option<PyObj> {
+    debug_assert!(obj.is_exact(&RANGE_ITER_TYPE));
+    // SAFETY: the caller passes a range iterator.
     let it = unsafe { obj.payload_unchecked::<PyRangeIter>() };
     let mut i = it.index.load(Relaxed);
     loop {
         if i >= it.len {
-            return Ok(None);
+            return None;
         }
         match it.index.compare_exchange_weak(i, i + 1, Relaxed, Relaxed) {
             Ok(_) => break,
@@ -405,7 +415,7 @@ fn rangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     // Every value of the range, and the one past its end, fits an i64 (make_iter), so
     // this cannot overflow.
     let v = it.start.wrapping_add((i as i64).wrapping_mul(it.step));
-    Ok(Some(crate::int::from_i64(v)))
+    Some(crate::int::from_i64(v))
 }
 
 fn longrangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
