@@ -302,4 +302,4 @@ def main(days, customers=3000):
     report_time_per_iteration(times)
 
 
-main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 8)
+main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10)

@@ -225,4 +225,4 @@ def main(batches, lines_per_batch=2000):
     report_time_per_iteration(times)
 
 
-main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20)
+main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 30)

@@ -293,4 +293,4 @@ def main(width):
     report_time_per_iteration(times)
 
 
-main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 80)
+main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 96)

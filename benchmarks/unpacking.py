@@ -188,4 +188,4 @@ def main(rounds, size=600):
     report_time_per_iteration(times)
 
 
-main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 70)
+main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100)
