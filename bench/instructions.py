@@ -27,6 +27,9 @@ BENCH = os.path.join(ROOT, "benchmarks")
 
 # Small inputs: a few hundred million instructions at most under python3.
 SIZES = {
+    "bank_sim": ["1"],
+    "connect_four": ["4"],
+    "coroutines": ["2"],
     "deep_containers": ["1"],
     "deltablue": ["3"],
     "fannkuch": ["6"],
@@ -36,8 +39,10 @@ SIZES = {
     "nbody": ["1000"],
     "nqueens": ["6"],
     "pidigits": ["100"],
+    "raytrace": ["24"],
     "richards": ["1"],
     "spectral_norm": ["20"],
+    "unpacking": ["5"],
 }
 
 

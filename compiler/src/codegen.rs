@@ -1826,9 +1826,45 @@ impl<'s, 't> Compiler<'s, 't> {
                 }
                 self.emit(Op::UNPACK_EX, (i | (after << 8)) as u32);
             }
+            None if elts.len() <= 3 && self.just_built_tuple(elts.len()) => {
+                // `a, b = b, a`: a tuple built only to be unpacked at once. Its items
+                // are on the stack in order; unpacking wants them reversed, which for
+                // one item is nothing and for two or three is one SWAP (CPython's
+                // optimize_basic_block in Python/compile.c does the same rewrite).
+                let u = self.unit();
+                let loc = u.loc;
+                let n = elts.len() as u32;
+                let build = u.pending.last_mut().expect("just_built_tuple saw it");
+                if n == 1 {
+                    u.pending.pop();
+                } else {
+                    build.op = Op::SWAP;
+                    build.arg = Arg::Value(n);
+                    build.loc = loc;
+                }
+            }
             None => self.emit(Op::UNPACK_SEQUENCE, elts.len() as u32),
         }
         Ok(())
+    }
+
+    /// Whether the last instruction emitted is `BUILD_TUPLE n`, in the same basic block
+    /// and under the same exception handler as the instruction that would come next:
+    /// no label is bound after it (a conditional expression's join point, say), so
+    /// every path to the next instruction runs it.
+    fn just_built_tuple(&mut self, n: usize) -> bool {
+        let u = self.unit();
+        let here = u.pending.len();
+        let handler = u.handlers.last().copied();
+        match u.pending.last() {
+            Some(p) => {
+                p.op == Op::BUILD_TUPLE
+                    && matches!(p.arg, Arg::Value(a) if a as usize == n)
+                    && p.handler == handler
+                    && !u.labels.contains(&Some(here))
+            }
+            None => false,
+        }
     }
 
     fn delete(&mut self, t: &Expr) -> CResult<()> {
