@@ -642,6 +642,23 @@ pub fn pop(list: &PyObj, index: isize) -> PyResult<PyObj> {
 /// of the new one (lock-free readers load the slot with acquire); the old item is
 /// released after the lock.
 pub fn set(list: &PyObj, i: usize, item: PyObj) -> bool {
+    // The mutex taken with one compare-and-swap when it is free (the usual case), a
+    // critical section otherwise.
+    let item = match lock_fast(list) {
+        Some(locked) => {
+            let r = locked.replace(i, item);
+            // Unlocked before anything is dropped (a `__del__` may use the list).
+            drop(locked);
+            return match r {
+                Ok(old) => {
+                    drop(old);
+                    true
+                }
+                Err(_) => false,
+            };
+        }
+        None => item,
+    };
     let l = payload(list);
     let old = {
         strand_heap::critical_section!(list);
