@@ -103,7 +103,9 @@ fn compute_length(start: &BigInt, stop: &BigInt, step: &BigInt) -> BigInt {
 /// computed in 128 bits so that no operand overflows; `step` must be non-zero.
 fn small_length(start: i64, stop: i64, step: i64) -> i128 {
     let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
-    if step > 0 && start < stop {
+    if step == 1 {
+        (stop - start).max(0)
+    } else if step > 0 && start < stop {
         (stop - start - 1) / step + 1
     } else if step < 0 && start > stop {
         (start - stop - 1) / (-step) + 1
