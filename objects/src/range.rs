@@ -476,6 +476,27 @@ fn range_iter(obj: &PyObj) -> PyResult<PyObj> {
     Ok(make_iter(big(&r.start), big(&r.step), big(&r.length)))
 }
 
+/// `range.__reversed__` of an exact range `r`: the iterator from its last value back to
+/// its first (what `reversed(r)` returns).
+pub(crate) fn reversed(r: &PyObj) -> PyObj {
+    let r = payload(r);
+    if let Some((start, step, n)) = small_parts(r) {
+        // The last value (the start when empty), stepping back.
+        let last = i128::from(start) + (i128::from(n) - 1).max(0) * i128::from(step);
+        let it = i64::try_from(last)
+            .ok()
+            .zip(step.checked_neg())
+            .and_then(|(last, back)| small_iter(last, back, n));
+        if let Some(it) = it {
+            return it;
+        }
+    }
+    let len = big(&r.length);
+    let step = big(&r.step);
+    let last = big(&r.start) + (&len - BigInt::one()) * &step;
+    make_iter(if len.is_zero() { big(&r.start) } else { last }, -step, len)
+}
+
 fn rangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
     // SAFETY: installed on range iterators.
     let it = unsafe { obj.payload_unchecked::<PyRangeIter>() };
@@ -547,26 +568,8 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     vec![
         MethodDef::new("__reversed__", |args, kw| {
             Args::new(args, kw).exact("__reversed__", 1)?;
-            let r = this(args, "__reversed__")?;
-            if let Some((start, step, n)) = small_parts(r) {
-                // The last value (the start when empty), stepping back.
-                let last = i128::from(start) + (i128::from(n) - 1).max(0) * i128::from(step);
-                let it = i64::try_from(last)
-                    .ok()
-                    .zip(step.checked_neg())
-                    .and_then(|(last, back)| small_iter(last, back, n));
-                if let Some(it) = it {
-                    return Ok(it);
-                }
-            }
-            let len = big(&r.length);
-            let step = big(&r.step);
-            let last = big(&r.start) + (&len - BigInt::one()) * &step;
-            Ok(make_iter(
-                if len.is_zero() { big(&r.start) } else { last },
-                -step,
-                len,
-            ))
+            this(args, "__reversed__")?;
+            Ok(reversed(&args[0]))
         }),
         MethodDef::new("__reduce__", |args, kw| {
             Args::new(args, kw).exact("range.__reduce__", 1)?;
