@@ -55,7 +55,7 @@ use strand_compiler::bytecode::{self, BinaryOpArg, Op, BINARY_OP_INPLACE};
 use crate::call::{
     bind_arguments, bind_positional_defaults, exact_positional, is_generator_code, make_generator,
 };
-use crate::exc_info::CURRENT_EXC;
+use crate::exc_info::swap_current_exception;
 use crate::frame::{push_frame, OwnedFrame};
 pub(crate) use crate::frame::{Frame, Outcome};
 use crate::record::{Recorder, Step};
@@ -1904,15 +1904,14 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         }
                         Op::PUSH_EXC_INFO => {
                             let v = pop_obj!();
-                            let prev = CURRENT_EXC.with(|c| c.borrow_mut().replace(v.clone()));
+                            let prev = swap_current_exception(Some(v.clone()));
                             push!(StackRef::from_owned(prev.unwrap_or_else(singletons::none)));
                             push!(StackRef::from_owned(v));
                         }
                         Op::POP_EXCEPT => {
                             let prev = pop_obj!();
                             let prev = (!singletons::is_none(&prev)).then_some(prev);
-                            let old =
-                                CURRENT_EXC.with(|c| std::mem::replace(&mut *c.borrow_mut(), prev));
+                            let old = swap_current_exception(prev);
                             drop(old);
                         }
                         Op::CHECK_EG_MATCH => {
@@ -1920,8 +1919,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 tri!(exc::except_star_match(&peek!(2), &peek!(1)));
                             if !singletons::is_none(&matched) {
                                 // The clause body handles the matching part.
-                                let old =
-                                    CURRENT_EXC.with(|c| c.borrow_mut().replace(matched.clone()));
+                                let old = swap_current_exception(Some(matched.clone()));
                                 drop(old);
                             }
                             replace_top!(2, StackRef::from_owned(rest));

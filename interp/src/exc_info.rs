@@ -10,48 +10,75 @@ use std::cell::RefCell;
 
 use strand_objects::PyObj;
 
-thread_local! {
+/// A thread's entries: the top one and those below it. One thread-local for both, so
+/// that a generator's resumption and suspension ([`push_entry`], [`pop_entry`]) reach
+/// them with one thread-local access and one borrow.
+pub(crate) struct ExcStack {
     /// The top entry: the running code's exception being handled (set by
     /// PUSH_EXC_INFO).
-    pub(crate) static CURRENT_EXC: RefCell<Option<PyObj>> = const { RefCell::new(None) };
+    current: Option<PyObj>,
     /// The entries below the top, one per generator being resumed (innermost last).
-    static OUTER: RefCell<Vec<Option<PyObj>>> = const { RefCell::new(Vec::new()) };
+    outer: Vec<Option<PyObj>>,
+}
+
+impl ExcStack {
+    /// The topmost entry that holds an exception.
+    fn topmost(&self) -> Option<PyObj> {
+        self.current
+            .clone()
+            .or_else(|| self.outer.iter().rev().find_map(Clone::clone))
+    }
+}
+
+thread_local! {
+    /// This thread's entries.
+    static EXC: RefCell<ExcStack> = const {
+        RefCell::new(ExcStack {
+            current: None,
+            outer: Vec::new(),
+        })
+    };
 }
 
 /// Replaces the top entry, returning the previous one.
+#[inline]
 pub fn swap_current_exception(new: Option<PyObj>) -> Option<PyObj> {
-    CURRENT_EXC.with(|c| std::mem::replace(&mut *c.borrow_mut(), new))
+    EXC.with(|e| std::mem::replace(&mut e.borrow_mut().current, new))
 }
 
 /// The exception currently being handled on this thread, if any: the topmost entry
 /// that holds one.
 pub fn current_exception() -> Option<PyObj> {
-    CURRENT_EXC
-        .with(|c| c.borrow().clone())
-        .or_else(|| OUTER.with(|o| o.borrow().iter().rev().find_map(Clone::clone)))
+    EXC.with(|e| e.borrow().topmost())
 }
 
 /// A generator resumes: its own entry `own` goes on top.
+#[inline]
 pub(crate) fn push_entry(own: Option<PyObj>) {
-    let below = swap_current_exception(own);
-    OUTER.with(|o| o.borrow_mut().push(below));
+    EXC.with(|e| {
+        let mut e = e.borrow_mut();
+        let below = std::mem::replace(&mut e.current, own);
+        e.outer.push(below);
+    });
 }
 
 /// The generator stops: its entry comes off the top and is returned (to keep while
 /// it is suspended).
+#[inline]
 pub(crate) fn pop_entry() -> Option<PyObj> {
-    let below = OUTER.with(|o| o.borrow_mut().pop()).flatten();
-    swap_current_exception(below)
+    EXC.with(|e| {
+        let mut e = e.borrow_mut();
+        let below = e.outer.pop().flatten();
+        std::mem::replace(&mut e.current, below)
+    })
 }
 
 /// Where another thread's exception state lives, for `sys._current_exceptions()`:
-/// pointers to that thread's [`CURRENT_EXC`] and [`OUTER`], listed while the thread
-/// lives (its [`Listed`] guard takes the entry out before those thread-locals are
-/// destroyed).
+/// a pointer to that thread's [`EXC`], listed while the thread lives (its [`Listed`]
+/// guard takes the entry out before that thread-local is destroyed).
 struct ThreadExcState {
     ident: u64,
-    current: *const RefCell<Option<PyObj>>,
-    outer: *const RefCell<Vec<Option<PyObj>>>,
+    entries: *const RefCell<ExcStack>,
 }
 
 // SAFETY: the pointers are only dereferenced by `current_exceptions`, with the world
@@ -82,20 +109,15 @@ thread_local! {
 
 /// Lists this thread's exception state for `sys._current_exceptions()` under
 /// `ident`; once per thread, when it first links a frame (its first exception can
-/// only come later). [`CURRENT_EXC`] and [`OUTER`] are touched first so that their
-/// destructors, registered before [`LISTED`]'s, run after it (thread-local
-/// destructors run in reverse order of registration).
+/// only come later). [`EXC`] is touched first so that its destructor, registered
+/// before [`LISTED`]'s, runs after it (thread-local destructors run in reverse order
+/// of registration).
 pub(crate) fn list_thread(ident: u64) {
-    let current = CURRENT_EXC.with(|c| c as *const RefCell<Option<PyObj>>);
-    let outer = OUTER.with(|o| o as *const RefCell<Vec<Option<PyObj>>>);
+    let entries = EXC.with(|e| e as *const RefCell<ExcStack>);
     let _ = LISTED.try_with(|l| {
         let mut l = l.borrow_mut();
         if l.is_none() {
-            threads().push(ThreadExcState {
-                ident,
-                current,
-                outer,
-            });
+            threads().push(ThreadExcState { ident, entries });
             *l = Some(Listed(ident));
         }
     });
@@ -127,12 +149,7 @@ pub(crate) fn current_exceptions() -> Vec<(u64, Option<PyObj>)> {
                 // thread is parked at a safe point (no borrow of these cells is live
                 // there) or detached outside Python code, and its entry still being
                 // listed means its thread-locals are alive.
-                unsafe {
-                    (*t.current)
-                        .borrow()
-                        .clone()
-                        .or_else(|| (*t.outer).borrow().iter().rev().find_map(Clone::clone))
-                }
+                unsafe { (*t.entries).borrow().topmost() }
             };
             (t.ident, exc)
         })

@@ -338,6 +338,7 @@ impl Frame {
     }
 
     /// Pushes onto the value stack of a frame whose registers are not in the loop.
+    #[inline]
     pub(crate) fn push(&self, v: StackRef) {
         let d = self.stack_depth();
         assert!(
@@ -349,6 +350,7 @@ impl Frame {
     }
 
     /// Pushes a counted reference (see [`push`](Self::push)).
+    #[inline]
     pub(crate) fn push_obj(&self, v: PyObj) {
         self.push(StackRef::from_owned(v));
     }
@@ -467,8 +469,10 @@ impl Frame {
         self.func.make_counted();
         // Slots above the saved stack depth are empty (the frame invariant).
         let used = (self.nlocalsplus() + self.stack_depth()).min(self.nslots as usize);
-        for i in 0..used {
-            self.slot(i).make_counted();
+        for s in &self.slots()[..used] {
+            // SAFETY: the frame is borrowed exclusively; no other reference to the
+            // slot lives.
+            unsafe { &mut *s.get() }.make_counted();
         }
     }
 

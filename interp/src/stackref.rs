@@ -167,7 +167,7 @@ impl StackRef {
 
     /// Makes the slot own a count (for frames that leave the frame chain while they
     /// still hold references: suspended generators).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn make_counted(&mut self) {
         if self.0 & UNCOUNTED != 0 {
             let owned = (*self.view()).clone();

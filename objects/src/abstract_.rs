@@ -997,7 +997,9 @@ pub fn collect_iter(obj: &PyObj) -> PyResult<Vec<PyObj>> {
     }
     let it = iter(obj)?;
     let mut out = Vec::new();
-    if let Ok(n) = len(obj) {
+    // Only a sized object is asked (an unsized one, a generator say, would make and
+    // drop a TypeError for every collection).
+    if let Some(Ok(n)) = obj.ty().slots().len.map(|f| f(obj)) {
         // An impossible length is a MemoryError up front, as in CPython's list().
         crate::alloc::check_size(n, std::mem::size_of::<PyObj>())?;
         out.try_reserve(n)

@@ -946,7 +946,12 @@ fn reversed_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResul
     }
     a.exact("reversed", 1)?;
     let seq = &args[0];
-    if let Some(m) = seq.ty().lookup(&crate::str::intern("__reversed__")) {
+    if seq.is_exact(&crate::range::RANGE_TYPE) {
+        // `range.__reversed__` (the type is final and immutable), without the method
+        // call.
+        return Ok(crate::range::reversed(seq));
+    }
+    if let Some(m) = seq.ty().lookup(&crate::names::NAMES.__reversed__) {
         if is_none(&m) {
             return Err(type_error(format!(
                 "'{}' object is not reversible",

@@ -99,19 +99,61 @@ fn compute_length(start: &BigInt, stop: &BigInt, step: &BigInt) -> BigInt {
     }
 }
 
+/// The length of a range of machine-word bounds (CPython's `get_len_of_range`),
+/// computed in 128 bits so that no operand overflows; `step` must be non-zero.
+fn small_length(start: i64, stop: i64, step: i64) -> i128 {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    if step == 1 {
+        (stop - start).max(0)
+    } else if step > 0 && start < stop {
+        (stop - start - 1) / step + 1
+    } else if step < 0 && start > stop {
+        (start - stop - 1) / (-step) + 1
+    } else {
+        0
+    }
+}
+
 /// A new range (`step` must be non-zero).
 pub fn new(start: BigInt, stop: BigInt, step: BigInt) -> PyObj {
     debug_assert!(!step.is_zero());
     let length = compute_length(&start, &stop, &step);
+    alloc_range(
+        crate::int::from_bigint(start),
+        crate::int::from_bigint(stop),
+        crate::int::from_bigint(step),
+        crate::int::from_bigint(length),
+    )
+}
+
+/// A new range of machine-word bounds (`step` must be non-zero): the same object as
+/// [`new`] makes, without big-integer arithmetic.
+fn new_small(start: i64, stop: i64, step: i64) -> PyObj {
+    debug_assert!(step != 0);
+    let length = small_length(start, stop, step);
+    let length = match i64::try_from(length) {
+        Ok(n) => crate::int::from_i64(n),
+        Err(_) => crate::int::from_bigint(BigInt::from(length)),
+    };
+    alloc_range(
+        crate::int::from_i64(start),
+        crate::int::from_i64(stop),
+        crate::int::from_i64(step),
+        length,
+    )
+}
+
+/// Allocates a range from its four ints.
+fn alloc_range(start: PyObj, stop: PyObj, step: PyObj, length: PyObj) -> PyObj {
     let ty = &RANGE_TYPE;
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
     // SAFETY: fresh allocation with the range layout; every field written.
     unsafe {
         let p = obj.as_ptr().as_ptr() as *mut PyRange;
-        std::ptr::addr_of_mut!((*p).start).write(crate::int::from_bigint(start));
-        std::ptr::addr_of_mut!((*p).stop).write(crate::int::from_bigint(stop));
-        std::ptr::addr_of_mut!((*p).step).write(crate::int::from_bigint(step));
-        std::ptr::addr_of_mut!((*p).length).write(crate::int::from_bigint(length));
+        std::ptr::addr_of_mut!((*p).start).write(start);
+        std::ptr::addr_of_mut!((*p).stop).write(stop);
+        std::ptr::addr_of_mut!((*p).step).write(step);
+        std::ptr::addr_of_mut!((*p).length).write(length);
         crate::alloc::finish_instance(ty, &obj);
     }
     obj
@@ -121,6 +163,24 @@ fn range_new(_cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<
     let a = Args::new(args, kwnames);
     a.no_kwargs("range")?;
     let p = a.positionals();
+    // Ints that fit a machine word (the common case) take no big-integer arithmetic.
+    let small = |o: &PyObj| {
+        crate::int::is_int(o)
+            .then(|| crate::int::as_i64(o))
+            .flatten()
+    };
+    let parts = match p {
+        [stop] => small(stop).map(|stop| (0, stop, 1)),
+        [start, stop] => small(start).zip(small(stop)).map(|(a, b)| (a, b, 1)),
+        [start, stop, step] => small(start)
+            .zip(small(stop))
+            .zip(small(step))
+            .map(|((a, b), c)| (a, b, c)),
+        _ => None,
+    };
+    if let Some((start, stop, step)) = parts.filter(|&(_, _, step)| step != 0) {
+        return Ok(new_small(start, stop, step));
+    }
     let int_of = |o: &PyObj| -> PyResult<BigInt> { Ok(big(&ab::index(o)?)) };
     let (start, stop, step) = match p.len() {
         0 => return Err(type_error("range expected at least 1 argument, got 0")),
@@ -159,6 +219,10 @@ fn range_repr(obj: &PyObj) -> PyResult<PyObj> {
 }
 
 fn range_len(obj: &PyObj) -> PyResult<usize> {
+    if let Some(n) = crate::int::as_i64(&payload(obj).length) {
+        // A length is never negative.
+        return Ok(n as usize);
+    }
     let n = big(&payload(obj).length);
     n.to_usize()
         .filter(|n| *n <= isize::MAX as usize)
@@ -349,24 +413,10 @@ crate::builtin_type! {
 
 /// An iterator over `start, start + step, ...` (`len` values).
 fn make_iter(start: BigInt, step: BigInt, len: BigInt) -> PyObj {
-    // The machine path needs every produced value, and the value one step past the
-    // end, to fit an i64.
-    let last_ok = (&start + &step * &len).to_i64().is_some();
-    if let (Some(s), Some(st), Some(n), true) =
-        (start.to_i64(), step.to_i64(), len.to_u64(), last_ok)
-    {
-        let ty = &RANGE_ITER_TYPE;
-        let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
-        // SAFETY: fresh allocation with the iterator layout.
-        unsafe {
-            let p = obj.as_ptr().as_ptr() as *mut PyRangeIter;
-            std::ptr::addr_of_mut!((*p).start).write(s);
-            std::ptr::addr_of_mut!((*p).step).write(st);
-            std::ptr::addr_of_mut!((*p).len).write(n);
-            std::ptr::addr_of_mut!((*p).index).write(AtomicU64::new(0));
-            crate::alloc::finish_instance(ty, &obj);
+    if let (Some(s), Some(st), Some(n)) = (start.to_i64(), step.to_i64(), len.to_u64()) {
+        if let Some(it) = small_iter(s, st, n) {
+            return it;
         }
-        return obj;
     }
     let ty = &LONGRANGE_ITER_TYPE;
     let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
@@ -384,9 +434,67 @@ fn make_iter(start: BigInt, step: BigInt, len: BigInt) -> PyObj {
     obj
 }
 
+/// The machine-word iterator over `start, start + step, ...` (`n` values), or `None`
+/// when a produced value, or the value one step past the end, would not fit an i64
+/// (then the big-integer iterator of [`make_iter`] runs it).
+fn small_iter(s: i64, st: i64, n: u64) -> Option<PyObj> {
+    let past_end = i128::from(s) + i128::from(st) * i128::from(n);
+    if i64::try_from(past_end).is_err() {
+        return None;
+    }
+    {
+        let ty = &RANGE_ITER_TYPE;
+        let obj = crate::alloc::alloc_instance(ty, ty.basicsize());
+        // SAFETY: fresh allocation with the iterator layout.
+        unsafe {
+            let p = obj.as_ptr().as_ptr() as *mut PyRangeIter;
+            std::ptr::addr_of_mut!((*p).start).write(s);
+            std::ptr::addr_of_mut!((*p).step).write(st);
+            std::ptr::addr_of_mut!((*p).len).write(n);
+            std::ptr::addr_of_mut!((*p).index).write(AtomicU64::new(0));
+            crate::alloc::finish_instance(ty, &obj);
+        }
+        Some(obj)
+    }
+}
+
+/// A range's start, step and length, when all three fit machine words.
+fn small_parts(r: &PyRange) -> Option<(i64, i64, u64)> {
+    let n = crate::int::as_i64(&r.length).and_then(|n| u64::try_from(n).ok())?;
+    Some((
+        crate::int::as_i64(&r.start)?,
+        crate::int::as_i64(&r.step)?,
+        n,
+    ))
+}
+
 fn range_iter(obj: &PyObj) -> PyResult<PyObj> {
     let r = payload(obj);
+    if let Some(it) = small_parts(r).and_then(|(s, st, n)| small_iter(s, st, n)) {
+        return Ok(it);
+    }
     Ok(make_iter(big(&r.start), big(&r.step), big(&r.length)))
+}
+
+/// `range.__reversed__` of an exact range `r`: the iterator from its last value back to
+/// its first (what `reversed(r)` returns).
+pub(crate) fn reversed(r: &PyObj) -> PyObj {
+    let r = payload(r);
+    if let Some((start, step, n)) = small_parts(r) {
+        // The last value (the start when empty), stepping back.
+        let last = i128::from(start) + (i128::from(n) - 1).max(0) * i128::from(step);
+        let it = i64::try_from(last)
+            .ok()
+            .zip(step.checked_neg())
+            .and_then(|(last, back)| small_iter(last, back, n));
+        if let Some(it) = it {
+            return it;
+        }
+    }
+    let len = big(&r.length);
+    let step = big(&r.step);
+    let last = big(&r.start) + (&len - BigInt::one()) * &step;
+    make_iter(if len.is_zero() { big(&r.start) } else { last }, -step, len)
 }
 
 fn rangeiter_next(obj: &PyObj) -> PyResult<Option<PyObj>> {
@@ -470,15 +578,8 @@ pub(crate) fn methods() -> Vec<crate::descr::MethodDef> {
     vec![
         MethodDef::new("__reversed__", |args, kw| {
             Args::new(args, kw).exact("__reversed__", 1)?;
-            let r = this(args, "__reversed__")?;
-            let len = big(&r.length);
-            let step = big(&r.step);
-            let last = big(&r.start) + (&len - BigInt::one()) * &step;
-            Ok(make_iter(
-                if len.is_zero() { big(&r.start) } else { last },
-                -step,
-                len,
-            ))
+            this(args, "__reversed__")?;
+            Ok(reversed(&args[0]))
         }),
         MethodDef::new("__reduce__", |args, kw| {
             Args::new(args, kw).exact("range.__reduce__", 1)?;

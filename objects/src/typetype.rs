@@ -54,6 +54,11 @@ fn type_call(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<P
     if std::ptr::eq(ty, &TYPE_TYPE) && args.len() == 1 && nkw == 0 {
         return Ok(args[0].ty().to_obj());
     }
+    if std::ptr::eq(ty, &crate::set::SET_TYPE) && args.len() == 1 && nkw == 0 {
+        // `set(iterable)`: CPython's `set_vectorcall`, which fills the new set without
+        // locking it per item.
+        return crate::set::from_iterable(&args[0]);
+    }
     let Some(new) = ty.slots().new else {
         return Err(type_error(format!(
             "cannot create '{}' instances",
