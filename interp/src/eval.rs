@@ -535,7 +535,15 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 // Tracing starts at this RESUME: the traced loop
                                 // runs it again, for its `call` event.
                                 let here = ip;
-                                ip = start;
+                                // The untraced copies read the instruction's start
+                                // back from the frame (RESUME's argument never needs
+                                // an EXTENDED_ARG), so `start` is not kept live
+                                // through every instruction there.
+                                ip = if TRACED || RECORDING {
+                                    start
+                                } else {
+                                    fr!().instr.get()
+                                };
                                 safepoint!();
                                 ip = here;
                             }
