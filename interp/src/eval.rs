@@ -492,6 +492,24 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 }
                 #[cfg(feature = "pystats")]
                 crate::stats::execution(op);
+                // A specialized LOAD_ATTR form whose guard failed (its caches already
+                // skipped): a new entry for the owner's type, or a miss, then the
+                // generic lookup.
+                macro_rules! load_attr_miss {
+                    ($cache:expr) => {{
+                        let name = name_ref(fr!(), arg >> 1);
+                        let (code, at) = code_and_at!();
+                        if !specialize::extend_load_attr(code, at, op, &peek!(1), name, arg & 1 == 1)
+                        {
+                            specialize::miss(code, at, &$cache, Op::LOAD_ATTR);
+                        }
+                        let (a, b) = tri!(load_attr_generic(fr!(), &peek!(1), arg));
+                        replace_top!(1, a);
+                        if let Some(b) = b {
+                            push!(b);
+                        }
+                    }};
+                }
                 'exec: loop {
                     if RECORDING && op != Op::EXTENDED_ARG && kw_names.is_none() {
                         if let Some(r) = rec.as_deref_mut() {
@@ -883,63 +901,47 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 push!(b);
                             }
                         }
-                        Op::LOAD_ATTR_INSTANCE_VALUE
-                        | Op::LOAD_ATTR_MODULE
-                        | Op::LOAD_ATTR_CLASS
-                        | Op::LOAD_ATTR_METHOD_WITH_VALUES
-                        | Op::LOAD_ATTR_METHOD_NO_DICT
-                        | Op::LOAD_ATTR_SLOT => {
+                        // The hot forms have arms of their own (no second dispatch
+                        // on the opcode); a failed guard runs `load_attr_miss!`.
+                        Op::LOAD_ATTR_INSTANCE_VALUE => {
                             let cache = cache!(Op::LOAD_ATTR);
                             skip_caches!(Op::LOAD_ATTR);
-                            let found = if matches!(
-                                op,
-                                Op::LOAD_ATTR_METHOD_WITH_VALUES | Op::LOAD_ATTR_METHOD_NO_DICT
-                            ) {
-                                let owner = peek!(1);
-                                // SAFETY: the method is pushed at once, before any
-                                // safe point (see `load_method_cached`).
-                                match unsafe { load_method_cached(&owner, op, &cache) } {
-                                    Some(m) => {
-                                        // [method, self]: self moves up.
-                                        let me = pop!();
-                                        push!(m);
-                                        push!(me);
-                                        true
-                                    }
-                                    None => false,
+                            match load_attr_cached(&peek!(1), Op::LOAD_ATTR_INSTANCE_VALUE, &cache)
+                            {
+                                Some(v) if arg & 1 == 1 => {
+                                    replace_top!(1, StackRef::NULL);
+                                    push!(v);
                                 }
-                            } else {
-                                match load_attr_cached(&peek!(1), op, &cache) {
-                                    Some(v) if arg & 1 == 1 => {
-                                        replace_top!(1, StackRef::NULL);
-                                        push!(v);
-                                        true
-                                    }
-                                    Some(v) => {
-                                        replace_top!(1, v);
-                                        true
-                                    }
-                                    None => false,
+                                Some(v) => replace_top!(1, v),
+                                None => load_attr_miss!(cache),
+                            }
+                        }
+                        Op::LOAD_ATTR_METHOD_WITH_VALUES | Op::LOAD_ATTR_METHOD_NO_DICT => {
+                            let cache = cache!(Op::LOAD_ATTR);
+                            skip_caches!(Op::LOAD_ATTR);
+                            let owner = peek!(1);
+                            // SAFETY: the method is pushed at once, before any safe
+                            // point (see `load_method_cached`).
+                            match unsafe { load_method_cached(&owner, op, &cache) } {
+                                Some(m) => {
+                                    // [method, self]: self moves up.
+                                    let me = pop!();
+                                    push!(m);
+                                    push!(me);
                                 }
-                            };
-                            if !found {
-                                let name = name_ref(fr!(), arg >> 1);
-                                let (code, at) = code_and_at!();
-                                if !specialize::extend_load_attr(
-                                    code,
-                                    at,
-                                    op,
-                                    &peek!(1),
-                                    name,
-                                    arg & 1 == 1,
-                                ) {
-                                    specialize::miss(code, at, &cache, Op::LOAD_ATTR);
+                                None => load_attr_miss!(cache),
+                            }
+                        }
+                        Op::LOAD_ATTR_MODULE | Op::LOAD_ATTR_CLASS | Op::LOAD_ATTR_SLOT => {
+                            let cache = cache!(Op::LOAD_ATTR);
+                            skip_caches!(Op::LOAD_ATTR);
+                            match load_attr_cached(&peek!(1), op, &cache) {
+                                Some(v) if arg & 1 == 1 => {
+                                    replace_top!(1, StackRef::NULL);
+                                    push!(v);
                                 }
-                                let (a, b) = tri!(load_attr_generic(fr!(), &peek!(1), arg));
-                                replace_top!(1, a);
-                                if let Some(b) = b {
-                                    push!(b);
-                                }
+                                Some(v) => replace_top!(1, v),
+                                None => load_attr_miss!(cache),
                             }
                         }
                         Op::STORE_ATTR => {
@@ -1671,7 +1673,10 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                             drop(old);
                                             has_self = true;
                                             init_self = Some(obj);
-                                            CallRoute::Python { exact: true }
+                                            // Bound as a call binds them: the guard
+                                            // is the class's version, which says
+                                            // nothing of `__init__`'s signature.
+                                            CallRoute::Python { exact: false }
                                         }
                                         None => CallRoute::Miss,
                                     }
@@ -2143,8 +2148,9 @@ fn builtin(name: &str) -> PyObj {
 
 /// CALL_ALLOC_AND_ENTER_INIT: a new instance of `cls` and its `__init__`, if `cls` is
 /// a class with version `version` (its `__new__` is `object.__new__` and its
-/// `__init__` a Python function taking the arguments one to one, as the specializer
-/// checked for that version).
+/// `__init__` a Python function, as the specializer checked for that version) and
+/// `__init__`'s code (which may have been assigned since) is not a generator's. The
+/// caller binds the arguments.
 #[inline(always)]
 fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, StackRef)> {
     if !strand_objects::typeobj::is_type(cls) {
@@ -2173,6 +2179,15 @@ fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, StackRef)> {
             StackRef::from_owned(f)
         }
     };
+    let makes_generator = {
+        let f = init.view();
+        let code = &function::function(&f).fields().code;
+        crate::call::code_makes_generator(crate::code::code_data(code).code.flags)
+    };
+    if makes_generator {
+        // The generic call raises "__init__() should return None".
+        return None;
+    }
     Some((obj, init))
 }
 
