@@ -203,7 +203,19 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
     let tf = crate::frame::ThreadFrames::current();
     let mut ip: *const Cell<u16>;
     let mut sp: *mut StackRef;
-    let mut kw_names: Option<PyObj> = None;
+    // KW_NAMES' operand, until the CALL after it takes it. Live through every
+    // instruction but used by two, it is kept in memory (its address escapes through
+    // `black_box`) rather than in a register the compiler would save and reload
+    // around every dispatch.
+    let kw_names: Cell<Option<PyObj>> = Cell::new(None);
+    std::hint::black_box(&kw_names);
+    // Whether KW_NAMES' operand is waiting for its CALL.
+    macro_rules! kw_names_pending {
+        () => {
+            // SAFETY: the cell is this invocation's; no reference into it is alive.
+            unsafe { (*kw_names.as_ptr()).is_some() }
+        };
+    }
     let mut pending = throw;
     // The frame being unwound leaves without its handlers, traceback entry or events
     // (a trace function raised at its `return`: CPython's `exit_unwind`).
@@ -483,7 +495,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         // `f_lineno` was set: go on at the frame's new instruction
                         // (or raise there, with the stack it has now).
                         load_regs!(ip);
-                        kw_names = None;
+                        kw_names.set(None);
                         tri!(r);
                         jumped = true;
                         continue 'dispatch;
@@ -511,7 +523,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                     }};
                 }
                 'exec: loop {
-                    if RECORDING && op != Op::EXTENDED_ARG && kw_names.is_none() {
+                    if RECORDING && op != Op::EXTENDED_ARG && !kw_names_pending!() {
                         if let Some(r) = rec.as_deref_mut() {
                             if crate::sys_trace::active() {
                                 // Tracing started: the traced loop runs the rest.
@@ -1534,7 +1546,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             // SAFETY: as for LOAD_CONST.
                             let c = consts!().wrapping_add(arg);
                             // SAFETY: as for LOAD_CONST.
-                            kw_names = Some(unsafe { (*c).clone() });
+                            kw_names.set(Some(unsafe { (*c).clone() }));
                         }
                         Op::CALL
                         | Op::CALL_PY_EXACT_ARGS
@@ -1550,7 +1562,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         | Op::CALL_LIST_APPEND
                         | Op::CALL_BUILTIN_CLASS
                         | Op::CALL_ALLOC_AND_ENTER_INIT => {
-                            if op == Op::CALL_PY_EXACT_ARGS && kw_names.is_none() {
+                            if op == Op::CALL_PY_EXACT_ARGS && !kw_names_pending!() {
                                 // The common Python call, straight: a function of the
                                 // cached version takes exactly its positional
                                 // arguments (what the specializer checked for that
@@ -1979,7 +1991,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                     err = crate::sys_trace::exception_event(fm, err);
                 }
             }
-            kw_names = None;
+            kw_names.set(None);
             if RECORDING {
                 if let Some(r) = rec.as_deref_mut() {
                     r.abort("exception");
