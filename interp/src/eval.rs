@@ -511,8 +511,14 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                     ($cache:expr) => {{
                         let name = name_ref(fr!(), arg >> 1);
                         let (code, at) = code_and_at!();
-                        if !specialize::extend_load_attr(code, at, op, &peek!(1), name, arg & 1 == 1)
-                        {
+                        if !specialize::extend_load_attr(
+                            code,
+                            at,
+                            op,
+                            &peek!(1),
+                            name,
+                            arg & 1 == 1,
+                        ) {
                             specialize::miss(code, at, &$cache, Op::LOAD_ATTR);
                         }
                         let (a, b) = tri!(load_attr_generic(fr!(), &peek!(1), arg));
