@@ -659,7 +659,7 @@ impl DataStack {
     /// Room for `size` bytes, a multiple of 16 (see [`frame_bytes`]), 16-aligned.
     #[inline(always)]
     fn alloc_bytes(&mut self, size: usize) -> NonNull<Frame> {
-        debug_assert!(size % 16 == 0);
+        debug_assert!(size.is_multiple_of(16));
         if (self.limit as usize).wrapping_sub(self.top as usize) >= size && !self.top.is_null() {
             let p = self.top;
             // SAFETY: `size` bytes are free from `top` within the chunk (checked).
