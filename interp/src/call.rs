@@ -76,7 +76,14 @@ pub(crate) fn bind_positional_defaults(frame: &Frame, func: &PyObj, n: usize) ->
 /// called.
 #[inline(always)]
 pub(crate) fn is_generator_code(frame: &Frame) -> bool {
-    frame.data().code.flags & (flags::GENERATOR | flags::COROUTINE | flags::ASYNC_GENERATOR) != 0
+    code_makes_generator(frame.data().code.flags)
+}
+
+/// Whether code with these flags makes a generator, coroutine or async generator when
+/// called.
+#[inline(always)]
+pub(crate) fn code_makes_generator(code_flags: u32) -> bool {
+    code_flags & (flags::GENERATOR | flags::COROUTINE | flags::ASYNC_GENERATOR) != 0
 }
 
 /// Moves a bound frame of generator or coroutine code off the data stack into a new

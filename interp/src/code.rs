@@ -18,6 +18,9 @@ pub struct CodeData {
     pub nlocalsplus: usize,
     /// Slots of `co_cellvars` in locals-plus order, then free variables.
     pub ncells: usize,
+    /// Bytes a frame of this code takes on the data stack (header and slots, rounded
+    /// up to the data stack's 16-byte alignment): computed once, read on every call.
+    pub(crate) frame_bytes: usize,
     /// Each thread's specializable copy of the bytecode.
     pub(crate) copies: crate::tlbc::ThreadCopies,
     /// The compiled traces of this code's loops (ENTER_EXECUTOR's argument indexes
@@ -102,6 +105,7 @@ pub fn load_code(code: &CodeObject) -> PyObj {
     let data = CodeData {
         nlocalsplus: code.nlocalsplus(),
         ncells,
+        frame_bytes: crate::frame::frame_bytes(code.nlocalsplus() + code.max_stack as usize),
         code: data_code,
         copies: crate::tlbc::ThreadCopies::new(),
         executors: crate::jit::Executors::default(),
@@ -484,6 +488,7 @@ fn replace(code: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> strand_objects::
     let data = CodeData {
         nlocalsplus: data.nlocalsplus,
         ncells: data.ncells,
+        frame_bytes: crate::frame::frame_bytes(data.nlocalsplus + new.max_stack as usize),
         code: new,
         copies: crate::tlbc::ThreadCopies::new(),
         executors: crate::jit::Executors::default(),

@@ -203,7 +203,19 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
     let tf = crate::frame::ThreadFrames::current();
     let mut ip: *const Cell<u16>;
     let mut sp: *mut StackRef;
-    let mut kw_names: Option<PyObj> = None;
+    // KW_NAMES' operand, until the CALL after it takes it. Live through every
+    // instruction but used by two, it is kept in memory (its address escapes through
+    // `black_box`) rather than in a register the compiler would save and reload
+    // around every dispatch.
+    let kw_names: Cell<Option<PyObj>> = Cell::new(None);
+    std::hint::black_box(&kw_names);
+    // Whether KW_NAMES' operand is waiting for its CALL.
+    macro_rules! kw_names_pending {
+        () => {
+            // SAFETY: the cell is this invocation's; no reference into it is alive.
+            unsafe { (*kw_names.as_ptr()).is_some() }
+        };
+    }
     let mut pending = throw;
     // The frame being unwound leaves without its handlers, traceback entry or events
     // (a trace function raised at its `return`: CPython's `exit_unwind`).
@@ -483,7 +495,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         // `f_lineno` was set: go on at the frame's new instruction
                         // (or raise there, with the stack it has now).
                         load_regs!(ip);
-                        kw_names = None;
+                        kw_names.set(None);
                         tri!(r);
                         jumped = true;
                         continue 'dispatch;
@@ -492,8 +504,32 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 }
                 #[cfg(feature = "pystats")]
                 crate::stats::execution(op);
+                // A specialized LOAD_ATTR form whose guard failed (its caches already
+                // skipped): a new entry for the owner's type, or a miss, then the
+                // generic lookup.
+                macro_rules! load_attr_miss {
+                    ($cache:expr) => {{
+                        let name = name_ref(fr!(), arg >> 1);
+                        let (code, at) = code_and_at!();
+                        if !specialize::extend_load_attr(
+                            code,
+                            at,
+                            op,
+                            &peek!(1),
+                            name,
+                            arg & 1 == 1,
+                        ) {
+                            specialize::miss(code, at, &$cache, Op::LOAD_ATTR);
+                        }
+                        let (a, b) = tri!(load_attr_generic(fr!(), &peek!(1), arg));
+                        replace_top!(1, a);
+                        if let Some(b) = b {
+                            push!(b);
+                        }
+                    }};
+                }
                 'exec: loop {
-                    if RECORDING && op != Op::EXTENDED_ARG && kw_names.is_none() {
+                    if RECORDING && op != Op::EXTENDED_ARG && !kw_names_pending!() {
                         if let Some(r) = rec.as_deref_mut() {
                             if crate::sys_trace::active() {
                                 // Tracing started: the traced loop runs the rest.
@@ -535,7 +571,15 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 // Tracing starts at this RESUME: the traced loop
                                 // runs it again, for its `call` event.
                                 let here = ip;
-                                ip = start;
+                                // The untraced copies read the instruction's start
+                                // back from the frame (RESUME's argument never needs
+                                // an EXTENDED_ARG), so `start` is not kept live
+                                // through every instruction there.
+                                ip = if TRACED || RECORDING {
+                                    start
+                                } else {
+                                    fr!().instr.get()
+                                };
                                 safepoint!();
                                 ip = here;
                             }
@@ -875,63 +919,47 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 push!(b);
                             }
                         }
-                        Op::LOAD_ATTR_INSTANCE_VALUE
-                        | Op::LOAD_ATTR_MODULE
-                        | Op::LOAD_ATTR_CLASS
-                        | Op::LOAD_ATTR_METHOD_WITH_VALUES
-                        | Op::LOAD_ATTR_METHOD_NO_DICT
-                        | Op::LOAD_ATTR_SLOT => {
+                        // The hot forms have arms of their own (no second dispatch
+                        // on the opcode); a failed guard runs `load_attr_miss!`.
+                        Op::LOAD_ATTR_INSTANCE_VALUE => {
                             let cache = cache!(Op::LOAD_ATTR);
                             skip_caches!(Op::LOAD_ATTR);
-                            let found = if matches!(
-                                op,
-                                Op::LOAD_ATTR_METHOD_WITH_VALUES | Op::LOAD_ATTR_METHOD_NO_DICT
-                            ) {
-                                let owner = peek!(1);
-                                // SAFETY: the method is pushed at once, before any
-                                // safe point (see `load_method_cached`).
-                                match unsafe { load_method_cached(&owner, op, &cache) } {
-                                    Some(m) => {
-                                        // [method, self]: self moves up.
-                                        let me = pop!();
-                                        push!(m);
-                                        push!(me);
-                                        true
-                                    }
-                                    None => false,
+                            match load_attr_cached(&peek!(1), Op::LOAD_ATTR_INSTANCE_VALUE, &cache)
+                            {
+                                Some(v) if arg & 1 == 1 => {
+                                    replace_top!(1, StackRef::NULL);
+                                    push!(v);
                                 }
-                            } else {
-                                match load_attr_cached(&peek!(1), op, &cache) {
-                                    Some(v) if arg & 1 == 1 => {
-                                        replace_top!(1, StackRef::NULL);
-                                        push!(v);
-                                        true
-                                    }
-                                    Some(v) => {
-                                        replace_top!(1, v);
-                                        true
-                                    }
-                                    None => false,
+                                Some(v) => replace_top!(1, v),
+                                None => load_attr_miss!(cache),
+                            }
+                        }
+                        Op::LOAD_ATTR_METHOD_WITH_VALUES | Op::LOAD_ATTR_METHOD_NO_DICT => {
+                            let cache = cache!(Op::LOAD_ATTR);
+                            skip_caches!(Op::LOAD_ATTR);
+                            let owner = peek!(1);
+                            // SAFETY: the method is pushed at once, before any safe
+                            // point (see `load_method_cached`).
+                            match unsafe { load_method_cached(&owner, op, &cache) } {
+                                Some(m) => {
+                                    // [method, self]: self moves up.
+                                    let me = pop!();
+                                    push!(m);
+                                    push!(me);
                                 }
-                            };
-                            if !found {
-                                let name = name_ref(fr!(), arg >> 1);
-                                let (code, at) = code_and_at!();
-                                if !specialize::extend_load_attr(
-                                    code,
-                                    at,
-                                    op,
-                                    &peek!(1),
-                                    name,
-                                    arg & 1 == 1,
-                                ) {
-                                    specialize::miss(code, at, &cache, Op::LOAD_ATTR);
+                                None => load_attr_miss!(cache),
+                            }
+                        }
+                        Op::LOAD_ATTR_MODULE | Op::LOAD_ATTR_CLASS | Op::LOAD_ATTR_SLOT => {
+                            let cache = cache!(Op::LOAD_ATTR);
+                            skip_caches!(Op::LOAD_ATTR);
+                            match load_attr_cached(&peek!(1), op, &cache) {
+                                Some(v) if arg & 1 == 1 => {
+                                    replace_top!(1, StackRef::NULL);
+                                    push!(v);
                                 }
-                                let (a, b) = tri!(load_attr_generic(fr!(), &peek!(1), arg));
-                                replace_top!(1, a);
-                                if let Some(b) = b {
-                                    push!(b);
-                                }
+                                Some(v) => replace_top!(1, v),
+                                None => load_attr_miss!(cache),
                             }
                         }
                         Op::STORE_ATTR => {
@@ -1582,7 +1610,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             // SAFETY: as for LOAD_CONST.
                             let c = consts!().wrapping_add(arg);
                             // SAFETY: as for LOAD_CONST.
-                            kw_names = Some(unsafe { (*c).clone() });
+                            kw_names.set(Some(unsafe { (*c).clone() }));
                         }
                         Op::CALL
                         | Op::CALL_PY_EXACT_ARGS
@@ -1598,7 +1626,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         | Op::CALL_LIST_APPEND
                         | Op::CALL_BUILTIN_CLASS
                         | Op::CALL_ALLOC_AND_ENTER_INIT => {
-                            if op == Op::CALL_PY_EXACT_ARGS && kw_names.is_none() {
+                            if op == Op::CALL_PY_EXACT_ARGS && !kw_names_pending!() {
                                 // The common Python call, straight: a function of the
                                 // cached version takes exactly its positional
                                 // arguments (what the specializer checked for that
@@ -1721,7 +1749,10 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                             drop(old);
                                             has_self = true;
                                             init_self = Some(obj);
-                                            CallRoute::Python { exact: true }
+                                            // Bound as a call binds them: the guard
+                                            // is the class's version, which says
+                                            // nothing of `__init__`'s signature.
+                                            CallRoute::Python { exact: false }
                                         }
                                         None => CallRoute::Miss,
                                     }
@@ -1960,7 +1991,16 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             let res = tri!(with_except_start(&peek!(4), &peek!(1)));
                             push!(StackRef::from_owned(res));
                         }
-                        other => break 'dispatch not_implemented(other),
+                        // Opcodes the compiler and the specializer never emit (listed,
+                        // not a catch-all: an exhaustive match lowers to a bare jump
+                        // table).
+                        Op::RETURN_GENERATOR
+                        | Op::END_SEND
+                        | Op::CLEANUP_THROW
+                        | Op::LOAD_SUPER_ATTR
+                        | Op::FOR_ITER_RANGE
+                        | Op::FOR_ITER_LIST
+                        | Op::FOR_ITER_TUPLE => break 'dispatch not_implemented(op),
                     }
                     break 'exec;
                 }
@@ -2013,7 +2053,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                     err = crate::sys_trace::exception_event(fm, err);
                 }
             }
-            kw_names = None;
+            kw_names.set(None);
             if RECORDING {
                 if let Some(r) = rec.as_deref_mut() {
                     r.abort("exception");
@@ -2182,8 +2222,9 @@ fn builtin(name: &str) -> PyObj {
 
 /// CALL_ALLOC_AND_ENTER_INIT: a new instance of `cls` and its `__init__`, if `cls` is
 /// a class with version `version` (its `__new__` is `object.__new__` and its
-/// `__init__` a Python function taking the arguments one to one, as the specializer
-/// checked for that version).
+/// `__init__` a Python function, as the specializer checked for that version) and
+/// `__init__`'s code (which may have been assigned since) is not a generator's. The
+/// caller binds the arguments.
 #[inline(always)]
 fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, StackRef)> {
     if !strand_objects::typeobj::is_type(cls) {
@@ -2212,6 +2253,15 @@ fn alloc_for_init(cls: &PyObj, version: u32) -> Option<(PyObj, StackRef)> {
             StackRef::from_owned(f)
         }
     };
+    let makes_generator = {
+        let f = init.view();
+        let code = &function::function(&f).fields().code;
+        crate::call::code_makes_generator(crate::code::code_data(code).code.flags)
+    };
+    if makes_generator {
+        // The generic call raises "__init__() should return None".
+        return None;
+    }
     Some((obj, init))
 }
 

@@ -95,6 +95,10 @@ pub(crate) struct Frame {
     pub(crate) discard_sent: Cell<bool>,
     /// Where the frame's memory comes from.
     home: Home,
+    /// The header may hold something to drop when the frame is cleared: a counted
+    /// header reference or one of the rarely used fields below (set whenever one is
+    /// stored, never reset), so that clearing an ordinary call's frame tests one flag.
+    extras: Cell<bool>,
     /// Function frames: the dict `locals()` returns, once asked for.
     fast_locals_dict: UnsafeCell<Option<PyObj>>,
     /// The instance a CALL_ALLOC_AND_ENTER_INIT made, for the frame of its `__init__`:
@@ -132,6 +136,13 @@ fn frame_layout(nslots: usize) -> Layout {
     let size =
         std::mem::size_of::<Frame>() + nslots.max(MIN_SLOTS) * std::mem::size_of::<StackRef>();
     Layout::from_size_align(size, std::mem::align_of::<Frame>()).expect("frame size")
+}
+
+/// What a frame of `nslots` slots takes on the data stack: [`frame_layout`]'s size
+/// rounded up to the data stack's 16-byte alignment (`CodeData::frame_bytes`, so that
+/// a call pushes its frame without recomputing it).
+pub(crate) fn frame_bytes(nslots: usize) -> usize {
+    frame_layout(nslots).size().next_multiple_of(16)
 }
 
 thread_local! {
@@ -183,6 +194,11 @@ impl Frame {
         let d = unsafe { data.as_ref() };
         let nlocalsplus = d.nlocalsplus;
         let nslots = nlocalsplus + d.code.max_stack as usize;
+        let extras = locals.is_some()
+            | code_ref.owns_count()
+            | globals.owns_count()
+            | builtins.owns_count()
+            | func.owns_count();
         let header = Frame {
             code: code_ref,
             data,
@@ -201,6 +217,7 @@ impl Frame {
             is_entry: Cell::new(false),
             discard_sent: Cell::new(false),
             home: Home::DataStack,
+            extras: Cell::new(extras),
             fast_locals_dict: UnsafeCell::new(None),
             private_bytecode: UnsafeCell::new(None),
             init_self: UnsafeCell::new(None),
@@ -394,6 +411,7 @@ impl Frame {
                 // SAFETY: only the thread running the frame touches this field, and
                 // the loop reads the copy only through `bytecode`, set below.
                 let own = unsafe { &mut *self.private_bytecode.get() };
+                self.extras.set(true);
                 own.insert(b).as_ptr()
             }
         };
@@ -402,6 +420,9 @@ impl Frame {
 
     /// Makes the frame one of `__init__` for the instance `obj` (see `init_self`).
     pub(crate) fn set_init_self(&self, obj: Option<PyObj>) {
+        if obj.is_some() {
+            self.extras.set(true);
+        }
         // SAFETY: only the thread running the frame touches this field, and no call-out
         // happens while the reference lives.
         let old = unsafe { std::mem::replace(&mut *self.init_self.get(), obj) };
@@ -419,6 +440,7 @@ impl Frame {
         // SAFETY: single-threaded access by the running frame; no call-out while held
         // (`dict::new` does not reach this frame).
         let slot = unsafe { &mut *self.fast_locals_dict.get() };
+        self.extras.set(true);
         slot.get_or_insert_with(strand_objects::dict::new).clone()
     }
 
@@ -440,6 +462,7 @@ impl Frame {
     pub(crate) fn set_frame_obj(&self, obj: PyObj) {
         // SAFETY: as in `frame_obj`; the slot is empty (objects are made once).
         let old = unsafe { (*self.frame_obj.get()).replace(obj) };
+        self.extras.set(true);
         debug_assert!(old.is_none());
         drop(old);
     }
@@ -463,6 +486,7 @@ impl Frame {
     /// Turns every uncounted reference the frame holds into a counted one, so that it
     /// may leave the frame chain while still holding them (a suspending generator).
     pub(crate) fn make_counted(&mut self) {
+        self.extras.set(true);
         self.code.make_counted();
         self.globals.make_counted();
         self.builtins.make_counted();
@@ -528,9 +552,11 @@ impl Frame {
     #[inline(always)]
     unsafe fn clear(this: NonNull<Frame>) {
         let f = this.as_ptr();
+        // SAFETY: the caller owns the frame; `extras` is a plain read.
+        let extras = unsafe { (*f).extras.get() };
         // SAFETY: the caller owns the frame; its slots are still in place.
         unsafe {
-            if (*(*f).frame_obj.get()).is_some() {
+            if extras && (*(*f).frame_obj.get()).is_some() {
                 Frame::detach_frame_obj(this);
             }
         }
@@ -545,18 +571,23 @@ impl Frame {
                 drop(v);
             }
             // Most frames hold only uncounted references in their header and none of
-            // its rarely used fields: nothing to drop then.
-            let fr = &*f;
-            let counted = fr.code.owns_count()
-                | fr.globals.owns_count()
-                | fr.builtins.owns_count()
-                | fr.func.owns_count();
-            let extras = fr.locals.is_some()
-                | (*fr.fast_locals_dict.get()).is_some()
-                | (*fr.init_self.get()).is_some()
-                | (*fr.private_bytecode.get()).is_some()
-                | (*fr.frame_obj.get()).is_some();
-            if counted | extras {
+            // its rarely used fields (`extras` unset): nothing to drop then.
+            debug_assert!(
+                extras || {
+                    let fr = &*f;
+                    !(fr.code.owns_count()
+                        | fr.globals.owns_count()
+                        | fr.builtins.owns_count()
+                        | fr.func.owns_count()
+                        | fr.locals.is_some()
+                        | (*fr.fast_locals_dict.get()).is_some()
+                        | (*fr.init_self.get()).is_some()
+                        | (*fr.private_bytecode.get()).is_some()
+                        | (*fr.frame_obj.get()).is_some())
+                },
+                "a frame holds header references its `extras` flag does not announce"
+            );
+            if extras {
                 Frame::drop_header(this);
             }
         }
@@ -626,7 +657,13 @@ impl DataStack {
     #[inline(always)]
     fn alloc(&mut self, layout: Layout) -> NonNull<Frame> {
         debug_assert!(layout.align() <= 16);
-        let size = layout.size().next_multiple_of(16);
+        self.alloc_bytes(layout.size().next_multiple_of(16))
+    }
+
+    /// Room for `size` bytes, a multiple of 16 (see [`frame_bytes`]), 16-aligned.
+    #[inline(always)]
+    fn alloc_bytes(&mut self, size: usize) -> NonNull<Frame> {
+        debug_assert!(size.is_multiple_of(16));
         if (self.limit as usize).wrapping_sub(self.top as usize) >= size && !self.top.is_null() {
             let p = self.top;
             // SAFETY: `size` bytes are free from `top` within the chunk (checked).
@@ -802,9 +839,12 @@ impl ThreadFrames {
         let data = crate::code::code_data_ptr(code);
         // SAFETY: `code` is alive.
         let d = unsafe { data.as_ref() };
-        let layout = frame_layout(d.nlocalsplus + d.code.max_stack as usize);
-        // SAFETY: as in `push`.
-        let at = unsafe { (*self.stack).alloc(layout) };
+        debug_assert_eq!(
+            d.frame_bytes,
+            frame_bytes(d.nlocalsplus + d.code.max_stack as usize)
+        );
+        // SAFETY: as in `push`; `frame_bytes` is the code's frame size.
+        let at = unsafe { (*self.stack).alloc_bytes(d.frame_bytes) };
         // SAFETY: `code` is alive; the flags are a plain header read.
         debug_assert!(unsafe { code.as_ptr().flags() }.contains(strand_heap::ObFlags::DEFERRED));
         let uncounted = |o: &PyObj| StackRef::from_raw(o.as_ptr(), false);

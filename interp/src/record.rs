@@ -1776,8 +1776,9 @@ impl Recorder {
     /// For CALL_ALLOC_AND_ENTER_INIT with `n` arguments, whose cache names class
     /// version `version`: the class and its `__init__`, if the class still has that
     /// version (so its `__new__` is `object.__new__` and its `__init__` a Python
-    /// function taking the arguments one to one, as the specializer saw) and the
-    /// trace can inline `__init__`.
+    /// function, as the specializer saw), `__init__` takes the arguments one to one
+    /// (checked here: the specializer leaves the binding to the call) and the trace
+    /// can inline it.
     fn init_inlinable(
         &self,
         n: usize,

@@ -852,7 +852,7 @@ pub(crate) fn call(
         } else if !cls.is_heap_type() {
             Some(Op::CALL_BUILTIN_CLASS)
         } else {
-            match init_for_alloc(cls, nargs) {
+            match init_for_alloc(cls) {
                 Some(tv) => {
                     cache.set_u32(1, tv);
                     Some(Op::CALL_ALLOC_AND_ENTER_INIT)
@@ -868,9 +868,12 @@ pub(crate) fn call(
 
 /// For CALL_ALLOC_AND_ENTER_INIT: the class's version, when instances are made by
 /// `object.__new__` (no `__new__` of its own anywhere in the MRO but `object`'s, a
-/// plain metaclass) and `__init__` is a Python function taking `self` and `nargs`
-/// arguments one to one.
-fn init_for_alloc(cls: &strand_objects::typeobj::PyType, nargs: usize) -> Option<u32> {
+/// plain metaclass) and `__init__` is a Python function whose code is not a
+/// generator's. Its signature is not part of the guard: the call binds the arguments
+/// when it runs (moved one to one, defaults filled in, or `bind_arguments` with its
+/// errors), as CPython 3.13's `_PyEvalFramePushAndInit` does, so that assigning the
+/// function's `__code__` (which leaves the class's version alone) stays correct.
+fn init_for_alloc(cls: &strand_objects::typeobj::PyType) -> Option<u32> {
     use strand_objects::typeobj::TypeFlags;
     use strand_objects::{baseobject, typetype};
     if !cls.to_obj().is_exact(&typetype::TYPE_TYPE) || cls.flags().contains(TypeFlags::IS_ABSTRACT)
@@ -889,7 +892,10 @@ fn init_for_alloc(cls: &strand_objects::typeobj::PyType, nargs: usize) -> Option
     if !function::is_function(&init) || function::function(&init).version() == 0 {
         return None;
     }
-    takes_exactly(&init, nargs + 1).then_some(tv)
+    let f = function::function(&init);
+    // SAFETY: the code object is alive while `init` is.
+    let c = unsafe { crate::code::code_data_ptr(&f.fields().code).as_ref() };
+    (!crate::call::code_makes_generator(c.code.flags)).then_some(tv)
 }
 
 /// The cache entry of an attribute kept in `owner`'s inline values: `name`'s index in
