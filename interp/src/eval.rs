@@ -1997,10 +1997,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         Op::RETURN_GENERATOR
                         | Op::END_SEND
                         | Op::CLEANUP_THROW
-                        | Op::LOAD_SUPER_ATTR
-                        | Op::FOR_ITER_RANGE
-                        | Op::FOR_ITER_LIST
-                        | Op::FOR_ITER_TUPLE => break 'dispatch not_implemented(op),
+                        | Op::LOAD_SUPER_ATTR => break 'dispatch not_implemented(op),
                     }
                     break 'exec;
                 }
