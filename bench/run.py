@@ -653,6 +653,73 @@ def run_scaling(impls, args, failures):
 
 
 # ---------------------------------------------------------------------------
+# JIT statistics
+
+JIT_STAT_KEYS = [
+    ("recorded", "traces recorded"), ("aborted", "traces aborted"),
+    ("compiled", "executors compiled"), ("invalidated", "executors invalidated"),
+    ("freed", "executors freed"), ("side", "side traces"), ("exits", "exits taken"),
+    ("code_bytes", "machine code bytes"), ("compile_us", "compile time (us)"),
+]
+
+
+def parse_jit_stats(stderr):
+    """The JIT counters of strand's `-X stats` report (its `jit:` block)."""
+    out = {}
+    block = stderr.split("  jit: ", 1)
+    if len(block) < 2:
+        return out
+    for key, label_ in JIT_STAT_KEYS:
+        m = re.search(r"^\s+%s (\d+)$" % re.escape(label_), block[1], re.M)
+        if m:
+            out[key] = int(m.group(1))
+    return out
+
+
+def run_jit_stats(strand, programs, results, args, failures):
+    """One untimed `strand -X stats` run of each single-threaded program at the size
+    it was timed at: what the JIT compiled, how long compiling took and how much
+    machine code it made, against the program's median wall time with the JIT on."""
+    by_name = {r["name"]: r for r in results}
+    rows = []
+    for prog in programs:
+        res = by_name.get(prog["name"])
+        if res is None or prog["threaded"]:
+            continue
+        pargs = program_args(prog, args)
+        r = run_child([strand, "-X", "stats", prog["path"]] + pargs, args.timeout)
+        if not r.ok:
+            failures.append("jit stats of %s: %s" % (prog["name"], r.describe_failure()))
+            continue
+        st = parse_jit_stats(r.stderr)
+        st["name"], st["args"] = prog["name"], pargs
+        st["wall"] = res["impls"].get("strand", {}).get("median")
+        rows.append(st)
+    return rows
+
+
+def jit_rows(jit_results):
+    headers = ["program", "traces recorded", "aborted", "executors compiled", "side traces",
+               "invalidated", "freed by the collector", "exits taken", "machine code",
+               "compile time", "per executor", "share of the run (JIT on)"]
+    rows = []
+    for j in jit_results:
+        def n(k):
+            return "%d" % j[k] if j.get(k) is not None else "–"
+        compile_s = j["compile_us"] / 1e6 if j.get("compile_us") is not None else None
+        per = (compile_s / j["compiled"]) if compile_s is not None and j.get("compiled") else None
+        share = ("%.1f%%" % (100.0 * compile_s / j["wall"])
+                 if compile_s is not None and j.get("wall") else "–")
+        code = ("%.1f KiB" % (j["code_bytes"] / 1024.0)
+                if j.get("code_bytes") is not None else "–")
+        rows.append([j["name"] + (" " + " ".join(j["args"]) if j["args"] else ""),
+                     n("recorded"), n("aborted"), n("compiled"), n("side"),
+                     n("invalidated"), n("freed"), n("exits"), code, fmt_time(compile_s),
+                     fmt_time(per), share])
+    return headers, rows
+
+
+# ---------------------------------------------------------------------------
 # GC pauses
 
 def run_gc(strand, python, args, failures, programs):
@@ -1148,6 +1215,21 @@ def write_report(path, ctx):
         h, rows = scaling_rows(sc, impls)
         L.append(md_table(h, rows))
         L.append("")
+    if ctx.get("jit"):
+        L.append("## The JIT's work")
+        L.append("")
+        L.append("One more, untimed run of each single-threaded program with `-X stats`, at "
+                 "the size it was timed at: the traces the JIT recorded (and abandoned), the "
+                 "executors it compiled (side traces included) and how many the cycle "
+                 "collector freed, the exits taken from compiled code back to the "
+                 "interpreter, the machine code made, and the time spent compiling "
+                 "(Cranelift, from recorded trace to installed executor), in all, per "
+                 "executor, and as a share of the program's median wall time with the JIT "
+                 "on (*Whole programs* above: those times include this compiling).")
+        L.append("")
+        h, rows = jit_rows(ctx["jit"])
+        L.append(md_table(h, rows))
+        L.append("")
     if ctx.get("gc"):
         L.append("## Garbage collection")
         L.append("")
@@ -1329,6 +1411,8 @@ def main():
         names = ["strand"] + ([] if scaling_jit_off_reason else [JIT_OFF]) + ["python3"]
         scaling = run_scaling({k: impls[k] for k in names}, args, failures)
     gc_results = None if args.no_gc else run_gc(strand, python, args, failures, programs)
+    say("jit statistics (-X stats)")
+    jit_results = run_jit_stats(strand, programs, results, args, failures)
 
     crit = None
     criterion_how = ""
@@ -1356,6 +1440,11 @@ def main():
             "t(%d threads), same total work:" % (
                 ", and off" if JIT_OFF in scaling["impls"] else "", scaling["threads"]))
         h, rows = scaling_rows(scaling, impls)
+        say(table(h, rows))
+    if jit_results:
+        say()
+        say("jit statistics:")
+        h, rows = jit_rows(jit_results)
         say(table(h, rows))
     if gc_results:
         say()
@@ -1386,6 +1475,7 @@ def main():
         "scaling_jit_off_reason": scaling_jit_off_reason if scaling else None, "warmup": args.warmup, "runs": args.runs,
         "mode": "quick: small inputs, one run each" if args.quick else "full",
         "results": results, "aggregate": agg, "scaling": scaling, "gc": gc_results,
+        "jit": jit_results,
         "criterion": crit, "criterion_how": criterion_how, "failures": failures,
         "warnings": warnings, "notes": notes, "plot": plot,
         "rss_floor_kb": rss_floor_kb, "cache_warmed": (warmed, len(programs)),
