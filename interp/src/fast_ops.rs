@@ -381,12 +381,11 @@ pub(crate) fn specialized_for_iter(op: Op, iter: &PyObj) -> Option<Option<PyObj>
     }
 }
 
-/// STORE_SUBSCR_LIST_INT's locked fast path (CPython 3.13t's): an exact list, an
-/// index that fits in an `i64` and is in range, and the list's mutex free at once.
-/// Moves `value`'s reference into the slot (leaving `value` null) and returns the item
-/// it replaced, to be dropped by the caller once the stack is consistent (its
-/// `__del__` may run). `None` leaves everything as it was: the caller goes on with
-/// [`specialized_store_subscr`].
+/// STORE_SUBSCR_LIST_INT's fast path: an exact list and an index that fits in an
+/// `i64` and is in range. Moves `value`'s reference into the slot under the list's
+/// critical section (leaving `value` null) and returns the item it replaced, to be
+/// dropped by the caller once the stack is consistent (its `__del__` may run). `None`
+/// leaves everything as it was: the caller goes on with [`specialized_store_subscr`].
 #[inline(always)]
 pub(crate) fn store_subscr_list_int_locked(
     container: &PyObj,
@@ -397,38 +396,36 @@ pub(crate) fn store_subscr_list_int_locked(
         return None;
     }
     let k = small_int(key)?;
-    let locked = list::lock_fast(container)?;
-    let i = index_in(k, locked.len())?;
     let v = std::mem::take(value)
         .into_owned()
         .expect("null on the value stack (compiler bug)");
-    Some(
-        locked
-            .replace(i, v)
-            .unwrap_or_else(|_| unreachable!("index checked under the lock")),
-    )
+    match list::replace_at(container, k, v) {
+        Ok(old) => Some(old),
+        Err(v) => {
+            // Out of range: the value goes back on the stack for the generic path.
+            *value = StackRef::from_owned(v);
+            None
+        }
+    }
 }
 
-/// UNPACK_SEQUENCE_LIST's locked fast path: an exact list of `n` items whose mutex is
-/// free at once; `push` receives the items as new counted references, last first,
-/// while the lock is held (it must not run Python code). `false` when the guard fails
-/// and nothing was pushed.
+/// UNPACK_SEQUENCE_LIST's fast path: an exact list of `n` items; `push` receives the
+/// items as new counted references, last first, under the list's critical section
+/// (it must not run Python code). `false` when the guard fails and nothing was pushed.
 #[inline(always)]
 pub(crate) fn unpack_list_locked(seq: &PyObj, n: usize, mut push: impl FnMut(StackRef)) -> bool {
     if !seq.is_exact(&LIST_TYPE) {
         return false;
     }
-    let Some(locked) = list::lock_fast(seq) else {
-        return false;
-    };
-    let items = locked.items();
-    if items.len() != n {
-        return false;
-    }
-    for v in items.iter().rev() {
-        push(StackRef::new_ref(v));
-    }
-    true
+    list::with_items(seq, |items| {
+        if items.len() != n {
+            return false;
+        }
+        for v in items.iter().rev() {
+            push(StackRef::new_ref(v));
+        }
+        true
+    })
 }
 
 /// STORE_SUBSCR_LIST_INT / _DICT: `Ok(false)` when the guard fails (the generic code

@@ -387,84 +387,30 @@ pub fn with_items<R>(list: &PyObj, f: impl FnOnce(&[PyObj]) -> R) -> R {
     }
 }
 
-/// A list whose mutex this thread took with one compare-and-swap and no critical
-/// section: the specialized list instructions' lock (CPython 3.13t's `LOCK_OBJECT` in
-/// UNPACK_SEQUENCE_LIST and STORE_SUBSCR_LIST_INT). Dropping it unlocks.
-///
-/// A critical section links itself into the thread's chain so that it can be
-/// suspended when the thread blocks; this lock is never held across anything that
-/// blocks, detaches, reaches a safe point or runs Python code (the holder only reads
-/// and swaps slots), so it needs no record. Decrementing a replaced item (which can
-/// run `__del__`) happens after the guard is dropped.
-pub struct FastLocked<'a> {
-    list: &'a PyObj,
-    l: &'a PyList,
-}
-
-/// Locks `list`'s mutex if it is free at once; `None` when it is held (by another
-/// thread, or by a critical section of this one) or has a parked waiter: the caller
-/// then takes its general path, which waits as a critical section does. Never blocks.
-///
-/// `list` must be an exact list or a subclass (debug-checked).
-#[inline(always)]
-pub fn lock_fast(list: &PyObj) -> Option<FastLocked<'_>> {
+/// `list[index] = item` under the list's lock, `index` counting from the end when
+/// negative (the interpreter's STORE_SUBSCR_LIST_INT): `Ok` with the item it replaced,
+/// for the caller to drop once it no longer holds anything a `__del__` could disturb,
+/// or `Err` giving `item` back when the index is out of range.
+pub fn replace_at(list: &PyObj, index: i64, item: PyObj) -> Result<PyObj, PyObj> {
     let l = payload(list);
-    // SAFETY: `list` is borrowed for the guard's lifetime, so the header outlives the
-    // matching unlock in `Drop`.
-    unsafe { strand_heap::mutex::lock_fast(list.as_ptr()) }.then_some(FastLocked { list, l })
-}
-
-impl FastLocked<'_> {
-    /// Number of items.
-    #[inline(always)]
-    pub fn len(&self) -> usize {
-        self.l.len()
-    }
-
-    /// `true` if empty.
-    #[inline(always)]
-    pub fn is_empty(&self) -> bool {
-        self.l.len() == 0
-    }
-
-    /// The items (the lock keeps them from changing).
-    #[inline(always)]
-    pub fn items(&self) -> &[PyObj] {
-        let n = self.l.len();
-        match self.l.array() {
-            None => &[],
-            // SAFETY: under the lock, slots [0, n) hold non-null owned references;
-            // AtomicPtr<ObjectHeader> and PyObj share the pointer layout.
-            Some(arr) => unsafe {
-                std::slice::from_raw_parts(arr.slots().as_ptr() as *const PyObj, n)
-            },
-        }
-    }
-
-    /// Stores `item` at `i` and returns the item it replaces (to be dropped after the
-    /// guard), or gives `item` back when `i` is out of range.
-    #[inline(always)]
-    pub fn replace(&self, i: usize, item: PyObj) -> Result<PyObj, PyObj> {
-        let Some(arr) = self.l.array().filter(|_| i < self.l.len()) else {
-            return Err(item);
-        };
-        ensure_shared_on_write(self.list, self.l);
-        publish(self.l, &item);
-        let slot = &arr.slots()[i];
-        let old = slot.load(Relaxed);
-        slot.store(item.into_ptr().as_ptr(), Release);
-        // SAFETY: slots below the length hold owned, non-null references; the slot's
-        // reference moves to the caller.
-        Ok(unsafe { PyObj::from_owned(ObjPtr::from_raw(old).expect("list slot below len")) })
-    }
-}
-
-impl Drop for FastLocked<'_> {
-    #[inline(always)]
-    fn drop(&mut self) {
-        // SAFETY: `lock_fast` locked the mutex on this thread; the list is borrowed.
-        unsafe { strand_heap::mutex::unlock(self.list.as_ptr()) }
-    }
+    strand_heap::critical_section!(list);
+    let n = l.len();
+    let i = if index < 0 {
+        index.wrapping_add(n as i64)
+    } else {
+        index
+    };
+    let Some(arr) = l.array().filter(|_| (0..n as i64).contains(&i)) else {
+        return Err(item);
+    };
+    ensure_shared_on_write(list, l);
+    publish(l, &item);
+    let slot = &arr.slots()[i as usize];
+    let old = slot.load(Relaxed);
+    slot.store(item.into_ptr().as_ptr(), Release);
+    // SAFETY: slots below the length hold owned, non-null references; the slot's
+    // reference moves to the caller.
+    Ok(unsafe { PyObj::from_owned(ObjPtr::from_raw(old).expect("list slot below len")) })
 }
 
 fn publish(l: &PyList, item: &PyObj) {
@@ -642,41 +588,13 @@ pub fn pop(list: &PyObj, index: isize) -> PyResult<PyObj> {
 /// of the new one (lock-free readers load the slot with acquire); the old item is
 /// released after the lock.
 pub fn set(list: &PyObj, i: usize, item: PyObj) -> bool {
-    // The mutex taken with one compare-and-swap when it is free (the usual case), a
-    // critical section otherwise.
-    let item = match lock_fast(list) {
-        Some(locked) => {
-            let r = locked.replace(i, item);
-            // Unlocked before anything is dropped (a `__del__` may use the list).
-            drop(locked);
-            return match r {
-                Ok(old) => {
-                    drop(old);
-                    true
-                }
-                Err(_) => false,
-            };
+    match i64::try_from(i).map(|i| replace_at(list, i, item)) {
+        Ok(Ok(old)) => {
+            drop(old);
+            true
         }
-        None => item,
-    };
-    let l = payload(list);
-    let old = {
-        strand_heap::critical_section!(list);
-        if i >= l.len() {
-            return false;
-        }
-        ensure_shared_on_write(list, l);
-        publish(l, &item);
-        let slot = &l.array().expect("non-empty").slots()[i];
-        let old = slot.load(Relaxed);
-        slot.store(item.into_ptr().as_ptr(), Release);
-        old
-    };
-    if let Some(old) = ObjPtr::from_raw(old) {
-        // SAFETY: the slot owned the old item.
-        drop(unsafe { PyObj::from_owned(old) });
+        _ => false,
     }
-    true
 }
 
 fn list_repr(obj: &PyObj) -> PyResult<PyObj> {
