@@ -515,3 +515,39 @@ exit2: pc=9 stack=[v2]
     assert_eq!(refs(&y), by + 1);
     assert!(frame.get(2).is(&y));
 }
+
+#[test]
+fn type_version_guards_read_the_version_inline() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    let version = float::FLOAT_TYPE.version_tag();
+    assert_ne!(version, 0);
+    let text = |v: u32| {
+        format!(
+            "trace anchor=0 locals=1 depth=0
+  v0:obj = slot_get [0]
+  guard_type_version v0 [{v}] -> exit1
+  exit -> exit0
+exit0: pc=4 stack=[]
+exit1: pc=2 stack=[]
+"
+        )
+    };
+    // The float's type has `version`: the guard passes; any other fails.
+    for (v, pc) in [(version, 4), (version + 1, 2), (version ^ 0x8000_0000, 2)] {
+        let mut t = parse(&text(v)).unwrap();
+        optimize(&mut t);
+        let mut frame = Frame::new(vec![Some(float::from_f64(1.0))], 1);
+        let exit = run(&text(v), &mut frame, &breaker);
+        assert_eq!(t.exits[exit as usize].pc, pc, "{t}");
+    }
+    // An int's type is another type, whose version differs.
+    let mut frame = Frame::new(vec![Some(int::from_i64(1))], 1);
+    let mut t = parse(&text(version)).unwrap();
+    optimize(&mut t);
+    assert_eq!(
+        t.exits[run(&text(version), &mut frame, &breaker) as usize].pc,
+        2
+    );
+}

@@ -759,13 +759,34 @@ impl Gen<'_, '_> {
                 self.guard(i, pass)?;
                 None
             }
-            GuardTypeVersion | GuardDictKeys | GuardFuncVersion => {
+            GuardTypeVersion => {
+                // Inline (helpers::type_version's read): the version tag of the type
+                // whose vtable `ob_type` points at.
                 let a = self.arg(i, 0);
-                let f = match inst.op {
-                    GuardTypeVersion => helpers::type_version as *const () as usize,
-                    GuardDictKeys => helpers::dict_keys_version as *const () as usize,
-                    _ => helpers::function_version as *const () as usize,
-                };
+                let vt =
+                    self.b
+                        .ins()
+                        .load(ptr, flags, a, strand_heap::header::offsets::OB_TYPE as i32);
+                let off = strand_objects::typeobj::VERSION_OFFSET as i64
+                    - strand_objects::typeobj::VTABLE_OFFSET as i64;
+                let v = self.b.ins().load(types::I32, flags, vt, off as i32);
+                let pass = self.b.ins().icmp_imm_s(IntCC::Equal, v, imm & 0xffff_ffff);
+                self.guard(i, pass)?;
+                None
+            }
+            GuardFuncVersion => {
+                // Inline (helpers::function_version's read); the recorder guards the
+                // callable's identity first, so `a` is a function.
+                let a = self.arg(i, 0);
+                let off = strand_objects::function::VERSION_OFFSET as i32;
+                let v = self.b.ins().load(types::I32, flags, a, off);
+                let pass = self.b.ins().icmp_imm_s(IntCC::Equal, v, imm & 0xffff_ffff);
+                self.guard(i, pass)?;
+                None
+            }
+            GuardDictKeys => {
+                let a = self.arg(i, 0);
+                let f = helpers::dict_keys_version as *const () as usize;
                 let v = self
                     .call(f, &[ptr], Some(types::I32), &[a])
                     .expect("a result");
