@@ -89,6 +89,26 @@ pub unsafe extern "C" fn decref(p: *mut ObjectHeader) {
     unsafe { strand_heap::refcount::decref(ObjPtr::new(NonNull::new_unchecked(p))) }
 }
 
+/// An exit's reference counting: a new reference to each of the first `n_inc`
+/// objects at `p`, then one given up of each of the `n_dec` after them.
+///
+/// # Safety
+/// `p` points to `n_inc + n_dec` live objects; the caller owns the references given
+/// up.
+pub unsafe extern "C" fn exit_refs(p: *const *mut ObjectHeader, n_inc: usize, n_dec: usize) {
+    // SAFETY: per the contract.
+    let objs = unsafe { std::slice::from_raw_parts(p, n_inc + n_dec) };
+    let (inc, dec) = objs.split_at(n_inc);
+    for &o in inc {
+        // SAFETY: a live object.
+        unsafe { incref(o) };
+    }
+    for &o in dec {
+        // SAFETY: the caller gives up this reference.
+        unsafe { decref(o) };
+    }
+}
+
 /// `list_len` of an exact list.
 ///
 /// # Safety

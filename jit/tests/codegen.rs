@@ -389,7 +389,7 @@ fn a_side_trace_takes_inlined_frames_values_from_the_exit_buffer() {
 }
 
 /// Guards of slots 0..n (all small ints), each exiting through exit `exit_of(k)`,
-/// whose snapshot pushes slot 0's value.
+/// whose snapshot pushes slot 0's value three times.
 fn many_guards(n: usize, exit_of: impl Fn(usize) -> usize) -> String {
     let mut text = format!("trace anchor=0 locals={n} depth=0\n");
     for k in 0..n {
@@ -399,7 +399,7 @@ fn many_guards(n: usize, exit_of: impl Fn(usize) -> usize) -> String {
     let exits = (0..n).map(&exit_of).max().unwrap_or(0) + 1;
     text += &format!("  exit -> exit{exits}\n");
     for e in 0..exits {
-        text += &format!("exit{e}: pc={} stack=[v0]\n", 10 + e);
+        text += &format!("exit{e}: pc={} stack=[v0, v0, v0]\n", 10 + e);
     }
     text += &format!("exit{exits}: pc=99 stack=[]\n");
     text
@@ -424,17 +424,130 @@ fn guards_of_one_exit_share_its_stub() {
         size(&distinct)
     );
     // The shared stub serves every guard: the last one fails here and its exit pushes
-    // slot 0's value (a new reference) above the locals.
+    // slot 0's value (a new reference each) above the locals.
     let mut objs: Vec<Option<PyObj>> = (0..7).map(|k| Some(int::from_i64(k))).collect();
     objs.push(Some(float::from_f64(1.5)));
-    let mut frame = Frame::new(objs, 1);
+    let mut frame = Frame::new(objs, 3);
     let exit = run(&shared, &mut frame, &breaker);
     assert_eq!(exit, 0);
-    assert!(frame.get(8).is(&frame.get(0)));
+    for k in 8..11 {
+        assert!(frame.get(k).is(&frame.get(0)));
+    }
     // And the first one.
     let mut objs: Vec<Option<PyObj>> = (0..8).map(|k| Some(int::from_i64(k))).collect();
     objs[0] = Some(float::from_f64(2.5));
-    let mut frame = Frame::new(objs, 1);
+    let mut frame = Frame::new(objs, 3);
     assert_eq!(run(&shared, &mut frame, &breaker), 0);
-    assert_eq!(float::value(&frame.get(8)), 2.5);
+    assert_eq!(float::value(&frame.get(10)), 2.5);
+}
+
+/// The reference count of `o` (less the one `o` itself holds).
+fn refs(o: &PyObj) -> isize {
+    // SAFETY: `o` is alive.
+    unsafe { strand_heap::refcount::refcount(o.as_ptr()) - 1 }
+}
+
+/// Compiles `t` as it is (the optimizer would drop the box the test needs) and runs
+/// it on `frame`.
+fn run_unoptimized(t: &strand_jit::ir::Trace, frame: &mut Frame, breaker: &AtomicUsize) -> u32 {
+    let code = compile(t).unwrap_or_else(|e| panic!("{e}\n{t}"));
+    let mut ctx = JitContext {
+        slots: frame.0.as_mut_ptr(),
+        eval_breaker: breaker,
+        tid: strand_heap::current_thread_id().map_or(0, |t| t.as_usize()),
+        exit_buf: std::ptr::null_mut(),
+        iterations: 0,
+    };
+    // SAFETY: the code is a compiled trace; the context points at a frame of the
+    // slots it uses.
+    let f: EntryFn = unsafe { std::mem::transmute(code.entry()) };
+    // SAFETY: as above.
+    unsafe { f(&mut ctx) }
+}
+
+#[test]
+fn exit_stubs_count_the_references_they_hand_out_and_drop() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    // Exit 1 pushes slot 0's object three times (three new references) and slot 1's
+    // once, and drops the owned sum, which nothing consumed yet: one helper call over
+    // all five. Exit 2 pushes one value and drops nothing: one reference.
+    let text = "trace anchor=0 locals=2 depth=0
+  loop
+  v1:obj = slot_get [0]
+  v2:obj = slot_get [1]
+  guard_float v1 -> exit0
+  v4:f64 = unbox_float v1
+  v5:f64 = fadd v4, v4
+  v6:obj = box_float v5
+  v7:bool = fcmp v5, v4 [0]
+  guard_true v7 -> exit1
+  decref v6
+  guard_small_int v2 -> exit2
+  jump -> exit0
+exit0: pc=0 stack=[]
+exit1: pc=5 stack=[v1, v2, v1, v1]
+exit2: pc=9 stack=[v2]
+";
+    let x = float::from_f64(3.0);
+    let y = float::from_f64(0.25);
+    let mut frame = Frame::new(vec![Some(x.clone()), Some(y.clone())], 4);
+    let (bx, by) = (refs(&x), refs(&y));
+    let t = parse(text).unwrap();
+    let exit = run_unoptimized(&t, &mut frame, &breaker);
+    assert_eq!(t.exits[exit as usize].pc, 5, "{t}");
+    assert_eq!(refs(&x), bx + 3);
+    assert_eq!(refs(&y), by + 1);
+    for k in [2, 4, 5] {
+        assert!(frame.get(k).is(&x));
+    }
+    assert!(frame.get(3).is(&y));
+
+    // A negative float passes the comparison (its double is below it); the float in
+    // slot 1 then fails exit 2's int guard.
+    let x = float::from_f64(-1.0);
+    let mut frame = Frame::new(vec![Some(x.clone()), Some(y.clone())], 4);
+    let (bx, by) = (refs(&x), refs(&y));
+    let exit = run_unoptimized(&t, &mut frame, &breaker);
+    assert_eq!(t.exits[exit as usize].pc, 9, "{t}");
+    assert_eq!(refs(&x), bx);
+    assert_eq!(refs(&y), by + 1);
+    assert!(frame.get(2).is(&y));
+}
+
+#[test]
+fn type_version_guards_read_the_version_inline() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    let version = float::FLOAT_TYPE.version_tag();
+    assert_ne!(version, 0);
+    let text = |v: u32| {
+        format!(
+            "trace anchor=0 locals=1 depth=0
+  v0:obj = slot_get [0]
+  guard_type_version v0 [{v}] -> exit1
+  exit -> exit0
+exit0: pc=4 stack=[]
+exit1: pc=2 stack=[]
+"
+        )
+    };
+    // The float's type has `version`: the guard passes; any other fails.
+    for (v, pc) in [(version, 4), (version + 1, 2), (version ^ 0x8000_0000, 2)] {
+        let mut t = parse(&text(v)).unwrap();
+        optimize(&mut t);
+        let mut frame = Frame::new(vec![Some(float::from_f64(1.0))], 1);
+        let exit = run(&text(v), &mut frame, &breaker);
+        assert_eq!(t.exits[exit as usize].pc, pc, "{t}");
+    }
+    // An int's type is another type, whose version differs.
+    let mut frame = Frame::new(vec![Some(int::from_i64(1))], 1);
+    let mut t = parse(&text(version)).unwrap();
+    optimize(&mut t);
+    assert_eq!(
+        t.exits[run(&text(version), &mut frame, &breaker) as usize].pc,
+        2
+    );
 }

@@ -599,6 +599,10 @@ impl PyFunction {
     }
 }
 
+/// Byte offset of a function object's version (`u32`, [`PyFunction::version`]); the
+/// JIT reads it inline.
+pub const VERSION_OFFSET: usize = std::mem::offset_of!(PyFunction, version);
+
 /// `true` if `obj` is a Python function.
 #[inline(always)]
 pub fn is_function(obj: &PyObj) -> bool {

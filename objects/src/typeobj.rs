@@ -427,6 +427,10 @@ unsafe impl Send for PyType {}
 /// Byte offset of the vtable inside a type object (instances' `ob_type` points there).
 pub const VTABLE_OFFSET: usize = std::mem::offset_of!(PyType, vtable);
 
+/// Byte offset of the version tag (`u32`, [`PyType::current_version`]) inside a type
+/// object; the JIT reads it inline through an instance's `ob_type`.
+pub const VERSION_OFFSET: usize = std::mem::offset_of!(PyType, version);
+
 /// The heap-facing functions of a builtin type.
 pub struct StaticVTable {
     /// Reports outgoing references.

@@ -158,6 +158,7 @@ pub fn compile(t: &Trace) -> Result<memory::CodeBlock, String> {
         writebacks: Vec::new(),
         stubs: HashMap::new(),
         loop_at: t.loop_index(),
+        scratch: None,
     };
     let flags = MemFlagsData::trusted();
     g.slots = g.b.ins().load(ptr, flags, ctx, 0);
@@ -229,6 +230,9 @@ struct Gen<'a, 'f> {
     loop_at: Option<usize>,
     /// Exit write-back blocks, by the unboxed slots they write back.
     writebacks: Vec<(Vec<i64>, Block)>,
+    /// The stack slot exit stubs spill the values whose counts they change to
+    /// (`exit_refs`), sized for the stub with the most.
+    scratch: Option<cranelift_codegen::ir::StackSlot>,
 }
 
 fn clif_ty(ty: Ty) -> cranelift_codegen::ir::Type {
@@ -434,6 +438,8 @@ impl Gen<'_, '_> {
         let base = i64::from(self.t.stack_base());
         let live = self.owned_live_at(i);
         let mut moved: HashSet<Value> = HashSet::new();
+        // Values the exit hands out a new reference to.
+        let mut inc = Vec::new();
         // Where each value goes: the frame's stack, then the exit buffer (inlined
         // frames' locals and stacks, in `ExitInfo` order; empty locals stay null).
         let mut dests: Vec<(cranelift_codegen::ir::Value, i32, Option<Value>)> = e
@@ -474,7 +480,7 @@ impl Gen<'_, '_> {
                 } else if live.contains(&v) && moved.insert(v) {
                     // An owned value moves to the interpreter.
                 } else {
-                    self.incref(x);
+                    inc.push(x);
                 }
                 x
             } else {
@@ -482,12 +488,12 @@ impl Gen<'_, '_> {
             };
             self.b.ins().store(flags, obj, base, off);
         }
-        for v in live {
-            if !moved.contains(&v) {
-                let x = self.val(v);
-                self.decref(x);
-            }
-        }
+        let dec: Vec<_> = live
+            .iter()
+            .filter(|v| !moved.contains(v))
+            .map(|&v| self.val(v))
+            .collect();
+        self.exit_refs(&inc, &dec);
         let r = self.b.ins().iconst(types::I32, i64::from(exit.0));
         // Then the unboxed slots back into the frame: code shared by every exit that
         // has the same unboxed slots defined (all of the body's exits).
@@ -513,6 +519,68 @@ impl Gen<'_, '_> {
             }
         };
         self.b.ins().jump(block, &[r.into()]);
+    }
+
+    /// An exit stub's reference counting: a new reference to each of `inc`, then one
+    /// dropped of each of `dec`. Stubs are cold and numerous, so this is
+    /// straight-line code calling helpers (one for a single change, else one call
+    /// over the values spilled to the shared scratch slot) rather than the inline
+    /// fast paths, whose four blocks per value made the stubs most of a trace's
+    /// code and compile time.
+    fn exit_refs(
+        &mut self,
+        inc: &[cranelift_codegen::ir::Value],
+        dec: &[cranelift_codegen::ir::Value],
+    ) {
+        match (inc, dec) {
+            ([], []) => {}
+            ([x], []) => {
+                self.call(
+                    helpers::incref as *const () as usize,
+                    &[self.ptr],
+                    None,
+                    &[*x],
+                );
+            }
+            ([], [x]) => {
+                self.call(
+                    helpers::decref as *const () as usize,
+                    &[self.ptr],
+                    None,
+                    &[*x],
+                );
+            }
+            _ => {
+                let n = inc.len() + dec.len();
+                let slot = match self.scratch {
+                    Some(s) => s,
+                    None => {
+                        let s = self.b.create_sized_stack_slot(StackSlotData::new(
+                            StackSlotKind::ExplicitSlot,
+                            0,
+                            3,
+                        ));
+                        self.scratch = Some(s);
+                        s
+                    }
+                };
+                let size = &mut self.b.func.sized_stack_slots[slot].size;
+                *size = (*size).max((n * 8) as u32);
+                let p = self.b.ins().stack_addr(self.ptr, slot, 0);
+                let flags = MemFlagsData::trusted();
+                for (k, &x) in inc.iter().chain(dec).enumerate() {
+                    self.b.ins().store(flags, x, p, (k * 8) as i32);
+                }
+                let ni = self.b.ins().iconst(types::I64, inc.len() as i64);
+                let nd = self.b.ins().iconst(types::I64, dec.len() as i64);
+                self.call(
+                    helpers::exit_refs as *const () as usize,
+                    &[self.ptr, types::I64, types::I64],
+                    None,
+                    &[p, ni, nd],
+                );
+            }
+        }
     }
 
     /// The shared write-back blocks' code: box each unboxed slot's register into the
@@ -691,13 +759,34 @@ impl Gen<'_, '_> {
                 self.guard(i, pass)?;
                 None
             }
-            GuardTypeVersion | GuardDictKeys | GuardFuncVersion => {
+            GuardTypeVersion => {
+                // Inline (helpers::type_version's read): the version tag of the type
+                // whose vtable `ob_type` points at.
                 let a = self.arg(i, 0);
-                let f = match inst.op {
-                    GuardTypeVersion => helpers::type_version as *const () as usize,
-                    GuardDictKeys => helpers::dict_keys_version as *const () as usize,
-                    _ => helpers::function_version as *const () as usize,
-                };
+                let vt =
+                    self.b
+                        .ins()
+                        .load(ptr, flags, a, strand_heap::header::offsets::OB_TYPE as i32);
+                let off = strand_objects::typeobj::VERSION_OFFSET as i64
+                    - strand_objects::typeobj::VTABLE_OFFSET as i64;
+                let v = self.b.ins().load(types::I32, flags, vt, off as i32);
+                let pass = self.b.ins().icmp_imm_s(IntCC::Equal, v, imm & 0xffff_ffff);
+                self.guard(i, pass)?;
+                None
+            }
+            GuardFuncVersion => {
+                // Inline (helpers::function_version's read); the recorder guards the
+                // callable's identity first, so `a` is a function.
+                let a = self.arg(i, 0);
+                let off = strand_objects::function::VERSION_OFFSET as i32;
+                let v = self.b.ins().load(types::I32, flags, a, off);
+                let pass = self.b.ins().icmp_imm_s(IntCC::Equal, v, imm & 0xffff_ffff);
+                self.guard(i, pass)?;
+                None
+            }
+            GuardDictKeys => {
+                let a = self.arg(i, 0);
+                let f = helpers::dict_keys_version as *const () as usize;
                 let v = self
                     .call(f, &[ptr], Some(types::I32), &[a])
                     .expect("a result");
