@@ -1230,14 +1230,20 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                         | Op::BUILD_MAP => {
                             let n = if op == Op::BUILD_MAP { 2 * arg } else { arg };
                             // SAFETY: the `n` items are on the stack (stack effects).
-                            let items = unsafe { take_top(&mut sp, n) };
+                            let items = unsafe {
+                                sp = sp.sub(n);
+                                take_slots(sp, n)
+                            };
                             let v = tri!(build(op, items));
                             push!(StackRef::from_owned(v));
                         }
                         Op::BUILD_CONST_KEY_MAP => {
                             let keys = pop_obj!();
                             // SAFETY: as for BUILD_TUPLE.
-                            let values = unsafe { take_top(&mut sp, arg) };
+                            let values = unsafe {
+                                sp = sp.sub(arg);
+                                take_slots(sp, arg)
+                            };
                             let d = dict::new();
                             for (k, v) in tuple::items(&keys).iter().zip(values) {
                                 tri!(dict::set_item(&d, k.clone(), v));
@@ -1695,6 +1701,22 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             skip_caches!(Op::CALL);
                             // A new instance whose `__init__` this call runs.
                             let mut init_self = None;
+                            // A call whose value is computed (a native callable):
+                            // the arguments, callable and NULL/method leave the
+                            // stack for it, and the next instruction runs.
+                            macro_rules! call_done {
+                                ($r:expr) => {{
+                                    let r: PyResult<PyObj> = $r;
+                                    for _ in 0..arg + 2 {
+                                        drop(pop!());
+                                    }
+                                    push!(StackRef::from_owned(tri!(r)));
+                                    // `sys.settrace` (or a call that ran it) returns
+                                    // here.
+                                    switch_if_changed!();
+                                    break 'exec;
+                                }};
+                            }
                             let route = match op {
                                 Op::CALL => CallRoute::Generic,
                                 Op::CALL_PY_EXACT_ARGS | Op::CALL_PY_GENERAL => {
@@ -1762,15 +1784,21 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 _ if TRACED => CallRoute::Generic,
                                 _ => {
                                     let nargs = arg + usize::from(has_self);
-                                    // SAFETY: the arguments stay on this stack while
-                                    // the call uses them.
-                                    let views = unsafe { arg_views(sp.sub(nargs), nargs) };
-                                    specialized_call(
-                                        op,
-                                        &peek!(nargs + 1),
-                                        crate::stackref::as_objs(&views),
-                                        kw.as_ref(),
-                                    )
+                                    let r = {
+                                        // SAFETY: the arguments stay on this stack
+                                        // while the call uses them.
+                                        let views = unsafe { arg_views(sp.sub(nargs), nargs) };
+                                        specialized_call(
+                                            op,
+                                            &peek!(nargs + 1),
+                                            crate::stackref::as_objs(&views),
+                                            kw.as_ref(),
+                                        )
+                                    };
+                                    match r {
+                                        Some(r) => call_done!(r),
+                                        None => CallRoute::Miss,
+                                    }
                                 }
                             };
                             let route = match route {
@@ -1787,21 +1815,24 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                     CallRoute::Python { exact: false }
                                 }
                                 CallRoute::Generic => {
-                                    // SAFETY: the arguments stay on this stack while
-                                    // the call uses them.
-                                    let views = unsafe { arg_views(sp.sub(nargs), nargs) };
-                                    let args = crate::stackref::as_objs(&views);
-                                    CallRoute::Done(if TRACED {
-                                        save_regs!();
-                                        crate::sys_trace::call_native(
-                                            fr!(),
-                                            &callable,
-                                            args,
-                                            |c, a| ab::call(c, a, kw.as_ref()),
-                                        )
-                                    } else {
-                                        ab::call(&callable, args, kw.as_ref())
-                                    })
+                                    let r = {
+                                        // SAFETY: the arguments stay on this stack
+                                        // while the call uses them.
+                                        let views = unsafe { arg_views(sp.sub(nargs), nargs) };
+                                        let args = crate::stackref::as_objs(&views);
+                                        if TRACED {
+                                            save_regs!();
+                                            crate::sys_trace::call_native(
+                                                fr!(),
+                                                &callable,
+                                                args,
+                                                |c, a| ab::call(c, a, kw.as_ref()),
+                                            )
+                                        } else {
+                                            ab::call(&callable, args, kw.as_ref())
+                                        }
+                                    };
+                                    call_done!(r)
                                 }
                                 r => r,
                             };
@@ -1872,15 +1903,6 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                         f = fp.as_ptr();
                                         load_regs!(ip);
                                     }
-                                }
-                                CallRoute::Done(r) => {
-                                    for _ in 0..arg + 2 {
-                                        drop(pop!());
-                                    }
-                                    push!(StackRef::from_owned(tri!(r)));
-                                    // `sys.settrace` (or a call that ran it) returns
-                                    // here.
-                                    switch_if_changed!();
                                 }
                                 CallRoute::Generic | CallRoute::Miss => {
                                     unreachable!("routes settled above")
@@ -2024,7 +2046,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                     return Err(err);
                 }
                 if fm.is_gen_in_loop() {
-                    err = leave_gen_frame_raising(tf, fm, err, &mut f);
+                    (f, err) = leave_gen_frame_raising(tf, fm, err);
                     load_regs!();
                     continue;
                 }
@@ -2079,7 +2101,7 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                 }
                 if fm.is_gen_in_loop() {
                     // Into the handlers of the frame whose FOR_ITER resumed it.
-                    err = leave_gen_frame_raising(tf, fm, err, &mut f);
+                    (f, err) = leave_gen_frame_raising(tf, fm, err);
                     load_regs!();
                     continue;
                 }
@@ -2107,24 +2129,32 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
     }
 }
 
-/// How CALL goes on once its specialized form has looked at the callable.
+/// How CALL goes on once its specialized form has looked at the callable. A call
+/// whose value is computed at once (a builtin) finishes where it is computed instead:
+/// a payload here would be moved through the route's matches, and the compiler
+/// carries such a payload's bytes (unwritten by the other routes) from one
+/// instruction to the next in registers or stack slots of the whole loop.
+#[derive(Clone, Copy)]
 enum CallRoute {
     /// A Python function: a frame in this loop (`exact`: the arguments fill the
     /// parameters one to one).
     Python { exact: bool },
-    /// The call is done (a builtin computed inline).
-    Done(PyResult<PyObj>),
     /// The generic path.
     Generic,
     /// A guard failed: count the miss, then the generic path.
     Miss,
 }
 
-/// The specialized CALL forms that do not push a frame: the value, or
-/// [`CallRoute::Miss`] when their guard fails.
+/// The specialized CALL forms that do not push a frame: the call's outcome, or
+/// `None` (a miss) when their guard fails.
 #[inline(always)]
-fn specialized_call(op: Op, callable: &PyObj, args: &[PyObj], kw: Option<&PyObj>) -> CallRoute {
-    let done = CallRoute::Done;
+fn specialized_call(
+    op: Op,
+    callable: &PyObj,
+    args: &[PyObj],
+    kw: Option<&PyObj>,
+) -> Option<PyResult<PyObj>> {
+    let done = Some;
     match op {
         Op::CALL_BUILTIN_FAST
             if callable.is_exact(&strand_objects::descr::BUILTIN_FUNCTION_TYPE) =>
@@ -2186,7 +2216,7 @@ fn specialized_call(op: Op, callable: &PyObj, args: &[PyObj], kw: Option<&PyObj>
         {
             done(ab::call(callable, args, kw))
         }
-        _ => CallRoute::Miss,
+        _ => None,
     }
 }
 
@@ -2420,25 +2450,29 @@ fn return_gen_in_loop(
 
 /// An exception leaves a generator's frame that FOR_ITER ran in this invocation:
 /// the generator is finished, and the exception (PEP 479 applied) propagates from
-/// the FOR_ITER of the caller, which `f` becomes.
+/// the FOR_ITER of the caller, the frame returned with the exception (returned
+/// rather than stored through a reference, so that the loop's frame pointer never
+/// has its address taken and can stay in a register).
 #[cold]
 fn leave_gen_frame_raising(
     tf: crate::frame::ThreadFrames,
     fm: &Frame,
     err: PyErr,
-    f: &mut *const Frame,
-) -> PyErr {
+) -> (*const Frame, PyErr) {
     let (caller, gen) = leave_gen_frame(tf, fm);
-    *f = caller;
     // SAFETY: the caller is linked below and runs FOR_ITER over the generator, which
     // is its stack's top (borrowed from there).
     let Some(g) = unsafe { &*caller }.peek_opt(1) else {
-        return exc::system_error("a generator's loop lost its iterator");
+        return (
+            caller,
+            exc::system_error("a generator's loop lost its iterator"),
+        );
     };
-    match crate::generator::end_in_loop(&g, gen, Err(err)) {
+    let e = match crate::generator::end_in_loop(&g, gen, Err(err)) {
         Err(e) => e,
         Ok(_) => exc::system_error("a generator's error was lost"),
-    }
+    };
+    (caller, e)
 }
 
 /// Moves `n` call arguments from the caller's stack slots at `from` into the
@@ -2485,18 +2519,20 @@ unsafe fn arg_views(at: *const StackRef, n: usize) -> smallvec::SmallVec<[Borrow
     crate::stackref::views(unsafe { std::slice::from_raw_parts(at, n) })
 }
 
-/// Takes the top `n` values off the stack as counted references, bottom first.
+/// Takes the `n` values in the stack slots from `at` up as counted references,
+/// bottom first, leaving the slots null (the caller lowers its stack pointer to `at`
+/// first: the pointer is passed by value, so that the loop's `sp` never has its
+/// address taken and can stay in a register).
 ///
 /// # Safety
-/// `n` values are on the stack above `*sp - n`.
+/// `n` values are in the slots from `at` up.
 #[inline]
-unsafe fn take_top(sp: &mut *mut StackRef, n: usize) -> Vec<PyObj> {
+unsafe fn take_slots(at: *mut StackRef, n: usize) -> Vec<PyObj> {
     // SAFETY: per the contract; each slot is taken (left null) once.
     unsafe {
-        *sp = sp.sub(n);
         (0..n)
             .map(|i| {
-                std::ptr::replace(sp.add(i), StackRef::NULL)
+                std::ptr::replace(at.add(i), StackRef::NULL)
                     .into_owned()
                     .expect("null on the value stack (compiler bug)")
             })
