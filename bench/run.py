@@ -1087,6 +1087,11 @@ def draw_plot(results, impls, agg, args, notes):
     return True
 
 
+def md_section(L, title, intro, headers, rows):
+    """Appends a report section: its heading, an introductory paragraph and a table."""
+    L.extend(["## " + title, "", intro, "", md_table(headers, rows), ""])
+
+
 def write_report(path, ctx):
     impls = ctx["impls"]
     m = ctx["machine"]
@@ -1216,36 +1221,26 @@ def write_report(path, ctx):
         L.append(md_table(h, rows))
         L.append("")
     if ctx.get("jit"):
-        L.append("## The JIT's work")
-        L.append("")
-        L.append("One more, untimed run of each single-threaded program with `-X stats`, at "
-                 "the size it was timed at: the traces the JIT recorded (and abandoned), the "
-                 "executors it compiled (side traces included) and how many the cycle "
-                 "collector freed, the exits taken from compiled code back to the "
-                 "interpreter, the machine code made, and the time spent compiling "
-                 "(Cranelift, from recorded trace to installed executor), in all, per "
-                 "executor, and as a share of the program's median wall time with the JIT "
-                 "on (*Whole programs* above: those times include this compiling).")
-        L.append("")
-        h, rows = jit_rows(ctx["jit"])
-        L.append(md_table(h, rows))
-        L.append("")
+        md_section(L, "The JIT's work", "One more, untimed run of each single-threaded program with `-X stats`, at "
+                     "the size it was timed at: the traces the JIT recorded (and abandoned), the "
+                     "executors it compiled (side traces included) and how many the cycle "
+                     "collector freed, the exits taken from compiled code back to the "
+                     "interpreter, the machine code made, and the time spent compiling "
+                     "(Cranelift, from recorded trace to installed executor), in all, per "
+                     "executor, and as a share of the program's median wall time with the JIT "
+                     "on (*Whole programs* above: those times include this compiling).",
+                   *jit_rows(ctx["jit"]))
     if ctx.get("gc"):
-        L.append("## Garbage collection")
-        L.append("")
-        L.append("Each program runs under `bench/gc_harness.py` (python3 and strand alike): "
-                 "*time in collections* and *longest* are timed between gc.callbacks' "
-                 "`start` and `stop` for every collection, automatic or explicit; "
-                 "*gc.collect() total* times the program's own `gc.collect()` calls. "
-                 "strand (JIT on, the default) also runs with `-X stats`: *stop-the-world* is the time its "
-                 "collector stopped the world (phases 1 and 3: finding the unreachable set, "
-                 "handling resurrection), *collection time* the whole collections including "
-                 "finalizers and freeing, done with the world running; its collection count "
-                 "includes the one at exit. Medians over the counted runs.")
-        L.append("")
-        h, rows = gc_rows(ctx["gc"])
-        L.append(md_table(h, rows))
-        L.append("")
+        md_section(L, "Garbage collection", "Each program runs under `bench/gc_harness.py` (python3 and strand alike): "
+                     "*time in collections* and *longest* are timed between gc.callbacks' "
+                     "`start` and `stop` for every collection, automatic or explicit; "
+                     "*gc.collect() total* times the program's own `gc.collect()` calls. "
+                     "strand (JIT on, the default) also runs with `-X stats`: *stop-the-world* is the time its "
+                     "collector stopped the world (phases 1 and 3: finding the unreachable set, "
+                     "handling resurrection), *collection time* the whole collections including "
+                     "finalizers and freeing, done with the world running; its collection count "
+                     "includes the one at exit. Medians over the counted runs.",
+                   *gc_rows(ctx["gc"]))
     crit = ctx.get("criterion")
     L.append("## Criterion suites (strand-heap, strand-gc, strand-objects)")
     L.append("")
