@@ -489,6 +489,9 @@ def warm_bytecode_cache(strand, programs, args):
             ok += r.returncode == 0
         except (OSError, subprocess.SubprocessError):
             pass
+    # The programs' own modules (benchmarks/_report.py) stay uncached, as python3
+    # leaves them with PYTHONDONTWRITEBYTECODE set.
+    shutil.rmtree(os.path.join(PROGRAMS_DIR, "__pycache__"), ignore_errors=True)
     return ok
 
 

@@ -4,6 +4,7 @@ values, a generator that raises midway, one that returns a value, one closed or
 exhausted before the consumer sees it, exception state inside the generator body,
 PEP 479, and threads sharing one generator ("generator already executing", never a
 crash). Also the machine-word range paths these consumers iterate over."""
+import itertools
 import sys
 import threading
 import traceback
@@ -35,31 +36,9 @@ except OverflowError as e:
     print("OverflowError", e)
 
 
-def permutations(iterable, r=None):
-    pool = tuple(iterable)
-    n = len(pool)
-    r = n if r is None else r
-    indices = list(range(n))
-    cycles = list(range(n - r + 1, n + 1))[::-1]
-    yield tuple(pool[i] for i in indices[:r])
-    while n:
-        for i in reversed(range(r)):
-            cycles[i] -= 1
-            if cycles[i] == 0:
-                indices[i:] = indices[i + 1:] + indices[i:i + 1]
-                cycles[i] = n - i
-            else:
-                j = cycles[i]
-                indices[i], indices[-j] = indices[-j], indices[i]
-                yield tuple(pool[i] for i in indices[:r])
-                break
-        else:
-            return
-
-
 def n_queens(n):
     cols = range(n)
-    for vec in permutations(cols):
+    for vec in itertools.permutations(cols):
         if n == len(set(vec[i] + i for i in cols)) == len(set(vec[i] - i for i in cols)):
             yield vec
 
