@@ -1321,25 +1321,14 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                                 }
                                 push!(seq_ref);
                             }
-                            let seq = peek!(1);
-                            let items = crate::fast_ops::specialized_unpack(op, &seq, arg);
+                            // Not the form's type or length (tuples of the right length
+                            // took the arm above).
                             skip_caches!(Op::UNPACK_SEQUENCE);
-                            match items {
-                                Some(items) => {
-                                    let seq_ref = pop!();
-                                    for v in items.into_iter().rev() {
-                                        push!(v);
-                                    }
-                                    drop(seq_ref);
-                                }
-                                None => {
-                                    miss!(Op::UNPACK_SEQUENCE);
-                                    let items = tri!(unpack_items(&seq, arg));
-                                    drop(pop!());
-                                    for v in items.into_iter().rev() {
-                                        push!(StackRef::from_owned(v));
-                                    }
-                                }
+                            miss!(Op::UNPACK_SEQUENCE);
+                            let items = tri!(unpack_items(&peek!(1), arg));
+                            drop(pop!());
+                            for v in items.into_iter().rev() {
+                                push!(StackRef::from_owned(v));
                             }
                         }
                         Op::UNPACK_SEQUENCE => {

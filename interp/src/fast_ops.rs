@@ -155,13 +155,7 @@ pub(crate) fn compare(lhs: &PyObj, rhs: &PyObj, op: CompareOp) -> Option<bool> {
 /// `len`.
 #[inline(always)]
 fn index(key: &PyObj, len: usize) -> Option<usize> {
-    index_in(small_int(key)?, len)
-}
-
-/// `i` as an index into `len` items, negative ones counting from the end; `None` when
-/// out of range.
-#[inline(always)]
-fn index_in(i: i64, len: usize) -> Option<usize> {
+    let i = small_int(key)?;
     let i = if i < 0 { i + len as i64 } else { i };
     (0..len as i64).contains(&i).then_some(i as usize)
 }
@@ -448,28 +442,5 @@ pub(crate) fn specialized_store_subscr(
             dict::set_item(container, key.clone(), v.clone()).map(|()| true)
         }
         _ => Ok(false),
-    }
-}
-
-/// UNPACK_SEQUENCE_* forms: the `n` items (first first), or `None` when the sequence
-/// is not of the form's type or length.
-#[inline(always)]
-pub(crate) fn specialized_unpack(
-    op: Op,
-    seq: &PyObj,
-    n: usize,
-) -> Option<smallvec::SmallVec<[StackRef; 8]>> {
-    match op {
-        Op::UNPACK_SEQUENCE_TWO_TUPLE | Op::UNPACK_SEQUENCE_TUPLE if seq.is_exact(&TUPLE_TYPE) => {
-            let items = tuple::items(seq);
-            (items.len() == n).then(|| items.iter().map(StackRef::new_ref).collect())
-        }
-        Op::UNPACK_SEQUENCE_LIST if seq.is_exact(&LIST_TYPE) => {
-            // A snapshot under the list's lock: no other thread's store is seen half.
-            list::with_items(seq, |items| {
-                (items.len() == n).then(|| items.iter().map(StackRef::new_ref).collect())
-            })
-        }
-        _ => None,
     }
 }
