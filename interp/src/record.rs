@@ -1273,27 +1273,30 @@ impl Recorder {
                 if !(is_tuple || is_list) {
                     return Err("UNPACK_SEQUENCE of a non-sequence");
                 }
-                let ty = if is_tuple {
-                    &tuple::TUPLE_TYPE
-                } else {
-                    &list::LIST_TYPE
-                };
-                self.guard_exact(e.v, vtable(ty));
-                let len_op = if is_tuple { U::TupleLen } else { U::ListLen };
-                let n = self.t.push(len_op, &[e.v], 0, None);
-                let want = self.t.push(U::ConstI64, &[], arg as i64, None);
-                let same = self.t.push(U::ICmp, &[n, want], Cond::Eq.imm(), None);
-                self.emit(U::GuardTrue, &[same], 0);
                 let mut items = Vec::with_capacity(arg);
-                for i in 0..arg {
-                    let k = self.t.push(U::ConstI64, &[], i as i64, None);
-                    let item = if is_tuple {
+                if is_tuple {
+                    self.guard_exact(e.v, vtable(&tuple::TUPLE_TYPE));
+                    let n = self.t.push(U::TupleLen, &[e.v], 0, None);
+                    let want = self.t.push(U::ConstI64, &[], arg as i64, None);
+                    let same = self.t.push(U::ICmp, &[n, want], Cond::Eq.imm(), None);
+                    self.emit(U::GuardTrue, &[same], 0);
+                    for i in 0..arg {
+                        let k = self.t.push(U::ConstI64, &[], i as i64, None);
                         let b = self.emit(U::TupleGet, &[e.v, k], 0);
-                        self.t.push(U::Incref, &[b], 0, None)
-                    } else {
-                        self.emit(U::ListGet, &[e.v, k], 0)
-                    };
-                    items.push(item);
+                        items.push(self.t.push(U::Incref, &[b], 0, None));
+                    }
+                } else {
+                    // A list can change under another thread between two reads:
+                    // the items are copied in one critical section, as the
+                    // interpreter's UNPACK_SEQUENCE_LIST does.
+                    if arg > strand_jit::ir::MAX_UNPACK {
+                        return Err("UNPACK_SEQUENCE of a long list");
+                    }
+                    self.guard_exact(e.v, vtable(&list::LIST_TYPE));
+                    let buf = self.emit(U::ListUnpack, &[e.v], arg as i64);
+                    for i in 0..arg {
+                        items.push(self.t.push(U::UnpackItem, &[buf], i as i64, None));
+                    }
                 }
                 let e = self.pop()?;
                 self.drop_entry(e);

@@ -183,6 +183,33 @@ pub unsafe extern "C" fn tuple_get(t: *mut ObjectHeader, i: i64) -> *mut ObjectH
     items[i as usize].as_ptr().as_ptr()
 }
 
+/// `list_unpack`: copies the `n` items of exact list `l` into `out[..n]` as owned
+/// references under one hold of the list's critical section (the interpreter's
+/// UNPACK_SEQUENCE_LIST does the same); 1 on success, 0 (writing nothing) when the
+/// list's length is not `n`.
+///
+/// # Safety
+/// `l` is a live exact list; `out` has room for `n` pointers.
+pub unsafe extern "C" fn list_unpack(
+    l: *mut ObjectHeader,
+    n: i64,
+    out: *mut *mut ObjectHeader,
+) -> u8 {
+    // SAFETY: per the contract.
+    let l = unsafe { borrowed(l) };
+    list::with_items(&l, |items| {
+        if items.len() as i64 != n {
+            return 0;
+        }
+        for (k, v) in items.iter().enumerate() {
+            // SAFETY: `out` has room for `n` pointers and `k < n`; the clone is
+            // the owned reference the trace takes over.
+            unsafe { out.add(k).write(owned(v.clone())) };
+        }
+        1
+    })
+}
+
 /// `range_next`: the range iterator's next value into `*out` (1); 0 when exhausted;
 /// 2 with an error pending.
 ///

@@ -195,6 +195,10 @@ impl Cond {
     }
 }
 
+/// The most items `list_unpack` copies (the size of its buffer, in pointers); the
+/// recorder ends the trace at a longer list unpacking.
+pub const MAX_UNPACK: usize = 16;
+
 macro_rules! opcodes {
     ($( $(#[$m:meta])* $name:ident = $text:literal, args $n:literal, $ty:ident, owns $owns:literal, guard $guard:literal; )*) => {
         /// A uop.
@@ -352,6 +356,17 @@ opcodes! {
     /// Stores owned `c` at index `b` of list `a`; exits (dropping nothing) when
     /// out of range.
     ListSet = "list_set", args 3, Void, owns false, guard true;
+    /// Copies the `imm` items of exact list `a` into a buffer as owned references,
+    /// all under one hold of the list's critical section, so that the items are a
+    /// snapshot of one moment (`a, b = shared` must not see half of a concurrent
+    /// `shared[:] = ...`); exits, taking nothing, when the list's length is not
+    /// `imm`. The value is the buffer's address (at most [`MAX_UNPACK`] items),
+    /// read by `unpack_item` right after.
+    ListUnpack = "list_unpack", args 1, I64, owns false, guard true;
+    /// Item `imm` of the buffer `a` that `list_unpack` filled, owned. Each item is
+    /// read exactly once (the recorder emits one per item), so it never goes
+    /// unread: an unread item would be a lost reference.
+    UnpackItem = "unpack_item", args 1, Obj, owns true, guard false;
     /// The length of tuple `a`.
     TupleLen = "tuple_len", args 1, I64, owns false, guard false;
     /// Item `b` of tuple `a`, borrowed; exits when out of range.
@@ -714,6 +729,8 @@ fn has_imm(op: Opcode) -> bool {
             | IsObj
             | DictEntry
             | DictStore
+            | ListUnpack
+            | UnpackItem
             | Call1
             | Call2
             | Call3

@@ -551,3 +551,48 @@ exit1: pc=2 stack=[]
         2
     );
 }
+
+#[test]
+fn list_unpack_copies_every_item_or_none() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    // `a, b, c = l` with `l` in slot 0 and a, b, c stored to slots 1..4; exit 1
+    // (the unpacking's own) keeps `l` on the stack for the interpreter.
+    let text = "trace anchor=0 locals=4 depth=0
+  v0:obj = slot_get [0]
+  v1:i64 = list_unpack v0 [3] -> exit1
+  v2:obj = unpack_item v1 [0]
+  v3:obj = unpack_item v1 [1]
+  v4:obj = unpack_item v1 [2]
+  slot_set v4 [3]
+  slot_set v3 [2]
+  slot_set v2 [1]
+  exit -> exit0
+exit0: pc=8 stack=[]
+exit1: pc=4 stack=[v0]
+";
+    let t = parse(text).unwrap();
+    let items: Vec<PyObj> = (0..3).map(|k| float::from_f64(k as f64 + 0.5)).collect();
+    let before: Vec<isize> = items.iter().map(refs).collect();
+    let l = strand_objects::list::new(items.clone());
+    let mut frame = Frame::new(vec![Some(l.clone())], 3);
+    assert_eq!(t.exits[run(text, &mut frame, &breaker) as usize].pc, 8);
+    for (k, item) in items.iter().enumerate() {
+        assert!(frame.get(k + 1).is(item));
+        // One reference in the list, one more in the frame's slot.
+        assert_eq!(refs(item), before[k] + 2);
+    }
+    drop(frame);
+
+    // A list of another length: the guard exits and nothing is taken.
+    let short = strand_objects::list::new(items[..2].to_vec());
+    let mut frame = Frame::new(vec![Some(short.clone())], 4);
+    let exit = run(text, &mut frame, &breaker);
+    assert_eq!(t.exits[exit as usize].pc, 4);
+    assert!(frame.get(4).is(&short));
+    for (k, item) in items.iter().enumerate() {
+        let in_lists = if k < 2 { 2 } else { 1 };
+        assert_eq!(refs(item), before[k] + in_lists);
+    }
+}

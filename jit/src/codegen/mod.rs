@@ -996,6 +996,36 @@ impl Gen<'_, '_> {
                 self.guard(i, pass)?;
                 Some(self.b.ins().stack_load(ptr, types::I64, slot, 0))
             }
+            ListUnpack => {
+                let a = self.arg(i, 0);
+                let n = u32::try_from(imm)
+                    .ok()
+                    .filter(|&n| n as usize <= crate::ir::MAX_UNPACK)
+                    .ok_or("list_unpack of too many items")?;
+                let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    8 * n.max(1),
+                    3,
+                ));
+                let out = self.b.ins().stack_addr(ptr, slot, 0);
+                let count = self.b.ins().iconst(types::I64, imm);
+                let r = self
+                    .call(
+                        helpers::list_unpack as *const () as usize,
+                        &[ptr, types::I64, ptr],
+                        Some(types::I8),
+                        &[a, count, out],
+                    )
+                    .expect("a result");
+                let pass = self.b.ins().icmp_imm_s(IntCC::Equal, r, 1);
+                self.guard(i, pass)?;
+                Some(out)
+            }
+            UnpackItem => {
+                let a = self.arg(i, 0);
+                let offset = i32::try_from(imm * 8).map_err(|_| "unpack_item index")?;
+                Some(self.b.ins().load(ptr, MemFlagsData::trusted(), a, offset))
+            }
             ListIterNext => {
                 let a = self.arg(i, 0);
                 let r = self

@@ -145,6 +145,15 @@ pub(crate) fn has_effect(op: Opcode) -> bool {
     op.is_guard()
         || matches!(
             op,
-            SlotSet | SlotSetF64 | SlotSetI64 | ListSet | DictStore | Decref | Loop | Jump | Exit
+            SlotSet
+                | SlotSetF64
+                | SlotSetI64
+                | ListSet
+                | DictStore
+                | Decref
+                | UnpackItem
+                | Loop
+                | Jump
+                | Exit
         )
 }
