@@ -1479,6 +1479,7 @@ impl Recorder {
                 Some(B::Subtract) => Some(U::FSub),
                 Some(B::Multiply) => Some(U::FMul),
                 Some(B::TrueDivide) if !divisor_zero => Some(U::FDiv),
+                Some(B::Power) if plain_pow(l, r) => Some(U::FPow),
                 _ => None,
             };
             if let Some(u) = float_op {
@@ -2036,6 +2037,18 @@ fn plain_function(f: &PyObj, nargs: usize) -> bool {
 
 /// The `math` function `f` is, if it is one `fmath` computes: a builtin of the
 /// `math` module (its `__module__`; `cmath`'s functions of the same names differ).
+/// Whether `l ** r` on numbers (one of them a float) is C's `pow` of their values,
+/// as `fpow` computes it: a positive finite base, a finite exponent and a finite
+/// result (CPython's `float_pow` handles the other cases itself).
+fn plain_pow(l: &PyObj, r: &PyObj) -> bool {
+    let value =
+        |o: &PyObj| float::as_f64_exact_float(o).or_else(|| small_value(o).map(|v| v as f64));
+    match (value(l), value(r)) {
+        (Some(a), Some(b)) => a > 0.0 && a.is_finite() && b.is_finite() && a.powf(b).is_finite(),
+        _ => false,
+    }
+}
+
 fn math_fn_of(f: &PyObj) -> Option<strand_jit::ir::MathFn> {
     let b = f.downcast::<strand_objects::descr::PyBuiltinFunction>()?;
     let m = strand_jit::ir::MathFn::from_name(b.name)?;

@@ -422,6 +422,11 @@ pub unsafe fn operand(p: *mut ObjectHeader) -> std::mem::ManuallyDrop<PyObj> {
     unsafe { borrowed(p) }
 }
 
+/// `fpow`: C's `pow` (the guards around the call are inline).
+pub(crate) extern "C" fn fpow(x: f64, y: f64) -> f64 {
+    x.powf(y)
+}
+
 /// `fmath`'s out-of-line functions, one per [`crate::ir::MathFn`] (square roots are
 /// computed inline).
 pub(crate) extern "C" fn math_fn(x: f64, which: i64) -> f64 {

@@ -341,6 +341,11 @@ opcodes! {
     FMul = "fmul", args 2, F64, owns false, guard false;
     /// `a / b`; exits when `b` is zero (Python raises).
     FDiv = "fdiv", args 2, F64, owns false, guard true;
+    /// `a ** b` (C's `pow`); exits unless `a` is positive and finite, `b` finite and
+    /// the result finite: the cases where CPython's `float_pow` (Objects/floatobject.c)
+    /// is `pow` itself rather than a special case, a complex result or an
+    /// OverflowError.
+    FPow = "fpow", args 2, F64, owns false, guard true;
     /// Integer comparison `imm` (a [`Cond`]).
     ICmp = "icmp", args 2, Bool, owns false, guard false;
     /// Float comparison `imm` (false for NaN but for `!=`).

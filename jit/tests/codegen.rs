@@ -596,3 +596,55 @@ exit1: pc=4 stack=[v0]
         assert_eq!(refs(item), before[k] + in_lists);
     }
 }
+
+/// `z = x ** y` on floats in slots 0 and 1, `z` in slot 2.
+const POW: &str = "trace anchor=0 locals=3 depth=0
+  v0:obj = slot_get [0]
+  guard_float v0 -> exit0
+  v2:f64 = unbox_float v0
+  v3:obj = slot_get [1]
+  guard_float v3 -> exit0
+  v5:f64 = unbox_float v3
+  v6:f64 = fpow v2, v5 -> exit0
+  v7:obj = box_float v6
+  slot_set v7 [2]
+  exit -> exit1
+exit0: pc=0 stack=[]
+exit1: pc=6 stack=[]
+";
+
+#[test]
+fn fpow_is_pow_where_float_pow_is_and_exits_elsewhere() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    for (a, b) in [
+        (2.0, -1.5),
+        (9.0, 0.5),
+        (1.5, 3.0),
+        (1e-300, 2.0),
+        (7.0, 0.0),
+    ] {
+        let mut frame = Frame::new(vec![Some(float::from_f64(a)), Some(float::from_f64(b))], 1);
+        assert_eq!(run(POW, &mut frame, &breaker), 1, "{a} ** {b}");
+        assert_eq!(float::value(&frame.get(2)), a.powf(b), "{a} ** {b}");
+    }
+    // A negative base (complex result), zero to a negative power (ZeroDivisionError),
+    // overflow (OverflowError), infinities and NaNs: CPython's own cases, left to the
+    // interpreter.
+    for (a, b) in [
+        (-8.0, 0.5),
+        (-2.0, 2.0),
+        (0.0, -1.0),
+        (0.0, 2.0),
+        (1e300, 2.0),
+        (f64::INFINITY, 1.0),
+        (2.0, f64::NEG_INFINITY),
+        (f64::NAN, 1.0),
+        (1.0, f64::NAN),
+    ] {
+        let mut frame = Frame::new(vec![Some(float::from_f64(a)), Some(float::from_f64(b))], 1);
+        assert_eq!(run(POW, &mut frame, &breaker), 0, "{a} ** {b}");
+        assert_eq!(frame.0[2], 0, "{a} ** {b} stored nothing");
+    }
+}

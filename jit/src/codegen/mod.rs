@@ -914,6 +914,31 @@ impl Gen<'_, '_> {
                 self.guard(i, pass)?;
                 Some(r)
             }
+            FPow => {
+                let (a, c) = (self.arg(i, 0), self.arg(i, 1));
+                let r = self
+                    .call(
+                        helpers::fpow as *const () as usize,
+                        &[types::F64, types::F64],
+                        Some(types::F64),
+                        &[a, c],
+                    )
+                    .ok_or("no result")?;
+                // 0 < a < inf, |b| < inf and |r| < inf (all false for a NaN).
+                let zero = self.b.ins().f64const(0.0);
+                let inf = self.b.ins().f64const(f64::INFINITY);
+                let a_pos = self.b.ins().fcmp(FloatCC::GreaterThan, a, zero);
+                let a_fin = self.b.ins().fcmp(FloatCC::LessThan, a, inf);
+                let c_abs = self.b.ins().fabs(c);
+                let c_fin = self.b.ins().fcmp(FloatCC::LessThan, c_abs, inf);
+                let r_abs = self.b.ins().fabs(r);
+                let r_fin = self.b.ins().fcmp(FloatCC::LessThan, r_abs, inf);
+                let ok = self.b.ins().band(a_pos, a_fin);
+                let ok = self.b.ins().band(ok, c_fin);
+                let pass = self.b.ins().band(ok, r_fin);
+                self.guard(i, pass)?;
+                Some(r)
+            }
             FDiv => {
                 let (a, c) = (self.arg(i, 0), self.arg(i, 1));
                 let zero = self.b.ins().f64const(0.0);
