@@ -14,9 +14,7 @@ use std::ptr::NonNull;
 use std::sync::RwLock;
 
 use strand_heap::{ObjPtr, ObjectHeader};
-use strand_objects::{
-    dict, float, inline_values, int, list, managed, tuple, PyErr, PyObj, PyResult,
-};
+use strand_objects::{dict, float, inline_values, int, list, managed, PyErr, PyObj, PyResult};
 
 thread_local! {
     static PENDING: RefCell<Option<PyErr>> = const { RefCell::new(None) };
@@ -156,31 +154,6 @@ pub unsafe extern "C" fn list_set(l: *mut ObjectHeader, i: i64, v: *mut ObjectHe
     } else {
         0
     }
-}
-
-/// `tuple_len`.
-///
-/// # Safety
-/// `t` is a live tuple.
-pub unsafe extern "C" fn tuple_len(t: *mut ObjectHeader) -> i64 {
-    // SAFETY: per the contract.
-    tuple::items(&*unsafe { borrowed(t) }).len() as i64
-}
-
-/// `tuple_get`: item `i` (negative from the end), borrowed; null when out of range.
-///
-/// # Safety
-/// `t` is a live tuple.
-pub unsafe extern "C" fn tuple_get(t: *mut ObjectHeader, i: i64) -> *mut ObjectHeader {
-    // SAFETY: per the contract.
-    let t = unsafe { borrowed(t) };
-    let items = tuple::items(&t);
-    let n = items.len() as i64;
-    let i = if i < 0 { i + n } else { i };
-    if !(0..n).contains(&i) {
-        return std::ptr::null_mut();
-    }
-    items[i as usize].as_ptr().as_ptr()
 }
 
 /// `list_unpack`: copies the `n` items of exact list `l` into `out[..n]` as owned

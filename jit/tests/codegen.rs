@@ -648,3 +648,51 @@ fn fpow_is_pow_where_float_pow_is_and_exits_elsewhere() {
         assert_eq!(frame.0[2], 0, "{a} ** {b} stored nothing");
     }
 }
+
+#[test]
+fn tuple_items_are_read_inline_with_python_indices() {
+    let _ts = strand_heap::ThreadState::attach_new();
+    strand_objects::init();
+    let breaker = AtomicUsize::new(0);
+    // `y = t[i]` with `t`, `i` in slots 0 and 1, `y` in slot 2, and the tuple's
+    // length in slot 3.
+    let text = "trace anchor=0 locals=4 depth=0
+  v0:obj = slot_get [0]
+  v1:obj = slot_get [1]
+  guard_small_int v1 -> exit0
+  v3:i64 = unbox_int v1
+  v4:obj = tuple_get v0, v3 -> exit0
+  v5:obj = incref v4
+  slot_set v5 [2]
+  v7:i64 = tuple_len v0
+  v8:obj = box_int v7
+  slot_set v8 [3]
+  exit -> exit1
+exit0: pc=0 stack=[]
+exit1: pc=9 stack=[]
+";
+    let items: Vec<PyObj> = (0..3).map(|k| int::from_i64(10 * k)).collect();
+    let t = strand_objects::tuple::from_vec(items);
+    for (i, want) in [
+        (0, Some(0)),
+        (2, Some(20)),
+        (-1, Some(20)),
+        (-3, Some(0)),
+        (3, None),
+        (-4, None),
+    ] {
+        let mut frame = Frame::new(vec![Some(t.clone()), Some(int::from_i64(i))], 2);
+        let exit = run(text, &mut frame, &breaker);
+        match want {
+            Some(v) => {
+                assert_eq!(exit, 1, "t[{i}]");
+                assert_eq!(int::as_i64(&frame.get(2)), Some(v), "t[{i}]");
+                assert_eq!(int::as_i64(&frame.get(3)), Some(3));
+            }
+            None => {
+                assert_eq!(exit, 0, "t[{i}] is out of range");
+                assert_eq!(frame.0[2], 0);
+            }
+        }
+    }
+}

@@ -18,7 +18,13 @@ pub struct PyTuple {
     items: [PyObj; 0],
 }
 
-const ITEMS_OFFSET: usize = std::mem::offset_of!(PyTuple, items);
+/// Byte offset of a tuple's length (`usize`) from the object's start; the JIT reads
+/// it inline.
+pub const LEN_OFFSET: usize = std::mem::offset_of!(PyTuple, len);
+
+/// Byte offset of a tuple's first item (an array of `len` object pointers, each a
+/// counted reference the tuple owns); the JIT reads items inline.
+pub const ITEMS_OFFSET: usize = std::mem::offset_of!(PyTuple, items);
 
 // SAFETY: repr(C), starts with the header; subclasses extend it.
 unsafe impl PyPayload for PyTuple {

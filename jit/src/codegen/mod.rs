@@ -964,22 +964,49 @@ impl Gen<'_, '_> {
                 let a = self.arg(i, 0);
                 Some(self.b.ins().icmp_imm_s(IntCC::Equal, a, 0))
             }
-            ListLen | TupleLen => {
+            ListLen => {
                 let a = self.arg(i, 0);
-                let f = if inst.op == ListLen {
-                    helpers::list_len as *const () as usize
-                } else {
-                    helpers::tuple_len as *const () as usize
-                };
+                let f = helpers::list_len as *const () as usize;
                 self.call(f, &[ptr], Some(types::I64), &[a])
             }
-            ListGet | TupleGet => {
+            // A tuple never changes: its length and items are read inline.
+            TupleLen => {
+                let a = self.arg(i, 0);
+                let flags = MemFlagsData::trusted();
+                Some(self.b.ins().load(
+                    types::I64,
+                    flags,
+                    a,
+                    strand_objects::tuple::LEN_OFFSET as i32,
+                ))
+            }
+            TupleGet => {
                 let (a, c) = (self.arg(i, 0), self.arg(i, 1));
-                let f = if inst.op == ListGet {
-                    helpers::list_get as *const () as usize
-                } else {
-                    helpers::tuple_get as *const () as usize
-                };
+                let flags = MemFlagsData::trusted();
+                let n = self.b.ins().load(
+                    types::I64,
+                    flags,
+                    a,
+                    strand_objects::tuple::LEN_OFFSET as i32,
+                );
+                // A negative index counts from the end; one unsigned comparison then
+                // rejects both ends.
+                let from_end = self.b.ins().iadd(c, n);
+                let negative = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, c, 0);
+                let k = self.b.ins().select(negative, from_end, c);
+                let pass = self.b.ins().icmp(IntCC::UnsignedLessThan, k, n);
+                self.guard(i, pass)?;
+                let offset = self.b.ins().ishl_imm_u(k, 3);
+                let at = self.b.ins().iadd(a, offset);
+                Some(
+                    self.b
+                        .ins()
+                        .load(ptr, flags, at, strand_objects::tuple::ITEMS_OFFSET as i32),
+                )
+            }
+            ListGet => {
+                let (a, c) = (self.arg(i, 0), self.arg(i, 1));
+                let f = helpers::list_get as *const () as usize;
                 let r = self
                     .call(f, &[ptr, types::I64], Some(ptr), &[a, c])
                     .expect("a result");
