@@ -4,8 +4,9 @@ float arithmetic, reading one shared object's attributes, calling one shared
 function. Prints a checksum per workload (identical for any thread count); with
 --threads N (default 2) and --report, prints the times to stderr.
 
-Arguments: an optional total amount of work first (default 200000 iterations per
-workload, split evenly over the threads), --threads N, --workload NAME (one workload
+Arguments: an optional total amount of work first (default 1000000 iterations per
+workload, split evenly over the threads; enough that thread start-up and join, about
+0.1 ms a thread, stay a small share of a JIT-compiled workload), --threads N, --workload NAME (one workload
 only, e.g. w_dicts or dicts), --report, and --repeat R: each workload first runs once
 untimed (warm-up: the heap grows, caches fill), then R alternating timed pairs of
 1-thread and N-thread runs, and the fastest of each is reported (without --repeat, one
@@ -16,7 +17,7 @@ import sys
 import threading
 import time
 
-TOTAL = 200000
+TOTAL = 1000000
 
 
 class Vec:
