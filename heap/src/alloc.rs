@@ -242,7 +242,12 @@ fn alloc_object_in(
             std::ptr::write_bytes(block, 0, pre);
         }
         let header = block.add(pre) as *mut ObjectHeader;
-        header.write(ObjectHeader::new(inner.shared.tid, vtable, kind));
+        header.write(ObjectHeader::new(
+            inner.shared.tid,
+            vtable,
+            kind,
+            crate::biased_lock::initial_state(),
+        ));
         Some(ObjPtr::new(NonNull::new_unchecked(header)))
     }
 }

@@ -156,6 +156,10 @@ pub struct CriticalSection<'a> {
     /// The second locked object of a two-object section (the one with the higher
     /// address); null for a one-object section.
     b: Cell<*mut ObjectHeader>,
+    /// The biased-lock slot through which this section holds `a`, when it took the
+    /// lock that way on its fast path ([`crate::biased_lock`]); `None` when it holds
+    /// its locks through the mutex (or does not know which way, after a resume).
+    slot: Cell<Option<crate::biased_lock::Slot>>,
     _pinned: PhantomPinned,
     _marker: PhantomData<Marker<'a>>,
 }
@@ -187,6 +191,7 @@ impl<'a> CriticalSection<'a> {
             prev: Cell::new(0),
             a: Cell::new(std::ptr::null_mut()),
             b: Cell::new(std::ptr::null_mut()),
+            slot: Cell::new(None),
             _pinned: PhantomPinned,
             _marker: PhantomData,
         }
@@ -240,13 +245,24 @@ impl<'a> CriticalSection<'a> {
             "critical section while detached"
         );
         // SAFETY: `obj` is allocated (the caller's contract).
-        if unsafe { crate::mutex::lock_fast(obj) } {
+        let m = unsafe { &*obj.mutex_byte() };
+        let state = m.load(std::sync::atomic::Ordering::Relaxed);
+        if state == crate::biased_lock::BIASED {
+            // SAFETY: as above.
+            if let Some(slot) = unsafe { crate::biased_lock::try_acquire(obj, m) } {
+                this.a.set(obj.as_ptr());
+                this.slot.set(Some(slot));
+                this.push();
+                return;
+            }
+        // SAFETY: as above.
+        } else if state == 0 && unsafe { crate::mutex::lock_fast(obj) } {
             this.a.set(obj.as_ptr());
             this.push();
-        } else {
-            // SAFETY: forwarded.
-            unsafe { begin_slow(this, obj, None) }
+            return;
         }
+        // SAFETY: forwarded.
+        unsafe { begin_slow(this, obj, None) }
     }
 
     /// Enters a critical section on two objects (CPython's
@@ -297,6 +313,19 @@ impl<'a> CriticalSection<'a> {
         !self.a.get().is_null()
     }
 
+    /// Releases the locks of this active section, whose first object is `a`.
+    ///
+    /// # Safety
+    /// The section holds its locks.
+    #[inline(always)]
+    unsafe fn release(&self, a: *mut ObjectHeader) {
+        match self.slot.take() {
+            Some(slot) => crate::biased_lock::release_slot(slot),
+            // SAFETY: forwarded.
+            None => unsafe { unlock_pair(a, self.b.get()) },
+        }
+    }
+
     /// Links this (locked) record as the innermost section.
     #[inline(always)]
     fn push(&self) {
@@ -324,7 +353,7 @@ impl<'a> CriticalSection<'a> {
         if top & INACTIVE == 0 {
             // SAFETY: an active section holds its locks; the objects are allocated
             // until now (begin's contract).
-            unsafe { unlock_pair(a, self.b.get()) };
+            unsafe { self.release(a) };
         }
         let prev = self.prev.get();
         set_top(prev);
@@ -358,7 +387,7 @@ impl<'a> CriticalSection<'a> {
                 if link & INACTIVE == 0 {
                     // SAFETY: active, so it holds its locks; the objects are allocated
                     // until now (begin's contract).
-                    unsafe { unlock_pair(a, self.b.get()) };
+                    unsafe { self.release(a) };
                 }
                 match holder {
                     Some(h) => h.prev.set(self.prev.get()),
@@ -463,6 +492,15 @@ unsafe fn begin_slow(cs: &CriticalSection<'_>, a: ObjPtr, b: Option<ObjPtr>) {
         // Nested on what the innermost section holds: owns no lock, stays unlinked.
         return;
     }
+    // The first lock of an object reserved for the thread that allocated it (biased
+    // locking) takes the reservation over; it suspends the enclosing sections only if
+    // the owner holds the object right now.
+    // SAFETY: `a` is allocated (begin's contract).
+    if b.is_none() && unsafe { crate::mutex::take_reservation(a) } {
+        cs.a.set(a.as_ptr());
+        cs.push();
+        return;
+    }
     // We must wait: release everything we hold first, then queue for the lock as a
     // suspended innermost section, and acquire it as a resume (so that detaching while
     // parked does not recurse).
@@ -493,8 +531,9 @@ pub(crate) fn suspend_all() {
         // SAFETY: records in the chain are alive (they unlink themselves before their
         // storage goes away), and `link` is untagged: the section is active.
         let rec = unsafe { &*(link as *const CriticalSection<'_>) };
-        // SAFETY: an active section holds its locks.
-        unsafe { unlock_pair(rec.a.get(), rec.b.get()) };
+        // SAFETY: an active section holds its locks. (Resumed, it retakes them
+        // through the mutex, and releases them the same way.)
+        unsafe { rec.release(rec.a.get()) };
         let next = rec.prev.get();
         if next == 0 || next & INACTIVE != 0 {
             // Active sections are the innermost part of the chain: the rest is

@@ -425,13 +425,19 @@ impl ObjPtr {
 }
 
 impl ObjectHeader {
-    /// A header for a fresh object owned by thread `tid` with one local reference.
+    /// A header for a fresh object owned by thread `tid` with one local reference and
+    /// mutex byte `mutex` (free, or reserved for the owner: [`crate::biased_lock`]).
     #[cfg(not(loom))]
-    pub(crate) const fn new(tid: usize, vtable: *const TypeVTable, kind: HeapKind) -> Self {
+    pub(crate) const fn new(
+        tid: usize,
+        vtable: *const TypeVTable,
+        kind: HeapKind,
+        mutex: u8,
+    ) -> Self {
         ObjectHeader {
             ob_tid: AtomicUsize::new(tid),
             ob_flags: AtomicU16::new(kind as u16),
-            ob_mutex: AtomicU8::new(0),
+            ob_mutex: AtomicU8::new(mutex),
             ob_gc_bits: AtomicU8::new(0),
             ob_ref_local: AtomicU32::new(1),
             ob_ref_shared: AtomicIsize::new(0),

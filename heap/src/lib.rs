@@ -53,6 +53,8 @@ mod sync;
 #[cfg(not(loom))]
 pub mod alloc;
 #[cfg(not(loom))]
+pub mod biased_lock;
+#[cfg(not(loom))]
 pub mod brc;
 #[cfg(not(loom))]
 pub mod critical_section;

@@ -84,6 +84,8 @@ pub(crate) struct ThreadShared {
     pub(crate) roots: RootList,
     /// Per-thread reference counts of objects with ids ([`crate::local_refs`]).
     pub(crate) local_refs: crate::local_refs::LocalRefs,
+    /// The objects this thread holds through biased locking ([`crate::biased_lock`]).
+    pub(crate) biased: crate::biased_lock::BiasedHolds,
 }
 
 impl ThreadShared {
@@ -190,6 +192,15 @@ pub(crate) static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(|| {
 
 static NEXT_TID: AtomicUsize = AtomicUsize::new(1);
 
+/// As [`with_registry`], or `None` without waiting when the registry's lock is not
+/// free for reading at once.
+pub(crate) fn try_with_registry<R>(
+    f: impl FnOnce(&mut dyn Iterator<Item = &Arc<ThreadShared>>) -> R,
+) -> Option<R> {
+    let reg = REGISTRY.try_read()?;
+    Some(f(&mut reg.threads.values()))
+}
+
 /// Runs `f` over every registered thread state, under the registry's read lock.
 pub(crate) fn with_registry<R>(
     f: impl FnOnce(&mut dyn Iterator<Item = &Arc<ThreadShared>>) -> R,
@@ -231,6 +242,7 @@ impl ThreadState {
     /// world to restart.
     pub fn new() -> ThreadState {
         crate::alloc::configure_os_memory();
+        crate::biased_lock::init();
         let tid = NEXT_TID.fetch_add(1, Relaxed);
         let shared = Arc::new(ThreadShared {
             tid,
@@ -244,6 +256,7 @@ impl ThreadState {
             counters: Counters::default(),
             roots: RootList::default(),
             local_refs: Default::default(),
+            biased: Default::default(),
         });
         let inner = Box::new(ThreadInner {
             shared: shared.clone(),
@@ -402,6 +415,7 @@ pub(crate) fn attach_inner(inner: &ThreadInner) {
     CURRENT_TID.with(|c| c.set(inner.shared.tid));
     crate::critical_section::restore_on_attach(inner);
     crate::local_refs::set_current(Some(&inner.shared.local_refs));
+    crate::biased_lock::set_current(Some(&inner.shared.biased));
     // SAFETY: we are on the owning OS thread and hold no other borrow of `local`.
     if let Some(q) = unsafe { inner.local() }.qsbr.as_mut() {
         q.online();
@@ -422,6 +436,7 @@ pub(crate) fn detach_inner(inner: &ThreadInner) {
     CURRENT.with(|c| c.set(std::ptr::null()));
     CURRENT_TID.with(|c| c.set(NO_THREAD));
     crate::local_refs::set_current(None);
+    crate::biased_lock::set_current(None);
     crate::stw::release_attached(&inner.shared, DETACHED);
 }
 
@@ -486,6 +501,7 @@ fn exit_inner(inner: &ThreadInner) {
     }
     CURRENT.with(|c| c.set(std::ptr::null()));
     crate::critical_section::clear_on_exit();
+    crate::biased_lock::set_current(None);
     crate::stw::release_attached(shared, EXITED);
 }
 

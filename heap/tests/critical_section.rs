@@ -22,6 +22,27 @@ fn locked(o: &Owned<Probe>) -> bool {
     unsafe { is_locked(Owned::as_obj(o)) }
 }
 
+/// Makes `o`'s mutex an ordinary one: its lock starts reserved for the thread that
+/// allocated it (biased locking), whose nested sections then each hold it; another
+/// thread's first section revokes that. Tests of the ordinary mutex's re-entrancy and
+/// suspension rules call this first.
+fn unbias(o: &Owned<Probe>) {
+    let p = Owned::as_obj(o).as_ptr() as usize;
+    strand_heap::with_detached(|| {
+        std::thread::spawn(move || {
+            let _t = ThreadState::attach_new();
+            let obj = ObjPtr::from_raw(p as *mut _).unwrap();
+            // SAFETY: the caller's Owned keeps the object allocated while we wait.
+            unsafe {
+                strand_heap::mutex::lock(obj);
+                strand_heap::mutex::unlock(obj);
+            }
+        })
+        .join()
+        .unwrap()
+    });
+}
+
 /// Waits (detached) until `cond` holds, for at most 10 s.
 fn wait_for(cond: impl Fn() -> bool) -> bool {
     strand_heap::with_detached(|| {
@@ -108,6 +129,8 @@ fn reentering_a_held_object_is_a_no_op_and_two_object_sections_work() {
         let _ts = ThreadState::attach_new();
         let a = Probe::new();
         let b = Probe::new();
+        unbias(&a);
+        unbias(&b);
         {
             critical_section!(&a, &b);
             assert_eq!(depth(), 1);
@@ -133,6 +156,8 @@ fn only_the_innermost_section_is_resumed_after_a_nested_wait() {
         let _ts = ThreadState::attach_new();
         let a = Probe::new();
         let b = Probe::new();
+        unbias(&a);
+        unbias(&b);
         let outer = pin!(CriticalSection::new());
         outer.as_ref().enter(&a);
         let middle = pin!(CriticalSection::new());
