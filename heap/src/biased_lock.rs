@@ -143,8 +143,11 @@ fn register_membarrier() -> bool {
 fn process_wide_barrier() {
     const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_long = 1 << 3;
     // SAFETY: as in `register_membarrier`.
-    let r = unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) };
-    if r != 0 {
+    let barrier =
+        || unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) };
+    // The registration is inherited by `fork`ed children; should a kernel not carry it
+    // over, registering again makes the command available.
+    if barrier() != 0 && !(register_membarrier() && barrier() == 0) {
         // Registered at start-up, so this cannot fail short of a kernel bug; going on
         // without the barrier could let two threads into one critical section.
         eprintln!("strand-heap: membarrier failed after registration");
