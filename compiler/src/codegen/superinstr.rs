@@ -235,6 +235,33 @@ mod tests {
     }
 
     #[test]
+    fn fused_code_passes_the_cache_validation() {
+        // All five forms: the bytecode cache's reader must accept what the compiler
+        // writes (code it would refuse is never cached).
+        let src = "def f(a, b):\n    c, d = a, b\n    e = c; g = [e]; return a + b + e + d, g\n\
+                   def h(a):\n    for x in a: y = x; print(y, a)\n    return a\n";
+        let code = crate::codegen::compile_module(src, "<t>").expect("compiles");
+        crate::serial::validate(&code).expect("valid");
+        let ops: Vec<Op> = code
+            .consts
+            .iter()
+            .filter_map(|c| match c {
+                Constant::Code(c) => Some(bytecode::instructions(&c.code).expect("valid")),
+                _ => None,
+            })
+            .flatten()
+            .map(|i| i.op)
+            .collect();
+        for op in [
+            Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW,
+            Op::STORE_FAST_STORE_FAST,
+            Op::STORE_FAST_LOAD_FAST_BORROW,
+        ] {
+            assert!(ops.contains(&op), "{op:?} in {ops:?}");
+        }
+    }
+
+    #[test]
     fn no_fusion_past_local_15() {
         let params: Vec<String> = (0..20).map(|i| format!("p{i}")).collect();
         let src = format!("def f({}):\n    return p16 + p17\n", params.join(", "));
