@@ -346,6 +346,18 @@ opcodes! {
     /// An async generator's `yield`: wraps TOS so that the async generator's
     /// awaitables tell its own yields from what an `await` inside it yields.
     ASYNC_GEN_WRAP = 101, cache 0, false;
+    /// Pushes fast local `arg >> 4`, then fast local `arg & 15` (CPython 3.13's
+    /// superinstruction; see `codegen/superinstr.rs` for when the compiler fuses).
+    LOAD_FAST_LOAD_FAST = 102, cache 0, true;
+    /// `LOAD_FAST_BORROW arg >> 4` then `LOAD_FAST_BORROW arg & 15` (CPython 3.14).
+    LOAD_FAST_BORROW_LOAD_FAST_BORROW = 103, cache 0, true;
+    /// `STORE_FAST arg >> 4` then `LOAD_FAST arg & 15` (CPython 3.13).
+    STORE_FAST_LOAD_FAST = 104, cache 0, true;
+    /// `STORE_FAST arg >> 4` then `LOAD_FAST_BORROW arg & 15`.
+    STORE_FAST_LOAD_FAST_BORROW = 105, cache 0, true;
+    /// `STORE_FAST arg >> 4` then `STORE_FAST arg & 15`: TOS goes to the first
+    /// local, the item below it to the second (CPython 3.13).
+    STORE_FAST_STORE_FAST = 106, cache 0, true;
     /// Pushes whether TOS is a mapping for pattern matching (keeps TOS).
     MATCH_MAPPING = 120, cache 0, false;
     /// Pushes whether TOS is a sequence for pattern matching (not str, bytes,

@@ -37,6 +37,7 @@ mod assemble;
 mod borrow;
 mod noline;
 mod patterns;
+mod superinstr;
 mod warnings;
 
 use assemble::assemble;
@@ -563,6 +564,7 @@ impl<'s, 't> Compiler<'s, 't> {
         let mut u = self.units.pop().expect("a unit");
         noline::resolve(&mut u.pending, &mut u.labels);
         borrow::borrow_fast_loads(&mut u.pending, &u.labels);
+        superinstr::insert_superinstructions(&u.code, &mut u.pending, &mut u.labels);
         assemble(&mut u);
         u.code
     }

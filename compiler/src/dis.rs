@@ -46,6 +46,14 @@ impl CodeObject {
                 | Op::LOAD_FAST_BORROW
                 | Op::STORE_FAST
                 | Op::DELETE_FAST => self.varnames.get(a).cloned().unwrap_or_default(),
+                Op::LOAD_FAST_LOAD_FAST
+                | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW
+                | Op::STORE_FAST_LOAD_FAST
+                | Op::STORE_FAST_LOAD_FAST_BORROW
+                | Op::STORE_FAST_STORE_FAST => {
+                    let name = |i: usize| self.varnames.get(i).cloned().unwrap_or_default();
+                    format!("{}, {}", name(a >> 4), name(a & 15))
+                }
                 Op::LOAD_DEREF
                 | Op::STORE_DEREF
                 | Op::DELETE_DEREF

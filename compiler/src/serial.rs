@@ -665,6 +665,8 @@ fn inputs(op: Op, arg: u32) -> u32 {
         | POP_JUMP_IF_NONE | POP_JUMP_IF_NOT_NONE | FOR_ITER | END_FOR | IMPORT_FROM
         | IMPORT_STAR | YIELD_VALUE | PUSH_EXC_INFO | POP_EXCEPT | GET_LEN | MATCH_MAPPING
         | MATCH_SEQUENCE => 1,
+        STORE_FAST_LOAD_FAST | STORE_FAST_LOAD_FAST_BORROW => 1,
+        STORE_FAST_STORE_FAST => 2,
         _ => 0,
     }
 }
@@ -824,6 +826,15 @@ fn validate_one(code: &CodeObject) -> Result<(), String> {
                 if a >= nvars || is_cell[a] =>
             {
                 return bad("is not a plain local")
+            }
+            Op::LOAD_FAST_LOAD_FAST
+            | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW
+            | Op::STORE_FAST_LOAD_FAST
+            | Op::STORE_FAST_LOAD_FAST_BORROW
+            | Op::STORE_FAST_STORE_FAST
+                if [a >> 4, a & 15].iter().any(|&x| x >= nvars || is_cell[x]) =>
+            {
+                return bad("is not a pair of plain locals")
             }
             Op::LOAD_DEREF
             | Op::STORE_DEREF

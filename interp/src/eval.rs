@@ -794,6 +794,62 @@ fn run_loop<const RECORDING: bool, const TRACED: bool>(
                             let old = unsafe { std::ptr::replace(l, v) };
                             drop(old);
                         }
+                        // CPython 3.13's superinstructions (compiler/src/codegen/superinstr.rs):
+                        // two fast-local loads or stores, locals `arg >> 4` then `arg & 15`.
+                        Op::LOAD_FAST_LOAD_FAST => {
+                            for local in [arg >> 4, arg & 15] {
+                                let l = locals!().wrapping_add(local);
+                                // SAFETY: as for LOAD_FAST; both halves are locals.
+                                let v = unsafe { (*l).clone() };
+                                if v.is_null() {
+                                    break 'dispatch unbound_local(fr!(), local);
+                                }
+                                push!(v);
+                            }
+                        }
+                        Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW => {
+                            for local in [arg >> 4, arg & 15] {
+                                let l = locals!().wrapping_add(local);
+                                // SAFETY: as for LOAD_FAST_BORROW; the compiler proved
+                                // each borrow as it does for the single load.
+                                let v = unsafe { (*l).borrow() };
+                                if v.is_null() {
+                                    break 'dispatch unbound_local(fr!(), local);
+                                }
+                                push!(v);
+                            }
+                        }
+                        Op::STORE_FAST_LOAD_FAST
+                        | Op::STORE_FAST_LOAD_FAST_BORROW
+                        | Op::STORE_FAST_STORE_FAST => {
+                            let v = pop!();
+                            let l = locals!().wrapping_add(arg >> 4);
+                            // SAFETY: as for STORE_FAST.
+                            let old = unsafe { std::ptr::replace(l, v) };
+                            drop(old);
+                            // The second half: as for LOAD_FAST, LOAD_FAST_BORROW or
+                            // STORE_FAST.
+                            let l = locals!().wrapping_add(arg & 15);
+                            if op == Op::STORE_FAST_STORE_FAST {
+                                let v = pop!();
+                                // SAFETY: see above.
+                                let old = unsafe { std::ptr::replace(l, v) };
+                                drop(old);
+                            } else {
+                                // SAFETY: see above.
+                                let v = unsafe {
+                                    if op == Op::STORE_FAST_LOAD_FAST {
+                                        (*l).clone()
+                                    } else {
+                                        (*l).borrow()
+                                    }
+                                };
+                                if v.is_null() {
+                                    break 'dispatch unbound_local(fr!(), arg & 15);
+                                }
+                                push!(v);
+                            }
+                        }
                         Op::DELETE_FAST => {
                             // SAFETY: as above.
                             let l = locals!().wrapping_add(arg);

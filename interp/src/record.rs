@@ -828,6 +828,26 @@ impl Recorder {
                     slot: Some(arg as u32),
                 });
             }
+            // Superinstructions (compiler/src/codegen/superinstr.rs): the two halves'
+            // uops. The slots' guards come first, so that their exit resumes the
+            // whole instruction with the stack and locals as they were before it.
+            Op::LOAD_FAST_LOAD_FAST | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW => {
+                self.load_slot((arg >> 4) as u32)?;
+                self.load_slot((arg & 15) as u32)?;
+                self.lower(frame, Op::LOAD_FAST, arg >> 4, sp)?;
+                return self.lower(frame, Op::LOAD_FAST, arg & 15, sp);
+            }
+            Op::STORE_FAST_LOAD_FAST | Op::STORE_FAST_LOAD_FAST_BORROW => {
+                if arg >> 4 != arg & 15 {
+                    self.load_slot((arg & 15) as u32)?;
+                }
+                self.lower(frame, Op::STORE_FAST, arg >> 4, sp)?;
+                return self.lower(frame, Op::LOAD_FAST, arg & 15, sp);
+            }
+            Op::STORE_FAST_STORE_FAST => {
+                self.lower(frame, Op::STORE_FAST, arg >> 4, sp)?;
+                return self.lower(frame, Op::STORE_FAST, arg & 15, sp);
+            }
             Op::LOAD_CLOSURE => {
                 // The cell itself, as LOAD_FAST would push it.
                 let v = self.load_slot(arg as u32)?;

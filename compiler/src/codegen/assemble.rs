@@ -36,6 +36,9 @@ pub fn stack_effect(op: Op, arg: u32) -> (i32, i32) {
         | Op::DELETE_GLOBAL
         | Op::DELETE_NAME => 0,
         Op::LOAD_FROM_DICT_OR_DEREF => 1,
+        Op::LOAD_FAST_LOAD_FAST | Op::LOAD_FAST_BORROW_LOAD_FAST_BORROW => 2,
+        Op::STORE_FAST_LOAD_FAST | Op::STORE_FAST_LOAD_FAST_BORROW => 0,
+        Op::STORE_FAST_STORE_FAST => -2,
         Op::STORE_FAST | Op::STORE_DEREF | Op::STORE_GLOBAL | Op::STORE_NAME => -1,
         Op::LOAD_GLOBAL | Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => 1 + (a & 1),
         Op::LOAD_ATTR
