@@ -1026,40 +1026,55 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                 (String::new(), s)
             }
             'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
-                let n = if matches!(conv, 'd' | 'i' | 'u') {
-                    if crate::int::is_int(&v) {
-                        crate::int::to_bigint(&v)
-                    } else if v.is_instance_of(&crate::float::FLOAT_TYPE)
-                        || v.ty().slots().number.int.is_some()
-                    {
-                        let f = crate::int::to_bigint(&match v.ty().slots().number.int {
-                            Some(f) => f(&v)?,
-                            None => ab::index(&v)?,
-                        });
-                        f
-                    } else if v.ty().slots().number.index.is_some() {
-                        crate::int::to_bigint(&ab::index(&v)?)
-                    } else {
-                        return Err(type_error(format!(
-                            "%{conv} format: a real number is required, not {}",
-                            v.ty().name()
-                        )));
+                // A machine-word int in decimal: its digits without a BigInt (the
+                // digit limit is far above 19 digits).
+                let small = if matches!(conv, 'd' | 'i' | 'u') && crate::int::is_int(&v) {
+                    match crate::int::value(&v) {
+                        crate::int::Int::Small(i) => Some(i),
+                        crate::int::Int::Big(_) => None,
                     }
                 } else {
-                    if !crate::int::is_int(&v) && v.ty().slots().number.index.is_none() {
-                        return Err(type_error(format!(
-                            "%{conv} format: an integer is required, not {}",
-                            v.ty().name()
-                        )));
-                    }
-                    crate::int::to_bigint(&ab::index(&v)?)
+                    None
                 };
-                let mag = n.abs();
-                let mut digits = match conv {
-                    'x' => mag.to_str_radix(16),
-                    'X' => mag.to_str_radix(16).to_uppercase(),
-                    'o' => mag.to_str_radix(8),
-                    _ => crate::int::decimal_digits(&mag)?,
+                let (negative, mut digits) = if let Some(i) = small {
+                    (i < 0, i.unsigned_abs().to_string())
+                } else {
+                    let n = if matches!(conv, 'd' | 'i' | 'u') {
+                        if crate::int::is_int(&v) {
+                            crate::int::to_bigint(&v)
+                        } else if v.is_instance_of(&crate::float::FLOAT_TYPE)
+                            || v.ty().slots().number.int.is_some()
+                        {
+                            let f = crate::int::to_bigint(&match v.ty().slots().number.int {
+                                Some(f) => f(&v)?,
+                                None => ab::index(&v)?,
+                            });
+                            f
+                        } else if v.ty().slots().number.index.is_some() {
+                            crate::int::to_bigint(&ab::index(&v)?)
+                        } else {
+                            return Err(type_error(format!(
+                                "%{conv} format: a real number is required, not {}",
+                                v.ty().name()
+                            )));
+                        }
+                    } else {
+                        if !crate::int::is_int(&v) && v.ty().slots().number.index.is_none() {
+                            return Err(type_error(format!(
+                                "%{conv} format: an integer is required, not {}",
+                                v.ty().name()
+                            )));
+                        }
+                        crate::int::to_bigint(&ab::index(&v)?)
+                    };
+                    let mag = n.abs();
+                    let digits = match conv {
+                        'x' => mag.to_str_radix(16),
+                        'X' => mag.to_str_radix(16).to_uppercase(),
+                        'o' => mag.to_str_radix(8),
+                        _ => crate::int::decimal_digits(&mag)?,
+                    };
+                    (n.is_negative() && !n.is_zero(), digits)
                 };
                 if let Some(p) = precision {
                     if digits.len() < p {
@@ -1072,13 +1087,7 @@ pub(crate) fn percent_format_mode(fmt: &str, values: &PyObj, bytes_mode: bool) -
                     (true, 'o') => "0o",
                     _ => "",
                 };
-                (
-                    format!(
-                        "{}{prefix}",
-                        sign_str(n.is_negative() && !n.is_zero(), sign_flag)
-                    ),
-                    digits,
-                )
+                (format!("{}{prefix}", sign_str(negative, sign_flag)), digits)
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 let f = if v.is_instance_of(&crate::float::FLOAT_TYPE) {

@@ -952,6 +952,18 @@ fn int_new(cls: &PyObj, args: &[PyObj], kwnames: Option<&PyObj>) -> PyResult<PyO
     Ok(new_of_type(ty, &Int::Big(std::borrow::Cow::Owned(v))))
 }
 
+/// The value of `text` when it is 1 to 18 ASCII decimal digits and nothing else (no
+/// sign, space or underscore): what `int(text)` gives, without a `BigInt`; `None`
+/// for any other text, which [`parse_checked`] reads.
+#[inline]
+fn small_decimal(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
+}
+
 fn parse_checked(text: &str, base: u32, orig: &PyObj) -> PyResult<BigInt> {
     let limit = MAX_STR_DIGITS.load(Relaxed);
     // The limit applies to bases that are not powers of two (base 0: decimal text).
@@ -981,7 +993,11 @@ fn int_from_object(ty: &PyType, x: &PyObj) -> PyResult<PyObj> {
     let v: PyObj = if is_int(x) {
         x.clone()
     } else if crate::str::is_str(x) {
-        from_bigint(parse_checked(crate::str::as_str(x), 10, x)?)
+        let text = crate::str::as_str(x);
+        match small_decimal(text) {
+            Some(i) => from_i64(i),
+            None => from_bigint(parse_checked(text, 10, x)?),
+        }
     } else if let Some(bytes) = crate::bytes::as_bytes_opt(x) {
         from_bigint(parse_checked(&String::from_utf8_lossy(bytes), 10, x)?)
     } else if let Some(f) = crate::float::as_f64_exact_float(x) {
