@@ -3096,8 +3096,9 @@ fn call_function_ex(
     kwargs: Option<PyObj>,
     traced: Option<&Frame>,
 ) -> PyResult<PyObj> {
-    // A lone `*x` arrives as it is: make the tuple here.
-    let args = if tuple::is_tuple(&args) {
+    // A lone `*x` arrives as it is: make the tuple here (a tuple subclass too, whose
+    // `__iter__` may differ: CPython's `PyTuple_CheckExact` in CALL_FUNCTION_EX).
+    let args = if args.is_exact(&tuple::TUPLE_TYPE) {
         args
     } else {
         let not_iterable = args.ty().slots().iter.is_none() && args.ty().slots().getitem.is_none();
@@ -3402,9 +3403,11 @@ fn check_catchable(ty: &PyObj) -> PyResult<()> {
 /// UNPACK_SEQUENCE, general case: the `n` items of `seq`.
 #[inline(never)]
 fn unpack_items(seq: &PyObj, n: usize) -> PyResult<Vec<PyObj>> {
-    let items = if tuple::is_tuple(seq) {
+    // Exact types only: a subclass may override `__iter__` (CPython's
+    // `unpack_iterable` iterates everything but exact lists and tuples).
+    let items = if seq.is_exact(&tuple::TUPLE_TYPE) {
         tuple::items(seq).to_vec()
-    } else if list::is_list(seq) {
+    } else if seq.is_exact(&list::LIST_TYPE) {
         list::to_vec(seq)
     } else {
         ab::collect_iter(seq).map_err(|e| not_iterable_unpack(e, seq))?

@@ -513,7 +513,12 @@ pub fn clear(list: &PyObj) {
 
 /// `list.extend(iterable)`.
 pub fn extend(list: &PyObj, iterable: &PyObj) -> PyResult<()> {
-    let items = if is_list(iterable) || crate::tuple::is_tuple(iterable) {
+    // Exact lists and tuples only, as CPython's `list_extend`: a subclass may
+    // override `__iter__`.
+    let items = if iterable.is_exact(&LIST_TYPE)
+        || iterable.is_exact(&crate::tuple::TUPLE_TYPE)
+        || iterable.is(list)
+    {
         ab::seq_items(iterable)
     } else {
         ab::collect_iter(iterable)?
