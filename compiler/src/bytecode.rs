@@ -516,6 +516,23 @@ opcodes! {
     EXTENDED_ARG = 255, cache 0, true;
 }
 
+impl Op {
+    /// Whether control never falls from this instruction into the next one: returns,
+    /// raises and unconditional jumps (CPython's `IS_SCOPE_EXIT_OPCODE` and
+    /// `IS_UNCONDITIONAL_JUMP_OPCODE`).
+    pub fn is_terminator(self) -> bool {
+        matches!(
+            self,
+            Op::RETURN_VALUE
+                | Op::RETURN_CONST
+                | Op::RAISE_VARARGS
+                | Op::RERAISE
+                | Op::JUMP_FORWARD
+                | Op::JUMP_BACKWARD
+        )
+    }
+}
+
 /// `BINARY_OP` arguments (CPython's `NB_*` numbering).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]

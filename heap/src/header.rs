@@ -279,6 +279,19 @@ impl ObjPtr {
         unsafe { &*self.header().ob_type.load(Relaxed) }
     }
 
+    /// The object's type vtable, or `None` if the object was deallocated: its
+    /// `ob_type` is nulled then, while its memory may still wait out a QSBR grace
+    /// period for lock-free readers (which may so meet a dead object, and must not use
+    /// its type). One load, so the answer is consistent.
+    ///
+    /// # Safety
+    /// The object's memory must be allocated.
+    #[inline]
+    pub unsafe fn vtable_if_live<'a>(self) -> Option<&'a TypeVTable> {
+        // SAFETY: forwarded to the caller; a non-null ob_type is a 'static vtable.
+        unsafe { self.header().ob_type.load(Relaxed).as_ref() }
+    }
+
     /// Replaces the object's type vtable (Python's `obj.__class__ = C`), returning
     /// the previous one. Readers see either the old or the new vtable.
     ///

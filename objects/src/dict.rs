@@ -320,7 +320,11 @@ crate::builtin_type! {
 
 #[inline(always)]
 fn payload(obj: &PyObj) -> &PyDict {
-    debug_assert!(obj.ty().flags().contains(TypeFlags::DICT_SUBCLASS));
+    // A lock-free reader (`get_cached` through a borrowed instance dict) may meet a
+    // dict replaced and deallocated meanwhile, whose memory QSBR keeps.
+    // SAFETY: the memory is allocated (alive, or QSBR-pending).
+    debug_assert!(unsafe { PyType::of_ptr_if_live(obj.as_ptr()) }
+        .is_none_or(|t| t.flags().contains(TypeFlags::DICT_SUBCLASS)));
     // SAFETY: callers pass dicts.
     unsafe { obj.payload_unchecked::<PyDict>() }
 }

@@ -532,6 +532,20 @@ impl PyType {
         }
     }
 
+    /// The type of the object at `ptr`, or `None` if it was deallocated (a lock-free
+    /// reader's view of an object whose memory QSBR keeps).
+    ///
+    /// # Safety
+    /// `ptr`'s memory is allocated.
+    #[inline]
+    pub unsafe fn of_ptr_if_live<'a>(ptr: ObjPtr) -> Option<&'a PyType> {
+        // SAFETY: as in `of_ptr`, for a non-null ob_type.
+        unsafe {
+            let vt = ptr.vtable_if_live()? as *const strand_heap::TypeVTable as *const u8;
+            Some(&*(vt.sub(VTABLE_OFFSET) as *const PyType))
+        }
+    }
+
     /// This type as an object pointer.
     #[inline(always)]
     pub fn as_ptr(&self) -> ObjPtr {

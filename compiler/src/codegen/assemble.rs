@@ -253,15 +253,7 @@ pub(super) fn assemble(u: &mut Unit<'_>) {
             max = max.max(hd);
             work.push((target, hd));
         }
-        let terminal = matches!(
-            p.op,
-            Op::RETURN_VALUE
-                | Op::RETURN_CONST
-                | Op::RAISE_VARARGS
-                | Op::RERAISE
-                | Op::JUMP_FORWARD
-                | Op::JUMP_BACKWARD
-        );
+        let terminal = p.op.is_terminator();
         if !terminal {
             work.push((i + 1, d + fall));
         }

@@ -17,19 +17,6 @@
 use super::{Arg, Pending};
 use crate::bytecode::{Location, Op};
 
-/// Whether control never falls from `op` into the next instruction.
-fn is_terminator(op: Op) -> bool {
-    matches!(
-        op,
-        Op::RETURN_VALUE
-            | Op::RETURN_CONST
-            | Op::RAISE_VARARGS
-            | Op::RERAISE
-            | Op::JUMP_FORWARD
-            | Op::JUMP_BACKWARD
-    )
-}
-
 fn no_line(p: &Pending) -> bool {
     p.loc.line == 0
 }
@@ -114,7 +101,7 @@ pub(super) fn resolve(pending: &mut Vec<Pending>, labels: &mut Vec<Option<usize>
         if !no_line(&pending[i]) {
             continue;
         }
-        let falls_in = !is_terminator(pending[i - 1].op);
+        let falls_in = !pending[i - 1].op.is_terminator();
         let from = match (falls_in, ways_in[i], jumped_from[i]) {
             (true, 0, _) => Some(i - 1),
             (false, 1, Some(j)) => Some(j),

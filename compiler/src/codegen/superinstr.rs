@@ -25,19 +25,6 @@ use super::{Arg, Pending};
 use crate::bytecode::Op;
 use crate::code::{flags, CodeObject};
 
-/// Whether control never falls from `op` into the next instruction.
-fn is_terminator(op: Op) -> bool {
-    matches!(
-        op,
-        Op::RETURN_VALUE
-            | Op::RETURN_CONST
-            | Op::RAISE_VARARGS
-            | Op::RERAISE
-            | Op::JUMP_FORWARD
-            | Op::JUMP_BACKWARD
-    )
-}
-
 /// The bit of local `i` in a 64-local mask (0 for the locals past 64: never bound).
 fn bit(i: u32) -> u64 {
     if i < 64 {
@@ -86,7 +73,7 @@ fn bound_before(code: &CodeObject, pending: &[Pending], labels: &[Option<usize>]
         if let Arg::Label(l) = p.arg {
             work.push((target(l), after));
         }
-        if !is_terminator(p.op) {
+        if !p.op.is_terminator() {
             work.push((i + 1, after));
         }
     }
