@@ -368,16 +368,7 @@ pub(crate) fn verify_depths(
             })?;
             work.push((ti, d + jumped));
         }
-        let terminal = matches!(
-            ins.op,
-            Op::RETURN_VALUE
-                | Op::RETURN_CONST
-                | Op::RAISE_VARARGS
-                | Op::RERAISE
-                | Op::JUMP_FORWARD
-                | Op::JUMP_BACKWARD
-        );
-        if !terminal {
+        if !ins.op.is_terminator() {
             work.push((i + 1, d + fall));
         }
     }
