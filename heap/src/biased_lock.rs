@@ -291,8 +291,15 @@ fn any_holds(
 #[cold]
 pub(crate) fn finish_revocation(obj: ObjPtr) {
     process_wide_barrier();
+    let counters = crate::thread::current_inner().map(|inner| &inner.shared.counters);
+    if let Some(c) = counters {
+        c.revocations.bump();
+    }
     if crate::thread::try_with_registry(|threads| any_holds(threads, obj)) == Some(false) {
         return;
+    }
+    if let Some(c) = counters {
+        c.revocation_waits.bump();
     }
     crate::thread::with_detached(|| {
         let mut spins = 0u32;

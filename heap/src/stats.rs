@@ -47,6 +47,8 @@ pub(crate) struct Counters {
     pub(crate) merges: Counter,
     pub(crate) queued: Counter,
     pub(crate) delayed: Counter,
+    pub(crate) revocations: Counter,
+    pub(crate) revocation_waits: Counter,
     pub(crate) freelist_hits: [[Counter; FREELIST_CLASSES]; FREELIST_KINDS],
     pub(crate) freelist_misses: [[Counter; FREELIST_CLASSES]; FREELIST_KINDS],
 }
@@ -61,6 +63,9 @@ impl Counters {
         self.merges.add_atomic(other.merges.get());
         self.queued.add_atomic(other.queued.get());
         self.delayed.add_atomic(other.delayed.get());
+        self.revocations.add_atomic(other.revocations.get());
+        self.revocation_waits
+            .add_atomic(other.revocation_waits.get());
         for k in 0..FREELIST_KINDS {
             for c in 0..FREELIST_CLASSES {
                 self.freelist_hits[k][c].add_atomic(other.freelist_hits[k][c].get());
@@ -77,6 +82,8 @@ impl Counters {
         s.merges += self.merges.get();
         s.queued_merges += self.queued.get();
         s.delayed_frees += self.delayed.get();
+        s.biased_revocations += self.revocations.get();
+        s.biased_revocation_waits += self.revocation_waits.get();
         for k in 0..FREELIST_KINDS {
             for c in 0..FREELIST_CLASSES {
                 s.freelist_hits[k][c] += self.freelist_hits[k][c].get();
@@ -109,6 +116,11 @@ pub struct HeapStats {
     /// [`crate::qsbr::PENDING_LIMIT`] and every thread was asked to announce a
     /// quiescent state and reclaim at its next safe point.
     pub qsbr_forced: u64,
+    /// Object locks whose reservation for their owner thread another thread revoked
+    /// ([`crate::biased_lock`]): one process-wide memory barrier each.
+    pub biased_revocations: u64,
+    /// Revocations that had to wait for the owner's current biased hold to end.
+    pub biased_revocation_waits: u64,
     /// Freelist hits per object kind and size class.
     pub freelist_hits: [[u64; FREELIST_CLASSES]; FREELIST_KINDS],
     /// Freelist misses per object kind and size class.

@@ -61,6 +61,7 @@ fn a_revoker_waits_for_the_owners_hold_to_end() {
         let _ts = ThreadState::attach_new();
         let a = Probe::new();
         let p = Owned::as_obj(&a).as_ptr() as usize;
+        let revoked_before = strand_heap::stats().biased_revocations;
         let in_section = Arc::new(AtomicBool::new(false));
         let saw_owner_inside = Arc::new(AtomicBool::new(false));
         let started = Arc::new(AtomicBool::new(false));
@@ -101,6 +102,9 @@ fn a_revoker_waits_for_the_owners_hold_to_end() {
             !saw_owner_inside.load(SeqCst),
             "the revoker entered while the owner held the lock biased"
         );
+        if strand_heap::biased_lock::enabled() {
+            assert!(strand_heap::stats().biased_revocations > revoked_before);
+        }
         // Revoked: the owner's next section holds the lock through the byte, and
         // another thread still waits for it.
         critical_section!(&a);

@@ -312,6 +312,10 @@ pub fn stats_report() -> String {
         h.merges, h.queued_merges
     ));
     out.push_str(&format!(
+        "  biased locks: {} reservations revoked ({} waited for the owner's hold)\n",
+        h.biased_revocations, h.biased_revocation_waits
+    ));
+    out.push_str(&format!(
         "  QSBR: {} delayed frees pending (peak {}, {} in all, {} forced quiescence points); threads registered: {}\n",
         h.delayed_frees_pending, h.delayed_frees_peak, h.delayed_frees, h.qsbr_forced, h.threads
     ));
