@@ -245,24 +245,17 @@ impl<'a> CriticalSection<'a> {
             "critical section while detached"
         );
         // SAFETY: `obj` is allocated (the caller's contract).
-        let m = unsafe { &*obj.mutex_byte() };
-        let state = m.load(std::sync::atomic::Ordering::Relaxed);
-        if state == crate::biased_lock::BIASED {
-            // SAFETY: as above.
-            if let Some(slot) = unsafe { crate::biased_lock::try_acquire(obj, m) } {
+        match unsafe { crate::mutex::lock_fast_hold(obj) } {
+            Some(hold) => {
                 this.a.set(obj.as_ptr());
-                this.slot.set(Some(slot));
+                if let crate::mutex::Hold::Slot(slot) = hold {
+                    this.slot.set(Some(slot));
+                }
                 this.push();
-                return;
             }
-        // SAFETY: as above.
-        } else if state == 0 && unsafe { crate::mutex::lock_fast(obj) } {
-            this.a.set(obj.as_ptr());
-            this.push();
-            return;
+            // SAFETY: forwarded.
+            None => unsafe { begin_slow(this, obj, None) },
         }
-        // SAFETY: forwarded.
-        unsafe { begin_slow(this, obj, None) }
     }
 
     /// Enters a critical section on two objects (CPython's

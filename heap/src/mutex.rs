@@ -48,13 +48,36 @@ pub unsafe fn lock(obj: ObjPtr) {
 /// As [`lock`].
 #[inline(always)]
 pub unsafe fn lock_fast(obj: ObjPtr) -> bool {
+    // SAFETY: forwarded.
+    unsafe { lock_fast_hold(obj) }.is_some()
+}
+
+/// How a fast-path lock is held.
+pub(crate) enum Hold {
+    /// Through the mutex byte (LOCKED): [`unlock`] releases it.
+    Byte,
+    /// Through this thread's biased-lock slot: [`biased_lock::release_slot`]
+    /// releases it without looking for the slot.
+    Slot(biased_lock::Slot),
+}
+
+/// [`lock_fast`], telling how the lock is held (for critical sections, which keep the
+/// slot so that their end is one store).
+///
+/// # Safety
+/// As [`lock`].
+#[inline(always)]
+pub(crate) unsafe fn lock_fast_hold(obj: ObjPtr) -> Option<Hold> {
     // SAFETY: as in `lock`.
     let m = unsafe { &*obj.mutex_byte() };
     match m.load(Relaxed) {
         // SAFETY: forwarded.
-        BIASED => unsafe { biased_lock::try_acquire(obj, m) }.is_some(),
-        0 => m.compare_exchange(0, LOCKED, Acquire, Relaxed).is_ok(),
-        _ => false,
+        BIASED => unsafe { biased_lock::try_acquire(obj, m) }.map(Hold::Slot),
+        0 => m
+            .compare_exchange(0, LOCKED, Acquire, Relaxed)
+            .ok()
+            .map(|_| Hold::Byte),
+        _ => None,
     }
 }
 
@@ -74,7 +97,7 @@ pub unsafe fn try_lock(obj: ObjPtr) -> bool {
     while state & LOCKED == 0 {
         if state & BIASED != 0 {
             // Reserved for another thread (or this one, with its slots full).
-            return take_reserved(obj, m, state);
+            return take_reserved(obj, m, state, is_owner(obj));
         }
         match m.compare_exchange_weak(state, state | LOCKED, Acquire, Relaxed) {
             Ok(_) => return true,
@@ -102,9 +125,13 @@ pub(crate) unsafe fn take_reservation(obj: ObjPtr) -> bool {
     if unsafe { biased_lock::try_acquire_nested(obj, m) } {
         return true;
     }
-    // SAFETY: as in `lock`.
-    let owner = unsafe { obj.owner_tid() } == crate::thread::current_tid();
-    !owner && take_reserved(obj, m, state)
+    !is_owner(obj) && take_reserved(obj, m, state, false)
+}
+
+/// Whether the calling thread is named by `obj`'s `ob_tid` (its reservation's owner).
+fn is_owner(obj: ObjPtr) -> bool {
+    // SAFETY: callers' objects are allocated (lock's contract).
+    (unsafe { obj.owner_tid() }) == crate::thread::current_tid()
 }
 
 /// The byte is `state`, with [`BIASED`] set and LOCKED clear: takes the lock by
@@ -112,9 +139,7 @@ pub(crate) unsafe fn take_reservation(obj: ObjPtr) -> bool {
 /// sets LOCKED beside it). A revoker then waits for biased holders to finish. `false`
 /// when the byte changed meanwhile (the caller looks again).
 #[cold]
-fn take_reserved(obj: ObjPtr, m: &AtomicU8, state: u8) -> bool {
-    // SAFETY: the caller's object is allocated.
-    let owner = unsafe { obj.owner_tid() } == crate::thread::current_tid();
+fn take_reserved(obj: ObjPtr, m: &AtomicU8, state: u8, owner: bool) -> bool {
     // A thread must not revoke a reservation it holds biased itself (it would wait
     // for itself): that is a re-entrant lock of a held mutex.
     debug_assert!(
@@ -156,9 +181,7 @@ pub unsafe fn unlock(obj: ObjPtr) {
 /// `obj` must be allocated.
 pub unsafe fn is_locked(obj: ObjPtr) -> bool {
     // SAFETY: as in `lock`.
-    unsafe { &*obj.mutex_byte() }.load(Relaxed) & LOCKED != 0
-        || biased_lock::held_by_current(obj)
-        || biased_lock::held_by_any(obj)
+    unsafe { &*obj.mutex_byte() }.load(Relaxed) & LOCKED != 0 || biased_lock::held_by_any(obj)
 }
 
 #[cold]
@@ -170,7 +193,7 @@ fn lock_slow(obj: ObjPtr, m: &AtomicU8) {
             if state & LOCKED == 0 {
                 // SAFETY: `obj` is allocated (lock's contract).
                 if unsafe { biased_lock::try_acquire_nested(obj, m) }
-                    || take_reserved(obj, m, state)
+                    || take_reserved(obj, m, state, is_owner(obj))
                 {
                     return;
                 }
